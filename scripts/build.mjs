@@ -1,0 +1,44 @@
+// Bundles the CLI into dist/watchdog.cjs. Heavy libraries used only by some runs (SMTP, system info, the Aliyun SDK)
+// go into dist/lazy/*.cjs and are required on first use, so a healthy run never parses them.
+// With --single, everything goes into one file (for the single executable, which cannot require files beside it).
+import { build } from "esbuild";
+import { chmodSync, readFileSync, rmSync } from "node:fs";
+
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+const single = process.argv.includes("--single");
+const LAZY = ["nodemailer", "systeminformation", "@alicloud/dysmsapi20170525", "@alicloud/openapi-core", "@alicloud/openapi-client", "@darabonba/typescript"];
+const lazyFile = (name) => `lazy/${name.replace(/[@/]/g, (c) => (c === "@" ? "" : "-"))}.cjs`;
+
+const common = { bundle: true, platform: "node", target: "node20", format: "cjs", minify: true, legalComments: "none", logLevel: "warning" };
+
+const lazyPlugin = {
+  name: "lazy",
+  setup(b) {
+    b.onResolve({ filter: /^[@a-z]/ }, (args) => {
+      if (args.kind !== "dynamic-import" || !LAZY.includes(args.path)) return undefined;
+      return { path: `./${lazyFile(args.path)}`, external: true };
+    });
+  },
+};
+
+if (!single) rmSync("dist", { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: ["src/cli/index.ts"],
+  outfile: single ? "dist/watchdog-single.cjs" : "dist/watchdog.cjs",
+  banner: { js: "#!/usr/bin/env node" },
+  define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
+  plugins: single ? [] : [lazyPlugin],
+});
+if (!single) {
+  chmodSync("dist/watchdog.cjs", 0o755);
+  const present = LAZY.filter((name) => {
+    try {
+      readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  await Promise.all(present.map((name) => build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: "." }, outfile: `dist/${lazyFile(name)}` })));
+}

@@ -1,0 +1,96 @@
+import { EMBEDDED_SOURCE } from "../../config/default.js";
+import { createConsoleChannel } from "../../notify/channels/console.js";
+import { createChannels } from "../../notify/registry.js";
+import type { Status } from "../../probes/types.js";
+import { runCheck, type RunReport } from "../../run-check.js";
+import { openSession, type GlobalOptions, type Io } from "../context.js";
+import { paint, table } from "../table.js";
+import { formatDuration } from "../../duration.js";
+
+/** CheckOptions are the flags of `watchdog check`. */
+export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean };
+
+/** nagiosCode is the plugin exit code of a run: 2 if any check is critical, else 3 if any is unknown, else 1 for warning, 0. */
+export function nagiosCode(statuses: readonly Status[]): number {
+  if (statuses.includes("critical")) return 2;
+  if (statuses.includes("unknown")) return 3;
+  return statuses.includes("warning") ? 1 : 0;
+}
+
+/** checkCommand runs the pipeline once and reports; exit 0 whatever the checks found, unless --exit-status. */
+export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> {
+  const session = openSession(opts, !opts.dryRun);
+  const { config, warnings } = session.loaded;
+  if (session.logWarning) io.err(`warning: ${session.logWarning}\n`);
+  if (!opts.json) for (const w of warnings) io.err(`warning: ${w}\n`);
+  // Console channels print to stderr under --json so stdout stays one JSON document.
+  const channels = createChannels(config.channels, { deps: session.deps, locale: config.locale });
+  for (const [name, c] of Object.entries(config.channels)) {
+    if (c.type === "console") channels.set(name, createConsoleChannel({ type: "console" }, { name, deps: session.deps, locale: config.locale }, opts.json ? io.err : io.out));
+  }
+  const report = await runCheck(config, session.deps, { dryRun: !!opts.dryRun, redact: session.redact, channels });
+  const text = opts.json ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n` : renderReport(report, config.host, config.source, io.isTTY);
+  io.out(session.redact(text));
+  if (!opts.exitStatus) return 0;
+  return nagiosCode(report.results.map((r) => r.status));
+}
+
+function statusCell(s: Status, tty: boolean): string {
+  const color = s === "ok" ? "green" : s === "warning" ? "yellow" : "red";
+  return paint(s.toUpperCase(), color, tty);
+}
+
+/** renderReport is the human table: checks, then what was done, then the outbox. */
+export function renderReport(r: RunReport, host: string, source: string, tty: boolean): string {
+  const lines: string[] = [];
+  lines.push(`watchdog check on ${host}${r.dryRun ? " (dry run: nothing is sent, restarted or written)" : ""}`);
+  if (source === EMBEDDED_SOURCE) {
+    lines.push("no config file found: using the embedded default (this host's disk and memory, reported here).");
+    lines.push("Write /etc/watchdog/watchdog.yaml (or ./watchdog.yaml) from config.example.yaml to watch your services.");
+  }
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  lines.push("");
+  const rows = r.results.map((res) => {
+    const cs = r.state.checks[res.check];
+    return [res.check, statusCell(res.status, tty), String(cs?.failStreak ?? 0), `${res.durationMs}ms`, res.summary];
+  });
+  lines.push(table(["CHECK", "STATUS", "STREAK", "TIME", "SUMMARY"], rows, 120));
+  const did: string[] = [];
+  for (const x of r.restarts) {
+    const o = x.outcome;
+    did.push(`restart ${x.check}: ${o.error ? `failed: ${o.error}` : o.helped ? "restart helped" : "restart did not help"} (${formatDuration(o.durationMs)})`);
+  }
+  if (r.dryRun) {
+    for (const a of r.actions) if (a.type === "restart") did.push(`would restart ${a.check}`);
+    for (const p of r.planned) {
+      did.push(`would send to ${p.channel}: ${p.subject}`);
+      did.push(...p.text.split("\n").map((l) => `    ${l}`));
+    }
+  }
+  for (const a of r.attempts) {
+    const via = a.fallbackFrom ? ` (fallback for ${a.fallbackFrom})` : "";
+    if (a.outcome.ok) did.push(`sent to ${a.channel}${via}: ${a.checks.join(", ")}`);
+    else did.push(`FAILED to send to ${a.channel}${via}: ${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${a.outcome.retryable ? "kept in the outbox for the next run" : "not retryable"}`);
+  }
+  if (did.length) lines.push("", ...did);
+  else lines.push("", "nothing to send.");
+  if (!r.dryRun && r.state.outbox.length) lines.push(`outbox: ${r.state.outbox.length} message(s) waiting for a later run`);
+  return `${lines.join("\n")}\n`;
+}
+
+function toJson(r: RunReport, host: string, source: string) {
+  return {
+    host,
+    config: source,
+    dryRun: r.dryRun,
+    startedAt: new Date(r.startedAt).toISOString(),
+    durationMs: r.durationMs,
+    checks: r.results.map((res) => ({ ...res, failStreak: r.state.checks[res.check]?.failStreak ?? 0, incident: r.state.checks[res.check]?.incident?.id ?? null })),
+    actions: r.actions,
+    planned: r.planned,
+    restarts: r.restarts,
+    deliveries: r.attempts,
+    outbox: r.dryRun ? undefined : r.state.outbox.map((e) => ({ id: e.message.id, channel: e.message.channel, attempts: e.attempts, nextAttemptAt: new Date(e.nextAttemptAt).toISOString(), lastError: e.lastError })),
+    warnings: r.warnings,
+  };
+}

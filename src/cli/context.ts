@@ -1,0 +1,29 @@
+import os from "node:os";
+import { loadConfig, type LoadOptions } from "../config/discover.js";
+import type { Loaded } from "../config/load.js";
+import { logFileOf } from "../config/schema.js";
+import { createDeps, type Deps } from "../deps.js";
+import { createLogger, silentLogger } from "../logger.js";
+import { createRedactor, type Redactor } from "../notify/redact.js";
+
+/** GlobalOptions are the flags every command accepts. */
+export type GlobalOptions = LoadOptions & { debug?: boolean };
+
+/** Io is where a command writes; tests and --json swap it. */
+export type Io = { out: (s: string) => void; err: (s: string) => void; isTTY: boolean };
+
+/** realIo writes to the process streams. */
+export function realIo(): Io {
+  return { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTTY: !!process.stdout.isTTY };
+}
+
+/** Session is a loaded config with the deps and redactor built from it. */
+export type Session = { loaded: Loaded; deps: Deps; redact: Redactor; logWarning: string | undefined };
+
+/** openSession loads the config and builds deps; `withLog` opens the log file. Throws ConfigError. */
+export function openSession(opts: GlobalOptions, withLog: boolean): Session {
+  const loaded = loadConfig(opts, { env: process.env, cwd: process.cwd(), hostname: os.hostname() });
+  const redact = createRedactor(loaded.secrets);
+  const { logger, warning } = withLog ? createLogger(logFileOf(loaded.config), redact, opts.debug ? "debug" : "info") : { logger: silentLogger(), warning: undefined };
+  return { loaded, deps: createDeps(logger), redact, logWarning: warning };
+}

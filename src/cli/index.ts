@@ -1,0 +1,66 @@
+import { CommanderError } from "commander";
+import { ConfigError, ExitError, LockedError, StateError, UsageError } from "../errors.js";
+import { realIo } from "./context.js";
+import { buildProgram, type CommandRunner } from "./program.js";
+
+/** Exit codes of DESIGN §5. */
+const EXIT = { ok: 0, internal: 1, usage: 2, locked: 75, config: 78 } as const;
+
+/**
+ * main parses the command line, runs one command and returns the exit code. This file is the only place
+ * that calls process.exit; everything below returns values or throws the classes of errors.ts.
+ */
+async function main(argv: string[]): Promise<number> {
+  const io = realIo();
+  const debug = argv.includes("--debug");
+  let runner: CommandRunner | undefined;
+  const program = buildProgram((r) => (runner = r)).exitOverride();
+  program.configureOutput({ writeErr: (s) => io.err(s), writeOut: (s) => io.out(s) });
+  try {
+    await program.parseAsync(argv);
+    if (!runner) {
+      io.err(program.helpInformation());
+      return EXIT.usage;
+    }
+    return await runner(io);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT.usage;
+    if (err instanceof ConfigError) {
+      for (const issue of err.issues) io.err(`${issue}\n`);
+      io.err(`config invalid: ${err.issues.length} problem${err.issues.length === 1 ? "" : "s"}\n`);
+      return EXIT.config;
+    }
+    if (err instanceof LockedError) {
+      io.err(`${err.message}\n`);
+      return EXIT.locked;
+    }
+    if (err instanceof UsageError) {
+      io.err(`watchdog: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof ExitError) {
+      io.err(`${err.message}\n`);
+      return err.code;
+    }
+    if (err instanceof StateError) {
+      io.err(`watchdog: ${err.message}\n`);
+      if (debug && err.cause instanceof Error) io.err(`${err.cause.stack}\n`);
+      return EXIT.internal;
+    }
+    const e = err as Error;
+    io.err(`watchdog: internal error: ${e?.message ?? String(err)}${debug ? `\n${e?.stack}` : " (run with --debug for details; please report it)"}\n`);
+    return EXIT.internal;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+    // Let stdout drain, then leave even if a socket or timer lingers.
+    setImmediate(() => process.exit(code));
+  },
+  (err) => {
+    process.stderr.write(`watchdog: fatal: ${String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { parseDuration, parseSize } from "../duration.js";
+
+/** duration is a config field written as "500ms", "10s", "2m", "1h", "1d" (or a number of seconds), parsed to milliseconds. */
+export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = typeof v === "number" ? v * 1000 : parseDuration(v);
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+    ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(v)}: write e.g. 500ms, 10s, 2m, 1h, 1d` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** size is a config field written as "8GiB", "512MB" or a number of bytes, parsed to bytes. */
+export const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const b = parseSize(v);
+  if (b === undefined) {
+    ctx.addIssue({ code: "custom", message: `invalid size ${JSON.stringify(v)}: write e.g. 512MB, 8GiB` });
+    return z.NEVER;
+  }
+  return b;
+});
+
+/** percent is a number from 0 to 100. */
+export const percent = z.number().min(0).max(100);
+
+/** severity is the level an alert or a channel threshold speaks of. */
+export const severity = z.enum(["warning", "critical"]);
+
+/** stringList accepts one string or a list of strings. */
+export const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
+
+/** regex is a string that must compile as a JavaScript regular expression. */
+export const regex = z.string().superRefine((s, ctx) => {
+  try {
+    new RegExp(s);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: `invalid regex: ${(err as Error).message}` });
+  }
+});

@@ -1,0 +1,205 @@
+import { LineCounter, parseDocument, visit, isScalar, type Scalar } from "yaml";
+import type { z } from "zod";
+import { ConfigError } from "../errors.js";
+import { closest, formatPath, Locator, type PathKey } from "./locate.js";
+import { resolveConfig } from "./rules.js";
+import { configSchema, type Config } from "./schema.js";
+import { collectSecrets, SECRET_KEYS } from "./secrets.js";
+
+/** ParseOptions are the inputs of parseConfig besides the text: no I/O happens inside except readFile. */
+export type ParseOptions = {
+  file: string;
+  env: Readonly<Record<string, string | undefined>>;
+  hostname: string;
+  /** Reads a `*_file` secret; throws when it cannot. */
+  readFile: (path: string) => string;
+};
+
+/** Loaded is a usable configuration plus what validation had to say and the secrets to keep out of output. */
+export type Loaded = { config: Config; warnings: string[]; secrets: string[]; inlineSecrets: boolean };
+
+const ENV_REF = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const MAX_ALIASES = 100;
+
+type Problem = { at: string; line: number; text: string };
+
+/** parseConfig validates YAML text; it throws ConfigError listing every problem as FILE:LINE:COL: path: message. */
+export function parseConfig(text: string, opts: ParseOptions): Loaded {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = [];
+  const add = (at: string, line: number, msg: string) => problems.push({ at, line, text: `${at}: ${msg}` });
+  for (const e of doc.errors) {
+    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    add(`${opts.file}:${pos.line}:${pos.col}`, pos.line, `YAML: ${e.message.split("\n")[0]}`);
+  }
+  if (problems.length) throw new ConfigError(problems.map((p) => p.text));
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    throw new ConfigError([`${opts.file}:1:1: (top level): the config is empty; see config.example.yaml`]);
+  }
+  const loc = new Locator(doc, lines, opts.file);
+
+  // ${VAR} and ${VAR:-default} in values, once, before validation (a value from the environment is never re-expanded).
+  const interpolated = new WeakSet<Scalar>();
+  visit(doc, {
+    Scalar(key, node) {
+      if (key === "key" || typeof node.value !== "string" || !node.value.includes("$")) return;
+      const raw = node.value;
+      const missing: string[] = [];
+      const value = raw.replace(ENV_REF, (m, name: string | undefined, fallback: string | undefined) => {
+        if (m === "$$") return "$";
+        const v = opts.env[name!];
+        if (v !== undefined && v !== "") return v;
+        if (fallback !== undefined) return fallback;
+        missing.push(name!);
+        return "";
+      });
+      for (const name of missing) {
+        const pos = lines.linePos(node.range?.[0] ?? 0);
+        add(`${opts.file}:${pos.line}:${pos.col}`, pos.line, `environment variable ${name} is not set (write \${${name}:-default} for a default)`);
+      }
+      if (value !== raw) interpolated.add(node);
+      node.value = node.type === "PLAIN" && /^(-?\d+(\.\d+)?|true|false)$/.test(value) && raw.trim().startsWith("${") ? JSON.parse(value) : value;
+    },
+  });
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    throw new ConfigError([`${opts.file}:1:1: (top level): ${(err as Error).message}`]);
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigError([`${loc.at([])}: (top level): expected a mapping of settings (host, channels, checks, ...)`]);
+  }
+  readSecretFiles(data, [], opts, loc, add);
+  if (problems.length) throw new ConfigError(sorted(problems));
+
+  const parsed = configSchema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.filter((k): k is PathKey => typeof k !== "symbol");
+      if (issue.code === "unrecognized_keys") {
+        const known = keysAt(configSchema, data, path);
+        for (const key of issue.keys) {
+          const hint = closest(key, known);
+          const keyPath = [...path, key];
+          add(loc.at(path, key), loc.line(path, key), `${formatPath(keyPath)}: unknown key${hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of: ${known.join(", ")}` : ""}`);
+        }
+        continue;
+      }
+      add(loc.at(path), loc.line(path), `${formatPath(path)}: ${describeIssue(issue, data, path)}`);
+    }
+    throw new ConfigError(sorted(problems));
+  }
+
+  const resolved = resolveConfig(parsed.data, { file: opts.file, hostname: opts.hostname });
+  for (const e of resolved.errors) add(loc.at(e.path), loc.line(e.path), `${formatPath(e.path)}: ${e.message}`);
+  if (problems.length) throw new ConfigError(sorted(problems));
+  const warnings = resolved.warnings.map((w) => `${loc.at(w.path)}: ${formatPath(w.path)}: ${w.message}`);
+  const { secrets, inline } = collectSecrets(resolved.config, (path) => {
+    const node = doc.getIn(path, true);
+    return isScalar(node) && interpolated.has(node);
+  });
+  return { config: resolved.config, warnings, secrets, inlineSecrets: inline };
+}
+
+function sorted(problems: Problem[]): string[] {
+  return problems.sort((a, b) => a.line - b.line).map((p) => p.text);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown, path: PathKey[]): string {
+  const atType = path[path.length - 1] === "type";
+  if (issue.code === "invalid_union" && (atType || (issue as { note?: string }).note === "No matching discriminator")) {
+    const itemPath = atType ? path.slice(0, -1) : path;
+    const type = valueAt(data, [...itemPath, "type"]);
+    const options = discriminatorValues(itemPath);
+    const hint = type === undefined ? undefined : closest(String(type), options);
+    return type === undefined
+      ? `missing "type" (one of: ${options.join(", ")})`
+      : `unknown type ${JSON.stringify(type)}${hint ? ` (did you mean "${hint}"?)` : ""}; expected one of: ${options.join(", ")}`;
+  }
+  if (issue.code === "invalid_type" && valueAt(data, path) === undefined) return `required (${issue.expected})`;
+  return issue.message;
+}
+
+function discriminatorValues(path: PathKey[]): string[] {
+  const schema = schemaAt(configSchema, undefined, path, true);
+  const options = schema ? defOf(schema).options ?? [] : [];
+  return options.map((o) => String((defOf(o).shape?.type as unknown as { value: string }).value));
+}
+
+function valueAt(data: unknown, path: readonly PathKey[]): unknown {
+  let cur = data;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur;
+}
+
+type AnyDef = { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType; in?: z.ZodType; valueType?: z.ZodType; options?: z.ZodType[]; discriminator?: string };
+const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: AnyDef } })._zod.def;
+
+/** schemaAt walks the zod schema along a data path (unwrapping defaults, pipes and unions by the data's `type`). */
+function schemaAt(schema: z.ZodType, data: unknown, path: readonly PathKey[], keepUnion = false): z.ZodType | undefined {
+  let cur: z.ZodType | undefined = schema;
+  let value = data;
+  for (let i = 0; i <= path.length && cur; i++) {
+    cur = unwrap(cur, value, keepUnion && i === path.length);
+    if (i === path.length || !cur) break;
+    const k = path[i]!;
+    const def = defOf(cur);
+    if (def.type === "object") cur = def.shape?.[k];
+    else if (def.type === "array") cur = def.element;
+    else if (def.type === "record") cur = def.valueType;
+    else return undefined;
+    value = value !== null && typeof value === "object" ? (value as Record<string | number, unknown>)[k] : undefined;
+  }
+  return cur;
+}
+
+function unwrap(schema: z.ZodType, value: unknown, keepUnion = false): z.ZodType | undefined {
+  let cur: z.ZodType | undefined = schema;
+  for (let guard = 0; cur && guard < 20; guard++) {
+    const def = defOf(cur);
+    if (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") cur = def.innerType;
+    else if (def.type === "pipe") cur = def.in;
+    else if (def.type === "union" && def.options && !keepUnion) {
+      const type = value !== null && typeof value === "object" ? (value as { type?: unknown }).type : undefined;
+      const objects = def.options.map((o) => unwrap(o, value)).filter((o): o is z.ZodType => !!o && defOf(o).type === "object");
+      cur = objects.find((o) => (defOf(o).shape?.type as unknown as { value?: unknown } | undefined)?.value === type) ?? (def.discriminator ? undefined : objects[0]);
+      return cur;
+    } else return cur;
+  }
+  return cur;
+}
+
+/** keysAt lists the keys the schema allows at a path, for "did you mean". */
+function keysAt(schema: z.ZodType, data: unknown, path: readonly PathKey[]): string[] {
+  const s = schemaAt(schema, data, path);
+  const shape = s && defOf(s).type === "object" ? defOf(s).shape : undefined;
+  return shape ? Object.keys(shape) : [];
+}
+
+/** readSecretFiles replaces `pass_file: /path` (for every secret key) by the file's content, trailing newline removed. */
+function readSecretFiles(node: unknown, path: PathKey[], opts: ParseOptions, loc: Locator, add: (at: string, line: number, msg: string) => void): void {
+  if (node === null || typeof node !== "object") return;
+  if (Array.isArray(node)) return node.forEach((v, i) => readSecretFiles(v, [...path, i], opts, loc, add));
+  const obj = node as Record<string, unknown>;
+  for (const [k, v] of Object.entries(obj)) {
+    const base = k.endsWith("_file") ? k.slice(0, -5) : undefined;
+    if (base && SECRET_KEYS.has(base) && typeof v === "string") {
+      if (obj[base] !== undefined) {
+        add(loc.at(path, k), loc.line(path, k), `${formatPath([...path, k])}: set either ${base} or ${k}, not both`);
+        continue;
+      }
+      try {
+        obj[base] = opts.readFile(v).replace(/\r?\n$/, "");
+        delete obj[k];
+      } catch (err) {
+        add(loc.at([...path, k]), loc.line([...path, k]), `${formatPath([...path, k])}: cannot read ${v}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    } else readSecretFiles(v, [...path, k], opts, loc, add);
+  }
+}

@@ -1,0 +1,119 @@
+import { channelTypes, TYPE_ALIASES, type ChannelEntry } from "../notify/registry.js";
+import type { PathKey } from "./locate.js";
+import type { ChannelConfig, CheckConfig, Config, RawConfig, Step } from "./schema.js";
+
+/** RuleIssue is a cross-field problem with the config path it concerns. */
+export type RuleIssue = { path: PathKey[]; message: string };
+
+/**
+ * resolveConfig applies the rules a schema cannot express (unique names, references between checks and channels,
+ * ladder order, dependency cycles) and fills derived defaults (host, log file, each check's ladder).
+ */
+export function resolveConfig(raw: RawConfig, ctx: { file: string; hostname: string }): { config: Config; errors: RuleIssue[]; warnings: RuleIssue[] } {
+  const errors: RuleIssue[] = [];
+  const warnings: RuleIssue[] = [];
+  const channels: Record<string, ChannelConfig> = {};
+  for (const [name, ch] of Object.entries(raw.channels)) {
+    const entry = (channelTypes as Record<string, ChannelEntry>)[String(ch.type)];
+    channels[name] = { ...(ch as ChannelConfig), min_severity: (ch as ChannelConfig).min_severity ?? entry?.minSeverity ?? "warning" };
+  }
+  for (const [name, ch] of Object.entries(channels)) {
+    ch.fallback.forEach((f, i) => {
+      const target = resolveChannel(f, channels);
+      if (!target) errors.push({ path: ["channels", name, "fallback", i], message: `unknown channel "${f}"${known(channels)}` });
+      else if (target === name) errors.push({ path: ["channels", name, "fallback", i], message: "a channel cannot fall back to itself" });
+      else ch.fallback[i] = target;
+    });
+  }
+
+  const resolveLadder = (ladder: Step[], at: PathKey[], warnMissing: boolean): Step[] => {
+    for (let i = 1; i < ladder.length; i++) {
+      if (ladder[i]!.after <= ladder[i - 1]!.after) errors.push({ path: [...at, i, "after"], message: "steps must be in increasing order of `after`" });
+    }
+    return ladder.map((step, i) => {
+      if (step.within !== undefined && step.within < step.after) errors.push({ path: [...at, i, "within"], message: `within (${step.within}) must be at least after (${step.after})` });
+      const notify: string[] = [];
+      step.notify.forEach((ref, j) => {
+        const target = resolveChannel(ref, channels);
+        if (target) notify.push(target);
+        else if (warnMissing) warnings.push({ path: [...at, i, "notify", j], message: `channel "${ref}" is not configured; this step skips it` });
+      });
+      return { ...step, notify: [...new Set(notify)] };
+    });
+  };
+
+  const globalLadder = resolveLadder(raw.escalation, ["escalation"], true);
+  const names = new Map<string, number>();
+  const checks: CheckConfig[] = raw.checks.map((c, i) => {
+    const check = c as unknown as CheckConfig & { escalation?: Step[]; repeat_every?: number; recover_after?: number; restart?: CheckConfig["restart"]; runbook?: string };
+    if (names.has(check.name)) errors.push({ path: ["checks", i, "name"], message: `duplicate check name "${check.name}" (also checks[${names.get(check.name)}])` });
+    names.set(check.name, i);
+    const own = check.escalation ? resolveLadder(check.escalation, ["checks", i, "escalation"], true) : undefined;
+    if (own?.some((s) => s.restart) && !check.restart) {
+      warnings.push({ path: ["checks", i, "escalation"], message: "a step says restart: true but the check has no `restart:` hook" });
+    }
+    return {
+      ...check,
+      escalation: own ?? globalLadder,
+      repeat_every: check.repeat_every ?? raw.repeat_every,
+      recover_after: check.recover_after ?? raw.recover_after,
+      restart: check.restart,
+      runbook: check.runbook,
+    };
+  });
+  checks.forEach((c, i) =>
+    c.depends_on.forEach((d, j) => {
+      if (!names.has(d)) errors.push({ path: ["checks", i, "depends_on", j], message: `unknown check "${d}"` });
+      else if (d === c.name) errors.push({ path: ["checks", i, "depends_on", j], message: "a check cannot depend on itself" });
+    }),
+  );
+  const cycle = findCycle(checks);
+  if (cycle) errors.push({ path: ["checks", names.get(cycle[0]!)!, "depends_on"], message: `dependency cycle: ${cycle.join(" -> ")}` });
+
+  const config: Config = {
+    ...raw,
+    host: raw.host ?? ctx.hostname,
+    escalation: globalLadder,
+    channels,
+    checks,
+    source: ctx.file,
+  };
+  return { config, errors, warnings };
+}
+
+/** resolveChannel maps a ladder reference to a channel name: by name, else the only channel of that type (or alias). */
+export function resolveChannel(ref: string, channels: Record<string, ChannelConfig>): string | undefined {
+  if (channels[ref]) return ref;
+  const type = TYPE_ALIASES[ref] ?? ref;
+  const ofType = Object.entries(channels).filter(([, c]) => c.type === type);
+  return ofType.length === 1 ? ofType[0]![0] : undefined;
+}
+
+function known(channels: Record<string, unknown>): string {
+  const names = Object.keys(channels);
+  return names.length ? ` (configured: ${names.join(", ")})` : " (no channels are configured)";
+}
+
+function findCycle(checks: CheckConfig[]): string[] | undefined {
+  const deps = new Map(checks.map((c) => [c.name, c.depends_on]));
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (n: string): string[] | undefined => {
+    if (state.get(n) === "done") return undefined;
+    if (state.get(n) === "visiting") return [...stack.slice(stack.indexOf(n)), n];
+    state.set(n, "visiting");
+    stack.push(n);
+    for (const d of deps.get(n) ?? []) {
+      const found = deps.has(d) ? visit(d) : undefined;
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(n, "done");
+    return undefined;
+  };
+  for (const c of checks) {
+    const found = visit(c.name);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { channelTypes } from "../notify/registry.js";
+import { probes } from "../probes/registry.js";
+import { duration, severity } from "./fields.js";
+
+/** stepSchema is one rung of the escalation ladder. */
+export const stepSchema = z.strictObject({
+  /** Consecutive failing runs (or failures within the last `within` runs) that reach this step. */
+  after: z.number().int().min(1),
+  within: z.number().int().min(1).optional(),
+  notify: z.array(z.string().min(1)).default([]),
+  restart: z.boolean().default(false),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+/** restartSchema is a check's restart hook. */
+export const restartSchema = z.strictObject({
+  command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
+  shell: z.boolean().default(false),
+  timeout: duration.default(60_000),
+  verify_after: duration.default(15_000),
+  limit: z.strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) }).default({ max: 2, within: 30 * 60_000 }),
+});
+export type RestartConfig = z.infer<typeof restartSchema>;
+
+/** Fields every check has, whatever its type. */
+const checkCommon = {
+  name: z.string().min(1).regex(/^[\w.@:/-]+$/, "use letters, digits and . _ - @ : / only"),
+  escalation: z.array(stepSchema).min(1).optional(),
+  repeat_every: duration.optional(),
+  recover_after: z.number().int().min(1).optional(),
+  restart: restartSchema.optional(),
+  depends_on: z.array(z.string()).default([]),
+  labels: z.record(z.string(), z.string()).default({}),
+  runbook: z.string().optional(),
+};
+
+/** Fields every channel has, whatever its type. */
+const channelCommon = {
+  min_severity: severity.optional(),
+  fallback: z.array(z.string().min(1)).default([]),
+  timeout: duration.default(10_000),
+};
+
+const checkSchemas = Object.values(probes).map((p) => p.schema.extend(checkCommon));
+const channelSchemas = Object.values(channelTypes).map((c) => c.schema.extend(channelCommon));
+
+/** checkSchema is one entry of `checks:`, picked by its `type`. */
+export const checkSchema = z.discriminatedUnion("type", checkSchemas as unknown as [z.ZodObject, ...z.ZodObject[]]);
+/** channelSchema is one entry of `channels:`, picked by its `type`. */
+export const channelSchema = z.discriminatedUnion("type", channelSchemas as unknown as [z.ZodObject, ...z.ZodObject[]]);
+
+/** DEFAULT_LADDER is email at the first failure, SMS and DingTalk with a restart at the third. */
+export const DEFAULT_LADDER: Step[] = [
+  { after: 1, notify: ["email"], restart: false },
+  { after: 3, notify: ["sms", "dingtalk"], restart: true },
+];
+
+/** configSchema is the whole YAML file. */
+export const configSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  locale: z.enum(["en", "zh-CN"]).default("en"),
+  state_file: z.string().min(1).default("/var/lib/watchdog/state.json"),
+  log_file: z.string().min(1).optional(),
+  /** The whole run's budget: probes, restarts and sends all end before it. */
+  run_timeout: duration.default(100_000),
+  channels: z.record(z.string().regex(/^[\w.-]+$/, "use letters, digits and . _ - only"), channelSchema).default({}),
+  escalation: z.array(stepSchema).min(1).default(DEFAULT_LADDER),
+  repeat_every: duration.default(30 * 60_000),
+  recover_after: z.number().int().min(1).default(1),
+  outbox: z.strictObject({ max_age: duration.default(24 * 3_600_000) }).default({ max_age: 24 * 3_600_000 }),
+  checks: z.array(checkSchema).default([]),
+});
+
+/** RawConfig is the validated YAML before cross-field resolution. */
+export type RawConfig = z.infer<typeof configSchema>;
+/** ChannelConfig is one validated channel (its own fields plus the common ones). */
+export type ChannelConfig = { type: string; min_severity?: "warning" | "critical"; fallback: string[]; timeout: number } & Record<string, unknown>;
+/** CheckConfig is one validated check, with its ladder resolved. */
+export type CheckConfig = {
+  name: string;
+  type: string;
+  escalation: Step[];
+  repeat_every: number;
+  recover_after: number;
+  restart: RestartConfig | undefined;
+  depends_on: string[];
+  labels: Record<string, string>;
+  runbook: string | undefined;
+} & Record<string, unknown>;
+
+/** Config is the configuration every command works with: validated, resolved, with defaults. */
+export type Config = Omit<RawConfig, "checks" | "channels"> & {
+  host: string;
+  checks: CheckConfig[];
+  channels: Record<string, ChannelConfig>;
+  /** Where it came from: a path, or "<embedded default>". */
+  source: string;
+};
+
+/** logFileOf is the log file: `log_file`, or watchdog.log beside the state file. */
+export function logFileOf(config: Pick<Config, "log_file" | "state_file">): string {
+  if (config.log_file) return config.log_file;
+  const dir = config.state_file.includes("/") ? config.state_file.slice(0, config.state_file.lastIndexOf("/")) || "/" : ".";
+  return `${dir}/watchdog.log`;
+}

@@ -1,0 +1,54 @@
+import type { PathKey } from "./locate.js";
+
+/** SECRET_KEYS are config keys whose values are secrets; each also accepts a `<key>_file` form. */
+export const SECRET_KEYS = new Set(["pass", "password", "secret", "access_key_secret", "access_key_id", "api_key", "token", "access_token", "key"]);
+
+const SECRET_HEADER = /auth|token|key|secret|cookie/i;
+const SECRET_QUERY = /^(access_token|token|key|secret|sign|api_key|apikey|sig|signature|password)$/i;
+const URL_KEYS = new Set(["webhook", "url", "urls", "base_url", "endpoint"]);
+/** Secrets shorter than this are not scrubbed from text: replacing "ok" everywhere would garble output. */
+const MIN_SECRET = 4;
+
+/** collectSecrets walks a config and returns every secret value, and whether any was written inline in the file. */
+export function collectSecrets(config: unknown, fromEnvOrFile: (path: PathKey[]) => boolean): { secrets: string[]; inline: boolean } {
+  const found = new Set<string>();
+  let inline = false;
+  const addSecret = (v: string, path: PathKey[], checkInline: boolean) => {
+    if (v.length < MIN_SECRET) return;
+    found.add(v);
+    if (checkInline && !fromEnvOrFile(path)) inline = true;
+  };
+  const walk = (node: unknown, path: PathKey[], parentKey: string | undefined) => {
+    if (typeof node === "string") {
+      const key = String(parentKey ?? "");
+      if (SECRET_KEYS.has(key)) addSecret(node, path, true);
+      else if (URL_KEYS.has(key) || (typeof path[path.length - 1] === "number" && URL_KEYS.has(String(path[path.length - 2])))) {
+        for (const s of urlSecrets(node)) addSecret(s, path, true);
+      } else if (path[path.length - 2] === "headers" && SECRET_HEADER.test(key)) {
+        addSecret(node, path, true);
+        const token = /^\s*\w+\s+(\S+)$/.exec(node)?.[1];
+        if (token) addSecret(token, path, false);
+      }
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...path, i], parentKey));
+    else for (const [k, v] of Object.entries(node)) walk(v, [...path, k], k);
+  };
+  walk(config, [], undefined);
+  // Longest first, so a secret that contains another is replaced whole.
+  return { secrets: [...found].sort((a, b) => b.length - a.length), inline };
+}
+
+/** urlSecrets returns the password and token-like query values of a URL. */
+export function urlSecrets(raw: string): string[] {
+  const out: string[] = [];
+  try {
+    const u = new URL(raw);
+    if (u.password) out.push(decodeURIComponent(u.password), u.password);
+    for (const [k, v] of u.searchParams) if (SECRET_QUERY.test(k) && v) out.push(v, encodeURIComponent(v));
+  } catch {
+    // Not a URL: nothing to find.
+  }
+  return out;
+}

@@ -1,0 +1,149 @@
+import type { Status } from "../probes/types.js";
+
+/** Severity is the level of an incident or message: unknown counts as critical. */
+export type Severity = "warning" | "critical";
+
+/** NotifyReason says why a message is sent; it appears in the text and the logs. */
+export type NotifyReason =
+  | "step" // an escalation step was reached
+  | "reminder" // repeat_every passed while still failing
+  | "recovered" // the incident is resolved
+  | "restart_gave_up" // the restart limit is spent
+  | "digest" // messages held by quiet hours, delivered together
+  | "test"; // watchdog test-notify
+
+/** RestartOutcome is what one run of a restart hook did. */
+export type RestartOutcome = {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** Last lines of the hook's output, already redacted. */
+  outputTail: string;
+  /** Re-probe status after verify_after; undefined when the hook failed to start. */
+  after: Status | undefined;
+  helped: boolean;
+  error?: string;
+};
+
+/** NotifyItem is one thing to say about one check; a message groups the items of one run for one channel. */
+export type NotifyItem = {
+  check: string;
+  reason: NotifyReason;
+  /** 1-based escalation step (0 for recovery and notices outside the ladder). */
+  step: number;
+  severity: Severity;
+  status: Status;
+  summary: string;
+  detail?: string;
+  excerpt?: string[];
+  cause?: string;
+  failStreak: number;
+  /** When the incident began (epoch ms). */
+  since: number;
+  /** Outage length, on recovery. */
+  outageMs?: number;
+  /** Restarts made during the incident, and how many helped. */
+  restarts: number;
+  restartsHelped: number;
+  /** Set when this run restarts the check: the executor fills `restart` with the outcome. */
+  restartPlanned?: boolean;
+  restart?: RestartOutcome;
+  runbook?: string;
+  labels?: Record<string, string>;
+};
+
+/** Action is what decide asks the executor to do. */
+export type Action =
+  | { type: "notify"; channel: string; items: NotifyItem[] }
+  | { type: "restart"; check: string };
+
+/** Incident is one failure episode of a check, from the first failing run until recovery. */
+export type Incident = {
+  id: string;
+  startedAt: number;
+  /** Worst severity seen during the incident. */
+  peak: Severity;
+  /** 0-based indexes of escalation steps already fired. */
+  stepsFired: number[];
+  /** Channels told during the incident: they get the recovery notice. */
+  notified: string[];
+  /** Channels a fired step skipped because of min_severity; told if the incident turns critical. */
+  held: { channel: string; step: number }[];
+  lastNotifiedAt: number | undefined;
+  restarts: number;
+  restartsHelped: number;
+  gaveUp: boolean;
+  cause: string | undefined;
+};
+
+/** CheckState is what the state file remembers of one check. */
+export type CheckState = {
+  status: Status;
+  /** When the current ok/failing streak began. */
+  since: number;
+  failStreak: number;
+  okStreak: number;
+  lastRunAt: number;
+  summary: string;
+  /** The last results, oldest first, "o" ok and "x" failing, at most RECENT_MAX. */
+  recent: string;
+  /** Epoch ms of restarts, kept while inside the restart limit window. */
+  restartTimes: number[];
+  incident: Incident | undefined;
+};
+
+/** Message is one notification to one channel: what is stored in the outbox and rendered at send time. */
+export type Message = {
+  id: string;
+  channel: string;
+  host: string;
+  createdAt: number;
+  items: NotifyItem[];
+  /** Set when this message is a fallback copy of a message another channel could not deliver. */
+  fallbackFrom?: string;
+};
+
+/** OutboxEntry is a message not yet delivered, with its retry bookkeeping. */
+export type OutboxEntry = {
+  message: Message;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | undefined;
+};
+
+/** DroppedEntry records a message given up on (kept short, for `watchdog status`). */
+export type DroppedEntry = { id: string; channel: string; createdAt: number; droppedAt: number; why: string; checks: string[] };
+
+/** State is the whole state file. */
+export type State = {
+  version: 1;
+  checks: Record<string, CheckState>;
+  outbox: OutboxEntry[];
+  dropped: DroppedEntry[];
+  droppedTotal: number;
+  /** Per-channel memory: rate limit windows, daily counters. */
+  channels: Record<string, ChannelState>;
+  /** Probe-private memory (log offsets), by check name. */
+  probes: Record<string, unknown>;
+  lastRun: { startedAt: number; durationMs: number } | undefined;
+  /** Notification totals by channel and result, for metrics. */
+  sent: Record<string, { ok: number; failed: number }>;
+};
+
+/** ChannelState is the cross-run memory of one channel. */
+export type ChannelState = {
+  /** Send times inside the current rate-limit window. */
+  sentAt: number[];
+  /** Messages sent per local day (YYYY-MM-DD), for daily limits. */
+  day: string | undefined;
+  dayCount: number;
+};
+
+/** RECENT_MAX is how many past results a check remembers (21 is Nagios' flap window). */
+export const RECENT_MAX = 21;
+
+/** emptyState is the state of a first run. */
+export function emptyState(): State {
+  return { version: 1, checks: {}, outbox: [], dropped: [], droppedTotal: 0, channels: {}, probes: {}, lastRun: undefined, sent: {} };
+}

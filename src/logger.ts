@@ -1,0 +1,38 @@
+import fs from "node:fs";
+import path from "node:path";
+import pino, { type Logger } from "pino";
+import type { Redactor } from "./notify/redact.js";
+
+/**
+ * createLogger writes pino JSON lines to FILE, every line passed through the redactor first, so no secret can reach
+ * the log whatever a message or error contains. If the file cannot be opened, logs go to stderr (with a note).
+ */
+export function createLogger(file: string | undefined, redact: Redactor, level = "info"): { logger: Logger; warning: string | undefined } {
+  let fd: number | undefined;
+  let warning: string | undefined;
+  if (file) {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      fd = fs.openSync(file, "a", 0o600);
+    } catch (err) {
+      warning = `cannot open log file ${file} (${(err as NodeJS.ErrnoException).code}): logging to stderr`;
+    }
+  }
+  const target = fd ?? (file ? 2 : undefined);
+  const stream = {
+    write(line: string) {
+      if (target === undefined) return;
+      try {
+        fs.writeSync(target, redact(line));
+      } catch {
+        // A full disk must not stop the run; the state save reports it.
+      }
+    },
+  };
+  return { logger: pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, stream), warning };
+}
+
+/** silentLogger drops everything (dry runs and commands that keep no log). */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { renderText } from "../render.js";
+import type { Channel, ChannelContext } from "../types.js";
+
+/** consoleConfigSchema is a `type: console` channel: messages are printed to standard output. */
+export const consoleConfigSchema = z.strictObject({
+  type: z.literal("console"),
+});
+export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
+
+/** createConsoleChannel prints each message as plain text. */
+export function createConsoleChannel(_cfg: ConsoleConfig, ctx: ChannelContext, write: (s: string) => void = (s) => process.stdout.write(s)): Channel {
+  return {
+    name: ctx.name,
+    type: "console",
+    async send(message) {
+      const { subject, text } = renderText(message, ctx.locale);
+      write(`--- ${subject}\n${text}\n`);
+      return { ok: true };
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { formatDuration } from "../duration.js";
+import type { Message, NotifyItem } from "../engine/types.js";
+import type { Locale } from "./types.js";
+
+/** Rendered is a message in words: a subject line and a body, in plain text and markdown. */
+export type Rendered = { subject: string; text: string; markdown: string };
+
+type Words = {
+  status: Record<string, string>;
+  subjectOne(item: NotifyItem, host: string): string;
+  subjectMany(n: number, host: string, recovered: number): string;
+  reason: Record<NotifyItem["reason"], string>;
+  host: string; check: string; state: string; streak(n: number, since: string): string; outage: string;
+  cause: string; excerpt: string; restart: string; runbook: string; restarts(n: number, helped: number): string;
+  helped: string; notHelped: string; hookFailed(why: string): string; exit(code: string, ms: string): string;
+  fallback(from: string): string; gaveUp: string; footer(id: string): string;
+};
+
+const EN: Words = {
+  status: { ok: "OK", warning: "WARNING", critical: "CRITICAL", unknown: "UNKNOWN" },
+  subjectOne: (i, host) =>
+    i.reason === "recovered"
+      ? `[watchdog] RECOVERED ${i.check} on ${host}${i.outageMs !== undefined ? ` after ${formatDuration(i.outageMs)}` : ""}`
+      : i.reason === "restart_gave_up"
+        ? `[watchdog] GIVING UP on restarts: ${i.check} on ${host}`
+        : `[watchdog] ${EN.status[i.status]} ${i.check} on ${host}${i.reason === "reminder" ? " (still failing)" : ""}`,
+  subjectMany: (n, host, rec) => `[watchdog] ${n} checks on ${host}${rec ? `: ${rec} recovered` : ""}`,
+  reason: {
+    step: "escalation step", reminder: "reminder: still failing", recovered: "recovered",
+    restart_gave_up: "giving up on restarts", digest: "held during quiet hours", test: "test message",
+  },
+  host: "Host", check: "Check", state: "Status",
+  streak: (n, since) => `failing ${n} run${n === 1 ? "" : "s"} in a row, since ${since}`,
+  outage: "Outage", cause: "Probable cause", excerpt: "Log excerpt", restart: "Restart", runbook: "Runbook",
+  restarts: (n, h) => `${n} restart${n === 1 ? "" : "s"} made, ${h} helped`,
+  helped: "restart helped", notHelped: "restart did not help", hookFailed: (why) => `restart hook failed: ${why}`,
+  exit: (code, ms) => `exit ${code} after ${ms}`,
+  fallback: (from) => `(sent here because channel "${from}" could not deliver it)`,
+  gaveUp: "restart limit reached: no more restarts until the check recovers",
+  footer: (id) => `watchdog message ${id}`,
+};
+
+const ZH: Words = {
+  status: { ok: "正常", warning: "警告", critical: "严重", unknown: "未知" },
+  subjectOne: (i, host) =>
+    i.reason === "recovered"
+      ? `【恢复】${host} ${i.check}${i.outageMs !== undefined ? ` 已恢复，故障时长 ${formatDuration(i.outageMs)}` : " 已恢复"}`
+      : i.reason === "restart_gave_up"
+        ? `【告警】${host} ${i.check} 重启次数已用尽，停止自动重启`
+        : `【告警】${host} ${i.check} ${ZH.status[i.status]}${i.reason === "reminder" ? "（仍未恢复）" : ""}`,
+  subjectMany: (n, host, rec) => `【告警】${host} 共 ${n} 项检查${rec ? `，${rec} 项已恢复` : ""}`,
+  reason: {
+    step: "告警升级", reminder: "提醒：仍未恢复", recovered: "已恢复",
+    restart_gave_up: "停止自动重启", digest: "免打扰时段内暂存的消息", test: "测试消息",
+  },
+  host: "主机", check: "检查项", state: "状态",
+  streak: (n, since) => `连续失败 ${n} 次，开始于 ${since}`,
+  outage: "故障时长", cause: "可能原因", excerpt: "日志摘录", restart: "重启", runbook: "处理手册",
+  restarts: (n, h) => `已重启 ${n} 次，其中 ${h} 次有效`,
+  helped: "重启后已恢复", notHelped: "重启后仍未恢复", hookFailed: (why) => `重启命令失败：${why}`,
+  exit: (code, ms) => `退出码 ${code}，耗时 ${ms}`,
+  fallback: (from) => `（渠道 "${from}" 发送失败，改由此渠道发送）`,
+  gaveUp: "已达到重启次数上限：恢复前不再自动重启",
+  footer: (id) => `watchdog 消息 ${id}`,
+};
+
+/** formatTime renders epoch ms as local "YYYY-MM-DD HH:mm:ss±hh:mm". */
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? "+" : "-";
+  const tz = `${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${tz}`;
+}
+
+/** describeRestart says in one line what a restart did. */
+export function describeRestart(r: NonNullable<NotifyItem["restart"]>, w: Words): string {
+  if (r.error !== undefined) return w.hookFailed(r.error);
+  const code = r.timedOut ? "timeout" : r.signal ?? String(r.exitCode);
+  return `${r.helped ? w.helped : w.notHelped} (${w.exit(code, formatDuration(r.durationMs))}${r.after ? `, ${r.after}` : ""})`;
+}
+
+function itemLines(i: NotifyItem, host: string, w: Words): { label: string; value: string; block?: string[] }[] {
+  const rows: { label: string; value: string; block?: string[] }[] = [
+    { label: w.check, value: `${i.check} (${w.reason[i.reason]}${i.step ? ` ${i.step}` : ""})` },
+    { label: w.host, value: host },
+    { label: w.state, value: `${w.status[i.status]}: ${i.summary}` },
+  ];
+  if (i.reason === "recovered") {
+    rows.push({ label: w.outage, value: `${formatDuration(i.outageMs ?? 0)} (${formatTime(i.since)})` });
+  } else {
+    rows.push({ label: "", value: w.streak(i.failStreak, formatTime(i.since)) });
+  }
+  if (i.cause) rows.push({ label: w.cause, value: i.cause });
+  if (i.excerpt?.length) rows.push({ label: w.excerpt, value: "", block: i.excerpt });
+  if (i.restart) rows.push({ label: w.restart, value: describeRestart(i.restart, w), block: i.restart.outputTail ? i.restart.outputTail.split("\n").slice(-5) : undefined });
+  if (i.reason === "restart_gave_up") rows.push({ label: w.restart, value: w.gaveUp });
+  if (i.restarts > 0 && !i.restart) rows.push({ label: w.restart, value: w.restarts(i.restarts, i.restartsHelped) });
+  if (i.detail && i.reason !== "recovered") rows.push({ label: "", value: i.detail });
+  if (i.runbook) rows.push({ label: w.runbook, value: i.runbook });
+  return rows;
+}
+
+/** renderText renders a message for every channel: a subject, a plain-text body and a markdown body. */
+export function renderText(m: Message, locale: Locale): Rendered {
+  const w = locale === "zh-CN" ? ZH : EN;
+  const first = m.items[0];
+  const recovered = m.items.filter((i) => i.reason === "recovered").length;
+  const subject = m.items.length === 1 && first ? w.subjectOne(first, m.host) : w.subjectMany(m.items.length, m.host, recovered);
+  const text: string[] = [];
+  const md: string[] = [`### ${subject}`];
+  if (m.fallbackFrom) {
+    text.push(w.fallback(m.fallbackFrom), "");
+    md.push(w.fallback(m.fallbackFrom));
+  }
+  for (const item of m.items) {
+    if (m.items.length > 1) {
+      text.push(`== ${w.status[item.status]} ${item.check}`);
+      md.push(`#### ${w.status[item.status]} ${item.check}`);
+    }
+    for (const row of itemLines(item, m.host, w)) {
+      const head = row.label ? `${row.label}: ` : "";
+      text.push(`${head}${row.value}`.trimEnd());
+      md.push(`- ${row.label ? `**${row.label}**: ` : ""}${row.value}`.trimEnd());
+      if (row.block?.length) {
+        for (const l of row.block) text.push(`    ${l}`);
+        md.push("```", ...row.block, "```");
+      }
+    }
+    text.push("");
+  }
+  text.push(w.footer(m.id));
+  md.push("", `<font color="#888888">${w.footer(m.id)}</font>`);
+  return { subject, text: text.join("\n"), markdown: md.join("\n") };
+}

@@ -1,0 +1,32 @@
+import type { Deps } from "../deps.js";
+import type { Message } from "../engine/types.js";
+
+/** FailureReason classifies a failed send, for logs, hints and the retry decision. */
+export type FailureReason = "network" | "timeout" | "server" | "rate_limited" | "auth" | "client" | "provider_code" | "config";
+
+/** SendOutcome tells the caller whether the message went out and, if not, whether a retry can help. */
+export type SendOutcome =
+  | { ok: true; id?: string; response?: string }
+  | { ok: false; retryable: boolean; reason: FailureReason; error: string; hint?: string; response?: string };
+
+/** Channel delivers one message. It must never throw. */
+export interface Channel {
+  readonly name: string;
+  readonly type: string;
+  send(message: Message, signal: AbortSignal): Promise<SendOutcome>;
+}
+
+/** ChannelContext is what a channel factory may use. */
+export interface ChannelContext {
+  name: string;
+  deps: Deps;
+  locale: Locale;
+}
+
+/** Locale is the language of alert messages. */
+export type Locale = "en" | "zh-CN";
+
+/** fail builds a failed SendOutcome. */
+export function fail(reason: FailureReason, retryable: boolean, error: string, hint?: string): SendOutcome {
+  return hint === undefined ? { ok: false, retryable, reason, error } : { ok: false, retryable, reason, error, hint };
+}

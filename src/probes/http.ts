@@ -1,0 +1,171 @@
+import http from "node:http";
+import https from "node:https";
+import { z } from "zod";
+import { duration } from "../config/fields.js";
+import { describeSocketError } from "./tcp.js";
+import type { Probe, ProbeOutput } from "./types.js";
+
+/** How much of a response body is kept for matching; the rest is only counted. */
+const BODY_KEEP = 1024 * 1024;
+
+const statusExpectation = z.union([
+  z.number().int().min(100).max(599),
+  z.array(z.number().int().min(100).max(599)).min(1),
+  z.string().regex(/^[1-5]xx$/, 'write a class such as "2xx"'),
+]);
+
+/** httpConfigSchema is a `type: http` check: a health or inference call with expectations on the answer. */
+export const httpConfigSchema = z.strictObject({
+  type: z.literal("http"),
+  url: z.string().url(),
+  method: z.string().regex(/^[A-Za-z]+$/).optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  json: z.unknown().optional(),
+  timeout: duration.default(10_000),
+  insecure: z.boolean().default(false),
+  expect: z
+    .strictObject({
+      status: statusExpectation.default("2xx"),
+      body_contains: z.string().optional(),
+      json: z.record(z.string(), z.unknown()).optional(),
+      max_latency: duration.optional(),
+    })
+    .default({ status: "2xx" }),
+});
+export type HttpConfig = z.infer<typeof httpConfigSchema>;
+
+type Response = { status: number; headers: http.IncomingHttpHeaders; body: Buffer; bytes: number; ms: number };
+
+/** httpProbe makes one request and checks status, body and latency. */
+export const httpProbe: Probe<HttpConfig> = {
+  type: "http",
+  async run(cfg, { signal }) {
+    let res: Response;
+    try {
+      res = await request(cfg, signal);
+    } catch (err) {
+      return { status: "critical", summary: `${cfg.method ?? defaultMethod(cfg)} ${safeUrl(cfg.url)} ${(err as Error).message}` };
+    }
+    return judge(cfg, res);
+  },
+};
+
+function defaultMethod(cfg: HttpConfig): string {
+  return cfg.body !== undefined || cfg.json !== undefined ? "POST" : "GET";
+}
+
+/** safeUrl drops credentials and the query string (tokens live there) from a URL shown to people. */
+export function safeUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    return `${u.protocol}//${u.host}${u.pathname}${u.search ? "?…" : ""}`;
+  } catch {
+    return "<invalid url>";
+  }
+}
+
+function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> {
+  const url = new URL(cfg.url);
+  const headers: Record<string, string> = { "user-agent": "watchdog", ...cfg.headers };
+  let payload: Buffer | undefined;
+  if (cfg.json !== undefined) {
+    payload = Buffer.from(JSON.stringify(cfg.json));
+    headers["content-type"] ??= "application/json";
+  } else if (cfg.body !== undefined) {
+    payload = Buffer.from(cfg.body);
+  }
+  if (payload) headers["content-length"] = String(payload.length);
+  const lib = url.protocol === "https:" ? https : http;
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = lib.request(url, {
+      method: (cfg.method ?? defaultMethod(cfg)).toUpperCase(),
+      headers,
+      rejectUnauthorized: !cfg.insecure,
+      signal,
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`gave no complete answer within ${cfg.timeout}ms`)), cfg.timeout);
+    req.once("error", (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (err.name === "AbortError") reject(new Error("probe deadline reached"));
+      else if (err.code && /^(E[A-Z]+|ERR_TLS|CERT_|UNABLE_|DEPTH_|SELF_SIGNED)/.test(err.code)) reject(new Error(describeHttpError(err)));
+      else reject(err);
+    });
+    req.once("response", (res) => {
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      let bytes = 0;
+      res.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (kept < BODY_KEEP) {
+          chunks.push(chunk);
+          kept += chunk.length;
+        }
+      });
+      res.once("end", () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), bytes, ms: Math.round(performance.now() - started) });
+      });
+      res.once("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+    req.end(payload);
+  });
+}
+
+function describeHttpError(err: NodeJS.ErrnoException): string {
+  const code = err.code ?? "";
+  if (/CERT|SELF_SIGNED|UNABLE_|DEPTH_|ERR_TLS/.test(code)) return `TLS verification failed (${code}); set insecure: true only if you trust this host`;
+  return describeSocketError(err);
+}
+
+/** statusMatches says whether an HTTP status meets the expectation (200, [200, 204] or "2xx"). */
+export function statusMatches(status: number, want: HttpConfig["expect"]["status"]): boolean {
+  if (typeof want === "number") return status === want;
+  if (Array.isArray(want)) return want.includes(status);
+  return String(status)[0] === want[0];
+}
+
+/** jsonSubset says whether every key of want is in got with an equal value, recursively (arrays compare element-wise). */
+export function jsonSubset(got: unknown, want: unknown): boolean {
+  if (want === null || typeof want !== "object") return got === want;
+  if (Array.isArray(want)) {
+    return Array.isArray(got) && want.length <= got.length && want.every((w, i) => jsonSubset(got[i], w));
+  }
+  if (got === null || typeof got !== "object" || Array.isArray(got)) return false;
+  return Object.entries(want).every(([k, w]) => jsonSubset((got as Record<string, unknown>)[k], w));
+}
+
+function judge(cfg: HttpConfig, res: Response): ProbeOutput {
+  const what = `${safeUrl(cfg.url)} answered ${res.status} in ${res.ms}ms`;
+  const metrics = { latency_ms: res.ms, status_code: res.status, body_bytes: res.bytes };
+  const fail = (why: string): ProbeOutput => ({ status: "critical", summary: `${what}: ${why}`, metrics, detail: snippet(res.body) });
+  const expect = cfg.expect;
+  if (!statusMatches(res.status, expect.status)) return fail(`expected status ${JSON.stringify(expect.status)}`);
+  const text = res.body.toString("utf8");
+  if (expect.body_contains !== undefined && !text.includes(expect.body_contains)) {
+    return fail(`body does not contain ${JSON.stringify(expect.body_contains)}`);
+  }
+  if (expect.json !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return fail("body is not JSON");
+    }
+    if (!jsonSubset(parsed, expect.json)) return fail(`JSON does not match ${JSON.stringify(expect.json)}`);
+  }
+  if (expect.max_latency !== undefined && res.ms > expect.max_latency) {
+    return { status: "warning", summary: `${what}: slower than ${expect.max_latency}ms`, metrics };
+  }
+  return { status: "ok", summary: what, metrics };
+}
+
+function snippet(body: Buffer): string | undefined {
+  if (body.length === 0) return undefined;
+  const text = body.subarray(0, 300).toString("utf8").replace(/\s+/g, " ").trim();
+  return text ? `body: ${text}` : undefined;
+}

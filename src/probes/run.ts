@@ -1,0 +1,56 @@
+import type { CheckConfig } from "../config/schema.js";
+import type { Deps } from "../deps.js";
+import { probes } from "./registry.js";
+import type { Probe, ProbeResult } from "./types.js";
+
+/** DEFAULT_PROBE_DEADLINE bounds a check with no `timeout` of its own. */
+const DEFAULT_PROBE_DEADLINE = 30_000;
+/** Grace beyond a probe's own timeout before the runner gives up on it. */
+const GRACE_MS = 2_000;
+
+/** ProbeRun is a result plus the probe's memory for the next run. */
+export type ProbeRun = { result: ProbeResult; memory: unknown };
+
+/** probeDeadline is how long the runner waits for a check before calling it unknown. */
+export function probeDeadline(check: CheckConfig): number {
+  const own = typeof check.timeout === "number" ? check.timeout : DEFAULT_PROBE_DEADLINE;
+  return own + GRACE_MS;
+}
+
+/**
+ * runProbe runs one check under its deadline. A probe that throws or never settles becomes `unknown`
+ * with the reason: the run goes on whatever a probe does.
+ */
+export async function runProbe(check: CheckConfig, memory: unknown, deps: Deps, runSignal: AbortSignal): Promise<ProbeRun> {
+  const started = performance.now();
+  const deadline = probeDeadline(check);
+  const ctl = new AbortController();
+  const signal = AbortSignal.any([ctl.signal, runSignal]);
+  const entry = (probes as Record<string, { probe: Probe<unknown> }>)[check.type];
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    if (!entry) throw new Error(`no probe for type ${check.type}`);
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        ctl.abort();
+        reject(new Error(`probe did not finish within ${deadline}ms`));
+      }, deadline);
+    });
+    const out = await Promise.race([entry.probe.run(check, { deps, signal, memory }), timeout]);
+    const { memory: next, ...rest } = out;
+    return { result: { ...rest, check: check.name, durationMs: Math.round(performance.now() - started) }, memory: next ?? memory };
+  } catch (err) {
+    return {
+      result: { check: check.name, status: "unknown", summary: `probe failed: ${(err as Error).message}`, durationMs: Math.round(performance.now() - started) },
+      memory,
+    };
+  } finally {
+    if (timer) clearTimeout(timer);
+    ctl.abort();
+  }
+}
+
+/** runProbes runs every check concurrently, each under its own deadline. */
+export function runProbes(checks: readonly CheckConfig[], memories: Record<string, unknown>, deps: Deps, signal: AbortSignal): Promise<ProbeRun[]> {
+  return Promise.all(checks.map((c) => runProbe(c, memories[c.name], deps, signal)));
+}

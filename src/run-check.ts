@@ -1,0 +1,133 @@
+import { runRestartHook } from "./actions/restart-hook.js";
+import type { Config } from "./config/schema.js";
+import type { Deps } from "./deps.js";
+import { decide } from "./engine/decide.js";
+import { record } from "./engine/record.js";
+import type { Action, Message, RestartOutcome, State } from "./engine/types.js";
+import { deliver, enqueue, type Attempt } from "./notify/deliver.js";
+import type { Redactor } from "./notify/redact.js";
+import { createChannels } from "./notify/registry.js";
+import { renderText } from "./notify/render.js";
+import type { Channel } from "./notify/types.js";
+import { runProbe, runProbes } from "./probes/run.js";
+import type { ProbeResult } from "./probes/types.js";
+import { createJsonFileStore } from "./state/json-file-store.js";
+import { acquireLock } from "./state/lock.js";
+
+/** RunReport is everything a check run did, for the table, --json and the log. */
+export type RunReport = {
+  startedAt: number;
+  durationMs: number;
+  dryRun: boolean;
+  results: ProbeResult[];
+  actions: Action[];
+  /** Dry run: each message as it would be sent. */
+  planned: { channel: string; subject: string; text: string }[];
+  restarts: { check: string; outcome: RestartOutcome }[];
+  attempts: Attempt[];
+  warnings: string[];
+  state: State;
+};
+
+/** RunOptions are what `watchdog check` was asked. */
+export type RunOptions = { dryRun: boolean; redact: Redactor; channels?: Map<string, Channel> };
+
+/**
+ * runCheck is one pass of the pipeline: lock, load state, probe, decide, restart, enqueue, save, deliver, save, unlock.
+ * The outbox is saved before anything is sent, so a crash can repeat a message but never lose one.
+ * A dry run probes and decides, then stops: no lock, no write, no send, no restart.
+ */
+export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Promise<RunReport> {
+  const startedAt = deps.clock.now();
+  const budget = AbortSignal.timeout(config.run_timeout);
+  const lock = opts.dryRun ? undefined : acquireLock(`${config.state_file}.lock`);
+  try {
+    const store = createJsonFileStore(config.state_file, () => deps.clock.now());
+    const { state: prev, warnings } = opts.dryRun ? await peekState(config.state_file) : await store.load();
+    for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
+
+    const runs = await runProbes(config.checks, prev.probes, deps, budget);
+    const results = runs.map((r) => r.result);
+    const now = deps.clock.now();
+    const decision = decide(prev, results, now, config);
+    let state: State = { ...decision.state, probes: Object.fromEntries(config.checks.map((c, i) => [c.name, runs[i]!.memory]).filter(([, m]) => m !== undefined)) };
+    const messages = toMessages(decision.actions, config.host, now, deps);
+    const report: RunReport = { startedAt, durationMs: 0, dryRun: opts.dryRun, results, actions: decision.actions, planned: [], restarts: [], attempts: [], warnings, state };
+
+    if (opts.dryRun) {
+      report.planned = messages.map((m) => ({ channel: m.channel, ...pick(renderText(m, config.locale)) }));
+      report.durationMs = deps.clock.now() - startedAt;
+      return report;
+    }
+
+    for (const r of results) deps.logger.info({ event: "probe", check: r.check, status: r.status, summary: r.summary, ms: r.durationMs }, "probe");
+    // Restarts first, so the messages of this run can say whether the restart helped.
+    const restartChecks = decision.actions.flatMap((a) => (a.type === "restart" ? [a.check] : []));
+    report.restarts = await Promise.all(
+      restartChecks.map(async (name) => {
+        const check = config.checks.find((c) => c.name === name)!;
+        deps.logger.info({ event: "restart", check: name }, "running restart hook");
+        const outcome = await runRestartHook(check.restart!, async () => (await runProbe(check, state.probes[name], deps, budget)).result.status, {
+          signal: budget,
+          sleep: deps.sleep,
+          redact: opts.redact,
+        });
+        deps.logger.info({ event: "restart_done", check: name, exitCode: outcome.exitCode, helped: outcome.helped, ms: outcome.durationMs, error: outcome.error }, "restart hook finished");
+        return { check: name, outcome };
+      }),
+    );
+    for (const m of messages) for (const item of m.items) {
+      const done = report.restarts.find((r) => r.check === item.check);
+      if (item.restartPlanned && done) item.restart = done.outcome;
+    }
+    state = record(state, report.restarts, now);
+    state = enqueue(state, messages, now);
+    await store.save(state);
+
+    const channels = opts.channels ?? createChannels(config.channels, { deps, locale: config.locale });
+    const delivered = await deliver(state, channels, config.channels, {
+      now: deps.clock.now(),
+      maxAgeMs: config.outbox.max_age,
+      signal: budget,
+      sleep: deps.sleep,
+      logger: deps.logger,
+    });
+    report.attempts = delivered.attempts;
+    state = delivered.state;
+    report.durationMs = deps.clock.now() - startedAt;
+    state = { ...state, lastRun: { startedAt, durationMs: report.durationMs } };
+    await store.save(state);
+    report.state = state;
+    deps.logger.info(
+      { event: "run", ms: report.durationMs, checks: results.length, failing: results.filter((r) => r.status !== "ok").length, sent: report.attempts.filter((a) => a.ok).length, failedSends: report.attempts.filter((a) => !a.ok).length, outbox: state.outbox.length },
+      "run complete",
+    );
+    return report;
+  } finally {
+    lock?.release();
+  }
+}
+
+function pick(r: { subject: string; text: string }) {
+  return { subject: r.subject, text: r.text };
+}
+
+/** toMessages turns notify actions into messages with ids unique across runs. */
+function toMessages(actions: readonly Action[], host: string, now: number, deps: Deps): Message[] {
+  const run = `${now.toString(36)}${Math.floor(deps.random() * 36 ** 4).toString(36).padStart(4, "0")}`;
+  return actions.flatMap((a) => (a.type === "notify" ? [{ id: `${run}-${a.channel}`, channel: a.channel, host, createdAt: now, items: a.items.map((i) => ({ ...i })) }] : []));
+}
+
+/** peekState reads the state for a dry run without moving a bad file aside. */
+async function peekState(file: string): Promise<{ state: State; warnings: string[] }> {
+  const { readFile } = await import("node:fs/promises");
+  const { emptyState } = await import("./engine/types.js");
+  try {
+    const data = JSON.parse(await readFile(file, "utf8")) as State;
+    if (data?.version === 1 && data.checks && Array.isArray(data.outbox)) return { state: { ...emptyState(), ...data }, warnings: [] };
+    return { state: emptyState(), warnings: [`state file ${file} is not usable; a real run would move it aside`] };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { state: emptyState(), warnings: [] };
+    return { state: emptyState(), warnings: [`state file ${file} is not usable; a real run would move it aside`] };
+  }
+}

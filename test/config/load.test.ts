@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config/load.js";
+import { ConfigError } from "../../src/errors.js";
+
+const opts = (env: Record<string, string> = {}) => ({
+  file: "w.yaml",
+  env,
+  hostname: "box",
+  readFile: (p: string) => {
+    if (p === "/secrets/smtp") return "s3cret-pass\n";
+    throw Object.assign(new Error("no"), { code: "ENOENT" });
+  },
+});
+
+function errorsOf(text: string, env: Record<string, string> = {}): string[] {
+  try {
+    parseConfig(text, opts(env));
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+const GOOD = `
+host: gpu-box-01
+locale: zh-CN
+state_file: /tmp/x/state.json
+channels:
+  email:
+    type: email
+    host: smtp.example.com
+    port: 465
+    secure: true
+    user: alert@example.com
+    pass: \${SMTP_PASS}
+    from: "watchdog <alert@example.com>"
+    to: [admin@example.com]
+  ops-console:
+    type: console
+escalation:
+  - after: 1
+    notify: [email]
+  - after: 3
+    notify: [email]
+    restart: true
+repeat_every: 30m
+recover_after: 1
+checks:
+  - name: cosyvoice-port
+    type: tcp
+    host: 127.0.0.1
+    port: 7860
+    timeout: 5s
+    runbook: "journalctl -u cosyvoice -n 50"
+    restart:
+      command: [systemctl, restart, cosyvoice]
+      timeout: 60s
+      verify_after: 15s
+      limit: {max: 2, within: 30m}
+  - name: cosyvoice-health
+    type: http
+    url: http://127.0.0.1:7860/health
+    expect: {status: 200, json: {status: ok, model_loaded: true}, max_latency: 5s}
+  - name: host
+    type: system
+    disk: {paths: ["/"], warning: 85, critical: 95}
+    memory: {warning: 90, critical: 97}
+`;
+
+describe("parseConfig", () => {
+  it("accepts the issue's config contract and resolves durations, defaults and secrets", () => {
+    const { config, secrets, warnings } = parseConfig(GOOD, opts({ SMTP_PASS: "hunter2-pass" }));
+    expect(config.host).toBe("gpu-box-01");
+    expect(config.checks).toHaveLength(3);
+    const port = config.checks[0]!;
+    expect(port.timeout).toBe(5000);
+    expect(port.restart?.limit).toEqual({ max: 2, within: 1_800_000 });
+    expect(port.escalation.map((s) => s.after)).toEqual([1, 3]);
+    expect(config.repeat_every).toBe(1_800_000);
+    expect(config.channels.email!.pass).toBe("hunter2-pass");
+    expect(secrets).toContain("hunter2-pass");
+    expect(warnings).toEqual([]);
+  });
+
+  it("reports an unset variable with its name and position", () => {
+    const errs = errorsOf(GOOD);
+    expect(errs).toEqual([expect.stringMatching(/^w\.yaml:12:11: environment variable SMTP_PASS is not set/)]);
+  });
+
+  it("uses ${VAR:-default} and keeps numbers numeric", () => {
+    const { config } = parseConfig("checks:\n  - name: p\n    type: tcp\n    port: ${PORT:-7860}\n", opts());
+    expect(config.checks[0]!.port).toBe(7860);
+  });
+
+  it("reports every error with FILE:LINE:COL and the key path, sorted by line", () => {
+    const errs = errorsOf(`checks:
+  - name: a
+    type: tcp
+    port: "x"
+    timout: 5s
+  - name: b
+    type: htp
+    url: http://x
+repeat_every: soon
+`);
+    expect(errs).toEqual([
+      'w.yaml:4:11: checks[0].port: Invalid input: expected number, received string',
+      'w.yaml:5:5: checks[0].timout: unknown key (did you mean "timeout"?)',
+      expect.stringMatching(/^w\.yaml:7:11: checks\[1\]\.type: unknown type "htp" \(did you mean "http"\?\); expected one of: tcp, http, system/),
+      expect.stringMatching(/^w\.yaml:9:15: repeat_every: invalid duration "soon"/),
+    ]);
+  });
+
+  it("rejects unknown top-level keys with a hint", () => {
+    expect(errorsOf("chekcs: []\n")).toEqual(['w.yaml:1:1: chekcs: unknown key (did you mean "checks"?)']);
+  });
+
+  it("reports YAML syntax errors, empty files and non-mappings", () => {
+    expect(errorsOf("checks: [\n")[0]).toMatch(/^w\.yaml:\d+:\d+: YAML: /);
+    expect(errorsOf("")).toEqual([expect.stringMatching(/^w\.yaml:1:1: .*empty/)]);
+    expect(errorsOf("- a\n- b\n")[0]).toMatch(/^w\.yaml:1:1: \(top level\): expected a mapping/);
+  });
+
+  it("reads *_file secrets and reports unreadable ones", () => {
+    const ok = parseConfig("channels:\n  m: {type: email, host: h, from: a@b.c, to: x@y.z, user: u, pass_file: /secrets/smtp}\n", opts());
+    expect(ok.config.channels.m!.pass).toBe("s3cret-pass");
+    expect(ok.secrets).toContain("s3cret-pass");
+    expect(errorsOf("channels:\n  m: {type: email, host: h, from: a@b.c, to: x@y.z, pass_file: /nope}\n")[0]).toMatch(/^w\.yaml:2:\d+: channels\.m\.pass_file: cannot read \/nope: ENOENT/);
+  });
+
+  it("names duplicate checks, unknown dependencies and dependency cycles", () => {
+    const errs = errorsOf(`checks:
+  - {name: a, type: tcp, port: 1, depends_on: [b]}
+  - {name: b, type: tcp, port: 2, depends_on: [a]}
+  - {name: c, type: tcp, port: 3, depends_on: [zz]}
+  - {name: c, type: tcp, port: 4}
+`);
+    expect(errs.join("\n")).toMatch(/checks\[3\]\.name: duplicate check name "c" \(also checks\[2\]\)/);
+    expect(errs.join("\n")).toMatch(/w\.yaml:4:48: checks\[2\]\.depends_on\[0\]: unknown check "zz"/);
+    expect(errs.join("\n")).toMatch(/dependency cycle: a -> b -> a/);
+  });
+
+  it("warns about ladder channels that are not configured and resolves channels by type", () => {
+    const { config, warnings } = parseConfig("channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nchecks: []\n", opts());
+    expect(config.escalation[0]!.notify).toEqual(["mail"]);
+    expect(warnings).toEqual([
+      expect.stringContaining('escalation[1].notify[0]: channel "sms" is not configured'),
+      expect.stringContaining('escalation[1].notify[1]: channel "dingtalk" is not configured'),
+    ]);
+  });
+
+  it("stops YAML alias bombs", () => {
+    const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
+    expect(errorsOf(bomb)[0]).toMatch(/^w\.yaml:1:1: /);
+  });
+});
