@@ -33,10 +33,21 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * testClock is for tests that drive the built CLI across simulated hours (outbox backoff, max_age, clock jumps):
+ * WATCHDOG_TEST_NOW=<epoch ms> makes the clock start at that time and run on from there. Never set it in production.
+ */
+function testClock(env: Readonly<Record<string, string | undefined>>): Clock | undefined {
+  const start = Number(env.WATCHDOG_TEST_NOW);
+  if (!env.WATCHDOG_TEST_NOW || !Number.isFinite(start)) return undefined;
+  const base = Date.now();
+  return { now: () => start + (Date.now() - base) };
+}
+
 /** createDeps builds the real dependencies; logger comes from the caller (it depends on the config). */
 export function createDeps(logger: Logger, overrides: Partial<Deps> = {}): Deps {
   return {
-    clock: { now: () => Date.now() },
+    clock: testClock(process.env) ?? { now: () => Date.now() },
     env: process.env,
     hostname: os.hostname(),
     cwd: process.cwd(),

@@ -2,6 +2,8 @@ import { runRestartHook } from "./actions/restart-hook.js";
 import type { Config } from "./config/schema.js";
 import type { Deps } from "./deps.js";
 import { decide } from "./engine/decide.js";
+import { enqueueAlertmanagerRefresh } from "./exporters/alertmanager-refresh.js";
+import { writeTextfileMetrics } from "./exporters/textfile.js";
 import { record } from "./engine/record.js";
 import type { Action, Message, RestartOutcome, State } from "./engine/types.js";
 import { deliver, enqueue, type Attempt } from "./notify/deliver.js";
@@ -82,6 +84,7 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
     }
     state = record(state, report.restarts, now);
     state = enqueue(state, messages, now);
+    state = enqueueAlertmanagerRefresh(state, config, messages, now);
     await store.save(state);
 
     const channels = opts.channels ?? createChannels(config.channels, { deps, locale: config.locale });
@@ -98,6 +101,7 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
     state = { ...state, lastRun: { startedAt, durationMs: report.durationMs } };
     await store.save(state);
     report.state = state;
+    writeTextfileMetrics(report, config, deps);
     deps.logger.info(
       { event: "run", ms: report.durationMs, checks: results.length, failing: results.filter((r) => r.status !== "ok").length, sent: report.attempts.filter((a) => a.ok).length, failedSends: report.attempts.filter((a) => !a.ok).length, outbox: state.outbox.length },
       "run complete",

@@ -70,6 +70,8 @@ export const configSchema = z.strictObject({
   recover_after: z.number().int().min(1).default(1),
   outbox: z.strictObject({ max_age: duration.default(24 * 3_600_000) }).default({ max_age: 24 * 3_600_000 }),
   checks: z.array(checkSchema).default([]),
+  /** Prometheus: `textfile` is a .prom file written each run for node_exporter's textfile collector. */
+  metrics: z.strictObject({ textfile: z.string().min(1).optional() }).optional(),
 });
 
 /** RawConfig is the validated YAML before cross-field resolution. */

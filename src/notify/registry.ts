@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { consoleConfigSchema, createConsoleChannel } from "./channels/console.js";
 import { createEmailChannel, emailConfigSchema } from "./channels/email.js";
+import { alertmanagerConfigSchema, createAlertmanagerChannel } from "./channels/alertmanager.js";
 import type { Channel, ChannelContext } from "./types.js";
 
 /** ChannelEntry pairs a channel factory with the schema of its config. */
@@ -10,6 +11,7 @@ export type ChannelEntry = { schema: z.ZodObject; create: (cfg: never, ctx: Chan
 export const channelTypes = {
   email: { schema: emailConfigSchema, create: createEmailChannel },
   console: { schema: consoleConfigSchema, create: createConsoleChannel },
+  alertmanager: { schema: alertmanagerConfigSchema, create: createAlertmanagerChannel },
 } satisfies Record<string, ChannelEntry>;
 
 /** ChannelType is one of the registered channel type names. */
