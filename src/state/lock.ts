@@ -42,7 +42,11 @@ function readOwner(file: string): Owner | undefined {
  * is taken over; a live owner makes it throw LockedError.
  */
 export function acquireLock(file: string): Lock {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new StateError(`cannot create the state directory ${path.dirname(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
   const me = `${process.pid} ${processStart(process.pid) ?? ""}\n`;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {

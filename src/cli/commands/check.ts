@@ -22,7 +22,8 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   const session = openSession(opts, !opts.dryRun);
   const { config, warnings } = session.loaded;
   if (session.logWarning) io.err(`warning: ${session.logWarning}\n`);
-  if (!opts.json) for (const w of warnings) io.err(`warning: ${w}\n`);
+  // Config warnings go to the log, not to cron's mail every two minutes; `watchdog validate` prints them.
+  for (const w of warnings) session.deps.logger.warn({ event: "config_warning" }, w);
   // Console channels print to stderr under --json so stdout stays one JSON document.
   const channels = createChannels(config.channels, { deps: session.deps, locale: config.locale });
   for (const [name, c] of Object.entries(config.channels)) {

@@ -1,0 +1,52 @@
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LockedError } from "../../src/errors.js";
+import { acquireLock } from "../../src/state/lock.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-lock-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("lock", () => {
+  it("is exclusive while held and free again after release", () => {
+    const file = path.join(dir, "state.json.lock");
+    const a = acquireLock(file);
+    expect(fs.readFileSync(file, "utf8")).toMatch(new RegExp(`^${process.pid} `));
+    expect(() => acquireLock(file)).toThrow(LockedError);
+    a.release();
+    expect(fs.existsSync(file)).toBe(false);
+    acquireLock(file).release();
+  });
+
+  it("names the live holder's pid", () => {
+    const file = path.join(dir, "l");
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 20000)"], { stdio: "ignore" });
+    try {
+      fs.writeFileSync(file, `${child.pid} \n`);
+      expect(() => acquireLock(file)).toThrow(`another watchdog check (pid ${child.pid}) is running`);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("takes over a lock whose process is dead", () => {
+    const file = path.join(dir, "l");
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
+    fs.writeFileSync(file, `${dead} 12345\n`);
+    const lock = acquireLock(file);
+    expect(fs.readFileSync(file, "utf8")).toMatch(new RegExp(`^${process.pid} `));
+    lock.release();
+  });
+
+  it("takes over a lock whose pid was reused by another process (start time differs)", () => {
+    const file = path.join(dir, "l");
+    // Our parent is alive, but it did not write this lock: its start time is not 1.
+    fs.writeFileSync(file, `${process.ppid} 1\n`);
+    acquireLock(file).release();
+  });
+});
