@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runRestartHook } from "../../src/actions/restart-hook.js";
+import type { RestartConfig } from "../../src/config/schema.js";
+import { sleep } from "../../src/deps.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-hook-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const hook = (over: Partial<RestartConfig>): RestartConfig => ({ command: ["true"], shell: false, timeout: 5000, verify_after: 0, limit: { max: 2, within: 1_800_000 }, ...over });
+const opts = (redact = (s: string) => s) => ({ signal: new AbortController().signal, sleep, redact });
+
+/** alive is true for a running process; a zombie (killed, waiting for a reaper that containers may lack) is dead. */
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+describe("restart hook", () => {
+  it("runs argv without a shell, keeps the output tail, and re-probes after verify_after", async () => {
+    let probed = 0;
+    const out = await runRestartHook(hook({ command: ["/bin/echo", "restarting $HOME; rm -rf /"], verify_after: 50 }), async () => {
+      probed += 1;
+      return "ok";
+    }, opts());
+    expect(out).toMatchObject({ exitCode: 0, timedOut: false, helped: true, after: "ok" });
+    expect(out.outputTail).toBe("restarting $HOME; rm -rf /");
+    expect(probed).toBe(1);
+  });
+
+  it("says it did not help when the re-probe still fails, whatever the exit code", async () => {
+    const out = await runRestartHook(hook({ command: "echo boom >&2; exit 3", shell: true }), async () => "critical", opts());
+    expect(out).toMatchObject({ exitCode: 3, helped: false, after: "critical" });
+    expect(out.outputTail).toBe("boom");
+  });
+
+  it("kills the whole process group at the timeout, grandchildren included", async () => {
+    const pidFile = path.join(dir, "grandchild.pid");
+    const script = `sleep 30 & echo $! > ${pidFile}; wait`;
+    const started = Date.now();
+    const out = await runRestartHook(hook({ command: script, shell: true, timeout: 300 }), async () => "ok", opts());
+    expect(out.timedOut).toBe(true);
+    expect(out.helped).toBe(false);
+    expect(out.error).toMatch(/did not finish within 300ms; its process group was killed/);
+    const grandchild = Number(fs.readFileSync(pidFile, "utf8"));
+    // Give the kernel a moment to reap it.
+    for (let i = 0; i < 50 && alive(grandchild); i++) await sleep(20);
+    expect(alive(grandchild)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("reports a command that does not exist without re-probing", async () => {
+    let probed = false;
+    const out = await runRestartHook(hook({ command: ["/nonexistent/restart-me"] }), async () => {
+      probed = true;
+      return "ok";
+    }, opts());
+    expect(out.error).toBe("command not found: /nonexistent/restart-me");
+    expect(out.helped).toBe(false);
+    expect(probed).toBe(false);
+  });
+
+  it("redacts secrets from the output it keeps", async () => {
+    const out = await runRestartHook(hook({ command: ["/bin/echo", "token=s3cr3t-tok"] }), async () => "ok", opts((s) => s.replaceAll("s3cr3t-tok", "***")));
+    expect(out.outputTail).toBe("token=***");
+  });
+});
