@@ -1,9 +1,15 @@
 import type { CheckConfig, Config } from "../config/schema.js";
 import type { ProbeResult, Status } from "../probes/types.js";
-import { RECENT_MAX, type Action, type CheckState, type Incident, type NotifyItem, type Severity, type State } from "./types.js";
+import { formatDuration } from "../duration.js";
+import { FLAP_OFF, flapShare, flapTransition, type FlapConfig } from "./flap.js";
+import { activeSilence, pruneSilences } from "./silence.js";
+import { RECENT_MAX, type Action, type CheckState, type HoldReason, type Incident, type NotifyItem, type Severity, type State } from "./types.js";
 
-/** EngineConfig is the part of the config the engine reads. */
-export type EngineConfig = Pick<Config, "checks" | "channels">;
+/** EngineConfig is the part of the config the engine reads; `flap` off and `expected_interval` 2m when absent. */
+export type EngineConfig = Pick<Config, "checks" | "channels"> & { flap?: FlapConfig; expected_interval?: number };
+
+/** DEFAULT_EXPECTED_INTERVAL is the cron period assumed when the config does not say (a gap is 3 times this). */
+export const DEFAULT_EXPECTED_INTERVAL = 2 * 60_000;
 
 /** Decision is the next state and what to do about it. */
 export type Decision = { state: State; actions: Action[] };
@@ -18,11 +24,29 @@ export type Decision = { state: State; actions: Action[] };
  *   failing -> failing  further steps fire once each; past `repeat_every` a reminder goes to the highest step's channels
  *   failing -> ok       after `recover_after` ok runs the incident closes; every channel told gets a recovery notice
  * A step with `restart: true` restarts the check (within `restart.limit`); past the limit, one "giving up" notice.
+ *
+ * Holds (the state still moves; nothing is said or restarted for the check):
+ *   silenced            a `watchdog silence` matches the check: no notice at all, recovery included
+ *   depends             a check in `depends_on` fails this run: the parent's items name it ("also affected");
+ *                       recovery to channels already told still goes out
+ *   flapping            more than flap.high % state changes in the last 21 results: one "flapping" notice, then
+ *                       quiet (recovery included) until below flap.low %, then one "stable again" notice
+ *   acked               `watchdog ack`: no further steps, reminders or restarts; recovery still goes out
+ * The first run after a hold resumes the ladder where the streak stands: of the steps reached meanwhile only the
+ * highest speaks (and restarts if it says so), so the operator gets one notification, not a burst.
+ * A run that finds the previous one more than 3 x expected_interval ago says so in its next message.
  */
 export function decide(prev: State, results: readonly ProbeResult[], now: number, cfg: EngineConfig): Decision {
   const checks: Record<string, CheckState> = {};
   const items: { channel: string; item: NotifyItem }[] = [];
   const restarts: string[] = [];
+  const failingNow = new Map(
+    cfg.checks.map((c) => {
+      const r = results.find((x) => x.check === c.name);
+      const b = prev.checks[c.name];
+      return [c.name, r ? r.status !== "ok" : b ? b.status !== "ok" : false];
+    }),
+  );
   for (const check of cfg.checks) {
     const result = results.find((r) => r.check === check.name);
     const before = prev.checks[check.name];
@@ -30,12 +54,63 @@ export function decide(prev: State, results: readonly ProbeResult[], now: number
       if (before) checks[check.name] = before;
       continue;
     }
-    const step = stepCheck(before, result, now, check, cfg);
+    const mute: HoldReason | undefined = activeSilence(prev.silences, check.name, now) ? "silenced" : check.depends_on.some((d) => failingNow.get(d)) ? "depends" : undefined;
+    const step = stepCheck(before, result, now, check, cfg, mute);
     checks[check.name] = step.state;
     items.push(...step.items);
     if (step.restart) restarts.push(check.name);
   }
-  return { state: { ...prev, checks }, actions: group(items, restarts) };
+  nameAffected(cfg, checks, failingNow, items);
+  const next: State = { ...prev, checks, silences: pruneSilences(prev.silences, now) };
+  const gap = monitorGap(prev, now, cfg.expected_interval ?? DEFAULT_EXPECTED_INTERVAL);
+  delete next.monitorGap;
+  if (gap && items.length) {
+    const seen = new Set<string>();
+    for (const { channel, item } of items) if (!seen.has(channel)) (seen.add(channel), (item.monitorGapMs = gap.to - gap.from));
+  } else if (gap) next.monitorGap = gap;
+  for (const { item } of items) addNotes(item);
+  return { state: next, actions: group(items, restarts) };
+}
+
+/** monitorGap is the unreported gap in watchdog's own runs: the pending one, or a new one longer than 3 x expected. */
+function monitorGap(prev: State, now: number, expected: number): { from: number; to: number } | undefined {
+  const pending = prev.monitorGap;
+  if (!prev.lastRun) return pending;
+  const from = prev.lastRun.startedAt + prev.lastRun.durationMs;
+  if (now - from <= 3 * expected) return pending;
+  return pending && pending.to - pending.from >= now - from ? pending : { from, to: now };
+}
+
+/** nameAffected adds each held child to the items of the failing ancestors that are not held themselves. */
+function nameAffected(cfg: EngineConfig, checks: Record<string, CheckState>, failingNow: Map<string, boolean>, items: { channel: string; item: NotifyItem }[]): void {
+  const byName = new Map(cfg.checks.map((c) => [c.name, c]));
+  const roots = (name: string, seen = new Set<string>()): string[] => {
+    if (seen.has(name)) return [];
+    seen.add(name);
+    const parents = (byName.get(name)?.depends_on ?? []).filter((d) => failingNow.get(d));
+    if (!parents.length) return [name];
+    return parents.flatMap((p) => roots(p, seen));
+  };
+  for (const c of cfg.checks) {
+    if (checks[c.name]?.held !== "depends" || !failingNow.get(c.name)) continue;
+    for (const root of roots(c.name)) {
+      if (root === c.name) continue;
+      for (const { item } of items) {
+        if (item.check !== root || item.reason === "recovered") continue;
+        item.alsoAffected = [...new Set([...(item.alsoAffected ?? []), c.name])].sort();
+      }
+    }
+  }
+}
+
+/** addNotes puts the engine's notes (flapping, also affected, monitor gap) in front of the item's detail, in plain words. */
+function addNotes(item: NotifyItem): void {
+  const notes: string[] = [];
+  if (item.notice === "flapping") notes.push(`flapping: ${item.flapShare}% state changes in the last 21 runs; notices for this check are held until it is stable`);
+  if (item.notice === "stable") notes.push(`stable again (${item.flapShare}% state changes in the last 21 runs); current state: ${item.status}`);
+  if (item.alsoAffected?.length) notes.push(`also affected: ${item.alsoAffected.join(", ")}`);
+  if (item.monitorGapMs !== undefined) notes.push(`watchdog itself was not running for ${formatDuration(item.monitorGapMs)} before this run`);
+  if (notes.length) item.detail = [...notes, ...(item.detail ? [item.detail] : [])].join("\n");
 }
 
 type CheckStep = { state: CheckState; items: { channel: string; item: NotifyItem }[]; restart: boolean };
@@ -45,7 +120,7 @@ export function severityOf(status: Status): Severity {
   return status === "warning" ? "warning" : "critical";
 }
 
-function stepCheck(before: CheckState | undefined, r: ProbeResult, now: number, check: CheckConfig, cfg: EngineConfig): CheckStep {
+function stepCheck(before: CheckState | undefined, r: ProbeResult, now: number, check: CheckConfig, cfg: EngineConfig, mute: HoldReason | undefined): CheckStep {
   const failing = r.status !== "ok";
   const wasFailing = before ? before.status !== "ok" : false;
   const s: CheckState = {
@@ -62,12 +137,27 @@ function stepCheck(before: CheckState | undefined, r: ProbeResult, now: number, 
   const out: CheckStep = { state: s, items: [], restart: false };
   const say = (channel: string, item: NotifyItem) => out.items.push({ channel, item });
 
+  // Flapping: one notice when it starts, one when it stops; quiet in between.
+  const share = flapShare(s.recent);
+  const flap = flapTransition(!!before?.flapping, share, cfg.flap ?? FLAP_OFF);
+  if (before?.flapping && flap !== "stop") s.flapping = { ...before.flapping, share };
+  if (flap === "start") s.flapping = { since: now, share, told: [...new Set([...(check.escalation[0]?.notify ?? []), ...(s.incident?.notified ?? [])])] };
+  const held: HoldReason | undefined = mute ?? (s.flapping ? "flapping" : undefined);
+  if (held) s.held = held;
+  else delete s.held;
+  const resume = before?.held !== undefined && !held;
+  if (flap && mute !== "silenced") {
+    const pseudo: Incident = s.incident ?? { id: "", startedAt: s.since, peak: severityOf(r.status), stepsFired: [], notified: [], held: [], lastNotifiedAt: undefined, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined };
+    const told = flap === "start" ? s.flapping!.told : before!.flapping!.told;
+    for (const channel of told) say(channel, baseItem(r, s, check, pseudo, "step", 0, { notice: flap === "start" ? "flapping" : "stable", flapShare: share }));
+  }
+
   if (!failing) {
     const inc = s.incident;
     if (inc && s.okStreak >= check.recover_after) {
       // Outage: from the first failing run to the first ok run of this streak.
       const outageMs = Math.max(0, s.since - inc.startedAt);
-      for (const channel of inc.notified) say(channel, baseItem(r, s, check, inc, "recovered", 0, { outageMs }));
+      if (held !== "silenced" && held !== "flapping") for (const channel of inc.notified) say(channel, baseItem(r, s, check, inc, "recovered", 0, { outageMs }));
       s.incident = undefined;
     }
     return out;
@@ -79,6 +169,11 @@ function stepCheck(before: CheckState | undefined, r: ProbeResult, now: number, 
     : { id: `${check.name}@${s.since}`, startedAt: s.since, peak: severity, stepsFired: [], notified: [], held: [], lastNotifiedAt: undefined, restarts: 0, restartsHelped: 0, gaveUp: false, cause: r.cause };
   if (r.cause) inc.cause = r.cause;
   s.incident = inc;
+  if (held || inc.ack) {
+    // Held or acknowledged: the streak and the incident move on; no step fires, nothing is restarted.
+    if (out.items.length) inc.lastNotifiedAt = now;
+    return out;
+  }
 
   const reaches = (i: number) => {
     const st = check.escalation[i]!;
@@ -96,10 +191,13 @@ function stepCheck(before: CheckState | undefined, r: ProbeResult, now: number, 
 
   let wantRestart = false;
   let fired = false;
+  // Resuming after a hold, only the highest step reached meanwhile speaks; the lower ones count as fired.
+  const speaks = resume ? Math.max(-1, ...check.escalation.map((_, i) => (!inc.stepsFired.includes(i) && reaches(i) ? i : -1))) : undefined;
   check.escalation.forEach((st, i) => {
     if (inc.stepsFired.includes(i) || !reaches(i)) return;
     inc.stepsFired.push(i);
     fired = true;
+    if (speaks !== undefined && i !== speaks) return;
     for (const channel of st.notify) {
       if (allowed(channel)) tell(channel, baseItem(r, s, check, inc, "step", i + 1));
       else inc.held.push({ channel, step: i + 1 });

@@ -51,6 +51,14 @@ export type NotifyItem = {
   restart?: RestartOutcome;
   runbook?: string;
   labels?: Record<string, string>;
+  /** A notice outside the ladder: the check started flapping, or is stable again (reason "step", step 0). */
+  notice?: "flapping" | "stable";
+  /** Share of state changes in the last 21 results (percent), on flap notices. */
+  flapShare?: number;
+  /** Checks that depend on this one and fail with it: their own notifications are held. */
+  alsoAffected?: string[];
+  /** watchdog itself did not run for this long before this run (said once, in the next message). */
+  monitorGapMs?: number;
 };
 
 /** Action is what decide asks the executor to do. */
@@ -75,6 +83,8 @@ export type Incident = {
   restartsHelped: number;
   gaveUp: boolean;
   cause: string | undefined;
+  /** Set by `watchdog ack`: no further steps, reminders or restarts; recovery still goes out. Ends with the incident. */
+  ack?: { at: number; note: string | undefined };
 };
 
 /** CheckState is what the state file remembers of one check. */
@@ -91,7 +101,17 @@ export type CheckState = {
   /** Epoch ms of restarts, kept while inside the restart limit window. */
   restartTimes: number[];
   incident: Incident | undefined;
+  /** Set while the check flaps (Nagios-style share of state changes): its notices are held until it is stable. */
+  flapping?: { since: number; share: number; told: string[] };
+  /** Why this run held the check's notifications and restarts; the run after a hold resumes the ladder in one step. */
+  held?: HoldReason;
 };
+
+/** HoldReason says why a check's notifications and restarts are held. */
+export type HoldReason = "silenced" | "depends" | "flapping";
+
+/** Silence mutes the checks whose name matches `pattern` (a glob) from `startsAt` until `endsAt`. */
+export type Silence = { id: string; pattern: string; reason: string; createdAt: number; startsAt: number; endsAt: number };
 
 /** Message is one notification to one channel: what is stored in the outbox and rendered at send time. */
 export type Message = {
@@ -102,6 +122,12 @@ export type Message = {
   items: NotifyItem[];
   /** Set when this message is a fallback copy of a message another channel could not deliver. */
   fallbackFrom?: string;
+  /** Ids of the messages merged into this one (rate limit, quiet-hours digest); the message's own id comes first. */
+  mergedIds?: string[];
+  /** Why delivery held this message back (it goes out merged with others when the hold ends). */
+  heldBy?: "quiet_hours" | "rate_limit";
+  /** A notice about delivery itself rather than about checks (items may be empty). */
+  notice?: { type: "daily_limit"; channel: string; limit: number; day: string };
 };
 
 /** OutboxEntry is a message not yet delivered, with its retry bookkeeping. */
@@ -127,6 +153,10 @@ export type State = {
   /** Probe-private memory (log offsets), by check name. */
   probes: Record<string, unknown>;
   lastRun: { startedAt: number; durationMs: number } | undefined;
+  /** Active and recently ended silences (`watchdog silence`). */
+  silences: Silence[];
+  /** A gap in watchdog's own runs, not yet said in a message. */
+  monitorGap?: { from: number; to: number };
   /** Notification totals by channel and result, for metrics. */
   sent: Record<string, { ok: number; failed: number }>;
 };
@@ -138,6 +168,8 @@ export type ChannelState = {
   /** Messages sent per local day (YYYY-MM-DD), for daily limits. */
   day: string | undefined;
   dayCount: number;
+  /** The day a "daily limit reached" notice went out for this channel (one per day). */
+  limitNoticeDay?: string;
 };
 
 /** RECENT_MAX is how many past results a check remembers (21 is Nagios' flap window). */
@@ -145,5 +177,5 @@ export const RECENT_MAX = 21;
 
 /** emptyState is the state of a first run. */
 export function emptyState(): State {
-  return { version: 1, checks: {}, outbox: [], dropped: [], droppedTotal: 0, channels: {}, probes: {}, lastRun: undefined, sent: {} };
+  return { version: 1, checks: {}, outbox: [], dropped: [], droppedTotal: 0, channels: {}, probes: {}, lastRun: undefined, silences: [], sent: {} };
 }

@@ -1,0 +1,55 @@
+import type { Silence, State } from "./types.js";
+
+/** globToRegExp turns a check glob (`*` any run of characters, `?` one character) into an anchored RegExp. */
+export function globToRegExp(glob: string): RegExp {
+  const body = [...glob].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/-]/g, "\\$&"))).join("");
+  return new RegExp(`^${body}$`);
+}
+
+/** matchGlob says whether a check name matches a silence pattern. */
+export function matchGlob(glob: string, name: string): boolean {
+  return globToRegExp(glob).test(name);
+}
+
+/** activeSilence is the silence that mutes `check` at `now` (the one ending last), if any. */
+export function activeSilence(silences: readonly Silence[] | undefined, check: string, now: number): Silence | undefined {
+  let found: Silence | undefined;
+  for (const s of silences ?? []) {
+    if (s.startsAt <= now && now < s.endsAt && matchGlob(s.pattern, check) && (!found || s.endsAt > found.endsAt)) found = s;
+  }
+  return found;
+}
+
+/** SILENCE_KEEP_MS is how long an ended silence stays in the state (shown by `silence list --all`), then it is dropped. */
+export const SILENCE_KEEP_MS = 24 * 3_600_000;
+
+/** pruneSilences drops silences that ended more than SILENCE_KEEP_MS ago. */
+export function pruneSilences(silences: readonly Silence[] | undefined, now: number): Silence[] {
+  return (silences ?? []).filter((s) => s.endsAt > now - SILENCE_KEEP_MS);
+}
+
+/** addSilence returns the state with a new silence; `id` comes from the caller (the engine has no randomness). */
+export function addSilence(state: State, silence: Silence, now: number): State {
+  return { ...state, silences: [...pruneSilences(state.silences, now), silence] };
+}
+
+/**
+ * removeSilence ends a silence now (it is kept as ended, so the next run sees the change); an id prefix of 4 or more
+ * characters is enough when it is unique. Returns undefined when no active silence has that id.
+ */
+export function removeSilence(state: State, id: string, now: number): { state: State; removed: Silence } | undefined {
+  const live = (state.silences ?? []).filter((s) => s.endsAt > now);
+  const hit = live.filter((s) => s.id === id || (id.length >= 4 && s.id.startsWith(id)));
+  if (hit.length !== 1) return undefined;
+  const removed = hit[0]!;
+  return { state: { ...state, silences: (state.silences ?? []).map((s) => (s === removed ? { ...s, endsAt: now } : s)) }, removed };
+}
+
+/** ackIncident marks the open incident of `check` as acknowledged; an error message when there is none. */
+export function ackIncident(state: State, check: string, note: string | undefined, now: number): { state: State } | { error: string } {
+  const cs = state.checks[check];
+  if (!cs) return { error: `check "${check}" has not run yet: nothing to acknowledge` };
+  if (!cs.incident) return { error: `check "${check}" is ${cs.status} with no open incident: nothing to acknowledge` };
+  const incident = { ...cs.incident, ack: { at: now, note } };
+  return { state: { ...state, checks: { ...state.checks, [check]: { ...cs, incident } } } };
+}
