@@ -21,6 +21,14 @@ const lazyPlugin = {
   },
 };
 
+// zod bundles messages in 40+ languages; watchdog's config errors are English, so keep only `en`.
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: 'export { default as en } from "./en.js";', loader: "js" }));
+  },
+};
+
 if (!single) rmSync("dist", { recursive: true, force: true });
 await build({
   ...common,
@@ -28,7 +36,7 @@ await build({
   outfile: single ? "dist/watchdog-single.cjs" : "dist/watchdog.cjs",
   banner: { js: "#!/usr/bin/env node" },
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
-  plugins: single ? [] : [lazyPlugin],
+  plugins: single ? [zodEnglishOnly] : [zodEnglishOnly, lazyPlugin],
 });
 if (!single) {
   chmodSync("dist/watchdog.cjs", 0o755);
