@@ -67,6 +67,7 @@ export function resolveConfig(raw: RawConfig, ctx: { file: string; hostname: str
       else if (d === c.name) errors.push({ path: ["checks", i, "depends_on", j], message: "a check cannot depend on itself" });
     }),
   );
+  if (raw.flap.low >= raw.flap.high) errors.push({ path: ["flap", "low"], message: `flap.low (${raw.flap.low}) must be below flap.high (${raw.flap.high})` });
   const cycle = findCycle(checks);
   if (cycle) errors.push({ path: ["checks", names.get(cycle[0]!)!, "depends_on"], message: `dependency cycle: ${cycle.join(" -> ")}` });
 

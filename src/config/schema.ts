@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { channelTypes } from "../notify/registry.js";
 import { probes } from "../probes/registry.js";
-import { duration, severity } from "./fields.js";
+import { duration, percent, severity, size } from "./fields.js";
 
 /** stepSchema is one rung of the escalation ladder. */
 export const stepSchema = z.strictObject({
@@ -31,6 +31,8 @@ const checkCommon = {
   recover_after: z.number().int().min(1).optional(),
   restart: restartSchema.optional(),
   depends_on: z.array(z.string()).default([]),
+  /** Daemon mode only: probe this check every `interval` instead of the global one. */
+  interval: duration.optional(),
   labels: z.record(z.string(), z.string()).default({}),
   runbook: z.string().optional(),
 };
@@ -71,7 +73,24 @@ export const configSchema = z.strictObject({
   outbox: z.strictObject({ max_age: duration.default(24 * 3_600_000) }).default({ max_age: 24 * 3_600_000 }),
   checks: z.array(checkSchema).default([]),
   /** Prometheus: `textfile` is a .prom file written each run for node_exporter's textfile collector. */
-  metrics: z.strictObject({ textfile: z.string().min(1).optional() }).optional(),
+  metrics: z
+    .strictObject({
+      textfile: z.string().min(1).optional(),
+      /** Daemon mode: serve /metrics (Prometheus text) and /healthz on this host:port. */
+      listen: z.string().regex(/^[^:]*:\d+$/, "write host:port, e.g. 127.0.0.1:9184").optional(),
+    })
+    .optional(),
+  /** JSON-lines event log; default history.jsonl beside the state file. Rotated to FILE.1 past history_max_size. */
+  history_file: z.string().min(1).optional(),
+  history_max_size: size.default(10_000_000),
+  /** How often cron or the timer runs `check`: a run finding the previous one 3 x this ago says watchdog was down. */
+  expected_interval: duration.default(120_000),
+  /** Daemon mode: the time between runs. */
+  interval: duration.default(30_000),
+  /** Dead-man's switch: GET this URL after each completed run (healthchecks.io style); failures are only logged. */
+  heartbeat: z.strictObject({ url: z.url(), timeout: duration.default(10_000) }).optional(),
+  /** Flap detection: share of state changes in the last 21 results; starts above high %, stops below low %. */
+  flap: z.strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) }).default({ enabled: true, high: 50, low: 25 }),
 });
 
 /** RawConfig is the validated YAML before cross-field resolution. */
@@ -105,4 +124,11 @@ export function logFileOf(config: Pick<Config, "log_file" | "state_file">): stri
   if (config.log_file) return config.log_file;
   const dir = config.state_file.includes("/") ? config.state_file.slice(0, config.state_file.lastIndexOf("/")) || "/" : ".";
   return `${dir}/watchdog.log`;
+}
+
+/** historyFileOf is the history file: `history_file`, or history.jsonl beside the state file. */
+export function historyFileOf(config: Pick<Config, "history_file" | "state_file">): string {
+  if (config.history_file) return config.history_file;
+  const dir = config.state_file.includes("/") ? config.state_file.slice(0, config.state_file.lastIndexOf("/")) || "/" : ".";
+  return `${dir}/history.jsonl`;
 }
