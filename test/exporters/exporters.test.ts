@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import type { Config } from "../../src/config/schema.js";
+import { emptyState, type CheckState, type Message, type State } from "../../src/engine/types.js";
+import { enqueueAlertmanagerRefresh, REFRESH_PREFIX } from "../../src/exporters/alertmanager-refresh.js";
+import { probeMetricName, renderMetrics } from "../../src/exporters/textfile.js";
+import { buildAlertmanagerAlerts } from "../../src/notify/channels/alertmanager.js";
+
+const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
+
+function check(name: string, labels: Record<string, string> = {}): Config["checks"][number] {
+  return { name, type: "tcp", escalation: [{ after: 1, notify: ["am"], restart: false }], repeat_every: 1_800_000, recover_after: 1, restart: undefined, depends_on: [], labels, runbook: undefined };
+}
+
+function failing(since: number, notified: string[]): CheckState {
+  return {
+    status: "critical", since, failStreak: 2, okStreak: 0, lastRunAt: since, summary: "127.0.0.1:7860 refused", recent: "xx", restartTimes: [],
+    incident: { id: `x@${since}`, startedAt: since, peak: "critical", stepsFired: [0], notified, held: [], lastNotifiedAt: since, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined },
+  };
+}
+
+const config = (resend_every = 0) => ({
+  host: "gpu-box-01",
+  checks: [check("a", { team: "speech" }), check("b")],
+  channels: { am: { type: "alertmanager", resend_every, fallback: [], timeout: 10_000 }, mail: { type: "email", fallback: [], timeout: 10_000 } },
+});
+
+describe("enqueueAlertmanagerRefresh", () => {
+  const state = (): State => ({ ...emptyState(), checks: { a: failing(T0, ["am", "mail"]), b: failing(T0, ["mail"]) } });
+
+  it("re-states every open incident told to the alertmanager channel, not to others", () => {
+    const next = enqueueAlertmanagerRefresh(state(), config(), [], T0 + 120_000);
+    expect(next.outbox).toHaveLength(1);
+    const m = next.outbox[0]!.message;
+    expect(m.id.startsWith(REFRESH_PREFIX)).toBe(true);
+    expect(m).toMatchObject({ channel: "am", host: "gpu-box-01", createdAt: T0 + 120_000 });
+    expect(m.items.map((i) => [i.check, i.severity, i.since, i.labels])).toEqual([["a", "critical", T0, { team: "speech" }]]);
+  });
+
+  it("waits resend_every between refreshes, and a newer refresh replaces a pending one", () => {
+    const s1 = enqueueAlertmanagerRefresh(state(), config(300_000), [], T0);
+    expect(s1.outbox).toHaveLength(1);
+    const s2 = enqueueAlertmanagerRefresh(s1, config(300_000), [], T0 + 120_000);
+    expect(s2.outbox).toHaveLength(1); // not due: the pending one stays
+    const s3 = enqueueAlertmanagerRefresh(s2, config(300_000), [], T0 + 300_000);
+    expect(s3.outbox.map((e) => e.message.createdAt)).toEqual([T0 + 300_000]);
+  });
+
+  it("skips a check already told this run, and drops a pending refresh once its incident has closed", () => {
+    const told: Message = { id: "r-am", channel: "am", host: "h", createdAt: T0, items: [{ check: "a" } as Message["items"][number]] };
+    expect(enqueueAlertmanagerRefresh(state(), config(), [told], T0).outbox).toEqual([]);
+    const pending = enqueueAlertmanagerRefresh(state(), config(600_000), [], T0);
+    const closed: State = { ...pending, checks: { ...pending.checks, a: { ...pending.checks.a!, status: "ok", incident: undefined } } };
+    expect(enqueueAlertmanagerRefresh(closed, config(600_000), [], T0 + 60_000).outbox).toEqual([]);
+  });
+
+  it("treats a clock that moved back as due (no alert left to expire)", () => {
+    const s1 = enqueueAlertmanagerRefresh(state(), config(600_000), [], T0);
+    expect(enqueueAlertmanagerRefresh({ ...s1, outbox: [] }, config(600_000), [], T0 - 3_600_000).outbox).toHaveLength(1);
+  });
+});
+
+describe("buildAlertmanagerAlerts", () => {
+  const item = { check: "a", reason: "step", step: 1, severity: "critical", status: "critical", summary: "down", failStreak: 1, since: T0, restarts: 0, restartsHelped: 0, labels: { team: "speech", alertname: "spoof" }, runbook: "rb", cause: "gpu_oom" } as const;
+  it("labels identify the alert; a firing one ends after the ttl; a critical one resolves its warning twin", () => {
+    const alerts = buildAlertmanagerAlerts({ id: "1", channel: "am", host: "h1", createdAt: T0, items: [{ ...item }] }, { resend_every: 0, ttl: undefined, generator_url: undefined }, T0 + 1000, "en");
+    expect(alerts[0]!.labels).toEqual({ team: "speech", alertname: "a", instance: "h1", severity: "critical" });
+    expect(alerts[0]!.annotations).toMatchObject({ summary: "down", runbook: "rb", cause: "gpu_oom" });
+    expect(alerts[0]!.startsAt).toBe(new Date(T0).toISOString());
+    expect(alerts[0]!.endsAt).toBe(new Date(T0 + 1000 + 600_000).toISOString());
+    expect(alerts[1]).toMatchObject({ labels: { severity: "warning" }, endsAt: new Date(T0).toISOString() });
+  });
+  it("a recovery ends the alert at the time it was seen", () => {
+    const alerts = buildAlertmanagerAlerts({ id: "1", channel: "am", host: "h1", createdAt: T0 + 5000, items: [{ ...item, reason: "recovered", step: 0 }] }, { resend_every: 0, ttl: undefined, generator_url: undefined }, T0 + 9000, "en");
+    expect(alerts.map((a) => a.endsAt)).toEqual([new Date(T0 + 5000).toISOString(), new Date(T0 + 5000).toISOString()]);
+  });
+});
+
+describe("renderMetrics", () => {
+  it("renders HELP/TYPE once per family, base units and escaped labels", () => {
+    const state: State = { ...emptyState(), checks: { a: failing(T0, ["am"]) }, sent: { am: { ok: 3, failed: 1 } }, lastRun: { startedAt: T0, durationMs: 1500 } };
+    const text = renderMetrics({ state, results: [{ check: "a", status: "critical", summary: "x", durationMs: 250, metrics: { latency_ms: 1200, 'disk_used_percent:/data "x"': 91.5 } }] }, { host: "h", checks: [check("a")] });
+    expect(text).toContain("# TYPE watchdog_check_status gauge\nwatchdog_check_status{check=\"a\"} 2\n");
+    expect(text).toContain('watchdog_check_duration_seconds{check="a"} 0.25');
+    expect(text).toContain('watchdog_probe_latency_seconds{check="a"} 1.2');
+    expect(text).toContain('watchdog_probe_disk_used_percent{check="a",target="/data \\"x\\""} 91.5');
+    expect(text).toContain('watchdog_notifications_total{channel="am",result="failed"} 1');
+    expect(text).toContain("watchdog_last_run_timestamp_seconds 1795338000");
+    expect(text.match(/# HELP watchdog_notifications_total /g)).toHaveLength(1);
+    for (const line of text.trimEnd().split("\n")) expect(line).toMatch(/^(# (HELP|TYPE) [a-z_:][a-z0-9_:]* .+|[a-z_:][a-z0-9_:]*(\{.*\})? -?[0-9.e+-]+)$/);
+    expect(text.endsWith("\n")).toBe(true);
+  });
+  it("maps probe metric names to Prometheus base units", () => {
+    expect(probeMetricName("ttft_ms")).toEqual({ name: "watchdog_probe_ttft_seconds", factor: 0.001, target: undefined });
+    expect(probeMetricName("gpu_memory_used_mib:0")).toEqual({ name: "watchdog_probe_gpu_memory_used_bytes", factor: 1048576, target: "0" });
+    expect(probeMetricName("temperature_c").name).toBe("watchdog_probe_temperature_celsius");
+  });
+});
