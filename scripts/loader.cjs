@@ -1,0 +1,49 @@
+"use strict";
+// watchdog's entry: runs the bundle (watchdog-main.cjs beside this file) through V8's code cache, so a cron run
+// does not compile half a megabyte of JavaScript every two minutes. The cache lives in .cache/ beside the bundle,
+// one file per command and bundle build; it is only used when owned by this user and not writable by others
+// (cached bytecode is code). Without a usable cache it simply compiles as usual.
+const fs = require("fs");
+const path = require("path");
+const vm = require("vm");
+const Module = require("module");
+
+const file = path.join(__dirname, "watchdog-main.cjs");
+const source = fs.readFileSync(file, "utf8");
+const stat = fs.statSync(file);
+const command = (process.argv.slice(2).find((a) => /^[a-z][a-z-]*$/.test(a)) || "none").slice(0, 20);
+const cacheDir = path.join(__dirname, ".cache");
+const cacheFile = path.join(cacheDir, `${command}-${stat.size}-${Math.floor(stat.mtimeMs)}-${process.version}.v8`);
+
+let cached;
+try {
+  const st = fs.statSync(cacheFile);
+  const uid = typeof process.getuid === "function" ? process.getuid() : st.uid;
+  if (st.uid === uid && (st.mode & 0o022) === 0) cached = fs.readFileSync(cacheFile);
+} catch {
+  // No cache yet.
+}
+
+const script = new vm.Script(Module.wrap(source), { filename: file, cachedData: cached });
+if (cached === undefined || script.cachedDataRejected) {
+  // Written at exit, when the functions this command needed have been compiled too.
+  process.once("exit", () => {
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true, mode: 0o755 });
+      for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${command}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
+      const tmp = `${cacheFile}.${process.pid}`;
+      fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o644 });
+      fs.renameSync(tmp, cacheFile);
+    } catch {
+      // Read-only install: run without a cache.
+    }
+  });
+}
+const mod = new Module(file, module);
+mod.filename = file;
+mod.paths = Module._nodeModulePaths(__dirname);
+const localRequire = (id) => mod.require(id);
+localRequire.resolve = (request) => Module._resolveFilename(request, mod);
+localRequire.main = process.mainModule;
+localRequire.cache = Module._cache;
+script.runInThisContext()(mod.exports, localRequire, mod, file, __dirname);
