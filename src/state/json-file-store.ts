@@ -7,8 +7,11 @@ import type { StateStore } from "./store.js";
 /** STATE_VERSION is the version this build writes; another version is moved aside, never guessed at. */
 export const STATE_VERSION = 1;
 
-/** createJsonFileStore keeps the state in one JSON file, written atomically with mode 0600. */
-export function createJsonFileStore(file: string, now: () => number): StateStore {
+/**
+ * createJsonFileStore keeps the state in one JSON file, written atomically with mode 0600. Every string value passes
+ * through `redact` on save (error texts from a channel could quote a token); numbers and keys are left alone.
+ */
+export function createJsonFileStore(file: string, now: () => number, redact: (s: string) => string = (s) => s): StateStore {
   return {
     async load() {
       let text: string;
@@ -24,7 +27,7 @@ export function createJsonFileStore(file: string, now: () => number): StateStore
       return { state: { ...emptyState(), ...(JSON.parse(text) as State) }, warnings: [] };
     },
     async save(state) {
-      writeFileAtomic(file, `${JSON.stringify(state)}\n`, 0o600);
+      writeFileAtomic(file, `${JSON.stringify(state, (_key, value: unknown) => (typeof value === "string" ? redact(value) : value))}\n`, 0o600);
     },
   };
 }

@@ -30,6 +30,17 @@ describe("json file store", () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual(["state.json"]);
   });
 
+  it("masks secrets in string values, never in numbers or keys", async () => {
+    const file = path.join(dir, "state.json");
+    const store = createJsonFileStore(file, () => NOW, (t) => t.replaceAll("tok-1234", "***").replaceAll("1234", "***"));
+    await store.save({ ...emptyState(), droppedTotal: 1234, dropped: [{ id: "m", channel: "tok-1234", createdAt: 1, droppedAt: 2, why: "POST ?access_token=tok-1234 failed", checks: [] }] });
+    const text = fs.readFileSync(file, "utf8");
+    expect(text).not.toContain("tok-1234");
+    const back = (await store.load()).state;
+    expect(back.droppedTotal).toBe(1234);
+    expect(back.dropped[0]!.why).toBe("POST ?access_token=*** failed");
+  });
+
   it.each([
     ["corrupt JSON", "{\"version\":1,\"checks\":{"],
     ["an empty file", ""],
