@@ -1,7 +1,8 @@
 import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
-import { duration } from "../config/fields.js";
+import { duration, size } from "../config/fields.js";
+import { formatDuration } from "../duration.js";
 import { describeSocketError } from "./tcp.js";
 import type { Probe, ProbeOutput } from "./types.js";
 
@@ -13,6 +14,8 @@ const statusExpectation = z.union([
   z.array(z.number().int().min(100).max(599)).min(1),
   z.string().regex(/^[1-5]xx$/, 'write a class such as "2xx"'),
 ]);
+
+const jsonPathCondition = z.strictObject({ path: z.string().min(1), equals: z.unknown().optional() });
 
 /** httpConfigSchema is a `type: http` check: a health or inference call with expectations on the answer. */
 export const httpConfigSchema = z.strictObject({
@@ -30,24 +33,32 @@ export const httpConfigSchema = z.strictObject({
       body_contains: z.string().optional(),
       json: z.record(z.string(), z.unknown()).optional(),
       max_latency: duration.optional(),
+      /** Media type the answer must have, e.g. audio/wav (compared without parameters such as charset). */
+      content_type: z.string().min(1).optional(),
+      /** A TTS endpoint that returns 0-byte audio is broken: at least this many body bytes. */
+      min_bytes: size.optional(),
+      /** Conditions on values inside the JSON answer: {path: "data.0.status", equals: "ok"} (no equals: the path exists). */
+      json_path: z.array(jsonPathCondition).optional(),
+      /** Warning when the TLS certificate expires within this long. */
+      cert_expiry: duration.optional(),
     })
     .default({ status: "2xx" }),
 });
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 
-type Response = { status: number; headers: http.IncomingHttpHeaders; body: Buffer; bytes: number; ms: number };
+type Response = { status: number; headers: http.IncomingHttpHeaders; body: Buffer; bytes: number; ms: number; certExpires: number | undefined };
 
 /** httpProbe makes one request and checks status, body and latency. */
 export const httpProbe: Probe<HttpConfig> = {
   type: "http",
-  async run(cfg, { signal }) {
+  async run(cfg, { signal, deps }) {
     let res: Response;
     try {
       res = await request(cfg, signal);
     } catch (err) {
       return { status: "critical", summary: `${cfg.method ?? defaultMethod(cfg)} ${safeUrl(cfg.url)} ${(err as Error).message}` };
     }
-    return judge(cfg, res);
+    return judge(cfg, res, deps.clock.now());
   },
 };
 
@@ -93,6 +104,8 @@ function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> {
       else reject(err);
     });
     req.once("response", (res) => {
+      const cert = "getPeerCertificate" in res.socket ? (res.socket as import("node:tls").TLSSocket).getPeerCertificate() : undefined;
+      const certExpires = cert?.valid_to ? Date.parse(cert.valid_to) : undefined;
       const chunks: Buffer[] = [];
       let kept = 0;
       let bytes = 0;
@@ -105,7 +118,7 @@ function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> {
       });
       res.once("end", () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), bytes, ms: Math.round(performance.now() - started) });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), bytes, ms: Math.round(performance.now() - started), certExpires });
       });
       res.once("error", (err) => {
         clearTimeout(timer);
@@ -139,7 +152,19 @@ export function jsonSubset(got: unknown, want: unknown): boolean {
   return Object.entries(want).every(([k, w]) => jsonSubset((got as Record<string, unknown>)[k], w));
 }
 
-function judge(cfg: HttpConfig, res: Response): ProbeOutput {
+/** jsonAt follows a dotted path ("data.0.status") into parsed JSON; array indexes are numbers. */
+export function jsonAt(value: unknown, path: string): { found: boolean; value?: unknown } {
+  let cur: unknown = value;
+  for (const key of path.split(".")) {
+    if (cur === null || typeof cur !== "object") return { found: false };
+    const obj = cur as Record<string, unknown>;
+    if (!(key in obj)) return { found: false };
+    cur = obj[key];
+  }
+  return { found: true, value: cur };
+}
+
+function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
   const what = `${safeUrl(cfg.url)} answered ${res.status} in ${res.ms}ms`;
   const metrics = { latency_ms: res.ms, status_code: res.status, body_bytes: res.bytes };
   const fail = (why: string): ProbeOutput => ({ status: "critical", summary: `${what}: ${why}`, metrics, detail: snippet(res.body) });
@@ -149,14 +174,36 @@ function judge(cfg: HttpConfig, res: Response): ProbeOutput {
   if (expect.body_contains !== undefined && !text.includes(expect.body_contains)) {
     return fail(`body does not contain ${JSON.stringify(expect.body_contains)}`);
   }
-  if (expect.json !== undefined) {
+  if (expect.content_type !== undefined) {
+    const got = String(res.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    const want = expect.content_type.split(";")[0]!.trim().toLowerCase();
+    if (want.endsWith("/") ? !got.startsWith(want) : got !== want) return fail(`content type is ${JSON.stringify(got || "none")}, expected ${JSON.stringify(want)}`);
+  }
+  if (expect.min_bytes !== undefined && res.bytes < expect.min_bytes) return fail(`body is ${res.bytes} bytes, expected at least ${expect.min_bytes}`);
+  if (expect.json !== undefined || expect.json_path !== undefined) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       return fail("body is not JSON");
     }
-    if (!jsonSubset(parsed, expect.json)) return fail(`JSON does not match ${JSON.stringify(expect.json)}`);
+    if (expect.json !== undefined && !jsonSubset(parsed, expect.json)) return fail(`JSON does not match ${JSON.stringify(expect.json)}`);
+    for (const cond of expect.json_path ?? []) {
+      const at = jsonAt(parsed, cond.path);
+      if (!at.found) return fail(`JSON has no ${cond.path}`);
+      if (cond.equals !== undefined && !jsonSubset(at.value, cond.equals)) {
+        return fail(`JSON ${cond.path} is ${JSON.stringify(at.value)?.slice(0, 80)}, expected ${JSON.stringify(cond.equals)}`);
+      }
+    }
+  }
+  if (expect.cert_expiry !== undefined && res.certExpires !== undefined) {
+    const left = res.certExpires - now;
+    const metricsWithCert = { ...metrics, cert_expires_in_s: Math.round(left / 1000) };
+    if (left < expect.cert_expiry) {
+      const when = left <= 0 ? "has expired" : `expires in ${formatDuration(left)}`;
+      return { status: left <= 0 ? "critical" : "warning", summary: `${what}: TLS certificate ${when} (${new Date(res.certExpires).toISOString().slice(0, 10)})`, metrics: metricsWithCert };
+    }
+    Object.assign(metrics, { cert_expires_in_s: Math.round(left / 1000) });
   }
   if (expect.max_latency !== undefined && res.ms > expect.max_latency) {
     return { status: "warning", summary: `${what}: slower than ${expect.max_latency}ms`, metrics };

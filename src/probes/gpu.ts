@@ -1,0 +1,193 @@
+import { z } from "zod";
+import { duration, percent, size } from "../config/fields.js";
+import { formatDuration } from "../duration.js";
+import { runCommand, type CommandResult } from "../run-command.js";
+import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";
+
+/** The fields asked of nvidia-smi, in this order (reference/gpu-and-logs.md §1.2). */
+export const GPU_FIELDS = ["index", "uuid", "name", "memory.used", "memory.total", "utilization.gpu", "temperature.gpu", "power.draw", "ecc.errors.uncorrected.volatile.total"] as const;
+export const GPU_QUERY = [`--query-gpu=${GPU_FIELDS.join(",")}`, "--format=csv,noheader,nounits"];
+export const APPS_QUERY = ["--query-compute-apps=pid,process_name,used_memory", "--format=csv,noheader,nounits"];
+
+const levels = (warning: number, critical: number) =>
+  z.strictObject({ warning: percent.default(warning), critical: percent.default(critical) }).or(z.literal(false)).default({ warning, critical });
+
+/** gpuConfigSchema is a `type: gpu` check: every NVIDIA GPU answers, with memory, temperature and ECC within bounds. */
+export const gpuConfigSchema = z.strictObject({
+  type: z.literal("gpu"),
+  nvidia_smi: z.string().min(1).default("nvidia-smi"),
+  timeout: duration.default(10_000),
+  /** Memory used, percent of total. */
+  memory: levels(90, 98),
+  /** Degrees Celsius. */
+  temperature: z
+    .strictObject({ warning: z.number().default(80), critical: z.number().default(90) })
+    .or(z.literal(false))
+    .default({ warning: 80, critical: 90 }),
+  /** GPUs expected: fewer is critical ("GPU missing"). */
+  count: z.number().int().min(1).optional(),
+  /** Warning when a GPU has less free memory than this (the model would not fit). */
+  min_free_memory: size.optional(),
+  /** Uncorrected volatile ECC errors above 0 are critical. */
+  ecc: z.boolean().default(true),
+  /** List the GPU processes in the detail. */
+  processes: z.boolean().default(false),
+});
+export type GpuConfig = z.infer<typeof gpuConfigSchema>;
+
+/** GpuRow is one GPU as nvidia-smi reported it; undefined is "no value" ([N/A], [Not Supported], empty...). */
+export type GpuRow = {
+  index: number;
+  uuid: string;
+  name: string;
+  memoryUsedMiB: number | undefined;
+  memoryTotalMiB: number | undefined;
+  utilization: number | undefined;
+  temperature: number | undefined;
+  powerW: number | undefined;
+  eccUncorrected: number | undefined;
+};
+
+/** parseValue reads one CSV value: a number, or undefined for any "no value" token. Units are tolerated. */
+export function parseValue(token: string): number | undefined {
+  const t = token.trim();
+  if (t === "" || t === "N/A" || /^\[.*\]$/.test(t)) return undefined;
+  const m = /^(-?\d+(?:\.\d+)?)\s*(?:MiB|%|W|C|MHz)?$/.exec(t);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** parseGpuCsv parses `--format=csv,noheader,nounits` rows; a line that is not a GPU row is an error. */
+export function parseGpuCsv(text: string): { rows: GpuRow[] } | { error: string } {
+  const rows: GpuRow[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line) continue;
+    const f = line.split(",").map((s) => s.trim());
+    const index = Number(f[0]);
+    if (f.length !== GPU_FIELDS.length || f[0] === "" || !Number.isInteger(index)) return { error: `unexpected output: ${line.slice(0, 120)}` };
+    rows.push({
+      index,
+      uuid: f[1]!,
+      name: f[2]!,
+      memoryUsedMiB: parseValue(f[3]!),
+      memoryTotalMiB: parseValue(f[4]!),
+      utilization: parseValue(f[5]!),
+      temperature: parseValue(f[6]!),
+      powerW: parseValue(f[7]!),
+      eccUncorrected: parseValue(f[8]!),
+    });
+  }
+  return { rows };
+}
+
+/** describeFailure turns a failing nvidia-smi run into a status and one line (reference/gpu-and-logs.md §2). */
+export function describeFailure(r: CommandResult, cfg: Pick<GpuConfig, "nvidia_smi" | "timeout">): { status: Status; summary: string } | undefined {
+  if (r.spawnError) {
+    const code = r.spawnError.code;
+    if (code === "ENOENT") return { status: "unknown", summary: `nvidia-smi not found${cfg.nvidia_smi !== "nvidia-smi" ? ` at ${cfg.nvidia_smi}` : " on PATH"}` };
+    if (code === "EACCES") return { status: "unknown", summary: `${cfg.nvidia_smi} is not executable (EACCES)` };
+    return { status: "unknown", summary: `cannot run ${cfg.nvidia_smi}: ${code ?? r.spawnError.message}` };
+  }
+  if (r.timedOut) return { status: "critical", summary: `nvidia-smi did not answer in ${formatDuration(cfg.timeout)}: GPU wedged?` };
+  const out = `${r.stdout}\n${r.stderr}`;
+  const first = out.split("\n").map((l) => l.trim()).find((l) => l.length > 0) ?? "";
+  const said = first ? `: ${first.slice(0, 160)}` : "";
+  const code = r.exitCode;
+  if (code === 0) return undefined;
+  if (/is not a valid field to query/.test(out)) return { status: "unknown", summary: `nvidia-smi rejected the query (driver too old?)${said}` };
+  if (code === 9 || /couldn't communicate with the NVIDIA driver/.test(out)) return { status: "critical", summary: `NVIDIA driver not loaded (nvidia-smi exit ${code})` };
+  if (code === 18 || /version mismatch/i.test(out)) return { status: "critical", summary: `NVIDIA driver/library version mismatch (exit ${code}): reboot or reload the nvidia module after the driver upgrade` };
+  if (code === 15 || /GPU is lost|fallen off the bus/.test(out)) return { status: "critical", summary: `GPU lost: fallen off the bus or inaccessible (exit ${code}); reboot to recover${said}` };
+  if (code === 6 || /No devices were found|No supported GPUs/.test(out)) return { status: "critical", summary: `no GPU found (exit ${code})${said}` };
+  if (code === 12) return { status: "critical", summary: `NVML library not found (exit 12): is the driver installed?` };
+  if (code === 4) return { status: "unknown", summary: `nvidia-smi: permission denied (exit 4)` };
+  if (code === null) return { status: "unknown", summary: `nvidia-smi was killed by ${r.signal ?? "a signal"}` };
+  return { status: "critical", summary: `nvidia-smi failed (exit ${code})${said}` };
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** judgeGpus grades each GPU and the count; findings come worst first. */
+export function judgeGpus(rows: readonly GpuRow[], cfg: GpuConfig): { status: Status; findings: string[]; detail: string[]; metrics: Record<string, number> } {
+  const found: { status: Status; text: string }[] = [];
+  const detail: string[] = [];
+  const metrics: Record<string, number> = { gpu_count: rows.length };
+  const grade = (v: number, t: { warning: number; critical: number }): Status => (v >= t.critical ? "critical" : v >= t.warning ? "warning" : "ok");
+  if (cfg.count !== undefined && rows.length < cfg.count) found.push({ status: "critical", text: `GPU missing: ${rows.length} of ${cfg.count} found` });
+  for (const g of rows) {
+    const id = `GPU${g.index}`;
+    const parts: string[] = [];
+    if (g.memoryUsedMiB !== undefined && g.memoryTotalMiB !== undefined && g.memoryTotalMiB > 0) {
+      const pct = round((g.memoryUsedMiB / g.memoryTotalMiB) * 100);
+      metrics[`gpu${g.index}_memory_used_percent`] = pct;
+      parts.push(`memory ${pct}% (${g.memoryUsedMiB}/${g.memoryTotalMiB} MiB)`);
+      if (cfg.memory) found.push({ status: grade(pct, cfg.memory), text: `${id} memory ${pct}%` });
+      const freeBytes = (g.memoryTotalMiB - g.memoryUsedMiB) * 1024 * 1024;
+      if (cfg.min_free_memory !== undefined && freeBytes < cfg.min_free_memory) {
+        found.push({ status: "warning", text: `${id} has ${g.memoryTotalMiB - g.memoryUsedMiB} MiB free, less than ${Math.round(cfg.min_free_memory / 1048576)} MiB` });
+      }
+    } else parts.push("memory unknown");
+    if (g.temperature !== undefined) {
+      metrics[`gpu${g.index}_temperature_c`] = g.temperature;
+      parts.push(`${g.temperature}°C`);
+      if (cfg.temperature) found.push({ status: grade(g.temperature, cfg.temperature), text: `${id} ${g.temperature}°C` });
+    } else parts.push("temperature unknown");
+    if (g.utilization !== undefined) {
+      metrics[`gpu${g.index}_utilization_percent`] = g.utilization;
+      parts.push(`util ${g.utilization}%`);
+    }
+    if (g.powerW !== undefined) {
+      metrics[`gpu${g.index}_power_w`] = g.powerW;
+      parts.push(`${g.powerW} W`);
+    }
+    if (g.eccUncorrected !== undefined) {
+      metrics[`gpu${g.index}_ecc_uncorrected`] = g.eccUncorrected;
+      if (cfg.ecc && g.eccUncorrected > 0) found.push({ status: "critical", text: `${id} has ${g.eccUncorrected} uncorrected ECC errors` });
+    }
+    detail.push(`${id} ${g.name}: ${parts.join(", ")}`);
+  }
+  const bad = found.filter((f) => f.status !== "ok");
+  const order = { critical: 0, unknown: 1, warning: 2, ok: 3 };
+  bad.sort((a, b) => order[a.status] - order[b.status]);
+  return { status: worst(found.map((f) => f.status)), findings: bad.map((f) => f.text), detail, metrics };
+}
+
+/** gpuProbe runs nvidia-smi under a hard timeout that kills its process group (a wedged GPU makes it hang). */
+export const gpuProbe: Probe<GpuConfig> = {
+  type: "gpu",
+  async run(cfg, { signal }) {
+    const r = await runCommand([cfg.nvidia_smi, ...GPU_QUERY], { timeoutMs: cfg.timeout, signal, killGraceMs: 500 });
+    const failed = describeFailure(r, cfg);
+    // Exit 14 (infoROM corrupted) still prints the rows: grade them and add a warning.
+    if (failed && !(r.exitCode === 14 && r.stdout.trim())) return failed;
+    const parsed = parseGpuCsv(r.stdout.split("\n").filter((l) => !/^WARNING:/.test(l.trim())).join("\n"));
+    if ("error" in parsed) return { status: "unknown", summary: `nvidia-smi printed something unexpected: ${parsed.error}` };
+    if (parsed.rows.length === 0) return { status: "critical", summary: "nvidia-smi listed no GPU" };
+    const j = judgeGpus(parsed.rows, cfg);
+    if (r.exitCode === 14) {
+      j.findings.push("infoROM is corrupted (nvidia-smi exit 14)");
+      if (j.status === "ok") j.status = "warning";
+    }
+    const names = [...new Set(parsed.rows.map((g) => g.name))].join(", ");
+    const n = parsed.rows.length;
+    const summary = j.findings.length ? j.findings.join("; ") : `${n} GPU${n === 1 ? "" : "s"} ok (${names})`;
+    if (cfg.processes) j.detail.push(...(await listProcesses(cfg, signal)));
+    const out: ProbeOutput = { status: j.status, summary, detail: j.detail.join("\n"), metrics: j.metrics };
+    return out;
+  },
+};
+
+async function listProcesses(cfg: GpuConfig, signal: AbortSignal): Promise<string[]> {
+  const r = await runCommand([cfg.nvidia_smi, ...APPS_QUERY], { timeoutMs: cfg.timeout, signal, killGraceMs: 500 });
+  const failed = describeFailure(r, cfg);
+  if (failed) return [`processes: ${failed.summary}`];
+  const lines = r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+  if (lines.length === 0) return ["processes: none"];
+  return lines.map((l) => {
+    const f = l.split(",").map((s) => s.trim());
+    const pid = f[0];
+    const name = f.slice(1, -1).join(",");
+    const m = parseValue(f[f.length - 1] ?? "");
+    return `process ${pid} ${name}: ${m === undefined ? "memory unknown" : `${m} MiB`}`;
+  });
+}

@@ -1,0 +1,278 @@
+/**
+ * A byte-level prefilter for the log probe: it finds the lines that may match any pattern without decoding
+ * or regex-scanning the whole chunk. Each regex gives a set of literals of which every match must contain one
+ * (requiredLiterals); all those literals are searched in one pass with Wu-Manber (a multi-literal skip search,
+ * as in agrep and GNU grep's kwset), and only the lines around a hit are decoded and tested with the full regexes.
+ * Patterns with no usable literal fall back to a RegExp run over the chunk as latin1 text (bytes map 1:1 to chars).
+ */
+
+/** Shortest literal worth prefiltering on: shorter ones hit too often to save anything. */
+const MIN_LITERAL = 3;
+const SPECIAL = new Set([..."\\^$.|?*+()[]{}"]);
+
+type Piece = { set: string[] } | undefined;
+
+/**
+ * requiredLiterals returns literals such that every match of the regex contains at least one of them,
+ * or undefined when it cannot tell (flags, no literal of MIN_LITERAL bytes). Conservative by design:
+ * whatever it does not understand breaks a literal run rather than extending it.
+ */
+export function requiredLiterals(source: string, flags = ""): string[] | undefined {
+  if (/[iy]/.test(flags)) return undefined;
+  const branches = splitTop(source);
+  if (!branches) return undefined;
+  const out: string[] = [];
+  for (const b of branches) {
+    const best = bestOfBranch(b);
+    if (!best) return undefined;
+    out.push(...best.set);
+  }
+  return [...new Set(out)];
+}
+
+/** splitTop splits a regex source on its top-level `|`; undefined when brackets do not balance. */
+function splitTop(src: string): string[] | undefined {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let last = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\\") { i++; continue; }
+    if (inClass) { if (c === "]") inClass = false; continue; }
+    if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") { depth--; if (depth < 0) return undefined; }
+    else if (c === "|" && depth === 0) { parts.push(src.slice(last, i)); last = i + 1; }
+  }
+  if (depth !== 0 || inClass) return undefined;
+  parts.push(src.slice(last));
+  return parts;
+}
+
+/** quantifierAt reads a quantifier at i: its length and whether it allows zero repetitions. */
+function quantifierAt(src: string, i: number): { len: number; optional: boolean } | undefined {
+  const c = src[i];
+  let len = 0;
+  let optional = false;
+  if (c === "*" || c === "?") { len = 1; optional = true; }
+  else if (c === "+") len = 1;
+  else if (c === "{") {
+    const m = /^\{(\d+)(,\d*)?\}/.exec(src.slice(i));
+    if (!m) return undefined;
+    len = m[0].length;
+    optional = Number(m[1]) === 0;
+  } else return undefined;
+  if (src[i + len] === "?") len++; // lazy modifier
+  return { len, optional };
+}
+
+function bestOfBranch(src: string): Piece {
+  const candidates: string[][] = [];
+  let run = "";
+  const flush = () => {
+    if (run) candidates.push([run]);
+    run = "";
+  };
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === "(") {
+      const end = closingParen(src, i);
+      if (end < 0) return undefined;
+      flush();
+      const q = quantifierAt(src, end + 1);
+      let inner = src.slice(i + 1, end);
+      const look = /^\?(?:[=!]|<[=!])/.test(inner);
+      if (inner.startsWith("?:")) inner = inner.slice(2);
+      else if (/^\?<[A-Za-z_$][\w$]*>/.test(inner)) inner = inner.slice(inner.indexOf(">") + 1);
+      if (!look && !q?.optional && !inner.startsWith("?")) {
+        const sub = requiredLiterals(inner);
+        if (sub) candidates.push(sub);
+      }
+      i = end + 1 + (q?.len ?? 0);
+      continue;
+    }
+    if (c === "[") {
+      flush();
+      let j = i + 1;
+      while (j < src.length && src[j] !== "]") j += src[j] === "\\" ? 2 : 1;
+      i = j + 1;
+      const q = quantifierAt(src, i);
+      if (q) i += q.len;
+      continue;
+    }
+    let ch: string | undefined;
+    let width = 1;
+    if (c === "\\") {
+      const n = src[i + 1];
+      width = 2;
+      if (n !== undefined && !/[A-Za-z0-9]/.test(n)) ch = n;
+    } else if (!SPECIAL.has(c)) {
+      ch = c;
+    }
+    const q = quantifierAt(src, i + width);
+    if (ch === undefined) {
+      flush();
+      i += width + (q?.len ?? 0);
+      continue;
+    }
+    if (q?.optional) {
+      flush();
+    } else if (q) {
+      run += ch;
+      flush();
+    } else {
+      run += ch;
+    }
+    i += width + (q?.len ?? 0);
+  }
+  flush();
+  let best: string[] | undefined;
+  let bestScore = 0;
+  for (const set of candidates) {
+    const score = Math.min(...set.map((s) => Buffer.byteLength(s)));
+    if (score >= MIN_LITERAL && score > bestScore) {
+      best = set;
+      bestScore = score;
+    }
+  }
+  return best ? { set: best } : undefined;
+}
+
+function closingParen(src: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\\") { i++; continue; }
+    if (inClass) { if (c === "]") inClass = false; continue; }
+    if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** LiteralSearch finds, in one pass, every position where one of several byte strings occurs. */
+export interface LiteralSearch {
+  /** next returns the index of the first occurrence of any literal at or after `from` and ending before `end`, or -1. */
+  next(buf: Buffer, from: number, end: number): number;
+}
+
+/** createLiteralSearch builds a Wu-Manber search (block size 2) over the literals. */
+export function createLiteralSearch(literals: readonly string[]): LiteralSearch | undefined {
+  const pats = [...new Set(literals)].map((s) => Buffer.from(s, "utf8")).filter((b) => b.length >= 2);
+  if (pats.length === 0) return undefined;
+  const m = Math.min(...pats.map((p) => p.length));
+  const B = 2;
+  const shift = new Uint8Array(65536).fill(Math.min(255, m - B + 1));
+  const buckets = new Map<number, Buffer[]>();
+  for (const p of pats) {
+    for (let q = B; q <= m; q++) {
+      const block = (p[q - 2]! << 8) | p[q - 1]!;
+      const s = m - q;
+      if (s < shift[block]!) shift[block] = s;
+    }
+    const last = (p[m - 2]! << 8) | p[m - 1]!;
+    const list = buckets.get(last) ?? [];
+    list.push(p);
+    buckets.set(last, list);
+  }
+  const table: (Buffer[] | undefined)[] = new Array(65536);
+  for (const [k, v] of buckets) table[k] = v;
+  return {
+    next(buf, from, end) {
+      let i = from + m - 1;
+      while (i < end) {
+        const block = (buf[i - 1]! << 8) | buf[i]!;
+        const s = shift[block]!;
+        if (s !== 0) {
+          i += s;
+          continue;
+        }
+        const start = i - m + 1;
+        const list = table[block];
+        if (list) {
+          for (const p of list) {
+            const stop = start + p.length;
+            if (stop > end) continue;
+            let k = 0;
+            while (k < p.length && buf[start + k] === p[k]) k++;
+            if (k === p.length) return start;
+          }
+        }
+        i++;
+      }
+      return -1;
+    },
+  };
+}
+
+/** LinePrefilter yields the start offsets of the lines in a region that may match. */
+export interface LinePrefilter {
+  /** candidates calls onLine(lineStart, lineEnd) for each line of buf[start, end) that may match; end sits just past a newline. */
+  candidates(buf: Buffer, start: number, end: number, onLine: (lineStart: number, lineEnd: number) => void): void;
+}
+
+/** createLinePrefilter combines the literal search with a latin1 regex pass for the patterns that have no literal. */
+export function createLinePrefilter(regexes: readonly RegExp[]): LinePrefilter {
+  const literals: string[] = [];
+  const slow: RegExp[] = [];
+  let everyLine = false;
+  for (const re of regexes) {
+    const lits = requiredLiterals(re.source, re.flags);
+    if (lits) literals.push(...lits);
+    else if (/^[\x20-\x7e]*$/.test(re.source)) slow.push(new RegExp(re.source, "gm" + re.flags.replace(/[gmyu]/g, "")));
+    else everyLine = true;
+  }
+  const search = createLiteralSearch(literals);
+  return {
+    candidates(buf, start, end, onLine) {
+      if (everyLine) {
+        for (let ls = start; ls < end; ) {
+          const le = buf.indexOf(10, ls);
+          const stop = le < 0 || le >= end ? end : le;
+          onLine(ls, stop);
+          ls = stop + 1;
+        }
+        return;
+      }
+      const starts: number[] = [];
+      if (search) {
+        let pos = start;
+        while (pos < end) {
+          const hit = search.next(buf, pos, end);
+          if (hit < 0) break;
+          const ls = hit === start ? start : Math.max(start, buf.lastIndexOf(10, hit - 1) + 1);
+          starts.push(ls);
+          const le = buf.indexOf(10, hit);
+          pos = le < 0 || le >= end ? end : le + 1;
+        }
+      }
+      if (slow.length) {
+        const text = buf.toString("latin1", start, end);
+        for (const re of slow) {
+          re.lastIndex = 0;
+          let m: RegExpExecArray | null;
+          while ((m = re.exec(text)) !== null) {
+            const at = start + m.index;
+            starts.push(at === start ? start : Math.max(start, buf.lastIndexOf(10, at - 1) + 1));
+            // Resume on the next line after the match start: a match across a newline must not hide the next line.
+            const nl = text.indexOf("\n", m.index);
+            if (nl < 0) break;
+            re.lastIndex = nl + 1;
+          }
+        }
+        starts.sort((a, b) => a - b);
+      }
+      let prev = -1;
+      for (const ls of starts) {
+        if (ls === prev) continue;
+        prev = ls;
+        const le = buf.indexOf(10, ls);
+        onLine(ls, le < 0 || le >= end ? end : le);
+      }
+    },
+  };
+}

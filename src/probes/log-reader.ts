@@ -1,0 +1,273 @@
+import { createHash } from "node:crypto";
+import { open, readdir, stat, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import type { LinePrefilter } from "./log-prefilter.js";
+
+/** Bytes read per system call; the buffer is reused for the whole file. */
+const CHUNK = 4 << 20;
+/** A line is cut here: only its first 64 KiB are matched, the rest is skipped up to the next newline. */
+export const MAX_LINE = 64 * 1024;
+/** Bytes hashed to tell one generation of a file from another (Filebeat's fingerprint length). */
+const FINGERPRINT_BYTES = 1024;
+
+/** FileMemory is what the log probe remembers of one file between runs. */
+export type FileMemory = {
+  dev: number;
+  ino: number;
+  /** Start of the first byte not yet matched (a partial last line is read again next run). */
+  offset: number;
+  /** Hash of the first fpLen bytes. */
+  fp: string;
+  fpLen: number;
+  /** Inside an over-long line whose first 64 KiB were already matched. */
+  skip: boolean;
+};
+
+/** ReadOptions say where to start on a new file, which lines to look at, and when to stop. */
+export type ReadOptions = {
+  from: "end" | "start";
+  prefilter: LinePrefilter;
+  /** Called with each candidate line (decoded, without its newline, cut to MAX_LINE). */
+  onLine: (line: string) => void;
+  /** Polled between chunks: true means stop now and keep the offset for the next run. */
+  shouldStop: () => boolean;
+};
+
+/** ReadOutcome is the new memory of the file plus what happened on the way. */
+export type ReadOutcome = { memory: FileMemory; bytes: number; stopped: boolean; notes: string[] };
+
+type Scan = { offset: number; skip: boolean; bytes: number; stopped: boolean };
+
+/**
+ * readNew reads the bytes appended to `file` since `prev` and hands candidate lines to opts.onLine.
+ * Rotation (reference/gpu-and-logs.md §5):
+ *   - other dev/ino at the path: renamed away; drain the old inode, found among the rotated names beside it, then read the new file from 0;
+ *   - same inode, size < offset or other first bytes: copytruncate (drain the copy whose first bytes match from the old offset)
+ *     or truncate-and-refill; then read from 0.
+ * It throws the fs error (ENOENT, EACCES, EISDIR) for the caller to turn into a result.
+ */
+export async function readNew(file: string, prev: FileMemory | undefined, opts: ReadOptions): Promise<ReadOutcome> {
+  const fh = await open(file, "r");
+  try {
+    const st = await fh.stat({ bigint: false });
+    if (st.isDirectory()) throw Object.assign(new Error(`${file} is a directory`), { code: "EISDIR" });
+    const size = st.size;
+    const notes: string[] = [];
+    let bytes = 0;
+    let startAt: number;
+    let skip = false;
+    if (!prev) {
+      startAt = opts.from === "start" ? 0 : await lastLineStart(fh, size);
+    } else if (st.dev !== prev.dev || st.ino !== prev.ino) {
+      const old = await findSibling(file, st.ino, async (s) => s.dev === prev.dev && s.ino === prev.ino);
+      if (old) {
+        const drained = await drain(old, prev, opts);
+        bytes += drained.bytes;
+        if (drained.stopped) return { memory: { ...prev, offset: drained.offset, skip: drained.skip }, bytes, stopped: true, notes };
+        notes.push(`rotated: read the rest of ${path.basename(old)}`);
+      } else {
+        notes.push(`rotated: the old file was not found beside ${path.basename(file)}; lines written to it after the last run are lost`);
+      }
+      startAt = 0;
+    } else {
+      startAt = prev.offset;
+      skip = prev.skip;
+      const sameStart = size >= prev.fpLen && (await fingerprint(fh, prev.fpLen)) === prev.fp;
+      if (size < prev.offset || !sameStart) {
+        const copy = await findSibling(file, st.ino, async (s, p) => s.size >= prev.offset && (await fingerprintOf(p, prev.fpLen)) === prev.fp);
+        if (copy) {
+          const drained = await drain(copy, prev, opts);
+          bytes += drained.bytes;
+          notes.push(`truncated: read the rest of the copy ${path.basename(copy)}`);
+        } else {
+          notes.push("truncated: reading from the start");
+        }
+        startAt = 0;
+        skip = false;
+      }
+    }
+    const scan = await scanFile(fh, startAt, size, skip, opts);
+    bytes += scan.bytes;
+    const fpLen = Math.min(size, FINGERPRINT_BYTES);
+    const fp = prev && prev.fpLen === fpLen && prev.dev === st.dev && prev.ino === st.ino && startAt !== 0 ? prev.fp : await fingerprint(fh, fpLen);
+    return { memory: { dev: st.dev, ino: st.ino, offset: scan.offset, fp, fpLen, skip: scan.skip }, bytes, stopped: scan.stopped, notes };
+  } finally {
+    await fh.close();
+  }
+}
+
+async function drain(file: string, prev: FileMemory, opts: ReadOptions): Promise<Scan> {
+  const fh = await open(file, "r");
+  try {
+    const { size } = await fh.stat();
+    return await scanFile(fh, prev.offset, size, prev.skip, opts);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** lastLineStart is where `from: end` begins: just after the last newline, so a half-written line is read whole later. */
+async function lastLineStart(fh: FileHandle, size: number): Promise<number> {
+  const len = Math.min(size, MAX_LINE);
+  if (len === 0) return 0;
+  const buf = Buffer.alloc(len);
+  const { bytesRead } = await fh.read(buf, 0, len, size - len);
+  const nl = buf.subarray(0, bytesRead).lastIndexOf(10);
+  return nl < 0 ? (len === size ? 0 : size) : size - len + nl + 1;
+}
+
+async function fingerprint(fh: FileHandle, len: number): Promise<string> {
+  const buf = Buffer.alloc(len);
+  const { bytesRead } = len > 0 ? await fh.read(buf, 0, len, 0) : { bytesRead: 0 };
+  return createHash("sha1").update(buf.subarray(0, bytesRead)).digest("hex").slice(0, 16);
+}
+
+async function fingerprintOf(file: string, len: number): Promise<string | undefined> {
+  try {
+    const fh = await open(file, "r");
+    try {
+      return await fingerprint(fh, len);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+const COMPRESSED = /\.(gz|xz|bz2|zst|lz4|z)$/i;
+
+/**
+ * findSibling looks beside `file` for a rotated name (app.log.1, app.log-20240101, app.1.log) that passes `test`,
+ * newest first; compressed copies cannot be drained and are skipped.
+ */
+async function findSibling(file: string, selfIno: number, test: (s: { dev: number; ino: number; size: number }, p: string) => Promise<boolean>): Promise<string | undefined> {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const ext = path.extname(base);
+  const stem = ext ? base.slice(0, -ext.length) : base;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return undefined;
+  }
+  const found: { p: string; mtime: number }[] = [];
+  for (const name of names) {
+    if (name === base || COMPRESSED.test(name)) continue;
+    if (!name.startsWith(base) && !(ext && name.startsWith(stem) && name.endsWith(ext))) continue;
+    const p = path.join(dir, name);
+    try {
+      const s = await stat(p);
+      if (!s.isFile() || s.ino === selfIno) continue;
+      if (await test(s, p)) found.push({ p, mtime: s.mtimeMs });
+    } catch {
+      // Gone while looking: not the one.
+    }
+  }
+  found.sort((a, b) => b.mtime - a.mtime);
+  return found[0]?.p;
+}
+
+/**
+ * scanFile reads [from, to) in chunks into one reused buffer and passes candidate lines on. A partial last line is
+ * not matched: the returned offset points at its start, so the next run reads it whole.
+ */
+async function scanFile(fh: FileHandle, from: number, to: number, skip0: boolean, opts: ReadOptions): Promise<Scan> {
+  const buf = Buffer.allocUnsafe(CHUNK + MAX_LINE);
+  let carry = 0;
+  let pos = from;
+  let skip = skip0;
+  let bytes = 0;
+  const emit = (data: Buffer, ls: number, le: number) => {
+    let end = Math.min(le, ls + MAX_LINE);
+    if (end > ls && data[end - 1] === 13) end--;
+    opts.onLine(data.toString("utf8", ls, end));
+  };
+  while (pos < to) {
+    if (opts.shouldStop()) return { offset: pos - carry, skip, bytes, stopped: true };
+    const { bytesRead: n } = await fh.read(buf, carry, Math.min(CHUNK, to - pos), pos);
+    if (n === 0) break;
+    pos += n;
+    bytes += n;
+    const end = carry + n;
+    const data = buf.subarray(0, end);
+    let s = 0;
+    if (skip) {
+      const nl = data.indexOf(10);
+      if (nl < 0) {
+        carry = 0;
+        continue;
+      }
+      s = nl + 1;
+      skip = false;
+    }
+    const lastNl = data.lastIndexOf(10);
+    if (lastNl >= s) {
+      opts.prefilter.candidates(data, s, lastNl + 1, (ls, le) => emit(data, ls, le));
+      s = lastNl + 1;
+    }
+    if (end - s >= MAX_LINE) {
+      // An over-long line: match its first 64 KiB now, skip the rest up to its newline.
+      opts.prefilter.candidates(data, s, s + MAX_LINE, (ls) => emit(data, ls, s + MAX_LINE));
+      skip = true;
+      carry = 0;
+    } else {
+      data.copy(buf, 0, s, end);
+      carry = end - s;
+    }
+  }
+  return { offset: pos - carry, skip, bytes, stopped: false };
+}
+
+/** expandPath returns the files a path or glob (`*`, `?`, `[...]` in any component) names, sorted. */
+export async function expandPath(pattern: string): Promise<string[]> {
+  if (!/[*?[]/.test(pattern)) return [pattern];
+  const abs = path.resolve(pattern);
+  const parts = abs.split("/").filter(Boolean);
+  let current = ["/"];
+  for (const part of parts) {
+    const next: string[] = [];
+    if (!/[*?[]/.test(part)) {
+      for (const c of current) next.push(path.join(c, part));
+    } else {
+      const re = globToRegExp(part);
+      for (const c of current) {
+        try {
+          for (const name of await readdir(c)) if (re.test(name)) next.push(path.join(c, name));
+        } catch {
+          // Not a directory or unreadable: nothing under it.
+        }
+      }
+    }
+    current = next;
+  }
+  const files: string[] = [];
+  for (const p of current) {
+    try {
+      if ((await stat(p)).isFile()) files.push(p);
+    } catch {
+      // Vanished since the listing.
+    }
+  }
+  return files.sort();
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === "*") re += "[^/]*";
+    else if (c === "?") re += "[^/]";
+    else if (c === "[") {
+      const end = glob.indexOf("]", i + 1);
+      if (end < 0) re += "\\[";
+      else {
+        re += `[${glob.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
+  }
+  // A glob never matches hidden files unless it says so, like the shell.
+  return new RegExp(`^${glob.startsWith(".") ? "" : "(?!\\.)"}${re}$`);
+}

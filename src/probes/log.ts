@@ -1,0 +1,196 @@
+import { z } from "zod";
+import { duration, regex, severity } from "../config/fields.js";
+import { formatDuration } from "../duration.js";
+import { redactExcerpt } from "../notify/redact.js";
+import { CAUSES, causePriority, describeCause } from "./causes.js";
+import { createLinePrefilter, type LinePrefilter } from "./log-prefilter.js";
+import { expandPath, readNew, type FileMemory } from "./log-reader.js";
+import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";
+
+/** Each excerpt line is cut to this many characters. */
+const EXCERPT_CHARS = 300;
+/** Distinct matching lines kept per run to pick the excerpt from. */
+const KEEP_LINES = 50;
+
+const patternSchema = z.union([
+  regex,
+  z.strictObject({ regex, severity: severity.default("critical"), cause: z.string().min(1).optional() }),
+]);
+
+/** logConfigSchema is a `type: log` check: new lines in a log file that match a pattern, with a probable cause. */
+export const logConfigSchema = z.strictObject({
+  type: z.literal("log"),
+  path: z.string().min(1),
+  patterns: z.array(patternSchema).default([]),
+  causes: z.enum(["builtin", "none"]).default("builtin"),
+  from: z.enum(["end", "start"]).default("end"),
+  missing: z.enum(["unknown", "critical", "warning", "ok"]).default("unknown"),
+  hold: duration.default(0),
+  excerpt_lines: z.number().int().min(0).max(20).default(3),
+  redact: z.array(z.enum(["paths", "ips"])).default([]),
+  /** Reading stops at this budget; the rest is read on the next run. */
+  timeout: duration.default(20_000),
+});
+export type LogConfig = z.infer<typeof logConfigSchema>;
+
+/** LogMemory is what the log probe keeps in the state file. */
+export type LogMemory = {
+  files: Record<string, FileMemory>;
+  /** The last run that found matches, replayed while `hold` lasts. */
+  last?: { at: number; status: Status; summary: string; excerpt: string[]; cause?: string };
+};
+
+type Rule = { re: RegExp; severity: "warning" | "critical"; cause: string | undefined };
+type Compiled = { rules: Rule[]; prefilter: LinePrefilter };
+type Hit = { line: string; count: number; severity: "warning" | "critical"; cause: string | undefined; order: number };
+
+const compiled = new WeakMap<LogConfig, Compiled>();
+
+/** compileLog turns the patterns (and the catalog, unless `causes: none`) into rules and one prefilter. */
+export function compileLog(cfg: LogConfig): Compiled {
+  const hit = compiled.get(cfg);
+  if (hit) return hit;
+  const rules: Rule[] = cfg.patterns.map((p) =>
+    typeof p === "string" ? { re: new RegExp(p), severity: "critical", cause: undefined } : { re: new RegExp(p.regex), severity: p.severity, cause: p.cause },
+  );
+  if (cfg.causes === "builtin") for (const c of CAUSES) for (const re of c.regexes) rules.push({ re, severity: "critical", cause: c.id });
+  const out = { rules, prefilter: createLinePrefilter(rules.map((r) => r.re)) };
+  compiled.set(cfg, out);
+  return out;
+}
+
+/** dedupKey folds numbers so that the same error with another timestamp or pid counts as one line. */
+function dedupKey(line: string): string {
+  return line.replace(/\d+/g, "0").trim();
+}
+
+/** logProbe reads what was appended since the last run and reports matching lines with a probable cause. */
+export const logProbe: Probe<LogConfig> = {
+  type: "log",
+  async run(cfg, { deps, signal, memory }) {
+    const now = deps.clock.now();
+    const started = performance.now();
+    const mem = readMemory(memory);
+    const { rules, prefilter } = compileLog(cfg);
+    if (rules.length === 0) return { status: "unknown", summary: "nothing to look for: give patterns, or causes: builtin", memory: mem };
+    const hits = new Map<string, Hit>();
+    let matched = 0;
+    const onLine = (line: string) => {
+      let sev: "warning" | "critical" | undefined;
+      let cause: string | undefined;
+      for (const r of rules) {
+        if (!r.re.test(line)) continue;
+        if (sev !== "critical") sev = r.severity;
+        if (r.cause && (cause === undefined || causePriority(r.cause) < causePriority(cause))) cause = r.cause;
+      }
+      if (!sev) return;
+      matched++;
+      const key = dedupKey(line);
+      const h = hits.get(key);
+      if (h) {
+        h.count++;
+        if (sev === "critical") h.severity = sev;
+      } else if (hits.size < KEEP_LINES) {
+        hits.set(key, { line, count: 1, severity: sev, cause, order: hits.size });
+      }
+    };
+    const files = await expandPath(cfg.path);
+    const next: Record<string, FileMemory> = {};
+    const problems: { status: Status; text: string }[] = [];
+    const notes: string[] = [];
+    let bytes = 0;
+    let stopped = false;
+    const shouldStop = () => signal.aborted || performance.now() - started > cfg.timeout * 0.8;
+    for (const file of files) {
+      try {
+        const out = await readNew(file, mem.files[file], { from: cfg.from, prefilter, onLine, shouldStop });
+        next[file] = out.memory;
+        bytes += out.bytes;
+        stopped ||= out.stopped;
+        notes.push(...out.notes.map((n) => `${file}: ${n}`));
+      } catch (err) {
+        const prev = mem.files[file];
+        if (prev) next[file] = prev;
+        problems.push(describeReadError(file, err as NodeJS.ErrnoException, cfg));
+      }
+    }
+    if (files.length === 0) problems.push(describeReadError(cfg.path, Object.assign(new Error("no match"), { code: "ENOENT" }), cfg));
+    if (stopped) notes.push(`stopped reading at the time limit after ${Math.round(bytes / 1048576)} MiB; the rest is read next run`);
+    const metrics = { bytes_read: bytes, lines_matched: matched, files: files.length };
+    const detail = [...problems.map((p) => p.text), ...notes].join("\n") || undefined;
+    const where = files.length === 1 ? files[0]! : cfg.path;
+
+    if (matched > 0) {
+      const list = [...hits.values()];
+      const status = worst(list.map((h) => h.severity));
+      const cause = list.reduce<string | undefined>((best, h) => (h.cause && (!best || causePriority(h.cause) < causePriority(best)) ? h.cause : best), undefined);
+      const excerpt = pickExcerpt(list, cause, cfg);
+      const summary = `${matched} new matching line${matched === 1 ? "" : "s"} in ${where}${cause ? ` (probable cause: ${cause})` : ""}`;
+      const last = { at: now, status, summary, excerpt, ...(cause ? { cause: describeCause(cause) } : {}) };
+      return { status, summary, excerpt, ...(last.cause ? { cause: last.cause } : {}), ...(detail ? { detail } : {}), metrics, memory: { files: next, last } };
+    }
+    const nextMem: LogMemory = mem.last ? { files: next, last: mem.last } : { files: next };
+    if (problems.length > 0) {
+      return { status: worst(problems.map((p) => p.status)), summary: problems[0]!.text, ...(detail ? { detail } : {}), metrics, memory: nextMem };
+    }
+    const held = holdResult(mem.last, now, cfg.hold);
+    if (held) return { ...held, metrics, memory: nextMem };
+    return { status: "ok", summary: `no new matching lines in ${where} (${formatBytes(bytes)} read)`, ...(detail ? { detail } : {}), metrics, memory: { files: next } };
+  },
+};
+
+/** holdResult keeps the check non-ok for `hold` after the last match, so the ladder can climb on one fatal line. */
+function holdResult(last: LogMemory["last"], now: number, hold: number): ProbeOutput | undefined {
+  if (!last || hold <= 0 || last.status === "ok") return undefined;
+  const age = now - last.at;
+  if (age < 0 || age >= hold) return undefined;
+  return {
+    status: last.status,
+    summary: `no new matches; held ${last.status} for ${formatDuration(hold - age)} more after: ${last.summary}`,
+    excerpt: last.excerpt,
+    ...(last.cause ? { cause: last.cause } : {}),
+  };
+}
+
+/** pickExcerpt puts the line that names the cause first, then the others in order, each cut and redacted. */
+function pickExcerpt(list: Hit[], cause: string | undefined, cfg: LogConfig): string[] {
+  const sorted = [...list].sort((a, b) => Number(b.cause === cause && !!cause) - Number(a.cause === cause && !!cause) || a.order - b.order);
+  return sorted.slice(0, cfg.excerpt_lines).map((h) => {
+    let line = redactExcerpt(h.line.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "�").trim(), cfg.redact);
+    if (line.length > EXCERPT_CHARS) line = `${line.slice(0, EXCERPT_CHARS - 1)}…`;
+    return h.count > 1 ? `${line} (×${h.count})` : line;
+  });
+}
+
+function describeReadError(file: string, err: NodeJS.ErrnoException, cfg: LogConfig): { status: Status; text: string } {
+  switch (err.code) {
+    case "ENOENT":
+      return { status: cfg.missing, text: `${file} does not exist${/[*?[]/.test(file) ? " (no file matches)" : ""}` };
+    case "EACCES":
+    case "EPERM":
+      return { status: "unknown", text: `${file}: permission denied (run watchdog as a user that can read it, e.g. in the adm group)` };
+    case "EISDIR":
+      return { status: "unknown", text: `${file} is a directory, not a log file` };
+    default:
+      return { status: "unknown", text: `${file}: cannot read (${err.code ?? err.message})` };
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1048576) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}
+
+function readMemory(raw: unknown): LogMemory {
+  if (!raw || typeof raw !== "object") return { files: {} };
+  const m = raw as Partial<LogMemory>;
+  const files: Record<string, FileMemory> = {};
+  if (m.files && typeof m.files === "object") {
+    for (const [k, v] of Object.entries(m.files)) {
+      if (v && typeof v === "object" && typeof v.offset === "number" && typeof v.ino === "number" && typeof v.fp === "string") files[k] = { ...v, skip: !!v.skip, fpLen: v.fpLen ?? 0 };
+    }
+  }
+  const last = m.last && typeof m.last.at === "number" ? m.last : undefined;
+  return last ? { files, last } : { files };
+}

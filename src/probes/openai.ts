@@ -1,0 +1,132 @@
+import { z } from "zod";
+import { duration } from "../config/fields.js";
+import { formatDuration } from "../duration.js";
+import { safeUrl } from "./http.js";
+import type { Probe, ProbeOutput } from "./types.js";
+
+/** openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really generates. */
+export const openaiConfigSchema = z.strictObject({
+  type: z.literal("openai"),
+  /** Server root, with or without /v1: http://127.0.0.1:8000 */
+  base_url: z.string().url(),
+  model: z.string().min(1),
+  api_key: z.string().optional(),
+  prompt: z.string().min(1).default("Say OK."),
+  timeout: duration.default(60_000),
+  /** Warning when the first token takes longer than this. */
+  max_ttft: duration.optional(),
+  /** Warning when the whole 1-token answer takes longer than this. */
+  max_latency: duration.optional(),
+});
+export type OpenAiConfig = z.infer<typeof openaiConfigSchema>;
+
+/** apiRoot returns the URL that /models and /chat/completions hang from (…/v1). */
+export function apiRoot(base: string): string {
+  const b = base.replace(/\/+$/, "");
+  return /\/v1$/.test(b) ? b : `${b}/v1`;
+}
+
+/** parseSseEvents splits an SSE text buffer into complete `data:` payloads and the unfinished rest. */
+export function parseSseEvents(buffer: string): { events: string[]; rest: string } {
+  const events: string[] = [];
+  const blocks = buffer.replace(/\r\n/g, "\n").split("\n\n");
+  const rest = blocks.pop() ?? "";
+  for (const block of blocks) {
+    const data = block
+      .split("\n")
+      .filter((l) => l.startsWith("data:"))
+      .map((l) => l.slice(5).replace(/^ /, ""))
+      .join("\n");
+    if (data) events.push(data);
+  }
+  return { events, rest };
+}
+
+function errorText(body: string): string {
+  try {
+    const j = JSON.parse(body) as { error?: { message?: string } | string; message?: string; detail?: unknown };
+    const e = typeof j.error === "string" ? j.error : j.error?.message ?? j.message ?? (typeof j.detail === "string" ? j.detail : undefined);
+    if (e) return e.slice(0, 200);
+  } catch {
+    // Not JSON: show the start of the text.
+  }
+  return body.replace(/\s+/g, " ").trim().slice(0, 200);
+}
+
+/** openaiProbe lists the models, then asks for one streamed token and times the first token and the whole answer. */
+export const openaiProbe: Probe<OpenAiConfig> = {
+  type: "openai",
+  async run(cfg, { signal }) {
+    const root = apiRoot(cfg.base_url);
+    const where = safeUrl(root);
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), cfg.timeout);
+    const all = AbortSignal.any([ctl.signal, signal]);
+    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json", "user-agent": "watchdog" };
+    if (cfg.api_key) headers.authorization = `Bearer ${cfg.api_key}`;
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    let stage = "GET /models";
+    try {
+      const models = await fetch(`${root}/models`, { headers, signal: all });
+      const text = await models.text();
+      if (!models.ok) return { status: "critical", summary: `${where}: GET /models answered ${models.status}: ${errorText(text)}` };
+      let ids: string[];
+      try {
+        ids = ((JSON.parse(text) as { data?: { id?: string }[] }).data ?? []).map((m) => String(m.id));
+      } catch {
+        return { status: "critical", summary: `${where}: GET /models did not return JSON` };
+      }
+      if (!ids.includes(cfg.model)) {
+        return { status: "critical", summary: `${where} does not serve model ${cfg.model} (serves: ${ids.slice(0, 5).join(", ") || "none"})` };
+      }
+      stage = "chat completion";
+      const t0 = performance.now();
+      const res = await fetch(`${root}/chat/completions`, {
+        method: "POST",
+        headers: { ...headers, accept: "text/event-stream" },
+        body: JSON.stringify({ model: cfg.model, messages: [{ role: "user", content: cfg.prompt }], max_tokens: 1, temperature: 0, stream: true }),
+        signal: all,
+      });
+      if (!res.ok || !res.body) return { status: "critical", summary: `${where}: chat completion answered ${res.status}: ${errorText(await res.text())}` };
+      let ttft: number | undefined;
+      let done = false;
+      let buf = "";
+      const decoder = new TextDecoder();
+      stage = "streaming";
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buf += decoder.decode(chunk, { stream: true });
+        const { events, rest } = parseSseEvents(buf);
+        buf = rest;
+        for (const ev of events) {
+          if (ev.trim() === "[DONE]") { done = true; continue; }
+          let j: { error?: unknown; choices?: { delta?: { content?: string; reasoning_content?: string }; text?: string }[] };
+          try {
+            j = JSON.parse(ev);
+          } catch {
+            return { status: "critical", summary: `${where}: the stream sent an event that is not JSON: ${ev.slice(0, 100)}` };
+          }
+          if (j.error) return { status: "critical", summary: `${where}: the stream reported an error: ${errorText(ev)}` };
+          const c = j.choices?.[0];
+          if (ttft === undefined && c && (c.delta?.content || c.delta?.reasoning_content || c.text)) ttft = Math.round(performance.now() - t0);
+        }
+        if (done) break;
+      }
+      const total = Math.round(performance.now() - t0);
+      if (ttft === undefined) return { status: "critical", summary: `${where}: ${cfg.model} streamed no token in ${total}ms` };
+      const metrics = { ttft_ms: ttft, latency_ms: total, models_ms: Math.round(t0 - started) };
+      const what = `${cfg.model} at ${where}: first token in ${ttft}ms, done in ${total}ms`;
+      const slow: string[] = [];
+      if (cfg.max_ttft !== undefined && ttft > cfg.max_ttft) slow.push(`first token slower than ${formatDuration(cfg.max_ttft)}`);
+      if (cfg.max_latency !== undefined && total > cfg.max_latency) slow.push(`answer slower than ${formatDuration(cfg.max_latency)}`);
+      const out: ProbeOutput = { status: slow.length ? "warning" : "ok", summary: slow.length ? `${what}: ${slow.join(", ")}` : what, metrics };
+      return out;
+    } catch (err) {
+      if (all.aborted) return { status: "critical", summary: `${where}: no complete answer within ${formatDuration(cfg.timeout)} (${stage}, after ${elapsed()}ms)` };
+      const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
+      return { status: "critical", summary: `${where}: ${stage} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  },
+};
