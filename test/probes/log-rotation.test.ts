@@ -1,0 +1,161 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { logConfigSchema, logProbe } from "../../src/probes/log.js";
+import { ctx, testDeps } from "./ctx.js";
+
+const LOGROTATE = ["/usr/sbin/logrotate", "/sbin/logrotate", "/usr/bin/logrotate"].find((p) => fs.existsSync(p));
+
+let dir: string;
+let file: string;
+let seen: string[];
+let memory: unknown;
+let n: number;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-rot-"));
+  file = path.join(dir, "app.log");
+  seen = [];
+  memory = undefined;
+  n = 0;
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** line makes a unique matching line (letters, not digits: the excerpt folds digits when deduplicating). */
+function line(tag: string): string {
+  const id = (n++).toString(26).replace(/[0-9]/g, (d) => "qrstuvwxyz"[Number(d)]!);
+  return `MATCH ${tag} ${id}\n`;
+}
+const filler = (k: number) => "an ordinary line that matches nothing\n".repeat(k);
+
+/** probe runs the log check once and records every matching line it reports. */
+async function probe(): Promise<void> {
+  const cfg = logConfigSchema.parse({ type: "log", path: file, patterns: ["^MATCH "], causes: "none", excerpt_lines: 20 });
+  const out = await logProbe.run(cfg, ctx(memory, testDeps()));
+  memory = out.memory;
+  for (const l of out.excerpt ?? []) {
+    const m = /^(.*?)(?: \(×(\d+)\))?$/.exec(l)!;
+    for (let i = 0; i < Number(m[2] ?? 1); i++) seen.push(m[1]!);
+  }
+}
+
+function expectExactlyOnce(written: string[]) {
+  expect([...seen].sort()).toEqual(written.map((l) => l.trim()).sort());
+}
+
+describe("log rotation: every matching line is reported exactly once", () => {
+  it("rename + create, with the writer still appending to the renamed file", async () => {
+    const written: string[] = [];
+    const w = (fd: number, l: string) => { written.push(l); fs.writeSync(fd, l + filler(3)); };
+    const writer = fs.openSync(file, "a");
+    fs.writeSync(writer, filler(10));
+    await probe();
+    w(writer, line("before"));
+    await probe();
+    w(writer, line("before-unread"));
+    fs.renameSync(file, `${file}.1`);
+    w(writer, line("during")); // the old fd now writes into app.log.1
+    const fresh = fs.openSync(file, "a");
+    w(fresh, line("after"));
+    await probe();
+    w(fresh, line("after-2"));
+    await probe();
+    await probe();
+    fs.closeSync(writer);
+    fs.closeSync(fresh);
+    expectExactlyOnce(written);
+  });
+
+  it("copytruncate: the rest of the copy is read from the old offset, then the file from 0", async () => {
+    const written: string[] = [];
+    const w = (l: string) => { written.push(l); fs.appendFileSync(file, l + filler(2)); };
+    fs.writeFileSync(file, filler(50));
+    await probe();
+    w(line("before"));
+    await probe();
+    w(line("before-unread"));
+    fs.copyFileSync(file, `${file}.1`);
+    fs.truncateSync(file, 0);
+    w(line("after"));
+    await probe();
+    w(line("after-2"));
+    await probe();
+    expectExactlyOnce(written);
+  });
+
+  it("copytruncate while the probe was away and the file grew past the old offset (fingerprint)", async () => {
+    const written: string[] = [];
+    const w = (l: string, pad = 2) => { written.push(l); fs.appendFileSync(file, l + filler(pad)); };
+    fs.writeFileSync(file, "header A\n" + filler(5));
+    await probe();
+    w(line("before-unread"));
+    fs.copyFileSync(file, `${file}.1`);
+    fs.writeFileSync(file, "header B\n");
+    w(line("after"), 200);
+    await probe();
+    expectExactlyOnce(written);
+  });
+
+  it("truncate-and-refill: new first bytes mean read from 0", async () => {
+    const written: string[] = [];
+    fs.writeFileSync(file, "first generation\n" + filler(3));
+    await probe();
+    const l1 = line("before");
+    written.push(l1);
+    fs.appendFileSync(file, l1);
+    await probe();
+    const refill = ["second generation\n", line("refill-a"), filler(10), line("refill-b")];
+    written.push(refill[1]!, refill[3]!);
+    fs.writeFileSync(file, refill.join(""));
+    await probe();
+    const l2 = line("after");
+    written.push(l2);
+    fs.appendFileSync(file, l2);
+    await probe();
+    expectExactlyOnce(written);
+  });
+
+  it.skipIf(!LOGROTATE)("real logrotate with create", async () => {
+    await withLogrotate("create", (conf, state) => execFileSync(LOGROTATE!, ["-f", "-s", state, conf]));
+  });
+
+  it.skipIf(!LOGROTATE)("real logrotate with copytruncate", async () => {
+    await withLogrotate("copytruncate", (conf, state) => execFileSync(LOGROTATE!, ["-f", "-s", state, conf]));
+  });
+});
+
+async function withLogrotate(mode: "create" | "copytruncate", rotate: (conf: string, state: string) => void) {
+  const conf = path.join(dir, "rotate.conf");
+  const state = path.join(dir, "rotate.state");
+  fs.writeFileSync(conf, `${file} {\n  rotate 3\n  ${mode}\n  missingok\n  nocompress\n}\n`, { mode: 0o644 });
+  const written: string[] = [];
+  let writer = fs.openSync(file, "a");
+  const w = (l: string) => { written.push(l); fs.writeSync(writer, l + filler(2)); };
+  fs.writeSync(writer, filler(20));
+  await probe();
+  w(line("before"));
+  await probe();
+  w(line("before-unread"));
+  rotate(conf, state);
+  // With create, the writer keeps appending to the renamed file until it reopens; with copytruncate it appends at 0.
+  w(line("during"));
+  if (mode === "create") {
+    expect(fs.existsSync(`${file}.1`)).toBe(true);
+    fs.closeSync(writer);
+    writer = fs.openSync(file, "a");
+  }
+  w(line("after"));
+  await probe();
+  w(line("after-2"));
+  rotate(conf, state);
+  if (mode === "create") {
+    fs.closeSync(writer);
+    writer = fs.openSync(file, "a");
+  }
+  w(line("after-second-rotation"));
+  await probe();
+  await probe();
+  fs.closeSync(writer);
+  expectExactlyOnce(written);
+}
