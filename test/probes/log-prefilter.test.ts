@@ -1,0 +1,71 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { createLinePrefilter, createLiteralSearch, requiredLiterals } from "../../src/probes/log-prefilter.js";
+import { CAUSES } from "../../src/probes/causes.js";
+
+describe("requiredLiterals", () => {
+  it.each([
+    ["CUDA out of memory", ["CUDA out of memory"]],
+    ["Killed process [0-9]+", ["Killed process "]],
+    ["Xid \\(PCI:[^)]*\\): 79", ["Xid (PCI:"]],
+    ["[Aa]ddress already in use", ["ddress already in use"]],
+    ["NCCL error|Segmentation fault", ["NCCL error", "Segmentation fault"]],
+    ["exit(?:ed)? (?:code|status) 139", ["exit"]],
+    ["capac(i)?ty of", ["capac"]],
+    ["colou?r scheme", ["r scheme"]],
+    ["(?:foo|barbaz)qux", ["foo", "barbaz"]],
+    ["(?:fooo|barbaz)qu", ["fooo", "barbaz"]],
+    ["a+bcd", ["bcd"]],
+  ])("%s → %j", (src, want) => {
+    expect(requiredLiterals(src)).toEqual(want);
+  });
+
+  it.each(["^\\d+$", "a|b", "ab?c", ".*", "(?:x)?yz", "[abc]{3}"])("%s has no usable literal", (src) => {
+    expect(requiredLiterals(src)).toBeUndefined();
+  });
+
+  it("gives up on flags it cannot honour in bytes", () => {
+    expect(requiredLiterals("error", "i")).toBeUndefined();
+  });
+
+  it("every catalog regex has a literal, so the catalog never scans every line", () => {
+    for (const c of CAUSES) for (const re of c.regexes) expect(requiredLiterals(re.source, re.flags), re.source).toBeDefined();
+  });
+});
+
+describe("createLiteralSearch", () => {
+  it("finds each literal at its byte offset, including at the edges and across many literals", () => {
+    const s = createLiteralSearch(["needle", "hay", "stack of"])!;
+    const buf = Buffer.from("hay xx needle stack of");
+    const hits: number[] = [];
+    for (let at = s.next(buf, 0, buf.length); at >= 0; at = s.next(buf, at + 1, buf.length)) hits.push(at);
+    expect(hits).toEqual([0, 7, 14]);
+    expect(s.next(buf, 0, 2)).toBe(-1);
+  });
+});
+
+/** linesOf returns the lines the prefilter hands out for a text. */
+function candidateLines(regexes: RegExp[], text: string): Set<string> {
+  const buf = Buffer.from(text);
+  const out = new Set<string>();
+  createLinePrefilter(regexes).candidates(buf, 0, buf.length, (s, e) => out.add(buf.toString("utf8", s, e)));
+  return out;
+}
+
+describe("createLinePrefilter: never loses a matching line", () => {
+  const patterns = ["CUDA out of memory", "Killed process [0-9]+", "^ERROR", "[Ee]rr(or)?s? \\d+", "a.c", "x\\sy", "(?:fooo|barbaz)qu", "日本語"];
+  it("property: every line a regex matches is a candidate", () => {
+    const alphabet = fc.constantFrom(..."abcxy EROKilCUDAoutfmemryps0123456789\t日本語()[]:".split(""), "CUDA out of memory", "Killed process 12", "ERROR", "error 5", "fooo", "qu", "barbaz");
+    fc.assert(
+      fc.property(fc.array(fc.array(alphabet, { maxLength: 12 }).map((a) => a.join("")), { maxLength: 30 }), (lines) => {
+        const text = lines.join("\n") + "\n";
+        for (const p of patterns) {
+          const re = new RegExp(p);
+          const cands = candidateLines([re], text);
+          for (const l of lines) if (re.test(l)) expect(cands.has(l), `${p} on ${JSON.stringify(l)}`).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
