@@ -2,8 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { startCli } from "../reliability/harness.js";
 import { findBinary, freePort, get, startDaemon, startReceiver, startTcp, waitFor, type Daemon, type Receiver } from "./servers.js";
+
+const runCli = (args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}) => startCli(args, opts).done;
 
 // The real Alertmanager from Debian's prometheus-alertmanager package (0.25 in bookworm), on 127.0.0.1.
 const AM = findBinary("prometheus-alertmanager", "alertmanager", "/usr/bin/prometheus-alertmanager");

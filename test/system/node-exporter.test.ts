@@ -2,8 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { startCli } from "../reliability/harness.js";
 import { findBinary, freePort, get, startDaemon, startTcp, waitFor, type Daemon } from "./servers.js";
+
+const runCli = (args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}) => startCli(args, opts).done;
 
 // The real node_exporter from Debian's prometheus-node-exporter package, with only its textfile collector.
 const NE = findBinary("prometheus-node-exporter", "node_exporter", "/usr/bin/prometheus-node-exporter");

@@ -41,7 +41,9 @@ export function ttlOf(cfg: Pick<AlertmanagerConfig, "ttl" | "resend_every">): nu
  */
 export function buildAlertmanagerAlerts(message: Message, cfg: Pick<AlertmanagerConfig, "ttl" | "resend_every" | "generator_url">, now: number, locale: ChannelContext["locale"]): PostableAlert[] {
   const alerts: PostableAlert[] = [];
-  for (const item of message.items) {
+  // A merged message (outbox retries, refreshes) may speak of a check twice: the latest item is its current truth.
+  const latest = new Map(message.items.map((i) => [i.check, i]));
+  for (const item of latest.values()) {
     const resolved = item.reason === "recovered";
     const labels = { ...(item.labels ?? {}), alertname: item.check, instance: message.host, severity: item.severity };
     const endsAt = iso(resolved ? Math.min(message.createdAt, now) : now + ttlOf(cfg));
