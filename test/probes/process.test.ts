@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listProcesses, parseStat, processConfigSchema, processProbe } from "../../src/probes/process.js";
+import { ctx } from "./ctx.js";
+
+const SLEEP = ["/usr/bin/sleep", "/bin/sleep"].find((p) => fs.existsSync(p))!;
+let dir: string;
+const children: ChildProcess[] = [];
+const tag = `${process.pid % 1000}${Date.now() % 1000}`;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-proc-"));
+});
+afterAll(() => {
+  for (const c of children) c.kill("SIGKILL");
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** start runs a command and waits until /proc shows it. */
+async function start(cmd: string, args: string[]): Promise<ChildProcess> {
+  const c = spawn(cmd, args, { stdio: "ignore" });
+  children.push(c);
+  for (let i = 0; i < 100 && !fs.existsSync(`/proc/${c.pid}/cmdline`); i++) await new Promise((r) => setTimeout(r, 10));
+  // Wait for exec to finish (the cmdline shows the new program).
+  for (let i = 0; i < 100 && !fs.readFileSync(`/proc/${c.pid}/cmdline`, "utf8").includes(args[args.length - 1] ?? cmd); i++) await new Promise((r) => setTimeout(r, 10));
+  return c;
+}
+const run = (over: Record<string, unknown>) => processProbe.run(processConfigSchema.parse({ type: "process", ...over }), ctx());
+
+describe("parseStat", () => {
+  it("reads a comm holding spaces and parentheses", () => {
+    expect(parseStat("1234 (my (odd) name) S 1 1234 1234 0 -1")).toEqual({ comm: "my (odd) name", state: "S" });
+    expect(parseStat("5 (python3) Z 1 5")).toEqual({ comm: "python3", state: "Z" });
+    expect(parseStat("garbage")).toBeUndefined();
+  });
+});
+
+describe("process probe on real processes", () => {
+  it("match: finds the process by its command line and names the pids", async () => {
+    const secs = `3${tag}.5`;
+    const a = await start(SLEEP, [secs]);
+    const out = await run({ match: `sleep ${secs.replace(".", "\\.")}$` });
+    expect(out.status).toBe("ok");
+    expect(out.summary).toBe(`1 process match /sleep ${secs.replace(".", "\\.")}$/: pid ${a.pid}`);
+    expect(out.metrics).toMatchObject({ count: 1, zombies: 0 });
+  });
+
+  it("none matched is critical and says so; min/max count", async () => {
+    const none = await run({ match: "no-such-process-cmdline-xyz" });
+    expect(none.status).toBe("critical");
+    expect(none.summary).toBe("no process matches /no-such-process-cmdline-xyz/");
+    const secs = `4${tag}.25`;
+    await start(SLEEP, [secs]);
+    await start(SLEEP, [secs]);
+    expect((await run({ match: `sleep ${secs}`, max: 1 })).summary).toMatch(/^2 processes match .*, more than 1$/);
+    expect((await run({ match: `sleep ${secs}`, max: 1 })).status).toBe("warning");
+    expect((await run({ match: `sleep ${secs}`, min: 3 })).status).toBe("critical");
+    expect((await run({ match: "no-such-process-cmdline-xyz", min: 0 })).status).toBe("ok");
+  });
+
+  it("name: exact comm, including a name longer than the kernel's 15 characters", async () => {
+    const bin = path.join(dir, `wdname${tag}`);
+    fs.copyFileSync(SLEEP, bin);
+    fs.chmodSync(bin, 0o755);
+    const c = await start(bin, ["30"]);
+    expect((await run({ name: `wdname${tag}` })).summary).toBe(`1 process match name wdname${tag}: pid ${c.pid}`);
+    const long = path.join(dir, `wd-a-very-long-name-${tag}`);
+    fs.copyFileSync(SLEEP, long);
+    fs.chmodSync(long, 0o755);
+    await start(long, ["30"]);
+    expect((await run({ name: `wd-a-very-long-name-${tag}` })).status).toBe("ok");
+    expect((await run({ name: `wdname` })).status).toBe("critical");
+  });
+
+  it("a zombie does not count as alive", async () => {
+    const child = path.join(dir, `wdzomb${tag}`);
+    fs.copyFileSync(SLEEP, child);
+    fs.chmodSync(child, 0o755);
+    // sh starts the child in the background, then becomes a sleep that never reaps it: the child turns zombie.
+    const parent = spawn("/bin/sh", ["-c", `${child} 0 & exec ${SLEEP} 30`], { stdio: "ignore" });
+    children.push(parent);
+    let out = await run({ name: `wdzomb${tag}` });
+    for (let i = 0; i < 200 && out.metrics?.zombies !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      out = await run({ name: `wdzomb${tag}` });
+    }
+    expect(out.status).toBe("critical");
+    expect(out.summary).toMatch(/^no process matches name wdzomb\d+; 1 zombie not counted \(pid \d+\)$/);
+  });
+
+  it("pidfile: alive, missing file, dead pid", async () => {
+    const c = await start(SLEEP, [`5${tag}`]);
+    const pidfile = path.join(dir, "svc.pid");
+    fs.writeFileSync(pidfile, `${c.pid}\n`);
+    expect((await run({ pidfile })).status).toBe("ok");
+    expect((await run({ pidfile: path.join(dir, "nope.pid") })).summary).toContain("does not exist");
+    const dead = spawn(SLEEP, ["0"]);
+    await new Promise((r) => dead.once("exit", r));
+    fs.writeFileSync(pidfile, `${dead.pid}`);
+    expect((await run({ pidfile })).status).toBe("critical");
+  });
+
+  it("max_rss warns on a process over the limit", async () => {
+    const secs = `6${tag}`;
+    await start(SLEEP, [secs]);
+    const out = await run({ match: `sleep ${secs}$`, max_rss: "1KiB" });
+    expect(out.status).toBe("warning");
+    expect(out.summary).toMatch(/RSS, over 0 MiB$/);
+    expect((await run({ match: `sleep ${secs}$`, max_rss: "8GiB" })).status).toBe("ok");
+  });
+
+  it("needs exactly one selector", async () => {
+    expect((await run({})).status).toBe("unknown");
+    expect((await run({ name: "a", match: "b" })).status).toBe("unknown");
+  });
+
+  it("processes that exit while /proc is being read do not break it", async () => {
+    // Churn: short-lived processes come and go while the probe walks /proc.
+    const churn = spawn("/bin/sh", ["-c", `i=0; while [ $i -lt 400 ]; do ${SLEEP} 0 & i=$((i+1)); done; wait`], { stdio: "ignore" });
+    children.push(churn);
+    const done = new Promise((r) => churn.once("exit", r));
+    for (let i = 0; i < 20; i++) {
+      const out = await run({ match: "sleep 0$", min: 0 });
+      expect(out.status).not.toBe("unknown");
+    }
+    await done;
+  });
+
+  it("listProcesses skips a pid that vanished between readdir and read", async () => {
+    const root = path.join(dir, "proc");
+    fs.mkdirSync(path.join(root, "100"), { recursive: true });
+    fs.writeFileSync(path.join(root, "100", "stat"), "100 (python3) S 1 100");
+    fs.writeFileSync(path.join(root, "100", "cmdline"), "python3\0-m\0vllm\0");
+    fs.mkdirSync(path.join(root, "101"));
+    fs.mkdirSync(path.join(root, "self"));
+    expect(await listProcesses(root)).toEqual([{ pid: 100, comm: "python3", state: "S", cmdline: "python3 -m vllm" }]);
+  });
+});
