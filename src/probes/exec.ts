@@ -100,7 +100,8 @@ export const execProbe: Probe<ExecConfig> = {
     let summary = out.summary || r.stderr.trim().split("\n")[0]?.trim() || `${name} printed nothing`;
     if (r.exitCode === null) summary = `${name} was killed by ${r.signal}: ${summary}`;
     else if (NAGIOS[r.exitCode] === undefined) summary = `${name} exited ${r.exitCode} (not a plugin status): ${summary}`;
-    const detail = [out.detail, r.truncatedBytes > 0 ? `output cut: ${r.truncatedBytes} more bytes dropped` : ""].filter(Boolean).join("\n");
-    return { status, summary: summary.slice(0, 300), ...(detail ? { detail: detail.slice(0, 4000) } : {}), metrics: { ...out.metrics, exit_code: r.exitCode ?? -1 } };
+    const cut = r.truncatedBytes > 0 ? `output cut: ${r.truncatedBytes} more bytes dropped` : "";
+    const detail = [cut, out.detail.slice(0, 4000 - cut.length - 1)].filter(Boolean).join("\n");
+    return { status, summary: summary.slice(0, 300), ...(detail ? { detail } : {}), metrics: { ...out.metrics, exit_code: r.exitCode ?? -1 } };
   },
 };
