@@ -94,6 +94,8 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
       signal: budget,
       sleep: deps.sleep,
       logger: deps.logger,
+      redact: opts.redact,
+      redactExcerpts: config.redact,
     });
     report.attempts = delivered.attempts;
     state = delivered.state;

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { checkCommand } from "./commands/check.js";
 import { validateCommand } from "./commands/validate.js";
+import { testNotifyCommand } from "./commands/test-notify.js";
 import type { Io } from "./context.js";
 
 declare const WATCHDOG_VERSION: string;
@@ -34,6 +35,13 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
     .command("validate")
     .description("check the config file: prints `config OK` or every problem as FILE:LINE:COL (exit 78)")
     .action((_o, cmd: Command) => pick(async (io) => validateCommand(cmd.optsWithGlobals(), io)));
+
+  program
+    .command("test-notify")
+    .description("send one test message through a channel now (by name, or type: email, sms, dingtalk, wecom, feishu, webhook); exit 1 with the provider's reason on failure")
+    .argument("<channel>", "channel name, or a type/alias when only one channel has it")
+    .option("-m, --message <text>", "the text to send")
+    .action((ref: string, o, cmd: Command) => pick((io) => testNotifyCommand(ref, { ...cmd.optsWithGlobals(), ...o }, io)));
 
   return program;
 }

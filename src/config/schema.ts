@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { quietHoursSchema, rateLimitSchema, redactSchema } from "../notify/options.js";
 import { channelTypes } from "../notify/registry.js";
 import { probes } from "../probes/registry.js";
 import { duration, percent, severity, size } from "./fields.js";
@@ -42,6 +43,12 @@ const channelCommon = {
   min_severity: severity.optional(),
   fallback: z.array(z.string().min(1)).default([]),
   timeout: duration.default(10_000),
+  /** Sends allowed per window, across runs (DingTalk and WeCom default to 20/min); extra messages wait, merged. */
+  rate_limit: rateLimitSchema.optional(),
+  /** A daily window when only `except` severity goes out; the rest comes as one digest when it ends. */
+  quiet_hours: quietHoursSchema.optional(),
+  /** Remove absolute paths and/or IP addresses from log excerpts in this channel's messages. */
+  redact: redactSchema.default([]),
 };
 
 const checkSchemas = Object.values(probes).map((p) => p.schema.extend(checkCommon));
@@ -71,6 +78,8 @@ export const configSchema = z.strictObject({
   repeat_every: duration.default(30 * 60_000),
   recover_after: z.number().int().min(1).default(1),
   outbox: z.strictObject({ max_age: duration.default(24 * 3_600_000) }).default({ max_age: 24 * 3_600_000 }),
+  /** Remove absolute paths and/or IP addresses from log excerpts in every channel's messages. */
+  redact: redactSchema.default([]),
   checks: z.array(checkSchema).default([]),
   /** Prometheus: `textfile` is a .prom file written each run for node_exporter's textfile collector. */
   metrics: z
@@ -96,7 +105,15 @@ export const configSchema = z.strictObject({
 /** RawConfig is the validated YAML before cross-field resolution. */
 export type RawConfig = z.infer<typeof configSchema>;
 /** ChannelConfig is one validated channel (its own fields plus the common ones). */
-export type ChannelConfig = { type: string; min_severity?: "warning" | "critical"; fallback: string[]; timeout: number } & Record<string, unknown>;
+export type ChannelConfig = {
+  type: string;
+  min_severity?: "warning" | "critical";
+  fallback: string[];
+  timeout: number;
+  rate_limit?: z.infer<typeof rateLimitSchema>;
+  quiet_hours?: z.infer<typeof quietHoursSchema>;
+  redact?: ("paths" | "ips")[];
+} & Record<string, unknown>;
 /** CheckConfig is one validated check, with its ladder resolved. */
 export type CheckConfig = {
   name: string;

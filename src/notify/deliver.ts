@@ -1,10 +1,13 @@
 import type { Logger } from "pino";
 import type { ChannelConfig } from "../config/schema.js";
-import type { DroppedEntry, Message, OutboxEntry, State } from "../engine/types.js";
+import type { ChannelState, DroppedEntry, Message, OutboxEntry, State } from "../engine/types.js";
+import { dailyCheck, emptyChannelState, holdsForQuiet, messageSeverity, rateCheck, type RateLimit } from "./policy.js";
+import { redactExcerpt, type Redactor } from "./redact.js";
+import { channelTypes, type ChannelEntry } from "./registry.js";
 import type { Channel, SendOutcome } from "./types.js";
 
 /** Attempt is one message handed to one channel (after in-run retries), for logs, history and the report. */
-export type Attempt = { id: string; channel: string; checks: string[]; ok: boolean; tries: number; fallbackFrom?: string; outcome: SendOutcome };
+export type Attempt = { id: string; ids: string[]; channel: string; checks: string[]; ok: boolean; tries: number; fallbackFrom?: string; outcome: SendOutcome };
 
 /** DeliverOptions bound delivery in time and say how long a message may wait. */
 export type DeliverOptions = {
@@ -16,9 +19,14 @@ export type DeliverOptions = {
   /** In-run retries after the first try, for retryable failures (at most 2). */
   retries?: number;
   backoffMs?: readonly number[];
+  /** Masks secrets in what a message says (probe summaries, excerpts, hook output). */
+  redact?: Redactor;
+  /** `redact:` of the whole config, added to each channel's own. */
+  redactExcerpts?: readonly ("paths" | "ips")[];
 };
 
 const DROPPED_KEPT = 50;
+const MAX_PASSES = 3;
 
 /** enqueue puts new messages in the outbox, due now. Saving the state after this makes them durable before any send. */
 export function enqueue(state: State, messages: readonly Message[], now: number): State {
@@ -30,11 +38,74 @@ export function nextAttemptDelay(attempts: number): number {
   return Math.min(3_600_000, 60_000 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** rateLimitOf is a channel's `rate_limit`, else its type's default (DingTalk and WeCom 20/min). */
+export function rateLimitOf(cfg: ChannelConfig | undefined): RateLimit | undefined {
+  if (!cfg) return undefined;
+  return cfg.rate_limit ?? (channelTypes as Record<string, ChannelEntry>)[cfg.type]?.rateLimit;
+}
+
+/** idsOf lists the ids a message stands for (itself, or every message merged into it). */
+export function idsOf(m: Message): string[] {
+  return m.mergedIds ?? [m.id];
+}
+
+/** A group is what goes out as one message: one outbox entry, or several merged, with the entries it came from. */
+type Group = { entry: OutboxEntry; parts: OutboxEntry[] };
+
 /**
- * deliver sends every due outbox message. Each channel's messages go in order, channels in parallel.
- * A retryable failure is retried in the run (short backoff), then kept for a later run with exponential backoff;
- * a permanent failure is not retried. Either way a channel's `fallback` gets a copy in the same run.
- * Messages past max_age, or for channels no longer configured, are dropped and recorded: nothing disappears silently.
+ * mergeEntries makes one message per channel and origin from the due entries (held digests, rate-limited and retried
+ * messages go out together). The merged message keeps the first id, lists every id, and dates from the oldest.
+ */
+export function mergeEntries(entries: readonly OutboxEntry[]): Group[] {
+  const byKey = new Map<string, OutboxEntry[]>();
+  for (const e of entries) {
+    const key = `${e.message.channel}\0${e.message.fallbackFrom ?? ""}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), e]);
+  }
+  return [...byKey.values()].map((parts) => {
+    if (parts.length === 1) return { entry: parts[0]!, parts };
+    const first = parts[0]!.message;
+    const heldBy = parts.find((p) => p.message.heldBy === "quiet_hours")?.message.heldBy ?? parts.find((p) => p.message.heldBy)?.message.heldBy;
+    const notice = parts.find((p) => p.message.notice)?.message.notice;
+    const message: Message = {
+      ...first,
+      createdAt: Math.min(...parts.map((p) => p.message.createdAt)),
+      items: parts.flatMap((p) => p.message.items),
+      mergedIds: parts.flatMap((p) => idsOf(p.message)),
+    };
+    if (heldBy) message.heldBy = heldBy;
+    else delete message.heldBy;
+    if (notice) message.notice = notice;
+    const entry: OutboxEntry = { message, attempts: Math.max(...parts.map((p) => p.attempts)), nextAttemptAt: Math.min(...parts.map((p) => p.nextAttemptAt)), lastError: parts.find((p) => p.lastError)?.lastError };
+    return { entry, parts };
+  });
+}
+
+/** prepareMessage masks secrets and applies `redact: [paths, ips]` to what the probes and hooks wrote. */
+export function prepareMessage(m: Message, redact: Redactor | undefined, what: readonly ("paths" | "ips")[]): Message {
+  if (!redact && !what.length) return m;
+  const mask = (s: string) => (redact ? redact(s) : s);
+  const clean = (s: string) => redactExcerpt(mask(s), what);
+  return {
+    ...m,
+    items: m.items.map((i) => {
+      const out = { ...i, summary: mask(i.summary) };
+      if (i.detail !== undefined) out.detail = mask(i.detail);
+      if (i.cause !== undefined) out.cause = mask(i.cause);
+      if (i.excerpt) out.excerpt = i.excerpt.map(clean);
+      if (i.restart) out.restart = { ...i.restart, outputTail: clean(i.restart.outputTail), ...(i.restart.error !== undefined ? { error: mask(i.restart.error) } : {}) };
+      return out;
+    }),
+  };
+}
+
+/**
+ * deliver sends every due outbox message. Per channel, in order: quiet hours hold what they hold (until the window
+ * ends, then one digest); the daily cap drops what is past it (one notice to the other channels); due messages are
+ * merged into one; the rate limit (kept across runs in State.channels) makes the rest wait. A retryable failure is
+ * retried in the run (short backoff), then kept with exponential backoff; a permanent one is dropped and recorded.
+ * Either way the channel's `fallback` gets a copy in the same run. Messages past max_age, or for channels no longer
+ * configured, are dropped and recorded: nothing disappears silently. Channels run in parallel.
  */
 export async function deliver(
   state: State,
@@ -46,78 +117,146 @@ export async function deliver(
   const dropped: DroppedEntry[] = [];
   const attempts: Attempt[] = [];
   const sent = structuredClone(state.sent);
+  const chState: Record<string, ChannelState> = structuredClone(state.channels);
+  const now = opts.now;
   const drop = (e: OutboxEntry, why: string) => {
-    dropped.push({ id: e.message.id, channel: e.message.channel, createdAt: e.message.createdAt, droppedAt: opts.now, why, checks: e.message.items.map((i) => i.check) });
-    opts.logger.warn({ event: "dropped", id: e.message.id, channel: e.message.channel, why }, "notification dropped");
+    for (const id of idsOf(e.message)) {
+      dropped.push({ id, channel: e.message.channel, createdAt: e.message.createdAt, droppedAt: now, why, checks: e.message.items.map((i) => i.check) });
+    }
+    opts.logger.warn({ event: "dropped", id: e.message.id, ids: idsOf(e.message), channel: e.message.channel, why }, "notification dropped");
   };
-  const byChannel = new Map<string, OutboxEntry[]>();
-  for (const e of state.outbox) {
-    if (opts.now - e.message.createdAt > opts.maxAgeMs) drop(e, `not delivered within max_age (${e.attempts} attempts; last error: ${e.lastError ?? "none"})`);
-    else if (!channels.has(e.message.channel)) drop(e, `channel "${e.message.channel}" is no longer configured`);
-    else if (e.nextAttemptAt > opts.now || opts.signal.aborted) keep.push(e);
-    else byChannel.set(e.message.channel, [...(byChannel.get(e.message.channel) ?? []), e]);
-  }
-
-  const fallbacks: OutboxEntry[] = [];
   const count = (channel: string, ok: boolean) => {
     const c = (sent[channel] ??= { ok: 0, failed: 0 });
     if (ok) c.ok += 1;
     else c.failed += 1;
   };
-  const sendOne = async (e: OutboxEntry): Promise<Attempt> => {
-    const channel = channels.get(e.message.channel)!;
-    const timeout = channelConfigs[e.message.channel]?.timeout ?? 10_000;
+
+  let due: OutboxEntry[] = [];
+  for (const e of state.outbox) {
+    if (now - e.message.createdAt > opts.maxAgeMs) drop(e, `not delivered within max_age (${e.attempts} attempts; last error: ${e.lastError ?? "none"})`);
+    else if (!channels.has(e.message.channel)) drop(e, `channel "${e.message.channel}" is no longer configured`);
+    else if (e.nextAttemptAt > now || opts.signal.aborted) keep.push(e);
+    else due.push(e);
+  }
+
+  const sendGroup = async (g: Group, cs: ChannelState | undefined, limit: RateLimit | undefined): Promise<Attempt> => {
+    const m = g.entry.message;
+    const cfg = channelConfigs[m.channel];
+    const channel = channels.get(m.channel)!;
+    const timeout = cfg?.timeout ?? 10_000;
     const backoff = opts.backoffMs ?? [500, 1500];
     const retries = Math.min(2, opts.retries ?? 2);
+    const prepared = prepareMessage(m, opts.redact, [...(opts.redactExcerpts ?? []), ...(cfg?.redact ?? [])]);
     let outcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error: "run deadline reached before sending" };
     let tries = 0;
-    for (; tries <= retries && !opts.signal.aborted; ) {
-      if (tries > 0) await opts.sleep(backoff[tries - 1] ?? 1500, opts.signal);
+    while (tries <= retries && !opts.signal.aborted) {
+      if (tries > 0) {
+        // A retry spends a slot of the rate limit too; past it, the outbox keeps the message for a later run.
+        if (cs && limit && !rateCheck(cs.sentAt, now, limit).allowed) break;
+        await opts.sleep(backoff[tries - 1] ?? 1500, opts.signal);
+      }
       tries += 1;
-      outcome = await sendWithTimeout(channel, e.message, timeout, opts.signal);
+      if (cs && limit) cs.sentAt = [...rateCheck(cs.sentAt, now, limit).recent, now];
+      outcome = await sendWithTimeout(channel, prepared, timeout, opts.signal);
       if (outcome.ok || !outcome.retryable) break;
     }
-    count(e.message.channel, outcome.ok);
-    const attempt: Attempt = { id: e.message.id, channel: e.message.channel, checks: e.message.items.map((i) => i.check), ok: outcome.ok, tries, outcome };
-    if (e.message.fallbackFrom) attempt.fallbackFrom = e.message.fallbackFrom;
+    count(m.channel, outcome.ok);
+    const attempt: Attempt = { id: m.id, ids: idsOf(m), channel: m.channel, checks: m.items.map((i) => i.check), ok: outcome.ok, tries, outcome };
+    if (m.fallbackFrom) attempt.fallbackFrom = m.fallbackFrom;
     return attempt;
   };
 
-  const settle = (e: OutboxEntry, a: Attempt) => {
-    attempts.push(a);
-    if (a.outcome.ok) {
-      opts.logger.info({ event: "sent", id: a.id, channel: a.channel, tries: a.tries, checks: a.checks }, "notification sent");
-      return;
+  /** fallbackCopies sends what a channel could not deliver to its fallback channels (never a copy of a copy). */
+  const fallbackCopies = (g: Group): OutboxEntry[] => {
+    const fresh = g.parts.filter((p) => p.attempts === 0 && !p.message.fallbackFrom);
+    if (!fresh.length) return [];
+    const src = fresh.length === 1 ? fresh[0]!.message : mergeEntries(fresh)[0]!.entry.message;
+    const severity = messageSeverity(src);
+    const out: OutboxEntry[] = [];
+    for (const fb of channelConfigs[src.channel]?.fallback ?? []) {
+      if (!channels.has(fb)) continue;
+      if (severity === "warning" && channelConfigs[fb]?.min_severity === "critical") continue;
+      const message: Message = { ...src, id: `${src.id}~${fb}`, channel: fb, fallbackFrom: src.channel };
+      delete message.heldBy;
+      if (src.mergedIds) message.mergedIds = src.mergedIds.map((id) => `${id}~${fb}`);
+      out.push({ message, attempts: 0, nextAttemptAt: now, lastError: undefined });
     }
-    const o = a.outcome;
-    opts.logger.warn({ event: "send_failed", id: a.id, channel: a.channel, tries: a.tries, reason: o.reason, retryable: o.retryable, error: o.error, hint: o.hint }, "notification failed");
-    if (o.retryable) keep.push({ ...e, attempts: e.attempts + a.tries, nextAttemptAt: opts.now + nextAttemptDelay(e.attempts + 1), lastError: o.error });
-    else drop({ ...e, attempts: e.attempts + a.tries }, `permanent failure: ${o.error}${o.hint ? ` (${o.hint})` : ""}`);
-    // The first failed try of a message (not a fallback copy) sends it to the fallback channels now.
-    if (e.attempts === 0 && !e.message.fallbackFrom) {
-      for (const fb of channelConfigs[e.message.channel]?.fallback ?? []) {
-        if (!channels.has(fb)) continue;
-        fallbacks.push({ message: { ...e.message, id: `${e.message.id}~${fb}`, channel: fb, fallbackFrom: e.message.channel }, attempts: 0, nextAttemptAt: opts.now, lastError: undefined });
+    return out;
+  };
+
+  const processChannel = async (name: string, entries: OutboxEntry[], extra: OutboxEntry[]) => {
+    const cfg = channelConfigs[name];
+    const limit = rateLimitOf(cfg);
+    const dailyLimit = typeof cfg?.daily_limit === "number" ? cfg.daily_limit : undefined;
+    const cs = limit || dailyLimit !== undefined ? (chState[name] ??= emptyChannelState()) : undefined;
+    const sendable: OutboxEntry[] = [];
+    for (const e of entries) {
+      const h = holdsForQuiet(e.message, now, cfg?.quiet_hours);
+      if (h.hold) keep.push({ ...e, message: { ...e.message, heldBy: "quiet_hours" }, nextAttemptAt: h.until });
+      else sendable.push(e);
+    }
+    for (const g of mergeEntries(sendable)) {
+      if (opts.signal.aborted) {
+        keep.push(g.entry);
+        continue;
       }
+      if (cs && dailyLimit !== undefined) {
+        const d = dailyCheck(cs, now, dailyLimit, cfg?.quiet_hours?.timezone);
+        if (!d.allowed) {
+          drop(g.entry, `daily_limit of ${dailyLimit} reached for ${d.day}: not sent through "${name}"`);
+          extra.push(...fallbackCopies(g));
+          if (cs.limitNoticeDay !== d.day) {
+            cs.limitNoticeDay = d.day;
+            extra.push(...limitNotices(name, dailyLimit, d.day, g.entry.message.host));
+          }
+          continue;
+        }
+      }
+      if (cs && limit) {
+        const r = rateCheck(cs.sentAt, now, limit);
+        if (!r.allowed) {
+          opts.logger.info({ event: "rate_limited", channel: name, ids: idsOf(g.entry.message), until: r.retryAt }, "rate limit: message waits");
+          keep.push({ ...g.entry, message: { ...g.entry.message, heldBy: g.entry.message.heldBy ?? "rate_limit" }, nextAttemptAt: r.retryAt });
+          continue;
+        }
+      }
+      const a = await sendGroup(g, cs, limit);
+      attempts.push(a);
+      const o = a.outcome;
+      const e = g.entry;
+      if (o.ok) {
+        if (cs && dailyLimit !== undefined) {
+          const d = dailyCheck(cs, now, dailyLimit, cfg?.quiet_hours?.timezone);
+          cs.day = d.day;
+          cs.dayCount = d.count + 1;
+        }
+        opts.logger.info({ event: "sent", id: a.id, ids: a.ids, channel: a.channel, tries: a.tries, checks: a.checks, fallbackFrom: a.fallbackFrom }, "notification sent");
+        continue;
+      }
+      opts.logger.warn({ event: "send_failed", id: a.id, ids: a.ids, channel: a.channel, tries: a.tries, reason: o.reason, retryable: o.retryable, error: o.error, hint: o.hint }, "notification failed");
+      if (o.retryable) keep.push({ ...e, attempts: e.attempts + a.tries, nextAttemptAt: now + nextAttemptDelay(e.attempts + 1), lastError: o.error });
+      else drop({ ...e, attempts: e.attempts + a.tries }, `permanent failure: ${o.error}${o.hint ? ` (${o.hint})` : ""}`);
+      extra.push(...fallbackCopies(g));
     }
   };
 
-  await Promise.all(
-    [...byChannel.values()].map(async (entries) => {
-      for (const e of entries) settle(e, await sendOne(e));
-    }),
-  );
-  // Fallback copies go out in the same run; if they fail too, the outbox keeps them.
-  const fbByChannel = new Map<string, OutboxEntry[]>();
-  for (const f of fallbacks) fbByChannel.set(f.message.channel, [...(fbByChannel.get(f.message.channel) ?? []), f]);
-  await Promise.all(
-    [...fbByChannel.values()].map(async (entries) => {
-      for (const e of entries) {
-        if (opts.signal.aborted) keep.push(e);
-        else settle(e, await sendOne(e));
-      }
-    }),
-  );
+  /** limitNotices tells every other channel (not of the capped channel's type) that the cap was reached. */
+  const limitNotices = (name: string, limit: number, day: string, host: string): OutboxEntry[] => {
+    const type = channelConfigs[name]?.type;
+    return [...channels.keys()]
+      .filter((c) => c !== name && channelConfigs[c]?.type !== type)
+      .map((c) => ({ message: { id: `${name}-daily-limit-${day}~${c}`, channel: c, host, createdAt: now, items: [], notice: { type: "daily_limit" as const, channel: name, limit, day } }, attempts: 0, nextAttemptAt: now, lastError: undefined }));
+  };
+
+  // Pass 1 sends the outbox; later passes send what it produced (fallback copies, limit notices) in the same run.
+  for (let pass = 0; pass < MAX_PASSES && due.length; pass++) {
+    const byChannel = new Map<string, OutboxEntry[]>();
+    for (const e of due) byChannel.set(e.message.channel, [...(byChannel.get(e.message.channel) ?? []), e]);
+    const extra: OutboxEntry[] = [];
+    await Promise.all([...byChannel].map(([name, entries]) => processChannel(name, entries, extra)));
+    due = extra.filter((e) => channels.has(e.message.channel));
+  }
+  keep.push(...due);
 
   keep.sort((a, b) => a.message.createdAt - b.message.createdAt);
   return {
@@ -125,6 +264,7 @@ export async function deliver(
       ...state,
       outbox: keep,
       sent,
+      channels: chState,
       dropped: [...state.dropped, ...dropped].slice(-DROPPED_KEPT),
       droppedTotal: state.droppedTotal + dropped.length,
     },
@@ -133,16 +273,20 @@ export async function deliver(
 }
 
 /** sendWithTimeout gives a channel its own deadline inside the run's and turns a throw (a bug) into a failure. */
-async function sendWithTimeout(channel: Channel, message: Message, timeoutMs: number, runSignal: AbortSignal): Promise<SendOutcome> {
+export async function sendWithTimeout(channel: Channel, message: Message, timeoutMs: number, runSignal: AbortSignal): Promise<SendOutcome> {
   const signal = AbortSignal.any([runSignal, AbortSignal.timeout(timeoutMs)]);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<SendOutcome>((resolve) => {
     const onAbort = () => resolve({ ok: false, retryable: true, reason: "timeout", error: `no answer within ${timeoutMs}ms` });
     if (signal.aborted) onAbort();
-    signal.addEventListener("abort", () => {
-      // Give the channel a moment to report its own error first.
-      timer = setTimeout(onAbort, 200);
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        // Give the channel a moment to report its own error first.
+        timer = setTimeout(onAbort, 200);
+      },
+      { once: true },
+    );
   });
   try {
     return await Promise.race([channel.send(message, signal), deadline]);

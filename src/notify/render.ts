@@ -14,6 +14,9 @@ type Words = {
   cause: string; excerpt: string; restart: string; runbook: string; restarts(n: number, helped: number): string;
   helped: string; notHelped: string; hookFailed(why: string): string; exit(code: string, ms: string): string;
   fallback(from: string): string; gaveUp: string; footer(id: string): string;
+  testSubject(host: string): string; held(n: number, why: "quiet_hours" | "rate_limit"): string;
+  limitSubject(channel: string, host: string): string; limitText(channel: string, limit: number, day: string): string;
+  alsoAffected: string; flapping(share: number): string; stable: string; gap(d: string): string;
 };
 
 const EN: Words = {
@@ -38,6 +41,14 @@ const EN: Words = {
   fallback: (from) => `(sent here because channel "${from}" could not deliver it)`,
   gaveUp: "restart limit reached: no more restarts until the check recovers",
   footer: (id) => `watchdog message ${id}`,
+  testSubject: (host) => `[watchdog] Test message from ${host}`,
+  held: (n, why) => (why === "quiet_hours" ? `Held during quiet hours: ${n} message${n === 1 ? "" : "s"} in one digest.` : `Held by the rate limit: ${n} messages merged.`),
+  limitSubject: (ch, host) => `[watchdog] SMS daily limit reached on ${host} (${ch})`,
+  limitText: (ch, limit, day) => `Channel "${ch}" has sent its daily limit of ${limit} messages for ${day}: no more are sent through it today. Alerts still go to the other channels.`,
+  alsoAffected: "Also affected",
+  flapping: (share) => `the check is flapping (${share}% state changes): notifications are held until it is stable`,
+  stable: "the check is stable again",
+  gap: (d) => `watchdog itself did not run for ${d} before this run`,
 };
 
 const ZH: Words = {
@@ -62,6 +73,14 @@ const ZH: Words = {
   fallback: (from) => `（渠道 "${from}" 发送失败，改由此渠道发送）`,
   gaveUp: "已达到重启次数上限：恢复前不再自动重启",
   footer: (id) => `watchdog 消息 ${id}`,
+  testSubject: (host) => `【测试】来自 ${host} 的 watchdog 测试消息`,
+  held: (n, why) => (why === "quiet_hours" ? `免打扰时段内暂存的 ${n} 条消息，合并发送。` : `受频率限制暂存的 ${n} 条消息，合并发送。`),
+  limitSubject: (ch, host) => `【告警】${host} 短信已达每日上限（${ch}）`,
+  limitText: (ch, limit, day) => `渠道 "${ch}" 在 ${day} 已发送 ${limit} 条，达到每日上限，今天不再通过它发送。告警仍会发往其他渠道。`,
+  alsoAffected: "同时受影响",
+  flapping: (share) => `状态频繁变化（${share}%），暂停通知直至稳定`,
+  stable: "状态已恢复稳定",
+  gap: (d) => `watchdog 自身在本次运行前 ${d} 未运行`,
 };
 
 /** formatTime renders epoch ms as local "YYYY-MM-DD HH:mm:ss±hh:mm". */
@@ -98,6 +117,10 @@ function itemLines(i: NotifyItem, host: string, w: Words): { label: string; valu
   if (i.reason === "restart_gave_up") rows.push({ label: w.restart, value: w.gaveUp });
   if (i.restarts > 0 && !i.restart) rows.push({ label: w.restart, value: w.restarts(i.restarts, i.restartsHelped) });
   if (i.detail && i.reason !== "recovered") rows.push({ label: "", value: i.detail });
+  if (i.alsoAffected?.length) rows.push({ label: w.alsoAffected, value: i.alsoAffected.join(", ") });
+  if (i.notice === "flapping") rows.push({ label: "", value: w.flapping(i.flapShare ?? 0) });
+  if (i.notice === "stable") rows.push({ label: "", value: w.stable });
+  if (i.monitorGapMs !== undefined) rows.push({ label: "", value: w.gap(formatDuration(i.monitorGapMs)) });
   if (i.runbook) rows.push({ label: w.runbook, value: i.runbook });
   return rows;
 }
@@ -107,13 +130,22 @@ export function renderText(m: Message, locale: Locale): Rendered {
   const w = locale === "zh-CN" ? ZH : EN;
   const first = m.items[0];
   const recovered = m.items.filter((i) => i.reason === "recovered").length;
-  const subject = m.items.length === 1 && first ? w.subjectOne(first, m.host) : w.subjectMany(m.items.length, m.host, recovered);
+  const subject = m.notice
+    ? w.limitSubject(m.notice.channel, m.host)
+    : first?.reason === "test"
+      ? w.testSubject(m.host)
+      : m.items.length === 1 && first
+        ? w.subjectOne(first, m.host)
+        : w.subjectMany(m.items.length, m.host, recovered);
   const text: string[] = [];
   const md: string[] = [`### ${subject}`];
-  if (m.fallbackFrom) {
-    text.push(w.fallback(m.fallbackFrom), "");
-    md.push(w.fallback(m.fallbackFrom));
-  }
+  const intro = (line: string) => {
+    text.push(line, "");
+    md.push(line, "");
+  };
+  if (m.fallbackFrom) intro(w.fallback(m.fallbackFrom));
+  if (m.heldBy && (m.mergedIds?.length ?? 1) >= 1) intro(w.held(m.mergedIds?.length ?? 1, m.heldBy));
+  if (m.notice) intro(w.limitText(m.notice.channel, m.notice.limit, m.notice.day));
   for (const item of m.items) {
     if (m.items.length > 1) {
       text.push(`== ${w.status[item.status]} ${item.check}`);
@@ -130,7 +162,37 @@ export function renderText(m: Message, locale: Locale): Rendered {
     }
     text.push("");
   }
-  text.push(w.footer(m.id));
-  md.push("", `<font color="#888888">${w.footer(m.id)}</font>`);
+  const ids = (m.mergedIds ?? [m.id]).join(", ");
+  text.push(w.footer(ids));
+  md.push("", `<font color="#888888">${w.footer(ids)}</font>`);
   return { subject, text: text.join("\n"), markdown: md.join("\n") };
+}
+
+/** SMS_FIELDS are the message fields an SMS template variable can take (`template_params: {var: field}`). */
+export const SMS_FIELDS = ["host", "check", "status", "summary", "reason", "streak", "since", "cause", "count", "id", "subject", "outage"] as const;
+
+/**
+ * smsParams maps SMS template variables to message fields, each cut to maxLen characters (the vendor's limit).
+ * With several checks in one message, `check` lists them and the other fields speak of the worst one.
+ */
+export function smsParams(m: Message, mapping: Readonly<Record<string, string>>, locale: Locale, maxLen: number): Record<string, string> {
+  const w = locale === "zh-CN" ? ZH : EN;
+  const worst = m.items.find((i) => i.severity === "critical" && i.reason !== "recovered") ?? m.items[0];
+  const fields: Record<string, string> = {
+    host: m.host,
+    check: m.items.map((i) => i.check).join(",") || (m.notice ? m.notice.channel : ""),
+    status: worst ? (worst.reason === "recovered" || worst.reason === "test" ? w.reason[worst.reason] : w.status[worst.status] ?? worst.status) : "",
+    summary: worst?.summary ?? (m.notice ? w.limitText(m.notice.channel, m.notice.limit, m.notice.day) : ""),
+    reason: worst ? w.reason[worst.reason] : "",
+    streak: String(worst?.failStreak ?? 0),
+    since: worst ? formatTime(worst.since).slice(5, 16) : "",
+    cause: worst?.cause ?? "",
+    count: String(m.items.length),
+    id: m.id,
+    subject: renderText(m, locale).subject,
+    outage: worst?.outageMs !== undefined ? formatDuration(worst.outageMs) : "",
+  };
+  const out: Record<string, string> = {};
+  for (const [variable, field] of Object.entries(mapping)) out[variable] = [...(fields[field] ?? field)].slice(0, maxLen).join("");
+  return out;
 }

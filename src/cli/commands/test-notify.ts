@@ -1,0 +1,51 @@
+import { resolveChannel } from "../../config/rules.js";
+import type { Message } from "../../engine/types.js";
+import { ExitError } from "../../errors.js";
+import { createConsoleChannel } from "../../notify/channels/console.js";
+import { prepareMessage, sendWithTimeout } from "../../notify/deliver.js";
+import { createChannels } from "../../notify/registry.js";
+import { openSession, type GlobalOptions, type Io } from "../context.js";
+
+/** TestNotifyOptions are the flags of `watchdog test-notify`. */
+export type TestNotifyOptions = GlobalOptions & { message?: string };
+
+/** EX_USAGE is the exit code for a channel that is not configured (sysexits.h). */
+const EX_USAGE = 64;
+
+/**
+ * testNotifyCommand sends one test message through one channel now, bypassing the ladder, quiet hours and rate limits,
+ * and prints the provider's answer: exit 0 when it was accepted, 1 with the reason and a hint when not.
+ * The channel is named by its name, or by its type or alias (sms, mail) when only one channel has that type.
+ */
+export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io: Io): Promise<number> {
+  const session = openSession(opts, false);
+  const { config } = session.loaded;
+  const name = resolveChannel(ref, config.channels);
+  if (!name) {
+    const names = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`);
+    throw new ExitError(EX_USAGE, `watchdog: no channel "${ref}" in ${config.source}${names.length ? `; configured: ${names.join(", ")}` : "; no channels are configured"}`);
+  }
+  const cfg = config.channels[name]!;
+  const channels = createChannels({ [name]: cfg }, { deps: session.deps, locale: config.locale });
+  if (cfg.type === "console") channels.set(name, createConsoleChannel({ type: "console" }, { name, deps: session.deps, locale: config.locale }, io.out));
+  const channel = channels.get(name)!;
+  const now = session.deps.clock.now();
+  const text = opts.message ?? (config.locale === "zh-CN" ? "这是一条 watchdog 测试消息：收到即表示该渠道可用。" : "This is a test message from watchdog: if you read it, the channel works.");
+  const message: Message = {
+    id: `test-${now.toString(36)}${Math.floor(session.deps.random() * 36 ** 4).toString(36).padStart(4, "0")}`,
+    channel: name,
+    host: config.host,
+    createdAt: now,
+    items: [{ check: "test-notify", reason: "test", step: 0, severity: "critical", status: "ok", summary: text, failStreak: 0, since: now, restarts: 0, restartsHelped: 0 }],
+  };
+  io.out(`sending a test message to ${name} (${cfg.type})...\n`);
+  const outcome = await sendWithTimeout(channel, prepareMessage(message, session.redact, [...config.redact, ...(cfg.redact ?? [])]), cfg.timeout, AbortSignal.timeout(config.run_timeout));
+  if (outcome.ok) {
+    io.out(session.redact(`ok: ${name} accepted it${outcome.id ? ` (id ${outcome.id})` : ""}${outcome.response ? `\nprovider answered: ${outcome.response}` : ""}\n`));
+    return 0;
+  }
+  const lines = [`FAILED: ${outcome.error}${outcome.hint ? `: ${outcome.hint}` : ""}`, `(${outcome.reason}, ${outcome.retryable ? "a retry may help" : "a retry will not help"})`];
+  if (outcome.response) lines.push(`provider answered: ${outcome.response}`);
+  io.err(session.redact(`${lines.join("\n")}\n`));
+  return 1;
+}

@@ -1,0 +1,59 @@
+// Snapshots render times in the local timezone: pin it.
+process.env.TZ = "UTC";
+
+import type { Deps } from "../../src/deps.js";
+import type { Message, NotifyItem } from "../../src/engine/types.js";
+import { silentLogger } from "../../src/logger.js";
+import type { ChannelContext } from "../../src/notify/types.js";
+
+/** T0 is a fixed instant: 2026-11-22 01:30:00 UTC (09:30 in Shanghai). */
+export const T0 = Date.UTC(2026, 10, 22, 1, 30, 0);
+
+/** item is a failing-check item with every optional field a probe can give. */
+export function item(over: Partial<NotifyItem> = {}): NotifyItem {
+  return {
+    check: "cosyvoice",
+    reason: "step",
+    step: 1,
+    severity: "critical",
+    status: "critical",
+    summary: "GET http://127.0.0.1:50000/health: connection refused",
+    failStreak: 3,
+    since: T0 - 4 * 60_000,
+    restarts: 0,
+    restartsHelped: 0,
+    cause: "GPU out of memory (CUDA OOM)",
+    excerpt: ["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", "  File \"/srv/cosyvoice/app.py\", line 42, from 10.0.0.7"],
+    runbook: "https://wiki.example.com/runbooks/cosyvoice",
+    ...over,
+  };
+}
+
+/** message wraps items in a message for one channel. */
+export function message(channel: string, items: NotifyItem[] = [item()], over: Partial<Message> = {}): Message {
+  return { id: "mwt1abc-" + channel, channel, host: "gpu-box-01", createdAt: T0, items, ...over };
+}
+
+/** fixedDeps is Deps with a settable clock and no waiting. */
+export function fixedDeps(now = T0): Deps & { clock: { now(): number; set(t: number): void } } {
+  let t = now;
+  return {
+    clock: { now: () => t, set: (x: number) => (t = x) },
+    env: {},
+    hostname: "gpu-box-01",
+    cwd: "/",
+    logger: silentLogger(),
+    sleep: async () => {},
+    random: () => 0.5,
+  };
+}
+
+/** ctx is a channel context on a fixed clock. */
+export function ctx(name: string, locale: "en" | "zh-CN" = "en", now = T0): ChannelContext {
+  return { name, deps: fixedDeps(now), locale };
+}
+
+/** neverAborted is a signal for sends without a deadline in unit tests (each test has its own timeout). */
+export function deadline(ms = 5000): AbortSignal {
+  return AbortSignal.timeout(ms);
+}
