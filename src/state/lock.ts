@@ -51,7 +51,14 @@ export function acquireLock(file: string): Lock {
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const fd = fs.openSync(file, "wx", 0o600);
-      fs.writeSync(fd, me);
+      try {
+        fs.writeSync(fd, me);
+      } catch (err) {
+        // A full disk can create the file yet refuse its content: an empty lock would turn the next run away.
+        fs.closeSync(fd);
+        fs.rmSync(file, { force: true });
+        throw err;
+      }
       fs.closeSync(fd);
       let released = false;
       return {
