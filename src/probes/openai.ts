@@ -2,6 +2,7 @@ import { z } from "zod";
 import { duration } from "../config/fields.js";
 import { formatDuration } from "../duration.js";
 import { safeUrl } from "./http.js";
+import { describeSocketError } from "./tcp.js";
 import type { Probe, ProbeOutput } from "./types.js";
 
 /** openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really generates. */
@@ -124,7 +125,8 @@ export const openaiProbe: Probe<OpenAiConfig> = {
     } catch (err) {
       if (all.aborted) return { status: "critical", summary: `${where}: no complete answer within ${formatDuration(cfg.timeout)} (${stage}, after ${elapsed()}ms)` };
       const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
-      return { status: "critical", summary: `${where}: ${stage} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}` };
+      const why = cause?.code ? describeSocketError(cause) : cause?.message ?? (err as Error).message;
+      return { status: "critical", summary: `${where}: ${stage} failed: ${why}` };
     } finally {
       clearTimeout(timer);
     }
