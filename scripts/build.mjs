@@ -12,6 +12,16 @@ const lazyFile = (name) => `lazy/${name.replace(/[@/]/g, (c) => (c === "@" ? "" 
 // Dynamic import() becomes require(), so the bundle also runs through vm.Script in the code-cache loader.
 const common = { bundle: true, platform: "node", target: "node20", format: "cjs", minify: true, legalComments: "none", logLevel: "warning", supported: { "dynamic-import": false } };
 
+// `import text from "../x.yaml?raw"` embeds a file's text (config.example.yaml, systemd units): the single
+// executable cannot read files beside it. Vite (the tests) understands the same suffix.
+const rawPlugin = {
+  name: "raw",
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: new URL(args.path.slice(0, -4), `file://${args.resolveDir}/`).pathname, namespace: "raw" }));
+    b.onLoad({ filter: /.*/, namespace: "raw" }, (args) => ({ contents: readFileSync(args.path, "utf8"), loader: "text" }));
+  },
+};
+
 const lazyPlugin = {
   name: "lazy",
   setup(b) {
@@ -37,7 +47,7 @@ await build({
   outfile: single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs",
   banner: single ? { js: "#!/usr/bin/env node" } : {},
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
-  plugins: single ? [zodEnglishOnly] : [zodEnglishOnly, lazyPlugin],
+  plugins: single ? [zodEnglishOnly, rawPlugin] : [zodEnglishOnly, lazyPlugin, rawPlugin],
 });
 if (!single) {
   // dist/watchdog.cjs is the small entry that runs dist/watchdog-main.cjs through V8's code cache.

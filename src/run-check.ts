@@ -4,6 +4,9 @@ import type { Deps } from "./deps.js";
 import { decide } from "./engine/decide.js";
 import { enqueueAlertmanagerRefresh } from "./exporters/alertmanager-refresh.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
+import { applyQueuedControls } from "./daemon/control.js";
+import { sendHeartbeat } from "./daemon/heartbeat.js";
+import { recordRun } from "./history/record.js";
 import { record } from "./engine/record.js";
 import type { Action, Message, RestartOutcome, State } from "./engine/types.js";
 import { deliver, enqueue, type Attempt } from "./notify/deliver.js";
@@ -32,7 +35,15 @@ export type RunReport = {
 };
 
 /** RunOptions are what `watchdog check` was asked. */
-export type RunOptions = { dryRun: boolean; redact: Redactor; channels?: Map<string, Channel> };
+export type RunOptions = {
+  dryRun: boolean;
+  redact: Redactor;
+  channels?: Map<string, Channel>;
+  /** Daemon mode: probe only these checks this run (per-check intervals); the others keep their state. */
+  only?: ReadonlySet<string>;
+  /** Daemon mode: the caller holds the lock for its lifetime. */
+  lockHeld?: boolean;
+};
 
 /**
  * runCheck is one pass of the pipeline: lock, load state, probe, decide, restart, enqueue, save, deliver, save, unlock.
@@ -42,17 +53,19 @@ export type RunOptions = { dryRun: boolean; redact: Redactor; channels?: Map<str
 export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Promise<RunReport> {
   const startedAt = deps.clock.now();
   const budget = AbortSignal.timeout(config.run_timeout);
-  const lock = opts.dryRun ? undefined : acquireLock(`${config.state_file}.lock`);
+  const lock = opts.dryRun || opts.lockHeld ? undefined : acquireLock(`${config.state_file}.lock`);
   try {
-    const store = createJsonFileStore(config.state_file, () => deps.clock.now());
-    const { state: prev, warnings } = opts.dryRun ? await peekState(config.state_file) : await store.load();
+    const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
+    const { state: loadedState, warnings } = opts.dryRun ? await peekState(config.state_file) : await store.load();
+    const prev = opts.dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
     for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
 
-    const runs = await runProbes(config.checks, prev.probes, deps, budget);
+    const probed = opts.only ? config.checks.filter((c) => opts.only!.has(c.name)) : config.checks;
+    const runs = await runProbes(probed, prev.probes, deps, budget);
     const results = runs.map((r) => r.result);
     const now = deps.clock.now();
     const decision = decide(prev, results, now, config);
-    let state: State = { ...decision.state, probes: Object.fromEntries(config.checks.map((c, i) => [c.name, runs[i]!.memory]).filter(([, m]) => m !== undefined)) };
+    let state: State = { ...decision.state, probes: { ...(opts.only ? prev.probes : {}), ...Object.fromEntries(probed.map((c, i) => [c.name, runs[i]!.memory]).filter(([, m]) => m !== undefined)) } };
     const messages = toMessages(decision.actions, config.host, now, deps);
     const report: RunReport = { startedAt, durationMs: 0, dryRun: opts.dryRun, results, actions: decision.actions, planned: [], restarts: [], attempts: [], warnings, state };
 
@@ -104,6 +117,8 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
     await store.save(state);
     report.state = state;
     writeTextfileMetrics(report, config, deps);
+    recordRun(config, deps, { prev, next: state, results, attempts: report.attempts, restarts: report.restarts, now });
+    await sendHeartbeat(config, deps);
     deps.logger.info(
       { event: "run", ms: report.durationMs, checks: results.length, failing: results.filter((r) => r.status !== "ok").length, sent: report.attempts.filter((a) => a.ok).length, failedSends: report.attempts.filter((a) => !a.ok).length, outbox: state.outbox.length },
       "run complete",

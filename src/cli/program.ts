@@ -1,5 +1,14 @@
 import { Command, Option } from "commander";
 import { checkCommand } from "./commands/check.js";
+import { ackCommand } from "./commands/ack.js";
+import { daemonCommand } from "./commands/daemon.js";
+import { historyCommand } from "./commands/history.js";
+import { initCommand } from "./commands/init.js";
+import { installCommand } from "./commands/install.js";
+import { schemaCommand } from "./commands/schema.js";
+import { silenceAddCommand, silenceListCommand, silenceRemoveCommand } from "./commands/silence.js";
+import { simulateCommand } from "./commands/simulate.js";
+import { statusCommand } from "./commands/status.js";
 import { validateCommand } from "./commands/validate.js";
 import { testNotifyCommand } from "./commands/test-notify.js";
 import type { Io } from "./context.js";
@@ -43,5 +52,84 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
     .option("-m, --message <text>", "the text to send")
     .action((ref: string, o, cmd: Command) => pick((io) => testNotifyCommand(ref, { ...cmd.optsWithGlobals(), ...o }, io)));
 
+  registerOperating(program, pick);
   return program;
+}
+
+/** registerOperating declares the commands that show and steer a running watchdog (issue 5). */
+function registerOperating(program: Command, pick: (run: CommandRunner) => void): void {
+  const globals = (o: object, cmd: Command) => ({ ...cmd.optsWithGlobals(), ...o });
+  program
+    .command("status")
+    .description("every check (status, streak, step, channels told, restarts, marks), the outbox, silences and the last run")
+    .option("--json", "print as JSON")
+    .action((o, cmd: Command) => pick((io) => statusCommand(globals(o, cmd), io)));
+  program
+    .command("history")
+    .description("incidents (start, end, duration, peak step, cause) and a per-check summary (downtime, MTTR, most common cause)")
+    .option("--since <duration>", "how far back, e.g. 24h, 7d", "7d")
+    .option("--check <name>", "only this check")
+    .option("--json", "print as JSON")
+    .option("--events", "with --json: include the raw events")
+    .action((o, cmd: Command) => pick((io) => historyCommand(globals(o, cmd), io)));
+  const silence = program.command("silence").description("mute checks for a while: probes and state go on; no notification, no restart");
+  silence
+    .command("add")
+    .description("silence the checks matching a glob (e.g. 'llm-*')")
+    .argument("<check-glob>", "check name or glob: * any characters, ? one character")
+    .requiredOption("--for <duration>", "how long, e.g. 30m, 2h (at most 30d)")
+    .option("--reason <text>", "why (shown by status and silence list)")
+    .action((glob: string, o, cmd: Command) => pick((io) => silenceAddCommand(glob, globals(o, cmd), io)));
+  silence
+    .command("list")
+    .description("the active silences")
+    .option("--all", "also those ended in the last day")
+    .option("--json", "print as JSON")
+    .action((o, cmd: Command) => pick((io) => silenceListCommand(globals(o, cmd), io)));
+  silence
+    .command("remove")
+    .description("end a silence now")
+    .argument("<id>", "the silence id (a unique prefix of 4+ characters is enough)")
+    .action((id: string, o, cmd: Command) => pick((io) => silenceRemoveCommand(id, globals(o, cmd), io)));
+  program
+    .command("ack")
+    .description("acknowledge a check's incident: no further steps or reminders; the recovery notice still goes out")
+    .argument("<check>", "check name")
+    .option("--note <text>", "a note (kept in the state and the history)")
+    .action((check: string, o, cmd: Command) => pick((io) => ackCommand(check, globals(o, cmd), io)));
+  program
+    .command("simulate")
+    .description("run the ladder on synthetic results and print what would be sent, restarted and when; nothing is probed or sent")
+    .argument("<check>", "check name")
+    .option("--failures <n>", "failing runs (default: enough to reach the last step and a reminder)")
+    .option("--then-ok <n>", "ok runs after them (default: recover_after)")
+    .option("--interval <duration>", "time between runs (default: expected_interval)")
+    .option("--status <status>", "the failing status: critical, warning or unknown", "critical")
+    .option("--brief", "subjects only, not the message text")
+    .option("--json", "print as JSON")
+    .action((check: string, o, cmd: Command) => pick((io) => simulateCommand(check, globals(o, cmd), io)));
+  program
+    .command("init")
+    .description("write a commented starter config (with a GPU check when nvidia-smi is found); never overwrites without --force")
+    .option("--path <file>", "where to write it", "watchdog.yaml")
+    .option("--force", "overwrite an existing file")
+    .action((o) => pick((io) => initCommand(o, io)));
+  program
+    .command("schema")
+    .description("print the JSON Schema of the config file (for editor completion)")
+    .action(() => pick((io) => schemaCommand(io)));
+  program
+    .command("daemon")
+    .description("run checks in a loop every `interval` (holds the lock; SIGHUP reloads the config, SIGTERM stops after the current run)")
+    .action((o, cmd: Command) => pick((io) => daemonCommand(globals(o, cmd), io)));
+  program
+    .command("install")
+    .description("install the cron line (--cron, printed unless --write) or the systemd units (--systemd)")
+    .option("--cron", "the cron way: every 2 minutes")
+    .option("--systemd", "watchdog.service + watchdog.timer (and watchdog-daemon.service)")
+    .option("--daemon", "with --systemd: enable watchdog-daemon.service instead of the timer")
+    .option("--write", "with --cron: write /etc/cron.d/watchdog instead of printing")
+    .option("--dest <dir>", "where to write (default /etc/cron.d or /etc/systemd/system)")
+    .option("--no-enable", "with --systemd: write the units but do not run systemctl")
+    .action((o, cmd: Command) => pick((io) => installCommand(globals(o, cmd), io)));
 }

@@ -1,6 +1,5 @@
 import type { CheckConfig, Config } from "../config/schema.js";
 import type { ProbeResult, Status } from "../probes/types.js";
-import { formatDuration } from "../duration.js";
 import { FLAP_OFF, flapShare, flapTransition, type FlapConfig } from "./flap.js";
 import { activeSilence, pruneSilences } from "./silence.js";
 import { RECENT_MAX, type Action, type CheckState, type HoldReason, type Incident, type NotifyItem, type Severity, type State } from "./types.js";
@@ -68,7 +67,6 @@ export function decide(prev: State, results: readonly ProbeResult[], now: number
     const seen = new Set<string>();
     for (const { channel, item } of items) if (!seen.has(channel)) (seen.add(channel), (item.monitorGapMs = gap.to - gap.from));
   } else if (gap) next.monitorGap = gap;
-  for (const { item } of items) addNotes(item);
   return { state: next, actions: group(items, restarts) };
 }
 
@@ -101,16 +99,6 @@ function nameAffected(cfg: EngineConfig, checks: Record<string, CheckState>, fai
       }
     }
   }
-}
-
-/** addNotes puts the engine's notes (flapping, also affected, monitor gap) in front of the item's detail, in plain words. */
-function addNotes(item: NotifyItem): void {
-  const notes: string[] = [];
-  if (item.notice === "flapping") notes.push(`flapping: ${item.flapShare}% state changes in the last 21 runs; notices for this check are held until it is stable`);
-  if (item.notice === "stable") notes.push(`stable again (${item.flapShare}% state changes in the last 21 runs); current state: ${item.status}`);
-  if (item.alsoAffected?.length) notes.push(`also affected: ${item.alsoAffected.join(", ")}`);
-  if (item.monitorGapMs !== undefined) notes.push(`watchdog itself was not running for ${formatDuration(item.monitorGapMs)} before this run`);
-  if (notes.length) item.detail = [...notes, ...(item.detail ? [item.detail] : [])].join("\n");
 }
 
 type CheckStep = { state: CheckState; items: { channel: string; item: NotifyItem }[]; restart: boolean };

@@ -1,0 +1,24 @@
+import { controlState, readStateReadOnly } from "../../daemon/control.js";
+import { ackIncident } from "../../engine/silence.js";
+import { UsageError } from "../../errors.js";
+import { openSession, type GlobalOptions, type Io } from "../context.js";
+
+/**
+ * ackCommand acknowledges the open incident of a check: no further steps, reminders or restarts; the recovery
+ * notice still goes out, and the ack ends with the incident.
+ */
+export async function ackCommand(check: string, opts: GlobalOptions & { note?: string }, io: Io): Promise<number> {
+  const session = openSession(opts, false);
+  const { config } = session.loaded;
+  const names = config.checks.map((c) => c.name);
+  if (!names.includes(check)) throw new UsageError(`no check named "${check}"; the checks are: ${names.join(", ") || "(none configured)"}`);
+  const now = session.deps.clock.now();
+  // Checked first against the saved state, so an ack of a healthy check fails at once even when it would be queued.
+  const pre = ackIncident(readStateReadOnly(config.state_file).state, check, opts.note, now);
+  if ("error" in pre) throw new UsageError(pre.error);
+  const r = await controlState(config, session.deps, { type: "ack", check, note: opts.note });
+  if (!r.queued && r.error) throw new UsageError(r.error);
+  const inc = r.queued ? undefined : r.state.checks[check]?.incident;
+  io.out(`acknowledged ${check}${inc ? ` (incident since ${new Date(inc.startedAt).toISOString()})` : ""}: no further steps or reminders; the recovery notice still goes out${r.queued ? `; queued for the running watchdog (pid ${r.pid ?? "?"})` : ""}\n`);
+  return 0;
+}

@@ -1,0 +1,88 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import daemonUnit from "../../../systemd/watchdog-daemon.service?raw";
+import serviceUnit from "../../../systemd/watchdog.service?raw";
+import timerUnit from "../../../systemd/watchdog.timer?raw";
+import { EMBEDDED_SOURCE } from "../../config/default.js";
+import { ExitError, UsageError } from "../../errors.js";
+import type { GlobalOptions, Io } from "../context.js";
+
+/** InstallOptions are the flags of `watchdog install`. */
+export type InstallOptions = GlobalOptions & { cron?: boolean; systemd?: boolean; daemon?: boolean; write?: boolean; dest?: string; enable?: boolean };
+
+/** UNIT_BIN is the binary path the shipped unit files name; install rewrites it to this watchdog. */
+const UNIT_BIN = "/usr/local/bin/watchdog";
+const UNIT_CONFIG = "/etc/watchdog/watchdog.yaml";
+
+/** selfCommand is how to run this watchdog again: the single binary itself, or node with the bundled script. */
+export function selfCommand(): string {
+  const script = process.argv[1];
+  const isSea = (() => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return (require("node:sea") as { isSea(): boolean }).isSea();
+    } catch {
+      return false;
+    }
+  })();
+  if (isSea || !script) return process.execPath;
+  return `${process.execPath} ${path.resolve(script)}`;
+}
+
+/** cronLine is the /etc/cron.d line (with a user) or the crontab line (without). */
+export function cronLine(bin: string, config: string | undefined, user: string | undefined): string {
+  const args = config ? ` --config ${config}` : "";
+  return `*/2 * * * *${user ? ` ${user}` : ""} ${bin} check${args} >/dev/null 2>&1`;
+}
+
+/** unitsFor returns the three unit files with ExecStart pointing at this binary and config. */
+export function unitsFor(bin: string, config: string | undefined): Record<string, string> {
+  const fix = (t: string) => t.replaceAll(UNIT_BIN, bin).replaceAll(UNIT_CONFIG, config ?? UNIT_CONFIG);
+  return { "watchdog.service": fix(serviceUnit), "watchdog.timer": fix(timerUnit), "watchdog-daemon.service": fix(daemonUnit) };
+}
+
+/** installCommand prints or installs the cron line (--cron) or the systemd units (--systemd). */
+export async function installCommand(opts: InstallOptions, io: Io): Promise<number> {
+  if (!!opts.cron === !!opts.systemd) throw new UsageError("say --cron or --systemd");
+  const config = opts.config && opts.config !== EMBEDDED_SOURCE ? path.resolve(opts.config) : undefined;
+  const bin = selfCommand();
+  if (opts.cron) {
+    const dest = path.join(opts.dest ?? "/etc/cron.d", "watchdog");
+    const body = `# watchdog: one check run every 2 minutes (installed by \`watchdog install --cron --write\`).\n# Output goes to the log file; exit 75 means another run held the lock.\nSHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n${cronLine(bin, config, os.userInfo().username)}\n`;
+    if (!opts.write) {
+      io.out(`# Add this line with \`crontab -e\`:\n${cronLine(bin, config, undefined)}\n\n# Or, as root, \`watchdog install --cron --write\` installs ${dest}:\n${body}`);
+      return 0;
+    }
+    writeOrExplain(dest, body, 0o644);
+    io.out(`wrote ${dest}: watchdog check runs every 2 minutes\n`);
+    return 0;
+  }
+  const dir = opts.dest ?? "/etc/systemd/system";
+  const units = unitsFor(bin, config);
+  for (const [name, text] of Object.entries(units)) writeOrExplain(path.join(dir, name), text, 0o644);
+  io.out(`wrote ${Object.keys(units).map((n) => path.join(dir, n)).join(", ")}\n`);
+  const unit = opts.daemon ? "watchdog-daemon.service" : "watchdog.timer";
+  const steps = [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", unit]];
+  if (opts.enable === false) {
+    io.out(`now run:\n${steps.map((s) => `  ${s.join(" ")}`).join("\n")}\n`);
+    return 0;
+  }
+  for (const argv of steps) {
+    const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", timeout: 60_000 });
+    if (r.status !== 0) throw new ExitError(1, `watchdog install: \`${argv.join(" ")}\` failed: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`);
+  }
+  io.out(`enabled and started ${unit}\n`);
+  return 0;
+}
+
+function writeOrExplain(file: string, text: string, mode: number): void {
+  try {
+    fs.writeFileSync(file, text, { mode });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "EACCES" || code === "EPERM" ? "permission denied (run it as root)" : code === "ENOENT" ? "no such directory" : (err as Error).message;
+    throw new ExitError(1, `watchdog install: cannot write ${file}: ${why}`);
+  }
+}

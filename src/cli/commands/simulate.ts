@@ -1,0 +1,94 @@
+import type { CheckConfig, Config } from "../../config/schema.js";
+import { formatDuration, parseDuration } from "../../duration.js";
+import { decide } from "../../engine/decide.js";
+import { emptyState, type Action, type Message, type State } from "../../engine/types.js";
+import { UsageError } from "../../errors.js";
+import { renderText } from "../../notify/render.js";
+import type { ProbeResult, Status } from "../../probes/types.js";
+import { openSession, type GlobalOptions, type Io } from "../context.js";
+
+/** SimulateOptions are the flags of `watchdog simulate`. */
+export type SimulateOptions = GlobalOptions & { failures?: string; thenOk?: string; interval?: string; status?: string; brief?: boolean; json?: boolean };
+
+/** TimelineEntry is one simulated run and what the engine decided in it. */
+export type TimelineEntry = { run: number; at: number; status: Status; restart: boolean; messages: { channel: string; subject: string; text: string; reasons: string[] }[] };
+
+/**
+ * simulate runs the pure engine over a synthetic sequence (N failing runs then M ok runs, one every `interval`) with
+ * the real ladder of one check. Restarts are assumed not to help (the next result is the sequence's). Nothing is
+ * probed, sent or written.
+ */
+export function simulate(config: Config, check: CheckConfig, opts: { failures: number; thenOk: number; interval: number; status: Status; start: number }): TimelineEntry[] {
+  // The check alone: no dependencies (its parents are not simulated), no silences.
+  const engineCfg = { ...config, checks: [{ ...check, depends_on: [] }], expected_interval: opts.interval };
+  let state: State = emptyState();
+  const out: TimelineEntry[] = [];
+  const seq: Status[] = [...Array.from({ length: opts.failures }, () => opts.status), ...Array.from({ length: opts.thenOk }, (): Status => "ok")];
+  seq.forEach((status, i) => {
+    const at = opts.start + i * opts.interval;
+    const result: ProbeResult = { check: check.name, status, summary: status === "ok" ? "simulated: ok" : `simulated failure ${i + 1}`, durationMs: 0 };
+    const d = decide({ ...state, lastRun: { startedAt: at - opts.interval, durationMs: 0 } }, [result], at, engineCfg);
+    state = d.state;
+    out.push({ run: i + 1, at, status, restart: d.actions.some((a) => a.type === "restart"), messages: messagesOf(d.actions, config, at) });
+  });
+  return out;
+}
+
+function messagesOf(actions: readonly Action[], config: Config, at: number): TimelineEntry["messages"] {
+  return actions.flatMap((a) => {
+    if (a.type !== "notify") return [];
+    const m: Message = { id: `sim-${at}-${a.channel}`, channel: a.channel, host: config.host, createdAt: at, items: a.items };
+    const r = renderText(m, config.locale);
+    return [{ channel: a.channel, subject: r.subject, text: r.text, reasons: a.items.map((i) => (i.notice ? i.notice : i.reason === "step" ? `step ${i.step}` : i.reason)) }];
+  });
+}
+
+/** simulateCommand prints the timeline of notifications, restarts, reminders, giving-up and recovery for one check. */
+export async function simulateCommand(name: string, opts: SimulateOptions, io: Io): Promise<number> {
+  const session = openSession(opts, false);
+  const { config } = session.loaded;
+  const check = config.checks.find((c) => c.name === name);
+  if (!check) throw new UsageError(`no check named "${name}"; the checks are: ${config.checks.map((c) => c.name).join(", ") || "(none configured)"}`);
+  const count = (v: string | undefined, flag: string, dflt: number) => {
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 10_000) throw new UsageError(`${flag} ${JSON.stringify(v)}: write a whole number from 0 to 10000`);
+    return n;
+  };
+  // Default: long enough to reach the last step and one reminder.
+  const lastAfter = Math.max(...check.escalation.map((s) => s.within ?? s.after));
+  const interval = opts.interval === undefined ? config.expected_interval : parseDuration(opts.interval);
+  if (interval === undefined || interval <= 0) throw new UsageError(`--interval ${JSON.stringify(opts.interval)} is not a positive duration (e.g. 2m)`);
+  const failures = count(opts.failures, "--failures", lastAfter + (check.repeat_every > 0 ? Math.ceil(check.repeat_every / interval) : 1));
+  const thenOk = count(opts.thenOk, "--then-ok", check.recover_after);
+  const status = (opts.status ?? "critical") as Status;
+  if (!["warning", "critical", "unknown"].includes(status)) throw new UsageError(`--status must be warning, critical or unknown`);
+  const start = session.deps.clock.now();
+  const timeline = simulate(config, check, { failures, thenOk, interval, status, start });
+  if (opts.json) {
+    io.out(`${JSON.stringify({ check: name, failures, thenOk, intervalMs: interval, timeline }, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [`simulate ${name}: ${failures} ${status} run(s) then ${thenOk} ok, one every ${formatDuration(interval)} (nothing is probed, sent or restarted)`, ""];
+  let quiet = 0;
+  const flushQuiet = () => {
+    if (quiet) lines.push(`      … ${quiet} run(s) with nothing to send`);
+    quiet = 0;
+  };
+  for (const e of timeline) {
+    if (!e.messages.length && !e.restart) {
+      quiet++;
+      continue;
+    }
+    flushQuiet();
+    lines.push(`run ${String(e.run).padStart(3)}  +${formatDuration(e.at - start).padEnd(7)} ${e.status.toUpperCase()}`);
+    if (e.restart) lines.push(`      restart ${name} (${check.restart ? "assumed not to help" : "no restart hook configured"})`);
+    for (const m of e.messages) {
+      lines.push(`      -> ${m.channel} [${m.reasons.join(", ")}]: ${m.subject}`);
+      if (!opts.brief) lines.push(...m.text.split("\n").filter((l) => l.trim() && !l.startsWith("watchdog message")).map((l) => `           ${l}`));
+    }
+  }
+  flushQuiet();
+  io.out(`${lines.join("\n")}\n`);
+  return 0;
+}

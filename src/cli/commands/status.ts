@@ -1,0 +1,101 @@
+import type { Config } from "../../config/schema.js";
+import { readStateReadOnly } from "../../daemon/control.js";
+import { formatDuration } from "../../duration.js";
+import { activeSilence } from "../../engine/silence.js";
+import type { CheckState, State } from "../../engine/types.js";
+import { formatTime } from "../../notify/render.js";
+import { openSession, type GlobalOptions, type Io } from "../context.js";
+import { paint, table } from "../table.js";
+
+/** StatusOptions are the flags of `watchdog status`. */
+export type StatusOptions = GlobalOptions & { json?: boolean };
+
+/** statusCommand prints every check, the outbox, the silences and the last run; it reads the state and changes nothing. */
+export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
+  const session = openSession(opts, false);
+  const config = session.loaded.config;
+  const { state, problem } = readStateReadOnly(config.state_file);
+  if (problem) io.err(`warning: ${problem}\n`);
+  const now = session.deps.clock.now();
+  io.out(session.redact(opts.json ? `${JSON.stringify(statusJson(state, config, now), null, 2)}\n` : renderStatus(state, config, now, io.isTTY)));
+  return 0;
+}
+
+const ago = (now: number, t: number | undefined) => (t === undefined ? "-" : `${formatDuration(Math.max(0, now - t)).replace(/ .*/, "")} ago`);
+
+/** marks lists what steers a check: silenced, acked, flapping, held by a failing dependency. */
+function marks(name: string, cs: CheckState | undefined, state: State, now: number): string[] {
+  const out: string[] = [];
+  const sil = activeSilence(state.silences, name, now);
+  if (sil) out.push(`silenced ${formatDuration(sil.endsAt - now).replace(/ .*/, "")}`);
+  if (cs?.incident?.ack) out.push("acked");
+  if (cs?.flapping) out.push(`flapping ${cs.flapping.share}%`);
+  if (cs?.held === "depends") out.push("held (depends_on)");
+  if (cs?.incident?.gaveUp) out.push("gave up restarts");
+  return out;
+}
+
+/** renderStatus is the human view: fits 80 columns, colour only on a TTY. */
+export function renderStatus(state: State, config: Config, now: number, tty: boolean): string {
+  const lines: string[] = [];
+  const last = state.lastRun ? `last run ${formatTime(state.lastRun.startedAt)} (${ago(now, state.lastRun.startedAt)}, took ${formatDuration(state.lastRun.durationMs)})` : "no run yet";
+  lines.push(`watchdog on ${config.host}: ${last}`);
+  if (state.monitorGap) lines.push(`watchdog was not running for ${formatDuration(state.monitorGap.to - state.monitorGap.from)} (said in the next message)`);
+  lines.push("");
+  const rows = config.checks.map((c) => {
+    const cs = state.checks[c.name];
+    const inc = cs?.incident;
+    const color = !cs ? "grey" : cs.status === "ok" ? "green" : cs.status === "warning" ? "yellow" : "red";
+    const step = inc ? `${Math.max(0, ...inc.stepsFired.map((i) => i + 1))}/${c.escalation.length}` : "-";
+    const restarts = c.restart ? `${cs?.restartTimes.length ?? 0}/${c.restart.limit.max}` : "-";
+    const told = inc?.notified.length ? inc.notified.join(",") : "-";
+    const note = [...marks(c.name, cs, state, now), inc ? `last sent ${ago(now, inc.lastNotifiedAt)}` : ""].filter(Boolean).join("; ");
+    return [c.name, paint((cs?.status ?? "pending").toUpperCase(), color, tty), String(cs?.failStreak ?? 0), cs ? ago(now, cs.since) : "-", step, told, restarts, note || "-"];
+  });
+  lines.push(table(["CHECK", "STATUS", "FAIL", "SINCE", "STEP", "TOLD", "RST", "NOTES"], rows, 80));
+  const stale = Object.keys(state.checks).filter((n) => !config.checks.some((c) => c.name === n));
+  if (stale.length) lines.push(`(in the state but no longer configured: ${stale.join(", ")})`);
+  lines.push("");
+  const waiting = state.outbox.length;
+  lines.push(`outbox: ${waiting} waiting, ${state.droppedTotal} dropped in total`);
+  for (const e of state.outbox.slice(0, 5)) {
+    lines.push(`  ${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ${e.attempts} attempt(s), next ${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}${e.lastError ? `: ${e.lastError}` : ""}`);
+  }
+  for (const d of state.dropped.slice(-3)) lines.push(`  dropped ${d.channel} (${d.checks.join(",")}) ${ago(now, d.droppedAt)}: ${d.why}`);
+  const live = (state.silences ?? []).filter((s) => s.endsAt > now);
+  lines.push(`silences: ${live.length ? "" : "none"}`.trimEnd());
+  for (const s of live) lines.push(`  ${s.id}  ${s.pattern}  until ${formatTime(s.endsAt)} (${formatDuration(s.endsAt - now)} left)${s.reason ? `: ${s.reason}` : ""}`);
+  return `${lines.flatMap((l) => l.split("\n")).map((l) => (l.length > 80 && !l.includes("\u001b") ? `${l.slice(0, 79)}…` : l)).join("\n")}\n`;
+}
+
+/** statusJson is the machine view of the same facts (times as ISO strings). */
+export function statusJson(state: State, config: Config, now: number) {
+  const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
+  return {
+    host: config.host,
+    now: iso(now),
+    lastRun: state.lastRun ? { startedAt: iso(state.lastRun.startedAt), durationMs: state.lastRun.durationMs } : null,
+    monitorGapMs: state.monitorGap ? state.monitorGap.to - state.monitorGap.from : null,
+    checks: config.checks.map((c) => {
+      const cs = state.checks[c.name];
+      const inc = cs?.incident;
+      return {
+        name: c.name,
+        status: cs?.status ?? "pending",
+        failStreak: cs?.failStreak ?? 0,
+        since: iso(cs?.since),
+        summary: cs?.summary ?? null,
+        incident: inc
+          ? { id: inc.id, startedAt: iso(inc.startedAt), step: Math.max(0, ...inc.stepsFired.map((i) => i + 1)), steps: c.escalation.length, notified: inc.notified, lastNotifiedAt: iso(inc.lastNotifiedAt), restarts: inc.restarts, gaveUp: inc.gaveUp, ack: inc.ack ? { at: iso(inc.ack.at), note: inc.ack.note ?? null } : null }
+          : null,
+        restarts: c.restart ? { used: cs?.restartTimes.length ?? 0, max: c.restart.limit.max, within: c.restart.limit.within } : null,
+        marks: marks(c.name, cs, state, now),
+        flapping: cs?.flapping ? { since: iso(cs.flapping.since), share: cs.flapping.share } : null,
+        held: cs?.held ?? null,
+      };
+    }),
+    outbox: state.outbox.map((e) => ({ id: e.message.id, channel: e.message.channel, checks: e.message.items.map((i) => i.check), attempts: e.attempts, nextAttemptAt: iso(e.nextAttemptAt), lastError: e.lastError ?? null })),
+    dropped: { total: state.droppedTotal, recent: state.dropped },
+    silences: (state.silences ?? []).filter((s) => s.endsAt > now).map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), createdAt: iso(s.createdAt) })),
+  };
+}

@@ -1,0 +1,121 @@
+import fs from "node:fs";
+import type { Config } from "../config/schema.js";
+import type { Deps } from "../deps.js";
+import { ackIncident, addSilence, removeSilence } from "../engine/silence.js";
+import { emptyState, type Silence, type State } from "../engine/types.js";
+import { LockedError } from "../errors.js";
+import type { HistoryEvent } from "../history/events.js";
+import { recordEvents } from "../history/record.js";
+import { createJsonFileStore } from "../state/json-file-store.js";
+import { acquireLock } from "../state/lock.js";
+import type { StateStore } from "../state/store.js";
+
+/** Control is an operator command that changes the state file: silence or ack. */
+export type Control = { type: "silence_add"; silence: Silence } | { type: "silence_remove"; id: string } | { type: "ack"; check: string; note: string | undefined };
+
+/** queueFileOf is where commands wait while another process (the daemon, a long check) holds the lock. */
+export function queueFileOf(stateFile: string): string {
+  return `${stateFile}.commands`;
+}
+
+/** applyControl applies one command to the state; idempotent, so a command applied twice after a crash is harmless. */
+export function applyControl(state: State, c: Control, now: number): { state: State; event?: HistoryEvent; error?: string } {
+  if (c.type === "silence_add") {
+    if ((state.silences ?? []).some((s) => s.id === c.silence.id)) return { state };
+    const s = c.silence;
+    return { state: addSilence(state, s, now), event: { at: now, type: "silence", action: "add", id: s.id, pattern: s.pattern, until: s.endsAt, reason: s.reason } };
+  }
+  if (c.type === "silence_remove") {
+    const r = removeSilence(state, c.id, now);
+    if (!r) return { state, error: `no active silence with id "${c.id}"` };
+    return { state: r.state, event: { at: now, type: "silence", action: "remove", id: r.removed.id, pattern: r.removed.pattern, until: now, reason: r.removed.reason } };
+  }
+  const inc = state.checks[c.check]?.incident;
+  if (inc?.ack) return { state };
+  const r = ackIncident(state, c.check, c.note, now);
+  if ("error" in r) return { state, error: r.error };
+  return { state: r.state, event: { at: now, type: "ack", check: c.check, incident: inc!.id, ...(c.note ? { note: c.note } : {}) } };
+}
+
+/** readStateReadOnly reads the state for display: never moves a bad file aside, never locks. */
+export function readStateReadOnly(file: string): { state: State; problem: string | undefined } {
+  try {
+    const data = JSON.parse(fs.readFileSync(file, "utf8")) as State;
+    if (data?.version === 1 && data.checks && Array.isArray(data.outbox)) return { state: { ...emptyState(), ...data }, problem: undefined };
+    return { state: emptyState(), problem: `state file ${file} is not usable (the next check run moves it aside)` };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { state: emptyState(), problem: undefined };
+    return { state: emptyState(), problem: `state file ${file} is not readable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  }
+}
+
+type Cfg = Pick<Config, "state_file" | "history_file" | "history_max_size">;
+
+/**
+ * controlState applies a command under the same lock as `check`, saving atomically. If another run holds the lock
+ * for longer than `waitMs` (a daemon holds it for its lifetime), the command is queued in FILE.commands and the
+ * lock holder applies it at the start of its next run.
+ */
+export async function controlState(config: Cfg, deps: Pick<Deps, "clock" | "logger" | "sleep">, c: Control, waitMs = 3000): Promise<{ queued: false; state: State; error?: string } | { queued: true; pid: number | undefined }> {
+  const deadline = deps.clock.now() + waitMs;
+  for (;;) {
+    let lock;
+    try {
+      lock = acquireLock(`${config.state_file}.lock`);
+    } catch (err) {
+      if (!(err instanceof LockedError)) throw err;
+      if (deps.clock.now() < deadline) {
+        await deps.sleep(100);
+        continue;
+      }
+      fs.appendFileSync(queueFileOf(config.state_file), `${JSON.stringify(c)}\n`, { mode: 0o600 });
+      return { queued: true, pid: err.pid };
+    }
+    try {
+      const store = createJsonFileStore(config.state_file, () => deps.clock.now());
+      const { state } = await store.load();
+      const now = deps.clock.now();
+      const r = applyControl(state, c, now);
+      if (r.error) return { queued: false, state, error: r.error };
+      await store.save(r.state);
+      if (r.event) recordEvents(config, deps, [r.event]);
+      return { queued: false, state: r.state };
+    } finally {
+      lock.release();
+    }
+  }
+}
+
+/**
+ * applyQueuedControls runs the commands queued while the lock was held (the caller holds it now): applies them,
+ * saves, then removes the queue. A crash between the save and the removal re-applies them, which is harmless.
+ */
+export async function applyQueuedControls(config: Cfg, state: State, store: StateStore, deps: Pick<Deps, "clock" | "logger">): Promise<State> {
+  const file = queueFileOf(config.state_file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return state;
+  }
+  const now = deps.clock.now();
+  const events: HistoryEvent[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    let c: Control;
+    try {
+      c = JSON.parse(line) as Control;
+    } catch {
+      deps.logger.warn({ event: "control_skipped" }, `skipped an unreadable queued command in ${file}`);
+      continue;
+    }
+    const r = applyControl(state, c, now);
+    if (r.error) deps.logger.warn({ event: "control_failed", command: c.type }, r.error);
+    state = r.state;
+    if (r.event) events.push(r.event);
+  }
+  await store.save(state);
+  fs.rmSync(file, { force: true });
+  recordEvents(config, deps, events);
+  return state;
+}

@@ -1,0 +1,18 @@
+import type { Config } from "../config/schema.js";
+import type { Deps } from "../deps.js";
+
+/**
+ * sendHeartbeat GETs `heartbeat.url` after a completed run (a dead-man's switch such as healthchecks.io: it alerts
+ * when the pings stop). A failure is logged and never fails the run. The URL is not logged (it is a secret).
+ */
+export async function sendHeartbeat(config: Pick<Config, "heartbeat">, deps: Pick<Deps, "logger">): Promise<void> {
+  const hb = config.heartbeat;
+  if (!hb) return;
+  try {
+    const res = await fetch(hb.url, { method: "GET", signal: AbortSignal.timeout(hb.timeout) });
+    await res.arrayBuffer().catch(() => undefined);
+    if (!res.ok) deps.logger.warn({ event: "heartbeat_failed", status: res.status }, `heartbeat answered HTTP ${res.status}`);
+  } catch (err) {
+    deps.logger.warn({ event: "heartbeat_failed" }, `heartbeat failed: ${(err as Error).name === "TimeoutError" ? "timeout" : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message)}`);
+  }
+}

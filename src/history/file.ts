@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { HistoryEvent } from "./events.js";
+
+/** HISTORY_KEEP is how many rotated files (FILE.1 … FILE.N) are kept besides the live one. */
+export const HISTORY_KEEP = 2;
+
+/**
+ * appendHistory appends events as JSON lines (mode 0600). When the file would grow past maxSize it is rotated
+ * first: FILE -> FILE.1 -> FILE.2 (the oldest is dropped), so the history is bounded by about (KEEP + 1) x maxSize.
+ * Never throws: a history that cannot be written must not fail the run; the problem is returned for the log.
+ */
+export function appendHistory(file: string, events: readonly HistoryEvent[], maxSize: number): string | undefined {
+  if (!events.length) return undefined;
+  const text = events.map((e) => JSON.stringify(e)).join("\n") + "\n";
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    let size = 0;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      // No file yet.
+    }
+    if (size > 0 && size + Buffer.byteLength(text) > maxSize) rotate(file);
+    const fd = fs.openSync(file, "a", 0o600);
+    try {
+      fs.writeSync(fd, text);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return undefined;
+  } catch (err) {
+    return `cannot write history ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  }
+}
+
+function rotate(file: string): void {
+  fs.rmSync(`${file}.${HISTORY_KEEP}`, { force: true });
+  for (let i = HISTORY_KEEP - 1; i >= 1; i--) {
+    try {
+      fs.renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+    } catch {
+      // That generation does not exist yet.
+    }
+  }
+  fs.renameSync(file, `${file}.1`);
+}
+
+/** HistoryRead is every readable event (oldest first) and the lines that could not be read. */
+export type HistoryRead = { events: HistoryEvent[]; skipped: { file: string; line: number }[] };
+
+/** readHistory reads the rotated files then the live one; a corrupt line is skipped and reported, never fatal. */
+export function readHistory(file: string): HistoryRead {
+  const out: HistoryRead = { events: [], skipped: [] };
+  const files = [...Array.from({ length: HISTORY_KEEP }, (_, i) => `${file}.${HISTORY_KEEP - i}`), file];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(f, "utf8");
+    } catch {
+      continue;
+    }
+    const lines = text.split("\n");
+    lines.forEach((line, i) => {
+      if (line.trim() === "") return;
+      try {
+        const e = JSON.parse(line) as HistoryEvent;
+        if (e && typeof e === "object" && typeof e.at === "number" && typeof e.type === "string") out.events.push(e);
+        else out.skipped.push({ file: f, line: i + 1 });
+      } catch {
+        out.skipped.push({ file: f, line: i + 1 });
+      }
+    });
+  }
+  return out;
+}
