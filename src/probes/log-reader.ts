@@ -185,7 +185,8 @@ async function scanFile(fh: FileHandle, from: number, to: number, skip0: boolean
     opts.onLine(data.toString("utf8", ls, end));
   };
   while (pos < to) {
-    if (opts.shouldStop()) return { offset: pos - carry, skip, bytes, stopped: true };
+    // Always read one chunk, so that every run makes progress however tight the budget.
+    if (bytes > 0 && opts.shouldStop()) return { offset: pos - carry, skip, bytes, stopped: true };
     const { bytesRead: n } = await fh.read(buf, carry, Math.min(CHUNK, to - pos), pos);
     if (n === 0) break;
     pos += n;
