@@ -5,6 +5,7 @@ import { logFileOf } from "../config/schema.js";
 import { createDeps, type Deps } from "../deps.js";
 import { createLogger, silentLogger } from "../logger.js";
 import { createRedactor, type Redactor } from "../notify/redact.js";
+import { embeddedGpuCheck } from "../probes/gpu.js";
 
 /** GlobalOptions are the flags every command accepts. */
 export type GlobalOptions = LoadOptions & { debug?: boolean };
@@ -22,7 +23,8 @@ export type Session = { loaded: Loaded; deps: Deps; redact: Redactor; logWarning
 
 /** openSession loads the config and builds deps; `withLog` opens the log file. Throws ConfigError. */
 export function openSession(opts: GlobalOptions, withLog: boolean): Session {
-  const loaded = loadConfig(opts, { env: process.env, cwd: process.cwd(), hostname: os.hostname() });
+  // The embedded default also watches the GPUs when nvidia-smi is on PATH (a PATH lookup: nothing is spawned).
+  const loaded = loadConfig(opts, { env: process.env, cwd: process.cwd(), hostname: os.hostname() }, embeddedGpuCheck(process.env.PATH));
   const redact = createRedactor(loaded.secrets);
   const { logger, warning } = withLog ? createLogger(logFileOf(loaded.config), redact, opts.debug ? "debug" : "info") : { logger: silentLogger(), warning: undefined };
   return { loaded, deps: createDeps(logger), redact, logWarning: warning };
