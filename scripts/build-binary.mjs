@@ -1,0 +1,21 @@
+// Builds dist/watchdog: one executable (a Node single executable application) that runs every command with no
+// node_modules beside it. Steps: bundle everything into dist/watchdog-single.cjs (build.mjs --single), make the
+// SEA blob (node --experimental-sea-config), copy this node binary and inject the blob with postject.
+// https://nodejs.org/docs/latest-v20.x/api/single-executable-applications.html
+import { execFileSync } from "node:child_process";
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+
+const FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+const run = (args) => execFileSync(process.execPath, args, { stdio: "inherit" });
+
+run(["scripts/build.mjs", "--single"]);
+writeFileSync("dist/sea-config.json", JSON.stringify({ main: "dist/watchdog-single.cjs", output: "dist/watchdog.blob", disableExperimentalSEAWarning: true }));
+run(["--experimental-sea-config", "dist/sea-config.json"]);
+rmSync("dist/watchdog", { force: true });
+copyFileSync(process.execPath, "dist/watchdog");
+chmodSync("dist/watchdog", 0o755);
+const { inject } = await import("postject");
+await inject("dist/watchdog", "NODE_SEA_BLOB", readFileSync("dist/watchdog.blob"), { sentinelFuse: FUSE });
+rmSync("dist/watchdog.blob", { force: true });
+rmSync("dist/sea-config.json", { force: true });
+console.log("built dist/watchdog");
