@@ -13,6 +13,13 @@ export async function sendHeartbeat(config: Pick<Config, "heartbeat">, deps: Pic
     await res.arrayBuffer().catch(() => undefined);
     if (!res.ok) deps.logger.warn({ event: "heartbeat_failed", status: res.status }, `heartbeat answered HTTP ${res.status}`);
   } catch (err) {
-    deps.logger.warn({ event: "heartbeat_failed" }, `heartbeat failed: ${(err as Error).name === "TimeoutError" ? "timeout" : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message)}`);
+    deps.logger.warn({ event: "heartbeat_failed" }, `heartbeat failed: ${why(err)}`);
   }
+}
+
+/** why names a fetch failure by its cause (ECONNREFUSED, ENOTFOUND, timeout), never by the URL. */
+function why(err: unknown): string {
+  if ((err as Error).name === "TimeoutError") return "timeout";
+  const cause = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error).message;
 }

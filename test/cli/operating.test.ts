@@ -324,3 +324,33 @@ describe("watchdog install", () => {
     expect(verify.status).toBe(0);
   });
 });
+
+describe("self-monitoring", () => {
+  it("says in the next message that watchdog was not running, and pings the heartbeat after each run", async () => {
+    const http = await import("node:http");
+    const pings: string[] = [];
+    const hb = http.createServer((req, res) => {
+      pings.push(req.url ?? "");
+      res.end("OK");
+    });
+    await new Promise<void>((r) => hb.listen(0, "127.0.0.1", r));
+    const srv = net.createServer((s) => s.end());
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const port = (srv.address() as net.AddressInfo).port;
+    const file = path.join(dir, "gap.yaml");
+    fs.writeFileSync(
+      file,
+      `state_file: ${dir}/state/state.json\nexpected_interval: 2m\nheartbeat: {url: "http://127.0.0.1:${(hb.address() as net.AddressInfo).port}/hb"}\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: svc, type: tcp, host: 127.0.0.1, port: ${port}}\n`,
+    );
+    const T = 1_800_000_000_000;
+    const at = (t: number) => runCli(["-c", file, "check"], { cwd: dir, env: { ...env(), WATCHDOG_TEST_NOW: String(t) } });
+    expect((await at(T)).code).toBe(0);
+    await new Promise<void>((r) => srv.close(() => r()));
+    // 20 minutes later (more than 3 x 2m) the service is down: the alert says watchdog itself was not running.
+    const r = await at(T + 20 * 60_000);
+    hb.close();
+    expect(r.stdout).toContain("[watchdog] CRITICAL svc");
+    expect(r.stdout).toMatch(/watchdog itself did not run for (19m 5\ds|20m)/);
+    expect(pings).toEqual(["/hb", "/hb"]);
+  });
+});
