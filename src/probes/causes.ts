@@ -101,7 +101,7 @@ export const CAUSES: readonly Cause[] = [
   },
   {
     id: "segfault",
-    regexes: [/Segmentation fault/, /SIGSEGV/, /status=11\/SEGV/, /return code\s*=?\s*-11\b/, /exit(?:ed)? (?:with )?(?:code|status) 139\b/],
+    regexes: [/Segmentation fault/, /SIGSEGV/, /status=11\/SEGV/, /return code\s*=?\s*-11\b/, /(?:exit|exited with) code 139\b/, /(?:exit|exited with) status 139\b/],
     text: {
       en: { explain: "the process crashed with a segmentation fault", action: "restart the service; check native extensions and the torch/CUDA versions, and look for a core dump" },
       "zh-CN": { explain: "进程因段错误（segfault）崩溃", action: "重启服务；检查原生扩展和 torch/CUDA 版本，并查看 core dump" },

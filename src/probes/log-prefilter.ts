@@ -6,6 +6,8 @@
  * Patterns with no usable literal fall back to a RegExp run over the chunk as latin1 text (bytes map 1:1 to chars).
  */
 
+import { createLiteralSearch } from "./literal-search.js";
+
 /** Shortest literal worth prefiltering on: shorter ones hit too often to save anything. */
 const MIN_LITERAL = 3;
 const SPECIAL = new Set([..."\\^$.|?*+()[]{}"]);
@@ -154,61 +156,6 @@ function closingParen(src: string, open: number): number {
   return -1;
 }
 
-/** LiteralSearch finds, in one pass, every position where one of several byte strings occurs. */
-export interface LiteralSearch {
-  /** next returns the index of the first occurrence of any literal at or after `from` and ending before `end`, or -1. */
-  next(buf: Buffer, from: number, end: number): number;
-}
-
-/** createLiteralSearch builds a Wu-Manber search (block size 2) over the literals. */
-export function createLiteralSearch(literals: readonly string[]): LiteralSearch | undefined {
-  const pats = [...new Set(literals)].map((s) => Buffer.from(s, "utf8")).filter((b) => b.length >= 2);
-  if (pats.length === 0) return undefined;
-  const m = Math.min(...pats.map((p) => p.length));
-  const B = 2;
-  const shift = new Uint8Array(65536).fill(Math.min(255, m - B + 1));
-  const buckets = new Map<number, Buffer[]>();
-  for (const p of pats) {
-    for (let q = B; q <= m; q++) {
-      const block = (p[q - 2]! << 8) | p[q - 1]!;
-      const s = m - q;
-      if (s < shift[block]!) shift[block] = s;
-    }
-    const last = (p[m - 2]! << 8) | p[m - 1]!;
-    const list = buckets.get(last) ?? [];
-    list.push(p);
-    buckets.set(last, list);
-  }
-  const table: (Buffer[] | undefined)[] = new Array(65536);
-  for (const [k, v] of buckets) table[k] = v;
-  return {
-    next(buf, from, end) {
-      let i = from + m - 1;
-      while (i < end) {
-        const block = (buf[i - 1]! << 8) | buf[i]!;
-        const s = shift[block]!;
-        if (s !== 0) {
-          i += s;
-          continue;
-        }
-        const start = i - m + 1;
-        const list = table[block];
-        if (list) {
-          for (const p of list) {
-            const stop = start + p.length;
-            if (stop > end) continue;
-            let k = 0;
-            while (k < p.length && buf[start + k] === p[k]) k++;
-            if (k === p.length) return start;
-          }
-        }
-        i++;
-      }
-      return -1;
-    },
-  };
-}
-
 /** LinePrefilter yields the start offsets of the lines in a region that may match. */
 export interface LinePrefilter {
   /** candidates calls onLine(lineStart, lineEnd) for each line of buf[start, end) that may match; end sits just past a newline. */
@@ -240,14 +187,14 @@ export function createLinePrefilter(regexes: readonly RegExp[]): LinePrefilter {
       }
       const starts: number[] = [];
       if (search) {
-        let pos = start;
-        while (pos < end) {
-          const hit = search.next(buf, pos, end);
-          if (hit < 0) break;
-          const ls = hit === start ? start : Math.max(start, buf.lastIndexOf(10, hit - 1) + 1);
-          starts.push(ls);
+        const hits: number[] = [];
+        search.findAll(buf, start, end, hits);
+        let lineEnd = -1;
+        for (const hit of hits) {
+          if (hit <= lineEnd) continue; // another literal on a line already taken
+          starts.push(hit === start ? start : Math.max(start, buf.lastIndexOf(10, hit - 1) + 1));
           const le = buf.indexOf(10, hit);
-          pos = le < 0 || le >= end ? end : le + 1;
+          lineEnd = le < 0 || le >= end ? end : le;
         }
       }
       if (slow.length) {

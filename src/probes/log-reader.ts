@@ -170,11 +170,13 @@ async function findSibling(file: string, selfIno: number, test: (s: { dev: numbe
 }
 
 /**
- * scanFile reads [from, to) in chunks into one reused buffer and passes candidate lines on. A partial last line is
- * not matched: the returned offset points at its start, so the next run reads it whole.
+ * scanFile reads [from, to) in chunks and passes candidate lines on. Two buffers take turns: the next read runs while
+ * this chunk is scanned. A partial last line is not matched: the returned offset points at its start, so the next
+ * run reads it whole. A line longer than MAX_LINE is matched on its first MAX_LINE bytes, the rest skipped.
  */
 async function scanFile(fh: FileHandle, from: number, to: number, skip0: boolean, opts: ReadOptions): Promise<Scan> {
-  const buf = Buffer.allocUnsafe(CHUNK + MAX_LINE);
+  const bufs = [Buffer.allocUnsafe(CHUNK + MAX_LINE), Buffer.allocUnsafe(CHUNK + MAX_LINE)] as const;
+  let cur = 0;
   let carry = 0;
   let pos = from;
   let skip = skip0;
@@ -184,39 +186,48 @@ async function scanFile(fh: FileHandle, from: number, to: number, skip0: boolean
     if (end > ls && data[end - 1] === 13) end--;
     opts.onLine(data.toString("utf8", ls, end));
   };
-  while (pos < to) {
-    // Always read one chunk, so that every run makes progress however tight the budget.
-    if (bytes > 0 && opts.shouldStop()) return { offset: pos - carry, skip, bytes, stopped: true };
-    const { bytesRead: n } = await fh.read(buf, carry, Math.min(CHUNK, to - pos), pos);
+  let pending = pos < to ? fh.read(bufs[0], 0, Math.min(CHUNK, to - pos), pos) : undefined;
+  while (pending) {
+    const { bytesRead: n } = await pending;
+    pending = undefined;
     if (n === 0) break;
     pos += n;
     bytes += n;
     const end = carry + n;
-    const data = buf.subarray(0, end);
+    const data = bufs[cur]!.subarray(0, end);
+    const next = bufs[1 - cur]!;
+    // First settle where the complete lines end and hand the tail to the other buffer, so the next read can start.
     let s = 0;
-    if (skip) {
-      const nl = data.indexOf(10);
-      if (nl < 0) {
-        carry = 0;
-        continue;
-      }
-      s = nl + 1;
-      skip = false;
-    }
-    const lastNl = data.lastIndexOf(10);
-    if (lastNl >= s) {
-      opts.prefilter.candidates(data, s, lastNl + 1, (ls, le) => emit(data, ls, le));
-      s = lastNl + 1;
-    }
-    if (end - s >= MAX_LINE) {
-      // An over-long line: match its first 64 KiB now, skip the rest up to its newline.
-      opts.prefilter.candidates(data, s, s + MAX_LINE, (ls) => emit(data, ls, s + MAX_LINE));
-      skip = true;
-      carry = 0;
+    let regionEnd = 0;
+    let nextCarry = 0;
+    let longLine = false;
+    const nl = skip ? data.indexOf(10) : 0;
+    if (skip && nl < 0) {
+      s = regionEnd = end; // still inside the over-long line
     } else {
-      data.copy(buf, 0, s, end);
-      carry = end - s;
+      if (skip) {
+        s = nl + 1;
+        skip = false;
+      }
+      const lastNl = data.lastIndexOf(10);
+      regionEnd = lastNl >= s ? lastNl + 1 : s;
+      if (end - regionEnd >= MAX_LINE) longLine = true;
+      else {
+        data.copy(next, 0, regionEnd, end);
+        nextCarry = end - regionEnd;
+      }
     }
+    // Always read one chunk, so that every run makes progress however tight the budget.
+    const stop = pos < to && opts.shouldStop();
+    if (pos < to && !stop) pending = fh.read(next, nextCarry, Math.min(CHUNK, to - pos), pos);
+    if (regionEnd > s) opts.prefilter.candidates(data, s, regionEnd, (ls, le) => emit(data, ls, le));
+    if (longLine) {
+      opts.prefilter.candidates(data, regionEnd, regionEnd + MAX_LINE, (ls) => emit(data, ls, regionEnd + MAX_LINE));
+      skip = true;
+    }
+    carry = nextCarry;
+    cur = 1 - cur;
+    if (stop) return { offset: pos - carry, skip, bytes, stopped: true };
   }
   return { offset: pos - carry, skip, bytes, stopped: false };
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createLinePrefilter, createLiteralSearch, requiredLiterals } from "../../src/probes/log-prefilter.js";
+import { createLiteralSearch } from "../../src/probes/literal-search.js";
+import { createLinePrefilter, requiredLiterals } from "../../src/probes/log-prefilter.js";
 import { CAUSES } from "../../src/probes/causes.js";
 
 describe("requiredLiterals", () => {
@@ -34,13 +35,32 @@ describe("requiredLiterals", () => {
 });
 
 describe("createLiteralSearch", () => {
-  it("finds each literal at its byte offset, including at the edges and across many literals", () => {
-    const s = createLiteralSearch(["needle", "hay", "stack of"])!;
+  const naive = (buf: Buffer, lits: string[]) => {
+    const out = new Set<number>();
+    for (const l of lits) for (let i = buf.indexOf(l); i >= 0; i = buf.indexOf(l, i + 1)) out.add(i);
+    return [...out].sort((a, b) => a - b);
+  };
+  const found = (buf: Buffer, lits: string[], start = 0, end = buf.length) => {
+    const out: number[] = [];
+    createLiteralSearch(lits)!.findAll(buf, start, end, out);
+    return out;
+  };
+
+  it("finds each literal at its byte offset, including at the edges", () => {
     const buf = Buffer.from("hay xx needle stack of");
-    const hits: number[] = [];
-    for (let at = s.next(buf, 0, buf.length); at >= 0; at = s.next(buf, at + 1, buf.length)) hits.push(at);
-    expect(hits).toEqual([0, 7, 14]);
-    expect(s.next(buf, 0, 2)).toBe(-1);
+    expect(found(buf, ["needle", "hay", "stack of"])).toEqual([0, 7, 14]);
+    expect(found(buf, ["needle", "hay", "stack of"], 0, 2)).toEqual([]);
+  });
+
+  it("four lanes on a large region agree with a naive search, across lane boundaries", () => {
+    const lits = ["CUDA out of memory", "NCCL error", "Xid (PCI:", "abcab"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("x", "y\n", "ab", "c", ...lits), { minLength: 5000, maxLength: 12000 }), (parts) => {
+        const buf = Buffer.from(parts.join(""));
+        expect(found(buf, lits)).toEqual(naive(buf, lits));
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 
