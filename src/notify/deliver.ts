@@ -7,7 +7,8 @@ import { channelTypes, type ChannelEntry } from "./registry.js";
 import type { Channel, SendOutcome } from "./types.js";
 
 /** Attempt is one message handed to one channel (after in-run retries), for logs, history and the report. */
-export type Attempt = { id: string; ids: string[]; channel: string; checks: string[]; ok: boolean; tries: number; fallbackFrom?: string; outcome: SendOutcome };
+/** `ids` lists every message id the send stood for (merged messages); always set by deliver. */
+export type Attempt = { id: string; ids?: string[]; channel: string; checks: string[]; ok: boolean; tries: number; fallbackFrom?: string; outcome: SendOutcome };
 
 /** DeliverOptions bound delivery in time and say how long a message may wait. */
 export type DeliverOptions = {
@@ -197,7 +198,7 @@ export async function deliver(
     }
     for (const g of mergeEntries(sendable)) {
       if (opts.signal.aborted) {
-        keep.push(g.entry);
+        keep.push(...g.parts);
         continue;
       }
       if (cs && dailyLimit !== undefined) {
@@ -216,7 +217,7 @@ export async function deliver(
         const r = rateCheck(cs.sentAt, now, limit);
         if (!r.allowed) {
           opts.logger.info({ event: "rate_limited", channel: name, ids: idsOf(g.entry.message), until: r.retryAt }, "rate limit: message waits");
-          keep.push({ ...g.entry, message: { ...g.entry.message, heldBy: g.entry.message.heldBy ?? "rate_limit" }, nextAttemptAt: r.retryAt });
+          for (const p of g.parts) keep.push({ ...p, message: { ...p.message, heldBy: p.message.heldBy ?? "rate_limit" }, nextAttemptAt: r.retryAt });
           continue;
         }
       }
@@ -234,7 +235,9 @@ export async function deliver(
         continue;
       }
       opts.logger.warn({ event: "send_failed", id: a.id, ids: a.ids, channel: a.channel, tries: a.tries, reason: o.reason, retryable: o.retryable, error: o.error, hint: o.hint }, "notification failed");
-      if (o.retryable) keep.push({ ...e, attempts: e.attempts + a.tries, nextAttemptAt: now + nextAttemptDelay(e.attempts + 1), lastError: o.error });
+      // Keep the messages themselves, not the merged copy: a later merge then lists them in the order they were made
+      // (a kept merge dated from its oldest part would jump ahead of messages made before its newer parts).
+      if (o.retryable) for (const p of g.parts) keep.push({ ...p, attempts: e.attempts + a.tries, nextAttemptAt: now + nextAttemptDelay(e.attempts + 1), lastError: o.error });
       else drop({ ...e, attempts: e.attempts + a.tries }, `permanent failure: ${o.error}${o.hint ? ` (${o.hint})` : ""}`);
       extra.push(...fallbackCopies(g));
     }
@@ -272,27 +275,32 @@ export async function deliver(
   };
 }
 
-/** sendWithTimeout gives a channel its own deadline inside the run's and turns a throw (a bug) into a failure. */
+/**
+ * sendWithTimeout gives a channel its own deadline inside the run's and turns a throw (a bug) into a failure.
+ * It uses its own AbortController and timer: a signal from AbortSignal.any() can be garbage-collected while a send is
+ * pending, and then never fires (seen on Node 20), which would let a silent server hold the run to its budget.
+ */
 export async function sendWithTimeout(channel: Channel, message: Message, timeoutMs: number, runSignal: AbortSignal): Promise<SendOutcome> {
-  const signal = AbortSignal.any([runSignal, AbortSignal.timeout(timeoutMs)]);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<SendOutcome>((resolve) => {
-    const onAbort = () => resolve({ ok: false, retryable: true, reason: "timeout", error: `no answer within ${timeoutMs}ms` });
-    if (signal.aborted) onAbort();
-    signal.addEventListener(
-      "abort",
-      () => {
-        // Give the channel a moment to report its own error first.
-        timer = setTimeout(onAbort, 200);
-      },
-      { once: true },
-    );
-  });
+  const ac = new AbortController();
+  const onRunAbort = () => ac.abort(runSignal.reason);
+  if (runSignal.aborted) ac.abort(runSignal.reason);
+  else runSignal.addEventListener("abort", onRunAbort, { once: true });
+  let grace: NodeJS.Timeout | undefined;
+  let resolveDeadline: (o: SendOutcome) => void = () => {};
+  const deadline = new Promise<SendOutcome>((resolve) => (resolveDeadline = resolve));
+  const timeoutOutcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error: `no answer within ${timeoutMs}ms` };
+  const timer = setTimeout(() => ac.abort(new Error("send timeout")), timeoutMs);
+  // Once aborted, give the channel a moment to report its own error first.
+  const onAbort = () => (grace = setTimeout(() => resolveDeadline(timeoutOutcome), 200));
+  if (ac.signal.aborted) onAbort();
+  else ac.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    return await Promise.race([channel.send(message, signal), deadline]);
+    return await Promise.race([channel.send(message, ac.signal), deadline]);
   } catch (err) {
     return { ok: false, retryable: true, reason: "network", error: `channel error: ${(err as Error).message}` };
   } finally {
-    if (timer) clearTimeout(timer);
+    clearTimeout(timer);
+    if (grace) clearTimeout(grace);
+    runSignal.removeEventListener("abort", onRunAbort);
   }
 }
