@@ -81,7 +81,7 @@ export async function simulateCommand(name: string, opts: SimulateOptions, io: I
       continue;
     }
     flushQuiet();
-    lines.push(`run ${String(e.run).padStart(3)}  +${formatDuration(e.at - start).padEnd(7)} ${e.status.toUpperCase()}`);
+    lines.push(`run ${String(e.run).padStart(3)}  +${(e.at === start ? "0s" : formatDuration(e.at - start)).padEnd(7)} ${e.status.toUpperCase()}`);
     if (e.restart) lines.push(`      restart ${name} (${check.restart ? "assumed not to help" : "no restart hook configured"})`);
     for (const m of e.messages) {
       lines.push(`      -> ${m.channel} [${m.reasons.join(", ")}]: ${m.subject}`);

@@ -49,7 +49,7 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
     const step = inc ? `${Math.max(0, ...inc.stepsFired.map((i) => i + 1))}/${c.escalation.length}` : "-";
     const restarts = c.restart ? `${cs?.restartTimes.length ?? 0}/${c.restart.limit.max}` : "-";
     const told = inc?.notified.length ? inc.notified.join(",") : "-";
-    const note = [...marks(c.name, cs, state, now), inc ? `last sent ${ago(now, inc.lastNotifiedAt)}` : ""].filter(Boolean).join("; ");
+    const note = [...marks(c.name, cs, state, now), inc?.lastNotifiedAt !== undefined ? `sent ${ago(now, inc.lastNotifiedAt)}` : ""].filter(Boolean).join("; ");
     return [c.name, paint((cs?.status ?? "pending").toUpperCase(), color, tty), String(cs?.failStreak ?? 0), cs ? ago(now, cs.since) : "-", step, told, restarts, note || "-"];
   });
   lines.push(table(["CHECK", "STATUS", "FAIL", "SINCE", "STEP", "TOLD", "RST", "NOTES"], rows, 80));
@@ -64,7 +64,7 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   for (const d of state.dropped.slice(-3)) lines.push(`  dropped ${d.channel} (${d.checks.join(",")}) ${ago(now, d.droppedAt)}: ${d.why}`);
   const live = (state.silences ?? []).filter((s) => s.endsAt > now);
   lines.push(`silences: ${live.length ? "" : "none"}`.trimEnd());
-  for (const s of live) lines.push(`  ${s.id}  ${s.pattern}  until ${formatTime(s.endsAt)} (${formatDuration(s.endsAt - now)} left)${s.reason ? `: ${s.reason}` : ""}`);
+  for (const s of live) lines.push(`  ${s.id}  ${s.pattern}  ${formatDuration(s.endsAt - now)} left, until ${formatTime(s.endsAt).slice(5, 16)}${s.reason ? `: ${s.reason}` : ""}`);
   return `${lines.flatMap((l) => l.split("\n")).map((l) => (l.length > 80 && !l.includes("\u001b") ? `${l.slice(0, 79)}…` : l)).join("\n")}\n`;
 }
 
