@@ -253,3 +253,14 @@ describe("self-monitoring", () => {
     expect(next.state.monitorGap).toBeUndefined();
   });
 });
+
+describe("state files written before these fields existed", () => {
+  it("decides from a state with no silences, no flapping and no held marks", () => {
+    const old = { version: 1, checks: { svc: { status: "critical", since: T0, failStreak: 1, okStreak: 0, lastRunAt: T0, summary: "", recent: "x", restartTimes: [], incident: undefined } }, outbox: [], dropped: [], droppedTotal: 0, channels: {}, probes: {}, lastRun: undefined, sent: {} } as unknown as State;
+    // The old streak goes on (2 failures) and step 1 fires as usual.
+    const d = decide(old, [res("svc", F)], T0 + 2 * MIN, cfg([check()], { flap: { enabled: true, high: 50, low: 25 } }));
+    expect(d.state.checks.svc!.failStreak).toBe(2);
+    expect(d.state.silences).toEqual([]);
+    expect(said(d.actions)).toEqual(["email:svc:step:1"]);
+  });
+});
