@@ -67,7 +67,7 @@ export function readState(file: string): StateFile | undefined {
 export type StateFile = {
   version: number;
   checks: Record<string, { status: string; failStreak: number; since: number; incident?: { id: string; startedAt: number; stepsFired: number[]; notified: string[]; lastNotifiedAt?: number } }>;
-  outbox: { message: { id: string; channel: string; createdAt: number }; attempts: number; nextAttemptAt: number }[];
+  outbox: { message: { id: string; channel: string; createdAt: number; mergedIds?: string[] }; attempts: number; nextAttemptAt: number }[];
   dropped: { id: string; channel: string; why: string }[];
   droppedTotal: number;
 };
