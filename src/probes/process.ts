@@ -8,8 +8,11 @@ export const processConfigSchema = z.strictObject({
   type: z.literal("process"),
   /** Regex on the full command line (arguments joined by spaces). */
   match: regex.optional(),
-  /** Exact process name (comm, as in `ps -o comm`; the kernel cuts it to 15 characters). */
-  name: z.string().min(1).optional(),
+  /**
+   * Exact process name (comm, as in `ps -o comm`; the kernel cuts it to 15 characters). Not `name`: every check's
+   * `name` is its own name.
+   */
+  comm: z.string().min(1).optional(),
   /** A file holding the pid. */
   pidfile: z.string().min(1).optional(),
   min: z.number().int().min(0).default(1),
@@ -68,22 +71,22 @@ export async function listProcesses(root = "/proc"): Promise<ProcInfo[]> {
 function matches(p: ProcInfo, cfg: ProcessConfig, re: RegExp | undefined): boolean {
   if (p.pid === process.pid) return false;
   if (re) return p.cmdline !== "" && re.test(p.cmdline);
-  if (cfg.name) {
+  if (cfg.comm) {
     const argv0 = p.cmdline.split(" ")[0] ?? "";
-    return p.comm === cfg.name || (cfg.name.length > 15 && cfg.name.slice(0, 15) === p.comm) || argv0.slice(argv0.lastIndexOf("/") + 1) === cfg.name;
+    return p.comm === cfg.comm || (cfg.comm.length > 15 && cfg.comm.slice(0, 15) === p.comm) || argv0.slice(argv0.lastIndexOf("/") + 1) === cfg.comm;
   }
   return false;
 }
 
 const fmtMiB = (b: number) => `${Math.round(b / 1048576)} MiB`;
 
-/** processProbe finds processes by command line, name or pidfile in /proc and counts the live ones. */
+/** processProbe finds processes by command line, comm or pidfile in /proc and counts the live ones. */
 export const processProbe: Probe<ProcessConfig> = {
   type: "process",
   async run(cfg) {
-    const selectors = [cfg.match, cfg.name, cfg.pidfile].filter((s) => s !== undefined).length;
-    if (selectors !== 1) return { status: "unknown", summary: "a process check needs exactly one of match, name or pidfile" };
-    const what = cfg.match ? `/${cfg.match}/` : cfg.name ? `name ${cfg.name}` : `pidfile ${cfg.pidfile}`;
+    const selectors = [cfg.match, cfg.comm, cfg.pidfile].filter((s) => s !== undefined).length;
+    if (selectors !== 1) return { status: "unknown", summary: "a process check needs exactly one of match, comm or pidfile" };
+    const what = cfg.match ? `/${cfg.match}/` : cfg.comm ? `comm ${cfg.comm}` : `pidfile ${cfg.pidfile}`;
     let found: ProcInfo[];
     try {
       if (cfg.pidfile) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.js";
 import { ConfigError } from "../../src/errors.js";
+import { runProbe } from "../../src/probes/run.js";
+import { testDeps } from "./ctx.js";
 
 const opts = { file: "watchdog.yaml", env: {}, hostname: "box", readFile: () => "" };
 
@@ -57,6 +59,30 @@ describe("probe config", () => {
     expect(exec).toMatchObject({ type: "exec", timeout: 30_000, shell: false });
     expect(openai).toMatchObject({ type: "openai", max_ttft: 2000, timeout: 60_000 });
     expect(http).toMatchObject({ expect: { min_bytes: 1024, cert_expiry: 14 * 86_400_000 } });
+  });
+
+  it("checks parsed from YAML run through the runner: the check's own name does not collide with probe fields", async () => {
+    const { config } = parseConfig(
+      `checks:
+  - name: this-test
+    type: process
+    match: "vitest|node"
+  - name: by-comm
+    type: process
+    comm: no-such-comm-xyz
+    min: 0
+  - name: fake-gpu
+    type: gpu
+    nvidia_smi: ${JSON.stringify(`${__dirname}/../fixtures/nvidia-smi/h100-1/nvidia-smi`)}
+`,
+      opts,
+    );
+    const results = await Promise.all(config.checks.map((c) => runProbe(c, undefined, testDeps(), new AbortController().signal)));
+    expect(results.map((r) => [r.result.check, r.result.status])).toEqual([
+      ["this-test", "ok"],
+      ["by-comm", "ok"],
+      ["fake-gpu", "ok"],
+    ]);
   });
 
   it("an invalid regex in a log pattern is a config error at FILE:LINE:COL", () => {

@@ -61,18 +61,18 @@ describe("process probe on real processes", () => {
     expect((await run({ match: "no-such-process-cmdline-xyz", min: 0 })).status).toBe("ok");
   });
 
-  it("name: exact comm, including a name longer than the kernel's 15 characters", async () => {
+  it("comm: exact process name, including a name longer than the kernel's 15 characters", async () => {
     const bin = path.join(dir, `wdname${tag}`);
     fs.copyFileSync(SLEEP, bin);
     fs.chmodSync(bin, 0o755);
     const c = await start(bin, ["30"]);
-    expect((await run({ name: `wdname${tag}` })).summary).toBe(`1 process match name wdname${tag}: pid ${c.pid}`);
+    expect((await run({ comm: `wdname${tag}` })).summary).toBe(`1 process match comm wdname${tag}: pid ${c.pid}`);
     const long = path.join(dir, `wd-a-very-long-name-${tag}`);
     fs.copyFileSync(SLEEP, long);
     fs.chmodSync(long, 0o755);
     await start(long, ["30"]);
-    expect((await run({ name: `wd-a-very-long-name-${tag}` })).status).toBe("ok");
-    expect((await run({ name: `wdname` })).status).toBe("critical");
+    expect((await run({ comm: `wd-a-very-long-name-${tag}` })).status).toBe("ok");
+    expect((await run({ comm: `wdname` })).status).toBe("critical");
   });
 
   it("a zombie does not count as alive", async () => {
@@ -82,13 +82,13 @@ describe("process probe on real processes", () => {
     // sh starts the child in the background, then becomes a sleep that never reaps it: the child turns zombie.
     const parent = spawn("/bin/sh", ["-c", `${child} 0 & exec ${SLEEP} 30`], { stdio: "ignore" });
     children.push(parent);
-    let out = await run({ name: `wdzomb${tag}` });
+    let out = await run({ comm: `wdzomb${tag}` });
     for (let i = 0; i < 200 && out.metrics?.zombies !== 1; i++) {
       await new Promise((r) => setTimeout(r, 10));
-      out = await run({ name: `wdzomb${tag}` });
+      out = await run({ comm: `wdzomb${tag}` });
     }
     expect(out.status).toBe("critical");
-    expect(out.summary).toMatch(/^no process matches name wdzomb\d+; 1 zombie not counted \(pid \d+\)$/);
+    expect(out.summary).toMatch(/^no process matches comm wdzomb\d+; 1 zombie not counted \(pid \d+\)$/);
   });
 
   it("pidfile: alive, missing file, dead pid", async () => {
@@ -114,7 +114,7 @@ describe("process probe on real processes", () => {
 
   it("needs exactly one selector", async () => {
     expect((await run({})).status).toBe("unknown");
-    expect((await run({ name: "a", match: "b" })).status).toBe("unknown");
+    expect((await run({ comm: "a", match: "b" })).status).toBe("unknown");
   });
 
   it("processes that exit while /proc is being read do not break it", async () => {
