@@ -250,7 +250,9 @@ describe("watchdog init and schema", () => {
     const forced = await runCli(["init", "--path", target, "--force"], { cwd: dir, env: env() });
     expect(forced.code).toBe(0);
     expect(fs.readFileSync(target, "utf8")).not.toContain("type: gpu");
-    const v = await runCli(["validate", "-c", target], { cwd: dir, env: { ...env(), SMTP_PASS: "x" } });
+    // The starter names its secrets as ${VARS}: set each, as a user would.
+    const vars = Object.fromEntries([...fs.readFileSync(target, "utf8").matchAll(/\$\{(\w+)\}/g)].map((m) => [m[1]!, "x"]));
+    const v = await runCli(["validate", "-c", target], { cwd: dir, env: { ...env(), ...vars } });
     expect(v.stdout + v.stderr).toContain("config OK");
   });
 

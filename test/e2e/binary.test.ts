@@ -44,7 +44,8 @@ describe("dist/watchdog (single executable)", () => {
     const dry = run("check", "--dry-run", "-c", config);
     expect(dry.status).toBe(0);
     expect(dry.stdout).toMatch(/^nothing-here\s+CRITICAL/m);
-    expect(dry.stdout).toContain("would send to out: [watchdog] CRITICAL nothing-here");
+    expect(dry.stdout).toMatch(/would send to out: \[watchdog\] /);
+    expect(dry.stdout).toMatch(/^\s+Check: nothing-here \(escalation step 1\)/m);
     expect(fs.existsSync(path.join(dir, "state.json"))).toBe(false);
 
     // The starter config is embedded too.
