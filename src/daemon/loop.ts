@@ -82,7 +82,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       if (due.length) {
         for (const name of due) lastProbed.set(name, now);
         try {
-          const report = await runCheck(config, deps, { dryRun: false, redact, lockHeld: true, only: new Set(due) });
+          // A gap in the daemon's own runs is one longer than 3 x its interval, when that is longer than expected_interval.
+          const runConfig = { ...config, expected_interval: Math.max(config.expected_interval, config.interval) };
+          const report = await runCheck(runConfig, deps, { dryRun: false, redact, lockHeld: true, only: new Set(due) });
           last = { state: report.state, results: [...last.results.filter((r) => !due.includes(r.check)), ...report.results], at: deps.clock.now() };
           const failing = report.results.filter((r) => r.status !== "ok").map((r) => r.check);
           opts.out(`run: ${report.results.length} checked${failing.length ? `, failing: ${failing.join(", ")}` : ", all ok"}; sent ${report.attempts.filter((a) => a.ok).length}${report.restarts.length ? `; restarted ${report.restarts.map((r) => r.check).join(", ")}` : ""}\n`);
