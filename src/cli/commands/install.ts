@@ -34,7 +34,7 @@ export function selfCommand(): string {
 /** cronLine is the /etc/cron.d line (with a user) or the crontab line (without). */
 export function cronLine(bin: string, config: string | undefined, user: string | undefined): string {
   const args = config ? ` --config ${config}` : "";
-  return `*/2 * * * *${user ? ` ${user}` : ""} ${bin} check${args} >/dev/null 2>&1`;
+  return `*/2 * * * *${user ? ` ${user}` : ""} ${bin} check${args} >/dev/null`;
 }
 
 /** unitsFor returns the three unit files with ExecStart pointing at this binary and config. */
@@ -50,7 +50,7 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   const bin = selfCommand();
   if (opts.cron) {
     const dest = path.join(opts.dest ?? "/etc/cron.d", "watchdog");
-    const body = `# watchdog: one check run every 2 minutes (installed by \`watchdog install --cron --write\`).\n# Output goes to the log file; exit 75 means another run held the lock.\nSHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n${cronLine(bin, config, os.userInfo().username)}\n`;
+    const body = `# watchdog: one check run every 2 minutes (installed by \`watchdog install --cron --write\`).\n# The report goes to the log file; only errors (on stderr) reach cron mail.\nSHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n${cronLine(bin, config, os.userInfo().username)}\n`;
     if (!opts.write) {
       io.out(`# Add this line with \`crontab -e\`:\n${cronLine(bin, config, undefined)}\n\n# Or, as root, \`watchdog install --cron --write\` installs ${dest}:\n${body}`);
       return 0;
