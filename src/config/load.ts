@@ -20,11 +20,16 @@ export type Loaded = { config: Config; warnings: string[]; secrets: string[]; in
 
 const ENV_REF = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const MAX_ALIASES = 100;
+/** A config is a few KB; the YAML parser needs about 2 s per MB, so a bigger file is refused rather than hang a run. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 type Problem = { at: string; line: number; text: string };
 
 /** parseConfig validates YAML text; it throws ConfigError listing every problem as FILE:LINE:COL: path: message. */
 export function parseConfig(text: string, opts: ParseOptions): Loaded {
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw new ConfigError([`${opts.file}:1:1: (top level): the file is ${(text.length / 1e6).toFixed(1)} MB; a config may be at most 1 MB`]);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = [];
@@ -72,6 +77,8 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new ConfigError([`${loc.at([])}: (top level): expected a mapping of settings (host, channels, checks, ...)`]);
   }
+  const cycle = aliasCycle(data);
+  if (cycle) throw new ConfigError([`${loc.at(cycle)}: ${formatPath(cycle)}: an alias refers to a mapping or list that contains it`]);
   readSecretFiles(data, [], opts, loc, add);
   if (problems.length) throw new ConfigError(sorted(problems));
 
@@ -102,6 +109,23 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
     return isScalar(node) && interpolated.has(node);
   });
   return { config: resolved.config, warnings, secrets, inlineSecrets: inline };
+}
+
+/** aliasCycle returns the path of a value that contains itself (`a: &a {<<: *a}`), which no walk could finish. */
+function aliasCycle(root: unknown): PathKey[] | undefined {
+  const open = new Set<object>();
+  const walk = (node: unknown, path: PathKey[]): PathKey[] | undefined => {
+    if (node === null || typeof node !== "object") return undefined;
+    if (open.has(node)) return path;
+    open.add(node);
+    for (const [k, v] of Array.isArray(node) ? node.entries() : Object.entries(node)) {
+      const found = walk(v, [...path, k]);
+      if (found) return found;
+    }
+    open.delete(node);
+    return undefined;
+  };
+  return walk(root, []);
 }
 
 function sorted(problems: Problem[]): string[] {
