@@ -58,7 +58,7 @@ export function createLiteralSearch(literals: readonly string[]): LiteralSearch 
     }
   };
 
-  return {
+  const search: LiteralSearch = {
     findAll(buf, start, end, out) {
       const len = end - start;
       if (len < LANE_MIN) return lane(buf, start + m - 1, end, end, out);
@@ -107,4 +107,11 @@ export function createLiteralSearch(literals: readonly string[]): LiteralSearch 
       for (const h of [h0, h1, h2, h3]) for (const x of h) out.push(x);
     },
   };
+  // Run every path once on a small sample (hits in each lane, the tails, the merge) before real data arrives:
+  // with complete type feedback the optimizing compiler's first version of the loop is also its last, instead of
+  // being thrown away (deoptimized) at the first hit and compiled again while megabytes go by in the interpreter.
+  const sample = Buffer.from(`${pats.map((p) => `${p.toString("latin1")} x`).join("\n")}\n`.repeat(Math.ceil(LANE_MIN / 64)), "latin1");
+  search.findAll(sample, 0, sample.length, []);
+  search.findAll(sample, 0, Math.min(sample.length, 256), []);
+  return search;
 }
