@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// Log probe throughput against GNU grep, measured in the same run on the same file (DESIGN §6: ratios, never asserted).
+//   1. The built CLI (`watchdog check`) scans LOG_SCAN_BYTES (default 1 GiB) of freshly appended log with 10 patterns,
+//      against `grep -cE` with the same 10 patterns on the same file. Median of LOG_SCAN_RUNS (default 3) runs each,
+//      interleaved so that both see the same machine load. Peak RSS from /usr/bin/time -f %M.
+//   2. A second run with no new bytes against the same config without the log check.
+// Usage: npm run build && node bench/log-scan.mjs        (LOG_SCAN_BYTES=268435456 for a quicker look)
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const cli = path.join(root, "dist", "watchdog.cjs");
+const BYTES = Number(process.env.LOG_SCAN_BYTES ?? 1024 ** 3);
+const RUNS = Math.max(3, Number(process.env.LOG_SCAN_RUNS ?? 3));
+const TIME = ["/usr/bin/time", "/bin/time"].find((p) => fs.existsSync(p));
+
+const PATTERNS = [
+  "CUDA out of memory",
+  "Segmentation fault",
+  "Killed process [0-9]+",
+  "NCCL error",
+  "Address already in use",
+  "ModuleNotFoundError",
+  "Xid \\(PCI:",
+  "RuntimeError: CUDA error",
+  "Traceback \\(most recent call last\\)",
+  "No space left on device",
+];
+
+// Lines as the services write them (reference/gpu-and-logs.md §4): access logs, engine metrics, TTS, ComfyUI.
+const NORMAL = [
+  (i) => `INFO:     127.0.0.1:${40000 + (i % 20000)} - "POST /v1/chat/completions HTTP/1.1" 200 OK`,
+  (i) => `INFO 11-18 18:${String(i % 60).padStart(2, "0")}:28 metrics.py:351] Avg prompt throughput: ${(i % 997) / 3} tokens/s, Avg generation throughput: ${(i % 89) + 0.5} tokens/s, Running: ${i % 9} reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: ${i % 100}.2%, CPU KV cache usage: 0.0%.`,
+  (i) => `2024-11-18 18:07:${String(i % 60).padStart(2, "0")},123 - cosyvoice - INFO - synthesizing ${i % 300} chars for speaker zh_female_${i % 7} in 0.${i % 10}3s`,
+  () => "got prompt",
+  (i) => `Prompt executed in ${(i % 5000) / 100} seconds`,
+  (i) => `100%|██████████| 20/20 [00:0${i % 10}<00:00,  5.88it/s]`,
+  (i) => `DEBUG:urllib3.connectionpool:https://huggingface.co:443 "HEAD /api/models/Qwen/Qwen2.5-7B-Instruct/revision/main HTTP/1.1" 200 ${i % 4096}`,
+  (i) => `WARNING 11-18 18:07:28 scheduler.py:1089] Sequence group ${i} is preempted by PreemptionMode.RECOMPUTE mode because there is not enough KV cache space.`,
+];
+const MATCHING = [
+  "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB. GPU 0 has a total capacity of 23.65 GiB of which 11.06 MiB is free.",
+  "Traceback (most recent call last):",
+  "RuntimeError: CUDA error: an illegal memory access was encountered",
+  "[Sun Mar 24 23:54:53 2024] Out of memory: Killed process 6154 (python) total-vm:18109076kB, anon-rss:14095848kB",
+  "NVRM: Xid (PCI:0000:2b:00): 79, GPU has fallen off the bus.",
+  "ERROR:    [Errno 98] error while attempting to bind on address ('0.0.0.0', 8000): address already in use",
+];
+
+function generate(file, bytes) {
+  const fd = fs.openSync(file, "w");
+  let written = 0;
+  let i = 0;
+  try {
+    while (written < bytes) {
+      const lines = [];
+      for (let k = 0; k < 20000; k++, i++) {
+        lines.push(i % 4999 === 17 ? `${MATCHING[(i / 4999) % MATCHING.length | 0]} #${i}` : NORMAL[i % NORMAL.length](i));
+      }
+      const chunk = Buffer.from(lines.join("\n") + "\n");
+      const n = Math.min(chunk.length, bytes - written);
+      const cut = n < chunk.length ? chunk.subarray(0, chunk.lastIndexOf(10, n - 1) + 1) : chunk;
+      if (cut.length === 0) break;
+      fs.writeSync(fd, cut);
+      written += cut.length;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return written;
+}
+
+/** timed runs argv under /usr/bin/time (when present) and returns wall ms, peak RSS in KiB and stdout. */
+function timed(argv) {
+  const full = TIME ? [TIME, "-f", "%M", ...argv] : argv;
+  const t = performance.now();
+  // stdout goes to a pipe: GNU grep stops at the first match when its output is /dev/null.
+  const r = spawnSync(full[0], full.slice(1), { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - t;
+  if (r.error) throw r.error;
+  const lines = (r.stderr ?? "").trim().split("\n");
+  const rss = TIME ? Number(lines[lines.length - 1]) : NaN;
+  return { ms, rss, stdout: r.stdout ?? "", status: r.status };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const yaml = (dir, withLog) => `state_file: ${JSON.stringify(path.join(dir, withLog ? "state.json" : "state-without-log.json"))}
+channels:
+  console: {type: console}
+escalation:
+  - after: 1
+    notify: [console]
+checks:
+  - name: procs
+    type: process
+    comm: watchdog-bench-nothing
+    min: 0
+${withLog ? `  - name: applog
+    type: log
+    path: ${JSON.stringify(path.join(dir, "app.log"))}
+    from: start
+    causes: none
+    patterns:
+${PATTERNS.map((p) => `      - ${JSON.stringify(p)}`).join("\n")}
+` : ""}`;
+
+if (!fs.existsSync(cli)) {
+  console.error("dist/watchdog.cjs is missing: run `npm run build` first");
+  process.exit(1);
+}
+const dir = fs.mkdtempSync(path.join("/tmp", "wd-bench-log-"));
+try {
+  const log = path.join(dir, "app.log");
+  const withLog = path.join(dir, "with-log.yaml");
+  const without = path.join(dir, "without-log.yaml");
+  fs.writeFileSync(withLog, yaml(dir, true));
+  fs.writeFileSync(without, yaml(dir, false));
+  const size = generate(log, BYTES);
+  const state = path.join(dir, "state.json");
+  const check = (cfg) => ["node", cli, "check", "--config", cfg];
+  const grepArgv = ["grep", "-cE", PATTERNS.join("|"), log];
+  // Warm the page cache once for both: the bench measures scanning, not the disk.
+  timed(grepArgv);
+
+  const w = [];
+  const g = [];
+  let wdCount = NaN;
+  let grepCount = NaN;
+  for (let r = 0; r < RUNS; r++) {
+    fs.rmSync(state, { force: true });
+    fs.rmSync(`${state}.lock`, { force: true });
+    const a = timed(check(withLog));
+    w.push(a);
+    wdCount = Number(/(\d+) new matching lines?/.exec(a.stdout)?.[1] ?? NaN);
+    const b = timed(grepArgv);
+    g.push(b);
+    grepCount = Number(b.stdout.trim());
+  }
+  // Second run with no new bytes, against the same config without the log check: interleaved, median of 2×RUNS+1.
+  const idle = [];
+  const base = [];
+  for (let r = 0; r < RUNS * 2 + 1; r++) {
+    idle.push(timed(check(withLog)).ms);
+    base.push(timed(check(without)).ms);
+  }
+  const wMs = median(w.map((x) => x.ms));
+  const gMs = median(g.map((x) => x.ms));
+  const mib = size / 1048576;
+  const rows = [
+    ["watchdog check (log probe, 10 patterns)", wMs, mib / (wMs / 1000), Math.max(...w.map((x) => x.rss))],
+    [`grep -cE (same 10 patterns, ${process.env.LC_ALL || process.env.LANG || "default locale"})`, gMs, mib / (gMs / 1000), Math.max(...g.map((x) => x.rss))],
+  ];
+  console.log(`log scan: ${mib.toFixed(0)} MiB, ${RUNS} runs each (median), ${os.cpus().length} CPUs, node ${process.version}`);
+  console.log("| run | median time | throughput | peak RSS |");
+  console.log("|---|---|---|---|");
+  for (const [name, ms, mbs, rss] of rows) console.log(`| ${name} | ${ms.toFixed(0)} ms | ${mbs.toFixed(0)} MiB/s | ${Number.isFinite(rss) ? `${(rss / 1024).toFixed(0)} MB` : "n/a"} |`);
+  console.log(`throughput ratio watchdog/grep: ${(gMs / wMs).toFixed(2)}× (goal ≥ 1.0×, never below 0.5×)`);
+  console.log(`matching lines: watchdog ${wdCount}, grep ${grepCount}${wdCount === grepCount ? " (agree)" : " (DIFFER)"}`);
+  const i = median(idle);
+  const b = median(base);
+  console.log(`second run, no new bytes: ${i.toFixed(0)} ms vs ${b.toFixed(0)} ms without the log check (${(((i - b) / b) * 100).toFixed(1)}%, goal within ±10%)`);
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
