@@ -117,7 +117,9 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
     await store.save(state);
     report.state = state;
     writeTextfileMetrics(report, config, deps);
-    recordRun(config, deps, { prev, next: state, results, attempts: report.attempts, restarts: report.restarts, now });
+    // The history file is read back by `history`: what a vendor echoed (tokens in URLs) is masked like the log is.
+    const masked = report.attempts.map((a) => (a.outcome.ok ? a : { ...a, outcome: { ...a.outcome, error: opts.redact(a.outcome.error) } }));
+    recordRun(config, deps, { prev, next: state, results: results.map((r) => ({ ...r, summary: opts.redact(r.summary) })), attempts: masked, restarts: report.restarts, now });
     await sendHeartbeat(config, deps);
     deps.logger.info(
       { event: "run", ms: report.durationMs, checks: results.length, failing: results.filter((r) => r.status !== "ok").length, sent: report.attempts.filter((a) => a.ok).length, failedSends: report.attempts.filter((a) => !a.ok).length, outbox: state.outbox.length },

@@ -5,6 +5,7 @@ export const SECRET_KEYS = new Set(["pass", "password", "secret", "access_key_se
 
 const SECRET_HEADER = /auth|token|key|secret|cookie/i;
 const SECRET_QUERY = /^(access_token|token|key|secret|sign|api_key|apikey|sig|signature|password)$/i;
+const HOOK_SEGMENT = /^(hook|hooks|webhook|webhooks|services)$/i;
 const URL_KEYS = new Set(["webhook", "url", "urls", "base_url", "endpoint"]);
 /** Secrets shorter than this are not scrubbed from text: replacing "ok" everywhere would garble output. */
 const MIN_SECRET = 4;
@@ -46,6 +47,10 @@ export function urlSecrets(raw: string): string[] {
   try {
     const u = new URL(raw);
     if (u.password) out.push(decodeURIComponent(u.password), u.password);
+    // Tokens in the path: Feishu /open-apis/bot/v2/hook/<token>, Slack /services/T…/B…/<token>, Discord /webhooks/<id>/<token>.
+    const segments = u.pathname.split("/");
+    const from = segments.findIndex((s) => HOOK_SEGMENT.test(s));
+    if (from >= 0) for (const s of segments.slice(from + 1)) if (s.length >= 8) out.push(decodeURIComponent(s), s);
     for (const [k, v] of u.searchParams) if (SECRET_QUERY.test(k) && v) out.push(v, encodeURIComponent(v));
   } catch {
     // Not a URL: nothing to find.
