@@ -86,4 +86,18 @@ describe("dingtalk: against a robot that checks like the vendor", () => {
     expect(outs.slice(0, 20).every((o) => o.ok)).toBe(true);
     expect(outs[20]).toMatchObject({ ok: false, retryable: true, reason: "rate_limited", error: expect.stringContaining("130101") });
   });
+
+  it.each([
+    ["sign not match", /secret/],
+    ["description:机器人发送签名不匹配;solution:请确认签名和生成签名的时间戳必须都放在调用的网址中;link:请参考本接口对应文档", /secret/],
+    ["keywords not in content", /keyword/],
+    ["invalid timestamp", /clock/],
+    ["ip 1.2.3.4 not in whitelist", /allowlist/],
+  ])("errcode 310000 %s → permanent, hint %s", async (errmsg, hint) => {
+    server = await startDingTalk();
+    await server.setMode("error", { errcode: 310000, errmsg });
+    const out = await createDingTalkChannel(cfg({ webhook: server.url }), ctx("dingtalk")).send(message("dingtalk"), deadline());
+    expect(out).toMatchObject({ ok: false, retryable: false });
+    expect(out.ok ? "" : out.hint).toMatch(hint);
+  });
 });

@@ -40,7 +40,7 @@ describe("email through a real SMTP server", () => {
     const t0 = Date.now();
     const out = await sendWithTimeout(ch, message("email"), 3000, deadline(10_000));
     expect(out).toMatchObject({ ok: false, retryable: true });
-    expect(Date.now() - t0).toBeLessThan(3000 + 1000); // the channel deadline, not nodemailer's 30 s default
+    expect(Date.now() - t0).toBeLessThan(3000 + 3000); // the channel deadline, far from nodemailer's 30 s default
   });
 
   it("451 is retryable, 550 is permanent, refused is retryable", async () => {
