@@ -54,7 +54,10 @@ export function compileLog(cfg: LogConfig): Compiled {
     typeof p === "string" ? { re: new RegExp(p), severity: "critical", cause: undefined } : { re: new RegExp(p.regex), severity: p.severity, cause: p.cause },
   );
   if (cfg.causes === "builtin") for (const c of CAUSES) for (const re of c.regexes) rules.push({ re, severity: "critical", cause: c.id });
-  const out = { rules, prefilter: createLinePrefilter(rules.map((r) => r.re)) };
+  // Built on the first new bytes: a run with nothing new (the usual cron run) pays nothing for it.
+  let pf: LinePrefilter | undefined;
+  const prefilter: LinePrefilter = { candidates: (...args) => (pf ??= createLinePrefilter(rules.map((r) => r.re))).candidates(...args) };
+  const out = { rules, prefilter };
   compiled.set(cfg, out);
   return out;
 }
