@@ -26,13 +26,31 @@ export function onPath(name: string, envPath: string | undefined): boolean {
   return false;
 }
 
-/** starterConfig is config.example.yaml (embedded at build time), plus the checks this host suggests. */
+/**
+ * starterConfig is config.example.yaml (embedded at build time) fitted to this host: with nvidia-smi, it keeps the
+ * example's GPU check (or adds one); without, the GPU checks are commented out, so the first run is not an alarm.
+ */
 export function starterConfig(hasGpu: boolean): string {
-  if (!hasGpu) return exampleText;
-  const at = exampleText.search(/^checks:\s*\n/m);
-  if (at < 0) return `${exampleText.trimEnd()}\n${GPU_CHECK}`;
-  const end = exampleText.indexOf("\n", at) + 1;
-  return `${exampleText.slice(0, end)}${GPU_CHECK}\n${exampleText.slice(end)}`;
+  const lines = exampleText.split("\n");
+  const gpuBlocks: [number, number][] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^ {2}- name: /.test(lines[i]!)) continue;
+    let end = i + 1;
+    while (end < lines.length && !/^ {2}- |^\S/.test(lines[end]!)) end++;
+    while (end > i + 1 && lines[end - 1]!.trim() === "") end--;
+    if (lines.slice(i, end).some((l) => /^\s+type: gpu\b/.test(l) || /^ {2}- name: .*\btype: gpu\b/.test(l))) gpuBlocks.push([i, end]);
+  }
+  if (hasGpu) {
+    if (gpuBlocks.length) return exampleText;
+    const at = lines.findIndex((l) => /^checks:\s*$/.test(l));
+    if (at < 0) return `${exampleText.trimEnd()}\nchecks:\n${GPU_CHECK}`;
+    return [...lines.slice(0, at + 1), ...GPU_CHECK.trimEnd().split("\n"), "", ...lines.slice(at + 1)].join("\n");
+  }
+  for (const [from, to] of gpuBlocks) {
+    for (let j = from; j < to; j++) if (lines[j]!.trim() !== "") lines[j] = `  # ${lines[j]!.slice(2)}`;
+    lines[from] = `  # (no nvidia-smi on this host when \`watchdog init\` ran: uncomment on a GPU machine)\n${lines[from]}`;
+  }
+  return lines.join("\n");
 }
 
 /** initCommand writes a commented starter config; it never overwrites without --force. */
@@ -55,6 +73,6 @@ export async function initCommand(opts: InitOptions, io: Io, env: Readonly<Recor
     const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "EISDIR" ? "is a directory" : (err as Error).message;
     throw new ExitError(1, `watchdog init: cannot write ${file}: ${why}`);
   }
-  io.out(`wrote ${file}${gpu ? " (with a GPU check: nvidia-smi was found)" : ""}\nedit it (channels, checks), then run: watchdog validate --config ${file}\n`);
+  io.out(`wrote ${file}${gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"}\nedit it (channels, checks), then run: watchdog validate --config ${file}\n`);
   return 0;
 }

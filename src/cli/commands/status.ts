@@ -29,7 +29,7 @@ function marks(name: string, cs: CheckState | undefined, state: State, now: numb
   const sil = activeSilence(state.silences, name, now);
   if (sil) out.push(`silenced ${formatDuration(sil.endsAt - now).replace(/ .*/, "")}`);
   if (cs?.incident?.ack) out.push("acked");
-  if (cs?.flapping) out.push(`flapping ${cs.flapping.share}%`);
+  if (cs?.flapping) out.push(`flap ${cs.flapping.share}%`);
   if (cs?.held === "depends") out.push("held (depends_on)");
   if (cs?.incident?.gaveUp) out.push("gave up restarts");
   return out;
@@ -45,14 +45,18 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   const rows = config.checks.map((c) => {
     const cs = state.checks[c.name];
     const inc = cs?.incident;
-    const color = !cs ? "grey" : cs.status === "ok" ? "green" : cs.status === "warning" ? "yellow" : "red";
     const step = inc ? `${Math.max(0, ...inc.stepsFired.map((i) => i + 1))}/${c.escalation.length}` : "-";
     const restarts = c.restart ? `${cs?.restartTimes.length ?? 0}/${c.restart.limit.max}` : "-";
-    const told = inc?.notified.length ? inc.notified.join(",") : "-";
-    const note = [...marks(c.name, cs, state, now), inc?.lastNotifiedAt !== undefined ? `sent ${ago(now, inc.lastNotifiedAt)}` : ""].filter(Boolean).join("; ");
-    return [c.name, paint((cs?.status ?? "pending").toUpperCase(), color, tty), String(cs?.failStreak ?? 0), cs ? ago(now, cs.since) : "-", step, told, restarts, note || "-"];
+    const toldAll = inc?.notified.length ? inc.notified.join(",") : "-";
+    const told = toldAll.length > 16 ? `${toldAll.slice(0, 15)}…` : toldAll;
+    const note = marks(c.name, cs, state, now).join("; ");
+    // Long names are cut so the other columns stay on an 80-column screen (--json has them whole).
+    return [c.name.length > 24 ? `${c.name.slice(0, 23)}…` : c.name, (cs?.status ?? "pending").toUpperCase(), String(cs?.failStreak ?? 0), cs ? ago(now, cs.since) : "-", step, told, restarts, inc ? ago(now, inc.lastNotifiedAt) : "-", note || "-"];
   });
-  lines.push(table(["CHECK", "STATUS", "FAIL", "SINCE", "STEP", "TOLD", "RST", "NOTES"], rows, 80));
+  // Laid out in plain text, then coloured, so escape codes do not count as columns.
+  const colors: Record<string, "green" | "yellow" | "red" | "grey"> = { OK: "green", WARNING: "yellow", CRITICAL: "red", UNKNOWN: "red", PENDING: "grey" };
+  const grid = table(["CHECK", "STATUS", "FAIL", "SINCE", "STEP", "TOLD", "RST", "SENT", "NOTES"], rows, 80).split("\n");
+  lines.push(...grid.map((l, i) => (i === 0 ? l : l.replace(/^(\S+\s+)(OK|WARNING|CRITICAL|UNKNOWN|PENDING)\b/, (_, lead: string, st: string) => lead + paint(st, colors[st] ?? "grey", tty)))));
   const stale = Object.keys(state.checks).filter((n) => !config.checks.some((c) => c.name === n));
   if (stale.length) lines.push(`(in the state but no longer configured: ${stale.join(", ")})`);
   lines.push("");

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import type { CheckConfig, Config } from "../../src/config/schema.js";
+import { renderStatus } from "../../src/cli/commands/status.js";
+import { emptyState, type State } from "../../src/engine/types.js";
+
+const T0 = 1_700_000_000_000;
+const MIN = 60_000;
+const check = (name: string): CheckConfig => ({ name, type: "tcp", escalation: [{ after: 1, notify: ["email"], restart: false }], repeat_every: 0, recover_after: 1, restart: undefined, depends_on: [], labels: {}, runbook: undefined });
+const config = { host: "gpu-box", checks: [check("a-check-with-a-really-long-name-that-goes-on-and-on"), check("ok-one")] } as unknown as Config;
+const state: State = {
+  ...emptyState(),
+  lastRun: { startedAt: T0 - MIN, durationMs: 1200 },
+  checks: {
+    "a-check-with-a-really-long-name-that-goes-on-and-on": {
+      status: "critical", since: T0 - 10 * MIN, failStreak: 5, okStreak: 0, lastRunAt: T0 - MIN, summary: "down", recent: "xxxxx", restartTimes: [],
+      incident: { id: "x", startedAt: T0 - 10 * MIN, peak: "critical", stepsFired: [0], notified: ["email", "sms", "dingtalk", "wecom"], held: [], lastNotifiedAt: T0 - 10 * MIN, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined, ack: { at: T0, note: undefined } },
+      flapping: { since: T0, share: 60, told: [] },
+    },
+    "ok-one": { status: "ok", since: T0 - 60 * MIN, failStreak: 0, okStreak: 30, lastRunAt: T0 - MIN, summary: "up", recent: "ooo", restartTimes: [], incident: undefined },
+  },
+  silences: [{ id: "deadbeef", pattern: "ok-*", reason: "a long reason that would not fit in eighty columns at all, really not", createdAt: T0, startsAt: T0, endsAt: T0 + 120 * MIN }],
+};
+// eslint-disable-next-line no-control-regex
+const plain = (s: string) => s.replace(/\u001b\[\d+m/g, "");
+
+describe("renderStatus", () => {
+  it.each([
+    // No TTY: no escape codes, every line within 80 columns.
+    { tty: false },
+    // A TTY: colours, and still 80 visible columns.
+    { tty: true },
+  ])("tty=$tty", ({ tty }) => {
+    const out = renderStatus(state, config, T0, tty);
+    expect(out.includes("\u001b[")).toBe(tty);
+    for (const line of plain(out).split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    // The long name and channel list are cut so the columns stay; --json has them whole.
+    expect(plain(out)).toMatch(/^a-check-with-a-really-l…\s+CRITICAL\s+5\s+10m ago\s+1\/1\s+email,sms,dingt…\s/m);
+    expect(plain(out)).toMatch(/^ok-one\s+OK\s+0\s+1h ago\s+-\s+-\s+-\s/m);
+    expect(plain(out)).toContain("last run");
+  });
+
+  it("marks acked, flapping and silenced checks", () => {
+    const short: State = { ...state, checks: { svc: { ...state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!, incident: { ...state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!.incident!, notified: ["email"] } }, "ok-one": state.checks["ok-one"]! } };
+    const out = renderStatus(short, { ...config, checks: [check("svc"), check("ok-one")] } as Config, T0, false);
+    expect(out).toMatch(/^svc\s+CRITICAL\s+5\s+10m ago\s+1\/1\s+email\s+-\s+10m ago\s+acked; flap 60%$/m);
+    expect(out).toMatch(/^ok-one\s+OK\s+0\s+1h ago\s+-\s+-\s+-\s+-\s+silenced 2h$/m);
+  });
+});
