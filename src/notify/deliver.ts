@@ -2,9 +2,13 @@ import type { Logger } from "pino";
 import type { ChannelConfig } from "../config/schema.js";
 import type { ChannelState, DroppedEntry, Message, OutboxEntry, State } from "../engine/types.js";
 import { dailyCheck, emptyChannelState, holdsForQuiet, messageSeverity, rateCheck, type RateLimit } from "./policy.js";
-import { redactExcerpt, type Redactor } from "./redact.js";
+import type { Redactor } from "./redact.js";
 import { channelTypes, type ChannelEntry } from "./registry.js";
+import { prepareMessage, sendWithTimeout } from "./send.js";
 import type { Channel, SendOutcome } from "./types.js";
+
+/** Re-exported for callers that deliver by hand (test-notify). */
+export { prepareMessage, sendWithTimeout };
 
 /** Attempt is one message handed to one channel (after in-run retries), for logs, history and the report. */
 /** `ids` lists every message id the send stood for (merged messages); always set by deliver. */
@@ -80,24 +84,6 @@ export function mergeEntries(entries: readonly OutboxEntry[]): Group[] {
     const entry: OutboxEntry = { message, attempts: Math.max(...parts.map((p) => p.attempts)), nextAttemptAt: Math.min(...parts.map((p) => p.nextAttemptAt)), lastError: parts.find((p) => p.lastError)?.lastError };
     return { entry, parts };
   });
-}
-
-/** prepareMessage masks secrets and applies `redact: [paths, ips]` to what the probes and hooks wrote. */
-export function prepareMessage(m: Message, redact: Redactor | undefined, what: readonly ("paths" | "ips")[]): Message {
-  if (!redact && !what.length) return m;
-  const mask = (s: string) => (redact ? redact(s) : s);
-  const clean = (s: string) => redactExcerpt(mask(s), what);
-  return {
-    ...m,
-    items: m.items.map((i) => {
-      const out = { ...i, summary: mask(i.summary) };
-      if (i.detail !== undefined) out.detail = mask(i.detail);
-      if (i.cause !== undefined) out.cause = mask(i.cause);
-      if (i.excerpt) out.excerpt = i.excerpt.map(clean);
-      if (i.restart) out.restart = { ...i.restart, outputTail: clean(i.restart.outputTail), ...(i.restart.error !== undefined ? { error: mask(i.restart.error) } : {}) };
-      return out;
-    }),
-  };
 }
 
 /**
@@ -273,34 +259,4 @@ export async function deliver(
     },
     attempts,
   };
-}
-
-/**
- * sendWithTimeout gives a channel its own deadline inside the run's and turns a throw (a bug) into a failure.
- * It uses its own AbortController and timer: a signal from AbortSignal.any() can be garbage-collected while a send is
- * pending, and then never fires (seen on Node 20), which would let a silent server hold the run to its budget.
- */
-export async function sendWithTimeout(channel: Channel, message: Message, timeoutMs: number, runSignal: AbortSignal): Promise<SendOutcome> {
-  const ac = new AbortController();
-  const onRunAbort = () => ac.abort(runSignal.reason);
-  if (runSignal.aborted) ac.abort(runSignal.reason);
-  else runSignal.addEventListener("abort", onRunAbort, { once: true });
-  let grace: NodeJS.Timeout | undefined;
-  let resolveDeadline: (o: SendOutcome) => void = () => {};
-  const deadline = new Promise<SendOutcome>((resolve) => (resolveDeadline = resolve));
-  const timeoutOutcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error: `no answer within ${timeoutMs}ms` };
-  const timer = setTimeout(() => ac.abort(new Error("send timeout")), timeoutMs);
-  // Once aborted, give the channel a moment to report its own error first.
-  const onAbort = () => (grace = setTimeout(() => resolveDeadline(timeoutOutcome), 200));
-  if (ac.signal.aborted) onAbort();
-  else ac.signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    return await Promise.race([channel.send(message, ac.signal), deadline]);
-  } catch (err) {
-    return { ok: false, retryable: true, reason: "network", error: `channel error: ${(err as Error).message}` };
-  } finally {
-    clearTimeout(timer);
-    if (grace) clearTimeout(grace);
-    runSignal.removeEventListener("abort", onRunAbort);
-  }
 }

@@ -2,7 +2,7 @@ import { resolveChannel } from "../../config/rules.js";
 import type { Message } from "../../engine/types.js";
 import { ExitError } from "../../errors.js";
 import { createConsoleChannel } from "../../notify/channels/console.js";
-import { prepareMessage, sendWithTimeout } from "../../notify/deliver.js";
+import { prepareMessage, sendWithTimeout } from "../../notify/send.js";
 import { createChannels } from "../../notify/registry.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 
