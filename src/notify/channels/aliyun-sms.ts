@@ -74,17 +74,6 @@ export function sdkEndpoint(endpoint: string): { endpoint: string; protocol: "ht
   return m ? { endpoint: m[2]!, protocol: m[1]!.toLowerCase() as "http" | "https" } : { endpoint: endpoint.trim(), protocol: "https" };
 }
 
-/** buildAliyunSmsRequest is the pure part: the SendSms parameters for a message. */
-export function buildAliyunSmsRequest(message: Message, cfg: AliyunSmsConfig, locale: Locale) {
-  return {
-    phoneNumbers: cfg.phone_numbers.join(","),
-    signName: cfg.sign_name,
-    templateCode: cfg.template_code,
-    templateParam: JSON.stringify(smsParams(message, cfg.template_params, locale, cfg.param_max_length)),
-    outId: message.id.slice(0, 64),
-  };
-}
-
 type Sdk = typeof import("@alicloud/dysmsapi20170525");
 
 /** loadSdk imports the SDK lazily. Depending on the loader (vitest, the bundle's dist/lazy/*.cjs) the CommonJS exports
@@ -141,5 +130,16 @@ export function createAliyunSmsChannel(cfg: AliyunSmsConfig & { timeout?: number
         return net.ok ? net : { ...net, error: mask(net.error) };
       }
     },
+  };
+}
+
+/** buildAliyunSmsRequest is the pure part: the SendSms parameters for a message. */
+export function buildAliyunSmsRequest(message: Message, cfg: AliyunSmsConfig, locale: Locale) {
+  return {
+    phoneNumbers: cfg.phone_numbers.join(","),
+    signName: cfg.sign_name,
+    templateCode: cfg.template_code,
+    templateParam: JSON.stringify(smsParams(message, cfg.template_params, locale, cfg.param_max_length)),
+    outId: message.id.slice(0, 64),
   };
 }
