@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { renderText, smsParams } from "../../src/notify/render.js";
+import { item, message, T0 } from "./fixtures.js";
+
+describe("render", () => {
+  it.each(["en", "zh-CN"] as const)("a step message in %s carries host, check, status, streak, cause, excerpt, restart, runbook", (locale) => {
+    const m = message("email", [item({ restartPlanned: true, restart: { exitCode: 0, signal: null, timedOut: false, durationMs: 1200, outputTail: "restarted", after: "critical", helped: false } })]);
+    const r = renderText(m, locale);
+    for (const s of ["gpu-box-01", "cosyvoice", "GPU out of memory (CUDA OOM)", "torch.OutOfMemoryError", "https://wiki.example.com/runbooks/cosyvoice", "mwt1abc-email"]) expect(r.text).toContain(s);
+    expect(r.text).toContain(locale === "en" ? "restart did not help" : "重启后仍未恢复");
+    expect(r.text).toContain(locale === "en" ? "failing 3 runs in a row" : "连续失败 3 次");
+    expect(r).toMatchSnapshot();
+  });
+
+  it("a fallback copy and a digest say so; a merged message lists every id", () => {
+    const m = message("email", [item(), item({ check: "llm", severity: "warning", status: "warning" })], { fallbackFrom: "dingtalk", heldBy: "quiet_hours", mergedIds: ["a", "b"] });
+    const r = renderText(m, "en");
+    expect(r.subject).toBe("[watchdog] 2 checks on gpu-box-01");
+    expect(r.text).toContain('(sent here because channel "dingtalk" could not deliver it)');
+    expect(r.text).toContain("Held during quiet hours: 2 messages in one digest.");
+    expect(r.text).toContain("watchdog message a, b");
+  });
+
+  it("the daily-limit notice and the test message have their own subjects", () => {
+    const notice = message("email", [], { notice: { type: "daily_limit", channel: "sms", limit: 20, day: "2026-11-22" } });
+    expect(renderText(notice, "zh-CN").subject).toBe("【告警】gpu-box-01 短信已达每日上限（sms）");
+    expect(renderText(notice, "en").text).toContain('Channel "sms" has sent its daily limit of 20 messages for 2026-11-22');
+    const test = message("sms", [item({ check: "test-notify", reason: "test", status: "ok", summary: "hello" })]);
+    expect(renderText(test, "en").subject).toBe("[watchdog] Test message from gpu-box-01");
+  });
+
+  it("smsParams: a recovery says recovered and the outage; unknown fields are sent as written", () => {
+    const rec = message("sms", [item({ reason: "recovered", status: "ok", outageMs: 17 * 60_000, since: T0 - 17 * 60_000 })]);
+    expect(smsParams(rec, { s: "status", o: "outage", app: "watchdog" }, "zh-CN", 20)).toEqual({ s: "已恢复", o: "17m", app: "watchdog" });
+  });
+});
