@@ -53,6 +53,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`watchdog schema | head`) is not an error of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  });
+}
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

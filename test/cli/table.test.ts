@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { displayWidth, paint, table } from "../../src/cli/table.js";
+
+describe("table", () => {
+  it("aligns columns whatever the colour codes and wide characters", () => {
+    const out = table(["CHECK", "STATUS", "SUMMARY"], [["tts", paint("OK", "green", true), "fine"], ["语音合成", paint("CRITICAL", "red", true), "down"]]);
+    const lines = out.split("\n").map((l) => l.replace(/\u001b\[[0-9;]*m/g, ""));
+    expect(lines).toEqual(["CHECK     STATUS    SUMMARY", "tts       OK        fine", "语音合成  CRITICAL  down"]);
+  });
+
+  it("cuts long lines to the width by display columns, keeping colour codes whole", () => {
+    const out = table(["A", "B"], [[paint("x", "red", true), "y".repeat(200)]], 40);
+    expect(displayWidth(out.split("\n")[1]!)).toBe(40);
+    expect(out.split("\n")[1]).toMatch(/\u001b\[0m$/);
+    expect(displayWidth("中文ab")).toBe(6);
+  });
+});
