@@ -160,10 +160,12 @@ function closingParen(src: string, open: number): number {
 export interface LinePrefilter {
   /** candidates calls onLine(lineStart, lineEnd) for each line of buf[start, end) that may match; end sits just past a newline. */
   candidates(buf: Buffer, start: number, end: number, onLine: (lineStart: number, lineEnd: number) => void): void;
+  /** buffers gives two read buffers the search scans without a copy (WebAssembly memory), when it has them. */
+  buffers?(size: number): [Buffer, Buffer] | undefined;
 }
 
 /** createLinePrefilter combines the literal search with a latin1 regex pass for the patterns that have no literal. */
-export function createLinePrefilter(regexes: readonly RegExp[]): LinePrefilter {
+export function createLinePrefilter(regexes: readonly RegExp[], engine: "auto" | "js" = "auto"): LinePrefilter {
   const literals: string[] = [];
   const slow: RegExp[] = [];
   let everyLine = false;
@@ -173,8 +175,9 @@ export function createLinePrefilter(regexes: readonly RegExp[]): LinePrefilter {
     else if (/^[\x20-\x7e]*$/.test(re.source)) slow.push(new RegExp(re.source, "gm" + re.flags.replace(/[gmyu]/g, "")));
     else everyLine = true;
   }
-  const search = createLiteralSearch(literals);
+  const search = createLiteralSearch(literals, engine);
   return {
+    buffers: (size) => search?.buffers?.(size),
     candidates(buf, start, end, onLine) {
       if (everyLine) {
         for (let ls = start; ls < end; ) {

@@ -175,7 +175,9 @@ async function findSibling(file: string, selfIno: number, test: (s: { dev: numbe
  * run reads it whole. A line longer than MAX_LINE is matched on its first MAX_LINE bytes, the rest skipped.
  */
 async function scanFile(fh: FileHandle, from: number, to: number, skip0: boolean, opts: ReadOptions): Promise<Scan> {
-  const bufs = [Buffer.allocUnsafe(CHUNK + MAX_LINE), Buffer.allocUnsafe(CHUNK + MAX_LINE)] as const;
+  if (from >= to) return { offset: from, skip: skip0, bytes: 0, stopped: false };
+  // Buffers inside the search's WebAssembly memory when it has them: the file is read where it is scanned.
+  const bufs = opts.prefilter.buffers?.(CHUNK + MAX_LINE) ?? [Buffer.allocUnsafe(CHUNK + MAX_LINE), Buffer.allocUnsafe(CHUNK + MAX_LINE)];
   let cur = 0;
   let carry = 0;
   let pos = from;

@@ -56,7 +56,8 @@ export function compileLog(cfg: LogConfig): Compiled {
   if (cfg.causes === "builtin") for (const c of CAUSES) for (const re of c.regexes) rules.push({ re, severity: "critical", cause: c.id });
   // Built on the first new bytes: a run with nothing new (the usual cron run) pays nothing for it.
   let pf: LinePrefilter | undefined;
-  const prefilter: LinePrefilter = { candidates: (...args) => (pf ??= createLinePrefilter(rules.map((r) => r.re))).candidates(...args) };
+  const get = () => (pf ??= createLinePrefilter(rules.map((r) => r.re)));
+  const prefilter: LinePrefilter = { candidates: (...args) => get().candidates(...args), buffers: (size) => get().buffers?.(size) };
   const out = { rules, prefilter };
   compiled.set(cfg, out);
   return out;

@@ -34,7 +34,7 @@ describe("requiredLiterals", () => {
   });
 });
 
-describe("createLiteralSearch", () => {
+describe.each(["auto", "js"] as const)("createLiteralSearch (%s)", (engine) => {
   const naive = (buf: Buffer, lits: string[]) => {
     const out = new Set<number>();
     for (const l of lits) for (let i = buf.indexOf(l); i >= 0; i = buf.indexOf(l, i + 1)) out.add(i);
@@ -42,7 +42,7 @@ describe("createLiteralSearch", () => {
   };
   const found = (buf: Buffer, lits: string[], start = 0, end = buf.length) => {
     const out: number[] = [];
-    createLiteralSearch(lits)!.findAll(buf, start, end, out);
+    createLiteralSearch(lits, engine)!.findAll(buf, start, end, out);
     return out;
   };
 
@@ -52,10 +52,14 @@ describe("createLiteralSearch", () => {
     expect(found(buf, ["needle", "hay", "stack of"], 0, 2)).toEqual([]);
   });
 
-  it("four lanes on a large region agree with a naive search, across lane boundaries", () => {
+  it("uses WebAssembly unless told otherwise", () => {
+    expect(!!createLiteralSearch(["needle"], engine)!.buffers).toBe(engine === "auto");
+  });
+
+  it("four lanes on a large region agree with a naive search, across lane and piece boundaries", () => {
     const lits = ["CUDA out of memory", "NCCL error", "Xid (PCI:", "abcab"];
     fc.assert(
-      fc.property(fc.array(fc.constantFrom("x", "y\n", "ab", "c", ...lits), { minLength: 5000, maxLength: 12000 }), (parts) => {
+      fc.property(fc.array(fc.constantFrom("x", "y\n", "ab", "c", ...lits), { minLength: 5000, maxLength: 120_000 }), (parts) => {
         const buf = Buffer.from(parts.join(""));
         expect(found(buf, lits)).toEqual(naive(buf, lits));
       }),
@@ -65,10 +69,10 @@ describe("createLiteralSearch", () => {
 });
 
 /** linesOf returns the lines the prefilter hands out for a text. */
-function candidateLines(regexes: RegExp[], text: string): Set<string> {
+function candidateLines(regexes: RegExp[], text: string, engine: "auto" | "js" = "auto"): Set<string> {
   const buf = Buffer.from(text);
   const out = new Set<string>();
-  createLinePrefilter(regexes).candidates(buf, 0, buf.length, (s, e) => out.add(buf.toString("utf8", s, e)));
+  createLinePrefilter(regexes, engine).candidates(buf, 0, buf.length, (s, e) => out.add(buf.toString("utf8", s, e)));
   return out;
 }
 
@@ -81,7 +85,7 @@ describe("createLinePrefilter: never loses a matching line", () => {
         const text = lines.join("\n") + "\n";
         for (const p of patterns) {
           const re = new RegExp(p);
-          const cands = candidateLines([re], text);
+          const cands = candidateLines([re], text, lines.length % 2 ? "js" : "auto");
           for (const l of lines) if (re.test(l)) expect(cands.has(l), `${p} on ${JSON.stringify(l)}`).toBe(true);
         }
       }),
