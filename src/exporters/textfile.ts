@@ -15,8 +15,7 @@ type Family = { help: string; type: "gauge" | "counter"; samples: Sample[] };
 /**
  * renderMetrics renders the Prometheus text exposition format (version 0.0.4): one HELP and one TYPE line per family,
  * then its samples, ending with a newline. The textfile exporter and the daemon's /metrics serve this same text.
- * Probe metrics become `watchdog_probe_<name>` gauges labelled by check, converted to base units
- * (`_ms` to `_seconds`, `_mib` to `_bytes`); a key such as `disk_used_percent:/data` puts `/data` in a `target` label.
+ * Probe metrics become `watchdog_probe_<name>` gauges labelled by check (see probeMetricName).
  */
 export function renderMetrics(input: MetricsInput, config: Pick<Config, "checks" | "host">): string {
   const families = new Map<string, Family>();
@@ -39,8 +38,8 @@ export function renderMetrics(input: MetricsInput, config: Pick<Config, "checks"
     add("watchdog_check_failure_streak", "gauge", "Consecutive failing runs of the check (0 when ok).", l, cs?.failStreak ?? 0);
     add("watchdog_check_incident_open", "gauge", "1 while the check has an open incident.", l, cs?.incident ? 1 : 0);
     for (const [key, value] of Object.entries(result?.metrics ?? {})) {
-      const { name, factor, target } = probeMetricName(key);
-      add(name, "gauge", `Probe metric ${key.split(":")[0]} reported by watchdog checks.`, target === undefined ? l : { ...l, target }, value * factor);
+      const { name, factor, labels } = probeMetricName(key);
+      add(name, "gauge", `Probe metric ${name.slice("watchdog_probe_".length)} reported by watchdog checks.`, { ...l, ...labels }, value * factor);
     }
   }
   for (const [channel, c] of Object.entries(state.sent).sort(([a], [b]) => a.localeCompare(b))) {
@@ -62,11 +61,21 @@ export function renderMetrics(input: MetricsInput, config: Pick<Config, "checks"
   return `${lines.join("\n")}\n`;
 }
 
-/** probeMetricName maps a probe metric key to a Prometheus name in base units. */
-export function probeMetricName(key: string): { name: string; factor: number; target: string | undefined } {
+/**
+ * probeMetricName maps a probe metric key to a Prometheus name in base units, with what the key held as labels:
+ * `disk_used_percent:/data` -> watchdog_probe_disk_used_percent{target="/data"}, `gpu0_temperature_c` ->
+ * watchdog_probe_gpu_temperature_celsius{gpu="0"}, `latency_ms` -> watchdog_probe_latency_seconds (value / 1000).
+ */
+export function probeMetricName(key: string): { name: string; factor: number; labels: Record<string, string> } {
+  const labels: Record<string, string> = {};
   const colon = key.indexOf(":");
-  const base = colon >= 0 ? key.slice(0, colon) : key;
-  const target = colon >= 0 ? key.slice(colon + 1) : undefined;
+  let base = colon >= 0 ? key.slice(0, colon) : key;
+  if (colon >= 0) labels.target = key.slice(colon + 1);
+  const gpu = /^gpu(\d+)_(.+)$/.exec(base);
+  if (gpu) {
+    labels.gpu = gpu[1]!;
+    base = `gpu_${gpu[2]}`;
+  }
   let name = base.toLowerCase().replace(/[^a-z0-9_]/g, "_");
   let factor = 1;
   const units: [RegExp, string, number][] = [
@@ -74,6 +83,7 @@ export function probeMetricName(key: string): { name: string; factor: number; ta
     [/_mib$/, "_bytes", 1024 * 1024],
     [/_kib$/, "_bytes", 1024],
     [/_(c|celsius)$/, "_celsius", 1],
+    [/_w$/, "_watts", 1],
   ];
   for (const [re, unit, f] of units) {
     if (re.test(name)) {
@@ -82,7 +92,7 @@ export function probeMetricName(key: string): { name: string; factor: number; ta
       break;
     }
   }
-  return { name: `watchdog_probe_${name.replace(/^_+/, "")}`, factor, target };
+  return { name: `watchdog_probe_${name.replace(/^_+/, "")}`, factor, labels };
 }
 
 function formatLabels(labels: Record<string, string>): string {

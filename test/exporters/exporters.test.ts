@@ -90,8 +90,10 @@ describe("renderMetrics", () => {
     expect(text.endsWith("\n")).toBe(true);
   });
   it("maps probe metric names to Prometheus base units", () => {
-    expect(probeMetricName("ttft_ms")).toEqual({ name: "watchdog_probe_ttft_seconds", factor: 0.001, target: undefined });
-    expect(probeMetricName("gpu_memory_used_mib:0")).toEqual({ name: "watchdog_probe_gpu_memory_used_bytes", factor: 1048576, target: "0" });
-    expect(probeMetricName("temperature_c").name).toBe("watchdog_probe_temperature_celsius");
+    expect(probeMetricName("ttft_ms")).toEqual({ name: "watchdog_probe_ttft_seconds", factor: 0.001, labels: {} });
+    expect(probeMetricName("memory_used_mib:/dev/nvidia0")).toEqual({ name: "watchdog_probe_memory_used_bytes", factor: 1048576, labels: { target: "/dev/nvidia0" } });
+    expect(probeMetricName("gpu1_temperature_c")).toEqual({ name: "watchdog_probe_gpu_temperature_celsius", factor: 1, labels: { gpu: "1" } });
+    expect(probeMetricName("gpu0_power_w").name).toBe("watchdog_probe_gpu_power_watts");
+    expect(probeMetricName("Weird-Key.x").name).toBe("watchdog_probe_weird_key_x");
   });
 });
