@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,6 +9,7 @@ import { findBinary, freePort, get, startDaemon, startReceiver, startTcp, waitFo
 const runCli = (args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}) => startCli(args, opts).done;
 
 // The real Alertmanager from Debian's prometheus-alertmanager package (0.25 in bookworm), on 127.0.0.1.
+const AMTOOL = findBinary("amtool", "/usr/bin/amtool");
 const AM = findBinary("prometheus-alertmanager", "alertmanager", "/usr/bin/prometheus-alertmanager");
 if (!AM) console.warn("test/system/alertmanager: SKIPPED: no prometheus-alertmanager binary (apt-get install prometheus-alertmanager)");
 
@@ -142,4 +144,14 @@ checks:
     expect(alert?.status.state).toBe("active");
     expect((JSON.parse(fs.readFileSync(state, "utf8")) as { outbox: unknown[] }).outbox).toEqual([]);
   }, 30_000);
+
+  it.skipIf(!AMTOOL)("the README's sample alertmanager.yml route passes amtool check-config", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    const sample = /A route for watchdog's alerts[^\n]*\n+```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(sample, "README: the sample route after \"A route for watchdog's alerts\"").toBeDefined();
+    const file = path.join(dir, "readme-alertmanager.yml");
+    fs.writeFileSync(file, sample!);
+    const r = spawnSync(AMTOOL!, ["check-config", file], { encoding: "utf8" });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
 });
