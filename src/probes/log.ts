@@ -166,7 +166,8 @@ function pickExcerpt(list: Hit[], cause: string | undefined, cfg: LogConfig): st
   });
 }
 
-function describeReadError(file: string, err: NodeJS.ErrnoException, cfg: LogConfig): { status: Status; text: string } {
+/** describeReadError turns a failed read into a status and one line. */
+export function describeReadError(file: string, err: NodeJS.ErrnoException, cfg: Pick<LogConfig, "missing">): { status: Status; text: string } {
   switch (err.code) {
     case "ENOENT":
       return { status: cfg.missing, text: `${file} does not exist${/[*?[]/.test(file) ? " (no file matches)" : ""}` };

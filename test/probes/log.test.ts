@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { logConfigSchema, logProbe, type LogConfig } from "../../src/probes/log.js";
+import { describeReadError, logConfigSchema, logProbe, type LogConfig } from "../../src/probes/log.js";
 import type { ProbeOutput } from "../../src/probes/types.js";
 import { ctx, fakeClock, testDeps } from "./ctx.js";
 
@@ -144,6 +144,16 @@ describe("log probe: bad input", () => {
     const out = await runner(cfgOf())();
     expect(out.status).toBe("unknown");
     expect(out.summary).toContain("permission denied");
+  });
+
+  it("read errors read as one line each (EACCES also when tests run as root, where chmod 0 cannot deny)", () => {
+    const err = (code: string) => Object.assign(new Error(code), { code });
+    expect(describeReadError("/var/log/x.log", err("EACCES"), { missing: "unknown" })).toEqual({
+      status: "unknown",
+      text: "/var/log/x.log: permission denied (run watchdog as a user that can read it, e.g. in the adm group)",
+    });
+    expect(describeReadError("/var/log/*.log", err("ENOENT"), { missing: "critical" })).toEqual({ status: "critical", text: "/var/log/*.log does not exist (no file matches)" });
+    expect(describeReadError("/x", err("EIO"), { missing: "unknown" })).toEqual({ status: "unknown", text: "/x: cannot read (EIO)" });
   });
 
   it("binary garbage, NUL bytes and invalid UTF-8 do not break it", async () => {
