@@ -157,3 +157,12 @@ export function describeCause(id: string, locale: Locale = "en"): string {
   const t = c.text[locale];
   return `${c.id}: ${t.explain} — ${t.action}`;
 }
+
+/**
+ * localizeCause re-renders a probe's `cause` ("gpu_oom: GPU out of memory — …", as the log probe writes it in English)
+ * in another locale; a free-text cause comes back unchanged. For the renderer, which knows the config's locale.
+ */
+export function localizeCause(cause: string, locale: Locale): string {
+  const id = /^([a-z_]+): /.exec(cause)?.[1];
+  return id && causeById(id) ? describeCause(id, locale) : cause;
+}

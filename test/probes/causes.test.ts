@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CAUSES, classifyLine, describeCause } from "../../src/probes/causes.js";
+import { CAUSES, classifyLine, describeCause, localizeCause } from "../../src/probes/causes.js";
 
 // Real lines from reference/gpu-and-logs.md §3–4 (sources cited there).
 const LINES: [string, string][] = [
@@ -75,5 +75,7 @@ describe("cause catalog", () => {
     }
     expect(describeCause("gpu_oom", "zh-CN")).toBe("gpu_oom: GPU 显存不足 — 减小 batch、分辨率或 max_model_len / gpu_memory_utilization，或释放被其他进程占用的显存");
     expect(describeCause("my own words")).toBe("my own words");
+    expect(localizeCause(describeCause("port_in_use"), "zh-CN")).toBe(describeCause("port_in_use", "zh-CN"));
+    expect(localizeCause("disk: the cache disk is full", "zh-CN")).toBe("disk: the cache disk is full");
   });
 });
