@@ -31,7 +31,15 @@ export type ReadOptions = {
   onLine: (line: string) => void;
   /** Polled between chunks: true means stop now and keep the offset for the next run. */
   shouldStop: () => boolean;
+  /**
+   * Files (by inodeKey) already read in this run, with where reading stopped. Shared by the files of one glob, so
+   * that a rotated file the glob also names is read once: by whoever comes first, the other starts where it ended.
+   */
+  consumed?: Map<string, FileMemory>;
 };
+
+/** inodeKey names a file by device and inode. */
+export const inodeKey = (s: { dev: number; ino: number }) => `${s.dev}:${s.ino}`;
 
 /** ReadOutcome is the new memory of the file plus what happened on the way. */
 export type ReadOutcome = { memory: FileMemory; bytes: number; stopped: boolean; notes: string[] };
@@ -59,8 +67,10 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
     if (!prev) {
       startAt = opts.from === "start" ? 0 : await lastLineStart(fh, size);
     } else if (st.dev !== prev.dev || st.ino !== prev.ino) {
-      const old = await findSibling(file, st.ino, async (s) => s.dev === prev.dev && s.ino === prev.ino);
-      if (old) {
+      const old = opts.consumed?.has(inodeKey(prev)) ? undefined : await findSibling(file, st.ino, async (s) => s.dev === prev.dev && s.ino === prev.ino);
+      if (opts.consumed?.has(inodeKey(prev))) {
+        notes.push("rotated: the old file was read under its new name");
+      } else if (old) {
         const drained = await drain(old, prev, opts);
         bytes += drained.bytes;
         if (drained.stopped) return { memory: { ...prev, offset: drained.offset, skip: drained.skip }, bytes, stopped: true, notes };
@@ -68,7 +78,10 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
       } else {
         notes.push(`rotated: the old file was not found beside ${path.basename(file)}; lines written to it after the last run are lost`);
       }
-      startAt = 0;
+      // The file now at this path may itself have been read this run, under the name it had before (a glob naming app.log.*).
+      const seen = opts.consumed?.get(inodeKey(st));
+      startAt = seen ? seen.offset : 0;
+      skip = seen ? seen.skip : false;
     } else {
       startAt = prev.offset;
       skip = prev.skip;
@@ -78,6 +91,7 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
         if (copy) {
           const drained = await drain(copy, prev, opts);
           bytes += drained.bytes;
+          if (drained.stopped) return { memory: { ...prev, offset: drained.offset, skip: drained.skip }, bytes, stopped: true, notes };
           notes.push(`truncated: read the rest of the copy ${path.basename(copy)}`);
         } else {
           notes.push("truncated: reading from the start");
@@ -90,7 +104,9 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
     bytes += scan.bytes;
     const fpLen = Math.min(size, FINGERPRINT_BYTES);
     const fp = prev && prev.fpLen === fpLen && prev.dev === st.dev && prev.ino === st.ino && startAt !== 0 ? prev.fp : await fingerprint(fh, fpLen);
-    return { memory: { dev: st.dev, ino: st.ino, offset: scan.offset, fp, fpLen, skip: scan.skip }, bytes, stopped: scan.stopped, notes };
+    const memory = { dev: st.dev, ino: st.ino, offset: scan.offset, fp, fpLen, skip: scan.skip };
+    opts.consumed?.set(inodeKey(st), memory);
+    return { memory, bytes, stopped: scan.stopped, notes };
   } finally {
     await fh.close();
   }
@@ -99,8 +115,11 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
 async function drain(file: string, prev: FileMemory, opts: ReadOptions): Promise<Scan> {
   const fh = await open(file, "r");
   try {
-    const { size } = await fh.stat();
-    return await scanFile(fh, prev.offset, size, prev.skip, opts);
+    const st = await fh.stat();
+    const scan = await scanFile(fh, prev.offset, st.size, prev.skip, opts);
+    // The rotated copy starts with the same bytes as the file it came from: same fingerprint.
+    opts.consumed?.set(inodeKey(st), { dev: st.dev, ino: st.ino, offset: scan.offset, skip: scan.skip, fp: prev.fp, fpLen: prev.fpLen });
+    return scan;
   } finally {
     await fh.close();
   }

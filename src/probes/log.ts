@@ -1,10 +1,11 @@
+import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { duration, regex, severity } from "../config/fields.js";
 import { formatDuration } from "../duration.js";
 import { redactExcerpt } from "../notify/redact.js";
 import { CAUSES, causePriority, describeCause } from "./causes.js";
 import { createLinePrefilter, type LinePrefilter } from "./log-prefilter.js";
-import { expandPath, readNew, type FileMemory } from "./log-reader.js";
+import { expandPath, inodeKey, readNew, type FileMemory } from "./log-reader.js";
 import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";
 
 /** Each excerpt line is cut to this many characters. */
@@ -36,6 +37,8 @@ export type LogConfig = z.infer<typeof logConfigSchema>;
 /** LogMemory is what the log probe keeps in the state file. */
 export type LogMemory = {
   files: Record<string, FileMemory>;
+  /** Set after the first run: from then on, a file new to a glob is read from its start. */
+  started?: boolean;
   /** The last run that found matches, replayed while `hold` lasts. */
   last?: { at: number; status: Status; summary: string; excerpt: string[]; cause?: string };
 };
@@ -105,9 +108,22 @@ export const logProbe: Probe<LogConfig> = {
     let bytes = 0;
     let stopped = false;
     const shouldStop = () => signal.aborted || performance.now() - started > cfg.timeout * 0.8;
-    for (const file of files) {
+    // Files read before go first, so that a rotated copy the glob also names is known when its turn comes.
+    const ordered = [...files.filter((f) => mem.files[f]), ...files.filter((f) => !mem.files[f])];
+    const known = new Map(Object.values(mem.files).map((m) => [inodeKey(m), m]));
+    const consumed = new Map<string, FileMemory>();
+    for (const file of ordered) {
       try {
-        const out = await readNew(file, mem.files[file], { from: cfg.from, prefilter, onLine, shouldStop });
+        let prev = mem.files[file];
+        let from = cfg.from;
+        if (!prev && mem.started) {
+          // A file that appeared after the first run: its lines are news. Unless it is a file already followed
+          // under another name (renamed by rotation): then go on from where that one is.
+          const st = await stat(file);
+          prev = consumed.get(inodeKey(st)) ?? known.get(inodeKey(st));
+          from = "start";
+        }
+        const out = await readNew(file, prev, { from, prefilter, onLine, shouldStop, consumed });
         next[file] = out.memory;
         bytes += out.bytes;
         stopped ||= out.stopped;
@@ -131,15 +147,15 @@ export const logProbe: Probe<LogConfig> = {
       const excerpt = pickExcerpt(list, cause, cfg);
       const summary = `${matched} new matching line${matched === 1 ? "" : "s"} in ${where}${cause ? ` (probable cause: ${cause})` : ""}`;
       const last = { at: now, status, summary, excerpt, ...(cause ? { cause: describeCause(cause) } : {}) };
-      return { status, summary, excerpt, ...(last.cause ? { cause: last.cause } : {}), ...(detail ? { detail } : {}), metrics, memory: { files: next, last } };
+      return { status, summary, excerpt, ...(last.cause ? { cause: last.cause } : {}), ...(detail ? { detail } : {}), metrics, memory: { files: next, started: true, last } };
     }
-    const nextMem: LogMemory = mem.last ? { files: next, last: mem.last } : { files: next };
+    const nextMem: LogMemory = mem.last ? { files: next, started: true, last: mem.last } : { files: next, started: true };
     if (problems.length > 0) {
       return { status: worst(problems.map((p) => p.status)), summary: problems[0]!.text, ...(detail ? { detail } : {}), metrics, memory: nextMem };
     }
     const held = holdResult(mem.last, now, cfg.hold);
     if (held) return { ...held, metrics, memory: nextMem };
-    return { status: "ok", summary: `no new matching lines in ${where} (${formatBytes(bytes)} read)`, ...(detail ? { detail } : {}), metrics, memory: { files: next } };
+    return { status: "ok", summary: `no new matching lines in ${where} (${formatBytes(bytes)} read)`, ...(detail ? { detail } : {}), metrics, memory: { files: next, started: true } };
   },
 };
 
@@ -197,5 +213,6 @@ function readMemory(raw: unknown): LogMemory {
     }
   }
   const last = m.last && typeof m.last.at === "number" ? m.last : undefined;
-  return last ? { files, last } : { files };
+  const started = m.started === true || Object.keys(files).length > 0;
+  return last ? { files, started, last } : { files, started };
 }

@@ -30,8 +30,8 @@ function line(tag: string): string {
 const filler = (k: number) => "an ordinary line that matches nothing\n".repeat(k);
 
 /** probe runs the log check once and records every matching line it reports. */
-async function probe(): Promise<void> {
-  const cfg = logConfigSchema.parse({ type: "log", path: file, patterns: ["^MATCH "], causes: "none", excerpt_lines: 20 });
+async function probe(watch: string = file): Promise<void> {
+  const cfg = logConfigSchema.parse({ type: "log", path: watch, patterns: ["^MATCH "], causes: "none", excerpt_lines: 20 });
   const out = await logProbe.run(cfg, ctx(memory, testDeps()));
   memory = out.memory;
   for (const l of out.excerpt ?? []) {
@@ -114,6 +114,62 @@ describe("log rotation: every matching line is reported exactly once", () => {
     fs.appendFileSync(file, l2);
     await probe();
     expectExactlyOnce(written);
+  });
+
+  it("a glob that also names the rotated files (app.log*): rename twice, each line once", async () => {
+    const glob = `${file}*`;
+    const written: string[] = [];
+    let writer = fs.openSync(file, "a");
+    const w = (l: string) => { written.push(l); fs.writeSync(writer, l + filler(2)); };
+    fs.writeSync(writer, filler(5));
+    await probe(glob);
+    w(line("before"));
+    await probe(glob);
+    w(line("before-unread"));
+    fs.renameSync(file, `${file}.1`);
+    w(line("during"));
+    fs.closeSync(writer);
+    writer = fs.openSync(file, "a");
+    w(line("after"));
+    await probe(glob);
+    w(line("after-unread"));
+    fs.renameSync(`${file}.1`, `${file}.2`);
+    fs.renameSync(file, `${file}.1`);
+    w(line("during-2"));
+    fs.closeSync(writer);
+    writer = fs.openSync(file, "a");
+    w(line("after-2"));
+    await probe(glob);
+    await probe(glob);
+    fs.closeSync(writer);
+    expectExactlyOnce(written);
+  });
+
+  it("a glob that also names the copies: copytruncate, each line once", async () => {
+    const glob = `${file}*`;
+    const written: string[] = [];
+    const w = (l: string) => { written.push(l); fs.appendFileSync(file, l + filler(2)); };
+    fs.writeFileSync(file, filler(30));
+    await probe(glob);
+    w(line("before"));
+    await probe(glob);
+    w(line("before-unread"));
+    fs.copyFileSync(file, `${file}.1`);
+    fs.truncateSync(file, 0);
+    w(line("after"));
+    await probe(glob);
+    await probe(glob);
+    expectExactlyOnce(written);
+  });
+
+  it("a file that appears in a glob after the first run is read from its start", async () => {
+    const glob = path.join(dir, "*.log");
+    fs.writeFileSync(file, "old MATCH-less line\n");
+    await probe(glob);
+    const l = line("new-file");
+    fs.writeFileSync(path.join(dir, "worker-2.log"), `${filler(3)}${l}`);
+    await probe(glob);
+    expectExactlyOnce([l]);
   });
 
   it.skipIf(!LOGROTATE)("real logrotate with create", async () => {
