@@ -5,7 +5,8 @@ import { formatDuration } from "../duration.js";
 import { redactExcerpt } from "../notify/redact.js";
 import { CAUSES, causePriority, describeCause } from "./causes.js";
 import { createLinePrefilter, type LinePrefilter } from "./log-prefilter.js";
-import { expandPath, inodeKey, readNew, type FileMemory } from "./log-reader.js";
+import { expandPath } from "./log-glob.js";
+import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
 import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";
 
 /** Each excerpt line is cut to this many characters. */
