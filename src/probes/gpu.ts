@@ -7,7 +7,9 @@ import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";
 
 /** The fields asked of nvidia-smi, in this order (reference/gpu-and-logs.md §1.2). */
 export const GPU_FIELDS = ["index", "uuid", "name", "memory.used", "memory.total", "utilization.gpu", "temperature.gpu", "power.draw", "ecc.errors.uncorrected.volatile.total"] as const;
+/** GPU_QUERY is the argv after nvidia-smi for one row per GPU. */
 export const GPU_QUERY = [`--query-gpu=${GPU_FIELDS.join(",")}`, "--format=csv,noheader,nounits"];
+/** APPS_QUERY is the argv after nvidia-smi for one row per GPU process. */
 export const APPS_QUERY = ["--query-compute-apps=pid,process_name,used_memory", "--format=csv,noheader,nounits"];
 
 const levels = (warning: number, critical: number) =>
