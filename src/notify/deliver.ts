@@ -145,7 +145,9 @@ export async function deliver(
       tries += 1;
       if (cs && limit) cs.sentAt = [...rateCheck(cs.sentAt, now, limit).recent, now];
       outcome = await sendWithTimeout(channel, prepared, timeout, opts.signal);
-      if (outcome.ok || !outcome.retryable) break;
+      // A channel that let its whole timeout pass is not retried in this run (the outbox retries it next run): two more
+      // waits of `timeout` would hold the run, and every other message, for three times as long.
+      if (outcome.ok || !outcome.retryable || outcome.reason === "timeout") break;
     }
     count(m.channel, outcome.ok);
     const attempt: Attempt = { id: m.id, ids: idsOf(m), channel: m.channel, checks: m.items.map((i) => i.check), ok: outcome.ok, tries, outcome };
