@@ -1,5 +1,6 @@
 import { formatDuration } from "../duration.js";
 import type { Message, NotifyItem } from "../engine/types.js";
+import { localizeCause } from "../probes/causes.js";
 import type { Locale } from "./types.js";
 
 /** Rendered is a message in words: a subject line and a body, in plain text and markdown. */
@@ -26,7 +27,11 @@ const EN: Words = {
       ? `[watchdog] RECOVERED ${i.check} on ${host}${i.outageMs !== undefined ? ` after ${formatDuration(i.outageMs)}` : ""}`
       : i.reason === "restart_gave_up"
         ? `[watchdog] GIVING UP on restarts: ${i.check} on ${host}`
-        : `[watchdog] ${EN.status[i.status]} ${i.check} on ${host}${i.reason === "reminder" ? " (still failing)" : ""}`,
+        : i.notice === "flapping"
+          ? `[watchdog] FLAPPING ${i.check} on ${host}`
+          : i.notice === "stable"
+            ? `[watchdog] STABLE again: ${i.check} on ${host} (${EN.status[i.status]})`
+            : `[watchdog] ${EN.status[i.status]} ${i.check} on ${host}${i.reason === "reminder" ? " (still failing)" : ""}`,
   subjectMany: (n, host, rec) => `[watchdog] ${n} checks on ${host}${rec ? `: ${rec} recovered` : ""}`,
   reason: {
     step: "escalation step", reminder: "reminder: still failing", recovered: "recovered",
@@ -58,7 +63,11 @@ const ZH: Words = {
       ? `【恢复】${host} ${i.check}${i.outageMs !== undefined ? ` 已恢复，故障时长 ${formatDuration(i.outageMs)}` : " 已恢复"}`
       : i.reason === "restart_gave_up"
         ? `【告警】${host} ${i.check} 重启次数已用尽，停止自动重启`
-        : `【告警】${host} ${i.check} ${ZH.status[i.status]}${i.reason === "reminder" ? "（仍未恢复）" : ""}`,
+        : i.notice === "flapping"
+          ? `【告警】${host} ${i.check} 状态频繁变化`
+          : i.notice === "stable"
+            ? `【通知】${host} ${i.check} 状态已稳定（${ZH.status[i.status]}）`
+            : `【告警】${host} ${i.check} ${ZH.status[i.status]}${i.reason === "reminder" ? "（仍未恢复）" : ""}`,
   subjectMany: (n, host, rec) => `【告警】${host} 共 ${n} 项检查${rec ? `，${rec} 项已恢复` : ""}`,
   reason: {
     step: "告警升级", reminder: "提醒：仍未恢复", recovered: "已恢复",
@@ -100,9 +109,11 @@ export function describeRestart(r: NonNullable<NotifyItem["restart"]>, w: Words)
   return `${r.helped ? w.helped : w.notHelped} (${w.exit(code, formatDuration(r.durationMs))}${r.after ? `, ${r.after}` : ""})`;
 }
 
-function itemLines(i: NotifyItem, host: string, w: Words): { label: string; value: string; block?: string[] }[] {
+function itemLines(i: NotifyItem, host: string, w: Words, locale: Locale): { label: string; value: string; block?: string[] }[] {
+  // Flap notices stand outside the ladder: no "escalation step" label for them.
+  const why = i.notice ? "" : ` (${w.reason[i.reason]}${i.step ? ` ${i.step}` : ""})`;
   const rows: { label: string; value: string; block?: string[] }[] = [
-    { label: w.check, value: `${i.check} (${w.reason[i.reason]}${i.step ? ` ${i.step}` : ""})` },
+    { label: w.check, value: `${i.check}${why}` },
     { label: w.host, value: host },
     { label: w.state, value: `${w.status[i.status]}: ${i.summary}` },
   ];
@@ -111,7 +122,7 @@ function itemLines(i: NotifyItem, host: string, w: Words): { label: string; valu
   } else {
     rows.push({ label: "", value: w.streak(i.failStreak, formatTime(i.since)) });
   }
-  if (i.cause) rows.push({ label: w.cause, value: i.cause });
+  if (i.cause) rows.push({ label: w.cause, value: localizeCause(i.cause, locale) });
   if (i.excerpt?.length) rows.push({ label: w.excerpt, value: "", block: i.excerpt });
   if (i.restart) rows.push({ label: w.restart, value: describeRestart(i.restart, w), block: i.restart.outputTail ? i.restart.outputTail.split("\n").slice(-5) : undefined });
   if (i.reason === "restart_gave_up") rows.push({ label: w.restart, value: w.gaveUp });
@@ -151,7 +162,7 @@ export function renderText(m: Message, locale: Locale): Rendered {
       text.push(`== ${w.status[item.status]} ${item.check}`);
       md.push(`#### ${w.status[item.status]} ${item.check}`);
     }
-    for (const row of itemLines(item, m.host, w)) {
+    for (const row of itemLines(item, m.host, w, locale)) {
       const head = row.label ? `${row.label}: ` : "";
       text.push(`${head}${row.value}`.trimEnd());
       md.push(`- ${row.label ? `**${row.label}**: ` : ""}${row.value}`.trimEnd());

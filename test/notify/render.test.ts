@@ -34,3 +34,22 @@ describe("render", () => {
     expect(smsParams(rec, { s: "status", o: "outage", app: "watchdog" }, "zh-CN", 20)).toEqual({ s: "已恢复", o: "17m", app: "watchdog" });
   });
 });
+
+describe("render: notices and causes", () => {
+  it("names a flapping check and a stable-again one in the subject, without an escalation-step label", () => {
+    const flap = renderText(message("email", [item({ step: 0, notice: "flapping", flapShare: 60 })]), "en");
+    expect(flap.subject).toBe("[watchdog] FLAPPING cosyvoice on gpu-box-01");
+    expect(flap.text).toContain("the check is flapping (60% state changes)");
+    expect(flap.text).not.toContain("escalation step");
+    const stable = renderText(message("email", [item({ step: 0, notice: "stable", status: "ok" })]), "zh-CN");
+    expect(stable.subject).toBe("【通知】gpu-box-01 cosyvoice 状态已稳定（正常）");
+  });
+
+  it("gives the log probe's probable cause in the message's language", () => {
+    const m = message("email", [item({ cause: "gpu_oom: GPU out of memory — lower the batch size" })]);
+    expect(renderText(m, "en").text).toMatch(/Probable cause: gpu_oom: /);
+    expect(renderText(m, "zh-CN").text).toMatch(/可能原因: gpu_oom: .*[\u4e00-\u9fff]/);
+    const free = message("email", [item({ cause: "my own words" })]);
+    expect(renderText(free, "zh-CN").text).toContain("可能原因: my own words");
+  });
+});
