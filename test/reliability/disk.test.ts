@@ -3,10 +3,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../system/servers.js";
-import { check, CRON, T0, tempDir } from "./harness.js";
+import { BUILT, check, CRON, startCli, T0, tempDir } from "./harness.js";
 
 // The state directory unwritable, or its disk full: the run says so, exits 1, and the previous state file is intact.
 const ROOT = process.getuid?.() === 0;
+/** NOBODY is the unprivileged uid a root test run uses for the permission case (root ignores permission bits). */
+const NOBODY = 65534;
+// As root, the CLI must be readable and runnable by nobody (a checkout under a private home directory is not).
+const RUN_AS_OK = !ROOT || spawnSync(process.execPath, [BUILT, "--version"], { uid: NOBODY, gid: NOBODY }).status === 0;
+if (!RUN_AS_OK) console.warn(`test/reliability/disk: the permission case is SKIPPED: user nobody cannot run ${BUILT}`);
 const canMount = ROOT && process.platform === "linux" && tryMount();
 if (!canMount) console.warn("test/reliability/disk: tmpfs cases SKIPPED: need root and mount(8) to make a small tmpfs");
 
@@ -61,18 +66,28 @@ async function expectRefused(config: string, stateDir: string, before: string, w
 }
 
 describe("state directory unwritable", () => {
-  it.skipIf(ROOT)("a directory without write permission (non-root)", async () => {
-    const stateDir = path.join(dir, "ro");
+  it.skipIf(!RUN_AS_OK)(`a directory without write permission${ROOT ? " (run as nobody: root ignores permissions)" : ""}`, async () => {
+    // Everything of this case is owned by the user the CLI runs as; only the state directory loses its write bit.
+    const base = path.join(dir, "ro-case");
+    fs.mkdirSync(base);
+    fs.chmodSync(dir, 0o711);
+    const stateDir = path.join(base, "state");
     fs.mkdirSync(stateDir);
-    const config = writeConfig("ro", stateDir);
+    const config = path.join(base, "watchdog.yaml");
+    fs.writeFileSync(config, `state_file: ${path.join(stateDir, "state.json")}\nlog_file: ${path.join(base, "watchdog.log")}\nhistory_file: ${path.join(base, "history.jsonl")}\nchannels: {}\nescalation:\n  - after: 1\nchecks:\n  - {name: svc, type: tcp, port: ${downPort}, timeout: 1s}\n`);
+    if (ROOT) for (const p of [base, stateDir, config]) fs.chownSync(p, NOBODY, NOBODY);
+    const asUser = (now: number) => startCli(["--config", config, "check"], { env: { WATCHDOG_TEST_NOW: String(now) }, ...(ROOT ? { uid: NOBODY, gid: NOBODY } : {}) }).done;
     const state = path.join(stateDir, "state.json");
-    expect((await check(config, T0)).code).toBe(0);
+    const first = await asUser(T0);
+    expect(first.code, first.stderr).toBe(0);
     const before = fs.readFileSync(state, "utf8");
     fs.chmodSync(stateDir, 0o500);
     try {
-      const r = await check(config, T0 + CRON);
+      const r = await asUser(T0 + CRON);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(/permission denied|EACCES/);
+      expect(r.stderr).toContain(stateDir);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(fs.readFileSync(state, "utf8")).toBe(before);
     } finally {
       fs.chmodSync(stateDir, 0o700);
