@@ -134,12 +134,19 @@ checks:
   await cli([...c, "history"], T0 + 10 * CRON);
   await cli([...c, "history", "--json", "--events"], T0 + 10 * CRON);
   await cli([...c, "simulate", "tts", "--json"], T0 + 10 * CRON);
+  await cli([...c, "ack", "port", "--note", "looking"], T0 + 10 * CRON);
+  await cli([...c, "silence", "add", "tts", "--for", "1h", "--reason", "deploy"], T0 + 10 * CRON);
+  await cli([...c, "silence", "list", "--json"], T0 + 10 * CRON);
+  await cli([...c, "status"], T0 + 10 * CRON);
   for (const ch of ["email", "ding", "wecom", "feishu", "hook", "sms", "am"]) {
     await cli([...c, "test-notify", ch], T0 + 11 * CRON);
     await cli([...c, "--debug", "test-notify", ch, "--message", "hello"], T0 + 11 * CRON);
   }
   await cli([...c, "no-such-command"]);
 
+  // Every command ran to its end (exit 0, or 78 for the broken config, 1 for failed test-notify sends, 2 for the typo).
+  for (const { args, run } of runs) expect([0, 1, 2, 78, 64], `${args.join(" ")}: ${run.stderr}`).toContain(run.code);
+  expect(runs.find((r) => r.args.includes("add"))?.run.code).toBe(0);
   // The runs did reach the vendors (so their error paths were taken), and the mail went out with the real password.
   expect(smtp.mails.length).toBeGreaterThan(0);
   const leaks: string[] = [];
