@@ -69,6 +69,11 @@ describe("buildAlertmanagerAlerts", () => {
     expect(alerts[0]!.endsAt).toBe(new Date(T0 + 1000 + 600_000).toISOString());
     expect(alerts[1]).toMatchObject({ labels: { severity: "warning" }, endsAt: new Date(T0).toISOString() });
   });
+  it("a test-notify alert fires and expires on its own after 5 minutes", () => {
+    const alerts = buildAlertmanagerAlerts({ id: "1", channel: "am", host: "h1", createdAt: T0, items: [{ ...item, check: "test-notify", reason: "test", step: 0, labels: undefined }] }, { resend_every: 0, ttl: undefined, generator_url: undefined }, T0, "en");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ labels: { alertname: "test-notify", instance: "h1", severity: "critical" }, endsAt: new Date(T0 + 300_000).toISOString() });
+  });
   it("a recovery ends the alert at the time it was seen", () => {
     const alerts = buildAlertmanagerAlerts({ id: "1", channel: "am", host: "h1", createdAt: T0 + 5000, items: [{ ...item, reason: "recovered", step: 0 }] }, { resend_every: 0, ttl: undefined, generator_url: undefined }, T0 + 9000, "en");
     expect(alerts.map((a) => a.endsAt)).toEqual([new Date(T0 + 5000).toISOString(), new Date(T0 + 5000).toISOString()]);

@@ -145,6 +145,18 @@ checks:
     expect((JSON.parse(fs.readFileSync(state, "utf8")) as { outbox: unknown[] }).outbox).toEqual([]);
   }, 30_000);
 
+  it("test-notify fires a real alert that Alertmanager accepts and routes", async () => {
+    const config = path.join(dir, "watchdog-test-notify.yaml");
+    fs.writeFileSync(config, `host: gpu-box-02\nstate_file: ${path.join(dir, "state-tn.json")}\nchannels:\n  am: {type: alertmanager, urls: [${amUrl}]}\nchecks: []\n`);
+    const r = await runCli(["--config", config, "test-notify", "am", "--message", "hello from watchdog"], { timeoutMs: 20_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const [alert] = await alertsOf("test-notify");
+    expect(alert?.labels).toMatchObject({ alertname: "test-notify", instance: "gpu-box-02" });
+    expect(alert?.annotations.summary).toBe("hello from watchdog");
+    expect(Date.parse(alert!.endsAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
+    await waitFor("the receiver to get the test alert", () => hooksFor("test-notify").find((b) => b.status === "firing"));
+  }, 30_000);
+
   it.skipIf(!AMTOOL)("the README's sample alertmanager.yml route passes amtool check-config", () => {
     const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
     const sample = /A route for watchdog's alerts[^\n]*\n+```yaml\n([\s\S]*?)```/.exec(readme)?.[1];

@@ -27,6 +27,8 @@ export type AlertmanagerConfig = z.infer<typeof alertmanagerConfigSchema>;
 /** PostableAlert is one element of the POST /api/v2/alerts body. */
 export type PostableAlert = { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL?: string };
 
+const TEST_TTL = 5 * 60_000;
+
 /** ttlOf is how far in the future a firing alert's endsAt is set. */
 export function ttlOf(cfg: Pick<AlertmanagerConfig, "ttl" | "resend_every">): number {
   return cfg.ttl ?? Math.max(10 * 60_000, 3 * cfg.resend_every);
@@ -45,12 +47,14 @@ export function buildAlertmanagerAlerts(message: Message, cfg: Pick<Alertmanager
   const latest = new Map(message.items.map((i) => [i.check, i]));
   for (const item of latest.values()) {
     const resolved = item.reason === "recovered";
+    // `watchdog test-notify` fires a real alert (so routing is tested too) that expires on its own after 5 minutes.
+    const test = item.reason === "test";
     const labels = { ...(item.labels ?? {}), alertname: item.check, instance: message.host, severity: item.severity };
-    const endsAt = iso(resolved ? Math.min(message.createdAt, now) : now + ttlOf(cfg));
+    const endsAt = iso(resolved ? Math.min(message.createdAt, now) : now + (test ? TEST_TTL : ttlOf(cfg)));
     const alert: PostableAlert = { labels, annotations: annotationsOf(item, message, locale), startsAt: iso(item.since), endsAt };
     if (cfg.generator_url) alert.generatorURL = cfg.generator_url;
     alerts.push(alert);
-    if (item.severity === "critical") {
+    if (item.severity === "critical" && !test) {
       alerts.push({ labels: { ...labels, severity: "warning" }, annotations: alert.annotations, startsAt: alert.startsAt, endsAt: iso(Math.min(message.createdAt, now)) });
     }
   }
