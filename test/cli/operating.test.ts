@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { freePort as closedPort } from "../helpers/net.js";
 
 // These drive the built CLI (dist/watchdog.cjs, made by `npm test` before vitest runs).
 let dir: string;
@@ -17,14 +18,6 @@ afterEach(() => {
   children = [];
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 /** setup writes a config with two failing tcp checks (api, and worker depending on it) and a healthy-looking third. */
 async function setup(extra = ""): Promise<string> {

@@ -5,6 +5,7 @@ import type { CheckConfig } from "../../src/config/schema.js";
 import { sendHeartbeat } from "../../src/daemon/heartbeat.js";
 import { dueChecks, nextDue } from "../../src/daemon/loop.js";
 import { silentLogger } from "../../src/logger.js";
+import { freePort as closedPort } from "../helpers/net.js";
 
 const T0 = 1_700_000_000_000;
 const check = (name: string, interval?: number) => ({ name, ...(interval ? { interval } : {}) }) as unknown as CheckConfig;
@@ -27,14 +28,6 @@ describe("dueChecks (daemon per-check intervals)", () => {
     expect(nextDue(config, new Map([["fast", T0], ["normal", T0], ["slow", T0]]))).toBe(T0 + 5_000);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 describe("sendHeartbeat", () => {
   let server: http.Server | undefined;

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { startSmtp } from "../helpers/smtp.js";
+import { freePort as closedPort } from "../helpers/net.js";
 
 let dir: string;
 beforeEach(() => {
@@ -15,14 +16,6 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 function write(name: string, text: string): string {
   const p = path.join(dir, name);
   fs.writeFileSync(p, text);
-  return p;
-}
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
   return p;
 }
 

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CLI, runCli } from "../helpers/cli.js";
+import { freePort } from "../helpers/net.js";
 
 // The daemon e2e: the built CLI in a loop against a local TCP service that goes down and up, a SIGHUP with a broken
 // then a changed config, SIGTERM; checked through its console channel output, /metrics, the history and the state.
@@ -18,14 +19,6 @@ afterEach(() => {
   daemon = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 /** service is a TCP listener that can go down and come back on the same port. */
 function service(port: number) {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
+import { freePort } from "../helpers/net.js";
 
 // The pipeline end to end, through the built CLI: a TCP service that is down, a real SMTP server,
 // a restart hook that brings the service up, and the recovery notice.
@@ -13,14 +14,6 @@ let dir: string;
 let smtp: SmtpSink;
 let port: number;
 let pidFile: string;
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-e2e-"));

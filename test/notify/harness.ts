@@ -8,14 +8,7 @@ import { silentLogger } from "../../src/logger.js";
 import { createRedactor } from "../../src/notify/redact.js";
 import { runCheck, type RunReport } from "../../src/run-check.js";
 
-/** closedPort finds a 127.0.0.1 port nothing listens on (a failing tcp check). */
-export async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+export { freePort as closedPort } from "../helpers/net.js";
 
 /** Rig runs the real pipeline (runCheck) on a YAML config in a temp dir, with a settable clock and no backoff waits. */
 export type Rig = { dir: string; stateFile: string; now: number; run(yaml: string, at?: number): Promise<RunReport>; state(): any; close(): void };

@@ -20,17 +20,7 @@ export function findBinary(...names: string[]): string | undefined {
   return undefined;
 }
 
-/** freePort asks the kernel for a free port on 127.0.0.1 (and closes it again). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../helpers/net.js";
 
 /** waitFor polls fn every 100 ms until it returns a value other than undefined, or throws after timeoutMs. */
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
