@@ -1,14 +1,39 @@
-/** table lays out rows in aligned columns; the last column is cut so each line fits `width`. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[], width = 100): string {
+/**
+ * table lays out rows in aligned columns; the last column is cut so each line fits `width`, or, with `wrap`,
+ * folded at spaces onto continuation lines under its own column (when at least 20 columns are left for it).
+ */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], width = 100, opts: { wrap?: boolean } = {}): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (i < header.length - 1 ? displayWidth(r[i] ?? "") : 0))));
+  const indent = widths.slice(0, -1).reduce((a, w) => a + w + 2, 0);
   return all
     .map((r) => {
       const cells = r.map((c, i) => (i < header.length - 1 ? c + " ".repeat(Math.max(0, widths[i]! - displayWidth(c))) : c));
       const line = cells.join("  ");
-      return displayWidth(line) > width ? `${cut(line, width - 1)}…${/\u001b\[/.test(line) ? "\u001b[0m" : ""}` : line;
+      if (displayWidth(line) <= width) return line;
+      const last = r[header.length - 1] ?? "";
+      if (opts.wrap && width - indent >= 20 && !/\u001b\[/.test(last)) {
+        const [first = "", ...more] = fold(last, width - indent);
+        return [cells.slice(0, -1).concat(first).join("  "), ...more.map((l) => " ".repeat(indent) + l)].join("\n");
+      }
+      return `${cut(line, width - 1)}…${/\u001b\[/.test(line) ? "\u001b[0m" : ""}`;
     })
     .join("\n");
+}
+
+/** fold breaks text into lines of at most `width` display columns, at spaces where it can, mid-word where it must. */
+export function fold(text: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = text.trim();
+  while (displayWidth(rest) > width) {
+    const head = cut(rest, width);
+    const space = head.lastIndexOf(" ");
+    const take = rest.charAt(head.length) === " " ? head : space > width / 3 ? head.slice(0, space) : head;
+    out.push(take.trimEnd());
+    rest = rest.slice(take.length).trimStart();
+  }
+  if (rest || !out.length) out.push(rest);
+  return out;
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g;

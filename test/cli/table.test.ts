@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { displayWidth, paint, table } from "../../src/cli/table.js";
+import { displayWidth, fold, paint, table } from "../../src/cli/table.js";
 
 describe("table", () => {
   it("aligns columns whatever the colour codes and wide characters", () => {
@@ -13,5 +13,12 @@ describe("table", () => {
     expect(displayWidth(out.split("\n")[1]!)).toBe(40);
     expect(out.split("\n")[1]).toMatch(/\u001b\[0m$/);
     expect(displayWidth("中文ab")).toBe(6);
+  });
+
+  it("with wrap, folds the last column at spaces under itself instead of cutting it", () => {
+    const out = table(["NAME", "SUMMARY"], [["svc", "one two three four five six seven eight nine ten eleven"]], 30, { wrap: true });
+    expect(out.split("\n")).toEqual(["NAME  SUMMARY", "svc   one two three four five", "      six seven eight nine ten", "      eleven"]);
+    expect(fold("x".repeat(50), 20)).toEqual(["x".repeat(20), "x".repeat(20), "x".repeat(10)]);
+    expect(fold("短的", 20)).toEqual(["短的"]);
   });
 });

@@ -46,8 +46,9 @@ export function renderReport(r: RunReport, host: string, source: string, tty: bo
   const lines: string[] = [];
   lines.push(`watchdog check on ${host}${r.dryRun ? " (dry run: nothing is sent, restarted or written)" : ""}`);
   if (source === EMBEDDED_SOURCE) {
-    lines.push("no config file found: using the embedded default (this host's disk and memory, reported here).");
-    lines.push("Write /etc/watchdog/watchdog.yaml (or ./watchdog.yaml) from config.example.yaml to watch your services.");
+    lines.push("no config file found: using the embedded default, which checks this host's disk,");
+    lines.push("memory and load. To watch your services: `watchdog init` writes ./watchdog.yaml");
+    lines.push("(the commented config.example.yaml); edit it, then run `watchdog validate`.");
   }
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   lines.push("");
@@ -55,7 +56,8 @@ export function renderReport(r: RunReport, host: string, source: string, tty: bo
     const cs = r.state.checks[res.check];
     return [res.check, statusCell(res.status, tty), String(cs?.failStreak ?? 0), `${res.durationMs}ms`, res.summary];
   });
-  lines.push(table(["CHECK", "STATUS", "STREAK", "TIME", "SUMMARY"], rows, 120));
+  // 80 columns: a long summary folds under its own column rather than being cut (--json has it whole too).
+  lines.push(table(["CHECK", "STATUS", "STREAK", "TIME", "SUMMARY"], rows, 80, { wrap: true }));
   const did: string[] = [];
   for (const x of r.restarts) {
     const o = x.outcome;
@@ -65,7 +67,7 @@ export function renderReport(r: RunReport, host: string, source: string, tty: bo
     for (const a of r.actions) if (a.type === "restart") did.push(`would restart ${a.check}`);
     for (const p of r.planned) {
       did.push(`would send to ${p.channel}: ${p.subject}`);
-      did.push(...p.text.split("\n").map((l) => `    ${l}`));
+      did.push(...p.text.split("\n").map((l) => (l ? `    ${l}` : "")));
     }
   }
   for (const a of r.attempts) {

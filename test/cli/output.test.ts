@@ -1,0 +1,62 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { freePort } from "../helpers/net.js";
+
+// What a person reads at a terminal: the built CLI, real files, 127.0.0.1 only.
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-out-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const env = () => ({ HOME: dir, XDG_STATE_HOME: path.join(dir, "xdg"), WATCHDOG_CONFIG: "" });
+
+/** config writes a config with one failing tcp check whose summary is long, and a console channel. */
+async function config(extra = ""): Promise<string> {
+  const port = await freePort();
+  const file = path.join(dir, "wd.yaml");
+  fs.writeFileSync(
+    file,
+    `state_file: ${dir}/state/state.json
+host: box
+channels:
+  out: {type: console}
+escalation: [{after: 1, notify: [out]}]
+checks:
+  - name: a-service-with-a-long-name
+    type: tcp
+    host: 127.0.0.1
+    port: ${port}
+    runbook: "journalctl -u a-service-with-a-long-name -n 50 --no-pager; then restart it by hand"
+${extra}`,
+  );
+  return file;
+}
+
+describe("watchdog check output", () => {
+  it("fits 80 columns: a long summary folds under its column, nothing of it is lost", async () => {
+    const file = await config();
+    for (const args of [["check"], ["check", "--dry-run"]]) {
+      const r = await runCli(["-c", file, ...args], { cwd: dir, env: env() });
+      expect(r.code).toBe(0);
+      const table = r.stdout.slice(r.stdout.indexOf("CHECK"), r.stdout.indexOf("\n\n", r.stdout.indexOf("CHECK")));
+      for (const line of table.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+      expect(table.replace(/\s+/g, " ")).toMatch(/refused the connection \(nothing listening\?\)/);
+      expect(r.stdout).not.toContain("…");
+      // The rendered message is indented; its blank lines carry no trailing spaces.
+      for (const line of r.stdout.split("\n")) expect(line).not.toMatch(/ +$/);
+    }
+  });
+
+  it("with no config file, says what it checks and how to write a config, within 80 columns", async () => {
+    const r = await runCli(["check", "--state", path.join(dir, "s.json")], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    const head = r.stdout.slice(0, r.stdout.indexOf("CHECK"));
+    expect(head).toContain("disk,\nmemory and load");
+    expect(head).toContain("`watchdog init`");
+    for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+  });
+});
