@@ -60,3 +60,31 @@ describe("watchdog check output", () => {
     for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
   });
 });
+
+describe("watchdog install names the config in use", () => {
+  it("the cron line and the units carry the config found by $WATCHDOG_CONFIG or ./watchdog.yaml, and --state", async () => {
+    const file = await config();
+    const viaEnv = await runCli(["install", "--cron"], { cwd: dir, env: { ...env(), WATCHDOG_CONFIG: file } });
+    expect(viaEnv.code).toBe(0);
+    expect(viaEnv.stdout).toMatch(new RegExp(`^\\*/2 \\* \\* \\* \\* \\S+ \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`, "m"));
+    fs.copyFileSync(file, path.join(dir, "watchdog.yaml"));
+    const state = path.join(dir, "my state", "state.json");
+    const viaCwd = await runCli(["install", "--cron", "--state", state], { cwd: dir, env: env() });
+    expect(viaCwd.stdout).toContain(` check --config ${path.join(dir, "watchdog.yaml")} --state '${state}' >/dev/null\n`);
+    const units = path.join(dir, "units");
+    fs.mkdirSync(units);
+    const sd = await runCli(["install", "--systemd", "--dest", units, "--no-enable", "--state", state], { cwd: dir, env: env() });
+    expect(sd.code).toBe(0);
+    expect(fs.readFileSync(path.join(units, "watchdog.service"), "utf8")).toContain(` check --config ${path.join(dir, "watchdog.yaml")} --state "${state}"\n`);
+    expect(sd.stderr).toContain("ReadWritePaths=");
+  });
+
+  it("with no config file anywhere, says which file the installed runs will read", async () => {
+    const r = await runCli(["install", "--cron"], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    // /etc/watchdog/watchdog.yaml is not there on a test machine; when it is, it is the config in use.
+    if (fs.existsSync("/etc/watchdog/watchdog.yaml")) return;
+    expect(r.stdout).toMatch(/ check >\/dev\/null$/m);
+    expect(r.stderr).toContain("no config file found");
+  });
+});

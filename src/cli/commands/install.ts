@@ -6,6 +6,7 @@ import daemonUnit from "../../../systemd/watchdog-daemon.service?raw";
 import serviceUnit from "../../../systemd/watchdog.service?raw";
 import timerUnit from "../../../systemd/watchdog.timer?raw";
 import { EMBEDDED_SOURCE } from "../../config/default.js";
+import { findConfigFile } from "../../config/discover.js";
 import { ExitError, UsageError } from "../../errors.js";
 import type { GlobalOptions, Io } from "../context.js";
 
@@ -31,28 +32,46 @@ export function selfCommand(): string {
   return `${process.execPath} ${path.resolve(script)}`;
 }
 
+/** shq quotes a path for a crontab line when it needs it (cron turns a bare % into a newline). */
+const shq = (s: string) => (/^[\w@+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`.replaceAll("%", "\\%"));
+/** unitq quotes a path for a systemd ExecStart= line when it needs it (% starts a specifier there). */
+const unitq = (s: string) => (/^[\w@+=:,./-]+$/.test(s) ? s : `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("%", "%%")}"`);
+
 /** cronLine is the /etc/cron.d line (with a user) or the crontab line (without). */
-export function cronLine(bin: string, config: string | undefined, user: string | undefined): string {
-  const args = config ? ` --config ${config}` : "";
+export function cronLine(bin: string, config: string | undefined, user: string | undefined, state?: string): string {
+  const args = `${config ? ` --config ${shq(config)}` : ""}${state ? ` --state ${shq(state)}` : ""}`;
   return `*/2 * * * *${user ? ` ${user}` : ""} ${bin} check${args} >/dev/null`;
 }
 
-/** unitsFor returns the three unit files with ExecStart pointing at this binary and config. */
-export function unitsFor(bin: string, config: string | undefined): Record<string, string> {
-  const fix = (t: string) => t.replaceAll(UNIT_BIN, bin).replaceAll(UNIT_CONFIG, config ?? UNIT_CONFIG);
+/** unitsFor returns the three unit files with ExecStart pointing at this binary, config (and state file, if given). */
+export function unitsFor(bin: string, config: string | undefined, state?: string): Record<string, string> {
+  const args = `--config ${unitq(config ?? UNIT_CONFIG)}${state ? ` --state ${unitq(state)}` : ""}`;
+  const fix = (t: string) => t.replaceAll(UNIT_BIN, bin).replaceAll(`--config ${UNIT_CONFIG}`, args);
   return { "watchdog.service": fix(serviceUnit), "watchdog.timer": fix(timerUnit), "watchdog-daemon.service": fix(daemonUnit) };
+}
+
+/**
+ * configInUse is the config file a command run now would read (--config, $WATCHDOG_CONFIG, ./watchdog.yaml,
+ * /etc/watchdog/watchdog.yaml), as an absolute path: cron and systemd have neither this environment nor this
+ * directory, so the installed command names it. Undefined when there is none (the embedded default).
+ */
+function configInUse(opts: InstallOptions): string | undefined {
+  const file = findConfigFile({ config: opts.config }, { env: process.env, cwd: process.cwd(), hostname: os.hostname() });
+  return file && file !== EMBEDDED_SOURCE ? path.resolve(file) : undefined;
 }
 
 /** installCommand prints or installs the cron line (--cron) or the systemd units (--systemd). */
 export async function installCommand(opts: InstallOptions, io: Io): Promise<number> {
   if (!!opts.cron === !!opts.systemd) throw new UsageError("say --cron or --systemd");
-  const config = opts.config && opts.config !== EMBEDDED_SOURCE ? path.resolve(opts.config) : undefined;
+  const config = configInUse(opts);
+  const state = opts.state ? path.resolve(opts.state) : undefined;
   const bin = selfCommand();
+  if (!config) io.err(`note: no config file found; the installed runs will read ${UNIT_CONFIG} once it exists (the embedded default until then)\n`);
   if (opts.cron) {
     const dest = path.join(opts.dest ?? "/etc/cron.d", "watchdog");
-    const body = `# watchdog: one check run every 2 minutes (installed by \`watchdog install --cron --write\`).\n# The report goes to the log file; only errors (on stderr) reach cron mail.\nSHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n${cronLine(bin, config, os.userInfo().username)}\n`;
+    const body = `# watchdog: one check run every 2 minutes (installed by \`watchdog install --cron --write\`).\n# The report goes to the log file; only errors (on stderr) reach cron mail.\nSHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n${cronLine(bin, config, os.userInfo().username, state)}\n`;
     if (!opts.write) {
-      io.out(`# Add this line with \`crontab -e\`:\n${cronLine(bin, config, undefined)}\n\n# Or, as root, \`watchdog install --cron --write\` installs ${dest}:\n${body}`);
+      io.out(`# Add this line with \`crontab -e\`:\n${cronLine(bin, config, undefined, state)}\n\n# Or, as root, \`watchdog install --cron --write\` installs ${dest}:\n${body}`);
       return 0;
     }
     writeOrExplain(dest, body, 0o644);
@@ -60,9 +79,12 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
     return 0;
   }
   const dir = opts.dest ?? "/etc/systemd/system";
-  const units = unitsFor(bin, config);
+  const units = unitsFor(bin, config, state);
   for (const [name, text] of Object.entries(units)) writeOrExplain(path.join(dir, name), text, 0o644);
   io.out(`wrote ${Object.keys(units).map((n) => path.join(dir, n)).join(", ")}\n`);
+  if (state && !/^\/var\/(lib|log)\/watchdog\//.test(state)) {
+    io.err(`note: the units may write only /var/lib/watchdog and /var/log/watchdog (ProtectSystem=strict): add ${path.dirname(state)} to ReadWritePaths= (\`systemctl edit watchdog.service\`)\n`);
+  }
   const unit = opts.daemon ? "watchdog-daemon.service" : "watchdog.timer";
   const steps = [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", unit]];
   if (opts.enable === false) {
