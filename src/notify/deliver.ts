@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { ChannelConfig } from "../config/schema.js";
 import type { ChannelState, DroppedEntry, Message, OutboxEntry, State } from "../engine/types.js";
+import { REFRESH_PREFIX } from "../exporters/alertmanager-refresh.js";
 import { dailyCheck, emptyChannelState, holdsForQuiet, messageSeverity, rateCheck, type RateLimit } from "./policy.js";
 import type { Redactor } from "./redact.js";
 import { channelTypes, type ChannelEntry } from "./registry.js";
@@ -155,9 +156,13 @@ export async function deliver(
     return attempt;
   };
 
-  /** fallbackCopies sends what a channel could not deliver to its fallback channels (never a copy of a copy). */
+  /**
+   * fallbackCopies sends what a channel could not deliver to its fallback channels (never a copy of a copy). An
+   * Alertmanager keep-alive refresh is not copied: it restates incidents the fallback was already given, and a new one
+   * is made every run, so copying it would send the fallback the same alert every run while Alertmanager is down.
+   */
   const fallbackCopies = (g: Group): OutboxEntry[] => {
-    const fresh = g.parts.filter((p) => p.attempts === 0 && !p.message.fallbackFrom);
+    const fresh = g.parts.filter((p) => p.attempts === 0 && !p.message.fallbackFrom && !p.message.id.startsWith(REFRESH_PREFIX));
     if (!fresh.length) return [];
     const src = fresh.length === 1 ? fresh[0]!.message : mergeEntries(fresh)[0]!.entry.message;
     const severity = messageSeverity(src);

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHttpVendor, type VendorServer } from "../helpers/vendors/http-vendor.js";
+import { startWebhook } from "../helpers/vendors/webhook.js";
+import { closedPort, rig } from "./harness.js";
+
+// Interactions between delivery rules, through the real pipeline (runCheck) and real HTTP servers on 127.0.0.1.
+// Only the clock is set by the test (backoff waits are skipped).
+
+const MIN = 60_000;
+const T = Date.parse("2026-11-22T10:00:00Z");
+
+let port = 0;
+let backup: VendorServer;
+beforeAll(async () => {
+  port = await closedPort();
+  backup = await startWebhook();
+});
+afterAll(async () => {
+  await backup.close();
+});
+
+const down = (name = "cosyvoice") => `  - name: ${name}\n    type: tcp\n    host: 127.0.0.1\n    port: ${port}\n    timeout: 500ms\n`;
+
+describe("Alertmanager refresh and fallback", () => {
+  it("while Alertmanager is down its fallback is told once, not re-sent every run's keep-alive refresh", async () => {
+    // An Alertmanager API that answers 500 (down): watchdog re-sends open incidents every run (resend_every 0).
+    const am = await startHttpVendor("/api/v2/alerts", () => ({ body: "", accepted: true }), {});
+    await am.setMode("500");
+    const r = rig(T);
+    const yaml = `channels:
+  am:
+    type: alertmanager
+    urls: ["${am.origin}"]
+    timeout: 1s
+    fallback: [backup]
+  backup:
+    type: webhook
+    url: "${backup.url}"
+escalation:
+  - after: 1
+    notify: [am]
+checks:
+${down()}`;
+    const before = backup.delivered().length;
+    try {
+      // Five runs, two minutes apart, all failing: step 1 at run 1, nothing new after (the reminder is due at 30m).
+      for (let i = 0; i < 5; i++) await r.run(yaml, T + i * 2 * MIN);
+      const copies = backup.delivered().slice(before);
+      expect(copies.map((b) => b.fallbackFrom)).toEqual(["am"]);
+      expect(am.received.length).toBeGreaterThanOrEqual(5);
+    } finally {
+      r.close();
+      await am.close();
+    }
+  });
+});
