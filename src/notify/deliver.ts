@@ -120,10 +120,13 @@ export async function deliver(
   };
 
   let due: OutboxEntry[] = [];
+  // Entries not due yet, by channel: when their channel sends anyway this run, they go with it (see processChannel).
+  const waiting = new Map<string, OutboxEntry[]>();
   for (const e of state.outbox) {
     if (now - e.message.createdAt > opts.maxAgeMs) drop(e, `not delivered within max_age (${e.attempts} attempts; last error: ${e.lastError ?? "none"})`);
     else if (!channels.has(e.message.channel)) drop(e, `channel "${e.message.channel}" is no longer configured`);
-    else if (e.nextAttemptAt > now || opts.signal.aborted) keep.push(e);
+    else if (opts.signal.aborted) keep.push(e);
+    else if (e.nextAttemptAt > now) waiting.set(e.message.channel, [...(waiting.get(e.message.channel) ?? []), e]);
     else due.push(e);
   }
 
@@ -183,12 +186,23 @@ export async function deliver(
     const limit = rateLimitOf(cfg);
     const dailyLimit = typeof cfg?.daily_limit === "number" ? cfg.daily_limit : undefined;
     const cs = limit || dailyLimit !== undefined ? (chState[name] ??= emptyChannelState()) : undefined;
-    const sendable: OutboxEntry[] = [];
-    for (const e of entries) {
-      const h = holdsForQuiet(e.message, now, cfg?.quiet_hours);
-      if (h.hold) keep.push({ ...e, message: { ...e.message, heldBy: "quiet_hours" }, nextAttemptAt: h.until });
-      else sendable.push(e);
-    }
+    let sendable: OutboxEntry[] = [];
+    const sortOut = (list: OutboxEntry[]) => {
+      for (const e of list) {
+        const h = holdsForQuiet(e.message, now, cfg?.quiet_hours);
+        if (h.hold) keep.push({ ...e, message: { ...e.message, heldBy: "quiet_hours" }, nextAttemptAt: h.until });
+        else sendable.push(e);
+      }
+    };
+    sortOut(entries);
+    // A channel that sends this run takes along what waits for it (retry backoff, rate limit): sent later on its own,
+    // an older message would arrive after a newer one ("tts is down" after "tts recovered"). Holds still apply to it.
+    const later = waiting.get(name);
+    waiting.delete(name);
+    if (later && sendable.length) {
+      sortOut(later);
+      sendable = sendable.sort((a, b) => a.message.createdAt - b.message.createdAt);
+    } else if (later) keep.push(...later);
     for (const g of mergeEntries(sendable)) {
       if (opts.signal.aborted) {
         keep.push(...g.parts);
@@ -253,6 +267,7 @@ export async function deliver(
     due = extra.filter((e) => channels.has(e.message.channel));
   }
   keep.push(...due);
+  for (const list of waiting.values()) keep.push(...list);
 
   keep.sort((a, b) => a.message.createdAt - b.message.createdAt);
   return {

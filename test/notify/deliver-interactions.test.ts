@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpVendor, type VendorServer } from "../helpers/vendors/http-vendor.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
@@ -51,6 +52,53 @@ ${down()}`;
     } finally {
       r.close();
       await am.close();
+    }
+  });
+});
+
+describe("ordering", () => {
+  it("a message waiting out its retry backoff goes out with the next one to its channel, never after it", async () => {
+    // The channel is down for three runs while the check fails, then the service and the channel come back together.
+    const hook = await startWebhook();
+    await hook.setMode("error");
+    const svcPort = await closedPort();
+    const r = rig(T);
+    const yaml = `channels:
+  hook:
+    type: webhook
+    url: "${hook.url}"
+escalation:
+  - after: 1
+    notify: [hook]
+checks:
+  - name: tts
+    type: tcp
+    host: 127.0.0.1
+    port: ${svcPort}
+    timeout: 500ms
+`;
+    let svc: net.Server | undefined;
+    try {
+      const run1 = await r.run(yaml, T);
+      const stepId = run1.attempts[0]!.id;
+      await r.run(yaml, T + 2 * MIN);
+      await r.run(yaml, T + 4 * MIN);
+      expect(hook.delivered()).toHaveLength(0);
+      await hook.setMode("ok");
+      svc = net.createServer((s) => s.end());
+      await new Promise<void>((ok) => svc!.listen(svcPort, "127.0.0.1", ok));
+      // The recovery is made now; the step message of run 1 still waits for its backoff: they go out as one message,
+      // the step first. Before, the recovery went out alone and "tts is down" came after "tts recovered".
+      const run4 = await r.run(yaml, T + 6 * MIN);
+      const got = hook.delivered();
+      expect(got).toHaveLength(1);
+      expect(got[0].ids[0]).toBe(stepId);
+      expect(got[0].items.map((i: { reason: string }) => i.reason)).toEqual(["step", "recovered"]);
+      expect(run4.state.outbox).toEqual([]);
+    } finally {
+      r.close();
+      await hook.close();
+      await new Promise<void>((ok) => (svc ? svc.close(() => ok()) : ok()));
     }
   });
 });
