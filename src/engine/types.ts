@@ -133,7 +133,10 @@ export type Message = {
 /** OutboxEntry is a message not yet delivered, with its retry bookkeeping. */
 export type OutboxEntry = {
   message: Message;
+  /** Sends tried, in-run retries included. */
   attempts: number;
+  /** Runs that tried and failed to deliver it: the retry backoff doubles with each (absent in older state files). */
+  failedRuns?: number;
   nextAttemptAt: number;
   lastError: string | undefined;
 };

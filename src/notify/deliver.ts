@@ -39,9 +39,14 @@ export function enqueue(state: State, messages: readonly Message[], now: number)
   return { ...state, outbox: [...state.outbox, ...messages.map((message) => ({ message, attempts: 0, nextAttemptAt: now, lastError: undefined }))] };
 }
 
-/** nextAttemptDelay is the wait before a later run retries: 1m, 2m, 4m ... capped at 1h. */
-export function nextAttemptDelay(attempts: number): number {
-  return Math.min(3_600_000, 60_000 * 2 ** Math.max(0, attempts - 1));
+/** nextAttemptDelay is the wait before a later run retries, after `failedRuns` failed runs: 1m, 2m, 4m ... capped at 1h. */
+export function nextAttemptDelay(failedRuns: number): number {
+  return Math.min(3_600_000, 60_000 * 2 ** Math.max(0, failedRuns - 1));
+}
+
+/** failedRunsOf is how many runs failed to deliver an entry; a state file from before the count guesses from the tries (3 a run). */
+function failedRunsOf(e: OutboxEntry): number {
+  return e.failedRuns ?? Math.ceil(e.attempts / 3);
 }
 
 /** rateLimitOf is a channel's `rate_limit`, else its type's default (DingTalk and WeCom 20/min). */
@@ -82,7 +87,7 @@ export function mergeEntries(entries: readonly OutboxEntry[]): Group[] {
     if (heldBy) message.heldBy = heldBy;
     else delete message.heldBy;
     if (notice) message.notice = notice;
-    const entry: OutboxEntry = { message, attempts: Math.max(...parts.map((p) => p.attempts)), nextAttemptAt: Math.min(...parts.map((p) => p.nextAttemptAt)), lastError: parts.find((p) => p.lastError)?.lastError };
+    const entry: OutboxEntry = { message, attempts: Math.max(...parts.map((p) => p.attempts)), failedRuns: Math.max(...parts.map(failedRunsOf)), nextAttemptAt: Math.min(...parts.map((p) => p.nextAttemptAt)), lastError: parts.find((p) => p.lastError)?.lastError };
     return { entry, parts };
   });
 }
@@ -244,7 +249,9 @@ export async function deliver(
       opts.logger.warn({ event: "send_failed", id: a.id, ids: a.ids, channel: a.channel, tries: a.tries, reason: o.reason, retryable: o.retryable, error: o.error, hint: o.hint }, "notification failed");
       // Keep the messages themselves, not the merged copy: a later merge then lists them in the order they were made
       // (a kept merge dated from its oldest part would jump ahead of messages made before its newer parts).
-      if (o.retryable) for (const p of g.parts) keep.push({ ...p, attempts: e.attempts + a.tries, nextAttemptAt: now + nextAttemptDelay(e.attempts + 1), lastError: o.error });
+      // The backoff counts failed runs, not tries: the in-run retries of one run are one step of it (1m, 2m, 4m ...).
+      const failedRuns = failedRunsOf(e) + 1;
+      if (o.retryable) for (const p of g.parts) keep.push({ ...p, attempts: e.attempts + a.tries, failedRuns, nextAttemptAt: now + nextAttemptDelay(failedRuns), lastError: o.error });
       else drop({ ...e, attempts: e.attempts + a.tries }, `permanent failure: ${o.error}${o.hint ? ` (${o.hint})` : ""}`);
       extra.push(...fallbackCopies(g));
     }

@@ -102,3 +102,37 @@ checks:
     }
   });
 });
+
+describe("outbox backoff", () => {
+  it("waits 1m, 2m, 4m ... after each failed run (a run's in-run retries are one step, not three)", async () => {
+    // The webhook answers 503 (retryable): each run tries 3 times. The README promises 1m, 2m, 4m ... 1h between runs.
+    const hook = await startWebhook();
+    await hook.setMode("error");
+    const r = rig(T);
+    const yaml = `channels:
+  hook:
+    type: webhook
+    url: "${hook.url}"
+escalation:
+  - after: 1
+    notify: [hook]
+repeat_every: 0s
+checks:
+${down()}`;
+    try {
+      const waits: number[] = [];
+      let now = T;
+      for (let i = 0; i < 5; i++) {
+        const run = await r.run(yaml, now);
+        const entry = run.state.outbox[0]!;
+        waits.push((entry.nextAttemptAt - now) / MIN);
+        now = entry.nextAttemptAt;
+      }
+      expect(waits).toEqual([1, 2, 4, 8, 16]);
+      expect(hook.delivered()).toHaveLength(0);
+    } finally {
+      r.close();
+      await hook.close();
+    }
+  });
+});
