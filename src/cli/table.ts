@@ -1,3 +1,11 @@
+import { formatTime } from "../notify/render.js";
+
+/** shortTime is a time in few columns that still says its zone: 11-18 13:12+00:00. */
+export function shortTime(t: number): string {
+  const full = formatTime(t);
+  return `${full.slice(5, 16)}${full.slice(19)}`;
+}
+
 /**
  * table lays out rows in aligned columns; the last column is cut so each line fits `width`, or, with `wrap`,
  * folded at spaces onto continuation lines under its own column (when at least 20 columns are left for it).

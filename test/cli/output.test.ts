@@ -88,3 +88,29 @@ describe("watchdog install names the config in use", () => {
     expect(r.stderr).toContain("no config file found");
   });
 });
+
+describe("watchdog status", () => {
+  it("says why a check fails, and what its row had to cut, in 80 columns", async () => {
+    const file = await config(`  - name: other
+    type: tcp
+    host: 127.0.0.1
+    port: 1
+`);
+    // Three channels told, so the TOLD column is cut; a silence and an ack, so NOTES is cut.
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("channels:\n  out: {type: console}\nescalation: [{after: 1, notify: [out]}]", "channels:\n  console-one: {type: console}\n  console-two: {type: console}\n  console-three: {type: console}\nescalation: [{after: 1, notify: [console-one, console-two, console-three]}]"));
+    const cli = (...args: string[]) => runCli(["-c", file, ...args], { cwd: dir, env: env() });
+    expect((await cli("check")).code).toBe(0);
+    expect((await cli("silence", "add", "a-service-*", "--for", "2h")).code).toBe(0);
+    expect((await cli("ack", "a-service-with-a-long-name")).code).toBe(0);
+    const r = await cli("status");
+    expect(r.code).toBe(0);
+    for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    expect(r.stdout).not.toMatch(/\dms ago/);
+    expect(r.stdout).toMatch(/^ {2}a-service-with-a-long-name: 127\.0\.0\.1:\d+ refused the connection/m);
+    expect(r.stdout).toMatch(/^ {4}notes: silenced 1h\S*; acked$/m);
+    expect(r.stdout).toMatch(/^ {4}told: console-one, console-two, console-three$/m);
+    expect(r.stdout).toMatch(/^ {2}other: 127\.0\.0\.1:1 refused the connection/m);
+    // Times carry their zone.
+    expect(r.stdout).toMatch(/^ {2}[0-9a-f]{8} {2}a-service-\* {2}1h 59m(?: \d+s)? left, until \d\d-\d\d \d\d:\d\d[+-]\d\d:\d\d$/m);
+  });
+});

@@ -5,7 +5,7 @@ import { activeSilence } from "../../engine/silence.js";
 import type { CheckState, State } from "../../engine/types.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
-import { paint, table } from "../table.js";
+import { fold, paint, shortTime, table } from "../table.js";
 
 /** StatusOptions are the flags of `watchdog status`. */
 export type StatusOptions = GlobalOptions & { json?: boolean };
@@ -21,7 +21,8 @@ export async function statusCommand(opts: StatusOptions, io: Io): Promise<number
   return 0;
 }
 
-const ago = (now: number, t: number | undefined) => (t === undefined ? "-" : `${formatDuration(Math.max(0, now - t)).replace(/ .*/, "")} ago`);
+// The largest unit only, in whole seconds at least ("0s ago", not "330ms ago": a column, not a stopwatch).
+const ago = (now: number, t: number | undefined) => (t === undefined ? "-" : now - t < 1000 ? "0s ago" : `${formatDuration(now - t).replace(/ .*/, "")} ago`);
 
 /** marks lists what steers a check: silenced, acked, flapping, held by a failing dependency. */
 function marks(name: string, cs: CheckState | undefined, state: State, now: number): string[] {
@@ -33,6 +34,13 @@ function marks(name: string, cs: CheckState | undefined, state: State, now: numb
   if (cs?.held === "depends") out.push("held (depends_on)");
   if (cs?.incident?.gaveUp) out.push("gave up restarts");
   return out;
+}
+
+/** hang lays out text in 80 columns: the first line indented by 2, the ones it folds onto by 4. */
+function hang(text: string): string[] {
+  const [first = ""] = fold(text, 78);
+  const rest = text.trim().slice(first.length).trim();
+  return [`  ${first}`, ...(rest ? fold(rest, 76).map((l) => `    ${l}`) : [])];
 }
 
 /** renderStatus is the human view: fits 80 columns, colour only on a TTY. */
@@ -57,18 +65,38 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   const colors: Record<string, "green" | "yellow" | "red" | "grey"> = { OK: "green", WARNING: "yellow", CRITICAL: "red", UNKNOWN: "red", PENDING: "grey" };
   const grid = table(["CHECK", "STATUS", "FAIL", "SINCE", "STEP", "TOLD", "RST", "SENT", "NOTES"], rows, 80).split("\n");
   lines.push(...grid.map((l, i) => (i === 0 ? l : l.replace(/^(\S+\s+)(OK|WARNING|CRITICAL|UNKNOWN|PENDING)\b/, (_, lead: string, st: string) => lead + paint(st, colors[st] ?? "grey", tty)))));
+  // Below the table: why each failing check fails, and what its row had to cut (notes, channels told), in full.
+  const why: string[] = [];
+  config.checks.forEach((c, i) => {
+    const cs = state.checks[c.name];
+    const row = grid[i + 1] ?? "";
+    const parts: string[] = [];
+    if (cs && cs.status !== "ok") parts.push(cs.summary || "(no summary)");
+    if (row.endsWith("…") || c.name.length > 24) {
+      const note = marks(c.name, cs, state, now).join("; ");
+      if (note) parts.push(`notes: ${note}`);
+    }
+    if (cs?.incident && cs.incident.notified.join(",").length > 16) parts.push(`told: ${cs.incident.notified.join(", ")}`);
+    if (!parts.length) return;
+    why.push(...hang(`${c.name}: ${parts[0]}`));
+    for (const p of parts.slice(1)) why.push(...fold(p, 76).map((l) => `    ${l}`));
+  });
+  if (why.length) lines.push("", ...why);
   const stale = Object.keys(state.checks).filter((n) => !config.checks.some((c) => c.name === n));
   if (stale.length) lines.push(`(in the state but no longer configured: ${stale.join(", ")})`);
   lines.push("");
   const waiting = state.outbox.length;
   lines.push(`outbox: ${waiting} waiting, ${state.droppedTotal} dropped in total`);
+  // The reasons are what an operator acts on: folded onto indented lines, not cut.
+  const item = (text: string) => lines.push(...hang(text));
   for (const e of state.outbox.slice(0, 5)) {
-    lines.push(`  ${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ${e.attempts} attempt(s), next ${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}${e.lastError ? `: ${e.lastError}` : ""}`);
+    item(`${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, next ${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}${e.lastError ? `: ${e.lastError}` : ""}`);
   }
-  for (const d of state.dropped.slice(-3)) lines.push(`  dropped ${d.channel} (${d.checks.join(",")}) ${ago(now, d.droppedAt)}: ${d.why}`);
+  if (state.outbox.length > 5) lines.push(`  ... and ${state.outbox.length - 5} more (status --json lists them all)`);
+  for (const d of state.dropped.slice(-3)) item(`dropped ${d.channel} (${d.checks.join(",")}) ${ago(now, d.droppedAt)}: ${d.why}`);
   const live = (state.silences ?? []).filter((s) => s.endsAt > now);
   lines.push(`silences: ${live.length ? "" : "none"}`.trimEnd());
-  for (const s of live) lines.push(`  ${s.id}  ${s.pattern}  ${formatDuration(s.endsAt - now)} left, until ${formatTime(s.endsAt).slice(5, 16)}${s.reason ? `: ${s.reason}` : ""}`);
+  for (const s of live) lines.push(...hang(`${s.id}  ${s.pattern}  ${formatDuration(s.endsAt - now)} left, until ${shortTime(s.endsAt)}${s.reason ? `: ${s.reason}` : ""}`));
   return `${lines.flatMap((l) => l.split("\n")).map((l) => (l.length > 80 && !l.includes("\u001b") ? `${l.slice(0, 79)}…` : l)).join("\n")}\n`;
 }
 
