@@ -122,6 +122,8 @@ export type Message = {
   items: NotifyItem[];
   /** Set when this message is a fallback copy of a message another channel could not deliver. */
   fallbackFrom?: string;
+  /** Channels that could not deliver it before, oldest first (a copy of a copy): a fallback never goes back to one. */
+  fallbackPath?: string[];
   /** Ids of the messages merged into this one (rate limit, quiet-hours digest); the message's own id comes first. */
   mergedIds?: string[];
   /** Why delivery held this message back (it goes out merged with others when the hold ends). */

@@ -32,7 +32,8 @@ export type DeliverOptions = {
 };
 
 const DROPPED_KEPT = 50;
-const MAX_PASSES = 3;
+/** Passes of one run: the outbox, then what it produced (fallback copies, limit notices); a fallback chain needs more. */
+const MIN_PASSES = 3;
 
 /** enqueue puts new messages in the outbox, due now. Saving the state after this makes them durable before any send. */
 export function enqueue(state: State, messages: readonly Message[], now: number): State {
@@ -165,20 +166,22 @@ export async function deliver(
   };
 
   /**
-   * fallbackCopies sends what a channel could not deliver to its fallback channels (never a copy of a copy). An
+   * fallbackCopies sends what a channel could not deliver, on its first try, to its fallback channels. A copy that its
+   * channel cannot deliver goes on to that channel's fallback, never back to a channel it came through. An
    * Alertmanager keep-alive refresh is not copied: it restates incidents the fallback was already given, and a new one
    * is made every run, so copying it would send the fallback the same alert every run while Alertmanager is down.
    */
   const fallbackCopies = (g: Group): OutboxEntry[] => {
-    const fresh = g.parts.filter((p) => p.attempts === 0 && !p.message.fallbackFrom && !p.message.id.startsWith(REFRESH_PREFIX));
+    const fresh = g.parts.filter((p) => p.attempts === 0 && !p.message.id.startsWith(REFRESH_PREFIX));
     if (!fresh.length) return [];
     const src = fresh.length === 1 ? fresh[0]!.message : mergeEntries(fresh)[0]!.entry.message;
     const severity = messageSeverity(src);
+    const path = [...new Set([...fresh.flatMap((p) => p.message.fallbackPath ?? (p.message.fallbackFrom ? [p.message.fallbackFrom] : [])), src.channel])];
     const out: OutboxEntry[] = [];
     for (const fb of channelConfigs[src.channel]?.fallback ?? []) {
-      if (!channels.has(fb)) continue;
+      if (!channels.has(fb) || path.includes(fb)) continue;
       if (severity === "warning" && channelConfigs[fb]?.min_severity === "critical") continue;
-      const message: Message = { ...src, id: `${src.id}~${fb}`, channel: fb, fallbackFrom: src.channel };
+      const message: Message = { ...src, id: `${src.id}~${fb}`, channel: fb, fallbackFrom: src.channel, fallbackPath: path };
       delete message.heldBy;
       if (src.mergedIds) message.mergedIds = src.mergedIds.map((id) => `${id}~${fb}`);
       out.push({ message, attempts: 0, nextAttemptAt: now, lastError: undefined });
@@ -266,7 +269,8 @@ export async function deliver(
   };
 
   // Pass 1 sends the outbox; later passes send what it produced (fallback copies, limit notices) in the same run.
-  for (let pass = 0; pass < MAX_PASSES && due.length; pass++) {
+  const passes = Math.max(MIN_PASSES, channels.size + 1);
+  for (let pass = 0; pass < passes && due.length; pass++) {
     const byChannel = new Map<string, OutboxEntry[]>();
     for (const e of due) byChannel.set(e.message.channel, [...(byChannel.get(e.message.channel) ?? []), e]);
     const extra: OutboxEntry[] = [];

@@ -136,3 +136,59 @@ ${down()}`;
     }
   });
 });
+
+describe("fallback of a fallback", () => {
+  const config = (a: string, b: string, c: string, bFallback: string) => `channels:
+  primary:
+    type: webhook
+    url: "${a}"
+    fallback: [second]
+  second:
+    type: webhook
+    url: "${b}"
+    fallback: [${bFallback}]
+  third:
+    type: webhook
+    url: "${c}"
+escalation:
+  - after: 1
+    notify: [primary]
+checks:
+${down()}`;
+
+  it("when the fallback cannot deliver either, its own fallback gets the message in the same run", async () => {
+    const [a, b, c] = await Promise.all([startWebhook(), startWebhook(), startWebhook()]);
+    await a.setMode("error");
+    await b.setMode("500");
+    const r = rig(T);
+    try {
+      const run = await r.run(config(a.url, b.url, c.url, "third"));
+      const id = run.attempts.find((x) => x.channel === "primary")!.id;
+      expect(c.delivered()).toHaveLength(1);
+      expect(c.delivered()[0]).toMatchObject({ id: `${id}~second~third`, fallbackFrom: "second" });
+      // Both failed retryably: each keeps its copy for a later run; nothing is lost or copied twice.
+      expect(r.state().outbox.map((e: { message: { id: string } }) => e.message.id).sort()).toEqual([id, `${id}~second`]);
+      await r.run(config(a.url, b.url, c.url, "third"), T + 2 * MIN);
+      expect(c.delivered()).toHaveLength(1);
+    } finally {
+      r.close();
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it("a fallback never leads back to a channel that already failed the message", async () => {
+    const [a, b, c] = await Promise.all([startWebhook(), startWebhook(), startWebhook()]);
+    await a.setMode("error");
+    await b.setMode("error");
+    const r = rig(T);
+    try {
+      // primary -> second -> primary: the copy at second must not come back to primary.
+      const run = await r.run(config(a.url, b.url, c.url, "primary"));
+      expect(run.attempts.map((x) => x.channel)).toEqual(["primary", "second"]);
+      expect(r.state().outbox).toHaveLength(2);
+    } finally {
+      r.close();
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+});
