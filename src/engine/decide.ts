@@ -119,7 +119,8 @@ function stepCheck(before: CheckState | undefined, r: ProbeResult, now: number, 
     lastRunAt: now,
     summary: r.summary,
     recent: ((before?.recent ?? "") + (failing ? "x" : "o")).slice(-RECENT_MAX),
-    restartTimes: (before?.restartTimes ?? []).filter((t) => check.restart && t > now - check.restart.limit.within && t <= now),
+    // A restart "in the future" (the clock was stepped back) counts as made now: the jump must not reset the limit.
+    restartTimes: (before?.restartTimes ?? []).map((t) => Math.min(t, now)).filter((t) => check.restart && t > now - check.restart.limit.within),
     incident: before?.incident,
   };
   const out: CheckStep = { state: s, items: [], restart: false };
