@@ -1,4 +1,11 @@
+import { formatDuration } from "../duration.js";
 import { formatTime } from "../notify/render.js";
+
+/** ago says how long ago `t` was in its largest unit, in whole seconds at least: "0s ago", "9m ago" ("-" for none). */
+export function ago(now: number, t: number | undefined): string {
+  if (t === undefined) return "-";
+  return now - t < 1000 ? "0s ago" : `${formatDuration(now - t).replace(/ .*/, "")} ago`;
+}
 
 /** shortTime is a time in few columns that still says its zone: 11-18 13:12+00:00. */
 export function shortTime(t: number): string {

@@ -114,3 +114,24 @@ describe("watchdog status", () => {
     expect(r.stdout).toMatch(/^ {2}[0-9a-f]{8} {2}a-service-\* {2}1h 59m(?: \d+s)? left, until \d\d-\d\d \d\d:\d\d[+-]\d\d:\d\d$/m);
   });
 });
+
+describe("watchdog silence list and ack", () => {
+  it("show times with their zone, fit 80 columns, and --json has ISO times like status --json", async () => {
+    const file = await config();
+    const cli = (...args: string[]) => runCli(["-c", file, ...args], { cwd: dir, env: env() });
+    await cli("check");
+    const reason = "upgrading the driver and then the CUDA toolkit, which takes a while on this box";
+    expect((await cli("silence", "add", "a-*", "--for", "2h", "--reason", reason)).code).toBe(0);
+    const list = await cli("silence", "list");
+    for (const line of list.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    expect(list.stdout).toMatch(/^[0-9a-f]{8}\s+a-\*\s+1h 59m(?: \d+s)? left\s+\d\d-\d\d \d\d:\d\d[+-]\d\d:\d\d\s+upgrading/m);
+    expect(list.stdout.replace(/\s+/g, " ")).toContain(reason);
+    const [j] = JSON.parse((await cli("silence", "list", "--json")).stdout);
+    expect(j.endsAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(j.checks).toEqual(["a-service-with-a-long-name"]);
+    const ack = await cli("ack", "a-service-with-a-long-name");
+    expect(ack.code).toBe(0);
+    expect(ack.stdout.replace(/\s+/g, " ")).toMatch(/^acknowledged a-service-with-a-long-name \(incident since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d, \d+s ago\) no further steps/);
+    for (const line of ack.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+  });
+});

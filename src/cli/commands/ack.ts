@@ -1,7 +1,9 @@
 import { controlState, readStateReadOnly } from "../../daemon/control.js";
 import { ackIncident } from "../../engine/silence.js";
 import { UsageError } from "../../errors.js";
+import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
+import { ago, fold } from "../table.js";
 
 /**
  * ackCommand acknowledges the open incident of a check: no further steps, reminders or restarts; the recovery
@@ -19,6 +21,8 @@ export async function ackCommand(check: string, opts: GlobalOptions & { note?: s
   const r = await controlState(config, session.deps, { type: "ack", check, note: opts.note });
   if (!r.queued && r.error) throw new UsageError(r.error);
   const inc = r.queued ? undefined : r.state.checks[check]?.incident;
-  io.out(`acknowledged ${check}${inc ? ` (incident since ${new Date(inc.startedAt).toISOString()})` : ""}: no further steps or reminders; the recovery notice still goes out${r.queued ? `; queued for the running watchdog (pid ${r.pid ?? "?"})` : ""}\n`);
+  const since = inc ? ` (incident since ${formatTime(inc.startedAt)}, ${ago(now, inc.startedAt)})` : "";
+  const queued = r.queued ? `queued: the running watchdog (pid ${r.pid ?? "?"}) applies it at its next run\n` : "";
+  io.out(`${fold(`acknowledged ${check}${since}`, 80).join("\n")}\n${queued}no further steps, reminders or restarts; the recovery notice still goes out\n`);
   return 0;
 }

@@ -5,7 +5,7 @@ import type { Silence } from "../../engine/types.js";
 import { UsageError } from "../../errors.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
-import { table } from "../table.js";
+import { shortTime, table } from "../table.js";
 
 /** SILENCE_MAX_MS caps a silence at 30 days: a forgotten mute must end by itself. */
 export const SILENCE_MAX_MS = 30 * 86_400_000;
@@ -48,15 +48,17 @@ export async function silenceListCommand(opts: GlobalOptions & { all?: boolean; 
   const now = session.deps.clock.now();
   const list = (state.silences ?? []).filter((s) => opts.all || s.endsAt > now);
   if (opts.json) {
-    io.out(`${JSON.stringify(list.map((s) => ({ ...s, active: s.startsAt <= now && now < s.endsAt, checks: config.checks.map((c) => c.name).filter((n) => matchGlob(s.pattern, n)) })), null, 2)}\n`);
+    // Times as ISO strings, as in `status --json`.
+    const iso = (t: number) => new Date(t).toISOString();
+    io.out(`${JSON.stringify(list.map((s) => ({ ...s, createdAt: iso(s.createdAt), startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), active: s.startsAt <= now && now < s.endsAt, checks: config.checks.map((c) => c.name).filter((n) => matchGlob(s.pattern, n)) })), null, 2)}\n`);
     return 0;
   }
   if (!list.length) {
     io.out("no active silences\n");
     return 0;
   }
-  const rows = list.map((s) => [s.id, s.pattern, s.endsAt > now ? `${formatDuration(s.endsAt - now)} left` : `ended ${formatDuration(now - s.endsAt)} ago`, formatTime(s.endsAt).slice(5, 16), s.reason || "-"]);
-  io.out(`${table(["ID", "CHECKS", "REMAINING", "UNTIL", "REASON"], rows, 80)}\n`);
+  const rows = list.map((s) => [s.id, s.pattern, s.endsAt > now ? `${formatDuration(s.endsAt - now)} left` : `ended ${formatDuration(now - s.endsAt)} ago`, shortTime(s.endsAt), s.reason || "-"]);
+  io.out(`${table(["ID", "CHECKS", "REMAINING", "UNTIL", "REASON"], rows, 80, { wrap: true })}\n`);
   return 0;
 }
 

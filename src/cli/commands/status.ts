@@ -5,7 +5,7 @@ import { activeSilence } from "../../engine/silence.js";
 import type { CheckState, State } from "../../engine/types.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
-import { fold, paint, shortTime, table } from "../table.js";
+import { ago, fold, paint, shortTime, table } from "../table.js";
 
 /** StatusOptions are the flags of `watchdog status`. */
 export type StatusOptions = GlobalOptions & { json?: boolean };
@@ -21,8 +21,6 @@ export async function statusCommand(opts: StatusOptions, io: Io): Promise<number
   return 0;
 }
 
-// The largest unit only, in whole seconds at least ("0s ago", not "330ms ago": a column, not a stopwatch).
-const ago = (now: number, t: number | undefined) => (t === undefined ? "-" : now - t < 1000 ? "0s ago" : `${formatDuration(now - t).replace(/ .*/, "")} ago`);
 
 /** marks lists what steers a check: silenced, acked, flapping, held by a failing dependency. */
 function marks(name: string, cs: CheckState | undefined, state: State, now: number): string[] {
