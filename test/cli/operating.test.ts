@@ -210,7 +210,7 @@ describe("watchdog simulate", () => {
     const file = await setup();
     const r = await cli(file, "simulate", "api", "--failures", "4", "--then-ok", "1", "--interval", "1m");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("simulate api: 4 critical run(s) then 1 ok, one every 1m");
+    expect(r.stdout).toContain("simulate api: 4 critical runs then 1 ok, one every 1m");
     expect(r.stdout).toMatch(/run {3}1 .*CRITICAL\n {6}-> out \[step 1\]: \[watchdog\] CRITICAL api on /);
     expect(r.stdout).toMatch(/run {3}3 .*\n {6}-> out \[step 2\]/);
     expect(r.stdout).toMatch(/run {3}5 .*OK\n {6}-> out \[recovered\]: \[watchdog\] RECOVERED api on .* after 4m/);

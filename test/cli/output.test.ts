@@ -135,3 +135,16 @@ describe("watchdog silence list and ack", () => {
     for (const line of ack.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
   });
 });
+
+describe("watchdog simulate", () => {
+  it.each(["en", "zh-CN"])("shows each message without its made-up id footer (locale %s), runs counted in words", async (locale) => {
+    const file = await config();
+    fs.writeFileSync(file, `locale: ${locale}\n${fs.readFileSync(file, "utf8")}`);
+    const r = await runCli(["-c", file, "simulate", "a-service-with-a-long-name", "--failures", "2", "--then-ok", "1"], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("simulate a-service-with-a-long-name: 2 critical runs then 1 ok, one every 2m\n");
+    expect(r.stdout).toContain("… 1 run with nothing to send");
+    expect(r.stdout).not.toMatch(/watchdog (message|消息)|sim-\d+/);
+    expect(r.stdout).toContain(locale === "zh-CN" ? "处理手册: journalctl" : "Runbook: journalctl");
+  });
+});

@@ -69,10 +69,11 @@ export async function simulateCommand(name: string, opts: SimulateOptions, io: I
     io.out(`${JSON.stringify({ check: name, failures, thenOk, intervalMs: interval, timeline }, null, 2)}\n`);
     return 0;
   }
-  const lines = [`simulate ${name}: ${failures} ${status} run(s) then ${thenOk} ok, one every ${formatDuration(interval)} (nothing is probed, sent or restarted)`, ""];
+  const runs = (n: number) => `${n} run${n === 1 ? "" : "s"}`;
+  const lines = [`simulate ${name}: ${runs(failures).replace(" ", ` ${status} `)} then ${thenOk} ok, one every ${formatDuration(interval)}`, "(nothing is probed, sent or restarted)", ""];
   let quiet = 0;
   const flushQuiet = () => {
-    if (quiet) lines.push(`      … ${quiet} run(s) with nothing to send`);
+    if (quiet) lines.push(`      … ${runs(quiet)} with nothing to send`);
     quiet = 0;
   };
   for (const e of timeline) {
@@ -85,7 +86,8 @@ export async function simulateCommand(name: string, opts: SimulateOptions, io: I
     if (e.restart) lines.push(`      restart ${name} (${check.restart ? "assumed not to help" : "no restart hook configured"})`);
     for (const m of e.messages) {
       lines.push(`      -> ${m.channel} [${m.reasons.join(", ")}]: ${m.subject}`);
-      if (!opts.brief) lines.push(...m.text.split("\n").filter((l) => l.trim() && !l.startsWith("watchdog message")).map((l) => `           ${l}`));
+      // The last line is the footer naming the message id (made up here), in the message's locale: left out.
+      if (!opts.brief) lines.push(...m.text.split("\n").slice(0, -1).filter((l) => l.trim()).map((l) => `           ${l}`));
     }
   }
   flushQuiet();
