@@ -130,15 +130,21 @@ function stepCheck(before: CheckState | undefined, r: ProbeResult, now: number, 
   const share = flapShare(s.recent);
   const flap = flapTransition(!!before?.flapping, share, cfg.flap ?? FLAP_OFF);
   if (before?.flapping && flap !== "stop") s.flapping = { ...before.flapping, share };
-  if (flap === "start") s.flapping = { since: now, share, told: [...new Set([...(check.escalation[0]?.notify ?? []), ...(s.incident?.notified ?? [])])] };
+  // A flap notice has the severity the check flaps to (its incident's worst, else its last failing status), not that of
+  // "ok": a warning-level check flapping ("disk 85%") must not reach a min_severity: critical channel at all, nor pass
+  // quiet hours as critical.
+  const worst = [s.incident?.peak, failing ? severityOf(r.status) : undefined];
+  const flapSeverity: Severity = worst.includes("critical") ? "critical" : worst.includes("warning") ? "warning" : before && before.status !== "ok" ? severityOf(before.status) : "warning";
+  const flapAllowed = (channel: string) => flapSeverity === "critical" || cfg.channels[channel]?.min_severity !== "critical";
+  if (flap === "start") s.flapping = { since: now, share, told: [...new Set([...(check.escalation[0]?.notify ?? []), ...(s.incident?.notified ?? [])])].filter(flapAllowed) };
   const held: HoldReason | undefined = mute ?? (s.flapping ? "flapping" : undefined);
   if (held) s.held = held;
   else delete s.held;
   const resume = before?.held !== undefined && !held;
   if (flap && mute !== "silenced") {
-    const pseudo: Incident = s.incident ?? { id: "", startedAt: s.since, peak: severityOf(r.status), stepsFired: [], notified: [], held: [], lastNotifiedAt: undefined, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined };
+    const pseudo: Incident = s.incident ?? { id: "", startedAt: s.since, peak: flapSeverity, stepsFired: [], notified: [], held: [], lastNotifiedAt: undefined, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined };
     const told = flap === "start" ? s.flapping!.told : before!.flapping!.told;
-    for (const channel of told) say(channel, baseItem(r, s, check, pseudo, "step", 0, { notice: flap === "start" ? "flapping" : "stable", flapShare: share }));
+    for (const channel of told) say(channel, baseItem(r, s, check, pseudo, "step", 0, { severity: flapSeverity, notice: flap === "start" ? "flapping" : "stable", flapShare: share }));
   }
 
   if (!failing) {

@@ -210,6 +210,17 @@ describe("flapping", () => {
     expect(runs.at(-1)!.state.checks.svc!.flapping).toBeUndefined();
   });
 
+  it("a warning-level check that flaps keeps its severity: no notice to a min_severity: critical channel", () => {
+    // Step 1 tells email and sms; sms takes critical only. "disk 85%" going warning/ok: the flapping and stable notices
+    // are warnings (they had the severity of "ok", critical, and went to sms and through quiet hours).
+    const disk = check("disk", { escalation: [{ after: 1, notify: ["email", "sms"], restart: false }], restart: undefined });
+    const config: EngineConfig = { checks: [disk], channels: { email: ch, sms: { ...ch, min_severity: "critical" } }, flap: { enabled: true, high: 50, low: 25 } };
+    const seq: Status[] = [...Array.from({ length: 14 }, (_, i): Status => (i % 2 ? O : "warning")), ...Array.from({ length: 20 }, () => O)];
+    const runs = runSeq(seq.map((s) => ({ disk: s })), config);
+    const notices = runs.flatMap((r) => r.actions.flatMap((a) => (a.type === "notify" ? a.items.filter((i) => i.notice).map((i) => `${a.channel}:${i.notice}:${i.severity}`) : [])));
+    expect(notices).toEqual(["email:flapping:warning", "email:stable:warning"]);
+  });
+
   it("is off when the engine config has no flap section", () => {
     const seq: Status[] = Array.from({ length: 30 }, (_, i) => (i % 2 ? O : F));
     const runs = runSeq(seq.map((s) => ({ svc: s })), cfg([check()]));
