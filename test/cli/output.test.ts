@@ -148,3 +148,35 @@ describe("watchdog simulate", () => {
     expect(r.stdout).toContain(locale === "zh-CN" ? "处理手册: journalctl" : "Runbook: journalctl");
   });
 });
+
+describe("watchdog test-notify", () => {
+  it("names the channels to pick from when a type is shared, and shows the receiver's answer", async () => {
+    const http = await import("node:http");
+    const bodies: string[] = [];
+    const srv = http.createServer((req, res) => {
+      let b = "";
+      req.on("data", (c) => (b += c));
+      req.on("end", () => {
+        bodies.push(b);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    try {
+      const port = (srv.address() as import("node:net").AddressInfo).port;
+      const file = path.join(dir, "n.yaml");
+      fs.writeFileSync(file, `state_file: ${dir}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\n  ops: {type: webhook, url: "http://127.0.0.1:${port}/b"}\nescalation: [{after: 1, notify: [team]}]\nchecks: []\n`);
+      const amb = await runCli(["-c", file, "test-notify", "webhook"], { cwd: dir, env: env() });
+      expect(amb.code).toBe(64);
+      expect(amb.stderr.trim()).toBe("watchdog: 2 channels are of type webhook (team, ops): name one, e.g. watchdog test-notify team");
+      expect(bodies).toHaveLength(0);
+      const ok = await runCli(["-c", file, "test-notify", "ops", "-m", "hello"], { cwd: dir, env: env() });
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain('provider answered: HTTP 200 {"ok":true}');
+      expect(JSON.parse(bodies[0]!).text).toContain("hello");
+    } finally {
+      srv.close();
+    }
+  });
+});

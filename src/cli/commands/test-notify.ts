@@ -22,6 +22,9 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
   const { config } = session.loaded;
   const name = resolveChannel(ref, config.channels);
   if (!name) {
+    // A type or alias that several channels share names none of them: say which to pick.
+    const ofType = Object.entries(config.channels).filter(([n, c]) => resolveChannel(ref, { [n]: c }) === n).map(([n]) => n);
+    if (ofType.length > 1) throw new ExitError(EX_USAGE, `watchdog: ${ofType.length} channels are of type ${ref} (${ofType.join(", ")}): name one, e.g. watchdog test-notify ${ofType[0]}`);
     const names = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`);
     throw new ExitError(EX_USAGE, `watchdog: no channel "${ref}" in ${config.source}${names.length ? `; configured: ${names.join(", ")}` : "; no channels are configured"}`);
   }
