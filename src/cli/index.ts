@@ -1,4 +1,4 @@
-import { CommanderError } from "commander";
+import { CommanderError, type Command } from "commander";
 import { ConfigError, ExitError, LockedError, StateError, UsageError } from "../errors.js";
 import { realIo } from "./context.js";
 import { buildProgram, type CommandRunner } from "./program.js";
@@ -14,8 +14,11 @@ async function main(argv: string[]): Promise<number> {
   const io = realIo();
   const debug = argv.includes("--debug");
   let runner: CommandRunner | undefined;
-  const program = buildProgram((r) => (runner = r)).exitOverride();
-  program.configureOutput({ writeErr: (s) => io.err(s), writeOut: (s) => io.out(s) });
+  const program = buildProgram((r) => (runner = r));
+  // Every command, sub-commands included (they do not inherit settings made after they were declared): commander
+  // throws instead of exiting, so a bad command line exits 2 (`check --bogus` exited 1, like an internal error).
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const c of all(program)) c.exitOverride().configureOutput({ writeErr: (s) => io.err(s), writeOut: (s) => io.out(s) });
   try {
     await program.parseAsync(argv);
     if (!runner) {

@@ -30,6 +30,8 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
     .addOption(new Option("--state <file>", "state file (overrides state_file)"))
     .addOption(new Option("--debug", "show stack traces and debug logs"))
     .showHelpAfterError()
+    // `watchdog check --help` also lists --config, --state and --debug, which every command takes.
+    .configureHelp({ showGlobalOptions: true })
     .enablePositionalOptions(false);
 
   program
@@ -47,7 +49,7 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
 
   program
     .command("test-notify")
-    .description("send one test message through a channel now (by name, or type: email, sms, dingtalk, wecom, feishu, webhook); exit 1 with the provider's reason on failure")
+    .description("send one test message through a channel now (by name, or type: email, sms, dingtalk, wecom, feishu, webhook, alertmanager); exit 1 with the provider's reason on failure")
     .argument("<channel>", "channel name, or a type/alias when only one channel has it")
     .option("-m, --message <text>", "the text to send")
     .action((ref: string, o, cmd: Command) => pick((io) => testNotifyCommand(ref, { ...cmd.optsWithGlobals(), ...o }, io)));

@@ -180,3 +180,20 @@ describe("watchdog test-notify", () => {
     }
   });
 });
+
+describe("the command line", () => {
+  it.each([["check", "--bogus"], ["bogus"], ["silence"], ["silence", "remove"], ["ack"], ["simulate", "x", "--failures"]])("a bad command line (%s) exits 2 with the reason", async (...args) => {
+    const r = await runCli(args, { cwd: dir, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error: |Usage: watchdog/);
+    expect(r.stdout).toBe("");
+  });
+
+  it("each command's --help lists the options every command takes", async () => {
+    const r = await runCli(["check", "--help"], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/-c, --config <file>/);
+    expect(r.stdout).toMatch(/--state <file>/);
+    for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+  });
+});
