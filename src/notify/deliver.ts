@@ -125,6 +125,14 @@ export async function deliver(
     else c.failed += 1;
   };
 
+  /**
+   * clockWentBack says an entry waits longer than anything could have made it wait (its backoff, its rate limit window,
+   * a day of quiet hours): the clock was stepped back, and it is due now rather than after the jump. Holds still apply.
+   */
+  const clockWentBack = (e: OutboxEntry): boolean => {
+    const held = e.message.heldBy === "quiet_hours" ? 24 * 3_600_000 : e.message.heldBy === "rate_limit" ? (rateLimitOf(channelConfigs[e.message.channel])?.per ?? 0) : 0;
+    return e.nextAttemptAt - now > Math.max(held, nextAttemptDelay(failedRunsOf(e)));
+  };
   let due: OutboxEntry[] = [];
   // Entries not due yet, by channel: when their channel sends anyway this run, they go with it (see processChannel).
   const waiting = new Map<string, OutboxEntry[]>();
@@ -132,7 +140,7 @@ export async function deliver(
     if (now - e.message.createdAt > opts.maxAgeMs) drop(e, `not delivered within max_age (${e.attempts} attempts; last error: ${e.lastError ?? "none"})`);
     else if (!channels.has(e.message.channel)) drop(e, `channel "${e.message.channel}" is no longer configured`);
     else if (opts.signal.aborted) keep.push(e);
-    else if (e.nextAttemptAt > now) waiting.set(e.message.channel, [...(waiting.get(e.message.channel) ?? []), e]);
+    else if (e.nextAttemptAt > now && !clockWentBack(e)) waiting.set(e.message.channel, [...(waiting.get(e.message.channel) ?? []), e]);
     else due.push(e);
   }
 

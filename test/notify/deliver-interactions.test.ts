@@ -192,3 +192,33 @@ ${down()}`;
     }
   });
 });
+
+describe("clock stepped back", () => {
+  it("a message waiting out its backoff is not held back for as long as the clock jumped", async () => {
+    const hook = await startWebhook();
+    await hook.setMode("500");
+    const r = rig(T);
+    const yaml = `channels:
+  hook:
+    type: webhook
+    url: "${hook.url}"
+escalation:
+  - after: 1
+    notify: [hook]
+repeat_every: 0s
+checks:
+${down()}`;
+    try {
+      const run1 = await r.run(yaml, T);
+      expect(run1.state.outbox[0]!.nextAttemptAt).toBe(T + MIN);
+      // The clock is stepped back an hour; the channel is back. The next run delivers, not the one an hour later.
+      await hook.setMode("ok");
+      const run2 = await r.run(yaml, T - 58 * MIN);
+      expect(run2.attempts.map((a) => [a.id, a.ok])).toEqual([[run1.attempts[0]!.id, true]]);
+      expect(run2.state.outbox).toEqual([]);
+    } finally {
+      r.close();
+      await hook.close();
+    }
+  });
+});
