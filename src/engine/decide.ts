@@ -163,6 +163,9 @@ function stepCheck(before: CheckState | undefined, r: ProbeResult, now: number, 
     ? { ...s.incident, peak: s.incident.peak === "critical" ? "critical" : severity, stepsFired: [...s.incident.stepsFired], notified: [...s.incident.notified], held: [...s.incident.held] }
     : { id: `${check.name}@${s.since}`, startedAt: s.since, peak: severity, stepsFired: [], notified: [], held: [], lastNotifiedAt: undefined, restarts: 0, restartsHelped: 0, gaveUp: false, cause: r.cause };
   if (r.cause) inc.cause = r.cause;
+  // A last notice "in the future" (the clock was stepped back) counts as made now: reminders resume repeat_every
+  // after the jump instead of waiting for the clock to catch up.
+  if (inc.lastNotifiedAt !== undefined && inc.lastNotifiedAt > now) inc.lastNotifiedAt = now;
   s.incident = inc;
   if (held || inc.ack) {
     // Held or acknowledged: the streak and the incident move on; no step fires, nothing is restarted.

@@ -47,3 +47,20 @@ describe("clock stepped back", () => {
     expect(reasons(second[2]!.actions)).toContain("restart_gave_up");
   });
 });
+
+describe("clock stepped back mid-incident", () => {
+  it("reminders come repeat_every after the jump, not repeat_every after the clock catches up again", () => {
+    const quiet: EngineConfig = { checks: [{ ...check, escalation: [{ after: 1, notify: ["email"], restart: false }], restart: undefined }], channels: { email: ch } };
+    let state = emptyState();
+    const at = (status: Status, now: number) => {
+      const d = decide(state, [{ check: "svc", status, summary: status, durationMs: 1 }], now, quiet);
+      state = d.state;
+      return reasons(d.actions);
+    };
+    expect(at("critical", T0)).toEqual(["step"]);
+    // Stepped back an hour: runs every 2 minutes from T0 - 60m; the reminder is due 30 minutes later (T0 - 30m).
+    const said: string[] = [];
+    for (let t = T0 - 60 * MIN; t <= T0 - 30 * MIN; t += 2 * MIN) said.push(...at("critical", t).map((r) => `${(t - T0) / MIN}:${r}`));
+    expect(said).toEqual(["-30:reminder"]);
+  });
+});
