@@ -197,3 +197,30 @@ describe("the command line", () => {
     for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
   });
 });
+
+describe("config.example.yaml", () => {
+  it("shows every option of the schema that `watchdog schema` prints", async () => {
+    const r = await runCli(["schema"], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    const example = fs.readFileSync(path.resolve(__dirname, "../../config.example.yaml"), "utf8");
+    const missing = new Set<string>();
+    type Node = { $ref?: string; anyOf?: Node[]; oneOf?: Node[]; allOf?: Node[]; items?: Node; properties?: Record<string, Node>; additionalProperties?: Node | boolean };
+    const seen = new Set<Node>();
+    const walk = (node: Node | undefined, at: string): void => {
+      if (!node || typeof node !== "object" || seen.has(node)) return;
+      seen.add(node);
+      if (node.$ref) return walk(node.$ref.replace(/^#\//, "").split("/").reduce((o, k) => o[k], schema), at);
+      for (const alt of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]) walk(alt, at);
+      walk(node.items, `${at}[]`);
+      if (typeof node.additionalProperties === "object") walk(node.additionalProperties, `${at}.*`);
+      for (const [key, sub] of Object.entries(node.properties ?? {})) {
+        // Shown as `key:` in a value or a comment: `  key: v`, `# key: v`, `{key: v}`, `- key: v`.
+        if (!new RegExp(`(^|[\\s{,#-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`, "m").test(example)) missing.add(`${at}.${key}`);
+        walk(sub, `${at}.${key}`);
+      }
+    };
+    walk(schema, "");
+    expect([...missing]).toEqual([]);
+  });
+});
