@@ -32,7 +32,9 @@ export function enqueueAlertmanagerRefresh(state: State, config: Pick<Config, "c
       return [items.length === e.message.items.length ? e : { ...e, message: { ...e.message, items } }];
     });
     const toldNow = new Set(thisRun.filter((m) => m.channel === name).flatMap((m) => m.items.map((i) => i.check)));
-    let refreshed = toldNow.size > 0;
+    // The refresh clock moves only when every open incident was re-stated: a message about one check this run (its
+    // step) must not postpone the re-send of the others, which Alertmanager would then let expire.
+    let refreshed = due && toldNow.size > 0;
     if (due) {
       const items = config.checks.filter((c) => open(c.name) && !toldNow.has(c.name)).map((c) => refreshItem(state, c));
       if (items.length) {

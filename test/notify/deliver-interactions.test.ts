@@ -1,5 +1,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emptyState, type CheckState, type Message, type State } from "../../src/engine/types.js";
+import { enqueueAlertmanagerRefresh } from "../../src/exporters/alertmanager-refresh.js";
 import { startHttpVendor, type VendorServer } from "../helpers/vendors/http-vendor.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
 import { closedPort, rig } from "./harness.js";
@@ -53,6 +55,29 @@ ${down()}`;
       r.close();
       await am.close();
     }
+  });
+});
+
+describe("Alertmanager keep-alive", () => {
+  const failing = (since: number): CheckState => ({
+    status: "critical", since, failStreak: 2, okStreak: 0, lastRunAt: since, summary: "refused", recent: "xx", restartTimes: [],
+    incident: { id: `x@${since}`, startedAt: since, peak: "critical", stepsFired: [0], notified: ["am"], held: [], lastNotifiedAt: since, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined },
+  });
+  const check = (name: string) => ({ name, type: "tcp", escalation: [{ after: 1, notify: ["am"], restart: false }], repeat_every: 0, recover_after: 1, restart: undefined, depends_on: [], labels: {}, runbook: undefined });
+  const config = { host: "h", checks: [check("a"), check("b")], channels: { am: { type: "alertmanager", resend_every: 5 * MIN, ttl: 6 * MIN, fallback: [], timeout: 10_000 } } };
+
+  it("a message about one check does not postpone the re-send of the others (they would expire in Alertmanager)", () => {
+    // a is open and re-sent at T; at T+4m b's first alert goes to Alertmanager. a is still due at T+5m: with ttl 6m,
+    // waiting for T+9m let Alertmanager resolve a on its own at T+6m.
+    let state: State = { ...emptyState(), checks: { a: failing(T - 10 * MIN) } };
+    state = enqueueAlertmanagerRefresh(state, config, [], T);
+    expect(state.outbox.map((e) => e.message.items.map((i) => i.check))).toEqual([["a"]]);
+    state = { ...state, outbox: [], checks: { ...state.checks, b: failing(T + 4 * MIN) } };
+    const bStep: Message = { id: "run-am", channel: "am", host: "h", createdAt: T + 4 * MIN, items: [{ check: "b" } as Message["items"][number]] };
+    state = enqueueAlertmanagerRefresh(state, config, [bStep], T + 4 * MIN);
+    expect(state.outbox).toEqual([]);
+    state = enqueueAlertmanagerRefresh(state, config, [], T + 6 * MIN);
+    expect(state.outbox.map((e) => e.message.items.map((i) => i.check))).toEqual([["a", "b"]]);
   });
 });
 
