@@ -224,3 +224,31 @@ describe("config.example.yaml", () => {
     expect([...missing]).toEqual([]);
   });
 });
+
+describe("status --json", () => {
+  it("gives every time as an ISO string, the dropped messages' too", async () => {
+    const http = await import("node:http");
+    const srv = http.createServer((_req, res) => {
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end('{"error":"bad token"}');
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    try {
+      const port = (srv.address() as import("node:net").AddressInfo).port;
+      const file = await config();
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("out: {type: console}", `out: {type: webhook, url: "http://127.0.0.1:${port}/h"}`));
+      const cli = (...args: string[]) => runCli(["-c", file, ...args], { cwd: dir, env: env() });
+      expect((await cli("check")).code).toBe(0);
+      const j = JSON.parse((await cli("status", "--json")).stdout);
+      expect(j.dropped.total).toBe(1);
+      const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+      expect(j.dropped.recent[0].droppedAt).toMatch(ISO);
+      expect(j.dropped.recent[0].createdAt).toMatch(ISO);
+      expect(j.dropped.recent[0].why).toContain("403");
+      const text = (await cli("status")).stdout;
+      expect(text).toMatch(/^ {2}dropped out \(a-service-with-a-long-name\) \d+s ago: permanent failure/m);
+    } finally {
+      srv.close();
+    }
+  });
+});

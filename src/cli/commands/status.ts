@@ -125,7 +125,7 @@ export function statusJson(state: State, config: Config, now: number) {
       };
     }),
     outbox: state.outbox.map((e) => ({ id: e.message.id, channel: e.message.channel, checks: e.message.items.map((i) => i.check), attempts: e.attempts, nextAttemptAt: iso(e.nextAttemptAt), lastError: e.lastError ?? null })),
-    dropped: { total: state.droppedTotal, recent: state.dropped },
+    dropped: { total: state.droppedTotal, recent: state.dropped.map((d) => ({ ...d, createdAt: iso(d.createdAt), droppedAt: iso(d.droppedAt) })) },
     silences: (state.silences ?? []).filter((s) => s.endsAt > now).map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), createdAt: iso(s.createdAt) })),
   };
 }
