@@ -252,3 +252,19 @@ describe("status --json", () => {
     }
   });
 });
+
+describe("watchdog init", () => {
+  it("names the environment variables its channels read that are not set, so the first validate is no surprise", async () => {
+    const target = path.join(dir, "watchdog.yaml");
+    const r = await runCli(["init", "--path", target], { cwd: dir, env: { ...env(), SMTP_PASS: "set", HOOK_TOKEN: "" } });
+    expect(r.code).toBe(0);
+    for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    const said = r.stdout.replace(/\s+/g, " ");
+    expect(said).toContain("not set here: ALIYUN_ACCESS_KEY_ID, ALIYUN_ACCESS_KEY_SECRET,");
+    expect(said).toContain("HOOK_TOKEN.");
+    expect(said).not.toContain("SMTP_PASS");
+    // Not the ones with a default, nor those only named in comments.
+    expect(said).not.toMatch(/VLLM_API_KEY|\bhost\b,/);
+    expect(r.stdout).toMatch(/then run:\n {2}watchdog validate --config .*watchdog\.yaml\n$/);
+  });
+});

@@ -3,6 +3,7 @@ import path from "node:path";
 import exampleText from "../../../config.example.yaml?raw";
 import { ExitError } from "../../errors.js";
 import type { Io } from "../context.js";
+import { fold } from "../table.js";
 
 /** InitOptions are the flags of `watchdog init`. */
 export type InitOptions = { path?: string; force?: boolean };
@@ -53,6 +54,18 @@ export function starterConfig(hasGpu: boolean): string {
   return lines.join("\n");
 }
 
+/** writable says whether this user may create files in dir, or could create dir in its nearest existing parent. */
+function writable(dir: string): boolean {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      fs.accessSync(d, fs.constants.W_OK);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT" || d === path.dirname(d)) return false;
+    }
+  }
+}
+
 /** initCommand writes a commented starter config; it never overwrites without --force. */
 export async function initCommand(opts: InitOptions, io: Io, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const file = path.resolve(opts.path ?? "watchdog.yaml");
@@ -73,6 +86,13 @@ export async function initCommand(opts: InitOptions, io: Io, env: Readonly<Recor
     const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "EISDIR" ? "is a directory" : (err as Error).message;
     throw new ExitError(1, `watchdog init: cannot write ${file}: ${why}`);
   }
-  io.out(`wrote ${file}${gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"}\nedit it (channels, checks), then run: watchdog validate --config ${file}\n`);
+  const lines = fold(`wrote ${file}${gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"}`, 80);
+  // What `validate` would refuse at once: say it now, with the way out.
+  const unset = [...new Set([...starterConfig(gpu).matchAll(/^[^#\n]*?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/gm)].map((m) => m[1]!))].filter((v) => !env[v]);
+  if (unset.length) lines.push(...fold(`its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (or use the *_file keys), and delete the channels you do not use.`, 80));
+  const state = /^state_file: (\S+)/m.exec(exampleText)?.[1];
+  if (state && !writable(path.dirname(state))) lines.push(...fold(`state_file is ${state}, which you cannot write: point it at a directory of yours (or run watchdog as root).`, 80));
+  lines.push("Edit it (channels, checks), then run:", `  watchdog validate --config ${file}`);
+  io.out(`${lines.join("\n")}\n`);
   return 0;
 }
