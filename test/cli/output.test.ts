@@ -268,3 +268,27 @@ describe("watchdog init", () => {
     expect(r.stdout).toMatch(/then run:\n {2}watchdog validate --config .*watchdog\.yaml\n$/);
   });
 });
+
+describe("watchdog history", () => {
+  it("says so when --check names no configured check, and keeps long causes whole within 80 columns", async () => {
+    const file = await config();
+    const cli = (...args: string[]) => runCli(["-c", file, ...args], { cwd: dir, env: env() });
+    const none = await cli("history", "--check", "nope");
+    expect(none.code).toBe(0);
+    expect(none.stdout.replace(/\s+/g, " ")).toContain('no incidents (no check named "nope" is configured now; the checks are: a-service-with-a-long-name).');
+    for (const line of none.stdout.split("\n").slice(1)) expect(line.length).toBeLessThanOrEqual(80);
+    // A log check whose pattern names a long cause: the CAUSE column folds instead of cutting it.
+    const log = path.join(dir, "svc.log");
+    fs.writeFileSync(log, "");
+    const cause = "the speaker table was not loaded because the model directory is missing its config";
+    fs.appendFileSync(file, `  - name: svc-log\n    type: log\n    path: ${log}\n    causes: none\n    patterns: [{regex: "speaker .* not found", cause: "${cause}"}]\n`);
+    await cli("check");
+    fs.appendFileSync(log, "error: speaker abc not found\n");
+    await cli("check");
+    const h = await cli("history", "--check", "svc-log");
+    expect(h.code).toBe(0);
+    for (const line of h.stdout.split("\n").slice(1)) expect(line.length).toBeLessThanOrEqual(80);
+    expect(h.stdout).not.toContain("…");
+    expect(h.stdout.replace(/\s+/g, " ")).toContain(cause);
+  });
+});

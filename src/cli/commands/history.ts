@@ -5,7 +5,7 @@ import { readHistory } from "../../history/file.js";
 import { incidentsFrom, summarize } from "../../history/report.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
-import { table } from "../table.js";
+import { fold, table } from "../table.js";
 
 /** HistoryOptions are the flags of `watchdog history`. */
 export type HistoryOptions = GlobalOptions & { since?: string; check?: string; json?: boolean; events?: boolean };
@@ -30,16 +30,17 @@ export async function historyCommand(opts: HistoryOptions, io: Io): Promise<numb
     return 0;
   }
   const lines: string[] = [`history since ${formatTime(since)} (${formatDuration(sinceMs)})${opts.check ? ` for ${opts.check}` : ""}: ${file}`, ""];
-  if (!rows.length) lines.push("no incidents.");
+  if (!rows.length) lines.push(...fold(opts.check && !config.checks.some((c) => c.name === opts.check) ? `no incidents (no check named "${opts.check}" is configured now; the checks are: ${config.checks.map((c) => c.name).join(", ") || "none"}).` : "no incidents.", 80));
   else {
     lines.push(
       table(
         ["CHECK", "START", "END", "DURATION", "STEP", "CAUSE"],
         rows.map((r) => [r.check, formatTime(r.start).slice(5, 16), r.end === undefined ? "ongoing" : formatTime(r.end).slice(5, 16), formatDuration(r.durationMs), String(r.peakStep) + (r.acked ? " ack" : ""), r.cause ?? "-"]),
         80,
+        { wrap: true },
       ),
     );
-    lines.push("", table(["CHECK", "INCIDENTS", "DOWNTIME", "MTTR", "MOST COMMON CAUSE"], summary.map((s) => [s.check, String(s.incidents), formatDuration(s.downtimeMs), s.mttrMs === undefined ? "-" : formatDuration(s.mttrMs), s.commonCause ?? "-"]), 80));
+    lines.push("", table(["CHECK", "INCIDENTS", "DOWNTIME", "MTTR", "MOST COMMON CAUSE"], summary.map((s) => [s.check, String(s.incidents), formatDuration(s.downtimeMs), s.mttrMs === undefined ? "-" : formatDuration(s.mttrMs), s.commonCause ?? "-"]), 80, { wrap: true }));
   }
   io.out(`${lines.join("\n")}\n`);
   return 0;
