@@ -292,3 +292,16 @@ describe("watchdog history", () => {
     expect(h.stdout.replace(/\s+/g, " ")).toContain(cause);
   });
 });
+
+describe("watchdog check with no channel", () => {
+  it("says that nobody is told when a check fails and no channel is configured", async () => {
+    const port = await freePort();
+    const file = path.join(dir, "nc.yaml");
+    fs.writeFileSync(file, `state_file: ${dir}/s.json\nchecks:\n  - {name: api, type: tcp, host: 127.0.0.1, port: ${port}}\n`);
+    const r = await runCli(["-c", file, "check", "--dry-run"], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("note: no channels are configured, so nobody is told");
+    const json = await runCli(["-c", file, "check", "--dry-run", "--json"], { cwd: dir, env: env() });
+    expect(() => JSON.parse(json.stdout)).not.toThrow();
+  });
+});

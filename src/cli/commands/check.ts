@@ -30,7 +30,11 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
     if (c.type === "console") channels.set(name, createConsoleChannel({ type: "console" }, { name, deps: session.deps, locale: config.locale }, opts.json ? io.err : io.out));
   }
   const report = await runCheck(config, session.deps, { dryRun: !!opts.dryRun, redact: session.redact, channels });
-  const text = opts.json ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n` : renderReport(report, config.host, config.source, io.isTTY);
+  let text = opts.json ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n` : renderReport(report, config.host, config.source, io.isTTY);
+  // A failing check and no channel at all: nobody is told, and the ladder's warnings went to the log only.
+  if (!opts.json && !Object.keys(config.channels).length && report.results.some((r) => r.status !== "ok")) {
+    text += "note: no channels are configured, so nobody is told; add one under `channels:`\n(`watchdog validate` shows the channels the ladder names).\n";
+  }
   io.out(session.redact(text));
   if (!opts.exitStatus) return 0;
   return nagiosCode(report.results.map((r) => r.status));
