@@ -305,3 +305,13 @@ describe("watchdog check with no channel", () => {
     expect(() => JSON.parse(json.stdout)).not.toThrow();
   });
 });
+
+describe("watchdog validate", () => {
+  it("with no config file, says that it validated the embedded default, not a file of yours", async () => {
+    const r = await runCli(["validate"], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^config OK: .*\(<embedded default>\)\n$/);
+    if (!fs.existsSync("/etc/watchdog/watchdog.yaml")) expect(r.stderr).toContain("note: no config file found");
+    for (const line of r.stderr.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+  });
+});
