@@ -315,3 +315,12 @@ describe("watchdog validate", () => {
     for (const line of r.stderr.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
   });
 });
+
+describe("watchdog install flags", () => {
+  it.each([["--cron", "--daemon"], ["--cron", "--no-enable"], ["--systemd", "--write"]])("refuses %s %s (a flag of the other way) with exit 2", async (...args) => {
+    const r = await runCli(["install", ...args, "--dest", dir], { cwd: dir, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^watchdog: --\S+ goes with --(cron|systemd)/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@ import { EMBEDDED_SOURCE } from "../../config/default.js";
 import { findConfigFile } from "../../config/discover.js";
 import { ExitError, UsageError } from "../../errors.js";
 import type { GlobalOptions, Io } from "../context.js";
+import { fold } from "../table.js";
 
 /** InstallOptions are the flags of `watchdog install`. */
 export type InstallOptions = GlobalOptions & { cron?: boolean; systemd?: boolean; daemon?: boolean; write?: boolean; dest?: string; enable?: boolean };
@@ -63,10 +64,13 @@ function configInUse(opts: InstallOptions): string | undefined {
 /** installCommand prints or installs the cron line (--cron) or the systemd units (--systemd). */
 export async function installCommand(opts: InstallOptions, io: Io): Promise<number> {
   if (!!opts.cron === !!opts.systemd) throw new UsageError("say --cron or --systemd");
+  // Flags of the other way would be ignored without a word: refuse them.
+  if (opts.cron && (opts.daemon || opts.enable === false)) throw new UsageError(`${opts.daemon ? "--daemon" : "--no-enable"} goes with --systemd, not --cron`);
+  if (opts.systemd && opts.write) throw new UsageError("--write goes with --cron (--systemd always writes the units; --no-enable leaves systemctl alone)");
   const config = configInUse(opts);
   const state = opts.state ? path.resolve(opts.state) : undefined;
   const bin = selfCommand();
-  if (!config) io.err(`note: no config file found; the installed runs will read ${UNIT_CONFIG} once it exists (the embedded default until then)\n`);
+  if (!config) io.err(`${fold(`note: no config file found; the installed runs will read ${UNIT_CONFIG} once it exists (the embedded default until then)`, 80).join("\n")}\n`);
   if (opts.cron) {
     const dest = path.join(opts.dest ?? "/etc/cron.d", "watchdog");
     const body = `# watchdog: one check run every 2 minutes (installed by \`watchdog install --cron --write\`).\n# The report goes to the log file; only errors (on stderr) reach cron mail.\nSHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n${cronLine(bin, config, os.userInfo().username, state)}\n`;
@@ -83,7 +87,7 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   for (const [name, text] of Object.entries(units)) writeOrExplain(path.join(dir, name), text, 0o644);
   io.out(`wrote ${Object.keys(units).map((n) => path.join(dir, n)).join(", ")}\n`);
   if (state && !/^\/var\/(lib|log)\/watchdog\//.test(state)) {
-    io.err(`note: the units may write only /var/lib/watchdog and /var/log/watchdog (ProtectSystem=strict): add ${path.dirname(state)} to ReadWritePaths= (\`systemctl edit watchdog.service\`)\n`);
+    io.err(`${fold(`note: the units may write only /var/lib/watchdog and /var/log/watchdog (ProtectSystem=strict): add ${path.dirname(state)} to ReadWritePaths= (\`systemctl edit watchdog.service\`)`, 80).join("\n")}\n`);
   }
   const unit = opts.daemon ? "watchdog-daemon.service" : "watchdog.timer";
   const steps = [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", unit]];
