@@ -66,7 +66,9 @@ export async function simulateCommand(name: string, opts: SimulateOptions, io: I
   const start = session.deps.clock.now();
   const timeline = simulate(config, check, { failures, thenOk, interval, status, start });
   if (opts.json) {
-    io.out(`${JSON.stringify({ check: name, failures, thenOk, intervalMs: interval, timeline }, null, 2)}\n`);
+    // Times as ISO strings like every --json, plus the offset from the first run.
+    const runs = timeline.map((e) => ({ ...e, at: new Date(e.at).toISOString(), offsetMs: e.at - start }));
+    io.out(`${JSON.stringify({ check: name, failures, thenOk, intervalMs: interval, timeline: runs }, null, 2)}\n`);
     return 0;
   }
   const runs = (n: number) => `${n} run${n === 1 ? "" : "s"}`;
