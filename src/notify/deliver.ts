@@ -71,7 +71,8 @@ type Group = { entry: OutboxEntry; parts: OutboxEntry[] };
 export function mergeEntries(entries: readonly OutboxEntry[]): Group[] {
   const byKey = new Map<string, OutboxEntry[]>();
   for (const e of entries) {
-    const key = `${e.message.channel}\0${e.message.fallbackFrom ?? ""}`;
+    // A notice about delivery (daily limit) stays a message of its own: merged, its subject would hide the alerts.
+    const key = `${e.message.channel}\0${e.message.fallbackFrom ?? ""}\0${e.message.notice ? "notice" : ""}`;
     byKey.set(key, [...(byKey.get(key) ?? []), e]);
   }
   return [...byKey.values()].map((parts) => {

@@ -2,6 +2,11 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyState, type CheckState, type Message, type State } from "../../src/engine/types.js";
 import { enqueueAlertmanagerRefresh } from "../../src/exporters/alertmanager-refresh.js";
+import { silentLogger } from "../../src/logger.js";
+import { deliver } from "../../src/notify/deliver.js";
+import { renderText } from "../../src/notify/render.js";
+import type { Channel } from "../../src/notify/types.js";
+import { item } from "./fixtures.js";
 import { startHttpVendor, type VendorServer } from "../helpers/vendors/http-vendor.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
 import { closedPort, rig } from "./harness.js";
@@ -245,5 +250,20 @@ ${down()}`;
       r.close();
       await hook.close();
     }
+  });
+});
+
+describe("a daily-limit notice and alerts to the same channel", () => {
+  it("go out as separate messages: merged, the alert hid under the subject 'SMS daily limit reached'", async () => {
+    const got: Message[] = [];
+    const mail: Channel = { name: "email", type: "email", send: async (m) => (got.push(m), { ok: true }) };
+    const notice: Message = { id: "sms-daily-limit-2026-11-22~email", channel: "email", host: "gpu-box-01", createdAt: T, items: [], notice: { type: "daily_limit", channel: "sms", limit: 20, day: "2026-11-22" } };
+    const alert: Message = { id: "run2-email", channel: "email", host: "gpu-box-01", createdAt: T + 2 * MIN, items: [item({ check: "cosyvoice" })] };
+    // Both wait in the outbox (the mail server was down) and are due now.
+    const state: State = { ...emptyState(), outbox: [notice, alert].map((message) => ({ message, attempts: 1, failedRuns: 1, nextAttemptAt: T + 2 * MIN, lastError: "timeout" })) };
+    const opts = { now: T + 4 * MIN, maxAgeMs: 24 * 3_600_000, signal: AbortSignal.timeout(5000), sleep: async () => {}, logger: silentLogger() };
+    const r = await deliver(state, new Map([["email", mail]]), { email: { type: "email", fallback: [], timeout: 1000, min_severity: "warning" } }, opts);
+    expect(r.state.outbox).toEqual([]);
+    expect(got.map((m) => renderText(m, "en").subject)).toEqual(["[watchdog] SMS daily limit reached on gpu-box-01 (sms)", renderText(alert, "en").subject]);
   });
 });
