@@ -267,3 +267,24 @@ describe("a daily-limit notice and alerts to the same channel", () => {
     expect(got.map((m) => renderText(m, "en").subject)).toEqual(["[watchdog] SMS daily limit reached on gpu-box-01 (sms)", renderText(alert, "en").subject]);
   });
 });
+
+describe("SMS daily cap and a clock stepped back over midnight", () => {
+  it("the day's count is not reset by going back to the day before", async () => {
+    const got: Message[] = [];
+    const sms: Channel = { name: "sms", type: "aliyun-sms", send: async (m) => (got.push(m), { ok: true }) };
+    const cfgs = { sms: { type: "aliyun-sms", fallback: [], timeout: 1000, min_severity: "critical" as const, daily_limit: 2, quiet_hours: { from: "00:00", to: "00:00", timezone: "UTC", except: "critical" as const } } };
+    const opts = (now: number) => ({ now, maxAgeMs: 24 * 3_600_000, signal: AbortSignal.timeout(5000), sleep: async () => {}, logger: silentLogger() });
+    const send = async (state: State, id: string, now: number) => {
+      const message: Message = { id, channel: "sms", host: "h", createdAt: now, items: [item()] };
+      return (await deliver({ ...state, outbox: [{ message, attempts: 0, nextAttemptAt: now, lastError: undefined }] }, new Map([["sms", sms]]), cfgs, opts(now))).state;
+    };
+    // Two SMS at 00:05 and 00:10 UTC on the 23rd: the cap of 2 is reached.
+    let state = await send(emptyState(), "s1", Date.parse("2026-11-23T00:05:00Z"));
+    state = await send(state, "s2", Date.parse("2026-11-23T00:10:00Z"));
+    // The clock is stepped back to 23:55 on the 22nd: still the same real day; no more SMS.
+    state = await send(state, "s3", Date.parse("2026-11-22T23:55:00Z"));
+    state = await send(state, "s4", Date.parse("2026-11-23T00:01:00Z"));
+    expect(got.map((m) => m.id)).toEqual(["s1", "s2"]);
+    expect(state.dropped.map((d) => d.id)).toEqual(["s3", "s4"]);
+  });
+});
