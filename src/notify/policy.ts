@@ -88,8 +88,10 @@ export function rateCheck(sentAt: readonly number[], now: number, limit: RateLim
 
 /** dailyCheck counts sends per local day: past `limit` nothing more goes out until the day changes. */
 export function dailyCheck(cs: Pick<ChannelState, "day" | "dayCount">, now: number, limit: number | undefined, timeZone: string | undefined): { allowed: boolean; day: string; count: number } {
-  // A clock stepped back over midnight stays on the day counted last: going back a day must not reset the count.
-  const day = [localTime(now, timeZone).day, cs.day ?? ""].sort().at(-1)!;
+  // A clock stepped back over midnight stays on the day counted last (going back a day must not reset the count); a
+  // count dated further ahead came from a clock that was wrong, and is not kept.
+  const today = localTime(now, timeZone).day;
+  const day = cs.day !== undefined && cs.day > today && cs.day <= localTime(now + 24 * 3_600_000, timeZone).day ? cs.day : today;
   const count = cs.day === day ? cs.dayCount : 0;
   return { allowed: limit === undefined || count < limit, day, count };
 }

@@ -286,5 +286,8 @@ describe("SMS daily cap and a clock stepped back over midnight", () => {
     state = await send(state, "s4", Date.parse("2026-11-23T00:01:00Z"));
     expect(got.map((m) => m.id)).toEqual(["s1", "s2"]);
     expect(state.dropped.map((d) => d.id)).toEqual(["s3", "s4"]);
+    // A count dated days ahead (the clock was wrong then) does not stop SMS until that day comes.
+    state = await send({ ...state, channels: { sms: { ...state.channels.sms!, day: "2027-01-01" } } }, "s5", Date.parse("2026-11-24T08:00:00Z"));
+    expect(got.map((m) => m.id)).toEqual(["s1", "s2", "s5"]);
   });
 });
