@@ -182,6 +182,27 @@ describe("watchdog test-notify", () => {
       srv.close();
     }
   });
+
+  it("says a refusal in words, with the receiver's answer once", async () => {
+    const http = await import("node:http");
+    const srv = http.createServer((_req, res) => {
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end('{"error":"bad token"}');
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    try {
+      const port = (srv.address() as import("node:net").AddressInfo).port;
+      const file = path.join(dir, "n.yaml");
+      fs.writeFileSync(file, `state_file: ${dir}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\nescalation: [{after: 1, notify: [team]}]\nchecks: []\n`);
+      const r = await runCli(["-c", file, "test-notify", "team"], { cwd: dir, env: env() });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^FAILED: 127\.0\.0\.1:\d+ answered HTTP 401: \{"error":"bad token"\}/);
+      expect(r.stderr).toContain("(credentials refused: a retry will not help)");
+      expect(r.stderr.match(/bad token/g)).toHaveLength(1);
+    } finally {
+      srv.close();
+    }
+  });
 });
 
 describe("the command line", () => {

@@ -9,6 +9,18 @@ import { openSession, type GlobalOptions, type Io } from "../context.js";
 /** TestNotifyOptions are the flags of `watchdog test-notify`. */
 export type TestNotifyOptions = GlobalOptions & { message?: string };
 
+/** REASON says in words what kind of failure a send met. */
+const REASON: Record<string, string> = {
+  network: "a network error",
+  timeout: "no answer in time",
+  server: "a server error",
+  rate_limited: "rate limited",
+  auth: "credentials refused",
+  client: "the request was refused",
+  provider_code: "the provider's error code",
+  config: "a configuration problem",
+};
+
 /** EX_USAGE is the exit code for a channel that is not configured (sysexits.h). */
 const EX_USAGE = 64;
 
@@ -47,8 +59,9 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
     io.out(session.redact(`ok: ${name} accepted it${outcome.id ? ` (id ${outcome.id})` : ""}${outcome.response ? `\nprovider answered: ${outcome.response}` : ""}\n`));
     return 0;
   }
-  const lines = [`FAILED: ${outcome.error}${outcome.hint ? `: ${outcome.hint}` : ""}`, `(${outcome.reason}, ${outcome.retryable ? "a retry may help" : "a retry will not help"})`];
-  if (outcome.response) lines.push(`provider answered: ${outcome.response}`);
+  const lines = [`FAILED: ${outcome.error}${outcome.hint ? `: ${outcome.hint}` : ""}`, `(${REASON[outcome.reason] ?? outcome.reason}: ${outcome.retryable ? "a retry may help" : "a retry will not help"})`];
+  // The answer in full, unless the error line above already quotes it whole.
+  if (outcome.response && !outcome.error.includes(outcome.response)) lines.push(`provider answered: ${outcome.response}`);
   io.err(session.redact(`${lines.join("\n")}\n`));
   return 1;
 }
