@@ -348,3 +348,13 @@ describe("watchdog install flags", () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
+
+describe("watchdog check with a console channel", () => {
+  it("prints the heading first, then what the console channel said, then the table", async () => {
+    const file = await config();
+    const r = await runCli(["-c", file, "check"], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^watchdog check on box\n--- \[watchdog\] CRITICAL a-service-with-a-long-name on box\n[\s\S]*\n\nCHECK +STATUS[\s\S]*\nsent to out: a-service-with-a-long-name\n$/);
+    expect(r.stdout.match(/^watchdog check on/gm)).toHaveLength(1);
+  });
+});

@@ -25,12 +25,26 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   // Config warnings go to the log, not to cron's mail every two minutes; `watchdog validate` prints them.
   for (const w of warnings) session.deps.logger.warn({ event: "config_warning" }, w);
   // Console channels print to stderr under --json so stdout stays one JSON document.
+  // What a console channel prints during the run is held, to come under the report's heading (and is printed even
+  // when the run then fails: a message said is never lost).
+  const held: string[] = [];
   const channels = createChannels(config.channels, { deps: session.deps, locale: config.locale });
   for (const [name, c] of Object.entries(config.channels)) {
-    if (c.type === "console") channels.set(name, createConsoleChannel({ type: "console" }, { name, deps: session.deps, locale: config.locale }, opts.json ? io.err : io.out));
+    if (c.type === "console") channels.set(name, createConsoleChannel({ type: "console" }, { name, deps: session.deps, locale: config.locale }, opts.json ? io.err : (t) => held.push(t)));
   }
-  const report = await runCheck(config, session.deps, { dryRun: !!opts.dryRun, redact: session.redact, channels });
-  let text = opts.json ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n` : renderReport(report, config.host, config.source, io.isTTY);
+  const flush = () => {
+    if (held.length) io.out(session.redact(`${renderHeading(config.host, config.source, !!opts.dryRun)}${held.splice(0).join("")}`));
+  };
+  let report: RunReport;
+  try {
+    report = await runCheck(config, session.deps, { dryRun: !!opts.dryRun, redact: session.redact, channels });
+  } catch (err) {
+    flush();
+    throw err;
+  }
+  const heading = !opts.json && held.length;
+  flush();
+  let text = opts.json ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n` : renderReport(report, config.host, config.source, io.isTTY, !heading);
   // A failing check and no channel at all: nobody is told, and the ladder's warnings went to the log only.
   if (!opts.json && !Object.keys(config.channels).length && report.results.some((r) => r.status !== "ok")) {
     text += "note: no channels are configured, so nobody is told; add one under `channels:`\n(`watchdog validate` shows the channels the ladder names).\n";
@@ -45,15 +59,20 @@ function statusCell(s: Status, tty: boolean): string {
   return paint(s.toUpperCase(), color, tty);
 }
 
-/** renderReport is the human table: checks, then what was done, then the outbox. */
-export function renderReport(r: RunReport, host: string, source: string, tty: boolean): string {
-  const lines: string[] = [];
-  lines.push(`watchdog check on ${host}${r.dryRun ? " (dry run: nothing is sent, restarted or written)" : ""}`);
+/** renderHeading is the first lines of the report: the host, dry run or not, and a word on the embedded default. */
+export function renderHeading(host: string, source: string, dryRun: boolean): string {
+  const lines = [`watchdog check on ${host}${dryRun ? " (dry run: nothing is sent, restarted or written)" : ""}`];
   if (source === EMBEDDED_SOURCE) {
     lines.push("no config file found: using the embedded default, which checks this host's disk,");
     lines.push("memory and load. To watch your services: `watchdog init` writes ./watchdog.yaml");
     lines.push("(the commented config.example.yaml); edit it, then run `watchdog validate`.");
   }
+  return `${lines.join("\n")}\n`;
+}
+
+/** renderReport is the human table: checks, then what was done, then the outbox (after the heading, unless told not to). */
+export function renderReport(r: RunReport, host: string, source: string, tty: boolean, withHeading = true): string {
+  const lines: string[] = withHeading ? [renderHeading(host, source, r.dryRun).trimEnd()] : [];
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   lines.push("");
   const rows = r.results.map((res) => {
