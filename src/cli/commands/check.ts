@@ -25,26 +25,16 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   // Config warnings go to the log, not to cron's mail every two minutes; `watchdog validate` prints them.
   for (const w of warnings) session.deps.logger.warn({ event: "config_warning" }, w);
   // Console channels print to stderr under --json so stdout stays one JSON document.
-  // What a console channel prints during the run is held, to come under the report's heading (and is printed even
-  // when the run then fails: a message said is never lost).
-  const held: string[] = [];
   const channels = createChannels(config.channels, { deps: session.deps, locale: config.locale });
   for (const [name, c] of Object.entries(config.channels)) {
-    if (c.type === "console") channels.set(name, createConsoleChannel({ type: "console" }, { name, deps: session.deps, locale: config.locale }, opts.json ? io.err : (t) => held.push(t)));
+    if (c.type === "console") channels.set(name, createConsoleChannel({ type: "console" }, { name, deps: session.deps, locale: config.locale }, opts.json ? io.err : io.out));
   }
-  const flush = () => {
-    if (held.length) io.out(session.redact(`${renderHeading(config.host, config.source, !!opts.dryRun)}${held.splice(0).join("")}`));
-  };
-  let report: RunReport;
-  try {
-    report = await runCheck(config, session.deps, { dryRun: !!opts.dryRun, redact: session.redact, channels });
-  } catch (err) {
-    flush();
-    throw err;
-  }
-  const heading = !opts.json && held.length;
-  flush();
-  let text = opts.json ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n` : renderReport(report, config.host, config.source, io.isTTY, !heading);
+  // With a console channel, the heading goes first, so that what it prints during the run comes under it (printed
+  // as it is sent, never held back).
+  const headingFirst = !opts.json && Object.values(config.channels).some((c) => c.type === "console");
+  if (headingFirst) io.out(session.redact(renderHeading(config.host, config.source, !!opts.dryRun)));
+  const report = await runCheck(config, session.deps, { dryRun: !!opts.dryRun, redact: session.redact, channels });
+  let text = opts.json ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n` : renderReport(report, config.host, config.source, io.isTTY, !headingFirst);
   // A failing check and no channel at all: nobody is told, and the ladder's warnings went to the log only.
   if (!opts.json && !Object.keys(config.channels).length && report.results.some((r) => r.status !== "ok")) {
     text += "note: no channels are configured, so nobody is told; add one under `channels:`\n(`watchdog validate` shows the channels the ladder names).\n";
