@@ -15,13 +15,15 @@ export function createLogger(file: string | undefined, redact: Redactor, level =
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       fd = fs.openSync(file, "a", 0o600);
     } catch (err) {
-      warning = `cannot open log file ${file} (${(err as NodeJS.ErrnoException).code}): logging to stderr`;
+      warning = `cannot open log file ${file} (${(err as NodeJS.ErrnoException).code}): warnings and errors go to stderr`;
     }
   }
   const target = fd ?? (file ? 2 : undefined);
   const stream = {
     write(line: string) {
       if (target === undefined) return;
+      // On stderr (the log file is unusable) only warnings and errors: cron mails what reaches it, every run.
+      if (target === 2 && Number(/"level":(\d+)/.exec(line)?.[1] ?? 0) < 40) return;
       try {
         fs.writeSync(target, redact(line));
       } catch {

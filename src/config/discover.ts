@@ -60,7 +60,9 @@ export function loadConfig(opts: LoadOptions, inputs: Inputs, extraDefaultChecks
     hostname: inputs.hostname,
     readFile: (p) => fs.readFileSync(path.resolve(file ? path.dirname(file) : inputs.cwd, p), "utf8"),
   });
+  // Without state_file in the file, the state goes where the embedded default's would (~/.local/state when not root).
   if (opts.state) loaded.config.state_file = opts.state;
+  else if (file !== undefined && !loaded.given.includes("state_file")) loaded.config.state_file = defaultStateFile(inputs.env);
   if (file && loaded.inlineSecrets) {
     try {
       const mode = fs.statSync(file).mode;

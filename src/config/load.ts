@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, visit, isScalar, type Scalar } from "yaml";
+import { LineCounter, parseDocument, visit, isPair, isScalar, isSeq, type Scalar } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { closest, formatPath, Locator, type PathKey } from "./locate.js";
@@ -16,10 +16,18 @@ export type ParseOptions = {
 };
 
 /** Loaded is a usable configuration plus what validation had to say and the secrets to keep out of output. */
-export type Loaded = { config: Config; warnings: string[]; secrets: string[]; inlineSecrets: boolean };
+export type Loaded = {
+  config: Config;
+  warnings: string[];
+  secrets: string[];
+  inlineSecrets: boolean;
+  /** The top-level keys the file itself set (the rest are defaults). */
+  given: string[];
+};
 
 const ENV_REF = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const MAX_ALIASES = 100;
+const MAX_YAML_ERRORS = 5;
 /** A config is a few KB; the YAML parser needs about 2 s per MB, so a bigger file is refused rather than hang a run. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -34,11 +42,15 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = [];
   const add = (at: string, line: number, msg: string) => problems.push({ at, line, text: `${at}: ${msg}` });
-  for (const e of doc.errors) {
-    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+  // One bad line can set off a cascade of parser errors: the first few say where to look.
+  for (const e of doc.errors.slice(0, MAX_YAML_ERRORS)) {
+    const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
     add(`${opts.file}:${pos.line}:${pos.col}`, pos.line, `YAML: ${e.message.split("\n")[0]}`);
   }
-  if (problems.length) throw new ConfigError(problems.map((p) => p.text));
+  if (problems.length) {
+    const more = doc.errors.length - MAX_YAML_ERRORS;
+    throw new ConfigError([...problems.map((p) => p.text), ...(more > 0 ? [`${opts.file}: ${more} more YAML error${more === 1 ? "" : "s"} after these (fix the first one first)`] : [])]);
+  }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new ConfigError([`${opts.file}:1:1: (top level): the config is empty; see config.example.yaml`]);
   }
@@ -47,7 +59,7 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
   // ${VAR} and ${VAR:-default} in values, once, before validation (a value from the environment is never re-expanded).
   const interpolated = new WeakSet<Scalar>();
   visit(doc, {
-    Scalar(key, node) {
+    Scalar(key, node, ancestors) {
       if (key === "key" || typeof node.value !== "string" || !node.value.includes("$")) return;
       const raw = node.value;
       const missing: string[] = [];
@@ -61,7 +73,7 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
       });
       for (const name of missing) {
         const pos = lines.linePos(node.range?.[0] ?? 0);
-        add(`${opts.file}:${pos.line}:${pos.col}`, pos.line, `environment variable ${name} is not set (write \${${name}:-default} for a default)`);
+        add(`${opts.file}:${pos.line}:${pos.col}`, pos.line, `${formatPath(pathOf(ancestors, node))}: environment variable ${name} is not set (write \${${name}:-default} for a default)`);
       }
       if (value !== raw) interpolated.add(node);
       node.value = node.type === "PLAIN" && /^(-?\d+(\.\d+)?|true|false)$/.test(value) && raw.trim().startsWith("${") ? JSON.parse(value) : value;
@@ -100,7 +112,8 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
     throw new ConfigError(sorted(problems));
   }
 
-  const resolved = resolveConfig(parsed.data, { file: opts.file, hostname: opts.hostname });
+  const given = Object.keys(data);
+  const resolved = resolveConfig(parsed.data, { file: opts.file, hostname: opts.hostname, defaultLadder: !given.includes("escalation") });
   for (const e of resolved.errors) add(loc.at(e.path), loc.line(e.path), `${formatPath(e.path)}: ${e.message}`);
   if (problems.length) throw new ConfigError(sorted(problems));
   const warnings = resolved.warnings.map((w) => `${loc.at(w.path)}: ${formatPath(w.path)}: ${w.message}`);
@@ -108,7 +121,7 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
     const node = doc.getIn(path, true);
     return isScalar(node) && interpolated.has(node);
   });
-  return { config: resolved.config, warnings, secrets, inlineSecrets: inline };
+  return { config: resolved.config, warnings, secrets, inlineSecrets: inline, given };
 }
 
 /** aliasCycle returns the path of a value that contains itself (`a: &a {<<: *a}`), which no walk could finish. */
@@ -126,6 +139,19 @@ function aliasCycle(root: unknown): PathKey[] | undefined {
     return undefined;
   };
   return walk(root, []);
+}
+
+/** pathOf turns the ancestors yaml's visit() gives (document, maps, pairs, sequences) into the config path of node. */
+function pathOf(ancestors: readonly unknown[], node: unknown): PathKey[] {
+  const out: PathKey[] = [];
+  const chain = [...ancestors, node];
+  for (let i = 0; i < chain.length - 1; i++) {
+    const a = chain[i];
+    const next = chain[i + 1];
+    if (isPair(a) && isScalar(a.key)) out.push(String(a.key.value));
+    else if (isSeq(a)) out.push(a.items.indexOf(next as never));
+  }
+  return out;
 }
 
 function sorted(problems: Problem[]): string[] {

@@ -35,8 +35,8 @@ export class Locator {
     for (let n = path.length; n >= 0; n--) {
       const node = this.doc.getIn(path.slice(0, n), true) as Node | undefined;
       if (node && typeof node === "object" && "range" in node && node.range) {
-        // A missing key points at its parent: show where the parent map starts.
-        if (n < path.length && isMap(node)) {
+        // A missing key points at its parent: a map under a key shows that key; an item of a list shows its own start.
+        if (n < path.length && isMap(node) && typeof path[n - 1] === "string") {
           const parentKey = this.keyOffset(path.slice(0, n - 1), String(path[n - 1]));
           if (parentKey !== undefined && n > 0) return parentKey;
         }

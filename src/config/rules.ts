@@ -9,7 +9,7 @@ export type RuleIssue = { path: PathKey[]; message: string };
  * resolveConfig applies the rules a schema cannot express (unique names, references between checks and channels,
  * ladder order, dependency cycles) and fills derived defaults (host, log file, each check's ladder).
  */
-export function resolveConfig(raw: RawConfig, ctx: { file: string; hostname: string }): { config: Config; errors: RuleIssue[]; warnings: RuleIssue[] } {
+export function resolveConfig(raw: RawConfig, ctx: { file: string; hostname: string; defaultLadder?: boolean }): { config: Config; errors: RuleIssue[]; warnings: RuleIssue[] } {
   const errors: RuleIssue[] = [];
   const warnings: RuleIssue[] = [];
   const channels: Record<string, ChannelConfig> = {};
@@ -36,7 +36,10 @@ export function resolveConfig(raw: RawConfig, ctx: { file: string; hostname: str
       step.notify.forEach((ref, j) => {
         const target = resolveChannel(ref, channels);
         if (target) notify.push(target);
-        else if (warnMissing) warnings.push({ path: [...at, i, "notify", j], message: `channel "${ref}" is not configured; this step skips it` });
+        else if (warnMissing && ctx.defaultLadder && at.length === 1) {
+          // The user wrote no ladder: say it is the built-in one, not a line of theirs.
+          warnings.push({ path: [], message: `the default ladder's step ${i + 1} notifies "${ref}", which is not configured, so that step skips it (write an escalation: to choose your own)` });
+        } else if (warnMissing) warnings.push({ path: [...at, i, "notify", j], message: `channel "${ref}" is not configured; this step skips it` });
       });
       return { ...step, notify: [...new Set(notify)] };
     });

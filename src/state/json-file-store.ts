@@ -59,6 +59,17 @@ function moveAside(file: string, now: number, why: string): string {
   }
 }
 
+/** describeFsError says in words why the state could not be written, with what to do where that is clear. */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOSPC": return "disk full (ENOSPC)";
+    case "EACCES": case "EPERM": return `permission denied (${code}): run as root, or set state_file (or --state) to a place this user can write`;
+    case "EROFS": return "read-only file system (EROFS)";
+    default: return code ?? (err as Error).message;
+  }
+}
+
 /** writeFileAtomic writes a temp file in the same directory, fsyncs it, renames it over the target and fsyncs the directory. */
 export function writeFileAtomic(file: string, content: string, mode: number): void {
   const dir = path.dirname(file);
@@ -80,9 +91,7 @@ export function writeFileAtomic(file: string, content: string, mode: number): vo
     } catch {
       // The temp file may not exist; nothing else to clean.
     }
-    const code = (err as NodeJS.ErrnoException).code;
-    const hint = code === "ENOSPC" ? "disk full" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : (err as Error).message;
-    throw new StateError(`cannot write ${file}: ${hint}; the previous file is left as it was`, { cause: err });
+    throw new StateError(`cannot write ${file}: ${describeFsError(err)}; the previous file is left as it was`, { cause: err });
   }
   try {
     const dfd = fs.openSync(dir, "r");

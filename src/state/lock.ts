@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { LockedError, StateError } from "../errors.js";
+import { describeFsError } from "./json-file-store.js";
 
 /** Lock is held by one run at a time; release is idempotent. */
 export type Lock = { release(): void };
@@ -45,7 +46,7 @@ export function acquireLock(file: string): Lock {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new StateError(`cannot create the state directory ${path.dirname(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new StateError(`cannot create the state directory ${path.dirname(file)}: ${describeFsError(err)}`, { cause: err });
   }
   const me = `${process.pid} ${processStart(process.pid) ?? ""}\n`;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -70,7 +71,7 @@ export function acquireLock(file: string): Lock {
       };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "EEXIST") throw new StateError(`cannot create lock ${file}: ${code ?? (err as Error).message}`, { cause: err });
+      if (code !== "EEXIST") throw new StateError(`cannot create lock ${file}: ${describeFsError(err)}`, { cause: err });
     }
     const owner = readOwner(file);
     if (owner && alive(owner)) throw new LockedError(owner.pid);

@@ -37,6 +37,13 @@ describe("config discovery", () => {
     expect(config.state_file).toBe(path.join(dir, "s.json"));
   });
 
+  it("a config file without state_file keeps the state where the embedded default would", () => {
+    const file = path.join(dir, "w.yaml");
+    fs.writeFileSync(file, "checks: []\n");
+    const env = { HOME: dir, XDG_STATE_HOME: path.join(dir, "xdg") };
+    expect(loadConfig({ config: file }, { env, cwd: dir, hostname: "h" }).config.state_file).toBe(defaultStateFile(env));
+  });
+
   it("puts a non-root user's state under XDG_STATE_HOME when /var/lib/watchdog is not writable", () => {
     const f = defaultStateFile({ XDG_STATE_HOME: "/home/u/.local/state" });
     expect([path.join("/var/lib/watchdog", "state.json"), "/home/u/.local/state/watchdog/state.json"]).toContain(f);

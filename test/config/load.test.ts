@@ -85,7 +85,7 @@ describe("parseConfig", () => {
 
   it("reports an unset variable with its name and position", () => {
     const errs = errorsOf(GOOD);
-    expect(errs).toEqual([expect.stringMatching(/^w\.yaml:12:11: environment variable SMTP_PASS is not set/)]);
+    expect(errs).toEqual([expect.stringMatching(/^w\.yaml:12:11: channels\.email\.pass: environment variable SMTP_PASS is not set/)]);
   });
 
   it("uses ${VAR:-default} and keeps numbers numeric", () => {
@@ -110,6 +110,22 @@ repeat_every: soon
       expect.stringMatching(/^w\.yaml:7:11: checks\[1\]\.type: unknown type "htp" \(did you mean "http"\?\); expected one of: tcp, http, system/),
       expect.stringMatching(/^w\.yaml:9:15: repeat_every: invalid duration "soon"/),
     ]);
+  });
+
+  it("points YAML syntax errors at their own line, and stops a cascade after a few", () => {
+    expect(errorsOf("a: 1\nb:\n\t- x\n")[0]).toMatch(/^w\.yaml:3:1: YAML: /);
+    const many = errorsOf("checks:\n" + "  - {name: a, type: tcp, port: 1\n".repeat(20));
+    expect(many.length).toBeLessThanOrEqual(6);
+    expect(many[many.length - 1]).toMatch(/more YAML errors? after these/);
+  });
+
+  it("points a missing key at the list item that lacks it", () => {
+    const errs = errorsOf("checks:\n  - name: a\n    type: tcp\n    port: 1\n  - type: tcp\n    port: 2\n");
+    expect(errs).toEqual(["w.yaml:5:5: checks[1].name: required (string)"]);
+  });
+
+  it("names the key of an unset variable in a list", () => {
+    expect(errorsOf("checks:\n  - name: a\n    type: tcp\n    port: 1\n    depends_on: [\"${NOPE_DEP}\"]\n")[0]).toMatch(/^w\.yaml:5:18: checks\[0\]\.depends_on\[0\]: environment variable NOPE_DEP is not set/);
   });
 
   it("rejects unknown top-level keys with a hint", () => {
@@ -145,9 +161,11 @@ repeat_every: soon
     const { config, warnings } = parseConfig("channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nchecks: []\n", opts());
     expect(config.escalation[0]!.notify).toEqual(["mail"]);
     expect(warnings).toEqual([
-      expect.stringContaining('escalation[1].notify[0]: channel "sms" is not configured'),
-      expect.stringContaining('escalation[1].notify[1]: channel "dingtalk" is not configured'),
+      `w.yaml:1:1: (top level): the default ladder's step 2 notifies "sms", which is not configured, so that step skips it (write an escalation: to choose your own)`,
+      `w.yaml:1:1: (top level): the default ladder's step 2 notifies "dingtalk", which is not configured, so that step skips it (write an escalation: to choose your own)`,
     ]);
+    const own = parseConfig("channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nescalation:\n  - after: 1\n    notify: [mail, pager]\n", opts());
+    expect(own.warnings).toEqual(['w.yaml:5:20: escalation[0].notify[1]: channel "pager" is not configured; this step skips it']);
   });
 
   it("stops YAML alias bombs", () => {
