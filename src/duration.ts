@@ -16,18 +16,23 @@ export function parseDuration(text: string): number | undefined {
   return Number.isFinite(total) ? Math.round(total) : undefined;
 }
 
-/** formatDuration renders milliseconds as a short human string: "45s", "2m 5s", "1h 3m", "2d 4h". */
-export function formatDuration(ms: number): string {
+const EN_UNITS = { ms: "ms", s: "s", m: "m", h: "h", d: "d", sep: " " };
+const ZH_UNITS = { ms: "毫秒", s: "秒", m: "分", h: "小时", d: "天", sep: "" };
+
+/** formatDuration renders milliseconds as a short human string: "45s", "2m 5s", "1h 3m", "2d 4h" (zh-CN: "2分5秒"). */
+export function formatDuration(ms: number, locale: "en" | "zh-CN" = "en"): string {
+  const u = locale === "zh-CN" ? ZH_UNITS : EN_UNITS;
+  const two = (a: number, ua: string, b: number, ub: string) => (b ? `${a}${ua}${u.sep}${b}${ub}` : `${a}${ua}`);
   const v = Math.max(0, Math.round(ms));
-  if (v < 1000) return `${v}ms`;
+  if (v < 1000) return `${v}${u.ms}`;
   const s = Math.floor(v / 1000);
-  if (s < 60) return `${s}s`;
+  if (s < 60) return `${s}${u.s}`;
   const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m}m ${s % 60}s` : `${m}m`;
+  if (m < 60) return two(m, u.m, s % 60, u.s);
   const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  if (h < 24) return two(h, u.h, m % 60, u.m);
   const d = Math.floor(h / 24);
-  return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
+  return two(d, u.d, h % 24, u.h);
 }
 
 const SIZE_UNITS: Record<string, number> = {

@@ -18,6 +18,8 @@ type Words = {
   testSubject(host: string): string; held(n: number, why: "quiet_hours" | "rate_limit"): string;
   limitSubject(channel: string, host: string): string; limitText(channel: string, limit: number, day: string): string;
   alsoAffected: string; flapping(share: number): string; stable: string; gap(d: string): string;
+  /** Label separator (": " or the full-width "："), duration format, and the "(escalation step 2)" tag. */
+  colon: string; paren(parts: string[]): string; dur(ms: number): string; tag(reason: NotifyItem["reason"], step: number): string; since(t: string): string;
 };
 
 const EN: Words = {
@@ -54,13 +56,18 @@ const EN: Words = {
   flapping: (share) => `the check is flapping (${share}% state changes): notifications are held until it is stable`,
   stable: "the check is stable again",
   gap: (d) => `watchdog itself did not run for ${d} before this run`,
+  colon: ": ",
+  paren: (parts) => `(${parts.join(", ")})`,
+  dur: (ms) => formatDuration(ms),
+  tag: (reason, step) => ` (${EN.reason[reason]}${step ? ` ${step}` : ""})`,
+  since: (t) => ` (${t})`,
 };
 
 const ZH: Words = {
   status: { ok: "正常", warning: "警告", critical: "严重", unknown: "未知" },
   subjectOne: (i, host) =>
     i.reason === "recovered"
-      ? `【恢复】${host} ${i.check}${i.outageMs !== undefined ? ` 已恢复，故障时长 ${formatDuration(i.outageMs)}` : " 已恢复"}`
+      ? `【恢复】${host} ${i.check}${i.outageMs !== undefined ? ` 已恢复，故障时长 ${formatDuration(i.outageMs, "zh-CN")}` : " 已恢复"}`
       : i.reason === "restart_gave_up"
         ? `【告警】${host} ${i.check} 重启次数已用尽，停止自动重启`
         : i.notice === "flapping"
@@ -89,7 +96,12 @@ const ZH: Words = {
   alsoAffected: "同时受影响",
   flapping: (share) => `状态频繁变化（${share}%），暂停通知直至稳定`,
   stable: "状态已恢复稳定",
-  gap: (d) => `watchdog 自身在本次运行前 ${d} 未运行`,
+  gap: (d) => `在本次运行之前，watchdog 自身已有 ${d} 没有运行`,
+  colon: "：",
+  paren: (parts) => `（${parts.join("，")}）`,
+  dur: (ms) => formatDuration(ms, "zh-CN"),
+  tag: (reason, step) => (reason === "step" && step ? `（第 ${step} 级告警）` : `（${ZH.reason[reason]}${step ? `，第 ${step} 级` : ""}）`),
+  since: (t) => `（开始于 ${t}）`,
 };
 
 /** formatTime renders epoch ms as local "YYYY-MM-DD HH:mm:ss±hh:mm". */
@@ -106,20 +118,21 @@ export function formatTime(ms: number): string {
 export function describeRestart(r: NonNullable<NotifyItem["restart"]>, w: Words): string {
   if (r.error !== undefined) return w.hookFailed(r.error);
   const code = r.timedOut ? "timeout" : r.signal ?? String(r.exitCode);
-  return `${r.helped ? w.helped : w.notHelped} (${w.exit(code, formatDuration(r.durationMs))}${r.after ? `, ${r.after}` : ""})`;
+  const parts = [w.exit(code, w.dur(r.durationMs)), ...(r.after ? [w.status[r.after] ?? r.after] : [])];
+  return `${r.helped ? w.helped : w.notHelped} ${w.paren(parts)}`;
 }
 
 function itemLines(i: NotifyItem, host: string, w: Words, locale: Locale): { label: string; value: string; block?: string[] }[] {
   // Flap notices stand outside the ladder: no "escalation step" label for them.
-  const why = i.notice ? "" : ` (${w.reason[i.reason]}${i.step ? ` ${i.step}` : ""})`;
+  const why = i.notice ? "" : w.tag(i.reason, i.step);
   const rows: { label: string; value: string; block?: string[] }[] = [
     { label: w.check, value: `${i.check}${why}` },
     { label: w.host, value: host },
-    { label: w.state, value: `${w.status[i.status]}: ${i.summary}` },
+    { label: w.state, value: `${w.status[i.status]}${w.colon}${i.summary}` },
   ];
   if (i.reason === "recovered") {
-    rows.push({ label: w.outage, value: `${formatDuration(i.outageMs ?? 0)} (${formatTime(i.since)})` });
-  } else {
+    rows.push({ label: w.outage, value: `${w.dur(i.outageMs ?? 0)}${w.since(formatTime(i.since))}` });
+  } else if (i.reason !== "test") {
     rows.push({ label: "", value: w.streak(i.failStreak, formatTime(i.since)) });
   }
   if (i.cause) rows.push({ label: w.cause, value: localizeCause(i.cause, locale) });
@@ -131,7 +144,7 @@ function itemLines(i: NotifyItem, host: string, w: Words, locale: Locale): { lab
   if (i.alsoAffected?.length) rows.push({ label: w.alsoAffected, value: i.alsoAffected.join(", ") });
   if (i.notice === "flapping") rows.push({ label: "", value: w.flapping(i.flapShare ?? 0) });
   if (i.notice === "stable") rows.push({ label: "", value: w.stable });
-  if (i.monitorGapMs !== undefined) rows.push({ label: "", value: w.gap(formatDuration(i.monitorGapMs)) });
+  if (i.monitorGapMs !== undefined) rows.push({ label: "", value: w.gap(w.dur(i.monitorGapMs)) });
   if (i.runbook) rows.push({ label: w.runbook, value: i.runbook });
   return rows;
 }
@@ -163,9 +176,9 @@ export function renderText(m: Message, locale: Locale): Rendered {
       md.push(`#### ${w.status[item.status]} ${item.check}`);
     }
     for (const row of itemLines(item, m.host, w, locale)) {
-      const head = row.label ? `${row.label}: ` : "";
+      const head = row.label ? `${row.label}${w.colon}` : "";
       text.push(`${head}${row.value}`.trimEnd());
-      md.push(`- ${row.label ? `**${row.label}**: ` : ""}${row.value}`.trimEnd());
+      md.push(`- ${row.label ? `**${row.label}**${w.colon}` : ""}${row.value}`.trimEnd());
       if (row.block?.length) {
         for (const l of row.block) text.push(`    ${l}`);
         md.push("```", ...row.block, "```");

@@ -145,7 +145,7 @@ describe("watchdog simulate", () => {
     expect(r.stdout).toContain("simulate a-service-with-a-long-name: 2 critical runs then 1 ok, one every 2m\n");
     expect(r.stdout).toContain("… 1 run with nothing to send");
     expect(r.stdout).not.toMatch(/watchdog (message|消息)|sim-\d+/);
-    expect(r.stdout).toContain(locale === "zh-CN" ? "处理手册: journalctl" : "Runbook: journalctl");
+    expect(r.stdout).toContain(locale === "zh-CN" ? "处理手册：journalctl" : "Runbook: journalctl");
     const j = JSON.parse((await runCli(["-c", file, "simulate", "a-service-with-a-long-name", "--failures", "2", "--then-ok", "1", "--json"], { cwd: dir, env: env() })).stdout);
     expect(j.timeline.map((e: { offsetMs: number }) => e.offsetMs)).toEqual([0, 120_000, 240_000]);
     expect(j.timeline[0].at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

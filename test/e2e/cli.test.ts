@@ -44,7 +44,7 @@ describe("watchdog CLI", () => {
     ["not YAML", "checks: [\n  {", /w\.yaml:\d+:\d+: YAML: /],
     ["a wrong type", "checks:\n  - {name: a, type: tcp, port: nope}\n", /w\.yaml:2:32: checks\[0\]\.port: Invalid input: expected number, received string/],
     ["an unknown key", "checks:\n  - name: a\n    type: tcp\n    port: 1\n    hots: x\n", /w\.yaml:5:5: checks\[0\]\.hots: unknown key \(did you mean "host"\?\)/],
-    ["an unset variable", "checks:\n  - name: a\n    type: tcp\n    port: 1\n    host: ${WD_TEST_UNSET_HOST}\n", /w\.yaml:5:11: environment variable WD_TEST_UNSET_HOST is not set/],
+    ["an unset variable", "checks:\n  - name: a\n    type: tcp\n    port: 1\n    host: ${WD_TEST_UNSET_HOST}\n", /w\.yaml:5:11: checks\[0\]\.host: environment variable WD_TEST_UNSET_HOST is not set/],
   ])("validate and check exit 78 on %s, with FILE:LINE:COL and no stack trace", async (_name, text, pattern) => {
     const file = text === undefined ? path.join(dir, "w.yaml") : write("w.yaml", text);
     for (const cmd of ["validate", "check"]) {

@@ -20,7 +20,7 @@ describe("email through a real SMTP server", () => {
     expect(out).toMatchObject({ ok: true });
     const [mail] = smtp.received;
     expect(mail!.subject).toBe("【告警】gpu-box-01 cosyvoice 严重");
-    expect(mail!.text).toContain("可能原因: GPU out of memory (CUDA OOM)");
+    expect(mail!.text).toContain("可能原因：GPU out of memory (CUDA OOM)");
     expect(mail!.text).toContain("连续失败 3 次");
     expect(mail!.from!.value[0]).toMatchObject({ name: "告警", address: "alert@example.com" });
     expect(mail!.messageId).toBe("<mwt1abc-email@watchdog>");

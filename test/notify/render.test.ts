@@ -48,8 +48,18 @@ describe("render: notices and causes", () => {
   it("gives the log probe's probable cause in the message's language", () => {
     const m = message("email", [item({ cause: "gpu_oom: GPU out of memory — lower the batch size" })]);
     expect(renderText(m, "en").text).toMatch(/Probable cause: gpu_oom: /);
-    expect(renderText(m, "zh-CN").text).toMatch(/可能原因: gpu_oom: .*[\u4e00-\u9fff]/);
+    expect(renderText(m, "zh-CN").text).toMatch(/可能原因：gpu_oom: .*[\u4e00-\u9fff]/);
     const free = message("email", [item({ cause: "my own words" })]);
-    expect(renderText(free, "zh-CN").text).toContain("可能原因: my own words");
+    expect(renderText(free, "zh-CN").text).toContain("可能原因：my own words");
+  });
+});
+
+describe("render: wording", () => {
+  it("a test message has no failure streak, and zh-CN durations and punctuation are Chinese", () => {
+    const test = renderText(message("email", [item({ check: "test-notify", reason: "test", status: "ok", summary: "hello", failStreak: 0 })]), "en");
+    expect(test.text).not.toMatch(/failing 0 runs/);
+    const rec = renderText(message("email", [item({ reason: "recovered", status: "ok", outageMs: 125_000 })]), "zh-CN");
+    expect(rec.subject).toContain("故障时长 2分5秒");
+    expect(rec.text).toMatch(/^故障时长：2分5秒（开始于 \d{4}-/m);
   });
 });
