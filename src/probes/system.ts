@@ -30,6 +30,12 @@ function grade(value: number, t: { warning: number; critical: number }): Status 
   return value >= t.critical ? "critical" : value >= t.warning ? "warning" : "ok";
 }
 
+/** finding grades a value and, when it is not ok, names the threshold it crossed ("disk / 91% (warning at 85%)"). */
+function finding(text: string, value: number, t: { warning: number; critical: number }, unit = "%"): Finding {
+  const status = grade(value, t);
+  return { status, text: status === "ok" ? text : `${text} (${status} at ${status === "critical" ? t.critical : t.warning}${unit})` };
+}
+
 /** systemProbe reads disk usage with statfs, memory via systeminformation and the load average. */
 export const systemProbe: Probe<SystemConfig> = {
   type: "system",
@@ -45,7 +51,7 @@ export const systemProbe: Probe<SystemConfig> = {
           const avail = s.bavail * s.bsize;
           const pct = used + avail > 0 ? (used / (used + avail)) * 100 : 0;
           metrics[`disk_used_percent:${path}`] = round1(pct);
-          findings.push({ status: grade(pct, cfg.disk), text: `disk ${path} ${round1(pct)}%` });
+          findings.push(finding(`disk ${path} ${round1(pct)}%`, pct, cfg.disk));
         } catch (err) {
           findings.push({ status: "unknown", text: `disk ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
         }
@@ -54,12 +60,12 @@ export const systemProbe: Probe<SystemConfig> = {
     if (cfg.memory) {
       const pct = await memoryUsedPercent();
       metrics.memory_used_percent = round1(pct);
-      findings.push({ status: grade(pct, cfg.memory), text: `memory ${round1(pct)}%` });
+      findings.push(finding(`memory ${round1(pct)}%`, pct, cfg.memory));
     }
     if (cfg.load) {
       const perCore = (os.loadavg()[0] ?? 0) / Math.max(1, os.availableParallelism());
       metrics.load_per_core = Math.round(perCore * 100) / 100;
-      findings.push({ status: grade(perCore, cfg.load), text: `load ${metrics.load_per_core}/core` });
+      findings.push(finding(`load ${metrics.load_per_core}/core`, perCore, cfg.load, "/core"));
     }
     const status = worst(findings.map((f) => f.status));
     const shown = status === "ok" ? findings : findings.filter((f) => f.status !== "ok");

@@ -17,7 +17,7 @@ describe("system probe", () => {
   it("grades against thresholds and shows only what is wrong", async () => {
     const r = await systemProbe.run({ type: "system", disk: { paths: ["/"], warning: 0, critical: 100 }, memory: false, load: false }, ctx());
     expect(r.status).toBe("warning");
-    expect(r.summary).toMatch(/^disk \/ [\d.]+%$/);
+    expect(r.summary).toMatch(/^disk \/ [\d.]+% \(warning at 0%\)$/);
     const c = await systemProbe.run({ type: "system", disk: false, memory: { warning: 0, critical: 0 }, load: false }, ctx());
     expect(c.status).toBe("critical");
   });
