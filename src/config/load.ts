@@ -49,7 +49,9 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
   }
   if (problems.length) {
     const more = doc.errors.length - MAX_YAML_ERRORS;
-    throw new ConfigError([...problems.map((p) => p.text), ...(more > 0 ? [`${opts.file}: ${more} more YAML error${more === 1 ? "" : "s"} after these (fix the first one first)`] : [])]);
+    const next = doc.errors[MAX_YAML_ERRORS];
+    const at = next ? (next.linePos?.[0] ?? lines.linePos(next.pos[0])) : { line: 1, col: 1 };
+    throw new ConfigError([...problems.map((p) => p.text), ...(more > 0 ? [`${opts.file}:${at.line}:${at.col}: (top level): ${more} more YAML error${more === 1 ? "" : "s"} from here on (fix the first one first)`] : [])]);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new ConfigError([`${opts.file}:1:1: (top level): the config is empty; see config.example.yaml`]);

@@ -60,10 +60,10 @@ function moveAside(file: string, now: number, why: string): string {
 }
 
 /** describeFsError says in words why the state could not be written, with what to do where that is clear. */
-export function describeFsError(err: unknown): string {
+export function describeFsError(err: unknown, withCode = false): string {
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
-    case "ENOSPC": return "disk full (ENOSPC)";
+    case "ENOSPC": return withCode ? "disk full (ENOSPC)" : "disk full";
     case "EACCES": case "EPERM": return `permission denied (${code}): run as root, or set state_file (or --state) to a place this user can write`;
     case "EROFS": return "read-only file system (EROFS)";
     default: return code ?? (err as Error).message;

@@ -39,6 +39,33 @@ function readOwner(file: string): Owner | undefined {
 }
 
 /**
+ * tryCreate makes the lock with its content already in it: the pid goes into a file of our own, which is then
+ * hard-linked to the lock name (link fails if the name exists). A run killed at any moment leaves either no lock
+ * or a complete one, never an empty lock that would turn the next run away. False when the lock exists.
+ */
+function tryCreate(file: string, content: string): boolean {
+  const mine = `${file}.new-${process.pid}`;
+  try {
+    fs.writeFileSync(mine, content, { mode: 0o600 });
+    try {
+      fs.linkSync(mine, file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw err;
+      // A file system without hard links: create exclusively, then write (a kill in between leaves an empty lock,
+      // which the next run treats as stale).
+      fs.writeFileSync(file, content, { mode: 0o600, flag: "wx" });
+    }
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw new StateError(`cannot create lock ${file}: ${describeFsError(err, true)}`, { cause: err });
+  } finally {
+    fs.rmSync(mine, { force: true });
+  }
+}
+
+/**
  * acquireLock creates FILE exclusively with "pid starttime". A lock whose owner is dead (or whose pid was reused)
  * is taken over; a live owner makes it throw LockedError.
  */
@@ -50,17 +77,7 @@ export function acquireLock(file: string): Lock {
   }
   const me = `${process.pid} ${processStart(process.pid) ?? ""}\n`;
   for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      const fd = fs.openSync(file, "wx", 0o600);
-      try {
-        fs.writeSync(fd, me);
-      } catch (err) {
-        // A full disk can create the file yet refuse its content: an empty lock would turn the next run away.
-        fs.closeSync(fd);
-        fs.rmSync(file, { force: true });
-        throw err;
-      }
-      fs.closeSync(fd);
+    if (tryCreate(file, me)) {
       let released = false;
       return {
         release() {
@@ -69,20 +86,9 @@ export function acquireLock(file: string): Lock {
           if (readOwner(file)?.pid === process.pid) fs.rmSync(file, { force: true });
         },
       };
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "EEXIST") throw new StateError(`cannot create lock ${file}: ${describeFsError(err)}`, { cause: err });
     }
     const owner = readOwner(file);
     if (owner && alive(owner)) throw new LockedError(owner.pid);
-    if (!owner) {
-      // Being written right now by another run, or empty after a crash: look again shortly.
-      const age = ageMs(file);
-      if (age !== undefined && age < 2000) {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-        continue;
-      }
-    }
     // Stale: move it aside atomically, so that of two runs taking over only one wins.
     const stale = `${file}.stale-${process.pid}`;
     try {
@@ -91,7 +97,7 @@ export function acquireLock(file: string): Lock {
       continue;
     }
     const moved = readOwner(stale);
-    if (moved && owner && moved.pid !== owner.pid) {
+    if (moved && moved.pid !== owner?.pid) {
       // We moved a fresh lock another run had just made: give it back and yield to that run.
       try {
         fs.linkSync(stale, file);
@@ -107,10 +113,3 @@ export function acquireLock(file: string): Lock {
   throw new LockedError(owner?.pid);
 }
 
-function ageMs(file: string): number | undefined {
-  try {
-    return Date.now() - fs.statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}

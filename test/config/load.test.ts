@@ -116,7 +116,7 @@ repeat_every: soon
     expect(errorsOf("a: 1\nb:\n\t- x\n")[0]).toMatch(/^w\.yaml:3:1: YAML: /);
     const many = errorsOf("checks:\n" + "  - {name: a, type: tcp, port: 1\n".repeat(20));
     expect(many.length).toBeLessThanOrEqual(6);
-    expect(many[many.length - 1]).toMatch(/more YAML errors? after these/);
+    expect(many[many.length - 1]).toMatch(/^w\.yaml:\d+:\d+: \(top level\): \d+ more YAML errors? from here on/);
   });
 
   it("points a missing key at the list item that lacks it", () => {

@@ -50,3 +50,19 @@ describe("lock", () => {
     acquireLock(file).release();
   });
 });
+
+describe("lock files left behind", () => {
+  it("treats an empty lock (a crash of an older version mid-write) as stale at once", () => {
+    const file = path.join(dir, "l");
+    fs.writeFileSync(file, "");
+    acquireLock(file).release();
+  });
+
+  it("never leaves its own temp file beside the lock", () => {
+    const file = path.join(dir, "l");
+    const lock = acquireLock(file);
+    expect(fs.readdirSync(dir)).toEqual(["l"]);
+    lock.release();
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
