@@ -1,29 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { ChannelConfig, CheckConfig } from "../../src/config/schema.js";
+import type { ChannelConfig } from "../../src/config/schema.js";
 import { decide, type EngineConfig } from "../../src/engine/decide.js";
 import { emptyState, type Action, type State } from "../../src/engine/types.js";
 import type { Status } from "../../src/probes/types.js";
+import { consoleChannel, engineCheck, MIN, T0 } from "./fixtures.js";
 
 // Clock jumps: the engine gets `now` from the caller; a clock stepped back must not undo what the state remembers.
 
-const MIN = 60_000;
-const T0 = 1_700_000_000_000;
-
-const check: CheckConfig = {
-  name: "svc",
-  type: "tcp",
-  escalation: [
+const check = engineCheck(
+  "svc",
+  [
     { after: 1, notify: ["email"], restart: false },
     { after: 3, notify: ["email"], restart: true },
   ],
-  repeat_every: 30 * MIN,
-  recover_after: 1,
-  restart: { command: ["true"], shell: false, timeout: 60_000, verify_after: 0, limit: { max: 1, within: 30 * MIN } },
-  depends_on: [],
-  labels: {},
-  runbook: undefined,
-};
-const ch: ChannelConfig = { type: "console", fallback: [], timeout: 1000, min_severity: "warning" };
+  { restart: { command: ["true"], shell: false, timeout: 60_000, verify_after: 0, limit: { max: 1, within: 30 * MIN } } },
+);
+const ch: ChannelConfig = consoleChannel();
 const cfg: EngineConfig = { checks: [check], channels: { email: ch } };
 
 function feed(state: State, rows: [Status, number][]) {

@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ChannelConfig, CheckConfig } from "../../src/config/schema.js";
+import type { CheckConfig } from "../../src/config/schema.js";
 import { decide } from "../../src/engine/decide.js";
 import { emptyState, type State } from "../../src/engine/types.js";
 import type { Status } from "../../src/probes/types.js";
+import { consoleChannel, MIN } from "./fixtures.js";
 
-const MIN = 60_000;
-const ch = (min_severity: "warning" | "critical"): ChannelConfig => ({ type: "console", fallback: [], timeout: 1000, min_severity });
+const ch = consoleChannel;
 
 const ladderArb = fc
   .uniqueArray(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 4 })

@@ -3,29 +3,16 @@ import type { CheckConfig, ChannelConfig } from "../../src/config/schema.js";
 import { decide, type EngineConfig } from "../../src/engine/decide.js";
 import { emptyState, type Action, type NotifyItem, type State } from "../../src/engine/types.js";
 import type { ProbeResult, Status } from "../../src/probes/types.js";
-
-const MIN = 60_000;
-const T0 = 1_700_000_000_000;
+import { consoleChannel, engineCheck, MIN, T0 } from "./fixtures.js";
 
 function check(over: Partial<CheckConfig> = {}): CheckConfig {
-  return {
-    name: "svc",
-    type: "tcp",
-    escalation: [
-      { after: 1, notify: ["email"], restart: false },
-      { after: 3, notify: ["sms", "dingtalk"], restart: true },
-    ],
-    repeat_every: 30 * MIN,
-    recover_after: 1,
-    restart: { command: ["true"], shell: false, timeout: 60_000, verify_after: 0, limit: { max: 2, within: 30 * MIN } },
-    depends_on: [],
-    labels: {},
-    runbook: undefined,
-    ...over,
-  };
+  return engineCheck(over.name ?? "svc", [
+    { after: 1, notify: ["email"], restart: false },
+    { after: 3, notify: ["sms", "dingtalk"], restart: true },
+  ], over);
 }
 
-const ch = (min_severity: "warning" | "critical" = "warning"): ChannelConfig => ({ type: "console", fallback: [], timeout: 1000, min_severity });
+const ch = consoleChannel;
 
 function cfg(checks: CheckConfig[] = [check()], channels: Record<string, ChannelConfig> = { email: ch(), sms: ch("critical"), dingtalk: ch() }): EngineConfig {
   return { checks, channels };

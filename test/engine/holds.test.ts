@@ -5,28 +5,15 @@ import { flapShare, flapTransition } from "../../src/engine/flap.js";
 import { ackIncident, activeSilence, addSilence, matchGlob, removeSilence } from "../../src/engine/silence.js";
 import { emptyState, type Action, type Silence, type State } from "../../src/engine/types.js";
 import type { ProbeResult, Status } from "../../src/probes/types.js";
-
-const MIN = 60_000;
-const T0 = 1_700_000_000_000;
+import { consoleChannel, engineCheck, MIN, T0 } from "./fixtures.js";
 
 function check(name = "svc", over: Partial<CheckConfig> = {}): CheckConfig {
-  return {
-    name,
-    type: "tcp",
-    escalation: [
-      { after: 1, notify: ["email"], restart: false },
-      { after: 3, notify: ["sms"], restart: true },
-    ],
-    repeat_every: 30 * MIN,
-    recover_after: 1,
-    restart: { command: ["true"], shell: false, timeout: 60_000, verify_after: 0, limit: { max: 2, within: 30 * MIN } },
-    depends_on: [],
-    labels: {},
-    runbook: undefined,
-    ...over,
-  };
+  return engineCheck(name, [
+    { after: 1, notify: ["email"], restart: false },
+    { after: 3, notify: ["sms"], restart: true },
+  ], over);
 }
-const ch: ChannelConfig = { type: "console", fallback: [], timeout: 1000, min_severity: "warning" };
+const ch: ChannelConfig = consoleChannel();
 const cfg = (checks: CheckConfig[], extra: Partial<EngineConfig> = {}): EngineConfig => ({ checks, channels: { email: ch, sms: ch }, ...extra });
 const res = (check: string, status: Status): ProbeResult => ({ check, status, summary: `${check} is ${status}`, durationMs: 1 });
 
