@@ -179,7 +179,10 @@ export function createLinePrefilter(regexes: readonly RegExp[], engine: "auto" |
   return {
     buffers: (size) => search?.buffers?.(size),
     candidates(buf, start, end, onLine) {
-      if (everyLine) {
+      // The latin1 pass sees bytes, not characters: where the chunk holds non-ASCII text, `.`, `\s` or `[^x]` would
+      // not match what they match in the decoded line ("a.c" against "a日c"), so every line there is a candidate.
+      const text = slow.length ? buf.toString("latin1", start, end) : "";
+      if (everyLine || /[^\x00-\x7f]/.test(text)) {
         for (let ls = start; ls < end; ) {
           const le = buf.indexOf(10, ls);
           const stop = le < 0 || le >= end ? end : le;
@@ -201,7 +204,6 @@ export function createLinePrefilter(regexes: readonly RegExp[], engine: "auto" |
         }
       }
       if (slow.length) {
-        const text = buf.toString("latin1", start, end);
         for (const re of slow) {
           re.lastIndex = 0;
           let m: RegExpExecArray | null;

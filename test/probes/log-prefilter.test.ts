@@ -93,3 +93,16 @@ describe("createLinePrefilter: never loses a matching line", () => {
     );
   });
 });
+
+describe("createLinePrefilter: patterns with no literal on non-ASCII text", () => {
+  // Found by the property above (seed 1225547683): the latin1 pass saw 日 as three bytes, so /a.c/ missed "a日c".
+  it.each([
+    ["a.c", "a日c"],
+    ["x\\sy", "x\u3000y"],
+    ["^[^a-z]{2}$", "日本"],
+  ])("%s still finds %s", (p, line) => {
+    const cands = candidateLines([new RegExp(p)], `plain ascii\n${line}\nmore ascii\n`);
+    expect(new RegExp(p).test(line)).toBe(true);
+    expect(cands.has(line)).toBe(true);
+  });
+});
