@@ -28,6 +28,8 @@ afterAll(async () => {
 });
 
 const down = (name = "cosyvoice") => `  - name: ${name}\n    type: tcp\n    host: 127.0.0.1\n    port: ${port}\n    timeout: 500ms\n`;
+/** oneWebhook is a config with one webhook channel told at the first failure of a down check, and no reminders. */
+const oneWebhook = (url: string) => `channels:\n  hook:\n    type: webhook\n    url: "${url}"\nescalation:\n  - after: 1\n    notify: [hook]\nrepeat_every: 0s\nchecks:\n${down()}`;
 
 describe("Alertmanager refresh and fallback", () => {
   it("while Alertmanager is down its fallback is told once, not re-sent every run's keep-alive refresh", async () => {
@@ -139,16 +141,7 @@ describe("outbox backoff", () => {
     const hook = await startWebhook();
     await hook.setMode("error");
     const r = rig(T);
-    const yaml = `channels:
-  hook:
-    type: webhook
-    url: "${hook.url}"
-escalation:
-  - after: 1
-    notify: [hook]
-repeat_every: 0s
-checks:
-${down()}`;
+    const yaml = oneWebhook(hook.url);
     try {
       const waits: number[] = [];
       let now = T;
@@ -228,16 +221,7 @@ describe("clock stepped back", () => {
     const hook = await startWebhook();
     await hook.setMode("500");
     const r = rig(T);
-    const yaml = `channels:
-  hook:
-    type: webhook
-    url: "${hook.url}"
-escalation:
-  - after: 1
-    notify: [hook]
-repeat_every: 0s
-checks:
-${down()}`;
+    const yaml = oneWebhook(hook.url);
     try {
       const run1 = await r.run(yaml, T);
       expect(run1.state.outbox[0]!.nextAttemptAt).toBe(T + MIN);
