@@ -26,7 +26,9 @@ export async function expandPath(pattern: string): Promise<string[]> {
   const files: string[] = [];
   for (const p of current) {
     try {
-      if ((await stat(p)).isFile()) files.push(p);
+      // Directories are not log files. A FIFO, socket or device is kept, so that the check says why it is not read
+      // (stat does not open it, so it cannot block here).
+      if (!(await stat(p)).isDirectory()) files.push(p);
     } catch {
       // Vanished since the listing.
     }

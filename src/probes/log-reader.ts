@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
-import { open, readdir, stat, type FileHandle } from "node:fs/promises";
+import { readdir, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
+import { hashAt, openLog, readTail, sameTail, tailAt, type Tail } from "./log-open.js";
 import type { LinePrefilter } from "./log-prefilter.js";
 
 /** Bytes read per system call; the buffer is reused for the whole file. */
@@ -21,6 +21,12 @@ export type FileMemory = {
   fpLen: number;
   /** Inside an over-long line whose first 64 KiB were already matched. */
   skip: boolean;
+  /**
+   * Hash of the tailLen (up to 256) bytes just before offset: other bytes there mean the file was rewritten in place.
+   * State written before these fields existed lacks them; the check is then skipped once and they are filled in.
+   */
+  tail?: string;
+  tailLen?: number;
 };
 
 /** ReadOptions say where to start on a new file, which lines to look at, and when to stop. */
@@ -50,15 +56,14 @@ type Scan = { offset: number; skip: boolean; bytes: number; stopped: boolean };
  * readNew reads the bytes appended to `file` since `prev` and hands candidate lines to opts.onLine.
  * Rotation (reference/gpu-and-logs.md §5):
  *   - other dev/ino at the path: renamed away; drain the old inode, found among the rotated names beside it, then read the new file from 0;
- *   - same inode, size < offset or other first bytes: copytruncate (drain the copy whose first bytes match from the old offset)
- *     or truncate-and-refill; then read from 0.
- * It throws the fs error (ENOENT, EACCES, EISDIR) for the caller to turn into a result.
+ *   - same inode, size < offset, other first bytes, or other bytes just before the offset (truncated in place and
+ *     refilled past the old offset, by `> app.log` or copytruncate): drain the copy that holds the same bytes at both
+ *     places from the old offset, if there is one; then read from 0.
+ * It throws the fs error (ENOENT, EACCES), EISDIR or ENOTREG (a FIFO, socket, device) for the caller to turn into a result.
  */
 export async function readNew(file: string, prev: FileMemory | undefined, opts: ReadOptions): Promise<ReadOutcome> {
-  const fh = await open(file, "r");
+  const { fh, st } = await openLog(file);
   try {
-    const st = await fh.stat({ bigint: false });
-    if (st.isDirectory()) throw Object.assign(new Error(`${file} is a directory`), { code: "EISDIR" });
     const size = st.size;
     const notes: string[] = [];
     let bytes = 0;
@@ -73,7 +78,7 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
       } else if (old) {
         const drained = await drain(old, prev, opts);
         bytes += drained.bytes;
-        if (drained.stopped) return { memory: { ...prev, offset: drained.offset, skip: drained.skip }, bytes, stopped: true, notes };
+        if (drained.stopped) return { memory: resumeIn(prev, drained), bytes, stopped: true, notes };
         notes.push(`rotated: read the rest of ${path.basename(old)}`);
       } else {
         notes.push(`rotated: the old file was not found beside ${path.basename(file)}; lines written to it after the last run are lost`);
@@ -85,16 +90,20 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
     } else {
       startAt = prev.offset;
       skip = prev.skip;
+      const shrunk = size < prev.offset;
       const sameStart = size >= prev.fpLen && (await fingerprint(fh, prev.fpLen)) === prev.fp;
-      if (size < prev.offset || !sameStart) {
-        const copy = await findSibling(file, st.ino, async (s, p) => s.size >= prev.offset && (await fingerprintOf(p, prev.fpLen)) === prev.fp);
+      // Same first bytes and no shorter, yet other bytes before the offset: `> app.log` (or copytruncate) at a restart
+      // that wrote the same banner and grew past the old offset before this run. The lines before it are new.
+      const rewritten = !shrunk && sameStart && !(await sameTail(fh, prev));
+      if (shrunk || !sameStart || rewritten) {
+        const copy = await findSibling(file, st.ino, async (s, p) => s.size >= prev.offset && (await sameGeneration(p, prev)));
         if (copy) {
           const drained = await drain(copy, prev, opts);
           bytes += drained.bytes;
-          if (drained.stopped) return { memory: { ...prev, offset: drained.offset, skip: drained.skip }, bytes, stopped: true, notes };
+          if (drained.stopped) return { memory: resumeIn(prev, drained), bytes, stopped: true, notes };
           notes.push(`truncated: read the rest of the copy ${path.basename(copy)}`);
         } else {
-          notes.push("truncated: reading from the start");
+          notes.push(rewritten ? "rewritten in place (the bytes before the last offset changed): reading from the start" : "truncated: reading from the start");
         }
         startAt = 0;
         skip = false;
@@ -103,8 +112,12 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
     const scan = await scanFile(fh, startAt, size, skip, opts);
     bytes += scan.bytes;
     const fpLen = Math.min(size, FINGERPRINT_BYTES);
-    const fp = prev && prev.fpLen === fpLen && prev.dev === st.dev && prev.ino === st.ino && startAt !== 0 ? prev.fp : await fingerprint(fh, fpLen);
-    const memory = { dev: st.dev, ino: st.ino, offset: scan.offset, fp, fpLen, skip: scan.skip };
+    const same = prev && prev.dev === st.dev && prev.ino === st.ino;
+    const fp = same && prev.fpLen === fpLen && startAt !== 0 ? prev.fp : await fingerprint(fh, fpLen);
+    // A run with nothing new keeps the tail it checked; otherwise one read of the bytes before the new offset.
+    const kept = same && startAt === prev.offset && scan.offset === prev.offset ? readTail(prev) : undefined;
+    const tail = kept ?? (await tailAt(fh, scan.offset));
+    const memory: FileMemory = { dev: st.dev, ino: st.ino, offset: scan.offset, fp, fpLen, skip: scan.skip, ...tail };
     opts.consumed?.set(inodeKey(st), memory);
     return { memory, bytes, stopped: scan.stopped, notes };
   } finally {
@@ -112,14 +125,17 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
   }
 }
 
-async function drain(file: string, prev: FileMemory, opts: ReadOptions): Promise<Scan> {
-  const fh = await open(file, "r");
+/** resumeIn is the memory of a run stopped while draining a rotated copy: next run goes on in that copy. */
+const resumeIn = (prev: FileMemory, d: Scan & Tail): FileMemory => ({ ...prev, offset: d.offset, skip: d.skip, tail: d.tail, tailLen: d.tailLen });
+
+async function drain(file: string, prev: FileMemory, opts: ReadOptions): Promise<Scan & Tail> {
+  const { fh, st } = await openLog(file);
   try {
-    const st = await fh.stat();
     const scan = await scanFile(fh, prev.offset, st.size, prev.skip, opts);
     // The rotated copy starts with the same bytes as the file it came from: same fingerprint.
-    opts.consumed?.set(inodeKey(st), { dev: st.dev, ino: st.ino, offset: scan.offset, skip: scan.skip, fp: prev.fp, fpLen: prev.fpLen });
-    return scan;
+    const tail = await tailAt(fh, scan.offset);
+    opts.consumed?.set(inodeKey(st), { dev: st.dev, ino: st.ino, offset: scan.offset, skip: scan.skip, fp: prev.fp, fpLen: prev.fpLen, ...tail });
+    return { ...scan, ...tail };
   } finally {
     await fh.close();
   }
@@ -135,22 +151,19 @@ async function lastLineStart(fh: FileHandle, size: number): Promise<number> {
   return nl < 0 ? (len === size ? 0 : size) : size - len + nl + 1;
 }
 
-async function fingerprint(fh: FileHandle, len: number): Promise<string> {
-  const buf = Buffer.alloc(len);
-  const { bytesRead } = len > 0 ? await fh.read(buf, 0, len, 0) : { bytesRead: 0 };
-  return createHash("sha1").update(buf.subarray(0, bytesRead)).digest("hex").slice(0, 16);
-}
+const fingerprint = (fh: FileHandle, len: number) => hashAt(fh, 0, len);
 
-async function fingerprintOf(file: string, len: number): Promise<string | undefined> {
+/** sameGeneration says whether `file` (a copy beside the log) has the first bytes and the bytes before the offset of `m`. */
+async function sameGeneration(file: string, m: FileMemory): Promise<boolean> {
   try {
-    const fh = await open(file, "r");
+    const { fh } = await openLog(file);
     try {
-      return await fingerprint(fh, len);
+      return (await fingerprint(fh, m.fpLen)) === m.fp && (await sameTail(fh, m));
     } finally {
       await fh.close();
     }
   } catch {
-    return undefined;
+    return false;
   }
 }
 

@@ -193,6 +193,9 @@ export function describeReadError(file: string, err: NodeJS.ErrnoException, cfg:
       return { status: "unknown", text: `${file}: permission denied (run watchdog as a user that can read it, e.g. in the adm group)` };
     case "EISDIR":
       return { status: "unknown", text: `${file} is a directory, not a log file` };
+    case "ENOTREG":
+      // A FIFO, socket or device: never opened blocking, never read (it could block the run or never end).
+      return { status: "unknown", text: `${file}: not a regular file: ${(err as { kind?: string }).kind ?? "special file"}` };
     default:
       return { status: "unknown", text: `${file}: cannot read (${err.code ?? err.message})` };
   }

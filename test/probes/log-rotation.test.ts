@@ -28,6 +28,18 @@ function line(tag: string): string {
   return `MATCH ${tag} ${id}\n`;
 }
 const filler = (k: number) => "an ordinary line that matches nothing\n".repeat(k);
+/** A service's start-up banner, the same at every start and longer than the 1 KiB fingerprint. */
+const BANNER = Array.from({ length: 40 }, (_, i) => `INFO engine config: option_${i} = default\n`).join("");
+
+/** stripTail makes the memory look like state written before the tail hash was kept. */
+function stripTail(mem: unknown): unknown {
+  const m = structuredClone(mem) as { files: Record<string, Record<string, unknown>> };
+  for (const f of Object.values(m.files)) {
+    delete f.tail;
+    delete f.tailLen;
+  }
+  return m;
+}
 
 /** probe runs the log check once and records every matching line it reports. */
 async function probe(watch: string = file): Promise<void> {
@@ -170,6 +182,91 @@ describe("log rotation: every matching line is reported exactly once", () => {
     fs.writeFileSync(path.join(dir, "worker-2.log"), `${filler(3)}${l}`);
     await probe(glob);
     expectExactlyOnce([l]);
+  });
+
+  it("truncated in place at a restart, same banner, refilled past the old offset: the lines before it are read", async () => {
+    // `> app.log` at a service restart: same inode, same first bytes, and bigger than the old offset by the next run.
+    const written: string[] = [];
+    fs.writeFileSync(file, BANNER + filler(5));
+    await probe();
+    const l1 = line("before");
+    written.push(l1);
+    fs.appendFileSync(file, l1 + filler(3));
+    await probe();
+    const oldOffset = fs.statSync(file).size;
+    const err = line("after-restart");
+    written.push(err);
+    fs.truncateSync(file, 0);
+    fs.appendFileSync(file, BANNER + err + filler(40));
+    expect(BANNER.length + err.length).toBeLessThan(oldOffset); // the error sits before the old offset...
+    expect(fs.statSync(file).size).toBeGreaterThan(oldOffset); // ...and the file grew past it
+    await probe();
+    const l2 = line("later");
+    written.push(l2);
+    fs.appendFileSync(file, l2);
+    await probe();
+    expectExactlyOnce(written);
+  });
+
+  it("truncated in place: an older rotated copy with the same banner is not read again", async () => {
+    // app.log.1 is yesterday's generation: same first bytes and longer than the old offset, but other bytes there.
+    fs.writeFileSync(`${file}.1`, BANNER + filler(8) + "MATCH stale line already read yesterday\n".repeat(20));
+    const written: string[] = [];
+    fs.writeFileSync(file, BANNER + filler(5));
+    await probe();
+    const l1 = line("before");
+    written.push(l1);
+    fs.appendFileSync(file, l1 + filler(3));
+    await probe();
+    const l2 = line("after-restart");
+    written.push(l2);
+    fs.writeFileSync(file, BANNER + l2);
+    await probe();
+    expectExactlyOnce(written);
+  });
+
+  it("normal appends in many small runs, half lines and state without the tail hash: each line once", async () => {
+    const written: string[] = [];
+    fs.writeFileSync(file, BANNER);
+    await probe();
+    for (let run = 0; run < 30; run++) {
+      const l = line(`append-${run % 3}`);
+      written.push(l);
+      // Split each matching line across two runs every other time: the half line waits for its newline.
+      const cut = run % 2 === 0 ? l.length : Math.floor(l.length / 2);
+      fs.appendFileSync(file, filler(run % 4) + l.slice(0, cut));
+      await probe();
+      fs.appendFileSync(file, l.slice(cut));
+      // State written before the tail hash existed: the check is skipped once and the hash filled in.
+      if (run === 10) memory = stripTail(memory);
+      await probe();
+    }
+    expectExactlyOnce(written);
+    const files = (memory as { files: Record<string, { tail?: string; tailLen?: number }> }).files;
+    expect(files[file]).toMatchObject({ tail: expect.any(String), tailLen: 256 });
+  });
+
+  it.skipIf(!LOGROTATE)("real logrotate copytruncate, then the same banner refilled past the old offset", async () => {
+    const conf = path.join(dir, "rotate.conf");
+    fs.writeFileSync(conf, `${file} {\n  rotate 3\n  copytruncate\n  nocompress\n}\n`, { mode: 0o644 });
+    const written: string[] = [];
+    const w = (l: string, pad = 2) => { written.push(l); fs.appendFileSync(file, l + filler(pad)); };
+    fs.writeFileSync(file, BANNER + filler(5));
+    await probe();
+    w(line("before"));
+    await probe();
+    const oldOffset = fs.statSync(file).size;
+    w(line("before-unread"));
+    execFileSync(LOGROTATE!, ["-f", "-s", path.join(dir, "rotate.state"), conf]);
+    expect(fs.statSync(file).size).toBe(0);
+    // The service restarts into the truncated file: same banner, then an error, and it grows past the old offset.
+    fs.appendFileSync(file, BANNER);
+    w(line("after-restart"), 30);
+    expect(fs.statSync(file).size).toBeGreaterThan(oldOffset);
+    await probe();
+    w(line("later"));
+    await probe();
+    expectExactlyOnce(written);
   });
 
   it.skipIf(!LOGROTATE)("real logrotate with create", async () => {

@@ -1,0 +1,76 @@
+import { createHash } from "node:crypto";
+import { constants, type Stats } from "node:fs";
+import { open, stat, type FileHandle } from "node:fs/promises";
+
+/**
+ * Bytes hashed just before the saved offset. If they changed, the file was rewritten in place (truncated and refilled
+ * past the old offset between two runs) even though its first bytes and its size still fit.
+ */
+export const TAIL_BYTES = 256;
+
+/** fileKind names what a non-regular file is, for the reason a log check gives. */
+export function fileKind(st: Stats): string {
+  if (st.isFIFO()) return "FIFO";
+  if (st.isSocket()) return "socket";
+  if (st.isCharacterDevice()) return "character device";
+  if (st.isBlockDevice()) return "block device";
+  if (st.isSymbolicLink()) return "symbolic link";
+  return "special file";
+}
+
+function refuseIrregular(file: string, st: Stats): void {
+  if (st.isFile()) return;
+  if (st.isDirectory()) throw Object.assign(new Error(`${file} is a directory`), { code: "EISDIR" });
+  throw Object.assign(new Error(`${file}: not a regular file: ${fileKind(st)}`), { code: "ENOTREG", kind: fileKind(st) });
+}
+
+/**
+ * openLog opens a log file for reading, only if it is a regular file, and never in a way that can block.
+ * It throws the fs error (ENOENT, EACCES), EISDIR, or ENOTREG (with `kind`) for the caller to turn into a result.
+ */
+export async function openLog(file: string): Promise<{ fh: FileHandle; st: Stats }> {
+  // Look before opening: opening a device can act on it (/dev/watchdog arms a hardware timer, a tape rewinds).
+  refuseIrregular(file, await stat(file));
+  // O_NONBLOCK: a FIFO put there since the stat must not block open() in a libuv worker, for that worker would keep
+  // the process alive after the run (Node joins its I/O threads at exit, process.exit included). It changes nothing
+  // for reads of a regular file. The type is checked again on the descriptor itself.
+  const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    refuseIrregular(file, st);
+    return { fh, st };
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+}
+
+/** hashAt hashes `len` bytes at `pos` (fewer if the file is shorter). */
+export async function hashAt(fh: FileHandle, pos: number, len: number): Promise<string> {
+  const buf = Buffer.alloc(len);
+  const { bytesRead } = len > 0 ? await fh.read(buf, 0, len, pos) : { bytesRead: 0 };
+  return createHash("sha1").update(buf.subarray(0, bytesRead)).digest("hex").slice(0, 16);
+}
+
+/** Tail is the hash of the bytes just before an offset, as kept in FileMemory. */
+export type Tail = { tail: string; tailLen: number };
+
+/** tailAt hashes the (up to) TAIL_BYTES bytes that end at `offset`. */
+export async function tailAt(fh: FileHandle, offset: number): Promise<Tail> {
+  const tailLen = Math.min(offset, TAIL_BYTES);
+  return { tail: await hashAt(fh, offset - tailLen, tailLen), tailLen };
+}
+
+/** readTail returns the tail kept in a memory, or undefined for state written before it was kept (or damaged). */
+export function readTail(m: { tail?: unknown; tailLen?: unknown; offset: number }): Tail | undefined {
+  const { tail, tailLen } = m;
+  if (typeof tail !== "string" || typeof tailLen !== "number" || !Number.isInteger(tailLen)) return undefined;
+  if (tailLen < 0 || tailLen > m.offset) return undefined;
+  return { tail, tailLen };
+}
+
+/** sameTail says whether the bytes before `offset` are still the ones hashed then (true when none were kept). */
+export async function sameTail(fh: FileHandle, m: { tail?: unknown; tailLen?: unknown; offset: number }): Promise<boolean> {
+  const t = readTail(m);
+  return !t || (await hashAt(fh, m.offset - t.tailLen, t.tailLen)) === t.tail;
+}
