@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { logConfigSchema, logProbe } from "../../src/probes/log.js";
+import { runCli } from "../helpers/cli.js";
 import { ctx, testDeps } from "./ctx.js";
 
 const LOGROTATE = ["/usr/sbin/logrotate", "/sbin/logrotate", "/usr/bin/logrotate"].find((p) => fs.existsSync(p));
@@ -312,3 +313,26 @@ async function withLogrotate(mode: "create" | "copytruncate", rotate: (conf: str
   fs.closeSync(writer);
   expectExactlyOnce(written);
 }
+
+describe("log rotation through the built CLI", () => {
+  it("`> app.log` at a restart, same banner, grown past the old offset: `watchdog check` finds the error", async () => {
+    const cfg = path.join(dir, "wd.yaml");
+    fs.writeFileSync(cfg, `state_file: ${dir}/state.json\nchecks:\n  - {name: app, type: log, path: ${file}, causes: none, patterns: ["^MATCH "]}\n`);
+    const env = { HOME: dir, XDG_STATE_HOME: path.join(dir, "xdg"), WATCHDOG_CONFIG: "" };
+    const check = async () => {
+      const r = await runCli(["-c", cfg, "check", "--json"], { cwd: dir, env });
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout).checks as { status: string; summary: string; excerpt?: string[] }[])[0]!;
+    };
+    fs.writeFileSync(file, BANNER + filler(5));
+    expect((await check()).status).toBe("ok");
+    fs.appendFileSync(file, "an ordinary line after the start\n" + filler(3));
+    expect((await check()).status).toBe("ok");
+    fs.truncateSync(file, 0); // the restart script's `> app.log`
+    fs.appendFileSync(file, BANNER + "MATCH engine died at start-up\n" + filler(40));
+    const out = await check();
+    expect(out.status).toBe("critical");
+    expect(out.summary).toContain("1 new matching line");
+    expect((await check()).status).toBe("ok"); // and only once
+  });
+});
