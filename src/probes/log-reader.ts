@@ -91,10 +91,15 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
       startAt = prev.offset;
       skip = prev.skip;
       const shrunk = size < prev.offset;
-      const sameStart = size >= prev.fpLen && (await fingerprint(fh, prev.fpLen)) === prev.fp;
+      // Both reads at once: a run with nothing new pays one round trip for them, not two.
+      const [head, tailKept] = await Promise.all([
+        size >= prev.fpLen ? fingerprint(fh, prev.fpLen) : undefined,
+        shrunk ? false : sameTail(fh, prev),
+      ]);
+      const sameStart = head === prev.fp;
       // Same first bytes and no shorter, yet other bytes before the offset: `> app.log` (or copytruncate) at a restart
       // that wrote the same banner and grew past the old offset before this run. The lines before it are new.
-      const rewritten = !shrunk && sameStart && !(await sameTail(fh, prev));
+      const rewritten = !shrunk && sameStart && !tailKept;
       if (shrunk || !sameStart || rewritten) {
         const copy = await findSibling(file, st.ino, async (s, p) => s.size >= prev.offset && (await sameGeneration(p, prev)));
         if (copy) {
