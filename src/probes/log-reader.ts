@@ -1,5 +1,6 @@
 import { readdir, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
+import { drainFromGzip } from "./log-gzip.js";
 import { hashAt, openLog, readTail, sameTail, tailAt, type Tail } from "./log-open.js";
 import type { LinePrefilter } from "./log-prefilter.js";
 
@@ -81,7 +82,10 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
         if (drained.stopped) return { memory: resumeIn(prev, drained), bytes, stopped: true, notes };
         notes.push(`rotated: read the rest of ${path.basename(old)}`);
       } else {
-        notes.push(`rotated: the old file was not found beside ${path.basename(file)}; lines written to it after the last run are lost`);
+        const gz = await drainFromGzip(file, prev, opts);
+        bytes += gz?.bytes ?? 0;
+        if (gz) notes.push(gzipNote(gz));
+        else notes.push(`rotated: the old file was not found beside ${path.basename(file)}; lines written to it after the last run are lost`);
       }
       // The file now at this path may itself have been read this run, under the name it had before (a glob naming app.log.*).
       const seen = opts.consumed?.get(inodeKey(st));
@@ -108,7 +112,10 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
           if (drained.stopped) return { memory: resumeIn(prev, drained), bytes, stopped: true, notes };
           notes.push(`truncated: read the rest of the copy ${path.basename(copy)}`);
         } else {
-          notes.push(rewritten ? "rewritten in place (the bytes before the last offset changed): reading from the start" : "truncated: reading from the start");
+          const gz = await drainFromGzip(file, prev, opts);
+          bytes += gz?.bytes ?? 0;
+          if (gz) notes.push(gzipNote(gz));
+          else notes.push(rewritten ? "rewritten in place (the bytes before the last offset changed): reading from the start" : "truncated: reading from the start");
         }
         startAt = 0;
         skip = false;
@@ -128,6 +135,12 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
   } finally {
     await fh.close();
   }
+}
+
+/** gzipNote says which compressed copy the rest of the old file came from. */
+function gzipNote(gz: { copy: string; stopped: boolean }): string {
+  const name = path.basename(gz.copy);
+  return gz.stopped ? `rotated: stopped in the compressed copy ${name} at the time limit; the rest of it is not read` : `rotated: read the rest of ${name}`;
 }
 
 /** resumeIn is the memory of a run stopped while draining a rotated copy: next run goes on in that copy. */

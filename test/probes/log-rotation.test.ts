@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { logConfigSchema, logProbe } from "../../src/probes/log.js";
 import { runCli } from "../helpers/cli.js";
@@ -211,7 +212,9 @@ describe("log rotation: every matching line is reported exactly once", () => {
 
   it("truncated in place: an older rotated copy with the same banner is not read again", async () => {
     // app.log.1 is yesterday's generation: same first bytes and longer than the old offset, but other bytes there.
-    fs.writeFileSync(`${file}.1`, BANNER + filler(8) + "MATCH stale line already read yesterday\n".repeat(20));
+    const stale = BANNER + filler(8) + "MATCH stale line already read yesterday\n".repeat(20);
+    fs.writeFileSync(`${file}.1`, stale);
+    fs.writeFileSync(`${file}.2.gz`, gzipSync(stale));
     const written: string[] = [];
     fs.writeFileSync(file, BANNER + filler(5));
     await probe();
@@ -266,6 +269,31 @@ describe("log rotation: every matching line is reported exactly once", () => {
     expect(fs.statSync(file).size).toBeGreaterThan(oldOffset);
     await probe();
     w(line("later"));
+    await probe();
+    expectExactlyOnce(written);
+  });
+
+  it.skipIf(!LOGROTATE).each(["create", "copytruncate"])("real logrotate %s with compress: the rest is read from the .gz", async (mode) => {
+    const conf = path.join(dir, "rotate.conf");
+    fs.writeFileSync(conf, `${file} {\n  rotate 3\n  ${mode}\n  compress\n}\n`, { mode: 0o644 });
+    const rotate = () => execFileSync(LOGROTATE!, ["-f", "-s", path.join(dir, "rotate.state"), conf]);
+    const written: string[] = [];
+    const w = (l: string) => { written.push(l); fs.appendFileSync(file, l + filler(2)); };
+    fs.writeFileSync(file, BANNER + filler(5));
+    await probe();
+    w(line("before"));
+    await probe();
+    w(line("before-unread"));
+    rotate();
+    expect(fs.existsSync(`${file}.1.gz`)).toBe(true);
+    fs.appendFileSync(file, BANNER);
+    w(line("after"));
+    await probe();
+    w(line("after-2"));
+    w(line("after-2-unread"));
+    rotate(); // app.log.1.gz becomes app.log.2.gz: the newest archive is the one to read
+    w(line("after-second-rotation"));
+    await probe();
     await probe();
     expectExactlyOnce(written);
   });
