@@ -1,13 +1,20 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 
+/**
+ * A glob never names compressed archives (`app.log*` and app.log.1.gz): their bytes are not lines, and a `.gz`
+ * rotated since the last run is read, decompressed, through the file it came from.
+ */
+const ARCHIVE = /\.(gz|xz|bz2|zst|lz4|z)$/i;
+
 /** expandPath returns the files a path or glob (`*`, `?`, `[...]` in any component) names, sorted. */
 export async function expandPath(pattern: string): Promise<string[]> {
   if (!/[*?[]/.test(pattern)) return [pattern];
   const abs = path.resolve(pattern);
   const parts = abs.split("/").filter(Boolean);
   let current = ["/"];
-  for (const part of parts) {
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
     const next: string[] = [];
     if (!/[*?[]/.test(part)) {
       for (const c of current) next.push(path.join(c, part));
@@ -15,7 +22,7 @@ export async function expandPath(pattern: string): Promise<string[]> {
       const re = globToRegExp(part);
       for (const c of current) {
         try {
-          for (const name of await readdir(c)) if (re.test(name)) next.push(path.join(c, name));
+          for (const name of await readdir(c)) if (re.test(name) && !(last && ARCHIVE.test(name))) next.push(path.join(c, name));
         } catch {
           // Not a directory or unreadable: nothing under it.
         }

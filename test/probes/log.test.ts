@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeReadError, logConfigSchema, logProbe, type LogConfig } from "../../src/probes/log.js";
 import type { ProbeOutput } from "../../src/probes/types.js";
@@ -202,6 +203,15 @@ describe("log probe: bad input", () => {
     fs.appendFileSync(path.join(dir, "b.log"), "FATAL in b\n");
     const out = await run();
     expect(out.metrics?.lines_matched).toBe(2);
+  });
+
+  it("a glob does not name compressed archives (app.log* and app.log.1.gz): their bytes are not lines", async () => {
+    fs.writeFileSync(file, "");
+    // Stored (level 0) gzip keeps the text readable in the raw bytes: read as text, it would match.
+    fs.writeFileSync(`${file}.1.gz`, gzipSync("FATAL in an old archive\n", { level: 0 }));
+    const out = await runner(cfgOf({ path: `${file}*`, from: "start" }))();
+    expect(out.status).toBe("ok");
+    expect(out.metrics?.files).toBe(1);
   });
 
   it("stops at the time limit and goes on next run without losing lines", async () => {
