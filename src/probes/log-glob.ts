@@ -22,7 +22,9 @@ export async function expandPath(pattern: string): Promise<string[]> {
       const re = globToRegExp(part);
       for (const c of current) {
         try {
-          for (const name of await readdir(c)) if (re.test(name) && !(last && ARCHIVE.test(name))) next.push(path.join(c, name));
+          for (const name of await readdir(c)) {
+            if (re.test(name) && !(last && ARCHIVE.test(name))) next.push(path.join(c, name));
+          }
         } catch {
           // Not a directory or unreadable: nothing under it.
         }

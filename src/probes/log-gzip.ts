@@ -123,7 +123,11 @@ export async function gzipSiblings(file: string): Promise<string[]> {
 }
 
 /** drainFromGzip reads the rest of the file `prev` remembers from whichever compressed copy beside `file` it is. */
-export async function drainFromGzip(file: string, prev: FileMemory, opts: ReadOptions): Promise<(GzipDrain & { copy: string }) | undefined> {
+export async function drainFromGzip(
+  file: string,
+  prev: FileMemory,
+  opts: ReadOptions,
+): Promise<(GzipDrain & { copy: string }) | undefined> {
   // Without the hash before the offset (state from an older version) any archive with the same banner would pass.
   if (!readTail(prev)) return undefined;
   for (const copy of await gzipSiblings(file)) {

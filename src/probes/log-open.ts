@@ -21,7 +21,8 @@ export function fileKind(st: Stats): string {
 function refuseIrregular(file: string, st: Stats): void {
   if (st.isFile()) return;
   if (st.isDirectory()) throw Object.assign(new Error(`${file} is a directory`), { code: "EISDIR" });
-  throw Object.assign(new Error(`${file}: not a regular file: ${fileKind(st)}`), { code: "ENOTREG", kind: fileKind(st) });
+  const kind = fileKind(st);
+  throw Object.assign(new Error(`${file}: not a regular file: ${kind}`), { code: "ENOTREG", kind });
 }
 
 /**
@@ -61,8 +62,11 @@ export async function tailAt(fh: FileHandle, offset: number): Promise<Tail> {
   return { tail: await hashAt(fh, offset - tailLen, tailLen), tailLen };
 }
 
+/** TailMemory is the part of a file's memory that the tail check reads (unknown: it comes from the state file). */
+type TailMemory = { tail?: unknown; tailLen?: unknown; offset: number };
+
 /** readTail returns the tail kept in a memory, or undefined for state written before it was kept (or damaged). */
-export function readTail(m: { tail?: unknown; tailLen?: unknown; offset: number }): Tail | undefined {
+export function readTail(m: TailMemory): Tail | undefined {
   const { tail, tailLen } = m;
   if (typeof tail !== "string" || typeof tailLen !== "number" || !Number.isInteger(tailLen)) return undefined;
   if (tailLen < 0 || tailLen > m.offset) return undefined;
@@ -70,7 +74,7 @@ export function readTail(m: { tail?: unknown; tailLen?: unknown; offset: number 
 }
 
 /** sameTail says whether the bytes before `offset` are still the ones hashed then (true when none were kept). */
-export async function sameTail(fh: FileHandle, m: { tail?: unknown; tailLen?: unknown; offset: number }): Promise<boolean> {
+export async function sameTail(fh: FileHandle, m: TailMemory): Promise<boolean> {
   const t = readTail(m);
   return !t || (await hashAt(fh, m.offset - t.tailLen, t.tailLen)) === t.tail;
 }

@@ -60,7 +60,8 @@ type Scan = { offset: number; skip: boolean; bytes: number; stopped: boolean };
  *   - same inode, size < offset, other first bytes, or other bytes just before the offset (truncated in place and
  *     refilled past the old offset, by `> app.log` or copytruncate): drain the copy that holds the same bytes at both
  *     places from the old offset, if there is one; then read from 0.
- * It throws the fs error (ENOENT, EACCES), EISDIR or ENOTREG (a FIFO, socket, device) for the caller to turn into a result.
+ * It throws the fs error (ENOENT, EACCES), EISDIR or ENOTREG (a FIFO, socket, device) for the caller to turn into a
+ * result.
  */
 export async function readNew(file: string, prev: FileMemory | undefined, opts: ReadOptions): Promise<ReadOutcome> {
   const { fh, st } = await openLog(file);
@@ -85,7 +86,7 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
         const gz = await drainFromGzip(file, prev, opts);
         bytes += gz?.bytes ?? 0;
         if (gz) notes.push(gzipNote(gz));
-        else notes.push(`rotated: the old file was not found beside ${path.basename(file)}; lines written to it after the last run are lost`);
+        else notes.push(`rotated: the old file was not found beside ${path.basename(file)}; ${LOST}`);
       }
       // The file now at this path may itself have been read this run, under the name it had before (a glob naming app.log.*).
       const seen = opts.consumed?.get(inodeKey(st));
@@ -105,7 +106,7 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
       // that wrote the same banner and grew past the old offset before this run. The lines before it are new.
       const rewritten = !shrunk && sameStart && !tailKept;
       if (shrunk || !sameStart || rewritten) {
-        const copy = await findSibling(file, st.ino, async (s, p) => s.size >= prev.offset && (await sameGeneration(p, prev)));
+        const copy = await findSibling(file, st.ino, async (s, p) => s.size >= prev.offset && sameGeneration(p, prev));
         if (copy) {
           const drained = await drain(copy, prev, opts);
           bytes += drained.bytes;
@@ -115,7 +116,7 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
           const gz = await drainFromGzip(file, prev, opts);
           bytes += gz?.bytes ?? 0;
           if (gz) notes.push(gzipNote(gz));
-          else notes.push(rewritten ? "rewritten in place (the bytes before the last offset changed): reading from the start" : "truncated: reading from the start");
+          else notes.push(rewritten ? REWRITTEN : "truncated: reading from the start");
         }
         startAt = 0;
         skip = false;
@@ -137,14 +138,24 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
   }
 }
 
+const LOST = "lines written to it after the last run are lost";
+const REWRITTEN = "rewritten in place (the bytes before the last offset changed): reading from the start";
+
 /** gzipNote says which compressed copy the rest of the old file came from. */
 function gzipNote(gz: { copy: string; stopped: boolean }): string {
   const name = path.basename(gz.copy);
-  return gz.stopped ? `rotated: stopped in the compressed copy ${name} at the time limit; the rest of it is not read` : `rotated: read the rest of ${name}`;
+  if (!gz.stopped) return `rotated: read the rest of ${name}`;
+  return `rotated: stopped in the compressed copy ${name} at the time limit; the rest of it is not read`;
 }
 
 /** resumeIn is the memory of a run stopped while draining a rotated copy: next run goes on in that copy. */
-const resumeIn = (prev: FileMemory, d: Scan & Tail): FileMemory => ({ ...prev, offset: d.offset, skip: d.skip, tail: d.tail, tailLen: d.tailLen });
+const resumeIn = (prev: FileMemory, d: Scan & Tail): FileMemory => ({
+  ...prev,
+  offset: d.offset,
+  skip: d.skip,
+  tail: d.tail,
+  tailLen: d.tailLen,
+});
 
 async function drain(file: string, prev: FileMemory, opts: ReadOptions): Promise<Scan & Tail> {
   const { fh, st } = await openLog(file);
@@ -152,7 +163,8 @@ async function drain(file: string, prev: FileMemory, opts: ReadOptions): Promise
     const scan = await scanFile(fh, prev.offset, st.size, prev.skip, opts);
     // The rotated copy starts with the same bytes as the file it came from: same fingerprint.
     const tail = await tailAt(fh, scan.offset);
-    opts.consumed?.set(inodeKey(st), { dev: st.dev, ino: st.ino, offset: scan.offset, skip: scan.skip, fp: prev.fp, fpLen: prev.fpLen, ...tail });
+    const memory = { dev: st.dev, ino: st.ino, offset: scan.offset, skip: scan.skip, fp: prev.fp, fpLen: prev.fpLen };
+    opts.consumed?.set(inodeKey(st), { ...memory, ...tail });
     return { ...scan, ...tail };
   } finally {
     await fh.close();
@@ -171,7 +183,7 @@ async function lastLineStart(fh: FileHandle, size: number): Promise<number> {
 
 const fingerprint = (fh: FileHandle, len: number) => hashAt(fh, 0, len);
 
-/** sameGeneration says whether `file` (a copy beside the log) has the first bytes and the bytes before the offset of `m`. */
+/** sameGeneration says whether `file` (a copy beside the log) has the first bytes and the bytes before the offset. */
 async function sameGeneration(file: string, m: FileMemory): Promise<boolean> {
   try {
     const { fh } = await openLog(file);

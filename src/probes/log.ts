@@ -195,7 +195,7 @@ export function describeReadError(file: string, err: NodeJS.ErrnoException, cfg:
       return { status: "unknown", text: `${file} is a directory, not a log file` };
     case "ENOTREG":
       // A FIFO, socket or device: never opened blocking, never read (it could block the run or never end).
-      return { status: "unknown", text: `${file}: not a regular file: ${(err as { kind?: string }).kind ?? "special file"}` };
+      return { status: "unknown", text: `${file}: not a regular file: ${(err as { kind?: string }).kind}` };
     default:
       return { status: "unknown", text: `${file}: cannot read (${err.code ?? err.message})` };
   }

@@ -186,7 +186,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
     expectExactlyOnce([l]);
   });
 
-  it("truncated in place at a restart, same banner, refilled past the old offset: the lines before it are read", async () => {
+  it("truncated in place at a restart, same banner, grown past the old offset: lines before it are read", async () => {
     // `> app.log` at a service restart: same inode, same first bytes, and bigger than the old offset by the next run.
     const written: string[] = [];
     fs.writeFileSync(file, BANNER + filler(5));
@@ -273,7 +273,8 @@ describe("log rotation: every matching line is reported exactly once", () => {
     expectExactlyOnce(written);
   });
 
-  it.skipIf(!LOGROTATE).each(["create", "copytruncate"])("real logrotate %s with compress: the rest is read from the .gz", async (mode) => {
+  const modes = ["create", "copytruncate"];
+  it.skipIf(!LOGROTATE).each(modes)("real logrotate %s + compress: the rest is read from the .gz", async (mode) => {
     const conf = path.join(dir, "rotate.conf");
     fs.writeFileSync(conf, `${file} {\n  rotate 3\n  ${mode}\n  compress\n}\n`, { mode: 0o644 });
     const rotate = () => execFileSync(LOGROTATE!, ["-f", "-s", path.join(dir, "rotate.state"), conf]);
@@ -345,7 +346,8 @@ async function withLogrotate(mode: "create" | "copytruncate", rotate: (conf: str
 describe("log rotation through the built CLI", () => {
   it("`> app.log` at a restart, same banner, grown past the old offset: `watchdog check` finds the error", async () => {
     const cfg = path.join(dir, "wd.yaml");
-    fs.writeFileSync(cfg, `state_file: ${dir}/state.json\nchecks:\n  - {name: app, type: log, path: ${file}, causes: none, patterns: ["^MATCH "]}\n`);
+    const check1 = `{name: app, type: log, path: ${file}, causes: none, patterns: ["^MATCH "]}`;
+    fs.writeFileSync(cfg, `state_file: ${dir}/state.json\nchecks:\n  - ${check1}\n`);
     const env = { HOME: dir, XDG_STATE_HOME: path.join(dir, "xdg"), WATCHDOG_CONFIG: "" };
     const check = async () => {
       const r = await runCli(["-c", cfg, "check", "--json"], { cwd: dir, env });

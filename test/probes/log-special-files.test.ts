@@ -69,7 +69,8 @@ describe("log check on a file that is not a regular file", () => {
     expect(found.summary).toContain("1 new matching line");
     expect(found.detail).toContain(`${path.join(dir, "b.log")}: not a regular file: FIFO`);
     // With nothing found, the check is unknown and says why.
-    expect(r.byName.get("quiet")).toMatchObject({ status: "unknown", summary: `${path.join(dir, "b.log")}: not a regular file: FIFO` });
+    const why = `${path.join(dir, "b.log")}: not a regular file: FIFO`;
+    expect(r.byName.get("quiet")).toMatchObject({ status: "unknown", summary: why });
   });
 
   it("a socket and a character device are refused the same way (a device is never even opened)", async () => {
@@ -82,6 +83,7 @@ describe("log check on a file that is not a regular file", () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.byName.get("sock")).toMatchObject({ status: "unknown", summary: `${sock}: not a regular file: socket` });
-    expect(r.byName.get("dev")).toMatchObject({ status: "unknown", summary: "/dev/null: not a regular file: character device" });
+    const why = "/dev/null: not a regular file: character device";
+    expect(r.byName.get("dev")).toMatchObject({ status: "unknown", summary: why });
   });
 });
