@@ -23,7 +23,10 @@ export async function drainGzip(file: string, prev: FileMemory, opts: ReadOption
   const { fh } = await openLog(file);
   const gunzip = createGunzip();
   const input = fh.createReadStream({ autoClose: false });
-  input.on("error", (err) => gunzip.destroy(err));
+  // A read or inflate error ends the loop below (and is "not the one" to the caller); one that comes after the loop
+  // ended (a read in flight while closing) must not become an uncaught 'error' event.
+  input.on("error", (err) => void (gunzip.destroyed || gunzip.destroy(err)));
+  gunzip.on("error", () => {});
   input.pipe(gunzip);
   const tail = readTail(prev);
   const tailFrom = prev.offset - (tail?.tailLen ?? 0);

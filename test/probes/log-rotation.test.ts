@@ -299,6 +299,23 @@ describe("log rotation: every matching line is reported exactly once", () => {
     expectExactlyOnce(written);
   });
 
+  it("a damaged or foreign .gz beside a renamed file is passed over, the new file is still read", async () => {
+    fs.writeFileSync(file, BANNER + filler(5));
+    await probe();
+    const l1 = line("before");
+    fs.appendFileSync(file, l1);
+    await probe();
+    fs.renameSync(file, `${file}.1`);
+    const whole = gzipSync(fs.readFileSync(`${file}.1`));
+    fs.rmSync(`${file}.1`);
+    fs.writeFileSync(`${file}.1.gz`, whole.subarray(0, whole.length >> 1)); // cut short
+    fs.writeFileSync(`${file}.2.gz`, "not gzip at all\n");
+    const l2 = line("after");
+    fs.writeFileSync(file, BANNER + l2);
+    await probe();
+    expectExactlyOnce([l1, l2]);
+  });
+
   it.skipIf(!LOGROTATE)("real logrotate with create", async () => {
     await withLogrotate("create", (conf, state) => execFileSync(LOGROTATE!, ["-f", "-s", state, conf]));
   });
