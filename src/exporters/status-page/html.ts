@@ -16,7 +16,7 @@ const LATE_HASH = createHash("sha256").update(LATE_SCRIPT).digest("base64");
 /** CSP forbids every load from anywhere: the page is self-contained (no CDN, fonts or scripts from outside). */
 export const PAGE_CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${LATE_HASH}'`;
 
-const MAX_INCIDENTS = 5;
+const MAX_INCIDENTS = 3;
 
 /** renderPage renders the model as one self-contained HTML document in the locale. */
 export function renderPage(m: PageModel, locale: PageLocale): string {
@@ -70,6 +70,8 @@ function card(c: CheckView, w: PageWords, locale: PageLocale, short: (t: number)
   if (c.flapShare !== undefined) marks.push(w.flapping(c.flapShare));
   if (c.heldByDepends) marks.push(w.heldDepends);
   const incTitle = (i: IncidentView) => incidentText(i, w, locale, short, now);
+  // The bar's tooltip is short (times and the cause's id): the list under the bars has the words.
+  const barTitle = (i: IncidentView) => `${short(i.start)} – ${i.end === undefined ? w.ongoing : short(i.end)} ${/^([a-z_]+):/.exec(i.cause ?? "")?.[1] ?? i.cause?.slice(0, 40) ?? ""}`.trim();
   const incidents = c.incidents.slice(0, MAX_INCIDENTS).map((i) => `<li>${esc(incTitle(i))}</li>`);
   if (c.incidents.length > MAX_INCIDENTS) incidents.push(`<li>${esc(w.more(c.incidents.length - MAX_INCIDENTS))}</li>`);
   const sparks = c.sparks.map((s) => spark(s, w)).filter((x) => x);
@@ -79,8 +81,8 @@ function card(c: CheckView, w: PageWords, locale: PageLocale, short: (t: number)
     c.summary ? `<p class="sum">${esc(c.summary)}</p>` : "",
     `<p class="meta">${esc(meta.join(" · "))}</p>`,
     marks.length ? `<ul class="marks">${marks.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : "",
-    `<div class="tls"><div><span>${esc(w.day)}</span>${timelineSvg(c.day, `${c.name} ${w.day}`, incTitle)}</div>`,
-    `<div><span>${esc(w.week)}</span>${timelineSvg(c.week, `${c.name} ${w.week}`, incTitle)}</div></div>`,
+    `<div class="tls"><div><span>${esc(w.day)}</span>${timelineSvg(c.day, `${c.name} ${w.day}`, barTitle)}</div>`,
+    `<div><span>${esc(w.week)}</span>${timelineSvg(c.week, `${c.name} ${w.week}`, barTitle)}</div></div>`,
     incidents.length ? `<p class="ih">${esc(w.incidents)} (${esc(w.week)})</p><ul class="inc">${incidents.join("")}</ul>` : "",
     sparks.length ? `<div class="sparks">${sparks.join("")}</div>` : "",
     "</section>",

@@ -139,8 +139,8 @@ function checkView(c: PageInput["config"]["checks"][number], input: PageInput): 
     silence: sil ? { until: sil.endsAt, reason: redact(sil.reason) } : undefined,
     flapShare: cs?.flapping?.share,
     heldByDepends: cs?.held === "depends",
-    day: timeline(c.name, events, cs && { status: cs.status, since: cs.since }, now - DAY, now, 96, rows),
-    week: timeline(c.name, events, cs && { status: cs.status, since: cs.since }, now - 7 * DAY, now, 84, rows),
+    day: timeline(c.name, events, cs && { status: cs.status, since: cs.since }, now - DAY, now, 48, rows),
+    week: timeline(c.name, events, cs && { status: cs.status, since: cs.since }, now - 7 * DAY, now, 42, rows),
     incidents: rows.slice().reverse(),
     sparks: sparks(input.samples.checks[c.name]),
   };

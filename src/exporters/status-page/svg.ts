@@ -8,36 +8,55 @@ export function esc(text: string): string {
 const r1 = (v: number) => Math.round(v * 10) / 10;
 
 /**
- * timelineSvg draws a window as coloured slices (adjacent equal slices merged, so the size stays small) with each
- * incident as a dark bar underneath. Colours come from the page's CSS classes; `label` is read by screen readers.
+ * timelineSvg draws a window as coloured slices and the incidents as a dark bar underneath. Each colour is one path
+ * (a status change every few minutes for a week still makes a small page); colours come from the page's CSS classes.
+ * The incident bar's tooltip names the latest incidents; the card lists them in words.
  */
 export function timelineSvg(t: TimelineView, label: string, incidentTitle: (i: TimelineView["incidents"][number]) => string): string {
   const n = t.slices.length;
-  const parts: string[] = [];
+  const byClass = new Map<string, string>();
   let start = 0;
   for (let k = 1; k <= n; k++) {
     if (k < n && t.slices[k] === t.slices[start]) continue;
-    parts.push(`<rect class="f-${t.slices[start] as Shown}" x="${start}" y="0" width="${k - start}" height="8"/>`);
+    const cls = t.slices[start] as Shown;
+    byClass.set(cls, `${byClass.get(cls) ?? ""}M${start} 0h${k - start}v8h-${k - start}z`);
     start = k;
   }
+  const parts = [...byClass].map(([cls, d]) => `<path class="f-${cls}" d="${d}"/>`);
+  // Incidents are marked at slice resolution too: overlapping or close ones merge into one bar.
   const span = t.to - t.from;
+  const marked = new Array<boolean>(n).fill(false);
   for (const i of t.incidents) {
-    const a = Math.max(0, ((i.start - t.from) / span) * n);
-    const b = Math.min(n, (((i.end ?? t.to) - t.from) / span) * n);
-    parts.push(`<rect class="f-inc" x="${r1(a)}" y="9" width="${r1(Math.max(0.6, b - a))}" height="3"><title>${esc(incidentTitle(i))}</title></rect>`);
+    const a = Math.max(0, Math.floor(((i.start - t.from) / span) * n));
+    const b = Math.min(n - 1, Math.floor((((i.end ?? t.to) - t.from) / span) * n));
+    for (let k = a; k <= b; k++) marked[k] = true;
+  }
+  let bars = "";
+  for (let k = 0; k < n; k++) {
+    if (!marked[k] || marked[k - 1]) continue;
+    let e = k;
+    while (marked[e + 1]) e++;
+    bars += `M${k} 9h${e - k + 1}v3h-${e - k + 1}z`;
+  }
+  if (bars) {
+    const latest = [...t.incidents].sort((x, y) => y.start - x.start);
+    const title = latest.slice(0, 3).map(incidentTitle).join("\n") + (latest.length > 3 ? `\n(+${latest.length - 3})` : "");
+    parts.push(`<path class="f-inc" d="${bars}"><title>${esc(title)}</title></path>`);
   }
   return `<svg class="tl" viewBox="0 0 ${n} 12" preserveAspectRatio="none" role="img" aria-label="${esc(label)}">${parts.join("")}</svg>`;
 }
 
 /** sparklineSvg draws recent values as a line scaled to their own min and max. */
 export function sparklineSvg(s: SparkView, label: string): string {
-  const pts = s.points;
+  // The last 30 points: enough for a trend at this size, and the page stays small with many checks.
+  const pts = s.points.slice(-30);
   if (pts.length < 2) return "";
   const ys = pts.map((p) => p[1]);
   const lo = Math.min(...ys);
   const hi = Math.max(...ys);
   const t0 = pts[0]![0];
   const dt = pts[pts.length - 1]![0] - t0 || 1;
-  const path = pts.map(([t, v]) => `${r1(((t - t0) / dt) * 100)},${r1(22 - (hi === lo ? 10 : ((v - lo) / (hi - lo)) * 20))}`).join(" ");
+  // Whole units of a 100 x 24 box: finer steps would not show at this size, and would double the bytes.
+  const path = pts.map(([t, v]) => `${Math.round(((t - t0) / dt) * 100)},${Math.round(22 - (hi === lo ? 10 : ((v - lo) / (hi - lo)) * 20))}`).join(" ");
   return `<svg class="sp" viewBox="0 0 100 24" preserveAspectRatio="none" role="img" aria-label="${esc(label)}"><polyline points="${path}"/></svg>`;
 }
