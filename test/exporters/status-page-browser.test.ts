@@ -161,8 +161,8 @@ checks:
     expect(row("tts-http")).toMatch(/^OK tts-http /);
     // The closed incident of three hours ago, with its probable cause, in the timeline's list and on its bar.
     expect(row("worker-log")).toMatch(/^OK worker-log .*Incidents \(last 7 d\) .* \(5\dm( \d+s)?\) · CRITICAL · reached step 1 · probable cause: gpu_oom/);
-    expect(dom).toMatch(/<rect class="f-inc"[^>]*><title>[^<]*probable cause: gpu_oom/);
-    expect(dom).toMatch(/<rect class="f-critical"/);
+    expect(dom).toMatch(/<path class="f-inc"[^>]*><title>\d\d-\d\d \d\d:\d\d – \d\d-\d\d \d\d:\d\d gpu_oom<\/title>/);
+    expect(dom).toMatch(/<path class="f-critical" d="M\d+ 0h\d+v8h-\d+z"/);
     // Markup from outside never became elements: the page's own script is the only one, no <img> at all.
     expect(dom.match(/<script/g)).toHaveLength(1);
     expect(dom).not.toMatch(/<img/);
