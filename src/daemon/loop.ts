@@ -131,7 +131,8 @@ async function serveMetrics(listen: string, view: () => { config: Config; last: 
       res.end(renderMetrics({ state: last.state, results: last.results }, config));
     } else if (req.url === "/" || req.url === "/index.html") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": PAGE_CSP });
-      res.end(renderStatusPage(config, last.state, Date.now(), redact));
+      // Late means 3 missed runs of the daemon's own interval, as for its runs (see runDaemon).
+      res.end(renderStatusPage({ ...config, expected_interval: Math.max(config.expected_interval, config.interval) }, last.state, Date.now(), redact));
     } else if (req.url === "/healthz") {
       const fresh = last.at > 0 && Date.now() - last.at < 3 * config.interval + config.run_timeout;
       res.writeHead(fresh ? 200 : 503, { "content-type": "text/plain" });
