@@ -11,10 +11,12 @@ import { esc, sparklineSvg, timelineSvg } from "./svg.js";
  * the time the next run was due it shows the "watchdog is late" banner written (hidden) into the page. The CSP allows
  * exactly this script by its hash; everything else on the page works without it.
  */
-const LATE_SCRIPT = 'var l=+document.body.dataset.lateAt;if(l&&Date.now()>l)document.getElementById("late").hidden=false;';
+const LATE_SCRIPT =
+  'var l=+document.body.dataset.lateAt;if(l&&Date.now()>l)document.getElementById("late").hidden=false;';
 const LATE_HASH = createHash("sha256").update(LATE_SCRIPT).digest("base64");
 /** CSP forbids every load from anywhere: the page is self-contained (no CDN, fonts or scripts from outside). */
-export const PAGE_CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${LATE_HASH}'`;
+export const PAGE_CSP =
+  `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${LATE_HASH}'`;
 
 const MAX_INCIDENTS = 3;
 
@@ -23,10 +25,12 @@ export function renderPage(m: PageModel, locale: PageLocale): string {
   const w = wordsFor(locale);
   const short = (t: number) => formatTime(t).slice(5, 16);
   const lastEnd = m.lastRun ? m.lastRun.at + m.lastRun.durationMs : undefined;
-  const head = m.lastRun ? w.lastRun(formatTime(m.lastRun.at), w.dur(m.lastRun.durationMs), w.dur(m.now - m.lastRun.at)) : w.noRun;
+  const run = m.lastRun;
+  const head = run ? w.lastRun(formatTime(run.at), w.dur(run.durationMs), w.dur(m.now - run.at)) : w.noRun;
   const lateText = m.lastRun ? w.late(w.dur(m.now - m.lastRun.at)) : w.noRun;
   // Written hidden unless already late: the script reveals it when the page outlives the next due run.
-  const staleBanner = lastEnd === undefined ? "" : `<p id="late" class="banner"${m.late ? "" : " hidden"}>${esc(m.late ? lateText : w.late(`> ${w.dur(m.lateAfterMs)}`))}</p>`;
+  const bannerText = m.late ? lateText : w.late(`> ${w.dur(m.lateAfterMs)}`);
+  const staleBanner = lastEnd === undefined ? "" : `<p id="late" class="banner"${m.late ? "" : " hidden"}>${esc(bannerText)}</p>`;
   const body = [
     `<header><h1>${esc(m.title)}</h1><p class="host">${esc(m.host)}</p>`,
     `<p class="run">${esc(head)}</p>`,
@@ -53,7 +57,9 @@ export function renderPage(m: PageModel, locale: PageLocale): string {
   ].join("\n");
 }
 
-function card(c: CheckView, w: PageWords, locale: PageLocale, short: (t: number) => string, now: number): string {
+type Short = (t: number) => string;
+
+function card(c: CheckView, w: PageWords, locale: PageLocale, short: Short, now: number): string {
   const meta: string[] = [];
   if (c.status !== "ok" && c.status !== "pending") meta.push(w.streakFail(c.failStreak));
   else if (c.status === "ok") meta.push(w.streakOk(c.okStreak));
@@ -61,7 +67,8 @@ function card(c: CheckView, w: PageWords, locale: PageLocale, short: (t: number)
   meta.push(c.incident ? w.step(c.step, c.steps) : w.noIncident);
   const marks: string[] = [];
   if (c.incident) {
-    marks.push(`${w.incidentOpen} ${short(c.incident.startedAt)} · ${w.cause}: ${c.incident.cause ? localizeCause(c.incident.cause, locale) : w.noCause}`);
+    const cause = c.incident.cause ? localizeCause(c.incident.cause, locale) : w.noCause;
+    marks.push(`${w.incidentOpen} ${short(c.incident.startedAt)} · ${w.cause}: ${cause}`);
     if (c.incident.restarts) marks.push(w.restarts(c.incident.restarts));
     if (c.incident.gaveUp) marks.push(w.gaveUp);
     if (c.incident.ack) marks.push(w.acked(short(c.incident.ack.at), c.incident.ack.note));
@@ -71,7 +78,10 @@ function card(c: CheckView, w: PageWords, locale: PageLocale, short: (t: number)
   if (c.heldByDepends) marks.push(w.heldDepends);
   const incTitle = (i: IncidentView) => incidentText(i, w, locale, short, now);
   // The bar's tooltip is short (times and the cause's id): the list under the bars has the words.
-  const barTitle = (i: IncidentView) => `${short(i.start)} – ${i.end === undefined ? w.ongoing : short(i.end)} ${/^([a-z_]+):/.exec(i.cause ?? "")?.[1] ?? i.cause?.slice(0, 40) ?? ""}`.trim();
+  const barTitle = (i: IncidentView) => {
+    const cause = /^([a-z_]+):/.exec(i.cause ?? "")?.[1] ?? i.cause?.slice(0, 40) ?? "";
+    return `${short(i.start)} – ${i.end === undefined ? w.ongoing : short(i.end)} ${cause}`.trim();
+  };
   const incidents = c.incidents.slice(0, MAX_INCIDENTS).map((i) => `<li>${esc(incTitle(i))}</li>`);
   if (c.incidents.length > MAX_INCIDENTS) incidents.push(`<li>${esc(w.more(c.incidents.length - MAX_INCIDENTS))}</li>`);
   const sparks = c.sparks.map((s) => spark(s, w)).filter((x) => x);
@@ -83,18 +93,19 @@ function card(c: CheckView, w: PageWords, locale: PageLocale, short: (t: number)
     marks.length ? `<ul class="marks">${marks.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : "",
     `<div class="tls"><div><span>${esc(w.day)}</span>${timelineSvg(c.day, `${c.name} ${w.day}`, barTitle)}</div>`,
     `<div><span>${esc(w.week)}</span>${timelineSvg(c.week, `${c.name} ${w.week}`, barTitle)}</div></div>`,
-    incidents.length ? `<p class="ih">${esc(w.incidents)} (${esc(w.week)})</p><ul class="inc">${incidents.join("")}</ul>` : "",
+    incidents.length ? `<p class="ih">${esc(`${w.incidents} (${w.week})`)}</p><ul class="inc">${incidents.join("")}</ul>` : "",
     sparks.length ? `<div class="sparks">${sparks.join("")}</div>` : "",
     "</section>",
   ].join("");
 }
 
-function incidentText(i: IncidentView, w: PageWords, locale: PageLocale, short: (t: number) => string, now: number): string {
+function incidentText(i: IncidentView, w: PageWords, locale: PageLocale, short: Short, now: number): string {
   const end = i.end === undefined ? w.ongoing : short(i.end);
   const len = w.dur((i.end ?? now) - i.start);
   const cause = i.cause ? localizeCause(i.cause, locale) : w.noCause;
   const peak = w.status[i.peak === "warning" ? "warning" : "critical"];
-  return `${short(i.start)} – ${end} (${len}) · ${peak}${i.peakStep ? ` · ${w.peakStep(i.peakStep)}` : ""} · ${w.cause}: ${cause}`;
+  const step = i.peakStep ? ` · ${w.peakStep(i.peakStep)}` : "";
+  return `${short(i.start)} – ${end} (${len}) · ${peak}${step} · ${w.cause}: ${cause}`;
 }
 
 function spark(s: SparkView, w: PageWords): string {
@@ -106,23 +117,28 @@ function spark(s: SparkView, w: PageWords): string {
   return `<figure>${sparklineSvg(s, caption)}<figcaption>${esc(caption)}</figcaption></figure>`;
 }
 
-function silences(m: PageModel, w: PageWords, short: (t: number) => string): string {
-  const rows = m.silences.map((s) => `<tr><td>${esc(s.pattern)}</td><td>${esc(s.reason || "-")}</td><td>${esc(short(s.until))}</td><td>${esc(w.whoNotRecorded)}</td></tr>`);
-  const acks = m.checks.filter((c) => c.incident?.ack).map((c) => `<li>${esc(c.name)}: ${esc(w.acked(short(c.incident!.ack!.at), c.incident!.ack!.note))}</li>`);
-  const table = rows.length ? `<table><tr><th>${esc(w.colPattern)}</th><th>${esc(w.colReason)}</th><th>${esc(w.colUntil)}</th><th>${esc(w.colBy)}</th></tr>${rows.join("")}</table>` : `<p>${esc(w.noSilences)}</p>`;
-  return `<h2>${esc(w.silences)}</h2>${table}${acks.length ? `<ul>${acks.join("")}</ul>` : ""}`;
+/** table renders a header and rows, every cell escaped. */
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const tr = (cells: readonly string[], tag: "th" | "td") => `<tr>${cells.map((c) => `<${tag}>${esc(c)}</${tag}>`).join("")}</tr>`;
+  return `<table>${tr(head, "th")}${rows.map((r) => tr(r, "td")).join("")}</table>`;
 }
 
-function outbox(m: PageModel, w: PageWords, short: (t: number) => string): string {
+function silences(m: PageModel, w: PageWords, short: Short): string {
+  const rows = m.silences.map((s) => [s.pattern, s.reason || "-", short(s.until), w.whoNotRecorded]);
+  const acks = m.checks.flatMap((c) => (c.incident?.ack ? [`${c.name}: ${w.acked(short(c.incident.ack.at), c.incident.ack.note)}`] : []));
+  const list = rows.length ? table([w.colPattern, w.colReason, w.colUntil, w.colBy], rows) : `<p>${esc(w.noSilences)}</p>`;
+  return `<h2>${esc(w.silences)}</h2>${list}${acks.length ? `<ul>${acks.map((a) => `<li>${esc(a)}</li>`).join("")}</ul>` : ""}`;
+}
+
+function outbox(m: PageModel, w: PageWords, short: Short): string {
   const out = [`<h2>${esc(w.outbox)}</h2><p>${esc(w.outboxLine(m.outbox.length, m.droppedTotal))}</p>`];
   if (m.outbox.length) {
-    out.push(`<table><tr><th>${esc(w.colChannel)}</th><th>${esc(w.colChecks)}</th><th>${esc(w.colAttempts)}</th><th>${esc(w.colNext)}</th><th>${esc(w.colError)}</th></tr>`);
-    for (const e of m.outbox.slice(0, 20)) {
-      const next = e.next <= m.now ? w.now : short(e.next);
-      out.push(`<tr><td>${esc(e.channel)}</td><td>${esc(e.checks.join(", "))}</td><td>${e.attempts}</td><td>${esc(next)}</td><td>${esc(e.error ?? "-")}</td></tr>`);
-    }
-    out.push("</table>");
+    const rows = m.outbox.slice(0, 20).map((e) => [e.channel, e.checks.join(", "), String(e.attempts), e.next <= m.now ? w.now : short(e.next), e.error ?? "-"]);
+    out.push(table([w.colChannel, w.colChecks, w.colAttempts, w.colNext, w.colError], rows));
   }
-  if (m.dropped.length) out.push(`<p class="ih">${esc(w.dropped)}</p><ul>${m.dropped.map((d) => `<li>${esc(`${short(d.at)} ${d.channel} (${d.checks.join(", ")}): ${d.why}`)}</li>`).join("")}</ul>`);
+  if (m.dropped.length) {
+    const items = m.dropped.map((d) => `<li>${esc(`${short(d.at)} ${d.channel} (${d.checks.join(", ")}): ${d.why}`)}</li>`);
+    out.push(`<p class="ih">${esc(w.dropped)}</p><ul>${items.join("")}</ul>`);
+  }
   return out.join("");
 }
