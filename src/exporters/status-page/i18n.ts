@@ -57,14 +57,22 @@ export type PageWords = {
 
 const EN: PageWords = {
   lang: "en",
-  status: { ok: "OK", warning: "WARNING", critical: "CRITICAL", unknown: "UNKNOWN", pending: "PENDING", none: "no data" },
+  status: {
+    ok: "OK",
+    warning: "WARNING",
+    critical: "CRITICAL",
+    unknown: "UNKNOWN",
+    pending: "PENDING",
+    none: "no data",
+  },
   checks: "Checks",
   lastRun: (at, took, ago) => `Last run ${at} (${ago} ago, took ${took})`,
   noRun: "No run yet",
   late: (ago) => `watchdog is late: its last run was ${ago} ago`,
   lateStatic: "If the time above is old, watchdog itself has stopped running (cron or timer gone).",
   gap: (d) => `watchdog was not running for ${d} before a recent run`,
-  summaryLine: (n) => `${n.ok ?? 0} ok, ${n.warning ?? 0} warning, ${n.critical ?? 0} critical, ${n.unknown ?? 0} unknown`,
+  summaryLine: (n) =>
+    `${n.ok ?? 0} ok, ${n.warning ?? 0} warning, ${n.critical ?? 0} critical, ${n.unknown ?? 0} unknown`,
   streakFail: (n) => `failing ${n} run${n === 1 ? "" : "s"} in a row`,
   streakOk: (n) => `ok ${n} run${n === 1 ? "" : "s"} in a row`,
   since: "since",
@@ -102,7 +110,13 @@ const EN: PageWords = {
   dropped: "Dropped",
   now: "now",
   generated: (at, every) => `Page written ${at}; it reloads itself every ${every}.`,
-  spark: { latency: "latency", ttft: "time to first token", connect: "connect time", gpumem: "GPU memory", temp: "temperature" },
+  spark: {
+    latency: "latency",
+    ttft: "time to first token",
+    connect: "connect time",
+    gpumem: "GPU memory",
+    temp: "temperature",
+  },
   dur: (ms) => formatDuration(ms, "en"),
 };
 

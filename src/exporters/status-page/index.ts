@@ -9,15 +9,20 @@ import { buildPageModel } from "./model.js";
 import { readSamples, recordSamples, samplesFileOf, type Samples } from "./samples.js";
 
 /** PageConfig is the part of the config the status page reads. */
-export type PageConfig = Pick<Config, "checks" | "host" | "expected_interval" | "status_page" | "locale" | "state_file" | "history_file">;
+export type PageConfig = Pick<
+  Config,
+  "checks" | "host" | "expected_interval" | "status_page" | "locale" | "state_file" | "history_file"
+>;
+type Redact = (s: string) => string;
 
 /**
  * renderStatusPage renders the page from the saved state, the history file and the metric ring: what
  * `watchdog status --html` writes and what the daemon serves at `/`. Every outside text is masked by `redact`.
  */
-export function renderStatusPage(config: PageConfig, state: State, now: number, redact: (s: string) => string, samples?: Samples): string {
+export function renderStatusPage(config: PageConfig, state: State, now: number, redact: Redact, samples?: Samples): string {
   const events = readHistory(historyFileOf(config)).events;
-  const model = buildPageModel({ config, state, events, samples: samples ?? readSamples(samplesFileOf(config.state_file)), now, redact });
+  const ring = samples ?? readSamples(samplesFileOf(config.state_file));
+  const model = buildPageModel({ config, state, events, samples: ring, now, redact });
   // A second pass over the whole text: a secret that reached the page some other way is still masked.
   return redact(renderPage(model, config.locale));
 }
@@ -26,7 +31,13 @@ export function renderStatusPage(config: PageConfig, state: State, now: number, 
  * writeStatusPage is the per-run step: add the run's probe metrics to the ring, render, and write `status_page.path`
  * atomically (0644: a web server running as another user serves it). A failure is returned for the log, never fatal.
  */
-export function writeStatusPage(config: PageConfig, state: State, results: readonly ProbeResult[], now: number, redact: (s: string) => string): string | undefined {
+export function writeStatusPage(
+  config: PageConfig,
+  state: State,
+  results: readonly ProbeResult[],
+  now: number,
+  redact: Redact,
+): string | undefined {
   const file = config.status_page?.path;
   if (!file) return undefined;
   try {

@@ -9,11 +9,23 @@ import type { Samples } from "./samples.js";
 /** Shown is what a check or a slice of time shows: a status, not run yet, or no data. */
 export type Shown = Status | "pending" | "none";
 /** IncidentView is one incident as the page lists it. */
-export type IncidentView = { start: number; end: number | undefined; peak: string; peakStep: number; cause: string | undefined };
+export type IncidentView = {
+  start: number;
+  end: number | undefined;
+  peak: string;
+  peakStep: number;
+  cause: string | undefined;
+};
 /** TimelineView is a window cut into equal slices, each showing the worst status seen in it. */
 export type TimelineView = { from: number; to: number; slices: Shown[]; incidents: IncidentView[] };
 /** SparkView is one metric's recent values. */
-export type SparkView = { key: string; kind: "latency" | "ttft" | "connect" | "gpumem" | "temp"; gpu: string | undefined; unit: string; points: [number, number][] };
+export type SparkView = {
+  key: string;
+  kind: "latency" | "ttft" | "connect" | "gpumem" | "temp";
+  gpu: string | undefined;
+  unit: string;
+  points: [number, number][];
+};
 /** CheckView is one check's card. */
 export type CheckView = {
   name: string;
@@ -24,7 +36,15 @@ export type CheckView = {
   since: number | undefined;
   step: number;
   steps: number;
-  incident: { startedAt: number; cause: string | undefined; restarts: number; gaveUp: boolean; ack: { at: number; note: string | undefined } | undefined } | undefined;
+  incident:
+    | {
+        startedAt: number;
+        cause: string | undefined;
+        restarts: number;
+        gaveUp: boolean;
+        ack: { at: number; note: string | undefined } | undefined;
+      }
+    | undefined;
   silence: { until: number; reason: string } | undefined;
   flapShare: number | undefined;
   heldByDepends: boolean;
@@ -86,7 +106,9 @@ export function buildPageModel(input: PageInput): PageModel {
     gapMs: state.monitorGap ? state.monitorGap.to - state.monitorGap.from : recentGap(events, now),
     counts,
     checks: checks.map((c) => c.view),
-    silences: (state.silences ?? []).filter((s) => s.endsAt > now).map((s) => ({ pattern: redact(s.pattern), reason: redact(s.reason), until: s.endsAt })),
+    silences: (state.silences ?? [])
+      .filter((s) => s.endsAt > now)
+      .map((s) => ({ pattern: redact(s.pattern), reason: redact(s.reason), until: s.endsAt })),
     outbox: state.outbox.map((e) => ({
       channel: redact(e.message.channel),
       checks: e.message.items.map((i) => redact(i.check)),
@@ -94,7 +116,10 @@ export function buildPageModel(input: PageInput): PageModel {
       next: e.nextAttemptAt,
       error: e.lastError === undefined ? undefined : redact(e.lastError),
     })),
-    dropped: state.dropped.slice(-10).reverse().map((d) => ({ channel: redact(d.channel), checks: d.checks.map(redact), at: d.droppedAt, why: redact(d.why) })),
+    dropped: state.dropped
+      .slice(-10)
+      .reverse()
+      .map((d) => ({ channel: redact(d.channel), checks: d.checks.map(redact), at: d.droppedAt, why: redact(d.why) })),
     droppedTotal: state.droppedTotal,
   };
 }
@@ -115,8 +140,14 @@ function checkView(c: PageInput["config"]["checks"][number], input: PageInput): 
   const cs = state.checks[c.name];
   const inc = cs?.incident;
   const sil = activeSilence(state.silences, c.name, now);
-  const mask = (i: IncidentView): IncidentView => ({ ...i, cause: i.cause === undefined ? undefined : redact(i.cause) });
-  const rows = incidentsFrom(events, now - 7 * DAY, now, c.name).map((r) => mask({ start: r.start, end: r.end, peak: r.peak, peakStep: r.peakStep, cause: r.cause }));
+  const maybe = (s: string | undefined) => (s === undefined ? undefined : redact(s));
+  const rows = incidentsFrom(events, now - 7 * DAY, now, c.name).map((r) => ({
+    start: r.start,
+    end: r.end,
+    peak: r.peak,
+    peakStep: r.peakStep,
+    cause: maybe(r.cause),
+  }));
   const status: Shown = cs?.status ?? "pending";
   return {
     name: redact(c.name),
@@ -130,10 +161,10 @@ function checkView(c: PageInput["config"]["checks"][number], input: PageInput): 
     incident: inc
       ? {
           startedAt: inc.startedAt,
-          cause: inc.cause === undefined ? undefined : redact(inc.cause),
+          cause: maybe(inc.cause),
           restarts: inc.restarts,
           gaveUp: inc.gaveUp,
-          ack: inc.ack ? { at: inc.ack.at, note: inc.ack.note === undefined ? undefined : redact(inc.ack.note) } : undefined,
+          ack: inc.ack ? { at: inc.ack.at, note: maybe(inc.ack.note) } : undefined,
         }
       : undefined,
     silence: sil ? { until: sil.endsAt, reason: redact(sil.reason) } : undefined,
@@ -150,7 +181,15 @@ function checkView(c: PageInput["config"]["checks"][number], input: PageInput): 
  * timeline cuts [from, to] into n slices and gives each the worst status the check had in it, from the history's
  * transitions (and the state's current status since `since`, in case the history was rotated away or unwritable).
  */
-export function timeline(check: string, events: readonly HistoryEvent[], current: { status: Status; since: number } | undefined, from: number, to: number, n: number, incidents: readonly IncidentView[]): TimelineView {
+export function timeline(
+  check: string,
+  events: readonly HistoryEvent[],
+  current: { status: Status; since: number } | undefined,
+  from: number,
+  to: number,
+  n: number,
+  incidents: readonly IncidentView[],
+): TimelineView {
   const segs: { at: number; status: Status }[] = [];
   for (const e of events) if (e.type === "transition" && e.check === check) segs.push({ at: e.at, status: e.to });
   if (current && !segs.some((s) => s.at >= current.since)) segs.push({ at: current.since, status: current.status });
@@ -173,7 +212,15 @@ function sparks(s: Samples["checks"][string] | undefined): SparkView[] {
   if (!s) return [];
   return Object.entries(s.m).map(([key, values]) => {
     const gpu = /^gpu(\d+)_/.exec(key)?.[1];
-    const kind: SparkView["kind"] = key.startsWith("ttft") ? "ttft" : key.startsWith("connect") ? "connect" : key.endsWith("temperature_c") ? "temp" : gpu ? "gpumem" : "latency";
+    const kind: SparkView["kind"] = key.startsWith("ttft")
+      ? "ttft"
+      : key.startsWith("connect")
+        ? "connect"
+        : key.endsWith("temperature_c")
+          ? "temp"
+          : gpu
+            ? "gpumem"
+            : "latency";
     const unit = kind === "temp" ? "°C" : kind === "gpumem" ? "%" : "ms";
     const points: [number, number][] = [];
     values.forEach((v, i) => {

@@ -32,7 +32,12 @@ export function readSamples(file: string): Samples {
 }
 
 /** addSamples appends one run's chartable metrics (pure); checks no longer configured are forgotten. */
-export function addSamples(prev: Samples, results: readonly ProbeResult[], nowMs: number, configured: readonly string[]): Samples {
+export function addSamples(
+  prev: Samples,
+  results: readonly ProbeResult[],
+  nowMs: number,
+  configured: readonly string[],
+): Samples {
   const checks: Record<string, CheckSamples> = {};
   for (const name of configured) {
     const old = prev.checks[name];
@@ -57,7 +62,12 @@ export function addSamples(prev: Samples, results: readonly ProbeResult[], nowMs
 }
 
 /** recordSamples updates the ring file (atomically, through the state store's helper). */
-export function recordSamples(file: string, results: readonly ProbeResult[], nowMs: number, configured: readonly string[]): Samples {
+export function recordSamples(
+  file: string,
+  results: readonly ProbeResult[],
+  nowMs: number,
+  configured: readonly string[],
+): Samples {
   const next = addSamples(readSamples(file), results, nowMs, configured);
   writeFileAtomic(file, `${JSON.stringify(next)}\n`, 0o600);
   return next;

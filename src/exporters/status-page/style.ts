@@ -26,6 +26,7 @@ letter-spacing:.03em;background:var(--none);color:var(--fg)}.b-ok{background:var
 .sp{display:block;width:100%;height:28px}.sp polyline{fill:none;stroke:#0969da;stroke-width:1.5;
 vector-effect:non-scaling-stroke}figcaption{font-size:.8em;color:var(--mut)}
 table{border-collapse:collapse;max-width:100%;font-size:.9em;display:block;overflow-x:auto}
-th,td{background:#fff;border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{background:#fff;border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}
 @media (max-width:600px){body{font-size:14px}.grid{grid-template-columns:1fr}}
 `.replace(/\n/g, "");

@@ -1,4 +1,4 @@
-import type { Shown, SparkView, TimelineView } from "./model.js";
+import type { IncidentView, Shown, SparkView, TimelineView } from "./model.js";
 
 /** esc makes outside text safe inside HTML text and attribute values (quotes included). */
 export function esc(text: string): string {
@@ -12,7 +12,7 @@ const r1 = (v: number) => Math.round(v * 10) / 10;
  * (a status change every few minutes for a week still makes a small page); colours come from the page's CSS classes.
  * The incident bar's tooltip names the latest incidents; the card lists them in words.
  */
-export function timelineSvg(t: TimelineView, label: string, incidentTitle: (i: TimelineView["incidents"][number]) => string): string {
+export function timelineSvg(t: TimelineView, label: string, incidentTitle: (i: IncidentView) => string): string {
   const n = t.slices.length;
   const byClass = new Map<string, string>();
   let start = 0;
@@ -40,10 +40,12 @@ export function timelineSvg(t: TimelineView, label: string, incidentTitle: (i: T
   }
   if (bars) {
     const latest = [...t.incidents].sort((x, y) => y.start - x.start);
-    const title = latest.slice(0, 3).map(incidentTitle).join("\n") + (latest.length > 3 ? `\n(+${latest.length - 3})` : "");
+    const more = latest.length > 3 ? `\n(+${latest.length - 3})` : "";
+    const title = latest.slice(0, 3).map(incidentTitle).join("\n") + more;
     parts.push(`<path class="f-inc" d="${bars}"><title>${esc(title)}</title></path>`);
   }
-  return `<svg class="tl" viewBox="0 0 ${n} 12" preserveAspectRatio="none" role="img" aria-label="${esc(label)}">${parts.join("")}</svg>`;
+  const head = `<svg class="tl" viewBox="0 0 ${n} 12" preserveAspectRatio="none" role="img" aria-label="${esc(label)}">`;
+  return `${head}${parts.join("")}</svg>`;
 }
 
 /** sparklineSvg draws recent values as a line scaled to their own min and max. */
@@ -57,6 +59,8 @@ export function sparklineSvg(s: SparkView, label: string): string {
   const t0 = pts[0]![0];
   const dt = pts[pts.length - 1]![0] - t0 || 1;
   // Whole units of a 100 x 24 box: finer steps would not show at this size, and would double the bytes.
-  const path = pts.map(([t, v]) => `${Math.round(((t - t0) / dt) * 100)},${Math.round(22 - (hi === lo ? 10 : ((v - lo) / (hi - lo)) * 20))}`).join(" ");
-  return `<svg class="sp" viewBox="0 0 100 24" preserveAspectRatio="none" role="img" aria-label="${esc(label)}"><polyline points="${path}"/></svg>`;
+  const y = (v: number) => Math.round(22 - (hi === lo ? 10 : ((v - lo) / (hi - lo)) * 20));
+  const path = pts.map(([t, v]) => `${Math.round(((t - t0) / dt) * 100)},${y(v)}`).join(" ");
+  const head = `<svg class="sp" viewBox="0 0 100 24" preserveAspectRatio="none" role="img" aria-label="${esc(label)}">`;
+  return `${head}<polyline points="${path}"/></svg>`;
 }
