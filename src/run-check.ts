@@ -3,6 +3,7 @@ import type { Config } from "./config/schema.js";
 import type { Deps } from "./deps.js";
 import { decide } from "./engine/decide.js";
 import { enqueueAlertmanagerRefresh } from "./exporters/alertmanager-refresh.js";
+import { writeStatusPage } from "./exporters/status-page/index.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
 import { applyQueuedControls } from "./daemon/control.js";
 import { sendHeartbeat } from "./daemon/heartbeat.js";
@@ -120,6 +121,9 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
     // The history file is read back by `history`: what a vendor echoed (tokens in URLs) is masked like the log is.
     const masked = report.attempts.map((a) => (a.outcome.ok ? a : { ...a, outcome: { ...a.outcome, error: opts.redact(a.outcome.error) } }));
     recordRun(config, deps, { prev, next: state, results: results.map((r) => ({ ...r, summary: opts.redact(r.summary) })), attempts: masked, restarts: report.restarts, now });
+    // After the history, so the page's timeline includes this run.
+    const pageProblem = writeStatusPage(config, state, results, deps.clock.now(), opts.redact);
+    if (pageProblem) deps.logger.warn({ event: "status_page_failed" }, pageProblem);
     await sendHeartbeat(config, deps);
     deps.logger.info(
       { event: "run", ms: report.durationMs, checks: results.length, failing: results.filter((r) => r.status !== "ok").length, sent: report.attempts.filter((a) => a.ok).length, failedSends: report.attempts.filter((a) => !a.ok).length, outbox: state.outbox.length },

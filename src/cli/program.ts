@@ -65,6 +65,7 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .command("status")
     .description("every check (status, streak, step, channels told, restarts, marks), the outbox, silences and the last run")
     .option("--json", "print as JSON")
+    .option("--html <file>", "write the status page (self-contained HTML) to FILE ('-' for stdout) instead")
     .action((o, cmd: Command) => pick((io) => statusCommand(globals(o, cmd), io)));
   program
     .command("history")

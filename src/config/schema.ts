@@ -89,6 +89,15 @@ export const configSchema = z.strictObject({
       listen: z.string().regex(/^[^:]*:\d+$/, "write host:port, e.g. 127.0.0.1:9184").optional(),
     })
     .optional(),
+  /** A self-contained HTML status page written (atomically) after each run; the daemon also serves it at `/`. */
+  status_page: z
+    .strictObject({
+      path: z.string().min(1),
+      title: z.string().min(1).max(200).default("watchdog"),
+      /** How often a browser showing the page reloads it. */
+      refresh: duration.default(60_000),
+    })
+    .optional(),
   /** JSON-lines event log; default history.jsonl beside the state file. Rotated to FILE.1 past history_max_size. */
   history_file: z.string().min(1).optional(),
   history_max_size: size.default(10_000_000),

@@ -1,5 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import { readStateReadOnly } from "../../daemon/control.js";
+import { renderStatusPage } from "../../exporters/status-page/index.js";
+import { writeFileAtomic } from "../../state/json-file-store.js";
 import { formatDuration } from "../../duration.js";
 import { activeSilence } from "../../engine/silence.js";
 import type { CheckState, State } from "../../engine/types.js";
@@ -8,7 +10,7 @@ import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { ago, fold, paint, shortTime, table } from "../table.js";
 
 /** StatusOptions are the flags of `watchdog status`. */
-export type StatusOptions = GlobalOptions & { json?: boolean };
+export type StatusOptions = GlobalOptions & { json?: boolean; html?: string };
 
 /** statusCommand prints every check, the outbox, the silences and the last run; it reads the state and changes nothing. */
 export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
@@ -17,10 +19,21 @@ export async function statusCommand(opts: StatusOptions, io: Io): Promise<number
   const { state, problem } = readStateReadOnly(config.state_file);
   if (problem) io.err(`warning: ${problem}\n`);
   const now = session.deps.clock.now();
+  if (opts.html) return writeHtml(opts.html, state, config, now, session.redact, io);
   io.out(session.redact(opts.json ? `${JSON.stringify(statusJson(state, config, now), null, 2)}\n` : renderStatus(state, config, now, io.isTTY)));
   return 0;
 }
 
+/** writeHtml writes the status page (the one `check` writes to status_page.path) to FILE, or to stdout for "-". */
+function writeHtml(file: string, state: State, config: Config, now: number, redact: (s: string) => string, io: Io): number {
+  const page = renderStatusPage(config, state, now, redact);
+  if (file === "-") io.out(page);
+  else {
+    writeFileAtomic(file, page, 0o644);
+    io.out(`wrote ${file}\n`);
+  }
+  return 0;
+}
 
 /** marks lists what steers a check: silenced, acked, flapping, held by a failing dependency. */
 function marks(name: string, cs: CheckState | undefined, state: State, now: number): string[] {
