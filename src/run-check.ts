@@ -21,7 +21,6 @@ import { runProbe, runProbes } from "./probes/run.js";
 import type { ProbeResult } from "./probes/types.js";
 import { createJsonFileStore } from "./state/json-file-store.js";
 import { acquireLock } from "./state/lock.js";
-import { stripControl } from "./text.js";
 
 /** RunReport is everything a check run did, for the table, --json and the log. */
 export type RunReport = {
@@ -144,8 +143,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
       redact: opts.redact,
       redactExcerpts: config.redact,
     });
-    // What a vendor answered (an HTTP error body) is printed and recorded: no terminal escapes in it.
-    report.attempts = delivered.attempts.map((a) => (a.outcome.ok ? a : { ...a, outcome: { ...a.outcome, error: stripControl(a.outcome.error) } }));
+    report.attempts = delivered.attempts;
     state = delivered.state;
     report.durationMs = deps.clock.now() - startedAt;
     state = { ...state, lastRun: { startedAt, durationMs: report.durationMs } };
