@@ -172,3 +172,38 @@ async function expectHelpedAndServing(s: { port: number; pidFile: string; config
   expect(next.stdout).toMatch(/svc\s+OK/);
   expect(alive(pid)).toBe(true);
 }
+
+describe("an exec plugin or nvidia-smi that leaves a detached child holding its output", () => {
+  it("is read up to its own exit (and a short grace): its result counts, the child is left alone", async () => {
+    const home = path.join(dir, "probes");
+    fs.mkdirSync(home);
+    const pidFile = (n: string) => path.join(home, `${n}.pid`);
+    pidFiles.push(pidFile("plugin"), pidFile("smi"));
+    // A plugin that (re)starts a helper daemon, and an nvidia-smi wrapper that starts a persistence daemon: both
+    // keep the inherited stdout open far beyond their timeouts.
+    fs.writeFileSync(path.join(home, "plugin.sh"), `#!/bin/sh\nsetsid sleep 300 & echo $! > ${pidFile("plugin")}\necho "OK - helper running | up=1"\n`, { mode: 0o755 });
+    const realSmi = path.resolve(__dirname, "../fixtures/nvidia-smi/h100-1/nvidia-smi");
+    fs.writeFileSync(path.join(home, "nvidia-smi"), `#!/bin/sh\nsetsid sleep 300 & echo $! > ${pidFile("smi")}\nexec ${realSmi} "$@"\n`, { mode: 0o755 });
+    const config = path.join(home, "wd.yaml");
+    fs.writeFileSync(
+      config,
+      `state_file: ${home}/state/state.json
+checks:
+  - name: plugin
+    type: exec
+    command: [${JSON.stringify(path.join(home, "plugin.sh"))}]
+    timeout: 20s
+  - name: gpu
+    type: gpu
+    nvidia_smi: ${JSON.stringify(path.join(home, "nvidia-smi"))}
+    timeout: 20s
+`,
+    );
+    const r = await runCli(["-c", config, "check"], { env: env(), timeoutMs: 60_000 });
+    // Before the fix both waited for their pipes to close: killed at the timeout, then the run gave up on them.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/plugin\s+OK\s+0\s+\S+\s+OK - helper running/);
+    expect(r.stdout).toMatch(/gpu\s+OK\s+0\s+\S+\s+1 GPU ok/);
+    for (const n of ["plugin", "smi"]) expect(alive(Number(fs.readFileSync(pidFile(n), "utf8")))).toBe(true);
+  }, 120_000);
+});
