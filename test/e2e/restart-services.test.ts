@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { CLI, runCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/net.js";
 
 // Restart hooks written the way people write them, through the built CLI: the hook starts the service in the
@@ -149,6 +150,32 @@ describe("a restart hook that starts a long-lived service", () => {
     const next = await runCli(["-c", s.config, "check"], { env: env(), timeoutMs: 60_000 });
     expect(next.code).toBe(0);
     expect(next.stdout).toMatch(/sent to out/);
+  }, 120_000);
+});
+
+describe("the daemon", () => {
+  it("each run ends within run_timeout whatever a hook does, and the daemon goes on", async () => {
+    const s = await setup("daemon", (_p, f) => `setsid sleep 300 & echo $! > ${f}\nexec sleep 300`, "run_timeout: 4s\ninterval: 1s\n");
+    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("timeout: 30s", "timeout: 10m"));
+    const child = spawn(process.execPath, [CLI, "-c", s.config, "daemon"], { env: { ...process.env, ...env() }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (c) => (out += c));
+    child.stderr.on("data", (c) => (out += c));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      // Before the fix the first run never ended: no "run:" line, ever. Now the hook is cut at the run's deadline,
+      // and later runs follow (the restart budget spent, they only probe).
+      for (let i = 0; i < 1200 && (out.match(/^run: /gm) ?? []).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toMatch(/^run: 1 checked, failing: svc; sent 0.*; restarted svc$/m);
+      expect((out.match(/^run: /gm) ?? []).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      child.kill("SIGTERM");
+      const kill = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      void exited.then(() => clearTimeout(kill));
+    }
+    expect(await exited).toBe(0);
+    expect(JSON.parse(fs.readFileSync(s.state, "utf8")).checks.svc.incident.restarts).toBe(1);
+    expect(fs.existsSync(`${s.state}.lock`)).toBe(false);
   }, 120_000);
 });
 
