@@ -62,10 +62,12 @@ export function runCommand(argv: readonly string[], opts: CommandOptions): Promi
     try {
       if (opts.outputFile !== undefined) file = openOutputFile(opts.outputFile);
       const out = file ? file.fd : "pipe";
-      child = spawn(cmd!, args, { detached: true, stdio: ["ignore", out, out], env: opts.env ?? process.env, cwd: opts.cwd });
+      const env = opts.env ?? process.env;
+      child = spawn(cmd!, args, { detached: true, stdio: ["ignore", out, out], env, cwd: opts.cwd });
     } catch (err) {
       if (file) closeOutputFile(file);
-      return resolve({ ...ended(started, null, null, err as NodeJS.ErrnoException), timedOut: false, aborted: false, stdout: "", stderr: "", truncatedBytes: 0 });
+      const base = ended(started, null, null, err as NodeJS.ErrnoException);
+      return resolve({ ...base, timedOut: false, aborted: false, stdout: "", stderr: "", truncatedBytes: 0 });
     }
     let stdout = Buffer.alloc(0);
     let stderr = Buffer.alloc(0);
@@ -145,11 +147,13 @@ export function runCommand(argv: readonly string[], opts: CommandOptions): Promi
         closeOutputFile(file);
       }
       const base = ended(started, exit?.code ?? null, exit?.sig ?? null, spawnError);
-      resolve({ ...base, timedOut, aborted, stdout: stdout.toString("utf8"), stderr: stderr.toString("utf8"), truncatedBytes: truncated });
+      const text = { stdout: stdout.toString("utf8"), stderr: stderr.toString("utf8"), truncatedBytes: truncated };
+      resolve({ ...base, timedOut, aborted, ...text });
     }
   });
 }
 
-function ended(started: number, exitCode: number | null, signal: string | null, spawnError: NodeJS.ErrnoException | undefined) {
+/** ended is the part of a result every way out shares. */
+function ended(started: number, exitCode: number | null, signal: string | null, spawnError?: NodeJS.ErrnoException) {
   return { exitCode, signal, spawnError, durationMs: Math.round(performance.now() - started) };
 }

@@ -23,9 +23,19 @@ export type RestartHookOptions = {
  * a double fork) keeps running and keeps writing to the hook's output file, never to a pipe that would break or
  * fill. Only a hook that itself runs past its timeout (or the run's deadline) is killed, with its group. Never throws.
  */
-export async function runRestartHook(cfg: RestartConfig, reprobe: () => Promise<Status>, opts: RestartHookOptions): Promise<RestartOutcome> {
+export async function runRestartHook(
+  cfg: RestartConfig,
+  reprobe: () => Promise<Status>,
+  opts: RestartHookOptions,
+): Promise<RestartOutcome> {
   const argv = typeof cfg.command === "string" ? (cfg.shell ? [cfg.command] : cfg.command.split(/\s+/).filter(Boolean)) : cfg.command;
-  const r = await runCommand(argv, { shell: cfg.shell, timeoutMs: cfg.timeout, signal: opts.signal, maxOutput: 16 * 1024, outputFile: opts.outputFile ?? "temp" });
+  const r = await runCommand(argv, {
+    shell: cfg.shell,
+    timeoutMs: cfg.timeout,
+    signal: opts.signal,
+    maxOutput: 16 * 1024,
+    outputFile: opts.outputFile ?? "temp",
+  });
   const lines = stripControl(r.stdout).trim().split("\n");
   const outputTail = opts.redact(lines.slice(-TAIL_LINES).join("\n"));
   const base = { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, durationMs: r.durationMs, outputTail };
@@ -33,10 +43,11 @@ export async function runRestartHook(cfg: RestartConfig, reprobe: () => Promise<
     const why = r.spawnError.code === "ENOENT" ? `command not found: ${argv[0]}` : `${r.spawnError.code ?? r.spawnError.message}`;
     return { ...base, after: undefined, helped: false, error: why };
   }
-  if (r.aborted) return { ...base, after: undefined, helped: false, error: "still running when the run's time (run_timeout) ran out; its process group was killed" };
+  const failed = (error: string): RestartOutcome => ({ ...base, after: undefined, helped: false, error });
+  if (r.aborted) return failed("still running when the run's time (run_timeout) ran out; its process group was killed");
   if (r.timedOut) return { ...base, after: undefined, helped: false, error: `did not finish within ${cfg.timeout}ms; its process group was killed` };
   await opts.sleep(cfg.verify_after, opts.signal);
-  if (opts.signal.aborted) return { ...base, after: undefined, helped: false, error: "the run's time (run_timeout) ran out before the re-probe" };
+  if (opts.signal.aborted) return failed("the run's time (run_timeout) ran out before the re-probe");
   const after = await reprobe();
   return { ...base, after, helped: after === "ok" };
 }

@@ -43,9 +43,11 @@ export async function sendWithTimeout(channel: Channel, message: Message, timeou
   try {
     const outcome = await Promise.race([channel.send(message, ac.signal), deadline]);
     // A vendor's answer (an HTTP error body, an SMTP reply) is printed and stored: no terminal escapes in it.
-    return outcome.ok ? outcome : { ...outcome, error: stripControl(outcome.error), ...(outcome.hint ? { hint: stripControl(outcome.hint) } : {}) };
+    if (outcome.ok) return outcome;
+    return { ...outcome, error: stripControl(outcome.error), ...(outcome.hint ? { hint: stripControl(outcome.hint) } : {}) };
   } catch (err) {
-    return { ok: false, retryable: true, reason: "network", error: stripControl(`channel error: ${(err as Error).message}`) };
+    const error = stripControl(`channel error: ${(err as Error).message}`);
+    return { ok: false, retryable: true, reason: "network", error };
   } finally {
     clearTimeout(timer);
     if (grace) clearTimeout(grace);

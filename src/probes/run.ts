@@ -47,7 +47,12 @@ export async function runProbe(check: CheckConfig, memory: unknown, deps: Deps, 
     return { result: { ...rest, check: check.name, durationMs: Math.round(performance.now() - started) }, memory: next ?? memory };
   } catch (err) {
     return {
-      result: { check: check.name, status: "unknown", summary: stripControl(`probe failed: ${(err as Error).message}`), durationMs: Math.round(performance.now() - started) },
+      result: {
+        check: check.name,
+        status: "unknown",
+        summary: stripControl(`probe failed: ${(err as Error).message}`),
+        durationMs: Math.round(performance.now() - started),
+      },
       memory,
     };
   } finally {
