@@ -84,6 +84,7 @@ export function hookOutputFile(stateFile: string, check: string): string {
 
 async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promise<RunReport> {
   const startedAt = deps.clock.now();
+  const hardEnd = performance.now() + config.run_timeout;
   const budget = AbortSignal.timeout(budgetOf(config.run_timeout));
   const lock = opts.dryRun || opts.lockHeld ? undefined : acquireLock(`${config.state_file}.lock`);
   try {
@@ -153,7 +154,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
     // The history file is read back by `history`: what a vendor echoed (tokens in URLs) is masked like the log is.
     const masked = report.attempts.map((a) => (a.outcome.ok ? a : { ...a, outcome: { ...a.outcome, error: opts.redact(a.outcome.error) } }));
     recordRun(config, deps, { prev, next: state, results: results.map((r) => ({ ...r, summary: opts.redact(r.summary) })), attempts: masked, restarts: report.restarts, now });
-    await sendHeartbeat(config, deps);
+    await sendHeartbeat(config, deps, hardEnd - performance.now() - 500);
     deps.logger.info(
       { event: "run", ms: report.durationMs, checks: results.length, failing: results.filter((r) => r.status !== "ok").length, sent: report.attempts.filter((a) => a.ok).length, failedSends: report.attempts.filter((a) => !a.ok).length, outbox: state.outbox.length },
       "run complete",
