@@ -153,6 +153,22 @@ describe("a restart hook that starts a long-lived service", () => {
   }, 120_000);
 });
 
+describe("a probe that hangs longer than the run may take", () => {
+  it("is stopped at the run's deadline: unknown, with the reason; the state is saved and the lock released", async () => {
+    const home = path.join(dir, "probe-hangs");
+    fs.mkdirSync(home);
+    fs.writeFileSync(path.join(home, "plugin.sh"), "#!/bin/sh\nexec sleep 300\n", { mode: 0o755 });
+    const config = path.join(home, "wd.yaml");
+    const plugin = JSON.stringify(path.join(home, "plugin.sh"));
+    fs.writeFileSync(config, `state_file: ${home}/state/state.json\nrun_timeout: 3s\nchecks:\n  - {name: slow, type: exec, command: [${plugin}], timeout: 10m}\n`);
+    const r = await runCli(["-c", config, "check"], { env: env(), timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout.replace(/\s+/g, " ")).toMatch(/slow UNKNOWN 1 \S+ probe failed: the run's time \(run_timeout\) ran out/);
+    expect(JSON.parse(fs.readFileSync(path.join(home, "state", "state.json"), "utf8")).checks.slow.failStreak).toBe(1);
+    expect(fs.existsSync(path.join(home, "state", "state.json.lock"))).toBe(false);
+  }, 120_000);
+});
+
 describe("the daemon", () => {
   it("each run ends within run_timeout whatever a hook does, and the daemon goes on", async () => {
     const s = await setup("daemon", (_p, f) => `setsid sleep 300 & echo $! > ${f}\nexec sleep 300`, "run_timeout: 4s\ninterval: 1s\n");
