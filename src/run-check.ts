@@ -75,13 +75,16 @@ export function budgetOf(runTimeout: number): number {
   return runTimeout - Math.min(5000, Math.floor(runTimeout / 10));
 }
 
-/** hookOutputFile is where a check's restart hook writes, beside the state file (and, like nohup.out, a service it
- * starts without redirecting its output). */
+/**
+ * hookOutputFile is where a check's restart hook writes, beside the state file (and, like nohup.out, a service it
+ * starts without redirecting its output).
+ */
 export function hookOutputFile(stateFile: string, check: string): string {
   const safe = check.replace(/[^\w.@-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
   return path.join(path.dirname(stateFile), `restart-${safe}.out`);
 }
 
+/** runPipeline is the run itself; runCheck takes the lock around it (passing lockHeld), so its backstop can free it. */
 async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promise<RunReport> {
   const startedAt = deps.clock.now();
   const hardEnd = performance.now() + config.run_timeout;
