@@ -1,7 +1,10 @@
+import path from "node:path";
 import { runRestartHook } from "./actions/restart-hook.js";
 import type { Config } from "./config/schema.js";
 import type { Deps } from "./deps.js";
+import { formatDuration } from "./duration.js";
 import { decide } from "./engine/decide.js";
+import { ExitError } from "./errors.js";
 import { enqueueAlertmanagerRefresh } from "./exporters/alertmanager-refresh.js";
 import { writeStatusPage } from "./exporters/status-page/index.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
@@ -52,8 +55,41 @@ export type RunOptions = {
  * A dry run probes and decides, then stops: no lock, no write, no send, no restart.
  */
 export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Promise<RunReport> {
+  const lock = opts.dryRun || opts.lockHeld ? undefined : acquireLock(`${config.state_file}.lock`);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // The backstop: every step of the run honours its budget, so this fires only on a bug; the run then ends (exit 1)
+    // and the lock is released, rather than a hung run holding every later one off with 75.
+    const backstop = new Promise<never>((_, reject) => {
+      const why = `the run did not finish within run_timeout (${formatDuration(config.run_timeout)}); it was abandoned`;
+      timer = setTimeout(() => reject(new ExitError(1, `watchdog: ${why}`)), config.run_timeout);
+    });
+    return await Promise.race([runPipeline(config, deps, { ...opts, lockHeld: true }), backstop]);
+  } finally {
+    clearTimeout(timer);
+    lock?.release();
+  }
+}
+
+/** budgetOf is the time probes, hooks and sends may take: run_timeout less a reserve to save, record and unlock. */
+export function budgetOf(runTimeout: number): number {
+  return runTimeout - Math.min(5000, Math.floor(runTimeout / 10));
+}
+
+/**
+ * hookOutputFile is where a check's restart hook writes, beside the state file (and, like nohup.out, a service it
+ * starts without redirecting its output).
+ */
+export function hookOutputFile(stateFile: string, check: string): string {
+  const safe = check.replace(/[^\w.@-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
+  return path.join(path.dirname(stateFile), `restart-${safe}.out`);
+}
+
+/** runPipeline is the run itself; runCheck takes the lock around it (passing lockHeld), so its backstop can free it. */
+async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promise<RunReport> {
   const startedAt = deps.clock.now();
-  const budget = AbortSignal.timeout(config.run_timeout);
+  const hardEnd = performance.now() + config.run_timeout;
+  const budget = AbortSignal.timeout(budgetOf(config.run_timeout));
   const lock = opts.dryRun || opts.lockHeld ? undefined : acquireLock(`${config.state_file}.lock`);
   try {
     const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
@@ -87,6 +123,7 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
           signal: budget,
           sleep: deps.sleep,
           redact: opts.redact,
+          outputFile: hookOutputFile(config.state_file, name),
         });
         deps.logger.info({ event: "restart_done", check: name, exitCode: outcome.exitCode, helped: outcome.helped, ms: outcome.durationMs, error: outcome.error }, "restart hook finished");
         return { check: name, outcome };
@@ -124,7 +161,7 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
     // After the history, so the page's timeline includes this run.
     const pageProblem = writeStatusPage(config, state, results, deps.clock.now(), opts.redact);
     if (pageProblem) deps.logger.warn({ event: "status_page_failed" }, pageProblem);
-    await sendHeartbeat(config, deps);
+    await sendHeartbeat(config, deps, hardEnd - performance.now() - 500);
     deps.logger.info(
       { event: "run", ms: report.durationMs, checks: results.length, failing: results.filter((r) => r.status !== "ok").length, sent: report.attempts.filter((a) => a.ok).length, failedSends: report.attempts.filter((a) => !a.ok).length, outbox: state.outbox.length },
       "run complete",

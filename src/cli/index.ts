@@ -63,14 +63,32 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+/**
+ * flushed resolves once everything written to the stream so far has been handed to the kernel. Writes to a pipe
+ * are asynchronous: past the pipe's 64 KiB buffer they wait for the reader, and exiting before then cut
+ * `watchdog schema | (sleep 1; wc -c)` at 65536 bytes. An empty write's callback runs after every earlier write.
+ */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) return resolve();
+    stream.write("", () => resolve());
+  });
+}
+
+/**
+ * exitAfterDrain leaves with `code` once stdout and stderr have drained. It exits explicitly rather than letting
+ * the loop run dry, so that a lingering socket or timer (a keep-alive connection) cannot hold a cron run open.
+ */
+async function exitAfterDrain(code: number): Promise<never> {
+  process.exitCode = code;
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
 main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-    // Let stdout drain, then leave even if a socket or timer lingers.
-    setImmediate(() => process.exit(code));
-  },
+  (code) => exitAfterDrain(code),
   (err) => {
     process.stderr.write(`watchdog: fatal: ${String(err)}\n`);
-    process.exit(1);
+    return exitAfterDrain(1);
   },
 );

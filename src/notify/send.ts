@@ -1,4 +1,5 @@
 import type { Message } from "../engine/types.js";
+import { stripControl } from "../text.js";
 import { redactExcerpt, type Redactor } from "./redact.js";
 import type { Channel, SendOutcome } from "./types.js";
 
@@ -40,9 +41,13 @@ export async function sendWithTimeout(channel: Channel, message: Message, timeou
   if (ac.signal.aborted) onAbort();
   else ac.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    return await Promise.race([channel.send(message, ac.signal), deadline]);
+    const outcome = await Promise.race([channel.send(message, ac.signal), deadline]);
+    // A vendor's answer (an HTTP error body, an SMTP reply) is printed and stored: no terminal escapes in it.
+    if (outcome.ok) return outcome;
+    return { ...outcome, error: stripControl(outcome.error), ...(outcome.hint ? { hint: stripControl(outcome.hint) } : {}) };
   } catch (err) {
-    return { ok: false, retryable: true, reason: "network", error: `channel error: ${(err as Error).message}` };
+    const error = stripControl(`channel error: ${(err as Error).message}`);
+    return { ok: false, retryable: true, reason: "network", error };
   } finally {
     clearTimeout(timer);
     if (grace) clearTimeout(grace);

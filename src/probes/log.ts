@@ -8,6 +8,7 @@ import { createLinePrefilter, type LinePrefilter } from "./log-prefilter.js";
 import { expandPath } from "./log-glob.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
 import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";
+import { stripControl } from "../text.js";
 
 /** Each excerpt line is cut to this many characters. */
 const EXCERPT_CHARS = 300;
@@ -177,7 +178,7 @@ function holdResult(last: LogMemory["last"], now: number, hold: number): ProbeOu
 function pickExcerpt(list: Hit[], cause: string | undefined, cfg: LogConfig): string[] {
   const sorted = [...list].sort((a, b) => Number(b.cause === cause && !!cause) - Number(a.cause === cause && !!cause) || a.order - b.order);
   return sorted.slice(0, cfg.excerpt_lines).map((h) => {
-    let line = redactExcerpt(h.line.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "�").trim(), cfg.redact);
+    let line = redactExcerpt(stripControl(h.line).trim(), cfg.redact);
     if (line.length > EXCERPT_CHARS) line = `${line.slice(0, EXCERPT_CHARS - 1)}…`;
     return h.count > 1 ? `${line} (×${h.count})` : line;
   });

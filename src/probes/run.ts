@@ -1,7 +1,8 @@
 import type { CheckConfig } from "../config/schema.js";
 import type { Deps } from "../deps.js";
+import { stripControl } from "../text.js";
 import { probes } from "./registry.js";
-import type { Probe, ProbeResult } from "./types.js";
+import type { Probe, ProbeOutput, ProbeResult } from "./types.js";
 
 /** DEFAULT_PROBE_DEADLINE bounds a check with no `timeout` of its own. */
 const DEFAULT_PROBE_DEADLINE = 30_000;
@@ -35,19 +36,43 @@ export async function runProbe(check: CheckConfig, memory: unknown, deps: Deps, 
         ctl.abort();
         reject(new Error(`probe did not finish within ${deadline}ms`));
       }, deadline);
+      // The run's own deadline too: a probe that ignores its signal cannot hold the run past run_timeout.
+      const onRunAbort = () => reject(new Error("the run's time (run_timeout) ran out"));
+      if (runSignal.aborted) onRunAbort();
+      else runSignal.addEventListener("abort", onRunAbort, { once: true });
+      ctl.signal.addEventListener("abort", () => runSignal.removeEventListener("abort", onRunAbort), { once: true });
     });
     const out = await Promise.race([entry.probe.run(check, { deps, signal, memory }), timeout]);
-    const { memory: next, ...rest } = out;
+    const { memory: next, ...rest } = clean(out);
     return { result: { ...rest, check: check.name, durationMs: Math.round(performance.now() - started) }, memory: next ?? memory };
   } catch (err) {
     return {
-      result: { check: check.name, status: "unknown", summary: `probe failed: ${(err as Error).message}`, durationMs: Math.round(performance.now() - started) },
+      result: {
+        check: check.name,
+        status: "unknown",
+        summary: stripControl(`probe failed: ${(err as Error).message}`),
+        durationMs: Math.round(performance.now() - started),
+      },
       memory,
     };
   } finally {
     if (timer) clearTimeout(timer);
     ctl.abort();
   }
+}
+
+/**
+ * clean strips terminal control sequences from what a probe reports: its text comes from outside (plugin output,
+ * HTTP bodies, process names, nvidia-smi), and goes to terminals, state, history and alerts.
+ */
+function clean(out: ProbeOutput): ProbeOutput {
+  return {
+    ...out,
+    summary: stripControl(out.summary),
+    ...(out.detail !== undefined ? { detail: stripControl(out.detail) } : {}),
+    ...(out.excerpt ? { excerpt: out.excerpt.map(stripControl) } : {}),
+    ...(out.cause !== undefined ? { cause: stripControl(out.cause) } : {}),
+  };
 }
 
 /** runProbes runs every check concurrently, each under its own deadline. */

@@ -28,7 +28,13 @@ const child = spawn(process.execPath, ["-e", "require('net').createServer(s => s
 require("fs").writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));
 child.unref();
 console.log("started service pid " + child.pid);
-setTimeout(() => {}, 300);`,
+// Wait (bounded) until it answers, as a careful restart script does: verify_after need not guess how long a busy
+// machine takes to start node.
+let tries = 0;
+(function poll() {
+  const s = require("net").connect(${port}, "127.0.0.1", () => s.destroy());
+  s.on("error", () => ++tries < 300 && setTimeout(poll, 50));
+})();`,
   );
   fs.writeFileSync(
     path.join(dir, "watchdog.yaml"),

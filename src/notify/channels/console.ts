@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { stripControl } from "../../text.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext } from "../types.js";
 
@@ -15,7 +16,8 @@ export function createConsoleChannel(_cfg: ConsoleConfig, ctx: ChannelContext, w
     type: "console",
     async send(message) {
       const { subject, text } = renderText(message, ctx.locale);
-      write(`--- ${subject}\n${text}\n`);
+      // Printed to a terminal: what came from outside (a summary, an excerpt) carries no escape sequence.
+      write(stripControl(`--- ${subject}\n${text}\n`));
       return { ok: true };
     },
   };
