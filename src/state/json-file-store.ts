@@ -50,7 +50,7 @@ export function createJsonFileStore(file: string, now: () => number, redact: (s:
     async load() {
       const read = readStateFile(file);
       if (read.kind === "missing") return { state: emptyState(), warnings: [] };
-      if (read.kind === "bad") return { state: emptyState(), warnings: [moveAside(file, now(), read.why, "started from empty state")] };
+      if (read.kind === "bad") return { state: emptyState(), warnings: [moveAside(file, now(), `is ${read.why}`, "started from empty state")] };
       if (read.problem) return { state: read.state, warnings: [moveAside(file, now(), read.problem, "kept the rest")] };
       return { state: read.state, warnings: [] };
     },
@@ -70,9 +70,9 @@ function moveAside(file: string, now: number, why: string, then: string): string
   const aside = `${file}.corrupt-${stamp}`;
   try {
     fs.renameSync(file, aside);
-    return `state file ${file} is ${why}: moved it to ${aside} and ${then}`;
+    return `state file ${file} ${why}: moved it to ${aside} and ${then}`;
   } catch (err) {
-    return `state file ${file} is ${why} and could not be moved aside (${(err as NodeJS.ErrnoException).code}): ${then}`;
+    return `state file ${file} ${why} and could not be moved aside (${(err as NodeJS.ErrnoException).code}): ${then}`;
   }
 }
 

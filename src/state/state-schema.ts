@@ -167,12 +167,14 @@ export function parseState(data: Record<string, unknown>): StateParse {
       continue;
     }
     const raw = data[key];
-    const entry = (RECORDS as Record<string, z.ZodType>)[key] ?? (LISTS as Record<string, z.ZodType>)[key];
-    if (entry && key in RECORDS && isPlainObject(raw)) {
-      const kept = Object.entries(raw).filter(([, v]) => entry.safeParse(v).success);
-      out[key] = Object.fromEntries(kept.map(([k, v]) => [k, entry.parse(v)]));
+    const record = (RECORDS as Record<string, z.ZodType | undefined>)[key];
+    const list = (LISTS as Record<string, z.ZodType | undefined>)[key];
+    if (record && isPlainObject(raw)) {
+      const kept = Object.entries(raw).filter(([, v]) => record.safeParse(v).success);
+      out[key] = Object.fromEntries(kept.map(([k, v]) => [k, record.parse(v)]));
       lost.push(`${Object.keys(raw).length - kept.length} of ${Object.keys(raw).length} ${key}`);
-    } else if (entry && Array.isArray(raw)) {
+    } else if (list && Array.isArray(raw)) {
+      const entry = list;
       const kept = raw.filter((v) => entry.safeParse(v).success);
       out[key] = kept.map((v) => entry.parse(v));
       lost.push(`${raw.length - kept.length} of ${raw.length} ${key}`);
@@ -181,6 +183,7 @@ export function parseState(data: Record<string, unknown>): StateParse {
       lost.push(key);
     }
   }
+  // Every field now parses on its own, so the whole does; emptyState is the last resort should that ever be wrong.
   const salvaged = stateSchema.safeParse(out);
   const state = salvaged.success ? (salvaged.data as unknown as State) : emptyState();
   const first = issues[0]!;
