@@ -236,9 +236,11 @@ export function trustProblem(file: string, st: fs.Stats): string | undefined {
  * over FILE, fsync the directory. FILE itself, when it exists, must be a regular file (a FIFO or a symlink planted
  * at the name is refused, not replaced). Throws the fs error; callers word it.
  */
-export function writeFileAtomic(file: string, content: string, mode: number): void {
+export function writeFileAtomic(file: string, content: string, mode: number, opts: { checkDir?: boolean } = {}): void {
   const dir = path.dirname(file);
-  ensureDir(dir);
+  // checkDir false: a file the user asked for by name (init, install) in a directory of their choosing.
+  if (opts.checkDir === false) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  else ensureDir(dir);
   try {
     const st = fs.lstatSync(file);
     if (!st.isFile()) throw new UnsafeFileError(st.isSymbolicLink() ? "ELOOP" : "ENOTREG", `${file} is ${kindOf(st)}, not a regular file; remove it or choose another path`);
