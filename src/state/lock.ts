@@ -31,7 +31,14 @@ function looksLikeWatchdog(pid: number): boolean {
     return false;
   }
   const ours = process.argv[1];
-  return args.some((a) => /watchdog/i.test(path.basename(a)) || (ours !== undefined && a === ours));
+  if (args.some((a) => /watchdog/i.test(path.basename(a)) || (ours !== undefined && a === ours))) return true;
+  // A single binary under another name: the same executable as ours (not node itself, which runs anything).
+  if (/^node(\.exe)?$/.test(path.basename(process.execPath))) return false;
+  try {
+    return fs.readlinkSync(`/proc/${pid}/exe`) === fs.realpathSync(process.execPath);
+  } catch {
+    return false;
+  }
 }
 
 /**

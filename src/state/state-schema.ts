@@ -120,7 +120,8 @@ const message = z.looseObject({
   fallbackPath: opt(z.array(str)),
   mergedIds: opt(z.array(str)),
   heldBy: opt(str),
-  notice: opt(z.looseObject({ type: str, channel: str, limit: num, day: str })),
+  // Loose: a notice kind of a newer build must not cost the message.
+  notice: opt(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
 });
 
 const outboxEntry = z.looseObject({ message, attempts: num, failedRuns: opt(num), nextAttemptAt: num, lastError: opt(str) });
