@@ -238,9 +238,9 @@ export function trustProblem(file: string, st: fs.Stats): string | undefined {
  */
 export function writeFileAtomic(file: string, content: string, mode: number, opts: { checkDir?: boolean } = {}): void {
   const dir = path.dirname(file);
-  // checkDir false: a file the user asked for by name (init, install) in a directory of their choosing.
-  if (opts.checkDir === false) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  else ensureDir(dir);
+  // checkDir false: a file the user asked for by name (init, install) in a directory of their choosing, which must
+  // exist already.
+  if (opts.checkDir !== false) ensureDir(dir);
   try {
     const st = fs.lstatSync(file);
     if (!st.isFile()) throw new UnsafeFileError(st.isSymbolicLink() ? "ELOOP" : "ENOTREG", `${file} is ${kindOf(st)}, not a regular file; remove it or choose another path`);
