@@ -80,7 +80,8 @@ function readTrusted(file: string, max: number, what: string): { text: string; m
     read = readRegular(file, { follow: true, maxBytes: max });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = err instanceof UnsafeFileError ? `it is ${err.what}` : code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (err as Error).message;
+    const words: Record<string, string> = { ENOENT: "no such file", EACCES: "permission denied", EISDIR: "is a directory" };
+    const why = err instanceof UnsafeFileError ? `it is ${err.what}` : (words[code ?? ""] ?? (err as Error).message);
     throw new ConfigError([`${file}:1:1: (top level): cannot read the ${what}: ${why}`]);
   }
   const problem = trustProblem(file, read.stat);
@@ -89,14 +90,14 @@ function readTrusted(file: string, max: number, what: string): { text: string; m
   return { text: read.text, mode: read.stat.mode };
 }
 
-/** readSecretFile reads a `*_file` secret: a regular file of at most MAX_SECRET bytes that only root or we can write. */
+/** readSecretFile reads a `*_file` secret: a regular file of at most MAX_SECRET bytes only root or we can write. */
 export function readSecretFile(file: string): string {
   let read: ReturnType<typeof readRegular>;
   try {
     read = readRegular(file, { follow: true, maxBytes: MAX_SECRET });
   } catch (err) {
     if (!(err instanceof UnsafeFileError)) throw err;
-    if (err.code === "EFBIG") throw new Error(`it is larger than ${MAX_SECRET / 1024} KiB: a secret file holds one value`);
+    if (err.code === "EFBIG") throw new Error(`it is larger than ${MAX_SECRET / 1024} KiB: a secret file holds a value`);
     throw new Error(`it is ${err.what}${err.code === "ENOTREG" ? ": secrets are read from regular files only" : ""}`);
   }
   const problem = trustProblem(file, read.stat);

@@ -74,12 +74,12 @@ export function dirProblem(dir: string): string | undefined {
     const sticky = (st.mode & 0o1000) !== 0;
     const shown = d === real ? dir : `${d} (a parent of ${dir})`;
     if (me === 0 && st.uid !== 0) {
-      return `refusing to write in ${shown}: it is owned by uid ${st.uid}, not root, so that user could swap the files ` +
-        `root writes there; fix: chown root ${d} (or choose a directory owned by root)`;
+      return `refusing to write in ${shown}: it is owned by uid ${st.uid}, not root, so that user could swap ` +
+        `the files root writes there; fix: chown root ${d} (or choose a directory owned by root)`;
     }
     if ((st.mode & 0o022) !== 0 && !(sticky && (st.uid === me || st.uid === 0))) {
-      return `refusing to write in ${shown}: it is writable by group/others (mode ${octal(st.mode)}), so another user ` +
-        `could plant a symlink there; fix: chmod go-w ${d} (or chmod +t it, or choose another directory)`;
+      return `refusing to write in ${shown}: it is writable by group/others (mode ${octal(st.mode)}), so another ` +
+        `user could plant a symlink there; fix: chmod go-w ${d} (or chmod +t it, or choose another directory)`;
     }
   }
   return undefined;
@@ -95,8 +95,14 @@ export function ensureDir(dir: string): void {
 /** refuseOpenError turns the errno of a no-follow, non-blocking open into words (a symlink, a FIFO without reader). */
 function refuseOpenError(file: string, err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ELOOP") return new UnsafeFileError("ELOOP", `${file} is a symbolic link: watchdog never writes or reads through one; remove it`, "a symbolic link");
-  if (code === "ENXIO") return new UnsafeFileError("ENOTREG", `${file} is a FIFO or socket, not a regular file; remove it`, "a FIFO or socket, not a regular file");
+  if (code === "ELOOP") {
+    const msg = `${file} is a symbolic link: watchdog never writes or reads through one; remove it`;
+    return new UnsafeFileError("ELOOP", msg, "a symbolic link");
+  }
+  if (code === "ENXIO") {
+    const what = "a FIFO or socket, not a regular file";
+    return new UnsafeFileError("ENOTREG", `${file} is ${what}; remove it`, what);
+  }
   return err;
 }
 
@@ -104,7 +110,8 @@ function checkRegular(fd: number, file: string): fs.Stats {
   const st = fs.fstatSync(fd);
   if (!st.isFile()) {
     fs.closeSync(fd);
-    throw new UnsafeFileError("ENOTREG", `${file} is ${kindOf(st)}, not a regular file; remove it or choose another path`, `${kindOf(st)}, not a regular file`);
+    const what = `${kindOf(st)}, not a regular file`;
+    throw new UnsafeFileError("ENOTREG", `${file} is ${what}; remove it or choose another path`, what);
   }
   return st;
 }
@@ -165,7 +172,8 @@ export function openAppend(file: string, mode: number): number {
   const st = checkRegular(fd, file);
   if (st.nlink > 1) {
     fs.closeSync(fd);
-    throw new UnsafeFileError("EMLINK", `${file} has ${st.nlink} hard links: another name points at the same file; remove ${file}`);
+    const msg = `${file} has ${st.nlink} hard links: another name points at the same file; remove ${file}`;
+    throw new UnsafeFileError("EMLINK", msg);
   }
   return fd;
 }
@@ -197,7 +205,9 @@ export function readRegular(file: string, opts: ReadOptions = {}): { text: strin
   const stat = checkRegular(fd, file);
   try {
     const max = opts.maxBytes ?? Infinity;
-    if (stat.size > max) throw new UnsafeFileError("EFBIG", `${file} is larger than ${max} bytes`, `larger than ${max} bytes`);
+    const what = `larger than ${max} bytes`;
+    const tooBig = () => new UnsafeFileError("EFBIG", `${file} is ${what}`, what);
+    if (stat.size > max) throw tooBig();
     // Read to EOF, bounded: the file may grow while it is read.
     const chunks: Buffer[] = [];
     let total = 0;
@@ -207,7 +217,7 @@ export function readRegular(file: string, opts: ReadOptions = {}): { text: strin
       if (n === 0) break;
       chunks.push(buf.subarray(0, n));
       total += n;
-      if (total > max) throw new UnsafeFileError("EFBIG", `${file} is larger than ${max} bytes`, `larger than ${max} bytes`);
+      if (total > max) throw tooBig();
     }
     return { text: Buffer.concat(chunks, total).toString("utf8"), stat };
   } finally {
@@ -216,8 +226,8 @@ export function readRegular(file: string, opts: ReadOptions = {}): { text: strin
 }
 
 /**
- * trustProblem says why FILE (a config or secret file) must not be trusted (as OpenSSH's StrictModes does): it is owned by a
- * user other than root or us, or writable by group/others. Undefined when it is fine.
+ * trustProblem says why FILE (a config or secret file) must not be trusted (as OpenSSH's StrictModes does): it is
+ * owned by a user other than root or us, or writable by group/others. Undefined when it is fine.
  */
 export function trustProblem(file: string, st: fs.Stats): string | undefined {
   const me = uid();
@@ -243,7 +253,11 @@ export function writeFileAtomic(file: string, content: string, mode: number, opt
   if (opts.checkDir !== false) ensureDir(dir);
   try {
     const st = fs.lstatSync(file);
-    if (!st.isFile()) throw new UnsafeFileError(st.isSymbolicLink() ? "ELOOP" : "ENOTREG", `${file} is ${kindOf(st)}, not a regular file; remove it or choose another path`);
+    if (!st.isFile()) {
+      const what = `${kindOf(st)}, not a regular file`;
+      const msg = `${file} is ${what}; remove it or choose another path`;
+      throw new UnsafeFileError(st.isSymbolicLink() ? "ELOOP" : "ENOTREG", msg, what);
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }

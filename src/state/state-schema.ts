@@ -124,13 +124,36 @@ const message = z.looseObject({
   notice: opt(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
 });
 
-const outboxEntry = z.looseObject({ message, attempts: num, failedRuns: opt(num), nextAttemptAt: num, lastError: opt(str) });
-const droppedEntry = z.looseObject({ id: str, channel: str, createdAt: num, droppedAt: num, why: str, checks: z.array(str) });
+const outboxEntry = z.looseObject({
+  message,
+  attempts: num,
+  failedRuns: opt(num),
+  nextAttemptAt: num,
+  lastError: opt(str),
+});
+const droppedEntry = z.looseObject({
+  id: str,
+  channel: str,
+  createdAt: num,
+  droppedAt: num,
+  why: str,
+  checks: z.array(str),
+});
 const silence = z.looseObject({ id: str, pattern: str, reason: str, createdAt: num, startsAt: num, endsAt: num });
-const channelState = z.looseObject({ sentAt: z.array(num).default([]), day: opt(str), dayCount: num.default(0), limitNoticeDay: opt(str) });
+const channelState = z.looseObject({
+  sentAt: z.array(num).default([]),
+  day: opt(str),
+  dayCount: num.default(0),
+  limitNoticeDay: opt(str),
+});
 
 /** Entry schemas of the maps and lists a damaged file is salvaged from, entry by entry. */
-const RECORDS = { checks: checkState, channels: channelState, probes: z.unknown(), sent: z.looseObject({ ok: num, failed: num }) };
+const RECORDS = {
+  checks: checkState,
+  channels: channelState,
+  probes: z.unknown(),
+  sent: z.looseObject({ ok: num, failed: num }),
+};
 const LISTS = { outbox: outboxEntry, dropped: droppedEntry, silences: silence };
 
 /** stateSchema is the whole state file (version checked before it). */
@@ -188,7 +211,8 @@ export function parseState(data: Record<string, unknown>): StateParse {
   const salvaged = stateSchema.safeParse(out);
   const state = salvaged.success ? (salvaged.data as unknown as State) : emptyState();
   const first = issues[0]!;
-  const where = first.path.length ? first.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").slice(1) : "(top level)";
+  const at = first.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").slice(1);
   const more = issues.length > 1 ? ` and ${issues.length - 1} more` : "";
-  return { state, problem: `does not fit the state schema (${where}: ${first.message}${more}); dropped ${lost.join(", ")}` };
+  const problem = `does not fit the state schema (${at || "(top level)"}: ${first.message}${more}); dropped ${lost.join(", ")}`;
+  return { state, problem };
 }
