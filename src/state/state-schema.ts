@@ -171,6 +171,18 @@ export const stateSchema = z.looseObject({
   sent: recordOf(RECORDS.sent).default({}),
 });
 
+/**
+ * withoutExtras drops the optional parts of a check's state (flap and hold memory, an ack): a check whose only
+ * damage is there keeps its streak and open incident instead of starting afresh.
+ */
+function withoutExtras(v: unknown): unknown {
+  if (!isPlainObject(v)) return v;
+  const { flapping: _f, held: _h, ...rest } = v;
+  if (!isPlainObject(rest.incident)) return rest;
+  const { ack: _a, ...incident } = rest.incident;
+  return { ...rest, incident };
+}
+
 /** StateParse is a parsed state; `problem` (with what was dropped) is set when only part of the file was kept. */
 export type StateParse = { state: State; problem: string | undefined };
 
@@ -194,9 +206,17 @@ export function parseState(data: Record<string, unknown>): StateParse {
     const record = (RECORDS as Record<string, z.ZodType | undefined>)[key];
     const list = (LISTS as Record<string, z.ZodType | undefined>)[key];
     if (record && isPlainObject(raw)) {
-      const kept = Object.entries(raw).filter(([, v]) => record.safeParse(v).success);
-      out[key] = Object.fromEntries(kept.map(([k, v]) => [k, record.parse(v)]));
-      lost.push(`${Object.keys(raw).length - kept.length} of ${Object.keys(raw).length} ${key}`);
+      const fix = key === "checks" ? withoutExtras : (v: unknown) => v;
+      let trimmed = 0;
+      const kept = Object.entries(raw).flatMap(([k, v]) => {
+        const r = record.safeParse(v);
+        const again = r.success ? r : record.safeParse(fix(v));
+        if (!r.success && again.success) trimmed++;
+        return again.success ? [[k, again.data] as const] : [];
+      });
+      out[key] = Object.fromEntries(kept);
+      const note = trimmed ? ` (${trimmed} kept without their flap, hold or ack memory)` : "";
+      lost.push(`${Object.keys(raw).length - kept.length} of ${Object.keys(raw).length} ${key}${note}`);
     } else if (list && Array.isArray(raw)) {
       const entry = list;
       const kept = raw.filter((v) => entry.safeParse(v).success);

@@ -112,6 +112,14 @@ describe("parseState", () => {
     expect(state.outbox.map((e) => e.message.id)).toEqual([outboxId]);
   });
 
+  it("keeps a check whose only damage is its flap or ack memory, with its streak and open incident", () => {
+    const bad = mutate(mutate(saved, ["checks", "svc", "flapping"], 1), ["checks", "svc", "incident", "ack"], "x") as any;
+    const { state, problem } = parseState(bad);
+    expect(problem).toMatch(/dropped 0 of 1 checks \(1 kept without their flap, hold or ack memory\)$/);
+    expect(state.checks.svc!.incident!.id).toBe(incidentId);
+    expect(state.checks.svc!.flapping).toBeUndefined();
+  });
+
   it("reads a file of an older version that lacks the newer fields, without a problem", () => {
     const { version, checks, outbox } = saved as any;
     const { state, problem } = parseState({ version, checks, outbox });
