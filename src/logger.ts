@@ -1,7 +1,7 @@
 import fs from "node:fs";
-import path from "node:path";
 import pino, { type Logger } from "pino";
 import type { Redactor } from "./notify/redact.js";
+import { openAppend, UnsafeFileError } from "./state/safe-fs.js";
 
 /**
  * createLogger writes pino JSON lines to FILE, every line passed through the redactor first, so no secret can reach
@@ -12,10 +12,11 @@ export function createLogger(file: string | undefined, redact: Redactor, level =
   let warning: string | undefined;
   if (file) {
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      fd = fs.openSync(file, "a", 0o600);
+      // O_NOFOLLOW, non-blocking, regular files only, in a directory no other user can write: see safe-fs.
+      fd = openAppend(file, 0o600);
     } catch (err) {
-      warning = `cannot open log file ${file} (${(err as NodeJS.ErrnoException).code}): warnings and errors go to stderr`;
+      const why = err instanceof UnsafeFileError ? err.message : (err as NodeJS.ErrnoException).code;
+      warning = `cannot open log file ${file} (${why}): warnings and errors go to stderr`;
     }
   }
   const target = fd ?? (file ? 2 : undefined);

@@ -20,7 +20,7 @@ import { renderText } from "./notify/render.js";
 import type { Channel } from "./notify/types.js";
 import { runProbe, runProbes } from "./probes/run.js";
 import type { ProbeResult } from "./probes/types.js";
-import { createJsonFileStore } from "./state/json-file-store.js";
+import { createJsonFileStore, peekState } from "./state/json-file-store.js";
 import { acquireLock } from "./state/lock.js";
 
 /** RunReport is everything a check run did, for the table, --json and the log. */
@@ -93,7 +93,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
   const lock = opts.dryRun || opts.lockHeld ? undefined : acquireLock(`${config.state_file}.lock`);
   try {
     const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
-    const { state: loadedState, warnings } = opts.dryRun ? await peekState(config.state_file) : await store.load();
+    const { state: loadedState, warnings } = opts.dryRun ? peekDry(config.state_file) : await store.load();
     const prev = opts.dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
     for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
 
@@ -182,16 +182,8 @@ function toMessages(actions: readonly Action[], host: string, now: number, deps:
   return actions.flatMap((a) => (a.type === "notify" ? [{ id: `${run}-${a.channel}`, channel: a.channel, host, createdAt: now, items: a.items.map((i) => ({ ...i })) }] : []));
 }
 
-/** peekState reads the state for a dry run without moving a bad file aside. */
-async function peekState(file: string): Promise<{ state: State; warnings: string[] }> {
-  const { readFile } = await import("node:fs/promises");
-  const { emptyState } = await import("./engine/types.js");
-  try {
-    const data = JSON.parse(await readFile(file, "utf8")) as State;
-    if (data?.version === 1 && data.checks && Array.isArray(data.outbox)) return { state: { ...emptyState(), ...data }, warnings: [] };
-    return { state: emptyState(), warnings: [`state file ${file} is not usable; a real run would move it aside`] };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { state: emptyState(), warnings: [] };
-    return { state: emptyState(), warnings: [`state file ${file} is not usable; a real run would move it aside`] };
-  }
+/** peekDry reads the state for a dry run: a bad file is reported, never moved aside. */
+function peekDry(file: string): { state: State; warnings: string[] } {
+  const { state, problem } = peekState(file);
+  return { state, warnings: problem ? [problem] : [] };
 }

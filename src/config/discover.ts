@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ConfigError } from "../errors.js";
+import { ConfigError, ExitError } from "../errors.js";
+import { readRegular, trustProblem, UnsafeFileError } from "../state/safe-fs.js";
 import { EMBEDDED_SOURCE, embeddedDefault } from "./default.js";
 import { parseConfig, type Loaded } from "./load.js";
 
@@ -39,37 +40,67 @@ export function loadConfig(opts: LoadOptions, inputs: Inputs, extraDefaultChecks
   const file = findConfigFile(opts, inputs);
   let text: string;
   let source: string;
+  let mode = 0;
   if (file === undefined) {
     source = EMBEDDED_SOURCE;
     text = embeddedDefault(defaultStateFile(inputs.env), extraDefaultChecks);
   } else {
     source = file;
-    try {
-      const st = fs.statSync(file);
-      if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-      text = fs.readFileSync(file, "utf8");
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (err as Error).message;
-      throw new ConfigError([`${file}:1:1: (top level): cannot read the config: ${why}`]);
-    }
+    const read = readTrusted(file, MAX_CONFIG, "config");
+    text = read.text;
+    mode = read.mode;
   }
   const loaded = parseConfig(text, {
     file: source,
     env: inputs.env,
     hostname: inputs.hostname,
-    readFile: (p) => fs.readFileSync(path.resolve(file ? path.dirname(file) : inputs.cwd, p), "utf8"),
+    readFile: (p) => readSecretFile(path.resolve(file ? path.dirname(file) : inputs.cwd, p)),
   });
   // Without state_file in the file, the state goes where the embedded default's would (~/.local/state when not root).
   if (opts.state) loaded.config.state_file = opts.state;
   else if (file !== undefined && !loaded.given.includes("state_file")) loaded.config.state_file = defaultStateFile(inputs.env);
-  if (file && loaded.inlineSecrets) {
-    try {
-      const mode = fs.statSync(file).mode;
-      if (mode & 0o044) loaded.warnings.push(`${file}: the config holds secrets inline and is readable by group/others: chmod 600 it, or use \${ENV} or *_file`);
-    } catch {
-      // Already read once; a stat failure here changes nothing.
-    }
+  if (file && loaded.inlineSecrets && mode & 0o044) {
+    loaded.warnings.push(`${file}: the config holds secrets inline and is readable by group/others: chmod 600 it, or use \${ENV} or *_file`);
   }
   return loaded;
+}
+
+/** MAX_CONFIG bounds the config file; MAX_SECRET a `*_file` secret (a password or key, never megabytes). */
+const MAX_CONFIG = 16 * 1024 * 1024;
+export const MAX_SECRET = 64 * 1024;
+
+/**
+ * readTrusted reads a config file (symlinks followed: /etc/watchdog may link elsewhere) without blocking on a FIFO or
+ * device, and refuses, with exit 78 and one line, a file another user owns or can write: its checks and hooks run
+ * as whoever runs watchdog, root from cron (OpenSSH's StrictModes and git's safe.directory do the same).
+ */
+function readTrusted(file: string, max: number, what: string): { text: string; mode: number } {
+  let read: ReturnType<typeof readRegular>;
+  try {
+    read = readRegular(file, { follow: true, maxBytes: max });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const words: Record<string, string> = { ENOENT: "no such file", EACCES: "permission denied", EISDIR: "is a directory" };
+    const why = err instanceof UnsafeFileError ? `it is ${err.what}` : (words[code ?? ""] ?? (err as Error).message);
+    throw new ConfigError([`${file}:1:1: (top level): cannot read the ${what}: ${why}`]);
+  }
+  const problem = trustProblem(file, read.stat);
+  // Its checks and hooks would run as us (root from cron), written by someone else.
+  if (problem) throw new ExitError(78, `watchdog: refusing the ${what} ${file}: ${problem}`);
+  return { text: read.text, mode: read.stat.mode };
+}
+
+/** readSecretFile reads a `*_file` secret: a regular file of at most MAX_SECRET bytes only root or we can write. */
+export function readSecretFile(file: string): string {
+  let read: ReturnType<typeof readRegular>;
+  try {
+    read = readRegular(file, { follow: true, maxBytes: MAX_SECRET });
+  } catch (err) {
+    if (!(err instanceof UnsafeFileError)) throw err;
+    if (err.code === "EFBIG") throw new Error(`it is larger than ${MAX_SECRET / 1024} KiB: a secret file holds a value`);
+    throw new Error(`it is ${err.what}${err.code === "ENOTREG" ? ": secrets are read from regular files only" : ""}`);
+  }
+  const problem = trustProblem(file, read.stat);
+  if (problem) throw new Error(`refused: ${problem}`);
+  return read.text;
 }

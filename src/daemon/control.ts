@@ -2,16 +2,20 @@ import fs from "node:fs";
 import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
 import { ackIncident, addSilence, removeSilence } from "../engine/silence.js";
-import { emptyState, type Silence, type State } from "../engine/types.js";
-import { LockedError } from "../errors.js";
+import type { Silence, State } from "../engine/types.js";
+import { LockedError, StateError } from "../errors.js";
 import type { HistoryEvent } from "../history/events.js";
 import { recordEvents } from "../history/record.js";
-import { createJsonFileStore } from "../state/json-file-store.js";
+import { createJsonFileStore, describeFsError, peekState } from "../state/json-file-store.js";
 import { acquireLock } from "../state/lock.js";
+import { appendFileSafe, readRegular } from "../state/safe-fs.js";
 import type { StateStore } from "../state/store.js";
 
 /** Control is an operator command that changes the state file: silence or ack. */
 export type Control = { type: "silence_add"; silence: Silence } | { type: "silence_remove"; id: string } | { type: "ack"; check: string; note: string | undefined };
+
+/** MAX_QUEUE bounds the queued-commands file (thousands of commands). */
+const MAX_QUEUE = 4 * 1024 * 1024;
 
 /** queueFileOf is where commands wait while another process (the daemon, a long check) holds the lock. */
 export function queueFileOf(stateFile: string): string {
@@ -39,14 +43,7 @@ export function applyControl(state: State, c: Control, now: number): { state: St
 
 /** readStateReadOnly reads the state for display: never moves a bad file aside, never locks. */
 export function readStateReadOnly(file: string): { state: State; problem: string | undefined } {
-  try {
-    const data = JSON.parse(fs.readFileSync(file, "utf8")) as State;
-    if (data?.version === 1 && data.checks && Array.isArray(data.outbox)) return { state: { ...emptyState(), ...data }, problem: undefined };
-    return { state: emptyState(), problem: `state file ${file} is not usable (the next check run moves it aside)` };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { state: emptyState(), problem: undefined };
-    return { state: emptyState(), problem: `state file ${file} is not readable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
-  }
+  return peekState(file);
 }
 
 type Cfg = Pick<Config, "state_file" | "history_file" | "history_max_size">;
@@ -68,7 +65,12 @@ export async function controlState(config: Cfg, deps: Pick<Deps, "clock" | "logg
         await deps.sleep(100);
         continue;
       }
-      fs.appendFileSync(queueFileOf(config.state_file), `${JSON.stringify(c)}\n`, { mode: 0o600 });
+      const queue = queueFileOf(config.state_file);
+      try {
+        appendFileSafe(queue, `${JSON.stringify(c)}\n`, 0o600);
+      } catch (e) {
+        throw new StateError(`cannot queue the command in ${queue}: ${describeFsError(e)}`, { cause: e });
+      }
       return { queued: true, pid: err.pid };
     }
     try {
@@ -94,8 +96,12 @@ export async function applyQueuedControls(config: Cfg, state: State, store: Stat
   const file = queueFileOf(config.state_file);
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
+    // Bounded and non-blocking: the queue is a few lines per command; a FIFO or symlink planted there is refused.
+    text = readRegular(file, { maxBytes: MAX_QUEUE }).text;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return state;
+    deps.logger.warn({ event: "control_skipped" }, `skipped the queued commands: ${describeFsError(err)}`);
+    fs.rmSync(file, { force: true });
     return state;
   }
   const now = deps.clock.now();
@@ -103,13 +109,15 @@ export async function applyQueuedControls(config: Cfg, state: State, store: Stat
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     let c: Control;
+    let r: ReturnType<typeof applyControl>;
     try {
       c = JSON.parse(line) as Control;
+      // A line of the wrong shape (hand-written, another version) is skipped like an unreadable one.
+      r = applyControl(state, c, now);
     } catch {
       deps.logger.warn({ event: "control_skipped" }, `skipped an unreadable queued command in ${file}`);
       continue;
     }
-    const r = applyControl(state, c, now);
     if (r.error) deps.logger.warn({ event: "control_failed", command: c.type }, r.error);
     state = r.state;
     if (r.event) events.push(r.event);

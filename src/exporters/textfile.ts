@@ -2,7 +2,8 @@ import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
 import type { State } from "../engine/types.js";
 import type { ProbeResult, Status } from "../probes/types.js";
-import { writeFileAtomic } from "../state/json-file-store.js";
+import { describeFsError } from "../state/json-file-store.js";
+import { writeFileAtomic } from "../state/safe-fs.js";
 
 /** MetricsInput is what the metrics are made of: the saved state and, when there is one, the last run's results. */
 export type MetricsInput = { state: State; results: readonly ProbeResult[] };
@@ -115,6 +116,6 @@ export function writeTextfileMetrics(input: MetricsInput, config: Pick<Config, "
   try {
     writeFileAtomic(file, renderMetrics(input, config), 0o644);
   } catch (err) {
-    deps.logger.warn({ event: "metrics_failed", file, error: (err as Error).message }, "could not write the metrics file");
+    deps.logger.warn({ event: "metrics_failed", file, error: describeFsError(err) }, "could not write the metrics file");
   }
 }

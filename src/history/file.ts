@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { appendFileSafe, ensureDir, readRegular, UnsafeFileError } from "../state/safe-fs.js";
 import type { HistoryEvent } from "./events.js";
 
 /** HISTORY_KEEP is how many rotated files (FILE.1 … FILE.N) are kept besides the live one. */
@@ -14,23 +15,19 @@ export function appendHistory(file: string, events: readonly HistoryEvent[], max
   if (!events.length) return undefined;
   const text = events.map((e) => JSON.stringify(e)).join("\n") + "\n";
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    ensureDir(path.dirname(file));
     let size = 0;
     try {
-      size = fs.statSync(file).size;
+      size = fs.lstatSync(file).size;
     } catch {
       // No file yet.
     }
     if (size > 0 && size + Buffer.byteLength(text) > maxSize) rotate(file);
-    const fd = fs.openSync(file, "a", 0o600);
-    try {
-      fs.writeSync(fd, text);
-    } finally {
-      fs.closeSync(fd);
-    }
+    // O_NOFOLLOW, non-blocking, regular files only: a symlink or FIFO planted at the name is refused.
+    appendFileSafe(file, text, 0o600);
     return undefined;
   } catch (err) {
-    return `cannot write history ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+    return `cannot write history ${file}: ${err instanceof UnsafeFileError ? err.message : (err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
   }
 }
 
@@ -47,17 +44,19 @@ function rotate(file: string): void {
 }
 
 /** HistoryRead is every readable event (oldest first) and the lines that could not be read. */
-export type HistoryRead = { events: HistoryEvent[]; skipped: { file: string; line: number }[] };
+export type HistoryRead = { events: HistoryEvent[]; skipped: { file: string; line: number }[]; problems: string[] };
 
 /** readHistory reads the rotated files then the live one; a corrupt line is skipped and reported, never fatal. */
 export function readHistory(file: string): HistoryRead {
-  const out: HistoryRead = { events: [], skipped: [] };
+  const out: HistoryRead = { events: [], skipped: [], problems: [] };
   const files = [...Array.from({ length: HISTORY_KEEP }, (_, i) => `${file}.${HISTORY_KEEP - i}`), file];
   for (const f of files) {
     let text: string;
     try {
-      text = fs.readFileSync(f, "utf8");
-    } catch {
+      text = readRegular(f).text;
+    } catch (err) {
+      // Missing is normal (no rotation yet); a FIFO or symlink there is never opened blocking, only reported.
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") out.problems.push(errorText(err));
       continue;
     }
     const lines = text.split("\n");
@@ -73,4 +72,8 @@ export function readHistory(file: string): HistoryRead {
     });
   }
   return out;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof UnsafeFileError ? err.message : `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
 }

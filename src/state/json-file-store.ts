@@ -1,66 +1,84 @@
 import fs from "node:fs";
-import path from "node:path";
 import { emptyState, type State } from "../engine/types.js";
 import { StateError } from "../errors.js";
+import { readRegular, UnsafeFileError, writeFileAtomic } from "./safe-fs.js";
+import { parseState, STATE_VERSION, type StateParse } from "./state-schema.js";
 import type { StateStore } from "./store.js";
 
-/** STATE_VERSION is the version this build writes; another version is moved aside, never guessed at. */
-export const STATE_VERSION = 1;
+export { STATE_VERSION } from "./state-schema.js";
+
+/** StateRead is what reading the state file found: no file, a state (maybe salvaged), or why there is none. */
+export type StateRead =
+  | { kind: "missing" }
+  | ({ kind: "state" } & StateParse)
+  | { kind: "bad"; why: string };
 
 /**
- * createJsonFileStore keeps the state in one JSON file, written atomically with mode 0600. Every string value passes
- * through `redact` on save (error texts from a channel could quote a token); numbers and keys are left alone.
+ * readStateFile reads and validates the state file without changing anything. A symlink, FIFO or device at the
+ * path throws StateError (never opened blocking, never moved: `state_file: /dev/null` must not rename /dev/null).
  */
-export function createJsonFileStore(file: string, now: () => number, redact: (s: string) => string = (s) => s): StateStore {
-  return {
-    async load() {
-      let text: string;
-      try {
-        text = fs.readFileSync(file, "utf8");
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") return { state: emptyState(), warnings: [] };
-        return { state: emptyState(), warnings: [moveAside(file, now(), `unreadable (${code})`)] };
-      }
-      const why = problemWith(text);
-      if (why) return { state: emptyState(), warnings: [moveAside(file, now(), why)] };
-      return { state: { ...emptyState(), ...(JSON.parse(text) as State) }, warnings: [] };
-    },
-    async save(state) {
-      writeFileAtomic(file, `${JSON.stringify(state, (_key, value: unknown) => (typeof value === "string" ? redact(value) : value))}\n`, 0o600);
-    },
-  };
-}
-
-function problemWith(text: string): string | undefined {
-  if (text.trim() === "") return "empty";
+export function readStateFile(file: string): StateRead {
+  let text: string;
+  try {
+    text = readRegular(file).text;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { kind: "missing" };
+    if (err instanceof UnsafeFileError) throw new StateError(`state file ${err.message}`, { cause: err });
+    return { kind: "bad", why: `unreadable (${code ?? (err as Error).message})` };
+  }
+  if (text.trim() === "") return { kind: "bad", why: "empty" };
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    return "not valid JSON (truncated?)";
+    return { kind: "bad", why: "not valid JSON (truncated?)" };
   }
-  if (data === null || typeof data !== "object" || Array.isArray(data)) return "not a JSON object";
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return { kind: "bad", why: "not a JSON object" };
   const d = data as Record<string, unknown>;
-  if (d.version !== STATE_VERSION) return `version ${JSON.stringify(d.version)} is not ${STATE_VERSION}`;
-  if (d.checks === null || typeof d.checks !== "object" || Array.isArray(d.checks)) return "no checks map";
-  if (!Array.isArray(d.outbox)) return "no outbox list";
-  return undefined;
+  if (d.version !== STATE_VERSION) return { kind: "bad", why: `version ${JSON.stringify(d.version)} is not ${STATE_VERSION}` };
+  return { kind: "state", ...parseState(d) };
 }
 
-function moveAside(file: string, now: number, why: string): string {
+/**
+ * createJsonFileStore keeps the state in one JSON file, written atomically with mode 0600. Every string value passes
+ * through `redact` on save (error texts from a channel could quote a token); numbers and keys are left alone.
+ * A file that does not fit the schema is moved aside loudly; what fits (open incidents, outbox messages) is kept.
+ */
+export function createJsonFileStore(file: string, now: () => number, redact: (s: string) => string = (s) => s): StateStore {
+  return {
+    async load() {
+      const read = readStateFile(file);
+      if (read.kind === "missing") return { state: emptyState(), warnings: [] };
+      if (read.kind === "bad") return { state: emptyState(), warnings: [moveAside(file, now(), `is ${read.why}`, "started from empty state")] };
+      if (read.problem) return { state: read.state, warnings: [moveAside(file, now(), read.problem, "kept the rest")] };
+      return { state: read.state, warnings: [] };
+    },
+    async save(state) {
+      const text = `${JSON.stringify(state, (_key, value: unknown) => (typeof value === "string" ? redact(value) : value))}\n`;
+      try {
+        writeFileAtomic(file, text, 0o600);
+      } catch (err) {
+        throw new StateError(`cannot write ${file}: ${describeFsError(err)}; the previous file is left as it was`, { cause: err });
+      }
+    },
+  };
+}
+
+function moveAside(file: string, now: number, why: string, then: string): string {
   const stamp = new Date(now).toISOString().replace(/[:.]/g, "-");
   const aside = `${file}.corrupt-${stamp}`;
   try {
     fs.renameSync(file, aside);
-    return `state file ${file} is ${why}: moved it to ${aside} and started from empty state`;
+    return `state file ${file} ${why}: moved it to ${aside} and ${then}`;
   } catch (err) {
-    return `state file ${file} is ${why} and could not be moved aside (${(err as NodeJS.ErrnoException).code}): starting from empty state`;
+    return `state file ${file} ${why} and could not be moved aside (${(err as NodeJS.ErrnoException).code}): ${then}`;
   }
 }
 
 /** describeFsError says in words why the state could not be written, with what to do where that is clear. */
 export function describeFsError(err: unknown, withCode = false): string {
+  if (err instanceof UnsafeFileError) return err.message;
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
     case "ENOSPC": return withCode ? "disk full (ENOSPC)" : "disk full";
@@ -70,34 +88,19 @@ export function describeFsError(err: unknown, withCode = false): string {
   }
 }
 
-/** writeFileAtomic writes a temp file in the same directory, fsyncs it, renames it over the target and fsyncs the directory. */
-export function writeFileAtomic(file: string, content: string, mode: number): void {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}`);
+/**
+ * peekState reads the state for display or a dry run: never moves a bad file aside, never locks. A file that does
+ * not fit gives the part a real run would keep, with the problem in words.
+ */
+export function peekState(file: string): { state: State; problem: string | undefined } {
+  let read: StateRead;
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const fd = fs.openSync(tmp, "w", mode);
-    try {
-      fs.writeFileSync(fd, content);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.chmodSync(tmp, mode);
-    fs.renameSync(tmp, file);
+    read = readStateFile(file);
   } catch (err) {
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      // The temp file may not exist; nothing else to clean.
-    }
-    throw new StateError(`cannot write ${file}: ${describeFsError(err)}; the previous file is left as it was`, { cause: err });
+    return { state: emptyState(), problem: (err as Error).message };
   }
-  try {
-    const dfd = fs.openSync(dir, "r");
-    fs.fsyncSync(dfd);
-    fs.closeSync(dfd);
-  } catch {
-    // Directory fsync is best effort (not supported everywhere).
-  }
+  if (read.kind === "missing") return { state: emptyState(), problem: undefined };
+  if (read.kind === "bad") return { state: emptyState(), problem: `state file ${file} is ${read.why}; the next check run moves it aside` };
+  if (read.problem) return { state: read.state, problem: `state file ${file} ${read.problem}; the next check run moves it aside and keeps the rest` };
+  return { state: read.state, problem: undefined };
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { LockedError, StateError } from "../errors.js";
 import { describeFsError } from "./json-file-store.js";
+import { createExclusive, createFresh, ensureDir, readRegular, UnsafeFileError } from "./safe-fs.js";
 
 /** Lock is held by one run at a time; release is idempotent. */
 export type Lock = { release(): void };
@@ -18,19 +19,47 @@ function processStart(pid: number): string | undefined {
   }
 }
 
-function alive(owner: Owner): boolean {
+/** HAVE_PROC: without /proc (macOS) a start time cannot be read, and a live pid is all the proof there is. */
+const HAVE_PROC = processStart(process.pid) !== undefined;
+
+/** looksLikeWatchdog: an argument of the process names watchdog (dist/watchdog.cjs, the binary) or is our script. */
+function looksLikeWatchdog(pid: number): boolean {
+  let args: string[];
+  try {
+    args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return false;
+  }
+  const ours = process.argv[1];
+  if (args.some((a) => /watchdog/i.test(path.basename(a)) || (ours !== undefined && a === ours))) return true;
+  // A single binary under another name: the same executable as ours (not node itself, which runs anything).
+  if (/^node(\.exe)?$/.test(path.basename(process.execPath))) return false;
+  try {
+    return fs.readlinkSync(`/proc/${pid}/exe`) === fs.realpathSync(process.execPath);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * holds says whether the owner is proven to be a watchdog run holding the lock now: its pid is alive, its start time
+ * is the one recorded, and its command line is watchdog's. Anything less (a bare pid such as `1`, a pid reused by
+ * another program, a lock of a run that died) is not proof, and the lock is taken over.
+ */
+function holds(owner: Owner): boolean {
   try {
     process.kill(owner.pid, 0);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ESRCH") return false;
   }
-  const start = processStart(owner.pid);
-  return owner.start === undefined || start === undefined || start === owner.start;
+  if (!HAVE_PROC) return true;
+  if (owner.start === undefined || processStart(owner.pid) !== owner.start) return false;
+  return owner.pid === process.pid || looksLikeWatchdog(owner.pid);
 }
 
 function readOwner(file: string): Owner | undefined {
   try {
-    const [pid, start] = fs.readFileSync(file, "utf8").trim().split(" ");
+    const [pid, start] = readRegular(file, { maxBytes: 4096 }).text.trim().split(" ");
     const n = Number(pid);
     return Number.isInteger(n) && n > 0 ? { pid: n, start: start || undefined } : undefined;
   } catch {
@@ -39,14 +68,20 @@ function readOwner(file: string): Owner | undefined {
 }
 
 /**
- * tryCreate makes the lock with its content already in it: the pid goes into a file of our own, which is then
- * hard-linked to the lock name (link fails if the name exists). A run killed at any moment leaves either no lock
- * or a complete one, never an empty lock that would turn the next run away. False when the lock exists.
+ * tryCreate makes the lock with its content already in it: the pid goes into a fresh file of our own (O_EXCL, never
+ * through a symlink planted at the name), which is then hard-linked to the lock name (link fails if the name
+ * exists). A run killed at any moment leaves either no lock or a complete one. False when the lock exists.
  */
 function tryCreate(file: string, content: string): boolean {
-  const mine = `${file}.new-${process.pid}`;
+  let mine: string | undefined;
   try {
-    fs.writeFileSync(mine, content, { mode: 0o600 });
+    const made = createFresh(path.dirname(file), `${path.basename(file)}.new-${process.pid}`, 0o600);
+    mine = made.file;
+    try {
+      fs.writeSync(made.fd, content);
+    } finally {
+      fs.closeSync(made.fd);
+    }
     try {
       fs.linkSync(mine, file);
     } catch (err) {
@@ -54,25 +89,31 @@ function tryCreate(file: string, content: string): boolean {
       if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw err;
       // A file system without hard links: create exclusively, then write (a kill in between leaves an empty lock,
       // which the next run treats as stale).
-      fs.writeFileSync(file, content, { mode: 0o600, flag: "wx" });
+      const fd = createExclusive(file, 0o600);
+      try {
+        fs.writeSync(fd, content);
+      } finally {
+        fs.closeSync(fd);
+      }
     }
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw new StateError(`cannot create lock ${file}: ${describeFsError(err, true)}`, { cause: err });
   } finally {
-    fs.rmSync(mine, { force: true });
+    if (mine) fs.rmSync(mine, { force: true });
   }
 }
 
 /**
- * acquireLock creates FILE exclusively with "pid starttime". A lock whose owner is dead (or whose pid was reused)
- * is taken over; a live owner makes it throw LockedError.
+ * acquireLock creates FILE exclusively with "pid starttime". A lock whose owner is not proven to be a live watchdog
+ * run (see holds) is taken over; a proven owner makes it throw LockedError.
  */
 export function acquireLock(file: string): Lock {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    ensureDir(path.dirname(file));
   } catch (err) {
+    if (err instanceof UnsafeFileError) throw new StateError(err.message, { cause: err });
     throw new StateError(`cannot create the state directory ${path.dirname(file)}: ${describeFsError(err)}`, { cause: err });
   }
   const me = `${process.pid} ${processStart(process.pid) ?? ""}\n`;
@@ -88,7 +129,7 @@ export function acquireLock(file: string): Lock {
       };
     }
     const owner = readOwner(file);
-    if (owner && alive(owner)) throw new LockedError(owner.pid);
+    if (owner && holds(owner)) throw new LockedError(owner.pid);
     // Stale: move it aside atomically, so that of two runs taking over only one wins.
     const stale = `${file}.stale-${process.pid}`;
     try {
@@ -112,4 +153,3 @@ export function acquireLock(file: string): Lock {
   const owner = readOwner(file);
   throw new LockedError(owner?.pid);
 }
-

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { freePort as closedPort } from "../helpers/net.js";
+import { spawnLockHolder } from "../helpers/lock-holder.js";
 
 // These drive the built CLI (dist/watchdog.cjs, made by `npm test` before vitest runs).
 let dir: string;
@@ -119,9 +120,9 @@ describe("watchdog silence", () => {
   it("queues the command while another process holds the lock, and the next run applies it", async () => {
     const file = await setup();
     await cli(file, "check");
-    const holder = spawn("sleep", ["30"], { stdio: "ignore" });
+    const { child: holder, line } = spawnLockHolder();
     children.push(holder);
-    fs.writeFileSync(path.join(dir, "state/state.json.lock"), `${holder.pid}\n`);
+    fs.writeFileSync(path.join(dir, "state/state.json.lock"), line);
     const add = await cli(file, "silence", "add", "api", "--for", "1h");
     expect(add.code).toBe(0);
     expect(add.stdout).toContain(`queued; the running watchdog (pid ${holder.pid}) applies it at its next run`);

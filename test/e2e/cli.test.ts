@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { startSmtp } from "../helpers/smtp.js";
 import { freePort as closedPort } from "../helpers/net.js";
+import { spawnLockHolder } from "../helpers/lock-holder.js";
 
 let dir: string;
 beforeEach(() => {
@@ -58,10 +59,15 @@ describe("watchdog CLI", () => {
   it("exits 75 with the holder's pid when another run holds the lock", async () => {
     const state = path.join(dir, "state.json");
     const file = write("w.yaml", `state_file: ${state}\nchannels: {c: {type: console}}\nescalation: [{after: 1, notify: [c]}]\nchecks: []\n`);
-    fs.writeFileSync(`${state}.lock`, `${process.pid} \n`);
-    const r = await runCli(["check", "--config", file]);
-    expect(r.code).toBe(75);
-    expect(r.stderr.trim()).toBe(`another watchdog check (pid ${process.pid}) is running`);
+    const holder = spawnLockHolder();
+    try {
+      fs.writeFileSync(`${state}.lock`, holder.line);
+      const r = await runCli(["check", "--config", file]);
+      expect(r.code).toBe(75);
+      expect(r.stderr.trim()).toBe(`another watchdog check (pid ${holder.child.pid}) is running`);
+    } finally {
+      holder.child.kill("SIGKILL");
+    }
   });
 
   it("moves a corrupt state file aside and goes on", async () => {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LockedError } from "../../src/errors.js";
 import { acquireLock } from "../../src/state/lock.js";
+import { spawnLockHolder, startTimeOf } from "../helpers/lock-holder.js";
 
 let dir: string;
 beforeEach(() => {
@@ -25,10 +26,25 @@ describe("lock", () => {
 
   it("names the live holder's pid", () => {
     const file = path.join(dir, "l");
-    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 20000)"], { stdio: "ignore" });
+    const { child, line } = spawnLockHolder();
     try {
-      fs.writeFileSync(file, `${child.pid} \n`);
+      fs.writeFileSync(file, line);
       expect(() => acquireLock(file)).toThrow(`another watchdog check (pid ${child.pid}) is running`);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  // A lock is honoured only when its owner is proven to be a watchdog run that started at the recorded time.
+  it.each([
+    ["a live pid with no start time (a hand-written or foreign lock)", (pid: number) => `${pid}\n`],
+    ["the right start time but a program that is not watchdog", (pid: number) => `${pid} ${startTimeOf(pid)}\n`],
+  ])("takes over %s", (_name, content) => {
+    const file = path.join(dir, "l");
+    const child = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      fs.writeFileSync(file, content(child.pid!));
+      acquireLock(file).release();
     } finally {
       child.kill("SIGKILL");
     }

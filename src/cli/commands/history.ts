@@ -18,6 +18,7 @@ export async function historyCommand(opts: HistoryOptions, io: Io): Promise<numb
   const { config } = session.loaded;
   const file = historyFileOf(config);
   const read = readHistory(file);
+  for (const p of read.problems) io.err(`warning: ${p}\n`);
   for (const s of read.skipped.slice(0, 5)) io.err(`warning: skipped an unreadable history line at ${s.file}:${s.line}\n`);
   if (read.skipped.length > 5) io.err(`warning: skipped ${read.skipped.length} unreadable history lines in all\n`);
   const now = session.deps.clock.now();

@@ -4,6 +4,7 @@ import exampleText from "../../../config.example.yaml?raw";
 import { ExitError } from "../../errors.js";
 import type { Io } from "../context.js";
 import { fold } from "../table.js";
+import { writeFileAtomic } from "../../state/safe-fs.js";
 
 /** InitOptions are the flags of `watchdog init`. */
 export type InitOptions = { path?: string; force?: boolean };
@@ -80,7 +81,7 @@ export async function initCommand(opts: InitOptions, io: Io, env: Readonly<Recor
   if (fs.existsSync(file) && !opts.force) throw new ExitError(1, `watchdog init: ${file} already exists; use --force to overwrite it`);
   const gpu = onPath("nvidia-smi", env.PATH);
   try {
-    fs.writeFileSync(file, starterConfig(gpu), { mode: 0o600 });
+    writeFileAtomic(file, starterConfig(gpu), 0o600, { checkDir: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "EISDIR" ? "is a directory" : (err as Error).message;

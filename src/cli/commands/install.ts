@@ -10,6 +10,7 @@ import { findConfigFile } from "../../config/discover.js";
 import { ExitError, UsageError } from "../../errors.js";
 import type { GlobalOptions, Io } from "../context.js";
 import { fold } from "../table.js";
+import { writeFileAtomic } from "../../state/safe-fs.js";
 
 /** InstallOptions are the flags of `watchdog install`. */
 export type InstallOptions = GlobalOptions & { cron?: boolean; systemd?: boolean; daemon?: boolean; write?: boolean; dest?: string; enable?: boolean };
@@ -105,7 +106,7 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
 
 function writeOrExplain(file: string, text: string, mode: number): void {
   try {
-    fs.writeFileSync(file, text, { mode });
+    writeFileAtomic(file, text, mode, { checkDir: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "EACCES" || code === "EPERM" ? "permission denied (run it as root)" : code === "ENOENT" ? "no such directory" : (err as Error).message;

@@ -1,0 +1,238 @@
+import { z } from "zod";
+import { emptyState, type State } from "../engine/types.js";
+
+/*
+ * The one schema of the state file. Objects are loose (a field this build does not know is kept, not stripped),
+ * fields older files may lack get their default, and `X | undefined` fields also accept null. What the schema rejects
+ * is what would crash a run: null where a list is read, a string where a number is added.
+ */
+
+/** STATE_VERSION is the version this build writes; another version is moved aside, never guessed at. */
+export const STATE_VERSION = 1;
+
+const num = z.number();
+const str = z.string();
+/** opt is an optional field; null (hand-edited files) reads as absent. */
+const opt = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
+const status = z.enum(["ok", "warning", "critical", "unknown"]);
+const severity = z.enum(["warning", "critical"]);
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/**
+ * recordOf is a map from names to VALUE. Built with Object.fromEntries, so a key such as `__proto__` (a check may be
+ * named so) stays an own entry instead of being dropped or setting the prototype.
+ */
+function recordOf<T extends z.ZodType>(value: T) {
+  return z.unknown().transform((v, ctx): Record<string, z.output<T>> => {
+    if (!isPlainObject(v)) {
+      ctx.issues.push({ code: "custom", message: `expected an object, received ${describe(v)}`, input: v });
+      return z.NEVER;
+    }
+    const out: [string, z.output<T>][] = [];
+    for (const [k, x] of Object.entries(v)) {
+      const r = value.safeParse(x);
+      if (r.success) out.push([k, r.data]);
+      else for (const i of r.error.issues) ctx.issues.push({ ...i, path: [k, ...i.path] } as never);
+    }
+    return Object.fromEntries(out);
+  });
+}
+
+function describe(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+}
+
+const restartOutcome = z.looseObject({
+  exitCode: num.nullable(),
+  signal: str.nullable(),
+  timedOut: z.boolean(),
+  durationMs: num,
+  outputTail: str,
+  after: opt(status),
+  helped: z.boolean(),
+  error: opt(str),
+});
+
+const notifyItem = z.looseObject({
+  check: str,
+  reason: str,
+  step: num,
+  severity,
+  status,
+  summary: str,
+  detail: opt(str),
+  excerpt: opt(z.array(str)),
+  cause: opt(str),
+  failStreak: num,
+  since: num,
+  outageMs: opt(num),
+  restarts: num,
+  restartsHelped: num,
+  restartPlanned: opt(z.boolean()),
+  restart: opt(restartOutcome),
+  runbook: opt(str),
+  labels: opt(recordOf(str)),
+  notice: opt(str),
+  flapShare: opt(num),
+  alsoAffected: opt(z.array(str)),
+  monitorGapMs: opt(num),
+});
+
+const incident = z.looseObject({
+  id: str,
+  startedAt: num,
+  peak: severity,
+  stepsFired: z.array(num),
+  notified: z.array(str),
+  held: z.array(z.looseObject({ channel: str, step: num })).default([]),
+  lastNotifiedAt: opt(num),
+  restarts: num.default(0),
+  restartsHelped: num.default(0),
+  gaveUp: z.boolean().default(false),
+  cause: opt(str),
+  ack: opt(z.looseObject({ at: num, note: opt(str) })),
+});
+
+const checkState = z.looseObject({
+  status,
+  since: num,
+  failStreak: num,
+  okStreak: num,
+  lastRunAt: num,
+  summary: str,
+  recent: str.default(""),
+  restartTimes: z.array(num).default([]),
+  incident: opt(incident),
+  flapping: opt(z.looseObject({ since: num, share: num, told: z.array(str) })),
+  held: opt(str),
+});
+
+const message = z.looseObject({
+  id: str,
+  channel: str,
+  host: str,
+  createdAt: num,
+  items: z.array(notifyItem),
+  fallbackFrom: opt(str),
+  fallbackPath: opt(z.array(str)),
+  mergedIds: opt(z.array(str)),
+  heldBy: opt(str),
+  // Loose: a notice kind of a newer build must not cost the message.
+  notice: opt(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
+});
+
+const outboxEntry = z.looseObject({
+  message,
+  attempts: num,
+  failedRuns: opt(num),
+  nextAttemptAt: num,
+  lastError: opt(str),
+});
+const droppedEntry = z.looseObject({
+  id: str,
+  channel: str,
+  createdAt: num,
+  droppedAt: num,
+  why: str,
+  checks: z.array(str),
+});
+const silence = z.looseObject({ id: str, pattern: str, reason: str, createdAt: num, startsAt: num, endsAt: num });
+const channelState = z.looseObject({
+  sentAt: z.array(num).default([]),
+  day: opt(str),
+  dayCount: num.default(0),
+  limitNoticeDay: opt(str),
+});
+
+/** Entry schemas of the maps and lists a damaged file is salvaged from, entry by entry. */
+const RECORDS = {
+  checks: checkState,
+  channels: channelState,
+  probes: z.unknown(),
+  sent: z.looseObject({ ok: num, failed: num }),
+};
+const LISTS = { outbox: outboxEntry, dropped: droppedEntry, silences: silence };
+
+/** stateSchema is the whole state file (version checked before it). */
+export const stateSchema = z.looseObject({
+  version: z.literal(STATE_VERSION),
+  checks: recordOf(RECORDS.checks).default({}),
+  outbox: z.array(LISTS.outbox).default([]),
+  dropped: z.array(LISTS.dropped).default([]),
+  droppedTotal: num.default(0),
+  channels: recordOf(RECORDS.channels).default({}),
+  probes: recordOf(RECORDS.probes).default({}),
+  lastRun: opt(z.looseObject({ startedAt: num, durationMs: num })),
+  silences: z.array(LISTS.silences).default([]),
+  monitorGap: opt(z.looseObject({ from: num, to: num })),
+  sent: recordOf(RECORDS.sent).default({}),
+});
+
+/**
+ * withoutExtras drops the optional parts of a check's state (flap and hold memory, an ack): a check whose only
+ * damage is there keeps its streak and open incident instead of starting afresh.
+ */
+function withoutExtras(v: unknown): unknown {
+  if (!isPlainObject(v)) return v;
+  const { flapping: _f, held: _h, ...rest } = v;
+  if (!isPlainObject(rest.incident)) return rest;
+  const { ack: _a, ...incident } = rest.incident;
+  return { ...rest, incident };
+}
+
+/** StateParse is a parsed state; `problem` (with what was dropped) is set when only part of the file was kept. */
+export type StateParse = { state: State; problem: string | undefined };
+
+/**
+ * parseState validates DATA (already JSON-parsed, version 1) against the schema. When it does not fit, keeps every
+ * map entry and list element that does (open incidents, outbox messages) and resets the rest to empty.
+ */
+export function parseState(data: Record<string, unknown>): StateParse {
+  const whole = stateSchema.safeParse(data);
+  if (whole.success) return { state: whole.data as unknown as State, problem: undefined };
+  const issues = whole.error.issues;
+  const out: Record<string, unknown> = { ...data };
+  const lost: string[] = [];
+  for (const [key, field] of Object.entries(stateSchema.shape)) {
+    const one = (field as z.ZodType).safeParse(data[key]);
+    if (one.success) {
+      out[key] = one.data;
+      continue;
+    }
+    const raw = data[key];
+    const record = (RECORDS as Record<string, z.ZodType | undefined>)[key];
+    const list = (LISTS as Record<string, z.ZodType | undefined>)[key];
+    if (record && isPlainObject(raw)) {
+      const fix = key === "checks" ? withoutExtras : (v: unknown) => v;
+      let trimmed = 0;
+      const kept = Object.entries(raw).flatMap(([k, v]) => {
+        const r = record.safeParse(v);
+        const again = r.success ? r : record.safeParse(fix(v));
+        if (!r.success && again.success) trimmed++;
+        return again.success ? [[k, again.data] as const] : [];
+      });
+      out[key] = Object.fromEntries(kept);
+      const note = trimmed ? ` (${trimmed} kept without their flap, hold or ack memory)` : "";
+      lost.push(`${Object.keys(raw).length - kept.length} of ${Object.keys(raw).length} ${key}${note}`);
+    } else if (list && Array.isArray(raw)) {
+      const entry = list;
+      const kept = raw.filter((v) => entry.safeParse(v).success);
+      out[key] = kept.map((v) => entry.parse(v));
+      lost.push(`${raw.length - kept.length} of ${raw.length} ${key}`);
+    } else {
+      out[key] = undefined; // The default (or nothing, for an optional field).
+      lost.push(key);
+    }
+  }
+  // Every field now parses on its own, so the whole does; emptyState is the last resort should that ever be wrong.
+  const salvaged = stateSchema.safeParse(out);
+  const state = salvaged.success ? (salvaged.data as unknown as State) : emptyState();
+  const first = issues[0]!;
+  const at = first.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").slice(1);
+  const more = issues.length > 1 ? ` and ${issues.length - 1} more` : "";
+  const problem = `does not fit the state schema (${at || "(top level)"}: ${first.message}${more}); dropped ${lost.join(", ")}`;
+  return { state, problem };
+}
