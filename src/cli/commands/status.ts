@@ -1,7 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import { readStateReadOnly } from "../../daemon/control.js";
 import { renderStatusPage } from "../../exporters/status-page/index.js";
-import { writeFileAtomic } from "../../state/json-file-store.js";
+import { writeFileAtomic } from "../../state/safe-fs.js";
 import { formatDuration } from "../../duration.js";
 import { activeSilence } from "../../engine/silence.js";
 import type { CheckState, State } from "../../engine/types.js";
@@ -29,7 +29,7 @@ function writeHtml(file: string, state: State, config: Config, now: number, reda
   const page = renderStatusPage(config, state, now, redact);
   if (file === "-") io.out(page);
   else {
-    writeFileAtomic(file, page, 0o644);
+    writeFileAtomic(file, page, 0o644, { checkDir: false });
     io.out(`wrote ${file}\n`);
   }
   return 0;

@@ -3,7 +3,7 @@ import { historyFileOf } from "../../config/schema.js";
 import type { State } from "../../engine/types.js";
 import { readHistory } from "../../history/file.js";
 import type { ProbeResult } from "../../probes/types.js";
-import { writeFileAtomic } from "../../state/json-file-store.js";
+import { writeFileAtomic } from "../../state/safe-fs.js";
 import { renderPage } from "./html.js";
 import { buildPageModel } from "./model.js";
 import { readSamples, recordSamples, samplesFileOf, type Samples } from "./samples.js";

@@ -1,6 +1,5 @@
-import fs from "node:fs";
 import type { ProbeResult } from "../../probes/types.js";
-import { writeFileAtomic } from "../../state/json-file-store.js";
+import { readRegular, writeFileAtomic } from "../../state/safe-fs.js";
 
 /** SAMPLES_MAX is how many recent runs each check's sparklines remember. */
 export const SAMPLES_MAX = 48;
@@ -23,7 +22,7 @@ export function samplesFileOf(stateFile: string): string {
 /** readSamples reads the ring; a missing or unreadable one starts empty (it is only for the charts). */
 export function readSamples(file: string): Samples {
   try {
-    const data = JSON.parse(fs.readFileSync(file, "utf8")) as Samples;
+    const data = JSON.parse(readRegular(file, { maxBytes: 4 << 20 }).text) as Samples;
     if (data?.version === 1 && data.checks && typeof data.checks === "object") return data;
   } catch {
     // Missing or corrupt: the charts start again.
