@@ -43,6 +43,11 @@ const LINES: [string, string][] = [
   ["ModuleNotFoundError: No module named 'colour'", "missing_dependency"],
   ["   0.0 seconds (IMPORT FAILED): /home/u/ComfyUI/custom_nodes/ComfyUI_MaskGCT", "missing_dependency"],
   ["ERROR:root:!!! Exception during processing !!!", "job_failed"],
+  // Wordings quoted in issue 12.
+  ["Error: llama runner process has terminated: signal: killed", "host_oom"],
+  ["段错误（核心已转储）", "segfault"],
+  ["!!! Exception during processing!!! Allocation on device ", "gpu_oom"],
+  ["OSError: [WinError 10048] Only one usage of each socket address (protocol/network address/port) is normally permitted", "port_in_use"],
 ];
 
 const NOT_FAILURES = [
@@ -53,6 +58,11 @@ const NOT_FAILURES = [
   "NVRM: Xid (PCI:0000:01:00): 154, GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot Required)",
   "INFO:     127.0.0.1:5000 - \"GET /health HTTP/1.1\" 200 OK",
   "the job was killed by the user",
+  "Error caught was: No module named 'triton'",
+  "No module 'xformers'. Proceeding without it.",
+  "INFO 08-07 00:12:04 model_runner.py:984] CUDA graphs can take additional 1~3 GiB memory per GPU. If you are running out of memory, consider decreasing `gpu_memory_utilization` or enforcing eager mode.",
+  "node01:1234:1234 [0] NCCL INFO NET/Plugin : No plugin found (libnccl-net.so), using internal implementation",
+  "eval: loss=0.41 error_rate=0 timeouts=0",
 ];
 
 describe("cause catalog", () => {
