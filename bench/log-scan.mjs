@@ -3,6 +3,8 @@
 //   1. The built CLI (`watchdog check`) scans LOG_SCAN_BYTES (default 1 GiB) of freshly appended log with 10 patterns,
 //      against `grep -cE` with the same 10 patterns on the same file. Median of LOG_SCAN_RUNS (default 3) runs each,
 //      interleaved so that both see the same machine load. Peak RSS from /usr/bin/time -f %M.
+//      The same with the built-in cause catalog on, against `grep -cE -f` with the same number of patterns (the 10 and
+//      each catalog regex, rewritten as POSIX ERE: lookarounds dropped, \d \s \w spelled as classes).
 //   2. A second run with no new bytes against the same config without the log check.
 // Usage: npm run build && node bench/log-scan.mjs        (LOG_SCAN_BYTES=268435456 for a quicker look)
 import { spawnSync } from "node:child_process";
@@ -10,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "dist", "watchdog.cjs");
@@ -49,6 +52,22 @@ const MATCHING = [
   "NVRM: Xid (PCI:0000:2b:00): 79, GPU has fallen off the bus.",
   "ERROR:    [Errno 98] error while attempting to bind on address ('0.0.0.0', 8000): address already in use",
 ];
+
+/** catalogPatterns is every built-in cause regex as POSIX ERE, from the TypeScript source (bundled on the fly). */
+async function catalogPatterns() {
+  const out = buildSync({ entryPoints: [path.join(root, "src/probes/cause-catalog.ts")], bundle: true, format: "esm", write: false });
+  const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
+  const ere = (src) =>
+    src
+      .replace(/\(\?<?[=!](?:[^()]|\([^()]*\))*\)/g, "")
+      .replace(/\(\?:/g, "(")
+      .replace(/\\d/g, "[0-9]")
+      .replace(/\\S/g, "[^[:space:]]")
+      .replace(/\\s/g, "[[:space:]]")
+      .replace(/\\w/g, "[[:alnum:]_]")
+      .replace(/\\\//g, "/");
+  return mod.CAUSES.flatMap((c) => c.regexes.map((r) => ere(r.source)));
+}
 
 function generate(file, bytes) {
   const fd = fs.openSync(file, "w");
@@ -120,12 +139,17 @@ try {
   const state = path.join(dir, "state-none.json");
   const check = (cfg) => ["node", cli, "check", "--config", cfg];
   const grepArgv = ["grep", "-cE", PATTERNS.join("|"), log];
+  const allPatterns = path.join(dir, "patterns.txt");
+  const catalog = await catalogPatterns();
+  fs.writeFileSync(allPatterns, [...PATTERNS, ...catalog].join("\n") + "\n");
+  const grepAllArgv = ["grep", "-cE", "-f", allPatterns, log];
   // Warm the page cache once for both: the bench measures scanning, not the disk.
   timed(grepArgv);
 
   const w = [];
   const g = [];
   const cat = [];
+  const gAll = [];
   let wdCount = NaN;
   let grepCount = NaN;
   for (let r = 0; r < RUNS; r++) {
@@ -139,6 +163,7 @@ try {
     grepCount = Number(b.stdout.trim());
     fs.rmSync(path.join(dir, "state-builtin.json"), { force: true });
     cat.push(timed(check(withCatalog)));
+    gAll.push(timed(grepAllArgv));
   }
   // Second run with no new bytes, against the same config without the log check: median of 4×RUNS each.
   const idle = [];
@@ -157,16 +182,20 @@ try {
   const gMs = median(g.map((x) => x.ms));
   const mib = size / 1048576;
   const cMs = median(cat.map((x) => x.ms));
+  const gAllMs = median(gAll.map((x) => x.ms));
+  const n = PATTERNS.length + catalog.length;
   const rows = [
     ["watchdog check (log probe, 10 patterns)", wMs, mib / (wMs / 1000), Math.max(...w.map((x) => x.rss))],
     ["watchdog check (the same + built-in cause catalog)", cMs, mib / (cMs / 1000), Math.max(...cat.map((x) => x.rss))],
     [`grep -cE (same 10 patterns, ${process.env.LC_ALL || process.env.LANG || "default locale"})`, gMs, mib / (gMs / 1000), Math.max(...g.map((x) => x.rss))],
+    [`grep -cE -f (the same ${n} patterns as with the catalog)`, gAllMs, mib / (gAllMs / 1000), Math.max(...gAll.map((x) => x.rss))],
   ];
   console.log(`log scan: ${mib.toFixed(0)} MiB, ${RUNS} runs each (median), ${os.cpus().length} CPUs, node ${process.version}`);
   console.log("| run | median time | throughput | peak RSS |");
   console.log("|---|---|---|---|");
   for (const [name, ms, mbs, rss] of rows) console.log(`| ${name} | ${ms.toFixed(0)} ms | ${mbs.toFixed(0)} MiB/s | ${Number.isFinite(rss) ? `${(rss / 1024).toFixed(0)} MB` : "n/a"} |`);
   console.log(`throughput ratio watchdog/grep: ${(gMs / wMs).toFixed(2)}× (goal ≥ 1.0×, never below 0.5×)`);
+  console.log(`with the cause catalog on (${n} patterns): ${(gAllMs / cMs).toFixed(2)}× grep with the same ${n} patterns, ${(gMs / cMs).toFixed(2)}× grep with the 10`);
   console.log(`matching lines: watchdog ${wdCount}, grep ${grepCount}${wdCount === grepCount ? " (agree)" : " (DIFFER)"}`);
   const i = median(idle);
   const b = median(base);

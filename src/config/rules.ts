@@ -1,4 +1,5 @@
 import { channelTypes, TYPE_ALIASES, type ChannelEntry } from "../notify/registry.js";
+import { buildCatalog, useCatalog } from "../probes/causes.js";
 import type { PathKey } from "./locate.js";
 import type { ChannelConfig, CheckConfig, Config, RawConfig, Step } from "./schema.js";
 
@@ -73,6 +74,12 @@ export function resolveConfig(raw: RawConfig, ctx: { file: string; hostname: str
   if (raw.flap.low >= raw.flap.high) errors.push({ path: ["flap", "low"], message: `flap.low (${raw.flap.low}) must be below flap.high (${raw.flap.high})` });
   const cycle = findCycle(checks);
   if (cycle) errors.push({ path: ["checks", names.get(cycle[0]!)!, "depends_on"], message: `dependency cycle: ${cycle.join(" -> ")}` });
+
+  // The log probe's cause catalog: the built-in one with the config's causes merged in. It is installed only for a
+  // config without errors, so a rejected reload keeps the catalog of the config still running.
+  const { catalog, issues } = buildCatalog(raw.causes, raw.disable_causes);
+  errors.push(...issues);
+  if (errors.length === 0) useCatalog(catalog);
 
   const config: Config = {
     ...raw,

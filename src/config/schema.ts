@@ -2,7 +2,7 @@ import { z } from "zod";
 import { quietHoursSchema, rateLimitSchema, redactSchema } from "../notify/options.js";
 import { channelTypes } from "../notify/registry.js";
 import { probes } from "../probes/registry.js";
-import { duration, percent, severity, size } from "./fields.js";
+import { duration, percent, regex, severity, size } from "./fields.js";
 
 /** stepSchema is one rung of the escalation ladder. */
 export const stepSchema = z.strictObject({
@@ -65,6 +65,21 @@ export const DEFAULT_LADDER: Step[] = [
   { after: 3, notify: ["sms", "dingtalk"], restart: true },
 ];
 
+/** A text in each locale; zh-CN falls back to en. */
+const localized = z.strictObject({ en: z.string().min(1), "zh-CN": z.string().min(1).optional() });
+
+/** causeSchema is one cause of the config's own, added to the log probe's built-in catalog. */
+export const causeSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower-case letters, digits and _ (starting with a letter)"),
+  /** JavaScript regexes, case-sensitive, tried on each new log line (or one `regex:`). */
+  patterns: z.array(regex).min(1).optional(),
+  regex: regex.optional(),
+  explanation: localized,
+  action: localized,
+  /** Where it ranks when several causes match one read: first, last, before/after a cause id (default: above the wrappers). */
+  priority: z.union([z.enum(["first", "last"]), z.strictObject({ before: z.string().min(1) }), z.strictObject({ after: z.string().min(1) })]).optional(),
+});
+
 /** configSchema is the whole YAML file. */
 export const configSchema = z.strictObject({
   host: z.string().min(1).optional(),
@@ -81,6 +96,9 @@ export const configSchema = z.strictObject({
   /** Remove absolute paths and/or IP addresses from log excerpts in every channel's messages. */
   redact: redactSchema.default([]),
   checks: z.array(checkSchema).default([]),
+  /** Causes of your own for the log probe's catalog, and built-in ones to turn off (README "Cause catalog"). */
+  causes: z.array(causeSchema).default([]),
+  disable_causes: z.array(z.string().min(1)).default([]),
   /** Prometheus: `textfile` is a .prom file written each run for node_exporter's textfile collector. */
   metrics: z
     .strictObject({

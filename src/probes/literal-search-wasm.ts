@@ -6,7 +6,7 @@ import type { LiteralSearch } from "./literal-search.js";
  * and its memory accesses need no bounds checks: about 3× the JavaScript version's speed on a 1 GiB log.
  */
 export const WASM_BASE64 =
-  "AGFzbQEAAAABJARgAX8AYAN/f38Bf2AEf39/fwF/YA1/f39/f39/f39/f39/AAMFBAABAgMFAwEAAQYGAX8BQQILBxYDA21lbQIABHNldE0AAAVzY2FuNAADCpYEBAYAIAAkAAuxAQEHfyAAQQFrLwEAQQJ0KAKAgAQhAyADRQRAIAIPCyADQf//A3EhBCAEIANBEHZqIQUgACMAa0EBaiEGAkADQCAEIAVPDQEgBEEDdCgCgIAUIQcgBEEDdCgChIAUIQggBEEBaiEEIAYgCGogAUsNAEEAIQkCQANAIAkgCE8EQCACIAY2AgAgAkEEag8LIAYgCWotAAAgByAJai0AAEcNASAJQQFqIQkMAAsLDAALCyACC0ABAX8CQANAIAAgAU8NASAAQQFrLwEALQAAIQQgBARAIAAgBGohAAUgACACIAMQASEDIABBAWohAAsMAAsLIAMLmAIBAX8CQANAIAAgAU8NASACIANPDQEgBCAFTw0BIAYgB08NASAAQQFrLwEALQAAIQ0gDQRAIAAgDWohAAUgACAIIAkQASEJIABBAWohAAsgAkEBay8BAC0AACENIA0EQCACIA1qIQIFIAIgCCAKEAEhCiACQQFqIQILIARBAWsvAQAtAAAhDSANBEAgBCANaiEEBSAEIAggCxABIQsgBEEBaiEECyAGQQFrLwEALQAAIQ0gDQRAIAYgDWohBgUgBiAIIAwQASEMIAZBAWohBgsMAAsLQYCAFiAAIAEgCCAJEAI2AgBBhIAWIAIgAyAIIAoQAjYCAEGIgBYgBCAFIAggCxACNgIAQYyAFiAGIAcgCCAMEAI2AgAL";
+  "AGFzbQEAAAABJARgAX8AYAN/f38Bf2AEf39/fwF/YA1/f39/f39/f39/f39/AAMFBAABAgMFAwEAAQYGAX8BQQILBxYDA21lbQIABHNldE0AAAVzY2FuNAADCvwEBAYAIAAkAAvCAQEHfyAAQQFrLwEAIABBAmstAABBBXRzQf//A3FBAnQoAoCABCEDIANFBEAgAg8LIANB//8DcSEEIAQgA0EQdmohBSAAIwBrQQFqIQYCQANAIAQgBU8NASAEQQN0KAKAgBQhByAEQQN0KAKEgBQhCCAEQQFqIQQgBiAIaiABSw0AQQAhCQJAA0AgCSAITwRAIAIgBjYCACACQQRqDwsgBiAJai0AACAHIAlqLQAARw0BIAlBAWohCQwACwsMAAsLIAILUQEBfwJAA0AgACABTw0BIABBAWsvAQAgAEECay0AAEEFdHNB//8DcS0AACEEIAQEQCAAIARqIQAFIAAgAiADEAEhAyAAQQFqIQALDAALCyADC9wCAQF/AkADQCAAIAFPDQEgAiADTw0BIAQgBU8NASAGIAdPDQEgAEEBay8BACAAQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAAgDWohAAUgACAIIAkQASEJIABBAWohAAsgAkEBay8BACACQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAIgDWohAgUgAiAIIAoQASEKIAJBAWohAgsgBEEBay8BACAEQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAQgDWohBAUgBCAIIAsQASELIARBAWohBAsgBkEBay8BACAGQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAYgDWohBgUgBiAIIAwQASEMIAZBAWohBgsMAAsLQYCAFiAAIAEgCCAJEAI2AgBBhIAWIAIgAyAIIAoQAjYCAEGIgBYgBCAFIAggCxACNgIAQYyAFiAGIAcgCCAMEAI2AgAL";
 
 /** Memory layout; the first four constants are fixed in literal-search.wat. */
 const HEADS = 65536;
@@ -38,6 +38,9 @@ export function createWasmLiteralSearch(literals: readonly string[]): LiteralSea
   const totalBytes = pats.reduce((n, p) => n + p.length, 0);
   const longest = Math.max(...pats.map((p) => p.length));
   if (PATTERN_BYTES + totalBytes > OUT || longest > OVERHANG) return undefined;
+  const m = Math.min(...pats.map((p) => p.length));
+  // Blocks are 3 bytes hashed to 16 bits (the hash in literal-search.wat); a 2-byte literal has no block: JS search.
+  if (m < 3) return undefined;
   let ex: Exports;
   try {
     compiled ??= new WebAssembly.Module(Buffer.from(WASM_BASE64, "base64"));
@@ -49,13 +52,11 @@ export function createWasmLiteralSearch(literals: readonly string[]): LiteralSea
   const mem = ex.mem.buffer;
   const u8 = new Uint8Array(mem);
   const dv = new DataView(mem);
-  const m = Math.min(...pats.map((p) => p.length));
   ex.setM(m);
-  // Blocks are little-endian u16 of two bytes (one i32.load16_u in the loop).
-  const block = (p: Buffer, q: number) => p[q - 2]! | (p[q - 1]! << 8);
-  u8.fill(Math.min(255, m - 1), 0, 65536);
+  const block = (p: Buffer, q: number) => ((p[q - 2]! | (p[q - 1]! << 8)) ^ (p[q - 3]! << 5)) & 0xffff;
+  u8.fill(Math.min(255, m - 2), 0, 65536);
   for (const p of pats) {
-    for (let q = 2; q <= m; q++) {
+    for (let q = 3; q <= m; q++) {
       const b = block(p, q);
       if (m - q < u8[b]!) u8[b] = m - q;
     }

@@ -3,7 +3,8 @@ import { createWasmLiteralSearch } from "./literal-search-wasm.js";
 
 /**
  * LiteralSearch finds, in one pass over raw bytes, every place where one of several literals occurs.
- * It is Wu-Manber with 2-byte blocks (the multi-literal skip search of agrep; GNU grep's kwset is a relative):
+ * It is Wu-Manber (the multi-literal skip search of agrep; GNU grep's kwset is a relative), with 3-byte blocks hashed
+ * to 16 bits in WebAssembly (the 2-byte blocks of the JavaScript copy saturate with the hundred-odd cause literals):
  * a window of m bytes (m = the shortest literal) slides by the shift its last block allows, so most bytes are
  * never looked at. The loop's cost is the latency of one table lookup per step, so the region is cut into four
  * lanes scanned in the same loop: four independent chains that the CPU runs side by side.

@@ -1,9 +1,11 @@
 ;; Wu-Manber multi-literal scan over bytes in linear memory, four interleaved lanes (see literal-search.ts).
+;; Blocks are 3 bytes hashed to 16 bits, h(i) = (u16 at i-1 XOR byte at i-2 << 5) & 0xffff: with a hundred literals
+;; and more, 2-byte blocks leave almost every common bigram with a small shift; 3-byte blocks keep the skip long.
 ;; literal-search.ts embeds the assembled bytes; test/probes/literal-search-wasm.test.ts checks they match this file.
 ;;
 ;; Memory layout (byte addresses):
-;;   0 .. 65536          shift table: u8 per 2-byte block (block = little-endian u16 of the two bytes)
-;;   65536 .. 327680     bucket heads: u32 per block = (count << 16) | first pattern index; 0 = no pattern ends there
+;;   0 .. 65536          shift table: u8 per block hash (h of the last three bytes of the window)
+;;   65536 .. 327680     bucket heads: u32 per block hash = (count << 16) | first pattern index; 0 = none ends there
 ;;   327680 .. 360448    patterns: (address u32, length u32) per pattern, sorted by the block their m-prefix ends with
 ;;   360448 .. 360464    results: the four lanes' output ends after scan4
 ;;   the rest            pattern bytes, output areas and data areas, placed by literal-search.ts
@@ -16,7 +18,7 @@
   ;; Appends the start to $out and returns the new $out.
   (func $verify (param $i i32) (param $end i32) (param $out i32) (result i32)
     (local $head i32) (local $k i32) (local $kend i32) (local $ws i32) (local $off i32) (local $len i32) (local $j i32)
-    (local.set $head (i32.load offset=65536 (i32.shl (i32.load16_u (i32.sub (local.get $i) (i32.const 1))) (i32.const 2))))
+    (local.set $head (i32.load offset=65536 (i32.shl (i32.and (i32.xor (i32.load16_u (i32.sub (local.get $i) (i32.const 1))) (i32.shl (i32.load8_u (i32.sub (local.get $i) (i32.const 2))) (i32.const 5))) (i32.const 65535)) (i32.const 2))))
     (if (i32.eqz (local.get $head)) (then (return (local.get $out))))
     (local.set $k (i32.and (local.get $head) (i32.const 65535)))
     (local.set $kend (i32.add (local.get $k) (i32.shr_u (local.get $head) (i32.const 16))))
@@ -49,7 +51,7 @@
     (block $exit
       (loop $next
         (br_if $exit (i32.ge_u (local.get $i) (local.get $stop)))
-        (local.set $s (i32.load8_u (i32.load16_u (i32.sub (local.get $i) (i32.const 1)))))
+        (local.set $s (i32.load8_u (i32.and (i32.xor (i32.load16_u (i32.sub (local.get $i) (i32.const 1))) (i32.shl (i32.load8_u (i32.sub (local.get $i) (i32.const 2))) (i32.const 5))) (i32.const 65535))))
         (if (local.get $s)
           (then (local.set $i (i32.add (local.get $i) (local.get $s))))
           (else
@@ -71,25 +73,25 @@
         (br_if $exit (i32.ge_u (local.get $b) (local.get $eb)))
         (br_if $exit (i32.ge_u (local.get $c) (local.get $ec)))
         (br_if $exit (i32.ge_u (local.get $d) (local.get $ed)))
-        (local.set $s (i32.load8_u (i32.load16_u (i32.sub (local.get $a) (i32.const 1)))))
+        (local.set $s (i32.load8_u (i32.and (i32.xor (i32.load16_u (i32.sub (local.get $a) (i32.const 1))) (i32.shl (i32.load8_u (i32.sub (local.get $a) (i32.const 2))) (i32.const 5))) (i32.const 65535))))
         (if (local.get $s)
           (then (local.set $a (i32.add (local.get $a) (local.get $s))))
           (else
             (local.set $oa (call $verify (local.get $a) (local.get $end) (local.get $oa)))
             (local.set $a (i32.add (local.get $a) (i32.const 1)))))
-        (local.set $s (i32.load8_u (i32.load16_u (i32.sub (local.get $b) (i32.const 1)))))
+        (local.set $s (i32.load8_u (i32.and (i32.xor (i32.load16_u (i32.sub (local.get $b) (i32.const 1))) (i32.shl (i32.load8_u (i32.sub (local.get $b) (i32.const 2))) (i32.const 5))) (i32.const 65535))))
         (if (local.get $s)
           (then (local.set $b (i32.add (local.get $b) (local.get $s))))
           (else
             (local.set $ob (call $verify (local.get $b) (local.get $end) (local.get $ob)))
             (local.set $b (i32.add (local.get $b) (i32.const 1)))))
-        (local.set $s (i32.load8_u (i32.load16_u (i32.sub (local.get $c) (i32.const 1)))))
+        (local.set $s (i32.load8_u (i32.and (i32.xor (i32.load16_u (i32.sub (local.get $c) (i32.const 1))) (i32.shl (i32.load8_u (i32.sub (local.get $c) (i32.const 2))) (i32.const 5))) (i32.const 65535))))
         (if (local.get $s)
           (then (local.set $c (i32.add (local.get $c) (local.get $s))))
           (else
             (local.set $oc (call $verify (local.get $c) (local.get $end) (local.get $oc)))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))))
-        (local.set $s (i32.load8_u (i32.load16_u (i32.sub (local.get $d) (i32.const 1)))))
+        (local.set $s (i32.load8_u (i32.and (i32.xor (i32.load16_u (i32.sub (local.get $d) (i32.const 1))) (i32.shl (i32.load8_u (i32.sub (local.get $d) (i32.const 2))) (i32.const 5))) (i32.const 65535))))
         (if (local.get $s)
           (then (local.set $d (i32.add (local.get $d) (local.get $s))))
           (else

@@ -77,8 +77,20 @@ function bestOfBranch(src: string): Piece {
     run = "";
   };
   let i = 0;
+  // A branch anchored at the line's start or end (`^Killed$`) matches next to a newline: the newline is part of the
+  // literal ("\nKilled\n"), which makes a short line findable as a literal long enough to keep the skip search fast.
+  // (The first line of a region has no newline before it: createLinePrefilter always hands it over.)
+  if (src[0] === "^") {
+    run = "\n";
+    i = 1;
+  }
   while (i < src.length) {
     const c = src[i]!;
+    if (c === "$" && i === src.length - 1 && run) {
+      run += "\n";
+      i++;
+      continue;
+    }
     if (c === "(") {
       const end = closingParen(src, i);
       if (end < 0) return undefined;
@@ -133,7 +145,7 @@ function bestOfBranch(src: string): Piece {
   let best: string[] | undefined;
   let bestScore = 0;
   for (const set of candidates) {
-    const score = Math.min(...set.map((s) => Buffer.byteLength(s)));
+    const score = Math.min(...set.map((s) => Buffer.byteLength(s.replace(/\n/g, "")) > 0 ? Buffer.byteLength(s) : 0));
     if (score >= MIN_LITERAL && score > bestScore) {
       best = set;
       bestScore = score;
@@ -176,6 +188,7 @@ export function createLinePrefilter(regexes: readonly RegExp[], engine: "auto" |
     else everyLine = true;
   }
   const search = createLiteralSearch(literals, engine);
+  const anchored = literals.some((l) => l.startsWith("\n"));
   return {
     buffers: (size) => search?.buffers?.(size),
     candidates(buf, start, end, onLine) {
@@ -192,12 +205,16 @@ export function createLinePrefilter(regexes: readonly RegExp[], engine: "auto" |
         return;
       }
       const starts: number[] = [];
+      // An anchored literal ("\nKilled") cannot match the region's first line: that line is always a candidate.
+      if (anchored) starts.push(start);
       if (search) {
         const hits: number[] = [];
         search.findAll(buf, start, end, hits);
         let lineEnd = -1;
-        for (const hit of hits) {
-          if (hit <= lineEnd) continue; // another literal on a line already taken
+        for (let hit of hits) {
+          // A literal that starts with the newline (`^...`) belongs to the line after it.
+          if (buf[hit] === 10) hit++;
+          if (hit <= lineEnd || hit >= end) continue; // another literal on a line already taken
           starts.push(hit === start ? start : Math.max(start, buf.lastIndexOf(10, hit - 1) + 1));
           const le = buf.indexOf(10, hit);
           lineEnd = le < 0 || le >= end ? end : le;
@@ -216,8 +233,8 @@ export function createLinePrefilter(regexes: readonly RegExp[], engine: "auto" |
             re.lastIndex = nl + 1;
           }
         }
-        starts.sort((a, b) => a - b);
       }
+      if (slow.length || anchored) starts.sort((a, b) => a - b);
       let prev = -1;
       for (const ls of starts) {
         if (ls === prev) continue;

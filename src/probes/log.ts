@@ -3,7 +3,7 @@ import { z } from "zod";
 import { duration, regex, severity } from "../config/fields.js";
 import { formatDuration } from "../duration.js";
 import { redactExcerpt } from "../notify/redact.js";
-import { CAUSES, causePriority, describeCause } from "./causes.js";
+import { activeCatalog, causePriority, describeCause } from "./causes.js";
 import { createLinePrefilter, type LinePrefilter } from "./log-prefilter.js";
 import { expandPath } from "./log-glob.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
@@ -58,7 +58,8 @@ export function compileLog(cfg: LogConfig): Compiled {
   const rules: Rule[] = cfg.patterns.map((p) =>
     typeof p === "string" ? { re: new RegExp(p), severity: "critical", cause: undefined } : { re: new RegExp(p.regex), severity: p.severity, cause: p.cause },
   );
-  if (cfg.causes === "builtin") for (const c of CAUSES) for (const re of c.regexes) rules.push({ re, severity: "critical", cause: c.id });
+  // The catalog of the loaded config: the built-in causes plus the config's own `causes:`, less `disable_causes:`.
+  if (cfg.causes === "builtin") for (const c of activeCatalog().causes) for (const re of c.regexes) rules.push({ re, severity: "critical", cause: c.id });
   // Built on the first new bytes: a run with nothing new (the usual cron run) pays nothing for it.
   let pf: LinePrefilter | undefined;
   const get = () => (pf ??= createLinePrefilter(rules.map((r) => r.re)));

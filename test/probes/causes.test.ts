@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CAUSES, classifyLine, describeCause, localizeCause } from "../../src/probes/causes.js";
+import { BUILTIN, buildCatalog, CAUSES, classifyLine, classifyLines, describeCause, localizeCause } from "../../src/probes/causes.js";
+import { requiredLiterals } from "../../src/probes/log-prefilter.js";
 
 // Real lines from reference/gpu-and-logs.md §3–4 (sources cited there).
 const LINES: [string, string][] = [
@@ -42,6 +43,11 @@ const LINES: [string, string][] = [
   ["ModuleNotFoundError: No module named 'colour'", "missing_dependency"],
   ["   0.0 seconds (IMPORT FAILED): /home/u/ComfyUI/custom_nodes/ComfyUI_MaskGCT", "missing_dependency"],
   ["ERROR:root:!!! Exception during processing !!!", "job_failed"],
+  // Wordings quoted in issue 12.
+  ["Error: llama runner process has terminated: signal: killed", "host_oom"],
+  ["段错误（核心已转储）", "segfault"],
+  ["!!! Exception during processing!!! Allocation on device ", "gpu_oom"],
+  ["OSError: [WinError 10048] Only one usage of each socket address (protocol/network address/port) is normally permitted", "port_in_use"],
 ];
 
 const NOT_FAILURES = [
@@ -52,6 +58,11 @@ const NOT_FAILURES = [
   "NVRM: Xid (PCI:0000:01:00): 154, GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot Required)",
   "INFO:     127.0.0.1:5000 - \"GET /health HTTP/1.1\" 200 OK",
   "the job was killed by the user",
+  "Error caught was: No module named 'triton'",
+  "No module 'xformers'. Proceeding without it.",
+  "INFO 08-07 00:12:04 model_runner.py:984] CUDA graphs can take additional 1~3 GiB memory per GPU. If you are running out of memory, consider decreasing `gpu_memory_utilization` or enforcing eager mode.",
+  "node01:1234:1234 [0] NCCL INFO NET/Plugin : No plugin found (libnccl-net.so), using internal implementation",
+  "eval: loss=0.41 error_rate=0 timeouts=0",
 ];
 
 describe("cause catalog", () => {
@@ -77,5 +88,81 @@ describe("cause catalog", () => {
     expect(describeCause("my own words")).toBe("my own words");
     expect(localizeCause(describeCause("port_in_use"), "zh-CN")).toBe(describeCause("port_in_use", "zh-CN"));
     expect(localizeCause("disk: the cache disk is full", "zh-CN")).toBe("disk: the cache disk is full");
+  });
+});
+
+describe("catalog rules", () => {
+  it("every pattern has no flags and a literal of 8+ bytes, so the prefilter never runs it on every line", () => {
+    for (const c of CAUSES) {
+      for (const re of c.regexes) {
+        expect(re.flags, `${c.id} ${re.source}`).toBe("");
+        const lits = requiredLiterals(re.source, re.flags);
+        expect(lits, `${c.id} ${re.source}`).toBeDefined();
+        expect(Math.min(...lits!.map((l) => Buffer.byteLength(l))), `${c.id} ${re.source}`).toBeGreaterThanOrEqual(8);
+      }
+    }
+  });
+
+  it("ids are unique and the wrappers come last", () => {
+    expect(new Set(CAUSES.map((c) => c.id)).size).toBe(CAUSES.length);
+    const firstWrapper = CAUSES.findIndex((c) => c.wrapper);
+    expect(CAUSES.slice(firstWrapper).every((c) => c.wrapper)).toBe(true);
+  });
+});
+
+describe("lines of one read", () => {
+  it("a wrapper defers to the root cause on the lines after it (ComfyUI, vLLM) or before it", () => {
+    const comfy = ["got prompt", "!!! Exception during processing!!! ", "Traceback (most recent call last):", "torch.OutOfMemoryError: Allocation on device "];
+    expect(classifyLines(comfy)?.id).toBe("gpu_oom");
+    const vllm = ["RuntimeError: CUDA error: an illegal memory access was encountered", "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue."];
+    expect(classifyLines(vllm)?.id).toBe("cuda_error");
+  });
+
+  it("the wrapper is named when no line says why", () => {
+    expect(classifyLines(["!!! Exception during processing !!!", "Traceback (most recent call last):", "KeyError: 'number_as_text'"])?.id).toBe("job_failed");
+    expect(classifyLines(["Prompt executed in 71.23 seconds"])).toBeUndefined();
+  });
+});
+
+describe("the config's own causes", () => {
+  const speaker = { id: "tts_speaker", patterns: ["speaker \\S+ not found"], explanation: { en: "unknown speaker", "zh-CN": "未知说话人" }, action: { en: "check the speaker list" } };
+
+  it("go above the wrappers by default, where priority says otherwise, and fall back to English", () => {
+    const { catalog, issues } = buildCatalog([speaker], []);
+    expect(issues).toEqual([]);
+    const ids = catalog.causes.map((c) => c.id);
+    expect(ids.indexOf("tts_speaker")).toBe(ids.indexOf("runner_not_started") - 1);
+    expect(classifyLines(["!!! Exception during processing !!!", "speaker zh_9 not found"], catalog)?.id).toBe("tts_speaker");
+    expect(classifyLines(["CUDA out of memory", "speaker zh_9 not found"], catalog)?.id).toBe("gpu_oom");
+    expect(describeCause("tts_speaker", "zh-CN", catalog)).toBe("tts_speaker: 未知说话人 — check the speaker list");
+    const first = buildCatalog([{ ...speaker, priority: "first" }]).catalog.causes[0]!.id;
+    expect(first).toBe("tts_speaker");
+    const before = buildCatalog([{ ...speaker, priority: { before: "gpu_oom" } }]).catalog.causes.map((c) => c.id);
+    expect(before.indexOf("tts_speaker")).toBe(before.indexOf("gpu_oom") - 1);
+    const after = buildCatalog([{ ...speaker, priority: { after: "gpu_oom" } }]).catalog.causes.map((c) => c.id);
+    expect(after.indexOf("tts_speaker")).toBe(after.indexOf("gpu_oom") + 1);
+  });
+
+  it("disable_causes turns single built-in ones off", () => {
+    const { catalog, issues } = buildCatalog([], ["job_failed", "missing_dependency"]);
+    expect(issues).toEqual([]);
+    expect(classifyLine("!!! Exception during processing !!!", catalog)).toBeUndefined();
+    expect(classifyLine("ModuleNotFoundError: No module named 'colour'", catalog)).toBeUndefined();
+    expect(classifyLine("RuntimeError: CUDA error: out of memory", catalog)?.id).toBe("gpu_oom");
+  });
+
+  it("reports unknown, duplicate and built-in ids, bad regexes and priority references", () => {
+    const { issues } = buildCatalog(
+      [speaker, speaker, { ...speaker, id: "gpu_oom" }, { ...speaker, id: "x", patterns: ["(unclosed"] }, { ...speaker, id: "y", priority: { after: "nope" } }],
+      ["not_a_cause"],
+    );
+    expect(issues.map((i) => `${i.path.join(".")}: ${i.message.split(" (")[0]}`)).toEqual([
+      "disable_causes.0: unknown built-in cause \"not_a_cause\"",
+      "causes.1.id: duplicate cause id \"tts_speaker\"",
+      "causes.2.id: \"gpu_oom\" is a built-in cause; pick another id",
+      "causes.3.patterns: invalid regex: Invalid regular expression: /(unclosed/: Unterminated group",
+      "causes.4.priority.after: unknown cause \"nope\"",
+    ]);
+    expect(BUILTIN.causes).toBe(CAUSES);
   });
 });
