@@ -45,7 +45,7 @@ function messagesOf(actions: readonly Action[], config: Config, at: number): Tim
 
 /** simulateCommand prints the timeline of notifications, restarts, reminders, giving-up and recovery for one check. */
 export async function simulateCommand(name: string, opts: SimulateOptions, io: Io): Promise<number> {
-  const session = openSession(opts, false);
+  const session = openSession(opts, false, true);
   const { config } = session.loaded;
   const check = config.checks.find((c) => c.name === name);
   if (!check) throw new UsageError(`no check named "${name}"; the checks are: ${config.checks.map((c) => c.name).join(", ") || "(none configured)"}`);

@@ -12,7 +12,7 @@ export type StatusOptions = GlobalOptions & { json?: boolean };
 
 /** statusCommand prints every check, the outbox, the silences and the last run; it reads the state and changes nothing. */
 export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
-  const session = openSession(opts, false);
+  const session = openSession(opts, false, true);
   const config = session.loaded.config;
   const { state, problem } = readStateReadOnly(config.state_file);
   if (problem) io.err(`warning: ${problem}\n`);
