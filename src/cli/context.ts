@@ -15,7 +15,9 @@ export type Io = { out: (s: string) => void; err: (s: string) => void; isTTY: bo
 
 /** realIo writes to the process streams. */
 export function realIo(): Io {
-  return { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTTY: !!process.stdout.isTTY };
+  // isTTY only decides colour: NO_COLOR (any value, https://no-color.org) turns it off.
+  const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
+  return { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTTY: color };
 }
 
 /** Session is a loaded config with the deps and redactor built from it. */

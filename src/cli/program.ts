@@ -65,6 +65,7 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .command("status")
     .description("every check (status, streak, step, channels told, restarts, marks), the outbox, silences and the last run")
     .option("--json", "print as JSON")
+    .option("--exit-status", "exit with the Nagios code of the worst check; 2 at least while a channel is failing")
     .action((o, cmd: Command) => pick((io) => statusCommand(globals(o, cmd), io)));
   program
     .command("history")

@@ -1,5 +1,5 @@
 import { formatDuration } from "../duration.js";
-import type { Message, NotifyItem } from "../engine/types.js";
+import type { ChannelFailingNotice, Message, NotifyItem } from "../engine/types.js";
 import { localizeCause } from "../probes/causes.js";
 import type { Locale } from "./types.js";
 
@@ -17,6 +17,7 @@ type Words = {
   fallback(from: string): string; gaveUp: string; footer(id: string): string;
   testSubject(host: string): string; held(n: number, why: "quiet_hours" | "rate_limit"): string;
   limitSubject(channel: string, host: string): string; limitText(channel: string, limit: number, day: string): string;
+  failingSubject(n: ChannelFailingNotice, host: string): string; failingText(n: ChannelFailingNotice): string;
   alsoAffected: string; flapping(share: number): string; stable: string; gap(d: string): string;
   /** Label separator (": " or the full-width "："), duration format, and the "(escalation step 2)" tag. */
   colon: string; paren(parts: string[]): string; dur(ms: number): string; tag(reason: NotifyItem["reason"], step: number): string; since(t: string): string;
@@ -52,6 +53,10 @@ const EN: Words = {
   held: (n, why) => (why === "quiet_hours" ? `Held during quiet hours: ${n} message${n === 1 ? "" : "s"} in one digest.` : `Held by the rate limit: ${n} messages merged.`),
   limitSubject: (ch, host) => `[watchdog] SMS daily limit reached on ${host} (${ch})`,
   limitText: (ch, limit, day) => `Channel "${ch}" has sent its daily limit of ${limit} messages for ${day}: no more are sent through it today. Alerts still go to the other channels.`,
+  failingSubject: (n, host) => `[watchdog] CHANNEL FAILING: ${n.channel} on ${host} ${n.problem}`,
+  failingText: (n) =>
+    `Channel "${n.channel}" ${n.problem} since ${formatTime(n.since)}: alerts now go to ${n.others.join(", ")} only. ` +
+    `Error: ${n.error}. Fix it, then \`watchdog test-notify ${n.channel}\`. This is said once; \`watchdog status\` shows it until the channel delivers again.`,
   alsoAffected: "Also affected",
   flapping: (share) => `the check is flapping (${share}% state changes): notifications are held until it is stable`,
   stable: "the check is stable again",
@@ -61,6 +66,14 @@ const EN: Words = {
   dur: (ms) => formatDuration(ms),
   tag: (reason, step) => ` (${EN.reason[reason]}${step ? ` ${step}` : ""})`,
   since: (t) => ` (${t})`,
+};
+
+/** ZH_PROBLEM words a failing channel's problem (channel-health.ts) in Chinese. */
+const ZH_PROBLEM: Record<string, string> = {
+  "refuses the credentials": "凭据被拒绝", "is not configured right": "配置有误", "refuses the messages": "消息被拒收",
+  "answers with an error": "服务商返回错误", "cannot be reached": "无法连接", "does not answer": "无响应",
+  "keeps failing on its side": "服务端持续出错", "keeps rate-limiting": "持续被限流", "dropped a message": "有消息被丢弃",
+  "cannot deliver": "无法送达",
 };
 
 const ZH: Words = {
@@ -93,6 +106,10 @@ const ZH: Words = {
   held: (n, why) => (why === "quiet_hours" ? `免打扰时段内暂存的 ${n} 条消息，合并发送。` : `受频率限制暂存的 ${n} 条消息，合并发送。`),
   limitSubject: (ch, host) => `【告警】${host} 短信已达每日上限（${ch}）`,
   limitText: (ch, limit, day) => `渠道 "${ch}" 在 ${day} 已发送 ${limit} 条，达到每日上限，今天不再通过它发送。告警仍会发往其他渠道。`,
+  failingSubject: (n, host) => `【告警】${host} 通知渠道 ${n.channel} 无法发送`,
+  failingText: (n) =>
+    `通知渠道 "${n.channel}" 自 ${formatTime(n.since)} 起无法发送（${ZH_PROBLEM[n.problem] ?? n.problem}）：告警现在只发往 ${n.others.join("、")}。` +
+    `错误：${n.error}。修复后请运行 \`watchdog test-notify ${n.channel}\`。此通知每次故障只发一次；在渠道恢复发送之前，\`watchdog status\` 会一直显示。`,
   alsoAffected: "同时受影响",
   flapping: (share) => `状态频繁变化（${share}%），暂停通知直至稳定`,
   stable: "状态已恢复稳定",
@@ -155,7 +172,7 @@ export function renderText(m: Message, locale: Locale): Rendered {
   const first = m.items[0];
   const recovered = m.items.filter((i) => i.reason === "recovered").length;
   const subject = m.notice
-    ? w.limitSubject(m.notice.channel, m.host)
+    ? m.notice.type === "channel_failing" ? w.failingSubject(m.notice, m.host) : w.limitSubject(m.notice.channel, m.host)
     : first?.reason === "test"
       ? w.testSubject(m.host)
       : m.items.length === 1 && first
@@ -169,7 +186,7 @@ export function renderText(m: Message, locale: Locale): Rendered {
   };
   if (m.fallbackFrom) intro(w.fallback(m.fallbackFrom));
   if (m.heldBy && (m.mergedIds?.length ?? 1) >= 1) intro(w.held(m.mergedIds?.length ?? 1, m.heldBy));
-  if (m.notice) intro(w.limitText(m.notice.channel, m.notice.limit, m.notice.day));
+  if (m.notice) intro(m.notice.type === "channel_failing" ? w.failingText(m.notice) : w.limitText(m.notice.channel, m.notice.limit, m.notice.day));
   for (const item of m.items) {
     if (m.items.length > 1) {
       text.push(`== ${w.status[item.status]} ${item.check}`);
@@ -206,7 +223,7 @@ export function smsParams(m: Message, mapping: Readonly<Record<string, string>>,
     host: m.host,
     check: m.items.map((i) => i.check).join(",") || (m.notice ? m.notice.channel : ""),
     status: worst ? (worst.reason === "recovered" || worst.reason === "test" ? w.reason[worst.reason] : w.status[worst.status] ?? worst.status) : "",
-    summary: worst?.summary ?? (m.notice ? w.limitText(m.notice.channel, m.notice.limit, m.notice.day) : ""),
+    summary: worst?.summary ?? (m.notice ? (m.notice.type === "channel_failing" ? w.failingSubject(m.notice, m.host) : w.limitText(m.notice.channel, m.notice.limit, m.notice.day)) : ""),
     reason: worst ? w.reason[worst.reason] : "",
     streak: String(worst?.failStreak ?? 0),
     since: worst ? formatTime(worst.since).slice(5, 16) : "",

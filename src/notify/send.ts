@@ -9,6 +9,8 @@ export function prepareMessage(m: Message, redact: Redactor | undefined, what: r
   const clean = (s: string) => redactExcerpt(mask(s), what);
   return {
     ...m,
+    // A failing channel's notice quotes its error, which a vendor may have echoed a token into.
+    ...(m.notice?.type === "channel_failing" ? { notice: { ...m.notice, error: mask(m.notice.error) } } : {}),
     items: m.items.map((i) => {
       const out = { ...i, summary: mask(i.summary) };
       if (i.detail !== undefined) out.detail = mask(i.detail);
