@@ -134,5 +134,6 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .option("--write", "with --cron: write /etc/cron.d/watchdog instead of printing")
     .option("--dest <dir>", "where to write (default /etc/cron.d or /etc/systemd/system)")
     .option("--no-enable", "with --systemd: write the units but do not run systemctl")
+    .option("--env-file <file>", "where the runs read the config's ${VARS} (default /etc/watchdog/watchdog.env)")
     .action((o, cmd: Command) => pick((io) => installCommand(globals(o, cmd), io)));
 }

@@ -76,7 +76,7 @@ describe("watchdog install names the config in use", () => {
     const sd = await runCli(["install", "--systemd", "--dest", units, "--no-enable", "--state", state], { cwd: dir, env: env() });
     expect(sd.code).toBe(0);
     expect(fs.readFileSync(path.join(units, "watchdog.service"), "utf8")).toContain(` check --config ${path.join(dir, "watchdog.yaml")} --state "${state}"\n`);
-    expect(sd.stderr).toContain("ReadWritePaths=");
+    expect(fs.readFileSync(path.join(units, "watchdog.service.d", "watchdog-paths.conf"), "utf8")).toContain(`ReadWritePaths="${path.dirname(state)}"`);
   });
 
   it("with no config file anywhere, says which file the installed runs will read", async () => {
