@@ -113,9 +113,11 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .action((check: string, o, cmd: Command) => pick((io) => simulateCommand(check, globals(o, cmd), io)));
   program
     .command("init")
-    .description("write a commented starter config (with a GPU check when nvidia-smi is found); never overwrites without --force")
+    .description("write a short starter config (one service, the channels of --channels; --full: every option); never overwrites without --force")
     .option("--path <file>", "where to write it", "watchdog.yaml")
     .option("--force", "overwrite an existing file")
+    .option("--channels <list>", "the channels of the short starter, e.g. email,dingtalk (email, sms, dingtalk, wecom, feishu, webhook, console)")
+    .option("--full", "write the whole commented example (config.example.yaml) instead")
     .action((o) => pick((io) => initCommand(o, io)));
   program
     .command("schema")

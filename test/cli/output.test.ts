@@ -280,7 +280,7 @@ describe("status --json", () => {
 describe("watchdog init", () => {
   it("names the environment variables its channels read that are not set, so the first validate is no surprise", async () => {
     const target = path.join(dir, "watchdog.yaml");
-    const r = await runCli(["init", "--path", target], { cwd: dir, env: { ...env(), SMTP_PASS: "set", HOOK_TOKEN: "" } });
+    const r = await runCli(["init", "--full", "--path", target], { cwd: dir, env: { ...env(), SMTP_PASS: "set", HOOK_TOKEN: "" } });
     expect(r.code).toBe(0);
     for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     const said = r.stdout.replace(/\s+/g, " ");
