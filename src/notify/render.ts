@@ -1,6 +1,7 @@
 import { formatDuration } from "../duration.js";
 import type { ChannelFailingNotice, Message, NotifyItem } from "../engine/types.js";
 import { localizeCause } from "../probes/causes.js";
+import { summaryZh } from "./summary-zh.js";
 import type { Locale } from "./types.js";
 
 /** Rendered is a message in words: a subject line and a body, in plain text and markdown. */
@@ -9,7 +10,8 @@ export type Rendered = { subject: string; text: string; markdown: string };
 type Words = {
   status: Record<string, string>;
   subjectOne(item: NotifyItem, host: string): string;
-  subjectMany(n: number, host: string, recovered: number): string;
+  /** A merged message: headed by the worst status of the items still failing, or as a recovery when all recovered. */
+  subjectMany(n: number, host: string, recovered: number, worst: string): string;
   reason: Record<NotifyItem["reason"], string>;
   host: string; check: string; state: string; streak(n: number, since: string): string; outage: string;
   cause: string; excerpt: string; restart: string; runbook: string; restarts(n: number, helped: number): string;
@@ -35,7 +37,8 @@ const EN: Words = {
           : i.notice === "stable"
             ? `[watchdog] STABLE again: ${i.check} on ${host} (${EN.status[i.status]})`
             : `[watchdog] ${EN.status[i.status]} ${i.check} on ${host}${i.reason === "reminder" ? " (still failing)" : ""}`,
-  subjectMany: (n, host, rec) => `[watchdog] ${n} checks on ${host}${rec ? `: ${rec} recovered` : ""}`,
+  subjectMany: (n, host, rec, worst) =>
+    rec === n ? `[watchdog] RECOVERED: ${n} checks on ${host}` : `[watchdog] ${EN.status[worst]}: ${n} checks on ${host}${rec ? `, ${rec} recovered` : ""}`,
   reason: {
     step: "escalation step", reminder: "reminder: still failing", recovered: "recovered",
     restart_gave_up: "giving up on restarts", digest: "held during quiet hours", test: "test message",
@@ -88,7 +91,8 @@ const ZH: Words = {
           : i.notice === "stable"
             ? `【通知】${host} ${i.check} 状态已稳定（${ZH.status[i.status]}）`
             : `【告警】${host} ${i.check} ${ZH.status[i.status]}${i.reason === "reminder" ? "（仍未恢复）" : ""}`,
-  subjectMany: (n, host, rec) => `【告警】${host} 共 ${n} 项检查${rec ? `，${rec} 项已恢复` : ""}`,
+  subjectMany: (n, host, rec, worst) =>
+    rec === n ? `【恢复】${host} 共 ${n} 项检查已恢复` : `【告警】${host} 共 ${n} 项检查${ZH.status[worst]}${rec ? `，${rec} 项已恢复` : ""}`,
   reason: {
     step: "告警升级", reminder: "提醒：仍未恢复", recovered: "已恢复",
     restart_gave_up: "停止自动重启", digest: "免打扰时段内暂存的消息", test: "测试消息",
@@ -145,7 +149,7 @@ function itemLines(i: NotifyItem, host: string, w: Words, locale: Locale): { lab
   const rows: { label: string; value: string; block?: string[] }[] = [
     { label: w.check, value: `${i.check}${why}` },
     { label: w.host, value: host },
-    { label: w.state, value: `${w.status[i.status]}${w.colon}${i.summary}` },
+    { label: w.state, value: `${w.status[i.status]}${w.colon}${locale === "zh-CN" ? summaryZh(i.summary) : i.summary}` },
   ];
   if (i.reason === "recovered") {
     rows.push({ label: w.outage, value: `${w.dur(i.outageMs ?? 0)}${w.since(formatTime(i.since))}` });
@@ -177,7 +181,7 @@ export function renderText(m: Message, locale: Locale): Rendered {
       ? w.testSubject(m.host)
       : m.items.length === 1 && first
         ? w.subjectOne(first, m.host)
-        : w.subjectMany(m.items.length, m.host, recovered);
+        : w.subjectMany(m.items.length, m.host, recovered, worstStatus(m.items));
   const text: string[] = [];
   const md: string[] = [`### ${subject}`];
   const intro = (line: string) => {
@@ -236,4 +240,10 @@ export function smsParams(m: Message, mapping: Readonly<Record<string, string>>,
   const out: Record<string, string> = {};
   for (const [variable, field] of Object.entries(mapping)) out[variable] = [...(fields[field] ?? field)].slice(0, maxLen).join("");
   return out;
+}
+
+/** worstStatus is the most severe status among the items that are not recoveries (critical > unknown > warning). */
+function worstStatus(items: readonly NotifyItem[]): string {
+  const open = items.filter((i) => i.reason !== "recovered").map((i) => i.status);
+  return (["critical", "unknown", "warning"] as const).find((s) => open.includes(s)) ?? "ok";
 }

@@ -1,3 +1,4 @@
+import { formatDuration } from "../duration.js";
 import type { Message } from "../engine/types.js";
 import { redactExcerpt, type Redactor } from "./redact.js";
 import type { Channel, SendOutcome } from "./types.js";
@@ -35,7 +36,7 @@ export async function sendWithTimeout(channel: Channel, message: Message, timeou
   let grace: NodeJS.Timeout | undefined;
   let resolveDeadline: (o: SendOutcome) => void = () => {};
   const deadline = new Promise<SendOutcome>((resolve) => (resolveDeadline = resolve));
-  const timeoutOutcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error: `no answer within ${timeoutMs}ms` };
+  const timeoutOutcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error: `no answer${channel.target ? ` from ${channel.target}` : ""} within ${formatDuration(timeoutMs)} (the channel's timeout)` };
   const timer = setTimeout(() => ac.abort(new Error("send timeout")), timeoutMs);
   // Once aborted, give the channel a moment to report its own error first.
   const onAbort = () => (grace = setTimeout(() => resolveDeadline(timeoutOutcome), 200));

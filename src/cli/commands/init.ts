@@ -96,7 +96,8 @@ export async function initCommand(opts: InitOptions, io: Io, env: Readonly<Recor
     const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "EISDIR" ? "is a directory" : (err as Error).message;
     throw new ExitError(1, `watchdog init: cannot write ${file}: ${why}`);
   }
-  const lines = fold(`wrote ${file}${opts.full ? " (the full example)" : ` (${channels.join(", ")}; one service)`}${gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"}`, 80);
+  const lines = fold(`wrote ${file}${gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"}`, 80);
+  lines.push(...fold(opts.full ? "the full example: every option, commented" : `a short starter: one service, channels ${channels.join(", ")} (\`watchdog init --full\`: every option)`, 80));
   // What `validate` would refuse at once: say it now, with the way out.
   const unset = [...new Set([...text.matchAll(/^[^#\n]*?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/gm)].map((m) => m[1]!))].filter((v) => !env[v]);
   if (unset.length) lines.push(...fold(`its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (for cron and systemd in /etc/watchdog/watchdog.env, mode 0600), or use the *_file keys${opts.full ? ", and delete the channels you do not use" : ""}.`, 80));
