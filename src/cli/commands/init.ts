@@ -100,7 +100,7 @@ export async function initCommand(opts: InitOptions, io: Io, env: Readonly<Recor
   lines.push(...fold(opts.full ? "the full example: every option, commented" : `a short starter: one service, channels ${channels.join(", ")} (\`watchdog init --full\`: every option)`, 80));
   // What `validate` would refuse at once: say it now, with the way out.
   const unset = [...new Set([...text.matchAll(/^[^#\n]*?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/gm)].map((m) => m[1]!))].filter((v) => !env[v]);
-  if (unset.length) lines.push(...fold(`its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (for cron and systemd in /etc/watchdog/watchdog.env, mode 0600), or use the *_file keys${opts.full ? ", and delete the channels you do not use" : ""}.`, 80));
+  if (unset.length) lines.push(...fold(`its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (for cron and systemd in /etc/watchdog/watchdog.env, mode 0600), or use the *_file keys${opts.full ? ", and delete the channels you do not use (and their names in escalation:)" : ""}.`, 80));
   const state = /^state_file: (\S+)/m.exec(text)?.[1];
   if (state && !writable(path.dirname(state))) lines.push(...fold(`state_file is ${state}, which you cannot write: point it at a directory of yours (or run watchdog as root).`, 80));
   lines.push("Edit it (channels, checks), then run:", `  watchdog validate --config ${file}`);
