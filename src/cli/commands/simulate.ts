@@ -89,7 +89,7 @@ export async function simulateCommand(name: string, opts: SimulateOptions, io: I
     if (e.restart) lines.push(`      restart ${name} (${check.restart ? "assumed not to help" : "no restart hook configured"})`);
     for (const m of e.messages) {
       // 80 columns: a long subject or message line folds under its own indent instead of running off the screen.
-      const [head = "", ...rest] = fold(`-> ${m.channel} [${m.reasons.join(", ")}]: ${m.subject}`, 74);
+      const [head = "", ...rest] = fold(`-> ${m.channel} [${m.reasons.join(", ")}]: ${m.subject}`, 71);
       lines.push(`      ${head}`, ...rest.map((l) => `         ${l}`));
       // The last line is the footer naming the message id (made up here), in the message's locale: left out.
       if (!opts.brief) for (const l of m.text.split("\n").slice(0, -1).filter((x) => x.trim())) lines.push(...fold(l, 69).map((x) => `           ${x}`));
