@@ -85,6 +85,8 @@ export function resolveConfig(raw: RawConfig, ctx: { file: string; hostname: str
       else if (d === c.name) errors.push({ path: ["checks", i, "depends_on", j], message: "a check cannot depend on itself" });
     }),
   );
+  // Allowed (trying watchdog out), but said: a failing check would be printed and nobody told.
+  if (!all.length && checks.length) warnings.push({ path: [], message: "no channels are configured: a failing check is printed, and nobody is told (add one under `channels:`)" });
   if (raw.flap.low >= raw.flap.high) errors.push({ path: ["flap", "low"], message: `flap.low (${raw.flap.low}) must be below flap.high (${raw.flap.high})` });
   const cycle = findCycle(checks);
   if (cycle) errors.push({ path: ["checks", names.get(cycle[0]!)!, "depends_on"], message: `dependency cycle: ${cycle.join(" -> ")}` });

@@ -45,6 +45,8 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   // cron throws stdout away and mails stderr: what failed to reach a person is said there too.
   if (!opts.json) {
     const trouble = sendTrouble(report, config.state_file);
+    const failing = report.results.filter((r) => r.status !== "ok").map((r) => r.check);
+    if (!Object.keys(config.channels).length && failing.length && !opts.dryRun) trouble.unshift(`watchdog: ${failing.join(", ")} failing, and no channel is configured: nobody is told`);
     if (trouble.length) io.err(session.redact(`${trouble.join("\n")}\n`));
   }
   if (!opts.exitStatus) return 0;
