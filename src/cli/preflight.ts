@@ -92,6 +92,8 @@ function creatable(dir: string): boolean {
 
 /** locateFindings renders findings as `FILE:LINE:COL: path: message` against the config's text. */
 export function locateFindings(findings: readonly Finding[], file: string, text: string): string[] {
+  // Parsing a big config again costs time: only when there is something to place.
+  if (!findings.length) return [];
   const lines = new LineCounter();
   const loc = new Locator(parseDocument(text, { lineCounter: lines }), lines, file);
   return findings.map((f) => `${loc.at(f.path)}: ${formatPath(f.path)}: ${f.message}`);

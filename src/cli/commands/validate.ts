@@ -16,8 +16,8 @@ import { fold } from "../table.js";
 export function validateCommand(opts: GlobalOptions, io: Io): number {
   const { config, warnings } = loadConfig(opts, { env: process.env, cwd: process.cwd(), hostname: os.hostname() });
   const embedded = config.source === EMBEDDED_SOURCE;
-  const text = embedded ? "" : readText(config.source);
   const findings = preflight(config, process.getuid?.() === 0);
+  const text = embedded ? "" : readText(config.source);
   const at = (level: "error" | "warning") => locateFindings(findings.filter((f) => f.level === level), config.source, text);
   for (const w of [...warnings, ...at("warning")]) io.err(`warning: ${w}\n`);
   const errors = at("error");
