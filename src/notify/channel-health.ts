@@ -1,5 +1,7 @@
 import type { ChannelHealth, DroppedEntry, Message, OutboxEntry, State } from "../engine/types.js";
+import type { RunReport } from "../run-check.js";
 import type { Attempt } from "./deliver.js";
+import { formatTime } from "./render.js";
 
 /**
  * A channel that keeps failing loses every alert sent to it, and cron throws the report away: someone must hear of
@@ -172,4 +174,26 @@ export async function deliverWatched(
     cur = enqueue(cur, notices);
   }
   return { state: cur, attempts, opened };
+}
+
+/**
+ * sendTrouble is what stderr says after a run: every failed send, every message dropped, and each channel that
+ * started failing (its notice went to the other channels), so a person hears of it even when stdout is /dev/null.
+ */
+export function sendTrouble(r: Pick<RunReport, "attempts" | "channelsFailing" | "state" | "startedAt">, stateFile: string): string[] {
+  const out: string[] = [];
+  for (const a of r.attempts) {
+    if (a.outcome.ok) continue;
+    const next = a.outcome.retryable ? "kept in the outbox, tried again next run" : "not retryable: dropped";
+    out.push(`watchdog: FAILED to send to ${a.channel} (${a.checks.join(", ") || "notice"}): ${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${next}`);
+  }
+  const health = r.state.channelHealth ?? {};
+  for (const name of r.channelsFailing) {
+    const h = health[name];
+    if (h) out.push(`watchdog: ${failingLine(name, h, h.told, formatTime)}`);
+  }
+  const dropped = r.state.dropped.filter((d) => d.droppedAt >= r.startedAt && !r.attempts.some((a) => !a.ok && (a.ids ?? [a.id]).includes(d.id)));
+  for (const d of dropped) out.push(`watchdog: DROPPED a message to ${d.channel} (${d.checks.join(", ") || "notice"}): ${d.why}`);
+  if (out.length) out.push(`(\`watchdog status\` shows the channels and the outbox of ${stateFile})`);
+  return out;
 }

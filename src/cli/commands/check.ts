@@ -6,8 +6,7 @@ import { runCheck, type RunReport } from "../../run-check.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { paint, table } from "../table.js";
 import { formatDuration } from "../../duration.js";
-import { failingLine } from "../../notify/channel-health.js";
-import { formatTime } from "../../notify/render.js";
+import { sendTrouble } from "../../notify/channel-health.js";
 
 /** CheckOptions are the flags of `watchdog check`. */
 export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean };
@@ -118,26 +117,4 @@ function toJson(r: RunReport, host: string, source: string) {
     outbox: r.dryRun ? undefined : r.state.outbox.map((e) => ({ id: e.message.id, channel: e.message.channel, attempts: e.attempts, nextAttemptAt: new Date(e.nextAttemptAt).toISOString(), lastError: e.lastError })),
     warnings: r.warnings,
   };
-}
-
-/**
- * sendTrouble is what stderr says after a run: every failed send, every message dropped, and each channel that
- * started failing (its notice went to the other channels), so a person hears of it even when stdout is /dev/null.
- */
-export function sendTrouble(r: RunReport, stateFile: string): string[] {
-  const out: string[] = [];
-  for (const a of r.attempts) {
-    if (a.outcome.ok) continue;
-    const next = a.outcome.retryable ? "kept in the outbox, tried again next run" : "not retryable: dropped";
-    out.push(`watchdog: FAILED to send to ${a.channel} (${a.checks.join(", ") || "notice"}): ${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${next}`);
-  }
-  const health = r.state.channelHealth ?? {};
-  for (const name of r.channelsFailing) {
-    const h = health[name];
-    if (h) out.push(`watchdog: ${failingLine(name, h, h.told, formatTime)}`);
-  }
-  const dropped = r.state.dropped.filter((d) => d.droppedAt >= r.startedAt && !r.attempts.some((a) => !a.ok && (a.ids ?? [a.id]).includes(d.id)));
-  for (const d of dropped) out.push(`watchdog: DROPPED a message to ${d.channel} (${d.checks.join(", ") || "notice"}): ${d.why}`);
-  if (out.length) out.push(`(\`watchdog status\` shows the channels and the outbox of ${stateFile})`);
-  return out;
 }
