@@ -13,6 +13,7 @@ import { sendHeartbeat } from "./daemon/heartbeat.js";
 import { recordRun } from "./history/record.js";
 import { record } from "./engine/record.js";
 import type { Action, Message, RestartOutcome, State } from "./engine/types.js";
+import { deliverWatched, rerouteAroundFailing } from "./notify/channel-health.js";
 import { deliver, enqueue, type Attempt } from "./notify/deliver.js";
 import type { Redactor } from "./notify/redact.js";
 import { createChannels } from "./notify/registry.js";
@@ -34,6 +35,8 @@ export type RunReport = {
   planned: { channel: string; subject: string; text: string }[];
   restarts: { check: string; outcome: RestartOutcome }[];
   attempts: Attempt[];
+  /** Channels that started failing this run (their episode's notice went to the other channels). */
+  channelsFailing: string[];
   warnings: string[];
   state: State;
 };
@@ -104,7 +107,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
     const decision = decide(prev, results, now, config);
     let state: State = { ...decision.state, probes: { ...(opts.only ? prev.probes : {}), ...Object.fromEntries(probed.map((c, i) => [c.name, runs[i]!.memory]).filter(([, m]) => m !== undefined)) } };
     const messages = toMessages(decision.actions, config.host, now, deps);
-    const report: RunReport = { startedAt, durationMs: 0, dryRun: opts.dryRun, results, actions: decision.actions, planned: [], restarts: [], attempts: [], warnings, state };
+    const report: RunReport = { startedAt, durationMs: 0, dryRun: opts.dryRun, results, actions: decision.actions, planned: [], restarts: [], attempts: [], channelsFailing: [], warnings, state };
 
     if (opts.dryRun) {
       report.planned = messages.map((m) => ({ channel: m.channel, ...pick(renderText(m, config.locale)) }));
@@ -134,13 +137,15 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
       if (item.restartPlanned && done) item.restart = done.outcome;
     }
     state = record(state, report.restarts, now);
-    state = enqueue(state, messages, now);
+    // While a channel is failing, its alerts go to the channels its notice named too (notify/channel-health.ts).
+    state = enqueue(state, rerouteAroundFailing(messages, state.channelHealth, (c) => config.channels[c]?.min_severity), now);
     state = enqueueAlertmanagerRefresh(state, config, messages, now);
     await store.save(state);
 
     const channels = opts.channels ?? createChannels(config.channels, { deps, locale: config.locale });
-    const delivered = await deliver(state, channels, config.channels, {
-      now: deps.clock.now(),
+    const sendAt = deps.clock.now();
+    const deliverOnce = (s: State) => deliver(s, channels, config.channels, {
+      now: sendAt,
       maxAgeMs: config.outbox.max_age,
       signal: budget,
       sleep: deps.sleep,
@@ -148,7 +153,11 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
       redact: opts.redact,
       redactExcerpts: config.redact,
     });
+    // A channel that keeps failing is told, once, through the others (notify/channel-health.ts).
+    const delivered = await deliverWatched(state, deliverOnce, (s, m) => enqueue(s, m, sendAt), [...channels.keys()], (c) => config.channels[c]?.fallback ?? [], config.host, sendAt);
+    for (const name of delivered.opened) deps.logger.warn({ event: "channel_failing", channel: name, ...delivered.state.channelHealth?.[name] }, "channel keeps failing");
     report.attempts = delivered.attempts;
+    report.channelsFailing = delivered.opened;
     state = delivered.state;
     report.durationMs = deps.clock.now() - startedAt;
     state = { ...state, lastRun: { startedAt, durationMs: report.durationMs } };

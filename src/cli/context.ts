@@ -19,20 +19,25 @@ export type Io = { out: (s: string) => void; err: (s: string) => void; isTTY: bo
  * what was not (an old state or history file, a vendor answer, a config value): no terminal escapes but our colours.
  */
 export function realIo(): Io {
+  // isTTY only decides colour: NO_COLOR (any value, https://no-color.org) turns it off.
+  const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
   return {
     out: (s) => process.stdout.write(stripControlKeepColour(s)),
     err: (s) => process.stderr.write(stripControlKeepColour(s)),
-    isTTY: !!process.stdout.isTTY,
+    isTTY: color,
   };
 }
 
 /** Session is a loaded config with the deps and redactor built from it. */
 export type Session = { loaded: Loaded; deps: Deps; redact: Redactor; logWarning: string | undefined };
 
-/** openSession loads the config and builds deps; `withLog` opens the log file. Throws ConfigError. */
-export function openSession(opts: GlobalOptions, withLog: boolean): Session {
+/**
+ * openSession loads the config and builds deps; `withLog` opens the log file. Throws ConfigError. A `readOnly`
+ * command sends nothing, so it works without the channels' secrets (cron's and a shell's environments differ).
+ */
+export function openSession(opts: GlobalOptions, withLog: boolean, readOnly = false): Session {
   // The embedded default also watches the GPUs when nvidia-smi is on PATH (a PATH lookup: nothing is spawned).
-  const loaded = loadConfig(opts, { env: process.env, cwd: process.cwd(), hostname: os.hostname() }, embeddedGpuCheck(process.env.PATH));
+  const loaded = loadConfig({ ...opts, channelSecretsOptional: readOnly }, { env: process.env, cwd: process.cwd(), hostname: os.hostname() }, embeddedGpuCheck(process.env.PATH));
   const redact = createRedactor(loaded.secrets);
   const { logger, warning } = withLog ? createLogger(logFileOf(loaded.config), redact, opts.debug ? "debug" : "info") : { logger: silentLogger(), warning: undefined };
   return { loaded, deps: createDeps(logger), redact, logWarning: warning };

@@ -66,6 +66,7 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .description("every check (status, streak, step, channels told, restarts, marks), the outbox, silences and the last run")
     .option("--json", "print as JSON")
     .option("--html <file>", "write the status page (self-contained HTML) to FILE ('-' for stdout) instead")
+    .option("--exit-status", "exit with the Nagios code of the worst check; 2 at least while a channel is failing")
     .action((o, cmd: Command) => pick((io) => statusCommand(globals(o, cmd), io)));
   program
     .command("history")
@@ -113,9 +114,11 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .action((check: string, o, cmd: Command) => pick((io) => simulateCommand(check, globals(o, cmd), io)));
   program
     .command("init")
-    .description("write a commented starter config (with a GPU check when nvidia-smi is found); never overwrites without --force")
+    .description("write a short starter config (one service, the channels of --channels; --full: every option); never overwrites without --force")
     .option("--path <file>", "where to write it", "watchdog.yaml")
     .option("--force", "overwrite an existing file")
+    .option("--channels <list>", "the channels of the short starter, e.g. email,dingtalk (email, sms, dingtalk, wecom, feishu, webhook, console)")
+    .option("--full", "write the whole commented example (config.example.yaml) instead")
     .action((o) => pick((io) => initCommand(o, io)));
   program
     .command("schema")
@@ -134,5 +137,6 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .option("--write", "with --cron: write /etc/cron.d/watchdog instead of printing")
     .option("--dest <dir>", "where to write (default /etc/cron.d or /etc/systemd/system)")
     .option("--no-enable", "with --systemd: write the units but do not run systemctl")
+    .option("--env-file <file>", "where the runs read the config's ${VARS} (default /etc/watchdog/watchdog.env)")
     .action((o, cmd: Command) => pick((io) => installCommand(globals(o, cmd), io)));
 }

@@ -7,7 +7,7 @@ import { EMBEDDED_SOURCE, embeddedDefault } from "./default.js";
 import { parseConfig, type Loaded } from "./load.js";
 
 /** LoadOptions are the command-line inputs that pick and adjust the config. */
-export type LoadOptions = { config?: string | undefined; state?: string | undefined };
+export type LoadOptions = { config?: string | undefined; state?: string | undefined; channelSecretsOptional?: boolean };
 
 /** Inputs are the parts of the environment config discovery reads. */
 export type Inputs = { env: Readonly<Record<string, string | undefined>>; cwd: string; hostname: string };
@@ -55,6 +55,7 @@ export function loadConfig(opts: LoadOptions, inputs: Inputs, extraDefaultChecks
     env: inputs.env,
     hostname: inputs.hostname,
     readFile: (p) => readSecretFile(path.resolve(file ? path.dirname(file) : inputs.cwd, p)),
+    channelSecretsOptional: !!opts.channelSecretsOptional,
   });
   // Without state_file in the file, the state goes where the embedded default's would (~/.local/state when not root).
   if (opts.state) loaded.config.state_file = opts.state;

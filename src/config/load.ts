@@ -13,6 +13,11 @@ export type ParseOptions = {
   hostname: string;
   /** Reads a `*_file` secret; throws when it cannot. */
   readFile: (path: string) => string;
+  /**
+   * Read-only commands (status, history, silence list, simulate) send nothing: an unset ${VAR} or an unreadable
+   * `*_file` under `channels:` is then filled with a stand-in instead of refusing the config.
+   */
+  channelSecretsOptional?: boolean;
 };
 
 /** Loaded is a usable configuration plus what validation had to say and the secrets to keep out of output. */
@@ -73,6 +78,11 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
         missing.push(name!);
         return "";
       });
+      const path = missing.length && opts.channelSecretsOptional ? pathOf(ancestors, node) : [];
+      if (path[0] === "channels") {
+        node.value = standIn(path);
+        return;
+      }
       for (const name of missing) {
         const pos = lines.linePos(node.range?.[0] ?? 0);
         add(`${opts.file}:${pos.line}:${pos.col}`, pos.line, `${formatPath(pathOf(ancestors, node))}: environment variable ${name} is not set (write \${${name}:-default} for a default)`);
@@ -247,11 +257,24 @@ function readSecretFiles(node: unknown, path: PathKey[], opts: ParseOptions, loc
         continue;
       }
       try {
-        obj[base] = opts.readFile(v).replace(/\r?\n$/, "");
+        obj[base] = opts.channelSecretsOptional && path[0] === "channels" ? tryRead(opts, v, path) : opts.readFile(v).replace(/\r?\n$/, "");
         delete obj[k];
       } catch (err) {
         add(loc.at([...path, k]), loc.line([...path, k]), `${formatPath([...path, k])}: cannot read ${v}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
     } else readSecretFiles(v, [...path, k], opts, loc, add);
+  }
+}
+
+/** standIn is what a read-only command puts in place of an unset channel secret: a value each field accepts. */
+function standIn(path: readonly PathKey[]): string {
+  return path.some((k) => typeof k === "string" && /url|webhook|endpoint/i.test(k)) ? "http://unset.invalid/" : "unset";
+}
+
+function tryRead(opts: ParseOptions, file: string, path: readonly PathKey[]): string {
+  try {
+    return opts.readFile(file).replace(/\r?\n$/, "");
+  } catch {
+    return standIn(path);
   }
 }

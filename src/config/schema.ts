@@ -26,7 +26,9 @@ export type RestartConfig = z.infer<typeof restartSchema>;
 
 /** Fields every check has, whatever its type. */
 const checkCommon = {
-  name: z.string().min(1).regex(/^[\w.@:/-]+$/, "use letters, digits and . _ - @ : / only"),
+  // Any script's letters (tts进程); refused are only what breaks an output: whitespace, control characters, glob and
+  // quoting characters (silence globs, tables, shell-pasted names) and the separators of lists.
+  name: z.string().min(1).max(100).regex(/^[^\p{C}\p{Z}\s*?[\]"'`\\<>,|]+$/u, "no whitespace, control characters or * ? [ ] \" ' ` \\ < > , |"),
   escalation: z.array(stepSchema).min(1).optional(),
   repeat_every: duration.optional(),
   recover_after: z.number().int().min(1).optional(),

@@ -1,3 +1,4 @@
+import { sendTrouble } from "../notify/channel-health.js";
 import http from "node:http";
 import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
@@ -89,6 +90,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
           const report = await runCheck(runConfig, deps, { dryRun: false, redact, lockHeld: true, only: new Set(due) });
           last = { state: report.state, results: [...last.results.filter((r) => !due.includes(r.check)), ...report.results], at: deps.clock.now() };
           const failing = report.results.filter((r) => r.status !== "ok").map((r) => r.check);
+          // What failed to reach a person goes to stderr (the journal under systemd), as `check` does.
+          for (const line of sendTrouble(report, config.state_file)) opts.err(`${redact(line)}\n`);
           opts.out(`run: ${report.results.length} checked${failing.length ? `, failing: ${failing.join(", ")}` : ", all ok"}; sent ${report.attempts.filter((a) => a.ok).length}${report.attempts.some((a) => !a.ok) ? `, failed to send ${report.attempts.filter((a) => !a.ok).length}` : ""}${report.restarts.length ? `; restarted ${report.restarts.map((r) => r.check).join(", ")}` : ""}\n`);
         } catch (err) {
           // A run that fails (state file unwritable, a bug) is reported; the daemon lives on and tries again.

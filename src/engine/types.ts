@@ -129,8 +129,14 @@ export type Message = {
   /** Why delivery held this message back (it goes out merged with others when the hold ends). */
   heldBy?: "quiet_hours" | "rate_limit";
   /** A notice about delivery itself rather than about checks (items may be empty). */
-  notice?: { type: "daily_limit"; channel: string; limit: number; day: string };
+  notice?: { type: "daily_limit"; channel: string; limit: number; day: string } | ChannelFailingNotice;
 };
+
+/** ChannelFailingNotice tells the other channels that one channel cannot deliver (notify/channel-health.ts). */
+export type ChannelFailingNotice = { type: "channel_failing"; channel: string; since: number; problem: string; error: string; others: string[] };
+
+/** ChannelHealth is an open episode of a channel that keeps failing: told once, closed by its next delivered send. */
+export type ChannelHealth = { since: number; problem: string; error: string; told: string[] };
 
 /** OutboxEntry is a message not yet delivered, with its retry bookkeeping. */
 export type OutboxEntry = {
@@ -162,6 +168,8 @@ export type State = {
   silences: Silence[];
   /** A gap in watchdog's own runs, not yet said in a message. */
   monitorGap?: { from: number; to: number };
+  /** Channels that keep failing (refused credentials, a dropped message), by name: see notify/channel-health.ts. */
+  channelHealth?: Record<string, ChannelHealth>;
   /** Notification totals by channel and result, for metrics. */
   sent: Record<string, { ok: number; failed: number }>;
 };

@@ -39,7 +39,23 @@ export function createChannels(configs: Record<string, { type: string }>, ctx: O
   const out = new Map<string, Channel>();
   for (const [name, cfg] of Object.entries(configs)) {
     const entry = (channelTypes as Record<string, ChannelEntry>)[cfg.type];
-    if (entry) out.set(name, entry.create(cfg as never, { ...ctx, name }));
+    if (!entry) continue;
+    const channel = entry.create(cfg as never, { ...ctx, name });
+    channel.target ??= targetOf(cfg as Record<string, unknown>);
+    out.set(name, channel);
   }
   return out;
+}
+
+/** targetOf is host:port of a channel's server (SMTP host and port, or the host of its URL), never a token. */
+function targetOf(cfg: Record<string, unknown>): string | undefined {
+  if (typeof cfg.host === "string") return `${cfg.host}:${typeof cfg.port === "number" ? cfg.port : cfg.secure ? 465 : 587}`;
+  const url = [cfg.webhook, cfg.url, cfg.endpoint, Array.isArray(cfg.urls) ? cfg.urls[0] : undefined].find((u) => typeof u === "string");
+  if (url === undefined) return undefined;
+  try {
+    const u = new URL(String(url).includes("://") ? String(url) : `https://${String(url)}`);
+    return `${u.hostname}:${u.port || (u.protocol === "http:" ? 80 : 443)}`;
+  } catch {
+    return undefined;
+  }
 }

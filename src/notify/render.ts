@@ -1,6 +1,7 @@
 import { formatDuration } from "../duration.js";
-import type { Message, NotifyItem } from "../engine/types.js";
+import type { ChannelFailingNotice, Message, NotifyItem } from "../engine/types.js";
 import { localizeCause } from "../probes/causes.js";
+import { summaryZh } from "./summary-zh.js";
 import type { Locale } from "./types.js";
 
 /** Rendered is a message in words: a subject line and a body, in plain text and markdown. */
@@ -9,7 +10,8 @@ export type Rendered = { subject: string; text: string; markdown: string };
 type Words = {
   status: Record<string, string>;
   subjectOne(item: NotifyItem, host: string): string;
-  subjectMany(n: number, host: string, recovered: number): string;
+  /** A merged message: headed by the worst status of the items still failing, or as a recovery when all recovered. */
+  subjectMany(n: number, host: string, recovered: number, worst: string): string;
   reason: Record<NotifyItem["reason"], string>;
   host: string; check: string; state: string; streak(n: number, since: string): string; outage: string;
   cause: string; excerpt: string; restart: string; runbook: string; restarts(n: number, helped: number): string;
@@ -17,6 +19,7 @@ type Words = {
   fallback(from: string): string; gaveUp: string; footer(id: string): string;
   testSubject(host: string): string; held(n: number, why: "quiet_hours" | "rate_limit"): string;
   limitSubject(channel: string, host: string): string; limitText(channel: string, limit: number, day: string): string;
+  failingSubject(n: ChannelFailingNotice, host: string): string; failingText(n: ChannelFailingNotice): string;
   alsoAffected: string; flapping(share: number): string; stable: string; gap(d: string): string;
   /** Label separator (": " or the full-width "："), duration format, and the "(escalation step 2)" tag. */
   colon: string; paren(parts: string[]): string; dur(ms: number): string; tag(reason: NotifyItem["reason"], step: number): string; since(t: string): string;
@@ -34,7 +37,8 @@ const EN: Words = {
           : i.notice === "stable"
             ? `[watchdog] STABLE again: ${i.check} on ${host} (${EN.status[i.status]})`
             : `[watchdog] ${EN.status[i.status]} ${i.check} on ${host}${i.reason === "reminder" ? " (still failing)" : ""}`,
-  subjectMany: (n, host, rec) => `[watchdog] ${n} checks on ${host}${rec ? `: ${rec} recovered` : ""}`,
+  subjectMany: (n, host, rec, worst) =>
+    rec === n ? `[watchdog] RECOVERED: ${n} checks on ${host}` : `[watchdog] ${EN.status[worst]}: ${n} checks on ${host}${rec ? `, ${rec} recovered` : ""}`,
   reason: {
     step: "escalation step", reminder: "reminder: still failing", recovered: "recovered",
     restart_gave_up: "giving up on restarts", digest: "held during quiet hours", test: "test message",
@@ -52,6 +56,10 @@ const EN: Words = {
   held: (n, why) => (why === "quiet_hours" ? `Held during quiet hours: ${n} message${n === 1 ? "" : "s"} in one digest.` : `Held by the rate limit: ${n} messages merged.`),
   limitSubject: (ch, host) => `[watchdog] SMS daily limit reached on ${host} (${ch})`,
   limitText: (ch, limit, day) => `Channel "${ch}" has sent its daily limit of ${limit} messages for ${day}: no more are sent through it today. Alerts still go to the other channels.`,
+  failingSubject: (n, host) => `[watchdog] CHANNEL FAILING: ${n.channel} on ${host} ${n.problem}`,
+  failingText: (n) =>
+    `Channel "${n.channel}" ${n.problem} since ${formatTime(n.since)}: alerts now go to ${n.others.join(", ")} only. ` +
+    `Error: ${n.error}. Fix it, then \`watchdog test-notify ${n.channel}\`. This is said once; \`watchdog status\` shows it until the channel delivers again.`,
   alsoAffected: "Also affected",
   flapping: (share) => `the check is flapping (${share}% state changes): notifications are held until it is stable`,
   stable: "the check is stable again",
@@ -61,6 +69,14 @@ const EN: Words = {
   dur: (ms) => formatDuration(ms),
   tag: (reason, step) => ` (${EN.reason[reason]}${step ? ` ${step}` : ""})`,
   since: (t) => ` (${t})`,
+};
+
+/** ZH_PROBLEM words a failing channel's problem (channel-health.ts) in Chinese. */
+const ZH_PROBLEM: Record<string, string> = {
+  "refuses the credentials": "凭据被拒绝", "is not configured right": "配置有误", "refuses the messages": "消息被拒收",
+  "answers with an error": "服务商返回错误", "cannot be reached": "无法连接", "does not answer": "无响应",
+  "keeps failing on its side": "服务端持续出错", "keeps rate-limiting": "持续被限流", "dropped a message": "有消息被丢弃",
+  "cannot deliver": "无法送达",
 };
 
 const ZH: Words = {
@@ -75,7 +91,8 @@ const ZH: Words = {
           : i.notice === "stable"
             ? `【通知】${host} ${i.check} 状态已稳定（${ZH.status[i.status]}）`
             : `【告警】${host} ${i.check} ${ZH.status[i.status]}${i.reason === "reminder" ? "（仍未恢复）" : ""}`,
-  subjectMany: (n, host, rec) => `【告警】${host} 共 ${n} 项检查${rec ? `，${rec} 项已恢复` : ""}`,
+  subjectMany: (n, host, rec, worst) =>
+    rec === n ? `【恢复】${host} 共 ${n} 项检查已恢复` : `【告警】${host} 共 ${n} 项检查${ZH.status[worst]}${rec ? `，${rec} 项已恢复` : ""}`,
   reason: {
     step: "告警升级", reminder: "提醒：仍未恢复", recovered: "已恢复",
     restart_gave_up: "停止自动重启", digest: "免打扰时段内暂存的消息", test: "测试消息",
@@ -93,6 +110,10 @@ const ZH: Words = {
   held: (n, why) => (why === "quiet_hours" ? `免打扰时段内暂存的 ${n} 条消息，合并发送。` : `受频率限制暂存的 ${n} 条消息，合并发送。`),
   limitSubject: (ch, host) => `【告警】${host} 短信已达每日上限（${ch}）`,
   limitText: (ch, limit, day) => `渠道 "${ch}" 在 ${day} 已发送 ${limit} 条，达到每日上限，今天不再通过它发送。告警仍会发往其他渠道。`,
+  failingSubject: (n, host) => `【告警】${host} 通知渠道 ${n.channel} 无法发送`,
+  failingText: (n) =>
+    `通知渠道 "${n.channel}" 自 ${formatTime(n.since)} 起无法发送（${ZH_PROBLEM[n.problem] ?? n.problem}）：告警现在只发往 ${n.others.join("、")}。` +
+    `错误：${n.error}。修复后请运行 \`watchdog test-notify ${n.channel}\`。此通知每次故障只发一次；在渠道恢复发送之前，\`watchdog status\` 会一直显示。`,
   alsoAffected: "同时受影响",
   flapping: (share) => `状态频繁变化（${share}%），暂停通知直至稳定`,
   stable: "状态已恢复稳定",
@@ -128,7 +149,7 @@ function itemLines(i: NotifyItem, host: string, w: Words, locale: Locale): { lab
   const rows: { label: string; value: string; block?: string[] }[] = [
     { label: w.check, value: `${i.check}${why}` },
     { label: w.host, value: host },
-    { label: w.state, value: `${w.status[i.status]}${w.colon}${i.summary}` },
+    { label: w.state, value: `${w.status[i.status]}${w.colon}${locale === "zh-CN" ? summaryZh(i.summary) : i.summary}` },
   ];
   if (i.reason === "recovered") {
     rows.push({ label: w.outage, value: `${w.dur(i.outageMs ?? 0)}${w.since(formatTime(i.since))}` });
@@ -155,12 +176,12 @@ export function renderText(m: Message, locale: Locale): Rendered {
   const first = m.items[0];
   const recovered = m.items.filter((i) => i.reason === "recovered").length;
   const subject = m.notice
-    ? w.limitSubject(m.notice.channel, m.host)
+    ? m.notice.type === "channel_failing" ? w.failingSubject(m.notice, m.host) : w.limitSubject(m.notice.channel, m.host)
     : first?.reason === "test"
       ? w.testSubject(m.host)
       : m.items.length === 1 && first
         ? w.subjectOne(first, m.host)
-        : w.subjectMany(m.items.length, m.host, recovered);
+        : w.subjectMany(m.items.length, m.host, recovered, worstStatus(m.items));
   const text: string[] = [];
   const md: string[] = [`### ${subject}`];
   const intro = (line: string) => {
@@ -169,7 +190,7 @@ export function renderText(m: Message, locale: Locale): Rendered {
   };
   if (m.fallbackFrom) intro(w.fallback(m.fallbackFrom));
   if (m.heldBy && (m.mergedIds?.length ?? 1) >= 1) intro(w.held(m.mergedIds?.length ?? 1, m.heldBy));
-  if (m.notice) intro(w.limitText(m.notice.channel, m.notice.limit, m.notice.day));
+  if (m.notice) intro(m.notice.type === "channel_failing" ? w.failingText(m.notice) : w.limitText(m.notice.channel, m.notice.limit, m.notice.day));
   for (const item of m.items) {
     if (m.items.length > 1) {
       text.push(`== ${w.status[item.status]} ${item.check}`);
@@ -206,7 +227,7 @@ export function smsParams(m: Message, mapping: Readonly<Record<string, string>>,
     host: m.host,
     check: m.items.map((i) => i.check).join(",") || (m.notice ? m.notice.channel : ""),
     status: worst ? (worst.reason === "recovered" || worst.reason === "test" ? w.reason[worst.reason] : w.status[worst.status] ?? worst.status) : "",
-    summary: worst?.summary ?? (m.notice ? w.limitText(m.notice.channel, m.notice.limit, m.notice.day) : ""),
+    summary: worst?.summary ?? (m.notice ? (m.notice.type === "channel_failing" ? w.failingSubject(m.notice, m.host) : w.limitText(m.notice.channel, m.notice.limit, m.notice.day)) : ""),
     reason: worst ? w.reason[worst.reason] : "",
     streak: String(worst?.failStreak ?? 0),
     since: worst ? formatTime(worst.since).slice(5, 16) : "",
@@ -219,4 +240,10 @@ export function smsParams(m: Message, mapping: Readonly<Record<string, string>>,
   const out: Record<string, string> = {};
   for (const [variable, field] of Object.entries(mapping)) out[variable] = [...(fields[field] ?? field)].slice(0, maxLen).join("");
   return out;
+}
+
+/** worstStatus is the most severe status among the items that are not recoveries (critical > unknown > warning). */
+function worstStatus(items: readonly NotifyItem[]): string {
+  const open = items.filter((i) => i.reason !== "recovered").map((i) => i.status);
+  return (["critical", "unknown", "warning"] as const).find((s) => open.includes(s)) ?? "ok";
 }

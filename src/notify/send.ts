@@ -1,3 +1,4 @@
+import { formatDuration } from "../duration.js";
 import type { Message } from "../engine/types.js";
 import { stripControl } from "../text.js";
 import { redactExcerpt, type Redactor } from "./redact.js";
@@ -10,6 +11,8 @@ export function prepareMessage(m: Message, redact: Redactor | undefined, what: r
   const clean = (s: string) => redactExcerpt(mask(s), what);
   return {
     ...m,
+    // A failing channel's notice quotes its error, which a vendor may have echoed a token into.
+    ...(m.notice?.type === "channel_failing" ? { notice: { ...m.notice, error: mask(m.notice.error) } } : {}),
     items: m.items.map((i) => {
       const out = { ...i, summary: mask(i.summary) };
       if (i.detail !== undefined) out.detail = mask(i.detail);
@@ -34,7 +37,7 @@ export async function sendWithTimeout(channel: Channel, message: Message, timeou
   let grace: NodeJS.Timeout | undefined;
   let resolveDeadline: (o: SendOutcome) => void = () => {};
   const deadline = new Promise<SendOutcome>((resolve) => (resolveDeadline = resolve));
-  const timeoutOutcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error: `no answer within ${timeoutMs}ms` };
+  const timeoutOutcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error: `no answer${channel.target ? ` from ${channel.target}` : ""} within ${formatDuration(timeoutMs)} (the channel's timeout)` };
   const timer = setTimeout(() => ac.abort(new Error("send timeout")), timeoutMs);
   // Once aborted, give the channel a moment to report its own error first.
   const onAbort = () => (grace = setTimeout(() => resolveDeadline(timeoutOutcome), 200));

@@ -13,6 +13,8 @@ export type SendOutcome =
 export interface Channel {
   readonly name: string;
   readonly type: string;
+  /** Where it sends (host:port), for messages such as a send deadline; set by createChannels. */
+  target?: string;
   send(message: Message, signal: AbortSignal): Promise<SendOutcome>;
 }
 

@@ -76,7 +76,7 @@ describe("watchdog install names the config in use", () => {
     const sd = await runCli(["install", "--systemd", "--dest", units, "--no-enable", "--state", state], { cwd: dir, env: env() });
     expect(sd.code).toBe(0);
     expect(fs.readFileSync(path.join(units, "watchdog.service"), "utf8")).toContain(` check --config ${path.join(dir, "watchdog.yaml")} --state "${state}"\n`);
-    expect(sd.stderr).toContain("ReadWritePaths=");
+    expect(fs.readFileSync(path.join(units, "watchdog.service.d", "watchdog-paths.conf"), "utf8")).toContain(`ReadWritePaths="${path.dirname(state)}"`);
   });
 
   it("with no config file anywhere, says which file the installed runs will read", async () => {
@@ -280,7 +280,7 @@ describe("status --json", () => {
 describe("watchdog init", () => {
   it("names the environment variables its channels read that are not set, so the first validate is no surprise", async () => {
     const target = path.join(dir, "watchdog.yaml");
-    const r = await runCli(["init", "--path", target], { cwd: dir, env: { ...env(), SMTP_PASS: "set", HOOK_TOKEN: "" } });
+    const r = await runCli(["init", "--full", "--path", target], { cwd: dir, env: { ...env(), SMTP_PASS: "set", HOOK_TOKEN: "" } });
     expect(r.code).toBe(0);
     for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     const said = r.stdout.replace(/\s+/g, " ");

@@ -15,7 +15,8 @@ describe("render", () => {
   it("a fallback copy and a digest say so; a merged message lists every id", () => {
     const m = message("email", [item(), item({ check: "llm", severity: "warning", status: "warning" })], { fallbackFrom: "dingtalk", heldBy: "quiet_hours", mergedIds: ["a", "b"] });
     const r = renderText(m, "en");
-    expect(r.subject).toBe("[watchdog] 2 checks on gpu-box-01");
+    // A merged subject carries the worst status of its items.
+    expect(r.subject).toBe("[watchdog] CRITICAL: 2 checks on gpu-box-01");
     expect(r.text).toContain('(sent here because channel "dingtalk" could not deliver it)');
     expect(r.text).toContain("Held during quiet hours: 2 messages in one digest.");
     expect(r.text).toContain("watchdog message a, b");

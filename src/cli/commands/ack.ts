@@ -10,7 +10,7 @@ import { ago, fold } from "../table.js";
  * notice still goes out, and the ack ends with the incident.
  */
 export async function ackCommand(check: string, opts: GlobalOptions & { note?: string }, io: Io): Promise<number> {
-  const session = openSession(opts, false);
+  const session = openSession(opts, false, true);
   const { config } = session.loaded;
   const names = config.checks.map((c) => c.name);
   if (!names.includes(check)) throw new UsageError(`no check named "${check}"; the checks are: ${names.join(", ") || "(none configured)"}`);

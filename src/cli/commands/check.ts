@@ -6,6 +6,7 @@ import { runCheck, type RunReport } from "../../run-check.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { paint, table } from "../table.js";
 import { formatDuration } from "../../duration.js";
+import { sendTrouble } from "../../notify/channel-health.js";
 
 /** CheckOptions are the flags of `watchdog check`. */
 export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean };
@@ -40,6 +41,13 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
     text += "note: no channels are configured, so nobody is told; add one under `channels:`\n(`watchdog validate` shows the channels the ladder names).\n";
   }
   io.out(session.redact(text));
+  // cron throws stdout away and mails stderr: what failed to reach a person is said there too.
+  if (!opts.json) {
+    const trouble = sendTrouble(report, config.state_file);
+    const failing = report.results.filter((r) => r.status !== "ok").map((r) => r.check);
+    if (!Object.keys(config.channels).length && failing.length && !opts.dryRun) trouble.unshift(`watchdog: ${failing.join(", ")} failing, and no channel is configured: nobody is told`);
+    if (trouble.length) io.err(session.redact(`${trouble.join("\n")}\n`));
+  }
   if (!opts.exitStatus) return 0;
   return nagiosCode(report.results.map((r) => r.status));
 }

@@ -14,7 +14,7 @@ export type HistoryOptions = GlobalOptions & { since?: string; check?: string; j
 export async function historyCommand(opts: HistoryOptions, io: Io): Promise<number> {
   const sinceMs = parseDuration(opts.since ?? "7d");
   if (sinceMs === undefined || sinceMs <= 0) throw new UsageError(`--since ${JSON.stringify(opts.since)} is not a duration: write e.g. 24h, 7d`);
-  const session = openSession(opts, false);
+  const session = openSession(opts, false, true);
   const { config } = session.loaded;
   const file = historyFileOf(config);
   const read = readHistory(file);

@@ -1,13 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import exampleText from "../../../config.example.yaml?raw";
-import { ExitError } from "../../errors.js";
+import { ExitError, UsageError } from "../../errors.js";
+import { parseChannelList, shortStarter } from "../starter.js";
 import type { Io } from "../context.js";
 import { fold } from "../table.js";
 import { writeFileAtomic } from "../../state/safe-fs.js";
 
 /** InitOptions are the flags of `watchdog init`. */
-export type InitOptions = { path?: string; force?: boolean };
+export type InitOptions = { path?: string; force?: boolean; full?: boolean; channels?: string };
 
 /** GPU_CHECK is added to the starter config when nvidia-smi is on PATH. */
 const GPU_CHECK = `  - name: gpu
@@ -80,18 +81,28 @@ export async function initCommand(opts: InitOptions, io: Io, env: Readonly<Recor
   if (!st.isDirectory()) throw new ExitError(1, `watchdog init: ${dir} is not a directory`);
   if (fs.existsSync(file) && !opts.force) throw new ExitError(1, `watchdog init: ${file} already exists; use --force to overwrite it`);
   const gpu = onPath("nvidia-smi", env.PATH);
+  if (opts.full && opts.channels) throw new UsageError("--channels makes the short starter; --full writes the whole example (delete the channels you do not use)");
+  let channels: string[] = [];
   try {
-    writeFileAtomic(file, starterConfig(gpu), 0o600, { checkDir: false });
+    channels = opts.full ? [] : parseChannelList(opts.channels ?? "email");
+  } catch (err) {
+    throw new UsageError(`init --channels: ${(err as Error).message}`);
+  }
+  // The short starter by default: one service and the channels asked for, valid once its ${VARS} are set.
+  const text = opts.full ? starterConfig(gpu) : shortStarter(channels, gpu);
+  try {
+    writeFileAtomic(file, text, 0o600, { checkDir: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "EISDIR" ? "is a directory" : (err as Error).message;
     throw new ExitError(1, `watchdog init: cannot write ${file}: ${why}`);
   }
   const lines = fold(`wrote ${file}${gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"}`, 80);
+  lines.push(...fold(opts.full ? "the full example: every option, commented" : `a short starter: one service, channels ${channels.join(", ")} (\`watchdog init --full\`: every option)`, 80));
   // What `validate` would refuse at once: say it now, with the way out.
-  const unset = [...new Set([...starterConfig(gpu).matchAll(/^[^#\n]*?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/gm)].map((m) => m[1]!))].filter((v) => !env[v]);
-  if (unset.length) lines.push(...fold(`its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (or use the *_file keys), and delete the channels you do not use.`, 80));
-  const state = /^state_file: (\S+)/m.exec(exampleText)?.[1];
+  const unset = [...new Set([...text.matchAll(/^[^#\n]*?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/gm)].map((m) => m[1]!))].filter((v) => !env[v]);
+  if (unset.length) lines.push(...fold(`its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (for cron and systemd in /etc/watchdog/watchdog.env, mode 0600), or use the *_file keys${opts.full ? ", and delete the channels you do not use (and their names in escalation:)" : ""}.`, 80));
+  const state = /^state_file: (\S+)/m.exec(text)?.[1];
   if (state && !writable(path.dirname(state))) lines.push(...fold(`state_file is ${state}, which you cannot write: point it at a directory of yours (or run watchdog as root).`, 80));
   lines.push("Edit it (channels, checks), then run:", `  watchdog validate --config ${file}`);
   io.out(`${lines.join("\n")}\n`);

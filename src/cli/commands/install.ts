@@ -6,14 +6,16 @@ import daemonUnit from "../../../systemd/watchdog-daemon.service?raw";
 import serviceUnit from "../../../systemd/watchdog.service?raw";
 import timerUnit from "../../../systemd/watchdog.timer?raw";
 import { EMBEDDED_SOURCE } from "../../config/default.js";
-import { findConfigFile } from "../../config/discover.js";
+import { findConfigFile, loadConfig } from "../../config/discover.js";
+import { historyFileOf, logFileOf } from "../../config/schema.js";
+import { ENV_FILE, envFileNotes, referencedVars } from "../env-file.js";
 import { ExitError, UsageError } from "../../errors.js";
 import type { GlobalOptions, Io } from "../context.js";
 import { fold } from "../table.js";
 import { writeFileAtomic } from "../../state/safe-fs.js";
 
 /** InstallOptions are the flags of `watchdog install`. */
-export type InstallOptions = GlobalOptions & { cron?: boolean; systemd?: boolean; daemon?: boolean; write?: boolean; dest?: string; enable?: boolean };
+export type InstallOptions = GlobalOptions & { cron?: boolean; systemd?: boolean; daemon?: boolean; write?: boolean; dest?: string; enable?: boolean; envFile?: string };
 
 /** UNIT_BIN is the binary path the shipped unit files name; install rewrites it to this watchdog. */
 const UNIT_BIN = "/usr/local/bin/watchdog";
@@ -39,16 +41,23 @@ const shq = (s: string) => (/^[\w@+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'"
 /** unitq quotes a path for a systemd ExecStart= line when it needs it (% starts a specifier there). */
 const unitq = (s: string) => (/^[\w@+=:,./-]+$/.test(s) ? s : `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("%", "%%")}"`);
 
-/** cronLine is the /etc/cron.d line (with a user) or the crontab line (without). */
-export function cronLine(bin: string, config: string | undefined, user: string | undefined, state?: string): string {
+/**
+ * cronLine is the /etc/cron.d line (with a user) or the crontab line (without). stdout (the report) goes to
+ * /dev/null and stderr stays, so cron mails what went wrong. With `envFile`, the line first exports the variables
+ * of that file (`set -a; . FILE`): cron has none of the login environment. A missing file stops the line with
+ * sh's own error on stderr, which cron mails too.
+ */
+export function cronLine(bin: string, config: string | undefined, user: string | undefined, state?: string, envFile?: string): string {
   const args = `${config ? ` --config ${shq(config)}` : ""}${state ? ` --state ${shq(state)}` : ""}`;
-  return `*/2 * * * *${user ? ` ${user}` : ""} ${bin} check${args} >/dev/null`;
+  const env = envFile ? `set -a; . ${shq(envFile)}; set +a; ` : "";
+  return `*/2 * * * *${user ? ` ${user}` : ""} ${env}${bin} check${args} >/dev/null`;
 }
 
 /** unitsFor returns the three unit files with ExecStart pointing at this binary, config (and state file, if given). */
-export function unitsFor(bin: string, config: string | undefined, state?: string): Record<string, string> {
+export function unitsFor(bin: string, config: string | undefined, state?: string, envFile?: string): Record<string, string> {
   const args = `--config ${unitq(config ?? UNIT_CONFIG)}${state ? ` --state ${unitq(state)}` : ""}`;
-  const fix = (t: string) => t.replaceAll(UNIT_BIN, bin).replaceAll(`--config ${UNIT_CONFIG}`, args);
+  const env = (t: string) => (envFile && envFile !== ENV_FILE ? t.replaceAll(`EnvironmentFile=-${ENV_FILE}`, `EnvironmentFile=-${unitq(envFile)}`) : t);
+  const fix = (t: string) => env(t.replaceAll(UNIT_BIN, bin).replaceAll(`--config ${UNIT_CONFIG}`, args));
   return { "watchdog.service": fix(serviceUnit), "watchdog.timer": fix(timerUnit), "watchdog-daemon.service": fix(daemonUnit) };
 }
 
@@ -72,11 +81,16 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   const state = opts.state ? path.resolve(opts.state) : undefined;
   const bin = selfCommand();
   if (!config) io.err(`${fold(`note: no config file found; the installed runs will read ${UNIT_CONFIG} once it exists (the embedded default until then)`, 80).join("\n")}\n`);
+  const envFile = path.resolve(opts.envFile ?? ENV_FILE);
+  const text = config ? readText(config) : "";
+  // The installed runs have no login environment: say which ${VARS} they would lack, before the night.
+  for (const n of envFileNotes(text, envFile)) io.err(`${fold(`note: ${n}`, 80).join("\n")}\n`);
+  const useEnv = referencedVars(text).length ? envFile : undefined;
   if (opts.cron) {
     const dest = path.join(opts.dest ?? "/etc/cron.d", "watchdog");
-    const body = `# watchdog: one check run every 2 minutes (installed by \`watchdog install --cron --write\`).\n# The report goes to the log file; only errors (on stderr) reach cron mail.\nSHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n${cronLine(bin, config, os.userInfo().username, state)}\n`;
+    const body = `# watchdog: one check run every 2 minutes (installed by \`watchdog install --cron --write\`).\n# The report goes to the log file; only errors (on stderr) reach cron mail.\nSHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n${cronLine(bin, config, os.userInfo().username, state, useEnv)}\n`;
     if (!opts.write) {
-      io.out(`# Add this line with \`crontab -e\`:\n${cronLine(bin, config, undefined, state)}\n\n# Or, as root, \`watchdog install --cron --write\` installs ${dest}:\n${body}`);
+      io.out(`# Add this line with \`crontab -e\`:\n${cronLine(bin, config, undefined, state, useEnv)}\n\n# Or, as root, \`watchdog install --cron --write\` installs ${dest}:\n${body}`);
       return 0;
     }
     writeOrExplain(dest, body, 0o644);
@@ -84,12 +98,23 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
     return 0;
   }
   const dir = opts.dest ?? "/etc/systemd/system";
-  const units = unitsFor(bin, config, state);
-  for (const [name, text] of Object.entries(units)) writeOrExplain(path.join(dir, name), text, 0o644);
-  io.out(`wrote ${Object.keys(units).map((n) => path.join(dir, n)).join(", ")}\n`);
-  if (state && !/^\/var\/(lib|log)\/watchdog\//.test(state)) {
-    io.err(`${fold(`note: the units may write only /var/lib/watchdog and /var/log/watchdog (ProtectSystem=strict): add ${path.dirname(state)} to ReadWritePaths= (\`systemctl edit watchdog.service\`)`, 80).join("\n")}\n`);
+  const units = unitsFor(bin, config, state, useEnv);
+  // Every path the config makes watchdog write (state, history, log, textfile) is made writable in the units by a
+  // drop-in: ProtectSystem=strict and ProtectHome=read-only would otherwise fail every run that writes it.
+  const extra = writablePaths(opts, config, state);
+  if (extra.length) {
+    const dropIn = `# Written by \`watchdog install --systemd\`: the directories the config writes to.\n[Service]\nReadWritePaths=${extra.map(unitq).join(" ")}\n`;
+    for (const unit of ["watchdog.service", "watchdog-daemon.service"]) units[`${unit}.d/watchdog-paths.conf`] = dropIn;
   }
+  for (const [name, body] of Object.entries(units)) {
+    if (name.includes("/")) mkdirOrExplain(path.join(dir, path.dirname(name)));
+    writeOrExplain(path.join(dir, name), body, 0o644);
+  }
+  io.out(`wrote ${Object.keys(units).map((n) => path.join(dir, n)).join(", ")}\n`);
+  if (extra.length) io.out(`${fold(`the units may also write ${extra.join(", ")} (ReadWritePaths= in the watchdog-paths.conf drop-ins)`, 80).join("\n")}\n`);
+  // PrivateTmp=yes gives the units their own /tmp: what they wrote there is not what `watchdog status` reads.
+  const tmp = extra.filter((d) => /^\/(var\/)?tmp(\/|$)/.test(d));
+  if (tmp.length) io.err(`${fold(`note: ${tmp.join(", ")} is under /tmp, which the units see privately (PrivateTmp=yes): move the state and history elsewhere (e.g. /var/lib/watchdog)`, 80).join("\n")}\n`);
   const unit = opts.daemon ? "watchdog-daemon.service" : "watchdog.timer";
   const steps = [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", unit]];
   if (opts.enable === false) {
@@ -111,5 +136,35 @@ function writeOrExplain(file: string, text: string, mode: number): void {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "EACCES" || code === "EPERM" ? "permission denied (run it as root)" : code === "ENOENT" ? "no such directory" : (err as Error).message;
     throw new ExitError(1, `watchdog install: cannot write ${file}: ${why}`);
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * writablePaths are the directories outside /var/lib/watchdog and /var/log/watchdog (which the units create and may
+ * write) that the config writes to: the state file's (its lock and temp file go beside it), the history's, the log's
+ * and the Prometheus textfile's. Missing ones are created (ReadWritePaths= of a missing path fails the unit).
+ */
+function writablePaths(opts: InstallOptions, config: string | undefined, state: string | undefined): string[] {
+  if (!config) return state && !/^\/var\/(lib|log)\/watchdog(\/|$)/.test(path.dirname(state)) ? [path.dirname(state)] : [];
+  const { config: c } = loadConfig({ config, state, channelSecretsOptional: true }, { env: process.env, cwd: process.cwd(), hostname: os.hostname() });
+  const files = [c.state_file, historyFileOf(c), logFileOf(c), ...(c.metrics?.textfile ? [c.metrics.textfile] : [])];
+  const dirs = [...new Set(files.map((f) => path.dirname(path.resolve(f))))].filter((d) => !/^\/var\/(lib|log)\/watchdog(\/|$)/.test(d));
+  for (const d of dirs) mkdirOrExplain(d);
+  return dirs;
+}
+
+function mkdirOrExplain(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new ExitError(1, `watchdog install: cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

@@ -25,7 +25,7 @@ export function parseSilenceFor(text: string | undefined): number {
 /** silenceAddCommand mutes the checks matching a glob for a while: probes and state go on, nothing is sent or restarted. */
 export async function silenceAddCommand(glob: string, opts: SilenceAddOptions, io: Io): Promise<number> {
   const ms = parseSilenceFor(opts.for);
-  const session = openSession(opts, false);
+  const session = openSession(opts, false, true);
   const { config } = session.loaded;
   const names = config.checks.map((c) => c.name);
   const hits = names.filter((n) => matchGlob(glob, n));
@@ -41,7 +41,7 @@ export async function silenceAddCommand(glob: string, opts: SilenceAddOptions, i
 
 /** silenceListCommand prints the active silences (with --all, those ended in the last day too). */
 export async function silenceListCommand(opts: GlobalOptions & { all?: boolean; json?: boolean }, io: Io): Promise<number> {
-  const session = openSession(opts, false);
+  const session = openSession(opts, false, true);
   const { config } = session.loaded;
   const { state, problem } = readStateReadOnly(config.state_file);
   if (problem) io.err(`warning: ${problem}\n`);
@@ -64,7 +64,7 @@ export async function silenceListCommand(opts: GlobalOptions & { all?: boolean; 
 
 /** silenceRemoveCommand ends a silence now (an id prefix of 4+ characters is enough). */
 export async function silenceRemoveCommand(id: string, opts: GlobalOptions, io: Io): Promise<number> {
-  const session = openSession(opts, false);
+  const session = openSession(opts, false, true);
   const { config } = session.loaded;
   const { state } = readStateReadOnly(config.state_file);
   const now = session.deps.clock.now();

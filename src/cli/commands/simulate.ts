@@ -6,6 +6,7 @@ import { UsageError } from "../../errors.js";
 import { renderText } from "../../notify/render.js";
 import type { ProbeResult, Status } from "../../probes/types.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
+import { fold } from "../table.js";
 
 /** SimulateOptions are the flags of `watchdog simulate`. */
 export type SimulateOptions = GlobalOptions & { failures?: string; thenOk?: string; interval?: string; status?: string; brief?: boolean; json?: boolean };
@@ -45,7 +46,7 @@ function messagesOf(actions: readonly Action[], config: Config, at: number): Tim
 
 /** simulateCommand prints the timeline of notifications, restarts, reminders, giving-up and recovery for one check. */
 export async function simulateCommand(name: string, opts: SimulateOptions, io: Io): Promise<number> {
-  const session = openSession(opts, false);
+  const session = openSession(opts, false, true);
   const { config } = session.loaded;
   const check = config.checks.find((c) => c.name === name);
   if (!check) throw new UsageError(`no check named "${name}"; the checks are: ${config.checks.map((c) => c.name).join(", ") || "(none configured)"}`);
@@ -72,7 +73,7 @@ export async function simulateCommand(name: string, opts: SimulateOptions, io: I
     return 0;
   }
   const runs = (n: number) => `${n} run${n === 1 ? "" : "s"}`;
-  const lines = [`simulate ${name}: ${runs(failures).replace(" ", ` ${status} `)} then ${thenOk} ok, one every ${formatDuration(interval)}`, "(nothing is probed, sent or restarted)", ""];
+  const lines = [...fold(`simulate ${name}: ${runs(failures).replace(" ", ` ${status} `)} then ${thenOk} ok, one every ${formatDuration(interval)}`, 80), "(nothing is probed, sent or restarted)", ""];
   let quiet = 0;
   const flushQuiet = () => {
     if (quiet) lines.push(`      … ${runs(quiet)} with nothing to send`);
@@ -87,9 +88,11 @@ export async function simulateCommand(name: string, opts: SimulateOptions, io: I
     lines.push(`run ${String(e.run).padStart(3)}  +${(e.at === start ? "0s" : formatDuration(e.at - start)).padEnd(7)} ${e.status.toUpperCase()}`);
     if (e.restart) lines.push(`      restart ${name} (${check.restart ? "assumed not to help" : "no restart hook configured"})`);
     for (const m of e.messages) {
-      lines.push(`      -> ${m.channel} [${m.reasons.join(", ")}]: ${m.subject}`);
+      // 80 columns: a long subject or message line folds under its own indent instead of running off the screen.
+      const [head = "", ...rest] = fold(`-> ${m.channel} [${m.reasons.join(", ")}]: ${m.subject}`, 71);
+      lines.push(`      ${head}`, ...rest.map((l) => `         ${l}`));
       // The last line is the footer naming the message id (made up here), in the message's locale: left out.
-      if (!opts.brief) lines.push(...m.text.split("\n").slice(0, -1).filter((l) => l.trim()).map((l) => `           ${l}`));
+      if (!opts.brief) for (const l of m.text.split("\n").slice(0, -1).filter((x) => x.trim())) lines.push(...fold(l, 69).map((x) => `           ${x}`));
     }
   }
   flushQuiet();

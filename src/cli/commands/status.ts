@@ -4,24 +4,41 @@ import { renderStatusPage } from "../../exporters/status-page/index.js";
 import { writeFileAtomic } from "../../state/safe-fs.js";
 import { formatDuration } from "../../duration.js";
 import { activeSilence } from "../../engine/silence.js";
-import type { CheckState, State } from "../../engine/types.js";
+import type { ChannelHealth, CheckState, State } from "../../engine/types.js";
+import { failingLine } from "../../notify/channel-health.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { ago, fold, paint, shortTime, table } from "../table.js";
 
 /** StatusOptions are the flags of `watchdog status`. */
-export type StatusOptions = GlobalOptions & { json?: boolean; html?: string };
+export type StatusOptions = GlobalOptions & { json?: boolean; html?: string; exitStatus?: boolean };
 
 /** statusCommand prints every check, the outbox, the silences and the last run; it reads the state and changes nothing. */
 export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
-  const session = openSession(opts, false);
+  const session = openSession(opts, false, true);
   const config = session.loaded.config;
   const { state, problem } = readStateReadOnly(config.state_file);
   if (problem) io.err(`warning: ${problem}\n`);
   const now = session.deps.clock.now();
   if (opts.html) return writeHtml(opts.html, state, config, now, session.redact, io);
   io.out(session.redact(opts.json ? `${JSON.stringify(statusJson(state, config, now), null, 2)}\n` : renderStatus(state, config, now, io.isTTY)));
-  return 0;
+  return opts.exitStatus ? statusExitCode(state, config) : 0;
+}
+
+/**
+ * statusExitCode is the Nagios code for scripts: the worst check's (0 ok, 1 warning, 2 critical, 3 unknown), and 2
+ * at least while a channel is failing, since its alerts are not getting out.
+ */
+export function statusExitCode(state: State, config: Config): number {
+  const statuses = config.checks.map((c) => state.checks[c.name]?.status ?? "ok");
+  const worst = statuses.includes("critical") ? 2 : statuses.includes("unknown") ? 3 : statuses.includes("warning") ? 1 : 0;
+  const failing = Object.keys(failingChannels(state, config)).length > 0;
+  return failing && worst !== 2 ? 2 : worst;
+}
+
+/** failingChannels are the configured channels with an open failing episode. */
+function failingChannels(state: State, config: Config): Record<string, ChannelHealth> {
+  return Object.fromEntries(Object.entries(state.channelHealth ?? {}).filter(([n]) => config.channels[n]));
 }
 
 /** writeHtml writes the status page (the one `check` writes to status_page.path) to FILE, or to stdout for "-". */
@@ -96,6 +113,8 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   const stale = Object.keys(state.checks).filter((n) => !config.checks.some((c) => c.name === n));
   if (stale.length) lines.push(`(in the state but no longer configured: ${stale.join(", ")})`);
   lines.push("");
+  const failing = Object.entries(failingChannels(state, config));
+  for (const [name, h] of failing) lines.push(...hang(`CHANNEL FAILING: ${failingLine(name, h, h.told, shortTime)}`).map((l) => paint(l, "red", tty)));
   const waiting = state.outbox.length;
   lines.push(`outbox: ${waiting} waiting, ${state.droppedTotal} dropped in total`);
   // The reasons are what an operator acts on: folded onto indented lines, not cut.
@@ -137,6 +156,7 @@ export function statusJson(state: State, config: Config, now: number) {
         held: cs?.held ?? null,
       };
     }),
+    channelsFailing: Object.entries(failingChannels(state, config)).map(([name, h]) => ({ name, since: iso(h.since), problem: h.problem, error: h.error, told: h.told })),
     outbox: state.outbox.map((e) => ({ id: e.message.id, channel: e.message.channel, checks: e.message.items.map((i) => i.check), attempts: e.attempts, nextAttemptAt: iso(e.nextAttemptAt), lastError: e.lastError ?? null })),
     dropped: { total: state.droppedTotal, recent: state.dropped.map((d) => ({ ...d, createdAt: iso(d.createdAt), droppedAt: iso(d.droppedAt) })) },
     silences: (state.silences ?? []).filter((s) => s.endsAt > now).map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), createdAt: iso(s.createdAt) })),

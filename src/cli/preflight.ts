@@ -1,0 +1,100 @@
+import fs from "node:fs";
+import path from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import { formatPath, Locator, type PathKey } from "../config/locate.js";
+import type { Config } from "../config/schema.js";
+
+/** CRON_PATH is the PATH of a `crontab -e` line (Debian's cron); SYSTEMD_PATH that of a systemd unit and /etc/cron.d. */
+export const CRON_PATH = "/usr/bin:/bin";
+export const SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Finding is one thing `validate` found on this host: an error (exit 78) or a warning (may be fine elsewhere). */
+export type Finding = { level: "error" | "warning"; path: PathKey[]; message: string };
+
+/** resolveProgram finds a program as spawn would under `envPath`: a path with a slash as is, else each PATH entry. */
+export function resolveProgram(program: string, envPath: string): string | undefined {
+  const candidates = program.includes("/") ? [program] : envPath.split(":").filter(Boolean).map((d) => path.join(d, program));
+  for (const c of candidates) {
+    try {
+      if (fs.statSync(c).isFile()) {
+        fs.accessSync(c, fs.constants.X_OK);
+        return c;
+      }
+    } catch {
+      // Not there, or not executable.
+    }
+  }
+  return undefined;
+}
+
+function argv0(command: string | string[], shell: boolean): string | undefined {
+  if (shell) return "/bin/sh";
+  return Array.isArray(command) ? command[0] : command.trim().split(/\s+/)[0];
+}
+
+/**
+ * preflight checks what the config needs of this host, before the night (like `monit -t`):
+ *   error    a restart hook's program is not found or not executable on the PATH of cron and systemd (the hook
+ *            would fail at the step that restarts, at 2 a.m.); the state directory cannot be written (as root)
+ *   warning  a restart hook found on systemd's PATH but not on a crontab line's (/usr/bin:/bin); an exec plugin,
+ *            nvidia-smi for a gpu check, or a log path's directory missing here (the check says so as "unknown" at
+ *            each run, and the config may be meant for another host); a state directory this user cannot write
+ *            (the runs may be root's)
+ */
+export function preflight(config: Config, isRoot: boolean): Finding[] {
+  const out: Finding[] = [];
+  config.checks.forEach((c, i) => {
+    if (c.restart) {
+      const prog = argv0(c.restart.command, c.restart.shell);
+      if (prog && !resolveProgram(prog, SYSTEMD_PATH)) {
+        out.push({ level: "error", path: ["checks", i, "restart", "command"], message: `${prog}: program does not exist or is not executable (PATH of cron and systemd: ${SYSTEMD_PATH}); the restart would fail when it is needed` });
+      } else if (prog && !prog.includes("/") && !resolveProgram(prog, CRON_PATH)) {
+        out.push({ level: "warning", path: ["checks", i, "restart", "command"], message: `${prog} is not on a crontab line's PATH (${CRON_PATH}): write its full path, ${resolveProgram(prog, SYSTEMD_PATH)}` });
+      }
+    }
+    if (c.type === "exec") {
+      const prog = argv0(c.command as string | string[], !!c.shell);
+      if (prog && !resolveProgram(prog, SYSTEMD_PATH)) out.push({ level: "warning", path: ["checks", i, "command"], message: `${prog}: plugin not found or not executable here; the check would report "unknown: command not found"` });
+    }
+    if (c.type === "gpu") {
+      const prog = String(c.nvidia_smi ?? "nvidia-smi");
+      if (!resolveProgram(prog, SYSTEMD_PATH)) out.push({ level: "warning", path: ["checks", i, "type"], message: `${prog} not found on this host; the gpu check would report "unknown"` });
+    }
+    if (c.type === "log" && typeof c.path === "string") {
+      const fixed = c.path.split("/").filter((_, j, parts) => !parts.slice(0, j + 1).some((p) => /[*?[]/.test(p))).join("/");
+      const dir = /[*?[]/.test(c.path) ? fixed || "/" : path.dirname(c.path);
+      try {
+        fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
+      } catch (err) {
+        const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : "cannot be read";
+        out.push({ level: "warning", path: ["checks", i, "path"], message: `directory ${dir} ${why} here; the check would report "unknown"` });
+      }
+    }
+  });
+  const stateDir = path.dirname(path.resolve(config.state_file));
+  if (!creatable(stateDir)) {
+    out.push({ level: isRoot ? "error" : "warning", path: ["state_file"], message: `cannot write ${stateDir}${isRoot ? "" : " as this user (fine if the runs are root's)"}: every run would exit 1` });
+  }
+  return out;
+}
+
+/** creatable says whether dir is writable, or could be created in its nearest existing parent. */
+function creatable(dir: string): boolean {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      fs.accessSync(d, fs.constants.W_OK | fs.constants.X_OK);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT" || d === path.dirname(d)) return false;
+    }
+  }
+}
+
+/** locateFindings renders findings as `FILE:LINE:COL: path: message` against the config's text. */
+export function locateFindings(findings: readonly Finding[], file: string, text: string): string[] {
+  // Parsing a big config again costs time: only when there is something to place.
+  if (!findings.length) return [];
+  const lines = new LineCounter();
+  const loc = new Locator(parseDocument(text, { lineCounter: lines }), lines, file);
+  return findings.map((f) => `${loc.at(f.path)}: ${formatPath(f.path)}: ${f.message}`);
+}

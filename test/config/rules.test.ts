@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config/load.js";
+import { ConfigError } from "../../src/errors.js";
+
+// Nothing that can lose an alert validates (issue 10): each config below is one way an alert could go nowhere, with the
+// one line `validate` must print for it. The channels come from CHANNELS; each case adds its ladder and checks.
+const opts = { file: "w.yaml", env: {}, hostname: "box", readFile: () => "" };
+const EMAIL = "  email: {type: email, host: h, from: a@b.c, to: x@y.z}\n";
+const DING = "  dingtalk: {type: dingtalk, webhook: 'https://oapi.dingtalk.com/robot/send?access_token=t'}\n";
+const TCP = "checks:\n  - {name: tts, type: tcp, port: 1}\n";
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, opts);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues;
+    throw err;
+  }
+}
+
+describe("references that would lose an alert are errors", () => {
+  it.each([
+    {
+      // The typo of the issue: a warning and "config OK" before, and every alert lost.
+      what: "a typo in a ladder step",
+      yaml: `channels:\n${EMAIL}escalation:\n  - {after: 1, notify: [emial]}\n${TCP}`,
+      want: ['w.yaml:4:25: escalation[0].notify[0]: unknown channel "emial"; did you mean "email"? (configured: email): alerts for it would be lost'],
+    },
+    {
+      // A per-check ladder is checked the same way.
+      what: "a typo in a check's own ladder",
+      yaml: `channels:\n${EMAIL}${DING}checks:\n  - name: tts\n    type: tcp\n    port: 1\n    escalation: [{after: 2, notify: [dingtak]}]\n`,
+      want: ['w.yaml:8:38: checks[0].escalation[0].notify[0]: unknown channel "dingtak"; did you mean "dingtalk"? (configured: email, dingtalk): alerts for it would be lost'],
+    },
+    {
+      // A fallback is the last way out of a failing channel: it must exist.
+      what: "a fallback to a channel that does not exist",
+      yaml: `channels:\n  email: {type: email, host: h, from: a@b.c, to: x@y.z, fallback: [sms]}\n${TCP}`,
+      want: ['w.yaml:2:68: channels.email.fallback[0]: unknown channel "sms" (configured: email): alerts for it would be lost'],
+    },
+    {
+      // A type alias with two channels of that type names neither.
+      what: "an alias that two channels share",
+      yaml: `channels:\n${EMAIL}  mail2: {type: email, host: h, from: a@b.c, to: x@y.z}\nescalation:\n  - {after: 1, notify: [mail]}\n${TCP}`,
+      want: ['w.yaml:5:25: escalation[0].notify[0]: unknown channel "mail" (2 channels have that type: name one of email, mail2): alerts for it would be lost'],
+    },
+    {
+      // Every step restarts and none notifies: the check would fail in silence.
+      what: "a ladder that notifies nobody",
+      yaml: `channels:\n${EMAIL}escalation:\n  - {after: 1, notify: []}\n${TCP}`,
+      want: ["w.yaml:4:3: escalation: no step of this ladder notifies a channel, so nobody would hear of the checks that use it (configured: email)"],
+    },
+  ])("$what", ({ yaml, want }) => {
+    expect(problems(yaml)).toEqual(want);
+  });
+});
+
+describe("the built-in ladder with only some channels", () => {
+  // Written down in the README: a step of the built-in ladder (email at 1; sms, dingtalk and a restart at 3) whose
+  // channels are not all configured notifies every configured channel, so one channel hears every step.
+  it.each([
+    { what: "email only", channels: EMAIL, want: [["email"], ["email"]] },
+    { what: "dingtalk only", channels: DING, want: [["dingtalk"], ["dingtalk"]] },
+    { what: "email and dingtalk", channels: EMAIL + DING, want: [["email"], ["dingtalk", "email"]] },
+  ])("$what", ({ channels, want }) => {
+    const { config, warnings } = parseConfig(`channels:\n${channels}${TCP}`, opts);
+    expect(config.checks[0]!.escalation.map((s) => [...s.notify].sort())).toEqual(want.map((w) => [...w].sort()));
+    expect(config.checks[0]!.escalation[1]!.restart).toBe(true);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe("check names", () => {
+  it.each(["tts进程", "语音合成-主", "llm.api@gpu0", "café"])("accepts %s", (name) => {
+    expect(problems(`checks:\n  - {name: ${name}, type: tcp, port: 1}\n`)).toEqual([]);
+  });
+  it.each(["'a b'", "'a*'", "'x,y'", '"a\\tb"'])("refuses %s", (name) => {
+    expect(problems(`checks:\n  - {name: ${name}, type: tcp, port: 1}\n`)[0]).toMatch(/checks\[0\]\.name: no whitespace, control characters/);
+  });
+});
