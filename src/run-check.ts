@@ -2,6 +2,7 @@ import { runRestartHook } from "./actions/restart-hook.js";
 import type { Config } from "./config/schema.js";
 import type { Deps } from "./deps.js";
 import { decide } from "./engine/decide.js";
+import { dict, withDicts } from "./engine/dict.js";
 import { enqueueAlertmanagerRefresh } from "./exporters/alertmanager-refresh.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
 import { applyQueuedControls } from "./daemon/control.js";
@@ -65,7 +66,8 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
     const results = runs.map((r) => r.result);
     const now = deps.clock.now();
     const decision = decide(prev, results, now, config);
-    let state: State = { ...decision.state, probes: { ...(opts.only ? prev.probes : {}), ...Object.fromEntries(probed.map((c, i) => [c.name, runs[i]!.memory]).filter(([, m]) => m !== undefined)) } };
+    const memories = probed.map((c, i) => [c.name, runs[i]!.memory] as const).filter(([, m]) => m !== undefined);
+    let state: State = { ...decision.state, probes: dict([...Object.entries(opts.only ? prev.probes : {}), ...memories]) };
     const messages = toMessages(decision.actions, config.host, now, deps);
     const report: RunReport = { startedAt, durationMs: 0, dryRun: opts.dryRun, results, actions: decision.actions, planned: [], restarts: [], attempts: [], warnings, state };
 
@@ -147,7 +149,7 @@ async function peekState(file: string): Promise<{ state: State; warnings: string
   const { emptyState } = await import("./engine/types.js");
   try {
     const data = JSON.parse(await readFile(file, "utf8")) as State;
-    if (data?.version === 1 && data.checks && Array.isArray(data.outbox)) return { state: { ...emptyState(), ...data }, warnings: [] };
+    if (data?.version === 1 && data.checks && Array.isArray(data.outbox)) return { state: withDicts({ ...emptyState(), ...data }), warnings: [] };
     return { state: emptyState(), warnings: [`state file ${file} is not usable; a real run would move it aside`] };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return { state: emptyState(), warnings: [] };

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
+import { withDicts } from "../engine/dict.js";
 import { ackIncident, addSilence, removeSilence } from "../engine/silence.js";
 import { emptyState, type Silence, type State } from "../engine/types.js";
 import { LockedError } from "../errors.js";
@@ -41,7 +42,7 @@ export function applyControl(state: State, c: Control, now: number): { state: St
 export function readStateReadOnly(file: string): { state: State; problem: string | undefined } {
   try {
     const data = JSON.parse(fs.readFileSync(file, "utf8")) as State;
-    if (data?.version === 1 && data.checks && Array.isArray(data.outbox)) return { state: { ...emptyState(), ...data }, problem: undefined };
+    if (data?.version === 1 && data.checks && Array.isArray(data.outbox)) return { state: withDicts({ ...emptyState(), ...data }), problem: undefined };
     return { state: emptyState(), problem: `state file ${file} is not usable (the next check run moves it aside)` };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return { state: emptyState(), problem: undefined };

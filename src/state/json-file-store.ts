@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { withDicts } from "../engine/dict.js";
 import { emptyState, type State } from "../engine/types.js";
 import { StateError } from "../errors.js";
 import type { StateStore } from "./store.js";
@@ -24,7 +25,7 @@ export function createJsonFileStore(file: string, now: () => number, redact: (s:
       }
       const why = problemWith(text);
       if (why) return { state: emptyState(), warnings: [moveAside(file, now(), why)] };
-      return { state: { ...emptyState(), ...(JSON.parse(text) as State) }, warnings: [] };
+      return { state: withDicts({ ...emptyState(), ...(JSON.parse(text) as State) }), warnings: [] };
     },
     async save(state) {
       writeFileAtomic(file, `${JSON.stringify(state, (_key, value: unknown) => (typeof value === "string" ? redact(value) : value))}\n`, 0o600);
