@@ -118,7 +118,7 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
     state = { ...state, lastRun: { startedAt, durationMs: report.durationMs } };
     await store.save(state);
     report.state = state;
-    writeTextfileMetrics(report, config, deps);
+    writeTextfileMetrics(report, config, deps, opts.redact);
     // The history file is read back by `history`: what a vendor echoed (tokens in URLs) is masked like the log is.
     const masked = report.attempts.map((a) => (a.outcome.ok ? a : { ...a, outcome: { ...a.outcome, error: opts.redact(a.outcome.error) } }));
     recordRun(config, deps, { prev, next: state, results: results.map((r) => ({ ...r, summary: opts.redact(r.summary) })), attempts: masked, restarts: report.restarts, now });

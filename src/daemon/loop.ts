@@ -55,7 +55,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   signals.on("SIGTERM", onTerm);
   signals.on("SIGINT", onTerm);
   let last: { state: State; results: ProbeResult[]; at: number } = { state: emptyState(), results: [], at: 0 };
-  const server = config.metrics?.listen ? await serveMetrics(config.metrics.listen, () => ({ config, last })) : undefined;
+  const server = config.metrics?.listen ? await serveMetrics(config.metrics.listen, () => ({ config, last, redact })) : undefined;
   opts.out(`watchdog daemon: pid ${process.pid}, every ${config.interval / 1000}s, state ${config.state_file}${server ? `, metrics on http://${config.metrics!.listen}/metrics` : ""}\n`);
   const lastProbed = new Map<string, number>();
   try {
@@ -118,15 +118,15 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 }
 
 /** serveMetrics serves /metrics (Prometheus text, from the last run) and /healthz (503 when no run completed lately). */
-async function serveMetrics(listen: string, view: () => { config: Config; last: { state: State; results: ProbeResult[]; at: number } }): Promise<http.Server> {
+async function serveMetrics(listen: string, view: () => { config: Config; last: { state: State; results: ProbeResult[]; at: number }; redact: Redactor }): Promise<http.Server> {
   const at = listen.lastIndexOf(":");
   const host = listen.slice(0, at) || "127.0.0.1";
   const port = Number(listen.slice(at + 1));
   const server = http.createServer((req, res) => {
-    const { config, last } = view();
+    const { config, last, redact } = view();
     if (req.url === "/metrics") {
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-      res.end(renderMetrics({ state: last.state, results: last.results }, config));
+      res.end(renderMetrics({ state: last.state, results: last.results }, config, redact));
     } else if (req.url === "/healthz") {
       const fresh = last.at > 0 && Date.now() - last.at < 3 * config.interval + config.run_timeout;
       res.writeHead(fresh ? 200 : 503, { "content-type": "text/plain" });
