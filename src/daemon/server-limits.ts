@@ -13,7 +13,13 @@ export const REQUEST_TIMEOUT_MS = 10_000;
  * that sends nothing or too slowly is closed after the timeouts, checked every second (Node's default is 30 s).
  */
 export function createLimitedServer(handler: http.RequestListener): http.Server {
-  const server = http.createServer({ connectionsCheckingInterval: 1_000, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: 5_000 }, handler);
+  const options: http.ServerOptions = {
+    connectionsCheckingInterval: 1_000,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: 5_000,
+  };
+  const server = http.createServer(options, handler);
   server.maxConnections = MAX_CONNECTIONS;
   // A connected socket that sends nothing at all is idle, not a request: the idle timeout closes it.
   server.timeout = REQUEST_TIMEOUT_MS;

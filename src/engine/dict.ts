@@ -23,5 +23,6 @@ export function own<T>(map: Readonly<Record<string, T>> | undefined, key: string
 /** withDicts returns the state with its name-keyed maps (checks, channels, probes, sent) prototype-less, as loaded. */
 export function withDicts(state: State): State {
   const map = <T>(m: Record<string, T> | undefined) => dict<T>(m && typeof m === "object" ? m : undefined);
-  return { ...state, checks: map(state.checks), channels: map(state.channels), probes: map(state.probes), sent: map(state.sent) };
+  const { checks, channels, probes, sent } = state;
+  return { ...state, checks: map(checks), channels: map(channels), probes: map(probes), sent: map(sent) };
 }

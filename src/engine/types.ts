@@ -183,5 +183,16 @@ export const RECENT_MAX = 21;
 
 /** emptyState is the state of a first run; its name-keyed maps have no prototype (see dict). */
 export function emptyState(): State {
-  return { version: 1, checks: dict(), outbox: [], dropped: [], droppedTotal: 0, channels: dict(), probes: dict(), lastRun: undefined, silences: [], sent: dict() };
+  return {
+    version: 1,
+    checks: dict(),
+    outbox: [],
+    dropped: [],
+    droppedTotal: 0,
+    channels: dict(),
+    probes: dict(),
+    lastRun: undefined,
+    silences: [],
+    sent: dict(),
+  };
 }

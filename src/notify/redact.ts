@@ -4,8 +4,9 @@ import { secretPattern } from "./secret-forms.js";
 export type Redactor = (text: string) => string;
 
 /** Query parameters whose value is a credential, whoever built the URL (a vendor's echo, an error message). */
-const TOKEN_PARAM =
-  /([?&;](?:access_token|token|key|secret|sign|sig|api_key|apikey|signature|auth|authorization|password|passwd|pwd|client_secret|private_token|x-api-key)=)[^&\s"'\\<>]+/gi;
+const TOKEN_KEYS = "access_token|token|key|secret|sign|sig|api_key|apikey|signature|auth|authorization|password|passwd|pwd"
+  + "|client_secret|private_token|x-api-key";
+const TOKEN_PARAM = new RegExp(`([?&;](?:${TOKEN_KEYS})=)[^&\\s"'\\\\<>]+`, "gi");
 /** A Telegram-style bot token in a URL path: /bot123456789:AAE.../sendMessage. */
 const BOT_PATH = /(\/bot)\d{5,}:[\w-]{20,}/g;
 
@@ -37,7 +38,7 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   };
 }
 
-/** anchorOf is the longest run of letters and digits in a secret; undefined when it has fewer than 3 of them in a row. */
+/** anchorOf is the longest run of letters and digits in a secret; undefined when it has fewer than 3 in a row. */
 function anchorOf(secret: string): string | undefined {
   const runs = secret.match(/[A-Za-z0-9]+/g) ?? [];
   const best = runs.reduce((a, b) => (b.length > a.length ? b : a), "");
@@ -57,8 +58,12 @@ export function redactJsonLine(line: string, redact: Redactor): string {
     return masked;
   } catch {
     try {
-      const deep = (v: unknown): unknown =>
-        typeof v === "string" ? redact(v) : Array.isArray(v) ? v.map(deep) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k), deep(x)])) : v;
+      const deep = (v: unknown): unknown => {
+        if (typeof v === "string") return redact(v);
+        if (Array.isArray(v)) return v.map(deep);
+        if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k), deep(x)]));
+        return v;
+      };
       return `${JSON.stringify(deep(JSON.parse(line)))}${line.endsWith("\n") ? "\n" : ""}`;
     } catch {
       return masked;

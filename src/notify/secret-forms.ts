@@ -5,8 +5,8 @@
  * counts on it).
  *   text     the character; `%XX` of its UTF-8 bytes (upper or lower hex; `%25XX` when encoded twice; `+` for a space);
  *            HTML `&amp;` `&lt;` `&gt;` `&quot;` `&#39;`
- *   JSON     inside a JSON string: `\"` `\\` `\/` `\n`..., and `\u00e9`/`\u00E9` where writers use it (non-ASCII: Python,
- *            PHP; `<>&='"`: Go, Gson, PHP; control characters); a text form with its characters so escaped
+ *   JSON     inside a JSON string: `\"` `\\` `\/` `\n`..., and `\u00e9`/`\u00E9` where writers use it
+ *            (non-ASCII: Python, PHP; `<>&='"`: Go, Gson, PHP; control characters); a text form so escaped
  *   JSON x2  a JSON string quoted inside another (a vendor's error body in a log line): the JSON forms escaped again.
  *            Deeper nesting is not looked for.
  * Backslash counts are exact per level, so a match never ends inside an escape sequence of the level it matched.
@@ -29,8 +29,23 @@ function textForms(c: string): string[] {
   return [c, ...pct(false), ...pct(true), ...(c === " " ? ["+"] : []), ...(HTML[c] ?? [])];
 }
 
-const HTML: Record<string, string[]> = { "&": ["&amp;"], "<": ["&lt;"], ">": ["&gt;"], '"': ["&quot;", "&#34;"], "'": ["&#39;", "&#x27;", "&apos;"] };
-const SHORT: Record<string, string> = { '"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const HTML: Record<string, string[]> = {
+  "&": ["&amp;"],
+  "<": ["&lt;"],
+  ">": ["&gt;"],
+  '"': ["&quot;", "&#34;"],
+  "'": ["&#39;", "&#x27;", "&apos;"],
+};
+const SHORT: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "/": "\\/",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
 /** Characters some JSON writer writes as \uXXXX although JSON allows them raw (Go, Gson, PHP's JSON_HEX_*). */
 const UNICODE_ESCAPED = new Set(["<", ">", "&", "=", "'", '"']);
 
@@ -61,7 +76,10 @@ function escaped(s: string, level: number): string {
   if (level === 0) return reEscape(s);
   const key = `${level}\0${s}`;
   let out = memo.get(key);
-  if (out === undefined) memo.set(key, (out = [...s].map((c) => alt(jsonForms(c).map((f) => escaped(f, level - 1)))).join("")));
+  if (out === undefined) {
+    out = [...s].map((c) => alt(jsonForms(c).map((f) => escaped(f, level - 1)))).join("");
+    memo.set(key, out);
+  }
   return out;
 }
 

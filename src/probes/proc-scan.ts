@@ -25,13 +25,13 @@ export function parseStat(text: string): { comm: string; state: string } | undef
 /** listPids is every numeric entry of /proc (one readdir). */
 export function listPids(root = "/proc"): number[] {
   const out: number[] = [];
-  for (const name of fs.readdirSync(root)) if (name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57 && /^\d+$/.test(name)) out.push(Number(name));
+  for (const name of fs.readdirSync(root)) if (/^\d+$/.test(name)) out.push(Number(name));
   return out;
 }
 
 const scratch = Buffer.alloc(4096);
 
-/** readSync reads a /proc file whole, synchronously, at most `max` bytes (valid until the next call); undefined if gone. */
+/** readSync reads a /proc file whole, synchronously, at most `max` bytes (valid until the next call). */
 function readSync(file: string, max: number): Buffer | undefined {
   let fd: number | undefined;
   try {
@@ -116,7 +116,12 @@ function fastCmdline(pid: number, st: Stat, root: string): string | undefined | 
 }
 
 /** eachLimit runs `fn` over `items`, at most `limit` at a time, and stops starting new ones once `signal` aborts. */
-export async function eachLimit<T>(items: readonly T[], limit: number, signal: AbortSignal | undefined, fn: (x: T) => Promise<void>): Promise<void> {
+export async function eachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal | undefined,
+  fn: (x: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length && !signal?.aborted) await fn(items[next++]!);

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { regex, size } from "../config/fields.js";
-import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses, type ProcInfo, type Select } from "./proc-scan.js";
+import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses } from "./proc-scan.js";
+import type { ProcInfo, Select } from "./proc-scan.js";
 import type { Probe, Status } from "./types.js";
 
 export { parseStat, scanProcesses } from "./proc-scan.js";
@@ -103,7 +104,9 @@ export const processProbe: Probe<ProcessConfig> = {
         maxSeen = Math.max(maxSeen, rss);
         if (rss > limit) over.push({ pid: p.pid, rss });
       });
-      for (const o of over.sort((a, b) => a.pid - b.pid)) problems.push(`pid ${o.pid} uses ${fmtMiB(o.rss)} RSS, over ${fmtMiB(limit)}`);
+      for (const o of over.sort((a, b) => a.pid - b.pid)) {
+        problems.push(`pid ${o.pid} uses ${fmtMiB(o.rss)} RSS, over ${fmtMiB(limit)}`);
+      }
       metrics.max_rss_bytes = maxSeen;
       if (problems.length) status = "warning";
     }
