@@ -2,7 +2,8 @@
 // watchdog benchmarks (DESIGN §6: timing goals live here, printed as ratios against baselines measured in the same
 // run; no test asserts them). Each figure is the median of BENCH_RUNS (default 7, at least 5) runs, baseline and
 // subject interleaved so both see the same machine load. Prints a markdown table for the README.
-// Usage: npm run bench        (BENCH_RUNS=9 for more runs; BENCH_SKIP_LOG=1 skips bench/log-scan.mjs)
+// Usage: npm run bench        (BENCH_RUNS=9 for more runs; BENCH_SKIP_LOG=1 skips bench/log-scan.mjs,
+//                               BENCH_SKIP_PROC=1 bench/process-scan.mjs)
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -180,6 +181,17 @@ if (fs.existsSync(logScan) && !process.env.BENCH_SKIP_LOG) {
   console.log("");
   await new Promise((resolve) => {
     const child = execFile(node, [logScan], { env: process.env, maxBuffer: 64 * 1024 * 1024 }, resolve);
+    child.stdout.pipe(process.stdout);
+    child.stderr.pipe(process.stderr);
+  });
+}
+
+// The process probe against `ps -e` with 5,000 sleeping processes, by its own script (bench/process-scan.mjs).
+const procScan = path.join(root, "bench", "process-scan.mjs");
+if (fs.existsSync(procScan) && !process.env.BENCH_SKIP_PROC) {
+  console.log("");
+  await new Promise((resolve) => {
+    const child = execFile(node, [procScan], { env: process.env, maxBuffer: 64 * 1024 * 1024 }, resolve);
     child.stdout.pipe(process.stdout);
     child.stderr.pipe(process.stderr);
   });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import pino, { type Logger } from "pino";
-import type { Redactor } from "./notify/redact.js";
+import { redactJsonLine, type Redactor } from "./notify/redact.js";
 import { openAppend, UnsafeFileError } from "./state/safe-fs.js";
 
 /**
@@ -26,7 +26,8 @@ export function createLogger(file: string | undefined, redact: Redactor, level =
       // On stderr (the log file is unusable) only warnings and errors: cron mails what reaches it, every run.
       if (target === 2 && Number(/"level":(\d+)/.exec(line)?.[1] ?? 0) < 40) return;
       try {
-        fs.writeSync(target, redact(line));
+        // Masked as JSON: a secret holding `"` or `\` is escaped in the line, and must stay valid JSON once masked.
+        fs.writeSync(target, redactJsonLine(line, redact));
       } catch {
         // A full disk must not stop the run; the state save reports it.
       }

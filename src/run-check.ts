@@ -5,6 +5,7 @@ import type { Deps } from "./deps.js";
 import { formatDuration } from "./duration.js";
 import { decide } from "./engine/decide.js";
 import { ExitError } from "./errors.js";
+import { dict, withDicts } from "./engine/dict.js";
 import { enqueueAlertmanagerRefresh } from "./exporters/alertmanager-refresh.js";
 import { writeStatusPage } from "./exporters/status-page/index.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
@@ -105,7 +106,8 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
     const results = runs.map((r) => r.result);
     const now = deps.clock.now();
     const decision = decide(prev, results, now, config);
-    let state: State = { ...decision.state, probes: { ...(opts.only ? prev.probes : {}), ...Object.fromEntries(probed.map((c, i) => [c.name, runs[i]!.memory]).filter(([, m]) => m !== undefined)) } };
+    const memories = probed.map((c, i) => [c.name, runs[i]!.memory] as const).filter(([, m]) => m !== undefined);
+    let state: State = { ...decision.state, probes: dict([...Object.entries(opts.only ? prev.probes : {}), ...memories]) };
     const messages = toMessages(decision.actions, config.host, now, deps);
     const report: RunReport = { startedAt, durationMs: 0, dryRun: opts.dryRun, results, actions: decision.actions, planned: [], restarts: [], attempts: [], channelsFailing: [], warnings, state };
 
@@ -163,7 +165,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
     state = { ...state, lastRun: { startedAt, durationMs: report.durationMs } };
     await store.save(state);
     report.state = state;
-    writeTextfileMetrics(report, config, deps);
+    writeTextfileMetrics(report, config, deps, opts.redact);
     // The history file is read back by `history`: what a vendor echoed (tokens in URLs) is masked like the log is.
     const masked = report.attempts.map((a) => (a.outcome.ok ? a : { ...a, outcome: { ...a.outcome, error: opts.redact(a.outcome.error) } }));
     recordRun(config, deps, { prev, next: state, results: results.map((r) => ({ ...r, summary: opts.redact(r.summary) })), attempts: masked, restarts: report.restarts, now });

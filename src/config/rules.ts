@@ -13,7 +13,8 @@ export type RuleIssue = { path: PathKey[]; message: string };
 export function resolveConfig(raw: RawConfig, ctx: { file: string; hostname: string; defaultLadder?: boolean }): { config: Config; errors: RuleIssue[]; warnings: RuleIssue[] } {
   const errors: RuleIssue[] = [];
   const warnings: RuleIssue[] = [];
-  const channels: Record<string, ChannelConfig> = {};
+  // No prototype: a channel named `constructor` or `toString` is looked up as itself, never as Object's method.
+  const channels = Object.create(null) as Record<string, ChannelConfig>;
   for (const [name, ch] of Object.entries(raw.channels)) {
     const entry = (channelTypes as Record<string, ChannelEntry>)[String(ch.type)];
     channels[name] = { ...(ch as ChannelConfig), min_severity: (ch as ChannelConfig).min_severity ?? entry?.minSeverity ?? "warning" };

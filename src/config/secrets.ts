@@ -3,8 +3,20 @@ import type { PathKey } from "./locate.js";
 /** SECRET_KEYS are config keys whose values are secrets; each also accepts a `<key>_file` form. */
 export const SECRET_KEYS = new Set(["pass", "password", "secret", "access_key_secret", "access_key_id", "api_key", "token", "access_token", "key"]);
 
-const SECRET_HEADER = /auth|token|key|secret|cookie/i;
-const SECRET_QUERY = /^(access_token|token|key|secret|sign|api_key|apikey|sig|signature|password)$/i;
+const SECRET_WORD_END = /(token|key|secret|pass|password|passwd|pwd|cookie)$/;
+const SECRET_WORD = /^(sig|sign|signature|auth|authorization|credentials?|session)$/;
+
+/**
+ * secretName says whether a header, query parameter or environment variable name holds a credential: one of its
+ * words (split at - _ .) is or ends like one (X-Api-Key, X-Custom-Sig, X-Auth-Token, ?auth=, ?apikey=, DB_PASSWORD).
+ * Whole words, so that ?design= or X-Signal-Id are not taken for secrets (their values would be masked everywhere).
+ */
+function secretName(name: string): boolean {
+  return name
+    .toLowerCase()
+    .split(/[-_.]/)
+    .some((w) => SECRET_WORD_END.test(w) || SECRET_WORD.test(w));
+}
 const HOOK_SEGMENT = /^(hook|hooks|webhook|webhooks|services)$/i;
 const URL_KEYS = new Set(["webhook", "url", "urls", "base_url", "endpoint"]);
 /** Secrets shorter than this are not scrubbed from text: replacing "ok" everywhere would garble output. */
@@ -25,7 +37,10 @@ export function collectSecrets(config: unknown, fromEnvOrFile: (path: PathKey[])
       if (SECRET_KEYS.has(key)) addSecret(node, path, true);
       else if (URL_KEYS.has(key) || (typeof path[path.length - 1] === "number" && URL_KEYS.has(String(path[path.length - 2])))) {
         for (const s of urlSecrets(node)) addSecret(s, path, true);
-      } else if (path[path.length - 2] === "headers" && SECRET_HEADER.test(key)) {
+      } else if (path[path.length - 2] === "env" && secretName(key)) {
+        // An exec check's environment: API_TOKEN, DB_PASSWORD... (a plugin may print what it was given).
+        addSecret(node, path, true);
+      } else if (path[path.length - 2] === "headers" && secretName(key)) {
         addSecret(node, path, true);
         const token = /^\s*\w+\s+(\S+)$/.exec(node)?.[1];
         if (token) addSecret(token, path, false);
@@ -41,17 +56,28 @@ export function collectSecrets(config: unknown, fromEnvOrFile: (path: PathKey[])
   return { secrets: [...found].sort((a, b) => b.length - a.length), inline };
 }
 
+/** decode is decodeURIComponent that keeps a malformed escape as it is (the other secrets of the URL still count). */
+const decode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
 /** urlSecrets returns the password and token-like query values of a URL. */
 export function urlSecrets(raw: string): string[] {
   const out: string[] = [];
   try {
     const u = new URL(raw);
-    if (u.password) out.push(decodeURIComponent(u.password), u.password);
-    // Tokens in the path: Feishu /open-apis/bot/v2/hook/<token>, Slack /services/T…/B…/<token>, Discord /webhooks/<id>/<token>.
+    if (u.password) out.push(decode(u.password), u.password);
+    // Tokens in the path: Feishu /open-apis/bot/v2/hook/<token>, Slack /services/T…/B…/<token>, Discord /webhooks/<id>/<token>,
+    // Telegram /bot<token>/sendMessage.
     const segments = u.pathname.split("/");
     const from = segments.findIndex((s) => HOOK_SEGMENT.test(s));
-    if (from >= 0) for (const s of segments.slice(from + 1)) if (s.length >= 8) out.push(decodeURIComponent(s), s);
-    for (const [k, v] of u.searchParams) if (SECRET_QUERY.test(k) && v) out.push(v, encodeURIComponent(v));
+    if (from >= 0) for (const s of segments.slice(from + 1)) if (s.length >= 8) out.push(decode(s), s);
+    for (const s of segments) if (/^bot.{8,}$/.test(s)) out.push(decode(s.slice(3)), s.slice(3));
+    for (const [k, v] of u.searchParams) if (secretName(k) && v) out.push(v, encodeURIComponent(v));
   } catch {
     // Not a URL: nothing to find.
   }

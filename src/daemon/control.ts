@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
+import { withDicts } from "../engine/dict.js";
 import { ackIncident, addSilence, removeSilence } from "../engine/silence.js";
 import type { Silence, State } from "../engine/types.js";
 import { LockedError, StateError } from "../errors.js";

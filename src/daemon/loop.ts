@@ -1,5 +1,5 @@
 import { sendTrouble } from "../notify/channel-health.js";
-import http from "node:http";
+import type http from "node:http";
 import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
 import { emptyState, type State } from "../engine/types.js";
@@ -12,6 +12,7 @@ import type { Redactor } from "../notify/redact.js";
 import type { ProbeResult } from "../probes/types.js";
 import { runCheck } from "../run-check.js";
 import { acquireLock } from "../state/lock.js";
+import { createLimitedServer } from "./server-limits.js";
 
 /** DaemonOptions are what the daemon needs: a way to (re)load the config, the deps, and where to print. */
 export type DaemonOptions = {
@@ -127,11 +128,11 @@ async function serveMetrics(listen: string, view: () => { config: Config; last: 
   const at = listen.lastIndexOf(":");
   const host = listen.slice(0, at) || "127.0.0.1";
   const port = Number(listen.slice(at + 1));
-  const server = http.createServer((req, res) => {
+  const server = createLimitedServer((req, res) => {
     const { config, last, redact } = view();
     if (req.url === "/metrics") {
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-      res.end(renderMetrics({ state: last.state, results: last.results }, config));
+      res.end(renderMetrics({ state: last.state, results: last.results }, config, redact));
     } else if (req.url === "/" || req.url === "/index.html") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": PAGE_CSP });
       // Late means 3 missed runs of the daemon's own interval, as for its runs (see runDaemon).

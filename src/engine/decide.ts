@@ -1,5 +1,6 @@
 import type { CheckConfig, Config } from "../config/schema.js";
 import type { ProbeResult, Status } from "../probes/types.js";
+import { dict, own } from "./dict.js";
 import { FLAP_OFF, flapShare, flapTransition, type FlapConfig } from "./flap.js";
 import { activeSilence, pruneSilences } from "./silence.js";
 import { RECENT_MAX, type Action, type CheckState, type HoldReason, type Incident, type NotifyItem, type Severity, type State } from "./types.js";
@@ -36,19 +37,19 @@ export type Decision = { state: State; actions: Action[] };
  * A run that finds the previous one more than 3 x expected_interval ago says so in its next message.
  */
 export function decide(prev: State, results: readonly ProbeResult[], now: number, cfg: EngineConfig): Decision {
-  const checks: Record<string, CheckState> = {};
+  const checks = dict<CheckState>();
   const items: { channel: string; item: NotifyItem }[] = [];
   const restarts: string[] = [];
   const failingNow = new Map(
     cfg.checks.map((c) => {
       const r = results.find((x) => x.check === c.name);
-      const b = prev.checks[c.name];
+      const b = own(prev.checks, c.name);
       return [c.name, r ? r.status !== "ok" : b ? b.status !== "ok" : false];
     }),
   );
   for (const check of cfg.checks) {
     const result = results.find((r) => r.check === check.name);
-    const before = prev.checks[check.name];
+    const before = own(prev.checks, check.name);
     if (!result) {
       if (before) checks[check.name] = before;
       continue;
@@ -135,7 +136,7 @@ function stepCheck(before: CheckState | undefined, r: ProbeResult, now: number, 
   // quiet hours as critical.
   const worst = [s.incident?.peak, failing ? severityOf(r.status) : undefined];
   const flapSeverity: Severity = worst.includes("critical") ? "critical" : worst.includes("warning") ? "warning" : before && before.status !== "ok" ? severityOf(before.status) : "warning";
-  const flapAllowed = (channel: string) => flapSeverity === "critical" || cfg.channels[channel]?.min_severity !== "critical";
+  const flapAllowed = (channel: string) => flapSeverity === "critical" || own(cfg.channels, channel)?.min_severity !== "critical";
   if (flap === "start") s.flapping = { since: now, share, told: [...new Set([...(check.escalation[0]?.notify ?? []), ...(s.incident?.notified ?? [])])].filter(flapAllowed) };
   const held: HoldReason | undefined = mute ?? (s.flapping ? "flapping" : undefined);
   if (held) s.held = held;
@@ -178,7 +179,7 @@ function stepCheck(before: CheckState | undefined, r: ProbeResult, now: number, 
     if (st.within === undefined) return s.failStreak >= st.after;
     return [...s.recent.slice(-st.within)].filter((c) => c === "x").length >= st.after;
   };
-  const allowed = (channel: string) => severity === "critical" || cfg.channels[channel]?.min_severity !== "critical";
+  const allowed = (channel: string) => severity === "critical" || own(cfg.channels, channel)?.min_severity !== "critical";
   const told = new Set<string>();
   const tell = (channel: string, item: NotifyItem) => {
     if (told.has(`${channel}\0${item.reason}\0${item.step}`)) return;

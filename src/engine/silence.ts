@@ -1,3 +1,4 @@
+import { dict, own } from "./dict.js";
 import type { Silence, State } from "./types.js";
 
 /** globToRegExp turns a check glob (`*` any run of characters, `?` one character) into an anchored RegExp. */
@@ -47,9 +48,11 @@ export function removeSilence(state: State, id: string, now: number): { state: S
 
 /** ackIncident marks the open incident of `check` as acknowledged; an error message when there is none. */
 export function ackIncident(state: State, check: string, note: string | undefined, now: number): { state: State } | { error: string } {
-  const cs = state.checks[check];
+  const cs = own(state.checks, check);
   if (!cs) return { error: `check "${check}" has not run yet: nothing to acknowledge` };
   if (!cs.incident) return { error: `check "${check}" is ${cs.status} with no open incident: nothing to acknowledge` };
   const incident = { ...cs.incident, ack: { at: now, note } };
-  return { state: { ...state, checks: { ...state.checks, [check]: { ...cs, incident } } } };
+  const checks = dict(state.checks);
+  checks[check] = { ...cs, incident };
+  return { state: { ...state, checks } };
 }

@@ -1,4 +1,5 @@
 import type { Status } from "../probes/types.js";
+import { dict } from "./dict.js";
 
 /** Severity is the level of an incident or message: unknown counts as critical. */
 export type Severity = "warning" | "critical";
@@ -188,7 +189,18 @@ export type ChannelState = {
 /** RECENT_MAX is how many past results a check remembers (21 is Nagios' flap window). */
 export const RECENT_MAX = 21;
 
-/** emptyState is the state of a first run. */
+/** emptyState is the state of a first run; its name-keyed maps have no prototype (see dict). */
 export function emptyState(): State {
-  return { version: 1, checks: {}, outbox: [], dropped: [], droppedTotal: 0, channels: {}, probes: {}, lastRun: undefined, silences: [], sent: {} };
+  return {
+    version: 1,
+    checks: dict(),
+    outbox: [],
+    dropped: [],
+    droppedTotal: 0,
+    channels: dict(),
+    probes: dict(),
+    lastRun: undefined,
+    silences: [],
+    sent: dict(),
+  };
 }

@@ -1,4 +1,5 @@
 import type { Config } from "../config/schema.js";
+import { dict, own } from "../engine/dict.js";
 import type { ChannelState, Message, NotifyItem, OutboxEntry, State } from "../engine/types.js";
 
 /** REFRESH_PREFIX marks the outbox messages this step makes, so a newer refresh can replace a pending one. */
@@ -20,7 +21,7 @@ export function enqueueAlertmanagerRefresh(state: State, config: Pick<Config, "c
   for (const [name, ch] of Object.entries(config.channels)) {
     if (ch.type !== "alertmanager") continue;
     const open = (check: string) => state.checks[check]?.incident?.notified.includes(name) ?? false;
-    const memory = channels[name] as RefreshMemory | undefined;
+    const memory = own(channels, name) as RefreshMemory | undefined;
     const every = typeof ch.resend_every === "number" ? ch.resend_every : 0;
     const last = memory?.refreshedAt;
     // A clock that moved back counts as due: better one extra re-send than an alert left to expire.
@@ -45,7 +46,8 @@ export function enqueueAlertmanagerRefresh(state: State, config: Pick<Config, "c
     }
     if (refreshed) {
       const next: RefreshMemory = { ...(memory ?? { sentAt: [], day: undefined, dayCount: 0 }), refreshedAt: now };
-      channels = { ...channels, [name]: next };
+      channels = dict(channels);
+      channels[name] = next;
     }
   }
   return outbox === state.outbox && channels === state.channels ? state : { ...state, outbox, channels };

@@ -18,10 +18,13 @@ type Family = { help: string; type: "gauge" | "counter"; samples: Sample[] };
  * then its samples, ending with a newline. The textfile exporter and the daemon's /metrics serve this same text.
  * Probe metrics become `watchdog_probe_<name>` gauges labelled by check (see probeMetricName).
  */
-export function renderMetrics(input: MetricsInput, config: Pick<Config, "checks" | "host">): string {
+export function renderMetrics(input: MetricsInput, config: Pick<Config, "checks" | "host">, redact: (s: string) => string = (s) => s): string {
   const families = new Map<string, Family>();
-  const add = (name: string, type: Family["type"], help: string, labels: Record<string, string>, value: number) => {
+  const add = (name: string, type: Family["type"], help: string, raw: Record<string, string>, value: number) => {
     if (!Number.isFinite(value)) return;
+    // Label values can come from outside (an exec plugin's perfdata labels): secrets are masked in them, one by one
+    // (masking the rendered text could put *** into a metric name, which Prometheus would refuse).
+    const labels = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, redact(v)]));
     let f = families.get(name);
     if (!f) families.set(name, (f = { help, type, samples: [] }));
     f.samples.push({ labels, value });
@@ -39,7 +42,8 @@ export function renderMetrics(input: MetricsInput, config: Pick<Config, "checks"
     add("watchdog_check_failure_streak", "gauge", "Consecutive failing runs of the check (0 when ok).", l, cs?.failStreak ?? 0);
     add("watchdog_check_incident_open", "gauge", "1 while the check has an open incident.", l, cs?.incident ? 1 : 0);
     for (const [key, value] of Object.entries(result?.metrics ?? {})) {
-      const { name, factor, labels } = probeMetricName(key);
+      // Masked before the name is made of it: the name is lowercased, where the secret could no longer be found.
+      const { name, factor, labels } = probeMetricName(redact(key));
       add(name, "gauge", `Probe metric ${name.slice("watchdog_probe_".length)} reported by watchdog checks.`, { ...l, ...labels }, value * factor);
     }
   }
@@ -110,11 +114,11 @@ function formatValue(v: number): string {
  * same directory renamed over the target: node_exporter reads only *.prom, and never sees half a file).
  * It is mode 0644 so that node_exporter, running as another user, can read it. A failure is logged, never fatal.
  */
-export function writeTextfileMetrics(input: MetricsInput, config: Pick<Config, "checks" | "host" | "metrics">, deps: Pick<Deps, "logger">): void {
+export function writeTextfileMetrics(input: MetricsInput, config: Pick<Config, "checks" | "host" | "metrics">, deps: Pick<Deps, "logger">, redact?: (s: string) => string): void {
   const file = config.metrics?.textfile;
   if (!file) return;
   try {
-    writeFileAtomic(file, renderMetrics(input, config), 0o644);
+    writeFileAtomic(file, renderMetrics(input, config, redact), 0o644);
   } catch (err) {
     deps.logger.warn({ event: "metrics_failed", file, error: describeFsError(err) }, "could not write the metrics file");
   }

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { ChannelConfig } from "../config/schema.js";
+import { dict, own } from "../engine/dict.js";
 import type { ChannelState, DroppedEntry, Message, OutboxEntry, State } from "../engine/types.js";
 import { REFRESH_PREFIX } from "../exporters/alertmanager-refresh.js";
 import { dailyCheck, emptyChannelState, holdsForQuiet, messageSeverity, rateCheck, type RateLimit } from "./policy.js";
@@ -111,8 +112,9 @@ export async function deliver(
   const keep: OutboxEntry[] = [];
   const dropped: DroppedEntry[] = [];
   const attempts: Attempt[] = [];
-  const sent = structuredClone(state.sent);
-  const chState: Record<string, ChannelState> = structuredClone(state.channels);
+  // Prototype-less copies: a channel named `constructor` must count and rate-limit like any other (engine/dict.ts).
+  const sent = dict(Object.entries(structuredClone(state.sent)));
+  const chState: Record<string, ChannelState> = dict(Object.entries(structuredClone(state.channels)));
   const now = opts.now;
   const drop = (e: OutboxEntry, why: string) => {
     for (const id of idsOf(e.message)) {
@@ -199,7 +201,7 @@ export async function deliver(
   };
 
   const processChannel = async (name: string, entries: OutboxEntry[], extra: OutboxEntry[]) => {
-    const cfg = channelConfigs[name];
+    const cfg = own(channelConfigs, name);
     const limit = rateLimitOf(cfg);
     const dailyLimit = typeof cfg?.daily_limit === "number" ? cfg.daily_limit : undefined;
     const cs = limit || dailyLimit !== undefined ? (chState[name] ??= emptyChannelState()) : undefined;

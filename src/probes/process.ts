@@ -1,7 +1,11 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { regex, size } from "../config/fields.js";
+import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses } from "./proc-scan.js";
+import type { ProcInfo, Select } from "./proc-scan.js";
 import type { Probe, Status } from "./types.js";
+
+export { parseStat, scanProcesses } from "./proc-scan.js";
 
 /** processConfigSchema is a `type: process` check: enough live (non-zombie) processes, none too big. */
 export const processConfigSchema = z.strictObject({
@@ -22,60 +26,36 @@ export const processConfigSchema = z.strictObject({
 });
 export type ProcessConfig = z.infer<typeof processConfigSchema>;
 
-/** ProcInfo is what /proc says of one process. */
-export type ProcInfo = { pid: number; comm: string; state: string; cmdline: string };
-
-/** parseStat reads comm and state from /proc/PID/stat; comm may hold spaces and parentheses. */
-export function parseStat(text: string): { comm: string; state: string } | undefined {
-  const open = text.indexOf("(");
-  const close = text.lastIndexOf(")");
-  if (open < 0 || close < open) return undefined;
-  return { comm: text.slice(open + 1, close), state: text.slice(close + 2, close + 3) };
-}
-
-/** readProc reads one process; undefined when it exited meanwhile (or is not readable). */
-async function readProc(pid: number, root: string): Promise<ProcInfo | undefined> {
+/** rssBytes reads VmRSS from /proc/PID/status (matched processes only); undefined when gone. */
+async function rssBytes(pid: number): Promise<number | undefined> {
   try {
-    const stat = parseStat(await readFile(`${root}/${pid}/stat`, "utf8"));
-    if (!stat) return undefined;
-    const raw = await readFile(`${root}/${pid}/cmdline`).catch(() => Buffer.alloc(0));
-    const cmdline = raw.toString("utf8").replace(/\0+$/, "").replace(/\0/g, " ");
-    return { pid, comm: stat.comm, state: stat.state, cmdline };
-  } catch {
-    // ENOENT/ESRCH: it exited between readdir and read. Not an error.
-    return undefined;
-  }
-}
-
-/** rssBytes reads VmRSS from /proc/PID/status; undefined when gone. */
-async function rssBytes(pid: number, root: string): Promise<number | undefined> {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s*kB/m.exec(await readFile(`${root}/${pid}/status`, "utf8"));
+    const m = /^VmRSS:\s+(\d+)\s*kB/m.exec(await readFile(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) * 1024 : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** listProcesses reads every process under /proc, skipping those that vanish while being read. */
-export async function listProcesses(root = "/proc"): Promise<ProcInfo[]> {
-  const pids = (await readdir(root)).filter((n) => /^\d+$/.test(n)).map(Number);
-  const out: ProcInfo[] = [];
-  for (const pid of pids) {
-    const p = await readProc(pid, root);
-    if (p) out.push(p);
-  }
-  return out;
+/**
+ * commMatcher compares with the kernel's comm (`ps -o comm`): the executable's name cut to 15 bytes, so a longer
+ * configured name matches on its first 15 bytes.
+ */
+function commMatcher(want: string): (comm: string) => boolean {
+  const cut = Buffer.from(want).subarray(0, 15).toString("utf8");
+  return (comm) => comm === want || (cut !== want && comm === cut);
 }
 
-function matches(p: ProcInfo, cfg: ProcessConfig, re: RegExp | undefined): boolean {
-  if (p.pid === process.pid) return false;
-  if (re) return p.cmdline !== "" && re.test(p.cmdline);
-  if (cfg.comm) {
-    const argv0 = p.cmdline.split(" ")[0] ?? "";
-    return p.comm === cfg.comm || (cfg.comm.length > 15 && cfg.comm.slice(0, 15) === p.comm) || argv0.slice(argv0.lastIndexOf("/") + 1) === cfg.comm;
-  }
-  return false;
+/** findProcesses reads /proc lean, only what the selector needs (see scanProcesses); never counts watchdog itself. */
+async function findProcesses(cfg: ProcessConfig, signal: AbortSignal): Promise<ProcInfo[]> {
+  const re = cfg.match !== undefined ? new RegExp(cfg.match) : undefined;
+  const select: Select = re ? { cmdline: (c) => re.test(c) } : { comm: commMatcher(cfg.comm!) };
+  return (await scanProcesses(select, "/proc", signal)).filter((p) => p.pid !== process.pid);
+}
+
+/** readPid reads one pid's stat and command line, for a pidfile check. */
+async function readPid(pid: number): Promise<ProcInfo[]> {
+  const st = readStat(pid);
+  return st ? [{ pid, ...st, cmdline: (await readCmdline(pid)) ?? "" }] : [];
 }
 
 const fmtMiB = (b: number) => `${Math.round(b / 1048576)} MiB`;
@@ -83,7 +63,7 @@ const fmtMiB = (b: number) => `${Math.round(b / 1048576)} MiB`;
 /** processProbe finds processes by command line, comm or pidfile in /proc and counts the live ones. */
 export const processProbe: Probe<ProcessConfig> = {
   type: "process",
-  async run(cfg) {
+  async run(cfg, { signal }) {
     const selectors = [cfg.match, cfg.comm, cfg.pidfile].filter((s) => s !== undefined).length;
     if (selectors !== 1) return { status: "unknown", summary: "a process check needs exactly one of match, comm or pidfile" };
     const what = cfg.match ? `/${cfg.match}/` : cfg.comm ? `comm ${cfg.comm}` : `pidfile ${cfg.pidfile}`;
@@ -100,11 +80,9 @@ export const processProbe: Probe<ProcessConfig> = {
         }
         const pid = Number(text.trim().split(/\s+/)[0]);
         if (!Number.isInteger(pid) || pid <= 0) return { status: "unknown", summary: `pidfile ${cfg.pidfile} holds no pid` };
-        const p = await readProc(pid, "/proc");
-        found = p ? [p] : [];
+        found = await readPid(pid);
       } else {
-        const re = cfg.match ? new RegExp(cfg.match) : undefined;
-        found = (await listProcesses()).filter((p) => matches(p, cfg, re));
+        found = await findProcesses(cfg, signal);
       }
     } catch (err) {
       return { status: "unknown", summary: `cannot read /proc: ${(err as Error).message}` };
@@ -118,11 +96,16 @@ export const processProbe: Probe<ProcessConfig> = {
     const problems: string[] = [];
     if (cfg.max_rss !== undefined) {
       let maxSeen = 0;
-      for (const p of alive) {
-        const rss = await rssBytes(p.pid, "/proc");
-        if (rss === undefined) continue;
+      const limit = cfg.max_rss;
+      const over: { pid: number; rss: number }[] = [];
+      await eachLimit(alive, 64, signal, async (p) => {
+        const rss = await rssBytes(p.pid);
+        if (rss === undefined) return;
         maxSeen = Math.max(maxSeen, rss);
-        if (rss > cfg.max_rss) problems.push(`pid ${p.pid} uses ${fmtMiB(rss)} RSS, over ${fmtMiB(cfg.max_rss)}`);
+        if (rss > limit) over.push({ pid: p.pid, rss });
+      });
+      for (const o of over.sort((a, b) => a.pid - b.pid)) {
+        problems.push(`pid ${o.pid} uses ${fmtMiB(o.rss)} RSS, over ${fmtMiB(limit)}`);
       }
       metrics.max_rss_bytes = maxSeen;
       if (problems.length) status = "warning";
@@ -140,6 +123,8 @@ export const processProbe: Probe<ProcessConfig> = {
     }
     if (problems.length) summary += `; ${problems[0]}`;
     if (zombies.length) summary += `; ${notes[0]}`;
+    // Only the processes the detail names need their command line (a comm scan did not read it).
+    await fillCmdlines(alive.slice(0, 20), "/proc", signal);
     const detail = [...problems, ...alive.slice(0, 20).map((p) => `pid ${p.pid} ${p.comm}: ${p.cmdline.slice(0, 200)}`)].join("\n");
     return { status, summary, ...(detail ? { detail } : {}), metrics };
   },

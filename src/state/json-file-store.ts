@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { withDicts } from "../engine/dict.js";
 import { emptyState, type State } from "../engine/types.js";
 import { StateError } from "../errors.js";
 import { readRegular, UnsafeFileError, writeFileAtomic } from "./safe-fs.js";
@@ -37,7 +38,8 @@ export function readStateFile(file: string): StateRead {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return { kind: "bad", why: "not a JSON object" };
   const d = data as Record<string, unknown>;
   if (d.version !== STATE_VERSION) return { kind: "bad", why: `version ${JSON.stringify(d.version)} is not ${STATE_VERSION}` };
-  return { kind: "state", ...parseState(d) };
+  const parsed = parseState(d);
+  return { kind: "state", ...parsed, state: withDicts(parsed.state) };
 }
 
 /**

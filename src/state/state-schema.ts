@@ -153,6 +153,7 @@ const RECORDS = {
   channels: channelState,
   probes: z.unknown(),
   sent: z.looseObject({ ok: num, failed: num }),
+  channelHealth: z.looseObject({ since: num, problem: str, error: str, told: z.array(str) }),
 };
 const LISTS = { outbox: outboxEntry, dropped: droppedEntry, silences: silence };
 
@@ -169,6 +170,7 @@ export const stateSchema = z.looseObject({
   silences: z.array(LISTS.silences).default([]),
   monitorGap: opt(z.looseObject({ from: num, to: num })),
   sent: recordOf(RECORDS.sent).default({}),
+  channelHealth: opt(recordOf(RECORDS.channelHealth)),
 });
 
 /**

@@ -171,3 +171,27 @@ describe("decide: the escalation ladder", () => {
     expect(JSON.stringify(s)).toBe(frozen);
   });
 });
+
+describe("decide: names that are Object.prototype keys", () => {
+  const names = ["__proto__", "constructor", "hasOwnProperty", "toString", "valueOf"];
+
+  it.each(names)("check %s escalates at its 3rd failure, also across a JSON round trip of the state", (name) => {
+    const config = cfg([check({ name })], { email: ch(), sms: ch(), dingtalk: ch() });
+    let state = emptyState();
+    const steps: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const d = decide(state, [res("critical", name)], T0 + i * 2 * MIN, config);
+      steps.push(said(d.actions));
+      // The state file: a plain JSON.parse (own `__proto__` key, Object.prototype behind it), as older loads made.
+      state = JSON.parse(JSON.stringify(d.state)) as State;
+      expect(Object.keys(state.checks)).toEqual([name]);
+    }
+    expect(steps).toEqual([["email:step:1"], [], ["dingtalk:step:2", "sms:step:2"]]);
+  });
+
+  it("reads min_severity of a channel named constructor as its own, not Object's", () => {
+    const config = cfg([engineCheck("svc", [{ after: 1, notify: ["constructor"], restart: false }])], { constructor: ch("critical") });
+    expect(said(decide(emptyState(), [res("warning")], T0, config).actions)).toEqual([]);
+    expect(said(decide(emptyState(), [res("critical")], T0, config).actions)).toEqual(["constructor:step:1"]);
+  });
+});

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listProcesses, parseStat, processConfigSchema, processProbe } from "../../src/probes/process.js";
+import { parseStat, processConfigSchema, processProbe, scanProcesses } from "../../src/probes/process.js";
 import { ctx } from "./ctx.js";
 
 const SLEEP = ["/usr/bin/sleep", "/bin/sleep"].find((p) => fs.existsSync(p))!;
@@ -66,7 +66,10 @@ describe("process probe on real processes", () => {
     fs.copyFileSync(SLEEP, bin);
     fs.chmodSync(bin, 0o755);
     const c = await start(bin, ["30"]);
-    expect((await run({ comm: `wdname${tag}` })).summary).toBe(`1 process match comm wdname${tag}: pid ${c.pid}`);
+    const one = await run({ comm: `wdname${tag}` });
+    expect(one.summary).toBe(`1 process match comm wdname${tag}: pid ${c.pid}`);
+    // The detail names the match with its command line (read for the matches only).
+    expect(one.detail).toBe(`pid ${c.pid} wdname${tag}: ${bin} 30`);
     const long = path.join(dir, `wd-a-very-long-name-${tag}`);
     fs.copyFileSync(SLEEP, long);
     fs.chmodSync(long, 0o755);
@@ -129,13 +132,44 @@ describe("process probe on real processes", () => {
     await done;
   });
 
-  it("listProcesses skips a pid that vanished between readdir and read", async () => {
+  it("scanProcesses reads only what the selection needs and skips pids that vanished", async () => {
     const root = path.join(dir, "proc");
-    fs.mkdirSync(path.join(root, "100"), { recursive: true });
-    fs.writeFileSync(path.join(root, "100", "stat"), "100 (python3) S 1 100");
-    fs.writeFileSync(path.join(root, "100", "cmdline"), "python3\0-m\0vllm\0");
-    fs.mkdirSync(path.join(root, "101"));
+    const proc = (pid: number, files: Record<string, string>) => {
+      fs.mkdirSync(path.join(root, String(pid)), { recursive: true });
+      for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(root, String(pid), f), text);
+    };
+    proc(100, { stat: "100 (python3) S 1 100", cmdline: "python3\0-m\0vllm\0" });
+    proc(101, {}); // exited between readdir and read
+    proc(102, { cmdline: "python3\0-m\0vllm\0" }); // exited between its cmdline and its stat
+    proc(103, { stat: "103 (kworker/0:1) I 2 0", cmdline: "" }); // a kernel thread: no command line
+    proc(104, { stat: "104 (python3) Z 1 104", cmdline: "" }); // a zombie keeps its comm, loses its cmdline
     fs.mkdirSync(path.join(root, "self"));
-    expect(await listProcesses(root)).toEqual([{ pid: 100, comm: "python3", state: "S", cmdline: "python3 -m vllm" }]);
+    // comm: the stat alone; the command line is not read.
+    expect(await scanProcesses({ comm: (c) => c === "python3" }, root)).toEqual([
+      { pid: 100, comm: "python3", state: "S", cmdline: "" },
+      { pid: 104, comm: "python3", state: "Z", cmdline: "" },
+    ]);
+    // cmdline: the command line of every pid, the stat of the matches only.
+    expect(await scanProcesses({ cmdline: (c) => /vllm/.test(c) }, root)).toEqual([{ pid: 100, comm: "python3", state: "S", cmdline: "python3 -m vllm" }]);
+    expect(await scanProcesses({ cmdline: () => true }, root)).toEqual([{ pid: 100, comm: "python3", state: "S", cmdline: "python3 -m vllm" }]);
+  });
+
+  it("reads a command line longer than one page whole, on the main thread and off it (multi-threaded or D state)", async () => {
+    const root = path.join(dir, "proc-long");
+    const args = Array.from({ length: 3000 }, (_, i) => `--arg${i}`);
+    // Fields after "(comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    // cutime cstime priority nice num_threads.
+    const procs = [
+      [7, "S", 1],
+      [8, "S", 12],
+      [9, "D", 1],
+    ] as const;
+    for (const [pid, state, threads] of procs) {
+      fs.mkdirSync(path.join(root, String(pid)), { recursive: true });
+      fs.writeFileSync(path.join(root, String(pid), "stat"), `${pid} (java) ${state} 1 ${pid} ${pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 ${threads} 0 1`);
+      fs.writeFileSync(path.join(root, String(pid), "cmdline"), `java\0${args.join("\0")}\0`);
+    }
+    const found = await scanProcesses({ cmdline: (c) => c.endsWith("--arg2999") }, root);
+    expect(found.map((p) => [p.pid, p.state, p.cmdline])).toEqual(procs.map(([pid, state]) => [pid, state, `java ${args.join(" ")}`]));
   });
 });

@@ -47,7 +47,7 @@ export function buildWebhookBody(message: Message, cfg: WebhookConfig, locale: L
     checks: message.items.map((i) => i.check).join(", "),
   };
   if (cfg.template) {
-    return cfg.template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name: string) => (name in fields ? JSON.stringify(fields[name]).slice(1, -1) : m));
+    return cfg.template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name: string) => (Object.hasOwn(fields, name) ? JSON.stringify(fields[name]).slice(1, -1) : m));
   }
   return JSON.stringify({
     id: message.id,

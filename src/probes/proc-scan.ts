@@ -1,0 +1,173 @@
+import fs from "node:fs";
+import { open } from "node:fs/promises";
+
+/** ProcInfo is what /proc says of one process; `cmdline` is "" when it was not needed (or the process has none). */
+export type ProcInfo = { pid: number; comm: string; state: string; cmdline: string };
+
+/** Select says what a scan looks for: an exact comm test, or a regex on the command line. */
+export type Select = { comm: (comm: string) => boolean } | { cmdline: (cmdline: string) => boolean };
+
+/** STAT_CHUNK is how many /proc/PID/stat files are read synchronously between two turns of the event loop. */
+const STAT_CHUNK = 256;
+/** CMDLINE_PARALLEL bounds the cmdline reads in flight (each one holds a libuv worker while it runs). */
+const CMDLINE_PARALLEL = 64;
+/** CMDLINE_MAX caps one command line (the kernel's ARG_MAX is 2 MiB; a regex never needs more than this). */
+const CMDLINE_MAX = 256 * 1024;
+
+/** parseStat reads comm and state from /proc/PID/stat; comm may hold spaces and parentheses. */
+export function parseStat(text: string): { comm: string; state: string } | undefined {
+  const open = text.indexOf("(");
+  const close = text.lastIndexOf(")");
+  if (open < 0 || close < open) return undefined;
+  return { comm: text.slice(open + 1, close), state: text.slice(close + 2, close + 3) };
+}
+
+/** listPids is every numeric entry of /proc (one readdir). */
+export function listPids(root = "/proc"): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync(root)) if (/^\d+$/.test(name)) out.push(Number(name));
+  return out;
+}
+
+const scratch = Buffer.alloc(4096);
+
+/** readSync reads a /proc file whole, synchronously, at most `max` bytes (valid until the next call). */
+function readSync(file: string, max: number): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, "r");
+    const n = fs.readSync(fd, scratch, 0, Math.min(scratch.length, max), 0);
+    if (n < scratch.length || n >= max) return scratch.subarray(0, n);
+    // Longer than a page (a long command line): read on. Bounded: at most max / 64 KiB more reads.
+    const parts = [Buffer.from(scratch.subarray(0, n))];
+    for (let size = n; size < max; ) {
+      const buf = Buffer.alloc(Math.min(65536, max - size));
+      const got = fs.readSync(fd, buf, 0, buf.length, size);
+      parts.push(buf.subarray(0, got));
+      size += got;
+      if (got < buf.length) break;
+    }
+    return Buffer.concat(parts);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Stat is what a scan uses of /proc/PID/stat. */
+type Stat = { comm: string; state: string; ppid: number; threads: number };
+
+/**
+ * readStat reads /proc/PID/stat synchronously: the kernel fills it from the task without taking the process's memory
+ * lock, so it cannot hang on a process stuck in D state (a cmdline read can: see readCmdline). Undefined when gone.
+ */
+export function readStat(pid: number, root = "/proc"): Stat | undefined {
+  const buf = readSync(`${root}/${pid}/stat`, 4096);
+  const text = buf?.toString("utf8");
+  const st = text === undefined ? undefined : parseStat(text);
+  if (!st) return undefined;
+  // After "(comm) ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime cutime
+  // cstime priority nice num_threads ...
+  const rest = text!.slice(text!.lastIndexOf(")") + 2).split(" ");
+  return { ...st, ppid: Number(rest[1] ?? 0), threads: Number(rest[17] ?? 1) };
+}
+
+const toCmdline = (b: Buffer) => b.toString("utf8").replace(/\0+$/, "").replace(/\0/g, " ");
+
+/**
+ * readCmdline reads /proc/PID/cmdline (arguments joined by spaces) off the main thread: the kernel takes the process's
+ * memory lock, which a thread stuck in a page fault (hung NFS holding model weights, a wedged GPU driver) can hold for
+ * ever. Such a read then holds one libuv worker, not the run. Undefined when gone.
+ */
+export async function readCmdline(pid: number, root = "/proc"): Promise<string | undefined> {
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(`${root}/${pid}/cmdline`, "r");
+    const parts: Buffer[] = [];
+    let size = 0;
+    // Bounded: at most CMDLINE_MAX / 4 KiB reads. A short read is the end (the kernel fills what it has).
+    while (size < CMDLINE_MAX) {
+      const buf = Buffer.alloc(size === 0 ? 4096 : 65536);
+      const want = Math.min(buf.length, CMDLINE_MAX - size);
+      const { bytesRead } = await fh.read(buf, 0, want, size);
+      parts.push(buf.subarray(0, bytesRead));
+      size += bytesRead;
+      if (bytesRead < want) break;
+    }
+    return toCmdline(Buffer.concat(parts));
+  } catch {
+    return undefined;
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * fastCmdline reads a command line synchronously where that cannot hang: a single-threaded process that is not in
+ * D state cannot be holding its memory lock while we read. For the others it returns "slow": they go through
+ * readCmdline, off the main thread. Kernel threads (children of kthreadd, pid 2) have none.
+ */
+function fastCmdline(pid: number, st: Stat, root: string): string | undefined | "slow" {
+  if (pid === 2 || st.ppid === 2) return "";
+  if (st.threads !== 1 || st.state === "D") return "slow";
+  const b = readSync(`${root}/${pid}/cmdline`, CMDLINE_MAX);
+  return b && toCmdline(b);
+}
+
+/** eachLimit runs `fn` over `items`, at most `limit` at a time, and stops starting new ones once `signal` aborts. */
+export async function eachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal | undefined,
+  fn: (x: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal?.aborted) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** yieldToLoop lets timers and sockets run between two chunks of synchronous reads. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * scanProcesses walks /proc once and reads only what the selection needs: each pid's stat (comm and state in one
+ * read), and for a cmdline selection its command line (see fastCmdline). Reads run synchronously in chunks between
+ * turns of the event loop, the ones that could hang in bounded parallel off the main thread. A pid that vanishes
+ * meanwhile is skipped. Kernel threads (no command line) never match a cmdline selection.
+ */
+export async function scanProcesses(select: Select, root = "/proc", signal?: AbortSignal): Promise<ProcInfo[]> {
+  const pids = listPids(root);
+  const out: ProcInfo[] = [];
+  const slow: { pid: number; st: Stat }[] = [];
+  for (let i = 0; i < pids.length && !signal?.aborted; i += STAT_CHUNK) {
+    if (i > 0) await yieldToLoop();
+    for (const pid of pids.slice(i, i + STAT_CHUNK)) {
+      const st = readStat(pid, root);
+      if (!st) continue;
+      if ("comm" in select) {
+        if (select.comm(st.comm)) out.push({ pid, comm: st.comm, state: st.state, cmdline: "" });
+        continue;
+      }
+      const cmdline = fastCmdline(pid, st, root);
+      if (cmdline === "slow") slow.push({ pid, st });
+      else if (cmdline && select.cmdline(cmdline)) out.push({ pid, comm: st.comm, state: st.state, cmdline });
+    }
+  }
+  if ("cmdline" in select) {
+    await eachLimit(slow, CMDLINE_PARALLEL, signal, async ({ pid, st }) => {
+      const cmdline = await readCmdline(pid, root);
+      if (cmdline && select.cmdline(cmdline)) out.push({ pid, comm: st.comm, state: st.state, cmdline });
+    });
+  }
+  return out.sort((a, b) => a.pid - b.pid);
+}
+
+/** fillCmdlines reads the command line of the given processes (for the alert's detail), bounded in parallel. */
+export async function fillCmdlines(procs: ProcInfo[], root = "/proc", signal?: AbortSignal): Promise<void> {
+  await eachLimit(procs, CMDLINE_PARALLEL, signal, async (p) => {
+    if (p.cmdline === "") p.cmdline = (await readCmdline(p.pid, root)) ?? "";
+  });
+}
