@@ -292,8 +292,8 @@ const BIG: [name: string, make: () => string, code: number, why: RegExp][] = [
   ["10 MB of one flow mapping with a syntax error at the end", () => `checks: [${"{name: a, type: tcp, port: 1}, ".repeat(330_000)}\n`, 78, TOO_BIG],
   ["an alias bomb", () => billionLaughs(9, "label"), 78, EXCESSIVE_ALIASES],
   ["a self-referencing merge key", () => "a: &a\n  <<: *a\nchecks: []\n", 78, /contains it/],
-  ["under the size limit: 0.6 MB, 14,000 checks", () => `state_file: /tmp/wd-fuzz/s.json\nchecks:\n${Array.from({ length: 14_000 }, (_, i) => `  - {name: check-${i}, type: tcp, port: ${1 + (i % 65000)}}\n`).join("")}`, 0, /config OK|OK/],
-]);
+  ["under the size limit: 0.6 MB, 14,000 checks", () => `state_file: /tmp/wd-fuzz/s.json\nchecks:\n${Array.from({ length: 14_000 }, (_, i) => `  - {name: check-${i}, type: tcp, port: ${1 + (i % 65000)}}\n`).join("")}`, 0, /config OK/],
+];
 it.each(BIG)("%s through the CLI: the expected exit code for the expected reason, no stack trace", async (_name, make, code, why) => {
   const file = path.join(dir, `big-${Math.random().toString(36).slice(2)}.yaml`);
   fs.writeFileSync(file, make());
