@@ -40,6 +40,17 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * asciiOnly escapes what esbuild leaves as UTF-8 (Chinese in regular expression literals): one such character makes
+ * V8 hold the whole 0.6 MB source as UTF-16, twice the memory. \uXXXX means the same in a regular expression, a
+ * string, a template or an identifier; the check below refuses to write a bundle where that could not hold.
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, "utf8");
+  if (/String\.raw/.test(text) && /[^\x00-\x7f]/.test(text)) throw new Error(`${file}: String.raw with non-ASCII text: cannot escape it safely`);
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
+
 if (!single) rmSync("dist", { recursive: true, force: true });
 await build({
   ...common,
@@ -49,6 +60,13 @@ await build({
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
   plugins: single ? [zodEnglishOnly, rawPlugin] : [zodEnglishOnly, lazyPlugin, rawPlugin],
 });
+asciiOnly(single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs");
+if (!single) {
+  // Written as the function the loader calls, so that it compiles the file's text as is: wrapping it at run time
+  // (Module.wrap) made a second 0.6 MB copy of the source.
+  const text = readFileSync("dist/watchdog-main.cjs", "utf8");
+  writeFileSync("dist/watchdog-main.cjs", `(function (exports, require, module, __filename, __dirname) {${text}\n})`);
+}
 if (!single) {
   // dist/watchdog.cjs is the small entry that runs dist/watchdog-main.cjs through V8's code cache.
   writeFileSync("dist/watchdog.cjs", `#!/usr/bin/env node\n${readFileSync(new URL("./loader.cjs", import.meta.url), "utf8")}`);
