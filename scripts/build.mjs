@@ -6,6 +6,7 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const single = process.argv.includes("--single");
+const v8Flags = readFileSync(new URL("./v8-flags.cjs", import.meta.url), "utf8");
 const LAZY = ["nodemailer", "systeminformation", "@alicloud/dysmsapi20170525", "@alicloud/openapi-core", "@alicloud/openapi-client", "@darabonba/typescript"];
 const lazyFile = (name) => `lazy/${name.replace(/[@/]/g, (c) => (c === "@" ? "" : "-"))}.cjs`;
 
@@ -56,7 +57,7 @@ await build({
   ...common,
   entryPoints: ["src/cli/index.ts"],
   outfile: single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs",
-  banner: single ? { js: "#!/usr/bin/env node" } : {},
+  banner: single ? { js: `#!/usr/bin/env node\n${v8Flags}` } : {},
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
   plugins: single ? [zodEnglishOnly, rawPlugin] : [zodEnglishOnly, lazyPlugin, rawPlugin],
 });
@@ -69,7 +70,7 @@ if (!single) {
 }
 if (!single) {
   // dist/watchdog.cjs is the small entry that runs dist/watchdog-main.cjs through V8's code cache.
-  writeFileSync("dist/watchdog.cjs", `#!/usr/bin/env node\n${readFileSync(new URL("./loader.cjs", import.meta.url), "utf8")}`);
+  writeFileSync("dist/watchdog.cjs", `#!/usr/bin/env node\n${v8Flags}${readFileSync(new URL("./loader.cjs", import.meta.url), "utf8")}`);
   chmodSync("dist/watchdog.cjs", 0o755);
   const present = LAZY.filter((name) => {
     try {

@@ -12,9 +12,6 @@ const file = path.join(__dirname, "watchdog-main.cjs");
 const source = fs.readFileSync(file, "utf8");
 const stat = fs.statSync(file);
 const command = (process.argv.slice(2).find((a) => /^[a-z][a-z-]*$/.test(a)) || "none").slice(0, 20);
-// A run from cron lives well under a second: V8 growing its young generation from 1 MB to 16 MB there buys nothing
-// but 6 MB of peak memory. The daemon lives long and keeps V8's default.
-if (command !== "daemon") require("v8").setFlagsFromString("--semi-space-growth-factor=1");
 const cacheDir = path.join(__dirname, ".cache");
 const cacheFile = path.join(cacheDir, `${command}-${stat.size}-${Math.floor(stat.mtimeMs)}-${process.version}.v8`);
 
