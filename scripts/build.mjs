@@ -57,7 +57,8 @@ await build({
   ...common,
   entryPoints: ["src/cli/index.ts"],
   outfile: single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs",
-  banner: single ? { js: `#!/usr/bin/env node\n${v8Flags}` } : {},
+  // The directive comes first: after the flags' statement it would not make the bundle strict.
+  banner: single ? { js: `#!/usr/bin/env node\n"use strict";\n${v8Flags}` } : {},
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
   plugins: single ? [zodEnglishOnly, rawPlugin] : [zodEnglishOnly, lazyPlugin, rawPlugin],
 });
@@ -70,7 +71,8 @@ if (!single) {
 }
 if (!single) {
   // dist/watchdog.cjs is the small entry that runs dist/watchdog-main.cjs through V8's code cache.
-  writeFileSync("dist/watchdog.cjs", `#!/usr/bin/env node\n${v8Flags}${readFileSync(new URL("./loader.cjs", import.meta.url), "utf8")}`);
+  const loader = readFileSync(new URL("./loader.cjs", import.meta.url), "utf8").replace(/^"use strict";\n/, "");
+  writeFileSync("dist/watchdog.cjs", `#!/usr/bin/env node\n"use strict";\n${v8Flags}${loader}`);
   chmodSync("dist/watchdog.cjs", 0o755);
   const present = LAZY.filter((name) => {
     try {
