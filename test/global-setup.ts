@@ -11,6 +11,8 @@ import path from "node:path";
 export default function setup(): () => void {
   const base = process.env.TMPDIR || os.tmpdir();
   const dir = fs.mkdtempSync(path.join(base, "wd-test-run-"));
+  // Like /tmp itself: tests that run the CLI as another user (nobody) must reach their folders in it.
+  fs.chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
   return () => {
     let left: string[] = [];

@@ -66,7 +66,7 @@ channels:
     port: ${smtp.port}
     from: watchdog@example.com
     to: [ops@example.com]
-    timeout: 3s
+    timeout: 1m
 escalation:
   - after: 1
     notify: [email]
@@ -79,7 +79,7 @@ checks:
   - name: svc
     type: tcp
     port: ${port}
-    timeout: 1s
+    timeout: 30s
 `,
   );
 

@@ -102,11 +102,11 @@ checks:
     type: http
     url: ${base}/tts?api_key=\${TTS_TOKEN}
     headers: {Authorization: "Bearer \${TTS_TOKEN}"}
-    timeout: 2s
+    timeout: 1m
   - name: port
     type: tcp
     port: ${downPort}
-    timeout: 1s
+    timeout: 30s
 `;
   fs.writeFileSync(config, text, { mode: 0o600 });
   const broken = path.join(dir, "broken.yaml");
