@@ -10,7 +10,8 @@ import path from "node:path";
  */
 export default function setup(): () => void {
   const base = process.env.TMPDIR || os.tmpdir();
-  const dir = fs.mkdtempSync(path.join(base, "wd-test-run-"));
+  // A short name: paths in messages folded at 80 columns, and unix socket paths (108 bytes), stay as they were.
+  const dir = fs.mkdtempSync(path.join(base, "wdt-"));
   // Like /tmp itself: tests that run the CLI as another user (nobody) must reach their folders in it.
   fs.chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
