@@ -105,5 +105,8 @@ if (!single) {
       return false;
     }
   });
-  await Promise.all(present.map((name) => build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: "." }, outfile: `dist/${lazyFile(name)}` })));
+  // The single executable's copies go to dist/sea/: rewriting dist/lazy/ while dist/watchdog.cjs runs could hand a
+  // run half a file.
+  const out = single ? "dist/sea" : "dist";
+  await Promise.all(present.map((name) => build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: "." }, outfile: `${out}/${lazyFile(name)}` })));
 }
