@@ -12,7 +12,8 @@ run(["scripts/build.mjs", "--single"]);
 // useCodeCache: the blob carries V8's compiled code for the bundle, so a start does not parse it. The heavy libraries
 // a healthy run never uses (dist/lazy/) are assets, compiled only when a run needs them.
 const assets = Object.fromEntries(readdirSync("dist/sea/lazy").map((f) => [`lazy/${f}`, `dist/sea/lazy/${f}`]));
-writeFileSync("dist/sea-config.json", JSON.stringify({ main: "dist/watchdog-single.cjs", output: "dist/watchdog.blob", disableExperimentalSEAWarning: true, useCodeCache: true, assets }));
+const seaConfig = { main: "dist/watchdog-single.cjs", output: "dist/watchdog.blob", disableExperimentalSEAWarning: true, useCodeCache: true, assets };
+writeFileSync("dist/sea-config.json", JSON.stringify(seaConfig));
 run(["--experimental-sea-config", "dist/sea-config.json"]);
 rmSync("dist/watchdog", { force: true });
 copyFileSync(process.execPath, "dist/watchdog");

@@ -24,7 +24,8 @@ export default function setup(): () => void {
       process.env.TMPDIR = base;
     }
     if (left.length) {
-      throw new Error(`tests left ${left.length} entr${left.length === 1 ? "y" : "ies"} in the temp dir (remove them in afterAll/finally): ${left.slice(0, 20).join(", ")}`);
+      const what = `${left.length} entr${left.length === 1 ? "y" : "ies"}`;
+      throw new Error(`tests left ${what} in the temp dir (remove them in afterAll/finally): ${left.slice(0, 20).join(", ")}`);
     }
   };
 }

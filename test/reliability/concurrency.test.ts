@@ -58,7 +58,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-it("20 checks started at once: exactly one does the work, the others exit 75 while it still holds the lock", async () => {
+it("20 checks at once: exactly one does the work, the others exit 75 while it still holds the lock", async () => {
   holding = true;
   const finished: Run[] = [];
   const runs = Array.from({ length: 20 }, () => check(config, T0).then((r) => (finished.push(r), r)));

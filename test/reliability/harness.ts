@@ -16,7 +16,14 @@ export const CRON = 120_000;
 export const STEP_MS = 240_000;
 
 /** Run is one CLI process: how it ended, how long it lived, and whether the hard bound (not the test) killed it. */
-export type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number; hung: boolean };
+export type Run = {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  hung: boolean;
+};
 
 /**
  * startCli spawns the built CLI. `killAfterMs` sends SIGKILL after that long (if it is still running);
