@@ -24,7 +24,8 @@ try {
   // No cache yet.
 }
 
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData: cached });
+// The bundle is already wrapped as a CommonJS module function (scripts/build.mjs): no Module.wrap copy of it.
+const script = new vm.Script(source, { filename: file, cachedData: cached });
 if (cached === undefined || script.cachedDataRejected) {
   // Written at exit, when the functions this command needed have been compiled too.
   process.once("exit", () => {

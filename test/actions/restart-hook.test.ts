@@ -45,17 +45,22 @@ describe("restart hook", () => {
 
   it("kills the whole process group at the timeout, grandchildren included", async () => {
     const pidFile = path.join(dir, "grandchild.pid");
-    const script = `sleep 30 & echo $! > ${pidFile}; wait`;
-    const started = Date.now();
-    const out = await runRestartHook(hook({ command: script, shell: true, timeout: 300 }), async () => "ok", opts());
+    const script = `sleep 120 & echo $! > ${pidFile}; wait`;
+    // A busy machine may not even start the shell within a short timeout: then try a longer one (bounded).
+    let out = await runRestartHook(hook({ command: script, shell: true, timeout: 300 }), async () => "ok", opts());
+    for (const timeout of [3000, 30_000]) {
+      if (fs.existsSync(pidFile)) break;
+      out = await runRestartHook(hook({ command: script, shell: true, timeout }), async () => "ok", opts());
+    }
     expect(out.timedOut).toBe(true);
     expect(out.helped).toBe(false);
-    expect(out.error).toMatch(/did not finish within 300ms; its process group was killed/);
+    expect(out.error).toMatch(/did not finish within \d+ms; its process group was killed/);
     const grandchild = Number(fs.readFileSync(pidFile, "utf8"));
     // Give the kernel a moment to reap it.
-    for (let i = 0; i < 50 && alive(grandchild); i++) await sleep(20);
+    for (let i = 0; i < 500 && alive(grandchild); i++) await sleep(20);
     expect(alive(grandchild)).toBe(false);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Ended by its timeout, by the hook's own clock: not when the grandchild's `sleep 120` would have ended.
+    expect(out.durationMs).toBeLessThan(120_000);
   });
 
   it("reports a command that does not exist without re-probing", async () => {

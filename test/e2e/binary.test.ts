@@ -17,12 +17,12 @@ beforeAll(() => {
     skip = "postject is not installed (npm ci installs it as a devDependency)";
     return;
   }
-  const r = spawnSync(process.execPath, ["scripts/build-binary.mjs"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(process.execPath, ["scripts/build-binary.mjs"], { cwd: root, encoding: "utf8", timeout: 540_000 });
   if (r.status !== 0) skip = `the single-executable build failed: ${(r.stderr || r.error?.message || "").trim().split("\n").slice(-3).join(" ")}`;
-}, 150_000);
+}, 600_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const run = (...args: string[]) => spawnSync(bin, args, { cwd: dir, encoding: "utf8", timeout: 30_000, env: { PATH: "/usr/bin:/bin", HOME: dir } });
+const run = (...args: string[]) => spawnSync(bin, args, { cwd: dir, encoding: "utf8", timeout: 120_000, env: { PATH: "/usr/bin:/bin", HOME: dir } });
 
 describe("dist/watchdog (single executable)", () => {
   it("prints its version, validates a config and runs check --dry-run with nothing beside it", (ctx) => {

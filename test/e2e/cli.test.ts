@@ -165,7 +165,7 @@ describe("watchdog CLI", () => {
       const p = (silent.address() as net.AddressInfo).port;
       const svc = await closedPort();
       const file = write("w.yaml", `state_file: ${dir}/s.json\nchannels:\n  email: {type: email, host: 127.0.0.1, port: ${p}, secure: false, from: a@example.com, to: b@example.com, greeting_timeout: 500ms, timeout: 3s}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`);
-      const r = await runCli(["check", "--config", file], { timeoutMs: 20_000 });
+      const r = await runCli(["check", "--config", file], { timeoutMs: 100_000 });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/FAILED to send to email: SMTP server timed out: .*Greeting never received/);
       expect(JSON.parse(fs.readFileSync(path.join(dir, "s.json"), "utf8")).outbox).toHaveLength(1);

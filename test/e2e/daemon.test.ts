@@ -52,7 +52,7 @@ function start(config: string) {
   child.stdout!.on("data", (c) => (out.stdout += c));
   child.stderr!.on("data", (c) => (out.stderr += c));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  const until = async (re: RegExp, from = 0, stream: "stdout" | "stderr" = "stdout", ms = 15_000) => {
+  const until = async (re: RegExp, from = 0, stream: "stdout" | "stderr" = "stdout", ms = 60_000) => {
     for (let waited = 0; waited < ms; waited += 50) {
       const hit = re.exec(out[stream].slice(from));
       if (hit) return from + hit.index + hit[0].length;
@@ -138,7 +138,7 @@ describe("watchdog daemon", () => {
     } finally {
       await svc.down();
     }
-  }, 60_000);
+  }, 180_000);
 
   it("SIGTERM during a restart hook lets the hook finish and saves the run", async () => {
     const down = await freePort();
@@ -167,7 +167,7 @@ checks:
 `,
     );
     const d = start(config);
-    for (let i = 0; i < 300 && !fs.existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 1200 && !fs.existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
     expect(fs.existsSync(marker)).toBe(true);
     d.child.kill("SIGTERM");
     expect(await d.exited).toBe(0);
@@ -176,5 +176,5 @@ checks:
     expect(saved.checks.svc.incident.restarts).toBe(1);
     const restart = fs.readFileSync(path.join(dir, "state", "history.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l)).find((e: { type: string }) => e.type === "restart");
     expect(restart).toMatchObject({ check: "svc", exitCode: 0, signal: null, helped: false });
-  }, 30_000);
+  }, 120_000);
 });

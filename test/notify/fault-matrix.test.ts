@@ -14,13 +14,15 @@ import { closedPort, idsIn, rig } from "./harness.js";
 
 type Fault = VendorMode | "unresolvable";
 const FAULTS: Fault[] = ["refuse", "hang", "500", "error", "unresolvable"];
-const RUN_TIMEOUT_MS = 8000;
+// The run's budget (the product's own deadline): a hung vendor must not hold the run to it. Generous, so that a busy
+// machine does not hit it while the channel's own 500 ms deadline does the work.
+const RUN_TIMEOUT_MS = 60_000;
 const SECRET = "SECfaultmatrix0123456789";
 
 /** A primary channel under test: how to start its fake vendor, its YAML, and how to read what it delivered. */
 type Primary = {
   type: string;
-  start(): Promise<{ yaml(broken: boolean): string; setMode(m: VendorMode): Promise<void>; deliveredText(): string[]; close(): Promise<void> }>;
+  start(): Promise<{ yaml(broken: boolean, fast?: boolean): string; setMode(m: VendorMode): Promise<void>; deliveredText(): string[]; close(): Promise<void> }>;
 };
 
 const invalidHost = (url: string) => url.replace("127.0.0.1", "vendor.watchdog.invalid");
@@ -61,7 +63,11 @@ const PRIMARIES: Primary[] = [
     async start() {
       const s = await startSmtp();
       return {
-        yaml: (broken) => `    type: email\n    host: ${broken ? "smtp.watchdog.invalid" : s.host}\n    port: ${s.port}\n    secure: false\n    from: alert@example.com\n    to: [ops@example.com]\n    greeting_timeout: 400ms\n    connection_timeout: 400ms\n    socket_timeout: 400ms\n`,
+        yaml: (broken, fast = true) => {
+          const t = fast ? "400ms" : "30s";
+          const host = broken ? "smtp.watchdog.invalid" : s.host;
+          return `    type: email\n    host: ${host}\n    port: ${s.port}\n    secure: false\n    from: alert@example.com\n    to: [ops@example.com]\n    greeting_timeout: ${t}\n    connection_timeout: ${t}\n    socket_timeout: ${t}\n`;
+        },
         setMode: (m) => s.setMode(m === "refuse" || m === "hang" || m === "500" || m === "error" || m === "ok" ? m : "ok"),
         deliveredText: () => s.received.map((m) => m.text ?? ""),
         close: () => s.close(),
@@ -80,11 +86,13 @@ afterAll(async () => {
   await backup.close();
 });
 
-const config = (primaryYaml: string) => `host: gpu-box-01
+// Short deadlines while the vendor is broken (the run must not wait on it); long ones once it is back, so that a
+// test process starved for a moment by a busy machine does not turn a working send into a timeout.
+const config = (primaryYaml: string, timeout = "500ms") => `host: gpu-box-01
 run_timeout: ${RUN_TIMEOUT_MS / 1000}s
 channels:
   primary:
-${primaryYaml}    timeout: 500ms
+${primaryYaml}    timeout: ${timeout}
     rate_limit: {max: 100, per: 1m}
     fallback: [backup]
   backup:
@@ -127,10 +135,10 @@ describe.each(PRIMARIES)("fault matrix: $type", (primary) => {
 
       // Run 2, two minutes later (past the 1-minute backoff): the channel is back and the message goes out.
       await vendor.setMode("ok");
-      const run2 = await r.run(config(vendor.yaml(false)), r.now + 120_000);
+      const run2 = await r.run(config(vendor.yaml(false, false), "30s"), r.now + 120_000);
       expect(run2.attempts.filter((a) => a.channel === "primary" && a.ok)).toHaveLength(1);
       // Run 3: nothing more. Exactly once on the primary, once on the fallback.
-      await r.run(config(vendor.yaml(false)), r.now + 120_000);
+      await r.run(config(vendor.yaml(false, false), "30s"), r.now + 120_000);
       const seen = vendor.deliveredText().flatMap(idsIn);
       expect(seen).toEqual([id]);
       expect(backup.delivered().slice(backupBefore)).toHaveLength(1);

@@ -52,7 +52,7 @@ escalation:
     notify: [email]
 repeat_every: 30m
 checks:
-  - {name: svc, type: tcp, port: ${port}, timeout: 1s}
+  - {name: svc, type: tcp, port: ${port}, timeout: 30s}
 `,
   );
   // Runs every 2 minutes by the (simulated) wall clock, which is stepped back an hour before the third run.

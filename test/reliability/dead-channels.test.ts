@@ -6,7 +6,8 @@ import { freePort, startReceiver, startTcp, type Receiver } from "../system/serv
 import { check, CRON, footerIds, readState, T0, tempDir } from "./harness.js";
 
 // Every channel dead for 10 runs while checks fail and recover, then back: every alert of those runs is delivered
-// exactly once afterwards, in order, or shown as dropped past max_age.
+// exactly once afterwards, in order, or shown as dropped past max_age. A dead channel refuses at once; the long
+// deadlines are for the live servers of this test process, which a busy machine can starve for seconds.
 
 let dir: string;
 let smtp: SmtpSink;
@@ -40,8 +41,8 @@ log_file: ${path.join(dir, `${name}.log`)}
 outbox: {max_age: ${maxAge}}
 flap: {enabled: false}
 channels:
-  email: {type: email, host: 127.0.0.1, port: ${smtpPort}, from: wd@example.com, to: [ops@example.com], timeout: 2s}
-  hook: {type: webhook, url: "http://127.0.0.1:${hookPort}/hook", timeout: 2s}
+  email: {type: email, host: 127.0.0.1, port: ${smtpPort}, from: wd@example.com, to: [ops@example.com], timeout: 1m}
+  hook: {type: webhook, url: "http://127.0.0.1:${hookPort}/hook", timeout: 1m}
 escalation:
   - after: 1
     notify: [email, hook]
@@ -49,8 +50,8 @@ escalation:
     notify: [email, hook]
 repeat_every: 0s
 checks:
-  - {name: svc, type: tcp, port: ${svcPort}, timeout: 1s}
-  - {name: api, type: tcp, port: ${apiPort}, timeout: 1s}
+  - {name: svc, type: tcp, port: ${svcPort}, timeout: 30s}
+  - {name: api, type: tcp, port: ${apiPort}, timeout: 30s}
 `,
     );
   const created = new Map<string, { channel: string; createdAt: number }>();

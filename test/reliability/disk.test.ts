@@ -92,7 +92,7 @@ describe("state directory unwritable", () => {
     } finally {
       fs.chmodSync(stateDir, 0o700);
     }
-  }, 30_000);
+  }, 120_000);
 
   it.skipIf(!canMount)("a read-only file system (root: a tmpfs remounted read-only)", async () => {
     const stateDir = mountTmpfs("rofs", "1m");
@@ -103,7 +103,7 @@ describe("state directory unwritable", () => {
     const before = fs.readFileSync(state, "utf8");
     expect(spawnSync("mount", ["-o", "remount,ro", stateDir]).status).toBe(0);
     await expectRefused(config, stateDir, before, /read-only file system|EROFS/);
-  }, 30_000);
+  }, 120_000);
 });
 
 /** fill writes a filler file until only `leave` bytes are free on the file system of dir. */
@@ -145,5 +145,5 @@ describe("disk full (a 64 KiB tmpfs)", () => {
     const after = await check(config, T0 + 2 * CRON);
     expect(after.code, after.stderr).toBe(0);
     expect(JSON.parse(fs.readFileSync(state, "utf8")).checks.svc.failStreak).toBe(2);
-  }, 30_000);
+  }, 120_000);
 });

@@ -12,12 +12,22 @@ export const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 /** CRON is the simulated time between runs. */
 export const CRON = 120_000;
 
-/** Run is one CLI process: how it ended and how long it lived. */
-export type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number };
+/** STEP_MS bounds any one CLI run: generous enough for a machine ten times slower than an idle laptop. */
+export const STEP_MS = 240_000;
+
+/** Run is one CLI process: how it ended, how long it lived, and whether the hard bound (not the test) killed it. */
+export type Run = {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  hung: boolean;
+};
 
 /**
  * startCli spawns the built CLI. `killAfterMs` sends SIGKILL after that long (if it is still running);
- * `timeoutMs` is the hard bound for any run.
+ * `timeoutMs` is the hard bound for any run (STEP_MS unless given); a run it kills says `hung`.
  */
 export function startCli(args: string[], opts: { env?: Record<string, string>; killAfterMs?: number; timeoutMs?: number; uid?: number; gid?: number } = {}): { pid: number | undefined; done: Promise<Run> } {
   const started = performance.now();
@@ -30,13 +40,14 @@ export function startCli(args: string[], opts: { env?: Record<string, string>; k
   let stderr = "";
   child.stdout.on("data", (c) => (stdout += c));
   child.stderr.on("data", (c) => (stderr += c));
+  let hung = false;
   const kill = opts.killAfterMs !== undefined ? setTimeout(() => child.kill("SIGKILL"), opts.killAfterMs) : undefined;
-  const hard = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
+  const hard = setTimeout(() => ((hung = true), child.kill("SIGKILL")), opts.timeoutMs ?? STEP_MS);
   const done = new Promise<Run>((resolve) => {
     child.on("close", (code, signal) => {
       if (kill) clearTimeout(kill);
       clearTimeout(hard);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started, hung });
     });
   });
   return { pid: child.pid, done };

@@ -35,10 +35,10 @@ describe.skipIf(!NE)(`watchdog metrics -> real node_exporter textfile collector$
     const port = await freePort();
     scrapeUrl = `http://127.0.0.1:${port}/metrics`;
     ne = startDaemon(NE!, ["--collector.disable-defaults", "--collector.textfile", `--collector.textfile.directory=${textDir}`, `--web.listen-address=127.0.0.1:${port}`]);
-    await waitFor("node_exporter to answer", async () => ((await get(scrapeUrl)).status === 200 ? true : undefined), 20_000).catch((err) => {
+    await waitFor("node_exporter to answer", async () => ((await get(scrapeUrl)).status === 200 ? true : undefined), 60_000).catch((err) => {
       throw new Error(`${(err as Error).message}\n${ne.output()}`);
     });
-  }, 30_000);
+  }, 120_000);
 
   afterAll(async () => {
     await ne?.stop();
@@ -57,7 +57,7 @@ describe.skipIf(!NE)(`watchdog metrics -> real node_exporter textfile collector$
     try {
       const before = Date.now() / 1000;
       for (let i = 0; i < 2; i++) {
-        const r = await runCli(["--config", config, "check"], { timeoutMs: 20_000 });
+        const r = await runCli(["--config", config, "check"], { timeoutMs: 100_000 });
         expect(r.code, r.stderr).toBe(0);
       }
       const scraped = await get(scrapeUrl);
@@ -82,7 +82,7 @@ describe.skipIf(!NE)(`watchdog metrics -> real node_exporter textfile collector$
     } finally {
       await up.close();
     }
-  }, 60_000);
+  }, 180_000);
 
   it("never serves a half-written file while runs rewrite it (bounded: 25 runs, scraping throughout)", async () => {
     // 60 checks make a file of several KB, so a non-atomic write would be caught half-way by some scrape.
@@ -105,7 +105,7 @@ describe.skipIf(!NE)(`watchdog metrics -> real node_exporter textfile collector$
     })();
     try {
       for (let i = 0; i < 25; i++) {
-        const r = await runCli(["--config", config, "check"], { timeoutMs: 20_000 });
+        const r = await runCli(["--config", config, "check"], { timeoutMs: 100_000 });
         expect(r.code, r.stderr).toBe(0);
       }
     } finally {
@@ -115,5 +115,5 @@ describe.skipIf(!NE)(`watchdog metrics -> real node_exporter textfile collector$
     }
     expect(scrapes).toBeGreaterThan(10);
     expect(seen).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 });
