@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/net.js";
-import { BUILT, startCli, tempDir, type Run } from "./harness.js";
+import { BUILT, startCli, STEP_MS, tempDir, type Run } from "./harness.js";
 
 // Files as root (cron runs watchdog as root): a user who can write where watchdog writes must not make root write
 // through a symlink, a path that is a FIFO must not hang a run, and a config or secret another user owns or can
@@ -43,7 +43,7 @@ function writeConfig(dir: string, extra = ""): string {
   return file;
 }
 
-/** spawnRun runs a command to its end (killed after a minute: a run that hangs fails its test, never the suite). */
+/** spawnRun runs a command to its end (killed after STEP_MS: a run that hangs fails its test, never the suite). */
 function spawnRun(cmd: string, args: string[], cwd?: string): Promise<Run> {
   return new Promise((resolve) => {
     const started = performance.now();
@@ -52,10 +52,11 @@ function spawnRun(cmd: string, args: string[], cwd?: string): Promise<Run> {
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));
     child.stderr.on("data", (c) => (stderr += c));
-    const hard = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    let hung = false;
+    const hard = setTimeout(() => ((hung = true), child.kill("SIGKILL")), STEP_MS);
     child.on("close", (code, signal) => {
       clearTimeout(hard);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started, hung });
     });
   });
 }
