@@ -56,7 +56,7 @@ describe("watchdog check output", () => {
     expect(r.code).toBe(0);
     const head = r.stdout.slice(0, r.stdout.indexOf("CHECK"));
     expect(head).toContain("disk,\nmemory and load");
-    expect(head).toContain("`watchdog init`");
+    expect(head).toContain("`watchdog init --channels email`");
     for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
   });
 });

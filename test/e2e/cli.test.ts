@@ -28,7 +28,8 @@ describe("watchdog CLI", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("no config file found: using the embedded default");
     expect(r.stdout).toMatch(/\nhost\s+(OK|WARNING|CRITICAL)\s/);
-    expect(r.stdout).toContain("config.example.yaml");
+    expect(r.stdout).toContain("watchdog init --channels email");
+    expect(r.stdout).toContain("`--full`: every option");
     expect(fs.existsSync(path.join(dir, "s.json"))).toBe(true);
   });
 
