@@ -77,7 +77,9 @@ const SHAPES: [string, (string | number)[], Json][] = [
 ];
 
 describe("a state file of the wrong shape, through the CLI", () => {
-  it.each(SHAPES)("%s: exit 0, the file moved aside with a warning, the alert not lost", async (_name, at, value) => {
+  // Concurrent: each case is one CLI run in its own folder, mostly waiting on a child process.
+  const title = "%s: exit 0, the file moved aside with a warning, the alert not lost";
+  it.concurrent.for(SHAPES)(title, async ([, at, value], { expect }) => {
     const dir = tempDir("shape");
     try {
       const file = path.join(dir, "state.json");
@@ -99,7 +101,7 @@ describe("a state file of the wrong shape, through the CLI", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });
 
 describe("parseState", () => {
