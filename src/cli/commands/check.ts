@@ -62,8 +62,9 @@ export function renderHeading(host: string, source: string, dryRun: boolean): st
   const lines = [`watchdog check on ${host}${dryRun ? " (dry run: nothing is sent, restarted or written)" : ""}`];
   if (source === EMBEDDED_SOURCE) {
     lines.push("no config file found: using the embedded default, which checks this host's disk,");
-    lines.push("memory and load. To watch your services: `watchdog init --channels email` writes a");
-    lines.push("short ./watchdog.yaml (`--full`: every option); edit it, then `watchdog validate`.");
+    lines.push("memory and load. To watch your services, `watchdog init --channels email`");
+    lines.push("writes a short ./watchdog.yaml (`--full`: every option); edit it, then run");
+    lines.push("`watchdog validate`.");
   }
   return `${lines.join("\n")}\n`;
 }
