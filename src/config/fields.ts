@@ -30,6 +30,22 @@ export const severity = z.enum(["warning", "critical"]);
 /** stringList accepts one string or a list of strings. */
 export const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
 
+/**
+ * httpUrl is an http:// or https:// URL. A URL without its scheme, as people write it (`localhost:8000/health`), is
+ * still a valid URL of scheme "localhost:", which would fail every run instead of at validate. The value is not
+ * quoted in the message: a webhook URL carries its token.
+ */
+export const httpUrl = z.string().superRefine((s, ctx) => {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(s).protocol;
+  } catch {
+    // Not a URL at all: the same message.
+  }
+  if (protocol === "http:" || protocol === "https:") return;
+  ctx.addIssue({ code: "custom", message: "must be a URL that starts with http:// or https:// (e.g. http://127.0.0.1:8000/health)" });
+});
+
 /** regex is a string that must compile as a JavaScript regular expression. */
 export const regex = z.string().superRefine((s, ctx) => {
   try {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { quietHoursSchema, rateLimitSchema, redactSchema } from "../notify/options.js";
 import { channelTypes } from "../notify/registry.js";
 import { probes } from "../probes/registry.js";
-import { duration, percent, regex, severity, size } from "./fields.js";
+import { duration, httpUrl, percent, regex, severity, size } from "./fields.js";
 
 /** stepSchema is one rung of the escalation ladder. */
 export const stepSchema = z.strictObject({
@@ -126,7 +126,7 @@ export const configSchema = z.strictObject({
   /** Daemon mode: the time between runs. */
   interval: duration.default(30_000),
   /** Dead-man's switch: GET this URL after each completed run (healthchecks.io style); failures are only logged. */
-  heartbeat: z.strictObject({ url: z.url(), timeout: duration.default(10_000) }).optional(),
+  heartbeat: z.strictObject({ url: httpUrl, timeout: duration.default(10_000) }).optional(),
   /** Flap detection: share of state changes in the last 21 results; starts above high %, stops below low %. */
   flap: z.strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) }).default({ enabled: true, high: 50, low: 25 }),
 });

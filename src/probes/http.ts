@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
-import { duration, size } from "../config/fields.js";
+import { duration, httpUrl, size } from "../config/fields.js";
 import { formatDuration } from "../duration.js";
 import { describeSocketError } from "./tcp.js";
 import type { Probe, ProbeOutput } from "./types.js";
@@ -20,7 +20,7 @@ const jsonPathCondition = z.strictObject({ path: z.string().min(1), equals: z.un
 /** httpConfigSchema is a `type: http` check: a health or inference call with expectations on the answer. */
 export const httpConfigSchema = z.strictObject({
   type: z.literal("http"),
-  url: z.string().url(),
+  url: httpUrl,
   method: z.string().regex(/^[A-Za-z]+$/).optional(),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.string().optional(),

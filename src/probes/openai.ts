@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration } from "../config/fields.js";
+import { duration, httpUrl } from "../config/fields.js";
 import { formatDuration } from "../duration.js";
 import { safeUrl } from "./http.js";
 import { describeSocketError } from "./tcp.js";
@@ -9,7 +9,7 @@ import type { Probe, ProbeOutput } from "./types.js";
 export const openaiConfigSchema = z.strictObject({
   type: z.literal("openai"),
   /** Server root, with or without /v1: http://127.0.0.1:8000 */
-  base_url: z.string().url(),
+  base_url: httpUrl,
   model: z.string().min(1),
   api_key: z.string().optional(),
   prompt: z.string().min(1).default("Say OK."),

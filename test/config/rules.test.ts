@@ -79,3 +79,34 @@ describe("check names", () => {
     expect(problems(`checks:\n  - {name: ${name}, type: tcp, port: 1}\n`)[0]).toMatch(/checks\[0\]\.name: no whitespace, control characters/);
   });
 });
+
+describe("URLs written without their scheme", () => {
+  // `localhost:8000/health` is a valid URL of scheme "localhost:": it validated, and every run then failed with
+  // 'Protocol "localhost:" not supported'. The webhook's value is never quoted: it carries the robot's token.
+  const MSG = "must be a URL that starts with http:// or https:// (e.g. http://127.0.0.1:8000/health)";
+  it.each([
+    {
+      what: "an http check",
+      yaml: "checks:\n  - {name: tts, type: http, url: 'localhost:8000/health'}\n",
+      want: [`w.yaml:2:34: checks[0].url: ${MSG}`],
+    },
+    {
+      what: "an openai check",
+      yaml: "checks:\n  - {name: llm, type: openai, base_url: '127.0.0.1:8000/v1', model: m}\n",
+      want: [`w.yaml:2:41: checks[0].base_url: ${MSG}`],
+    },
+    {
+      what: "a DingTalk robot",
+      yaml: `channels:\n  dingtalk: {type: dingtalk, webhook: 'oapi.dingtalk.com/robot/send?access_token=t0ken'}\n${TCP}`,
+      want: [`w.yaml:2:39: channels.dingtalk.webhook: ${MSG}`],
+    },
+  ])("$what", ({ yaml, want }) => {
+    const got = problems(yaml);
+    expect(got).toEqual(want);
+    expect(got.join("\n")).not.toContain("t0ken");
+  });
+
+  it("http and https URLs pass", () => {
+    expect(problems("checks:\n  - {name: tts, type: http, url: 'https://127.0.0.1:8000/health'}\n")).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
-import { duration, stringList } from "../../config/fields.js";
+import { duration, httpUrl, stringList } from "../../config/fields.js";
 import type { Message, NotifyItem } from "../../engine/types.js";
 import { renderText } from "../render.js";
 import { fail, type Channel, type ChannelContext, type SendOutcome } from "../types.js";
@@ -13,7 +13,7 @@ import { fail, type Channel, type ChannelContext, type SendOutcome } from "../ty
 export const alertmanagerConfigSchema = z.strictObject({
   type: z.literal("alertmanager"),
   /** One URL, or every member of an HA cluster: each gets every alert; one accepting is enough. */
-  urls: stringList.pipe(z.array(z.string().url()).min(1)),
+  urls: stringList.pipe(z.array(httpUrl).min(1)),
   /** How often an open incident is re-sent so Alertmanager does not resolve it on its own; 0 = every run. */
   resend_every: duration.default(0),
   /** How long Alertmanager keeps a firing alert without a re-send (its endsAt); default max(10m, 3 × resend_every). */

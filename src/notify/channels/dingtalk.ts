@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import type { Message } from "../../engine/types.js";
+import { httpUrl } from "../../config/fields.js";
 import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
@@ -12,7 +13,7 @@ import type { Channel, ChannelContext, Locale } from "../types.js";
 export const dingtalkConfigSchema = z.strictObject({
   type: z.literal("dingtalk"),
   /** https://oapi.dingtalk.com/robot/send?access_token=... */
-  webhook: z.url(),
+  webhook: httpUrl,
   /** The robot's SEC... signing secret, when 加签 is enabled. */
   secret: z.string().min(1).optional(),
   /** Prepended to the title, for robots secured by a custom keyword. */

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import type { Message } from "../../engine/types.js";
+import { httpUrl } from "../../config/fields.js";
 import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
@@ -12,7 +13,7 @@ import type { Channel, ChannelContext, Locale } from "../types.js";
 export const feishuConfigSchema = z.strictObject({
   type: z.literal("feishu"),
   /** https://open.feishu.cn/open-apis/bot/v2/hook/<token> (or open.larksuite.com for Lark) */
-  webhook: z.url(),
+  webhook: httpUrl,
   /** The bot's signing secret (签名校验), when enabled. */
   secret: z.string().min(1).optional(),
   /** Open ids (ou_...) to @mention; "all" mentions everyone. */

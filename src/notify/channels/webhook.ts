@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Message } from "../../engine/types.js";
+import { httpUrl } from "../../config/fields.js";
 import { classifyHttpStatus, describeEndpoint, postJson } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
@@ -7,7 +8,7 @@ import type { Channel, ChannelContext, Locale } from "../types.js";
 /** webhookConfigSchema is a `type: webhook` channel: a JSON POST to any URL. */
 export const webhookConfigSchema = z.strictObject({
   type: z.literal("webhook"),
-  url: z.url(),
+  url: httpUrl,
   headers: z.record(z.string(), z.string()).default({}),
   /**
    * A JSON body with placeholders, e.g. `{"text": "{{subject}}\n{{text}}"}`. Each {{name}} becomes the value, escaped

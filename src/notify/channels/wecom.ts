@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Message } from "../../engine/types.js";
+import { httpUrl } from "../../config/fields.js";
 import { describeEndpoint, postJson, truncateUtf8, vendorOutcome, type VendorCode } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
@@ -11,7 +12,7 @@ import type { Channel, ChannelContext, Locale } from "../types.js";
 export const wecomConfigSchema = z.strictObject({
   type: z.literal("wecom"),
   /** https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=... */
-  webhook: z.url(),
+  webhook: httpUrl,
   at_mobiles: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
   at_user_ids: z.array(z.string()).default([]),
   at_all: z.boolean().default(false),
