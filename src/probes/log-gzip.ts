@@ -1,8 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
-import { readdir, stat } from "node:fs/promises";
-import path from "node:path";
 import { createGunzip } from "node:zlib";
-import { openLog, readTail } from "./log-open.js";
+import { openLog, readTail, rotatedSiblings } from "./log-open.js";
 import type { FileMemory, ReadOptions } from "./log-reader.js";
 
 const MAX_LINE = 64 * 1024;
@@ -95,34 +93,9 @@ export async function drainGzip(file: string, prev: FileMemory, opts: ReadOption
 /** Compressed copies tried, newest first: the one rotated since the last run is the newest. */
 const MAX_TRIES = 3;
 
-/**
- * gzipSiblings lists the gzip'd rotated names beside `file` (app.log.1.gz, app.log-20240101.gz, app.1.log.gz),
- * newest first.
- */
+/** gzipSiblings lists the gzip'd rotated copies beside `file` (app.log.1.gz, app.1.log.gz), newest first. */
 export async function gzipSiblings(file: string): Promise<string[]> {
-  const dir = path.dirname(file);
-  const base = path.basename(file);
-  const ext = path.extname(base);
-  const stem = ext ? base.slice(0, -ext.length) : base;
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
-  }
-  const found: { p: string; mtime: number }[] = [];
-  for (const name of names) {
-    if (!name.endsWith(".gz")) continue;
-    const plain = name.slice(0, -3);
-    if (plain === base || !(plain.startsWith(base) || (ext && plain.startsWith(stem) && plain.endsWith(ext)))) continue;
-    try {
-      const s = await stat(path.join(dir, name));
-      if (s.isFile()) found.push({ p: path.join(dir, name), mtime: s.mtimeMs });
-    } catch {
-      // Gone while looking.
-    }
-  }
-  return found.sort((a, b) => b.mtime - a.mtime).slice(0, MAX_TRIES).map((f) => f.p);
+  return (await rotatedSiblings(file, "gz")).slice(0, MAX_TRIES).map((c) => c.p);
 }
 
 /** drainFromGzip reads the rest of the file `prev` remembers from whichever compressed copy beside `file` it is. */

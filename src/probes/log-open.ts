@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { constants, type Stats } from "node:fs";
-import { open, stat, type FileHandle } from "node:fs/promises";
+import { open, readdir, stat, type FileHandle } from "node:fs/promises";
+import path from "node:path";
 
 /**
  * Bytes hashed just before the saved offset. If they changed, the file was rewritten in place (truncated and refilled
@@ -77,4 +78,41 @@ export function readTail(m: TailMemory): Tail | undefined {
 export async function sameTail(fh: FileHandle, m: TailMemory): Promise<boolean> {
   const t = readTail(m);
   return !t || (await hashAt(fh, m.offset - t.tailLen, t.tailLen)) === t.tail;
+}
+
+const COMPRESSED = /\.(gz|xz|bz2|zst|lz4|z)$/i;
+
+/** RotatedCopy is a regular file beside a log that a rotation named after it, with its stat. */
+export type RotatedCopy = { p: string; st: Stats };
+
+/**
+ * rotatedSiblings lists the regular files beside `file` that a rotation names after it (app.log.1, app.log-20240101,
+ * app.1.log), newest first: the plain ones, or with `kind: "gz"` the gzip'd ones (app.log.1.gz). Other compressed
+ * copies are never listed: they cannot be read.
+ */
+export async function rotatedSiblings(file: string, kind: "plain" | "gz"): Promise<RotatedCopy[]> {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const ext = path.extname(base);
+  const stem = ext ? base.slice(0, -ext.length) : base;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const found: RotatedCopy[] = [];
+  for (const name of names) {
+    if (kind === "gz" ? !name.endsWith(".gz") : COMPRESSED.test(name)) continue;
+    const plain = kind === "gz" ? name.slice(0, -3) : name;
+    if (plain === base || !(plain.startsWith(base) || (ext && plain.startsWith(stem) && plain.endsWith(ext)))) continue;
+    const p = path.join(dir, name);
+    try {
+      const st = await stat(p);
+      if (st.isFile()) found.push({ p, st });
+    } catch {
+      // Gone while looking.
+    }
+  }
+  return found.sort((a, b) => b.st.mtimeMs - a.st.mtimeMs);
 }

@@ -1,7 +1,7 @@
-import { readdir, stat, type FileHandle } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { drainFromGzip } from "./log-gzip.js";
-import { hashAt, openLog, readTail, sameTail, tailAt, type Tail } from "./log-open.js";
+import { hashAt, openLog, readTail, rotatedSiblings, sameTail, tailAt, type Tail } from "./log-open.js";
 import type { LinePrefilter } from "./log-prefilter.js";
 
 /** Bytes read per system call; the buffer is reused for the whole file. */
@@ -197,38 +197,20 @@ async function sameGeneration(file: string, m: FileMemory): Promise<boolean> {
   }
 }
 
-const COMPRESSED = /\.(gz|xz|bz2|zst|lz4|z)$/i;
-
 /**
- * findSibling looks beside `file` for a rotated name (app.log.1, app.log-20240101, app.1.log) that passes `test`,
- * newest first; compressed copies cannot be drained and are skipped.
+ * findSibling looks beside `file` for a plain rotated copy (app.log.1, app.log-20240101, app.1.log) other than the
+ * file itself that passes `test`, newest first.
  */
 async function findSibling(file: string, selfIno: number, test: (s: { dev: number; ino: number; size: number }, p: string) => Promise<boolean>): Promise<string | undefined> {
-  const dir = path.dirname(file);
-  const base = path.basename(file);
-  const ext = path.extname(base);
-  const stem = ext ? base.slice(0, -ext.length) : base;
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return undefined;
-  }
-  const found: { p: string; mtime: number }[] = [];
-  for (const name of names) {
-    if (name === base || COMPRESSED.test(name)) continue;
-    if (!name.startsWith(base) && !(ext && name.startsWith(stem) && name.endsWith(ext))) continue;
-    const p = path.join(dir, name);
+  for (const { p, st } of await rotatedSiblings(file, "plain")) {
+    if (st.ino === selfIno) continue;
     try {
-      const s = await stat(p);
-      if (!s.isFile() || s.ino === selfIno) continue;
-      if (await test(s, p)) found.push({ p, mtime: s.mtimeMs });
+      if (await test(st, p)) return p;
     } catch {
       // Gone while looking: not the one.
     }
   }
-  found.sort((a, b) => b.mtime - a.mtime);
-  return found[0]?.p;
+  return undefined;
 }
 
 /**
