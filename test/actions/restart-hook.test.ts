@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runRestartHook } from "../../src/actions/restart-hook.js";
 import type { RestartConfig } from "../../src/config/schema.js";
 import { sleep } from "../../src/deps.js";
+import { alive } from "../helpers/proc.js";
 
 let dir: string;
 beforeEach(() => {
@@ -15,15 +16,6 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const hook = (over: Partial<RestartConfig>): RestartConfig => ({ command: ["true"], shell: false, timeout: 5000, verify_after: 0, limit: { max: 2, within: 1_800_000 }, ...over });
 const opts = (redact = (s: string) => s) => ({ signal: new AbortController().signal, sleep, redact });
 
-/** alive is true for a running process; a zombie (killed, waiting for a reaper that containers may lack) is dead. */
-function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 describe("restart hook", () => {
   it("runs argv without a shell, keeps the output tail, and re-probes after verify_after", async () => {

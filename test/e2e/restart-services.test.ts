@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, runCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/net.js";
+import { alive } from "../helpers/proc.js";
 
 // Restart hooks written the way people write them, through the built CLI: the hook starts the service in the
 // background (nohup, setsid, &, a double fork, systemctl) and exits. The run must end at the hook's own exit, report
@@ -43,15 +44,6 @@ afterAll(() => {
 
 const env = () => ({ HOME: dir, XDG_STATE_HOME: path.join(dir, "xdg"), WATCHDOG_CONFIG: "", PATH: `${dir}/bin:${process.env.PATH}` });
 
-/** alive is true for a running process (not a zombie). */
-function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 /** answer sends an HTTP request over TCP and returns what came back (the node service answers "hi" to anything). */
 function answer(port: number): Promise<string> {

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
+import { statFields } from "./proc.js";
 
 /** startTimeOf reads a pid's kernel start time (field 22 of /proc/PID/stat), as the lock records it. */
 export function startTimeOf(pid: number): string {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]!;
+  return statFields(pid)[19]!;
 }
 
 /**

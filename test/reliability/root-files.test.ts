@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnLockHolder } from "../helpers/lock-holder.js";
 import { freePort } from "../helpers/net.js";
 import { BUILT, startCli, STEP_MS, tempDir, type Run } from "./harness.js";
 
@@ -117,10 +118,9 @@ describe.skipIf(!ROOT)("symlinks planted at every name watchdog writes", () => {
     const config = writeConfig(dir);
     const s = path.join(dir, "state");
     fs.symlinkSync(victim, path.join(s, "state.json.commands"));
-    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)", "watchdog"], { stdio: "ignore" });
+    const { child: holder, line } = spawnLockHolder();
     try {
-      const stat = fs.readFileSync(`/proc/${holder.pid}/stat`, "utf8");
-      fs.writeFileSync(path.join(s, "state.json.lock"), `${holder.pid} ${stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]}\n`);
+      fs.writeFileSync(path.join(s, "state.json.lock"), line);
       const r = await startCli(["--config", config, "silence", "add", "svc", "--for", "1h"]).done;
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/cannot queue the command in .*state\.json\.commands: .*symbolic link/);
