@@ -19,14 +19,24 @@ export type Applied = { cs: ChannelState | undefined; keep: OutboxEntry[]; drops
  * The entries kept are the group's parts, not the merged copy: a later merge then lists them in the order they were
  * made (a kept merge dated from its oldest part would jump ahead of messages made before its newer parts).
  */
-export function applyAttempt(g: Group, a: Attempt, cs: ChannelState | undefined, policy: ChannelPolicy, policies: Policies, now: number): Applied {
+export function applyAttempt(
+  g: Group,
+  a: Attempt,
+  cs: ChannelState | undefined,
+  policy: ChannelPolicy,
+  policies: Policies,
+  now: number,
+): Applied {
   const spent = spendSlots(cs, policy, now, a.tries);
   const o = a.outcome;
   if (o.ok) return { cs: countDaily(spent, policy, now), keep: [], drops: [], next: [] };
   const e = g.entry;
   const attempts = e.attempts + a.tries;
   const failedRuns = failedRunsOf(e) + 1;
-  const keep = o.retryable ? g.parts.map((p) => ({ ...p, attempts, failedRuns, nextAttemptAt: now + nextAttemptDelay(failedRuns), lastError: o.error })) : [];
-  const drops = o.retryable ? [] : [{ entry: { ...e, attempts }, why: `permanent failure: ${o.error}${o.hint ? ` (${o.hint})` : ""}` }];
+  const nextAttemptAt = now + nextAttemptDelay(failedRuns);
+  const lastError = o.error;
+  const keep = o.retryable ? g.parts.map((p) => ({ ...p, attempts, failedRuns, nextAttemptAt, lastError })) : [];
+  const why = `permanent failure: ${o.error}${o.hint ? ` (${o.hint})` : ""}`;
+  const drops = o.retryable ? [] : [{ entry: { ...e, attempts }, why }];
   return { cs: spent, keep, drops, next: fallback(g, policies, now) };
 }

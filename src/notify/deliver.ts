@@ -40,7 +40,7 @@ export type DeliverOptions = {
 };
 
 const DROPPED_KEPT = 50;
-/** Passes of one run: the outbox, then what it produced (fallback copies, limit notices); a fallback chain needs more. */
+/** Passes of one run: the outbox, then what it produced (fallback copies, limit notices); fallback chains need more. */
 const MIN_PASSES = 3;
 
 /** enqueue puts new messages in the outbox, due now. Saving the state after this makes them durable before any send. */
@@ -73,7 +73,15 @@ type Ledger = { keep: OutboxEntry[]; drops: Drop[]; attempts: Attempt[] };
 /** ChannelRun is one channel's part of a pass: its ledger, its memory after, and what goes on to the next pass. */
 type ChannelRun = Ledger & { cs: ChannelState | undefined; next: OutboxEntry[] };
 /** Run is what every pass shares: the channels, their policies and the send step's options. */
-type Run = { channels: ReadonlyMap<string, Channel>; policies: Policies; now: number; tries: number; send: SendOptions; logger: Logger };
+type Run = {
+  channels: ReadonlyMap<string, Channel>;
+  policies: Policies;
+  now: number;
+  /** Tries a send may take (the first and the in-run retries), less where the rate limit has fewer slots. */
+  tries: number;
+  send: SendOptions;
+  logger: Logger;
+};
 
 /**
  * deliver sends every due outbox message. Per channel, in order: quiet hours hold what they hold (until the window
@@ -96,7 +104,13 @@ export async function deliver(
     policies,
     now: opts.now,
     tries: Math.min(2, opts.retries ?? 2) + 1,
-    send: { signal: opts.signal, sleep: opts.sleep, backoffMs: opts.backoffMs ?? [500, 1500], redact: opts.redact, redactExcerpts: opts.redactExcerpts ?? [] },
+    send: {
+      signal: opts.signal,
+      sleep: opts.sleep,
+      backoffMs: opts.backoffMs ?? [500, 1500],
+      redact: opts.redact,
+      redactExcerpts: opts.redactExcerpts ?? [],
+    },
     logger: opts.logger,
   };
   // A prototype-less copy: a channel named `constructor` must count and rate-limit like any other (engine/dict.ts).
@@ -131,10 +145,17 @@ export async function deliver(
 }
 
 /** deliverTo is one channel's turn in a pass: plan, then for each message in order admit, send and apply. */
-async function deliverTo(name: string, due: OutboxEntry[], waiting: OutboxEntry[] | undefined, cs0: ChannelState | undefined, run: Run): Promise<ChannelRun> {
+async function deliverTo(
+  name: string,
+  due: OutboxEntry[],
+  waiting: OutboxEntry[] | undefined,
+  cs0: ChannelState | undefined,
+  run: Run,
+): Promise<ChannelRun> {
   const policy = run.policies.get(name)!;
   const plan = planChannel(due, waiting, policy, run.now);
-  const out: ChannelRun = { keep: plan.held, drops: [], attempts: [], cs: keepsMemory(policy) ? (cs0 ?? emptyChannelState()) : undefined, next: [] };
+  const cs = keepsMemory(policy) ? (cs0 ?? emptyChannelState()) : undefined;
+  const out: ChannelRun = { keep: plan.held, drops: [], attempts: [], cs, next: [] };
   for (const g of plan.groups) {
     if (run.send.signal.aborted) {
       out.keep.push(...g.parts);
@@ -146,7 +167,8 @@ async function deliverTo(name: string, due: OutboxEntry[], waiting: OutboxEntry[
       out.next.push(...v.next);
       out.cs = v.cs;
     } else if (v.kind === "hold") {
-      run.logger.info({ event: "rate_limited", channel: name, ids: idsOf(g.entry.message), until: v.until }, "rate limit: message waits");
+      const ids = idsOf(g.entry.message);
+      run.logger.info({ event: "rate_limited", channel: name, ids, until: v.until }, "rate limit: message waits");
       out.keep.push(...v.keep);
     } else {
       const a = await send(run.channels.get(name)!, g.entry.message, policy, Math.min(run.tries, v.slots), run.send);
@@ -184,7 +206,8 @@ function close(state: State, ledger: Ledger, channels: Record<string, ChannelSta
 /** droppedEntries records a drop once for every message it stood for. */
 function droppedEntries({ entry: e, why }: Drop, now: number): DroppedEntry[] {
   const checks = e.message.items.map((i) => i.check);
-  return idsOf(e.message).map((id) => ({ id, channel: e.message.channel, createdAt: e.message.createdAt, droppedAt: now, why, checks }));
+  const m = e.message;
+  return idsOf(m).map((id) => ({ id, channel: m.channel, createdAt: m.createdAt, droppedAt: now, why, checks }));
 }
 
 function logDrop({ entry: e, why }: Drop, logger: Logger): void {
@@ -196,5 +219,8 @@ function logAttempt(a: Attempt, logger: Logger): void {
   const o = a.outcome;
   const at = { id: a.id, ids: a.ids, channel: a.channel, tries: a.tries };
   if (o.ok) logger.info({ event: "sent", ...at, checks: a.checks, fallbackFrom: a.fallbackFrom }, "notification sent");
-  else logger.warn({ event: "send_failed", ...at, reason: o.reason, retryable: o.retryable, error: o.error, hint: o.hint }, "notification failed");
+  else {
+    const why = { reason: o.reason, retryable: o.retryable, error: o.error, hint: o.hint };
+    logger.warn({ event: "send_failed", ...at, ...why }, "notification failed");
+  }
 }

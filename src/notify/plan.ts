@@ -20,7 +20,13 @@ export type Triage = { due: OutboxEntry[]; waiting: Map<string, OutboxEntry[]>; 
  * triage sorts the outbox: expired entries are dropped (max_age, channel gone), due ones go to the channels' plans,
  * the rest wait (a channel that sends this run takes them along). Past the run's deadline nothing is due.
  */
-export function triage(outbox: readonly OutboxEntry[], policies: Policies, now: number, maxAgeMs: number, aborted: boolean): Triage {
+export function triage(
+  outbox: readonly OutboxEntry[],
+  policies: Policies,
+  now: number,
+  maxAgeMs: number,
+  aborted: boolean,
+): Triage {
   const t: Triage = { due: [], waiting: new Map(), keep: [], drops: [] };
   for (const e of outbox) {
     const channel = e.message.channel;
@@ -37,7 +43,12 @@ export function triage(outbox: readonly OutboxEntry[], policies: Policies, now: 
 export type ChannelPlan = { groups: Group[]; held: OutboxEntry[] };
 
 /** planChannel applies quiet hours, takes along what waits for the channel, and merges what goes into messages. */
-export function planChannel(due: readonly OutboxEntry[], waiting: readonly OutboxEntry[] | undefined, policy: ChannelPolicy, now: number): ChannelPlan {
+export function planChannel(
+  due: readonly OutboxEntry[],
+  waiting: readonly OutboxEntry[] | undefined,
+  policy: ChannelPolicy,
+  now: number,
+): ChannelPlan {
   const quiet = quietHours(due, policy, now);
   const along = takeAlong(quiet.go, waiting, policy, now);
   return { groups: merge(along.go), held: [...quiet.held, ...along.held] };
@@ -54,13 +65,20 @@ export type Verdict =
  * channel's memory as the sends before it left it: a failed send spends no daily count, and retries spend slots of
  * the window, so the turn of a later group cannot be known before the earlier ones are sent.
  */
-export function admit(g: Group, cs: ChannelState | undefined, policy: ChannelPolicy, policies: Policies, now: number): Verdict {
+export function admit(
+  g: Group,
+  cs: ChannelState | undefined,
+  policy: ChannelPolicy,
+  policies: Policies,
+  now: number,
+): Verdict {
   const name = g.entry.message.channel;
   const cap = dailyCap(name, cs, policy, now);
   if (!cap.allowed) {
     const limit = { day: cap.day, limit: policy.dailyLimit ?? 0 };
     const notice = cs ? dailyLimitNotice(name, cs, limit, g.entry.message.host, policies, now) : { cs, notices: [] };
-    return { kind: "drop", drop: { entry: g.entry, why: cap.why }, next: [...fallback(g, policies, now), ...notice.notices], cs: notice.cs };
+    const next = [...fallback(g, policies, now), ...notice.notices];
+    return { kind: "drop", drop: { entry: g.entry, why: cap.why }, next, cs: notice.cs };
   }
   const rate = rateLimit(cs, policy, now);
   if (!rate.allowed) return { kind: "hold", keep: rateHold(g, rate.until), until: rate.until };

@@ -10,7 +10,7 @@ import { createEmailChannel, emailConfigSchema } from "./channels/email.js";
 import { createFeishuChannel, feishuConfigSchema } from "./channels/feishu.js";
 import { createWebhookChannel, webhookConfigSchema } from "./channels/webhook.js";
 import { createWeComChannel, wecomConfigSchema } from "./channels/wecom.js";
-import { defineChannel, type ChannelDefinition, type ChannelEntry } from "./define.js";
+import { defineChannel, type ChannelDefinition, type ChannelEntry, type KeepAliveRun } from "./define.js";
 import type { RateLimit } from "./policy.js";
 import type { Channel, ChannelContext } from "./types.js";
 
@@ -38,7 +38,14 @@ export type ConfigOf<K extends ChannelType> = z.output<(typeof channelTypes)[K][
 export type AnyChannelConfig = { [K in ChannelType]: ConfigOf<K> }[ChannelType];
 
 /** TYPE_ALIASES lets a ladder name a channel by a common word ("sms") when no channel has that name. */
-export const TYPE_ALIASES: Record<string, string> = { sms: "aliyun-sms", mail: "email", lark: "feishu", wechat: "wecom", "wechat-work": "wecom", ding: "dingtalk" };
+export const TYPE_ALIASES: Record<string, string> = {
+  sms: "aliyun-sms",
+  mail: "email",
+  lark: "feishu",
+  wechat: "wecom",
+  "wechat-work": "wecom",
+  ding: "dingtalk",
+};
 
 // Each entry seen with its own config type. Looked up by a type parameter K, an entry's create() and hooks take
 // ConfigOf<K>: TypeScript keeps the entry and the config together (its "correlated union" pattern, TS 4.6).
@@ -70,7 +77,10 @@ function isValidated(cfg: { type: string }): cfg is AnyChannelConfig {
 }
 
 /** createChannels builds every configured channel. */
-export function createChannels(configs: Readonly<Record<string, { type: string }>>, ctx: Omit<ChannelContext, "name">): Map<string, Channel> {
+export function createChannels(
+  configs: Readonly<Record<string, { type: string }>>,
+  ctx: Omit<ChannelContext, "name">,
+): Map<string, Channel> {
   const out = new Map<string, Channel>();
   for (const [name, cfg] of Object.entries(configs)) {
     if (!isValidated(cfg)) continue;
@@ -89,7 +99,12 @@ function create<K extends ChannelType>(type: K, cfg: ConfigOf<K>, ctx: ChannelCo
  * keepChannelsAlive runs every channel's keep-alive hook (Alertmanager re-sends open incidents) on the state after
  * decide, before the outbox is saved: a hook may add messages to its channel's outbox and keep its own memory.
  */
-export function keepChannelsAlive(state: State, config: Pick<Config, "channels" | "checks" | "host">, thisRun: readonly Message[], now: number): State {
+export function keepChannelsAlive(
+  state: State,
+  config: Pick<Config, "channels" | "checks" | "host">,
+  thisRun: readonly Message[],
+  now: number,
+): State {
   let s = state;
   for (const [name, cfg] of Object.entries(config.channels)) {
     if (!isValidated(cfg)) continue;
@@ -99,7 +114,7 @@ export function keepChannelsAlive(state: State, config: Pick<Config, "channels" 
   return s;
 }
 
-function keepAlive<K extends ChannelType>(type: K, cfg: ConfigOf<K>, run: KeepAliveRun): State {
+function keepAlive<K extends ChannelType>(type: K, cfg: ConfigOf<K>, run: Omit<KeepAliveRun, "stored">): State {
   const hook = definitions[type].keepAlive;
   if (!hook) return run.state;
   const r = hook(cfg, { ...run, stored: own(run.state.channels, run.name) });
@@ -109,8 +124,6 @@ function keepAlive<K extends ChannelType>(type: K, cfg: ConfigOf<K>, run: KeepAl
   return { ...run.state, outbox: r.outbox, channels };
 }
 
-/** KeepAliveRun is what the registry hands a keep-alive hook, besides its channel's config. */
-type KeepAliveRun = { name: string; state: State; checks: Config["checks"]; host: string; thisRun: readonly Message[]; now: number };
 
 function emptyMemory(): ChannelState {
   return { sentAt: [], day: undefined, dayCount: 0 };

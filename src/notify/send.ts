@@ -24,9 +24,16 @@ export type SendOptions = {
  * retries it next run: two more waits of `timeout` would hold the run, and every other message, three times as
  * long). Past the run's deadline nothing more is tried.
  */
-export async function send(channel: Channel, m: Message, policy: ChannelPolicy, maxTries: number, opts: SendOptions): Promise<Attempt> {
+export async function send(
+  channel: Channel,
+  m: Message,
+  policy: ChannelPolicy,
+  maxTries: number,
+  opts: SendOptions,
+): Promise<Attempt> {
   const prepared = prepareMessage(m, opts.redact, [...opts.redactExcerpts, ...policy.redact]);
-  let outcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error: "run deadline reached before sending" };
+  const error = "run deadline reached before sending";
+  let outcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error };
   let tries = 0;
   while (tries < maxTries && !opts.signal.aborted) {
     if (tries > 0) await opts.sleep(opts.backoffMs[tries - 1] ?? 1500, opts.signal);
@@ -34,7 +41,8 @@ export async function send(channel: Channel, m: Message, policy: ChannelPolicy, 
     outcome = await sendWithTimeout(channel, prepared, policy.timeout, opts.signal);
     if (outcome.ok || !outcome.retryable || outcome.reason === "timeout") break;
   }
-  const attempt: Attempt = { id: m.id, ids: idsOf(m), channel: m.channel, checks: m.items.map((i) => i.check), ok: outcome.ok, tries, outcome };
+  const checks = m.items.map((i) => i.check);
+  const attempt: Attempt = { id: m.id, ids: idsOf(m), channel: m.channel, checks, ok: outcome.ok, tries, outcome };
   if (m.fallbackFrom) attempt.fallbackFrom = m.fallbackFrom;
   return attempt;
 }

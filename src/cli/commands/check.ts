@@ -25,7 +25,8 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   // Config warnings go to the log, not to cron's mail every two minutes; `watchdog validate` prints them.
   for (const w of warnings) session.deps.logger.warn({ event: "config_warning" }, w);
   // A channel that prints (console) prints to stderr under --json so stdout stays one JSON document.
-  const channels = createChannels(config.channels, { deps: session.deps, locale: config.locale, write: opts.json ? io.err : io.out });
+  const write = opts.json ? io.err : io.out;
+  const channels = createChannels(config.channels, { deps: session.deps, locale: config.locale, write });
   // With a channel that prints, the heading goes first, so that what it prints during the run comes under it
   // (printed as it is sent, never held back).
   const headingFirst = !opts.json && printsMessages(config.channels);

@@ -151,7 +151,10 @@ type RefreshMemory = z.infer<typeof refreshMemory>;
  * restates incidents the fallback was already given, and a new one is made every run, so a copy would send the
  * fallback the same alert every run while Alertmanager is down.
  */
-function keepAlive(cfg: AlertmanagerConfig, input: KeepAliveInput<RefreshMemory>): { outbox: OutboxEntry[]; memory: RefreshMemory | undefined } {
+function keepAlive(
+  cfg: AlertmanagerConfig,
+  input: KeepAliveInput<RefreshMemory>,
+): { outbox: OutboxEntry[]; memory: RefreshMemory | undefined } {
   const { name, state, now } = input;
   const open = (check: string) => state.checks[check]?.incident?.notified.includes(name) ?? false;
   const last = input.memory?.refreshedAt;
@@ -162,14 +165,16 @@ function keepAlive(cfg: AlertmanagerConfig, input: KeepAliveInput<RefreshMemory>
     const items = e.message.items.filter((i) => open(i.check));
     if (due || items.length === 0) return [];
     // A refresh queued by an older build carries no noFallback flag: it gets one here.
-    return [items.length === e.message.items.length && e.message.noFallback ? e : { ...e, message: { ...e.message, items, noFallback: true } }];
+    const same = items.length === e.message.items.length && e.message.noFallback;
+    return [same ? e : { ...e, message: { ...e.message, items, noFallback: true } }];
   });
   const toldNow = new Set(input.thisRun.flatMap((m) => m.items.map((i) => i.check)));
   // The refresh clock moves only when every open incident was re-stated: a message about one check this run (its
   // step) must not postpone the re-send of the others, which Alertmanager would then let expire.
   let refreshed = due && toldNow.size > 0;
   if (due) {
-    const items = input.checks.filter((c) => open(c.name) && !toldNow.has(c.name)).map((c) => refreshItem(state.checks[c.name]!, c));
+    const stale = input.checks.filter((c) => open(c.name) && !toldNow.has(c.name));
+    const items = stale.map((c) => refreshItem(state.checks[c.name]!, c));
     if (items.length) {
       const id = `${REFRESH_PREFIX}${now.toString(36)}-${name}`;
       const message: Message = { id, channel: name, host: input.host, createdAt: now, items, noFallback: true };

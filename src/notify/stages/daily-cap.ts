@@ -7,12 +7,18 @@ import type { ChannelPolicy } from "./types.js";
  * `daily_limit`; past it the group is dropped (recorded), its fallback gets a copy and the other channels one notice
  * a day (stages/daily-limit-notice.ts). Only a delivered send counts (countDaily), so a failed one spends nothing.
  */
-export function dailyCap(name: string, cs: ChannelState | undefined, policy: ChannelPolicy, now: number): { allowed: true } | { allowed: false; day: string; why: string } {
+export function dailyCap(
+  name: string,
+  cs: ChannelState | undefined,
+  policy: ChannelPolicy,
+  now: number,
+): { allowed: true } | { allowed: false; day: string; why: string } {
   const limit = policy.dailyLimit;
   if (!cs || limit === undefined) return { allowed: true };
   const d = dailyCheck(cs, now, limit, policy.quietHours?.timezone);
   if (d.allowed) return { allowed: true };
-  return { allowed: false, day: d.day, why: `daily_limit of ${limit} reached for ${d.day}: not sent through "${name}"` };
+  const why = `daily_limit of ${limit} reached for ${d.day}: not sent through "${name}"`;
+  return { allowed: false, day: d.day, why };
 }
 
 /** countDaily is the channel's memory after one delivered send: one more for its day. */

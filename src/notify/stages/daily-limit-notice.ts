@@ -16,10 +16,11 @@ export function dailyLimitNotice(
 ): { cs: ChannelState; notices: OutboxEntry[] } {
   if (cs.limitNoticeDay === cap.day) return { cs, notices: [] };
   const type = policies.get(name)?.type;
+  const notice = { type: "daily_limit" as const, channel: name, limit: cap.limit, day: cap.day };
   const notices = [...policies.keys()]
     .filter((c) => c !== name && policies.get(c)?.type !== type)
     .map((c): OutboxEntry => ({
-      message: { id: `${name}-daily-limit-${cap.day}~${c}`, channel: c, host, createdAt: now, items: [], notice: { type: "daily_limit", channel: name, limit: cap.limit, day: cap.day } },
+      message: { id: `${name}-daily-limit-${cap.day}~${c}`, channel: c, host, createdAt: now, items: [], notice },
       attempts: 0,
       nextAttemptAt: now,
       lastError: undefined,

@@ -22,6 +22,7 @@ export function failedRunsOf(e: OutboxEntry): number {
  */
 export function isDue(e: OutboxEntry, policy: ChannelPolicy | undefined, now: number): boolean {
   if (e.nextAttemptAt <= now) return true;
-  const held = e.message.heldBy === "quiet_hours" ? 24 * HOUR : e.message.heldBy === "rate_limit" ? (policy?.rateLimit?.per ?? 0) : 0;
+  const heldBy = e.message.heldBy;
+  const held = heldBy === "quiet_hours" ? 24 * HOUR : heldBy === "rate_limit" ? (policy?.rateLimit?.per ?? 0) : 0;
   return e.nextAttemptAt - now > Math.max(held, nextAttemptDelay(failedRunsOf(e)));
 }

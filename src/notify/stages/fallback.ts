@@ -23,7 +23,8 @@ export function fallback(g: Group, policies: Policies, now: number): OutboxEntry
   for (const fb of policies.get(src.channel)?.fallback ?? []) {
     if (!policies.has(fb) || path.includes(fb)) continue;
     if (severity === "warning" && policies.get(fb)?.minSeverity === "critical") continue;
-    const message: Message = { ...src, id: `${src.id}~${fb}`, channel: fb, fallbackFrom: src.channel, fallbackPath: path };
+    const id = `${src.id}~${fb}`;
+    const message: Message = { ...src, id, channel: fb, fallbackFrom: src.channel, fallbackPath: path };
     delete message.heldBy;
     if (src.mergedIds) message.mergedIds = src.mergedIds.map((id) => `${id}~${fb}`);
     out.push({ message, attempts: 0, nextAttemptAt: now, lastError: undefined });

@@ -21,12 +21,13 @@ export function merge(entries: readonly OutboxEntry[]): Group[] {
     const key = `${e.message.channel}\0${e.message.fallbackFrom ?? ""}\0${e.message.notice ? "notice" : ""}`;
     byKey.set(key, [...(byKey.get(key) ?? []), e]);
   }
-  return [...byKey.values()].map((parts) => (parts.length === 1 ? { entry: parts[0]!, parts } : { entry: mergeParts(parts), parts }));
+  return [...byKey.values()].map((parts) => ({ entry: parts.length === 1 ? parts[0]! : mergeParts(parts), parts }));
 }
 
 function mergeParts(parts: readonly OutboxEntry[]): OutboxEntry {
   const first = parts[0]!.message;
-  const heldBy = parts.find((p) => p.message.heldBy === "quiet_hours")?.message.heldBy ?? parts.find((p) => p.message.heldBy)?.message.heldBy;
+  const held = parts.map((p) => p.message.heldBy);
+  const heldBy = held.includes("quiet_hours") ? "quiet_hours" : held.find((h) => h !== undefined);
   const notice = parts.find((p) => p.message.notice)?.message.notice;
   const message: Message = {
     ...first,

@@ -7,7 +7,11 @@ import type { ChannelPolicy } from "./types.js";
  * marked `heldBy: quiet_hours` and due when the window ends, when everything held goes out as one digest (merge).
  * Severities in `except` (default critical) go through.
  */
-export function quietHours(entries: readonly OutboxEntry[], policy: ChannelPolicy, now: number): { go: OutboxEntry[]; held: OutboxEntry[] } {
+export function quietHours(
+  entries: readonly OutboxEntry[],
+  policy: ChannelPolicy,
+  now: number,
+): { go: OutboxEntry[]; held: OutboxEntry[] } {
   const go: OutboxEntry[] = [];
   const held: OutboxEntry[] = [];
   for (const e of entries) {

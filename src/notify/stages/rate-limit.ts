@@ -8,7 +8,11 @@ import type { ChannelPolicy, Group } from "./types.js";
  *   window full         the group waits, marked `heldBy: rate_limit`, until the oldest send leaves the window
  * A channel without a limit always has room.
  */
-export function rateLimit(cs: ChannelState | undefined, policy: ChannelPolicy, now: number): { allowed: true; slots: number } | { allowed: false; until: number } {
+export function rateLimit(
+  cs: ChannelState | undefined,
+  policy: ChannelPolicy,
+  now: number,
+): { allowed: true; slots: number } | { allowed: false; until: number } {
   const limit = policy.rateLimit;
   if (!cs || !limit) return { allowed: true, slots: Infinity };
   const r = rateCheck(cs.sentAt, now, limit);
@@ -17,11 +21,15 @@ export function rateLimit(cs: ChannelState | undefined, policy: ChannelPolicy, n
 
 /** rateHold is a group's entries waiting for the window: they go out merged with the next message when it has room. */
 export function rateHold(g: Group, until: number): OutboxEntry[] {
-  return g.parts.map((p) => ({ ...p, message: { ...p.message, heldBy: p.message.heldBy ?? "rate_limit" }, nextAttemptAt: until }));
+  return g.parts.map((p): OutboxEntry => {
+    const heldBy = p.message.heldBy ?? "rate_limit";
+    return { ...p, message: { ...p.message, heldBy }, nextAttemptAt: until };
+  });
 }
 
 /** spendSlots is the channel's memory after `tries` sends at `now` (failed ones too: the vendor counted them). */
-export function spendSlots(cs: ChannelState | undefined, policy: ChannelPolicy, now: number, tries: number): ChannelState | undefined {
+export function spendSlots(cs: ChannelState | undefined, policy: ChannelPolicy, now: number, tries: number) {
   if (!cs || !policy.rateLimit || tries === 0) return cs;
-  return { ...cs, sentAt: [...rateCheck(cs.sentAt, now, policy.rateLimit).recent, ...Array<number>(tries).fill(now)] };
+  const recent = rateCheck(cs.sentAt, now, policy.rateLimit).recent;
+  return { ...cs, sentAt: [...recent, ...Array<number>(tries).fill(now)] };
 }

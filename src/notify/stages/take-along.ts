@@ -8,7 +8,12 @@ import type { ChannelPolicy } from "./types.js";
  *   something goes now  the waiting entries join it (quiet hours still hold what they hold)
  *   nothing goes now    the waiting entries stay as they are
  */
-export function takeAlong(go: readonly OutboxEntry[], waiting: readonly OutboxEntry[] | undefined, policy: ChannelPolicy, now: number): { go: OutboxEntry[]; held: OutboxEntry[] } {
+export function takeAlong(
+  go: readonly OutboxEntry[],
+  waiting: readonly OutboxEntry[] | undefined,
+  policy: ChannelPolicy,
+  now: number,
+): { go: OutboxEntry[]; held: OutboxEntry[] } {
   if (!waiting?.length) return { go: [...go], held: [] };
   if (!go.length) return { go: [], held: [...waiting] };
   const q = quietHours(waiting, policy, now);
