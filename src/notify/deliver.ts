@@ -98,10 +98,31 @@ export async function deliver(
   channelConfigs: Readonly<Record<string, ChannelConfig>>,
   opts: DeliverOptions,
 ): Promise<{ state: State; attempts: Attempt[] }> {
-  const policies: Policies = new Map([...channels.keys()].map((name) => [name, policyOf(own(channelConfigs, name))]));
-  const run: Run = {
+  const run = runOf(channels, channelConfigs, opts);
+  // A prototype-less copy: a channel named `constructor` must count and rate-limit like any other (engine/dict.ts).
+  const memory: Record<string, ChannelState> = dict(Object.entries(state.channels));
+  const t = triage(state.outbox, run.policies, opts.now, opts.maxAgeMs, opts.signal.aborted);
+  const ledger: Ledger = { keep: t.keep, drops: t.drops, attempts: [] };
+  // Pass 1 sends the outbox; later passes send what it produced (fallback copies, limit notices) in the same run.
+  let due = t.due;
+  for (let pass = 0; pass < Math.max(MIN_PASSES, channels.size + 1) && due.length; pass++) {
+    due = await deliverPass(due, t.waiting, memory, ledger, run);
+  }
+  // What is left for a later run: the products of a last pass, and what waited for a channel that sent nothing.
+  ledger.keep.push(...due, ...[...t.waiting.values()].flat());
+  for (const d of ledger.drops) logDrop(d, opts.logger);
+  return { state: close(state, ledger, memory, opts.now), attempts: ledger.attempts };
+}
+
+/** runOf is what every pass shares, read once from the configs and the options. */
+function runOf(
+  channels: ReadonlyMap<string, Channel>,
+  configs: Readonly<Record<string, ChannelConfig>>,
+  opts: DeliverOptions,
+): Run {
+  return {
     channels,
-    policies,
+    policies: new Map([...channels.keys()].map((name) => [name, policyOf(own(configs, name))])),
     now: opts.now,
     tries: Math.min(2, opts.retries ?? 2) + 1,
     send: {
@@ -113,35 +134,39 @@ export async function deliver(
     },
     logger: opts.logger,
   };
-  // A prototype-less copy: a channel named `constructor` must count and rate-limit like any other (engine/dict.ts).
-  const memory: Record<string, ChannelState> = dict(Object.entries(state.channels));
-  const t = triage(state.outbox, policies, opts.now, opts.maxAgeMs, opts.signal.aborted);
-  const ledger: Ledger = { keep: t.keep, drops: t.drops, attempts: [] };
-  let due = t.due;
-  // Pass 1 sends the outbox; later passes send what it produced (fallback copies, limit notices) in the same run.
-  for (let pass = 0; pass < Math.max(MIN_PASSES, channels.size + 1) && due.length; pass++) {
-    const byChannel = new Map<string, OutboxEntry[]>();
-    for (const e of due) byChannel.set(e.message.channel, [...(byChannel.get(e.message.channel) ?? []), e]);
-    const runs = await Promise.all(
-      [...byChannel].map(([name, entries]) => {
-        const waiting = t.waiting.get(name);
-        t.waiting.delete(name);
-        return deliverTo(name, entries, waiting, own(memory, name), run);
-      }),
-    );
-    due = [];
-    for (const [i, name] of [...byChannel.keys()].entries()) {
-      const r = runs[i]!;
-      if (r.cs) memory[name] = r.cs;
-      ledger.keep.push(...r.keep);
-      ledger.drops.push(...r.drops);
-      ledger.attempts.push(...r.attempts);
-      due.push(...r.next.filter((e) => channels.has(e.message.channel)));
-    }
-  }
-  ledger.keep.push(...due, ...[...t.waiting.values()].flat());
-  for (const d of ledger.drops) logDrop(d, opts.logger);
-  return { state: close(state, ledger, memory, opts.now), attempts: ledger.attempts };
+}
+
+/**
+ * deliverPass gives each channel its due entries (and, the first time, what waits for it), all channels at once;
+ * it adds their results to the ledger and memory in channel order, and returns what goes on to the next pass.
+ */
+async function deliverPass(
+  due: readonly OutboxEntry[],
+  waiting: Map<string, OutboxEntry[]>,
+  memory: Record<string, ChannelState>,
+  ledger: Ledger,
+  run: Run,
+): Promise<OutboxEntry[]> {
+  const byChannel = new Map<string, OutboxEntry[]>();
+  for (const e of due) byChannel.set(e.message.channel, [...(byChannel.get(e.message.channel) ?? []), e]);
+  const names = [...byChannel.keys()];
+  const runs = await Promise.all(
+    names.map((name) => {
+      const later = waiting.get(name);
+      waiting.delete(name);
+      return deliverTo(name, byChannel.get(name)!, later, own(memory, name), run);
+    }),
+  );
+  const next: OutboxEntry[] = [];
+  names.forEach((name, i) => {
+    const r = runs[i]!;
+    if (r.cs) memory[name] = r.cs;
+    ledger.keep.push(...r.keep);
+    ledger.drops.push(...r.drops);
+    ledger.attempts.push(...r.attempts);
+    next.push(...r.next.filter((e) => run.channels.has(e.message.channel)));
+  });
+  return next;
 }
 
 /** deliverTo is one channel's turn in a pass: plan, then for each message in order admit, send and apply. */
