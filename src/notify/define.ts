@@ -36,7 +36,7 @@ export type KeepAliveInput<M> = {
  * add messages to its channel, or remove its own stale ones) and its new memory, or undefined to leave it as it is.
  */
 export type KeepAlive<C, M extends object> = {
-  /** The shape of its memory; what does not fit reads as no memory (a state file a hand edited). */
+  /** The shape of its memory; what does not fit reads as no memory (a hand-edited state file). */
   memory: z.ZodType<M>;
   run: (cfg: C, input: KeepAliveInput<M>) => { outbox: OutboxEntry[]; memory: M | undefined };
 };
