@@ -6,7 +6,6 @@ import { formatDuration } from "./duration.js";
 import { decide } from "./engine/decide.js";
 import { ExitError } from "./errors.js";
 import { dict, withDicts } from "./engine/dict.js";
-import { enqueueAlertmanagerRefresh } from "./exporters/alertmanager-refresh.js";
 import { writeStatusPage } from "./exporters/status-page/index.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
 import { applyQueuedControls } from "./daemon/control.js";
@@ -17,7 +16,7 @@ import type { Action, Message, RestartOutcome, State } from "./engine/types.js";
 import { deliverWatched, rerouteAroundFailing } from "./notify/channel-health.js";
 import { deliver, enqueue, type Attempt } from "./notify/deliver.js";
 import type { Redactor } from "./notify/redact.js";
-import { createChannels } from "./notify/registry.js";
+import { createChannels, keepChannelsAlive } from "./notify/registry.js";
 import { renderText } from "./notify/render.js";
 import type { Channel } from "./notify/types.js";
 import { runProbe, runProbes } from "./probes/run.js";
@@ -141,7 +140,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
     state = record(state, report.restarts, now);
     // While a channel is failing, its alerts go to the channels its notice named too (notify/channel-health.ts).
     state = enqueue(state, rerouteAroundFailing(messages, state.channelHealth, (c) => config.channels[c]?.min_severity), now);
-    state = enqueueAlertmanagerRefresh(state, config, messages, now);
+    state = keepChannelsAlive(state, config, messages, now);
     await store.save(state);
 
     const channels = opts.channels ?? createChannels(config.channels, { deps, locale: config.locale });

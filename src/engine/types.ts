@@ -127,6 +127,11 @@ export type Message = {
   fallbackPath?: string[];
   /** Ids of the messages merged into this one (rate limit, quiet-hours digest); the message's own id comes first. */
   mergedIds?: string[];
+  /**
+   * Set on a message that only restates what its channel was told before (a channel's keep-alive re-send): when its
+   * channel cannot deliver it, no fallback copy is made (the fallback was given the original already).
+   */
+  noFallback?: true;
   /** Why delivery held this message back (it goes out merged with others when the hold ends). */
   heldBy?: "quiet_hours" | "rate_limit";
   /** A notice about delivery itself rather than about checks (items may be empty). */

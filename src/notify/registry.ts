@@ -1,54 +1,136 @@
 import type { z } from "zod";
+import type { Config } from "../config/schema.js";
+import { dict, own } from "../engine/dict.js";
+import type { ChannelState, Message, OutboxEntry, State } from "../engine/types.js";
+import { alertmanagerChannel } from "./channels/alertmanager.js";
 import { aliyunSmsConfigSchema, createAliyunSmsChannel } from "./channels/aliyun-sms.js";
-import { consoleConfigSchema, createConsoleChannel } from "./channels/console.js";
+import { consoleChannel } from "./channels/console.js";
 import { createDingTalkChannel, dingtalkConfigSchema } from "./channels/dingtalk.js";
 import { createEmailChannel, emailConfigSchema } from "./channels/email.js";
 import { createFeishuChannel, feishuConfigSchema } from "./channels/feishu.js";
 import { createWebhookChannel, webhookConfigSchema } from "./channels/webhook.js";
 import { createWeComChannel, wecomConfigSchema } from "./channels/wecom.js";
+import { defineChannel, type ChannelDefinition, type ChannelEntry, type KeepAliveRun } from "./define.js";
 import type { RateLimit } from "./policy.js";
-import { alertmanagerConfigSchema, createAlertmanagerChannel } from "./channels/alertmanager.js";
 import type { Channel, ChannelContext } from "./types.js";
 
-/**
- * ChannelEntry pairs a channel factory with the schema of its config, and the type's defaults: the least severity it
- * receives and the vendor's rate limit (used when the channel sets no `rate_limit`).
- */
-export type ChannelEntry = { schema: z.ZodObject; create: (cfg: never, ctx: ChannelContext) => Channel; minSeverity?: "warning" | "critical"; rateLimit?: RateLimit };
+export { defineChannel, type ChannelEntry };
 
-/** channels lists every channel type: adding one is one line here plus its own file. */
+/** channelTypes lists every channel type: adding one is one line here plus its own file. */
 export const channelTypes = {
-  email: { schema: emailConfigSchema, create: createEmailChannel },
-  console: { schema: consoleConfigSchema, create: createConsoleChannel },
-  "aliyun-sms": { schema: aliyunSmsConfigSchema, create: createAliyunSmsChannel, minSeverity: "critical" },
-  dingtalk: { schema: dingtalkConfigSchema, create: createDingTalkChannel, rateLimit: { max: 20, per: 60_000 } },
-  wecom: { schema: wecomConfigSchema, create: createWeComChannel, rateLimit: { max: 20, per: 60_000 } },
-  feishu: { schema: feishuConfigSchema, create: createFeishuChannel, rateLimit: { max: 100, per: 60_000 } },
-  webhook: { schema: webhookConfigSchema, create: createWebhookChannel },
-  alertmanager: { schema: alertmanagerConfigSchema, create: createAlertmanagerChannel },
+  email: defineChannel(emailConfigSchema, createEmailChannel),
+  console: consoleChannel,
+  "aliyun-sms": defineChannel(aliyunSmsConfigSchema, createAliyunSmsChannel, { minSeverity: "critical" }),
+  dingtalk: defineChannel(dingtalkConfigSchema, createDingTalkChannel, { rateLimit: { max: 20, per: 60_000 } }),
+  wecom: defineChannel(wecomConfigSchema, createWeComChannel, { rateLimit: { max: 20, per: 60_000 } }),
+  feishu: defineChannel(feishuConfigSchema, createFeishuChannel, { rateLimit: { max: 100, per: 60_000 } }),
+  webhook: defineChannel(webhookConfigSchema, createWebhookChannel),
+  alertmanager: alertmanagerChannel,
 } satisfies Record<string, ChannelEntry>;
 
 /** ChannelType is one of the registered channel type names. */
 export type ChannelType = keyof typeof channelTypes;
 
+/** ConfigOf is the validated config of one channel type (its schema's output). */
+export type ConfigOf<K extends ChannelType> = z.output<(typeof channelTypes)[K]["schema"]>;
+
+/** AnyChannelConfig is the validated config of some registered type. */
+export type AnyChannelConfig = { [K in ChannelType]: ConfigOf<K> }[ChannelType];
+
 /** TYPE_ALIASES lets a ladder name a channel by a common word ("sms") when no channel has that name. */
-export const TYPE_ALIASES: Record<string, string> = { sms: "aliyun-sms", mail: "email", lark: "feishu", wechat: "wecom", "wechat-work": "wecom", ding: "dingtalk" };
+export const TYPE_ALIASES: Record<string, string> = {
+  sms: "aliyun-sms",
+  mail: "email",
+  lark: "feishu",
+  wechat: "wecom",
+  "wechat-work": "wecom",
+  ding: "dingtalk",
+};
+
+// Each entry seen with its own config type. Looked up by a type parameter K, an entry's create() and hooks take
+// ConfigOf<K>: TypeScript keeps the entry and the config together (its "correlated union" pattern, TS 4.6).
+const definitions: { [K in ChannelType]: ChannelDefinition<(typeof channelTypes)[K]["schema"]> } = channelTypes;
+const entries: Readonly<Record<string, ChannelEntry>> = channelTypes;
+
+/** entryOf is the registry entry of a type name, or undefined for a name that is not registered. */
+export function entryOf(type: string): ChannelEntry | undefined {
+  return Object.hasOwn(entries, type) ? entries[type] : undefined;
+}
+
+/** defaultRateLimit is the vendor's rate limit of a type, used when a channel sets no `rate_limit`. */
+export function defaultRateLimit(type: string): RateLimit | undefined {
+  return entryOf(type)?.rateLimit;
+}
+
+/** printsMessages says whether one of the channels prints its messages where the command prints (console). */
+export function printsMessages(configs: Readonly<Record<string, { type: string }>>): boolean {
+  return Object.values(configs).some((c) => entryOf(c.type)?.prints === true);
+}
+
+/**
+ * isValidated says a channel config is of a registered type. `channels:` was parsed by a union of these very
+ * schemas (config/schema.ts), so a config whose `type` is K is K's schema's output: this is where that fact, which
+ * the config's own ChannelConfig type does not carry, is stated once.
+ */
+function isValidated(cfg: { type: string }): cfg is AnyChannelConfig {
+  return entryOf(cfg.type) !== undefined;
+}
 
 /** createChannels builds every configured channel. */
-export function createChannels(configs: Record<string, { type: string }>, ctx: Omit<ChannelContext, "name">): Map<string, Channel> {
+export function createChannels(
+  configs: Readonly<Record<string, { type: string }>>,
+  ctx: Omit<ChannelContext, "name">,
+): Map<string, Channel> {
   const out = new Map<string, Channel>();
   for (const [name, cfg] of Object.entries(configs)) {
-    const entry = (channelTypes as Record<string, ChannelEntry>)[cfg.type];
-    if (!entry) continue;
-    const channel = entry.create(cfg as never, { ...ctx, name });
-    channel.target ??= targetOf(cfg as Record<string, unknown>);
+    if (!isValidated(cfg)) continue;
+    const channel = create(cfg.type, cfg, { ...ctx, name });
+    channel.target ??= targetOf(cfg);
     out.set(name, channel);
   }
   return out;
 }
 
+function create<K extends ChannelType>(type: K, cfg: ConfigOf<K>, ctx: ChannelContext): Channel {
+  return definitions[type].create(cfg, ctx);
+}
+
+/**
+ * keepChannelsAlive runs every channel's keep-alive hook (Alertmanager re-sends open incidents) on the state after
+ * decide, before the outbox is saved: a hook may add messages to its channel's outbox and keep its own memory.
+ */
+export function keepChannelsAlive(
+  state: State,
+  config: Pick<Config, "channels" | "checks" | "host">,
+  thisRun: readonly Message[],
+  now: number,
+): State {
+  let s = state;
+  for (const [name, cfg] of Object.entries(config.channels)) {
+    if (!isValidated(cfg)) continue;
+    const told = thisRun.filter((m) => m.channel === name);
+    s = keepAlive(cfg.type, cfg, { name, state: s, checks: config.checks, host: config.host, thisRun: told, now });
+  }
+  return s;
+}
+
+function keepAlive<K extends ChannelType>(type: K, cfg: ConfigOf<K>, run: Omit<KeepAliveRun, "stored">): State {
+  const hook = definitions[type].keepAlive;
+  if (!hook) return run.state;
+  const r = hook(cfg, { ...run, stored: own(run.state.channels, run.name) });
+  if (r.outbox === run.state.outbox && !r.memory) return run.state;
+  const channels = r.memory ? dict(run.state.channels) : run.state.channels;
+  if (r.memory) channels[run.name] = { ...(own(run.state.channels, run.name) ?? emptyMemory()), ...r.memory };
+  return { ...run.state, outbox: r.outbox, channels };
+}
+
+
+function emptyMemory(): ChannelState {
+  return { sentAt: [], day: undefined, dayCount: 0 };
+}
+
 /** targetOf is host:port of a channel's server (SMTP host and port, or the host of its URL), never a token. */
-function targetOf(cfg: Record<string, unknown>): string | undefined {
+function targetOf(cfg: Readonly<Record<string, unknown>>): string | undefined {
   if (typeof cfg.host === "string") return `${cfg.host}:${typeof cfg.port === "number" ? cfg.port : cfg.secure ? 465 : 587}`;
   const url = [cfg.webhook, cfg.url, cfg.endpoint, Array.isArray(cfg.urls) ? cfg.urls[0] : undefined].find((u) => typeof u === "string");
   if (url === undefined) return undefined;

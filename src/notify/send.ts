@@ -2,7 +2,50 @@ import { formatDuration } from "../duration.js";
 import type { Message } from "../engine/types.js";
 import { stripControl } from "../text.js";
 import { redactExcerpt, type Redactor } from "./redact.js";
-import type { Channel, SendOutcome } from "./types.js";
+import { idsOf } from "./stages/merge.js";
+import type { ChannelPolicy } from "./stages/types.js";
+import type { Attempt, Channel, SendOutcome } from "./types.js";
+
+/** SendOptions are what the send step needs from the run: its deadline, how to wait, and what to mask. */
+export type SendOptions = {
+  signal: AbortSignal;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Waits before the 2nd and 3rd tries. */
+  backoffMs: readonly number[];
+  redact: Redactor | undefined;
+  /** `redact:` of the whole config, added to each channel's own. */
+  redactExcerpts: readonly ("paths" | "ips")[];
+};
+
+/**
+ * send is the one step of delivery that does I/O: it hands one message to its channel, and tries again after a
+ * short backoff while the failure is retryable, up to `maxTries` (the in-run retries, bounded by the rate limit's
+ * slots). Not tried again: a success, a permanent failure, and a channel that let its whole timeout pass (the outbox
+ * retries it next run: two more waits of `timeout` would hold the run, and every other message, three times as
+ * long). Past the run's deadline nothing more is tried.
+ */
+export async function send(
+  channel: Channel,
+  m: Message,
+  policy: ChannelPolicy,
+  maxTries: number,
+  opts: SendOptions,
+): Promise<Attempt> {
+  const prepared = prepareMessage(m, opts.redact, [...opts.redactExcerpts, ...policy.redact]);
+  const error = "run deadline reached before sending";
+  let outcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error };
+  let tries = 0;
+  while (tries < maxTries && !opts.signal.aborted) {
+    if (tries > 0) await opts.sleep(opts.backoffMs[tries - 1] ?? 1500, opts.signal);
+    tries += 1;
+    outcome = await sendWithTimeout(channel, prepared, policy.timeout, opts.signal);
+    if (outcome.ok || !outcome.retryable || outcome.reason === "timeout") break;
+  }
+  const checks = m.items.map((i) => i.check);
+  const attempt: Attempt = { id: m.id, ids: idsOf(m), channel: m.channel, checks, ok: outcome.ok, tries, outcome };
+  if (m.fallbackFrom) attempt.fallbackFrom = m.fallbackFrom;
+  return attempt;
+}
 
 /** prepareMessage masks secrets and applies `redact: [paths, ips]` to what the probes and hooks wrote. */
 export function prepareMessage(m: Message, redact: Redactor | undefined, what: readonly ("paths" | "ips")[]): Message {

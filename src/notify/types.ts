@@ -23,7 +23,24 @@ export interface ChannelContext {
   name: string;
   deps: Deps;
   locale: Locale;
+  /** Where a channel that prints (console) writes: the command's stdout, or stderr under --json. Default stdout. */
+  write?: (text: string) => void;
 }
+
+/**
+ * Attempt is one message handed to one channel (after in-run retries), for logs, history and the report. `ids` lists
+ * every message id the send stood for (merged messages); always set by deliver.
+ */
+export type Attempt = {
+  id: string;
+  ids?: string[];
+  channel: string;
+  checks: string[];
+  ok: boolean;
+  tries: number;
+  fallbackFrom?: string;
+  outcome: SendOutcome;
+};
 
 /** Locale is the language of alert messages. */
 export type Locale = "en" | "zh-CN";

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.js";
-import { emptyState, type CheckState, type Message, type State } from "../../src/engine/types.js";
-import { enqueueAlertmanagerRefresh, REFRESH_PREFIX } from "../../src/exporters/alertmanager-refresh.js";
+import { emptyState, type CheckState, type State } from "../../src/engine/types.js";
 import { probeMetricName, renderMetrics } from "../../src/exporters/textfile.js";
 import { buildAlertmanagerAlerts } from "../../src/notify/channels/alertmanager.js";
 
@@ -17,47 +16,6 @@ function failing(since: number, notified: string[]): CheckState {
     incident: { id: `x@${since}`, startedAt: since, peak: "critical", stepsFired: [0], notified, held: [], lastNotifiedAt: since, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined },
   };
 }
-
-const config = (resend_every = 0) => ({
-  host: "gpu-box-01",
-  checks: [check("a", { team: "speech" }), check("b")],
-  channels: { am: { type: "alertmanager", resend_every, fallback: [], timeout: 10_000 }, mail: { type: "email", fallback: [], timeout: 10_000 } },
-});
-
-describe("enqueueAlertmanagerRefresh", () => {
-  const state = (): State => ({ ...emptyState(), checks: { a: failing(T0, ["am", "mail"]), b: failing(T0, ["mail"]) } });
-
-  it("re-states every open incident told to the alertmanager channel, not to others", () => {
-    const next = enqueueAlertmanagerRefresh(state(), config(), [], T0 + 120_000);
-    expect(next.outbox).toHaveLength(1);
-    const m = next.outbox[0]!.message;
-    expect(m.id.startsWith(REFRESH_PREFIX)).toBe(true);
-    expect(m).toMatchObject({ channel: "am", host: "gpu-box-01", createdAt: T0 + 120_000 });
-    expect(m.items.map((i) => [i.check, i.severity, i.since, i.labels])).toEqual([["a", "critical", T0, { team: "speech" }]]);
-  });
-
-  it("waits resend_every between refreshes, and a newer refresh replaces a pending one", () => {
-    const s1 = enqueueAlertmanagerRefresh(state(), config(300_000), [], T0);
-    expect(s1.outbox).toHaveLength(1);
-    const s2 = enqueueAlertmanagerRefresh(s1, config(300_000), [], T0 + 120_000);
-    expect(s2.outbox).toHaveLength(1); // not due: the pending one stays
-    const s3 = enqueueAlertmanagerRefresh(s2, config(300_000), [], T0 + 300_000);
-    expect(s3.outbox.map((e) => e.message.createdAt)).toEqual([T0 + 300_000]);
-  });
-
-  it("skips a check already told this run, and drops a pending refresh once its incident has closed", () => {
-    const told: Message = { id: "r-am", channel: "am", host: "h", createdAt: T0, items: [{ check: "a" } as Message["items"][number]] };
-    expect(enqueueAlertmanagerRefresh(state(), config(), [told], T0).outbox).toEqual([]);
-    const pending = enqueueAlertmanagerRefresh(state(), config(600_000), [], T0);
-    const closed: State = { ...pending, checks: { ...pending.checks, a: { ...pending.checks.a!, status: "ok", incident: undefined } } };
-    expect(enqueueAlertmanagerRefresh(closed, config(600_000), [], T0 + 60_000).outbox).toEqual([]);
-  });
-
-  it("treats a clock that moved back as due (no alert left to expire)", () => {
-    const s1 = enqueueAlertmanagerRefresh(state(), config(600_000), [], T0);
-    expect(enqueueAlertmanagerRefresh({ ...s1, outbox: [] }, config(600_000), [], T0 - 3_600_000).outbox).toHaveLength(1);
-  });
-});
 
 describe("buildAlertmanagerAlerts", () => {
   const item = { check: "a", reason: "step", step: 1, severity: "critical", status: "critical", summary: "down", failStreak: 1, since: T0, restarts: 0, restartsHelped: 0, labels: { team: "speech", alertname: "spoof" }, runbook: "rb", cause: "gpu_oom" } as const;

@@ -1,7 +1,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyState, type CheckState, type Message, type State } from "../../src/engine/types.js";
-import { enqueueAlertmanagerRefresh } from "../../src/exporters/alertmanager-refresh.js";
+import { keepChannelsAlive as enqueueAlertmanagerRefresh } from "../../src/notify/registry.js";
 import { silentLogger } from "../../src/logger.js";
 import { deliver } from "../../src/notify/deliver.js";
 import { renderText } from "../../src/notify/render.js";

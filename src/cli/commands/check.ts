@@ -1,6 +1,5 @@
 import { EMBEDDED_SOURCE } from "../../config/default.js";
-import { createConsoleChannel } from "../../notify/channels/console.js";
-import { createChannels } from "../../notify/registry.js";
+import { createChannels, printsMessages } from "../../notify/registry.js";
 import type { Status } from "../../probes/types.js";
 import { runCheck, type RunReport } from "../../run-check.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
@@ -25,14 +24,12 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   if (session.logWarning) io.err(`warning: ${session.logWarning}\n`);
   // Config warnings go to the log, not to cron's mail every two minutes; `watchdog validate` prints them.
   for (const w of warnings) session.deps.logger.warn({ event: "config_warning" }, w);
-  // Console channels print to stderr under --json so stdout stays one JSON document.
-  const channels = createChannels(config.channels, { deps: session.deps, locale: config.locale });
-  for (const [name, c] of Object.entries(config.channels)) {
-    if (c.type === "console") channels.set(name, createConsoleChannel({ type: "console" }, { name, deps: session.deps, locale: config.locale }, opts.json ? io.err : io.out));
-  }
-  // With a console channel, the heading goes first, so that what it prints during the run comes under it (printed
-  // as it is sent, never held back).
-  const headingFirst = !opts.json && Object.values(config.channels).some((c) => c.type === "console");
+  // A channel that prints (console) prints to stderr under --json so stdout stays one JSON document.
+  const write = opts.json ? io.err : io.out;
+  const channels = createChannels(config.channels, { deps: session.deps, locale: config.locale, write });
+  // With a channel that prints, the heading goes first, so that what it prints during the run comes under it
+  // (printed as it is sent, never held back).
+  const headingFirst = !opts.json && printsMessages(config.channels);
   if (headingFirst) io.out(session.redact(renderHeading(config.host, config.source, !!opts.dryRun)));
   const report = await runCheck(config, session.deps, { dryRun: !!opts.dryRun, redact: session.redact, channels });
   let text = opts.json ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n` : renderReport(report, config.host, config.source, io.isTTY, !headingFirst);

@@ -1,7 +1,6 @@
 import { resolveChannel } from "../../config/rules.js";
 import type { Message } from "../../engine/types.js";
 import { ExitError } from "../../errors.js";
-import { createConsoleChannel } from "../../notify/channels/console.js";
 import { prepareMessage, sendWithTimeout } from "../../notify/send.js";
 import { createChannels } from "../../notify/registry.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
@@ -41,8 +40,7 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
     throw new ExitError(EX_USAGE, `watchdog: no channel "${ref}" in ${config.source}${names.length ? `; configured: ${names.join(", ")}` : "; no channels are configured"}`);
   }
   const cfg = config.channels[name]!;
-  const channels = createChannels({ [name]: cfg }, { deps: session.deps, locale: config.locale });
-  if (cfg.type === "console") channels.set(name, createConsoleChannel({ type: "console" }, { name, deps: session.deps, locale: config.locale }, io.out));
+  const channels = createChannels({ [name]: cfg }, { deps: session.deps, locale: config.locale, write: io.out });
   const channel = channels.get(name)!;
   const now = session.deps.clock.now();
   const text = opts.message ?? (config.locale === "zh-CN" ? "这是一条 watchdog 测试消息：收到即表示该渠道可用。" : "This is a test message from watchdog: if you read it, the channel works.");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { stripControl } from "../../text.js";
+import { defineChannel } from "../define.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext } from "../types.js";
 
@@ -9,8 +10,9 @@ export const consoleConfigSchema = z.strictObject({
 });
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
 
-/** createConsoleChannel prints each message as plain text. */
-export function createConsoleChannel(_cfg: ConsoleConfig, ctx: ChannelContext, write: (s: string) => void = (s) => process.stdout.write(s)): Channel {
+/** createConsoleChannel prints each message as plain text where the command prints (stderr under --json). */
+export function createConsoleChannel(_cfg: ConsoleConfig, ctx: ChannelContext): Channel {
+  const write = ctx.write ?? ((s: string) => void process.stdout.write(s));
   return {
     name: ctx.name,
     type: "console",
@@ -22,3 +24,6 @@ export function createConsoleChannel(_cfg: ConsoleConfig, ctx: ChannelContext, w
     },
   };
 }
+
+/** consoleChannel is the registry entry: it prints where the command prints, so the command's heading goes first. */
+export const consoleChannel = defineChannel(consoleConfigSchema, createConsoleChannel, { prints: true });

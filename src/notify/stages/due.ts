@@ -1,0 +1,28 @@
+import type { OutboxEntry } from "../../engine/types.js";
+import type { ChannelPolicy } from "./types.js";
+
+const HOUR = 3_600_000;
+
+/** nextAttemptDelay is the wait before a later run retries, after `failedRuns` failed runs: 1m, 2m, 4m ... 1h. */
+export function nextAttemptDelay(failedRuns: number): number {
+  return Math.min(HOUR, 60_000 * 2 ** Math.max(0, failedRuns - 1));
+}
+
+/** failedRunsOf is how many runs failed to deliver an entry; a state file from before the count guesses (3 a run). */
+export function failedRunsOf(e: OutboxEntry): number {
+  return e.failedRuns ?? Math.ceil(e.attempts / 3);
+}
+
+/**
+ * isDue says whether an entry is due at `now`:
+ *   nextAttemptAt <= now                      due
+ *   nextAttemptAt > now, by at most its wait  waiting (its backoff, its rate-limit window, a day of quiet hours)
+ *   nextAttemptAt > now, by more than that    due: the clock was stepped back, and it must not wait out the jump
+ * Holds still apply to an entry made due by a clock that went back (quiet hours hold it again).
+ */
+export function isDue(e: OutboxEntry, policy: ChannelPolicy | undefined, now: number): boolean {
+  if (e.nextAttemptAt <= now) return true;
+  const heldBy = e.message.heldBy;
+  const held = heldBy === "quiet_hours" ? 24 * HOUR : heldBy === "rate_limit" ? (policy?.rateLimit?.per ?? 0) : 0;
+  return e.nextAttemptAt - now > Math.max(held, nextAttemptDelay(failedRunsOf(e)));
+}

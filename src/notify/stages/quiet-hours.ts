@@ -1,0 +1,23 @@
+import type { OutboxEntry } from "../../engine/types.js";
+import { holdsForQuiet } from "../policy.js";
+import type { ChannelPolicy } from "./types.js";
+
+/**
+ * quietHours splits a channel's entries into those that go now and those its quiet hours hold: a held entry is
+ * marked `heldBy: quiet_hours` and due when the window ends, when everything held goes out as one digest (merge).
+ * Severities in `except` (default critical) go through.
+ */
+export function quietHours(
+  entries: readonly OutboxEntry[],
+  policy: ChannelPolicy,
+  now: number,
+): { go: OutboxEntry[]; held: OutboxEntry[] } {
+  const go: OutboxEntry[] = [];
+  const held: OutboxEntry[] = [];
+  for (const e of entries) {
+    const h = holdsForQuiet(e.message, now, policy.quietHours);
+    if (h.hold) held.push({ ...e, message: { ...e.message, heldBy: "quiet_hours" }, nextAttemptAt: h.until });
+    else go.push(e);
+  }
+  return { go, held };
+}
