@@ -91,7 +91,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
   const hardEnd = performance.now() + config.run_timeout;
   const budget = AbortSignal.timeout(budgetOf(config.run_timeout));
   const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
-  const { prev, warnings } = await loadState(config, store, deps, opts.dryRun);
+  const { prev, warnings } = await loadState(config, store, deps, opts);
 
   const probed = opts.only ? config.checks.filter((c) => opts.only!.has(c.name)) : config.checks;
   const runs = await runProbes(probed, prev.probes, deps, budget);
@@ -137,10 +137,10 @@ type Store = ReturnType<typeof createJsonFileStore>;
  * loadState reads the state and applies the controls other commands queued (silence, ack); a dry run only peeks:
  * a bad file is reported, never moved aside, and the queue is left for a real run.
  */
-async function loadState(config: Config, store: Store, deps: Deps, dryRun: boolean):
+async function loadState(config: Config, store: Store, deps: Deps, opts: RunOptions):
 Promise<{ prev: State; warnings: string[] }> {
-  const { state: loadedState, warnings } = dryRun ? peekDry(config.state_file) : await store.load();
-  const prev = dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
+  const { state: loadedState, warnings } = opts.dryRun ? peekDry(config.state_file) : await store.load();
+  const prev = opts.dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
   for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
   return { prev, warnings };
 }
