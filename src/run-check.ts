@@ -79,8 +79,6 @@ export function budgetOf(runTimeout: number): number {
   return runTimeout - Math.min(5000, Math.floor(runTimeout / 10));
 }
 
-export { hookOutputFile } from "./actions/execute.js";
-
 /**
  * runPipeline is the run itself, one named step after another (runCheck holds the lock around it, so its backstop
  * can free it): load state -> probe -> decide -> (a dry run renders and stops) -> restart -> record -> enqueue and
@@ -93,8 +91,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
   const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
   const { prev, warnings } = await loadState(config, store, deps, opts);
 
-  const probed = opts.only ? config.checks.filter((c) => opts.only!.has(c.name)) : config.checks;
-  const runs = await runProbes(probed, prev.probes, deps, budget);
+  const { probed, runs } = await probe(config, prev, opts.only, deps, budget);
   const results = runs.map((r) => r.result);
   const now = deps.clock.now();
   const decision = decide(prev, results, now, config);
@@ -143,6 +140,13 @@ Promise<{ prev: State; warnings: string[] }> {
   const prev = opts.dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
   for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
   return { prev, warnings };
+}
+
+/** probe runs the checks of this run (daemon mode: `only` those due) side by side, within the run's budget. */
+async function probe(config: Config, prev: State, only: RunOptions["only"], deps: Deps, budget: AbortSignal):
+Promise<{ probed: CheckConfig[]; runs: ProbeRun[] }> {
+  const probed = only ? config.checks.filter((c) => only.has(c.name)) : config.checks;
+  return { probed, runs: await runProbes(probed, prev.probes, deps, budget) };
 }
 
 /**
