@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { attachRestartOutcomes, record } from "../../src/engine/record.js";
-import type { Message, NotifyItem, RestartOutcome } from "../../src/engine/types.js";
+import { emptyState, type Message, type NotifyItem, type RestartOutcome } from "../../src/engine/types.js";
 import { T0 } from "./fixtures.js";
 import { incident } from "./parts-fixtures.js";
-import { emptyState } from "../../src/engine/types.js";
 
 const outcome = (helped: boolean): RestartOutcome => ({
   exitCode: 0, signal: null, timedOut: false, durationMs: 5, outputTail: "", after: helped ? "ok" : "critical", helped,
@@ -18,7 +17,8 @@ describe("attachRestartOutcomes: each item that planned a restart gets its outco
   it.each([
     { what: "planned and made", items: [item("a", { restartPlanned: true })], restarts: ["a"], want: [true] },
     { what: "not planned (another check's step)", items: [item("b")], restarts: ["a"], want: [false] },
-    { what: "planned, no outcome for it", items: [item("b", { restartPlanned: true })], restarts: ["a"], want: [false] },
+    { what: "planned, no outcome for it", restarts: ["a"], want: [false],
+      items: [item("b", { restartPlanned: true })] },
     { what: "two checks in one message", restarts: ["a", "b"], want: [true, true],
       items: [item("a", { restartPlanned: true }), item("b", { restartPlanned: true })] },
   ])("$what", ({ items, restarts, want }) => {
