@@ -1,17 +1,16 @@
-import path from "node:path";
-import { runRestartHook } from "./actions/restart-hook.js";
-import type { Config } from "./config/schema.js";
+import { executeRestarts } from "./actions/execute.js";
+import type { CheckConfig, Config } from "./config/schema.js";
 import type { Deps } from "./deps.js";
 import { formatDuration } from "./duration.js";
 import { decide } from "./engine/decide.js";
 import { ExitError } from "./errors.js";
-import { dict, withDicts } from "./engine/dict.js";
+import { dict } from "./engine/dict.js";
 import { writeStatusPage } from "./exporters/status-page/index.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
 import { applyQueuedControls } from "./daemon/control.js";
 import { sendHeartbeat } from "./daemon/heartbeat.js";
 import { recordRun } from "./history/record.js";
-import { record } from "./engine/record.js";
+import { attachRestartOutcomes, record } from "./engine/record.js";
 import type { Action, Message, RestartOutcome, State } from "./engine/types.js";
 import { deliverWatched, rerouteAroundFailing } from "./notify/channel-health.js";
 import { deliver, enqueue, type Attempt } from "./notify/deliver.js";
@@ -19,7 +18,7 @@ import type { Redactor } from "./notify/redact.js";
 import { createChannels, keepChannelsAlive } from "./notify/registry.js";
 import { renderText } from "./notify/render.js";
 import type { Channel } from "./notify/types.js";
-import { runProbe, runProbes } from "./probes/run.js";
+import { runProbes, type ProbeRun } from "./probes/run.js";
 import type { ProbeResult } from "./probes/types.js";
 import { createJsonFileStore, peekState } from "./state/json-file-store.js";
 import { acquireLock } from "./state/lock.js";
@@ -67,7 +66,7 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
       const why = `the run did not finish within run_timeout (${formatDuration(config.run_timeout)}); it was abandoned`;
       timer = setTimeout(() => reject(new ExitError(1, `watchdog: ${why}`)), config.run_timeout);
     });
-    return await Promise.race([runPipeline(config, deps, { ...opts, lockHeld: true }), backstop]);
+    return await Promise.race([runPipeline(config, deps, opts), backstop]);
   } finally {
     clearTimeout(timer);
     lock?.release();
@@ -80,106 +79,164 @@ export function budgetOf(runTimeout: number): number {
 }
 
 /**
- * hookOutputFile is where a check's restart hook writes, beside the state file (and, like nohup.out, a service it
- * starts without redirecting its output).
+ * runPipeline is the run itself, one named step after another (runCheck holds the lock around it, so its backstop
+ * can free it): load state -> probe -> decide -> (a dry run renders and stops) -> restart -> record -> enqueue and
+ * save -> deliver -> save -> export (metrics, history, status page, heartbeat) -> log.
  */
-export function hookOutputFile(stateFile: string, check: string): string {
-  const safe = check.replace(/[^\w.@-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
-  return path.join(path.dirname(stateFile), `restart-${safe}.out`);
-}
-
-/** runPipeline is the run itself; runCheck takes the lock around it (passing lockHeld), so its backstop can free it. */
 async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promise<RunReport> {
   const startedAt = deps.clock.now();
   const hardEnd = performance.now() + config.run_timeout;
   const budget = AbortSignal.timeout(budgetOf(config.run_timeout));
-  const lock = opts.dryRun || opts.lockHeld ? undefined : acquireLock(`${config.state_file}.lock`);
-  try {
-    const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
-    const { state: loadedState, warnings } = opts.dryRun ? peekDry(config.state_file) : await store.load();
-    const prev = opts.dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
-    for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
+  const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
+  const { prev, warnings } = await loadState(config, store, deps, opts);
 
-    const probed = opts.only ? config.checks.filter((c) => opts.only!.has(c.name)) : config.checks;
-    const runs = await runProbes(probed, prev.probes, deps, budget);
-    const results = runs.map((r) => r.result);
-    const now = deps.clock.now();
-    const decision = decide(prev, results, now, config);
-    const memories = probed.map((c, i) => [c.name, runs[i]!.memory] as const).filter(([, m]) => m !== undefined);
-    let state: State = { ...decision.state, probes: dict([...Object.entries(opts.only ? prev.probes : {}), ...memories]) };
-    const messages = toMessages(decision.actions, config.host, now, deps);
-    const report: RunReport = { startedAt, durationMs: 0, dryRun: opts.dryRun, results, actions: decision.actions, planned: [], restarts: [], attempts: [], channelsFailing: [], warnings, state };
-
-    if (opts.dryRun) {
-      report.planned = messages.map((m) => ({ channel: m.channel, ...pick(renderText(m, config.locale)) }));
-      report.durationMs = deps.clock.now() - startedAt;
-      return report;
-    }
-
-    for (const r of results) deps.logger.info({ event: "probe", check: r.check, status: r.status, summary: r.summary, ms: r.durationMs }, "probe");
-    // Restarts first, so the messages of this run can say whether the restart helped.
-    const restartChecks = decision.actions.flatMap((a) => (a.type === "restart" ? [a.check] : []));
-    report.restarts = await Promise.all(
-      restartChecks.map(async (name) => {
-        const check = config.checks.find((c) => c.name === name)!;
-        deps.logger.info({ event: "restart", check: name }, "running restart hook");
-        const outcome = await runRestartHook(check.restart!, async () => (await runProbe(check, state.probes[name], deps, budget)).result.status, {
-          signal: budget,
-          sleep: deps.sleep,
-          redact: opts.redact,
-          outputFile: hookOutputFile(config.state_file, name),
-        });
-        deps.logger.info({ event: "restart_done", check: name, exitCode: outcome.exitCode, helped: outcome.helped, ms: outcome.durationMs, error: outcome.error }, "restart hook finished");
-        return { check: name, outcome };
-      }),
-    );
-    for (const m of messages) for (const item of m.items) {
-      const done = report.restarts.find((r) => r.check === item.check);
-      if (item.restartPlanned && done) item.restart = done.outcome;
-    }
-    state = record(state, report.restarts, now);
-    // While a channel is failing, its alerts go to the channels its notice named too (notify/channel-health.ts).
-    state = enqueue(state, rerouteAroundFailing(messages, state.channelHealth, (c) => config.channels[c]?.min_severity), now);
-    state = keepChannelsAlive(state, config, messages, now);
-    await store.save(state);
-
-    const channels = opts.channels ?? createChannels(config.channels, { deps, locale: config.locale });
-    const sendAt = deps.clock.now();
-    const deliverOnce = (s: State) => deliver(s, channels, config.channels, {
-      now: sendAt,
-      maxAgeMs: config.outbox.max_age,
-      signal: budget,
-      sleep: deps.sleep,
-      logger: deps.logger,
-      redact: opts.redact,
-      redactExcerpts: config.redact,
-    });
-    // A channel that keeps failing is told, once, through the others (notify/channel-health.ts).
-    const delivered = await deliverWatched(state, deliverOnce, (s, m) => enqueue(s, m, sendAt), [...channels.keys()], (c) => config.channels[c]?.fallback ?? [], config.host, sendAt);
-    for (const name of delivered.opened) deps.logger.warn({ event: "channel_failing", channel: name, ...delivered.state.channelHealth?.[name] }, "channel keeps failing");
-    report.attempts = delivered.attempts;
-    report.channelsFailing = delivered.opened;
-    state = delivered.state;
+  const { probed, runs } = await probe(config, prev, opts.only, deps, budget);
+  const results = runs.map((r) => r.result);
+  const now = deps.clock.now();
+  const decision = decide(prev, results, now, config);
+  let state = withProbeMemory(decision.state, prev, probed, runs, opts.only);
+  const messages = toMessages(decision.actions, config.host, now, deps);
+  const report: RunReport = {
+    startedAt, durationMs: 0, dryRun: opts.dryRun, results, actions: decision.actions, planned: [], restarts: [],
+    attempts: [], channelsFailing: [], warnings, state,
+  };
+  if (opts.dryRun) {
+    report.planned = messages.map((m) => ({ channel: m.channel, ...pick(renderText(m, config.locale)) }));
     report.durationMs = deps.clock.now() - startedAt;
-    state = { ...state, lastRun: { startedAt, durationMs: report.durationMs } };
-    await store.save(state);
-    report.state = state;
-    writeTextfileMetrics(report, config, deps, opts.redact);
-    // The history file is read back by `history`: what a vendor echoed (tokens in URLs) is masked like the log is.
-    const masked = report.attempts.map((a) => (a.outcome.ok ? a : { ...a, outcome: { ...a.outcome, error: opts.redact(a.outcome.error) } }));
-    recordRun(config, deps, { prev, next: state, results: results.map((r) => ({ ...r, summary: opts.redact(r.summary) })), attempts: masked, restarts: report.restarts, now });
-    // After the history, so the page's timeline includes this run.
-    const pageProblem = writeStatusPage(config, state, results, deps.clock.now(), opts.redact);
-    if (pageProblem) deps.logger.warn({ event: "status_page_failed" }, pageProblem);
-    await sendHeartbeat(config, deps, hardEnd - performance.now() - 500);
-    deps.logger.info(
-      { event: "run", ms: report.durationMs, checks: results.length, failing: results.filter((r) => r.status !== "ok").length, sent: report.attempts.filter((a) => a.ok).length, failedSends: report.attempts.filter((a) => !a.ok).length, outbox: state.outbox.length },
-      "run complete",
-    );
     return report;
-  } finally {
-    lock?.release();
   }
+
+  logProbes(results, deps);
+  // Restarts first, so the messages of this run can say whether the restart helped.
+  report.restarts = await executeRestarts(decision.actions, config, state.probes, deps, {
+    signal: budget,
+    redact: opts.redact,
+  });
+  state = record(state, report.restarts, now);
+  state = await enqueueAndSave(state, attachRestartOutcomes(messages, report.restarts), config, store, now);
+  const delivered = await deliverOutbox(state, config, deps, opts, budget);
+  report.attempts = delivered.attempts;
+  report.channelsFailing = delivered.opened;
+  report.durationMs = deps.clock.now() - startedAt;
+  state = { ...delivered.state, lastRun: { startedAt, durationMs: report.durationMs } };
+  await store.save(state);
+  report.state = state;
+  await exportRun(report, prev, config, deps, opts.redact, now);
+  await sendHeartbeat(config, deps, hardEnd - performance.now() - 500);
+  logRun(report, deps);
+  return report;
+}
+
+type Store = ReturnType<typeof createJsonFileStore>;
+
+/**
+ * loadState reads the state and applies the controls other commands queued (silence, ack); a dry run only peeks:
+ * a bad file is reported, never moved aside, and the queue is left for a real run.
+ */
+async function loadState(config: Config, store: Store, deps: Deps, opts: RunOptions):
+Promise<{ prev: State; warnings: string[] }> {
+  const { state: loadedState, warnings } = opts.dryRun ? peekDry(config.state_file) : await store.load();
+  const prev = opts.dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
+  for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
+  return { prev, warnings };
+}
+
+/** probe runs the checks of this run (daemon mode: `only` those due) side by side, within the run's budget. */
+async function probe(config: Config, prev: State, only: RunOptions["only"], deps: Deps, budget: AbortSignal):
+Promise<{ probed: CheckConfig[]; runs: ProbeRun[] }> {
+  const probed = only ? config.checks.filter((c) => only.has(c.name)) : config.checks;
+  return { probed, runs: await runProbes(probed, prev.probes, deps, budget) };
+}
+
+/**
+ * withProbeMemory keeps each probe's memory (log offsets) for the next run: the probed checks' new memory, and in
+ * daemon mode (`only`) the memory of the checks not probed this run.
+ */
+function withProbeMemory(
+  state: State,
+  prev: State,
+  probed: readonly CheckConfig[],
+  runs: readonly ProbeRun[],
+  only: ReadonlySet<string> | undefined,
+): State {
+  const memories = probed.map((c, i) => [c.name, runs[i]!.memory] as const).filter(([, m]) => m !== undefined);
+  return { ...state, probes: dict([...Object.entries(only ? prev.probes : {}), ...memories]) };
+}
+
+function logProbes(results: readonly ProbeResult[], deps: Deps): void {
+  for (const { check, status, summary, durationMs: ms } of results) {
+    deps.logger.info({ event: "probe", check, status, summary, ms }, "probe");
+  }
+}
+
+/**
+ * enqueueAndSave puts this run's messages in the outbox and saves the state before anything is sent, so a crash can
+ * repeat a message but never lose one.
+ */
+async function enqueueAndSave(state: State, messages: Message[], config: Config, store: Store, now: number):
+Promise<State> {
+  // While a channel is failing, its alerts go to the channels its notice named too (notify/channel-health.ts).
+  const minSeverityOf = (c: string) => config.channels[c]?.min_severity;
+  let next = enqueue(state, rerouteAroundFailing(messages, state.channelHealth, minSeverityOf), now);
+  next = keepChannelsAlive(next, config, messages, now);
+  await store.save(next);
+  return next;
+}
+
+/** deliverOutbox sends what the outbox holds that is due, within the run's budget. */
+async function deliverOutbox(state: State, config: Config, deps: Deps, opts: RunOptions, budget: AbortSignal):
+Promise<{ state: State; attempts: Attempt[]; opened: string[] }> {
+  const channels = opts.channels ?? createChannels(config.channels, { deps, locale: config.locale });
+  const sendAt = deps.clock.now();
+  const deliverOnce = (s: State) => deliver(s, channels, config.channels, {
+    now: sendAt,
+    maxAgeMs: config.outbox.max_age,
+    signal: budget,
+    sleep: deps.sleep,
+    logger: deps.logger,
+    redact: opts.redact,
+    redactExcerpts: config.redact,
+  });
+  // A channel that keeps failing is told, once, through the others (notify/channel-health.ts).
+  const fallbacksOf = (c: string) => config.channels[c]?.fallback ?? [];
+  const requeue = (s: State, m: Message[]) => enqueue(s, m, sendAt);
+  const names = [...channels.keys()];
+  const delivered = await deliverWatched(state, deliverOnce, requeue, names, fallbacksOf, config.host, sendAt);
+  for (const name of delivered.opened) {
+    const health = delivered.state.channelHealth?.[name];
+    deps.logger.warn({ event: "channel_failing", channel: name, ...health }, "channel keeps failing");
+  }
+  return delivered;
+}
+
+/** exportRun writes what others read of the run: the metrics textfile, the history, the status page. */
+async function exportRun(report: RunReport, prev: State, config: Config, deps: Deps, redact: Redactor, now: number):
+Promise<void> {
+  const { state, results } = report;
+  writeTextfileMetrics(report, config, deps, redact);
+  // The history file is read back by `history`: what a vendor echoed (tokens in URLs) is masked like the log is.
+  const masked = report.attempts.map((a) =>
+    a.outcome.ok ? a : { ...a, outcome: { ...a.outcome, error: redact(a.outcome.error) } },
+  );
+  const summaries = results.map((r) => ({ ...r, summary: redact(r.summary) }));
+  recordRun(config, deps, { prev, next: state, results: summaries, attempts: masked, restarts: report.restarts, now });
+  // After the history, so the page's timeline includes this run.
+  const pageProblem = writeStatusPage(config, state, results, deps.clock.now(), redact);
+  if (pageProblem) deps.logger.warn({ event: "status_page_failed" }, pageProblem);
+}
+
+function logRun(report: RunReport, deps: Deps): void {
+  const { results, attempts, state } = report;
+  const fields = {
+    event: "run",
+    ms: report.durationMs,
+    checks: results.length,
+    failing: results.filter((r) => r.status !== "ok").length,
+    sent: attempts.filter((a) => a.ok).length,
+    failedSends: attempts.filter((a) => !a.ok).length,
+    outbox: state.outbox.length,
+  };
+  deps.logger.info(fields, "run complete");
 }
 
 function pick(r: { subject: string; text: string }) {
@@ -189,7 +246,11 @@ function pick(r: { subject: string; text: string }) {
 /** toMessages turns notify actions into messages with ids unique across runs. */
 function toMessages(actions: readonly Action[], host: string, now: number, deps: Deps): Message[] {
   const run = `${now.toString(36)}${Math.floor(deps.random() * 36 ** 4).toString(36).padStart(4, "0")}`;
-  return actions.flatMap((a) => (a.type === "notify" ? [{ id: `${run}-${a.channel}`, channel: a.channel, host, createdAt: now, items: a.items.map((i) => ({ ...i })) }] : []));
+  return actions.flatMap((a) => {
+    if (a.type !== "notify") return [];
+    const items = a.items.map((i) => ({ ...i }));
+    return [{ id: `${run}-${a.channel}`, channel: a.channel, host, createdAt: now, items }];
+  });
 }
 
 /** peekDry reads the state for a dry run: a bad file is reported, never moved aside. */

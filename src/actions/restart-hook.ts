@@ -28,7 +28,8 @@ export async function runRestartHook(
   reprobe: () => Promise<Status>,
   opts: RestartHookOptions,
 ): Promise<RestartOutcome> {
-  const argv = typeof cfg.command === "string" ? (cfg.shell ? [cfg.command] : cfg.command.split(/\s+/).filter(Boolean)) : cfg.command;
+  const { command } = cfg;
+  const argv = typeof command === "string" ? (cfg.shell ? [command] : command.split(/\s+/).filter(Boolean)) : command;
   const r = await runCommand(argv, {
     shell: cfg.shell,
     timeoutMs: cfg.timeout,
@@ -40,12 +41,13 @@ export async function runRestartHook(
   const outputTail = opts.redact(lines.slice(-TAIL_LINES).join("\n"));
   const base = { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, durationMs: r.durationMs, outputTail };
   if (r.spawnError) {
-    const why = r.spawnError.code === "ENOENT" ? `command not found: ${argv[0]}` : `${r.spawnError.code ?? r.spawnError.message}`;
+    const { code, message } = r.spawnError;
+    const why = code === "ENOENT" ? `command not found: ${argv[0]}` : `${code ?? message}`;
     return { ...base, after: undefined, helped: false, error: why };
   }
   const failed = (error: string): RestartOutcome => ({ ...base, after: undefined, helped: false, error });
   if (r.aborted) return failed("still running when the run's time (run_timeout) ran out; its process group was killed");
-  if (r.timedOut) return { ...base, after: undefined, helped: false, error: `did not finish within ${cfg.timeout}ms; its process group was killed` };
+  if (r.timedOut) return failed(`did not finish within ${cfg.timeout}ms; its process group was killed`);
   await opts.sleep(cfg.verify_after, opts.signal);
   if (opts.signal.aborted) return failed("the run's time (run_timeout) ran out before the re-probe");
   const after = await reprobe();

@@ -1,4 +1,8 @@
-/** FlapConfig is the hysteresis of flap detection, in percent of state changes (Nagios: start above high, stop below low). */
+import type { Status } from "../probes/types.js";
+import { notifyItem, severityOf, takes, type CheckRun, type Said } from "./items.js";
+import type { CheckState, Incident, Severity } from "./types.js";
+
+/** FlapConfig is flap detection's hysteresis, in % of state changes (Nagios: start above high, stop below low). */
 export type FlapConfig = { enabled: boolean; high: number; low: number };
 
 /** FLAP_OFF is used when a config has no `flap:` (hand-built engine configs in tests). */
@@ -26,4 +30,55 @@ export function flapTransition(wasFlapping: boolean, share: number, cfg: FlapCon
   if (!wasFlapping && share > cfg.high) return "start";
   if (wasFlapping && share < cfg.low) return "stop";
   return undefined;
+}
+
+/** FlapStep is this run's flap state of a check and the notice it gives (when flapping starts or stops). */
+export type FlapStep = { flapping: FlapState | undefined; items: Said[] };
+type FlapState = NonNullable<CheckState["flapping"]>;
+
+/**
+ * flapStep moves a check's flap state: one notice when flapping starts (to the first step's channels and every
+ * channel told, those that take its severity), one "stable again" to the same channels when it stops; quiet in
+ * between. A silenced check changes state without a notice. `before` is the state of the previous run.
+ */
+export function flapStep(run: CheckRun, before: CheckState | undefined, flap: FlapConfig, silenced: boolean): FlapStep {
+  const { state: s, result: r, check, now } = run;
+  const share = flapShare(s.recent);
+  const turn = flapTransition(!!before?.flapping, share, flap);
+  const severity = flapSeverity(before, s, r.status);
+  let flapping = before?.flapping && turn !== "stop" ? { ...before.flapping, share } : undefined;
+  if (turn === "start") {
+    const told = [...new Set([...(check.escalation[0]?.notify ?? []), ...(s.incident?.notified ?? [])])];
+    flapping = { since: now, share, told: told.filter((c) => takes(run.channels, c, severity)) };
+  }
+  if (!turn || silenced) return { flapping, items: [] };
+  const inc: Incident = s.incident ?? {
+    id: "",
+    startedAt: s.since,
+    peak: severity,
+    stepsFired: [],
+    notified: [],
+    held: [],
+    lastNotifiedAt: undefined,
+    restarts: 0,
+    restartsHelped: 0,
+    gaveUp: false,
+    cause: undefined,
+  };
+  const told = turn === "start" ? flapping!.told : before!.flapping!.told;
+  const notice = turn === "start" ? "flapping" : "stable";
+  const extra = { severity, notice, flapShare: share } as const;
+  return { flapping, items: told.map((channel) => ({ channel, item: notifyItem(run, inc, "step", 0, extra) })) };
+}
+
+/**
+ * flapSeverity is the severity the check flaps to (its incident's worst, else its last failing status), not that
+ * of "ok": a warning-level check flapping ("disk 85%") must not reach a min_severity: critical channel at all, nor
+ * pass quiet hours as critical.
+ */
+function flapSeverity(before: CheckState | undefined, s: CheckState, status: Status): Severity {
+  const worst = [s.incident?.peak, status !== "ok" ? severityOf(status) : undefined];
+  if (worst.includes("critical")) return "critical";
+  if (worst.includes("warning")) return "warning";
+  return before && before.status !== "ok" ? severityOf(before.status) : "warning";
 }

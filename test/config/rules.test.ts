@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.js";
+import { formatPath } from "../../src/config/locate.js";
+import type { RawCheck, RuleContext, RuleIssue } from "../../src/config/rules.js";
+import { fallbacksNameAChannel } from "../../src/config/rules/channels.js";
+import { dependsOnKnown, flapBand, noDependencyCycle, uniqueName } from "../../src/config/rules/checks.js";
+import { ladderProblems } from "../../src/config/rules/ladders.js";
+import type { ChannelConfig, RawConfig } from "../../src/config/schema.js";
 import { ConfigError } from "../../src/errors.js";
 
 // Nothing that can lose an alert validates (issue 10): each config below is one way an alert could go nowhere, with the
@@ -108,5 +114,70 @@ describe("URLs written without their scheme", () => {
 
   it("http and https URLs pass", () => {
     expect(problems("checks:\n  - {name: tts, type: http, url: 'https://127.0.0.1:8000/health'}\n")).toEqual([]);
+  });
+});
+
+describe("the named rules, one by one", () => {
+  const raw = { escalation: [], flap: { enabled: true, low: 25, high: 50 } } as unknown as RawConfig;
+  const email: ChannelConfig = { type: "email", fallback: [], timeout: 1000, min_severity: "warning" };
+  const check = (name: string, over: Partial<RawCheck> = {}): RawCheck =>
+    ({ name, type: "tcp", depends_on: [], labels: {}, ...over });
+  const ctx = (checks: RawCheck[], channels: Record<string, ChannelConfig> = { email }): RuleContext => ({
+    checks, channels, builtInLadder: false, causeIssues: [],
+  });
+  const said = (issues: RuleIssue[]) => issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+
+  it.each([
+    { what: "unique names", checks: [check("a"), check("b")], at: 1, want: [] },
+    { what: "a duplicate names the one before it", checks: [check("a"), check("a"), check("a")], at: 2,
+      want: ['checks[2].name: duplicate check name "a" (also checks[1])'] },
+  ])("uniqueName: $what", ({ checks, at, want }) => {
+    expect(said(uniqueName(raw, ctx(checks), at))).toEqual(want);
+  });
+
+  it.each([
+    { what: "a known check", checks: [check("a"), check("b", { depends_on: ["a"] })], want: [] },
+    { what: "an unknown check", checks: [check("a", { depends_on: ["x"] })],
+      want: ['checks[0].depends_on[0]: unknown check "x"'] },
+    { what: "itself", checks: [check("a", { depends_on: ["a"] })],
+      want: ["checks[0].depends_on[0]: a check cannot depend on itself"] },
+  ])("dependsOnKnown: $what", ({ checks, want }) => {
+    expect(said(dependsOnKnown(raw, ctx(checks)))).toEqual(want);
+  });
+
+  it.each([
+    { what: "a chain", checks: [check("a"), check("b", { depends_on: ["a"] })], want: [] },
+    { what: "a ring", checks: [check("a", { depends_on: ["b"] }), check("b", { depends_on: ["a"] })],
+      want: ["checks[0].depends_on: dependency cycle: a -> b -> a"] },
+  ])("noDependencyCycle: $what", ({ checks, want }) => {
+    expect(said(noDependencyCycle(raw, ctx(checks)))).toEqual(want);
+  });
+
+  it.each([
+    { low: 25, high: 50, want: [] },
+    { low: 50, high: 50, want: ["flap.low: flap.low (50) must be below flap.high (50)"] },
+  ])("flapBand: low $low, high $high", ({ low, high, want }) => {
+    expect(said(flapBand({ ...raw, flap: { enabled: true, low, high } }))).toEqual(want);
+  });
+
+  it.each([
+    { what: "another channel", fallback: ["sms"], want: [] },
+    { what: "itself", fallback: ["email"], want: ["channels.email.fallback[0]: a channel cannot fall back to itself"] },
+    { what: "nothing", fallback: ["fax"], want: [
+      'channels.email.fallback[0]: unknown channel "fax" (configured: email, sms): alerts for it would be lost'] },
+  ])("fallbacksNameAChannel: $what", ({ fallback, want }) => {
+    const sms: ChannelConfig = { type: "aliyun-sms", fallback: [], timeout: 1000, min_severity: "critical" };
+    expect(said(fallbacksNameAChannel(raw, ctx([], { email: { ...email, fallback }, sms })))).toEqual(want);
+  });
+
+  it.each([
+    { what: "in order", ladder: [{ after: 1, notify: ["email"] }, { after: 3, notify: ["mail"] }], want: [] },
+    { what: "out of order", ladder: [{ after: 3, notify: [] }, { after: 2, notify: [] }],
+      want: ["escalation[1].after: steps must be in increasing order of `after`"] },
+    { what: "within below after", ladder: [{ after: 3, within: 2, notify: [] }],
+      want: ["escalation[0].within: within (2) must be at least after (3)"] },
+  ])("ladderProblems: $what", ({ ladder, want }) => {
+    const steps = ladder.map((s) => ({ restart: false, ...s }));
+    expect(said(ladderProblems(steps, ["escalation"], { email }, false))).toEqual(want);
   });
 });

@@ -1,0 +1,50 @@
+import path from "node:path";
+import type { Config } from "../config/schema.js";
+import type { Deps } from "../deps.js";
+import type { Action, RestartOutcome } from "../engine/types.js";
+import type { Redactor } from "../notify/redact.js";
+import { runProbe } from "../probes/run.js";
+import { runRestartHook } from "./restart-hook.js";
+
+/** RestartDone is one restart this run made and what came of it. */
+export type RestartDone = { check: string; outcome: RestartOutcome };
+
+/**
+ * executeRestarts runs the restart hook of each check decide asked to restart, side by side, inside the run's
+ * budget (`signal`); each hook re-probes its check with that check's probe memory (`probes`) after verify_after.
+ * Never throws: a hook that fails is an outcome.
+ */
+export async function executeRestarts(
+  actions: readonly Action[],
+  config: Pick<Config, "checks" | "state_file">,
+  probes: Readonly<Record<string, unknown>>,
+  deps: Deps,
+  opts: { signal: AbortSignal; redact: Redactor },
+): Promise<RestartDone[]> {
+  const names = actions.flatMap((a) => (a.type === "restart" ? [a.check] : []));
+  return Promise.all(
+    names.map(async (name) => {
+      const check = config.checks.find((c) => c.name === name)!;
+      deps.logger.info({ event: "restart", check: name }, "running restart hook");
+      const reprobe = async () => (await runProbe(check, probes[name], deps, opts.signal)).result.status;
+      const outcome = await runRestartHook(check.restart!, reprobe, {
+        signal: opts.signal,
+        sleep: deps.sleep,
+        redact: opts.redact,
+        outputFile: hookOutputFile(config.state_file, name),
+      });
+      const { exitCode, helped, durationMs: ms, error } = outcome;
+      deps.logger.info({ event: "restart_done", check: name, exitCode, helped, ms, error }, "restart hook finished");
+      return { check: name, outcome };
+    }),
+  );
+}
+
+/**
+ * hookOutputFile is where a check's restart hook writes, beside the state file (and, like nohup.out, a service it
+ * starts without redirecting its output).
+ */
+export function hookOutputFile(stateFile: string, check: string): string {
+  const safe = check.replace(/[^\w.@-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
+  return path.join(path.dirname(stateFile), `restart-${safe}.out`);
+}
