@@ -113,6 +113,11 @@ const [base0, healthy20] = await pair(() => run(node, ["-e", "0"]), () => check(
 row("healthy run, 20 checks (10 tcp, 10 http): wall", fmtMs(med(healthy20, "wallMs")), `node -e 0: ${fmtMs(med(base0, "wallMs"))}`, ratio(med(healthy20, "wallMs"), med(base0, "wallMs")), "≤ 2.0×");
 row("healthy run, 20 checks: peak RSS", fmtMb(med(healthy20, "rssKb")), `node -e 0: ${fmtMb(med(base0, "rssKb"))}`, ratio(med(healthy20, "rssKb"), med(base0, "rssKb")), "≤ 1.5×");
 
+// 1b. `watchdog --version`: what loading the CLI costs before any command module is evaluated.
+const [baseV, version] = await pair(() => run(node, ["-e", "0"]), () => run(node, [cli, "--version"]));
+row("watchdog --version: wall", fmtMs(med(version, "wallMs")), `node -e 0: ${fmtMs(med(baseV, "wallMs"))}`, ratio(med(version, "wallMs"), med(baseV, "wallMs")), "—");
+row("watchdog --version: peak RSS", fmtMb(med(version, "rssKb")), `node -e 0: ${fmtMb(med(baseV, "rssKb"))}`, ratio(med(version, "rssKb"), med(baseV, "rssKb")), "—");
+
 // 2. Twenty http checks against a server that answers after 1 s: the probes run concurrently.
 const slowRuns = [];
 await check(slow);
