@@ -3,7 +3,8 @@
 // run; no test asserts them). Each figure is the median of BENCH_RUNS (default 7, at least 5) runs, baseline and
 // subject interleaved so both see the same machine load. Prints a markdown table for the README.
 // Usage: npm run bench        (BENCH_RUNS=9 for more runs; BENCH_SKIP_LOG=1 skips bench/log-scan.mjs,
-//                               BENCH_SKIP_PROC=1 bench/process-scan.mjs)
+//                               BENCH_SKIP_PROC=1 bench/process-scan.mjs,
+//                               BENCH_SKIP_BINARY=1 the single executable)
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -155,7 +156,11 @@ const [freshRuns, simRuns] = await pair(
 );
 row(`healthy run on the state of ${SIM_RUNS.toLocaleString("en")} runs: wall`, fmtMs(med(simRuns, "wallMs")), `fresh state: ${fmtMs(med(freshRuns, "wallMs"))}`, ratio(med(simRuns, "wallMs"), med(freshRuns, "wallMs")), "≈ 1×");
 
-// 5. The single executable (npm run build:binary) against the bundled script.
+// 5. The single executable (npm run build:binary) against the bundled script. `npm run build` removes dist/, so it
+// is built here (about a minute) unless BENCH_SKIP_BINARY is set.
+if (!fs.existsSync(binary) && !process.env.BENCH_SKIP_BINARY) {
+  await new Promise((resolve) => execFile(node, [path.join(root, "scripts", "build-binary.mjs")], { cwd: root }, resolve));
+}
 if (fs.existsSync(binary)) {
   const [script, bin] = await pair(() => check(healthy), () => run(binary, ["--config", healthy, "check"]));
   row("single executable, healthy run: wall", fmtMs(med(bin, "wallMs")), `node dist/watchdog.cjs: ${fmtMs(med(script, "wallMs"))}`, ratio(med(bin, "wallMs"), med(script, "wallMs")), "≤ 1.15×");
