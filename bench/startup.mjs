@@ -59,7 +59,8 @@ const stat = (rs, k) => {
   return { med: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
 };
 const base = { wall: stat(results[0], "wall").med, rss: stat(results[0], "rss").med, cpu: stat(results[0], "cpu").med };
-console.log(`startup: ${runs} rounds, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}, node ${process.version}`);
+const load = os.loadavg()[0].toFixed(1);
+console.log(`startup: ${runs} rounds, ${os.cpus().length} CPUs, load ${load}, node ${process.version}`);
 console.log("| subject | wall ms (min-max) | × | peak RSS MB (min-max) | × | CPU ms (min-max) | × |");
 console.log("|---|---|---|---|---|---|---|");
 const f = (s, d) => `${s.med.toFixed(d)} (${s.min.toFixed(d)}-${s.max.toFixed(d)})`;
@@ -68,7 +69,8 @@ for (const [k, [name]] of subjects.entries()) {
   const r = stat(results[k], "rss");
   const c = stat(results[k], "cpu");
   const x = (a, b) => `${(a / b).toFixed(2)}`;
-  console.log(`| ${name} | ${f(w, 0)} | ${x(w.med, base.wall)} | ${f(r, 1)} | ${x(r.med, base.rss)} | ${f(c, 0)} | ${x(c.med, base.cpu)} |`);
+  const cells = [name, f(w, 0), x(w.med, base.wall), f(r, 1), x(r.med, base.rss), f(c, 0), x(c.med, base.cpu)];
+  console.log(`| ${cells.join(" | ")} |`);
 }
 fs.rmSync(dir, { recursive: true, force: true });
 process.exit(0);

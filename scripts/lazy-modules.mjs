@@ -60,7 +60,12 @@ const EDITS = [
   },
   {
     file: /[\\/]pino[\\/]pino\.js$/,
-    edits: [["module.exports.transport = require('./lib/transport')", "module.exports.transport = (...a) => require('./lib/transport')(...a)"]],
+    edits: [
+      [
+        "module.exports.transport = require('./lib/transport')",
+        "module.exports.transport = (...a) => require('./lib/transport')(...a)",
+      ],
+    ],
   },
 ];
 
@@ -72,7 +77,8 @@ export const lazyDependencies = {
         const fs = await import("node:fs");
         let text = fs.readFileSync(args.path, "utf8");
         for (const [from, to] of edits) {
-          if (text.split(from).length !== 2) throw new Error(`${args.path}: expected exactly one ${JSON.stringify(from)}`);
+          const count = text.split(from).length - 1;
+          if (count !== 1) throw new Error(`${args.path}: ${JSON.stringify(from)} found ${count} times, not once`);
           text = text.replace(from, () => to);
         }
         return { contents: text, loader: "js" };

@@ -20,7 +20,8 @@ beforeAll(async () => {
   hook = path.join(dir, "hook.cjs");
   fs.writeFileSync(
     hook,
-    'process.on("exit", () => require("fs").writeFileSync(process.env.WD_MODULES, process.moduleLoadList.join("\\n")));\n',
+    'process.on("exit", () =>\n' +
+      '  require("fs").writeFileSync(process.env.WD_MODULES, process.moduleLoadList.join("\\n")));\n',
   );
   server = net.createServer((s) => {
     sockets.add(s);
@@ -53,7 +54,9 @@ const UNUSED = ["child_process", "worker_threads", "https", "tls", "crypto", "zl
 describe("start-up", () => {
   it("a healthy run loads no built-in that only other runs use", async () => {
     const config = path.join(dir, "healthy.yaml");
-    const checks = `checks:\n  - {name: up, type: tcp, port: ${port}}\n  - {name: web, type: http, url: "http://127.0.0.1:${port}/"}\n`;
+    const checks =
+      `checks:\n  - {name: up, type: tcp, port: ${port}}\n` +
+      `  - {name: web, type: http, url: "http://127.0.0.1:${port}/"}\n`;
     fs.writeFileSync(config, `host: t\nstate_file: ${dir}/state.json\nlog_file: ${dir}/wd.log\n${checks}`);
     const { code, modules } = await loaded(["--config", config, "check"], "check");
     expect(code).toBe(0);
@@ -70,7 +73,8 @@ describe("start-up", () => {
 
   it("a check that needs a lazily loaded built-in still gets it (exec: child_process)", async () => {
     const config = path.join(dir, "exec.yaml");
-    const check = `  - {name: plugin, type: exec, command: [${JSON.stringify(process.execPath)}, -e, "console.log('fine')"]}\n`;
+    const node = JSON.stringify(process.execPath);
+    const check = `  - {name: plugin, type: exec, command: [${node}, -e, "console.log('fine')"]}\n`;
     fs.writeFileSync(config, `host: t\nstate_file: ${dir}/exec.json\nchecks:\n${check}`);
     const { code, modules } = await loaded(["--config", config, "check", "--json"], "exec");
     expect(code).toBe(0);
@@ -79,7 +83,8 @@ describe("start-up", () => {
 
   it("the status page's CSP allows exactly its inline script (the hash is written in the source)", async () => {
     const config = path.join(dir, "page.yaml");
-    fs.writeFileSync(config, `host: t\nstate_file: ${dir}/page.json\nchecks:\n  - {name: up, type: tcp, port: ${port}}\n`);
+    const checks = `checks:\n  - {name: up, type: tcp, port: ${port}}\n`;
+    fs.writeFileSync(config, `host: t\nstate_file: ${dir}/page.json\n${checks}`);
     const r = await runCli(["--config", config, "status", "--html", "-"], { cwd: dir, env: { WATCHDOG_CONFIG: "" } });
     expect(r.code).toBe(0);
     const script = /<script>([\s\S]*?)<\/script>/.exec(r.stdout)?.[1];
