@@ -3,7 +3,8 @@
 // run; no test asserts them). Each figure is the median of BENCH_RUNS (default 7, at least 5) runs, baseline and
 // subject interleaved so both see the same machine load. Prints a markdown table for the README.
 // Usage: npm run bench        (BENCH_RUNS=9 for more runs; BENCH_SKIP_LOG=1 skips bench/log-scan.mjs,
-//                               BENCH_SKIP_PROC=1 bench/process-scan.mjs)
+//                               BENCH_SKIP_PROC=1 bench/process-scan.mjs,
+//                               BENCH_SKIP_BINARY=1 the single executable)
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -113,6 +114,11 @@ const [base0, healthy20] = await pair(() => run(node, ["-e", "0"]), () => check(
 row("healthy run, 20 checks (10 tcp, 10 http): wall", fmtMs(med(healthy20, "wallMs")), `node -e 0: ${fmtMs(med(base0, "wallMs"))}`, ratio(med(healthy20, "wallMs"), med(base0, "wallMs")), "≤ 2.0×");
 row("healthy run, 20 checks: peak RSS", fmtMb(med(healthy20, "rssKb")), `node -e 0: ${fmtMb(med(base0, "rssKb"))}`, ratio(med(healthy20, "rssKb"), med(base0, "rssKb")), "≤ 1.5×");
 
+// 1b. `watchdog --version`: what loading the CLI costs before any command module is evaluated.
+const [baseV, version] = await pair(() => run(node, ["-e", "0"]), () => run(node, [cli, "--version"]));
+row("watchdog --version: wall", fmtMs(med(version, "wallMs")), `node -e 0: ${fmtMs(med(baseV, "wallMs"))}`, ratio(med(version, "wallMs"), med(baseV, "wallMs")), "—");
+row("watchdog --version: peak RSS", fmtMb(med(version, "rssKb")), `node -e 0: ${fmtMb(med(baseV, "rssKb"))}`, ratio(med(version, "rssKb"), med(baseV, "rssKb")), "—");
+
 // 2. Twenty http checks against a server that answers after 1 s: the probes run concurrently.
 const slowRuns = [];
 await check(slow);
@@ -150,7 +156,11 @@ const [freshRuns, simRuns] = await pair(
 );
 row(`healthy run on the state of ${SIM_RUNS.toLocaleString("en")} runs: wall`, fmtMs(med(simRuns, "wallMs")), `fresh state: ${fmtMs(med(freshRuns, "wallMs"))}`, ratio(med(simRuns, "wallMs"), med(freshRuns, "wallMs")), "≈ 1×");
 
-// 5. The single executable (npm run build:binary) against the bundled script.
+// 5. The single executable (npm run build:binary) against the bundled script. `npm run build` removes dist/, so it
+// is built here (about a minute) unless BENCH_SKIP_BINARY is set.
+if (!fs.existsSync(binary) && !process.env.BENCH_SKIP_BINARY) {
+  await new Promise((resolve) => execFile(node, [path.join(root, "scripts", "build-binary.mjs")], { cwd: root }, resolve));
+}
 if (fs.existsSync(binary)) {
   const [script, bin] = await pair(() => check(healthy), () => run(binary, ["--config", healthy, "check"]));
   row("single executable, healthy run: wall", fmtMs(med(bin, "wallMs")), `node dist/watchdog.cjs: ${fmtMs(med(script, "wallMs"))}`, ratio(med(bin, "wallMs"), med(script, "wallMs")), "≤ 1.15×");

@@ -3,6 +3,7 @@
 // With --single, everything goes into one file (for the single executable, which cannot require files beside it).
 import { build } from "esbuild";
 import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { lazyBuiltins, lazyDependencies } from "./lazy-modules.mjs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const single = process.argv.includes("--single");
@@ -81,7 +82,7 @@ await build({
   // The directive comes first: after the flags' statement it would not make the bundle strict.
   banner: single ? { js: `#!/usr/bin/env node\n"use strict";\n${v8Flags}` } : {},
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
-  plugins: [zodEnglishOnly, single ? seaLazyPlugin : lazyPlugin, rawPlugin],
+  plugins: [zodEnglishOnly, single ? seaLazyPlugin : lazyPlugin, lazyBuiltins, lazyDependencies, rawPlugin],
 });
 asciiOnly(single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs");
 if (!single) {

@@ -6,27 +6,12 @@ import { createDeps, type Deps } from "../deps.js";
 import { createLogger, silentLogger } from "../logger.js";
 import { createRedactor, type Redactor } from "../notify/redact.js";
 import { embeddedGpuCheck } from "../probes/gpu.js";
-import { stripControlKeepColour } from "../text.js";
 
 /** GlobalOptions are the flags every command accepts. */
 export type GlobalOptions = LoadOptions & { debug?: boolean };
 
-/** Io is where a command writes; tests and --json swap it. */
-export type Io = { out: (s: string) => void; err: (s: string) => void; isTTY: boolean };
-
-/**
- * realIo writes to the process streams. Text from outside is cleaned where it comes in; this is the backstop for
- * what was not (an old state or history file, a vendor answer, a config value): no terminal escapes but our colours.
- */
-export function realIo(): Io {
-  // isTTY only decides colour: NO_COLOR (any value, https://no-color.org) turns it off.
-  const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
-  return {
-    out: (s) => process.stdout.write(stripControlKeepColour(s)),
-    err: (s) => process.stderr.write(stripControlKeepColour(s)),
-    isTTY: color,
-  };
-}
+export { realIo, type Io } from "./io.js";
+import type { Io } from "./io.js";
 
 /** Session is a loaded config with the deps and redactor built from it. */
 export type Session = { loaded: Loaded; deps: Deps; redact: Redactor; logWarning: string | undefined };

@@ -1,6 +1,6 @@
 import { CommanderError, type Command } from "commander";
 import { ConfigError, ExitError, LockedError, StateError, UsageError } from "../errors.js";
-import { realIo } from "./context.js";
+import { realIo } from "./io.js";
 import { buildProgram, type CommandRunner } from "./program.js";
 
 /** Exit codes of DESIGN §5. */

@@ -1,17 +1,22 @@
 import { Command, Option } from "commander";
-import { checkCommand } from "./commands/check.js";
-import { ackCommand } from "./commands/ack.js";
-import { daemonCommand } from "./commands/daemon.js";
-import { historyCommand } from "./commands/history.js";
-import { initCommand } from "./commands/init.js";
-import { installCommand } from "./commands/install.js";
-import { schemaCommand } from "./commands/schema.js";
-import { silenceAddCommand, silenceListCommand, silenceRemoveCommand } from "./commands/silence.js";
-import { simulateCommand } from "./commands/simulate.js";
-import { statusCommand } from "./commands/status.js";
-import { validateCommand } from "./commands/validate.js";
-import { testNotifyCommand } from "./commands/test-notify.js";
-import type { Io } from "./context.js";
+import type { Io } from "./io.js";
+
+// Each command's module is imported when that command runs: the bundle then evaluates (builds schemas, loads
+// Node built-ins for) only what the command uses, and `--version` or `--help` evaluate none of it.
+const commands = {
+  check: () => import("./commands/check.js"),
+  validate: () => import("./commands/validate.js"),
+  testNotify: () => import("./commands/test-notify.js"),
+  status: () => import("./commands/status.js"),
+  history: () => import("./commands/history.js"),
+  silence: () => import("./commands/silence.js"),
+  ack: () => import("./commands/ack.js"),
+  simulate: () => import("./commands/simulate.js"),
+  init: () => import("./commands/init.js"),
+  schema: () => import("./commands/schema.js"),
+  daemon: () => import("./commands/daemon.js"),
+  install: () => import("./commands/install.js"),
+};
 
 declare const WATCHDOG_VERSION: string;
 
@@ -40,19 +45,25 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
     .option("--dry-run", "probe and print every action with its rendered message; send, restart and write nothing")
     .option("--json", "print the run as JSON")
     .option("--exit-status", "exit with the Nagios code of the worst check (0 ok, 1 warning, 2 critical, 3 unknown)")
-    .action((o, cmd: Command) => pick((io) => checkCommand({ ...cmd.optsWithGlobals(), ...o }, io)));
+    .action((o, cmd: Command) =>
+      pick(async (io) => (await commands.check()).checkCommand({ ...cmd.optsWithGlobals(), ...o }, io)),
+    );
 
   program
     .command("validate")
     .description("check the config file: prints `config OK` or every problem as FILE:LINE:COL (exit 78)")
-    .action((_o, cmd: Command) => pick(async (io) => validateCommand(cmd.optsWithGlobals(), io)));
+    .action((_o, cmd: Command) =>
+      pick(async (io) => (await commands.validate()).validateCommand(cmd.optsWithGlobals(), io)),
+    );
 
   program
     .command("test-notify")
     .description("send one test message through a channel now (by name, or type: email, sms, dingtalk, wecom, feishu, webhook, alertmanager); exit 1 with the provider's reason on failure")
     .argument("<channel>", "channel name, or a type/alias when only one channel has it")
     .option("-m, --message <text>", "the text to send")
-    .action((ref: string, o, cmd: Command) => pick((io) => testNotifyCommand(ref, { ...cmd.optsWithGlobals(), ...o }, io)));
+    .action((ref: string, o, cmd: Command) =>
+      pick(async (io) => (await commands.testNotify()).testNotifyCommand(ref, { ...cmd.optsWithGlobals(), ...o }, io)),
+    );
 
   registerOperating(program, pick);
   return program;
@@ -67,7 +78,7 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .option("--json", "print as JSON")
     .option("--html <file>", "write the status page (self-contained HTML) to FILE ('-' for stdout) instead")
     .option("--exit-status", "exit with the Nagios code of the worst check; 2 at least while a channel is failing")
-    .action((o, cmd: Command) => pick((io) => statusCommand(globals(o, cmd), io)));
+    .action((o, cmd: Command) => pick(async (io) => (await commands.status()).statusCommand(globals(o, cmd), io)));
   program
     .command("history")
     .description("incidents (start, end, duration, peak step, cause) and a per-check summary (downtime, MTTR, most common cause)")
@@ -75,7 +86,7 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .option("--check <name>", "only this check")
     .option("--json", "print as JSON")
     .option("--events", "with --json: include the raw events")
-    .action((o, cmd: Command) => pick((io) => historyCommand(globals(o, cmd), io)));
+    .action((o, cmd: Command) => pick(async (io) => (await commands.history()).historyCommand(globals(o, cmd), io)));
   const silence = program.command("silence").description("mute checks for a while: probes and state go on; no notification, no restart");
   silence
     .command("add")
@@ -83,24 +94,32 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .argument("<check-glob>", "check name or glob: * any characters, ? one character")
     .requiredOption("--for <duration>", "how long, e.g. 30m, 2h (at most 30d)")
     .option("--reason <text>", "why (shown by status and silence list)")
-    .action((glob: string, o, cmd: Command) => pick((io) => silenceAddCommand(glob, globals(o, cmd), io)));
+    .action((glob: string, o, cmd: Command) =>
+      pick(async (io) => (await commands.silence()).silenceAddCommand(glob, globals(o, cmd), io)),
+    );
   silence
     .command("list")
     .description("the active silences")
     .option("--all", "also those ended in the last day")
     .option("--json", "print as JSON")
-    .action((o, cmd: Command) => pick((io) => silenceListCommand(globals(o, cmd), io)));
+    .action((o, cmd: Command) =>
+      pick(async (io) => (await commands.silence()).silenceListCommand(globals(o, cmd), io)),
+    );
   silence
     .command("remove")
     .description("end a silence now")
     .argument("<id>", "the silence id (a unique prefix of 4+ characters is enough)")
-    .action((id: string, o, cmd: Command) => pick((io) => silenceRemoveCommand(id, globals(o, cmd), io)));
+    .action((id: string, o, cmd: Command) =>
+      pick(async (io) => (await commands.silence()).silenceRemoveCommand(id, globals(o, cmd), io)),
+    );
   program
     .command("ack")
     .description("acknowledge a check's incident: no further steps or reminders; the recovery notice still goes out")
     .argument("<check>", "check name")
     .option("--note <text>", "a note (kept in the state and the history)")
-    .action((check: string, o, cmd: Command) => pick((io) => ackCommand(check, globals(o, cmd), io)));
+    .action((check: string, o, cmd: Command) =>
+      pick(async (io) => (await commands.ack()).ackCommand(check, globals(o, cmd), io)),
+    );
   program
     .command("simulate")
     .description("run the ladder on synthetic results and print what would be sent, restarted and when; nothing is probed or sent")
@@ -111,7 +130,9 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .option("--status <status>", "the failing status: critical, warning or unknown", "critical")
     .option("--brief", "subjects only, not the message text")
     .option("--json", "print as JSON")
-    .action((check: string, o, cmd: Command) => pick((io) => simulateCommand(check, globals(o, cmd), io)));
+    .action((check: string, o, cmd: Command) =>
+      pick(async (io) => (await commands.simulate()).simulateCommand(check, globals(o, cmd), io)),
+    );
   program
     .command("init")
     .description("write a short starter config (one service, the channels of --channels; --full: every option); never overwrites without --force")
@@ -119,15 +140,15 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .option("--force", "overwrite an existing file")
     .option("--channels <list>", "the channels of the short starter, e.g. email,dingtalk (email, sms, dingtalk, wecom, feishu, webhook, console)")
     .option("--full", "write the whole commented example (config.example.yaml) instead")
-    .action((o) => pick((io) => initCommand(o, io)));
+    .action((o) => pick(async (io) => (await commands.init()).initCommand(o, io)));
   program
     .command("schema")
     .description("print the JSON Schema of the config file (for editor completion)")
-    .action(() => pick((io) => schemaCommand(io)));
+    .action(() => pick(async (io) => (await commands.schema()).schemaCommand(io)));
   program
     .command("daemon")
     .description("run checks in a loop every `interval` (holds the lock; SIGHUP reloads the config, SIGTERM stops after the current run)")
-    .action((o, cmd: Command) => pick((io) => daemonCommand(globals(o, cmd), io)));
+    .action((o, cmd: Command) => pick(async (io) => (await commands.daemon()).daemonCommand(globals(o, cmd), io)));
   program
     .command("install")
     .description("install the cron line (--cron, printed unless --write) or the systemd units (--systemd)")
@@ -138,5 +159,5 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .option("--dest <dir>", "where to write (default /etc/cron.d or /etc/systemd/system)")
     .option("--no-enable", "with --systemd: write the units but do not run systemctl")
     .option("--env-file <file>", "where the runs read the config's ${VARS} (default /etc/watchdog/watchdog.env)")
-    .action((o, cmd: Command) => pick((io) => installCommand(globals(o, cmd), io)));
+    .action((o, cmd: Command) => pick(async (io) => (await commands.install()).installCommand(globals(o, cmd), io)));
 }
