@@ -80,7 +80,8 @@ describe("ports that fetch refuses", () => {
   it("a webhook on such a port gets the message", async () => {
     const hook = await serveOnBadPort();
     try {
-      const ch = createWebhookChannel(webhookConfigSchema.parse({ type: "webhook", url: `${hook.url}/hook` }), ctx("hook"));
+      const cfg = webhookConfigSchema.parse({ type: "webhook", url: `${hook.url}/hook` });
+      const ch = createWebhookChannel(cfg, ctx("hook"));
       expect(await ch.send(message("hook"), deadline())).toMatchObject({ ok: true });
       expect(JSON.parse(hook.hits[0]!.body)).toMatchObject({ id: "mwt1abc-hook" });
     } finally {
@@ -103,7 +104,8 @@ describe("httpRequest", () => {
       const followed = await httpRequest(`${main.url}/moved`, { redirects: 5 });
       expect([followed.status, followed.body.toString(), followed.url.pathname]).toEqual([200, "here", "/here"]);
       const auth = { authorization: "Bearer SECRET", "x-kept": "yes" };
-      const seen = await httpRequest(`${main.url}/see-other`, { method: "POST", body: "{}", headers: auth, redirects: 5 });
+      const post = { method: "POST", body: "{}", headers: auth, redirects: 5 };
+      const seen = await httpRequest(`${main.url}/see-other`, post);
       expect(seen.body.toString()).toBe("there");
       // A 303 goes on as a GET without the body; the other origin gets no authorization header.
       expect(other.hits[0]).toMatchObject({ method: "GET", url: "/result", body: "" });
@@ -130,7 +132,8 @@ describe("httpRequest", () => {
       const own = await httpRequest(hang.url, { timeoutMs: 200 }).catch((e: unknown) => e);
       expect(own).toBeInstanceOf(HttpError);
       expect(own).toMatchObject({ kind: "timeout", message: "gave no complete answer within 200ms" });
-      const theirs = await httpRequest(hang.url, { signal: AbortSignal.timeout(200), timeoutMs: 60_000 }).catch((e) => e);
+      const late = { signal: AbortSignal.timeout(200), timeoutMs: 60_000 };
+      const theirs = await httpRequest(hang.url, late).catch((e) => e);
       expect(theirs).toMatchObject({ kind: "aborted" });
     } finally {
       hang.server.closeAllConnections();
@@ -140,11 +143,13 @@ describe("httpRequest", () => {
 
   it("names a failure by Node's code, never by the URL (tokens live in paths and queries)", async () => {
     const port = await freePort();
-    const err = await httpRequest(`http://127.0.0.1:${port}/robot/SECRET-TOKEN?access_token=SECRET-TOKEN`).catch((e) => e);
+    const url = `http://127.0.0.1:${port}/robot/SECRET-TOKEN?access_token=SECRET-TOKEN`;
+    const err = await httpRequest(url).catch((e) => e);
     expect(err).toMatchObject({ kind: "network", code: "ECONNREFUSED" });
     expect(`${err.message} ${err.stack}`).not.toContain("SECRET-TOKEN");
     expect(await httpRequest("ftp://h/x").catch((e) => e)).toMatchObject({ kind: "url" });
-    expect(await httpRequest("not a url SECRET-TOKEN").catch((e) => e)).toMatchObject({ kind: "url", message: "invalid URL" });
+    const bad = await httpRequest("not a url SECRET-TOKEN").catch((e) => e);
+    expect(bad).toMatchObject({ kind: "url", message: "invalid URL" });
   });
 });
 
