@@ -26,7 +26,12 @@ export function hasGlob(pattern: string): boolean {
 
 /** globMatcher compiles a pattern once into a test of one name (a check name, or one file name of a path). */
 export function globMatcher(pattern: string): (name: string) => boolean {
-  return picomatch(pattern.replace(/[()|]/g, "\\$&"), OPTIONS);
+  try {
+    return picomatch(pattern.replace(/[()|]/g, "\\$&"), OPTIONS);
+  } catch {
+    // picomatch refuses an empty pattern (and one over 64 KiB): such a pattern names only itself.
+    return (name) => name === pattern;
+  }
 }
 
 /** matchGlob says whether `name` matches `pattern` (for one-off tests; compile with globMatcher in a loop). */

@@ -50,6 +50,10 @@ describe("one glob syntax for silences and log paths", () => {
     expect(found.includes(path.join(sub, name))).toBe(match);
   });
 
+  it("an empty pattern matches nothing (picomatch refuses it; the silence command then lists the checks)", () => {
+    expect(silenceMatches("", "gpu")).toBe(false);
+  });
+
   it("a `*` in a silence may match a `/` in a check name; in a log path it never crosses a directory", async () => {
     expect(silenceMatches("gpu*", "gpu/0")).toBe(true);
     fs.mkdirSync(path.join(dir, "gpu"));
