@@ -67,7 +67,9 @@ const zodEnglishOnly = {
 const lazyStringWidth = {
   name: "lazy-string-width",
   setup(b) {
-    b.onResolve({ filter: /^string-width$/ }, (args) => (args.namespace === "lazy-sync" ? undefined : { path: args.path, namespace: "lazy-sync" }));
+    b.onResolve({ filter: /^string-width$/ }, (args) =>
+      args.namespace === "lazy-sync" ? undefined : { path: args.path, namespace: "lazy-sync" },
+    );
     b.onLoad({ filter: /.*/, namespace: "lazy-sync" }, (args) => ({
       contents: `let f;\nmodule.exports = (s, o) => (f ??= require(${JSON.stringify(args.path)}).default)(s, o);`,
       loader: "js",

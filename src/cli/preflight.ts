@@ -35,16 +35,25 @@ export function preflight(config: Config, isRoot: boolean): Finding[] {
       if (prog && !findOnPath(prog, SYSTEMD_PATH)) {
         out.push({ level: "error", path: ["checks", i, "restart", "command"], message: `${prog}: program does not exist or is not executable (PATH of cron and systemd: ${SYSTEMD_PATH}); the restart would fail when it is needed` });
       } else if (prog && !prog.includes("/") && !findOnPath(prog, CRON_PATH)) {
-        out.push({ level: "warning", path: ["checks", i, "restart", "command"], message: `${prog} is not on a crontab line's PATH (${CRON_PATH}): write its full path, ${findOnPath(prog, SYSTEMD_PATH)}` });
+        const full = findOnPath(prog, SYSTEMD_PATH);
+        const message = `${prog} is not on a crontab line's PATH (${CRON_PATH}): write its full path, ${full}`;
+        out.push({ level: "warning", path: ["checks", i, "restart", "command"], message });
       }
     }
     if (c.type === "exec") {
       const prog = argv0(c.command as string | string[], !!c.shell);
-      if (prog && !findOnPath(prog, SYSTEMD_PATH)) out.push({ level: "warning", path: ["checks", i, "command"], message: `${prog}: plugin not found or not executable here; the check would report "unknown: command not found"` });
+      if (prog && !findOnPath(prog, SYSTEMD_PATH)) {
+        const would = 'the check would report "unknown: command not found"';
+        const message = `${prog}: plugin not found or not executable here; ${would}`;
+        out.push({ level: "warning", path: ["checks", i, "command"], message });
+      }
     }
     if (c.type === "gpu") {
       const prog = String(c.nvidia_smi ?? "nvidia-smi");
-      if (!findOnPath(prog, SYSTEMD_PATH)) out.push({ level: "warning", path: ["checks", i, "type"], message: `${prog} not found on this host; the gpu check would report "unknown"` });
+      if (!findOnPath(prog, SYSTEMD_PATH)) {
+        const message = `${prog} not found on this host; the gpu check would report "unknown"`;
+        out.push({ level: "warning", path: ["checks", i, "type"], message });
+      }
     }
     if (c.type === "log" && typeof c.path === "string") {
       const fixed = c.path.split("/").filter((_, j, parts) => !parts.slice(0, j + 1).some(hasGlob)).join("/");

@@ -19,7 +19,9 @@ export async function sendHeartbeat(
     const signal = AbortSignal.timeout(Math.max(1, Math.min(hb.timeout, leftMs)));
     const res = await httpRequest(hb.url, { signal, redirects: 20, maxBody: 64 * 1024 });
     const ok = res.status >= 200 && res.status < 300;
-    if (!ok) deps.logger.warn({ event: "heartbeat_failed", status: res.status }, `heartbeat answered HTTP ${res.status}`);
+    if (!ok) {
+      deps.logger.warn({ event: "heartbeat_failed", status: res.status }, `heartbeat answered HTTP ${res.status}`);
+    }
   } catch (err) {
     deps.logger.warn({ event: "heartbeat_failed" }, `heartbeat failed: ${why(err)}`);
   }

@@ -46,7 +46,14 @@ export const httpConfigSchema = z.strictObject({
 });
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 
-type Response = { status: number; headers: IncomingHttpHeaders; body: Buffer; bytes: number; ms: number; certExpires: number | undefined };
+type Response = {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  bytes: number;
+  ms: number;
+  certExpires: number | undefined;
+};
 
 /** httpProbe makes one request and checks status, body and latency. */
 export const httpProbe: Probe<HttpConfig> = {

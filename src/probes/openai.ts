@@ -113,8 +113,8 @@ export const openaiProbe: Probe<OpenAiConfig> = {
         redirects: FOLLOW,
       });
       if (!ok(res.status)) {
-        const answer = await readAll(res.body);
-        return { status: "critical", summary: `${where}: chat completion answered ${res.status}: ${errorText(answer)}` };
+        const answer = errorText(await readAll(res.body));
+        return { status: "critical", summary: `${where}: chat completion answered ${res.status}: ${answer}` };
       }
       let ttft: number | undefined;
       let done = false;
