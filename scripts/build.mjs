@@ -63,6 +63,22 @@ const zodEnglishOnly = {
   },
 };
 
+// string-width builds an Intl.Segmenter as it loads, which starts ICU (about 20 ms of CPU): a run that prints no
+// table must not pay that. Our imports of it get a stand-in that requires it (bundled, evaluated then) on first call.
+const lazyStringWidth = {
+  name: "lazy-string-width",
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) =>
+      args.namespace === "lazy-sync" ? undefined : { path: args.path, namespace: "lazy-sync" },
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-sync" }, (args) => ({
+      contents: `let f;\nmodule.exports = (s, o) => (f ??= require(${JSON.stringify(args.path)}).default)(s, o);`,
+      loader: "js",
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 /**
  * asciiOnly escapes what esbuild leaves as UTF-8 (Chinese in regular expression literals): one such character makes
  * V8 hold the whole 0.6 MB source as UTF-16, twice the memory. \uXXXX means the same in a regular expression, a
@@ -70,7 +86,13 @@ const zodEnglishOnly = {
  */
 function asciiOnly(file) {
   const text = readFileSync(file, "utf8");
-  if (/String\.raw/.test(text) && /[^\x00-\x7f]/.test(text)) throw new Error(`${file}: String.raw with non-ASCII text: cannot escape it safely`);
+  // Only inside a String.raw template would \uXXXX stay six characters (ansi-regex, under string-width, has ASCII
+  // ones). A template whose end the pattern cannot see (a nested template in a ${}) counts as non-ASCII.
+  for (const [raw, body] of text.matchAll(/String\.raw`((?:[^`\\]|\\.)*)`?/gs)) {
+    if (/[^\x00-\x7f]/.test(body) || !raw.endsWith("`") || /\$\{[^}]*$/.test(body)) {
+      throw new Error(`${file}: String.raw with non-ASCII text: cannot escape it safely`);
+    }
+  }
   writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
 
@@ -82,7 +104,7 @@ await build({
   // The directive comes first: after the flags' statement it would not make the bundle strict.
   banner: single ? { js: `#!/usr/bin/env node\n"use strict";\n${v8Flags}` } : {},
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
-  plugins: [zodEnglishOnly, single ? seaLazyPlugin : lazyPlugin, lazyBuiltins, lazyDependencies, rawPlugin],
+  plugins: [zodEnglishOnly, lazyStringWidth, single ? seaLazyPlugin : lazyPlugin, lazyBuiltins, lazyDependencies, rawPlugin],
 });
 asciiOnly(single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs");
 if (!single) {

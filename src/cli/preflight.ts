@@ -3,6 +3,8 @@ import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { formatPath, Locator, type PathKey } from "../config/locate.js";
 import type { Config } from "../config/schema.js";
+import { hasGlob } from "../glob.js";
+import { findOnPath } from "../on-path.js";
 
 /** CRON_PATH is the PATH of a `crontab -e` line (Debian's cron); SYSTEMD_PATH that of a systemd unit and /etc/cron.d. */
 export const CRON_PATH = "/usr/bin:/bin";
@@ -10,22 +12,6 @@ export const SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
 
 /** Finding is one thing `validate` found on this host: an error (exit 78) or a warning (may be fine elsewhere). */
 export type Finding = { level: "error" | "warning"; path: PathKey[]; message: string };
-
-/** resolveProgram finds a program as spawn would under `envPath`: a path with a slash as is, else each PATH entry. */
-export function resolveProgram(program: string, envPath: string): string | undefined {
-  const candidates = program.includes("/") ? [program] : envPath.split(":").filter(Boolean).map((d) => path.join(d, program));
-  for (const c of candidates) {
-    try {
-      if (fs.statSync(c).isFile()) {
-        fs.accessSync(c, fs.constants.X_OK);
-        return c;
-      }
-    } catch {
-      // Not there, or not executable.
-    }
-  }
-  return undefined;
-}
 
 function argv0(command: string | string[], shell: boolean): string | undefined {
   if (shell) return "/bin/sh";
@@ -46,23 +32,32 @@ export function preflight(config: Config, isRoot: boolean): Finding[] {
   config.checks.forEach((c, i) => {
     if (c.restart) {
       const prog = argv0(c.restart.command, c.restart.shell);
-      if (prog && !resolveProgram(prog, SYSTEMD_PATH)) {
+      if (prog && !findOnPath(prog, SYSTEMD_PATH)) {
         out.push({ level: "error", path: ["checks", i, "restart", "command"], message: `${prog}: program does not exist or is not executable (PATH of cron and systemd: ${SYSTEMD_PATH}); the restart would fail when it is needed` });
-      } else if (prog && !prog.includes("/") && !resolveProgram(prog, CRON_PATH)) {
-        out.push({ level: "warning", path: ["checks", i, "restart", "command"], message: `${prog} is not on a crontab line's PATH (${CRON_PATH}): write its full path, ${resolveProgram(prog, SYSTEMD_PATH)}` });
+      } else if (prog && !prog.includes("/") && !findOnPath(prog, CRON_PATH)) {
+        const full = findOnPath(prog, SYSTEMD_PATH);
+        const message = `${prog} is not on a crontab line's PATH (${CRON_PATH}): write its full path, ${full}`;
+        out.push({ level: "warning", path: ["checks", i, "restart", "command"], message });
       }
     }
     if (c.type === "exec") {
       const prog = argv0(c.command as string | string[], !!c.shell);
-      if (prog && !resolveProgram(prog, SYSTEMD_PATH)) out.push({ level: "warning", path: ["checks", i, "command"], message: `${prog}: plugin not found or not executable here; the check would report "unknown: command not found"` });
+      if (prog && !findOnPath(prog, SYSTEMD_PATH)) {
+        const would = 'the check would report "unknown: command not found"';
+        const message = `${prog}: plugin not found or not executable here; ${would}`;
+        out.push({ level: "warning", path: ["checks", i, "command"], message });
+      }
     }
     if (c.type === "gpu") {
       const prog = String(c.nvidia_smi ?? "nvidia-smi");
-      if (!resolveProgram(prog, SYSTEMD_PATH)) out.push({ level: "warning", path: ["checks", i, "type"], message: `${prog} not found on this host; the gpu check would report "unknown"` });
+      if (!findOnPath(prog, SYSTEMD_PATH)) {
+        const message = `${prog} not found on this host; the gpu check would report "unknown"`;
+        out.push({ level: "warning", path: ["checks", i, "type"], message });
+      }
     }
     if (c.type === "log" && typeof c.path === "string") {
-      const fixed = c.path.split("/").filter((_, j, parts) => !parts.slice(0, j + 1).some((p) => /[*?[]/.test(p))).join("/");
-      const dir = /[*?[]/.test(c.path) ? fixed || "/" : path.dirname(c.path);
+      const fixed = c.path.split("/").filter((_, j, parts) => !parts.slice(0, j + 1).some(hasGlob)).join("/");
+      const dir = hasGlob(c.path) ? fixed || "/" : path.dirname(c.path);
       try {
         fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
       } catch (err) {

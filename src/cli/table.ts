@@ -1,3 +1,4 @@
+import stringWidth from "string-width";
 import { formatDuration } from "../duration.js";
 import { formatTime } from "../notify/render.js";
 
@@ -51,15 +52,30 @@ export function fold(text: string, width: number): string[] {
   return out;
 }
 
-const ANSI = /\u001b\[[0-9;]*m/g;
-
-/** displayWidth counts East Asian wide characters as two columns and colour codes as none. */
+/**
+ * displayWidth is the number of terminal columns text takes: string-width's East Asian Width tables (CJK and
+ * fullwidth forms two columns, combining marks none, an emoji two), colour codes none.
+ */
 export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s.replace(ANSI, "")) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
+  // Plain ASCII, the usual table, is one column a character: then string-width (and the ICU start-up its
+  // Intl.Segmenter costs, ~20 ms of CPU) is not loaded at all; scripts/build.mjs loads it on first use.
+  const bare = s.includes("\u001b") ? s.replace(COLOUR, "") : s;
+  return PLAIN.test(bare) ? bare.length : stringWidth(s);
 }
 
+const COLOUR = /\u001b\[[0-9;]*m/g;
+const PLAIN = /^[\x20-\x7e]*$/;
+
+let graphemes: Intl.Segmenter | undefined;
+
+/** characters splits text into what a terminal shows as one character (an emoji with its skin tone, e + accent). */
+function characters(text: string): Iterable<string> {
+  if (PLAIN.test(text)) return text;
+  graphemes ??= new Intl.Segmenter();
+  return Array.from(graphemes.segment(text), (g) => g.segment);
+}
+
+/** cut keeps the longest start of `s` that fits `width` columns, whole characters (grapheme clusters) only. */
 function cut(s: string, width: number): string {
   let out = "";
   let w = 0;
@@ -69,10 +85,10 @@ function cut(s: string, width: number): string {
       out += part;
       continue;
     }
-    for (const ch of part) {
-      const cw = displayWidth(ch);
+    for (const segment of characters(part)) {
+      const cw = displayWidth(segment);
       if (w + cw > width) return out;
-      out += ch;
+      out += segment;
       w += cw;
     }
   }

@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
+import { httpRequest, type HttpError } from "../net/http-client.js";
 
 /**
  * sendHeartbeat GETs `heartbeat.url` after a completed run (a dead-man's switch such as healthchecks.io: it alerts
@@ -14,17 +15,20 @@ export async function sendHeartbeat(
   const hb = config.heartbeat;
   if (!hb) return;
   try {
-    const res = await fetch(hb.url, { method: "GET", signal: AbortSignal.timeout(Math.max(1, Math.min(hb.timeout, leftMs))) });
-    await res.arrayBuffer().catch(() => undefined);
-    if (!res.ok) deps.logger.warn({ event: "heartbeat_failed", status: res.status }, `heartbeat answered HTTP ${res.status}`);
+    // The one HTTP client (src/net/http-client.ts): unlike fetch, it allows any port; redirects followed as fetch did.
+    const signal = AbortSignal.timeout(Math.max(1, Math.min(hb.timeout, leftMs)));
+    const res = await httpRequest(hb.url, { signal, redirects: 20, maxBody: 64 * 1024 });
+    const ok = res.status >= 200 && res.status < 300;
+    if (!ok) {
+      deps.logger.warn({ event: "heartbeat_failed", status: res.status }, `heartbeat answered HTTP ${res.status}`);
+    }
   } catch (err) {
     deps.logger.warn({ event: "heartbeat_failed" }, `heartbeat failed: ${why(err)}`);
   }
 }
 
-/** why names a fetch failure by its cause (ECONNREFUSED, ENOTFOUND, timeout), never by the URL. */
+/** why names a failure by its code (ECONNREFUSED, ENOTFOUND, timeout), never by the URL. */
 function why(err: unknown): string {
-  if ((err as Error).name === "TimeoutError") return "timeout";
-  const cause = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
-  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error).message;
+  const e = err as HttpError;
+  return e.kind === "aborted" || e.kind === "timeout" ? "timeout" : e.code ?? e.message;
 }

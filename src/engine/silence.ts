@@ -1,16 +1,9 @@
+import { matchGlob } from "../glob.js";
 import { dict, own } from "./dict.js";
 import type { Silence, State } from "./types.js";
 
-/** globToRegExp turns a check glob (`*` any run of characters, `?` one character) into an anchored RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  const body = [...glob].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/-]/g, "\\$&"))).join("");
-  return new RegExp(`^${body}$`);
-}
-
-/** matchGlob says whether a check name matches a silence pattern. */
-export function matchGlob(glob: string, name: string): boolean {
-  return globToRegExp(glob).test(name);
-}
+// A silence pattern is a glob of the one syntax (src/glob.ts) that log paths use too.
+export { matchGlob } from "../glob.js";
 
 /** activeSilence is the silence that mutes `check` at `now` (the one ending last), if any. */
 export function activeSilence(silences: readonly Silence[] | undefined, check: string, now: number): Silence | undefined {

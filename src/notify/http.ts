@@ -1,3 +1,4 @@
+import { HttpError, httpRequest } from "../net/http-client.js";
 import { fail, type SendOutcome } from "./types.js";
 
 /** HttpAnswer is a vendor's reply: status, raw text (capped) and the JSON it parsed to, if any. */
@@ -18,11 +19,16 @@ export function describeEndpoint(url: string): string {
 }
 
 /**
- * postJson POSTs a JSON body and reads the answer. It never throws: network errors, DNS failures and the deadline come
- * back as retryable failures whose message names the host only (never the URL, which holds the token).
- * node:http is used rather than fetch, which refuses some ports (6000, 6666, ...) that a self-hosted receiver may use.
+ * postJson POSTs a JSON body and reads the answer through the one HTTP client (src/net/http-client.ts, which allows
+ * the ports fetch refuses). It never throws: network errors, DNS failures and the deadline come back as retryable
+ * failures whose message names the host only (never the URL, which holds the token).
  */
-export async function postJson(url: string, body: unknown, signal: AbortSignal, headers: Record<string, string> = {}): Promise<PostResult> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  signal: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<PostResult> {
   const where = describeEndpoint(url);
   let target: URL;
   try {
@@ -30,45 +36,36 @@ export async function postJson(url: string, body: unknown, signal: AbortSignal, 
   } catch {
     return { ok: false, outcome: fail("config", false, "invalid URL") };
   }
-  if (target.protocol !== "http:" && target.protocol !== "https:") return { ok: false, outcome: fail("config", false, `${where}: only http and https URLs are supported`) };
-  const data = Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
-  const { request } = target.protocol === "https:" ? await import("node:https") : await import("node:http");
-  return new Promise<PostResult>((resolve) => {
-    let settled = false;
-    const done = (r: PostResult) => {
-      if (!settled) {
-        settled = true;
-        resolve(r);
-      }
-    };
-    if (signal.aborted) return done({ ok: false, outcome: classifyNetworkError(new Error("aborted"), where, signal) });
-    const req = request(target, { method: "POST", headers: { "content-type": "application/json; charset=utf-8", "content-length": data.length, ...headers }, signal, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (c: Buffer) => {
-        if (size < MAX_ANSWER) chunks.push(c);
-        size += c.length;
-      });
-      res.on("error", (err) => done({ ok: false, outcome: classifyNetworkError(err, where, signal) }));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8").slice(0, MAX_ANSWER);
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        done({ ok: true, answer: { status: res.statusCode ?? 0, text, json } });
-      });
+  if (target.protocol !== "http:" && target.protocol !== "https:") {
+    return { ok: false, outcome: fail("config", false, `${where}: only http and https URLs are supported`) };
+  }
+  const data = typeof body === "string" ? body : JSON.stringify(body);
+  try {
+    const res = await httpRequest(target, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8", ...headers },
+      body: data,
+      signal,
+      maxBody: MAX_ANSWER,
     });
-    req.on("error", (err) => done({ ok: false, outcome: classifyNetworkError(err, where, signal) }));
-    req.end(data);
-  });
+    const text = res.body.toString("utf8").slice(0, MAX_ANSWER);
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { ok: true, answer: { status: res.status, text, json } };
+  } catch (err) {
+    return { ok: false, outcome: classifyNetworkError(err, where, signal) };
+  }
 }
 
-/** classifyNetworkError turns a fetch rejection into a retryable failure with a reason. */
+/** classifyNetworkError turns a failed request (HttpError, or a Node error) into a retryable failure with a reason. */
 export function classifyNetworkError(err: unknown, where: string, signal?: AbortSignal): SendOutcome {
-  if (signal?.aborted || (err as Error)?.name === "AbortError" || (err as Error)?.name === "TimeoutError") {
+  const name = (err as Error)?.name;
+  const late = err instanceof HttpError && (err.kind === "aborted" || err.kind === "timeout");
+  if (signal?.aborted || late || name === "AbortError" || name === "TimeoutError") {
     return fail("timeout", true, `${where}: no answer before the deadline`);
   }
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;

@@ -1,7 +1,7 @@
-import { accessSync, constants, statSync } from "node:fs";
 import { z } from "zod";
 import { duration, percent, size } from "../config/fields.js";
 import { formatDuration } from "../duration.js";
+import { findOnPath } from "../on-path.js";
 import { runCommand, type CommandResult } from "../run-command.js";
 import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";
 
@@ -193,21 +193,6 @@ async function listProcesses(cfg: GpuConfig, signal: AbortSignal): Promise<strin
     const m = parseValue(f[f.length - 1] ?? "");
     return `process ${pid} ${name}: ${m === undefined ? "memory unknown" : `${m} MiB`}`;
   });
-}
-
-/** findOnPath returns the first executable `name` in a PATH string, without spawning anything. */
-export function findOnPath(name: string, pathVar: string | undefined): string | undefined {
-  for (const dir of (pathVar ?? "").split(":")) {
-    if (!dir) continue;
-    const candidate = `${dir.replace(/\/+$/, "")}/${name}`;
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
 }
 
 /** embeddedGpuCheck is the check the embedded default config adds when nvidia-smi is on PATH, or "" when it is not. */

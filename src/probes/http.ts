@@ -1,8 +1,8 @@
-import http from "node:http";
-import https from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
 import { z } from "zod";
 import { duration, httpUrl, size } from "../config/fields.js";
 import { formatDuration } from "../duration.js";
+import { httpRequest, type HttpError } from "../net/http-client.js";
 import { describeSocketError } from "./tcp.js";
 import type { Probe, ProbeOutput } from "./types.js";
 
@@ -46,7 +46,14 @@ export const httpConfigSchema = z.strictObject({
 });
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 
-type Response = { status: number; headers: http.IncomingHttpHeaders; body: Buffer; bytes: number; ms: number; certExpires: number | undefined };
+type Response = {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  bytes: number;
+  ms: number;
+  certExpires: number | undefined;
+};
 
 /** httpProbe makes one request and checks status, body and latency. */
 export const httpProbe: Probe<HttpConfig> = {
@@ -76,8 +83,7 @@ export function safeUrl(raw: string): string {
   }
 }
 
-function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> {
-  const url = new URL(cfg.url);
+async function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { "user-agent": "watchdog", ...cfg.headers };
   let payload: Buffer | undefined;
   if (cfg.json !== undefined) {
@@ -86,47 +92,26 @@ function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> {
   } else if (cfg.body !== undefined) {
     payload = Buffer.from(cfg.body);
   }
-  if (payload) headers["content-length"] = String(payload.length);
-  const lib = url.protocol === "https:" ? https : http;
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = lib.request(url, {
-      method: (cfg.method ?? defaultMethod(cfg)).toUpperCase(),
+  try {
+    const res = await httpRequest(cfg.url, {
+      method: cfg.method ?? defaultMethod(cfg),
       headers,
-      rejectUnauthorized: !cfg.insecure,
+      body: payload,
       signal,
+      timeoutMs: cfg.timeout,
+      insecure: cfg.insecure,
+      maxBody: BODY_KEEP,
     });
-    const timer = setTimeout(() => req.destroy(new Error(`gave no complete answer within ${cfg.timeout}ms`)), cfg.timeout);
-    req.once("error", (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      if (err.name === "AbortError") reject(new Error("probe deadline reached"));
-      else if (err.code && /^(E[A-Z]+|ERR_TLS|CERT_|UNABLE_|DEPTH_|SELF_SIGNED)/.test(err.code)) reject(new Error(describeHttpError(err)));
-      else reject(err);
-    });
-    req.once("response", (res) => {
-      const cert = "getPeerCertificate" in res.socket ? (res.socket as import("node:tls").TLSSocket).getPeerCertificate() : undefined;
-      const certExpires = cert?.valid_to ? Date.parse(cert.valid_to) : undefined;
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      let bytes = 0;
-      res.on("data", (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (kept < BODY_KEEP) {
-          chunks.push(chunk);
-          kept += chunk.length;
-        }
-      });
-      res.once("end", () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), bytes, ms: Math.round(performance.now() - started), certExpires });
-      });
-      res.once("error", (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-    });
-    req.end(payload);
-  });
+    return { ...res, ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    const e = err as HttpError;
+    if (e.kind === "aborted") throw new Error("probe deadline reached");
+    if (e.kind === "timeout") throw e;
+    // Node's codes (ECONNREFUSED, CERT_HAS_EXPIRED...) in words; anything else as its message.
+    const known = e.code && /^(E[A-Z]+|ERR_TLS|CERT_|UNABLE_|DEPTH_|SELF_SIGNED)/.test(e.code);
+    throw known ? new Error(describeHttpError(e)) : e;
+  }
 }
 
 function describeHttpError(err: NodeJS.ErrnoException): string {

@@ -1,5 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
+import { globMatcher, hasGlob } from "../glob.js";
 
 /**
  * A glob never names compressed archives (`app.log*` and app.log.1.gz): their bytes are not lines, and a `.gz`
@@ -7,23 +8,27 @@ import path from "node:path";
  */
 const ARCHIVE = /\.(gz|xz|bz2|zst|lz4|z)$/i;
 
-/** expandPath returns the files a path or glob (`*`, `?`, `[...]` in any component) names, sorted. */
+/**
+ * expandPath returns the files a path or glob (`*`, `?`, `[...]` in any component, the syntax of src/glob.ts) names,
+ * sorted. A component is matched against each name in its directory: a glob never crosses a `/`, and a hidden file
+ * is named only by a component that starts with `.`, like the shell.
+ */
 export async function expandPath(pattern: string): Promise<string[]> {
-  if (!/[*?[]/.test(pattern)) return [pattern];
+  if (!hasGlob(pattern)) return [pattern];
   const abs = path.resolve(pattern);
   const parts = abs.split("/").filter(Boolean);
   let current = ["/"];
   for (const [i, part] of parts.entries()) {
     const last = i === parts.length - 1;
     const next: string[] = [];
-    if (!/[*?[]/.test(part)) {
+    if (!hasGlob(part)) {
       for (const c of current) next.push(path.join(c, part));
     } else {
-      const re = globToRegExp(part);
+      const matches = globMatcher(part);
       for (const c of current) {
         try {
           for (const name of await readdir(c)) {
-            if (re.test(name) && !(last && ARCHIVE.test(name))) next.push(path.join(c, name));
+            if (matches(name) && !(last && ARCHIVE.test(name))) next.push(path.join(c, name));
           }
         } catch {
           // Not a directory or unreadable: nothing under it.
@@ -43,23 +48,4 @@ export async function expandPath(pattern: string): Promise<string[]> {
     }
   }
   return files.sort();
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else if (c === "[") {
-      const end = glob.indexOf("]", i + 1);
-      if (end < 0) re += "\\[";
-      else {
-        re += `[${glob.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  // A glob never matches hidden files unless it says so, like the shell.
-  return new RegExp(`^${glob.startsWith(".") ? "" : "(?!\\.)"}${re}$`);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { duration, httpUrl } from "../config/fields.js";
 import { formatDuration } from "../duration.js";
+import { httpOpen, httpRequest, type HttpError } from "../net/http-client.js";
 import { safeUrl } from "./http.js";
 import { describeSocketError } from "./tcp.js";
 import type { Probe, ProbeOutput } from "./types.js";
@@ -54,6 +55,24 @@ function errorText(body: string): string {
   return body.replace(/\s+/g, " ").trim().slice(0, 200);
 }
 
+/** FOLLOW: redirects are followed, as fetch did before the probe used the one client (fetch's limit). */
+const FOLLOW = 20;
+
+function ok(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/** readAll reads an error answer's body, the first 64 KiB of it (errorText shows 200 characters). */
+async function readAll(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < 64 * 1024) chunks.push(chunk);
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** openaiProbe lists the models, then asks for one streamed token and times the first token and the whole answer. */
 export const openaiProbe: Probe<OpenAiConfig> = {
   type: "openai",
@@ -69,9 +88,11 @@ export const openaiProbe: Probe<OpenAiConfig> = {
     const elapsed = () => Math.round(performance.now() - started);
     let stage = "GET /models";
     try {
-      const models = await fetch(`${root}/models`, { headers, signal: all });
-      const text = await models.text();
-      if (!models.ok) return { status: "critical", summary: `${where}: GET /models answered ${models.status}: ${errorText(text)}` };
+      const models = await httpRequest(`${root}/models`, { headers, signal: all, redirects: FOLLOW });
+      const text = models.body.toString("utf8");
+      if (!ok(models.status)) {
+        return { status: "critical", summary: `${where}: GET /models answered ${models.status}: ${errorText(text)}` };
+      }
       let ids: string[];
       try {
         ids = ((JSON.parse(text) as { data?: { id?: string }[] }).data ?? []).map((m) => String(m.id));
@@ -83,19 +104,24 @@ export const openaiProbe: Probe<OpenAiConfig> = {
       }
       stage = "chat completion";
       const t0 = performance.now();
-      const res = await fetch(`${root}/chat/completions`, {
+      const messages = [{ role: "user", content: cfg.prompt }];
+      const res = await httpOpen(`${root}/chat/completions`, {
         method: "POST",
         headers: { ...headers, accept: "text/event-stream" },
-        body: JSON.stringify({ model: cfg.model, messages: [{ role: "user", content: cfg.prompt }], max_tokens: 1, temperature: 0, stream: true }),
+        body: JSON.stringify({ model: cfg.model, messages, max_tokens: 1, temperature: 0, stream: true }),
         signal: all,
+        redirects: FOLLOW,
       });
-      if (!res.ok || !res.body) return { status: "critical", summary: `${where}: chat completion answered ${res.status}: ${errorText(await res.text())}` };
+      if (!ok(res.status)) {
+        const answer = errorText(await readAll(res.body));
+        return { status: "critical", summary: `${where}: chat completion answered ${res.status}: ${answer}` };
+      }
       let ttft: number | undefined;
       let done = false;
       let buf = "";
       const decoder = new TextDecoder();
       stage = "streaming";
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      for await (const chunk of res.body) {
         buf += decoder.decode(chunk, { stream: true });
         const { events, rest } = parseSseEvents(buf);
         buf = rest;
@@ -124,8 +150,9 @@ export const openaiProbe: Probe<OpenAiConfig> = {
       return out;
     } catch (err) {
       if (all.aborted) return { status: "critical", summary: `${where}: no complete answer within ${formatDuration(cfg.timeout)} (${stage}, after ${elapsed()}ms)` };
-      const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
-      const why = cause?.code ? describeSocketError(cause) : cause?.message ?? (err as Error).message;
+      // An HttpError carries Node's code (ECONNREFUSED...), an AggregateError's too (a name with two addresses).
+      const e = err as HttpError;
+      const why = e.code ? describeSocketError(e) : e.message;
       return { status: "critical", summary: `${where}: ${stage} failed: ${why}` };
     } finally {
       clearTimeout(timer);

@@ -21,4 +21,24 @@ describe("table", () => {
     expect(fold("x".repeat(50), 20)).toEqual(["x".repeat(20), "x".repeat(20), "x".repeat(10)]);
     expect(fold("短的", 20)).toEqual(["短的"]);
   });
+
+  it.each([
+    // The hand regex this replaced counted each of these wrong (emoji 1, a combining accent 1, CJK Extension B 1).
+    { text: "显存不足", width: 8 },
+    { text: "ＡＢ", width: 4 },
+    { text: "한국어", width: 6 },
+    { text: "😱", width: 2 },
+    { text: "e\u0301", width: 1 },
+    { text: "\u{20000}", width: 2 },
+    { text: "\u001b[31mOK\u001b[0m", width: 2 },
+  ])("display width of $text is $width", ({ text, width }) => {
+    expect(displayWidth(text)).toBe(width);
+  });
+
+  it("cuts whole characters: never half an emoji or an accent without its letter", () => {
+    const out = table(["A", "B"], [["x", `ab${"👍🏽".repeat(10)}`]], 10).split("\n")[1]!;
+    expect(out).toBe("x  ab👍🏽👍🏽…");
+    expect(displayWidth(out)).toBe(10);
+    expect(table(["A", "B"], [["x", `${"e\u0301".repeat(20)}`]], 10).split("\n")[1]).toBe(`x  ${"e\u0301".repeat(6)}…`);
+  });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { embeddedDefault } from "../../src/config/default.js";
 import { loadConfig } from "../../src/config/discover.js";
 import { parseConfig } from "../../src/config/load.js";
-import { embeddedGpuCheck, findOnPath } from "../../src/probes/gpu.js";
+import { findOnPath } from "../../src/on-path.js";
+import { embeddedGpuCheck } from "../../src/probes/gpu.js";
 
 const WITH_SMI = path.resolve(__dirname, "../fixtures/nvidia-smi/h100-1");
 const opts = { file: "<embedded default>", env: {}, hostname: "box", readFile: () => "" };

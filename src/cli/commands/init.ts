@@ -5,6 +5,7 @@ import { ExitError, UsageError } from "../../errors.js";
 import { parseChannelList, shortStarter } from "../starter.js";
 import type { Io } from "../context.js";
 import { fold } from "../table.js";
+import { onPath } from "../../on-path.js";
 import { writeFileAtomic } from "../../state/safe-fs.js";
 
 /** InitOptions are the flags of `watchdog init`. */
@@ -14,20 +15,6 @@ export type InitOptions = { path?: string; force?: boolean; full?: boolean; chan
 const GPU_CHECK = `  - name: gpu
     type: gpu                        # nvidia-smi: memory, utilisation, temperature, ECC/Xid (found on this host)
 `;
-
-/** onPath says whether an executable is on PATH (no shell, no spawn). */
-export function onPath(name: string, envPath: string | undefined): boolean {
-  for (const dir of (envPath ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    try {
-      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
-      return true;
-    } catch {
-      // Not in this directory.
-    }
-  }
-  return false;
-}
 
 /**
  * starterConfig is config.example.yaml (embedded at build time) fitted to this host: with nvidia-smi, it keeps the

@@ -1,8 +1,7 @@
-import http from "node:http";
-import https from "node:https";
 import { z } from "zod";
 import { duration, httpUrl, stringList } from "../../config/fields.js";
 import type { CheckState, Message, NotifyItem, OutboxEntry } from "../../engine/types.js";
+import { httpRequest, type HttpError, type HttpResponse } from "../../net/http-client.js";
 import { defineChannel, type KeepAliveInput } from "../define.js";
 import { renderText } from "../render.js";
 import { fail, type Channel, type ChannelContext, type SendOutcome } from "../types.js";
@@ -94,45 +93,43 @@ export function createAlertmanagerChannel(cfg: AlertmanagerConfig, ctx: ChannelC
 }
 
 /** postAlerts sends one POST /api/v2/alerts; 2xx is ok, 5xx and network errors are retryable, 4xx is not. */
-function postAlerts(base: string, body: string, cfg: AlertmanagerConfig, signal: AbortSignal): Promise<SendOutcome> {
+async function postAlerts(
+  base: string,
+  body: string,
+  cfg: AlertmanagerConfig,
+  signal: AbortSignal,
+): Promise<SendOutcome> {
   let url: URL;
   try {
     url = new URL(`${base.replace(/\/+$/, "")}/api/v2/alerts`);
   } catch {
-    return Promise.resolve(fail("config", false, "invalid Alertmanager URL"));
+    return fail("config", false, "invalid Alertmanager URL");
   }
   // Only the origin goes into messages: the URL may carry basic-auth credentials.
   const where = `${url.protocol}//${url.host}`;
-  const auth = url.username ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}` : undefined;
-  const headers: Record<string, string> = { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...cfg.headers };
+  const basic = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const auth = url.username ? `Basic ${Buffer.from(basic).toString("base64")}` : undefined;
+  const headers: Record<string, string> = { "content-type": "application/json", ...cfg.headers };
   if (auth) headers.authorization = auth;
-  const lib = url.protocol === "https:" ? https : http;
-  return new Promise((resolve) => {
-    const req = lib.request(url, { method: "POST", headers, signal, rejectUnauthorized: !cfg.insecure }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (c: Buffer) => {
-        if (size < 4096) chunks.push(c);
-        size += c.length;
-      });
-      res.on("error", () => resolve(fail("network", true, `${where}: connection lost while reading the answer`)));
-      res.on("end", () => {
-        const status = res.statusCode ?? 0;
-        const answer = Buffer.concat(chunks).toString("utf8").slice(0, 300).trim();
-        if (status >= 200 && status < 300) return resolve({ ok: true, response: `${where}: HTTP ${status}` });
-        const msg = `${where}: HTTP ${status}${answer ? `: ${answer}` : ""}`;
-        if (status === 429) return resolve(fail("rate_limited", true, msg));
-        if (status >= 500) return resolve(fail("server", true, msg));
-        if (status === 401 || status === 403) return resolve(fail("auth", false, msg, "check the credentials in the URL or `headers`"));
-        resolve(fail("client", false, msg, status === 400 ? "Alertmanager rejected the alerts (labels or times invalid)" : undefined));
-      });
-    });
-    req.on("error", (err: NodeJS.ErrnoException) => {
-      if (signal.aborted) return resolve(fail("timeout", true, `${where}: no answer before the deadline`));
-      resolve(fail("network", true, `${where}: ${err.code ?? err.message}`));
-    });
-    req.end(body);
-  });
+  let res: HttpResponse;
+  try {
+    res = await httpRequest(url, { method: "POST", headers, body, signal, insecure: cfg.insecure, maxBody: 4096 });
+  } catch (err) {
+    if (signal.aborted) return fail("timeout", true, `${where}: no answer before the deadline`);
+    const e = err as HttpError;
+    return fail("network", true, `${where}: ${e.code ?? e.message}`);
+  }
+  const status = res.status;
+  const answer = res.body.toString("utf8").slice(0, 300).trim();
+  if (status >= 200 && status < 300) return { ok: true, response: `${where}: HTTP ${status}` };
+  const msg = `${where}: HTTP ${status}${answer ? `: ${answer}` : ""}`;
+  if (status === 429) return fail("rate_limited", true, msg);
+  if (status >= 500) return fail("server", true, msg);
+  if (status === 401 || status === 403) {
+    return fail("auth", false, msg, "check the credentials in the URL or `headers`");
+  }
+  const hint = status === 400 ? "Alertmanager rejected the alerts (labels or times invalid)" : undefined;
+  return fail("client", false, msg, hint);
 }
 
 /** REFRESH_PREFIX marks the outbox messages the keep-alive makes, so a newer refresh can replace a pending one. */
