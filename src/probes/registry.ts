@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { execConfigSchema, execProbe } from "./exec.js";
 import { gpuConfigSchema, gpuProbe } from "./gpu.js";
 import { httpConfigSchema, httpProbe } from "./http.js";
-import { logConfigSchema, logProbe } from "./log.js";
+import { logConfigSchema, logProbe } from "./log/log.js";
 import { openaiConfigSchema, openaiProbe } from "./openai.js";
 import { processConfigSchema, processProbe } from "./process.js";
 import { systemConfigSchema, systemProbe } from "./system.js";

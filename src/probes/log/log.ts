@@ -1,14 +1,14 @@
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { duration, regex, severity } from "../config/fields.js";
-import { formatDuration } from "../duration.js";
-import { redactExcerpt } from "../notify/redact.js";
+import { duration, regex, severity } from "../../config/fields.js";
+import { formatDuration } from "../../duration.js";
+import { redactExcerpt } from "../../notify/redact.js";
 import { activeCatalog, causePriority, describeCause } from "./causes.js";
 import { createLinePrefilter, type LinePrefilter } from "./log-prefilter.js";
 import { expandPath } from "./log-glob.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
-import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";
-import { stripControl } from "../text.js";
+import { worst, type Probe, type ProbeOutput, type Status } from "../types.js";
+import { stripControl } from "../../text.js";
 
 /** Each excerpt line is cut to this many characters. */
 const EXCERPT_CHARS = 300;
