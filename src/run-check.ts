@@ -10,7 +10,7 @@ import { enqueueAlertmanagerRefresh } from "./exporters/alertmanager-refresh.js"
 import { writeStatusPage } from "./exporters/status-page/index.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
 import { applyQueuedControls } from "./daemon/control.js";
-import { sendHeartbeat } from "./daemon/heartbeat.js";
+import { sendHeartbeat } from "./exporters/heartbeat.js";
 import { recordRun } from "./history/record.js";
 import { record } from "./engine/record.js";
 import type { Action, Message, RestartOutcome, State } from "./engine/types.js";
