@@ -9,7 +9,6 @@ import { dict, withDicts } from "./engine/dict.js";
 import { enqueueAlertmanagerRefresh } from "./exporters/alertmanager-refresh.js";
 import { writeStatusPage } from "./exporters/status-page/index.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
-import { applyQueuedControls } from "./daemon/control.js";
 import { sendHeartbeat } from "./exporters/heartbeat.js";
 import { recordRun } from "./history/record.js";
 import { record } from "./engine/record.js";
@@ -22,8 +21,10 @@ import { renderText } from "./notify/render.js";
 import type { Channel } from "./notify/types.js";
 import { runProbe, runProbes } from "./probes/run.js";
 import type { ProbeResult } from "./probes/types.js";
-import { createJsonFileStore, peekState } from "./state/json-file-store.js";
+import { applyQueuedControls } from "./state/controls.js";
+import { createJsonFileStore } from "./state/json-file-store.js";
 import { acquireLock } from "./state/lock.js";
+import { peek } from "./state/peek.js";
 
 /** RunReport is everything a check run did, for the table, --json and the log. */
 export type RunReport = {
@@ -97,7 +98,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
   const lock = opts.dryRun || opts.lockHeld ? undefined : acquireLock(`${config.state_file}.lock`);
   try {
     const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
-    const { state: loadedState, warnings } = opts.dryRun ? peekDry(config.state_file) : await store.load();
+    const { state: loadedState, warnings } = opts.dryRun ? peek(config.state_file) : await store.load();
     const prev = opts.dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
     for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
 
@@ -191,10 +192,4 @@ function pick(r: { subject: string; text: string }) {
 function toMessages(actions: readonly Action[], host: string, now: number, deps: Deps): Message[] {
   const run = `${now.toString(36)}${Math.floor(deps.random() * 36 ** 4).toString(36).padStart(4, "0")}`;
   return actions.flatMap((a) => (a.type === "notify" ? [{ id: `${run}-${a.channel}`, channel: a.channel, host, createdAt: now, items: a.items.map((i) => ({ ...i })) }] : []));
-}
-
-/** peekDry reads the state for a dry run: a bad file is reported, never moved aside. */
-function peekDry(file: string): { state: State; warnings: string[] } {
-  const { state, problem } = peekState(file);
-  return { state, warnings: problem ? [problem] : [] };
 }
