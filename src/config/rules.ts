@@ -1,5 +1,5 @@
 import { channelTypes, TYPE_ALIASES, type ChannelEntry } from "../notify/registry.js";
-import { buildCatalog, useCatalog } from "../probes/log/causes.js";
+import { buildCatalog, useCatalog } from "../probes/registry.js";
 import { closest, type PathKey } from "./locate.js";
 import type { ChannelConfig, CheckConfig, Config, RawConfig, Step } from "./schema.js";
 

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { quietHoursSchema, rateLimitSchema, redactSchema } from "../notify/options.js";
-import { channelTypes } from "../notify/registry.js";
+import { duration, httpUrl, percent, regex, size } from "../core/fields.js";
+import { channelCommon, channelTypes, redactSchema, type ChannelConfig } from "../notify/registry.js";
 import { probes } from "../probes/registry.js";
-import { duration, httpUrl, percent, regex, severity, size } from "./fields.js";
+
+export type { ChannelConfig };
 
 /** stepSchema is one rung of the escalation ladder. */
 export const stepSchema = z.strictObject({
@@ -38,19 +39,6 @@ const checkCommon = {
   interval: duration.optional(),
   labels: z.record(z.string(), z.string()).default({}),
   runbook: z.string().optional(),
-};
-
-/** Fields every channel has, whatever its type. */
-const channelCommon = {
-  min_severity: severity.optional(),
-  fallback: z.array(z.string().min(1)).default([]),
-  timeout: duration.default(10_000),
-  /** Sends allowed per window, across runs (DingTalk and WeCom default to 20/min); extra messages wait, merged. */
-  rate_limit: rateLimitSchema.optional(),
-  /** A daily window when only `except` severity goes out; the rest comes as one digest when it ends. */
-  quiet_hours: quietHoursSchema.optional(),
-  /** Remove absolute paths and/or IP addresses from log excerpts in this channel's messages. */
-  redact: redactSchema.default([]),
 };
 
 const checkSchemas = Object.values(probes).map((p) => p.schema.extend(checkCommon));
@@ -133,16 +121,6 @@ export const configSchema = z.strictObject({
 
 /** RawConfig is the validated YAML before cross-field resolution. */
 export type RawConfig = z.infer<typeof configSchema>;
-/** ChannelConfig is one validated channel (its own fields plus the common ones). */
-export type ChannelConfig = {
-  type: string;
-  min_severity?: "warning" | "critical";
-  fallback: string[];
-  timeout: number;
-  rate_limit?: z.infer<typeof rateLimitSchema>;
-  quiet_hours?: z.infer<typeof quietHoursSchema>;
-  redact?: ("paths" | "ips")[];
-} & Record<string, unknown>;
 /** CheckConfig is one validated check, with its ladder resolved. */
 export type CheckConfig = {
   name: string;

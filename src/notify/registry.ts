@@ -10,6 +10,9 @@ import type { RateLimit } from "./policy.js";
 import { alertmanagerConfigSchema, createAlertmanagerChannel } from "./channels/alertmanager.js";
 import type { Channel, ChannelContext } from "./types.js";
 
+// What config/schema.ts composes its channel schema from: config imports notify through this module only.
+export { channelCommon, redactSchema, type ChannelConfig } from "./options.js";
+
 /**
  * ChannelEntry pairs a channel factory with the schema of its config, and the type's defaults: the least severity it
  * receives and the vendor's rate limit (used when the channel sets no `rate_limit`).

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration } from "../config/fields.js";
+import { duration } from "../core/fields.js";
 import { formatDuration } from "../duration.js";
 import { runCommand } from "../run-command.js";
 import type { Probe, Status } from "./types.js";

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { z } from "zod";
-import { duration, percent, size } from "../config/fields.js";
+import { duration, percent, size } from "../core/fields.js";
 import { formatDuration } from "../duration.js";
 import { runCommand, type CommandResult } from "../run-command.js";
 import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
-import { duration, httpUrl, size } from "../config/fields.js";
+import { duration, httpUrl, size } from "../core/fields.js";
 import { formatDuration } from "../duration.js";
 import { describeSocketError } from "./tcp.js";
 import type { Probe, ProbeOutput } from "./types.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, httpUrl } from "../config/fields.js";
+import { duration, httpUrl } from "../core/fields.js";
 import { formatDuration } from "../duration.js";
 import { safeUrl } from "./http.js";
 import { describeSocketError } from "./tcp.js";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { regex, size } from "../config/fields.js";
+import { regex, size } from "../core/fields.js";
 import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses } from "./proc-scan.js";
 import type { ProcInfo, Select } from "./proc-scan.js";
 import type { Probe, Status } from "./types.js";

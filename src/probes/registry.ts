@@ -9,6 +9,10 @@ import { systemConfigSchema, systemProbe } from "./system.js";
 import { tcpConfigSchema, tcpProbe } from "./tcp.js";
 import type { Probe } from "./types.js";
 
+// The log probe's cause catalog, which config/rules.ts checks and installs (`causes:`, `disable_causes:`): config
+// imports the probes through this module only.
+export { buildCatalog, useCatalog } from "./log/causes.js";
+
 /** ProbeEntry pairs a probe with the schema of its config. */
 export type ProbeEntry = { schema: z.ZodObject; probe: Probe<never> };
 

@@ -1,7 +1,7 @@
 import { readFile, statfs } from "node:fs/promises";
 import os from "node:os";
 import { z } from "zod";
-import { percent } from "../config/fields.js";
+import { percent } from "../core/fields.js";
 import { cjs } from "../lazy.js";
 import { worst, type Probe, type Status } from "./types.js";
 

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { z } from "zod";
-import { duration } from "../config/fields.js";
+import { duration } from "../core/fields.js";
 import type { Probe } from "./types.js";
 
 /** tcpConfigSchema is a `type: tcp` check: does host:port accept a connection. */

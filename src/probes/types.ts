@@ -1,7 +1,8 @@
+import type { Status } from "../core/status.js";
 import type { Deps } from "../deps.js";
 
-/** Status is the verdict of one probe run. */
-export type Status = "ok" | "warning" | "critical" | "unknown";
+// The status vocabulary lives on the ground floor (core/status.ts); re-exported for the probes' own imports.
+export { severityRank, worst, type Status } from "../core/status.js";
 
 /** ProbeResult is what a probe found. A failing target is a result, not an exception. */
 export type ProbeResult = {
@@ -33,16 +34,4 @@ export type ProbeOutput = Omit<ProbeResult, "check" | "durationMs"> & { memory?:
 export interface Probe<C> {
   readonly type: string;
   run(cfg: C, ctx: ProbeContext): Promise<ProbeOutput>;
-}
-
-/** severityRank orders statuses for "worst of": ok < warning < unknown < critical. */
-export function severityRank(s: Status): number {
-  return { ok: 0, warning: 1, unknown: 2, critical: 3 }[s];
-}
-
-/** worst returns the most severe of the given statuses (ok when empty). */
-export function worst(statuses: Iterable<Status>): Status {
-  let w: Status = "ok";
-  for (const s of statuses) if (severityRank(s) > severityRank(w)) w = s;
-  return w;
 }

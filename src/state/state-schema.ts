@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SEVERITIES, STATUSES } from "../core/status.js";
 import { emptyState, type State } from "../engine/types.js";
 
 /*
@@ -14,8 +15,8 @@ const num = z.number();
 const str = z.string();
 /** opt is an optional field; null (hand-edited files) reads as absent. */
 const opt = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
-const status = z.enum(["ok", "warning", "critical", "unknown"]);
-const severity = z.enum(["warning", "critical"]);
+const status = z.enum(STATUSES);
+const severity = z.enum(SEVERITIES);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);

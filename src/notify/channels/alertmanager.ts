@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
-import { duration, httpUrl, stringList } from "../../config/fields.js";
+import { duration, httpUrl, stringList } from "../../core/fields.js";
 import type { Message, NotifyItem } from "../../engine/types.js";
 import { renderText } from "../render.js";
 import { fail, type Channel, type ChannelContext, type SendOutcome } from "../types.js";

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { duration, regex, severity } from "../../config/fields.js";
+import { duration, regex, severity } from "../../core/fields.js";
 import { formatDuration } from "../../duration.js";
 import { redactExcerpt } from "../../notify/redact.js";
 import { activeCatalog, causePriority, describeCause } from "./causes.js";
