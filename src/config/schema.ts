@@ -41,13 +41,20 @@ const checkCommon = {
   runbook: z.string().optional(),
 };
 
+/** nonEmpty gives a registry's list as the tuple a discriminated union takes: one type at least, checked. */
+function nonEmpty<T>(list: readonly T[]): [T, ...T[]] {
+  const [first, ...rest] = list;
+  if (first === undefined) throw new Error("a registry lists no type");
+  return [first, ...rest];
+}
+
 const checkSchemas = Object.values(probes).map((p) => p.schema.extend(checkCommon));
 const channelSchemas = Object.values(channelTypes).map((c) => c.schema.extend(channelCommon));
 
 /** checkSchema is one entry of `checks:`, picked by its `type`. */
-export const checkSchema = z.discriminatedUnion("type", checkSchemas as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const checkSchema = z.discriminatedUnion("type", nonEmpty(checkSchemas));
 /** channelSchema is one entry of `channels:`, picked by its `type`. */
-export const channelSchema = z.discriminatedUnion("type", channelSchemas as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const channelSchema = z.discriminatedUnion("type", nonEmpty(channelSchemas));
 
 /** DEFAULT_LADDER is email at the first failure, SMS and DingTalk with a restart at the third. */
 export const DEFAULT_LADDER: Step[] = [
@@ -121,7 +128,11 @@ export const configSchema = z.strictObject({
 
 /** RawConfig is the validated YAML before cross-field resolution. */
 export type RawConfig = z.infer<typeof configSchema>;
-/** CheckConfig is one validated check, with its ladder resolved. */
+/**
+ * CheckConfig is one validated check, with its ladder resolved: the fields every check has, and its probe type's own
+ * (read by its probe, typed by that schema: probes/run.ts). They stay a Record here: preflight reads them by type
+ * name, and test fixtures build checks without them; a union of the registry's types is the next step.
+ */
 export type CheckConfig = {
   name: string;
   type: string;
@@ -132,6 +143,7 @@ export type CheckConfig = {
   depends_on: string[];
   labels: Record<string, string>;
   runbook: string | undefined;
+  interval?: number;
 } & Record<string, unknown>;
 
 /** Config is the configuration every command works with: validated, resolved, with defaults. */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { duration, httpUrl, size } from "../core/fields.js";
 import { formatDuration } from "../duration.js";
 import { describeSocketError } from "./tcp.js";
-import type { Probe, ProbeOutput } from "./types.js";
+import { defineProbe, type ProbeOutput } from "./types.js";
 
 /** How much of a response body is kept for matching; the rest is only counted. */
 const BODY_KEEP = 1024 * 1024;
@@ -49,8 +49,7 @@ export type HttpConfig = z.infer<typeof httpConfigSchema>;
 type Response = { status: number; headers: http.IncomingHttpHeaders; body: Buffer; bytes: number; ms: number; certExpires: number | undefined };
 
 /** httpProbe makes one request and checks status, body and latency. */
-export const httpProbe: Probe<HttpConfig> = {
-  type: "http",
+export const httpProbe = defineProbe(httpConfigSchema, {
   async run(cfg, { signal, deps }) {
     let res: Response;
     try {
@@ -60,7 +59,7 @@ export const httpProbe: Probe<HttpConfig> = {
     }
     return judge(cfg, res, deps.clock.now());
   },
-};
+});
 
 function defaultMethod(cfg: HttpConfig): string {
   return cfg.body !== undefined || cfg.json !== undefined ? "POST" : "GET";

@@ -13,20 +13,20 @@ import type { Probe } from "./types.js";
 // imports the probes through this module only.
 export { buildCatalog, useCatalog } from "./log/causes.js";
 
-/** ProbeEntry pairs a probe with the schema of its config. */
-export type ProbeEntry = { schema: z.ZodObject; probe: Probe<never> };
-
-/** probes lists every probe type: adding one is one line here plus its own file. */
+/** probes lists every probe type: adding one is one line here plus its own file (defineProbe(schema, run)). */
 export const probes = {
-  tcp: { schema: tcpConfigSchema, probe: tcpProbe },
-  http: { schema: httpConfigSchema, probe: httpProbe },
-  system: { schema: systemConfigSchema, probe: systemProbe },
-  log: { schema: logConfigSchema, probe: logProbe },
-  process: { schema: processConfigSchema, probe: processProbe },
-  gpu: { schema: gpuConfigSchema, probe: gpuProbe },
-  exec: { schema: execConfigSchema, probe: execProbe },
-  openai: { schema: openaiConfigSchema, probe: openaiProbe },
-} satisfies Record<string, { schema: z.ZodObject; probe: Probe<never> }>;
+  tcp: tcpProbe,
+  http: httpProbe,
+  system: systemProbe,
+  log: logProbe,
+  process: processProbe,
+  gpu: gpuProbe,
+  exec: execProbe,
+  openai: openaiProbe,
+} satisfies Record<string, Probe>;
 
 /** ProbeType is one of the registered probe type names. */
 export type ProbeType = keyof typeof probes;
+
+/** ProbeConfigs maps each probe type to the config its schema gives. */
+export type ProbeConfigs = { [K in ProbeType]: z.output<(typeof probes)[K]["schema"]> };

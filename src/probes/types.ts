@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Status } from "../core/status.js";
 import type { Deps } from "../deps.js";
 
@@ -30,8 +31,17 @@ export interface ProbeContext {
 /** ProbeOutput is a result plus the probe's memory for the next run. */
 export type ProbeOutput = Omit<ProbeResult, "check" | "durationMs"> & { memory?: unknown };
 
-/** Probe checks one kind of target. It must never throw. */
-export interface Probe<C> {
-  readonly type: string;
-  run(cfg: C, ctx: ProbeContext): Promise<ProbeOutput>;
+/** Probe checks one kind of target, with the config its schema gives. It must never throw. */
+export interface Probe<S extends z.ZodObject = z.ZodObject> {
+  /** The schema of a check of this type: `type: z.literal(...)` and the probe's own fields. */
+  readonly schema: S;
+  run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput>;
+}
+
+/** defineProbe ties a probe's run to its schema: run receives what the schema gives, nothing looser. */
+export function defineProbe<S extends z.ZodObject>(
+  schema: S,
+  impl: { run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput> },
+): Probe<S> {
+  return { schema, run: impl.run };
 }

@@ -7,7 +7,7 @@ import { activeCatalog, causePriority, describeCause } from "./causes.js";
 import { createLinePrefilter, type LinePrefilter } from "./log-prefilter.js";
 import { expandPath } from "./log-glob.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
-import { worst, type Probe, type ProbeOutput, type Status } from "../types.js";
+import { defineProbe, type ProbeOutput, type Status, worst } from "../types.js";
 import { stripControl } from "../../text.js";
 
 /** Each excerpt line is cut to this many characters. */
@@ -75,8 +75,7 @@ function dedupKey(line: string): string {
 }
 
 /** logProbe reads what was appended since the last run and reports matching lines with a probable cause. */
-export const logProbe: Probe<LogConfig> = {
-  type: "log",
+export const logProbe = defineProbe(logConfigSchema, {
   async run(cfg, { deps, signal, memory }) {
     const now = deps.clock.now();
     const started = performance.now();
@@ -160,7 +159,7 @@ export const logProbe: Probe<LogConfig> = {
     if (held) return { ...held, metrics, memory: nextMem };
     return { status: "ok", summary: `no new matching lines in ${where} (${formatBytes(bytes)} read)`, ...(detail ? { detail } : {}), metrics, memory: { files: next, started: true } };
   },
-};
+});
 
 /** holdResult keeps the check non-ok for `hold` after the last match, so the ladder can climb on one fatal line. */
 function holdResult(last: LogMemory["last"], now: number, hold: number): ProbeOutput | undefined {
