@@ -91,6 +91,11 @@ function clean(out: ProbeOutput): ProbeOutput {
 }
 
 /** runProbes runs every check concurrently, each under its own deadline. */
-export function runProbes(checks: readonly ProbeCheck[], memories: Record<string, unknown>, deps: Deps, signal: AbortSignal): Promise<ProbeRun[]> {
+export function runProbes(
+  checks: readonly ProbeCheck[],
+  memories: Record<string, unknown>,
+  deps: Deps,
+  signal: AbortSignal,
+): Promise<ProbeRun[]> {
   return Promise.all(checks.map((c) => runProbe(c, memories[c.name], deps, signal)));
 }

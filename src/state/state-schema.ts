@@ -141,7 +141,14 @@ const droppedEntry = z.looseObject({
   checks: z.array(str),
 });
 /** silenceSchema is one silence, in the state file and in a queued `silence` command (state/controls.ts). */
-export const silenceSchema = z.looseObject({ id: str, pattern: str, reason: str, createdAt: num, startsAt: num, endsAt: num });
+export const silenceSchema = z.looseObject({
+  id: str,
+  pattern: str,
+  reason: str,
+  createdAt: num,
+  startsAt: num,
+  endsAt: num,
+});
 const silence = silenceSchema;
 const channelState = z.looseObject({
   sentAt: z.array(num).default([]),
