@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { duration, httpUrl, percent, regex, size } from "../core/fields.js";
+import { LOCALES } from "../core/status.js";
 import { channelCommon, channelTypes, redactSchema, type ChannelConfig } from "../notify/registry.js";
 import { probes } from "../probes/registry.js";
 
@@ -80,7 +81,7 @@ export const causeSchema = z.strictObject({
 /** configSchema is the whole YAML file. */
 export const configSchema = z.strictObject({
   host: z.string().min(1).optional(),
-  locale: z.enum(["en", "zh-CN"]).default("en"),
+  locale: z.enum(LOCALES).default("en"),
   state_file: z.string().min(1).default("/var/lib/watchdog/state.json"),
   log_file: z.string().min(1).optional(),
   /** The whole run's budget: probes, restarts and sends all end before it. */

@@ -1,6 +1,6 @@
 /*
  * The status vocabulary every layer speaks: a probe's verdict (Status), the level of an alert or a channel threshold
- * (Severity). Config, probes, the engine, notify and the state file take them from here, the ground floor, so none
+ * (Severity), the language of the texts (Locale). Config, probes, the engine, notify and the state file take them from here, the ground floor, so none
  * of them imports another for a word.
  */
 
@@ -25,3 +25,8 @@ export function worst(statuses: Iterable<Status>): Status {
   for (const s of statuses) if (severityRank(s) > severityRank(w)) w = s;
   return w;
 }
+
+/** LOCALES are the languages alert texts, causes and the status page come in (`locale:`). */
+export const LOCALES = ["en", "zh-CN"] as const;
+/** Locale is a language the alert text comes in. */
+export type Locale = (typeof LOCALES)[number];

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { duration, regex, severity } from "../../core/fields.js";
+import type { Severity } from "../../core/status.js";
 import { formatDuration } from "../../duration.js";
 import { redactExcerpt } from "../../notify/redact.js";
 import { activeCatalog, causePriority, describeCause } from "./causes.js";
@@ -45,9 +46,9 @@ export type LogMemory = {
   last?: { at: number; status: Status; summary: string; excerpt: string[]; cause?: string };
 };
 
-type Rule = { re: RegExp; severity: "warning" | "critical"; cause: string | undefined };
+type Rule = { re: RegExp; severity: Severity; cause: string | undefined };
 type Compiled = { rules: Rule[]; prefilter: LinePrefilter };
-type Hit = { line: string; count: number; severity: "warning" | "critical"; cause: string | undefined; order: number };
+type Hit = { line: string; count: number; severity: Severity; cause: string | undefined; order: number };
 
 const compiled = new WeakMap<LogConfig, Compiled>();
 
@@ -85,7 +86,7 @@ export const logProbe = defineProbe(logConfigSchema, {
     const hits = new Map<string, Hit>();
     let matched = 0;
     const onLine = (line: string) => {
-      let sev: "warning" | "critical" | undefined;
+      let sev: Severity | undefined;
       let cause: string | undefined;
       for (const r of rules) {
         if (!r.re.test(line)) continue;
