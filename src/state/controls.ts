@@ -121,11 +121,18 @@ export async function applyQueuedControls(config: Cfg, state: State, store: Stat
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     const c = parseControl(line);
-    if (!c) {
+    let r: ReturnType<typeof applyControl> | undefined;
+    try {
+      // A command of the right shape that still throws (a state the command did not expect) is skipped the same way:
+      // one queued line never stops the run.
+      r = c && applyControl(state, c, now);
+    } catch {
+      r = undefined;
+    }
+    if (!c || !r) {
       deps.logger.warn({ event: "control_skipped" }, `skipped an unreadable queued command in ${file}`);
       continue;
     }
-    const r = applyControl(state, c, now);
     if (r.error) deps.logger.warn({ event: "control_failed", command: c.type }, r.error);
     state = r.state;
     if (r.event) events.push(r.event);
