@@ -55,7 +55,7 @@ const MATCHING = [
 
 /** catalogPatterns is every built-in cause regex as POSIX ERE, from the TypeScript source (bundled on the fly). */
 async function catalogPatterns() {
-  const out = buildSync({ entryPoints: [path.join(root, "src/probes/cause-catalog.ts")], bundle: true, format: "esm", write: false });
+  const out = buildSync({ entryPoints: [path.join(root, "src/probes/log/cause-catalog.ts")], bundle: true, format: "esm", write: false });
   const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
   const ere = (src) =>
     src

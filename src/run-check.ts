@@ -7,8 +7,7 @@ import { ExitError } from "./errors.js";
 import { dict } from "./engine/dict.js";
 import { writeStatusPage } from "./exporters/status-page/index.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
-import { applyQueuedControls } from "./daemon/control.js";
-import { sendHeartbeat } from "./daemon/heartbeat.js";
+import { sendHeartbeat } from "./exporters/heartbeat.js";
 import { recordRun } from "./history/record.js";
 import { attachRestartOutcomes, record } from "./engine/record.js";
 import type { Action, Message, RestartOutcome, State } from "./engine/types.js";
@@ -20,8 +19,10 @@ import { renderText } from "./notify/render.js";
 import type { Channel } from "./notify/types.js";
 import { runProbes, type ProbeRun } from "./probes/run.js";
 import type { ProbeResult } from "./probes/types.js";
-import { createJsonFileStore, peekState } from "./state/json-file-store.js";
+import { applyQueuedControls } from "./state/controls.js";
+import { createJsonFileStore } from "./state/json-file-store.js";
 import { acquireLock } from "./state/lock.js";
+import { peek } from "./state/peek.js";
 
 /** RunReport is everything a check run did, for the table, --json and the log. */
 export type RunReport = {
@@ -135,7 +136,7 @@ type Store = ReturnType<typeof createJsonFileStore>;
  */
 async function loadState(config: Config, store: Store, deps: Deps, opts: RunOptions):
 Promise<{ prev: State; warnings: string[] }> {
-  const { state: loadedState, warnings } = opts.dryRun ? peekDry(config.state_file) : await store.load();
+  const { state: loadedState, warnings } = opts.dryRun ? peek(config.state_file) : await store.load();
   const prev = opts.dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
   for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
   return { prev, warnings };
@@ -251,10 +252,4 @@ function toMessages(actions: readonly Action[], host: string, now: number, deps:
     const items = a.items.map((i) => ({ ...i }));
     return [{ id: `${run}-${a.channel}`, channel: a.channel, host, createdAt: now, items }];
   });
-}
-
-/** peekDry reads the state for a dry run: a bad file is reported, never moved aside. */
-function peekDry(file: string): { state: State; warnings: string[] } {
-  const { state, problem } = peekState(file);
-  return { state, warnings: problem ? [problem] : [] };
 }

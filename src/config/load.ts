@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, visit, isPair, isScalar, isSeq, type Scalar } from "yaml";
-import type { z } from "zod";
+import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { closest, formatPath, Locator, type PathKey } from "./locate.js";
 import { resolveConfig } from "./rules.js";
@@ -187,8 +187,17 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, path: PathKey[]):
 
 function discriminatorValues(path: PathKey[]): string[] {
   const schema = schemaAt(configSchema, undefined, path, true);
-  const options = schema ? defOf(schema).options ?? [] : [];
-  return options.map((o) => String((defOf(o).shape?.type as unknown as { value: string }).value));
+  const options = schema instanceof z.ZodUnion ? schema.options : [];
+  return options.flatMap((o) => {
+    const type = o instanceof z.ZodObject ? typeOf(o) : undefined;
+    return type === undefined ? [] : [String(type)];
+  });
+}
+
+/** typeOf is the `type: z.literal(...)` value of an object schema of a discriminated union, if it has one. */
+function typeOf(schema: z.ZodObject): unknown {
+  const type: unknown = schema.shape.type;
+  return type instanceof z.ZodLiteral ? type.value : undefined;
 }
 
 function valueAt(data: unknown, path: readonly PathKey[]): unknown {
@@ -200,48 +209,53 @@ function valueAt(data: unknown, path: readonly PathKey[]): unknown {
   return cur;
 }
 
-type AnyDef = { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType; in?: z.ZodType; valueType?: z.ZodType; options?: z.ZodType[]; discriminator?: string };
-const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: AnyDef } })._zod.def;
+// The walk below reads zod's public API only (classes, `shape`, `element`, `valueType`, `unwrap()`, `in`, `options`).
+type Schema = z.core.$ZodType;
 
 /** schemaAt walks the zod schema along a data path (unwrapping defaults, pipes and unions by the data's `type`). */
-function schemaAt(schema: z.ZodType, data: unknown, path: readonly PathKey[], keepUnion = false): z.ZodType | undefined {
-  let cur: z.ZodType | undefined = schema;
+function schemaAt(schema: Schema, data: unknown, path: readonly PathKey[], keepUnion = false): Schema | undefined {
+  let cur: Schema | undefined = schema;
   let value = data;
   for (let i = 0; i <= path.length && cur; i++) {
     cur = unwrap(cur, value, keepUnion && i === path.length);
     if (i === path.length || !cur) break;
     const k = path[i]!;
-    const def = defOf(cur);
-    if (def.type === "object") cur = def.shape?.[k];
-    else if (def.type === "array") cur = def.element;
-    else if (def.type === "record") cur = def.valueType;
+    if (cur instanceof z.ZodObject) cur = typeof k === "string" ? (cur.shape as Record<string, Schema>)[k] : undefined;
+    else if (cur instanceof z.ZodArray) cur = cur.element;
+    else if (cur instanceof z.ZodRecord) cur = cur.valueType;
     else return undefined;
     value = value !== null && typeof value === "object" ? (value as Record<string | number, unknown>)[k] : undefined;
   }
   return cur;
 }
 
-function unwrap(schema: z.ZodType, value: unknown, keepUnion = false): z.ZodType | undefined {
-  let cur: z.ZodType | undefined = schema;
+function unwrap(schema: Schema, value: unknown, keepUnion = false): Schema | undefined {
+  let cur: Schema | undefined = schema;
   for (let guard = 0; cur && guard < 20; guard++) {
-    const def = defOf(cur);
-    if (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") cur = def.innerType;
-    else if (def.type === "pipe") cur = def.in;
-    else if (def.type === "union" && def.options && !keepUnion) {
+    if (
+      cur instanceof z.ZodOptional ||
+      cur instanceof z.ZodDefault ||
+      cur instanceof z.ZodNullable ||
+      cur instanceof z.ZodPrefault
+    ) {
+      cur = cur.unwrap();
+    } else if (cur instanceof z.ZodPipe) cur = cur.in;
+    else if (cur instanceof z.ZodUnion && !keepUnion) {
       const type = value !== null && typeof value === "object" ? (value as { type?: unknown }).type : undefined;
-      const objects = def.options.map((o) => unwrap(o, value)).filter((o): o is z.ZodType => !!o && defOf(o).type === "object");
-      cur = objects.find((o) => (defOf(o).shape?.type as unknown as { value?: unknown } | undefined)?.value === type) ?? (def.discriminator ? undefined : objects[0]);
-      return cur;
+      const objects = cur.options
+        .map((o) => unwrap(o, value))
+        .filter((o): o is z.ZodObject => o instanceof z.ZodObject);
+      const discriminated = cur instanceof z.ZodDiscriminatedUnion;
+      return objects.find((o) => typeOf(o) === type) ?? (discriminated ? undefined : objects[0]);
     } else return cur;
   }
   return cur;
 }
 
 /** keysAt lists the keys the schema allows at a path, for "did you mean". */
-function keysAt(schema: z.ZodType, data: unknown, path: readonly PathKey[]): string[] {
+function keysAt(schema: Schema, data: unknown, path: readonly PathKey[]): string[] {
   const s = schemaAt(schema, data, path);
-  const shape = s && defOf(s).type === "object" ? defOf(s).shape : undefined;
-  return shape ? Object.keys(shape) : [];
+  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
 }
 
 /** readSecretFiles replaces `pass_file: /path` (for every secret key) by the file's content, trailing newline removed. */

@@ -1,5 +1,5 @@
 import { channelTypes, type ChannelEntry } from "../notify/registry.js";
-import { buildCatalog, useCatalog } from "../probes/causes.js";
+import { buildCatalog, useCatalog } from "../probes/registry.js";
 import { fallbacksNameAChannel, resolveFallbacks, someChannel } from "./rules/channels.js";
 import { dependsOnKnown, flapBand, noDependencyCycle, uniqueName } from "./rules/checks.js";
 import { globalLadder, ladderNotifies, ownLadder, resolveLadder, restartHasHook } from "./rules/ladders.js";

@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { quietHoursSchema, rateLimitSchema, redactSchema } from "../notify/options.js";
-import { channelTypes } from "../notify/registry.js";
+import { duration, httpUrl, percent, regex, size } from "../core/fields.js";
+import { LOCALES } from "../core/status.js";
+import { channelCommon, channelTypes, redactSchema, type ChannelConfig } from "../notify/registry.js";
 import { probes } from "../probes/registry.js";
-import { duration, httpUrl, percent, regex, severity, size } from "./fields.js";
+
+export type { ChannelConfig };
 
 /** stepSchema is one rung of the escalation ladder. */
 export const stepSchema = z.strictObject({
@@ -40,26 +42,20 @@ const checkCommon = {
   runbook: z.string().optional(),
 };
 
-/** Fields every channel has, whatever its type. */
-const channelCommon = {
-  min_severity: severity.optional(),
-  fallback: z.array(z.string().min(1)).default([]),
-  timeout: duration.default(10_000),
-  /** Sends allowed per window, across runs (DingTalk and WeCom default to 20/min); extra messages wait, merged. */
-  rate_limit: rateLimitSchema.optional(),
-  /** A daily window when only `except` severity goes out; the rest comes as one digest when it ends. */
-  quiet_hours: quietHoursSchema.optional(),
-  /** Remove absolute paths and/or IP addresses from log excerpts in this channel's messages. */
-  redact: redactSchema.default([]),
-};
+/** nonEmpty gives a registry's list as the tuple a discriminated union takes: one type at least, checked. */
+function nonEmpty<T>(list: readonly T[]): [T, ...T[]] {
+  const [first, ...rest] = list;
+  if (first === undefined) throw new Error("a registry lists no type");
+  return [first, ...rest];
+}
 
 const checkSchemas = Object.values(probes).map((p) => p.schema.extend(checkCommon));
 const channelSchemas = Object.values(channelTypes).map((c) => c.schema.extend(channelCommon));
 
 /** checkSchema is one entry of `checks:`, picked by its `type`. */
-export const checkSchema = z.discriminatedUnion("type", checkSchemas as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const checkSchema = z.discriminatedUnion("type", nonEmpty(checkSchemas));
 /** channelSchema is one entry of `channels:`, picked by its `type`. */
-export const channelSchema = z.discriminatedUnion("type", channelSchemas as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export const channelSchema = z.discriminatedUnion("type", nonEmpty(channelSchemas));
 
 /** DEFAULT_LADDER is email at the first failure, SMS and DingTalk with a restart at the third. */
 export const DEFAULT_LADDER: Step[] = [
@@ -85,7 +81,7 @@ export const causeSchema = z.strictObject({
 /** configSchema is the whole YAML file. */
 export const configSchema = z.strictObject({
   host: z.string().min(1).optional(),
-  locale: z.enum(["en", "zh-CN"]).default("en"),
+  locale: z.enum(LOCALES).default("en"),
   state_file: z.string().min(1).default("/var/lib/watchdog/state.json"),
   log_file: z.string().min(1).optional(),
   /** The whole run's budget: probes, restarts and sends all end before it. */
@@ -133,17 +129,11 @@ export const configSchema = z.strictObject({
 
 /** RawConfig is the validated YAML before cross-field resolution. */
 export type RawConfig = z.infer<typeof configSchema>;
-/** ChannelConfig is one validated channel (its own fields plus the common ones). */
-export type ChannelConfig = {
-  type: string;
-  min_severity?: "warning" | "critical";
-  fallback: string[];
-  timeout: number;
-  rate_limit?: z.infer<typeof rateLimitSchema>;
-  quiet_hours?: z.infer<typeof quietHoursSchema>;
-  redact?: ("paths" | "ips")[];
-} & Record<string, unknown>;
-/** CheckConfig is one validated check, with its ladder resolved. */
+/**
+ * CheckConfig is one validated check, with its ladder resolved: the fields every check has, and its probe type's own
+ * (read by its probe, typed by that schema: probes/run.ts). They stay a Record here: preflight reads them by type
+ * name, and test fixtures build checks without them; a union of the registry's types is the next step.
+ */
 export type CheckConfig = {
   name: string;
   type: string;
@@ -154,6 +144,7 @@ export type CheckConfig = {
   depends_on: string[];
   labels: Record<string, string>;
   runbook: string | undefined;
+  interval?: number;
 } & Record<string, unknown>;
 
 /** Config is the configuration every command works with: validated, resolved, with defaults. */

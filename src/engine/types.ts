@@ -1,8 +1,7 @@
-import type { Status } from "../probes/types.js";
+import type { Severity, Status } from "../core/status.js";
 import { dict } from "./dict.js";
 
-/** Severity is the level of an incident or message: unknown counts as critical. */
-export type Severity = "warning" | "critical";
+export type { Severity } from "../core/status.js";
 
 /** NotifyReason says why a message is sent; it appears in the text and the logs. */
 export type NotifyReason =

@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import type { Config } from "../config/schema.js";
 import type { ChannelState, Message, OutboxEntry, State } from "../engine/types.js";
 import type { RateLimit } from "./policy.js";
 import type { Channel, ChannelContext } from "./types.js";
@@ -17,11 +16,14 @@ export type ChannelDefaults = {
 /** ChannelEntry is a registered channel type with its config type erased: its schema and its defaults. */
 export type ChannelEntry = ChannelDefaults & { schema: z.ZodObject };
 
+/** CheckInfo is what a keep-alive hook reads of a configured check (notify does not depend on config's types). */
+export type CheckInfo = { name: string; runbook?: string; labels: Readonly<Record<string, string>> };
+
 /** KeepAliveInput is what a keep-alive hook is given: the state after decide and this run's messages to it. */
 export type KeepAliveInput<M> = {
   name: string;
   state: State;
-  checks: Config["checks"];
+  checks: readonly CheckInfo[];
   host: string;
   /** This run's messages to the channel. */
   thisRun: readonly Message[];

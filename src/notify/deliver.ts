@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { ChannelConfig } from "../config/schema.js";
+import type { ChannelConfig } from "./options.js";
 import { dict, own } from "../engine/dict.js";
 import type { ChannelState, DroppedEntry, Message, OutboxEntry, State } from "../engine/types.js";
 import { applyAttempt } from "./apply.js";

@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { duration } from "../config/fields.js";
+import { duration, severity } from "../core/fields.js";
+import type { Severity } from "../core/status.js";
 import { isValidTimeZone, parseClock } from "./policy.js";
 
-// Delivery options every channel accepts; config/schema.ts adds them to each channel type (channelCommon).
+// Delivery options every channel accepts (channelCommon): config/schema.ts adds them to each channel type, taking them
+// through notify/registry.ts, the one module of notify that config imports.
 
 const clock = z.string().refine((s) => parseClock(s) !== undefined, "write a time of day as HH:MM, e.g. 01:00");
 
@@ -21,3 +23,27 @@ export const quietHoursSchema = z.strictObject({
 
 /** redactSchema is `redact: [paths, ips]`: what to remove from log excerpts and hook output in alerts. */
 export const redactSchema = z.array(z.enum(["paths", "ips"]));
+
+/** channelCommon is the fields every channel has, whatever its type. */
+export const channelCommon = {
+  min_severity: severity.optional(),
+  fallback: z.array(z.string().min(1)).default([]),
+  timeout: duration.default(10_000),
+  /** Sends allowed per window, across runs (DingTalk and WeCom default to 20/min); extra messages wait, merged. */
+  rate_limit: rateLimitSchema.optional(),
+  /** A daily window when only `except` severity goes out; the rest comes as one digest when it ends. */
+  quiet_hours: quietHoursSchema.optional(),
+  /** Remove absolute paths and/or IP addresses from log excerpts in this channel's messages. */
+  redact: redactSchema.default([]),
+};
+
+/** ChannelConfig is one validated channel (its own fields plus the common ones). */
+export type ChannelConfig = {
+  type: string;
+  min_severity?: Severity;
+  fallback: string[];
+  timeout: number;
+  rate_limit?: z.infer<typeof rateLimitSchema>;
+  quiet_hours?: z.infer<typeof quietHoursSchema>;
+  redact?: ("paths" | "ips")[];
+} & Record<string, unknown>;

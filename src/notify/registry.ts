@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import type { Config } from "../config/schema.js";
 import { dict, own } from "../engine/dict.js";
 import type { ChannelState, Message, OutboxEntry, State } from "../engine/types.js";
 import { alertmanagerChannel } from "./channels/alertmanager.js";
@@ -10,11 +9,14 @@ import { createEmailChannel, emailConfigSchema } from "./channels/email.js";
 import { createFeishuChannel, feishuConfigSchema } from "./channels/feishu.js";
 import { createWebhookChannel, webhookConfigSchema } from "./channels/webhook.js";
 import { createWeComChannel, wecomConfigSchema } from "./channels/wecom.js";
-import { defineChannel, type ChannelDefinition, type ChannelEntry, type KeepAliveRun } from "./define.js";
+import { defineChannel, type CheckInfo, type ChannelDefinition, type ChannelEntry, type KeepAliveRun } from "./define.js";
+import type { ChannelConfig } from "./options.js";
 import type { RateLimit } from "./policy.js";
 import type { Channel, ChannelContext } from "./types.js";
 
 export { defineChannel, type ChannelEntry };
+// What config/schema.ts composes its channel schema from: config imports notify through this module only.
+export { channelCommon, redactSchema, type ChannelConfig } from "./options.js";
 
 /** channelTypes lists every channel type: adding one is one line here plus its own file. */
 export const channelTypes = {
@@ -101,7 +103,7 @@ function create<K extends ChannelType>(type: K, cfg: ConfigOf<K>, ctx: ChannelCo
  */
 export function keepChannelsAlive(
   state: State,
-  config: Pick<Config, "channels" | "checks" | "host">,
+  config: { channels: Readonly<Record<string, ChannelConfig>>; checks: readonly CheckInfo[]; host: string },
   thisRun: readonly Message[],
   now: number,
 ): State {

@@ -1,6 +1,6 @@
 import { formatDuration } from "../duration.js";
 import type { ChannelFailingNotice, Message, NotifyItem } from "../engine/types.js";
-import { localizeCause } from "../probes/causes.js";
+import { localizeCause } from "../probes/log/causes.js";
 import { summaryZh } from "./summary-zh.js";
 import type { Locale } from "./types.js";
 

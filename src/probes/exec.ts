@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { duration } from "../config/fields.js";
+import { duration } from "../core/fields.js";
 import { formatDuration } from "../duration.js";
 import { runCommand } from "../run-command.js";
-import type { Probe, Status } from "./types.js";
+import { defineProbe, type Status } from "./types.js";
 
 /** Output kept from a plugin: Nagios 3 itself keeps 8 KB; a flood beyond this is counted and dropped. */
 const MAX_OUTPUT = 64 * 1024;
@@ -75,8 +75,7 @@ export function parsePluginOutput(stdout: string): { summary: string; detail: st
 }
 
 /** execProbe runs a Nagios-style plugin in its own process group under a timeout, with its output capped. */
-export const execProbe: Probe<ExecConfig> = {
-  type: "exec",
+export const execProbe = defineProbe(execConfigSchema, {
   async run(cfg, { signal }) {
     const argv = typeof cfg.command === "string" ? (cfg.shell ? [cfg.command] : cfg.command.split(/\s+/).filter(Boolean)) : cfg.command;
     const name = typeof cfg.command === "string" ? cfg.command.split(/\s+/)[0] : cfg.command[0];
@@ -104,4 +103,4 @@ export const execProbe: Probe<ExecConfig> = {
     const detail = [cut, out.detail.slice(0, 4000 - cut.length - 1)].filter(Boolean).join("\n");
     return { status, summary: summary.slice(0, 300), ...(detail ? { detail } : {}), metrics: { ...out.metrics, exit_code: r.exitCode ?? -1 } };
   },
-};
+});

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { duration, percent, size } from "../config/fields.js";
+import { duration, percent, size } from "../core/fields.js";
 import { formatDuration } from "../duration.js";
 import { findOnPath } from "../on-path.js";
 import { runCommand, type CommandResult } from "../run-command.js";
-import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";
+import { defineProbe, type ProbeOutput, type Status, worst } from "./types.js";
 
 /** The fields asked of nvidia-smi, in this order (reference/gpu-and-logs.md §1.2). */
 export const GPU_FIELDS = ["index", "uuid", "name", "memory.used", "memory.total", "utilization.gpu", "temperature.gpu", "power.draw", "ecc.errors.uncorrected.volatile.total"] as const;
@@ -156,8 +156,7 @@ export function judgeGpus(rows: readonly GpuRow[], cfg: GpuConfig): { status: St
 }
 
 /** gpuProbe runs nvidia-smi under a hard timeout that kills its process group (a wedged GPU makes it hang). */
-export const gpuProbe: Probe<GpuConfig> = {
-  type: "gpu",
+export const gpuProbe = defineProbe(gpuConfigSchema, {
   async run(cfg, { signal }) {
     const r = await runCommand([cfg.nvidia_smi, ...GPU_QUERY], { timeoutMs: cfg.timeout, signal, killGraceMs: 500 });
     const failed = describeFailure(r, cfg);
@@ -178,7 +177,7 @@ export const gpuProbe: Probe<GpuConfig> = {
     const out: ProbeOutput = { status: j.status, summary, detail: j.detail.join("\n"), metrics: j.metrics };
     return out;
   },
-};
+});
 
 async function listProcesses(cfg: GpuConfig, signal: AbortSignal): Promise<string[]> {
   const r = await runCommand([cfg.nvidia_smi, ...APPS_QUERY], { timeoutMs: cfg.timeout, signal, killGraceMs: 500 });

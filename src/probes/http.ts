@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { z } from "zod";
-import { duration, httpUrl, size } from "../config/fields.js";
+import { duration, httpUrl, size } from "../core/fields.js";
 import { formatDuration } from "../duration.js";
 import { httpRequest, type HttpError } from "../net/http-client.js";
 import { describeSocketError } from "./tcp.js";
-import type { Probe, ProbeOutput } from "./types.js";
+import { defineProbe, type ProbeOutput } from "./types.js";
 
 /** How much of a response body is kept for matching; the rest is only counted. */
 const BODY_KEEP = 1024 * 1024;
@@ -56,8 +56,7 @@ type Response = {
 };
 
 /** httpProbe makes one request and checks status, body and latency. */
-export const httpProbe: Probe<HttpConfig> = {
-  type: "http",
+export const httpProbe = defineProbe(httpConfigSchema, {
   async run(cfg, { signal, deps }) {
     let res: Response;
     try {
@@ -67,7 +66,7 @@ export const httpProbe: Probe<HttpConfig> = {
     }
     return judge(cfg, res, deps.clock.now());
   },
-};
+});
 
 function defaultMethod(cfg: HttpConfig): string {
   return cfg.body !== undefined || cfg.json !== undefined ? "POST" : "GET";

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { duration, httpUrl } from "../config/fields.js";
+import { duration, httpUrl } from "../core/fields.js";
 import { formatDuration } from "../duration.js";
 import { httpOpen, httpRequest, type HttpError } from "../net/http-client.js";
 import { safeUrl } from "./http.js";
 import { describeSocketError } from "./tcp.js";
-import type { Probe, ProbeOutput } from "./types.js";
+import { defineProbe, type ProbeOutput } from "./types.js";
 
 /** openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really generates. */
 export const openaiConfigSchema = z.strictObject({
@@ -74,8 +74,7 @@ async function readAll(body: AsyncIterable<Buffer>): Promise<string> {
 }
 
 /** openaiProbe lists the models, then asks for one streamed token and times the first token and the whole answer. */
-export const openaiProbe: Probe<OpenAiConfig> = {
-  type: "openai",
+export const openaiProbe = defineProbe(openaiConfigSchema, {
   async run(cfg, { signal }) {
     const root = apiRoot(cfg.base_url);
     const where = safeUrl(root);
@@ -158,4 +157,4 @@ export const openaiProbe: Probe<OpenAiConfig> = {
       clearTimeout(timer);
     }
   },
-};
+});

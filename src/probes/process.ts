@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { regex, size } from "../config/fields.js";
+import { regex, size } from "../core/fields.js";
 import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses } from "./proc-scan.js";
 import type { ProcInfo, Select } from "./proc-scan.js";
-import type { Probe, Status } from "./types.js";
+import { defineProbe, type Status } from "./types.js";
 
 export { parseStat, scanProcesses } from "./proc-scan.js";
 
@@ -61,8 +61,7 @@ async function readPid(pid: number): Promise<ProcInfo[]> {
 const fmtMiB = (b: number) => `${Math.round(b / 1048576)} MiB`;
 
 /** processProbe finds processes by command line, comm or pidfile in /proc and counts the live ones. */
-export const processProbe: Probe<ProcessConfig> = {
-  type: "process",
+export const processProbe = defineProbe(processConfigSchema, {
   async run(cfg, { signal }) {
     const selectors = [cfg.match, cfg.comm, cfg.pidfile].filter((s) => s !== undefined).length;
     if (selectors !== 1) return { status: "unknown", summary: "a process check needs exactly one of match, comm or pidfile" };
@@ -128,4 +127,4 @@ export const processProbe: Probe<ProcessConfig> = {
     const detail = [...problems, ...alive.slice(0, 20).map((p) => `pid ${p.pid} ${p.comm}: ${p.cmdline.slice(0, 200)}`)].join("\n");
     return { status, summary, ...(detail ? { detail } : {}), metrics };
   },
-};
+});

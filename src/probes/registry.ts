@@ -2,27 +2,31 @@ import type { z } from "zod";
 import { execConfigSchema, execProbe } from "./exec.js";
 import { gpuConfigSchema, gpuProbe } from "./gpu.js";
 import { httpConfigSchema, httpProbe } from "./http.js";
-import { logConfigSchema, logProbe } from "./log.js";
+import { logConfigSchema, logProbe } from "./log/log.js";
 import { openaiConfigSchema, openaiProbe } from "./openai.js";
 import { processConfigSchema, processProbe } from "./process.js";
 import { systemConfigSchema, systemProbe } from "./system.js";
 import { tcpConfigSchema, tcpProbe } from "./tcp.js";
 import type { Probe } from "./types.js";
 
-/** ProbeEntry pairs a probe with the schema of its config. */
-export type ProbeEntry = { schema: z.ZodObject; probe: Probe<never> };
+// The log probe's cause catalog, which config/rules.ts checks and installs (`causes:`, `disable_causes:`): config
+// imports the probes through this module only.
+export { buildCatalog, useCatalog } from "./log/causes.js";
 
-/** probes lists every probe type: adding one is one line here plus its own file. */
+/** probes lists every probe type: adding one is one line here plus its own file (defineProbe(schema, run)). */
 export const probes = {
-  tcp: { schema: tcpConfigSchema, probe: tcpProbe },
-  http: { schema: httpConfigSchema, probe: httpProbe },
-  system: { schema: systemConfigSchema, probe: systemProbe },
-  log: { schema: logConfigSchema, probe: logProbe },
-  process: { schema: processConfigSchema, probe: processProbe },
-  gpu: { schema: gpuConfigSchema, probe: gpuProbe },
-  exec: { schema: execConfigSchema, probe: execProbe },
-  openai: { schema: openaiConfigSchema, probe: openaiProbe },
-} satisfies Record<string, { schema: z.ZodObject; probe: Probe<never> }>;
+  tcp: tcpProbe,
+  http: httpProbe,
+  system: systemProbe,
+  log: logProbe,
+  process: processProbe,
+  gpu: gpuProbe,
+  exec: execProbe,
+  openai: openaiProbe,
+} satisfies Record<string, Probe>;
 
 /** ProbeType is one of the registered probe type names. */
 export type ProbeType = keyof typeof probes;
+
+/** ProbeConfigs maps each probe type to the config its schema gives. */
+export type ProbeConfigs = { [K in ProbeType]: z.output<(typeof probes)[K]["schema"]> };

@@ -1,8 +1,17 @@
-import type { CheckConfig } from "../config/schema.js";
 import type { Deps } from "../deps.js";
 import { stripControl } from "../text.js";
 import { probes } from "./registry.js";
 import type { Probe, ProbeOutput, ProbeResult } from "./types.js";
+
+/**
+ * ProbeCheck is a check as the runner sees it: its name and type, and the fields of that type's schema. The config
+ * schema is composed from the same registry (config/schema.ts), so a check of type T was parsed by T's schema, and
+ * T's probe, typed by defineProbe, reads them as its own.
+ */
+export type ProbeCheck = { name: string; type: string; timeout?: number };
+
+/** byType is the registry seen by type name; each entry is a Probe of its own schema (registry.ts `satisfies`). */
+const byType: Readonly<Record<string, Probe>> = probes;
 
 /** DEFAULT_PROBE_DEADLINE bounds a check with no `timeout` of its own. */
 const DEFAULT_PROBE_DEADLINE = 30_000;
@@ -13,7 +22,7 @@ const GRACE_MS = 2_000;
 export type ProbeRun = { result: ProbeResult; memory: unknown };
 
 /** probeDeadline is how long the runner waits for a check before calling it unknown. */
-export function probeDeadline(check: CheckConfig): number {
+export function probeDeadline(check: ProbeCheck): number {
   const own = typeof check.timeout === "number" ? check.timeout : DEFAULT_PROBE_DEADLINE;
   return own + GRACE_MS;
 }
@@ -22,15 +31,21 @@ export function probeDeadline(check: CheckConfig): number {
  * runProbe runs one check under its deadline. A probe that throws or never settles becomes `unknown`
  * with the reason: the run goes on whatever a probe does.
  */
-export async function runProbe(check: CheckConfig, memory: unknown, deps: Deps, runSignal: AbortSignal): Promise<ProbeRun> {
+export async function runProbe(
+  check: ProbeCheck,
+  memory: unknown,
+  deps: Deps,
+  runSignal: AbortSignal,
+): Promise<ProbeRun> {
   const started = performance.now();
   const deadline = probeDeadline(check);
   const ctl = new AbortController();
   const signal = AbortSignal.any([ctl.signal, runSignal]);
-  const entry = (probes as Record<string, { probe: Probe<unknown> }>)[check.type];
   let timer: NodeJS.Timeout | undefined;
   try {
-    if (!entry) throw new Error(`no probe for type ${check.type}`);
+    // Own keys only: a type such as "constructor" must not find Object's.
+    const probe = Object.hasOwn(byType, check.type) ? byType[check.type] : undefined;
+    if (!probe) throw new Error(`no probe for type ${check.type}`);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         ctl.abort();
@@ -42,7 +57,7 @@ export async function runProbe(check: CheckConfig, memory: unknown, deps: Deps, 
       else runSignal.addEventListener("abort", onRunAbort, { once: true });
       ctl.signal.addEventListener("abort", () => runSignal.removeEventListener("abort", onRunAbort), { once: true });
     });
-    const out = await Promise.race([entry.probe.run(check, { deps, signal, memory }), timeout]);
+    const out = await Promise.race([probe.run(check, { deps, signal, memory }), timeout]);
     const { memory: next, ...rest } = clean(out);
     return { result: { ...rest, check: check.name, durationMs: Math.round(performance.now() - started) }, memory: next ?? memory };
   } catch (err) {
@@ -76,6 +91,11 @@ function clean(out: ProbeOutput): ProbeOutput {
 }
 
 /** runProbes runs every check concurrently, each under its own deadline. */
-export function runProbes(checks: readonly CheckConfig[], memories: Record<string, unknown>, deps: Deps, signal: AbortSignal): Promise<ProbeRun[]> {
+export function runProbes(
+  checks: readonly ProbeCheck[],
+  memories: Record<string, unknown>,
+  deps: Deps,
+  signal: AbortSignal,
+): Promise<ProbeRun[]> {
   return Promise.all(checks.map((c) => runProbe(c, memories[c.name], deps, signal)));
 }

@@ -1,9 +1,9 @@
 import { readFile, statfs } from "node:fs/promises";
 import os from "node:os";
 import { z } from "zod";
-import { percent } from "../config/fields.js";
+import { percent } from "../core/fields.js";
 import { cjs } from "../lazy.js";
-import { worst, type Probe, type Status } from "./types.js";
+import { defineProbe, type Status, worst } from "./types.js";
 
 const thresholds = (warning: number, critical: number) =>
   z.strictObject({ warning: percent.default(warning), critical: percent.default(critical) });
@@ -37,8 +37,7 @@ function finding(text: string, value: number, t: { warning: number; critical: nu
 }
 
 /** systemProbe reads disk usage with statfs, memory via systeminformation and the load average. */
-export const systemProbe: Probe<SystemConfig> = {
-  type: "system",
+export const systemProbe = defineProbe(systemConfigSchema, {
   async run(cfg) {
     const findings: Finding[] = [];
     const metrics: Record<string, number> = {};
@@ -71,7 +70,7 @@ export const systemProbe: Probe<SystemConfig> = {
     const shown = status === "ok" ? findings : findings.filter((f) => f.status !== "ok");
     return { status, summary: shown.map((f) => f.text).join(", ") || "nothing to check", metrics };
   },
-};
+});
 
 /** memoryUsedPercent counts "available" memory (page cache is free to reclaim), as `free` does. */
 async function memoryUsedPercent(): Promise<number> {

@@ -1,7 +1,7 @@
 import net from "node:net";
 import { z } from "zod";
-import { duration } from "../config/fields.js";
-import type { Probe } from "./types.js";
+import { duration } from "../core/fields.js";
+import { defineProbe } from "./types.js";
 
 /** tcpConfigSchema is a `type: tcp` check: does host:port accept a connection. */
 export const tcpConfigSchema = z.strictObject({
@@ -13,8 +13,7 @@ export const tcpConfigSchema = z.strictObject({
 export type TcpConfig = z.infer<typeof tcpConfigSchema>;
 
 /** tcpProbe connects to host:port and closes at once. */
-export const tcpProbe: Probe<TcpConfig> = {
-  type: "tcp",
+export const tcpProbe = defineProbe(tcpConfigSchema, {
   run(cfg, { signal }) {
     const target = `${cfg.host}:${cfg.port}`;
     const started = performance.now();
@@ -38,7 +37,7 @@ export const tcpProbe: Probe<TcpConfig> = {
       }
     });
   },
-};
+});
 
 /** describeSocketError says in words why a connection failed. */
 export function describeSocketError(err: NodeJS.ErrnoException): string {

@@ -1,7 +1,9 @@
+import type { z } from "zod";
+import type { Status } from "../core/status.js";
 import type { Deps } from "../deps.js";
 
-/** Status is the verdict of one probe run. */
-export type Status = "ok" | "warning" | "critical" | "unknown";
+// The status vocabulary lives on the ground floor (core/status.ts); re-exported for the probes' own imports.
+export { severityRank, worst, type Status } from "../core/status.js";
 
 /** ProbeResult is what a probe found. A failing target is a result, not an exception. */
 export type ProbeResult = {
@@ -29,20 +31,17 @@ export interface ProbeContext {
 /** ProbeOutput is a result plus the probe's memory for the next run. */
 export type ProbeOutput = Omit<ProbeResult, "check" | "durationMs"> & { memory?: unknown };
 
-/** Probe checks one kind of target. It must never throw. */
-export interface Probe<C> {
-  readonly type: string;
-  run(cfg: C, ctx: ProbeContext): Promise<ProbeOutput>;
+/** Probe checks one kind of target, with the config its schema gives. It must never throw. */
+export interface Probe<S extends z.ZodObject = z.ZodObject> {
+  /** The schema of a check of this type: `type: z.literal(...)` and the probe's own fields. */
+  readonly schema: S;
+  run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput>;
 }
 
-/** severityRank orders statuses for "worst of": ok < warning < unknown < critical. */
-export function severityRank(s: Status): number {
-  return { ok: 0, warning: 1, unknown: 2, critical: 3 }[s];
-}
-
-/** worst returns the most severe of the given statuses (ok when empty). */
-export function worst(statuses: Iterable<Status>): Status {
-  let w: Status = "ok";
-  for (const s of statuses) if (severityRank(s) > severityRank(w)) w = s;
-  return w;
+/** defineProbe ties a probe's run to its schema: run receives what the schema gives, nothing looser. */
+export function defineProbe<S extends z.ZodObject>(
+  schema: S,
+  impl: { run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput> },
+): Probe<S> {
+  return { schema, run: impl.run };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SEVERITIES, STATUSES } from "../core/status.js";
 import { emptyState, type State } from "../engine/types.js";
 
 /*
@@ -14,8 +15,8 @@ const num = z.number();
 const str = z.string();
 /** opt is an optional field; null (hand-edited files) reads as absent. */
 const opt = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
-const status = z.enum(["ok", "warning", "critical", "unknown"]);
-const severity = z.enum(["warning", "critical"]);
+const status = z.enum(STATUSES);
+const severity = z.enum(SEVERITIES);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -139,7 +140,16 @@ const droppedEntry = z.looseObject({
   why: str,
   checks: z.array(str),
 });
-const silence = z.looseObject({ id: str, pattern: str, reason: str, createdAt: num, startsAt: num, endsAt: num });
+/** silenceSchema is one silence, in the state file and in a queued `silence` command (state/controls.ts). */
+export const silenceSchema = z.looseObject({
+  id: str,
+  pattern: str,
+  reason: str,
+  createdAt: num,
+  startsAt: num,
+  endsAt: num,
+});
+const silence = silenceSchema;
 const channelState = z.looseObject({
   sentAt: z.array(num).default([]),
   day: opt(str),
@@ -183,6 +193,23 @@ function withoutExtras(v: unknown): unknown {
   if (!isPlainObject(rest.incident)) return rest;
   const { ack: _a, ...incident } = rest.incident;
   return { ...rest, incident };
+}
+
+/** envelope is what must hold before the fields are read: a JSON object (a version is checked next). */
+const envelope = z.looseObject({});
+
+/**
+ * decodeState checks DATA (parsed JSON of any shape) against the schema: a non-object or another version is refused
+ * with why in words (`{ why }`); else it is parsed, salvaging what fits (parseState).
+ */
+export function decodeState(data: unknown): StateParse | { why: string } {
+  // Only a check: the fields are read from DATA itself, so a key such as `__proto__` stays as parsed.
+  if (!envelope.safeParse(data).success) return { why: "not a JSON object" };
+  const d = data as Record<string, unknown>;
+  if (!stateSchema.shape.version.safeParse(d.version).success) {
+    return { why: `version ${JSON.stringify(d.version)} is not ${STATE_VERSION}` };
+  }
+  return parseState(d);
 }
 
 /** StateParse is a parsed state; `problem` (with what was dropped) is set when only part of the file was kept. */

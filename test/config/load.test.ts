@@ -128,6 +128,15 @@ repeat_every: soon
     expect(errorsOf("checks:\n  - name: a\n    type: tcp\n    port: 1\n    depends_on: [\"${NOPE_DEP}\"]\n")[0]).toMatch(/^w\.yaml:5:18: checks\[0\]\.depends_on\[0\]: environment variable NOPE_DEP is not set/);
   });
 
+  it("suggests keys inside optional and defaulted parts of a channel, and the types a channel may have", () => {
+    const errs = errorsOf("channels:\n  c:\n    type: console\n    quiet_hours: {form: \"01:00\", to: \"07:00\"}\n  d:\n    typ: console\n");
+    expect(errs).toEqual([
+      "w.yaml:4:5: channels.c.quiet_hours.from: required (string)",
+      'w.yaml:4:19: channels.c.quiet_hours.form: unknown key (did you mean "from"?)',
+      expect.stringMatching(/^w\.yaml:5:3: channels\.d\.type: missing "type" \(one of: email, console, aliyun-sms, /),
+    ]);
+  });
+
   it("rejects unknown top-level keys with a hint", () => {
     expect(errorsOf("chekcs: []\n")).toEqual(['w.yaml:1:1: chekcs: unknown key (did you mean "checks"?)']);
   });

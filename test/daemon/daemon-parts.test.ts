@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CheckConfig } from "../../src/config/schema.js";
-import { sendHeartbeat } from "../../src/daemon/heartbeat.js";
+import { sendHeartbeat } from "../../src/exporters/heartbeat.js";
 import { dueChecks, nextDue } from "../../src/daemon/loop.js";
 import { silentLogger } from "../../src/logger.js";
 import { freePort as closedPort } from "../helpers/net.js";

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activeSilence, matchGlob as silenceMatches } from "../../src/engine/silence.js";
-import { expandPath } from "../../src/probes/log-glob.js";
+import { expandPath } from "../../src/probes/log/log-glob.js";
 
 // One glob syntax (src/glob.ts, picomatch) for silence patterns and the file names of log paths: the same table,
 // asked of a silence (check names) and of a log glob (files of those names in a directory), gives the same answers.

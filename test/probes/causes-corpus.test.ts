@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILTIN, classifyLines } from "../../src/probes/causes.js";
+import { BUILTIN, classifyLines } from "../../src/probes/log/causes.js";
 import { readCorpus, type Excerpt } from "./corpus.js";
 
 // Real failure output copied as posted from public issue threads (the source of each excerpt is in corpus.txt),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BUILTIN, buildCatalog, CAUSES, classifyLine, classifyLines, describeCause, localizeCause } from "../../src/probes/causes.js";
-import { requiredLiterals } from "../../src/probes/log-prefilter.js";
+import { BUILTIN, buildCatalog, CAUSES, classifyLine, classifyLines, describeCause, localizeCause } from "../../src/probes/log/causes.js";
+import { requiredLiterals } from "../../src/probes/log/log-prefilter.js";
 
 // Real lines from reference/gpu-and-logs.md §3–4 (sources cited there).
 const LINES: [string, string][] = [

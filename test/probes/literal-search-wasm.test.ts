@@ -3,17 +3,17 @@ import path from "node:path";
 import fc from "fast-check";
 import wabtInit from "wabt";
 import { describe, expect, it } from "vitest";
-import { createWasmLiteralSearch, WASM_BASE64 } from "../../src/probes/literal-search-wasm.js";
+import { createWasmLiteralSearch, WASM_BASE64 } from "../../src/probes/log/literal-search-wasm.js";
 
 describe("literal-search.wat", () => {
   it("the embedded bytes are the assembled .wat source", async () => {
     const wabt = await wabtInit();
-    const source = fs.readFileSync(path.resolve(__dirname, "../../src/probes/literal-search.wat"), "utf8");
+    const source = fs.readFileSync(path.resolve(__dirname, "../../src/probes/log/literal-search.wat"), "utf8");
     const mod = wabt.parseWat("literal-search.wat", source);
     mod.resolveNames();
     mod.validate();
     const assembled = Buffer.from(mod.toBinary({}).buffer).toString("base64");
-    // On a change to the .wat, paste this value into WASM_BASE64 in src/probes/literal-search-wasm.ts.
+    // On a change to the .wat, paste this value into WASM_BASE64 in src/probes/log/literal-search-wasm.ts.
     expect(WASM_BASE64, `WASM_BASE64 should be:\n${assembled}`).toBe(assembled);
   });
 

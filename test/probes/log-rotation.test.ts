@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { logConfigSchema, logProbe } from "../../src/probes/log.js";
+import { logConfigSchema, logProbe } from "../../src/probes/log/log.js";
 import { runCli } from "../helpers/cli.js";
 import { ctx, testDeps } from "./ctx.js";
 

@@ -1,4 +1,5 @@
-import { controlState, readStateReadOnly } from "../../daemon/control.js";
+import { controlState } from "../../state/controls.js";
+import { peek } from "../../state/peek.js";
 import { ackIncident } from "../../engine/silence.js";
 import { UsageError } from "../../errors.js";
 import { formatTime } from "../../notify/render.js";
@@ -16,7 +17,7 @@ export async function ackCommand(check: string, opts: GlobalOptions & { note?: s
   if (!names.includes(check)) throw new UsageError(`no check named "${check}"; the checks are: ${names.join(", ") || "(none configured)"}`);
   const now = session.deps.clock.now();
   // Checked first against the saved state, so an ack of a healthy check fails at once even when it would be queued.
-  const pre = ackIncident(readStateReadOnly(config.state_file).state, check, opts.note, now);
+  const pre = ackIncident(peek(config.state_file).state, check, opts.note, now);
   if ("error" in pre) throw new UsageError(pre.error);
   const r = await controlState(config, session.deps, { type: "ack", check, note: opts.note });
   if (!r.queued && r.error) throw new UsageError(r.error);

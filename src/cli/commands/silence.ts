@@ -1,4 +1,5 @@
-import { controlState, readStateReadOnly } from "../../daemon/control.js";
+import { controlState } from "../../state/controls.js";
+import { peek } from "../../state/peek.js";
 import { formatDuration, parseDuration } from "../../duration.js";
 import { matchGlob } from "../../engine/silence.js";
 import type { Silence } from "../../engine/types.js";
@@ -43,8 +44,8 @@ export async function silenceAddCommand(glob: string, opts: SilenceAddOptions, i
 export async function silenceListCommand(opts: GlobalOptions & { all?: boolean; json?: boolean }, io: Io): Promise<number> {
   const session = openSession(opts, false, true);
   const { config } = session.loaded;
-  const { state, problem } = readStateReadOnly(config.state_file);
-  if (problem) io.err(`warning: ${problem}\n`);
+  const { state, warnings } = peek(config.state_file);
+  for (const w of warnings) io.err(`warning: ${w}\n`);
   const now = session.deps.clock.now();
   const list = (state.silences ?? []).filter((s) => opts.all || s.endsAt > now);
   if (opts.json) {
@@ -66,7 +67,7 @@ export async function silenceListCommand(opts: GlobalOptions & { all?: boolean; 
 export async function silenceRemoveCommand(id: string, opts: GlobalOptions, io: Io): Promise<number> {
   const session = openSession(opts, false, true);
   const { config } = session.loaded;
-  const { state } = readStateReadOnly(config.state_file);
+  const { state } = peek(config.state_file);
   const now = session.deps.clock.now();
   const live = (state.silences ?? []).filter((s) => s.endsAt > now);
   const hit = live.filter((s) => s.id === id || (id.length >= 4 && s.id.startsWith(id)));

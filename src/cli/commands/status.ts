@@ -1,5 +1,5 @@
 import type { Config } from "../../config/schema.js";
-import { readStateReadOnly } from "../../daemon/control.js";
+import { peek } from "../../state/peek.js";
 import { renderStatusPage } from "../../exporters/status-page/index.js";
 import { writeFileAtomic } from "../../state/safe-fs.js";
 import { formatDuration } from "../../duration.js";
@@ -17,8 +17,8 @@ export type StatusOptions = GlobalOptions & { json?: boolean; html?: string; exi
 export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
   const session = openSession(opts, false, true);
   const config = session.loaded.config;
-  const { state, problem } = readStateReadOnly(config.state_file);
-  if (problem) io.err(`warning: ${problem}\n`);
+  const { state, warnings } = peek(config.state_file);
+  for (const w of warnings) io.err(`warning: ${w}\n`);
   const now = session.deps.clock.now();
   if (opts.html) return writeHtml(opts.html, state, config, now, session.redact, io);
   io.out(session.redact(opts.json ? `${JSON.stringify(statusJson(state, config, now), null, 2)}\n` : renderStatus(state, config, now, io.isTTY)));

@@ -1,5 +1,5 @@
 import { formatTime } from "../../notify/render.js";
-import { localizeCause } from "../../probes/causes.js";
+import { localizeCause } from "../../probes/log/causes.js";
 import { wordsFor, type PageLocale, type PageWords } from "./i18n.js";
 import type { CheckView, IncidentView, PageModel, SparkView } from "./model.js";
 import { STYLE } from "./style.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, httpUrl, stringList } from "../../config/fields.js";
+import { duration, httpUrl, stringList } from "../../core/fields.js";
 import type { CheckState, Message, NotifyItem, OutboxEntry } from "../../engine/types.js";
 import { httpRequest, type HttpError, type HttpResponse } from "../../net/http-client.js";
 import { defineChannel, type KeepAliveInput } from "../define.js";

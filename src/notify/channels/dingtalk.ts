@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import type { Message } from "../../engine/types.js";
-import { httpUrl } from "../../config/fields.js";
+import { httpUrl } from "../../core/fields.js";
 import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, stringList } from "../../config/fields.js";
+import { duration, stringList } from "../../core/fields.js";
 import { cjs } from "../../lazy.js";
 import { renderText } from "../render.js";
 import { fail, type Channel, type ChannelContext, type SendOutcome } from "../types.js";

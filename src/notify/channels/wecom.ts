@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Message } from "../../engine/types.js";
-import { httpUrl } from "../../config/fields.js";
+import { httpUrl } from "../../core/fields.js";
 import { describeEndpoint, postJson, truncateUtf8, vendorOutcome, type VendorCode } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";

@@ -1,19 +1,35 @@
 import fs from "node:fs";
+import { z } from "zod";
 import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
-import { withDicts } from "../engine/dict.js";
 import { ackIncident, addSilence, removeSilence } from "../engine/silence.js";
 import type { Silence, State } from "../engine/types.js";
 import { LockedError, StateError } from "../errors.js";
 import type { HistoryEvent } from "../history/events.js";
 import { recordEvents } from "../history/record.js";
-import { createJsonFileStore, describeFsError, peekState } from "../state/json-file-store.js";
-import { acquireLock } from "../state/lock.js";
-import { appendFileSafe, readRegular } from "../state/safe-fs.js";
-import type { StateStore } from "../state/store.js";
+import { createJsonFileStore, describeFsError } from "./json-file-store.js";
+import { acquireLock } from "./lock.js";
+import { appendFileSafe, readRegular } from "./safe-fs.js";
+import { silenceSchema } from "./state-schema.js";
+import type { StateStore } from "./store.js";
+
+/*
+ * Queued controls: `silence` and `ack` change the state file under the lock every run takes. While a daemon or a
+ * long check holds it, the command waits in FILE.commands and the next run (cron or daemon) applies it.
+ */
 
 /** Control is an operator command that changes the state file: silence or ack. */
-export type Control = { type: "silence_add"; silence: Silence } | { type: "silence_remove"; id: string } | { type: "ack"; check: string; note: string | undefined };
+export type Control =
+  | { type: "silence_add"; silence: Silence }
+  | { type: "silence_remove"; id: string }
+  | { type: "ack"; check: string; note: string | undefined };
+
+/** controlSchema is one line of the queue; a line of another shape (hand-written, another version) is skipped. */
+const controlSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("silence_add"), silence: silenceSchema }),
+  z.object({ type: z.literal("silence_remove"), id: z.string() }),
+  z.object({ type: z.literal("ack"), check: z.string(), note: z.string().nullish() }),
+]);
 
 /** MAX_QUEUE bounds the queued-commands file (thousands of commands). */
 const MAX_QUEUE = 4 * 1024 * 1024;
@@ -40,11 +56,6 @@ export function applyControl(state: State, c: Control, now: number): { state: St
   const r = ackIncident(state, c.check, c.note, now);
   if ("error" in r) return { state, error: r.error };
   return { state: r.state, event: { at: now, type: "ack", check: c.check, incident: inc!.id, ...(c.note ? { note: c.note } : {}) } };
-}
-
-/** readStateReadOnly reads the state for display: never moves a bad file aside, never locks. */
-export function readStateReadOnly(file: string): { state: State; problem: string | undefined } {
-  return peekState(file);
 }
 
 type Cfg = Pick<Config, "state_file" | "history_file" | "history_max_size">;
@@ -109,13 +120,16 @@ export async function applyQueuedControls(config: Cfg, state: State, store: Stat
   const events: HistoryEvent[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
-    let c: Control;
-    let r: ReturnType<typeof applyControl>;
+    const c = parseControl(line);
+    let r: ReturnType<typeof applyControl> | undefined;
     try {
-      c = JSON.parse(line) as Control;
-      // A line of the wrong shape (hand-written, another version) is skipped like an unreadable one.
-      r = applyControl(state, c, now);
+      // A command of the right shape that still throws (a state the command did not expect) is skipped the same way:
+      // one queued line never stops the run.
+      r = c && applyControl(state, c, now);
     } catch {
+      r = undefined;
+    }
+    if (!c || !r) {
       deps.logger.warn({ event: "control_skipped" }, `skipped an unreadable queued command in ${file}`);
       continue;
     }
@@ -127,4 +141,17 @@ export async function applyQueuedControls(config: Cfg, state: State, store: Stat
   fs.rmSync(file, { force: true });
   recordEvents(config, deps, events);
   return state;
+}
+
+/** parseControl reads one queued line; undefined when it is not JSON or not of a command's shape. */
+export function parseControl(line: string): Control | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const r = controlSchema.safeParse(data);
+  if (!r.success) return undefined;
+  return r.data.type === "ack" ? { type: "ack", check: r.data.check, note: r.data.note ?? undefined } : r.data;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDuration, parseSize } from "../duration.js";
+import { SEVERITIES } from "./status.js";
 
 /** duration is a config field written as "500ms", "10s", "2m", "1h", "1d" (or a number of seconds), parsed to milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -25,7 +26,7 @@ export const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
 export const percent = z.number().min(0).max(100);
 
 /** severity is the level an alert or a channel threshold speaks of. */
-export const severity = z.enum(["warning", "critical"]);
+export const severity = z.enum(SEVERITIES);
 
 /** stringList accepts one string or a list of strings. */
 export const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);

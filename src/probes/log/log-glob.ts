@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { globMatcher, hasGlob } from "../glob.js";
+import { globMatcher, hasGlob } from "../../glob.js";
 
 /**
  * A glob never names compressed archives (`app.log*` and app.log.1.gz): their bytes are not lines, and a `.gz`

@@ -8,8 +8,9 @@
  * (test/probes/causes.test.ts checks both). Harmless look-alikes are excluded in the pattern itself (lookbehind).
  */
 
-/** Locale is a language the alert text comes in. */
-export type Locale = "en" | "zh-CN";
+import type { Locale } from "../../core/status.js";
+
+export type { Locale } from "../../core/status.js";
 
 /** Cause is one entry of the catalog. */
 export type Cause = {

@@ -1,14 +1,15 @@
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { duration, regex, severity } from "../config/fields.js";
-import { formatDuration } from "../duration.js";
-import { redactExcerpt } from "../notify/redact.js";
+import { duration, regex, severity } from "../../core/fields.js";
+import type { Severity } from "../../core/status.js";
+import { formatDuration } from "../../duration.js";
+import { redactExcerpt } from "../../notify/redact.js";
 import { activeCatalog, causePriority, describeCause } from "./causes.js";
 import { createLinePrefilter, type LinePrefilter } from "./log-prefilter.js";
 import { expandPath } from "./log-glob.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
-import { worst, type Probe, type ProbeOutput, type Status } from "./types.js";
-import { stripControl } from "../text.js";
+import { defineProbe, type ProbeOutput, type Status, worst } from "../types.js";
+import { stripControl } from "../../text.js";
 
 /** Each excerpt line is cut to this many characters. */
 const EXCERPT_CHARS = 300;
@@ -45,9 +46,9 @@ export type LogMemory = {
   last?: { at: number; status: Status; summary: string; excerpt: string[]; cause?: string };
 };
 
-type Rule = { re: RegExp; severity: "warning" | "critical"; cause: string | undefined };
+type Rule = { re: RegExp; severity: Severity; cause: string | undefined };
 type Compiled = { rules: Rule[]; prefilter: LinePrefilter };
-type Hit = { line: string; count: number; severity: "warning" | "critical"; cause: string | undefined; order: number };
+type Hit = { line: string; count: number; severity: Severity; cause: string | undefined; order: number };
 
 const compiled = new WeakMap<LogConfig, Compiled>();
 
@@ -75,8 +76,7 @@ function dedupKey(line: string): string {
 }
 
 /** logProbe reads what was appended since the last run and reports matching lines with a probable cause. */
-export const logProbe: Probe<LogConfig> = {
-  type: "log",
+export const logProbe = defineProbe(logConfigSchema, {
   async run(cfg, { deps, signal, memory }) {
     const now = deps.clock.now();
     const started = performance.now();
@@ -86,7 +86,7 @@ export const logProbe: Probe<LogConfig> = {
     const hits = new Map<string, Hit>();
     let matched = 0;
     const onLine = (line: string) => {
-      let sev: "warning" | "critical" | undefined;
+      let sev: Severity | undefined;
       let cause: string | undefined;
       for (const r of rules) {
         if (!r.re.test(line)) continue;
@@ -160,7 +160,7 @@ export const logProbe: Probe<LogConfig> = {
     if (held) return { ...held, metrics, memory: nextMem };
     return { status: "ok", summary: `no new matching lines in ${where} (${formatBytes(bytes)} read)`, ...(detail ? { detail } : {}), metrics, memory: { files: next, started: true } };
   },
-};
+});
 
 /** holdResult keeps the check non-ok for `hold` after the last match, so the ladder can climb on one fatal line. */
 function holdResult(last: LogMemory["last"], now: number, hold: number): ProbeOutput | undefined {

@@ -1,0 +1,101 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/*
+ * The layers of src/ (docs: issue 13): core/ (field primitives, the status vocabulary) is the ground floor; probes/
+ * and notify/ build on it and never import config/; config/ composes its schema from probes/ and notify/ through
+ * their registry files only. This test reads every import of src/ and names each one that crosses a line.
+ */
+
+const SRC = path.resolve(__dirname, "../../src");
+
+/** importsOf lists the module specifiers TEXT imports: static, type-only, re-exports, import() and require(). */
+function importsOf(text: string): string[] {
+  // Comments may quote an import; whole-line and block comments are dropped (a URL in a string is left alone).
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const patterns = [
+    /\b(?:import|export)\s+(?:type\s+)?[\w*{}\s,$]*?\s*from\s*["']([^"']+)["']/g,
+    /^\s*import\s*["']([^"']+)["']/gm,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+  ];
+  return patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[1]!));
+}
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(p);
+    return /\.tsx?$/.test(e.name) && !e.name.endsWith(".d.ts") ? [p] : [];
+  });
+}
+
+/** target is the src/-relative file a relative specifier names (".js" written for ".ts"); undefined for packages. */
+function target(from: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  const abs = path.resolve(path.dirname(from), spec.replace(/\?raw$/, "")).replace(/\.js$/, ".ts");
+  return path.relative(SRC, abs).split(path.sep).join("/");
+}
+
+const REGISTRIES = new Set(["probes/registry.ts", "notify/registry.ts"]);
+
+/** crossing says what is wrong with FILE (src/-relative) importing TO, or undefined when the layers allow it. */
+function crossing(file: string, to: string): string | undefined {
+  const top = (p: string) => p.split("/")[0];
+  if ((top(file) === "probes" || top(file) === "notify") && top(to) === "config") return `${top(file)}/ imports config/`;
+  if (top(file) === "config" && (top(to) === "probes" || top(to) === "notify") && !REGISTRIES.has(to)) {
+    return `config/ imports ${to}, not its registry`;
+  }
+  // The ground floor stands on nothing but itself and the pure helpers at src/ itself (duration.ts).
+  if (top(file) === "core" && to.includes("/") && top(to) !== "core") return `core/ imports ${to}`;
+  return undefined;
+}
+
+function violations(): string[] {
+  return sourceFiles(SRC).flatMap((abs) => {
+    const file = path.relative(SRC, abs).split(path.sep).join("/");
+    return importsOf(fs.readFileSync(abs, "utf8")).flatMap((spec) => {
+      const to = target(abs, spec);
+      const why = to === undefined ? undefined : crossing(file, to);
+      return why ? [`${file}: ${spec} (${why})`] : [];
+    });
+  });
+}
+
+describe("layers of src/", () => {
+  it("probes/ and notify/ never import config/; config/ takes probes/ and notify/ through their registries", () => {
+    expect(violations()).toEqual([]);
+  });
+
+  it("the reader finds every form of import", () => {
+    const text = [
+      'import { a } from "../config/a.js";',
+      'import type { B } from "../config/b.js";',
+      "import {\n  c,\n  type D,\n} from '../config/c.js';",
+      'export { e } from "../config/e.js";',
+      'export * from "../config/f.js";',
+      'import "../config/g.js";',
+      'const h = await import("../config/h.js");',
+      'const i = require("../config/i.js");',
+      '// import { j } from "../config/j.js";',
+      '/* import("../config/k.js") */',
+      'const url = "https://example.com/x"; // a URL, not an import',
+    ].join("\n");
+    expect(importsOf(text).sort()).toEqual(["a", "b", "c", "e", "f", "g", "h", "i"].map((x) => `../config/${x}.js`));
+  });
+
+  it.each([
+    ["probes/tcp.ts", "config/schema.ts", "probes/ imports config/"],
+    ["notify/channels/email.ts", "config/fields.ts", "notify/ imports config/"],
+    ["config/rules.ts", "probes/log/causes.ts", "config/ imports probes/log/causes.ts, not its registry"],
+    ["config/schema.ts", "notify/options.ts", "config/ imports notify/options.ts, not its registry"],
+    ["config/schema.ts", "probes/registry.ts", undefined],
+    ["config/schema.ts", "notify/registry.ts", undefined],
+    ["probes/tcp.ts", "core/fields.ts", undefined],
+    ["core/fields.ts", "duration.ts", undefined],
+    ["core/fields.ts", "config/schema.ts", "core/ imports config/schema.ts"],
+  ])("%s importing %s: %s", (file, to, why) => {
+    expect(crossing(file, to)).toBe(why);
+  });
+});
