@@ -3,6 +3,7 @@ import type { CheckConfig, Config } from "./config/schema.js";
 import type { Deps } from "./deps.js";
 import { formatDuration } from "./duration.js";
 import { decide } from "./engine/decide.js";
+import { matchGlob } from "./glob.js";
 import { ExitError } from "./errors.js";
 import { dict } from "./engine/dict.js";
 import { writeStatusPage } from "./exporters/status-page/index.js";
@@ -94,7 +95,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
   const { probed, runs } = await probe(config, prev, opts.only, deps, budget);
   const results = runs.map((r) => r.result);
   const now = deps.clock.now();
-  const decision = decide(prev, results, now, config);
+  const decision = decide(prev, results, now, { ...config, matchName: matchGlob });
   let state = withProbeMemory(decision.state, prev, probed, runs, opts.only);
   const messages = toMessages(decision.actions, config.host, now, deps);
   const report: RunReport = {

@@ -3,8 +3,8 @@ import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { formatPath, Locator, type PathKey } from "../config/locate.js";
 import type { Config } from "../config/schema.js";
-import { hasGlob } from "../glob.js";
 import { findOnPath } from "../on-path.js";
+import { probeOf } from "../probes/registry.js";
 
 /** CRON_PATH is the PATH of a `crontab -e` line (Debian's cron); SYSTEMD_PATH that of a systemd unit and /etc/cron.d. */
 export const CRON_PATH = "/usr/bin:/bin";
@@ -40,30 +40,10 @@ export function preflight(config: Config, isRoot: boolean): Finding[] {
         out.push({ level: "warning", path: ["checks", i, "restart", "command"], message });
       }
     }
-    if (c.type === "exec") {
-      const prog = argv0(c.command as string | string[], !!c.shell);
-      if (prog && !findOnPath(prog, SYSTEMD_PATH)) {
-        const would = 'the check would report "unknown: command not found"';
-        const message = `${prog}: plugin not found or not executable here; ${would}`;
-        out.push({ level: "warning", path: ["checks", i, "command"], message });
-      }
-    }
-    if (c.type === "gpu") {
-      const prog = String(c.nvidia_smi ?? "nvidia-smi");
-      if (!findOnPath(prog, SYSTEMD_PATH)) {
-        const message = `${prog} not found on this host; the gpu check would report "unknown"`;
-        out.push({ level: "warning", path: ["checks", i, "type"], message });
-      }
-    }
-    if (c.type === "log" && typeof c.path === "string") {
-      const fixed = c.path.split("/").filter((_, j, parts) => !parts.slice(0, j + 1).some(hasGlob)).join("/");
-      const dir = hasGlob(c.path) ? fixed || "/" : path.dirname(c.path);
-      try {
-        fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
-      } catch (err) {
-        const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : "cannot be read";
-        out.push({ level: "warning", path: ["checks", i, "path"], message: `directory ${dir} ${why} here; the check would report "unknown"` });
-      }
+    // What a probe type needs of the host (a plugin, nvidia-smi, a log directory) is its own preflight.
+    const host = { onPath: (prog: string) => findOnPath(prog, SYSTEMD_PATH) !== undefined };
+    for (const f of probeOf(c.type)?.preflight?.(c, host) ?? []) {
+      out.push({ level: "warning", path: ["checks", i, ...f.path], message: f.message });
     }
   });
   const stateDir = path.dirname(path.resolve(config.state_file));

@@ -7,14 +7,19 @@ import { climbLadder } from "./ladder.js";
 import { recover } from "./recovery.js";
 import { remind } from "./repeat.js";
 import { keptRestarts, spendRestart } from "./restart-budget.js";
-import { activeSilence, pruneSilences } from "./silence.js";
+import { activeSilence, exactName, pruneSilences, type NameMatcher } from "./silence.js";
 import { RECENT_MAX, type Action, type CheckState, type HoldReason, type Incident, type NotifyItem, type State }
   from "./types.js";
 
 export { severityOf } from "./items.js";
 
 /** EngineConfig is the part of the config the engine reads; `flap` off and `expected_interval` 2m when absent. */
-export type EngineConfig = Pick<Config, "checks" | "channels"> & { flap?: FlapConfig; expected_interval?: number };
+export type EngineConfig = Pick<Config, "checks" | "channels"> & {
+  flap?: FlapConfig;
+  expected_interval?: number;
+  /** How a silence pattern names checks: src/glob.ts's matchGlob, handed in (the engine imports nothing). */
+  matchName?: NameMatcher;
+};
 
 /** DEFAULT_EXPECTED_INTERVAL is the cron period assumed when the config does not say (a gap is 3 times this). */
 export const DEFAULT_EXPECTED_INTERVAL = 2 * 60_000;
@@ -62,7 +67,8 @@ export function decide(prev: State, results: readonly ProbeResult[], now: number
       if (before) checks[check.name] = before;
       continue;
     }
-    const step = stepCheck(before, result, now, check, cfg, muteOf(prev, check, now, failingNow));
+    const mute = muteOf(prev, check, now, failingNow, cfg.matchName ?? exactName);
+    const step = stepCheck(before, result, now, check, cfg, mute);
     checks[check.name] = step.state;
     items.push(...step.items);
     if (step.restart) restarts.push(check.name);
@@ -81,8 +87,14 @@ export function decide(prev: State, results: readonly ProbeResult[], now: number
 }
 
 /** muteOf is why the check's notices are muted this run: a silence matches it, or a check it depends on fails. */
-function muteOf(prev: State, check: CheckConfig, now: number, failing: Map<string, boolean>): HoldReason | undefined {
-  if (activeSilence(prev.silences, check.name, now)) return "silenced";
+function muteOf(
+  prev: State,
+  check: CheckConfig,
+  now: number,
+  failing: Map<string, boolean>,
+  matches: NameMatcher,
+): HoldReason | undefined {
+  if (activeSilence(prev.silences, check.name, now, matches)) return "silenced";
   return check.depends_on.some((d) => failing.get(d)) ? "depends" : undefined;
 }
 

@@ -1,15 +1,27 @@
-import { matchGlob } from "../glob.js";
 import { dict, own } from "./dict.js";
 import type { Silence, State } from "./types.js";
 
-// A silence pattern is a glob of the one syntax (src/glob.ts) that log paths use too.
-export { matchGlob } from "../glob.js";
+/**
+ * NameMatcher says whether a silence pattern names a check. A pattern is a glob of the one syntax log paths use too
+ * (src/glob.ts); the engine imports nothing at run time, so the glob matcher is handed in by its callers (run-check,
+ * simulate, status, the status page). Without one a pattern names only the check of exactly that name.
+ */
+export type NameMatcher = (pattern: string, name: string) => boolean;
+
+/** exactName is the matcher of an engine given none: a pattern names the one check so called. */
+export const exactName: NameMatcher = (pattern, name) => pattern === name;
 
 /** activeSilence is the silence that mutes `check` at `now` (the one ending last), if any. */
-export function activeSilence(silences: readonly Silence[] | undefined, check: string, now: number): Silence | undefined {
+export function activeSilence(
+  silences: readonly Silence[] | undefined,
+  check: string,
+  now: number,
+  matches: NameMatcher,
+): Silence | undefined {
   let found: Silence | undefined;
   for (const s of silences ?? []) {
-    if (s.startsAt <= now && now < s.endsAt && matchGlob(s.pattern, check) && (!found || s.endsAt > found.endsAt)) found = s;
+    const live = s.startsAt <= now && now < s.endsAt;
+    if (live && matches(s.pattern, check) && (!found || s.endsAt > found.endsAt)) found = s;
   }
   return found;
 }

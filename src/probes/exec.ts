@@ -76,6 +76,12 @@ export function parsePluginOutput(stdout: string): { summary: string; detail: st
 
 /** execProbe runs a Nagios-style plugin in its own process group under a timeout, with its output capped. */
 export const execProbe = defineProbe(execConfigSchema, {
+  preflight(cfg, host) {
+    const prog = cfg.shell ? "/bin/sh" : typeof cfg.command === "string" ? cfg.command.trim().split(/\s+/)[0] : cfg.command[0];
+    if (!prog || host.onPath(prog)) return [];
+    const would = 'the check would report "unknown: command not found"';
+    return [{ path: ["command"], message: `${prog}: plugin not found or not executable here; ${would}` }];
+  },
   async run(cfg, { signal }) {
     const argv = typeof cfg.command === "string" ? (cfg.shell ? [cfg.command] : cfg.command.split(/\s+/).filter(Boolean)) : cfg.command;
     const name = typeof cfg.command === "string" ? cfg.command.split(/\s+/)[0] : cfg.command[0];

@@ -157,6 +157,10 @@ export function judgeGpus(rows: readonly GpuRow[], cfg: GpuConfig): { status: St
 
 /** gpuProbe runs nvidia-smi under a hard timeout that kills its process group (a wedged GPU makes it hang). */
 export const gpuProbe = defineProbe(gpuConfigSchema, {
+  preflight(cfg, host) {
+    if (host.onPath(cfg.nvidia_smi)) return [];
+    return [{ path: ["type"], message: `${cfg.nvidia_smi} not found on this host; the gpu check would report "unknown"` }];
+  },
   async run(cfg, { signal }) {
     const r = await runCommand([cfg.nvidia_smi, ...GPU_QUERY], { timeoutMs: cfg.timeout, signal, killGraceMs: 500 });
     const failed = describeFailure(r, cfg);

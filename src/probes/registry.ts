@@ -25,6 +25,12 @@ export const probes = {
   openai: openaiProbe,
 } satisfies Record<string, Probe>;
 
+/** probeOf is the probe of a type name; own keys only, so a type such as "constructor" finds nothing. */
+export function probeOf(type: string): Probe | undefined {
+  const byType: Readonly<Record<string, Probe>> = probes;
+  return Object.hasOwn(byType, type) ? byType[type] : undefined;
+}
+
 /** ProbeType is one of the registered probe type names. */
 export type ProbeType = keyof typeof probes;
 

@@ -1,6 +1,6 @@
 import type { Deps } from "../deps.js";
 import { stripControl } from "../text.js";
-import { probes } from "./registry.js";
+import { probeOf } from "./registry.js";
 import type { Probe, ProbeOutput, ProbeResult } from "./types.js";
 
 /**
@@ -9,9 +9,6 @@ import type { Probe, ProbeOutput, ProbeResult } from "./types.js";
  * T's probe, typed by defineProbe, reads them as its own.
  */
 export type ProbeCheck = { name: string; type: string; timeout?: number };
-
-/** byType is the registry seen by type name; each entry is a Probe of its own schema (registry.ts `satisfies`). */
-const byType: Readonly<Record<string, Probe>> = probes;
 
 /** DEFAULT_PROBE_DEADLINE bounds a check with no `timeout` of its own. */
 const DEFAULT_PROBE_DEADLINE = 30_000;
@@ -43,8 +40,7 @@ export async function runProbe(
   const signal = AbortSignal.any([ctl.signal, runSignal]);
   let timer: NodeJS.Timeout | undefined;
   try {
-    // Own keys only: a type such as "constructor" must not find Object's.
-    const probe = Object.hasOwn(byType, check.type) ? byType[check.type] : undefined;
+    const probe = probeOf(check.type);
     if (!probe) throw new Error(`no probe for type ${check.type}`);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {

@@ -31,17 +31,31 @@ export interface ProbeContext {
 /** ProbeOutput is a result plus the probe's memory for the next run. */
 export type ProbeOutput = Omit<ProbeResult, "check" | "durationMs"> & { memory?: unknown };
 
+/**
+ * HostFinding is something `validate` found missing on this host for one check (a plugin, nvidia-smi, a log
+ * directory): a warning, since the config may be meant for another host. `path` is relative to the check.
+ */
+export type HostFinding = { path: (string | number)[]; message: string };
+
+/** HostContext is what a probe's preflight may ask of the host: whether a program is on cron's and systemd's PATH. */
+export type HostContext = { onPath(program: string): boolean };
+
 /** Probe checks one kind of target, with the config its schema gives. It must never throw. */
 export interface Probe<S extends z.ZodObject = z.ZodObject> {
   /** The schema of a check of this type: `type: z.literal(...)` and the probe's own fields. */
   readonly schema: S;
   run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput>;
+  /** What `validate` checks on this host before the night for a check of this type (none when absent). */
+  preflight?(cfg: z.output<S>, host: HostContext): HostFinding[];
 }
 
 /** defineProbe ties a probe's run to its schema: run receives what the schema gives, nothing looser. */
 export function defineProbe<S extends z.ZodObject>(
   schema: S,
-  impl: { run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput> },
+  impl: {
+    run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput>;
+    preflight?(cfg: z.output<S>, host: HostContext): HostFinding[];
+  },
 ): Probe<S> {
-  return { schema, run: impl.run };
+  return impl.preflight ? { schema, run: impl.run, preflight: impl.preflight } : { schema, run: impl.run };
 }

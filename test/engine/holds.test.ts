@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ChannelConfig, CheckConfig } from "../../src/config/schema.js";
 import { decide, type EngineConfig } from "../../src/engine/decide.js";
 import { flapShare, flapTransition } from "../../src/engine/flap.js";
-import { ackIncident, activeSilence, addSilence, matchGlob, removeSilence } from "../../src/engine/silence.js";
+import { ackIncident, activeSilence, addSilence, removeSilence } from "../../src/engine/silence.js";
+import { matchGlob } from "../../src/glob.js";
 import { emptyState, type Action, type Silence, type State } from "../../src/engine/types.js";
 import type { ProbeResult, Status } from "../../src/probes/types.js";
 import { consoleChannel, engineCheck, MIN, T0 } from "./fixtures.js";
@@ -37,6 +38,8 @@ function runSeq(rows: Record<string, Status>[], config: EngineConfig, start: Sta
   });
 }
 const sil = (pattern: string, startsAt: number, endsAt: number): Silence => ({ id: `s${startsAt}`, pattern, reason: "upgrade", createdAt: startsAt, startsAt, endsAt });
+/** globs gives the engine the glob matcher of silence patterns, as run-check does (the engine imports none). */
+const globs = (config: EngineConfig): EngineConfig => ({ ...config, matchName: matchGlob });
 const F: Status = "critical";
 const O: Status = "ok";
 
@@ -51,14 +54,22 @@ describe("silences", () => {
     { name: "recovery inside the silence", until: T0 + 5 * MIN, seq: [F, O, O, F], expect: [[], [], [], ["email:svc:step:1"]], restarts: [[], [], [], []] },
   ])("$name", ({ until, seq, expect: want, restarts }) => {
     const start = addSilence(emptyState(), sil("sv*", T0 - MIN, until), T0);
-    const runs = runSeq(seq.map((s) => ({ svc: s })), cfg([check()]), start);
+    const runs = runSeq(seq.map((s) => ({ svc: s })), globs(cfg([check()])), start);
     expect(runs.map((r) => said(r.actions))).toEqual(want);
     expect(runs.map((r) => restarted(r.actions))).toEqual(restarts);
   });
 
+  it("an engine given no matcher reads a pattern as one check's name", () => {
+    const mute = (pattern: string, config: EngineConfig) =>
+      runSeq([{ svc: F }], config, addSilence(emptyState(), sil(pattern, T0 - MIN, T0 + MIN), T0))[0]!.state.checks.svc!.held;
+    expect(mute("sv*", cfg([check()]))).toBeUndefined();
+    expect(mute("svc", cfg([check()]))).toBe("silenced");
+    expect(mute("sv*", globs(cfg([check()])))).toBe("silenced");
+  });
+
   it("keeps the state moving while silenced", () => {
     const start = addSilence(emptyState(), sil("*", T0 - MIN, T0 + 60 * MIN), T0);
-    const runs = runSeq([{ svc: F }, { svc: F }, { svc: F }], cfg([check()]), start);
+    const runs = runSeq([{ svc: F }, { svc: F }, { svc: F }], globs(cfg([check()])), start);
     const cs = runs[2]!.state.checks.svc!;
     expect(cs.failStreak).toBe(3);
     expect(cs.held).toBe("silenced");
@@ -88,7 +99,7 @@ describe("silences", () => {
     { now: T0 + MIN - 1, active: true },
     { now: T0 + MIN, active: false },
   ])("window at now=$now", ({ now, active }) => {
-    expect(!!activeSilence([sil("svc", T0, T0 + MIN)], "svc", now)).toBe(active);
+    expect(!!activeSilence([sil("svc", T0, T0 + MIN)], "svc", now, matchGlob)).toBe(active);
   });
 
   it("removeSilence refuses an ambiguous or unknown id", () => {

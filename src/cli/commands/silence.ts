@@ -1,7 +1,7 @@
 import { controlState } from "../../state/controls.js";
 import { peek } from "../../state/peek.js";
 import { formatDuration, parseDuration } from "../../duration.js";
-import { matchGlob } from "../../engine/silence.js";
+import { matchGlob } from "../../glob.js";
 import type { Silence } from "../../engine/types.js";
 import { UsageError } from "../../errors.js";
 import { formatTime } from "../../notify/render.js";

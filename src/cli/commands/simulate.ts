@@ -1,6 +1,7 @@
 import type { CheckConfig, Config } from "../../config/schema.js";
 import { formatDuration, parseDuration } from "../../duration.js";
 import { decide } from "../../engine/decide.js";
+import { matchGlob } from "../../glob.js";
 import { emptyState, type Action, type Message, type State } from "../../engine/types.js";
 import { UsageError } from "../../errors.js";
 import { renderText } from "../../notify/render.js";
@@ -21,7 +22,7 @@ export type TimelineEntry = { run: number; at: number; status: Status; restart: 
  */
 export function simulate(config: Config, check: CheckConfig, opts: { failures: number; thenOk: number; interval: number; status: Status; start: number }): TimelineEntry[] {
   // The check alone: no dependencies (its parents are not simulated), no silences.
-  const engineCfg = { ...config, checks: [{ ...check, depends_on: [] }], expected_interval: opts.interval };
+  const engineCfg = { ...config, checks: [{ ...check, depends_on: [] }], expected_interval: opts.interval, matchName: matchGlob };
   let state: State = emptyState();
   const out: TimelineEntry[] = [];
   const seq: Status[] = [...Array.from({ length: opts.failures }, () => opts.status), ...Array.from({ length: opts.thenOk }, (): Status => "ok")];

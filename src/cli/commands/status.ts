@@ -4,6 +4,7 @@ import { renderStatusPage } from "../../exporters/status-page/index.js";
 import { writeFileAtomic } from "../../state/safe-fs.js";
 import { formatDuration } from "../../duration.js";
 import { activeSilence } from "../../engine/silence.js";
+import { matchGlob } from "../../glob.js";
 import type { ChannelHealth, CheckState, State } from "../../engine/types.js";
 import { failingLine } from "../../notify/channel-health.js";
 import { formatTime } from "../../notify/render.js";
@@ -55,7 +56,7 @@ function writeHtml(file: string, state: State, config: Config, now: number, reda
 /** marks lists what steers a check: silenced, acked, flapping, held by a failing dependency. */
 function marks(name: string, cs: CheckState | undefined, state: State, now: number): string[] {
   const out: string[] = [];
-  const sil = activeSilence(state.silences, name, now);
+  const sil = activeSilence(state.silences, name, now, matchGlob);
   if (sil) out.push(`silenced ${formatDuration(sil.endsAt - now).replace(/ .*/, "")}`);
   if (cs?.incident?.ack) out.push("acked");
   if (cs?.flapping) out.push(`flap ${cs.flapping.share}%`);

@@ -1,5 +1,6 @@
 import type { Config } from "../../config/schema.js";
 import { activeSilence } from "../../engine/silence.js";
+import { matchGlob } from "../../glob.js";
 import type { State } from "../../engine/types.js";
 import type { HistoryEvent } from "../../history/events.js";
 import { incidentsFrom } from "../../history/report.js";
@@ -139,7 +140,7 @@ function checkView(c: PageInput["config"]["checks"][number], input: PageInput): 
   const { state, events, now, redact } = input;
   const cs = state.checks[c.name];
   const inc = cs?.incident;
-  const sil = activeSilence(state.silences, c.name, now);
+  const sil = activeSilence(state.silences, c.name, now, matchGlob);
   const maybe = (s: string | undefined) => (s === undefined ? undefined : redact(s));
   const rows = incidentsFrom(events, now - 7 * DAY, now, c.name).map((r) => ({
     start: r.start,
