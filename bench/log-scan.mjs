@@ -33,7 +33,7 @@ const PATTERNS = [
   "No space left on device",
 ];
 
-// Lines as the services write them (reference/gpu-and-logs.md §4): access logs, engine metrics, TTS, ComfyUI.
+// Lines as the services write them (real lines, sources in test/fixtures/causes/): access logs, engine metrics, TTS, ComfyUI.
 const NORMAL = [
   (i) => `INFO:     127.0.0.1:${40000 + (i % 20000)} - "POST /v1/chat/completions HTTP/1.1" 200 OK`,
   (i) => `INFO 11-18 18:${String(i % 60).padStart(2, "0")}:28 metrics.py:351] Avg prompt throughput: ${(i % 997) / 3} tokens/s, Avg generation throughput: ${(i % 89) + 0.5} tokens/s, Running: ${i % 9} reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: ${i % 100}.2%, CPU KV cache usage: 0.0%.`,

@@ -19,7 +19,7 @@ export const execConfigSchema = z.strictObject({
 });
 export type ExecConfig = z.infer<typeof execConfigSchema>;
 
-/** NAGIOS maps plugin exit codes to statuses (reference/channels.md §8); anything else is unknown. */
+/** NAGIOS maps plugin exit codes to statuses (docs/vendors.md §7); anything else is unknown. */
 const NAGIOS: Record<number, Status> = { 0: "ok", 1: "warning", 2: "critical", 3: "unknown" };
 
 /**

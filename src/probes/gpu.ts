@@ -5,7 +5,7 @@ import { findOnPath } from "../on-path.js";
 import { runCommand, type CommandResult } from "../run-command.js";
 import { defineProbe, type ProbeOutput, type Status, worst } from "./types.js";
 
-/** The fields asked of nvidia-smi, in this order (reference/gpu-and-logs.md §1.2). */
+/** The fields asked of nvidia-smi, in this order (docs/gpu-and-logs.md §1). */
 export const GPU_FIELDS = ["index", "uuid", "name", "memory.used", "memory.total", "utilization.gpu", "temperature.gpu", "power.draw", "ecc.errors.uncorrected.volatile.total"] as const;
 /** GPU_QUERY is the argv after nvidia-smi for one row per GPU. */
 export const GPU_QUERY = [`--query-gpu=${GPU_FIELDS.join(",")}`, "--format=csv,noheader,nounits"];
@@ -83,7 +83,7 @@ export function parseGpuCsv(text: string): { rows: GpuRow[] } | { error: string 
   return { rows };
 }
 
-/** describeFailure turns a failing nvidia-smi run into a status and one line (reference/gpu-and-logs.md §2). */
+/** describeFailure turns a failing nvidia-smi run into a status and one line (docs/gpu-and-logs.md §2). */
 export function describeFailure(r: CommandResult, cfg: Pick<GpuConfig, "nvidia_smi" | "timeout">): { status: Status; summary: string } | undefined {
   if (r.spawnError) {
     const code = r.spawnError.code;

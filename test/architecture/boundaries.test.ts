@@ -84,3 +84,15 @@ describe("a probe type is named only in its own file and the registry", () => {
     expect(test.test('const protocol = url.protocol === "https:";')).toBe(false);
   });
 });
+
+describe("facts the code relies on are in the repository", () => {
+  const ROOT = path.resolve(SRC, "..");
+  const texts = ["src", "test", "bench", "scripts"].flatMap((d) => files(path.join(ROOT, d)));
+  it("no comment cites a file outside it; every docs/ file cited exists", () => {
+    const outside = texts.filter((f) => /\/work\/shared|reference\/[\w-]+\.md/.test(fs.readFileSync(f, "utf8")));
+    expect(outside.map((f) => path.relative(ROOT, f))).toEqual([]);
+    const cited = new Set(texts.flatMap((f) => [...fs.readFileSync(f, "utf8").matchAll(/\bdocs\/([\w-]+\.md)/g)].map((m) => m[1]!)));
+    expect([...cited].filter((d) => !fs.existsSync(path.join(ROOT, "docs", d)))).toEqual([]);
+    expect(cited.size).toBeGreaterThan(0);
+  });
+});

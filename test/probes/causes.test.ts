@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BUILTIN, buildCatalog, CAUSES, classifyLine, classifyLines, describeCause, localizeCause } from "../../src/probes/log/causes.js";
 import { requiredLiterals } from "../../src/probes/log/log-prefilter.js";
 
-// Real lines from reference/gpu-and-logs.md §3–4 (sources cited there).
+// Real lines from public issue threads (the collection with its sources: test/fixtures/causes/).
 const LINES: [string, string][] = [
   ["NVRM: Xid (PCI:0000:2b:00): 79, GPU has fallen off the bus.", "gpu_lost"],
   ["NVRM: Xid (PCI:0000:91:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.", "gpu_lost"],

@@ -8,7 +8,7 @@ import { fail, type Channel, type ChannelContext, type SendOutcome } from "../ty
 
 /**
  * alertmanagerConfigSchema is a `type: alertmanager` channel: alerts POSTed to Alertmanager's API v2.
- * See reference/channels.md §7 and prometheus/alertmanager api/v2/openapi.yaml (postAlerts).
+ * See docs/vendors.md §6 and prometheus/alertmanager api/v2/openapi.yaml (postAlerts).
  */
 export const alertmanagerConfigSchema = z.strictObject({
   type: z.literal("alertmanager"),
@@ -141,7 +141,7 @@ type RefreshMemory = z.infer<typeof refreshMemory>;
 
 /**
  * keepAlive keeps open incidents alive in Alertmanager, which resolves an alert on its own when it is not re-sent
- * before its endsAt (docs/clients.md: clients re-send active alerts). decide speaks only on ladder events, so after
+ * before its endsAt (Alertmanager's client guide, docs/vendors.md §6: clients re-send active alerts). decide speaks only on ladder events, so after
  * it this queues one message re-stating every open incident the channel was told of, at most once per
  * `resend_every` (0: every run). A pending refresh that a newer one supersedes, or whose incident has closed, is
  * removed from the outbox: sending it late would re-fire a resolved alert. A refresh is marked noFallback: it

@@ -8,7 +8,7 @@ import { fail, type Channel, type ChannelContext, type Locale, type SendOutcome 
 
 // Aliyun SMS SendSms (2017-05-25) through the official SDK, loaded on the first send (~300 ms, 33 MB of dependencies).
 // API: https://help.aliyun.com/document_detail/419273.html  Error codes: https://help.aliyun.com/document_detail/101346.html
-// Wire contract: /work/shared/reference/channels.md §4.
+// Wire contract: docs/vendors.md §4.
 
 const phone = z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\+?\d{5,20}$/, "a phone number: digits, optionally with +86"));
 /** phoneList is one phone number or a list (YAML may read them as numbers). */

@@ -7,7 +7,7 @@ import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
 
 // DingTalk custom robot (自定义机器人): https://open.dingtalk.com/document/group/custom-robot-access
-// Wire contract: /work/shared/reference/channels.md §1.
+// Wire contract: docs/vendors.md §1.
 
 /** dingtalkConfigSchema is a `type: dingtalk` channel: a group robot webhook, optionally signed (加签). */
 export const dingtalkConfigSchema = z.strictObject({

@@ -7,7 +7,7 @@ import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
 
 // Feishu / Lark custom bot (自定义机器人): https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
-// Wire contract: /work/shared/reference/channels.md §3.
+// Wire contract: docs/vendors.md §3.
 
 /** feishuConfigSchema is a `type: feishu` channel: a custom bot webhook, optionally signed. */
 export const feishuConfigSchema = z.strictObject({

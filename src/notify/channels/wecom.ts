@@ -6,7 +6,7 @@ import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
 
 // WeCom (企业微信) group robot: https://developer.work.weixin.qq.com/document/path/91770
-// Error codes: https://open.work.weixin.qq.com/devtool/query . Wire contract: /work/shared/reference/channels.md §2.
+// Error codes: https://open.work.weixin.qq.com/devtool/query . Wire contract: docs/vendors.md §2.
 
 /** wecomConfigSchema is a `type: wecom` channel: a group robot webhook (the `key` in the URL is the credential). */
 export const wecomConfigSchema = z.strictObject({

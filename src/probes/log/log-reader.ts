@@ -55,7 +55,7 @@ type Scan = { offset: number; skip: boolean; bytes: number; stopped: boolean };
 
 /**
  * readNew reads the bytes appended to `file` since `prev` and hands candidate lines to opts.onLine.
- * Rotation (reference/gpu-and-logs.md §5):
+ * Rotation (docs/gpu-and-logs.md §3):
  *   - other dev/ino at the path: renamed away; drain the old inode, found among the rotated names beside it, then read the new file from 0;
  *   - same inode, size < offset, other first bytes, or other bytes just before the offset (truncated in place and
  *     refilled past the old offset, by `> app.log` or copytruncate): drain the copy that holds the same bytes at both

@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import type http from "node:http";
 import { startHttpVendor, type VendorServer } from "./http-vendor.js";
 
-// Fake Aliyun SMS endpoint (channels.md §4, §4b) for the real SDK (`endpoint: http://127.0.0.1:PORT`).
+// Fake Aliyun SMS endpoint (docs/vendors.md §4) for the real SDK (`endpoint: http://127.0.0.1:PORT`).
 
 const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { rateWindow, startHttpVendor, type VendorServer } from "./http-vendor.js";
 
 /**
- * Fake DingTalk custom robot (channels.md §1). POST /robot/send?access_token=TOKEN[&timestamp=&sign=].
+ * Fake DingTalk custom robot (docs/vendors.md §1). POST /robot/send?access_token=TOKEN[&timestamp=&sign=].
  * Checks like the vendor: the token, 加签 (HMAC-SHA256 of "timestamp\nsecret" keyed by the secret, Base64, URL-encoded
  * once; timestamp within 1 hour), keywords, body < 20000 bytes, 20 messages a minute. Answers HTTP 200 + errcode.
  * start({ token, secret?, keywords?, perMinute?, now? }) → { url, received, delivered(), setMode(), close() }.

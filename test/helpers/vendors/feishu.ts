@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { rateWindow, startHttpVendor, type VendorServer } from "./http-vendor.js";
 
 /**
- * Fake Feishu custom bot (channels.md §3). POST /open-apis/bot/v2/hook/TOKEN.
+ * Fake Feishu custom bot (docs/vendors.md §3). POST /open-apis/bot/v2/hook/TOKEN.
  * Checks like the vendor: the token (19001), the signature (key = "timestamp\nsecret", empty message, Base64; timestamp
  * in seconds within an hour: 19021), body ≤ 20 KB (9499), a per-minute limit (11232; default 100 like Feishu).
  * Answers HTTP 200 + code. start({ token?, secret?, perMinute?, now? }); setMode("error") answers 11232 unless told otherwise.

@@ -1,6 +1,6 @@
 /**
  * Fake vendor servers for tests, all on 127.0.0.1:0, each checking requests the way the vendor does
- * (reference: /work/shared/reference/channels.md). Every HTTP one returns a VendorServer:
+ * (contracts: docs/vendors.md). Every HTTP one returns a VendorServer:
  *
  *   const dt = await startDingTalk({ secret: "SEC..." });   // config `webhook: dt.url`, `secret: "SEC..."`
  *   dt.url / dt.origin / dt.port

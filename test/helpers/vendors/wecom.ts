@@ -1,7 +1,7 @@
 import { rateWindow, startHttpVendor, type VendorServer } from "./http-vendor.js";
 
 /**
- * Fake WeCom group robot (channels.md §2). POST /cgi-bin/webhook/send?key=KEY.
+ * Fake WeCom group robot (docs/vendors.md §2). POST /cgi-bin/webhook/send?key=KEY.
  * Checks like the vendor: the key (93000), markdown ≤ 4096 and text ≤ 2048 UTF-8 bytes (40058), 20 a minute (45009).
  * Answers HTTP 200 + errcode. start({ key?, perMinute?, now? }); setMode("error") answers 45009 unless told otherwise.
  */
