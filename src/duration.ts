@@ -36,8 +36,19 @@ export function formatDuration(ms: number, locale: "en" | "zh-CN" = "en"): strin
 }
 
 const SIZE_UNITS: Record<string, number> = {
-  b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12,
-  kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  m: 1e6,
+  mb: 1e6,
+  g: 1e9,
+  gb: 1e9,
+  t: 1e12,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
 };
 
 /** parseSize turns "8GiB", "512MB", "100k" or a plain number of bytes into bytes; undefined when invalid. */

@@ -7,7 +7,11 @@ import { openAppend, UnsafeFileError } from "./state/safe-fs.js";
  * createLogger writes pino JSON lines to FILE, every line passed through the redactor first, so no secret can reach
  * the log whatever a message or error contains. If the file cannot be opened, logs go to stderr (with a note).
  */
-export function createLogger(file: string | undefined, redact: Redactor, level = "info"): { logger: Logger; warning: string | undefined } {
+export function createLogger(
+  file: string | undefined,
+  redact: Redactor,
+  level = "info",
+): { logger: Logger; warning: string | undefined } {
   let fd: number | undefined;
   let warning: string | undefined;
   if (file) {
@@ -33,7 +37,10 @@ export function createLogger(file: string | undefined, redact: Redactor, level =
       }
     },
   };
-  return { logger: pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, stream), warning };
+  return {
+    logger: pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, stream),
+    warning,
+  };
 }
 
 /** silentLogger drops everything (dry runs and commands that keep no log). */

@@ -9,7 +9,10 @@ import path from "node:path";
 export function findOnPath(program: string, pathVar: string | undefined): string | undefined {
   const candidates = program.includes("/")
     ? [program]
-    : (pathVar ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, program));
+    : (pathVar ?? "")
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, program));
   for (const candidate of candidates) {
     try {
       if (!statSync(candidate).isFile()) continue;

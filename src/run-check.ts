@@ -99,8 +99,17 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
   let state = withProbeMemory(decision.state, prev, probed, runs, opts.only);
   const messages = toMessages(decision.actions, config.host, now, deps);
   const report: RunReport = {
-    startedAt, durationMs: 0, dryRun: opts.dryRun, results, actions: decision.actions, planned: [], restarts: [],
-    attempts: [], channelsFailing: [], warnings, state,
+    startedAt,
+    durationMs: 0,
+    dryRun: opts.dryRun,
+    results,
+    actions: decision.actions,
+    planned: [],
+    restarts: [],
+    attempts: [],
+    channelsFailing: [],
+    warnings,
+    state,
   };
   if (opts.dryRun) {
     report.planned = messages.map((m) => ({ channel: m.channel, ...pick(renderText(m, config.locale)) }));
@@ -135,8 +144,12 @@ type Store = ReturnType<typeof createJsonFileStore>;
  * loadState reads the state and applies the controls other commands queued (silence, ack); a dry run only peeks:
  * a bad file is reported, never moved aside, and the queue is left for a real run.
  */
-async function loadState(config: Config, store: Store, deps: Deps, opts: RunOptions):
-Promise<{ prev: State; warnings: string[] }> {
+async function loadState(
+  config: Config,
+  store: Store,
+  deps: Deps,
+  opts: RunOptions,
+): Promise<{ prev: State; warnings: string[] }> {
   const { state: loadedState, warnings } = opts.dryRun ? peek(config.state_file) : await store.load();
   const prev = opts.dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
   for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
@@ -144,8 +157,13 @@ Promise<{ prev: State; warnings: string[] }> {
 }
 
 /** probe runs the checks of this run (daemon mode: `only` those due) side by side, within the run's budget. */
-async function probe(config: Config, prev: State, only: RunOptions["only"], deps: Deps, budget: AbortSignal):
-Promise<{ probed: CheckConfig[]; runs: ProbeRun[] }> {
+async function probe(
+  config: Config,
+  prev: State,
+  only: RunOptions["only"],
+  deps: Deps,
+  budget: AbortSignal,
+): Promise<{ probed: CheckConfig[]; runs: ProbeRun[] }> {
   const probed = only ? config.checks.filter((c) => only.has(c.name)) : config.checks;
   return { probed, runs: await runProbes(probed, prev.probes, deps, budget) };
 }
@@ -175,8 +193,13 @@ function logProbes(results: readonly ProbeResult[], deps: Deps): void {
  * enqueueAndSave puts this run's messages in the outbox and saves the state before anything is sent, so a crash can
  * repeat a message but never lose one.
  */
-async function enqueueAndSave(state: State, messages: Message[], config: Config, store: Store, now: number):
-Promise<State> {
+async function enqueueAndSave(
+  state: State,
+  messages: Message[],
+  config: Config,
+  store: Store,
+  now: number,
+): Promise<State> {
   // While a channel is failing, its alerts go to the channels its notice named too (notify/channel-health.ts).
   const minSeverityOf = (c: string) => config.channels[c]?.min_severity;
   let next = enqueue(state, rerouteAroundFailing(messages, state.channelHealth, minSeverityOf), now);
@@ -186,19 +209,25 @@ Promise<State> {
 }
 
 /** deliverOutbox sends what the outbox holds that is due, within the run's budget. */
-async function deliverOutbox(state: State, config: Config, deps: Deps, opts: RunOptions, budget: AbortSignal):
-Promise<{ state: State; attempts: Attempt[]; opened: string[] }> {
+async function deliverOutbox(
+  state: State,
+  config: Config,
+  deps: Deps,
+  opts: RunOptions,
+  budget: AbortSignal,
+): Promise<{ state: State; attempts: Attempt[]; opened: string[] }> {
   const channels = opts.channels ?? createChannels(config.channels, { deps, locale: config.locale });
   const sendAt = deps.clock.now();
-  const deliverOnce = (s: State) => deliver(s, channels, config.channels, {
-    now: sendAt,
-    maxAgeMs: config.outbox.max_age,
-    signal: budget,
-    sleep: deps.sleep,
-    logger: deps.logger,
-    redact: opts.redact,
-    redactExcerpts: config.redact,
-  });
+  const deliverOnce = (s: State) =>
+    deliver(s, channels, config.channels, {
+      now: sendAt,
+      maxAgeMs: config.outbox.max_age,
+      signal: budget,
+      sleep: deps.sleep,
+      logger: deps.logger,
+      redact: opts.redact,
+      redactExcerpts: config.redact,
+    });
   // A channel that keeps failing is told, once, through the others (notify/channel-health.ts).
   const fallbacksOf = (c: string) => config.channels[c]?.fallback ?? [];
   const requeue = (s: State, m: Message[]) => enqueue(s, m, sendAt);
@@ -212,8 +241,14 @@ Promise<{ state: State; attempts: Attempt[]; opened: string[] }> {
 }
 
 /** exportRun writes what others read of the run: the metrics textfile, the history, the status page. */
-async function exportRun(report: RunReport, prev: State, config: Config, deps: Deps, redact: Redactor, now: number):
-Promise<void> {
+async function exportRun(
+  report: RunReport,
+  prev: State,
+  config: Config,
+  deps: Deps,
+  redact: Redactor,
+  now: number,
+): Promise<void> {
   const { state, results } = report;
   writeTextfileMetrics(report, config, deps, redact);
   // The history file is read back by `history`: what a vendor echoed (tokens in URLs) is masked like the log is.
@@ -247,7 +282,9 @@ function pick(r: { subject: string; text: string }) {
 
 /** toMessages turns notify actions into messages with ids unique across runs. */
 function toMessages(actions: readonly Action[], host: string, now: number, deps: Deps): Message[] {
-  const run = `${now.toString(36)}${Math.floor(deps.random() * 36 ** 4).toString(36).padStart(4, "0")}`;
+  const run = `${now.toString(36)}${Math.floor(deps.random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, "0")}`;
   return actions.flatMap((a) => {
     if (a.type !== "notify") return [];
     const items = a.items.map((i) => ({ ...i }));

@@ -22,8 +22,14 @@ export type Session = { loaded: Loaded; deps: Deps; redact: Redactor; logWarning
  */
 export function openSession(opts: GlobalOptions, withLog: boolean, readOnly = false): Session {
   // The embedded default also watches the GPUs when nvidia-smi is on PATH (a PATH lookup: nothing is spawned).
-  const loaded = loadConfig({ ...opts, channelSecretsOptional: readOnly }, { env: process.env, cwd: process.cwd(), hostname: os.hostname() }, embeddedGpuCheck(process.env.PATH));
+  const loaded = loadConfig(
+    { ...opts, channelSecretsOptional: readOnly },
+    { env: process.env, cwd: process.cwd(), hostname: os.hostname() },
+    embeddedGpuCheck(process.env.PATH),
+  );
   const redact = createRedactor(loaded.secrets);
-  const { logger, warning } = withLog ? createLogger(logFileOf(loaded.config), redact, opts.debug ? "debug" : "info") : { logger: silentLogger(), warning: undefined };
+  const { logger, warning } = withLog
+    ? createLogger(logFileOf(loaded.config), redact, opts.debug ? "debug" : "info")
+    : { logger: silentLogger(), warning: undefined };
   return { loaded, deps: createDeps(logger), redact, logWarning: warning };
 }

@@ -18,7 +18,8 @@ async function main(argv: string[]): Promise<number> {
   // Every command, sub-commands included (they do not inherit settings made after they were declared): commander
   // throws instead of exiting, so a bad command line exits 2 (`check --bogus` exited 1, like an internal error).
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
-  for (const c of all(program)) c.exitOverride().configureOutput({ writeErr: (s) => io.err(s), writeOut: (s) => io.out(s) });
+  for (const c of all(program))
+    c.exitOverride().configureOutput({ writeErr: (s) => io.err(s), writeOut: (s) => io.out(s) });
   try {
     await program.parseAsync(argv);
     if (!runner) {
@@ -51,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.internal;
     }
     const e = err as Error;
-    io.err(`watchdog: internal error: ${e?.message ?? String(err)}${debug ? `\n${e?.stack}` : " (run with --debug for details; please report it)"}\n`);
+    io.err(
+      `watchdog: internal error: ${e?.message ?? String(err)}${debug ? `\n${e?.stack}` : " (run with --debug for details; please report it)"}\n`,
+    );
     return EXIT.internal;
   }
 }

@@ -33,7 +33,11 @@ export function preflight(config: Config, isRoot: boolean): Finding[] {
     if (c.restart) {
       const prog = argv0(c.restart.command, c.restart.shell);
       if (prog && !findOnPath(prog, SYSTEMD_PATH)) {
-        out.push({ level: "error", path: ["checks", i, "restart", "command"], message: `${prog}: program does not exist or is not executable (PATH of cron and systemd: ${SYSTEMD_PATH}); the restart would fail when it is needed` });
+        out.push({
+          level: "error",
+          path: ["checks", i, "restart", "command"],
+          message: `${prog}: program does not exist or is not executable (PATH of cron and systemd: ${SYSTEMD_PATH}); the restart would fail when it is needed`,
+        });
       } else if (prog && !prog.includes("/") && !findOnPath(prog, CRON_PATH)) {
         const full = findOnPath(prog, SYSTEMD_PATH);
         const message = `${prog} is not on a crontab line's PATH (${CRON_PATH}): write its full path, ${full}`;
@@ -48,7 +52,11 @@ export function preflight(config: Config, isRoot: boolean): Finding[] {
   });
   const stateDir = path.dirname(path.resolve(config.state_file));
   if (!creatable(stateDir)) {
-    out.push({ level: isRoot ? "error" : "warning", path: ["state_file"], message: `cannot write ${stateDir}${isRoot ? "" : " as this user (fine if the runs are root's)"}: every run would exit 1` });
+    out.push({
+      level: isRoot ? "error" : "warning",
+      path: ["state_file"],
+      message: `cannot write ${stateDir}${isRoot ? "" : " as this user (fine if the runs are root's)"}: every run would exit 1`,
+    });
   }
   return out;
 }

@@ -29,9 +29,16 @@ export type CommandRunner = (io: Io) => Promise<number>;
 /** buildProgram declares every command; each action stores its runner in `pick` instead of exiting. */
 export function buildProgram(pick: (run: CommandRunner) => void): Command {
   const program = new Command("watchdog")
-    .description("Watch self-hosted AI model services: probes, an escalation ladder, restart hooks and recovery notices.")
+    .description(
+      "Watch self-hosted AI model services: probes, an escalation ladder, restart hooks and recovery notices.",
+    )
     .version(version, "-V, --version")
-    .addOption(new Option("-c, --config <file>", "config file (default: $WATCHDOG_CONFIG, ./watchdog.yaml, /etc/watchdog/watchdog.yaml, embedded)"))
+    .addOption(
+      new Option(
+        "-c, --config <file>",
+        "config file (default: $WATCHDOG_CONFIG, ./watchdog.yaml, /etc/watchdog/watchdog.yaml, embedded)",
+      ),
+    )
     .addOption(new Option("--state <file>", "state file (overrides state_file)"))
     .addOption(new Option("--debug", "show stack traces and debug logs"))
     .showHelpAfterError()
@@ -58,7 +65,9 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
 
   program
     .command("test-notify")
-    .description("send one test message through a channel now (by name, or type: email, sms, dingtalk, wecom, feishu, webhook, alertmanager); exit 1 with the provider's reason on failure")
+    .description(
+      "send one test message through a channel now (by name, or type: email, sms, dingtalk, wecom, feishu, webhook, alertmanager); exit 1 with the provider's reason on failure",
+    )
     .argument("<channel>", "channel name, or a type/alias when only one channel has it")
     .option("-m, --message <text>", "the text to send")
     .action((ref: string, o, cmd: Command) =>
@@ -74,20 +83,26 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
   const globals = (o: object, cmd: Command) => ({ ...cmd.optsWithGlobals(), ...o });
   program
     .command("status")
-    .description("every check (status, streak, step, channels told, restarts, marks), the outbox, silences and the last run")
+    .description(
+      "every check (status, streak, step, channels told, restarts, marks), the outbox, silences and the last run",
+    )
     .option("--json", "print as JSON")
     .option("--html <file>", "write the status page (self-contained HTML) to FILE ('-' for stdout) instead")
     .option("--exit-status", "exit with the Nagios code of the worst check; 2 at least while a channel is failing")
     .action((o, cmd: Command) => pick(async (io) => (await commands.status()).statusCommand(globals(o, cmd), io)));
   program
     .command("history")
-    .description("incidents (start, end, duration, peak step, cause) and a per-check summary (downtime, MTTR, most common cause)")
+    .description(
+      "incidents (start, end, duration, peak step, cause) and a per-check summary (downtime, MTTR, most common cause)",
+    )
     .option("--since <duration>", "how far back, e.g. 24h, 7d", "7d")
     .option("--check <name>", "only this check")
     .option("--json", "print as JSON")
     .option("--events", "with --json: include the raw events")
     .action((o, cmd: Command) => pick(async (io) => (await commands.history()).historyCommand(globals(o, cmd), io)));
-  const silence = program.command("silence").description("mute checks for a while: probes and state go on; no notification, no restart");
+  const silence = program
+    .command("silence")
+    .description("mute checks for a while: probes and state go on; no notification, no restart");
   silence
     .command("add")
     .description("silence the checks matching a glob (e.g. 'llm-*')")
@@ -122,7 +137,9 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     );
   program
     .command("simulate")
-    .description("run the ladder on synthetic results and print what would be sent, restarted and when; nothing is probed or sent")
+    .description(
+      "run the ladder on synthetic results and print what would be sent, restarted and when; nothing is probed or sent",
+    )
     .argument("<check>", "check name")
     .option("--failures <n>", "failing runs (default: enough to reach the last step and a reminder)")
     .option("--then-ok <n>", "ok runs after them (default: recover_after)")
@@ -135,10 +152,15 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     );
   program
     .command("init")
-    .description("write a short starter config (one service, the channels of --channels; --full: every option); never overwrites without --force")
+    .description(
+      "write a short starter config (one service, the channels of --channels; --full: every option); never overwrites without --force",
+    )
     .option("--path <file>", "where to write it", "watchdog.yaml")
     .option("--force", "overwrite an existing file")
-    .option("--channels <list>", "the channels of the short starter, e.g. email,dingtalk (email, sms, dingtalk, wecom, feishu, webhook, console)")
+    .option(
+      "--channels <list>",
+      "the channels of the short starter, e.g. email,dingtalk (email, sms, dingtalk, wecom, feishu, webhook, console)",
+    )
     .option("--full", "write the whole commented example (config.example.yaml) instead")
     .action((o) => pick(async (io) => (await commands.init()).initCommand(o, io)));
   program
@@ -147,7 +169,9 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .action(() => pick(async (io) => (await commands.schema()).schemaCommand(io)));
   program
     .command("daemon")
-    .description("run checks in a loop every `interval` (holds the lock; SIGHUP reloads the config, SIGTERM stops after the current run)")
+    .description(
+      "run checks in a loop every `interval` (holds the lock; SIGHUP reloads the config, SIGTERM stops after the current run)",
+    )
     .action((o, cmd: Command) => pick(async (io) => (await commands.daemon()).daemonCommand(globals(o, cmd), io)));
   program
     .command("install")

@@ -43,16 +43,27 @@ export const STARTER_CHANNELS: Record<string, string> = {
 `,
 };
 
-const ALIASES: Record<string, string> = { mail: "email", "aliyun-sms": "sms", lark: "feishu", ding: "dingtalk", wechat: "wecom" };
+const ALIASES: Record<string, string> = {
+  mail: "email",
+  "aliyun-sms": "sms",
+  lark: "feishu",
+  ding: "dingtalk",
+  wechat: "wecom",
+};
 
 /** parseChannelList turns "email,dingtalk" into starter channel names; throws a one-line message on an unknown one. */
 export function parseChannelList(list: string): string[] {
   const out: string[] = [];
-  for (const raw of list.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+  for (const raw of list
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)) {
     const name = ALIASES[raw] ?? raw;
     if (!STARTER_CHANNELS[name]) {
       const hint = closest(raw, [...Object.keys(STARTER_CHANNELS), ...Object.keys(ALIASES)]);
-      throw new Error(`unknown channel "${raw}"${hint ? ` (did you mean "${hint}"?)` : ""}; one of: ${Object.keys(STARTER_CHANNELS).join(", ")}`);
+      throw new Error(
+        `unknown channel "${raw}"${hint ? ` (did you mean "${hint}"?)` : ""}; one of: ${Object.keys(STARTER_CHANNELS).join(", ")}`,
+      );
     }
     if (!out.includes(name)) out.push(name);
   }

@@ -18,13 +18,22 @@ export function shortTime(t: number): string {
  * table lays out rows in aligned columns; the last column is cut so each line fits `width`, or, with `wrap`,
  * folded at spaces onto continuation lines under its own column (when at least 20 columns are left for it).
  */
-export function table(header: readonly string[], rows: readonly (readonly string[])[], width = 100, opts: { wrap?: boolean } = {}): string {
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  width = 100,
+  opts: { wrap?: boolean } = {},
+): string {
   const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (i < header.length - 1 ? displayWidth(r[i] ?? "") : 0))));
+  const widths = header.map((_, i) =>
+    Math.max(...all.map((r) => (i < header.length - 1 ? displayWidth(r[i] ?? "") : 0))),
+  );
   const indent = widths.slice(0, -1).reduce((a, w) => a + w + 2, 0);
   return all
     .map((r) => {
-      const cells = r.map((c, i) => (i < header.length - 1 ? c + " ".repeat(Math.max(0, widths[i]! - displayWidth(c))) : c));
+      const cells = r.map((c, i) =>
+        i < header.length - 1 ? c + " ".repeat(Math.max(0, widths[i]! - displayWidth(c))) : c,
+      );
       const line = cells.join("  ");
       if (displayWidth(line) <= width) return line;
       const last = r[header.length - 1] ?? "";

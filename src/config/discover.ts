@@ -59,9 +59,12 @@ export function loadConfig(opts: LoadOptions, inputs: Inputs, extraDefaultChecks
   });
   // Without state_file in the file, the state goes where the embedded default's would (~/.local/state when not root).
   if (opts.state) loaded.config.state_file = opts.state;
-  else if (file !== undefined && !loaded.given.includes("state_file")) loaded.config.state_file = defaultStateFile(inputs.env);
+  else if (file !== undefined && !loaded.given.includes("state_file"))
+    loaded.config.state_file = defaultStateFile(inputs.env);
   if (file && loaded.inlineSecrets && mode & 0o044) {
-    loaded.warnings.push(`${file}: the config holds secrets inline and is readable by group/others: chmod 600 it, or use \${ENV} or *_file`);
+    loaded.warnings.push(
+      `${file}: the config holds secrets inline and is readable by group/others: chmod 600 it, or use \${ENV} or *_file`,
+    );
   }
   return loaded;
 }
@@ -81,7 +84,11 @@ function readTrusted(file: string, max: number, what: string): { text: string; m
     read = readRegular(file, { follow: true, maxBytes: max });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const words: Record<string, string> = { ENOENT: "no such file", EACCES: "permission denied", EISDIR: "is a directory" };
+    const words: Record<string, string> = {
+      ENOENT: "no such file",
+      EACCES: "permission denied",
+      EISDIR: "is a directory",
+    };
     const why = err instanceof UnsafeFileError ? `it is ${err.what}` : (words[code ?? ""] ?? (err as Error).message);
     throw new ConfigError([`${file}:1:1: (top level): cannot read the ${what}: ${why}`]);
   }
@@ -98,7 +105,8 @@ export function readSecretFile(file: string): string {
     read = readRegular(file, { follow: true, maxBytes: MAX_SECRET });
   } catch (err) {
     if (!(err instanceof UnsafeFileError)) throw err;
-    if (err.code === "EFBIG") throw new Error(`it is larger than ${MAX_SECRET / 1024} KiB: a secret file holds a value`);
+    if (err.code === "EFBIG")
+      throw new Error(`it is larger than ${MAX_SECRET / 1024} KiB: a secret file holds a value`);
     throw new Error(`it is ${err.what}${err.code === "ENOTREG" ? ": secrets are read from regular files only" : ""}`);
   }
   const problem = trustProblem(file, read.stat);

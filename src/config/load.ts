@@ -41,7 +41,9 @@ type Problem = { at: string; line: number; text: string };
 /** parseConfig validates YAML text; it throws ConfigError listing every problem as FILE:LINE:COL: path: message. */
 export function parseConfig(text: string, opts: ParseOptions): Loaded {
   if (text.length > MAX_CONFIG_BYTES) {
-    throw new ConfigError([`${opts.file}:1:1: (top level): the file is ${(text.length / 1e6).toFixed(1)} MB; a config may be at most 1 MB`]);
+    throw new ConfigError([
+      `${opts.file}:1:1: (top level): the file is ${(text.length / 1e6).toFixed(1)} MB; a config may be at most 1 MB`,
+    ]);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -56,7 +58,14 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
     const more = doc.errors.length - MAX_YAML_ERRORS;
     const next = doc.errors[MAX_YAML_ERRORS];
     const at = next ? (next.linePos?.[0] ?? lines.linePos(next.pos[0])) : { line: 1, col: 1 };
-    throw new ConfigError([...problems.map((p) => p.text), ...(more > 0 ? [`${opts.file}:${at.line}:${at.col}: (top level): ${more} more YAML error${more === 1 ? "" : "s"} from here on (fix the first one first)`] : [])]);
+    throw new ConfigError([
+      ...problems.map((p) => p.text),
+      ...(more > 0
+        ? [
+            `${opts.file}:${at.line}:${at.col}: (top level): ${more} more YAML error${more === 1 ? "" : "s"} from here on (fix the first one first)`,
+          ]
+        : []),
+    ]);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new ConfigError([`${opts.file}:1:1: (top level): the config is empty; see config.example.yaml`]);
@@ -85,10 +94,17 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
       }
       for (const name of missing) {
         const pos = lines.linePos(node.range?.[0] ?? 0);
-        add(`${opts.file}:${pos.line}:${pos.col}`, pos.line, `${formatPath(pathOf(ancestors, node))}: environment variable ${name} is not set (write \${${name}:-default} for a default)`);
+        add(
+          `${opts.file}:${pos.line}:${pos.col}`,
+          pos.line,
+          `${formatPath(pathOf(ancestors, node))}: environment variable ${name} is not set (write \${${name}:-default} for a default)`,
+        );
       }
       if (value !== raw) interpolated.add(node);
-      node.value = node.type === "PLAIN" && /^(-?\d+(\.\d+)?|true|false)$/.test(value) && raw.trim().startsWith("${") ? JSON.parse(value) : value;
+      node.value =
+        node.type === "PLAIN" && /^(-?\d+(\.\d+)?|true|false)$/.test(value) && raw.trim().startsWith("${")
+          ? JSON.parse(value)
+          : value;
     },
   });
 
@@ -102,7 +118,10 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
     throw new ConfigError([`${loc.at([])}: (top level): expected a mapping of settings (host, channels, checks, ...)`]);
   }
   const cycle = aliasCycle(data);
-  if (cycle) throw new ConfigError([`${loc.at(cycle)}: ${formatPath(cycle)}: an alias refers to a mapping or list that contains it`]);
+  if (cycle)
+    throw new ConfigError([
+      `${loc.at(cycle)}: ${formatPath(cycle)}: an alias refers to a mapping or list that contains it`,
+    ]);
   readSecretFiles(data, [], opts, loc, add);
   if (problems.length) throw new ConfigError(sorted(problems));
 
@@ -115,7 +134,11 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
         for (const key of issue.keys) {
           const hint = closest(key, known);
           const keyPath = [...path, key];
-          add(loc.at(path, key), loc.line(path, key), `${formatPath(keyPath)}: unknown key${hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of: ${known.join(", ")}` : ""}`);
+          add(
+            loc.at(path, key),
+            loc.line(path, key),
+            `${formatPath(keyPath)}: unknown key${hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of: ${known.join(", ")}` : ""}`,
+          );
         }
         continue;
       }
@@ -125,7 +148,11 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
   }
 
   const given = Object.keys(data);
-  const resolved = resolveConfig(parsed.data, { file: opts.file, hostname: opts.hostname, defaultLadder: !given.includes("escalation") });
+  const resolved = resolveConfig(parsed.data, {
+    file: opts.file,
+    hostname: opts.hostname,
+    defaultLadder: !given.includes("escalation"),
+  });
   for (const e of resolved.errors) add(loc.at(e.path), loc.line(e.path), `${formatPath(e.path)}: ${e.message}`);
   if (problems.length) throw new ConfigError(sorted(problems));
   const warnings = resolved.warnings.map((w) => `${loc.at(w.path)}: ${formatPath(w.path)}: ${w.message}`);
@@ -259,7 +286,13 @@ function keysAt(schema: Schema, data: unknown, path: readonly PathKey[]): string
 }
 
 /** readSecretFiles replaces `pass_file: /path` (for every secret key) by the file's content, trailing newline removed. */
-function readSecretFiles(node: unknown, path: PathKey[], opts: ParseOptions, loc: Locator, add: (at: string, line: number, msg: string) => void): void {
+function readSecretFiles(
+  node: unknown,
+  path: PathKey[],
+  opts: ParseOptions,
+  loc: Locator,
+  add: (at: string, line: number, msg: string) => void,
+): void {
   if (node === null || typeof node !== "object") return;
   if (Array.isArray(node)) return node.forEach((v, i) => readSecretFiles(v, [...path, i], opts, loc, add));
   const obj = node as Record<string, unknown>;
@@ -271,10 +304,17 @@ function readSecretFiles(node: unknown, path: PathKey[], opts: ParseOptions, loc
         continue;
       }
       try {
-        obj[base] = opts.channelSecretsOptional && path[0] === "channels" ? tryRead(opts, v, path) : opts.readFile(v).replace(/\r?\n$/, "");
+        obj[base] =
+          opts.channelSecretsOptional && path[0] === "channels"
+            ? tryRead(opts, v, path)
+            : opts.readFile(v).replace(/\r?\n$/, "");
         delete obj[k];
       } catch (err) {
-        add(loc.at([...path, k]), loc.line([...path, k]), `${formatPath([...path, k])}: cannot read ${v}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        add(
+          loc.at([...path, k]),
+          loc.line([...path, k]),
+          `${formatPath([...path, k])}: cannot read ${v}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
       }
     } else readSecretFiles(v, [...path, k], opts, loc, add);
   }

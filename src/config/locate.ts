@@ -50,7 +50,8 @@ export class Locator {
     const parent = path.length ? this.doc.getIn(path, true) : this.doc.contents;
     if (!isMap(parent)) return this.nodeOffset(path);
     for (const item of parent.items) {
-      if (isPair(item) && isScalar(item.key) && String(item.key.value) === key && item.key.range) return item.key.range[0];
+      if (isPair(item) && isScalar(item.key) && String(item.key.value) === key && item.key.range)
+        return item.key.range[0];
     }
     return this.nodeOffset(path);
   }

@@ -41,8 +41,10 @@ function checkProblems(config: RawConfig, ctx: RuleContext, i: number): RuleIssu
  * resolveConfig applies the rules a schema cannot express (unique names, references between checks and channels,
  * ladder order, dependency cycles) and fills derived defaults (host, log file, each check's ladder).
  */
-export function resolveConfig(raw: RawConfig, opts: { file: string; hostname: string; defaultLadder?: boolean }):
-{ config: Config; errors: RuleIssue[]; warnings: RuleIssue[] } {
+export function resolveConfig(
+  raw: RawConfig,
+  opts: { file: string; hostname: string; defaultLadder?: boolean },
+): { config: Config; errors: RuleIssue[]; warnings: RuleIssue[] } {
   const channels = withDefaults(raw.channels);
   // The log probe's cause catalog: the built-in one with the config's causes merged in. It is installed only for a
   // config without errors, so a rejected reload keeps the catalog of the config still running.

@@ -22,7 +22,9 @@ export const restartSchema = z.strictObject({
   shell: z.boolean().default(false),
   timeout: duration.default(60_000),
   verify_after: duration.default(15_000),
-  limit: z.strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) }).default({ max: 2, within: 30 * 60_000 }),
+  limit: z
+    .strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) })
+    .default({ max: 2, within: 30 * 60_000 }),
 });
 export type RestartConfig = z.infer<typeof restartSchema>;
 
@@ -30,7 +32,11 @@ export type RestartConfig = z.infer<typeof restartSchema>;
 const checkCommon = {
   // Any script's letters (tts进程); refused are only what breaks an output: whitespace, control characters, glob and
   // quoting characters (silence globs, tables, shell-pasted names) and the separators of lists.
-  name: z.string().min(1).max(100).regex(/^[^\p{C}\p{Z}\s*?[\]"'`\\<>,|]+$/u, "no whitespace, control characters or * ? [ ] \" ' ` \\ < > , |"),
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[^\p{C}\p{Z}\s*?[\]"'`\\<>,|]+$/u, "no whitespace, control characters or * ? [ ] \" ' ` \\ < > , |"),
   escalation: z.array(stepSchema).min(1).optional(),
   repeat_every: duration.optional(),
   recover_after: z.number().int().min(1).optional(),
@@ -75,7 +81,13 @@ export const causeSchema = z.strictObject({
   explanation: localized,
   action: localized,
   /** Where it ranks when several causes match one read: first, last, before/after a cause id (default: above the wrappers). */
-  priority: z.union([z.enum(["first", "last"]), z.strictObject({ before: z.string().min(1) }), z.strictObject({ after: z.string().min(1) })]).optional(),
+  priority: z
+    .union([
+      z.enum(["first", "last"]),
+      z.strictObject({ before: z.string().min(1) }),
+      z.strictObject({ after: z.string().min(1) }),
+    ])
+    .optional(),
 });
 
 /** configSchema is the whole YAML file. */
@@ -102,7 +114,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       textfile: z.string().min(1).optional(),
       /** Daemon mode: serve /metrics (Prometheus text) and /healthz on this host:port. */
-      listen: z.string().regex(/^[^:]*:\d+$/, "write host:port, e.g. 127.0.0.1:9184").optional(),
+      listen: z
+        .string()
+        .regex(/^[^:]*:\d+$/, "write host:port, e.g. 127.0.0.1:9184")
+        .optional(),
     })
     .optional(),
   /** A self-contained HTML status page written (atomically) after each run; the daemon also serves it at `/`. */
@@ -124,7 +139,9 @@ export const configSchema = z.strictObject({
   /** Dead-man's switch: GET this URL after each completed run (healthchecks.io style); failures are only logged. */
   heartbeat: z.strictObject({ url: httpUrl, timeout: duration.default(10_000) }).optional(),
   /** Flap detection: share of state changes in the last 21 results; starts above high %, stops below low %. */
-  flap: z.strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) }).default({ enabled: true, high: 50, low: 25 }),
+  flap: z
+    .strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) })
+    .default({ enabled: true, high: 50, low: 25 }),
 });
 
 /** RawConfig is the validated YAML before cross-field resolution. */
@@ -159,13 +176,17 @@ export type Config = Omit<RawConfig, "checks" | "channels"> & {
 /** logFileOf is the log file: `log_file`, or watchdog.log beside the state file. */
 export function logFileOf(config: Pick<Config, "log_file" | "state_file">): string {
   if (config.log_file) return config.log_file;
-  const dir = config.state_file.includes("/") ? config.state_file.slice(0, config.state_file.lastIndexOf("/")) || "/" : ".";
+  const dir = config.state_file.includes("/")
+    ? config.state_file.slice(0, config.state_file.lastIndexOf("/")) || "/"
+    : ".";
   return `${dir}/watchdog.log`;
 }
 
 /** historyFileOf is the history file: `history_file`, or history.jsonl beside the state file. */
 export function historyFileOf(config: Pick<Config, "history_file" | "state_file">): string {
   if (config.history_file) return config.history_file;
-  const dir = config.state_file.includes("/") ? config.state_file.slice(0, config.state_file.lastIndexOf("/")) || "/" : ".";
+  const dir = config.state_file.includes("/")
+    ? config.state_file.slice(0, config.state_file.lastIndexOf("/")) || "/"
+    : ".";
   return `${dir}/history.jsonl`;
 }

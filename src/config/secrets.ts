@@ -1,7 +1,17 @@
 import type { PathKey } from "./locate.js";
 
 /** SECRET_KEYS are config keys whose values are secrets; each also accepts a `<key>_file` form. */
-export const SECRET_KEYS = new Set(["pass", "password", "secret", "access_key_secret", "access_key_id", "api_key", "token", "access_token", "key"]);
+export const SECRET_KEYS = new Set([
+  "pass",
+  "password",
+  "secret",
+  "access_key_secret",
+  "access_key_id",
+  "api_key",
+  "token",
+  "access_token",
+  "key",
+]);
 
 const SECRET_WORD_END = /(token|key|secret|pass|password|passwd|pwd|cookie)$/;
 const SECRET_WORD = /^(sig|sign|signature|auth|authorization|credentials?|session)$/;
@@ -23,7 +33,10 @@ const URL_KEYS = new Set(["webhook", "url", "urls", "base_url", "endpoint"]);
 const MIN_SECRET = 4;
 
 /** collectSecrets walks a config and returns every secret value, and whether any was written inline in the file. */
-export function collectSecrets(config: unknown, fromEnvOrFile: (path: PathKey[]) => boolean): { secrets: string[]; inline: boolean } {
+export function collectSecrets(
+  config: unknown,
+  fromEnvOrFile: (path: PathKey[]) => boolean,
+): { secrets: string[]; inline: boolean } {
   const found = new Set<string>();
   let inline = false;
   const addSecret = (v: string, path: PathKey[], checkInline: boolean) => {
@@ -35,7 +48,10 @@ export function collectSecrets(config: unknown, fromEnvOrFile: (path: PathKey[])
     if (typeof node === "string") {
       const key = String(parentKey ?? "");
       if (SECRET_KEYS.has(key)) addSecret(node, path, true);
-      else if (URL_KEYS.has(key) || (typeof path[path.length - 1] === "number" && URL_KEYS.has(String(path[path.length - 2])))) {
+      else if (
+        URL_KEYS.has(key) ||
+        (typeof path[path.length - 1] === "number" && URL_KEYS.has(String(path[path.length - 2])))
+      ) {
         for (const s of urlSecrets(node)) addSecret(s, path, true);
       } else if (path[path.length - 2] === "env" && secretName(key)) {
         // An exec check's environment: API_TOKEN, DB_PASSWORD... (a plugin may print what it was given).

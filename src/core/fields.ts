@@ -6,7 +6,10 @@ import { SEVERITIES } from "./status.js";
 export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = typeof v === "number" ? v * 1000 : parseDuration(v);
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-    ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(v)}: write e.g. 500ms, 10s, 2m, 1h, 1d` });
+    ctx.addIssue({
+      code: "custom",
+      message: `invalid duration ${JSON.stringify(v)}: write e.g. 500ms, 10s, 2m, 1h, 1d`,
+    });
     return z.NEVER;
   }
   return ms;
@@ -44,7 +47,10 @@ export const httpUrl = z.string().superRefine((s, ctx) => {
     // Not a URL at all: the same message.
   }
   if (protocol === "http:" || protocol === "https:") return;
-  ctx.addIssue({ code: "custom", message: "must be a URL that starts with http:// or https:// (e.g. http://127.0.0.1:8000/health)" });
+  ctx.addIssue({
+    code: "custom",
+    message: "must be a URL that starts with http:// or https:// (e.g. http://127.0.0.1:8000/health)",
+  });
 });
 
 /** regex is a string that must compile as a JavaScript regular expression. */

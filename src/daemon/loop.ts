@@ -25,13 +25,26 @@ export type DaemonOptions = {
 };
 
 /** dueChecks lists the checks whose own `interval` (or the global one) has passed since they were last probed. */
-export function dueChecks(config: Pick<Config, "checks" | "interval">, lastProbed: ReadonlyMap<string, number>, now: number): string[] {
-  return config.checks.filter((c) => now - (lastProbed.get(c.name) ?? -Infinity) >= ((c.interval as number | undefined) ?? config.interval)).map((c) => c.name);
+export function dueChecks(
+  config: Pick<Config, "checks" | "interval">,
+  lastProbed: ReadonlyMap<string, number>,
+  now: number,
+): string[] {
+  return config.checks
+    .filter(
+      (c) => now - (lastProbed.get(c.name) ?? -Infinity) >= ((c.interval as number | undefined) ?? config.interval),
+    )
+    .map((c) => c.name);
 }
 
 /** nextDue is when the next check is due (epoch ms). */
 export function nextDue(config: Pick<Config, "checks" | "interval">, lastProbed: ReadonlyMap<string, number>): number {
-  return Math.min(...config.checks.map((c) => (lastProbed.get(c.name) ?? 0) + ((c.interval as number | undefined) ?? config.interval)), Infinity);
+  return Math.min(
+    ...config.checks.map(
+      (c) => (lastProbed.get(c.name) ?? 0) + ((c.interval as number | undefined) ?? config.interval),
+    ),
+    Infinity,
+  );
 }
 
 /**
@@ -59,8 +72,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   signals.on("SIGTERM", onTerm);
   signals.on("SIGINT", onTerm);
   let last: { state: State; results: ProbeResult[]; at: number } = { state: emptyState(), results: [], at: 0 };
-  const server = config.metrics?.listen ? await serveMetrics(config.metrics.listen, () => ({ config, last, redact })) : undefined;
-  opts.out(`watchdog daemon: pid ${process.pid}, every ${config.interval / 1000}s, state ${config.state_file}${server ? `, metrics on http://${config.metrics!.listen}/metrics` : ""}\n`);
+  const server = config.metrics?.listen
+    ? await serveMetrics(config.metrics.listen, () => ({ config, last, redact }))
+    : undefined;
+  opts.out(
+    `watchdog daemon: pid ${process.pid}, every ${config.interval / 1000}s, state ${config.state_file}${server ? `, metrics on http://${config.metrics!.listen}/metrics` : ""}\n`,
+  );
   const lastProbed = new Map<string, number>();
   try {
     while (!stopping) {
@@ -68,17 +85,24 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         reload = false;
         try {
           const next = opts.load();
-          if (next.config.state_file !== config.state_file) throw new ConfigError([`state_file changed (${config.state_file} -> ${next.config.state_file}): restart the daemon to move it`]);
+          if (next.config.state_file !== config.state_file)
+            throw new ConfigError([
+              `state_file changed (${config.state_file} -> ${next.config.state_file}): restart the daemon to move it`,
+            ]);
           ({ config, redact } = next);
           lastProbed.clear();
           opts.out(`watchdog daemon: config reloaded from ${config.source}\n`);
           deps.logger.info({ event: "config_reload", ok: true }, "config reloaded");
-          recordEvents(config, deps, [{ at: deps.clock.now(), type: "config_reload", ok: true, source: config.source }]);
+          recordEvents(config, deps, [
+            { at: deps.clock.now(), type: "config_reload", ok: true, source: config.source },
+          ]);
         } catch (err) {
           const why = err instanceof ConfigError ? err.issues.join("; ") : errorMessage(err);
           opts.err(`watchdog daemon: config reload failed, keeping the old config: ${why}\n`);
           deps.logger.error({ event: "config_reload", ok: false }, `config reload failed: ${why}`);
-          recordEvents(config, deps, [{ at: deps.clock.now(), type: "config_reload", ok: false, source: config.source, error: why }]);
+          recordEvents(config, deps, [
+            { at: deps.clock.now(), type: "config_reload", ok: false, source: config.source, error: why },
+          ]);
         }
       }
       const now = deps.clock.now();
@@ -89,11 +113,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
           // A gap in the daemon's own runs is one longer than 3 x its interval, when that is longer than expected_interval.
           const runConfig = { ...config, expected_interval: Math.max(config.expected_interval, config.interval) };
           const report = await runCheck(runConfig, deps, { dryRun: false, redact, lockHeld: true, only: new Set(due) });
-          last = { state: report.state, results: [...last.results.filter((r) => !due.includes(r.check)), ...report.results], at: deps.clock.now() };
+          last = {
+            state: report.state,
+            results: [...last.results.filter((r) => !due.includes(r.check)), ...report.results],
+            at: deps.clock.now(),
+          };
           const failing = report.results.filter((r) => r.status !== "ok").map((r) => r.check);
           // What failed to reach a person goes to stderr (the journal under systemd), as `check` does.
           for (const line of sendTrouble(report, config.state_file)) opts.err(`${redact(line)}\n`);
-          opts.out(`run: ${report.results.length} checked${failing.length ? `, failing: ${failing.join(", ")}` : ", all ok"}; sent ${report.attempts.filter((a) => a.ok).length}${report.attempts.some((a) => !a.ok) ? `, failed to send ${report.attempts.filter((a) => !a.ok).length}` : ""}${report.restarts.length ? `; restarted ${report.restarts.map((r) => r.check).join(", ")}` : ""}\n`);
+          opts.out(
+            `run: ${report.results.length} checked${failing.length ? `, failing: ${failing.join(", ")}` : ", all ok"}; sent ${report.attempts.filter((a) => a.ok).length}${report.attempts.some((a) => !a.ok) ? `, failed to send ${report.attempts.filter((a) => !a.ok).length}` : ""}${report.restarts.length ? `; restarted ${report.restarts.map((r) => r.check).join(", ")}` : ""}\n`,
+          );
         } catch (err) {
           // A run that fails (state file unwritable, a bug) is reported; the daemon lives on and tries again.
           opts.err(`watchdog daemon: run failed: ${errorMessage(err)}\n`);
@@ -124,7 +154,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 }
 
 /** serveMetrics serves /metrics (Prometheus text, from the last run) and /healthz (503 when no run completed lately). */
-async function serveMetrics(listen: string, view: () => { config: Config; last: { state: State; results: ProbeResult[]; at: number }; redact: Redactor }): Promise<http.Server> {
+async function serveMetrics(
+  listen: string,
+  view: () => { config: Config; last: { state: State; results: ProbeResult[]; at: number }; redact: Redactor },
+): Promise<http.Server> {
   const at = listen.lastIndexOf(":");
   const host = listen.slice(0, at) || "127.0.0.1";
   const port = Number(listen.slice(at + 1));
@@ -136,7 +169,14 @@ async function serveMetrics(listen: string, view: () => { config: Config; last: 
     } else if (req.url === "/" || req.url === "/index.html") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": PAGE_CSP });
       // Late means 3 missed runs of the daemon's own interval, as for its runs (see runDaemon).
-      res.end(renderStatusPage({ ...config, expected_interval: Math.max(config.expected_interval, config.interval) }, last.state, Date.now(), redact));
+      res.end(
+        renderStatusPage(
+          { ...config, expected_interval: Math.max(config.expected_interval, config.interval) },
+          last.state,
+          Date.now(),
+          redact,
+        ),
+      );
     } else if (req.url === "/healthz") {
       const fresh = last.at > 0 && Date.now() - last.at < 3 * config.interval + config.run_timeout;
       res.writeHead(fresh ? 200 : 503, { "content-type": "text/plain" });

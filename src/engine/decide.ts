@@ -8,8 +8,15 @@ import { recover } from "./recovery.js";
 import { remind } from "./repeat.js";
 import { keptRestarts, spendRestart } from "./restart-budget.js";
 import { activeSilence, exactName, pruneSilences, type NameMatcher } from "./silence.js";
-import { RECENT_MAX, type Action, type CheckState, type HoldReason, type Incident, type NotifyItem, type State }
-  from "./types.js";
+import {
+  RECENT_MAX,
+  type Action,
+  type CheckState,
+  type HoldReason,
+  type Incident,
+  type NotifyItem,
+  type State,
+} from "./types.js";
 
 export { severityOf } from "./items.js";
 
@@ -209,8 +216,13 @@ function nextCheckState(before: CheckState | undefined, r: ProbeResult, now: num
  * a new one from the start of the streak. A last notice "in the future" (the clock was stepped back) counts as made
  * now: reminders resume repeat_every after the jump instead of waiting for the clock to catch up.
  */
-function carryIncident(open: Incident | undefined, r: ProbeResult, now: number, check: CheckConfig, since: number):
-Incident {
+function carryIncident(
+  open: Incident | undefined,
+  r: ProbeResult,
+  now: number,
+  check: CheckConfig,
+  since: number,
+): Incident {
   const severity = severityOf(r.status);
   const inc: Incident = open
     ? {

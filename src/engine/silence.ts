@@ -48,11 +48,19 @@ export function removeSilence(state: State, id: string, now: number): { state: S
   const hit = live.filter((s) => s.id === id || (id.length >= 4 && s.id.startsWith(id)));
   if (hit.length !== 1) return undefined;
   const removed = hit[0]!;
-  return { state: { ...state, silences: (state.silences ?? []).map((s) => (s === removed ? { ...s, endsAt: now } : s)) }, removed };
+  return {
+    state: { ...state, silences: (state.silences ?? []).map((s) => (s === removed ? { ...s, endsAt: now } : s)) },
+    removed,
+  };
 }
 
 /** ackIncident marks the open incident of `check` as acknowledged; an error message when there is none. */
-export function ackIncident(state: State, check: string, note: string | undefined, now: number): { state: State } | { error: string } {
+export function ackIncident(
+  state: State,
+  check: string,
+  note: string | undefined,
+  now: number,
+): { state: State } | { error: string } {
   const cs = own(state.checks, check);
   if (!cs) return { error: `check "${check}" has not run yet: nothing to acknowledge` };
   if (!cs.incident) return { error: `check "${check}" is ${cs.status} with no open incident: nothing to acknowledge` };

@@ -62,9 +62,7 @@ export type NotifyItem = {
 };
 
 /** Action is what decide asks the executor to do. */
-export type Action =
-  | { type: "notify"; channel: string; items: NotifyItem[] }
-  | { type: "restart"; check: string };
+export type Action = { type: "notify"; channel: string; items: NotifyItem[] } | { type: "restart"; check: string };
 
 /** Incident is one failure episode of a check, from the first failing run until recovery. */
 export type Incident = {
@@ -111,7 +109,14 @@ export type CheckState = {
 export type HoldReason = "silenced" | "depends" | "flapping";
 
 /** Silence mutes the checks whose name matches `pattern` (a glob) from `startsAt` until `endsAt`. */
-export type Silence = { id: string; pattern: string; reason: string; createdAt: number; startsAt: number; endsAt: number };
+export type Silence = {
+  id: string;
+  pattern: string;
+  reason: string;
+  createdAt: number;
+  startsAt: number;
+  endsAt: number;
+};
 
 /** Message is one notification to one channel: what is stored in the outbox and rendered at send time. */
 export type Message = {
@@ -138,7 +143,14 @@ export type Message = {
 };
 
 /** ChannelFailingNotice tells the other channels that one channel cannot deliver (notify/channel-health.ts). */
-export type ChannelFailingNotice = { type: "channel_failing"; channel: string; since: number; problem: string; error: string; others: string[] };
+export type ChannelFailingNotice = {
+  type: "channel_failing";
+  channel: string;
+  since: number;
+  problem: string;
+  error: string;
+  others: string[];
+};
 
 /** ChannelHealth is an open episode of a channel that keeps failing: told once, closed by its next delivered send. */
 export type ChannelHealth = { since: number; problem: string; error: string; told: string[] };
@@ -155,7 +167,14 @@ export type OutboxEntry = {
 };
 
 /** DroppedEntry records a message given up on (kept short, for `watchdog status`). */
-export type DroppedEntry = { id: string; channel: string; createdAt: number; droppedAt: number; why: string; checks: string[] };
+export type DroppedEntry = {
+  id: string;
+  channel: string;
+  createdAt: number;
+  droppedAt: number;
+  why: string;
+  checks: string[];
+};
 
 /** State is the whole state file. */
 export type State = {

@@ -30,5 +30,5 @@ export async function sendHeartbeat(
 /** why names a failure by its code (ECONNREFUSED, ENOTFOUND, timeout), never by the URL. */
 function why(err: unknown): string {
   const e = err as HttpError;
-  return e.kind === "aborted" || e.kind === "timeout" ? "timeout" : e.code ?? e.message;
+  return e.kind === "aborted" || e.kind === "timeout" ? "timeout" : (e.code ?? e.message);
 }

@@ -18,7 +18,11 @@ type Family = { help: string; type: "gauge" | "counter"; samples: Sample[] };
  * then its samples, ending with a newline. The textfile exporter and the daemon's /metrics serve this same text.
  * Probe metrics become `watchdog_probe_<name>` gauges labelled by check (see probeMetricName).
  */
-export function renderMetrics(input: MetricsInput, config: Pick<Config, "checks" | "host">, redact: (s: string) => string = (s) => s): string {
+export function renderMetrics(
+  input: MetricsInput,
+  config: Pick<Config, "checks" | "host">,
+  redact: (s: string) => string = (s) => s,
+): string {
   const families = new Map<string, Family>();
   const add = (name: string, type: Family["type"], help: string, raw: Record<string, string>, value: number) => {
     if (!Number.isFinite(value)) return;
@@ -36,15 +40,40 @@ export function renderMetrics(input: MetricsInput, config: Pick<Config, "checks"
     const status = result?.status ?? cs?.status;
     if (status === undefined) continue;
     const l = { check: check.name };
-    add("watchdog_check_status", "gauge", "Status of the check's last run: 0 ok, 1 warning, 2 critical, 3 unknown.", l, STATUS_CODE[status]);
+    add(
+      "watchdog_check_status",
+      "gauge",
+      "Status of the check's last run: 0 ok, 1 warning, 2 critical, 3 unknown.",
+      l,
+      STATUS_CODE[status],
+    );
     add("watchdog_check_up", "gauge", "1 if the check's last run was ok, else 0.", l, status === "ok" ? 1 : 0);
-    if (result) add("watchdog_check_duration_seconds", "gauge", "How long the check's probe took in the last run.", l, result.durationMs / 1000);
-    add("watchdog_check_failure_streak", "gauge", "Consecutive failing runs of the check (0 when ok).", l, cs?.failStreak ?? 0);
+    if (result)
+      add(
+        "watchdog_check_duration_seconds",
+        "gauge",
+        "How long the check's probe took in the last run.",
+        l,
+        result.durationMs / 1000,
+      );
+    add(
+      "watchdog_check_failure_streak",
+      "gauge",
+      "Consecutive failing runs of the check (0 when ok).",
+      l,
+      cs?.failStreak ?? 0,
+    );
     add("watchdog_check_incident_open", "gauge", "1 while the check has an open incident.", l, cs?.incident ? 1 : 0);
     for (const [key, value] of Object.entries(result?.metrics ?? {})) {
       // Masked before the name is made of it: the name is lowercased, where the secret could no longer be found.
       const { name, factor, labels } = probeMetricName(redact(key));
-      add(name, "gauge", `Probe metric ${name.slice("watchdog_probe_".length)} reported by watchdog checks.`, { ...l, ...labels }, value * factor);
+      add(
+        name,
+        "gauge",
+        `Probe metric ${name.slice("watchdog_probe_".length)} reported by watchdog checks.`,
+        { ...l, ...labels },
+        value * factor,
+      );
     }
   }
   for (const [channel, c] of Object.entries(state.sent).sort(([a], [b]) => a.localeCompare(b))) {
@@ -52,11 +81,29 @@ export function renderMetrics(input: MetricsInput, config: Pick<Config, "checks"
     add("watchdog_notifications_total", "counter", help, { channel, result: "ok" }, c.ok);
     add("watchdog_notifications_total", "counter", help, { channel, result: "failed" }, c.failed);
   }
-  add("watchdog_notifications_dropped_total", "counter", "Notifications given up on (max_age, permanent failure, channel removed).", {}, state.droppedTotal);
+  add(
+    "watchdog_notifications_dropped_total",
+    "counter",
+    "Notifications given up on (max_age, permanent failure, channel removed).",
+    {},
+    state.droppedTotal,
+  );
   add("watchdog_outbox_messages", "gauge", "Messages waiting in the outbox for a later run.", {}, state.outbox.length);
   if (state.lastRun) {
-    add("watchdog_last_run_timestamp_seconds", "gauge", "When the last completed run started, in seconds since the epoch.", {}, state.lastRun.startedAt / 1000);
-    add("watchdog_run_duration_seconds", "gauge", "How long the last completed run took.", {}, state.lastRun.durationMs / 1000);
+    add(
+      "watchdog_last_run_timestamp_seconds",
+      "gauge",
+      "When the last completed run started, in seconds since the epoch.",
+      {},
+      state.lastRun.startedAt / 1000,
+    );
+    add(
+      "watchdog_run_duration_seconds",
+      "gauge",
+      "How long the last completed run took.",
+      {},
+      state.lastRun.durationMs / 1000,
+    );
   }
   const lines: string[] = [];
   for (const [name, f] of families) {
@@ -101,7 +148,9 @@ export function probeMetricName(key: string): { name: string; factor: number; la
 }
 
 function formatLabels(labels: Record<string, string>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`);
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`,
+  );
   return parts.length ? `{${parts.join(",")}}` : "";
 }
 
@@ -114,12 +163,20 @@ function formatValue(v: number): string {
  * same directory renamed over the target: node_exporter reads only *.prom, and never sees half a file).
  * It is mode 0644 so that node_exporter, running as another user, can read it. A failure is logged, never fatal.
  */
-export function writeTextfileMetrics(input: MetricsInput, config: Pick<Config, "checks" | "host" | "metrics">, deps: Pick<Deps, "logger">, redact?: (s: string) => string): void {
+export function writeTextfileMetrics(
+  input: MetricsInput,
+  config: Pick<Config, "checks" | "host" | "metrics">,
+  deps: Pick<Deps, "logger">,
+  redact?: (s: string) => string,
+): void {
   const file = config.metrics?.textfile;
   if (!file) return;
   try {
     writeFileAtomic(file, renderMetrics(input, config, redact), 0o644);
   } catch (err) {
-    deps.logger.warn({ event: "metrics_failed", file, error: describeFsError(err) }, "could not write the metrics file");
+    deps.logger.warn(
+      { event: "metrics_failed", file, error: describeFsError(err) },
+      "could not write the metrics file",
+    );
   }
 }

@@ -27,7 +27,7 @@ export function appendHistory(file: string, events: readonly HistoryEvent[], max
     appendFileSafe(file, text, 0o600);
     return undefined;
   } catch (err) {
-    return `cannot write history ${file}: ${err instanceof UnsafeFileError ? err.message : (err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+    return `cannot write history ${file}: ${err instanceof UnsafeFileError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)}`;
   }
 }
 
@@ -75,5 +75,7 @@ export function readHistory(file: string): HistoryRead {
 }
 
 function errorText(err: unknown): string {
-  return err instanceof UnsafeFileError ? err.message : `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  return err instanceof UnsafeFileError
+    ? err.message
+    : `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
 }

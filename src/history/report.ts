@@ -1,23 +1,76 @@
 import type { HistoryEvent } from "./events.js";
 
 /** IncidentRow is one incident rebuilt from the history: open ones have no end. */
-export type IncidentRow = { check: string; id: string; start: number; end: number | undefined; durationMs: number; peakStep: number; peak: string; cause: string | undefined; restarts: number; acked: boolean };
+export type IncidentRow = {
+  check: string;
+  id: string;
+  start: number;
+  end: number | undefined;
+  durationMs: number;
+  peakStep: number;
+  peak: string;
+  cause: string | undefined;
+  restarts: number;
+  acked: boolean;
+};
 
 /** CheckSummary is the per-check line of `watchdog history`. */
-export type CheckSummary = { check: string; incidents: number; downtimeMs: number; mttrMs: number | undefined; commonCause: string | undefined };
+export type CheckSummary = {
+  check: string;
+  incidents: number;
+  downtimeMs: number;
+  mttrMs: number | undefined;
+  commonCause: string | undefined;
+};
 
 /**
  * incidentsFrom pairs incident_open and incident_close events (by incident id). An incident that started before
  * `since` but ended after it is kept; `now` ends the open ones for the duration.
  */
-export function incidentsFrom(events: readonly HistoryEvent[], since: number, now: number, check?: string): IncidentRow[] {
+export function incidentsFrom(
+  events: readonly HistoryEvent[],
+  since: number,
+  now: number,
+  check?: string,
+): IncidentRow[] {
   const rows = new Map<string, IncidentRow>();
   for (const e of events) {
     if (e.type === "incident_open") {
-      rows.set(e.id, { check: e.check, id: e.id, start: e.at, end: undefined, durationMs: 0, peakStep: 0, peak: e.severity, cause: e.cause, restarts: 0, acked: false });
+      rows.set(e.id, {
+        check: e.check,
+        id: e.id,
+        start: e.at,
+        end: undefined,
+        durationMs: 0,
+        peakStep: 0,
+        peak: e.severity,
+        cause: e.cause,
+        restarts: 0,
+        acked: false,
+      });
     } else if (e.type === "incident_close") {
-      const row = rows.get(e.id) ?? { check: e.check, id: e.id, start: e.startedAt, end: undefined, durationMs: 0, peakStep: 0, peak: e.peak, cause: e.cause, restarts: 0, acked: false };
-      Object.assign(row, { start: e.startedAt, end: e.at, durationMs: e.outageMs, peakStep: e.peakStep, peak: e.peak, cause: e.cause ?? row.cause, restarts: e.restarts, acked: e.acked });
+      const row = rows.get(e.id) ?? {
+        check: e.check,
+        id: e.id,
+        start: e.startedAt,
+        end: undefined,
+        durationMs: 0,
+        peakStep: 0,
+        peak: e.peak,
+        cause: e.cause,
+        restarts: 0,
+        acked: false,
+      };
+      Object.assign(row, {
+        start: e.startedAt,
+        end: e.at,
+        durationMs: e.outageMs,
+        peakStep: e.peakStep,
+        peak: e.peak,
+        cause: e.cause ?? row.cause,
+        restarts: e.restarts,
+        acked: e.acked,
+      });
       rows.set(e.id, row);
     } else if (e.type === "escalated") {
       const row = rows.get(e.id);

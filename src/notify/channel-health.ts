@@ -64,7 +64,12 @@ export function updateChannelHealth(
   // A daily limit is a cap the user set, with its own notice: not a broken channel.
   for (const d of run.dropped) if (!d.why.startsWith("daily_limit")) open(d.channel, "dropped a message", d.why);
   for (const e of run.outbox) {
-    if ((e.failedRuns ?? 0) >= FAILING_RUNS) open(e.message.channel, PROBLEM[reasonOf(e.lastError)] ?? "cannot deliver", `${e.lastError ?? "no error given"} (${e.failedRuns} runs)`);
+    if ((e.failedRuns ?? 0) >= FAILING_RUNS)
+      open(
+        e.message.channel,
+        PROBLEM[reasonOf(e.lastError)] ?? "cannot deliver",
+        `${e.lastError ?? "no error given"} (${e.failedRuns} runs)`,
+      );
   }
   return { health, opened, closed };
 }
@@ -77,7 +82,14 @@ function reasonOf(error: string | undefined): string {
  * failingNotices are the messages that tell the other channels about the episodes just opened (one each). Each
  * carries the alerts the channel lost this run, except to its own `fallback` channels, which got them already.
  */
-export function failingNotices(change: HealthChange, channels: readonly string[], host: string, now: number, lost: LostItems, fallbacks: FallbackOf): Message[] {
+export function failingNotices(
+  change: HealthChange,
+  channels: readonly string[],
+  host: string,
+  now: number,
+  lost: LostItems,
+  fallbacks: FallbackOf,
+): Message[] {
   const out: Message[] = [];
   for (const name of change.opened) {
     const h = change.health[name]!;
@@ -85,7 +97,14 @@ export function failingNotices(change: HealthChange, channels: readonly string[]
     h.told = others;
     for (const to of others) {
       const items = fallbacks(name).includes(to) ? [] : (lost.get(name) ?? []);
-      out.push({ id: `${name}-failing-${h.since.toString(36)}~${to}`, channel: to, host, createdAt: now, items: items.map((i) => ({ ...i })), notice: { type: "channel_failing", channel: name, since: h.since, problem: h.problem, error: h.error, others } });
+      out.push({
+        id: `${name}-failing-${h.since.toString(36)}~${to}`,
+        channel: to,
+        host,
+        createdAt: now,
+        items: items.map((i) => ({ ...i })),
+        notice: { type: "channel_failing", channel: name, since: h.since, problem: h.problem, error: h.error, others },
+      });
     }
   }
   return out;
@@ -97,7 +116,10 @@ export type LostItems = Map<string, Message["items"]>;
 export type FallbackOf = (channel: string) => readonly string[];
 
 function lostItems(before: State, attempts: readonly Attempt[], dropped: readonly DroppedEntry[]): LostItems {
-  const gone = new Set([...dropped.map((d) => d.id), ...attempts.filter((a) => !a.outcome.ok && !a.outcome.retryable).flatMap((a) => a.ids ?? [a.id])]);
+  const gone = new Set([
+    ...dropped.map((d) => d.id),
+    ...attempts.filter((a) => !a.outcome.ok && !a.outcome.retryable).flatMap((a) => a.ids ?? [a.id]),
+  ]);
   const out: LostItems = new Map();
   for (const e of before.outbox) {
     const ids = e.message.mergedIds ?? [e.message.id];
@@ -127,21 +149,40 @@ export function rerouteAroundFailing(
       if (!items.length) continue;
       const there = out.find((x) => x.channel === to && !x.notice);
       if (there) {
-        for (const i of items) if (!there.items.some((j) => j.check === i.check && j.reason === i.reason)) there.items.push({ ...i });
-      } else out.push({ ...m, id: `${m.id}~${to}`, channel: to, items: items.map((i) => ({ ...i })), fallbackFrom: m.channel, fallbackPath: [m.channel] });
+        for (const i of items)
+          if (!there.items.some((j) => j.check === i.check && j.reason === i.reason)) there.items.push({ ...i });
+      } else
+        out.push({
+          ...m,
+          id: `${m.id}~${to}`,
+          channel: to,
+          items: items.map((i) => ({ ...i })),
+          fallbackFrom: m.channel,
+          fallbackPath: [m.channel],
+        });
     }
   }
   return out;
 }
 
 /** failingLine is the one line stderr and `status` give for an episode. */
-export function failingLine(name: string, h: ChannelHealth, others: readonly string[], at: (t: number) => string): string {
-  const where = others.length ? `alerts now go to ${others.join(", ")} only` : "no other channel is configured: nobody is told until it is fixed";
+export function failingLine(
+  name: string,
+  h: ChannelHealth,
+  others: readonly string[],
+  at: (t: number) => string,
+): string {
+  const where = others.length
+    ? `alerts now go to ${others.join(", ")} only`
+    : "no other channel is configured: nobody is told until it is fixed";
   return `channel ${name} ${h.problem} since ${at(h.since)}: ${where} (${h.error}; try \`watchdog test-notify ${name}\`)`;
 }
 
 /** droppedSince lists the entries a delivery dropped (its droppedTotal grew by that many). */
-export function droppedSince(before: Pick<State, "droppedTotal">, after: Pick<State, "dropped" | "droppedTotal">): DroppedEntry[] {
+export function droppedSince(
+  before: Pick<State, "droppedTotal">,
+  after: Pick<State, "dropped" | "droppedTotal">,
+): DroppedEntry[] {
   const n = after.droppedTotal - before.droppedTotal;
   return n > 0 ? after.dropped.slice(-n) : [];
 }
@@ -166,10 +207,22 @@ export async function deliverWatched(
     const before = cur;
     const d = await deliverOnce(cur);
     attempts.push(...d.attempts);
-    const change = updateChannelHealth(before.channelHealth, { attempts: d.attempts, dropped: droppedSince(before, d.state), outbox: d.state.outbox }, channels, now);
+    const change = updateChannelHealth(
+      before.channelHealth,
+      { attempts: d.attempts, dropped: droppedSince(before, d.state), outbox: d.state.outbox },
+      channels,
+      now,
+    );
     opened.push(...change.opened);
     cur = { ...d.state, channelHealth: change.health };
-    const notices = failingNotices(change, channels, host, now, lostItems(before, d.attempts, droppedSince(before, d.state)), fallbacks);
+    const notices = failingNotices(
+      change,
+      channels,
+      host,
+      now,
+      lostItems(before, d.attempts, droppedSince(before, d.state)),
+      fallbacks,
+    );
     if (!notices.length) break;
     cur = enqueue(cur, notices);
   }
@@ -180,20 +233,28 @@ export async function deliverWatched(
  * sendTrouble is what stderr says after a run: every failed send, every message dropped, and each channel that
  * started failing (its notice went to the other channels), so a person hears of it even when stdout is /dev/null.
  */
-export function sendTrouble(r: Pick<RunReport, "attempts" | "channelsFailing" | "state" | "startedAt">, stateFile: string): string[] {
+export function sendTrouble(
+  r: Pick<RunReport, "attempts" | "channelsFailing" | "state" | "startedAt">,
+  stateFile: string,
+): string[] {
   const out: string[] = [];
   for (const a of r.attempts) {
     if (a.outcome.ok) continue;
     const next = a.outcome.retryable ? "kept in the outbox, tried again next run" : "not retryable: dropped";
-    out.push(`watchdog: FAILED to send to ${a.channel} (${a.checks.join(", ") || "notice"}): ${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${next}`);
+    out.push(
+      `watchdog: FAILED to send to ${a.channel} (${a.checks.join(", ") || "notice"}): ${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${next}`,
+    );
   }
   const health = r.state.channelHealth ?? {};
   for (const name of r.channelsFailing) {
     const h = health[name];
     if (h) out.push(`watchdog: ${failingLine(name, h, h.told, formatTime)}`);
   }
-  const dropped = r.state.dropped.filter((d) => d.droppedAt >= r.startedAt && !r.attempts.some((a) => !a.ok && (a.ids ?? [a.id]).includes(d.id)));
-  for (const d of dropped) out.push(`watchdog: DROPPED a message to ${d.channel} (${d.checks.join(", ") || "notice"}): ${d.why}`);
+  const dropped = r.state.dropped.filter(
+    (d) => d.droppedAt >= r.startedAt && !r.attempts.some((a) => !a.ok && (a.ids ?? [a.id]).includes(d.id)),
+  );
+  for (const d of dropped)
+    out.push(`watchdog: DROPPED a message to ${d.channel} (${d.checks.join(", ") || "notice"}): ${d.why}`);
   if (out.length) out.push(`(\`watchdog status\` shows the channels and the outbox of ${stateFile})`);
   return out;
 }

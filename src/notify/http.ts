@@ -70,11 +70,17 @@ export function classifyNetworkError(err: unknown, where: string, signal?: Abort
   }
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (err as { code?: string })?.code ?? "";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return fail("network", true, `${where}: cannot resolve host (${code})`, "check the hostname and DNS");
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return fail("network", true, `${where}: cannot resolve host (${code})`, "check the hostname and DNS");
   if (code === "ECONNREFUSED") return fail("network", true, `${where}: connection refused`);
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return fail("network", true, `${where}: connection reset`);
-  if (/^(CERT_|ERR_TLS|DEPTH_|SELF_SIGNED|UNABLE_)/.test(code)) return fail("config", false, `${where}: TLS certificate problem (${code})`);
-  return fail("network", true, `${where}: ${code || (cause?.message ?? (err as Error)?.message ?? "request failed").split("\n")[0]}`);
+  if (/^(CERT_|ERR_TLS|DEPTH_|SELF_SIGNED|UNABLE_)/.test(code))
+    return fail("config", false, `${where}: TLS certificate problem (${code})`);
+  return fail(
+    "network",
+    true,
+    `${where}: ${code || (cause?.message ?? (err as Error)?.message ?? "request failed").split("\n")[0]}`,
+  );
 }
 
 /**
@@ -86,12 +92,17 @@ export function classifyHttpStatus(status: number, where: string, detail = ""): 
   if (status >= 200 && status < 300) return { ok: true };
   if (status === 429) return fail("rate_limited", true, `${where} answered HTTP 429${tail}`);
   if (status >= 500) return fail("server", true, `${where} answered HTTP ${status}${tail}`);
-  if (status === 401 || status === 403) return fail("auth", false, `${where} answered HTTP ${status}${tail}`, "check the token or credentials");
+  if (status === 401 || status === 403)
+    return fail("auth", false, `${where} answered HTTP ${status}${tail}`, "check the token or credentials");
   return fail("client", false, `${where} answered HTTP ${status}${tail}`);
 }
 
 /** VendorCode is how a vendor's error code maps to a failure: retryable or not, with a hint. */
-export type VendorCode = { reason: "auth" | "rate_limited" | "client" | "server" | "config" | "provider_code"; retryable: boolean; hint?: string };
+export type VendorCode = {
+  reason: "auth" | "rate_limited" | "client" | "server" | "config" | "provider_code";
+  retryable: boolean;
+  hint?: string;
+};
 
 /**
  * vendorOutcome reads a vendor's JSON answer. HTTP errors are classified by status first; an HTTP 200 with a non-zero
@@ -108,14 +119,24 @@ export function vendorOutcome(
   const { code, msg } = json ? read(json) : { code: undefined, msg: "" };
   if (answer.status < 200 || answer.status >= 300) {
     const http = classifyHttpStatus(answer.status, where, msg || answer.text);
-    return code !== undefined && code !== 0 && !http.ok ? { ...http, error: `${vendor} HTTP ${answer.status}, code ${code} ${msg}`.trim() } : http;
+    return code !== undefined && code !== 0 && !http.ok
+      ? { ...http, error: `${vendor} HTTP ${answer.status}, code ${code} ${msg}`.trim() }
+      : http;
   }
-  if (code === undefined) return fail("provider_code", true, `${vendor} answered HTTP ${answer.status} without a result code: ${answer.text.slice(0, 120)}`);
+  if (code === undefined)
+    return fail(
+      "provider_code",
+      true,
+      `${vendor} answered HTTP ${answer.status} without a result code: ${answer.text.slice(0, 120)}`,
+    );
   if (code === 0) return { ok: true, response: answer.text.slice(0, 300) };
   const entry = codes[code];
-  const c = typeof entry === "function" ? entry(msg) : entry ?? { reason: "provider_code", retryable: false };
+  const c = typeof entry === "function" ? entry(msg) : (entry ?? { reason: "provider_code", retryable: false });
   const short = msg.split(/, hint:|;solution:| more info/)[0]?.trim() ?? msg;
-  return { ...fail(c.reason, c.retryable, `${vendor} ${vendorCodeName(vendor)} ${code} ${short}`.trim(), c.hint), response: answer.text.slice(0, 300) };
+  return {
+    ...fail(c.reason, c.retryable, `${vendor} ${vendorCodeName(vendor)} ${code} ${short}`.trim(), c.hint),
+    response: answer.text.slice(0, 300),
+  };
 }
 
 function vendorCodeName(vendor: string): string {

@@ -16,7 +16,10 @@ export const quietHoursSchema = z.strictObject({
   from: clock,
   to: clock,
   /** IANA name; default the system's timezone. */
-  timezone: z.string().refine(isValidTimeZone, "unknown timezone: use an IANA name such as Asia/Shanghai or UTC").optional(),
+  timezone: z
+    .string()
+    .refine(isValidTimeZone, "unknown timezone: use an IANA name such as Asia/Shanghai or UTC")
+    .optional(),
   /** Messages of this severity still go out during quiet hours ("none": hold everything). */
   except: z.enum(["critical", "warning", "none"]).default("critical"),
 });

@@ -3,7 +3,12 @@ import type { ChannelState, Message, Severity } from "../engine/types.js";
 // The pure decisions of delivery: quiet hours, rate windows and daily caps. No I/O, no clock: `now` is passed in.
 
 /** QuietHours is a channel's `quiet_hours`: a daily window in a timezone, with a severity that still gets through. */
-export type QuietHours = { from: string; to: string; timezone?: string | undefined; except?: Severity | "none" | undefined };
+export type QuietHours = {
+  from: string;
+  to: string;
+  timezone?: string | undefined;
+  except?: Severity | "none" | undefined;
+};
 
 /** RateLimit is at most `max` sends within any `per` milliseconds. */
 export type RateLimit = { max: number; per: number };
@@ -18,12 +23,25 @@ export function localTime(now: number, timeZone: string | undefined): LocalTime 
   const key = timeZone ?? "";
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+    f = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
     formatters.set(key, f);
   }
   const p = Object.fromEntries(f.formatToParts(new Date(now)).map((x) => [x.type, x.value]));
   const ms = ((now % 1000) + 1000) % 1000;
-  return { day: `${p.year}-${p.month}-${p.day}`, minuteOfDay: Number(p.hour) * 60 + Number(p.minute), msIntoMinute: Number(p.second) * 1000 + ms };
+  return {
+    day: `${p.year}-${p.month}-${p.day}`,
+    minuteOfDay: Number(p.hour) * 60 + Number(p.minute),
+    msIntoMinute: Number(p.second) * 1000 + ms,
+  };
 }
 
 /** parseClock reads "HH:MM" as minutes after midnight; undefined when malformed. */
@@ -66,7 +84,11 @@ export function messageSeverity(m: Pick<Message, "items">): Severity {
 }
 
 /** holdsForQuiet says whether quiet hours hold this message back at `now` (until endsAt), or let it through. */
-export function holdsForQuiet(m: Pick<Message, "items">, now: number, qh: QuietHours | undefined): { hold: false } | { hold: true; until: number } {
+export function holdsForQuiet(
+  m: Pick<Message, "items">,
+  now: number,
+  qh: QuietHours | undefined,
+): { hold: false } | { hold: true; until: number } {
   if (!qh) return { hold: false };
   const w = quietWindow(now, qh);
   if (!w.quiet) return { hold: false };
@@ -79,7 +101,11 @@ export function holdsForQuiet(m: Pick<Message, "items">, now: number, qh: QuietH
  * rateCheck is a sliding window: sends in the last `per` ms are kept, and one more is allowed while fewer than `max`.
  * When full, retryAt is when the oldest send leaves the window.
  */
-export function rateCheck(sentAt: readonly number[], now: number, limit: RateLimit | undefined): { allowed: true; recent: number[] } | { allowed: false; recent: number[]; retryAt: number } {
+export function rateCheck(
+  sentAt: readonly number[],
+  now: number,
+  limit: RateLimit | undefined,
+): { allowed: true; recent: number[] } | { allowed: false; recent: number[]; retryAt: number } {
   if (!limit) return { allowed: true, recent: [] };
   const recent = sentAt.filter((t) => t > now - limit.per && t <= now).sort((a, b) => a - b);
   if (recent.length < limit.max) return { allowed: true, recent };
@@ -87,11 +113,17 @@ export function rateCheck(sentAt: readonly number[], now: number, limit: RateLim
 }
 
 /** dailyCheck counts sends per local day: past `limit` nothing more goes out until the day changes. */
-export function dailyCheck(cs: Pick<ChannelState, "day" | "dayCount">, now: number, limit: number | undefined, timeZone: string | undefined): { allowed: boolean; day: string; count: number } {
+export function dailyCheck(
+  cs: Pick<ChannelState, "day" | "dayCount">,
+  now: number,
+  limit: number | undefined,
+  timeZone: string | undefined,
+): { allowed: boolean; day: string; count: number } {
   // A clock stepped back over midnight stays on the day counted last (going back a day must not reset the count); a
   // count dated further ahead came from a clock that was wrong, and is not kept.
   const today = localTime(now, timeZone).day;
-  const day = cs.day !== undefined && cs.day > today && cs.day <= localTime(now + 24 * 3_600_000, timeZone).day ? cs.day : today;
+  const day =
+    cs.day !== undefined && cs.day > today && cs.day <= localTime(now + 24 * 3_600_000, timeZone).day ? cs.day : today;
   const count = cs.day === day ? cs.dayCount : 0;
   return { allowed: limit === undefined || count < limit, day, count };
 }

@@ -4,8 +4,9 @@ import { secretPattern } from "./secret-forms.js";
 export type Redactor = (text: string) => string;
 
 /** Query parameters whose value is a credential, whoever built the URL (a vendor's echo, an error message). */
-const TOKEN_KEYS = "access_token|token|key|secret|sign|sig|api_key|apikey|signature|auth|authorization|password|passwd|pwd"
-  + "|client_secret|private_token|x-api-key";
+const TOKEN_KEYS =
+  "access_token|token|key|secret|sign|sig|api_key|apikey|signature|auth|authorization|password|passwd|pwd" +
+  "|client_secret|private_token|x-api-key";
 const TOKEN_PARAM = new RegExp(`([?&;](?:${TOKEN_KEYS})=)[^&\\s"'\\\\<>]+`, "gi");
 /** A Telegram-style bot token in a URL path: /bot123456789:AAE.../sendMessage. */
 const BOT_PATH = /(\/bot)\d{5,}:[\w-]{20,}/g;
@@ -61,7 +62,8 @@ export function redactJsonLine(line: string, redact: Redactor): string {
       const deep = (v: unknown): unknown => {
         if (typeof v === "string") return redact(v);
         if (Array.isArray(v)) return v.map(deep);
-        if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k), deep(x)]));
+        if (v && typeof v === "object")
+          return Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k), deep(x)]));
         return v;
       };
       return `${JSON.stringify(deep(JSON.parse(line)))}${line.endsWith("\n") ? "\n" : ""}`;

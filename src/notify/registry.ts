@@ -9,7 +9,13 @@ import { createEmailChannel, emailConfigSchema } from "./channels/email.js";
 import { createFeishuChannel, feishuConfigSchema } from "./channels/feishu.js";
 import { createWebhookChannel, webhookConfigSchema } from "./channels/webhook.js";
 import { createWeComChannel, wecomConfigSchema } from "./channels/wecom.js";
-import { defineChannel, type CheckInfo, type ChannelDefinition, type ChannelEntry, type KeepAliveRun } from "./define.js";
+import {
+  defineChannel,
+  type CheckInfo,
+  type ChannelDefinition,
+  type ChannelEntry,
+  type KeepAliveRun,
+} from "./define.js";
 import type { ChannelConfig } from "./options.js";
 import type { RateLimit } from "./policy.js";
 import type { Channel, ChannelContext } from "./types.js";
@@ -126,15 +132,17 @@ function keepAlive<K extends ChannelType>(type: K, cfg: ConfigOf<K>, run: Omit<K
   return { ...run.state, outbox: r.outbox, channels };
 }
 
-
 function emptyMemory(): ChannelState {
   return { sentAt: [], day: undefined, dayCount: 0 };
 }
 
 /** targetOf is host:port of a channel's server (SMTP host and port, or the host of its URL), never a token. */
 function targetOf(cfg: Readonly<Record<string, unknown>>): string | undefined {
-  if (typeof cfg.host === "string") return `${cfg.host}:${typeof cfg.port === "number" ? cfg.port : cfg.secure ? 465 : 587}`;
-  const url = [cfg.webhook, cfg.url, cfg.endpoint, Array.isArray(cfg.urls) ? cfg.urls[0] : undefined].find((u) => typeof u === "string");
+  if (typeof cfg.host === "string")
+    return `${cfg.host}:${typeof cfg.port === "number" ? cfg.port : cfg.secure ? 465 : 587}`;
+  const url = [cfg.webhook, cfg.url, cfg.endpoint, Array.isArray(cfg.urls) ? cfg.urls[0] : undefined].find(
+    (u) => typeof u === "string",
+  );
   if (url === undefined) return undefined;
   try {
     const u = new URL(String(url).includes("://") ? String(url) : `https://${String(url)}`);

@@ -58,7 +58,14 @@ function jsonForms(c: string): string[] {
   if (SHORT[c]) out.push(SHORT[c]);
   if (c < " " || c > "~" || UNICODE_ESCAPED.has(c)) {
     const units = Array.from({ length: c.length }, (_, i) => hex(c.charCodeAt(i), 4));
-    out.push(...bothCases(units.join(" ")).map((u) => u.split(" ").map((x) => `\\u${x}`).join("")));
+    out.push(
+      ...bothCases(units.join(" ")).map((u) =>
+        u
+          .split(" ")
+          .map((x) => `\\u${x}`)
+          .join(""),
+      ),
+    );
   }
   return out;
 }

@@ -61,7 +61,12 @@ export function prepareMessage(m: Message, redact: Redactor | undefined, what: r
       if (i.detail !== undefined) out.detail = mask(i.detail);
       if (i.cause !== undefined) out.cause = mask(i.cause);
       if (i.excerpt) out.excerpt = i.excerpt.map(clean);
-      if (i.restart) out.restart = { ...i.restart, outputTail: clean(i.restart.outputTail), ...(i.restart.error !== undefined ? { error: mask(i.restart.error) } : {}) };
+      if (i.restart)
+        out.restart = {
+          ...i.restart,
+          outputTail: clean(i.restart.outputTail),
+          ...(i.restart.error !== undefined ? { error: mask(i.restart.error) } : {}),
+        };
       return out;
     }),
   };
@@ -72,7 +77,12 @@ export function prepareMessage(m: Message, redact: Redactor | undefined, what: r
  * It uses its own AbortController and timer: a signal from AbortSignal.any() can be garbage-collected while a send is
  * pending, and then never fires (seen on Node 20), which would let a silent server hold the run to its budget.
  */
-export async function sendWithTimeout(channel: Channel, message: Message, timeoutMs: number, runSignal: AbortSignal): Promise<SendOutcome> {
+export async function sendWithTimeout(
+  channel: Channel,
+  message: Message,
+  timeoutMs: number,
+  runSignal: AbortSignal,
+): Promise<SendOutcome> {
   const ac = new AbortController();
   const onRunAbort = () => ac.abort(runSignal.reason);
   if (runSignal.aborted) ac.abort(runSignal.reason);
@@ -80,7 +90,12 @@ export async function sendWithTimeout(channel: Channel, message: Message, timeou
   let grace: NodeJS.Timeout | undefined;
   let resolveDeadline: (o: SendOutcome) => void = () => {};
   const deadline = new Promise<SendOutcome>((resolve) => (resolveDeadline = resolve));
-  const timeoutOutcome: SendOutcome = { ok: false, retryable: true, reason: "timeout", error: `no answer${channel.target ? ` from ${channel.target}` : ""} within ${formatDuration(timeoutMs)} (the channel's timeout)` };
+  const timeoutOutcome: SendOutcome = {
+    ok: false,
+    retryable: true,
+    reason: "timeout",
+    error: `no answer${channel.target ? ` from ${channel.target}` : ""} within ${formatDuration(timeoutMs)} (the channel's timeout)`,
+  };
   const timer = setTimeout(() => ac.abort(new Error("send timeout")), timeoutMs);
   // Once aborted, give the channel a moment to report its own error first.
   const onAbort = () => (grace = setTimeout(() => resolveDeadline(timeoutOutcome), 200));
@@ -90,7 +105,11 @@ export async function sendWithTimeout(channel: Channel, message: Message, timeou
     const outcome = await Promise.race([channel.send(message, ac.signal), deadline]);
     // A vendor's answer (an HTTP error body, an SMTP reply) is printed and stored: no terminal escapes in it.
     if (outcome.ok) return outcome;
-    return { ...outcome, error: stripControl(outcome.error), ...(outcome.hint ? { hint: stripControl(outcome.hint) } : {}) };
+    return {
+      ...outcome,
+      error: stripControl(outcome.error),
+      ...(outcome.hint ? { hint: stripControl(outcome.hint) } : {}),
+    };
   } catch (err) {
     const error = stripControl(`channel error: ${(err as Error).message}`);
     return { ok: false, retryable: true, reason: "network", error };

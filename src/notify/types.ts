@@ -2,7 +2,8 @@ import type { Deps } from "../deps.js";
 import type { Message } from "../engine/types.js";
 
 /** FailureReason classifies a failed send, for logs, hints and the retry decision. */
-export type FailureReason = "network" | "timeout" | "server" | "rate_limited" | "auth" | "client" | "provider_code" | "config";
+export type FailureReason =
+  "network" | "timeout" | "server" | "rate_limited" | "auth" | "client" | "provider_code" | "config";
 
 /** SendOutcome tells the caller whether the message went out and, if not, whether a retry can help. */
 export type SendOutcome =

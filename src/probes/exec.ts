@@ -36,14 +36,24 @@ export function parsePerfdata(text: string): Record<string, number> {
     if (s[i] === "'") {
       i++;
       while (i < s.length) {
-        if (s[i] === "'" && s[i + 1] === "'") { label += "'"; i += 2; continue; }
-        if (s[i] === "'") { i++; break; }
+        if (s[i] === "'" && s[i + 1] === "'") {
+          label += "'";
+          i += 2;
+          continue;
+        }
+        if (s[i] === "'") {
+          i++;
+          break;
+        }
         label += s[i++];
       }
     } else {
       while (i < s.length && s[i] !== "=" && s[i] !== " ") label += s[i++];
     }
-    if (s[i] !== "=") { while (i < s.length && s[i] !== " ") i++; continue; }
+    if (s[i] !== "=") {
+      while (i < s.length && s[i] !== " ") i++;
+      continue;
+    }
     i++;
     let value = "";
     while (i < s.length && s[i] !== " ") value += s[i++];
@@ -54,7 +64,11 @@ export function parsePerfdata(text: string): Record<string, number> {
 }
 
 /** parsePluginOutput splits plugin output into the summary (first line, before |), long text and perfdata. */
-export function parsePluginOutput(stdout: string): { summary: string; detail: string; metrics: Record<string, number> } {
+export function parsePluginOutput(stdout: string): {
+  summary: string;
+  detail: string;
+  metrics: Record<string, number>;
+} {
   const lines = stdout.replace(/\r/g, "").split("\n");
   const [first = "", ...rest] = lines;
   const bar = first.indexOf("|");
@@ -77,13 +91,22 @@ export function parsePluginOutput(stdout: string): { summary: string; detail: st
 /** execProbe runs a Nagios-style plugin in its own process group under a timeout, with its output capped. */
 export const execProbe = defineProbe(execConfigSchema, {
   preflight(cfg, host) {
-    const prog = cfg.shell ? "/bin/sh" : typeof cfg.command === "string" ? cfg.command.trim().split(/\s+/)[0] : cfg.command[0];
+    const prog = cfg.shell
+      ? "/bin/sh"
+      : typeof cfg.command === "string"
+        ? cfg.command.trim().split(/\s+/)[0]
+        : cfg.command[0];
     if (!prog || host.onPath(prog)) return [];
     const would = 'the check would report "unknown: command not found"';
     return [{ path: ["command"], message: `${prog}: plugin not found or not executable here; ${would}` }];
   },
   async run(cfg, { signal }) {
-    const argv = typeof cfg.command === "string" ? (cfg.shell ? [cfg.command] : cfg.command.split(/\s+/).filter(Boolean)) : cfg.command;
+    const argv =
+      typeof cfg.command === "string"
+        ? cfg.shell
+          ? [cfg.command]
+          : cfg.command.split(/\s+/).filter(Boolean)
+        : cfg.command;
     const name = typeof cfg.command === "string" ? cfg.command.split(/\s+/)[0] : cfg.command[0];
     const r = await runCommand(argv, {
       shell: cfg.shell,
@@ -96,17 +119,29 @@ export const execProbe = defineProbe(execConfigSchema, {
     });
     if (r.spawnError) {
       const code = r.spawnError.code;
-      const why = code === "ENOENT" ? "command not found" : code === "EACCES" ? "not executable (EACCES)" : code ?? r.spawnError.message;
+      const why =
+        code === "ENOENT"
+          ? "command not found"
+          : code === "EACCES"
+            ? "not executable (EACCES)"
+            : (code ?? r.spawnError.message);
       return { status: "unknown", summary: `${name}: ${why}` };
     }
-    if (r.timedOut) return { status: "unknown", summary: `${name} did not finish within ${formatDuration(cfg.timeout)} (killed)` };
+    if (r.timedOut)
+      return { status: "unknown", summary: `${name} did not finish within ${formatDuration(cfg.timeout)} (killed)` };
     const out = parsePluginOutput(r.stdout);
-    const status: Status = r.exitCode === null ? "unknown" : NAGIOS[r.exitCode] ?? "unknown";
+    const status: Status = r.exitCode === null ? "unknown" : (NAGIOS[r.exitCode] ?? "unknown");
     let summary = out.summary || r.stderr.trim().split("\n")[0]?.trim() || `${name} printed nothing`;
     if (r.exitCode === null) summary = `${name} was killed by ${r.signal}: ${summary}`;
-    else if (NAGIOS[r.exitCode] === undefined) summary = `${name} exited ${r.exitCode} (not a plugin status): ${summary}`;
+    else if (NAGIOS[r.exitCode] === undefined)
+      summary = `${name} exited ${r.exitCode} (not a plugin status): ${summary}`;
     const cut = r.truncatedBytes > 0 ? `output cut: ${r.truncatedBytes} more bytes dropped` : "";
     const detail = [cut, out.detail.slice(0, 4000 - cut.length - 1)].filter(Boolean).join("\n");
-    return { status, summary: summary.slice(0, 300), ...(detail ? { detail } : {}), metrics: { ...out.metrics, exit_code: r.exitCode ?? -1 } };
+    return {
+      status,
+      summary: summary.slice(0, 300),
+      ...(detail ? { detail } : {}),
+      metrics: { ...out.metrics, exit_code: r.exitCode ?? -1 },
+    };
   },
 });

@@ -6,14 +6,27 @@ import { runCommand, type CommandResult } from "../run-command.js";
 import { defineProbe, type ProbeOutput, type Status, worst } from "./types.js";
 
 /** The fields asked of nvidia-smi, in this order (docs/gpu-and-logs.md §1). */
-export const GPU_FIELDS = ["index", "uuid", "name", "memory.used", "memory.total", "utilization.gpu", "temperature.gpu", "power.draw", "ecc.errors.uncorrected.volatile.total"] as const;
+export const GPU_FIELDS = [
+  "index",
+  "uuid",
+  "name",
+  "memory.used",
+  "memory.total",
+  "utilization.gpu",
+  "temperature.gpu",
+  "power.draw",
+  "ecc.errors.uncorrected.volatile.total",
+] as const;
 /** GPU_QUERY is the argv after nvidia-smi for one row per GPU. */
 export const GPU_QUERY = [`--query-gpu=${GPU_FIELDS.join(",")}`, "--format=csv,noheader,nounits"];
 /** APPS_QUERY is the argv after nvidia-smi for one row per GPU process. */
 export const APPS_QUERY = ["--query-compute-apps=pid,process_name,used_memory", "--format=csv,noheader,nounits"];
 
 const levels = (warning: number, critical: number) =>
-  z.strictObject({ warning: percent.default(warning), critical: percent.default(critical) }).or(z.literal(false)).default({ warning, critical });
+  z
+    .strictObject({ warning: percent.default(warning), critical: percent.default(critical) })
+    .or(z.literal(false))
+    .default({ warning, critical });
 
 /** gpuConfigSchema is a `type: gpu` check: every NVIDIA GPU answers, with memory, temperature and ECC within bounds. */
 export const gpuConfigSchema = z.strictObject({
@@ -67,7 +80,8 @@ export function parseGpuCsv(text: string): { rows: GpuRow[] } | { error: string 
     if (!line) continue;
     const f = line.split(",").map((s) => s.trim());
     const index = Number(f[0]);
-    if (f.length !== GPU_FIELDS.length || f[0] === "" || !Number.isInteger(index)) return { error: `unexpected output: ${line.slice(0, 120)}` };
+    if (f.length !== GPU_FIELDS.length || f[0] === "" || !Number.isInteger(index))
+      return { error: `unexpected output: ${line.slice(0, 120)}` };
     rows.push({
       index,
       uuid: f[1]!,
@@ -84,24 +98,47 @@ export function parseGpuCsv(text: string): { rows: GpuRow[] } | { error: string 
 }
 
 /** describeFailure turns a failing nvidia-smi run into a status and one line (docs/gpu-and-logs.md §2). */
-export function describeFailure(r: CommandResult, cfg: Pick<GpuConfig, "nvidia_smi" | "timeout">): { status: Status; summary: string } | undefined {
+export function describeFailure(
+  r: CommandResult,
+  cfg: Pick<GpuConfig, "nvidia_smi" | "timeout">,
+): { status: Status; summary: string } | undefined {
   if (r.spawnError) {
     const code = r.spawnError.code;
-    if (code === "ENOENT") return { status: "unknown", summary: `nvidia-smi not found${cfg.nvidia_smi !== "nvidia-smi" ? ` at ${cfg.nvidia_smi}` : " on PATH"}` };
+    if (code === "ENOENT")
+      return {
+        status: "unknown",
+        summary: `nvidia-smi not found${cfg.nvidia_smi !== "nvidia-smi" ? ` at ${cfg.nvidia_smi}` : " on PATH"}`,
+      };
     if (code === "EACCES") return { status: "unknown", summary: `${cfg.nvidia_smi} is not executable (EACCES)` };
     return { status: "unknown", summary: `cannot run ${cfg.nvidia_smi}: ${code ?? r.spawnError.message}` };
   }
-  if (r.timedOut) return { status: "critical", summary: `nvidia-smi did not answer in ${formatDuration(cfg.timeout)}: GPU wedged?` };
+  if (r.timedOut)
+    return { status: "critical", summary: `nvidia-smi did not answer in ${formatDuration(cfg.timeout)}: GPU wedged?` };
   const out = `${r.stdout}\n${r.stderr}`;
-  const first = out.split("\n").map((l) => l.trim()).find((l) => l.length > 0) ?? "";
+  const first =
+    out
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? "";
   const said = first ? `: ${first.slice(0, 160)}` : "";
   const code = r.exitCode;
   if (code === 0) return undefined;
-  if (/is not a valid field to query/.test(out)) return { status: "unknown", summary: `nvidia-smi rejected the query (driver too old?)${said}` };
-  if (code === 9 || /couldn't communicate with the NVIDIA driver/.test(out)) return { status: "critical", summary: `NVIDIA driver not loaded (nvidia-smi exit ${code})` };
-  if (code === 18 || /version mismatch/i.test(out)) return { status: "critical", summary: `NVIDIA driver/library version mismatch (exit ${code}): reboot or reload the nvidia module after the driver upgrade` };
-  if (code === 15 || /GPU is lost|fallen off the bus/.test(out)) return { status: "critical", summary: `GPU lost: fallen off the bus or inaccessible (exit ${code}); reboot to recover${said}` };
-  if (code === 6 || /No devices were found|No supported GPUs/.test(out)) return { status: "critical", summary: `no GPU found (exit ${code})${said}` };
+  if (/is not a valid field to query/.test(out))
+    return { status: "unknown", summary: `nvidia-smi rejected the query (driver too old?)${said}` };
+  if (code === 9 || /couldn't communicate with the NVIDIA driver/.test(out))
+    return { status: "critical", summary: `NVIDIA driver not loaded (nvidia-smi exit ${code})` };
+  if (code === 18 || /version mismatch/i.test(out))
+    return {
+      status: "critical",
+      summary: `NVIDIA driver/library version mismatch (exit ${code}): reboot or reload the nvidia module after the driver upgrade`,
+    };
+  if (code === 15 || /GPU is lost|fallen off the bus/.test(out))
+    return {
+      status: "critical",
+      summary: `GPU lost: fallen off the bus or inaccessible (exit ${code}); reboot to recover${said}`,
+    };
+  if (code === 6 || /No devices were found|No supported GPUs/.test(out))
+    return { status: "critical", summary: `no GPU found (exit ${code})${said}` };
   if (code === 12) return { status: "critical", summary: `NVML library not found (exit 12): is the driver installed?` };
   if (code === 4) return { status: "unknown", summary: `nvidia-smi: permission denied (exit 4)` };
   if (code === null) return { status: "unknown", summary: `nvidia-smi was killed by ${r.signal ?? "a signal"}` };
@@ -111,12 +148,17 @@ export function describeFailure(r: CommandResult, cfg: Pick<GpuConfig, "nvidia_s
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** judgeGpus grades each GPU and the count; findings come worst first. */
-export function judgeGpus(rows: readonly GpuRow[], cfg: GpuConfig): { status: Status; findings: string[]; detail: string[]; metrics: Record<string, number> } {
+export function judgeGpus(
+  rows: readonly GpuRow[],
+  cfg: GpuConfig,
+): { status: Status; findings: string[]; detail: string[]; metrics: Record<string, number> } {
   const found: { status: Status; text: string }[] = [];
   const detail: string[] = [];
   const metrics: Record<string, number> = { gpu_count: rows.length };
-  const grade = (v: number, t: { warning: number; critical: number }): Status => (v >= t.critical ? "critical" : v >= t.warning ? "warning" : "ok");
-  if (cfg.count !== undefined && rows.length < cfg.count) found.push({ status: "critical", text: `GPU missing: ${rows.length} of ${cfg.count} found` });
+  const grade = (v: number, t: { warning: number; critical: number }): Status =>
+    v >= t.critical ? "critical" : v >= t.warning ? "warning" : "ok";
+  if (cfg.count !== undefined && rows.length < cfg.count)
+    found.push({ status: "critical", text: `GPU missing: ${rows.length} of ${cfg.count} found` });
   for (const g of rows) {
     const id = `GPU${g.index}`;
     const parts: string[] = [];
@@ -127,13 +169,17 @@ export function judgeGpus(rows: readonly GpuRow[], cfg: GpuConfig): { status: St
       if (cfg.memory) found.push({ status: grade(pct, cfg.memory), text: `${id} memory ${pct}%` });
       const freeBytes = (g.memoryTotalMiB - g.memoryUsedMiB) * 1024 * 1024;
       if (cfg.min_free_memory !== undefined && freeBytes < cfg.min_free_memory) {
-        found.push({ status: "warning", text: `${id} has ${g.memoryTotalMiB - g.memoryUsedMiB} MiB free, less than ${Math.round(cfg.min_free_memory / 1048576)} MiB` });
+        found.push({
+          status: "warning",
+          text: `${id} has ${g.memoryTotalMiB - g.memoryUsedMiB} MiB free, less than ${Math.round(cfg.min_free_memory / 1048576)} MiB`,
+        });
       }
     } else parts.push("memory unknown");
     if (g.temperature !== undefined) {
       metrics[`gpu${g.index}_temperature_c`] = g.temperature;
       parts.push(`${g.temperature}°C`);
-      if (cfg.temperature) found.push({ status: grade(g.temperature, cfg.temperature), text: `${id} ${g.temperature}°C` });
+      if (cfg.temperature)
+        found.push({ status: grade(g.temperature, cfg.temperature), text: `${id} ${g.temperature}°C` });
     } else parts.push("temperature unknown");
     if (g.utilization !== undefined) {
       metrics[`gpu${g.index}_utilization_percent`] = g.utilization;
@@ -145,7 +191,8 @@ export function judgeGpus(rows: readonly GpuRow[], cfg: GpuConfig): { status: St
     }
     if (g.eccUncorrected !== undefined) {
       metrics[`gpu${g.index}_ecc_uncorrected`] = g.eccUncorrected;
-      if (cfg.ecc && g.eccUncorrected > 0) found.push({ status: "critical", text: `${id} has ${g.eccUncorrected} uncorrected ECC errors` });
+      if (cfg.ecc && g.eccUncorrected > 0)
+        found.push({ status: "critical", text: `${id} has ${g.eccUncorrected} uncorrected ECC errors` });
     }
     detail.push(`${id} ${g.name}: ${parts.join(", ")}`);
   }
@@ -159,15 +206,23 @@ export function judgeGpus(rows: readonly GpuRow[], cfg: GpuConfig): { status: St
 export const gpuProbe = defineProbe(gpuConfigSchema, {
   preflight(cfg, host) {
     if (host.onPath(cfg.nvidia_smi)) return [];
-    return [{ path: ["type"], message: `${cfg.nvidia_smi} not found on this host; the gpu check would report "unknown"` }];
+    return [
+      { path: ["type"], message: `${cfg.nvidia_smi} not found on this host; the gpu check would report "unknown"` },
+    ];
   },
   async run(cfg, { signal }) {
     const r = await runCommand([cfg.nvidia_smi, ...GPU_QUERY], { timeoutMs: cfg.timeout, signal, killGraceMs: 500 });
     const failed = describeFailure(r, cfg);
     // Exit 14 (infoROM corrupted) still prints the rows: grade them and add a warning.
     if (failed && !(r.exitCode === 14 && r.stdout.trim())) return failed;
-    const parsed = parseGpuCsv(r.stdout.split("\n").filter((l) => !/^WARNING:/.test(l.trim())).join("\n"));
-    if ("error" in parsed) return { status: "unknown", summary: `nvidia-smi printed something unexpected: ${parsed.error}` };
+    const parsed = parseGpuCsv(
+      r.stdout
+        .split("\n")
+        .filter((l) => !/^WARNING:/.test(l.trim()))
+        .join("\n"),
+    );
+    if ("error" in parsed)
+      return { status: "unknown", summary: `nvidia-smi printed something unexpected: ${parsed.error}` };
     if (parsed.rows.length === 0) return { status: "critical", summary: "nvidia-smi listed no GPU" };
     const j = judgeGpus(parsed.rows, cfg);
     if (r.exitCode === 14) {
@@ -187,7 +242,10 @@ async function listProcesses(cfg: GpuConfig, signal: AbortSignal): Promise<strin
   const r = await runCommand([cfg.nvidia_smi, ...APPS_QUERY], { timeoutMs: cfg.timeout, signal, killGraceMs: 500 });
   const failed = describeFailure(r, cfg);
   if (failed) return [`processes: ${failed.summary}`];
-  const lines = r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = r.stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length === 0) return ["processes: none"];
   return lines.map((l) => {
     const f = l.split(",").map((s) => s.trim());

@@ -21,7 +21,10 @@ const jsonPathCondition = z.strictObject({ path: z.string().min(1), equals: z.un
 export const httpConfigSchema = z.strictObject({
   type: z.literal("http"),
   url: httpUrl,
-  method: z.string().regex(/^[A-Za-z]+$/).optional(),
+  method: z
+    .string()
+    .regex(/^[A-Za-z]+$/)
+    .optional(),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.string().optional(),
   json: z.unknown().optional(),
@@ -62,7 +65,10 @@ export const httpProbe = defineProbe(httpConfigSchema, {
     try {
       res = await request(cfg, signal);
     } catch (err) {
-      return { status: "critical", summary: `${cfg.method ?? defaultMethod(cfg)} ${safeUrl(cfg.url)} ${(err as Error).message}` };
+      return {
+        status: "critical",
+        summary: `${cfg.method ?? defaultMethod(cfg)} ${safeUrl(cfg.url)} ${(err as Error).message}`,
+      };
     }
     return judge(cfg, res, deps.clock.now());
   },
@@ -115,7 +121,8 @@ async function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> 
 
 function describeHttpError(err: NodeJS.ErrnoException): string {
   const code = err.code ?? "";
-  if (/CERT|SELF_SIGNED|UNABLE_|DEPTH_|ERR_TLS/.test(code)) return `TLS verification failed (${code}); set insecure: true only if you trust this host`;
+  if (/CERT|SELF_SIGNED|UNABLE_|DEPTH_|ERR_TLS/.test(code))
+    return `TLS verification failed (${code}); set insecure: true only if you trust this host`;
   return describeSocketError(err);
 }
 
@@ -151,7 +158,12 @@ export function jsonAt(value: unknown, path: string): { found: boolean; value?: 
 function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
   const what = `${safeUrl(cfg.url)} answered ${res.status} in ${res.ms}ms`;
   const metrics = { latency_ms: res.ms, status_code: res.status, body_bytes: res.bytes };
-  const fail = (why: string): ProbeOutput => ({ status: "critical", summary: `${what}: ${why}`, metrics, detail: snippet(res.body) });
+  const fail = (why: string): ProbeOutput => ({
+    status: "critical",
+    summary: `${what}: ${why}`,
+    metrics,
+    detail: snippet(res.body),
+  });
   const expect = cfg.expect;
   if (!statusMatches(res.status, expect.status)) return fail(`expected status ${JSON.stringify(expect.status)}`);
   const text = res.body.toString("utf8");
@@ -159,11 +171,16 @@ function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
     return fail(`body does not contain ${JSON.stringify(expect.body_contains)}`);
   }
   if (expect.content_type !== undefined) {
-    const got = String(res.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    const got = String(res.headers["content-type"] ?? "")
+      .split(";")[0]!
+      .trim()
+      .toLowerCase();
     const want = expect.content_type.split(";")[0]!.trim().toLowerCase();
-    if (want.endsWith("/") ? !got.startsWith(want) : got !== want) return fail(`content type is ${JSON.stringify(got || "none")}, expected ${JSON.stringify(want)}`);
+    if (want.endsWith("/") ? !got.startsWith(want) : got !== want)
+      return fail(`content type is ${JSON.stringify(got || "none")}, expected ${JSON.stringify(want)}`);
   }
-  if (expect.min_bytes !== undefined && res.bytes < expect.min_bytes) return fail(`body is ${res.bytes} bytes, expected at least ${expect.min_bytes}`);
+  if (expect.min_bytes !== undefined && res.bytes < expect.min_bytes)
+    return fail(`body is ${res.bytes} bytes, expected at least ${expect.min_bytes}`);
   if (expect.json !== undefined || expect.json_path !== undefined) {
     let parsed: unknown;
     try {
@@ -171,12 +188,15 @@ function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
     } catch {
       return fail("body is not JSON");
     }
-    if (expect.json !== undefined && !jsonSubset(parsed, expect.json)) return fail(`JSON does not match ${JSON.stringify(expect.json)}`);
+    if (expect.json !== undefined && !jsonSubset(parsed, expect.json))
+      return fail(`JSON does not match ${JSON.stringify(expect.json)}`);
     for (const cond of expect.json_path ?? []) {
       const at = jsonAt(parsed, cond.path);
       if (!at.found) return fail(`JSON has no ${cond.path}`);
       if (cond.equals !== undefined && !jsonSubset(at.value, cond.equals)) {
-        return fail(`JSON ${cond.path} is ${JSON.stringify(at.value)?.slice(0, 80)}, expected ${JSON.stringify(cond.equals)}`);
+        return fail(
+          `JSON ${cond.path} is ${JSON.stringify(at.value)?.slice(0, 80)}, expected ${JSON.stringify(cond.equals)}`,
+        );
       }
     }
   }
@@ -185,7 +205,11 @@ function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
     const metricsWithCert = { ...metrics, cert_expires_in_s: Math.round(left / 1000) };
     if (left < expect.cert_expiry) {
       const when = left <= 0 ? "has expired" : `expires in ${formatDuration(left)}`;
-      return { status: left <= 0 ? "critical" : "warning", summary: `${what}: TLS certificate ${when} (${new Date(res.certExpires).toISOString().slice(0, 10)})`, metrics: metricsWithCert };
+      return {
+        status: left <= 0 ? "critical" : "warning",
+        summary: `${what}: TLS certificate ${when} (${new Date(res.certExpires).toISOString().slice(0, 10)})`,
+        metrics: metricsWithCert,
+      };
     }
     Object.assign(metrics, { cert_expires_in_s: Math.round(left / 1000) });
   }

@@ -47,7 +47,10 @@ export function parseSseEvents(buffer: string): { events: string[]; rest: string
 function errorText(body: string): string {
   try {
     const j = JSON.parse(body) as { error?: { message?: string } | string; message?: string; detail?: unknown };
-    const e = typeof j.error === "string" ? j.error : j.error?.message ?? j.message ?? (typeof j.detail === "string" ? j.detail : undefined);
+    const e =
+      typeof j.error === "string"
+        ? j.error
+        : (j.error?.message ?? j.message ?? (typeof j.detail === "string" ? j.detail : undefined));
     if (e) return e.slice(0, 200);
   } catch {
     // Not JSON: show the start of the text.
@@ -81,7 +84,11 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), cfg.timeout);
     const all = AbortSignal.any([ctl.signal, signal]);
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json", "user-agent": "watchdog" };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: "application/json",
+      "user-agent": "watchdog",
+    };
     if (cfg.api_key) headers.authorization = `Bearer ${cfg.api_key}`;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -99,7 +106,10 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
         return { status: "critical", summary: `${where}: GET /models did not return JSON` };
       }
       if (!ids.includes(cfg.model)) {
-        return { status: "critical", summary: `${where} does not serve model ${cfg.model} (serves: ${ids.slice(0, 5).join(", ") || "none"})` };
+        return {
+          status: "critical",
+          summary: `${where} does not serve model ${cfg.model} (serves: ${ids.slice(0, 5).join(", ") || "none"})`,
+        };
       }
       stage = "chat completion";
       const t0 = performance.now();
@@ -125,30 +135,52 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
         const { events, rest } = parseSseEvents(buf);
         buf = rest;
         for (const ev of events) {
-          if (ev.trim() === "[DONE]") { done = true; continue; }
-          let j: { error?: unknown; choices?: { delta?: { content?: string; reasoning_content?: string }; text?: string }[] };
+          if (ev.trim() === "[DONE]") {
+            done = true;
+            continue;
+          }
+          let j: {
+            error?: unknown;
+            choices?: { delta?: { content?: string; reasoning_content?: string }; text?: string }[];
+          };
           try {
             j = JSON.parse(ev);
           } catch {
-            return { status: "critical", summary: `${where}: the stream sent an event that is not JSON: ${ev.slice(0, 100)}` };
+            return {
+              status: "critical",
+              summary: `${where}: the stream sent an event that is not JSON: ${ev.slice(0, 100)}`,
+            };
           }
-          if (j.error) return { status: "critical", summary: `${where}: the stream reported an error: ${errorText(ev)}` };
+          if (j.error)
+            return { status: "critical", summary: `${where}: the stream reported an error: ${errorText(ev)}` };
           const c = j.choices?.[0];
-          if (ttft === undefined && c && (c.delta?.content || c.delta?.reasoning_content || c.text)) ttft = Math.round(performance.now() - t0);
+          if (ttft === undefined && c && (c.delta?.content || c.delta?.reasoning_content || c.text))
+            ttft = Math.round(performance.now() - t0);
         }
         if (done) break;
       }
       const total = Math.round(performance.now() - t0);
-      if (ttft === undefined) return { status: "critical", summary: `${where}: ${cfg.model} streamed no token in ${total}ms` };
+      if (ttft === undefined)
+        return { status: "critical", summary: `${where}: ${cfg.model} streamed no token in ${total}ms` };
       const metrics = { ttft_ms: ttft, latency_ms: total, models_ms: Math.round(t0 - started) };
       const what = `${cfg.model} at ${where}: first token in ${ttft}ms, done in ${total}ms`;
       const slow: string[] = [];
-      if (cfg.max_ttft !== undefined && ttft > cfg.max_ttft) slow.push(`first token slower than ${formatDuration(cfg.max_ttft)}`);
-      if (cfg.max_latency !== undefined && total > cfg.max_latency) slow.push(`answer slower than ${formatDuration(cfg.max_latency)}`);
-      const out: ProbeOutput = { status: slow.length ? "warning" : "ok", summary: slow.length ? `${what}: ${slow.join(", ")}` : what, metrics };
+      if (cfg.max_ttft !== undefined && ttft > cfg.max_ttft)
+        slow.push(`first token slower than ${formatDuration(cfg.max_ttft)}`);
+      if (cfg.max_latency !== undefined && total > cfg.max_latency)
+        slow.push(`answer slower than ${formatDuration(cfg.max_latency)}`);
+      const out: ProbeOutput = {
+        status: slow.length ? "warning" : "ok",
+        summary: slow.length ? `${what}: ${slow.join(", ")}` : what,
+        metrics,
+      };
       return out;
     } catch (err) {
-      if (all.aborted) return { status: "critical", summary: `${where}: no complete answer within ${formatDuration(cfg.timeout)} (${stage}, after ${elapsed()}ms)` };
+      if (all.aborted)
+        return {
+          status: "critical",
+          summary: `${where}: no complete answer within ${formatDuration(cfg.timeout)} (${stage}, after ${elapsed()}ms)`,
+        };
       // An HttpError carries Node's code (ECONNREFUSED...), an AggregateError's too (a name with two addresses).
       const e = err as HttpError;
       const why = e.code ? describeSocketError(e) : e.message;

@@ -40,7 +40,7 @@ function readSync(file: string, max: number): Buffer | undefined {
     if (n < scratch.length || n >= max) return scratch.subarray(0, n);
     // Longer than a page (a long command line): read on. Bounded: at most max / 64 KiB more reads.
     const parts = [Buffer.from(scratch.subarray(0, n))];
-    for (let size = n; size < max; ) {
+    for (let size = n; size < max;) {
       const buf = Buffer.alloc(Math.min(65536, max - size));
       const got = fs.readSync(fd, buf, 0, buf.length, size);
       parts.push(buf.subarray(0, got));

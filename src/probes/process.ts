@@ -64,7 +64,8 @@ const fmtMiB = (b: number) => `${Math.round(b / 1048576)} MiB`;
 export const processProbe = defineProbe(processConfigSchema, {
   async run(cfg, { signal }) {
     const selectors = [cfg.match, cfg.comm, cfg.pidfile].filter((s) => s !== undefined).length;
-    if (selectors !== 1) return { status: "unknown", summary: "a process check needs exactly one of match, comm or pidfile" };
+    if (selectors !== 1)
+      return { status: "unknown", summary: "a process check needs exactly one of match, comm or pidfile" };
     const what = cfg.match ? `/${cfg.match}/` : cfg.comm ? `comm ${cfg.comm}` : `pidfile ${cfg.pidfile}`;
     let found: ProcInfo[];
     try {
@@ -74,11 +75,16 @@ export const processProbe = defineProbe(processConfigSchema, {
           text = await readFile(cfg.pidfile, "utf8");
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          if (code === "ENOENT") return { status: "critical", summary: `pidfile ${cfg.pidfile} does not exist (not running?)` };
-          return { status: "unknown", summary: `cannot read pidfile ${cfg.pidfile}: ${code ?? (err as Error).message}` };
+          if (code === "ENOENT")
+            return { status: "critical", summary: `pidfile ${cfg.pidfile} does not exist (not running?)` };
+          return {
+            status: "unknown",
+            summary: `cannot read pidfile ${cfg.pidfile}: ${code ?? (err as Error).message}`,
+          };
         }
         const pid = Number(text.trim().split(/\s+/)[0]);
-        if (!Number.isInteger(pid) || pid <= 0) return { status: "unknown", summary: `pidfile ${cfg.pidfile} holds no pid` };
+        if (!Number.isInteger(pid) || pid <= 0)
+          return { status: "unknown", summary: `pidfile ${cfg.pidfile} holds no pid` };
         found = await readPid(pid);
       } else {
         found = await findProcesses(cfg, signal);
@@ -89,7 +95,10 @@ export const processProbe = defineProbe(processConfigSchema, {
     const zombies = found.filter((p) => p.state === "Z");
     const alive = found.filter((p) => p.state !== "Z");
     const notes: string[] = [];
-    if (zombies.length) notes.push(`${zombies.length} zombie${zombies.length === 1 ? "" : "s"} not counted (pid ${zombies.map((p) => p.pid).join(", ")})`);
+    if (zombies.length)
+      notes.push(
+        `${zombies.length} zombie${zombies.length === 1 ? "" : "s"} not counted (pid ${zombies.map((p) => p.pid).join(", ")})`,
+      );
     const metrics: Record<string, number> = { count: alive.length, zombies: zombies.length };
     let status: Status = "ok";
     const problems: string[] = [];
@@ -109,22 +118,35 @@ export const processProbe = defineProbe(processConfigSchema, {
       metrics.max_rss_bytes = maxSeen;
       if (problems.length) status = "warning";
     }
-    const pids = alive.slice(0, 10).map((p) => p.pid).join(", ") + (alive.length > 10 ? `, … (${alive.length})` : "");
+    const pids =
+      alive
+        .slice(0, 10)
+        .map((p) => p.pid)
+        .join(", ") + (alive.length > 10 ? `, … (${alive.length})` : "");
     let summary: string;
     if (alive.length < cfg.min) {
       status = "critical";
-      summary = alive.length === 0 ? `no process matches ${what}` : `${alive.length} process${alive.length === 1 ? "" : "es"} match ${what} (pid ${pids}), fewer than ${cfg.min}`;
+      summary =
+        alive.length === 0
+          ? `no process matches ${what}`
+          : `${alive.length} process${alive.length === 1 ? "" : "es"} match ${what} (pid ${pids}), fewer than ${cfg.min}`;
     } else if (cfg.max !== undefined && alive.length > cfg.max) {
       if (status === "ok") status = "warning";
       summary = `${alive.length} processes match ${what} (pid ${pids}), more than ${cfg.max}`;
     } else {
-      summary = alive.length === 0 ? `no process matches ${what}, as expected` : `${alive.length} process${alive.length === 1 ? "" : "es"} match ${what}: pid ${pids}`;
+      summary =
+        alive.length === 0
+          ? `no process matches ${what}, as expected`
+          : `${alive.length} process${alive.length === 1 ? "" : "es"} match ${what}: pid ${pids}`;
     }
     if (problems.length) summary += `; ${problems[0]}`;
     if (zombies.length) summary += `; ${notes[0]}`;
     // Only the processes the detail names need their command line (a comm scan did not read it).
     await fillCmdlines(alive.slice(0, 20), "/proc", signal);
-    const detail = [...problems, ...alive.slice(0, 20).map((p) => `pid ${p.pid} ${p.comm}: ${p.cmdline.slice(0, 200)}`)].join("\n");
+    const detail = [
+      ...problems,
+      ...alive.slice(0, 20).map((p) => `pid ${p.pid} ${p.comm}: ${p.cmdline.slice(0, 200)}`),
+    ].join("\n");
     return { status, summary, ...(detail ? { detail } : {}), metrics };
   },
 });

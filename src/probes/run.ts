@@ -55,7 +55,10 @@ export async function runProbe(
     });
     const out = await Promise.race([probe.run(check, { deps, signal, memory }), timeout]);
     const { memory: next, ...rest } = clean(out);
-    return { result: { ...rest, check: check.name, durationMs: Math.round(performance.now() - started) }, memory: next ?? memory };
+    return {
+      result: { ...rest, check: check.name, durationMs: Math.round(performance.now() - started) },
+      memory: next ?? memory,
+    };
   } catch (err) {
     return {
       result: {

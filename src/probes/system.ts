@@ -12,7 +12,11 @@ const thresholds = (warning: number, critical: number) =>
 export const systemConfigSchema = z.strictObject({
   type: z.literal("system"),
   disk: z
-    .strictObject({ paths: z.array(z.string().min(1)).min(1).default(["/"]), warning: percent.default(85), critical: percent.default(95) })
+    .strictObject({
+      paths: z.array(z.string().min(1)).min(1).default(["/"]),
+      warning: percent.default(85),
+      critical: percent.default(95),
+    })
     .or(z.literal(false))
     .default({ paths: ["/"], warning: 85, critical: 95 }),
   memory: thresholds(90, 97).or(z.literal(false)).default({ warning: 90, critical: 97 }),
@@ -33,7 +37,10 @@ function grade(value: number, t: { warning: number; critical: number }): Status 
 /** finding grades a value and, when it is not ok, names the threshold it crossed ("disk / 91% (warning at 85%)"). */
 function finding(text: string, value: number, t: { warning: number; critical: number }, unit = "%"): Finding {
   const status = grade(value, t);
-  return { status, text: status === "ok" ? text : `${text} (${status} at ${status === "critical" ? t.critical : t.warning}${unit})` };
+  return {
+    status,
+    text: status === "ok" ? text : `${text} (${status} at ${status === "critical" ? t.critical : t.warning}${unit})`,
+  };
 }
 
 /** systemProbe reads disk usage with statfs, memory via systeminformation and the load average. */
@@ -52,7 +59,10 @@ export const systemProbe = defineProbe(systemConfigSchema, {
           metrics[`disk_used_percent:${path}`] = round1(pct);
           findings.push(finding(`disk ${path} ${round1(pct)}%`, pct, cfg.disk));
         } catch (err) {
-          findings.push({ status: "unknown", text: `disk ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+          findings.push({
+            status: "unknown",
+            text: `disk ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          });
         }
       }
     }

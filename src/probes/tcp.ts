@@ -19,7 +19,10 @@ export const tcpProbe = defineProbe(tcpConfigSchema, {
     const started = performance.now();
     return new Promise((resolve) => {
       const socket = net.connect({ host: cfg.host, port: cfg.port });
-      const timer = setTimeout(() => finish("critical", `${target} did not accept a connection within ${cfg.timeout}ms`), cfg.timeout);
+      const timer = setTimeout(
+        () => finish("critical", `${target} did not accept a connection within ${cfg.timeout}ms`),
+        cfg.timeout,
+      );
       const onAbort = () => finish("critical", `${target}: probe deadline reached before connecting`);
       signal.addEventListener("abort", onAbort, { once: true });
       socket.once("connect", () => {
@@ -42,11 +45,18 @@ export const tcpProbe = defineProbe(tcpConfigSchema, {
 /** describeSocketError says in words why a connection failed. */
 export function describeSocketError(err: NodeJS.ErrnoException): string {
   switch (err.code) {
-    case "ECONNREFUSED": return "refused the connection (nothing listening?)";
-    case "ECONNRESET": return "reset the connection";
-    case "EHOSTUNREACH": return "is unreachable (EHOSTUNREACH)";
-    case "ENOTFOUND": case "EAI_AGAIN": return `could not be resolved (${err.code})`;
-    case "ETIMEDOUT": return "timed out (ETIMEDOUT)";
-    default: return `failed: ${err.code ?? err.message}`;
+    case "ECONNREFUSED":
+      return "refused the connection (nothing listening?)";
+    case "ECONNRESET":
+      return "reset the connection";
+    case "EHOSTUNREACH":
+      return "is unreachable (EHOSTUNREACH)";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `could not be resolved (${err.code})`;
+    case "ETIMEDOUT":
+      return "timed out (ETIMEDOUT)";
+    default:
+      return `failed: ${err.code ?? err.message}`;
   }
 }

@@ -40,22 +40,51 @@ export function queueFileOf(stateFile: string): string {
 }
 
 /** applyControl applies one command to the state; idempotent, so a command applied twice after a crash is harmless. */
-export function applyControl(state: State, c: Control, now: number): { state: State; event?: HistoryEvent; error?: string } {
+export function applyControl(
+  state: State,
+  c: Control,
+  now: number,
+): { state: State; event?: HistoryEvent; error?: string } {
   if (c.type === "silence_add") {
     if ((state.silences ?? []).some((s) => s.id === c.silence.id)) return { state };
     const s = c.silence;
-    return { state: addSilence(state, s, now), event: { at: now, type: "silence", action: "add", id: s.id, pattern: s.pattern, until: s.endsAt, reason: s.reason } };
+    return {
+      state: addSilence(state, s, now),
+      event: {
+        at: now,
+        type: "silence",
+        action: "add",
+        id: s.id,
+        pattern: s.pattern,
+        until: s.endsAt,
+        reason: s.reason,
+      },
+    };
   }
   if (c.type === "silence_remove") {
     const r = removeSilence(state, c.id, now);
     if (!r) return { state, error: `no active silence with id "${c.id}"` };
-    return { state: r.state, event: { at: now, type: "silence", action: "remove", id: r.removed.id, pattern: r.removed.pattern, until: now, reason: r.removed.reason } };
+    return {
+      state: r.state,
+      event: {
+        at: now,
+        type: "silence",
+        action: "remove",
+        id: r.removed.id,
+        pattern: r.removed.pattern,
+        until: now,
+        reason: r.removed.reason,
+      },
+    };
   }
   const inc = state.checks[c.check]?.incident;
   if (inc?.ack) return { state };
   const r = ackIncident(state, c.check, c.note, now);
   if ("error" in r) return { state, error: r.error };
-  return { state: r.state, event: { at: now, type: "ack", check: c.check, incident: inc!.id, ...(c.note ? { note: c.note } : {}) } };
+  return {
+    state: r.state,
+    event: { at: now, type: "ack", check: c.check, incident: inc!.id, ...(c.note ? { note: c.note } : {}) },
+  };
 }
 
 type Cfg = Pick<Config, "state_file" | "history_file" | "history_max_size">;
@@ -65,7 +94,12 @@ type Cfg = Pick<Config, "state_file" | "history_file" | "history_max_size">;
  * for longer than `waitMs` (a daemon holds it for its lifetime), the command is queued in FILE.commands and the
  * lock holder applies it at the start of its next run.
  */
-export async function controlState(config: Cfg, deps: Pick<Deps, "clock" | "logger" | "sleep">, c: Control, waitMs = 3000): Promise<{ queued: false; state: State; error?: string } | { queued: true; pid: number | undefined }> {
+export async function controlState(
+  config: Cfg,
+  deps: Pick<Deps, "clock" | "logger" | "sleep">,
+  c: Control,
+  waitMs = 3000,
+): Promise<{ queued: false; state: State; error?: string } | { queued: true; pid: number | undefined }> {
   const deadline = deps.clock.now() + waitMs;
   for (;;) {
     let lock;
@@ -104,7 +138,12 @@ export async function controlState(config: Cfg, deps: Pick<Deps, "clock" | "logg
  * applyQueuedControls runs the commands queued while the lock was held (the caller holds it now): applies them,
  * saves, then removes the queue. A crash between the save and the removal re-applies them, which is harmless.
  */
-export async function applyQueuedControls(config: Cfg, state: State, store: StateStore, deps: Pick<Deps, "clock" | "logger">): Promise<State> {
+export async function applyQueuedControls(
+  config: Cfg,
+  state: State,
+  store: StateStore,
+  deps: Pick<Deps, "clock" | "logger">,
+): Promise<State> {
   const file = queueFileOf(config.state_file);
   let text: string;
   try {

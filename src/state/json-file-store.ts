@@ -12,12 +12,20 @@ export { STATE_VERSION } from "./state-schema.js";
  * through `redact` on save (error texts from a channel could quote a token); numbers and keys are left alone.
  * A file that does not fit the schema is moved aside loudly; what fits (open incidents, outbox messages) is kept.
  */
-export function createJsonFileStore(file: string, now: () => number, redact: (s: string) => string = (s) => s): StateStore {
+export function createJsonFileStore(
+  file: string,
+  now: () => number,
+  redact: (s: string) => string = (s) => s,
+): StateStore {
   return {
     async load() {
       const read = readStateFile(file);
       if (read.kind === "missing") return { state: emptyState(), warnings: [] };
-      if (read.kind === "bad") return { state: emptyState(), warnings: [moveAside(file, now(), `is ${read.why}`, "started from empty state")] };
+      if (read.kind === "bad")
+        return {
+          state: emptyState(),
+          warnings: [moveAside(file, now(), `is ${read.why}`, "started from empty state")],
+        };
       if (read.problem) return { state: read.state, warnings: [moveAside(file, now(), read.problem, "kept the rest")] };
       return { state: read.state, warnings: [] };
     },
@@ -26,7 +34,9 @@ export function createJsonFileStore(file: string, now: () => number, redact: (s:
       try {
         writeFileAtomic(file, text, 0o600);
       } catch (err) {
-        throw new StateError(`cannot write ${file}: ${describeFsError(err)}; the previous file is left as it was`, { cause: err });
+        throw new StateError(`cannot write ${file}: ${describeFsError(err)}; the previous file is left as it was`, {
+          cause: err,
+        });
       }
     },
   };
@@ -48,9 +58,14 @@ export function describeFsError(err: unknown, withCode = false): string {
   if (err instanceof UnsafeFileError) return err.message;
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
-    case "ENOSPC": return withCode ? "disk full (ENOSPC)" : "disk full";
-    case "EACCES": case "EPERM": return `permission denied (${code}): run as root, or set state_file (or --state) to a place this user can write`;
-    case "EROFS": return "read-only file system (EROFS)";
-    default: return code ?? (err as Error).message;
+    case "ENOSPC":
+      return withCode ? "disk full (ENOSPC)" : "disk full";
+    case "EACCES":
+    case "EPERM":
+      return `permission denied (${code}): run as root, or set state_file (or --state) to a place this user can write`;
+    case "EROFS":
+      return "read-only file system (EROFS)";
+    default:
+      return code ?? (err as Error).message;
   }
 }

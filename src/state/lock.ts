@@ -114,7 +114,9 @@ export function acquireLock(file: string): Lock {
     ensureDir(path.dirname(file));
   } catch (err) {
     if (err instanceof UnsafeFileError) throw new StateError(err.message, { cause: err });
-    throw new StateError(`cannot create the state directory ${path.dirname(file)}: ${describeFsError(err)}`, { cause: err });
+    throw new StateError(`cannot create the state directory ${path.dirname(file)}: ${describeFsError(err)}`, {
+      cause: err,
+    });
   }
   const me = `${process.pid} ${processStart(process.pid) ?? ""}\n`;
   for (let attempt = 0; attempt < 5; attempt++) {

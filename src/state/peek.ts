@@ -11,10 +11,7 @@ import { decodeState, type StateParse } from "./state-schema.js";
  */
 
 /** StateRead is what reading the state file found: no file, a state (maybe salvaged), or why there is none. */
-export type StateRead =
-  | { kind: "missing" }
-  | ({ kind: "state" } & StateParse)
-  | { kind: "bad"; why: string };
+export type StateRead = { kind: "missing" } | ({ kind: "state" } & StateParse) | { kind: "bad"; why: string };
 
 /**
  * readStateFile reads and validates the state file without changing anything. A symlink, FIFO or device at the

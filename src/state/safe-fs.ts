@@ -74,12 +74,16 @@ export function dirProblem(dir: string): string | undefined {
     const sticky = (st.mode & 0o1000) !== 0;
     const shown = d === real ? dir : `${d} (a parent of ${dir})`;
     if (me === 0 && st.uid !== 0) {
-      return `refusing to write in ${shown}: it is owned by uid ${st.uid}, not root, so that user could swap ` +
-        `the files root writes there; fix: chown root ${d} (or choose a directory owned by root)`;
+      return (
+        `refusing to write in ${shown}: it is owned by uid ${st.uid}, not root, so that user could swap ` +
+        `the files root writes there; fix: chown root ${d} (or choose a directory owned by root)`
+      );
     }
     if ((st.mode & 0o022) !== 0 && !(sticky && (st.uid === me || st.uid === 0))) {
-      return `refusing to write in ${shown}: it is writable by group/others (mode ${octal(st.mode)}), so another ` +
-        `user could plant a symlink there; fix: chmod go-w ${d} (or chmod +t it, or choose another directory)`;
+      return (
+        `refusing to write in ${shown}: it is writable by group/others (mode ${octal(st.mode)}), so another ` +
+        `user could plant a symlink there; fix: chmod go-w ${d} (or chmod +t it, or choose another directory)`
+      );
     }
   }
   return undefined;
@@ -149,7 +153,7 @@ export function createFresh(dir: string, base: string, mode: number): { fd: numb
 /** writeAll writes the whole buffer (writeSync may write less than asked). */
 function writeAll(fd: number, data: string | Buffer): void {
   const buf = typeof data === "string" ? Buffer.from(data) : data;
-  for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
 }
 
 /**

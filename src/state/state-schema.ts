@@ -260,7 +260,10 @@ export function parseState(data: Record<string, unknown>): StateParse {
   const salvaged = stateSchema.safeParse(out);
   const state = salvaged.success ? (salvaged.data as unknown as State) : emptyState();
   const first = issues[0]!;
-  const at = first.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").slice(1);
+  const at = first.path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+    .join("")
+    .slice(1);
   const more = issues.length > 1 ? ` and ${issues.length - 1} more` : "";
   const problem = `does not fit the state schema (${at || "(top level)"}: ${first.message}${more}); dropped ${lost.join(", ")}`;
   return { state, problem };

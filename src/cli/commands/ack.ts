@@ -14,7 +14,8 @@ export async function ackCommand(check: string, opts: GlobalOptions & { note?: s
   const session = openSession(opts, false, true);
   const { config } = session.loaded;
   const names = config.checks.map((c) => c.name);
-  if (!names.includes(check)) throw new UsageError(`no check named "${check}"; the checks are: ${names.join(", ") || "(none configured)"}`);
+  if (!names.includes(check))
+    throw new UsageError(`no check named "${check}"; the checks are: ${names.join(", ") || "(none configured)"}`);
   const now = session.deps.clock.now();
   // Checked first against the saved state, so an ack of a healthy check fails at once even when it would be queued.
   const pre = ackIncident(peek(config.state_file).state, check, opts.note, now);
@@ -24,6 +25,8 @@ export async function ackCommand(check: string, opts: GlobalOptions & { note?: s
   const inc = r.queued ? undefined : r.state.checks[check]?.incident;
   const since = inc ? ` (incident since ${formatTime(inc.startedAt)}, ${ago(now, inc.startedAt)})` : "";
   const queued = r.queued ? `queued: the running watchdog (pid ${r.pid ?? "?"}) applies it at its next run\n` : "";
-  io.out(`${fold(`acknowledged ${check}${since}`, 80).join("\n")}\n${queued}no further steps, reminders or restarts; the recovery notice still goes out\n`);
+  io.out(
+    `${fold(`acknowledged ${check}${since}`, 80).join("\n")}\n${queued}no further steps, reminders or restarts; the recovery notice still goes out\n`,
+  );
   return 0;
 }

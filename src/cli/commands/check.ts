@@ -32,17 +32,21 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   const headingFirst = !opts.json && printsMessages(config.channels);
   if (headingFirst) io.out(session.redact(renderHeading(config.host, config.source, !!opts.dryRun)));
   const report = await runCheck(config, session.deps, { dryRun: !!opts.dryRun, redact: session.redact, channels });
-  let text = opts.json ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n` : renderReport(report, config.host, config.source, io.isTTY, !headingFirst);
+  let text = opts.json
+    ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n`
+    : renderReport(report, config.host, config.source, io.isTTY, !headingFirst);
   // A failing check and no channel at all: nobody is told, and the ladder's warnings went to the log only.
   if (!opts.json && !Object.keys(config.channels).length && report.results.some((r) => r.status !== "ok")) {
-    text += "note: no channels are configured, so nobody is told; add one under `channels:`\n(`watchdog validate` shows the channels the ladder names).\n";
+    text +=
+      "note: no channels are configured, so nobody is told; add one under `channels:`\n(`watchdog validate` shows the channels the ladder names).\n";
   }
   io.out(session.redact(text));
   // cron throws stdout away and mails stderr: what failed to reach a person is said there too.
   if (!opts.json) {
     const trouble = sendTrouble(report, config.state_file);
     const failing = report.results.filter((r) => r.status !== "ok").map((r) => r.check);
-    if (!Object.keys(config.channels).length && failing.length && !opts.dryRun) trouble.unshift(`watchdog: ${failing.join(", ")} failing, and no channel is configured: nobody is told`);
+    if (!Object.keys(config.channels).length && failing.length && !opts.dryRun)
+      trouble.unshift(`watchdog: ${failing.join(", ")} failing, and no channel is configured: nobody is told`);
     if (trouble.length) io.err(session.redact(`${trouble.join("\n")}\n`));
   }
   if (!opts.exitStatus) return 0;
@@ -80,7 +84,9 @@ export function renderReport(r: RunReport, host: string, source: string, tty: bo
   const did: string[] = [];
   for (const x of r.restarts) {
     const o = x.outcome;
-    did.push(`restart ${x.check}: ${o.error ? `failed: ${o.error}` : o.helped ? "restart helped" : "restart did not help"} (${formatDuration(o.durationMs)})`);
+    did.push(
+      `restart ${x.check}: ${o.error ? `failed: ${o.error}` : o.helped ? "restart helped" : "restart did not help"} (${formatDuration(o.durationMs)})`,
+    );
   }
   if (r.dryRun) {
     for (const a of r.actions) if (a.type === "restart") did.push(`would restart ${a.check}`);
@@ -92,11 +98,15 @@ export function renderReport(r: RunReport, host: string, source: string, tty: bo
   for (const a of r.attempts) {
     const via = a.fallbackFrom ? ` (fallback for ${a.fallbackFrom})` : "";
     if (a.outcome.ok) did.push(`sent to ${a.channel}${via}: ${a.checks.join(", ")}`);
-    else did.push(`FAILED to send to ${a.channel}${via}: ${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${a.outcome.retryable ? "kept in the outbox for the next run" : "not retryable"}`);
+    else
+      did.push(
+        `FAILED to send to ${a.channel}${via}: ${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${a.outcome.retryable ? "kept in the outbox for the next run" : "not retryable"}`,
+      );
   }
   if (did.length) lines.push("", ...did);
   else lines.push("", "nothing to send.");
-  if (!r.dryRun && r.state.outbox.length) lines.push(`outbox: ${r.state.outbox.length} message(s) waiting for a later run`);
+  if (!r.dryRun && r.state.outbox.length)
+    lines.push(`outbox: ${r.state.outbox.length} message(s) waiting for a later run`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -107,12 +117,24 @@ function toJson(r: RunReport, host: string, source: string) {
     dryRun: r.dryRun,
     startedAt: new Date(r.startedAt).toISOString(),
     durationMs: r.durationMs,
-    checks: r.results.map((res) => ({ ...res, failStreak: r.state.checks[res.check]?.failStreak ?? 0, incident: r.state.checks[res.check]?.incident?.id ?? null })),
+    checks: r.results.map((res) => ({
+      ...res,
+      failStreak: r.state.checks[res.check]?.failStreak ?? 0,
+      incident: r.state.checks[res.check]?.incident?.id ?? null,
+    })),
     actions: r.actions,
     planned: r.planned,
     restarts: r.restarts,
     deliveries: r.attempts,
-    outbox: r.dryRun ? undefined : r.state.outbox.map((e) => ({ id: e.message.id, channel: e.message.channel, attempts: e.attempts, nextAttemptAt: new Date(e.nextAttemptAt).toISOString(), lastError: e.lastError })),
+    outbox: r.dryRun
+      ? undefined
+      : r.state.outbox.map((e) => ({
+          id: e.message.id,
+          channel: e.message.channel,
+          attempts: e.attempts,
+          nextAttemptAt: new Date(e.nextAttemptAt).toISOString(),
+          lastError: e.lastError,
+        })),
     warnings: r.warnings,
   };
 }

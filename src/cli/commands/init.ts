@@ -28,7 +28,8 @@ export function starterConfig(hasGpu: boolean): string {
     let end = i + 1;
     while (end < lines.length && !/^ {2}- |^\S/.test(lines[end]!)) end++;
     while (end > i + 1 && lines[end - 1]!.trim() === "") end--;
-    if (lines.slice(i, end).some((l) => /^\s+type: gpu\b/.test(l) || /^ {2}- name: .*\btype: gpu\b/.test(l))) gpuBlocks.push([i, end]);
+    if (lines.slice(i, end).some((l) => /^\s+type: gpu\b/.test(l) || /^ {2}- name: .*\btype: gpu\b/.test(l)))
+      gpuBlocks.push([i, end]);
   }
   if (hasGpu) {
     if (gpuBlocks.length) return exampleText;
@@ -38,7 +39,8 @@ export function starterConfig(hasGpu: boolean): string {
   }
   for (const [from, to] of gpuBlocks) {
     for (let j = from; j < to; j++) if (lines[j]!.trim() !== "") lines[j] = `  # ${lines[j]!.slice(2)}`;
-    lines[from] = `  # (no nvidia-smi on this host when \`watchdog init\` ran: uncomment on a GPU machine)\n${lines[from]}`;
+    lines[from] =
+      `  # (no nvidia-smi on this host when \`watchdog init\` ran: uncomment on a GPU machine)\n${lines[from]}`;
   }
   return lines.join("\n");
 }
@@ -56,7 +58,11 @@ function writable(dir: string): boolean {
 }
 
 /** initCommand writes a commented starter config; it never overwrites without --force. */
-export async function initCommand(opts: InitOptions, io: Io, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+export async function initCommand(
+  opts: InitOptions,
+  io: Io,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   const file = path.resolve(opts.path ?? "watchdog.yaml");
   const dir = path.dirname(file);
   let st: fs.Stats;
@@ -66,9 +72,13 @@ export async function initCommand(opts: InitOptions, io: Io, env: Readonly<Recor
     throw new ExitError(1, `watchdog init: directory ${dir} does not exist (create it first, e.g. mkdir -p ${dir})`);
   }
   if (!st.isDirectory()) throw new ExitError(1, `watchdog init: ${dir} is not a directory`);
-  if (fs.existsSync(file) && !opts.force) throw new ExitError(1, `watchdog init: ${file} already exists; use --force to overwrite it`);
+  if (fs.existsSync(file) && !opts.force)
+    throw new ExitError(1, `watchdog init: ${file} already exists; use --force to overwrite it`);
   const gpu = onPath("nvidia-smi", env.PATH);
-  if (opts.full && opts.channels) throw new UsageError("--channels makes the short starter; --full writes the whole example (delete the channels you do not use)");
+  if (opts.full && opts.channels)
+    throw new UsageError(
+      "--channels makes the short starter; --full writes the whole example (delete the channels you do not use)",
+    );
   let channels: string[] = [];
   try {
     channels = opts.full ? [] : parseChannelList(opts.channels ?? "email");
@@ -81,16 +91,47 @@ export async function initCommand(opts: InitOptions, io: Io, env: Readonly<Recor
     writeFileAtomic(file, text, 0o600, { checkDir: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "EISDIR" ? "is a directory" : (err as Error).message;
+    const why =
+      code === "EACCES" || code === "EPERM"
+        ? "permission denied"
+        : code === "EROFS"
+          ? "read-only file system"
+          : code === "EISDIR"
+            ? "is a directory"
+            : (err as Error).message;
     throw new ExitError(1, `watchdog init: cannot write ${file}: ${why}`);
   }
-  const lines = fold(`wrote ${file}${gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"}`, 80);
-  lines.push(...fold(opts.full ? "the full example: every option, commented" : `a short starter: one service, channels ${channels.join(", ")} (\`watchdog init --full\`: every option)`, 80));
+  const lines = fold(
+    `wrote ${file}${gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"}`,
+    80,
+  );
+  lines.push(
+    ...fold(
+      opts.full
+        ? "the full example: every option, commented"
+        : `a short starter: one service, channels ${channels.join(", ")} (\`watchdog init --full\`: every option)`,
+      80,
+    ),
+  );
   // What `validate` would refuse at once: say it now, with the way out.
-  const unset = [...new Set([...text.matchAll(/^[^#\n]*?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/gm)].map((m) => m[1]!))].filter((v) => !env[v]);
-  if (unset.length) lines.push(...fold(`its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (for cron and systemd in /etc/watchdog/watchdog.env, mode 0600), or use the *_file keys${opts.full ? ", and delete the channels you do not use (and their names in escalation:)" : ""}.`, 80));
+  const unset = [...new Set([...text.matchAll(/^[^#\n]*?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/gm)].map((m) => m[1]!))].filter(
+    (v) => !env[v],
+  );
+  if (unset.length)
+    lines.push(
+      ...fold(
+        `its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (for cron and systemd in /etc/watchdog/watchdog.env, mode 0600), or use the *_file keys${opts.full ? ", and delete the channels you do not use (and their names in escalation:)" : ""}.`,
+        80,
+      ),
+    );
   const state = /^state_file: (\S+)/m.exec(text)?.[1];
-  if (state && !writable(path.dirname(state))) lines.push(...fold(`state_file is ${state}, which you cannot write: point it at a directory of yours (or run watchdog as root).`, 80));
+  if (state && !writable(path.dirname(state)))
+    lines.push(
+      ...fold(
+        `state_file is ${state}, which you cannot write: point it at a directory of yours (or run watchdog as root).`,
+        80,
+      ),
+    );
   lines.push("Edit it (channels, checks), then run:", `  watchdog validate --config ${file}`);
   io.out(`${lines.join("\n")}\n`);
   return 0;

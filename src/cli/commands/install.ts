@@ -15,7 +15,15 @@ import { fold } from "../table.js";
 import { writeFileAtomic } from "../../state/safe-fs.js";
 
 /** InstallOptions are the flags of `watchdog install`. */
-export type InstallOptions = GlobalOptions & { cron?: boolean; systemd?: boolean; daemon?: boolean; write?: boolean; dest?: string; enable?: boolean; envFile?: string };
+export type InstallOptions = GlobalOptions & {
+  cron?: boolean;
+  systemd?: boolean;
+  daemon?: boolean;
+  write?: boolean;
+  dest?: string;
+  enable?: boolean;
+  envFile?: string;
+};
 
 /** UNIT_BIN is the binary path the shipped unit files name; install rewrites it to this watchdog. */
 const UNIT_BIN = "/usr/local/bin/watchdog";
@@ -39,7 +47,8 @@ export function selfCommand(): string {
 /** shq quotes a path for a crontab line when it needs it (cron turns a bare % into a newline). */
 const shq = (s: string) => (/^[\w@+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`.replaceAll("%", "\\%"));
 /** unitq quotes a path for a systemd ExecStart= line when it needs it (% starts a specifier there). */
-const unitq = (s: string) => (/^[\w@+=:,./-]+$/.test(s) ? s : `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("%", "%%")}"`);
+const unitq = (s: string) =>
+  /^[\w@+=:,./-]+$/.test(s) ? s : `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("%", "%%")}"`;
 
 /**
  * cronLine is the /etc/cron.d line (with a user) or the crontab line (without). stdout (the report) goes to
@@ -47,18 +56,36 @@ const unitq = (s: string) => (/^[\w@+=:,./-]+$/.test(s) ? s : `"${s.replaceAll("
  * of that file (`set -a; . FILE`): cron has none of the login environment. A missing file stops the line with
  * sh's own error on stderr, which cron mails too.
  */
-export function cronLine(bin: string, config: string | undefined, user: string | undefined, state?: string, envFile?: string): string {
+export function cronLine(
+  bin: string,
+  config: string | undefined,
+  user: string | undefined,
+  state?: string,
+  envFile?: string,
+): string {
   const args = `${config ? ` --config ${shq(config)}` : ""}${state ? ` --state ${shq(state)}` : ""}`;
   const env = envFile ? `set -a; . ${shq(envFile)}; set +a; ` : "";
   return `*/2 * * * *${user ? ` ${user}` : ""} ${env}${bin} check${args} >/dev/null`;
 }
 
 /** unitsFor returns the three unit files with ExecStart pointing at this binary, config (and state file, if given). */
-export function unitsFor(bin: string, config: string | undefined, state?: string, envFile?: string): Record<string, string> {
+export function unitsFor(
+  bin: string,
+  config: string | undefined,
+  state?: string,
+  envFile?: string,
+): Record<string, string> {
   const args = `--config ${unitq(config ?? UNIT_CONFIG)}${state ? ` --state ${unitq(state)}` : ""}`;
-  const env = (t: string) => (envFile && envFile !== ENV_FILE ? t.replaceAll(`EnvironmentFile=-${ENV_FILE}`, `EnvironmentFile=-${unitq(envFile)}`) : t);
+  const env = (t: string) =>
+    envFile && envFile !== ENV_FILE
+      ? t.replaceAll(`EnvironmentFile=-${ENV_FILE}`, `EnvironmentFile=-${unitq(envFile)}`)
+      : t;
   const fix = (t: string) => env(t.replaceAll(UNIT_BIN, bin).replaceAll(`--config ${UNIT_CONFIG}`, args));
-  return { "watchdog.service": fix(serviceUnit), "watchdog.timer": fix(timerUnit), "watchdog-daemon.service": fix(daemonUnit) };
+  return {
+    "watchdog.service": fix(serviceUnit),
+    "watchdog.timer": fix(timerUnit),
+    "watchdog-daemon.service": fix(daemonUnit),
+  };
 }
 
 /**
@@ -67,7 +94,10 @@ export function unitsFor(bin: string, config: string | undefined, state?: string
  * directory, so the installed command names it. Undefined when there is none (the embedded default).
  */
 function configInUse(opts: InstallOptions): string | undefined {
-  const file = findConfigFile({ config: opts.config }, { env: process.env, cwd: process.cwd(), hostname: os.hostname() });
+  const file = findConfigFile(
+    { config: opts.config },
+    { env: process.env, cwd: process.cwd(), hostname: os.hostname() },
+  );
   return file && file !== EMBEDDED_SOURCE ? path.resolve(file) : undefined;
 }
 
@@ -75,12 +105,19 @@ function configInUse(opts: InstallOptions): string | undefined {
 export async function installCommand(opts: InstallOptions, io: Io): Promise<number> {
   if (!!opts.cron === !!opts.systemd) throw new UsageError("say --cron or --systemd");
   // Flags of the other way would be ignored without a word: refuse them.
-  if (opts.cron && (opts.daemon || opts.enable === false)) throw new UsageError(`${opts.daemon ? "--daemon" : "--no-enable"} goes with --systemd, not --cron`);
-  if (opts.systemd && opts.write) throw new UsageError("--write goes with --cron (--systemd always writes the units; --no-enable leaves systemctl alone)");
+  if (opts.cron && (opts.daemon || opts.enable === false))
+    throw new UsageError(`${opts.daemon ? "--daemon" : "--no-enable"} goes with --systemd, not --cron`);
+  if (opts.systemd && opts.write)
+    throw new UsageError(
+      "--write goes with --cron (--systemd always writes the units; --no-enable leaves systemctl alone)",
+    );
   const config = configInUse(opts);
   const state = opts.state ? path.resolve(opts.state) : undefined;
   const bin = selfCommand();
-  if (!config) io.err(`${fold(`note: no config file found; the installed runs will read ${UNIT_CONFIG} once it exists (the embedded default until then)`, 80).join("\n")}\n`);
+  if (!config)
+    io.err(
+      `${fold(`note: no config file found; the installed runs will read ${UNIT_CONFIG} once it exists (the embedded default until then)`, 80).join("\n")}\n`,
+    );
   const envFile = path.resolve(opts.envFile ?? ENV_FILE);
   const text = config ? readText(config) : "";
   // The installed runs have no login environment: say which ${VARS} they would lack, before the night.
@@ -90,7 +127,9 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
     const dest = path.join(opts.dest ?? "/etc/cron.d", "watchdog");
     const body = `# watchdog: one check run every 2 minutes (installed by \`watchdog install --cron --write\`).\n# The report goes to the log file; only errors (on stderr) reach cron mail.\nSHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n${cronLine(bin, config, os.userInfo().username, state, useEnv)}\n`;
     if (!opts.write) {
-      io.out(`# Add this line with \`crontab -e\`:\n${cronLine(bin, config, undefined, state, useEnv)}\n\n# Or, as root, \`watchdog install --cron --write\` installs ${dest}:\n${body}`);
+      io.out(
+        `# Add this line with \`crontab -e\`:\n${cronLine(bin, config, undefined, state, useEnv)}\n\n# Or, as root, \`watchdog install --cron --write\` installs ${dest}:\n${body}`,
+      );
       return 0;
     }
     writeOrExplain(dest, body, 0o644);
@@ -110,20 +149,41 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
     if (name.includes("/")) mkdirOrExplain(path.join(dir, path.dirname(name)));
     writeOrExplain(path.join(dir, name), body, 0o644);
   }
-  io.out(`wrote ${Object.keys(units).map((n) => path.join(dir, n)).join(", ")}\n`);
-  if (extra.length) io.out(`${fold(`the units may also write ${extra.join(", ")} (ReadWritePaths= in the watchdog-paths.conf drop-ins)`, 80).join("\n")}\n`);
+  io.out(
+    `wrote ${Object.keys(units)
+      .map((n) => path.join(dir, n))
+      .join(", ")}\n`,
+  );
+  if (extra.length)
+    io.out(
+      `${fold(`the units may also write ${extra.join(", ")} (ReadWritePaths= in the watchdog-paths.conf drop-ins)`, 80).join("\n")}\n`,
+    );
   // PrivateTmp=yes gives the units their own /tmp: what they wrote there is not what `watchdog status` reads.
   const tmp = extra.filter((d) => /^\/(var\/)?tmp(\/|$)/.test(d));
-  if (tmp.length) io.err(`${fold(`note: ${tmp.join(", ")} is under /tmp, which the units see privately (PrivateTmp=yes): move the state and history elsewhere (e.g. /var/lib/watchdog)`, 80).join("\n")}\n`);
+  if (tmp.length)
+    io.err(
+      `${fold(`note: ${tmp.join(", ")} is under /tmp, which the units see privately (PrivateTmp=yes): move the state and history elsewhere (e.g. /var/lib/watchdog)`, 80).join("\n")}\n`,
+    );
   const unit = opts.daemon ? "watchdog-daemon.service" : "watchdog.timer";
-  const steps = [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", unit]];
+  const steps = [
+    ["systemctl", "daemon-reload"],
+    ["systemctl", "enable", "--now", unit],
+  ];
   if (opts.enable === false) {
     io.out(`now run:\n${steps.map((s) => `  ${s.join(" ")}`).join("\n")}\n`);
     return 0;
   }
   for (const argv of steps) {
-    const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", timeout: 60_000 });
-    if (r.status !== 0) throw new ExitError(1, `watchdog install: \`${argv.join(" ")}\` failed: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`);
+    const r = spawnSync(argv[0]!, argv.slice(1), {
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    if (r.status !== 0)
+      throw new ExitError(
+        1,
+        `watchdog install: \`${argv.join(" ")}\` failed: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`,
+      );
   }
   io.out(`enabled and started ${unit}\n`);
   return 0;
@@ -134,7 +194,12 @@ function writeOrExplain(file: string, text: string, mode: number): void {
     writeFileAtomic(file, text, mode, { checkDir: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "EACCES" || code === "EPERM" ? "permission denied (run it as root)" : code === "ENOENT" ? "no such directory" : (err as Error).message;
+    const why =
+      code === "EACCES" || code === "EPERM"
+        ? "permission denied (run it as root)"
+        : code === "ENOENT"
+          ? "no such directory"
+          : (err as Error).message;
     throw new ExitError(1, `watchdog install: cannot write ${file}: ${why}`);
   }
 }
@@ -153,10 +218,16 @@ function readText(file: string): string {
  * and the Prometheus textfile's. Missing ones are created (ReadWritePaths= of a missing path fails the unit).
  */
 function writablePaths(opts: InstallOptions, config: string | undefined, state: string | undefined): string[] {
-  if (!config) return state && !/^\/var\/(lib|log)\/watchdog(\/|$)/.test(path.dirname(state)) ? [path.dirname(state)] : [];
-  const { config: c } = loadConfig({ config, state, channelSecretsOptional: true }, { env: process.env, cwd: process.cwd(), hostname: os.hostname() });
+  if (!config)
+    return state && !/^\/var\/(lib|log)\/watchdog(\/|$)/.test(path.dirname(state)) ? [path.dirname(state)] : [];
+  const { config: c } = loadConfig(
+    { config, state, channelSecretsOptional: true },
+    { env: process.env, cwd: process.cwd(), hostname: os.hostname() },
+  );
   const files = [c.state_file, historyFileOf(c), logFileOf(c), ...(c.metrics?.textfile ? [c.metrics.textfile] : [])];
-  const dirs = [...new Set(files.map((f) => path.dirname(path.resolve(f))))].filter((d) => !/^\/var\/(lib|log)\/watchdog(\/|$)/.test(d));
+  const dirs = [...new Set(files.map((f) => path.dirname(path.resolve(f))))].filter(
+    (d) => !/^\/var\/(lib|log)\/watchdog(\/|$)/.test(d),
+  );
   for (const d of dirs) mkdirOrExplain(d);
   return dirs;
 }
@@ -165,6 +236,9 @@ function mkdirOrExplain(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new ExitError(1, `watchdog install: cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ExitError(
+      1,
+      `watchdog install: cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }

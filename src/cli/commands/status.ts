@@ -22,7 +22,13 @@ export async function statusCommand(opts: StatusOptions, io: Io): Promise<number
   for (const w of warnings) io.err(`warning: ${w}\n`);
   const now = session.deps.clock.now();
   if (opts.html) return writeHtml(opts.html, state, config, now, session.redact, io);
-  io.out(session.redact(opts.json ? `${JSON.stringify(statusJson(state, config, now), null, 2)}\n` : renderStatus(state, config, now, io.isTTY)));
+  io.out(
+    session.redact(
+      opts.json
+        ? `${JSON.stringify(statusJson(state, config, now), null, 2)}\n`
+        : renderStatus(state, config, now, io.isTTY),
+    ),
+  );
   return opts.exitStatus ? statusExitCode(state, config) : 0;
 }
 
@@ -32,7 +38,13 @@ export async function statusCommand(opts: StatusOptions, io: Io): Promise<number
  */
 export function statusExitCode(state: State, config: Config): number {
   const statuses = config.checks.map((c) => state.checks[c.name]?.status ?? "ok");
-  const worst = statuses.includes("critical") ? 2 : statuses.includes("unknown") ? 3 : statuses.includes("warning") ? 1 : 0;
+  const worst = statuses.includes("critical")
+    ? 2
+    : statuses.includes("unknown")
+      ? 3
+      : statuses.includes("warning")
+        ? 1
+        : 0;
   const failing = Object.keys(failingChannels(state, config)).length > 0;
   return failing && worst !== 2 ? 2 : worst;
 }
@@ -43,7 +55,14 @@ function failingChannels(state: State, config: Config): Record<string, ChannelHe
 }
 
 /** writeHtml writes the status page (the one `check` writes to status_page.path) to FILE, or to stdout for "-". */
-function writeHtml(file: string, state: State, config: Config, now: number, redact: (s: string) => string, io: Io): number {
+function writeHtml(
+  file: string,
+  state: State,
+  config: Config,
+  now: number,
+  redact: (s: string) => string,
+  io: Io,
+): number {
   const page = renderStatusPage(config, state, now, redact);
   if (file === "-") io.out(page);
   else {
@@ -75,9 +94,14 @@ function hang(text: string): string[] {
 /** renderStatus is the human view: fits 80 columns, colour only on a TTY. */
 export function renderStatus(state: State, config: Config, now: number, tty: boolean): string {
   const lines: string[] = [];
-  const last = state.lastRun ? `last run ${formatTime(state.lastRun.startedAt)} (${ago(now, state.lastRun.startedAt)}, took ${formatDuration(state.lastRun.durationMs)})` : "no run yet";
+  const last = state.lastRun
+    ? `last run ${formatTime(state.lastRun.startedAt)} (${ago(now, state.lastRun.startedAt)}, took ${formatDuration(state.lastRun.durationMs)})`
+    : "no run yet";
   lines.push(`watchdog on ${config.host}: ${last}`);
-  if (state.monitorGap) lines.push(`watchdog was not running for ${formatDuration(state.monitorGap.to - state.monitorGap.from)} (said in the next message)`);
+  if (state.monitorGap)
+    lines.push(
+      `watchdog was not running for ${formatDuration(state.monitorGap.to - state.monitorGap.from)} (said in the next message)`,
+    );
   lines.push("");
   const rows = config.checks.map((c) => {
     const cs = state.checks[c.name];
@@ -88,12 +112,39 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
     const told = toldAll.length > 16 ? `${toldAll.slice(0, 15)}…` : toldAll;
     const note = marks(c.name, cs, state, now).join("; ");
     // Long names are cut so the other columns stay on an 80-column screen (--json has them whole).
-    return [c.name.length > 24 ? `${c.name.slice(0, 23)}…` : c.name, (cs?.status ?? "pending").toUpperCase(), String(cs?.failStreak ?? 0), cs ? ago(now, cs.since) : "-", step, told, restarts, inc ? ago(now, inc.lastNotifiedAt) : "-", note || "-"];
+    return [
+      c.name.length > 24 ? `${c.name.slice(0, 23)}…` : c.name,
+      (cs?.status ?? "pending").toUpperCase(),
+      String(cs?.failStreak ?? 0),
+      cs ? ago(now, cs.since) : "-",
+      step,
+      told,
+      restarts,
+      inc ? ago(now, inc.lastNotifiedAt) : "-",
+      note || "-",
+    ];
   });
   // Laid out in plain text, then coloured, so escape codes do not count as columns.
-  const colors: Record<string, "green" | "yellow" | "red" | "grey"> = { OK: "green", WARNING: "yellow", CRITICAL: "red", UNKNOWN: "red", PENDING: "grey" };
-  const grid = table(["CHECK", "STATUS", "FAIL", "SINCE", "STEP", "TOLD", "RST", "SENT", "NOTES"], rows, 80).split("\n");
-  lines.push(...grid.map((l, i) => (i === 0 ? l : l.replace(/^(\S+\s+)(OK|WARNING|CRITICAL|UNKNOWN|PENDING)\b/, (_, lead: string, st: string) => lead + paint(st, colors[st] ?? "grey", tty)))));
+  const colors: Record<string, "green" | "yellow" | "red" | "grey"> = {
+    OK: "green",
+    WARNING: "yellow",
+    CRITICAL: "red",
+    UNKNOWN: "red",
+    PENDING: "grey",
+  };
+  const grid = table(["CHECK", "STATUS", "FAIL", "SINCE", "STEP", "TOLD", "RST", "SENT", "NOTES"], rows, 80).split(
+    "\n",
+  );
+  lines.push(
+    ...grid.map((l, i) =>
+      i === 0
+        ? l
+        : l.replace(
+            /^(\S+\s+)(OK|WARNING|CRITICAL|UNKNOWN|PENDING)\b/,
+            (_, lead: string, st: string) => lead + paint(st, colors[st] ?? "grey", tty),
+          ),
+    ),
+  );
   // Below the table: why each failing check fails, and what its row had to cut (notes, channels told), in full.
   const why: string[] = [];
   config.checks.forEach((c, i) => {
@@ -105,7 +156,8 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
       const note = marks(c.name, cs, state, now).join("; ");
       if (note) parts.push(`notes: ${note}`);
     }
-    if (cs?.incident && cs.incident.notified.join(",").length > 16) parts.push(`told: ${cs.incident.notified.join(", ")}`);
+    if (cs?.incident && cs.incident.notified.join(",").length > 16)
+      parts.push(`told: ${cs.incident.notified.join(", ")}`);
     if (!parts.length) return;
     why.push(...hang(`${c.name}: ${parts[0]}`));
     for (const p of parts.slice(1)) why.push(...fold(p, 76).map((l) => `    ${l}`));
@@ -115,20 +167,32 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   if (stale.length) lines.push(`(in the state but no longer configured: ${stale.join(", ")})`);
   lines.push("");
   const failing = Object.entries(failingChannels(state, config));
-  for (const [name, h] of failing) lines.push(...hang(`CHANNEL FAILING: ${failingLine(name, h, h.told, shortTime)}`).map((l) => paint(l, "red", tty)));
+  for (const [name, h] of failing)
+    lines.push(...hang(`CHANNEL FAILING: ${failingLine(name, h, h.told, shortTime)}`).map((l) => paint(l, "red", tty)));
   const waiting = state.outbox.length;
   lines.push(`outbox: ${waiting} waiting, ${state.droppedTotal} dropped in total`);
   // The reasons are what an operator acts on: folded onto indented lines, not cut.
   const item = (text: string) => lines.push(...hang(text));
   for (const e of state.outbox.slice(0, 5)) {
-    item(`${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, next ${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}${e.lastError ? `: ${e.lastError}` : ""}`);
+    item(
+      `${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, next ${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}${e.lastError ? `: ${e.lastError}` : ""}`,
+    );
   }
   if (state.outbox.length > 5) lines.push(`  ... and ${state.outbox.length - 5} more (status --json lists them all)`);
-  for (const d of state.dropped.slice(-3)) item(`dropped ${d.channel} (${d.checks.join(",")}) ${ago(now, d.droppedAt)}: ${d.why}`);
+  for (const d of state.dropped.slice(-3))
+    item(`dropped ${d.channel} (${d.checks.join(",")}) ${ago(now, d.droppedAt)}: ${d.why}`);
   const live = (state.silences ?? []).filter((s) => s.endsAt > now);
   lines.push(`silences: ${live.length ? "" : "none"}`.trimEnd());
-  for (const s of live) lines.push(...hang(`${s.id}  ${s.pattern}  ${formatDuration(s.endsAt - now)} left, until ${shortTime(s.endsAt)}${s.reason ? `: ${s.reason}` : ""}`));
-  return `${lines.flatMap((l) => l.split("\n")).map((l) => (l.length > 80 && !l.includes("\u001b") ? `${l.slice(0, 79)}…` : l)).join("\n")}\n`;
+  for (const s of live)
+    lines.push(
+      ...hang(
+        `${s.id}  ${s.pattern}  ${formatDuration(s.endsAt - now)} left, until ${shortTime(s.endsAt)}${s.reason ? `: ${s.reason}` : ""}`,
+      ),
+    );
+  return `${lines
+    .flatMap((l) => l.split("\n"))
+    .map((l) => (l.length > 80 && !l.includes("\u001b") ? `${l.slice(0, 79)}…` : l))
+    .join("\n")}\n`;
 }
 
 /** statusJson is the machine view of the same facts (times as ISO strings). */
@@ -149,17 +213,47 @@ export function statusJson(state: State, config: Config, now: number) {
         since: iso(cs?.since),
         summary: cs?.summary ?? null,
         incident: inc
-          ? { id: inc.id, startedAt: iso(inc.startedAt), step: Math.max(0, ...inc.stepsFired.map((i) => i + 1)), steps: c.escalation.length, notified: inc.notified, lastNotifiedAt: iso(inc.lastNotifiedAt), restarts: inc.restarts, gaveUp: inc.gaveUp, ack: inc.ack ? { at: iso(inc.ack.at), note: inc.ack.note ?? null } : null }
+          ? {
+              id: inc.id,
+              startedAt: iso(inc.startedAt),
+              step: Math.max(0, ...inc.stepsFired.map((i) => i + 1)),
+              steps: c.escalation.length,
+              notified: inc.notified,
+              lastNotifiedAt: iso(inc.lastNotifiedAt),
+              restarts: inc.restarts,
+              gaveUp: inc.gaveUp,
+              ack: inc.ack ? { at: iso(inc.ack.at), note: inc.ack.note ?? null } : null,
+            }
           : null,
-        restarts: c.restart ? { used: cs?.restartTimes.length ?? 0, max: c.restart.limit.max, within: c.restart.limit.within } : null,
+        restarts: c.restart
+          ? { used: cs?.restartTimes.length ?? 0, max: c.restart.limit.max, within: c.restart.limit.within }
+          : null,
         marks: marks(c.name, cs, state, now),
         flapping: cs?.flapping ? { since: iso(cs.flapping.since), share: cs.flapping.share } : null,
         held: cs?.held ?? null,
       };
     }),
-    channelsFailing: Object.entries(failingChannels(state, config)).map(([name, h]) => ({ name, since: iso(h.since), problem: h.problem, error: h.error, told: h.told })),
-    outbox: state.outbox.map((e) => ({ id: e.message.id, channel: e.message.channel, checks: e.message.items.map((i) => i.check), attempts: e.attempts, nextAttemptAt: iso(e.nextAttemptAt), lastError: e.lastError ?? null })),
-    dropped: { total: state.droppedTotal, recent: state.dropped.map((d) => ({ ...d, createdAt: iso(d.createdAt), droppedAt: iso(d.droppedAt) })) },
-    silences: (state.silences ?? []).filter((s) => s.endsAt > now).map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), createdAt: iso(s.createdAt) })),
+    channelsFailing: Object.entries(failingChannels(state, config)).map(([name, h]) => ({
+      name,
+      since: iso(h.since),
+      problem: h.problem,
+      error: h.error,
+      told: h.told,
+    })),
+    outbox: state.outbox.map((e) => ({
+      id: e.message.id,
+      channel: e.message.channel,
+      checks: e.message.items.map((i) => i.check),
+      attempts: e.attempts,
+      nextAttemptAt: iso(e.nextAttemptAt),
+      lastError: e.lastError ?? null,
+    })),
+    dropped: {
+      total: state.droppedTotal,
+      recent: state.dropped.map((d) => ({ ...d, createdAt: iso(d.createdAt), droppedAt: iso(d.droppedAt) })),
+    },
+    silences: (state.silences ?? [])
+      .filter((s) => s.endsAt > now)
+      .map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), createdAt: iso(s.createdAt) })),
   };
 }

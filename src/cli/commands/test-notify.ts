@@ -34,32 +34,73 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
   const name = resolveChannel(ref, config.channels);
   if (!name) {
     // A type or alias that several channels share names none of them: say which to pick.
-    const ofType = Object.entries(config.channels).filter(([n, c]) => resolveChannel(ref, { [n]: c }) === n).map(([n]) => n);
-    if (ofType.length > 1) throw new ExitError(EX_USAGE, `watchdog: ${ofType.length} channels are of type ${ref} (${ofType.join(", ")}): name one, e.g. watchdog test-notify ${ofType[0]}`);
+    const ofType = Object.entries(config.channels)
+      .filter(([n, c]) => resolveChannel(ref, { [n]: c }) === n)
+      .map(([n]) => n);
+    if (ofType.length > 1)
+      throw new ExitError(
+        EX_USAGE,
+        `watchdog: ${ofType.length} channels are of type ${ref} (${ofType.join(", ")}): name one, e.g. watchdog test-notify ${ofType[0]}`,
+      );
     const names = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`);
-    throw new ExitError(EX_USAGE, `watchdog: no channel "${ref}" in ${config.source}${names.length ? `; configured: ${names.join(", ")}` : "; no channels are configured"}`);
+    throw new ExitError(
+      EX_USAGE,
+      `watchdog: no channel "${ref}" in ${config.source}${names.length ? `; configured: ${names.join(", ")}` : "; no channels are configured"}`,
+    );
   }
   const cfg = config.channels[name]!;
   const channels = createChannels({ [name]: cfg }, { deps: session.deps, locale: config.locale, write: io.out });
   const channel = channels.get(name)!;
   const now = session.deps.clock.now();
-  const text = opts.message ?? (config.locale === "zh-CN" ? "这是一条 watchdog 测试消息：收到即表示该渠道可用。" : "This is a test message from watchdog: if you read it, the channel works.");
+  const text =
+    opts.message ??
+    (config.locale === "zh-CN"
+      ? "这是一条 watchdog 测试消息：收到即表示该渠道可用。"
+      : "This is a test message from watchdog: if you read it, the channel works.");
   const message: Message = {
-    id: `test-${now.toString(36)}${Math.floor(session.deps.random() * 36 ** 4).toString(36).padStart(4, "0")}`,
+    id: `test-${now.toString(36)}${Math.floor(session.deps.random() * 36 ** 4)
+      .toString(36)
+      .padStart(4, "0")}`,
     channel: name,
     host: config.host,
     createdAt: now,
-    items: [{ check: "test-notify", reason: "test", step: 0, severity: "critical", status: "ok", summary: text, failStreak: 0, since: now, restarts: 0, restartsHelped: 0 }],
+    items: [
+      {
+        check: "test-notify",
+        reason: "test",
+        step: 0,
+        severity: "critical",
+        status: "ok",
+        summary: text,
+        failStreak: 0,
+        since: now,
+        restarts: 0,
+        restartsHelped: 0,
+      },
+    ],
   };
   io.out(`sending a test message to ${name} (${cfg.type})...\n`);
-  const outcome = await sendWithTimeout(channel, prepareMessage(message, session.redact, [...config.redact, ...(cfg.redact ?? [])]), cfg.timeout, AbortSignal.timeout(config.run_timeout));
+  const outcome = await sendWithTimeout(
+    channel,
+    prepareMessage(message, session.redact, [...config.redact, ...(cfg.redact ?? [])]),
+    cfg.timeout,
+    AbortSignal.timeout(config.run_timeout),
+  );
   if (outcome.ok) {
-    io.out(session.redact(`ok: ${name} accepted it${outcome.id ? ` (id ${outcome.id})` : ""}${outcome.response ? `\nprovider answered: ${outcome.response}` : ""}\n`));
+    io.out(
+      session.redact(
+        `ok: ${name} accepted it${outcome.id ? ` (id ${outcome.id})` : ""}${outcome.response ? `\nprovider answered: ${outcome.response}` : ""}\n`,
+      ),
+    );
     return 0;
   }
-  const lines = [`FAILED: ${outcome.error}${outcome.hint ? `: ${outcome.hint}` : ""}`, `(${REASON[outcome.reason] ?? outcome.reason}: ${outcome.retryable ? "a retry may help" : "a retry will not help"})`];
+  const lines = [
+    `FAILED: ${outcome.error}${outcome.hint ? `: ${outcome.hint}` : ""}`,
+    `(${REASON[outcome.reason] ?? outcome.reason}: ${outcome.retryable ? "a retry may help" : "a retry will not help"})`,
+  ];
   // The answer in full, unless the error line above already quotes it whole.
-  if (outcome.response && !outcome.error.includes(outcome.response)) lines.push(`provider answered: ${outcome.response}`);
+  if (outcome.response && !outcome.error.includes(outcome.response))
+    lines.push(`provider answered: ${outcome.response}`);
   io.err(session.redact(`${lines.join("\n")}\n`));
   return 1;
 }

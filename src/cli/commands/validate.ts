@@ -18,16 +18,26 @@ export function validateCommand(opts: GlobalOptions, io: Io): number {
   const embedded = config.source === EMBEDDED_SOURCE;
   const findings = preflight(config, process.getuid?.() === 0);
   const text = embedded ? "" : readText(config.source);
-  const at = (level: "error" | "warning") => locateFindings(findings.filter((f) => f.level === level), config.source, text);
+  const at = (level: "error" | "warning") =>
+    locateFindings(
+      findings.filter((f) => f.level === level),
+      config.source,
+      text,
+    );
   for (const w of [...warnings, ...at("warning")]) io.err(`warning: ${w}\n`);
   const errors = at("error");
   if (errors.length) throw new ConfigError(errors);
   for (const n of envFileNotes(text, ENV_FILE)) io.err(`${fold(`note: ${n}`, 80).join("\n")}\n`);
   const checks = config.checks.length;
   const channels = Object.keys(config.channels).length;
-  io.out(`config OK: ${checks} check${checks === 1 ? "" : "s"}, ${channels} channel${channels === 1 ? "" : "s"} (${config.source})\n`);
+  io.out(
+    `config OK: ${checks} check${checks === 1 ? "" : "s"}, ${channels} channel${channels === 1 ? "" : "s"} (${config.source})\n`,
+  );
   // "OK" about a file you did not mean would mislead: say that no file was read.
-  if (embedded) io.err("note: no config file found ($WATCHDOG_CONFIG, ./watchdog.yaml,\n/etc/watchdog/watchdog.yaml): that was the embedded default; name yours with -c\n");
+  if (embedded)
+    io.err(
+      "note: no config file found ($WATCHDOG_CONFIG, ./watchdog.yaml,\n/etc/watchdog/watchdog.yaml): that was the embedded default; name yours with -c\n",
+    );
   return 0;
 }
 

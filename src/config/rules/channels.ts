@@ -19,7 +19,9 @@ export function unknownChannel(ref: string, channels: Channels): string {
   const words = [...names, ...Object.values(channels).map((c) => c.type), ...Object.keys(TYPE_ALIASES)];
   const hint = closest(ref, words);
   const usable = hint && resolveChannel(hint, channels) ? hint : undefined;
-  const ofType = Object.entries(channels).filter(([, c]) => c.type === (TYPE_ALIASES[ref] ?? ref)).map(([n]) => n);
+  const ofType = Object.entries(channels)
+    .filter(([, c]) => c.type === (TYPE_ALIASES[ref] ?? ref))
+    .map(([n]) => n);
   const why = ofType.length > 1 ? ` (${ofType.length} channels have that type: name one of ${ofType.join(", ")})` : "";
   const list = names.length ? ` (configured: ${names.join(", ")})` : " (no channels are configured)";
   const guess = usable ? `; did you mean "${usable}"?` : "";

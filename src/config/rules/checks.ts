@@ -4,7 +4,10 @@ import type { RawCheck, RuleContext, RuleIssue } from "./types.js";
 /** uniqueName: two checks of one name would share one state; the message names the earlier one. */
 export function uniqueName(_config: RawConfig, ctx: RuleContext, i: number): RuleIssue[] {
   const name = ctx.checks[i]!.name;
-  const earlier = ctx.checks.slice(0, i).map((c) => c.name).lastIndexOf(name);
+  const earlier = ctx.checks
+    .slice(0, i)
+    .map((c) => c.name)
+    .lastIndexOf(name);
   if (earlier < 0) return [];
   return [{ path: ["checks", i, "name"], message: `duplicate check name "${name}" (also checks[${earlier}])` }];
 }

@@ -26,8 +26,12 @@ export function resolveLadder(ladder: readonly Step[], channels: Channels, built
  * ladderProblems: steps in increasing order of `after`; `within` at least `after`; every reference names a channel
  * (a ladder reference that names no channel would lose every alert of its step).
  */
-export function ladderProblems(ladder: readonly Step[], at: PathKey[], channels: Channels, builtIn: boolean):
-RuleIssue[] {
+export function ladderProblems(
+  ladder: readonly Step[],
+  at: PathKey[],
+  channels: Channels,
+  builtIn: boolean,
+): RuleIssue[] {
   const out: RuleIssue[] = [];
   for (let i = 1; i < ladder.length; i++) {
     if (ladder[i]!.after <= ladder[i - 1]!.after) {
@@ -76,8 +80,7 @@ export function ladderNotifies(config: RawConfig, ctx: RuleContext, i: number): 
   if (ladderProblems(ladder, at, ctx.channels, builtIn).length) return [];
   if (resolveLadder(ladder, ctx.channels, builtIn).some((s) => s.notify.length)) return [];
   const whose = own ? `check ${JSON.stringify(check.name)}` : "the checks that use it";
-  const message =
-    `no step of this ladder notifies a channel, so nobody would hear of ${whose} (configured: ${all.join(", ")})`;
+  const message = `no step of this ladder notifies a channel, so nobody would hear of ${whose} (configured: ${all.join(", ")})`;
   return [{ path: at, message }];
 }
 

@@ -15,8 +15,7 @@ const LATE_SCRIPT =
 // sha256 of LATE_SCRIPT, base64 (test/e2e/startup.test.ts checks it): hashing here loaded node:crypto in every run.
 const LATE_HASH = "UwsvFAD6OIrnVGxZkjh8Y1cVUoLIlGr+a8Hc05WSy6k=";
 /** CSP forbids every load from anywhere: the page is self-contained (no CDN, fonts or scripts from outside). */
-export const PAGE_CSP =
-  `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${LATE_HASH}'`;
+export const PAGE_CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${LATE_HASH}'`;
 
 const MAX_INCIDENTS = 3;
 
@@ -30,7 +29,8 @@ export function renderPage(m: PageModel, locale: PageLocale): string {
   const lateText = m.lastRun ? w.late(w.dur(m.now - m.lastRun.at)) : w.noRun;
   // Written hidden unless already late: the script reveals it when the page outlives the next due run.
   const bannerText = m.late ? lateText : w.late(`> ${w.dur(m.lateAfterMs)}`);
-  const staleBanner = lastEnd === undefined ? "" : `<p id="late" class="banner"${m.late ? "" : " hidden"}>${esc(bannerText)}</p>`;
+  const staleBanner =
+    lastEnd === undefined ? "" : `<p id="late" class="banner"${m.late ? "" : " hidden"}>${esc(bannerText)}</p>`;
   const body = [
     `<header><h1>${esc(m.title)}</h1><p class="host">${esc(m.host)}</p>`,
     `<p class="run">${esc(head)}</p>`,
@@ -93,7 +93,9 @@ function card(c: CheckView, w: PageWords, locale: PageLocale, short: Short, now:
     marks.length ? `<ul class="marks">${marks.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : "",
     `<div class="tls"><div><span>${esc(w.day)}</span>${timelineSvg(c.day, `${c.name} ${w.day}`, barTitle)}</div>`,
     `<div><span>${esc(w.week)}</span>${timelineSvg(c.week, `${c.name} ${w.week}`, barTitle)}</div></div>`,
-    incidents.length ? `<p class="ih">${esc(`${w.incidents} (${w.week})`)}</p><ul class="inc">${incidents.join("")}</ul>` : "",
+    incidents.length
+      ? `<p class="ih">${esc(`${w.incidents} (${w.week})`)}</p><ul class="inc">${incidents.join("")}</ul>`
+      : "",
     sparks.length ? `<div class="sparks">${sparks.join("")}</div>` : "",
     "</section>",
   ].join("");
@@ -119,25 +121,40 @@ function spark(s: SparkView, w: PageWords): string {
 
 /** table renders a header and rows, every cell escaped. */
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const tr = (cells: readonly string[], tag: "th" | "td") => `<tr>${cells.map((c) => `<${tag}>${esc(c)}</${tag}>`).join("")}</tr>`;
+  const tr = (cells: readonly string[], tag: "th" | "td") =>
+    `<tr>${cells.map((c) => `<${tag}>${esc(c)}</${tag}>`).join("")}</tr>`;
   return `<table>${tr(head, "th")}${rows.map((r) => tr(r, "td")).join("")}</table>`;
 }
 
 function silences(m: PageModel, w: PageWords, short: Short): string {
   const rows = m.silences.map((s) => [s.pattern, s.reason || "-", short(s.until), w.whoNotRecorded]);
-  const acks = m.checks.flatMap((c) => (c.incident?.ack ? [`${c.name}: ${w.acked(short(c.incident.ack.at), c.incident.ack.note)}`] : []));
-  const list = rows.length ? table([w.colPattern, w.colReason, w.colUntil, w.colBy], rows) : `<p>${esc(w.noSilences)}</p>`;
+  const acks = m.checks.flatMap((c) =>
+    c.incident?.ack ? [`${c.name}: ${w.acked(short(c.incident.ack.at), c.incident.ack.note)}`] : [],
+  );
+  const list = rows.length
+    ? table([w.colPattern, w.colReason, w.colUntil, w.colBy], rows)
+    : `<p>${esc(w.noSilences)}</p>`;
   return `<h2>${esc(w.silences)}</h2>${list}${acks.length ? `<ul>${acks.map((a) => `<li>${esc(a)}</li>`).join("")}</ul>` : ""}`;
 }
 
 function outbox(m: PageModel, w: PageWords, short: Short): string {
   const out = [`<h2>${esc(w.outbox)}</h2><p>${esc(w.outboxLine(m.outbox.length, m.droppedTotal))}</p>`];
   if (m.outbox.length) {
-    const rows = m.outbox.slice(0, 20).map((e) => [e.channel, e.checks.join(", "), String(e.attempts), e.next <= m.now ? w.now : short(e.next), e.error ?? "-"]);
+    const rows = m.outbox
+      .slice(0, 20)
+      .map((e) => [
+        e.channel,
+        e.checks.join(", "),
+        String(e.attempts),
+        e.next <= m.now ? w.now : short(e.next),
+        e.error ?? "-",
+      ]);
     out.push(table([w.colChannel, w.colChecks, w.colAttempts, w.colNext, w.colError], rows));
   }
   if (m.dropped.length) {
-    const items = m.dropped.map((d) => `<li>${esc(`${short(d.at)} ${d.channel} (${d.checks.join(", ")}): ${d.why}`)}</li>`);
+    const items = m.dropped.map(
+      (d) => `<li>${esc(`${short(d.at)} ${d.channel} (${d.checks.join(", ")}): ${d.why}`)}</li>`,
+    );
     out.push(`<p class="ih">${esc(w.dropped)}</p><ul>${items.join("")}</ul>`);
   }
   return out.join("");

@@ -19,7 +19,13 @@ type Redact = (s: string) => string;
  * renderStatusPage renders the page from the saved state, the history file and the metric ring: what
  * `watchdog status --html` writes and what the daemon serves at `/`. Every outside text is masked by `redact`.
  */
-export function renderStatusPage(config: PageConfig, state: State, now: number, redact: Redact, samples?: Samples): string {
+export function renderStatusPage(
+  config: PageConfig,
+  state: State,
+  now: number,
+  redact: Redact,
+  samples?: Samples,
+): string {
   const events = readHistory(historyFileOf(config)).events;
   const ring = samples ?? readSamples(samplesFileOf(config.state_file));
   const model = buildPageModel({ config, state, events, samples: ring, now, redact });
@@ -41,7 +47,12 @@ export function writeStatusPage(
   const file = config.status_page?.path;
   if (!file) return undefined;
   try {
-    const samples = recordSamples(samplesFileOf(config.state_file), results, now, config.checks.map((c) => c.name));
+    const samples = recordSamples(
+      samplesFileOf(config.state_file),
+      results,
+      now,
+      config.checks.map((c) => c.name),
+    );
     writeFileAtomic(file, renderStatusPage(config, state, now, redact, samples), 0o644);
     return undefined;
   } catch (err) {

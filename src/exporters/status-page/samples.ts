@@ -41,7 +41,10 @@ export function addSamples(
   for (const name of configured) {
     const old = prev.checks[name];
     const r = results.find((x) => x.check === name);
-    const keys = Object.keys(r?.metrics ?? {}).filter((k) => SPARK_KEY.test(k)).sort().slice(0, SERIES_MAX);
+    const keys = Object.keys(r?.metrics ?? {})
+      .filter((k) => SPARK_KEY.test(k))
+      .sort()
+      .slice(0, SERIES_MAX);
     if (!r || !keys.length) {
       if (old) checks[name] = old;
       continue;

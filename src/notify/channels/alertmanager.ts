@@ -25,7 +25,13 @@ export const alertmanagerConfigSchema = z.strictObject({
 export type AlertmanagerConfig = z.infer<typeof alertmanagerConfigSchema>;
 
 /** PostableAlert is one element of the POST /api/v2/alerts body. */
-export type PostableAlert = { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL?: string };
+export type PostableAlert = {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL?: string;
+};
 
 const TEST_TTL = 5 * 60_000;
 
@@ -41,7 +47,12 @@ export function ttlOf(cfg: Pick<AlertmanagerConfig, "ttl" | "resend_every">): nu
  * stops running lets its alerts expire like Prometheus does. When an incident turns critical, the warning alert it
  * began as is resolved in the same call, and a recovery resolves both, so no stale warning is left behind.
  */
-export function buildAlertmanagerAlerts(message: Message, cfg: Pick<AlertmanagerConfig, "ttl" | "resend_every" | "generator_url">, now: number, locale: ChannelContext["locale"]): PostableAlert[] {
+export function buildAlertmanagerAlerts(
+  message: Message,
+  cfg: Pick<AlertmanagerConfig, "ttl" | "resend_every" | "generator_url">,
+  now: number,
+  locale: ChannelContext["locale"],
+): PostableAlert[] {
   const alerts: PostableAlert[] = [];
   // A merged message (outbox retries, refreshes) may speak of a check twice: the latest item is its current truth.
   const latest = new Map(message.items.map((i) => [i.check, i]));
@@ -51,11 +62,21 @@ export function buildAlertmanagerAlerts(message: Message, cfg: Pick<Alertmanager
     const test = item.reason === "test";
     const labels = { ...(item.labels ?? {}), alertname: item.check, instance: message.host, severity: item.severity };
     const endsAt = iso(resolved ? Math.min(message.createdAt, now) : now + (test ? TEST_TTL : ttlOf(cfg)));
-    const alert: PostableAlert = { labels, annotations: annotationsOf(item, message, locale), startsAt: iso(item.since), endsAt };
+    const alert: PostableAlert = {
+      labels,
+      annotations: annotationsOf(item, message, locale),
+      startsAt: iso(item.since),
+      endsAt,
+    };
     if (cfg.generator_url) alert.generatorURL = cfg.generator_url;
     alerts.push(alert);
     if (item.severity === "critical" && !test) {
-      alerts.push({ labels: { ...labels, severity: "warning" }, annotations: alert.annotations, startsAt: alert.startsAt, endsAt: iso(Math.min(message.createdAt, now)) });
+      alerts.push({
+        labels: { ...labels, severity: "warning" },
+        annotations: alert.annotations,
+        startsAt: alert.startsAt,
+        endsAt: iso(Math.min(message.createdAt, now)),
+      });
     }
   }
   return alerts;

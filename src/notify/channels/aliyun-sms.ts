@@ -10,7 +10,10 @@ import { fail, type Channel, type ChannelContext, type Locale, type SendOutcome 
 // API: https://help.aliyun.com/document_detail/419273.html  Error codes: https://help.aliyun.com/document_detail/101346.html
 // Wire contract: docs/vendors.md §4.
 
-const phone = z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\+?\d{5,20}$/, "a phone number: digits, optionally with +86"));
+const phone = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(/^\+?\d{5,20}$/, "a phone number: digits, optionally with +86"));
 /** phoneList is one phone number or a list (YAML may read them as numbers). */
 const phoneList = z.union([phone.transform((p) => [p]), z.array(phone).min(1)]);
 
@@ -25,7 +28,9 @@ export const aliyunSmsConfigSchema = z.strictObject({
   template_code: z.string().min(1),
   phone_numbers: phoneList,
   /** Template variable → message field (host, check, status, summary, reason, streak, since, cause, count, id). */
-  template_params: z.record(z.string(), z.string()).default({ host: "host", check: "check", status: "status", summary: "summary" }),
+  template_params: z
+    .record(z.string(), z.string())
+    .default({ host: "host", check: "check", status: "status", summary: "summary" }),
   /** Each variable is cut to this many characters (the vendor's limit for notification variables). */
   param_max_length: z.number().int().min(1).default(20),
   /** Default the public endpoint; a URL such as http://127.0.0.1:8080 points it elsewhere. */
@@ -36,23 +41,71 @@ export const aliyunSmsConfigSchema = z.strictObject({
 });
 export type AliyunSmsConfig = z.infer<typeof aliyunSmsConfigSchema>;
 
-type Verdict = { reason: "auth" | "rate_limited" | "client" | "server" | "config" | "provider_code"; retryable: boolean; hint: string };
+type Verdict = {
+  reason: "auth" | "rate_limited" | "client" | "server" | "config" | "provider_code";
+  retryable: boolean;
+  hint: string;
+};
 
 /** ALIYUN_CODES maps the common Code values to a verdict and a hint. */
 export const ALIYUN_CODES: Record<string, Verdict> = {
-  "isv.BUSINESS_LIMIT_CONTROL": { reason: "rate_limited", retryable: true, hint: "Aliyun flow control (per number per minute/hour/day): retried later" },
-  "isv.DAY_LIMIT_CONTROL": { reason: "rate_limited", retryable: false, hint: "the daily volume cap set in the Aliyun console is reached" },
-  "isv.MONTH_LIMIT_CONTROL": { reason: "rate_limited", retryable: false, hint: "the monthly volume cap set in the Aliyun console is reached" },
-  "isv.AMOUNT_NOT_ENOUGH": { reason: "config", retryable: false, hint: "the Aliyun account balance is too low: top up" },
-  "isv.OUT_OF_SERVICE": { reason: "config", retryable: false, hint: "the Aliyun account is suspended (arrears): top up" },
+  "isv.BUSINESS_LIMIT_CONTROL": {
+    reason: "rate_limited",
+    retryable: true,
+    hint: "Aliyun flow control (per number per minute/hour/day): retried later",
+  },
+  "isv.DAY_LIMIT_CONTROL": {
+    reason: "rate_limited",
+    retryable: false,
+    hint: "the daily volume cap set in the Aliyun console is reached",
+  },
+  "isv.MONTH_LIMIT_CONTROL": {
+    reason: "rate_limited",
+    retryable: false,
+    hint: "the monthly volume cap set in the Aliyun console is reached",
+  },
+  "isv.AMOUNT_NOT_ENOUGH": {
+    reason: "config",
+    retryable: false,
+    hint: "the Aliyun account balance is too low: top up",
+  },
+  "isv.OUT_OF_SERVICE": {
+    reason: "config",
+    retryable: false,
+    hint: "the Aliyun account is suspended (arrears): top up",
+  },
   "isv.MOBILE_NUMBER_ILLEGAL": { reason: "config", retryable: false, hint: "check `phone_numbers`" },
   "isv.MOBILE_COUNT_OVER_LIMIT": { reason: "config", retryable: false, hint: "too many numbers in `phone_numbers`" },
-  "isv.TEMPLATE_MISSING_PARAMETERS": { reason: "config", retryable: false, hint: "`template_params` lacks a variable the template uses" },
-  "isv.INVALID_JSON_PARAM": { reason: "config", retryable: false, hint: "`template_params` must map variables to message fields" },
-  "isv.SMS_SIGNATURE_ILLEGAL": { reason: "config", retryable: false, hint: "`sign_name` is not approved or does not exist" },
-  "isv.SMS_TEMPLATE_ILLEGAL": { reason: "config", retryable: false, hint: "`template_code` is not approved or does not exist" },
-  "isv.PARAM_LENGTH_LIMIT": { reason: "config", retryable: false, hint: "a variable is too long: lower `param_max_length`" },
-  "isv.BLACK_KEY_CONTROL_LIMIT": { reason: "client", retryable: false, hint: "the text contains a blacklisted keyword" },
+  "isv.TEMPLATE_MISSING_PARAMETERS": {
+    reason: "config",
+    retryable: false,
+    hint: "`template_params` lacks a variable the template uses",
+  },
+  "isv.INVALID_JSON_PARAM": {
+    reason: "config",
+    retryable: false,
+    hint: "`template_params` must map variables to message fields",
+  },
+  "isv.SMS_SIGNATURE_ILLEGAL": {
+    reason: "config",
+    retryable: false,
+    hint: "`sign_name` is not approved or does not exist",
+  },
+  "isv.SMS_TEMPLATE_ILLEGAL": {
+    reason: "config",
+    retryable: false,
+    hint: "`template_code` is not approved or does not exist",
+  },
+  "isv.PARAM_LENGTH_LIMIT": {
+    reason: "config",
+    retryable: false,
+    hint: "a variable is too long: lower `param_max_length`",
+  },
+  "isv.BLACK_KEY_CONTROL_LIMIT": {
+    reason: "client",
+    retryable: false,
+    hint: "the text contains a blacklisted keyword",
+  },
   "isv.PARAM_NOT_SUPPORT_URL": { reason: "client", retryable: false, hint: "template variables may not contain URLs" },
   "isp.RAM_PERMISSION_DENY": { reason: "auth", retryable: false, hint: "grant the RAM user AliyunDysmsFullAccess" },
   "isp.SYSTEM_ERROR": { reason: "server", retryable: true, hint: "Aliyun server error: retried later" },
@@ -63,7 +116,11 @@ export const ALIYUN_CODES: Record<string, Verdict> = {
 
 /** aliyunVerdict maps a Code to a failure; Throttling.* is retryable, unknown codes are permanent. */
 export function aliyunVerdict(code: string, message: string): SendOutcome {
-  const v = ALIYUN_CODES[code] ?? (code.startsWith("Throttling") ? { reason: "rate_limited", retryable: true, hint: "API throttling: retried later" } : undefined);
+  const v =
+    ALIYUN_CODES[code] ??
+    (code.startsWith("Throttling")
+      ? { reason: "rate_limited", retryable: true, hint: "API throttling: retried later" }
+      : undefined);
   const text = `Aliyun SMS ${code}: ${message}`.trim();
   return v ? fail(v.reason, v.retryable, text, v.hint) : fail("provider_code", false, text);
 }
@@ -71,7 +128,9 @@ export function aliyunVerdict(code: string, message: string): SendOutcome {
 /** sdkEndpoint turns `endpoint` into the SDK's host[:port] and protocol. */
 export function sdkEndpoint(endpoint: string): { endpoint: string; protocol: "http" | "https" } {
   const m = /^(https?):\/\/([^/]+)\/?$/i.exec(endpoint.trim());
-  return m ? { endpoint: m[2]!, protocol: m[1]!.toLowerCase() as "http" | "https" } : { endpoint: endpoint.trim(), protocol: "https" };
+  return m
+    ? { endpoint: m[2]!, protocol: m[1]!.toLowerCase() as "http" | "https" }
+    : { endpoint: endpoint.trim(), protocol: "https" };
 }
 
 type Sdk = typeof import("@alicloud/dysmsapi20170525");
@@ -80,10 +139,14 @@ type Sdk = typeof import("@alicloud/dysmsapi20170525");
  * sit at the top level or under one or two `default`s: find the module object that has SendSmsRequest. */
 async function loadSdk(): Promise<{ Client: Sdk["default"]; SendSmsRequest: Sdk["SendSmsRequest"] }> {
   const mod = (await import("@alicloud/dysmsapi20170525")) as unknown as Record<string, unknown>;
-  const candidates = [mod, cjs(mod), mod.default, (mod.default as Record<string, unknown> | undefined)?.default] as (Record<string, unknown> | undefined)[];
+  const candidates = [mod, cjs(mod), mod.default, (mod.default as Record<string, unknown> | undefined)?.default] as (
+    Record<string, unknown> | undefined
+  )[];
   const m = candidates.find((c) => c && typeof c.SendSmsRequest === "function");
   if (!m) throw new Error("cannot load @alicloud/dysmsapi20170525");
-  const Client = (typeof m.default === "function" ? m.default : candidates.find((c) => typeof c === "function")) as Sdk["default"];
+  const Client = (
+    typeof m.default === "function" ? m.default : candidates.find((c) => typeof c === "function")
+  ) as Sdk["default"];
   return { Client, SendSmsRequest: m.SendSmsRequest as Sdk["SendSmsRequest"] };
 }
 
@@ -114,18 +177,30 @@ export function createAliyunSmsChannel(cfg: AliyunSmsConfig & { timeout?: number
         const res = await client.sendSms(request);
         if (signal.aborted) return fail("timeout", true, "send deadline reached");
         const body = res.body;
-        if (body?.code === "OK") return { ok: true, id: body.bizId, response: `Code OK, BizId ${body.bizId ?? "-"}, RequestId ${body.requestId ?? "-"}` };
-        return { ...aliyunVerdict(body?.code ?? "(no Code)", mask(body?.message ?? "")), response: mask(JSON.stringify(body ?? {})) };
+        if (body?.code === "OK")
+          return {
+            ok: true,
+            id: body.bizId,
+            response: `Code OK, BizId ${body.bizId ?? "-"}, RequestId ${body.requestId ?? "-"}`,
+          };
+        return {
+          ...aliyunVerdict(body?.code ?? "(no Code)", mask(body?.message ?? "")),
+          response: mask(JSON.stringify(body ?? {})),
+        };
       } catch (err) {
         const e = err as SdkError;
         const code = e.data?.Code ?? e.code;
         if (e.statusCode !== undefined && code) {
           const v = aliyunVerdict(code, mask(e.data?.Message ?? ""));
           // Unknown codes: 5xx is retryable, 4xx is not.
-          return !v.ok && !ALIYUN_CODES[code] && !code.startsWith("Throttling") && e.statusCode >= 500 ? { ...v, retryable: true, reason: "server" } : v;
+          return !v.ok && !ALIYUN_CODES[code] && !code.startsWith("Throttling") && e.statusCode >= 500
+            ? { ...v, retryable: true, reason: "server" }
+            : v;
         }
-        if (e.name === "RequestTimeoutError" || /timeout/i.test(e.message ?? "")) return fail("timeout", true, `Aliyun SMS (${where.endpoint}): no answer before the deadline`);
-        if (e instanceof SyntaxError) return fail("server", true, `Aliyun SMS (${where.endpoint}): the answer is not JSON`);
+        if (e.name === "RequestTimeoutError" || /timeout/i.test(e.message ?? ""))
+          return fail("timeout", true, `Aliyun SMS (${where.endpoint}): no answer before the deadline`);
+        if (e instanceof SyntaxError)
+          return fail("server", true, `Aliyun SMS (${where.endpoint}): the answer is not JSON`);
         const net = classifyNetworkError(err, `Aliyun SMS (${where.endpoint})`, signal);
         return net.ok ? net : { ...net, error: mask(net.error) };
       }

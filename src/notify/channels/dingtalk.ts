@@ -47,13 +47,21 @@ const CODES: Record<number, VendorCode | ((msg: string) => VendorCode)> = {
     /sign|签名/i.test(msg) && !/keyword|关键词/i.test(msg)
       ? { reason: "auth", retryable: false, hint: "check `secret` and the system clock" }
       : /keyword|关键词/i.test(msg)
-        ? { reason: "config", retryable: false, hint: "the robot's custom keyword is not in the message: set `keyword` to it" }
+        ? {
+            reason: "config",
+            retryable: false,
+            hint: "the robot's custom keyword is not in the message: set `keyword` to it",
+          }
         : /timestamp|时间戳/i.test(msg)
           ? { reason: "auth", retryable: false, hint: "the system clock is more than an hour off: fix NTP" }
           : /\bip\b|白名单/i.test(msg)
             ? { reason: "config", retryable: false, hint: "this host's IP is not in the robot's IP allowlist" }
             : { reason: "auth", retryable: false, hint: "check `secret` and the system clock" },
-  130101: { reason: "rate_limited", retryable: true, hint: "more than 20 messages a minute: DingTalk throttles the robot for 10 minutes" },
+  130101: {
+    reason: "rate_limited",
+    retryable: true,
+    hint: "more than 20 messages a minute: DingTalk throttles the robot for 10 minutes",
+  },
   460101: { reason: "client", retryable: false, hint: "message over 20000 bytes" },
   101002: { reason: "client", retryable: false, hint: "message too long" },
   90030: { reason: "rate_limited", retryable: true, hint: "the organisation's webhook quota is spent" },
@@ -71,7 +79,13 @@ export function createDingTalkChannel(cfg: DingTalkConfig, ctx: ChannelContext):
       const url = signedDingTalkUrl(cfg.webhook, cfg.secret, ctx.deps.clock.now());
       const res = await postJson(url, buildDingTalkBody(message, cfg, ctx.locale), signal);
       if (!res.ok) return res.outcome;
-      return vendorOutcome(res.answer, "DingTalk", where, (j) => ({ code: typeof j.errcode === "number" ? j.errcode : undefined, msg: String(j.errmsg ?? "") }), CODES);
+      return vendorOutcome(
+        res.answer,
+        "DingTalk",
+        where,
+        (j) => ({ code: typeof j.errcode === "number" ? j.errcode : undefined, msg: String(j.errmsg ?? "") }),
+        CODES,
+      );
     },
   };
 }
@@ -86,7 +100,15 @@ export function buildDingTalkBody(message: Message, cfg: DingTalkConfig, locale:
   const tail = mentions.length ? `\n\n${mentions.join(" ")}` : "";
   const keywordLine = cfg.keyword && cfg.msgtype === "text" ? `${cfg.keyword}\n` : "";
   if (cfg.msgtype === "text") {
-    return fitJson(`${keywordLine}${r.subject}\n\n${r.text}`, DINGTALK_MAX_BYTES - Buffer.byteLength(tail), (t) => ({ msgtype: "text" as const, text: { content: t + tail }, at }));
+    return fitJson(`${keywordLine}${r.subject}\n\n${r.text}`, DINGTALK_MAX_BYTES - Buffer.byteLength(tail), (t) => ({
+      msgtype: "text" as const,
+      text: { content: t + tail },
+      at,
+    }));
   }
-  return fitJson(r.markdown, DINGTALK_MAX_BYTES - Buffer.byteLength(tail), (t) => ({ msgtype: "markdown" as const, markdown: { title, text: t + tail }, at }));
+  return fitJson(r.markdown, DINGTALK_MAX_BYTES - Buffer.byteLength(tail), (t) => ({
+    msgtype: "markdown" as const,
+    markdown: { title, text: t + tail },
+    at,
+  }));
 }

@@ -50,7 +50,10 @@ export function createEmailChannel(cfg: EmailConfig, ctx: ChannelContext): Chann
       const onAbort = () => transport.close();
       signal.addEventListener("abort", onAbort, { once: true });
       try {
-        const info = await transport.sendMail({ ...buildEmail(cfg, subject, text), messageId: `<${message.id}@watchdog>` });
+        const info = await transport.sendMail({
+          ...buildEmail(cfg, subject, text),
+          messageId: `<${message.id}@watchdog>`,
+        });
         if (info.accepted.length === 0) return fail("client", false, `no recipient accepted: ${info.response}`);
         return { ok: true, id: info.messageId, response: info.response };
       } catch (err) {
@@ -64,7 +67,13 @@ export function createEmailChannel(cfg: EmailConfig, ctx: ChannelContext): Chann
   };
 }
 
-type SmtpError = Error & { code?: string; responseCode?: number; response?: string; command?: string; originalCode?: string };
+type SmtpError = Error & {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  command?: string;
+  originalCode?: string;
+};
 
 /**
  * classifySmtpError maps nodemailer errors to retryable or permanent.
@@ -77,10 +86,20 @@ export function classifySmtpError(err: SmtpError): SendOutcome {
   const rc = err.responseCode;
   const reply = (err.response ?? err.message).split("\n")[0] ?? "";
   if (/^(CERT_|ERR_SSL|ERR_TLS|DEPTH_|SELF_SIGNED|UNABLE_)/.test(original)) {
-    return fail("config", false, `TLS problem (${original})`, "check `secure`/port, or the server's certificate; `insecure: true` skips verification");
+    return fail(
+      "config",
+      false,
+      `TLS problem (${original})`,
+      "check `secure`/port, or the server's certificate; `insecure: true` skips verification",
+    );
   }
   if (code === "EAUTH" || rc === 535 || rc === 534) {
-    return fail("auth", false, `SMTP authentication failed: ${reply}`, "check `user` and `pass` (many providers want an app password)");
+    return fail(
+      "auth",
+      false,
+      `SMTP authentication failed: ${reply}`,
+      "check `user` and `pass` (many providers want an app password)",
+    );
   }
   if (code === "ETIMEDOUT") return fail("timeout", true, `SMTP server timed out: ${reply}`);
   if (code === "ECONNECTION" || code === "ESOCKET" || code === "EDNS") {

@@ -34,7 +34,11 @@ export function signFeishu(timestampSec: number, secret: string): string {
 }
 
 const CODES: Record<number, VendorCode> = {
-  19021: { reason: "auth", retryable: false, hint: "check `secret` and the system clock (the timestamp must be within an hour)" },
+  19021: {
+    reason: "auth",
+    retryable: false,
+    hint: "check `secret` and the system clock (the timestamp must be within an hour)",
+  },
   19022: { reason: "config", retryable: false, hint: "this host's IP is not in the bot's IP allowlist" },
   19024: { reason: "config", retryable: false, hint: "the bot's keyword is not in the message" },
   19001: { reason: "auth", retryable: false, hint: "check the token in `webhook`" },
@@ -57,7 +61,10 @@ export function createFeishuChannel(cfg: FeishuConfig, ctx: ChannelContext): Cha
         "Feishu",
         where,
         // New answers carry `code`; old ones only `StatusCode`.
-        (j) => ({ code: typeof j.code === "number" ? j.code : typeof j.StatusCode === "number" ? j.StatusCode : undefined, msg: String(j.msg ?? j.StatusMessage ?? "") }),
+        (j) => ({
+          code: typeof j.code === "number" ? j.code : typeof j.StatusCode === "number" ? j.StatusCode : undefined,
+          msg: String(j.msg ?? j.StatusMessage ?? ""),
+        }),
         CODES,
       );
     },
@@ -70,8 +77,14 @@ export function buildFeishuBody(message: Message, cfg: FeishuConfig, locale: Loc
   const ats = [...cfg.at_user_ids, ...(cfg.at_all ? ["all"] : [])].map((user_id) => ({ tag: "at" as const, user_id }));
   const sign = cfg.secret ? { timestamp: String(timestampSec), sign: signFeishu(timestampSec, cfg.secret) } : {};
   return fitJson(r.text, FEISHU_MAX_BYTES, (text) => {
-    const content: ({ tag: "text"; text: string } | { tag: "at"; user_id: string })[][] = text.split("\n").map((line) => [{ tag: "text" as const, text: line }]);
+    const content: ({ tag: "text"; text: string } | { tag: "at"; user_id: string })[][] = text
+      .split("\n")
+      .map((line) => [{ tag: "text" as const, text: line }]);
     if (ats.length) content.push(ats);
-    return { ...sign, msg_type: "post" as const, content: { post: { [locale === "zh-CN" ? "zh_cn" : "en_us"]: { title: r.subject, content } } } };
+    return {
+      ...sign,
+      msg_type: "post" as const,
+      content: { post: { [locale === "zh-CN" ? "zh_cn" : "en_us"]: { title: r.subject, content } } },
+    };
   });
 }

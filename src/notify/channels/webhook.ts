@@ -28,7 +28,9 @@ export function createWebhookChannel(cfg: WebhookConfig, ctx: ChannelContext): C
       const res = await postJson(cfg.url, buildWebhookBody(message, cfg, ctx.locale), signal, cfg.headers);
       if (!res.ok) return res.outcome;
       const outcome = classifyHttpStatus(res.answer.status, where, res.answer.text);
-      return outcome.ok ? { ok: true, response: `HTTP ${res.answer.status} ${res.answer.text.slice(0, 200)}`.trim() } : { ...outcome, response: res.answer.text.slice(0, 300) };
+      return outcome.ok
+        ? { ok: true, response: `HTTP ${res.answer.status} ${res.answer.text.slice(0, 200)}`.trim() }
+        : { ...outcome, response: res.answer.text.slice(0, 300) };
     },
   };
 }
@@ -48,7 +50,9 @@ export function buildWebhookBody(message: Message, cfg: WebhookConfig, locale: L
     checks: message.items.map((i) => i.check).join(", "),
   };
   if (cfg.template) {
-    return cfg.template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name: string) => (Object.hasOwn(fields, name) ? JSON.stringify(fields[name]).slice(1, -1) : m));
+    return cfg.template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name: string) =>
+      Object.hasOwn(fields, name) ? JSON.stringify(fields[name]).slice(1, -1) : m,
+    );
   }
   return JSON.stringify({
     id: message.id,
@@ -59,6 +63,16 @@ export function buildWebhookBody(message: Message, cfg: WebhookConfig, locale: L
     text: r.text,
     fallbackFrom: message.fallbackFrom,
     notice: message.notice,
-    items: message.items.map((i) => ({ check: i.check, reason: i.reason, status: i.status, severity: i.severity, summary: i.summary, failStreak: i.failStreak, since: new Date(i.since).toISOString(), cause: i.cause, runbook: i.runbook })),
+    items: message.items.map((i) => ({
+      check: i.check,
+      reason: i.reason,
+      status: i.status,
+      severity: i.severity,
+      summary: i.summary,
+      failStreak: i.failStreak,
+      since: new Date(i.since).toISOString(),
+      cause: i.cause,
+      runbook: i.runbook,
+    })),
   });
 }

@@ -45,7 +45,13 @@ export function createWeComChannel(cfg: WeComConfig, ctx: ChannelContext): Chann
     async send(message, signal) {
       const res = await postJson(cfg.webhook, buildWeComBody(message, cfg, ctx.locale), signal);
       if (!res.ok) return res.outcome;
-      return vendorOutcome(res.answer, "WeCom", where, (j) => ({ code: typeof j.errcode === "number" ? j.errcode : undefined, msg: String(j.errmsg ?? "") }), CODES);
+      return vendorOutcome(
+        res.answer,
+        "WeCom",
+        where,
+        (j) => ({ code: typeof j.errcode === "number" ? j.errcode : undefined, msg: String(j.errmsg ?? "") }),
+        CODES,
+      );
     },
   };
 }
@@ -57,7 +63,9 @@ export function buildWeComBody(message: Message, cfg: WeComConfig, locale: Local
   if (msgtype === "text") {
     const mentioned_mobile_list = [...cfg.at_mobiles, ...(cfg.at_all ? ["@all"] : [])];
     const mentioned_list = [...cfg.at_user_ids, ...(cfg.at_all && !cfg.at_mobiles.length ? ["@all"] : [])];
-    const text: { content: string; mentioned_list?: string[]; mentioned_mobile_list?: string[] } = { content: truncateUtf8(`${r.subject}\n\n${r.text}`, WECOM_TEXT_MAX) };
+    const text: { content: string; mentioned_list?: string[]; mentioned_mobile_list?: string[] } = {
+      content: truncateUtf8(`${r.subject}\n\n${r.text}`, WECOM_TEXT_MAX),
+    };
     if (mentioned_list.length) text.mentioned_list = mentioned_list;
     if (mentioned_mobile_list.length) text.mentioned_mobile_list = mentioned_mobile_list;
     return { msgtype: "text" as const, text };

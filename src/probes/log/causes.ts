@@ -51,11 +51,18 @@ export function useCatalog(catalog: Catalog): void {
  * (`first`, `last`, `{before: id}`, `{after: id}`), by default just above the wrappers, so that a cause of your own
  * wins over "job failed" but not over a GPU that fell off the bus. Returns the issues instead of throwing.
  */
-export function buildCatalog(user: readonly UserCause[] = [], disabled: readonly string[] = []): { catalog: Catalog; issues: CatalogIssue[] } {
+export function buildCatalog(
+  user: readonly UserCause[] = [],
+  disabled: readonly string[] = [],
+): { catalog: Catalog; issues: CatalogIssue[] } {
   const issues: CatalogIssue[] = [];
   const builtinIds = new Set(CAUSES.map((c) => c.id));
   disabled.forEach((id, i) => {
-    if (!builtinIds.has(id)) issues.push({ path: ["disable_causes", i], message: `unknown built-in cause "${id}" (known: ${[...builtinIds].join(", ")})` });
+    if (!builtinIds.has(id))
+      issues.push({
+        path: ["disable_causes", i],
+        message: `unknown built-in cause "${id}" (known: ${[...builtinIds].join(", ")})`,
+      });
   });
   const off = new Set(disabled);
   const list: Cause[] = CAUSES.filter((c) => !off.has(c.id));
@@ -63,11 +70,17 @@ export function buildCatalog(user: readonly UserCause[] = [], disabled: readonly
   const placed: { cause: Cause; priority: UserCause["priority"]; at: number }[] = [];
   user.forEach((u, i) => {
     if (builtinIds.has(u.id)) {
-      issues.push({ path: ["causes", i, "id"], message: `"${u.id}" is a built-in cause; pick another id (disable_causes turns a built-in one off)` });
+      issues.push({
+        path: ["causes", i, "id"],
+        message: `"${u.id}" is a built-in cause; pick another id (disable_causes turns a built-in one off)`,
+      });
       return;
     }
     if (seen.has(u.id)) {
-      issues.push({ path: ["causes", i, "id"], message: `duplicate cause id "${u.id}" (also causes[${seen.get(u.id)}])` });
+      issues.push({
+        path: ["causes", i, "id"],
+        message: `duplicate cause id "${u.id}" (also causes[${seen.get(u.id)}])`,
+      });
       return;
     }
     seen.set(u.id, i);
@@ -81,11 +94,17 @@ export function buildCatalog(user: readonly UserCause[] = [], disabled: readonly
       try {
         regexes.push(new RegExp(s));
       } catch (err) {
-        issues.push({ path: ["causes", i, u.regex === s ? "regex" : "patterns"], message: `invalid regex: ${(err as Error).message}` });
+        issues.push({
+          path: ["causes", i, u.regex === s ? "regex" : "patterns"],
+          message: `invalid regex: ${(err as Error).message}`,
+        });
       }
     }
     const zh = (x: UserCause["explanation"]) => x["zh-CN"] ?? x.en;
-    const text = { en: { explain: u.explanation.en, action: u.action.en }, "zh-CN": { explain: zh(u.explanation), action: zh(u.action) } };
+    const text = {
+      en: { explain: u.explanation.en, action: u.action.en },
+      "zh-CN": { explain: zh(u.explanation), action: zh(u.action) },
+    };
     placed.push({ cause: { id: u.id, regexes, text }, priority: u.priority, at: i });
   });
   for (const p of placed) {
@@ -98,7 +117,10 @@ export function buildCatalog(user: readonly UserCause[] = [], disabled: readonly
       const at = list.findIndex((c) => c.id === ref);
       if (at < 0) {
         const known = list.map((c) => c.id).join(", ");
-        issues.push({ path: ["causes", p.at, "priority", key], message: `unknown cause "${ref}" (known here: ${known})` });
+        issues.push({
+          path: ["causes", p.at, "priority", key],
+          message: `unknown cause "${ref}" (known here: ${known})`,
+        });
         continue;
       }
       index = key === "before" ? at : at + 1;

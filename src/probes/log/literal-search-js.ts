@@ -105,7 +105,10 @@ export function createJsLiteralSearch(literals: readonly string[]): LiteralSearc
   // Run every path once on a small sample (hits in each lane, the tails, the merge) before real data arrives:
   // with complete type feedback the optimizing compiler's first version of the loop is also its last, instead of
   // being thrown away (deoptimized) at the first hit and compiled again while megabytes go by in the interpreter.
-  const sample = Buffer.from(`${pats.map((p) => `${p.toString("latin1")} x`).join("\n")}\n`.repeat(Math.ceil(LANE_MIN / 64)), "latin1");
+  const sample = Buffer.from(
+    `${pats.map((p) => `${p.toString("latin1")} x`).join("\n")}\n`.repeat(Math.ceil(LANE_MIN / 64)),
+    "latin1",
+  );
   search.findAll(sample, 0, sample.length, []);
   search.findAll(sample, 0, Math.min(sample.length, 256), []);
   return search;

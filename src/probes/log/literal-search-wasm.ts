@@ -62,15 +62,17 @@ export function createWasmLiteralSearch(literals: readonly string[]): LiteralSea
     }
   }
   let at = PATTERN_BYTES;
-  [...pats].sort((x, y) => block(x, m) - block(y, m)).forEach((p, k) => {
-    u8.set(p, at);
-    dv.setUint32(PATS + k * 8, at, true);
-    dv.setUint32(PATS + k * 8 + 4, p.length, true);
-    at += p.length;
-    const head = HEADS + block(p, m) * 4;
-    const h = dv.getUint32(head, true);
-    dv.setUint32(head, h === 0 ? (1 << 16) | k : h + (1 << 16), true);
-  });
+  [...pats]
+    .sort((x, y) => block(x, m) - block(y, m))
+    .forEach((p, k) => {
+      u8.set(p, at);
+      dv.setUint32(PATS + k * 8, at, true);
+      dv.setUint32(PATS + k * 8 + 4, p.length, true);
+      at += p.length;
+      const head = HEADS + block(p, m) * 4;
+      const h = dv.getUint32(head, true);
+      dv.setUint32(head, h === 0 ? (1 << 16) | k : h + (1 << 16), true);
+    });
 
   /** scan finds literals starting in [wsStart, wsEnd) and ending by dataEnd (memory addresses); hits go to out as address - base. */
   const scan = (wsStart: number, wsEnd: number, dataEnd: number, base: number, out: number[]) => {
@@ -81,7 +83,21 @@ export function createWasmLiteralSearch(literals: readonly string[]): LiteralSea
       const s2 = s1 + q;
       const s3 = s2 + q;
       const stop = (s: number) => Math.min(s + m - 1, dataEnd);
-      ex.scan4(p + m - 1, stop(s1), s1 + m - 1, stop(s2), s2 + m - 1, stop(s3), s3 + m - 1, stop(re), dataEnd, OUT, OUT + AREA, OUT + 2 * AREA, OUT + 3 * AREA);
+      ex.scan4(
+        p + m - 1,
+        stop(s1),
+        s1 + m - 1,
+        stop(s2),
+        s2 + m - 1,
+        stop(s3),
+        s3 + m - 1,
+        stop(re),
+        dataEnd,
+        OUT,
+        OUT + AREA,
+        OUT + 2 * AREA,
+        OUT + 3 * AREA,
+      );
       for (let k = 0; k < 4; k++) {
         const endOut = dv.getUint32(RESULTS + 4 * k, true);
         for (let o = OUT + k * AREA; o < endOut; o += 4) out.push(dv.getUint32(o, true) - base);

@@ -18,6 +18,9 @@ export interface LiteralSearch {
 }
 
 /** createLiteralSearch builds the WebAssembly search, or the JavaScript one; undefined when no literal has 2 bytes or more. */
-export function createLiteralSearch(literals: readonly string[], engine: "auto" | "js" = "auto"): LiteralSearch | undefined {
+export function createLiteralSearch(
+  literals: readonly string[],
+  engine: "auto" | "js" = "auto",
+): LiteralSearch | undefined {
   return (engine === "auto" ? createWasmLiteralSearch(literals) : undefined) ?? createJsLiteralSearch(literals);
 }

@@ -40,12 +40,23 @@ function splitTop(src: string): string[] | undefined {
   let last = 0;
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
-    if (c === "\\") { i++; continue; }
-    if (inClass) { if (c === "]") inClass = false; continue; }
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
     if (c === "[") inClass = true;
     else if (c === "(") depth++;
-    else if (c === ")") { depth--; if (depth < 0) return undefined; }
-    else if (c === "|" && depth === 0) { parts.push(src.slice(last, i)); last = i + 1; }
+    else if (c === ")") {
+      depth--;
+      if (depth < 0) return undefined;
+    } else if (c === "|" && depth === 0) {
+      parts.push(src.slice(last, i));
+      last = i + 1;
+    }
   }
   if (depth !== 0 || inClass) return undefined;
   parts.push(src.slice(last));
@@ -57,8 +68,10 @@ function quantifierAt(src: string, i: number): { len: number; optional: boolean 
   const c = src[i];
   let len = 0;
   let optional = false;
-  if (c === "*" || c === "?") { len = 1; optional = true; }
-  else if (c === "+") len = 1;
+  if (c === "*" || c === "?") {
+    len = 1;
+    optional = true;
+  } else if (c === "+") len = 1;
   else if (c === "{") {
     const m = /^\{(\d+)(,\d*)?\}/.exec(src.slice(i));
     if (!m) return undefined;
@@ -145,7 +158,7 @@ function bestOfBranch(src: string): Piece {
   let best: string[] | undefined;
   let bestScore = 0;
   for (const set of candidates) {
-    const score = Math.min(...set.map((s) => Buffer.byteLength(s.replace(/\n/g, "")) > 0 ? Buffer.byteLength(s) : 0));
+    const score = Math.min(...set.map((s) => (Buffer.byteLength(s.replace(/\n/g, "")) > 0 ? Buffer.byteLength(s) : 0)));
     if (score >= MIN_LITERAL && score > bestScore) {
       best = set;
       bestScore = score;
@@ -159,8 +172,14 @@ function closingParen(src: string, open: number): number {
   let inClass = false;
   for (let i = open; i < src.length; i++) {
     const c = src[i];
-    if (c === "\\") { i++; continue; }
-    if (inClass) { if (c === "]") inClass = false; continue; }
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
     if (c === "[") inClass = true;
     else if (c === "(") depth++;
     else if (c === ")" && --depth === 0) return i;
@@ -196,7 +215,7 @@ export function createLinePrefilter(regexes: readonly RegExp[], engine: "auto" |
       // not match what they match in the decoded line ("a.c" against "a日c"), so every line there is a candidate.
       const text = slow.length ? buf.toString("latin1", start, end) : "";
       if (everyLine || /[^\x00-\x7f]/.test(text)) {
-        for (let ls = start; ls < end; ) {
+        for (let ls = start; ls < end;) {
           const le = buf.indexOf(10, ls);
           const stop = le < 0 || le >= end ? end : le;
           onLine(ls, stop);

@@ -74,7 +74,9 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
     if (!prev) {
       startAt = opts.from === "start" ? 0 : await lastLineStart(fh, size);
     } else if (st.dev !== prev.dev || st.ino !== prev.ino) {
-      const old = opts.consumed?.has(inodeKey(prev)) ? undefined : await findSibling(file, st.ino, async (s) => s.dev === prev.dev && s.ino === prev.ino);
+      const old = opts.consumed?.has(inodeKey(prev))
+        ? undefined
+        : await findSibling(file, st.ino, async (s) => s.dev === prev.dev && s.ino === prev.ino);
       if (opts.consumed?.has(inodeKey(prev))) {
         notes.push("rotated: the old file was read under its new name");
       } else if (old) {
@@ -201,7 +203,11 @@ async function sameGeneration(file: string, m: FileMemory): Promise<boolean> {
  * findSibling looks beside `file` for a plain rotated copy (app.log.1, app.log-20240101, app.1.log) other than the
  * file itself that passes `test`, newest first.
  */
-async function findSibling(file: string, selfIno: number, test: (s: { dev: number; ino: number; size: number }, p: string) => Promise<boolean>): Promise<string | undefined> {
+async function findSibling(
+  file: string,
+  selfIno: number,
+  test: (s: { dev: number; ino: number; size: number }, p: string) => Promise<boolean>,
+): Promise<string | undefined> {
   for (const { p, st } of await rotatedSiblings(file, "plain")) {
     if (st.ino === selfIno) continue;
     try {
@@ -221,7 +227,10 @@ async function findSibling(file: string, selfIno: number, test: (s: { dev: numbe
 async function scanFile(fh: FileHandle, from: number, to: number, skip0: boolean, opts: ReadOptions): Promise<Scan> {
   if (from >= to) return { offset: from, skip: skip0, bytes: 0, stopped: false };
   // Buffers inside the search's WebAssembly memory when it has them: the file is read where it is scanned.
-  const bufs = opts.prefilter.buffers?.(CHUNK + MAX_LINE) ?? [Buffer.allocUnsafe(CHUNK + MAX_LINE), Buffer.allocUnsafe(CHUNK + MAX_LINE)];
+  const bufs = opts.prefilter.buffers?.(CHUNK + MAX_LINE) ?? [
+    Buffer.allocUnsafe(CHUNK + MAX_LINE),
+    Buffer.allocUnsafe(CHUNK + MAX_LINE),
+  ];
   let cur = 0;
   let carry = 0;
   let pos = from;

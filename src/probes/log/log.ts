@@ -60,14 +60,21 @@ export function compileLog(cfg: LogConfig): Compiled {
   const hit = compiled.get(cfg);
   if (hit) return hit;
   const rules: Rule[] = cfg.patterns.map((p) =>
-    typeof p === "string" ? { re: new RegExp(p), severity: "critical", cause: undefined } : { re: new RegExp(p.regex), severity: p.severity, cause: p.cause },
+    typeof p === "string"
+      ? { re: new RegExp(p), severity: "critical", cause: undefined }
+      : { re: new RegExp(p.regex), severity: p.severity, cause: p.cause },
   );
   // The catalog of the loaded config: the built-in causes plus the config's own `causes:`, less `disable_causes:`.
-  if (cfg.causes === "builtin") for (const c of activeCatalog().causes) for (const re of c.regexes) rules.push({ re, severity: "critical", cause: c.id });
+  if (cfg.causes === "builtin")
+    for (const c of activeCatalog().causes)
+      for (const re of c.regexes) rules.push({ re, severity: "critical", cause: c.id });
   // Built on the first new bytes: a run with nothing new (the usual cron run) pays nothing for it.
   let pf: LinePrefilter | undefined;
   const get = () => (pf ??= createLinePrefilter(rules.map((r) => r.re)));
-  const prefilter: LinePrefilter = { candidates: (...args) => get().candidates(...args), buffers: (size) => get().buffers?.(size) };
+  const prefilter: LinePrefilter = {
+    candidates: (...args) => get().candidates(...args),
+    buffers: (size) => get().buffers?.(size),
+  };
   const out = { rules, prefilter };
   compiled.set(cfg, out);
   return out;
@@ -81,7 +88,10 @@ function dedupKey(line: string): string {
 /** logProbe reads what was appended since the last run and reports matching lines with a probable cause. */
 export const logProbe = defineProbe(logConfigSchema, {
   preflight(cfg) {
-    const fixed = cfg.path.split("/").filter((_, j, parts) => !parts.slice(0, j + 1).some(hasGlob)).join("/");
+    const fixed = cfg.path
+      .split("/")
+      .filter((_, j, parts) => !parts.slice(0, j + 1).some(hasGlob))
+      .join("/");
     const dir = hasGlob(cfg.path) ? fixed || "/" : path.dirname(cfg.path);
     try {
       fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
@@ -96,7 +106,8 @@ export const logProbe = defineProbe(logConfigSchema, {
     const started = performance.now();
     const mem = readMemory(memory);
     const { rules, prefilter } = compileLog(cfg);
-    if (rules.length === 0) return { status: "unknown", summary: "nothing to look for: give patterns, or causes: builtin", memory: mem };
+    if (rules.length === 0)
+      return { status: "unknown", summary: "nothing to look for: give patterns, or causes: builtin", memory: mem };
     const hits = new Map<string, Hit>();
     let matched = 0;
     const onLine = (line: string) => {
@@ -151,8 +162,12 @@ export const logProbe = defineProbe(logConfigSchema, {
         problems.push(describeReadError(file, err as NodeJS.ErrnoException, cfg));
       }
     }
-    if (files.length === 0) problems.push(describeReadError(cfg.path, Object.assign(new Error("no match"), { code: "ENOENT" }), cfg));
-    if (stopped) notes.push(`stopped reading at the time limit after ${Math.round(bytes / 1048576)} MiB; the rest is read next run`);
+    if (files.length === 0)
+      problems.push(describeReadError(cfg.path, Object.assign(new Error("no match"), { code: "ENOENT" }), cfg));
+    if (stopped)
+      notes.push(
+        `stopped reading at the time limit after ${Math.round(bytes / 1048576)} MiB; the rest is read next run`,
+      );
     const metrics = { bytes_read: bytes, lines_matched: matched, files: files.length };
     const detail = [...problems.map((p) => p.text), ...notes].join("\n") || undefined;
     const where = files.length === 1 ? files[0]! : cfg.path;
@@ -160,19 +175,44 @@ export const logProbe = defineProbe(logConfigSchema, {
     if (matched > 0) {
       const list = [...hits.values()];
       const status = worst(list.map((h) => h.severity));
-      const cause = list.reduce<string | undefined>((best, h) => (h.cause && (!best || causePriority(h.cause) < causePriority(best)) ? h.cause : best), undefined);
+      const cause = list.reduce<string | undefined>(
+        (best, h) => (h.cause && (!best || causePriority(h.cause) < causePriority(best)) ? h.cause : best),
+        undefined,
+      );
       const excerpt = pickExcerpt(list, cause, cfg);
       const summary = `${matched} new matching line${matched === 1 ? "" : "s"} in ${where}${cause ? ` (probable cause: ${cause})` : ""}`;
       const last = { at: now, status, summary, excerpt, ...(cause ? { cause: describeCause(cause) } : {}) };
-      return { status, summary, excerpt, ...(last.cause ? { cause: last.cause } : {}), ...(detail ? { detail } : {}), metrics, memory: { files: next, started: true, last } };
+      return {
+        status,
+        summary,
+        excerpt,
+        ...(last.cause ? { cause: last.cause } : {}),
+        ...(detail ? { detail } : {}),
+        metrics,
+        memory: { files: next, started: true, last },
+      };
     }
-    const nextMem: LogMemory = mem.last ? { files: next, started: true, last: mem.last } : { files: next, started: true };
+    const nextMem: LogMemory = mem.last
+      ? { files: next, started: true, last: mem.last }
+      : { files: next, started: true };
     if (problems.length > 0) {
-      return { status: worst(problems.map((p) => p.status)), summary: problems[0]!.text, ...(detail ? { detail } : {}), metrics, memory: nextMem };
+      return {
+        status: worst(problems.map((p) => p.status)),
+        summary: problems[0]!.text,
+        ...(detail ? { detail } : {}),
+        metrics,
+        memory: nextMem,
+      };
     }
     const held = holdResult(mem.last, now, cfg.hold);
     if (held) return { ...held, metrics, memory: nextMem };
-    return { status: "ok", summary: `no new matching lines in ${where} (${formatBytes(bytes)} read)`, ...(detail ? { detail } : {}), metrics, memory: { files: next, started: true } };
+    return {
+      status: "ok",
+      summary: `no new matching lines in ${where} (${formatBytes(bytes)} read)`,
+      ...(detail ? { detail } : {}),
+      metrics,
+      memory: { files: next, started: true },
+    };
   },
 });
 
@@ -191,7 +231,9 @@ function holdResult(last: LogMemory["last"], now: number, hold: number): ProbeOu
 
 /** pickExcerpt puts the line that names the cause first, then the others in order, each cut and redacted. */
 function pickExcerpt(list: Hit[], cause: string | undefined, cfg: LogConfig): string[] {
-  const sorted = [...list].sort((a, b) => Number(b.cause === cause && !!cause) - Number(a.cause === cause && !!cause) || a.order - b.order);
+  const sorted = [...list].sort(
+    (a, b) => Number(b.cause === cause && !!cause) - Number(a.cause === cause && !!cause) || a.order - b.order,
+  );
   return sorted.slice(0, cfg.excerpt_lines).map((h) => {
     let line = redactExcerpt(stripControl(h.line).trim(), cfg.redact);
     if (line.length > EXCERPT_CHARS) line = `${line.slice(0, EXCERPT_CHARS - 1)}…`;
@@ -200,13 +242,20 @@ function pickExcerpt(list: Hit[], cause: string | undefined, cfg: LogConfig): st
 }
 
 /** describeReadError turns a failed read into a status and one line. */
-export function describeReadError(file: string, err: NodeJS.ErrnoException, cfg: Pick<LogConfig, "missing">): { status: Status; text: string } {
+export function describeReadError(
+  file: string,
+  err: NodeJS.ErrnoException,
+  cfg: Pick<LogConfig, "missing">,
+): { status: Status; text: string } {
   switch (err.code) {
     case "ENOENT":
       return { status: cfg.missing, text: `${file} does not exist${/[*?[]/.test(file) ? " (no file matches)" : ""}` };
     case "EACCES":
     case "EPERM":
-      return { status: "unknown", text: `${file}: permission denied (run watchdog as a user that can read it, e.g. in the adm group)` };
+      return {
+        status: "unknown",
+        text: `${file}: permission denied (run watchdog as a user that can read it, e.g. in the adm group)`,
+      };
     case "EISDIR":
       return { status: "unknown", text: `${file} is a directory, not a log file` };
     case "ENOTREG":
@@ -229,7 +278,14 @@ function readMemory(raw: unknown): LogMemory {
   const files: Record<string, FileMemory> = {};
   if (m.files && typeof m.files === "object") {
     for (const [k, v] of Object.entries(m.files)) {
-      if (v && typeof v === "object" && typeof v.offset === "number" && typeof v.ino === "number" && typeof v.fp === "string") files[k] = { ...v, skip: !!v.skip, fpLen: v.fpLen ?? 0 };
+      if (
+        v &&
+        typeof v === "object" &&
+        typeof v.offset === "number" &&
+        typeof v.ino === "number" &&
+        typeof v.fp === "string"
+      )
+        files[k] = { ...v, skip: !!v.skip, fpLen: v.fpLen ?? 0 };
     }
   }
   const last = m.last && typeof m.last.at === "number" ? m.last : undefined;
