@@ -27,12 +27,15 @@ type Hook = { ids: string[] };
 
 async function scenario(name: string, maxAge: string, backAfterMs: number) {
   const smtp: SmtpSink = await startSmtp();
-  const hook: Receiver = await startReceiver();
   try {
-    return await scenarioWith(smtp, hook, name, maxAge, backAfterMs);
+    const hook: Receiver = await startReceiver();
+    try {
+      return await scenarioWith(smtp, hook, name, maxAge, backAfterMs);
+    } finally {
+      await hook.close();
+    }
   } finally {
     await smtp.close();
-    await hook.close();
   }
 }
 
