@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,14 +11,21 @@ const bin = path.join(root, "dist", "watchdog");
 let skip: string | undefined;
 let dir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-bin-"));
   if (!fs.existsSync(path.join(root, "node_modules", "postject"))) {
     skip = "postject is not installed (npm ci installs it as a devDependency)";
     return;
   }
-  const r = spawnSync(process.execPath, ["scripts/build-binary.mjs"], { cwd: root, encoding: "utf8", timeout: 540_000 });
-  if (r.status !== 0) skip = `the single-executable build failed: ${(r.stderr || r.error?.message || "").trim().split("\n").slice(-3).join(" ")}`;
+  // Not spawnSync: on a busy machine the build takes minutes, and a worker whose event loop is blocked that long
+  // misses vitest's fixed 60 s deadline for its messages ("Timeout calling onTaskUpdate", an error of the whole run).
+  const failed = await new Promise<string | undefined>((resolve) => {
+    const opts = { cwd: root, encoding: "utf8" as const, timeout: 540_000, maxBuffer: 64 << 20 };
+    execFile(process.execPath, ["scripts/build-binary.mjs"], opts, (err, _out, stderr) => {
+      resolve(err ? stderr || err.message : undefined);
+    });
+  });
+  if (failed !== undefined) skip = `the single-executable build failed: ${failed.trim().split("\n").slice(-3).join(" ")}`;
 }, 600_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

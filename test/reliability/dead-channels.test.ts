@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
 import { freePort, startReceiver, startTcp, type Receiver } from "../system/servers.js";
 import { check, CRON, footerIds, readState, T0, tempDir } from "./harness.js";
@@ -8,18 +8,14 @@ import { check, CRON, footerIds, readState, T0, tempDir } from "./harness.js";
 // Every channel dead for 10 runs while checks fail and recover, then back: every alert of those runs is delivered
 // exactly once afterwards, in order, or shown as dropped past max_age. A dead channel refuses at once; the long
 // deadlines are for the live servers of this test process, which a busy machine can starve for seconds.
+// The two scenarios run at the same time, each with its own files, ports, SMTP server and webhook receiver: most of a
+// run here is the in-run retry waits (0.5 s + 1.5 s) for the dead channels, time the other scenario can use.
 
 let dir: string;
-let smtp: SmtpSink;
-let hook: Receiver;
-beforeAll(async () => {
+beforeAll(() => {
   dir = tempDir("dead");
-  smtp = await startSmtp();
-  hook = await startReceiver();
 });
-afterAll(async () => {
-  await smtp?.close();
-  await hook?.close();
+afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -30,6 +26,20 @@ const API_DOWN = (i: number) => i >= 4;
 type Hook = { ids: string[] };
 
 async function scenario(name: string, maxAge: string, backAfterMs: number) {
+  const smtp: SmtpSink = await startSmtp();
+  try {
+    const hook: Receiver = await startReceiver();
+    try {
+      return await scenarioWith(smtp, hook, name, maxAge, backAfterMs);
+    } finally {
+      await hook.close();
+    }
+  } finally {
+    await smtp.close();
+  }
+}
+
+async function scenarioWith(smtp: SmtpSink, hook: Receiver, name: string, maxAge: string, backAfterMs: number) {
   const state = path.join(dir, `${name}.json`);
   const config = path.join(dir, `${name}.yaml`);
   const [svcPort, apiPort, deadSmtp, deadHook] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
@@ -101,35 +111,37 @@ function byCreation(ids: string[], created: Map<string, { createdAt: number }>):
   return [...ids].sort((a, b) => created.get(a)!.createdAt - created.get(b)!.createdAt);
 }
 
-it("dead for 10 runs, then back: every alert delivered exactly once, in order", async () => {
-  const { created, delivered, final } = await scenario("back", "24h", 2 * 3_600_000);
-  // svc: step 1, step 2, recovery, step 1, recovery; api: step 1, step 2 (in runs 0, 2, 3, 4, 5, 6, 7) — per channel.
-  expect(created.size).toBe(14);
-  for (const channel of ["email", "hook"] as const) {
-    const ids = [...created].filter(([, c]) => c.channel === channel).map(([id]) => id);
-    expect(delivered[channel]).toEqual(byCreation(ids, created));
-  }
-  expect(final.outbox).toEqual([]);
-  expect(final.dropped).toEqual([]);
-}, 180_000);
+describe.concurrent("every channel dead for 10 runs", () => {
+  it("dead for 10 runs, then back: every alert delivered exactly once, in order", async () => {
+    const { created, delivered, final } = await scenario("back", "24h", 2 * 3_600_000);
+    // svc: step 1, step 2, recovery, step 1, recovery; api: step 1, step 2 (in runs 0, 2, 3, 4, 5, 6, 7) — per channel.
+    expect(created.size).toBe(14);
+    for (const channel of ["email", "hook"] as const) {
+      const ids = [...created].filter(([, c]) => c.channel === channel).map(([id]) => id);
+      expect(delivered[channel]).toEqual(byCreation(ids, created));
+    }
+    expect(final.outbox).toEqual([]);
+    expect(final.dropped).toEqual([]);
+  }, 180_000);
 
-it("dead for 10 runs, back after max_age: what is too old is dropped and shown, the rest delivered once, in order", async () => {
-  // Back 61 min after the last dead run (minute 18), when every backoff has passed: at minute 79, the messages of
-  // runs 0-4 (minutes 0-8) are older than max_age (70 min) and dropped; those of runs 5-7 are delivered.
-  const { created, delivered, final } = await scenario("aged", "70m", 61 * 60_000);
-  expect(created.size).toBe(14);
-  const dropped = final.dropped.map((d) => d.id);
-  expect(final.dropped.every((d) => /max_age/.test(d.why))).toBe(true);
-  expect(final.droppedTotal).toBe(dropped.length);
-  expect(dropped.length).toBeGreaterThan(0);
-  expect(delivered.email.length + delivered.hook.length).toBeGreaterThan(0);
-  for (const channel of ["email", "hook"] as const) {
-    const ids = [...created].filter(([, c]) => c.channel === channel).map(([id]) => id);
-    const sent = delivered[channel];
-    expect(new Set(sent).size).toBe(sent.length);
-    expect(sent).toEqual(byCreation(sent, created));
-    // Each alert exactly one of: delivered, dropped.
-    expect([...sent, ...dropped.filter((id) => created.get(id)?.channel === channel)].sort()).toEqual([...ids].sort());
-  }
-  expect(final.outbox).toEqual([]);
-}, 180_000);
+  it("dead for 10 runs, back after max_age: what is too old is dropped and shown, the rest delivered once, in order", async () => {
+    // Back 61 min after the last dead run (minute 18), when every backoff has passed: at minute 79, the messages of
+    // runs 0-4 (minutes 0-8) are older than max_age (70 min) and dropped; those of runs 5-7 are delivered.
+    const { created, delivered, final } = await scenario("aged", "70m", 61 * 60_000);
+    expect(created.size).toBe(14);
+    const dropped = final.dropped.map((d) => d.id);
+    expect(final.dropped.every((d) => /max_age/.test(d.why))).toBe(true);
+    expect(final.droppedTotal).toBe(dropped.length);
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(delivered.email.length + delivered.hook.length).toBeGreaterThan(0);
+    for (const channel of ["email", "hook"] as const) {
+      const ids = [...created].filter(([, c]) => c.channel === channel).map(([id]) => id);
+      const sent = delivered[channel];
+      expect(new Set(sent).size).toBe(sent.length);
+      expect(sent).toEqual(byCreation(sent, created));
+      // Each alert exactly one of: delivered, dropped.
+      expect([...sent, ...dropped.filter((id) => created.get(id)?.channel === channel)].sort()).toEqual([...ids].sort());
+    }
+    expect(final.outbox).toEqual([]);
+  }, 180_000);
+});
