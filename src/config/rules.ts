@@ -4,7 +4,7 @@ import { fallbacksNameAChannel, resolveFallbacks, someChannel } from "./rules/ch
 import { dependsOnKnown, flapBand, noDependencyCycle, uniqueName } from "./rules/checks.js";
 import { globalLadder, ladderNotifies, ownLadder, resolveLadder, restartHasHook } from "./rules/ladders.js";
 import type { CheckRule, RawCheck, Rule, RuleContext, RuleIssue } from "./rules/types.js";
-import type { ChannelConfig, CheckConfig, Config, RawConfig } from "./schema.js";
+import type { ChannelConfig, CheckConfig, Config, ProbeFields, RawConfig } from "./schema.js";
 
 export { resolveChannel } from "./rules/channels.js";
 export type { RawCheck, Rule, RuleContext, RuleIssue } from "./rules/types.js";
@@ -85,7 +85,9 @@ function resolve(raw: RawConfig, ctx: RuleContext, opts: { file: string; hostnam
   }
   const escalation = resolveLadder(raw.escalation, ctx.channels, ctx.builtInLadder);
   const checks = ctx.checks.map((check): CheckConfig => ({
-    ...check,
+    // zod parsed this check by its type's schema (the union is composed from the probe registry), so its type is a
+    // registered one and its fields are that probe's: the one place where that fact is stated.
+    ...(check as RawCheck & ProbeFields),
     escalation: check.escalation ? resolveLadder(check.escalation, ctx.channels, false) : escalation,
     repeat_every: check.repeat_every ?? raw.repeat_every,
     recover_after: check.recover_after ?? raw.recover_after,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { duration, httpUrl, percent, regex, size } from "../core/fields.js";
 import { LOCALES } from "../core/status.js";
 import { channelCommon, channelTypes, redactSchema, type ChannelConfig } from "../notify/registry.js";
-import { probes } from "../probes/registry.js";
+import { probes, type ProbeConfigs, type ProbeType } from "../probes/registry.js";
 
 export type { ChannelConfig };
 
@@ -153,7 +153,6 @@ export type RawConfig = z.infer<typeof configSchema>;
  */
 export type CheckConfig = {
   name: string;
-  type: string;
   escalation: Step[];
   repeat_every: number;
   recover_after: number;
@@ -162,7 +161,14 @@ export type CheckConfig = {
   labels: Record<string, string>;
   runbook: string | undefined;
   interval?: number;
-} & Record<string, unknown>;
+} & ProbeFields;
+
+/**
+ * ProbeFields is a check's type and its probe's own fields, one member per registered probe type. Only the probe
+ * reads them (typed by its schema, probes/run.ts); here they are optional, so the rest of the code cannot lean on
+ * them, and a check built by hand (tests, simulate) need not carry them.
+ */
+export type ProbeFields = { [K in ProbeType]: { type: K } & Partial<Omit<ProbeConfigs[K], "type">> }[ProbeType];
 
 /** Config is the configuration every command works with: validated, resolved, with defaults. */
 export type Config = Omit<RawConfig, "checks" | "channels"> & {

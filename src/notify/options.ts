@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ChannelType, ConfigOf } from "./registry.js";
 import { duration, severity } from "../core/fields.js";
 import type { Severity } from "../core/status.js";
 import { isValidTimeZone, parseClock } from "./policy.js";
@@ -42,11 +43,19 @@ export const channelCommon = {
 
 /** ChannelConfig is one validated channel (its own fields plus the common ones). */
 export type ChannelConfig = {
-  type: string;
   min_severity?: Severity;
   fallback: string[];
   timeout: number;
   rate_limit?: z.infer<typeof rateLimitSchema>;
   quiet_hours?: z.infer<typeof quietHoursSchema>;
   redact?: ("paths" | "ips")[];
-} & Record<string, unknown>;
+} & ChannelFields;
+
+/**
+ * ChannelFields is a channel's type and its own fields, one member per registered type. Only the channel reads them
+ * (typed by its schema through defineChannel); here they are optional, so delivery cannot lean on them.
+ */
+export type ChannelFields = {
+  [K in ChannelType]: { type: K } & Partial<Omit<ConfigOf<K>, "type" | keyof ChannelCommon>>;
+}[ChannelType];
+type ChannelCommon = z.output<z.ZodObject<typeof channelCommon>>;

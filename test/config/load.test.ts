@@ -74,7 +74,8 @@ describe("parseConfig", () => {
     expect(config.host).toBe("gpu-box-01");
     expect(config.checks).toHaveLength(3);
     const port = config.checks[0]!;
-    expect(port.timeout).toBe(5000);
+    expect(port.type).toBe("tcp");
+    expect(port.type === "tcp" && port.timeout).toBe(5000);
     expect(port.restart?.limit).toEqual({ max: 2, within: 1_800_000 });
     expect(port.escalation.map((s) => s.after)).toEqual([1, 3]);
     expect(config.repeat_every).toBe(1_800_000);
@@ -90,7 +91,8 @@ describe("parseConfig", () => {
 
   it("uses ${VAR:-default} and keeps numbers numeric", () => {
     const { config } = parseConfig("checks:\n  - name: p\n    type: tcp\n    port: ${PORT:-7860}\n", opts());
-    expect(config.checks[0]!.port).toBe(7860);
+    const check = config.checks[0]!;
+    expect(check.type === "tcp" && check.port).toBe(7860);
   });
 
   it("reports every error with FILE:LINE:COL and the key path, sorted by line", () => {

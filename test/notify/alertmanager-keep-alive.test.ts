@@ -27,7 +27,7 @@ function failing(since: number, notified: string[]): CheckState {
 const config = (resend_every = 0) => ({
   host: "gpu-box-01",
   checks: [check("a", { team: "speech" }), check("b")],
-  channels: { am: { type: "alertmanager", resend_every, fallback: [], timeout: 10_000 }, mail: { type: "email", fallback: [], timeout: 10_000 } },
+  channels: { am: { type: "alertmanager" as const, resend_every, fallback: [], timeout: 10_000 }, mail: { type: "email" as const, fallback: [], timeout: 10_000 } },
 });
 
 describe("enqueueAlertmanagerRefresh", () => {
@@ -83,7 +83,7 @@ describe("keep-alive memory and the state file", () => {
   it("delivery keeps the hook's memory when it updates the channel's rate-limit window", async () => {
     const s: State = { ...state(), channels: { am: { sentAt: [], day: undefined, dayCount: 0, refreshedAt: T0 } as State["channels"][string] } };
     const channels = new Map([["am", { name: "am", type: "alertmanager", send: async () => ({ ok: true as const }) }]]);
-    const cfgs = { am: { type: "alertmanager", fallback: [], timeout: 1000, rate_limit: { max: 5, per: 60_000 } } };
+    const cfgs = { am: { type: "alertmanager" as const, fallback: [], timeout: 1000, rate_limit: { max: 5, per: 60_000 } } };
     const opts = { now: T0, maxAgeMs: 3_600_000, signal: AbortSignal.timeout(5000), sleep: async () => {}, logger: silentLogger() };
     const r = await deliver(enqueue(s, [{ id: "m", channel: "am", host: "h", createdAt: T0, items: [] }], T0), channels, cfgs, opts);
     expect(r.state.channels.am).toMatchObject({ sentAt: [T0], refreshedAt: T0 });

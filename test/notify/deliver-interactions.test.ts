@@ -72,7 +72,7 @@ describe("Alertmanager keep-alive", () => {
     incident: { id: `x@${since}`, startedAt: since, peak: "critical", stepsFired: [0], notified: ["am"], held: [], lastNotifiedAt: since, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined },
   });
   const check = (name: string) => ({ name, type: "tcp", escalation: [{ after: 1, notify: ["am"], restart: false }], repeat_every: 0, recover_after: 1, restart: undefined, depends_on: [], labels: {}, runbook: undefined });
-  const config = { host: "h", checks: [check("a"), check("b")], channels: { am: { type: "alertmanager", resend_every: 5 * MIN, ttl: 6 * MIN, fallback: [], timeout: 10_000 } } };
+  const config = { host: "h", checks: [check("a"), check("b")], channels: { am: { type: "alertmanager" as const, resend_every: 5 * MIN, ttl: 6 * MIN, fallback: [], timeout: 10_000 } } };
 
   it("a message about one check does not postpone the re-send of the others (they would expire in Alertmanager)", () => {
     // a is open and re-sent at T; at T+4m b's first alert goes to Alertmanager. a is still due at T+5m: with ttl 6m,
@@ -247,7 +247,7 @@ describe("a daily-limit notice and alerts to the same channel", () => {
     // Both wait in the outbox (the mail server was down) and are due now.
     const state: State = { ...emptyState(), outbox: [notice, alert].map((message) => ({ message, attempts: 1, failedRuns: 1, nextAttemptAt: T + 2 * MIN, lastError: "timeout" })) };
     const opts = { now: T + 4 * MIN, maxAgeMs: 24 * 3_600_000, signal: AbortSignal.timeout(5000), sleep: async () => {}, logger: silentLogger() };
-    const r = await deliver(state, new Map([["email", mail]]), { email: { type: "email", fallback: [], timeout: 1000, min_severity: "warning" } }, opts);
+    const r = await deliver(state, new Map([["email", mail]]), { email: { type: "email" as const, fallback: [], timeout: 1000, min_severity: "warning" as const } }, opts);
     expect(r.state.outbox).toEqual([]);
     expect(got.map((m) => renderText(m, "en").subject)).toEqual(["[watchdog] SMS daily limit reached on gpu-box-01 (sms)", renderText(alert, "en").subject]);
   });
@@ -257,7 +257,7 @@ describe("SMS daily cap and a clock stepped back over midnight", () => {
   it("the day's count is not reset by going back to the day before", async () => {
     const got: Message[] = [];
     const sms: Channel = { name: "sms", type: "aliyun-sms", send: async (m) => (got.push(m), { ok: true }) };
-    const cfgs = { sms: { type: "aliyun-sms", fallback: [], timeout: 1000, min_severity: "critical" as const, daily_limit: 2, quiet_hours: { from: "00:00", to: "00:00", timezone: "UTC", except: "critical" as const } } };
+    const cfgs = { sms: { type: "aliyun-sms" as const, fallback: [], timeout: 1000, min_severity: "critical" as const, daily_limit: 2, quiet_hours: { from: "00:00", to: "00:00", timezone: "UTC", except: "critical" as const } } };
     const opts = (now: number) => ({ now, maxAgeMs: 24 * 3_600_000, signal: AbortSignal.timeout(5000), sleep: async () => {}, logger: silentLogger() });
     const send = async (state: State, id: string, now: number) => {
       const message: Message = { id, channel: "sms", host: "h", createdAt: now, items: [item()] };

@@ -22,7 +22,7 @@ function recorder(name: string, type: string, script: SendOutcome[] = []) {
   return { ch, got };
 }
 
-const cfg = (type: string, over: Partial<ChannelConfig> = {}): ChannelConfig => ({ type, fallback: [], timeout: 1000, min_severity: "warning", ...over });
+const cfg = (type: ChannelConfig["type"], over: Partial<ChannelConfig> = {}): ChannelConfig => ({ type, fallback: [], timeout: 1000, min_severity: "warning", ...over });
 const at = (iso: string) => Date.parse(iso);
 const opts = (now: number, over: Partial<DeliverOptions> = {}): DeliverOptions => ({ now, maxAgeMs: 24 * 3_600_000, signal: AbortSignal.timeout(10_000), sleep: async () => {}, logger: silentLogger(), ...over });
 const retryable: SendOutcome = { ok: false, retryable: true, reason: "server", error: "HTTP 500" };
