@@ -24,6 +24,7 @@ import { applyQueuedControls } from "./state/controls.js";
 import { createJsonFileStore } from "./state/json-file-store.js";
 import { acquireLock } from "./state/lock.js";
 import { peek } from "./state/peek.js";
+import { monotonicMs } from "./core/monotonic.js";
 
 /** RunReport is everything a check run did, for the table, --json and the log. */
 export type RunReport = {
@@ -87,7 +88,7 @@ export function budgetOf(runTimeout: number): number {
  */
 async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promise<RunReport> {
   const startedAt = deps.clock.now();
-  const hardEnd = performance.now() + config.run_timeout;
+  const hardEnd = monotonicMs() + config.run_timeout;
   const budget = AbortSignal.timeout(budgetOf(config.run_timeout));
   const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
   const { prev, warnings } = await loadState(config, store, deps, opts);
@@ -133,7 +134,7 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
   await store.save(state);
   report.state = state;
   await exportRun(report, prev, config, deps, opts.redact, now);
-  await sendHeartbeat(config, deps, hardEnd - performance.now() - 500);
+  await sendHeartbeat(config, deps, hardEnd - monotonicMs() - 500);
   logRun(report, deps);
   return report;
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeOutputFile, openOutputFile, readOutputFile, type OutputFile } from "./run-command-output.js";
+import { monotonicMs } from "./core/monotonic.js";
 
 /** CommandResult is how a child process ended and what it printed (bounded). */
 export type CommandResult = {
@@ -52,7 +53,7 @@ const STUCK_MS = 1000;
  * is aborted) has its whole group killed, and even one that cannot be killed does not hold the caller. Never throws.
  */
 export function runCommand(argv: readonly string[], opts: CommandOptions): Promise<CommandResult> {
-  const started = performance.now();
+  const started = monotonicMs();
   const max = opts.maxOutput ?? 64 * 1024;
   const grace = opts.killGraceMs ?? 2000;
   return new Promise((resolve) => {
@@ -155,5 +156,5 @@ export function runCommand(argv: readonly string[], opts: CommandOptions): Promi
 
 /** ended is the part of a result every way out shares. */
 function ended(started: number, exitCode: number | null, signal: string | null, spawnError?: NodeJS.ErrnoException) {
-  return { exitCode, signal, spawnError, durationMs: Math.round(performance.now() - started) };
+  return { exitCode, signal, spawnError, durationMs: Math.round(monotonicMs() - started) };
 }

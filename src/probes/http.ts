@@ -5,6 +5,7 @@ import { formatDuration } from "../duration.js";
 import { httpRequest, type HttpError } from "../net/http-client.js";
 import { describeSocketError } from "./tcp.js";
 import { defineProbe, type ProbeOutput } from "./types.js";
+import { monotonicMs } from "../core/monotonic.js";
 
 /** How much of a response body is kept for matching; the rest is only counted. */
 const BODY_KEEP = 1024 * 1024;
@@ -97,7 +98,7 @@ async function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> 
   } else if (cfg.body !== undefined) {
     payload = Buffer.from(cfg.body);
   }
-  const started = performance.now();
+  const started = monotonicMs();
   try {
     const res = await httpRequest(cfg.url, {
       method: cfg.method ?? defaultMethod(cfg),
@@ -108,7 +109,7 @@ async function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> 
       insecure: cfg.insecure,
       maxBody: BODY_KEEP,
     });
-    return { ...res, ms: Math.round(performance.now() - started) };
+    return { ...res, ms: Math.round(monotonicMs() - started) };
   } catch (err) {
     const e = err as HttpError;
     if (e.kind === "aborted") throw new Error("probe deadline reached");

@@ -5,6 +5,7 @@ import { httpOpen, httpRequest, type HttpError } from "../net/http-client.js";
 import { safeUrl } from "./http.js";
 import { describeSocketError } from "./tcp.js";
 import { defineProbe, type ProbeOutput } from "./types.js";
+import { monotonicMs } from "../core/monotonic.js";
 
 /** openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really generates. */
 export const openaiConfigSchema = z.strictObject({
@@ -90,8 +91,8 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
       "user-agent": "watchdog",
     };
     if (cfg.api_key) headers.authorization = `Bearer ${cfg.api_key}`;
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
+    const started = monotonicMs();
+    const elapsed = () => Math.round(monotonicMs() - started);
     let stage = "GET /models";
     try {
       const models = await httpRequest(`${root}/models`, { headers, signal: all, redirects: FOLLOW });
@@ -112,7 +113,7 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
         };
       }
       stage = "chat completion";
-      const t0 = performance.now();
+      const t0 = monotonicMs();
       const messages = [{ role: "user", content: cfg.prompt }];
       const res = await httpOpen(`${root}/chat/completions`, {
         method: "POST",
@@ -155,11 +156,11 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
             return { status: "critical", summary: `${where}: the stream reported an error: ${errorText(ev)}` };
           const c = j.choices?.[0];
           if (ttft === undefined && c && (c.delta?.content || c.delta?.reasoning_content || c.text))
-            ttft = Math.round(performance.now() - t0);
+            ttft = Math.round(monotonicMs() - t0);
         }
         if (done) break;
       }
-      const total = Math.round(performance.now() - t0);
+      const total = Math.round(monotonicMs() - t0);
       if (ttft === undefined)
         return { status: "critical", summary: `${where}: ${cfg.model} streamed no token in ${total}ms` };
       const metrics = { ttft_ms: ttft, latency_ms: total, models_ms: Math.round(t0 - started) };

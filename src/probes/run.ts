@@ -2,6 +2,7 @@ import type { Deps } from "../deps.js";
 import { stripControl } from "../text.js";
 import { probeOf } from "./registry.js";
 import type { Probe, ProbeOutput, ProbeResult } from "./types.js";
+import { monotonicMs } from "../core/monotonic.js";
 
 /**
  * ProbeCheck is a check as the runner sees it: its name and type, and the fields of that type's schema. The config
@@ -34,7 +35,7 @@ export async function runProbe(
   deps: Deps,
   runSignal: AbortSignal,
 ): Promise<ProbeRun> {
-  const started = performance.now();
+  const started = monotonicMs();
   const deadline = probeDeadline(check);
   const ctl = new AbortController();
   const signal = AbortSignal.any([ctl.signal, runSignal]);
@@ -56,7 +57,7 @@ export async function runProbe(
     const out = await Promise.race([probe.run(check, { deps, signal, memory }), timeout]);
     const { memory: next, ...rest } = clean(out);
     return {
-      result: { ...rest, check: check.name, durationMs: Math.round(performance.now() - started) },
+      result: { ...rest, check: check.name, durationMs: Math.round(monotonicMs() - started) },
       memory: next ?? memory,
     };
   } catch (err) {
@@ -65,7 +66,7 @@ export async function runProbe(
         check: check.name,
         status: "unknown",
         summary: stripControl(`probe failed: ${(err as Error).message}`),
-        durationMs: Math.round(performance.now() - started),
+        durationMs: Math.round(monotonicMs() - started),
       },
       memory,
     };

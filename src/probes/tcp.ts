@@ -2,6 +2,7 @@ import net from "node:net";
 import { z } from "zod";
 import { duration } from "../core/fields.js";
 import { defineProbe } from "./types.js";
+import { monotonicMs } from "../core/monotonic.js";
 
 /** tcpConfigSchema is a `type: tcp` check: does host:port accept a connection. */
 export const tcpConfigSchema = z.strictObject({
@@ -16,7 +17,7 @@ export type TcpConfig = z.infer<typeof tcpConfigSchema>;
 export const tcpProbe = defineProbe(tcpConfigSchema, {
   run(cfg, { signal }) {
     const target = `${cfg.host}:${cfg.port}`;
-    const started = performance.now();
+    const started = monotonicMs();
     return new Promise((resolve) => {
       const socket = net.connect({ host: cfg.host, port: cfg.port });
       const timer = setTimeout(
@@ -26,7 +27,7 @@ export const tcpProbe = defineProbe(tcpConfigSchema, {
       const onAbort = () => finish("critical", `${target}: probe deadline reached before connecting`);
       signal.addEventListener("abort", onAbort, { once: true });
       socket.once("connect", () => {
-        const ms = Math.round(performance.now() - started);
+        const ms = Math.round(monotonicMs() - started);
         finish("ok", `${target} accepted the connection in ${ms}ms`, { connect_ms: ms });
       });
       socket.once("error", (err: NodeJS.ErrnoException) => {

@@ -13,6 +13,7 @@ import { expandPath } from "./log-glob.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
 import { defineProbe, type ProbeOutput, type Status, worst } from "../types.js";
 import { stripControl } from "../../text.js";
+import { monotonicMs } from "../../core/monotonic.js";
 
 /** Each excerpt line is cut to this many characters. */
 const EXCERPT_CHARS = 300;
@@ -103,7 +104,7 @@ export const logProbe = defineProbe(logConfigSchema, {
   },
   async run(cfg, { deps, signal, memory }) {
     const now = deps.clock.now();
-    const started = performance.now();
+    const started = monotonicMs();
     const mem = readMemory(memory);
     const { rules, prefilter } = compileLog(cfg);
     if (rules.length === 0)
@@ -135,7 +136,7 @@ export const logProbe = defineProbe(logConfigSchema, {
     const notes: string[] = [];
     let bytes = 0;
     let stopped = false;
-    const shouldStop = () => signal.aborted || performance.now() - started > cfg.timeout * 0.8;
+    const shouldStop = () => signal.aborted || monotonicMs() - started > cfg.timeout * 0.8;
     // Files read before go first, so that a rotated copy the glob also names is known when its turn comes.
     const ordered = [...files.filter((f) => mem.files[f]), ...files.filter((f) => !mem.files[f])];
     const known = new Map(Object.values(mem.files).map((m) => [inodeKey(m), m]));
