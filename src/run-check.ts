@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { executeRestarts } from "./actions/execute.js";
 import type { CheckConfig, Config } from "./config/schema.js";
 import type { Deps } from "./deps.js";
@@ -90,6 +91,9 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
   const startedAt = deps.clock.now();
   const hardEnd = monotonicMs() + config.run_timeout;
   const budget = AbortSignal.timeout(budgetOf(config.run_timeout));
+  // Every probe, hook and send listens to the run's deadline: with more than 10 checks Node's leak warning would go
+  // to stderr, which is cron's mail, every run. The listeners are removed as each step ends; there is no leak to see.
+  setMaxListeners(0, budget);
   const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
   const { prev, warnings } = await loadState(config, store, deps, opts);
 
