@@ -3,7 +3,9 @@ import fs from "node:fs";
 /** ENV_FILE is where cron (through the installed line) and the systemd units read the config's ${VARS} from. */
 export const ENV_FILE = "/etc/watchdog/watchdog.env";
 
-/** referencedVars lists the ${VARS} a config text reads without a default (${VAR:-x} needs nothing); comments skipped. */
+/**
+ * referencedVars lists the ${VARS} a config text reads without a default (${VAR:-x} needs nothing); comments skipped.
+ */
 export function referencedVars(text: string): string[] {
   const out = new Set<string>();
   for (const line of text.split("\n")) {

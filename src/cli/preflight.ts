@@ -6,7 +6,9 @@ import type { Config } from "../config/schema.js";
 import { findOnPath } from "../on-path.js";
 import { probeOf } from "../probes/registry.js";
 
-/** CRON_PATH is the PATH of a `crontab -e` line (Debian's cron); SYSTEMD_PATH that of a systemd unit and /etc/cron.d. */
+/**
+ * CRON_PATH is the PATH of a `crontab -e` line (Debian's cron); SYSTEMD_PATH that of a systemd unit and /etc/cron.d.
+ */
 export const CRON_PATH = "/usr/bin:/bin";
 export const SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

@@ -12,7 +12,10 @@ export type LoadOptions = { config?: string | undefined; state?: string | undefi
 /** Inputs are the parts of the environment config discovery reads. */
 export type Inputs = { env: Readonly<Record<string, string | undefined>>; cwd: string; hostname: string };
 
-/** findConfigFile returns the first config that exists: --config, $WATCHDOG_CONFIG, ./watchdog.yaml, /etc/watchdog/watchdog.yaml. */
+/**
+ * findConfigFile returns the first config that exists: --config, $WATCHDOG_CONFIG, ./watchdog.yaml,
+ * /etc/watchdog/watchdog.yaml.
+ */
 export function findConfigFile(opts: LoadOptions, inputs: Inputs): string | undefined {
   if (opts.config) return opts.config;
   if (inputs.env.WATCHDOG_CONFIG) return inputs.env.WATCHDOG_CONFIG;
@@ -22,7 +25,10 @@ export function findConfigFile(opts: LoadOptions, inputs: Inputs): string | unde
   return undefined;
 }
 
-/** defaultStateFile is /var/lib/watchdog/state.json for root (or when writable), else ~/.local/state/watchdog/state.json. */
+/**
+ * defaultStateFile is /var/lib/watchdog/state.json for root (or when writable), else
+ * ~/.local/state/watchdog/state.json.
+ */
 export function defaultStateFile(env: Inputs["env"]): string {
   const system = "/var/lib/watchdog";
   try {

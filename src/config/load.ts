@@ -285,7 +285,9 @@ function keysAt(schema: Schema, data: unknown, path: readonly PathKey[]): string
   return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
 }
 
-/** readSecretFiles replaces `pass_file: /path` (for every secret key) by the file's content, trailing newline removed. */
+/**
+ * readSecretFiles replaces `pass_file: /path` (for every secret key) by the file's content, trailing newline removed.
+ */
 function readSecretFiles(
   node: unknown,
   path: PathKey[],

@@ -110,7 +110,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       if (due.length) {
         for (const name of due) lastProbed.set(name, now);
         try {
-          // A gap in the daemon's own runs is one longer than 3 x its interval, when that is longer than expected_interval.
+          // A gap in the daemon's own runs is one longer than 3 x its interval, when that is longer than
+          // expected_interval.
           const runConfig = { ...config, expected_interval: Math.max(config.expected_interval, config.interval) };
           const report = await runCheck(runConfig, deps, { dryRun: false, redact, lockHeld: true, only: new Set(due) });
           last = {
@@ -153,7 +154,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   return 0;
 }
 
-/** serveMetrics serves /metrics (Prometheus text, from the last run) and /healthz (503 when no run completed lately). */
+/**
+ * serveMetrics serves /metrics (Prometheus text, from the last run) and /healthz (503 when no run completed lately).
+ */
 async function serveMetrics(
   listen: string,
   view: () => { config: Config; last: { state: State; results: ProbeResult[]; at: number }; redact: Redactor },

@@ -6,7 +6,10 @@ import { safeUrl } from "./http.js";
 import { describeSocketError } from "./tcp.js";
 import { defineProbe, type ProbeOutput } from "./types.js";
 
-/** openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really generates. */
+/**
+ * openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really
+ * generates.
+ */
 export const openaiConfigSchema = z.strictObject({
   type: z.literal("openai"),
   /** Server root, with or without /v1: http://127.0.0.1:8000 */

@@ -10,7 +10,10 @@ import { sendTrouble } from "../../notify/channel-health.js";
 /** CheckOptions are the flags of `watchdog check`. */
 export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean };
 
-/** nagiosCode is the plugin exit code of a run: 2 if any check is critical, else 3 if any is unknown, else 1 for warning, 0. */
+/**
+ * nagiosCode is the plugin exit code of a run: 2 if any check is critical, else 3 if any is unknown, else 1 for
+ * warning, 0.
+ */
 export function nagiosCode(statuses: readonly Status[]): number {
   if (statuses.includes("critical")) return 2;
   if (statuses.includes("unknown")) return 3;
@@ -70,7 +73,9 @@ export function renderHeading(host: string, source: string, dryRun: boolean): st
   return `${lines.join("\n")}\n`;
 }
 
-/** renderReport is the human table: checks, then what was done, then the outbox (after the heading, unless told not to). */
+/**
+ * renderReport is the human table: checks, then what was done, then the outbox (after the heading, unless told not to).
+ */
 export function renderReport(r: RunReport, host: string, source: string, tty: boolean, withHeading = true): string {
   const lines: string[] = withHeading ? [renderHeading(host, source, r.dryRun).trimEnd()] : [];
   for (const w of r.warnings) lines.push(`warning: ${w}`);

@@ -10,7 +10,10 @@ import { fold, table } from "../table.js";
 /** HistoryOptions are the flags of `watchdog history`. */
 export type HistoryOptions = GlobalOptions & { since?: string; check?: string; json?: boolean; events?: boolean };
 
-/** historyCommand lists incidents (start, end, duration, peak step, cause) and a per-check summary from the history file. */
+/**
+ * historyCommand lists incidents (start, end, duration, peak step, cause) and a per-check summary from the history
+ * file.
+ */
 export async function historyCommand(opts: HistoryOptions, io: Io): Promise<number> {
   const sinceMs = parseDuration(opts.since ?? "7d");
   if (sinceMs === undefined || sinceMs <= 0)

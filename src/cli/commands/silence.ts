@@ -29,7 +29,9 @@ export function parseSilenceFor(text: string | undefined): number {
   return ms;
 }
 
-/** silenceAddCommand mutes the checks matching a glob for a while: probes and state go on, nothing is sent or restarted. */
+/**
+ * silenceAddCommand mutes the checks matching a glob for a while: probes and state go on, nothing is sent or restarted.
+ */
 export async function silenceAddCommand(glob: string, opts: SilenceAddOptions, io: Io): Promise<number> {
   const ms = parseSilenceFor(opts.for);
   const session = openSession(opts, false, true);

@@ -14,7 +14,9 @@ import { ago, fold, paint, shortTime, table } from "../table.js";
 /** StatusOptions are the flags of `watchdog status`. */
 export type StatusOptions = GlobalOptions & { json?: boolean; html?: string; exitStatus?: boolean };
 
-/** statusCommand prints every check, the outbox, the silences and the last run; it reads the state and changes nothing. */
+/**
+ * statusCommand prints every check, the outbox, the silences and the last run; it reads the state and changes nothing.
+ */
 export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
   const session = openSession(opts, false, true);
   const config = session.loaded.config;

@@ -90,7 +90,9 @@ export function createDingTalkChannel(cfg: DingTalkConfig, ctx: ChannelContext):
   };
 }
 
-/** buildDingTalkBody is the pure part: the robot's JSON, with @mentions in the text so they render, under 20000 bytes. */
+/**
+ * buildDingTalkBody is the pure part: the robot's JSON, with @mentions in the text so they render, under 20000 bytes.
+ */
 export function buildDingTalkBody(message: Message, cfg: DingTalkConfig, locale: Locale) {
   const r = renderText(message, locale);
   const title = cfg.keyword ? `${cfg.keyword} ${r.subject}` : r.subject;

@@ -30,7 +30,10 @@ let compiled: WebAssembly.Module | undefined;
 
 type Exports = { mem: WebAssembly.Memory; setM(m: number): void; scan4(...args: number[]): void };
 
-/** createWasmLiteralSearch builds the search in its own WebAssembly memory; undefined when it cannot (no WebAssembly, too many literals). */
+/**
+ * createWasmLiteralSearch builds the search in its own WebAssembly memory; undefined when it cannot (no WebAssembly,
+ * too many literals).
+ */
 export function createWasmLiteralSearch(literals: readonly string[]): LiteralSearch | undefined {
   if (typeof WebAssembly !== "object") return undefined;
   const pats = [...new Set(literals)].map((s) => Buffer.from(s, "utf8")).filter((b) => b.length >= 2);
@@ -74,7 +77,10 @@ export function createWasmLiteralSearch(literals: readonly string[]): LiteralSea
       dv.setUint32(head, h === 0 ? (1 << 16) | k : h + (1 << 16), true);
     });
 
-  /** scan finds literals starting in [wsStart, wsEnd) and ending by dataEnd (memory addresses); hits go to out as address - base. */
+  /**
+   * scan finds literals starting in [wsStart, wsEnd) and ending by dataEnd (memory addresses); hits go to out as
+   * address - base.
+   */
   const scan = (wsStart: number, wsEnd: number, dataEnd: number, base: number, out: number[]) => {
     for (let p = wsStart; p < wsEnd; p += SUB) {
       const re = Math.min(p + SUB, wsEnd);
