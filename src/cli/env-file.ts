@@ -42,7 +42,10 @@ export function envFileNotes(configText: string, file: string): string[] {
   const notes: string[] = [];
   if (missing.length) {
     notes.push(
-      `${env.exists ? `${file} does not set` : `${file} does not exist; it must set`} ${missing.join(", ")}: cron and systemd do not have this shell's environment, so every run would stop with "environment variable ${missing[0]} is not set". Write them there (install -m 600 /dev/null ${file}; then ${missing[0]}=... lines), or use the *_file keys (pass_file: /etc/watchdog/smtp.pass).`,
+      `${env.exists ? `${file} does not set` : `${file} does not exist; it must set`} ${missing.join(", ")}: ` +
+        `cron and systemd do not have this shell's environment, so every run would stop with "environment variable ` +
+        `${missing[0]} is not set". Write them there (install -m 600 /dev/null ${file}; then ${missing[0]}=... ` +
+        "lines), or use the *_file keys (pass_file: /etc/watchdog/smtp.pass).",
     );
   }
   if (env.exists && env.openToOthers) notes.push(`${file} holds secrets and is readable by others: chmod 600 ${file}`);

@@ -242,7 +242,8 @@ export function sendTrouble(
     if (a.outcome.ok) continue;
     const next = a.outcome.retryable ? "kept in the outbox, tried again next run" : "not retryable: dropped";
     out.push(
-      `watchdog: FAILED to send to ${a.channel} (${a.checks.join(", ") || "notice"}): ${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${next}`,
+      `watchdog: FAILED to send to ${a.channel} (${a.checks.join(", ") || "notice"}): ` +
+        `${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${next}`,
     );
   }
   const health = r.state.channelHealth ?? {};

@@ -47,7 +47,8 @@ export async function historyCommand(opts: HistoryOptions, io: Io): Promise<numb
     lines.push(
       ...fold(
         opts.check && !config.checks.some((c) => c.name === opts.check)
-          ? `no incidents (no check named "${opts.check}" is configured now; the checks are: ${config.checks.map((c) => c.name).join(", ") || "none"}).`
+          ? `no incidents (no check named "${opts.check}" is configured now; the checks are: ` +
+              `${config.checks.map((c) => c.name).join(", ") || "none"}).`
           : "no incidents.",
         80,
       ),

@@ -97,12 +97,14 @@ function hang(text: string): string[] {
 export function renderStatus(state: State, config: Config, now: number, tty: boolean): string {
   const lines: string[] = [];
   const last = state.lastRun
-    ? `last run ${formatTime(state.lastRun.startedAt)} (${ago(now, state.lastRun.startedAt)}, took ${formatDuration(state.lastRun.durationMs)})`
+    ? `last run ${formatTime(state.lastRun.startedAt)} (${ago(now, state.lastRun.startedAt)}, took ` +
+      `${formatDuration(state.lastRun.durationMs)})`
     : "no run yet";
   lines.push(`watchdog on ${config.host}: ${last}`);
   if (state.monitorGap)
     lines.push(
-      `watchdog was not running for ${formatDuration(state.monitorGap.to - state.monitorGap.from)} (said in the next message)`,
+      `watchdog was not running for ${formatDuration(state.monitorGap.to - state.monitorGap.from)} (said in the ` +
+        "next message)",
     );
   lines.push("");
   const rows = config.checks.map((c) => {
@@ -177,7 +179,9 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   const item = (text: string) => lines.push(...hang(text));
   for (const e of state.outbox.slice(0, 5)) {
     item(
-      `${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, next ${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}${e.lastError ? `: ${e.lastError}` : ""}`,
+      `${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ${e.attempts} ` +
+        `attempt${e.attempts === 1 ? "" : "s"}, next ` +
+        `${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}${e.lastError ? `: ${e.lastError}` : ""}`,
     );
   }
   if (state.outbox.length > 5) lines.push(`  ... and ${state.outbox.length - 5} more (status --json lists them all)`);
@@ -188,7 +192,8 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   for (const s of live)
     lines.push(
       ...hang(
-        `${s.id}  ${s.pattern}  ${formatDuration(s.endsAt - now)} left, until ${shortTime(s.endsAt)}${s.reason ? `: ${s.reason}` : ""}`,
+        `${s.id}  ${s.pattern}  ${formatDuration(s.endsAt - now)} left, until ` +
+          `${shortTime(s.endsAt)}${s.reason ? `: ${s.reason}` : ""}`,
       ),
     );
   return `${lines
