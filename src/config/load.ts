@@ -139,8 +139,8 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
           add(
             loc.at(path, key),
             loc.line(path, key),
-            `${formatPath(keyPath)}: unknown ` +
-              `key${hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of: ${known.join(", ")}` : ""}`,
+            `${formatPath(keyPath)}: unknown key` +
+              (hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of: ${known.join(", ")}` : ""),
           );
         }
         continue;

@@ -124,9 +124,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
           // What failed to reach a person goes to stderr (the journal under systemd), as `check` does.
           for (const line of sendTrouble(report, config.state_file)) opts.err(`${redact(line)}\n`);
           opts.out(
-            `run: ${report.results.length} ` +
-              `checked${failing.length ? `, failing: ${failing.join(", ")}` : ", all ok"}; sent ` +
-              `${report.attempts.filter((a) => a.ok).length}${report.attempts.some((a) => !a.ok) ? `, failed to send ${report.attempts.filter((a) => !a.ok).length}` : ""}${report.restarts.length ? `; restarted ${report.restarts.map((r) => r.check).join(", ")}` : ""}\n`,
+            `run: ${report.results.length} checked` +
+              (failing.length ? `, failing: ${failing.join(", ")}` : ", all ok") +
+              `; sent ${report.attempts.filter((a) => a.ok).length}` +
+              (report.attempts.some((a) => !a.ok)
+                ? `, failed to send ${report.attempts.filter((a) => !a.ok).length}`
+                : "") +
+              (report.restarts.length ? `; restarted ${report.restarts.map((r) => r.check).join(", ")}` : "") +
+              "\n",
           );
         } catch (err) {
           // A run that fails (state file unwritable, a bug) is reported; the daemon lives on and tries again.

@@ -29,7 +29,7 @@ export function appendHistory(file: string, events: readonly HistoryEvent[], max
   } catch (err) {
     return (
       `cannot write history ${file}: ` +
-      `${err instanceof UnsafeFileError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)}`
+      (err instanceof UnsafeFileError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message))
     );
   }
 }

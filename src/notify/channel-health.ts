@@ -175,7 +175,10 @@ export function failingLine(
   const where = others.length
     ? `alerts now go to ${others.join(", ")} only`
     : "no other channel is configured: nobody is told until it is fixed";
-  return `channel ${name} ${h.problem} since ${at(h.since)}: ${where} (${h.error}; try \`watchdog test-notify ${name}\`)`;
+  return (
+    `channel ${name} ${h.problem} since ${at(h.since)}: ${where} ` +
+    `(${h.error}; try \`watchdog test-notify ${name}\`)`
+  );
 }
 
 /** droppedSince lists the entries a delivery dropped (its droppedTotal grew by that many). */

@@ -180,8 +180,10 @@ const ZH: Words = {
     `渠道 "${ch}" 在 ${day} 已发送 ${limit} 条，达到每日上限，今天不再通过它发送。告警仍会发往其他渠道。`,
   failingSubject: (n, host) => `【告警】${host} 通知渠道 ${n.channel} 无法发送`,
   failingText: (n) =>
-    `通知渠道 "${n.channel}" 自 ${formatTime(n.since)} 起无法发送（${ZH_PROBLEM[n.problem] ?? n.problem}）：告警现在只发往 ${n.others.join("、")}。` +
-    `错误：${n.error}。修复后请运行 \`watchdog test-notify ${n.channel}\`。此通知每次故障只发一次；在渠道恢复发送之前，\`watchdog status\` 会一直显示。`,
+    `通知渠道 "${n.channel}" 自 ${formatTime(n.since)} 起无法发送（${ZH_PROBLEM[n.problem] ?? n.problem}）：` +
+    `告警现在只发往 ${n.others.join("、")}。` +
+    `错误：${n.error}。修复后请运行 \`watchdog test-notify ${n.channel}\`。` +
+    "此通知每次故障只发一次；在渠道恢复发送之前，`watchdog status` 会一直显示。",
   alsoAffected: "同时受影响",
   flapping: (share) => `状态频繁变化（${share}%），暂停通知直至稳定`,
   stable: "状态已恢复稳定",

@@ -182,7 +182,8 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
       if (all.aborted)
         return {
           status: "critical",
-          summary: `${where}: no complete answer within ${formatDuration(cfg.timeout)} (${stage}, after ${elapsed()}ms)`,
+          summary:
+            `${where}: no complete answer within ${formatDuration(cfg.timeout)} ` + `(${stage}, after ${elapsed()}ms)`,
         };
       // An HttpError carries Node's code (ECONNREFUSED...), an AggregateError's too (a name with two addresses).
       const e = err as HttpError;

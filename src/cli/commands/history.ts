@@ -35,7 +35,22 @@ export async function historyCommand(opts: HistoryOptions, io: Io): Promise<numb
       ? read.events.filter((e) => e.at >= since && (!opts.check || !("check" in e) || e.check === opts.check))
       : undefined;
     io.out(
-      `${JSON.stringify({ file, since: new Date(since).toISOString(), skippedLines: read.skipped.length, incidents: rows.map((r) => ({ ...r, start: new Date(r.start).toISOString(), end: r.end === undefined ? null : new Date(r.end).toISOString() })), summary, events }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          file,
+          since: new Date(since).toISOString(),
+          skippedLines: read.skipped.length,
+          incidents: rows.map((r) => ({
+            ...r,
+            start: new Date(r.start).toISOString(),
+            end: r.end === undefined ? null : new Date(r.end).toISOString(),
+          })),
+          summary,
+          events,
+        },
+        null,
+        2,
+      )}\n`,
     );
     return 0;
   }

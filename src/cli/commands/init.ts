@@ -102,8 +102,8 @@ export async function initCommand(
     throw new ExitError(1, `watchdog init: cannot write ${file}: ${why}`);
   }
   const lines = fold(
-    "wrote " +
-      `${file}${gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"}`,
+    `wrote ${file}` +
+      (gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"),
     80,
   );
   lines.push(

@@ -116,7 +116,11 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   const bin = selfCommand();
   if (!config)
     io.err(
-      `${fold(`note: no config file found; the installed runs will read ${UNIT_CONFIG} once it exists (the embedded default until then)`, 80).join("\n")}\n`,
+      `${fold(
+        `note: no config file found; the installed runs will read ${UNIT_CONFIG} once it exists ` +
+          "(the embedded default until then)",
+        80,
+      ).join("\n")}\n`,
     );
   const envFile = path.resolve(opts.envFile ?? ENV_FILE);
   const text = config ? readText(config) : "";
@@ -164,13 +168,20 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   );
   if (extra.length)
     io.out(
-      `${fold(`the units may also write ${extra.join(", ")} (ReadWritePaths= in the watchdog-paths.conf drop-ins)`, 80).join("\n")}\n`,
+      `${fold(
+        `the units may also write ${extra.join(", ")} (ReadWritePaths= in the watchdog-paths.conf drop-ins)`,
+        80,
+      ).join("\n")}\n`,
     );
   // PrivateTmp=yes gives the units their own /tmp: what they wrote there is not what `watchdog status` reads.
   const tmp = extra.filter((d) => /^\/(var\/)?tmp(\/|$)/.test(d));
   if (tmp.length)
     io.err(
-      `${fold(`note: ${tmp.join(", ")} is under /tmp, which the units see privately (PrivateTmp=yes): move the state and history elsewhere (e.g. /var/lib/watchdog)`, 80).join("\n")}\n`,
+      `${fold(
+        `note: ${tmp.join(", ")} is under /tmp, which the units see privately (PrivateTmp=yes): ` +
+          "move the state and history elsewhere (e.g. /var/lib/watchdog)",
+        80,
+      ).join("\n")}\n`,
     );
   const unit = opts.daemon ? "watchdog-daemon.service" : "watchdog.timer";
   const steps = [

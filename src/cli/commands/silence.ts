@@ -116,14 +116,15 @@ export async function silenceRemoveCommand(id: string, opts: GlobalOptions, io: 
   const hit = live.filter((s) => s.id === id || (id.length >= 4 && s.id.startsWith(id)));
   if (hit.length !== 1)
     throw new UsageError(
-      "no active silence with id " +
-        `"${id}"${live.length ? ` (active: ${live.map((s) => `${s.id} ${s.pattern}`).join(", ")})` : " (none is active)"}`,
+      `no active silence with id "${id}"` +
+        (live.length ? ` (active: ${live.map((s) => `${s.id} ${s.pattern}`).join(", ")})` : " (none is active)"),
     );
   const r = await controlState(config, session.deps, { type: "silence_remove", id: hit[0]!.id });
   if (!r.queued && r.error) throw new UsageError(r.error);
   io.out(
-    `removed silence ${hit[0]!.id} ` +
-      `(${hit[0]!.pattern})${r.queued ? `: queued; the running watchdog (pid ${r.pid ?? "?"}) applies it at its next run` : ""}\n`,
+    `removed silence ${hit[0]!.id} (${hit[0]!.pattern})` +
+      (r.queued ? `: queued; the running watchdog (pid ${r.pid ?? "?"}) applies it at its next run` : "") +
+      "\n",
   );
   return 0;
 }

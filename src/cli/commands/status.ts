@@ -179,9 +179,10 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   const item = (text: string) => lines.push(...hang(text));
   for (const e of state.outbox.slice(0, 5)) {
     item(
-      `${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ${e.attempts} ` +
-        `attempt${e.attempts === 1 ? "" : "s"}, next ` +
-        `${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}${e.lastError ? `: ${e.lastError}` : ""}`,
+      `${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ` +
+        `${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, ` +
+        `next ${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}` +
+        (e.lastError ? `: ${e.lastError}` : ""),
     );
   }
   if (state.outbox.length > 5) lines.push(`  ... and ${state.outbox.length - 5} more (status --json lists them all)`);

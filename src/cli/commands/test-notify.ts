@@ -91,8 +91,9 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
   if (outcome.ok) {
     io.out(
       session.redact(
-        `ok: ${name} accepted ` +
-          `it${outcome.id ? ` (id ${outcome.id})` : ""}${outcome.response ? `\nprovider answered: ${outcome.response}` : ""}\n`,
+        `ok: ${name} accepted it${outcome.id ? ` (id ${outcome.id})` : ""}` +
+          (outcome.response ? `\nprovider answered: ${outcome.response}` : "") +
+          "\n",
       ),
     );
     return 0;

@@ -36,7 +36,8 @@ export function signDingTalk(timestampMs: number, secret: string): string {
 /** signedDingTalkUrl appends timestamp and sign to the webhook when a secret is set. */
 export function signedDingTalkUrl(webhook: string, secret: string | undefined, timestampMs: number): string {
   if (!secret) return webhook;
-  return `${webhook}${webhook.includes("?") ? "&" : "?"}timestamp=${timestampMs}&sign=${signDingTalk(timestampMs, secret)}`;
+  const sep = webhook.includes("?") ? "&" : "?";
+  return `${webhook}${sep}timestamp=${timestampMs}&sign=${signDingTalk(timestampMs, secret)}`;
 }
 
 // errcode → failure. Match on the code, never on the text (DingTalk rewords its messages).
