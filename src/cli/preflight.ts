@@ -39,8 +39,8 @@ export function preflight(config: Config, isRoot: boolean): Finding[] {
           level: "error",
           path: ["checks", i, "restart", "command"],
           message:
-            `${prog}: program does not exist or is not executable (PATH of cron and systemd: ${SYSTEMD_PATH}); the ` +
-            "restart would fail when it is needed",
+            `${prog}: program does not exist or is not executable (PATH of cron and systemd: ${SYSTEMD_PATH}); ` +
+            "the restart would fail when it is needed",
         });
       } else if (prog && !prog.includes("/") && !findOnPath(prog, CRON_PATH)) {
         const full = findOnPath(prog, SYSTEMD_PATH);
@@ -60,8 +60,8 @@ export function preflight(config: Config, isRoot: boolean): Finding[] {
       level: isRoot ? "error" : "warning",
       path: ["state_file"],
       message:
-        `cannot write ${stateDir}${isRoot ? "" : " as this user (fine if the runs are root's)"}: every run would ` +
-        "exit 1",
+        `cannot write ${stateDir}${isRoot ? "" : " as this user (fine if the runs are root's)"}: ` +
+        "every run would exit 1",
     });
   }
   return out;

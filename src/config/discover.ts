@@ -69,8 +69,8 @@ export function loadConfig(opts: LoadOptions, inputs: Inputs, extraDefaultChecks
     loaded.config.state_file = defaultStateFile(inputs.env);
   if (file && loaded.inlineSecrets && mode & 0o044) {
     loaded.warnings.push(
-      `${file}: the config holds secrets inline and is readable by group/others: chmod 600 it, or use \${ENV} or ` +
-        "*_file",
+      `${file}: the config holds secrets inline and is readable by group/others: chmod 600 it, ` +
+        `or use \${ENV} or *_file`,
     );
   }
   return loaded;

@@ -62,8 +62,8 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
       ...problems.map((p) => p.text),
       ...(more > 0
         ? [
-            `${opts.file}:${at.line}:${at.col}: (top level): ${more} more YAML error${more === 1 ? "" : "s"} from ` +
-              "here on (fix the first one first)",
+            `${opts.file}:${at.line}:${at.col}: (top level): ${more} more YAML error${more === 1 ? "" : "s"} ` +
+              "from here on (fix the first one first)",
           ]
         : []),
     ]);
@@ -98,8 +98,8 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
         add(
           `${opts.file}:${pos.line}:${pos.col}`,
           pos.line,
-          `${formatPath(pathOf(ancestors, node))}: environment variable ${name} is not set (write ` +
-            `\${${name}:-default} for a default)`,
+          `${formatPath(pathOf(ancestors, node))}: environment variable ${name} is not set ` +
+            `(write \${${name}:-default} for a default)`,
         );
       }
       if (value !== raw) interpolated.add(node);

@@ -95,8 +95,8 @@ export async function sendWithTimeout(
     retryable: true,
     reason: "timeout",
     error:
-      `no answer${channel.target ? ` from ${channel.target}` : ""} within ${formatDuration(timeoutMs)} (the ` +
-      "channel's timeout)",
+      `no answer${channel.target ? ` from ${channel.target}` : ""} within ${formatDuration(timeoutMs)} ` +
+      "(the channel's timeout)",
   };
   const timer = setTimeout(() => ac.abort(new Error("send timeout")), timeoutMs);
   // Once aborted, give the channel a moment to report its own error first.

@@ -131,8 +131,8 @@ export function describeFailure(
     return {
       status: "critical",
       summary:
-        `NVIDIA driver/library version mismatch (exit ${code}): reboot or reload the nvidia module after the ` +
-        "driver upgrade",
+        `NVIDIA driver/library version mismatch (exit ${code}): ` +
+        "reboot or reload the nvidia module after the driver upgrade",
     };
   if (code === 15 || /GPU is lost|fallen off the bus/.test(out))
     return {

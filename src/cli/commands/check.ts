@@ -41,8 +41,8 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   // A failing check and no channel at all: nobody is told, and the ladder's warnings went to the log only.
   if (!opts.json && !Object.keys(config.channels).length && report.results.some((r) => r.status !== "ok")) {
     text +=
-      "note: no channels are configured, so nobody is told; add one under `channels:`\n(`watchdog validate` shows " +
-      "the channels the ladder names).\n";
+      "note: no channels are configured, so nobody is told; add one under `channels:`" +
+      "\n(`watchdog validate` shows the channels the ladder names).\n";
   }
   io.out(session.redact(text));
   // cron throws stdout away and mails stderr: what failed to reach a person is said there too.

@@ -20,8 +20,8 @@ export function parseSilenceFor(text: string | undefined): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0)
     throw new UsageError(
-      `--for ${JSON.stringify(text)} is not a positive duration: write e.g. 30m, 2h, 1d (a silence always ends; at ` +
-        "most 30d)",
+      `--for ${JSON.stringify(text)} is not a positive duration: write e.g. 30m, 2h, 1d ` +
+        "(a silence always ends; at most 30d)",
     );
   if (ms > SILENCE_MAX_MS)
     throw new UsageError(

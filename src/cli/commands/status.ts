@@ -103,8 +103,8 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   lines.push(`watchdog on ${config.host}: ${last}`);
   if (state.monitorGap)
     lines.push(
-      `watchdog was not running for ${formatDuration(state.monitorGap.to - state.monitorGap.from)} (said in the ` +
-        "next message)",
+      `watchdog was not running for ${formatDuration(state.monitorGap.to - state.monitorGap.from)} ` +
+        "(said in the next message)",
     );
   lines.push("");
   const rows = config.checks.map((c) => {

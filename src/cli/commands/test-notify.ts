@@ -40,8 +40,8 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
     if (ofType.length > 1)
       throw new ExitError(
         EX_USAGE,
-        `watchdog: ${ofType.length} channels are of type ${ref} (${ofType.join(", ")}): name one, e.g. watchdog ` +
-          `test-notify ${ofType[0]}`,
+        `watchdog: ${ofType.length} channels are of type ${ref} (${ofType.join(", ")}): ` +
+          `name one, e.g. watchdog test-notify ${ofType[0]}`,
       );
     const names = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`);
     throw new ExitError(

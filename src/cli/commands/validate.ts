@@ -37,8 +37,8 @@ export function validateCommand(opts: GlobalOptions, io: Io): number {
   // "OK" about a file you did not mean would mislead: say that no file was read.
   if (embedded)
     io.err(
-      "note: no config file found ($WATCHDOG_CONFIG, ./watchdog.yaml,\n/etc/watchdog/watchdog.yaml): that was the " +
-        "embedded default; name yours with -c\n",
+      "note: no config file found ($WATCHDOG_CONFIG, ./watchdog.yaml,\n/etc/watchdog/watchdog.yaml): " +
+        "that was the embedded default; name yours with -c\n",
     );
   return 0;
 }
