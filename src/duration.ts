@@ -19,7 +19,9 @@ export function parseDuration(text: string): number | undefined {
 const EN_UNITS = { ms: "ms", s: "s", m: "m", h: "h", d: "d", sep: " " };
 const ZH_UNITS = { ms: "毫秒", s: "秒", m: "分", h: "小时", d: "天", sep: "" };
 
-/** formatDuration renders milliseconds as a short human string: "45s", "2m 5s", "1h 3m", "2d 4h" (zh-CN: "2分5秒"). */
+/**
+ * formatDuration renders milliseconds as a short human string: "45s", "2m 5s", "1h 3m", "2d 4h" (zh-CN: "2分5秒").
+ */
 export function formatDuration(ms: number, locale: "en" | "zh-CN" = "en"): string {
   const u = locale === "zh-CN" ? ZH_UNITS : EN_UNITS;
   const two = (a: number, ua: string, b: number, ub: string) => (b ? `${a}${ua}${u.sep}${b}${ub}` : `${a}${ua}`);

@@ -3,7 +3,9 @@ import fs from "node:fs";
 /** ENV_FILE is where cron (through the installed line) and the systemd units read the config's ${VARS} from. */
 export const ENV_FILE = "/etc/watchdog/watchdog.env";
 
-/** referencedVars lists the ${VARS} a config text reads without a default (${VAR:-x} needs nothing); comments skipped. */
+/**
+ * referencedVars lists the ${VARS} a config text reads without a default (${VAR:-x} needs nothing); comments skipped.
+ */
 export function referencedVars(text: string): string[] {
   const out = new Set<string>();
   for (const line of text.split("\n")) {
@@ -40,7 +42,10 @@ export function envFileNotes(configText: string, file: string): string[] {
   const notes: string[] = [];
   if (missing.length) {
     notes.push(
-      `${env.exists ? `${file} does not set` : `${file} does not exist; it must set`} ${missing.join(", ")}: cron and systemd do not have this shell's environment, so every run would stop with "environment variable ${missing[0]} is not set". Write them there (install -m 600 /dev/null ${file}; then ${missing[0]}=... lines), or use the *_file keys (pass_file: /etc/watchdog/smtp.pass).`,
+      `${env.exists ? `${file} does not set` : `${file} does not exist; it must set`} ${missing.join(", ")}: ` +
+        `cron and systemd do not have this shell's environment, so every run would stop with "environment variable ` +
+        `${missing[0]} is not set". Write them there (install -m 600 /dev/null ${file}; then ${missing[0]}=... ` +
+        "lines), or use the *_file keys (pass_file: /etc/watchdog/smtp.pass).",
     );
   }
   if (env.exists && env.openToOthers) notes.push(`${file} holds secrets and is readable by others: chmod 600 ${file}`);

@@ -53,7 +53,9 @@ async function main(argv: string[]): Promise<number> {
     }
     const e = err as Error;
     io.err(
-      `watchdog: internal error: ${e?.message ?? String(err)}${debug ? `\n${e?.stack}` : " (run with --debug for details; please report it)"}\n`,
+      `watchdog: internal error: ${e?.message ?? String(err)}` +
+        (debug ? `\n${e?.stack}` : " (run with --debug for details; please report it)") +
+        "\n",
     );
     return EXIT.internal;
   }

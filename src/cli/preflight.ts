@@ -6,7 +6,9 @@ import type { Config } from "../config/schema.js";
 import { findOnPath } from "../on-path.js";
 import { probeOf } from "../probes/registry.js";
 
-/** CRON_PATH is the PATH of a `crontab -e` line (Debian's cron); SYSTEMD_PATH that of a systemd unit and /etc/cron.d. */
+/**
+ * CRON_PATH is the PATH of a `crontab -e` line (Debian's cron); SYSTEMD_PATH that of a systemd unit and /etc/cron.d.
+ */
 export const CRON_PATH = "/usr/bin:/bin";
 export const SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -36,7 +38,9 @@ export function preflight(config: Config, isRoot: boolean): Finding[] {
         out.push({
           level: "error",
           path: ["checks", i, "restart", "command"],
-          message: `${prog}: program does not exist or is not executable (PATH of cron and systemd: ${SYSTEMD_PATH}); the restart would fail when it is needed`,
+          message:
+            `${prog}: program does not exist or is not executable (PATH of cron and systemd: ${SYSTEMD_PATH}); ` +
+            "the restart would fail when it is needed",
         });
       } else if (prog && !prog.includes("/") && !findOnPath(prog, CRON_PATH)) {
         const full = findOnPath(prog, SYSTEMD_PATH);
@@ -55,7 +59,9 @@ export function preflight(config: Config, isRoot: boolean): Finding[] {
     out.push({
       level: isRoot ? "error" : "warning",
       path: ["state_file"],
-      message: `cannot write ${stateDir}${isRoot ? "" : " as this user (fine if the runs are root's)"}: every run would exit 1`,
+      message:
+        `cannot write ${stateDir}${isRoot ? "" : " as this user (fine if the runs are root's)"}: ` +
+        "every run would exit 1",
     });
   }
   return out;

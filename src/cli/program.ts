@@ -66,7 +66,9 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
   program
     .command("test-notify")
     .description(
-      "send one test message through a channel now (by name, or type: email, sms, dingtalk, wecom, feishu, webhook, alertmanager); exit 1 with the provider's reason on failure",
+      "send one test message through a channel now " +
+        "(by name, or type: email, sms, dingtalk, wecom, feishu, webhook, alertmanager); " +
+        "exit 1 with the provider's reason on failure",
     )
     .argument("<channel>", "channel name, or a type/alias when only one channel has it")
     .option("-m, --message <text>", "the text to send")
@@ -153,7 +155,8 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
   program
     .command("init")
     .description(
-      "write a short starter config (one service, the channels of --channels; --full: every option); never overwrites without --force",
+      "write a short starter config (one service, the channels of --channels; --full: every option); " +
+        "never overwrites without --force",
     )
     .option("--path <file>", "where to write it", "watchdog.yaml")
     .option("--force", "overwrite an existing file")
@@ -170,7 +173,8 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
   program
     .command("daemon")
     .description(
-      "run checks in a loop every `interval` (holds the lock; SIGHUP reloads the config, SIGTERM stops after the current run)",
+      "run checks in a loop every `interval` (holds the lock; SIGHUP reloads the config, " +
+        "SIGTERM stops after the current run)",
     )
     .action((o, cmd: Command) => pick(async (io) => (await commands.daemon()).daemonCommand(globals(o, cmd), io)));
   program

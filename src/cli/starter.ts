@@ -62,7 +62,8 @@ export function parseChannelList(list: string): string[] {
     if (!STARTER_CHANNELS[name]) {
       const hint = closest(raw, [...Object.keys(STARTER_CHANNELS), ...Object.keys(ALIASES)]);
       throw new Error(
-        `unknown channel "${raw}"${hint ? ` (did you mean "${hint}"?)` : ""}; one of: ${Object.keys(STARTER_CHANNELS).join(", ")}`,
+        `unknown channel "${raw}"${hint ? ` (did you mean "${hint}"?)` : ""}; one of: ` +
+          `${Object.keys(STARTER_CHANNELS).join(", ")}`,
       );
     }
     if (!out.includes(name)) out.push(name);

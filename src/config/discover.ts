@@ -12,7 +12,10 @@ export type LoadOptions = { config?: string | undefined; state?: string | undefi
 /** Inputs are the parts of the environment config discovery reads. */
 export type Inputs = { env: Readonly<Record<string, string | undefined>>; cwd: string; hostname: string };
 
-/** findConfigFile returns the first config that exists: --config, $WATCHDOG_CONFIG, ./watchdog.yaml, /etc/watchdog/watchdog.yaml. */
+/**
+ * findConfigFile returns the first config that exists: --config, $WATCHDOG_CONFIG, ./watchdog.yaml,
+ * /etc/watchdog/watchdog.yaml.
+ */
 export function findConfigFile(opts: LoadOptions, inputs: Inputs): string | undefined {
   if (opts.config) return opts.config;
   if (inputs.env.WATCHDOG_CONFIG) return inputs.env.WATCHDOG_CONFIG;
@@ -22,7 +25,10 @@ export function findConfigFile(opts: LoadOptions, inputs: Inputs): string | unde
   return undefined;
 }
 
-/** defaultStateFile is /var/lib/watchdog/state.json for root (or when writable), else ~/.local/state/watchdog/state.json. */
+/**
+ * defaultStateFile is /var/lib/watchdog/state.json for root (or when writable), else
+ * ~/.local/state/watchdog/state.json.
+ */
 export function defaultStateFile(env: Inputs["env"]): string {
   const system = "/var/lib/watchdog";
   try {
@@ -63,7 +69,8 @@ export function loadConfig(opts: LoadOptions, inputs: Inputs, extraDefaultChecks
     loaded.config.state_file = defaultStateFile(inputs.env);
   if (file && loaded.inlineSecrets && mode & 0o044) {
     loaded.warnings.push(
-      `${file}: the config holds secrets inline and is readable by group/others: chmod 600 it, or use \${ENV} or *_file`,
+      `${file}: the config holds secrets inline and is readable by group/others: chmod 600 it, ` +
+        `or use \${ENV} or *_file`,
     );
   }
   return loaded;

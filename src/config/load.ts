@@ -62,7 +62,8 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
       ...problems.map((p) => p.text),
       ...(more > 0
         ? [
-            `${opts.file}:${at.line}:${at.col}: (top level): ${more} more YAML error${more === 1 ? "" : "s"} from here on (fix the first one first)`,
+            `${opts.file}:${at.line}:${at.col}: (top level): ${more} more YAML error${more === 1 ? "" : "s"} ` +
+              "from here on (fix the first one first)",
           ]
         : []),
     ]);
@@ -97,7 +98,8 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
         add(
           `${opts.file}:${pos.line}:${pos.col}`,
           pos.line,
-          `${formatPath(pathOf(ancestors, node))}: environment variable ${name} is not set (write \${${name}:-default} for a default)`,
+          `${formatPath(pathOf(ancestors, node))}: environment variable ${name} is not set ` +
+            `(write \${${name}:-default} for a default)`,
         );
       }
       if (value !== raw) interpolated.add(node);
@@ -137,7 +139,8 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
           add(
             loc.at(path, key),
             loc.line(path, key),
-            `${formatPath(keyPath)}: unknown key${hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of: ${known.join(", ")}` : ""}`,
+            `${formatPath(keyPath)}: unknown key` +
+              (hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of: ${known.join(", ")}` : ""),
           );
         }
         continue;
@@ -206,7 +209,8 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, path: PathKey[]):
     const hint = type === undefined ? undefined : closest(String(type), options);
     return type === undefined
       ? `missing "type" (one of: ${options.join(", ")})`
-      : `unknown type ${JSON.stringify(type)}${hint ? ` (did you mean "${hint}"?)` : ""}; expected one of: ${options.join(", ")}`;
+      : `unknown type ${JSON.stringify(type)}${hint ? ` (did you mean "${hint}"?)` : ""}; expected one of: ` +
+          `${options.join(", ")}`;
   }
   if (issue.code === "invalid_type" && valueAt(data, path) === undefined) return `required (${issue.expected})`;
   return issue.message;
@@ -285,7 +289,9 @@ function keysAt(schema: Schema, data: unknown, path: readonly PathKey[]): string
   return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
 }
 
-/** readSecretFiles replaces `pass_file: /path` (for every secret key) by the file's content, trailing newline removed. */
+/**
+ * readSecretFiles replaces `pass_file: /path` (for every secret key) by the file's content, trailing newline removed.
+ */
 function readSecretFiles(
   node: unknown,
   path: PathKey[],
@@ -313,7 +319,8 @@ function readSecretFiles(
         add(
           loc.at([...path, k]),
           loc.line([...path, k]),
-          `${formatPath([...path, k])}: cannot read ${v}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          `${formatPath([...path, k])}: cannot read ${v}: ` +
+            `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
         );
       }
     } else readSecretFiles(v, [...path, k], opts, loc, add);

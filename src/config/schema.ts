@@ -80,7 +80,10 @@ export const causeSchema = z.strictObject({
   regex: regex.optional(),
   explanation: localized,
   action: localized,
-  /** Where it ranks when several causes match one read: first, last, before/after a cause id (default: above the wrappers). */
+  /**
+   * Where it ranks when several causes match one read: first, last, before/after a cause id (default: above the
+   * wrappers).
+   */
   priority: z
     .union([
       z.enum(["first", "last"]),

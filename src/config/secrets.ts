@@ -87,8 +87,8 @@ export function urlSecrets(raw: string): string[] {
   try {
     const u = new URL(raw);
     if (u.password) out.push(decode(u.password), u.password);
-    // Tokens in the path: Feishu /open-apis/bot/v2/hook/<token>, Slack /services/T…/B…/<token>, Discord /webhooks/<id>/<token>,
-    // Telegram /bot<token>/sendMessage.
+    // Tokens in the path: Feishu /open-apis/bot/v2/hook/<token>, Slack /services/T…/B…/<token>, Discord
+    // /webhooks/<id>/<token>, Telegram /bot<token>/sendMessage.
     const segments = u.pathname.split("/");
     const from = segments.findIndex((s) => HOOK_SEGMENT.test(s));
     if (from >= 0) for (const s of segments.slice(from + 1)) if (s.length >= 8) out.push(decode(s), s);

@@ -2,7 +2,10 @@ import { z } from "zod";
 import { parseDuration, parseSize } from "../duration.js";
 import { SEVERITIES } from "./status.js";
 
-/** duration is a config field written as "500ms", "10s", "2m", "1h", "1d" (or a number of seconds), parsed to milliseconds. */
+/**
+ * duration is a config field written as "500ms", "10s", "2m", "1h", "1d" (or a number of seconds), parsed to
+ * milliseconds.
+ */
 export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = typeof v === "number" ? v * 1000 : parseDuration(v);
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) {

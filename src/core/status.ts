@@ -1,7 +1,7 @@
 /*
  * The status vocabulary every layer speaks: a probe's verdict (Status), the level of an alert or a channel threshold
- * (Severity), the language of the texts (Locale). Config, probes, the engine, notify and the state file take them from here, the ground floor, so none
- * of them imports another for a word.
+ * (Severity), the language of the texts (Locale). Config, probes, the engine, notify and the state file take them from
+ * here, the ground floor, so none of them imports another for a word.
  */
 
 /** STATUSES are the verdicts of one probe run. */

@@ -76,7 +76,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     ? await serveMetrics(config.metrics.listen, () => ({ config, last, redact }))
     : undefined;
   opts.out(
-    `watchdog daemon: pid ${process.pid}, every ${config.interval / 1000}s, state ${config.state_file}${server ? `, metrics on http://${config.metrics!.listen}/metrics` : ""}\n`,
+    `watchdog daemon: pid ${process.pid}, every ${config.interval / 1000}s, state ` +
+      `${config.state_file}${server ? `, metrics on http://${config.metrics!.listen}/metrics` : ""}\n`,
   );
   const lastProbed = new Map<string, number>();
   try {
@@ -110,7 +111,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       if (due.length) {
         for (const name of due) lastProbed.set(name, now);
         try {
-          // A gap in the daemon's own runs is one longer than 3 x its interval, when that is longer than expected_interval.
+          // A gap in the daemon's own runs is one longer than 3 x its interval, when that is longer than
+          // expected_interval.
           const runConfig = { ...config, expected_interval: Math.max(config.expected_interval, config.interval) };
           const report = await runCheck(runConfig, deps, { dryRun: false, redact, lockHeld: true, only: new Set(due) });
           last = {
@@ -122,7 +124,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
           // What failed to reach a person goes to stderr (the journal under systemd), as `check` does.
           for (const line of sendTrouble(report, config.state_file)) opts.err(`${redact(line)}\n`);
           opts.out(
-            `run: ${report.results.length} checked${failing.length ? `, failing: ${failing.join(", ")}` : ", all ok"}; sent ${report.attempts.filter((a) => a.ok).length}${report.attempts.some((a) => !a.ok) ? `, failed to send ${report.attempts.filter((a) => !a.ok).length}` : ""}${report.restarts.length ? `; restarted ${report.restarts.map((r) => r.check).join(", ")}` : ""}\n`,
+            `run: ${report.results.length} checked` +
+              (failing.length ? `, failing: ${failing.join(", ")}` : ", all ok") +
+              `; sent ${report.attempts.filter((a) => a.ok).length}` +
+              (report.attempts.some((a) => !a.ok)
+                ? `, failed to send ${report.attempts.filter((a) => !a.ok).length}`
+                : "") +
+              (report.restarts.length ? `; restarted ${report.restarts.map((r) => r.check).join(", ")}` : "") +
+              "\n",
           );
         } catch (err) {
           // A run that fails (state file unwritable, a bug) is reported; the daemon lives on and tries again.
@@ -153,7 +162,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   return 0;
 }
 
-/** serveMetrics serves /metrics (Prometheus text, from the last run) and /healthz (503 when no run completed lately). */
+/**
+ * serveMetrics serves /metrics (Prometheus text, from the last run) and /healthz (503 when no run completed lately).
+ */
 async function serveMetrics(
   listen: string,
   view: () => { config: Config; last: { state: State; results: ProbeResult[]; at: number }; redact: Redactor },

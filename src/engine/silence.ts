@@ -26,7 +26,9 @@ export function activeSilence(
   return found;
 }
 
-/** SILENCE_KEEP_MS is how long an ended silence stays in the state (shown by `silence list --all`), then it is dropped. */
+/**
+ * SILENCE_KEEP_MS is how long an ended silence stays in the state (shown by `silence list --all`), then it is dropped.
+ */
 export const SILENCE_KEEP_MS = 24 * 3_600_000;
 
 /** pruneSilences drops silences that ended more than SILENCE_KEEP_MS ago. */

@@ -81,7 +81,9 @@ export type Incident = {
   restartsHelped: number;
   gaveUp: boolean;
   cause: string | undefined;
-  /** Set by `watchdog ack`: no further steps, reminders or restarts; recovery still goes out. Ends with the incident. */
+  /**
+   * Set by `watchdog ack`: no further steps, reminders or restarts; recovery still goes out. Ends with the incident.
+   */
   ack?: { at: number; note: string | undefined };
 };
 

@@ -27,7 +27,10 @@ export function appendHistory(file: string, events: readonly HistoryEvent[], max
     appendFileSafe(file, text, 0o600);
     return undefined;
   } catch (err) {
-    return `cannot write history ${file}: ${err instanceof UnsafeFileError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)}`;
+    return (
+      `cannot write history ${file}: ` +
+      (err instanceof UnsafeFileError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message))
+    );
   }
 }
 

@@ -89,7 +89,10 @@ export function incidentsFrom(
     .sort((a, b) => a.start - b.start);
 }
 
-/** summarize gives each check's incidents, total downtime, MTTR (mean time to recover, closed incidents) and most common cause. */
+/**
+ * summarize gives each check's incidents, total downtime, MTTR (mean time to recover, closed incidents) and most common
+ * cause.
+ */
 export function summarize(rows: readonly IncidentRow[]): CheckSummary[] {
   const by = new Map<string, IncidentRow[]>();
   for (const r of rows) by.set(r.check, [...(by.get(r.check) ?? []), r]);

@@ -175,7 +175,10 @@ export function failingLine(
   const where = others.length
     ? `alerts now go to ${others.join(", ")} only`
     : "no other channel is configured: nobody is told until it is fixed";
-  return `channel ${name} ${h.problem} since ${at(h.since)}: ${where} (${h.error}; try \`watchdog test-notify ${name}\`)`;
+  return (
+    `channel ${name} ${h.problem} since ${at(h.since)}: ${where} ` +
+    `(${h.error}; try \`watchdog test-notify ${name}\`)`
+  );
 }
 
 /** droppedSince lists the entries a delivery dropped (its droppedTotal grew by that many). */
@@ -242,7 +245,8 @@ export function sendTrouble(
     if (a.outcome.ok) continue;
     const next = a.outcome.retryable ? "kept in the outbox, tried again next run" : "not retryable: dropped";
     out.push(
-      `watchdog: FAILED to send to ${a.channel} (${a.checks.join(", ") || "notice"}): ${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${next}`,
+      `watchdog: FAILED to send to ${a.channel} (${a.checks.join(", ") || "notice"}): ` +
+        `${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${next}`,
     );
   }
   const health = r.state.channelHealth ?? {};

@@ -106,7 +106,8 @@ export type VendorCode = {
 
 /**
  * vendorOutcome reads a vendor's JSON answer. HTTP errors are classified by status first; an HTTP 200 with a non-zero
- * code is a failure too (DingTalk/WeCom `errcode`, Feishu `code`), mapped through `codes` (unknown codes are permanent).
+ * code is a failure too (DingTalk/WeCom `errcode`, Feishu `code`), mapped through `codes` (unknown codes are
+ * permanent).
  */
 export function vendorOutcome(
   answer: HttpAnswer,
@@ -164,7 +165,8 @@ export function fitJson<T>(text: string, maxBytes: number, withText: (t: string)
   let size = Buffer.byteLength(JSON.stringify(body), "utf8");
   let room = Buffer.byteLength(text, "utf8");
   for (let i = 0; i < 10 && size > maxBytes; i++) {
-    // JSON escapes (\n, \") make the body grow faster than the text: cut by the excess plus a margin, and measure again.
+    // JSON escapes (\n, \") make the body grow faster than the text: cut by the excess plus a margin, and measure
+    // again.
     room = Math.max(0, room - (size - maxBytes) - 16);
     body = withText(truncateUtf8(text, room));
     size = Buffer.byteLength(JSON.stringify(body), "utf8");

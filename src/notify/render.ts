@@ -52,14 +52,16 @@ const EN: Words = {
   status: { ok: "OK", warning: "WARNING", critical: "CRITICAL", unknown: "UNKNOWN" },
   subjectOne: (i, host) =>
     i.reason === "recovered"
-      ? `[watchdog] RECOVERED ${i.check} on ${host}${i.outageMs !== undefined ? ` after ${formatDuration(i.outageMs)}` : ""}`
+      ? `[watchdog] RECOVERED ${i.check} on ` +
+        `${host}${i.outageMs !== undefined ? ` after ${formatDuration(i.outageMs)}` : ""}`
       : i.reason === "restart_gave_up"
         ? `[watchdog] GIVING UP on restarts: ${i.check} on ${host}`
         : i.notice === "flapping"
           ? `[watchdog] FLAPPING ${i.check} on ${host}`
           : i.notice === "stable"
             ? `[watchdog] STABLE again: ${i.check} on ${host} (${EN.status[i.status]})`
-            : `[watchdog] ${EN.status[i.status]} ${i.check} on ${host}${i.reason === "reminder" ? " (still failing)" : ""}`,
+            : `[watchdog] ${EN.status[i.status]} ${i.check} on ` +
+              `${host}${i.reason === "reminder" ? " (still failing)" : ""}`,
   subjectMany: (n, host, rec, worst) =>
     rec === n
       ? `[watchdog] RECOVERED: ${n} checks on ${host}`
@@ -96,11 +98,13 @@ const EN: Words = {
       : `Held by the rate limit: ${n} messages merged.`,
   limitSubject: (ch, host) => `[watchdog] SMS daily limit reached on ${host} (${ch})`,
   limitText: (ch, limit, day) =>
-    `Channel "${ch}" has sent its daily limit of ${limit} messages for ${day}: no more are sent through it today. Alerts still go to the other channels.`,
+    `Channel "${ch}" has sent its daily limit of ${limit} messages for ${day}: no more are sent through it today. ` +
+    "Alerts still go to the other channels.",
   failingSubject: (n, host) => `[watchdog] CHANNEL FAILING: ${n.channel} on ${host} ${n.problem}`,
   failingText: (n) =>
     `Channel "${n.channel}" ${n.problem} since ${formatTime(n.since)}: alerts now go to ${n.others.join(", ")} only. ` +
-    `Error: ${n.error}. Fix it, then \`watchdog test-notify ${n.channel}\`. This is said once; \`watchdog status\` shows it until the channel delivers again.`,
+    `Error: ${n.error}. Fix it, then \`watchdog test-notify ${n.channel}\`. This is said once; \`watchdog status\` ` +
+    "shows it until the channel delivers again.",
   alsoAffected: "Also affected",
   flapping: (share) => `the check is flapping (${share}% state changes): notifications are held until it is stable`,
   stable: "the check is stable again",
@@ -130,7 +134,8 @@ const ZH: Words = {
   status: { ok: "正常", warning: "警告", critical: "严重", unknown: "未知" },
   subjectOne: (i, host) =>
     i.reason === "recovered"
-      ? `【恢复】${host} ${i.check}${i.outageMs !== undefined ? ` 已恢复，故障时长 ${formatDuration(i.outageMs, "zh-CN")}` : " 已恢复"}`
+      ? `【恢复】${host} ` +
+        `${i.check}${i.outageMs !== undefined ? ` 已恢复，故障时长 ${formatDuration(i.outageMs, "zh-CN")}` : " 已恢复"}`
       : i.reason === "restart_gave_up"
         ? `【告警】${host} ${i.check} 重启次数已用尽，停止自动重启`
         : i.notice === "flapping"
@@ -175,8 +180,10 @@ const ZH: Words = {
     `渠道 "${ch}" 在 ${day} 已发送 ${limit} 条，达到每日上限，今天不再通过它发送。告警仍会发往其他渠道。`,
   failingSubject: (n, host) => `【告警】${host} 通知渠道 ${n.channel} 无法发送`,
   failingText: (n) =>
-    `通知渠道 "${n.channel}" 自 ${formatTime(n.since)} 起无法发送（${ZH_PROBLEM[n.problem] ?? n.problem}）：告警现在只发往 ${n.others.join("、")}。` +
-    `错误：${n.error}。修复后请运行 \`watchdog test-notify ${n.channel}\`。此通知每次故障只发一次；在渠道恢复发送之前，\`watchdog status\` 会一直显示。`,
+    `通知渠道 "${n.channel}" 自 ${formatTime(n.since)} 起无法发送（${ZH_PROBLEM[n.problem] ?? n.problem}）：` +
+    `告警现在只发往 ${n.others.join("、")}。` +
+    `错误：${n.error}。修复后请运行 \`watchdog test-notify ${n.channel}\`。` +
+    "此通知每次故障只发一次；在渠道恢复发送之前，`watchdog status` 会一直显示。",
   alsoAffected: "同时受影响",
   flapping: (share) => `状态频繁变化（${share}%），暂停通知直至稳定`,
   stable: "状态已恢复稳定",
@@ -196,7 +203,10 @@ export function formatTime(ms: number): string {
   const off = -d.getTimezoneOffset();
   const sign = off >= 0 ? "+" : "-";
   const tz = `${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${tz}`;
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${tz}`
+  );
 }
 
 /** describeRestart says in one line what a restart did. */

@@ -94,7 +94,9 @@ export async function sendWithTimeout(
     ok: false,
     retryable: true,
     reason: "timeout",
-    error: `no answer${channel.target ? ` from ${channel.target}` : ""} within ${formatDuration(timeoutMs)} (the channel's timeout)`,
+    error:
+      `no answer${channel.target ? ` from ${channel.target}` : ""} within ${formatDuration(timeoutMs)} ` +
+      "(the channel's timeout)",
   };
   const timer = setTimeout(() => ac.abort(new Error("send timeout")), timeoutMs);
   // Once aborted, give the channel a moment to report its own error first.

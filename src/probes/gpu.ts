@@ -130,7 +130,9 @@ export function describeFailure(
   if (code === 18 || /version mismatch/i.test(out))
     return {
       status: "critical",
-      summary: `NVIDIA driver/library version mismatch (exit ${code}): reboot or reload the nvidia module after the driver upgrade`,
+      summary:
+        `NVIDIA driver/library version mismatch (exit ${code}): ` +
+        "reboot or reload the nvidia module after the driver upgrade",
     };
   if (code === 15 || /GPU is lost|fallen off the bus/.test(out))
     return {
@@ -171,7 +173,9 @@ export function judgeGpus(
       if (cfg.min_free_memory !== undefined && freeBytes < cfg.min_free_memory) {
         found.push({
           status: "warning",
-          text: `${id} has ${g.memoryTotalMiB - g.memoryUsedMiB} MiB free, less than ${Math.round(cfg.min_free_memory / 1048576)} MiB`,
+          text:
+            `${id} has ${g.memoryTotalMiB - g.memoryUsedMiB} MiB free, less than ` +
+            `${Math.round(cfg.min_free_memory / 1048576)} MiB`,
         });
       }
     } else parts.push("memory unknown");

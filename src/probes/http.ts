@@ -41,7 +41,10 @@ export const httpConfigSchema = z.strictObject({
       content_type: z.string().min(1).optional(),
       /** A TTS endpoint that returns 0-byte audio is broken: at least this many body bytes. */
       min_bytes: size.optional(),
-      /** Conditions on values inside the JSON answer: {path: "data.0.status", equals: "ok"} (no equals: the path exists). */
+      /**
+       * Conditions on values inside the JSON answer: {path: "data.0.status", equals: "ok"} (no equals: the path
+       * exists).
+       */
       json_path: z.array(jsonPathCondition).optional(),
       /** Warning when the TLS certificate expires within this long. */
       cert_expiry: duration.optional(),
@@ -134,7 +137,9 @@ export function statusMatches(status: number, want: HttpConfig["expect"]["status
   return String(status)[0] === want[0];
 }
 
-/** jsonSubset says whether every key of want is in got with an equal value, recursively (arrays compare element-wise). */
+/**
+ * jsonSubset says whether every key of want is in got with an equal value, recursively (arrays compare element-wise).
+ */
 export function jsonSubset(got: unknown, want: unknown): boolean {
   if (want === null || typeof want !== "object") return got === want;
   if (Array.isArray(want)) {

@@ -7,7 +7,10 @@ import { describeSocketError } from "./tcp.js";
 import { defineProbe, type ProbeOutput } from "./types.js";
 import { monotonicMs } from "../core/monotonic.js";
 
-/** openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really generates. */
+/**
+ * openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really
+ * generates.
+ */
 export const openaiConfigSchema = z.strictObject({
   type: z.literal("openai"),
   /** Server root, with or without /v1: http://127.0.0.1:8000 */
@@ -180,7 +183,8 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
       if (all.aborted)
         return {
           status: "critical",
-          summary: `${where}: no complete answer within ${formatDuration(cfg.timeout)} (${stage}, after ${elapsed()}ms)`,
+          summary:
+            `${where}: no complete answer within ${formatDuration(cfg.timeout)} ` + `(${stage}, after ${elapsed()}ms)`,
         };
       // An HttpError carries Node's code (ECONNREFUSED...), an AggregateError's too (a name with two addresses).
       const e = err as HttpError;

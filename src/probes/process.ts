@@ -97,7 +97,8 @@ export const processProbe = defineProbe(processConfigSchema, {
     const notes: string[] = [];
     if (zombies.length)
       notes.push(
-        `${zombies.length} zombie${zombies.length === 1 ? "" : "s"} not counted (pid ${zombies.map((p) => p.pid).join(", ")})`,
+        `${zombies.length} zombie${zombies.length === 1 ? "" : "s"} not counted (pid ` +
+          `${zombies.map((p) => p.pid).join(", ")})`,
       );
     const metrics: Record<string, number> = { count: alive.length, zombies: zombies.length };
     let status: Status = "ok";
@@ -129,7 +130,8 @@ export const processProbe = defineProbe(processConfigSchema, {
       summary =
         alive.length === 0
           ? `no process matches ${what}`
-          : `${alive.length} process${alive.length === 1 ? "" : "es"} match ${what} (pid ${pids}), fewer than ${cfg.min}`;
+          : `${alive.length} process${alive.length === 1 ? "" : "es"} match ${what} (pid ${pids}), fewer than ` +
+            `${cfg.min}`;
     } else if (cfg.max !== undefined && alive.length > cfg.max) {
       if (status === "ok") status = "warning";
       summary = `${alive.length} processes match ${what} (pid ${pids}), more than ${cfg.max}`;

@@ -30,7 +30,9 @@ export function createJsonFileStore(
       return { state: read.state, warnings: [] };
     },
     async save(state) {
-      const text = `${JSON.stringify(state, (_key, value: unknown) => (typeof value === "string" ? redact(value) : value))}\n`;
+      const text = `${JSON.stringify(state, (_key, value: unknown) =>
+        typeof value === "string" ? redact(value) : value,
+      )}\n`;
       try {
         writeFileAtomic(file, text, 0o600);
       } catch (err) {

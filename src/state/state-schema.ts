@@ -265,6 +265,7 @@ export function parseState(data: Record<string, unknown>): StateParse {
     .join("")
     .slice(1);
   const more = issues.length > 1 ? ` and ${issues.length - 1} more` : "";
-  const problem = `does not fit the state schema (${at || "(top level)"}: ${first.message}${more}); dropped ${lost.join(", ")}`;
+  const problem =
+    `does not fit the state schema (${at || "(top level)"}: ${first.message}${more}); ` + `dropped ${lost.join(", ")}`;
   return { state, problem };
 }

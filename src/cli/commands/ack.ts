@@ -26,7 +26,8 @@ export async function ackCommand(check: string, opts: GlobalOptions & { note?: s
   const since = inc ? ` (incident since ${formatTime(inc.startedAt)}, ${ago(now, inc.startedAt)})` : "";
   const queued = r.queued ? `queued: the running watchdog (pid ${r.pid ?? "?"}) applies it at its next run\n` : "";
   io.out(
-    `${fold(`acknowledged ${check}${since}`, 80).join("\n")}\n${queued}no further steps, reminders or restarts; the recovery notice still goes out\n`,
+    `${fold(`acknowledged ${check}${since}`, 80).join("\n")}\n${queued}no further steps, reminders or restarts; ` +
+      `the recovery notice still goes out\n`,
   );
   return 0;
 }

@@ -10,7 +10,10 @@ import { sendTrouble } from "../../notify/channel-health.js";
 /** CheckOptions are the flags of `watchdog check`. */
 export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean };
 
-/** nagiosCode is the plugin exit code of a run: 2 if any check is critical, else 3 if any is unknown, else 1 for warning, 0. */
+/**
+ * nagiosCode is the plugin exit code of a run: 2 if any check is critical, else 3 if any is unknown, else 1 for
+ * warning, 0.
+ */
 export function nagiosCode(statuses: readonly Status[]): number {
   if (statuses.includes("critical")) return 2;
   if (statuses.includes("unknown")) return 3;
@@ -38,7 +41,8 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   // A failing check and no channel at all: nobody is told, and the ladder's warnings went to the log only.
   if (!opts.json && !Object.keys(config.channels).length && report.results.some((r) => r.status !== "ok")) {
     text +=
-      "note: no channels are configured, so nobody is told; add one under `channels:`\n(`watchdog validate` shows the channels the ladder names).\n";
+      "note: no channels are configured, so nobody is told; add one under `channels:`" +
+      "\n(`watchdog validate` shows the channels the ladder names).\n";
   }
   io.out(session.redact(text));
   // cron throws stdout away and mails stderr: what failed to reach a person is said there too.
@@ -70,7 +74,9 @@ export function renderHeading(host: string, source: string, dryRun: boolean): st
   return `${lines.join("\n")}\n`;
 }
 
-/** renderReport is the human table: checks, then what was done, then the outbox (after the heading, unless told not to). */
+/**
+ * renderReport is the human table: checks, then what was done, then the outbox (after the heading, unless told not to).
+ */
 export function renderReport(r: RunReport, host: string, source: string, tty: boolean, withHeading = true): string {
   const lines: string[] = withHeading ? [renderHeading(host, source, r.dryRun).trimEnd()] : [];
   for (const w of r.warnings) lines.push(`warning: ${w}`);
@@ -85,7 +91,9 @@ export function renderReport(r: RunReport, host: string, source: string, tty: bo
   for (const x of r.restarts) {
     const o = x.outcome;
     did.push(
-      `restart ${x.check}: ${o.error ? `failed: ${o.error}` : o.helped ? "restart helped" : "restart did not help"} (${formatDuration(o.durationMs)})`,
+      `restart ${x.check}: ` +
+        `${o.error ? `failed: ${o.error}` : o.helped ? "restart helped" : "restart did not help"} ` +
+        `(${formatDuration(o.durationMs)})`,
     );
   }
   if (r.dryRun) {
@@ -100,7 +108,9 @@ export function renderReport(r: RunReport, host: string, source: string, tty: bo
     if (a.outcome.ok) did.push(`sent to ${a.channel}${via}: ${a.checks.join(", ")}`);
     else
       did.push(
-        `FAILED to send to ${a.channel}${via}: ${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ${a.outcome.retryable ? "kept in the outbox for the next run" : "not retryable"}`,
+        `FAILED to send to ${a.channel}${via}: ` +
+          `${a.outcome.error}${a.outcome.hint ? ` (${a.outcome.hint})` : ""}; ` +
+          `${a.outcome.retryable ? "kept in the outbox for the next run" : "not retryable"}`,
       );
   }
   if (did.length) lines.push("", ...did);

@@ -10,7 +10,10 @@ import { fold, table } from "../table.js";
 /** HistoryOptions are the flags of `watchdog history`. */
 export type HistoryOptions = GlobalOptions & { since?: string; check?: string; json?: boolean; events?: boolean };
 
-/** historyCommand lists incidents (start, end, duration, peak step, cause) and a per-check summary from the history file. */
+/**
+ * historyCommand lists incidents (start, end, duration, peak step, cause) and a per-check summary from the history
+ * file.
+ */
 export async function historyCommand(opts: HistoryOptions, io: Io): Promise<number> {
   const sinceMs = parseDuration(opts.since ?? "7d");
   if (sinceMs === undefined || sinceMs <= 0)
@@ -32,7 +35,22 @@ export async function historyCommand(opts: HistoryOptions, io: Io): Promise<numb
       ? read.events.filter((e) => e.at >= since && (!opts.check || !("check" in e) || e.check === opts.check))
       : undefined;
     io.out(
-      `${JSON.stringify({ file, since: new Date(since).toISOString(), skippedLines: read.skipped.length, incidents: rows.map((r) => ({ ...r, start: new Date(r.start).toISOString(), end: r.end === undefined ? null : new Date(r.end).toISOString() })), summary, events }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          file,
+          since: new Date(since).toISOString(),
+          skippedLines: read.skipped.length,
+          incidents: rows.map((r) => ({
+            ...r,
+            start: new Date(r.start).toISOString(),
+            end: r.end === undefined ? null : new Date(r.end).toISOString(),
+          })),
+          summary,
+          events,
+        },
+        null,
+        2,
+      )}\n`,
     );
     return 0;
   }
@@ -44,7 +62,8 @@ export async function historyCommand(opts: HistoryOptions, io: Io): Promise<numb
     lines.push(
       ...fold(
         opts.check && !config.checks.some((c) => c.name === opts.check)
-          ? `no incidents (no check named "${opts.check}" is configured now; the checks are: ${config.checks.map((c) => c.name).join(", ") || "none"}).`
+          ? `no incidents (no check named "${opts.check}" is configured now; the checks are: ` +
+              `${config.checks.map((c) => c.name).join(", ") || "none"}).`
           : "no incidents.",
         80,
       ),

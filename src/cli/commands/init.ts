@@ -102,7 +102,8 @@ export async function initCommand(
     throw new ExitError(1, `watchdog init: cannot write ${file}: ${why}`);
   }
   const lines = fold(
-    `wrote ${file}${gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"}`,
+    `wrote ${file}` +
+      (gpu ? " (with a GPU check: nvidia-smi was found)" : " (GPU checks commented out: no nvidia-smi on PATH)"),
     80,
   );
   lines.push(
@@ -120,7 +121,9 @@ export async function initCommand(
   if (unset.length)
     lines.push(
       ...fold(
-        `its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (for cron and systemd in /etc/watchdog/watchdog.env, mode 0600), or use the *_file keys${opts.full ? ", and delete the channels you do not use (and their names in escalation:)" : ""}.`,
+        `its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (for cron and ` +
+          "systemd in /etc/watchdog/watchdog.env, mode 0600), or use the *_file " +
+          `keys${opts.full ? ", and delete the channels you do not use (and their names in escalation:)" : ""}.`,
         80,
       ),
     );

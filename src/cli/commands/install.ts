@@ -116,7 +116,11 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   const bin = selfCommand();
   if (!config)
     io.err(
-      `${fold(`note: no config file found; the installed runs will read ${UNIT_CONFIG} once it exists (the embedded default until then)`, 80).join("\n")}\n`,
+      `${fold(
+        `note: no config file found; the installed runs will read ${UNIT_CONFIG} once it exists ` +
+          "(the embedded default until then)",
+        80,
+      ).join("\n")}\n`,
     );
   const envFile = path.resolve(opts.envFile ?? ENV_FILE);
   const text = config ? readText(config) : "";
@@ -125,10 +129,16 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   const useEnv = referencedVars(text).length ? envFile : undefined;
   if (opts.cron) {
     const dest = path.join(opts.dest ?? "/etc/cron.d", "watchdog");
-    const body = `# watchdog: one check run every 2 minutes (installed by \`watchdog install --cron --write\`).\n# The report goes to the log file; only errors (on stderr) reach cron mail.\nSHELL=/bin/sh\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n${cronLine(bin, config, os.userInfo().username, state, useEnv)}\n`;
+    const body =
+      "# watchdog: one check run every 2 minutes (installed by `watchdog install --cron --write`).\n" +
+      "# The report goes to the log file; only errors (on stderr) reach cron mail.\n" +
+      "SHELL=/bin/sh\n" +
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n" +
+      `${cronLine(bin, config, os.userInfo().username, state, useEnv)}\n`;
     if (!opts.write) {
       io.out(
-        `# Add this line with \`crontab -e\`:\n${cronLine(bin, config, undefined, state, useEnv)}\n\n# Or, as root, \`watchdog install --cron --write\` installs ${dest}:\n${body}`,
+        `# Add this line with \`crontab -e\`:\n${cronLine(bin, config, undefined, state, useEnv)}\n\n` +
+          `# Or, as root, \`watchdog install --cron --write\` installs ${dest}:\n${body}`,
       );
       return 0;
     }
@@ -142,7 +152,9 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   // drop-in: ProtectSystem=strict and ProtectHome=read-only would otherwise fail every run that writes it.
   const extra = writablePaths(opts, config, state);
   if (extra.length) {
-    const dropIn = `# Written by \`watchdog install --systemd\`: the directories the config writes to.\n[Service]\nReadWritePaths=${extra.map(unitq).join(" ")}\n`;
+    const dropIn =
+      "# Written by `watchdog install --systemd`: the directories the config writes to.\n" +
+      `[Service]\nReadWritePaths=${extra.map(unitq).join(" ")}\n`;
     for (const unit of ["watchdog.service", "watchdog-daemon.service"]) units[`${unit}.d/watchdog-paths.conf`] = dropIn;
   }
   for (const [name, body] of Object.entries(units)) {
@@ -156,13 +168,20 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   );
   if (extra.length)
     io.out(
-      `${fold(`the units may also write ${extra.join(", ")} (ReadWritePaths= in the watchdog-paths.conf drop-ins)`, 80).join("\n")}\n`,
+      `${fold(
+        `the units may also write ${extra.join(", ")} (ReadWritePaths= in the watchdog-paths.conf drop-ins)`,
+        80,
+      ).join("\n")}\n`,
     );
   // PrivateTmp=yes gives the units their own /tmp: what they wrote there is not what `watchdog status` reads.
   const tmp = extra.filter((d) => /^\/(var\/)?tmp(\/|$)/.test(d));
   if (tmp.length)
     io.err(
-      `${fold(`note: ${tmp.join(", ")} is under /tmp, which the units see privately (PrivateTmp=yes): move the state and history elsewhere (e.g. /var/lib/watchdog)`, 80).join("\n")}\n`,
+      `${fold(
+        `note: ${tmp.join(", ")} is under /tmp, which the units see privately (PrivateTmp=yes): ` +
+          "move the state and history elsewhere (e.g. /var/lib/watchdog)",
+        80,
+      ).join("\n")}\n`,
     );
   const unit = opts.daemon ? "watchdog-daemon.service" : "watchdog.timer";
   const steps = [
@@ -182,7 +201,8 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
     if (r.status !== 0)
       throw new ExitError(
         1,
-        `watchdog install: \`${argv.join(" ")}\` failed: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`,
+        `watchdog install: \`${argv.join(" ")}\` failed: ` +
+          `${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`,
       );
   }
   io.out(`enabled and started ${unit}\n`);

@@ -20,7 +20,8 @@ export function parseSilenceFor(text: string | undefined): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0)
     throw new UsageError(
-      `--for ${JSON.stringify(text)} is not a positive duration: write e.g. 30m, 2h, 1d (a silence always ends; at most 30d)`,
+      `--for ${JSON.stringify(text)} is not a positive duration: write e.g. 30m, 2h, 1d ` +
+        "(a silence always ends; at most 30d)",
     );
   if (ms > SILENCE_MAX_MS)
     throw new UsageError(
@@ -29,7 +30,9 @@ export function parseSilenceFor(text: string | undefined): number {
   return ms;
 }
 
-/** silenceAddCommand mutes the checks matching a glob for a while: probes and state go on, nothing is sent or restarted. */
+/**
+ * silenceAddCommand mutes the checks matching a glob for a while: probes and state go on, nothing is sent or restarted.
+ */
 export async function silenceAddCommand(glob: string, opts: SilenceAddOptions, io: Io): Promise<number> {
   const ms = parseSilenceFor(opts.for);
   const session = openSession(opts, false, true);
@@ -113,12 +116,15 @@ export async function silenceRemoveCommand(id: string, opts: GlobalOptions, io: 
   const hit = live.filter((s) => s.id === id || (id.length >= 4 && s.id.startsWith(id)));
   if (hit.length !== 1)
     throw new UsageError(
-      `no active silence with id "${id}"${live.length ? ` (active: ${live.map((s) => `${s.id} ${s.pattern}`).join(", ")})` : " (none is active)"}`,
+      `no active silence with id "${id}"` +
+        (live.length ? ` (active: ${live.map((s) => `${s.id} ${s.pattern}`).join(", ")})` : " (none is active)"),
     );
   const r = await controlState(config, session.deps, { type: "silence_remove", id: hit[0]!.id });
   if (!r.queued && r.error) throw new UsageError(r.error);
   io.out(
-    `removed silence ${hit[0]!.id} (${hit[0]!.pattern})${r.queued ? `: queued; the running watchdog (pid ${r.pid ?? "?"}) applies it at its next run` : ""}\n`,
+    `removed silence ${hit[0]!.id} (${hit[0]!.pattern})` +
+      (r.queued ? `: queued; the running watchdog (pid ${r.pid ?? "?"}) applies it at its next run` : "") +
+      "\n",
   );
   return 0;
 }

@@ -135,7 +135,8 @@ export async function simulateCommand(name: string, opts: SimulateOptions, io: I
   const runs = (n: number) => `${n} run${n === 1 ? "" : "s"}`;
   const lines = [
     ...fold(
-      `simulate ${name}: ${runs(failures).replace(" ", ` ${status} `)} then ${thenOk} ok, one every ${formatDuration(interval)}`,
+      `simulate ${name}: ${runs(failures).replace(" ", ` ${status} `)} then ${thenOk} ok, one every ` +
+        `${formatDuration(interval)}`,
       80,
     ),
     "(nothing is probed, sent or restarted)",
@@ -153,7 +154,8 @@ export async function simulateCommand(name: string, opts: SimulateOptions, io: I
     }
     flushQuiet();
     lines.push(
-      `run ${String(e.run).padStart(3)}  +${(e.at === start ? "0s" : formatDuration(e.at - start)).padEnd(7)} ${e.status.toUpperCase()}`,
+      `run ${String(e.run).padStart(3)}  +${(e.at === start ? "0s" : formatDuration(e.at - start)).padEnd(7)} ` +
+        `${e.status.toUpperCase()}`,
     );
     if (e.restart)
       lines.push(`      restart ${name} (${check.restart ? "assumed not to help" : "no restart hook configured"})`);

@@ -14,7 +14,9 @@ import { ago, fold, paint, shortTime, table } from "../table.js";
 /** StatusOptions are the flags of `watchdog status`. */
 export type StatusOptions = GlobalOptions & { json?: boolean; html?: string; exitStatus?: boolean };
 
-/** statusCommand prints every check, the outbox, the silences and the last run; it reads the state and changes nothing. */
+/**
+ * statusCommand prints every check, the outbox, the silences and the last run; it reads the state and changes nothing.
+ */
 export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
   const session = openSession(opts, false, true);
   const config = session.loaded.config;
@@ -95,12 +97,14 @@ function hang(text: string): string[] {
 export function renderStatus(state: State, config: Config, now: number, tty: boolean): string {
   const lines: string[] = [];
   const last = state.lastRun
-    ? `last run ${formatTime(state.lastRun.startedAt)} (${ago(now, state.lastRun.startedAt)}, took ${formatDuration(state.lastRun.durationMs)})`
+    ? `last run ${formatTime(state.lastRun.startedAt)} (${ago(now, state.lastRun.startedAt)}, took ` +
+      `${formatDuration(state.lastRun.durationMs)})`
     : "no run yet";
   lines.push(`watchdog on ${config.host}: ${last}`);
   if (state.monitorGap)
     lines.push(
-      `watchdog was not running for ${formatDuration(state.monitorGap.to - state.monitorGap.from)} (said in the next message)`,
+      `watchdog was not running for ${formatDuration(state.monitorGap.to - state.monitorGap.from)} ` +
+        "(said in the next message)",
     );
   lines.push("");
   const rows = config.checks.map((c) => {
@@ -175,7 +179,10 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   const item = (text: string) => lines.push(...hang(text));
   for (const e of state.outbox.slice(0, 5)) {
     item(
-      `${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, next ${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}${e.lastError ? `: ${e.lastError}` : ""}`,
+      `${e.message.channel}: ${e.message.items.map((i) => i.check).join(",")}, ` +
+        `${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, ` +
+        `next ${e.nextAttemptAt <= now ? "now" : `in ${formatDuration(e.nextAttemptAt - now)}`}` +
+        (e.lastError ? `: ${e.lastError}` : ""),
     );
   }
   if (state.outbox.length > 5) lines.push(`  ... and ${state.outbox.length - 5} more (status --json lists them all)`);
@@ -186,7 +193,8 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   for (const s of live)
     lines.push(
       ...hang(
-        `${s.id}  ${s.pattern}  ${formatDuration(s.endsAt - now)} left, until ${shortTime(s.endsAt)}${s.reason ? `: ${s.reason}` : ""}`,
+        `${s.id}  ${s.pattern}  ${formatDuration(s.endsAt - now)} left, until ` +
+          `${shortTime(s.endsAt)}${s.reason ? `: ${s.reason}` : ""}`,
       ),
     );
   return `${lines

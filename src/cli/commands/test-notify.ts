@@ -40,12 +40,14 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
     if (ofType.length > 1)
       throw new ExitError(
         EX_USAGE,
-        `watchdog: ${ofType.length} channels are of type ${ref} (${ofType.join(", ")}): name one, e.g. watchdog test-notify ${ofType[0]}`,
+        `watchdog: ${ofType.length} channels are of type ${ref} (${ofType.join(", ")}): ` +
+          `name one, e.g. watchdog test-notify ${ofType[0]}`,
       );
     const names = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`);
     throw new ExitError(
       EX_USAGE,
-      `watchdog: no channel "${ref}" in ${config.source}${names.length ? `; configured: ${names.join(", ")}` : "; no channels are configured"}`,
+      `watchdog: no channel "${ref}" in ` +
+        `${config.source}${names.length ? `; configured: ${names.join(", ")}` : "; no channels are configured"}`,
     );
   }
   const cfg = config.channels[name]!;
@@ -89,14 +91,17 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
   if (outcome.ok) {
     io.out(
       session.redact(
-        `ok: ${name} accepted it${outcome.id ? ` (id ${outcome.id})` : ""}${outcome.response ? `\nprovider answered: ${outcome.response}` : ""}\n`,
+        `ok: ${name} accepted it${outcome.id ? ` (id ${outcome.id})` : ""}` +
+          (outcome.response ? `\nprovider answered: ${outcome.response}` : "") +
+          "\n",
       ),
     );
     return 0;
   }
   const lines = [
     `FAILED: ${outcome.error}${outcome.hint ? `: ${outcome.hint}` : ""}`,
-    `(${REASON[outcome.reason] ?? outcome.reason}: ${outcome.retryable ? "a retry may help" : "a retry will not help"})`,
+    `(${REASON[outcome.reason] ?? outcome.reason}: ` +
+      `${outcome.retryable ? "a retry may help" : "a retry will not help"})`,
   ];
   // The answer in full, unless the error line above already quotes it whole.
   if (outcome.response && !outcome.error.includes(outcome.response))

@@ -31,12 +31,14 @@ export function validateCommand(opts: GlobalOptions, io: Io): number {
   const checks = config.checks.length;
   const channels = Object.keys(config.channels).length;
   io.out(
-    `config OK: ${checks} check${checks === 1 ? "" : "s"}, ${channels} channel${channels === 1 ? "" : "s"} (${config.source})\n`,
+    `config OK: ${checks} check${checks === 1 ? "" : "s"}, ${channels} channel${channels === 1 ? "" : "s"} ` +
+      `(${config.source})\n`,
   );
   // "OK" about a file you did not mean would mislead: say that no file was read.
   if (embedded)
     io.err(
-      "note: no config file found ($WATCHDOG_CONFIG, ./watchdog.yaml,\n/etc/watchdog/watchdog.yaml): that was the embedded default; name yours with -c\n",
+      "note: no config file found ($WATCHDOG_CONFIG, ./watchdog.yaml,\n/etc/watchdog/watchdog.yaml): " +
+        "that was the embedded default; name yours with -c\n",
     );
   return 0;
 }

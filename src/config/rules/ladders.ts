@@ -80,7 +80,8 @@ export function ladderNotifies(config: RawConfig, ctx: RuleContext, i: number): 
   if (ladderProblems(ladder, at, ctx.channels, builtIn).length) return [];
   if (resolveLadder(ladder, ctx.channels, builtIn).some((s) => s.notify.length)) return [];
   const whose = own ? `check ${JSON.stringify(check.name)}` : "the checks that use it";
-  const message = `no step of this ladder notifies a channel, so nobody would hear of ${whose} (configured: ${all.join(", ")})`;
+  const message =
+    `no step of this ladder notifies a channel, so nobody would hear of ${whose} ` + `(configured: ${all.join(", ")})`;
   return [{ path: at, message }];
 }
 

@@ -15,7 +15,8 @@ const LATE_SCRIPT =
 // sha256 of LATE_SCRIPT, base64 (test/e2e/startup.test.ts checks it): hashing here loaded node:crypto in every run.
 const LATE_HASH = "UwsvFAD6OIrnVGxZkjh8Y1cVUoLIlGr+a8Hc05WSy6k=";
 /** CSP forbids every load from anywhere: the page is self-contained (no CDN, fonts or scripts from outside). */
-export const PAGE_CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${LATE_HASH}'`;
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; " + `script-src 'sha256-${LATE_HASH}'`;
 
 const MAX_INCIDENTS = 3;
 
@@ -134,7 +135,8 @@ function silences(m: PageModel, w: PageWords, short: Short): string {
   const list = rows.length
     ? table([w.colPattern, w.colReason, w.colUntil, w.colBy], rows)
     : `<p>${esc(w.noSilences)}</p>`;
-  return `<h2>${esc(w.silences)}</h2>${list}${acks.length ? `<ul>${acks.map((a) => `<li>${esc(a)}</li>`).join("")}</ul>` : ""}`;
+  const ackList = acks.length ? `<ul>${acks.map((a) => `<li>${esc(a)}</li>`).join("")}</ul>` : "";
+  return `<h2>${esc(w.silences)}</h2>${list}${ackList}`;
 }
 
 function outbox(m: PageModel, w: PageWords, short: Short): string {

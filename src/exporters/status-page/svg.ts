@@ -44,7 +44,8 @@ export function timelineSvg(t: TimelineView, label: string, incidentTitle: (i: I
     const title = latest.slice(0, 3).map(incidentTitle).join("\n") + more;
     parts.push(`<path class="f-inc" d="${bars}"><title>${esc(title)}</title></path>`);
   }
-  const head = `<svg class="tl" viewBox="0 0 ${n} 12" preserveAspectRatio="none" role="img" aria-label="${esc(label)}">`;
+  const head =
+    `<svg class="tl" viewBox="0 0 ${n} 12" preserveAspectRatio="none" ` + `role="img" aria-label="${esc(label)}">`;
   return `${head}${parts.join("")}</svg>`;
 }
 

@@ -162,11 +162,11 @@ type RefreshMemory = z.infer<typeof refreshMemory>;
 
 /**
  * keepAlive keeps open incidents alive in Alertmanager, which resolves an alert on its own when it is not re-sent
- * before its endsAt (Alertmanager's client guide, docs/vendors.md §6: clients re-send active alerts). decide speaks only on ladder events, so after
- * it this queues one message re-stating every open incident the channel was told of, at most once per
- * `resend_every` (0: every run). A pending refresh that a newer one supersedes, or whose incident has closed, is
- * removed from the outbox: sending it late would re-fire a resolved alert. A refresh is marked noFallback: it
- * restates incidents the fallback was already given, and a new one is made every run, so a copy would send the
+ * before its endsAt (Alertmanager's client guide, docs/vendors.md §6: clients re-send active alerts). decide speaks
+ * only on ladder events, so after it this queues one message re-stating every open incident the channel was told of, at
+ * most once per `resend_every` (0: every run). A pending refresh that a newer one supersedes, or whose incident has
+ * closed, is removed from the outbox: sending it late would re-fire a resolved alert. A refresh is marked noFallback:
+ * it restates incidents the fallback was already given, and a new one is made every run, so a copy would send the
  * fallback the same alert every run while Alertmanager is down.
  */
 function keepAlive(

@@ -7,7 +7,8 @@ import { smsParams } from "../render.js";
 import { fail, type Channel, type ChannelContext, type Locale, type SendOutcome } from "../types.js";
 
 // Aliyun SMS SendSms (2017-05-25) through the official SDK, loaded on the first send (~300 ms, 33 MB of dependencies).
-// API: https://help.aliyun.com/document_detail/419273.html  Error codes: https://help.aliyun.com/document_detail/101346.html
+// API: https://help.aliyun.com/document_detail/419273.html
+// Error codes: https://help.aliyun.com/document_detail/101346.html
 // Wire contract: docs/vendors.md §4.
 
 const phone = z

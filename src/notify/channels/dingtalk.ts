@@ -36,7 +36,8 @@ export function signDingTalk(timestampMs: number, secret: string): string {
 /** signedDingTalkUrl appends timestamp and sign to the webhook when a secret is set. */
 export function signedDingTalkUrl(webhook: string, secret: string | undefined, timestampMs: number): string {
   if (!secret) return webhook;
-  return `${webhook}${webhook.includes("?") ? "&" : "?"}timestamp=${timestampMs}&sign=${signDingTalk(timestampMs, secret)}`;
+  const sep = webhook.includes("?") ? "&" : "?";
+  return `${webhook}${sep}timestamp=${timestampMs}&sign=${signDingTalk(timestampMs, secret)}`;
 }
 
 // errcode → failure. Match on the code, never on the text (DingTalk rewords its messages).
@@ -90,7 +91,9 @@ export function createDingTalkChannel(cfg: DingTalkConfig, ctx: ChannelContext):
   };
 }
 
-/** buildDingTalkBody is the pure part: the robot's JSON, with @mentions in the text so they render, under 20000 bytes. */
+/**
+ * buildDingTalkBody is the pure part: the robot's JSON, with @mentions in the text so they render, under 20000 bytes.
+ */
 export function buildDingTalkBody(message: Message, cfg: DingTalkConfig, locale: Locale) {
   const r = renderText(message, locale);
   const title = cfg.keyword ? `${cfg.keyword} ${r.subject}` : r.subject;

@@ -26,8 +26,8 @@ export type FeishuConfig = z.infer<typeof feishuConfigSchema>;
 export const FEISHU_MAX_BYTES = 19_000;
 
 /**
- * signFeishu is the reverse of DingTalk: key = timestamp(seconds) + "\n" + secret, message empty, Base64, no URL-encoding
- * (it travels in the JSON body).
+ * signFeishu is the reverse of DingTalk: key = timestamp(seconds) + "\n" + secret, message empty, Base64, no
+ * URL-encoding (it travels in the JSON body).
  */
 export function signFeishu(timestampSec: number, secret: string): string {
   return createHmac("sha256", `${timestampSec}\n${secret}`).update(Buffer.alloc(0)).digest("base64");

@@ -12,7 +12,8 @@ export const webhookConfigSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   /**
    * A JSON body with placeholders, e.g. `{"text": "{{subject}}\n{{text}}"}`. Each {{name}} becomes the value, escaped
-   * for a JSON string: id, host, subject, text, markdown, status, checks, severity. Without it the full message is sent.
+   * for a JSON string: id, host, subject, text, markdown, status, checks, severity. Without it the full message is
+   * sent.
    */
   template: z.string().min(2).optional(),
 });

@@ -102,7 +102,8 @@ export const CAUSES: readonly Cause[] = [
     text: t(
       [
         "the NVIDIA kernel module and the user-space driver libraries differ (driver upgraded without a reboot)",
-        "reboot the host, or unload and reload the nvidia kernel modules; pin the driver packages against unattended upgrades",
+        "reboot the host, or unload and reload the nvidia kernel modules; " +
+          "pin the driver packages against unattended upgrades",
       ],
       [
         "NVIDIA 内核模块与用户态驱动库版本不一致（升级驱动后未重启）",
@@ -125,7 +126,8 @@ export const CAUSES: readonly Cause[] = [
     text: t(
       [
         "the NVIDIA driver is older than the CUDA version the service was built for",
-        "upgrade the NVIDIA driver, or install a build of torch/the service for the CUDA version the driver supports (nvidia-smi shows it)",
+        "upgrade the NVIDIA driver, " +
+          "or install a build of torch/the service for the CUDA version the driver supports (nvidia-smi shows it)",
       ],
       [
         "NVIDIA 驱动版本低于服务所用 CUDA 版本的要求",
@@ -157,8 +159,10 @@ export const CAUSES: readonly Cause[] = [
     ],
     text: t(
       [
-        "no usable GPU: the driver is not loaded, the device is not visible to the service (container, CUDA_VISIBLE_DEVICES) or it is busy",
-        "check nvidia-smi on the host, the container's GPU flags (--gpus / runtime nvidia) and CUDA_VISIBLE_DEVICES; reload the driver or reboot",
+        "no usable GPU: the driver is not loaded, " +
+          "the device is not visible to the service (container, CUDA_VISIBLE_DEVICES) or it is busy",
+        "check nvidia-smi on the host, the container's GPU flags (--gpus / runtime nvidia) and CUDA_VISIBLE_DEVICES; " +
+          "reload the driver or reboot",
       ],
       [
         "没有可用的 GPU：驱动未加载、服务看不到设备（容器、CUDA_VISIBLE_DEVICES）或设备被占用",
@@ -208,7 +212,8 @@ export const CAUSES: readonly Cause[] = [
     text: t(
       [
         "the disk is full",
-        "free space (old models in the hub cache, logs, docker images: df -h, du -sh), or move the cache (HF_HOME, OLLAMA_MODELS) to a bigger disk",
+        "free space (old models in the hub cache, logs, docker images: df -h, du -sh), " +
+          "or move the cache (HF_HOME, OLLAMA_MODELS) to a bigger disk",
       ],
       [
         "磁盘空间已满",
@@ -222,7 +227,8 @@ export const CAUSES: readonly Cause[] = [
     text: t(
       [
         "the process hit its limit of open files (sockets count too)",
-        "raise the limit (LimitNOFILE= in the systemd unit, ulimit -n, docker --ulimit nofile=), and look for leaked connections",
+        "raise the limit (LimitNOFILE= in the systemd unit, ulimit -n, docker --ulimit nofile=), " +
+          "and look for leaked connections",
       ],
       [
         "进程打开的文件数达到上限（连接也计入）",
@@ -277,7 +283,8 @@ export const CAUSES: readonly Cause[] = [
     text: t(
       [
         "a process died of SIGBUS, usually because shared memory (/dev/shm) is too small",
-        "in docker give the container more shared memory (--shm-size=8g or --ipc=host); elsewhere enlarge /dev/shm; or use fewer DataLoader workers",
+        "in docker give the container more shared memory (--shm-size=8g or --ipc=host); " +
+          "elsewhere enlarge /dev/shm; or use fewer DataLoader workers",
       ],
       [
         "进程因 SIGBUS 退出，通常是共享内存（/dev/shm）太小",
@@ -382,7 +389,8 @@ export const CAUSES: readonly Cause[] = [
     text: t(
       [
         "the CPU does not support an instruction the program uses (often AVX/AVX2/AVX-512 on an old or virtual CPU)",
-        "use a build without those instructions (e.g. llama.cpp with -DGGML_AVX2=OFF), or expose the host CPU flags to the VM (host-passthrough)",
+        "use a build without those instructions (e.g. llama.cpp with -DGGML_AVX2=OFF), " +
+          "or expose the host CPU flags to the VM (host-passthrough)",
       ],
       [
         "CPU 不支持程序使用的指令（常见于旧 CPU 或虚拟机缺少 AVX/AVX2/AVX-512）",
@@ -407,7 +415,8 @@ export const CAUSES: readonly Cause[] = [
     text: t(
       [
         "the port is already taken, so the server could not start",
-        "find the holder with `ss -ltnp` (Windows: netstat -ano) and stop it (often an old copy of this service), or change the port",
+        "find the holder with `ss -ltnp` (Windows: netstat -ano) and stop it (often an old copy of this service), " +
+          "or change the port",
       ],
       [
         "端口已被占用，服务无法启动",
@@ -432,7 +441,8 @@ export const CAUSES: readonly Cause[] = [
     text: t(
       [
         "the model hub (Hugging Face, Ollama registry) cannot be reached and the model is not in the local cache",
-        "check DNS, proxy and firewall (or set HF_ENDPOINT to a mirror); or download the model beforehand and run offline (HF_HUB_OFFLINE=1, a local path)",
+        "check DNS, proxy and firewall (or set HF_ENDPOINT to a mirror); " +
+          "or download the model beforehand and run offline (HF_HUB_OFFLINE=1, a local path)",
       ],
       [
         "无法连接模型仓库（Hugging Face、Ollama registry），且本地缓存中没有该模型",
@@ -460,7 +470,8 @@ export const CAUSES: readonly Cause[] = [
     text: t(
       [
         "the model (or its weights) was not found at the configured name or path",
-        "check the model name/path in the service's config; download the weights (huggingface-cli download, ollama pull) or log in for gated models",
+        "check the model name/path in the service's config; " +
+          "download the weights (huggingface-cli download, ollama pull) or log in for gated models",
       ],
       [
         "在配置的名称或路径下找不到模型（或其权重文件）",

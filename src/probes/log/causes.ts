@@ -174,8 +174,9 @@ export function describeCause(id: string, locale: Locale = "en", catalog: Catalo
 }
 
 /**
- * localizeCause re-renders a probe's `cause` ("gpu_oom: GPU out of memory — …", as the log probe writes it in English)
- * in another locale; a free-text cause comes back unchanged. For the renderer, which knows the config's locale.
+ * localizeCause re-renders a probe's `cause` ("gpu_oom: GPU out of memory — …", as the log probe writes it in
+ * English) in another locale; a free-text cause comes back unchanged. For the renderer, which knows the config's
+ * locale.
  */
 export function localizeCause(cause: string, locale: Locale, catalog: Catalog = active): string {
   const id = /^([a-z][a-z0-9_]*): /.exec(cause)?.[1];

@@ -6,7 +6,15 @@ import type { LiteralSearch } from "./literal-search.js";
  * and its memory accesses need no bounds checks: about 3× the JavaScript version's speed on a 1 GiB log.
  */
 export const WASM_BASE64 =
-  "AGFzbQEAAAABJARgAX8AYAN/f38Bf2AEf39/fwF/YA1/f39/f39/f39/f39/AAMFBAABAgMFAwEAAQYGAX8BQQILBxYDA21lbQIABHNldE0AAAVzY2FuNAADCvwEBAYAIAAkAAvCAQEHfyAAQQFrLwEAIABBAmstAABBBXRzQf//A3FBAnQoAoCABCEDIANFBEAgAg8LIANB//8DcSEEIAQgA0EQdmohBSAAIwBrQQFqIQYCQANAIAQgBU8NASAEQQN0KAKAgBQhByAEQQN0KAKEgBQhCCAEQQFqIQQgBiAIaiABSw0AQQAhCQJAA0AgCSAITwRAIAIgBjYCACACQQRqDwsgBiAJai0AACAHIAlqLQAARw0BIAlBAWohCQwACwsMAAsLIAILUQEBfwJAA0AgACABTw0BIABBAWsvAQAgAEECay0AAEEFdHNB//8DcS0AACEEIAQEQCAAIARqIQAFIAAgAiADEAEhAyAAQQFqIQALDAALCyADC9wCAQF/AkADQCAAIAFPDQEgAiADTw0BIAQgBU8NASAGIAdPDQEgAEEBay8BACAAQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAAgDWohAAUgACAIIAkQASEJIABBAWohAAsgAkEBay8BACACQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAIgDWohAgUgAiAIIAoQASEKIAJBAWohAgsgBEEBay8BACAEQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAQgDWohBAUgBCAIIAsQASELIARBAWohBAsgBkEBay8BACAGQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAYgDWohBgUgBiAIIAwQASEMIAZBAWohBgsMAAsLQYCAFiAAIAEgCCAJEAI2AgBBhIAWIAIgAyAIIAoQAjYCAEGIgBYgBCAFIAggCxACNgIAQYyAFiAGIAcgCCAMEAI2AgAL";
+  "AGFzbQEAAAABJARgAX8AYAN/f38Bf2AEf39/fwF/YA1/f39/f39/f39/f39/AAMFBAABAgMFAwEAAQYGAX8BQQILBxYDA21lbQIABHNldE0AAAVz" +
+  "Y2FuNAADCvwEBAYAIAAkAAvCAQEHfyAAQQFrLwEAIABBAmstAABBBXRzQf//A3FBAnQoAoCABCEDIANFBEAgAg8LIANB//8DcSEEIAQgA0EQdmoh" +
+  "BSAAIwBrQQFqIQYCQANAIAQgBU8NASAEQQN0KAKAgBQhByAEQQN0KAKEgBQhCCAEQQFqIQQgBiAIaiABSw0AQQAhCQJAA0AgCSAITwRAIAIgBjYC" +
+  "ACACQQRqDwsgBiAJai0AACAHIAlqLQAARw0BIAlBAWohCQwACwsMAAsLIAILUQEBfwJAA0AgACABTw0BIABBAWsvAQAgAEECay0AAEEFdHNB//8D" +
+  "cS0AACEEIAQEQCAAIARqIQAFIAAgAiADEAEhAyAAQQFqIQALDAALCyADC9wCAQF/AkADQCAAIAFPDQEgAiADTw0BIAQgBU8NASAGIAdPDQEgAEEB" +
+  "ay8BACAAQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAAgDWohAAUgACAIIAkQASEJIABBAWohAAsgAkEBay8BACACQQJrLQAAQQV0c0H//wNxLQAA" +
+  "IQ0gDQRAIAIgDWohAgUgAiAIIAoQASEKIAJBAWohAgsgBEEBay8BACAEQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAQgDWohBAUgBCAIIAsQASEL" +
+  "IARBAWohBAsgBkEBay8BACAGQQJrLQAAQQV0c0H//wNxLQAAIQ0gDQRAIAYgDWohBgUgBiAIIAwQASEMIAZBAWohBgsMAAsLQYCAFiAAIAEgCCAJ" +
+  "EAI2AgBBhIAWIAIgAyAIIAoQAjYCAEGIgBYgBCAFIAggCxACNgIAQYyAFiAGIAcgCCAMEAI2AgAL";
 
 /** Memory layout; the first four constants are fixed in literal-search.wat. */
 const HEADS = 65536;
@@ -30,7 +38,10 @@ let compiled: WebAssembly.Module | undefined;
 
 type Exports = { mem: WebAssembly.Memory; setM(m: number): void; scan4(...args: number[]): void };
 
-/** createWasmLiteralSearch builds the search in its own WebAssembly memory; undefined when it cannot (no WebAssembly, too many literals). */
+/**
+ * createWasmLiteralSearch builds the search in its own WebAssembly memory; undefined when it cannot (no WebAssembly,
+ * too many literals).
+ */
 export function createWasmLiteralSearch(literals: readonly string[]): LiteralSearch | undefined {
   if (typeof WebAssembly !== "object") return undefined;
   const pats = [...new Set(literals)].map((s) => Buffer.from(s, "utf8")).filter((b) => b.length >= 2);
@@ -74,7 +85,10 @@ export function createWasmLiteralSearch(literals: readonly string[]): LiteralSea
       dv.setUint32(head, h === 0 ? (1 << 16) | k : h + (1 << 16), true);
     });
 
-  /** scan finds literals starting in [wsStart, wsEnd) and ending by dataEnd (memory addresses); hits go to out as address - base. */
+  /**
+   * scan finds literals starting in [wsStart, wsEnd) and ending by dataEnd (memory addresses); hits go to out as
+   * address - base.
+   */
   const scan = (wsStart: number, wsEnd: number, dataEnd: number, base: number, out: number[]) => {
     for (let p = wsStart; p < wsEnd; p += SUB) {
       const re = Math.min(p + SUB, wsEnd);

@@ -13,11 +13,17 @@ import { createWasmLiteralSearch } from "./literal-search-wasm.js";
 export interface LiteralSearch {
   /** findAll appends to `out`, ascending, the start of each occurrence that lies wholly inside buf[start, end). */
   findAll(buf: Uint8Array, start: number, end: number, out: number[]): void;
-  /** buffers gives two read buffers of `size` bytes that findAll scans without a copy, when it has such. One reader at a time. */
+  /**
+   * buffers gives two read buffers of `size` bytes that findAll scans without a copy, when it has such. One reader at a
+   * time.
+   */
   buffers?(size: number): [Buffer, Buffer] | undefined;
 }
 
-/** createLiteralSearch builds the WebAssembly search, or the JavaScript one; undefined when no literal has 2 bytes or more. */
+/**
+ * createLiteralSearch builds the WebAssembly search, or the JavaScript one; undefined when no literal has 2 bytes or
+ * more.
+ */
 export function createLiteralSearch(
   literals: readonly string[],
   engine: "auto" | "js" = "auto",

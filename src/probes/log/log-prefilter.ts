@@ -189,7 +189,10 @@ function closingParen(src: string, open: number): number {
 
 /** LinePrefilter yields the start offsets of the lines in a region that may match. */
 export interface LinePrefilter {
-  /** candidates calls onLine(lineStart, lineEnd) for each line of buf[start, end) that may match; end sits just past a newline. */
+  /**
+   * candidates calls onLine(lineStart, lineEnd) for each line of buf[start, end) that may match; end sits just past a
+   * newline.
+   */
   candidates(buf: Buffer, start: number, end: number, onLine: (lineStart: number, lineEnd: number) => void): void;
   /** buffers gives two read buffers the search scans without a copy (WebAssembly memory), when it has them. */
   buffers?(size: number): [Buffer, Buffer] | undefined;

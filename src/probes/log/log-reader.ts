@@ -56,7 +56,8 @@ type Scan = { offset: number; skip: boolean; bytes: number; stopped: boolean };
 /**
  * readNew reads the bytes appended to `file` since `prev` and hands candidate lines to opts.onLine.
  * Rotation (docs/gpu-and-logs.md §3):
- *   - other dev/ino at the path: renamed away; drain the old inode, found among the rotated names beside it, then read the new file from 0;
+ *   - other dev/ino at the path: renamed away; drain the old inode, found among the rotated names beside it, then read
+ *     the new file from 0;
  *   - same inode, size < offset, other first bytes, or other bytes just before the offset (truncated in place and
  *     refilled past the old offset, by `> app.log` or copytruncate): drain the copy that holds the same bytes at both
  *     places from the old offset, if there is one; then read from 0.
@@ -90,7 +91,8 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
         if (gz) notes.push(gzipNote(gz));
         else notes.push(`rotated: the old file was not found beside ${path.basename(file)}; ${LOST}`);
       }
-      // The file now at this path may itself have been read this run, under the name it had before (a glob naming app.log.*).
+      // The file now at this path may itself have been read this run, under the name it had before (a glob naming
+      // app.log.*).
       const seen = opts.consumed?.get(inodeKey(st));
       startAt = seen ? seen.offset : 0;
       skip = seen ? seen.skip : false;
@@ -173,7 +175,9 @@ async function drain(file: string, prev: FileMemory, opts: ReadOptions): Promise
   }
 }
 
-/** lastLineStart is where `from: end` begins: just after the last newline, so a half-written line is read whole later. */
+/**
+ * lastLineStart is where `from: end` begins: just after the last newline, so a half-written line is read whole later.
+ */
 async function lastLineStart(fh: FileHandle, size: number): Promise<number> {
   const len = Math.min(size, MAX_LINE);
   if (len === 0) return 0;

@@ -181,7 +181,9 @@ export const logProbe = defineProbe(logConfigSchema, {
         undefined,
       );
       const excerpt = pickExcerpt(list, cause, cfg);
-      const summary = `${matched} new matching line${matched === 1 ? "" : "s"} in ${where}${cause ? ` (probable cause: ${cause})` : ""}`;
+      const summary =
+        `${matched} new matching line${matched === 1 ? "" : "s"} in ` +
+        `${where}${cause ? ` (probable cause: ${cause})` : ""}`;
       const last = { at: now, status, summary, excerpt, ...(cause ? { cause: describeCause(cause) } : {}) };
       return {
         status,
