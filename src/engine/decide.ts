@@ -13,6 +13,7 @@ import {
   type Action,
   type CheckState,
   type HoldReason,
+  freshIncident,
   type Incident,
   type NotifyItem,
   type State,
@@ -232,19 +233,7 @@ function carryIncident(
         notified: [...open.notified],
         held: [...open.held],
       }
-    : {
-        id: `${check.name}@${since}`,
-        startedAt: since,
-        peak: severity,
-        stepsFired: [],
-        notified: [],
-        held: [],
-        lastNotifiedAt: undefined,
-        restarts: 0,
-        restartsHelped: 0,
-        gaveUp: false,
-        cause: r.cause,
-      };
+    : freshIncident(`${check.name}@${since}`, since, severity, r.cause);
   if (r.cause) inc.cause = r.cause;
   if (inc.lastNotifiedAt !== undefined && inc.lastNotifiedAt > now) inc.lastNotifiedAt = now;
   return inc;

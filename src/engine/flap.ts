@@ -1,6 +1,6 @@
 import type { Status } from "../probes/types.js";
 import { notifyItem, severityOf, takes, type CheckRun, type Said } from "./items.js";
-import type { CheckState, Incident, Severity } from "./types.js";
+import { freshIncident, type CheckState, type Incident, type Severity } from "./types.js";
 
 /** FlapConfig is flap detection's hysteresis, in % of state changes (Nagios: start above high, stop below low). */
 export type FlapConfig = { enabled: boolean; high: number; low: number };
@@ -52,19 +52,7 @@ export function flapStep(run: CheckRun, before: CheckState | undefined, flap: Fl
     flapping = { since: now, share, told: told.filter((c) => takes(run.channels, c, severity)) };
   }
   if (!turn || silenced) return { flapping, items: [] };
-  const inc: Incident = s.incident ?? {
-    id: "",
-    startedAt: s.since,
-    peak: severity,
-    stepsFired: [],
-    notified: [],
-    held: [],
-    lastNotifiedAt: undefined,
-    restarts: 0,
-    restartsHelped: 0,
-    gaveUp: false,
-    cause: undefined,
-  };
+  const inc: Incident = s.incident ?? freshIncident("", s.since, severity, undefined);
   const told = turn === "start" ? flapping!.told : before!.flapping!.told;
   const notice = turn === "start" ? "flapping" : "stable";
   const extra = { severity, notice, flapShare: share } as const;

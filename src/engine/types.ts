@@ -87,6 +87,12 @@ export type Incident = {
   ack?: { at: number; note: string | undefined };
 };
 
+/** freshIncident is an incident that has just opened: nothing fired, told, held or restarted yet. */
+export function freshIncident(id: string, startedAt: number, peak: Severity, cause: string | undefined): Incident {
+  const nothingYet = { stepsFired: [], notified: [], held: [], lastNotifiedAt: undefined };
+  return { id, startedAt, peak, ...nothingYet, restarts: 0, restartsHelped: 0, gaveUp: false, cause };
+}
+
 /** CheckState is what the state file remembers of one check. */
 export type CheckState = {
   status: Status;

@@ -3,19 +3,12 @@ import type { Config } from "../../src/config/schema.js";
 import { emptyState, type CheckState, type State } from "../../src/engine/types.js";
 import { probeMetricName, renderMetrics } from "../../src/exporters/textfile.js";
 import { buildAlertmanagerAlerts } from "../../src/notify/channels/alertmanager.js";
+import { amCheck, failingSince } from "../helpers/incidents.js";
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 
-function check(name: string, labels: Record<string, string> = {}): Config["checks"][number] {
-  return { name, type: "tcp", escalation: [{ after: 1, notify: ["am"], restart: false }], repeat_every: 1_800_000, recover_after: 1, restart: undefined, depends_on: [], labels, runbook: undefined };
-}
-
-function failing(since: number, notified: string[]): CheckState {
-  return {
-    status: "critical", since, failStreak: 2, okStreak: 0, lastRunAt: since, summary: "127.0.0.1:7860 refused", recent: "xx", restartTimes: [],
-    incident: { id: `x@${since}`, startedAt: since, peak: "critical", stepsFired: [0], notified, held: [], lastNotifiedAt: since, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined },
-  };
-}
+const check = amCheck;
+const failing = failingSince;
 
 describe("buildAlertmanagerAlerts", () => {
   const item = { check: "a", reason: "step", step: 1, severity: "critical", status: "critical", summary: "down", failStreak: 1, since: T0, restarts: 0, restartsHelped: 0, labels: { team: "speech", alertname: "spoof" }, runbook: "rb", cause: "gpu_oom" } as const;

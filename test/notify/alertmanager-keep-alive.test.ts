@@ -6,6 +6,7 @@ import { REFRESH_PREFIX } from "../../src/notify/channels/alertmanager.js";
 import { deliver, enqueue } from "../../src/notify/deliver.js";
 import { keepChannelsAlive } from "../../src/notify/registry.js";
 import { parseState } from "../../src/state/state-schema.js";
+import { amCheck, failingSince } from "../helpers/incidents.js";
 
 // Moved from test/exporters/exporters.test.ts with the keep-alive (now the Alertmanager channel's hook, run for every
 // channel by keepChannelsAlive).
@@ -13,16 +14,8 @@ const enqueueAlertmanagerRefresh = keepChannelsAlive;
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 
-function check(name: string, labels: Record<string, string> = {}): Config["checks"][number] {
-  return { name, type: "tcp", escalation: [{ after: 1, notify: ["am"], restart: false }], repeat_every: 1_800_000, recover_after: 1, restart: undefined, depends_on: [], labels, runbook: undefined };
-}
-
-function failing(since: number, notified: string[]): CheckState {
-  return {
-    status: "critical", since, failStreak: 2, okStreak: 0, lastRunAt: since, summary: "127.0.0.1:7860 refused", recent: "xx", restartTimes: [],
-    incident: { id: `x@${since}`, startedAt: since, peak: "critical", stepsFired: [0], notified, held: [], lastNotifiedAt: since, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined },
-  };
-}
+const check = amCheck;
+const failing = failingSince;
 
 const config = (resend_every = 0) => ({
   host: "gpu-box-01",

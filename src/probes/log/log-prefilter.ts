@@ -32,13 +32,14 @@ export function requiredLiterals(source: string, flags = ""): string[] | undefin
   return [...new Set(out)];
 }
 
-/** splitTop splits a regex source on its top-level `|`; undefined when brackets do not balance. */
-function splitTop(src: string): string[] | undefined {
-  const parts: string[] = [];
-  let depth = 0;
+/**
+ * liveSyntax lists the indexes (from `from`) of a regex source's characters that are syntax: not escaped and not
+ * inside a `[...]` class, which splitTop and closingParen both need; `openClass` says a class was never closed.
+ */
+function liveSyntax(src: string, from = 0): { at: number[]; openClass: boolean } {
+  const at: number[] = [];
   let inClass = false;
-  let last = 0;
-  for (let i = 0; i < src.length; i++) {
+  for (let i = from; i < src.length; i++) {
     const c = src[i];
     if (c === "\\") {
       i++;
@@ -49,7 +50,21 @@ function splitTop(src: string): string[] | undefined {
       continue;
     }
     if (c === "[") inClass = true;
-    else if (c === "(") depth++;
+    else at.push(i);
+  }
+  return { at, openClass: inClass };
+}
+
+/** splitTop splits a regex source on its top-level `|`; undefined when brackets do not balance. */
+function splitTop(src: string): string[] | undefined {
+  const { at, openClass } = liveSyntax(src);
+  if (openClass) return undefined;
+  const parts: string[] = [];
+  let depth = 0;
+  let last = 0;
+  for (const i of at) {
+    const c = src[i];
+    if (c === "(") depth++;
     else if (c === ")") {
       depth--;
       if (depth < 0) return undefined;
@@ -58,7 +73,7 @@ function splitTop(src: string): string[] | undefined {
       last = i + 1;
     }
   }
-  if (depth !== 0 || inClass) return undefined;
+  if (depth !== 0) return undefined;
   parts.push(src.slice(last));
   return parts;
 }
@@ -169,20 +184,9 @@ function bestOfBranch(src: string): Piece {
 
 function closingParen(src: string, open: number): number {
   let depth = 0;
-  let inClass = false;
-  for (let i = open; i < src.length; i++) {
-    const c = src[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return i;
+  for (const i of liveSyntax(src, open).at) {
+    if (src[i] === "(") depth++;
+    else if (src[i] === ")" && --depth === 0) return i;
   }
   return -1;
 }
