@@ -43,3 +43,15 @@ export function stripControlKeepColour(text: string): string {
     .map((part, i) => (i % 2 === 1 ? part : stripControl(part)))
     .join("");
 }
+
+const ABS_PATH = /(^|[\s"'(=:])\/(?:[\w.@+-]+\/)*[\w.@+-]+/g;
+const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
+const IPV6 = /\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi;
+
+/** redactExcerpt removes absolute paths and/or IP addresses from a log excerpt, as `redact:` asks. */
+export function redactExcerpt(line: string, what: readonly ("paths" | "ips")[]): string {
+  let out = line;
+  if (what.includes("ips")) out = out.replace(IPV4, "<ip>").replace(IPV6, "<ip>");
+  if (what.includes("paths")) out = out.replace(ABS_PATH, "$1<path>");
+  return out;
+}

@@ -44,6 +44,8 @@ const REGISTRIES = new Set(["probes/registry.ts", "notify/registry.ts"]);
 function crossing(file: string, to: string): string | undefined {
   const top = (p: string) => p.split("/")[0];
   if ((top(file) === "probes" || top(file) === "notify") && top(to) === "config") return `${top(file)}/ imports config/`;
+  // A probe finds and describes; telling people is notify's. Text work both need (excerpt redaction) is in src/text.ts.
+  if (top(file) === "probes" && top(to) === "notify") return "probes/ imports notify/";
   if (top(file) === "config" && (top(to) === "probes" || top(to) === "notify") && !REGISTRIES.has(to)) {
     return `config/ imports ${to}, not its registry`;
   }

@@ -5,14 +5,13 @@ import { z } from "zod";
 import { duration, regex, severity } from "../../core/fields.js";
 import type { Severity } from "../../core/status.js";
 import { formatDuration } from "../../duration.js";
-import { redactExcerpt } from "../../notify/redact.js";
 import { activeCatalog, causePriority, describeCause } from "./causes.js";
 import { createLinePrefilter, type LinePrefilter } from "./log-prefilter.js";
 import { hasGlob } from "../../glob.js";
 import { expandPath } from "./log-glob.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
 import { defineProbe, type ProbeOutput, type Status, worst } from "../types.js";
-import { stripControl } from "../../text.js";
+import { redactExcerpt, stripControl } from "../../text.js";
 import { monotonicMs } from "../../core/monotonic.js";
 
 /** Each excerpt line is cut to this many characters. */
