@@ -63,16 +63,18 @@ const zodEnglishOnly = {
   },
 };
 
-// string-width builds an Intl.Segmenter as it loads, which starts ICU (about 20 ms of CPU): a run that prints no
-// table must not pay that. Our imports of it get a stand-in that requires it (bundled, evaluated then) on first call.
-const lazyStringWidth = {
-  name: "lazy-string-width",
+// Libraries a run may never call: string-width builds an Intl.Segmenter as it loads, which starts ICU (about 20 ms
+// of CPU), and picomatch (silence patterns, log path globs) builds its tables, in every run. Both are only called
+// as their default export, so our imports of them get a stand-in function that requires the library (bundled,
+// evaluated then) on the first call.
+const lazyCalls = {
+  name: "lazy-calls",
   setup(b) {
-    b.onResolve({ filter: /^string-width$/ }, (args) =>
+    b.onResolve({ filter: /^(string-width|picomatch\/posix\.js)$/ }, (args) =>
       args.namespace === "lazy-sync" ? undefined : { path: args.path, namespace: "lazy-sync" },
     );
     b.onLoad({ filter: /.*/, namespace: "lazy-sync" }, (args) => ({
-      contents: `let f;\nmodule.exports = (s, o) => (f ??= require(${JSON.stringify(args.path)}).default)(s, o);`,
+      contents: `let f;\nmodule.exports = (...a) => (f ??= ((m) => m.default ?? m)(require(${JSON.stringify(args.path)})))(...a);`,
       loader: "js",
       resolveDir: process.cwd(),
     }));
@@ -104,7 +106,7 @@ await build({
   // The directive comes first: after the flags' statement it would not make the bundle strict.
   banner: single ? { js: `#!/usr/bin/env node\n"use strict";\n${v8Flags}` } : {},
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
-  plugins: [zodEnglishOnly, lazyStringWidth, single ? seaLazyPlugin : lazyPlugin, lazyBuiltins, lazyDependencies, rawPlugin],
+  plugins: [zodEnglishOnly, lazyCalls, single ? seaLazyPlugin : lazyPlugin, lazyBuiltins, lazyDependencies, rawPlugin],
 });
 asciiOnly(single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs");
 if (!single) {
