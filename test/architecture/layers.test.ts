@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { importsOf, SRC, sourceFiles, srcPath } from "./source.js";
 
 /*
  * The layers of src/ (docs: issue 13): core/ (field primitives, the status vocabulary) is the ground floor; probes/
@@ -8,34 +9,11 @@ import { describe, expect, it } from "vitest";
  * their registry files only. This test reads every import of src/ and names each one that crosses a line.
  */
 
-const SRC = path.resolve(__dirname, "../../src");
-
-/** importsOf lists the module specifiers TEXT imports: static, type-only, re-exports, import() and require(). */
-function importsOf(text: string): string[] {
-  // Comments may quote an import; whole-line and block comments are dropped (a URL in a string is left alone).
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-  const patterns = [
-    /\b(?:import|export)\s+(?:type\s+)?[\w*{}\s,$]*?\s*from\s*["']([^"']+)["']/g,
-    /^\s*import\s*["']([^"']+)["']/gm,
-    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
-    /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
-  ];
-  return patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[1]!));
-}
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(p);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith(".d.ts") ? [p] : [];
-  });
-}
-
 /** target is the src/-relative file a relative specifier names (".js" written for ".ts"); undefined for packages. */
 function target(from: string, spec: string): string | undefined {
   if (!spec.startsWith(".")) return undefined;
   const abs = path.resolve(path.dirname(from), spec.replace(/\?raw$/, "")).replace(/\.js$/, ".ts");
-  return path.relative(SRC, abs).split(path.sep).join("/");
+  return srcPath(abs);
 }
 
 const REGISTRIES = new Set(["probes/registry.ts", "notify/registry.ts"]);
@@ -43,7 +21,8 @@ const REGISTRIES = new Set(["probes/registry.ts", "notify/registry.ts"]);
 /** crossing says what is wrong with FILE (src/-relative) importing TO, or undefined when the layers allow it. */
 function crossing(file: string, to: string): string | undefined {
   const top = (p: string) => p.split("/")[0];
-  if ((top(file) === "probes" || top(file) === "notify") && top(to) === "config") return `${top(file)}/ imports config/`;
+  if ((top(file) === "probes" || top(file) === "notify") && top(to) === "config")
+    return `${top(file)}/ imports config/`;
   // A probe finds and describes; telling people is notify's. Text work both need (excerpt redaction) is in src/text.ts.
   if (top(file) === "probes" && top(to) === "notify") return "probes/ imports notify/";
   if (top(file) === "config" && (top(to) === "probes" || top(to) === "notify") && !REGISTRIES.has(to)) {
@@ -56,8 +35,8 @@ function crossing(file: string, to: string): string | undefined {
 
 function violations(): string[] {
   return sourceFiles(SRC).flatMap((abs) => {
-    const file = path.relative(SRC, abs).split(path.sep).join("/");
-    return importsOf(fs.readFileSync(abs, "utf8")).flatMap((spec) => {
+    const file = srcPath(abs);
+    return importsOf(fs.readFileSync(abs, "utf8")).flatMap(({ spec }) => {
       const to = target(abs, spec);
       const why = to === undefined ? undefined : crossing(file, to);
       return why ? [`${file}: ${spec} (${why})`] : [];
@@ -84,7 +63,11 @@ describe("layers of src/", () => {
       '/* import("../config/k.js") */',
       'const url = "https://example.com/x"; // a URL, not an import',
     ].join("\n");
-    expect(importsOf(text).sort()).toEqual(["a", "b", "c", "e", "f", "g", "h", "i"].map((x) => `../config/${x}.js`));
+    expect(
+      importsOf(text)
+        .map((i) => i.spec)
+        .sort(),
+    ).toEqual(["a", "b", "c", "e", "f", "g", "h", "i"].map((x) => `../config/${x}.js`));
   });
 
   it.each([

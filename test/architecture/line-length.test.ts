@@ -1,21 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SRC, sourceFiles } from "./source.js";
 
 // Issue 13: no line over 120 characters in src/. Prettier (printWidth 120) breaks code, but not comments, string,
 // template or regex literals, so this guard catches what it leaves. Characters are Unicode code points, so a line of
 // Chinese text is measured as a reader sees it (mawk's `length` counts UTF-8 bytes and reports such lines; Prettier
 // counts a CJK character as two columns and would join a split of them back). Tabs count as one character.
 
-const SRC = path.resolve(__dirname, "../../src");
 const MAX = 120;
-
-function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = path.join(dir, d.name);
-    return d.isDirectory() ? files(p) : d.name.endsWith(".ts") ? [p] : [];
-  });
-}
 
 /** longLines lists `FILE:LINE: N characters` for each line of TEXT over MAX characters. */
 function longLines(file: string, text: string): string[] {
@@ -27,7 +20,7 @@ function longLines(file: string, text: string): string[] {
 
 describe("line length in src/", () => {
   it(`no line of src/**/*.ts is over ${MAX} characters`, () => {
-    const bad = files(SRC).flatMap((f) =>
+    const bad = sourceFiles(SRC).flatMap((f) =>
       longLines(path.relative(path.resolve(SRC, ".."), f), fs.readFileSync(f, "utf8")),
     );
     expect(bad, `lines over ${MAX} characters (wrap the comment or split the literal):\n${bad.join("\n")}`).toEqual([]);

@@ -1,22 +1,14 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { channelTypes } from "../../src/notify/registry.js";
+import { SRC, sourceFiles } from "../architecture/source.js";
 
 // A channel is one file in src/notify/channels/ plus one line in src/notify/registry.ts. What the rest of the code
 // needs of a channel goes through the registry's hooks (keep-alive, prints, defaults), never through a test of its
 // type or an import of its file.
 
-const SRC = path.resolve(__dirname, "../../src");
-
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = path.join(dir, d.name);
-    return d.isDirectory() ? files(p) : d.name.endsWith(".ts") ? [p] : [];
-  });
-}
-
-const outside = files(SRC).filter((f) => !f.startsWith(path.join(SRC, "notify", "channels") + path.sep) && f !== path.join(SRC, "notify", "registry.ts"));
+const outside = sourceFiles(SRC).filter((f) => !f.startsWith(path.join(SRC, "notify", "channels") + path.sep) && f !== path.join(SRC, "notify", "registry.ts"));
 
 describe("channel code stays in its channel", () => {
   it("no file outside a channel's own and the registry compares a channel's type with a type name", () => {
