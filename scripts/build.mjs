@@ -2,11 +2,20 @@
 // go into dist/lazy/*.cjs and are required on first use, so a healthy run never parses them.
 // With --single, everything goes into one file (for the single executable, which cannot require files beside it).
 import { build } from "esbuild";
-import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { lazyBuiltins, lazyDependencies } from "./lazy-modules.mjs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const single = process.argv.includes("--single");
+// The build's identity (src/core/build-id.ts): what one build validated or wrote, only the same build trusts again.
+const buildId = (() => {
+  const hash = createHash("sha256");
+  const files = ["package-lock.json", ...readdirSync("scripts").map((f) => `scripts/${f}`)];
+  files.push(...readdirSync("src", { recursive: true }).map((f) => `src/${f}`).filter((f) => /\.(ts|yaml)$/.test(f)));
+  for (const f of files.sort()) hash.update(`${f}\0`).update(readFileSync(f)).update("\0");
+  return hash.digest("hex").slice(0, 16);
+})();
 const v8Flags = readFileSync(new URL("./v8-flags.cjs", import.meta.url), "utf8");
 const LAZY = ["nodemailer", "systeminformation", "@alicloud/dysmsapi20170525", "@alicloud/openapi-core", "@alicloud/openapi-client", "@darabonba/typescript"];
 const lazyFile = (name) => `lazy/${name.replace(/[@/]/g, (c) => (c === "@" ? "" : "-"))}.cjs`;
@@ -105,7 +114,7 @@ await build({
   outfile: single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs",
   // The directive comes first: after the flags' statement it would not make the bundle strict.
   banner: single ? { js: `#!/usr/bin/env node\n"use strict";\n${v8Flags}` } : {},
-  define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
+  define: { WATCHDOG_VERSION: JSON.stringify(pkg.version), WATCHDOG_BUILD: JSON.stringify(buildId) },
   plugins: [zodEnglishOnly, lazyCalls, single ? seaLazyPlugin : lazyPlugin, lazyBuiltins, lazyDependencies, rawPlugin],
 });
 asciiOnly(single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs");
