@@ -23,7 +23,7 @@ export type Session = { loaded: Loaded; deps: Deps; redact: Redactor; logWarning
 export function openSession(opts: GlobalOptions, withLog: boolean, readOnly = false): Session {
   // The embedded default also watches the GPUs when nvidia-smi is on PATH (a PATH lookup: nothing is spawned).
   const loaded = loadConfig(
-    { ...opts, channelSecretsOptional: readOnly },
+    { ...opts, channelSecretsOptional: readOnly, cached: !readOnly },
     { env: process.env, cwd: process.cwd(), hostname: os.hostname() },
     embeddedGpuCheck(process.env.PATH),
   );

@@ -4,10 +4,20 @@ import path from "node:path";
 import { ConfigError, ExitError } from "../errors.js";
 import { readRegular, trustProblem, UnsafeFileError } from "../state/safe-fs.js";
 import { EMBEDDED_SOURCE, embeddedDefault } from "./default.js";
-import { parseConfig, type Loaded } from "./load.js";
+import { readCached, writeCached } from "./cache.js";
+import { parseConfig, parseConfigDocument, type Loaded } from "./load.js";
 
-/** LoadOptions are the command-line inputs that pick and adjust the config. */
-export type LoadOptions = { config?: string | undefined; state?: string | undefined; channelSecretsOptional?: boolean };
+/**
+ * LoadOptions are the command-line inputs that pick and adjust the config. `cached`: a run may take the validated
+ * config from the cache (cache.ts) when nothing it depends on changed (`check` and the daemon; `validate` always
+ * reads the file anew).
+ */
+export type LoadOptions = {
+  config?: string | undefined;
+  state?: string | undefined;
+  channelSecretsOptional?: boolean;
+  cached?: boolean;
+};
 
 /** Inputs are the parts of the environment config discovery reads. */
 export type Inputs = { env: Readonly<Record<string, string | undefined>>; cwd: string; hostname: string };
@@ -56,13 +66,21 @@ export function loadConfig(opts: LoadOptions, inputs: Inputs, extraDefaultChecks
     text = read.text;
     mode = read.mode;
   }
-  const loaded = parseConfig(text, {
-    file: source,
-    env: inputs.env,
-    hostname: inputs.hostname,
-    readFile: (p) => readSecretFile(path.resolve(file ? path.dirname(file) : inputs.cwd, p)),
-    channelSecretsOptional: !!opts.channelSecretsOptional,
-  });
+  const secretPath = (p: string) => path.resolve(file ? path.dirname(file) : inputs.cwd, p);
+  const readFile = (p: string) => readSecretFile(secretPath(p));
+  const parseOpts = { file: source, env: inputs.env, hostname: inputs.hostname, readFile };
+  let loaded: Loaded;
+  if (opts.cached && !opts.channelSecretsOptional) {
+    const cache = { source, cwd: inputs.cwd, text, env: inputs.env, hostname: inputs.hostname, readFile, secretPath };
+    const hit = readCached(cache);
+    if (hit) loaded = hit;
+    else {
+      const read: string[] = [];
+      const parsed = parseConfigDocument(text, { ...parseOpts, readFile: (p) => (read.push(p), readFile(p)) });
+      writeCached(cache, parsed.loaded, parsed.doc, read);
+      loaded = parsed.loaded;
+    }
+  } else loaded = parseConfig(text, { ...parseOpts, channelSecretsOptional: !!opts.channelSecretsOptional });
   // Without state_file in the file, the state goes where the embedded default's would (~/.local/state when not root).
   if (opts.state) loaded.config.state_file = opts.state;
   else if (file !== undefined && !loaded.given.includes("state_file"))

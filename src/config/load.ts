@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, visit, isPair, isScalar, isSeq, type Scalar } from "yaml";
+import { LineCounter, parseDocument, visit, isPair, isScalar, isSeq, type Document, type Scalar } from "yaml";
 import { ConfigError } from "../errors.js";
 import { closest, formatPath, Locator, type PathKey } from "./locate.js";
 import { describeIssue, keysAt } from "./describe-issue.js";
@@ -38,8 +38,36 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 
 type Problem = { at: string; line: number; text: string };
 
+/**
+ * interpolate expands ${VAR}, ${VAR:-default} and $$ in one YAML value; an unset or empty VAR without a default is
+ * listed in `missing` (and expands to nothing).
+ */
+export function interpolate(
+  raw: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { value: string; missing: string[] } {
+  const missing: string[] = [];
+  const value = raw.replace(ENV_REF, (m, name: string | undefined, fallback: string | undefined) => {
+    if (m === "$$") return "$";
+    const v = env[name!];
+    if (v !== undefined && v !== "") return v;
+    if (fallback !== undefined) return fallback;
+    missing.push(name!);
+    return "";
+  });
+  return { value, missing };
+}
+
 /** parseConfig validates YAML text; it throws ConfigError listing every problem as FILE:LINE:COL: path: message. */
 export function parseConfig(text: string, opts: ParseOptions): Loaded {
+  return parseConfigDocument(text, opts).loaded;
+}
+
+/**
+ * parseConfigDocument is parseConfig that also returns the YAML document it read (values as interpolated), from
+ * which the config cache (cache.ts) learns where each value came from.
+ */
+export function parseConfigDocument(text: string, opts: ParseOptions): { loaded: Loaded; doc: Document } {
   if (text.length > MAX_CONFIG_BYTES) {
     throw new ConfigError([
       `${opts.file}:1:1: (top level): the file is ${(text.length / 1e6).toFixed(1)} MB; a config may be at most 1 MB`,
@@ -79,15 +107,7 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
     Scalar(key, node, ancestors) {
       if (key === "key" || typeof node.value !== "string" || !node.value.includes("$")) return;
       const raw = node.value;
-      const missing: string[] = [];
-      const value = raw.replace(ENV_REF, (m, name: string | undefined, fallback: string | undefined) => {
-        if (m === "$$") return "$";
-        const v = opts.env[name!];
-        if (v !== undefined && v !== "") return v;
-        if (fallback !== undefined) return fallback;
-        missing.push(name!);
-        return "";
-      });
+      const { value, missing } = interpolate(raw, opts.env);
       const path = missing.length && opts.channelSecretsOptional ? pathOf(ancestors, node) : [];
       if (path[0] === "channels") {
         node.value = standIn(path);
@@ -163,7 +183,7 @@ export function parseConfig(text: string, opts: ParseOptions): Loaded {
     const node = doc.getIn(path, true);
     return isScalar(node) && interpolated.has(node);
   });
-  return { config: resolved.config, warnings, secrets, inlineSecrets: inline, given };
+  return { loaded: { config: resolved.config, warnings, secrets, inlineSecrets: inline, given }, doc };
 }
 
 /** aliasCycle returns the path of a value that contains itself (`a: &a {<<: *a}`), which no walk could finish. */
