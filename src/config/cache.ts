@@ -66,8 +66,6 @@ export function cacheDir(env: Readonly<Record<string, string | undefined>>): str
   return base && path.isAbsolute(base) ? path.join(base, "watchdog") : undefined;
 }
 
-
-
 function entryFile(dir: string, inputs: CacheInputs): string {
   return path.join(dir, `config-${hash64(`${inputs.source}\0${inputs.cwd}`)}.json`);
 }
@@ -104,9 +102,12 @@ export function readCached(inputs: CacheInputs): Loaded | undefined {
   if (!dir) return undefined;
   let entry: Entry;
   try {
+    // Its hooks run as us: only an entry we wrote, in a folder of ours that nobody else can write to, is taken.
+    const uid = process.geteuid?.();
+    const folder = fs.lstatSync(dir);
+    if (!folder.isDirectory() || folder.uid !== uid || (folder.mode & 0o022) !== 0) return undefined;
     const { text, stat } = readRegular(entryFile(dir, inputs), { maxBytes: 4 * 1024 * 1024 });
-    // Its hooks run as us: only an entry we wrote, that nobody else can have changed, is taken.
-    if (stat.uid !== process.geteuid?.() || (stat.mode & 0o077) !== 0) return undefined;
+    if (stat.uid !== uid || (stat.mode & 0o077) !== 0) return undefined;
     entry = JSON.parse(text) as Entry;
   } catch {
     return undefined;

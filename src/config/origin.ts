@@ -10,8 +10,7 @@ import { SECRET_KEYS } from "./secrets.js";
 
 /** Source makes one string value again: a span of the config text (maybe with ${VAR}s), or a `*_file` secret. */
 export type Source =
-  | { at: PathKey[]; span: [number, number]; quote: "" | "'" | '"'; expand: boolean }
-  | { at: PathKey[]; file: string };
+  { at: PathKey[]; span: [number, number]; quote: "" | "'" | '"'; expand: boolean } | { at: PathKey[]; file: string };
 
 type Env = Readonly<Record<string, string | undefined>>;
 

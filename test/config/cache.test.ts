@@ -26,7 +26,10 @@ const CONFIG = `host: box
 state_file: /tmp/never/state.json
 channels:
   email: {type: email, host: 127.0.0.1, port: 2525, user: ops, pass: "\${SMTP_PASS}", from: a@b.c, to: [c@d.e]}
-  ding: {type: dingtalk, webhook: 'https://oapi.dingtalk.com/robot/send?access_token=${INLINE}', secret: SECinline-sign-1234}
+  ding:
+    type: dingtalk
+    webhook: 'https://oapi.dingtalk.com/robot/send?access_token=${INLINE}'
+    secret: SECinline-sign-1234
   feishu: {type: feishu, webhook: https://open.feishu.cn/open-apis/bot/v2/hook/abc, secret_file: feishu-secret}
   hook:
     type: webhook
@@ -53,7 +56,15 @@ const load = (cached: boolean) => loadConfig({ config: file, cached }, inputs())
 const cacheInputs = (): CacheInputs => {
   const text = fs.readFileSync(file, "utf8");
   const secretPath = (p: string) => path.resolve(dir, p);
-  return { source: file, cwd: dir, text, env, hostname: "h", readFile: (p) => readSecretFile(secretPath(p)), secretPath };
+  return {
+    source: file,
+    cwd: dir,
+    text,
+    env,
+    hostname: "h",
+    readFile: (p) => readSecretFile(secretPath(p)),
+    secretPath,
+  };
 };
 const entries = () => (fs.existsSync(cacheDir(env)!) ? fs.readdirSync(cacheDir(env)!) : []);
 const entryText = () => fs.readFileSync(path.join(cacheDir(env)!, entries()[0]!), "utf8");
@@ -86,7 +97,7 @@ describe("config cache", () => {
     expect(fs.statSync(cacheDir(env)!).mode & 0o777).toBe(0o700);
   });
 
-  it("gives the new value when an environment variable or a secret file changes, and a changed config is read anew", () => {
+  it("gives the new value of a changed variable or secret file; a changed config is read anew", () => {
     load(true);
     env.SMTP_PASS = "a-new-smtp-pass";
     expect(readCached(cacheInputs())).toBeUndefined();
@@ -117,7 +128,7 @@ describe("config cache", () => {
     expect(readCached({ ...cacheInputs(), cwd: "/" })).toBeUndefined();
   });
 
-  it("ignores an entry others can write, a symlink, or a damaged one, and writes a good one again", () => {
+  it("ignores an entry or folder others can write, a symlink, a damaged entry; then writes it again", () => {
     load(true);
     const entry = path.join(cacheDir(env)!, entries()[0]!);
     fs.chmodSync(entry, 0o620);
@@ -129,6 +140,12 @@ describe("config cache", () => {
     fs.symlinkSync(elsewhere, entry);
     expect(readCached(cacheInputs())).toBeUndefined();
     fs.rmSync(entry);
+    load(true);
+    fs.chmodSync(cacheDir(env)!, 0o770);
+    expect(readCached(cacheInputs())).toBeUndefined();
+    fs.chmodSync(cacheDir(env)!, 0o700);
+    expect(readCached(cacheInputs())).toBeDefined();
+    fs.rmSync(entry);
     fs.writeFileSync(entry, "{not json", { mode: 0o600 });
     expect(readCached(cacheInputs())).toBeUndefined();
     expect(load(true)).toEqual(load(false));
@@ -136,11 +153,14 @@ describe("config cache", () => {
   });
 
   it("does not cache a config whose secret it could only keep as its value (a block scalar)", () => {
-    fs.writeFileSync(file, CONFIG.replace("secret: SECinline-sign-1234}", "}").replace(
-      "  feishu:",
-      "  ding2:\n    type: dingtalk\n    webhook: https://oapi.dingtalk.com/robot/send?access_token=x1234567\n" +
-        "    secret: |-\n      SECblock-secret-5678\n  feishu:",
-    ));
+    fs.writeFileSync(
+      file,
+      CONFIG.replace("    secret: SECinline-sign-1234\n", "").replace(
+        "  feishu:",
+        "  ding2:\n    type: dingtalk\n    webhook: https://oapi.dingtalk.com/robot/send?access_token=x1234567\n" +
+          "    secret: |-\n      SECblock-secret-5678\n  feishu:",
+      ),
+    );
     const fresh = load(true);
     expect(entries()).toEqual([]);
     expect((fresh.config.channels.ding2 as { secret?: string }).secret).toBe("SECblock-secret-5678");
