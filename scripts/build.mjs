@@ -4,7 +4,7 @@
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { lazyBuiltins, lazyDependencies } from "./lazy-modules.mjs";
+import { builtinModules, lazyBuiltins, lazyDependencies } from "./lazy-modules.mjs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const single = process.argv.includes("--single");
@@ -115,7 +115,7 @@ await build({
   // The directive comes first: after the flags' statement it would not make the bundle strict.
   banner: single ? { js: `#!/usr/bin/env node\n"use strict";\n${v8Flags}` } : {},
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version), WATCHDOG_BUILD: JSON.stringify(buildId) },
-  plugins: [zodEnglishOnly, lazyCalls, single ? seaLazyPlugin : lazyPlugin, lazyBuiltins, lazyDependencies, rawPlugin],
+  plugins: [zodEnglishOnly, lazyCalls, single ? seaLazyPlugin : lazyPlugin, lazyBuiltins, builtinModules, lazyDependencies, rawPlugin],
 });
 asciiOnly(single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs");
 if (!single) {
