@@ -50,7 +50,8 @@ describe("the config cache under cron", () => {
     fs.writeFileSync(
       config,
       `state_file: ${dir}/state/state.json\nchannels:\n  hook: {type: webhook, url: "\${HOOK_BASE}/hooks/${TOKEN}"}\n` +
-        `escalation:\n  - {after: 1, notify: [hook]}\nchecks:\n  - name: svc\n    type: tcp\n    port: \${SVC_PORT}\n    timeout: 2s\n`,
+        `escalation:\n  - {after: 1, notify: [hook]}\n` +
+        `checks:\n  - name: svc\n    type: tcp\n    port: \${SVC_PORT}\n    timeout: 2s\n`,
       { mode: 0o600 },
     );
     const run = (base: number, port: number) =>
