@@ -34,7 +34,9 @@ function cachedScript(file, source, prefix) {
     process.once("exit", () => {
       try {
         fs.mkdirSync(cacheDir, { recursive: true, mode: 0o755 });
-        for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${prefix}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
+        for (const old of fs.readdirSync(cacheDir)) {
+          if (old.startsWith(`${prefix}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
+        }
         const tmp = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o644 });
         fs.renameSync(tmp, cacheFile);
