@@ -40,7 +40,8 @@ describe("what a run loads", () => {
 
   // A config that cannot be read: each command's modules are imported (the probes, channels, config and state
   // schemas among them), and nothing is validated. What loads zod here is a module that builds a schema as it loads.
-  it.each([["check"], ["validate"], ["status"], ["daemon"], ["test-notify", "console"], ["simulate", "t"]])(
+  const commands = [["check"], ["validate"], ["status"], ["daemon"], ["history"], ["ack", "t"], ["simulate", "t"]];
+  it.each([...commands, ["test-notify", "console"]])(
     "%s with an unreadable config imports its modules and loads neither",
     async (...args) => {
       const run = await loadedModules([...args, "--config", path.join(dir, "missing.yaml")]);
