@@ -1,9 +1,11 @@
-// Bundles the CLI into dist/watchdog.cjs. Heavy libraries used only by some runs (SMTP, system info, the Aliyun SDK)
-// go into dist/lazy/*.cjs and are required on first use, so a healthy run never parses them.
+// Bundles the CLI into dist/watchdog.cjs. Heavy libraries used only by some runs (SMTP, system info, the Aliyun SDK,
+// and zod and yaml, which only validating a config or a state file needs) go into dist/lazy/*.cjs and are required on
+// first use, so a healthy run never parses them.
 // With --single, everything goes into one file (for the single executable, which cannot require files beside it).
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { LAZY_LIBRARIES, lazyLibraries, libraryEntry } from "./lazy-libraries.mjs";
 import { builtinModules, lazyBuiltins, lazyDependencies } from "./lazy-modules.mjs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -64,6 +66,10 @@ const seaLazyPlugin = {
   },
 };
 
+// zod and yaml (scripts/lazy-libraries.mjs): their stand-ins require the file beside the bundle, or the asset.
+const realLibrary = (name) =>
+  single ? { path: name, namespace: "sea-lazy" } : { path: `./${lazyFile(name)}`, external: true };
+
 // zod bundles messages in 40+ languages; watchdog's config errors are English, so keep only `en`.
 const zodEnglishOnly = {
   name: "zod-english-only",
@@ -115,7 +121,15 @@ await build({
   // The directive comes first: after the flags' statement it would not make the bundle strict.
   banner: single ? { js: `#!/usr/bin/env node\n"use strict";\n${v8Flags}` } : {},
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version), WATCHDOG_BUILD: JSON.stringify(buildId) },
-  plugins: [zodEnglishOnly, lazyCalls, single ? seaLazyPlugin : lazyPlugin, lazyBuiltins, builtinModules, lazyDependencies, rawPlugin],
+  plugins: [
+    lazyCalls,
+    single ? seaLazyPlugin : lazyPlugin,
+    lazyLibraries(realLibrary),
+    lazyBuiltins,
+    builtinModules,
+    lazyDependencies,
+    rawPlugin,
+  ],
 });
 asciiOnly(single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs");
 if (!single) {
@@ -143,4 +157,12 @@ if (!single) {
   // run half a file.
   const out = single ? "dist/sea" : "dist";
   await Promise.all(present.map((name) => build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: "." }, outfile: `${out}/${lazyFile(name)}` })));
+  const library = (name) => ({
+    ...common,
+    stdin: { contents: libraryEntry[name], resolveDir: "." },
+    outfile: `${out}/${lazyFile(name)}`,
+    plugins: [zodEnglishOnly],
+  });
+  await Promise.all(LAZY_LIBRARIES.map((name) => build(library(name))));
+  for (const name of LAZY_LIBRARIES) asciiOnly(`${out}/${lazyFile(name)}`);
 }

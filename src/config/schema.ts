@@ -3,21 +3,22 @@ import { duration, httpUrl, percent, regex, size } from "../core/fields.js";
 import { LOCALES } from "../core/status.js";
 import { channelCommon, channelTypes, redactSchema, type ChannelConfig } from "../notify/registry.js";
 import { probes, type ProbeConfigs, type ProbeType } from "../probes/registry.js";
+import { lazy } from "../core/lazy.js";
 
 export type { ChannelConfig };
 
 /** stepSchema is one rung of the escalation ladder. */
-export const stepSchema = z.strictObject({
+export const stepSchema = lazy(() => z.strictObject({
   /** Consecutive failing runs (or failures within the last `within` runs) that reach this step. */
   after: z.number().int().min(1),
   within: z.number().int().min(1).optional(),
   notify: z.array(z.string().min(1)).default([]),
   restart: z.boolean().default(false),
-});
+}));
 export type Step = z.infer<typeof stepSchema>;
 
 /** restartSchema is a check's restart hook. */
-export const restartSchema = z.strictObject({
+export const restartSchema = lazy(() => z.strictObject({
   command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
   shell: z.boolean().default(false),
   timeout: duration.default(60_000),
@@ -25,11 +26,11 @@ export const restartSchema = z.strictObject({
   limit: z
     .strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) })
     .default({ max: 2, within: 30 * 60_000 }),
-});
+}));
 export type RestartConfig = z.infer<typeof restartSchema>;
 
 /** Fields every check has, whatever its type. */
-const checkCommon = {
+const checkCommon = lazy(() => ({
   // Any script's letters (tts进程); refused are only what breaks an output: whitespace, control characters, glob and
   // quoting characters (silence globs, tables, shell-pasted names) and the separators of lists.
   name: z
@@ -46,7 +47,7 @@ const checkCommon = {
   interval: duration.optional(),
   labels: z.record(z.string(), z.string()).default({}),
   runbook: z.string().optional(),
-};
+}));
 
 /** nonEmpty gives a registry's list as the tuple a discriminated union takes: one type at least, checked. */
 function nonEmpty<T>(list: readonly T[]): [T, ...T[]] {
@@ -55,13 +56,13 @@ function nonEmpty<T>(list: readonly T[]): [T, ...T[]] {
   return [first, ...rest];
 }
 
-const checkSchemas = Object.values(probes).map((p) => p.schema.extend(checkCommon));
-const channelSchemas = Object.values(channelTypes).map((c) => c.schema.extend(channelCommon));
+const checkSchemas = () => Object.values(probes).map((p) => p.schema.extend(checkCommon));
+const channelSchemas = () => Object.values(channelTypes).map((c) => c.schema.extend(channelCommon));
 
 /** checkSchema is one entry of `checks:`, picked by its `type`. */
-export const checkSchema = z.discriminatedUnion("type", nonEmpty(checkSchemas));
+export const checkSchema = lazy(() => z.discriminatedUnion("type", nonEmpty(checkSchemas())));
 /** channelSchema is one entry of `channels:`, picked by its `type`. */
-export const channelSchema = z.discriminatedUnion("type", nonEmpty(channelSchemas));
+export const channelSchema = lazy(() => z.discriminatedUnion("type", nonEmpty(channelSchemas())));
 
 /** DEFAULT_LADDER is email at the first failure, SMS and DingTalk with a restart at the third. */
 export const DEFAULT_LADDER: Step[] = [
@@ -70,10 +71,10 @@ export const DEFAULT_LADDER: Step[] = [
 ];
 
 /** A text in each locale; zh-CN falls back to en. */
-const localized = z.strictObject({ en: z.string().min(1), "zh-CN": z.string().min(1).optional() });
+const localized = lazy(() => z.strictObject({ en: z.string().min(1), "zh-CN": z.string().min(1).optional() }));
 
 /** causeSchema is one cause of the config's own, added to the log probe's built-in catalog. */
-export const causeSchema = z.strictObject({
+export const causeSchema = lazy(() => z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower-case letters, digits and _ (starting with a letter)"),
   /** JavaScript regexes, case-sensitive, tried on each new log line (or one `regex:`). */
   patterns: z.array(regex).min(1).optional(),
@@ -91,10 +92,10 @@ export const causeSchema = z.strictObject({
       z.strictObject({ after: z.string().min(1) }),
     ])
     .optional(),
-});
+}));
 
 /** configSchema is the whole YAML file. */
-export const configSchema = z.strictObject({
+export const configSchema = lazy(() => z.strictObject({
   host: z.string().min(1).optional(),
   locale: z.enum(LOCALES).default("en"),
   state_file: z.string().min(1).default("/var/lib/watchdog/state.json"),
@@ -145,7 +146,7 @@ export const configSchema = z.strictObject({
   flap: z
     .strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) })
     .default({ enabled: true, high: 50, low: 25 }),
-});
+}));
 
 /** RawConfig is the validated YAML before cross-field resolution. */
 export type RawConfig = z.infer<typeof configSchema>;

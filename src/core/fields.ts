@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { parseDuration, parseSize } from "../duration.js";
 import { SEVERITIES } from "./status.js";
+import { lazy } from "./lazy.js";
 
 /**
  * duration is a config field written as "500ms", "10s", "2m", "1h", "1d" (or a number of seconds), parsed to
  * milliseconds.
  */
-export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+export const duration = lazy(() => z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = typeof v === "number" ? v * 1000 : parseDuration(v);
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
     ctx.addIssue({
@@ -16,33 +17,33 @@ export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => 
     return z.NEVER;
   }
   return ms;
-});
+}));
 
 /** size is a config field written as "8GiB", "512MB" or a number of bytes, parsed to bytes. */
-export const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
+export const size = lazy(() => z.union([z.string(), z.number()]).transform((v, ctx) => {
   const b = parseSize(v);
   if (b === undefined) {
     ctx.addIssue({ code: "custom", message: `invalid size ${JSON.stringify(v)}: write e.g. 512MB, 8GiB` });
     return z.NEVER;
   }
   return b;
-});
+}));
 
 /** percent is a number from 0 to 100. */
-export const percent = z.number().min(0).max(100);
+export const percent = lazy(() => z.number().min(0).max(100));
 
 /** severity is the level an alert or a channel threshold speaks of. */
-export const severity = z.enum(SEVERITIES);
+export const severity = lazy(() => z.enum(SEVERITIES));
 
 /** stringList accepts one string or a list of strings. */
-export const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
+export const stringList = lazy(() => z.union([z.string().transform((s) => [s]), z.array(z.string())]));
 
 /**
  * httpUrl is an http:// or https:// URL. A URL without its scheme, as people write it (`localhost:8000/health`), is
  * still a valid URL of scheme "localhost:", which would fail every run instead of at validate. The value is not
  * quoted in the message: a webhook URL carries its token.
  */
-export const httpUrl = z.string().superRefine((s, ctx) => {
+export const httpUrl = lazy(() => z.string().superRefine((s, ctx) => {
   let protocol: string | undefined;
   try {
     protocol = new URL(s).protocol;
@@ -54,13 +55,13 @@ export const httpUrl = z.string().superRefine((s, ctx) => {
     code: "custom",
     message: "must be a URL that starts with http:// or https:// (e.g. http://127.0.0.1:8000/health)",
   });
-});
+}));
 
 /** regex is a string that must compile as a JavaScript regular expression. */
-export const regex = z.string().superRefine((s, ctx) => {
+export const regex = lazy(() => z.string().superRefine((s, ctx) => {
   try {
     new RegExp(s);
   } catch (err) {
     ctx.addIssue({ code: "custom", message: `invalid regex: ${(err as Error).message}` });
   }
-});
+}));

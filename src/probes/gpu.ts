@@ -4,6 +4,7 @@ import { formatDuration } from "../duration.js";
 import { findOnPath } from "../on-path.js";
 import { runCommand, type CommandResult } from "../run-command.js";
 import { defineProbe, type ProbeOutput, type Status, worst } from "./types.js";
+import { lazy } from "../core/lazy.js";
 
 /** The fields asked of nvidia-smi, in this order (docs/gpu-and-logs.md §1). */
 export const GPU_FIELDS = [
@@ -29,7 +30,7 @@ const levels = (warning: number, critical: number) =>
     .default({ warning, critical });
 
 /** gpuConfigSchema is a `type: gpu` check: every NVIDIA GPU answers, with memory, temperature and ECC within bounds. */
-export const gpuConfigSchema = z.strictObject({
+export const gpuConfigSchema = lazy(() => z.strictObject({
   type: z.literal("gpu"),
   nvidia_smi: z.string().min(1).default("nvidia-smi"),
   timeout: duration.default(10_000),
@@ -48,7 +49,7 @@ export const gpuConfigSchema = z.strictObject({
   ecc: z.boolean().default(true),
   /** List the GPU processes in the detail. */
   processes: z.boolean().default(false),
-});
+}));
 export type GpuConfig = z.infer<typeof gpuConfigSchema>;
 
 /** GpuRow is one GPU as nvidia-smi reported it; undefined is "no value" ([N/A], [Not Supported], empty...). */

@@ -6,20 +6,21 @@ import { httpRequest, type HttpError } from "../net/http-client.js";
 import { describeSocketError } from "./tcp.js";
 import { defineProbe, type ProbeOutput } from "./types.js";
 import { monotonicMs } from "../core/monotonic.js";
+import { lazy } from "../core/lazy.js";
 
 /** How much of a response body is kept for matching; the rest is only counted. */
 const BODY_KEEP = 1024 * 1024;
 
-const statusExpectation = z.union([
+const statusExpectation = lazy(() => z.union([
   z.number().int().min(100).max(599),
   z.array(z.number().int().min(100).max(599)).min(1),
   z.string().regex(/^[1-5]xx$/, 'write a class such as "2xx"'),
-]);
+]));
 
-const jsonPathCondition = z.strictObject({ path: z.string().min(1), equals: z.unknown().optional() });
+const jsonPathCondition = lazy(() => z.strictObject({ path: z.string().min(1), equals: z.unknown().optional() }));
 
 /** httpConfigSchema is a `type: http` check: a health or inference call with expectations on the answer. */
-export const httpConfigSchema = z.strictObject({
+export const httpConfigSchema = lazy(() => z.strictObject({
   type: z.literal("http"),
   url: httpUrl,
   method: z
@@ -50,7 +51,7 @@ export const httpConfigSchema = z.strictObject({
       cert_expiry: duration.optional(),
     })
     .default({ status: "2xx" }),
-});
+}));
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 
 type Response = {

@@ -6,12 +6,13 @@ import { safeUrl } from "./http.js";
 import { describeSocketError } from "./tcp.js";
 import { defineProbe, type ProbeOutput } from "./types.js";
 import { monotonicMs } from "../core/monotonic.js";
+import { lazy } from "../core/lazy.js";
 
 /**
  * openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really
  * generates.
  */
-export const openaiConfigSchema = z.strictObject({
+export const openaiConfigSchema = lazy(() => z.strictObject({
   type: z.literal("openai"),
   /** Server root, with or without /v1: http://127.0.0.1:8000 */
   base_url: httpUrl,
@@ -23,7 +24,7 @@ export const openaiConfigSchema = z.strictObject({
   max_ttft: duration.optional(),
   /** Warning when the whole 1-token answer takes longer than this. */
   max_latency: duration.optional(),
-});
+}));
 export type OpenAiConfig = z.infer<typeof openaiConfigSchema>;
 
 /** apiRoot returns the URL that /models and /chat/completions hang from (…/v1). */

@@ -4,11 +4,12 @@ import { regex, size } from "../core/fields.js";
 import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses } from "./proc-scan.js";
 import type { ProcInfo, Select } from "./proc-scan.js";
 import { defineProbe, type Status } from "./types.js";
+import { lazy } from "../core/lazy.js";
 
 export { parseStat, scanProcesses } from "./proc-scan.js";
 
 /** processConfigSchema is a `type: process` check: enough live (non-zombie) processes, none too big. */
-export const processConfigSchema = z.strictObject({
+export const processConfigSchema = lazy(() => z.strictObject({
   type: z.literal("process"),
   /** Regex on the full command line (arguments joined by spaces). */
   match: regex.optional(),
@@ -23,7 +24,7 @@ export const processConfigSchema = z.strictObject({
   max: z.number().int().min(0).optional(),
   /** Warning when one process has more resident memory than this. */
   max_rss: size.optional(),
-});
+}));
 export type ProcessConfig = z.infer<typeof processConfigSchema>;
 
 /** rssBytes reads VmRSS from /proc/PID/status (matched processes only); undefined when gone. */

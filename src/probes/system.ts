@@ -4,12 +4,13 @@ import { z } from "zod";
 import { percent } from "../core/fields.js";
 import { cjs } from "../lazy.js";
 import { defineProbe, type Status, worst } from "./types.js";
+import { lazy } from "../core/lazy.js";
 
 const thresholds = (warning: number, critical: number) =>
   z.strictObject({ warning: percent.default(warning), critical: percent.default(critical) });
 
 /** systemConfigSchema is a `type: system` check: this host's disk, memory and load. */
-export const systemConfigSchema = z.strictObject({
+export const systemConfigSchema = lazy(() => z.strictObject({
   type: z.literal("system"),
   disk: z
     .strictObject({
@@ -25,7 +26,7 @@ export const systemConfigSchema = z.strictObject({
     .strictObject({ warning: z.number().positive().default(2), critical: z.number().positive().default(4) })
     .or(z.literal(false))
     .default({ warning: 2, critical: 4 }),
-});
+}));
 export type SystemConfig = z.infer<typeof systemConfigSchema>;
 
 type Finding = { status: Status; text: string };

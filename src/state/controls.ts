@@ -12,6 +12,7 @@ import { acquireLock } from "./lock.js";
 import { appendFileSafe, readRegular } from "./safe-fs.js";
 import { silenceSchema } from "./state-schema.js";
 import type { StateStore } from "./store.js";
+import { lazy } from "../core/lazy.js";
 
 /*
  * Queued controls: `silence` and `ack` change the state file under the lock every run takes. While a daemon or a
@@ -25,11 +26,11 @@ export type Control =
   | { type: "ack"; check: string; note: string | undefined };
 
 /** controlSchema is one line of the queue; a line of another shape (hand-written, another version) is skipped. */
-const controlSchema = z.discriminatedUnion("type", [
+const controlSchema = lazy(() => z.discriminatedUnion("type", [
   z.object({ type: z.literal("silence_add"), silence: silenceSchema }),
   z.object({ type: z.literal("silence_remove"), id: z.string() }),
   z.object({ type: z.literal("ack"), check: z.string(), note: z.string().nullish() }),
-]);
+]));
 
 /** MAX_QUEUE bounds the queued-commands file (thousands of commands). */
 const MAX_QUEUE = 4 * 1024 * 1024;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SEVERITIES, STATUSES } from "../core/status.js";
 import { emptyState, type State } from "../engine/types.js";
+import { lazy } from "../core/lazy.js";
 
 /*
  * The one schema of the state file. Objects are loose (a field this build does not know is kept, not stripped),
@@ -11,12 +12,12 @@ import { emptyState, type State } from "../engine/types.js";
 /** STATE_VERSION is the version this build writes; another version is moved aside, never guessed at. */
 export const STATE_VERSION = 1;
 
-const num = z.number();
-const str = z.string();
+const num = lazy(() => z.number());
+const str = lazy(() => z.string());
 /** opt is an optional field; null (hand-edited files) reads as absent. */
 const opt = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
-const status = z.enum(STATUSES);
-const severity = z.enum(SEVERITIES);
+const status = lazy(() => z.enum(STATUSES));
+const severity = lazy(() => z.enum(SEVERITIES));
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -46,7 +47,7 @@ function describe(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
-const restartOutcome = z.looseObject({
+const restartOutcome = lazy(() => z.looseObject({
   exitCode: num.nullable(),
   signal: str.nullable(),
   timedOut: z.boolean(),
@@ -55,9 +56,9 @@ const restartOutcome = z.looseObject({
   after: opt(status),
   helped: z.boolean(),
   error: opt(str),
-});
+}));
 
-const notifyItem = z.looseObject({
+const notifyItem = lazy(() => z.looseObject({
   check: str,
   reason: str,
   step: num,
@@ -80,9 +81,9 @@ const notifyItem = z.looseObject({
   flapShare: opt(num),
   alsoAffected: opt(z.array(str)),
   monitorGapMs: opt(num),
-});
+}));
 
-const incident = z.looseObject({
+const incident = lazy(() => z.looseObject({
   id: str,
   startedAt: num,
   peak: severity,
@@ -95,9 +96,9 @@ const incident = z.looseObject({
   gaveUp: z.boolean().default(false),
   cause: opt(str),
   ack: opt(z.looseObject({ at: num, note: opt(str) })),
-});
+}));
 
-const checkState = z.looseObject({
+const checkState = lazy(() => z.looseObject({
   status,
   since: num,
   failStreak: num,
@@ -109,9 +110,9 @@ const checkState = z.looseObject({
   incident: opt(incident),
   flapping: opt(z.looseObject({ since: num, share: num, told: z.array(str) })),
   held: opt(str),
-});
+}));
 
-const message = z.looseObject({
+const message = lazy(() => z.looseObject({
   id: str,
   channel: str,
   host: str,
@@ -123,52 +124,52 @@ const message = z.looseObject({
   heldBy: opt(str),
   // Loose: a notice kind of a newer build must not cost the message.
   notice: opt(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
-});
+}));
 
-const outboxEntry = z.looseObject({
+const outboxEntry = lazy(() => z.looseObject({
   message,
   attempts: num,
   failedRuns: opt(num),
   nextAttemptAt: num,
   lastError: opt(str),
-});
-const droppedEntry = z.looseObject({
+}));
+const droppedEntry = lazy(() => z.looseObject({
   id: str,
   channel: str,
   createdAt: num,
   droppedAt: num,
   why: str,
   checks: z.array(str),
-});
+}));
 /** silenceSchema is one silence, in the state file and in a queued `silence` command (state/controls.ts). */
-export const silenceSchema = z.looseObject({
+export const silenceSchema = lazy(() => z.looseObject({
   id: str,
   pattern: str,
   reason: str,
   createdAt: num,
   startsAt: num,
   endsAt: num,
-});
+}));
 const silence = silenceSchema;
-const channelState = z.looseObject({
+const channelState = lazy(() => z.looseObject({
   sentAt: z.array(num).default([]),
   day: opt(str),
   dayCount: num.default(0),
   limitNoticeDay: opt(str),
-});
+}));
 
 /** Entry schemas of the maps and lists a damaged file is salvaged from, entry by entry. */
-const RECORDS = {
+const RECORDS = lazy(() => ({
   checks: checkState,
   channels: channelState,
   probes: z.unknown(),
   sent: z.looseObject({ ok: num, failed: num }),
   channelHealth: z.looseObject({ since: num, problem: str, error: str, told: z.array(str) }),
-};
-const LISTS = { outbox: outboxEntry, dropped: droppedEntry, silences: silence };
+}));
+const LISTS = lazy(() => ({ outbox: outboxEntry, dropped: droppedEntry, silences: silence }));
 
 /** stateSchema is the whole state file (version checked before it). */
-export const stateSchema = z.looseObject({
+export const stateSchema = lazy(() => z.looseObject({
   version: z.literal(STATE_VERSION),
   checks: recordOf(RECORDS.checks).default({}),
   outbox: z.array(LISTS.outbox).default([]),
@@ -181,7 +182,7 @@ export const stateSchema = z.looseObject({
   monitorGap: opt(z.looseObject({ from: num, to: num })),
   sent: recordOf(RECORDS.sent).default({}),
   channelHealth: opt(recordOf(RECORDS.channelHealth)),
-});
+}));
 
 /**
  * withoutExtras drops the optional parts of a check's state (flap and hold memory, an ack): a check whose only
@@ -196,7 +197,7 @@ function withoutExtras(v: unknown): unknown {
 }
 
 /** envelope is what must hold before the fields are read: a JSON object (a version is checked next). */
-const envelope = z.looseObject({});
+const envelope = lazy(() => z.looseObject({}));
 
 /**
  * decodeState checks DATA (parsed JSON of any shape) against the schema: a non-object or another version is refused

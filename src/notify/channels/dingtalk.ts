@@ -5,12 +5,13 @@ import { httpUrl } from "../../core/fields.js";
 import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
+import { lazy } from "../../core/lazy.js";
 
 // DingTalk custom robot (自定义机器人): https://open.dingtalk.com/document/group/custom-robot-access
 // Wire contract: docs/vendors.md §1.
 
 /** dingtalkConfigSchema is a `type: dingtalk` channel: a group robot webhook, optionally signed (加签). */
-export const dingtalkConfigSchema = z.strictObject({
+export const dingtalkConfigSchema = lazy(() => z.strictObject({
   type: z.literal("dingtalk"),
   /** https://oapi.dingtalk.com/robot/send?access_token=... */
   webhook: httpUrl,
@@ -22,7 +23,7 @@ export const dingtalkConfigSchema = z.strictObject({
   at_user_ids: z.array(z.string()).default([]),
   at_all: z.boolean().default(false),
   msgtype: z.enum(["markdown", "text"]).default("markdown"),
-});
+}));
 export type DingTalkConfig = z.infer<typeof dingtalkConfigSchema>;
 
 /** DINGTALK_MAX_BYTES keeps a body under the robot's 20000-byte limit (errcode 460101). */

@@ -3,9 +3,10 @@ import { duration, stringList } from "../../core/fields.js";
 import { cjs } from "../../lazy.js";
 import { renderText } from "../render.js";
 import { fail, type Channel, type ChannelContext, type SendOutcome } from "../types.js";
+import { lazy } from "../../core/lazy.js";
 
 /** emailConfigSchema is a `type: email` channel: SMTP through nodemailer. */
-export const emailConfigSchema = z.strictObject({
+export const emailConfigSchema = lazy(() => z.strictObject({
   type: z.literal("email"),
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).optional(),
@@ -20,7 +21,7 @@ export const emailConfigSchema = z.strictObject({
   connection_timeout: duration.default(10_000),
   greeting_timeout: duration.default(10_000),
   socket_timeout: duration.default(20_000),
-});
+}));
 export type EmailConfig = z.infer<typeof emailConfigSchema>;
 
 /** buildEmail is the pure part: the nodemailer message for a watchdog message. */

@@ -4,9 +4,10 @@ import { httpUrl } from "../../core/fields.js";
 import { classifyHttpStatus, describeEndpoint, postJson } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
+import { lazy } from "../../core/lazy.js";
 
 /** webhookConfigSchema is a `type: webhook` channel: a JSON POST to any URL. */
-export const webhookConfigSchema = z.strictObject({
+export const webhookConfigSchema = lazy(() => z.strictObject({
   type: z.literal("webhook"),
   url: httpUrl,
   headers: z.record(z.string(), z.string()).default({}),
@@ -16,7 +17,7 @@ export const webhookConfigSchema = z.strictObject({
    * sent.
    */
   template: z.string().min(2).optional(),
-});
+}));
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
 
 /** createWebhookChannel POSTs JSON: 2xx ok, 429/5xx/network retryable, other 4xx permanent. */

@@ -13,19 +13,20 @@ import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
 import { defineProbe, type ProbeOutput, type Status, worst } from "../types.js";
 import { redactExcerpt, stripControl } from "../../text.js";
 import { monotonicMs } from "../../core/monotonic.js";
+import { lazy } from "../../core/lazy.js";
 
 /** Each excerpt line is cut to this many characters. */
 const EXCERPT_CHARS = 300;
 /** Distinct matching lines kept per run to pick the excerpt from. */
 const KEEP_LINES = 50;
 
-const patternSchema = z.union([
+const patternSchema = lazy(() => z.union([
   regex,
   z.strictObject({ regex, severity: severity.default("critical"), cause: z.string().min(1).optional() }),
-]);
+]));
 
 /** logConfigSchema is a `type: log` check: new lines in a log file that match a pattern, with a probable cause. */
-export const logConfigSchema = z.strictObject({
+export const logConfigSchema = lazy(() => z.strictObject({
   type: z.literal("log"),
   path: z.string().min(1),
   patterns: z.array(patternSchema).default([]),
@@ -37,7 +38,7 @@ export const logConfigSchema = z.strictObject({
   redact: z.array(z.enum(["paths", "ips"])).default([]),
   /** Reading stops at this budget; the rest is read on the next run. */
   timeout: duration.default(20_000),
-});
+}));
 export type LogConfig = z.infer<typeof logConfigSchema>;
 
 /** LogMemory is what the log probe keeps in the state file. */
