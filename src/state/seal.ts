@@ -18,16 +18,23 @@ const TAIL_LENGTH = HEAD.length + 16 + 3;
 const HEX16 = /^[0-9a-f]{16}$/;
 
 /**
- * hash64 is cyrb53 with both 32-bit lanes kept (64 bits): each character goes through a bijection of each lane's
- * state and the final mix is a bijection of the pair, so one changed character always changes the hash.
+ * hash64 is cyrb53 with both 32-bit lanes kept (64 bits), taken over the UTF-8 bytes of TEXT four at a time. Each
+ * word goes through a bijection of each lane's state and the final mix is a bijection of the pair, so one changed
+ * character that keeps its UTF-8 width always changes the hash. Words, not characters: a loop over each character
+ * of a 5 KB state ran long enough for V8 to compile it on the stack (3 to 7 ms cold, more than JSON.parse).
  */
 function hash64(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+  const size = Buffer.byteLength(text);
+  const bytes = Buffer.allocUnsafeSlow((size + 3) & ~3); // Its own memory: offset 0, so 4-aligned for Int32Array.
+  bytes.write(text);
+  bytes.fill(0, size);
+  const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+  let h1 = 0xdeadbeef ^ size;
+  let h2 = 0x41c6ce57 ^ size;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    h1 = Math.imul(h1 ^ w, 2654435761);
+    h2 = Math.imul(h2 ^ w, 1597334677);
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
