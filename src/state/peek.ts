@@ -2,12 +2,14 @@ import { withDicts } from "../engine/dict.js";
 import { emptyState, type State } from "../engine/types.js";
 import { StateError } from "../errors.js";
 import { readRegular, UnsafeFileError } from "./safe-fs.js";
+import { sealedState, withoutSeal } from "./seal.js";
 import { decodeState, type StateParse } from "./state-schema.js";
 
 /*
  * Reading the state file without changing it: the store's load (json-file-store.ts) builds on readStateFile, and
  * peek serves whatever only looks (`status`, `silence list`, `ack`, a dry run). Whether a file fits is decided by
- * the one schema (state-schema.ts), never by checks written here.
+ * the one schema (state-schema.ts), never by checks written here. A file this build wrote and sealed (seal.ts),
+ * unchanged since, is what the schema would give back unchanged: it is read without it.
  */
 
 /** StateRead is what reading the state file found: no file, a state (maybe salvaged), or why there is none. */
@@ -28,13 +30,15 @@ export function readStateFile(file: string): StateRead {
     return { kind: "bad", why: `unreadable (${code ?? (err as Error).message})` };
   }
   if (text.trim() === "") return { kind: "bad", why: "empty" };
+  const sealed = sealedState(text);
+  if (sealed !== undefined) return { kind: "state", state: withDicts(sealed), problem: undefined };
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     return { kind: "bad", why: "not valid JSON (truncated?)" };
   }
-  const parsed = decodeState(data);
+  const parsed = decodeState(withoutSeal(data));
   if ("why" in parsed) return { kind: "bad", why: parsed.why };
   return { kind: "state", ...parsed, state: withDicts(parsed.state) };
 }
