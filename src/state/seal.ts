@@ -1,4 +1,5 @@
 import { BUILD_ID } from "../core/build-id.js";
+import { hash64 } from "../core/hash.js";
 import type { State } from "../engine/types.js";
 
 /*
@@ -7,7 +8,7 @@ import type { State } from "../engine/types.js";
  * alone: decoding it with the schema (zod) would give the same state, and costs every cron run start-up time.
  * Anything else (an older file without a seal, another build's, any edit) goes through the schema as before.
  *
- * The hash is a fast non-cryptographic one in plain JS (node:crypto costs start-up time too). It tells this build's
+ * The hash is core/hash.ts's fast non-cryptographic one (node:crypto costs start-up memory). It tells this build's
  * own text from any other text, nothing more: whoever can write root's state file can also write a matching seal,
  * and could as well write a state that fits the schema.
  */
@@ -16,32 +17,6 @@ const HEAD = ',"seal":"';
 /** TAIL_LENGTH is the length of `,"seal":"<16 hex>"}\n`, the end of every sealed file. */
 const TAIL_LENGTH = HEAD.length + 16 + 3;
 const HEX16 = /^[0-9a-f]{16}$/;
-
-/**
- * hash64 is cyrb53 with both 32-bit lanes kept (64 bits), taken over the UTF-8 bytes of TEXT four at a time. Each
- * word goes through a bijection of each lane's state and the final mix is a bijection of the pair, so one changed
- * character that keeps its UTF-8 width always changes the hash. Words, not characters: a loop over each character
- * of a 5 KB state ran long enough for V8 to compile it on the stack (3 to 7 ms cold, more than JSON.parse).
- */
-function hash64(text: string): string {
-  const size = Buffer.byteLength(text);
-  const bytes = Buffer.allocUnsafeSlow((size + 3) & ~3); // Its own memory: offset 0, so 4-aligned for Int32Array.
-  bytes.write(text);
-  bytes.fill(0, size);
-  const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
-  let h1 = 0xdeadbeef ^ size;
-  let h2 = 0x41c6ce57 ^ size;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    h1 = Math.imul(h1 ^ w, 2654435761);
-    h2 = Math.imul(h2 ^ w, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, "0") + (h1 >>> 0).toString(16).padStart(8, "0");
-}
 
 /** sealOf is the seal of BODY (the state's JSON text without the seal) written by the build BUILD. */
 export function sealOf(body: string, build: string = BUILD_ID): string {
