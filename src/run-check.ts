@@ -129,7 +129,8 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
     redact: opts.redact,
   });
   state = record(state, report.restarts, now);
-  state = await enqueueAndSave(state, attachRestartOutcomes(messages, report.restarts), config, store, now);
+  const outcomes = attachRestartOutcomes(messages, report.restarts);
+  state = await enqueueAndSave(state, outcomes, config, store, now, report.restarts.length > 0);
   const delivered = await deliverOutbox(state, config, deps, opts, budget);
   report.attempts = delivered.attempts;
   report.channelsFailing = delivered.opened;
@@ -204,12 +205,15 @@ async function enqueueAndSave(
   config: Config,
   store: Store,
   now: number,
+  restarted: boolean,
 ): Promise<State> {
   // While a channel is failing, its alerts go to the channels its notice named too (notify/channel-health.ts).
   const minSeverityOf = (c: string) => config.channels[c]?.min_severity;
   let next = enqueue(state, rerouteAroundFailing(messages, state.channelHealth, minSeverityOf), now);
   next = keepChannelsAlive(next, config, messages, now);
-  await store.save(next);
+  // Saved before anything is sent, so that a run killed while sending neither loses nor repeats an alert. With
+  // nothing to send and no restart made (a healthy run), the save after delivery, moments later, is the only one.
+  if (next.outbox.length > 0 || restarted) await store.save(next);
   return next;
 }
 

@@ -149,17 +149,35 @@ function restore(e: Entry, inputs: CacheInputs): Loaded | undefined {
     config.channels = Object.assign(Object.create(null), config.channels);
   }
   const typed = config as unknown as Loaded["config"];
-  const { secrets } = collectSecrets(typed, () => true);
+  // Every string that holds a secret is a hole (toEntry), so the holes alone give the secrets: walking the whole
+  // config would parse every check's URL again. writeCached's read-back compares the result with the parser's.
+  const holes: Record<PathKey, unknown> = {};
+  for (const hole of e.holes) put(holes, hole.at, get(config, hole.at), true);
+  const { secrets } = collectSecrets(holes, () => true);
   return { config: typed, warnings: e.warnings, secrets, inlineSecrets: e.inlineSecrets, given: e.given };
 }
 
-/** put sets the placeholder (null) at AT; false when AT does not lead to one. */
-function put(root: unknown, at: PathKey[], value: unknown): boolean {
+/** get is the value at AT. */
+function get(root: unknown, at: PathKey[]): unknown {
   let node = root;
-  for (const key of at.slice(0, -1)) {
+  for (const key of at) node = (node as Record<PathKey, unknown>)[key];
+  return node;
+}
+
+/**
+ * put sets the placeholder (null) at AT; false when AT does not lead to one. With `make`, it builds the path instead
+ * (a list where the next key is a number, else an object).
+ */
+function put(root: unknown, at: PathKey[], value: unknown, make = false): boolean {
+  let node = root;
+  for (const [i, key] of at.slice(0, -1).entries()) {
+    if (make && !Object.hasOwn(node as object, key)) {
+      (node as Record<PathKey, unknown>)[key] = typeof at[i + 1] === "number" ? [] : {};
+    }
     if (node === null || typeof node !== "object" || !Object.hasOwn(node, key)) return false;
     node = (node as Record<PathKey, unknown>)[key];
   }
+  if (make) return (((node as Record<PathKey, unknown>)[at[at.length - 1]!] = value), true);
   const last = at[at.length - 1];
   if (last === undefined || node === null || typeof node !== "object" || !Object.hasOwn(node, last)) return false;
   if ((node as Record<PathKey, unknown>)[last] !== null) return false;

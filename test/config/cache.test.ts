@@ -21,7 +21,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const INLINE = "inline-ding-token-9999";
-const SECRETS = ["env-smtp-pass-4711", "env-hook-token-0815", "file-feishu-secret-42", INLINE, "SECinline-sign-1234"];
+const SECRETS = ["env-smtp-pass-4711", "env-hook-token-0815", "file-feishu-secret-42", INLINE, "SECinline-sign-1234", "pw-in-am-url-31"];
 const CONFIG = `host: box
 state_file: /tmp/never/state.json
 channels:
@@ -31,6 +31,7 @@ channels:
     webhook: 'https://oapi.dingtalk.com/robot/send?access_token=${INLINE}'
     secret: SECinline-sign-1234
   feishu: {type: feishu, webhook: https://open.feishu.cn/open-apis/bot/v2/hook/abc, secret_file: feishu-secret}
+  am: {type: alertmanager, urls: ["http://127.0.0.1:9093", "http://am:pw-in-am-url-31@127.0.0.1:9094"]}
   hook:
     type: webhook
     url: http://127.0.0.1:9/hook
