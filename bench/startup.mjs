@@ -32,7 +32,8 @@ const checks =
 // schema, which is not what a cron run of one build does.
 const configOf = (k) => {
   const config = path.join(dir, `healthy-${k}.yaml`);
-  fs.writeFileSync(config, `host: bench\nstate_file: ${dir}/s${k}.json\nlog_file: ${dir}/s${k}.log\nchecks:\n${checks}`);
+  const files = `state_file: ${dir}/s${k}.json\nlog_file: ${dir}/s${k}.log\n`;
+  fs.writeFileSync(config, `host: bench\n${files}checks:\n${checks}`);
   return config;
 };
 
