@@ -60,8 +60,13 @@ type Entry = {
   given: string[];
 };
 
-/** cacheDir is $XDG_CACHE_HOME/watchdog, else ~/.cache/watchdog; undefined without either. */
+/**
+ * cacheDir is systemd's $CACHE_DIRECTORY (`CacheDirectory=watchdog` in our units: /var/cache/watchdog, writable
+ * under ProtectSystem=strict), else $XDG_CACHE_HOME/watchdog, else ~/.cache/watchdog; undefined without any.
+ */
 export function cacheDir(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const systemd = env.CACHE_DIRECTORY?.split(":")[0];
+  if (systemd && path.isAbsolute(systemd)) return systemd;
   const base = env.XDG_CACHE_HOME || (env.HOME ? path.join(env.HOME, ".cache") : undefined);
   return base && path.isAbsolute(base) ? path.join(base, "watchdog") : undefined;
 }

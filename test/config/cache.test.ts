@@ -176,6 +176,16 @@ describe("config cache", () => {
     expect(entries().length).toBe(16);
   });
 
+  it("goes where systemd's CacheDirectory= says, else $XDG_CACHE_HOME/watchdog, else ~/.cache/watchdog", () => {
+    expect(cacheDir({ CACHE_DIRECTORY: "/var/cache/watchdog", XDG_CACHE_HOME: "/x", HOME: "/h" })).toBe(
+      "/var/cache/watchdog",
+    );
+    expect(cacheDir({ CACHE_DIRECTORY: "/var/cache/watchdog:/var/cache/other" })).toBe("/var/cache/watchdog");
+    expect(cacheDir({ XDG_CACHE_HOME: "/x", HOME: "/h" })).toBe("/x/watchdog");
+    expect(cacheDir({ HOME: "/h" })).toBe("/h/.cache/watchdog");
+    expect(cacheDir({ HOME: "relative", XDG_CACHE_HOME: "" })).toBeUndefined();
+  });
+
   it("is not written without a cache folder, and not read by a command that does not ask for it", () => {
     env = { SMTP_PASS: "env-smtp-pass-4711", HOOK_TOKEN: "env-hook-token-0815" };
     expect(cacheDir(env)).toBeUndefined();
