@@ -117,8 +117,8 @@ export function readCached(inputs: CacheInputs): Loaded | undefined {
   } catch {
     return undefined;
   }
-  if (!fits(entry, inputs)) return undefined;
   try {
+    if (!fits(entry, inputs)) return undefined;
     const loaded = restore(entry, inputs);
     if (loaded) useCatalog(buildCatalog(loaded.config.causes, loaded.config.disable_causes).catalog);
     return loaded;

@@ -149,6 +149,9 @@ describe("config cache", () => {
     fs.rmSync(entry);
     fs.writeFileSync(entry, "{not json", { mode: 0o600 });
     expect(readCached(cacheInputs())).toBeUndefined();
+    const good = JSON.parse(fs.readFileSync(elsewhere, "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(entry, JSON.stringify({ ...good, files: null, holes: "x" }), { mode: 0o600 });
+    expect(readCached(cacheInputs())).toBeUndefined();
     expect(load(true)).toEqual(load(false));
     expect(readCached(cacheInputs())).toBeDefined();
   });
