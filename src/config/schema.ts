@@ -8,25 +8,29 @@ import { lazy } from "../core/lazy.js";
 export type { ChannelConfig };
 
 /** stepSchema is one rung of the escalation ladder. */
-export const stepSchema = lazy(() => z.strictObject({
-  /** Consecutive failing runs (or failures within the last `within` runs) that reach this step. */
-  after: z.number().int().min(1),
-  within: z.number().int().min(1).optional(),
-  notify: z.array(z.string().min(1)).default([]),
-  restart: z.boolean().default(false),
-}));
+export const stepSchema = lazy(() =>
+  z.strictObject({
+    /** Consecutive failing runs (or failures within the last `within` runs) that reach this step. */
+    after: z.number().int().min(1),
+    within: z.number().int().min(1).optional(),
+    notify: z.array(z.string().min(1)).default([]),
+    restart: z.boolean().default(false),
+  }),
+);
 export type Step = z.infer<typeof stepSchema>;
 
 /** restartSchema is a check's restart hook. */
-export const restartSchema = lazy(() => z.strictObject({
-  command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
-  shell: z.boolean().default(false),
-  timeout: duration.default(60_000),
-  verify_after: duration.default(15_000),
-  limit: z
-    .strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) })
-    .default({ max: 2, within: 30 * 60_000 }),
-}));
+export const restartSchema = lazy(() =>
+  z.strictObject({
+    command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
+    shell: z.boolean().default(false),
+    timeout: duration.default(60_000),
+    verify_after: duration.default(15_000),
+    limit: z
+      .strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) })
+      .default({ max: 2, within: 30 * 60_000 }),
+  }),
+);
 export type RestartConfig = z.infer<typeof restartSchema>;
 
 /** Fields every check has, whatever its type. */
@@ -74,79 +78,83 @@ export const DEFAULT_LADDER: Step[] = [
 const localized = lazy(() => z.strictObject({ en: z.string().min(1), "zh-CN": z.string().min(1).optional() }));
 
 /** causeSchema is one cause of the config's own, added to the log probe's built-in catalog. */
-export const causeSchema = lazy(() => z.strictObject({
-  id: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower-case letters, digits and _ (starting with a letter)"),
-  /** JavaScript regexes, case-sensitive, tried on each new log line (or one `regex:`). */
-  patterns: z.array(regex).min(1).optional(),
-  regex: regex.optional(),
-  explanation: localized,
-  action: localized,
-  /**
-   * Where it ranks when several causes match one read: first, last, before/after a cause id (default: above the
-   * wrappers).
-   */
-  priority: z
-    .union([
-      z.enum(["first", "last"]),
-      z.strictObject({ before: z.string().min(1) }),
-      z.strictObject({ after: z.string().min(1) }),
-    ])
-    .optional(),
-}));
+export const causeSchema = lazy(() =>
+  z.strictObject({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower-case letters, digits and _ (starting with a letter)"),
+    /** JavaScript regexes, case-sensitive, tried on each new log line (or one `regex:`). */
+    patterns: z.array(regex).min(1).optional(),
+    regex: regex.optional(),
+    explanation: localized,
+    action: localized,
+    /**
+     * Where it ranks when several causes match one read: first, last, before/after a cause id (default: above the
+     * wrappers).
+     */
+    priority: z
+      .union([
+        z.enum(["first", "last"]),
+        z.strictObject({ before: z.string().min(1) }),
+        z.strictObject({ after: z.string().min(1) }),
+      ])
+      .optional(),
+  }),
+);
 
 /** configSchema is the whole YAML file. */
-export const configSchema = lazy(() => z.strictObject({
-  host: z.string().min(1).optional(),
-  locale: z.enum(LOCALES).default("en"),
-  state_file: z.string().min(1).default("/var/lib/watchdog/state.json"),
-  log_file: z.string().min(1).optional(),
-  /** The whole run's budget: probes, restarts and sends all end before it. */
-  run_timeout: duration.default(100_000),
-  channels: z.record(z.string().regex(/^[\w.-]+$/, "use letters, digits and . _ - only"), channelSchema).default({}),
-  escalation: z.array(stepSchema).min(1).default(DEFAULT_LADDER),
-  repeat_every: duration.default(30 * 60_000),
-  recover_after: z.number().int().min(1).default(1),
-  outbox: z.strictObject({ max_age: duration.default(24 * 3_600_000) }).default({ max_age: 24 * 3_600_000 }),
-  /** Remove absolute paths and/or IP addresses from log excerpts in every channel's messages. */
-  redact: redactSchema.default([]),
-  checks: z.array(checkSchema).default([]),
-  /** Causes of your own for the log probe's catalog, and built-in ones to turn off (README "Cause catalog"). */
-  causes: z.array(causeSchema).default([]),
-  disable_causes: z.array(z.string().min(1)).default([]),
-  /** Prometheus: `textfile` is a .prom file written each run for node_exporter's textfile collector. */
-  metrics: z
-    .strictObject({
-      textfile: z.string().min(1).optional(),
-      /** Daemon mode: serve /metrics (Prometheus text) and /healthz on this host:port. */
-      listen: z
-        .string()
-        .regex(/^[^:]*:\d+$/, "write host:port, e.g. 127.0.0.1:9184")
-        .optional(),
-    })
-    .optional(),
-  /** A self-contained HTML status page written (atomically) after each run; the daemon also serves it at `/`. */
-  status_page: z
-    .strictObject({
-      path: z.string().min(1),
-      title: z.string().min(1).max(200).default("watchdog"),
-      /** How often a browser showing the page reloads it. */
-      refresh: duration.default(60_000),
-    })
-    .optional(),
-  /** JSON-lines event log; default history.jsonl beside the state file. Rotated to FILE.1 past history_max_size. */
-  history_file: z.string().min(1).optional(),
-  history_max_size: size.default(10_000_000),
-  /** How often cron or the timer runs `check`: a run finding the previous one 3 x this ago says watchdog was down. */
-  expected_interval: duration.default(120_000),
-  /** Daemon mode: the time between runs. */
-  interval: duration.default(30_000),
-  /** Dead-man's switch: GET this URL after each completed run (healthchecks.io style); failures are only logged. */
-  heartbeat: z.strictObject({ url: httpUrl, timeout: duration.default(10_000) }).optional(),
-  /** Flap detection: share of state changes in the last 21 results; starts above high %, stops below low %. */
-  flap: z
-    .strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) })
-    .default({ enabled: true, high: 50, low: 25 }),
-}));
+export const configSchema = lazy(() =>
+  z.strictObject({
+    host: z.string().min(1).optional(),
+    locale: z.enum(LOCALES).default("en"),
+    state_file: z.string().min(1).default("/var/lib/watchdog/state.json"),
+    log_file: z.string().min(1).optional(),
+    /** The whole run's budget: probes, restarts and sends all end before it. */
+    run_timeout: duration.default(100_000),
+    channels: z.record(z.string().regex(/^[\w.-]+$/, "use letters, digits and . _ - only"), channelSchema).default({}),
+    escalation: z.array(stepSchema).min(1).default(DEFAULT_LADDER),
+    repeat_every: duration.default(30 * 60_000),
+    recover_after: z.number().int().min(1).default(1),
+    outbox: z.strictObject({ max_age: duration.default(24 * 3_600_000) }).default({ max_age: 24 * 3_600_000 }),
+    /** Remove absolute paths and/or IP addresses from log excerpts in every channel's messages. */
+    redact: redactSchema.default([]),
+    checks: z.array(checkSchema).default([]),
+    /** Causes of your own for the log probe's catalog, and built-in ones to turn off (README "Cause catalog"). */
+    causes: z.array(causeSchema).default([]),
+    disable_causes: z.array(z.string().min(1)).default([]),
+    /** Prometheus: `textfile` is a .prom file written each run for node_exporter's textfile collector. */
+    metrics: z
+      .strictObject({
+        textfile: z.string().min(1).optional(),
+        /** Daemon mode: serve /metrics (Prometheus text) and /healthz on this host:port. */
+        listen: z
+          .string()
+          .regex(/^[^:]*:\d+$/, "write host:port, e.g. 127.0.0.1:9184")
+          .optional(),
+      })
+      .optional(),
+    /** A self-contained HTML status page written (atomically) after each run; the daemon also serves it at `/`. */
+    status_page: z
+      .strictObject({
+        path: z.string().min(1),
+        title: z.string().min(1).max(200).default("watchdog"),
+        /** How often a browser showing the page reloads it. */
+        refresh: duration.default(60_000),
+      })
+      .optional(),
+    /** JSON-lines event log; default history.jsonl beside the state file. Rotated to FILE.1 past history_max_size. */
+    history_file: z.string().min(1).optional(),
+    history_max_size: size.default(10_000_000),
+    /** How often cron or the timer runs `check`: a run finding the previous one 3 x this ago says watchdog was down. */
+    expected_interval: duration.default(120_000),
+    /** Daemon mode: the time between runs. */
+    interval: duration.default(30_000),
+    /** Dead-man's switch: GET this URL after each completed run (healthchecks.io style); failures are only logged. */
+    heartbeat: z.strictObject({ url: httpUrl, timeout: duration.default(10_000) }).optional(),
+    /** Flap detection: share of state changes in the last 21 results; starts above high %, stops below low %. */
+    flap: z
+      .strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) })
+      .default({ enabled: true, high: 50, low: 25 }),
+  }),
+);
 
 /** RawConfig is the validated YAML before cross-field resolution. */
 export type RawConfig = z.infer<typeof configSchema>;

@@ -69,8 +69,19 @@ export function defineChannel<S extends z.ZodObject, M extends object = never>(
   const def: ChannelDefinition<S> = { ...defaults, schema, create };
   if (keepAlive) {
     def.keepAlive = (cfg, { stored, ...run }) => {
-      const memory = keepAlive.memory.safeParse(stored ?? {});
-      return keepAlive.run(cfg, { ...run, memory: memory.success ? memory.data : undefined });
+      // Read on first use: a hook that finds nothing to do (no open incident) never reads it, and a healthy run
+      // then validates nothing with zod (which it would load for this alone).
+      let memory: { value: M | undefined } | undefined;
+      const read = (): M | undefined => {
+        const parsed = keepAlive.memory.safeParse(stored ?? {});
+        return (memory ??= { value: parsed.success ? parsed.data : undefined }).value;
+      };
+      return keepAlive.run(cfg, {
+        ...run,
+        get memory() {
+          return memory ? memory.value : read();
+        },
+      });
     };
   }
   return def;

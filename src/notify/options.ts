@@ -18,17 +18,19 @@ export const rateLimitSchema = lazy(() =>
 );
 
 /** quietHoursSchema is `quiet_hours: {from: "01:00", to: "07:00", timezone: Asia/Shanghai, except: critical}`. */
-export const quietHoursSchema = lazy(() => z.strictObject({
-  from: clock,
-  to: clock,
-  /** IANA name; default the system's timezone. */
-  timezone: z
-    .string()
-    .refine(isValidTimeZone, "unknown timezone: use an IANA name such as Asia/Shanghai or UTC")
-    .optional(),
-  /** Messages of this severity still go out during quiet hours ("none": hold everything). */
-  except: z.enum(["critical", "warning", "none"]).default("critical"),
-}));
+export const quietHoursSchema = lazy(() =>
+  z.strictObject({
+    from: clock,
+    to: clock,
+    /** IANA name; default the system's timezone. */
+    timezone: z
+      .string()
+      .refine(isValidTimeZone, "unknown timezone: use an IANA name such as Asia/Shanghai or UTC")
+      .optional(),
+    /** Messages of this severity still go out during quiet hours ("none": hold everything). */
+    except: z.enum(["critical", "warning", "none"]).default("critical"),
+  }),
+);
 
 /** redactSchema is `redact: [paths, ips]`: what to remove from log excerpts and hook output in alerts. */
 export const redactSchema = lazy(() => z.array(z.enum(["paths", "ips"])));

@@ -9,15 +9,17 @@ import { lazy } from "../core/lazy.js";
 const MAX_OUTPUT = 64 * 1024;
 
 /** execConfigSchema is a `type: exec` check: any command speaking the Nagios plugin API. */
-export const execConfigSchema = lazy(() => z.strictObject({
-  type: z.literal("exec"),
-  /** argv (no shell), or one string run by /bin/sh -c when shell: true. */
-  command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
-  shell: z.boolean().default(false),
-  timeout: duration.default(30_000),
-  env: z.record(z.string(), z.string()).default({}),
-  cwd: z.string().min(1).optional(),
-}));
+export const execConfigSchema = lazy(() =>
+  z.strictObject({
+    type: z.literal("exec"),
+    /** argv (no shell), or one string run by /bin/sh -c when shell: true. */
+    command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
+    shell: z.boolean().default(false),
+    timeout: duration.default(30_000),
+    env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().min(1).optional(),
+  }),
+);
 export type ExecConfig = z.infer<typeof execConfigSchema>;
 
 /** NAGIOS maps plugin exit codes to statuses (docs/vendors.md §7); anything else is unknown. */

@@ -26,11 +26,13 @@ export type Control =
   | { type: "ack"; check: string; note: string | undefined };
 
 /** controlSchema is one line of the queue; a line of another shape (hand-written, another version) is skipped. */
-const controlSchema = lazy(() => z.discriminatedUnion("type", [
-  z.object({ type: z.literal("silence_add"), silence: silenceSchema }),
-  z.object({ type: z.literal("silence_remove"), id: z.string() }),
-  z.object({ type: z.literal("ack"), check: z.string(), note: z.string().nullish() }),
-]));
+const controlSchema = lazy(() =>
+  z.discriminatedUnion("type", [
+    z.object({ type: z.literal("silence_add"), silence: silenceSchema }),
+    z.object({ type: z.literal("silence_remove"), id: z.string() }),
+    z.object({ type: z.literal("ack"), check: z.string(), note: z.string().nullish() }),
+  ]),
+);
 
 /** MAX_QUEUE bounds the queued-commands file (thousands of commands). */
 const MAX_QUEUE = 4 * 1024 * 1024;

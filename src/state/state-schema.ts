@@ -47,116 +47,134 @@ function describe(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
-const restartOutcome = lazy(() => z.looseObject({
-  exitCode: num.nullable(),
-  signal: str.nullable(),
-  timedOut: z.boolean(),
-  durationMs: num,
-  outputTail: str,
-  after: opt(status),
-  helped: z.boolean(),
-  error: opt(str),
-}));
+const restartOutcome = lazy(() =>
+  z.looseObject({
+    exitCode: num.nullable(),
+    signal: str.nullable(),
+    timedOut: z.boolean(),
+    durationMs: num,
+    outputTail: str,
+    after: opt(status),
+    helped: z.boolean(),
+    error: opt(str),
+  }),
+);
 
-const notifyItem = lazy(() => z.looseObject({
-  check: str,
-  reason: str,
-  step: num,
-  severity,
-  status,
-  summary: str,
-  detail: opt(str),
-  excerpt: opt(z.array(str)),
-  cause: opt(str),
-  failStreak: num,
-  since: num,
-  outageMs: opt(num),
-  restarts: num,
-  restartsHelped: num,
-  restartPlanned: opt(z.boolean()),
-  restart: opt(restartOutcome),
-  runbook: opt(str),
-  labels: opt(recordOf(str)),
-  notice: opt(str),
-  flapShare: opt(num),
-  alsoAffected: opt(z.array(str)),
-  monitorGapMs: opt(num),
-}));
+const notifyItem = lazy(() =>
+  z.looseObject({
+    check: str,
+    reason: str,
+    step: num,
+    severity,
+    status,
+    summary: str,
+    detail: opt(str),
+    excerpt: opt(z.array(str)),
+    cause: opt(str),
+    failStreak: num,
+    since: num,
+    outageMs: opt(num),
+    restarts: num,
+    restartsHelped: num,
+    restartPlanned: opt(z.boolean()),
+    restart: opt(restartOutcome),
+    runbook: opt(str),
+    labels: opt(recordOf(str)),
+    notice: opt(str),
+    flapShare: opt(num),
+    alsoAffected: opt(z.array(str)),
+    monitorGapMs: opt(num),
+  }),
+);
 
-const incident = lazy(() => z.looseObject({
-  id: str,
-  startedAt: num,
-  peak: severity,
-  stepsFired: z.array(num),
-  notified: z.array(str),
-  held: z.array(z.looseObject({ channel: str, step: num })).default([]),
-  lastNotifiedAt: opt(num),
-  restarts: num.default(0),
-  restartsHelped: num.default(0),
-  gaveUp: z.boolean().default(false),
-  cause: opt(str),
-  ack: opt(z.looseObject({ at: num, note: opt(str) })),
-}));
+const incident = lazy(() =>
+  z.looseObject({
+    id: str,
+    startedAt: num,
+    peak: severity,
+    stepsFired: z.array(num),
+    notified: z.array(str),
+    held: z.array(z.looseObject({ channel: str, step: num })).default([]),
+    lastNotifiedAt: opt(num),
+    restarts: num.default(0),
+    restartsHelped: num.default(0),
+    gaveUp: z.boolean().default(false),
+    cause: opt(str),
+    ack: opt(z.looseObject({ at: num, note: opt(str) })),
+  }),
+);
 
-const checkState = lazy(() => z.looseObject({
-  status,
-  since: num,
-  failStreak: num,
-  okStreak: num,
-  lastRunAt: num,
-  summary: str,
-  recent: str.default(""),
-  restartTimes: z.array(num).default([]),
-  incident: opt(incident),
-  flapping: opt(z.looseObject({ since: num, share: num, told: z.array(str) })),
-  held: opt(str),
-}));
+const checkState = lazy(() =>
+  z.looseObject({
+    status,
+    since: num,
+    failStreak: num,
+    okStreak: num,
+    lastRunAt: num,
+    summary: str,
+    recent: str.default(""),
+    restartTimes: z.array(num).default([]),
+    incident: opt(incident),
+    flapping: opt(z.looseObject({ since: num, share: num, told: z.array(str) })),
+    held: opt(str),
+  }),
+);
 
-const message = lazy(() => z.looseObject({
-  id: str,
-  channel: str,
-  host: str,
-  createdAt: num,
-  items: z.array(notifyItem),
-  fallbackFrom: opt(str),
-  fallbackPath: opt(z.array(str)),
-  mergedIds: opt(z.array(str)),
-  heldBy: opt(str),
-  // Loose: a notice kind of a newer build must not cost the message.
-  notice: opt(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
-}));
+const message = lazy(() =>
+  z.looseObject({
+    id: str,
+    channel: str,
+    host: str,
+    createdAt: num,
+    items: z.array(notifyItem),
+    fallbackFrom: opt(str),
+    fallbackPath: opt(z.array(str)),
+    mergedIds: opt(z.array(str)),
+    heldBy: opt(str),
+    // Loose: a notice kind of a newer build must not cost the message.
+    notice: opt(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
+  }),
+);
 
-const outboxEntry = lazy(() => z.looseObject({
-  message,
-  attempts: num,
-  failedRuns: opt(num),
-  nextAttemptAt: num,
-  lastError: opt(str),
-}));
-const droppedEntry = lazy(() => z.looseObject({
-  id: str,
-  channel: str,
-  createdAt: num,
-  droppedAt: num,
-  why: str,
-  checks: z.array(str),
-}));
+const outboxEntry = lazy(() =>
+  z.looseObject({
+    message,
+    attempts: num,
+    failedRuns: opt(num),
+    nextAttemptAt: num,
+    lastError: opt(str),
+  }),
+);
+const droppedEntry = lazy(() =>
+  z.looseObject({
+    id: str,
+    channel: str,
+    createdAt: num,
+    droppedAt: num,
+    why: str,
+    checks: z.array(str),
+  }),
+);
 /** silenceSchema is one silence, in the state file and in a queued `silence` command (state/controls.ts). */
-export const silenceSchema = lazy(() => z.looseObject({
-  id: str,
-  pattern: str,
-  reason: str,
-  createdAt: num,
-  startsAt: num,
-  endsAt: num,
-}));
+export const silenceSchema = lazy(() =>
+  z.looseObject({
+    id: str,
+    pattern: str,
+    reason: str,
+    createdAt: num,
+    startsAt: num,
+    endsAt: num,
+  }),
+);
 const silence = silenceSchema;
-const channelState = lazy(() => z.looseObject({
-  sentAt: z.array(num).default([]),
-  day: opt(str),
-  dayCount: num.default(0),
-  limitNoticeDay: opt(str),
-}));
+const channelState = lazy(() =>
+  z.looseObject({
+    sentAt: z.array(num).default([]),
+    day: opt(str),
+    dayCount: num.default(0),
+    limitNoticeDay: opt(str),
+  }),
+);
 
 /** Entry schemas of the maps and lists a damaged file is salvaged from, entry by entry. */
 const RECORDS = lazy(() => ({
@@ -169,20 +187,22 @@ const RECORDS = lazy(() => ({
 const LISTS = lazy(() => ({ outbox: outboxEntry, dropped: droppedEntry, silences: silence }));
 
 /** stateSchema is the whole state file (version checked before it). */
-export const stateSchema = lazy(() => z.looseObject({
-  version: z.literal(STATE_VERSION),
-  checks: recordOf(RECORDS.checks).default({}),
-  outbox: z.array(LISTS.outbox).default([]),
-  dropped: z.array(LISTS.dropped).default([]),
-  droppedTotal: num.default(0),
-  channels: recordOf(RECORDS.channels).default({}),
-  probes: recordOf(RECORDS.probes).default({}),
-  lastRun: opt(z.looseObject({ startedAt: num, durationMs: num })),
-  silences: z.array(LISTS.silences).default([]),
-  monitorGap: opt(z.looseObject({ from: num, to: num })),
-  sent: recordOf(RECORDS.sent).default({}),
-  channelHealth: opt(recordOf(RECORDS.channelHealth)),
-}));
+export const stateSchema = lazy(() =>
+  z.looseObject({
+    version: z.literal(STATE_VERSION),
+    checks: recordOf(RECORDS.checks).default({}),
+    outbox: z.array(LISTS.outbox).default([]),
+    dropped: z.array(LISTS.dropped).default([]),
+    droppedTotal: num.default(0),
+    channels: recordOf(RECORDS.channels).default({}),
+    probes: recordOf(RECORDS.probes).default({}),
+    lastRun: opt(z.looseObject({ startedAt: num, durationMs: num })),
+    silences: z.array(LISTS.silences).default([]),
+    monitorGap: opt(z.looseObject({ from: num, to: num })),
+    sent: recordOf(RECORDS.sent).default({}),
+    channelHealth: opt(recordOf(RECORDS.channelHealth)),
+  }),
+);
 
 /**
  * withoutExtras drops the optional parts of a check's state (flap and hold memory, an ack): a check whose only

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,5 +59,46 @@ describe("what a run loads", () => {
     expect(run.code).toBe(0);
     expect(run.modules.filter((m) => m === ZOD)).toEqual([ZOD]);
     expect(run.modules.filter((m) => m === YAML)).toEqual([YAML]);
+  });
+
+  // The point of it all: cron's second run of an unchanged config takes the validated config from the cache
+  // (src/config/cache.ts) and the state it wrote by its seal (src/state/seal.ts), and validates nothing. An
+  // Alertmanager channel's keep-alive reads its memory only when an incident is open.
+  it("a healthy check run after the first loads neither, with the cache and the seal", async () => {
+    const server = net.createServer((s) => s.end());
+    const port = await new Promise<number>((r) =>
+      server.listen(0, "127.0.0.1", () => r((server.address() as net.AddressInfo).port)),
+    );
+    try {
+      const healthy = path.join(dir, "healthy.yaml");
+      writeFileSync(
+        healthy,
+        [
+          `state_file: ${path.join(dir, "healthy-state.json")}`,
+          "channels:",
+          "  am: { type: alertmanager, urls: ['http://127.0.0.1:9/'] }",
+          "  mail: { type: email, host: 127.0.0.1, port: 9, pass: '${MAIL_PASS}', from: a@b.c, to: [c@d.e] }",
+          "escalation: [{ after: 1, notify: [am, mail] }]",
+          "checks:",
+          `  - { name: up, type: tcp, host: 127.0.0.1, port: ${port} }`,
+          "",
+        ].join("\n"),
+        { mode: 0o600 },
+      );
+      const env = { XDG_CACHE_HOME: path.join(dir, "cache"), MAIL_PASS: "a-mail-pass-1" };
+      const first = await loadedModules(["check", "--config", healthy], { env });
+      expect(first.code).toBe(0);
+      expect(first.modules).toContain(ZOD);
+      for (let i = 0; i < 2; i++) {
+        const run = await loadedModules(["check", "--config", healthy], { env });
+        expect(run.code).toBe(0);
+        expect(run.stderr).toBe("");
+        expect(run.stdout).toMatch(/up\s+OK/);
+        expect(run.modules).not.toContain(ZOD);
+        expect(run.modules).not.toContain(YAML);
+      }
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

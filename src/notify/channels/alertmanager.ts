@@ -11,18 +11,20 @@ import { lazy } from "../../core/lazy.js";
  * alertmanagerConfigSchema is a `type: alertmanager` channel: alerts POSTed to Alertmanager's API v2.
  * See docs/vendors.md §6 and prometheus/alertmanager api/v2/openapi.yaml (postAlerts).
  */
-export const alertmanagerConfigSchema = lazy(() => z.strictObject({
-  type: z.literal("alertmanager"),
-  /** One URL, or every member of an HA cluster: each gets every alert; one accepting is enough. */
-  urls: stringList.pipe(z.array(httpUrl).min(1)),
-  /** How often an open incident is re-sent so Alertmanager does not resolve it on its own; 0 = every run. */
-  resend_every: duration.default(0),
-  /** How long Alertmanager keeps a firing alert without a re-send (its endsAt); default max(10m, 3 × resend_every). */
-  ttl: duration.optional(),
-  generator_url: z.string().url().optional(),
-  headers: z.record(z.string(), z.string()).default({}),
-  insecure: z.boolean().default(false),
-}));
+export const alertmanagerConfigSchema = lazy(() =>
+  z.strictObject({
+    type: z.literal("alertmanager"),
+    /** One URL, or every member of an HA cluster: each gets every alert; one accepting is enough. */
+    urls: stringList.pipe(z.array(httpUrl).min(1)),
+    /** How often an open incident is re-sent so Alertmanager does not resolve it on its own; 0 = every run. */
+    resend_every: duration.default(0),
+    /** How long Alertmanager keeps a firing alert without a re-send (endsAt); default max(10m, 3 × resend_every). */
+    ttl: duration.optional(),
+    generator_url: z.string().url().optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    insecure: z.boolean().default(false),
+  }),
+);
 export type AlertmanagerConfig = z.infer<typeof alertmanagerConfigSchema>;
 
 /** PostableAlert is one element of the POST /api/v2/alerts body. */
@@ -176,13 +178,17 @@ function keepAlive(
 ): { outbox: OutboxEntry[]; memory: RefreshMemory | undefined } {
   const { name, state, now } = input;
   const open = (check: string) => state.checks[check]?.incident?.notified.includes(name) ?? false;
-  const last = input.memory?.refreshedAt;
-  // A clock that moved back counts as due: better one extra re-send than an alert left to expire.
-  const due = last === undefined || now - last >= cfg.resend_every || now < last;
+  // Asked only when there is an incident or a pending refresh: the memory is then read (and validated).
+  let dueNow: boolean | undefined;
+  const due = () => {
+    const last = input.memory?.refreshedAt;
+    // A clock that moved back counts as due: better one extra re-send than an alert left to expire.
+    return (dueNow ??= last === undefined || now - last >= cfg.resend_every || now < last);
+  };
   let outbox = state.outbox.flatMap((e): OutboxEntry[] => {
     if (e.message.channel !== name || !e.message.id.startsWith(REFRESH_PREFIX)) return [e];
     const items = e.message.items.filter((i) => open(i.check));
-    if (due || items.length === 0) return [];
+    if (items.length === 0 || due()) return [];
     // A refresh queued by an older build carries no noFallback flag: it gets one here.
     const same = items.length === e.message.items.length && e.message.noFallback;
     return [same ? e : { ...e, message: { ...e.message, items, noFallback: true } }];
@@ -190,16 +196,14 @@ function keepAlive(
   const toldNow = new Set(input.thisRun.flatMap((m) => m.items.map((i) => i.check)));
   // The refresh clock moves only when every open incident was re-stated: a message about one check this run (its
   // step) must not postpone the re-send of the others, which Alertmanager would then let expire.
-  let refreshed = due && toldNow.size > 0;
-  if (due) {
-    const stale = input.checks.filter((c) => open(c.name) && !toldNow.has(c.name));
+  let refreshed = toldNow.size > 0 && due();
+  const stale = input.checks.filter((c) => open(c.name) && !toldNow.has(c.name));
+  if (stale.length > 0 && due()) {
     const items = stale.map((c) => refreshItem(state.checks[c.name]!, c));
-    if (items.length) {
-      const id = `${REFRESH_PREFIX}${now.toString(36)}-${name}`;
-      const message: Message = { id, channel: name, host: input.host, createdAt: now, items, noFallback: true };
-      outbox = [...outbox, { message, attempts: 0, nextAttemptAt: now, lastError: undefined }];
-      refreshed = true;
-    }
+    const id = `${REFRESH_PREFIX}${now.toString(36)}-${name}`;
+    const message: Message = { id, channel: name, host: input.host, createdAt: now, items, noFallback: true };
+    outbox = [...outbox, { message, attempts: 0, nextAttemptAt: now, lastError: undefined }];
+    refreshed = true;
   }
   return { outbox, memory: refreshed ? { refreshedAt: now } : undefined };
 }

@@ -20,25 +20,29 @@ const EXCERPT_CHARS = 300;
 /** Distinct matching lines kept per run to pick the excerpt from. */
 const KEEP_LINES = 50;
 
-const patternSchema = lazy(() => z.union([
-  regex,
-  z.strictObject({ regex, severity: severity.default("critical"), cause: z.string().min(1).optional() }),
-]));
+const patternSchema = lazy(() =>
+  z.union([
+    regex,
+    z.strictObject({ regex, severity: severity.default("critical"), cause: z.string().min(1).optional() }),
+  ]),
+);
 
 /** logConfigSchema is a `type: log` check: new lines in a log file that match a pattern, with a probable cause. */
-export const logConfigSchema = lazy(() => z.strictObject({
-  type: z.literal("log"),
-  path: z.string().min(1),
-  patterns: z.array(patternSchema).default([]),
-  causes: z.enum(["builtin", "none"]).default("builtin"),
-  from: z.enum(["end", "start"]).default("end"),
-  missing: z.enum(["unknown", "critical", "warning", "ok"]).default("unknown"),
-  hold: duration.default(0),
-  excerpt_lines: z.number().int().min(0).max(20).default(3),
-  redact: z.array(z.enum(["paths", "ips"])).default([]),
-  /** Reading stops at this budget; the rest is read on the next run. */
-  timeout: duration.default(20_000),
-}));
+export const logConfigSchema = lazy(() =>
+  z.strictObject({
+    type: z.literal("log"),
+    path: z.string().min(1),
+    patterns: z.array(patternSchema).default([]),
+    causes: z.enum(["builtin", "none"]).default("builtin"),
+    from: z.enum(["end", "start"]).default("end"),
+    missing: z.enum(["unknown", "critical", "warning", "ok"]).default("unknown"),
+    hold: duration.default(0),
+    excerpt_lines: z.number().int().min(0).max(20).default(3),
+    redact: z.array(z.enum(["paths", "ips"])).default([]),
+    /** Reading stops at this budget; the rest is read on the next run. */
+    timeout: duration.default(20_000),
+  }),
+);
 export type LogConfig = z.infer<typeof logConfigSchema>;
 
 /** LogMemory is what the log probe keeps in the state file. */
