@@ -7,9 +7,9 @@ import { hash64 } from "../core/hash.js";
 import { buildCatalog, useCatalog } from "../probes/registry.js";
 import { ensureDir, readRegular, writeFileAtomic } from "../state/safe-fs.js";
 import type { Loaded } from "./load.js";
-import type { PathKey } from "./locate.js";
+import { valueAt, type PathKey } from "./locate.js";
 import { sourceOf, valueOf, type Source } from "./origin.js";
-import { collectSecrets } from "./secrets.js";
+import { collectSecrets, MIN_SECRET } from "./secrets.js";
 
 /*
  * The cache of the validated config. A cron run every two minutes reads the same file each time; validating it
@@ -26,7 +26,6 @@ import { collectSecrets } from "./secrets.js";
 const VERSION = 1;
 /** Entries kept: one per config file and working directory; the oldest go first. */
 const MAX_ENTRIES = 16;
-const MIN_HIDDEN = 4;
 
 /** CacheInputs are what a config's validation depends on, besides the config text itself. */
 export type CacheInputs = {
@@ -157,16 +156,9 @@ function restore(e: Entry, inputs: CacheInputs): Loaded | undefined {
   // Every string that holds a secret is a hole (toEntry), so the holes alone give the secrets: walking the whole
   // config would parse every check's URL again. writeCached's read-back compares the result with the parser's.
   const holes: Record<PathKey, unknown> = {};
-  for (const hole of e.holes) put(holes, hole.at, get(config, hole.at), true);
+  for (const hole of e.holes) put(holes, hole.at, valueAt(config, hole.at), true);
   const { secrets } = collectSecrets(holes, () => true);
   return { config: typed, warnings: e.warnings, secrets, inlineSecrets: e.inlineSecrets, given: e.given };
-}
-
-/** get is the value at AT. */
-function get(root: unknown, at: PathKey[]): unknown {
-  let node = root;
-  for (const key of at) node = (node as Record<PathKey, unknown>)[key];
-  return node;
 }
 
 /**
@@ -192,15 +184,22 @@ function put(root: unknown, at: PathKey[], value: unknown, make = false): boolea
 
 /**
  * writeCached keeps LOADED (what parseConfigDocument gave for these inputs, DOC its document) for later runs, when
- * it can be given back exactly without a secret in the file. FILES are the `*_file` secrets the parser read.
+ * it can be given back exactly without a secret in the file. FILES are the `*_file` secrets the parser read (path as
+ * written, content).
  * Never throws: a cache that cannot be written is only a slower next run.
  */
-export function writeCached(inputs: CacheInputs, loaded: Loaded, doc: Document, files: readonly string[]): void {
+export function writeCached(
+  inputs: CacheInputs,
+  loaded: Loaded,
+  doc: Document,
+  files: ReadonlyMap<string, string>,
+): void {
   const dir = cacheDir(inputs.env);
   if (!dir) return;
   try {
     const entry = toEntry(inputs, loaded, doc, files);
     if (!entry) return;
+    // Read back from disk, after the files' ids were taken: a secret file changed since the parse fails this.
     const again = restore(JSON.parse(JSON.stringify(entry)) as Entry, inputs);
     if (!again || !same(again, loaded)) return;
     ensureDir(dir);
@@ -211,12 +210,17 @@ export function writeCached(inputs: CacheInputs, loaded: Loaded, doc: Document, 
   }
 }
 
-function toEntry(inputs: CacheInputs, loaded: Loaded, doc: Document, files: readonly string[]): Entry | undefined {
+function toEntry(
+  inputs: CacheInputs,
+  loaded: Loaded,
+  doc: Document,
+  files: ReadonlyMap<string, string>,
+): Entry | undefined {
   const hidden = [
     ...loaded.secrets,
     ...envNames(inputs.text).map((n) => inputs.env[n] ?? ""),
-    ...files.map((p) => inputs.readFile(p).replace(/\r?\n$/, "")),
-  ].filter((s) => s.length >= MIN_HIDDEN);
+    ...[...files.values()].map((content) => content.replace(/\r?\n$/, "")),
+  ].filter((s) => s.length >= MIN_SECRET);
   const hides = (s: string) => hidden.some((h) => s.includes(h));
   if (loaded.warnings.some(hides) || loaded.given.some(hides)) return undefined;
   const holes: Source[] = [];
@@ -239,7 +243,7 @@ function toEntry(inputs: CacheInputs, loaded: Loaded, doc: Document, files: read
   };
   const config = copy(loaded.config, []);
   if (!ok) return undefined;
-  const ids = files.map((p) => ({ p, id: fileId(inputs.secretPath(p)) }));
+  const ids = [...files.keys()].map((p) => ({ p, id: fileId(inputs.secretPath(p)) }));
   if (ids.some((f) => f.id === undefined)) return undefined;
   const salt = envNames(inputs.text).length ? crypto.randomBytes(16).toString("hex") : "";
   return {

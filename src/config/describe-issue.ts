@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { closest, type PathKey } from "./locate.js";
+import { closest, valueAt, type PathKey } from "./locate.js";
 import { configSchema } from "./schema.js";
 
 // What a config error says beyond zod's own message: the types a `type:` may name and the keys a mapping allows,
@@ -35,15 +35,6 @@ function discriminatorValues(path: PathKey[]): string[] {
 function typeOf(schema: z.ZodObject): unknown {
   const type: unknown = schema.shape.type;
   return type instanceof z.ZodLiteral ? type.value : undefined;
-}
-
-function valueAt(data: unknown, path: readonly PathKey[]): unknown {
-  let cur = data;
-  for (const k of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string | number, unknown>)[k];
-  }
-  return cur;
 }
 
 // The walk below reads zod's public API only (classes, `shape`, `element`, `valueType`, `unwrap()`, `in`, `options`).

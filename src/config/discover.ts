@@ -75,8 +75,13 @@ export function loadConfig(opts: LoadOptions, inputs: Inputs, extraDefaultChecks
     const hit = readCached(cache);
     if (hit) loaded = hit;
     else {
-      const read: string[] = [];
-      const parsed = parseConfigDocument(text, { ...parseOpts, readFile: (p) => (read.push(p), readFile(p)) });
+      const read = new Map<string, string>();
+      const readAndKeep = (p: string) => {
+        const content = readFile(p);
+        read.set(p, content);
+        return content;
+      };
+      const parsed = parseConfigDocument(text, { ...parseOpts, readFile: readAndKeep });
       writeCached(cache, parsed.loaded, parsed.doc, read);
       loaded = parsed.loaded;
     }

@@ -10,6 +10,16 @@ export function formatPath(path: readonly PathKey[]): string {
   return out || "(top level)";
 }
 
+/** valueAt is the value at PATH in DATA (parsed config of any shape), or undefined where the path leads nowhere. */
+export function valueAt(data: unknown, path: readonly PathKey[]): unknown {
+  let cur = data;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur;
+}
+
 /** Locator finds the line and column of a config path in the YAML source. */
 export class Locator {
   constructor(

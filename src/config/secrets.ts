@@ -30,7 +30,7 @@ function secretName(name: string): boolean {
 const HOOK_SEGMENT = /^(hook|hooks|webhook|webhooks|services)$/i;
 const URL_KEYS = new Set(["webhook", "url", "urls", "base_url", "endpoint"]);
 /** Secrets shorter than this are not scrubbed from text: replacing "ok" everywhere would garble output. */
-const MIN_SECRET = 4;
+export const MIN_SECRET = 4;
 
 /** collectSecrets walks a config and returns every secret value, and whether any was written inline in the file. */
 export function collectSecrets(
