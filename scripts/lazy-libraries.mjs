@@ -5,6 +5,7 @@
 // schemas are built on first use too (src/core/lazy.ts), so importing our modules touches neither stand-in.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { exportNames } from "./lazy-modules.mjs";
 
 const require = createRequire(import.meta.url);
 const lazyModule = fileURLToPath(new URL("../src/core/lazy.ts", import.meta.url));
@@ -38,8 +39,9 @@ function standIn(name) {
     "}",
   ];
   const ignored = new Set(["length", "name", "prototype", "arguments", "caller"]);
-  for (const [key, value] of Object.entries(require(name))) {
-    if (key === "default" || !/^[A-Za-z_$][\w$]*$/.test(key)) continue;
+  const real = require(name);
+  for (const key of exportNames(real)) {
+    const value = real[key];
     const k = JSON.stringify(key);
     if (typeof value === "function") {
       const statics = Object.getOwnPropertyNames(value).filter((p) => !ignored.has(p));

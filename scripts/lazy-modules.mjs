@@ -7,6 +7,17 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 
 /**
+ * exportNames lists the names a stand-in of module REAL can export: identifiers, `default` aside; with `dataOnly`,
+ * only data properties (reading a getter such as fs.promises may load another module).
+ */
+export function exportNames(real, { dataOnly = false } = {}) {
+  return Object.keys(real).filter((k) => {
+    if (k === "default" || !/^[A-Za-z_$][\w$]*$/.test(k)) return false;
+    return !dataOnly || "value" in Object.getOwnPropertyDescriptor(real, k);
+  });
+}
+
+/**
  * Built-ins that become a stand-in object: the same export names, each a getter that requires the real module on
  * first use. The bundle reads them at call time (`(0, import_crypto.randomUUID)()`, `childProcess.spawn(...)`), so
  * the module loads only when a run calls into it. A module whose export is a function (assert) gets a function
@@ -26,7 +37,7 @@ export const lazyBuiltins = {
     });
     b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => {
       const real = require(args.path);
-      const names = Object.keys(real).filter((k) => k !== "default" && /^[A-Za-z_$][\w$]*$/.test(k));
+      const names = exportNames(real);
       const lines = [
         "let real;",
         `const load = () => real || (real = require(${JSON.stringify(`node:${args.path}`)}));`,
@@ -63,10 +74,7 @@ export const builtinModules = {
     );
     b.onLoad({ filter: /.*/, namespace: "builtin-module" }, (args) => {
       const real = require(args.path);
-      const names = Object.keys(real).filter((k) => {
-        const d = Object.getOwnPropertyDescriptor(real, k);
-        return k !== "default" && /^[A-Za-z_$][\w$]*$/.test(k) && d !== undefined && "value" in d;
-      });
+      const names = exportNames(real, { dataOnly: true });
       const lines = [`const m = require(${JSON.stringify(`node:${args.path}`)});`, "export default m;"];
       if (names.length) lines.push(`export const { ${names.join(", ")} } = m;`);
       return { contents: lines.join("\n"), loader: "js", resolveDir: process.cwd() };
