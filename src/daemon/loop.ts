@@ -12,6 +12,7 @@ import type { Redactor } from "../notify/redact.js";
 import type { ProbeResult } from "../probes/types.js";
 import { runCheck } from "../run-check.js";
 import { acquireLock } from "../state/lock.js";
+import { unsavedLine } from "../state/run-store.js";
 import { createLimitedServer } from "./server-limits.js";
 
 /** DaemonOptions are what the daemon needs: a way to (re)load the config, the deps, and where to print. */
@@ -123,6 +124,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
           const failing = report.results.filter((r) => r.status !== "ok").map((r) => r.check);
           // What failed to reach a person goes to stderr (the journal under systemd), as `check` does.
           for (const line of sendTrouble(report, config.state_file)) opts.err(`${redact(line)}\n`);
+          if (report.unsaved !== undefined) opts.err(`${redact(unsavedLine(report.unsaved))}\n`);
           opts.out(
             `run: ${report.results.length} checked` +
               (failing.length ? `, failing: ${failing.join(", ")}` : ", all ok") +
