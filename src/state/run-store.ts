@@ -3,18 +3,14 @@ import type { Deps } from "../deps.js";
 import type { State } from "../engine/types.js";
 import { StateError } from "../errors.js";
 import { applyQueuedControls } from "./controls.js";
-import { createJsonFileStore } from "./json-file-store.js";
+import { createJsonFileStore, isDiskError } from "./json-file-store.js";
 import { acquireLock, type Lock } from "./lock.js";
 import { peek } from "./peek.js";
 import type { StateStore } from "./store.js";
 
-/** The disk failed, not watchdog or its setup: full, over quota, remounted read-only, an I/O error. */
-const DISK_CODES = new Set(["ENOSPC", "EDQUOT", "EROFS", "EIO"]);
-
 /** isDiskFailure says whether a StateError comes of the disk rather than of permissions or an unsafe path. */
 export function isDiskFailure(err: unknown): err is StateError {
-  const code = (err as { cause?: NodeJS.ErrnoException } | undefined)?.cause?.code;
-  return err instanceof StateError && code !== undefined && DISK_CODES.has(code);
+  return err instanceof StateError && isDiskError(err.cause);
 }
 
 /**

@@ -68,10 +68,15 @@ it("/healthz answers and the runs go on while / is asked in a loop, with a 30 MB
   // The hammer: CLIENTS loops asking for `/`, each bounded, until the test has seen what it waits for.
   let stop = false;
   const bodies: string[] = [];
+  const failures: string[] = [];
   const hammer = Array.from({ length: CLIENTS }, async () => {
     for (let i = 0; i < 400 && !stop; i++) {
-      const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(120_000) });
-      bodies.push(await r.text());
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(120_000) });
+        bodies.push(await r.text());
+      } catch (err) {
+        failures.push(String(err));
+      }
     }
   });
   try {
@@ -87,6 +92,7 @@ it("/healthz answers and the runs go on while / is asked in a loop, with a 30 MB
     stop = true;
     await Promise.all(hammer);
   }
+  expect(failures).toEqual([]);
   expect(bodies.length).toBeGreaterThan(CLIENTS);
   expect(bodies.every((b) => b.includes(`<span class="name">svc</span>`))).toBe(true);
   // One page per run: what `/` served in between was the same page, not a render per request.

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnLockHolder } from "../helpers/lock-holder.js";
 import { freePort } from "../helpers/net.js";
 import type { VendorServer } from "../helpers/vendors/http-vendor.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
@@ -64,6 +65,26 @@ async function runSteps(stateDir: string, config: string, steps: string[]): Prom
   }));
 }
 
+/**
+ * setup writes a config with a system check of the state directory's disk, a check that is down, and a webhook.
+ * Only state_file is set: the log and the history are beside the state, on the full disk too.
+ */
+function setup(name: string): { stateDir: string; config: string } {
+  const stateDir = path.join(dir, name);
+  fs.mkdirSync(stateDir);
+  const config = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(
+    config,
+    `state_file: ${stateDir}/state.json\nchannels:\n  hook: {type: webhook, url: "${hook.url}"}\n` +
+      `escalation:\n  - {after: 1, notify: [hook]}\n` +
+      `checks:\n  - {name: state-disk, type: system, memory: false, load: false,` +
+      ` disk: {paths: ["${stateDir}"], warning: 80, critical: 90}}\n` +
+      `  - {name: svc, type: tcp, port: ${downPort}, timeout: 1s}\n`,
+    { mode: 0o600 },
+  );
+  return { stateDir, config };
+}
+
 describe(`disk full under the state directory${SKIP}`, () => {
   it.skipIf(!CAN).each([
     // No room at all: even the lock cannot be created.
@@ -73,19 +94,7 @@ describe(`disk full under the state directory${SKIP}`, () => {
   ] as const)(
     "%s: the disk alert still goes out, stderr says the state was not saved, the next run with space saves it",
     async (_when, leaveKiB, why) => {
-      const stateDir = path.join(dir, `state-${leaveKiB}`);
-      fs.mkdirSync(stateDir);
-      const config = path.join(dir, "watchdog.yaml");
-      // Only state_file is set: the log and the history are beside the state, on the full disk too.
-      fs.writeFileSync(
-        config,
-        `state_file: ${stateDir}/state.json\nchannels:\n  hook: {type: webhook, url: "${hook.url}"}\n` +
-          `escalation:\n  - {after: 1, notify: [hook]}\n` +
-          `checks:\n  - {name: state-disk, type: system, memory: false, load: false,` +
-          ` disk: {paths: ["${stateDir}"], warning: 80, critical: 90}}\n` +
-          `  - {name: svc, type: tcp, port: ${downPort}, timeout: 1s}\n`,
-        { mode: 0o600 },
-      );
+      const { stateDir, config } = setup(`state-${leaveKiB}`);
       const steps = await runSteps(stateDir, config, [
         "RUN", // space: svc is down and alerted, the disk is fine
         // Fill the disk, all but what a reserve file held.
@@ -125,4 +134,33 @@ describe(`disk full under the state directory${SKIP}`, () => {
     },
     180_000,
   );
+
+  it.skipIf(!CAN)("a lock a live run holds is still honoured on a full disk: exit 75, nothing sent twice", async () => {
+    const { stateDir, config } = setup("state-held");
+    const holder = spawnLockHolder();
+    try {
+      const lock = path.join(dir, "held.lock");
+      fs.writeFileSync(lock, holder.line);
+      const sentBefore = hook.delivered().length;
+      const steps = await runSteps(stateDir, config, [
+        "RUN",
+        `cp "${lock}" "${stateDir}/state.json.lock"`,
+        `dd if=/dev/zero of="${stateDir}/filler" bs=4k 2>/dev/null || true`,
+        "RUN", // another run holds the lock: it is the one sending
+        `rm "${stateDir}/state.json.lock"`,
+        "RUN", // that run is done: this one probes and delivers without a lock
+      ]);
+      const [first, held, alone] = steps as [Step, Step, Step];
+      expect([first.rc, first.mail]).toEqual([0, ""]);
+      expect(held.rc).toBe(75);
+      expect(held.mail).toMatch(new RegExp(`another watchdog check \\(pid ${holder.child.pid}\\) is running`));
+      expect(alone.rc).toBe(1);
+      // The lock's page is free again: this run takes the lock, and its save is refused.
+      expect(alone.mail).toMatch(/^watchdog: state could not be saved: .*disk full/);
+      const sent = hook.delivered().slice(sentBefore);
+      expect(sent.map((m) => m.items.map((i: { check: string }) => i.check))).toEqual([["svc"], ["state-disk"]]);
+    } finally {
+      holder.child.kill("SIGKILL");
+    }
+  }, 180_000);
 });
