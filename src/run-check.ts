@@ -21,10 +21,7 @@ import { renderText } from "./notify/render.js";
 import type { Channel } from "./notify/types.js";
 import { runProbes, type ProbeRun } from "./probes/run.js";
 import type { ProbeResult } from "./probes/types.js";
-import { applyQueuedControls } from "./state/controls.js";
-import { createJsonFileStore } from "./state/json-file-store.js";
-import { acquireLock } from "./state/lock.js";
-import { peek } from "./state/peek.js";
+import { createRunStore, loadRunState, lockRun, type RunStore } from "./state/run-store.js";
 import { monotonicMs } from "./core/monotonic.js";
 
 /** RunReport is everything a check run did, for the table, --json and the log. */
@@ -42,6 +39,8 @@ export type RunReport = {
   channelsFailing: string[];
   warnings: string[];
   state: State;
+  /** Why the state could not be saved (a full disk): the run probed and delivered all the same. */
+  unsaved?: string;
 };
 
 /** RunOptions are what `watchdog check` was asked. */
@@ -61,7 +60,9 @@ export type RunOptions = {
  * A dry run probes and decides, then stops: no lock, no write, no send, no restart.
  */
 export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Promise<RunReport> {
-  const lock = opts.dryRun || opts.lockHeld ? undefined : acquireLock(`${config.state_file}.lock`);
+  // A disk too full for the lock still lets the run probe and deliver (at most once beats never); it saves nothing.
+  const { lock, unsaved } =
+    opts.dryRun || opts.lockHeld ? { lock: undefined, unsaved: undefined } : lockRun(config.state_file);
   let timer: NodeJS.Timeout | undefined;
   try {
     // The backstop: every step of the run honours its budget, so this fires only on a bug; the run then ends (exit 1)
@@ -70,7 +71,7 @@ export async function runCheck(config: Config, deps: Deps, opts: RunOptions): Pr
       const why = `the run did not finish within run_timeout (${formatDuration(config.run_timeout)}); it was abandoned`;
       timer = setTimeout(() => reject(new ExitError(1, `watchdog: ${why}`)), config.run_timeout);
     });
-    return await Promise.race([runPipeline(config, deps, opts), backstop]);
+    return await Promise.race([runPipeline(config, deps, opts, unsaved), backstop]);
   } finally {
     clearTimeout(timer);
     lock?.release();
@@ -87,15 +88,20 @@ export function budgetOf(runTimeout: number): number {
  * can free it): load state -> probe -> decide -> (a dry run renders and stops) -> restart -> record -> enqueue and
  * save -> deliver -> save -> export (metrics, history, status page, heartbeat) -> log.
  */
-async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promise<RunReport> {
+async function runPipeline(
+  config: Config,
+  deps: Deps,
+  opts: RunOptions,
+  unsaved: string | undefined,
+): Promise<RunReport> {
   const startedAt = deps.clock.now();
   const hardEnd = monotonicMs() + config.run_timeout;
   const budget = AbortSignal.timeout(budgetOf(config.run_timeout));
   // Every probe, hook and send listens to the run's deadline: with more than 10 checks Node's leak warning would go
   // to stderr, which is cron's mail, every run. The listeners are removed as each step ends; there is no leak to see.
   setMaxListeners(0, budget);
-  const store = createJsonFileStore(config.state_file, () => deps.clock.now(), opts.redact);
-  const { prev, warnings } = await loadState(config, store, deps, opts);
+  const store = createRunStore(config.state_file, deps, opts.redact, unsaved);
+  const { prev, warnings } = await loadRunState(config, store, deps, opts.dryRun);
 
   const { probed, runs } = await probe(config, prev, opts.only, deps, budget);
   const results = runs.map((r) => r.result);
@@ -138,28 +144,11 @@ async function runPipeline(config: Config, deps: Deps, opts: RunOptions): Promis
   state = { ...delivered.state, lastRun: { startedAt, durationMs: report.durationMs } };
   await store.save(state);
   report.state = state;
+  report.unsaved = store.unsaved;
   await exportRun(report, prev, config, deps, opts.redact, now);
   await sendHeartbeat(config, deps, hardEnd - monotonicMs() - 500);
   logRun(report, deps);
   return report;
-}
-
-type Store = ReturnType<typeof createJsonFileStore>;
-
-/**
- * loadState reads the state and applies the controls other commands queued (silence, ack); a dry run only peeks:
- * a bad file is reported, never moved aside, and the queue is left for a real run.
- */
-async function loadState(
-  config: Config,
-  store: Store,
-  deps: Deps,
-  opts: RunOptions,
-): Promise<{ prev: State; warnings: string[] }> {
-  const { state: loadedState, warnings } = opts.dryRun ? peek(config.state_file) : await store.load();
-  const prev = opts.dryRun ? loadedState : await applyQueuedControls(config, loadedState, store, deps);
-  for (const w of warnings) deps.logger.warn({ event: "state_reset" }, w);
-  return { prev, warnings };
 }
 
 /** probe runs the checks of this run (daemon mode: `only` those due) side by side, within the run's budget. */
@@ -203,7 +192,7 @@ async function enqueueAndSave(
   state: State,
   messages: Message[],
   config: Config,
-  store: Store,
+  store: RunStore,
   now: number,
   restarted: boolean,
 ): Promise<State> {
@@ -265,7 +254,11 @@ async function exportRun(
     a.outcome.ok ? a : { ...a, outcome: { ...a.outcome, error: redact(a.outcome.error) } },
   );
   const summaries = results.map((r) => ({ ...r, summary: redact(r.summary) }));
-  recordRun(config, deps, { prev, next: state, results: summaries, attempts: masked, restarts: report.restarts, now });
+  // Unsaved, the next run starts from the same previous state and records these events itself: no duplicates.
+  if (report.unsaved === undefined) {
+    const run = { prev, next: state, results: summaries, attempts: masked, restarts: report.restarts, now };
+    recordRun(config, deps, run);
+  }
   // After the history, so the page's timeline includes this run.
   const pageProblem = writeStatusPage(config, state, results, deps.clock.now(), redact);
   if (pageProblem) deps.logger.warn({ event: "status_page_failed" }, pageProblem);

@@ -12,6 +12,7 @@ import type { Redactor } from "../notify/redact.js";
 import type { ProbeResult } from "../probes/types.js";
 import { runCheck } from "../run-check.js";
 import { acquireLock } from "../state/lock.js";
+import { unsavedLine } from "../state/run-store.js";
 import { createLimitedServer } from "./server-limits.js";
 
 /** DaemonOptions are what the daemon needs: a way to (re)load the config, the deps, and where to print. */
@@ -123,6 +124,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
           const failing = report.results.filter((r) => r.status !== "ok").map((r) => r.check);
           // What failed to reach a person goes to stderr (the journal under systemd), as `check` does.
           for (const line of sendTrouble(report, config.state_file)) opts.err(`${redact(line)}\n`);
+          if (report.unsaved !== undefined) opts.err(`${redact(unsavedLine(report.unsaved))}\n`);
           opts.out(
             `run: ${report.results.length} checked` +
               (failing.length ? `, failing: ${failing.join(", ")}` : ", all ok") +
@@ -172,6 +174,8 @@ async function serveMetrics(
   const at = listen.lastIndexOf(":");
   const host = listen.slice(0, at) || "127.0.0.1";
   const port = Number(listen.slice(at + 1));
+  // One render per run (and config): `/` asked in a loop gets the same page, and never starves /healthz or the runs.
+  let page: { html: string; of: object; config: Config } | undefined;
   const server = createLimitedServer((req, res) => {
     const { config, last, redact } = view();
     if (req.url === "/metrics") {
@@ -179,15 +183,12 @@ async function serveMetrics(
       res.end(renderMetrics({ state: last.state, results: last.results }, config, redact));
     } else if (req.url === "/" || req.url === "/index.html") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": PAGE_CSP });
-      // Late means 3 missed runs of the daemon's own interval, as for its runs (see runDaemon).
-      res.end(
-        renderStatusPage(
-          { ...config, expected_interval: Math.max(config.expected_interval, config.interval) },
-          last.state,
-          Date.now(),
-          redact,
-        ),
-      );
+      if (page?.of !== last || page.config !== config) {
+        // Late means 3 missed runs of the daemon's own interval, as for its runs (see runDaemon).
+        const pageConfig = { ...config, expected_interval: Math.max(config.expected_interval, config.interval) };
+        page = { html: renderStatusPage(pageConfig, last.state, Date.now(), redact), of: last, config };
+      }
+      res.end(page.html);
     } else if (req.url === "/healthz") {
       const fresh = last.at > 0 && Date.now() - last.at < 3 * config.interval + config.run_timeout;
       res.writeHead(fresh ? 200 : 503, { "content-type": "text/plain" });

@@ -62,19 +62,54 @@ export function readHistory(file: string): HistoryRead {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") out.problems.push(errorText(err));
       continue;
     }
-    const lines = text.split("\n");
-    lines.forEach((line, i) => {
-      if (line.trim() === "") return;
-      try {
-        const e = JSON.parse(line) as HistoryEvent;
-        if (e && typeof e === "object" && typeof e.at === "number" && typeof e.type === "string") out.events.push(e);
-        else out.skipped.push({ file: f, line: i + 1 });
-      } catch {
-        out.skipped.push({ file: f, line: i + 1 });
-      }
-    });
+    out.events.push(...parseLines(text, f, out.skipped));
   }
   return out;
+}
+
+/**
+ * readRecentHistory reads the history from its newest end back: at most `maxBytes` in all (newest first), and no
+ * older file once one reaches back past `since`. What a page of the last days needs, whatever the history's size.
+ */
+export function readRecentHistory(file: string, since: number, maxBytes: number): HistoryRead {
+  const out: HistoryRead = { events: [], skipped: [], problems: [] };
+  const newestFirst: HistoryEvent[][] = [];
+  let left = maxBytes;
+  for (const f of [file, ...Array.from({ length: HISTORY_KEEP }, (_, i) => `${file}.${i + 1}`)]) {
+    if (left <= 0) break;
+    let read: ReturnType<typeof readRegular>;
+    try {
+      read = readRegular(f, { tail: left });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") out.problems.push(errorText(err));
+      continue;
+    }
+    const cut = read.stat.size > left;
+    left -= Math.min(read.stat.size, left);
+    // A cut file starts inside a line: that part-line is not an event.
+    const text = cut ? read.text.slice(read.text.indexOf("\n") + 1) : read.text;
+    const events = parseLines(text, f, out.skipped);
+    newestFirst.push(events.filter((e) => e.at >= since));
+    if (cut || (events[0] !== undefined && events[0].at < since)) break;
+  }
+  out.events = newestFirst.reverse().flat();
+  return out;
+}
+
+/** parseLines reads JSON lines into events; a line that is not one is listed in `skipped`. */
+function parseLines(text: string, file: string, skipped: HistoryRead["skipped"]): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    try {
+      const e = JSON.parse(line) as HistoryEvent;
+      if (e && typeof e === "object" && typeof e.at === "number" && typeof e.type === "string") events.push(e);
+      else skipped.push({ file, line: i + 1 });
+    } catch {
+      skipped.push({ file, line: i + 1 });
+    }
+  });
+  return events;
 }
 
 function errorText(err: unknown): string {

@@ -50,10 +50,13 @@ export class HttpError extends Error {
     readonly kind: HttpErrorKind,
     message: string,
     readonly code?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; status?: number },
   ) {
     super(message, options);
+    this.status = options?.status;
   }
+  /** The status of the answer, when its head came before the failure (a body that stalled or was cut). */
+  readonly status: number | undefined;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -62,8 +65,10 @@ const TLS_CODE = /^(CERT_|ERR_TLS|DEPTH_|SELF_SIGNED|UNABLE_)/;
 
 /** httpRequest sends one request and reads the whole answer (any status is an answer; only no answer throws). */
 export async function httpRequest(url: string | URL, opts: HttpOptions = {}): Promise<HttpResponse> {
-  return withDeadline(opts, async (signal) => {
+  let status: number | undefined;
+  return withDeadline(opts, () => status, async (signal) => {
     const { res, head } = await open(url, opts, signal);
+    status = head.status;
     const max = opts.maxBody ?? DEFAULT_MAX_BODY;
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -75,6 +80,8 @@ export async function httpRequest(url: string | URL, opts: HttpOptions = {}): Pr
         kept += Math.min(chunk.length, max - kept);
       }
     }
+    // A body that only the connection's close ends (HTTP/1.0, no length) looks whole when a deadline cuts it.
+    signal?.throwIfAborted();
     return { ...head, body: Buffer.concat(chunks), bytes };
   });
 }
@@ -84,11 +91,12 @@ export async function httpRequest(url: string | URL, opts: HttpOptions = {}): Pr
  * timeoutMs covers the head only: a stream's reader bounds the rest with `signal`.
  */
 export async function httpOpen(url: string | URL, opts: HttpOptions = {}): Promise<HttpStream> {
-  const { res, head } = await withDeadline(opts, (signal) => open(url, opts, signal));
+  const { res, head } = await withDeadline(opts, noStatus, (signal) => open(url, opts, signal));
   const outer = opts.signal;
   async function* body(): AsyncGenerator<Buffer> {
     try {
       for await (const chunk of res as AsyncIterable<Buffer>) yield chunk;
+      outer?.throwIfAborted();
     } catch (err) {
       throw toHttpError(err, outer?.aborted ? "aborted" : undefined);
     }
@@ -96,8 +104,17 @@ export async function httpOpen(url: string | URL, opts: HttpOptions = {}): Promi
   return { ...head, body: body() };
 }
 
-/** withDeadline runs `work` under the caller's signal and, when timeoutMs is set, a timer of its own. */
-async function withDeadline<T>(opts: HttpOptions, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+const noStatus = (): undefined => undefined;
+
+/**
+ * withDeadline runs `work` under the caller's signal and, when timeoutMs is set, a timer of its own. `answered` is
+ * the status once the head has come, so that a stalled body is told apart from a stalled head.
+ */
+async function withDeadline<T>(
+  opts: HttpOptions,
+  answered: () => number | undefined,
+  work: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
   const own = opts.timeoutMs === undefined ? undefined : new AbortController();
   const timer = own && setTimeout(() => own.abort(), opts.timeoutMs);
   const signals = [opts.signal, own?.signal].filter((s): s is AbortSignal => s !== undefined);
@@ -106,7 +123,12 @@ async function withDeadline<T>(opts: HttpOptions, work: (signal: AbortSignal | u
     return await work(signal);
   } catch (err) {
     if (own?.signal.aborted && !opts.signal?.aborted) {
-      throw new HttpError("timeout", `gave no complete answer within ${opts.timeoutMs}ms`, undefined, { cause: err });
+      const status = answered();
+      const message =
+        status === undefined
+          ? `gave no complete answer within ${opts.timeoutMs}ms`
+          : `answered ${status}, but the body was not complete within ${opts.timeoutMs}ms`;
+      throw new HttpError("timeout", message, undefined, { cause: err, status });
     }
     throw toHttpError(err, opts.signal?.aborted ? "aborted" : undefined);
   } finally {

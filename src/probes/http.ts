@@ -121,6 +121,9 @@ async function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> 
   } catch (err) {
     const e = err as HttpError;
     if (e.kind === "aborted") throw new Error("probe deadline reached");
+    if (e.kind === "timeout" && e.status !== undefined) {
+      throw new Error(`answered ${e.status}, but the body was not complete within ${formatDuration(cfg.timeout)}`);
+    }
     if (e.kind === "timeout") throw e;
     // Node's codes (ECONNREFUSED, CERT_HAS_EXPIRED...) in words; anything else as its message.
     const known = e.code && /^(E[A-Z]+|ERR_TLS|CERT_|UNABLE_|DEPTH_|SELF_SIGNED)/.test(e.code);

@@ -55,6 +55,15 @@ function moveAside(file: string, now: number, why: string, then: string): string
   }
 }
 
+/** DISK_CODES: the disk failed, not watchdog or its setup: full, over quota, remounted read-only, an I/O error. */
+const DISK_CODES = new Set(["ENOSPC", "EDQUOT", "EROFS", "EIO"]);
+
+/** isDiskError says whether a file system error comes of the disk rather than of permissions or an unsafe path. */
+export function isDiskError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code !== undefined && DISK_CODES.has(code);
+}
+
 /** describeFsError says in words why the state could not be written, with what to do where that is clear. */
 export function describeFsError(err: unknown, withCode = false): string {
   if (err instanceof UnsafeFileError) return err.message;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { LockedError, StateError } from "../errors.js";
-import { describeFsError } from "./json-file-store.js";
+import { describeFsError, isDiskError } from "./json-file-store.js";
 import { createExclusive, createFresh, ensureDir, readRegular, UnsafeFileError } from "./safe-fs.js";
 
 /** Lock is held by one run at a time; release is idempotent. */
@@ -99,6 +99,8 @@ function tryCreate(file: string, content: string): boolean {
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    // No room for a file of our own: a lock already there is still honoured (its run may be sending right now).
+    if (isDiskError(err) && fs.existsSync(file)) return false;
     throw new StateError(`cannot create lock ${file}: ${describeFsError(err, true)}`, { cause: err });
   } finally {
     if (mine) fs.rmSync(mine, { force: true });
@@ -136,7 +138,10 @@ export function acquireLock(file: string): Lock {
     const stale = `${file}.stale-${process.pid}`;
     try {
       fs.renameSync(file, stale);
-    } catch {
+    } catch (err) {
+      // A stale lock on a disk that takes no change (read-only): the run goes on without it (run-store.ts).
+      if (isDiskError(err))
+        throw new StateError(`cannot take over lock ${file}: ${describeFsError(err, true)}`, { cause: err });
       continue;
     }
     const moved = readOwner(stale);

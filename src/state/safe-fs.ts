@@ -192,8 +192,11 @@ export function appendFileSafe(file: string, text: string, mode: number): void {
   }
 }
 
-/** ReadOptions: `follow` allows a symlink (config and secrets may be links, files watchdog owns may not). */
-export type ReadOptions = { follow?: boolean; maxBytes?: number };
+/**
+ * ReadOptions: `follow` allows a symlink (config and secrets may be links, files watchdog owns may not); `tail`
+ * reads only the last bytes of a file that may be large (the text then starts wherever that cut falls).
+ */
+export type ReadOptions = { follow?: boolean; maxBytes?: number; tail?: number };
 
 /**
  * readRegular reads a regular file without ever blocking on a FIFO or device: the open is non-blocking and the type
@@ -212,6 +215,11 @@ export function readRegular(file: string, opts: ReadOptions = {}): { text: strin
     const what = `larger than ${max} bytes`;
     const tooBig = () => new UnsafeFileError("EFBIG", `${file} is ${what}`, what);
     if (stat.size > max) throw tooBig();
+    if (opts.tail !== undefined) {
+      const buf = Buffer.alloc(Math.min(stat.size, opts.tail));
+      const n = fs.readSync(fd, buf, 0, buf.length, stat.size - buf.length);
+      return { text: buf.subarray(0, n).toString("utf8"), stat };
+    }
     // Read to EOF, bounded: the file may grow while it is read.
     const chunks: Buffer[] = [];
     let total = 0;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emptyState, type CheckState, type State } from "../../src/engine/types.js";
 import { runEvents, type HistoryEvent } from "../../src/history/events.js";
-import { appendHistory, readHistory } from "../../src/history/file.js";
+import { appendHistory, readHistory, readRecentHistory } from "../../src/history/file.js";
 import { incidentsFrom, summarize } from "../../src/history/report.js";
 
 const MIN = 60_000;
@@ -45,6 +45,24 @@ describe("history file", () => {
       { file, line: 2 },
       { file, line: 3 },
     ]);
+  });
+
+  it("readRecentHistory: the newest events, oldest first, within the byte bound and back to `since` only", () => {
+    const file = path.join(dir, "history.jsonl");
+    for (let i = 0; i < 40; i++) appendHistory(file, [ev(T0 + i)], 1000);
+    const all = readHistory(file).events.map((e) => e.at);
+    const line = JSON.stringify(ev(T0)).length + 1;
+    // Enough bytes for all three files: the same events as the whole read.
+    expect(readRecentHistory(file, 0, 1e6).events.map((e) => e.at)).toEqual(all);
+    // 5.5 lines' worth: the last 5 whole lines (the part-line at the cut is not an event, nor reported).
+    const tail = readRecentHistory(file, 0, Math.floor(5.5 * line));
+    expect(tail.events.map((e) => e.at)).toEqual(all.slice(-5));
+    expect(tail.skipped).toEqual([]);
+    // Back to `since`: nothing older, and the rotated files before it are not read.
+    fs.writeFileSync(`${file}.2`, "not json\n");
+    const recent = readRecentHistory(file, T0 + 38, 1e6);
+    expect(recent.events.map((e) => e.at)).toEqual([T0 + 38, T0 + 39]);
+    expect(recent.skipped).toEqual([]);
   });
 
   it("reports a write failure instead of throwing", () => {

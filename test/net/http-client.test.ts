@@ -141,6 +141,22 @@ describe("httpRequest", () => {
     }
   });
 
+  it("a body that stalls after the head is a timeout, even one only the connection's close would end", async () => {
+    // HTTP/1.0 with no length (Python's http.server): cutting the connection looks like the end of the body.
+    const trickle = await serve((_req, res) => {
+      res.socket!.write("HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nx");
+    });
+    try {
+      const err = await httpRequest(trickle.url, { timeoutMs: 200 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HttpError);
+      expect(err).toMatchObject({ kind: "timeout", status: 200 });
+      expect((err as Error).message).toBe("answered 200, but the body was not complete within 200ms");
+    } finally {
+      trickle.server.closeAllConnections();
+      await trickle.close();
+    }
+  });
+
   it("names a failure by Node's code, never by the URL (tokens live in paths and queries)", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/robot/SECRET-TOKEN?access_token=SECRET-TOKEN`;

@@ -6,6 +6,7 @@ import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { paint, table } from "../table.js";
 import { formatDuration } from "../../duration.js";
 import { sendTrouble } from "../../notify/channel-health.js";
+import { unsavedLine } from "../../state/run-store.js";
 
 /** CheckOptions are the flags of `watchdog check`. */
 export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean };
@@ -53,7 +54,9 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
       trouble.unshift(`watchdog: ${failing.join(", ")} failing, and no channel is configured: nobody is told`);
     if (trouble.length) io.err(session.redact(`${trouble.join("\n")}\n`));
   }
-  if (!opts.exitStatus) return 0;
+  // An unwritable state is exit 1 (DESIGN §5), said after the run has probed and delivered all it could.
+  if (report.unsaved !== undefined) io.err(session.redact(`${unsavedLine(report.unsaved)}\n`));
+  if (!opts.exitStatus) return report.unsaved === undefined ? 0 : 1;
   return nagiosCode(report.results.map((r) => r.status));
 }
 

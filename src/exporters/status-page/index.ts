@@ -1,7 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import { historyFileOf } from "../../config/schema.js";
 import type { State } from "../../engine/types.js";
-import { readHistory } from "../../history/file.js";
+import { readRecentHistory } from "../../history/file.js";
 import type { ProbeResult } from "../../probes/types.js";
 import { writeFileAtomic } from "../../state/safe-fs.js";
 import { renderPage } from "./html.js";
@@ -15,6 +15,10 @@ export type PageConfig = Pick<
 >;
 type Redact = (s: string) => string;
 
+/** The page reads at most this much of the history, newest first: a week of a few checks, a day or so of a busy one. */
+export const PAGE_HISTORY_BYTES = 1024 * 1024;
+const WEEK = 7 * 86_400_000;
+
 /**
  * renderStatusPage renders the page from the saved state, the history file and the metric ring: what
  * `watchdog status --html` writes and what the daemon serves at `/`. Every outside text is masked by `redact`.
@@ -26,7 +30,7 @@ export function renderStatusPage(
   redact: Redact,
   samples?: Samples,
 ): string {
-  const events = readHistory(historyFileOf(config)).events;
+  const events = readRecentHistory(historyFileOf(config), now - WEEK, PAGE_HISTORY_BYTES).events;
   const ring = samples ?? readSamples(samplesFileOf(config.state_file));
   const model = buildPageModel({ config, state, events, samples: ring, now, redact });
   // A second pass over the whole text: a secret that reached the page some other way is still masked.
