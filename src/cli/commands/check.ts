@@ -23,7 +23,8 @@ export function nagiosCode(statuses: readonly Status[]): number {
 
 /** checkCommand runs the pipeline once and reports; exit 0 whatever the checks found, unless --exit-status. */
 export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> {
-  const session = openSession(opts, !opts.dryRun, false, true);
+  // A dry run sends nothing, so it runs without the channels' secrets (a shell lacks what cron's env file sets).
+  const session = openSession(opts, !opts.dryRun, !!opts.dryRun, true);
   const { config, warnings } = session.loaded;
   if (session.logWarning) io.err(`warning: ${session.logWarning}\n`);
   // A broken config: said on stderr every run (cron's mail), through the channels once.
