@@ -23,7 +23,10 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown, path: Path
   if (issue.code === "invalid_type" && value === null) return empty(path, [issue.expected]);
   const owner = issue.code === "invalid_type" && issue.expected === "object" ? siblingOwning(data, path) : undefined;
   if (owner)
-    return `expected a mapping; "${String(path[path.length - 1])}" is a key of ${formatPath(owner)}: indent it like the other keys of ${formatPath(owner)}`;
+    return (
+      `expected a mapping; "${String(path[path.length - 1])}" is a key of ${formatPath(owner)}: ` +
+      `indent it like the other keys of ${formatPath(owner)}`
+    );
   // zod says only "Invalid input" when no option of a union fits (a string or a list of them): name the options.
   const options = issue.code === "invalid_union" ? unionTypes(issue) : [];
   if (options.length) {
