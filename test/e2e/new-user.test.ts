@@ -74,7 +74,11 @@ describe("a new user's first steps", () => {
 
   it.each([
     ["a list left empty by its indent", "    to:\n    oncall: x\n", /channels\.email\.to: .*(list|string)/],
-    ["a list under the wrong key", "  to: [oncall@example.com]\n", /channels\.email\.to: required/],
+    [
+      "a list under the wrong key",
+      "  to: [oncall@example.com]\n",
+      /channels\.email\.to: required[^]*channels\.to: expected a mapping; "to" is a key of channels\.email: indent it/,
+    ],
   ])("a mis-indented list says what was expected: %s", async (_, extra, expected) => {
     const file = write(`indent${extra.length}/watchdog.yaml`, config("indent", extra));
     const r = await cli(["validate", "-c", file], { SMTP_PASS: "x" });
