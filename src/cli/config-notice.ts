@@ -38,6 +38,7 @@ export function configNotices(config: Config, broken: Broken, now: number): Mess
         since: broken.since,
         restarts: 0,
         restartsHelped: 0,
+        notice: "config_invalid",
       },
     ],
   }));

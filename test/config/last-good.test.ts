@@ -61,7 +61,7 @@ describe("the last config that validated", () => {
     // The first broken run opens the episode now.
     ["first", undefined, "h", { since: 9, told: false }],
   ] as const)("nextBroken: %s", (_, prev, hash, want) => {
-    expect(nextBroken(prev && { ...prev }, hash, ["x"], 9, 1)).toMatchObject(want);
+    expect(nextBroken(prev && { ...prev, issues: [...prev.issues] }, hash, ["x"], 9, 1)).toMatchObject(want);
   });
 
   it("brokenLine names the problems, how many more, and when the config in use validated", () => {
