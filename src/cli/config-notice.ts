@@ -1,5 +1,5 @@
 import type { Config } from "../config/schema.js";
-import { brokenLine, keepLastGood, writeBroken, type Broken } from "../config/last-good.js";
+import { brokenFor, brokenLine, keepLastGood, writeBroken, type Broken } from "../config/last-good.js";
 import type { Message } from "../engine/types.js";
 import { formatTime } from "../notify/render.js";
 import type { Session } from "./context.js";
@@ -7,9 +7,13 @@ import type { Session } from "./context.js";
 /** CONFIG_CHECK is the name a broken-config notice goes under in messages (no check of the config has it). */
 const CONFIG_CHECK = "watchdog config";
 
-/** configLine is the one line about a broken config (stderr, status, status page); undefined when it validated. */
-export function configLine(session: Pick<Session, "fallback">): string | undefined {
-  const b = session.fallback?.broken;
+/**
+ * configLine is the one line about a broken config (stderr, status); undefined when it validated. A read-only
+ * command fills unset channel secrets with stand-ins, so it also asks the marker `check` wrote for this very text.
+ */
+export function configLine(session: Pick<Session, "fallback" | "text" | "loaded">): string | undefined {
+  const { fallback, text } = session;
+  const b = fallback?.broken ?? (text === undefined ? undefined : brokenFor(session.loaded.config.state_file, text));
   return b && `watchdog: ${brokenLine(b, formatTime)}`;
 }
 

@@ -58,6 +58,12 @@ export function readBroken(stateFile: string): Broken | undefined {
   }
 }
 
+/** brokenFor returns the marker when it is about this very text (a config that validated has none). */
+export function brokenFor(stateFile: string, text: string): Broken | undefined {
+  const b = readBroken(stateFile);
+  return b && b.hash === hashText(text) ? b : undefined;
+}
+
 /** writeBroken saves the marker (0600: the issues may quote the file). Returns a problem to report, never throws. */
 export function writeBroken(stateFile: string, broken: Broken): string | undefined {
   try {

@@ -129,6 +129,14 @@ describe("a config edit with a mistake under cron", () => {
     expect(indent.code).toBe(0);
     expect(indent.mail).toMatch(/config invalid at .*:\d+:\d+: .*still watching/);
     expect(mailsAbout("config invalid")).toHaveLength(before + 2);
+
+    // A channel secret the cron environment lacks: `status` (which needs no channel secret) still says it.
+    write("var", configText("var", port, "{command: [/bin/true]}").replace("${SMTP_PASS}", "${OTHER_PASS}"));
+    const secret = await check(config);
+    expect(secret.code).toBe(0);
+    expect(secret.mail).toMatch(/config invalid at .*OTHER_PASS is not set.*still watching/);
+    const status = await cli(["status", "-c", config], ENV);
+    expect(status.stdout).toMatch(/config invalid at .*OTHER_PASS is not set/);
   });
 
   it("a first-ever invalid config still exits 78", async () => {
