@@ -2,7 +2,7 @@ import type { Config } from "../config/schema.js";
 import { brokenFor, brokenLine, keepLastGood, writeBroken, type Broken } from "../config/last-good.js";
 import type { Message } from "../engine/types.js";
 import { formatTime } from "../notify/render.js";
-import type { Session } from "./context.js";
+import type { Io, Session } from "./context.js";
 
 /** CONFIG_CHECK is the name a broken-config notice goes under in messages (no check of the config has it). */
 const CONFIG_CHECK = "watchdog config";
@@ -15,6 +15,15 @@ export function configLine(session: Pick<Session, "fallback" | "text" | "loaded"
   const { fallback, text } = session;
   const b = fallback?.broken ?? (text === undefined ? undefined : brokenFor(session.loaded.config.state_file, text));
   return b && `watchdog: ${brokenLine(b, formatTime)}`;
+}
+
+/**
+ * warnBroken says on stderr that the config file is broken, for the commands that steer or read a run (ack, silence,
+ * history): they go on with the last config that validated, so that an outage can be handled while it is fixed.
+ */
+export function warnBroken(session: Pick<Session, "fallback" | "text" | "loaded">, io: Pick<Io, "err">): void {
+  const line = configLine(session);
+  if (line) io.err(`${line}\n`);
 }
 
 /**

@@ -95,6 +95,11 @@ describe("a config edit with a mistake under cron", () => {
       true,
     );
 
+    // The outage can be steered while the config is being fixed: ack works, and says the config is broken.
+    const ack = await cli(["ack", "tts", "-c", config], ENV);
+    expect(ack.code, ack.stderr).toBe(0);
+    expect(ack.stderr).toContain("config invalid at");
+
     // status and the status page say it while it lasts.
     const status = await cli(["status", "-c", config], ENV);
     expect(status.code).toBe(0);
