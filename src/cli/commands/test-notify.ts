@@ -46,7 +46,10 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
       );
     const names = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`);
     // A typo of a channel's name or type, as validate says of a key.
-    const hint = closest(ref, Object.entries(config.channels).flatMap(([n, c]) => [n, c.type]));
+    const hint = closest(
+      ref,
+      Object.entries(config.channels).flatMap(([n, c]) => [n, c.type]),
+    );
     throw new ExitError(
       EX_USAGE,
       `watchdog: no channel "${ref}" in ${config.source}${hint ? ` (did you mean "${hint}"?)` : ""}` +
