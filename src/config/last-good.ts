@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { readRegular, writeFileAtomic } from "../state/safe-fs.js";
+import { readRegular, trustProblem, writeFileAtomic } from "../state/safe-fs.js";
 
 /*
  * The last config that validated, kept beside the state file so that a broken edit never stops the watching:
@@ -25,6 +25,8 @@ const MAX = 16 * 1024 * 1024;
 export function readLastGood(stateFile: string): LastGood | undefined {
   try {
     const read = readRegular(goodFileOf(stateFile), { maxBytes: MAX });
+    // Its checks and hooks would run as us (root from cron): a copy someone else could write is no copy.
+    if (trustProblem(goodFileOf(stateFile), read.stat)) return undefined;
     return { text: read.text, validatedAt: read.stat.mtimeMs };
   } catch {
     return undefined;

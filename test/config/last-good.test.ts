@@ -53,6 +53,12 @@ describe("the last config that validated", () => {
     expect(fs.readFileSync(victim, "utf8")).toBe("victim\n");
   });
 
+  it("is not trusted when others can write it", () => {
+    keepLastGood(state, "a: 1\n");
+    fs.chmodSync(goodFileOf(state), 0o666);
+    expect(readLastGood(state)).toBeUndefined();
+  });
+
   it.each([
     // The same broken text keeps its marker: told once.
     ["same text", { hash: "h", since: 5, issues: [], validatedAt: 1, told: true }, "h", { since: 5, told: true }],
