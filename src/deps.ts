@@ -44,10 +44,15 @@ function testClock(env: Readonly<Record<string, string | undefined>>): Clock | u
   return { now: () => start + (Date.now() - base) };
 }
 
+/** realClock is the clock createDeps gives, for what runs before the deps exist (loading the config). */
+export function realClock(): Clock {
+  return testClock(process.env) ?? { now: () => Date.now() };
+}
+
 /** createDeps builds the real dependencies; logger comes from the caller (it depends on the config). */
 export function createDeps(logger: Logger, overrides: Partial<Deps> = {}): Deps {
   return {
-    clock: testClock(process.env) ?? { now: () => Date.now() },
+    clock: realClock(),
     env: process.env,
     hostname: os.hostname(),
     cwd: process.cwd(),

@@ -52,6 +52,8 @@ export type RunOptions = {
   only?: ReadonlySet<string>;
   /** Daemon mode: the caller holds the lock for its lifetime. */
   lockHeld?: boolean;
+  /** Messages from outside the checks (a broken config), sent with this run's and kept in the outbox like them. */
+  notices?: readonly Message[];
 };
 
 /**
@@ -108,7 +110,7 @@ async function runPipeline(
   const now = deps.clock.now();
   const decision = decide(prev, results, now, { ...config, matchName: matchGlob });
   let state = withProbeMemory(decision.state, prev, probed, runs, opts.only);
-  const messages = toMessages(decision.actions, config.host, now, deps);
+  const messages = [...toMessages(decision.actions, config.host, now, deps), ...(opts.notices ?? [])];
   const report: RunReport = {
     startedAt,
     durationMs: 0,

@@ -1,8 +1,9 @@
 import os from "node:os";
-import { loadConfig, type LoadOptions } from "../config/discover.js";
+import type { LoadOptions } from "../config/discover.js";
+import { loadWithFallback, type Opened } from "../config/fallback.js";
 import type { Loaded } from "../config/load.js";
 import { logFileOf } from "../config/schema.js";
-import { createDeps, type Deps } from "../deps.js";
+import { createDeps, realClock, type Deps } from "../deps.js";
 import { createLogger, silentLogger } from "../logger.js";
 import { createRedactor, type Redactor } from "../notify/redact.js";
 import { embeddedGpuCheck } from "../probes/gpu.js";
@@ -13,23 +14,40 @@ export type GlobalOptions = LoadOptions & { debug?: boolean };
 export { realIo, type Io } from "./io.js";
 import type { Io } from "./io.js";
 
-/** Session is a loaded config with the deps and redactor built from it. */
-export type Session = { loaded: Loaded; deps: Deps; redact: Redactor; logWarning: string | undefined };
+/**
+ * Session is a loaded config with the deps and redactor built from it; `text` and `fallback` are loadWithFallback's
+ * (config/fallback.ts).
+ */
+export type Session = { loaded: Loaded; deps: Deps; redact: Redactor; logWarning: string | undefined } & Pick<
+  Opened,
+  "text" | "fallback"
+>;
 
 /**
  * openSession loads the config and builds deps; `withLog` opens the log file. Throws ConfigError. A `readOnly`
  * command sends nothing, so it works without the channels' secrets (cron's and a shell's environments differ).
+ * `fallback`: a config file that does not validate gives way to the last one that did (`check`, `status`).
  */
-export function openSession(opts: GlobalOptions, withLog: boolean, readOnly = false): Session {
+export function openSession(opts: GlobalOptions, withLog: boolean, readOnly = false, fallback = false): Session {
   // The embedded default also watches the GPUs when nvidia-smi is on PATH (a PATH lookup: nothing is spawned).
-  const loaded = loadConfig(
+  const opened = loadWithFallback(
     { ...opts, channelSecretsOptional: readOnly, cached: !readOnly },
     { env: process.env, cwd: process.cwd(), hostname: os.hostname() },
     embeddedGpuCheck(process.env.PATH),
+    realClock().now(),
+    fallback,
   );
+  const loaded = opened.loaded;
   const redact = createRedactor(loaded.secrets);
   const { logger, warning } = withLog
     ? createLogger(logFileOf(loaded.config), redact, opts.debug ? "debug" : "info")
     : { logger: silentLogger(), warning: undefined };
-  return { loaded, deps: createDeps(logger), redact, logWarning: warning };
+  return {
+    loaded,
+    deps: createDeps(logger),
+    redact,
+    logWarning: warning,
+    text: opened.text,
+    fallback: opened.fallback,
+  };
 }

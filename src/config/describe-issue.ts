@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { closest, valueAt, type PathKey } from "./locate.js";
+import { closest, formatPath, valueAt, type PathKey } from "./locate.js";
 import { configSchema } from "./schema.js";
 
 // What a config error says beyond zod's own message: the types a `type:` may name and the keys a mapping allows,
@@ -18,8 +18,61 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown, path: Path
       : `unknown type ${JSON.stringify(type)}${hint ? ` (did you mean "${hint}"?)` : ""}; expected one of: ` +
           `${options.join(", ")}`;
   }
-  if (issue.code === "invalid_type" && valueAt(data, path) === undefined) return `required (${issue.expected})`;
+  const value = valueAt(data, path);
+  if (issue.code === "invalid_type" && value === undefined) return `required (${issue.expected})`;
+  if (issue.code === "invalid_type" && value === null) return empty(path, [issue.expected]);
+  const owner = issue.code === "invalid_type" && issue.expected === "object" ? siblingOwning(data, path) : undefined;
+  if (owner)
+    return (
+      `expected a mapping; "${String(path[path.length - 1])}" is a key of ${formatPath(owner)}: ` +
+      `indent it like the other keys of ${formatPath(owner)}`
+    );
+  // zod says only "Invalid input" when no option of a union fits (a string or a list of them): name the options.
+  const options = issue.code === "invalid_union" ? unionTypes(issue) : [];
+  if (options.length) {
+    if (value === undefined) return `required (${options.map((t) => WORDS[t] ?? t).join(" or ")})`;
+    if (value === null) return empty(path, options);
+  }
   return issue.message;
+}
+
+const WORDS: Record<string, string> = { array: "a list", object: "a mapping", string: "a string", number: "a number" };
+
+/**
+ * empty words a key with nothing after it: most often what belongs to it (a list's items, a mapping's keys) is not
+ * indented deeper than the key, so YAML read it as the key's siblings.
+ */
+function empty(path: readonly PathKey[], expected: readonly string[]): string {
+  const key = path[path.length - 1];
+  return (
+    `empty, expected ${expected.map((t) => WORDS[t] ?? t).join(" or ")}` +
+    (typeof key === "string" ? ` (is what belongs under "${key}:" indented deeper than it?)` : "")
+  );
+}
+
+/**
+ * siblingOwning finds the mapping next to PATH whose keys include PATH's last key (`to:` written under `channels:`
+ * instead of under `channels.email:`): the key was indented as a sibling of the mapping it belongs to.
+ */
+function siblingOwning(data: unknown, path: readonly PathKey[]): PathKey[] | undefined {
+  const key = path[path.length - 1];
+  const parent = valueAt(data, path.slice(0, -1));
+  if (typeof key !== "string" || parent === null || typeof parent !== "object" || Array.isArray(parent)) return;
+  for (const sibling of Object.keys(parent)) {
+    const at = [...path.slice(0, -1), sibling];
+    if (sibling !== key && keysAt(configSchema, data, at).includes(key)) return at;
+  }
+  return undefined;
+}
+
+/** unionTypes are the types a union's options expect at the value itself, as zod reports them when none fits. */
+function unionTypes(issue: z.core.$ZodIssueInvalidUnion): string[] {
+  const types = issue.errors.flatMap((errs) =>
+    errs
+      .filter((e): e is z.core.$ZodIssueInvalidType => e.code === "invalid_type" && e.path.length === 0)
+      .map((e) => String(e.expected)),
+  );
+  return [...new Set(types)];
 }
 
 function discriminatorValues(path: PathKey[]): string[] {

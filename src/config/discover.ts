@@ -51,21 +51,28 @@ export function defaultStateFile(env: Inputs["env"]): string {
   }
 }
 
+/** ConfigSource is the config text a run uses: read from `file`, or the embedded default when there is none. */
+export type ConfigSource = { file: string | undefined; source: string; text: string; mode: number };
+
 /** loadConfig finds, reads and validates the config; it throws ConfigError with FILE:LINE:COL messages. */
 export function loadConfig(opts: LoadOptions, inputs: Inputs, extraDefaultChecks = ""): Loaded {
+  return loadConfigFrom(readConfigSource(opts, inputs, extraDefaultChecks), opts, inputs);
+}
+
+/** readConfigSource finds and reads the config (ConfigError when it cannot), or gives the embedded default. */
+export function readConfigSource(opts: LoadOptions, inputs: Inputs, extraDefaultChecks = ""): ConfigSource {
   const file = findConfigFile(opts, inputs);
-  let text: string;
-  let source: string;
-  let mode = 0;
   if (file === undefined) {
-    source = EMBEDDED_SOURCE;
-    text = embeddedDefault(defaultStateFile(inputs.env), extraDefaultChecks);
-  } else {
-    source = file;
-    const read = readTrusted(file, MAX_CONFIG, "config");
-    text = read.text;
-    mode = read.mode;
+    const text = embeddedDefault(defaultStateFile(inputs.env), extraDefaultChecks);
+    return { file, source: EMBEDDED_SOURCE, text, mode: 0 };
   }
+  const read = readTrusted(file, MAX_CONFIG, "config");
+  return { file, source: file, text: read.text, mode: read.mode };
+}
+
+/** loadConfigFrom validates config text read by readConfigSource; it throws ConfigError with FILE:LINE:COL messages. */
+export function loadConfigFrom(src: ConfigSource, opts: LoadOptions, inputs: Inputs): Loaded {
+  const { file, source, text, mode } = src;
   const secretPath = (p: string) => path.resolve(file ? path.dirname(file) : inputs.cwd, p);
   const readFile = (p: string) => readSecretFile(secretPath(p));
   const parseOpts = { file: source, env: inputs.env, hostname: inputs.hostname, readFile };

@@ -51,8 +51,11 @@ export type NotifyItem = {
   restart?: RestartOutcome;
   runbook?: string;
   labels?: Record<string, string>;
-  /** A notice outside the ladder: the check started flapping, or is stable again (reason "step", step 0). */
-  notice?: "flapping" | "stable";
+  /**
+   * A notice outside the ladder (reason "step", step 0): the check started flapping, or is stable again; or the
+   * config file is broken and the last one that validated is in use.
+   */
+  notice?: "flapping" | "stable" | "config_invalid";
   /** Share of state changes in the last 21 results (percent), on flap notices. */
   flapShare?: number;
   /** Checks that depend on this one and fail with it: their own notifications are held. */

@@ -138,7 +138,8 @@ describe("disk full (a 64 KiB tmpfs)", () => {
     const before = fs.readFileSync(state, "utf8");
     const filler = fill(stateDir, leave);
     await expectRefused(config, stateDir, before, why);
-    expect(fs.readdirSync(stateDir).sort()).toEqual(["filler", "state.json"]);
+    // The copy of the config that validated is the first run's; the failed run left nothing (no lock, no temp file).
+    expect(fs.readdirSync(stateDir).sort()).toEqual(["filler", "state.json", "state.json.config-good.yaml"]);
 
     fs.rmSync(filler);
     // Space again, and at once: nothing the failed run left behind (no lock, no temp file) stands in the way.

@@ -77,8 +77,11 @@ describe.skipIf(!ROOT)("symlinks planted at every name watchdog writes", () => {
     const config = writeConfig(dir);
     const s = path.join(dir, "state");
     // Names without the pid are planted now; names with it by the shell, with its pid ($$ is the run's pid).
-    for (const name of ["history.jsonl", "watchdog.log", "state.json.commands", "history.jsonl.1"]) fs.symlinkSync(victim, path.join(s, name));
-    const withPid = [".state.json.tmp-$$", "state.json.lock.new-$$", ".watchdog.prom.tmp-$$", "state.json.lock.stale-$$"].map((x) => path.join(s, x));
+    const planted = ["history.jsonl", "watchdog.log", "state.json.commands", "history.jsonl.1", "state.json.config-good.yaml"];
+    for (const name of planted) fs.symlinkSync(victim, path.join(s, name));
+    const withPid = [".state.json.tmp-$$", "state.json.lock.new-$$", ".watchdog.prom.tmp-$$", "state.json.lock.stale-$$"]
+      .concat([".state.json.config-good.yaml.tmp-$$"])
+      .map((x) => path.join(s, x));
     const r = await runPlanted(["--config", config, "check"], withPid, victim);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("CRITICAL svc");

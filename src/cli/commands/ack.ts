@@ -4,6 +4,7 @@ import { ackIncident } from "../../engine/silence.js";
 import { UsageError } from "../../errors.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
+import { warnBroken } from "../config-notice.js";
 import { ago, fold } from "../table.js";
 
 /**
@@ -11,7 +12,8 @@ import { ago, fold } from "../table.js";
  * notice still goes out, and the ack ends with the incident.
  */
 export async function ackCommand(check: string, opts: GlobalOptions & { note?: string }, io: Io): Promise<number> {
-  const session = openSession(opts, false, true);
+  const session = openSession(opts, false, true, true);
+  warnBroken(session, io);
   const { config } = session.loaded;
   const names = config.checks.map((c) => c.name);
   if (!names.includes(check))

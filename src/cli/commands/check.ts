@@ -7,6 +7,7 @@ import { paint, table } from "../table.js";
 import { formatDuration } from "../../duration.js";
 import { sendTrouble } from "../../notify/channel-health.js";
 import { unsavedLine } from "../../state/run-store.js";
+import { afterRun, beforeRun, configLine, configNotices } from "../config-notice.js";
 
 /** CheckOptions are the flags of `watchdog check`. */
 export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean };
@@ -23,9 +24,16 @@ export function nagiosCode(statuses: readonly Status[]): number {
 
 /** checkCommand runs the pipeline once and reports; exit 0 whatever the checks found, unless --exit-status. */
 export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> {
-  const session = openSession(opts, !opts.dryRun);
+  // A dry run sends nothing, so it runs without the channels' secrets (a shell lacks what cron's env file sets).
+  const session = openSession(opts, !opts.dryRun, !!opts.dryRun, true);
   const { config, warnings } = session.loaded;
   if (session.logWarning) io.err(`warning: ${session.logWarning}\n`);
+  // A broken config: said on stderr every run (cron's mail), through the channels once.
+  const line = configLine(session);
+  if (line) io.err(session.redact(`${line}\n`));
+  const fb = session.fallback;
+  const notices = fb ? configNotices(config, fb.broken, session.deps.clock.now()) : [];
+  const kept = opts.dryRun ? [] : beforeRun(session);
   // Config warnings go to the log, not to cron's mail every two minutes; `watchdog validate` prints them.
   for (const w of warnings) session.deps.logger.warn({ event: "config_warning" }, w);
   // A channel that prints (console) prints to stderr under --json so stdout stays one JSON document.
@@ -35,7 +43,14 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   // (printed as it is sent, never held back).
   const headingFirst = !opts.json && printsMessages(config.channels);
   if (headingFirst) io.out(session.redact(renderHeading(config.host, config.source, !!opts.dryRun)));
-  const report = await runCheck(config, session.deps, { dryRun: !!opts.dryRun, redact: session.redact, channels });
+  const report = await runCheck(config, session.deps, {
+    dryRun: !!opts.dryRun,
+    redact: session.redact,
+    channels,
+    notices,
+  });
+  if (!opts.dryRun) kept.push(...afterRun(session, notices));
+  for (const p of kept) session.deps.logger.warn({ event: "config_copy_failed" }, p);
   let text = opts.json
     ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n`
     : renderReport(report, config.host, config.source, io.isTTY, !headingFirst);

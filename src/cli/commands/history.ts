@@ -5,6 +5,7 @@ import { readHistory } from "../../history/file.js";
 import { incidentsFrom, summarize } from "../../history/report.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
+import { warnBroken } from "../config-notice.js";
 import { fold, table } from "../table.js";
 
 /** HistoryOptions are the flags of `watchdog history`. */
@@ -18,7 +19,8 @@ export async function historyCommand(opts: HistoryOptions, io: Io): Promise<numb
   const sinceMs = parseDuration(opts.since ?? "7d");
   if (sinceMs === undefined || sinceMs <= 0)
     throw new UsageError(`--since ${JSON.stringify(opts.since)} is not a duration: write e.g. 24h, 7d`);
-  const session = openSession(opts, false, true);
+  const session = openSession(opts, false, true, true);
+  warnBroken(session, io);
   const { config } = session.loaded;
   const file = historyFileOf(config);
   const read = readHistory(file);

@@ -7,9 +7,13 @@ import type { Io } from "../context.js";
 import { fold } from "../table.js";
 import { onPath } from "../../on-path.js";
 import { writeFileAtomic } from "../../state/safe-fs.js";
+import { configJsonSchema } from "./schema.js";
 
 /** InitOptions are the flags of `watchdog init`. */
 export type InitOptions = { path?: string; force?: boolean; full?: boolean; channels?: string };
+
+/** SCHEMA_FILE is the JSON Schema file the starters' first line names, relative to the config. */
+const SCHEMA_FILE = "watchdog.schema.json";
 
 /** GPU_CHECK is added to the starter config when nvidia-smi is on PATH. */
 const GPU_CHECK = `  - name: gpu
@@ -54,6 +58,22 @@ function writable(dir: string): boolean {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT" || d === path.dirname(d)) return false;
     }
+  }
+}
+
+/**
+ * writeSchema writes the JSON Schema that the starter's first line (`# yaml-language-server: $schema=...`) names,
+ * beside it, so that an editor completes and checks keys at once; an existing one is kept without --force.
+ */
+function writeSchema(dir: string, force: boolean): string {
+  const file = path.join(dir, SCHEMA_FILE);
+  if (fs.existsSync(file) && !force)
+    return `kept ${file} (\`watchdog schema > ${file}\` brings it up to date with this build)`;
+  try {
+    writeFileAtomic(file, `${JSON.stringify(configJsonSchema(), null, 2)}\n`, 0o644, { checkDir: false });
+    return `wrote ${file} (the JSON Schema its first line names, for editors' completion)`;
+  } catch (err) {
+    return `could not write ${file} (${(err as Error).message}): \`watchdog schema > ${file}\` writes it`;
   }
 }
 
@@ -135,6 +155,7 @@ export async function initCommand(
         80,
       ),
     );
+  lines.push(...fold(writeSchema(dir, !!opts.force), 80));
   lines.push("Edit it (channels, checks), then run:", `  watchdog validate --config ${file}`);
   io.out(`${lines.join("\n")}\n`);
   return 0;

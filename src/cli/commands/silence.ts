@@ -6,6 +6,7 @@ import type { Silence } from "../../engine/types.js";
 import { UsageError } from "../../errors.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
+import { warnBroken } from "../config-notice.js";
 import { shortTime, table } from "../table.js";
 
 /** SILENCE_MAX_MS caps a silence at 30 days: a forgotten mute must end by itself. */
@@ -35,7 +36,8 @@ export function parseSilenceFor(text: string | undefined): number {
  */
 export async function silenceAddCommand(glob: string, opts: SilenceAddOptions, io: Io): Promise<number> {
   const ms = parseSilenceFor(opts.for);
-  const session = openSession(opts, false, true);
+  const session = openSession(opts, false, true, true);
+  warnBroken(session, io);
   const { config } = session.loaded;
   const names = config.checks.map((c) => c.name);
   const hits = names.filter((n) => matchGlob(glob, n));
@@ -66,7 +68,8 @@ export async function silenceListCommand(
   opts: GlobalOptions & { all?: boolean; json?: boolean },
   io: Io,
 ): Promise<number> {
-  const session = openSession(opts, false, true);
+  const session = openSession(opts, false, true, true);
+  warnBroken(session, io);
   const { config } = session.loaded;
   const { state, warnings } = peek(config.state_file);
   for (const w of warnings) io.err(`warning: ${w}\n`);
@@ -108,7 +111,8 @@ export async function silenceListCommand(
 
 /** silenceRemoveCommand ends a silence now (an id prefix of 4+ characters is enough). */
 export async function silenceRemoveCommand(id: string, opts: GlobalOptions, io: Io): Promise<number> {
-  const session = openSession(opts, false, true);
+  const session = openSession(opts, false, true, true);
+  warnBroken(session, io);
   const { config } = session.loaded;
   const { state } = peek(config.state_file);
   const now = session.deps.clock.now();

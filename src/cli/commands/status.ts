@@ -9,6 +9,7 @@ import type { ChannelHealth, CheckState, State } from "../../engine/types.js";
 import { failingLine } from "../../notify/channel-health.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
+import { configLine } from "../config-notice.js";
 import { ago, fold, paint, shortTime, table } from "../table.js";
 
 /** StatusOptions are the flags of `watchdog status`. */
@@ -18,17 +19,19 @@ export type StatusOptions = GlobalOptions & { json?: boolean; html?: string; exi
  * statusCommand prints every check, the outbox, the silences and the last run; it reads the state and changes nothing.
  */
 export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
-  const session = openSession(opts, false, true);
+  const session = openSession(opts, false, true, true);
   const config = session.loaded.config;
   const { state, warnings } = peek(config.state_file);
   for (const w of warnings) io.err(`warning: ${w}\n`);
   const now = session.deps.clock.now();
   if (opts.html) return writeHtml(opts.html, state, config, now, session.redact, io);
+  // A broken config file: this status is of the last config that validated, and the first line says so.
+  const line = configLine(session);
   io.out(
     session.redact(
       opts.json
-        ? `${JSON.stringify(statusJson(state, config, now), null, 2)}\n`
-        : renderStatus(state, config, now, io.isTTY),
+        ? `${JSON.stringify({ ...statusJson(state, config, now), configInvalid: line }, null, 2)}\n`
+        : `${line ? `${line}\n` : ""}${renderStatus(state, config, now, io.isTTY)}`,
     ),
   );
   return opts.exitStatus ? statusExitCode(state, config) : 0;

@@ -1,3 +1,4 @@
+import { closest } from "../../config/locate.js";
 import { resolveChannel } from "../../config/rules.js";
 import type { Message } from "../../engine/types.js";
 import { ExitError } from "../../errors.js";
@@ -44,10 +45,15 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
           `name one, e.g. watchdog test-notify ${ofType[0]}`,
       );
     const names = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`);
+    // A typo of a channel's name or type, as validate says of a key.
+    const hint = closest(
+      ref,
+      Object.entries(config.channels).flatMap(([n, c]) => [n, c.type]),
+    );
     throw new ExitError(
       EX_USAGE,
-      `watchdog: no channel "${ref}" in ` +
-        `${config.source}${names.length ? `; configured: ${names.join(", ")}` : "; no channels are configured"}`,
+      `watchdog: no channel "${ref}" in ${config.source}${hint ? ` (did you mean "${hint}"?)` : ""}` +
+        `${names.length ? `; configured: ${names.join(", ")}` : "; no channels are configured"}`,
     );
   }
   const cfg = config.channels[name]!;

@@ -37,6 +37,7 @@ export function renderPage(m: PageModel, locale: PageLocale): string {
     `<p class="run">${esc(head)}</p>`,
     `<p class="counts">${esc(w.summaryLine(m.counts))}</p>`,
     staleBanner,
+    m.configProblem ? `<p class="banner">${esc(m.configProblem)}</p>` : "",
     m.gapMs ? `<p class="note">${esc(w.gap(w.dur(m.gapMs)))}</p>` : "",
     `</header><main><h2>${esc(w.checks)}</h2>`,
     `<div class="grid">${m.checks.map((c) => card(c, w, locale, short, m.now)).join("\n")}</div>`,

@@ -1,5 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import { historyFileOf } from "../../config/schema.js";
+import { brokenLine, readBroken } from "../../config/last-good.js";
+import { formatTime } from "../../notify/render.js";
 import type { State } from "../../engine/types.js";
 import { readRecentHistory } from "../../history/file.js";
 import type { ProbeResult } from "../../probes/types.js";
@@ -33,6 +35,8 @@ export function renderStatusPage(
   const events = readRecentHistory(historyFileOf(config), now - WEEK, PAGE_HISTORY_BYTES).events;
   const ring = samples ?? readSamples(samplesFileOf(config.state_file));
   const model = buildPageModel({ config, state, events, samples: ring, now, redact });
+  const broken = readBroken(config.state_file);
+  if (broken) model.configProblem = redact(brokenLine(broken, formatTime));
   // A second pass over the whole text: a secret that reached the page some other way is still masked.
   return redact(renderPage(model, config.locale));
 }

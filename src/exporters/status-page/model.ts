@@ -72,6 +72,8 @@ export type PageModel = {
   outbox: { channel: string; checks: string[]; attempts: number; next: number; error: string | undefined }[];
   dropped: { channel: string; checks: string[]; at: number; why: string }[];
   droppedTotal: number;
+  /** The config file does not validate and the last one that did is in use (config/last-good.ts): this says so. */
+  configProblem?: string | undefined;
 };
 
 const DAY = 86_400_000;
