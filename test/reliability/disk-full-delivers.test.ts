@@ -118,10 +118,12 @@ describe(`disk full under the state directory${SKIP}`, () => {
       expect(full.mail).toMatch(why);
       expect(full.mail).not.toMatch(/\n\s+at /);
       expect(full.mail.trim().split("\n")).toHaveLength(1);
-      // Nothing was written there: no lock, no temp file, the previous state as it was.
+      // Nothing was written there: no lock, no temp file, the previous state as it was (the copy of the config that
+      // validated is the first run's).
       expect(full.state).toBe(first.state);
       expect(full.files.filter((f) => !["filler", "watchdog.log", "history.jsonl"].includes(f))).toEqual([
         "state.json",
+        "state.json.config-good.yaml",
       ]);
 
       // Space again: a normal run, from the saved state, with nothing left behind in the way.
