@@ -53,6 +53,8 @@ export type NotifyItem = {
   labels?: Record<string, string>;
   /** A notice outside the ladder: the check started flapping, or is stable again (reason "step", step 0). */
   notice?: "flapping" | "stable";
+  /** The check flapped until this run and has now failed `failStreak` runs in a row: an outage, said as one. */
+  wasFlapping?: true;
   /** Share of state changes in the last 21 results (percent), on flap notices. */
   flapShare?: number;
   /** Checks that depend on this one and fail with it: their own notifications are held. */

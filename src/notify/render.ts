@@ -25,7 +25,7 @@ function itemLines(
   locale: Locale,
 ): { label: string; value: string; block?: string[] }[] {
   // Flap notices stand outside the ladder: no "escalation step" label for them.
-  const why = i.notice ? "" : w.tag(i.reason, i.step);
+  const why = i.notice || (i.reason === "step" && !i.step) ? "" : w.tag(i.reason, i.step);
   const rows: { label: string; value: string; block?: string[] }[] = [
     { label: w.check, value: `${i.check}${why}` },
     { label: w.host, value: host },
@@ -53,6 +53,7 @@ function itemLines(
   if (i.alsoAffected?.length) rows.push({ label: w.alsoAffected, value: i.alsoAffected.join(", ") });
   if (i.notice === "flapping") rows.push({ label: "", value: w.flapping(i.flapShare ?? 0) });
   if (i.notice === "stable") rows.push({ label: "", value: w.stable });
+  if (i.wasFlapping) rows.push({ label: "", value: w.wasFlapping(i.failStreak) });
   if (i.monitorGapMs !== undefined) rows.push({ label: "", value: w.gap(w.dur(i.monitorGapMs)) });
   if (i.runbook) rows.push({ label: w.runbook, value: i.runbook });
   return rows;

@@ -81,6 +81,7 @@ const notifyItem = lazy(() =>
     runbook: opt(str),
     labels: opt(recordOf(str)),
     notice: opt(str),
+    wasFlapping: opt(z.boolean()),
     flapShare: opt(num),
     alsoAffected: opt(z.array(str)),
     monitorGapMs: opt(num),

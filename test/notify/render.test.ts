@@ -46,6 +46,16 @@ describe("render: notices and causes", () => {
     expect(stable.subject).toBe("【通知】gpu-box-01 cosyvoice 状态已稳定（正常）");
   });
 
+  it("an outage that ends a flapping episode says so, in both languages", () => {
+    const down = message("email", [item({ wasFlapping: true, failStreak: 3 })]);
+    expect(renderText(down, "en").text).toContain("was flapping; down for 3 runs now");
+    expect(renderText(down, "zh-CN").text).toContain("现已连续 3 次失败");
+    // A channel told it flaps but named by no step gets the outage without an "escalation step" label.
+    const off = renderText(message("email", [item({ step: 0, wasFlapping: true })]), "en");
+    expect(off.text).not.toContain("escalation step");
+    expect(off.subject).toBe("[watchdog] CRITICAL cosyvoice on gpu-box-01");
+  });
+
   it("gives the log probe's probable cause in the message's language", () => {
     const m = message("email", [item({ cause: "gpu_oom: GPU out of memory — lower the batch size" })]);
     expect(renderText(m, "en").text).toMatch(/Probable cause: gpu_oom: /);
