@@ -63,16 +63,18 @@ function itemLines(
 export function renderText(m: Message, locale: Locale): Rendered {
   const w = locale === "zh-CN" ? ZH : EN;
   const first = m.items[0];
-  const recovered = m.items.filter((i) => i.reason === "recovered").length;
+  // The subject counts checks: each check speaks through its latest item (two alerts of one check are one check).
+  const latest = [...new Map(m.items.map((i) => [i.check, i])).values()];
+  const recovered = latest.filter((i) => i.reason === "recovered").length;
   const subject = m.notice
     ? m.notice.type === "channel_failing"
       ? w.failingSubject(m.notice, m.host)
       : w.limitSubject(m.notice.channel, m.host)
     : first?.reason === "test"
       ? w.testSubject(m.host)
-      : m.items.length === 1 && first
-        ? w.subjectOne(first, m.host)
-        : w.subjectMany(m.items.length, m.host, recovered, worstStatus(m.items));
+      : latest.length === 1 && latest[0]
+        ? w.subjectOne(latest[0], m.host)
+        : w.subjectMany(latest.length, m.host, recovered, worstStatus(latest));
   const text: string[] = [];
   const md: string[] = [`### ${subject}`];
   const intro = (line: string) => {
@@ -156,7 +158,7 @@ export function smsParams(
     streak: String(worst?.failStreak ?? 0),
     since: worst ? formatTime(worst.since).slice(5, 16) : "",
     cause: worst?.cause ?? "",
-    count: String(m.items.length),
+    count: String(new Set(m.items.map((i) => i.check)).size),
     id: m.id,
     subject: renderText(m, locale).subject,
     outage: worst?.outageMs !== undefined ? formatDuration(worst.outageMs) : "",

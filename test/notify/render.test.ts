@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderText, smsParams } from "../../src/notify/render.js";
+import type { NotifyItem } from "../../src/engine/types.js";
 import { item, message, T0 } from "./fixtures.js";
 
 describe("render", () => {
@@ -21,6 +22,27 @@ describe("render", () => {
     expect(r.text).toContain("Held during quiet hours: 2 messages in one digest.");
     expect(r.text).toContain("watchdog message a, b");
   });
+
+  it.each([
+    // Two alerts of one check (a step held by the rate limit, then the next): one check, named.
+    { items: [{}, { step: 2 }], subject: "[watchdog] CRITICAL cosyvoice on gpu-box-01", count: "1" },
+    // Down then back within one merged message: the subject speaks of the latest.
+    { items: [{}, { reason: "recovered", status: "ok" }], subject: "[watchdog] RECOVERED cosyvoice on gpu-box-01",
+      count: "1" },
+    // Three alerts of two checks: 2 checks, the worst of their latest states.
+    { items: [{}, { step: 2 }, { check: "llm", severity: "warning", status: "warning" }],
+      subject: "[watchdog] CRITICAL: 2 checks on gpu-box-01", count: "2" },
+    // One check recovered and one still down: counted once each.
+    { items: [{}, { reason: "recovered", status: "ok" }, { check: "llm" }, { check: "llm", step: 2 }],
+      subject: "[watchdog] CRITICAL: 2 checks on gpu-box-01, 1 recovered", count: "2" },
+  ] as { items: Partial<NotifyItem>[]; subject: string; count: string }[])(
+    "a merged message counts checks, not messages: $subject",
+    ({ items, subject, count }) => {
+      const m = message("email", items.map((i) => item(i)), { mergedIds: items.map((_, n) => `m${n}`) });
+      expect(renderText(m, "en").subject).toBe(subject);
+      expect(smsParams(m, { n: "count" }, "en", 20)).toEqual({ n: count });
+    },
+  );
 
   it("the daily-limit notice and the test message have their own subjects", () => {
     const notice = message("email", [], { notice: { type: "daily_limit", channel: "sms", limit: 20, day: "2026-11-22" } });
