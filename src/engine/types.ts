@@ -74,8 +74,12 @@ export type Incident = {
   peak: Severity;
   /** 0-based indexes of escalation steps already fired. */
   stepsFired: number[];
-  /** Channels told during the incident: they get the recovery notice. */
+  /** Channels told during the incident (queued for them): they get the recovery notice. */
   notified: string[];
+  /** Channels that accepted a message about the incident (engine/record.ts): what `status` shows as told. */
+  delivered?: string[];
+  /** When a channel last accepted a message about the incident. */
+  lastSentAt?: number;
   /** Channels a fired step skipped because of min_severity; told if the incident turns critical. */
   held: { channel: string; step: number }[];
   lastNotifiedAt: number | undefined;
@@ -173,6 +177,8 @@ export type OutboxEntry = {
   /** Runs that tried and failed to deliver it: the retry backoff doubles with each (absent in older state files). */
   failedRuns?: number;
   nextAttemptAt: number;
+  /** Set with nextAttemptAt by a hold (quiet hours, rate limit): the wait is computed again from the current config. */
+  heldUntil?: number;
   lastError: string | undefined;
 };
 

@@ -95,6 +95,8 @@ const incident = lazy(() =>
     peak: severity,
     stepsFired: z.array(num),
     notified: z.array(str),
+    delivered: opt(z.array(str)),
+    lastSentAt: opt(num),
     held: z.array(z.looseObject({ channel: str, step: num })).default([]),
     lastNotifiedAt: opt(num),
     restarts: num.default(0),
@@ -143,6 +145,7 @@ const outboxEntry = lazy(() =>
     attempts: num,
     failedRuns: opt(num),
     nextAttemptAt: num,
+    heldUntil: opt(num),
     lastError: opt(str),
   }),
 );
