@@ -15,7 +15,8 @@ export type Untold = {
  * held by quiet hours or the rate limit, failing with its last error), or refused for good (dropped, with why).
  */
 export function untold(name: string, inc: Incident, state: State): Untold[] {
-  const told = new Set(inc.delivered ?? []);
+  if (!inc.delivered) return [];
+  const told = new Set(inc.delivered);
   const about = (items: readonly NotifyItem[]) => items.some((i) => i.check === name && i.since === inc.startedAt);
   return inc.notified
     .filter((c) => !told.has(c))
@@ -36,6 +37,17 @@ export function untold(name: string, inc: Incident, state: State): Untold[] {
       const reason = d?.why ?? "no message about it was accepted";
       return { channel, state: "refused", reason, attempts: 0, nextAttemptAt: undefined };
     });
+}
+
+/**
+ * toldOf is who accepted a message about the incident, and when last. An incident opened by an older build has no
+ * such record: its addressed channels and last notice stand in, as that build showed them.
+ */
+export function toldOf(inc: Incident | undefined): { channels: string[]; at: number | undefined } {
+  if (!inc) return { channels: [], at: undefined };
+  return inc.delivered
+    ? { channels: inc.delivered, at: inc.lastSentAt }
+    : { channels: inc.notified, at: inc.lastNotifiedAt };
 }
 
 /** untoldLine says in one line, for `status`, who has not heard of the incident yet and why. */

@@ -76,7 +76,10 @@ export type Incident = {
   stepsFired: number[];
   /** Channels told during the incident (queued for them): they get the recovery notice. */
   notified: string[];
-  /** Channels that accepted a message about the incident (engine/record.ts): what `status` shows as told. */
+  /**
+   * Channels that accepted a message about the incident (engine/record.ts): what `status` shows as told. Absent in an
+   * incident opened by an older build, which did not record it.
+   */
   delivered?: string[];
   /** When a channel last accepted a message about the incident. */
   lastSentAt?: number;
@@ -95,7 +98,7 @@ export type Incident = {
 
 /** freshIncident is an incident that has just opened: nothing fired, told, held or restarted yet. */
 export function freshIncident(id: string, startedAt: number, peak: Severity, cause: string | undefined): Incident {
-  const nothingYet = { stepsFired: [], notified: [], held: [], lastNotifiedAt: undefined };
+  const nothingYet = { stepsFired: [], notified: [], delivered: [], held: [], lastNotifiedAt: undefined };
   return { id, startedAt, peak, ...nothingYet, restarts: 0, restartsHelped: 0, gaveUp: false, cause };
 }
 

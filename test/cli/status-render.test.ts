@@ -13,7 +13,7 @@ const state: State = {
   checks: {
     "a-check-with-a-really-long-name-that-goes-on-and-on": {
       status: "critical", since: T0 - 10 * MIN, failStreak: 5, okStreak: 0, lastRunAt: T0 - MIN, summary: "down", recent: "xxxxx", restartTimes: [],
-      incident: { id: "x", startedAt: T0 - 10 * MIN, peak: "critical", stepsFired: [0], notified: ["email", "sms", "dingtalk", "wecom"], delivered: ["email", "sms", "dingtalk", "wecom"], held: [], lastNotifiedAt: T0 - 10 * MIN, lastSentAt: T0 - 10 * MIN, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined, ack: { at: T0, note: undefined } },
+      incident: { id: "x", startedAt: T0 - 10 * MIN, peak: "critical", stepsFired: [0], notified: ["email", "sms", "dingtalk", "wecom"], held: [], lastNotifiedAt: T0 - 10 * MIN, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined, ack: { at: T0, note: undefined } },
       flapping: { since: T0, share: 60, told: [] },
     },
     "ok-one": { status: "ok", since: T0 - 60 * MIN, failStreak: 0, okStreak: 30, lastRunAt: T0 - MIN, summary: "up", recent: "ooo", restartTimes: [], incident: undefined },
@@ -40,7 +40,7 @@ describe("renderStatus", () => {
   });
 
   it("marks acked, flapping and silenced checks", () => {
-    const short: State = { ...state, checks: { svc: { ...state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!, incident: { ...state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!.incident!, notified: ["email"], delivered: ["email"] } }, "ok-one": state.checks["ok-one"]! } };
+    const short: State = { ...state, checks: { svc: { ...state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!, incident: { ...state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!.incident!, notified: ["email"] } }, "ok-one": state.checks["ok-one"]! } };
     const out = renderStatus(short, { ...config, checks: [check("svc"), check("ok-one")] } as Config, T0, false);
     expect(out).toMatch(/^svc\s+CRITICAL\s+5\s+10m ago\s+1\/1\s+email\s+-\s+10m ago\s+acked; flap 60%$/m);
     expect(out).toMatch(/^ok-one\s+OK\s+0\s+1h ago\s+-\s+-\s+-\s+-\s+silenced 2h$/m);
@@ -56,10 +56,12 @@ describe("renderStatus", () => {
       ...state,
       checks: { svc: { ...long, incident: inc } },
       outbox: [
-        { message: msg("email"), attempts: 3, failedRuns: 1, nextAttemptAt: T0 + MIN, lastError: "connect ECONNREFUSED" },
+        { message: msg("email"), attempts: 3, failedRuns: 1, nextAttemptAt: T0 + MIN,
+          lastError: "connect ECONNREFUSED" },
         { message: msg("hook"), attempts: 0, nextAttemptAt: T0, lastError: undefined },
       ],
-      dropped: [{ id: "m-sms", channel: "sms", createdAt: T0, droppedAt: T0, why: "permanent failure: isv.BUSINESS_LIMIT_CONTROL", checks: ["svc"] }],
+      dropped: [{ id: "m-sms", channel: "sms", createdAt: T0, droppedAt: T0, checks: ["svc"],
+        why: "permanent failure: isv.BUSINESS_LIMIT_CONTROL" }],
     };
     const out = renderStatus(s, { ...config, checks: [check("svc")] } as Config, T0, false);
     expect(out).toMatch(/^svc\s+CRITICAL\s+5\s+10m ago\s+1\/1\s+-\s+-\s+-\s/m);
@@ -67,5 +69,11 @@ describe("renderStatus", () => {
     expect(flat).toContain("not yet told: email (failing, 3 attempts, next in 1m): connect ECONNREFUSED");
     expect(flat).toContain("not yet told: hook (queued, next now): waiting to be sent");
     expect(flat).toContain("not told: sms refused: permanent failure: isv.BUSINESS_LIMIT_CONTROL");
+    // An incident an older build opened has no record of deliveries: shown as that build showed it.
+    const { delivered: _d, lastSentAt: _l, ...old } = inc;
+    const svcOnly = { ...config, checks: [check("svc")] } as Config;
+    const legacy = renderStatus({ ...s, checks: { svc: { ...long, incident: old } } }, svcOnly, T0, false);
+    expect(legacy).toMatch(/^svc\s+CRITICAL\s+5\s+10m ago\s+1\/1\s+email,hook,sms\s+-\s+10m ago\s/m);
+    expect(legacy).not.toContain("told:");
   });
 });

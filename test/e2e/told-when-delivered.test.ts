@@ -74,7 +74,8 @@ describe("status says TOLD and SENT only for what the vendor accepted", () => {
     const cols = row(s.text);
     expect(cols[5]).toBe("-");
     expect(cols[7]).toBe("-");
-    expect(s.text.replace(/\s+/g, " ")).toMatch(/not yet told: email \(failing, \d+ attempts?, next in 1m\): .*ECONNREFUSED/);
+    const flat = s.text.replace(/\s+/g, " ");
+    expect(flat).toMatch(/not yet told: email \(failing, \d+ attempts?, next in 1m\): .*ECONNREFUSED/);
     const inc = s.json.checks[0].incident;
     expect(inc.delivered).toEqual([]);
     expect(inc.lastSentAt).toBeNull();
@@ -122,7 +123,7 @@ describe("a merged message counts checks, not messages", () => {
 
 describe("the next retry follows the config", () => {
   it("an alert held by quiet hours goes out at the next run once the quiet hours are removed", async () => {
-    // 09:00 UTC is inside 08:00-20:00; a warning... the check is critical, so `except: none` holds everything.
+    // 09:00 UTC is inside 08:00-20:00; the alert is critical, so `except: none` to hold it.
     const quiet = '    quiet_hours: {from: "08:00", to: "20:00", timezone: UTC, except: none}\n';
     const w = await setup("quiet", "right-pass", email(smtp.port, quiet), STEP1);
     const before = smtp.mails.length;
@@ -143,7 +144,8 @@ describe("the next retry follows the config", () => {
     w.rewrite(email(smtp.port, quiet("09:05")));
     await w.cron(1);
     expect(smtp.mails.length).toBe(before);
-    expect((await w.status(1)).json.outbox[0].nextAttemptAt).toBe(new Date(Date.UTC(2026, 10, 22, 9, 5)).toISOString());
+    const until = new Date(Date.UTC(2026, 10, 22, 9, 5)).toISOString();
+    expect((await w.status(1)).json.outbox[0].nextAttemptAt).toBe(until);
     await w.cron(3);
     expect(smtp.mails.length).toBe(before + 1);
   });

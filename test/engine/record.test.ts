@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { attachRestartOutcomes, record, recordDelivered } from "../../src/engine/record.js";
-import { emptyState, type CheckState, type Message, type NotifyItem, type RestartOutcome } from "../../src/engine/types.js";
+import type { CheckState, Message, NotifyItem, RestartOutcome } from "../../src/engine/types.js";
+import { emptyState } from "../../src/engine/types.js";
 import { T0 } from "./fixtures.js";
 import { incident } from "./parts-fixtures.js";
 

@@ -10,7 +10,7 @@ import { failingLine } from "../../notify/channel-health.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { ago, fold, paint, shortTime, table } from "../table.js";
-import { untold, untoldLine } from "../told.js";
+import { toldOf, untold, untoldLine } from "../told.js";
 
 /** StatusOptions are the flags of `watchdog status`. */
 export type StatusOptions = GlobalOptions & { json?: boolean; html?: string; exitStatus?: boolean };
@@ -114,7 +114,8 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
     const step = inc ? `${Math.max(0, ...inc.stepsFired.map((i) => i + 1))}/${c.escalation.length}` : "-";
     const restarts = c.restart ? `${cs?.restartTimes.length ?? 0}/${c.restart.limit.max}` : "-";
     // Told and sent count what a vendor accepted, not what was queued (the lines under the table say the rest).
-    const toldAll = inc?.delivered?.length ? inc.delivered.join(",") : "-";
+    const heard = toldOf(inc);
+    const toldAll = heard.channels.length ? heard.channels.join(",") : "-";
     const told = toldAll.length > 16 ? `${toldAll.slice(0, 15)}…` : toldAll;
     const note = marks(c.name, cs, state, now).join("; ");
     // Long names are cut so the other columns stay on an 80-column screen (--json has them whole).
@@ -126,7 +127,7 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
       step,
       told,
       restarts,
-      inc?.lastSentAt !== undefined ? ago(now, inc.lastSentAt) : "-",
+      heard.at !== undefined ? ago(now, heard.at) : "-",
       note || "-",
     ];
   });
@@ -162,7 +163,7 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
       const note = marks(c.name, cs, state, now).join("; ");
       if (note) parts.push(`notes: ${note}`);
     }
-    const told = cs?.incident?.delivered ?? [];
+    const told = toldOf(cs?.incident).channels;
     if (told.join(",").length > 16) parts.push(`told: ${told.join(", ")}`);
     const notYet = cs?.incident && untoldLine(untold(c.name, cs.incident, state), now);
     if (notYet) parts.push(notYet);
@@ -232,8 +233,8 @@ export function statusJson(state: State, config: Config, now: number) {
               steps: c.escalation.length,
               notified: inc.notified,
               lastNotifiedAt: iso(inc.lastNotifiedAt),
-              delivered: inc.delivered ?? [],
-              lastSentAt: iso(inc.lastSentAt),
+              delivered: toldOf(inc).channels,
+              lastSentAt: iso(toldOf(inc).at),
               undelivered: untold(c.name, inc, state).map((u) => ({ ...u, nextAttemptAt: iso(u.nextAttemptAt) })),
               restarts: inc.restarts,
               gaveUp: inc.gaveUp,
