@@ -180,7 +180,10 @@ export type OutboxEntry = {
   /** Runs that tried and failed to deliver it: the retry backoff doubles with each (absent in older state files). */
   failedRuns?: number;
   nextAttemptAt: number;
-  /** Set with nextAttemptAt by a hold (quiet hours, rate limit): the wait is computed again from the current config. */
+  /**
+   * Set with nextAttemptAt by a hold (quiet hours, rate limit), so the wait is computed again from the current config
+   * (notify/stages/due.ts). A failed send since moves nextAttemptAt away from it: that backoff is then the wait.
+   */
   heldUntil?: number;
   lastError: string | undefined;
 };
