@@ -11,10 +11,11 @@ import { writeStatusPage } from "./exporters/status-page/index.js";
 import { writeTextfileMetrics } from "./exporters/textfile.js";
 import { sendHeartbeat } from "./exporters/heartbeat.js";
 import { recordRun } from "./history/record.js";
-import { attachRestartOutcomes, record } from "./engine/record.js";
+import { attachRestartOutcomes, record, recordDelivered } from "./engine/record.js";
 import type { Action, Message, RestartOutcome, State } from "./engine/types.js";
 import { deliverWatched, rerouteAroundFailing } from "./notify/channel-health.js";
 import { deliver, enqueue, type Attempt } from "./notify/deliver.js";
+import { deliveredOf } from "./notify/delivered.js";
 import type { Redactor } from "./notify/redact.js";
 import { createChannels, keepChannelsAlive } from "./notify/registry.js";
 import { renderText } from "./notify/render.js";
@@ -143,7 +144,9 @@ async function runPipeline(
   report.attempts = delivered.attempts;
   report.channelsFailing = delivered.opened;
   report.durationMs = deps.clock.now() - startedAt;
-  state = { ...delivered.state, lastRun: { startedAt, durationMs: report.durationMs } };
+  // Told is what a vendor accepted: `status` shows that, not what was only queued.
+  const told = recordDelivered(delivered.state, deliveredOf(state.outbox, delivered.attempts), deps.clock.now());
+  state = { ...told, lastRun: { startedAt, durationMs: report.durationMs } };
   await store.save(state);
   report.state = state;
   report.unsaved = store.unsaved;

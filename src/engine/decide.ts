@@ -2,7 +2,7 @@ import type { CheckConfig, Config } from "../config/schema.js";
 import type { ProbeResult } from "../probes/types.js";
 import { dict, own } from "./dict.js";
 import { FLAP_OFF, flapStep, type FlapConfig } from "./flap.js";
-import { severityOf, type CheckRun, type Said } from "./items.js";
+import { notifyItem, severityOf, takes, teller, type CheckRun, type Said } from "./items.js";
 import { climbLadder } from "./ladder.js";
 import { recover } from "./recovery.js";
 import { remind } from "./repeat.js";
@@ -176,10 +176,12 @@ function stepCheck(
   let restart = false;
   // Held or acknowledged: the streak and the incident move on; no step fires, nothing is restarted.
   if (!held && !inc.ack) {
-    const ladder = climbLadder(run, inc, before?.held !== undefined);
+    // A flap that became an outage climbs as one: every step reached speaks, not only the highest.
+    const ladder = climbLadder(run, inc, before?.held !== undefined && !flap.outage);
     const reminder = remind(run, ladder.incident, ladder.fired);
     inc = reminder.incident;
     items.push(...ladder.items, ...reminder.items);
+    if (flap.outage) inc = saidWasFlapping(run, inc, items, flap.outage);
     if ((ladder.wantRestart || reminder.wantRestart) && check.restart) {
       const spend = spendRestart(run, inc, check.restart.limit);
       ({ incident: inc, restart } = spend);
@@ -193,6 +195,25 @@ function stepCheck(
   if (items.length) inc = { ...inc, lastNotifiedAt: now };
   s.incident = inc;
   return { state: s, items, restart };
+}
+
+/**
+ * saidWasFlapping turns what the ladder says into the end of a flapping episode: one item per channel (the highest
+ * step it reached, marked "was flapping"), and one to each channel that heard "flapping" but gets no step, so none
+ * is left believing the check only flaps. Changes `items` in place.
+ */
+function saidWasFlapping(run: CheckRun, inc: Incident, items: Said[], told: readonly string[]): Incident {
+  const top = new Map<string, Said>();
+  for (const x of items) if ((top.get(x.channel)?.item.step ?? -1) < x.item.step) top.set(x.channel, x);
+  items.splice(0, items.length, ...top.values());
+  for (const { item } of items) item.wasFlapping = true;
+  const t = teller(inc.notified);
+  for (const channel of told) {
+    if (top.has(channel) || !takes(run.channels, channel, severityOf(run.result.status))) continue;
+    t.tell(channel, notifyItem(run, inc, "step", 0, { wasFlapping: true }));
+  }
+  items.push(...t.items);
+  return { ...inc, notified: t.notified };
 }
 
 /** nextCheckState is the check's state after this result, before flapping, recovery and the ladder have spoken. */

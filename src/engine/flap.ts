@@ -1,3 +1,4 @@
+import type { CheckConfig } from "../config/schema.js";
 import type { Status } from "../probes/types.js";
 import { notifyItem, severityOf, takes, type CheckRun, type Said } from "./items.js";
 import { freshIncident, type CheckState, type Incident, type Severity } from "./types.js";
@@ -20,20 +21,37 @@ export function flapShare(recent: string, window = 21): number {
 }
 
 /**
- * flapTransition says whether flapping starts or stops this run:
+ * outageRuns is how many failing runs in a row make a flapping check an outage: the first step's `after`, at least 3
+ * (fewer would end an episode on the short failing streaks that flapping is made of).
+ */
+export function outageRuns(check: CheckConfig): number {
+  return Math.max(3, check.escalation[0]?.after ?? 0);
+}
+
+/** FlapTurn is how a check's flapping changes this run. */
+export type FlapTurn = "start" | "stop" | "outage" | undefined;
+
+/**
+ * flapTransition says whether flapping starts or stops this run (`down`: failing outageRuns in a row):
+ *   flapping,     down           -> "outage" (flapping never hides a check that stays down)
+ *   not flapping, down           -> undefined (a check that stays down does not start flapping)
  *   not flapping, share > high   -> "start"
  *   flapping,     share < low    -> "stop"
  *   otherwise                    -> undefined (stays as it was: the band between low and high is the hysteresis)
  */
-export function flapTransition(wasFlapping: boolean, share: number, cfg: FlapConfig): "start" | "stop" | undefined {
+export function flapTransition(wasFlapping: boolean, share: number, cfg: FlapConfig, down = false): FlapTurn {
   if (!cfg.enabled) return wasFlapping ? "stop" : undefined;
+  if (down) return wasFlapping ? "outage" : undefined;
   if (!wasFlapping && share > cfg.high) return "start";
   if (wasFlapping && share < cfg.low) return "stop";
   return undefined;
 }
 
-/** FlapStep is this run's flap state of a check and the notice it gives (when flapping starts or stops). */
-export type FlapStep = { flapping: FlapState | undefined; items: Said[] };
+/**
+ * FlapStep is this run's flap state of a check and the notice it gives (when flapping starts or stops). `outage`
+ * lists the channels told it flaps when the episode ends as an outage: the ladder speaks then, not a notice.
+ */
+export type FlapStep = { flapping: FlapState | undefined; items: Said[]; outage?: string[] };
 type FlapState = NonNullable<CheckState["flapping"]>;
 
 /**
@@ -44,7 +62,9 @@ type FlapState = NonNullable<CheckState["flapping"]>;
 export function flapStep(run: CheckRun, before: CheckState | undefined, flap: FlapConfig, silenced: boolean): FlapStep {
   const { state: s, result: r, check, now } = run;
   const share = flapShare(s.recent);
-  const turn = flapTransition(!!before?.flapping, share, flap);
+  const down = r.status !== "ok" && s.failStreak >= outageRuns(check);
+  const turn = flapTransition(!!before?.flapping, share, flap, down);
+  if (turn === "outage") return { flapping: undefined, items: [], outage: before!.flapping!.told };
   const severity = flapSeverity(before, s, r.status);
   let flapping = before?.flapping && turn !== "stop" ? { ...before.flapping, share } : undefined;
   if (turn === "start") {

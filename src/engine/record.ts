@@ -31,3 +31,25 @@ export function attachRestartOutcomes(messages: readonly Message[], restarts: re
     }),
   }));
 }
+
+/** Delivered is one item a channel accepted: its check, and the incident it spoke of (by its start). */
+export type Delivered = { channel: string; check: string; since: number };
+
+/**
+ * recordDelivered notes on each open incident the channels that accepted a message about it, and when. A step is
+ * said when decide queues it (`notified`, who gets the recovery); it is told only once a vendor accepted it.
+ */
+export function recordDelivered(state: State, delivered: readonly Delivered[], now: number): State {
+  const checks = dict(state.checks);
+  let changed = false;
+  for (const d of delivered) {
+    const cs = own(checks, d.check);
+    const inc = cs?.incident;
+    if (!cs || !inc || inc.startedAt !== d.since) continue;
+    const told = inc.delivered ?? [];
+    const next = told.includes(d.channel) ? told : [...told, d.channel];
+    checks[d.check] = { ...cs, incident: { ...inc, delivered: next, lastSentAt: now } };
+    changed = true;
+  }
+  return changed ? { ...state, checks } : state;
+}

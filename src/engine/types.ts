@@ -56,6 +56,8 @@ export type NotifyItem = {
    * config file is broken and the last one that validated is in use.
    */
   notice?: "flapping" | "stable" | "config_invalid";
+  /** The check flapped until this run and has now failed `failStreak` runs in a row: an outage, said as one. */
+  wasFlapping?: true;
   /** Share of state changes in the last 21 results (percent), on flap notices. */
   flapShare?: number;
   /** Checks that depend on this one and fail with it: their own notifications are held. */
@@ -75,8 +77,15 @@ export type Incident = {
   peak: Severity;
   /** 0-based indexes of escalation steps already fired. */
   stepsFired: number[];
-  /** Channels told during the incident: they get the recovery notice. */
+  /** Channels told during the incident (queued for them): they get the recovery notice. */
   notified: string[];
+  /**
+   * Channels that accepted a message about the incident (engine/record.ts): what `status` shows as told. Absent in an
+   * incident opened by an older build, which did not record it.
+   */
+  delivered?: string[];
+  /** When a channel last accepted a message about the incident. */
+  lastSentAt?: number;
   /** Channels a fired step skipped because of min_severity; told if the incident turns critical. */
   held: { channel: string; step: number }[];
   lastNotifiedAt: number | undefined;
@@ -92,7 +101,7 @@ export type Incident = {
 
 /** freshIncident is an incident that has just opened: nothing fired, told, held or restarted yet. */
 export function freshIncident(id: string, startedAt: number, peak: Severity, cause: string | undefined): Incident {
-  const nothingYet = { stepsFired: [], notified: [], held: [], lastNotifiedAt: undefined };
+  const nothingYet = { stepsFired: [], notified: [], delivered: [], held: [], lastNotifiedAt: undefined };
   return { id, startedAt, peak, ...nothingYet, restarts: 0, restartsHelped: 0, gaveUp: false, cause };
 }
 
@@ -174,6 +183,11 @@ export type OutboxEntry = {
   /** Runs that tried and failed to deliver it: the retry backoff doubles with each (absent in older state files). */
   failedRuns?: number;
   nextAttemptAt: number;
+  /**
+   * Set with nextAttemptAt by a hold (quiet hours, rate limit), so the wait is computed again from the current config
+   * (notify/stages/due.ts). A failed send since moves nextAttemptAt away from it: that backoff is then the wait.
+   */
+  heldUntil?: number;
   lastError: string | undefined;
 };
 

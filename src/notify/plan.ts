@@ -1,7 +1,7 @@
 import type { ChannelState, OutboxEntry } from "../engine/types.js";
 import { dailyCap } from "./stages/daily-cap.js";
 import { dailyLimitNotice } from "./stages/daily-limit-notice.js";
-import { isDue } from "./stages/due.js";
+import { isDue, reschedule } from "./stages/due.js";
 import { expired } from "./stages/expire.js";
 import { fallback } from "./stages/fallback.js";
 import { merge } from "./stages/merge.js";
@@ -28,8 +28,10 @@ export function triage(
   aborted: boolean,
 ): Triage {
   const t: Triage = { due: [], waiting: new Map(), keep: [], drops: [] };
-  for (const e of outbox) {
-    const channel = e.message.channel;
+  for (const held of outbox) {
+    const channel = held.message.channel;
+    // A wait a hold set follows the channel's current settings (quiet hours or rate limit edited since).
+    const e = reschedule(held, policies.get(channel), now);
     const why = expired(e, now, maxAgeMs, policies.has(channel));
     if (why !== undefined) t.drops.push({ entry: e, why });
     else if (aborted) t.keep.push(e);

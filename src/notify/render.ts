@@ -25,7 +25,7 @@ function itemLines(
   locale: Locale,
 ): { label: string; value: string; block?: string[] }[] {
   // Flap notices stand outside the ladder: no "escalation step" label for them.
-  const why = i.notice ? "" : w.tag(i.reason, i.step);
+  const why = i.notice || (i.reason === "step" && !i.step) ? "" : w.tag(i.reason, i.step);
   const rows: { label: string; value: string; block?: string[] }[] = [
     { label: w.check, value: `${i.check}${why}` },
     { label: w.host, value: host },
@@ -53,6 +53,7 @@ function itemLines(
   if (i.alsoAffected?.length) rows.push({ label: w.alsoAffected, value: i.alsoAffected.join(", ") });
   if (i.notice === "flapping") rows.push({ label: "", value: w.flapping(i.flapShare ?? 0) });
   if (i.notice === "stable") rows.push({ label: "", value: w.stable });
+  if (i.wasFlapping) rows.push({ label: "", value: w.wasFlapping(i.failStreak) });
   if (i.monitorGapMs !== undefined) rows.push({ label: "", value: w.gap(w.dur(i.monitorGapMs)) });
   if (i.runbook) rows.push({ label: w.runbook, value: i.runbook });
   return rows;
@@ -62,16 +63,18 @@ function itemLines(
 export function renderText(m: Message, locale: Locale): Rendered {
   const w = locale === "zh-CN" ? ZH : EN;
   const first = m.items[0];
-  const recovered = m.items.filter((i) => i.reason === "recovered").length;
+  // The subject counts checks: each check speaks through its latest item (two alerts of one check are one check).
+  const latest = [...new Map(m.items.map((i) => [i.check, i])).values()];
+  const recovered = latest.filter((i) => i.reason === "recovered").length;
   const subject = m.notice
     ? m.notice.type === "channel_failing"
       ? w.failingSubject(m.notice, m.host)
       : w.limitSubject(m.notice.channel, m.host)
     : first?.reason === "test"
       ? w.testSubject(m.host)
-      : m.items.length === 1 && first
-        ? w.subjectOne(first, m.host)
-        : w.subjectMany(m.items.length, m.host, recovered, worstStatus(m.items));
+      : latest.length === 1 && latest[0]
+        ? w.subjectOne(latest[0], m.host)
+        : w.subjectMany(latest.length, m.host, recovered, worstStatus(latest));
   const text: string[] = [];
   const md: string[] = [`### ${subject}`];
   const intro = (line: string) => {
@@ -155,7 +158,7 @@ export function smsParams(
     streak: String(worst?.failStreak ?? 0),
     since: worst ? formatTime(worst.since).slice(5, 16) : "",
     cause: worst?.cause ?? "",
-    count: String(m.items.length),
+    count: String(new Set(m.items.map((i) => i.check)).size),
     id: m.id,
     subject: renderText(m, locale).subject,
     outage: worst?.outageMs !== undefined ? formatDuration(worst.outageMs) : "",

@@ -49,6 +49,7 @@ export type Words = {
   alsoAffected: string;
   flapping(share: number): string;
   stable: string;
+  wasFlapping(runs: number): string;
   gap(d: string): string;
   /** Label separator (": " or the full-width "："), duration format, and the "(escalation step 2)" tag. */
   colon: string;
@@ -118,6 +119,7 @@ export const EN: Words = {
   alsoAffected: "Also affected",
   flapping: (share) => `the check is flapping (${share}% state changes): notifications are held until it is stable`,
   stable: "the check is stable again",
+  wasFlapping: (n) => `was flapping; down for ${n} runs now: alerting as an outage`,
   gap: (d) => `watchdog itself did not run for ${d} before this run`,
   colon: ": ",
   paren: (parts) => `(${parts.join(", ")})`,
@@ -197,6 +199,7 @@ export const ZH: Words = {
   alsoAffected: "同时受影响",
   flapping: (share) => `状态频繁变化（${share}%），暂停通知直至稳定`,
   stable: "状态已恢复稳定",
+  wasFlapping: (n) => `此前状态频繁变化；现已连续 ${n} 次失败，按故障告警`,
   gap: (d) => `在本次运行之前，watchdog 自身已有 ${d} 没有运行`,
   colon: "：",
   paren: (parts) => `（${parts.join("，")}）`,

@@ -45,4 +45,35 @@ describe("renderStatus", () => {
     expect(out).toMatch(/^svc\s+CRITICAL\s+5\s+10m ago\s+1\/1\s+email\s+-\s+10m ago\s+acked; flap 60%$/m);
     expect(out).toMatch(/^ok-one\s+OK\s+0\s+1h ago\s+-\s+-\s+-\s+-\s+silenced 2h$/m);
   });
+
+  it("says who was addressed but not told, and why: queued, failing or refused", () => {
+    const long = state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!;
+    const inc = { ...long.incident!, notified: ["email", "hook", "sms"], delivered: [], lastSentAt: undefined };
+    const item = { check: "svc", reason: "step", step: 1, severity: "critical", status: "critical", summary: "down",
+      failStreak: 1, since: inc.startedAt, restarts: 0, restartsHelped: 0 } as const;
+    const msg = (channel: string) => ({ id: `m-${channel}`, channel, host: "gpu-box", createdAt: T0, items: [item] });
+    const s: State = {
+      ...state,
+      checks: { svc: { ...long, incident: inc } },
+      outbox: [
+        { message: msg("email"), attempts: 3, failedRuns: 1, nextAttemptAt: T0 + MIN,
+          lastError: "connect ECONNREFUSED" },
+        { message: msg("hook"), attempts: 0, nextAttemptAt: T0, lastError: undefined },
+      ],
+      dropped: [{ id: "m-sms", channel: "sms", createdAt: T0, droppedAt: T0, checks: ["svc"],
+        why: "permanent failure: isv.BUSINESS_LIMIT_CONTROL" }],
+    };
+    const out = renderStatus(s, { ...config, checks: [check("svc")] } as Config, T0, false);
+    expect(out).toMatch(/^svc\s+CRITICAL\s+5\s+10m ago\s+1\/1\s+-\s+-\s+-\s/m);
+    const flat = out.replace(/\s+/g, " ");
+    expect(flat).toContain("not yet told: email (failing, 3 attempts, next in 1m): connect ECONNREFUSED");
+    expect(flat).toContain("not yet told: hook (queued, next now): waiting to be sent");
+    expect(flat).toContain("not told: sms refused: permanent failure: isv.BUSINESS_LIMIT_CONTROL");
+    // An incident an older build opened has no record of deliveries: shown as that build showed it.
+    const { delivered: _d, lastSentAt: _l, ...old } = inc;
+    const svcOnly = { ...config, checks: [check("svc")] } as Config;
+    const legacy = renderStatus({ ...s, checks: { svc: { ...long, incident: old } } }, svcOnly, T0, false);
+    expect(legacy).toMatch(/^svc\s+CRITICAL\s+5\s+10m ago\s+1\/1\s+email,hook,sms\s+-\s+10m ago\s/m);
+    expect(legacy).not.toContain("told:");
+  });
 });

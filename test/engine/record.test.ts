@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { attachRestartOutcomes, record } from "../../src/engine/record.js";
-import { emptyState, type Message, type NotifyItem, type RestartOutcome } from "../../src/engine/types.js";
+import { attachRestartOutcomes, record, recordDelivered } from "../../src/engine/record.js";
+import type { CheckState, Message, NotifyItem, RestartOutcome } from "../../src/engine/types.js";
+import { emptyState } from "../../src/engine/types.js";
 import { T0 } from "./fixtures.js";
 import { incident } from "./parts-fixtures.js";
 
@@ -42,5 +43,37 @@ describe("record: a restart that helped counts in the incident", () => {
     };
     const next = record(state, [{ check: "a", outcome: outcome(helped) }], T0);
     expect(next.checks.a!.incident!.restartsHelped).toBe(want);
+  });
+});
+
+describe("recordDelivered: an incident counts as told only by a channel that accepted a message about it", () => {
+  const failing = (over = {}): CheckState => ({
+    status: "critical", since: T0, failStreak: 1, okStreak: 0, lastRunAt: T0, summary: "", recent: "x",
+    restartTimes: [], incident: incident({ notified: ["email", "sms"], ...over }),
+  });
+  it.each([
+    // Accepted: told, and when.
+    { what: "accepted", got: [{ channel: "email", check: "svc", since: T0 }], told: ["email"], at: T0 + 5 },
+    // Nothing accepted: not told (the ladder's `notified` is only who was addressed).
+    { what: "nothing accepted", got: [], told: undefined, at: undefined },
+    // An item about an earlier incident of the same check (a late message): not this incident's.
+    { what: "an earlier incident", got: [{ channel: "email", check: "svc", since: T0 - 60_000 }], told: undefined,
+      at: undefined },
+    // Another check: not this one.
+    { what: "another check", got: [{ channel: "email", check: "api", since: T0 }], told: undefined, at: undefined },
+    // Twice through one channel: listed once.
+    { what: "twice", got: [{ channel: "sms", check: "svc", since: T0 }, { channel: "sms", check: "svc", since: T0 }],
+      told: ["sms"], at: T0 + 5 },
+  ])("$what", ({ got, told, at }) => {
+    const state = { ...emptyState(), checks: { svc: failing() } };
+    const inc = recordDelivered(state, got, T0 + 5).checks.svc!.incident!;
+    expect(inc.delivered).toEqual(told);
+    expect(inc.lastSentAt).toEqual(at);
+    expect(inc.notified).toEqual(["email", "sms"]);
+  });
+  it("adds to the channels told before", () => {
+    const state = { ...emptyState(), checks: { svc: failing({ delivered: ["sms"], lastSentAt: T0 }) } };
+    const inc = recordDelivered(state, [{ channel: "email", check: "svc", since: T0 }], T0 + 9).checks.svc!.incident!;
+    expect(inc).toMatchObject({ delivered: ["sms", "email"], lastSentAt: T0 + 9 });
   });
 });

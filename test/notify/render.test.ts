@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderText, smsParams } from "../../src/notify/render.js";
+import type { NotifyItem } from "../../src/engine/types.js";
 import { item, message, T0 } from "./fixtures.js";
 
 describe("render", () => {
@@ -21,6 +22,27 @@ describe("render", () => {
     expect(r.text).toContain("Held during quiet hours: 2 messages in one digest.");
     expect(r.text).toContain("watchdog message a, b");
   });
+
+  it.each([
+    // Two alerts of one check (a step held by the rate limit, then the next): one check, named.
+    { items: [{}, { step: 2 }], subject: "[watchdog] CRITICAL cosyvoice on gpu-box-01", count: "1" },
+    // Down then back within one merged message: the subject speaks of the latest.
+    { items: [{}, { reason: "recovered", status: "ok" }], subject: "[watchdog] RECOVERED cosyvoice on gpu-box-01",
+      count: "1" },
+    // Three alerts of two checks: 2 checks, the worst of their latest states.
+    { items: [{}, { step: 2 }, { check: "llm", severity: "warning", status: "warning" }],
+      subject: "[watchdog] CRITICAL: 2 checks on gpu-box-01", count: "2" },
+    // One check recovered and one still down: counted once each.
+    { items: [{}, { reason: "recovered", status: "ok" }, { check: "llm" }, { check: "llm", step: 2 }],
+      subject: "[watchdog] CRITICAL: 2 checks on gpu-box-01, 1 recovered", count: "2" },
+  ] as { items: Partial<NotifyItem>[]; subject: string; count: string }[])(
+    "a merged message counts checks, not messages: $subject",
+    ({ items, subject, count }) => {
+      const m = message("email", items.map((i) => item(i)), { mergedIds: items.map((_, n) => `m${n}`) });
+      expect(renderText(m, "en").subject).toBe(subject);
+      expect(smsParams(m, { n: "count" }, "en", 20)).toEqual({ n: count });
+    },
+  );
 
   it("the daily-limit notice and the test message have their own subjects", () => {
     const notice = message("email", [], { notice: { type: "daily_limit", channel: "sms", limit: 20, day: "2026-11-22" } });
@@ -44,6 +66,16 @@ describe("render: notices and causes", () => {
     expect(flap.text).not.toContain("escalation step");
     const stable = renderText(message("email", [item({ step: 0, notice: "stable", status: "ok" })]), "zh-CN");
     expect(stable.subject).toBe("【通知】gpu-box-01 cosyvoice 状态已稳定（正常）");
+  });
+
+  it("an outage that ends a flapping episode says so, in both languages", () => {
+    const down = message("email", [item({ wasFlapping: true, failStreak: 3 })]);
+    expect(renderText(down, "en").text).toContain("was flapping; down for 3 runs now");
+    expect(renderText(down, "zh-CN").text).toContain("现已连续 3 次失败");
+    // A channel told it flaps but named by no step gets the outage without an "escalation step" label.
+    const off = renderText(message("email", [item({ step: 0, wasFlapping: true })]), "en");
+    expect(off.text).not.toContain("escalation step");
+    expect(off.subject).toBe("[watchdog] CRITICAL cosyvoice on gpu-box-01");
   });
 
   it("gives the log probe's probable cause in the message's language", () => {

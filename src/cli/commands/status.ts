@@ -11,6 +11,7 @@ import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { configLine } from "../config-notice.js";
 import { ago, fold, paint, shortTime, table } from "../table.js";
+import { toldOf, untold, untoldLine } from "../told.js";
 
 /** StatusOptions are the flags of `watchdog status`. */
 export type StatusOptions = GlobalOptions & { json?: boolean; html?: string; exitStatus?: boolean };
@@ -115,7 +116,9 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
     const inc = cs?.incident;
     const step = inc ? `${Math.max(0, ...inc.stepsFired.map((i) => i + 1))}/${c.escalation.length}` : "-";
     const restarts = c.restart ? `${cs?.restartTimes.length ?? 0}/${c.restart.limit.max}` : "-";
-    const toldAll = inc?.notified.length ? inc.notified.join(",") : "-";
+    // Told and sent count what a vendor accepted, not what was queued (the lines under the table say the rest).
+    const heard = toldOf(inc);
+    const toldAll = heard.channels.length ? heard.channels.join(",") : "-";
     const told = toldAll.length > 16 ? `${toldAll.slice(0, 15)}…` : toldAll;
     const note = marks(c.name, cs, state, now).join("; ");
     // Long names are cut so the other columns stay on an 80-column screen (--json has them whole).
@@ -127,7 +130,7 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
       step,
       told,
       restarts,
-      inc ? ago(now, inc.lastNotifiedAt) : "-",
+      heard.at !== undefined ? ago(now, heard.at) : "-",
       note || "-",
     ];
   });
@@ -163,8 +166,10 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
       const note = marks(c.name, cs, state, now).join("; ");
       if (note) parts.push(`notes: ${note}`);
     }
-    if (cs?.incident && cs.incident.notified.join(",").length > 16)
-      parts.push(`told: ${cs.incident.notified.join(", ")}`);
+    const told = toldOf(cs?.incident).channels;
+    if (told.join(",").length > 16) parts.push(`told: ${told.join(", ")}`);
+    const notYet = cs?.incident && untoldLine(untold(c.name, cs.incident, state), now);
+    if (notYet) parts.push(notYet);
     if (!parts.length) return;
     why.push(...hang(`${c.name}: ${parts[0]}`));
     for (const p of parts.slice(1)) why.push(...fold(p, 76).map((l) => `    ${l}`));
@@ -231,6 +236,9 @@ export function statusJson(state: State, config: Config, now: number) {
               steps: c.escalation.length,
               notified: inc.notified,
               lastNotifiedAt: iso(inc.lastNotifiedAt),
+              delivered: toldOf(inc).channels,
+              lastSentAt: iso(toldOf(inc).at),
+              undelivered: untold(c.name, inc, state).map((u) => ({ ...u, nextAttemptAt: iso(u.nextAttemptAt) })),
               restarts: inc.restarts,
               gaveUp: inc.gaveUp,
               ack: inc.ack ? { at: iso(inc.ack.at), note: inc.ack.note ?? null } : null,

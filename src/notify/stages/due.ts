@@ -1,4 +1,5 @@
 import type { OutboxEntry } from "../../engine/types.js";
+import { holdsForQuiet } from "../policy.js";
 import type { ChannelPolicy } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -25,4 +26,24 @@ export function isDue(e: OutboxEntry, policy: ChannelPolicy | undefined, now: nu
   const heldBy = e.message.heldBy;
   const held = heldBy === "quiet_hours" ? 24 * HOUR : heldBy === "rate_limit" ? (policy?.rateLimit?.per ?? 0) : 0;
   return e.nextAttemptAt - now > Math.max(held, nextAttemptDelay(failedRunsOf(e)));
+}
+
+/**
+ * reschedule computes a held entry's wait again with the channel's current settings, so an edited config applies
+ * to what already waits (the hold that set nextAttemptAt is marked by heldUntil; a failed send since moved
+ * nextAttemptAt, and that backoff stays):
+ *   held by quiet hours   until the current window ends; due now when the current quiet hours do not hold it
+ *   held by rate limit    due now without a rate limit; at most one current window away (the stage knows the rest)
+ */
+export function reschedule(e: OutboxEntry, policy: ChannelPolicy | undefined, now: number): OutboxEntry {
+  if (e.nextAttemptAt <= now || e.heldUntil !== e.nextAttemptAt) return e;
+  let until = e.nextAttemptAt;
+  if (e.message.heldBy === "quiet_hours") {
+    const q = holdsForQuiet(e.message, now, policy?.quietHours);
+    until = q.hold ? q.until : now;
+  } else if (e.message.heldBy === "rate_limit") {
+    const per = policy?.rateLimit?.per;
+    until = per === undefined ? now : Math.min(until, now + per);
+  }
+  return until === e.nextAttemptAt ? e : { ...e, nextAttemptAt: until, heldUntil: until };
 }

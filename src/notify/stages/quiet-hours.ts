@@ -16,8 +16,9 @@ export function quietHours(
   const held: OutboxEntry[] = [];
   for (const e of entries) {
     const h = holdsForQuiet(e.message, now, policy.quietHours);
-    if (h.hold) held.push({ ...e, message: { ...e.message, heldBy: "quiet_hours" }, nextAttemptAt: h.until });
-    else go.push(e);
+    if (!h.hold) go.push(e);
+    else
+      held.push({ ...e, message: { ...e.message, heldBy: "quiet_hours" }, nextAttemptAt: h.until, heldUntil: h.until });
   }
   return { go, held };
 }

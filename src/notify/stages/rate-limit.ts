@@ -23,7 +23,7 @@ export function rateLimit(
 export function rateHold(g: Group, until: number): OutboxEntry[] {
   return g.parts.map((p): OutboxEntry => {
     const heldBy = p.message.heldBy ?? "rate_limit";
-    return { ...p, message: { ...p.message, heldBy }, nextAttemptAt: until };
+    return { ...p, message: { ...p.message, heldBy }, nextAttemptAt: until, heldUntil: until };
   });
 }
 

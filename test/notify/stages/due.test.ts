@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../../src/engine/types.js";
-import { isDue, nextAttemptDelay } from "../../../src/notify/stages/due.js";
+import type { QuietHours } from "../../../src/notify/policy.js";
+import { isDue, nextAttemptDelay, reschedule } from "../../../src/notify/stages/due.js";
 import { entry, MIN, policy, T } from "./cases.js";
 
 describe("stage due: due now, or waiting", () => {
@@ -44,4 +45,38 @@ describe("stage due: due now, or waiting", () => {
     // 6 tries = 2 runs: backoff 2m, so 90 s ahead is a plausible wait.
     expect(isDue(entry("hook", {}, { attempts: 6, nextAttemptAt: T + 90_000 }), policy(), T)).toBe(false);
   });
+});
+
+describe("stage due: a held entry's wait follows the channel's current settings", () => {
+  // T is 10:00 UTC. Quiet hours 08:00-20:00 UTC held the message until 20:00 (its wait was a hold: heldUntil is set).
+  const quiet = (to: string): QuietHours => ({ from: "08:00", to, timezone: "UTC", except: "none" });
+  const at = (hhmm: string) => Date.parse(`2026-11-22T${hhmm}:00Z`);
+  it.each([
+    // The quiet hours are unchanged: it waits for 20:00 as before.
+    { heldBy: "quiet_hours", next: at("20:00"), held: true, now: { quietHours: quiet("20:00") }, want: at("20:00") },
+    // The quiet hours were removed: due now.
+    { heldBy: "quiet_hours", next: at("20:00"), held: true, now: {}, want: T },
+    // The window now ends at 12:00: it waits for 12:00.
+    { heldBy: "quiet_hours", next: at("20:00"), held: true, now: { quietHours: quiet("12:00") }, want: at("12:00") },
+    // The window now ends at 22:00: it waits for 22:00.
+    { heldBy: "quiet_hours", next: at("20:00"), held: true, now: { quietHours: quiet("22:00") }, want: at("22:00") },
+    // Held once, then its send failed: the wait is the failure's backoff, whatever the quiet hours say now.
+    { heldBy: "quiet_hours", next: T + 2 * MIN, held: false, now: {}, want: T + 2 * MIN },
+    // The rate limit was removed: due now.
+    { heldBy: "rate_limit", next: T + 9 * MIN, held: true, now: {}, want: T },
+    // The rate limit's window is now a minute: it waits at most a minute.
+    { heldBy: "rate_limit", next: T + 9 * MIN, held: true, now: { rateLimit: { max: 1, per: MIN } }, want: T + MIN },
+    // A wait shorter than the current window: unchanged (the rate limit stage knows the sends in it).
+    { heldBy: "rate_limit", next: T + MIN, held: true, now: { rateLimit: { max: 1, per: 5 * MIN } }, want: T + MIN },
+    // Never held: a backoff is not a setting; unchanged.
+    { heldBy: undefined, next: T + 4 * MIN, held: false, now: {}, want: T + 4 * MIN },
+  ] as { heldBy: Message["heldBy"]; next: number; held: boolean; now: object; want: number }[])(
+    "$heldBy until $next (held $held), now $now: $want",
+    ({ heldBy, next, held, now, want }) => {
+      const e = entry("hook", heldBy ? { heldBy } : {}, { nextAttemptAt: next, ...(held ? { heldUntil: next } : {}) });
+      const r = reschedule(e, policy(now), T);
+      expect(r.nextAttemptAt).toBe(want);
+      expect(r.message).toBe(e.message);
+    },
+  );
 });

@@ -1,0 +1,90 @@
+import fs from "node:fs";
+import type net from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../helpers/net.js";
+import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
+import { cli, cronCommand, listen, runAsCron, tmpDir } from "./field-helpers.js";
+
+// Flapping quiets a check that goes up and down; it never hides one that stays down. Driven as cron drives the built
+// CLI (env -i, stdout thrown away, stderr as the only mail), two simulated minutes apart (WATCHDOG_TEST_NOW).
+const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
+const CRON = 120_000;
+
+let dir: string;
+let smtp: SmtpSink;
+beforeAll(async () => {
+  dir = tmpDir();
+  smtp = await startSmtp({ auth: { user: "alert", pass: "right-pass" } });
+});
+afterAll(async () => {
+  await smtp.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function write(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
+describe("a flap that turns into an outage", () => {
+  it("12 up/down cycles, then down for good: the alert and the restart come at the 3rd failing run", async () => {
+    const port = await freePort();
+    const restarts = path.join(dir, "restarts.log");
+    const config = write("watchdog.yaml", `state_file: ${path.join(dir, "state.json")}
+channels:
+  email:
+    type: email
+    host: 127.0.0.1
+    port: ${smtp.port}
+    user: alert
+    pass: \${SMTP_PASS}
+    from: watchdog@example.com
+    to: [oncall@example.com]
+escalation:
+  - {after: 1, notify: [email]}
+  - {after: 3, notify: [email], restart: true}
+checks:
+  - name: tts
+    type: tcp
+    host: 127.0.0.1
+    port: ${port}
+    restart: {command: [/bin/sh, -c, "echo restarted >> ${restarts}"], verify_after: 0s}
+`);
+    const envFile = write("watchdog.env", "SMTP_PASS=right-pass\n");
+    const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile]);
+    expect(inst.code).toBe(0);
+    const command = cronCommand(inst.stdout.split("\n")[1]!);
+    let run = 0;
+    const cron = async () => {
+      const r = await runAsCron(command, { WATCHDOG_TEST_NOW: String(T0 + run++ * CRON) });
+      expect({ code: r.code, mail: r.mail }).toEqual({ code: 0, mail: "" });
+    };
+    // 12 cycles: down one run, up the next.
+    for (let i = 0; i < 12; i++) {
+      await cron();
+      const server: net.Server = await listen(port);
+      try {
+        await cron();
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
+    }
+    const subjects = () => smtp.mails.map((m) => m.subject ?? "");
+    expect(subjects().filter((s) => s.startsWith("[watchdog] FLAPPING tts"))).toHaveLength(1);
+    const flapped = smtp.mails.length;
+    const restartsBefore = fs.existsSync(restarts) ? fs.readFileSync(restarts, "utf8").split("\n").length - 1 : 0;
+    // Down for good: two runs stay quiet (it may still be a flap), the third is an outage.
+    await cron();
+    await cron();
+    expect(smtp.mails.length).toBe(flapped);
+    await cron();
+    const outage = smtp.mails.slice(flapped);
+    expect(outage).toHaveLength(1);
+    expect(outage[0]!.subject).toMatch(/^\[watchdog\] CRITICAL tts on /);
+    expect(outage[0]!.text).toContain("was flapping; down for 3 runs now");
+    expect(outage[0]!.text).toContain("Restart: restart did not help");
+    expect(fs.readFileSync(restarts, "utf8").split("\n").length - 1).toBe(restartsBefore + 1);
+  });
+});
