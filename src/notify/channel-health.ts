@@ -29,6 +29,7 @@ const PROBLEM: Record<string, string> = {
   timeout: "does not answer",
   server: "keeps failing on its side",
   rate_limited: "keeps rate-limiting",
+  clock: "fails TLS on certificate dates (is the local clock wrong?)",
 };
 
 /** updateChannelHealth applies one run's sends, drops and outbox to the channels' episodes (pure). */
@@ -75,6 +76,7 @@ export function updateChannelHealth(
 }
 
 function reasonOf(error: string | undefined): string {
+  if (error && /CERT_NOT_YET_VALID|CERT_HAS_EXPIRED/.test(error)) return "clock";
   return error && /timed? ?out|deadline/i.test(error) ? "timeout" : "network";
 }
 

@@ -18,6 +18,7 @@ const REASON: Record<string, string> = {
   client: "the request was refused",
   provider_code: "the provider's error code",
   config: "a configuration problem",
+  clock: "certificate dates: the local clock may be wrong",
 };
 
 /** EX_USAGE is the exit code for a channel that is not configured (sysexits.h). */
