@@ -135,6 +135,8 @@ export type Message = {
   items: NotifyItem[];
   /** Set when this message is a fallback copy of a message another channel could not deliver. */
   fallbackFrom?: string;
+  /** What the channel it came from answered, and the fix: the one message says why it is here. */
+  fallbackWhy?: string;
   /** Channels that could not deliver it before, oldest first (a copy of a copy): a fallback never goes back to one. */
   fallbackPath?: string[];
   /** Ids of the messages merged into this one (rate limit, quiet-hours digest); the message's own id comes first. */

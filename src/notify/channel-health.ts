@@ -82,7 +82,9 @@ function reasonOf(error: string | undefined): string {
 
 /**
  * failingNotices are the messages that tell the other channels about the episodes just opened (one each). Each
- * carries the alerts the channel lost this run, except to its own `fallback` channels, which got them already.
+ * carries the alerts the channel lost this run, except to its own `fallback` channels, which got them already. A
+ * channel that took a fallback copy this run (`carried`, "from>to") gets no notice: that copy said why, and one
+ * message per channel per run is the rule.
  */
 export function failingNotices(
   change: HealthChange,
@@ -91,6 +93,7 @@ export function failingNotices(
   now: number,
   lost: LostItems,
   fallbacks: FallbackOf,
+  carried: ReadonlySet<string> = new Set(),
 ): Message[] {
   const out: Message[] = [];
   for (const name of change.opened) {
@@ -98,6 +101,7 @@ export function failingNotices(
     const others = channels.filter((c) => c !== name && !change.health[c]);
     h.told = others;
     for (const to of others) {
+      if (carried.has(`${name}>${to}`)) continue;
       const items = fallbacks(name).includes(to) ? [] : (lost.get(name) ?? []);
       out.push({
         id: `${name}-failing-${h.since.toString(36)}~${to}`,
@@ -227,6 +231,7 @@ export async function deliverWatched(
       now,
       lostItems(before, d.attempts, droppedSince(before, d.state)),
       fallbacks,
+      new Set(d.attempts.filter((a) => a.ok && a.fallbackFrom).map((a) => `${a.fallbackFrom}>${a.channel}`)),
     );
     if (!notices.length) break;
     cur = enqueue(cur, notices);

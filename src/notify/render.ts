@@ -79,6 +79,7 @@ export function renderText(m: Message, locale: Locale): Rendered {
     md.push(line, "");
   };
   if (m.fallbackFrom) intro(w.fallback(m.fallbackFrom));
+  if (m.fallbackFrom && m.fallbackWhy) intro(w.fallbackWhy(m.fallbackFrom, m.fallbackWhy));
   if (m.heldBy && (m.mergedIds?.length ?? 1) >= 1) intro(w.held(m.mergedIds?.length ?? 1, m.heldBy));
   if (m.notice)
     intro(

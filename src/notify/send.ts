@@ -56,6 +56,7 @@ export function prepareMessage(m: Message, redact: Redactor | undefined, what: r
     ...m,
     // A failing channel's notice quotes its error, which a vendor may have echoed a token into.
     ...(m.notice?.type === "channel_failing" ? { notice: { ...m.notice, error: mask(m.notice.error) } } : {}),
+    ...(m.fallbackWhy !== undefined ? { fallbackWhy: mask(m.fallbackWhy) } : {}),
     items: m.items.map((i) => {
       const out = { ...i, summary: mask(i.summary) };
       if (i.detail !== undefined) out.detail = mask(i.detail);

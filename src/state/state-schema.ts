@@ -128,6 +128,7 @@ const message = lazy(() =>
     createdAt: num,
     items: z.array(notifyItem),
     fallbackFrom: opt(str),
+    fallbackWhy: opt(str),
     fallbackPath: opt(z.array(str)),
     mergedIds: opt(z.array(str)),
     heldBy: opt(str),
