@@ -146,6 +146,8 @@ export type Message = {
    * channel cannot deliver it, no fallback copy is made (the fallback was given the original already).
    */
   noFallback?: true;
+  /** Alerts this channel refused for good before: the first message it carries again names them. */
+  lostBefore?: Refused;
   /** Why delivery held this message back (it goes out merged with others when the hold ends). */
   heldBy?: "quiet_hours" | "rate_limit";
   /** A notice about delivery itself rather than about checks (items may be empty). */
@@ -176,6 +178,20 @@ export type OutboxEntry = {
   lastError: string | undefined;
 };
 
+/** RefusedAlert is one alert a channel refused for good (or let expire), kept short until it carries again. */
+export type RefusedAlert = {
+  id: string;
+  at: number;
+  check: string;
+  status: Status;
+  reason: NotifyReason;
+  step: number;
+  summary: string;
+};
+
+/** Refused is one channel's kept alerts, oldest first, the last refusal's error, and how many the bound let go. */
+export type Refused = { alerts: RefusedAlert[]; omitted: number; error: string };
+
 /** DroppedEntry records a message given up on (kept short, for `watchdog status`). */
 export type DroppedEntry = {
   id: string;
@@ -204,6 +220,8 @@ export type State = {
   monitorGap?: { from: number; to: number };
   /** Channels that keep failing (refused credentials, a dropped message), by name: see notify/channel-health.ts. */
   channelHealth?: Record<string, ChannelHealth>;
+  /** Alerts each channel refused for good, kept until it carries a message again (notify/refused.ts). */
+  refused?: Record<string, Refused>;
   /** Notification totals by channel and result, for metrics. */
   sent: Record<string, { ok: number; failed: number }>;
 };
