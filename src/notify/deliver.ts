@@ -7,7 +7,7 @@ import { admit, planChannel, triage } from "./plan.js";
 import { emptyChannelState, type RateLimit } from "./policy.js";
 import type { Redactor } from "./redact.js";
 import { keepRefused, withLost } from "./refused.js";
-import { defaultRateLimit } from "./registry.js";
+import { defaultRateLimit, isTerse } from "./registry.js";
 import { prepareMessage, send, sendWithTimeout, type SendOptions } from "./send.js";
 import { idsOf } from "./stages/merge.js";
 import { keepsMemory, type ChannelPolicy, type Drop, type Policies } from "./stages/types.js";
@@ -66,6 +66,7 @@ function policyOf(cfg: ChannelConfig | undefined): ChannelPolicy {
     minSeverity: cfg?.min_severity,
     timeout: cfg?.timeout ?? 10_000,
     redact: cfg?.redact ?? [],
+    terse: cfg ? isTerse(cfg.type) : false,
   };
 }
 
@@ -115,7 +116,8 @@ export async function deliver(
   // What is left for a later run: the products of a last pass, and what waited for a channel that sent nothing.
   ledger.keep.push(...due, ...[...t.waiting.values()].flat());
   for (const d of ledger.drops) logDrop(d, opts.logger);
-  return { state: close(state, ledger, memory, opts.now, run.carried), attempts: ledger.attempts };
+  const kept = ledger.drops.filter((d) => !run.policies.get(d.entry.message.channel)?.terse);
+  return { state: close(state, ledger, memory, opts.now, kept, run.carried), attempts: ledger.attempts };
 }
 
 /** runOf is what every pass shares, read once from the configs and the options. */
@@ -226,6 +228,7 @@ function close(
   ledger: Ledger,
   channels: Record<string, ChannelState>,
   now: number,
+  refusedNow: readonly Drop[],
   carried: ReadonlySet<string>,
 ): State {
   const sent = dict(Object.entries(structuredClone(state.sent)));
@@ -235,7 +238,7 @@ function close(
     else c.failed += 1;
   }
   const dropped = ledger.drops.flatMap((d) => droppedEntries(d, now));
-  const refused = keepRefused(state.refused, ledger.drops, carried);
+  const refused = keepRefused(state.refused, refusedNow, carried);
   const { refused: _was, ...rest } = state;
   return {
     ...rest,
