@@ -92,10 +92,13 @@ describe.skipIf(!OPENSSL)("a certificate the local clock calls not yet valid or 
     }
   });
 
-  it("email over implicit TLS, certificate not yet valid: kept, named the clock, delivered once the dates fit", async () => {
+  it.each([
+    ["implicit TLS", true],
+    ["STARTTLS", false],
+  ])("email over %s, certificate not yet valid: kept, named the clock, delivered once the dates fit", async (_kind, secure) => {
     const mails: ParsedMail[] = [];
     const smtp = new SMTPServer({
-      secure: true,
+      secure,
       key: future.keyPem,
       cert: future.certPem,
       authOptional: true,
@@ -108,11 +111,12 @@ describe.skipIf(!OPENSSL)("a certificate the local clock calls not yet valid or 
     await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
     try {
       const port = (smtp.server.address() as net.AddressInfo).port;
-      const { cfg, state } = config("smtp", `  out:
+      const { cfg, state } = config(`smtp-${secure}`, `  out:
     type: email
     host: 127.0.0.1
     port: ${port}
-    secure: true
+    secure: ${secure}
+    require_tls: ${!secure}
     from: alert@example.com
     to: [ops@example.com]`);
       const first = await cron(cfg, T0);
