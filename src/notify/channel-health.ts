@@ -138,19 +138,21 @@ function lostItems(before: State, attempts: readonly Attempt[], dropped: readonl
 /**
  * rerouteAroundFailing gives the other channels a copy of each new message for a channel that is failing (marked as
  * sent there because that channel could not deliver it): "alerts now go to sms only" is then true. A channel that
- * already gets a message this run takes the items into it. `min_severity` of the target is kept.
+ * already gets a message this run takes the items into it. `min_severity` of the target is kept. The channel's own
+ * `fallback` channels are left out: its failed send gives them a copy that says why (one message per run).
  */
 export function rerouteAroundFailing(
   messages: readonly Message[],
   health: Readonly<Record<string, ChannelHealth>> | undefined,
   minSeverity: (channel: string) => "warning" | "critical" | undefined,
+  fallbacks: FallbackOf = () => [],
 ): Message[] {
   if (!health || !Object.keys(health).length) return [...messages];
   const out = messages.map((m) => ({ ...m, items: [...m.items] }));
   for (const m of messages) {
     const h = health[m.channel];
     if (!h) continue;
-    for (const to of h.told.filter((c) => !health[c])) {
+    for (const to of h.told.filter((c) => !health[c] && !fallbacks(m.channel).includes(c))) {
       const items = m.items.filter((i) => minSeverity(to) !== "critical" || i.severity === "critical");
       if (!items.length) continue;
       const there = out.find((x) => x.channel === to && !x.notice);

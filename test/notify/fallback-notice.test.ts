@@ -43,6 +43,7 @@ channels:
     webhook: "${fs_.url}"
 escalation:
   - {after: 1, notify: [dingtalk]}
+  - {after: 2, notify: [dingtalk]}
 checks:
   - {name: llm, type: tcp, port: 1}
 `);
@@ -57,5 +58,9 @@ checks:
     expect(text).toContain("errcode 310000 sign not match");
     expect(text).toContain("check `secret` and the system clock");
     expect(text).toContain("watchdog test-notify dingtalk");
+    // The next step, while DingTalk still fails: Feishu again gets one message, not one per route.
+    await runAsCron(`/usr/bin/node ${CLI} check --config ${cfg} >/dev/null`);
+    expect(fs_.delivered()).toHaveLength(2);
+    expect(feishuText(fs_.delivered()[1])).toContain("escalation step 2");
   });
 });
