@@ -121,13 +121,10 @@ const checkState = lazy(() =>
 );
 
 /** refused is one channel's kept alerts (State.refused), also carried by the message that names them. */
-const refused = lazy(() =>
-  z.looseObject({
-    alerts: z.array(z.looseObject({ id: str, at: num, check: str, status, reason: str, step: num, summary: str })),
-    omitted: num.default(0),
-    error: str,
-  }),
+const refusedAlert = lazy(() =>
+  z.looseObject({ id: str, at: num, check: str, status, reason: str, step: num, summary: str }),
 );
+const refused = lazy(() => z.looseObject({ alerts: z.array(refusedAlert), omitted: num.default(0), error: str }));
 
 const message = lazy(() =>
   z.looseObject({
