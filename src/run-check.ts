@@ -203,7 +203,8 @@ async function enqueueAndSave(
 ): Promise<State> {
   // While a channel is failing, its alerts go to the channels its notice named too (notify/channel-health.ts).
   const minSeverityOf = (c: string) => config.channels[c]?.min_severity;
-  let next = enqueue(state, rerouteAroundFailing(messages, state.channelHealth, minSeverityOf), now);
+  const fallbacksOf = (c: string) => config.channels[c]?.fallback ?? [];
+  let next = enqueue(state, rerouteAroundFailing(messages, state.channelHealth, minSeverityOf, fallbacksOf), now);
   next = keepChannelsAlive(next, config, messages, now);
   // Saved before anything is sent, so that a run killed while sending neither loses nor repeats an alert. With
   // nothing to send and no restart made (a healthy run), the save after delivery, moments later, is the only one.

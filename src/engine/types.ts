@@ -147,6 +147,8 @@ export type Message = {
   items: NotifyItem[];
   /** Set when this message is a fallback copy of a message another channel could not deliver. */
   fallbackFrom?: string;
+  /** What the channel it came from answered, and the fix: the one message says why it is here. */
+  fallbackWhy?: string;
   /** Channels that could not deliver it before, oldest first (a copy of a copy): a fallback never goes back to one. */
   fallbackPath?: string[];
   /** Ids of the messages merged into this one (rate limit, quiet-hours digest); the message's own id comes first. */
@@ -156,6 +158,8 @@ export type Message = {
    * channel cannot deliver it, no fallback copy is made (the fallback was given the original already).
    */
   noFallback?: true;
+  /** Alerts this channel refused for good before: the first message it carries again names them. */
+  lostBefore?: Refused;
   /** Why delivery held this message back (it goes out merged with others when the hold ends). */
   heldBy?: "quiet_hours" | "rate_limit";
   /** A notice about delivery itself rather than about checks (items may be empty). */
@@ -191,6 +195,20 @@ export type OutboxEntry = {
   lastError: string | undefined;
 };
 
+/** RefusedAlert is one alert a channel refused for good (or let expire), kept short until it carries again. */
+export type RefusedAlert = {
+  id: string;
+  at: number;
+  check: string;
+  status: Status;
+  reason: NotifyReason;
+  step: number;
+  summary: string;
+};
+
+/** Refused is one channel's kept alerts, oldest first, the last refusal's error, and how many the bound let go. */
+export type Refused = { alerts: RefusedAlert[]; omitted: number; error: string };
+
 /** DroppedEntry records a message given up on (kept short, for `watchdog status`). */
 export type DroppedEntry = {
   id: string;
@@ -219,6 +237,8 @@ export type State = {
   monitorGap?: { from: number; to: number };
   /** Channels that keep failing (refused credentials, a dropped message), by name: see notify/channel-health.ts. */
   channelHealth?: Record<string, ChannelHealth>;
+  /** Alerts each channel refused for good, kept until it carries a message again (notify/refused.ts). */
+  refused?: Record<string, Refused>;
   /** Notification totals by channel and result, for metrics. */
   sent: Record<string, { ok: number; failed: number }>;
 };

@@ -36,7 +36,7 @@ export function applyAttempt(
   const nextAttemptAt = now + nextAttemptDelay(failedRuns);
   const lastError = o.error;
   const keep = o.retryable ? g.parts.map((p) => ({ ...p, attempts, failedRuns, nextAttemptAt, lastError })) : [];
-  const why = `permanent failure: ${o.error}${o.hint ? ` (${o.hint})` : ""}`;
-  const drops = o.retryable ? [] : [{ entry: { ...e, attempts }, why }];
-  return { cs: spent, keep, drops, next: fallback(g, policies, now) };
+  const answer = `${o.error}${o.hint ? ` (${o.hint})` : ""}`;
+  const drops = o.retryable ? [] : [{ entry: { ...e, attempts }, why: `permanent failure: ${answer}` }];
+  return { cs: spent, keep, drops, next: fallback(g, policies, now, answer) };
 }

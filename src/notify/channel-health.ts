@@ -29,6 +29,7 @@ const PROBLEM: Record<string, string> = {
   timeout: "does not answer",
   server: "keeps failing on its side",
   rate_limited: "keeps rate-limiting",
+  clock: "fails TLS on certificate dates (is the local clock wrong?)",
 };
 
 /** updateChannelHealth applies one run's sends, drops and outbox to the channels' episodes (pure). */
@@ -75,12 +76,15 @@ export function updateChannelHealth(
 }
 
 function reasonOf(error: string | undefined): string {
+  if (error && /CERT_NOT_YET_VALID|CERT_HAS_EXPIRED/.test(error)) return "clock";
   return error && /timed? ?out|deadline/i.test(error) ? "timeout" : "network";
 }
 
 /**
  * failingNotices are the messages that tell the other channels about the episodes just opened (one each). Each
- * carries the alerts the channel lost this run, except to its own `fallback` channels, which got them already.
+ * carries the alerts the channel lost this run, except to its own `fallback` channels, which got them already. A
+ * channel that took a fallback copy this run (`carried`, "from>to") gets no notice: that copy said why, and one
+ * message per channel per run is the rule.
  */
 export function failingNotices(
   change: HealthChange,
@@ -89,6 +93,7 @@ export function failingNotices(
   now: number,
   lost: LostItems,
   fallbacks: FallbackOf,
+  carried: ReadonlySet<string> = new Set(),
 ): Message[] {
   const out: Message[] = [];
   for (const name of change.opened) {
@@ -96,6 +101,7 @@ export function failingNotices(
     const others = channels.filter((c) => c !== name && !change.health[c]);
     h.told = others;
     for (const to of others) {
+      if (carried.has(`${name}>${to}`)) continue;
       const items = fallbacks(name).includes(to) ? [] : (lost.get(name) ?? []);
       out.push({
         id: `${name}-failing-${h.since.toString(36)}~${to}`,
@@ -132,19 +138,21 @@ function lostItems(before: State, attempts: readonly Attempt[], dropped: readonl
 /**
  * rerouteAroundFailing gives the other channels a copy of each new message for a channel that is failing (marked as
  * sent there because that channel could not deliver it): "alerts now go to sms only" is then true. A channel that
- * already gets a message this run takes the items into it. `min_severity` of the target is kept.
+ * already gets a message this run takes the items into it. `min_severity` of the target is kept. The channel's own
+ * `fallback` channels are left out: its failed send gives them a copy that says why (one message per run).
  */
 export function rerouteAroundFailing(
   messages: readonly Message[],
   health: Readonly<Record<string, ChannelHealth>> | undefined,
   minSeverity: (channel: string) => "warning" | "critical" | undefined,
+  fallbacks: FallbackOf = () => [],
 ): Message[] {
   if (!health || !Object.keys(health).length) return [...messages];
   const out = messages.map((m) => ({ ...m, items: [...m.items] }));
   for (const m of messages) {
     const h = health[m.channel];
     if (!h) continue;
-    for (const to of h.told.filter((c) => !health[c])) {
+    for (const to of h.told.filter((c) => !health[c] && !fallbacks(m.channel).includes(c))) {
       const items = m.items.filter((i) => minSeverity(to) !== "critical" || i.severity === "critical");
       if (!items.length) continue;
       const there = out.find((x) => x.channel === to && !x.notice);
@@ -225,6 +233,7 @@ export async function deliverWatched(
       now,
       lostItems(before, d.attempts, droppedSince(before, d.state)),
       fallbacks,
+      new Set(d.attempts.filter((a) => a.ok && a.fallbackFrom).map((a) => `${a.fallbackFrom}>${a.channel}`)),
     );
     if (!notices.length) break;
     cur = enqueue(cur, notices);

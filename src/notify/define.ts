@@ -11,6 +11,11 @@ export type ChannelDefaults = {
   rateLimit?: RateLimit;
   /** It prints its messages where the command prints (ChannelContext.write), so the command's heading goes first. */
   prints?: true;
+  /**
+   * Its message is a fixed template or a set of alerts (SMS, Alertmanager): it cannot name the alerts it refused
+   * before, so none are kept for it (notify/refused.ts); the failing-channel notice names them to the others.
+   */
+  terse?: true;
 };
 
 /** ChannelEntry is a registered channel type with its config type erased: its schema and its defaults. */

@@ -1,12 +1,13 @@
 import type { Logger } from "pino";
 import type { ChannelConfig } from "./options.js";
 import { dict, own } from "../engine/dict.js";
-import type { ChannelState, DroppedEntry, Message, OutboxEntry, State } from "../engine/types.js";
+import type { ChannelState, DroppedEntry, Message, OutboxEntry, Refused, State } from "../engine/types.js";
 import { applyAttempt } from "./apply.js";
 import { admit, planChannel, triage } from "./plan.js";
 import { emptyChannelState, type RateLimit } from "./policy.js";
 import type { Redactor } from "./redact.js";
-import { defaultRateLimit } from "./registry.js";
+import { keepRefused, withLost } from "./refused.js";
+import { defaultRateLimit, isTerse } from "./registry.js";
 import { prepareMessage, send, sendWithTimeout, type SendOptions } from "./send.js";
 import { idsOf } from "./stages/merge.js";
 import { keepsMemory, type ChannelPolicy, type Drop, type Policies } from "./stages/types.js";
@@ -65,6 +66,7 @@ function policyOf(cfg: ChannelConfig | undefined): ChannelPolicy {
     minSeverity: cfg?.min_severity,
     timeout: cfg?.timeout ?? 10_000,
     redact: cfg?.redact ?? [],
+    terse: cfg ? isTerse(cfg.type) : false,
   };
 }
 
@@ -81,6 +83,9 @@ type Run = {
   tries: number;
   send: SendOptions;
   logger: Logger;
+  /** What each channel refused before (State.refused); `carried` are the channels that named theirs this run. */
+  refused: Readonly<Record<string, Refused>>;
+  carried: Set<string>;
 };
 
 /**
@@ -98,7 +103,7 @@ export async function deliver(
   channelConfigs: Readonly<Record<string, ChannelConfig>>,
   opts: DeliverOptions,
 ): Promise<{ state: State; attempts: Attempt[] }> {
-  const run = runOf(channels, channelConfigs, opts);
+  const run = runOf(channels, channelConfigs, opts, state.refused);
   // A prototype-less copy: a channel named `constructor` must count and rate-limit like any other (engine/dict.ts).
   const memory: Record<string, ChannelState> = dict(Object.entries(state.channels));
   const t = triage(state.outbox, run.policies, opts.now, opts.maxAgeMs, opts.signal.aborted);
@@ -111,7 +116,8 @@ export async function deliver(
   // What is left for a later run: the products of a last pass, and what waited for a channel that sent nothing.
   ledger.keep.push(...due, ...[...t.waiting.values()].flat());
   for (const d of ledger.drops) logDrop(d, opts.logger);
-  return { state: close(state, ledger, memory, opts.now), attempts: ledger.attempts };
+  const kept = ledger.drops.filter((d) => !run.policies.get(d.entry.message.channel)?.terse);
+  return { state: close(state, ledger, memory, opts.now, kept, run.carried), attempts: ledger.attempts };
 }
 
 /** runOf is what every pass shares, read once from the configs and the options. */
@@ -119,6 +125,7 @@ function runOf(
   channels: ReadonlyMap<string, Channel>,
   configs: Readonly<Record<string, ChannelConfig>>,
   opts: DeliverOptions,
+  refused: Readonly<Record<string, Refused>> | undefined,
 ): Run {
   return {
     channels,
@@ -133,6 +140,8 @@ function runOf(
       redactExcerpts: opts.redactExcerpts ?? [],
     },
     logger: opts.logger,
+    refused: refused ?? {},
+    carried: new Set(),
   };
 }
 
@@ -196,7 +205,11 @@ async function deliverTo(
       run.logger.info({ event: "rate_limited", channel: name, ids, until: v.until }, "rate limit: message waits");
       out.keep.push(...v.keep);
     } else {
-      const a = await send(run.channels.get(name)!, g.entry.message, policy, Math.min(run.tries, v.slots), run.send);
+      // The first message a channel carries names what it refused before (refused.ts).
+      const lost = run.carried.has(name) ? undefined : own(run.refused, name);
+      const m = withLost(g.entry.message, lost);
+      const a = await send(run.channels.get(name)!, m, policy, Math.min(run.tries, v.slots), run.send);
+      if (a.ok && m.lostBefore) run.carried.add(name);
       logAttempt(a, run.logger);
       const applied = applyAttempt(g, a, out.cs, policy, run.policies, run.now);
       out.attempts.push(a);
@@ -210,7 +223,14 @@ async function deliverTo(
 }
 
 /** close is the state after delivery: the outbox oldest first, the drops recorded, the send counters. */
-function close(state: State, ledger: Ledger, channels: Record<string, ChannelState>, now: number): State {
+function close(
+  state: State,
+  ledger: Ledger,
+  channels: Record<string, ChannelState>,
+  now: number,
+  refusedNow: readonly Drop[],
+  carried: ReadonlySet<string>,
+): State {
   const sent = dict(Object.entries(structuredClone(state.sent)));
   for (const a of ledger.attempts) {
     const c = (sent[a.channel] ??= { ok: 0, failed: 0 });
@@ -218,8 +238,11 @@ function close(state: State, ledger: Ledger, channels: Record<string, ChannelSta
     else c.failed += 1;
   }
   const dropped = ledger.drops.flatMap((d) => droppedEntries(d, now));
+  const refused = keepRefused(state.refused, refusedNow, carried);
+  const { refused: _was, ...rest } = state;
   return {
-    ...state,
+    ...rest,
+    ...(refused ? { refused } : {}),
     outbox: [...ledger.keep].sort((a, b) => a.message.createdAt - b.message.createdAt),
     sent,
     channels,

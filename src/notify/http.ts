@@ -1,4 +1,5 @@
 import { HttpError, httpRequest } from "../net/http-client.js";
+import { clockTlsFailure } from "./tls-clock.js";
 import { fail, type SendOutcome } from "./types.js";
 
 /** HttpAnswer is a vendor's reply: status, raw text (capped) and the JSON it parsed to, if any. */
@@ -74,6 +75,8 @@ export function classifyNetworkError(err: unknown, where: string, signal?: Abort
     return fail("network", true, `${where}: cannot resolve host (${code})`, "check the hostname and DNS");
   if (code === "ECONNREFUSED") return fail("network", true, `${where}: connection refused`);
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return fail("network", true, `${where}: connection reset`);
+  const clock = clockTlsFailure(code, `${where}: `);
+  if (clock) return clock;
   if (/^(CERT_|ERR_TLS|DEPTH_|SELF_SIGNED|UNABLE_)/.test(code))
     return fail("config", false, `${where}: TLS certificate problem (${code})`);
   return fail(

@@ -28,7 +28,7 @@ export { channelCommon, redactSchema, type ChannelConfig } from "./options.js";
 export const channelTypes = {
   email: defineChannel(emailConfigSchema, createEmailChannel),
   console: consoleChannel,
-  "aliyun-sms": defineChannel(aliyunSmsConfigSchema, createAliyunSmsChannel, { minSeverity: "critical" }),
+  "aliyun-sms": defineChannel(aliyunSmsConfigSchema, createAliyunSmsChannel, { minSeverity: "critical", terse: true }),
   dingtalk: defineChannel(dingtalkConfigSchema, createDingTalkChannel, { rateLimit: { max: 20, per: 60_000 } }),
   wecom: defineChannel(wecomConfigSchema, createWeComChannel, { rateLimit: { max: 20, per: 60_000 } }),
   feishu: defineChannel(feishuConfigSchema, createFeishuChannel, { rateLimit: { max: 100, per: 60_000 } }),
@@ -68,6 +68,11 @@ export function entryOf(type: string): ChannelEntry | undefined {
 /** defaultRateLimit is the vendor's rate limit of a type, used when a channel sets no `rate_limit`. */
 export function defaultRateLimit(type: string): RateLimit | undefined {
   return entryOf(type)?.rateLimit;
+}
+
+/** isTerse says whether a type's message cannot name the alerts its channel refused before (SMS, Alertmanager). */
+export function isTerse(type: string): boolean {
+  return entryOf(type)?.terse === true;
 }
 
 /** printsMessages says whether one of the channels prints its messages where the command prints (console). */

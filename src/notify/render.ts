@@ -18,6 +18,16 @@ export function describeRestart(r: NonNullable<NotifyItem["restart"]>, w: Words)
   return `${r.helped ? w.helped : w.notHelped} ${w.paren(parts)}`;
 }
 
+/** lostLines name the alerts a channel refused before, one line each, oldest first. */
+function lostLines(channel: string, lost: NonNullable<Message["lostBefore"]>, w: Words): string[] {
+  const n = lost.alerts.length + lost.omitted;
+  const lines = lost.alerts.map(
+    (a) =>
+      `- ${formatTime(a.at)} ${a.check}: ${w.status[a.status] ?? a.status}${w.tag(a.reason, a.step)}: ${a.summary}`,
+  );
+  return [w.lostIntro(channel, n, lost.error), ...(lost.omitted ? [w.lostMore(lost.omitted)] : []), ...lines];
+}
+
 function itemLines(
   i: NotifyItem,
   host: string,
@@ -82,6 +92,7 @@ export function renderText(m: Message, locale: Locale): Rendered {
     md.push(line, "");
   };
   if (m.fallbackFrom) intro(w.fallback(m.fallbackFrom));
+  if (m.fallbackFrom && m.fallbackWhy) intro(w.fallbackWhy(m.fallbackFrom, m.fallbackWhy));
   if (m.heldBy && (m.mergedIds?.length ?? 1) >= 1) intro(w.held(m.mergedIds?.length ?? 1, m.heldBy));
   if (m.notice)
     intro(
@@ -104,6 +115,11 @@ export function renderText(m: Message, locale: Locale): Rendered {
       }
     }
     text.push("");
+  }
+  if (m.lostBefore) {
+    const lines = lostLines(m.channel, m.lostBefore, w);
+    text.push(...lines, "");
+    md.push(...lines, "");
   }
   const ids = (m.mergedIds ?? [m.id]).join(", ");
   text.push(w.footer(ids));

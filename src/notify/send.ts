@@ -56,6 +56,16 @@ export function prepareMessage(m: Message, redact: Redactor | undefined, what: r
     ...m,
     // A failing channel's notice quotes its error, which a vendor may have echoed a token into.
     ...(m.notice?.type === "channel_failing" ? { notice: { ...m.notice, error: mask(m.notice.error) } } : {}),
+    ...(m.fallbackWhy !== undefined ? { fallbackWhy: mask(m.fallbackWhy) } : {}),
+    ...(m.lostBefore
+      ? {
+          lostBefore: {
+            ...m.lostBefore,
+            error: mask(m.lostBefore.error),
+            alerts: m.lostBefore.alerts.map((a) => ({ ...a, summary: mask(a.summary) })),
+          },
+        }
+      : {}),
     items: m.items.map((i) => {
       const out = { ...i, summary: mask(i.summary) };
       if (i.detail !== undefined) out.detail = mask(i.detail);

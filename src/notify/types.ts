@@ -3,7 +3,7 @@ import type { Message } from "../engine/types.js";
 
 /** FailureReason classifies a failed send, for logs, hints and the retry decision. */
 export type FailureReason =
-  "network" | "timeout" | "server" | "rate_limited" | "auth" | "client" | "provider_code" | "config";
+  "network" | "timeout" | "server" | "rate_limited" | "auth" | "client" | "provider_code" | "config" | "clock";
 
 /** SendOutcome tells the caller whether the message went out and, if not, whether a retry can help. */
 export type SendOutcome =

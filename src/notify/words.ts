@@ -38,6 +38,11 @@ export type Words = {
   hookFailed(why: string): string;
   exit(code: string, ms: string): string;
   fallback(from: string): string;
+  /** What the channel a fallback copy came from answered (WHY, with its fix), and how to prove the fix. */
+  fallbackWhy(from: string, why: string): string;
+  /** The head of the alerts a channel refused before (Message.lostBefore), and the count the bound let go. */
+  lostIntro(channel: string, n: number, error: string): string;
+  lostMore(n: number): string;
   gaveUp: string;
   footer(id: string): string;
   testSubject(host: string): string;
@@ -100,6 +105,10 @@ export const EN: Words = {
   hookFailed: (why) => `restart hook failed: ${why}`,
   exit: (code, ms) => `exit ${code} after ${ms}`,
   fallback: (from) => `(sent here because channel "${from}" could not deliver it)`,
+  fallbackWhy: (from, why) => `${from} answered: ${why}. After the fix, \`watchdog test-notify ${from}\` proves it.`,
+  lostIntro: (channel, n, error) =>
+    `Not delivered earlier: channel "${channel}" refused ${n} alert${n === 1 ? "" : "s"} (${error}):`,
+  lostMore: (n) => `- and ${n} earlier alert${n === 1 ? "" : "s"}, not kept`,
   gaveUp: "restart limit reached: no more restarts until the check recovers",
   footer: (id) => `watchdog message ${id}`,
   testSubject: (host) => `[watchdog] Test message from ${host}`,
@@ -182,6 +191,9 @@ export const ZH: Words = {
   hookFailed: (why) => `重启命令失败：${why}`,
   exit: (code, ms) => `退出码 ${code}，耗时 ${ms}`,
   fallback: (from) => `（渠道 "${from}" 发送失败，改由此渠道发送）`,
+  fallbackWhy: (from, why) => `${from} 的答复：${why}。修复后可用 \`watchdog test-notify ${from}\` 验证。`,
+  lostIntro: (channel, n, error) => `此前未送达：渠道 "${channel}" 拒绝了 ${n} 条告警（${error}）：`,
+  lostMore: (n) => `- 另有 ${n} 条更早的告警未保留`,
   gaveUp: "已达到重启次数上限：恢复前不再自动重启",
   footer: (id) => `watchdog 消息 ${id}`,
   testSubject: (host) => `【测试】来自 ${host} 的 watchdog 测试消息`,

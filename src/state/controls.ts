@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
 import { ackIncident, addSilence, removeSilence } from "../engine/silence.js";
+import { clearRefused } from "../notify/refused.js";
 import type { Silence, State } from "../engine/types.js";
 import { LockedError, StateError } from "../errors.js";
 import type { HistoryEvent } from "../history/events.js";
@@ -15,15 +16,17 @@ import type { StateStore } from "./store.js";
 import { lazy } from "../core/lazy.js";
 
 /*
- * Queued controls: `silence` and `ack` change the state file under the lock every run takes. While a daemon or a
- * long check holds it, the command waits in FILE.commands and the next run (cron or daemon) applies it.
+ * Queued controls: `silence`, `ack` and a `test-notify` that named a channel's refused alerts change the state file
+ * under the lock every run takes. While a daemon or a long check holds it, the command waits in FILE.commands and the
+ * next run (cron or daemon) applies it.
  */
 
-/** Control is an operator command that changes the state file: silence or ack. */
+/** Control is an operator command that changes the state file: silence, ack, or refused alerts named. */
 export type Control =
   | { type: "silence_add"; silence: Silence }
   | { type: "silence_remove"; id: string }
-  | { type: "ack"; check: string; note: string | undefined };
+  | { type: "ack"; check: string; note: string | undefined }
+  | { type: "refused_delivered"; channel: string; ids: string[] };
 
 /** controlSchema is one line of the queue; a line of another shape (hand-written, another version) is skipped. */
 const controlSchema = lazy(() =>
@@ -31,6 +34,7 @@ const controlSchema = lazy(() =>
     z.object({ type: z.literal("silence_add"), silence: silenceSchema }),
     z.object({ type: z.literal("silence_remove"), id: z.string() }),
     z.object({ type: z.literal("ack"), check: z.string(), note: z.string().nullish() }),
+    z.object({ type: z.literal("refused_delivered"), channel: z.string(), ids: z.array(z.string()) }),
   ]),
 );
 
@@ -79,6 +83,11 @@ export function applyControl(
         reason: r.removed.reason,
       },
     };
+  }
+  if (c.type === "refused_delivered") {
+    const refused = clearRefused(state.refused, c.channel, c.ids);
+    const { refused: _was, ...rest } = state;
+    return { state: refused ? { ...rest, refused } : rest };
   }
   const inc = state.checks[c.check]?.incident;
   if (inc?.ack) return { state };

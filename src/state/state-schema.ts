@@ -123,6 +123,12 @@ const checkState = lazy(() =>
   }),
 );
 
+/** refused is one channel's kept alerts (State.refused), also carried by the message that names them. */
+const refusedAlert = lazy(() =>
+  z.looseObject({ id: str, at: num, check: str, status, reason: str, step: num, summary: str }),
+);
+const refused = lazy(() => z.looseObject({ alerts: z.array(refusedAlert), omitted: num.default(0), error: str }));
+
 const message = lazy(() =>
   z.looseObject({
     id: str,
@@ -131,9 +137,11 @@ const message = lazy(() =>
     createdAt: num,
     items: z.array(notifyItem),
     fallbackFrom: opt(str),
+    fallbackWhy: opt(str),
     fallbackPath: opt(z.array(str)),
     mergedIds: opt(z.array(str)),
     heldBy: opt(str),
+    lostBefore: opt(refused),
     // Loose: a notice kind of a newer build must not cost the message.
     notice: opt(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
   }),
@@ -187,6 +195,7 @@ const RECORDS = lazy(() => ({
   probes: z.unknown(),
   sent: z.looseObject({ ok: num, failed: num }),
   channelHealth: z.looseObject({ since: num, problem: str, error: str, told: z.array(str) }),
+  refused,
 }));
 const LISTS = lazy(() => ({ outbox: outboxEntry, dropped: droppedEntry, silences: silence }));
 
@@ -205,6 +214,7 @@ export const stateSchema = lazy(() =>
     monitorGap: opt(z.looseObject({ from: num, to: num })),
     sent: recordOf(RECORDS.sent).default({}),
     channelHealth: opt(recordOf(RECORDS.channelHealth)),
+    refused: opt(recordOf(RECORDS.refused)),
   }),
 );
 

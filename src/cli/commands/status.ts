@@ -8,6 +8,7 @@ import { matchGlob } from "../../glob.js";
 import type { ChannelHealth, CheckState, State } from "../../engine/types.js";
 import { failingLine } from "../../notify/channel-health.js";
 import { formatTime } from "../../notify/render.js";
+import { refusedLine } from "../../notify/refused.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { configLine } from "../config-notice.js";
 import { ago, fold, paint, shortTime, table } from "../table.js";
@@ -196,6 +197,8 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
   if (state.outbox.length > 5) lines.push(`  ... and ${state.outbox.length - 5} more (status --json lists them all)`);
   for (const d of state.dropped.slice(-3))
     item(`dropped ${d.channel} (${d.checks.join(",")}) ${ago(now, d.droppedAt)}: ${d.why}`);
+  for (const [name, r] of Object.entries(state.refused ?? {}))
+    if (config.channels[name]) item(refusedLine(name, r, shortTime));
   const live = (state.silences ?? []).filter((s) => s.endsAt > now);
   lines.push(`silences: ${live.length ? "" : "none"}`.trimEnd());
   for (const s of live)
@@ -266,6 +269,11 @@ export function statusJson(state: State, config: Config, now: number) {
       attempts: e.attempts,
       nextAttemptAt: iso(e.nextAttemptAt),
       lastError: e.lastError ?? null,
+    })),
+    refused: Object.entries(state.refused ?? {}).map(([channel, r]) => ({
+      channel,
+      ...r,
+      alerts: r.alerts.map((a) => ({ ...a, at: iso(a.at) })),
     })),
     dropped: {
       total: state.droppedTotal,

@@ -4,6 +4,10 @@ import type { Message } from "../../engine/types.js";
 import { ExitError } from "../../errors.js";
 import { prepareMessage, sendWithTimeout } from "../../notify/send.js";
 import { createChannels } from "../../notify/registry.js";
+import { withLost } from "../../notify/refused.js";
+import { own } from "../../engine/dict.js";
+import { controlState } from "../../state/controls.js";
+import { peek } from "../../state/peek.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 
 /** TestNotifyOptions are the flags of `watchdog test-notify`. */
@@ -19,6 +23,7 @@ const REASON: Record<string, string> = {
   client: "the request was refused",
   provider_code: "the provider's error code",
   config: "a configuration problem",
+  clock: "certificate dates: the local clock may be wrong",
 };
 
 /** EX_USAGE is the exit code for a channel that is not configured (sysexits.h). */
@@ -26,7 +31,8 @@ const EX_USAGE = 64;
 
 /**
  * testNotifyCommand sends one test message through one channel now, bypassing the ladder, quiet hours and rate limits,
- * and prints the provider's answer: exit 0 when it was accepted, 1 with the reason and a hint when not.
+ * and prints the provider's answer: exit 0 when it was accepted, 1 with the reason and a hint when not. The alerts
+ * the channel refused for good before go with it, and are forgotten once it is accepted.
  * The channel is named by its name, or by its type or alias (sms, mail) when only one channel has that type.
  */
 export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io: Io): Promise<number> {
@@ -65,7 +71,7 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
     (config.locale === "zh-CN"
       ? "这是一条 watchdog 测试消息：收到即表示该渠道可用。"
       : "This is a test message from watchdog: if you read it, the channel works.");
-  const message: Message = {
+  const plain: Message = {
     id: `test-${now.toString(36)}${Math.floor(session.deps.random() * 36 ** 4)
       .toString(36)
       .padStart(4, "0")}`,
@@ -87,6 +93,8 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
       },
     ],
   };
+  const lost = own(peek(config.state_file).state.refused, name);
+  const message = withLost(plain, lost);
   io.out(`sending a test message to ${name} (${cfg.type})...\n`);
   const outcome = await sendWithTimeout(
     channel,
@@ -102,6 +110,17 @@ export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io
           "\n",
       ),
     );
+    if (lost?.alerts.length) {
+      const ids = [...new Set(lost.alerts.map((a) => a.id))];
+      try {
+        await controlState(config, session.deps, { type: "refused_delivered", channel: name, ids });
+      } catch (err) {
+        // The test went out: a state that cannot be written only means the next message names them again.
+        io.err(`warning: could not forget the alerts it named: ${(err as Error).message}\n`);
+      }
+      const n = lost.alerts.length + lost.omitted;
+      io.out(`it also named ${n} alert${n === 1 ? "" : "s"} ${name} had refused before; they are no longer kept\n`);
+    }
     return 0;
   }
   const lines = [

@@ -232,4 +232,5 @@ function refreshItem(cs: CheckState, check: KeepAliveInput<never>["checks"][numb
 /** alertmanagerChannel is the registry entry, with the keep-alive that re-sends open incidents every run. */
 export const alertmanagerChannel = defineChannel(alertmanagerConfigSchema, createAlertmanagerChannel, {
   keepAlive: { memory: refreshMemory, run: keepAlive },
+  terse: true,
 });

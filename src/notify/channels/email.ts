@@ -2,6 +2,7 @@ import { z } from "zod";
 import { duration, stringList } from "../../core/fields.js";
 import { cjs } from "../../lazy.js";
 import { renderText } from "../render.js";
+import { clockTlsFailure } from "../tls-clock.js";
 import { fail, type Channel, type ChannelContext, type SendOutcome } from "../types.js";
 import { lazy } from "../../core/lazy.js";
 
@@ -80,7 +81,8 @@ type SmtpError = Error & {
 
 /**
  * classifySmtpError maps nodemailer errors to retryable or permanent.
- * Network trouble and 4xx replies are retryable; auth failures, 5xx replies and certificate errors are not.
+ * Network trouble, 4xx replies and certificate dates (a wrong local clock) are retryable; auth failures, 5xx replies
+ * and other certificate errors are not.
  * See nodemailer errors.js isTransientError / isPermanentResponseCode.
  */
 export function classifySmtpError(err: SmtpError): SendOutcome {
@@ -88,6 +90,8 @@ export function classifySmtpError(err: SmtpError): SendOutcome {
   const original = err.originalCode ?? "";
   const rc = err.responseCode;
   const reply = (err.response ?? err.message).split("\n")[0] ?? "";
+  const clock = clockTlsFailure(original, "");
+  if (clock) return clock;
   if (/^(CERT_|ERR_SSL|ERR_TLS|DEPTH_|SELF_SIGNED|UNABLE_)/.test(original)) {
     return fail(
       "config",

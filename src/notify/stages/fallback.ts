@@ -10,9 +10,10 @@ import type { Group, Policies } from "./types.js";
  *   a restatement (message noFallback) not copied: it repeats what the fallback was told, and would every run
  * Where a copy goes: each fallback channel that exists, is not on the copy's path (a chain never goes back to a
  * channel that failed it), and takes its severity (`min_severity: critical` gets no warning). A copy is a new
- * message `<id>~<channel>` marked with where it came from, and goes on to that channel's fallback in turn.
+ * message `<id>~<channel>` marked with where it came from and, given WHY, what that channel answered (the copy then
+ * tells the fallback of the failure itself: no separate notice), and goes on to that channel's fallback in turn.
  */
-export function fallback(g: Group, policies: Policies, now: number): OutboxEntry[] {
+export function fallback(g: Group, policies: Policies, now: number, why?: string): OutboxEntry[] {
   const fresh = g.parts.filter((p) => p.attempts === 0 && !p.message.noFallback);
   if (!fresh.length) return [];
   const src = fresh.length === 1 ? fresh[0]!.message : merge(fresh)[0]!.entry.message;
@@ -26,6 +27,8 @@ export function fallback(g: Group, policies: Policies, now: number): OutboxEntry
     const id = `${src.id}~${fb}`;
     const message: Message = { ...src, id, channel: fb, fallbackFrom: src.channel, fallbackPath: path };
     delete message.heldBy;
+    if (why !== undefined) message.fallbackWhy = why;
+    else delete message.fallbackWhy;
     if (src.mergedIds) message.mergedIds = src.mergedIds.map((id) => `${id}~${fb}`);
     out.push({ message, attempts: 0, nextAttemptAt: now, lastError: undefined });
   }

@@ -20,6 +20,8 @@ export type ChannelPolicy = {
   minSeverity: "warning" | "critical" | undefined;
   timeout: number;
   redact: readonly ("paths" | "ips")[];
+  /** Its message cannot name the alerts it refused before (SMS, Alertmanager): none are kept for it. */
+  terse?: boolean;
 };
 
 /** Policies are the channels delivery can send through this run (built from a config), by name, in config order. */

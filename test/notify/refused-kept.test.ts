@@ -1,0 +1,104 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, cli, listen, runAsCron } from "../e2e/field-helpers.js";
+import { freePort } from "../helpers/net.js";
+import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
+
+// An alert a channel refused for good (a wrong SMTP password: 535) is not gone: it is kept, bounded, in the state,
+// `status` lists it, and the first message the channel carries again (a later run once the password is fixed, or
+// `watchdog test-notify`) names it. With one channel, that is the only way the person ever learns of it.
+// The built CLI runs as cron runs it; the SMTP server is real and refuses a wrong password with 535.
+
+const T0 = Date.parse("2026-03-01T08:00:00Z");
+let dir: string;
+let smtp: SmtpSink;
+beforeAll(async () => {
+  if (!fs.existsSync(CLI)) throw new Error("dist/watchdog.cjs is missing: run `npm run build` first");
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-refused-"));
+  smtp = await startSmtp({ auth: { user: "alert", pass: "right-pass" } });
+});
+afterAll(async () => {
+  await smtp.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(name: string, port: number): { cfg: string; state: string } {
+  const state = path.join(dir, name, "state.json");
+  const cfg = path.join(dir, name, "watchdog.yaml");
+  fs.mkdirSync(path.dirname(cfg), { recursive: true });
+  fs.writeFileSync(cfg, `state_file: ${state}
+channels:
+  email:
+    type: email
+    host: 127.0.0.1
+    port: ${smtp.port}
+    user: alert
+    pass: \${SMTP_PASS}
+    from: watchdog@example.com
+    to: [oncall@example.com]
+escalation:
+  - {after: 1, notify: [email]}
+checks:
+  - {name: llm, type: tcp, port: ${port}}
+`);
+  return { cfg, state };
+}
+
+const cron = (cfg: string, now: number, pass: string) =>
+  runAsCron(`/usr/bin/node ${CLI} check --config ${cfg} >/dev/null`, {
+    WATCHDOG_TEST_NOW: String(now),
+    SMTP_PASS: pass,
+  });
+const status = (cfg: string, now: number) =>
+  cli(["status", "--config", cfg], { WATCHDOG_TEST_NOW: String(now), SMTP_PASS: "x" });
+const mailsTo = (from: number) => smtp.mails.slice(from);
+
+describe("an alert a channel refused for good is kept and delivered when it carries again", () => {
+  it("535, then the password is fixed: the recovery mail names the lost step-1 alert; status listed it meanwhile", async () => {
+    const port = await freePort();
+    const { cfg } = setup("run", port);
+    const before = smtp.mails.length;
+    const first = await cron(cfg, T0, "wrong-pass");
+    expect(first.mail).toMatch(/FAILED to send to email \(llm\): SMTP authentication failed: 535/);
+    expect(mailsTo(before)).toHaveLength(0);
+    const st = await status(cfg, T0 + 60_000);
+    expect(st.stdout).toMatch(/email refused 1 alert.*kept/);
+    expect(st.stdout).toMatch(/llm/);
+    const server = await listen(port);
+    try {
+      const second = await cron(cfg, T0 + 2 * 60_000, "right-pass");
+      expect(second.mail).toBe("");
+    } finally {
+      server.close();
+    }
+    const got = mailsTo(before);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.subject).toMatch(/RECOVERED|llm/);
+    expect(got[0]!.text).toMatch(/not delivered earlier/i);
+    expect(got[0]!.text).toMatch(/llm: CRITICAL \(escalation step 1\)/);
+    expect(got[0]!.text).toContain("535");
+    // Said once: the list is cleared, and status no longer shows it.
+    expect((await status(cfg, T0 + 3 * 60_000)).stdout).not.toMatch(/refused \d+ alert/);
+  });
+
+  it("535, then `watchdog test-notify email` succeeds: the test mail names the lost alert, and the list is cleared", async () => {
+    const port = await freePort();
+    const { cfg } = setup("test-notify", port);
+    const before = smtp.mails.length;
+    await cron(cfg, T0, "wrong-pass");
+    expect((await status(cfg, T0 + 60_000)).stdout).toMatch(/email refused 1 alert/);
+    const t = await cli(["test-notify", "email", "--config", cfg], { WATCHDOG_TEST_NOW: String(T0 + 90_000), SMTP_PASS: "right-pass" });
+    expect(t.code).toBe(0);
+    const got = mailsTo(before);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.text).toMatch(/test message/);
+    expect(got[0]!.text).toMatch(/not delivered earlier/i);
+    expect(got[0]!.text).toMatch(/llm: CRITICAL \(escalation step 1\)/);
+    expect((await status(cfg, T0 + 2 * 60_000)).stdout).not.toMatch(/refused \d+ alert/);
+    // The next run (still failing, nothing new to say) sends nothing more about it.
+    await cron(cfg, T0 + 2 * 60_000, "right-pass");
+    expect(mailsTo(before)).toHaveLength(1);
+  });
+});
