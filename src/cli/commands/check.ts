@@ -6,9 +6,10 @@ import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { paint, table } from "../table.js";
 import { formatDuration } from "../../duration.js";
 import { sendTrouble } from "../../notify/channel-health.js";
+import { applyEnvFile } from "../env-file.js";
 
 /** CheckOptions are the flags of `watchdog check`. */
-export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean };
+export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean; envFile?: string };
 
 /**
  * nagiosCode is the plugin exit code of a run: 2 if any check is critical, else 3 if any is unknown, else 1 for
@@ -22,6 +23,8 @@ export function nagiosCode(statuses: readonly Status[]): number {
 
 /** checkCommand runs the pipeline once and reports; exit 0 whatever the checks found, unless --exit-status. */
 export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> {
+  // Lines systemd would ignore are ignored here too; `validate --env-file` names them.
+  applyEnvFile(opts.envFile);
   const session = openSession(opts, !opts.dryRun);
   const { config, warnings } = session.loaded;
   if (session.logWarning) io.err(`warning: ${session.logWarning}\n`);

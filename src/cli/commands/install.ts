@@ -52,9 +52,8 @@ const unitq = (s: string) =>
 
 /**
  * cronLine is the /etc/cron.d line (with a user) or the crontab line (without). stdout (the report) goes to
- * /dev/null and stderr stays, so cron mails what went wrong. With `envFile`, the line first exports the variables
- * of that file (`set -a; . FILE`): cron has none of the login environment. A missing file stops the line with
- * sh's own error on stderr, which cron mails too.
+ * /dev/null and stderr stays, so cron mails what went wrong. With `envFile`, watchdog reads that file itself
+ * (`--env-file`, systemd's rules, never sourced by a shell): cron has none of the login environment.
  */
 export function cronLine(
   bin: string,
@@ -63,9 +62,10 @@ export function cronLine(
   state?: string,
   envFile?: string,
 ): string {
-  const args = `${config ? ` --config ${shq(config)}` : ""}${state ? ` --state ${shq(state)}` : ""}`;
-  const env = envFile ? `set -a; . ${shq(envFile)}; set +a; ` : "";
-  return `*/2 * * * *${user ? ` ${user}` : ""} ${env}${bin} check${args} >/dev/null`;
+  const args =
+    `${config ? ` --config ${shq(config)}` : ""}${state ? ` --state ${shq(state)}` : ""}` +
+    `${envFile ? ` --env-file ${shq(envFile)}` : ""}`;
+  return `*/2 * * * *${user ? ` ${user}` : ""} ${bin} check${args} >/dev/null`;
 }
 
 /** unitsFor returns the three unit files with ExecStart pointing at this binary, config (and state file, if given). */

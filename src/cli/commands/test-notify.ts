@@ -4,9 +4,10 @@ import { ExitError } from "../../errors.js";
 import { prepareMessage, sendWithTimeout } from "../../notify/send.js";
 import { createChannels } from "../../notify/registry.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
+import { applyEnvFile } from "../env-file.js";
 
 /** TestNotifyOptions are the flags of `watchdog test-notify`. */
-export type TestNotifyOptions = GlobalOptions & { message?: string };
+export type TestNotifyOptions = GlobalOptions & { message?: string; envFile?: string };
 
 /** REASON says in words what kind of failure a send met. */
 const REASON: Record<string, string> = {
@@ -29,6 +30,7 @@ const EX_USAGE = 64;
  * The channel is named by its name, or by its type or alias (sms, mail) when only one channel has that type.
  */
 export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io: Io): Promise<number> {
+  applyEnvFile(opts.envFile);
   const session = openSession(opts, false);
   const { config } = session.loaded;
   const name = resolveChannel(ref, config.channels);
