@@ -65,6 +65,17 @@ describe("install --cron with an env file", () => {
   });
 });
 
+describe("a missing env file", () => {
+  it("is named by watchdog on stderr (cron mail), not by node (Node 20 reads a later --env-file for itself)", async () => {
+    const { config, envFile, work } = setup("missing", SYSTEMD_STYLE);
+    const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile], {}, work);
+    fs.rmSync(envFile);
+    const run = await runAsCron(cronCommand(inst.stdout.split("\n")[1]!), CRON_ENV);
+    expect(run.mail).toBe(`${envFile}:1:1: (top level): cannot read the env file: no such file\nconfig invalid: 1 problem\n`);
+    expect(run.code).toBe(78);
+  });
+});
+
 describe("an env file others control is refused", () => {
   it.each([
     { what: "owned by another user", fix: (f: string) => fs.chownSync(f, 65534, 65534), want: /owned by uid 65534/ },
