@@ -1,5 +1,6 @@
 import os from "node:os";
 import { loadConfig, type LoadOptions } from "../config/discover.js";
+import { MIN_SECRET, urlSecrets } from "../config/secrets.js";
 import type { Loaded } from "../config/load.js";
 import { logFileOf } from "../config/schema.js";
 import { createDeps, type Deps } from "../deps.js";
@@ -16,6 +17,14 @@ import type { Io } from "./io.js";
 /** Session is a loaded config with the deps and redactor built from it. */
 export type Session = { loaded: Loaded; deps: Deps; redact: Redactor; logWarning: string | undefined };
 
+/** The proxy variables whose URL may carry credentials (http://user:pass@proxy:3128), secrets like the config's. */
+const PROXY_VARS = ["http_proxy", "https_proxy", "all_proxy"].flatMap((v) => [v, v.toUpperCase()]);
+
+/** proxySecrets are the passwords (and `user:pass`) of the proxies in the environment. */
+function proxySecrets(env: NodeJS.ProcessEnv): string[] {
+  return PROXY_VARS.flatMap((v) => (env[v] ? urlSecrets(env[v]) : [])).filter((s) => s.length >= MIN_SECRET);
+}
+
 /**
  * openSession loads the config and builds deps; `withLog` opens the log file. Throws ConfigError. A `readOnly`
  * command sends nothing, so it works without the channels' secrets (cron's and a shell's environments differ).
@@ -27,7 +36,7 @@ export function openSession(opts: GlobalOptions, withLog: boolean, readOnly = fa
     { env: process.env, cwd: process.cwd(), hostname: os.hostname() },
     embeddedGpuCheck(process.env.PATH),
   );
-  const redact = createRedactor(loaded.secrets);
+  const redact = createRedactor([...loaded.secrets, ...proxySecrets(process.env)]);
   const { logger, warning } = withLog
     ? createLogger(logFileOf(loaded.config), redact, opts.debug ? "debug" : "info")
     : { logger: silentLogger(), warning: undefined };
