@@ -40,9 +40,9 @@ export function selfCommand(): string[] {
       return false;
     }
   })();
-  if (isSea || !script) return [process.execPath];
-  // `--` ends node's own options: Node 20 also takes a later `--env-file FILE` for itself and reads that file first
-  // (blocking on a FIFO, exit 9 when it is missing) before watchdog can check it.
+  // `--` ends node's own options: Node 20 also takes a later `--env-file FILE` for itself, the single executable
+  // included, and reads that file first (blocking on a FIFO, exit 9 when missing) before watchdog can check it.
+  if (isSea || !script) return [process.execPath, "--"];
   return [process.execPath, "--", path.resolve(script)];
 }
 
