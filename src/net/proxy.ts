@@ -17,6 +17,17 @@ export function proxyFor(url: URL): string {
  * its absence, stays with the request), an absolute-URI request for http. Loaded only when a proxy is in use.
  */
 export async function proxyAgent(url: URL, proxy: string): Promise<Agent> {
+  // The proxy's URL is never quoted: it may carry credentials.
+  let parsed: URL;
+  try {
+    parsed = new URL(proxy);
+  } catch {
+    throw new Error("the proxy of HTTP_PROXY/HTTPS_PROXY/ALL_PROXY is not a URL");
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    const scheme = parsed.protocol.replace(/:$/, "");
+    throw new Error(`${scheme}: only http:// and https:// proxies are supported (HTTP_PROXY/HTTPS_PROXY/ALL_PROXY)`);
+  }
   if (url.protocol === "https:") {
     const { HttpsProxyAgent } = await import("https-proxy-agent");
     return new HttpsProxyAgent(proxy);

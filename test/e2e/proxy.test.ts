@@ -96,6 +96,16 @@ describe("a channel through the proxy", () => {
   });
 
   it.each([
+    { proxy: "socks5://127.0.0.1:1080", want: "socks5: only http:// and https:// proxies are supported" },
+    { proxy: "http://[bad", want: "is not a URL" },
+  ])("a proxy it cannot use ($proxy) is named on stderr as the reason the send failed", async ({ proxy: p, want }) => {
+    const r = await runWith(`bad-${p.length}`, `HTTP_PROXY=${p}`, "");
+    expect(r.delivered).toHaveLength(0);
+    expect(r.run.mail).toMatch(/FAILED to send to hook/);
+    expect(r.run.mail).toContain(want);
+  });
+
+  it.each([
     { what: "a list with the host:port", entry: () => `example.com, 127.0.0.1:${hook.port}` },
     { what: "the host", entry: () => "127.0.0.1" },
     { what: "*", entry: () => "*" },
