@@ -1,6 +1,7 @@
 import os from "node:os";
 import type { LoadOptions } from "../config/discover.js";
 import { loadWithFallback, type Opened } from "../config/fallback.js";
+import { MIN_SECRET, urlSecrets } from "../config/secrets.js";
 import type { Loaded } from "../config/load.js";
 import { logFileOf } from "../config/schema.js";
 import { createDeps, realClock, type Deps } from "../deps.js";
@@ -23,6 +24,14 @@ export type Session = { loaded: Loaded; deps: Deps; redact: Redactor; logWarning
   "text" | "fallback"
 >;
 
+/** The proxy variables whose URL may carry credentials (http://user:pass@proxy:3128), secrets like the config's. */
+const PROXY_VARS = ["http_proxy", "https_proxy", "all_proxy"].flatMap((v) => [v, v.toUpperCase()]);
+
+/** proxySecrets are the passwords (and `user:pass`) of the proxies in the environment. */
+function proxySecrets(env: NodeJS.ProcessEnv): string[] {
+  return PROXY_VARS.flatMap((v) => (env[v] ? urlSecrets(env[v]) : [])).filter((s) => s.length >= MIN_SECRET);
+}
+
 /**
  * openSession loads the config and builds deps; `withLog` opens the log file. Throws ConfigError. A `readOnly`
  * command sends nothing, so it works without the channels' secrets (cron's and a shell's environments differ).
@@ -38,7 +47,7 @@ export function openSession(opts: GlobalOptions, withLog: boolean, readOnly = fa
     fallback,
   );
   const loaded = opened.loaded;
-  const redact = createRedactor(loaded.secrets);
+  const redact = createRedactor([...loaded.secrets, ...proxySecrets(process.env)]);
   const { logger, warning } = withLog
     ? createLogger(logFileOf(loaded.config), redact, opts.debug ? "debug" : "info")
     : { logger: silentLogger(), warning: undefined };

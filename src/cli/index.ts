@@ -21,7 +21,8 @@ async function main(argv: string[]): Promise<number> {
   for (const c of all(program))
     c.exitOverride().configureOutput({ writeErr: (s) => io.err(s), writeOut: (s) => io.out(s) });
   try {
-    await program.parseAsync(argv);
+    // The single executable passes a leading `--` through (the installed lines start with it, see selfCommand).
+    await program.parseAsync(argv[2] === "--" ? [...argv.slice(0, 2), ...argv.slice(3)] : argv);
     if (!runner) {
       io.err(program.helpInformation());
       return EXIT.usage;

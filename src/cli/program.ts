@@ -52,6 +52,7 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
     .option("--dry-run", "probe and print every action with its rendered message; send, restart and write nothing")
     .option("--json", "print the run as JSON")
     .option("--exit-status", "exit with the Nagios code of the worst check (0 ok, 1 warning, 2 critical, 3 unknown)")
+    .option("--env-file <file>", "read NAME=value lines from FILE into the environment first (systemd's rules)")
     .action((o, cmd: Command) =>
       pick(async (io) => (await commands.check()).checkCommand({ ...cmd.optsWithGlobals(), ...o }, io)),
     );
@@ -59,8 +60,9 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
   program
     .command("validate")
     .description("check the config file: prints `config OK` or every problem as FILE:LINE:COL (exit 78)")
-    .action((_o, cmd: Command) =>
-      pick(async (io) => (await commands.validate()).validateCommand(cmd.optsWithGlobals(), io)),
+    .option("--env-file <file>", "read NAME=value lines from FILE into the environment first (systemd's rules)")
+    .action((o, cmd: Command) =>
+      pick(async (io) => (await commands.validate()).validateCommand({ ...cmd.optsWithGlobals(), ...o }, io)),
     );
 
   program
@@ -72,6 +74,7 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
     )
     .argument("<channel>", "channel name, or a type/alias when only one channel has it")
     .option("-m, --message <text>", "the text to send")
+    .option("--env-file <file>", "read NAME=value lines from FILE into the environment first (systemd's rules)")
     .action((ref: string, o, cmd: Command) =>
       pick(async (io) => (await commands.testNotify()).testNotifyCommand(ref, { ...cmd.optsWithGlobals(), ...o }, io)),
     );

@@ -86,7 +86,8 @@ export function urlSecrets(raw: string): string[] {
   const out: string[] = [];
   try {
     const u = new URL(raw);
-    if (u.password) out.push(decode(u.password), u.password);
+    // `user:pass` too: Basic auth sends it base64-encoded, and the redactor masks every secret's base64 forms.
+    if (u.password) out.push(decode(u.password), u.password, `${decode(u.username)}:${decode(u.password)}`);
     // Tokens in the path: Feishu /open-apis/bot/v2/hook/<token>, Slack /services/T…/B…/<token>, Discord
     // /webhooks/<id>/<token>, Telegram /bot<token>/sendMessage.
     const segments = u.pathname.split("/");

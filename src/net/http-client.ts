@@ -1,5 +1,6 @@
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
+import { proxyAgent, proxyFor } from "./proxy.js";
 
 /**
  * The one HTTP client of watchdog: every channel (webhook, DingTalk, WeCom, Feishu, Alertmanager), the http and
@@ -29,6 +30,8 @@ export type HttpOptions = {
    * the authorization header is dropped when the origin changes). Default 0: a 3xx is the answer.
    */
   redirects?: number;
+  /** false: never through the proxy of HTTP_PROXY/HTTPS_PROXY (a check of a local service says so). Default true. */
+  proxy?: boolean;
 };
 
 /** HttpHead is an answer whose body is still to be read: status, headers, the URL answered (after redirects). */
@@ -143,7 +146,7 @@ async function open(raw: string | URL, opts: HttpOptions, signal: AbortSignal | 
   let headers = { ...opts.headers };
   let body = opts.body;
   for (let hops = 0; ; hops++) {
-    const res = await send(url, method, headers, body, opts.insecure === true, signal);
+    const res = await send(url, method, headers, body, { insecure: opts.insecure === true, proxy: opts.proxy }, signal);
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
     const follow = location !== undefined && REDIRECTS.includes(status) && hops < (opts.redirects ?? 0);
@@ -192,17 +195,20 @@ async function send(
   method: string,
   headers: Record<string, string>,
   body: string | Buffer | undefined,
-  insecure: boolean,
+  how: { insecure: boolean; proxy: boolean | undefined },
   signal: AbortSignal | undefined,
 ): Promise<IncomingMessage> {
   const { request } = url.protocol === "https:" ? await import("node:https") : await import("node:http");
+  const via = how.proxy === false ? "" : proxyFor(url);
+  // A proxy's agent, like agent: false, opens one connection for this request and closes it after.
+  const agent = via ? await proxyAgent(url, via) : false;
   const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8");
   const sized = Object.keys(headers).some((k) => /^content-length$/i.test(k));
   const all = data && !sized ? { ...headers, "content-length": String(data.length) } : headers;
   signal?.throwIfAborted();
   return new Promise<IncomingMessage>((resolve, reject) => {
-    // agent: false: one connection per request, closed after it; a keep-alive socket would outlive a cron run.
-    const options = { method, headers: all, signal, agent: false, rejectUnauthorized: !insecure };
+    // agent false: one connection per request, closed after it; a keep-alive socket would outlive a cron run.
+    const options = { method, headers: all, signal, agent, rejectUnauthorized: !how.insecure };
     const req: ClientRequest = request(url, options, resolve);
     req.once("error", reject);
     req.end(data);

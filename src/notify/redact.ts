@@ -14,13 +14,14 @@ const BOT_PATH = /(\/bot)\d{5,}:[\w-]{20,}/g;
 /**
  * createRedactor masks every known secret, in every form it can take in an output, as ***: raw, URL-encoded,
  * HTML-escaped, and inside one or two levels of JSON strings as the writers of JSON produce them (`\"`, `\\`, `\/`,
- * `\u00e9`, Go's `\u0026`), which is also Prometheus' label escaping. A log line or a state file holds a secret
- * JSON-escaped, and a vendor's error body quoted in a JSON log line holds it escaped twice. Token-like URL parameters
- * and bot tokens in URL paths are masked whether configured or not.
+ * `\u00e9`, Go's `\u0026`), which is also Prometheus' label escaping; and its base64 (Basic auth echoed back). A log
+ * line or a state file holds a secret JSON-escaped, and a vendor's error body quoted in a JSON log line holds it
+ * escaped twice. Token-like URL parameters and bot tokens in URL paths are masked whether configured or not.
  */
 export function createRedactor(secrets: readonly string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
-  const list = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
+  const all = secrets.filter((s) => s.length > 0).flatMap((s) => [s, ...base64Forms(s)]);
+  const list = [...new Set(all)].sort((a, b) => b.length - a.length);
   const matchers = list.map((secret) => ({ secret, anchor: anchorOf(secret), re: undefined as RegExp | undefined }));
   return (text) => {
     let out = text;
@@ -37,6 +38,15 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     }
     return out.replace(TOKEN_PARAM, "$1***").replace(BOT_PATH, "$1***");
   };
+}
+
+/**
+ * base64Forms are a secret as Basic auth and token headers carry it, which a server may echo: standard and URL-safe
+ * base64, without the padding (a padded copy is then masked but for its `=`).
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  return [bytes.toString("base64").replace(/=+$/, ""), bytes.toString("base64url")];
 }
 
 /** anchorOf is the longest run of letters and digits in a secret; undefined when it has fewer than 3 in a row. */

@@ -35,6 +35,8 @@ export const httpConfigSchema = lazy(() =>
     json: z.unknown().optional(),
     timeout: duration.default(10_000),
     insecure: z.boolean().default(false),
+    /** false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels). */
+    proxy: z.boolean().default(true),
     expect: z
       .strictObject({
         status: statusExpectation.default("2xx"),
@@ -115,6 +117,7 @@ async function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> 
       signal,
       timeoutMs: cfg.timeout,
       insecure: cfg.insecure,
+      proxy: cfg.proxy,
       maxBody: BODY_KEEP,
     });
     return { ...res, ms: Math.round(monotonicMs() - started) };

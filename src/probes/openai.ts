@@ -25,6 +25,8 @@ export const openaiConfigSchema = lazy(() =>
     max_ttft: duration.optional(),
     /** Warning when the whole 1-token answer takes longer than this. */
     max_latency: duration.optional(),
+    /** false: never through HTTP_PROXY/HTTPS_PROXY (a local model server behind a proxy set for the channels). */
+    proxy: z.boolean().default(true),
   }),
 );
 export type OpenAiConfig = z.infer<typeof openaiConfigSchema>;
@@ -101,7 +103,7 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
     const elapsed = () => Math.round(monotonicMs() - started);
     let stage = "GET /models";
     try {
-      const models = await httpRequest(`${root}/models`, { headers, signal: all, redirects: FOLLOW });
+      const models = await httpRequest(`${root}/models`, { headers, signal: all, redirects: FOLLOW, proxy: cfg.proxy });
       const text = models.body.toString("utf8");
       if (!ok(models.status)) {
         return { status: "critical", summary: `${where}: GET /models answered ${models.status}: ${errorText(text)}` };
@@ -127,6 +129,7 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
         body: JSON.stringify({ model: cfg.model, messages, max_tokens: 1, temperature: 0, stream: true }),
         signal: all,
         redirects: FOLLOW,
+        proxy: cfg.proxy,
       });
       if (!ok(res.status)) {
         const answer = errorText(await readAll(res.body));

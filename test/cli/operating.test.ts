@@ -294,7 +294,7 @@ describe("watchdog install", () => {
     const file = await setup();
     const p = await cli(file, "install", "--cron");
     expect(p.code).toBe(0);
-    expect(p.stdout).toMatch(new RegExp(`^\\*/2 \\* \\* \\* \\* \\S+ \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`, "m"));
+    expect(p.stdout).toMatch(new RegExp(`^\\*/2 \\* \\* \\* \\* \\S+ -- \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`, "m"));
     const w = await cli(file, "install", "--cron", "--write", "--dest", dir);
     expect(w.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, "watchdog"), "utf8")).toMatch(new RegExp(`^\\*/2 \\* \\* \\* \\* ${os.userInfo().username} `, "m"));
@@ -311,7 +311,7 @@ describe("watchdog install", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("systemctl enable --now watchdog.timer");
     const service = fs.readFileSync(path.join(units, "watchdog.service"), "utf8");
-    expect(service).toMatch(/^ExecStart=\S+ \S+watchdog\.cjs check --config /m);
+    expect(service).toMatch(/^ExecStart=\S+ -- \S+watchdog\.cjs check --config /m);
     expect(service).toContain("ProtectSystem=strict");
     const verify = spawnSync("systemd-analyze", ["verify", ...["watchdog.service", "watchdog.timer", "watchdog-daemon.service"].map((u) => path.join(units, u))], { encoding: "utf8" });
     if (verify.error) {

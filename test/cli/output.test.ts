@@ -66,7 +66,7 @@ describe("watchdog install names the config in use", () => {
     const file = await config();
     const viaEnv = await runCli(["install", "--cron"], { cwd: dir, env: { ...env(), WATCHDOG_CONFIG: file } });
     expect(viaEnv.code).toBe(0);
-    expect(viaEnv.stdout).toMatch(new RegExp(`^\\*/2 \\* \\* \\* \\* \\S+ \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`, "m"));
+    expect(viaEnv.stdout).toMatch(new RegExp(`^\\*/2 \\* \\* \\* \\* \\S+ -- \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`, "m"));
     fs.copyFileSync(file, path.join(dir, "watchdog.yaml"));
     const state = path.join(dir, "my state", "state.json");
     const viaCwd = await runCli(["install", "--cron", "--state", state], { cwd: dir, env: env() });

@@ -61,3 +61,32 @@ describe("dist/watchdog (single executable)", () => {
     expect(fs.readFileSync(path.join(dir, "starter.yaml"), "utf8")).toContain("escalation:");
   });
 });
+
+describe("dist/watchdog and --env-file", () => {
+  // Node 20 reads a `--env-file FILE` anywhere on its command line for itself, before watchdog runs (exit 9 when
+  // missing, blocked on a FIFO): the installed line puts `--` first, and watchdog reads and checks the file itself.
+  it("the cron line it installs names a missing env file in watchdog's words, and refuses a FIFO at once", (ctx) => {
+    if (skip) {
+      console.warn(`skipped: ${skip}`);
+      ctx.skip();
+    }
+    const config = path.join(dir, "env.yaml");
+    fs.writeFileSync(config, `state_file: ${dir}/env-state.json\nhost: "\${BOX}"\nchecks: []\n`, { mode: 0o600 });
+    const envFile = path.join(dir, "watchdog.env");
+    fs.writeFileSync(envFile, "BOX=gpu-01\n", { mode: 0o600 });
+    const inst = run("install", "--cron", "--config", config, "--env-file", envFile);
+    expect(inst.status).toBe(0);
+    fs.rmSync(envFile);
+    const line = inst.stdout.split("\n")[1]!;
+    expect(line).toContain(`${bin} -- check --config ${config} --env-file ${envFile} >/dev/null`);
+    const command = line.split(" ").slice(5).join(" ");
+    const cron = (c: string) => spawnSync("/bin/sh", ["-c", c], { encoding: "utf8", timeout: 30_000, env: { PATH: "/usr/bin:/bin" } });
+    const missing = cron(command);
+    expect(missing.stderr).toBe(`${envFile}:1:1: (top level): cannot read the env file: no such file\nconfig invalid: 1 problem\n`);
+    expect(missing.status).toBe(78);
+    spawnSync("mkfifo", [envFile]);
+    const fifo = cron(command);
+    expect(fifo.stderr).toMatch(/cannot read the env file: it is a FIFO/);
+    expect(fifo.status).toBe(78);
+  });
+});

@@ -8,9 +8,10 @@ import { formatDuration } from "../../duration.js";
 import { sendTrouble } from "../../notify/channel-health.js";
 import { unsavedLine } from "../../state/run-store.js";
 import { afterRun, beforeRun, configLine, configNotices } from "../config-notice.js";
+import { applyEnvFile } from "../env-file.js";
 
 /** CheckOptions are the flags of `watchdog check`. */
-export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean };
+export type CheckOptions = GlobalOptions & { dryRun?: boolean; json?: boolean; exitStatus?: boolean; envFile?: string };
 
 /**
  * nagiosCode is the plugin exit code of a run: 2 if any check is critical, else 3 if any is unknown, else 1 for
@@ -24,6 +25,8 @@ export function nagiosCode(statuses: readonly Status[]): number {
 
 /** checkCommand runs the pipeline once and reports; exit 0 whatever the checks found, unless --exit-status. */
 export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> {
+  // Lines systemd would ignore are ignored here too; `validate --env-file` names them.
+  applyEnvFile(opts.envFile);
   // A dry run sends nothing, so it runs without the channels' secrets (a shell lacks what cron's env file sets).
   const session = openSession(opts, !opts.dryRun, !!opts.dryRun, true);
   const { config, warnings } = session.loaded;

@@ -29,8 +29,8 @@ export type InstallOptions = GlobalOptions & {
 const UNIT_BIN = "/usr/local/bin/watchdog";
 const UNIT_CONFIG = "/etc/watchdog/watchdog.yaml";
 
-/** selfCommand is how to run this watchdog again: the single binary itself, or node with the bundled script. */
-export function selfCommand(): string {
+/** selfCommand is how to run this watchdog again (argv): the single binary itself, or node with the bundled script. */
+export function selfCommand(): string[] {
   const script = process.argv[1];
   const isSea = (() => {
     try {
@@ -40,47 +40,61 @@ export function selfCommand(): string {
       return false;
     }
   })();
-  if (isSea || !script) return process.execPath;
-  return `${process.execPath} ${path.resolve(script)}`;
+  // `--` ends node's own options: Node 20 also takes a later `--env-file FILE` for itself, the single executable
+  // included, and reads that file first (blocking on a FIFO, exit 9 when missing) before watchdog can check it.
+  if (isSea || !script) return [process.execPath, "--"];
+  return [process.execPath, "--", path.resolve(script)];
 }
 
 /** shq quotes a path for a crontab line when it needs it (cron turns a bare % into a newline). */
 const shq = (s: string) => (/^[\w@+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`.replaceAll("%", "\\%"));
-/** unitq quotes a path for a systemd ExecStart= line when it needs it (% starts a specifier there). */
+/** unitq quotes a path for a unit's word list (ReadWritePaths=) when it needs it (% starts a specifier there). */
 const unitq = (s: string) =>
   /^[\w@+=:,./-]+$/.test(s) ? s : `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("%", "%%")}"`;
+/** execq quotes a word of ExecStart=, which also expands $NAME ($$ is a $). */
+const execq = (s: string) => unitq(s).replaceAll("$", "$$$$");
+/** A path with a control character would end the crontab line or the unit's line and start another. */
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/** refuseControl refuses a path that holds a control character (a newline, a tab...), naming it escaped. */
+function refuseControl(what: string, p: string | undefined): void {
+  if (p !== undefined && CONTROL.test(p))
+    throw new UsageError(`${what} ${JSON.stringify(p)} holds a control character (a newline, a tab...): rename it`);
+}
 
 /**
  * cronLine is the /etc/cron.d line (with a user) or the crontab line (without). stdout (the report) goes to
- * /dev/null and stderr stays, so cron mails what went wrong. With `envFile`, the line first exports the variables
- * of that file (`set -a; . FILE`): cron has none of the login environment. A missing file stops the line with
- * sh's own error on stderr, which cron mails too.
+ * /dev/null and stderr stays, so cron mails what went wrong. With `envFile`, watchdog reads that file itself
+ * (`--env-file`, systemd's rules, never sourced by a shell): cron has none of the login environment.
  */
 export function cronLine(
-  bin: string,
+  bin: readonly string[],
   config: string | undefined,
   user: string | undefined,
   state?: string,
   envFile?: string,
 ): string {
-  const args = `${config ? ` --config ${shq(config)}` : ""}${state ? ` --state ${shq(state)}` : ""}`;
-  const env = envFile ? `set -a; . ${shq(envFile)}; set +a; ` : "";
-  return `*/2 * * * *${user ? ` ${user}` : ""} ${env}${bin} check${args} >/dev/null`;
+  const args =
+    `${config ? ` --config ${shq(config)}` : ""}${state ? ` --state ${shq(state)}` : ""}` +
+    `${envFile ? ` --env-file ${shq(envFile)}` : ""}`;
+  return `*/2 * * * *${user ? ` ${user}` : ""} ${bin.map(shq).join(" ")} check${args} >/dev/null`;
 }
 
 /** unitsFor returns the three unit files with ExecStart pointing at this binary, config (and state file, if given). */
 export function unitsFor(
-  bin: string,
+  bin: readonly string[],
   config: string | undefined,
   state?: string,
   envFile?: string,
 ): Record<string, string> {
-  const args = `--config ${unitq(config ?? UNIT_CONFIG)}${state ? ` --state ${unitq(state)}` : ""}`;
+  const args = `--config ${execq(config ?? UNIT_CONFIG)}${state ? ` --state ${execq(state)}` : ""}`;
+  // EnvironmentFile= takes the rest of the line as the path, unquoted: only % needs escaping.
   const env = (t: string) =>
     envFile && envFile !== ENV_FILE
-      ? t.replaceAll(`EnvironmentFile=-${ENV_FILE}`, `EnvironmentFile=-${unitq(envFile)}`)
+      ? t.replaceAll(`EnvironmentFile=-${ENV_FILE}`, `EnvironmentFile=-${envFile.replaceAll("%", "%%")}`)
       : t;
-  const fix = (t: string) => env(t.replaceAll(UNIT_BIN, bin).replaceAll(`--config ${UNIT_CONFIG}`, args));
+  const exec = bin.map(execq).join(" ");
+  const fix = (t: string) => env(t.replaceAll(UNIT_BIN, exec).replaceAll(`--config ${UNIT_CONFIG}`, args));
   return {
     "watchdog.service": fix(serviceUnit),
     "watchdog.timer": fix(timerUnit),
@@ -114,6 +128,10 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   const config = configInUse(opts);
   const state = opts.state ? path.resolve(opts.state) : undefined;
   const bin = selfCommand();
+  for (const word of bin) refuseControl("watchdog's own path", word);
+  refuseControl("--config", config);
+  refuseControl("--state", state);
+  refuseControl("--env-file", opts.envFile);
   if (!config)
     io.err(
       `${fold(
@@ -151,6 +169,7 @@ export async function installCommand(opts: InstallOptions, io: Io): Promise<numb
   // Every path the config makes watchdog write (state, history, log, textfile) is made writable in the units by a
   // drop-in: ProtectSystem=strict and ProtectHome=read-only would otherwise fail every run that writes it.
   const extra = writablePaths(opts, config, state);
+  for (const d of extra) refuseControl("the config writes to", d);
   if (extra.length) {
     const dropIn =
       "# Written by `watchdog install --systemd`: the directories the config writes to.\n" +

@@ -9,9 +9,10 @@ import { own } from "../../engine/dict.js";
 import { controlState } from "../../state/controls.js";
 import { peek } from "../../state/peek.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
+import { applyEnvFile } from "../env-file.js";
 
 /** TestNotifyOptions are the flags of `watchdog test-notify`. */
-export type TestNotifyOptions = GlobalOptions & { message?: string };
+export type TestNotifyOptions = GlobalOptions & { message?: string; envFile?: string };
 
 /** REASON says in words what kind of failure a send met. */
 const REASON: Record<string, string> = {
@@ -36,6 +37,7 @@ const EX_USAGE = 64;
  * The channel is named by its name, or by its type or alias (sms, mail) when only one channel has that type.
  */
 export async function testNotifyCommand(ref: string, opts: TestNotifyOptions, io: Io): Promise<number> {
+  applyEnvFile(opts.envFile);
   const session = openSession(opts, false);
   const { config } = session.loaded;
   const name = resolveChannel(ref, config.channels);

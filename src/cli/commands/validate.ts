@@ -4,7 +4,7 @@ import { EMBEDDED_SOURCE } from "../../config/default.js";
 import { loadConfig } from "../../config/discover.js";
 import { ConfigError } from "../../errors.js";
 import type { GlobalOptions, Io } from "../context.js";
-import { ENV_FILE, envFileNotes } from "../env-file.js";
+import { applyEnvFile, ENV_FILE, envFileNotes } from "../env-file.js";
 import { locateFindings, preflight } from "../preflight.js";
 import { fold } from "../table.js";
 
@@ -13,7 +13,9 @@ import { fold } from "../table.js";
  * Then what it needs of this host (preflight.ts): programs, directories, the state directory; and which ${VARS} the
  * installed runs (cron, systemd) would lack.
  */
-export function validateCommand(opts: GlobalOptions, io: Io): number {
+export function validateCommand(opts: GlobalOptions & { envFile?: string }, io: Io): number {
+  // The file the runs will read (--env-file as in the cron line): its values resolve the config's ${VARS} here too.
+  const ignored = applyEnvFile(opts.envFile);
   const { config, warnings } = loadConfig(opts, { env: process.env, cwd: process.cwd(), hostname: os.hostname() });
   const embedded = config.source === EMBEDDED_SOURCE;
   const findings = preflight(config, process.getuid?.() === 0);
@@ -24,10 +26,10 @@ export function validateCommand(opts: GlobalOptions, io: Io): number {
       config.source,
       text,
     );
-  for (const w of [...warnings, ...at("warning")]) io.err(`warning: ${w}\n`);
+  for (const w of [...ignored, ...warnings, ...at("warning")]) io.err(`warning: ${w}\n`);
   const errors = at("error");
   if (errors.length) throw new ConfigError(errors);
-  for (const n of envFileNotes(text, ENV_FILE)) io.err(`${fold(`note: ${n}`, 80).join("\n")}\n`);
+  for (const n of envFileNotes(text, opts.envFile ?? ENV_FILE)) io.err(`${fold(`note: ${n}`, 80).join("\n")}\n`);
   const checks = config.checks.length;
   const channels = Object.keys(config.channels).length;
   io.out(
