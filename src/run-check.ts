@@ -24,6 +24,7 @@ import { runProbes, type ProbeRun } from "./probes/run.js";
 import type { ProbeResult } from "./probes/types.js";
 import { createRunStore, loadRunState, lockRun, type RunStore } from "./state/run-store.js";
 import { monotonicMs } from "./core/monotonic.js";
+import { retryNow } from "./notify/stages/due.js";
 
 /** RunReport is everything a check run did, for the table, --json and the log. */
 export type RunReport = {
@@ -55,6 +56,8 @@ export type RunOptions = {
   lockHeld?: boolean;
   /** Messages from outside the checks (a broken config), sent with this run's and kept in the outbox like them. */
   notices?: readonly Message[];
+  /** The config file was edited since the last run: what waits out a failed send's backoff is tried again now. */
+  configChanged?: boolean;
 };
 
 /**
@@ -111,6 +114,7 @@ async function runPipeline(
   const now = deps.clock.now();
   const decision = decide(prev, results, now, { ...config, matchName: matchGlob });
   let state = withProbeMemory(decision.state, prev, probed, runs, opts.only);
+  if (opts.configChanged) state = { ...state, outbox: state.outbox.map((e) => retryNow(e, now)) };
   const messages = [...toMessages(decision.actions, config.host, now, deps), ...(opts.notices ?? [])];
   const report: RunReport = {
     startedAt,

@@ -59,15 +59,19 @@ export function configNotices(config: Config, broken: Broken, now: number): Mess
 
 /**
  * beforeRun records the config of a real run: a config that validated is kept as the last good one; a broken one's
- * marker is written (status and the status page read it). Returns problems for the log.
+ * marker is written (status and the status page read it). Returns problems for the log, and whether the config
+ * that validated was edited since the last run.
  */
-export function beforeRun(session: Session): string[] {
+export function beforeRun(session: Session): { problems: string[]; changed: boolean } {
   const { config } = session.loaded;
   const fb = session.fallback;
-  const problem = !fb
-    ? session.text !== undefined && keepLastGood(config.state_file, session.text)
-    : fb.changed && writeBroken(config.state_file, fb.broken);
-  return problem ? [problem] : [];
+  if (fb) {
+    const problem = fb.changed && writeBroken(config.state_file, fb.broken);
+    return { problems: problem ? [problem] : [], changed: false };
+  }
+  if (session.text === undefined) return { problems: [], changed: false };
+  const kept = keepLastGood(config.state_file, session.text);
+  return { problems: kept.problem ? [kept.problem] : [], changed: kept.changed };
 }
 
 /** afterRun marks the broken config told once its notices are in the outbox (saved with the state). */

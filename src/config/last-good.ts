@@ -35,15 +35,18 @@ export function readLastGood(stateFile: string): LastGood | undefined {
 
 /**
  * keepLastGood records a config that validated: its text (written only when it changed, so a healthy run writes
- * nothing) and the end of a broken episode. Returns a problem to log; never throws (the run goes on without it).
+ * nothing) and the end of a broken episode. Says whether the text changed since the last copy, and a problem to
+ * log; never throws (the run goes on without it).
  */
-export function keepLastGood(stateFile: string, text: string): string | undefined {
+export function keepLastGood(stateFile: string, text: string): { changed: boolean; problem?: string } {
+  const kept = readLastGood(stateFile);
+  const changed = kept !== undefined && kept.text !== text;
   try {
-    if (readLastGood(stateFile)?.text !== text) writeFileAtomic(goodFileOf(stateFile), text, 0o600);
+    if (kept?.text !== text) writeFileAtomic(goodFileOf(stateFile), text, 0o600);
     if (fs.existsSync(brokenFileOf(stateFile))) fs.rmSync(brokenFileOf(stateFile), { force: true });
-    return undefined;
+    return { changed };
   } catch (err) {
-    return `could not keep a copy of the config that validated: ${(err as Error).message}`;
+    return { changed, problem: `could not keep a copy of the config that validated: ${(err as Error).message}` };
   }
 }
 

@@ -24,17 +24,18 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("the last config that validated", () => {
   it("is kept 0600, rewritten only when the text changes, and ends a broken episode", () => {
-    expect(keepLastGood(state, "a: 1\n")).toBeUndefined();
+    // The first copy: nothing to compare with, so not "changed".
+    expect(keepLastGood(state, "a: 1\n")).toEqual({ changed: false });
     expect(fs.statSync(goodFileOf(state)).mode & 0o777).toBe(0o600);
     const first = readLastGood(state)!;
     expect(first.text).toBe("a: 1\n");
     const ino = fs.statSync(goodFileOf(state)).ino;
-    keepLastGood(state, "a: 1\n");
+    expect(keepLastGood(state, "a: 1\n")).toEqual({ changed: false });
     // The same text: the file is not written again (a healthy run writes nothing).
     expect(fs.statSync(goodFileOf(state)).ino).toBe(ino);
     writeBroken(state, { hash: "h", since: 1, issues: ["w.yaml:1:1: x: bad"], validatedAt: 0, told: true });
     expect(readBroken(state)?.hash).toBe("h");
-    keepLastGood(state, "a: 2\n");
+    expect(keepLastGood(state, "a: 2\n")).toEqual({ changed: true });
     expect(readLastGood(state)?.text).toBe("a: 2\n");
     expect(readBroken(state)).toBeUndefined();
   });
@@ -45,7 +46,7 @@ describe("the last config that validated", () => {
     fs.writeFileSync(victim, "victim\n");
     fs.symlinkSync(victim, goodFileOf(state));
     fs.symlinkSync(victim, brokenFileOf(state));
-    expect(keepLastGood(state, "a: 1\n")).toMatch(/symbolic link/);
+    expect(keepLastGood(state, "a: 1\n").problem).toMatch(/symbolic link/);
     expect(writeBroken(state, { hash: "h", since: 1, issues: [], validatedAt: 0, told: false })).toMatch(
       /symbolic link/,
     );

@@ -149,4 +149,20 @@ describe("the next retry follows the config", () => {
     await w.cron(3);
     expect(smtp.mails.length).toBe(before + 1);
   });
+
+  it("a config edit tries at once what waits out a failed send's backoff", async () => {
+    const down = await freePort();
+    const w = await setup("backoff", "right-pass", email(down), STEP1);
+    // Three failed runs (09:00, 09:02, 09:06; each a minute or more past its retry time): the backoff is 4 minutes
+    // now, so the run at 09:08 would not try.
+    for (const run of [0, 1, 3]) await w.cron(run);
+    const waiting = (await w.status(3)).json.outbox[0];
+    expect(Date.parse(waiting.nextAttemptAt)).toBeGreaterThan(T0 + 4 * CRON);
+    const before = smtp.mails.length;
+    // The host is fixed in the config: the run at 09:08 sends, without waiting out the old mistake's backoff.
+    w.rewrite(email(smtp.port));
+    expect((await w.cron(4)).mail).toBe("");
+    expect(smtp.mails.length).toBe(before + 1);
+    expect(smtp.mails.at(-1)!.subject).toMatch(/^\[watchdog\] CRITICAL llm on /);
+  });
 });

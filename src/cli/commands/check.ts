@@ -36,7 +36,8 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   if (line) io.err(session.redact(`${line}\n`));
   const fb = session.fallback;
   const notices = fb ? configNotices(config, fb.broken, session.deps.clock.now()) : [];
-  const kept = opts.dryRun ? [] : beforeRun(session);
+  const before = opts.dryRun ? { problems: [], changed: false } : beforeRun(session);
+  const kept = before.problems;
   // Config warnings go to the log, not to cron's mail every two minutes; `watchdog validate` prints them.
   for (const w of warnings) session.deps.logger.warn({ event: "config_warning" }, w);
   // A channel that prints (console) prints to stderr under --json so stdout stays one JSON document.
@@ -51,6 +52,7 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
     redact: session.redact,
     channels,
     notices,
+    configChanged: before.changed,
   });
   if (!opts.dryRun) kept.push(...afterRun(session, notices));
   for (const p of kept) session.deps.logger.warn({ event: "config_copy_failed" }, p);

@@ -47,3 +47,13 @@ export function reschedule(e: OutboxEntry, policy: ChannelPolicy | undefined, no
   }
   return until === e.nextAttemptAt ? e : { ...e, nextAttemptAt: until, heldUntil: until };
 }
+
+/**
+ * retryNow makes an entry that waits out a failed send's backoff due at once: the config was edited (a host, a
+ * password fixed), so the next try should not wait up to an hour for the old mistake. A hold's wait is left to
+ * reschedule.
+ */
+export function retryNow(e: OutboxEntry, now: number): OutboxEntry {
+  const backoff = e.nextAttemptAt > now && e.heldUntil !== e.nextAttemptAt && e.lastError !== undefined;
+  return backoff ? { ...e, nextAttemptAt: now } : e;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../../src/engine/types.js";
 import type { QuietHours } from "../../../src/notify/policy.js";
-import { isDue, nextAttemptDelay, reschedule } from "../../../src/notify/stages/due.js";
+import { isDue, nextAttemptDelay, reschedule, retryNow } from "../../../src/notify/stages/due.js";
 import { entry, MIN, policy, T } from "./cases.js";
 
 describe("stage due: due now, or waiting", () => {
@@ -79,4 +79,21 @@ describe("stage due: a held entry's wait follows the channel's current settings"
       expect(r.message).toBe(e.message);
     },
   );
+});
+
+describe("stage due: a config edit tries at once what waits out a failed send's backoff", () => {
+  it.each([
+    // Failed, waiting 8 minutes: due now.
+    { e: { nextAttemptAt: T + 8 * MIN, lastError: "ECONNREFUSED" }, want: T },
+    // Held by quiet hours (heldUntil marks the hold): the hold stays, reschedule follows the new settings.
+    { e: { nextAttemptAt: T + 8 * MIN, heldUntil: T + 8 * MIN, lastError: undefined }, want: T + 8 * MIN },
+    // Held, then failed since: the backoff is the wait, and goes.
+    { e: { nextAttemptAt: T + 4 * MIN, heldUntil: T + 8 * MIN, lastError: "503" }, want: T },
+    // Already due: unchanged.
+    { e: { nextAttemptAt: T - MIN, lastError: "503" }, want: T - MIN },
+    // Never tried (no error): unchanged.
+    { e: { nextAttemptAt: T + MIN, lastError: undefined }, want: T + MIN },
+  ])("$e -> $want", ({ e, want }) => {
+    expect(retryNow(entry("email", {}, e), T).nextAttemptAt).toBe(want);
+  });
 });
