@@ -113,3 +113,40 @@ describe("hostile log lines", () => {
     expect(third.stdout.replace(/\s+/g, " ")).toMatch(/no new matching lines in \S+ \(0 B read\)/);
   });
 });
+
+describe("validate and log patterns", () => {
+  const write = (name: string, patterns: string, extra = "") => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(
+      file,
+      `state_file: ${path.join(dir, `${name}.json`)}\nchecks:\n  - name: applog\n    type: log\n    path: ${dir}/x.log\n` +
+        `    patterns:\n${patterns}${extra}`,
+    );
+    return file;
+  };
+
+  it("warns, with its place, on a pattern that backtracks catastrophically elsewhere, and accepts it", async () => {
+    const file = write(
+      "redos.yaml",
+      "      - 'CUDA out of memory'\n      - '(\\w+\\s?)+ failed$'\n",
+      "causes:\n  - id: slow_disk\n    regex: 'disk\\s*=?\\s*slow'\n    explanation: {en: slow disk}\n" +
+        "    action: {en: check the disk}\n",
+    );
+    const r = await cli(["validate", "--config", file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("config OK");
+    const err = r.stderr.replace(/\s+/g, " ");
+    expect(err).toMatch(new RegExp(`${file}:8:9: checks\\[0\\]\\.patterns\\[1\\]: .*exponential.*linear time`));
+    expect(err).toMatch(new RegExp(`${file}:11:12: causes\\[0\\]\\.regex: .*polynomial`));
+    expect(err).not.toContain("CUDA out of memory");
+  });
+
+  it("refuses, with its place, a pattern that cannot be matched in linear time (lookahead, backreference)", async () => {
+    const file = write("lookahead.yaml", "      - 'error(?! ignored)'\n      - '(\\w+) again \\1'\n");
+    const r = await cli(["validate", "--config", file]);
+    expect(r.code).toBe(78);
+    const err = r.stderr.replace(/\s+/g, " ");
+    expect(err).toMatch(new RegExp(`${file}:7:9: checks\\[0\\]\\.patterns\\[0\\]: not supported by the linear-time`));
+    expect(err).toMatch(new RegExp(`${file}:8:9: checks\\[0\\]\\.patterns\\[1\\]: not supported by the linear-time`));
+  });
+});

@@ -1,14 +1,12 @@
-import fs from "node:fs";
 import { stat } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import { duration, severity, textRegex } from "../../core/fields.js";
 import type { Severity } from "../../core/status.js";
 import { formatDuration } from "../../duration.js";
 import { activeCatalog, causePriority, describeCause } from "./causes.js";
 import { createLinePrefilter, requiredLiterals, type LinePrefilter } from "./log-prefilter.js";
-import { hasGlob } from "../../glob.js";
 import { expandPath } from "./log-glob.js";
+import { logPreflight } from "./log-preflight.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
 import { defineProbe, type ProbeOutput, type Status, worst } from "../types.js";
 import { redactExcerpt, stripControl } from "../../text.js";
@@ -95,20 +93,7 @@ function dedupKey(line: string): string {
 
 /** logProbe reads what was appended since the last run and reports matching lines with a probable cause. */
 export const logProbe = defineProbe(logConfigSchema, {
-  preflight(cfg) {
-    const fixed = cfg.path
-      .split("/")
-      .filter((_, j, parts) => !parts.slice(0, j + 1).some(hasGlob))
-      .join("/");
-    const dir = hasGlob(cfg.path) ? fixed || "/" : path.dirname(cfg.path);
-    try {
-      fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
-      return [];
-    } catch (err) {
-      const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : "cannot be read";
-      return [{ path: ["path"], message: `directory ${dir} ${why} here; the check would report "unknown"` }];
-    }
-  },
+  preflight: logPreflight,
   async run(cfg, { deps, signal, memory }) {
     const now = deps.clock.now();
     const started = monotonicMs();
