@@ -77,7 +77,7 @@ checks:
 `;
 
 describe("hostile log lines", () => {
-  it("are matched in linear time: the run ends within run_timeout, the offset moves past them, the queued alert goes out", async () => {
+  it("are matched in linear time: the run ends in time, the offset moves on, the queued alert goes out", async () => {
     const log = path.join(dir, "app.log");
     fs.writeFileSync(log, "");
     const file = path.join(dir, "watchdog.yaml");
@@ -119,8 +119,8 @@ describe("validate and log patterns", () => {
     const file = path.join(dir, name);
     fs.writeFileSync(
       file,
-      `state_file: ${path.join(dir, `${name}.json`)}\nchecks:\n  - name: applog\n    type: log\n    path: ${dir}/x.log\n` +
-        `    patterns:\n${patterns}${extra}`,
+      `state_file: ${path.join(dir, `${name}.json`)}\nchecks:\n  - name: applog\n    type: log\n` +
+        `    path: ${dir}/x.log\n    patterns:\n${patterns}${extra}`,
     );
     return file;
   };
@@ -141,7 +141,7 @@ describe("validate and log patterns", () => {
     expect(err).not.toContain("CUDA out of memory");
   });
 
-  it("refuses, with its place, a pattern that cannot be matched in linear time (lookahead, backreference)", async () => {
+  it("refuses, with its place, a pattern the linear-time engine cannot match (lookahead, backreference)", async () => {
     const file = write("lookahead.yaml", "      - 'error(?! ignored)'\n      - '(\\w+) again \\1'\n");
     const r = await cli(["validate", "--config", file]);
     expect(r.code).toBe(78);
