@@ -37,22 +37,37 @@ export function compileLinear(source: string, flags = ""): LinearRegex {
   };
 }
 
-/** linearSyntaxError says why the linear-time engine refuses a pattern, or undefined when it accepts it. */
+/**
+ * linearSyntaxError says why a pattern is refused, or undefined: the linear-time engine cannot compile it, or it uses
+ * syntax that RE2 and JavaScript read differently (the prefilter takes literals from the JavaScript reading).
+ */
 export function linearSyntaxError(source: string): string | undefined {
   try {
     compileLinear(source);
-    return undefined;
   } catch (err) {
     return (err as Error).message;
   }
+  const other = otherMeaning(source);
+  return other && `${other} means one thing to RE2 and another to JavaScript: write the characters or a [class]`;
+}
+
+/** otherMeaning finds RE2 syntax that JavaScript reads as plain letters: \p{L} \pL \Q…\E \z \A \C \x{…} [[:alpha:]]. */
+function otherMeaning(source: string): string | undefined {
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] !== "\\") continue;
+    const c = source[i + 1] ?? "";
+    if ((c && "pPQEzAC".includes(c)) || (c === "x" && source[i + 2] === "{")) return `\\${c}`;
+    i++;
+  }
+  return /\[:[a-z]+:\]/.exec(source)?.[0];
 }
 
 function linearError(err: unknown): string {
   const why = String((err as Error).message ?? err).replace(/^error parsing regexp: /, "");
-  return (
-    `not supported by the linear-time matcher (RE2 syntax): ${why}; ` +
-    "lookahead (?= (?! and backreferences \\1 cannot be matched in linear time, lookbehind can"
-  );
+  let hint = "";
+  if (/`\(\?[=!]|`\\[1-9]/.test(why)) hint = "; lookahead and backreferences cannot be matched in linear time";
+  else if (why.includes("`\\u")) hint = "; write the character itself";
+  return `not supported by the linear-time matcher (RE2 syntax): ${why}${hint}`;
 }
 
 const compiled = new WeakMap<RegExp, LinearRegex>();

@@ -33,7 +33,20 @@ describe("compileLinear", () => {
     const why = linearSyntaxError(src);
     expect(why).toContain("not supported by the linear-time matcher");
     expect(why).toContain(what);
-    expect(() => compileLinear(src)).toThrow(/lookahead .* and backreferences/);
+    expect(() => compileLinear(src)).toThrow(/lookahead and backreferences/);
+  });
+
+  it.each(["\\p{L}+ failed", "\\x{e9}", "[[:digit:]]+abc", "\\Qa.b\\E", "end\\z"])(
+    "refuses %s, which JavaScript reads as plain letters (the prefilter would look for the wrong literal)",
+    (src) => {
+      expect(() => new RegExp(src)).not.toThrow();
+      expect(linearSyntaxError(src)).toMatch(/means one thing to RE2 and another to JavaScript/);
+    },
+  );
+
+  it("accepts an escaped backslash before such a letter, and says how to write a code point", () => {
+    expect(linearSyntaxError("C:\\\\path")).toBeUndefined();
+    expect(linearSyntaxError("caf\\u00e9")).toMatch(/write the character itself/);
   });
 
   it("linearOf compiles a RegExp once", () => {
