@@ -6,6 +6,7 @@
 //      The same with the built-in cause catalog on, against `grep -cE -f` with the same number of patterns (the 10 and
 //      each catalog regex, rewritten as POSIX ERE: lookarounds dropped, \d \s \w spelled as classes).
 //   2. A second run with no new bytes against the same config without the log check.
+// The log has one hostile line (64 KiB, see HOSTILE) per 20,000 lines.
 // Usage: npm run build && node bench/log-scan.mjs        (LOG_SCAN_BYTES=268435456 for a quicker look)
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -53,6 +54,10 @@ const MATCHING = [
   "ERROR:    [Errno 98] error while attempting to bind on address ('0.0.0.0', 8000): address already in use",
 ];
 
+// One hostile line per 20,000 (a 64 KiB line of `return code` and spaces): quadratic for the catalog's
+// `return code\s*=?\s*-11\b` in a backtracking engine (seconds each), linear for watchdog's and for grep's.
+const HOSTILE = `return code${" ".repeat(64 * 1024 - 12)}`;
+
 /** catalogPatterns is every built-in cause regex as POSIX ERE, from the TypeScript source (bundled on the fly). */
 async function catalogPatterns() {
   const out = buildSync({ entryPoints: [path.join(root, "src/probes/log/cause-catalog.ts")], bundle: true, format: "esm", write: false });
@@ -77,6 +82,7 @@ function generate(file, bytes) {
     while (written < bytes) {
       const lines = [];
       for (let k = 0; k < 20000; k++, i++) {
+        if (k === 10000) lines.push(HOSTILE);
         lines.push(i % 4999 === 17 ? `${MATCHING[(i / 4999) % MATCHING.length | 0]} #${i}` : NORMAL[i % NORMAL.length](i));
       }
       const chunk = Buffer.from(lines.join("\n") + "\n");

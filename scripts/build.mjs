@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/watchdog.cjs. Heavy libraries used only by some runs (SMTP, system info, the Aliyun SDK,
-// and zod and yaml, which only validating a config or a state file needs) go into dist/lazy/*.cjs and are required on
-// first use, so a healthy run never parses them.
+// scslre for `validate`, and zod, yaml and re2js, which only validating a config or a state file or matching new log
+// lines needs) go into dist/lazy/*.cjs and are required on first use, so a healthy run never parses them.
 // With --single, everything goes into one file (for the single executable, which cannot require files beside it).
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
@@ -19,7 +19,7 @@ const buildId = (() => {
   return hash.digest("hex").slice(0, 16);
 })();
 const v8Flags = readFileSync(new URL("./v8-flags.cjs", import.meta.url), "utf8");
-const LAZY = ["nodemailer", "systeminformation", "@alicloud/dysmsapi20170525", "@alicloud/openapi-core", "@alicloud/openapi-client", "@darabonba/typescript"];
+const LAZY = ["nodemailer", "systeminformation", "@alicloud/dysmsapi20170525", "@alicloud/openapi-core", "@alicloud/openapi-client", "@darabonba/typescript", "scslre"];
 const lazyFile = (name) => `lazy/${name.replace(/[@/]/g, (c) => (c === "@" ? "" : "-"))}.cjs`;
 
 // Dynamic import() becomes require(), so the bundle also runs through vm.Script in the code-cache loader.

@@ -1,4 +1,4 @@
-// zod and yaml as files of their own (dist/lazy/zod.cjs, dist/lazy/yaml.cjs), required on first use (build.mjs).
+// zod, yaml and re2js as files of their own (dist/lazy/zod.cjs, …), required on first use (build.mjs).
 // A warm healthy run validates no config and no state (their caches), so it need not read, compile or evaluate
 // either library: they were about a quarter of such a run. Our sources keep `import { z } from "zod"` and
 // `import { parseDocument } from "yaml"`; this plugin resolves those imports to small stand-ins. The module-level
@@ -10,10 +10,15 @@ import { exportNames } from "./lazy-modules.mjs";
 const require = createRequire(import.meta.url);
 const lazyModule = fileURLToPath(new URL("../src/core/lazy.ts", import.meta.url));
 
-export const LAZY_LIBRARIES = ["zod", "yaml"];
+// re2js (the linear-time regex engine) is needed only to validate a config or to match new log lines.
+export const LAZY_LIBRARIES = ["zod", "yaml", "re2js"];
 
 /** The text of a lazy library's own file: zod's ESM entry (which the English-only plugin edits), yaml whole. */
-export const libraryEntry = { zod: 'export { z } from "zod";', yaml: 'module.exports = require("yaml");' };
+export const libraryEntry = {
+  zod: 'export { z } from "zod";',
+  yaml: 'module.exports = require("yaml");',
+  re2js: 'module.exports = require("re2js");',
+};
 
 /**
  * Every use of zod in src/ is `z.something`: the stand-in `z` is a lazy() object whose first property read

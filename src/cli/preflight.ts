@@ -3,6 +3,7 @@ import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { formatPath, Locator, type PathKey } from "../config/locate.js";
 import type { Config } from "../config/schema.js";
+import { backtrackingNote } from "../core/backtracking.js";
 import { findOnPath } from "../on-path.js";
 import { probeOf } from "../probes/registry.js";
 
@@ -27,11 +28,11 @@ function argv0(command: string | string[], shell: boolean): string | undefined {
  *   warning  a restart hook found on systemd's PATH but not on a crontab line's (/usr/bin:/bin); an exec plugin,
  *            nvidia-smi for a gpu check, or a log path's directory missing here (the check says so as "unknown" at
  *            each run, and the config may be meant for another host); a state directory this user cannot write
- *            (the runs may be root's)
+ *            (the runs may be root's); a log pattern that would backtrack catastrophically in another engine
  */
-export function preflight(config: Config, isRoot: boolean): Finding[] {
+export async function preflight(config: Config, isRoot: boolean): Promise<Finding[]> {
   const out: Finding[] = [];
-  config.checks.forEach((c, i) => {
+  for (const [i, c] of config.checks.entries()) {
     if (c.restart) {
       const prog = argv0(c.restart.command, c.restart.shell);
       if (prog && !findOnPath(prog, SYSTEMD_PATH)) {
@@ -50,10 +51,19 @@ export function preflight(config: Config, isRoot: boolean): Finding[] {
     }
     // What a probe type needs of the host (a plugin, nvidia-smi, a log directory) is its own preflight.
     const host = { onPath: (prog: string) => findOnPath(prog, SYSTEMD_PATH) !== undefined };
-    for (const f of probeOf(c.type)?.preflight?.(c, host) ?? []) {
+    for (const f of (await probeOf(c.type)?.preflight?.(c, host)) ?? []) {
       out.push({ level: "warning", path: ["checks", i, ...f.path], message: f.message });
     }
-  });
+  }
+  // The config's own causes are matched against log lines too.
+  for (const [i, c] of config.causes.entries()) {
+    const sources: [string, PathKey[]][] = (c.patterns ?? []).map((p, j) => [p, ["causes", i, "patterns", j]]);
+    if (c.regex !== undefined) sources.push([c.regex, ["causes", i, "regex"]]);
+    for (const [source, at] of sources) {
+      const note = await backtrackingNote(source);
+      if (note) out.push({ level: "warning", path: at, message: note });
+    }
+  }
   const stateDir = path.dirname(path.resolve(config.state_file));
   if (!creatable(stateDir)) {
     out.push({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, httpUrl, percent, regex, size } from "../core/fields.js";
+import { duration, httpUrl, percent, size, textRegex } from "../core/fields.js";
 import { LOCALES } from "../core/status.js";
 import { channelCommon, channelTypes, redactSchema, type ChannelConfig } from "../notify/registry.js";
 import { probes, type ProbeConfigs, type ProbeType } from "../probes/registry.js";
@@ -81,9 +81,9 @@ const localized = lazy(() => z.strictObject({ en: z.string().min(1), "zh-CN": z.
 export const causeSchema = lazy(() =>
   z.strictObject({
     id: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower-case letters, digits and _ (starting with a letter)"),
-    /** JavaScript regexes, case-sensitive, tried on each new log line (or one `regex:`). */
-    patterns: z.array(regex).min(1).optional(),
-    regex: regex.optional(),
+    /** Regexes (linear-time: no lookahead, no backreference), case-sensitive, tried on each new log line. */
+    patterns: z.array(textRegex).min(1).optional(),
+    regex: textRegex.optional(),
     explanation: localized,
     action: localized,
     /**

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseDuration, parseSize } from "../duration.js";
 import { SEVERITIES } from "./status.js";
 import { lazy } from "./lazy.js";
+import { linearSyntaxError } from "./linear-regex.js";
 
 /**
  * duration is a config field written as "500ms", "10s", "2m", "1h", "1d" (or a number of seconds), parsed to
@@ -71,5 +72,22 @@ export const regex = lazy(() =>
     } catch (err) {
       ctx.addIssue({ code: "custom", message: `invalid regex: ${(err as Error).message}` });
     }
+  }),
+);
+
+/**
+ * textRegex is a pattern matched against text from outside (log lines): a JavaScript regex that the linear-time
+ * engine (core/linear-regex.ts) also accepts, so that no line can hold a run.
+ */
+export const textRegex = lazy(() =>
+  z.string().superRefine((s, ctx) => {
+    let why: string | undefined;
+    try {
+      new RegExp(s);
+      why = linearSyntaxError(s);
+    } catch (err) {
+      why = `invalid regex: ${(err as Error).message}`;
+    }
+    if (why) ctx.addIssue({ code: "custom", message: why });
   }),
 );

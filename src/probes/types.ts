@@ -46,7 +46,7 @@ export interface Probe<S extends z.ZodObject = z.ZodObject> {
   readonly schema: S;
   run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput>;
   /** What `validate` checks on this host before the night for a check of this type (none when absent). */
-  preflight?(cfg: z.output<S>, host: HostContext): HostFinding[];
+  preflight?(cfg: z.output<S>, host: HostContext): HostFinding[] | Promise<HostFinding[]>;
 }
 
 /** defineProbe ties a probe's run to its schema: run receives what the schema gives, nothing looser. */
@@ -54,7 +54,7 @@ export function defineProbe<S extends z.ZodObject>(
   schema: S,
   impl: {
     run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput>;
-    preflight?(cfg: z.output<S>, host: HostContext): HostFinding[];
+    preflight?(cfg: z.output<S>, host: HostContext): HostFinding[] | Promise<HostFinding[]>;
   },
 ): Probe<S> {
   return impl.preflight ? { schema, run: impl.run, preflight: impl.preflight } : { schema, run: impl.run };

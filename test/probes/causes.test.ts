@@ -184,3 +184,19 @@ describe("the config's own causes", () => {
     expect(BUILTIN.causes).toBe(CAUSES);
   });
 });
+
+describe("illegal_instruction, written without lookahead for the linear-time engine", () => {
+  it.each([
+    ["Illegal instruction (core dumped)", "illegal_instruction"],
+    ["llama runner process has terminated: signal: illegal instruction (core dumped)", "illegal_instruction"],
+    ["Program terminated: illegal instruction", "illegal_instruction"],
+    ["Program terminated: illegal instruction ", "illegal_instruction"],
+    ["torch.AcceleratorError: CUDA error: an illegal instruction was encountered", "cuda_error"],
+  ])("%s → %s", (line, id) => {
+    expect(classifyLine(line)?.id).toBe(id);
+  });
+
+  it("a bare `illegal instruction was encountered` is not SIGILL", () => {
+    expect(classifyLine("kernel 3: an illegal instruction was encountered")?.id).not.toBe("illegal_instruction");
+  });
+});

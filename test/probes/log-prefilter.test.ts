@@ -112,3 +112,13 @@ describe("createLinePrefilter: patterns with no literal on non-ASCII text", () =
     expect(cands.has(line)).toBe(true);
   });
 });
+
+describe("createLinePrefilter: a pattern with no literal runs in linear time", () => {
+  // The latin1 pass over the chunk ran the pattern as a JavaScript RegExp: exponential here, the run never ended.
+  it("an exponential pattern for a backtracking engine over a hostile chunk ends, and still finds its line", () => {
+    const p = /(\w+\s?)+!$/;
+    const text = `${"a".repeat(40)}?\n`.repeat(50) + "ok ok!\n";
+    const cands = candidateLines([p], text);
+    expect([...cands]).toEqual(["ok ok!"]);
+  }, 60_000);
+});

@@ -229,6 +229,37 @@ describe("log rotation: every matching line is reported exactly once", () => {
     expectExactlyOnce(written);
   });
 
+  it("copytruncate refilled to exactly the old size with the same bytes: the changed mtime sends it to the copy", async () => {
+    const content = BANNER + filler(5);
+    fs.writeFileSync(file, content);
+    const old = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(file, old, old);
+    await probe();
+    const l1 = line("just-before-rotation");
+    fs.appendFileSync(file, l1);
+    fs.copyFileSync(file, `${file}.1`);
+    fs.truncateSync(file, 0);
+    // The restarted service writes the same lines again: same size, same first bytes, same bytes before the offset.
+    fs.appendFileSync(file, content);
+    await probe();
+    const l2 = line("after");
+    fs.appendFileSync(file, l2);
+    await probe();
+    expectExactlyOnce([l1, l2]);
+  });
+
+  it("the same size and a new mtime without a rotation (touch): nothing is read again", async () => {
+    fs.writeFileSync(file, BANNER + filler(5));
+    await probe();
+    fs.appendFileSync(file, line("once"));
+    await probe();
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(file, later, later);
+    await probe();
+    expect(seen).toHaveLength(1);
+    expect((memory as { files: Record<string, { offset: number }> }).files[file]!.offset).toBe(fs.statSync(file).size);
+  });
+
   it("normal appends in many small runs, half lines and state without the tail hash: each line once", async () => {
     const written: string[] = [];
     fs.writeFileSync(file, BANNER);

@@ -13,12 +13,12 @@ import { fold } from "../table.js";
  * Then what it needs of this host (preflight.ts): programs, directories, the state directory; and which ${VARS} the
  * installed runs (cron, systemd) would lack.
  */
-export function validateCommand(opts: GlobalOptions & { envFile?: string }, io: Io): number {
-  // The file the runs will read (--env-file as in the cron line): its values resolve the config's ${VARS} here too.
+export async function validateCommand(opts: GlobalOptions & { envFile?: string }, io: Io): Promise<number> {
+  // The file the runs will read (--env-file as in the cron line): its values resolve the config's ${VAR}s here too.
   const ignored = applyEnvFile(opts.envFile);
   const { config, warnings } = loadConfig(opts, { env: process.env, cwd: process.cwd(), hostname: os.hostname() });
   const embedded = config.source === EMBEDDED_SOURCE;
-  const findings = preflight(config, process.getuid?.() === 0);
+  const findings = await preflight(config, process.getuid?.() === 0);
   const text = embedded ? "" : readText(config.source);
   const at = (level: "error" | "warning") =>
     locateFindings(

@@ -6,6 +6,7 @@
  * Rules for a pattern here: case variants are spelled out (`[Nn]o`), never the `i` flag, and each one has a literal
  * of 8+ bytes that every match contains, so the byte prefilter finds candidate lines without running the regex
  * (test/probes/causes.test.ts checks both). Harmless look-alikes are excluded in the pattern itself (lookbehind).
+ * Every pattern is matched by a linear-time engine (RE2 syntax): no lookahead, no backreference.
  */
 
 import type { Locale } from "../../core/status.js";
@@ -373,7 +374,8 @@ export const CAUSES: readonly Cause[] = [
   {
     id: "illegal_instruction",
     regexes: [
-      /Illegal instruction|illegal instruction(?! was encountered)/,
+      // Not CUDA's "an illegal instruction was encountered" (the linear-time engine has no lookahead).
+      /Illegal instruction|illegal instruction(?: ?$|[^ ]| [^w]| w[^a])/,
       /signal SIGILL/,
       /trap invalid opcode/,
       /signal 4 \(SIGILL\)|with signal 4\b/,

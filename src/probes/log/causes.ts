@@ -8,6 +8,7 @@
  * (`!!! Exception during processing !!!`, vLLM `EngineDeadError`, Ollama's runner that terminated) is named only
  * when no line of the read says why; a line that matches several entries counts as the highest one.
  */
+import { linearOf } from "../../core/linear-regex.js";
 import { CAUSES, type Cause, type Locale } from "./cause-catalog.js";
 
 export { CAUSES, type Cause, type Locale };
@@ -139,9 +140,9 @@ export function causeById(id: string, catalog: Catalog = active): Cause | undefi
   return i === undefined ? undefined : catalog.causes[i];
 }
 
-/** classifyLine returns the highest-priority cause whose regexes match the line, if any. */
+/** classifyLine returns the highest-priority cause whose regexes match the line (linear-time, as the probe does). */
 export function classifyLine(line: string, catalog: Catalog = active): Cause | undefined {
-  for (const c of catalog.causes) if (c.regexes.some((r) => r.test(line))) return c;
+  for (const c of catalog.causes) if (c.regexes.some((r) => linearOf(r).test(line))) return c;
   return undefined;
 }
 

@@ -116,3 +116,40 @@ export async function rotatedSiblings(file: string, kind: "plain" | "gz"): Promi
   }
   return found.sort((a, b) => b.st.mtimeMs - a.st.mtimeMs);
 }
+
+/** GenerationMemory tells one generation of a file from another: its first bytes and those before the offset. */
+type GenerationMemory = TailMemory & { fp: string; fpLen: number };
+
+/** sameGeneration says whether `file` (a copy beside the log) has the first bytes and the bytes before the offset. */
+export async function sameGeneration(file: string, m: GenerationMemory): Promise<boolean> {
+  try {
+    const { fh } = await openLog(file);
+    try {
+      return (await hashAt(fh, 0, m.fpLen)) === m.fp && (await sameTail(fh, m));
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * findSibling looks beside `file` for a plain rotated copy (app.log.1, app.log-20240101, app.1.log) other than the
+ * file itself that passes `test`, newest first.
+ */
+export async function findSibling(
+  file: string,
+  selfIno: number,
+  test: (s: { dev: number; ino: number; size: number }, p: string) => Promise<boolean>,
+): Promise<string | undefined> {
+  for (const { p, st } of await rotatedSiblings(file, "plain")) {
+    if (st.ino === selfIno) continue;
+    try {
+      if (await test(st, p)) return p;
+    } catch {
+      // Gone while looking: not the one.
+    }
+  }
+  return undefined;
+}

@@ -3,9 +3,11 @@
  * or regex-scanning the whole chunk. Each regex gives a set of literals of which every match must contain one
  * (requiredLiterals); all those literals are searched in one pass with Wu-Manber (a multi-literal skip search,
  * as in agrep and GNU grep's kwset), and only the lines around a hit are decoded and tested with the full regexes.
- * Patterns with no usable literal fall back to a RegExp run over the chunk as latin1 text (bytes map 1:1 to chars).
+ * Patterns with no usable literal fall back to a linear-time regex run over the chunk as latin1 text (bytes map 1:1
+ * to chars).
  */
 
+import { compileLinear, type LinearRegex } from "../../core/linear-regex.js";
 import { createLiteralSearch } from "./literal-search.js";
 
 /** Shortest literal worth prefiltering on: shorter ones hit too often to save anything. */
@@ -205,12 +207,12 @@ export interface LinePrefilter {
 /** createLinePrefilter combines the literal search with a latin1 regex pass for the patterns that have no literal. */
 export function createLinePrefilter(regexes: readonly RegExp[], engine: "auto" | "js" = "auto"): LinePrefilter {
   const literals: string[] = [];
-  const slow: RegExp[] = [];
+  const slow: LinearRegex[] = [];
   let everyLine = false;
   for (const re of regexes) {
     const lits = requiredLiterals(re.source, re.flags);
     if (lits) literals.push(...lits);
-    else if (/^[\x20-\x7e]*$/.test(re.source)) slow.push(new RegExp(re.source, "gm" + re.flags.replace(/[gmyu]/g, "")));
+    else if (/^[\x20-\x7e]*$/.test(re.source)) slow.push(compileLinear(re.source, `m${re.flags}`));
     else everyLine = true;
   }
   const search = createLiteralSearch(literals, engine);
@@ -248,15 +250,13 @@ export function createLinePrefilter(regexes: readonly RegExp[], engine: "auto" |
       }
       if (slow.length) {
         for (const re of slow) {
-          re.lastIndex = 0;
-          let m: RegExpExecArray | null;
-          while ((m = re.exec(text)) !== null) {
-            const at = start + m.index;
+          for (let from = 0, m: number; (m = re.find(text, from)) >= 0;) {
+            const at = start + m;
             starts.push(at === start ? start : Math.max(start, buf.lastIndexOf(10, at - 1) + 1));
             // Resume on the next line after the match start: a match across a newline must not hide the next line.
-            const nl = text.indexOf("\n", m.index);
+            const nl = text.indexOf("\n", m);
             if (nl < 0) break;
-            re.lastIndex = nl + 1;
+            from = nl + 1;
           }
         }
       }

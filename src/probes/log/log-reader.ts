@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { drainFromGzip } from "./log-gzip.js";
-import { hashAt, openLog, readTail, rotatedSiblings, sameTail, tailAt, type Tail } from "./log-open.js";
+import { findSibling, hashAt, openLog, readTail, sameGeneration, sameTail, tailAt, type Tail } from "./log-open.js";
 import type { LinePrefilter } from "./log-prefilter.js";
 
 /** Bytes read per system call; the buffer is reused for the whole file. */
@@ -28,6 +28,9 @@ export type FileMemory = {
    */
   tail?: string;
   tailLen?: number;
+  /** Size and mtime at the last read: the same size with another mtime was written to without growing. */
+  size?: number;
+  mtime?: number;
 };
 
 /** ReadOptions say where to start on a new file, which lines to look at, and when to stop. */
@@ -60,7 +63,9 @@ type Scan = { offset: number; skip: boolean; bytes: number; stopped: boolean };
  *     the new file from 0;
  *   - same inode, size < offset, other first bytes, or other bytes just before the offset (truncated in place and
  *     refilled past the old offset, by `> app.log` or copytruncate): drain the copy that holds the same bytes at both
- *     places from the old offset, if there is one; then read from 0.
+ *     places from the old offset, if there is one; then read from 0;
+ *   - same inode and size but another mtime (copytruncate refilled to exactly the old size with the same bytes): a
+ *     longer copy of the same generation, if there is one, is drained, then the file is read from 0.
  * It throws the fs error (ENOENT, EACCES), EISDIR or ENOTREG (a FIFO, socket, device) for the caller to turn into a
  * result.
  */
@@ -109,8 +114,16 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
       // Same first bytes and no shorter, yet other bytes before the offset: `> app.log` (or copytruncate) at a restart
       // that wrote the same banner and grew past the old offset before this run. The lines before it are new.
       const rewritten = !shrunk && sameStart && !tailKept;
-      if (shrunk || !sameStart || rewritten) {
-        const copy = await findSibling(file, st.ino, async (s, p) => s.size >= prev.offset && sameGeneration(p, prev));
+      const changed = shrunk || !sameStart || rewritten;
+      // Written to without growing: only a copy with more bytes than the file says it was rotated (a touch is not).
+      const refilled = !changed && size === prev.size && st.mtimeMs !== prev.mtime;
+      if (changed || refilled) {
+        const copy = await findSibling(
+          file,
+          st.ino,
+          async (s, p) => s.size >= prev.offset && (changed || s.size > size) && sameGeneration(p, prev),
+        );
+        let found = !!copy;
         if (copy) {
           const drained = await drain(copy, prev, opts);
           bytes += drained.bytes;
@@ -119,11 +132,14 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
         } else {
           const gz = await drainFromGzip(file, prev, opts);
           bytes += gz?.bytes ?? 0;
+          found = !!gz;
           if (gz) notes.push(gzipNote(gz));
-          else notes.push(rewritten ? REWRITTEN : "truncated: reading from the start");
+          else if (changed) notes.push(rewritten ? REWRITTEN : "truncated: reading from the start");
         }
-        startAt = 0;
-        skip = false;
+        if (changed || found) {
+          startAt = 0;
+          skip = false;
+        }
       }
     }
     const scan = await scanFile(fh, startAt, size, skip, opts);
@@ -134,7 +150,8 @@ export async function readNew(file: string, prev: FileMemory | undefined, opts: 
     // A run with nothing new keeps the tail it checked; otherwise one read of the bytes before the new offset.
     const kept = same && startAt === prev.offset && scan.offset === prev.offset ? readTail(prev) : undefined;
     const tail = kept ?? (await tailAt(fh, scan.offset));
-    const memory: FileMemory = { dev: st.dev, ino: st.ino, offset: scan.offset, fp, fpLen, skip: scan.skip, ...tail };
+    const where = { offset: scan.offset, skip: scan.skip, size, mtime: st.mtimeMs };
+    const memory: FileMemory = { dev: st.dev, ino: st.ino, fp, fpLen, ...where, ...tail };
     opts.consumed?.set(inodeKey(st), memory);
     return { memory, bytes, stopped: scan.stopped, notes };
   } finally {
@@ -188,40 +205,6 @@ async function lastLineStart(fh: FileHandle, size: number): Promise<number> {
 }
 
 const fingerprint = (fh: FileHandle, len: number) => hashAt(fh, 0, len);
-
-/** sameGeneration says whether `file` (a copy beside the log) has the first bytes and the bytes before the offset. */
-async function sameGeneration(file: string, m: FileMemory): Promise<boolean> {
-  try {
-    const { fh } = await openLog(file);
-    try {
-      return (await fingerprint(fh, m.fpLen)) === m.fp && (await sameTail(fh, m));
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return false;
-  }
-}
-
-/**
- * findSibling looks beside `file` for a plain rotated copy (app.log.1, app.log-20240101, app.1.log) other than the
- * file itself that passes `test`, newest first.
- */
-async function findSibling(
-  file: string,
-  selfIno: number,
-  test: (s: { dev: number; ino: number; size: number }, p: string) => Promise<boolean>,
-): Promise<string | undefined> {
-  for (const { p, st } of await rotatedSiblings(file, "plain")) {
-    if (st.ino === selfIno) continue;
-    try {
-      if (await test(st, p)) return p;
-    } catch {
-      // Gone while looking: not the one.
-    }
-  }
-  return undefined;
-}
 
 /**
  * scanFile reads [from, to) in chunks and passes candidate lines on. Two buffers take turns: the next read runs while

@@ -1,19 +1,18 @@
-import fs from "node:fs";
 import { stat } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
-import { duration, regex, severity } from "../../core/fields.js";
+import { duration, severity, textRegex } from "../../core/fields.js";
 import type { Severity } from "../../core/status.js";
 import { formatDuration } from "../../duration.js";
 import { activeCatalog, causePriority, describeCause } from "./causes.js";
-import { createLinePrefilter, type LinePrefilter } from "./log-prefilter.js";
-import { hasGlob } from "../../glob.js";
+import { createLinePrefilter, requiredLiterals, type LinePrefilter } from "./log-prefilter.js";
 import { expandPath } from "./log-glob.js";
+import { logPreflight } from "./log-preflight.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
 import { defineProbe, type ProbeOutput, type Status, worst } from "../types.js";
 import { redactExcerpt, stripControl } from "../../text.js";
 import { monotonicMs } from "../../core/monotonic.js";
 import { lazy } from "../../core/lazy.js";
+import { linearOf } from "../../core/linear-regex.js";
 
 /** Each excerpt line is cut to this many characters. */
 const EXCERPT_CHARS = 300;
@@ -22,8 +21,8 @@ const KEEP_LINES = 50;
 
 const patternSchema = lazy(() =>
   z.union([
-    regex,
-    z.strictObject({ regex, severity: severity.default("critical"), cause: z.string().min(1).optional() }),
+    textRegex,
+    z.strictObject({ regex: textRegex, severity: severity.default("critical"), cause: z.string().min(1).optional() }),
   ]),
 );
 
@@ -54,7 +53,8 @@ export type LogMemory = {
   last?: { at: number; status: Status; summary: string; excerpt: string[]; cause?: string };
 };
 
-type Rule = { re: RegExp; severity: Severity; cause: string | undefined };
+/** needles: literals of which every match contains one (none known: undefined); the engine runs only then. */
+type Rule = { re: RegExp; needles: string[] | undefined; severity: Severity; cause: string | undefined };
 type Compiled = { rules: Rule[]; prefilter: LinePrefilter };
 type Hit = { line: string; count: number; severity: Severity; cause: string | undefined; order: number };
 
@@ -64,15 +64,16 @@ const compiled = new WeakMap<LogConfig, Compiled>();
 export function compileLog(cfg: LogConfig): Compiled {
   const hit = compiled.get(cfg);
   if (hit) return hit;
+  const rule = (re: RegExp, severity: Severity, cause: string | undefined): Rule => {
+    const needles = requiredLiterals(re.source, re.flags)?.map((l) => l.replace(/\n/g, ""));
+    return { re, needles, severity, cause };
+  };
   const rules: Rule[] = cfg.patterns.map((p) =>
-    typeof p === "string"
-      ? { re: new RegExp(p), severity: "critical", cause: undefined }
-      : { re: new RegExp(p.regex), severity: p.severity, cause: p.cause },
+    typeof p === "string" ? rule(new RegExp(p), "critical", undefined) : rule(new RegExp(p.regex), p.severity, p.cause),
   );
   // The catalog of the loaded config: the built-in causes plus the config's own `causes:`, less `disable_causes:`.
   if (cfg.causes === "builtin")
-    for (const c of activeCatalog().causes)
-      for (const re of c.regexes) rules.push({ re, severity: "critical", cause: c.id });
+    for (const c of activeCatalog().causes) for (const re of c.regexes) rules.push(rule(re, "critical", c.id));
   // Built on the first new bytes: a run with nothing new (the usual cron run) pays nothing for it.
   let pf: LinePrefilter | undefined;
   const get = () => (pf ??= createLinePrefilter(rules.map((r) => r.re)));
@@ -92,20 +93,7 @@ function dedupKey(line: string): string {
 
 /** logProbe reads what was appended since the last run and reports matching lines with a probable cause. */
 export const logProbe = defineProbe(logConfigSchema, {
-  preflight(cfg) {
-    const fixed = cfg.path
-      .split("/")
-      .filter((_, j, parts) => !parts.slice(0, j + 1).some(hasGlob))
-      .join("/");
-    const dir = hasGlob(cfg.path) ? fixed || "/" : path.dirname(cfg.path);
-    try {
-      fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
-      return [];
-    } catch (err) {
-      const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : "cannot be read";
-      return [{ path: ["path"], message: `directory ${dir} ${why} here; the check would report "unknown"` }];
-    }
-  },
+  preflight: logPreflight,
   async run(cfg, { deps, signal, memory }) {
     const now = deps.clock.now();
     const started = monotonicMs();
@@ -119,7 +107,9 @@ export const logProbe = defineProbe(logConfigSchema, {
       let sev: Severity | undefined;
       let cause: string | undefined;
       for (const r of rules) {
-        if (!r.re.test(line)) continue;
+        // A line without any of the rule's literals cannot match: the engine (compiled on first use) is not asked.
+        if (r.needles && !r.needles.some((n) => line.includes(n))) continue;
+        if (!linearOf(r.re).test(line)) continue;
         if (sev !== "critical") sev = r.severity;
         if (r.cause && (cause === undefined || causePriority(r.cause) < causePriority(cause))) cause = r.cause;
       }
