@@ -64,17 +64,6 @@ export const httpUrl = lazy(() =>
   }),
 );
 
-/** regex is a string that must compile as a JavaScript regular expression. */
-export const regex = lazy(() =>
-  z.string().superRefine((s, ctx) => {
-    try {
-      new RegExp(s);
-    } catch (err) {
-      ctx.addIssue({ code: "custom", message: `invalid regex: ${(err as Error).message}` });
-    }
-  }),
-);
-
 /**
  * textRegex is a pattern matched against text from outside (log lines): a JavaScript regex that the linear-time
  * engine (core/linear-regex.ts) also accepts, so that no line can hold a run.

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { regex, size } from "../core/fields.js";
+import { size, textRegex } from "../core/fields.js";
+import { compileLinear } from "../core/linear-regex.js";
 import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses } from "./proc-scan.js";
 import type { ProcInfo, Select } from "./proc-scan.js";
 import { defineProbe, type Status } from "./types.js";
@@ -12,8 +13,11 @@ export { parseStat, scanProcesses } from "./proc-scan.js";
 export const processConfigSchema = lazy(() =>
   z.strictObject({
     type: z.literal("process"),
-    /** Regex on the full command line (arguments joined by spaces). */
-    match: regex.optional(),
+    /**
+     * Regex on the full command line (arguments joined by spaces), matched in linear time: a command line is text
+     * from outside, and another user can make one long and hostile.
+     */
+    match: textRegex.optional(),
     /**
      * Exact process name (comm, as in `ps -o comm`; the kernel cuts it to 15 characters). Not `name`: every check's
      * `name` is its own name.
@@ -50,7 +54,7 @@ function commMatcher(want: string): (comm: string) => boolean {
 
 /** findProcesses reads /proc lean, only what the selector needs (see scanProcesses); never counts watchdog itself. */
 async function findProcesses(cfg: ProcessConfig, signal: AbortSignal): Promise<ProcInfo[]> {
-  const re = cfg.match !== undefined ? new RegExp(cfg.match) : undefined;
+  const re = cfg.match !== undefined ? compileLinear(cfg.match) : undefined;
   const select: Select = re ? { cmdline: (c) => re.test(c) } : { comm: commMatcher(cfg.comm!) };
   return (await scanProcesses(select, "/proc", signal)).filter((p) => p.pid !== process.pid);
 }

@@ -150,3 +150,30 @@ describe("validate and log patterns", () => {
     expect(err).toMatch(new RegExp(`${file}:8:9: checks\\[0\\]\\.patterns\\[1\\]: not supported by the linear-time`));
   });
 });
+
+describe("a hostile command line", () => {
+  it("is matched in linear time by a process check: the run ends by itself", async () => {
+    // Another user's process whose arguments are exponential for the check's pattern in a backtracking engine.
+    const words = `${"ab ".repeat(40)}x!`.split(" ");
+    const hostile = spawn(process.execPath, ["-e", "setTimeout(() => {}, 120000)", "--", ...words], {
+      stdio: "ignore",
+    });
+    try {
+      const file = path.join(dir, "process.yaml");
+      fs.writeFileSync(
+        file,
+        `state_file: ${path.join(dir, "process.json")}\nrun_timeout: 20s\nchecks:\n` +
+          "  - {name: worker, type: process, match: '(\\w+\\s?)+ failed$'}\n",
+        { mode: 0o600 },
+      );
+      // Killed well past run_timeout (20 s): a run still going then was held by the command line.
+      const run = await cronRun(file, 45_000);
+      expect(run.killed).toBe(false);
+      expect(run.code).toBe(0);
+      const state = JSON.parse(fs.readFileSync(path.join(dir, "process.json"), "utf8"));
+      expect(state.checks.worker.status).toBe("critical");
+    } finally {
+      hostile.kill("SIGKILL");
+    }
+  });
+});
