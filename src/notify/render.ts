@@ -46,7 +46,8 @@ function itemLines(
   ];
   if (i.reason === "recovered") {
     rows.push({ label: w.outage, value: `${w.dur(i.outageMs ?? 0)}${w.since(formatTime(i.since))}` });
-  } else if (i.reason !== "test") {
+  } else if (i.reason !== "test" && i.notice !== "config_invalid") {
+    // A broken config is no failing check: its line already says since when.
     rows.push({ label: "", value: w.streak(i.failStreak, formatTime(i.since)) });
   }
   if (i.cause) rows.push({ label: w.cause, value: localizeCause(i.cause, locale) });

@@ -83,6 +83,8 @@ describe("a config edit with a mistake under cron", () => {
     expect(mailsAbout("config invalid")).toHaveLength(1);
     const told = mailsAbout("config invalid")[0]!;
     expect(told.text).toContain("still watching with the config that validated at");
+    // A broken config is no failing check: no "failing 1 run in a row" line.
+    expect(told.text).not.toMatch(/run in a row/);
     expect(told.text).not.toContain("right-pass");
 
     // Still watching: the service goes down and the alert goes out through the old config's channel.
