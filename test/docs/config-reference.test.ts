@@ -1,0 +1,36 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { renderReference } from "../../scripts/config-reference.mjs";
+import { configJsonSchema } from "../../src/cli/commands/schema.js";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+describe("docs/configuration.md", () => {
+  it("is what the schema gives today (run `npm run docs` after changing the schema)", () => {
+    const committed = fs.readFileSync(path.join(ROOT, "docs/configuration.md"), "utf8");
+    expect(committed).toBe(renderReference(configJsonSchema()));
+  });
+});
+
+/** The markdown files a reader follows links between: the README and every page under docs/. */
+function pages(dir = path.join(ROOT, "docs")): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return pages(p);
+    return e.name.endsWith(".md") ? [p] : [];
+  });
+}
+
+describe("relative links in README.md and docs/", () => {
+  it.each([path.join(ROOT, "README.md"), ...pages()].map((p) => [path.relative(ROOT, p), p]))("%s", (_, file) => {
+    const text = fs.readFileSync(file, "utf8").replace(/```[\s\S]*?```/g, "");
+    const broken: string[] = [];
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = m[1]!.split("#")[0]!;
+      if (!target || /^[a-z]+:/i.test(target)) continue;
+      if (!fs.existsSync(path.resolve(path.dirname(file), decodeURIComponent(target)))) broken.push(m[1]!);
+    }
+    expect(broken).toEqual([]);
+  });
+});
