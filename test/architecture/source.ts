@@ -19,6 +19,12 @@ export function srcPath(file: string): string {
   return path.relative(SRC, file).split(path.sep).join("/");
 }
 
+/** targetOf is the src/-relative file a relative SPEC in FROM names (".js" written for ".ts"); undefined for packages. */
+export function targetOf(from: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  return srcPath(path.resolve(path.dirname(from), spec.replace(/\?raw$/, "")).replace(/\.js$/, ".ts"));
+}
+
 export type Import = { spec: string; typeOnly: boolean };
 
 /**
