@@ -65,7 +65,7 @@ export function upward(g: ReadonlyMap<string, readonly string[]>): string[] {
   });
 }
 
-/** cycles lists the files of each circle of G (a strongly connected component of two or more files, or a self-import). */
+/** cycles lists the files of each circle of G: files that reach one another by imports, or one importing itself. */
 export function cycles(g: ReadonlyMap<string, readonly string[]>): string[][] {
   // Tarjan's algorithm: one depth-first walk; a node whose lowest reachable index is its own closes a component.
   const index = new Map<string, number>();
