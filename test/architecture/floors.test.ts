@@ -7,10 +7,23 @@ import { importsOf, SRC, sourceFiles, srcPath, targetOf } from "./source.js";
  * below it, never one above, types included: an arrow that runs back up ties a lower part to a higher one's changes.
  * No two files import each other, even through others.
  */
-export const FLOORS: readonly (readonly [floor: string, paths: readonly string[]])[] = [
+const FLOORS: readonly (readonly [floor: string, paths: readonly string[]])[] = [
   // The ground floor: primitives and the one-file helpers at src/ itself.
-  ["core", ["core/", "types/", "deps.ts", "duration.ts", "errors.ts", "glob.ts", "lazy.ts", "on-path.ts", "text.ts"]],
-  ["core", ["run-command.ts", "run-command-output.ts"]],
+  [
+    "core",
+    [
+      "core/",
+      "deps.ts",
+      "duration.ts",
+      "errors.ts",
+      "glob.ts",
+      "lazy.ts",
+      "on-path.ts",
+      "run-command.ts",
+      "run-command-output.ts",
+      "text.ts",
+    ],
+  ],
   ["net", ["net/"]],
   ["probes", ["probes/"]],
   ["engine", ["engine/"]],
@@ -35,10 +48,10 @@ const CIRCLES_LEFT = [
   "probes/log/log-gzip.ts <-> probes/log/log-reader.ts",
 ];
 
-const ORDER = [...new Set(FLOORS.map(([f]) => f))];
+const ORDER = FLOORS.map(([f]) => f);
 
 /** floorOf is the floor of FILE (src/-relative) as a number, 0 the ground; undefined when no floor names it. */
-export function floorOf(file: string): number | undefined {
+function floorOf(file: string): number | undefined {
   const hit = FLOORS.find(([, paths]) => paths.some((p) => (p.endsWith("/") ? file.startsWith(p) : file === p)));
   return hit && ORDER.indexOf(hit[0]);
 }
@@ -54,7 +67,7 @@ function graph(): Map<string, string[]> {
 }
 
 /** upward lists each import of G that runs from a lower floor to a higher one, and each file with no floor. */
-export function upward(g: ReadonlyMap<string, readonly string[]>): string[] {
+function upward(g: ReadonlyMap<string, readonly string[]>): string[] {
   return [...g].flatMap(([file, tos]) => {
     const from = floorOf(file);
     if (from === undefined) return [`${file}: no floor names it`];
@@ -66,7 +79,7 @@ export function upward(g: ReadonlyMap<string, readonly string[]>): string[] {
 }
 
 /** cycles lists the files of each circle of G: files that reach one another by imports, or one importing itself. */
-export function cycles(g: ReadonlyMap<string, readonly string[]>): string[][] {
+function cycles(g: ReadonlyMap<string, readonly string[]>): string[][] {
   // Tarjan's algorithm: one depth-first walk; a node whose lowest reachable index is its own closes a component.
   const index = new Map<string, number>();
   const low = new Map<string, number>();
