@@ -177,25 +177,11 @@ const outboxEntry = lazy(() =>
   }),
 );
 const droppedEntry = lazy(() =>
-  z.looseObject({
-    id: str,
-    channel: str,
-    createdAt: num,
-    droppedAt: num,
-    why: str,
-    checks: z.array(str),
-  }),
+  z.looseObject({ id: str, channel: str, createdAt: num, droppedAt: num, why: str, checks: z.array(str) }),
 );
 /** silenceSchema is one silence, in the state file and in a queued `silence` command (state/controls.ts). */
 export const silenceSchema = lazy(() =>
-  z.looseObject({
-    id: str,
-    pattern: str,
-    reason: str,
-    createdAt: num,
-    startsAt: num,
-    endsAt: num,
-  }),
+  z.looseObject({ id: str, pattern: str, reason: str, createdAt: num, startsAt: num, endsAt: num }),
 );
 const silence = silenceSchema;
 const channelState = lazy(() =>
