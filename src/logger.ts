@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import pino, { type Logger } from "pino";
 import { redactJsonLine, type Redactor } from "./notify/redact.js";
-import { openAppend, UnsafeFileError } from "./state/safe-fs.js";
+import { openAppend, UnsafeFileError } from "./core/safe-fs.js";
 
 /**
  * createLogger writes pino JSON lines to FILE, every line passed through the redactor first, so no secret can reach

@@ -1,5 +1,5 @@
 import { ConfigError, ExitError } from "../errors.js";
-import { readRegular, trustProblem, UnsafeFileError } from "../state/safe-fs.js";
+import { readRegular, trustProblem, UnsafeFileError } from "../core/safe-fs.js";
 
 /** ENV_FILE is where cron (through the installed line) and the systemd units read the config's ${VARS} from. */
 export const ENV_FILE = "/etc/watchdog/watchdog.env";

@@ -5,7 +5,7 @@ import type { Document } from "yaml";
 import { BUILD_ID } from "../core/build-id.js";
 import { hash64 } from "../core/hash.js";
 import { buildCatalog, useCatalog } from "../probes/registry.js";
-import { ensureDir, readRegular, writeFileAtomic } from "../state/safe-fs.js";
+import { ensureDir, readRegular, writeFileAtomic } from "../core/safe-fs.js";
 import type { Loaded } from "./load.js";
 import { valueAt, type PathKey } from "./locate.js";
 import { sourceOf, valueOf, type Source } from "./origin.js";

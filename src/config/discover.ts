@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ConfigError, ExitError } from "../errors.js";
-import { readRegular, trustProblem, UnsafeFileError } from "../state/safe-fs.js";
+import { readRegular, trustProblem, UnsafeFileError } from "../core/safe-fs.js";
 import { EMBEDDED_SOURCE, embeddedDefault } from "./default.js";
 import { readCached, writeCached } from "./cache.js";
 import { parseConfig, parseConfigDocument, type Loaded } from "./load.js";

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { readRegular, trustProblem, writeFileAtomic } from "../state/safe-fs.js";
+import { readRegular, trustProblem, writeFileAtomic } from "../core/safe-fs.js";
 
 /*
  * The last config that validated, kept beside the state file so that a broken edit never stops the watching:

@@ -1,7 +1,7 @@
-import type { CheckConfig, Config } from "../config/schema.js";
+import type { EngineCheck, EngineConfig } from "./config.js";
 import type { ProbeResult } from "../probes/types.js";
 import { dict, own } from "./dict.js";
-import { FLAP_OFF, flapStep, type FlapConfig } from "./flap.js";
+import { FLAP_OFF, flapStep } from "./flap.js";
 import { notifyItem, severityOf, takes, teller, type CheckRun, type Said } from "./items.js";
 import { climbLadder } from "./ladder.js";
 import { recover } from "./recovery.js";
@@ -21,13 +21,7 @@ import {
 
 export { severityOf } from "./items.js";
 
-/** EngineConfig is the part of the config the engine reads; `flap` off and `expected_interval` 2m when absent. */
-export type EngineConfig = Pick<Config, "checks" | "channels"> & {
-  flap?: FlapConfig;
-  expected_interval?: number;
-  /** How a silence pattern names checks: src/glob.ts's matchGlob, handed in (the engine imports nothing). */
-  matchName?: NameMatcher;
-};
+export type { EngineConfig } from "./config.js";
 
 /** DEFAULT_EXPECTED_INTERVAL is the cron period assumed when the config does not say (a gap is 3 times this). */
 export const DEFAULT_EXPECTED_INTERVAL = 2 * 60_000;
@@ -97,7 +91,7 @@ export function decide(prev: State, results: readonly ProbeResult[], now: number
 /** muteOf is why the check's notices are muted this run: a silence matches it, or a check it depends on fails. */
 function muteOf(
   prev: State,
-  check: CheckConfig,
+  check: EngineCheck,
   now: number,
   failing: Map<string, boolean>,
   matches: NameMatcher,
@@ -155,7 +149,7 @@ function stepCheck(
   before: CheckState | undefined,
   r: ProbeResult,
   now: number,
-  check: CheckConfig,
+  check: EngineCheck,
   cfg: EngineConfig,
   mute: HoldReason | undefined,
 ): CheckStep {
@@ -217,7 +211,7 @@ function saidWasFlapping(run: CheckRun, inc: Incident, items: Said[], told: read
 }
 
 /** nextCheckState is the check's state after this result, before flapping, recovery and the ladder have spoken. */
-function nextCheckState(before: CheckState | undefined, r: ProbeResult, now: number, check: CheckConfig): CheckState {
+function nextCheckState(before: CheckState | undefined, r: ProbeResult, now: number, check: EngineCheck): CheckState {
   const failing = r.status !== "ok";
   const wasFailing = before ? before.status !== "ok" : false;
   return {
@@ -242,7 +236,7 @@ function carryIncident(
   open: Incident | undefined,
   r: ProbeResult,
   now: number,
-  check: CheckConfig,
+  check: EngineCheck,
   since: number,
 ): Incident {
   const severity = severityOf(r.status);

@@ -1,5 +1,3 @@
-import type { State } from "./types.js";
-
 /**
  * dict makes a map keyed by names the user chose (checks, channels) with no prototype: on a plain `{}`, a check named
  * `__proto__` is written through the prototype setter and lost, and `constructor` or `toString` reads back
@@ -18,12 +16,4 @@ export function dict<T>(from?: Readonly<Record<string, T>> | Iterable<readonly [
 /** own reads a name-keyed map by its own keys only: a missing `constructor` is undefined, not Object. */
 export function own<T>(map: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   return map !== undefined && map !== null && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
-}
-
-/** withDicts returns the state with its name-keyed maps (checks, channels, probes, sent) prototype-less, as loaded. */
-export function withDicts(state: State): State {
-  const map = <T>(m: Record<string, T> | undefined) => dict<T>(m && typeof m === "object" ? m : undefined);
-  const { checks, channels, probes, sent, channelHealth } = state;
-  const health = channelHealth === undefined ? {} : { channelHealth: map(channelHealth) };
-  return { ...state, checks: map(checks), channels: map(channels), probes: map(probes), sent: map(sent), ...health };
 }

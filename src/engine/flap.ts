@@ -1,10 +1,7 @@
-import type { CheckConfig } from "../config/schema.js";
+import type { EngineCheck, FlapConfig } from "./config.js";
 import type { Status } from "../probes/types.js";
 import { notifyItem, severityOf, takes, type CheckRun, type Said } from "./items.js";
 import { freshIncident, type CheckState, type Incident, type Severity } from "./types.js";
-
-/** FlapConfig is flap detection's hysteresis, in % of state changes (Nagios: start above high, stop below low). */
-export type FlapConfig = { enabled: boolean; high: number; low: number };
 
 /** FLAP_OFF is used when a config has no `flap:` (hand-built engine configs in tests). */
 export const FLAP_OFF: FlapConfig = { enabled: false, high: 50, low: 25 };
@@ -24,7 +21,7 @@ export function flapShare(recent: string, window = 21): number {
  * outageRuns is how many failing runs in a row make a flapping check an outage: the first step's `after`, at least 3
  * (fewer would end an episode on the short failing streaks that flapping is made of).
  */
-export function outageRuns(check: CheckConfig): number {
+export function outageRuns(check: EngineCheck): number {
   return Math.max(3, check.escalation[0]?.after ?? 0);
 }
 

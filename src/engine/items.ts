@@ -1,4 +1,4 @@
-import type { ChannelConfig, CheckConfig } from "../config/schema.js";
+import type { EngineChannel, EngineCheck } from "./config.js";
 import type { ProbeResult, Status } from "../probes/types.js";
 import { own } from "./dict.js";
 import type { CheckState, Incident, NotifyItem, Severity } from "./types.js";
@@ -8,12 +8,12 @@ export type Said = { channel: string; item: NotifyItem };
 
 /** CheckRun is what the parts of one check's step read: the check, this run's result and next state, the time. */
 export type CheckRun = {
-  check: CheckConfig;
+  check: EngineCheck;
   result: ProbeResult;
   /** The check's state after this run (streaks and recent history already counted). */
   state: CheckState;
   now: number;
-  channels: Readonly<Record<string, ChannelConfig>>;
+  channels: Readonly<Record<string, EngineChannel>>;
 };
 
 /** severityOf maps a probe status to the severity of its incident: unknown counts as critical. */

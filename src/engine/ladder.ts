@@ -1,15 +1,15 @@
-import type { CheckConfig, Step } from "../config/schema.js";
+import type { EngineCheck, EngineStep } from "./config.js";
 import { notifyItem, severityOf, takes, teller, type CheckRun, type Said } from "./items.js";
 import type { Incident } from "./types.js";
 
 /** stepReached says whether a step's `after` is reached: by the streak, or by failures in the last `within` runs. */
-export function stepReached(step: Step, failStreak: number, recent: string): boolean {
+export function stepReached(step: EngineStep, failStreak: number, recent: string): boolean {
   if (step.within === undefined) return failStreak >= step.after;
   return [...recent.slice(-step.within)].filter((c) => c === "x").length >= step.after;
 }
 
 /** topStep is the highest step fired so far (0-based, -1 for none) and its config. */
-export function topStep(check: CheckConfig, inc: Incident): { highest: number; top: Step | undefined } {
+export function topStep(check: EngineCheck, inc: Incident): { highest: number; top: EngineStep | undefined } {
   const highest = Math.max(-1, ...inc.stepsFired);
   return { highest, top: highest >= 0 ? check.escalation[highest] : undefined };
 }
@@ -29,7 +29,7 @@ export function climbLadder(run: CheckRun, inc: Incident, resume: boolean): Ladd
   const severity = severityOf(run.result.status);
   const next: Incident = { ...inc, stepsFired: [...inc.stepsFired], held: [...inc.held] };
   const t = teller(inc.notified);
-  const reaches = (st: Step) => stepReached(st, state.failStreak, state.recent);
+  const reaches = (st: EngineStep) => stepReached(st, state.failStreak, state.recent);
   const fresh = (i: number) => !next.stepsFired.includes(i) && reaches(check.escalation[i]!);
   const speaks = resume ? Math.max(-1, ...check.escalation.map((_, i) => (fresh(i) ? i : -1))) : undefined;
   let fired = false;

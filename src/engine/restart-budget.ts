@@ -1,4 +1,4 @@
-import type { RestartConfig } from "../config/schema.js";
+import type { EngineRestart } from "./config.js";
 import { notifyItem, teller, type CheckRun, type Said } from "./items.js";
 import { topStep } from "./ladder.js";
 import type { Incident } from "./types.js";
@@ -7,7 +7,7 @@ import type { Incident } from "./types.js";
  * keptRestarts is the restart times still inside the limit's window (none for a check without a hook). A restart
  * "in the future" (the clock was stepped back) counts as made now: the jump must not reset the limit.
  */
-export function keptRestarts(times: readonly number[], now: number, restart: RestartConfig | undefined): number[] {
+export function keptRestarts(times: readonly number[], now: number, restart: EngineRestart | undefined): number[] {
   if (!restart) return [];
   return times.map((t) => Math.min(t, now)).filter((t) => t > now - restart.limit.within);
 }
@@ -22,7 +22,7 @@ export type RestartSpend = { restartTimes: number[]; incident: Incident; restart
  *                                                every channel told (whatever their min_severity)
  *   limit spent, already said                 -> nothing, until recovery
  */
-export function spendRestart(run: CheckRun, inc: Incident, limit: RestartConfig["limit"]): RestartSpend {
+export function spendRestart(run: CheckRun, inc: Incident, limit: EngineRestart["limit"]): RestartSpend {
   const times = run.state.restartTimes;
   if (times.length < limit.max) {
     const incident = { ...inc, restarts: inc.restarts + 1 };

@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import type { State } from "../engine/types.js";
 import type { ProbeResult, Status } from "../probes/types.js";
 import { describeFsError } from "../state/json-file-store.js";
-import { writeFileAtomic } from "../state/safe-fs.js";
+import { writeFileAtomic } from "../core/safe-fs.js";
 
 /** MetricsInput is what the metrics are made of: the saved state and, when there is one, the last run's results. */
 export type MetricsInput = { state: State; results: readonly ProbeResult[] };

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { appendFileSafe, ensureDir, readRegular, UnsafeFileError } from "../state/safe-fs.js";
+import { appendFileSafe, ensureDir, readRegular, UnsafeFileError } from "../core/safe-fs.js";
 import type { HistoryEvent } from "./events.js";
 
 /** HISTORY_KEEP is how many rotated files (FILE.1 … FILE.N) are kept besides the live one. */

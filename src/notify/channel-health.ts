@@ -1,5 +1,4 @@
 import type { ChannelHealth, DroppedEntry, Message, OutboxEntry, State } from "../engine/types.js";
-import type { RunReport } from "../run-check.js";
 import type { Attempt } from "./deliver.js";
 import { formatTime } from "./render.js";
 
@@ -246,7 +245,7 @@ export async function deliverWatched(
  * started failing (its notice went to the other channels), so a person hears of it even when stdout is /dev/null.
  */
 export function sendTrouble(
-  r: Pick<RunReport, "attempts" | "channelsFailing" | "state" | "startedAt">,
+  r: { attempts: readonly Attempt[]; channelsFailing: readonly string[]; state: State; startedAt: number },
   stateFile: string,
 ): string[] {
   const out: string[] = [];

@@ -10,7 +10,7 @@ import type { HistoryEvent } from "../history/events.js";
 import { recordEvents } from "../history/record.js";
 import { createJsonFileStore, describeFsError } from "./json-file-store.js";
 import { acquireLock } from "./lock.js";
-import { appendFileSafe, readRegular } from "./safe-fs.js";
+import { appendFileSafe, readRegular } from "../core/safe-fs.js";
 import { silenceSchema } from "./state-schema.js";
 import type { StateStore } from "./store.js";
 import { lazy } from "../core/lazy.js";

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { emptyState } from "../engine/types.js";
 import { StateError } from "../errors.js";
 import { readStateFile } from "./peek.js";
-import { UnsafeFileError, writeFileAtomic } from "./safe-fs.js";
+import { UnsafeFileError, writeFileAtomic } from "../core/safe-fs.js";
 import { stateText } from "./seal.js";
 import type { StateStore } from "./store.js";
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { LockedError, StateError } from "../errors.js";
 import { describeFsError, isDiskError } from "./json-file-store.js";
-import { createExclusive, createFresh, ensureDir, readRegular, UnsafeFileError } from "./safe-fs.js";
+import { createExclusive, createFresh, ensureDir, readRegular, UnsafeFileError } from "../core/safe-fs.js";
 
 /** Lock is held by one run at a time; release is idempotent. */
 export type Lock = { release(): void };

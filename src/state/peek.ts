@@ -1,7 +1,7 @@
-import { withDicts } from "../engine/dict.js";
+import { dict } from "../engine/dict.js";
 import { emptyState, type State } from "../engine/types.js";
 import { StateError } from "../errors.js";
-import { readRegular, UnsafeFileError } from "./safe-fs.js";
+import { readRegular, UnsafeFileError } from "../core/safe-fs.js";
 import { sealedState, withoutSeal } from "./seal.js";
 import { decodeState, type StateParse } from "./state-schema.js";
 
@@ -63,4 +63,12 @@ export function peek(file: string): { state: State; warnings: string[] } {
     return { state: read.state, warnings: [why] };
   }
   return { state: read.state, warnings: [] };
+}
+
+/** withDicts returns the state with its name-keyed maps (checks, channels, probes, sent) prototype-less, as loaded. */
+export function withDicts(state: State): State {
+  const map = <T>(m: Record<string, T> | undefined) => dict<T>(m && typeof m === "object" ? m : undefined);
+  const { checks, channels, probes, sent, channelHealth } = state;
+  const health = channelHealth === undefined ? {} : { channelHealth: map(channelHealth) };
+  return { ...state, checks: map(checks), channels: map(channels), probes: map(probes), sent: map(sent), ...health };
 }

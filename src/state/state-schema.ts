@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { SEVERITIES, STATUSES } from "../core/status.js";
-import { emptyState, type State } from "../engine/types.js";
+import { emptyState, type HoldReason, type Message, type NotifyItem, type State } from "../engine/types.js";
 import { lazy } from "../core/lazy.js";
 
 /*
- * The one schema of the state file. Objects are loose (a field this build does not know is kept, not stripped),
- * fields older files may lack get their default, and `X | undefined` fields also accept null. What the schema rejects
- * is what would crash a run: null where a list is read, a string where a number is added.
+ * The schema of the state file: how a file is read into the State type of engine/types.ts. tsc holds the two
+ * together (`satisfies` below): what the schema yields must be a State, so a field the type requires cannot be left
+ * out of the schema or read as another type. Objects are loose (a field this build does not know is kept, not
+ * stripped), fields older files may lack get their default, and `X | undefined` fields also accept null. What the
+ * schema rejects is what would crash a run: null where a list is read, a string where a number is added.
  */
 
 /** STATE_VERSION is the version this build writes; another version is moved aside, never guessed at. */
@@ -18,6 +20,12 @@ const str = lazy(() => z.string());
 const opt = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
 const status = lazy(() => z.enum(STATUSES));
 const severity = lazy(() => z.enum(SEVERITIES));
+
+/**
+ * wordOf reads as this build's type T a word or notice that a newer build may extend: what SCHEMA accepts is kept as
+ * it is (a file is never refused for a word it has not seen), and the code reading it falls to its default.
+ */
+const wordOf = <T>(schema: z.ZodType = str) => schema.pipe(z.custom<T>());
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -63,7 +71,7 @@ const restartOutcome = lazy(() =>
 const notifyItem = lazy(() =>
   z.looseObject({
     check: str,
-    reason: str,
+    reason: wordOf<NotifyItem["reason"]>(),
     step: num,
     severity,
     status,
@@ -80,8 +88,9 @@ const notifyItem = lazy(() =>
     restart: opt(restartOutcome),
     runbook: opt(str),
     labels: opt(recordOf(str)),
-    notice: opt(str),
-    wasFlapping: opt(z.boolean()),
+    notice: opt(wordOf<NotifyItem["notice"]>()),
+    // Only `true` is written; a hand-written false means the same as absent.
+    wasFlapping: opt(z.boolean().transform((b) => b || undefined)),
     flapShare: opt(num),
     alsoAffected: opt(z.array(str)),
     monitorGapMs: opt(num),
@@ -119,13 +128,21 @@ const checkState = lazy(() =>
     restartTimes: z.array(num).default([]),
     incident: opt(incident),
     flapping: opt(z.looseObject({ since: num, share: num, told: z.array(str) })),
-    held: opt(str),
+    held: opt(wordOf<HoldReason>()),
   }),
 );
 
 /** refused is one channel's kept alerts (State.refused), also carried by the message that names them. */
 const refusedAlert = lazy(() =>
-  z.looseObject({ id: str, at: num, check: str, status, reason: str, step: num, summary: str }),
+  z.looseObject({
+    id: str,
+    at: num,
+    check: str,
+    status,
+    reason: wordOf<NotifyItem["reason"]>(),
+    step: num,
+    summary: str,
+  }),
 );
 const refused = lazy(() => z.looseObject({ alerts: z.array(refusedAlert), omitted: num.default(0), error: str }));
 
@@ -140,10 +157,12 @@ const message = lazy(() =>
     fallbackWhy: opt(str),
     fallbackPath: opt(z.array(str)),
     mergedIds: opt(z.array(str)),
-    heldBy: opt(str),
+    heldBy: opt(wordOf<Message["heldBy"]>()),
     lostBefore: opt(refused),
     // Loose: a notice kind of a newer build must not cost the message.
-    notice: opt(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
+    notice: opt(
+      wordOf<Message["notice"]>(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
+    ),
   }),
 );
 
@@ -158,25 +177,11 @@ const outboxEntry = lazy(() =>
   }),
 );
 const droppedEntry = lazy(() =>
-  z.looseObject({
-    id: str,
-    channel: str,
-    createdAt: num,
-    droppedAt: num,
-    why: str,
-    checks: z.array(str),
-  }),
+  z.looseObject({ id: str, channel: str, createdAt: num, droppedAt: num, why: str, checks: z.array(str) }),
 );
 /** silenceSchema is one silence, in the state file and in a queued `silence` command (state/controls.ts). */
 export const silenceSchema = lazy(() =>
-  z.looseObject({
-    id: str,
-    pattern: str,
-    reason: str,
-    createdAt: num,
-    startsAt: num,
-    endsAt: num,
-  }),
+  z.looseObject({ id: str, pattern: str, reason: str, createdAt: num, startsAt: num, endsAt: num }),
 );
 const silence = silenceSchema;
 const channelState = lazy(() =>
@@ -200,22 +205,23 @@ const RECORDS = lazy(() => ({
 const LISTS = lazy(() => ({ outbox: outboxEntry, dropped: droppedEntry, silences: silence }));
 
 /** stateSchema is the whole state file (version checked before it). */
-export const stateSchema = lazy(() =>
-  z.looseObject({
-    version: z.literal(STATE_VERSION),
-    checks: recordOf(RECORDS.checks).default({}),
-    outbox: z.array(LISTS.outbox).default([]),
-    dropped: z.array(LISTS.dropped).default([]),
-    droppedTotal: num.default(0),
-    channels: recordOf(RECORDS.channels).default({}),
-    probes: recordOf(RECORDS.probes).default({}),
-    lastRun: opt(z.looseObject({ startedAt: num, durationMs: num })),
-    silences: z.array(LISTS.silences).default([]),
-    monitorGap: opt(z.looseObject({ from: num, to: num })),
-    sent: recordOf(RECORDS.sent).default({}),
-    channelHealth: opt(recordOf(RECORDS.channelHealth)),
-    refused: opt(recordOf(RECORDS.refused)),
-  }),
+export const stateSchema = lazy(
+  () =>
+    z.looseObject({
+      version: z.literal(STATE_VERSION),
+      checks: recordOf(RECORDS.checks).default({}),
+      outbox: z.array(LISTS.outbox).default([]),
+      dropped: z.array(LISTS.dropped).default([]),
+      droppedTotal: num.default(0),
+      channels: recordOf(RECORDS.channels).default({}),
+      probes: recordOf(RECORDS.probes).default({}),
+      lastRun: opt(z.looseObject({ startedAt: num, durationMs: num })),
+      silences: z.array(LISTS.silences).default([]),
+      monitorGap: opt(z.looseObject({ from: num, to: num })),
+      sent: recordOf(RECORDS.sent).default({}),
+      channelHealth: opt(recordOf(RECORDS.channelHealth)),
+      refused: opt(recordOf(RECORDS.refused)),
+    }) satisfies z.ZodType<State>,
 );
 
 /**
@@ -256,7 +262,7 @@ export type StateParse = { state: State; problem: string | undefined };
  */
 export function parseState(data: Record<string, unknown>): StateParse {
   const whole = stateSchema.safeParse(data);
-  if (whole.success) return { state: whole.data as unknown as State, problem: undefined };
+  if (whole.success) return { state: whole.data, problem: undefined };
   const issues = whole.error.issues;
   const out: Record<string, unknown> = { ...data };
   const lost: string[] = [];
@@ -293,7 +299,7 @@ export function parseState(data: Record<string, unknown>): StateParse {
   }
   // Every field now parses on its own, so the whole does; emptyState is the last resort should that ever be wrong.
   const salvaged = stateSchema.safeParse(out);
-  const state = salvaged.success ? (salvaged.data as unknown as State) : emptyState();
+  const state = salvaged.success ? salvaged.data : emptyState();
   const first = issues[0]!;
   const at = first.path
     .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))

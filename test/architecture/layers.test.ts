@@ -1,20 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { importsOf, SRC, sourceFiles, srcPath } from "./source.js";
+import { importsOf, SRC, sourceFiles, srcPath, targetOf } from "./source.js";
 
 /*
  * The layers of src/ (docs: issue 13): core/ (field primitives, the status vocabulary) is the ground floor; probes/
  * and notify/ build on it and never import config/; config/ composes its schema from probes/ and notify/ through
  * their registry files only. This test reads every import of src/ and names each one that crosses a line.
  */
-
-/** target is the src/-relative file a relative specifier names (".js" written for ".ts"); undefined for packages. */
-function target(from: string, spec: string): string | undefined {
-  if (!spec.startsWith(".")) return undefined;
-  const abs = path.resolve(path.dirname(from), spec.replace(/\?raw$/, "")).replace(/\.js$/, ".ts");
-  return srcPath(abs);
-}
 
 const REGISTRIES = new Set(["probes/registry.ts", "notify/registry.ts"]);
 
@@ -37,7 +30,7 @@ function violations(): string[] {
   return sourceFiles(SRC).flatMap((abs) => {
     const file = srcPath(abs);
     return importsOf(fs.readFileSync(abs, "utf8")).flatMap(({ spec }) => {
-      const to = target(abs, spec);
+      const to = targetOf(abs, spec);
       const why = to === undefined ? undefined : crossing(file, to);
       return why ? [`${file}: ${spec} (${why})`] : [];
     });

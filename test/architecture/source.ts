@@ -19,6 +19,12 @@ export function srcPath(file: string): string {
   return path.relative(SRC, file).split(path.sep).join("/");
 }
 
+/** targetOf is the src/-relative file that SPEC, imported in FROM, names (".js" for ".ts"); undefined for packages. */
+export function targetOf(from: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  return srcPath(path.resolve(path.dirname(from), spec.replace(/\?raw$/, "")).replace(/\.js$/, ".ts"));
+}
+
 export type Import = { spec: string; typeOnly: boolean };
 
 /**

@@ -6,7 +6,7 @@ import { parseChannelList, shortStarter } from "../starter.js";
 import type { Io } from "../context.js";
 import { fold } from "../table.js";
 import { onPath } from "../../on-path.js";
-import { writeFileAtomic } from "../../state/safe-fs.js";
+import { writeFileAtomic } from "../../core/safe-fs.js";
 import { configJsonSchema } from "./schema.js";
 
 /** InitOptions are the flags of `watchdog init`. */

@@ -12,7 +12,7 @@ import { ENV_FILE, envFileNotes, referencedVars } from "../env-file.js";
 import { ExitError, UsageError } from "../../errors.js";
 import type { GlobalOptions, Io } from "../context.js";
 import { fold } from "../table.js";
-import { writeFileAtomic } from "../../state/safe-fs.js";
+import { writeFileAtomic } from "../../core/safe-fs.js";
 
 /** InstallOptions are the flags of `watchdog install`. */
 export type InstallOptions = GlobalOptions & {

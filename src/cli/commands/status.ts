@@ -1,7 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import { peek } from "../../state/peek.js";
 import { renderStatusPage } from "../../exporters/status-page/index.js";
-import { writeFileAtomic } from "../../state/safe-fs.js";
+import { writeFileAtomic } from "../../core/safe-fs.js";
 import { formatDuration } from "../../duration.js";
 import { activeSilence } from "../../engine/silence.js";
 import { matchGlob } from "../../glob.js";

@@ -5,7 +5,7 @@ import { formatTime } from "../../notify/render.js";
 import type { State } from "../../engine/types.js";
 import { readRecentHistory } from "../../history/file.js";
 import type { ProbeResult } from "../../probes/types.js";
-import { writeFileAtomic } from "../../state/safe-fs.js";
+import { writeFileAtomic } from "../../core/safe-fs.js";
 import { renderPage } from "./html.js";
 import { buildPageModel } from "./model.js";
 import { readSamples, recordSamples, samplesFileOf, type Samples } from "./samples.js";

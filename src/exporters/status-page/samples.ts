@@ -1,5 +1,5 @@
 import type { ProbeResult } from "../../probes/types.js";
-import { readRegular, writeFileAtomic } from "../../state/safe-fs.js";
+import { readRegular, writeFileAtomic } from "../../core/safe-fs.js";
 
 /** SAMPLES_MAX is how many recent runs each check's sparklines remember. */
 export const SAMPLES_MAX = 48;

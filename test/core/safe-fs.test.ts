@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appendFileSafe, createFresh, dirProblem, readRegular, trustProblem, writeFileAtomic } from "../../src/state/safe-fs.js";
+import { appendFileSafe, createFresh, dirProblem, readRegular, trustProblem, writeFileAtomic } from "../../src/core/safe-fs.js";
 
 let dir: string;
 let victim: string;
