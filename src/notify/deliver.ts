@@ -9,7 +9,8 @@ import { keepRefused } from "./refused.js";
 import { defaultRateLimit, isTerse } from "./registry.js";
 import { prepareMessage, sendWithTimeout } from "./send.js";
 import { idsOf } from "./stages/merge.js";
-import { keepsMemory, type ChannelPolicy, type Drop, type Policies, type SendOptions } from "./stages/types.js";
+import { keepsMemory, type Batch, type ChannelPolicy, type Drop, type Io } from "./stages/types.js";
+import type { Policies, SendOptions } from "./stages/types.js";
 import { triage } from "./triage.js";
 import type { Attempt, Channel } from "./types.js";
 
@@ -72,8 +73,6 @@ function policyOf(cfg: ChannelConfig | undefined): ChannelPolicy {
 
 /** Ledger is what delivery did, in order: what stays in the outbox, what was dropped, what was tried. */
 type Ledger = { keep: OutboxEntry[]; drops: Drop[]; attempts: Attempt[] };
-/** ChannelRun is one channel's part of a pass: its ledger, its memory after, and what goes on to the next pass. */
-type ChannelRun = Ledger & { cs: ChannelState | undefined; next: OutboxEntry[] };
 /** Run is what every pass shares: the channels, their policies and the send step's options. */
 type Run = {
   channels: ReadonlyMap<string, Channel>;
@@ -179,15 +178,15 @@ async function deliverPass(
 }
 
 /** deliverTo is one channel's turn in a pass: its due entries (and what waits for it) through the pipeline. */
-async function deliverTo(
+function deliverTo(
   name: string,
   due: OutboxEntry[],
   waiting: OutboxEntry[] | undefined,
   cs0: ChannelState | undefined,
   run: Run,
-): Promise<ChannelRun> {
+): Promise<Batch> {
   const policy = run.policies.get(name)!;
-  const io = {
+  const io: Io = {
     channel: run.channels.get(name)!,
     send: run.send,
     tries: run.tries,
@@ -195,7 +194,7 @@ async function deliverTo(
     refused: own(run.refused, name),
     carried: run.carried,
   };
-  const b = await runStages(PIPELINE, {
+  return runStages(PIPELINE, {
     channel: name,
     policy,
     policies: run.policies,
@@ -211,7 +210,6 @@ async function deliverTo(
     next: [],
     attempts: [],
   });
-  return { keep: b.keep, drops: b.drops, attempts: b.attempts, cs: b.cs, next: b.next };
 }
 
 /** close is the state after delivery: the outbox oldest first, the drops recorded, the send counters. */

@@ -40,7 +40,7 @@ function mergeParts(parts: readonly OutboxEntry[]): OutboxEntry {
   if (heldBy) message.heldBy = heldBy;
   else delete message.heldBy;
   if (notice) message.notice = notice;
-  // Only a message made entirely of restatements may skip the fallback (see stages/fallback.ts).
+  // Only a message made entirely of restatements may skip the fallback (see fallback.ts).
   if (!parts.every((p) => p.message.noFallback)) delete message.noFallback;
   return {
     message,
