@@ -41,7 +41,7 @@ export function turn(g: Group, over: Partial<Turn> = {}): Turn {
 const unreachable: Channel = { name: "x", type: "webhook", send: async () => ({ ok: false, retryable: false, reason: "client", error: "called" }) };
 
 /** batch is one channel's batch at T: `over` sets what the stage under test reads. */
-export function batch(over: Partial<Batch> & { channel?: string } = {}): Batch {
+export function batch(over: Partial<Batch> = {}): Batch {
   const channel = over.channel ?? "dingtalk";
   const pol = over.policy ?? over.policies?.get(channel) ?? policy();
   const io: Io = {
