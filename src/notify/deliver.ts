@@ -2,21 +2,22 @@ import type { Logger } from "pino";
 import type { ChannelConfig } from "./options.js";
 import { dict, own } from "../engine/dict.js";
 import type { ChannelState, DroppedEntry, Message, OutboxEntry, Refused, State } from "../engine/types.js";
-import { applyAttempt } from "./apply.js";
-import { admit, planChannel, triage } from "./plan.js";
+import { PIPELINE, runStages } from "./pipeline.js";
 import { emptyChannelState, type RateLimit } from "./policy.js";
 import type { Redactor } from "./redact.js";
-import { keepRefused, withLost } from "./refused.js";
+import { keepRefused } from "./refused.js";
 import { defaultRateLimit, isTerse } from "./registry.js";
-import { prepareMessage, send, sendWithTimeout, type SendOptions } from "./send.js";
+import { prepareMessage, sendWithTimeout } from "./send.js";
 import { idsOf } from "./stages/merge.js";
-import { keepsMemory, type ChannelPolicy, type Drop, type Policies } from "./stages/types.js";
+import { keepsMemory, type Batch, type ChannelPolicy, type Drop, type Io } from "./stages/types.js";
+import type { Policies, SendOptions } from "./stages/types.js";
+import { triage } from "./triage.js";
 import type { Attempt, Channel } from "./types.js";
 
-// Delivery is a pipeline, as Alertmanager's notify pipeline is: triage the outbox and plan each channel's messages
-// (plan.ts, pure stages in stages/), admit each message at its turn (daily cap, rate limit), send it (send.ts, the
-// only I/O), and apply what the send did (apply.ts, pure). What a failure or a cap produces (fallback copies, limit
-// notices) is delivered by the next pass of the same run. This file only puts the steps in order.
+// Delivery is a pipeline, as Alertmanager's notify pipeline is: triage the outbox once (triage.ts), then each
+// channel's due entries go through the ordered stages of pipeline.ts (pure, but for the send stage). What a failure
+// or a cap produces (fallback copies, limit notices) is delivered by the next pass of the same run. This file runs
+// the passes and writes what they did into the state.
 
 /** Re-exported for callers that deliver by hand (test-notify) and for the run's report. */
 export { prepareMessage, sendWithTimeout };
@@ -72,8 +73,6 @@ function policyOf(cfg: ChannelConfig | undefined): ChannelPolicy {
 
 /** Ledger is what delivery did, in order: what stays in the outbox, what was dropped, what was tried. */
 type Ledger = { keep: OutboxEntry[]; drops: Drop[]; attempts: Attempt[] };
-/** ChannelRun is one channel's part of a pass: its ledger, its memory after, and what goes on to the next pass. */
-type ChannelRun = Ledger & { cs: ChannelState | undefined; next: OutboxEntry[] };
 /** Run is what every pass shares: the channels, their policies and the send step's options. */
 type Run = {
   channels: ReadonlyMap<string, Channel>;
@@ -178,48 +177,39 @@ async function deliverPass(
   return next;
 }
 
-/** deliverTo is one channel's turn in a pass: plan, then for each message in order admit, send and apply. */
-async function deliverTo(
+/** deliverTo is one channel's turn in a pass: its due entries (and what waits for it) through the pipeline. */
+function deliverTo(
   name: string,
   due: OutboxEntry[],
   waiting: OutboxEntry[] | undefined,
   cs0: ChannelState | undefined,
   run: Run,
-): Promise<ChannelRun> {
+): Promise<Batch> {
   const policy = run.policies.get(name)!;
-  const plan = planChannel(due, waiting, policy, run.now);
-  const cs = keepsMemory(policy) ? (cs0 ?? emptyChannelState()) : undefined;
-  const out: ChannelRun = { keep: plan.held, drops: [], attempts: [], cs, next: [] };
-  for (const g of plan.groups) {
-    if (run.send.signal.aborted) {
-      out.keep.push(...g.parts);
-      continue;
-    }
-    const v = admit(g, out.cs, policy, run.policies, run.now);
-    if (v.kind === "drop") {
-      out.drops.push(v.drop);
-      out.next.push(...v.next);
-      out.cs = v.cs;
-    } else if (v.kind === "hold") {
-      const ids = idsOf(g.entry.message);
-      run.logger.info({ event: "rate_limited", channel: name, ids, until: v.until }, "rate limit: message waits");
-      out.keep.push(...v.keep);
-    } else {
-      // The first message a channel carries names what it refused before (refused.ts).
-      const lost = run.carried.has(name) ? undefined : own(run.refused, name);
-      const m = withLost(g.entry.message, lost);
-      const a = await send(run.channels.get(name)!, m, policy, Math.min(run.tries, v.slots), run.send);
-      if (a.ok && m.lostBefore) run.carried.add(name);
-      logAttempt(a, run.logger);
-      const applied = applyAttempt(g, a, out.cs, policy, run.policies, run.now);
-      out.attempts.push(a);
-      out.cs = applied.cs;
-      out.keep.push(...applied.keep);
-      out.drops.push(...applied.drops);
-      out.next.push(...applied.next);
-    }
-  }
-  return out;
+  const io: Io = {
+    channel: run.channels.get(name)!,
+    send: run.send,
+    tries: run.tries,
+    logger: run.logger,
+    refused: own(run.refused, name),
+    carried: run.carried,
+  };
+  return runStages(PIPELINE, {
+    channel: name,
+    policy,
+    policies: run.policies,
+    now: run.now,
+    io,
+    go: due,
+    waiting: waiting ?? [],
+    groups: [],
+    turn: undefined,
+    cs: keepsMemory(policy) ? (cs0 ?? emptyChannelState()) : undefined,
+    keep: [],
+    drops: [],
+    next: [],
+    attempts: [],
+  });
 }
 
 /** close is the state after delivery: the outbox oldest first, the drops recorded, the send counters. */
@@ -261,14 +251,4 @@ function droppedEntries({ entry: e, why }: Drop, now: number): DroppedEntry[] {
 function logDrop({ entry: e, why }: Drop, logger: Logger): void {
   const m = e.message;
   logger.warn({ event: "dropped", id: m.id, ids: idsOf(m), channel: m.channel, why }, "notification dropped");
-}
-
-function logAttempt(a: Attempt, logger: Logger): void {
-  const o = a.outcome;
-  const at = { id: a.id, ids: a.ids, channel: a.channel, tries: a.tries };
-  if (o.ok) logger.info({ event: "sent", ...at, checks: a.checks, fallbackFrom: a.fallbackFrom }, "notification sent");
-  else {
-    const why = { reason: o.reason, retryable: o.retryable, error: o.error, hint: o.hint };
-    logger.warn({ event: "send_failed", ...at, ...why }, "notification failed");
-  }
 }

@@ -3,19 +3,10 @@ import type { Message } from "../engine/types.js";
 import { stripControl } from "../text.js";
 import { redactExcerpt, type Redactor } from "./redact.js";
 import { idsOf } from "./stages/merge.js";
-import type { ChannelPolicy } from "./stages/types.js";
+import type { ChannelPolicy, SendOptions } from "./stages/types.js";
 import type { Attempt, Channel, SendOutcome } from "./types.js";
 
-/** SendOptions are what the send step needs from the run: its deadline, how to wait, and what to mask. */
-export type SendOptions = {
-  signal: AbortSignal;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Waits before the 2nd and 3rd tries. */
-  backoffMs: readonly number[];
-  redact: Redactor | undefined;
-  /** `redact:` of the whole config, added to each channel's own. */
-  redactExcerpts: readonly ("paths" | "ips")[];
-};
+export type { SendOptions };
 
 /**
  * send is the one step of delivery that does I/O: it hands one message to its channel, and tries again after a

@@ -1,21 +1,23 @@
 import type { Message, OutboxEntry } from "../../engine/types.js";
 import { failedRunsOf } from "./due.js";
-import type { Group } from "./types.js";
+import type { Group, Stage } from "./types.js";
 
 /** idsOf lists the ids a message stands for (itself, or every message merged into it). */
 export function idsOf(m: Message): string[] {
   return m.mergedIds ?? [m.id];
 }
 
+/** merge turns what goes into messages, in order: held digests, rate-limited and retried messages go out together. */
+export const merge: Stage = (b) => ({ ...b, go: [], groups: [...b.groups, ...mergeEntries(b.go)] });
+
 /**
- * merge makes one message per channel and origin from what goes now (held digests, rate-limited and retried messages
- * go out together). Entries merge when they share:
+ * mergeEntries makes one message per channel and origin from what goes now. Entries merge when they share:
  *   the channel, the channel a fallback copy came from, and being a notice or not
  * A notice about delivery (daily limit) stays a message of its own: merged, its subject would hide the alerts.
  * The merged message keeps the first id, lists every id, and dates from the oldest; a quiet-hours hold wins over a
  * rate-limit one (the digest says so).
  */
-export function merge(entries: readonly OutboxEntry[]): Group[] {
+export function mergeEntries(entries: readonly OutboxEntry[]): Group[] {
   const byKey = new Map<string, OutboxEntry[]>();
   for (const e of entries) {
     const key = `${e.message.channel}\0${e.message.fallbackFrom ?? ""}\0${e.message.notice ? "notice" : ""}`;
@@ -38,7 +40,7 @@ function mergeParts(parts: readonly OutboxEntry[]): OutboxEntry {
   if (heldBy) message.heldBy = heldBy;
   else delete message.heldBy;
   if (notice) message.notice = notice;
-  // Only a message made entirely of restatements may skip the fallback (see stages/fallback.ts).
+  // Only a message made entirely of restatements may skip the fallback (see fallback.ts).
   if (!parts.every((p) => p.message.noFallback)) delete message.noFallback;
   return {
     message,

@@ -1,13 +1,19 @@
 import type { OutboxEntry } from "../../engine/types.js";
 import { holdsForQuiet } from "../policy.js";
-import type { ChannelPolicy } from "./types.js";
+import type { ChannelPolicy, Stage } from "./types.js";
 
 /**
- * quietHours splits a channel's entries into those that go now and those its quiet hours hold: a held entry is
- * marked `heldBy: quiet_hours` and due when the window ends, when everything held goes out as one digest (merge).
- * Severities in `except` (default critical) go through.
+ * quietHours holds what its channel's quiet hours hold: a held entry is marked `heldBy: quiet_hours` and due when the
+ * window ends, when everything held goes out as one digest (merge). Severities in `except` (default critical) go
+ * through.
  */
-export function quietHours(
+export const quietHours: Stage = (b) => {
+  const q = splitQuiet(b.go, b.policy, b.now);
+  return { ...b, go: q.go, keep: [...b.keep, ...q.held] };
+};
+
+/** splitQuiet sorts entries into those that go now and those the quiet hours hold (take-along asks it too). */
+export function splitQuiet(
   entries: readonly OutboxEntry[],
   policy: ChannelPolicy,
   now: number,

@@ -1,5 +1,7 @@
 import type { Message, OutboxEntry } from "../../../src/engine/types.js";
-import type { ChannelPolicy, Group, Policies } from "../../../src/notify/stages/types.js";
+import { silentLogger } from "../../../src/logger.js";
+import type { Batch, ChannelPolicy, Group, Io, Policies, Turn } from "../../../src/notify/stages/types.js";
+import type { Channel } from "../../../src/notify/types.js";
 import { item } from "../fixtures.js";
 
 /** T is a fixed instant: 2026-11-22 10:00 UTC (18:00 in Shanghai). */
@@ -28,4 +30,27 @@ export function policies(map: Record<string, Partial<ChannelPolicy>>): Policies 
 /** group is one entry as a group of its own. */
 export function group(e: OutboxEntry): Group {
   return { entry: e, parts: [e] };
+}
+
+/** turn is a message at its turn, not yet sent, held or dropped. */
+export function turn(g: Group, over: Partial<Turn> = {}): Turn {
+  return { group: g, open: true, slots: Infinity, attempt: undefined, failed: undefined, cap: undefined, ...over };
+}
+
+/** unreachable is a channel the pure stages never call. */
+const unreachable: Channel = { name: "x", type: "webhook", send: async () => ({ ok: false, retryable: false, reason: "client", error: "called" }) };
+
+/** batch is one channel's batch at T: `over` sets what the stage under test reads. */
+export function batch(over: Partial<Batch> = {}): Batch {
+  const channel = over.channel ?? "dingtalk";
+  const pol = over.policy ?? over.policies?.get(channel) ?? policy();
+  const io: Io = {
+    channel: unreachable,
+    send: { signal: new AbortController().signal, sleep: async () => {}, backoffMs: [], redact: undefined, redactExcerpts: [] },
+    tries: 3,
+    logger: silentLogger(),
+    refused: undefined,
+    carried: new Set(),
+  };
+  return { channel, policy: pol, policies: new Map([[channel, pol]]), now: T, io, go: [], waiting: [], groups: [], turn: undefined, cs: undefined, keep: [], drops: [], next: [], attempts: [], ...over };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChannelState } from "../../../src/engine/types.js";
 import { countDaily, dailyCap } from "../../../src/notify/stages/daily-cap.js";
-import { policy, T } from "./cases.js";
+import { batch, entry, group, policy, T, turn } from "./cases.js";
 
 const cs = (day: string | undefined, dayCount: number): ChannelState => ({ sentAt: [], day, dayCount });
 
@@ -19,10 +19,11 @@ describe("stage daily cap", () => {
     { limit: 2, state: cs("2026-11-23", 2), want: false },
     // A count dated a month ahead (the clock was wrong then): not kept, allowed.
     { limit: 2, state: cs("2026-12-22", 2), want: true },
-  ])("limit $limit, $state.dayCount on $state.day", ({ limit, state, want }) => {
-    const r = dailyCap("sms", state, policy({ dailyLimit: limit, quietHours: { from: "00:00", to: "00:00", timezone: "UTC" } }), T);
-    expect(r.allowed).toBe(want);
-    if (!r.allowed) expect(r.why).toMatch(/^daily_limit of 2 reached for 2026-11-2[23]: not sent through "sms"$/);
+  ])("limit $limit, $state.dayCount on $state.day", async ({ limit, state, want }) => {
+    const p = policy({ dailyLimit: limit, quietHours: { from: "00:00", to: "00:00", timezone: "UTC" } });
+    const r = await dailyCap(batch({ channel: "sms", cs: state, policy: p, turn: turn(group(entry("sms"))) }));
+    expect(r.turn!.open).toBe(want);
+    if (!want) expect(r.drops[0]!.why).toMatch(/^daily_limit of 2 reached for 2026-11-2[23]: not sent through "sms"$/);
   });
 
   it.each([
@@ -39,9 +40,10 @@ describe("stage daily cap", () => {
     expect(countDaily(state, policy(), T)).toBe(state);
   });
 
-  it("counts in the timezone of the channel's quiet hours", () => {
+  it("counts in the timezone of the channel's quiet hours", async () => {
     // 2026-11-22 18:00 UTC is already the 23rd in Shanghai: the 22nd's count does not apply.
     const p = policy({ dailyLimit: 1, quietHours: { from: "00:00", to: "00:00", timezone: "Asia/Shanghai" } });
-    expect(dailyCap("sms", cs("2026-11-22", 1), p, Date.parse("2026-11-22T18:00:00Z")).allowed).toBe(true);
+    const b = batch({ channel: "sms", cs: cs("2026-11-22", 1), policy: p, now: Date.parse("2026-11-22T18:00:00Z"), turn: turn(group(entry("sms"))) });
+    expect((await dailyCap(b)).turn!.open).toBe(true);
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Message, OutboxEntry } from "../../../src/engine/types.js";
 import { merge } from "../../../src/notify/stages/merge.js";
-import { entry, MIN, T } from "./cases.js";
+import { batch, entry, MIN, T } from "./cases.js";
+
+/** groupsOf is what the merge stage makes of the entries that go. */
+const groupsOf = async (go: OutboxEntry[]) => (await merge(batch({ go }))).groups;
 import { item } from "../fixtures.js";
 
 const notice: Message["notice"] = { type: "daily_limit", channel: "sms", limit: 20, day: "2026-11-22" };
@@ -20,15 +23,15 @@ describe("stage merge: one message per channel and origin", () => {
     { entries: [{ id: "n", notice }, { id: "a" }], want: [["n"], ["a"]] },
     // An already merged entry contributes every id it stood for.
     { entries: [{ id: "a", mergedIds: ["a", "a2"] }, { id: "b" }], want: [["a", "a2", "b"]] },
-  ] as { entries: Partial<Message>[]; want: string[][] }[])("$entries.length entries", ({ entries, want }) => {
-    const groups = merge(entries.map((m) => entry("hook", m)));
+  ] as { entries: Partial<Message>[]; want: string[][] }[])("$entries.length entries", async ({ entries, want }) => {
+    const groups = await groupsOf(entries.map((m) => entry("hook", m)));
     expect(groups.map((g) => g.entry.message.mergedIds ?? [g.entry.message.id])).toEqual(want);
   });
 
-  it("the merged message keeps the first id, dates from the oldest, and carries the worst retry bookkeeping", () => {
+  it("the merged message keeps the first id, dates from the oldest, and carries the worst retry bookkeeping", async () => {
     const a: OutboxEntry = entry("hook", { id: "a", createdAt: T, items: [item({ check: "a" })] }, { attempts: 3, failedRuns: 1, nextAttemptAt: T + MIN, lastError: "HTTP 500" });
     const b: OutboxEntry = entry("hook", { id: "b", createdAt: T - MIN, items: [item({ check: "b" })], heldBy: "rate_limit" }, { attempts: 0, nextAttemptAt: T });
-    const [g] = merge([a, b]);
+    const [g] = await groupsOf([a, b]);
     expect(g!.parts).toEqual([a, b]);
     expect(g!.entry).toMatchObject({ attempts: 3, failedRuns: 1, nextAttemptAt: T, lastError: "HTTP 500" });
     expect(g!.entry.message).toMatchObject({ id: "a", createdAt: T - MIN, mergedIds: ["a", "b"], heldBy: "rate_limit" });
@@ -42,8 +45,8 @@ describe("stage merge: one message per channel and origin", () => {
     { held: [undefined, "rate_limit"], want: "rate_limit" },
     // Nothing held: no mark.
     { held: [undefined, undefined], want: undefined },
-  ] as { held: Message["heldBy"][]; want: Message["heldBy"] }[])("held by $held", ({ held, want }) => {
-    const [g] = merge(held.map((heldBy, i) => entry("hook", { id: `m${i}`, ...(heldBy ? { heldBy } : {}) })));
+  ] as { held: Message["heldBy"][]; want: Message["heldBy"] }[])("held by $held", async ({ held, want }) => {
+    const [g] = await groupsOf(held.map((heldBy, i) => entry("hook", { id: `m${i}`, ...(heldBy ? { heldBy } : {}) })));
     expect(g!.entry.message.heldBy).toBe(want);
   });
 
@@ -52,8 +55,8 @@ describe("stage merge: one message per channel and origin", () => {
     { flags: [true, true], want: true },
     // A restatement merged with a new alert: the alert must reach the fallback, so the mark goes.
     { flags: [true, false], want: undefined },
-  ])("noFallback $flags", ({ flags, want }) => {
-    const [g] = merge(flags.map((f, i) => entry("am", { id: `m${i}`, ...(f ? { noFallback: true as const } : {}) })));
+  ])("noFallback $flags", async ({ flags, want }) => {
+    const [g] = await groupsOf(flags.map((f, i) => entry("am", { id: `m${i}`, ...(f ? { noFallback: true as const } : {}) })));
     expect(g!.entry.message.noFallback).toBe(want);
   });
 });
