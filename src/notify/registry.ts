@@ -1,14 +1,14 @@
 import type { z } from "zod";
 import { dict, own } from "../engine/dict.js";
 import type { ChannelState, Message, OutboxEntry, State } from "../engine/types.js";
-import { alertmanagerChannel } from "./channels/alertmanager.js";
-import { aliyunSmsConfigSchema, createAliyunSmsChannel } from "./channels/aliyun-sms.js";
-import { consoleChannel } from "./channels/console.js";
-import { createDingTalkChannel, dingtalkConfigSchema } from "./channels/dingtalk.js";
-import { createEmailChannel, emailConfigSchema } from "./channels/email.js";
-import { createFeishuChannel, feishuConfigSchema } from "./channels/feishu.js";
-import { createWebhookChannel, webhookConfigSchema } from "./channels/webhook.js";
-import { createWeComChannel, wecomConfigSchema } from "./channels/wecom.js";
+import { alertmanagerChannel } from "./channels/alertmanager/index.js";
+import { aliyunSmsConfigSchema, createAliyunSmsChannel } from "./channels/aliyun-sms/index.js";
+import { consoleChannel } from "./channels/console/index.js";
+import { createDingTalkChannel, dingtalkConfigSchema } from "./channels/dingtalk/index.js";
+import { createEmailChannel, emailConfigSchema } from "./channels/email/index.js";
+import { createFeishuChannel, feishuConfigSchema } from "./channels/feishu/index.js";
+import { createWebhookChannel, webhookConfigSchema } from "./channels/webhook/index.js";
+import { createWeComChannel, wecomConfigSchema } from "./channels/wecom/index.js";
 import {
   defineChannel,
   type CheckInfo,

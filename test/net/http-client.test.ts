@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpError, httpOpen, httpRequest } from "../../src/net/http-client.js";
-import { createWebhookChannel, webhookConfigSchema } from "../../src/notify/channels/webhook.js";
+import { createWebhookChannel, webhookConfigSchema } from "../../src/notify/channels/webhook/index.js";
 import { runCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/net.js";
 import { ctx, deadline, message } from "../notify/fixtures.js";

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { stripControl } from "../../text.js";
-import { defineChannel } from "../define.js";
-import { renderText } from "../render.js";
-import type { Channel, ChannelContext } from "../types.js";
-import { lazy } from "../../core/lazy.js";
+import { stripControl } from "../../../text.js";
+import { defineChannel } from "../../define.js";
+import { renderText } from "../../render.js";
+import type { Channel, ChannelContext } from "../../types.js";
+import { lazy } from "../../../core/lazy.js";
 
 /** consoleConfigSchema is a `type: console` channel: messages are printed to standard output. */
 export const consoleConfigSchema = lazy(() =>

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { Config } from "../../src/config/schema.js";
-import { emptyState, type CheckState, type Message, type State } from "../../src/engine/types.js";
-import { silentLogger } from "../../src/logger.js";
-import { REFRESH_PREFIX } from "../../src/notify/channels/alertmanager.js";
-import { deliver, enqueue } from "../../src/notify/deliver.js";
-import { keepChannelsAlive } from "../../src/notify/registry.js";
-import { parseState } from "../../src/state/state-schema.js";
-import { amCheck, failingSince } from "../helpers/incidents.js";
+import type { Config } from "../../../../src/config/schema.js";
+import { emptyState, type CheckState, type Message, type State } from "../../../../src/engine/types.js";
+import { silentLogger } from "../../../../src/logger.js";
+import { REFRESH_PREFIX } from "../../../../src/notify/channels/alertmanager/index.js";
+import { deliver, enqueue } from "../../../../src/notify/deliver.js";
+import { keepChannelsAlive } from "../../../../src/notify/registry.js";
+import { parseState } from "../../../../src/state/state-schema.js";
+import { amCheck, failingSince } from "../../../helpers/incidents.js";
 
 // Moved from test/exporters/exporters.test.ts with the keep-alive (now the Alertmanager channel's hook, run for every
 // channel by keepChannelsAlive).

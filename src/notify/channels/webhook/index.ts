@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { Message } from "../../engine/types.js";
-import { httpUrl } from "../../core/fields.js";
-import { classifyHttpStatus, describeEndpoint, postJson } from "../http.js";
-import { renderText } from "../render.js";
-import type { Channel, ChannelContext, Locale } from "../types.js";
-import { lazy } from "../../core/lazy.js";
+import type { Message } from "../../../engine/types.js";
+import { httpUrl } from "../../../core/fields.js";
+import { classifyHttpStatus, describeEndpoint, postJson } from "../../http.js";
+import { renderText } from "../../render.js";
+import type { Channel, ChannelContext, Locale } from "../../types.js";
+import { lazy } from "../../../core/lazy.js";
 
 /** webhookConfigSchema is a `type: webhook` channel: a JSON POST to any URL. */
 export const webhookConfigSchema = lazy(() =>

@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildDingTalkBody, createDingTalkChannel, dingtalkConfigSchema, signDingTalk, signedDingTalkUrl } from "../../src/notify/channels/dingtalk.js";
-import { startDingTalk } from "../helpers/vendors/dingtalk.js";
-import type { VendorServer } from "../helpers/vendors/http-vendor.js";
-import { ctx, deadline, item, message } from "./fixtures.js";
+import { buildDingTalkBody, createDingTalkChannel, dingtalkConfigSchema, signDingTalk, signedDingTalkUrl } from "../../../../src/notify/channels/dingtalk/index.js";
+import { startDingTalk } from "./fake.js";
+import type { VendorServer } from "../../../helpers/vendors/http-vendor.js";
+import { ctx, deadline, item, message } from "../../fixtures.js";
 
 const SECRET = "SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd";
 const cfg = (over: Record<string, unknown> = {}) => dingtalkConfigSchema.parse({ type: "dingtalk", webhook: "https://oapi.dingtalk.com/robot/send?access_token=TOKEN", ...over });

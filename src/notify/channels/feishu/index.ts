@@ -1,11 +1,11 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
-import type { Message } from "../../engine/types.js";
-import { httpUrl } from "../../core/fields.js";
-import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../http.js";
-import { renderText } from "../render.js";
-import type { Channel, ChannelContext, Locale } from "../types.js";
-import { lazy } from "../../core/lazy.js";
+import type { Message } from "../../../engine/types.js";
+import { httpUrl } from "../../../core/fields.js";
+import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../../http.js";
+import { renderText } from "../../render.js";
+import type { Channel, ChannelContext, Locale } from "../../types.js";
+import { lazy } from "../../../core/lazy.js";
 
 // Feishu / Lark custom bot (自定义机器人): https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
 // Wire contract: docs/vendors.md §3.

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { duration, stringList } from "../../core/fields.js";
-import { cjs } from "../../lazy.js";
-import { renderText } from "../render.js";
-import { clockTlsFailure } from "../tls-clock.js";
-import { fail, type Channel, type ChannelContext, type SendOutcome } from "../types.js";
-import { lazy } from "../../core/lazy.js";
+import { duration, stringList } from "../../../core/fields.js";
+import { cjs } from "../../../lazy.js";
+import { renderText } from "../../render.js";
+import { clockTlsFailure } from "../../tls-clock.js";
+import { fail, type Channel, type ChannelContext, type SendOutcome } from "../../types.js";
+import { lazy } from "../../../core/lazy.js";
 
 /** emailConfigSchema is a `type: email` channel: SMTP through nodemailer. */
 export const emailConfigSchema = lazy(() =>

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createEmailChannel, emailConfigSchema } from "../../src/notify/channels/email.js";
-import { sendWithTimeout } from "../../src/notify/deliver.js";
-import { startSmtp, type FakeSmtp } from "../helpers/vendors/smtp.js";
-import { ctx, deadline, message } from "./fixtures.js";
+import { createEmailChannel, emailConfigSchema } from "../../../../src/notify/channels/email/index.js";
+import { sendWithTimeout } from "../../../../src/notify/deliver.js";
+import { startSmtp, type FakeSmtp } from "./fake.js";
+import { ctx, deadline, message } from "../../fixtures.js";
 
 let smtp: FakeSmtp | undefined;
 afterEach(async () => {

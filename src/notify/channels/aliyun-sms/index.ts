@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { Message } from "../../engine/types.js";
-import { cjs } from "../../lazy.js";
-import { classifyNetworkError } from "../http.js";
-import { createRedactor } from "../redact.js";
-import { smsParams } from "../render.js";
-import { fail, type Channel, type ChannelContext, type Locale, type SendOutcome } from "../types.js";
-import { lazy } from "../../core/lazy.js";
+import type { Message } from "../../../engine/types.js";
+import { cjs } from "../../../lazy.js";
+import { classifyNetworkError } from "../../http.js";
+import { createRedactor } from "../../redact.js";
+import { smsParams } from "../../render.js";
+import { fail, type Channel, type ChannelContext, type Locale, type SendOutcome } from "../../types.js";
+import { lazy } from "../../../core/lazy.js";
 
 // Aliyun SMS SendSms (2017-05-25) through the official SDK, loaded on the first send (~300 ms, 33 MB of dependencies).
 // API: https://help.aliyun.com/document_detail/419273.html

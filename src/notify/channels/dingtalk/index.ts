@@ -1,11 +1,11 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
-import type { Message } from "../../engine/types.js";
-import { httpUrl } from "../../core/fields.js";
-import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../http.js";
-import { renderText } from "../render.js";
-import type { Channel, ChannelContext, Locale } from "../types.js";
-import { lazy } from "../../core/lazy.js";
+import type { Message } from "../../../engine/types.js";
+import { httpUrl } from "../../../core/fields.js";
+import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../../http.js";
+import { renderText } from "../../render.js";
+import type { Channel, ChannelContext, Locale } from "../../types.js";
+import { lazy } from "../../../core/lazy.js";
 
 // DingTalk custom robot (自定义机器人): https://open.dingtalk.com/document/group/custom-robot-access
 // Wire contract: docs/vendors.md §1.

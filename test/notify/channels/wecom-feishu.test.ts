@@ -1,11 +1,11 @@
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildFeishuBody, createFeishuChannel, feishuConfigSchema, signFeishu } from "../../src/notify/channels/feishu.js";
-import { buildWeComBody, createWeComChannel, wecomConfigSchema, WECOM_MARKDOWN_MAX } from "../../src/notify/channels/wecom.js";
-import { startFeishu } from "../helpers/vendors/feishu.js";
-import type { VendorServer } from "../helpers/vendors/http-vendor.js";
-import { startWeCom } from "../helpers/vendors/wecom.js";
-import { ctx, deadline, item, message } from "./fixtures.js";
+import { buildFeishuBody, createFeishuChannel, feishuConfigSchema, signFeishu } from "../../../src/notify/channels/feishu/index.js";
+import { buildWeComBody, createWeComChannel, wecomConfigSchema, WECOM_MARKDOWN_MAX } from "../../../src/notify/channels/wecom/index.js";
+import { startFeishu } from "./feishu/fake.js";
+import type { VendorServer } from "../../helpers/vendors/http-vendor.js";
+import { startWeCom } from "./wecom/fake.js";
+import { ctx, deadline, item, message } from "../fixtures.js";
 
 let server: VendorServer | undefined;
 afterEach(async () => {

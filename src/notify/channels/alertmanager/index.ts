@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { duration, httpUrl, stringList } from "../../core/fields.js";
-import type { CheckState, Message, NotifyItem, OutboxEntry } from "../../engine/types.js";
-import { httpRequest, type HttpError, type HttpResponse } from "../../net/http-client.js";
-import { defineChannel, type KeepAliveInput } from "../define.js";
-import { renderText } from "../render.js";
-import { fail, type Channel, type ChannelContext, type SendOutcome } from "../types.js";
-import { lazy } from "../../core/lazy.js";
+import { duration, httpUrl, stringList } from "../../../core/fields.js";
+import type { CheckState, Message, NotifyItem, OutboxEntry } from "../../../engine/types.js";
+import { httpRequest, type HttpError, type HttpResponse } from "../../../net/http-client.js";
+import { defineChannel, type KeepAliveInput } from "../../define.js";
+import { renderText } from "../../render.js";
+import { fail, type Channel, type ChannelContext, type SendOutcome } from "../../types.js";
+import { lazy } from "../../../core/lazy.js";
 
 /**
  * alertmanagerConfigSchema is a `type: alertmanager` channel: alerts POSTed to Alertmanager's API v2.

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { Message } from "../../engine/types.js";
-import { httpUrl } from "../../core/fields.js";
-import { describeEndpoint, postJson, truncateUtf8, vendorOutcome, type VendorCode } from "../http.js";
-import { renderText } from "../render.js";
-import type { Channel, ChannelContext, Locale } from "../types.js";
-import { lazy } from "../../core/lazy.js";
+import type { Message } from "../../../engine/types.js";
+import { httpUrl } from "../../../core/fields.js";
+import { describeEndpoint, postJson, truncateUtf8, vendorOutcome, type VendorCode } from "../../http.js";
+import { renderText } from "../../render.js";
+import type { Channel, ChannelContext, Locale } from "../../types.js";
+import { lazy } from "../../../core/lazy.js";
 
 // WeCom (企业微信) group robot: https://developer.work.weixin.qq.com/document/path/91770
 // Error codes: https://open.work.weixin.qq.com/devtool/query . Wire contract: docs/vendors.md §2.

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ALIYUN_CODES, aliyunSmsConfigSchema, buildAliyunSmsRequest, createAliyunSmsChannel, sdkEndpoint } from "../../src/notify/channels/aliyun-sms.js";
-import { smsParams } from "../../src/notify/render.js";
-import { startAliyunSms } from "../helpers/vendors/aliyun-sms.js";
-import { ctx, deadline, item, message } from "./fixtures.js";
+import { ALIYUN_CODES, aliyunSmsConfigSchema, buildAliyunSmsRequest, createAliyunSmsChannel, sdkEndpoint } from "../../../../src/notify/channels/aliyun-sms/index.js";
+import { smsParams } from "../../../../src/notify/render.js";
+import { startAliyunSms } from "./fake.js";
+import { ctx, deadline, item, message } from "../../fixtures.js";
 
 const AK = "LTAI5tTESTKEYID";
 const SK = "aliyun-test-secret-value";
@@ -37,7 +37,7 @@ describe("aliyun-sms: pure parts", () => {
 
   it("defaults: critical only, 20 a day", async () => {
     expect(cfg().daily_limit).toBe(20);
-    const { channelTypes } = await import("../../src/notify/registry.js");
+    const { channelTypes } = await import("../../../../src/notify/registry.js");
     expect(channelTypes["aliyun-sms"].minSeverity).toBe("critical");
   });
 });
