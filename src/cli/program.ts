@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { channelTypes, channelWord, starters } from "../notify/registry.js";
 import type { Io } from "./io.js";
 
 // Each command's module is imported when that command runs: the bundle then evaluates (builds schemas, loads
@@ -69,7 +70,7 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
     .command("test-notify")
     .description(
       "send one test message through a channel now " +
-        "(by name, or type: email, sms, dingtalk, wecom, feishu, webhook, alertmanager); " +
+        `(by name, or type: ${Object.keys(channelTypes).map(channelWord).join(", ")}); ` +
         "exit 1 with the provider's reason on failure",
     )
     .argument("<channel>", "channel name, or a type/alias when only one channel has it")
@@ -165,7 +166,9 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .option("--force", "overwrite an existing file")
     .option(
       "--channels <list>",
-      "the channels of the short starter, e.g. email,dingtalk (email, sms, dingtalk, wecom, feishu, webhook, console)",
+      `the channels of the short starter, e.g. email,dingtalk (${starters()
+        .map((s) => s.name)
+        .join(", ")})`,
     )
     .option("--full", "write the whole commented example (config.example.yaml) instead")
     .action((o) => pick(async (io) => (await commands.init()).initCommand(o, io)));

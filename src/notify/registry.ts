@@ -2,13 +2,13 @@ import type { z } from "zod";
 import { dict, own } from "../engine/dict.js";
 import type { ChannelState, Message, OutboxEntry, State } from "../engine/types.js";
 import { alertmanagerChannel } from "./channels/alertmanager/index.js";
-import { aliyunSmsConfigSchema, createAliyunSmsChannel } from "./channels/aliyun-sms/index.js";
+import { aliyunSmsChannel } from "./channels/aliyun-sms/index.js";
 import { consoleChannel } from "./channels/console/index.js";
-import { createDingTalkChannel, dingtalkConfigSchema } from "./channels/dingtalk/index.js";
-import { createEmailChannel, emailConfigSchema } from "./channels/email/index.js";
-import { createFeishuChannel, feishuConfigSchema } from "./channels/feishu/index.js";
-import { createWebhookChannel, webhookConfigSchema } from "./channels/webhook/index.js";
-import { createWeComChannel, wecomConfigSchema } from "./channels/wecom/index.js";
+import { dingtalkChannel } from "./channels/dingtalk/index.js";
+import { emailChannel } from "./channels/email/index.js";
+import { feishuChannel } from "./channels/feishu/index.js";
+import { webhookChannel } from "./channels/webhook/index.js";
+import { wecomChannel } from "./channels/wecom/index.js";
 import {
   defineChannel,
   type CheckInfo,
@@ -24,15 +24,15 @@ export { defineChannel, type ChannelEntry };
 // What config/schema.ts composes its channel schema from: config imports notify through this module only.
 export { channelCommon, redactSchema, type ChannelConfig } from "./options.js";
 
-/** channelTypes lists every channel type: adding one is one line here plus its own file. */
+/** channelTypes lists every channel type: adding one is one folder in channels/ and one line here. */
 export const channelTypes = {
-  email: defineChannel(emailConfigSchema, createEmailChannel),
+  email: emailChannel,
   console: consoleChannel,
-  "aliyun-sms": defineChannel(aliyunSmsConfigSchema, createAliyunSmsChannel, { minSeverity: "critical", terse: true }),
-  dingtalk: defineChannel(dingtalkConfigSchema, createDingTalkChannel, { rateLimit: { max: 20, per: 60_000 } }),
-  wecom: defineChannel(wecomConfigSchema, createWeComChannel, { rateLimit: { max: 20, per: 60_000 } }),
-  feishu: defineChannel(feishuConfigSchema, createFeishuChannel, { rateLimit: { max: 100, per: 60_000 } }),
-  webhook: defineChannel(webhookConfigSchema, createWebhookChannel),
+  "aliyun-sms": aliyunSmsChannel,
+  dingtalk: dingtalkChannel,
+  wecom: wecomChannel,
+  feishu: feishuChannel,
+  webhook: webhookChannel,
   alertmanager: alertmanagerChannel,
 } satisfies Record<string, ChannelEntry>;
 
@@ -46,14 +46,28 @@ export type ConfigOf<K extends ChannelType> = z.output<(typeof channelTypes)[K][
 export type AnyChannelConfig = { [K in ChannelType]: ConfigOf<K> }[ChannelType];
 
 /** TYPE_ALIASES lets a ladder name a channel by a common word ("sms") when no channel has that name. */
-export const TYPE_ALIASES: Record<string, string> = {
-  sms: "aliyun-sms",
-  mail: "email",
-  lark: "feishu",
-  wechat: "wecom",
-  "wechat-work": "wecom",
-  ding: "dingtalk",
-};
+export const TYPE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(channelTypes as Record<string, ChannelEntry>).flatMap(([type, e]) =>
+    (e.aliases ?? []).map((alias) => [alias, type]),
+  ),
+);
+
+/** channelWord is the word a person uses for a type: its starter's channel name ("sms"), else the type itself. */
+export function channelWord(type: string): string {
+  return entryOf(type)?.starter?.name ?? type;
+}
+
+/** starters are the blocks `watchdog init --channels` can write, by their channel name, in registry order. */
+export function starters(): { type: string; name: string; yaml: string; words: string[] }[] {
+  return Object.entries(channelTypes as Record<string, ChannelEntry>).flatMap(([type, e]) =>
+    e.starter ? [{ type, ...e.starter, words: [e.starter.name, type, ...(e.aliases ?? [])] }] : [],
+  );
+}
+
+/** channelSecretKeys are the config keys that some channel type holds secrets in. */
+export function channelSecretKeys(): string[] {
+  return Object.values(channelTypes as Record<string, ChannelEntry>).flatMap((e) => [...(e.secrets ?? [])]);
+}
 
 // Each entry seen with its own config type. Looked up by a type parameter K, an entry's create() and hooks take
 // ConfigOf<K>: TypeScript keeps the entry and the config together (its "correlated union" pattern, TS 4.6).

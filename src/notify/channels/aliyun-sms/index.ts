@@ -6,6 +6,8 @@ import { createRedactor } from "../../redact.js";
 import { smsParams } from "../../render.js";
 import { fail, type Channel, type ChannelContext, type Locale, type SendOutcome } from "../../types.js";
 import { lazy } from "../../../core/lazy.js";
+import { defineChannel } from "../../define.js";
+import { starter } from "./starter.js";
 
 // Aliyun SMS SendSms (2017-05-25) through the official SDK, loaded on the first send (~300 ms, 33 MB of dependencies).
 // API: https://help.aliyun.com/document_detail/419273.html
@@ -224,3 +226,12 @@ export function buildAliyunSmsRequest(message: Message, cfg: AliyunSmsConfig, lo
     outId: message.id.slice(0, 64),
   };
 }
+
+/** aliyunSmsChannel is the registry entry of an Aliyun SMS channel. */
+export const aliyunSmsChannel = defineChannel(aliyunSmsConfigSchema, createAliyunSmsChannel, {
+  minSeverity: "critical",
+  terse: true,
+  aliases: ["sms"],
+  starter,
+  secrets: ["access_key_id", "access_key_secret"],
+});

@@ -4,6 +4,7 @@ import { defineChannel } from "../../define.js";
 import { renderText } from "../../render.js";
 import type { Channel, ChannelContext } from "../../types.js";
 import { lazy } from "../../../core/lazy.js";
+import { starter } from "./starter.js";
 
 /** consoleConfigSchema is a `type: console` channel: messages are printed to standard output. */
 export const consoleConfigSchema = lazy(() =>
@@ -29,4 +30,4 @@ export function createConsoleChannel(_cfg: ConsoleConfig, ctx: ChannelContext): 
 }
 
 /** consoleChannel is the registry entry: it prints where the command prints, so the command's heading goes first. */
-export const consoleChannel = defineChannel(consoleConfigSchema, createConsoleChannel, { prints: true });
+export const consoleChannel = defineChannel(consoleConfigSchema, createConsoleChannel, { prints: true, starter });

@@ -6,6 +6,8 @@ import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } f
 import { renderText } from "../../render.js";
 import type { Channel, ChannelContext, Locale } from "../../types.js";
 import { lazy } from "../../../core/lazy.js";
+import { defineChannel } from "../../define.js";
+import { starter } from "./starter.js";
 
 // DingTalk custom robot (自定义机器人): https://open.dingtalk.com/document/group/custom-robot-access
 // Wire contract: docs/vendors.md §1.
@@ -118,3 +120,11 @@ export function buildDingTalkBody(message: Message, cfg: DingTalkConfig, locale:
     at,
   }));
 }
+
+/** dingtalkChannel is the registry entry of a DingTalk channel. */
+export const dingtalkChannel = defineChannel(dingtalkConfigSchema, createDingTalkChannel, {
+  rateLimit: { max: 20, per: 60_000 },
+  aliases: ["ding"],
+  starter,
+  secrets: ["secret"],
+});

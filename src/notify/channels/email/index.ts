@@ -5,6 +5,8 @@ import { renderText } from "../../render.js";
 import { clockTlsFailure } from "../../tls-clock.js";
 import { fail, type Channel, type ChannelContext, type SendOutcome } from "../../types.js";
 import { lazy } from "../../../core/lazy.js";
+import { defineChannel } from "../../define.js";
+import { starter } from "./starter.js";
 
 /** emailConfigSchema is a `type: email` channel: SMTP through nodemailer. */
 export const emailConfigSchema = lazy(() =>
@@ -117,3 +119,10 @@ export function classifySmtpError(err: SmtpError): SendOutcome {
   if (code === "ECONFIG" || code === "EENVELOPE") return fail("config", false, `bad message or addresses: ${reply}`);
   return fail("network", true, `${code || "error"}: ${reply}`);
 }
+
+/** emailChannel is the registry entry of an email channel. */
+export const emailChannel = defineChannel(emailConfigSchema, createEmailChannel, {
+  aliases: ["mail"],
+  starter,
+  secrets: ["pass"],
+});

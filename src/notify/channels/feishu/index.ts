@@ -6,6 +6,8 @@ import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } f
 import { renderText } from "../../render.js";
 import type { Channel, ChannelContext, Locale } from "../../types.js";
 import { lazy } from "../../../core/lazy.js";
+import { defineChannel } from "../../define.js";
+import { starter } from "./starter.js";
 
 // Feishu / Lark custom bot (自定义机器人): https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
 // Wire contract: docs/vendors.md §3.
@@ -91,3 +93,11 @@ export function buildFeishuBody(message: Message, cfg: FeishuConfig, locale: Loc
     };
   });
 }
+
+/** feishuChannel is the registry entry of a Feishu channel. */
+export const feishuChannel = defineChannel(feishuConfigSchema, createFeishuChannel, {
+  rateLimit: { max: 100, per: 60_000 },
+  aliases: ["lark"],
+  starter,
+  secrets: ["secret"],
+});

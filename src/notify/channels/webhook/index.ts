@@ -5,6 +5,8 @@ import { classifyHttpStatus, describeEndpoint, postJson } from "../../http.js";
 import { renderText } from "../../render.js";
 import type { Channel, ChannelContext, Locale } from "../../types.js";
 import { lazy } from "../../../core/lazy.js";
+import { defineChannel } from "../../define.js";
+import { starter } from "./starter.js";
 
 /** webhookConfigSchema is a `type: webhook` channel: a JSON POST to any URL. */
 export const webhookConfigSchema = lazy(() =>
@@ -80,3 +82,6 @@ export function buildWebhookBody(message: Message, cfg: WebhookConfig, locale: L
     })),
   });
 }
+
+/** webhookChannel is the registry entry of a webhook channel. */
+export const webhookChannel = defineChannel(webhookConfigSchema, createWebhookChannel, { starter });

@@ -5,6 +5,8 @@ import { describeEndpoint, postJson, truncateUtf8, vendorOutcome, type VendorCod
 import { renderText } from "../../render.js";
 import type { Channel, ChannelContext, Locale } from "../../types.js";
 import { lazy } from "../../../core/lazy.js";
+import { defineChannel } from "../../define.js";
+import { starter } from "./starter.js";
 
 // WeCom (企业微信) group robot: https://developer.work.weixin.qq.com/document/path/91770
 // Error codes: https://open.work.weixin.qq.com/devtool/query . Wire contract: docs/vendors.md §2.
@@ -79,3 +81,10 @@ export function buildWeComBody(message: Message, cfg: WeComConfig, locale: Local
   const content = truncateUtf8(md, WECOM_MARKDOWN_MAX - Buffer.byteLength(tail, "utf8")) + tail;
   return { msgtype: "markdown" as const, markdown: { content } };
 }
+
+/** wecomChannel is the registry entry of a WeCom channel. */
+export const wecomChannel = defineChannel(wecomConfigSchema, createWeComChannel, {
+  rateLimit: { max: 20, per: 60_000 },
+  aliases: ["wechat", "wechat-work"],
+  starter,
+});
