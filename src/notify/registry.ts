@@ -16,13 +16,14 @@ import {
   type ChannelEntry,
   type KeepAliveRun,
 } from "./define.js";
-import type { ChannelConfig } from "./options.js";
+import type { ChannelCommon, quietHoursSchema, rateLimitSchema } from "./options.js";
+import type { Severity } from "../core/status.js";
 import type { RateLimit } from "./policy.js";
 import type { Channel, ChannelContext } from "./types.js";
 
 export { defineChannel, type ChannelEntry };
 // What config/schema.ts composes its channel schema from: config imports notify through this module only.
-export { channelCommon, redactSchema, type ChannelConfig } from "./options.js";
+export { channelCommon, redactSchema } from "./options.js";
 
 /** channelTypes lists every channel type: adding one is one folder in channels/ and one line here. */
 export const channelTypes = {
@@ -44,6 +45,24 @@ export type ConfigOf<K extends ChannelType> = z.output<(typeof channelTypes)[K][
 
 /** AnyChannelConfig is the validated config of some registered type. */
 export type AnyChannelConfig = { [K in ChannelType]: ConfigOf<K> }[ChannelType];
+
+/** ChannelConfig is one validated channel (its own fields plus the common ones). */
+export type ChannelConfig = {
+  min_severity?: Severity;
+  fallback: string[];
+  timeout: number;
+  rate_limit?: z.infer<typeof rateLimitSchema>;
+  quiet_hours?: z.infer<typeof quietHoursSchema>;
+  redact?: ("paths" | "ips")[];
+} & ChannelFields;
+
+/**
+ * ChannelFields is a channel's type and its own fields, one member per registered type. Only the channel reads them
+ * (typed by its schema through defineChannel); here they are optional, so delivery cannot lean on them.
+ */
+export type ChannelFields = {
+  [K in ChannelType]: { type: K } & Partial<Omit<ConfigOf<K>, "type" | keyof ChannelCommon>>;
+}[ChannelType];
 
 /** TYPE_ALIASES lets a ladder name a channel by a common word ("sms") when no channel has that name. */
 export const TYPE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
