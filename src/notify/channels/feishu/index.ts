@@ -8,6 +8,7 @@ import type { Channel, ChannelContext, Locale } from "../../types.js";
 import { lazy } from "../../../core/lazy.js";
 import { defineChannel } from "../../define.js";
 import { starter } from "./starter.js";
+import { CODES } from "./codes.js";
 
 // Feishu / Lark custom bot (自定义机器人): https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
 // Wire contract: docs/vendors.md §3.
@@ -37,19 +38,6 @@ export const FEISHU_MAX_BYTES = 19_000;
 export function signFeishu(timestampSec: number, secret: string): string {
   return createHmac("sha256", `${timestampSec}\n${secret}`).update(Buffer.alloc(0)).digest("base64");
 }
-
-const CODES: Record<number, VendorCode> = {
-  19021: {
-    reason: "auth",
-    retryable: false,
-    hint: "check `secret` and the system clock (the timestamp must be within an hour)",
-  },
-  19022: { reason: "config", retryable: false, hint: "this host's IP is not in the bot's IP allowlist" },
-  19024: { reason: "config", retryable: false, hint: "the bot's keyword is not in the message" },
-  19001: { reason: "auth", retryable: false, hint: "check the token in `webhook`" },
-  9499: { reason: "client", retryable: false, hint: "malformed or too large body" },
-  11232: { reason: "rate_limited", retryable: true, hint: "Feishu frequency limit (100/min, 5/s per bot)" },
-};
 
 /** createFeishuChannel posts a rich-text (post) message to a Feishu bot and reads its `code`. */
 export function createFeishuChannel(cfg: FeishuConfig, ctx: ChannelContext): Channel {

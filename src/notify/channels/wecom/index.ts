@@ -7,6 +7,7 @@ import type { Channel, ChannelContext, Locale } from "../../types.js";
 import { lazy } from "../../../core/lazy.js";
 import { defineChannel } from "../../define.js";
 import { starter } from "./starter.js";
+import { CODES } from "./codes.js";
 
 // WeCom (企业微信) group robot: https://developer.work.weixin.qq.com/document/path/91770
 // Error codes: https://open.work.weixin.qq.com/devtool/query . Wire contract: docs/vendors.md §2.
@@ -30,16 +31,6 @@ export type WeComConfig = z.infer<typeof wecomConfigSchema>;
 /** WECOM_MARKDOWN_MAX and WECOM_TEXT_MAX are the robot's limits in UTF-8 bytes (errcode 40058 past them). */
 export const WECOM_MARKDOWN_MAX = 4096;
 export const WECOM_TEXT_MAX = 2048;
-
-const CODES: Record<number, VendorCode> = {
-  45009: { reason: "rate_limited", retryable: true, hint: "more than 20 messages a minute to this robot" },
-  93000: { reason: "auth", retryable: false, hint: "check the `key` in `webhook` (the robot may have been removed)" },
-  40058: { reason: "client", retryable: false, hint: "a field is invalid or too long" },
-  45002: { reason: "client", retryable: false, hint: "message too long" },
-  40008: { reason: "client", retryable: false, hint: "invalid msgtype" },
-  44004: { reason: "client", retryable: false, hint: "empty message" },
-  [-1]: { reason: "server", retryable: true, hint: "WeCom is busy; retried later" },
-};
 
 /** createWeComChannel posts markdown or text to a WeCom robot and reads its errcode. */
 export function createWeComChannel(cfg: WeComConfig, ctx: ChannelContext): Channel {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ALIYUN_CODES, aliyunSmsConfigSchema, buildAliyunSmsRequest, createAliyunSmsChannel, sdkEndpoint } from "../../../../src/notify/channels/aliyun-sms/index.js";
+import { ALIYUN_CODES } from "../../../../src/notify/channels/aliyun-sms/codes.js";
+import { aliyunSmsConfigSchema, buildAliyunSmsRequest, createAliyunSmsChannel, sdkEndpoint } from "../../../../src/notify/channels/aliyun-sms/index.js";
 import { smsParams } from "../../../../src/notify/render.js";
 import { startAliyunSms } from "./fake.js";
 import { ctx, deadline, item, message } from "../../fixtures.js";
