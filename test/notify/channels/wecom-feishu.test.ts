@@ -1,7 +1,11 @@
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildFeishuBody, createFeishuChannel, feishuConfigSchema, signFeishu } from "../../../src/notify/channels/feishu/index.js";
-import { buildWeComBody, createWeComChannel, wecomConfigSchema, WECOM_MARKDOWN_MAX } from "../../../src/notify/channels/wecom/index.js";
+import { buildFeishuBody, signFeishu } from "../../../src/notify/channels/feishu/body.js";
+import { createFeishuChannel } from "../../../src/notify/channels/feishu/index.js";
+import { feishuConfigSchema } from "../../../src/notify/channels/feishu/schema.js";
+import { buildWeComBody, WECOM_MARKDOWN_MAX } from "../../../src/notify/channels/wecom/body.js";
+import { createWeComChannel } from "../../../src/notify/channels/wecom/index.js";
+import { wecomConfigSchema } from "../../../src/notify/channels/wecom/schema.js";
 import { startFeishu } from "./feishu/fake.js";
 import type { VendorServer } from "../../helpers/vendors/http-vendor.js";
 import { startWeCom } from "./wecom/fake.js";

@@ -1,38 +1,14 @@
 import { createHmac } from "node:crypto";
-import { z } from "zod";
-import type { Message } from "../../../engine/types.js";
-import { httpUrl } from "../../../core/fields.js";
-import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../../http.js";
-import { renderText } from "../../render.js";
-import type { Channel, ChannelContext, Locale } from "../../types.js";
-import { lazy } from "../../../core/lazy.js";
+import { describeEndpoint, postJson, vendorOutcome } from "../../http.js";
+import type { Channel, ChannelContext } from "../../types.js";
 import { defineChannel } from "../../define.js";
 import { starter } from "./starter.js";
 import { CODES } from "./codes.js";
+import { dingtalkConfigSchema, type DingTalkConfig } from "./schema.js";
+import { buildDingTalkBody } from "./body.js";
 
 // DingTalk custom robot (自定义机器人): https://open.dingtalk.com/document/group/custom-robot-access
 // Wire contract: docs/vendors.md §1.
-
-/** dingtalkConfigSchema is a `type: dingtalk` channel: a group robot webhook, optionally signed (加签). */
-export const dingtalkConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("dingtalk"),
-    /** https://oapi.dingtalk.com/robot/send?access_token=... */
-    webhook: httpUrl,
-    /** The robot's SEC... signing secret, when 加签 is enabled. */
-    secret: z.string().min(1).optional(),
-    /** Prepended to the title, for robots secured by a custom keyword. */
-    keyword: z.string().min(1).optional(),
-    at_mobiles: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
-    at_user_ids: z.array(z.string()).default([]),
-    at_all: z.boolean().default(false),
-    msgtype: z.enum(["markdown", "text"]).default("markdown"),
-  }),
-);
-export type DingTalkConfig = z.infer<typeof dingtalkConfigSchema>;
-
-/** DINGTALK_MAX_BYTES keeps a body under the robot's 20000-byte limit (errcode 460101). */
-export const DINGTALK_MAX_BYTES = 19_500;
 
 /** signDingTalk is 加签: Base64(HMAC-SHA256(key = secret, message = timestamp + "\n" + secret)), URL-encoded once. */
 export function signDingTalk(timestampMs: number, secret: string): string {
@@ -65,31 +41,6 @@ export function createDingTalkChannel(cfg: DingTalkConfig, ctx: ChannelContext):
       );
     },
   };
-}
-
-/**
- * buildDingTalkBody is the pure part: the robot's JSON, with @mentions in the text so they render, under 20000 bytes.
- */
-export function buildDingTalkBody(message: Message, cfg: DingTalkConfig, locale: Locale) {
-  const r = renderText(message, locale);
-  const title = cfg.keyword ? `${cfg.keyword} ${r.subject}` : r.subject;
-  const mentions = [...cfg.at_mobiles, ...cfg.at_user_ids].map((m) => `@${m}`);
-  if (cfg.at_all) mentions.push("@all");
-  const at = { atMobiles: cfg.at_mobiles, atUserIds: cfg.at_user_ids, isAtAll: cfg.at_all };
-  const tail = mentions.length ? `\n\n${mentions.join(" ")}` : "";
-  const keywordLine = cfg.keyword && cfg.msgtype === "text" ? `${cfg.keyword}\n` : "";
-  if (cfg.msgtype === "text") {
-    return fitJson(`${keywordLine}${r.subject}\n\n${r.text}`, DINGTALK_MAX_BYTES - Buffer.byteLength(tail), (t) => ({
-      msgtype: "text" as const,
-      text: { content: t + tail },
-      at,
-    }));
-  }
-  return fitJson(r.markdown, DINGTALK_MAX_BYTES - Buffer.byteLength(tail), (t) => ({
-    msgtype: "markdown" as const,
-    markdown: { title, text: t + tail },
-    at,
-  }));
 }
 
 /** dingtalkChannel is the registry entry of a DingTalk channel. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Config } from "../../../../src/config/schema.js";
 import { emptyState, type CheckState, type Message, type State } from "../../../../src/engine/types.js";
 import { silentLogger } from "../../../../src/logger.js";
-import { REFRESH_PREFIX } from "../../../../src/notify/channels/alertmanager/index.js";
+import { REFRESH_PREFIX } from "../../../../src/notify/channels/alertmanager/keep-alive.js";
 import { deliver, enqueue } from "../../../../src/notify/deliver.js";
 import { keepChannelsAlive } from "../../../../src/notify/registry.js";
 import { parseState } from "../../../../src/state/state-schema.js";

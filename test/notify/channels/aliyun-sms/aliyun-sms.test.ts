@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ALIYUN_CODES } from "../../../../src/notify/channels/aliyun-sms/codes.js";
-import { aliyunSmsConfigSchema, buildAliyunSmsRequest, createAliyunSmsChannel, sdkEndpoint } from "../../../../src/notify/channels/aliyun-sms/index.js";
+import { buildAliyunSmsRequest } from "../../../../src/notify/channels/aliyun-sms/body.js";
+import { createAliyunSmsChannel, sdkEndpoint } from "../../../../src/notify/channels/aliyun-sms/index.js";
+import { aliyunSmsConfigSchema } from "../../../../src/notify/channels/aliyun-sms/schema.js";
 import { smsParams } from "../../../../src/notify/render.js";
 import { startAliyunSms } from "./fake.js";
 import { ctx, deadline, item, message } from "../../fixtures.js";

@@ -1,6 +1,8 @@
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildDingTalkBody, createDingTalkChannel, dingtalkConfigSchema, signDingTalk, signedDingTalkUrl } from "../../../../src/notify/channels/dingtalk/index.js";
+import { buildDingTalkBody } from "../../../../src/notify/channels/dingtalk/body.js";
+import { createDingTalkChannel, signDingTalk, signedDingTalkUrl } from "../../../../src/notify/channels/dingtalk/index.js";
+import { dingtalkConfigSchema } from "../../../../src/notify/channels/dingtalk/schema.js";
 import { startDingTalk } from "./fake.js";
 import type { VendorServer } from "../../../helpers/vendors/http-vendor.js";
 import { ctx, deadline, item, message } from "../../fixtures.js";

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createEmailChannel, emailConfigSchema } from "../../../../src/notify/channels/email/index.js";
+import { createEmailChannel } from "../../../../src/notify/channels/email/index.js";
+import { emailConfigSchema } from "../../../../src/notify/channels/email/schema.js";
 import { sendWithTimeout } from "../../../../src/notify/deliver.js";
 import { startSmtp, type FakeSmtp } from "./fake.js";
 import { ctx, deadline, message } from "../../fixtures.js";
