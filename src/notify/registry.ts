@@ -9,19 +9,13 @@ import { emailChannel } from "./channels/email/index.js";
 import { feishuChannel } from "./channels/feishu/index.js";
 import { webhookChannel } from "./channels/webhook/index.js";
 import { wecomChannel } from "./channels/wecom/index.js";
-import {
-  defineChannel,
-  type CheckInfo,
-  type ChannelDefinition,
-  type ChannelEntry,
-  type KeepAliveRun,
-} from "./define.js";
+import type { CheckInfo, ChannelDefinition, ChannelEntry, KeepAliveRun } from "./define.js";
 import type { ChannelCommon, quietHoursSchema, rateLimitSchema } from "./options.js";
 import type { Severity } from "../core/status.js";
 import type { RateLimit } from "./policy.js";
 import type { Channel, ChannelContext } from "./types.js";
 
-export { defineChannel, type ChannelEntry };
+export type { ChannelEntry };
 // What config/schema.ts composes its channel schema from: config imports notify through this module only.
 export { channelCommon, redactSchema } from "./options.js";
 
@@ -39,6 +33,11 @@ export const channelTypes = {
 
 /** ChannelType is one of the registered channel type names. */
 export type ChannelType = keyof typeof channelTypes;
+
+// Each entry seen with its own config type. Looked up by a type parameter K, an entry's create() and hooks take
+// ConfigOf<K>: TypeScript keeps the entry and the config together (its "correlated union" pattern, TS 4.6).
+const definitions: { [K in ChannelType]: ChannelDefinition<(typeof channelTypes)[K]["schema"]> } = channelTypes;
+const entries: Readonly<Record<string, ChannelEntry>> = channelTypes;
 
 /** ConfigOf is the validated config of one channel type (its schema's output). */
 export type ConfigOf<K extends ChannelType> = z.output<(typeof channelTypes)[K]["schema"]>;
@@ -66,9 +65,7 @@ export type ChannelFields = {
 
 /** TYPE_ALIASES lets a ladder name a channel by a common word ("sms") when no channel has that name. */
 export const TYPE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(channelTypes as Record<string, ChannelEntry>).flatMap(([type, e]) =>
-    (e.aliases ?? []).map((alias) => [alias, type]),
-  ),
+  Object.entries(entries).flatMap(([type, e]) => (e.aliases ?? []).map((alias) => [alias, type])),
 );
 
 /** channelWord is the word a person uses for a type: its starter's channel name ("sms"), else the type itself. */
@@ -78,20 +75,15 @@ export function channelWord(type: string): string {
 
 /** starters are the blocks `watchdog init --channels` can write, by their channel name, in registry order. */
 export function starters(): { type: string; name: string; yaml: string; words: string[] }[] {
-  return Object.entries(channelTypes as Record<string, ChannelEntry>).flatMap(([type, e]) =>
+  return Object.entries(entries).flatMap(([type, e]) =>
     e.starter ? [{ type, ...e.starter, words: [e.starter.name, type, ...(e.aliases ?? [])] }] : [],
   );
 }
 
 /** channelSecretKeys are the config keys that some channel type holds secrets in. */
 export function channelSecretKeys(): string[] {
-  return Object.values(channelTypes as Record<string, ChannelEntry>).flatMap((e) => [...(e.secrets ?? [])]);
+  return Object.values(entries).flatMap((e) => [...(e.secrets ?? [])]);
 }
-
-// Each entry seen with its own config type. Looked up by a type parameter K, an entry's create() and hooks take
-// ConfigOf<K>: TypeScript keeps the entry and the config together (its "correlated union" pattern, TS 4.6).
-const definitions: { [K in ChannelType]: ChannelDefinition<(typeof channelTypes)[K]["schema"]> } = channelTypes;
-const entries: Readonly<Record<string, ChannelEntry>> = channelTypes;
 
 /** entryOf is the registry entry of a type name, or undefined for a name that is not registered. */
 export function entryOf(type: string): ChannelEntry | undefined {
