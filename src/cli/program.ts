@@ -86,6 +86,9 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
 
 /** registerOperating declares the commands that show and steer a running watchdog (issue 5). */
 function registerOperating(program: Command, pick: (run: CommandRunner) => void): void {
+  const starterNames = starters()
+    .map((s) => s.name)
+    .join(", ");
   const globals = (o: object, cmd: Command) => ({ ...cmd.optsWithGlobals(), ...o });
   program
     .command("status")
@@ -164,12 +167,7 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     )
     .option("--path <file>", "where to write it", "watchdog.yaml")
     .option("--force", "overwrite an existing file")
-    .option(
-      "--channels <list>",
-      `the channels of the short starter, e.g. email,dingtalk (${starters()
-        .map((s) => s.name)
-        .join(", ")})`,
-    )
+    .option("--channels <list>", `the channels of the short starter, e.g. email,dingtalk (${starterNames})`)
     .option("--full", "write the whole commented example (config.example.yaml) instead")
     .action((o) => pick(async (io) => (await commands.init()).initCommand(o, io)));
   program
