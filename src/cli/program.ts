@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { channelTypes, channelWord, starters } from "../notify/registry.js";
 import type { Io } from "./io.js";
 
 // Each command's module is imported when that command runs: the bundle then evaluates (builds schemas, loads
@@ -69,7 +70,7 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
     .command("test-notify")
     .description(
       "send one test message through a channel now " +
-        "(by name, or type: email, sms, dingtalk, wecom, feishu, webhook, alertmanager); " +
+        `(by name, or type: ${Object.keys(channelTypes).map(channelWord).join(", ")}); ` +
         "exit 1 with the provider's reason on failure",
     )
     .argument("<channel>", "channel name, or a type/alias when only one channel has it")
@@ -85,6 +86,9 @@ export function buildProgram(pick: (run: CommandRunner) => void): Command {
 
 /** registerOperating declares the commands that show and steer a running watchdog (issue 5). */
 function registerOperating(program: Command, pick: (run: CommandRunner) => void): void {
+  const starterNames = starters()
+    .map((s) => s.name)
+    .join(", ");
   const globals = (o: object, cmd: Command) => ({ ...cmd.optsWithGlobals(), ...o });
   program
     .command("status")
@@ -163,10 +167,7 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     )
     .option("--path <file>", "where to write it", "watchdog.yaml")
     .option("--force", "overwrite an existing file")
-    .option(
-      "--channels <list>",
-      "the channels of the short starter, e.g. email,dingtalk (email, sms, dingtalk, wecom, feishu, webhook, console)",
-    )
+    .option("--channels <list>", `the channels of the short starter, e.g. email,dingtalk (${starterNames})`)
     .option("--full", "write the whole commented example (config.example.yaml) instead")
     .action((o) => pick(async (io) => (await commands.init()).initCommand(o, io)));
   program

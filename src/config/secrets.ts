@@ -1,17 +1,11 @@
+import { channelSecretKeys } from "../notify/registry.js";
 import type { PathKey } from "./locate.js";
 
-/** SECRET_KEYS are config keys whose values are secrets; each also accepts a `<key>_file` form. */
-export const SECRET_KEYS = new Set([
-  "pass",
-  "password",
-  "secret",
-  "access_key_secret",
-  "access_key_id",
-  "api_key",
-  "token",
-  "access_token",
-  "key",
-]);
+/**
+ * SECRET_KEYS are config keys whose values are secrets; each also accepts a `<key>_file` form. The channels' come
+ * from their registry entries; the rest are the probes' credentials.
+ */
+export const SECRET_KEYS = new Set(["password", "api_key", "token", "access_token", "key", ...channelSecretKeys()]);
 
 const SECRET_WORD_END = /(token|key|secret|pass|password|passwd|pwd|cookie)$/;
 const SECRET_WORD = /^(sig|sign|signature|auth|authorization|credentials?|session)$/;

@@ -16,7 +16,16 @@ export type ChannelDefaults = {
    * before, so none are kept for it (notify/refused.ts); the failing-channel notice names them to the others.
    */
   terse?: true;
+  /** Other words a ladder, `test-notify` and `init --channels` accept for this type ("sms" for aliyun-sms). */
+  aliases?: readonly string[];
+  /** The block `watchdog init --channels` writes for this type, its secrets as ${VARS}. */
+  starter?: Starter;
+  /** Its config keys whose values are secrets (each also has a `<key>_file` form); they are masked everywhere. */
+  secrets?: readonly string[];
 };
+
+/** Starter is a channel's block in the short starter config: the channel's name there and its YAML lines. */
+export type Starter = { name: string; yaml: string };
 
 /** ChannelEntry is a registered channel type with its config type erased: its schema and its defaults. */
 export type ChannelEntry = ChannelDefaults & { schema: z.ZodObject };

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { ChannelConfig } from "./options.js";
+import type { ChannelConfig } from "./registry.js";
 import { dict, own } from "../engine/dict.js";
 import type { ChannelState, DroppedEntry, Message, OutboxEntry, Refused, State } from "../engine/types.js";
 import { PIPELINE, runStages } from "./pipeline.js";

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import type { ChannelType, ConfigOf } from "./registry.js";
 import { duration, severity } from "../core/fields.js";
-import type { Severity } from "../core/status.js";
 import { isValidTimeZone, parseClock } from "./policy.js";
 import { lazy } from "../core/lazy.js";
 
 // Delivery options every channel accepts (channelCommon): config/schema.ts adds them to each channel type, taking them
-// through notify/registry.ts, the one module of notify that config imports.
+// through notify/registry.ts, the one module of notify that config imports. The types of a whole channel config,
+// which need the registry, are declared there.
 
 const clock = lazy(() =>
   z.string().refine((s) => parseClock(s) !== undefined, "write a time of day as HH:MM, e.g. 01:00"),
@@ -48,21 +47,5 @@ export const channelCommon = lazy(() => ({
   redact: redactSchema.default([]),
 }));
 
-/** ChannelConfig is one validated channel (its own fields plus the common ones). */
-export type ChannelConfig = {
-  min_severity?: Severity;
-  fallback: string[];
-  timeout: number;
-  rate_limit?: z.infer<typeof rateLimitSchema>;
-  quiet_hours?: z.infer<typeof quietHoursSchema>;
-  redact?: ("paths" | "ips")[];
-} & ChannelFields;
-
-/**
- * ChannelFields is a channel's type and its own fields, one member per registered type. Only the channel reads them
- * (typed by its schema through defineChannel); here they are optional, so delivery cannot lean on them.
- */
-export type ChannelFields = {
-  [K in ChannelType]: { type: K } & Partial<Omit<ConfigOf<K>, "type" | keyof ChannelCommon>>;
-}[ChannelType];
-type ChannelCommon = z.output<z.ZodObject<typeof channelCommon>>;
+/** ChannelCommon is the validated common fields of a channel. */
+export type ChannelCommon = z.output<z.ZodObject<typeof channelCommon>>;

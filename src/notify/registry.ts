@@ -1,43 +1,43 @@
 import type { z } from "zod";
 import { dict, own } from "../engine/dict.js";
 import type { ChannelState, Message, OutboxEntry, State } from "../engine/types.js";
-import { alertmanagerChannel } from "./channels/alertmanager.js";
-import { aliyunSmsConfigSchema, createAliyunSmsChannel } from "./channels/aliyun-sms.js";
-import { consoleChannel } from "./channels/console.js";
-import { createDingTalkChannel, dingtalkConfigSchema } from "./channels/dingtalk.js";
-import { createEmailChannel, emailConfigSchema } from "./channels/email.js";
-import { createFeishuChannel, feishuConfigSchema } from "./channels/feishu.js";
-import { createWebhookChannel, webhookConfigSchema } from "./channels/webhook.js";
-import { createWeComChannel, wecomConfigSchema } from "./channels/wecom.js";
-import {
-  defineChannel,
-  type CheckInfo,
-  type ChannelDefinition,
-  type ChannelEntry,
-  type KeepAliveRun,
-} from "./define.js";
-import type { ChannelConfig } from "./options.js";
+import { alertmanagerChannel } from "./channels/alertmanager/index.js";
+import { aliyunSmsChannel } from "./channels/aliyun-sms/index.js";
+import { consoleChannel } from "./channels/console/index.js";
+import { dingtalkChannel } from "./channels/dingtalk/index.js";
+import { emailChannel } from "./channels/email/index.js";
+import { feishuChannel } from "./channels/feishu/index.js";
+import { webhookChannel } from "./channels/webhook/index.js";
+import { wecomChannel } from "./channels/wecom/index.js";
+import type { CheckInfo, ChannelDefinition, ChannelEntry, KeepAliveRun } from "./define.js";
+import type { ChannelCommon, quietHoursSchema, rateLimitSchema } from "./options.js";
+import type { Severity } from "../core/status.js";
 import type { RateLimit } from "./policy.js";
 import type { Channel, ChannelContext } from "./types.js";
 
-export { defineChannel, type ChannelEntry };
+export type { ChannelEntry };
 // What config/schema.ts composes its channel schema from: config imports notify through this module only.
-export { channelCommon, redactSchema, type ChannelConfig } from "./options.js";
+export { channelCommon, redactSchema } from "./options.js";
 
-/** channelTypes lists every channel type: adding one is one line here plus its own file. */
+/** channelTypes lists every channel type: adding one is one folder in channels/ and one line here. */
 export const channelTypes = {
-  email: defineChannel(emailConfigSchema, createEmailChannel),
+  email: emailChannel,
   console: consoleChannel,
-  "aliyun-sms": defineChannel(aliyunSmsConfigSchema, createAliyunSmsChannel, { minSeverity: "critical", terse: true }),
-  dingtalk: defineChannel(dingtalkConfigSchema, createDingTalkChannel, { rateLimit: { max: 20, per: 60_000 } }),
-  wecom: defineChannel(wecomConfigSchema, createWeComChannel, { rateLimit: { max: 20, per: 60_000 } }),
-  feishu: defineChannel(feishuConfigSchema, createFeishuChannel, { rateLimit: { max: 100, per: 60_000 } }),
-  webhook: defineChannel(webhookConfigSchema, createWebhookChannel),
+  "aliyun-sms": aliyunSmsChannel,
+  dingtalk: dingtalkChannel,
+  wecom: wecomChannel,
+  feishu: feishuChannel,
+  webhook: webhookChannel,
   alertmanager: alertmanagerChannel,
 } satisfies Record<string, ChannelEntry>;
 
 /** ChannelType is one of the registered channel type names. */
 export type ChannelType = keyof typeof channelTypes;
+
+// Each entry seen with its own config type. Looked up by a type parameter K, an entry's create() and hooks take
+// ConfigOf<K>: TypeScript keeps the entry and the config together (its "correlated union" pattern, TS 4.6).
+const definitions: { [K in ChannelType]: ChannelDefinition<(typeof channelTypes)[K]["schema"]> } = channelTypes;
+const entries: Readonly<Record<string, ChannelEntry>> = channelTypes;
 
 /** ConfigOf is the validated config of one channel type (its schema's output). */
 export type ConfigOf<K extends ChannelType> = z.output<(typeof channelTypes)[K]["schema"]>;
@@ -45,20 +45,45 @@ export type ConfigOf<K extends ChannelType> = z.output<(typeof channelTypes)[K][
 /** AnyChannelConfig is the validated config of some registered type. */
 export type AnyChannelConfig = { [K in ChannelType]: ConfigOf<K> }[ChannelType];
 
-/** TYPE_ALIASES lets a ladder name a channel by a common word ("sms") when no channel has that name. */
-export const TYPE_ALIASES: Record<string, string> = {
-  sms: "aliyun-sms",
-  mail: "email",
-  lark: "feishu",
-  wechat: "wecom",
-  "wechat-work": "wecom",
-  ding: "dingtalk",
-};
+/** ChannelConfig is one validated channel (its own fields plus the common ones). */
+export type ChannelConfig = {
+  min_severity?: Severity;
+  fallback: string[];
+  timeout: number;
+  rate_limit?: z.infer<typeof rateLimitSchema>;
+  quiet_hours?: z.infer<typeof quietHoursSchema>;
+  redact?: ("paths" | "ips")[];
+} & ChannelFields;
 
-// Each entry seen with its own config type. Looked up by a type parameter K, an entry's create() and hooks take
-// ConfigOf<K>: TypeScript keeps the entry and the config together (its "correlated union" pattern, TS 4.6).
-const definitions: { [K in ChannelType]: ChannelDefinition<(typeof channelTypes)[K]["schema"]> } = channelTypes;
-const entries: Readonly<Record<string, ChannelEntry>> = channelTypes;
+/**
+ * ChannelFields is a channel's type and its own fields, one member per registered type. Only the channel reads them
+ * (typed by its schema through defineChannel); here they are optional, so delivery cannot lean on them.
+ */
+export type ChannelFields = {
+  [K in ChannelType]: { type: K } & Partial<Omit<ConfigOf<K>, "type" | keyof ChannelCommon>>;
+}[ChannelType];
+
+/** TYPE_ALIASES lets a ladder name a channel by a common word ("sms") when no channel has that name. */
+export const TYPE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(entries).flatMap(([type, e]) => (e.aliases ?? []).map((alias) => [alias, type])),
+);
+
+/** channelWord is the word a person uses for a type: its starter's channel name ("sms"), else the type itself. */
+export function channelWord(type: string): string {
+  return entryOf(type)?.starter?.name ?? type;
+}
+
+/** starters are the blocks `watchdog init --channels` can write, by their channel name, in registry order. */
+export function starters(): { type: string; name: string; yaml: string; words: string[] }[] {
+  return Object.entries(entries).flatMap(([type, e]) =>
+    e.starter ? [{ type, ...e.starter, words: [e.starter.name, type, ...(e.aliases ?? [])] }] : [],
+  );
+}
+
+/** channelSecretKeys are the config keys that some channel type holds secrets in. */
+export function channelSecretKeys(): string[] {
+  return Object.values(entries).flatMap((e) => [...(e.secrets ?? [])]);
+}
 
 /** entryOf is the registry entry of a type name, or undefined for a name that is not registered. */
 export function entryOf(type: string): ChannelEntry | undefined {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.js";
 import { emptyState, type CheckState, type State } from "../../src/engine/types.js";
 import { probeMetricName, renderMetrics } from "../../src/exporters/textfile.js";
-import { buildAlertmanagerAlerts } from "../../src/notify/channels/alertmanager.js";
+import { buildAlertmanagerAlerts } from "../../src/notify/channels/alertmanager/body.js";
 import { amCheck, failingSince } from "../helpers/incidents.js";
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);

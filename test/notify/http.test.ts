@@ -1,7 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildWebhookBody, createWebhookChannel, webhookConfigSchema } from "../../src/notify/channels/webhook.js";
+import { buildWebhookBody } from "../../src/notify/channels/webhook/body.js";
+import { createWebhookChannel } from "../../src/notify/channels/webhook/index.js";
+import { webhookConfigSchema } from "../../src/notify/channels/webhook/schema.js";
 import { classifyHttpStatus, postJson, truncateUtf8 } from "../../src/notify/http.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
 import { ctx, deadline, message } from "./fixtures.js";

@@ -13,10 +13,10 @@
  * isv.BUSINESS_LIMIT_CONTROL, webhook HTTP 503) unless another body is given. For an unresolvable host, point the
  * config at `*.invalid` (RFC 6761). startSmtp() is a real smtp-server with the same setMode idea (see smtp.ts).
  */
-export { startAliyunSms, acs3Signature } from "./aliyun-sms.js";
-export { startDingTalk } from "./dingtalk.js";
-export { startFeishu } from "./feishu.js";
+export { startAliyunSms, acs3Signature } from "../../notify/channels/aliyun-sms/fake.js";
+export { startDingTalk } from "../../notify/channels/dingtalk/fake.js";
+export { startFeishu } from "../../notify/channels/feishu/fake.js";
 export { rateWindow, startHttpVendor, type Received, type VendorMode, type VendorServer } from "./http-vendor.js";
-export { startSmtp, type FakeSmtp, type SmtpMode } from "./smtp.js";
-export { startWebhook } from "./webhook.js";
-export { startWeCom } from "./wecom.js";
+export { startSmtp, type FakeSmtp, type SmtpMode } from "../../notify/channels/email/fake.js";
+export { startWebhook } from "../../notify/channels/webhook/fake.js";
+export { startWeCom } from "../../notify/channels/wecom/fake.js";
