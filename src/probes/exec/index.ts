@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { duration } from "../core/fields.js";
-import { formatDuration } from "../duration.js";
-import { runCommand } from "../run-command.js";
-import { defineProbe, type Status } from "./types.js";
-import { lazy } from "../core/lazy.js";
+import { duration } from "../../core/fields.js";
+import { formatDuration } from "../../duration.js";
+import { runCommand } from "../../run-command.js";
+import { defineProbe, type Status } from "../types.js";
+import { lazy } from "../../core/lazy.js";
 
 /** Output kept from a plugin: Nagios 3 itself keeps 8 KB; a flood beyond this is counted and dropped. */
 const MAX_OUTPUT = 64 * 1024;

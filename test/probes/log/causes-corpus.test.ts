@@ -1,12 +1,12 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILTIN, classifyLines } from "../../src/probes/log/causes.js";
+import { BUILTIN, classifyLines } from "../../../src/probes/log/causes.js";
 import { readCorpus, type Excerpt } from "./corpus.js";
 
 // Real failure output copied as posted from public issue threads (the source of each excerpt is in corpus.txt),
 // and harmless startup output with error-like words. The catalog must name the right cause for 95% of the failures
 // and no cause at all for the harmless ones (a catalog match alone fails the check, so one would be a false alarm).
-const fixture = (name: string) => readCorpus(path.resolve(__dirname, `../fixtures/causes/${name}`));
+const fixture = (name: string) => readCorpus(path.resolve(__dirname, `../../fixtures/causes/${name}`));
 // heldout.txt and heldout2.txt were each collected after the patterns were written; each is scored on its own too.
 const corpus = [...readCorpus(), ...fixture("heldout.txt"), ...fixture("heldout2.txt")];
 const later = new Set(fixture("heldout.txt").map((e) => e.source));

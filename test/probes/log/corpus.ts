@@ -7,7 +7,7 @@ export type Excerpt = { source: string; expected: string; holdout: boolean; line
 const HEADER = /^=== (.+?) \| ([a-z][a-z0-9_]*)( \| holdout)?$/;
 
 /** readCorpus parses corpus.txt: "=== SOURCE | EXPECTED[ | holdout]" headers, each followed by verbatim log lines. */
-export function readCorpus(file = path.resolve(__dirname, "../fixtures/causes/corpus.txt")): Excerpt[] {
+export function readCorpus(file = path.resolve(__dirname, "../../fixtures/causes/corpus.txt")): Excerpt[] {
   const out: Excerpt[] = [];
   let cur: Excerpt | undefined;
   for (const line of fs.readFileSync(file, "utf8").split("\n")) {

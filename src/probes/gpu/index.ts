@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { duration, percent, size } from "../core/fields.js";
-import { formatDuration } from "../duration.js";
-import { findOnPath } from "../on-path.js";
-import { runCommand, type CommandResult } from "../run-command.js";
-import { defineProbe, type ProbeOutput, type Status, worst } from "./types.js";
-import { lazy } from "../core/lazy.js";
+import { duration, percent, size } from "../../core/fields.js";
+import { formatDuration } from "../../duration.js";
+import { findOnPath } from "../../on-path.js";
+import { runCommand, type CommandResult } from "../../run-command.js";
+import { defineProbe, type ProbeOutput, type Status, worst } from "../types.js";
+import { lazy } from "../../core/lazy.js";
 
 /** The fields asked of nvidia-smi, in this order (docs/gpu-and-logs.md §1). */
 export const GPU_FIELDS = [

@@ -1,9 +1,9 @@
 import net from "node:net";
 import { z } from "zod";
-import { duration } from "../core/fields.js";
-import { defineProbe } from "./types.js";
-import { monotonicMs } from "../core/monotonic.js";
-import { lazy } from "../core/lazy.js";
+import { duration } from "../../core/fields.js";
+import { defineProbe } from "../types.js";
+import { monotonicMs } from "../../core/monotonic.js";
+import { lazy } from "../../core/lazy.js";
 
 /** tcpConfigSchema is a `type: tcp` check: does host:port accept a connection. */
 export const tcpConfigSchema = lazy(() =>

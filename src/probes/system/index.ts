@@ -1,10 +1,10 @@
 import { readFile, statfs } from "node:fs/promises";
 import os from "node:os";
 import { z } from "zod";
-import { percent } from "../core/fields.js";
-import { cjs } from "../lazy.js";
-import { defineProbe, type Status, worst } from "./types.js";
-import { lazy } from "../core/lazy.js";
+import { percent } from "../../core/fields.js";
+import { cjs } from "../../lazy.js";
+import { defineProbe, type Status, worst } from "../types.js";
+import { lazy } from "../../core/lazy.js";
 
 const thresholds = (warning: number, critical: number) =>
   z.strictObject({ warning: percent.default(warning), critical: percent.default(critical) });

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createLiteralSearch } from "../../src/probes/log/literal-search.js";
-import { createLinePrefilter, requiredLiterals } from "../../src/probes/log/log-prefilter.js";
-import { CAUSES } from "../../src/probes/log/causes.js";
+import { createLiteralSearch } from "../../../src/probes/log/literal-search.js";
+import { createLinePrefilter, requiredLiterals } from "../../../src/probes/log/log-prefilter.js";
+import { CAUSES } from "../../../src/probes/log/causes.js";
 
 describe("requiredLiterals", () => {
   it.each([

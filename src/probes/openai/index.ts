@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { duration, httpUrl } from "../core/fields.js";
-import { formatDuration } from "../duration.js";
-import { httpOpen, httpRequest, type HttpError } from "../net/http-client.js";
-import { safeUrl } from "./http.js";
-import { describeSocketError } from "./tcp.js";
-import { defineProbe, type ProbeOutput } from "./types.js";
-import { monotonicMs } from "../core/monotonic.js";
-import { lazy } from "../core/lazy.js";
+import { duration, httpUrl } from "../../core/fields.js";
+import { formatDuration } from "../../duration.js";
+import { httpOpen, httpRequest, type HttpError } from "../../net/http-client.js";
+import { safeUrl } from "../http/index.js";
+import { describeSocketError } from "../tcp/index.js";
+import { defineProbe, type ProbeOutput } from "../types.js";
+import { monotonicMs } from "../../core/monotonic.js";
+import { lazy } from "../../core/lazy.js";
 
 /**
  * openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really

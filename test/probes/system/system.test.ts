@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { systemProbe } from "../../src/probes/system.js";
-import { createDeps } from "../../src/deps.js";
-import { silentLogger } from "../../src/logger.js";
+import { systemProbe } from "../../../src/probes/system/index.js";
+import { createDeps } from "../../../src/deps.js";
+import { silentLogger } from "../../../src/logger.js";
 
 const ctx = () => ({ deps: createDeps(silentLogger()), signal: new AbortController().signal, memory: undefined });
 

@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { logConfigSchema, logProbe } from "../../src/probes/log/log.js";
-import { runCli } from "../helpers/cli.js";
-import { ctx, testDeps } from "./ctx.js";
+import { logConfigSchema, logProbe } from "../../../src/probes/log/index.js";
+import { runCli } from "../../helpers/cli.js";
+import { ctx, testDeps } from "../ctx.js";
 
 const LOGROTATE = ["/usr/sbin/logrotate", "/sbin/logrotate", "/usr/bin/logrotate"].find((p) => fs.existsSync(p));
 

@@ -3,8 +3,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execConfigSchema, execProbe, parsePerfdata, parsePluginOutput } from "../../src/probes/exec.js";
-import { ctx } from "./ctx.js";
+import { execConfigSchema, execProbe, parsePerfdata, parsePluginOutput } from "../../../src/probes/exec/index.js";
+import { ctx } from "../ctx.js";
 
 const PLUGINS = "/usr/lib/nagios/plugins";
 const hasPlugin = (name: string) => fs.existsSync(path.join(PLUGINS, name));

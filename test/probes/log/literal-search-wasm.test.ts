@@ -3,12 +3,12 @@ import path from "node:path";
 import fc from "fast-check";
 import wabtInit from "wabt";
 import { describe, expect, it } from "vitest";
-import { createWasmLiteralSearch, WASM_BASE64 } from "../../src/probes/log/literal-search-wasm.js";
+import { createWasmLiteralSearch, WASM_BASE64 } from "../../../src/probes/log/literal-search-wasm.js";
 
 describe("literal-search.wat", () => {
   it("the embedded bytes are the assembled .wat source", async () => {
     const wabt = await wabtInit();
-    const source = fs.readFileSync(path.resolve(__dirname, "../../src/probes/log/literal-search.wat"), "utf8");
+    const source = fs.readFileSync(path.resolve(__dirname, "../../../src/probes/log/literal-search.wat"), "utf8");
     const mod = wabt.parseWat("literal-search.wat", source);
     mod.resolveNames();
     mod.validate();

@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { z } from "zod";
-import { duration, httpUrl, size } from "../core/fields.js";
-import { formatDuration } from "../duration.js";
-import { httpRequest, type HttpError } from "../net/http-client.js";
-import { describeSocketError } from "./tcp.js";
-import { defineProbe, type ProbeOutput } from "./types.js";
-import { monotonicMs } from "../core/monotonic.js";
-import { lazy } from "../core/lazy.js";
+import { duration, httpUrl, size } from "../../core/fields.js";
+import { formatDuration } from "../../duration.js";
+import { httpRequest, type HttpError } from "../../net/http-client.js";
+import { describeSocketError } from "../tcp/index.js";
+import { defineProbe, type ProbeOutput } from "../types.js";
+import { monotonicMs } from "../../core/monotonic.js";
+import { lazy } from "../../core/lazy.js";
 
 /** How much of a response body is kept for matching; the rest is only counted. */
 const BODY_KEEP = 1024 * 1024;

@@ -1,8 +1,8 @@
 import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiRoot, openaiConfigSchema, openaiProbe, parseSseEvents } from "../../src/probes/openai.js";
-import { ctx } from "./ctx.js";
+import { apiRoot, openaiConfigSchema, openaiProbe, parseSseEvents } from "../../../src/probes/openai/index.js";
+import { ctx } from "../ctx.js";
 
 const MODEL = "Qwen/Qwen2.5-7B-Instruct";
 const KEY = "sk-test-123";

@@ -4,8 +4,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
-import { freePort } from "../helpers/net.js";
+import { runCli } from "../../helpers/cli.js";
+import { freePort } from "../../helpers/net.js";
 
 // A log path that is a FIFO, a socket or a device, met through the built CLI as cron runs it. Before the fix a FIFO
 // was opened blocking: the open() sat in a libuv worker for ever, the check timed out and the process never exited

@@ -6,8 +6,8 @@ import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpConfigSchema, httpProbe, jsonAt } from "../../src/probes/http.js";
-import { ctx, fakeClock, testDeps } from "./ctx.js";
+import { httpConfigSchema, httpProbe, jsonAt } from "../../../src/probes/http/index.js";
+import { ctx, fakeClock, testDeps } from "../ctx.js";
 
 const OPENSSL = ["/usr/bin/openssl", "/bin/openssl"].find((p) => fs.existsSync(p));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BUILTIN, buildCatalog, CAUSES, classifyLine, classifyLines, describeCause, localizeCause } from "../../src/probes/log/causes.js";
-import { requiredLiterals } from "../../src/probes/log/log-prefilter.js";
+import { BUILTIN, buildCatalog, CAUSES, classifyLine, classifyLines, describeCause, localizeCause } from "../../../src/probes/log/causes.js";
+import { requiredLiterals } from "../../../src/probes/log/log-prefilter.js";
 
 // Real lines from public issue threads (the collection with its sources: test/fixtures/causes/).
 const LINES: [string, string][] = [

@@ -1,8 +1,8 @@
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { tcpProbe } from "../../src/probes/tcp.js";
-import { createDeps } from "../../src/deps.js";
-import { silentLogger } from "../../src/logger.js";
+import { tcpProbe } from "../../../src/probes/tcp/index.js";
+import { createDeps } from "../../../src/deps.js";
+import { silentLogger } from "../../../src/logger.js";
 
 const ctx = () => ({ deps: createDeps(silentLogger()), signal: new AbortController().signal, memory: undefined });
 

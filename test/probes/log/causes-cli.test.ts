@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCli } from "../../helpers/cli.js";
 import { readCorpus } from "./corpus.js";
 
 // Through the built CLI, as a user meets it: a log check reading real failure output names the cause.

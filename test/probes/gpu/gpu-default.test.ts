@@ -1,12 +1,12 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { embeddedDefault } from "../../src/config/default.js";
-import { loadConfig } from "../../src/config/discover.js";
-import { parseConfig } from "../../src/config/load.js";
-import { findOnPath } from "../../src/on-path.js";
-import { embeddedGpuCheck } from "../../src/probes/gpu.js";
+import { embeddedDefault } from "../../../src/config/default.js";
+import { loadConfig } from "../../../src/config/discover.js";
+import { parseConfig } from "../../../src/config/load.js";
+import { findOnPath } from "../../../src/on-path.js";
+import { embeddedGpuCheck } from "../../../src/probes/gpu/index.js";
 
-const WITH_SMI = path.resolve(__dirname, "../fixtures/nvidia-smi/h100-1");
+const WITH_SMI = path.resolve(__dirname, "../../fixtures/nvidia-smi/h100-1");
 const opts = { file: "<embedded default>", env: {}, hostname: "box", readFile: () => "" };
 
 describe("embedded default grows a gpu check when nvidia-smi is on PATH", () => {

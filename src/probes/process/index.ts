@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { size, textRegex } from "../core/fields.js";
-import { compileLinear } from "../core/linear-regex.js";
-import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses } from "./proc-scan.js";
-import type { ProcInfo, Select } from "./proc-scan.js";
-import { defineProbe, type Status } from "./types.js";
-import { lazy } from "../core/lazy.js";
+import { size, textRegex } from "../../core/fields.js";
+import { compileLinear } from "../../core/linear-regex.js";
+import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses } from "../proc-scan.js";
+import type { ProcInfo, Select } from "../proc-scan.js";
+import { defineProbe, type Status } from "../types.js";
+import { lazy } from "../../core/lazy.js";
 
-export { parseStat, scanProcesses } from "./proc-scan.js";
+export { parseStat, scanProcesses } from "../proc-scan.js";
 
 /** processConfigSchema is a `type: process` check: enough live (non-zombie) processes, none too big. */
 export const processConfigSchema = lazy(() =>

@@ -3,8 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseStat, processConfigSchema, processProbe, scanProcesses } from "../../src/probes/process.js";
-import { ctx } from "./ctx.js";
+import { parseStat, processConfigSchema, processProbe, scanProcesses } from "../../../src/probes/process/index.js";
+import { ctx } from "../ctx.js";
 
 const SLEEP = ["/usr/bin/sleep", "/bin/sleep"].find((p) => fs.existsSync(p))!;
 let dir: string;

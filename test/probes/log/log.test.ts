@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { describeReadError, logConfigSchema, logProbe, type LogConfig } from "../../src/probes/log/log.js";
-import type { ProbeOutput } from "../../src/probes/types.js";
-import { ctx, fakeClock, testDeps } from "./ctx.js";
+import { describeReadError, logConfigSchema, logProbe, type LogConfig } from "../../../src/probes/log/index.js";
+import type { ProbeOutput } from "../../../src/probes/types.js";
+import { ctx, fakeClock, testDeps } from "../ctx.js";
 
 let dir: string;
 let file: string;
