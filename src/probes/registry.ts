@@ -9,11 +9,11 @@ import { systemConfigSchema, systemProbe } from "./system/index.js";
 import { tcpConfigSchema, tcpProbe } from "./tcp/index.js";
 import type { Probe } from "./types.js";
 
-// The log probe's cause catalog, which config/rules.ts checks and installs (`causes:`, `disable_causes:`): config
-// imports the probes through this module only.
-export { buildCatalog, useCatalog } from "./log/causes.js";
+// The log probe's cause catalog (`causes:`, `disable_causes:`), which config/rules.ts checks and the run builds:
+// config imports the probes through this module only.
+export { buildCatalog, useCatalog, type Catalog } from "./log/causes.js";
 
-/** probes lists every probe type: adding one is one line here plus its own file (defineProbe(schema, run)). */
+/** probes lists every probe type: adding one is one line here plus its own folder (defineProbe(schema, words, run)). */
 export const probes = {
   tcp: tcpProbe,
   http: httpProbe,

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { duration } from "../../core/fields.js";
 import { formatDuration } from "../../duration.js";
 import { runCommand } from "../../run-command.js";
-import { defineProbe, type Status } from "../types.js";
+import { defineProbe, say, type PartOf, type Status } from "../types.js";
+import { words } from "./words.js";
 import { lazy } from "../../core/lazy.js";
 
 /** Output kept from a plugin: Nagios 3 itself keeps 8 KB; a flood beyond this is counted and dropped. */
@@ -93,6 +94,7 @@ export function parsePluginOutput(stdout: string): {
 
 /** execProbe runs a Nagios-style plugin in its own process group under a timeout, with its output capped. */
 export const execProbe = defineProbe(execConfigSchema, {
+  words,
   preflight(cfg, host) {
     const prog = cfg.shell
       ? "/bin/sh"
@@ -110,7 +112,7 @@ export const execProbe = defineProbe(execConfigSchema, {
           ? [cfg.command]
           : cfg.command.split(/\s+/).filter(Boolean)
         : cfg.command;
-    const name = typeof cfg.command === "string" ? cfg.command.split(/\s+/)[0] : cfg.command[0];
+    const name = String(typeof cfg.command === "string" ? cfg.command.split(/\s+/)[0] : cfg.command[0]);
     const r = await runCommand(argv, {
       shell: cfg.shell,
       timeoutMs: cfg.timeout,
@@ -122,27 +124,33 @@ export const execProbe = defineProbe(execConfigSchema, {
     });
     if (r.spawnError) {
       const code = r.spawnError.code;
-      const why =
+      const why: PartOf<typeof words> =
         code === "ENOENT"
-          ? "command not found"
+          ? { key: "notFound", values: { name } }
           : code === "EACCES"
-            ? "not executable (EACCES)"
-            : (code ?? r.spawnError.message);
-      return { status: "unknown", summary: `${name}: ${why}` };
+            ? { key: "notExecutable", values: { name } }
+            : { key: "spawnFailed", values: { name, why: code ?? r.spawnError.message } };
+      return { status: "unknown", ...say(words, [why]) };
     }
-    if (r.timedOut)
-      return { status: "unknown", summary: `${name} did not finish within ${formatDuration(cfg.timeout)} (killed)` };
+    if (r.timedOut) {
+      const within = formatDuration(cfg.timeout);
+      return { status: "unknown", ...say(words, [{ key: "timedOut", values: { name, within } }]) };
+    }
     const out = parsePluginOutput(r.stdout);
     const status: Status = r.exitCode === null ? "unknown" : (NAGIOS[r.exitCode] ?? "unknown");
-    let summary = out.summary || r.stderr.trim().split("\n")[0]?.trim() || `${name} printed nothing`;
-    if (r.exitCode === null) summary = `${name} was killed by ${r.signal}: ${summary}`;
-    else if (NAGIOS[r.exitCode] === undefined)
-      summary = `${name} exited ${r.exitCode} (not a plugin status): ${summary}`;
+    const text = (out.summary || r.stderr.trim().split("\n")[0]?.trim())?.slice(0, 300);
+    const parts: PartOf<typeof words>[] = [
+      text ? { key: "text", values: { text } } : { key: "printedNothing", values: { name } },
+    ];
+    if (r.exitCode === null) parts.unshift({ key: "killed", values: { name, signal: String(r.signal) } });
+    else if (NAGIOS[r.exitCode] === undefined) parts.unshift({ key: "exited", values: { name, code: r.exitCode } });
+    const said = say(words, parts);
     const cut = r.truncatedBytes > 0 ? `output cut: ${r.truncatedBytes} more bytes dropped` : "";
     const detail = [cut, out.detail.slice(0, 4000 - cut.length - 1)].filter(Boolean).join("\n");
     return {
       status,
-      summary: summary.slice(0, 300),
+      ...said,
+      summary: said.summary.slice(0, 300),
       ...(detail ? { detail } : {}),
       metrics: { ...out.metrics, exit_code: r.exitCode ?? -1 },
     };

@@ -3,7 +3,10 @@ import { duration, percent, size } from "../../core/fields.js";
 import { formatDuration } from "../../duration.js";
 import { findOnPath } from "../../on-path.js";
 import { runCommand, type CommandResult } from "../../run-command.js";
-import { defineProbe, type ProbeOutput, type Status, worst } from "../types.js";
+import { defineProbe, say, type Part, type PartOf, type ProbeOutput, type Status, worst } from "../types.js";
+import { words } from "./words.js";
+
+type GpuPart = PartOf<typeof words>;
 import { lazy } from "../../core/lazy.js";
 
 /** The fields asked of nvidia-smi, in this order (docs/gpu-and-logs.md §1). */
@@ -104,50 +107,40 @@ export function parseGpuCsv(text: string): { rows: GpuRow[] } | { error: string 
 export function describeFailure(
   r: CommandResult,
   cfg: Pick<GpuConfig, "nvidia_smi" | "timeout">,
-): { status: Status; summary: string } | undefined {
+): { status: Status; summary: string; said: Part[] } | undefined {
+  const one = (status: Status, ...parts: GpuPart[]) => ({ status, ...say(words, parts) });
+  const path = cfg.nvidia_smi;
   if (r.spawnError) {
     const code = r.spawnError.code;
     if (code === "ENOENT")
-      return {
-        status: "unknown",
-        summary: `nvidia-smi not found${cfg.nvidia_smi !== "nvidia-smi" ? ` at ${cfg.nvidia_smi}` : " on PATH"}`,
-      };
-    if (code === "EACCES") return { status: "unknown", summary: `${cfg.nvidia_smi} is not executable (EACCES)` };
-    return { status: "unknown", summary: `cannot run ${cfg.nvidia_smi}: ${code ?? r.spawnError.message}` };
+      return one("unknown", path !== "nvidia-smi" ? { key: "notAt", values: { path } } : { key: "notOnPath" });
+    if (code === "EACCES") return one("unknown", { key: "notExecutable", values: { path } });
+    return one("unknown", { key: "cannotRun", values: { path, why: code ?? r.spawnError.message } });
   }
-  if (r.timedOut)
-    return { status: "critical", summary: `nvidia-smi did not answer in ${formatDuration(cfg.timeout)}: GPU wedged?` };
+  if (r.timedOut) return one("critical", { key: "wedged", values: { within: formatDuration(cfg.timeout) } });
   const out = `${r.stdout}\n${r.stderr}`;
   const first =
     out
       .split("\n")
       .map((l) => l.trim())
       .find((l) => l.length > 0) ?? "";
-  const said = first ? `: ${first.slice(0, 160)}` : "";
+  const said: GpuPart[] = first ? [{ key: "said", values: { first: first.slice(0, 160) } }] : [];
   const code = r.exitCode;
   if (code === 0) return undefined;
-  if (/is not a valid field to query/.test(out))
-    return { status: "unknown", summary: `nvidia-smi rejected the query (driver too old?)${said}` };
+  if (/is not a valid field to query/.test(out)) return one("unknown", { key: "rejected" }, ...said);
   if (code === 9 || /couldn't communicate with the NVIDIA driver/.test(out))
-    return { status: "critical", summary: `NVIDIA driver not loaded (nvidia-smi exit ${code})` };
+    return one("critical", { key: "noDriver", values: { code: String(code) } });
   if (code === 18 || /version mismatch/i.test(out))
-    return {
-      status: "critical",
-      summary:
-        `NVIDIA driver/library version mismatch (exit ${code}): ` +
-        "reboot or reload the nvidia module after the driver upgrade",
-    };
+    return one("critical", { key: "mismatch", values: { code: String(code) } });
   if (code === 15 || /GPU is lost|fallen off the bus/.test(out))
-    return {
-      status: "critical",
-      summary: `GPU lost: fallen off the bus or inaccessible (exit ${code}); reboot to recover${said}`,
-    };
+    return one("critical", { key: "lost", values: { code: String(code) } }, ...said);
   if (code === 6 || /No devices were found|No supported GPUs/.test(out))
-    return { status: "critical", summary: `no GPU found (exit ${code})${said}` };
-  if (code === 12) return { status: "critical", summary: `NVML library not found (exit 12): is the driver installed?` };
-  if (code === 4) return { status: "unknown", summary: `nvidia-smi: permission denied (exit 4)` };
-  if (code === null) return { status: "unknown", summary: `nvidia-smi was killed by ${r.signal ?? "a signal"}` };
-  return { status: "critical", summary: `nvidia-smi failed (exit ${code})${said}` };
+    return one("critical", { key: "noGpu", values: { code: String(code) } }, ...said);
+  if (code === 12) return one("critical", { key: "noNvml" });
+  if (code === 4) return one("unknown", { key: "denied" });
+  if (code === null)
+    return one("unknown", r.signal ? { key: "killedBy", values: { signal: r.signal } } : { key: "killed" });
+  return one("critical", { key: "failed", values: { code } }, ...said);
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -156,14 +149,14 @@ const round = (n: number) => Math.round(n * 10) / 10;
 export function judgeGpus(
   rows: readonly GpuRow[],
   cfg: GpuConfig,
-): { status: Status; findings: string[]; detail: string[]; metrics: Record<string, number> } {
-  const found: { status: Status; text: string }[] = [];
+): { status: Status; findings: GpuPart[]; detail: string[]; metrics: Record<string, number> } {
+  const found: { status: Status; part: GpuPart }[] = [];
   const detail: string[] = [];
   const metrics: Record<string, number> = { gpu_count: rows.length };
   const grade = (v: number, t: { warning: number; critical: number }): Status =>
     v >= t.critical ? "critical" : v >= t.warning ? "warning" : "ok";
   if (cfg.count !== undefined && rows.length < cfg.count)
-    found.push({ status: "critical", text: `GPU missing: ${rows.length} of ${cfg.count} found` });
+    found.push({ status: "critical", part: { key: "missing", values: { found: rows.length, want: cfg.count } } });
   for (const g of rows) {
     const id = `GPU${g.index}`;
     const parts: string[] = [];
@@ -171,22 +164,21 @@ export function judgeGpus(
       const pct = round((g.memoryUsedMiB / g.memoryTotalMiB) * 100);
       metrics[`gpu${g.index}_memory_used_percent`] = pct;
       parts.push(`memory ${pct}% (${g.memoryUsedMiB}/${g.memoryTotalMiB} MiB)`);
-      if (cfg.memory) found.push({ status: grade(pct, cfg.memory), text: `${id} memory ${pct}%` });
+      if (cfg.memory) found.push({ status: grade(pct, cfg.memory), part: { key: "memory", values: { id, pct } } });
       const freeBytes = (g.memoryTotalMiB - g.memoryUsedMiB) * 1024 * 1024;
       if (cfg.min_free_memory !== undefined && freeBytes < cfg.min_free_memory) {
-        found.push({
-          status: "warning",
-          text:
-            `${id} has ${g.memoryTotalMiB - g.memoryUsedMiB} MiB free, less than ` +
-            `${Math.round(cfg.min_free_memory / 1048576)} MiB`,
-        });
+        const values = { id, free: g.memoryTotalMiB - g.memoryUsedMiB, min: Math.round(cfg.min_free_memory / 1048576) };
+        found.push({ status: "warning", part: { key: "lowFree", values } });
       }
     } else parts.push("memory unknown");
     if (g.temperature !== undefined) {
       metrics[`gpu${g.index}_temperature_c`] = g.temperature;
       parts.push(`${g.temperature}°C`);
       if (cfg.temperature)
-        found.push({ status: grade(g.temperature, cfg.temperature), text: `${id} ${g.temperature}°C` });
+        found.push({
+          status: grade(g.temperature, cfg.temperature),
+          part: { key: "temperature", values: { id, celsius: g.temperature } },
+        });
     } else parts.push("temperature unknown");
     if (g.utilization !== undefined) {
       metrics[`gpu${g.index}_utilization_percent`] = g.utilization;
@@ -199,18 +191,19 @@ export function judgeGpus(
     if (g.eccUncorrected !== undefined) {
       metrics[`gpu${g.index}_ecc_uncorrected`] = g.eccUncorrected;
       if (cfg.ecc && g.eccUncorrected > 0)
-        found.push({ status: "critical", text: `${id} has ${g.eccUncorrected} uncorrected ECC errors` });
+        found.push({ status: "critical", part: { key: "ecc", values: { id, n: g.eccUncorrected } } });
     }
     detail.push(`${id} ${g.name}: ${parts.join(", ")}`);
   }
   const bad = found.filter((f) => f.status !== "ok");
   const order = { critical: 0, unknown: 1, warning: 2, ok: 3 };
   bad.sort((a, b) => order[a.status] - order[b.status]);
-  return { status: worst(found.map((f) => f.status)), findings: bad.map((f) => f.text), detail, metrics };
+  return { status: worst(found.map((f) => f.status)), findings: bad.map((f) => f.part), detail, metrics };
 }
 
 /** gpuProbe runs nvidia-smi under a hard timeout that kills its process group (a wedged GPU makes it hang). */
 export const gpuProbe = defineProbe(gpuConfigSchema, {
+  words,
   preflight(cfg, host) {
     if (host.onPath(cfg.nvidia_smi)) return [];
     return [
@@ -229,18 +222,19 @@ export const gpuProbe = defineProbe(gpuConfigSchema, {
         .join("\n"),
     );
     if ("error" in parsed)
-      return { status: "unknown", summary: `nvidia-smi printed something unexpected: ${parsed.error}` };
-    if (parsed.rows.length === 0) return { status: "critical", summary: "nvidia-smi listed no GPU" };
+      return { status: "unknown", ...say(words, [{ key: "unexpected", values: { error: parsed.error } }]) };
+    if (parsed.rows.length === 0) return { status: "critical", ...say(words, [{ key: "listedNone" }]) };
     const j = judgeGpus(parsed.rows, cfg);
     if (r.exitCode === 14) {
-      j.findings.push("infoROM is corrupted (nvidia-smi exit 14)");
+      j.findings.push({ key: "infoRom" });
       if (j.status === "ok") j.status = "warning";
     }
     const names = [...new Set(parsed.rows.map((g) => g.name))].join(", ");
     const n = parsed.rows.length;
-    const summary = j.findings.length ? j.findings.join("; ") : `${n} GPU${n === 1 ? "" : "s"} ok (${names})`;
+    const parts = j.findings.flatMap((f, i): GpuPart[] => (i === 0 ? [f] : [{ key: "semicolon" }, f]));
+    const said = say(words, parts.length ? parts : [{ key: "ok", values: { n, names } }]);
     if (cfg.processes) j.detail.push(...(await listProcesses(cfg, signal)));
-    const out: ProbeOutput = { status: j.status, summary, detail: j.detail.join("\n"), metrics: j.metrics };
+    const out: ProbeOutput = { status: j.status, ...said, detail: j.detail.join("\n"), metrics: j.metrics };
     return out;
   },
 });

@@ -3,8 +3,11 @@ import { z } from "zod";
 import { duration, httpUrl, size } from "../../core/fields.js";
 import { formatDuration } from "../../duration.js";
 import { httpRequest, type HttpError } from "../../net/http-client.js";
-import { describeSocketError } from "../tcp/index.js";
-import { defineProbe, type ProbeOutput } from "../types.js";
+import { socketPart } from "../socket.js";
+import { defineProbe, say, type PartOf, type ProbeOutput } from "../types.js";
+import { words } from "./words.js";
+
+type HttpPart = PartOf<typeof words>;
 import { monotonicMs } from "../../core/monotonic.js";
 import { lazy } from "../../core/lazy.js";
 
@@ -71,15 +74,15 @@ type Response = {
 
 /** httpProbe makes one request and checks status, body and latency. */
 export const httpProbe = defineProbe(httpConfigSchema, {
+  words,
   async run(cfg, { signal, deps }) {
-    let res: Response;
-    try {
-      res = await request(cfg, signal);
-    } catch (err) {
-      return {
-        status: "critical",
-        summary: `${cfg.method ?? defaultMethod(cfg)} ${safeUrl(cfg.url)} ${(err as Error).message}`,
+    const res = await request(cfg, signal);
+    if ("failed" in res) {
+      const asked: HttpPart = {
+        key: "request",
+        values: { method: cfg.method ?? defaultMethod(cfg), url: safeUrl(cfg.url) },
       };
+      return { status: "critical", ...say(words, [asked, res.failed]) };
     }
     return judge(cfg, res, deps.clock.now());
   },
@@ -99,7 +102,8 @@ export function safeUrl(raw: string): string {
   }
 }
 
-async function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> {
+/** request makes the request; a failure comes back as the phrase that says why, never as a throw. */
+async function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response | { failed: HttpPart }> {
   const headers: Record<string, string> = { "user-agent": "watchdog", ...cfg.headers };
   let payload: Buffer | undefined;
   if (cfg.json !== undefined) {
@@ -123,22 +127,20 @@ async function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response> 
     return { ...res, ms: Math.round(monotonicMs() - started) };
   } catch (err) {
     const e = err as HttpError;
-    if (e.kind === "aborted") throw new Error("probe deadline reached");
+    if (e.kind === "aborted") return { failed: { key: "deadline" } };
     if (e.kind === "timeout" && e.status !== undefined) {
-      throw new Error(`answered ${e.status}, but the body was not complete within ${formatDuration(cfg.timeout)}`);
+      return { failed: { key: "bodyLate", values: { code: e.status, within: formatDuration(cfg.timeout) } } };
     }
-    if (e.kind === "timeout") throw e;
     // Node's codes (ECONNREFUSED, CERT_HAS_EXPIRED...) in words; anything else as its message.
-    const known = e.code && /^(E[A-Z]+|ERR_TLS|CERT_|UNABLE_|DEPTH_|SELF_SIGNED)/.test(e.code);
-    throw known ? new Error(describeHttpError(e)) : e;
+    const known = e.kind !== "timeout" && e.code && /^(E[A-Z]+|ERR_TLS|CERT_|UNABLE_|DEPTH_|SELF_SIGNED)/.test(e.code);
+    return { failed: known ? describeHttpError(e) : { key: "text", values: { text: (err as Error).message } } };
   }
 }
 
-function describeHttpError(err: NodeJS.ErrnoException): string {
+function describeHttpError(err: NodeJS.ErrnoException): HttpPart {
   const code = err.code ?? "";
-  if (/CERT|SELF_SIGNED|UNABLE_|DEPTH_|ERR_TLS/.test(code))
-    return `TLS verification failed (${code}); set insecure: true only if you trust this host`;
-  return describeSocketError(err);
+  if (/CERT|SELF_SIGNED|UNABLE_|DEPTH_|ERR_TLS/.test(code)) return { key: "tls", values: { code } };
+  return socketPart(err);
 }
 
 /** statusMatches says whether an HTTP status meets the expectation (200, [200, 204] or "2xx"). */
@@ -173,19 +175,19 @@ export function jsonAt(value: unknown, path: string): { found: boolean; value?: 
 }
 
 function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
-  const what = `${safeUrl(cfg.url)} answered ${res.status} in ${res.ms}ms`;
+  const what: HttpPart = { key: "answered", values: { url: safeUrl(cfg.url), code: res.status, ms: res.ms } };
   const metrics = { latency_ms: res.ms, status_code: res.status, body_bytes: res.bytes };
-  const fail = (why: string): ProbeOutput => ({
+  const fail = (key: HttpPart["key"], values?: HttpPart["values"]): ProbeOutput => ({
     status: "critical",
-    summary: `${what}: ${why}`,
+    ...say(words, [what, values ? { key, values } : { key }]),
     metrics,
     detail: snippet(res.body),
   });
   const expect = cfg.expect;
-  if (!statusMatches(res.status, expect.status)) return fail(`expected status ${JSON.stringify(expect.status)}`);
+  if (!statusMatches(res.status, expect.status)) return fail("expectedStatus", { want: JSON.stringify(expect.status) });
   const text = res.body.toString("utf8");
   if (expect.body_contains !== undefined && !text.includes(expect.body_contains)) {
-    return fail(`body does not contain ${JSON.stringify(expect.body_contains)}`);
+    return fail("noText", { text: JSON.stringify(expect.body_contains) });
   }
   if (expect.content_type !== undefined) {
     const got = String(res.headers["content-type"] ?? "")
@@ -194,26 +196,25 @@ function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
       .toLowerCase();
     const want = expect.content_type.split(";")[0]!.trim().toLowerCase();
     if (want.endsWith("/") ? !got.startsWith(want) : got !== want)
-      return fail(`content type is ${JSON.stringify(got || "none")}, expected ${JSON.stringify(want)}`);
+      return fail("contentType", { got: JSON.stringify(got || "none"), want: JSON.stringify(want) });
   }
   if (expect.min_bytes !== undefined && res.bytes < expect.min_bytes)
-    return fail(`body is ${res.bytes} bytes, expected at least ${expect.min_bytes}`);
+    return fail("tooSmall", { bytes: res.bytes, min: expect.min_bytes });
   if (expect.json !== undefined || expect.json_path !== undefined) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      return fail("body is not JSON");
+      return fail("notJson");
     }
     if (expect.json !== undefined && !jsonSubset(parsed, expect.json))
-      return fail(`JSON does not match ${JSON.stringify(expect.json)}`);
+      return fail("jsonMismatch", { want: JSON.stringify(expect.json) });
     for (const cond of expect.json_path ?? []) {
       const at = jsonAt(parsed, cond.path);
-      if (!at.found) return fail(`JSON has no ${cond.path}`);
+      if (!at.found) return fail("jsonMissing", { path: cond.path });
       if (cond.equals !== undefined && !jsonSubset(at.value, cond.equals)) {
-        return fail(
-          `JSON ${cond.path} is ${JSON.stringify(at.value)?.slice(0, 80)}, expected ${JSON.stringify(cond.equals)}`,
-        );
+        const got = String(JSON.stringify(at.value)?.slice(0, 80));
+        return fail("jsonValue", { path: cond.path, got, want: JSON.stringify(cond.equals) });
       }
     }
   }
@@ -221,19 +222,20 @@ function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
     const left = res.certExpires - now;
     const metricsWithCert = { ...metrics, cert_expires_in_s: Math.round(left / 1000) };
     if (left < expect.cert_expiry) {
-      const when = left <= 0 ? "has expired" : `expires in ${formatDuration(left)}`;
-      return {
-        status: left <= 0 ? "critical" : "warning",
-        summary: `${what}: TLS certificate ${when} (${new Date(res.certExpires).toISOString().slice(0, 10)})`,
-        metrics: metricsWithCert,
-      };
+      const date = new Date(res.certExpires).toISOString().slice(0, 10);
+      const when: HttpPart =
+        left <= 0
+          ? { key: "certExpired", values: { date } }
+          : { key: "certExpires", values: { left: formatDuration(left), date } };
+      return { status: left <= 0 ? "critical" : "warning", ...say(words, [what, when]), metrics: metricsWithCert };
     }
     Object.assign(metrics, { cert_expires_in_s: Math.round(left / 1000) });
   }
   if (expect.max_latency !== undefined && res.ms > expect.max_latency) {
-    return { status: "warning", summary: `${what}: slower than ${expect.max_latency}ms`, metrics };
+    const slow: HttpPart = { key: "slow", values: { ms: expect.max_latency } };
+    return { status: "warning", ...say(words, [what, slow]), metrics };
   }
-  return { status: "ok", summary: what, metrics };
+  return { status: "ok", ...say(words, [what]), metrics };
 }
 
 function snippet(body: Buffer): string | undefined {

@@ -3,12 +3,13 @@ import { z } from "zod";
 import { duration, severity, textRegex } from "../../core/fields.js";
 import type { Severity } from "../../core/status.js";
 import { formatDuration } from "../../duration.js";
-import { activeCatalog, causePriority, describeCause } from "./causes.js";
+import { BUILTIN, causePriority, describeCause, type Catalog } from "./causes.js";
 import { createLinePrefilter, requiredLiterals, type LinePrefilter } from "./log-prefilter.js";
 import { expandPath } from "./log-glob.js";
 import { logPreflight } from "./log-preflight.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
-import { defineProbe, type ProbeOutput, type Status, worst } from "../types.js";
+import { defineProbe, say, sayIn, type Part, type PartOf, type ProbeOutput, type Status, worst } from "../types.js";
+import { words } from "./words.js";
 import { redactExcerpt, stripControl } from "../../text.js";
 import { monotonicMs } from "../../core/monotonic.js";
 import { lazy } from "../../core/lazy.js";
@@ -50,20 +51,22 @@ export type LogMemory = {
   /** Set after the first run: from then on, a file new to a glob is read from its start. */
   started?: boolean;
   /** The last run that found matches, replayed while `hold` lasts. */
-  last?: { at: number; status: Status; summary: string; excerpt: string[]; cause?: string };
+  last?: { at: number; status: Status; summary: string; said?: Part[]; excerpt: string[]; cause?: string };
 };
+
+type LogPart = PartOf<typeof words>;
 
 /** needles: literals of which every match contains one (none known: undefined); the engine runs only then. */
 type Rule = { re: RegExp; needles: string[] | undefined; severity: Severity; cause: string | undefined };
 type Compiled = { rules: Rule[]; prefilter: LinePrefilter };
 type Hit = { line: string; count: number; severity: Severity; cause: string | undefined; order: number };
 
-const compiled = new WeakMap<LogConfig, Compiled>();
+const compiled = new WeakMap<LogConfig, Compiled & { catalog: Catalog }>();
 
 /** compileLog turns the patterns (and the catalog, unless `causes: none`) into rules and one prefilter. */
-export function compileLog(cfg: LogConfig): Compiled {
+export function compileLog(cfg: LogConfig, catalog: Catalog = BUILTIN): Compiled {
   const hit = compiled.get(cfg);
-  if (hit) return hit;
+  if (hit?.catalog === catalog) return hit;
   const rule = (re: RegExp, severity: Severity, cause: string | undefined): Rule => {
     const needles = requiredLiterals(re.source, re.flags)?.map((l) => l.replace(/\n/g, ""));
     return { re, needles, severity, cause };
@@ -73,7 +76,7 @@ export function compileLog(cfg: LogConfig): Compiled {
   );
   // The catalog of the loaded config: the built-in causes plus the config's own `causes:`, less `disable_causes:`.
   if (cfg.causes === "builtin")
-    for (const c of activeCatalog().causes) for (const re of c.regexes) rules.push(rule(re, "critical", c.id));
+    for (const c of catalog.causes) for (const re of c.regexes) rules.push(rule(re, "critical", c.id));
   // Built on the first new bytes: a run with nothing new (the usual cron run) pays nothing for it.
   let pf: LinePrefilter | undefined;
   const get = () => (pf ??= createLinePrefilter(rules.map((r) => r.re)));
@@ -82,7 +85,7 @@ export function compileLog(cfg: LogConfig): Compiled {
     buffers: (size) => get().buffers?.(size),
   };
   const out = { rules, prefilter };
-  compiled.set(cfg, out);
+  compiled.set(cfg, { ...out, catalog });
   return out;
 }
 
@@ -93,14 +96,15 @@ function dedupKey(line: string): string {
 
 /** logProbe reads what was appended since the last run and reports matching lines with a probable cause. */
 export const logProbe = defineProbe(logConfigSchema, {
+  words,
   preflight: logPreflight,
-  async run(cfg, { deps, signal, memory }) {
+  async run(cfg, { deps, signal, memory, catalog = BUILTIN }) {
     const now = deps.clock.now();
     const started = monotonicMs();
     const mem = readMemory(memory);
-    const { rules, prefilter } = compileLog(cfg);
-    if (rules.length === 0)
-      return { status: "unknown", summary: "nothing to look for: give patterns, or causes: builtin", memory: mem };
+    const { rules, prefilter } = compileLog(cfg, catalog);
+    const rank = (id: string) => causePriority(id, catalog);
+    if (rules.length === 0) return { status: "unknown", ...say(words, [{ key: "nothing" }]), memory: mem };
     const hits = new Map<string, Hit>();
     let matched = 0;
     const onLine = (line: string) => {
@@ -111,7 +115,7 @@ export const logProbe = defineProbe(logConfigSchema, {
         if (r.needles && !r.needles.some((n) => line.includes(n))) continue;
         if (!linearOf(r.re).test(line)) continue;
         if (sev !== "critical") sev = r.severity;
-        if (r.cause && (cause === undefined || causePriority(r.cause) < causePriority(cause))) cause = r.cause;
+        if (r.cause && (cause === undefined || rank(r.cause) < rank(cause))) cause = r.cause;
       }
       if (!sev) return;
       matched++;
@@ -126,7 +130,7 @@ export const logProbe = defineProbe(logConfigSchema, {
     };
     const files = await expandPath(cfg.path);
     const next: Record<string, FileMemory> = {};
-    const problems: { status: Status; text: string }[] = [];
+    const problems: ReadError[] = [];
     const notes: string[] = [];
     let bytes = 0;
     let stopped = false;
@@ -154,34 +158,36 @@ export const logProbe = defineProbe(logConfigSchema, {
       } catch (err) {
         const prev = mem.files[file];
         if (prev) next[file] = prev;
-        problems.push(describeReadError(file, err as NodeJS.ErrnoException, cfg));
+        problems.push(readError(file, err as NodeJS.ErrnoException, cfg));
       }
     }
     if (files.length === 0)
-      problems.push(describeReadError(cfg.path, Object.assign(new Error("no match"), { code: "ENOENT" }), cfg));
+      problems.push(readError(cfg.path, Object.assign(new Error("no match"), { code: "ENOENT" }), cfg));
     if (stopped)
       notes.push(
         `stopped reading at the time limit after ${Math.round(bytes / 1048576)} MiB; the rest is read next run`,
       );
     const metrics = { bytes_read: bytes, lines_matched: matched, files: files.length };
-    const detail = [...problems.map((p) => p.text), ...notes].join("\n") || undefined;
+    const detail = [...problems.map((p) => sayIn(words, [p.part], "en")), ...notes].join("\n") || undefined;
     const where = files.length === 1 ? files[0]! : cfg.path;
 
     if (matched > 0) {
       const list = [...hits.values()];
       const status = worst(list.map((h) => h.severity));
       const cause = list.reduce<string | undefined>(
-        (best, h) => (h.cause && (!best || causePriority(h.cause) < causePriority(best)) ? h.cause : best),
+        (best, h) => (h.cause && (!best || rank(h.cause) < rank(best)) ? h.cause : best),
         undefined,
       );
       const excerpt = pickExcerpt(list, cause, cfg);
-      const summary =
-        `${matched} new matching line${matched === 1 ? "" : "s"} in ` +
-        `${where}${cause ? ` (probable cause: ${cause})` : ""}`;
-      const last = { at: now, status, summary, excerpt, ...(cause ? { cause: describeCause(cause) } : {}) };
+      const parts: LogPart[] = [{ key: "matched", values: { n: matched, where } }];
+      if (cause) parts.push({ key: "cause", values: { cause } });
+      const { summary, said } = say(words, parts);
+      const described = cause ? { cause: describeCause(cause, "en", catalog) } : {};
+      const last = { at: now, status, summary, said, excerpt, ...described };
       return {
         status,
         summary,
+        said,
         excerpt,
         ...(last.cause ? { cause: last.cause } : {}),
         ...(detail ? { detail } : {}),
@@ -195,7 +201,7 @@ export const logProbe = defineProbe(logConfigSchema, {
     if (problems.length > 0) {
       return {
         status: worst(problems.map((p) => p.status)),
-        summary: problems[0]!.text,
+        ...say(words, [problems[0]!.part]),
         ...(detail ? { detail } : {}),
         metrics,
         memory: nextMem,
@@ -205,7 +211,7 @@ export const logProbe = defineProbe(logConfigSchema, {
     if (held) return { ...held, metrics, memory: nextMem };
     return {
       status: "ok",
-      summary: `no new matching lines in ${where} (${formatBytes(bytes)} read)`,
+      ...say(words, [{ key: "quiet", values: { where, read: formatBytes(bytes) } }]),
       ...(detail ? { detail } : {}),
       metrics,
       memory: { files: next, started: true },
@@ -218,9 +224,12 @@ function holdResult(last: LogMemory["last"], now: number, hold: number): ProbeOu
   if (!last || hold <= 0 || last.status === "ok") return undefined;
   const age = now - last.at;
   if (age < 0 || age >= hold) return undefined;
+  // The phrases of the last match, when the state file kept them and they still say what its summary says.
+  const kept = Array.isArray(last.said) && sayIn(words, last.said, "en") === last.summary;
+  const before: LogPart[] = kept ? (last.said as LogPart[]) : [{ key: "text", values: { text: last.summary } }];
   return {
     status: last.status,
-    summary: `no new matches; held ${last.status} for ${formatDuration(hold - age)} more after: ${last.summary}`,
+    ...say(words, [{ key: "held", values: { status: last.status, left: formatDuration(hold - age) } }, ...before]),
     excerpt: last.excerpt,
     ...(last.cause ? { cause: last.cause } : {}),
   };
@@ -238,29 +247,37 @@ function pickExcerpt(list: Hit[], cause: string | undefined, cfg: LogConfig): st
   });
 }
 
-/** describeReadError turns a failed read into a status and one line. */
+type ReadError = { status: Status; part: LogPart };
+
+/** readError turns a failed read into a status and the phrase that says why. */
+function readError(file: string, err: NodeJS.ErrnoException, cfg: Pick<LogConfig, "missing">): ReadError {
+  switch (err.code) {
+    case "ENOENT":
+      return { status: cfg.missing, part: { key: /[*?[]/.test(file) ? "noMatch" : "missing", values: { file } } };
+    case "EACCES":
+    case "EPERM":
+      return { status: "unknown", part: { key: "denied", values: { file } } };
+    case "EISDIR":
+      return { status: "unknown", part: { key: "directory", values: { file } } };
+    case "ENOTREG":
+      // A FIFO, socket or device: never opened blocking, never read (it could block the run or never end).
+      return {
+        status: "unknown",
+        part: { key: "special", values: { file, kind: String((err as { kind?: string }).kind) } },
+      };
+    default:
+      return { status: "unknown", part: { key: "unreadable", values: { file, why: err.code ?? err.message } } };
+  }
+}
+
+/** describeReadError turns a failed read into a status and one line in English. */
 export function describeReadError(
   file: string,
   err: NodeJS.ErrnoException,
   cfg: Pick<LogConfig, "missing">,
 ): { status: Status; text: string } {
-  switch (err.code) {
-    case "ENOENT":
-      return { status: cfg.missing, text: `${file} does not exist${/[*?[]/.test(file) ? " (no file matches)" : ""}` };
-    case "EACCES":
-    case "EPERM":
-      return {
-        status: "unknown",
-        text: `${file}: permission denied (run watchdog as a user that can read it, e.g. in the adm group)`,
-      };
-    case "EISDIR":
-      return { status: "unknown", text: `${file} is a directory, not a log file` };
-    case "ENOTREG":
-      // A FIFO, socket or device: never opened blocking, never read (it could block the run or never end).
-      return { status: "unknown", text: `${file}: not a regular file: ${(err as { kind?: string }).kind}` };
-    default:
-      return { status: "unknown", text: `${file}: cannot read (${err.code ?? err.message})` };
-  }
+  const { status, part } = readError(file, err, cfg);
+  return { status, text: sayIn(words, [part], "en") ?? "" };
 }
 
 function formatBytes(n: number): string {

@@ -3,8 +3,16 @@ import { duration, httpUrl } from "../../core/fields.js";
 import { formatDuration } from "../../duration.js";
 import { httpOpen, httpRequest, type HttpError } from "../../net/http-client.js";
 import { safeUrl } from "../http/index.js";
-import { describeSocketError } from "../tcp/index.js";
-import { defineProbe, type ProbeOutput } from "../types.js";
+import { socketPart } from "../socket.js";
+import { defineProbe, say, type PartOf, type ProbeOutput } from "../types.js";
+import { words } from "./words.js";
+
+type OpenaiPart = PartOf<typeof words>;
+
+/** failed is a critical result with one phrase. */
+function failed(key: OpenaiPart["key"], values: OpenaiPart["values"]): ProbeOutput {
+  return { status: "critical", ...say(words, [{ key, values }]) };
+}
 import { monotonicMs } from "../../core/monotonic.js";
 import { lazy } from "../../core/lazy.js";
 
@@ -87,6 +95,7 @@ async function readAll(body: AsyncIterable<Buffer>): Promise<string> {
 
 /** openaiProbe lists the models, then asks for one streamed token and times the first token and the whole answer. */
 export const openaiProbe = defineProbe(openaiConfigSchema, {
+  words,
   async run(cfg, { signal }) {
     const root = apiRoot(cfg.base_url);
     const where = safeUrl(root);
@@ -106,19 +115,17 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
       const models = await httpRequest(`${root}/models`, { headers, signal: all, redirects: FOLLOW, proxy: cfg.proxy });
       const text = models.body.toString("utf8");
       if (!ok(models.status)) {
-        return { status: "critical", summary: `${where}: GET /models answered ${models.status}: ${errorText(text)}` };
+        return failed("modelsAnswered", { where, code: models.status, answer: errorText(text) });
       }
       let ids: string[];
       try {
         ids = ((JSON.parse(text) as { data?: { id?: string }[] }).data ?? []).map((m) => String(m.id));
       } catch {
-        return { status: "critical", summary: `${where}: GET /models did not return JSON` };
+        return failed("modelsNotJson", { where });
       }
       if (!ids.includes(cfg.model)) {
-        return {
-          status: "critical",
-          summary: `${where} does not serve model ${cfg.model} (serves: ${ids.slice(0, 5).join(", ") || "none"})`,
-        };
+        const serves = ids.slice(0, 5).join(", ");
+        return failed(serves ? "noModel" : "noModels", { where, model: cfg.model, serves });
       }
       stage = "chat completion";
       const t0 = monotonicMs();
@@ -133,7 +140,7 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
       });
       if (!ok(res.status)) {
         const answer = errorText(await readAll(res.body));
-        return { status: "critical", summary: `${where}: chat completion answered ${res.status}: ${answer}` };
+        return failed("chatAnswered", { where, code: res.status, answer });
       }
       let ttft: number | undefined;
       let done = false;
@@ -156,13 +163,9 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
           try {
             j = JSON.parse(ev);
           } catch {
-            return {
-              status: "critical",
-              summary: `${where}: the stream sent an event that is not JSON: ${ev.slice(0, 100)}`,
-            };
+            return failed("eventNotJson", { where, event: ev.slice(0, 100) });
           }
-          if (j.error)
-            return { status: "critical", summary: `${where}: the stream reported an error: ${errorText(ev)}` };
+          if (j.error) return failed("streamError", { where, answer: errorText(ev) });
           const c = j.choices?.[0];
           if (ttft === undefined && c && (c.delta?.content || c.delta?.reasoning_content || c.text))
             ttft = Math.round(monotonicMs() - t0);
@@ -170,32 +173,23 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
         if (done) break;
       }
       const total = Math.round(monotonicMs() - t0);
-      if (ttft === undefined)
-        return { status: "critical", summary: `${where}: ${cfg.model} streamed no token in ${total}ms` };
+      if (ttft === undefined) return failed("noToken", { where, model: cfg.model, ms: total });
       const metrics = { ttft_ms: ttft, latency_ms: total, models_ms: Math.round(t0 - started) };
-      const what = `${cfg.model} at ${where}: first token in ${ttft}ms, done in ${total}ms`;
-      const slow: string[] = [];
+      const parts: OpenaiPart[] = [{ key: "answered", values: { model: cfg.model, where, ttft, total } }];
+      const slow: OpenaiPart[] = [];
       if (cfg.max_ttft !== undefined && ttft > cfg.max_ttft)
-        slow.push(`first token slower than ${formatDuration(cfg.max_ttft)}`);
+        slow.push({ key: "slowTtft", values: { limit: formatDuration(cfg.max_ttft) } });
       if (cfg.max_latency !== undefined && total > cfg.max_latency)
-        slow.push(`answer slower than ${formatDuration(cfg.max_latency)}`);
-      const out: ProbeOutput = {
-        status: slow.length ? "warning" : "ok",
-        summary: slow.length ? `${what}: ${slow.join(", ")}` : what,
-        metrics,
-      };
-      return out;
+        slow.push({ key: "slowAnswer", values: { limit: formatDuration(cfg.max_latency) } });
+      slow.forEach((p, i) => parts.push({ key: i === 0 ? "colon" : "comma" }, p));
+      return { status: slow.length ? "warning" : "ok", ...say(words, parts), metrics };
     } catch (err) {
       if (all.aborted)
-        return {
-          status: "critical",
-          summary:
-            `${where}: no complete answer within ${formatDuration(cfg.timeout)} ` + `(${stage}, after ${elapsed()}ms)`,
-        };
+        return failed("incomplete", { where, within: formatDuration(cfg.timeout), stage, ms: elapsed() });
       // An HttpError carries Node's code (ECONNREFUSED...), an AggregateError's too (a name with two addresses).
       const e = err as HttpError;
-      const why = e.code ? describeSocketError(e) : e.message;
-      return { status: "critical", summary: `${where}: ${stage} failed: ${why}` };
+      const why: OpenaiPart = e.code ? socketPart(e) : { key: "text", values: { text: e.message } };
+      return { status: "critical", ...say(words, [{ key: "stageFailed", values: { where, stage } }, why]) };
     } finally {
       clearTimeout(timer);
     }

@@ -4,7 +4,15 @@ import { size, textRegex } from "../../core/fields.js";
 import { compileLinear } from "../../core/linear-regex.js";
 import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses } from "../proc-scan.js";
 import type { ProcInfo, Select } from "../proc-scan.js";
-import { defineProbe, type Status } from "../types.js";
+import { defineProbe, say, type PartOf, type ProbeOutput, type Status } from "../types.js";
+import { words } from "./words.js";
+
+type ProcessPart = PartOf<typeof words>;
+
+/** found is a result of one phrase. */
+function found1(status: Status, key: ProcessPart["key"], values?: ProcessPart["values"]): ProbeOutput {
+  return { status, ...say(words, [values ? { key, values } : { key }]) };
+}
 import { lazy } from "../../core/lazy.js";
 
 export { parseStat, scanProcesses } from "../proc-scan.js";
@@ -69,10 +77,10 @@ const fmtMiB = (b: number) => `${Math.round(b / 1048576)} MiB`;
 
 /** processProbe finds processes by command line, comm or pidfile in /proc and counts the live ones. */
 export const processProbe = defineProbe(processConfigSchema, {
+  words,
   async run(cfg, { signal }) {
     const selectors = [cfg.match, cfg.comm, cfg.pidfile].filter((s) => s !== undefined).length;
-    if (selectors !== 1)
-      return { status: "unknown", summary: "a process check needs exactly one of match, comm or pidfile" };
+    if (selectors !== 1) return found1("unknown", "selectors");
     const what = cfg.match ? `/${cfg.match}/` : cfg.comm ? `comm ${cfg.comm}` : `pidfile ${cfg.pidfile}`;
     let found: ProcInfo[];
     try {
@@ -82,34 +90,24 @@ export const processProbe = defineProbe(processConfigSchema, {
           text = await readFile(cfg.pidfile, "utf8");
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          if (code === "ENOENT")
-            return { status: "critical", summary: `pidfile ${cfg.pidfile} does not exist (not running?)` };
-          return {
-            status: "unknown",
-            summary: `cannot read pidfile ${cfg.pidfile}: ${code ?? (err as Error).message}`,
-          };
+          if (code === "ENOENT") return found1("critical", "noPidfile", { file: cfg.pidfile });
+          return found1("unknown", "pidfileUnread", { file: cfg.pidfile, why: code ?? (err as Error).message });
         }
         const pid = Number(text.trim().split(/\s+/)[0]);
-        if (!Number.isInteger(pid) || pid <= 0)
-          return { status: "unknown", summary: `pidfile ${cfg.pidfile} holds no pid` };
+        if (!Number.isInteger(pid) || pid <= 0) return found1("unknown", "pidfileEmpty", { file: cfg.pidfile });
         found = await readPid(pid);
       } else {
         found = await findProcesses(cfg, signal);
       }
     } catch (err) {
-      return { status: "unknown", summary: `cannot read /proc: ${(err as Error).message}` };
+      return found1("unknown", "procUnread", { why: (err as Error).message });
     }
     const zombies = found.filter((p) => p.state === "Z");
     const alive = found.filter((p) => p.state !== "Z");
-    const notes: string[] = [];
-    if (zombies.length)
-      notes.push(
-        `${zombies.length} zombie${zombies.length === 1 ? "" : "s"} not counted (pid ` +
-          `${zombies.map((p) => p.pid).join(", ")})`,
-      );
     const metrics: Record<string, number> = { count: alive.length, zombies: zombies.length };
     let status: Status = "ok";
     const problems: string[] = [];
+    let firstOver: ProcessPart | undefined;
     if (cfg.max_rss !== undefined) {
       let maxSeen = 0;
       const limit = cfg.max_rss;
@@ -122,6 +120,7 @@ export const processProbe = defineProbe(processConfigSchema, {
       });
       for (const o of over.sort((a, b) => a.pid - b.pid)) {
         problems.push(`pid ${o.pid} uses ${fmtMiB(o.rss)} RSS, over ${fmtMiB(limit)}`);
+        firstOver ??= { key: "rss", values: { pid: o.pid, rss: fmtMiB(o.rss), limit: fmtMiB(limit) } };
       }
       metrics.max_rss_bytes = maxSeen;
       if (problems.length) status = "warning";
@@ -131,31 +130,28 @@ export const processProbe = defineProbe(processConfigSchema, {
         .slice(0, 10)
         .map((p) => p.pid)
         .join(", ") + (alive.length > 10 ? `, … (${alive.length})` : "");
-    let summary: string;
-    if (alive.length < cfg.min) {
+    const n = alive.length;
+    let head: ProcessPart;
+    if (n < cfg.min) {
       status = "critical";
-      summary =
-        alive.length === 0
-          ? `no process matches ${what}`
-          : `${alive.length} process${alive.length === 1 ? "" : "es"} match ${what} (pid ${pids}), fewer than ` +
-            `${cfg.min}`;
-    } else if (cfg.max !== undefined && alive.length > cfg.max) {
+      head = n === 0 ? { key: "none", values: { what } } : { key: "fewer", values: { n, what, pids, min: cfg.min } };
+    } else if (cfg.max !== undefined && n > cfg.max) {
       if (status === "ok") status = "warning";
-      summary = `${alive.length} processes match ${what} (pid ${pids}), more than ${cfg.max}`;
+      head = { key: "more", values: { n, what, pids, max: cfg.max } };
     } else {
-      summary =
-        alive.length === 0
-          ? `no process matches ${what}, as expected`
-          : `${alive.length} process${alive.length === 1 ? "" : "es"} match ${what}: pid ${pids}`;
+      head = n === 0 ? { key: "noneExpected", values: { what } } : { key: "match", values: { n, what, pids } };
     }
-    if (problems.length) summary += `; ${problems[0]}`;
-    if (zombies.length) summary += `; ${notes[0]}`;
+    const parts = [head];
+    if (firstOver) parts.push(firstOver);
+    if (zombies.length) {
+      parts.push({ key: "zombies", values: { n: zombies.length, pids: zombies.map((p) => p.pid).join(", ") } });
+    }
     // Only the processes the detail names need their command line (a comm scan did not read it).
     await fillCmdlines(alive.slice(0, 20), "/proc", signal);
     const detail = [
       ...problems,
       ...alive.slice(0, 20).map((p) => `pid ${p.pid} ${p.comm}: ${p.cmdline.slice(0, 200)}`),
     ].join("\n");
-    return { status, summary, ...(detail ? { detail } : {}), metrics };
+    return { status, ...say(words, parts), ...(detail ? { detail } : {}), metrics };
   },
 });

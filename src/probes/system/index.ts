@@ -3,7 +3,8 @@ import os from "node:os";
 import { z } from "zod";
 import { percent } from "../../core/fields.js";
 import { cjs } from "../../lazy.js";
-import { defineProbe, type Status, worst } from "../types.js";
+import { defineProbe, say, type PartOf, type Status, worst } from "../types.js";
+import { words } from "./words.js";
 import { lazy } from "../../core/lazy.js";
 
 const thresholds = (warning: number, critical: number) =>
@@ -31,23 +32,23 @@ export const systemConfigSchema = lazy(() =>
 );
 export type SystemConfig = z.infer<typeof systemConfigSchema>;
 
-type Finding = { status: Status; text: string };
+type SystemPart = PartOf<typeof words>;
+type Finding = { status: Status; parts: SystemPart[] };
 
 function grade(value: number, t: { warning: number; critical: number }): Status {
   return value >= t.critical ? "critical" : value >= t.warning ? "warning" : "ok";
 }
 
 /** finding grades a value and, when it is not ok, names the threshold it crossed ("disk / 91% (warning at 85%)"). */
-function finding(text: string, value: number, t: { warning: number; critical: number }, unit = "%"): Finding {
+function finding(what: SystemPart, value: number, t: { warning: number; critical: number }, unit = "%"): Finding {
   const status = grade(value, t);
-  return {
-    status,
-    text: status === "ok" ? text : `${text} (${status} at ${status === "critical" ? t.critical : t.warning}${unit})`,
-  };
+  if (status !== "critical" && status !== "warning") return { status, parts: [what] };
+  return { status, parts: [what, { key: status, values: { limit: t[status], unit } }] };
 }
 
 /** systemProbe reads disk usage with statfs, memory via systeminformation and the load average. */
 export const systemProbe = defineProbe(systemConfigSchema, {
+  words,
   async run(cfg) {
     const findings: Finding[] = [];
     const metrics: Record<string, number> = {};
@@ -60,28 +61,28 @@ export const systemProbe = defineProbe(systemConfigSchema, {
           const avail = s.bavail * s.bsize;
           const pct = used + avail > 0 ? (used / (used + avail)) * 100 : 0;
           metrics[`disk_used_percent:${path}`] = round1(pct);
-          findings.push(finding(`disk ${path} ${round1(pct)}%`, pct, cfg.disk));
+          findings.push(finding({ key: "disk", values: { path, pct: round1(pct) } }, pct, cfg.disk));
         } catch (err) {
-          findings.push({
-            status: "unknown",
-            text: `disk ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-          });
+          const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+          findings.push({ status: "unknown", parts: [{ key: "diskUnread", values: { path, why } }] });
         }
       }
     }
     if (cfg.memory) {
       const pct = await memoryUsedPercent();
       metrics.memory_used_percent = round1(pct);
-      findings.push(finding(`memory ${round1(pct)}%`, pct, cfg.memory));
+      findings.push(finding({ key: "memory", values: { pct: round1(pct) } }, pct, cfg.memory));
     }
     if (cfg.load) {
       const perCore = (os.loadavg()[0] ?? 0) / Math.max(1, os.availableParallelism());
       metrics.load_per_core = Math.round(perCore * 100) / 100;
-      findings.push(finding(`load ${metrics.load_per_core}/core`, perCore, cfg.load, "/core"));
+      const load: SystemPart = { key: "load", values: { perCore: metrics.load_per_core } };
+      findings.push(finding(load, perCore, cfg.load, "/core"));
     }
     const status = worst(findings.map((f) => f.status));
     const shown = status === "ok" ? findings : findings.filter((f) => f.status !== "ok");
-    return { status, summary: shown.map((f) => f.text).join(", ") || "nothing to check", metrics };
+    const parts = shown.flatMap((f, i): SystemPart[] => (i === 0 ? f.parts : [{ key: "comma" }, ...f.parts]));
+    return { status, ...say(words, parts.length ? parts : [{ key: "nothing" }]), metrics };
   },
 });
 

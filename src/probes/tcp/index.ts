@@ -1,7 +1,9 @@
 import net from "node:net";
 import { z } from "zod";
 import { duration } from "../../core/fields.js";
-import { defineProbe } from "../types.js";
+import { socketPart } from "../socket.js";
+import { defineProbe, say, type PartOf } from "../types.js";
+import { words } from "./words.js";
 import { monotonicMs } from "../../core/monotonic.js";
 import { lazy } from "../../core/lazy.js";
 
@@ -18,49 +20,31 @@ export type TcpConfig = z.infer<typeof tcpConfigSchema>;
 
 /** tcpProbe connects to host:port and closes at once. */
 export const tcpProbe = defineProbe(tcpConfigSchema, {
+  words,
   run(cfg, { signal }) {
     const target = `${cfg.host}:${cfg.port}`;
     const started = monotonicMs();
     return new Promise((resolve) => {
       const socket = net.connect({ host: cfg.host, port: cfg.port });
       const timer = setTimeout(
-        () => finish("critical", `${target} did not accept a connection within ${cfg.timeout}ms`),
+        () => finish("critical", [{ key: "noAccept", values: { target, ms: cfg.timeout } }]),
         cfg.timeout,
       );
-      const onAbort = () => finish("critical", `${target}: probe deadline reached before connecting`);
+      const onAbort = () => finish("critical", [{ key: "deadline", values: { target } }]);
       signal.addEventListener("abort", onAbort, { once: true });
       socket.once("connect", () => {
         const ms = Math.round(monotonicMs() - started);
-        finish("ok", `${target} accepted the connection in ${ms}ms`, { connect_ms: ms });
+        finish("ok", [{ key: "accepted", values: { target, ms } }], { connect_ms: ms });
       });
       socket.once("error", (err: NodeJS.ErrnoException) => {
-        finish("critical", `${target} ${describeSocketError(err)}`);
+        finish("critical", [{ key: "target", values: { target } }, socketPart(err)]);
       });
-      function finish(status: "ok" | "critical", summary: string, metrics?: Record<string, number>) {
+      function finish(status: "ok" | "critical", parts: PartOf<typeof words>[], metrics?: Record<string, number>) {
         clearTimeout(timer);
         signal.removeEventListener("abort", onAbort);
         socket.destroy();
-        resolve(metrics ? { status, summary, metrics } : { status, summary });
+        resolve({ status, ...say(words, parts), ...(metrics ? { metrics } : {}) });
       }
     });
   },
 });
-
-/** describeSocketError says in words why a connection failed. */
-export function describeSocketError(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case "ECONNREFUSED":
-      return "refused the connection (nothing listening?)";
-    case "ECONNRESET":
-      return "reset the connection";
-    case "EHOSTUNREACH":
-      return "is unreachable (EHOSTUNREACH)";
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return `could not be resolved (${err.code})`;
-    case "ETIMEDOUT":
-      return "timed out (ETIMEDOUT)";
-    default:
-      return `failed: ${err.code ?? err.message}`;
-  }
-}
