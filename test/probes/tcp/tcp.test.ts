@@ -27,7 +27,11 @@ describe("tcp probe", () => {
     const port = (server.address() as net.AddressInfo).port;
     await new Promise((r) => server.close(r));
     const r = await tcpProbe.run({ type: "tcp", host: "127.0.0.1", port, timeout: 2000 }, ctx());
-    expect(r).toEqual({ status: "critical", summary: `127.0.0.1:${port} refused the connection (nothing listening?)` });
+    expect(r).toEqual({
+      status: "critical",
+      summary: `127.0.0.1:${port} refused the connection (nothing listening?)`,
+      said: [{ key: "target", values: { target: `127.0.0.1:${port}` } }, { key: "refused" }],
+    });
   });
 
   it("names an unresolvable host", async () => {
