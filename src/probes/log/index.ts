@@ -9,7 +9,10 @@ import { expandPath } from "./log-glob.js";
 import { logPreflight } from "./log-preflight.js";
 import { inodeKey, readNew, type FileMemory } from "./log-reader.js";
 import { defineProbe, say, sayIn, type Part, type PartOf, type ProbeOutput, type Status, worst } from "../types.js";
+import { readError, type ReadError } from "./read-error.js";
 import { words } from "./words.js";
+
+export { describeReadError } from "./read-error.js";
 import { redactExcerpt, stripControl } from "../../text.js";
 import { monotonicMs } from "../../core/monotonic.js";
 import { lazy } from "../../core/lazy.js";
@@ -245,39 +248,6 @@ function pickExcerpt(list: Hit[], cause: string | undefined, cfg: LogConfig): st
     if (line.length > EXCERPT_CHARS) line = `${line.slice(0, EXCERPT_CHARS - 1)}…`;
     return h.count > 1 ? `${line} (×${h.count})` : line;
   });
-}
-
-type ReadError = { status: Status; part: LogPart };
-
-/** readError turns a failed read into a status and the phrase that says why. */
-function readError(file: string, err: NodeJS.ErrnoException, cfg: Pick<LogConfig, "missing">): ReadError {
-  switch (err.code) {
-    case "ENOENT":
-      return { status: cfg.missing, part: { key: /[*?[]/.test(file) ? "noMatch" : "missing", values: { file } } };
-    case "EACCES":
-    case "EPERM":
-      return { status: "unknown", part: { key: "denied", values: { file } } };
-    case "EISDIR":
-      return { status: "unknown", part: { key: "directory", values: { file } } };
-    case "ENOTREG":
-      // A FIFO, socket or device: never opened blocking, never read (it could block the run or never end).
-      return {
-        status: "unknown",
-        part: { key: "special", values: { file, kind: String((err as { kind?: string }).kind) } },
-      };
-    default:
-      return { status: "unknown", part: { key: "unreadable", values: { file, why: err.code ?? err.message } } };
-  }
-}
-
-/** describeReadError turns a failed read into a status and one line in English. */
-export function describeReadError(
-  file: string,
-  err: NodeJS.ErrnoException,
-  cfg: Pick<LogConfig, "missing">,
-): { status: Status; text: string } {
-  const { status, part } = readError(file, err, cfg);
-  return { status, text: sayIn(words, [part], "en") ?? "" };
 }
 
 function formatBytes(n: number): string {
