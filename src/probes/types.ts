@@ -51,12 +51,15 @@ export interface ProbeContext {
 /** ProbeOutput is a result plus the probe's memory for the next run; `said` is typed by the runner. */
 export type ProbeOutput = Omit<ProbeResult, "check" | "durationMs" | "said"> & { said?: Part[]; memory?: unknown };
 
-/** sayIn words the parts of a summary in a locale; undefined when a key is not in the words. */
+/**
+ * sayIn words the parts of a summary in a locale; undefined when a part is not one of the words (parts come back
+ * from the state file, so they are not trusted to be well formed).
+ */
 export function sayIn(words: Words, parts: readonly Part[], locale: Locale): string | undefined {
   let out = "";
   for (const p of parts) {
     const phrase = typeof p?.key === "string" && Object.hasOwn(words, p.key) ? words[p.key] : undefined;
-    if (!phrase) return undefined;
+    if (!phrase || (p.values !== undefined && (typeof p.values !== "object" || p.values === null))) return undefined;
     out += phrase[locale](p.values ?? {});
   }
   return out;
