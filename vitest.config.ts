@@ -17,14 +17,14 @@ const EXPECTED_S: Record<string, number> = {
   "test/system/node-exporter.test.ts": 26,
   "test/cli/output.test.ts": 26,
   "test/reliability/root-files.test.ts": 25,
-  "test/probes/log.test.ts": 22,
+  "test/probes/log/log.test.ts": 22,
   "test/e2e/cli.test.ts": 22,
   "test/state/state-schema.test.ts": 19,
   "test/e2e/binary.test.ts": 14,
   "test/system/alertmanager.test.ts": 13,
   "test/notify/e2e-delivery.test.ts": 12,
   "test/cli/pipe-drain.test.ts": 11,
-  "test/probes/log-prefilter.test.ts": 10,
+  "test/probes/log/log-prefilter.test.ts": 10,
 };
 
 /**

@@ -20,6 +20,7 @@ import type { Redactor } from "./notify/redact.js";
 import { createChannels, keepChannelsAlive } from "./notify/registry.js";
 import { renderText } from "./notify/render.js";
 import type { Channel } from "./notify/types.js";
+import { buildCatalog, useCatalog, type Catalog } from "./probes/registry.js";
 import { runProbes, type ProbeRun } from "./probes/run.js";
 import type { ProbeResult } from "./probes/types.js";
 import { createRunStore, loadRunState, lockRun, type RunStore } from "./state/run-store.js";
@@ -109,7 +110,10 @@ async function runPipeline(
   const store = createRunStore(config.state_file, deps, opts.redact, unsaved);
   const { prev, warnings } = await loadRunState(config, store, deps, opts.dryRun);
 
-  const { probed, runs } = await probe(config, prev, opts.only, deps, budget);
+  // The log probe's causes, the built-in ones with the config's own; the renderer words alerts from the same.
+  const { catalog } = buildCatalog(config.causes, config.disable_causes);
+  useCatalog(catalog);
+  const { probed, runs } = await probe(config, prev, opts.only, deps, budget, catalog);
   const results = runs.map((r) => r.result);
   const now = deps.clock.now();
   const decision = decide(prev, results, now, { ...config, matchName: matchGlob });
@@ -140,6 +144,7 @@ async function runPipeline(
   report.restarts = await executeRestarts(decision.actions, config, state.probes, deps, {
     signal: budget,
     redact: opts.redact,
+    catalog,
   });
   state = record(state, report.restarts, now);
   const outcomes = attachRestartOutcomes(messages, report.restarts);
@@ -167,9 +172,10 @@ async function probe(
   only: RunOptions["only"],
   deps: Deps,
   budget: AbortSignal,
+  catalog: Catalog,
 ): Promise<{ probed: CheckConfig[]; runs: ProbeRun[] }> {
   const probed = only ? config.checks.filter((c) => only.has(c.name)) : config.checks;
-  return { probed, runs: await runProbes(probed, prev.probes, deps, budget) };
+  return { probed, runs: await runProbes(probed, prev.probes, deps, budget, catalog) };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
 import type { Action, RestartOutcome } from "../engine/types.js";
 import type { Redactor } from "../notify/redact.js";
+import type { Catalog } from "../probes/log/causes.js";
 import { runProbe } from "../probes/run.js";
 import { runRestartHook } from "./restart-hook.js";
 
@@ -19,14 +20,14 @@ export async function executeRestarts(
   config: Pick<Config, "checks" | "state_file">,
   probes: Readonly<Record<string, unknown>>,
   deps: Deps,
-  opts: { signal: AbortSignal; redact: Redactor },
+  opts: { signal: AbortSignal; redact: Redactor; catalog?: Catalog },
 ): Promise<RestartDone[]> {
   const names = actions.flatMap((a) => (a.type === "restart" ? [a.check] : []));
   return Promise.all(
     names.map(async (name) => {
       const check = config.checks.find((c) => c.name === name)!;
       deps.logger.info({ event: "restart", check: name }, "running restart hook");
-      const reprobe = async () => (await runProbe(check, probes[name], deps, opts.signal)).result.status;
+      const reprobe = async () => (await runProbe(check, probes[name], deps, opts.signal, opts.catalog)).result.status;
       const outcome = await runRestartHook(check.restart!, reprobe, {
         signal: opts.signal,
         sleep: deps.sleep,

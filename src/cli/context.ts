@@ -7,7 +7,7 @@ import { logFileOf } from "../config/schema.js";
 import { createDeps, realClock, type Deps } from "../deps.js";
 import { createLogger, silentLogger } from "../logger.js";
 import { createRedactor, type Redactor } from "../notify/redact.js";
-import { embeddedGpuCheck } from "../probes/gpu.js";
+import { embeddedGpuCheck } from "../probes/gpu/index.js";
 
 /** GlobalOptions are the flags every command accepts. */
 export type GlobalOptions = LoadOptions & { debug?: boolean };

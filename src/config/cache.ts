@@ -4,7 +4,6 @@ import path from "node:path";
 import type { Document } from "yaml";
 import { BUILD_ID } from "../core/build-id.js";
 import { hash64 } from "../core/hash.js";
-import { buildCatalog, useCatalog } from "../probes/registry.js";
 import { ensureDir, readRegular, writeFileAtomic } from "../core/safe-fs.js";
 import type { Loaded } from "./load.js";
 import { valueAt, type PathKey } from "./locate.js";
@@ -119,7 +118,6 @@ export function readCached(inputs: CacheInputs): Loaded | undefined {
   try {
     if (!fits(entry, inputs)) return undefined;
     const loaded = restore(entry, inputs);
-    if (loaded) useCatalog(buildCatalog(loaded.config.causes, loaded.config.disable_causes).catalog);
     return loaded;
   } catch {
     return undefined;

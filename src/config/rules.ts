@@ -1,5 +1,5 @@
 import { channelTypes, type ChannelEntry } from "../notify/registry.js";
-import { buildCatalog, useCatalog } from "../probes/registry.js";
+import { buildCatalog } from "../probes/registry.js";
 import { fallbacksNameAChannel, resolveFallbacks, someChannel } from "./rules/channels.js";
 import { dependsOnKnown, flapBand, noDependencyCycle, uniqueName } from "./rules/checks.js";
 import { globalLadder, ladderNotifies, ownLadder, resolveLadder, restartHasHook } from "./rules/ladders.js";
@@ -46,14 +46,12 @@ export function resolveConfig(
   opts: { file: string; hostname: string; defaultLadder?: boolean },
 ): { config: Config; errors: RuleIssue[]; warnings: RuleIssue[] } {
   const channels = withDefaults(raw.channels);
-  // The log probe's cause catalog: the built-in one with the config's causes merged in. It is installed only for a
-  // config without errors, so a rejected reload keeps the catalog of the config still running.
-  const { catalog, issues } = buildCatalog(raw.causes, raw.disable_causes);
+  // The config's causes are checked here; the run builds the catalog it hands to the log probe (run-check.ts).
+  const { issues } = buildCatalog(raw.causes, raw.disable_causes);
   const builtInLadder = !!opts.defaultLadder;
   const ctx: RuleContext = { checks: rawChecks(raw), channels, builtInLadder, causeIssues: issues };
   const errors = RULES.flatMap((rule) => rule.check(raw, ctx));
   const warnings = WARNINGS.flatMap((rule) => rule.check(raw, ctx));
-  if (errors.length === 0) useCatalog(catalog);
   return { config: resolve(raw, ctx, opts), errors, warnings };
 }
 

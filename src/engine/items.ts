@@ -48,6 +48,7 @@ export function notifyItem(
     restartsHelped: inc.restartsHelped,
     ...extra,
   };
+  if (r.said) item.said = r.said;
   if (r.detail !== undefined) item.detail = r.detail;
   if (r.excerpt?.length) item.excerpt = r.excerpt;
   if (inc.cause ?? r.cause) item.cause = inc.cause ?? r.cause;

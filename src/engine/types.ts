@@ -1,4 +1,5 @@
 import type { Severity, Status } from "../core/status.js";
+import type { Said } from "../probes/types.js";
 import { dict } from "./dict.js";
 
 export type { Severity } from "../core/status.js";
@@ -35,6 +36,8 @@ export type NotifyItem = {
   severity: Severity;
   status: Status;
   summary: string;
+  /** The summary in structured form, which the renderer words in the config's locale. */
+  said?: Said;
   detail?: string;
   excerpt?: string[];
   cause?: string;

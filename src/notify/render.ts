@@ -1,7 +1,7 @@
 import { formatDuration } from "../duration.js";
 import type { Message, NotifyItem } from "../engine/types.js";
 import { localizeCause } from "../probes/log/causes.js";
-import { summaryZh } from "./summary-zh.js";
+import { summaryIn } from "./summary.js";
 import { EN, formatTime, ZH, type Words } from "./words.js";
 import type { Locale } from "./types.js";
 
@@ -39,10 +39,7 @@ function itemLines(
   const rows: { label: string; value: string; block?: string[] }[] = [
     { label: w.check, value: `${i.check}${why}` },
     { label: w.host, value: host },
-    {
-      label: w.state,
-      value: `${w.status[i.status]}${w.colon}${locale === "zh-CN" ? summaryZh(i.summary) : i.summary}`,
-    },
+    { label: w.state, value: `${w.status[i.status]}${w.colon}${summaryIn(i, locale)}` },
   ];
   if (i.reason === "recovered") {
     rows.push({ label: w.outage, value: `${w.dur(i.outageMs ?? 0)}${w.since(formatTime(i.since))}` });

@@ -1,19 +1,19 @@
 import type { z } from "zod";
-import { execConfigSchema, execProbe } from "./exec.js";
-import { gpuConfigSchema, gpuProbe } from "./gpu.js";
-import { httpConfigSchema, httpProbe } from "./http.js";
-import { logConfigSchema, logProbe } from "./log/log.js";
-import { openaiConfigSchema, openaiProbe } from "./openai.js";
-import { processConfigSchema, processProbe } from "./process.js";
-import { systemConfigSchema, systemProbe } from "./system.js";
-import { tcpConfigSchema, tcpProbe } from "./tcp.js";
+import { execConfigSchema, execProbe } from "./exec/index.js";
+import { gpuConfigSchema, gpuProbe } from "./gpu/index.js";
+import { httpConfigSchema, httpProbe } from "./http/index.js";
+import { logConfigSchema, logProbe } from "./log/index.js";
+import { openaiConfigSchema, openaiProbe } from "./openai/index.js";
+import { processConfigSchema, processProbe } from "./process/index.js";
+import { systemConfigSchema, systemProbe } from "./system/index.js";
+import { tcpConfigSchema, tcpProbe } from "./tcp/index.js";
 import type { Probe } from "./types.js";
 
-// The log probe's cause catalog, which config/rules.ts checks and installs (`causes:`, `disable_causes:`): config
-// imports the probes through this module only.
-export { buildCatalog, useCatalog } from "./log/causes.js";
+// The log probe's cause catalog (`causes:`, `disable_causes:`), which config/rules.ts checks and the run builds:
+// config imports the probes through this module only.
+export { buildCatalog, useCatalog, type Catalog } from "./log/causes.js";
 
-/** probes lists every probe type: adding one is one line here plus its own file (defineProbe(schema, run)). */
+/** probes lists every probe type: adding one is one line here plus its own folder (defineProbe(schema, words, run)). */
 export const probes = {
   tcp: tcpProbe,
   http: httpProbe,

@@ -1,7 +1,8 @@
 import type { Deps } from "../deps.js";
 import { stripControl } from "../text.js";
 import { probeOf } from "./registry.js";
-import type { Probe, ProbeOutput, ProbeResult } from "./types.js";
+import type { Catalog } from "./log/causes.js";
+import type { Part, Probe, ProbeOutput, ProbeResult } from "./types.js";
 import { monotonicMs } from "../core/monotonic.js";
 
 /**
@@ -34,6 +35,7 @@ export async function runProbe(
   memory: unknown,
   deps: Deps,
   runSignal: AbortSignal,
+  catalog?: Catalog,
 ): Promise<ProbeRun> {
   const started = monotonicMs();
   const deadline = probeDeadline(check);
@@ -54,10 +56,16 @@ export async function runProbe(
       else runSignal.addEventListener("abort", onRunAbort, { once: true });
       ctl.signal.addEventListener("abort", () => runSignal.removeEventListener("abort", onRunAbort), { once: true });
     });
-    const out = await Promise.race([probe.run(check, { deps, signal, memory }), timeout]);
-    const { memory: next, ...rest } = clean(out);
+    const ctx = catalog ? { deps, signal, memory, catalog } : { deps, signal, memory };
+    const out = await Promise.race([probe.run(check, ctx), timeout]);
+    const { memory: next, said, ...rest } = clean(out);
     return {
-      result: { ...rest, check: check.name, durationMs: Math.round(monotonicMs() - started) },
+      result: {
+        ...rest,
+        ...(said ? { said: { type: check.type, parts: said } } : {}),
+        check: check.name,
+        durationMs: Math.round(monotonicMs() - started),
+      },
       memory: next ?? memory,
     };
   } catch (err) {
@@ -87,7 +95,16 @@ function clean(out: ProbeOutput): ProbeOutput {
     ...(out.detail !== undefined ? { detail: stripControl(out.detail) } : {}),
     ...(out.excerpt ? { excerpt: out.excerpt.map(stripControl) } : {}),
     ...(out.cause !== undefined ? { cause: stripControl(out.cause) } : {}),
+    ...(out.said ? { said: out.said.map(cleanPart) } : {}),
   };
+}
+
+function cleanPart(p: Part): Part {
+  if (!p.values) return p;
+  const values = Object.fromEntries(
+    Object.entries(p.values).map(([k, v]) => [k, typeof v === "string" ? stripControl(v) : v]),
+  );
+  return { key: p.key, values };
 }
 
 /** runProbes runs every check concurrently, each under its own deadline. */
@@ -96,6 +113,7 @@ export function runProbes(
   memories: Record<string, unknown>,
   deps: Deps,
   signal: AbortSignal,
+  catalog?: Catalog,
 ): Promise<ProbeRun[]> {
-  return Promise.all(checks.map((c) => runProbe(c, memories[c.name], deps, signal)));
+  return Promise.all(checks.map((c) => runProbe(c, memories[c.name], deps, signal, catalog)));
 }

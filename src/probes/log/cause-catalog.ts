@@ -5,7 +5,7 @@
  * (test/fixtures/causes/corpus.txt, with the source of each excerpt) as a family of wordings, not one line.
  * Rules for a pattern here: case variants are spelled out (`[Nn]o`), never the `i` flag, and each one has a literal
  * of 8+ bytes that every match contains, so the byte prefilter finds candidate lines without running the regex
- * (test/probes/causes.test.ts checks both). Harmless look-alikes are excluded in the pattern itself (lookbehind).
+ * (test/probes/log/causes.test.ts checks both). Harmless look-alikes are excluded in the pattern itself (lookbehind).
  * Every pattern is matched by a linear-time engine (RE2 syntax): no lookahead, no backreference.
  */
 

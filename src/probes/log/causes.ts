@@ -1,7 +1,7 @@
 /**
  * The cause matcher: which catalog entry a log line (or the lines of one read) names, and its text in each locale.
  * The catalog is the built-in one (cause-catalog.ts) plus the config's own `causes:`, less `disable_causes:`,
- * installed once per loaded config by useCatalog (the renderer needs the same catalog to localize a cause).
+ * built once per run and handed to the log probe in its context; the renderer is given the same one by useCatalog.
  *
  * Precedence (README "Cause catalog"): all matching lines of one read are one incident, and the cause named is the
  * one highest in the catalog among them. The catalog is ordered root cause first, consequences after, so a wrapper
@@ -35,16 +35,12 @@ function makeCatalog(causes: readonly Cause[]): Catalog {
 
 /** BUILTIN is the built-in catalog alone. */
 export const BUILTIN: Catalog = makeCatalog(CAUSES);
-let active: Catalog = BUILTIN;
+// The renderer's catalog: alerts are worded by channels that know the locale but not the config.
+let forWords: Catalog = BUILTIN;
 
-/** activeCatalog is the catalog of the loaded config (the built-in one until a config installs its own). */
-export function activeCatalog(): Catalog {
-  return active;
-}
-
-/** useCatalog installs a config's catalog for the log probe and the renderer. */
+/** useCatalog gives the renderer the run's catalog, so that a cause of the config's own is worded in its locale. */
 export function useCatalog(catalog: Catalog): void {
-  active = catalog;
+  forWords = catalog;
 }
 
 /**
@@ -135,19 +131,19 @@ export function buildCatalog(
 }
 
 /** causeById returns the catalog entry with that id. */
-export function causeById(id: string, catalog: Catalog = active): Cause | undefined {
+export function causeById(id: string, catalog: Catalog = BUILTIN): Cause | undefined {
   const i = catalog.rank.get(id);
   return i === undefined ? undefined : catalog.causes[i];
 }
 
 /** classifyLine returns the highest-priority cause whose regexes match the line (linear-time, as the probe does). */
-export function classifyLine(line: string, catalog: Catalog = active): Cause | undefined {
+export function classifyLine(line: string, catalog: Catalog = BUILTIN): Cause | undefined {
   for (const c of catalog.causes) if (c.regexes.some((r) => linearOf(r).test(line))) return c;
   return undefined;
 }
 
 /** classifyLines names the cause of one read (one incident): the highest-priority cause of any of its lines. */
-export function classifyLines(lines: Iterable<string>, catalog: Catalog = active): Cause | undefined {
+export function classifyLines(lines: Iterable<string>, catalog: Catalog = BUILTIN): Cause | undefined {
   let best: Cause | undefined;
   let bestRank = Infinity;
   for (const line of lines) {
@@ -162,12 +158,12 @@ export function classifyLines(lines: Iterable<string>, catalog: Catalog = active
 }
 
 /** causePriority ranks a cause id (lower is more important); unknown ids (free text) rank last. */
-export function causePriority(id: string, catalog: Catalog = active): number {
+export function causePriority(id: string, catalog: Catalog = BUILTIN): number {
   return catalog.rank.get(id) ?? catalog.causes.length;
 }
 
 /** describeCause renders "id: explanation — action" in the locale; free-text causes come back as written. */
-export function describeCause(id: string, locale: Locale = "en", catalog: Catalog = active): string {
+export function describeCause(id: string, locale: Locale = "en", catalog: Catalog = BUILTIN): string {
   const c = causeById(id, catalog);
   if (!c) return id;
   const t = c.text[locale];
@@ -179,7 +175,7 @@ export function describeCause(id: string, locale: Locale = "en", catalog: Catalo
  * English) in another locale; a free-text cause comes back unchanged. For the renderer, which knows the config's
  * locale.
  */
-export function localizeCause(cause: string, locale: Locale, catalog: Catalog = active): string {
+export function localizeCause(cause: string, locale: Locale, catalog: Catalog = forWords): string {
   const id = /^([a-z][a-z0-9_]*): /.exec(cause)?.[1];
   return id && causeById(id, catalog) ? describeCause(id, locale, catalog) : cause;
 }

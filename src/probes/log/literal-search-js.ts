@@ -1,4 +1,4 @@
-import type { LiteralSearch } from "./literal-search.js";
+import type { LiteralSearch } from "./literal-search-type.js";
 
 /**
  * The JavaScript Wu-Manber search, used where WebAssembly is not available (node --jitless) or the literals do

@@ -1,7 +1,7 @@
-import type { LiteralSearch } from "./literal-search.js";
+import type { LiteralSearch } from "./literal-search-type.js";
 
 /**
- * The Wu-Manber search of literal-search.wat, assembled (test/probes/literal-search-wasm.test.ts checks these bytes
+ * The Wu-Manber search of literal-search.wat, assembled (test/probes/log/literal-search-wasm.test.ts checks these bytes
  * against the .wat source). WebAssembly is compiled at once by the baseline compiler, so there is no slow warm-up,
  * and its memory accesses need no bounds checks: about 3× the JavaScript version's speed on a 1 GiB log.
  */

@@ -1,14 +1,14 @@
-;; Wu-Manber multi-literal scan over bytes in linear memory, four interleaved lanes (see literal-search.ts).
+;; Wu-Manber multi-literal scan over bytes in linear memory, four interleaved lanes (see literal-search-type.ts).
 ;; Blocks are 3 bytes hashed to 16 bits, h(i) = (u16 at i-1 XOR byte at i-2 << 5) & 0xffff: with a hundred literals
 ;; and more, 2-byte blocks leave almost every common bigram with a small shift; 3-byte blocks keep the skip long.
-;; literal-search.ts embeds the assembled bytes; test/probes/literal-search-wasm.test.ts checks they match this file.
+;; literal-search-wasm.ts embeds the assembled bytes; test/probes/log/literal-search-wasm.test.ts checks they match this file.
 ;;
 ;; Memory layout (byte addresses):
 ;;   0 .. 65536          shift table: u8 per block hash (h of the last three bytes of the window)
 ;;   65536 .. 327680     bucket heads: u32 per block hash = (count << 16) | first pattern index; 0 = none ends there
 ;;   327680 .. 360448    patterns: (address u32, length u32) per pattern, sorted by the block their m-prefix ends with
 ;;   360448 .. 360464    results: the four lanes' output ends after scan4
-;;   the rest            pattern bytes, output areas and data areas, placed by literal-search.ts
+;;   the rest            pattern bytes, output areas and data areas, placed by literal-search-wasm.ts
 (module
   (memory (export "mem") 1)
   (global $m (mut i32) (i32.const 2))

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { createGunzip } from "node:zlib";
 import { openLog, readTail, rotatedSiblings } from "./log-open.js";
-import type { FileMemory, ReadOptions } from "./log-reader.js";
+import type { FileMemory, ReadOptions } from "./log-memory.js";
 
 const MAX_LINE = 64 * 1024;
 

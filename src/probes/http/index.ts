@@ -1,0 +1,245 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { z } from "zod";
+import { duration, httpUrl, size } from "../../core/fields.js";
+import { formatDuration } from "../../duration.js";
+import { httpRequest, type HttpError } from "../../net/http-client.js";
+import { socketPart } from "../socket.js";
+import { defineProbe, say, type PartOf, type ProbeOutput } from "../types.js";
+import { words } from "./words.js";
+
+type HttpPart = PartOf<typeof words>;
+import { monotonicMs } from "../../core/monotonic.js";
+import { lazy } from "../../core/lazy.js";
+
+/** How much of a response body is kept for matching; the rest is only counted. */
+const BODY_KEEP = 1024 * 1024;
+
+const statusExpectation = lazy(() =>
+  z.union([
+    z.number().int().min(100).max(599),
+    z.array(z.number().int().min(100).max(599)).min(1),
+    z.string().regex(/^[1-5]xx$/, 'write a class such as "2xx"'),
+  ]),
+);
+
+const jsonPathCondition = lazy(() => z.strictObject({ path: z.string().min(1), equals: z.unknown().optional() }));
+
+/** httpConfigSchema is a `type: http` check: a health or inference call with expectations on the answer. */
+export const httpConfigSchema = lazy(() =>
+  z.strictObject({
+    type: z.literal("http"),
+    url: httpUrl,
+    method: z
+      .string()
+      .regex(/^[A-Za-z]+$/)
+      .optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    body: z.string().optional(),
+    json: z.unknown().optional(),
+    timeout: duration.default(10_000),
+    insecure: z.boolean().default(false),
+    /** false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels). */
+    proxy: z.boolean().default(true),
+    expect: z
+      .strictObject({
+        status: statusExpectation.default("2xx"),
+        body_contains: z.string().optional(),
+        json: z.record(z.string(), z.unknown()).optional(),
+        max_latency: duration.optional(),
+        /** Media type the answer must have, e.g. audio/wav (compared without parameters such as charset). */
+        content_type: z.string().min(1).optional(),
+        /** A TTS endpoint that returns 0-byte audio is broken: at least this many body bytes. */
+        min_bytes: size.optional(),
+        /**
+         * Conditions on values inside the JSON answer: {path: "data.0.status", equals: "ok"} (no equals: the path
+         * exists).
+         */
+        json_path: z.array(jsonPathCondition).optional(),
+        /** Warning when the TLS certificate expires within this long. */
+        cert_expiry: duration.optional(),
+      })
+      .default({ status: "2xx" }),
+  }),
+);
+export type HttpConfig = z.infer<typeof httpConfigSchema>;
+
+type Response = {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  bytes: number;
+  ms: number;
+  certExpires: number | undefined;
+};
+
+/** httpProbe makes one request and checks status, body and latency. */
+export const httpProbe = defineProbe(httpConfigSchema, {
+  words,
+  async run(cfg, { signal, deps }) {
+    const res = await request(cfg, signal);
+    if ("failed" in res) {
+      const asked: HttpPart = {
+        key: "request",
+        values: { method: cfg.method ?? defaultMethod(cfg), url: safeUrl(cfg.url) },
+      };
+      return { status: "critical", ...say(words, [asked, res.failed]) };
+    }
+    return judge(cfg, res, deps.clock.now());
+  },
+});
+
+function defaultMethod(cfg: HttpConfig): string {
+  return cfg.body !== undefined || cfg.json !== undefined ? "POST" : "GET";
+}
+
+/** safeUrl drops credentials and the query string (tokens live there) from a URL shown to people. */
+export function safeUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    return `${u.protocol}//${u.host}${u.pathname}${u.search ? "?…" : ""}`;
+  } catch {
+    return "<invalid url>";
+  }
+}
+
+/** request makes the request; a failure comes back as the phrase that says why, never as a throw. */
+async function request(cfg: HttpConfig, signal: AbortSignal): Promise<Response | { failed: HttpPart }> {
+  const headers: Record<string, string> = { "user-agent": "watchdog", ...cfg.headers };
+  let payload: Buffer | undefined;
+  if (cfg.json !== undefined) {
+    payload = Buffer.from(JSON.stringify(cfg.json));
+    headers["content-type"] ??= "application/json";
+  } else if (cfg.body !== undefined) {
+    payload = Buffer.from(cfg.body);
+  }
+  const started = monotonicMs();
+  try {
+    const res = await httpRequest(cfg.url, {
+      method: cfg.method ?? defaultMethod(cfg),
+      headers,
+      body: payload,
+      signal,
+      timeoutMs: cfg.timeout,
+      insecure: cfg.insecure,
+      proxy: cfg.proxy,
+      maxBody: BODY_KEEP,
+    });
+    return { ...res, ms: Math.round(monotonicMs() - started) };
+  } catch (err) {
+    const e = err as HttpError;
+    if (e.kind === "aborted") return { failed: { key: "deadline" } };
+    if (e.kind === "timeout" && e.status !== undefined) {
+      return { failed: { key: "bodyLate", values: { code: e.status, within: formatDuration(cfg.timeout) } } };
+    }
+    // Node's codes (ECONNREFUSED, CERT_HAS_EXPIRED...) in words; anything else as its message.
+    const known = e.kind !== "timeout" && e.code && /^(E[A-Z]+|ERR_TLS|CERT_|UNABLE_|DEPTH_|SELF_SIGNED)/.test(e.code);
+    return { failed: known ? describeHttpError(e) : { key: "text", values: { text: (err as Error).message } } };
+  }
+}
+
+function describeHttpError(err: NodeJS.ErrnoException): HttpPart {
+  const code = err.code ?? "";
+  if (/CERT|SELF_SIGNED|UNABLE_|DEPTH_|ERR_TLS/.test(code)) return { key: "tls", values: { code } };
+  return socketPart(err);
+}
+
+/** statusMatches says whether an HTTP status meets the expectation (200, [200, 204] or "2xx"). */
+export function statusMatches(status: number, want: HttpConfig["expect"]["status"]): boolean {
+  if (typeof want === "number") return status === want;
+  if (Array.isArray(want)) return want.includes(status);
+  return String(status)[0] === want[0];
+}
+
+/**
+ * jsonSubset says whether every key of want is in got with an equal value, recursively (arrays compare element-wise).
+ */
+export function jsonSubset(got: unknown, want: unknown): boolean {
+  if (want === null || typeof want !== "object") return got === want;
+  if (Array.isArray(want)) {
+    return Array.isArray(got) && want.length <= got.length && want.every((w, i) => jsonSubset(got[i], w));
+  }
+  if (got === null || typeof got !== "object" || Array.isArray(got)) return false;
+  return Object.entries(want).every(([k, w]) => jsonSubset((got as Record<string, unknown>)[k], w));
+}
+
+/** jsonAt follows a dotted path ("data.0.status") into parsed JSON; array indexes are numbers. */
+export function jsonAt(value: unknown, path: string): { found: boolean; value?: unknown } {
+  let cur: unknown = value;
+  for (const key of path.split(".")) {
+    if (cur === null || typeof cur !== "object") return { found: false };
+    const obj = cur as Record<string, unknown>;
+    if (!(key in obj)) return { found: false };
+    cur = obj[key];
+  }
+  return { found: true, value: cur };
+}
+
+function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
+  const what: HttpPart = { key: "answered", values: { url: safeUrl(cfg.url), code: res.status, ms: res.ms } };
+  const metrics = { latency_ms: res.ms, status_code: res.status, body_bytes: res.bytes };
+  const fail = (key: HttpPart["key"], values?: HttpPart["values"]): ProbeOutput => ({
+    status: "critical",
+    ...say(words, [what, values ? { key, values } : { key }]),
+    metrics,
+    detail: snippet(res.body),
+  });
+  const expect = cfg.expect;
+  if (!statusMatches(res.status, expect.status)) return fail("expectedStatus", { want: JSON.stringify(expect.status) });
+  const text = res.body.toString("utf8");
+  if (expect.body_contains !== undefined && !text.includes(expect.body_contains)) {
+    return fail("noText", { text: JSON.stringify(expect.body_contains) });
+  }
+  if (expect.content_type !== undefined) {
+    const got = String(res.headers["content-type"] ?? "")
+      .split(";")[0]!
+      .trim()
+      .toLowerCase();
+    const want = expect.content_type.split(";")[0]!.trim().toLowerCase();
+    if (want.endsWith("/") ? !got.startsWith(want) : got !== want)
+      return fail("contentType", { got: JSON.stringify(got || "none"), want: JSON.stringify(want) });
+  }
+  if (expect.min_bytes !== undefined && res.bytes < expect.min_bytes)
+    return fail("tooSmall", { bytes: res.bytes, min: expect.min_bytes });
+  if (expect.json !== undefined || expect.json_path !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return fail("notJson");
+    }
+    if (expect.json !== undefined && !jsonSubset(parsed, expect.json))
+      return fail("jsonMismatch", { want: JSON.stringify(expect.json) });
+    for (const cond of expect.json_path ?? []) {
+      const at = jsonAt(parsed, cond.path);
+      if (!at.found) return fail("jsonMissing", { path: cond.path });
+      if (cond.equals !== undefined && !jsonSubset(at.value, cond.equals)) {
+        const got = String(JSON.stringify(at.value)?.slice(0, 80));
+        return fail("jsonValue", { path: cond.path, got, want: JSON.stringify(cond.equals) });
+      }
+    }
+  }
+  if (expect.cert_expiry !== undefined && res.certExpires !== undefined) {
+    const left = res.certExpires - now;
+    const metricsWithCert = { ...metrics, cert_expires_in_s: Math.round(left / 1000) };
+    if (left < expect.cert_expiry) {
+      const date = new Date(res.certExpires).toISOString().slice(0, 10);
+      const when: HttpPart =
+        left <= 0
+          ? { key: "certExpired", values: { date } }
+          : { key: "certExpires", values: { left: formatDuration(left), date } };
+      return { status: left <= 0 ? "critical" : "warning", ...say(words, [what, when]), metrics: metricsWithCert };
+    }
+    Object.assign(metrics, { cert_expires_in_s: Math.round(left / 1000) });
+  }
+  if (expect.max_latency !== undefined && res.ms > expect.max_latency) {
+    const slow: HttpPart = { key: "slow", values: { ms: expect.max_latency } };
+    return { status: "warning", ...say(words, [what, slow]), metrics };
+  }
+  return { status: "ok", ...say(words, [what]), metrics };
+}
+
+function snippet(body: Buffer): string | undefined {
+  if (body.length === 0) return undefined;
+  const text = body.subarray(0, 300).toString("utf8").replace(/\s+/g, " ").trim();
+  return text ? `body: ${text}` : undefined;
+}

@@ -1,0 +1,99 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../helpers/cli.js";
+import { readCorpus } from "./corpus.js";
+
+// Through the built CLI, as a user meets it: a log check reading real failure output names the cause.
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-causes-"));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function setup(name: string, lines: string[], extra = ""): string {
+  const log = path.join(dir, `${name}.log`);
+  fs.writeFileSync(log, `${lines.join("\n")}\n`);
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(
+    file,
+    `state_file: ${dir}/${name}-state/state.json
+host: box
+locale: zh-CN
+channels:
+  out: {type: console}
+escalation: [{after: 1, notify: [out]}]
+checks:
+  - name: applog
+    type: log
+    path: ${log}
+    from: start
+${extra}`,
+  );
+  return file;
+}
+const env = () => ({ WATCHDOG_CONFIG: "", NO_COLOR: "1" });
+const excerpt = (source: string) => readCorpus().find((e) => e.source === source)!.lines;
+
+describe("probable cause through the CLI", () => {
+  it("ComfyUI's wrapper line defers to the OOM on the lines after it (zh-CN alert)", async () => {
+    const file = setup("comfy", excerpt("https://github.com/Comfy-Org/ComfyUI/issues/4852"));
+    const r = await runCli(["check", "-c", file], { cwd: dir, env: env() });
+    expect(r.stdout).toContain("probable cause: gpu_oom");
+    expect(r.stdout).toContain("gpu_oom: GPU 显存不足");
+    expect(r.stdout).not.toContain("job_failed");
+  });
+
+  it("harmless startup output fails nothing", async () => {
+    const file = setup("harmless", [
+      ...excerpt("https://github.com/oobabooga/textgen/issues/1086"),
+      ...excerpt("https://github.com/RUC-NLPIR/FlashRAG/issues/71"),
+      ...excerpt("https://github.com/NVIDIA/nccl/issues/1126"),
+    ]);
+    const r = await runCli(["check", "-c", file], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain("probable cause");
+  });
+
+  it("a cause of the config's own is named, in the config's locale, and a disabled built-in one is not", async () => {
+    const causes = `causes:
+  - id: tts_unknown_speaker
+    patterns: ["speaker \\\\S+ not found"]
+    explanation: {en: "unknown speaker", zh-CN: "说话人不存在"}
+    action: {en: "check the speaker list", zh-CN: "检查说话人列表"}
+disable_causes: [job_failed]
+`;
+    const file = setup("own", ["!!! Exception during processing !!!", "ValueError: speaker zh_9 not found"], causes);
+    const r = await runCli(["check", "-c", file], { cwd: dir, env: env() });
+    expect(r.stdout).toContain("probable cause: tts_unknown_speaker");
+    expect(r.stdout).toContain("说话人不存在 — 检查说话人列表");
+    const only = setup("disabled", ["!!! Exception during processing !!!"], "disable_causes: [job_failed]\n");
+    const d = await runCli(["check", "-c", only], { cwd: dir, env: env() });
+    expect(d.code).toBe(0);
+  });
+
+  it("validate reports a bad regex, then a duplicate id and unknown cause references, each with its place", async () => {
+    const own = (rest: string) => `causes:
+  - id: mine
+    ${rest}
+    explanation: {en: x}
+    action: {en: y}
+`;
+    const regex = await runCli(["validate", "-c", setup("bad1", ["x"], own('regex: "(unclosed"'))], { cwd: dir, env: env() });
+    expect(regex.code).toBe(78);
+    expect(regex.stdout + regex.stderr).toMatch(/bad1\.yaml:\d+:\d+: causes\[0\]\.regex: invalid regex/);
+    const refs = `${own('patterns: ["ok"]')}  - id: mine
+    patterns: ["ok"]
+    explanation: {en: x}
+    action: {en: y}
+    priority: {after: no_such_cause}
+disable_causes: [nope]
+`;
+    const r = await runCli(["validate", "-c", setup("bad2", ["x"], refs)], { cwd: dir, env: env() });
+    expect(r.code).toBe(78);
+    const out = r.stdout + r.stderr;
+    expect(out).toMatch(/bad2\.yaml:\d+:\d+: causes\[1\]\.id: duplicate cause id "mine"/);
+    expect(out).toMatch(/bad2\.yaml:\d+:\d+: disable_causes\[0\]: unknown built-in cause "nope"/);
+  });
+});

@@ -1,0 +1,50 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BUILTIN, classifyLines } from "../../../src/probes/log/causes.js";
+import { readCorpus, type Excerpt } from "./corpus.js";
+
+// Real failure output copied as posted from public issue threads (the source of each excerpt is in corpus.txt),
+// and harmless startup output with error-like words. The catalog must name the right cause for 95% of the failures
+// and no cause at all for the harmless ones (a catalog match alone fails the check, so one would be a false alarm).
+const fixture = (name: string) => readCorpus(path.resolve(__dirname, `../../fixtures/causes/${name}`));
+// heldout.txt and heldout2.txt were each collected after the patterns were written; each is scored on its own too.
+const corpus = [...readCorpus(), ...fixture("heldout.txt"), ...fixture("heldout2.txt")];
+const later = new Set(fixture("heldout.txt").map((e) => e.source));
+const later2 = new Set(fixture("heldout2.txt").map((e) => e.source));
+
+function score(set: Excerpt[]) {
+  const failures = set.filter((e) => e.expected !== "none");
+  const harmless = set.filter((e) => e.expected === "none");
+  const wrong = failures.filter((e) => classifyLines(e.lines, BUILTIN)?.id !== e.expected);
+  const alarms = harmless.filter((e) => classifyLines(e.lines, BUILTIN) !== undefined);
+  return { named: failures.length - wrong.length, total: failures.length, wrong, alarms, harmless: harmless.length };
+}
+
+const show = (e: Excerpt) => `${e.source}: expected ${e.expected}, got ${classifyLines(e.lines, BUILTIN)?.id ?? "none"}`;
+
+describe("cause catalog on real logs", () => {
+  it("has at least 150 excerpts, 25 of them harmless, covering every built-in cause", () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(150);
+    expect(corpus.filter((e) => e.expected === "none").length).toBeGreaterThanOrEqual(25);
+    for (const e of corpus) expect(e.lines.length, e.source).toBeGreaterThanOrEqual(1);
+    for (const e of corpus) expect(e.lines.length, e.source).toBeLessThanOrEqual(30);
+    const ids = new Set(corpus.map((e) => e.expected));
+    expect(BUILTIN.causes.map((c) => c.id).filter((id) => !ids.has(id))).toEqual([]);
+    for (const e of corpus) expect(e.expected === "none" || ids.has(e.expected)).toBe(true);
+  });
+
+  it("names the right cause for 95% of the failures and raises no false alarm", () => {
+    const all = score(corpus);
+    const held = score(corpus.filter((e) => e.holdout));
+    console.log(`cause corpus: ${all.named}/${all.total} named right, ${all.alarms.length} false alarms`);
+    console.log(`  of which held out while writing the patterns: ${held.named}/${held.total} named right, ${held.alarms.length} false alarms`);
+    const fresh = score(corpus.filter((e) => later.has(e.source)));
+    console.log(`  of which collected after the patterns were written (heldout.txt): ${fresh.named}/${fresh.total} named right, ${fresh.alarms.length} false alarms`);
+    const fresh2 = score(corpus.filter((e) => later2.has(e.source)));
+    const f2 = `${fresh2.named}/${fresh2.total} named right, ${fresh2.alarms.length} false alarms`;
+    console.log(`  of which the third batch (heldout2.txt): ${f2}`);
+    for (const e of [...all.wrong, ...all.alarms]) console.log(`  ${show(e)}`);
+    expect(all.alarms.map(show)).toEqual([]);
+    expect(all.named / all.total).toBeGreaterThanOrEqual(0.95);
+  });
+});
