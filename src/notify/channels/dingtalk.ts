@@ -5,27 +5,24 @@ import { httpUrl } from "../../core/fields.js";
 import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
-import { lazy } from "../../core/lazy.js";
 
 // DingTalk custom robot (自定义机器人): https://open.dingtalk.com/document/group/custom-robot-access
 // Wire contract: docs/vendors.md §1.
 
 /** dingtalkConfigSchema is a `type: dingtalk` channel: a group robot webhook, optionally signed (加签). */
-export const dingtalkConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("dingtalk"),
-    /** https://oapi.dingtalk.com/robot/send?access_token=... */
-    webhook: httpUrl,
-    /** The robot's SEC... signing secret, when 加签 is enabled. */
-    secret: z.string().min(1).optional(),
-    /** Prepended to the title, for robots secured by a custom keyword. */
-    keyword: z.string().min(1).optional(),
-    at_mobiles: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
-    at_user_ids: z.array(z.string()).default([]),
-    at_all: z.boolean().default(false),
-    msgtype: z.enum(["markdown", "text"]).default("markdown"),
-  }),
-);
+export const dingtalkConfigSchema = z.strictObject({
+  type: z.literal("dingtalk"),
+  /** https://oapi.dingtalk.com/robot/send?access_token=... */
+  webhook: httpUrl,
+  /** The robot's SEC... signing secret, when 加签 is enabled. */
+  secret: z.string().min(1).optional(),
+  /** Prepended to the title, for robots secured by a custom keyword. */
+  keyword: z.string().min(1).optional(),
+  at_mobiles: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
+  at_user_ids: z.array(z.string()).default([]),
+  at_all: z.boolean().default(false),
+  msgtype: z.enum(["markdown", "text"]).default("markdown"),
+});
 export type DingTalkConfig = z.infer<typeof dingtalkConfigSchema>;
 
 /** DINGTALK_MAX_BYTES keeps a body under the robot's 20000-byte limit (errcode 460101). */

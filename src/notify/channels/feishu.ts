@@ -5,24 +5,21 @@ import { httpUrl } from "../../core/fields.js";
 import { describeEndpoint, fitJson, postJson, vendorOutcome, type VendorCode } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
-import { lazy } from "../../core/lazy.js";
 
 // Feishu / Lark custom bot (自定义机器人): https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
 // Wire contract: docs/vendors.md §3.
 
 /** feishuConfigSchema is a `type: feishu` channel: a custom bot webhook, optionally signed. */
-export const feishuConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("feishu"),
-    /** https://open.feishu.cn/open-apis/bot/v2/hook/<token> (or open.larksuite.com for Lark) */
-    webhook: httpUrl,
-    /** The bot's signing secret (签名校验), when enabled. */
-    secret: z.string().min(1).optional(),
-    /** Open ids (ou_...) to @mention; "all" mentions everyone. */
-    at_user_ids: z.array(z.string()).default([]),
-    at_all: z.boolean().default(false),
-  }),
-);
+export const feishuConfigSchema = z.strictObject({
+  type: z.literal("feishu"),
+  /** https://open.feishu.cn/open-apis/bot/v2/hook/<token> (or open.larksuite.com for Lark) */
+  webhook: httpUrl,
+  /** The bot's signing secret (签名校验), when enabled. */
+  secret: z.string().min(1).optional(),
+  /** Open ids (ou_...) to @mention; "all" mentions everyone. */
+  at_user_ids: z.array(z.string()).default([]),
+  at_all: z.boolean().default(false),
+});
 export type FeishuConfig = z.infer<typeof feishuConfigSchema>;
 
 /** FEISHU_MAX_BYTES keeps a body under the bot's 20 KB limit (code 9499 past it). */

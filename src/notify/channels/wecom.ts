@@ -4,25 +4,22 @@ import { httpUrl } from "../../core/fields.js";
 import { describeEndpoint, postJson, truncateUtf8, vendorOutcome, type VendorCode } from "../http.js";
 import { renderText } from "../render.js";
 import type { Channel, ChannelContext, Locale } from "../types.js";
-import { lazy } from "../../core/lazy.js";
 
 // WeCom (企业微信) group robot: https://developer.work.weixin.qq.com/document/path/91770
 // Error codes: https://open.work.weixin.qq.com/devtool/query . Wire contract: docs/vendors.md §2.
 
 /** wecomConfigSchema is a `type: wecom` channel: a group robot webhook (the `key` in the URL is the credential). */
-export const wecomConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("wecom"),
-    /** https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=... */
-    webhook: httpUrl,
-    at_mobiles: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
-    at_user_ids: z.array(z.string()).default([]),
-    at_all: z.boolean().default(false),
-    /** markdown (4096 bytes, `<@userid>` mentions) or text (2048 bytes, mentions by phone and @all). Default: text when
-     * `at_mobiles` or `at_all` is set (markdown cannot mention by phone), else markdown. */
-    msgtype: z.enum(["markdown", "text"]).optional(),
-  }),
-);
+export const wecomConfigSchema = z.strictObject({
+  type: z.literal("wecom"),
+  /** https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=... */
+  webhook: httpUrl,
+  at_mobiles: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
+  at_user_ids: z.array(z.string()).default([]),
+  at_all: z.boolean().default(false),
+  /** markdown (4096 bytes, `<@userid>` mentions) or text (2048 bytes, mentions by phone and @all). Default: text when
+   * `at_mobiles` or `at_all` is set (markdown cannot mention by phone), else markdown. */
+  msgtype: z.enum(["markdown", "text"]).optional(),
+});
 export type WeComConfig = z.infer<typeof wecomConfigSchema>;
 
 /** WECOM_MARKDOWN_MAX and WECOM_TEXT_MAX are the robot's limits in UTF-8 bytes (errcode 40058 past them). */
