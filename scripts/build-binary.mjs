@@ -3,14 +3,22 @@
 // SEA blob (node --experimental-sea-config), copy this node binary and inject the blob with postject.
 // https://nodejs.org/docs/latest-v20.x/api/single-executable-applications.html
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const run = (args) => execFileSync(process.execPath, args, { stdio: "inherit" });
 
 run(["scripts/build.mjs", "--single"]);
-// useCodeCache: the blob carries V8's compiled code for the bundle, so a start does not parse it.
-const seaConfig = { main: "dist/watchdog-single.cjs", output: "dist/watchdog.blob", disableExperimentalSEAWarning: true, useCodeCache: true };
+// useCodeCache: the blob carries V8's compiled code for the bundle, so a start does not parse it. The heavy libraries
+// a healthy run never uses (dist/sea/lazy/) are assets, compiled only when a run needs them.
+const assets = Object.fromEntries(readdirSync("dist/sea/lazy").map((f) => [`lazy/${f}`, `dist/sea/lazy/${f}`]));
+const seaConfig = {
+  main: "dist/watchdog-single.cjs",
+  output: "dist/watchdog.blob",
+  disableExperimentalSEAWarning: true,
+  useCodeCache: true,
+  assets,
+};
 writeFileSync("dist/sea-config.json", JSON.stringify(seaConfig));
 run(["--experimental-sea-config", "dist/sea-config.json"]);
 rmSync("dist/watchdog", { force: true });
