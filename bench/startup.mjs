@@ -2,7 +2,8 @@
 // Start-up A/B bench: `node -e 0`, then for each given command (a built dist/watchdog.cjs, another build's copy of
 // it, or the single executable) `--version` and a healthy 20-check run; every subject runs once per round, the
 // rounds interleaved so all see the same load. Prints medians and the spread (min-max) of wall, peak RSS and CPU,
-// with ratios to `node -e 0`. Asserts nothing.
+// with ratios to `node -e 0`. Asserts nothing. The budget of a healthy cron run: 3x the wall time and 1.5x the peak
+// RSS of `node -e 0`.
 // Usage: node bench/startup.mjs [runs] [CLI...]   (default: 9 runs, dist/watchdog.cjs; a CLI ending in .cjs runs
 //        under node, anything else is executed as is, e.g. dist/watchdog)
 import { execFile } from "node:child_process";
@@ -28,8 +29,7 @@ const checks =
     { length: 10 },
     (_, i) => `  - {name: http-${i}, type: http, url: "http://127.0.0.1:${httpPort}/", expect: {status: 200}}\n`,
   ).join("");
-// One config and state per CLI: a state file that another build wrote (its seal is that build's) is read through the
-// schema, which is not what a cron run of one build does.
+// One config and state per CLI, so that no build reads a state file another build wrote.
 const configOf = (k) => {
   const config = path.join(dir, `healthy-${k}.yaml`);
   const files = `state_file: ${dir}/s${k}.json\nlog_file: ${dir}/s${k}.log\n`;
@@ -56,7 +56,7 @@ for (const [k, cli] of clis.entries()) {
   subjects.push([`${cli} check (20)`, [...cmd(cli), "--config", configOf(k), "check"]]);
 }
 const results = subjects.map(() => []);
-for (const [, argv] of subjects) await run(argv); // warm-up: code caches written
+for (const [, argv] of subjects) await run(argv); // warm-up: the page cache holds each file
 for (let i = 0; i < runs; i++) for (const [k, [, argv]] of subjects.entries()) results[k].push(await run(argv));
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

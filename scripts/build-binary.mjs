@@ -10,18 +10,23 @@ const run = (args) => execFileSync(process.execPath, args, { stdio: "inherit" })
 
 run(["scripts/build.mjs", "--single"]);
 // useCodeCache: the blob carries V8's compiled code for the bundle, so a start does not parse it. The heavy libraries
-// a healthy run never uses (dist/lazy/) are assets, compiled only when a run needs them.
+// a healthy run never uses (dist/sea/lazy/) are assets, compiled only when a run needs them.
 const assets = Object.fromEntries(readdirSync("dist/sea/lazy").map((f) => [`lazy/${f}`, `dist/sea/lazy/${f}`]));
-const seaConfig = { main: "dist/watchdog-single.cjs", output: "dist/watchdog.blob", disableExperimentalSEAWarning: true, useCodeCache: true, assets };
+const seaConfig = {
+  main: "dist/watchdog-single.cjs",
+  output: "dist/watchdog.blob",
+  disableExperimentalSEAWarning: true,
+  useCodeCache: true,
+  assets,
+};
 writeFileSync("dist/sea-config.json", JSON.stringify(seaConfig));
 run(["--experimental-sea-config", "dist/sea-config.json"]);
 rmSync("dist/watchdog", { force: true });
 copyFileSync(process.execPath, "dist/watchdog.tmp");
 const { inject } = await import("postject");
 await inject("dist/watchdog.tmp", "NODE_SEA_BLOB", readFileSync("dist/watchdog.blob"), { sentinelFuse: FUSE });
-// postject writes the 100 MB executable in one write, which leaves it in the page cache as large folios: every run
-// of it then mapped whole folios, 16 MB more peak RSS than the same file copied (43 against 59 MB for --version,
-// measured on Linux 6.18). A copy is what an install makes anyway, so the figures measured here are those users see.
+// postject writes the executable in one write, which can leave it in the page cache as large folios, each mapped
+// whole by every run of it; a copy, as an install makes, does not.
 copyFileSync("dist/watchdog.tmp", "dist/watchdog");
 chmodSync("dist/watchdog", 0o755);
 rmSync("dist/watchdog.tmp", { force: true });

@@ -15,14 +15,7 @@ export default function setup(): () => void {
   // Like /tmp itself: tests that run the CLI as another user (nobody) must reach their folders in it.
   fs.chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
-  // The config cache (src/config/cache.ts) of every CLI the tests start goes here, not into ~/.cache/watchdog.
-  const cache = fs.mkdtempSync(path.join(base, "wdc-"));
-  const xdg = process.env.XDG_CACHE_HOME;
-  process.env.XDG_CACHE_HOME = cache;
   return () => {
-    fs.rmSync(cache, { recursive: true, force: true });
-    if (xdg === undefined) delete process.env.XDG_CACHE_HOME;
-    else process.env.XDG_CACHE_HOME = xdg;
     let left: string[] = [];
     try {
       left = fs.readdirSync(dir);

@@ -40,7 +40,7 @@ function proxySecrets(env: NodeJS.ProcessEnv): string[] {
 export function openSession(opts: GlobalOptions, withLog: boolean, readOnly = false, fallback = false): Session {
   // The embedded default also watches the GPUs when nvidia-smi is on PATH (a PATH lookup: nothing is spawned).
   const opened = loadWithFallback(
-    { ...opts, channelSecretsOptional: readOnly, cached: !readOnly },
+    { ...opts, channelSecretsOptional: readOnly },
     { env: process.env, cwd: process.cwd(), hostname: os.hostname() },
     embeddedGpuCheck(process.env.PATH),
     realClock().now(),

@@ -2,6 +2,7 @@ import { CommanderError, type Command } from "commander";
 import { ConfigError, ExitError, LockedError, StateError, UsageError } from "../errors.js";
 import { realIo } from "./io.js";
 import { buildProgram, type CommandRunner } from "./program.js";
+import { readableStack } from "./stack.js";
 
 /** Exit codes of DESIGN §5. */
 const EXIT = { ok: 0, internal: 1, usage: 2, locked: 75, config: 78 } as const;
@@ -49,13 +50,13 @@ async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof StateError) {
       io.err(`watchdog: ${err.message}\n`);
-      if (debug && err.cause instanceof Error) io.err(`${err.cause.stack}\n`);
+      if (debug && err.cause instanceof Error) io.err(`${readableStack(String(err.cause.stack))}\n`);
       return EXIT.internal;
     }
     const e = err as Error;
     io.err(
       `watchdog: internal error: ${e?.message ?? String(err)}` +
-        (debug ? `\n${e?.stack}` : " (run with --debug for details; please report it)") +
+        (debug ? `\n${readableStack(String(e?.stack))}` : " (run with --debug for details; please report it)") +
         "\n",
     );
     return EXIT.internal;

@@ -4,19 +4,13 @@ import path from "node:path";
 import { ConfigError, ExitError } from "../errors.js";
 import { readRegular, trustProblem, UnsafeFileError } from "../core/safe-fs.js";
 import { EMBEDDED_SOURCE, embeddedDefault } from "./default.js";
-import { readCached, writeCached } from "./cache.js";
-import { parseConfig, parseConfigDocument, type Loaded } from "./load.js";
+import { parseConfig, type Loaded } from "./load.js";
 
-/**
- * LoadOptions are the command-line inputs that pick and adjust the config. `cached`: a run may take the validated
- * config from the cache (cache.ts) when nothing it depends on changed (`check` and the daemon; `validate` always
- * reads the file anew).
- */
+/** LoadOptions are the command-line inputs that pick and adjust the config. */
 export type LoadOptions = {
   config?: string | undefined;
   state?: string | undefined;
   channelSecretsOptional?: boolean;
-  cached?: boolean;
 };
 
 /** Inputs are the parts of the environment config discovery reads. */
@@ -76,23 +70,7 @@ export function loadConfigFrom(src: ConfigSource, opts: LoadOptions, inputs: Inp
   const secretPath = (p: string) => path.resolve(file ? path.dirname(file) : inputs.cwd, p);
   const readFile = (p: string) => readSecretFile(secretPath(p));
   const parseOpts = { file: source, env: inputs.env, hostname: inputs.hostname, readFile };
-  let loaded: Loaded;
-  if (opts.cached && !opts.channelSecretsOptional) {
-    const cache = { source, cwd: inputs.cwd, text, env: inputs.env, hostname: inputs.hostname, readFile, secretPath };
-    const hit = readCached(cache);
-    if (hit) loaded = hit;
-    else {
-      const read = new Map<string, string>();
-      const readAndKeep = (p: string) => {
-        const content = readFile(p);
-        read.set(p, content);
-        return content;
-      };
-      const parsed = parseConfigDocument(text, { ...parseOpts, readFile: readAndKeep });
-      writeCached(cache, parsed.loaded, parsed.doc, read);
-      loaded = parsed.loaded;
-    }
-  } else loaded = parseConfig(text, { ...parseOpts, channelSecretsOptional: !!opts.channelSecretsOptional });
+  const loaded = parseConfig(text, { ...parseOpts, channelSecretsOptional: !!opts.channelSecretsOptional });
   // Without state_file in the file, the state goes where the embedded default's would (~/.local/state when not root).
   if (opts.state) loaded.config.state_file = opts.state;
   else if (file !== undefined && !loaded.given.includes("state_file"))

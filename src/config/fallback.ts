@@ -35,8 +35,8 @@ export function loadWithFallback(
       if (!good) continue;
       let loaded: Loaded;
       try {
-        // Not the config cache: the copy is parsed afresh, its secrets read again from ${VARS} and *_file.
-        loaded = loadConfigFrom({ ...src, text: good.text }, { ...opts, cached: false }, inputs);
+        // The copy is parsed afresh, its secrets read again from ${VARS} and *_file.
+        loaded = loadConfigFrom({ ...src, text: good.text }, opts, inputs);
       } catch {
         continue;
       }

@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, visit, isPair, isScalar, isSeq, type Document, type Scalar } from "yaml";
+import { LineCounter, parseDocument, visit, isPair, isScalar, isSeq, type Scalar } from "yaml";
 import { ConfigError } from "../errors.js";
 import { closest, formatPath, Locator, type PathKey } from "./locate.js";
 import { describeIssue, keysAt } from "./describe-issue.js";
@@ -60,14 +60,6 @@ export function interpolate(
 
 /** parseConfig validates YAML text; it throws ConfigError listing every problem as FILE:LINE:COL: path: message. */
 export function parseConfig(text: string, opts: ParseOptions): Loaded {
-  return parseConfigDocument(text, opts).loaded;
-}
-
-/**
- * parseConfigDocument is parseConfig that also returns the YAML document it read (values as interpolated), from
- * which the config cache (cache.ts) learns where each value came from.
- */
-export function parseConfigDocument(text: string, opts: ParseOptions): { loaded: Loaded; doc: Document } {
   if (text.length > MAX_CONFIG_BYTES) {
     throw new ConfigError([
       `${opts.file}:1:1: (top level): the file is ${(text.length / 1e6).toFixed(1)} MB; a config may be at most 1 MB`,
@@ -183,7 +175,7 @@ export function parseConfigDocument(text: string, opts: ParseOptions): { loaded:
     const node = doc.getIn(path, true);
     return isScalar(node) && interpolated.has(node);
   });
-  return { loaded: { config: resolved.config, warnings, secrets, inlineSecrets: inline, given }, doc };
+  return { config: resolved.config, warnings, secrets, inlineSecrets: inline, given };
 }
 
 /** aliasCycle returns the path of a value that contains itself (`a: &a {<<: *a}`), which no walk could finish. */

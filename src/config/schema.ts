@@ -3,38 +3,33 @@ import { duration, httpUrl, percent, size, textRegex } from "../core/fields.js";
 import { LOCALES } from "../core/status.js";
 import { channelCommon, channelTypes, redactSchema, type ChannelConfig } from "../notify/registry.js";
 import { probes, type ProbeConfigs, type ProbeType } from "../probes/registry.js";
-import { lazy } from "../core/lazy.js";
 
 export type { ChannelConfig };
 
 /** stepSchema is one rung of the escalation ladder. */
-export const stepSchema = lazy(() =>
-  z.strictObject({
-    /** Consecutive failing runs (or failures within the last `within` runs) that reach this step. */
-    after: z.number().int().min(1),
-    within: z.number().int().min(1).optional(),
-    notify: z.array(z.string().min(1)).default([]),
-    restart: z.boolean().default(false),
-  }),
-);
+export const stepSchema = z.strictObject({
+  /** Consecutive failing runs (or failures within the last `within` runs) that reach this step. */
+  after: z.number().int().min(1),
+  within: z.number().int().min(1).optional(),
+  notify: z.array(z.string().min(1)).default([]),
+  restart: z.boolean().default(false),
+});
 export type Step = z.infer<typeof stepSchema>;
 
 /** restartSchema is a check's restart hook. */
-export const restartSchema = lazy(() =>
-  z.strictObject({
-    command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
-    shell: z.boolean().default(false),
-    timeout: duration.default(60_000),
-    verify_after: duration.default(15_000),
-    limit: z
-      .strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) })
-      .default({ max: 2, within: 30 * 60_000 }),
-  }),
-);
+export const restartSchema = z.strictObject({
+  command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
+  shell: z.boolean().default(false),
+  timeout: duration.default(60_000),
+  verify_after: duration.default(15_000),
+  limit: z
+    .strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) })
+    .default({ max: 2, within: 30 * 60_000 }),
+});
 export type RestartConfig = z.infer<typeof restartSchema>;
 
 /** Fields every check has, whatever its type. */
-const checkCommon = lazy(() => ({
+const checkCommon = {
   // Any script's letters (tts进程); refused are only what breaks an output: whitespace, control characters, glob and
   // quoting characters (silence globs, tables, shell-pasted names) and the separators of lists.
   name: z
@@ -51,7 +46,7 @@ const checkCommon = lazy(() => ({
   interval: duration.optional(),
   labels: z.record(z.string(), z.string()).default({}),
   runbook: z.string().optional(),
-}));
+};
 
 /** nonEmpty gives a registry's list as the tuple a discriminated union takes: one type at least, checked. */
 function nonEmpty<T>(list: readonly T[]): [T, ...T[]] {
@@ -64,9 +59,9 @@ const checkSchemas = () => Object.values(probes).map((p) => p.schema.extend(chec
 const channelSchemas = () => Object.values(channelTypes).map((c) => c.schema.extend(channelCommon));
 
 /** checkSchema is one entry of `checks:`, picked by its `type`. */
-export const checkSchema = lazy(() => z.discriminatedUnion("type", nonEmpty(checkSchemas())));
+export const checkSchema = z.discriminatedUnion("type", nonEmpty(checkSchemas()));
 /** channelSchema is one entry of `channels:`, picked by its `type`. */
-export const channelSchema = lazy(() => z.discriminatedUnion("type", nonEmpty(channelSchemas())));
+export const channelSchema = z.discriminatedUnion("type", nonEmpty(channelSchemas()));
 
 /** DEFAULT_LADDER is email at the first failure, SMS and DingTalk with a restart at the third. */
 export const DEFAULT_LADDER: Step[] = [
@@ -75,86 +70,82 @@ export const DEFAULT_LADDER: Step[] = [
 ];
 
 /** A text in each locale; zh-CN falls back to en. */
-const localized = lazy(() => z.strictObject({ en: z.string().min(1), "zh-CN": z.string().min(1).optional() }));
+const localized = z.strictObject({ en: z.string().min(1), "zh-CN": z.string().min(1).optional() });
 
 /** causeSchema is one cause of the config's own, added to the log probe's built-in catalog. */
-export const causeSchema = lazy(() =>
-  z.strictObject({
-    id: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower-case letters, digits and _ (starting with a letter)"),
-    /** Regexes (linear-time: no lookahead, no backreference), case-sensitive, tried on each new log line. */
-    patterns: z.array(textRegex).min(1).optional(),
-    regex: textRegex.optional(),
-    explanation: localized,
-    action: localized,
-    /**
-     * Where it ranks when several causes match one read: first, last, before/after a cause id (default: above the
-     * wrappers).
-     */
-    priority: z
-      .union([
-        z.enum(["first", "last"]),
-        z.strictObject({ before: z.string().min(1) }),
-        z.strictObject({ after: z.string().min(1) }),
-      ])
-      .optional(),
-  }),
-);
+export const causeSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower-case letters, digits and _ (starting with a letter)"),
+  /** Regexes (linear-time: no lookahead, no backreference), case-sensitive, tried on each new log line. */
+  patterns: z.array(textRegex).min(1).optional(),
+  regex: textRegex.optional(),
+  explanation: localized,
+  action: localized,
+  /**
+   * Where it ranks when several causes match one read: first, last, before/after a cause id (default: above the
+   * wrappers).
+   */
+  priority: z
+    .union([
+      z.enum(["first", "last"]),
+      z.strictObject({ before: z.string().min(1) }),
+      z.strictObject({ after: z.string().min(1) }),
+    ])
+    .optional(),
+});
 
 /** configSchema is the whole YAML file. */
-export const configSchema = lazy(() =>
-  z.strictObject({
-    host: z.string().min(1).optional(),
-    locale: z.enum(LOCALES).default("en"),
-    state_file: z.string().min(1).default("/var/lib/watchdog/state.json"),
-    log_file: z.string().min(1).optional(),
-    /** The whole run's budget: probes, restarts and sends all end before it. */
-    run_timeout: duration.default(100_000),
-    channels: z.record(z.string().regex(/^[\w.-]+$/, "use letters, digits and . _ - only"), channelSchema).default({}),
-    escalation: z.array(stepSchema).min(1).default(DEFAULT_LADDER),
-    repeat_every: duration.default(30 * 60_000),
-    recover_after: z.number().int().min(1).default(1),
-    outbox: z.strictObject({ max_age: duration.default(24 * 3_600_000) }).default({ max_age: 24 * 3_600_000 }),
-    /** Remove absolute paths and/or IP addresses from log excerpts in every channel's messages. */
-    redact: redactSchema.default([]),
-    checks: z.array(checkSchema).default([]),
-    /** Causes of your own for the log probe's catalog, and built-in ones to turn off (README "Cause catalog"). */
-    causes: z.array(causeSchema).default([]),
-    disable_causes: z.array(z.string().min(1)).default([]),
-    /** Prometheus: `textfile` is a .prom file written each run for node_exporter's textfile collector. */
-    metrics: z
-      .strictObject({
-        textfile: z.string().min(1).optional(),
-        /** Daemon mode: serve /metrics (Prometheus text) and /healthz on this host:port. */
-        listen: z
-          .string()
-          .regex(/^[^:]*:\d+$/, "write host:port, e.g. 127.0.0.1:9184")
-          .optional(),
-      })
-      .optional(),
-    /** A self-contained HTML status page written (atomically) after each run; the daemon also serves it at `/`. */
-    status_page: z
-      .strictObject({
-        path: z.string().min(1),
-        title: z.string().min(1).max(200).default("watchdog"),
-        /** How often a browser showing the page reloads it. */
-        refresh: duration.default(60_000),
-      })
-      .optional(),
-    /** JSON-lines event log; default history.jsonl beside the state file. Rotated to FILE.1 past history_max_size. */
-    history_file: z.string().min(1).optional(),
-    history_max_size: size.default(10_000_000),
-    /** How often cron or the timer runs `check`: a run finding the previous one 3 x this ago says watchdog was down. */
-    expected_interval: duration.default(120_000),
-    /** Daemon mode: the time between runs. */
-    interval: duration.default(30_000),
-    /** Dead-man's switch: GET this URL after each completed run (healthchecks.io style); failures are only logged. */
-    heartbeat: z.strictObject({ url: httpUrl, timeout: duration.default(10_000) }).optional(),
-    /** Flap detection: share of state changes in the last 21 results; starts above high %, stops below low %. */
-    flap: z
-      .strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) })
-      .default({ enabled: true, high: 50, low: 25 }),
-  }),
-);
+export const configSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  locale: z.enum(LOCALES).default("en"),
+  state_file: z.string().min(1).default("/var/lib/watchdog/state.json"),
+  log_file: z.string().min(1).optional(),
+  /** The whole run's budget: probes, restarts and sends all end before it. */
+  run_timeout: duration.default(100_000),
+  channels: z.record(z.string().regex(/^[\w.-]+$/, "use letters, digits and . _ - only"), channelSchema).default({}),
+  escalation: z.array(stepSchema).min(1).default(DEFAULT_LADDER),
+  repeat_every: duration.default(30 * 60_000),
+  recover_after: z.number().int().min(1).default(1),
+  outbox: z.strictObject({ max_age: duration.default(24 * 3_600_000) }).default({ max_age: 24 * 3_600_000 }),
+  /** Remove absolute paths and/or IP addresses from log excerpts in every channel's messages. */
+  redact: redactSchema.default([]),
+  checks: z.array(checkSchema).default([]),
+  /** Causes of your own for the log probe's catalog, and built-in ones to turn off (README "Cause catalog"). */
+  causes: z.array(causeSchema).default([]),
+  disable_causes: z.array(z.string().min(1)).default([]),
+  /** Prometheus: `textfile` is a .prom file written each run for node_exporter's textfile collector. */
+  metrics: z
+    .strictObject({
+      textfile: z.string().min(1).optional(),
+      /** Daemon mode: serve /metrics (Prometheus text) and /healthz on this host:port. */
+      listen: z
+        .string()
+        .regex(/^[^:]*:\d+$/, "write host:port, e.g. 127.0.0.1:9184")
+        .optional(),
+    })
+    .optional(),
+  /** A self-contained HTML status page written (atomically) after each run; the daemon also serves it at `/`. */
+  status_page: z
+    .strictObject({
+      path: z.string().min(1),
+      title: z.string().min(1).max(200).default("watchdog"),
+      /** How often a browser showing the page reloads it. */
+      refresh: duration.default(60_000),
+    })
+    .optional(),
+  /** JSON-lines event log; default history.jsonl beside the state file. Rotated to FILE.1 past history_max_size. */
+  history_file: z.string().min(1).optional(),
+  history_max_size: size.default(10_000_000),
+  /** How often cron or the timer runs `check`: a run finding the previous one 3 x this ago says watchdog was down. */
+  expected_interval: duration.default(120_000),
+  /** Daemon mode: the time between runs. */
+  interval: duration.default(30_000),
+  /** Dead-man's switch: GET this URL after each completed run (healthchecks.io style); failures are only logged. */
+  heartbeat: z.strictObject({ url: httpUrl, timeout: duration.default(10_000) }).optional(),
+  /** Flap detection: share of state changes in the last 21 results; starts above high %, stops below low %. */
+  flap: z
+    .strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) })
+    .default({ enabled: true, high: 50, low: 25 }),
+});
 
 /** RawConfig is the validated YAML before cross-field resolution. */
 export type RawConfig = z.infer<typeof configSchema>;

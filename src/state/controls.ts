@@ -13,7 +13,6 @@ import { acquireLock } from "./lock.js";
 import { appendFileSafe, readRegular } from "../core/safe-fs.js";
 import { silenceSchema } from "./state-schema.js";
 import type { StateStore } from "./store.js";
-import { lazy } from "../core/lazy.js";
 
 /*
  * Queued controls: `silence`, `ack` and a `test-notify` that named a channel's refused alerts change the state file
@@ -29,14 +28,12 @@ export type Control =
   | { type: "refused_delivered"; channel: string; ids: string[] };
 
 /** controlSchema is one line of the queue; a line of another shape (hand-written, another version) is skipped. */
-const controlSchema = lazy(() =>
-  z.discriminatedUnion("type", [
-    z.object({ type: z.literal("silence_add"), silence: silenceSchema }),
-    z.object({ type: z.literal("silence_remove"), id: z.string() }),
-    z.object({ type: z.literal("ack"), check: z.string(), note: z.string().nullish() }),
-    z.object({ type: z.literal("refused_delivered"), channel: z.string(), ids: z.array(z.string()) }),
-  ]),
-);
+const controlSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("silence_add"), silence: silenceSchema }),
+  z.object({ type: z.literal("silence_remove"), id: z.string() }),
+  z.object({ type: z.literal("ack"), check: z.string(), note: z.string().nullish() }),
+  z.object({ type: z.literal("refused_delivered"), channel: z.string(), ids: z.array(z.string()) }),
+]);
 
 /** MAX_QUEUE bounds the queued-commands file (thousands of commands). */
 const MAX_QUEUE = 4 * 1024 * 1024;

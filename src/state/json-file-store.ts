@@ -3,15 +3,13 @@ import { emptyState } from "../engine/types.js";
 import { StateError } from "../errors.js";
 import { readStateFile } from "./peek.js";
 import { UnsafeFileError, writeFileAtomic } from "../core/safe-fs.js";
-import { stateText } from "./seal.js";
 import type { StateStore } from "./store.js";
 
 export { STATE_VERSION } from "./state-schema.js";
 
 /**
  * createJsonFileStore keeps the state in one JSON file, written atomically with mode 0600. Every string value passes
- * through `redact` on save (error texts from a channel could quote a token); numbers and keys are left alone. The
- * file ends with a seal (seal.ts): read back unchanged by the same build, it needs no schema.
+ * through `redact` on save (error texts from a channel could quote a token); numbers and keys are left alone.
  * A file that does not fit the schema is moved aside loudly; what fits (open incidents, outbox messages) is kept.
  */
 export function createJsonFileStore(
@@ -32,7 +30,7 @@ export function createJsonFileStore(
       return { state: read.state, warnings: [] };
     },
     async save(state) {
-      const text = stateText(state, redact);
+      const text = `${JSON.stringify(state, (_, v: unknown) => (typeof v === "string" ? redact(v) : v))}\n`;
       try {
         writeFileAtomic(file, text, 0o600);
       } catch (err) {

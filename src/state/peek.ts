@@ -2,14 +2,12 @@ import { dict } from "../engine/dict.js";
 import { emptyState, type State } from "../engine/types.js";
 import { StateError } from "../errors.js";
 import { readRegular, UnsafeFileError } from "../core/safe-fs.js";
-import { sealedState, withoutSeal } from "./seal.js";
 import { decodeState, type StateParse } from "./state-schema.js";
 
 /*
  * Reading the state file without changing it: the store's load (json-file-store.ts) builds on readStateFile, and
  * peek serves whatever only looks (`status`, `silence list`, `ack`, a dry run). Whether a file fits is decided by
- * the one schema (state-schema.ts), never by checks written here. A file this build wrote and sealed (seal.ts),
- * unchanged since, is what the schema would give back unchanged: it is read without it.
+ * the one schema (state-schema.ts), never by checks written here.
  */
 
 /** StateRead is what reading the state file found: no file, a state (maybe salvaged), or why there is none. */
@@ -30,8 +28,6 @@ export function readStateFile(file: string): StateRead {
     return { kind: "bad", why: `unreadable (${code ?? (err as Error).message})` };
   }
   if (text.trim() === "") return { kind: "bad", why: "empty" };
-  const sealed = sealedState(text);
-  if (sealed !== undefined) return { kind: "state", state: withDicts(sealed), problem: undefined };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -71,4 +67,15 @@ export function withDicts(state: State): State {
   const { checks, channels, probes, sent, channelHealth } = state;
   const health = channelHealth === undefined ? {} : { channelHealth: map(channelHealth) };
   return { ...state, checks: map(checks), channels: map(channels), probes: map(probes), sent: map(sent), ...health };
+}
+
+/**
+ * withoutSeal drops the top-level `seal` key that earlier versions wrote last in the file: the schema keeps unknown
+ * keys, and one kept would be written back into every later state file.
+ */
+function withoutSeal(data: unknown): unknown {
+  if (data !== null && typeof data === "object" && !Array.isArray(data) && Object.hasOwn(data, "seal")) {
+    delete (data as Record<string, unknown>).seal;
+  }
+  return data;
 }

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { SEVERITIES, STATUSES } from "../core/status.js";
 import { emptyState, type HoldReason, type Message, type NotifyItem, type State } from "../engine/types.js";
-import { lazy } from "../core/lazy.js";
 
 /*
  * The schema of the state file: how a file is read into the State type of engine/types.ts. tsc holds the two
@@ -14,12 +13,12 @@ import { lazy } from "../core/lazy.js";
 /** STATE_VERSION is the version this build writes; another version is moved aside, never guessed at. */
 export const STATE_VERSION = 1;
 
-const num = lazy(() => z.number());
-const str = lazy(() => z.string());
+const num = z.number();
+const str = z.string();
 /** opt is an optional field; null (hand-edited files) reads as absent. */
 const opt = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
-const status = lazy(() => z.enum(STATUSES));
-const severity = lazy(() => z.enum(SEVERITIES));
+const status = z.enum(STATUSES);
+const severity = z.enum(SEVERITIES);
 
 /**
  * wordOf reads as this build's type T a word or notice that a newer build may extend: what SCHEMA accepts is kept as
@@ -55,174 +54,165 @@ function describe(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
-const restartOutcome = lazy(() =>
-  z.looseObject({
-    exitCode: num.nullable(),
-    signal: str.nullable(),
-    timedOut: z.boolean(),
-    durationMs: num,
-    outputTail: str,
-    after: opt(status),
-    helped: z.boolean(),
-    error: opt(str),
-  }),
-);
+const restartOutcome = z.looseObject({
+  exitCode: num.nullable(),
+  signal: str.nullable(),
+  timedOut: z.boolean(),
+  durationMs: num,
+  outputTail: str,
+  after: opt(status),
+  helped: z.boolean(),
+  error: opt(str),
+});
 
-const notifyItem = lazy(() =>
-  z.looseObject({
-    check: str,
-    reason: wordOf<NotifyItem["reason"]>(),
-    step: num,
-    severity,
-    status,
-    summary: str,
-    detail: opt(str),
-    excerpt: opt(z.array(str)),
-    cause: opt(str),
-    failStreak: num,
-    since: num,
-    outageMs: opt(num),
-    restarts: num,
-    restartsHelped: num,
-    restartPlanned: opt(z.boolean()),
-    restart: opt(restartOutcome),
-    runbook: opt(str),
-    labels: opt(recordOf(str)),
-    notice: opt(wordOf<NotifyItem["notice"]>()),
-    // Only `true` is written; a hand-written false means the same as absent.
-    wasFlapping: opt(z.boolean().transform((b) => b || undefined)),
-    flapShare: opt(num),
-    alsoAffected: opt(z.array(str)),
-    monitorGapMs: opt(num),
-  }),
-);
+const notifyItem = z.looseObject({
+  check: str,
+  reason: wordOf<NotifyItem["reason"]>(),
+  step: num,
+  severity,
+  status,
+  summary: str,
+  detail: opt(str),
+  excerpt: opt(z.array(str)),
+  cause: opt(str),
+  failStreak: num,
+  since: num,
+  outageMs: opt(num),
+  restarts: num,
+  restartsHelped: num,
+  restartPlanned: opt(z.boolean()),
+  restart: opt(restartOutcome),
+  runbook: opt(str),
+  labels: opt(recordOf(str)),
+  notice: opt(wordOf<NotifyItem["notice"]>()),
+  // Only `true` is written; a hand-written false means the same as absent.
+  wasFlapping: opt(z.boolean().transform((b) => b || undefined)),
+  flapShare: opt(num),
+  alsoAffected: opt(z.array(str)),
+  monitorGapMs: opt(num),
+});
 
-const incident = lazy(() =>
-  z.looseObject({
-    id: str,
-    startedAt: num,
-    peak: severity,
-    stepsFired: z.array(num),
-    notified: z.array(str),
-    delivered: opt(z.array(str)),
-    lastSentAt: opt(num),
-    held: z.array(z.looseObject({ channel: str, step: num })).default([]),
-    lastNotifiedAt: opt(num),
-    restarts: num.default(0),
-    restartsHelped: num.default(0),
-    gaveUp: z.boolean().default(false),
-    cause: opt(str),
-    ack: opt(z.looseObject({ at: num, note: opt(str) })),
-  }),
-);
+const incident = z.looseObject({
+  id: str,
+  startedAt: num,
+  peak: severity,
+  stepsFired: z.array(num),
+  notified: z.array(str),
+  delivered: opt(z.array(str)),
+  lastSentAt: opt(num),
+  held: z.array(z.looseObject({ channel: str, step: num })).default([]),
+  lastNotifiedAt: opt(num),
+  restarts: num.default(0),
+  restartsHelped: num.default(0),
+  gaveUp: z.boolean().default(false),
+  cause: opt(str),
+  ack: opt(z.looseObject({ at: num, note: opt(str) })),
+});
 
-const checkState = lazy(() =>
-  z.looseObject({
-    status,
-    since: num,
-    failStreak: num,
-    okStreak: num,
-    lastRunAt: num,
-    summary: str,
-    recent: str.default(""),
-    restartTimes: z.array(num).default([]),
-    incident: opt(incident),
-    flapping: opt(z.looseObject({ since: num, share: num, told: z.array(str) })),
-    held: opt(wordOf<HoldReason>()),
-  }),
-);
+const checkState = z.looseObject({
+  status,
+  since: num,
+  failStreak: num,
+  okStreak: num,
+  lastRunAt: num,
+  summary: str,
+  recent: str.default(""),
+  restartTimes: z.array(num).default([]),
+  incident: opt(incident),
+  flapping: opt(z.looseObject({ since: num, share: num, told: z.array(str) })),
+  held: opt(wordOf<HoldReason>()),
+});
 
 /** refused is one channel's kept alerts (State.refused), also carried by the message that names them. */
-const refusedAlert = lazy(() =>
-  z.looseObject({
-    id: str,
-    at: num,
-    check: str,
-    status,
-    reason: wordOf<NotifyItem["reason"]>(),
-    step: num,
-    summary: str,
-  }),
-);
-const refused = lazy(() => z.looseObject({ alerts: z.array(refusedAlert), omitted: num.default(0), error: str }));
+const refusedAlert = z.looseObject({
+  id: str,
+  at: num,
+  check: str,
+  status,
+  reason: wordOf<NotifyItem["reason"]>(),
+  step: num,
+  summary: str,
+});
+const refused = z.looseObject({ alerts: z.array(refusedAlert), omitted: num.default(0), error: str });
 
-const message = lazy(() =>
-  z.looseObject({
-    id: str,
-    channel: str,
-    host: str,
-    createdAt: num,
-    items: z.array(notifyItem),
-    fallbackFrom: opt(str),
-    fallbackWhy: opt(str),
-    fallbackPath: opt(z.array(str)),
-    mergedIds: opt(z.array(str)),
-    heldBy: opt(wordOf<Message["heldBy"]>()),
-    lostBefore: opt(refused),
-    // Loose: a notice kind of a newer build must not cost the message.
-    notice: opt(
-      wordOf<Message["notice"]>(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
-    ),
-  }),
-);
+const message = z.looseObject({
+  id: str,
+  channel: str,
+  host: str,
+  createdAt: num,
+  items: z.array(notifyItem),
+  fallbackFrom: opt(str),
+  fallbackWhy: opt(str),
+  fallbackPath: opt(z.array(str)),
+  mergedIds: opt(z.array(str)),
+  heldBy: opt(wordOf<Message["heldBy"]>()),
+  lostBefore: opt(refused),
+  // Loose: a notice kind of a newer build must not cost the message.
+  notice: opt(
+    wordOf<Message["notice"]>(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
+  ),
+});
 
-const outboxEntry = lazy(() =>
-  z.looseObject({
-    message,
-    attempts: num,
-    failedRuns: opt(num),
-    nextAttemptAt: num,
-    heldUntil: opt(num),
-    lastError: opt(str),
-  }),
-);
-const droppedEntry = lazy(() =>
-  z.looseObject({ id: str, channel: str, createdAt: num, droppedAt: num, why: str, checks: z.array(str) }),
-);
+const outboxEntry = z.looseObject({
+  message,
+  attempts: num,
+  failedRuns: opt(num),
+  nextAttemptAt: num,
+  heldUntil: opt(num),
+  lastError: opt(str),
+});
+const droppedEntry = z.looseObject({
+  id: str,
+  channel: str,
+  createdAt: num,
+  droppedAt: num,
+  why: str,
+  checks: z.array(str),
+});
 /** silenceSchema is one silence, in the state file and in a queued `silence` command (state/controls.ts). */
-export const silenceSchema = lazy(() =>
-  z.looseObject({ id: str, pattern: str, reason: str, createdAt: num, startsAt: num, endsAt: num }),
-);
+export const silenceSchema = z.looseObject({
+  id: str,
+  pattern: str,
+  reason: str,
+  createdAt: num,
+  startsAt: num,
+  endsAt: num,
+});
 const silence = silenceSchema;
-const channelState = lazy(() =>
-  z.looseObject({
-    sentAt: z.array(num).default([]),
-    day: opt(str),
-    dayCount: num.default(0),
-    limitNoticeDay: opt(str),
-  }),
-);
+const channelState = z.looseObject({
+  sentAt: z.array(num).default([]),
+  day: opt(str),
+  dayCount: num.default(0),
+  limitNoticeDay: opt(str),
+});
 
 /** Entry schemas of the maps and lists a damaged file is salvaged from, entry by entry. */
-const RECORDS = lazy(() => ({
+const RECORDS = {
   checks: checkState,
   channels: channelState,
   probes: z.unknown(),
   sent: z.looseObject({ ok: num, failed: num }),
   channelHealth: z.looseObject({ since: num, problem: str, error: str, told: z.array(str) }),
   refused,
-}));
-const LISTS = lazy(() => ({ outbox: outboxEntry, dropped: droppedEntry, silences: silence }));
+};
+const LISTS = { outbox: outboxEntry, dropped: droppedEntry, silences: silence };
 
 /** stateSchema is the whole state file (version checked before it). */
-export const stateSchema = lazy(
-  () =>
-    z.looseObject({
-      version: z.literal(STATE_VERSION),
-      checks: recordOf(RECORDS.checks).default({}),
-      outbox: z.array(LISTS.outbox).default([]),
-      dropped: z.array(LISTS.dropped).default([]),
-      droppedTotal: num.default(0),
-      channels: recordOf(RECORDS.channels).default({}),
-      probes: recordOf(RECORDS.probes).default({}),
-      lastRun: opt(z.looseObject({ startedAt: num, durationMs: num })),
-      silences: z.array(LISTS.silences).default([]),
-      monitorGap: opt(z.looseObject({ from: num, to: num })),
-      sent: recordOf(RECORDS.sent).default({}),
-      channelHealth: opt(recordOf(RECORDS.channelHealth)),
-      refused: opt(recordOf(RECORDS.refused)),
-    }) satisfies z.ZodType<State>,
-);
+export const stateSchema = z.looseObject({
+  version: z.literal(STATE_VERSION),
+  checks: recordOf(RECORDS.checks).default({}),
+  outbox: z.array(LISTS.outbox).default([]),
+  dropped: z.array(LISTS.dropped).default([]),
+  droppedTotal: num.default(0),
+  channels: recordOf(RECORDS.channels).default({}),
+  probes: recordOf(RECORDS.probes).default({}),
+  lastRun: opt(z.looseObject({ startedAt: num, durationMs: num })),
+  silences: z.array(LISTS.silences).default([]),
+  monitorGap: opt(z.looseObject({ from: num, to: num })),
+  sent: recordOf(RECORDS.sent).default({}),
+  channelHealth: opt(recordOf(RECORDS.channelHealth)),
+  refused: opt(recordOf(RECORDS.refused)),
+}) satisfies z.ZodType<State>;
 
 /**
  * withoutExtras drops the optional parts of a check's state (flap and hold memory, an ack): a check whose only
@@ -237,7 +227,7 @@ function withoutExtras(v: unknown): unknown {
 }
 
 /** envelope is what must hold before the fields are read: a JSON object (a version is checked next). */
-const envelope = lazy(() => z.looseObject({}));
+const envelope = z.looseObject({});
 
 /**
  * decodeState checks DATA (parsed JSON of any shape) against the schema: a non-object or another version is refused

@@ -6,9 +6,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 
-// What a run loads at start (scripts/lazy-modules.mjs, the lazy command modules of src/cli/program.ts): a healthy
-// cron run and `--version` must not load the Node built-ins only other paths use. Each run writes the built-ins it
-// loaded (process.moduleLoadList) when it exits, through a --require hook.
+// What a run loads: a check run gets the built-ins its checks need. Each run writes the built-ins it loaded
+// (process.moduleLoadList) when it exits, through a --require hook.
 let dir: string;
 let hook: string;
 let server: net.Server;
@@ -49,28 +48,7 @@ async function loaded(args: string[], name: string): Promise<{ code: number | nu
   return { code: r.code, modules };
 }
 
-const UNUSED = ["child_process", "worker_threads", "https", "tls", "crypto", "zlib", "assert", "fs/promises"];
-
 describe("start-up", () => {
-  it("a healthy run loads no built-in that only other runs use", async () => {
-    const config = path.join(dir, "healthy.yaml");
-    const checks =
-      `checks:\n  - {name: up, type: tcp, port: ${port}}\n` +
-      `  - {name: web, type: http, url: "http://127.0.0.1:${port}/"}\n`;
-    fs.writeFileSync(config, `host: t\nstate_file: ${dir}/state.json\nlog_file: ${dir}/wd.log\n${checks}`);
-    const { code, modules } = await loaded(["--config", config, "check"], "check");
-    expect(code).toBe(0);
-    expect(modules).toContain("net");
-    expect(modules.filter((m) => UNUSED.includes(m))).toEqual([]);
-  });
-
-  it("--version loads neither the config code nor the probes' built-ins", async () => {
-    const { code, modules } = await loaded(["--version"], "version");
-    expect(code).toBe(0);
-    // (net is there when stdout is a pipe, as here: Node writes to a pipe through a socket.)
-    expect(modules.filter((m) => [...UNUSED, "http"].includes(m))).toEqual([]);
-  });
-
   it("a check that needs a lazily loaded built-in still gets it (exec: child_process)", async () => {
     const config = path.join(dir, "exec.yaml");
     const node = JSON.stringify(process.execPath);

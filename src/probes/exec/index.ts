@@ -4,23 +4,20 @@ import { formatDuration } from "../../duration.js";
 import { runCommand } from "../../run-command.js";
 import { defineProbe, say, type PartOf, type Status } from "../types.js";
 import { words } from "./words.js";
-import { lazy } from "../../core/lazy.js";
 
 /** Output kept from a plugin: Nagios 3 itself keeps 8 KB; a flood beyond this is counted and dropped. */
 const MAX_OUTPUT = 64 * 1024;
 
 /** execConfigSchema is a `type: exec` check: any command speaking the Nagios plugin API. */
-export const execConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("exec"),
-    /** argv (no shell), or one string run by /bin/sh -c when shell: true. */
-    command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
-    shell: z.boolean().default(false),
-    timeout: duration.default(30_000),
-    env: z.record(z.string(), z.string()).default({}),
-    cwd: z.string().min(1).optional(),
-  }),
-);
+export const execConfigSchema = z.strictObject({
+  type: z.literal("exec"),
+  /** argv (no shell), or one string run by /bin/sh -c when shell: true. */
+  command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
+  shell: z.boolean().default(false),
+  timeout: duration.default(30_000),
+  env: z.record(z.string(), z.string()).default({}),
+  cwd: z.string().min(1).optional(),
+});
 export type ExecConfig = z.infer<typeof execConfigSchema>;
 
 /** NAGIOS maps plugin exit codes to statuses (docs/vendors.md §7); anything else is unknown. */

@@ -7,7 +7,6 @@ import { defineProbe, say, type Part, type PartOf, type ProbeOutput, type Status
 import { words } from "./words.js";
 
 type GpuPart = PartOf<typeof words>;
-import { lazy } from "../../core/lazy.js";
 
 /** The fields asked of nvidia-smi, in this order (docs/gpu-and-logs.md §1). */
 export const GPU_FIELDS = [
@@ -33,28 +32,26 @@ const levels = (warning: number, critical: number) =>
     .default({ warning, critical });
 
 /** gpuConfigSchema is a `type: gpu` check: every NVIDIA GPU answers, with memory, temperature and ECC within bounds. */
-export const gpuConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("gpu"),
-    nvidia_smi: z.string().min(1).default("nvidia-smi"),
-    timeout: duration.default(10_000),
-    /** Memory used, percent of total. */
-    memory: levels(90, 98),
-    /** Degrees Celsius. */
-    temperature: z
-      .strictObject({ warning: z.number().default(80), critical: z.number().default(90) })
-      .or(z.literal(false))
-      .default({ warning: 80, critical: 90 }),
-    /** GPUs expected: fewer is critical ("GPU missing"). */
-    count: z.number().int().min(1).optional(),
-    /** Warning when a GPU has less free memory than this (the model would not fit). */
-    min_free_memory: size.optional(),
-    /** Uncorrected volatile ECC errors above 0 are critical. */
-    ecc: z.boolean().default(true),
-    /** List the GPU processes in the detail. */
-    processes: z.boolean().default(false),
-  }),
-);
+export const gpuConfigSchema = z.strictObject({
+  type: z.literal("gpu"),
+  nvidia_smi: z.string().min(1).default("nvidia-smi"),
+  timeout: duration.default(10_000),
+  /** Memory used, percent of total. */
+  memory: levels(90, 98),
+  /** Degrees Celsius. */
+  temperature: z
+    .strictObject({ warning: z.number().default(80), critical: z.number().default(90) })
+    .or(z.literal(false))
+    .default({ warning: 80, critical: 90 }),
+  /** GPUs expected: fewer is critical ("GPU missing"). */
+  count: z.number().int().min(1).optional(),
+  /** Warning when a GPU has less free memory than this (the model would not fit). */
+  min_free_memory: size.optional(),
+  /** Uncorrected volatile ECC errors above 0 are critical. */
+  ecc: z.boolean().default(true),
+  /** List the GPU processes in the detail. */
+  processes: z.boolean().default(false),
+});
 export type GpuConfig = z.infer<typeof gpuConfigSchema>;
 
 /** GpuRow is one GPU as nvidia-smi reported it; undefined is "no value" ([N/A], [Not Supported], empty...). */

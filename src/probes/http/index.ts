@@ -9,58 +9,53 @@ import { words } from "./words.js";
 
 type HttpPart = PartOf<typeof words>;
 import { monotonicMs } from "../../core/monotonic.js";
-import { lazy } from "../../core/lazy.js";
 
 /** How much of a response body is kept for matching; the rest is only counted. */
 const BODY_KEEP = 1024 * 1024;
 
-const statusExpectation = lazy(() =>
-  z.union([
-    z.number().int().min(100).max(599),
-    z.array(z.number().int().min(100).max(599)).min(1),
-    z.string().regex(/^[1-5]xx$/, 'write a class such as "2xx"'),
-  ]),
-);
+const statusExpectation = z.union([
+  z.number().int().min(100).max(599),
+  z.array(z.number().int().min(100).max(599)).min(1),
+  z.string().regex(/^[1-5]xx$/, 'write a class such as "2xx"'),
+]);
 
-const jsonPathCondition = lazy(() => z.strictObject({ path: z.string().min(1), equals: z.unknown().optional() }));
+const jsonPathCondition = z.strictObject({ path: z.string().min(1), equals: z.unknown().optional() });
 
 /** httpConfigSchema is a `type: http` check: a health or inference call with expectations on the answer. */
-export const httpConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("http"),
-    url: httpUrl,
-    method: z
-      .string()
-      .regex(/^[A-Za-z]+$/)
-      .optional(),
-    headers: z.record(z.string(), z.string()).default({}),
-    body: z.string().optional(),
-    json: z.unknown().optional(),
-    timeout: duration.default(10_000),
-    insecure: z.boolean().default(false),
-    /** false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels). */
-    proxy: z.boolean().default(true),
-    expect: z
-      .strictObject({
-        status: statusExpectation.default("2xx"),
-        body_contains: z.string().optional(),
-        json: z.record(z.string(), z.unknown()).optional(),
-        max_latency: duration.optional(),
-        /** Media type the answer must have, e.g. audio/wav (compared without parameters such as charset). */
-        content_type: z.string().min(1).optional(),
-        /** A TTS endpoint that returns 0-byte audio is broken: at least this many body bytes. */
-        min_bytes: size.optional(),
-        /**
-         * Conditions on values inside the JSON answer: {path: "data.0.status", equals: "ok"} (no equals: the path
-         * exists).
-         */
-        json_path: z.array(jsonPathCondition).optional(),
-        /** Warning when the TLS certificate expires within this long. */
-        cert_expiry: duration.optional(),
-      })
-      .default({ status: "2xx" }),
-  }),
-);
+export const httpConfigSchema = z.strictObject({
+  type: z.literal("http"),
+  url: httpUrl,
+  method: z
+    .string()
+    .regex(/^[A-Za-z]+$/)
+    .optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  json: z.unknown().optional(),
+  timeout: duration.default(10_000),
+  insecure: z.boolean().default(false),
+  /** false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels). */
+  proxy: z.boolean().default(true),
+  expect: z
+    .strictObject({
+      status: statusExpectation.default("2xx"),
+      body_contains: z.string().optional(),
+      json: z.record(z.string(), z.unknown()).optional(),
+      max_latency: duration.optional(),
+      /** Media type the answer must have, e.g. audio/wav (compared without parameters such as charset). */
+      content_type: z.string().min(1).optional(),
+      /** A TTS endpoint that returns 0-byte audio is broken: at least this many body bytes. */
+      min_bytes: size.optional(),
+      /**
+       * Conditions on values inside the JSON answer: {path: "data.0.status", equals: "ok"} (no equals: the path
+       * exists).
+       */
+      json_path: z.array(jsonPathCondition).optional(),
+      /** Warning when the TLS certificate expires within this long. */
+      cert_expiry: duration.optional(),
+    })
+    .default({ status: "2xx" }),
+});
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 
 type Response = {

@@ -15,7 +15,6 @@ import { words } from "./words.js";
 export { describeReadError } from "./read-error.js";
 import { redactExcerpt, stripControl } from "../../text.js";
 import { monotonicMs } from "../../core/monotonic.js";
-import { lazy } from "../../core/lazy.js";
 import { linearOf } from "../../core/linear-regex.js";
 
 /** Each excerpt line is cut to this many characters. */
@@ -23,29 +22,25 @@ const EXCERPT_CHARS = 300;
 /** Distinct matching lines kept per run to pick the excerpt from. */
 const KEEP_LINES = 50;
 
-const patternSchema = lazy(() =>
-  z.union([
-    textRegex,
-    z.strictObject({ regex: textRegex, severity: severity.default("critical"), cause: z.string().min(1).optional() }),
-  ]),
-);
+const patternSchema = z.union([
+  textRegex,
+  z.strictObject({ regex: textRegex, severity: severity.default("critical"), cause: z.string().min(1).optional() }),
+]);
 
 /** logConfigSchema is a `type: log` check: new lines in a log file that match a pattern, with a probable cause. */
-export const logConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("log"),
-    path: z.string().min(1),
-    patterns: z.array(patternSchema).default([]),
-    causes: z.enum(["builtin", "none"]).default("builtin"),
-    from: z.enum(["end", "start"]).default("end"),
-    missing: z.enum(["unknown", "critical", "warning", "ok"]).default("unknown"),
-    hold: duration.default(0),
-    excerpt_lines: z.number().int().min(0).max(20).default(3),
-    redact: z.array(z.enum(["paths", "ips"])).default([]),
-    /** Reading stops at this budget; the rest is read on the next run. */
-    timeout: duration.default(20_000),
-  }),
-);
+export const logConfigSchema = z.strictObject({
+  type: z.literal("log"),
+  path: z.string().min(1),
+  patterns: z.array(patternSchema).default([]),
+  causes: z.enum(["builtin", "none"]).default("builtin"),
+  from: z.enum(["end", "start"]).default("end"),
+  missing: z.enum(["unknown", "critical", "warning", "ok"]).default("unknown"),
+  hold: duration.default(0),
+  excerpt_lines: z.number().int().min(0).max(20).default(3),
+  redact: z.array(z.enum(["paths", "ips"])).default([]),
+  /** Reading stops at this budget; the rest is read on the next run. */
+  timeout: duration.default(20_000),
+});
 export type LogConfig = z.infer<typeof logConfigSchema>;
 
 /** LogMemory is what the log probe keeps in the state file. */

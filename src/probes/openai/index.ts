@@ -14,29 +14,26 @@ function failed(key: OpenaiPart["key"], values: OpenaiPart["values"]): ProbeOutp
   return { status: "critical", ...say(words, [{ key, values }]) };
 }
 import { monotonicMs } from "../../core/monotonic.js";
-import { lazy } from "../../core/lazy.js";
 
 /**
  * openaiConfigSchema is a `type: openai` check: an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) really
  * generates.
  */
-export const openaiConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("openai"),
-    /** Server root, with or without /v1: http://127.0.0.1:8000 */
-    base_url: httpUrl,
-    model: z.string().min(1),
-    api_key: z.string().optional(),
-    prompt: z.string().min(1).default("Say OK."),
-    timeout: duration.default(60_000),
-    /** Warning when the first token takes longer than this. */
-    max_ttft: duration.optional(),
-    /** Warning when the whole 1-token answer takes longer than this. */
-    max_latency: duration.optional(),
-    /** false: never through HTTP_PROXY/HTTPS_PROXY (a local model server behind a proxy set for the channels). */
-    proxy: z.boolean().default(true),
-  }),
-);
+export const openaiConfigSchema = z.strictObject({
+  type: z.literal("openai"),
+  /** Server root, with or without /v1: http://127.0.0.1:8000 */
+  base_url: httpUrl,
+  model: z.string().min(1),
+  api_key: z.string().optional(),
+  prompt: z.string().min(1).default("Say OK."),
+  timeout: duration.default(60_000),
+  /** Warning when the first token takes longer than this. */
+  max_ttft: duration.optional(),
+  /** Warning when the whole 1-token answer takes longer than this. */
+  max_latency: duration.optional(),
+  /** false: never through HTTP_PROXY/HTTPS_PROXY (a local model server behind a proxy set for the channels). */
+  proxy: z.boolean().default(true),
+});
 export type OpenAiConfig = z.infer<typeof openaiConfigSchema>;
 
 /** apiRoot returns the URL that /models and /chat/completions hang from (…/v1). */

@@ -13,32 +13,29 @@ type ProcessPart = PartOf<typeof words>;
 function found1(status: Status, key: ProcessPart["key"], values?: ProcessPart["values"]): ProbeOutput {
   return { status, ...say(words, [values ? { key, values } : { key }]) };
 }
-import { lazy } from "../../core/lazy.js";
 
 export { parseStat, scanProcesses } from "../proc-scan.js";
 
 /** processConfigSchema is a `type: process` check: enough live (non-zombie) processes, none too big. */
-export const processConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("process"),
-    /**
-     * Regex on the full command line (arguments joined by spaces), matched in linear time: a command line is text
-     * from outside, and another user can make one long and hostile.
-     */
-    match: textRegex.optional(),
-    /**
-     * Exact process name (comm, as in `ps -o comm`; the kernel cuts it to 15 characters). Not `name`: every check's
-     * `name` is its own name.
-     */
-    comm: z.string().min(1).optional(),
-    /** A file holding the pid. */
-    pidfile: z.string().min(1).optional(),
-    min: z.number().int().min(0).default(1),
-    max: z.number().int().min(0).optional(),
-    /** Warning when one process has more resident memory than this. */
-    max_rss: size.optional(),
-  }),
-);
+export const processConfigSchema = z.strictObject({
+  type: z.literal("process"),
+  /**
+   * Regex on the full command line (arguments joined by spaces), matched in linear time: a command line is text
+   * from outside, and another user can make one long and hostile.
+   */
+  match: textRegex.optional(),
+  /**
+   * Exact process name (comm, as in `ps -o comm`; the kernel cuts it to 15 characters). Not `name`: every check's
+   * `name` is its own name.
+   */
+  comm: z.string().min(1).optional(),
+  /** A file holding the pid. */
+  pidfile: z.string().min(1).optional(),
+  min: z.number().int().min(0).default(1),
+  max: z.number().int().min(0).optional(),
+  /** Warning when one process has more resident memory than this. */
+  max_rss: size.optional(),
+});
 export type ProcessConfig = z.infer<typeof processConfigSchema>;
 
 /** rssBytes reads VmRSS from /proc/PID/status (matched processes only); undefined when gone. */

@@ -5,31 +5,28 @@ import { percent } from "../../core/fields.js";
 import { cjs } from "../../lazy.js";
 import { defineProbe, say, type PartOf, type Status, worst } from "../types.js";
 import { words } from "./words.js";
-import { lazy } from "../../core/lazy.js";
 
 const thresholds = (warning: number, critical: number) =>
   z.strictObject({ warning: percent.default(warning), critical: percent.default(critical) });
 
 /** systemConfigSchema is a `type: system` check: this host's disk, memory and load. */
-export const systemConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("system"),
-    disk: z
-      .strictObject({
-        paths: z.array(z.string().min(1)).min(1).default(["/"]),
-        warning: percent.default(85),
-        critical: percent.default(95),
-      })
-      .or(z.literal(false))
-      .default({ paths: ["/"], warning: 85, critical: 95 }),
-    memory: thresholds(90, 97).or(z.literal(false)).default({ warning: 90, critical: 97 }),
-    /** Load average (1 min) divided by the number of cores. */
-    load: z
-      .strictObject({ warning: z.number().positive().default(2), critical: z.number().positive().default(4) })
-      .or(z.literal(false))
-      .default({ warning: 2, critical: 4 }),
-  }),
-);
+export const systemConfigSchema = z.strictObject({
+  type: z.literal("system"),
+  disk: z
+    .strictObject({
+      paths: z.array(z.string().min(1)).min(1).default(["/"]),
+      warning: percent.default(85),
+      critical: percent.default(95),
+    })
+    .or(z.literal(false))
+    .default({ paths: ["/"], warning: 85, critical: 95 }),
+  memory: thresholds(90, 97).or(z.literal(false)).default({ warning: 90, critical: 97 }),
+  /** Load average (1 min) divided by the number of cores. */
+  load: z
+    .strictObject({ warning: z.number().positive().default(2), critical: z.number().positive().default(4) })
+    .or(z.literal(false))
+    .default({ warning: 2, critical: 4 }),
+});
 export type SystemConfig = z.infer<typeof systemConfigSchema>;
 
 type SystemPart = PartOf<typeof words>;

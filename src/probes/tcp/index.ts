@@ -5,17 +5,14 @@ import { socketPart } from "../socket.js";
 import { defineProbe, say, type PartOf } from "../types.js";
 import { words } from "./words.js";
 import { monotonicMs } from "../../core/monotonic.js";
-import { lazy } from "../../core/lazy.js";
 
 /** tcpConfigSchema is a `type: tcp` check: does host:port accept a connection. */
-export const tcpConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("tcp"),
-    host: z.string().min(1).default("127.0.0.1"),
-    port: z.number().int().min(1).max(65535),
-    timeout: duration.default(5000),
-  }),
-);
+export const tcpConfigSchema = z.strictObject({
+  type: z.literal("tcp"),
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.number().int().min(1).max(65535),
+  timeout: duration.default(5000),
+});
 export type TcpConfig = z.infer<typeof tcpConfigSchema>;
 
 /** tcpProbe connects to host:port and closes at once. */

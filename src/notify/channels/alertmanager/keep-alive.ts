@@ -1,14 +1,13 @@
 import { z } from "zod";
 import type { CheckState, Message, NotifyItem, OutboxEntry } from "../../../engine/types.js";
 import type { KeepAliveInput } from "../../define.js";
-import { lazy } from "../../../core/lazy.js";
 import type { AlertmanagerConfig } from "./schema.js";
 
 /** REFRESH_PREFIX marks the outbox messages the keep-alive makes, so a newer refresh can replace a pending one. */
 export const REFRESH_PREFIX = "refresh-";
 
 /** refreshMemory is the keep-alive's memory: when it last re-stated every open incident (State.channels[name]). */
-export const refreshMemory = lazy(() => z.object({ refreshedAt: z.number().optional() }));
+export const refreshMemory = z.object({ refreshedAt: z.number().optional() });
 export type RefreshMemory = z.infer<typeof refreshMemory>;
 
 /**

@@ -3,15 +3,12 @@ import { stripControl } from "../../../text.js";
 import { defineChannel } from "../../define.js";
 import { renderText } from "../../render.js";
 import type { Channel, ChannelContext } from "../../types.js";
-import { lazy } from "../../../core/lazy.js";
 import { starter } from "./starter.js";
 
 /** consoleConfigSchema is a `type: console` channel: messages are printed to standard output. */
-export const consoleConfigSchema = lazy(() =>
-  z.strictObject({
-    type: z.literal("console"),
-  }),
-);
+export const consoleConfigSchema = z.strictObject({
+  type: z.literal("console"),
+});
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
 
 /** createConsoleChannel prints each message as plain text where the command prints (stderr under --json). */
