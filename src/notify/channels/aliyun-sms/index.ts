@@ -3,7 +3,6 @@ import { cjs } from "../../../lazy.js";
 import { classifyNetworkError } from "../../http.js";
 import { createRedactor } from "../../redact.js";
 import { fail, type Channel, type ChannelContext } from "../../types.js";
-import { lazy } from "../../../core/lazy.js";
 import { defineChannel } from "../../define.js";
 import { starter } from "./starter.js";
 import { ALIYUN_CODES, aliyunVerdict } from "./codes.js";
