@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// The log prefilter's literal search: the WebAssembly one against the plain JavaScript one, on the same log in the same
+// run (prints MB/s and the ratio; asserts nothing). It decides whether the WebAssembly search carries its weight.
+//   1. The 10 patterns of bench/log-scan.mjs.  2. The same with every cause-catalog pattern.
+// Usage: node bench/literal-search.mjs [MiB] [runs]   (default 64 MiB, 7 runs; medians)
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const MIB = Number(process.argv[2] ?? 64);
+const RUNS = Math.max(3, Number(process.argv[3] ?? 7));
+
+/** load bundles a TypeScript module of src/ on the fly and imports it. */
+async function load(file) {
+  const out = buildSync({
+    entryPoints: [path.join(root, file)],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    write: false,
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
+}
+const { createLinePrefilter } = await load("src/probes/log/log-prefilter.ts");
+const { CAUSES } = await load("src/probes/log/cause-catalog.ts");
+
+const PATTERNS = [
+  "CUDA out of memory",
+  "Segmentation fault",
+  "Killed process [0-9]+",
+  "NCCL error",
+  "Address already in use",
+  "ModuleNotFoundError",
+  "Xid \\(PCI:",
+  "RuntimeError: CUDA error",
+  "Traceback \\(most recent call last\\)",
+  "No space left on device",
+].map((p) => new RegExp(p));
+const CATALOG = [...PATTERNS, ...CAUSES.flatMap((c) => c.regexes)];
+
+// Lines as services write them (access logs, engine metrics, TTS), one failure line in 5,000.
+const lines = [
+  (i) => `INFO:     127.0.0.1:${40000 + (i % 20000)} - "POST /v1/chat/completions HTTP/1.1" 200 OK`,
+  (i) => `INFO 11-18 18:07:28 metrics.py:351] Avg prompt throughput: ${i % 997} tokens/s, Running: ${i % 9} reqs`,
+  (i) => `2024-11-18 18:07:${String(i % 60).padStart(2, "0")},123 - cosyvoice - INFO - synthesizing ${i % 300} chars`,
+  (i) => (i % 5000 === 0 ? "RuntimeError: CUDA error: an illegal memory access was encountered" : "got prompt"),
+];
+const parts = [];
+let size = 0;
+for (let i = 0; size < MIB * 1024 * 1024; i++) {
+  const l = `${lines[i % lines.length](i)}\n`;
+  parts.push(l);
+  size += l.length;
+}
+const buf = Buffer.from(parts.join(""), "latin1");
+
+function mbps(regexes, engine) {
+  const pre = createLinePrefilter(regexes, engine);
+  const times = [];
+  let hits = 0;
+  for (let r = 0; r < RUNS; r++) {
+    hits = 0;
+    const t0 = process.hrtime.bigint();
+    pre.candidates(buf, 0, buf.length, () => hits++);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const ms = times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+  return { mbps: buf.length / 1024 / 1024 / (ms / 1000), hits };
+}
+
+console.log(`literal search: ${MIB} MiB of log, median of ${RUNS} runs, node ${process.version}`);
+console.log("| patterns | WebAssembly MB/s | plain JS MB/s | JS takes |");
+console.log("|---|---|---|---|");
+for (const [name, regexes] of [
+  ["10 patterns", PATTERNS],
+  [`with the catalog (${CATALOG.length})`, CATALOG],
+]) {
+  const wasm = mbps(regexes, "auto");
+  const js = mbps(regexes, "js");
+  if (wasm.hits !== js.hits)
+    console.log(`(the two found a different number of candidate lines: ${wasm.hits} vs ${js.hits})`);
+  console.log(
+    `| ${name} | ${wasm.mbps.toFixed(0)} | ${js.mbps.toFixed(0)} | ${(wasm.mbps / js.mbps).toFixed(2)}x longer |`,
+  );
+}
