@@ -10,7 +10,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = path.join(root, "dist", "watchdog.cjs");
+// SOAK_CLI: another build to soak (a copy of dist/ from before a change), for a before/after pair.
+const CLI = process.env.SOAK_CLI ?? path.join(root, "dist", "watchdog.cjs");
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;

@@ -166,13 +166,16 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   return 0;
 }
 
-/** memoryLine is the daemon's memory after a run (WATCHDOG_DEBUG_MEMORY=1): what to look at when it grows. */
+/** memoryLine is the daemon's memory after a run (WATCHDOG_DEBUG_MEMORY=1): where to look when it grows. */
 function memoryLine(): string {
   const mib = (n: number) => (n / 1048576).toFixed(1);
+  // Under `node --expose-gc`, what is live, not what waits for the next collection: a leak shows as a rising heap.
+  (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   const spaces = v8
     .getHeapSpaceStatistics()
-    .map((s) => `${s.space_name.replace(/_space$/, "")} ${mib(s.space_used_size)}`);
+    .filter((s) => s.space_size > 0)
+    .map((s) => `${s.space_name.replace(/_space$/, "")} ${mib(s.space_used_size)}/${mib(s.space_size)}`);
   return (
     `memory: rss ${mib(m.rss)} heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} external ${mib(m.external)} ` +
     `arrayBuffers ${mib(m.arrayBuffers)} (${spaces.join(", ")}) MiB\n`
