@@ -1,6 +1,8 @@
 // Soak: the built daemon with 20 checks every 2 s beside an idle Node process, printing both resident sizes, their
 // ratio and the daemon's CPU per cycle over time; with monit installed, monit's CPU per cycle on the same checks too.
 // Usage: node bench/soak.mjs [--minutes 10] [--every 30] [--interval 2]   (the hour is for a manual run)
+// Hunting growth: WATCHDOG_DEBUG_MEMORY=1 SOAK_NODE_ARGS=--expose-gc prints the daemon's live heap per space after
+// each run (stderr); SOAK_NODE_ARGS=--heapsnapshot-signal=SIGUSR2 and SOAK_CWD=DIR give heap snapshots to compare.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
