@@ -1,5 +1,6 @@
 import { sendTrouble } from "../notify/channel-health.js";
 import type http from "node:http";
+import v8 from "node:v8";
 import type { Config } from "../config/schema.js";
 import type { Deps } from "../deps.js";
 import { emptyState, type State } from "../engine/types.js";
@@ -125,6 +126,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
           // What failed to reach a person goes to stderr (the journal under systemd), as `check` does.
           for (const line of sendTrouble(report, config.state_file)) opts.err(`${redact(line)}\n`);
           if (report.unsaved !== undefined) opts.err(`${redact(unsavedLine(report.unsaved))}\n`);
+          if (deps.env.WATCHDOG_DEBUG_MEMORY) opts.err(memoryLine());
           opts.out(
             `run: ${report.results.length} checked` +
               (failing.length ? `, failing: ${failing.join(", ")}` : ", all ok") +
@@ -162,6 +164,22 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   }
   opts.out("watchdog daemon: stopped\n");
   return 0;
+}
+
+/** memoryLine is the daemon's memory after a run (WATCHDOG_DEBUG_MEMORY=1): where to look when it grows. */
+function memoryLine(): string {
+  const mib = (n: number) => (n / 1048576).toFixed(1);
+  // Under `node --expose-gc`, what is live, not what waits for the next collection: a leak shows as a rising heap.
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  const spaces = v8
+    .getHeapSpaceStatistics()
+    .filter((s) => s.space_size > 0)
+    .map((s) => `${s.space_name.replace(/_space$/, "")} ${mib(s.space_used_size)}/${mib(s.space_size)}`);
+  return (
+    `memory: rss ${mib(m.rss)} heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} external ${mib(m.external)} ` +
+    `arrayBuffers ${mib(m.arrayBuffers)} (${spaces.join(", ")}) MiB\n`
+  );
 }
 
 /**
