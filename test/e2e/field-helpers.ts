@@ -12,17 +12,26 @@ export const CRON_ENV = { PATH: "/usr/bin:/bin", HOME: "/root", SHELL: "/bin/sh"
 
 /** cronCommand is the command part of a crontab line (after the five time fields and, for /etc/cron.d, the user). */
 export function cronCommand(line: string, withUser = false): string {
-  return line.trim().split(/\s+/).slice(withUser ? 6 : 5).join(" ");
+  return line
+    .trim()
+    .split(/\s+/)
+    .slice(withUser ? 6 : 5)
+    .join(" ");
 }
 
 /**
  * runAsCron runs a crontab command exactly as cron does: `/bin/sh -c` under `env -i` with cron's PATH, HOME and
  * SHELL only. The line itself sends stdout to /dev/null; what is left on stderr is what cron would mail.
  */
-export function runAsCron(command: string, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; mail: string; stdout: string }> {
+export function runAsCron(
+  command: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; mail: string; stdout: string }> {
   const vars = Object.entries({ ...CRON_ENV, ...extraEnv }).map(([k, v]) => `${k}=${v}`);
   return new Promise((resolve) => {
-    const child = spawn("/usr/bin/env", ["-i", ...vars, "/bin/sh", "-c", command], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/usr/bin/env", ["-i", ...vars, "/bin/sh", "-c", command], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let mail = "";
     child.stdout.on("data", (c) => (stdout += c));

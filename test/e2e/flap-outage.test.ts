@@ -14,7 +14,9 @@ describe("a flap that turns into an outage", () => {
     const { dir, smtp } = field;
     const port = await freePort();
     const restarts = path.join(dir, "restarts.log");
-    const config = writePrivate(path.join(dir, "watchdog.yaml"), `state_file: ${path.join(dir, "state.json")}
+    const config = writePrivate(
+      path.join(dir, "watchdog.yaml"),
+      `state_file: ${path.join(dir, "state.json")}
 channels:
 ${emailChannel(smtp.port)}escalation:
   - {after: 1, notify: [email]}
@@ -25,7 +27,8 @@ checks:
     host: 127.0.0.1
     port: ${port}
     restart: {command: [/bin/sh, -c, "echo restarted >> ${restarts}"], verify_after: 0s}
-`);
+`,
+    );
     const envFile = writePrivate(path.join(dir, "watchdog.env"), "SMTP_PASS=right-pass\n");
     const command = await installCron(config, envFile);
     let run = 0;

@@ -35,7 +35,12 @@ ${ladder}checks:
 const STEP1 = "  - {after: 1, notify: [email]}\n";
 
 /** row is the status table's row of check llm, split into its columns. */
-const row = (text: string) => text.split("\n").find((l) => l.startsWith("llm "))!.trim().split(/\s{2,}/);
+const row = (text: string) =>
+  text
+    .split("\n")
+    .find((l) => l.startsWith("llm "))!
+    .trim()
+    .split(/\s{2,}/);
 
 describe("status says TOLD and SENT only for what the vendor accepted", () => {
   it("a channel that cannot be reached: not told, queued with its error; told once it is delivered", async () => {

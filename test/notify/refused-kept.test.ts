@@ -17,13 +17,16 @@ beforeAll(() => {
 
 function setup(name: string, port: number): { cfg: string } {
   const at = (file: string) => path.join(field.dir, name, file);
-  const cfg = writePrivate(at("watchdog.yaml"), `state_file: ${at("state.json")}
+  const cfg = writePrivate(
+    at("watchdog.yaml"),
+    `state_file: ${at("state.json")}
 channels:
 ${emailChannel(field.smtp.port)}escalation:
   - {after: 1, notify: [email]}
 checks:
   - {name: llm, type: tcp, port: ${port}}
-`);
+`,
+  );
   return { cfg };
 }
 
@@ -70,7 +73,10 @@ describe("an alert a channel refused for good is kept and delivered when it carr
     const before = field.smtp.mails.length;
     await cron(cfg, T0, "wrong-pass");
     expect((await status(cfg, T0 + 60_000)).stdout).toMatch(/email refused 1 alert/);
-    const t = await cli(["test-notify", "email", "--config", cfg], { WATCHDOG_TEST_NOW: String(T0 + 90_000), SMTP_PASS: "right-pass" });
+    const t = await cli(["test-notify", "email", "--config", cfg], {
+      WATCHDOG_TEST_NOW: String(T0 + 90_000),
+      SMTP_PASS: "right-pass",
+    });
     expect(t.code).toBe(0);
     const got = mailsTo(before);
     expect(got).toHaveLength(1);
