@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
@@ -148,22 +150,27 @@ describe("watchdog simulate", () => {
   });
 });
 
+/** receiver is an HTTP endpoint on 127.0.0.1 that keeps each body it gets and answers `status` with JSON `answer`. */
+async function receiver(status: number, answer: string): Promise<{ port: number; bodies: string[]; close(): void }> {
+  const bodies: string[] = [];
+  const srv = http.createServer((req, res) => {
+    let b = "";
+    req.on("data", (c) => (b += c));
+    req.on("end", () => {
+      bodies.push(b);
+      res.writeHead(status, { "content-type": "application/json" }).end(answer);
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  return { port: (srv.address() as AddressInfo).port, bodies, close: () => srv.close() };
+}
+
 describe("watchdog test-notify", () => {
   it("names the channels to pick from when a type is shared, and shows the receiver's answer", async () => {
-    const http = await import("node:http");
-    const bodies: string[] = [];
-    const srv = http.createServer((req, res) => {
-      let b = "";
-      req.on("data", (c) => (b += c));
-      req.on("end", () => {
-        bodies.push(b);
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end('{"ok":true}');
-      });
-    });
-    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const srv = await receiver(200, '{"ok":true}');
+    const bodies = srv.bodies;
     try {
-      const port = (srv.address() as import("node:net").AddressInfo).port;
+      const port = srv.port;
       const file = path.join(dir(), "n.yaml");
       fs.writeFileSync(file, `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\n  ops: {type: webhook, url: "http://127.0.0.1:${port}/b"}\nescalation: [{after: 1, notify: [team]}]\nchecks: []\n`);
       const amb = await runCli(["-c", file, "test-notify", "webhook"], { cwd: dir(), env: env() });
@@ -180,14 +187,9 @@ describe("watchdog test-notify", () => {
   });
 
   it("says a refusal in words, with the receiver's answer once", async () => {
-    const http = await import("node:http");
-    const srv = http.createServer((_req, res) => {
-      res.writeHead(401, { "content-type": "application/json" });
-      res.end('{"error":"bad token"}');
-    });
-    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const srv = await receiver(401, '{"error":"bad token"}');
     try {
-      const port = (srv.address() as import("node:net").AddressInfo).port;
+      const port = srv.port;
       const file = path.join(dir(), "n.yaml");
       fs.writeFileSync(file, `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\nescalation: [{after: 1, notify: [team]}]\nchecks: []\n`);
       const r = await runCli(["-c", file, "test-notify", "team"], { cwd: dir(), env: env() });
@@ -247,14 +249,9 @@ describe("config.example.yaml", () => {
 
 describe("status --json", () => {
   it("gives every time as an ISO string, the dropped messages' too", async () => {
-    const http = await import("node:http");
-    const srv = http.createServer((_req, res) => {
-      res.writeHead(403, { "content-type": "application/json" });
-      res.end('{"error":"bad token"}');
-    });
-    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const srv = await receiver(403, '{"error":"bad token"}');
     try {
-      const port = (srv.address() as import("node:net").AddressInfo).port;
+      const port = srv.port;
       const file = await config();
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("out: {type: console}", `out: {type: webhook, url: "http://127.0.0.1:${port}/h"}`));
       const cli = (...args: string[]) => runCli(["-c", file, ...args], { cwd: dir(), env: env() });

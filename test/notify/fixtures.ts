@@ -24,7 +24,10 @@ export function item(over: Partial<NotifyItem> = {}): NotifyItem {
     restarts: 0,
     restartsHelped: 0,
     cause: "GPU out of memory (CUDA OOM)",
-    excerpt: ["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", "  File \"/srv/cosyvoice/app.py\", line 42, from 10.0.0.7"],
+    excerpt: [
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB",
+      '  File "/srv/cosyvoice/app.py", line 42, from 10.0.0.7',
+    ],
     runbook: "https://wiki.example.com/runbooks/cosyvoice",
     ...over,
   };
@@ -61,7 +64,9 @@ export function deadline(ms = 5000): AbortSignal {
 
 /** hugeMessage is one item with a 300-line Chinese excerpt (emoji included), far over every robot's size limit. */
 export function hugeMessage(): Message {
-  return message("x", [item({ excerpt: Array.from({ length: 300 }, (_, i) => `第${i}行：显存不足 CUDA out of memory 😱`) })]);
+  return message("x", [
+    item({ excerpt: Array.from({ length: 300 }, (_, i) => `第${i}行：显存不足 CUDA out of memory 😱`) }),
+  ]);
 }
 
 /** closedAfterEach returns `keep`: a fake vendor handed to it is closed after the test that started it. */
