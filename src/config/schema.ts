@@ -184,18 +184,17 @@ export type Config = Omit<RawConfig, "checks" | "channels"> & {
 
 /** logFileOf is the log file: `log_file`, or watchdog.log beside the state file. */
 export function logFileOf(config: Pick<Config, "log_file" | "state_file">): string {
-  if (config.log_file) return config.log_file;
-  const dir = config.state_file.includes("/")
-    ? config.state_file.slice(0, config.state_file.lastIndexOf("/")) || "/"
-    : ".";
-  return `${dir}/watchdog.log`;
+  return config.log_file || besideState(config, "watchdog.log");
 }
 
 /** historyFileOf is the history file: `history_file`, or history.jsonl beside the state file. */
 export function historyFileOf(config: Pick<Config, "history_file" | "state_file">): string {
-  if (config.history_file) return config.history_file;
+  return config.history_file || besideState(config, "history.jsonl");
+}
+
+function besideState(config: Pick<Config, "state_file">, name: string): string {
   const dir = config.state_file.includes("/")
     ? config.state_file.slice(0, config.state_file.lastIndexOf("/")) || "/"
     : ".";
-  return `${dir}/history.jsonl`;
+  return `${dir}/${name}`;
 }

@@ -1,5 +1,5 @@
 import type { Severity, Status } from "../core/status.js";
-import type { Said } from "../probes/types.js";
+import type { ProbeResult } from "../probes/types.js";
 import { dict } from "./dict.js";
 
 export type { Severity } from "../core/status.js";
@@ -27,20 +27,15 @@ export type RestartOutcome = {
   error?: string;
 };
 
-/** NotifyItem is one thing to say about one check; a message groups the items of one run for one channel. */
-export type NotifyItem = {
-  check: string;
+/**
+ * NotifyItem is one thing to say about one check: what its probe found (the summary worded in the config's locale),
+ * and why it is said. A message groups the items of one run for one channel.
+ */
+export type NotifyItem = Pick<ProbeResult, "check" | "status" | "summary" | "said" | "detail" | "excerpt" | "cause"> & {
   reason: NotifyReason;
   /** 1-based escalation step (0 for recovery and notices outside the ladder). */
   step: number;
   severity: Severity;
-  status: Status;
-  summary: string;
-  /** The summary in structured form, which the renderer words in the config's locale. */
-  said?: Said;
-  detail?: string;
-  excerpt?: string[];
-  cause?: string;
   failStreak: number;
   /** When the incident began (epoch ms). */
   since: number;

@@ -1,6 +1,7 @@
 import { HttpError, httpRequest } from "../net/http-client.js";
 import { clockTlsFailure } from "./tls-clock.js";
-import { fail, type SendOutcome } from "./types.js";
+import type { Message } from "../engine/types.js";
+import { fail, type Channel, type ChannelContext, type SendOutcome } from "./types.js";
 
 /** HttpAnswer is a vendor's reply: status, raw text (capped) and the JSON it parsed to, if any. */
 export type HttpAnswer = { status: number; text: string; json: unknown };
@@ -60,6 +61,32 @@ export async function postJson(
   } catch (err) {
     return { ok: false, outcome: classifyNetworkError(err, where, signal) };
   }
+}
+
+/** Post is what one message becomes on the wire: the URL, the JSON body and any extra headers. */
+export type Post = { url: string; body: unknown; headers?: Record<string, string> };
+
+/**
+ * postingChannel is a channel whose send is one JSON POST (a robot, a webhook): `post` builds the request from the
+ * message, `answer` reads the reply; `endpoint` is named by its host only (its path holds the token).
+ */
+export function postingChannel(
+  ctx: ChannelContext,
+  type: string,
+  endpoint: string,
+  post: (message: Message) => Post,
+  answer: (answer: HttpAnswer, where: string) => SendOutcome,
+): Channel {
+  const where = describeEndpoint(endpoint);
+  return {
+    name: ctx.name,
+    type,
+    async send(message, signal) {
+      const p = post(message);
+      const res = await postJson(p.url, p.body, signal, p.headers);
+      return res.ok ? answer(res.answer, where) : res.outcome;
+    },
+  };
 }
 
 /** classifyNetworkError turns a failed request (HttpError, or a Node error) into a retryable failure with a reason. */
@@ -141,6 +168,11 @@ export function vendorOutcome(
     ...fail(c.reason, c.retryable, `${vendor} ${vendorCodeName(vendor)} ${code} ${short}`.trim(), c.hint),
     response: answer.text.slice(0, 300),
   };
+}
+
+/** readErrcode reads the answer of DingTalk and WeCom robots: `errcode` and `errmsg`. */
+export function readErrcode(j: Record<string, unknown>): { code: number | undefined; msg: string } {
+  return { code: typeof j.errcode === "number" ? j.errcode : undefined, msg: String(j.errmsg ?? "") };
 }
 
 function vendorCodeName(vendor: string): string {

@@ -1,17 +1,13 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runRestartHook } from "../../src/actions/restart-hook.js";
 import type { RestartConfig } from "../../src/config/schema.js";
 import { sleep } from "../../src/deps.js";
 import { alive } from "../helpers/proc.js";
+import { tmpDirEach } from "../helpers/tmp.js";
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-hook-"));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tmpDirEach("wd-hook-");
 
 const hook = (over: Partial<RestartConfig>): RestartConfig => ({ command: ["true"], shell: false, timeout: 5000, verify_after: 0, limit: { max: 2, within: 1_800_000 }, ...over });
 const opts = (redact = (s: string) => s) => ({ signal: new AbortController().signal, sleep, redact });
@@ -36,7 +32,7 @@ describe("restart hook", () => {
   });
 
   it("kills the whole process group at the timeout, grandchildren included", async () => {
-    const pidFile = path.join(dir, "grandchild.pid");
+    const pidFile = path.join(dir(), "grandchild.pid");
     const script = `sleep 120 & echo $! > ${pidFile}; wait`;
     // A busy machine may not even start the shell within a short timeout: then try a longer one (bounded).
     let out = await runRestartHook(hook({ command: script, shell: true, timeout: 300 }), async () => "ok", opts());

@@ -3,38 +3,20 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/net.js";
-import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
-import { CLI, cli, listen, runAsCron, tmpDir } from "./field-helpers.js";
+import { CLI, cli, emailChannel, listen, runAsCron, useField, writePrivate } from "./field-helpers.js";
 
 // A config edit with a mistake must not stop the watching: cron's `check` keeps the last config that validated and
 // tells a person once (channels), every run on stderr (cron mail), in `status` and on the status page.
-let dir: string;
-let smtp: SmtpSink;
-beforeAll(async () => {
-  dir = tmpDir();
-  smtp = await startSmtp({ auth: { user: "alert", pass: "right-pass" } });
-});
-afterAll(async () => {
-  await smtp.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const field = useField();
 
 const ENV = { SMTP_PASS: "right-pass" };
 
 function configText(sub: string, port: number, restart: string, extra = ""): string {
-  const base = path.join(dir, sub);
+  const base = path.join(field.dir, sub);
   return `state_file: ${base}/state/state.json
 status_page: {path: ${base}/page.html}
 channels:
-  email:
-    type: email
-    host: 127.0.0.1
-    port: ${smtp.port}
-    user: alert
-    pass: \${SMTP_PASS}
-    from: watchdog@example.com
-    to: [oncall@example.com]
-checks:
+${emailChannel(field.smtp.port)}checks:
   - name: tts
     type: tcp
     host: 127.0.0.1
@@ -43,15 +25,10 @@ checks:
 ${extra}`;
 }
 
-function write(sub: string, text: string): string {
-  const file = path.join(dir, sub, "watchdog.yaml");
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text, { mode: 0o600 });
-  return file;
-}
+const write = (sub: string, text: string) => writePrivate(path.join(field.dir, sub, "watchdog.yaml"), text);
 
 const check = (config: string) => runAsCron(`node ${CLI} check -c ${config} >/dev/null`, ENV);
-const mailsAbout = (word: string) => smtp.mails.filter((m) => `${m.subject}\n${m.text}`.includes(word));
+const mailsAbout = (word: string) => field.smtp.mails.filter((m) => `${m.subject}\n${m.text}`.includes(word));
 
 describe("a config edit with a mistake under cron", () => {
   let server: net.Server;
@@ -66,13 +43,13 @@ describe("a config edit with a mistake under cron", () => {
     const config = write("typo", configText("typo", port, "{command: [/bin/true], verify_after: 0s}"));
     const good = await check(config);
     expect(good).toMatchObject({ code: 0, mail: "" });
-    const copy = path.join(dir, "typo/state/state.json.config-good.yaml");
+    const copy = path.join(field.dir, "typo/state/state.json.config-good.yaml");
     expect(fs.statSync(copy).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(copy, "utf8")).toBe(fs.readFileSync(config, "utf8"));
 
     // The typo: `comand`.
     write("typo", configText("typo", port, "{comand: [/bin/true], verify_after: 0s}"));
-    const before = smtp.mails.length;
+    const before = field.smtp.mails.length;
     const first = await check(config);
     expect(first.code).toBe(0);
     expect(first.mail).toMatch(
@@ -93,9 +70,8 @@ describe("a config edit with a mistake under cron", () => {
     expect(second.code).toBe(0);
     expect(second.mail).toContain("config invalid at");
     expect(mailsAbout("config invalid")).toHaveLength(1);
-    expect(smtp.mails.slice(before).some((m) => /tts/.test(m.subject ?? "") && !/config/.test(m.subject ?? ""))).toBe(
-      true,
-    );
+    const alerts = field.smtp.mails.slice(before);
+    expect(alerts.some((m) => /tts/.test(m.subject ?? "") && !/config/.test(m.subject ?? ""))).toBe(true);
 
     // The outage can be steered while the config is being fixed: ack works, and says the config is broken.
     const ack = await cli(["ack", "tts", "-c", config], ENV);
@@ -106,7 +82,7 @@ describe("a config edit with a mistake under cron", () => {
     const status = await cli(["status", "-c", config], ENV);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/config invalid at .*still watching with the config that validated at/);
-    const page = fs.readFileSync(path.join(dir, "typo/page.html"), "utf8");
+    const page = fs.readFileSync(path.join(field.dir, "typo/page.html"), "utf8");
     expect(page).toContain("config invalid at");
 
     // validate still refuses it.
@@ -118,7 +94,7 @@ describe("a config edit with a mistake under cron", () => {
     const fixed = await check(config);
     expect(fixed).toMatchObject({ code: 0, mail: "" });
     expect((await cli(["status", "-c", config], ENV)).stdout).not.toContain("config invalid");
-    expect(fs.readFileSync(path.join(dir, "typo/page.html"), "utf8")).not.toContain("config invalid");
+    expect(fs.readFileSync(path.join(field.dir, "typo/page.html"), "utf8")).not.toContain("config invalid");
   });
 
   it("a new broken text is told again; an unset ${VAR} and a wrong indent fall back too", async () => {
@@ -151,6 +127,6 @@ describe("a config edit with a mistake under cron", () => {
     const run = await check(config);
     expect(run.code).toBe(78);
     expect(run.mail).toContain("comand");
-    expect(fs.existsSync(path.join(dir, "first/state/state.json.config-good.yaml"))).toBe(false);
+    expect(fs.existsSync(path.join(field.dir, "first/state/state.json.config-good.yaml"))).toBe(false);
   });
 });

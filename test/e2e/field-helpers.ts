@@ -3,24 +3,35 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { CLI, runCli, type CliResult } from "../helpers/cli.js";
+import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
 
 /** CRON_ENV is all a crontab line gets (Debian cron): no login environment, no secrets. */
 export const CRON_ENV = { PATH: "/usr/bin:/bin", HOME: "/root", SHELL: "/bin/sh" };
 
 /** cronCommand is the command part of a crontab line (after the five time fields and, for /etc/cron.d, the user). */
 export function cronCommand(line: string, withUser = false): string {
-  return line.trim().split(/\s+/).slice(withUser ? 6 : 5).join(" ");
+  return line
+    .trim()
+    .split(/\s+/)
+    .slice(withUser ? 6 : 5)
+    .join(" ");
 }
 
 /**
  * runAsCron runs a crontab command exactly as cron does: `/bin/sh -c` under `env -i` with cron's PATH, HOME and
  * SHELL only. The line itself sends stdout to /dev/null; what is left on stderr is what cron would mail.
  */
-export function runAsCron(command: string, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; mail: string; stdout: string }> {
+export function runAsCron(
+  command: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; mail: string; stdout: string }> {
   const vars = Object.entries({ ...CRON_ENV, ...extraEnv }).map(([k, v]) => `${k}=${v}`);
   return new Promise((resolve) => {
-    const child = spawn("/usr/bin/env", ["-i", ...vars, "/bin/sh", "-c", command], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/usr/bin/env", ["-i", ...vars, "/bin/sh", "-c", command], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let mail = "";
     child.stdout.on("data", (c) => (stdout += c));
@@ -51,6 +62,54 @@ export function listen(port: number): Promise<net.Server> {
     const s = net.createServer((c) => c.end());
     s.listen(port, "127.0.0.1", () => resolve(s));
   });
+}
+
+/** T0 is the first simulated cron run (WATCHDOG_TEST_NOW); CRON is the two minutes between runs. */
+export const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
+export const CRON = 120_000;
+
+/** Field is a test file's temp dir and an SMTP sink that takes user `alert` with password `right-pass`. */
+export type Field = { dir: string; smtp: SmtpSink };
+
+/** useField makes a Field before the file's tests and removes it after them. */
+export function useField(): Field {
+  const field = {} as Field;
+  beforeAll(async () => {
+    field.dir = tmpDir();
+    field.smtp = await startSmtp({ auth: { user: "alert", pass: "right-pass" } });
+  });
+  afterAll(async () => {
+    await field.smtp?.close();
+    if (field.dir) fs.rmSync(field.dir, { recursive: true, force: true });
+  });
+  return field;
+}
+
+/**
+ * emailChannel is the `channels:` entry of an email channel to the sink at port, its password from ${SMTP_PASS};
+ * `extra` holds more of its keys, in flow style (`rate_limit: {max: 1, per: 10m}`).
+ */
+export const emailChannel = (port: number, extra = "") =>
+  `  email: {type: email, host: 127.0.0.1, port: ${port}, user: alert, pass: "\${SMTP_PASS}", ` +
+  `from: watchdog@example.com, to: [oncall@example.com]${extra ? `, ${extra}` : ""}}\n`;
+
+/** writePrivate writes text to file (mode 0600, as a config holding secrets wants), making its folder. */
+export function writePrivate(file: string, text: string): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
+/** installCron runs `watchdog install --cron` for config and envFile and returns the command of its crontab line. */
+export async function installCron(config: string, envFile: string): Promise<string> {
+  const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile]);
+  if (inst.code !== 0) throw new Error(`install --cron failed (${inst.code}): ${inst.stderr}`);
+  return cronCommand(inst.stdout.split("\n")[1]!);
+}
+
+/** cronAt runs a crontab command at the run-th simulated cron slot; its `mail` is what cron would mail. */
+export function cronAt(command: string, run: number, env: Record<string, string> = {}) {
+  return runAsCron(command, { ...env, WATCHDOG_TEST_NOW: String(T0 + run * CRON) });
 }
 
 export { CLI };

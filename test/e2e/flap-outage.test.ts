@@ -1,48 +1,24 @@
 import fs from "node:fs";
 import type net from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../helpers/net.js";
-import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
-import { cli, cronCommand, listen, runAsCron, tmpDir } from "./field-helpers.js";
+import { cronAt, emailChannel, installCron, listen, useField, writePrivate } from "./field-helpers.js";
 
 // Flapping quiets a check that goes up and down; it never hides one that stays down. Driven as cron drives the built
 // CLI (env -i, stdout thrown away, stderr as the only mail), two simulated minutes apart (WATCHDOG_TEST_NOW).
-const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
-const CRON = 120_000;
-
-let dir: string;
-let smtp: SmtpSink;
-beforeAll(async () => {
-  dir = tmpDir();
-  smtp = await startSmtp({ auth: { user: "alert", pass: "right-pass" } });
-});
-afterAll(async () => {
-  await smtp.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(name: string, text: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, text, { mode: 0o600 });
-  return file;
-}
+const field = useField();
 
 describe("a flap that turns into an outage", () => {
   it("12 up/down cycles, then down for good: the alert and the restart come at the 3rd failing run", async () => {
+    const { dir, smtp } = field;
     const port = await freePort();
     const restarts = path.join(dir, "restarts.log");
-    const config = write("watchdog.yaml", `state_file: ${path.join(dir, "state.json")}
+    const config = writePrivate(
+      path.join(dir, "watchdog.yaml"),
+      `state_file: ${path.join(dir, "state.json")}
 channels:
-  email:
-    type: email
-    host: 127.0.0.1
-    port: ${smtp.port}
-    user: alert
-    pass: \${SMTP_PASS}
-    from: watchdog@example.com
-    to: [oncall@example.com]
-escalation:
+${emailChannel(smtp.port)}escalation:
   - {after: 1, notify: [email]}
   - {after: 3, notify: [email], restart: true}
 checks:
@@ -51,14 +27,13 @@ checks:
     host: 127.0.0.1
     port: ${port}
     restart: {command: [/bin/sh, -c, "echo restarted >> ${restarts}"], verify_after: 0s}
-`);
-    const envFile = write("watchdog.env", "SMTP_PASS=right-pass\n");
-    const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile]);
-    expect(inst.code).toBe(0);
-    const command = cronCommand(inst.stdout.split("\n")[1]!);
+`,
+    );
+    const envFile = writePrivate(path.join(dir, "watchdog.env"), "SMTP_PASS=right-pass\n");
+    const command = await installCron(config, envFile);
     let run = 0;
     const cron = async () => {
-      const r = await runAsCron(command, { WATCHDOG_TEST_NOW: String(T0 + run++ * CRON) });
+      const r = await cronAt(command, run++);
       expect({ code: r.code, mail: r.mail }).toEqual({ code: 0, mail: "" });
     };
     // 12 cycles: down one run, up the next.

@@ -1,26 +1,22 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { emptyState, type CheckState, type State } from "../../src/engine/types.js";
 import { runEvents, type HistoryEvent } from "../../src/history/events.js";
 import { appendHistory, readHistory, readRecentHistory } from "../../src/history/file.js";
 import { incidentsFrom, summarize } from "../../src/history/report.js";
+import { tmpDirEach } from "../helpers/tmp.js";
 
 const MIN = 60_000;
 const T0 = 1_700_000_000_000;
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-hist-"));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tmpDirEach("wd-hist-");
 
 const ev = (at: number, check = "svc"): HistoryEvent => ({ at, type: "transition", check, from: "ok", to: "critical", summary: "x".repeat(50) });
 
 describe("history file", () => {
   it("appends JSON lines with mode 0600 and rotates past the size bound, keeping two old files", () => {
-    const file = path.join(dir, "sub", "history.jsonl");
+    const file = path.join(dir(), "sub", "history.jsonl");
     for (let i = 0; i < 40; i++) expect(appendHistory(file, [ev(T0 + i)], 1000)).toBeUndefined();
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     for (const f of [file, `${file}.1`, `${file}.2`]) expect(fs.statSync(f).size).toBeLessThanOrEqual(1000);
@@ -34,7 +30,7 @@ describe("history file", () => {
   });
 
   it("skips a corrupt line in the middle and says where", () => {
-    const file = path.join(dir, "history.jsonl");
+    const file = path.join(dir(), "history.jsonl");
     appendHistory(file, [ev(T0)], 1e6);
     fs.appendFileSync(file, '{"at": 17000, "type": "transi\n');
     fs.appendFileSync(file, "garbage\n");
@@ -48,7 +44,7 @@ describe("history file", () => {
   });
 
   it("readRecentHistory: the newest events, oldest first, within the byte bound and back to `since` only", () => {
-    const file = path.join(dir, "history.jsonl");
+    const file = path.join(dir(), "history.jsonl");
     for (let i = 0; i < 40; i++) appendHistory(file, [ev(T0 + i)], 1000);
     const all = readHistory(file).events.map((e) => e.at);
     const line = JSON.stringify(ev(T0)).length + 1;
@@ -66,8 +62,8 @@ describe("history file", () => {
   });
 
   it("reports a write failure instead of throwing", () => {
-    fs.writeFileSync(path.join(dir, "blocker"), "");
-    expect(appendHistory(path.join(dir, "blocker", "history.jsonl"), [ev(T0)], 1e6)).toMatch(/cannot write history/);
+    fs.writeFileSync(path.join(dir(), "blocker"), "");
+    expect(appendHistory(path.join(dir(), "blocker", "history.jsonl"), [ev(T0)], 1e6)).toMatch(/cannot write history/);
   });
 });
 

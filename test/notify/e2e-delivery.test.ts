@@ -9,27 +9,24 @@ import { startDingTalk } from "../helpers/vendors/dingtalk.js";
 import { startSmtp, type FakeSmtp } from "../helpers/vendors/smtp.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
 import { closedPort } from "./harness.js";
+import { tmpDirEach } from "../helpers/tmp.js";
 
 // End to end through the built CLI (`node dist/watchdog.cjs`), as cron runs it. WATCHDOG_TEST_NOW sets the clock.
 
 const DT_SECRET = "SECe2e0123456789abcdef";
-let dir: string;
 beforeAll(() => {
   if (!fs.existsSync(CLI)) throw new Error("dist/watchdog.cjs is missing: run `npm run build` first (npm test does)");
 });
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-e2e-notify-"));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tmpDirEach("wd-e2e-notify-");
 
 function write(name: string, text: string): string {
-  const p = path.join(dir, name);
+  const p = path.join(dir(), name);
   fs.writeFileSync(p, text);
   return p;
 }
-const env = (now: number, extra: Record<string, string> = {}) => ({ HOME: dir, WATCHDOG_CONFIG: "", WATCHDOG_TEST_NOW: String(now), ...extra });
-const check = (cfg: string, now: number, extra: Record<string, string> = {}) => runCli(["check", "--config", cfg, "--state", path.join(dir, "state.json")], { env: env(now, extra), timeoutMs: 60_000 });
-const state = () => JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8"));
+const env = (now: number, extra: Record<string, string> = {}) => ({ HOME: dir(), WATCHDOG_CONFIG: "", WATCHDOG_TEST_NOW: String(now), ...extra });
+const check = (cfg: string, now: number, extra: Record<string, string> = {}) => runCli(["check", "--config", cfg, "--state", path.join(dir(), "state.json")], { env: env(now, extra), timeoutMs: 60_000 });
+const state = () => JSON.parse(fs.readFileSync(path.join(dir(), "state.json"), "utf8"));
 
 describe("the default ladder really sends (built CLI)", () => {
   let smtp: FakeSmtp;
@@ -99,7 +96,7 @@ describe("the default ladder really sends (built CLI)", () => {
     expect(dt.delivered()).toHaveLength(2);
     expect(state().outbox).toEqual([]);
     // No secret in anything the runs printed or stored.
-    const all = [r1.stdout, r1.stderr, r3.stdout, r3.stderr, fs.readFileSync(path.join(dir, "state.json"), "utf8")].join("\n");
+    const all = [r1.stdout, r1.stderr, r3.stdout, r3.stderr, fs.readFileSync(path.join(dir(), "state.json"), "utf8")].join("\n");
     expect(all).not.toMatch(/e2e-aliyun-secret|SECe2e0123456789abcdef/);
   });
 
@@ -123,7 +120,7 @@ describe("the default ladder really sends (built CLI)", () => {
 
   it("a run that sends no SMS never loads the Aliyun SDK (nor nodemailer)", async () => {
     const cfg = write("w.yaml", `host: gpu-box-01\n${channels()}checks:\n  - name: fine\n    type: tcp\n    host: 127.0.0.1\n    port: ${dt.port}\n`);
-    const out = path.join(dir, "modules.json");
+    const out = path.join(dir(), "modules.json");
     const preload = write("preload.cjs", `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`);
     const r = await check(cfg, Date.now(), { ALIYUN_SECRET: "x-secret", DT_SECRET, NODE_OPTIONS: `--require ${preload}` });
     expect(r.code).toBe(0);

@@ -1,6 +1,7 @@
 // Snapshots render times in the local timezone: pin it.
 process.env.TZ = "UTC";
 
+import { afterEach } from "vitest";
 import type { Deps } from "../../src/deps.js";
 import type { Message, NotifyItem } from "../../src/engine/types.js";
 import { silentLogger } from "../../src/logger.js";
@@ -23,7 +24,10 @@ export function item(over: Partial<NotifyItem> = {}): NotifyItem {
     restarts: 0,
     restartsHelped: 0,
     cause: "GPU out of memory (CUDA OOM)",
-    excerpt: ["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", "  File \"/srv/cosyvoice/app.py\", line 42, from 10.0.0.7"],
+    excerpt: [
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB",
+      '  File "/srv/cosyvoice/app.py", line 42, from 10.0.0.7',
+    ],
     runbook: "https://wiki.example.com/runbooks/cosyvoice",
     ...over,
   };
@@ -56,4 +60,25 @@ export function ctx(name: string, locale: "en" | "zh-CN" = "en", now = T0): Chan
 /** neverAborted is a signal for sends without a deadline in unit tests (each test has its own timeout). */
 export function deadline(ms = 5000): AbortSignal {
   return AbortSignal.timeout(ms);
+}
+
+/** hugeMessage is one item with a 300-line Chinese excerpt (emoji included), far over every robot's size limit. */
+export function hugeMessage(): Message {
+  return message("x", [
+    item({ excerpt: Array.from({ length: 300 }, (_, i) => `第${i}行：显存不足 CUDA out of memory 😱`) }),
+  ]);
+}
+
+/** closedAfterEach returns `keep`: a fake vendor handed to it is closed after the test that started it. */
+export function closedAfterEach(): <T extends { close(): Promise<void> }>(server: T) => T {
+  let open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    const closing = open;
+    open = [];
+    await Promise.all(closing.map((s) => s.close()));
+  });
+  return (server) => {
+    open.push(server);
+    return server;
+  };
 }

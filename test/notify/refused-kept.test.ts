@@ -1,10 +1,8 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, cli, listen, runAsCron } from "../e2e/field-helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CLI, cli, emailChannel, listen, runAsCron, useField, writePrivate } from "../e2e/field-helpers.js";
 import { freePort } from "../helpers/net.js";
-import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
 
 // An alert a channel refused for good (a wrong SMTP password: 535) is not gone: it is kept, bounded, in the state,
 // `status` lists it, and the first message the channel carries again (a later run once the password is fixed, or
@@ -12,38 +10,24 @@ import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
 // The built CLI runs as cron runs it; the SMTP server is real and refuses a wrong password with 535.
 
 const T0 = Date.parse("2026-03-01T08:00:00Z");
-let dir: string;
-let smtp: SmtpSink;
-beforeAll(async () => {
+const field = useField();
+beforeAll(() => {
   if (!fs.existsSync(CLI)) throw new Error("dist/watchdog.cjs is missing: run `npm run build` first");
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-refused-"));
-  smtp = await startSmtp({ auth: { user: "alert", pass: "right-pass" } });
-});
-afterAll(async () => {
-  await smtp.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(name: string, port: number): { cfg: string; state: string } {
-  const state = path.join(dir, name, "state.json");
-  const cfg = path.join(dir, name, "watchdog.yaml");
-  fs.mkdirSync(path.dirname(cfg), { recursive: true });
-  fs.writeFileSync(cfg, `state_file: ${state}
+function setup(name: string, port: number): { cfg: string } {
+  const at = (file: string) => path.join(field.dir, name, file);
+  const cfg = writePrivate(
+    at("watchdog.yaml"),
+    `state_file: ${at("state.json")}
 channels:
-  email:
-    type: email
-    host: 127.0.0.1
-    port: ${smtp.port}
-    user: alert
-    pass: \${SMTP_PASS}
-    from: watchdog@example.com
-    to: [oncall@example.com]
-escalation:
+${emailChannel(field.smtp.port)}escalation:
   - {after: 1, notify: [email]}
 checks:
   - {name: llm, type: tcp, port: ${port}}
-`);
-  return { cfg, state };
+`,
+  );
+  return { cfg };
 }
 
 const cron = (cfg: string, now: number, pass: string) =>
@@ -53,13 +37,13 @@ const cron = (cfg: string, now: number, pass: string) =>
   });
 const status = (cfg: string, now: number) =>
   cli(["status", "--config", cfg], { WATCHDOG_TEST_NOW: String(now), SMTP_PASS: "x" });
-const mailsTo = (from: number) => smtp.mails.slice(from);
+const mailsTo = (from: number) => field.smtp.mails.slice(from);
 
 describe("an alert a channel refused for good is kept and delivered when it carries again", () => {
   it("535, then the password is fixed: the recovery mail names the lost step-1 alert; status listed it meanwhile", async () => {
     const port = await freePort();
     const { cfg } = setup("run", port);
-    const before = smtp.mails.length;
+    const before = field.smtp.mails.length;
     const first = await cron(cfg, T0, "wrong-pass");
     expect(first.mail).toMatch(/FAILED to send to email \(llm\): SMTP authentication failed: 535/);
     expect(mailsTo(before)).toHaveLength(0);
@@ -86,10 +70,13 @@ describe("an alert a channel refused for good is kept and delivered when it carr
   it("535, then `watchdog test-notify email` succeeds: the test mail names the lost alert, and the list is cleared", async () => {
     const port = await freePort();
     const { cfg } = setup("test-notify", port);
-    const before = smtp.mails.length;
+    const before = field.smtp.mails.length;
     await cron(cfg, T0, "wrong-pass");
     expect((await status(cfg, T0 + 60_000)).stdout).toMatch(/email refused 1 alert/);
-    const t = await cli(["test-notify", "email", "--config", cfg], { WATCHDOG_TEST_NOW: String(T0 + 90_000), SMTP_PASS: "right-pass" });
+    const t = await cli(["test-notify", "email", "--config", cfg], {
+      WATCHDOG_TEST_NOW: String(T0 + 90_000),
+      SMTP_PASS: "right-pass",
+    });
     expect(t.code).toBe(0);
     const got = mailsTo(before);
     expect(got).toHaveLength(1);

@@ -54,6 +54,13 @@ async function probe(watch: string = file): Promise<void> {
   }
 }
 
+/** appendLine appends a new matching line (and `pad` filler lines) to the log and notes it in `written`. */
+function appendLine(written: string[], tag: string, pad = 0): void {
+  const l = line(tag);
+  written.push(l);
+  fs.appendFileSync(file, l + filler(pad));
+}
+
 function expectExactlyOnce(written: string[]) {
   expect([...seen].sort()).toEqual(written.map((l) => l.trim()).sort());
 }
@@ -115,17 +122,13 @@ describe("log rotation: every matching line is reported exactly once", () => {
     const written: string[] = [];
     fs.writeFileSync(file, "first generation\n" + filler(3));
     await probe();
-    const l1 = line("before");
-    written.push(l1);
-    fs.appendFileSync(file, l1);
+    appendLine(written, "before");
     await probe();
     const refill = ["second generation\n", line("refill-a"), filler(10), line("refill-b")];
     written.push(refill[1]!, refill[3]!);
     fs.writeFileSync(file, refill.join(""));
     await probe();
-    const l2 = line("after");
-    written.push(l2);
-    fs.appendFileSync(file, l2);
+    appendLine(written, "after");
     await probe();
     expectExactlyOnce(written);
   });
@@ -191,9 +194,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
     const written: string[] = [];
     fs.writeFileSync(file, BANNER + filler(5));
     await probe();
-    const l1 = line("before");
-    written.push(l1);
-    fs.appendFileSync(file, l1 + filler(3));
+    appendLine(written, "before", 3);
     await probe();
     const oldOffset = fs.statSync(file).size;
     const err = line("after-restart");
@@ -203,9 +204,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
     expect(BANNER.length + err.length).toBeLessThan(oldOffset); // the error sits before the old offset...
     expect(fs.statSync(file).size).toBeGreaterThan(oldOffset); // ...and the file grew past it
     await probe();
-    const l2 = line("later");
-    written.push(l2);
-    fs.appendFileSync(file, l2);
+    appendLine(written, "later");
     await probe();
     expectExactlyOnce(written);
   });
@@ -218,9 +217,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
     const written: string[] = [];
     fs.writeFileSync(file, BANNER + filler(5));
     await probe();
-    const l1 = line("before");
-    written.push(l1);
-    fs.appendFileSync(file, l1 + filler(3));
+    appendLine(written, "before", 3);
     await probe();
     const l2 = line("after-restart");
     written.push(l2);

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { describeEndpoint, postJson, vendorOutcome } from "../../http.js";
+import { postingChannel, readErrcode, vendorOutcome } from "../../http.js";
 import type { Channel, ChannelContext } from "../../types.js";
 import { defineChannel } from "../../define.js";
 import { starter } from "./starter.js";
@@ -24,23 +24,16 @@ export function signedDingTalkUrl(webhook: string, secret: string | undefined, t
 
 /** createDingTalkChannel posts markdown (or text) to a DingTalk robot and reads its errcode. */
 export function createDingTalkChannel(cfg: DingTalkConfig, ctx: ChannelContext): Channel {
-  const where = describeEndpoint(cfg.webhook);
-  return {
-    name: ctx.name,
-    type: "dingtalk",
-    async send(message, signal) {
-      const url = signedDingTalkUrl(cfg.webhook, cfg.secret, ctx.deps.clock.now());
-      const res = await postJson(url, buildDingTalkBody(message, cfg, ctx.locale), signal);
-      if (!res.ok) return res.outcome;
-      return vendorOutcome(
-        res.answer,
-        "DingTalk",
-        where,
-        (j) => ({ code: typeof j.errcode === "number" ? j.errcode : undefined, msg: String(j.errmsg ?? "") }),
-        CODES,
-      );
-    },
-  };
+  return postingChannel(
+    ctx,
+    "dingtalk",
+    cfg.webhook,
+    (message) => ({
+      url: signedDingTalkUrl(cfg.webhook, cfg.secret, ctx.deps.clock.now()),
+      body: buildDingTalkBody(message, cfg, ctx.locale),
+    }),
+    (answer, where) => vendorOutcome(answer, "DingTalk", where, readErrcode, CODES),
+  );
 }
 
 /** dingtalkChannel is the registry entry of a DingTalk channel. */

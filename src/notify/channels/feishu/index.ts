@@ -1,4 +1,4 @@
-import { describeEndpoint, postJson, vendorOutcome } from "../../http.js";
+import { postingChannel, vendorOutcome } from "../../http.js";
 import type { Channel, ChannelContext } from "../../types.js";
 import { defineChannel } from "../../define.js";
 import { starter } from "./starter.js";
@@ -11,27 +11,22 @@ import { buildFeishuBody } from "./body.js";
 
 /** createFeishuChannel posts a rich-text (post) message to a Feishu bot and reads its `code`. */
 export function createFeishuChannel(cfg: FeishuConfig, ctx: ChannelContext): Channel {
-  const where = describeEndpoint(cfg.webhook);
-  return {
-    name: ctx.name,
-    type: "feishu",
-    async send(message, signal) {
-      const body = buildFeishuBody(message, cfg, ctx.locale, Math.floor(ctx.deps.clock.now() / 1000));
-      const res = await postJson(cfg.webhook, body, signal);
-      if (!res.ok) return res.outcome;
-      return vendorOutcome(
-        res.answer,
-        "Feishu",
-        where,
-        // New answers carry `code`; old ones only `StatusCode`.
-        (j) => ({
-          code: typeof j.code === "number" ? j.code : typeof j.StatusCode === "number" ? j.StatusCode : undefined,
-          msg: String(j.msg ?? j.StatusMessage ?? ""),
-        }),
-        CODES,
-      );
-    },
-  };
+  return postingChannel(
+    ctx,
+    "feishu",
+    cfg.webhook,
+    (message) => ({
+      url: cfg.webhook,
+      body: buildFeishuBody(message, cfg, ctx.locale, Math.floor(ctx.deps.clock.now() / 1000)),
+    }),
+    (answer, where) => vendorOutcome(answer, "Feishu", where, readFeishuCode, CODES),
+  );
+}
+
+/** readFeishuCode reads a Feishu answer: new answers carry `code`, old ones only `StatusCode`. */
+function readFeishuCode(j: Record<string, unknown>): { code: number | undefined; msg: string } {
+  const code = typeof j.code === "number" ? j.code : typeof j.StatusCode === "number" ? j.StatusCode : undefined;
+  return { code, msg: String(j.msg ?? j.StatusMessage ?? "") };
 }
 
 /** feishuChannel is the registry entry of a Feishu channel. */

@@ -1,4 +1,4 @@
-import { describeEndpoint, postJson, vendorOutcome } from "../../http.js";
+import { postingChannel, readErrcode, vendorOutcome } from "../../http.js";
 import type { Channel, ChannelContext } from "../../types.js";
 import { defineChannel } from "../../define.js";
 import { starter } from "./starter.js";
@@ -11,22 +11,13 @@ import { buildWeComBody } from "./body.js";
 
 /** createWeComChannel posts markdown or text to a WeCom robot and reads its errcode. */
 export function createWeComChannel(cfg: WeComConfig, ctx: ChannelContext): Channel {
-  const where = describeEndpoint(cfg.webhook);
-  return {
-    name: ctx.name,
-    type: "wecom",
-    async send(message, signal) {
-      const res = await postJson(cfg.webhook, buildWeComBody(message, cfg, ctx.locale), signal);
-      if (!res.ok) return res.outcome;
-      return vendorOutcome(
-        res.answer,
-        "WeCom",
-        where,
-        (j) => ({ code: typeof j.errcode === "number" ? j.errcode : undefined, msg: String(j.errmsg ?? "") }),
-        CODES,
-      );
-    },
-  };
+  return postingChannel(
+    ctx,
+    "wecom",
+    cfg.webhook,
+    (message) => ({ url: cfg.webhook, body: buildWeComBody(message, cfg, ctx.locale) }),
+    (answer, where) => vendorOutcome(answer, "WeCom", where, readErrcode, CODES),
+  );
 }
 
 /** wecomChannel is the registry entry of a WeCom channel. */

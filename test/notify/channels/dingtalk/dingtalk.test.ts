@@ -1,20 +1,15 @@
 import { createHmac } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildDingTalkBody } from "../../../../src/notify/channels/dingtalk/body.js";
 import { createDingTalkChannel, signDingTalk, signedDingTalkUrl } from "../../../../src/notify/channels/dingtalk/index.js";
 import { dingtalkConfigSchema } from "../../../../src/notify/channels/dingtalk/schema.js";
 import { startDingTalk } from "./fake.js";
-import type { VendorServer } from "../../../helpers/vendors/http-vendor.js";
-import { ctx, deadline, item, message } from "../../fixtures.js";
+import { closedAfterEach, ctx, deadline, item, message } from "../../fixtures.js";
 
 const SECRET = "SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd";
 const cfg = (over: Record<string, unknown> = {}) => dingtalkConfigSchema.parse({ type: "dingtalk", webhook: "https://oapi.dingtalk.com/robot/send?access_token=TOKEN", ...over });
 
-let server: VendorServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const keep = closedAfterEach();
 
 describe("dingtalk: pure parts", () => {
   it("signs like the vendor: HMAC-SHA256 keyed by the secret over timestamp\\nsecret, Base64, URL-encoded once", () => {
@@ -50,7 +45,7 @@ describe("dingtalk: pure parts", () => {
 
 describe("dingtalk: against a robot that checks like the vendor", () => {
   it("delivers a signed message", async () => {
-    server = await startDingTalk({ secret: SECRET });
+    const server = keep(await startDingTalk({ secret: SECRET }));
     const ch = createDingTalkChannel(cfg({ webhook: server.url, secret: SECRET }), ctx("dingtalk", "zh-CN", Date.now()));
     const out = await ch.send(message("dingtalk"), deadline());
     expect(out).toMatchObject({ ok: true });
@@ -59,7 +54,7 @@ describe("dingtalk: against a robot that checks like the vendor", () => {
   });
 
   it("a wrong secret is errcode 310000: permanent, with a hint, and no secret or token in the error", async () => {
-    server = await startDingTalk({ secret: SECRET, token: "tok-SECRET-123" });
+    const server = keep(await startDingTalk({ secret: SECRET, token: "tok-SECRET-123" }));
     const ch = createDingTalkChannel(cfg({ webhook: server.url, secret: "SECwrongwrongwrong" }), ctx("dingtalk", "en", Date.now()));
     const out = await ch.send(message("dingtalk"), deadline());
     expect(out).toMatchObject({ ok: false, retryable: false, reason: "auth", error: "DingTalk errcode 310000 sign not match", hint: "check `secret` and the system clock" });
@@ -67,13 +62,13 @@ describe("dingtalk: against a robot that checks like the vendor", () => {
   });
 
   it("a clock more than an hour off is 310000 invalid timestamp", async () => {
-    server = await startDingTalk({ secret: SECRET });
+    const server = keep(await startDingTalk({ secret: SECRET }));
     const ch = createDingTalkChannel(cfg({ webhook: server.url, secret: SECRET }), ctx("dingtalk", "en", Date.now() - 2 * 3_600_000));
     expect(await ch.send(message("dingtalk"), deadline())).toMatchObject({ ok: false, retryable: false, hint: expect.stringContaining("clock") });
   });
 
   it("a missing keyword is 310000 keywords not in content; setting `keyword` fixes it", async () => {
-    server = await startDingTalk({ keywords: ["告警"] });
+    const server = keep(await startDingTalk({ keywords: ["告警"] }));
     const bad = await createDingTalkChannel(cfg({ webhook: server.url }), ctx("dingtalk", "en")).send(message("dingtalk"), deadline());
     expect(bad).toMatchObject({ ok: false, retryable: false, hint: expect.stringContaining("keyword") });
     const good = await createDingTalkChannel(cfg({ webhook: server.url, keyword: "告警" }), ctx("dingtalk", "en")).send(message("dingtalk"), deadline());
@@ -81,7 +76,7 @@ describe("dingtalk: against a robot that checks like the vendor", () => {
   });
 
   it("the 21st message in a minute is errcode 130101: retryable", async () => {
-    server = await startDingTalk();
+    const server = keep(await startDingTalk());
     const ch = createDingTalkChannel(cfg({ webhook: server.url }), ctx("dingtalk"));
     const outs = [];
     for (let i = 0; i < 21; i++) outs.push(await ch.send(message("dingtalk"), deadline()));
@@ -96,7 +91,7 @@ describe("dingtalk: against a robot that checks like the vendor", () => {
     ["invalid timestamp", /clock/],
     ["ip 1.2.3.4 not in whitelist", /allowlist/],
   ])("errcode 310000 %s → permanent, hint %s", async (errmsg, hint) => {
-    server = await startDingTalk();
+    const server = keep(await startDingTalk());
     await server.setMode("error", { errcode: 310000, errmsg });
     const out = await createDingTalkChannel(cfg({ webhook: server.url }), ctx("dingtalk")).send(message("dingtalk"), deadline());
     expect(out).toMatchObject({ ok: false, retryable: false });

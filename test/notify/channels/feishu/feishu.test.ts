@@ -1,20 +1,14 @@
 import { createHmac } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildFeishuBody, signFeishu } from "../../../../src/notify/channels/feishu/body.js";
 import { createFeishuChannel } from "../../../../src/notify/channels/feishu/index.js";
 import { feishuConfigSchema } from "../../../../src/notify/channels/feishu/schema.js";
-import type { VendorServer } from "../../../helpers/vendors/http-vendor.js";
 import { startFeishu } from "./fake.js";
-import { ctx, deadline, item, message } from "../../fixtures.js";
+import { closedAfterEach, ctx, deadline, hugeMessage, item, message } from "../../fixtures.js";
 
-let server: VendorServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const keep = closedAfterEach();
 
 const feishu = (over: Record<string, unknown> = {}) => feishuConfigSchema.parse({ type: "feishu", webhook: "https://open.feishu.cn/open-apis/bot/v2/hook/TOKEN", ...over });
-const huge = () => message("x", [item({ excerpt: Array.from({ length: 300 }, (_, i) => `第${i}行：显存不足 CUDA out of memory 😱`) })]);
 
 describe("feishu", () => {
   it("signs the reverse of DingTalk: key = timestamp\\nsecret, empty message, Base64", () => {
@@ -29,13 +23,13 @@ describe("feishu", () => {
   });
 
   it("a huge message stays under 20 KB", () => {
-    const body = buildFeishuBody(huge(), feishu(), "zh-CN", 1);
+    const body = buildFeishuBody(hugeMessage(), feishu(), "zh-CN", 1);
     expect(Buffer.byteLength(JSON.stringify(body), "utf8")).toBeLessThanOrEqual(20 * 1024);
   });
 
   it("delivers signed to a bot that verifies; a wrong secret is code 19021 with a hint", async () => {
-    server = await startFeishu({ secret: "right-secret" });
-    const ok = await createFeishuChannel(feishu({ webhook: server.url, secret: "right-secret" }), ctx("feishu", "zh-CN", Date.now())).send(huge(), deadline());
+    const server = keep(await startFeishu({ secret: "right-secret" }));
+    const ok = await createFeishuChannel(feishu({ webhook: server.url, secret: "right-secret" }), ctx("feishu", "zh-CN", Date.now())).send(hugeMessage(), deadline());
     expect(ok).toMatchObject({ ok: true });
     const bad = await createFeishuChannel(feishu({ webhook: server.url, secret: "wrong-secret-XYZ" }), ctx("feishu", "en", Date.now())).send(message("feishu"), deadline());
     expect(bad).toMatchObject({ ok: false, retryable: false, reason: "auth", error: expect.stringContaining("Feishu code 19021"), hint: expect.stringContaining("secret") });
@@ -43,7 +37,7 @@ describe("feishu", () => {
   });
 
   it("11232 (frequency limit) is retryable; a bad token is 19001, permanent", async () => {
-    server = await startFeishu({ perMinute: 1 });
+    const server = keep(await startFeishu({ perMinute: 1 }));
     const ch = createFeishuChannel(feishu({ webhook: server.url }), ctx("feishu"));
     expect((await ch.send(message("feishu"), deadline())).ok).toBe(true);
     expect(await ch.send(message("feishu"), deadline())).toMatchObject({ ok: false, retryable: true, reason: "rate_limited" });

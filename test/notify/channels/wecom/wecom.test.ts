@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildWeComBody, WECOM_MARKDOWN_MAX } from "../../../../src/notify/channels/wecom/body.js";
 import { createWeComChannel } from "../../../../src/notify/channels/wecom/index.js";
 import { wecomConfigSchema } from "../../../../src/notify/channels/wecom/schema.js";
-import type { VendorServer } from "../../../helpers/vendors/http-vendor.js";
 import { startWeCom } from "./fake.js";
-import { ctx, deadline, item, message } from "../../fixtures.js";
+import { closedAfterEach, ctx, deadline, hugeMessage, item, message } from "../../fixtures.js";
 
-let server: VendorServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const keep = closedAfterEach();
 
 const wecom = (over: Record<string, unknown> = {}) => wecomConfigSchema.parse({ type: "wecom", webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY", ...over });
-const huge = () => message("x", [item({ excerpt: Array.from({ length: 300 }, (_, i) => `第${i}行：显存不足 CUDA out of memory 😱`) })]);
 
 describe("wecom", () => {
   it("markdown body (snapshot), with the colour WeCom knows", () => {
@@ -30,23 +24,23 @@ describe("wecom", () => {
   });
 
   it("cuts markdown to 4096 UTF-8 bytes and text to 2048 without breaking a character", () => {
-    const md = buildWeComBody(huge(), wecom(), "zh-CN");
+    const md = buildWeComBody(hugeMessage(), wecom(), "zh-CN");
     const mdBytes = Buffer.from(md.msgtype === "markdown" ? md.markdown.content : "", "utf8");
     expect(mdBytes.length).toBeLessThanOrEqual(WECOM_MARKDOWN_MAX);
     expect(mdBytes.toString("utf8")).not.toContain("\uFFFD");
-    const tx = buildWeComBody(huge(), wecom({ msgtype: "text" }), "zh-CN");
+    const tx = buildWeComBody(hugeMessage(), wecom({ msgtype: "text" }), "zh-CN");
     expect(Buffer.byteLength(tx.msgtype === "text" ? tx.text.content : "", "utf8")).toBeLessThanOrEqual(2048);
   });
 
   it("delivers to a robot that enforces the limits; a huge message still fits", async () => {
-    server = await startWeCom();
+    const server = keep(await startWeCom());
     const ch = createWeComChannel(wecom({ webhook: server.url }), ctx("wecom", "zh-CN"));
-    expect(await ch.send(huge(), deadline())).toMatchObject({ ok: true });
+    expect(await ch.send(hugeMessage(), deadline())).toMatchObject({ ok: true });
     expect(server.delivered()).toHaveLength(1);
   });
 
   it("a bad key is 93000: permanent, key not in the error; 45009 is retryable", async () => {
-    server = await startWeCom({ key: "right-key" });
+    const server = keep(await startWeCom({ key: "right-key" }));
     const bad = await createWeComChannel(wecom({ webhook: server.url.replace("right-key", "wrong-key-XYZ") }), ctx("wecom")).send(message("wecom"), deadline());
     expect(bad).toMatchObject({ ok: false, retryable: false, reason: "auth", error: "WeCom errcode 93000 invalid webhook url" });
     expect(JSON.stringify(bad)).not.toContain("wrong-key-XYZ");
@@ -56,7 +50,7 @@ describe("wecom", () => {
   });
 
   it("the 21st message in a minute is refused with 45009", async () => {
-    server = await startWeCom();
+    const server = keep(await startWeCom());
     const ch = createWeComChannel(wecom({ webhook: server.url }), ctx("wecom"));
     const outs = [];
     for (let i = 0; i < 21; i++) outs.push(await ch.send(message("wecom"), deadline()));
