@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { displayWidth, fold, paint, table } from "../../src/cli/table.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { displayWidth, fold, loadWidths, paint, table } from "../../src/cli/table.js";
+
+// The commands load string-width before they lay out text that is not ASCII; so do these tests.
+beforeAll(() => loadWidths());
 
 describe("table", () => {
   it("aligns columns whatever the colour codes and wide characters", () => {
