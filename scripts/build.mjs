@@ -110,6 +110,11 @@ await build({
   define: { WATCHDOG_VERSION: JSON.stringify(pkg.version) },
   plugins: [single ? seaLazyPlugin : lazyPlugin, zodEnglishOnly, rawPlugin],
 });
+// One non-ASCII character (a regex literal keeps its characters; esbuild escapes only strings) makes V8 hold the
+// whole bundle as a two-byte string: twice the memory, every run. Such a pattern is written with escapes instead.
+const bundle = readFileSync(single ? "dist/watchdog-single.cjs" : "dist/watchdog-main.cjs", "utf8");
+const wide = /[^\x00-\x7f]/.exec(bundle);
+if (wide) throw new Error(`the bundle is not ASCII: ${JSON.stringify(bundle.slice(wide.index - 40, wide.index + 10))}`);
 if (!single) {
   copyFileSync("scripts/loader.cjs", "dist/watchdog.cjs");
   chmodSync("dist/watchdog.cjs", 0o755);

@@ -26,7 +26,10 @@ try {
 }
 // The bundle is written as the function a CommonJS module is (scripts/build.mjs): compiled as it is, no copy.
 const script = new vm.Script(source, { filename: file, cachedData: cached });
-if (cached === undefined || script.cachedDataRejected) {
+const rejected = cached === undefined || script.cachedDataRejected;
+// Compiled: the cache's bytes (a megabyte or so, outside the heap) can go before the run needs memory of its own.
+cached = undefined;
+if (rejected) {
   process.once("exit", () => {
     try {
       fs.mkdirSync(cacheDir, { recursive: true, mode: 0o755 });

@@ -1,4 +1,3 @@
-import stringWidth from "string-width";
 import { formatDuration } from "../duration.js";
 import { formatTime } from "../notify/render.js";
 
@@ -61,15 +60,28 @@ export function fold(text: string, width: number): string[] {
   return out;
 }
 
+// string-width is loaded only for text that is not plain ASCII: at load it starts an Intl.Segmenter, and ICU's
+// segmentation data then costs a healthy cron run (an ASCII table) memory it never uses.
+let stringWidth: ((s: string) => number) | undefined;
+
+/**
+ * loadWidths loads string-width when any of `texts` is not plain ASCII (no argument: always); a command awaits it
+ * before it lays out text, because displayWidth cannot wait.
+ */
+export async function loadWidths(...texts: readonly string[]): Promise<void> {
+  if (stringWidth || (texts.length && texts.every((t) => PLAIN.test(t.replace(COLOUR, ""))))) return;
+  stringWidth = (await import("string-width")).default;
+}
+
 /**
  * displayWidth is the number of terminal columns text takes: string-width's East Asian Width tables (CJK and
  * fullwidth forms two columns, combining marks none, an emoji two), colour codes none.
  */
 export function displayWidth(s: string): number {
-  // Plain ASCII, the usual table, is one column a character: then string-width (and the ICU start-up its
-  // Intl.Segmenter costs, ~20 ms of CPU) is not loaded at all; scripts/build.mjs loads it on first use.
   const bare = s.includes("\u001b") ? s.replace(COLOUR, "") : s;
-  return PLAIN.test(bare) ? bare.length : stringWidth(s);
+  if (PLAIN.test(bare)) return bare.length;
+  if (!stringWidth) throw new Error("internal: text that is not ASCII was measured before loadWidths()");
+  return stringWidth(s);
 }
 
 const COLOUR = /\u001b\[[0-9;]*m/g;

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { CheckConfig, Config } from "../../src/config/schema.js";
 import { renderStatus } from "../../src/cli/commands/status.js";
+import { loadWidths } from "../../src/cli/table.js";
 import { emptyState, type State } from "../../src/engine/types.js";
 
 const T0 = 1_700_000_000_000;
@@ -22,6 +23,9 @@ const state: State = {
 };
 // eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\u001b\[\d+m/g, "");
+
+// The commands load string-width before they lay out text that is not ASCII; so do these tests.
+beforeAll(() => loadWidths());
 
 describe("renderStatus", () => {
   it.each([

@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { displayWidth, fold, paint, table } from "../../src/cli/table.js";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { displayWidth, fold, loadWidths, paint, table } from "../../src/cli/table.js";
+
+// The commands load string-width before they lay out text that is not ASCII; so do these tests.
+beforeAll(() => loadWidths());
 
 describe("table", () => {
   it("aligns columns whatever the colour codes and wide characters", () => {
@@ -40,5 +43,15 @@ describe("table", () => {
     expect(out).toBe("x  ab👍🏽👍🏽…");
     expect(displayWidth(out)).toBe(10);
     expect(table(["A", "B"], [["x", `${"e\u0301".repeat(20)}`]], 10).split("\n")[1]).toBe(`x  ${"e\u0301".repeat(6)}…`);
+  });
+
+  it("measures ASCII without string-width, and asks for it before measuring anything else", async () => {
+    vi.resetModules();
+    const fresh = await import("../../src/cli/table.js");
+    await fresh.loadWidths("tts", "\u001b[31mOK\u001b[0m");
+    expect(fresh.table(["CHECK", "SUMMARY"], [["tts", "fine"]])).toBe("CHECK  SUMMARY\ntts    fine");
+    expect(() => fresh.displayWidth("语音")).toThrow(/loadWidths/);
+    await fresh.loadWidths("tts", "语音");
+    expect(fresh.displayWidth("语音")).toBe(4);
   });
 });

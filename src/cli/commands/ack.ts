@@ -5,13 +5,14 @@ import { UsageError } from "../../errors.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { warnBroken } from "../config-notice.js";
-import { ago, fold } from "../table.js";
+import { ago, fold, loadWidths } from "../table.js";
 
 /**
  * ackCommand acknowledges the open incident of a check: no further steps, reminders or restarts; the recovery
  * notice still goes out, and the ack ends with the incident.
  */
 export async function ackCommand(check: string, opts: GlobalOptions & { note?: string }, io: Io): Promise<number> {
+  await loadWidths();
   const session = openSession(opts, false, true, true);
   warnBroken(session, io);
   const { config } = session.loaded;

@@ -3,7 +3,7 @@ import { createChannels, printsMessages } from "../../notify/registry.js";
 import type { Status } from "../../probes/types.js";
 import { runCheck, type RunReport } from "../../run-check.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
-import { paint, table } from "../table.js";
+import { loadWidths, paint, table } from "../table.js";
 import { formatDuration } from "../../duration.js";
 import { sendTrouble } from "../../notify/channel-health.js";
 import { unsavedLine } from "../../state/run-store.js";
@@ -56,6 +56,8 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   });
   if (!opts.dryRun) kept.push(...afterRun(session, notices));
   for (const p of kept) session.deps.logger.warn({ event: "config_copy_failed" }, p);
+  // A healthy cron run's table is plain ASCII: string-width is loaded only for names or summaries that are not.
+  if (!opts.json) await loadWidths(...report.results.flatMap((r) => [r.check, r.summary]));
   let text = opts.json
     ? `${JSON.stringify(toJson(report, config.host, config.source), null, 2)}\n`
     : renderReport(report, config.host, config.source, io.isTTY, !headingFirst);

@@ -6,7 +6,7 @@ import { incidentsFrom, summarize } from "../../history/report.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { warnBroken } from "../config-notice.js";
-import { fold, table } from "../table.js";
+import { fold, loadWidths, table } from "../table.js";
 
 /** HistoryOptions are the flags of `watchdog history`. */
 export type HistoryOptions = GlobalOptions & { since?: string; check?: string; json?: boolean; events?: boolean };
@@ -16,6 +16,7 @@ export type HistoryOptions = GlobalOptions & { since?: string; check?: string; j
  * file.
  */
 export async function historyCommand(opts: HistoryOptions, io: Io): Promise<number> {
+  await loadWidths();
   const sinceMs = parseDuration(opts.since ?? "7d");
   if (sinceMs === undefined || sinceMs <= 0)
     throw new UsageError(`--since ${JSON.stringify(opts.since)} is not a duration: write e.g. 24h, 7d`);

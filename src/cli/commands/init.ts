@@ -4,7 +4,7 @@ import exampleText from "../../../config.example.yaml?raw";
 import { ExitError, UsageError } from "../../errors.js";
 import { parseChannelList, shortStarter } from "../starter.js";
 import type { Io } from "../context.js";
-import { fold } from "../table.js";
+import { fold, loadWidths } from "../table.js";
 import { onPath } from "../../on-path.js";
 import { writeFileAtomic } from "../../core/safe-fs.js";
 import { configJsonSchema } from "./schema.js";
@@ -83,6 +83,7 @@ export async function initCommand(
   io: Io,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
+  await loadWidths();
   const file = path.resolve(opts.path ?? "watchdog.yaml");
   const dir = path.dirname(file);
   let st: fs.Stats;

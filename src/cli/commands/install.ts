@@ -11,7 +11,7 @@ import { historyFileOf, logFileOf } from "../../config/schema.js";
 import { ENV_FILE, envFileNotes, referencedVars } from "../env-file.js";
 import { ExitError, UsageError } from "../../errors.js";
 import type { GlobalOptions, Io } from "../context.js";
-import { fold } from "../table.js";
+import { fold, loadWidths } from "../table.js";
 import { writeFileAtomic } from "../../core/safe-fs.js";
 
 /** InstallOptions are the flags of `watchdog install`. */
@@ -117,6 +117,7 @@ function configInUse(opts: InstallOptions): string | undefined {
 
 /** installCommand prints or installs the cron line (--cron) or the systemd units (--systemd). */
 export async function installCommand(opts: InstallOptions, io: Io): Promise<number> {
+  await loadWidths();
   if (!!opts.cron === !!opts.systemd) throw new UsageError("say --cron or --systemd");
   // Flags of the other way would be ignored without a word: refuse them.
   if (opts.cron && (opts.daemon || opts.enable === false))

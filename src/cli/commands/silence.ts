@@ -7,7 +7,7 @@ import { UsageError } from "../../errors.js";
 import { formatTime } from "../../notify/render.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { warnBroken } from "../config-notice.js";
-import { shortTime, table } from "../table.js";
+import { loadWidths, shortTime, table } from "../table.js";
 
 /** SILENCE_MAX_MS caps a silence at 30 days: a forgotten mute must end by itself. */
 export const SILENCE_MAX_MS = 30 * 86_400_000;
@@ -68,6 +68,7 @@ export async function silenceListCommand(
   opts: GlobalOptions & { all?: boolean; json?: boolean },
   io: Io,
 ): Promise<number> {
+  await loadWidths();
   const session = openSession(opts, false, true, true);
   warnBroken(session, io);
   const { config } = session.loaded;

@@ -7,7 +7,7 @@ import { UsageError } from "../../errors.js";
 import { renderText } from "../../notify/render.js";
 import type { ProbeResult, Status } from "../../probes/types.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
-import { fold } from "../table.js";
+import { fold, loadWidths } from "../table.js";
 
 /** SimulateOptions are the flags of `watchdog simulate`. */
 export type SimulateOptions = GlobalOptions & {
@@ -96,6 +96,7 @@ function messagesOf(actions: readonly Action[], config: Config, at: number): Tim
 
 /** simulateCommand prints the timeline of notifications, restarts, reminders, giving-up and recovery for one check. */
 export async function simulateCommand(name: string, opts: SimulateOptions, io: Io): Promise<number> {
+  await loadWidths();
   const session = openSession(opts, false, true);
   const { config } = session.loaded;
   const check = config.checks.find((c) => c.name === name);

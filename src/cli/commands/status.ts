@@ -11,7 +11,7 @@ import { formatTime } from "../../notify/render.js";
 import { refusedLine } from "../../notify/refused.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
 import { configLine } from "../config-notice.js";
-import { ago, fold, paint, shortTime, table } from "../table.js";
+import { ago, fold, loadWidths, paint, shortTime, table } from "../table.js";
 import { toldOf, untold, untoldLine } from "../told.js";
 
 /** StatusOptions are the flags of `watchdog status`. */
@@ -21,6 +21,7 @@ export type StatusOptions = GlobalOptions & { json?: boolean; html?: string; exi
  * statusCommand prints every check, the outbox, the silences and the last run; it reads the state and changes nothing.
  */
 export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
+  await loadWidths();
   const session = openSession(opts, false, true, true);
   const config = session.loaded.config;
   const { state, warnings } = peek(config.state_file);

@@ -6,7 +6,7 @@ import { ConfigError } from "../../errors.js";
 import type { GlobalOptions, Io } from "../context.js";
 import { applyEnvFile, ENV_FILE, envFileNotes } from "../env-file.js";
 import { locateFindings, preflight } from "../preflight.js";
-import { fold } from "../table.js";
+import { fold, loadWidths } from "../table.js";
 
 /**
  * validate checks the config and prints `config OK: N checks, M channels` or every problem (exit 78 via ConfigError).
@@ -14,6 +14,7 @@ import { fold } from "../table.js";
  * installed runs (cron, systemd) would lack.
  */
 export async function validateCommand(opts: GlobalOptions & { envFile?: string }, io: Io): Promise<number> {
+  await loadWidths();
   // The file the runs will read (--env-file as in the cron line): its values resolve the config's ${VAR}s here too.
   const ignored = applyEnvFile(opts.envFile);
   const { config, warnings } = loadConfig(opts, { env: process.env, cwd: process.cwd(), hostname: os.hostname() });

@@ -22,6 +22,9 @@ export type Cause = {
   wrapper?: boolean;
 };
 
+// Patterns with non-ASCII text are escaped strings, not regex literals: esbuild copies a literal's characters into
+// the bundle as they are, and one non-ASCII character there makes V8 hold the whole bundle as two bytes a character.
+// (A \u escape inside a regex literal would not do: RE2 reads its `.source` and knows no \u.)
 const XID = (codes: string) => new RegExp(`Xid \\(PCI:[^)]*\\): (?:${codes})\\b`);
 const t = (en: [string, string], zh: [string, string]): Cause["text"] => ({
   en: { explain: en[0], action: en[1] },
@@ -357,8 +360,8 @@ export const CAUSES: readonly Cause[] = [
       /return code\s*=?\s*-11\b/,
       /(?:exit|exited with) code 139\b/,
       /(?:exit|exited with) status 139\b/,
-      /段错误/,
-      /Violación de [Ss]egmento/,
+      new RegExp("\u6bb5\u9519\u8bef"), // 段错误
+      new RegExp("Violaci\u00f3n de [Ss]egmento"), // Violación de [Ss]egmento
       /Speicherzugriffsfehler/,
       /[Ee]rreur de segmentation/,
       /exit status 0xc0000005/,
@@ -382,11 +385,15 @@ export const CAUSES: readonly Cause[] = [
       /exit status 0xc000001d/,
       /status=4\/ILL/,
       /illegal hardware instruction/,
-      /非法指令/,
-      /Instrucción ilegal/,
-      /Ungültiger Maschinenbefehl/,
-      /Instruction illégale/,
-      /Недопустимая инструкция/,
+      new RegExp("\u975e\u6cd5\u6307\u4ee4"), // 非法指令
+      new RegExp("Instrucci\u00f3n ilegal"), // Instrucción ilegal
+      new RegExp("Ung\u00fcltiger Maschinenbefehl"), // Ungültiger Maschinenbefehl
+      new RegExp("Instruction ill\u00e9gale"), // Instruction illégale
+      // Недопустимая инструкция
+      new RegExp(
+        "\u041d\u0435\u0434\u043e\u043f\u0443\u0441\u0442\u0438\u043c\u0430\u044f " +
+          "\u0438\u043d\u0441\u0442\u0440\u0443\u043a\u0446\u0438\u044f",
+      ),
     ],
     text: t(
       [
@@ -412,7 +419,7 @@ export const CAUSES: readonly Cause[] = [
       /Cannot find empty port/,
       /[Oo]nly one usage of each socket address/,
       /All ports from \d+ to \d+ are in use/,
-      /通常每个套接字地址/,
+      new RegExp("\u901a\u5e38\u6bcf\u4e2a\u5957\u63a5\u5b57\u5730\u5740"), // 通常每个套接字地址
     ],
     text: t(
       [
