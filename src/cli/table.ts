@@ -66,7 +66,7 @@ let stringWidth: ((s: string) => number) | undefined;
 
 /**
  * loadWidths loads string-width when any of `texts` is not plain ASCII (no argument: always); a command awaits it
- * before it lays out text, because displayWidth cannot wait.
+ * before it lays out text, because displayWidth cannot wait. Text it was not shown is still measured, roughly.
  */
 export async function loadWidths(...texts: readonly string[]): Promise<void> {
   if (stringWidth || (texts.length && texts.every((t) => PLAIN.test(t.replace(COLOUR, ""))))) return;
@@ -80,7 +80,8 @@ export async function loadWidths(...texts: readonly string[]): Promise<void> {
 export function displayWidth(s: string): number {
   const bare = s.includes("\u001b") ? s.replace(COLOUR, "") : s;
   if (PLAIN.test(bare)) return bare.length;
-  if (!stringWidth) throw new Error("internal: text that is not ASCII was measured before loadWidths()");
+  // Not loaded: one column a character. A table may then be out of line, never broken (output, not an error).
+  if (!stringWidth) return [...bare].length;
   return stringWidth(s);
 }
 

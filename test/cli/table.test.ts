@@ -45,12 +45,13 @@ describe("table", () => {
     expect(table(["A", "B"], [["x", `${"e\u0301".repeat(20)}`]], 10).split("\n")[1]).toBe(`x  ${"e\u0301".repeat(6)}…`);
   });
 
-  it("measures ASCII without string-width, and asks for it before measuring anything else", async () => {
+  it("measures ASCII without string-width, and other text with it once loaded (roughly before)", async () => {
     vi.resetModules();
     const fresh = await import("../../src/cli/table.js");
     await fresh.loadWidths("tts", "\u001b[31mOK\u001b[0m");
     expect(fresh.table(["CHECK", "SUMMARY"], [["tts", "fine"]])).toBe("CHECK  SUMMARY\ntts    fine");
-    expect(() => fresh.displayWidth("语音")).toThrow(/loadWidths/);
+    // Not loaded for these texts: one column a character, so a table is out of line rather than a command broken.
+    expect(fresh.displayWidth("语音")).toBe(2);
     await fresh.loadWidths("tts", "语音");
     expect(fresh.displayWidth("语音")).toBe(4);
   });
