@@ -132,34 +132,67 @@ export async function eachLimit<T>(
 /** yieldToLoop lets timers and sockets run between two chunks of synchronous reads. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Entry is one pid of a walk, with its command line once a cmdline selection read it (shared by the run). */
+type Entry = { pid: number; st: Stat; fast?: string | null | "slow"; slow?: Promise<string | undefined> };
+
 /**
- * scanProcesses walks /proc once and reads only what the selection needs: each pid's stat (comm and state in one
- * read), and for a cmdline selection its command line (see fastCmdline). Reads run synchronously in chunks between
- * turns of the event loop, the ones that could hang in bounded parallel off the main thread. A pid that vanishes
- * meanwhile is skipped. Kernel threads (no command line) never match a cmdline selection.
+ * walkStats reads every pid's stat synchronously, in chunks between turns of the event loop. Bounded by the number
+ * of pids and unable to hang (see readStat), so it takes no signal: a walk is shared by the checks that asked for it.
  */
-export async function scanProcesses(select: Select, root = "/proc", signal?: AbortSignal): Promise<ProcInfo[]> {
+async function walkStats(root: string): Promise<Entry[]> {
   const pids = listPids(root);
-  const out: ProcInfo[] = [];
-  const slow: { pid: number; st: Stat }[] = [];
-  for (let i = 0; i < pids.length && !signal?.aborted; i += STAT_CHUNK) {
+  const out: Entry[] = [];
+  for (let i = 0; i < pids.length; i += STAT_CHUNK) {
     if (i > 0) await yieldToLoop();
-    for (const pid of pids.slice(i, i + STAT_CHUNK)) {
-      const st = readStat(pid, root);
-      if (!st) continue;
-      if ("comm" in select) {
-        if (select.comm(st.comm)) out.push({ pid, comm: st.comm, state: st.state, cmdline: "" });
-        continue;
-      }
-      const cmdline = fastCmdline(pid, st, root);
-      if (cmdline === "slow") slow.push({ pid, st });
-      else if (cmdline && select.cmdline(cmdline)) out.push({ pid, comm: st.comm, state: st.state, cmdline });
+    for (let j = i; j < Math.min(i + STAT_CHUNK, pids.length); j++) {
+      const st = readStat(pids[j]!, root);
+      if (st) out.push({ pid: pids[j]!, st });
     }
   }
+  return out;
+}
+
+/** walking is the walk in flight: process checks probed side by side in one run read /proc once between them. */
+let walking: { root: string; walk: Promise<Entry[]> } | undefined;
+
+function sharedWalk(root: string): Promise<Entry[]> {
+  if (walking?.root === root) return walking.walk;
+  const walk = walkStats(root);
+  const mine = { root, walk };
+  walking = mine;
+  const done = () => {
+    if (walking === mine) walking = undefined;
+  };
+  walk.then(done, done);
+  return walk;
+}
+
+/**
+ * scanProcesses walks /proc once (shared with the other process checks of the run, see sharedWalk) and reads only
+ * what the selection needs: each pid's stat (comm and state in one read), and for a cmdline selection its command
+ * line (see fastCmdline), read once per walk whichever check asks. The reads that could hang run in bounded
+ * parallel off the main thread. A pid that vanishes meanwhile is skipped. Kernel threads (no command line) never
+ * match a cmdline selection.
+ */
+export async function scanProcesses(select: Select, root = "/proc", signal?: AbortSignal): Promise<ProcInfo[]> {
+  const entries = await sharedWalk(root);
+  const out: ProcInfo[] = [];
+  const slow: Entry[] = [];
+  for (const e of entries) {
+    if (signal?.aborted) break;
+    const { comm, state } = e.st;
+    if ("comm" in select) {
+      if (select.comm(comm)) out.push({ pid: e.pid, comm, state, cmdline: "" });
+      continue;
+    }
+    if (e.fast === undefined) e.fast = fastCmdline(e.pid, e.st, root) ?? null;
+    if (e.fast === "slow") slow.push(e);
+    else if (e.fast && select.cmdline(e.fast)) out.push({ pid: e.pid, comm, state, cmdline: e.fast });
+  }
   if ("cmdline" in select) {
-    await eachLimit(slow, CMDLINE_PARALLEL, signal, async ({ pid, st }) => {
-      const cmdline = await readCmdline(pid, root);
-      if (cmdline && select.cmdline(cmdline)) out.push({ pid, comm: st.comm, state: st.state, cmdline });
+    await eachLimit(slow, CMDLINE_PARALLEL, signal, async (e) => {
+      const cmdline = await (e.slow ??= readCmdline(e.pid, root));
+      if (cmdline && select.cmdline(cmdline)) out.push({ pid: e.pid, comm: e.st.comm, state: e.st.state, cmdline });
     });
   }
   return out.sort((a, b) => a.pid - b.pid);
