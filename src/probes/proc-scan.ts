@@ -61,16 +61,34 @@ type Stat = { comm: string; state: string; ppid: number; threads: number };
 /**
  * readStat reads /proc/PID/stat synchronously: the kernel fills it from the task without taking the process's memory
  * lock, so it cannot hang on a process stuck in D state (a cmdline read can: see readCmdline). Undefined when gone.
+ * Parsed from the bytes: a scan reads every pid's stat each run, and only the name becomes a string.
  */
 export function readStat(pid: number, root = "/proc"): Stat | undefined {
   const buf = readSync(`${root}/${pid}/stat`, 4096);
-  const text = buf?.toString("utf8");
-  const st = text === undefined ? undefined : parseStat(text);
-  if (!st) return undefined;
+  if (!buf) return undefined;
+  const open = buf.indexOf(40); // "(": comm may hold spaces and parentheses, so it ends at the last ")".
+  const close = buf.lastIndexOf(41);
+  if (open < 0 || close < open) return undefined;
   // After "(comm) ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime cutime
   // cstime priority nice num_threads ...
-  const rest = text!.slice(text!.lastIndexOf(")") + 2).split(" ");
-  return { ...st, ppid: Number(rest[1] ?? 0), threads: Number(rest[17] ?? 1) };
+  let field = 0;
+  let value = 0;
+  let ppid = 0;
+  let threads = 1;
+  for (let i = close + 2; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === 32) {
+      if (field === 1) ppid = value;
+      if (field === 17) {
+        threads = value;
+        break;
+      }
+      field++;
+      value = 0;
+    } else if (c >= 48 && c <= 57) value = value * 10 + c - 48;
+  }
+  const state = close + 2 < buf.length ? String.fromCharCode(buf[close + 2]!) : "";
+  return { comm: buf.toString("utf8", open + 1, close), state, ppid, threads };
 }
 
 const toCmdline = (b: Buffer) => b.toString("utf8").replace(/\0+$/, "").replace(/\0/g, " ");
