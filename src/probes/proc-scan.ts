@@ -87,6 +87,7 @@ export function readStat(pid: number, root = "/proc"): Stat | undefined {
       value = 0;
     } else if (c >= 48 && c <= 57) value = value * 10 + c - 48;
   }
+  if (field === 1) ppid = value; // a stat that ends at its ppid (no field after it)
   const state = close + 2 < buf.length ? String.fromCharCode(buf[close + 2]!) : "";
   return { comm: buf.toString("utf8", open + 1, close), state, ppid, threads };
 }
