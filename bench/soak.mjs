@@ -1,6 +1,7 @@
 // Soak: the built daemon with 20 checks every 2 s beside an idle Node process, printing both resident sizes, their
 // ratio and the daemon's CPU per cycle over time; with monit installed, monit's CPU per cycle on the same checks too.
-// Usage: node bench/soak.mjs [--minutes 10] [--every 30] [--interval 2]   (the hour is for a manual run)
+// Usage: node bench/soak.mjs [--minutes 10] [--every 30] [--interval 2] [--only tcp,http,process,log]
+// (the hour is for a manual run; --only keeps the checks of those types, in both daemons, to see what each costs)
 // Hunting growth: WATCHDOG_DEBUG_MEMORY=1 SOAK_NODE_ARGS=--expose-gc prints the daemon's live heap per space after
 // each run (stderr); SOAK_NODE_ARGS=--heapsnapshot-signal=SIGUSR2 and SOAK_CWD=DIR give heap snapshots to compare.
 import { spawn, spawnSync } from "node:child_process";
@@ -21,6 +22,9 @@ const arg = (name, dflt) => {
 const minutes = arg("minutes", 10);
 const every = arg("every", 30);
 const interval = arg("interval", 2);
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt > 0 ? new Set(process.argv[onlyAt + 1].split(",")) : undefined;
+const kept = (type) => !only || only.has(type);
 const TICK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
@@ -55,13 +59,14 @@ fs.writeFileSync(logFile, "");
 const logWriter = setInterval(() => fs.appendFileSync(logFile, `${new Date().toISOString()} INFO served\n`), 500);
 
 // 8 tcp + 8 http + 2 process + 2 log = 20 checks, all ok, so no notification traffic muddies the figures.
+const url = (port) => `http://127.0.0.1:${port}/health`;
 const checks = [
-  ...tcpPorts.map((p, i) => `  - {name: tcp${i}, type: tcp, host: 127.0.0.1, port: ${p}}`),
-  ...httpPorts.map((p, i) => `  - {name: http${i}, type: http, url: "http://127.0.0.1:${p}/health"}`),
-  `  - {name: proc0, type: process, comm: node, min: 1}`,
-  `  - {name: proc1, type: process, match: "node .*soak", min: 1}`,
-  `  - {name: log0, type: log, path: ${logFile}, patterns: ["Traceback"]}`,
-  `  - {name: log1, type: log, path: ${logFile}, patterns: ["CUDA out of memory"]}`,
+  ...(kept("tcp") ? tcpPorts.map((p, i) => `  - {name: tcp${i}, type: tcp, host: 127.0.0.1, port: ${p}}`) : []),
+  ...(kept("http") ? httpPorts.map((p, i) => `  - {name: http${i}, type: http, url: "${url(p)}"}`) : []),
+  ...(kept("process") ? [`  - {name: proc0, type: process, comm: node, min: 1}`] : []),
+  ...(kept("process") ? [`  - {name: proc1, type: process, match: "node .*soak", min: 1}`] : []),
+  ...(kept("log") ? [`  - {name: log0, type: log, path: ${logFile}, patterns: ["Traceback"]}`] : []),
+  ...(kept("log") ? [`  - {name: log1, type: log, path: ${logFile}, patterns: ["CUDA out of memory"]}`] : []),
 ];
 const config = path.join(dir, "watchdog.yaml");
 fs.writeFileSync(
@@ -96,16 +101,18 @@ if (monitBin) {
     `set statefile ${dir}/monit.state`,
     `set logfile ${dir}/monit.log`,
   ];
-  for (const [i, p] of tcpPorts.entries())
+  for (const [i, p] of kept("tcp") ? tcpPorts.entries() : [])
     lines.push(`check host tcp${i} with address 127.0.0.1`, `  if failed port ${p} type tcp then alert`);
-  for (const [i, p] of httpPorts.entries())
+  for (const [i, p] of kept("http") ? httpPorts.entries() : [])
     lines.push(
       `check host http${i} with address 127.0.0.1`,
       `  if failed port ${p} protocol http request "/health" then alert`,
     );
-  lines.push(`check process proc0 matching "node"`, `check process proc1 matching "node .*soak"`);
-  lines.push(`check file log0 with path ${logFile}`, `  if content = "Traceback" then alert`);
-  lines.push(`check file log1 with path ${logFile}`, `  if content = "CUDA out of memory" then alert`);
+  if (kept("process")) lines.push(`check process proc0 matching "node"`, `check process proc1 matching "node .*soak"`);
+  if (kept("log")) {
+    lines.push(`check file log0 with path ${logFile}`, `  if content = "Traceback" then alert`);
+    lines.push(`check file log1 with path ${logFile}`, `  if content = "CUDA out of memory" then alert`);
+  }
   fs.writeFileSync(rc, lines.join("\n") + "\n", { mode: 0o600 });
   monit = spawn(monitBin, ["-I", "-c", rc], { stdio: "ignore" });
   children.push(monit);
@@ -115,7 +122,7 @@ await new Promise((r) => setTimeout(r, 3000));
 const start = { at: Date.now(), daemon: cpuTicks(daemon.pid), runs, monit: monit ? cpuTicks(monit.pid) : 0 };
 const first = { daemon: rssKiB(daemon.pid), idle: rssKiB(idle.pid) };
 console.log(
-  `soak: ${minutes} min, 20 checks every ${interval}s; node ${process.version}; ` +
+  `soak: ${minutes} min, ${checks.length} checks every ${interval}s; node ${process.version}; ` +
     `monit: ${monit ? monitBin : "not installed (apt-get install monit)"}`,
 );
 console.log("  t(s)  daemon MiB  idle MiB  ratio  runs  daemon ms CPU/cycle" + (monit ? "  monit ms CPU/cycle" : ""));

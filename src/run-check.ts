@@ -59,6 +59,8 @@ export type RunOptions = {
   notices?: readonly Message[];
   /** The config file was edited since the last run: what waits out a failed send's backoff is tried again now. */
   configChanged?: boolean;
+  /** Daemon mode: the cause catalog of the loaded config, built once; a new one each run recompiles every log check. */
+  catalog?: Catalog;
 };
 
 /**
@@ -111,7 +113,7 @@ async function runPipeline(
   const { prev, warnings } = await loadRunState(config, store, deps, opts.dryRun);
 
   // The log probe's causes, the built-in ones with the config's own; the renderer words alerts from the same.
-  const { catalog } = buildCatalog(config.causes, config.disable_causes);
+  const catalog = opts.catalog ?? buildCatalog(config.causes, config.disable_causes).catalog;
   useCatalog(catalog);
   const { probed, runs } = await probe(config, prev, opts.only, deps, budget, catalog);
   const results = runs.map((r) => r.result);

@@ -10,6 +10,7 @@ import { PAGE_CSP } from "../exporters/status-page/html.js";
 import { renderStatusPage } from "../exporters/status-page/index.js";
 import { recordEvents } from "../history/record.js";
 import type { Redactor } from "../notify/redact.js";
+import { buildCatalog } from "../probes/registry.js";
 import type { ProbeResult } from "../probes/types.js";
 import { runCheck } from "../run-check.js";
 import { acquireLock } from "../state/lock.js";
@@ -58,6 +59,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const { deps } = opts;
   const signals = opts.signals ?? process;
   let { config, redact } = opts.load();
+  // Built once per loaded config: the log checks keep their compiled rules for as long as it is the same catalog.
+  let catalog = buildCatalog(config.causes, config.disable_causes).catalog;
   const lock = acquireLock(`${config.state_file}.lock`);
   let stopping = false;
   let reload = false;
@@ -93,6 +96,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
               `state_file changed (${config.state_file} -> ${next.config.state_file}): restart the daemon to move it`,
             ]);
           ({ config, redact } = next);
+          catalog = buildCatalog(config.causes, config.disable_causes).catalog;
           lastProbed.clear();
           opts.out(`watchdog daemon: config reloaded from ${config.source}\n`);
           deps.logger.info({ event: "config_reload", ok: true }, "config reloaded");
@@ -116,7 +120,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
           // A gap in the daemon's own runs is one longer than 3 x its interval, when that is longer than
           // expected_interval.
           const runConfig = { ...config, expected_interval: Math.max(config.expected_interval, config.interval) };
-          const report = await runCheck(runConfig, deps, { dryRun: false, redact, lockHeld: true, only: new Set(due) });
+          const report = await runCheck(runConfig, deps, {
+            dryRun: false,
+            redact,
+            lockHeld: true,
+            only: new Set(due),
+            catalog,
+          });
           last = {
             state: report.state,
             results: [...last.results.filter((r) => !due.includes(r.check)), ...report.results],

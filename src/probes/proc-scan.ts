@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import { open } from "node:fs/promises";
 
 /** ProcInfo is what /proc says of one process; `cmdline` is "" when it was not needed (or the process has none). */
 export type ProcInfo = { pid: number; comm: string; state: string; cmdline: string };
@@ -61,16 +60,35 @@ type Stat = { comm: string; state: string; ppid: number; threads: number };
 /**
  * readStat reads /proc/PID/stat synchronously: the kernel fills it from the task without taking the process's memory
  * lock, so it cannot hang on a process stuck in D state (a cmdline read can: see readCmdline). Undefined when gone.
+ * Parsed from the bytes: a scan reads every pid's stat each run, and only the name becomes a string.
  */
 export function readStat(pid: number, root = "/proc"): Stat | undefined {
   const buf = readSync(`${root}/${pid}/stat`, 4096);
-  const text = buf?.toString("utf8");
-  const st = text === undefined ? undefined : parseStat(text);
-  if (!st) return undefined;
+  if (!buf) return undefined;
+  const open = buf.indexOf(40); // "(": comm may hold spaces and parentheses, so it ends at the last ")".
+  const close = buf.lastIndexOf(41);
+  if (open < 0 || close < open) return undefined;
   // After "(comm) ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime cutime
   // cstime priority nice num_threads ...
-  const rest = text!.slice(text!.lastIndexOf(")") + 2).split(" ");
-  return { ...st, ppid: Number(rest[1] ?? 0), threads: Number(rest[17] ?? 1) };
+  let field = 0;
+  let value = 0;
+  let ppid = 0;
+  let threads = 1;
+  for (let i = close + 2; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === 32) {
+      if (field === 1) ppid = value;
+      if (field === 17) {
+        threads = value;
+        break;
+      }
+      field++;
+      value = 0;
+    } else if (c >= 48 && c <= 57) value = value * 10 + c - 48;
+  }
+  if (field === 1) ppid = value; // a stat that ends at its ppid (no field after it)
+  const state = close + 2 < buf.length ? String.fromCharCode(buf[close + 2]!) : "";
+  return { comm: buf.toString("utf8", open + 1, close), state, ppid, threads };
 }
 
 const toCmdline = (b: Buffer) => b.toString("utf8").replace(/\0+$/, "").replace(/\0/g, " ");
@@ -81,27 +99,37 @@ const toCmdline = (b: Buffer) => b.toString("utf8").replace(/\0+$/, "").replace(
  * ever. Such a read then holds one libuv worker, not the run. Undefined when gone.
  */
 export async function readCmdline(pid: number, root = "/proc"): Promise<string | undefined> {
-  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  let fd: number | undefined;
   try {
-    fh = await open(`${root}/${pid}/cmdline`, "r");
+    fd = await openAsync(`${root}/${pid}/cmdline`);
     const parts: Buffer[] = [];
     let size = 0;
     // Bounded: at most CMDLINE_MAX / 4 KiB reads. A short read is the end (the kernel fills what it has).
     while (size < CMDLINE_MAX) {
-      const buf = Buffer.alloc(size === 0 ? 4096 : 65536);
+      const buf = Buffer.allocUnsafe(size === 0 ? 4096 : 65536);
       const want = Math.min(buf.length, CMDLINE_MAX - size);
-      const { bytesRead } = await fh.read(buf, 0, want, size);
+      const bytesRead = await readAsync(fd, buf, want, size);
       parts.push(buf.subarray(0, bytesRead));
       size += bytesRead;
       if (bytesRead < want) break;
     }
-    return toCmdline(Buffer.concat(parts));
+    return toCmdline(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
   } catch {
     return undefined;
   } finally {
-    await fh?.close().catch(() => undefined);
+    if (fd !== undefined) await closeAsync(fd);
   }
 }
+
+// The callback forms, not fs/promises' FileHandle: a scan may read dozens of command lines a run, and a FileHandle
+// costs twice the CPU of a plain descriptor for a read this small.
+const openAsync = (file: string) =>
+  new Promise<number>((resolve, reject) => fs.open(file, "r", (err, fd) => (err ? reject(err) : resolve(fd))));
+const readAsync = (fd: number, buf: Buffer, length: number, position: number) =>
+  new Promise<number>((resolve, reject) =>
+    fs.read(fd, buf, 0, length, position, (err, n) => (err ? reject(err) : resolve(n))),
+  );
+const closeAsync = (fd: number) => new Promise<void>((resolve) => fs.close(fd, () => resolve()));
 
 /**
  * fastCmdline reads a command line synchronously where that cannot hang: a single-threaded process that is not in
@@ -132,34 +160,67 @@ export async function eachLimit<T>(
 /** yieldToLoop lets timers and sockets run between two chunks of synchronous reads. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Entry is one pid of a walk, with its command line once a cmdline selection read it (shared by the run). */
+type Entry = { pid: number; st: Stat; fast?: string | null | "slow"; slow?: Promise<string | undefined> };
+
 /**
- * scanProcesses walks /proc once and reads only what the selection needs: each pid's stat (comm and state in one
- * read), and for a cmdline selection its command line (see fastCmdline). Reads run synchronously in chunks between
- * turns of the event loop, the ones that could hang in bounded parallel off the main thread. A pid that vanishes
- * meanwhile is skipped. Kernel threads (no command line) never match a cmdline selection.
+ * walkStats reads every pid's stat synchronously, in chunks between turns of the event loop. Bounded by the number
+ * of pids and unable to hang (see readStat), so it takes no signal: a walk is shared by the checks that asked for it.
  */
-export async function scanProcesses(select: Select, root = "/proc", signal?: AbortSignal): Promise<ProcInfo[]> {
+async function walkStats(root: string): Promise<Entry[]> {
   const pids = listPids(root);
-  const out: ProcInfo[] = [];
-  const slow: { pid: number; st: Stat }[] = [];
-  for (let i = 0; i < pids.length && !signal?.aborted; i += STAT_CHUNK) {
+  const out: Entry[] = [];
+  for (let i = 0; i < pids.length; i += STAT_CHUNK) {
     if (i > 0) await yieldToLoop();
-    for (const pid of pids.slice(i, i + STAT_CHUNK)) {
-      const st = readStat(pid, root);
-      if (!st) continue;
-      if ("comm" in select) {
-        if (select.comm(st.comm)) out.push({ pid, comm: st.comm, state: st.state, cmdline: "" });
-        continue;
-      }
-      const cmdline = fastCmdline(pid, st, root);
-      if (cmdline === "slow") slow.push({ pid, st });
-      else if (cmdline && select.cmdline(cmdline)) out.push({ pid, comm: st.comm, state: st.state, cmdline });
+    for (let j = i; j < Math.min(i + STAT_CHUNK, pids.length); j++) {
+      const st = readStat(pids[j]!, root);
+      if (st) out.push({ pid: pids[j]!, st });
     }
   }
+  return out;
+}
+
+/** walking is the walk in flight: process checks probed side by side in one run read /proc once between them. */
+let walking: { root: string; walk: Promise<Entry[]> } | undefined;
+
+function sharedWalk(root: string): Promise<Entry[]> {
+  if (walking?.root === root) return walking.walk;
+  const walk = walkStats(root);
+  const mine = { root, walk };
+  walking = mine;
+  const done = () => {
+    if (walking === mine) walking = undefined;
+  };
+  walk.then(done, done);
+  return walk;
+}
+
+/**
+ * scanProcesses walks /proc once (shared with the other process checks of the run, see sharedWalk) and reads only
+ * what the selection needs: each pid's stat (comm and state in one read), and for a cmdline selection its command
+ * line (see fastCmdline), read once per walk whichever check asks. The reads that could hang run in bounded
+ * parallel off the main thread. A pid that vanishes meanwhile is skipped. Kernel threads (no command line) never
+ * match a cmdline selection.
+ */
+export async function scanProcesses(select: Select, root = "/proc", signal?: AbortSignal): Promise<ProcInfo[]> {
+  const entries = await sharedWalk(root);
+  const out: ProcInfo[] = [];
+  const slow: Entry[] = [];
+  for (const e of entries) {
+    if (signal?.aborted) break;
+    const { comm, state } = e.st;
+    if ("comm" in select) {
+      if (select.comm(comm)) out.push({ pid: e.pid, comm, state, cmdline: "" });
+      continue;
+    }
+    if (e.fast === undefined) e.fast = fastCmdline(e.pid, e.st, root) ?? null;
+    if (e.fast === "slow") slow.push(e);
+    else if (e.fast && select.cmdline(e.fast)) out.push({ pid: e.pid, comm, state, cmdline: e.fast });
+  }
   if ("cmdline" in select) {
-    await eachLimit(slow, CMDLINE_PARALLEL, signal, async ({ pid, st }) => {
-      const cmdline = await readCmdline(pid, root);
-      if (cmdline && select.cmdline(cmdline)) out.push({ pid, comm: st.comm, state: st.state, cmdline });
+    await eachLimit(slow, CMDLINE_PARALLEL, signal, async (e) => {
+      const cmdline = await (e.slow ??= readCmdline(e.pid, root));
+      if (cmdline && select.cmdline(cmdline)) out.push({ pid: e.pid, comm: e.st.comm, state: e.st.state, cmdline });
     });
   }
   return out.sort((a, b) => a.pid - b.pid);

@@ -42,6 +42,8 @@ export async function runProbe(
   const ctl = new AbortController();
   const signal = AbortSignal.any([ctl.signal, runSignal]);
   let timer: NodeJS.Timeout | undefined;
+  // The run's own deadline too: a probe that ignores its signal cannot hold the run past run_timeout.
+  let onRunAbort: (() => void) | undefined;
   try {
     const probe = probeOf(check.type);
     if (!probe) throw new Error(`no probe for type ${check.type}`);
@@ -50,11 +52,9 @@ export async function runProbe(
         ctl.abort();
         reject(new Error(`probe did not finish within ${deadline}ms`));
       }, deadline);
-      // The run's own deadline too: a probe that ignores its signal cannot hold the run past run_timeout.
-      const onRunAbort = () => reject(new Error("the run's time (run_timeout) ran out"));
+      onRunAbort = () => reject(new Error("the run's time (run_timeout) ran out"));
       if (runSignal.aborted) onRunAbort();
       else runSignal.addEventListener("abort", onRunAbort, { once: true });
-      ctl.signal.addEventListener("abort", () => runSignal.removeEventListener("abort", onRunAbort), { once: true });
     });
     const ctx = catalog ? { deps, signal, memory, catalog } : { deps, signal, memory };
     const out = await Promise.race([probe.run(check, ctx), timeout]);
@@ -80,7 +80,9 @@ export async function runProbe(
     };
   } finally {
     if (timer) clearTimeout(timer);
-    ctl.abort();
+    if (onRunAbort) runSignal.removeEventListener("abort", onRunAbort);
+    // A probe given up on was told to stop then (its deadline aborts `ctl`, the run's aborts `signal`); one that
+    // settled has nothing left to stop, and an abort would build an error object for nothing.
   }
 }
 

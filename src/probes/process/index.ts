@@ -57,11 +57,22 @@ function commMatcher(want: string): (comm: string) => boolean {
   return (comm) => comm === want || (cut !== want && comm === cut);
 }
 
+/** selects keeps each check's selection, its pattern compiled once for the life of the config, not once a run. */
+const selects = new WeakMap<ProcessConfig, Select>();
+
+function selectOf(cfg: ProcessConfig): Select {
+  let select = selects.get(cfg);
+  if (!select) {
+    const re = cfg.match !== undefined ? compileLinear(cfg.match) : undefined;
+    select = re ? { cmdline: (c) => re.test(c) } : { comm: commMatcher(cfg.comm!) };
+    selects.set(cfg, select);
+  }
+  return select;
+}
+
 /** findProcesses reads /proc lean, only what the selector needs (see scanProcesses); never counts watchdog itself. */
 async function findProcesses(cfg: ProcessConfig, signal: AbortSignal): Promise<ProcInfo[]> {
-  const re = cfg.match !== undefined ? compileLinear(cfg.match) : undefined;
-  const select: Select = re ? { cmdline: (c) => re.test(c) } : { comm: commMatcher(cfg.comm!) };
-  return (await scanProcesses(select, "/proc", signal)).filter((p) => p.pid !== process.pid);
+  return (await scanProcesses(selectOf(cfg), "/proc", signal)).filter((p) => p.pid !== process.pid);
 }
 
 /** readPid reads one pid's stat and command line, for a pidfile check. */

@@ -154,6 +154,26 @@ describe("process probe on real processes", () => {
     expect(await scanProcesses({ cmdline: () => true }, root)).toEqual([{ pid: 100, comm: "python3", state: "S", cmdline: "python3 -m vllm" }]);
   });
 
+  it("process checks probed side by side each get their own answer from one walk of /proc", async () => {
+    const root = path.join(dir, "proc-shared");
+    const proc = (pid: number, stat: string, cmdline: string) => {
+      fs.mkdirSync(path.join(root, String(pid)), { recursive: true });
+      fs.writeFileSync(path.join(root, String(pid), "stat"), stat);
+      fs.writeFileSync(path.join(root, String(pid), "cmdline"), cmdline);
+    };
+    proc(200, "200 (my (odd) name) S 1 200 200 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1\n", "odd\0--serve\0");
+    proc(201, "201 (python3) R 1 201 201 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 9 0 1\n", "python3\0-m\0vllm\0");
+    proc(202, "202 (kthreadd) S 2", "");
+    const [byComm, byLine, all] = await Promise.all([
+      scanProcesses({ comm: (c) => c === "my (odd) name" }, root),
+      scanProcesses({ cmdline: (c) => /vllm/.test(c) }, root),
+      scanProcesses({ cmdline: () => true }, root),
+    ]);
+    expect(byComm).toEqual([{ pid: 200, comm: "my (odd) name", state: "S", cmdline: "" }]);
+    expect(byLine).toEqual([{ pid: 201, comm: "python3", state: "R", cmdline: "python3 -m vllm" }]);
+    expect(all.map((p) => p.pid)).toEqual([200, 201]);
+  });
+
   it("reads a command line longer than one page whole, on the main thread and off it (multi-threaded or D state)", async () => {
     const root = path.join(dir, "proc-long");
     const args = Array.from({ length: 3000 }, (_, i) => `--arg${i}`);
