@@ -6,6 +6,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
+import { MATCHING, NORMAL, PATTERNS as WORDS } from "./log-lines.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MIB = Number(process.argv[2] ?? 64);
@@ -25,31 +26,15 @@ async function load(file) {
 const { createLinePrefilter } = await load("src/probes/log/log-prefilter.ts");
 const { CAUSES } = await load("src/probes/log/cause-catalog.ts");
 
-const PATTERNS = [
-  "CUDA out of memory",
-  "Segmentation fault",
-  "Killed process [0-9]+",
-  "NCCL error",
-  "Address already in use",
-  "ModuleNotFoundError",
-  "Xid \\(PCI:",
-  "RuntimeError: CUDA error",
-  "Traceback \\(most recent call last\\)",
-  "No space left on device",
-].map((p) => new RegExp(p));
+const PATTERNS = WORDS.map((p) => new RegExp(p));
 const CATALOG = [...PATTERNS, ...CAUSES.flatMap((c) => c.regexes)];
 
-// Lines as services write them (access logs, engine metrics, TTS), one failure line in 5,000.
-const lines = [
-  (i) => `INFO:     127.0.0.1:${40000 + (i % 20000)} - "POST /v1/chat/completions HTTP/1.1" 200 OK`,
-  (i) => `INFO 11-18 18:07:28 metrics.py:351] Avg prompt throughput: ${i % 997} tokens/s, Running: ${i % 9} reqs`,
-  (i) => `2024-11-18 18:07:${String(i % 60).padStart(2, "0")},123 - cosyvoice - INFO - synthesizing ${i % 300} chars`,
-  (i) => (i % 5000 === 0 ? "RuntimeError: CUDA error: an illegal memory access was encountered" : "got prompt"),
-];
+// The same service lines as bench/log-scan.mjs, one failure line in 5,000.
+const line = (i) => (i % 5000 === 17 ? MATCHING[(i / 5000) % MATCHING.length | 0] : NORMAL[i % NORMAL.length](i));
 const parts = [];
 let size = 0;
 for (let i = 0; size < MIB * 1024 * 1024; i++) {
-  const l = `${lines[i % lines.length](i)}\n`;
+  const l = `${line(i)}\n`;
   parts.push(l);
   size += l.length;
 }
