@@ -37,6 +37,8 @@ function openNamed(file: string): OutputFile {
     const st = fs.fstatSync(fd);
     const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
     if (!st.isFile() || st.nlink !== 1 || !mine) throw new Error(`${file} is not a plain file of ours`);
+    // One left readable by others (an older version, a person) is closed to them: a hook's output may hold secrets.
+    if ((st.mode & 0o077) !== 0) fs.fchmodSync(fd, 0o600);
     if (st.size > MAX_KEPT) fs.ftruncateSync(fd, 0);
     return { fd, start: fs.fstatSync(fd).size };
   } catch (err) {

@@ -7,6 +7,20 @@ import { stripControl } from "../text.js";
 /** TAIL_LINES is how much of a hook's output the message and state keep. */
 const TAIL_LINES = 10;
 
+/** KEPT are the variables of watchdog's environment a hook gets, besides LC_*; the rest may hold secrets. */
+const KEPT = new Set(["PATH", "HOME", "LANG", "TZ"]);
+
+/**
+ * hookEnv is the environment a restart hook (and the service it starts, which keeps it for its whole life) runs
+ * with: PATH, HOME, LANG, LC_* and TZ from watchdog's own, plus the check's `restart.env`. Never SMTP_PASS, tokens
+ * or whatever else the env file exported for watchdog.
+ */
+export function hookEnv(extra: Readonly<Record<string, string>> = {}, from = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(from)) if (v !== undefined && (KEPT.has(k) || k.startsWith("LC_"))) env[k] = v;
+  return { ...env, ...extra };
+}
+
 /** RestartHookOptions are what a hook run needs from the run around it. */
 export type RestartHookOptions = {
   /** The run's deadline: a hook still running when it fires is killed with its group. */
@@ -35,6 +49,7 @@ export async function runRestartHook(
     timeoutMs: cfg.timeout,
     signal: opts.signal,
     maxOutput: 16 * 1024,
+    env: hookEnv(cfg.env),
     outputFile: opts.outputFile ?? "temp",
   });
   const lines = stripControl(r.stdout).trim().split("\n");

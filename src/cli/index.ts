@@ -3,6 +3,7 @@ import { ConfigError, ExitError, LockedError, StateError, UsageError } from "../
 import { realIo } from "./io.js";
 import { buildProgram, type CommandRunner } from "./program.js";
 import { readableStack } from "./stack.js";
+import { closeInheritedFds } from "../core/inherited-fds.js";
 
 /** Exit codes of DESIGN §5. */
 const EXIT = { ok: 0, internal: 1, usage: 2, locked: 75, config: 78 } as const;
@@ -12,6 +13,8 @@ const EXIT = { ok: 0, internal: 1, usage: 2, locked: 75, config: 78 } as const;
  * that calls process.exit; everything below returns values or throws the classes of errors.ts.
  */
 async function main(argv: string[]): Promise<number> {
+  // A descriptor our parent leaked to us (cron's pipe, a lock) must not reach the hooks and the services they start.
+  closeInheritedFds();
   const io = realIo();
   const debug = argv.includes("--debug");
   let runner: CommandRunner | undefined;

@@ -22,6 +22,8 @@ export const restartSchema = z.strictObject({
   shell: z.boolean().default(false),
   timeout: duration.default(60_000),
   verify_after: duration.default(15_000),
+  /** Added to the hook's clean environment (PATH, HOME, LANG, LC_*, TZ): watchdog's own secrets are never passed. */
+  env: z.record(z.string(), z.string()).optional(),
   limit: z
     .strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) })
     .default({ max: 2, within: 30 * 60_000 }),

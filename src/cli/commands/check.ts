@@ -47,13 +47,17 @@ export async function checkCommand(opts: CheckOptions, io: Io): Promise<number> 
   // (printed as it is sent, never held back).
   const headingFirst = !opts.json && printsMessages(config.channels);
   if (headingFirst) io.out(session.redact(renderHeading(config.host, config.source, !!opts.dryRun)));
+  // SIGTERM during the run (a shutdown, `timeout`, a person) lets it finish and save, as the daemon does: dying
+  // with a restart made and not recorded would alert and restart all over again at the next run. run_timeout bounds it.
+  const onTerm = () => session.deps.logger.warn({ event: "sigterm" }, "SIGTERM: finishing the run before exiting");
+  process.on("SIGTERM", onTerm);
   const report = await runCheck(config, session.deps, {
     dryRun: !!opts.dryRun,
     redact: session.redact,
     channels,
     notices,
     configChanged: before.changed,
-  });
+  }).finally(() => process.off("SIGTERM", onTerm));
   if (!opts.dryRun) kept.push(...afterRun(session, notices));
   for (const p of kept) session.deps.logger.warn({ event: "config_copy_failed" }, p);
   // A healthy cron run's table is plain ASCII: string-width is loaded only for names or summaries that are not.
