@@ -47,6 +47,8 @@ export type NotifyItem = Pick<ProbeResult, "check" | "status" | "summary" | "sai
   /** Set when this run restarts the check: the executor fills `restart` with the outcome. */
   restartPlanned?: boolean;
   restart?: RestartOutcome;
+  /** The cause id for which the restart this step asks for was skipped: a restart cannot fix it. */
+  restartSkipped?: string;
   runbook?: string;
   labels?: Record<string, string>;
   /**

@@ -82,6 +82,7 @@ const notifyItem = z.looseObject({
   restartsHelped: num,
   restartPlanned: opt(z.boolean()),
   restart: opt(restartOutcome),
+  restartSkipped: opt(str),
   runbook: opt(str),
   labels: opt(recordOf(str)),
   notice: opt(wordOf<NotifyItem["notice"]>()),
