@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/net.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
 import type { VendorServer } from "../helpers/vendors/http-vendor.js";
-import { CLI, cronAt } from "./field-helpers.js";
+import { cli, CLI, cronAt, CRON, T0 } from "./field-helpers.js";
 
 // A model server written the usual way (python, its log in a file) dies because the disk is full. Its log check
 // depends on it, so the service's alert carries the log's cause. A restart cannot free the disk: watchdog must not
@@ -108,5 +108,68 @@ checks:
     for (const n of [2, 3]) expect((await run(n)).mail).toBe("");
     expect(fs.existsSync(marker)).toBe(false);
     expect(sms.delivered()).toHaveLength(1);
+  }, 60_000);
+});
+
+describe("restarts exhausted escalate, through the built CLI as cron runs it", () => {
+  it("past the limit one 'giving up' reaches the highest step with the cause and the hook's output", async () => {
+    const home = path.join(dir, "gave-up");
+    fs.mkdirSync(home);
+    const port = await freePort();
+    const log = path.join(home, "vllm.log");
+    fs.writeFileSync(log, "INFO: loading model\n");
+    // The hook starts the server in the background as people write it; the server dies of the same OOM at once.
+    fs.writeFileSync(
+      path.join(home, "restart.sh"),
+      `#!/bin/sh\necho "restarting vllm on ${port}"\n` +
+        `nohup python3 -c "import sys; sys.exit('CUDA out of memory')" >/dev/null 2>&1 &\n`,
+      { mode: 0o755 },
+    );
+    const phone = await startWebhook();
+    const config = path.join(home, "watchdog.yaml");
+    fs.writeFileSync(
+      config,
+      `host: gpu-box
+state_file: ${home}/state.json
+channels:
+  chat: {type: webhook, url: "${chat.url}"}
+  sms: {type: webhook, url: "${sms.url}"}
+  phone: {type: webhook, url: "${phone.url}"}
+escalation:
+  - {after: 1, notify: [chat]}
+  - {after: 2, notify: [sms], restart: true}
+  - {after: 30, notify: [phone]}
+repeat_every: 2m
+checks:
+  - name: vllm
+    type: tcp
+    host: 127.0.0.1
+    port: ${port}
+    timeout: 2s
+    restart:
+      command: [/bin/sh, ${home}/restart.sh]
+      verify_after: 0s
+      limit: {max: 1, within: 1h}
+  - name: vllm-log
+    type: log
+    path: ${log}
+    from: start
+    depends_on: [vllm]
+`,
+    );
+    try {
+      fs.appendFileSync(log, "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n");
+      const run = (n: number) => cronAt(`${process.execPath} ${CLI} --config ${config} check >/dev/null`, n);
+      for (const n of [1, 2, 3, 4, 5]) expect((await run(n)).mail).toBe("");
+      const told = phone.delivered().map((b) => JSON.stringify(b));
+      expect(told).toHaveLength(1);
+      expect(told[0]).toContain("restart limit reached");
+      expect(told[0]).toContain("gpu_oom");
+      expect(told[0]).toContain(`restarting vllm on ${port}`);
+      const status = await cli(["--config", config, "status"], { WATCHDOG_TEST_NOW: String(T0 + 5 * CRON) });
+      expect(status.stdout).toContain("gave up on restarts");
+    } finally {
+      await phone.close();
+    }
   }, 60_000);
 });

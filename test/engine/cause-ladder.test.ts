@@ -81,7 +81,10 @@ describe("a cause a restart cannot fix skips the restart and pages at once", () 
 describe("a service check learns the cause from its log check (depends_on: [service])", () => {
   const c: EngineConfig = {
     ...cfg(),
-    checks: [engineCheck("vllm", ladder), engineCheck("vllm-log", ladder, { depends_on: ["vllm"], restart: undefined })],
+    checks: [
+      engineCheck("vllm", ladder),
+      engineCheck("vllm-log", ladder, { depends_on: ["vllm"], restart: undefined }),
+    ],
   };
   const log = (cause: string | undefined): ProbeResult => ({
     check: "vllm-log",
