@@ -20,7 +20,7 @@ import type { Redactor } from "./notify/redact.js";
 import { createChannels, keepChannelsAlive } from "./notify/registry.js";
 import { renderText } from "./notify/render.js";
 import type { Channel } from "./notify/types.js";
-import { buildCatalog, useCatalog, type Catalog } from "./probes/registry.js";
+import { buildCatalog, restartCannotFix, useCatalog, type Catalog } from "./probes/registry.js";
 import { runProbes, type ProbeRun } from "./probes/run.js";
 import type { ProbeResult } from "./probes/types.js";
 import { createRunStore, loadRunState, lockRun, type RunStore } from "./state/run-store.js";
@@ -118,7 +118,8 @@ async function runPipeline(
   const { probed, runs } = await probe(config, prev, opts.only, deps, budget, catalog);
   const results = runs.map((r) => r.result);
   const now = deps.clock.now();
-  const decision = decide(prev, results, now, { ...config, matchName: matchGlob });
+  const engineCfg = { ...config, matchName: matchGlob, restartCannotFix: restartCannotFix(catalog) };
+  const decision = decide(prev, results, now, engineCfg);
   let state = withProbeMemory(decision.state, prev, probed, runs, opts.only);
   if (opts.configChanged) state = { ...state, outbox: state.outbox.map((e) => retryNow(e, now)) };
   const messages = [...toMessages(decision.actions, config.host, now, deps), ...(opts.notices ?? [])];

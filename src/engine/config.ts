@@ -44,4 +44,6 @@ export type EngineConfig = {
   expected_interval?: number;
   /** How a silence pattern names checks: src/glob.ts's matchGlob, handed in (the engine imports nothing). */
   matchName?: NameMatcher;
+  /** Cause ids a restart cannot fix (the cause catalog's `restartHelps: false`): no restart, a person paged at once. */
+  restartCannotFix?: readonly string[];
 };

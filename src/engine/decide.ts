@@ -3,7 +3,7 @@ import type { ProbeResult } from "../probes/types.js";
 import { dict, own } from "./dict.js";
 import { FLAP_OFF, flapStep } from "./flap.js";
 import { notifyItem, severityOf, takes, teller, type CheckRun, type Said } from "./items.js";
-import { climbLadder } from "./ladder.js";
+import { climbLadder, pagingStep } from "./ladder.js";
 import { recover } from "./recovery.js";
 import { remind } from "./repeat.js";
 import { keptRestarts, spendRestart } from "./restart-budget.js";
@@ -63,7 +63,7 @@ export function decide(prev: State, results: readonly ProbeResult[], now: number
     }),
   );
   for (const check of cfg.checks) {
-    const result = results.find((r) => r.check === check.name);
+    const result = withChildCause(results.find((r) => r.check === check.name), cfg, results);
     const before = own(prev.checks, check.name);
     if (!result) {
       if (before) checks[check.name] = before;
@@ -86,6 +86,22 @@ export function decide(prev: State, results: readonly ProbeResult[], now: number
     }
   } else if (gap) next.monitorGap = gap;
   return { state: next, actions: group(items, restarts) };
+}
+
+/**
+ * withChildCause gives a failing result that names no cause the cause of a failing check that depends on it (the
+ * service's log check, `depends_on: [service]`): its notices are held while the service fails, so the service's
+ * alert says what its log found.
+ */
+function withChildCause(
+  r: ProbeResult | undefined,
+  cfg: EngineConfig,
+  results: readonly ProbeResult[],
+): ProbeResult | undefined {
+  if (!r || r.status === "ok" || r.cause) return r;
+  const children = new Set(cfg.checks.filter((c) => c.depends_on.includes(r.check)).map((c) => c.name));
+  const cause = results.find((x) => children.has(x.check) && x.status !== "ok" && x.cause)?.cause;
+  return cause ? { ...r, cause } : r;
 }
 
 /** muteOf is why the check's notices are muted this run: a silence matches it, or a check it depends on fails. */
@@ -170,13 +186,19 @@ function stepCheck(
   let restart = false;
   // Held or acknowledged: the streak and the incident move on; no step fires, nothing is restarted.
   if (!held && !inc.ack) {
+    const cannotFix = check.restart ? unfixable(inc.cause, cfg.restartCannotFix) : undefined;
     // A flap that became an outage climbs as one: every step reached speaks, not only the highest.
-    const ladder = climbLadder(run, inc, before?.held !== undefined && !flap.outage);
+    const resume = before?.held !== undefined && !flap.outage;
+    const ladder = climbLadder(run, inc, resume, cannotFix ? pagingStep(check) : undefined);
     const reminder = remind(run, ladder.incident, ladder.fired);
     inc = reminder.incident;
     items.push(...ladder.items, ...reminder.items);
     if (flap.outage) inc = saidWasFlapping(run, inc, items, flap.outage);
-    if ((ladder.wantRestart || reminder.wantRestart) && check.restart) {
+    if (cannotFix) {
+      for (const { item } of items) {
+        if (item.reason === "step" || item.reason === "reminder") item.restartSkipped = cannotFix;
+      }
+    } else if ((ladder.wantRestart || reminder.wantRestart) && check.restart) {
       const spend = spendRestart(run, inc, check.restart.limit);
       ({ incident: inc, restart } = spend);
       s.restartTimes = spend.restartTimes;
@@ -189,6 +211,12 @@ function stepCheck(
   if (items.length) inc = { ...inc, lastNotifiedAt: now };
   s.incident = inc;
   return { state: s, items, restart };
+}
+
+/** unfixable is the id of the incident's cause when it is one a restart cannot fix. */
+function unfixable(cause: string | undefined, list: readonly string[] | undefined): string | undefined {
+  const id = cause === undefined ? undefined : /^([a-z][a-z0-9_]*)(?::|$)/.exec(cause)?.[1];
+  return id !== undefined && list?.includes(id) ? id : undefined;
 }
 
 /**

@@ -23,14 +23,15 @@ export type LadderStep = { incident: Incident; items: Said[]; fired: boolean; wa
  *   step reached, channel is critical-only     -> held in the incident; told once the incident turns critical
  *   step says restart: true                    -> wantRestart (the restart budget decides)
  * Resuming after a hold (`resume`), only the highest step reached meanwhile speaks; the lower ones count as fired.
+ * `page` is a step to fire now whatever the streak: the cause is one a restart cannot fix, so a person is paged.
  */
-export function climbLadder(run: CheckRun, inc: Incident, resume: boolean): LadderStep {
+export function climbLadder(run: CheckRun, inc: Incident, resume: boolean, page?: number): LadderStep {
   const { check, state } = run;
   const severity = severityOf(run.result.status);
   const next: Incident = { ...inc, stepsFired: [...inc.stepsFired], held: [...inc.held] };
   const t = teller(inc.notified);
-  const reaches = (st: EngineStep) => stepReached(st, state.failStreak, state.recent);
-  const fresh = (i: number) => !next.stepsFired.includes(i) && reaches(check.escalation[i]!);
+  const reaches = (i: number) => i === page || stepReached(check.escalation[i]!, state.failStreak, state.recent);
+  const fresh = (i: number) => !next.stepsFired.includes(i) && reaches(i);
   const speaks = resume ? Math.max(-1, ...check.escalation.map((_, i) => (fresh(i) ? i : -1))) : undefined;
   let fired = false;
   let wantRestart = false;
@@ -53,4 +54,13 @@ export function climbLadder(run: CheckRun, inc: Incident, resume: boolean): Ladd
   }
   next.notified = t.notified;
   return { incident: next, items: t.items, fired, wantRestart };
+}
+
+/**
+ * pagingStep is the step that pages a person: the first one that restarts (where a restart would have needed one),
+ * else the highest.
+ */
+export function pagingStep(check: EngineCheck): number {
+  const i = check.escalation.findIndex((st) => st.restart);
+  return i >= 0 ? i : check.escalation.length - 1;
 }

@@ -12,7 +12,9 @@ export function record(state: State, restarts: readonly RestartRecord[], _now: n
     const cs = own(checks, check);
     if (!cs?.incident) continue;
     const helped = cs.incident.restartsHelped + (outcome.helped ? 1 : 0);
-    checks[check] = { ...cs, incident: { ...cs.incident, restartsHelped: helped } };
+    const tail = outcome.outputTail || outcome.error;
+    const incident = { ...cs.incident, restartsHelped: helped, ...(tail ? { lastHookTail: tail } : {}) };
+    checks[check] = { ...cs, incident };
   }
   return { ...state, checks };
 }

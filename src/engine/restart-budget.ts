@@ -1,6 +1,5 @@
 import type { EngineRestart } from "./config.js";
 import { notifyItem, teller, type CheckRun, type Said } from "./items.js";
-import { topStep } from "./ladder.js";
 import type { Incident } from "./types.js";
 
 /**
@@ -18,8 +17,10 @@ export type RestartSpend = { restartTimes: number[]; incident: Incident; restart
 /**
  * spendRestart answers a step's (or reminder's) wish to restart:
  *   under limit.max restarts in the window   -> restart now (the time is kept, the incident counts it)
- *   limit spent, not said yet                 -> one critical "giving up" notice to the top step's channels and
- *                                                every channel told (whatever their min_severity)
+ *   limit spent, not said yet                 -> one critical "giving up" notice, with the cause and the last hook's
+ *                                                output, to the ladder's highest step (fired or not: restarts
+ *                                                cannot help, so whoever is paged last must hear now) and every
+ *                                                channel told (whatever their min_severity)
  *   limit spent, already said                 -> nothing, until recovery
  */
 export function spendRestart(run: CheckRun, inc: Incident, limit: EngineRestart["limit"]): RestartSpend {
@@ -32,9 +33,10 @@ export function spendRestart(run: CheckRun, inc: Incident, limit: EngineRestart[
   const t = teller(inc.notified);
   const incident: Incident = { ...inc, gaveUp: true, notified: t.notified };
   const critical: CheckRun = { ...run, result: { ...run.result, status: "critical" } };
-  const { highest, top } = topStep(run.check, inc);
-  for (const channel of new Set([...(top?.notify ?? []), ...inc.notified])) {
-    t.tell(channel, notifyItem(critical, incident, "restart_gave_up", highest + 1));
+  const highest = run.check.escalation.length;
+  const extra = inc.lastHookTail ? { lastHookTail: inc.lastHookTail } : {};
+  for (const channel of new Set([...(run.check.escalation[highest - 1]?.notify ?? []), ...inc.notified])) {
+    t.tell(channel, notifyItem(critical, incident, "restart_gave_up", highest, extra));
   }
   return { restartTimes: times, incident, restart: false, items: t.items };
 }

@@ -47,6 +47,10 @@ export type NotifyItem = Pick<ProbeResult, "check" | "status" | "summary" | "sai
   /** Set when this run restarts the check: the executor fills `restart` with the outcome. */
   restartPlanned?: boolean;
   restart?: RestartOutcome;
+  /** The cause id for which the restart this step asks for was skipped: a restart cannot fix it. */
+  restartSkipped?: string;
+  /** On a "giving up on restarts" notice: the last lines the last restart hook wrote (redacted). */
+  lastHookTail?: string;
   runbook?: string;
   labels?: Record<string, string>;
   /**
@@ -90,6 +94,8 @@ export type Incident = {
   restarts: number;
   restartsHelped: number;
   gaveUp: boolean;
+  /** The last lines the incident's last restart hook wrote (redacted), for the "giving up" notice. */
+  lastHookTail?: string;
   cause: string | undefined;
   /**
    * Set by `watchdog ack`: no further steps, reminders or restarts; recovery still goes out. Ends with the incident.

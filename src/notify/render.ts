@@ -1,6 +1,6 @@
 import { formatDuration } from "../duration.js";
 import type { Message, NotifyItem } from "../engine/types.js";
-import { localizeCause } from "../probes/log/causes.js";
+import { causeExplain, localizeCause } from "../probes/log/causes.js";
 import { summaryIn } from "./summary.js";
 import { EN, formatTime, ZH, type Words } from "./words.js";
 import type { Locale } from "./types.js";
@@ -55,7 +55,13 @@ function itemLines(
       value: describeRestart(i.restart, w),
       block: i.restart.outputTail ? i.restart.outputTail.split("\n").slice(-5) : undefined,
     });
-  if (i.reason === "restart_gave_up") rows.push({ label: w.restart, value: w.gaveUp });
+  if (i.restartSkipped) {
+    rows.push({ label: w.restart, value: w.restartSkipped(causeExplain(i.restartSkipped, locale)) });
+  }
+  if (i.reason === "restart_gave_up") {
+    const block = i.lastHookTail ? i.lastHookTail.split("\n").slice(-5) : undefined;
+    rows.push({ label: w.restart, value: w.gaveUp, block });
+  }
   if (i.restarts > 0 && !i.restart) rows.push({ label: w.restart, value: w.restarts(i.restarts, i.restartsHelped) });
   if (i.detail && i.reason !== "recovered") rows.push({ label: "", value: i.detail });
   if (i.alsoAffected?.length) rows.push({ label: w.alsoAffected, value: i.alsoAffected.join(", ") });

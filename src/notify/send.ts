@@ -62,6 +62,7 @@ export function prepareMessage(m: Message, redact: Redactor | undefined, what: r
       if (i.detail !== undefined) out.detail = mask(i.detail);
       if (i.cause !== undefined) out.cause = mask(i.cause);
       if (i.excerpt) out.excerpt = i.excerpt.map(clean);
+      if (i.lastHookTail !== undefined) out.lastHookTail = clean(i.lastHookTail);
       if (i.restart)
         out.restart = {
           ...i.restart,

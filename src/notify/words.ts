@@ -44,6 +44,8 @@ export type Words = {
   lostIntro(channel: string, n: number, error: string): string;
   lostMore(n: number): string;
   gaveUp: string;
+  /** Why the restart a step asks for was skipped: the cause's explanation. */
+  restartSkipped(explain: string): string;
   footer(id: string): string;
   testSubject(host: string): string;
   held(n: number, why: "quiet_hours" | "rate_limit"): string;
@@ -110,6 +112,7 @@ export const EN: Words = {
     `Not delivered earlier: channel "${channel}" refused ${n} alert${n === 1 ? "" : "s"} (${error}):`,
   lostMore: (n) => `- and ${n} earlier alert${n === 1 ? "" : "s"}, not kept`,
   gaveUp: "restart limit reached: no more restarts until the check recovers",
+  restartSkipped: (explain) => `skipped: ${explain}; a restart cannot fix this`,
   footer: (id) => `watchdog message ${id}`,
   testSubject: (host) => `[watchdog] Test message from ${host}`,
   held: (n, why) =>
@@ -195,6 +198,7 @@ export const ZH: Words = {
   lostIntro: (channel, n, error) => `此前未送达：渠道 "${channel}" 拒绝了 ${n} 条告警（${error}）：`,
   lostMore: (n) => `- 另有 ${n} 条更早的告警未保留`,
   gaveUp: "已达到重启次数上限：恢复前不再自动重启",
+  restartSkipped: (explain) => `已跳过：${explain}，重启无法解决`,
   footer: (id) => `watchdog 消息 ${id}`,
   testSubject: (host) => `【测试】来自 ${host} 的 watchdog 测试消息`,
   held: (n, why) =>

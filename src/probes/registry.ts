@@ -11,7 +11,7 @@ import type { Probe } from "./types.js";
 
 // The log probe's cause catalog (`causes:`, `disable_causes:`), which config/rules.ts checks and the run builds:
 // config imports the probes through this module only.
-export { buildCatalog, useCatalog, type Catalog } from "./log/causes.js";
+export { buildCatalog, restartCannotFix, useCatalog, type Catalog } from "./log/causes.js";
 
 /** probes lists every probe type: adding one is one line here plus its own folder (defineProbe(schema, words, run)). */
 export const probes = {

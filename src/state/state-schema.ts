@@ -82,6 +82,8 @@ const notifyItem = z.looseObject({
   restartsHelped: num,
   restartPlanned: opt(z.boolean()),
   restart: opt(restartOutcome),
+  restartSkipped: opt(str),
+  lastHookTail: opt(str),
   runbook: opt(str),
   labels: opt(recordOf(str)),
   notice: opt(wordOf<NotifyItem["notice"]>()),
@@ -105,6 +107,7 @@ const incident = z.looseObject({
   restarts: num.default(0),
   restartsHelped: num.default(0),
   gaveUp: z.boolean().default(false),
+  lastHookTail: opt(str),
   cause: opt(str),
   ack: opt(z.looseObject({ at: num, note: opt(str) })),
 });

@@ -88,7 +88,7 @@ function marks(name: string, cs: CheckState | undefined, state: State, now: numb
   if (cs?.incident?.ack) out.push("acked");
   if (cs?.flapping) out.push(`flap ${cs.flapping.share}%`);
   if (cs?.held === "depends") out.push("held (depends_on)");
-  if (cs?.incident?.gaveUp) out.push("gave up restarts");
+  if (cs?.incident?.gaveUp) out.push("gave up on restarts");
   return out;
 }
 

@@ -20,6 +20,8 @@ export type Cause = {
   text: Record<Locale, { explain: string; action: string }>;
   /** A wrapper says that something failed, not why: any other cause found in the same read wins over it. */
   wrapper?: boolean;
+  /** False for a cause no restart of the service can fix (the host, driver, disk or install must change first). */
+  restartHelps?: false;
 };
 
 // Patterns with non-ASCII text are escaped strings, not regex literals: esbuild copies a literal's characters into
@@ -35,6 +37,7 @@ const t = (en: [string, string], zh: [string, string]): Cause["text"] => ({
 export const CAUSES: readonly Cause[] = [
   {
     id: "gpu_lost",
+    restartHelps: false,
     regexes: [
       XID("79"),
       /fallen off the bus/,
@@ -98,6 +101,7 @@ export const CAUSES: readonly Cause[] = [
   },
   {
     id: "nvml_mismatch",
+    restartHelps: false,
     regexes: [
       /Driver\/[Ll]ibrary version mismatch/,
       /NVMLError_LibRmVersionMismatch/,
@@ -117,6 +121,7 @@ export const CAUSES: readonly Cause[] = [
   },
   {
     id: "cuda_driver_too_old",
+    restartHelps: false,
     regexes: [
       /CUDA driver version is insufficient/,
       /cudaErrorInsufficientDriver/,
@@ -141,6 +146,7 @@ export const CAUSES: readonly Cause[] = [
   },
   {
     id: "no_gpu",
+    restartHelps: false,
     regexes: [
       /[Nn][Oo] CUDA GPUs are available/,
       /[Nn]o \**CUDA-capable device/,
@@ -206,6 +212,7 @@ export const CAUSES: readonly Cause[] = [
   },
   {
     id: "disk_full",
+    restartHelps: false,
     regexes: [
       /No space left on device/,
       /no space left on device/,
@@ -461,6 +468,7 @@ export const CAUSES: readonly Cause[] = [
   },
   {
     id: "model_not_found",
+    restartHelps: false,
     regexes: [
       /is not a local folder and is not a valid model identifier/,
       /RepositoryNotFoundError/,
@@ -490,6 +498,7 @@ export const CAUSES: readonly Cause[] = [
   },
   {
     id: "missing_dependency",
+    restartHelps: false,
     regexes: [
       /ModuleNotFoundError/,
       /ImportError/,

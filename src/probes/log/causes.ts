@@ -130,6 +130,16 @@ export function buildCatalog(
   return { catalog: makeCatalog(list), issues };
 }
 
+/** restartCannotFix is the ids of the catalog's causes a restart cannot fix (`restartHelps: false`), for the engine. */
+export function restartCannotFix(catalog: Catalog = BUILTIN): string[] {
+  return catalog.causes.filter((c) => c.restartHelps === false).map((c) => c.id);
+}
+
+/** causeExplain is a cause's short explanation in the locale ("the disk is full"), or its id when unknown. */
+export function causeExplain(id: string, locale: Locale = "en", catalog: Catalog = forWords): string {
+  return causeById(id, catalog)?.text[locale].explain ?? id;
+}
+
 /** causeById returns the catalog entry with that id. */
 export function causeById(id: string, catalog: Catalog = BUILTIN): Cause | undefined {
   const i = catalog.rank.get(id);
