@@ -124,7 +124,7 @@ export type CheckState = {
 };
 
 /** HoldReason says why a check's notifications and restarts are held. */
-export type HoldReason = "silenced" | "depends" | "flapping";
+export type HoldReason = "silenced" | "maintenance" | "depends" | "flapping";
 
 /** Silence mutes the checks whose name matches `pattern` (a glob) from `startsAt` until `endsAt`. */
 export type Silence = {
