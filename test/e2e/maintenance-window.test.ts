@@ -47,6 +47,8 @@ checks:
     const during = await cli(["status", "--config", config], { WATCHDOG_TEST_NOW: String(T0 + 4 * CRON) });
     expect(during.stdout).toContain("maintenance weekly-upgrade");
     expect(during.stdout).toMatch(/weekly-upgrade {2}llm-\* {2}OPEN: alerts and restarts held, 1m 5\d?s left/);
+    const page = await cli(["status", "--config", config, "--html", "-"], { WATCHDOG_TEST_NOW: String(T0 + 4 * CRON) });
+    expect(page.stdout).toContain("maintenance window weekly-upgrade");
     // Run 5 (09:10): the window has ended and the service is still down: step 1's notice and step 2's restart.
     await cron(5);
     await expect.poll(() => smtp.mails.length).toBe(1);

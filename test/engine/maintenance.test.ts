@@ -25,7 +25,8 @@ const cfg = (windows: MaintenanceWindow[]): EngineConfig => ({
   inMaintenance: windowHold(windows, matchGlob),
 });
 const said = (actions: Action[]) =>
-  actions.flatMap((a) => (a.type === "notify" ? a.items.map((i) => `${a.channel}:${i.check}:${i.reason}:${i.step}`) : []))
+  actions
+    .flatMap((a) => (a.type === "notify" ? a.items.map((i) => `${a.channel}:${i.check}:${i.reason}:${i.step}`) : []))
     .sort();
 const restarts = (actions: Action[]) => actions.flatMap((a) => (a.type === "restart" ? [a.check] : []));
 
