@@ -179,6 +179,7 @@ function stepCheck(
     const ladder = climbLadder(run, inc, resumed && !flap.outage);
     const reminder = remind(run, ladder.incident, ladder.fired);
     inc = reminder.incident;
+    if (before?.held === "maintenance") for (const { item } of ladder.items) item.afterMaintenance = true;
     items.push(...ladder.items, ...reminder.items);
     if (flap.outage) inc = saidWasFlapping(run, inc, items, flap.outage);
     if ((ladder.wantRestart || reminder.wantRestart) && check.restart) {

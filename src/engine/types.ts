@@ -56,6 +56,8 @@ export type NotifyItem = Pick<ProbeResult, "check" | "status" | "summary" | "sai
   notice?: "flapping" | "stable" | "config_invalid";
   /** The check flapped until this run and has now failed `failStreak` runs in a row: an outage, said as one. */
   wasFlapping?: true;
+  /** A maintenance window held the check until this run, and it still fails: the alert says why it comes now. */
+  afterMaintenance?: true;
   /** Share of state changes in the last 21 results (percent), on flap notices. */
   flapShare?: number;
   /** Checks that depend on this one and fail with it: their own notifications are held. */

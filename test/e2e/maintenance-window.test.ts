@@ -53,6 +53,8 @@ checks:
     await cron(5);
     await expect.poll(() => smtp.mails.length).toBe(1);
     expect(smtp.mails[0]!.subject).toMatch(/^\[watchdog\] CRITICAL llm-chat on /);
+    expect(smtp.mails[0]!.text).toContain("refused the connection");
+    expect(smtp.mails[0]!.text).toContain("a maintenance window ended with the check still failing (6 runs)");
     expect(fs.readFileSync(restarts, "utf8")).toBe("restarted\n");
     const after = await cli(["status", "--config", config, "--json"], { WATCHDOG_TEST_NOW: String(T0 + 5 * CRON) });
     const json = JSON.parse(after.stdout) as { maintenance: { active: boolean; startsAt: string }[] };
