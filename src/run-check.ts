@@ -26,7 +26,7 @@ import type { ProbeResult } from "./probes/types.js";
 import { createRunStore, loadRunState, lockRun, type RunStore } from "./state/run-store.js";
 import { monotonicMs } from "./core/monotonic.js";
 import { retryNow } from "./notify/stages/due.js";
-import { windowHold } from "./maintenance.js";
+import { windowHold } from "./config/windows.js";
 
 /** RunReport is everything a check run did, for the table, --json and the log. */
 export type RunReport = {

@@ -44,6 +44,6 @@ export type EngineConfig = {
   expected_interval?: number;
   /** How a silence pattern names checks: src/glob.ts's matchGlob, handed in (the engine imports nothing). */
   matchName?: NameMatcher;
-  /** The maintenance window holding a check at a time, if any (src/maintenance.ts, handed in like matchName). */
+  /** The maintenance window holding a check at a time, if any (src/config/windows.ts, handed in like matchName). */
   inMaintenance?: ((check: string, now: number) => { name: string; endsAt: number } | undefined) | undefined;
 };

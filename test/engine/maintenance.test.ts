@@ -3,7 +3,7 @@ import type { ChannelConfig, CheckConfig } from "../../src/config/schema.js";
 import { maintenanceSchema, type MaintenanceWindow } from "../../src/config/maintenance.js";
 import { decide, type EngineConfig } from "../../src/engine/decide.js";
 import { matchGlob } from "../../src/glob.js";
-import { activeWindow, nextWindow, windowHold } from "../../src/maintenance.js";
+import { activeWindow, nextWindow, windowHold } from "../../src/config/windows.js";
 import { emptyState, type Action, type State } from "../../src/engine/types.js";
 import type { Status } from "../../src/probes/types.js";
 import { consoleChannel, engineCheck, MIN, T0 } from "./fixtures.js";

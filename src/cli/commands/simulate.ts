@@ -2,7 +2,7 @@ import type { CheckConfig, Config } from "../../config/schema.js";
 import { formatDuration, parseDuration } from "../../duration.js";
 import { decide } from "../../engine/decide.js";
 import { matchGlob } from "../../glob.js";
-import { activeWindow, windowHold } from "../../maintenance.js";
+import { activeWindow, windowHold } from "../../config/windows.js";
 import { emptyState, type Action, type Message, type State } from "../../engine/types.js";
 import { UsageError } from "../../errors.js";
 import { renderText } from "../../notify/render.js";

@@ -1,6 +1,6 @@
 import type { MaintenanceWindow } from "../../config/maintenance.js";
 import { formatDuration } from "../../duration.js";
-import { windowsNow } from "../../maintenance.js";
+import { windowsNow } from "../../config/windows.js";
 
 /** maintenanceLines are the configured windows: open now until when, or when the next one starts. */
 export function maintenanceLines(

@@ -4,7 +4,7 @@ import { renderStatusPage } from "../../exporters/status-page/index.js";
 import { writeFileAtomic } from "../../core/safe-fs.js";
 import { formatDuration } from "../../duration.js";
 import { activeSilence } from "../../engine/silence.js";
-import { activeWindow, windowsNow } from "../../maintenance.js";
+import { activeWindow, windowsNow } from "../../config/windows.js";
 import { maintenanceLines } from "./status-maintenance.js";
 import { matchGlob } from "../../glob.js";
 import type { ChannelHealth, CheckState, State } from "../../engine/types.js";

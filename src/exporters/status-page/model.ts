@@ -1,6 +1,6 @@
 import type { Config } from "../../config/schema.js";
 import { activeSilence } from "../../engine/silence.js";
-import { activeWindow } from "../../maintenance.js";
+import { activeWindow } from "../../config/windows.js";
 import { matchGlob } from "../../glob.js";
 import type { State } from "../../engine/types.js";
 import type { HistoryEvent } from "../../history/events.js";

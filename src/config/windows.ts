@@ -1,6 +1,6 @@
 import { CronExpressionParser } from "cron-parser";
-import { cronOf, type MaintenanceWindow } from "./config/maintenance.js";
-import type { NameMatcher } from "./engine/silence.js";
+import { cronOf, type MaintenanceWindow } from "./maintenance.js";
+import type { NameMatcher } from "../engine/silence.js";
 
 /** WindowTime is one occurrence of a maintenance window. */
 export type WindowTime = { name: string; startsAt: number; endsAt: number };
