@@ -26,6 +26,7 @@ import type { ProbeResult } from "./probes/types.js";
 import { createRunStore, loadRunState, lockRun, type RunStore } from "./state/run-store.js";
 import { monotonicMs } from "./core/monotonic.js";
 import { retryNow } from "./notify/stages/due.js";
+import { windowHold } from "./config/windows.js";
 
 /** RunReport is everything a check run did, for the table, --json and the log. */
 export type RunReport = {
@@ -118,8 +119,12 @@ async function runPipeline(
   const { probed, runs } = await probe(config, prev, opts.only, deps, budget, catalog);
   const results = runs.map((r) => r.result);
   const now = deps.clock.now();
-  const engineCfg = { ...config, matchName: matchGlob, restartCannotFix: restartCannotFix(catalog) };
-  const decision = decide(prev, results, now, engineCfg);
+  const decision = decide(prev, results, now, {
+    ...config,
+    matchName: matchGlob,
+    restartCannotFix: restartCannotFix(catalog),
+    inMaintenance: windowHold(config.maintenance, matchGlob),
+  });
   let state = withProbeMemory(decision.state, prev, probed, runs, opts.only);
   if (opts.configChanged) state = { ...state, outbox: state.outbox.map((e) => retryNow(e, now)) };
   const messages = [...toMessages(decision.actions, config.host, now, deps), ...(opts.notices ?? [])];

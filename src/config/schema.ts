@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { maintenanceSchema } from "./maintenance.js";
 import { duration, httpUrl, percent, size, textRegex } from "../core/fields.js";
 import { LOCALES } from "../core/status.js";
 import { channelCommon, channelTypes, redactSchema, type ChannelConfig } from "../notify/registry.js";
@@ -147,6 +148,8 @@ export const configSchema = z.strictObject({
   flap: z
     .strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) })
     .default({ enabled: true, high: 50, low: 25 }),
+  /** Recurring maintenance windows: notices and restarts of the checks they cover are held (docs/operating.md). */
+  maintenance: z.array(maintenanceSchema).default([]),
 });
 
 /** RawConfig is the validated YAML before cross-field resolution. */

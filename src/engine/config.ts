@@ -46,4 +46,6 @@ export type EngineConfig = {
   matchName?: NameMatcher;
   /** Cause ids a restart cannot fix (the cause catalog's `restartHelps: false`): no restart, a person paged at once. */
   restartCannotFix?: readonly string[];
+  /** The maintenance window holding a check at a time, if any (src/config/windows.ts, handed in like matchName). */
+  inMaintenance?: ((check: string, now: number) => { name: string; endsAt: number } | undefined) | undefined;
 };

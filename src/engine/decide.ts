@@ -7,7 +7,7 @@ import { climbLadder, pagingStep } from "./ladder.js";
 import { recover } from "./recovery.js";
 import { remind } from "./repeat.js";
 import { keptRestarts, spendRestart } from "./restart-budget.js";
-import { activeSilence, exactName, pruneSilences, type NameMatcher } from "./silence.js";
+import { activeSilence, exactName, pruneSilences } from "./silence.js";
 import {
   RECENT_MAX,
   type Action,
@@ -42,6 +42,8 @@ export type Decision = { state: State; actions: Action[] };
  *
  * Holds (the state still moves; nothing is said or restarted for the check):
  *   silenced            a `watchdog silence` matches the check: no notice at all, recovery included
+ *   maintenance         a `maintenance` window of the config covers the check: as silenced; when it ends on a
+ *                       failing check, every step the streak reached fires (the first notice is never skipped)
  *   depends             a check in `depends_on` fails this run: the parent's items name it ("also affected");
  *                       recovery to channels already told still goes out
  *   flapping            more than flap.high % state changes in the last 21 results: one "flapping" notice, then
@@ -69,7 +71,7 @@ export function decide(prev: State, results: readonly ProbeResult[], now: number
       if (before) checks[check.name] = before;
       continue;
     }
-    const mute = muteOf(prev, check, now, failingNow, cfg.matchName ?? exactName);
+    const mute = muteOf(prev, check, now, failingNow, cfg);
     const step = stepCheck(before, result, now, check, cfg, mute);
     checks[check.name] = step.state;
     items.push(...step.items);
@@ -110,9 +112,10 @@ function muteOf(
   check: EngineCheck,
   now: number,
   failing: Map<string, boolean>,
-  matches: NameMatcher,
+  cfg: EngineConfig,
 ): HoldReason | undefined {
-  if (activeSilence(prev.silences, check.name, now, matches)) return "silenced";
+  if (activeSilence(prev.silences, check.name, now, cfg.matchName ?? exactName)) return "silenced";
+  if (cfg.inMaintenance?.(check.name, now)) return "maintenance";
   return check.depends_on.some((d) => failing.get(d)) ? "depends" : undefined;
 }
 
@@ -171,7 +174,7 @@ function stepCheck(
 ): CheckStep {
   const s = nextCheckState(before, r, now, check);
   const run: CheckRun = { check, result: r, state: s, now, channels: cfg.channels };
-  const flap = flapStep(run, before, cfg.flap ?? FLAP_OFF, mute === "silenced");
+  const flap = flapStep(run, before, cfg.flap ?? FLAP_OFF, mute === "silenced" || mute === "maintenance");
   if (flap.flapping) s.flapping = flap.flapping;
   const held: HoldReason | undefined = mute ?? (s.flapping ? "flapping" : undefined);
   if (held) s.held = held;
@@ -188,10 +191,12 @@ function stepCheck(
   if (!held && !inc.ack) {
     const cannotFix = check.restart ? unfixable(inc.cause, cfg.restartCannotFix) : undefined;
     // A flap that became an outage climbs as one: every step reached speaks, not only the highest.
-    const resume = before?.held !== undefined && !flap.outage;
+    // After a maintenance window every step reached speaks: the first notice of the outage must not be skipped.
+    const resume = before?.held !== undefined && before.held !== "maintenance" && !flap.outage;
     const ladder = climbLadder(run, inc, resume, cannotFix ? pagingStep(check) : undefined);
     const reminder = remind(run, ladder.incident, ladder.fired);
     inc = reminder.incident;
+    if (before?.held === "maintenance") for (const { item } of ladder.items) item.afterMaintenance = true;
     items.push(...ladder.items, ...reminder.items);
     if (flap.outage) inc = saidWasFlapping(run, inc, items, flap.outage);
     if (cannotFix) {

@@ -13,7 +13,7 @@ export function recover(run: CheckRun, held: HoldReason | undefined): Recovery {
   const { state: s, check } = run;
   const inc = s.incident;
   if (!inc || s.okStreak < check.recover_after) return { incident: inc, items: [] };
-  if (held === "silenced" || held === "flapping") return { incident: undefined, items: [] };
+  if (held === "silenced" || held === "maintenance" || held === "flapping") return { incident: undefined, items: [] };
   const outageMs = Math.max(0, s.since - inc.startedAt);
   const items = inc.notified.map((channel) => ({ channel, item: notifyItem(run, inc, "recovered", 0, { outageMs }) }));
   return { incident: undefined, items };

@@ -60,6 +60,8 @@ export type NotifyItem = Pick<ProbeResult, "check" | "status" | "summary" | "sai
   notice?: "flapping" | "stable" | "config_invalid";
   /** The check flapped until this run and has now failed `failStreak` runs in a row: an outage, said as one. */
   wasFlapping?: true;
+  /** A maintenance window held the check until this run, and it still fails: the alert says why it comes now. */
+  afterMaintenance?: true;
   /** Share of state changes in the last 21 results (percent), on flap notices. */
   flapShare?: number;
   /** Checks that depend on this one and fail with it: their own notifications are held. */
@@ -130,7 +132,7 @@ export type CheckState = {
 };
 
 /** HoldReason says why a check's notifications and restarts are held. */
-export type HoldReason = "silenced" | "depends" | "flapping";
+export type HoldReason = "silenced" | "maintenance" | "depends" | "flapping";
 
 /** Silence mutes the checks whose name matches `pattern` (a glob) from `startsAt` until `endsAt`. */
 export type Silence = {

@@ -68,6 +68,7 @@ function itemLines(
   if (i.notice === "flapping") rows.push({ label: "", value: w.flapping(i.flapShare ?? 0) });
   if (i.notice === "stable") rows.push({ label: "", value: w.stable });
   if (i.wasFlapping) rows.push({ label: "", value: w.wasFlapping(i.failStreak) });
+  if (i.afterMaintenance) rows.push({ label: "", value: w.afterMaintenance(i.failStreak) });
   if (i.monitorGapMs !== undefined) rows.push({ label: "", value: w.gap(w.dur(i.monitorGapMs)) });
   if (i.runbook) rows.push({ label: w.runbook, value: i.runbook });
   return rows;

@@ -57,6 +57,7 @@ export type Words = {
   flapping(share: number): string;
   stable: string;
   wasFlapping(runs: number): string;
+  afterMaintenance(runs: number): string;
   gap(d: string): string;
   /** Label separator (": " or the full-width "："), duration format, and the "(escalation step 2)" tag. */
   colon: string;
@@ -132,6 +133,7 @@ export const EN: Words = {
   flapping: (share) => `the check is flapping (${share}% state changes): notifications are held until it is stable`,
   stable: "the check is stable again",
   wasFlapping: (n) => `was flapping; down for ${n} runs now: alerting as an outage`,
+  afterMaintenance: (n) => `a maintenance window ended with the check still failing (${n} runs): alerting now`,
   gap: (d) => `watchdog itself did not run for ${d} before this run`,
   colon: ": ",
   paren: (parts) => `(${parts.join(", ")})`,
@@ -216,6 +218,7 @@ export const ZH: Words = {
   flapping: (share) => `状态频繁变化（${share}%），暂停通知直至稳定`,
   stable: "状态已恢复稳定",
   wasFlapping: (n) => `此前状态频繁变化；现已连续 ${n} 次失败，按故障告警`,
+  afterMaintenance: (n) => `维护窗口已结束，检查仍失败（连续 ${n} 次）：现在告警`,
   gap: (d) => `在本次运行之前，watchdog 自身已有 ${d} 没有运行`,
   colon: "：",
   paren: (parts) => `（${parts.join("，")}）`,

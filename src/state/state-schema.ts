@@ -89,6 +89,7 @@ const notifyItem = z.looseObject({
   notice: opt(wordOf<NotifyItem["notice"]>()),
   // Only `true` is written; a hand-written false means the same as absent.
   wasFlapping: opt(z.boolean().transform((b) => b || undefined)),
+  afterMaintenance: opt(z.boolean().transform((b) => b || undefined)),
   flapShare: opt(num),
   alsoAffected: opt(z.array(str)),
   monitorGapMs: opt(num),

@@ -2,12 +2,13 @@ import type { CheckConfig, Config } from "../../config/schema.js";
 import { formatDuration, parseDuration } from "../../duration.js";
 import { decide } from "../../engine/decide.js";
 import { matchGlob } from "../../glob.js";
+import { activeWindow, windowHold } from "../../config/windows.js";
 import { emptyState, type Action, type Message, type State } from "../../engine/types.js";
 import { UsageError } from "../../errors.js";
 import { renderText } from "../../notify/render.js";
 import type { ProbeResult, Status } from "../../probes/types.js";
 import { openSession, type GlobalOptions, type Io } from "../context.js";
-import { fold, loadWidths } from "../table.js";
+import { fold, loadWidths, shortTime } from "../table.js";
 
 /** SimulateOptions are the flags of `watchdog simulate`. */
 export type SimulateOptions = GlobalOptions & {
@@ -25,6 +26,8 @@ export type TimelineEntry = {
   at: number;
   status: Status;
   restart: boolean;
+  /** Why this run's notices and restarts are held (a maintenance window of the config), if they are. */
+  held?: string;
   messages: { channel: string; subject: string; text: string; reasons: string[] }[];
 };
 
@@ -44,6 +47,7 @@ export function simulate(
     checks: [{ ...check, depends_on: [] }],
     expected_interval: opts.interval,
     matchName: matchGlob,
+    inMaintenance: windowHold(config.maintenance, matchGlob),
   };
   let state: State = emptyState();
   const out: TimelineEntry[] = [];
@@ -66,10 +70,17 @@ export function simulate(
       at,
       status,
       restart: d.actions.some((a) => a.type === "restart"),
+      ...heldBy(config, check.name, at),
       messages: messagesOf(d.actions, config, at),
     });
   });
   return out;
+}
+
+/** heldBy names the maintenance window holding the check at `at`, as the timeline shows it. */
+function heldBy(config: Config, name: string, at: number): { held?: string } {
+  const w = activeWindow(config.maintenance, name, at, matchGlob);
+  return w ? { held: `maintenance window "${w.name}" until ${shortTime(w.endsAt)}` } : {};
 }
 
 function messagesOf(actions: readonly Action[], config: Config, at: number): TimelineEntry["messages"] {
@@ -144,12 +155,16 @@ export async function simulateCommand(name: string, opts: SimulateOptions, io: I
     "",
   ];
   let quiet = 0;
+  let quietWhy = "";
   const flushQuiet = () => {
-    if (quiet) lines.push(`      … ${runs(quiet)} with nothing to send`);
+    if (quiet) lines.push(`      … ${runs(quiet)} ${quietWhy}`);
     quiet = 0;
   };
   for (const e of timeline) {
     if (!e.messages.length && !e.restart) {
+      const why = e.held ? `held by ${e.held}: nothing sent or restarted` : "with nothing to send";
+      if (why !== quietWhy) flushQuiet();
+      quietWhy = why;
       quiet++;
       continue;
     }

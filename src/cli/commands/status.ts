@@ -4,6 +4,8 @@ import { renderStatusPage } from "../../exporters/status-page/index.js";
 import { writeFileAtomic } from "../../core/safe-fs.js";
 import { formatDuration } from "../../duration.js";
 import { activeSilence } from "../../engine/silence.js";
+import { activeWindow, windowsNow } from "../../config/windows.js";
+import { maintenanceLines } from "./status-maintenance.js";
 import { matchGlob } from "../../glob.js";
 import type { ChannelHealth, CheckState, State } from "../../engine/types.js";
 import { failingLine } from "../../notify/channel-health.js";
@@ -81,10 +83,12 @@ function writeHtml(
 }
 
 /** marks lists what steers a check: silenced, acked, flapping, held by a failing dependency. */
-function marks(name: string, cs: CheckState | undefined, state: State, now: number): string[] {
+function marks(name: string, cs: CheckState | undefined, state: State, now: number, config: Config): string[] {
   const out: string[] = [];
   const sil = activeSilence(state.silences, name, now, matchGlob);
   if (sil) out.push(`silenced ${formatDuration(sil.endsAt - now).replace(/ .*/, "")}`);
+  const win = activeWindow(config.maintenance, name, now, matchGlob);
+  if (win) out.push(`maintenance ${win.name} ${formatDuration(win.endsAt - now).replace(/ .*/, "")}`);
   if (cs?.incident?.ack) out.push("acked");
   if (cs?.flapping) out.push(`flap ${cs.flapping.share}%`);
   if (cs?.held === "depends") out.push("held (depends_on)");
@@ -122,7 +126,7 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
     const heard = toldOf(inc);
     const toldAll = heard.channels.length ? heard.channels.join(",") : "-";
     const told = toldAll.length > 16 ? `${toldAll.slice(0, 15)}…` : toldAll;
-    const note = marks(c.name, cs, state, now).join("; ");
+    const note = marks(c.name, cs, state, now, config).join("; ");
     // Long names are cut so the other columns stay on an 80-column screen (--json has them whole).
     return [
       c.name.length > 24 ? `${c.name.slice(0, 23)}…` : c.name,
@@ -165,7 +169,7 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
     const parts: string[] = [];
     if (cs && cs.status !== "ok") parts.push(cs.summary || "(no summary)");
     if (row.endsWith("…") || c.name.length > 24) {
-      const note = marks(c.name, cs, state, now).join("; ");
+      const note = marks(c.name, cs, state, now, config).join("; ");
       if (note) parts.push(`notes: ${note}`);
     }
     const told = toldOf(cs?.incident).channels;
@@ -209,6 +213,7 @@ export function renderStatus(state: State, config: Config, now: number, tty: boo
           `${shortTime(s.endsAt)}${s.reason ? `: ${s.reason}` : ""}`,
       ),
     );
+  lines.push(...maintenanceLines(config.maintenance, now, shortTime, hang));
   return `${lines
     .flatMap((l) => l.split("\n"))
     .map((l) => (l.length > 80 && !l.includes("\u001b") ? `${l.slice(0, 79)}…` : l))
@@ -251,7 +256,7 @@ export function statusJson(state: State, config: Config, now: number) {
         restarts: c.restart
           ? { used: cs?.restartTimes.length ?? 0, max: c.restart.limit.max, within: c.restart.limit.within }
           : null,
-        marks: marks(c.name, cs, state, now),
+        marks: marks(c.name, cs, state, now, config),
         flapping: cs?.flapping ? { since: iso(cs.flapping.since), share: cs.flapping.share } : null,
         held: cs?.held ?? null,
       };
@@ -283,5 +288,7 @@ export function statusJson(state: State, config: Config, now: number) {
     silences: (state.silences ?? [])
       .filter((s) => s.endsAt > now)
       .map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), createdAt: iso(s.createdAt) })),
+    maintenance: windowsNow(config.maintenance, now).map((w) => ({ ...w, startsAt: iso(w.startsAt),
+      endsAt: iso(w.endsAt) })),
   };
 }

@@ -1,5 +1,6 @@
 import type { Config } from "../../config/schema.js";
 import { activeSilence } from "../../engine/silence.js";
+import { activeWindow } from "../../config/windows.js";
 import { matchGlob } from "../../glob.js";
 import type { State } from "../../engine/types.js";
 import type { HistoryEvent } from "../../history/events.js";
@@ -81,7 +82,7 @@ const RANK: Record<Shown, number> = { none: 0, pending: 0, ok: 1, warning: 2, un
 
 /** PageInput is what the page is built from: config, saved state, history, metric ring, the time, and the masker. */
 export type PageInput = {
-  config: Pick<Config, "checks" | "host" | "expected_interval" | "status_page">;
+  config: Pick<Config, "checks" | "host" | "expected_interval" | "status_page"> & Partial<Pick<Config, "maintenance">>;
   state: State;
   events: readonly HistoryEvent[];
   samples: Samples;
@@ -143,6 +144,7 @@ function checkView(c: PageInput["config"]["checks"][number], input: PageInput): 
   const cs = state.checks[c.name];
   const inc = cs?.incident;
   const sil = activeSilence(state.silences, c.name, now, matchGlob);
+  const win = activeWindow(input.config.maintenance, c.name, now, matchGlob);
   const maybe = (s: string | undefined) => (s === undefined ? undefined : redact(s));
   const rows = incidentsFrom(events, now - 7 * DAY, now, c.name).map((r) => ({
     start: r.start,
@@ -170,7 +172,10 @@ function checkView(c: PageInput["config"]["checks"][number], input: PageInput): 
           ack: inc.ack ? { at: inc.ack.at, note: maybe(inc.ack.note) } : undefined,
         }
       : undefined,
-    silence: sil ? { until: sil.endsAt, reason: redact(sil.reason) } : undefined,
+    // A maintenance window holds a check as a silence does: the page shows it the same way, named.
+    silence: sil
+      ? { until: sil.endsAt, reason: redact(sil.reason) }
+      : win && { until: win.endsAt, reason: `maintenance window ${redact(win.name)}` },
     flapShare: cs?.flapping?.share,
     heldByDepends: cs?.held === "depends",
     day: timeline(c.name, events, cs && { status: cs.status, since: cs.since }, now - DAY, now, 48, rows),
