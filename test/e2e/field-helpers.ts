@@ -113,3 +113,16 @@ export function cronAt(command: string, run: number, env: Record<string, string>
 }
 
 export { CLI };
+
+/**
+ * restartingConfig is a config whose tcp check `svc` on `port` restarts through the bash script `hook` at its first
+ * failure and prints to the console; `restartExtra` adds keys to `restart:` (", env: {A: b}").
+ */
+export function restartingConfig(state: string, port: number, hook: string, restartExtra = ""): string {
+  return (
+    `state_file: ${state}\nhost: box\nchannels: {out: {type: console}}\n` +
+    "escalation: [{after: 1, notify: [out], restart: true}]\n" +
+    `checks:\n  - {name: svc, type: tcp, host: 127.0.0.1, port: ${port}, timeout: 2s,\n` +
+    `     restart: {command: [bash, ${hook}], timeout: 30s, verify_after: 0s${restartExtra}}}\n`
+  );
+}

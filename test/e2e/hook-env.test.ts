@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { CLI } from "../helpers/cli.js";
 import { freePort } from "../helpers/net.js";
-import { runAsCron } from "./field-helpers.js";
+import { restartingConfig, runAsCron } from "./field-helpers.js";
 
 // A restart hook through the built CLI as cron runs it, with secrets in the env file and in cron's environment and a
 // descriptor watchdog inherited from its parent (a lock or a pipe without close-on-exec): the service the hook starts
@@ -50,26 +50,7 @@ exit 1
   const config = path.join(dir, "wd.yaml");
   fs.writeFileSync(
     config,
-    `state_file: ${state}/state.json
-host: box
-channels:
-  out: {type: console}
-escalation:
-  - after: 1
-    notify: [out]
-    restart: true
-checks:
-  - name: svc
-    type: tcp
-    host: 127.0.0.1
-    port: ${port}
-    timeout: 2s
-    restart:
-      command: [bash, ${dir}/hook.sh]
-      timeout: 30s
-      verify_after: 0s
-      env: {MODEL_DIR: /models}
-`,
+    restartingConfig(`${state}/state.json`, port, `${dir}/hook.sh`, ", env: {MODEL_DIR: /models}"),
   );
   const held = path.join(dir, "held");
   const line =

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { CLI } from "../helpers/cli.js";
 import { freePort } from "../helpers/net.js";
-import { runAsCron, T0, CRON } from "./field-helpers.js";
+import { restartingConfig, runAsCron, T0, CRON } from "./field-helpers.js";
 
 // SIGTERM reaches a cron run of `watchdog check` while its restart hook runs (a shutdown, `timeout`, a person): the
 // run lets the hook finish, records the restart and saves, as the daemon does, so the next run does not alert and
@@ -24,28 +24,7 @@ it("SIGTERM during a restart hook: the hook finishes, the restart is counted and
     { mode: 0o755 },
   );
   const config = path.join(dir, "wd.yaml");
-  fs.writeFileSync(
-    config,
-    `state_file: ${state}
-host: box
-channels:
-  out: {type: console}
-escalation:
-  - after: 1
-    notify: [out]
-    restart: true
-checks:
-  - name: svc
-    type: tcp
-    host: 127.0.0.1
-    port: ${port}
-    timeout: 2s
-    restart:
-      command: [bash, ${dir}/hook.sh]
-      timeout: 30s
-      verify_after: 0s
-`,
-  );
+  fs.writeFileSync(config, restartingConfig(state, port, `${dir}/hook.sh`));
   const line = `${process.execPath} ${CLI} -c ${config} check`;
   const run1 = runAsCron(line, { WATCHDOG_TEST_NOW: String(T0) });
   const pidFile = path.join(dir, "watchdog.pid");
