@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { RestartConfig } from "../config/schema.js";
 import type { RestartOutcome } from "../engine/types.js";
 import type { Status } from "../probes/types.js";
@@ -41,9 +42,7 @@ export async function runRestartHook(
   const outputTail = opts.redact(lines.slice(-TAIL_LINES).join("\n"));
   const base = { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, durationMs: r.durationMs, outputTail };
   if (r.spawnError) {
-    const { code, message } = r.spawnError;
-    const why = code === "ENOENT" ? `command not found: ${argv[0]}` : `${code ?? message}`;
-    return { ...base, after: undefined, helped: false, error: why };
+    return { ...base, after: undefined, helped: false, error: spawnFailure(r.spawnError, argv[0] ?? "") };
   }
   const failed = (error: string): RestartOutcome => ({ ...base, after: undefined, helped: false, error });
   if (r.aborted) return failed("still running when the run's time (run_timeout) ran out; its process group was killed");
@@ -52,4 +51,18 @@ export async function runRestartHook(
   if (opts.signal.aborted) return failed("the run's time (run_timeout) ran out before the re-probe");
   const after = await reprobe();
   return { ...base, after, helped: after === "ok" };
+}
+
+/** spawnFailure says why a hook could not be started, naming the file and the fix a person would make. */
+function spawnFailure(err: NodeJS.ErrnoException, program: string): string {
+  if (err.code === "ENOENT") return `command not found: ${program}`;
+  if (err.code !== "EACCES") return err.code ?? err.message;
+  let isDir = false;
+  try {
+    isDir = fs.statSync(program).isDirectory();
+  } catch {
+    // Found on the PATH, or not readable: the chmod advice still fits.
+  }
+  if (isDir) return `cannot execute ${program}: it is a directory, not a program`;
+  return `cannot execute ${program}: permission denied (fix: chmod +x ${program}, or run it through its interpreter)`;
 }
