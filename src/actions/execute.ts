@@ -7,12 +7,16 @@ import type { Catalog } from "../probes/log/causes.js";
 import { runProbe } from "../probes/run.js";
 import { runRestartHook } from "./restart-hook.js";
 
+/** VERIFY_WITHIN_DEFAULT is how long a restarted check may take to pass: a large model loads for minutes. */
+export const VERIFY_WITHIN_DEFAULT = 3 * 60_000;
+
 /** RestartDone is one restart this run made and what came of it. */
 export type RestartDone = { check: string; outcome: RestartOutcome };
 
 /**
  * executeRestarts runs the restart hook of each check decide asked to restart, side by side, inside the run's
- * budget (`signal`); each hook re-probes its check with that check's probe memory (`probes`) after verify_after.
+ * budget (`signal`); each hook re-probes its check with that check's probe memory (`probes`) from verify_after
+ * until it passes or verify_within ends (by `verifyBy` at the latest).
  * Never throws: a hook that fails is an outcome.
  */
 export async function executeRestarts(
@@ -20,7 +24,7 @@ export async function executeRestarts(
   config: Pick<Config, "checks" | "state_file">,
   probes: Readonly<Record<string, unknown>>,
   deps: Deps,
-  opts: { signal: AbortSignal; redact: Redactor; catalog?: Catalog },
+  opts: { signal: AbortSignal; redact: Redactor; catalog?: Catalog; verifyBy?: number },
 ): Promise<RestartDone[]> {
   const names = actions.flatMap((a) => (a.type === "restart" ? [a.check] : []));
   return Promise.all(
@@ -28,11 +32,13 @@ export async function executeRestarts(
       const check = config.checks.find((c) => c.name === name)!;
       deps.logger.info({ event: "restart", check: name }, "running restart hook");
       const reprobe = async () => (await runProbe(check, probes[name], deps, opts.signal, opts.catalog)).result.status;
-      const outcome = await runRestartHook(check.restart!, reprobe, {
+      const cfg = { ...check.restart!, verify_within: check.restart!.verify_within ?? VERIFY_WITHIN_DEFAULT };
+      const outcome = await runRestartHook(cfg, reprobe, {
         signal: opts.signal,
         sleep: deps.sleep,
         redact: opts.redact,
         outputFile: hookOutputFile(config.state_file, name),
+        verifyBy: opts.verifyBy,
       });
       const { exitCode, helped, durationMs: ms, error } = outcome;
       deps.logger.info({ event: "restart_done", check: name, exitCode, helped, ms, error }, "restart hook finished");

@@ -22,6 +22,8 @@ export const restartSchema = z.strictObject({
   shell: z.boolean().default(false),
   timeout: duration.default(60_000),
   verify_after: duration.default(15_000),
+  /** How long to keep re-probing after verify_after until the check passes; unset: VERIFY_WITHIN_DEFAULT. */
+  verify_within: duration.optional(),
   limit: z
     .strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) })
     .default({ max: 2, within: 30 * 60_000 }),

@@ -24,6 +24,9 @@ export type RestartOutcome = {
   /** Re-probe status after verify_after; undefined when the hook failed to start. */
   after: Status | undefined;
   helped: boolean;
+  /** How long after the hook's exit the check passed (helped), or how long it was polled in vain. */
+  backAfterMs?: number;
+  waitedMs?: number;
   error?: string;
 };
 

@@ -15,6 +15,8 @@ export function describeRestart(r: NonNullable<NotifyItem["restart"]>, w: Words)
   if (r.error !== undefined) return w.hookFailed(r.error);
   const code = r.timedOut ? "timeout" : (r.signal ?? String(r.exitCode));
   const parts = [w.exit(code, w.dur(r.durationMs)), ...(r.after ? [w.status[r.after] ?? r.after] : [])];
+  if (r.helped && r.backAfterMs !== undefined) parts.push(w.backAfter(w.dur(r.backAfterMs)));
+  if (!r.helped && r.waitedMs !== undefined) parts.push(w.stillDown(w.dur(r.waitedMs)));
   return `${r.helped ? w.helped : w.notHelped} ${w.paren(parts)}`;
 }
 

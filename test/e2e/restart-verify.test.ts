@@ -85,3 +85,28 @@ describe("a hook that cannot be executed", () => {
     expect(r.stdout).not.toMatch(/failed: EACCES/);
   }, 60_000);
 });
+
+describe("a service that loads its model before it binds", () => {
+  it("is polled until it answers: the restart helped, and the message says how long it took", async () => {
+    const s = await setup("slow", "command: HOOK\nshell: true\nverify_after: 0s\nverify_within: 30s");
+    const hook = `cd ${s.home} && PORT=${s.port} LOAD_MS=4000 PIDFILE=server.pid nohup ${process.execPath} server.js &`;
+    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", JSON.stringify(hook)));
+    const r = await run(s.config);
+    expect(r.code).toBe(0);
+    expect(r.mail).toBe("");
+    expect(r.stdout).toMatch(/restart svc: restart helped/);
+    expect(r.stdout).toMatch(/back after \d+(\.\d)?s/);
+    expect(alive(pidOf(s.pidFile))).toBe(true);
+  }, 60_000);
+
+  it("one that never comes back within verify_within did not help, and the message says how long it waited", async () => {
+    const s = await setup("never", "command: HOOK\nshell: true\nverify_after: 0s\nverify_within: 3s");
+    const hook = `cd ${s.home} && PORT=${s.port} LOAD_MS=600000 PIDFILE=server.pid nohup ${process.execPath} server.js &`;
+    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", JSON.stringify(hook)));
+    const r = await run(s.config);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/restart svc: restart did not help/);
+    expect(r.stdout).toMatch(/still down after 3s/);
+    pidOf(s.pidFile);
+  }, 60_000);
+});
