@@ -6,6 +6,7 @@ import type { Redactor } from "../notify/redact.js";
 import type { Catalog } from "../probes/log/causes.js";
 import { runProbe } from "../probes/run.js";
 import { runRestartHook } from "./restart-hook.js";
+import { stopFirst } from "./stop-first.js";
 
 /** VERIFY_WITHIN_DEFAULT is how long a restarted check may take to pass: a large model loads for minutes. */
 export const VERIFY_WITHIN_DEFAULT = 3 * 60_000;
@@ -33,13 +34,15 @@ export async function executeRestarts(
       deps.logger.info({ event: "restart", check: name }, "running restart hook");
       const reprobe = async () => (await runProbe(check, probes[name], deps, opts.signal, opts.catalog)).result.status;
       const cfg = { ...check.restart!, verify_within: check.restart!.verify_within ?? VERIFY_WITHIN_DEFAULT };
-      const outcome = await runRestartHook(cfg, reprobe, {
+      const stopped = await stopFirst(check, cfg, opts.signal);
+      const hooked = await runRestartHook(cfg, reprobe, {
         signal: opts.signal,
         sleep: deps.sleep,
         redact: opts.redact,
         outputFile: hookOutputFile(config.state_file, name),
         verifyBy: opts.verifyBy,
       });
+      const outcome = stopped ? { ...hooked, stopped: opts.redact(stopped) } : hooked;
       const { exitCode, helped, durationMs: ms, error } = outcome;
       deps.logger.info({ event: "restart_done", check: name, exitCode, helped, ms, error }, "restart hook finished");
       return { check: name, outcome };

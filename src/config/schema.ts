@@ -24,6 +24,11 @@ export const restartSchema = z.strictObject({
   verify_after: duration.default(15_000),
   /** How long to keep re-probing after verify_after until the check passes; unset: VERIFY_WITHIN_DEFAULT. */
   verify_within: duration.optional(),
+  /** Run before command, to stop a copy that hangs (a start-only hook cannot: the port is still held). */
+  stop: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional(),
+  /** End the processes listening on the tcp/http check's port first: TERM, stop_grace (default 10s), KILL. */
+  stop_hung: z.boolean().optional(),
+  stop_grace: duration.optional(),
   limit: z
     .strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) })
     .default({ max: 2, within: 30 * 60_000 }),

@@ -27,6 +27,8 @@ export type RestartOutcome = {
   /** How long after the hook's exit the check passed (helped), or how long it was polled in vain. */
   backAfterMs?: number;
   waitedMs?: number;
+  /** What was stopped before the hook ran (stop, stop_hung). */
+  stopped?: string;
   error?: string;
 };
 

@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,14 +30,15 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A Node server that "loads its model" for LOAD_MS, then binds PORT and answers "hi". */
+/** A Node HTTP server that "loads its model" for LOAD_MS, then binds PORT and answers "hi". */
 const SERVER = `const load = Number(process.env.LOAD_MS || 0);
 require("fs").writeFileSync(process.env.PIDFILE, String(process.pid));
-setTimeout(() => require("net").createServer((s) => s.end("hi\\n")).listen(Number(process.env.PORT), "127.0.0.1"), load);
+const serve = () => require("http").createServer((q, s) => s.end("hi\\n")).listen(Number(process.env.PORT), "127.0.0.1");
+setTimeout(serve, load);
 `;
 
 /** setup writes a config whose one tcp check has the given restart block (YAML lines under `restart:`). */
-async function setup(name: string, restart: string, extra = "") {
+async function setup(name: string, restart: string, type = "tcp") {
   const home = path.join(dir, name);
   fs.mkdirSync(home);
   const port = await freePort();
@@ -45,7 +48,7 @@ async function setup(name: string, restart: string, extra = "") {
     config,
     `state_file: ${home}/state/state.json
 host: box
-${extra}channels:
+channels:
   out: {type: console}
 escalation:
   - after: 1
@@ -53,9 +56,7 @@ escalation:
     restart: true
 checks:
   - name: svc
-    type: tcp
-    host: 127.0.0.1
-    port: ${port}
+${type === "tcp" ? `    type: tcp\n    host: 127.0.0.1\n    port: ${port}` : `    type: http\n    url: http://127.0.0.1:${port}/`}
     timeout: 1s
     restart:
 ${restart.replace(/^/gm, "      ")}
@@ -110,3 +111,65 @@ describe("a service that loads its model before it binds", () => {
     pidOf(s.pidFile);
   }, 60_000);
 });
+
+describe("a hung service that keeps its port", () => {
+  /** startHung starts the service as a person would have, waits until it answers, then freezes it (SIGSTOP). */
+  async function startHung(s: { home: string; port: number; pidFile: string }): Promise<number> {
+    const child = spawn(process.execPath, ["server.js"], {
+      cwd: s.home,
+      env: { PORT: String(s.port), PIDFILE: "old.pid" },
+      detached: true,
+      stdio: "ignore",
+    });
+    child.unref();
+    pids.push(child.pid!);
+    for (let i = 0; i < 200 && !(await answers(s.port)); i++) await new Promise((r) => setTimeout(r, 50));
+    process.kill(child.pid!, "SIGSTOP");
+    return child.pid!;
+  }
+
+  const nohupHook = (s: { home: string; port: number }) =>
+    JSON.stringify(`cd ${s.home} && PORT=${s.port} PIDFILE=server.pid nohup ${process.execPath} server.js &`);
+
+  it("stop_hung ends what holds the check's port (TERM, then KILL) before the nohup hook starts a new copy", async () => {
+    const s = await setup("hung", "command: HOOK\nshell: true\nstop_hung: true\nstop_grace: 1s\nverify_after: 0s\nverify_within: 20s", "http");
+    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", nohupHook(s)));
+    const old = await startHung(s);
+    const r = await run(s.config);
+    expect(r.code).toBe(0);
+    expect(r.mail).toBe("");
+    expect(r.stdout).toMatch(/restart svc: restart helped/);
+    expect(r.stdout).toContain(`stopped first: pid ${old} (node) listening on port ${s.port}`);
+    expect(alive(old)).toBe(false);
+    expect(alive(pidOf(s.pidFile))).toBe(true);
+    expect(await answers(s.port)).toBe(true);
+  }, 60_000);
+
+  it("a stop command runs before the hook, and the message says so", async () => {
+    const s = await setup("stopcmd", "command: HOOK\nshell: true\nstop: STOP\nverify_after: 0s\nverify_within: 20s", "http");
+    const stop = JSON.stringify(`kill -KILL $(cat ${s.home}/old.pid)`);
+    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", nohupHook(s)).replace("STOP", stop));
+    const old = await startHung(s);
+    const r = await run(s.config);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/restart svc: restart helped/);
+    expect(r.stdout).toContain("stop command exited 0");
+    expect(alive(old)).toBe(false);
+    pidOf(s.pidFile);
+  }, 60_000);
+});
+
+/** answers says whether something on port accepts a connection and answers. */
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, "127.0.0.1");
+    sock.setTimeout(500, () => sock.destroy());
+    sock.on("connect", () => sock.write("GET / HTTP/1.0\r\n\r\n"));
+    sock.on("data", () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.on("error", () => resolve(false));
+    sock.on("close", () => resolve(false));
+  });
+}
