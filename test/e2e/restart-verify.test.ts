@@ -173,3 +173,37 @@ function answers(port: number): Promise<boolean> {
     sock.on("close", () => resolve(false));
   });
 }
+
+describe("watchdog validate", () => {
+  it("refuses stop_hung on a check without a port, and warns when verify_within outlasts run_timeout", async () => {
+    const home = path.join(dir, "validate");
+    fs.mkdirSync(home);
+    const config = path.join(home, "wd.yaml");
+    fs.writeFileSync(
+      config,
+      `state_file: ${home}/state.json
+run_timeout: 60s
+channels:
+  out: {type: console}
+checks:
+  - name: web
+    type: tcp
+    host: 127.0.0.1
+    port: 9
+    restart: {command: [/bin/true], verify_within: 5m}
+  - name: tts
+    type: process
+    match: tts-server
+    restart: {command: [/bin/true], stop_hung: true}
+`,
+    );
+    const r = await runAsCron(`${process.execPath} ${CLI} -c ${config} validate 2>&1`);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/wd\.yaml:\d+:\d+: checks\[1\]\.restart\.stop_hung: .*only tcp and http checks/);
+    // Without the error, the warning is said (and the config is valid).
+    fs.writeFileSync(config, fs.readFileSync(config, "utf8").replace(/ {2}- name: tts[^]*$/, ""));
+    const w = await runAsCron(`${process.execPath} ${CLI} -c ${config} validate 2>&1`);
+    expect(w.code).toBe(0);
+    expect(w.stdout).toMatch(/wd\.yaml:\d+:\d+: checks\[0\]\.restart\.verify_within: .*run_timeout/);
+  }, 60_000);
+});
