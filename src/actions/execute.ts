@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Config } from "../config/schema.js";
+import type { Config, RestartConfig } from "../config/schema.js";
 import type { Deps } from "../deps.js";
 import type { Action, RestartOutcome } from "../engine/types.js";
 import type { Redactor } from "../notify/redact.js";
@@ -10,6 +10,16 @@ import { stopFirst } from "./stop-first.js";
 
 /** VERIFY_WITHIN_DEFAULT is how long a restarted check may take to pass: a large model loads for minutes. */
 export const VERIFY_WITHIN_DEFAULT = 3 * 60_000;
+const VERIFY_AFTER_DEFAULT = 15_000;
+
+/**
+ * verifyTimes fills in when to re-probe: from verify_after (15s) to verify_within (3m). A config that sets only
+ * verify_after was written for one re-probe then, and keeps it.
+ */
+export function verifyTimes(r: RestartConfig): { verify_after: number; verify_within: number } {
+  const after = r.verify_after ?? VERIFY_AFTER_DEFAULT;
+  return { verify_after: after, verify_within: r.verify_within ?? r.verify_after ?? VERIFY_WITHIN_DEFAULT };
+}
 
 /** RestartDone is one restart this run made and what came of it. */
 export type RestartDone = { check: string; outcome: RestartOutcome };
@@ -33,7 +43,7 @@ export async function executeRestarts(
       const check = config.checks.find((c) => c.name === name)!;
       deps.logger.info({ event: "restart", check: name }, "running restart hook");
       const reprobe = async () => (await runProbe(check, probes[name], deps, opts.signal, opts.catalog)).result.status;
-      const cfg = { ...check.restart!, verify_within: check.restart!.verify_within ?? VERIFY_WITHIN_DEFAULT };
+      const cfg = { ...check.restart!, ...verifyTimes(check.restart!) };
       const stopped = await stopFirst(check, cfg, opts.signal);
       const hooked = await runRestartHook(cfg, reprobe, {
         signal: opts.signal,

@@ -26,9 +26,9 @@ export type RestartHookOptions = {
 
 /**
  * runRestartHook runs a check's restart command (argv, or `sh -c` with shell: true) in its own process group; then
- * waits verify_after and re-probes, every POLL_MS until the check passes or verify_within (from the hook's exit) ends. The hook ends at its own exit: a service it started (`nohup server &`, `setsid`,
- * a double fork) keeps running and keeps writing to the hook's output file, never to a pipe that would break or
- * fill. Only a hook that itself runs past its timeout (or the run's deadline) is killed, with its group. Never throws.
+ * waits verify_after and re-probes, every POLL_MS until the check passes or verify_within (from the hook's exit)
+ * ends. The hook ends at its own exit: a service it started (`nohup server &`, `setsid`, a double fork) keeps
+ * running and keeps writing to the hook's output file, never to a pipe that would break or fill. Only a hook that itself runs past its timeout (or the run's deadline) is killed, with its group. Never throws.
  */
 export async function runRestartHook(
   cfg: RestartConfig,
@@ -54,7 +54,7 @@ export async function runRestartHook(
   if (r.aborted) return failed("still running when the run's time (run_timeout) ran out; its process group was killed");
   if (r.timedOut) return failed(`did not finish within ${cfg.timeout}ms; its process group was killed`);
   const exited = monotonicMs();
-  await opts.sleep(cfg.verify_after, opts.signal);
+  await opts.sleep(cfg.verify_after ?? 0, opts.signal);
   if (opts.signal.aborted) return failed("the run's time (run_timeout) ran out before the re-probe");
   // A model server binds only once its weights are loaded: re-probe until it passes or verify_within is spent, and
   // stop early enough (verifyBy) for this run's messages still to go out.

@@ -21,8 +21,12 @@ export const restartSchema = z.strictObject({
   command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
   shell: z.boolean().default(false),
   timeout: duration.default(60_000),
-  verify_after: duration.default(15_000),
-  /** How long to keep re-probing after verify_after until the check passes; unset: VERIFY_WITHIN_DEFAULT. */
+  /** The first re-probe after the hook's exit (default 15s). */
+  verify_after: duration.optional(),
+  /**
+   * How long after the hook's exit re-probing may go on until the check passes: 3m by default; a config that sets
+   * only verify_after keeps its one re-probe (see verifyTimes).
+   */
   verify_within: duration.optional(),
   /** Run before command, to stop a copy that hangs (a start-only hook cannot: the port is still held). */
   stop: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional(),
