@@ -98,6 +98,9 @@ describe("a service that loads its model before it binds", () => {
     expect(r.stdout).toMatch(/restart svc: restart helped/);
     expect(r.stdout).toMatch(/back after \d+(\.\d)?s/);
     expect(alive(pidOf(s.pidFile))).toBe(true);
+    // The next run finds it up: the recovery counts the restart as one that helped.
+    const next = await run(s.config);
+    expect(next.stdout).toMatch(/1 restart made, 1 helped/);
   }, 60_000);
 
   it("one that never comes back within verify_within did not help, and the message says how long it waited", async () => {
