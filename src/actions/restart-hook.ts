@@ -28,7 +28,8 @@ export type RestartHookOptions = {
  * runRestartHook runs a check's restart command (argv, or `sh -c` with shell: true) in its own process group; then
  * waits verify_after and re-probes, every POLL_MS until the check passes or verify_within (from the hook's exit)
  * ends. The hook ends at its own exit: a service it started (`nohup server &`, `setsid`, a double fork) keeps
- * running and keeps writing to the hook's output file, never to a pipe that would break or fill. Only a hook that itself runs past its timeout (or the run's deadline) is killed, with its group. Never throws.
+ * running and keeps writing to the hook's output file, never to a pipe that would break or fill. Only a hook that
+ * itself runs past its timeout (or the run's deadline) is killed, with its group. Never throws.
  */
 export async function runRestartHook(
   cfg: RestartConfig,

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { CheckConfig, RestartConfig } from "../config/schema.js";
+import { probeOf } from "../probes/registry.js";
 import { runCommand } from "../run-command.js";
 
 /** STOP_GRACE_MS is how long a TERMed process may take to exit before it is KILLed. */
@@ -31,12 +32,9 @@ export async function stopFirst(check: CheckConfig, cfg: RestartConfig, signal: 
   return said.join("; ");
 }
 
-/** portOf is the TCP port a tcp or http check probes; undefined for other types. */
+/** portOf is the TCP port the check's probe targets (tcp, http); undefined for types without one. */
 export function portOf(check: CheckConfig): number | undefined {
-  if (check.type === "tcp") return check.port;
-  if (check.type !== "http" || !check.url) return undefined;
-  const url = new URL(check.url);
-  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  return probeOf(check.type)?.port?.(check as never);
 }
 
 /** listeners are the pids with a socket listening on port (IPv4 or IPv6), read from /proc as root or as their user. */

@@ -1,10 +1,11 @@
+import { probeOf } from "../../probes/registry.js";
 import type { RawConfig } from "../schema.js";
 import type { RuleContext, RuleIssue } from "./types.js";
 
 /** stopHungHasPort: stop_hung ends what listens on the check's port, so the check must have one (tcp, http). */
 export function stopHungHasPort(_config: RawConfig, ctx: RuleContext): RuleIssue[] {
   return ctx.checks.flatMap((c, i) => {
-    if (!c.restart?.stop_hung || c.type === "tcp" || c.type === "http") return [];
+    if (!c.restart?.stop_hung || probeOf(c.type)?.port) return [];
     const message = "ends what listens on the check's port: only tcp and http checks have one; use `stop:` instead";
     return [{ path: ["checks", i, "restart", "stop_hung"], message }];
   });
