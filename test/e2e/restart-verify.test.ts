@@ -33,6 +33,8 @@ afterAll(() => {
 /** A Node HTTP server that "loads its model" for LOAD_MS, then binds PORT and answers "hi". */
 const SERVER = `const load = Number(process.env.LOAD_MS || 0);
 require("fs").writeFileSync(process.env.PIDFILE, String(process.pid));
+// A deadlocked server does not act on TERM either.
+if (process.env.IGNORE_TERM) process.on("SIGTERM", () => {});
 const serve = () => require("http").createServer((q, s) => s.end("hi\\n")).listen(Number(process.env.PORT), "127.0.0.1");
 setTimeout(serve, load);
 `;
@@ -117,10 +119,10 @@ describe("a service that loads its model before it binds", () => {
 
 describe("a hung service that keeps its port", () => {
   /** startHung starts the service as a person would have, waits until it answers, then freezes it (SIGSTOP). */
-  async function startHung(s: { home: string; port: number; pidFile: string }): Promise<number> {
+  async function startHung(s: { home: string; port: number }, ignoreTerm = false): Promise<number> {
     const child = spawn(process.execPath, ["server.js"], {
       cwd: s.home,
-      env: { PORT: String(s.port), PIDFILE: "old.pid" },
+      env: { PORT: String(s.port), PIDFILE: "old.pid", ...(ignoreTerm ? { IGNORE_TERM: "1" } : {}) },
       detached: true,
       stdio: "ignore",
     });
@@ -146,6 +148,18 @@ describe("a hung service that keeps its port", () => {
     expect(alive(old)).toBe(false);
     expect(alive(pidOf(s.pidFile))).toBe(true);
     expect(await answers(s.port)).toBe(true);
+  }, 60_000);
+
+  it("one that ignores TERM is KILLed after stop_grace, and the message says so", async () => {
+    const s = await setup("deaf", "command: HOOK\nshell: true\nstop_hung: true\nstop_grace: 1s\nverify_after: 0s\nverify_within: 20s", "http");
+    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", nohupHook(s)));
+    const old = await startHung(s, true);
+    const r = await run(s.config);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/restart svc: restart helped/);
+    expect(r.stdout).toContain(`stopped first: pid ${old} (node) listening on port ${s.port} (KILL after 1s)`);
+    expect(alive(old)).toBe(false);
+    pidOf(s.pidFile);
   }, 60_000);
 
   it("a stop command runs before the hook, and the message says so", async () => {
