@@ -6,7 +6,7 @@ import type { Redactor } from "../notify/redact.js";
 import type { Catalog } from "../probes/log/causes.js";
 import { runProbe } from "../probes/run.js";
 import { runRestartHook } from "./restart-hook.js";
-import { stopFirst } from "./stop-first.js";
+import { heldBy, listeners, portOf, stopFirst } from "./stop-first.js";
 
 /** VERIFY_WITHIN_DEFAULT is how long a restarted check may take to pass: a large model loads for minutes. */
 export const VERIFY_WITHIN_DEFAULT = 3 * 60_000;
@@ -44,6 +44,8 @@ export async function executeRestarts(
       deps.logger.info({ event: "restart", check: name }, "running restart hook");
       const reprobe = async () => (await runProbe(check, probes[name], deps, opts.signal, opts.catalog)).result.status;
       const cfg = { ...check.restart!, ...verifyTimes(check.restart!) };
+      const port = cfg.stop_hung ? undefined : portOf(check);
+      const before = port === undefined ? [] : listeners(port);
       const stopped = await stopFirst(check, cfg, opts.signal);
       const hooked = await runRestartHook(cfg, reprobe, {
         signal: opts.signal,
@@ -52,7 +54,8 @@ export async function executeRestarts(
         outputFile: hookOutputFile(config.state_file, name),
         verifyBy: opts.verifyBy,
       });
-      const outcome = stopped ? { ...hooked, stopped: opts.redact(stopped) } : hooked;
+      const hint = hooked.helped || hooked.error || cfg.stop_hung ? "" : heldBy(check, before);
+      const outcome = { ...hooked, ...(stopped ? { stopped: opts.redact(stopped) } : {}), ...(hint ? { hint } : {}) };
       const { exitCode, helped, durationMs: ms, error } = outcome;
       deps.logger.info({ event: "restart_done", check: name, exitCode, helped, ms, error }, "restart hook finished");
       return { check: name, outcome };

@@ -37,6 +37,18 @@ export function portOf(check: CheckConfig): number | undefined {
   return probeOf(check.type)?.port?.(check as never);
 }
 
+/**
+ * heldBy says which of the processes that held the check's port before the hook (`before`) still hold it after a
+ * restart that did not help, and the fix; "" if none (a new copy that answers wrongly is not blamed on the old).
+ */
+export function heldBy(check: CheckConfig, before: readonly number[]): string {
+  const port = portOf(check);
+  const pids = port === undefined ? [] : listeners(port).filter((pid) => before.includes(pid));
+  if (port === undefined || pids.length === 0) return "";
+  const who = pids.map((pid) => `pid ${pid} (${commOf(pid)})`).join(", ");
+  return `port ${port} is still held by ${who}: set restart.stop_hung: true (or restart.stop) to end it first`;
+}
+
 /** listeners are the pids with a socket listening on port (IPv4 or IPv6), read from /proc as root or as their user. */
 export function listeners(port: number): number[] {
   const inodes = new Set<string>();

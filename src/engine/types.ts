@@ -29,6 +29,8 @@ export type RestartOutcome = {
   waitedMs?: number;
   /** What was stopped before the hook ran (stop, stop_hung). */
   stopped?: string;
+  /** What a person should do, when the restart did not help and watchdog can tell why. */
+  hint?: string;
   error?: string;
 };
 

@@ -18,7 +18,8 @@ export function describeRestart(r: NonNullable<NotifyItem["restart"]>, w: Words)
   const parts = [w.exit(code, w.dur(r.durationMs)), ...(r.after ? [w.status[r.after] ?? r.after] : [])];
   if (r.helped && r.backAfterMs !== undefined) parts.push(w.backAfter(w.dur(r.backAfterMs)));
   if (!r.helped && r.waitedMs !== undefined) parts.push(w.stillDown(w.dur(r.waitedMs)));
-  return `${first}${r.helped ? w.helped : w.notHelped} ${w.paren(parts)}`;
+  const hint = r.hint ? `; ${r.hint}` : "";
+  return `${first}${r.helped ? w.helped : w.notHelped} ${w.paren(parts)}${hint}`;
 }
 
 /** lostLines name the alerts a channel refused before, one line each, oldest first. */

@@ -162,6 +162,16 @@ describe("a hung service that keeps its port", () => {
     pidOf(s.pidFile);
   }, 60_000);
 
+  it("without stop_hung the new copy cannot bind: the message names who holds the port and what to set", async () => {
+    const s = await setup("held", "command: HOOK\nshell: true\nverify_after: 0s\nverify_within: 3s", "http");
+    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", nohupHook(s)));
+    const old = await startHung(s);
+    const r = await run(s.config);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/restart svc: restart did not help/);
+    expect(r.stdout).toContain(`port ${s.port} is still held by pid ${old} (node): set restart.stop_hung: true`);
+  }, 60_000);
+
   it("a stop command runs before the hook, and the message says so", async () => {
     const s = await setup("stopcmd", "command: HOOK\nshell: true\nstop: STOP\nverify_after: 0s\nverify_within: 20s", "http");
     const stop = JSON.stringify(`kill -KILL $(cat ${s.home}/old.pid)`);
