@@ -19,7 +19,11 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  for (const pid of pids) {
+  // Every server a test started wrote its pid file, whether or not the test got as far as reading it.
+  for (const name of fs.readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    if (name.endsWith(".pid")) pids.push(Number(fs.readFileSync(path.join(dir, name), "utf8")));
+  }
+  for (const pid of pids.filter((p) => Number.isInteger(p) && p > 1)) {
     try {
       process.kill(pid, "SIGCONT");
       process.kill(pid, "SIGKILL");
@@ -110,10 +114,10 @@ describe("a service that loads its model before it binds", () => {
     const hook = `cd ${s.home} && PORT=${s.port} LOAD_MS=600000 PIDFILE=server.pid nohup ${process.execPath} server.js &`;
     fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", JSON.stringify(hook)));
     const r = await run(s.config);
+    pidOf(s.pidFile);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/restart svc: restart did not help/);
     expect(r.stdout).toMatch(/still down after 3s/);
-    pidOf(s.pidFile);
   }, 60_000);
 });
 
@@ -182,7 +186,7 @@ describe("a hung service that keeps its port", () => {
     expect(r.stdout).toMatch(/restart svc: restart helped/);
     expect(r.stdout).toContain("stop command exited 0");
     expect(alive(old)).toBe(false);
-    pidOf(s.pidFile);
+    expect(alive(pidOf(s.pidFile))).toBe(true);
   }, 60_000);
 });
 
