@@ -93,6 +93,11 @@ export function budgetOf(runTimeout: number): number {
   return runTimeout - Math.min(5000, Math.floor(runTimeout / 10));
 }
 
+/** verifyBy is when re-probing a restarted check stops: a fifth of the run (at most 20s) is kept for the sends. */
+function verifyBy(hardEnd: number, runTimeout: number): number {
+  return hardEnd - (runTimeout - budgetOf(runTimeout)) - Math.min(20_000, Math.floor(runTimeout / 5));
+}
+
 /**
  * runPipeline is the run itself, one named step after another (runCheck holds the lock around it, so its backstop
  * can free it): load state -> probe -> decide -> (a dry run renders and stops) -> restart -> record -> enqueue and
@@ -151,6 +156,7 @@ async function runPipeline(
   // Restarts first, so the messages of this run can say whether the restart helped.
   report.restarts = await executeRestarts(decision.actions, config, state.probes, deps, {
     signal: budget,
+    verifyBy: verifyBy(hardEnd, config.run_timeout),
     redact: opts.redact,
     catalog,
   });

@@ -3,6 +3,7 @@ import { buildCatalog } from "../probes/registry.js";
 import { fallbacksNameAChannel, resolveFallbacks, someChannel } from "./rules/channels.js";
 import { dependsOnKnown, flapBand, noDependencyCycle, uniqueName } from "./rules/checks.js";
 import { globalLadder, ladderNotifies, ownLadder, resolveLadder, restartHasHook } from "./rules/ladders.js";
+import { stopHungHasPort, verifyWithinFitsRun } from "./rules/restart.js";
 import type { CheckRule, RawCheck, Rule, RuleContext, RuleIssue } from "./rules/types.js";
 import type { ChannelConfig, CheckConfig, Config, ProbeFields, RawConfig } from "./schema.js";
 
@@ -24,12 +25,14 @@ export const RULES: readonly Rule[] = [
   { name: "depends_on names a check", check: dependsOnKnown },
   { name: "flap.low is below flap.high", check: flapBand },
   { name: "no dependency cycle", check: noDependencyCycle },
+  { name: "stop_hung has a port", check: stopHungHasPort },
   { name: "causes are valid", check: (_config, ctx) => [...ctx.causeIssues] },
 ];
 
 /** WARNINGS are what is allowed but said. */
 export const WARNINGS: readonly Rule[] = [
   { name: "a restart step has a hook", check: restartHasHook },
+  { name: "verify_within fits in run_timeout", check: verifyWithinFitsRun },
   { name: "some channel is configured", check: someChannel },
 ];
 

@@ -22,7 +22,18 @@ export const restartSchema = z.strictObject({
   command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
   shell: z.boolean().default(false),
   timeout: duration.default(60_000),
-  verify_after: duration.default(15_000),
+  /** The first re-probe after the hook's exit (default 15s). */
+  verify_after: duration.optional(),
+  /**
+   * How long after the hook's exit re-probing may go on until the check passes: 3m by default; a config that sets
+   * only verify_after keeps its one re-probe (see verifyTimes).
+   */
+  verify_within: duration.optional(),
+  /** Run before command, to stop a copy that hangs (a start-only hook cannot: the port is still held). */
+  stop: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional(),
+  /** End the processes listening on the tcp/http check's port first: TERM, stop_grace (default 10s), KILL. */
+  stop_hung: z.boolean().optional(),
+  stop_grace: duration.optional(),
   /** Added to the hook's clean environment (PATH, HOME, LANG, LC_*, TZ): watchdog's own secrets are never passed. */
   env: z.record(z.string(), z.string()).optional(),
   limit: z

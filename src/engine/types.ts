@@ -24,6 +24,13 @@ export type RestartOutcome = {
   /** Re-probe status after verify_after; undefined when the hook failed to start. */
   after: Status | undefined;
   helped: boolean;
+  /** How long after the hook's exit the check passed (helped), or how long it was polled in vain. */
+  backAfterMs?: number;
+  waitedMs?: number;
+  /** What was stopped before the hook ran (stop, stop_hung). */
+  stopped?: string;
+  /** What a person should do, when the restart did not help and watchdog can tell why. */
+  hint?: string;
   error?: string;
 };
 

@@ -12,10 +12,14 @@ export type Rendered = { subject: string; text: string; markdown: string };
 
 /** describeRestart says in one line what a restart did. */
 export function describeRestart(r: NonNullable<NotifyItem["restart"]>, w: Words): string {
-  if (r.error !== undefined) return w.hookFailed(r.error);
+  const first = r.stopped ? `${r.stopped}; ` : "";
+  if (r.error !== undefined) return first + w.hookFailed(r.error);
   const code = r.timedOut ? "timeout" : (r.signal ?? String(r.exitCode));
   const parts = [w.exit(code, w.dur(r.durationMs)), ...(r.after ? [w.status[r.after] ?? r.after] : [])];
-  return `${r.helped ? w.helped : w.notHelped} ${w.paren(parts)}`;
+  if (r.helped && r.backAfterMs !== undefined) parts.push(w.backAfter(w.dur(r.backAfterMs)));
+  if (!r.helped && r.waitedMs !== undefined) parts.push(w.stillDown(w.dur(r.waitedMs)));
+  const hint = r.hint ? `; ${r.hint}` : "";
+  return `${first}${r.helped ? w.helped : w.notHelped} ${w.paren(parts)}${hint}`;
 }
 
 /** lostLines name the alerts a channel refused before, one line each, oldest first. */

@@ -37,6 +37,8 @@ export type Words = {
   notHelped: string;
   hookFailed(why: string): string;
   exit(code: string, ms: string): string;
+  backAfter(d: string): string;
+  stillDown(d: string): string;
   fallback(from: string): string;
   /** What the channel a fallback copy came from answered (WHY, with its fix), and how to prove the fix. */
   fallbackWhy(from: string, why: string): string;
@@ -107,6 +109,8 @@ export const EN: Words = {
   notHelped: "restart did not help",
   hookFailed: (why) => `restart hook failed: ${why}`,
   exit: (code, ms) => `exit ${code} after ${ms}`,
+  backAfter: (d) => `back after ${d}`,
+  stillDown: (d) => `still down after ${d} of re-probing`,
   fallback: (from) => `(sent here because channel "${from}" could not deliver it)`,
   fallbackWhy: (from, why) => `${from} answered: ${why}. After the fix, \`watchdog test-notify ${from}\` proves it.`,
   lostIntro: (channel, n, error) =>
@@ -195,6 +199,8 @@ export const ZH: Words = {
   notHelped: "重启后仍未恢复",
   hookFailed: (why) => `重启命令失败：${why}`,
   exit: (code, ms) => `退出码 ${code}，耗时 ${ms}`,
+  backAfter: (d) => `${d} 后恢复`,
+  stillDown: (d) => `持续探测 ${d} 后仍未恢复`,
   fallback: (from) => `（渠道 "${from}" 发送失败，改由此渠道发送）`,
   fallbackWhy: (from, why) => `${from} 的答复：${why}。修复后可用 \`watchdog test-notify ${from}\` 验证。`,
   lostIntro: (channel, n, error) => `此前未送达：渠道 "${channel}" 拒绝了 ${n} 条告警（${error}）：`,

@@ -88,6 +88,8 @@ export interface Probe<S extends z.ZodObject = z.ZodObject> {
   run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput>;
   /** What `validate` checks on this host before the night for a check of this type (none when absent). */
   preflight?(cfg: z.output<S>, host: HostContext): HostFinding[] | Promise<HostFinding[]>;
+  /** The local TCP port the checked service listens on, for a restart's stop_hung (none when absent). */
+  port?(cfg: z.output<S>): number | undefined;
 }
 
 /** defineProbe ties a probe's run to its schema: run receives what the schema gives, nothing looser. */
@@ -97,8 +99,9 @@ export function defineProbe<S extends z.ZodObject>(
     words: Words;
     run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput>;
     preflight?(cfg: z.output<S>, host: HostContext): HostFinding[] | Promise<HostFinding[]>;
+    port?(cfg: z.output<S>): number | undefined;
   },
 ): Probe<S> {
-  const { words, run, preflight } = impl;
-  return preflight ? { schema, words, run, preflight } : { schema, words, run };
+  const { words, run, preflight, port } = impl;
+  return { schema, words, run, ...(preflight ? { preflight } : {}), ...(port ? { port } : {}) };
 }

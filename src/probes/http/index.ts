@@ -70,6 +70,10 @@ type Response = {
 /** httpProbe makes one request and checks status, body and latency. */
 export const httpProbe = defineProbe(httpConfigSchema, {
   words,
+  port(cfg) {
+    const url = new URL(cfg.url);
+    return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  },
   async run(cfg, { signal, deps }) {
     const res = await request(cfg, signal);
     if ("failed" in res) {

@@ -18,6 +18,7 @@ export type TcpConfig = z.infer<typeof tcpConfigSchema>;
 /** tcpProbe connects to host:port and closes at once. */
 export const tcpProbe = defineProbe(tcpConfigSchema, {
   words,
+  port: (cfg) => cfg.port,
   run(cfg, { signal }) {
     const target = `${cfg.host}:${cfg.port}`;
     const started = monotonicMs();
