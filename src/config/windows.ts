@@ -12,8 +12,18 @@ function occurrence(w: MaintenanceWindow, at: number, dir: "prev" | "next"): Win
   return { name: w.name, startsAt, endsAt: startsAt + w.duration };
 }
 
-const covers = (w: MaintenanceWindow, check: string, matches: NameMatcher) =>
-  w.checks.some((g) => matches(g, check));
+const covers = (w: MaintenanceWindow, check: string, matches: NameMatcher) => w.checks.some((g) => matches(g, check));
+
+/** occurrences are the occurrences (the last started, or the next) of the windows that cover `check`. */
+function occurrences(
+  windows: readonly MaintenanceWindow[] | undefined,
+  check: string,
+  now: number,
+  matches: NameMatcher,
+  dir: "prev" | "next",
+): WindowTime[] {
+  return (windows ?? []).filter((w) => covers(w, check, matches)).map((w) => occurrence(w, now, dir));
+}
 
 /** activeWindow is the window holding `check` at `now` (the one ending last), if any. */
 export function activeWindow(
@@ -22,13 +32,8 @@ export function activeWindow(
   now: number,
   matches: NameMatcher,
 ): WindowTime | undefined {
-  let found: WindowTime | undefined;
-  for (const w of windows ?? []) {
-    if (!covers(w, check, matches)) continue;
-    const o = occurrence(w, now, "prev");
-    if (now < o.endsAt && (!found || o.endsAt > found.endsAt)) found = o;
-  }
-  return found;
+  const open = occurrences(windows, check, now, matches, "prev").filter((o) => now < o.endsAt);
+  return open.reduce<WindowTime | undefined>((found, o) => (!found || o.endsAt > found.endsAt ? o : found), undefined);
 }
 
 /** nextWindow is the next window to start for `check` after `now`, if any covers it. */
@@ -38,13 +43,11 @@ export function nextWindow(
   now: number,
   matches: NameMatcher,
 ): WindowTime | undefined {
-  let found: WindowTime | undefined;
-  for (const w of windows ?? []) {
-    if (!covers(w, check, matches)) continue;
-    const o = occurrence(w, now, "next");
-    if (!found || o.startsAt < found.startsAt) found = o;
-  }
-  return found;
+  const next = occurrences(windows, check, now, matches, "next");
+  return next.reduce<WindowTime | undefined>(
+    (found, o) => (!found || o.startsAt < found.startsAt ? o : found),
+    undefined,
+  );
 }
 
 /** windowHold is the engine's `inMaintenance` for these windows (the engine imports no cron library). */
