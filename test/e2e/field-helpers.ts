@@ -126,3 +126,29 @@ export function restartingConfig(state: string, port: number, hook: string, rest
     `     restart: {command: [bash, ${hook}], timeout: 30s, verify_after: 0s${restartExtra}}}\n`
   );
 }
+
+/**
+ * installRestartLadder writes a config in `dir` (the email channel, step 1 email, step 3 email with a restart, then
+ * `extra` top-level YAML) with one tcp check `name` on `port` whose restart hook appends a line to `restarts`, and
+ * installs its cron line (SMTP_PASS in an env file). Returns the cron command and the restarts file.
+ */
+export async function installRestartLadder(dir: string, smtpPort: number, name: string, port: number, extra = "") {
+  const restarts = path.join(dir, "restarts.log");
+  const config = writePrivate(
+    path.join(dir, "watchdog.yaml"),
+    `state_file: ${path.join(dir, "state.json")}
+channels:
+${emailChannel(smtpPort)}escalation:
+  - {after: 1, notify: [email]}
+  - {after: 3, notify: [email], restart: true}
+${extra}checks:
+  - name: ${name}
+    type: tcp
+    host: 127.0.0.1
+    port: ${port}
+    restart: {command: [/bin/sh, -c, "echo restarted >> ${restarts}"], verify_after: 0s}
+`,
+  );
+  const envFile = writePrivate(path.join(dir, "watchdog.env"), "SMTP_PASS=right-pass\n");
+  return { command: await installCron(config, envFile), restarts, config };
+}

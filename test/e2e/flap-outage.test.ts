@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import type net from "node:net";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../helpers/net.js";
-import { cronAt, emailChannel, installCron, listen, useField, writePrivate } from "./field-helpers.js";
+import { cronAt, installRestartLadder, listen, useField } from "./field-helpers.js";
 
 // Flapping quiets a check that goes up and down; it never hides one that stays down. Driven as cron drives the built
 // CLI (env -i, stdout thrown away, stderr as the only mail), two simulated minutes apart (WATCHDOG_TEST_NOW).
@@ -13,24 +12,7 @@ describe("a flap that turns into an outage", () => {
   it("12 up/down cycles, then down for good: the alert and the restart come at the 3rd failing run", async () => {
     const { dir, smtp } = field;
     const port = await freePort();
-    const restarts = path.join(dir, "restarts.log");
-    const config = writePrivate(
-      path.join(dir, "watchdog.yaml"),
-      `state_file: ${path.join(dir, "state.json")}
-channels:
-${emailChannel(smtp.port)}escalation:
-  - {after: 1, notify: [email]}
-  - {after: 3, notify: [email], restart: true}
-checks:
-  - name: tts
-    type: tcp
-    host: 127.0.0.1
-    port: ${port}
-    restart: {command: [/bin/sh, -c, "echo restarted >> ${restarts}"], verify_after: 0s}
-`,
-    );
-    const envFile = writePrivate(path.join(dir, "watchdog.env"), "SMTP_PASS=right-pass\n");
-    const command = await installCron(config, envFile);
+    const { command, restarts } = await installRestartLadder(dir, smtp.port, "tts", port);
     let run = 0;
     const cron = async () => {
       const r = await cronAt(command, run++);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../helpers/net.js";
-import { cli, cronAt, CRON, emailChannel, installCron, T0, useField, writePrivate } from "./field-helpers.js";
+import { cli, CRON, cronAt, installRestartLadder, T0, useField, writePrivate } from "./field-helpers.js";
 
 // A weekly maintenance window in the config, driven as cron drives the built CLI (env -i, stderr as the only mail),
 // two simulated minutes apart. T0 is Sunday 2026-11-22 09:00 UTC: 17:00 in Shanghai, when the window opens.
@@ -12,30 +12,19 @@ describe("a maintenance window", () => {
   it("holds alerts and restarts while open; a check still failing when it ends climbs the ladder", async () => {
     const { dir, smtp } = field;
     const port = await freePort();
-    const restarts = path.join(dir, "restarts.log");
-    const config = writePrivate(
-      path.join(dir, "watchdog.yaml"),
-      `state_file: ${path.join(dir, "state.json")}
-channels:
-${emailChannel(smtp.port)}escalation:
-  - {after: 1, notify: [email]}
-  - {after: 3, notify: [email], restart: true}
-maintenance:
+    const { command, restarts, config } = await installRestartLadder(
+      dir,
+      smtp.port,
+      "llm-chat",
+      port,
+      `maintenance:
   - name: weekly-upgrade
     checks: ["llm-*"]
     schedule: {days: [sun], at: "17:00"}
     timezone: Asia/Shanghai
     duration: 10m
-checks:
-  - name: llm-chat
-    type: tcp
-    host: 127.0.0.1
-    port: ${port}
-    restart: {command: [/bin/sh, -c, "echo restarted >> ${restarts}"], verify_after: 0s}
 `,
     );
-    const envFile = writePrivate(path.join(dir, "watchdog.env"), "SMTP_PASS=right-pass\n");
-    const command = await installCron(config, envFile);
     const cron = async (run: number) => {
       const r = await cronAt(command, run);
       expect({ code: r.code, mail: r.mail }).toEqual({ code: 0, mail: "" });
@@ -46,7 +35,7 @@ checks:
     expect(fs.existsSync(restarts)).toBe(false);
     const during = await cli(["status", "--config", config], { WATCHDOG_TEST_NOW: String(T0 + 4 * CRON) });
     expect(during.stdout).toContain("maintenance weekly-upgrade");
-    expect(during.stdout).toMatch(/weekly-upgrade {2}llm-\* {2}OPEN: alerts and restarts held, 1m 5\d?s left/);
+    expect(during.stdout).toMatch(/weekly-upgrade {2}llm-\* {2}OPEN: alerts and restarts held, (2m|1m \d+s) left/);
     const page = await cli(["status", "--config", config, "--html", "-"], { WATCHDOG_TEST_NOW: String(T0 + 4 * CRON) });
     expect(page.stdout).toContain("maintenance window weekly-upgrade");
     // Run 5 (09:10): the window has ended and the service is still down: step 1's notice and step 2's restart.
