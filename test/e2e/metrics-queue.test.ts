@@ -67,7 +67,12 @@ describe("a vLLM queue that does not drain, as cron sees it", () => {
       expect({ code: r.code, mail: r.mail }).toEqual({ code: 0, mail: "" });
     };
     // Healthy: requests wait and tokens flow.
-    for (const [waiting, tokens] of [[3, 100], [5, 900], [2, 1700], [4, 2500]] as const) {
+    for (const [waiting, tokens] of [
+      [3, 100],
+      [5, 900],
+      [2, 1700],
+      [4, 2500],
+    ] as const) {
       Object.assign(engine, { waiting, tokens });
       await cron();
     }
