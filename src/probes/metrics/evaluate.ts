@@ -51,7 +51,8 @@ export function evaluate(
     const held = readings.every((r) => r.kind === "value" && r.holds);
     const before = prev?.streaks[rule.name];
     const runs = held ? (before?.runs ?? 0) + 1 : 0;
-    const since = before?.since ?? prev?.at ?? now;
+    // A change between scrapes covers the time since the one before; a gauge only the moment it was read.
+    const since = before?.since ?? (rule.when.some((c) => c.fn !== "value") ? (prev?.at ?? now) : now);
     if (held) streaks[rule.name] = { runs, since };
     return { rule, readings, runs, since, fired: held && runs >= rule.for };
   });

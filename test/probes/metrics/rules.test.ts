@@ -90,6 +90,19 @@ describe("rules across runs", () => {
     expect(at(4, 14, 530)).toMatchObject({ fired: false, runs: 0, readings: [{ value: 14 }, { value: 30 }] });
   });
 
+  it("a rule on gauges alone covers the time from its first holding scrape", () => {
+    const full = [rule("kv cache full", ["vllm:kv_cache_usage_perc >= 0.99"], 3)];
+    let memory: MetricsMemory | undefined;
+    let last;
+    for (let run = 0; run < 4; run++) {
+      const usage = run === 0 ? 0.5 : 1;
+      const out = evaluate(full, scrape(`vllm:kv_cache_usage_perc ${usage}\n`), memory, run * 120_000);
+      memory = out.memory;
+      last = out.verdicts[0]!;
+    }
+    expect(last).toMatchObject({ fired: true, runs: 3, since: 120_000 });
+  });
+
   it("healthy progress never holds", () => {
     let memory: MetricsMemory | undefined;
     for (let run = 0; run < 6; run++) {
