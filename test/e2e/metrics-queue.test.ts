@@ -77,6 +77,8 @@ describe("a vLLM queue that does not drain, as cron sees it", () => {
       await cron();
     }
     expect(smtp.mails).toHaveLength(0);
+    const state = () => JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")).checks["vllm-progress"];
+    expect(state().status).toBe("ok");
     // The engine stops: the queue grows, the counter stands still. The 1st and 2nd such runs are not yet 3.
     for (const waiting of [6, 9]) {
       engine.waiting = waiting;

@@ -148,7 +148,7 @@ function word(verdicts: Verdict[], now: number, series: number): { status: Statu
       status = worst([status, v.rule.severity]);
       const values = valuesOf(v);
       if (v.rule.for > 1)
-        fired.push({ key: "firedFor", values: { rule, runs: v.runs, span: formatDuration(now - v.since), values } });
+        fired.push({ key: "firedFor", values: { rule, runs: v.runs, span: span(now - v.since), values } });
       else fired.push({ key: "fired", values: { rule, values } });
     } else if (v.runs > 0) {
       notes.push({ key: "pending", values: { rule, runs: v.runs, for: v.rule.for, values: valuesOf(v) } });
@@ -182,4 +182,9 @@ export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return n > 0 ? "+Inf" : "-Inf";
   if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n);
   return String(Number(n.toPrecision(4)));
+}
+
+/** span words how long a streak lasted, to the minute past one: scrapes start seconds apart from run to run. */
+function span(ms: number): string {
+  return formatDuration(ms >= 60_000 ? Math.round(ms / 60_000) * 60_000 : ms);
 }
