@@ -20,8 +20,9 @@ export class ExpositionError extends Error {
   }
 }
 
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+// Sticky: matched where the cursor is, with no copy of the rest of the line (a hostile line stays linear).
+const NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
+const LABEL = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 const TYPES = new Set(["counter", "gauge", "histogram", "summary", "untyped", "unknown", "gaugehistogram", "stateset"]);
 
 /** parseExposition reads a whole exposition; the first line not in the format throws an ExpositionError. */
@@ -86,7 +87,8 @@ function skipSpace(cur: Cursor): void {
 }
 
 function take(cur: Cursor, re: RegExp): string | undefined {
-  const m = re.exec(cur.s.slice(cur.i));
+  re.lastIndex = cur.i;
+  const m = re.exec(cur.s);
   if (!m) return undefined;
   cur.i += m[0].length;
   return m[0];

@@ -110,6 +110,13 @@ describe("the text format's corners", () => {
     expect(types["vllm:generation_tokens"]).toBe("counter");
   });
 
+  it("reads a line of 100 000 labels (a hostile page is read in one pass)", () => {
+    const labels = Array.from({ length: 100_000 }, (_, i) => `l${i}="v"`).join(",");
+    const [sample] = parseExposition(`m{${labels}} 7\n`).samples;
+    expect(Object.keys(sample!.labels)).toHaveLength(100_000);
+    expect(sample!.value).toBe(7);
+  });
+
   it("reads the quoted metric names of Prometheus 3 (UTF-8 names)", () => {
     const { samples } = parseExposition('{"my.metric", le="1"} 2\n');
     expect(samples).toEqual([{ name: "my.metric", labels: { le: "1" }, value: 2 }]);
