@@ -40,7 +40,7 @@ export function parseExposition(text: string): Exposition {
       const meta = /^#[ \t]+(HELP|TYPE|UNIT)[ \t]+(\S+)(?:[ \t]+(.*))?$/.exec(line);
       if (meta?.[1] === "TYPE") {
         const type = (meta[3] ?? "").trim().toLowerCase();
-        if (!TYPES.has(type)) throw new ExpositionError(n, `unknown metric type ${JSON.stringify(meta[3] ?? "")}`);
+        if (!TYPES.has(type)) throw new ExpositionError(n, `unknown metric type ${shown(meta[3] ?? "")}`);
         types[meta[2]!] = type;
       }
       continue; // HELP, UNIT and plain comments carry no sample
@@ -68,7 +68,7 @@ function parseSample(line: string, n: number): Sample {
   skipSpace(cur);
   if (cur.i < cur.s.length && cur.s[cur.i] !== "#") {
     const ts = takeToken(cur);
-    if (parseNumber(ts) === undefined) throw new ExpositionError(n, `invalid timestamp ${JSON.stringify(ts)}`);
+    if (parseNumber(ts) === undefined) throw new ExpositionError(n, `invalid timestamp ${shown(ts)}`);
     skipSpace(cur);
   }
   // An OpenMetrics exemplar (` # {trace_id="..."} 1.0`) says nothing of the series' value.
@@ -77,6 +77,11 @@ function parseSample(line: string, n: number): Sample {
 }
 
 type Cursor = { s: string; i: number; n: number };
+
+/** shown quotes a piece of the page in a message, cut short: the page comes from outside and may be one huge line. */
+function shown(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
 
 function expected(cur: Cursor, what: string): ExpositionError {
   return new ExpositionError(cur.n, `expected ${what} at column ${cur.i + 1}`);
@@ -119,13 +124,13 @@ function readLabels(cur: Cursor, labels: Record<string, string>, onName?: (name:
       cur.i++;
       skipSpace(cur);
       if (cur.s[cur.i] !== '"') throw expected(cur, "a quoted label value");
-      if (Object.hasOwn(labels, label)) throw new ExpositionError(cur.n, `label ${label} appears twice`);
+      if (Object.hasOwn(labels, label)) throw new ExpositionError(cur.n, `label ${shown(label)} appears twice`);
       labels[label] = readQuoted(cur);
     } else if (onName) {
       onName(label);
       onName = undefined;
     } else {
-      throw expected(cur, `= after label ${label}`);
+      throw expected(cur, `= after label ${shown(label)}`);
     }
     skipSpace(cur);
     if (cur.s[cur.i] === ",") cur.i++;
