@@ -117,6 +117,29 @@ describe("metrics probe against a vLLM-shaped /metrics", () => {
     expect(out.memory).toBeUndefined();
   });
 
+  it("a page whose body stalls after the head: critical within the timeout", async () => {
+    const stall = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("vllm:num_requests_waiting 1\n"); // then nothing more
+    });
+    await new Promise<void>((r) => stall.listen(0, "127.0.0.1", r));
+    try {
+      const port = (stall.address() as AddressInfo).port;
+      const config = metricsConfigSchema.parse({
+        type: "metrics",
+        url: `http://127.0.0.1:${port}/metrics`,
+        timeout: "1s",
+        rules: [STALLED_RULE],
+      });
+      const out = await metricsProbe.run(config, ctx());
+      expect(out).toMatchObject({ status: "critical" });
+      expect(out.summary).toBe(`GET http://127.0.0.1:${port}/metrics gave no complete answer within 1s`);
+    } finally {
+      stall.closeAllConnections();
+      await new Promise((r) => stall.close(r));
+    }
+  });
+
   it("sends the configured headers", async () => {
     page = { status: 200, body: vllmPage(0, 1) };
     await metricsProbe.run(cfg({ headers: { Authorization: "Bearer tok-123" } }), ctx());
