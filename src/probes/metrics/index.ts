@@ -106,7 +106,8 @@ async function scrape(cfg: MetricsConfig, signal: AbortSignal): Promise<string |
   const all = AbortSignal.any([ctl.signal, signal]);
   const headers = {
     "user-agent": "watchdog",
-    accept: "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1",
+    // The classic text first, OpenMetrics text too; never protobuf, which this probe does not read.
+    accept: "text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5",
     ...cfg.headers,
   };
   try {
