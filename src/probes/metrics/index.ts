@@ -144,7 +144,8 @@ function word(verdicts: Verdict[], now: number, series: number): { status: Statu
     const missing = v.readings.find((r) => r.kind === "missing");
     if (missing) {
       status = worst([status, "warning"]);
-      fired.push({ key: "missing", values: { rule, metric: missing.metric } });
+      const values = { rule, metric: missing.selector ?? missing.metric };
+      fired.push({ key: missing.selector ? "noMatch" : "missing", values });
     } else if (v.fired) {
       status = worst([status, v.rule.severity]);
       const values = valuesOf(v);

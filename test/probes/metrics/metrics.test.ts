@@ -79,6 +79,15 @@ describe("metrics probe against a vLLM-shaped /metrics", () => {
     expect(outs[1]!.summary).toContain("queue not draining: not exported: vllm:num_requests_waiting");
   });
 
+  it("a selector whose labels match no series (another model served): a warning with the selector", async () => {
+    const config = cfg({ rules: [{ name: "stuck", when: 'vllm:num_requests_waiting{model_name="llama"} > 0' }] });
+    const [out] = await runs(config, [vllmPage(3, 1)]);
+    expect(out).toMatchObject({
+      status: "warning",
+      summary: `${base}/metrics: stuck: no series match vllm:num_requests_waiting{model_name="llama"}`,
+    });
+  });
+
   it("a severity of warning and a rule that fires at once (for: 1) on a gauge", async () => {
     const config = cfg({
       rules: [{ name: "kv cache full", when: "vllm:kv_cache_usage_perc >= 0.9", severity: "warning" }],

@@ -145,6 +145,9 @@ describe("rules across runs", () => {
     });
     const mean = evaluate([rule("m", ["mean(lat) > 1"])], scrape("lat_sum 1\n"), undefined, 0);
     expect(mean.verdicts[0]!.readings[0]).toMatchObject({ kind: "missing", metric: "lat_count" });
+    // The name is there, but not for this model: said apart, with the selector.
+    const other = evaluate([rule("m", ['w{model_name="b"} > 0'])], scrape('w{model_name="a"} 3\n'), undefined, 0);
+    expect(other.verdicts[0]!.readings[0]).toEqual({ kind: "missing", metric: "w", selector: 'w{model_name="b"}' });
   });
 
   it("keeps only the counters the rules read, and their sum past MAX_SERIES_KEPT series", () => {
