@@ -27,7 +27,8 @@ export function holdFor(grace: number, loadMs: number | undefined): number {
  *   passes after warming                                             -> loadMs = now - that start (kept)
  *   fails past the hold                                              -> not warming; the ladder climbs as usual
  * The start is this run's (`result.started`) or, with no process to see (it died, or has not bound its port yet),
- * the last one seen. Failing since longer than start_grace bounds the hold: a crash loop starts afresh every run.
+ * the last one seen. A stopped process (SIGSTOP) hangs: it is never warming up. Failing since longer than
+ * start_grace bounds the hold: a crash loop starts afresh every run.
  */
 export function warmStep(
   before: CheckState | undefined,
@@ -48,6 +49,7 @@ export function warmStep(
   const warming =
     failing &&
     grace > 0 &&
+    !r.started?.stopped &&
     start !== undefined &&
     now - start > -SKEW_MS &&
     now - start < holdFor(grace, prev?.loadMs) &&

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import os from "node:os";
 import { bootTime, listeners, startTimeOf } from "./port-owner.js";
-import { readCmdline, scanProcesses } from "./proc-scan.js";
+import { readCmdline, readStat, scanProcesses } from "./proc-scan.js";
 import { probeOf } from "./registry.js";
 import type { ProbeResult, Started } from "./types.js";
 
@@ -53,7 +53,7 @@ async function startedOf(
     // The first started is the master: workers that inherit its socket come and go under it.
     const first = earliest(owners, boot);
     const line = first && (await readCmdline(first.pid));
-    return first && { at: first.at, ...(line ? { cmd: cmdHash(line) } : {}) };
+    return first && { at: first.at, ...(line ? { cmd: cmdHash(line) } : {}), ...stoppedIf(readStat(first.pid)?.state) };
   }
   if (cmd === undefined) return undefined;
   const procs = await scanProcesses({ cmdline: (c) => cmdHash(c) === cmd }, "/proc", signal);
@@ -61,7 +61,12 @@ async function startedOf(
     procs.filter((p) => p.state !== "Z" && p.pid !== process.pid).map((p) => p.pid),
     boot,
   );
-  return first && { at: first.at, cmd };
+  return first && { at: first.at, cmd, ...stoppedIf(procs.find((p) => p.pid === first.pid)?.state) };
+}
+
+/** stoppedIf marks a process stopped by a signal (SIGSTOP, a debugger): it hangs, it is not loading. */
+function stoppedIf(state: string | undefined): { stopped?: true } {
+  return state === "T" || state === "t" ? { stopped: true } : {};
 }
 
 /** earliest is the pid among pids that started first, with its start time. */

@@ -25,8 +25,11 @@ export type ProbeResult = {
   started?: Started;
 };
 
-/** Started is when the process a check watches started, and a hash of its command line to find it again by. */
-export type Started = { at: number; cmd?: string };
+/**
+ * Started is when the process a check watches started, a hash of its command line to find it again by, and whether
+ * it is stopped (SIGSTOP: a hang, not a warm-up).
+ */
+export type Started = { at: number; cmd?: string; stopped?: true };
 
 /** Values are what one phrase of a summary names: targets, counts, limits. */
 export type Values = Record<string, string | number>;
@@ -111,5 +114,6 @@ export function defineProbe<S extends z.ZodObject>(
   },
 ): Probe<S> {
   const { words, run, preflight, port, host } = impl;
-  return { schema, words, run, ...(preflight ? { preflight } : {}), ...(port ? { port } : {}), ...(host ? { host } : {}) };
+  const targets = { ...(port ? { port } : {}), ...(host ? { host } : {}) };
+  return { schema, words, run, ...(preflight ? { preflight } : {}), ...targets };
 }

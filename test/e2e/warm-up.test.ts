@@ -38,6 +38,7 @@ function service(dir: string, port: number) {
       child = spawn("python3", [script, String(port), loadFile], { stdio: "ignore" });
       children.push(child);
     },
+    pid: () => child?.pid,
     async stop() {
       const c = child;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
@@ -97,7 +98,7 @@ describe("warm-up after a restart", () => {
     await svc.stop();
     svc.start(3);
     await cron();
-    expect(await status()).toMatch(/warming up: restarted \d+s ago/);
+    expect(await status()).toMatch(/warming up: restarted \d+m?s ago/);
     await listening(port);
     await cron();
     expect(mailsAbout("tts")).toEqual([]);
@@ -105,7 +106,7 @@ describe("warm-up after a restart", () => {
     await svc.stop();
     svc.start(600);
     await cron();
-    expect(await status()).toMatch(/warming up: restarted \d+s ago, came back in \d+s last time/);
+    expect(await status()).toMatch(/warming up: restarted \d+m?s ago, came back in \d+s last time/);
     expect(mailsAbout("tts")).toEqual([]);
     // ...not for the whole start_grace (5m): a minute later it pages, and says why it pages now.
     await cron(60_000);
@@ -128,6 +129,20 @@ describe("warm-up after a restart", () => {
     await cron(125_000);
     await expect.poll(() => mailsAbout("llm").length).toBe(1);
     expect(mailsAbout("llm")[0]!.text).toMatch(/restarted 2m( \d+s)? ago and has not come back/);
+  });
+
+  it("a new copy that hangs (SIGSTOP) is not warming up: it pages at once", async () => {
+    const { port, cron, svc } = await setup("vad");
+    svc.start(0);
+    await listening(port);
+    await cron();
+    await svc.stop();
+    svc.start(0);
+    await listening(port);
+    process.kill(svc.pid()!, "SIGSTOP");
+    await cron();
+    await expect.poll(() => mailsAbout("vad").length).toBe(1);
+    expect(mailsAbout("vad")[0]!.text).not.toContain("has not come back");
   });
 
   it("start_grace: 0s pages at the first failing run", async () => {
