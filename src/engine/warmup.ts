@@ -7,6 +7,8 @@ export const DEFAULT_START_GRACE = 5 * 60_000;
 const MARGIN_MIN = 30_000;
 /** A start this far "in the future" is another clock's (a test clock, a stepped clock), not a fresh start. */
 const SKEW_MS = 5_000;
+/** Two starts this close are one (/proc counts in 1/100 s); a stepped clock moves btime, but not to a recent start. */
+const SAME_MS = 50;
 
 /** WarmStep is the check's warm-up memory after this run, and the start it is warming up from, if it is. */
 export type WarmStep = { warmup: Warmup | undefined; warming: number | undefined };
@@ -22,13 +24,14 @@ export function holdFor(grace: number, loadMs: number | undefined): number {
 
 /**
  * warmStep decides whether a failing check is still warming up after a restart (watchdog's or the system's: the
- * process it watches started lately), and measures how long a load takes:
- *   fails, started within holdFor, failing since within start_grace   -> warming: held, the start kept as `waiting`
+ * process it watches has a start other than the one seen before, and lately), and measures how long a load takes:
+ *   fails, a new start within holdFor, failing since within grace      -> warming: held, the start kept as `waiting`
  *   passes after warming                                             -> loadMs = now - that start (kept)
  *   fails past the hold                                              -> not warming; the ladder climbs as usual
  * The start is this run's (`result.started`) or, with no process to see (it died, or has not bound its port yet),
  * the last one seen. A stopped process (SIGSTOP) hangs: it is never warming up. Failing since longer than
- * start_grace bounds the hold: a crash loop starts afresh every run.
+ * start_grace bounds the hold: a crash loop starts afresh every run. The first start ever seen is no restart: a
+ * service found failing when watchdog is installed (or its state is lost) is alerted on at once.
  */
 export function warmStep(
   before: CheckState | undefined,
@@ -46,9 +49,13 @@ export function warmStep(
     ...(prev?.loadMs !== undefined ? { loadMs: prev.loadMs } : {}),
   };
   const failing = r.status !== "ok";
+  const same = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && Math.abs(a - b) <= SAME_MS;
+  const restarted = (prev?.start !== undefined && !same(start, prev.start)) || same(start, prev?.waiting);
   const warming =
     failing &&
     grace > 0 &&
+    restarted &&
     !r.started?.stopped &&
     start !== undefined &&
     now - start > -SKEW_MS &&

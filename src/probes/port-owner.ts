@@ -66,3 +66,13 @@ export function startTimeOf(pid: number, boot: number): number | undefined {
     return undefined;
   }
 }
+
+/** earliest is the pid among pids that started first, with its start time. */
+export function earliest(pids: readonly number[], boot: number): { pid: number; at: number } | undefined {
+  let best: { pid: number; at: number } | undefined;
+  for (const pid of pids) {
+    const at = startTimeOf(pid, boot);
+    if (at !== undefined && (!best || at < best.at)) best = { pid, at };
+  }
+  return best;
+}

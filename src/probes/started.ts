@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import os from "node:os";
-import { bootTime, listeners, startTimeOf } from "./port-owner.js";
+import { bootTime, earliest, listeners, startTimeOf } from "./port-owner.js";
 import { readCmdline, readStat, scanProcesses } from "./proc-scan.js";
 import { probeOf } from "./registry.js";
 import type { ProbeResult, Started } from "./types.js";
@@ -9,7 +9,7 @@ import type { ProbeResult, Started } from "./types.js";
 export type StartCheck = { name: string; type: string };
 
 /** Seen is what the state remembers of a check for this: its last status, the hash of its process's command line. */
-export type Seen = { status: string; warmup?: { cmd?: string | undefined } | undefined };
+export type Seen = { status: string; warmup?: { cmd?: string | undefined; start?: number | undefined } | undefined };
 
 /**
  * withStarts adds to the results of tcp and http checks on this host when the process they watch started (the
@@ -31,7 +31,7 @@ export async function withStarts(
       const before = Object.hasOwn(seen, r.check) ? seen[r.check] : undefined;
       const cmd = before?.warmup?.cmd;
       if (!check || r.started || (r.status === "ok" && cmd !== undefined && before?.status === "ok")) return r;
-      const started = await startedOf(check, cmd, boot, signal);
+      const started = await startedOf(check, { cmd, start: before?.warmup?.start }, boot, signal);
       return started ? { ...r, started } : r;
     }),
   );
@@ -40,7 +40,7 @@ export async function withStarts(
 /** startedOf is the start of the check's process: the first-started listener on its port, or one with `cmd`. */
 async function startedOf(
   check: StartCheck,
-  cmd: string | undefined,
+  { cmd, start }: { cmd: string | undefined; start: number | undefined },
   boot: number,
   signal: AbortSignal,
 ): Promise<Started | undefined> {
@@ -56,27 +56,18 @@ async function startedOf(
     return first && { at: first.at, ...(line ? { cmd: cmdHash(line) } : {}), ...stoppedIf(readStat(first.pid)?.state) };
   }
   if (cmd === undefined) return undefined;
-  const procs = await scanProcesses({ cmdline: (c) => cmdHash(c) === cmd }, "/proc", signal);
-  const first = earliest(
-    procs.filter((p) => p.state !== "Z" && p.pid !== process.pid).map((p) => p.pid),
-    boot,
+  const procs = (await scanProcesses({ cmdline: (c) => cmdHash(c) === cmd }, "/proc", signal)).filter(
+    (p) => p.state !== "Z" && p.pid !== process.pid,
   );
+  // The listener seen last, still there (it closed its port), is the one to read: another copy is not a restart.
+  const same = procs.find((p) => start !== undefined && startTimeOf(p.pid, boot) === start);
+  const first = same ? { pid: same.pid, at: start! } : earliest(procs.map((p) => p.pid), boot);
   return first && { at: first.at, cmd, ...stoppedIf(procs.find((p) => p.pid === first.pid)?.state) };
 }
 
 /** stoppedIf marks a process stopped by a signal (SIGSTOP, a debugger): it hangs, it is not loading. */
 function stoppedIf(state: string | undefined): { stopped?: true } {
   return state === "T" || state === "t" ? { stopped: true } : {};
-}
-
-/** earliest is the pid among pids that started first, with its start time. */
-export function earliest(pids: readonly number[], boot: number): { pid: number; at: number } | undefined {
-  let best: { pid: number; at: number } | undefined;
-  for (const pid of pids) {
-    const at = startTimeOf(pid, boot);
-    if (at !== undefined && (!best || at < best.at)) best = { pid, at };
-  }
-  return best;
 }
 
 /** cmdHash keeps a command line in the state as a hash: it may hold a token (`--api-key ...`). */
