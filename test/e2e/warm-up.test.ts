@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -27,6 +27,9 @@ time.sleep(float(open(sys.argv[2]).read()))
 HTTPServer(("127.0.0.1", int(sys.argv[1])), Health).serve_forever()
 `;
 
+// The interpreter itself, not a version manager's shim script: the copy must be python from the moment it starts.
+const PYTHON = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
+
 /** Service is one slow-loading server on port: start() is the system starting a copy, stop() killing it. */
 function service(dir: string, port: number) {
   const script = writePrivate(path.join(dir, "model_server.py"), SERVER);
@@ -35,7 +38,7 @@ function service(dir: string, port: number) {
   return {
     start(loadSeconds: number) {
       fs.writeFileSync(loadFile, String(loadSeconds));
-      child = spawn("python3", [script, String(port), loadFile], { stdio: "ignore" });
+      child = spawn(PYTHON, [script, String(port), loadFile], { stdio: "ignore" });
       children.push(child);
     },
     pid: () => child?.pid,
@@ -83,14 +86,14 @@ checks:
   const status = async (aheadMs = 0) =>
     (await cli(["status", "--config", config], aheadMs ? { WATCHDOG_TEST_NOW: String(Date.now() + aheadMs) } : {}))
       .stdout;
-  return { dir, port, cron, status, svc: service(dir, port) };
+  return { dir, port, config, cron, status, svc: service(dir, port) };
 }
 
 const mailsAbout = (check: string) => field.smtp.mails.filter((m) => m.subject?.includes(` ${check} `));
 
 describe("warm-up after a restart", () => {
   it("holds alerts while a restarted model loads, learns how long it took, and pages once that is over", async () => {
-    const { port, cron, status, svc } = await setup("tts");
+    const { port, config, cron, status, svc } = await setup("tts");
     svc.start(0);
     await listening(port);
     await cron();
@@ -107,6 +110,8 @@ describe("warm-up after a restart", () => {
     svc.start(600);
     await cron();
     expect(await status()).toMatch(/warming up: restarted \d+m?s ago, came back in \d+s last time/);
+    const page = await cli(["status", "--config", config, "--html", "-"]);
+    expect(page.stdout).toMatch(/warming up: restarted \d+m?s ago, came back in \d+s last time/);
     expect(mailsAbout("tts")).toEqual([]);
     // ...not for the whole start_grace (5m): a minute later it pages, and says why it pages now.
     await cron(60_000);
