@@ -22,6 +22,7 @@ import { renderText } from "./notify/render.js";
 import type { Channel } from "./notify/types.js";
 import { buildCatalog, restartCannotFix, useCatalog, type Catalog } from "./probes/registry.js";
 import { runProbes, type ProbeRun } from "./probes/run.js";
+import { withStarts } from "./probes/started.js";
 import type { ProbeResult } from "./probes/types.js";
 import { createRunStore, loadRunState, lockRun, type RunStore } from "./state/run-store.js";
 import { monotonicMs } from "./core/monotonic.js";
@@ -122,7 +123,8 @@ async function runPipeline(
   const catalog = opts.catalog ?? buildCatalog(config.causes, config.disable_causes).catalog;
   useCatalog(catalog);
   const { probed, runs } = await probe(config, prev, opts.only, deps, budget, catalog);
-  const results = runs.map((r) => r.result);
+  // When each watched process started: the engine holds alerts while a restarted service loads.
+  const results = await withStarts(runs.map((r) => r.result), probed, prev.checks, budget);
   const now = deps.clock.now();
   const decision = decide(prev, results, now, {
     ...config,

@@ -4,9 +4,10 @@ import type { Deps } from "../deps.js";
 import type { Action, RestartOutcome } from "../engine/types.js";
 import type { Redactor } from "../notify/redact.js";
 import type { Catalog } from "../probes/log/causes.js";
+import { listeners } from "../probes/port-owner.js";
 import { runProbe } from "../probes/run.js";
 import { runRestartHook } from "./restart-hook.js";
-import { heldBy, listeners, portOf, stopFirst } from "./stop-first.js";
+import { heldBy, portOf, stopFirst } from "./stop-first.js";
 
 /** VERIFY_WITHIN_DEFAULT is how long a restarted check may take to pass: a large model loads for minutes. */
 export const VERIFY_WITHIN_DEFAULT = 3 * 60_000;

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { CheckConfig, RestartConfig } from "../config/schema.js";
+import { listeners } from "../probes/port-owner.js";
 import { probeOf } from "../probes/registry.js";
 import { runCommand } from "../run-command.js";
 
@@ -47,44 +48,6 @@ export function heldBy(check: CheckConfig, before: readonly number[]): string {
   if (port === undefined || pids.length === 0) return "";
   const who = pids.map((pid) => `pid ${pid} (${commOf(pid)})`).join(", ");
   return `port ${port} is still held by ${who}: set restart.stop_hung: true (or restart.stop) to end it first`;
-}
-
-/** listeners are the pids with a socket listening on port (IPv4 or IPv6), read from /proc as root or as their user. */
-export function listeners(port: number): number[] {
-  const inodes = new Set<string>();
-  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    let text = "";
-    try {
-      text = fs.readFileSync(table, "utf8");
-    } catch {
-      continue;
-    }
-    for (const line of text.split("\n").slice(1)) {
-      const f = line.trim().split(/\s+/);
-      // f[1] is ADDR:PORT in hex, f[3] the state (0A = LISTEN), f[9] the socket's inode.
-      if (f[3] === "0A" && parseInt(f[1]?.split(":")[1] ?? "", 16) === port && f[9]) inodes.add(`socket:[${f[9]}]`);
-    }
-  }
-  const pids: number[] = [];
-  for (const name of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      if (fs.readdirSync(`/proc/${name}/fd`).some((fd) => inodes.has(readLink(`/proc/${name}/fd/${fd}`)))) {
-        pids.push(Number(name));
-      }
-    } catch {
-      // Gone, or another user's: not ours to stop.
-    }
-  }
-  return pids;
-}
-
-function readLink(p: string): string {
-  try {
-    return fs.readlinkSync(p);
-  } catch {
-    return "";
-  }
 }
 
 /** endProcess sends TERM (and CONT), waits up to grace for the process to go, then KILLs it; says what it did. */

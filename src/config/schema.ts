@@ -60,6 +60,8 @@ const checkCommon = {
   interval: duration.optional(),
   labels: z.record(z.string(), z.string()).default({}),
   runbook: z.string().optional(),
+  /** After a restart, hold alerts while the service loads: as long as it took last time, at most this (0s: off). */
+  start_grace: duration.default(5 * 60_000),
 };
 
 /** nonEmpty gives a registry's list as the tuple a discriminated union takes: one type at least, checked. */
@@ -180,6 +182,7 @@ export type CheckConfig = {
   labels: Record<string, string>;
   runbook: string | undefined;
   interval?: number;
+  start_grace?: number;
 } & ProbeFields;
 
 /**

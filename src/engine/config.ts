@@ -28,6 +28,8 @@ export type EngineCheck = {
   depends_on: readonly string[];
   labels: Readonly<Record<string, string>>;
   runbook: string | undefined;
+  /** The longest a restarted check's failures are held while it loads (warmup.ts); 0 turns it off. */
+  start_grace?: number | undefined;
 };
 
 /** EngineChannel is what the engine reads of a channel: the least severity it takes. */

@@ -2,12 +2,13 @@ import type { EngineCheck, EngineConfig } from "./config.js";
 import type { ProbeResult } from "../probes/types.js";
 import { dict, own } from "./dict.js";
 import { FLAP_OFF, flapStep } from "./flap.js";
-import { notifyItem, severityOf, takes, teller, type CheckRun, type Said } from "./items.js";
+import { group, notifyItem, severityOf, takes, teller, type CheckRun, type Said } from "./items.js";
 import { climbLadder, pagingStep } from "./ladder.js";
 import { recover } from "./recovery.js";
 import { remind } from "./repeat.js";
 import { keptRestarts, spendRestart } from "./restart-budget.js";
 import { activeSilence, exactName, pruneSilences } from "./silence.js";
+import { DEFAULT_START_GRACE, notBack, warmStep } from "./warmup.js";
 import {
   RECENT_MAX,
   type Action,
@@ -15,7 +16,6 @@ import {
   type HoldReason,
   freshIncident,
   type Incident,
-  type NotifyItem,
   type State,
 } from "./types.js";
 
@@ -173,10 +173,13 @@ function stepCheck(
   mute: HoldReason | undefined,
 ): CheckStep {
   const s = nextCheckState(before, r, now, check);
+  const warm = warmStep(before, r, s.since, now, check.start_grace ?? DEFAULT_START_GRACE);
+  if (warm.warmup) s.warmup = warm.warmup;
   const run: CheckRun = { check, result: r, state: s, now, channels: cfg.channels };
   const flap = flapStep(run, before, cfg.flap ?? FLAP_OFF, mute === "silenced" || mute === "maintenance");
   if (flap.flapping) s.flapping = flap.flapping;
-  const held: HoldReason | undefined = mute ?? (s.flapping ? "flapping" : undefined);
+  const warming = warm.warming !== undefined ? "warming" : undefined;
+  const held: HoldReason | undefined = mute ?? (s.flapping ? "flapping" : undefined) ?? warming;
   if (held) s.held = held;
   const items = [...flap.items];
   if (r.status === "ok") {
@@ -191,12 +194,14 @@ function stepCheck(
   if (!held && !inc.ack) {
     const cannotFix = check.restart ? unfixable(inc.cause, cfg.restartCannotFix) : undefined;
     // A flap that became an outage climbs as one: every step reached speaks, not only the highest.
-    // After a maintenance window every step reached speaks: the first notice of the outage must not be skipped.
-    const resume = before?.held !== undefined && before.held !== "maintenance" && !flap.outage;
+    // After a maintenance window or a warm-up every step reached speaks: the first notice must not be skipped.
+    const whole = before?.held === "maintenance" || before?.held === "warming";
+    const resume = before?.held !== undefined && !whole && !flap.outage;
     const ladder = climbLadder(run, inc, resume, cannotFix ? pagingStep(check) : undefined);
     const reminder = remind(run, ladder.incident, ladder.fired);
     inc = reminder.incident;
     if (before?.held === "maintenance") for (const { item } of ladder.items) item.afterMaintenance = true;
+    if (before?.held === "warming") for (const { item } of ladder.items) item.notBack = notBack(s.warmup, now);
     items.push(...ladder.items, ...reminder.items);
     if (flap.outage) inc = saidWasFlapping(run, inc, items, flap.outage);
     if (cannotFix) {
@@ -285,13 +290,4 @@ function carryIncident(
   if (r.cause) inc.cause = r.cause;
   if (inc.lastNotifiedAt !== undefined && inc.lastNotifiedAt > now) inc.lastNotifiedAt = now;
   return inc;
-}
-
-/** group makes one notify action per channel (items in check order) and one restart action per check. */
-function group(items: Said[], restarts: string[]): Action[] {
-  const byChannel = new Map<string, NotifyItem[]>();
-  for (const { channel, item } of items) byChannel.set(channel, [...(byChannel.get(channel) ?? []), item]);
-  const actions: Action[] = restarts.map((check) => ({ type: "restart", check }));
-  for (const [channel, list] of byChannel) actions.push({ type: "notify", channel, items: list });
-  return actions;
 }

@@ -1,7 +1,7 @@
 import type { EngineChannel, EngineCheck } from "./config.js";
 import type { ProbeResult, Status } from "../probes/types.js";
 import { own } from "./dict.js";
-import type { CheckState, Incident, NotifyItem, Severity } from "./types.js";
+import type { Action, CheckState, Incident, NotifyItem, Severity } from "./types.js";
 
 /** Said is one item addressed to one channel; decide groups them into one message per channel. */
 export type Said = { channel: string; item: NotifyItem };
@@ -75,4 +75,13 @@ export function teller(notified: readonly string[]): Teller {
     },
   };
   return t;
+}
+
+/** group makes one notify action per channel (items in check order) and one restart action per check. */
+export function group(items: Said[], restarts: string[]): Action[] {
+  const byChannel = new Map<string, NotifyItem[]>();
+  for (const { channel, item } of items) byChannel.set(channel, [...(byChannel.get(channel) ?? []), item]);
+  const actions: Action[] = restarts.map((check) => ({ type: "restart", check }));
+  for (const [channel, list] of byChannel) actions.push({ type: "notify", channel, items: list });
+  return actions;
 }

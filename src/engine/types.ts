@@ -69,6 +69,8 @@ export type NotifyItem = Pick<ProbeResult, "check" | "status" | "summary" | "sai
   wasFlapping?: true;
   /** A maintenance window held the check until this run, and it still fails: the alert says why it comes now. */
   afterMaintenance?: true;
+  /** The check was held while warming up after a restart this long ago, and has not come back (loadMs: last time). */
+  notBack?: { agoMs: number; loadMs?: number };
   /** Share of state changes in the last 21 results (percent), on flap notices. */
   flapShare?: number;
   /** Checks that depend on this one and fail with it: their own notifications are held. */
@@ -136,10 +138,18 @@ export type CheckState = {
   flapping?: { since: number; share: number; told: string[] };
   /** Why this run held the check's notifications and restarts; the run after a hold resumes the ladder in one step. */
   held?: HoldReason;
+  /** What a warm-up after a restart needs: the process's last start seen, how long the last load took (warmup.ts). */
+  warmup?: Warmup;
 };
 
 /** HoldReason says why a check's notifications and restarts are held. */
-export type HoldReason = "silenced" | "maintenance" | "depends" | "flapping";
+export type HoldReason = "silenced" | "maintenance" | "depends" | "flapping" | "warming";
+
+/**
+ * Warmup is a check's memory of its process's starts: the last start seen (epoch ms) and a hash of its command line,
+ * the start a held warm-up waits on, and how long the last load took (start to the first passing run).
+ */
+export type Warmup = { start?: number; cmd?: string; waiting?: number; loadMs?: number };
 
 /** Silence mutes the checks whose name matches `pattern` (a glob) from `startsAt` until `endsAt`. */
 export type Silence = {

@@ -73,6 +73,10 @@ function itemLines(
   if (i.notice === "stable") rows.push({ label: "", value: w.stable });
   if (i.wasFlapping) rows.push({ label: "", value: w.wasFlapping(i.failStreak) });
   if (i.afterMaintenance) rows.push({ label: "", value: w.afterMaintenance(i.failStreak) });
+  if (i.notBack) {
+    const last = i.notBack.loadMs !== undefined ? w.dur(i.notBack.loadMs) : undefined;
+    rows.push({ label: "", value: w.notBack(w.dur(i.notBack.agoMs), last) });
+  }
   if (i.monitorGapMs !== undefined) rows.push({ label: "", value: w.gap(w.dur(i.monitorGapMs)) });
   if (i.runbook) rows.push({ label: w.runbook, value: i.runbook });
   return rows;

@@ -60,6 +60,8 @@ export type Words = {
   stable: string;
   wasFlapping(runs: number): string;
   afterMaintenance(runs: number): string;
+  /** A restarted service held while it loaded has not come back: how long ago, how long it took last time. */
+  notBack(ago: string, last: string | undefined): string;
   gap(d: string): string;
   /** Label separator (": " or the full-width "："), duration format, and the "(escalation step 2)" tag. */
   colon: string;
@@ -138,6 +140,9 @@ export const EN: Words = {
   stable: "the check is stable again",
   wasFlapping: (n) => `was flapping; down for ${n} runs now: alerting as an outage`,
   afterMaintenance: (n) => `a maintenance window ended with the check still failing (${n} runs): alerting now`,
+  notBack: (ago, last) =>
+    `restarted ${ago} ago and has not come back${last ? ` (it came back in ${last} last time)` : ""}: alerts were ` +
+    "held while it loaded (start_grace); read its log for why it does not finish starting",
   gap: (d) => `watchdog itself did not run for ${d} before this run`,
   colon: ": ",
   paren: (parts) => `(${parts.join(", ")})`,
@@ -225,6 +230,9 @@ export const ZH: Words = {
   stable: "状态已恢复稳定",
   wasFlapping: (n) => `此前状态频繁变化；现已连续 ${n} 次失败，按故障告警`,
   afterMaintenance: (n) => `维护窗口已结束，检查仍失败（连续 ${n} 次）：现在告警`,
+  notBack: (ago, last) =>
+    `服务已于 ${ago}前重启，至今未恢复${last ? `（上次 ${last}后恢复）` : ""}：加载期间告警已暂缓（start_grace）；` +
+    "请查看其日志，找出启动未完成的原因",
   gap: (d) => `在本次运行之前，watchdog 自身已有 ${d} 没有运行`,
   colon: "：",
   paren: (parts) => `（${parts.join("，")}）`,

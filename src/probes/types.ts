@@ -21,7 +21,15 @@ export type ProbeResult = {
   cause?: string;
   metrics?: Record<string, number>;
   durationMs: number;
+  /** The watched process: when it started (epoch ms) and a hash of its command line (probes/started.ts). */
+  started?: Started;
 };
+
+/**
+ * Started is when the process a check watches started, a hash of its command line to find it again by, and whether
+ * it is stopped (SIGSTOP: a hang, not a warm-up).
+ */
+export type Started = { at: number; cmd?: string; stopped?: true };
 
 /** Values are what one phrase of a summary names: targets, counts, limits. */
 export type Values = Record<string, string | number>;
@@ -90,6 +98,8 @@ export interface Probe<S extends z.ZodObject = z.ZodObject> {
   preflight?(cfg: z.output<S>, host: HostContext): HostFinding[] | Promise<HostFinding[]>;
   /** The local TCP port the checked service listens on, for a restart's stop_hung (none when absent). */
   port?(cfg: z.output<S>): number | undefined;
+  /** The host that port is on: only a port on this host has a process watchdog can see start (probes/started.ts). */
+  host?(cfg: z.output<S>): string | undefined;
 }
 
 /** defineProbe ties a probe's run to its schema: run receives what the schema gives, nothing looser. */
@@ -100,8 +110,10 @@ export function defineProbe<S extends z.ZodObject>(
     run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput>;
     preflight?(cfg: z.output<S>, host: HostContext): HostFinding[] | Promise<HostFinding[]>;
     port?(cfg: z.output<S>): number | undefined;
+    host?(cfg: z.output<S>): string | undefined;
   },
 ): Probe<S> {
-  const { words, run, preflight, port } = impl;
-  return { schema, words, run, ...(preflight ? { preflight } : {}), ...(port ? { port } : {}) };
+  const { words, run, preflight, port, host } = impl;
+  const targets = { ...(port ? { port } : {}), ...(host ? { host } : {}) };
+  return { schema, words, run, ...(preflight ? { preflight } : {}), ...targets };
 }

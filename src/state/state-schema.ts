@@ -90,6 +90,7 @@ const notifyItem = z.looseObject({
   // Only `true` is written; a hand-written false means the same as absent.
   wasFlapping: opt(z.boolean().transform((b) => b || undefined)),
   afterMaintenance: opt(z.boolean().transform((b) => b || undefined)),
+  notBack: opt(z.looseObject({ agoMs: num, loadMs: opt(num) })),
   flapShare: opt(num),
   alsoAffected: opt(z.array(str)),
   monitorGapMs: opt(num),
@@ -125,6 +126,7 @@ const checkState = z.looseObject({
   incident: opt(incident),
   flapping: opt(z.looseObject({ since: num, share: num, told: z.array(str) })),
   held: opt(wordOf<HoldReason>()),
+  warmup: opt(z.looseObject({ start: opt(num), cmd: opt(str), waiting: opt(num), loadMs: opt(num) })),
 });
 
 /** refused is one channel's kept alerts (State.refused), also carried by the message that names them. */
@@ -224,7 +226,7 @@ export const stateSchema = z.looseObject({
  */
 function withoutExtras(v: unknown): unknown {
   if (!isPlainObject(v)) return v;
-  const { flapping: _f, held: _h, ...rest } = v;
+  const { flapping: _f, held: _h, warmup: _w, ...rest } = v;
   if (!isPlainObject(rest.incident)) return rest;
   const { ack: _a, ...incident } = rest.incident;
   return { ...rest, incident };

@@ -82,7 +82,7 @@ function writeHtml(
   return 0;
 }
 
-/** marks lists what steers a check: silenced, acked, flapping, held by a failing dependency. */
+/** marks lists what steers a check: silenced, acked, flapping, held by a failing dependency or a warm-up. */
 function marks(name: string, cs: CheckState | undefined, state: State, now: number, config: Config): string[] {
   const out: string[] = [];
   const sil = activeSilence(state.silences, name, now, matchGlob);
@@ -92,6 +92,9 @@ function marks(name: string, cs: CheckState | undefined, state: State, now: numb
   if (cs?.incident?.ack) out.push("acked");
   if (cs?.flapping) out.push(`flap ${cs.flapping.share}%`);
   if (cs?.held === "depends") out.push("held (depends_on)");
+  const w = cs?.held === "warming" ? cs.warmup : undefined;
+  const last = w?.loadMs !== undefined ? `, came back in ${formatDuration(w.loadMs)} last time` : "";
+  if (w) out.push(`warming up: restarted ${formatDuration(now - (w.waiting ?? w.start ?? now))} ago${last}`);
   if (cs?.incident?.gaveUp) out.push("gave up on restarts");
   return out;
 }

@@ -78,6 +78,10 @@ function card(c: CheckView, w: PageWords, locale: PageLocale, short: Short, now:
   if (c.silence) marks.push(w.silenced(short(c.silence.until), c.silence.reason));
   if (c.flapShare !== undefined) marks.push(w.flapping(c.flapShare));
   if (c.heldByDepends) marks.push(w.heldDepends);
+  if (c.warming) {
+    const last = c.warming.loadMs === undefined ? undefined : w.dur(c.warming.loadMs);
+    marks.push(w.warming(w.dur(now - c.warming.startedAt), last));
+  }
   const incTitle = (i: IncidentView) => incidentText(i, w, locale, short, now);
   // The bar's tooltip is short (times and the cause's id): the list under the bars has the words.
   const barTitle = (i: IncidentView) => {

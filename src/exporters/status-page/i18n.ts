@@ -28,6 +28,8 @@ export type PageWords = {
   silenced: (until: string, reason: string) => string;
   flapping: (share: number) => string;
   heldDepends: string;
+  /** A check held while a restarted service loads: restarted this long ago, back after this long last time. */
+  warming: (ago: string, last: string | undefined) => string;
   gaveUp: string;
   day: string;
   week: string;
@@ -87,6 +89,7 @@ const EN: PageWords = {
   silenced: (until, reason) => `silenced until ${until}${reason ? `: ${reason}` : ""}`,
   flapping: (share) => `flapping (${share}% state changes)`,
   heldDepends: "held: a check it depends on fails",
+  warming: (ago, last) => `warming up: restarted ${ago} ago${last ? `, came back in ${last} last time` : ""}`,
   gaveUp: "gave up restarting",
   day: "last 24 h",
   week: "last 7 d",
@@ -144,6 +147,7 @@ const ZH: PageWords = {
   silenced: (until, reason) => `已静默至 ${until}${reason ? `：${reason}` : ""}`,
   flapping: (share) => `状态抖动（变化 ${share}%）`,
   heldDepends: "已暂缓：其依赖的检查项失败",
+  warming: (ago, last) => `正在启动：${ago}前重启${last ? `，上次 ${last}后恢复` : ""}`,
   gaveUp: "已放弃重启",
   day: "最近 24 小时",
   week: "最近 7 天",

@@ -74,6 +74,7 @@ export const httpProbe = defineProbe(httpConfigSchema, {
     const url = new URL(cfg.url);
     return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
   },
+  host: (cfg) => new URL(cfg.url).hostname,
   async run(cfg, { signal, deps }) {
     const res = await request(cfg, signal);
     if ("failed" in res) {

@@ -2,9 +2,10 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { size, textRegex } from "../../core/fields.js";
 import { compileLinear } from "../../core/linear-regex.js";
+import { bootTime, earliest } from "../port-owner.js";
 import { eachLimit, fillCmdlines, readCmdline, readStat, scanProcesses } from "../proc-scan.js";
 import type { ProcInfo, Select } from "../proc-scan.js";
-import { defineProbe, say, type PartOf, type ProbeOutput, type Status } from "../types.js";
+import { defineProbe, say, type PartOf, type ProbeOutput, type Started, type Status } from "../types.js";
 import { words } from "./words.js";
 
 type ProcessPart = PartOf<typeof words>;
@@ -83,6 +84,15 @@ async function readPid(pid: number): Promise<ProcInfo[]> {
 
 const fmtMiB = (b: number) => `${Math.round(b / 1048576)} MiB`;
 
+/** startedOf is when the first of the matched processes started, for the warm-up after a restart (engine). */
+function startedOf(alive: readonly ProcInfo[]): { started?: Started } {
+  const boot = alive.length ? bootTime() : undefined;
+  const first = boot === undefined ? undefined : earliest(alive.map((p) => p.pid), boot);
+  if (!first) return {};
+  const state = alive.find((p) => p.pid === first.pid)?.state;
+  return { started: { at: first.at, ...(state === "T" || state === "t" ? { stopped: true as const } : {}) } };
+}
+
 /** processProbe finds processes by command line, comm or pidfile in /proc and counts the live ones. */
 export const processProbe = defineProbe(processConfigSchema, {
   words,
@@ -160,6 +170,6 @@ export const processProbe = defineProbe(processConfigSchema, {
       ...problems,
       ...alive.slice(0, 20).map((p) => `pid ${p.pid} ${p.comm}: ${p.cmdline.slice(0, 200)}`),
     ].join("\n");
-    return { status, ...say(words, parts), ...(detail ? { detail } : {}), metrics };
+    return { status, ...say(words, parts), ...(detail ? { detail } : {}), metrics, ...startedOf(alive) };
   },
 });

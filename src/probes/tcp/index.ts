@@ -19,6 +19,7 @@ export type TcpConfig = z.infer<typeof tcpConfigSchema>;
 export const tcpProbe = defineProbe(tcpConfigSchema, {
   words,
   port: (cfg) => cfg.port,
+  host: (cfg) => cfg.host,
   run(cfg, { signal }) {
     const target = `${cfg.host}:${cfg.port}`;
     const started = monotonicMs();
