@@ -3,6 +3,7 @@ import { execConfigSchema, execProbe } from "./exec/index.js";
 import { gpuConfigSchema, gpuProbe } from "./gpu/index.js";
 import { httpConfigSchema, httpProbe } from "./http/index.js";
 import { logConfigSchema, logProbe } from "./log/index.js";
+import { metricsConfigSchema, metricsProbe } from "./metrics/index.js";
 import { openaiConfigSchema, openaiProbe } from "./openai/index.js";
 import { processConfigSchema, processProbe } from "./process/index.js";
 import { systemConfigSchema, systemProbe } from "./system/index.js";
@@ -23,6 +24,7 @@ export const probes = {
   gpu: gpuProbe,
   exec: execProbe,
   openai: openaiProbe,
+  metrics: metricsProbe,
 } satisfies Record<string, Probe>;
 
 /** probeOf is the probe of a type name; own keys only, so a type such as "constructor" finds nothing. */
