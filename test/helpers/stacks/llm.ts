@@ -23,7 +23,7 @@ export type LlmStack = {
   /** The Prometheus text of /metrics (undefined: the server has none). */
   metrics?: (c: Counters, model: string) => string;
   /** Routes of its own (Ollama's /api/*), answered before the common ones; true when handled. */
-  route?: (req: http.IncomingMessage, res: http.ServerResponse, state: LlmState) => boolean;
+  route?: (req: http.IncomingMessage, res: http.ServerResponse, state: LlmState, model: string) => boolean;
 };
 
 /** LlmServer is a running fake on 127.0.0.1: its URL, its state (settable), its close. */
@@ -52,7 +52,7 @@ export async function startLlm(stack: LlmStack, model: string, port = 0): Promis
   const self = { state: "healthy" as LlmState };
   const server = http.createServer((req, res) => {
     const url = (req.url ?? "/").split("?")[0]!;
-    if (stack.route?.(req, res, self.state)) return;
+    if (stack.route?.(req, res, self.state, model)) return;
     if (req.method === "GET" && url === stack.health.path) {
       res.writeHead(200, { "content-type": stack.health.type }).end(stack.health.body);
     } else if (req.method === "GET" && url === "/v1/models") {
