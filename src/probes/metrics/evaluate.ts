@@ -31,7 +31,7 @@ export function readMemory(raw: unknown): MetricsMemory | undefined {
 /** Reading is one condition's value now: a number, absent from the scrape, or not yet known (first scrape). */
 export type Reading =
   | { kind: "value"; value: number; holds: boolean }
-  | { kind: "missing"; metric: string }
+  | { kind: "missing"; metric: string; selector?: string }
   | { kind: "unknown"; why: "first" | "no_observations" };
 
 /** Verdict is one rule after this scrape. */
@@ -51,7 +51,8 @@ export function evaluate(
     const held = readings.every((r) => r.kind === "value" && r.holds);
     const before = prev?.streaks[rule.name];
     const runs = held ? (before?.runs ?? 0) + 1 : 0;
-    const since = before?.since ?? prev?.at ?? now;
+    // A change between scrapes covers the time since the one before; a gauge only the moment it was read.
+    const since = before?.since ?? (rule.when.some((c) => c.fn !== "value") ? (prev?.at ?? now) : now);
     if (held) streaks[rule.name] = { runs, since };
     return { rule, readings, runs, since, fired: held && runs >= rule.for };
   });
@@ -68,7 +69,7 @@ function read(
   const reading = (value: number): Reading => ({ kind: "value", value, holds: compare(value, c.op, c.number) });
   if (c.fn === "value") {
     const picked = samples.filter((s) => matches(c.selector, s));
-    if (picked.length === 0) return { kind: "missing", metric: c.selector.name };
+    if (picked.length === 0) return missing(c.selector, samples, "");
     return reading(picked.reduce((sum, s) => sum + s.value, 0));
   }
   const suffixes = c.fn === "mean" ? ["_sum", "_count"] : [""];
@@ -76,7 +77,7 @@ function read(
   for (const suffix of suffixes) {
     const key = `${c.selector.text}${suffix}`;
     const series = seriesOf(c.selector, samples, suffix);
-    if (series.size === 0) return { kind: "missing", metric: c.selector.name + suffix };
+    if (series.size === 0) return missing(c.selector, samples, suffix);
     keep[key] = kept(series);
     changes.push(prev?.counters[key] ? increase(series, prev.counters[key]) : undefined);
   }
@@ -87,6 +88,16 @@ function read(
     return now > prev.at ? reading(first / ((now - prev.at) / 1000)) : { kind: "unknown", why: "first" };
   if (second === undefined) return { kind: "unknown", why: "first" };
   return second > 0 ? reading(first / second) : { kind: "unknown", why: "no_observations" };
+}
+
+/**
+ * missing says what a scrape lacks for a selector: the metric itself, or (the name is there) a series whose labels
+ * match, such as a model_name that is not the one served.
+ */
+function missing(sel: Selector, samples: readonly Sample[], suffix: string): Reading {
+  const metric = sel.name + suffix;
+  if (sel.matchers.length === 0 || !samples.some((s) => s.name === metric)) return { kind: "missing", metric };
+  return { kind: "missing", metric, selector: sel.text.replace(sel.name, metric) };
 }
 
 /** seriesOf is the selector's series, by their labels (`suffix` reads a histogram's or summary's _sum, _count). */

@@ -20,8 +20,9 @@ export class ExpositionError extends Error {
   }
 }
 
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+// Sticky: matched where the cursor is, with no copy of the rest of the line (a hostile line stays linear).
+const NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
+const LABEL = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 const TYPES = new Set(["counter", "gauge", "histogram", "summary", "untyped", "unknown", "gaugehistogram", "stateset"]);
 
 /** parseExposition reads a whole exposition; the first line not in the format throws an ExpositionError. */
@@ -39,7 +40,7 @@ export function parseExposition(text: string): Exposition {
       const meta = /^#[ \t]+(HELP|TYPE|UNIT)[ \t]+(\S+)(?:[ \t]+(.*))?$/.exec(line);
       if (meta?.[1] === "TYPE") {
         const type = (meta[3] ?? "").trim().toLowerCase();
-        if (!TYPES.has(type)) throw new ExpositionError(n, `unknown metric type ${JSON.stringify(meta[3] ?? "")}`);
+        if (!TYPES.has(type)) throw new ExpositionError(n, `unknown metric type ${shown(meta[3] ?? "")}`);
         types[meta[2]!] = type;
       }
       continue; // HELP, UNIT and plain comments carry no sample
@@ -67,7 +68,7 @@ function parseSample(line: string, n: number): Sample {
   skipSpace(cur);
   if (cur.i < cur.s.length && cur.s[cur.i] !== "#") {
     const ts = takeToken(cur);
-    if (parseNumber(ts) === undefined) throw new ExpositionError(n, `invalid timestamp ${JSON.stringify(ts)}`);
+    if (parseNumber(ts) === undefined) throw new ExpositionError(n, `invalid timestamp ${shown(ts)}`);
     skipSpace(cur);
   }
   // An OpenMetrics exemplar (` # {trace_id="..."} 1.0`) says nothing of the series' value.
@@ -76,6 +77,11 @@ function parseSample(line: string, n: number): Sample {
 }
 
 type Cursor = { s: string; i: number; n: number };
+
+/** shown quotes a piece of the page in a message, cut short: the page comes from outside and may be one huge line. */
+function shown(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
 
 function expected(cur: Cursor, what: string): ExpositionError {
   return new ExpositionError(cur.n, `expected ${what} at column ${cur.i + 1}`);
@@ -86,7 +92,8 @@ function skipSpace(cur: Cursor): void {
 }
 
 function take(cur: Cursor, re: RegExp): string | undefined {
-  const m = re.exec(cur.s.slice(cur.i));
+  re.lastIndex = cur.i;
+  const m = re.exec(cur.s);
   if (!m) return undefined;
   cur.i += m[0].length;
   return m[0];
@@ -117,13 +124,13 @@ function readLabels(cur: Cursor, labels: Record<string, string>, onName?: (name:
       cur.i++;
       skipSpace(cur);
       if (cur.s[cur.i] !== '"') throw expected(cur, "a quoted label value");
-      if (Object.hasOwn(labels, label)) throw new ExpositionError(cur.n, `label ${label} appears twice`);
+      if (Object.hasOwn(labels, label)) throw new ExpositionError(cur.n, `label ${shown(label)} appears twice`);
       labels[label] = readQuoted(cur);
     } else if (onName) {
       onName(label);
       onName = undefined;
     } else {
-      throw expected(cur, `= after label ${label}`);
+      throw expected(cur, `= after label ${shown(label)}`);
     }
     skipSpace(cur);
     if (cur.s[cur.i] === ",") cur.i++;

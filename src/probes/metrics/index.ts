@@ -106,7 +106,8 @@ async function scrape(cfg: MetricsConfig, signal: AbortSignal): Promise<string |
   const all = AbortSignal.any([ctl.signal, signal]);
   const headers = {
     "user-agent": "watchdog",
-    accept: "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1",
+    // The classic text first, OpenMetrics text too; never protobuf, which this probe does not read.
+    accept: "text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5",
     ...cfg.headers,
   };
   try {
@@ -143,12 +144,13 @@ function word(verdicts: Verdict[], now: number, series: number): { status: Statu
     const missing = v.readings.find((r) => r.kind === "missing");
     if (missing) {
       status = worst([status, "warning"]);
-      fired.push({ key: "missing", values: { rule, metric: missing.metric } });
+      const values = { rule, metric: missing.selector ?? missing.metric };
+      fired.push({ key: missing.selector ? "noMatch" : "missing", values });
     } else if (v.fired) {
       status = worst([status, v.rule.severity]);
       const values = valuesOf(v);
       if (v.rule.for > 1)
-        fired.push({ key: "firedFor", values: { rule, runs: v.runs, span: formatDuration(now - v.since), values } });
+        fired.push({ key: "firedFor", values: { rule, runs: v.runs, span: span(now - v.since), values } });
       else fired.push({ key: "fired", values: { rule, values } });
     } else if (v.runs > 0) {
       notes.push({ key: "pending", values: { rule, runs: v.runs, for: v.rule.for, values: valuesOf(v) } });
@@ -182,4 +184,9 @@ export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return n > 0 ? "+Inf" : "-Inf";
   if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n);
   return String(Number(n.toPrecision(4)));
+}
+
+/** span words how long a streak lasted, to the minute past one: scrapes start seconds apart from run to run. */
+function span(ms: number): string {
+  return formatDuration(ms >= 60_000 ? Math.round(ms / 60_000) * 60_000 : ms);
 }

@@ -38,6 +38,10 @@ export const words = {
     en: (v) => `${v.rule}: not exported: ${v.metric}`,
     "zh-CN": (v) => `${v.rule}：未导出指标 ${v.metric}`,
   },
+  noMatch: {
+    en: (v) => `${v.rule}: no series match ${v.metric}`,
+    "zh-CN": (v) => `${v.rule}：没有序列匹配 ${v.metric}`,
+  },
   first: {
     en: (v) => `${v.rule}: ${v.expr} not yet known (first scrape)`,
     "zh-CN": (v) => `${v.rule}：${v.expr} 尚未可知（首次抓取）`,

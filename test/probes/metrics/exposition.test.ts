@@ -110,6 +110,19 @@ describe("the text format's corners", () => {
     expect(types["vllm:generation_tokens"]).toBe("counter");
   });
 
+  it("reads a line of 100 000 labels (a hostile page is read in one pass)", () => {
+    const labels = Array.from({ length: 100_000 }, (_, i) => `l${i}="v"`).join(",");
+    const [sample] = parseExposition(`m{${labels}} 7\n`).samples;
+    expect(Object.keys(sample!.labels)).toHaveLength(100_000);
+    expect(sample!.value).toBe(7);
+  });
+
+  it("quotes at most 40 characters of the page in a message", () => {
+    expect(() => parseExposition(`m{"${"x".repeat(5000)}" 1}`)).toThrow(
+      `line 1: expected = after label "${"x".repeat(40)}…" at column 5006`,
+    );
+  });
+
   it("reads the quoted metric names of Prometheus 3 (UTF-8 names)", () => {
     const { samples } = parseExposition('{"my.metric", le="1"} 2\n');
     expect(samples).toEqual([{ name: "my.metric", labels: { le: "1" }, value: 2 }]);
@@ -121,7 +134,7 @@ describe("the text format's corners", () => {
     ['m{a="1"', "line 1: expected , or }"],
     ['m{a="x\\q"} 1', "line 1: invalid escape \\q"],
     ['m{a="open} 1', "line 1: a quoted string is not closed"],
-    ['m{a="1",a="2"} 1', "line 1: label a appears twice"],
+    ['m{a="1",a="2"} 1', 'line 1: label "a" appears twice'],
     ["ok 1\nm one", "line 2: expected a number as the value"],
     ["m 1 2 3", "line 1: expected the end of the line"],
     ["m 1 yesterday", "line 1: invalid timestamp"],

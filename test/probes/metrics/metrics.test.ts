@@ -38,7 +38,7 @@ const STALLED_RULE = {
 const cfg = (extra: Record<string, unknown> = {}) =>
   metricsConfigSchema.parse({ type: "metrics", url: `${base}/metrics`, rules: [STALLED_RULE], ...extra });
 
-/** runs scrapes `pages` one after another, two minutes apart, carrying the memory as the state file does. */
+/** runs scrapes `pages` one after another, about two minutes apart, carrying the memory as the state file does. */
 async function runs(config: ReturnType<typeof cfg>, pages: string[]) {
   const clock = fakeClock(Date.UTC(2026, 11, 7, 9, 0, 0));
   const deps = testDeps(clock);
@@ -49,7 +49,8 @@ async function runs(config: ReturnType<typeof cfg>, pages: string[]) {
     const out = await metricsProbe.run(config, ctx(memory, deps));
     memory = out.memory ?? memory;
     outs.push(out);
-    clock.advance(120_000);
+    // Scrapes start some hundred milliseconds apart from run to run, as a run's other work varies.
+    clock.advance(120_000 + (outs.length % 2 ? 900 : -600));
   }
   return outs;
 }
@@ -76,6 +77,15 @@ describe("metrics probe against a vLLM-shaped /metrics", () => {
     const outs = await runs(cfg(), ["vllm:num_requests_running 1\n", "vllm:num_requests_running 1\n"]);
     expect(outs.map((o) => o.status)).toEqual(["warning", "warning"]);
     expect(outs[1]!.summary).toContain("queue not draining: not exported: vllm:num_requests_waiting");
+  });
+
+  it("a selector whose labels match no series (another model served): a warning with the selector", async () => {
+    const config = cfg({ rules: [{ name: "stuck", when: 'vllm:num_requests_waiting{model_name="llama"} > 0' }] });
+    const [out] = await runs(config, [vllmPage(3, 1)]);
+    expect(out).toMatchObject({
+      status: "warning",
+      summary: `${base}/metrics: stuck: no series match vllm:num_requests_waiting{model_name="llama"}`,
+    });
   });
 
   it("a severity of warning and a rule that fires at once (for: 1) on a gauge", async () => {
@@ -114,6 +124,29 @@ describe("metrics probe against a vLLM-shaped /metrics", () => {
     expect(out).toMatchObject({ status: "critical" });
     expect(out.summary).toContain("refused the connection");
     expect(out.memory).toBeUndefined();
+  });
+
+  it("a page whose body stalls after the head: critical within the timeout", async () => {
+    const stall = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("vllm:num_requests_waiting 1\n"); // then nothing more
+    });
+    await new Promise<void>((r) => stall.listen(0, "127.0.0.1", r));
+    try {
+      const port = (stall.address() as AddressInfo).port;
+      const config = metricsConfigSchema.parse({
+        type: "metrics",
+        url: `http://127.0.0.1:${port}/metrics`,
+        timeout: "1s",
+        rules: [STALLED_RULE],
+      });
+      const out = await metricsProbe.run(config, ctx());
+      expect(out).toMatchObject({ status: "critical" });
+      expect(out.summary).toBe(`GET http://127.0.0.1:${port}/metrics gave no complete answer within 1s`);
+    } finally {
+      stall.closeAllConnections();
+      await new Promise((r) => stall.close(r));
+    }
   });
 
   it("sends the configured headers", async () => {

@@ -90,6 +90,19 @@ describe("rules across runs", () => {
     expect(at(4, 14, 530)).toMatchObject({ fired: false, runs: 0, readings: [{ value: 14 }, { value: 30 }] });
   });
 
+  it("a rule on gauges alone covers the time from its first holding scrape", () => {
+    const full = [rule("kv cache full", ["vllm:kv_cache_usage_perc >= 0.99"], 3)];
+    let memory: MetricsMemory | undefined;
+    let last;
+    for (let run = 0; run < 4; run++) {
+      const usage = run === 0 ? 0.5 : 1;
+      const out = evaluate(full, scrape(`vllm:kv_cache_usage_perc ${usage}\n`), memory, run * 120_000);
+      memory = out.memory;
+      last = out.verdicts[0]!;
+    }
+    expect(last).toMatchObject({ fired: true, runs: 3, since: 120_000 });
+  });
+
   it("healthy progress never holds", () => {
     let memory: MetricsMemory | undefined;
     for (let run = 0; run < 6; run++) {
@@ -132,6 +145,9 @@ describe("rules across runs", () => {
     });
     const mean = evaluate([rule("m", ["mean(lat) > 1"])], scrape("lat_sum 1\n"), undefined, 0);
     expect(mean.verdicts[0]!.readings[0]).toMatchObject({ kind: "missing", metric: "lat_count" });
+    // The name is there, but not for this model: said apart, with the selector.
+    const other = evaluate([rule("m", ['w{model_name="b"} > 0'])], scrape('w{model_name="a"} 3\n'), undefined, 0);
+    expect(other.verdicts[0]!.readings[0]).toEqual({ kind: "missing", metric: "w", selector: 'w{model_name="b"}' });
   });
 
   it("keeps only the counters the rules read, and their sum past MAX_SERIES_KEPT series", () => {
