@@ -22,6 +22,8 @@ type Item = [number, string, unknown, Record<string, unknown>, string[]];
 export type FakeComfy = {
   url: string;
   setState(state: ComfyState, opts?: { pending?: number }): void;
+  /** Adds n prompts of other users to queue_pending (a queue that grows). */
+  enqueue(n: number): void;
   /** Prompts submitted with POST /prompt so far. */
   submitted(): number;
   close(): Promise<void>;
@@ -126,6 +128,9 @@ export async function startComfy(opts: { state: ComfyState; pending?: number }):
     url: `http://127.0.0.1:${port}`,
     setState: (s, o) => enter(s, o?.pending ?? 0),
     submitted: () => submitted,
+    enqueue: (n) => {
+      for (let i = 0; i < n; i++) pending.push(item());
+    },
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

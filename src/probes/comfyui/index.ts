@@ -75,7 +75,8 @@ export const comfyuiProbe = defineProbe(comfyuiConfigSchema, {
     const head = queue.running[0];
     if (head !== undefined) {
       after.running = before.running?.id === head ? before.running : { id: head, since: started };
-      const ran = started - after.running.since;
+      // Whole seconds: runs a cron interval apart start their probes some milliseconds earlier or later.
+      const ran = Math.round((started - after.running.since) / 1000) * 1000;
       if (ran >= cfg.stuck_after && queue.pending.length > 0) {
         const values = { where, id: short(head), for: formatDuration(ran), pending: queue.pending.length };
         findings.push({ status: "critical", parts: [{ key: "stuck", values }] });
