@@ -24,11 +24,9 @@ export async function logPreflight(cfg: PreflightConfig): Promise<HostFinding[]>
     const absent = (err as NodeJS.ErrnoException).code === "ENOENT";
     // `missing: ok` (the recipes' log checks) says a log absent on this host is fine: nothing to warn about.
     const status = absent ? (cfg.missing ?? "unknown") : "unknown";
+    const why = absent ? "does not exist" : "cannot be read";
     if (status !== "ok")
-      out.push({
-        path: ["path"],
-        message: `directory ${dir} ${absent ? "does not exist" : "cannot be read"} here; the check would report "${status}"`,
-      });
+      out.push({ path: ["path"], message: `directory ${dir} ${why} here; the check would report "${status}"` });
   }
   for (const [i, p] of cfg.patterns.entries()) {
     const note = await backtrackingNote(typeof p === "string" ? p : p.regex);
