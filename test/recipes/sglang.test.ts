@@ -9,7 +9,7 @@ describeLlmRecipe({
   prefix: "SGLANG",
   deathLine: "[2026-11-22 09:01:58 TP0] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.",
   cause: "gpu_oom",
-  deadAnswer: "the scheduler is not alive",
+  deadAnswer: "CUDA error: an illegal memory access was encountered",
   queueRuns: 5,
   waitingMetric: "sglang:num_queue_reqs",
 });

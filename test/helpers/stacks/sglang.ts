@@ -3,7 +3,7 @@ import { prom, type LlmStack } from "./llm.js";
 // SGLang's server, as in python/sglang/srt/entrypoints/http_server.py (GET /health 200, /v1/models) and
 // python/sglang/srt/metrics/collector.py (SchedulerMetricsCollector: sglang:num_running_reqs, sglang:num_queue_reqs;
 // TokenizerMetricsCollector: sglang:generation_tokens_total; prometheus_client, so counters carry _total and a
-// _created family). Dead: the 500 the OpenAI adapter returns when the scheduler is gone.
+// _created family). Dead: an engine error in the OpenAI adapter's ErrorResponse shape (create_error_response).
 
 const created = 1765000000;
 
@@ -26,7 +26,7 @@ export const SGLANG: LlmStack = {
     status: 500,
     body: {
       object: "error",
-      message: "Internal server error: the scheduler is not alive",
+      message: "CUDA error: an illegal memory access was encountered",
       type: "InternalServerError",
       param: null,
       code: 500,
