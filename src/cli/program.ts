@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { channelTypes, channelWord, starters } from "../notify/registry.js";
 import type { Io } from "./io.js";
+import { RECIPE_NAMES } from "./recipes.js";
 
 // Each command's module is imported when that command runs: the bundle then evaluates (builds schemas, loads
 // Node built-ins for) only what the command uses, and `--version` or `--help` evaluate none of it.
@@ -168,6 +169,7 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
     .option("--path <file>", "where to write it", "watchdog.yaml")
     .option("--force", "overwrite an existing file")
     .option("--channels <list>", `the channels of the short starter, e.g. email,dingtalk (${starterNames})`)
+    .option("--recipe <list>", `ready-made checks for these stacks, e.g. vllm,comfyui (${RECIPE_NAMES})`)
     .option("--full", "write the whole commented example (config.example.yaml) instead")
     .action((o) => pick(async (io) => (await commands.init()).initCommand(o, io)));
   program

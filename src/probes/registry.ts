@@ -8,6 +8,7 @@ import { openaiConfigSchema, openaiProbe } from "./openai/index.js";
 import { processConfigSchema, processProbe } from "./process/index.js";
 import { systemConfigSchema, systemProbe } from "./system/index.js";
 import { tcpConfigSchema, tcpProbe } from "./tcp/index.js";
+import { comfyuiProbe } from "./comfyui/index.js";
 import type { Probe } from "./types.js";
 
 // The log probe's cause catalog (`causes:`, `disable_causes:`), which config/rules.ts checks and the run builds:
@@ -25,6 +26,7 @@ export const probes = {
   exec: execProbe,
   openai: openaiProbe,
   metrics: metricsProbe,
+  comfyui: comfyuiProbe,
 } satisfies Record<string, Probe>;
 
 /** probeOf is the probe of a type name; own keys only, so a type such as "constructor" finds nothing. */

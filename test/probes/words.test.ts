@@ -7,7 +7,7 @@ import type { Values } from "../../src/probes/types.js";
 const KEPT = new Set(
   (
     "GPU GPUs MiB RSS JSON TLS token PATH NVIDIA NVML ECC infoROM nvidia smi GET models pid proc insecure true " +
-    "EACCES EHOSTUNREACH ETIMEDOUT match comm pidfile patterns causes builtin watchdog adm Prometheus"
+    "EACCES EHOSTUNREACH ETIMEDOUT RMS dBFS match comm pidfile patterns causes builtin watchdog adm Prometheus"
   ).split(" "),
 );
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import exampleText from "../../../config.example.yaml?raw";
 import { ExitError, UsageError } from "../../errors.js";
-import { parseChannelList, shortStarter } from "../starter.js";
+import { parseChannelList, parseRecipeList, shortStarter } from "../starter.js";
 import type { Io } from "../context.js";
 import { fold, loadWidths } from "../table.js";
 import { onPath } from "../../on-path.js";
@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../../core/safe-fs.js";
 import { configJsonSchema } from "./schema.js";
 
 /** InitOptions are the flags of `watchdog init`. */
-export type InitOptions = { path?: string; force?: boolean; full?: boolean; channels?: string };
+export type InitOptions = { path?: string; force?: boolean; full?: boolean; channels?: string; recipe?: string };
 
 /** SCHEMA_FILE is the JSON Schema file the starters' first line names, relative to the config. */
 const SCHEMA_FILE = "watchdog.schema.json";
@@ -100,14 +100,23 @@ export async function initCommand(
     throw new UsageError(
       "--channels makes the short starter; --full writes the whole example (delete the channels you do not use)",
     );
+  if (opts.full && opts.recipe)
+    throw new UsageError("--recipe makes the short starter with those checks; --full writes the whole example");
   let channels: string[] = [];
   try {
     channels = opts.full ? [] : parseChannelList(opts.channels ?? "email");
   } catch (err) {
     throw new UsageError(`init --channels: ${(err as Error).message}`);
   }
-  // The short starter by default: one service and the channels asked for, valid once its ${VARS} are set.
-  const text = opts.full ? starterConfig(gpu) : shortStarter(channels, gpu);
+  let recipes: string[] = [];
+  try {
+    recipes = opts.recipe === undefined ? [] : parseRecipeList(opts.recipe);
+  } catch (err) {
+    throw new UsageError(`init --recipe: ${(err as Error).message}`);
+  }
+  // The short starter by default: one service (or the recipes' checks) and the channels asked for, valid once its
+  // ${VARS} are set.
+  const text = opts.full ? starterConfig(gpu) : shortStarter(channels, gpu, recipes);
   try {
     writeFileAtomic(file, text, 0o600, { checkDir: false });
   } catch (err) {
@@ -131,20 +140,34 @@ export async function initCommand(
     ...fold(
       opts.full
         ? "the full example: every option, commented"
-        : `a short starter: one service, channels ${channels.join(", ")} (\`watchdog init --full\`: every option)`,
+        : `a short starter: ${recipes.length ? `the checks of recipe ${recipes.join(", ")}` : "one service"}, ` +
+            `channels ${channels.join(", ")} (\`watchdog init --full\`: every option)`,
       80,
     ),
   );
-  // What `validate` would refuse at once: say it now, with the way out.
-  const unset = [...new Set([...text.matchAll(/^[^#\n]*?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/gm)].map((m) => m[1]!))].filter(
-    (v) => !env[v],
-  );
+  // What `validate` would refuse at once: say it now, with the way out. The channels' secrets, then what the checks
+  // cannot default (a recipe's model name).
+  const at = text.search(/^checks:/m);
+  const unsetIn = (part: string) =>
+    [...new Set([...part.matchAll(/^[^#\n]*?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/gm)].map((m) => m[1]!))].filter(
+      (v) => !env[v],
+    );
+  const unset = unsetIn(at < 0 ? text : text.slice(0, at));
+  const unsetChecks = at < 0 ? [] : unsetIn(text.slice(at));
   if (unset.length)
     lines.push(
       ...fold(
         `its channels read secrets from the environment, not set here: ${unset.join(", ")}. Set them (for cron and ` +
           "systemd in /etc/watchdog/watchdog.env, mode 0600), or use the *_file " +
           `keys${opts.full ? ", and delete the channels you do not use (and their names in escalation:)" : ""}.`,
+        80,
+      ),
+    );
+  if (unsetChecks.length)
+    lines.push(
+      ...fold(
+        `its checks read from the environment, not set here: ${unsetChecks.join(", ")} (the comments above each ` +
+          "recipe say what to set; the same file as the secrets).",
         80,
       ),
     );

@@ -4,6 +4,7 @@ import { formatDuration } from "../../duration.js";
 import { findOnPath } from "../../on-path.js";
 import { runCommand, type CommandResult } from "../../run-command.js";
 import { defineProbe, say, type Part, type PartOf, type ProbeOutput, type Status, worst } from "../types.js";
+import { judgeStuck, parseLimits, POWER_QUERY, readStuckMemory, stuckSchema } from "./stuck.js";
 import { words } from "./words.js";
 
 type GpuPart = PartOf<typeof words>;
@@ -51,6 +52,8 @@ export const gpuConfigSchema = z.strictObject({
   ecc: z.boolean().default(true),
   /** List the GPU processes in the detail. */
   processes: z.boolean().default(false),
+  /** Critical when a GPU's utilization stays pinned while its power draw stays far below its limit, for N runs. */
+  stuck: stuckSchema.optional(),
 });
 export type GpuConfig = z.infer<typeof gpuConfigSchema>;
 
@@ -104,7 +107,7 @@ export function parseGpuCsv(text: string): { rows: GpuRow[] } | { error: string 
 export function describeFailure(
   r: CommandResult,
   cfg: Pick<GpuConfig, "nvidia_smi" | "timeout">,
-): { status: Status; summary: string; said: Part[] } | undefined {
+): { status: Status; summary: string; said: Part[]; cause?: string } | undefined {
   const one = (status: Status, ...parts: GpuPart[]) => ({ status, ...say(words, parts) });
   const path = cfg.nvidia_smi;
   if (r.spawnError) {
@@ -114,7 +117,11 @@ export function describeFailure(
     if (code === "EACCES") return one("unknown", { key: "notExecutable", values: { path } });
     return one("unknown", { key: "cannotRun", values: { path, why: code ?? r.spawnError.message } });
   }
-  if (r.timedOut) return one("critical", { key: "wedged", values: { within: formatDuration(cfg.timeout) } });
+  if (r.timedOut) {
+    // No exit even after SIGKILL: the process sleeps uninterruptibly in the driver (state D).
+    const key = r.exitCode === null && r.signal === null ? "unkillable" : "wedged";
+    return { ...one("critical", { key, values: { within: formatDuration(cfg.timeout) } }), cause: "gpu_hang" };
+  }
   const out = `${r.stdout}\n${r.stderr}`;
   const first =
     out
@@ -207,7 +214,7 @@ export const gpuProbe = defineProbe(gpuConfigSchema, {
       { path: ["type"], message: `${cfg.nvidia_smi} not found on this host; the gpu check would report "unknown"` },
     ];
   },
-  async run(cfg, { signal }) {
+  async run(cfg, { signal, memory }) {
     const r = await runCommand([cfg.nvidia_smi, ...GPU_QUERY], { timeoutMs: cfg.timeout, signal, killGraceMs: 500 });
     const failed = describeFailure(r, cfg);
     // Exit 14 (infoROM corrupted) still prints the rows: grade them and add a warning.
@@ -226,12 +233,30 @@ export const gpuProbe = defineProbe(gpuConfigSchema, {
       j.findings.push({ key: "infoRom" });
       if (j.status === "ok") j.status = "warning";
     }
+    let stuck: { findings: GpuPart[]; counts: Record<string, number> } | undefined;
+    if (cfg.stuck) {
+      const p = await runCommand([cfg.nvidia_smi, ...POWER_QUERY], {
+        timeoutMs: cfg.timeout,
+        signal,
+        killGraceMs: 500,
+      });
+      const pf = describeFailure(p, cfg);
+      if (pf?.cause) return { ...pf, memory };
+      if (pf) j.detail.push(`power limits: ${pf.summary}`);
+      stuck = judgeStuck(parsed.rows, parseLimits(p.stdout, parseValue), cfg.stuck, readStuckMemory(memory));
+      if (stuck.findings.length) {
+        j.findings.unshift(...stuck.findings);
+        j.status = "critical";
+      }
+    }
     const names = [...new Set(parsed.rows.map((g) => g.name))].join(", ");
     const n = parsed.rows.length;
     const parts = j.findings.flatMap((f, i): GpuPart[] => (i === 0 ? [f] : [{ key: "semicolon" }, f]));
     const said = say(words, parts.length ? parts : [{ key: "ok", values: { n, names } }]);
     if (cfg.processes) j.detail.push(...(await listProcesses(cfg, signal)));
     const out: ProbeOutput = { status: j.status, ...said, detail: j.detail.join("\n"), metrics: j.metrics };
+    if (stuck) out.memory = { stuck: stuck.counts };
+    if (stuck?.findings.length) out.cause = "gpu_hang";
     return out;
   },
 });

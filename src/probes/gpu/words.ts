@@ -7,8 +7,23 @@ export const words = {
   notExecutable: { en: (v) => `${v.path} is not executable (EACCES)`, "zh-CN": (v) => `${v.path} 不可执行（EACCES）` },
   cannotRun: { en: (v) => `cannot run ${v.path}: ${v.why}`, "zh-CN": (v) => `无法运行 ${v.path}：${v.why}` },
   wedged: {
-    en: (v) => `nvidia-smi did not answer in ${v.within}: GPU wedged?`,
-    "zh-CN": (v) => `nvidia-smi 在 ${v.within} 内无响应：GPU 卡死？`,
+    en: (v) => `nvidia-smi did not answer in ${v.within}: probable GPU hang`,
+    "zh-CN": (v) => `nvidia-smi 在 ${v.within} 内无响应：GPU 很可能已卡死`,
+  },
+  unkillable: {
+    en: (v) =>
+      `nvidia-smi did not answer in ${v.within} and could not be killed (uninterruptible, state D): ` +
+      "probable GPU hang; reset the GPU or reboot",
+    "zh-CN": (v) =>
+      `nvidia-smi 在 ${v.within} 内无响应且无法终止（不可中断睡眠，D 状态）：GPU 很可能已卡死；请重置 GPU 或重启`,
+  },
+  stuck: {
+    en: (v) =>
+      `${v.id} stuck: utilization ${v.util}% while drawing ${v.watts} W, ${v.pct}% of its ${v.limit} W limit, ` +
+      `for ${v.runs} runs (probable GPU hang)`,
+    "zh-CN": (v) =>
+      `${v.id} 卡住：利用率 ${v.util}%，功耗却只有 ${v.watts} W（上限 ${v.limit} W 的 ${v.pct}%），` +
+      `已连续 ${v.runs} 次（GPU 很可能已卡死）`,
   },
   rejected: {
     en: () => "nvidia-smi rejected the query (driver too old?)",

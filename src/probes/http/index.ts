@@ -5,6 +5,7 @@ import { formatDuration } from "../../duration.js";
 import { httpRequest, type HttpError } from "../../net/http-client.js";
 import { socketPart } from "../socket.js";
 import { defineProbe, say, type PartOf, type ProbeOutput } from "../types.js";
+import { audioExpectation, judgeAudio } from "./audio.js";
 import { words } from "./words.js";
 
 type HttpPart = PartOf<typeof words>;
@@ -51,6 +52,8 @@ export const httpConfigSchema = z.strictObject({
        * exists).
        */
       json_path: z.array(jsonPathCondition).optional(),
+      /** The answer is audio of at least `min_duration` that is not silence (a TTS service really speaks). */
+      audio: audioExpectation.optional(),
       /** Warning when the TLS certificate expires within this long. */
       cert_expiry: duration.optional(),
     })
@@ -176,7 +179,8 @@ export function jsonAt(value: unknown, path: string): { found: boolean; value?: 
 
 function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
   const what: HttpPart = { key: "answered", values: { url: safeUrl(cfg.url), code: res.status, ms: res.ms } };
-  const metrics = { latency_ms: res.ms, status_code: res.status, body_bytes: res.bytes };
+  const metrics: Record<string, number> = { latency_ms: res.ms, status_code: res.status, body_bytes: res.bytes };
+  let heardPart: HttpPart | undefined;
   const fail = (key: HttpPart["key"], values?: HttpPart["values"]): ProbeOutput => ({
     status: "critical",
     ...say(words, [what, values ? { key, values } : { key }]),
@@ -200,6 +204,25 @@ function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
   }
   if (expect.min_bytes !== undefined && res.bytes < expect.min_bytes)
     return fail("tooSmall", { bytes: res.bytes, min: expect.min_bytes });
+  if (expect.audio !== undefined) {
+    const heard = judgeAudio(res.body, res.bytes, expect.audio);
+    const secs = (n: number) => n.toFixed(1);
+    const db = (n: number) => (Number.isFinite(n) ? String(Math.round(n)) : "-inf");
+    if ("seconds" in heard) metrics.audio_seconds = Math.round(heard.seconds * 1000) / 1000;
+    if ("dbfs" in heard && Number.isFinite(heard.dbfs)) metrics.audio_rms_dbfs = Math.round(heard.dbfs * 10) / 10;
+    const min = secs(expect.audio.min_duration / 1000);
+    if (!heard.ok && (heard.why === "short" || (heard.why === "undecodable" && res.bytes === 0)))
+      return fail("audioShort", { seconds: secs(heard.why === "short" ? heard.seconds : 0), min });
+    if (!heard.ok && heard.why === "silence")
+      return fail("audioSilence", {
+        seconds: secs(heard.seconds),
+        dbfs: db(heard.dbfs),
+        limit: expect.audio.silence_below,
+      });
+    if (!heard.ok && heard.why === "undecodable")
+      return fail("audioUndecodable", { format: expect.audio.format, detail: heard.detail });
+    if (heard.ok) heardPart = { key: "audio", values: { seconds: secs(heard.seconds), dbfs: db(heard.dbfs) } };
+  }
   if (expect.json !== undefined || expect.json_path !== undefined) {
     let parsed: unknown;
     try {
@@ -235,7 +258,7 @@ function judge(cfg: HttpConfig, res: Response, now: number): ProbeOutput {
     const slow: HttpPart = { key: "slow", values: { ms: expect.max_latency } };
     return { status: "warning", ...say(words, [what, slow]), metrics };
   }
-  return { status: "ok", ...say(words, [what]), metrics };
+  return { status: "ok", ...say(words, heardPart ? [what, heardPart] : [what]), metrics };
 }
 
 function snippet(body: Buffer): string | undefined {

@@ -44,6 +44,22 @@ export const words = {
     en: (v) => `: TLS certificate expires in ${v.left} (${v.date})`,
     "zh-CN": (v) => `：TLS 证书将在 ${v.left} 后过期（${v.date}）`,
   },
+  audioShort: {
+    en: (v) => `: ${v.seconds} s of audio, expected at least ${v.min} s`,
+    "zh-CN": (v) => `：音频只有 ${v.seconds} 秒，至少应有 ${v.min} 秒`,
+  },
+  audioSilence: {
+    en: (v) => `: ${v.seconds} s of silence (RMS ${v.dbfs} dBFS, under ${v.limit})`,
+    "zh-CN": (v) => `：${v.seconds} 秒的静音（RMS ${v.dbfs} dBFS，低于 ${v.limit}）`,
+  },
+  audioUndecodable: {
+    en: (v) => `: the answer is not ${v.format} audio: ${v.detail}`,
+    "zh-CN": (v) => `：响应不是 ${v.format} 音频：${v.detail}`,
+  },
+  audio: {
+    en: (v) => `, ${v.seconds} s of audio (RMS ${v.dbfs} dBFS)`,
+    "zh-CN": (v) => `，${v.seconds} 秒音频（RMS ${v.dbfs} dBFS）`,
+  },
   slow: { en: (v) => `: slower than ${v.ms}ms`, "zh-CN": (v) => `：慢于 ${v.ms} 毫秒` },
   ...socketWords,
 } satisfies Words;

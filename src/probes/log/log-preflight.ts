@@ -5,7 +5,7 @@ import { hasGlob } from "../../glob.js";
 import type { HostFinding } from "../types.js";
 
 /** PreflightConfig is what the log check's preflight reads of its config. */
-type PreflightConfig = { path: string; patterns: readonly (string | { regex: string })[] };
+type PreflightConfig = { path: string; patterns: readonly (string | { regex: string })[]; missing?: string };
 
 /**
  * logPreflight is what `validate` says of a log check: its directory missing or unreadable here, and each pattern
@@ -21,8 +21,12 @@ export async function logPreflight(cfg: PreflightConfig): Promise<HostFinding[]>
   try {
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : "cannot be read";
-    out.push({ path: ["path"], message: `directory ${dir} ${why} here; the check would report "unknown"` });
+    const absent = (err as NodeJS.ErrnoException).code === "ENOENT";
+    // `missing: ok` (the recipes' log checks) says a log absent on this host is fine: nothing to warn about.
+    const status = absent ? (cfg.missing ?? "unknown") : "unknown";
+    const why = absent ? "does not exist" : "cannot be read";
+    if (status !== "ok")
+      out.push({ path: ["path"], message: `directory ${dir} ${why} here; the check would report "${status}"` });
   }
   for (const [i, p] of cfg.patterns.entries()) {
     const note = await backtrackingNote(typeof p === "string" ? p : p.regex);

@@ -31,6 +31,13 @@ export const openaiConfigSchema = z.strictObject({
   max_ttft: duration.optional(),
   /** Warning when the whole 1-token answer takes longer than this. */
   max_latency: duration.optional(),
+  /**
+   * Critical when the answer streams slower than this many tokens per second, counted from the first token to the
+   * last (the prompt's processing is max_ttft's business); tokens from the stream's usage when it gives them.
+   */
+  min_tokens_per_second: z.number().positive().optional(),
+  /** Tokens asked for: 1, or 32 with min_tokens_per_second (a rate needs several; use a prompt that fills them). */
+  max_tokens: z.number().int().min(1).optional(),
   /** false: never through HTTP_PROXY/HTTPS_PROXY (a local model server behind a proxy set for the channels). */
   proxy: z.boolean().default(true),
 });
@@ -70,6 +77,24 @@ function errorText(body: string): string {
     // Not JSON: show the start of the text.
   }
   return body.replace(/\s+/g, " ").trim().slice(0, 200);
+}
+
+/** chatBody asks for one streamed token, or for enough to time the stream (with its usage) when a rate is wanted. */
+function chatBody(cfg: OpenAiConfig, messages: { role: string; content: string }[]) {
+  const rated = cfg.min_tokens_per_second !== undefined;
+  const max = cfg.max_tokens ?? (rated ? 32 : 1);
+  const body = { model: cfg.model, messages, max_tokens: max, temperature: 0, stream: true };
+  return rated ? { ...body, stream_options: { include_usage: true } } : body;
+}
+
+/**
+ * tokensPerSecond is the decode rate: the tokens after the first over the time from the first to the last; undefined
+ * with fewer than two tokens. A stream that came in one piece (no time between them) is as fast as can be told.
+ */
+export function tokensPerSecond(tokens: number, ttftMs: number, lastMs: number): number | undefined {
+  if (tokens < 2) return undefined;
+  const span = (lastMs - ttftMs) / 1000;
+  return span > 0 ? (tokens - 1) / span : Infinity;
 }
 
 /** FOLLOW: redirects are followed, as fetch did before the probe used the one client (fetch's limit). */
@@ -130,7 +155,7 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
       const res = await httpOpen(`${root}/chat/completions`, {
         method: "POST",
         headers: { ...headers, accept: "text/event-stream" },
-        body: JSON.stringify({ model: cfg.model, messages, max_tokens: 1, temperature: 0, stream: true }),
+        body: JSON.stringify(chatBody(cfg, messages)),
         signal: all,
         redirects: FOLLOW,
         proxy: cfg.proxy,
@@ -140,6 +165,9 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
         return failed("chatAnswered", { where, code: res.status, answer });
       }
       let ttft: number | undefined;
+      let last = 0;
+      let chunks = 0;
+      let usage: number | undefined;
       let done = false;
       let buf = "";
       const decoder = new TextDecoder();
@@ -156,6 +184,7 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
           let j: {
             error?: unknown;
             choices?: { delta?: { content?: string; reasoning_content?: string }; text?: string }[];
+            usage?: { completion_tokens?: unknown } | null;
           };
           try {
             j = JSON.parse(ev);
@@ -164,8 +193,12 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
           }
           if (j.error) return failed("streamError", { where, answer: errorText(ev) });
           const c = j.choices?.[0];
-          if (ttft === undefined && c && (c.delta?.content || c.delta?.reasoning_content || c.text))
-            ttft = Math.round(monotonicMs() - t0);
+          if (typeof j.usage?.completion_tokens === "number") usage = j.usage.completion_tokens;
+          if (c && (c.delta?.content || c.delta?.reasoning_content || c.text)) {
+            last = monotonicMs() - t0;
+            chunks++;
+            if (ttft === undefined) ttft = Math.round(last);
+          }
         }
         if (done) break;
       }
@@ -179,6 +212,16 @@ export const openaiProbe = defineProbe(openaiConfigSchema, {
       if (cfg.max_latency !== undefined && total > cfg.max_latency)
         slow.push({ key: "slowAnswer", values: { limit: formatDuration(cfg.max_latency) } });
       slow.forEach((p, i) => parts.push({ key: i === 0 ? "colon" : "comma" }, p));
+      const rate = tokensPerSecond(usage ?? chunks, ttft, last);
+      if (cfg.min_tokens_per_second !== undefined && rate !== undefined && Number.isFinite(rate)) {
+        const values = { rate: rate.toFixed(1), min: cfg.min_tokens_per_second, n: usage ?? chunks };
+        Object.assign(metrics, { tokens_per_second: Math.round(rate * 10) / 10 });
+        if (rate < cfg.min_tokens_per_second) {
+          const said = say(words, [parts[0]!, { key: "colon" }, { key: "slowTokens", values }]);
+          return { status: "critical", ...said, metrics };
+        }
+        parts.push({ key: "rate", values });
+      }
       return { status: slow.length ? "warning" : "ok", ...say(words, parts), metrics };
     } catch (err) {
       if (all.aborted)

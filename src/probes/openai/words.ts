@@ -51,6 +51,11 @@ export const words = {
   comma: { en: () => ", ", "zh-CN": () => "，" },
   slowTtft: { en: (v) => `first token slower than ${v.limit}`, "zh-CN": (v) => `首个 token 慢于 ${v.limit}` },
   slowAnswer: { en: (v) => `answer slower than ${v.limit}`, "zh-CN": (v) => `回答慢于 ${v.limit}` },
+  slowTokens: {
+    en: (v) => `${v.rate} tokens/s over ${v.n} tokens, below the floor of ${v.min}`,
+    "zh-CN": (v) => `生成速度 ${v.rate} token/秒（共 ${v.n} 个 token），低于下限 ${v.min}`,
+  },
+  rate: { en: (v) => `, ${v.rate} tokens/s`, "zh-CN": (v) => `，${v.rate} token/秒` },
   incomplete: {
     en: (v) => `${v.where}: no complete answer within ${v.within} (${v.stage}, after ${v.ms}ms)`,
     "zh-CN": (v) => `${v.where}：${v.within} 内未得到完整回答（${stageZh(v)}，已过 ${v.ms} 毫秒）`,

@@ -110,7 +110,7 @@ describe("gpu probe against fake nvidia-smi executables", () => {
   it("a hang is cut at the timeout, with its whole process group", async () => {
     const out = await run("hang", { timeout: "300ms" });
     expect(out.status).toBe("critical");
-    expect(out.summary).toBe("nvidia-smi did not answer in 300ms: GPU wedged?");
+    expect(out.summary).toBe("nvidia-smi did not answer in 300ms: probable GPU hang");
   });
 
   it("not installed is unknown: nvidia-smi not found", async () => {

@@ -1,0 +1,121 @@
+import { z } from "zod";
+import { duration, httpUrl } from "../../core/fields.js";
+import { formatDuration } from "../../duration.js";
+import { safeUrl } from "../http/index.js";
+import { defineProbe, say, worst, type PartOf, type ProbeOutput } from "../types.js";
+import { callJson, parseQueue, type Queue } from "./api.js";
+import { checkWorkflow, short, type Finding, type Sent } from "./workflow.js";
+import { words } from "./words.js";
+
+type ComfyPart = PartOf<typeof words>;
+
+/**
+ * comfyuiConfigSchema is a `type: comfyui` check: ComfyUI's queue drains (GET /queue), and, with `workflow`, a tiny
+ * test workflow submitted with POST /prompt gives an output (GET /history/{prompt_id}) within `deadline`.
+ */
+export const comfyuiConfigSchema = z.strictObject({
+  type: z.literal("comfyui"),
+  /** ComfyUI's base URL: http://127.0.0.1:8188 */
+  url: httpUrl,
+  /** Each request's limit, and how long one run waits for the test workflow before leaving it to the next run. */
+  timeout: duration.default(10_000),
+  /** Critical when the same prompt has been running this long (seen across runs) while others wait. */
+  stuck_after: duration.default(20 * 60_000),
+  /** Warning when more prompts than this wait. */
+  max_pending: z.number().int().min(0).optional(),
+  /** A workflow in API format (a mapping, or the path of its JSON file) to submit each run as a test. */
+  workflow: z.union([z.record(z.string(), z.unknown()), z.string().min(1)]).optional(),
+  /** Critical when the test workflow has no output this long after it was submitted (it may wait across runs). */
+  deadline: duration.default(3 * 60_000),
+  /** false: never through HTTP_PROXY/HTTPS_PROXY (a local ComfyUI behind a proxy set for the channels). */
+  proxy: z.boolean().default(true),
+});
+export type ComfyuiConfig = z.infer<typeof comfyuiConfigSchema>;
+
+/** Memory is what the probe keeps between runs: the prompt it saw running, since when, and its own test workflow. */
+type Memory = { running?: { id: string; since: number }; sent?: Sent };
+
+function readMemory(m: unknown): Memory {
+  const out: Memory = {};
+  if (m === null || typeof m !== "object") return out;
+  const { running, sent } = m as {
+    running?: { id?: unknown; since?: unknown };
+    sent?: { id?: unknown; submitted?: unknown };
+  };
+  if (typeof running?.id === "string" && typeof running.since === "number")
+    out.running = { id: running.id, since: running.since };
+  if (typeof sent?.id === "string" && typeof sent.submitted === "number")
+    out.sent = { id: sent.id, submitted: sent.submitted };
+  return out;
+}
+
+/** comfyuiProbe reads the queue, tells a prompt stuck running while others wait, and proves an output appears. */
+export const comfyuiProbe = defineProbe(comfyuiConfigSchema, {
+  words,
+  port(cfg) {
+    const url = new URL(cfg.url);
+    return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  },
+  async run(cfg, { signal, deps, memory }) {
+    const base = cfg.url.replace(/\/+$/, "");
+    const where = safeUrl(base);
+    const now = () => deps.clock.now();
+    const started = now();
+    const before = readMemory(memory);
+    const q = await callJson(`${base}/queue`, { signal, timeoutMs: cfg.timeout, proxy: cfg.proxy });
+    const asked: ComfyPart = { key: "request", values: { where, what: "GET /queue" } };
+    if ("failed" in q) return { status: "critical", ...say(words, [asked, q.failed]), memory: before };
+    const queue = q.status >= 200 && q.status < 300 ? parseQueue(q.json) : undefined;
+    if (!queue) {
+      const why: ComfyPart = q.status >= 300 ? { key: "answered", values: { code: q.status } } : { key: "notJson" };
+      return { status: "critical", ...say(words, [asked, why]), memory: before };
+    }
+    const after: Memory = {};
+    const findings: Finding[] = [];
+    const head = queue.running[0];
+    if (head !== undefined) {
+      after.running = before.running?.id === head ? before.running : { id: head, since: started };
+      // Whole seconds: runs a cron interval apart start their probes some milliseconds earlier or later.
+      const ran = Math.round((started - after.running.since) / 1000) * 1000;
+      if (ran >= cfg.stuck_after && queue.pending.length > 0) {
+        const values = { where, id: short(head), for: formatDuration(ran), pending: queue.pending.length };
+        findings.push({ status: "critical", parts: [{ key: "stuck", values }] });
+      }
+    }
+    if (cfg.max_pending !== undefined && queue.pending.length > cfg.max_pending) {
+      const values = { where, running: queue.running.length, pending: queue.pending.length };
+      const too: ComfyPart = { key: "tooMany", values: { pending: queue.pending.length, max: cfg.max_pending } };
+      findings.push({ status: "warning", parts: [{ key: "queue", values }, too] });
+    }
+    let proof: Finding | undefined;
+    if (cfg.workflow !== undefined) {
+      // One run waits for the test workflow at most its timeout; what is still queued is looked at again next run.
+      const pollMs = cfg.timeout - 1000;
+      const c = { base, where, workflow: cfg.workflow, deadline: cfg.deadline, timeout: cfg.timeout };
+      const w = await checkWorkflow({ ...c, proxy: cfg.proxy, cwd: deps.cwd, now, signal, pollMs }, queue, before.sent);
+      if (w.sent) after.sent = w.sent;
+      proof = w.finding;
+      if (proof.status !== "ok") findings.push(proof);
+    }
+    return result(findings, queue, where, proof, after);
+  },
+});
+
+/** result words the worst findings first; when all is well, the queue and the test workflow's answer. */
+function result(findings: Finding[], queue: Queue, where: string, proof: Finding | undefined, memory: Memory) {
+  const metrics = { queue_running: queue.running.length, queue_pending: queue.pending.length };
+  const order = { critical: 0, unknown: 1, warning: 2, ok: 3 };
+  const bad = findings.filter((f) => f.status !== "ok").sort((a, b) => order[a.status] - order[b.status]);
+  if (bad.length) {
+    const parts = bad.flatMap((f, i): ComfyPart[] => (i === 0 ? f.parts : [{ key: "semicolon" }, ...f.parts]));
+    const out: ProbeOutput = { status: worst(bad.map((f) => f.status)), ...say(words, parts), metrics, memory };
+    return out;
+  }
+  const values = { where, running: queue.running.length, pending: queue.pending.length };
+  const parts: ComfyPart[] = [
+    queue.running.length + queue.pending.length ? { key: "queue", values } : { key: "idle", values },
+  ];
+  if (proof) parts.push({ key: "semicolon" }, ...proof.parts);
+  const out: ProbeOutput = { status: "ok", ...say(words, parts), metrics, memory };
+  return out;
+}

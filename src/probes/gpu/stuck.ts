@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { percent } from "../../core/fields.js";
+import type { PartOf } from "../types.js";
+import type { words } from "./words.js";
+
+type GpuPart = PartOf<typeof words>;
+
+/** POWER_QUERY is the argv after nvidia-smi for each GPU's power limit, asked only when `stuck` is set. */
+export const POWER_QUERY = ["--query-gpu=index,power.limit", "--format=csv,noheader,nounits"];
+
+/** "40%" or 40: a share of the power limit. */
+const share = z.union([
+  percent,
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*%$/, 'write a share of the power limit such as "40%"')
+    .transform((s) => Number(s.replace("%", "").trim()))
+    .pipe(percent),
+]);
+
+/**
+ * stuckSchema is the gpu check's `stuck:` a GPU whose utilization stays pinned high while it draws far less power
+ * than its limit, for `for` runs in a row, is spinning without doing work (a hung kernel, a deadlocked collective).
+ */
+export const stuckSchema = z.strictObject({
+  utilization_at_least: percent.default(95),
+  /** Power draw under this share of the power limit nvidia-smi reports ("40%"). */
+  power_below: share.default(40),
+  for: z.number().int().min(1).default(3),
+});
+export type StuckConfig = z.output<typeof stuckSchema>;
+
+/** StuckRow is what the judgement needs of one GPU: utilization and power now, and its power limit. */
+export type StuckRow = { index: number; utilization: number | undefined; powerW: number | undefined };
+
+/** parseLimits reads `index, power.limit` rows; a GPU whose limit is not a number ([N/A]) is left out. */
+export function parseLimits(text: string, parse: (t: string) => number | undefined): Map<number, number> {
+  const limits = new Map<number, number>();
+  for (const line of text.split("\n")) {
+    const [i, w] = line.split(",").map((s) => s.trim());
+    const index = Number(i);
+    const limit = parse(w ?? "");
+    if (i !== "" && Number.isInteger(index) && limit !== undefined && limit > 0) limits.set(index, limit);
+  }
+  return limits;
+}
+
+/**
+ * judgeStuck counts, per GPU, the runs in a row it has looked stuck (kept in the probe's memory) and names those
+ * that reached `for`.
+ */
+export function judgeStuck(
+  rows: readonly StuckRow[],
+  limits: ReadonlyMap<number, number>,
+  cfg: StuckConfig,
+  before: Record<string, number>,
+): { findings: GpuPart[]; counts: Record<string, number> } {
+  const counts: Record<string, number> = {};
+  const findings: GpuPart[] = [];
+  for (const g of rows) {
+    const limit = limits.get(g.index);
+    if (g.utilization === undefined || g.powerW === undefined || limit === undefined) continue;
+    const pct = Math.round((g.powerW / limit) * 100);
+    if (g.utilization < cfg.utilization_at_least || pct >= cfg.power_below) continue;
+    const n = (before[String(g.index)] ?? 0) + 1;
+    counts[String(g.index)] = n;
+    if (n < cfg.for) continue;
+    const values = { id: `GPU${g.index}`, util: g.utilization, watts: g.powerW, pct, limit, runs: n };
+    findings.push({ key: "stuck", values });
+  }
+  return { findings, counts };
+}
+
+/** readStuckMemory is the counts of the last run, from the state file (not trusted to be well formed). */
+export function readStuckMemory(memory: unknown): Record<string, number> {
+  const m = (memory as { stuck?: unknown } | null | undefined)?.stuck;
+  if (m === null || typeof m !== "object") return {};
+  return Object.fromEntries(Object.entries(m).filter(([, v]) => typeof v === "number" && Number.isFinite(v)));
+}

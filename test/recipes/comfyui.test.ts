@@ -1,0 +1,83 @@
+import fs from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { useField } from "../e2e/field-helpers.js";
+import { startComfy, type ComfyState, type FakeComfy } from "../helpers/comfyui-server.js";
+import { installRecipe, statuses } from "./harness.js";
+
+// recipes/comfyui.yaml against a server that speaks ComfyUI's API (test/helpers/comfyui-server.ts), through the
+// built CLI as cron runs it. The windows are shortened through the recipe's own variables: a prompt stuck, or the
+// test image late, for 4 minutes (two runs) is critical.
+const field = useField();
+const servers: FakeComfy[] = [];
+afterAll(async () => Promise.all(servers.map((s) => s.close())));
+
+async function setup(name: string, state: ComfyState, pending = 0) {
+  const server = await startComfy({ state, pending });
+  servers.push(server);
+  const vars = {
+    COMFYUI_URL: server.url,
+    COMFYUI_STUCK_AFTER: "4m",
+    COMFYUI_DEADLINE: "4m",
+    COMFYUI_TIMEOUT: "2s",
+  };
+  return { server, recipe: await installRecipe(field, name, "comfyui", vars, "COMFYUI_LOG") };
+}
+
+const OK = { "comfyui-health": "ok", "comfyui-queue": "ok", "comfyui-log": "ok" };
+
+describe("recipe comfyui", () => {
+  it("healthy: the test image comes out each run; every check ok, no mail", async () => {
+    const { server, recipe } = await setup("healthy", "healthy");
+    for (let i = 0; i < 3; i++) expect(statuses(await recipe.run())).toEqual(OK);
+    expect(server.submitted()).toBeGreaterThanOrEqual(1);
+    expect(recipe.mails()).toEqual([]);
+  });
+
+  it("the same prompt running while others wait: critical once it has run COMFYUI_STUCK_AFTER", async () => {
+    const { recipe } = await setup("stuck", "stuck", 3);
+    expect(statuses(await recipe.run())).toEqual(OK);
+    expect(statuses(await recipe.run())).toEqual(OK);
+    expect(statuses(await recipe.run())["comfyui-queue"]).toBe("critical");
+    const [mail, ...more] = recipe.mails();
+    expect(more).toEqual([]);
+    expect(mail!.subject).toMatch(/CRITICAL comfyui-queue /);
+    expect(mail!.text).toMatch(/running for 4m, \d+ waiting \(queue not draining\)/);
+  });
+
+  it("the server answers while nothing runs: critical when the test image is COMFYUI_DEADLINE late", async () => {
+    const { recipe } = await setup("dead", "dead", 2);
+    expect(statuses(await recipe.run())).toEqual(OK);
+    expect(statuses(await recipe.run())).toEqual(OK);
+    expect(statuses(await recipe.run())).toMatchObject({ "comfyui-health": "ok", "comfyui-queue": "critical" });
+    const [mail] = recipe.mails();
+    expect(mail!.subject).toMatch(/CRITICAL comfyui-queue /);
+    expect(mail!.text).toMatch(/gave no output within 4m/);
+  });
+
+  it("every job fails: critical at the first run, with ComfyUI's error and the log's cause", async () => {
+    const { server, recipe } = await setup("error", "healthy");
+    expect(statuses(await recipe.run())).toEqual(OK);
+    server.setState("error");
+    fs.appendFileSync(
+      recipe.log,
+      "!!! Exception during processing !!! Allocation on device\n" +
+        "torch.OutOfMemoryError: Allocation on device 0 would exceed allowed memory. (out of memory)\n",
+    );
+    expect(statuses(await recipe.run())["comfyui-queue"]).toBe("critical");
+    const [mail] = recipe.mails();
+    expect(mail!.subject).toMatch(/CRITICAL comfyui-queue /);
+    expect(mail!.text).toContain("CUDA out of memory");
+    expect(mail!.text).toContain("Probable cause: gpu_oom");
+  });
+
+  it("the process gone: comfyui-health critical, refused; the queue check is not a second alarm", async () => {
+    const { server, recipe } = await setup("down", "healthy");
+    await recipe.run();
+    await server.close();
+    expect(statuses(await recipe.run())["comfyui-health"]).toBe("critical");
+    const mails = recipe.mails();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toMatch(/CRITICAL comfyui-health /);
+    expect(mails[0]!.text).toContain("refused the connection");
+  });
+});

@@ -1,0 +1,94 @@
+import fs from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { useField } from "../e2e/field-helpers.js";
+import { startLlm, type LlmServer, type LlmStack } from "../helpers/stacks/llm.js";
+import { installRecipe, statuses } from "./harness.js";
+
+/** LlmRecipe is one LLM stack's recipe under test: its fake, its variables' prefix, what its log and queue say. */
+export type LlmRecipe = {
+  stack: string;
+  fake: LlmStack;
+  model: string;
+  /** VLLM for VLLM_URL, VLLM_MODEL, VLLM_TIMEOUT, VLLM_LOG. */
+  prefix: string;
+  /** A log line of the stack's engine dying, and the cause the catalog names for it. */
+  deathLine: string;
+  cause: string;
+  /** What the dead engine answers, as the alert quotes it. */
+  deadAnswer: string;
+  /** The queue rule's `for:` (runs in a row), as the README promises, and the gauge it names. */
+  queueRuns: number;
+  waitingMetric: string;
+};
+
+/**
+ * describeLlmRecipe drives recipes/<stack>.yaml against the stack's fake through the built CLI as cron runs it, two
+ * simulated minutes apart: ok when healthy; critical in each bad state within the runs the README promises, with the
+ * reason in the mail.
+ */
+export function describeLlmRecipe(r: LlmRecipe): void {
+  const field = useField();
+  const servers: LlmServer[] = [];
+  afterAll(async () => Promise.all(servers.map((s) => s.close())));
+  const name = (c: string) => `${r.stack}-${c}`;
+  const setup = async (dir: string) => {
+    const server = await startLlm(r.fake, r.model);
+    servers.push(server);
+    const vars = {
+      [`${r.prefix}_URL`]: server.url,
+      [`${r.prefix}_MODEL`]: r.model,
+      [`${r.prefix}_TIMEOUT`]: "2s",
+    };
+    return { server, recipe: await installRecipe(field, dir, r.stack, vars, `${r.prefix}_LOG`) };
+  };
+
+  describe(`recipe ${r.stack}`, () => {
+    it("healthy, requests coming and going: every check ok, no mail", async () => {
+      const { recipe } = await setup("healthy");
+      const ok = Object.fromEntries(["health", "inference", "queue", "log"].map((c) => [name(c), "ok"]));
+      for (let i = 0; i < r.queueRuns + 2; i++) expect(statuses(await recipe.run())).toEqual(ok);
+      expect(recipe.mails()).toEqual([]);
+    });
+
+    it("health 200 while the engine is dead: critical at the first run, with its answer and the log's cause", async () => {
+      const { server, recipe } = await setup("dead");
+      await recipe.run();
+      server.state = "dead";
+      fs.appendFileSync(recipe.log, `${r.deathLine}\n`);
+      expect(statuses(await recipe.run())).toMatchObject({ [name("health")]: "ok", [name("inference")]: "critical" });
+      const mails = recipe.mails();
+      expect(mails).toHaveLength(1);
+      expect(mails[0]!.subject).toMatch(new RegExp(`CRITICAL ${name("inference")} `));
+      expect(mails[0]!.text).toContain(r.deadAnswer);
+      expect(mails[0]!.text).toContain(`Probable cause: ${r.cause}`);
+    });
+
+    it(`requests waiting, no token generated: the queue check is critical at run ${r.queueRuns + 1}`, async () => {
+      const { server, recipe } = await setup("stalled");
+      server.state = "stalled";
+      // The first run takes the counters' baseline; each later one sees no progress.
+      for (let i = 1; i <= r.queueRuns; i++) {
+        const checks = await recipe.run();
+        expect(checks[name("queue")]!.status).toBe("ok");
+        // A new request waits with the others: the inference call's deadline catches that at once.
+        expect(checks[name("inference")]!.status).toBe("critical");
+      }
+      expect((await recipe.run())[name("queue")]!.status).toBe("critical");
+      const queue = recipe.mails().filter((m) => m.subject.includes(`CRITICAL ${name("queue")} `));
+      expect(queue).toHaveLength(1);
+      expect(queue[0]!.text).toContain(`queue not draining for ${r.queueRuns} runs`);
+      expect(queue[0]!.text).toMatch(new RegExp(`${r.waitingMetric.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} = \\d+`));
+    });
+
+    it("the process gone: the health check is critical, refused; the others are not a second alarm", async () => {
+      const { server, recipe } = await setup("down");
+      await recipe.run();
+      await server.close();
+      expect(statuses(await recipe.run())[name("health")]).toBe("critical");
+      const mails = recipe.mails();
+      expect(mails).toHaveLength(1);
+      expect(mails[0]!.subject).toMatch(new RegExp(`CRITICAL ${name("health")} `));
+      expect(mails[0]!.text).toContain("refused the connection");
+    });
+  });
+}
