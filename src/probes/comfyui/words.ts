@@ -25,10 +25,8 @@ export const words = {
     en: (v) => `${v.where}: prompt ${v.id} running for ${v.for}, ${v.pending} waiting (queue not draining)`,
     "zh-CN": (v) => `${v.where}：任务 ${v.id} 已运行 ${v.for}，${v.pending} 个在等待（队列不动）`,
   },
-  tooMany: {
-    en: (v) => `: ${v.pending} waiting, more than ${v.max}`,
-    "zh-CN": (v) => `：${v.pending} 个在等待，超过 ${v.max}`,
-  },
+  tooMany: { en: (v) => `, more than ${v.max}`, "zh-CN": (v) => `，超过 ${v.max}` },
+
   semicolon: { en: () => "; ", "zh-CN": () => "；" },
   output: {
     en: (v) => `test workflow ${v.id} gave an output in ${v.took}`,
