@@ -76,15 +76,17 @@ export const comfyuiProbe = defineProbe(comfyuiConfigSchema, {
     }
     const after: Memory = {};
     const findings: Finding[] = [];
-    const head = queue.running[0];
+    // The prompt at the head: the one running, or with none running, the next to run (pending[0], the heap's top).
+    const head = queue.running[0] ?? queue.pending[0];
     if (head !== undefined) {
       after.running = before.running?.id === head ? before.running : { id: head, since: started };
       // Whole seconds: runs a cron interval apart start their probes some milliseconds earlier or later.
       const ran = Math.round((started - after.running.since) / 1000) * 1000;
-      if (ran >= cfg.stuck_after && queue.pending.length > 0) {
-        const values = { where, id: short(head), for: formatDuration(ran), pending: queue.pending.length };
+      const values = { where, id: short(head), for: formatDuration(ran), pending: queue.pending.length };
+      if (ran >= cfg.stuck_after && queue.running.length > 0 && queue.pending.length > 0)
         findings.push({ status: "critical", parts: [{ key: "stuck", values }] });
-      }
+      else if (ran >= cfg.stuck_after && queue.running.length === 0)
+        findings.push({ status: "critical", parts: [{ key: "idleStuck", values }] });
     }
     if (cfg.max_pending !== undefined && queue.pending.length > cfg.max_pending) {
       const values = { where, running: queue.running.length, pending: queue.pending.length };
