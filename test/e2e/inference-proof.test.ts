@@ -54,7 +54,7 @@ async function tts(state: Parameters<typeof startTts>[0]): Promise<FakeTts> {
 }
 
 describe("inference proofs through the built CLI, as cron runs it", () => {
-  it("ComfyUI: the same prompt running while the queue grows is critical at stuck_after, with the numbers", async () => {
+  it("ComfyUI: the same prompt running while the queue grows is critical at stuck_after, with numbers", async () => {
     const c = await comfy({ state: "stuck", pending: 3 });
     const f = setup("comfy-stuck", `  - {name: comfyui, type: comfyui, url: "${c.url}", stuck_after: 6m}\n`);
     for (let n = 0; n < 3; n++) {
@@ -70,7 +70,7 @@ describe("inference proofs through the built CLI, as cron runs it", () => {
     expect(mail).toMatch(/prompt [0-9a-f]{8}… running for 6m, 9 waiting \(queue not draining\)/);
   }, 120_000);
 
-  it("ComfyUI test workflow: an output appears, ok; a server that stops running prompts, critical past the deadline", async () => {
+  it("ComfyUI test workflow: an output appears, ok; no prompt runs any more, critical past the deadline", async () => {
     const c = await comfy({ state: "healthy" });
     const wf = writePrivate(path.join(field.dir, "comfy-proof", "tiny.json"), TINY);
     const f = setup(
@@ -145,7 +145,14 @@ describe("inference proofs through the built CLI, as cron runs it", () => {
 /** slowLlm is an OpenAI-compatible server that streams 6 tokens `gapMs` apart (a GPU crawling), then its usage. */
 async function slowLlm(gapMs: number): Promise<string> {
   const chunk = (delta: object | null, usage?: object) =>
-    `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "qwen", choices: delta ? [{ index: 0, delta, finish_reason: null }] : [], ...(usage ? { usage } : {}) })}\n\n`;
+    `data: ${JSON.stringify({
+      id: "c1",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "qwen",
+      choices: delta ? [{ index: 0, delta, finish_reason: null }] : [],
+      ...(usage ? { usage } : {}),
+    })}\n\n`;
   const server = http.createServer((req, res) => {
     if (req.url === "/v1/models") {
       res.writeHead(200, { "content-type": "application/json" });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { duration, httpUrl } from "../../core/fields.js";
+import { monotonicMs } from "../../core/monotonic.js";
 import { formatDuration } from "../../duration.js";
 import { safeUrl } from "../http/index.js";
 import { defineProbe, say, worst, type PartOf, type ProbeOutput } from "../types.js";
@@ -62,7 +63,10 @@ export const comfyuiProbe = defineProbe(comfyuiConfigSchema, {
     const now = () => deps.clock.now();
     const started = now();
     const before = readMemory(memory);
-    const q = await callJson(`${base}/queue`, { signal, timeoutMs: cfg.timeout, proxy: cfg.proxy });
+    const t0 = monotonicMs();
+    // The whole probe ends within its timeout and a little: the runner gives up on it 2 s after that.
+    const budget = AbortSignal.any([signal, AbortSignal.timeout(cfg.timeout + 1500)]);
+    const q = await callJson(`${base}/queue`, { signal: budget, timeoutMs: cfg.timeout, proxy: cfg.proxy });
     const asked: ComfyPart = { key: "request", values: { where, what: "GET /queue" } };
     if ("failed" in q) return { status: "critical", ...say(words, [asked, q.failed]), memory: before };
     const queue = q.status >= 200 && q.status < 300 ? parseQueue(q.json) : undefined;
@@ -72,27 +76,33 @@ export const comfyuiProbe = defineProbe(comfyuiConfigSchema, {
     }
     const after: Memory = {};
     const findings: Finding[] = [];
-    const head = queue.running[0];
+    // The prompt at the head: the one running, or with none running, the next to run (pending[0], the heap's top).
+    const head = queue.running[0] ?? queue.pending[0];
     if (head !== undefined) {
       after.running = before.running?.id === head ? before.running : { id: head, since: started };
       // Whole seconds: runs a cron interval apart start their probes some milliseconds earlier or later.
       const ran = Math.round((started - after.running.since) / 1000) * 1000;
-      if (ran >= cfg.stuck_after && queue.pending.length > 0) {
-        const values = { where, id: short(head), for: formatDuration(ran), pending: queue.pending.length };
+      const values = { where, id: short(head), for: formatDuration(ran), pending: queue.pending.length };
+      if (ran >= cfg.stuck_after && queue.running.length > 0 && queue.pending.length > 0)
         findings.push({ status: "critical", parts: [{ key: "stuck", values }] });
-      }
+      else if (ran >= cfg.stuck_after && queue.running.length === 0)
+        findings.push({ status: "critical", parts: [{ key: "idleStuck", values }] });
     }
     if (cfg.max_pending !== undefined && queue.pending.length > cfg.max_pending) {
       const values = { where, running: queue.running.length, pending: queue.pending.length };
-      const too: ComfyPart = { key: "tooMany", values: { pending: queue.pending.length, max: cfg.max_pending } };
+      const too: ComfyPart = { key: "tooMany", values: { max: cfg.max_pending } };
       findings.push({ status: "warning", parts: [{ key: "queue", values }, too] });
     }
     let proof: Finding | undefined;
     if (cfg.workflow !== undefined) {
       // One run waits for the test workflow at most its timeout; what is still queued is looked at again next run.
-      const pollMs = cfg.timeout - 1000;
+      const pollMs = cfg.timeout - (monotonicMs() - t0) - 1000;
       const c = { base, where, workflow: cfg.workflow, deadline: cfg.deadline, timeout: cfg.timeout };
-      const w = await checkWorkflow({ ...c, proxy: cfg.proxy, cwd: deps.cwd, now, signal, pollMs }, queue, before.sent);
+      const w = await checkWorkflow(
+        { ...c, proxy: cfg.proxy, cwd: deps.cwd, now, signal: budget, pollMs },
+        queue,
+        before.sent,
+      );
       if (w.sent) after.sent = w.sent;
       proof = w.finding;
       if (proof.status !== "ok") findings.push(proof);

@@ -25,10 +25,13 @@ export const words = {
     en: (v) => `${v.where}: prompt ${v.id} running for ${v.for}, ${v.pending} waiting (queue not draining)`,
     "zh-CN": (v) => `${v.where}：任务 ${v.id} 已运行 ${v.for}，${v.pending} 个在等待（队列不动）`,
   },
-  tooMany: {
-    en: (v) => `: ${v.pending} waiting, more than ${v.max}`,
-    "zh-CN": (v) => `：${v.pending} 个在等待，超过 ${v.max}`,
+  idleStuck: {
+    en: (v) =>
+      `${v.where}: nothing running, ${v.pending} waiting, the next (${v.id}) for ${v.for} (queue not draining)`,
+    "zh-CN": (v) => `${v.where}：没有任务在运行，${v.pending} 个在等待，下一个（${v.id}）已等 ${v.for}（队列不动）`,
   },
+  tooMany: { en: (v) => `, more than ${v.max}`, "zh-CN": (v) => `，超过 ${v.max}` },
+
   semicolon: { en: () => "; ", "zh-CN": () => "；" },
   output: {
     en: (v) => `test workflow ${v.id} gave an output in ${v.took}`,

@@ -9,14 +9,13 @@ type GpuPart = PartOf<typeof words>;
 export const POWER_QUERY = ["--query-gpu=index,power.limit", "--format=csv,noheader,nounits"];
 
 /** "40%" or 40: a share of the power limit. */
-const share = z.union([
-  percent,
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?\s*%$/, 'write a share of the power limit such as "40%"')
-    .transform((s) => Number(s.replace("%", "").trim()))
-    .pipe(percent),
-]);
+const share = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const m = typeof v === "number" ? [String(v), String(v)] : /^(\d+(?:\.\d+)?)\s*%$/.exec(v.trim());
+  const n = m ? Number(m[1]) : NaN;
+  if (Number.isFinite(n) && n >= 0 && n <= 100) return n;
+  ctx.addIssue({ code: "custom", message: `write a share of the power limit such as "40%", not ${JSON.stringify(v)}` });
+  return z.NEVER;
+});
 
 /**
  * stuckSchema is the gpu check's `stuck:` a GPU whose utilization stays pinned high while it draws far less power

@@ -38,7 +38,9 @@ export type AudioVerdict =
  * byte count of the whole answer; loudness from the samples kept.
  */
 export function judgeAudio(kept: Buffer, total: number, want: AudioExpectation): AudioVerdict {
-  const pcm = want.format === "wav" ? decodeWav(kept, total) : decodePcm16(kept, total, want);
+  // A raw stream that comes with a RIFF header after all (a fork of the server that wraps it) is read as the WAV.
+  const wav = want.format === "wav" || isWav(kept);
+  const pcm = wav ? decodeWav(kept, total) : decodePcm16(kept, total, want);
   if ("error" in pcm) return { ok: false, why: "undecodable", detail: pcm.error };
   const seconds = pcm.seconds;
   if (seconds * 1000 < want.min_duration) return { ok: false, why: "short", seconds };
@@ -59,6 +61,10 @@ export function rmsDbfs(samples: Float64Array): number {
   return rms === 0 ? -Infinity : 20 * Math.log10(rms);
 }
 
+function isWav(b: Buffer): boolean {
+  return b.length >= 12 && b.toString("latin1", 0, 4) === "RIFF" && b.toString("latin1", 8, 12) === "WAVE";
+}
+
 function decodePcm16(kept: Buffer, total: number, want: AudioExpectation): Pcm | { error: string } {
   const rate = want.sample_rate ?? 0;
   const frame = 2 * want.channels;
@@ -73,7 +79,7 @@ function decodePcm16(kept: Buffer, total: number, want: AudioExpectation): Pcm |
  * answer is the data then.
  */
 export function decodeWav(kept: Buffer, total: number): Pcm | { error: string } {
-  if (kept.length < 12 || kept.toString("latin1", 0, 4) !== "RIFF" || kept.toString("latin1", 8, 12) !== "WAVE") {
+  if (!isWav(kept)) {
     const start = JSON.stringify(kept.subarray(0, 8).toString("latin1"));
     return { error: kept.length === 0 ? "empty" : `not a WAV file (starts with ${start})` };
   }

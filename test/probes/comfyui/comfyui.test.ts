@@ -58,11 +58,18 @@ describe("comfyui probe against a fake ComfyUI", () => {
     expect(outs[2]!.summary).toMatch(/1 running, 0 waiting$/);
   });
 
+  it("prompts waiting with nothing running past stuck_after is critical (a dead worker)", async () => {
+    server = await startComfy({ state: "dead", pending: 4 });
+    const outs = await runs({ stuck_after: "4m" }, 3);
+    expect(outs.map((o) => o.status)).toEqual(["ok", "ok", "critical"]);
+    expect(outs[2]!.summary).toMatch(/nothing running, 4 waiting, the next \(\w{8}…\) for 4m \(queue not draining\)$/);
+  });
+
   it("more waiting than max_pending is a warning", async () => {
     server = await startComfy({ state: "dead", pending: 7 });
     const [out] = await runs({ max_pending: 5 }, 1);
     expect(out!.status).toBe("warning");
-    expect(out!.summary).toMatch(/0 running, 7 waiting: 7 waiting, more than 5$/);
+    expect(out!.summary).toMatch(/0 running, 7 waiting, more than 5$/);
   });
 
   it("the test workflow gives an output: ok, in the same run", async () => {

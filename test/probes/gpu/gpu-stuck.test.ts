@@ -22,7 +22,7 @@ async function runs(name: string, n: number, over: Record<string, unknown> = {})
 const STUCK = { stuck: { utilization_at_least: 95, power_below: "40%", for: 3 } };
 
 describe("gpu probe: stuck", () => {
-  it("utilization pinned at 100% with power at 16% of the limit for 3 runs is critical, a probable GPU hang", async () => {
+  it("utilization at 100% with power at 16% of the limit for 3 runs is critical, a probable GPU hang", async () => {
     const outs = await runs("h100-stuck", 4, STUCK);
     expect(outs.map((o) => o.status)).toEqual(["ok", "ok", "critical", "critical"]);
     expect(outs[2]!.summary).toBe(

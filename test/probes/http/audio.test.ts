@@ -93,6 +93,17 @@ describe("http probe: expect.audio against a fake TTS server", () => {
     expect(silent.summary).toContain("1.8 s of silence");
   });
 
+  it("pcm_s16le that comes as a WAV after all is read as the WAV", async () => {
+    server = await startTts({ state: "healthy", seconds: 1.8 });
+    const out = await run({
+      url: `${server.url}/tts.wav`,
+      expect: { audio: { format: "pcm_s16le", sample_rate: 16000, min_duration: "0.5s" } },
+    });
+    expect(out.status).toBe("ok");
+    // The header's 22050 Hz, not the configured 16000: 1.8 s, not 2.5 s.
+    expect(out.summary).toMatch(/, 1\.8 s of audio/);
+  });
+
   it("pcm_s16le without sample_rate does not validate", () => {
     const r = httpConfigSchema.safeParse({
       type: "http",
