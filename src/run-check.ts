@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { executeRestarts } from "./actions/execute.js";
+import { withKernelEvidence } from "./actions/kernel-evidence.js";
 import type { CheckConfig, Config } from "./config/schema.js";
 import type { Deps } from "./deps.js";
 import { formatDuration } from "./duration.js";
@@ -122,7 +123,9 @@ async function runPipeline(
   const catalog = opts.catalog ?? buildCatalog(config.causes, config.disable_causes).catalog;
   useCatalog(catalog);
   const { probed, runs } = await probe(config, prev, opts.only, deps, budget, catalog);
-  const results = runs.map((r) => r.result);
+  // A failing service's kernel evidence (an OOM kill, a GPU Xid) becomes its probable cause.
+  const kernel = await withKernelEvidence(config, prev, probed, runs, deps, budget);
+  const results = kernel.results;
   const now = deps.clock.now();
   const decision = decide(prev, results, now, {
     ...config,
@@ -130,7 +133,7 @@ async function runPipeline(
     restartCannotFix: restartCannotFix(catalog),
     inMaintenance: windowHold(config.maintenance, matchGlob),
   });
-  let state = withProbeMemory(decision.state, prev, probed, runs, opts.only);
+  let state: State = { ...withProbeMemory(decision.state, prev, probed, runs, opts.only), kernel: kernel.memory };
   if (opts.configChanged) state = { ...state, outbox: state.outbox.map((e) => retryNow(e, now)) };
   const messages = [...toMessages(decision.actions, config.host, now, deps), ...(opts.notices ?? [])];
   const report: RunReport = {

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Locale, Status } from "../core/status.js";
 import type { Deps } from "../deps.js";
+import type { KernelEvidence, Watched } from "./kernel/evidence.js";
 import type { Catalog } from "./log/causes.js";
 
 // The status vocabulary lives on the ground floor (core/status.ts); re-exported for the probes' own imports.
@@ -19,6 +20,8 @@ export type ProbeResult = {
   excerpt?: string[];
   /** Probable cause id (e.g. gpu_oom) with its text, when the probe can tell. */
   cause?: string;
+  /** What the kernel log said of a failing service (OOM kills, GPU Xid errors), in structured form. */
+  kernel?: KernelEvidence[];
   metrics?: Record<string, number>;
   durationMs: number;
 };
@@ -90,6 +93,8 @@ export interface Probe<S extends z.ZodObject = z.ZodObject> {
   preflight?(cfg: z.output<S>, host: HostContext): HostFinding[] | Promise<HostFinding[]>;
   /** The local TCP port the checked service listens on, for a restart's stop_hung (none when absent). */
   port?(cfg: z.output<S>): number | undefined;
+  /** The service's processes as the check knows them (its memory of the last pass), for its kernel evidence. */
+  watched?(cfg: z.output<S>, memory: unknown): Watched;
 }
 
 /** defineProbe ties a probe's run to its schema: run receives what the schema gives, nothing looser. */
@@ -100,8 +105,10 @@ export function defineProbe<S extends z.ZodObject>(
     run(cfg: z.output<S>, ctx: ProbeContext): Promise<ProbeOutput>;
     preflight?(cfg: z.output<S>, host: HostContext): HostFinding[] | Promise<HostFinding[]>;
     port?(cfg: z.output<S>): number | undefined;
+    watched?(cfg: z.output<S>, memory: unknown): Watched;
   },
 ): Probe<S> {
-  const { words, run, preflight, port } = impl;
-  return { schema, words, run, ...(preflight ? { preflight } : {}), ...(port ? { port } : {}) };
+  const { words, run, preflight, port, watched } = impl;
+  const optional = { ...(preflight ? { preflight } : {}), ...(port ? { port } : {}), ...(watched ? { watched } : {}) };
+  return { schema, words, run, ...optional };
 }
