@@ -17,7 +17,7 @@ import type { ProbeRun } from "../probes/run.js";
 import type { ProbeResult } from "../probes/types.js";
 import { listeners } from "./stop-first.js";
 
-/** FIRST_LOOK_BACK_MS is how far the first read looks back; a long gap since the last run is cut to MAX_LOOK_BACK_MS. */
+/** FIRST_LOOK_BACK_MS is how far a first read looks back; a long gap since the last run is cut to MAX_LOOK_BACK_MS. */
 const FIRST_LOOK_BACK_MS = 10 * 60_000;
 const MAX_LOOK_BACK_MS = 60 * 60_000;
 /** SLACK_MS reaches a little before the last run's start: a service killed while it was probed. */
