@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixtureLine, kmsgRecords } from "../helpers/kmsg.js";
 import { freePort } from "../helpers/net.js";
-import { CLI, CRON, CRON_ENV, cronAt, emailChannel, T0, useField, writePrivate } from "./field-helpers.js";
+import { cli, CLI, CRON, CRON_ENV, cronAt, emailChannel, T0, useField, writePrivate } from "./field-helpers.js";
 
 // A service dies and no log check is configured: the kernel's own log says why. watchdog reads it (a kmsg-format
 // file or a fake journalctl stand in for the kernel, holding real captured OOM-killer and Xid text) when a check
@@ -140,5 +140,14 @@ describe("kernel evidence in the alert, through the built CLI as cron runs it", 
     const [mail] = mailsAbout("img-down");
     expect(mail?.text).toContain("refused the connection");
     expect(mail?.text).not.toContain("Kernel:");
+
+    // validate says why, once, before the night.
+    const v = await cli(["validate", "--config", path.join(field.dir, "unreadable", "watchdog.yaml")], {
+      SMTP_PASS: "right-pass",
+    });
+    expect(v.code).toBe(0);
+    expect(v.stderr).toMatch(
+      /watchdog\.yaml:3:\d+: kernel_log: kernel evidence \(OOM kills, GPU Xid errors\) is unavailable: .*ENOENT/,
+    );
   }, 60_000);
 });

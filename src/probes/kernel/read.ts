@@ -2,6 +2,7 @@
  * The kernel log since the last run, from /dev/kmsg (or a file in its format), else from the journal. Read only when
  * a check that watches a service fails; the cursor (`KernelMemory`) is kept in the state file.
  */
+import fs from "node:fs";
 import { readJournal } from "./journal.js";
 import { readBootId, readKmsg, readUptimeUs, type KmsgRecord } from "./kmsg.js";
 
@@ -74,4 +75,26 @@ function fromKmsg(records: readonly KmsgRecord[], memory: KernelMemory, opts: { 
     if (at >= opts.since) lines.push({ at: Math.round(at), text: r.text });
   }
   return { lines };
+}
+
+/**
+ * kernelLogProblem says why no kernel evidence can be read on this host with `source` (for `validate`), or undefined
+ * when it can: the device or file opens, or journalctl is on the PATH.
+ */
+export function kernelLogProblem(source: KernelSource, onPath: (program: string) => boolean): string | undefined {
+  if (source === "off") return undefined;
+  let kmsgWhy: string | undefined;
+  if (source !== "journal") {
+    const file = source === "auto" || source === "kmsg" ? KMSG_DEVICE : source;
+    try {
+      fs.closeSync(fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK));
+      return undefined;
+    } catch (err) {
+      kmsgWhy = `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+    }
+    if (source !== "auto") return `kernel evidence (OOM kills, GPU Xid errors) is unavailable: ${kmsgWhy}`;
+  }
+  if (onPath("journalctl")) return undefined;
+  const why = [kmsgWhy, "journalctl is not on the PATH"].filter(Boolean).join(" and ");
+  return `kernel evidence (OOM kills, GPU Xid errors) is unavailable: ${why}; alerts will not name them`;
 }
