@@ -64,9 +64,16 @@ describe("kernel evidence in the alert, through the built CLI as cron runs it", 
     const port = await freePort();
     const kmsg = path.join(field.dir, "oom.kmsg");
     fs.writeFileSync(kmsg, kmsgRecords(["Linux version 6.8.0", "an old record"], 0, 60));
-    const { run } = setup("oom", kmsg, `  - {name: tts-oom, type: tcp, host: 127.0.0.1, port: ${port}, timeout: 2s}\n`);
+    const { home, run } = setup(
+      "oom",
+      kmsg,
+      `  - {name: tts-oom, type: tcp, host: 127.0.0.1, port: ${port}, timeout: 2s}\n`,
+    );
     service = await startService(port, "tts-oom");
     expect((await run(0)).mail).toBe("");
+    // A healthy run reads no kernel log (no cursor kept); it notes which process holds the port.
+    const healthy = JSON.parse(fs.readFileSync(path.join(home, "state.json"), "utf8")).kernel;
+    expect(healthy).toEqual({ owners: { "tts-oom": { pid: service.pid, comm: "node" } } });
 
     const pid = service.pid!;
     await kill(service);

@@ -66,6 +66,31 @@ describe("readKernelLog from a kmsg-format file", () => {
   });
 });
 
+describe("a hostile or huge kernel log does not hold the run", () => {
+  it("a huge kmsg-format file: only its newest records are read", () => {
+    const file = path.join(dir, "huge.kmsg");
+    const line = `6,1,1,-;${"x".repeat(1000)}\n`;
+    fs.writeFileSync(file, line.repeat(20_000)); // about 20 MiB
+    const r = readKmsg(file);
+    // The last MiB of the file: about a thousand records of this size, not twenty thousand.
+    expect("records" in r && r.records.length).toBeLessThanOrEqual(Math.ceil((1024 * 1024) / line.length));
+  });
+
+  it("a journalctl that hangs is killed at its time limit and says so", async () => {
+    const bin = path.join(dir, "hang-bin");
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, "journalctl"), "#!/bin/sh\nexec sleep 60\n", { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`;
+    try {
+      const r = await readKernelLog("journal", {}, { now: NOW, since: NOW - 600_000, signal });
+      expect(r).toMatchObject({ lines: [], unavailable: "journalctl did not answer within 5s" });
+    } finally {
+      process.env.PATH = saved;
+    }
+  }, 20_000);
+});
+
 describe("the evidence of one check", () => {
   const at = NOW - 60_000;
   const time = (ms: number) => new Date(ms).toISOString().slice(11, 16);
