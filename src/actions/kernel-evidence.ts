@@ -33,7 +33,7 @@ export type KernelRun = { results: ProbeResult[]; memory: KernelMemory; unavaila
  * watch a service; a run's probe memory holds what a process check knew of its last pass. Never throws.
  */
 export async function withKernelEvidence(
-  config: Pick<Config, "kernel_log">,
+  config: Pick<Config, "kernel_log" | "checks">,
   prev: State,
   checks: readonly CheckConfig[],
   runs: readonly ProbeRun[],
@@ -41,7 +41,7 @@ export async function withKernelEvidence(
   signal: AbortSignal,
 ): Promise<KernelRun> {
   const results = runs.map((r) => r.result);
-  const owners = noteOwners(prev.kernel?.owners ?? {}, checks, results);
+  const owners = noteOwners(prev.kernel?.owners ?? {}, config.checks, checks, results);
   const memory: KernelMemory = { ...prev.kernel, owners };
   const failing = checks.flatMap((c, i) => {
     const probe = probeOf(c.type);
@@ -76,11 +76,20 @@ function watchedBy(check: CheckConfig, owners: Owners, memory: unknown): Watched
 }
 
 /**
- * noteOwners keeps, for each passing check with a port, the process that holds it. A known owner that still runs is
- * kept without a look at every process's descriptors; a failing check keeps the owner of its last pass.
+ * noteOwners keeps, for each passing check of `checks` (this run's) with a port, the process that holds it. A known
+ * owner that still runs is kept without a look at every process's descriptors; a failing check keeps the owner of
+ * its last pass.
  */
-function noteOwners(prev: Owners, checks: readonly CheckConfig[], results: readonly ProbeResult[]): Owners {
+function noteOwners(
+  prev: Owners,
+  all: readonly CheckConfig[],
+  checks: readonly CheckConfig[],
+  results: readonly ProbeResult[],
+): Owners {
+  // The daemon probes some checks a run: the others keep what they knew; a check no longer configured is forgotten.
+  const probed = new Set(checks.map((c) => c.name));
   const next: Owners = {};
+  for (const c of all) if (!probed.has(c.name) && Object.hasOwn(prev, c.name)) next[c.name] = prev[c.name]!;
   checks.forEach((check, i) => {
     const port = probeOf(check.type)?.port?.(check as never);
     if (port === undefined) return;

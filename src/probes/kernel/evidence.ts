@@ -4,6 +4,7 @@
  * carries it as `kernel`, and the probable cause it names as `cause`.
  */
 import type { Locale } from "../../core/status.js";
+import { stripControl } from "../../text.js";
 import { causePriority } from "../log/causes.js";
 import { formatKb, memcgConstraint, parseOomKill } from "./oom.js";
 import type { KernelLine } from "./read.js";
@@ -30,12 +31,15 @@ export function findEvidence(lines: readonly KernelLine[], watched: Watched): Ke
     if (limited !== undefined) memcg.add(limited);
     const kill = parseOomKill(text);
     if (kill && !ooms.has(kill.pid)) {
+      // A process names itself: its name goes to terminals and alerts only without control characters.
+      kill.comm = stripControl(kill.comm);
       const certain = watched.pids.includes(kill.pid) || (watched.comm !== undefined && kill.comm === watched.comm);
       ooms.set(kill.pid, { kind: "oom", at, ...kill, cgroup: kill.cgroup || memcg.has(kill.pid), certain });
       continue;
     }
     const xid = parseXid(text);
     const key = xid && `${xid.pci} ${xid.code} ${xid.causedBy ?? ""}`;
+    if (xid?.name !== undefined) xid.name = stripControl(xid.name);
     if (xid && key && !xids.has(key)) xids.set(key, { kind: "xid", at, ...xid });
   }
   const all = [...ooms.values()];

@@ -49,7 +49,8 @@ export async function readKernelLog(
     kmsgWhy = `${file}: ${r.error}`;
     if (source !== "auto") return { lines: [], memory, unavailable: kmsgWhy };
   }
-  const since = Math.max(opts.since, memory.until ?? -Infinity);
+  // A cursor ahead of now (the clock went back) would read nothing for ever: it counts up to now at most.
+  const since = Math.max(opts.since, Math.min(memory.until ?? -Infinity, opts.now));
   const j = await readJournal(since, opts.signal);
   if ("error" in j) return { lines: [], memory, unavailable: [kmsgWhy, j.error].filter(Boolean).join("; ") };
   return { lines: j.lines.filter((l) => l.at >= since), memory: { ...keep, until: opts.now } };

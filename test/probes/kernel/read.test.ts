@@ -134,6 +134,11 @@ describe("the evidence of one check", () => {
     );
   });
 
+  it("a process's own name reaches the alert without control characters", () => {
+    const ev = findEvidence(lines(oom.replace("(python)", "(\u001b[31mevil\u0007)")), { pids: [6154] });
+    expect(ev[0]).toMatchObject({ comm: "evil\ufffd" });
+  });
+
   it("an Xid caused by an earlier one is named by the earlier one", () => {
     const ev = findEvidence(lines(fixtureLine("xid.dmesg", "caused by previous Xid 149")), { pids: [] });
     expect(evidenceCause(ev)).toBe("gpu_hang");
