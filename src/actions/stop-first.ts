@@ -65,6 +65,8 @@ export function listeners(port: number): number[] {
       if (f[3] === "0A" && parseInt(f[1]?.split(":")[1] ?? "", 16) === port && f[9]) inodes.add(`socket:[${f[9]}]`);
     }
   }
+  // Nothing listens: no need to look at every process's descriptors.
+  if (inodes.size === 0) return [];
   const pids: number[] = [];
   for (const name of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
