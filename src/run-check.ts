@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { executeRestarts } from "./actions/execute.js";
+import { withKernelEvidence } from "./actions/kernel-evidence.js";
 import type { CheckConfig, Config } from "./config/schema.js";
 import type { Deps } from "./deps.js";
 import { formatDuration } from "./duration.js";
@@ -123,8 +124,10 @@ async function runPipeline(
   const catalog = opts.catalog ?? buildCatalog(config.causes, config.disable_causes).catalog;
   useCatalog(catalog);
   const { probed, runs } = await probe(config, prev, opts.only, deps, budget, catalog);
+  // A failing service's kernel evidence (an OOM kill, a GPU Xid) becomes its probable cause.
+  const kernel = await withKernelEvidence(config, prev, probed, runs, deps, budget);
   // When each watched process started: the engine holds alerts while a restarted service loads.
-  const results = await withStarts(runs.map((r) => r.result), probed, prev.checks, budget);
+  const results = await withStarts(kernel.results, probed, prev.checks, budget);
   const now = deps.clock.now();
   const decision = decide(prev, results, now, {
     ...config,
@@ -132,7 +135,7 @@ async function runPipeline(
     restartCannotFix: restartCannotFix(catalog),
     inMaintenance: windowHold(config.maintenance, matchGlob),
   });
-  let state = withProbeMemory(decision.state, prev, probed, runs, opts.only);
+  let state: State = { ...withProbeMemory(decision.state, prev, probed, runs, opts.only), kernel: kernel.memory };
   if (opts.configChanged) state = { ...state, outbox: state.outbox.map((e) => retryNow(e, now)) };
   const messages = [...toMessages(decision.actions, config.host, now, deps), ...(opts.notices ?? [])];
   const report: RunReport = {

@@ -5,6 +5,7 @@ import { formatPath, Locator, type PathKey } from "../config/locate.js";
 import type { Config } from "../config/schema.js";
 import { backtrackingNote } from "../core/backtracking.js";
 import { findOnPath } from "../on-path.js";
+import { kernelLogProblem } from "../probes/kernel/read.js";
 import { probeOf } from "../probes/registry.js";
 
 /**
@@ -28,7 +29,8 @@ function argv0(command: string | string[], shell: boolean): string | undefined {
  *   warning  a restart hook found on systemd's PATH but not on a crontab line's (/usr/bin:/bin); an exec plugin,
  *            nvidia-smi for a gpu check, or a log path's directory missing here (the check says so as "unknown" at
  *            each run, and the config may be meant for another host); a state directory this user cannot write
- *            (the runs may be root's); a log pattern that would backtrack catastrophically in another engine
+ *            (the runs may be root's); a log pattern that would backtrack catastrophically in another engine; no
+ *            kernel log to read (kernel_log)
  */
 export async function preflight(config: Config, isRoot: boolean): Promise<Finding[]> {
   const out: Finding[] = [];
@@ -64,6 +66,10 @@ export async function preflight(config: Config, isRoot: boolean): Promise<Findin
       if (note) out.push({ level: "warning", path: at, message: note });
     }
   }
+  // Only checks that watch a service (a port, a process) read the kernel log when they fail.
+  const watching = config.checks.some((c) => probeOf(c.type)?.port || probeOf(c.type)?.watched);
+  const kernel = watching && kernelLogProblem(config.kernel_log, (p) => findOnPath(p, SYSTEMD_PATH) !== undefined);
+  if (kernel) out.push({ level: "warning", path: ["kernel_log"], message: kernel });
   const stateDir = path.dirname(path.resolve(config.state_file));
   if (!creatable(stateDir)) {
     out.push({

@@ -128,6 +128,11 @@ export const configSchema = z.strictObject({
   /** Causes of your own for the log probe's catalog, and built-in ones to turn off (README "Cause catalog"). */
   causes: z.array(causeSchema).default([]),
   disable_causes: z.array(z.string().min(1)).default([]),
+  /**
+   * Where a failing service's kernel evidence (OOM kills, GPU Xid errors) is read: auto (/dev/kmsg, else
+   * `journalctl -k`), kmsg, journal, off, or the path of a file in /dev/kmsg's record format.
+   */
+  kernel_log: z.string().min(1).default("auto"),
   /** Prometheus: `textfile` is a .prom file written each run for node_exporter's textfile collector. */
   metrics: z
     .strictObject({

@@ -51,6 +51,7 @@ export function notifyItem(
   if (r.said) item.said = r.said;
   if (r.detail !== undefined) item.detail = r.detail;
   if (r.excerpt?.length) item.excerpt = r.excerpt;
+  if (r.kernel?.length) item.kernel = r.kernel;
   if (inc.cause ?? r.cause) item.cause = inc.cause ?? r.cause;
   if (check.runbook !== undefined) item.runbook = check.runbook;
   if (Object.keys(check.labels).length) item.labels = check.labels;

@@ -1,4 +1,5 @@
 import type { Severity, Status } from "../core/status.js";
+import type { KernelMemory } from "../probes/kernel/read.js";
 import type { ProbeResult } from "../probes/types.js";
 import { dict } from "./dict.js";
 
@@ -38,7 +39,10 @@ export type RestartOutcome = {
  * NotifyItem is one thing to say about one check: what its probe found (the summary worded in the config's locale),
  * and why it is said. A message groups the items of one run for one channel.
  */
-export type NotifyItem = Pick<ProbeResult, "check" | "status" | "summary" | "said" | "detail" | "excerpt" | "cause"> & {
+export type NotifyItem = Pick<
+  ProbeResult,
+  "check" | "status" | "summary" | "said" | "detail" | "excerpt" | "cause" | "kernel"
+> & {
   reason: NotifyReason;
   /** 1-based escalation step (0 for recovery and notices outside the ladder). */
   step: number;
@@ -264,6 +268,8 @@ export type State = {
   refused?: Record<string, Refused>;
   /** Notification totals by channel and result, for metrics. */
   sent: Record<string, { ok: number; failed: number }>;
+  /** Where the last read of the kernel log ended, and the processes that held the checks' ports when they passed. */
+  kernel?: KernelMemory;
 };
 
 /** ChannelState is the cross-run memory of one channel. */

@@ -1,5 +1,6 @@
 import { formatDuration } from "../duration.js";
 import type { Message, NotifyItem } from "../engine/types.js";
+import { evidenceLine, KERNEL_LABEL } from "../probes/kernel/evidence.js";
 import { causeExplain, localizeCause } from "../probes/log/causes.js";
 import { summaryIn } from "./summary.js";
 import { EN, formatTime, ZH, type Words } from "./words.js";
@@ -52,6 +53,8 @@ function itemLines(
     rows.push({ label: "", value: w.streak(i.failStreak, formatTime(i.since)) });
   }
   if (i.cause) rows.push({ label: w.cause, value: localizeCause(i.cause, locale) });
+  for (const e of i.kernel ?? [])
+    rows.push({ label: KERNEL_LABEL[locale], value: evidenceLine(e, locale, formatTime) });
   if (i.excerpt?.length) rows.push({ label: w.excerpt, value: "", block: i.excerpt });
   if (i.restart)
     rows.push({

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Locale, Status } from "../core/status.js";
 import type { Deps } from "../deps.js";
+import type { KernelEvidence, Watched } from "./kernel/evidence.js";
 import type { Catalog } from "./log/causes.js";
 
 // The status vocabulary lives on the ground floor (core/status.ts); re-exported for the probes' own imports.
@@ -19,6 +20,8 @@ export type ProbeResult = {
   excerpt?: string[];
   /** Probable cause id (e.g. gpu_oom) with its text, when the probe can tell. */
   cause?: string;
+  /** What the kernel log said of a failing service (OOM kills, GPU Xid errors), in structured form. */
+  kernel?: KernelEvidence[];
   metrics?: Record<string, number>;
   durationMs: number;
   /** The watched process: when it started (epoch ms) and a hash of its command line (probes/started.ts). */
@@ -100,6 +103,8 @@ export interface Probe<S extends z.ZodObject = z.ZodObject> {
   port?(cfg: z.output<S>): number | undefined;
   /** The host that port is on: only a port on this host has a process watchdog can see start (probes/started.ts). */
   host?(cfg: z.output<S>): string | undefined;
+  /** The service's processes as the check knows them (its memory of the last pass), for its kernel evidence. */
+  watched?(cfg: z.output<S>, memory: unknown): Watched;
 }
 
 /** defineProbe ties a probe's run to its schema: run receives what the schema gives, nothing looser. */
@@ -111,9 +116,15 @@ export function defineProbe<S extends z.ZodObject>(
     preflight?(cfg: z.output<S>, host: HostContext): HostFinding[] | Promise<HostFinding[]>;
     port?(cfg: z.output<S>): number | undefined;
     host?(cfg: z.output<S>): string | undefined;
+    watched?(cfg: z.output<S>, memory: unknown): Watched;
   },
 ): Probe<S> {
-  const { words, run, preflight, port, host } = impl;
-  const targets = { ...(port ? { port } : {}), ...(host ? { host } : {}) };
-  return { schema, words, run, ...(preflight ? { preflight } : {}), ...targets };
+  const { words, run, preflight, port, host, watched } = impl;
+  const optional = {
+    ...(preflight ? { preflight } : {}),
+    ...(port ? { port } : {}),
+    ...(host ? { host } : {}),
+    ...(watched ? { watched } : {}),
+  };
+  return { schema, words, run, ...optional };
 }

@@ -192,6 +192,14 @@ const channelState = z.looseObject({
   limitNoticeDay: opt(str),
 });
 
+/** kernelMemory is where the last read of the kernel log ended; a damaged one reads afresh (probes/kernel/read.ts). */
+const kernelMemory = z.looseObject({
+  seq: opt(num),
+  boot: opt(str),
+  until: opt(num),
+  owners: opt(z.record(z.string(), z.looseObject({ pid: num, comm: str }))),
+});
+
 /** Entry schemas of the maps and lists a damaged file is salvaged from, entry by entry. */
 const RECORDS = {
   checks: checkState,
@@ -218,6 +226,7 @@ export const stateSchema = z.looseObject({
   sent: recordOf(RECORDS.sent).default({}),
   channelHealth: opt(recordOf(RECORDS.channelHealth)),
   refused: opt(recordOf(RECORDS.refused)),
+  kernel: opt(kernelMemory),
 }) satisfies z.ZodType<State>;
 
 /**

@@ -96,3 +96,30 @@ describe("render: wording", () => {
     expect(rec.text).toMatch(/^故障时长：2分5秒（开始于 \d{4}-/m);
   });
 });
+
+describe("render: kernel evidence", () => {
+  // The kernel's OOM kill of the service and a lost GPU, one row each, worded in the locale.
+  const kernel: NotifyItem["kernel"] = [
+    { kind: "oom", at: T0, pid: 6154, comm: "python3", anonRssKb: 64_000_000, cgroup: false, certain: true },
+    { kind: "xid", at: T0, pci: "0000:3b:00", code: 79 },
+  ];
+  it.each([
+    [
+      "en",
+      "Kernel: killed by the kernel's OOM killer at ",
+      ": python3 (pid 6154), anon-rss 61.0 GiB",
+      "Kernel: GPU PCI:0000:3b:00: Xid 79 at ",
+    ],
+    [
+      "zh-CN",
+      "内核：",
+      " 被内核 OOM killer 杀死：python3（pid 6154），anon-rss 61.0 GiB",
+      "内核：GPU PCI:0000:3b:00：",
+    ],
+  ] as const)("in %s", (locale, head, oom, xid) => {
+    const r = renderText(message("email", [item({ kernel })]), locale);
+    expect(r.text).toContain(head);
+    expect(r.text).toContain(oom);
+    expect(r.text).toContain(xid);
+  });
+});

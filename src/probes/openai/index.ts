@@ -118,6 +118,11 @@ async function readAll(body: AsyncIterable<Buffer>): Promise<string> {
 /** openaiProbe lists the models, then asks for one streamed token and times the first token and the whole answer. */
 export const openaiProbe = defineProbe(openaiConfigSchema, {
   words,
+  // The service's port, for a restart's stop_hung and for its owner's OOM kill in the kernel log.
+  port(cfg) {
+    const url = new URL(cfg.base_url);
+    return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  },
   async run(cfg, { signal }) {
     const root = apiRoot(cfg.base_url);
     const where = safeUrl(root);

@@ -82,6 +82,9 @@ async function readPid(pid: number): Promise<ProcInfo[]> {
   return st ? [{ pid, ...st, cmdline: (await readCmdline(pid)) ?? "" }] : [];
 }
 
+/** WATCHED_MAX bounds the pids a passing check remembers for its kernel evidence. */
+const WATCHED_MAX = 64;
+
 const fmtMiB = (b: number) => `${Math.round(b / 1048576)} MiB`;
 
 /** startedOf is when the first of the matched processes started, for the warm-up after a restart (engine). */
@@ -170,6 +173,14 @@ export const processProbe = defineProbe(processConfigSchema, {
       ...problems,
       ...alive.slice(0, 20).map((p) => `pid ${p.pid} ${p.comm}: ${p.cmdline.slice(0, 200)}`),
     ].join("\n");
-    return { status, ...say(words, parts), ...(detail ? { detail } : {}), metrics, ...startedOf(alive) };
+    // The pids of a pass are remembered: an OOM kill of one of them names the cause of a later failure.
+    const memory =
+      status === "ok" && alive.length ? { pids: alive.slice(0, WATCHED_MAX).map((p) => p.pid) } : undefined;
+    return { status, ...say(words, parts), ...(detail ? { detail } : {}), metrics, ...(memory ? { memory } : {}), ...startedOf(alive) };
+  },
+  watched(cfg, memory) {
+    const pids = (memory as { pids?: unknown } | undefined)?.pids;
+    const known = Array.isArray(pids) ? pids.filter((p): p is number => Number.isSafeInteger(p)) : [];
+    return { pids: known, ...(cfg.comm !== undefined ? { comm: cfg.comm } : {}) };
   },
 });
