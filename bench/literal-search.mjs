@@ -28,7 +28,12 @@ const { CAUSES } = await load("src/probes/log/catalog/index.ts");
 
 const PATTERNS = WORDS.map((p) => new RegExp(p));
 // Every pattern the probe runs for a cause: outright, carriers, weak ones and their evidence.
-const patternsOf = (c) => [...c.regexes, ...(c.carriers ?? []), ...(c.weak?.regexes ?? []), ...(c.weak?.evidence ?? [])];
+const patternsOf = (c) => [
+  ...c.regexes,
+  ...(c.carriers ?? []),
+  ...(c.weak?.regexes ?? []),
+  ...(c.weak?.evidence ?? []),
+];
 const CATALOG = [...PATTERNS, ...CAUSES.flatMap(patternsOf)];
 
 // The same service lines as bench/log-scan.mjs, one failure line in 5,000.

@@ -40,7 +40,9 @@ async function catalogPatterns() {
       .replace(/\\s/g, "[[:space:]]")
       .replace(/\\w/g, "[[:alnum:]_]")
       .replace(/\\\//g, "/");
-  return mod.CAUSES.flatMap((c) => [...c.regexes, ...(c.carriers ?? []), ...(c.weak?.regexes ?? []), ...(c.weak?.evidence ?? [])].map((r) => ere(r.source)));
+  // Every pattern the probe runs for a cause: outright, carriers, weak ones and their evidence.
+  const all = (c) => [...c.regexes, ...(c.carriers ?? []), ...(c.weak?.regexes ?? []), ...(c.weak?.evidence ?? [])];
+  return mod.CAUSES.flatMap((c) => all(c).map((r) => ere(r.source)));
 }
 
 function generate(file, bytes) {

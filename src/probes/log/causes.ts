@@ -3,10 +3,10 @@
  * The catalog is the built-in one (catalog/) plus the config's own `causes:`, less `disable_causes:`,
  * built once per run and handed to the log probe in its context; the renderer is given the same one by useCatalog.
  *
- * Precedence (docs/log-causes.md): all matching lines of one read are one incident. A cause named outright wins over
- * one named only with evidence (a bare `Killed`), which wins over the wrappers and the lines that carry another error
- * (`!!! Exception during processing !!!`, vLLM `EngineDeadError`, the NCCL watchdog, Xid 45); among equals the one
- * highest in the catalog wins (cause-pick.ts). The catalog is ordered root cause first, consequences after.
+ * Precedence (docs/probes.md, "Cause catalog"): all matching lines of one read are one incident. A cause named
+ * outright wins over one named only with evidence (a bare `Killed`), which wins over the wrappers and the lines that
+ * carry another error (`!!! Exception during processing !!!`, vLLM `EngineDeadError`, the NCCL watchdog, Xid 45);
+ * among equals the one highest in the catalog wins (cause-pick.ts). The catalog is ordered root cause first.
  */
 import { linearOf } from "../../core/linear-regex.js";
 import { CAUSES, type Cause, type Locale } from "./catalog/index.js";
@@ -155,8 +155,7 @@ export function classifyLine(line: string, catalog: Catalog = BUILTIN): Cause | 
 /** classifyLines names the cause of one read (one incident), by the precedence above. */
 export function classifyLines(lines: Iterable<string>, catalog: Catalog = BUILTIN): Cause | undefined {
   const picker = createPicker((id) => causePriority(id, catalog));
-  for (const line of lines)
-    for (const r of catalog.rules) if (linearOf(r.re).test(line)) picker.add(r.id, r.strength);
+  for (const line of lines) for (const r of catalog.rules) if (linearOf(r.re).test(line)) picker.add(r.id, r.strength);
   const id = picker.pick();
   return id === undefined ? undefined : causeById(id, catalog);
 }

@@ -83,9 +83,15 @@ describe("probable cause through the CLI", () => {
     expect(b.stdout).toContain("1 new matching line");
     expect(b.stdout).not.toContain("probable cause");
     const hang = setup("hang", excerpt("https://github.com/sgl-project/sglang/issues/3752"));
-    expect((await runCli(["check", "-c", hang], { cwd: dir, env: env() })).stdout).toContain("probable cause: hang_timeout");
-    const ray = setup("ray", ["Killed", ...excerpt("https://github.com/hiyouga/EasyR1/issues/185").slice(2)]);
-    expect((await runCli(["check", "-c", ray], { cwd: dir, env: env() })).stdout).toContain("probable cause: host_oom");
+    const h = await runCli(["check", "-c", hang], { cwd: dir, env: env() });
+    expect(h.stdout).toContain("probable cause: hang_timeout");
+    // The same Killed with the kernel's stack through oom_kill_process (the dmesg of the same thread) after it.
+    const dmesg = excerpt("https://github.com/equinor/ert/issues/7797 (dmesg)");
+    const stack = dmesg.filter((l) => l.includes("oom_kill_process"));
+    const oom = setup("oom", [...excerpt("https://github.com/equinor/ert/issues/7797"), ...stack]);
+    const o = await runCli(["check", "-c", oom], { cwd: dir, env: env() });
+    expect(o.stdout).toContain("probable cause: host_oom");
+    expect(o.stdout).toContain("1 new matching line");
   });
 
   it("a cause of the config's own is named, in the config's locale, and a disabled built-in one is not", async () => {

@@ -109,11 +109,15 @@ describe("root cause over wrapper, by context", () => {
     // ollama/ollama#1290: the runner was killed and nothing says why; the wrapper is named
     expect(classifyLines(["2023/11/27 22:28:29 llama.go:435: signal: killed"])).toBeUndefined();
     expect(classifyLines(["Error: llama runner process has terminated: signal: killed"])?.id).toBe("runner_not_started");
-    // A bare Killed with Ray's note about memory pressure in the same read (hiyouga/EasyR1#185's note)
-    const ray = ["Killed", "(raylet) Refer to the documentation on how to address the out of memory issue: https://docs.ray.io/en/latest/ray-core/scheduling/ray-oom-prevention.html. Consider provisioning more memory on this node or reducing task parallelism by requesting more CPUs per task. To adjust the kill threshold, set the environment variable `RAY_memory_usage_threshold` when starting Ray. To disable worker killing, set the environment variable `RAY_memory_monitor_refresh_ms` to zero."];
-    expect(classifyLines(ray)?.id).toBe("host_oom");
-    // ... and a bare Killed beside a line that carries another error: the evidence wins over the carrier
-    expect(classifyLines(["Error: llama runner process has terminated: signal: killed", ray[1]!])?.id).toBe("host_oom");
+    // equinor/ert#7797: the shell's Killed, and the kernel's stack through oom_kill_process in the same read
+    const oomStack = "2024-04-29T14:55:41,678661+02:00  oom_kill_process.cold.33+0xb/0x10";
+    expect(classifyLines([oomStack])).toBeUndefined();
+    expect(classifyLines(["Killed", oomStack])?.id).toBe("host_oom");
+    // ... and beside a line that carries another error: the evidence wins over the carrier
+    expect(classifyLines(["Error: llama runner process has terminated: signal: killed", oomStack])?.id).toBe("host_oom");
+    // vLLM's startup advice is no evidence (corpus: vllm-project/vllm model_runner.py:984)
+    const advice = "INFO 08-07 00:12:04 model_runner.py:984] CUDA graphs can take additional 1~3 GiB memory per GPU. If you are running out of memory, consider decreasing `gpu_memory_utilization` or enforcing eager mode.";
+    expect(classifyLines([advice, "Killed"])).toBeUndefined();
   });
 
   it("an Xid caused by a previous Xid takes the earlier one's cause", () => {

@@ -104,7 +104,8 @@ export const modelCorrupt: Cause = {
 
 // A library that tried the preferred file, did not find it and loads another says so: that is no failure.
 const NOT_A_FALLBACK = "(?<!An error occurred while trying to fetch[^\\n]*)";
-const HUB_URL = "https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:huggingface\\.co|hf-mirror\\.com|modelscope\\.cn|civitai\\.com|github\\.com)\\/";
+const HUB_URL =
+  "https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:huggingface\\.co|hf-mirror\\.com|modelscope\\.cn|civitai\\.com|github\\.com)\\/";
 
 export const modelNotFound: Cause = {
   id: "model_not_found",

@@ -43,7 +43,8 @@ export const hostOom: Cause = {
       EXIT(137),
     ],
     evidence: [
-      /[Oo]ut of memory|OUT OF MEMORY/,
+      // Not vLLM's startup advice "If you are running out of memory, consider decreasing …".
+      /(?<!running )[Oo]ut of memory|OUT OF MEMORY/,
       /oom-kill|oom_kill|OOM killer|OOM-killer|oom-killer/,
       /MemoryError/,
       /[Cc]annot allocate memory/,

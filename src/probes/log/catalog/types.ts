@@ -42,6 +42,6 @@ export const XID = (codes: string) => new RegExp(`Xid \\(PCI:[^)]*\\): (?:${code
 /** AFTER_XID matches a later Xid's note that an earlier one of these codes caused it (`caused by previous Xid 149`). */
 export const AFTER_XID = (codes: string) => new RegExp(`caused by previous Xid (?:${codes})\\b`);
 
-/** EXIT matches an exit status as shells, docker, supervisors and Python report it (`exit code 139`, `exited with code 137`). */
+/** EXIT matches an exit status as shells, docker and supervisors report it (`exit code 139`, `exit status 137`). */
 export const EXIT = (code: number) =>
   new RegExp(`(?:exit code|exit status|exited with code|exited with status|exit_code)[:=]? ?${code}\\b`);
