@@ -32,7 +32,7 @@ export const diskFull: Cause = {
 
 export const tooManyOpenFiles: Cause = {
   id: "too_many_open_files",
-  regexes: [/Too many (?:open files|files open)/, /\[Errno 24\]/, /accept EMFILE/, /EMFILE: too many/],
+  regexes: [/Too many (?:open files|files open)/, /too many open files/, /\[Errno 24\]/, /accept EMFILE/, /EMFILE: too many/],
   text: t(
     [
       "the process hit its limit of open files (sockets count too)",
@@ -58,6 +58,9 @@ export const permissionDenied: Cause = {
     /: Permission denied$/,
     /[Gg]ot permission denied while trying to connect/,
     /Failed to initialize NVML: Insufficient Permissions/,
+    /Permission denied \(os error 13\)/,
+    // EROFS: the cache or model directory is on a read-only mount.
+    /\[Errno 30\] Read-only file system|EROFS: read-only file system/,
     EXIT(126),
   ],
   text: t(
@@ -81,12 +84,13 @@ export const modelCorrupt: Cause = {
     /Error while deserializing header/,
     /invalid load key, /,
     /PytorchStreamReader failed reading/,
-    /failed finding central directory/,
-    /gguf_init_from_file: invalid magic/,
     /invalid (?:file )?magic (?:characters|number)|Error: invalid file magic/,
     /data is not within the file bounds/,
     /model is corrupted or incomplete/,
     /EOFError: Ran out of input/,
+    /pickle data was truncated/,
+    /The file might be corrupted/,
+    /INVALID_PROTOBUF/,
     /Protobuf parsing failed/,
   ],
   text: t(
@@ -119,13 +123,16 @@ export const modelNotFound: Cause = {
     /Unable to load weights from checkpoint file/,
     /model ['"][^'"]+['"] not found, try pulling it first/,
     /pull model manifest: (?:file does not exist|model not found)/,
-    /No such file or directory: .*\.(?:safetensors|bin|ckpt|pth?|gguf|onnx)'/,
+    /No such file or directory: .*(?:\.(?:safetensors|bin|ckpt|pth?|gguf|onnx|engine|plan)|config\.json)'/,
+    /gguf_init_from_file: failed to open/,
+    /Incorrect path_or_model_id/,
+    /Can't load (?:tokenizer|config|the model) for '/,
     /GatedRepoError|Cannot access gated repo/,
     /\b40[134] Client Error\. \(Request ID: /,
     // A hub's 401/403/404: the name is wrong, the model was removed, or it needs a login (gated).
     new RegExp(`\\b40[134] Client Error: [^:]*for url: ${HUB_URL}`),
     /(?<!Local)EntryNotFoundError/,
-    /no version is available|No model version was found/,
+    /no version is available|Not loaded: No model version/,
   ],
   text: t(
     [
@@ -152,6 +159,8 @@ export const missingLibrary: Cause = {
     /Failed to find dynamic library: lib/,
     /\[WinError 126\]/,
     /Could not locate \S+\.dll/,
+    /DLL load failed/,
+    /Library not loaded: /,
   ],
   text: t(
     [
@@ -197,7 +206,7 @@ export const execNotFound: Cause = {
     /status=203\/EXEC/,
     EXIT(127),
     /No such file or directory: '[^']*': '[^']*'/,
-    /^\/bin\/sh: \d+: \S+: not found/,
+    /sh: \d+: [^ :]+: not found/,
     /Error: spawn \S+ ENOENT/,
     /fork\/exec \S+: no such file or directory/,
     /\[WinError 2\] The system cannot find the file specified$/,

@@ -24,8 +24,10 @@ export const hostOom: Cause = {
     // Ray's memory monitor kills a task before the kernel would.
     /Task was killed due to the node running low on memory/,
     /killed due to memory pressure \(OOM\)/,
-    /which exceeds the memory usage threshold/,
+    /exceeds the memory usage threshold/,
     /ray-oom-prevention/,
+    // A container over its memory limit (Kubernetes, docker inspect).
+    /OOMKilled/,
     // Page-locked (pinned) host buffers come from host RAM.
     /of pinned memory: out of memory/,
     /(?:CPU|RAM|[Hh]ost) out of memory/,
@@ -42,17 +44,8 @@ export const hostOom: Cause = {
       /<Signals\.SIGKILL: 9>/,
       EXIT(137),
     ],
-    evidence: [
-      // Not vLLM's startup advice "If you are running out of memory, consider decreasing …".
-      /(?<!running )[Oo]ut of memory|OUT OF MEMORY/,
-      /oom-kill|oom_kill|OOM killer|OOM-killer|oom-killer/,
-      /MemoryError/,
-      /[Cc]annot allocate memory/,
-      /low on memory/,
-      /memory pressure/,
-      /[Mm]emory usage/,
-      /anon-rss:/,
-    ],
+    // Lines about memory that name nothing themselves (a line that names a cause outright wins anyway).
+    evidence: [/oom-kill|oom_kill|OOM killer|OOM-killer|oom-killer/, /memory pressure|[Mm]emory usage/, /anon-rss:/],
   },
   text: t(
     [

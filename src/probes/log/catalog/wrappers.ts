@@ -68,8 +68,8 @@ export const engineDead: Cause = {
     /The actor is dead because its worker process has died/,
     /A worker died or was killed while executing a task/,
     /Received sigquit from a child proces/,
-    /scheduler is dead/,
     /Stub process (?:'[^']*' )?is not healthy/,
+    /MPI_ABORT was invoked/,
   ],
   text: t(
     [
