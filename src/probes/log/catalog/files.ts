@@ -19,20 +19,26 @@ export const diskFull: Cause = {
   ],
   text: t(
     [
-      "the disk (or the user's disk quota) is full",
-      "free space (old models in the hub cache, logs, docker images: df -h, du -sh), " +
+      "the disk is full",
+      "free space (old models in the hub cache, logs, docker images: df -h, du -sh; quota -s for a user's quota), " +
         "or move the cache (HF_HOME, OLLAMA_MODELS) to a bigger disk",
     ],
     [
-      "磁盘空间（或用户磁盘配额）已满",
-      "清理空间（模型缓存、日志、docker 镜像：df -h、du -sh），或把缓存（HF_HOME、OLLAMA_MODELS）移到更大的磁盘",
+      "磁盘空间已满",
+      "清理空间（模型缓存、日志、docker 镜像：df -h、du -sh；用户配额用 quota -s 查看），或把缓存（HF_HOME、OLLAMA_MODELS）移到更大的磁盘",
     ],
   ),
 };
 
 export const tooManyOpenFiles: Cause = {
   id: "too_many_open_files",
-  regexes: [/Too many (?:open files|files open)/, /too many open files/, /\[Errno 24\]/, /accept EMFILE/, /EMFILE: too many/],
+  regexes: [
+    /Too many (?:open files|files open)/,
+    /too many open files/,
+    /\[Errno 24\]/,
+    /accept EMFILE/,
+    /EMFILE: too many/,
+  ],
   text: t(
     [
       "the process hit its limit of open files (sockets count too)",

@@ -72,7 +72,8 @@ export const hubUnreachable: Cause = {
     /OfflineModeIsEnabled/,
     new RegExp(`unable to access 'https?:\\/\\/${HUB}`),
     // Ollama pulls manifests from its registry and blobs from R2: DNS, TCP, TLS and timeouts on either.
-    /(?:ollama\.ai|ollama\.com|cloudflarestorage\.com).*(?:dial tcp|i\/o timeout|TLS handshake|no such host|deadline exceeded)/,
+    /(?:ollama\.ai|ollama\.com|cloudflarestorage\.com).*(?:dial tcp|i\/o timeout|TLS handshake|no such host)/,
+    /(?:ollama\.ai|ollama\.com|cloudflarestorage\.com).*(?:context deadline exceeded|Client\.Timeout)/,
     /Error: max retries exceeded: /,
     // urllib's failure to reach a URL: in a model service, the download of weights (torch.hub, GitHub releases).
     /<urlopen error /,

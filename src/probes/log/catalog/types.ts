@@ -44,4 +44,6 @@ export const AFTER_XID = (codes: string) => new RegExp(`caused by previous Xid (
 
 /** EXIT matches an exit status as shells, docker and supervisors report it (`exit code 139`, `exit status 137`). */
 export const EXIT = (code: number) =>
-  new RegExp(`(?:exit code|exit status|exited with code|exited with status|exit_code)[:=]? ?${code}\\b|Exited \\(${code}\\)`);
+  new RegExp(
+    `(?:exit code|exit status|exited with code|exited with status|exit_code)[:=]? ?${code}\\b|Exited \\(${code}\\)`,
+  );
