@@ -24,10 +24,17 @@ async function load(file) {
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
 }
 const { createLinePrefilter } = await load("src/probes/log/log-prefilter.ts");
-const { CAUSES } = await load("src/probes/log/cause-catalog.ts");
+const { CAUSES } = await load("src/probes/log/catalog/index.ts");
 
 const PATTERNS = WORDS.map((p) => new RegExp(p));
-const CATALOG = [...PATTERNS, ...CAUSES.flatMap((c) => c.regexes)];
+// Every pattern the probe runs for a cause: outright, carriers, weak ones and their evidence.
+const patternsOf = (c) => [
+  ...c.regexes,
+  ...(c.carriers ?? []),
+  ...(c.weak?.regexes ?? []),
+  ...(c.weak?.evidence ?? []),
+];
+const CATALOG = [...PATTERNS, ...CAUSES.flatMap(patternsOf)];
 
 // The same service lines as bench/log-scan.mjs, one failure line in 5,000.
 const line = (i) => (i % 5000 === 17 ? MATCHING[(i / 5000) % MATCHING.length | 0] : NORMAL[i % NORMAL.length](i));

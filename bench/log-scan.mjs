@@ -29,7 +29,7 @@ const HOSTILE = `return code${" ".repeat(64 * 1024 - 12)}`;
 
 /** catalogPatterns is every built-in cause regex as POSIX ERE, from the TypeScript source (bundled on the fly). */
 async function catalogPatterns() {
-  const out = buildSync({ entryPoints: [path.join(root, "src/probes/log/cause-catalog.ts")], bundle: true, format: "esm", write: false });
+  const out = buildSync({ entryPoints: [path.join(root, "src/probes/log/catalog/index.ts")], bundle: true, format: "esm", write: false });
   const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
   const ere = (src) =>
     src
@@ -40,7 +40,9 @@ async function catalogPatterns() {
       .replace(/\\s/g, "[[:space:]]")
       .replace(/\\w/g, "[[:alnum:]_]")
       .replace(/\\\//g, "/");
-  return mod.CAUSES.flatMap((c) => c.regexes.map((r) => ere(r.source)));
+  // Every pattern the probe runs for a cause: outright, carriers, weak ones and their evidence.
+  const all = (c) => [...c.regexes, ...(c.carriers ?? []), ...(c.weak?.regexes ?? []), ...(c.weak?.evidence ?? [])];
+  return mod.CAUSES.flatMap((c) => all(c).map((r) => ere(r.source)));
 }
 
 function generate(file, bytes) {

@@ -1,20 +1,21 @@
 /**
  * The cause matcher: which catalog entry a log line (or the lines of one read) names, and its text in each locale.
- * The catalog is the built-in one (cause-catalog.ts) plus the config's own `causes:`, less `disable_causes:`,
+ * The catalog is the built-in one (catalog/) plus the config's own `causes:`, less `disable_causes:`,
  * built once per run and handed to the log probe in its context; the renderer is given the same one by useCatalog.
  *
- * Precedence (README "Cause catalog"): all matching lines of one read are one incident, and the cause named is the
- * one highest in the catalog among them. The catalog is ordered root cause first, consequences after, so a wrapper
- * (`!!! Exception during processing !!!`, vLLM `EngineDeadError`, Ollama's runner that terminated) is named only
- * when no line of the read says why; a line that matches several entries counts as the highest one.
+ * Precedence (docs/probes.md, "Cause catalog"): all matching lines of one read are one incident. A cause named
+ * outright wins over one named only with evidence (a bare `Killed`), which wins over the wrappers and the lines that
+ * carry another error (`!!! Exception during processing !!!`, vLLM `EngineDeadError`, the NCCL watchdog, Xid 45);
+ * among equals the one highest in the catalog wins (cause-pick.ts). The catalog is ordered root cause first.
  */
 import { linearOf } from "../../core/linear-regex.js";
-import { CAUSES, type Cause, type Locale } from "./cause-catalog.js";
+import { CAUSES, type Cause, type Locale } from "./catalog/index.js";
+import { type CatalogRule, catalogRules, createPicker } from "./cause-pick.js";
 
 export { CAUSES, type Cause, type Locale };
 
-/** Catalog is an ordered list of causes (index = priority, 0 highest) with an index by id. */
-export type Catalog = { causes: readonly Cause[]; rank: ReadonlyMap<string, number> };
+/** Catalog is an ordered list of causes (index = priority, 0 highest), an index by id, and all their patterns. */
+export type Catalog = { causes: readonly Cause[]; rank: ReadonlyMap<string, number>; rules: readonly CatalogRule[] };
 
 /** UserCause is one entry of the config's `causes:` (validated by the schema). */
 export type UserCause = {
@@ -30,7 +31,7 @@ export type UserCause = {
 export type CatalogIssue = { path: (string | number)[]; message: string };
 
 function makeCatalog(causes: readonly Cause[]): Catalog {
-  return { causes, rank: new Map(causes.map((c, i) => [c.id, i])) };
+  return { causes, rank: new Map(causes.map((c, i) => [c.id, i])), rules: catalogRules(causes) };
 }
 
 /** BUILTIN is the built-in catalog alone. */
@@ -146,25 +147,17 @@ export function causeById(id: string, catalog: Catalog = BUILTIN): Cause | undef
   return i === undefined ? undefined : catalog.causes[i];
 }
 
-/** classifyLine returns the highest-priority cause whose regexes match the line (linear-time, as the probe does). */
+/** classifyLine returns the cause the line names on its own (linear-time, as the probe does). */
 export function classifyLine(line: string, catalog: Catalog = BUILTIN): Cause | undefined {
-  for (const c of catalog.causes) if (c.regexes.some((r) => linearOf(r).test(line))) return c;
-  return undefined;
+  return classifyLines([line], catalog);
 }
 
-/** classifyLines names the cause of one read (one incident): the highest-priority cause of any of its lines. */
+/** classifyLines names the cause of one read (one incident), by the precedence above. */
 export function classifyLines(lines: Iterable<string>, catalog: Catalog = BUILTIN): Cause | undefined {
-  let best: Cause | undefined;
-  let bestRank = Infinity;
-  for (const line of lines) {
-    const c = classifyLine(line, catalog);
-    const r = c ? catalog.rank.get(c.id)! : Infinity;
-    if (r < bestRank) {
-      best = c;
-      bestRank = r;
-    }
-  }
-  return best;
+  const picker = createPicker((id) => causePriority(id, catalog));
+  for (const line of lines) for (const r of catalog.rules) if (linearOf(r.re).test(line)) picker.add(r.id, r.strength);
+  const id = picker.pick();
+  return id === undefined ? undefined : causeById(id, catalog);
 }
 
 /** causePriority ranks a cause id (lower is more important); unknown ids (free text) rank last. */

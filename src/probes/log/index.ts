@@ -4,6 +4,7 @@ import { duration, severity, textRegex } from "../../core/fields.js";
 import type { Severity } from "../../core/status.js";
 import { formatDuration } from "../../duration.js";
 import { BUILTIN, causePriority, describeCause, type Catalog } from "./causes.js";
+import { type CausePicker, createPicker, type Strength } from "./cause-pick.js";
 import { createLinePrefilter, requiredLiterals, type LinePrefilter } from "./log-prefilter.js";
 import { expandPath } from "./log-glob.js";
 import { logPreflight } from "./log-preflight.js";
@@ -54,8 +55,17 @@ export type LogMemory = {
 
 type LogPart = PartOf<typeof words>;
 
-/** needles: literals of which every match contains one (none known: undefined); the engine runs only then. */
-type Rule = { re: RegExp; needles: string[] | undefined; severity: Severity; cause: string | undefined };
+/**
+ * needles: literals of which every match contains one (none known: undefined); the engine runs only then.
+ * strength: how the rule names its cause (cause-pick.ts); an `evidence` rule names nothing and matches no line.
+ */
+type Rule = {
+  re: RegExp;
+  needles: string[] | undefined;
+  severity: Severity;
+  cause: string | undefined;
+  strength: Strength;
+};
 type Compiled = { rules: Rule[]; prefilter: LinePrefilter };
 type Hit = { line: string; count: number; severity: Severity; cause: string | undefined; order: number };
 
@@ -65,16 +75,19 @@ const compiled = new WeakMap<LogConfig, Compiled & { catalog: Catalog }>();
 export function compileLog(cfg: LogConfig, catalog: Catalog = BUILTIN): Compiled {
   const hit = compiled.get(cfg);
   if (hit?.catalog === catalog) return hit;
-  const rule = (re: RegExp, severity: Severity, cause: string | undefined): Rule => {
+  const rule = (re: RegExp, severity: Severity, cause: string | undefined, strength: Strength): Rule => {
     const needles = requiredLiterals(re.source, re.flags)?.map((l) => l.replace(/\n/g, ""));
-    return { re, needles, severity, cause };
+    return { re, needles, severity, cause, strength };
   };
+  // A user pattern's cause that is a catalog id names it outright; free text ranks below all the catalog's.
+  const own = (cause: string | undefined): Strength => (cause && catalog.rank.has(cause) ? "names" : "free");
   const rules: Rule[] = cfg.patterns.map((p) =>
-    typeof p === "string" ? rule(new RegExp(p), "critical", undefined) : rule(new RegExp(p.regex), p.severity, p.cause),
+    typeof p === "string"
+      ? rule(new RegExp(p), "critical", undefined, "free")
+      : rule(new RegExp(p.regex), p.severity, p.cause, own(p.cause)),
   );
   // The catalog of the loaded config: the built-in causes plus the config's own `causes:`, less `disable_causes:`.
-  if (cfg.causes === "builtin")
-    for (const c of catalog.causes) for (const re of c.regexes) rules.push(rule(re, "critical", c.id));
+  if (cfg.causes === "builtin") for (const r of catalog.rules) rules.push(rule(r.re, "critical", r.id, r.strength));
   // Built on the first new bytes: a run with nothing new (the usual cron run) pays nothing for it.
   let pf: LinePrefilter | undefined;
   const get = () => (pf ??= createLinePrefilter(rules.map((r) => r.re)));
@@ -104,18 +117,23 @@ export const logProbe = defineProbe(logConfigSchema, {
     const rank = (id: string) => causePriority(id, catalog);
     if (rules.length === 0) return { status: "unknown", ...say(words, [{ key: "nothing" }]), memory: mem };
     const hits = new Map<string, Hit>();
+    const picker = createPicker(rank);
     let matched = 0;
     const onLine = (line: string) => {
       let sev: Severity | undefined;
-      let cause: string | undefined;
+      let here: CausePicker | undefined;
       for (const r of rules) {
         // A line without any of the rule's literals cannot match: the engine (compiled on first use) is not asked.
         if (r.needles && !r.needles.some((n) => line.includes(n))) continue;
         if (!linearOf(r.re).test(line)) continue;
-        if (sev !== "critical") sev = r.severity;
-        if (r.cause && (cause === undefined || rank(r.cause) < rank(cause))) cause = r.cause;
+        if (r.cause) {
+          picker.add(r.cause, r.strength);
+          (here ??= createPicker(rank)).add(r.cause, r.strength);
+        }
+        if (r.strength !== "evidence" && sev !== "critical") sev = r.severity;
       }
       if (!sev) return;
+      const cause = here?.pick();
       matched++;
       const key = dedupKey(line);
       const h = hits.get(key);
@@ -172,10 +190,7 @@ export const logProbe = defineProbe(logConfigSchema, {
     if (matched > 0) {
       const list = [...hits.values()];
       const status = worst(list.map((h) => h.severity));
-      const cause = list.reduce<string | undefined>(
-        (best, h) => (h.cause && (!best || rank(h.cause) < rank(best)) ? h.cause : best),
-        undefined,
-      );
+      const cause = picker.pick();
       const excerpt = pickExcerpt(list, cause, cfg);
       const parts: LogPart[] = [{ key: "matched", values: { n: matched, where } }];
       if (cause) parts.push({ key: "cause", values: { cause } });

@@ -56,6 +56,44 @@ describe("probable cause through the CLI", () => {
     expect(r.stdout).not.toContain("probable cause");
   });
 
+  it("a library's fallback to another file format fails nothing", async () => {
+    const file = setup("fallback", excerpt("https://github.com/huggingface/diffusers/pull/10547"));
+    const r = await runCli(["check", "-c", file], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/applog +OK /);
+    expect(r.stdout).toContain("nothing to send");
+  });
+
+  it("the NCCL watchdog names the CUDA error it carries; a missing .so is named by the loader (zh-CN)", async () => {
+    const nccl = setup("nccl", [
+      "[rank2]:[E626 23:10:17.921506443 ProcessGroupNCCL.cpp:1896] [PG ID 2 PG GUID 3 Rank 2] Process group watchdog " +
+        "thread terminated with exception: CUDA error: an illegal memory access was encountered",
+    ]);
+    const r = await runCli(["check", "-c", nccl], { cwd: dir, env: env() });
+    expect(r.stdout).toContain("probable cause: cuda_error");
+    const lib = setup("lib", excerpt("https://github.com/daswer123/xtts-finetune-webui/issues/18"));
+    const l = await runCli(["check", "-c", lib], { cwd: dir, env: env() });
+    expect(l.stdout).toContain("probable cause: missing_library");
+    expect(l.stdout).toContain("missing_library: 动态链接器找不到服务所需的原生库");
+  });
+
+  it("a bare Killed fails the check but is the OOM killer only with memory words in the same read", async () => {
+    const bare = setup("bare", excerpt("https://github.com/equinor/ert/issues/7797"));
+    const b = await runCli(["check", "-c", bare], { cwd: dir, env: env() });
+    expect(b.stdout).toContain("1 new matching line");
+    expect(b.stdout).not.toContain("probable cause");
+    const hang = setup("hang", excerpt("https://github.com/sgl-project/sglang/issues/3752"));
+    const h = await runCli(["check", "-c", hang], { cwd: dir, env: env() });
+    expect(h.stdout).toContain("probable cause: hang_timeout");
+    // The same Killed with the kernel's stack through oom_kill_process (the dmesg of the same thread) after it.
+    const dmesg = excerpt("https://github.com/equinor/ert/issues/7797 (dmesg)");
+    const stack = dmesg.filter((l) => l.includes("oom_kill_process"));
+    const oom = setup("oom", [...excerpt("https://github.com/equinor/ert/issues/7797"), ...stack]);
+    const o = await runCli(["check", "-c", oom], { cwd: dir, env: env() });
+    expect(o.stdout).toContain("probable cause: host_oom");
+    expect(o.stdout).toContain("1 new matching line");
+  });
+
   it("a cause of the config's own is named, in the config's locale, and a disabled built-in one is not", async () => {
     const causes = `causes:
   - id: tts_unknown_speaker

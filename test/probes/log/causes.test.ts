@@ -18,8 +18,8 @@ const LINES: [string, string][] = [
   ["Killed process 935 (python) total-vm:113656kB, anon-rss:102104kB, file-rss:0kB, shmem-rss:0kB", "host_oom"],
   ["systemd[1]: user@1021.service: A process of this unit has been killed by the OOM killer.", "host_oom"],
   ["cosyvoice.service: Failed with result 'oom-kill'.", "host_oom"],
-  ["/src/cortex/serve/run.sh: line 89:    33 Killed                  /opt/conda/envs/env/bin/python /src/cortex/serve/start.py", "host_oom"],
-  ["Killed", "host_oom"],
+  ["/src/cortex/serve/run.sh: line 89:    33 Killed                  /opt/conda/envs/env/bin/python /src/cortex/serve/start.py", "none"],
+  ["Killed", "none"],
   ["RuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 5.80 GiB total capacity; 4.36 GiB already allocated; 6.69 MiB free; 4.63 GiB reserved in total by PyTorch)", "gpu_oom"],
   ["torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.70 GiB. GPU 0 has a total capacty of 6.00 GiB of which 0 bytes is free.", "gpu_oom"],
   ["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 116.00 MiB. GPU 0 has a total capacity of 22.05 GiB of which 112.12 MiB is free.", "gpu_oom"],
@@ -29,7 +29,7 @@ const LINES: [string, string][] = [
   ["ERROR 11-18 18:07:28 engine.py:366] ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "gpu_oom"],
   ["!!! Exception during processing !!! CUDA error: out of memory", "gpu_oom"],
   ["torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1333, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.18.1", "nccl"],
-  ["[rank2]:[E626 23:10:17.921506443 ProcessGroupNCCL.cpp:1896] [PG ID 2 PG GUID 3 Rank 2] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered", "nccl"],
+  ["[rank2]:[E626 23:10:17.921506443 ProcessGroupNCCL.cpp:1896] [PG ID 2 PG GUID 3 Rank 2] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered", "cuda_error"],
   ["RuntimeError: CUDA error: an illegal memory access was encountered", "cuda_error"],
   ["CUDA kernel errors might be asynchronously reported at some other API call,so the stacktrace below might be incorrect.", "cuda_error"],
   ["RuntimeError: CUDA error: device-side assert triggered", "cuda_error"],
@@ -44,7 +44,7 @@ const LINES: [string, string][] = [
   ["   0.0 seconds (IMPORT FAILED): /home/u/ComfyUI/custom_nodes/ComfyUI_MaskGCT", "missing_dependency"],
   ["ERROR:root:!!! Exception during processing !!!", "job_failed"],
   // Wordings quoted in issue 12.
-  ["Error: llama runner process has terminated: signal: killed", "host_oom"],
+  ["Error: llama runner process has terminated: signal: killed", "runner_not_started"],
   ["段错误（核心已转储）", "segfault"],
   ["!!! Exception during processing!!! Allocation on device ", "gpu_oom"],
   ["OSError: [WinError 10048] Only one usage of each socket address (protocol/network address/port) is normally permitted", "port_in_use"],
@@ -57,8 +57,8 @@ const FAMILY: [string, string][] = [
   ["./run.sh: 第 12 行： 4242 非法指令               (核心已转储) python app.py", "illegal_instruction"],
   ["Ungültiger Maschinenbefehl (Speicherabzug geschrieben)", "illegal_instruction"],
   ["Instrucción ilegal (`core' generado)", "illegal_instruction"],
-  ["zsh: killed     python main.py --listen", "host_oom"],
-  ["[1]    31337 killed     ollama serve", "host_oom"],
+  ["zsh: killed     python main.py --listen", "none"],
+  ["[1]    31337 killed     ollama serve", "none"],
   ["RuntimeError: NCCL Error 1: unhandled cuda error", "nccl"],
   ["torch.distributed.DistBackendError: NCCL communicator: remote process exited or there was a network error", "nccl"],
   ["RuntimeError: CUDA error: the provided PTX was compiled with an unsupported toolchain.", "cuda_driver_too_old"],
@@ -87,7 +87,9 @@ describe("cause catalog", () => {
   it.each([...LINES, ...FAMILY])("%s → %s", (line, id) => {
     // "Port 5000 is in use" is the second line of werkzeug's message; the first ("Address already in use") names it.
     if (line.startsWith("Port 5000")) return expect(classifyLine(line)).toBeUndefined();
-    expect(classifyLine(line)?.id).toBe(id);
+    // A process killed by SIGKILL alone names nothing (the OOM killer only with memory words in the read, see
+    // causes-families.test.ts); the NCCL watchdog names the CUDA error it carries.
+    expect(classifyLine(line)?.id ?? "none").toBe(id);
   });
 
   it.each(NOT_FAILURES)("%s is not a failure", (line) => {

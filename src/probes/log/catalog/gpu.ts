@@ -1,0 +1,172 @@
+/** GPU hardware, firmware and driver causes: the host must change before the service can work again. */
+import { AFTER_XID, type Cause, t, XID } from "./types.js";
+
+export const gpuLost: Cause = {
+  id: "gpu_lost",
+  restartHelps: false,
+  regexes: [
+    XID("79"),
+    AFTER_XID("79"),
+    /fallen off the bus/,
+    /GPU is lost/,
+    /GPU lost from the bus/,
+    /NVMLError_GpuIsLost/,
+    /RmInitAdapter(?: failed|: Cannot initialize)/,
+    /Unable to determine the device handle for GPU.*: Unknown Error/,
+  ],
+  text: t(
+    [
+      "the GPU fell off the bus or failed to initialize, and no longer answers",
+      "reboot the host; if it repeats, check power, cooling and the PCIe riser",
+    ],
+    ["GPU 已从总线掉线或初始化失败，不再响应", "重启主机；如反复出现，检查供电、散热和 PCIe 连接"],
+  ),
+};
+
+export const gpuHwMemory: Cause = {
+  id: "gpu_hw_memory",
+  regexes: [
+    XID("48|63|64|92|94|95"),
+    AFTER_XID("48|63|64|92|94|95"),
+    /uncorrectable double bit error/,
+    /Dynamic Page Retirement: Fatal error/,
+    /[Uu]ncorrectable ECC error/,
+    /ECC_UNCORRECTABLE/,
+    /Contained ECC error/,
+  ],
+  text: t(
+    [
+      "GPU memory ECC error (hardware)",
+      "restart the service; reset the GPU or reboot if it repeats, and check nvidia-smi -q -d ECC",
+    ],
+    ["GPU 显存 ECC 错误（硬件）", "重启服务；反复出现时重置 GPU 或重启主机，并查看 nvidia-smi -q -d ECC"],
+  ),
+};
+
+export const gpuHang: Cause = {
+  id: "gpu_hang",
+  regexes: [
+    XID("119|109|62"),
+    AFTER_XID("119|109|62"),
+    /Rate limiting GSP RPC/,
+    /GSP RPC timeout|GSP RPC Timeout/,
+    /Timeout after \d+s of waiting for RPC response/,
+    /waiting for RPC from GSP/,
+    /NV_ERR_RESET_REQUIRED/,
+    /_kgspLogRpcTimeout/,
+    /GPU requires reset/,
+  ],
+  text: t(
+    [
+      "the GPU stopped responding (timeout in the driver or GSP firmware)",
+      "reset the GPU (nvidia-smi -r) or reboot the host",
+    ],
+    ["GPU 停止响应（驱动或 GSP 固件超时）", "重置 GPU（nvidia-smi -r）或重启主机"],
+  ),
+};
+
+export const gpuFirmware: Cause = {
+  id: "gpu_firmware",
+  regexes: [
+    XID("61|120"),
+    AFTER_XID("61|120"),
+    /GSP task exception/,
+    // The driver dumps the GSP/FSP microcontroller's state when the firmware faults.
+    /kflcnCoreDump/,
+    /kfspDumpDebugState/,
+    /Cannot initialize GSP firmware/,
+  ],
+  text: t(
+    ["GPU firmware error", "reset the GPU or reboot; update the driver if it repeats"],
+    ["GPU 固件错误", "重置 GPU 或重启主机；反复出现时升级驱动"],
+  ),
+};
+
+export const nvmlMismatch: Cause = {
+  id: "nvml_mismatch",
+  restartHelps: false,
+  regexes: [
+    /Driver\/[Ll]ibrary version mismatch/,
+    /NVMLError_LibRmVersionMismatch/,
+    /NVRM: API mismatch: the client has the version/,
+  ],
+  text: t(
+    [
+      "the NVIDIA kernel module and the user-space driver libraries differ (driver upgraded without a reboot)",
+      "reboot the host, or unload and reload the nvidia kernel modules; " +
+        "pin the driver packages against unattended upgrades",
+    ],
+    [
+      "NVIDIA 内核模块与用户态驱动库版本不一致（升级驱动后未重启）",
+      "重启主机，或卸载并重新加载 nvidia 内核模块；锁定驱动包版本，避免自动升级",
+    ],
+  ),
+};
+
+export const cudaDriverTooOld: Cause = {
+  id: "cuda_driver_too_old",
+  restartHelps: false,
+  regexes: [
+    /CUDA driver version is insufficient/,
+    /cudaErrorInsufficientDriver/,
+    /driver on your system is too old/,
+    /CUDA_ERROR_SYSTEM_DRIVER_MISMATCH/,
+    /unsupported display driver \/ cuda driver combination/,
+    /forward compatibility was attempted on non supported HW/,
+    /please update your driver to a newer version/,
+    /compiled with an unsupported toolchain/,
+    /CUDA_ERROR_UNSUPPORTED_PTX_VERSION/,
+  ],
+  text: t(
+    [
+      "the NVIDIA driver is older than the CUDA version the service was built for",
+      "upgrade the NVIDIA driver, " +
+        "or install a build of torch/the service for the CUDA version the driver supports (nvidia-smi shows it)",
+    ],
+    [
+      "NVIDIA 驱动版本低于服务所用 CUDA 版本的要求",
+      "升级 NVIDIA 驱动，或安装与驱动支持的 CUDA 版本匹配的 torch/服务版本（见 nvidia-smi）",
+    ],
+  ),
+};
+
+export const noGpu: Cause = {
+  id: "no_gpu",
+  restartHelps: false,
+  regexes: [
+    /[Nn][Oo] CUDA GPUs are available/,
+    /[Nn]o \**CUDA-capable device/,
+    /CUDA-capable devices? ?(?:\(s\) )?(?:is|are|is\/are) busy or unavailable/,
+    /CUDA driver initialization failed/,
+    /cuInit failed|cuInit err/,
+    /cudaErrorInitializationError/,
+    /initialization error \(3\)/,
+    /nvcuda init failure/,
+    /cuda driver library (?:init failure|failed to get device context)/,
+    /error looking up nvidia GPU memory/,
+    /couldn.t communicate with the NVIDIA driver/,
+    /Found no NVIDIA driver on your system/,
+    /CUDA_ERROR_NO_DEVICE/,
+    /nvidia-container-cli: initialization error/,
+    /could not select device driver .* with capabilities: \[\[gpu\]\]/,
+    /Torch is not able to use GPU/,
+    /no compatible GPUs were discovered/,
+    /No CUDA runtime is found/,
+    // NVML cannot start: the driver is not loaded, or a container lost its device nodes (a systemd reload).
+    /Failed to initialize NVML: (?:Unknown Error|Driver Not Loaded)/,
+    /NVMLError_(?:DriverNotLoaded|Uninitialized|LibraryNotFound)/,
+    /NVML Shared Library Not Found/,
+  ],
+  text: t(
+    [
+      "no usable GPU: the driver is not loaded, " +
+        "the device is not visible to the service (container, CUDA_VISIBLE_DEVICES) or it is busy",
+      "check nvidia-smi on the host, the container's GPU flags (--gpus / runtime nvidia) and CUDA_VISIBLE_DEVICES; " +
+        "reload the driver or reboot",
+    ],
+    [
+      "没有可用的 GPU：驱动未加载、服务看不到设备（容器、CUDA_VISIBLE_DEVICES）或设备被占用",
+      "在主机上运行 nvidia-smi，检查容器的 GPU 参数（--gpus / nvidia runtime）和 CUDA_VISIBLE_DEVICES；重新加载驱动或重启",
+    ],
+  ),
+};

@@ -1,0 +1,51 @@
+/**
+ * The built-in cause catalog: which failure a log line most probably means, highest priority first (the root cause
+ * before its consequences: a lost GPU before the CUDA error it causes, an OOM before the engine that died of it, and
+ * the wrappers last). Each family file holds causes of one kind; this list alone decides their order. Every pattern
+ * was written from real failure output (test/fixtures/causes/corpus.txt, with the source of each excerpt) as a
+ * family by mechanism (errno, exit status, signal, loader, hub), not one vendor's wording.
+ */
+import { diskFull, execNotFound, missingDependency, missingLibrary, modelCorrupt, modelNotFound } from "./files.js";
+import { permissionDenied, tooManyOpenFiles } from "./files.js";
+import { cudaDriverTooOld, gpuFirmware, gpuHang, gpuHwMemory, gpuLost, noGpu, nvmlMismatch } from "./gpu.js";
+import { gpuOom, hostOom, shmBusError } from "./memory.js";
+import { addressUnavailable, hubUnreachable, portInUse } from "./network.js";
+import { cudaError, hangTimeout, illegalInstruction, nccl, segfault } from "./runtime.js";
+import type { Cause } from "./types.js";
+import { engineDead, jobFailed, modelLoadFailed, runnerNotStarted } from "./wrappers.js";
+
+export type { Cause, Locale } from "./types.js";
+
+/** CAUSES is the catalog, highest priority first. */
+export const CAUSES: readonly Cause[] = [
+  gpuLost,
+  gpuHwMemory,
+  gpuHang,
+  gpuFirmware,
+  nvmlMismatch,
+  cudaDriverTooOld,
+  noGpu,
+  hostOom,
+  diskFull,
+  tooManyOpenFiles,
+  gpuOom,
+  shmBusError,
+  nccl,
+  cudaError,
+  segfault,
+  illegalInstruction,
+  portInUse,
+  addressUnavailable,
+  permissionDenied,
+  modelCorrupt,
+  hubUnreachable,
+  modelNotFound,
+  missingLibrary,
+  missingDependency,
+  execNotFound,
+  hangTimeout,
+  runnerNotStarted,
+  modelLoadFailed,
+  engineDead,
+  jobFailed,
+];

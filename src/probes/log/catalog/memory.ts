@@ -1,0 +1,119 @@
+/**
+ * Memory causes. Host or GPU memory is told by the words around "out of memory": the host's causes come first and
+ * name the host's wordings (the kernel's OOM killer, Ray's memory monitor, pinned host buffers, ENOMEM, MemoryError),
+ * so that a line with both reads as the host's; the GPU's generic "out of memory" comes after them.
+ */
+import { type Cause, EXIT, t } from "./types.js";
+
+export const hostOom: Cause = {
+  id: "host_oom",
+  regexes: [
+    /Out of memory: Killed process/,
+    /Memory cgroup out of memory/,
+    /^(?:\[[^\]]*\] )?Killed process \d+ \(/,
+    /invoked oom-killer/,
+    /oom-kill:constraint=/,
+    /killed by the OOM killer/,
+    /Failed with result 'oom-kill'/,
+    /DefaultCPUAllocator: (?:not enough memory|can't allocate)/,
+    /allocate CPU buffer/,
+    /[Cc]annot allocate memory/,
+    /std::bad_alloc/,
+    /(?<![A-Za-z_])MemoryError\b/,
+    /Unable to allocate [\d.]+ [KMGTP]i?B for an array/,
+    // Ray's memory monitor kills a task before the kernel would.
+    /Task was killed due to the node running low on memory/,
+    /killed due to memory pressure \(OOM\)/,
+    /exceeds the memory usage threshold/,
+    /ray-oom-prevention/,
+    // A container over its memory limit (Kubernetes, docker inspect).
+    /OOMKilled/,
+    // Page-locked (pinned) host buffers come from host RAM.
+    /of pinned memory: out of memory/,
+    /(?:CPU|RAM|[Hh]ost) out of memory/,
+  ],
+  weak: {
+    // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.
+    regexes: [
+      /^Killed$/,
+      / Killed   /,
+      /signal: killed/,
+      /zsh: killed +\S/,
+      /^\[\d+\] +\d+ killed +\S/,
+      /code=killed, status=9\/KILL/,
+      /<Signals\.SIGKILL: 9>/,
+      EXIT(137),
+    ],
+    // Lines about memory that name nothing themselves (a line that names a cause outright wins anyway).
+    evidence: [/oom-kill|oom_kill|OOM killer|OOM-killer|oom-killer/, /memory pressure|[Mm]emory usage/, /anon-rss:/],
+  },
+  text: t(
+    [
+      "the host ran out of RAM (the kernel OOM killer ended a process, or an allocation failed)",
+      "lower batch size or workers, add swap or RAM, or set a memory limit on other services",
+    ],
+    [
+      "主机内存耗尽（内核 OOM killer 杀掉了进程，或内存分配失败）",
+      "减小 batch 或 worker 数，增加内存或 swap，或限制其他服务的内存",
+    ],
+  ),
+};
+
+export const gpuOom: Cause = {
+  id: "gpu_oom",
+  regexes: [
+    /CUDA out of memory/,
+    /OutOfMemoryError/,
+    /CUDA error: out of memory/,
+    /CUBLAS_STATUS_ALLOC_FAILED/,
+    /No available memory for the cache blocks/,
+    /Allocation on device/,
+    /MPS backend out of memory/,
+    /cudaMalloc failed: out of memory/,
+    /CUDA_ERROR_OUT_OF_MEMORY/,
+    /(?:HIP|XPU) out of memory/,
+    /(?:failed to|unable to) allocate CUDA\d* buffer/,
+    /number of tokens that can be stored in KV cache/,
+    /Got an OOM, unloading/,
+    /OOM when allocating tensor/,
+    /(?<!running )out of memory/,
+    /Not enough memory\. Please try/,
+    /less than desired GPU memory utilization/,
+  ],
+  text: t(
+    [
+      "GPU out of memory",
+      "lower batch size, resolution or max_model_len / gpu_memory_utilization, or free the GPU from other processes",
+    ],
+    ["GPU 显存不足", "减小 batch、分辨率或 max_model_len / gpu_memory_utilization，或释放被其他进程占用的显存"],
+  ),
+};
+
+export const shmBusError: Cause = {
+  id: "shm_bus_error",
+  regexes: [
+    /Bus error|bus error/,
+    /signal SIGBUS/,
+    /received SIGBUS/,
+    /insufficient shared memory/,
+    /signal 7 \(SIGBUS\)|with signal 7\b/,
+    /out of shared memory/,
+    /status=7\/BUS/,
+    /exit code:? -7\b/,
+    /return code:? -7\b/,
+    /exitcode  : -7\b/,
+    /killed by signal: Bus/,
+    EXIT(135),
+  ],
+  text: t(
+    [
+      "a process died of SIGBUS, usually because shared memory (/dev/shm) is too small",
+      "in docker give the container more shared memory (--shm-size=8g or --ipc=host); " +
+        "elsewhere enlarge /dev/shm; or use fewer DataLoader workers",
+    ],
+    [
+      "进程因 SIGBUS 退出，通常是共享内存（/dev/shm）太小",
+      "docker 中增大容器共享内存（--shm-size=8g 或 --ipc=host）；其他环境扩大 /dev/shm；或减少 DataLoader worker",
+    ],
+  ),
+};

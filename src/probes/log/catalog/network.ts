@@ -1,0 +1,93 @@
+/** Network causes: the service's own address, and the model hubs it downloads from. */
+import { type Cause, t } from "./types.js";
+
+export const portInUse: Cause = {
+  id: "port_in_use",
+  regexes: [
+    /\[Errno 98\]/,
+    /\[Errno 48\]/,
+    /\[Errno 10048\]/,
+    /\[WinError 10048\]/,
+    /bind address \[10048\]/,
+    /[Aa]ddress already in use/,
+    /Cannot find empty port/,
+    /[Oo]nly one usage of each socket address/,
+    /All ports from \d+ to \d+ are in use/,
+    // llama.cpp's server and llamafile: their HTTP library reports any failed bind so, almost always a taken port.
+    /couldn.t bind (?:HTTP server socket|to server socket)/,
+    new RegExp("\u901a\u5e38\u6bcf\u4e2a\u5957\u63a5\u5b57\u5730\u5740"), // 通常每个套接字地址
+  ],
+  text: t(
+    [
+      "the port is already taken, so the server could not start",
+      "find the holder with `ss -ltnp` (Windows: netstat -ano) and stop it (often an old copy of this service), " +
+        "or change the port",
+    ],
+    [
+      "端口已被占用，服务无法启动",
+      "用 `ss -ltnp`（Windows：netstat -ano）找到占用者并停止（常是本服务的旧进程），或更换端口",
+    ],
+  ),
+};
+
+export const addressUnavailable: Cause = {
+  id: "address_unavailable",
+  regexes: [
+    /\[Errno 99\]/,
+    /\[Errno 49\] Can.t assign requested address/,
+    /[Cc]annot assign requested address/,
+    /[Cc]an.t assign requested address/,
+    /EADDRNOTAVAIL/,
+  ],
+  text: t(
+    [
+      "the address to listen on is not one of this host's (EADDRNOTAVAIL: a wrong IP, IPv6 ::1 without IPv6, " +
+        "or the network is not up yet)",
+      "listen on 0.0.0.0 or an address `ip addr` shows; at boot, start the service after network-online.target",
+    ],
+    [
+      "要监听的地址不属于本机（EADDRNOTAVAIL：IP 写错、没有 IPv6 却监听 ::1，或网络尚未就绪）",
+      "监听 0.0.0.0 或 `ip addr` 列出的地址；开机时让服务在 network-online.target 之后启动",
+    ],
+  ),
+};
+
+// The hubs models come from: Hugging Face (and its mirror and CDN), ModelScope, Civitai, GitHub releases, and
+// Ollama's registry with its Cloudflare R2 storage.
+const HUB =
+  "(?:huggingface\\.co|hf-mirror\\.com|cdn-lfs[a-z0-9.-]*|[a-z0-9.-]*modelscope\\.cn|civitai\\.com|" +
+  "github\\.com|[a-z.]*githubusercontent\\.com)";
+
+export const hubUnreachable: Cause = {
+  id: "hub_unreachable",
+  regexes: [
+    /couldn.t connect to .https?:\/\/[^ ]*huggingface/,
+    /LocalEntryNotFoundError/,
+    /cannot find the requested files in the (?:local|disk) cache/,
+    new RegExp(`HTTPS?ConnectionPool\\(host='${HUB}'`),
+    new RegExp(`Connection to ${HUB} timed out`),
+    /outgoing traffic has been disabled/,
+    /Couldn.t reach '[^']*' on the Hub/,
+    /Couldn.t reach https?:\/\/[^ ]*huggingface/,
+    /OfflineModeIsEnabled/,
+    new RegExp(`unable to access 'https?:\\/\\/${HUB}`),
+    // Ollama pulls manifests from its registry and blobs from R2: DNS, TCP, TLS and timeouts on either.
+    /(?:ollama\.ai|ollama\.com|cloudflarestorage\.com).*(?:dial tcp|i\/o timeout|TLS handshake|no such host)/,
+    /(?:ollama\.ai|ollama\.com|cloudflarestorage\.com).*(?:context deadline exceeded|Client\.Timeout)/,
+    /Error: max retries exceeded: /,
+    // urllib's failure to reach a URL: in a model service, the download of weights (torch.hub, GitHub releases).
+    /<urlopen error /,
+  ],
+  text: t(
+    [
+      "a model hub (Hugging Face, ModelScope, Civitai, GitHub, Ollama registry) cannot be reached " +
+        "and the model is not in the local cache",
+      "check DNS, proxy and firewall (or set HF_ENDPOINT to a mirror); " +
+        "or download the model beforehand and run offline (HF_HUB_OFFLINE=1, a local path)",
+    ],
+    [
+      "无法连接模型仓库（Hugging Face、ModelScope、Civitai、GitHub、Ollama registry），且本地缓存中没有该模型",
+      "检查 DNS、代理和防火墙（或设置 HF_ENDPOINT 使用镜像）；或预先下载模型并离线运行（HF_HUB_OFFLINE=1、本地路径）",
+    ],
+  ),
+};

@@ -1,0 +1,145 @@
+/** Causes in the running service: NCCL, CUDA errors, crashes by signal, and hangs the framework reports itself. */
+import { AFTER_XID, type Cause, EXIT, t, XID } from "./types.js";
+
+export const nccl: Cause = {
+  id: "nccl",
+  regexes: [
+    /NCCL error/,
+    /DistBackendError/,
+    /ProcessGroupNCCL\.cpp:\d+\].*Timeout at NCCL work/,
+    XID("74|14[4-9]|150"),
+    AFTER_XID("74|14[4-9]|150"),
+    /Watchdog caught collective operation timeout/,
+    /nccl(?:InternalError|SystemError|UnhandledCudaError|RemoteError|InvalidUsage)/,
+    /NCCL WARN /,
+    /NCCL communicator was aborted/,
+    /NCCL Error \d/,
+    /NCCL failure/,
+    /unhandled (?:system|cuda) error/,
+    /remote process exited or there was a network error/,
+  ],
+  // The watchdog reports the error that stopped a collective: that error (a CUDA error, an OOM) is the cause.
+  carriers: [/watchdog thread terminated with exception/, /Some NCCL operations have failed/],
+  text: t(
+    [
+      "NCCL (multi-GPU communication) failed or timed out",
+      "restart all ranks; run with NCCL_DEBUG=INFO and check NVLink/network health and that no rank is stuck",
+    ],
+    ["NCCL（多卡通信）出错或超时", "重启所有进程；用 NCCL_DEBUG=INFO 运行，检查 NVLink/网络以及是否有进程卡住"],
+  ),
+};
+
+export const cudaError: Cause = {
+  id: "cuda_error",
+  regexes: [
+    /CUDA error:/,
+    /device-side assert/,
+    /CUDA kernel errors might be asynchronously reported/,
+    XID("13|31|43"),
+    AFTER_XID("13|31|43"),
+    /Triton Error \[CUDA\]/,
+    /an illegal memory access was encountered/,
+    /\.cu:\d+: .*Assertion `.*` failed/,
+    /cudaErrorIllegalAddress/,
+    /misaligned address/,
+    /CUBLAS_STATUS_EXECUTION_FAILED/,
+    /CUDNN_STATUS_(?:EXECUTION|INTERNAL)/,
+    /no kernel image is available for execution/,
+    /cuda runtime error \(/,
+  ],
+  // Xid 45 is the driver's cleanup after an earlier error: the earlier one (another Xid, a CUDA error) is the cause.
+  carriers: [XID("45")],
+  text: t(
+    [
+      "CUDA error (illegal memory access, device-side assert or driver error)",
+      "restart the service; rerun with CUDA_LAUNCH_BLOCKING=1 to find the failing call",
+    ],
+    [
+      "CUDA 错误（非法内存访问、device-side assert 或驱动错误）",
+      "重启服务；用 CUDA_LAUNCH_BLOCKING=1 重现以定位出错调用",
+    ],
+  ),
+};
+
+export const segfault: Cause = {
+  id: "segfault",
+  regexes: [
+    /Segmentation fault|segmentation fault/,
+    /signal SIGSEGV/,
+    /EXC_BAD_ACCESS/,
+    /signal 11 \(SIGSEGV\)|with signal 11\b/,
+    /status=11\/SEGV/,
+    /return code\s*=?\s*-11\b/,
+    /(?:exit|exited with) code 139\b/,
+    /(?:exit|exited with) status 139\b/,
+    EXIT(139),
+    /<Signals\.SIGSEGV: 11>/,
+    new RegExp("\u6bb5\u9519\u8bef"), // 段错误
+    new RegExp("Violaci\u00f3n de [Ss]egmento"), // Violación de [Ss]egmento
+    /Speicherzugriffsfehler/,
+    /[Ee]rreur de segmentation/,
+    /exit status 0xc0000005/,
+  ],
+  text: t(
+    [
+      "the process crashed with a segmentation fault",
+      "restart the service; check native extensions and the torch/CUDA versions, and look for a core dump",
+    ],
+    ["进程因段错误（segfault）崩溃", "重启服务；检查原生扩展和 torch/CUDA 版本，并查看 core dump"],
+  ),
+};
+
+export const illegalInstruction: Cause = {
+  id: "illegal_instruction",
+  regexes: [
+    // Not CUDA's "an illegal instruction was encountered" (the linear-time engine has no lookahead).
+    /Illegal instruction|illegal instruction(?: ?$|[^ ]| [^w]| w[^a])/,
+    /signal SIGILL/,
+    /trap invalid opcode/,
+    /signal 4 \(SIGILL\)|with signal 4\b/,
+    /exit status 0xc000001d/,
+    /status=4\/ILL/,
+    /illegal hardware instruction/,
+    EXIT(132),
+    /<Signals\.SIGILL: 4>/,
+    new RegExp("\u975e\u6cd5\u6307\u4ee4"), // 非法指令
+    new RegExp("Instrucci\u00f3n ilegal"), // Instrucción ilegal
+    new RegExp("Ung\u00fcltiger Maschinenbefehl"), // Ungültiger Maschinenbefehl
+    new RegExp("Instruction ill\u00e9gale"), // Instruction illégale
+    // Недопустимая инструкция
+    new RegExp(
+      "\u041d\u0435\u0434\u043e\u043f\u0443\u0441\u0442\u0438\u043c\u0430\u044f " +
+        "\u0438\u043d\u0441\u0442\u0440\u0443\u043a\u0446\u0438\u044f",
+    ),
+  ],
+  text: t(
+    [
+      "the CPU does not support an instruction the program uses (often AVX/AVX2/AVX-512 on an old or virtual CPU)",
+      "use a build without those instructions (e.g. llama.cpp with -DGGML_AVX2=OFF), " +
+        "or expose the host CPU flags to the VM (host-passthrough)",
+    ],
+    [
+      "CPU 不支持程序使用的指令（常见于旧 CPU 或虚拟机缺少 AVX/AVX2/AVX-512）",
+      "使用不含这些指令的版本（如 llama.cpp 以 -DGGML_AVX2=OFF 编译），或让虚拟机透传宿主 CPU 特性（host-passthrough）",
+    ],
+  ),
+};
+
+export const hangTimeout: Cause = {
+  id: "hang_timeout",
+  regexes: [
+    /Watchdog timeout \(self\.watchdog_timeout=/,
+    /RPC call to \S+ timed out/,
+    /(?:^|[ .:])TimeoutError(?::|$)/,
+    /DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded/,
+    /Timed out after \d+ seconds/,
+    /blocked for more than \d+ seconds/,
+  ],
+  text: t(
+    [
+      "the service hung: its own watchdog or an internal call timed out",
+      "restart the service; if it repeats, look for a stuck worker (py-spy dump) and lower the load",
+    ],
+    ["服务卡住：其自身的看门狗或内部调用超时", "重启服务；反复出现时排查卡住的 worker（py-spy dump）并降低负载"],
+  ),
+};

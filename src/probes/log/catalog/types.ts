@@ -1,0 +1,49 @@
+/**
+ * The shape of a catalog entry and the helpers the family files share. Rules for every pattern (all kinds): case
+ * variants spelled out (`[Nn]o`), never a flag, and a literal of 8+ bytes that every match contains, so that the byte
+ * prefilter finds candidate lines without running the regex (test/probes/log/causes*.test.ts check them). Every
+ * pattern is matched by a linear-time engine (RE2 syntax): lookbehind yes, lookahead and backreferences no.
+ */
+import type { Locale } from "../../../core/status.js";
+
+export type { Locale } from "../../../core/status.js";
+
+/** Cause is one entry of the catalog. */
+export type Cause = {
+  id: string;
+  /** Patterns that name this cause outright. */
+  regexes: RegExp[];
+  /**
+   * Patterns of a line that reports an error it carries (the NCCL watchdog, an Xid that follows an earlier one): they
+   * name this cause only when no line of the same read names a cause outright.
+   */
+  carriers?: RegExp[];
+  /**
+   * Patterns that name this cause only when a line of the same read matches one of `evidence`: a bare `Killed` is the
+   * kernel's OOM killer only when the read speaks of memory (a service's own watchdog kills too).
+   */
+  weak?: { regexes: RegExp[]; evidence: RegExp[] };
+  text: Record<Locale, { explain: string; action: string }>;
+  /** A wrapper says that something failed, not why: any other cause found in the same read wins over it. */
+  wrapper?: boolean;
+  /** False for a cause no restart of the service can fix (the host, driver, disk or install must change first). */
+  restartHelps?: false;
+};
+
+/** t builds a cause's text from [explanation, action] in English and in Chinese. */
+export const t = (en: [string, string], zh: [string, string]): Cause["text"] => ({
+  en: { explain: en[0], action: en[1] },
+  "zh-CN": { explain: zh[0], action: zh[1] },
+});
+
+/** XID matches an NVRM Xid line of one of the codes (`79`, `48|63`). */
+export const XID = (codes: string) => new RegExp(`Xid \\(PCI:[^)]*\\): (?:${codes})\\b`);
+
+/** AFTER_XID matches a later Xid's note that an earlier one of these codes caused it (`caused by previous Xid 149`). */
+export const AFTER_XID = (codes: string) => new RegExp(`caused by previous Xid (?:${codes})\\b`);
+
+/** EXIT matches an exit status as shells, docker and supervisors report it (`exit code 139`, `exit status 137`). */
+export const EXIT = (code: number) =>
+  new RegExp(
+    `(?:exit code|exit status|exited with code|exited with status|exit_code)[:=]? ?${code}\\b|Exited \\(${code}\\)`,
+  );

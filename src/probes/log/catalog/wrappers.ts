@@ -1,0 +1,97 @@
+/**
+ * Wrappers: a runner, engine, model load or job that failed, which say that something failed and not why. Any other
+ * cause in the same read wins over them; they are named when no line says why.
+ */
+import { type Cause, t } from "./types.js";
+
+export const runnerNotStarted: Cause = {
+  id: "runner_not_started",
+  wrapper: true,
+  regexes: [
+    /timed out waiting for llama runner to start/,
+    /failed to start a llama runner/,
+    /llama runner process has terminated/,
+    /llama runner terminated/,
+    /llama runner process no longer running/,
+    /error loading llama server/,
+  ],
+  text: t(
+    [
+      "the model runner (Ollama's llama server) did not start or died while loading",
+      "read the runner's lines before this one for the reason; for slow loads raise OLLAMA_LOAD_TIMEOUT",
+    ],
+    [
+      "模型运行进程（Ollama 的 llama server）未能启动或在加载时退出",
+      "查看此行之前运行进程的日志找原因；加载慢时调大 OLLAMA_LOAD_TIMEOUT",
+    ],
+  ),
+};
+
+export const modelLoadFailed: Cause = {
+  id: "model_load_failed",
+  wrapper: true,
+  regexes: [
+    /failed to load '[^']+' version \d+/,
+    /failed to load all models/,
+    /llama_load_model_from_file: failed to load model/,
+    /llama_model_load: error loading model/,
+    /[Ff]ailed to load (?:the )?model\b/,
+    /(?:[Cc]ould not|[Uu]nable to) load model\b/,
+    /model failed to load/,
+    /ModelLoadFailed|Model load failed/,
+  ],
+  text: t(
+    [
+      "the inference server could not load the model",
+      "read the lines before this one for the reason (file, memory, format); check the model path and its format",
+    ],
+    ["推理服务无法加载模型", "查看此行之前的日志找原因（文件、内存、格式）；检查模型路径及其格式"],
+  ),
+};
+
+export const engineDead: Cause = {
+  id: "engine_dead",
+  wrapper: true,
+  regexes: [
+    /EngineDeadError/,
+    /Engine loop has died/,
+    /MQLLMEngine is already dead/,
+    /Background loop has errored already/,
+    /EngineCore encountered (?:an issue|a fatal error)/,
+    /Engine core initialization failed/,
+    /EngineCore failed to start/,
+    /Engine core proc \S+ died unexpectedly/,
+    /Engine process failed to start/,
+    // A worker behind an RPC or IPC boundary died (vLLM's workers, Ray actors, SGLang's scheduler, Triton's stub).
+    /Worker proc \S+ died unexpectedly/,
+    /[Tt]he actor died unexpectedly/,
+    /The actor is dead because its worker process has died/,
+    /A worker died or was killed while executing a task/,
+    /Received sigquit from a child proces/,
+    /Stub process (?:'[^']*' )?is not healthy/,
+    /MPI_ABORT was invoked/,
+  ],
+  text: t(
+    [
+      "the inference engine or one of its workers died; requests fail until the server restarts",
+      "restart the service; the engine's own error above this line says why (OOM, CUDA error, NCCL)",
+    ],
+    [
+      "推理引擎或其 worker 进程已退出，重启服务前请求都会失败",
+      "重启服务；引擎在此行之前的报错说明原因（显存不足、CUDA 错误、NCCL）",
+    ],
+  ),
+};
+
+export const jobFailed: Cause = {
+  id: "job_failed",
+  wrapper: true,
+  regexes: [/!!! Exception during processing ?!!!/, /RayTaskError/],
+  text: t(
+    [
+      "a job failed with an exception (see the lines after it)",
+      "read the traceback in the log; the service itself may still be up",
+    ],
+    ["任务执行异常（见其后的日志行）", "查看日志中的 traceback；服务本身可能仍在运行"],
+  ),
+};

@@ -1,0 +1,54 @@
+/**
+ * Which cause one read (the lines of one incident) names. A pattern names its cause in one of four strengths:
+ *
+ *   names     outright (`CUDA error: out of memory`)                         wins over all below
+ *   weak      only when a line of the read is its evidence (a bare `Killed` with a line about memory)
+ *   carrier   a line that reports another error (the NCCL watchdog), and the wrappers (`EngineDeadError`)
+ *   free      a user pattern's cause that is not in the catalog (free text)
+ *   evidence  names nothing: makes a weak pattern of its cause count
+ *
+ * Within one strength the cause highest in the catalog wins, so a wrapper never outranks the error it carries.
+ */
+import type { Cause } from "./catalog/index.js";
+
+/** Strength is how a pattern names its cause (see above). */
+export type Strength = "names" | "weak" | "carrier" | "free" | "evidence";
+
+/** CatalogRule is one pattern of the catalog with the cause it names and how. */
+export type CatalogRule = { re: RegExp; id: string; strength: Strength };
+
+/** catalogRules lists every pattern of the causes, in catalog order; a wrapper's own patterns are carriers. */
+export function catalogRules(causes: readonly Cause[]): CatalogRule[] {
+  return causes.flatMap((c) => [
+    ...c.regexes.map((re) => ({ re, id: c.id, strength: (c.wrapper ? "carrier" : "names") as Strength })),
+    ...(c.weak?.regexes ?? []).map((re) => ({ re, id: c.id, strength: "weak" as const })),
+    ...(c.carriers ?? []).map((re) => ({ re, id: c.id, strength: "carrier" as const })),
+    ...(c.weak?.evidence ?? []).map((re) => ({ re, id: c.id, strength: "evidence" as const })),
+  ]);
+}
+
+/** CausePicker gathers what the lines of one read name, and picks the cause to report. */
+export type CausePicker = { add(id: string, strength: Strength): void; pick(): string | undefined };
+
+/** createPicker starts a picker; `rank` orders causes (lower is more important), as the catalog does. */
+export function createPicker(rank: (id: string) => number): CausePicker {
+  const best: Partial<Record<"names" | "carrier" | "free", string>> = {};
+  const weak = new Set<string>();
+  const evidence = new Set<string>();
+  const keep = (slot: "names" | "carrier" | "free", id: string) => {
+    const cur = best[slot];
+    if (cur === undefined || rank(id) < rank(cur)) best[slot] = id;
+  };
+  return {
+    add(id, strength) {
+      if (strength === "weak") weak.add(id);
+      else if (strength === "evidence") evidence.add(id);
+      else keep(strength, id);
+    },
+    pick() {
+      if (best.names !== undefined) return best.names;
+      const backed = [...weak].filter((id) => evidence.has(id)).sort((a, b) => rank(a) - rank(b));
+      return backed[0] ?? best.carrier ?? best.free;
+    },
+  };
+}

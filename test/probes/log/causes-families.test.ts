@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { CAUSES, classifyLine, classifyLines, restartCannotFix } from "../../../src/probes/log/causes.js";
+import { requiredLiterals } from "../../../src/probes/log/log-prefilter.js";
+
+// Families by mechanism (errno, exit status and signal, loader, hub, RPC boundary), each line as posted in a public
+// thread (source after it). A family is caught by what it says happened, whichever vendor words it.
+const FAMILIES: [string, string][] = [
+  // EACCES / 13 on a model, cache or data path
+  ["PermissionError: [Errno 13] Permission denied: '/home/ubuntu/.cache/huggingface/hub/5eabefcc6a51c24ac6347df607707a3f297c557549905ac98cdeabc0f86905a8.6547fa3d76c979e5bda1b1690be6db4605abf9c528b8fc58b823cec1becf0fca.lock'", "permission_denied"], // speechbrain/speechbrain#1401
+  ["[rank1]: PermissionError: [Errno 13] Permission denied: '/.cache'", "permission_denied"], // opendatahub-io/ilab-on-ocp#26
+  // a corrupt or partial model file
+  ["safetensors_rust.SafetensorError: Error while deserializing header: MetadataIncompleteBuffer", "model_corrupt"], // lyogavin/airllm#137
+  ["_pickle.UnpicklingError: invalid load key, '<'.", "model_corrupt"], // pytorch/pytorch#16203
+  ["RuntimeError: PytorchStreamReader failed reading zip archive: failed finding central directory", "model_corrupt"], // CompVis/stable-diffusion#93
+  ["gguf_init_from_file: invalid magic characters 'vers'", "model_corrupt"], // OpenBMB/MiniCPM#250
+  ["gguf_init_from_file: invalid magic number 67676a74", "model_corrupt"], // ggml-org/llama.cpp#3492
+  // EADDRNOTAVAIL / 99 (49 on macOS), not EADDRINUSE
+  ["OSError: [Errno 99] Cannot assign requested address", "address_unavailable"], // zhangwenxiao/GPU-Manager#1
+  ["ERROR:    [Errno 99] error while attempting to bind on address ('::1', 8000, 0, 0): cannot assign requested address", "address_unavailable"], // abetlen/llama-cpp-python#77
+  ["OSError: [Errno 49] Can't assign requested address", "address_unavailable"], // jqiang/hls-stream#1
+  // the dynamic loader, for any .so
+  ["./build/tools/caffe: error while loading shared libraries: libcudnn.so.5: cannot open shared object file: No such file or directory", "missing_library"], // BVLC/caffe#5092
+  ["Could not load library libcudnn_ops_infer.so.8. Error: libcudnn_ops_infer.so.8: cannot open shared object file: No such file or directory", "missing_library"], // jhj0517/Whisper-WebUI#294
+  ["ImportError: libGL.so.1: cannot open shared object file: No such file or directory", "missing_library"], // kjanko/python-fingerprint-recognition#23
+  ["Unable to load any of {libcudnn_ops.so.9.1.0, libcudnn_ops.so.9.1, libcudnn_ops.so.9, libcudnn_ops.so}", "missing_library"], // daswer123/xtts-finetune-webui#18
+  // exec not found: exit 127, systemd 203/EXEC, ENOENT of a binary
+  ["docker: Error response from daemon: OCI runtime create failed: container_linux.go:380: starting container process caused: exec: \"nvidia-smi\": executable file not found in $PATH: unknown.", "exec_not_found"], // google-deepmind/alphafold#374
+  ["FileNotFoundError: [Errno 2] No such file or directory: 'nvidia-smi': 'nvidia-smi'", "exec_not_found"], // peci1/nvidia-htop#23
+  ["autosuspend.service: Main process exited, code=exited, status=203/EXEC", "exec_not_found"], // languitar/autosuspend#52
+  // a hang or timeout the framework itself reports
+  ["[2025-03-09 00:57:15 TP4] Watchdog timeout (self.watchdog_timeout=300)", "hang_timeout"], // sgl-project/sglang#3752
+  // EDQUOT / 122 is a full disk for the service
+  ["OSError: [Errno 122] Disk quota exceeded: 'out/intermediate.ntw'", "disk_full"], // KennthShang/HostG#7
+  // hubs other than Hugging Face: ModelScope, Ollama's registry and its CDN, Civitai
+  ["MaxRetryError: HTTPSConnectionPool(host='www.modelscope.cn', port=443): Max retries exceeded with url: /api/v1/models//revisions (Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7fe43d8d0940>: Failed to establish a new connection: [Errno -2] Name or service not known'))", "hub_unreachable"], // modelscope/ms-swift#1616
+  ["requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='www.modelscope.cn', port=443): Read timed out. (read timeout=60)", "hub_unreachable"], // modelscope/modelscope#1518
+  ["Error: Head \"https://dd20bb891979d25aebc8bec07b2b3bbc.r2.cloudflarestorage.com/ollama/docker/registry/v2/blobs/sha256/ef/ef311de6af9db043d51ca4b1e766c28e0a1ac41d60420fed5e001dc470c64b77/data?X-Amz-Algorithm=AWS4-HMAC-SHA256\": dial tcp: lookup dd20bb891979d25aebc8bec07b2b3bbc.r2.cloudflarestorage.com: no such host", "hub_unreachable"], // ollama/ollama#3594
+  ["INFO:app_logger:Error generating output HTTPSConnectionPool(host='civitai.com', port=443): Max retries exceeded with url: /api/download/models/169718 (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x000001EF62D60A10>, 'Connection to civitai.com timed out. (connect timeout=None)'))", "hub_unreachable"], // piyushK52/comfy_runner#7
+  // NVML initialisation inside a container that lost its devices
+  ["Failed to initialize NVML: Unknown Error", "no_gpu"], // NVIDIA/nvidia-container-toolkit#817
+  // host memory, by the words around it: Ray's memory monitor, pinned host buffers
+  ["ERROR 03-21 17:27:44 [core.py:340] ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.", "host_oom"], // vllm-project/vllm#15102
+  ["(raylet) [2025-04-02 15:02:00,117 E 135782 135782] (raylet) node_manager.cc:3069: 1 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: 351e406b196f66bb45eaad02a3b8b4725babfa8cc12949432f7ad7d8, IP: 10.95.143.76) over the last time period. To see more information about the Workers killed on this node, use `ray logs raylet.out -ip 10.95.143.76`", "host_oom"], // hiyouga/EasyR1#185
+  ["ggml_cuda_host_malloc: failed to allocate 349659.17 MiB of pinned memory: out of memory", "host_oom"], // ollama/ollama#8964
+  // llama.cpp's own bind wording
+  ["main: couldn't bind HTTP server socket, hostname: 127.0.0.1, port: 8080", "port_in_use"], // neavo/OneClickLLAMA#10
+  // a worker behind an RPC boundary died
+  ["ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.", "engine_dead"], // Simple-Efficient/RL-Factory#8
+  // GPU firmware (GSP/FSP) dumps
+  ["Feb 20 01:34:35 localhost kernel: NVRM: kflcnCoreDumpNondestructive_IMPL: PRI: riscvCpuctl           : 00000180", "gpu_firmware"], // NVIDIA/open-gpu-kernel-modules#1031
+  // an inference server says the model failed to load, and no more
+  ["llama_load_model_from_file: failed to load model", "model_load_failed"], // abetlen/llama-cpp-python#755
+];
+
+// Harmless look-alikes: each names nothing.
+const HARMLESS = [
+  // a fallback that succeeds: diffusers could not fetch the preferred format and loads the other one
+  "An error occurred while trying to fetch /tmp/tmpma808kx_: Error no file named diffusion_pytorch_model.safetensors found in directory /tmp/tmpma808kx_.", // huggingface/diffusers#10547
+  "Defaulting to unsafe serialization. Pass `allow_pickle=False` to raise an error instead.", // huggingface/diffusers#10547
+  // huggingface_hub goes on without its negative cache
+  "Could not cache non-existence of file. Will ignore error and continue. Error: [Errno 13] Permission denied: '/models/hf_hub_shared_experiment/hub/models--meta-llama--Llama-3.2-1", // huggingface/datasets#7900
+  // TensorFlow's probe for an optional CUDA library on a host without a GPU
+  "2022-05-18 09:48:17.694351: W tensorflow/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic library 'libcudart.so.11.0'; dlerror: libcudart.so.11.0: cannot open shared object file: No such file or directory; LD_LIBRARY_PATH: /hwfssz1/ST_SUPERCELLS/P20Z10200N0059/panhailin/software/executable/miniconda3/envs/spateo/lib/python3.8/site-packages/opencv_python-4.5.5.64-py3.8-linux-x86_64.egg/cv2/../../lib64:/opt/gridengine/lib/lx-amd64:/opt/gridengine/lib/lx-amd64:/opt/openmpi/lib", // aristoteleo/spateo-release#120
+  // SGLang's hang dump could not find py-spy: the hang is the failure, not py-spy
+  "[2025-06-26 07:25:31 DP4 TP4] Pyspy failed to dump PID 113688. Error: /bin/bash: line 1: py-spy: command not found", // sgl-project/sglang#7553
+];
+
+describe("cause families by mechanism", () => {
+  it.each(FAMILIES)("%s → %s", (line, id) => {
+    expect(classifyLine(line)?.id).toBe(id);
+  });
+
+  it.each(HARMLESS)("%s names nothing", (line) => {
+    expect(classifyLine(line)).toBeUndefined();
+  });
+
+  it("the new causes say whether a restart can help", () => {
+    const cannot = restartCannotFix();
+    for (const id of ["permission_denied", "model_corrupt", "missing_library", "exec_not_found"])
+      expect(cannot).toContain(id);
+    for (const id of ["hang_timeout", "address_unavailable", "model_load_failed"]) expect(cannot).not.toContain(id);
+  });
+
+  it("every pattern of every kind follows the catalog rules (no flags, a literal of 8+ bytes)", () => {
+    for (const c of CAUSES) {
+      for (const re of [...c.regexes, ...(c.carriers ?? []), ...(c.weak?.regexes ?? []), ...(c.weak?.evidence ?? [])]) {
+        expect(re.flags, `${c.id} ${re.source}`).toBe("");
+        const lits = requiredLiterals(re.source, re.flags);
+        expect(lits, `${c.id} ${re.source}`).toBeDefined();
+        expect(Math.min(...lits!.map((l) => Buffer.byteLength(l))), `${c.id} ${re.source}`).toBeGreaterThanOrEqual(8);
+      }
+    }
+  });
+});
+
+describe("root cause over wrapper, by context", () => {
+  it("the NCCL watchdog names the CUDA error it reports", () => {
+    // vllm-project/vllm issue lines as quoted in the existing catalog tests
+    const line = "[rank2]:[E626 23:10:17.921506443 ProcessGroupNCCL.cpp:1896] [PG ID 2 PG GUID 3 Rank 2] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered";
+    expect(classifyLine(line)?.id).toBe("cuda_error");
+    expect(classifyLines([line])?.id).toBe("cuda_error");
+  });
+
+  it("a bare Killed is the OOM killer only with memory evidence in the read", () => {
+    expect(classifyLines(["Killed"])).toBeUndefined();
+    // sgl-project/sglang#3752: the service's own watchdog killed it
+    const sglang = ["[2025-03-09 00:57:16 TP0] Watchdog timeout (self.watchdog_timeout=300)", "[2025-03-09 00:57:20] Received sigquit from a child proces. It usually means the child failed.", "Killed"];
+    expect(classifyLines(sglang)?.id).toBe("hang_timeout");
+    // ollama/ollama#1290: the runner was killed and nothing says why; the wrapper is named
+    expect(classifyLines(["2023/11/27 22:28:29 llama.go:435: signal: killed"])).toBeUndefined();
+    expect(classifyLines(["Error: llama runner process has terminated: signal: killed"])?.id).toBe("runner_not_started");
+    // equinor/ert#7797: the shell's Killed, and the kernel's stack through oom_kill_process in the same read
+    const oomStack = "2024-04-29T14:55:41,678661+02:00  oom_kill_process.cold.33+0xb/0x10";
+    expect(classifyLines([oomStack])).toBeUndefined();
+    expect(classifyLines(["Killed", oomStack])?.id).toBe("host_oom");
+    // ... and beside a line that carries another error: the evidence wins over the carrier
+    expect(classifyLines(["Error: llama runner process has terminated: signal: killed", oomStack])?.id).toBe("host_oom");
+    // vLLM's startup advice is no evidence (corpus: vllm-project/vllm model_runner.py:984)
+    const advice = "INFO 08-07 00:12:04 model_runner.py:984] CUDA graphs can take additional 1~3 GiB memory per GPU. If you are running out of memory, consider decreasing `gpu_memory_utilization` or enforcing eager mode.";
+    expect(classifyLines([advice, "Killed"])).toBeUndefined();
+  });
+
+  it("an Xid caused by a previous Xid takes the earlier one's cause", () => {
+    // reference gpu-and-logs.md: open-gpu-kernel-modules#1150
+    const line = "kernel: NVRM: Xid (PCI:0000:dc:00): 45, pid=1818990, name=python3, Ch 00000001 caused by previous Xid 149";
+    expect(classifyLine(line)?.id).toBe("nccl");
+    // Xid 45 without the note (leptonai/gpud#117) defers to the Xid 79 of the same read (open-gpu-kernel-modules#1151)
+    const xid45 = "[Sat Oct 12 18:35:32 2024] NVRM: Xid (PCI:0000:61:00): 45, pid=1496200, name=distprovers-gpu, Ch 0000000a";
+    expect(classifyLines([xid45, "NVRM: Xid (PCI:0000:2b:00): 79, GPU has fallen off the bus."])?.id).toBe("gpu_lost");
+    expect(classifyLines([xid45])?.id).toBe("cuda_error");
+  });
+
+  it("a model that failed to load defers to the concrete reason in the same read", () => {
+    // OpenBMB/MiniCPM#250
+    const read = ["gguf_init_from_file: invalid magic characters 'vers'", "llama_model_load: error loading model: llama_model_loader: failed to load model from models/minicpm3-4b-fp16.gguf", "llama_load_model_from_file: failed to load model"];
+    expect(classifyLines(read)?.id).toBe("model_corrupt");
+    expect(classifyLines(read.slice(1))?.id).toBe("model_load_failed");
+  });
+
+  it("a Ray task failure defers to what the task died of", () => {
+    // Simple-Efficient/RL-Factory#8
+    const read = ["`ray.exceptions.RayTaskError(ActorDiedError): ray::TaskRunner.run() (pid=18948, ip=10.164.37.106, actor_id=2dbcd32867b5c511f131cbb201000000, repr=<main_ppo.TaskRunner object at 0x7f852c0b7490>)", "ERROR 03-21 17:27:44 [core.py:340] ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory."];
+    expect(classifyLines(read)?.id).toBe("host_oom");
+  });
+});
