@@ -176,7 +176,8 @@ export const processProbe = defineProbe(processConfigSchema, {
     // The pids of a pass are remembered: an OOM kill of one of them names the cause of a later failure.
     const memory =
       status === "ok" && alive.length ? { pids: alive.slice(0, WATCHED_MAX).map((p) => p.pid) } : undefined;
-    return { status, ...say(words, parts), ...(detail ? { detail } : {}), metrics, ...(memory ? { memory } : {}), ...startedOf(alive) };
+    const kept = { ...(detail ? { detail } : {}), ...(memory ? { memory } : {}), ...startedOf(alive) };
+    return { status, ...say(words, parts), metrics, ...kept };
   },
   watched(cfg, memory) {
     const pids = (memory as { pids?: unknown } | undefined)?.pids;
