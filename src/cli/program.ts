@@ -166,12 +166,16 @@ function registerOperating(program: Command, pick: (run: CommandRunner) => void)
       "write a short starter config (one service, the channels of --channels; --full: every option); " +
         "never overwrites without --force",
     )
-    .option("--path <file>", "where to write it", "watchdog.yaml")
+    .option("--path <file>", "where to write it (default: the file of -c, else watchdog.yaml)")
     .option("--force", "overwrite an existing file")
     .option("--channels <list>", `the channels of the short starter, e.g. email,dingtalk (${starterNames})`)
     .option("--recipe <list>", `ready-made checks for these stacks, e.g. vllm,comfyui (${RECIPE_NAMES})`)
     .option("--full", "write the whole commented example (config.example.yaml) instead")
-    .action((o) => pick(async (io) => (await commands.init()).initCommand(o, io)));
+    // A new user writes `init -c FILE` as they will write `check -c FILE`: the file of -c is where it goes.
+    .action((o, cmd: Command) => {
+      const config = (cmd.optsWithGlobals() as { config?: string }).config;
+      return pick(async (io) => (await commands.init()).initCommand({ ...o, path: o.path ?? config }, io));
+    });
   program
     .command("schema")
     .description("print the JSON Schema of the config file (for editor completion)")

@@ -72,6 +72,21 @@ describe("a new user's first steps", () => {
     expect(fs.readFileSync(schemaFile, "utf8")).toBe("{}\n");
   });
 
+  it("init -c FILE writes FILE, the file every other command reads with -c", async () => {
+    const sub = path.join(dir, "init-c");
+    fs.mkdirSync(sub);
+    const file = path.join(sub, "box.yaml");
+    const r = await cli(["init", "-c", file, "--recipe", "vllm"], {}, sub);
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(file)).toBe(true);
+    expect(fs.existsSync(path.join(sub, "watchdog.yaml"))).toBe(false);
+    expect(r.stdout).toContain(`watchdog validate --config ${file}`);
+    // --path still wins when both are given.
+    const other = path.join(sub, "other.yaml");
+    expect((await cli(["init", "-c", file, "--path", other], {}, sub)).code).toBe(0);
+    expect(fs.existsSync(other)).toBe(true);
+  });
+
   it.each([
     ["a list left empty by its indent", "    to:\n    oncall: x\n", /channels\.email\.to: .*(list|string)/],
     [
