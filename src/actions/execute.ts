@@ -7,7 +7,7 @@ import type { Catalog } from "../probes/log/causes.js";
 import { listeners } from "../probes/port-owner.js";
 import { runProbe } from "../probes/run.js";
 import { runRestartHook } from "./restart-hook.js";
-import { heldBy, portOf, stopFirst } from "./stop-first.js";
+import { heldBy, portOf, redactStep, stopFirst } from "./stop-first.js";
 
 /** VERIFY_WITHIN_DEFAULT is how long a restarted check may take to pass: a large model loads for minutes. */
 export const VERIFY_WITHIN_DEFAULT = 3 * 60_000;
@@ -55,8 +55,9 @@ export async function executeRestarts(
         outputFile: hookOutputFile(config.state_file, name),
         verifyBy: opts.verifyBy,
       });
-      const hint = hooked.helped || hooked.error || cfg.stop_hung ? "" : heldBy(check, before);
-      const outcome = { ...hooked, ...(stopped ? { stopped: opts.redact(stopped) } : {}), ...(hint ? { hint } : {}) };
+      const hint = hooked.helped || hooked.error || cfg.stop_hung ? undefined : heldBy(check, before);
+      const said = stopped.map((s) => redactStep(s, opts.redact));
+      const outcome = { ...hooked, ...(said.length ? { stopped: said } : {}), ...(hint ? { hint } : {}) };
       const { exitCode, helped, durationMs: ms, error } = outcome;
       deps.logger.info({ event: "restart_done", check: name, exitCode, helped, ms, error }, "restart hook finished");
       return { check: name, outcome };

@@ -28,12 +28,28 @@ export type RestartOutcome = {
   /** How long after the hook's exit the check passed (helped), or how long it was polled in vain. */
   backAfterMs?: number;
   waitedMs?: number;
-  /** What was stopped before the hook ran (stop, stop_hung). */
-  stopped?: string;
-  /** What a person should do, when the restart did not help and watchdog can tell why. */
-  hint?: string;
+  /** What was done before the hook ran (stop, stop_hung); a string when queued by an older version. */
+  stopped?: StopStep[] | string;
+  /** The old processes still on the port when the restart did not help; a string from an older version. */
+  hint?: HeldPort | string;
   error?: string;
 };
+
+/** StopStep is one thing done before a restart hook: the `stop` command's end, or a process on the port ended. */
+export type StopStep =
+  | { step: "command"; exitCode?: number | null; signal?: string | null; timedOut?: boolean; spawnError?: string }
+  | {
+      step: "process";
+      pid: number;
+      comm: string;
+      port: number;
+      by?: "TERM" | "KILL";
+      graceMs?: number;
+      error?: string;
+    };
+
+/** HeldPort is the old processes (pid, comm) still listening on the check's port after a restart that did not help. */
+export type HeldPort = { port: number; pids: { pid: number; comm: string }[] };
 
 /**
  * NotifyItem is one thing to say about one check: what its probe found (the summary worded in the config's locale),

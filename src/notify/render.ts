@@ -13,13 +13,15 @@ export type Rendered = { subject: string; text: string; markdown: string };
 
 /** describeRestart says in one line what a restart did. */
 export function describeRestart(r: NonNullable<NotifyItem["restart"]>, w: Words): string {
-  const first = r.stopped ? `${r.stopped}; ` : "";
+  // A string was worded by an older version, when the alert was queued.
+  const stops = typeof r.stopped === "string" ? [r.stopped] : (r.stopped ?? []).map((s) => w.stopStep(s));
+  const first = stops.length ? `${stops.join("; ")}; ` : "";
   if (r.error !== undefined) return first + w.hookFailed(r.error);
   const code = r.timedOut ? "timeout" : (r.signal ?? String(r.exitCode));
   const parts = [w.exit(code, w.dur(r.durationMs)), ...(r.after ? [w.status[r.after] ?? r.after] : [])];
   if (r.helped && r.backAfterMs !== undefined) parts.push(w.backAfter(w.dur(r.backAfterMs)));
   if (!r.helped && r.waitedMs !== undefined) parts.push(w.stillDown(w.dur(r.waitedMs)));
-  const hint = r.hint ? `; ${r.hint}` : "";
+  const hint = r.hint ? `; ${typeof r.hint === "string" ? r.hint : w.heldPort(r.hint)}` : "";
   return `${first}${r.helped ? w.helped : w.notHelped} ${w.paren(parts)}${hint}`;
 }
 

@@ -1,5 +1,5 @@
 import { formatDuration } from "../duration.js";
-import type { ChannelFailingNotice, NotifyItem } from "../engine/types.js";
+import type { ChannelFailingNotice, HeldPort, NotifyItem, StopStep } from "../engine/types.js";
 
 // The words of watchdog's messages, in English and Chinese: every subject, label and sentence renderText puts
 // together (render.ts), one table per language.
@@ -46,6 +46,10 @@ export type Words = {
   lostIntro(channel: string, n: number, error: string): string;
   lostMore(n: number): string;
   gaveUp: string;
+  /** What was done before the hook: the stop command's end, a process on the port ended (stop, stop_hung). */
+  stopStep(s: StopStep): string;
+  /** The old processes still on the port after a restart that did not help, and the fix. */
+  heldPort(h: HeldPort): string;
   /** Why the restart a step asks for was skipped: the cause's explanation. */
   restartSkipped(explain: string): string;
   footer(id: string): string;
@@ -119,6 +123,25 @@ export const EN: Words = {
     `Not delivered earlier: channel "${channel}" refused ${n} alert${n === 1 ? "" : "s"} (${error}):`,
   lostMore: (n) => `- and ${n} earlier alert${n === 1 ? "" : "s"}, not kept`,
   gaveUp: "restart limit reached: no more restarts until the check recovers",
+  stopStep: (s) => {
+    if (s.step === "command") {
+      const how =
+        s.spawnError !== undefined
+          ? `could not start (${s.spawnError})`
+          : s.timedOut
+            ? "timed out"
+            : s.signal
+              ? `was killed by ${s.signal}`
+              : `exited ${s.exitCode}`;
+      return `stop command ${how}`;
+    }
+    const what = `pid ${s.pid} (${s.comm}) listening on port ${s.port}`;
+    if (s.error !== undefined) return `could not stop ${what}: ${s.error}`;
+    return `stopped first: ${what} (${s.by === "KILL" ? `KILL after ${formatDuration(s.graceMs ?? 0)}` : "TERM"})`;
+  },
+  heldPort: (h) =>
+    `port ${h.port} is still held by ${h.pids.map((p) => `pid ${p.pid} (${p.comm})`).join(", ")}: ` +
+    "set restart.stop_hung: true (or restart.stop) to end it first",
   restartSkipped: (explain) => `skipped: ${explain}; a restart cannot fix this`,
   footer: (id) => `watchdog message ${id}`,
   testSubject: (host) => `[watchdog] Test message from ${host}`,
@@ -211,6 +234,25 @@ export const ZH: Words = {
   lostIntro: (channel, n, error) => `此前未送达：渠道 "${channel}" 拒绝了 ${n} 条告警（${error}）：`,
   lostMore: (n) => `- 另有 ${n} 条更早的告警未保留`,
   gaveUp: "已达到重启次数上限：恢复前不再自动重启",
+  stopStep: (s) => {
+    if (s.step === "command") {
+      const how =
+        s.spawnError !== undefined
+          ? `无法启动（${s.spawnError}）`
+          : s.timedOut
+            ? "超时"
+            : s.signal
+              ? `被 ${s.signal} 终止`
+              : `退出码 ${s.exitCode}`;
+      return `停止命令${how}`;
+    }
+    const what = `监听端口 ${s.port} 的进程 pid ${s.pid}（${s.comm}）`;
+    if (s.error !== undefined) return `无法停止${what}：${s.error}`;
+    return `已先停止${what}（${s.by === "KILL" ? `等待 ${formatDuration(s.graceMs ?? 0, "zh-CN")} 后 KILL` : "TERM"}）`;
+  },
+  heldPort: (h) =>
+    `端口 ${h.port} 仍被 ${h.pids.map((p) => `pid ${p.pid}（${p.comm}）`).join("、")}占用：` +
+    "设置 restart.stop_hung: true（或 restart.stop）以先结束它",
   restartSkipped: (explain) => `已跳过：${explain}，重启无法解决`,
   footer: (id) => `watchdog 消息 ${id}`,
   testSubject: (host) => `【测试】来自 ${host} 的 watchdog 测试消息`,

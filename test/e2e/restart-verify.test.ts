@@ -176,6 +176,30 @@ describe("a hung service that keeps its port", () => {
     expect(r.stdout).toContain(`port ${s.port} is still held by pid ${old} (node): set restart.stop_hung: true`);
   }, 60_000);
 
+  it("in zh-CN, what was stopped first and who still holds the port are said in Chinese", async () => {
+    const zh = (f: string) =>
+      fs.writeFileSync(f, fs.readFileSync(f, "utf8").replace("host: box\n", "host: box\nlocale: zh-CN\n"));
+    const held = await setup("held-zh", "command: HOOK\nshell: true\nverify_after: 0s\nverify_within: 3s", "http");
+    fs.writeFileSync(held.config, fs.readFileSync(held.config, "utf8").replace("HOOK", nohupHook(held)));
+    zh(held.config);
+    const stuck = await startHung(held);
+    const r = await run(held.config);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`端口 ${held.port} 仍被 pid ${stuck}（node）占用：设置 restart.stop_hung: true`);
+    expect(r.stdout).not.toContain("is still held by");
+
+    const hung = "command: HOOK\nshell: true\nstop_hung: true\nstop_grace: 1s\nverify_after: 0s\nverify_within: 20s";
+    const deaf = await setup("deaf-zh", hung, "http");
+    fs.writeFileSync(deaf.config, fs.readFileSync(deaf.config, "utf8").replace("HOOK", nohupHook(deaf)));
+    zh(deaf.config);
+    const old = await startHung(deaf, true);
+    const k = await run(deaf.config);
+    expect(k.code).toBe(0);
+    expect(k.stdout).toContain(`已先停止监听端口 ${deaf.port} 的进程 pid ${old}（node）（等待 1秒 后 KILL）`);
+    expect(k.stdout).not.toContain("stopped first");
+    pidOf(deaf.pidFile);
+  }, 90_000);
+
   it("a stop command runs before the hook, and the message says so", async () => {
     const s = await setup("stopcmd", "command: HOOK\nshell: true\nstop: STOP\nverify_after: 0s\nverify_within: 20s", "http");
     const stop = JSON.stringify(`kill -KILL $(cat ${s.home}/old.pid)`);
