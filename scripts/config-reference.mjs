@@ -52,7 +52,9 @@ function variants(key, title, prefix, node) {
 function section(title, keys) {
   if (!keys.length) return `## ${title}\n\nNo keys of its own.\n`;
   const body = keys.map((k) => {
-    const notes = [k.required ? "required" : "", k.limits, k.description].filter(Boolean).join("; ");
+    // What the key does first; what validate insists on after it, as a sentence of its own.
+    const rule = [k.required ? "required" : "", k.limits].filter(Boolean).join("; ");
+    const notes = [k.description, rule && `${rule[0].toUpperCase()}${rule.slice(1)}.`].filter(Boolean).join(" ");
     return `| ${code(k.key)} | ${cell(k.type)} | ${cell(k.default)} | ${cell(notes)} |`;
   });
   return [`## ${title}`, "", "| key | type | default | notes |", "|---|---|---|---|", ...body, ""].join("\n");
