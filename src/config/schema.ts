@@ -28,10 +28,7 @@ export const stepSchema = z.strictObject({
     .describe(
       "Channels told when the step fires: names under `channels:`, or a type or alias (sms, mail) one channel has.",
     ),
-  restart: z
-    .boolean()
-    .default(false)
-    .describe("Run the check's restart hook when the step fires (a check without one has none to run)."),
+  restart: z.boolean().default(false).describe("Run the check's restart hook (its `restart:`) when the step fires."),
 });
 export type Step = z.infer<typeof stepSchema>;
 
@@ -46,7 +43,7 @@ export const restartSchema = z.strictObject({
     .describe("Run `command` as one string through /bin/sh -c (for `nohup ... &`, pipes, `cd`)."),
   timeout: duration
     .default(60_000)
-    .describe("60s by default: a hook still running then is killed with its process group and reported failed."),
+    .describe("A hook still running after this (default 60s) is killed with its process group and reported failed."),
   verify_after: duration
     .optional()
     .describe("The first re-probe, this long after the hook's exit (default 15s); then every 2s until it passes."),

@@ -26,7 +26,7 @@ export const quietHoursSchema = z.strictObject({
   except: z
     .enum(["critical", "warning", "none"])
     .default("critical")
-    .describe("Messages of this severity still go out in the window (warning: both; none: hold everything)."),
+    .describe("Messages of this severity or worse still go out in the window (none: hold everything)."),
 });
 
 /** redactSchema is `redact: [paths, ips]`: what to remove from log excerpts and hook output in alerts. */
@@ -36,7 +36,9 @@ export const redactSchema = z.array(z.enum(["paths", "ips"]));
 export const channelCommon = {
   min_severity: severity
     .optional()
-    .describe("critical: warning-level incidents never reach this channel (the default for SMS; else warning)."),
+    .describe(
+      "The least severity this channel hears of: critical keeps warning-level incidents off it (SMS's default).",
+    ),
   fallback: z
     .array(z.string().min(1))
     .default([])

@@ -19,7 +19,7 @@ export const emailConfigSchema = z.strictObject({
     .string()
     .optional()
     .describe("The SMTP password: write ${VAR}, or pass_file with a file's path (best under cron)."),
-  from: z.string().min(1).describe('The sender, e.g. "watchdog <alert@example.com>".'),
+  from: z.string().min(1).describe("The sender, e.g. `watchdog <alert@example.com>`."),
   to: stringList.pipe(z.array(z.string().min(3)).min(1)).describe("One recipient address or a list."),
   connection_timeout: duration.default(10_000).describe("How long to wait for the connection (default 10s)."),
   greeting_timeout: duration

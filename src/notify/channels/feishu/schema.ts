@@ -5,7 +5,7 @@ import { httpUrl } from "../../../core/fields.js";
 export const feishuConfigSchema = z.strictObject({
   type: z.literal("feishu"),
   webhook: httpUrl.describe(
-    "The bot's URL, https://open.feishu.cn/open-apis/bot/v2/hook/<token> (open.larksuite.com for Lark); a secret.",
+    "The bot's URL, `https://open.feishu.cn/open-apis/bot/v2/hook/<token>` (open.larksuite.com for Lark); a secret.",
   ),
   secret: z
     .string()

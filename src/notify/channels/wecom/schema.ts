@@ -11,7 +11,7 @@ export const wecomConfigSchema = z.strictObject({
     .array(z.union([z.string(), z.number()]).transform(String))
     .default([])
     .describe("Phone numbers of group members to @mention (the message is then text)."),
-  at_user_ids: z.array(z.string()).default([]).describe("WeCom user ids to @mention (<@userid> in markdown)."),
+  at_user_ids: z.array(z.string()).default([]).describe("WeCom user ids to @mention (`<@userid>` in markdown)."),
   at_all: z.boolean().default(false).describe("@mention everyone in the group (the message is then text)."),
   msgtype: z
     .enum(["markdown", "text"])
