@@ -111,7 +111,7 @@ const checkCommon = {
     .array(z.string())
     .default([])
     .describe(
-      "Checks this one needs: while one fails, this check's alerts and restarts are held and named in its alert.",
+      "Checks this one needs: while one fails, this check's alerts and restarts are held, and its alert names it.",
     ),
   interval: duration
     .optional()
@@ -269,7 +269,7 @@ export const configSchema = z.strictObject({
         .describe("`watchdog daemon` only: serve /metrics (Prometheus text) and /healthz on this host:port."),
     })
     .optional()
-    .describe("Prometheus metrics of the checks and of watchdog itself."),
+    .describe("Prometheus metrics of each check (status, streak, what its probe measured) and of the runs and sends."),
   status_page: z
     .strictObject({
       path: z.string().min(1).describe("Where the HTML file is written (serve it with any web server, or open it)."),
