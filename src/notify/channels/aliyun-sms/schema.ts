@@ -36,7 +36,11 @@ export const aliyunSmsConfigSchema = z.strictObject({
     .min(1)
     .default("dysmsapi.aliyuncs.com")
     .describe("The SMS API's host; a URL such as http://127.0.0.1:8080 points it elsewhere."),
-  region_id: z.string().min(1).default("cn-hangzhou").describe("The Aliyun region the request is signed for."),
+  region_id: z
+    .string()
+    .min(1)
+    .default("cn-hangzhou")
+    .describe("The Aliyun region of the SMS service (the SDK's regionId)."),
   daily_limit: z
     .number()
     .int()
