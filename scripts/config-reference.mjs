@@ -17,14 +17,19 @@ setup is in [channels/](channels/).
 
 /** renderReference turns the JSON Schema into the markdown page: a table per mapping, one section per type. */
 export function renderReference(schema) {
-  const out = [HEADER];
+  const tables = referenceSections(schema).map((s) => section(s.title, s.keys));
+  return `${[HEADER, ...tables].join("\n").trimEnd()}\n`;
+}
+
+/** referenceSections is the page as data: each section's title and its keys, in the page's order. */
+export function referenceSections(schema) {
   const checks = schema.properties?.checks?.items;
   const channels = schema.properties?.channels?.additionalProperties;
   // checks and channels get a section per type below, not a row per key of every type here.
-  out.push(section("Top level", rows(schema, "", new Set(["checks", "channels"]))));
+  const out = [{ title: "Top level", keys: rows(schema, "", new Set(["checks", "channels"])) }];
   if (checks) out.push(...variants("checks", "Checks", "checks[]", checks));
   if (channels) out.push(...variants("channels", "Channels", "channels.<name>", channels));
-  return `${out.join("\n").trimEnd()}\n`;
+  return out;
 }
 
 /** variants documents a oneOf keyed by `type`: the keys every variant shares once, then each type's own keys. */
@@ -34,18 +39,24 @@ function variants(key, title, prefix, node) {
     (k) => k !== "type" && list.every((v) => same(v.properties[k], list[0].properties[k])),
   );
   const common = { properties: pick(list[0]?.properties ?? {}, shared), required: list[0]?.required };
-  const out = [section(`${title}: keys every type takes`, rows(common, prefix))];
+  const out = [{ title: `${title}: keys every type takes`, keys: rows(common, prefix) }];
   for (const v of list) {
     const type = v.properties.type?.const ?? v.properties.type?.enum?.join(" | ") ?? "?";
     const own = Object.keys(v.properties).filter((k) => k !== "type" && !shared.includes(k));
-    const body = own.length ? rows({ properties: pick(v.properties, own), required: v.required }, prefix) : [];
-    out.push(section(`${key}: type ${type}`, body));
+    const keys = own.length ? rows({ properties: pick(v.properties, own), required: v.required }, prefix) : [];
+    out.push({ title: `${key}: type ${type}`, keys });
   }
   return out;
 }
 
-function section(title, body) {
-  if (!body.length) return `## ${title}\n\nNo keys of its own.\n`;
+function section(title, keys) {
+  if (!keys.length) return `## ${title}\n\nNo keys of its own.\n`;
+  const body = keys.map((k) => {
+    // What the key does first; what validate insists on after it, as a sentence of its own.
+    const rule = [k.required ? "required" : "", k.limits].filter(Boolean).join("; ");
+    const notes = [k.description, rule && `${rule[0].toUpperCase()}${rule.slice(1)}.`].filter(Boolean).join(" ");
+    return `| ${code(k.key)} | ${cell(k.type)} | ${cell(k.default)} | ${cell(notes)} |`;
+  });
   return [`## ${title}`, "", "| key | type | default | notes |", "|---|---|---|---|", ...body, ""].join("\n");
 }
 
@@ -55,9 +66,14 @@ function rows(node, prefix, shallow = new Set()) {
   const required = new Set(node.required ?? []);
   for (const [name, child] of Object.entries(node.properties ?? {})) {
     const key = prefix ? `${prefix}.${name}` : name;
-    const notes = [required.has(name) ? "required" : "", constraints(child), child.description ?? ""];
-    const dflt = child.default === undefined ? "" : code(JSON.stringify(child.default));
-    out.push(`| ${code(key)} | ${cell(typeOf(child))} | ${cell(dflt)} | ${cell(notes.filter(Boolean).join("; "))} |`);
+    out.push({
+      key,
+      type: typeOf(child),
+      default: child.default === undefined ? "" : code(JSON.stringify(child.default)),
+      required: required.has(name),
+      limits: constraints(child),
+      description: child.description ?? "",
+    });
     if (shallow.has(name)) continue;
     for (const sub of objectsIn(child)) out.push(...rows(sub.node, `${key}${sub.suffix}`));
   }

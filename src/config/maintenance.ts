@@ -33,18 +33,28 @@ function validZone(tz: string): boolean {
 /** maintenanceSchema is one recurring window: alerts and restarts of the matching checks are held while it lasts. */
 export const maintenanceSchema = z
   .strictObject({
-    name: z.string().min(1),
-    /** Globs of check names (the syntax of `watchdog silence`). */
-    checks: z.array(z.string().min(1)).min(1),
-    schedule: z.union([
-      z.string().min(1),
-      z.strictObject({
-        days: z.array(z.enum(DAYS)).min(1),
-        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "write HH:MM, e.g. 03:00"),
-      }),
-    ]),
-    timezone: z.string().refine(validZone, "unknown timezone: write an IANA name, e.g. Asia/Shanghai or UTC"),
-    duration,
+    name: z.string().min(1).describe("The window's name in `status`, alerts and `simulate`."),
+    checks: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe("Globs of the check names it holds (the syntax of `watchdog silence`: * ? [abc])."),
+    schedule: z
+      .union([
+        z.string().min(1),
+        z.strictObject({
+          days: z.array(z.enum(DAYS)).min(1).describe("The days it opens on."),
+          at: z
+            .string()
+            .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "write HH:MM, e.g. 03:00")
+            .describe("The time of day it opens, HH:MM."),
+        }),
+      ])
+      .describe('When it opens: a cron expression ("0 3 * * 0") or {days, at}.'),
+    timezone: z
+      .string()
+      .refine(validZone, "unknown timezone: write an IANA name, e.g. Asia/Shanghai or UTC")
+      .describe("The IANA timezone the schedule is read in (daylight saving included), e.g. Asia/Shanghai."),
+    duration: duration.describe("How long it stays open; a check still failing then alerts at the next run."),
   })
   .superRefine((w, ctx) => {
     if (w.duration <= 0) ctx.addIssue({ code: "custom", path: ["duration"], message: "must be more than 0" });

@@ -9,36 +9,76 @@ export type { ChannelConfig };
 
 /** stepSchema is one rung of the escalation ladder. */
 export const stepSchema = z.strictObject({
-  /** Consecutive failing runs (or failures within the last `within` runs) that reach this step. */
-  after: z.number().int().min(1),
-  within: z.number().int().min(1).optional(),
-  notify: z.array(z.string().min(1)).default([]),
-  restart: z.boolean().default(false),
+  after: z
+    .number()
+    .int()
+    .min(1)
+    .describe("Failing runs in a row that reach this step (1: the first failure); it fires once per incident."),
+  within: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      "Count `after` failures in the last this many runs instead: a service that fails every other run escalates too.",
+    ),
+  notify: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      "Channels told when the step fires: names under `channels:`, or a type or alias (sms, mail) one channel has.",
+    ),
+  restart: z.boolean().default(false).describe("Run the check's restart hook (its `restart:`) when the step fires."),
 });
 export type Step = z.infer<typeof stepSchema>;
 
 /** restartSchema is a check's restart hook. */
 export const restartSchema = z.strictObject({
-  command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
-  shell: z.boolean().default(false),
-  timeout: duration.default(60_000),
-  /** The first re-probe after the hook's exit (default 15s). */
-  verify_after: duration.optional(),
-  /**
-   * How long after the hook's exit re-probing may go on until the check passes: 3m by default; a config that sets
-   * only verify_after keeps its one re-probe (see verifyTimes).
-   */
-  verify_within: duration.optional(),
-  /** Run before command, to stop a copy that hangs (a start-only hook cannot: the port is still held). */
-  stop: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional(),
-  /** End the processes listening on the tcp/http check's port first: TERM, stop_grace (default 10s), KILL. */
-  stop_hung: z.boolean().optional(),
-  stop_grace: duration.optional(),
-  /** Added to the hook's clean environment (PATH, HOME, LANG, LC_*, TZ): watchdog's own secrets are never passed. */
-  env: z.record(z.string(), z.string()).optional(),
+  command: z
+    .union([z.string().min(1), z.array(z.string()).min(1)])
+    .describe("The hook that restarts the service: an argv list, or one string for /bin/sh -c with `shell: true`."),
+  shell: z
+    .boolean()
+    .default(false)
+    .describe("Run `command` as one string through /bin/sh -c (for `nohup ... &`, pipes, `cd`)."),
+  timeout: duration
+    .default(60_000)
+    .describe("A hook still running after this (default 60s) is killed with its process group and reported failed."),
+  verify_after: duration
+    .optional()
+    .describe("The first re-probe, this long after the hook's exit (default 15s); then every 2s until it passes."),
+  verify_within: duration
+    .optional()
+    .describe(
+      "How long after the hook's exit re-probing may go on: 3m by default (one re-probe when only `verify_after` is " +
+        "set); raise it for a model that loads slowly.",
+    ),
+  stop: z
+    .union([z.string().min(1), z.array(z.string()).min(1)])
+    .optional()
+    .describe(
+      "A command run before `command`, to end a copy that hangs instead of dying; its exit code is only reported.",
+    ),
+  stop_hung: z
+    .boolean()
+    .optional()
+    .describe("First end what listens on the tcp or http check's port (TERM, `stop_grace`, KILL): for a hung server."),
+  stop_grace: duration
+    .optional()
+    .describe("With `stop_hung`, how long after TERM the process gets before KILL (default 10s)."),
+  env: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe(
+      "Variables added to the hook's clean environment (PATH, HOME, LANG, LC_*, TZ); watchdog's secrets never are.",
+    ),
   limit: z
-    .strictObject({ max: z.number().int().min(0).default(2), within: duration.default(30 * 60_000) })
-    .default({ max: 2, within: 30 * 60_000 }),
+    .strictObject({
+      max: z.number().int().min(0).default(2).describe("Restarts allowed in the window (0: never restart)."),
+      within: duration.default(30 * 60_000).describe("The window the restarts are counted in (default 30m)."),
+    })
+    .default({ max: 2, within: 30 * 60_000 })
+    .describe('At most `max` restarts in `within`; then no more until the incident ends, and one "giving up" notice.'),
 });
 export type RestartConfig = z.infer<typeof restartSchema>;
 
@@ -50,18 +90,43 @@ const checkCommon = {
     .string()
     .min(1)
     .max(100)
-    .regex(/^[^\p{C}\p{Z}\s*?[\]"'`\\<>,|]+$/u, "no whitespace, control characters or * ? [ ] \" ' ` \\ < > , |"),
-  escalation: z.array(stepSchema).min(1).optional(),
-  repeat_every: duration.optional(),
-  recover_after: z.number().int().min(1).optional(),
-  restart: restartSchema.optional(),
-  depends_on: z.array(z.string()).default([]),
-  /** Daemon mode only: probe this check every `interval` instead of the global one. */
-  interval: duration.optional(),
-  labels: z.record(z.string(), z.string()).default({}),
-  runbook: z.string().optional(),
-  /** After a restart, hold alerts while the service loads: as long as it took last time, at most this (0s: off). */
-  start_grace: duration.default(5 * 60_000),
+    .regex(/^[^\p{C}\p{Z}\s*?[\]"'`\\<>,|]+$/u, "no whitespace, control characters or * ? [ ] \" ' ` \\ < > , |")
+    .describe("The check's name in alerts, `status`, silences and `depends_on`; unique, any script's letters."),
+  escalation: z
+    .array(stepSchema)
+    .min(1)
+    .optional()
+    .describe("This check's own ladder instead of the top-level `escalation` (same form)."),
+  repeat_every: duration.optional().describe("This check's reminder interval instead of the top-level `repeat_every`."),
+  recover_after: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("This check's count of ok runs to recover instead of the top-level `recover_after`."),
+  restart: restartSchema
+    .optional()
+    .describe("The hook a ladder step with `restart: true` runs, then re-probes to tell whether it helped."),
+  depends_on: z
+    .array(z.string())
+    .default([])
+    .describe(
+      "Checks this one needs: while one fails, this check's alerts and restarts are held, and its alert names it.",
+    ),
+  interval: duration
+    .optional()
+    .describe("`watchdog daemon` only: probe this check this often instead of the top-level `interval`."),
+  labels: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe("Labels added to this check's Alertmanager alerts, to route on there."),
+  runbook: z.string().optional().describe("Text or a link shown in every alert of this check: what to do first."),
+  start_grace: duration
+    .default(5 * 60_000)
+    .describe(
+      "After its process restarts, hold this check's alerts while it loads: as long as it took last time, at most " +
+        "this (default 5m; 0s: off).",
+    ),
 };
 
 /** nonEmpty gives a registry's list as the tuple a discriminated union takes: one type at least, checked. */
@@ -86,88 +151,168 @@ export const DEFAULT_LADDER: Step[] = [
 ];
 
 /** A text in each locale; zh-CN falls back to en. */
-const localized = z.strictObject({ en: z.string().min(1), "zh-CN": z.string().min(1).optional() });
+const localized = (what: string) =>
+  z.strictObject({
+    en: z.string().min(1).describe(`The ${what} in English.`),
+    "zh-CN": z.string().min(1).optional().describe(`The ${what} in Chinese; without it the English one is used.`),
+  });
 
 /** causeSchema is one cause of the config's own, added to the log probe's built-in catalog. */
 export const causeSchema = z.strictObject({
-  id: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower-case letters, digits and _ (starting with a letter)"),
-  /** Regexes (linear-time: no lookahead, no backreference), case-sensitive, tried on each new log line. */
-  patterns: z.array(textRegex).min(1).optional(),
-  regex: textRegex.optional(),
-  explanation: localized,
-  action: localized,
-  /**
-   * Where it ranks when several causes match one read: first, last, before/after a cause id (default: above the
-   * wrappers).
-   */
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, "use lower-case letters, digits and _ (starting with a letter)")
+    .describe("The cause's name in alerts and in `priority` (lower-case letters, digits and _; not a built-in id)."),
+  patterns: z
+    .array(textRegex)
+    .min(1)
+    .optional()
+    .describe("Regexes tried on each new log line: case-sensitive, RE2 syntax (no lookahead or backreference)."),
+  regex: textRegex.optional().describe("One regex, instead of `patterns`."),
+  explanation: localized("explanation").describe("What the matching line means, shown as the probable cause."),
+  action: localized("action").describe("What to do about it, shown beside the cause."),
   priority: z
     .union([
       z.enum(["first", "last"]),
-      z.strictObject({ before: z.string().min(1) }),
-      z.strictObject({ after: z.string().min(1) }),
+      z.strictObject({ before: z.string().min(1).describe("Rank just above this cause id.") }),
+      z.strictObject({ after: z.string().min(1).describe("Rank just below this cause id.") }),
     ])
-    .optional(),
+    .optional()
+    .describe(
+      "Which cause wins when several match one read: first, last, or before/after a cause id (default: just above " +
+        "the wrappers such as job_failed).",
+    ),
 });
 
 /** configSchema is the whole YAML file. */
 export const configSchema = z.strictObject({
-  host: z.string().min(1).optional(),
-  locale: z.enum(LOCALES).default("en"),
-  state_file: z.string().min(1).default("/var/lib/watchdog/state.json"),
-  log_file: z.string().min(1).optional(),
-  /** The whole run's budget: probes, restarts and sends all end before it. */
-  run_timeout: duration.default(100_000),
-  channels: z.record(z.string().regex(/^[\w.-]+$/, "use letters, digits and . _ - only"), channelSchema).default({}),
-  escalation: z.array(stepSchema).min(1).default(DEFAULT_LADDER),
-  repeat_every: duration.default(30 * 60_000),
-  recover_after: z.number().int().min(1).default(1),
-  outbox: z.strictObject({ max_age: duration.default(24 * 3_600_000) }).default({ max_age: 24 * 3_600_000 }),
-  /** Remove absolute paths and/or IP addresses from log excerpts in every channel's messages. */
-  redact: redactSchema.default([]),
-  checks: z.array(checkSchema).default([]),
-  /** Causes of your own for the log probe's catalog, and built-in ones to turn off (README "Cause catalog"). */
-  causes: z.array(causeSchema).default([]),
-  disable_causes: z.array(z.string().min(1)).default([]),
-  /**
-   * Where a failing service's kernel evidence (OOM kills, GPU Xid errors) is read: auto (/dev/kmsg, else
-   * `journalctl -k`), kmsg, journal, off, or the path of a file in /dev/kmsg's record format.
-   */
-  kernel_log: z.string().min(1).default("auto"),
-  /** Prometheus: `textfile` is a .prom file written each run for node_exporter's textfile collector. */
+  host: z.string().min(1).optional().describe("The host's name in every alert; default this machine's hostname."),
+  locale: z.enum(LOCALES).default("en").describe("The language of alerts and probe summaries."),
+  state_file: z
+    .string()
+    .min(1)
+    .default("/var/lib/watchdog/state.json")
+    .describe("Failure streaks, incidents and the outbox, kept between runs (JSON, mode 0600, written atomically)."),
+  log_file: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("watchdog's own JSON-lines log; default watchdog.log beside the state file."),
+  run_timeout: duration
+    .default(100_000)
+    .describe(
+      "The whole run's budget (default 100s): probes, restarts and sends end before it; keep cron's interval above it.",
+    ),
+  channels: z
+    .record(z.string().regex(/^[\w.-]+$/, "use letters, digits and . _ - only"), channelSchema)
+    .default({})
+    .describe("Where alerts go: a map of your names to channel settings, each with its `type`."),
+  escalation: z
+    .array(stepSchema)
+    .min(1)
+    .default(DEFAULT_LADDER)
+    .describe(
+      "The ladder: who is told (and whether to restart) as the failure streak grows; a check may have its own.",
+    ),
+  repeat_every: duration
+    .default(30 * 60_000)
+    .describe("While an incident lasts, remind the highest step's channels this often (default 30m; 0: never)."),
+  recover_after: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe("Ok runs in a row that close an incident and send the recovery notice (1: the first passing run)."),
+  outbox: z
+    .strictObject({
+      max_age: duration
+        .default(24 * 3_600_000)
+        .describe(
+          "How long an undelivered message is retried on later runs before it is dropped and recorded (default 24h).",
+        ),
+    })
+    .default({ max_age: 24 * 3_600_000 })
+    .describe("Messages not yet delivered, kept in the state file and retried with backoff."),
+  redact: redactSchema
+    .default([])
+    .describe(
+      "Remove absolute paths and/or IP addresses from log excerpts and hook output in every channel's messages.",
+    ),
+  checks: z
+    .array(checkSchema)
+    .default([])
+    .describe("What to watch: each check has a `name` and a `type` (the sections below)."),
+  causes: z
+    .array(causeSchema)
+    .default([])
+    .describe("Causes of your own added to the log check's catalog, each with its patterns, explanation and action."),
+  disable_causes: z.array(z.string().min(1)).default([]).describe("Ids of built-in causes to turn off."),
+  kernel_log: z
+    .string()
+    .min(1)
+    .default("auto")
+    .describe(
+      "Where a failing service's OOM kill or GPU Xid is read: auto (/dev/kmsg, else `journalctl -k`), kmsg, " +
+        "journal, off, or a file in /dev/kmsg's format.",
+    ),
   metrics: z
     .strictObject({
-      textfile: z.string().min(1).optional(),
-      /** Daemon mode: serve /metrics (Prometheus text) and /healthz on this host:port. */
+      textfile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("A .prom file written atomically each run, for node_exporter's textfile collector."),
       listen: z
         .string()
         .regex(/^[^:]*:\d+$/, "write host:port, e.g. 127.0.0.1:9184")
-        .optional(),
+        .optional()
+        .describe("`watchdog daemon` only: serve /metrics (Prometheus text) and /healthz on this host:port."),
     })
-    .optional(),
-  /** A self-contained HTML status page written (atomically) after each run; the daemon also serves it at `/`. */
+    .optional()
+    .describe("Prometheus metrics of each check (status, streak, what its probe measured) and of the runs and sends."),
   status_page: z
     .strictObject({
-      path: z.string().min(1),
-      title: z.string().min(1).max(200).default("watchdog"),
-      /** How often a browser showing the page reloads it. */
-      refresh: duration.default(60_000),
+      path: z.string().min(1).describe("Where the HTML file is written (serve it with any web server, or open it)."),
+      title: z.string().min(1).max(200).default("watchdog").describe("The page's heading."),
+      refresh: duration.default(60_000).describe("How often a browser showing the page reloads it (default 1m)."),
     })
-    .optional(),
-  /** JSON-lines event log; default history.jsonl beside the state file. Rotated to FILE.1 past history_max_size. */
-  history_file: z.string().min(1).optional(),
-  history_max_size: size.default(10_000_000),
-  /** How often cron or the timer runs `check`: a run finding the previous one 3 x this ago says watchdog was down. */
-  expected_interval: duration.default(120_000),
-  /** Daemon mode: the time between runs. */
-  interval: duration.default(30_000),
-  /** Dead-man's switch: GET this URL after each completed run (healthchecks.io style); failures are only logged. */
-  heartbeat: z.strictObject({ url: httpUrl, timeout: duration.default(10_000) }).optional(),
-  /** Flap detection: share of state changes in the last 21 results; starts above high %, stops below low %. */
+    .optional()
+    .describe("A self-contained HTML status page written after each run; the daemon also serves it at `/`."),
+  history_file: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The event log read by `watchdog history` (JSON lines, 0600); default history.jsonl beside the state file.",
+    ),
+  history_max_size: size
+    .default(10_000_000)
+    .describe("Past this size (default 10MB) the history rotates to .1 and .2, so it stays under about 3 times this."),
+  expected_interval: duration
+    .default(120_000)
+    .describe(
+      "How often cron or the timer runs `check` (default 2m): a gap over 3 times this is said in the next alert.",
+    ),
+  interval: duration.default(30_000).describe("`watchdog daemon` only: the time between runs (default 30s)."),
+  heartbeat: z
+    .strictObject({
+      url: httpUrl.describe("The URL to GET, e.g. a healthchecks.io ping URL."),
+      timeout: duration.default(10_000).describe("How long the ping may take (default 10s)."),
+    })
+    .optional()
+    .describe("Dead man's switch: GET a URL after each completed run; a failed ping is logged, never fatal."),
   flap: z
-    .strictObject({ enabled: z.boolean().default(true), high: percent.default(50), low: percent.default(25) })
-    .default({ enabled: true, high: 50, low: 25 }),
-  /** Recurring maintenance windows: notices and restarts of the checks they cover are held (docs/operating.md). */
-  maintenance: z.array(maintenanceSchema).default([]),
+    .strictObject({
+      enabled: z.boolean().default(true).describe("false: never treat a check as flapping."),
+      high: percent.default(50).describe('Above this % one "flapping" notice goes out and the check goes quiet.'),
+      low: percent.default(25).describe('Below this % a flapping check is "stable again" and its ladder resumes.'),
+    })
+    .default({ enabled: true, high: 50, low: 25 })
+    .describe("Flap detection: the share of state changes among a check's last 21 results, as Nagios counts it."),
+  maintenance: z
+    .array(maintenanceSchema)
+    .default([])
+    .describe("Recurring windows in which the alerts and restarts of the checks they name are held."),
 });
 
 /** RawConfig is the validated YAML before cross-field resolution. */

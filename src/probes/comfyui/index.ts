@@ -16,20 +16,27 @@ type ComfyPart = PartOf<typeof words>;
  */
 export const comfyuiConfigSchema = z.strictObject({
   type: z.literal("comfyui"),
-  /** ComfyUI's base URL: http://127.0.0.1:8188 */
-  url: httpUrl,
-  /** Each request's limit, and how long one run waits for the test workflow before leaving it to the next run. */
-  timeout: duration.default(10_000),
-  /** Critical when the same prompt has been running this long (seen across runs) while others wait. */
-  stuck_after: duration.default(20 * 60_000),
-  /** Warning when more prompts than this wait. */
-  max_pending: z.number().int().min(0).optional(),
-  /** A workflow in API format (a mapping, or the path of its JSON file) to submit each run as a test. */
-  workflow: z.union([z.record(z.string(), z.unknown()), z.string().min(1)]).optional(),
-  /** Critical when the test workflow has no output this long after it was submitted (it may wait across runs). */
-  deadline: duration.default(3 * 60_000),
-  /** false: never through HTTP_PROXY/HTTPS_PROXY (a local ComfyUI behind a proxy set for the channels). */
-  proxy: z.boolean().default(true),
+  url: httpUrl.describe("ComfyUI's base URL, e.g. http://127.0.0.1:8188."),
+  timeout: duration
+    .default(10_000)
+    .describe("Each request's limit (default 10s), and how long one run waits for the test workflow's output."),
+  stuck_after: duration
+    .default(20 * 60_000)
+    .describe("The same prompt running this long (default 20m, seen across runs) while others wait is critical."),
+  max_pending: z.number().int().min(0).optional().describe("More prompts waiting than this is a warning."),
+  workflow: z
+    .union([z.record(z.string(), z.unknown()), z.string().min(1)])
+    .optional()
+    .describe("A workflow in API format (inline, or the path of its JSON file) submitted each run as a test."),
+  deadline: duration
+    .default(3 * 60_000)
+    .describe(
+      "The test workflow with no output this long after it was sent (default 3m, even across runs) is critical.",
+    ),
+  proxy: z
+    .boolean()
+    .default(true)
+    .describe("false: never through HTTP_PROXY/HTTPS_PROXY (a local ComfyUI behind a proxy set for the channels)."),
 });
 export type ComfyuiConfig = z.infer<typeof comfyuiConfigSchema>;
 

@@ -11,12 +11,18 @@ const MAX_OUTPUT = 64 * 1024;
 /** execConfigSchema is a `type: exec` check: any command speaking the Nagios plugin API. */
 export const execConfigSchema = z.strictObject({
   type: z.literal("exec"),
-  /** argv (no shell), or one string run by /bin/sh -c when shell: true. */
-  command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
-  shell: z.boolean().default(false),
-  timeout: duration.default(30_000),
-  env: z.record(z.string(), z.string()).default({}),
-  cwd: z.string().min(1).optional(),
+  command: z
+    .union([z.string().min(1), z.array(z.string()).min(1)])
+    .describe("A Nagios plugin or script: exit 0/1/2/3 is ok/warning/critical/unknown, its first line the summary."),
+  shell: z
+    .boolean()
+    .default(false)
+    .describe("Run `command` as one string through /bin/sh -c instead of as an argv list."),
+  timeout: duration
+    .default(30_000)
+    .describe("Still running after this (default 30s): killed with its process group, and the check is unknown."),
+  env: z.record(z.string(), z.string()).default({}).describe("Variables added to the command's environment."),
+  cwd: z.string().min(1).optional().describe("The directory the command runs in."),
 });
 export type ExecConfig = z.infer<typeof execConfigSchema>;
 

@@ -8,14 +8,26 @@ import { duration } from "../../core/fields.js";
  */
 export const audioExpectation = z
   .strictObject({
-    format: z.enum(["wav", "pcm_s16le"]),
-    /** Samples per second of a raw stream (CosyVoice 22050, CosyVoice2 24000); a WAV says its own. */
-    sample_rate: z.number().int().min(1000).max(768_000).optional(),
-    /** Channels of a raw stream, interleaved. */
-    channels: z.number().int().min(1).max(16).default(1),
-    min_duration: duration.default(300),
-    /** dBFS of the RMS (after removing any DC offset) under which the audio counts as silence. */
-    silence_below: z.number().max(0).default(-50),
+    format: z
+      .enum(["wav", "pcm_s16le"])
+      .describe(
+        "wav (its RIFF header is read) or pcm_s16le (raw 16-bit samples, as CosyVoice's FastAPI server sends).",
+      ),
+    sample_rate: z
+      .number()
+      .int()
+      .min(1000)
+      .max(768_000)
+      .optional()
+      .describe("pcm_s16le only: the model's samples per second (CosyVoice 22050, CosyVoice2 24000)."),
+    channels: z.number().int().min(1).max(16).default(1).describe("pcm_s16le only: the stream's interleaved channels."),
+    min_duration: duration.default(300).describe("Shorter audio is critical (default 0.3s)."),
+    // The RMS is taken after removing any DC offset.
+    silence_below: z
+      .number()
+      .max(0)
+      .default(-50)
+      .describe("The loudness (dBFS of the RMS) under which the audio counts as silence, which is critical."),
   })
   .superRefine((a, ctx) => {
     if (a.format === "pcm_s16le" && a.sample_rate === undefined)

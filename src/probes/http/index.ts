@@ -20,44 +20,69 @@ const statusExpectation = z.union([
   z.string().regex(/^[1-5]xx$/, 'write a class such as "2xx"'),
 ]);
 
-const jsonPathCondition = z.strictObject({ path: z.string().min(1), equals: z.unknown().optional() });
+const jsonPathCondition = z.strictObject({
+  path: z.string().min(1).describe("A dotted path into the JSON answer, array items by number: data.0.status."),
+  equals: z.unknown().optional().describe("The value it must have; without it the path must only exist."),
+});
 
 /** httpConfigSchema is a `type: http` check: a health or inference call with expectations on the answer. */
 export const httpConfigSchema = z.strictObject({
   type: z.literal("http"),
-  url: httpUrl,
+  url: httpUrl.describe("The URL to request: a health endpoint, or a real inference call."),
   method: z
     .string()
     .regex(/^[A-Za-z]+$/)
-    .optional(),
-  headers: z.record(z.string(), z.string()).default({}),
-  body: z.string().optional(),
-  json: z.unknown().optional(),
-  timeout: duration.default(10_000),
-  insecure: z.boolean().default(false),
-  /** false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels). */
-  proxy: z.boolean().default(true),
+    .optional()
+    .describe("The HTTP method; default GET, or POST when `body` or `json` is set."),
+  headers: z.record(z.string(), z.string()).default({}).describe("HTTP headers sent with the request."),
+  body: z.string().optional().describe("A request body sent as written."),
+  json: z.unknown().optional().describe("A request body sent as JSON (content-type application/json)."),
+  timeout: duration
+    .default(10_000)
+    .describe("No complete answer, body included, within this (default 10s) is critical."),
+  insecure: z.boolean().default(false).describe("true: skip TLS certificate verification (a self-signed service)."),
+  proxy: z
+    .boolean()
+    .default(true)
+    .describe("false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels)."),
   expect: z
     .strictObject({
-      status: statusExpectation.default("2xx"),
-      body_contains: z.string().optional(),
-      json: z.record(z.string(), z.unknown()).optional(),
-      max_latency: duration.optional(),
-      /** Media type the answer must have, e.g. audio/wav (compared without parameters such as charset). */
-      content_type: z.string().min(1).optional(),
-      /** A TTS endpoint that returns 0-byte audio is broken: at least this many body bytes. */
-      min_bytes: size.optional(),
-      /**
-       * Conditions on values inside the JSON answer: {path: "data.0.status", equals: "ok"} (no equals: the path
-       * exists).
-       */
-      json_path: z.array(jsonPathCondition).optional(),
-      /** The answer is audio of at least `min_duration` that is not silence (a TTS service really speaks). */
-      audio: audioExpectation.optional(),
-      /** Warning when the TLS certificate expires within this long. */
-      cert_expiry: duration.optional(),
+      status: statusExpectation
+        .default("2xx")
+        .describe('The status code the answer must have: 200, a list [200, 204], or a class "2xx".'),
+      body_contains: z.string().optional().describe("Text the body must contain."),
+      json: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe("Keys and values the JSON answer must contain (a subset match), e.g. {status: ok}."),
+      max_latency: duration.optional().describe("An answer slower than this is a warning."),
+      content_type: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "The media type the answer must have, e.g. audio/wav (parameters ignored; audio/ accepts any audio).",
+        ),
+      min_bytes: size
+        .optional()
+        .describe("The body must have at least this many bytes, e.g. 10KB: a TTS answer of 0 bytes is broken."),
+      json_path: z
+        .array(jsonPathCondition)
+        .optional()
+        .describe("Conditions on values inside the JSON answer, each a path and the value it must equal."),
+      audio: audioExpectation
+        .optional()
+        .describe(
+          "The answer must be audio of at least `min_duration` that is not silence: a TTS service really speaks.",
+        ),
+      cert_expiry: duration
+        .optional()
+        .describe(
+          "https only: a warning when the certificate expires within this long (e.g. 14d), critical once expired.",
+        ),
     })
-    .default({ status: "2xx" }),
+    .default({ status: "2xx" })
+    .describe("What the answer must be; a wrong status, body or content is critical."),
 });
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 

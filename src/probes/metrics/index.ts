@@ -17,13 +17,12 @@ export const MAX_BODY = 8 * 1024 * 1024;
 
 const ruleSchema = z
   .strictObject({
-    /** Named in the message: "queue not draining for 3 runs (6m): ...". */
-    name: z.string().min(1),
-    /** Conditions `EXPR OP NUMBER` that must all hold (AND); one string is a list of one. */
-    when: z.union([z.string().transform((s) => [s]), z.array(z.string()).min(1)]),
-    /** Runs in a row the conditions must hold before the rule fires. */
-    for: z.number().int().min(1).default(1),
-    severity: z.enum(["warning", "critical"]).default("critical"),
+    name: z.string().min(1).describe('The rule\'s name in the message: "queue not draining for 3 runs (6m): ...".'),
+    when: z
+      .union([z.string().transform((s) => [s]), z.array(z.string()).min(1)])
+      .describe("Conditions EXPR OP NUMBER that must all hold, e.g. increase(vllm:generation_tokens_total) == 0."),
+    for: z.number().int().min(1).default(1).describe("Runs in a row the conditions must hold before the rule fires."),
+    severity: z.enum(["warning", "critical"]).default("critical").describe("The check's status when the rule fires."),
   })
   .superRefine((rule, ctx) => {
     // Checked here, on the list either form gives, so that each message points at its own condition.
@@ -39,13 +38,17 @@ const ruleSchema = z
  */
 export const metricsConfigSchema = z.strictObject({
   type: z.literal("metrics"),
-  /** The Prometheus (or OpenMetrics) text endpoint: http://127.0.0.1:8000/metrics */
-  url: httpUrl,
-  headers: z.record(z.string(), z.string()).default({}),
-  timeout: duration.default(10_000),
-  insecure: z.boolean().default(false),
-  /** false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels). */
-  proxy: z.boolean().default(true),
+  url: httpUrl.describe("The service's Prometheus (or OpenMetrics) text endpoint, e.g. http://127.0.0.1:8000/metrics."),
+  headers: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('HTTP headers sent with the scrape, e.g. Authorization: "Bearer ${VLLM_API_KEY}".'),
+  timeout: duration.default(10_000).describe("The scrape's limit (default 10s)."),
+  insecure: z.boolean().default(false).describe("true: skip TLS certificate verification."),
+  proxy: z
+    .boolean()
+    .default(true)
+    .describe("false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels)."),
   rules: z
     .array(ruleSchema)
     .min(1)
@@ -56,7 +59,8 @@ export const metricsConfigSchema = z.strictObject({
           ctx.addIssue({ code: "custom", path: [i, "name"], message: `rule ${r.name} is named twice` });
         seen.add(r.name);
       });
-    }),
+    })
+    .describe("Rules judged on each scrape; increase, rate and mean compare with the previous run's scrape."),
 });
 export type MetricsConfig = z.infer<typeof metricsConfigSchema>;
 

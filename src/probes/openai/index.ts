@@ -21,25 +21,37 @@ import { monotonicMs } from "../../core/monotonic.js";
  */
 export const openaiConfigSchema = z.strictObject({
   type: z.literal("openai"),
-  /** Server root, with or without /v1: http://127.0.0.1:8000 */
-  base_url: httpUrl,
-  model: z.string().min(1),
-  api_key: z.string().optional(),
-  prompt: z.string().min(1).default("Say OK."),
-  timeout: duration.default(60_000),
-  /** Warning when the first token takes longer than this. */
-  max_ttft: duration.optional(),
-  /** Warning when the whole 1-token answer takes longer than this. */
-  max_latency: duration.optional(),
-  /**
-   * Critical when the answer streams slower than this many tokens per second, counted from the first token to the
-   * last (the prompt's processing is max_ttft's business); tokens from the stream's usage when it gives them.
-   */
-  min_tokens_per_second: z.number().positive().optional(),
-  /** Tokens asked for: 1, or 32 with min_tokens_per_second (a rate needs several; use a prompt that fills them). */
-  max_tokens: z.number().int().min(1).optional(),
-  /** false: never through HTTP_PROXY/HTTPS_PROXY (a local model server behind a proxy set for the channels). */
-  proxy: z.boolean().default(true),
+  base_url: httpUrl.describe("The server's root, with or without /v1, e.g. http://127.0.0.1:8000."),
+  model: z.string().min(1).describe("The model `GET /v1/models` must list, and the one asked to answer."),
+  api_key: z
+    .string()
+    .optional()
+    .describe("Sent as a Bearer token, never shown: write ${VAR}, or api_key_file with a file's path."),
+  prompt: z.string().min(1).default("Say OK.").describe("The chat message sent to the model."),
+  timeout: duration
+    .default(60_000)
+    .describe("No complete answer within this (default 60s) is critical: a hung engine."),
+  max_ttft: duration.optional().describe("A first token slower than this is a warning."),
+  max_latency: duration.optional().describe("A whole answer slower than this is a warning."),
+  // Counted from the first token to the last (the prompt's processing is max_ttft's business); tokens from the
+  // stream's usage when it gives them.
+  min_tokens_per_second: z
+    .number()
+    .positive()
+    .optional()
+    .describe("Asks for 32 tokens: streaming them slower than this many per second is critical."),
+  max_tokens: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("Tokens asked for: default 1, or 32 with min_tokens_per_second (use a prompt that fills them)."),
+  proxy: z
+    .boolean()
+    .default(true)
+    .describe(
+      "false: never through HTTP_PROXY/HTTPS_PROXY (a local model server behind a proxy set for the channels).",
+    ),
 });
 export type OpenAiConfig = z.infer<typeof openaiConfigSchema>;
 

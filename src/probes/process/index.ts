@@ -20,22 +20,19 @@ export { parseStat, scanProcesses } from "../proc-scan.js";
 /** processConfigSchema is a `type: process` check: enough live (non-zombie) processes, none too big. */
 export const processConfigSchema = z.strictObject({
   type: z.literal("process"),
-  /**
-   * Regex on the full command line (arguments joined by spaces), matched in linear time: a command line is text
-   * from outside, and another user can make one long and hostile.
-   */
-  match: textRegex.optional(),
-  /**
-   * Exact process name (comm, as in `ps -o comm`; the kernel cuts it to 15 characters). Not `name`: every check's
-   * `name` is its own name.
-   */
-  comm: z.string().min(1).optional(),
-  /** A file holding the pid. */
-  pidfile: z.string().min(1).optional(),
-  min: z.number().int().min(0).default(1),
-  max: z.number().int().min(0).optional(),
-  /** Warning when one process has more resident memory than this. */
-  max_rss: size.optional(),
+  // match is a linear-time regex: a command line is text from outside, and another user can make one long and hostile.
+  match: textRegex
+    .optional()
+    .describe("A regex on the full command line (arguments joined by spaces); one of match, comm or pidfile."),
+  comm: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The exact process name as `ps -o comm` shows it, cut to 15 characters (not `name`: the check's own)."),
+  pidfile: z.string().min(1).optional().describe("A file holding the pid of the one process to count."),
+  min: z.number().int().min(0).default(1).describe("Fewer live processes than this is critical; zombies do not count."),
+  max: z.number().int().min(0).optional().describe("More processes than this is a warning."),
+  max_rss: size.optional().describe("One process with more resident memory than this (e.g. 24GiB) is a warning."),
 });
 export type ProcessConfig = z.infer<typeof processConfigSchema>;
 

@@ -7,25 +7,35 @@ import { defineProbe, say, type PartOf, type Status, worst } from "../types.js";
 import { words } from "./words.js";
 
 const thresholds = (warning: number, critical: number) =>
-  z.strictObject({ warning: percent.default(warning), critical: percent.default(critical) });
+  z.strictObject({
+    warning: percent.default(warning).describe("Percent used at or above which the check is a warning."),
+    critical: percent.default(critical).describe("Percent used at or above which the check is critical."),
+  });
 
 /** systemConfigSchema is a `type: system` check: this host's disk, memory and load. */
 export const systemConfigSchema = z.strictObject({
   type: z.literal("system"),
   disk: z
     .strictObject({
-      paths: z.array(z.string().min(1)).min(1).default(["/"]),
-      warning: percent.default(85),
-      critical: percent.default(95),
+      paths: z.array(z.string().min(1)).min(1).default(["/"]).describe("Mount points (or paths on them) to measure."),
+      warning: percent.default(85).describe("Percent used, as df counts it, at or above which the check is a warning."),
+      critical: percent.default(95).describe("Percent used at or above which the check is critical."),
     })
     .or(z.literal(false))
-    .default({ paths: ["/"], warning: 85, critical: 95 }),
-  memory: thresholds(90, 97).or(z.literal(false)).default({ warning: 90, critical: 97 }),
-  /** Load average (1 min) divided by the number of cores. */
-  load: z
-    .strictObject({ warning: z.number().positive().default(2), critical: z.number().positive().default(4) })
+    .default({ paths: ["/"], warning: 85, critical: 95 })
+    .describe("Disk space used on each path; false: not checked."),
+  memory: thresholds(90, 97)
     .or(z.literal(false))
-    .default({ warning: 2, critical: 4 }),
+    .default({ warning: 90, critical: 97 })
+    .describe("Memory used (available memory counts as free); false: not checked."),
+  load: z
+    .strictObject({
+      warning: z.number().positive().default(2).describe("Load per core at or above which the check is a warning."),
+      critical: z.number().positive().default(4).describe("Load per core at or above which the check is critical."),
+    })
+    .or(z.literal(false))
+    .default({ warning: 2, critical: 4 })
+    .describe("The 1-minute load average divided by the number of cores; false: not checked."),
 });
 export type SystemConfig = z.infer<typeof systemConfigSchema>;
 

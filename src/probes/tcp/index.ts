@@ -9,9 +9,9 @@ import { monotonicMs } from "../../core/monotonic.js";
 /** tcpConfigSchema is a `type: tcp` check: does host:port accept a connection. */
 export const tcpConfigSchema = z.strictObject({
   type: z.literal("tcp"),
-  host: z.string().min(1).default("127.0.0.1"),
-  port: z.number().int().min(1).max(65535),
-  timeout: duration.default(5000),
+  host: z.string().min(1).default("127.0.0.1").describe("The host to connect to: a name or an IP address."),
+  port: z.number().int().min(1).max(65535).describe("The port that must accept a connection."),
+  timeout: duration.default(5000).describe("No connection within this (default 5s) is critical."),
 });
 export type TcpConfig = z.infer<typeof tcpConfigSchema>;
 

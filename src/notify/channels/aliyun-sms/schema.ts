@@ -10,23 +10,44 @@ const phoneList = z.union([phone.transform((p) => [p]), z.array(phone).min(1)]);
 /** aliyunSmsConfigSchema is a `type: aliyun-sms` channel. */
 export const aliyunSmsConfigSchema = z.strictObject({
   type: z.literal("aliyun-sms"),
-  access_key_id: z.string().min(1),
-  access_key_secret: z.string().min(1),
-  /** The approved signature (签名), e.g. 阿里云. */
-  sign_name: z.string().min(1),
-  /** The approved template, e.g. SMS_15305xxxx. */
-  template_code: z.string().min(1),
-  phone_numbers: phoneList,
-  /** Template variable → message field (host, check, status, summary, reason, streak, since, cause, count, id). */
+  access_key_id: z.string().min(1).describe("The AccessKey id of a RAM user with AliyunDysmsFullAccess (a secret)."),
+  access_key_secret: z
+    .string()
+    .min(1)
+    .describe("Its AccessKey secret: write ${VAR}, or access_key_secret_file with a file's path."),
+  sign_name: z.string().min(1).describe("Your approved signature (签名), e.g. 阿里云."),
+  template_code: z.string().min(1).describe("Your approved notification template (通知模板), e.g. SMS_153055065."),
+  phone_numbers: phoneList.describe("Who gets the SMS: one number or a list (digits, optionally with +86)."),
   template_params: z
     .record(z.string(), z.string())
-    .default({ host: "host", check: "check", status: "status", summary: "summary" }),
-  /** Each variable is cut to this many characters (the vendor's limit for notification variables). */
-  param_max_length: z.number().int().min(1).default(20),
-  /** Default the public endpoint; a URL such as http://127.0.0.1:8080 points it elsewhere. */
-  endpoint: z.string().min(1).default("dysmsapi.aliyuncs.com"),
-  region_id: z.string().min(1).default("cn-hangzhou"),
-  /** At most this many SMS per day; past it, one notice on the other channels. */
-  daily_limit: z.number().int().min(1).default(20),
+    .default({ host: "host", check: "check", status: "status", summary: "summary" })
+    .describe(
+      "Template variable → message field (host, check, status, summary, reason, streak, since, cause, count, id, " +
+        "subject, outage); another value is sent as written.",
+    ),
+  param_max_length: z
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe("Each variable is cut to this many characters (the vendor's limit for notification variables)."),
+  endpoint: z
+    .string()
+    .min(1)
+    .default("dysmsapi.aliyuncs.com")
+    .describe("The SMS API's host; a URL such as http://127.0.0.1:8080 points it elsewhere."),
+  region_id: z
+    .string()
+    .min(1)
+    .default("cn-hangzhou")
+    .describe("The Aliyun region of the SMS service (the SDK's regionId)."),
+  daily_limit: z
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe(
+      "At most this many SMS a day; past it the alerts go to `fallback`, and one notice to the other channels.",
+    ),
 });
 export type AliyunSmsConfig = z.infer<typeof aliyunSmsConfigSchema>;
