@@ -23,7 +23,7 @@ async function setup(name: string, state: ComfyState, pending = 0) {
   return { server, recipe: await installRecipe(field, name, "comfyui", vars, "COMFYUI_LOG") };
 }
 
-const OK = { "comfyui-health": "ok", "comfyui-queue": "ok", "comfyui-log": "ok" };
+const OK = { "comfyui-health": "ok", "comfyui-queue": "ok", "comfyui-gpu": "ok", "comfyui-log": "ok" };
 
 describe("recipe comfyui", () => {
   it("healthy: the test image comes out each run; every check ok, no mail", async () => {
