@@ -47,6 +47,8 @@ export const idleSchema = z
   .superRefine((c, ctx) => {
     if (c.metrics === undefined && c.comfyui === undefined)
       ctx.addIssue({ code: "custom", message: "name where the queue is: metrics (with queue) or comfyui" });
+    if (c.metrics === undefined && c.queue !== undefined)
+      ctx.addIssue({ code: "custom", path: ["metrics"], message: "queue names metrics: set the page they are on" });
     if (c.metrics !== undefined && c.queue === undefined)
       ctx.addIssue({
         code: "custom",

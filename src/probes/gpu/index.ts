@@ -173,6 +173,7 @@ export const gpuProbe = defineProbe(gpuConfigSchema, {
     if (cfg.idle_while_queued) {
       const queue = await readQueue(cfg.idle_while_queued, cfg.timeout, signal);
       idle = judgeIdle(parsed.rows, queue, cfg.idle_while_queued, readIdleMemory(memory));
+      if ("length" in queue) j.metrics.queue_length = queue.length;
       j.detail.push(idle.detail);
       if (idle.finding) {
         j.findings.unshift(idle.finding);

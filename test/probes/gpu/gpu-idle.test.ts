@@ -71,6 +71,7 @@ describe("gpu probe: idle while the queue is not empty", () => {
         "(probable engine hang)",
     );
     expect(outs[2]!.cause).toBe("hang_timeout");
+    expect(outs[2]!.metrics).toMatchObject({ queue_length: 14, gpu0_utilization_percent: 0 });
     expect(outs[1]!.detail).toContain("queue 14 (vllm:num_requests_waiting 14, vllm:num_requests_running 0)");
     expect(outs[1]!.detail).toContain("idle while queued: 2 of 3 runs");
     expect(outs[3]!.summary).toContain("for 4 runs");
@@ -179,6 +180,9 @@ describe("gpu probe: idle_while_queued config", () => {
     expect(issues({ metrics: "http://127.0.0.1:8000/metrics" })).toEqual([
       "idle_while_queued.queue: name the metrics whose sum is the queue, e.g. " +
         "[vllm:num_requests_waiting, vllm:num_requests_running]",
+    ]);
+    expect(issues({ comfyui: "http://127.0.0.1:8188", queue: "vllm:num_requests_waiting" })).toEqual([
+      "idle_while_queued.metrics: queue names metrics: set the page they are on",
     ]);
     expect(issues({ metrics: "127.0.0.1:8000/metrics", queue: "q" })[0]).toMatch(
       /^idle_while_queued\.metrics: must be a URL that starts with http/,
