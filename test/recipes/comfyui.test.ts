@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { useField } from "../e2e/field-helpers.js";
 import { startComfy, type ComfyState, type FakeComfy } from "../helpers/comfyui-server.js";
@@ -11,7 +12,7 @@ const field = useField();
 const servers: FakeComfy[] = [];
 afterAll(async () => Promise.all(servers.map((s) => s.close())));
 
-async function setup(name: string, state: ComfyState, pending = 0) {
+async function setup(name: string, state: ComfyState, pending = 0, more: Record<string, string> = {}) {
   const server = await startComfy({ state, pending });
   servers.push(server);
   const vars = {
@@ -19,11 +20,12 @@ async function setup(name: string, state: ComfyState, pending = 0) {
     COMFYUI_STUCK_AFTER: "4m",
     COMFYUI_DEADLINE: "4m",
     COMFYUI_TIMEOUT: "2s",
+    ...more,
   };
   return { server, recipe: await installRecipe(field, name, "comfyui", vars, "COMFYUI_LOG") };
 }
 
-const OK = { "comfyui-health": "ok", "comfyui-queue": "ok", "comfyui-log": "ok" };
+const OK = { "comfyui-health": "ok", "comfyui-queue": "ok", "comfyui-gpu": "ok", "comfyui-log": "ok" };
 
 describe("recipe comfyui", () => {
   it("healthy: the test image comes out each run; every check ok, no mail", async () => {
@@ -68,6 +70,18 @@ describe("recipe comfyui", () => {
     expect(mail!.subject).toMatch(/CRITICAL comfyui-queue /);
     expect(mail!.text).toContain("CUDA out of memory");
     expect(mail!.text).toContain("Probable cause: gpu_oom");
+  });
+
+  it("prompts queued while the GPU sits at 0% (a fake nvidia-smi): comfyui-gpu critical at the 5th run", async () => {
+    const idle = path.resolve(__dirname, "../fixtures/nvidia-smi/h100-idle/nvidia-smi");
+    const { recipe } = await setup("gpu-idle", "stuck", 3, { NVIDIA_SMI: idle });
+    for (let i = 1; i <= 4; i++) expect(statuses(await recipe.run())["comfyui-gpu"]).toBe("ok");
+    expect(statuses(await recipe.run())["comfyui-gpu"]).toBe("critical");
+    const gpu = recipe.mails().filter((m) => m.subject.includes("CRITICAL comfyui-gpu "));
+    expect(gpu).toHaveLength(1);
+    // The 3 others, the one running, and the recipe's own test image waiting behind them.
+    expect(gpu[0]!.text).toContain("5 requests queued, GPU0 at 0% utilization, for 5 runs");
+    expect(gpu[0]!.text).toContain("queue 5 (ComfyUI running 1, pending 4)");
   });
 
   it("the process gone: comfyui-health critical, refused; the queue check is not a second alarm", async () => {

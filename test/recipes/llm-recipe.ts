@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { useField } from "../e2e/field-helpers.js";
 import { startLlm, type LlmServer, type LlmStack } from "../helpers/stacks/llm.js";
@@ -19,6 +20,14 @@ export type LlmRecipe = {
   /** The queue rule's `for:` (runs in a row), as the README promises, and the gauge it names. */
   queueRuns: number;
   waitingMetric: string;
+  /** The recipe has a `<stack>-gpu` check: requests queued while the GPU idles (a fake nvidia-smi in the tests). */
+  gpu?: true;
+};
+
+/** SMI is a fake nvidia-smi printing a captured H100's rows: busy under load, or idle at 0%. */
+const SMI = {
+  busy: path.resolve(__dirname, "../fixtures/nvidia-smi/h100-1/nvidia-smi"),
+  idle: path.resolve(__dirname, "../fixtures/nvidia-smi/h100-idle/nvidia-smi"),
 };
 
 /**
@@ -31,21 +40,24 @@ export function describeLlmRecipe(r: LlmRecipe): void {
   const servers: LlmServer[] = [];
   afterAll(async () => Promise.all(servers.map((s) => s.close())));
   const name = (c: string) => `${r.stack}-${c}`;
-  const setup = async (dir: string) => {
+  const setup = async (dir: string, more: Record<string, string> = {}) => {
     const server = await startLlm(r.fake, r.model);
     servers.push(server);
     const vars = {
       [`${r.prefix}_URL`]: server.url,
       [`${r.prefix}_MODEL`]: r.model,
       [`${r.prefix}_TIMEOUT`]: "2s",
+      ...more,
     };
     return { server, recipe: await installRecipe(field, dir, r.stack, vars, `${r.prefix}_LOG`) };
   };
 
   describe(`recipe ${r.stack}`, () => {
     it("healthy, requests coming and going: every check ok, no mail", async () => {
-      const { recipe } = await setup("healthy");
-      const ok = Object.fromEntries(["health", "inference", "queue", "log"].map((c) => [name(c), "ok"]));
+      // The GPU works while the requests come and go.
+      const { recipe } = await setup("healthy", r.gpu ? { NVIDIA_SMI: SMI.busy } : {});
+      const checks = ["health", "inference", "queue", ...(r.gpu ? ["gpu"] : []), "log"];
+      const ok = Object.fromEntries(checks.map((c) => [name(c), "ok"]));
       for (let i = 0; i < r.queueRuns + 2; i++) expect(statuses(await recipe.run())).toEqual(ok);
       expect(recipe.mails()).toEqual([]);
     });
@@ -78,6 +90,17 @@ export function describeLlmRecipe(r: LlmRecipe): void {
       expect(queue).toHaveLength(1);
       expect(queue[0]!.text).toContain(`queue not draining for ${r.queueRuns} runs`);
       expect(queue[0]!.text).toMatch(new RegExp(`${r.waitingMetric.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} = \\d+`));
+    });
+
+    it.runIf(r.gpu)("requests queued while the GPU sits at 0%: the gpu check is critical at run 3", async () => {
+      const { server, recipe } = await setup("gpu-idle", { NVIDIA_SMI: SMI.idle });
+      server.state = "stalled";
+      for (let i = 1; i <= 2; i++) expect((await recipe.run())[name("gpu")]!.status).toBe("ok");
+      expect((await recipe.run())[name("gpu")]!.status).toBe("critical");
+      const gpu = recipe.mails().filter((m) => m.subject.includes(`CRITICAL ${name("gpu")} `));
+      expect(gpu).toHaveLength(1);
+      expect(gpu[0]!.text).toMatch(/\d+ requests queued, GPU0 at 0% utilization, for 3 runs: the service stopped/);
+      expect(gpu[0]!.text).toContain("Probable cause: hang_timeout");
     });
 
     it("the process gone: the health check is critical, refused; the others are not a second alarm", async () => {

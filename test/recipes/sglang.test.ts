@@ -10,6 +10,7 @@ describeLlmRecipe({
   deathLine: "[2026-11-22 09:01:58 TP0] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.",
   cause: "gpu_oom",
   deadAnswer: "CUDA error: an illegal memory access was encountered",
+  gpu: true,
   queueRuns: 5,
   waitingMetric: "sglang:num_queue_reqs",
 });

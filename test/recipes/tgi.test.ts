@@ -12,6 +12,7 @@ describeLlmRecipe({
     "CUDA error: an illegal memory access was encountered",
   cause: "cuda_error",
   deadAnswer: "Request failed during generation",
+  gpu: true,
   queueRuns: 3,
   waitingMetric: "tgi_queue_size",
 });

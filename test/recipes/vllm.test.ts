@@ -12,6 +12,7 @@ describeLlmRecipe({
     "an issue. See stack trace (above) for the root cause.",
   cause: "engine_dead",
   deadAnswer: "EngineCore encountered an issue",
+  gpu: true,
   queueRuns: 3,
   waitingMetric: "vllm:num_requests_waiting",
 });

@@ -1,151 +1,70 @@
 import { z } from "zod";
 import { duration, percent, size } from "../../core/fields.js";
-import { formatDuration } from "../../duration.js";
 import { findOnPath } from "../../on-path.js";
-import { runCommand, type CommandResult } from "../../run-command.js";
-import { defineProbe, say, type Part, type PartOf, type ProbeOutput, type Status, worst } from "../types.js";
+import { runCommand } from "../../run-command.js";
+import { defineProbe, say, type PartOf, type ProbeOutput, type Status, worst } from "../types.js";
+import { idleSchema, judgeIdle, readIdleMemory, type IdleVerdict } from "./idle.js";
+import { APPS_QUERY, describeFailure, GPU_QUERY, parseGpuCsv, parseValue, type GpuRow } from "./nvidia-smi.js";
+import { readQueue } from "./queue.js";
 import { judgeStuck, parseLimits, POWER_QUERY, readStuckMemory, stuckSchema } from "./stuck.js";
 import { words } from "./words.js";
 
 type GpuPart = PartOf<typeof words>;
 
-/** The fields asked of nvidia-smi, in this order (docs/gpu-and-logs.md §1). */
-export const GPU_FIELDS = [
-  "index",
-  "uuid",
-  "name",
-  "memory.used",
-  "memory.total",
-  "utilization.gpu",
-  "temperature.gpu",
-  "power.draw",
-  "ecc.errors.uncorrected.volatile.total",
-] as const;
-/** GPU_QUERY is the argv after nvidia-smi for one row per GPU. */
-export const GPU_QUERY = [`--query-gpu=${GPU_FIELDS.join(",")}`, "--format=csv,noheader,nounits"];
-/** APPS_QUERY is the argv after nvidia-smi for one row per GPU process. */
-export const APPS_QUERY = ["--query-compute-apps=pid,process_name,used_memory", "--format=csv,noheader,nounits"];
+export { describeFailure, GPU_FIELDS, GPU_QUERY, parseGpuCsv, parseValue, type GpuRow } from "./nvidia-smi.js";
 
 const levels = (warning: number, critical: number) =>
   z
-    .strictObject({ warning: percent.default(warning), critical: percent.default(critical) })
+    .strictObject({
+      warning: percent.default(warning).describe("Warning at or above this percent of the GPU's memory used."),
+      critical: percent.default(critical).describe("Critical at or above this percent of the GPU's memory used."),
+    })
     .or(z.literal(false))
     .default({ warning, critical });
 
 /** gpuConfigSchema is a `type: gpu` check: every NVIDIA GPU answers, with memory, temperature and ECC within bounds. */
 export const gpuConfigSchema = z.strictObject({
-  type: z.literal("gpu"),
-  nvidia_smi: z.string().min(1).default("nvidia-smi"),
-  timeout: duration.default(10_000),
-  /** Memory used, percent of total. */
-  memory: levels(90, 98),
-  /** Degrees Celsius. */
+  type: z.literal("gpu").describe("NVIDIA GPUs, read with nvidia-smi."),
+  nvidia_smi: z
+    .string()
+    .min(1)
+    .default("nvidia-smi")
+    .describe("The nvidia-smi to run: a name on PATH or a full path (set it when cron's PATH lacks it)."),
+  timeout: duration
+    .default(10_000)
+    .describe("nvidia-smi answering later than this is killed and named a probable GPU hang."),
+  missing: z
+    .enum(["unknown", "critical", "warning", "ok"])
+    .default("unknown")
+    .describe("The status when nvidia-smi is not on this host; ok for a config shared with hosts without a GPU."),
+  memory: levels(90, 98).describe("Memory used, percent of total; false when the service reserves it all (vLLM)."),
   temperature: z
-    .strictObject({ warning: z.number().default(80), critical: z.number().default(90) })
+    .strictObject({
+      warning: z.number().default(80).describe("Warning at or above this many degrees Celsius."),
+      critical: z.number().default(90).describe("Critical at or above this many degrees Celsius."),
+    })
     .or(z.literal(false))
-    .default({ warning: 80, critical: 90 }),
-  /** GPUs expected: fewer is critical ("GPU missing"). */
-  count: z.number().int().min(1).optional(),
-  /** Warning when a GPU has less free memory than this (the model would not fit). */
-  min_free_memory: size.optional(),
-  /** Uncorrected volatile ECC errors above 0 are critical. */
-  ecc: z.boolean().default(true),
-  /** List the GPU processes in the detail. */
-  processes: z.boolean().default(false),
-  /** Critical when a GPU's utilization stays pinned while its power draw stays far below its limit, for N runs. */
-  stuck: stuckSchema.optional(),
+    .default({ warning: 80, critical: 90 })
+    .describe("GPU temperature in degrees Celsius; false to leave it unjudged."),
+  count: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('GPUs expected: fewer listed is critical ("GPU missing"); set it on a multi-GPU box.'),
+  min_free_memory: size
+    .optional()
+    .describe('Warning when a GPU has less free memory than this ("20GiB"): the next model would not fit.'),
+  ecc: z.boolean().default(true).describe("Uncorrected volatile ECC errors above 0 are critical."),
+  processes: z.boolean().default(false).describe("List the GPU processes (pid, name, memory) in the detail."),
+  stuck: stuckSchema
+    .optional()
+    .describe("Critical when a GPU's utilization stays pinned while its power draw stays far below its limit."),
+  idle_while_queued: idleSchema
+    .optional()
+    .describe("Critical when the service's queue is not empty while its GPUs sit idle: it stopped feeding them."),
 });
 export type GpuConfig = z.infer<typeof gpuConfigSchema>;
-
-/** GpuRow is one GPU as nvidia-smi reported it; undefined is "no value" ([N/A], [Not Supported], empty...). */
-export type GpuRow = {
-  index: number;
-  uuid: string;
-  name: string;
-  memoryUsedMiB: number | undefined;
-  memoryTotalMiB: number | undefined;
-  utilization: number | undefined;
-  temperature: number | undefined;
-  powerW: number | undefined;
-  eccUncorrected: number | undefined;
-};
-
-/** parseValue reads one CSV value: a number, or undefined for any "no value" token. Units are tolerated. */
-export function parseValue(token: string): number | undefined {
-  const t = token.trim();
-  if (t === "" || t === "N/A" || /^\[.*\]$/.test(t)) return undefined;
-  const m = /^(-?\d+(?:\.\d+)?)\s*(?:MiB|%|W|C|MHz)?$/.exec(t);
-  return m ? Number(m[1]) : undefined;
-}
-
-/** parseGpuCsv parses `--format=csv,noheader,nounits` rows; a line that is not a GPU row is an error. */
-export function parseGpuCsv(text: string): { rows: GpuRow[] } | { error: string } {
-  const rows: GpuRow[] = [];
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line) continue;
-    const f = line.split(",").map((s) => s.trim());
-    const index = Number(f[0]);
-    if (f.length !== GPU_FIELDS.length || f[0] === "" || !Number.isInteger(index))
-      return { error: `unexpected output: ${line.slice(0, 120)}` };
-    rows.push({
-      index,
-      uuid: f[1]!,
-      name: f[2]!,
-      memoryUsedMiB: parseValue(f[3]!),
-      memoryTotalMiB: parseValue(f[4]!),
-      utilization: parseValue(f[5]!),
-      temperature: parseValue(f[6]!),
-      powerW: parseValue(f[7]!),
-      eccUncorrected: parseValue(f[8]!),
-    });
-  }
-  return { rows };
-}
-
-/** describeFailure turns a failing nvidia-smi run into a status and one line (docs/gpu-and-logs.md §2). */
-export function describeFailure(
-  r: CommandResult,
-  cfg: Pick<GpuConfig, "nvidia_smi" | "timeout">,
-): { status: Status; summary: string; said: Part[]; cause?: string } | undefined {
-  const one = (status: Status, ...parts: GpuPart[]) => ({ status, ...say(words, parts) });
-  const path = cfg.nvidia_smi;
-  if (r.spawnError) {
-    const code = r.spawnError.code;
-    if (code === "ENOENT")
-      return one("unknown", path !== "nvidia-smi" ? { key: "notAt", values: { path } } : { key: "notOnPath" });
-    if (code === "EACCES") return one("unknown", { key: "notExecutable", values: { path } });
-    return one("unknown", { key: "cannotRun", values: { path, why: code ?? r.spawnError.message } });
-  }
-  if (r.timedOut) {
-    // No exit even after SIGKILL: the process sleeps uninterruptibly in the driver (state D).
-    const key = r.exitCode === null && r.signal === null ? "unkillable" : "wedged";
-    return { ...one("critical", { key, values: { within: formatDuration(cfg.timeout) } }), cause: "gpu_hang" };
-  }
-  const out = `${r.stdout}\n${r.stderr}`;
-  const first =
-    out
-      .split("\n")
-      .map((l) => l.trim())
-      .find((l) => l.length > 0) ?? "";
-  const said: GpuPart[] = first ? [{ key: "said", values: { first: first.slice(0, 160) } }] : [];
-  const code = r.exitCode;
-  if (code === 0) return undefined;
-  if (/is not a valid field to query/.test(out)) return one("unknown", { key: "rejected" }, ...said);
-  if (code === 9 || /couldn't communicate with the NVIDIA driver/.test(out))
-    return one("critical", { key: "noDriver", values: { code: String(code) } });
-  if (code === 18 || /version mismatch/i.test(out))
-    return one("critical", { key: "mismatch", values: { code: String(code) } });
-  if (code === 15 || /GPU is lost|fallen off the bus/.test(out))
-    return one("critical", { key: "lost", values: { code: String(code) } }, ...said);
-  if (code === 6 || /No devices were found|No supported GPUs/.test(out))
-    return one("critical", { key: "noGpu", values: { code: String(code) } }, ...said);
-  if (code === 12) return one("critical", { key: "noNvml" });
-  if (code === 4) return one("unknown", { key: "denied" });
-  if (code === null)
-    return one("unknown", r.signal ? { key: "killedBy", values: { signal: r.signal } } : { key: "killed" });
-  return one("critical", { key: "failed", values: { code } }, ...said);
-}
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
@@ -209,7 +128,7 @@ export function judgeGpus(
 export const gpuProbe = defineProbe(gpuConfigSchema, {
   words,
   preflight(cfg, host) {
-    if (host.onPath(cfg.nvidia_smi)) return [];
+    if (cfg.missing === "ok" || host.onPath(cfg.nvidia_smi)) return [];
     return [
       { path: ["type"], message: `${cfg.nvidia_smi} not found on this host; the gpu check would report "unknown"` },
     ];
@@ -217,6 +136,7 @@ export const gpuProbe = defineProbe(gpuConfigSchema, {
   async run(cfg, { signal, memory }) {
     const r = await runCommand([cfg.nvidia_smi, ...GPU_QUERY], { timeoutMs: cfg.timeout, signal, killGraceMs: 500 });
     const failed = describeFailure(r, cfg);
+    if (failed && r.spawnError?.code === "ENOENT") return { ...failed, status: cfg.missing };
     // Exit 14 (infoROM corrupted) still prints the rows: grade them and add a warning.
     if (failed && !(r.exitCode === 14 && r.stdout.trim())) return failed;
     const parsed = parseGpuCsv(
@@ -249,13 +169,26 @@ export const gpuProbe = defineProbe(gpuConfigSchema, {
         j.status = "critical";
       }
     }
+    let idle: IdleVerdict | undefined;
+    if (cfg.idle_while_queued) {
+      const queue = await readQueue(cfg.idle_while_queued, cfg.timeout, signal);
+      idle = judgeIdle(parsed.rows, queue, cfg.idle_while_queued, readIdleMemory(memory));
+      if ("length" in queue) j.metrics.queue_length = queue.length;
+      j.detail.push(idle.detail);
+      if (idle.finding) {
+        j.findings.unshift(idle.finding);
+        j.status = "critical";
+      }
+    }
     const names = [...new Set(parsed.rows.map((g) => g.name))].join(", ");
     const n = parsed.rows.length;
     const parts = j.findings.flatMap((f, i): GpuPart[] => (i === 0 ? [f] : [{ key: "semicolon" }, f]));
     const said = say(words, parts.length ? parts : [{ key: "ok", values: { n, names } }]);
     if (cfg.processes) j.detail.push(...(await listProcesses(cfg, signal)));
     const out: ProbeOutput = { status: j.status, ...said, detail: j.detail.join("\n"), metrics: j.metrics };
-    if (stuck) out.memory = { stuck: stuck.counts };
+    if (stuck || idle) out.memory = { ...(stuck && { stuck: stuck.counts }), ...(idle && { idle: idle.count }) };
+    // Requests queued and the GPU idle: the engine stopped launching work, which a restart of the service fixes.
+    if (idle?.finding) out.cause = "hang_timeout";
     if (stuck?.findings.length) out.cause = "gpu_hang";
     return out;
   },

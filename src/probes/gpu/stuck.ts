@@ -22,10 +22,11 @@ const share = z.union([z.number(), z.string()]).transform((v, ctx) => {
  * than its limit, for `for` runs in a row, is spinning without doing work (a hung kernel, a deadlocked collective).
  */
 export const stuckSchema = z.strictObject({
-  utilization_at_least: percent.default(95),
-  /** Power draw under this share of the power limit nvidia-smi reports ("40%"). */
-  power_below: share.default(40),
-  for: z.number().int().min(1).default(3),
+  utilization_at_least: percent.default(95).describe("A GPU at or above this utilization (percent) counts as busy."),
+  power_below: share
+    .default(40)
+    .describe('Busy while drawing under this share of its power limit ("40%") is spinning, not working.'),
+  for: z.number().int().min(1).default(3).describe("Runs in a row it must hold before it is critical."),
 });
 export type StuckConfig = z.output<typeof stuckSchema>;
 

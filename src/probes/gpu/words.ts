@@ -25,6 +25,13 @@ export const words = {
       `${v.id} 卡住：利用率 ${v.util}%，功耗却只有 ${v.watts} W（上限 ${v.limit} W 的 ${v.pct}%），` +
       `已连续 ${v.runs} 次（GPU 很可能已卡死）`,
   },
+  idleQueued: {
+    en: (v) =>
+      `${v.queue} requests queued, ${v.ids} at ${v.util} utilization, for ${v.runs} run${v.runs === 1 ? "" : "s"}: ` +
+      "the service stopped feeding its GPU (probable engine hang)",
+    "zh-CN": (v) =>
+      `${v.queue} 个请求在排队，${v.ids} 利用率 ${v.util}，已连续 ${v.runs} 次：服务不再向 GPU 提交任务（推理引擎很可能已卡死）`,
+  },
   rejected: {
     en: () => "nvidia-smi rejected the query (driver too old?)",
     "zh-CN": () => "nvidia-smi 拒绝了查询（驱动过旧？）",
