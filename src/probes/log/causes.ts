@@ -179,6 +179,6 @@ export function describeCause(id: string, locale: Locale = "en", catalog: Catalo
  * locale.
  */
 export function localizeCause(cause: string, locale: Locale, catalog: Catalog = forWords): string {
-  const id = /^([a-z][a-z0-9_]*): /.exec(cause)?.[1];
+  const id = /^([a-z][a-z0-9_]*)(?:: |$)/.exec(cause)?.[1];
   return id && causeById(id, catalog) ? describeCause(id, locale, catalog) : cause;
 }

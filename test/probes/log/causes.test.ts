@@ -108,6 +108,9 @@ describe("cause catalog", () => {
     expect(describeCause("my own words")).toBe("my own words");
     expect(localizeCause(describeCause("port_in_use"), "zh-CN")).toBe(describeCause("port_in_use", "zh-CN"));
     expect(localizeCause("disk: the cache disk is full", "zh-CN")).toBe("disk: the cache disk is full");
+    // A probe that names a cause by its id alone (gpu's stuck and idle judgements) gets the catalog's words too.
+    expect(localizeCause("hang_timeout", "en")).toBe(describeCause("hang_timeout"));
+    expect(localizeCause("gpu_hang", "zh-CN")).toBe(describeCause("gpu_hang", "zh-CN"));
   });
 });
 
