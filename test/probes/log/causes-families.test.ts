@@ -101,8 +101,10 @@ describe("root cause over wrapper, by context", () => {
     expect(classifyLines([line])?.id).toBe("cuda_error");
   });
 
-  it("a bare Killed is the OOM killer only with memory evidence in the read", () => {
-    expect(classifyLines(["Killed"])).toBeUndefined();
+  it("a bare Killed is the OOM killer only when no line of the read names another cause", () => {
+    // faster-whisper#373, A1111#1863, CosyVoice#86: the shell's Killed after loading a model, nothing else said
+    expect(classifyLines(["Killed"])?.id).toBe("host_oom");
+    expect(classifyLines(["Killed 3 idle connections"])).toBeUndefined();
     // sgl-project/sglang#3752: the service's own watchdog killed it
     const sglang = ["[2025-03-09 00:57:16 TP0] Watchdog timeout (self.watchdog_timeout=300)", "[2025-03-09 00:57:20] Received sigquit from a child proces. It usually means the child failed.", "Killed"];
     expect(classifyLines(sglang)?.id).toBe("hang_timeout");
@@ -117,7 +119,11 @@ describe("root cause over wrapper, by context", () => {
     expect(classifyLines(["Error: llama runner process has terminated: signal: killed", oomStack])?.id).toBe("host_oom");
     // vLLM's startup advice is no evidence (corpus: vllm-project/vllm model_runner.py:984)
     const advice = "INFO 08-07 00:12:04 model_runner.py:984] CUDA graphs can take additional 1~3 GiB memory per GPU. If you are running out of memory, consider decreasing `gpu_memory_utilization` or enforcing eager mode.";
-    expect(classifyLines([advice, "Killed"])).toBeUndefined();
+    expect(classifyLines([advice])).toBeUndefined();
+    // a concrete error in the same read wins over the bare Killed that followed it
+    expect(classifyLines(["RuntimeError: CUDA error: an illegal memory access was encountered", "Killed"])?.id).toBe(
+      "cuda_error",
+    );
   });
 
   it("an Xid caused by a previous Xid takes the earlier one's cause", () => {

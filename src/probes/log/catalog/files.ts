@@ -2,7 +2,7 @@
  * Causes of the host's files and the service's install: the disk, file handles, permissions, the model's files, the
  * native libraries, Python modules and programs the service needs. Most need a person before a restart can help.
  */
-import { type Cause, EXIT, t } from "./types.js";
+import { type Cause, EXIT, HUB_URL, t } from "./types.js";
 
 export const diskFull: Cause = {
   id: "disk_full",
@@ -16,6 +16,9 @@ export const diskFull: Cause = {
     // EDQUOT: the user's quota is full, which the service meets as a full disk.
     /[Dd]isk quota exceeded/,
     /\[Errno 122\]/,
+    // Rust's io::Error gives the errno: 28 ENOSPC, 122 EDQUOT; Windows' ERROR_DISK_FULL is 112.
+    /\(os error (?:28|122|112)\)/,
+    /not enough space on the disk/,
   ],
   text: t(
     [
@@ -60,7 +63,8 @@ export const permissionDenied: Cause = {
     /(?<!Will ignore error and continue[^\n]*)\[Errno 13\] Permission denied/,
     /PermissionError: \[WinError 5\]/,
     /EACCES: permission denied/,
-    /open \S+: permission denied/,
+    // Go's *PathError: the operation, the path, then the errno's text.
+    /(?:open|mkdir|stat|lstat|chmod|chown|remove|rename|create|unlinkat|mkdirall) \S+: permission denied/,
     /: Permission denied$/,
     /[Gg]ot permission denied while trying to connect/,
     /Failed to initialize NVML: Insufficient Permissions/,
@@ -91,6 +95,8 @@ export const modelCorrupt: Cause = {
     /invalid load key, /,
     /PytorchStreamReader failed reading/,
     /invalid (?:file )?magic (?:characters|number)|Error: invalid file magic/,
+    // ggml's loaders (whisper.cpp, llama.cpp) check the file's first bytes.
+    /\(bad magic\)|[Bb]ad magic number/,
     /data is not within the file bounds/,
     /model is corrupted or incomplete/,
     /EOFError: Ran out of input/,
@@ -114,8 +120,8 @@ export const modelCorrupt: Cause = {
 
 // A library that tried the preferred file, did not find it and loads another says so: that is no failure.
 const NOT_A_FALLBACK = "(?<!An error occurred while trying to fetch[^\\n]*)";
-const HUB_URL =
-  "https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:huggingface\\.co|hf-mirror\\.com|modelscope\\.cn|civitai\\.com|github\\.com)\\/";
+// A model file's name, by its extension (weights, configs, exported engines, ggml/gguf).
+const MODEL_FILE = "[^'\"\\s]*\\.(?:safetensors|bin|ckpt|pth?|gguf|ggml|onnx|engine|plan|trt|mlmodelc)\\b";
 
 export const modelNotFound: Cause = {
   id: "model_not_found",
@@ -130,13 +136,27 @@ export const modelNotFound: Cause = {
     /model ['"][^'"]+['"] not found, try pulling it first/,
     /pull model manifest: (?:file does not exist|model not found)/,
     /No such file or directory: .*(?:\.(?:safetensors|bin|ckpt|pth?|gguf|onnx|engine|plan)|config\.json)'/,
-    /gguf_init_from_file: failed to open/,
+    // ggml's loaders (gguf, whisper.cpp) name the path they could not open.
+    /_from_file[a-z_]*: failed to open/,
+    // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
+    new RegExp(`(?:[Uu]nable to find|[Cc]ould not find|[Cc]annot find|File not found:?) '?${MODEL_FILE}`),
+    new RegExp(`${MODEL_FILE}'? (?:does )?not exist`),
+    /No checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
     /Can't load (?:tokenizer|config|the model) for '/,
     /GatedRepoError|Cannot access gated repo/,
+    // ModelScope's and the hubs' "not there or private": a wrong name, a removed model, or a login needed.
+    /NotExistError|RevisionNotFoundError|has no revision: /,
+    /may not exist or (?:may be|is) +private/,
     /\b40[134] Client Error\. \(Request ID: /,
     // A hub's 401/403/404: the name is wrong, the model was removed, or it needs a login (gated).
     new RegExp(`\\b40[134] Client Error: [^:]*for url: ${HUB_URL}`),
+    new RegExp(`Client error '40[134] [^']*' for url '${HUB_URL}`),
+    // Download tools' own words for a 401/403/404: wget, curl.
+    /server returned error: HTTP\/\d(?:\.\d)? 40[134]\b|ERROR 40[134]: (?:Not Found|Forbidden|Unauthorized)/,
+    /The requested URL returned error: 40[134]\b/,
+    // Civitai: the model needs an API key (a login) or the API refused it.
+    /requires a personal CivitAI API key|API Status Code 40[134]\)/,
     /(?<!Local)EntryNotFoundError/,
     /no version is available|Not loaded: No model version/,
   ],
@@ -167,16 +187,19 @@ export const missingLibrary: Cause = {
     /Could not locate \S+\.dll/,
     /DLL load failed/,
     /Library not loaded: /,
+    // CTranslate2 (faster-whisper) and others probe for CUDA libraries by name.
+    /[Ll]ibrary \S+\.(?:so|dll)\S* is not found|is not found or cannot be loaded/,
   ],
   text: t(
     [
       "a native library the service needs (a .so such as libcudnn, libcudart, libGL) cannot be found by the loader",
-      "install the package that provides it (cuDNN/CUDA runtime matching the build, libgl1 for OpenCV), " +
-        "or add its directory to LD_LIBRARY_PATH",
+      "install the package that provides it (the NVIDIA driver for libcuda/libnvidia-ml, the cuDNN/CUDA runtime " +
+        "matching the build, libgl1 for OpenCV), or add its directory to LD_LIBRARY_PATH",
     ],
     [
       "动态链接器找不到服务所需的原生库（.so，如 libcudnn、libcudart、libGL）",
-      "安装提供该库的软件包（与构建匹配的 cuDNN/CUDA 运行库，OpenCV 需 libgl1），或把其目录加入 LD_LIBRARY_PATH",
+      "安装提供该库的软件包（libcuda/libnvidia-ml 来自 NVIDIA 驱动，与构建匹配的 cuDNN/CUDA 运行库，OpenCV 需 libgl1），" +
+        "或把其目录加入 LD_LIBRARY_PATH",
     ],
   ),
 };
@@ -213,9 +236,13 @@ export const execNotFound: Cause = {
     EXIT(127),
     /No such file or directory: '[^']*': '[^']*'/,
     /sh: \d+: [^ :]+: not found/,
+    /: line \d+: (?:exec: )?[^ :]+: not found/,
+    // Audio front ends run ffmpeg (pydub, whisper): it is a program, not a Python module.
+    /[Cc]ouldn.t find ffmpeg|ffmpeg (?:was )?not found|[Ff]ile not found: ffmpeg/,
     /Error: spawn \S+ ENOENT/,
     /fork\/exec \S+: no such file or directory/,
-    /\[WinError 2\] The system cannot find the file specified$/,
+    /\[WinError 2\] The system cannot find the file specified\.?$/,
+    new RegExp("\\[WinError 2\\] \u7cfb\u7edf\u627e\u4e0d\u5230\u6307\u5b9a\u7684\u6587\u4ef6\u3002?$"), // 系统找不到指定的文件。
   ],
   text: t(
     [

@@ -55,6 +55,8 @@ export const gpuHang: Cause = {
     /NV_ERR_RESET_REQUIRED/,
     /_kgspLogRpcTimeout/,
     /GPU requires reset/,
+    // The driver's heartbeat to the GSP firmware went unanswered.
+    /GSP RM heartbeat timed out|_kgspIsHeartbeatTimedOut/,
   ],
   text: t(
     [
@@ -86,7 +88,10 @@ export const nvmlMismatch: Cause = {
   id: "nvml_mismatch",
   restartHelps: false,
   regexes: [
-    /Driver\/[Ll]ibrary version mismatch/,
+    /[Dd]river\/[Ll]ibrary version mismatch/,
+    /NVML\/RM version mismatch/,
+    // Fabric Manager (NVSwitch hosts) built for another driver than the one loaded.
+    /(?:don.t|does not|doesn.t) match with driver version/,
     /NVMLError_LibRmVersionMismatch/,
     /NVRM: API mismatch: the client has the version/,
   ],
@@ -107,7 +112,8 @@ export const cudaDriverTooOld: Cause = {
   id: "cuda_driver_too_old",
   restartHelps: false,
   regexes: [
-    /CUDA driver version is insufficient/,
+    // Not a server that goes on without the pinned memory pool (Triton on a host without a usable driver).
+    /(?<!pinned memory pool will not be available[^\n]*)CUDA driver version is insufficient/,
     /cudaErrorInsufficientDriver/,
     /driver on your system is too old/,
     /CUDA_ERROR_SYSTEM_DRIVER_MISMATCH/,
@@ -115,6 +121,8 @@ export const cudaDriverTooOld: Cause = {
     /forward compatibility was attempted on non supported HW/,
     /please update your driver to a newer version/,
     /compiled with an unsupported toolchain/,
+    // The container image asks for a newer CUDA than the host's driver has (nvidia-container-cli).
+    /unsatisfied condition: cuda>=/,
     /CUDA_ERROR_UNSUPPORTED_PTX_VERSION/,
   ],
   text: t(
@@ -147,16 +155,22 @@ export const noGpu: Cause = {
     /couldn.t communicate with the NVIDIA driver/,
     /Found no NVIDIA driver on your system/,
     /CUDA_ERROR_NO_DEVICE/,
-    /nvidia-container-cli: initialization error/,
+
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
     /Torch is not able to use GPU/,
     /no compatible GPUs were discovered/,
     /No CUDA runtime is found/,
     // NVML cannot start: the driver is not loaded, or a container lost its device nodes (a systemd reload).
     /Failed to initialize NVML: (?:Unknown Error|Driver Not Loaded)/,
+    /[Cc]ould not load NVML library|[Cc]an.t initialize NVML|Failed to start nvml with error/,
+    // The kernel module found no GPU it may drive (another driver, nouveau, holds it).
+    /No NVIDIA graphics adapter probed|NVIDIA probe routine was not called/,
+    /No platform detected, vLLM is running on UnspecifiedPlatform/,
     /NVMLError_(?:DriverNotLoaded|Uninitialized|LibraryNotFound)/,
     /NVML Shared Library Not Found/,
   ],
+  // The container toolkit's hook failed: the error it carries (a library, a version mismatch) is the cause.
+  carriers: [/nvidia-container-cli: initialization error/],
   text: t(
     [
       "no usable GPU: the driver is not loaded, " +

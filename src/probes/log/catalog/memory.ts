@@ -17,7 +17,8 @@ export const hostOom: Cause = {
     /Failed with result 'oom-kill'/,
     /DefaultCPUAllocator: (?:not enough memory|can't allocate)/,
     /allocate CPU buffer/,
-    /[Cc]annot allocate memory/,
+    // Not llama.cpp's warning that it could not mlock the model (it goes on unlocked).
+    /(?<!failed to mlock[^\n]*)[Cc]annot allocate memory/,
     /std::bad_alloc/,
     /(?<![A-Za-z_])MemoryError\b/,
     /Unable to allocate [\d.]+ [KMGTP]i?B for an array/,
@@ -28,10 +29,17 @@ export const hostOom: Cause = {
     /ray-oom-prevention/,
     // A container over its memory limit (Kubernetes, docker inspect).
     /OOMKilled/,
-    // Page-locked (pinned) host buffers come from host RAM.
-    /of pinned memory: out of memory/,
+    // Page-locked (pinned) host buffers come from host RAM; not llama.cpp's warning that it goes on without one.
+    /(?<!(?:WARNING|[Ww]arning): failed to allocate[^\n]*)of pinned memory: out of memory/,
     /(?:CPU|RAM|[Hh]ost) out of memory/,
+    // A server that checks free RAM before loading (Ollama), and userspace OOM killers (earlyoom, systemd-oomd).
+    /(?:requires more|not enough|insufficient) (?:system|host|CPU) (?:memory|RAM)/,
+    /low memory! at or below SIG(?:TERM|KILL) limits/,
+    /systemd-oomd\[\d+\]: Killed /,
   ],
+  // A process killed by SIGKILL (the shell's `Killed`, a parent's `died with SIGKILL`, exit 137): with nothing else
+  // said, most probably the OOM killer; a line that names another cause (a watchdog's timeout) wins over it.
+  carriers: [/^Killed$/, / Killed   /, /<Signals\.SIGKILL: 9>/, /code=killed, status=9\/KILL/, EXIT(137)],
   weak: {
     // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.
     regexes: [
@@ -76,7 +84,7 @@ export const gpuOom: Cause = {
     /number of tokens that can be stored in KV cache/,
     /Got an OOM, unloading/,
     /OOM when allocating tensor/,
-    /(?<!running )out of memory/,
+    /(?<!running |(?:WARNING|[Ww]arning): failed to allocate[^\n]*)out of memory/,
     /Not enough memory\. Please try/,
     /less than desired GPU memory utilization/,
   ],

@@ -42,7 +42,8 @@ export const cudaError: Cause = {
     /\.cu:\d+: .*Assertion `.*` failed/,
     /cudaErrorIllegalAddress/,
     /misaligned address/,
-    /CUBLAS_STATUS_EXECUTION_FAILED/,
+    // Every cuBLAS failure but ALLOC_FAILED (out of memory, named above) and SUCCESS.
+    /CUBLAS_STATUS_(?:EXECUTION_FAILED|NOT_SUPPORTED|INTERNAL_ERROR|ARCH_MISMATCH|INVALID_VALUE|MAPPING_ERROR)/,
     /CUDNN_STATUS_(?:EXECUTION|INTERNAL)/,
     /no kernel image is available for execution/,
     /cuda runtime error \(/,
@@ -79,6 +80,10 @@ export const segfault: Cause = {
     /Speicherzugriffsfehler/,
     /[Ee]rreur de segmentation/,
     /exit status 0xc0000005/,
+    // Windows' STATUS_ACCESS_VIOLATION as a signed or unsigned exit code.
+    /(?:code|status)[:=]? ?(?:-1073741819|3221225477)\b/,
+    // Cosmopolitan binaries (llamafile, whisperfile) report the signal themselves.
+    /Uncaught SIGSEGV|\(SEGV_MAPERR\)|\(SEGV_ACCERR\)/,
   ],
   text: t(
     [
@@ -98,6 +103,8 @@ export const illegalInstruction: Cause = {
     /trap invalid opcode/,
     /signal 4 \(SIGILL\)|with signal 4\b/,
     /exit status 0xc000001d/,
+    /(?:code|status)[:=]? ?(?:-1073741795|3221225501)\b/,
+    /Uncaught SIGILL|ILL_ILLOPC/,
     /status=4\/ILL/,
     /illegal hardware instruction/,
     EXIT(132),
@@ -134,6 +141,9 @@ export const hangTimeout: Cause = {
     /DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded/,
     /Timed out after \d+ seconds/,
     /blocked for more than \d+ seconds/,
+    // A service's own wait for a worker, model instance or server that never came (gpustack, schedulers).
+    /Timeout waiting for (?:model|the model|worker|server|instance)/,
+    /: (?:timed out|watch timeout)$/,
   ],
   text: t(
     [

@@ -39,6 +39,8 @@ export const modelLoadFailed: Cause = {
     /(?:[Cc]ould not|[Uu]nable to) load model\b/,
     /model failed to load/,
     /ModelLoadFailed|Model load failed/,
+    // Triton's model table at start-up: a model that did not load is UNAVAILABLE, with the reason.
+    /\| UNAVAILABLE: /,
   ],
   text: t(
     [
@@ -70,6 +72,11 @@ export const engineDead: Cause = {
     /Received sigquit from a child proces/,
     /Stub process (?:'[^']*' )?is not healthy/,
     /MPI_ABORT was invoked/,
+    /RuntimeError: Worker failed with error/,
+    // A backend behind gRPC went away (LocalAI's backends, Triton's Python stub): UNAVAILABLE is a dead server.
+    /rpc error: code = Unavailable desc = (?:error reading from server|connection error)/,
+    /StatusCode\.UNAVAILABLE/,
+    /RPC server for \S+ \d+ is not running/,
   ],
   text: t(
     [
