@@ -8,11 +8,12 @@ export const diskFull: Cause = {
   id: "disk_full",
   restartHelps: false,
   regexes: [
-    /No space left on device/,
+    // Not PyTorch's shared-memory files (/dev/shm is full: shm_bus_error).
+    /(?<!unable to write to file <\/torch_[^\n]*)No space left on device/,
     /no space left on device/,
     /\[Errno 28\]/,
     /ENOSPC: no space/,
-    /Not enough free disk space/,
+    /Not enough free disk space|[Ii]nsufficient (?:disk|storage) space|[Nn]ot enough (?:disk|storage) space/,
     // EDQUOT: the user's quota is full, which the service meets as a full disk.
     /[Dd]isk quota exceeded/,
     /\[Errno 122\]/,
@@ -69,6 +70,8 @@ export const permissionDenied: Cause = {
     /[Gg]ot permission denied while trying to connect/,
     /Failed to initialize NVML: Insufficient Permissions/,
     /Permission denied \(os error 13\)/,
+    // EPERM: a capability or a mount flag the service lacks (in containers, often a seccomp profile).
+    /\[Errno 1\] Operation not permitted/,
     // EROFS: the cache or model directory is on a read-only mount.
     /\[Errno 30\] Read-only file system|EROFS: read-only file system/,
     EXIT(126),
@@ -104,6 +107,9 @@ export const modelCorrupt: Cause = {
     /The file might be corrupted/,
     /INVALID_PROTOBUF/,
     /Protobuf parsing failed/,
+    // safetensors' header checks, a .pt that is not a zip archive, a download whose digest does not match.
+    /HeaderTooLarge|MetadataIncompleteBuffer|InvalidHeaderDeserialization/,
+    /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
   ],
   text: t(
     [
@@ -139,8 +145,13 @@ export const modelNotFound: Cause = {
     // ggml's loaders (gguf, whisper.cpp) name the path they could not open.
     /_from_file[a-z_]*: failed to open/,
     // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
-    new RegExp(`(?:[Uu]nable to find|[Cc]ould not find|[Cc]annot find|File not found:?) '?${MODEL_FILE}`),
-    new RegExp(`${MODEL_FILE}'? (?:does )?not exist`),
+    new RegExp(
+      `(?:[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?) '?${MODEL_FILE}`,
+    ),
+    new RegExp(`${MODEL_FILE}'? (?:does )?not exist|${MODEL_FILE}: No such file or directory`),
+    // ComfyUI's validation of a loader's file name against the files it has, openai-whisper's and faster-whisper's.
+    new RegExp(`${MODEL_FILE}' not in \\[`),
+    /Model \S+ not found; available models|Invalid model size '/,
     /No checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
     /Can't load (?:tokenizer|config|the model) for '/,
@@ -186,6 +197,8 @@ export const missingLibrary: Cause = {
     /\[WinError 126\]/,
     /Could not locate \S+\.dll/,
     /DLL load failed/,
+    // The loader found the library but not the version a binary was built against (an older libstdc++ or glibc).
+    /version .(?:GLIBC|GLIBCXX|CXXABI)_[\d.]+. not found/,
     /Library not loaded: /,
     // CTranslate2 (faster-whisper) and others probe for CUDA libraries by name.
     /[Ll]ibrary \S+\.(?:so|dll)\S* is not found|is not found or cannot be loaded/,
@@ -241,6 +254,8 @@ export const execNotFound: Cause = {
     /[Cc]ouldn.t find ffmpeg|ffmpeg (?:was )?not found|[Ff]ile not found: ffmpeg/,
     /Error: spawn \S+ ENOENT/,
     /fork\/exec \S+: no such file or directory/,
+    // An entrypoint or interpreter that is not there (or a script with CRLF line ends: `python\r`).
+    /exec \S+: no such file or directory|\/usr\/bin\/env: .[^ ]*.: No such file or directory/,
     /\[WinError 2\] The system cannot find the file specified\.?$/,
     new RegExp("\\[WinError 2\\] \u7cfb\u7edf\u627e\u4e0d\u5230\u6307\u5b9a\u7684\u6587\u4ef6\u3002?$"), // 系统找不到指定的文件。
   ],

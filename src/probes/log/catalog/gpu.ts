@@ -166,6 +166,10 @@ export const noGpu: Cause = {
     // The kernel module found no GPU it may drive (another driver, nouveau, holds it).
     /No NVIDIA graphics adapter probed|NVIDIA probe routine was not called/,
     /No platform detected, vLLM is running on UnspecifiedPlatform/,
+    // cuInit's 999, a GPU index that is not there, docker without the nvidia runtime, a CPU-only torch build.
+    /CUDA unknown error - this may be due to/,
+    /invalid device ordinal|nvidia-container-cli: device error|[Uu]nknown runtime specified nvidia/,
+    /Torch not compiled with CUDA enabled/,
     /NVMLError_(?:DriverNotLoaded|Uninitialized|LibraryNotFound)/,
     /NVML Shared Library Not Found/,
   ],
@@ -174,13 +178,15 @@ export const noGpu: Cause = {
   text: t(
     [
       "no usable GPU: the driver is not loaded, " +
-        "the device is not visible to the service (container, CUDA_VISIBLE_DEVICES) or it is busy",
+        "the device is not visible to the service (container, CUDA_VISIBLE_DEVICES), it is busy, " +
+        "or the service's torch is a CPU-only build",
       "check nvidia-smi on the host, the container's GPU flags (--gpus / runtime nvidia) and CUDA_VISIBLE_DEVICES; " +
-        "reload the driver or reboot",
+        "reload the driver or reboot; for a CPU-only torch, install its CUDA build",
     ],
     [
-      "没有可用的 GPU：驱动未加载、服务看不到设备（容器、CUDA_VISIBLE_DEVICES）或设备被占用",
-      "在主机上运行 nvidia-smi，检查容器的 GPU 参数（--gpus / nvidia runtime）和 CUDA_VISIBLE_DEVICES；重新加载驱动或重启",
+      "没有可用的 GPU：驱动未加载、服务看不到设备（容器、CUDA_VISIBLE_DEVICES）、设备被占用，或服务的 torch 是仅 CPU 版本",
+      "在主机上运行 nvidia-smi，检查容器的 GPU 参数（--gpus / nvidia runtime）和 CUDA_VISIBLE_DEVICES；" +
+        "重新加载驱动或重启；torch 为仅 CPU 版本时安装其 CUDA 版本",
     ],
   ),
 };

@@ -34,12 +34,26 @@ export const hostOom: Cause = {
     /(?:CPU|RAM|[Hh]ost) out of memory/,
     // A server that checks free RAM before loading (Ollama), and userspace OOM killers (earlyoom, systemd-oomd).
     /(?:requires more|not enough|insufficient) (?:system|host|CPU) (?:memory|RAM)/,
-    /low memory! at or below SIG(?:TERM|KILL) limits/,
+    /[Ll]ow [Mm]emory! [Aa]t or below (?:SIGTERM|SIGKILL|sigterm|sigkill) limits/,
     /systemd-oomd\[\d+\]: Killed /,
+    /low on resource: memory|Out of memory and no killable processes/,
+    // Runtimes' own words for a failed heap allocation (Java, Node, Go, Rust): host RAM, never the GPU's.
+    /java\.lang\.OutOfMemoryError|JavaScript heap out of memory/,
+    /fatal error: runtime: out of memory|memory allocation of \d+ bytes failed/,
   ],
   // A process killed by SIGKILL (the shell's `Killed`, a parent's `died with SIGKILL`, exit 137): with nothing else
   // said, most probably the OOM killer; a line that names another cause (a watchdog's timeout) wins over it.
-  carriers: [/^Killed$/, / Killed   /, /<Signals\.SIGKILL: 9>/, /code=killed, status=9\/KILL/, EXIT(137)],
+  carriers: [
+    /^Killed$/,
+    / Killed   /,
+    /<Signals\.SIGKILL: 9>/,
+    /code=killed, status=9\/KILL/,
+    EXIT(137),
+    // torchrun's report of a rank that died of SIGKILL.
+    /Signal 9 \(SIGKILL\) received by PID|exitcode *: -9\b/,
+    // gunicorn's guess when a worker it did not kill itself died of SIGKILL.
+    /was sent SIGKILL! Perhaps out of memory/,
+  ],
   weak: {
     // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.
     regexes: [
@@ -84,9 +98,11 @@ export const gpuOom: Cause = {
     /number of tokens that can be stored in KV cache/,
     /Got an OOM, unloading/,
     /OOM when allocating tensor/,
-    /(?<!running |(?:WARNING|[Ww]arning): failed to allocate[^\n]*)out of memory/,
+    /(?<!running |Perhaps |(?:WARNING|[Ww]arning): failed to allocate[^\n]*)out of memory/,
     /Not enough memory\. Please try/,
     /less than desired GPU memory utilization/,
+    /cudaErrorMemoryAllocation|ErrorOutOfDeviceMemory/,
+    /[Nn]ot enough VRAM|[Ii]nsufficient VRAM/,
   ],
   text: t(
     [
@@ -104,7 +120,9 @@ export const shmBusError: Cause = {
     /signal SIGBUS/,
     /received SIGBUS/,
     /insufficient shared memory/,
-    /signal 7 \(SIGBUS\)|with signal 7\b/,
+    /[Ss]ignal 7 \(SIGBUS\)|with signal 7\b/,
+    // PyTorch shares tensors between processes through files in /dev/shm: a full shm says "No space left".
+    /unable to write to file <\/torch_/,
     /out of shared memory/,
     /status=7\/BUS/,
     /exit code:? -7\b/,

@@ -13,6 +13,7 @@ export const portInUse: Cause = {
     /Cannot find empty port/,
     /[Oo]nly one usage of each socket address/,
     /All ports from \d+ to \d+ are in use/,
+    /port is already in use|[Pp]ort \d+ is already in use/,
     // Docker's and gpustack's words for a port another process holds.
     /port is already allocated/,
     /is used by a process already/,
@@ -76,6 +77,8 @@ export const hubUnreachable: Cause = {
     new RegExp(`${HUB}[^ ]*.*(?:dial tcp|i\\/o timeout|TLS handshake|tls: |x509: |no such host|connection refused)`),
     new RegExp(`${HUB}[^ ]*.*(?:context deadline exceeded|Client\\.Timeout|connection reset by peer)`),
     new RegExp(`error sending request for url \\(${HUB_URL}`),
+    // curl and git: the same failures in their words.
+    new RegExp(`Failed to connect to ${HUB} port|Could not resolve host: ${HUB}`),
     // The hub answered, but not with the file: rate limited (429) or a server error (5xx); waiting helps.
     new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^:]*for url: ${HUB_URL}`),
     new RegExp(`(?:Client|Server) error '(?:429|5\\d\\d) [^']*' for url '${HUB_URL}`),
@@ -83,6 +86,7 @@ export const hubUnreachable: Cause = {
     // A connect that timed out (ETIMEDOUT, WSAETIMEDOUT) or a name that did not resolve: in a model service, a
     // download.
     /\[Errno 110\] Connection timed out|\(os error 10060\)|\[WinError 10060\]/,
+    /\[Errno 101\] Network is unreachable|\[Errno 113\] No route to host/,
     /\[Errno -[23]\] (?:Name or service not known|Temporary failure in name resolution)/,
     // urllib3 gave up on a URL of model weights, whatever the host (a vendor's own CDN).
     /Max retries exceeded with url: \S*\.(?:safetensors|bin|pth?|ckpt|gguf|onnx|zip)\b/,

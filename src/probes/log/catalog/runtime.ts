@@ -47,6 +47,10 @@ export const cudaError: Cause = {
     /CUDNN_STATUS_(?:EXECUTION|INTERNAL)/,
     /no kernel image is available for execution/,
     /cuda runtime error \(/,
+    // ggml's older form, the driver API's names, and ROCm's HIP for the same failures.
+    /CUDA error \d+ at /,
+    /CUDA_ERROR_(?:ILLEGAL_ADDRESS|LAUNCH_FAILED|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|ASSERT)/,
+    /unspecified launch failure|cudaErrorLaunchFailure|hipErrorIllegalAddress|HIP error: /,
   ],
   // Xid 45 is the driver's cleanup after an earlier error: the earlier one (another Xid, a CUDA error) is the cause.
   carriers: [XID("45")],
@@ -68,7 +72,9 @@ export const segfault: Cause = {
     /Segmentation fault|segmentation fault/,
     /signal SIGSEGV/,
     /EXC_BAD_ACCESS/,
-    /signal 11 \(SIGSEGV\)|with signal 11\b/,
+    /[Ss]ignal 11 \(SIGSEGV\)|with signal 11\b|exitcode *: -11\b/,
+    // Go's and Rust's runtime report of the same signal.
+    /SIGSEGV: segmentation violation|SIGSEGV: invalid memory reference/,
     /status=11\/SEGV/,
     /return code\s*=?\s*-11\b/,
     /(?:exit|exited with) code 139\b/,
@@ -101,7 +107,7 @@ export const illegalInstruction: Cause = {
     /Illegal instruction|illegal instruction(?: ?$|[^ ]| [^w]| w[^a])/,
     /signal SIGILL/,
     /trap invalid opcode/,
-    /signal 4 \(SIGILL\)|with signal 4\b/,
+    /[Ss]ignal 4 \(SIGILL\)|with signal 4\b/,
     /exit status 0xc000001d/,
     /(?:code|status)[:=]? ?(?:-1073741795|3221225501)\b/,
     /Uncaught SIGILL|ILL_ILLOPC/,
@@ -144,6 +150,10 @@ export const hangTimeout: Cause = {
     // A service's own wait for a worker, model instance or server that never came (gpustack, schedulers).
     /Timeout waiting for (?:model|the model|worker|server|instance)/,
     /: (?:timed out|watch timeout)$/,
+    // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
+    /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
+    /WORKER TIMEOUT \(pid:/,
+    /soft lockup - CPU#\d+ stuck/,
   ],
   text: t(
     [

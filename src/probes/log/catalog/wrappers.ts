@@ -39,6 +39,9 @@ export const modelLoadFailed: Cause = {
     /(?:[Cc]ould not|[Uu]nable to) load model\b/,
     /model failed to load/,
     /ModelLoadFailed|Model load failed/,
+    /[Ee]rror loading model\b/,
+    // TGI: a shard (one process per GPU) that did not start.
+    /ShardCannotStart|Shard \d+ failed to start/,
     // Triton's model table at start-up: a model that did not load is UNAVAILABLE, with the reason.
     /\| UNAVAILABLE: /,
   ],
@@ -73,6 +76,8 @@ export const engineDead: Cause = {
     /Stub process (?:'[^']*' )?is not healthy/,
     /MPI_ABORT was invoked/,
     /RuntimeError: Worker failed with error/,
+    // A pool or launcher whose child died (concurrent.futures, torchrun, SGLang's scheduler).
+    /BrokenProcessPool|process pool was terminated abruptly|ChildFailedError|scheduler is dead/,
     // A backend behind gRPC went away (LocalAI's backends, Triton's Python stub): UNAVAILABLE is a dead server.
     /rpc error: code = Unavailable desc = (?:error reading from server|connection error)/,
     /StatusCode\.UNAVAILABLE/,
