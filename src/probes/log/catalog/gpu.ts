@@ -170,11 +170,14 @@ export const noGpu: Cause = {
     /CUDA unknown error - this may be due to/,
     /invalid device ordinal|nvidia-container-cli: device error|[Uu]nknown runtime specified nvidia/,
     /Torch not compiled with CUDA enabled/,
+    // Containers and Kubernetes: no GPU device to hand out (CDI specs not generated, the device plugin found none).
+    /unresolvable CDI devices|No [Dd]evices found\. Waiting indefinitely|[Ii]nsufficient nvidia\.com\/gpu/,
+    /^No devices were found$|couldn.t find libnvidia-ml\.so library/,
     /NVMLError_(?:DriverNotLoaded|Uninitialized|LibraryNotFound)/,
     /NVML Shared Library Not Found/,
   ],
   // The container toolkit's hook failed: the error it carries (a library, a version mismatch) is the cause.
-  carriers: [/nvidia-container-cli: initialization error/],
+  carriers: [/nvidia-container-cli: (?:initialization|mount|ldcache|detection) error/],
   text: t(
     [
       "no usable GPU: the driver is not loaded, " +

@@ -74,7 +74,9 @@ export const segfault: Cause = {
     /EXC_BAD_ACCESS/,
     /[Ss]ignal 11 \(SIGSEGV\)|with signal 11\b|exitcode *: -11\b/,
     // Go's and Rust's runtime report of the same signal.
-    /SIGSEGV: segmentation violation|SIGSEGV: invalid memory reference/,
+    /SIGSEGV: segmentation violation|SIGSEGV: invalid memory reference|\[signal 0xb code=/,
+    // The kernel's own report of the fault (dmesg: `python3[1234]: segfault at 0 ip ... error 4 in libcuda.so`).
+    /\]: segfault at [0-9a-f]+ ip |general protection fault ip:/,
     /status=11\/SEGV/,
     /return code\s*=?\s*-11\b/,
     /(?:exit|exited with) code 139\b/,
@@ -153,6 +155,10 @@ export const hangTimeout: Cause = {
     // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
     /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
     /WORKER TIMEOUT \(pid:/,
+    // systemd's own timeouts: a start that never signalled ready, a unit watchdog that was not fed.
+    /Failed with result 'timeout'|start operation timed out|Watchdog timeout \(limit /,
+    // A launcher or kubectl that waited for readiness that never came.
+    /failed to become ready within \d+|timed out waiting for the condition/,
     /soft lockup - CPU#\d+ stuck/,
   ],
   text: t(

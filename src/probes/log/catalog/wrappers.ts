@@ -42,6 +42,8 @@ export const modelLoadFailed: Cause = {
     /[Ee]rror loading model\b/,
     // TGI: a shard (one process per GPU) that did not start.
     /ShardCannotStart|Shard \d+ failed to start/,
+    // TorchServe's and KServe's model server.
+    /Load model failed: \S+, error: /,
     // Triton's model table at start-up: a model that did not load is UNAVAILABLE, with the reason.
     /\| UNAVAILABLE: /,
   ],
@@ -82,6 +84,7 @@ export const engineDead: Cause = {
     /rpc error: code = Unavailable desc = (?:error reading from server|connection error)/,
     /StatusCode\.UNAVAILABLE/,
     /RPC server for \S+ \d+ is not running/,
+    /Backend worker process died/,
   ],
   text: t(
     [
