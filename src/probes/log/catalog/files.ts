@@ -13,7 +13,7 @@ export const diskFull: Cause = {
     /no space left on device/,
     /\[Errno 28\]/,
     /ENOSPC: no space/,
-    /Not enough free disk space|[Ii]nsufficient (?:disk|storage) space|[Nn]ot enough (?:disk|storage) space/,
+    /Not enough free disk space|[Ii]nsufficient disk space|[Nn]ot enough disk space|[Nn]ot enough storage space/,
     // EDQUOT: the user's quota is full, which the service meets as a full disk.
     /[Dd]isk quota exceeded/,
     /\[Errno 122\]/,
@@ -146,7 +146,7 @@ export const modelNotFound: Cause = {
     /_from_file[a-z_]*: failed to open/,
     // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
     new RegExp(
-      `(?:[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?) '?${MODEL_FILE}`,
+      `${NOT_A_FALLBACK}(?:[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?) '?${MODEL_FILE}`,
     ),
     new RegExp(`${MODEL_FILE}'? (?:does )?not exist|${MODEL_FILE}: No such file or directory`),
     // ComfyUI's validation of a loader's file name against the files it has, openai-whisper's and faster-whisper's.

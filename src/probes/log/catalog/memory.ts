@@ -33,7 +33,8 @@ export const hostOom: Cause = {
     /(?<!(?:WARNING|[Ww]arning): failed to allocate[^\n]*)of pinned memory: out of memory/,
     /(?:CPU|RAM|[Hh]ost) out of memory/,
     // A server that checks free RAM before loading (Ollama), and userspace OOM killers (earlyoom, systemd-oomd).
-    /(?:requires more|not enough|insufficient) (?:system|host|CPU) (?:memory|RAM)/,
+    // Spelled out whole: "not enough" alone is in every vLLM scheduler warning, and the byte prefilter keys on it.
+    /requires more system memory|not enough system memory|insufficient system memory|not enough host memory/,
     /[Ll]ow [Mm]emory! [Aa]t or below (?:SIGTERM|SIGKILL|sigterm|sigkill) limits/,
     /systemd-oomd\[\d+\]: Killed /,
     /low on resource: memory|Out of memory and no killable processes/,
@@ -102,7 +103,6 @@ export const gpuOom: Cause = {
     /Not enough memory\. Please try/,
     /less than desired GPU memory utilization/,
     /cudaErrorMemoryAllocation|ErrorOutOfDeviceMemory/,
-    /[Nn]ot enough VRAM|[Ii]nsufficient VRAM/,
   ],
   text: t(
     [

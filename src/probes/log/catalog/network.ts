@@ -73,9 +73,17 @@ export const hubUnreachable: Cause = {
     /Couldn.t reach https?:\/\/[^ ]*huggingface/,
     /OfflineModeIsEnabled/,
     new RegExp(`unable to access 'https?:\\/\\/${HUB}`),
-    // Go's net/http and Rust's reqwest name the URL, then the failure: DNS, TCP, TLS, timeouts (Ollama, Go tools).
-    new RegExp(`${HUB}[^ ]*.*(?:dial tcp|i\\/o timeout|TLS handshake|tls: |x509: |no such host|connection refused)`),
-    new RegExp(`${HUB}[^ ]*.*(?:context deadline exceeded|Client\\.Timeout|connection reset by peer)`),
+    // Go's net/http and Rust's reqwest name the URL (or the host they looked up), then the failure: DNS, TCP, TLS,
+    // timeouts. A URL, not a Go module path (`github.com/x/y` in a stack frame beside a local connection refused).
+    // The hub comes first in a lookbehind, so the prefilter keys on the failure, not on every line naming the hub.
+    new RegExp(
+      `(?<=(?:${HUB_URL}|lookup ${HUB})[^\\n]*)` +
+        "(?:dial tcp|i\\/o timeout|TLS handshake|tls: failed|tls: handshake|x509: certificate|no such host)",
+    ),
+    new RegExp(
+      `(?<=(?:${HUB_URL}|lookup ${HUB})[^\\n]*)(?:connection refused|context deadline exceeded|Client\\.Timeout)`,
+    ),
+    new RegExp(`${HUB_URL}.*connection reset by peer`),
     new RegExp(`error sending request for url \\(${HUB_URL}`),
     // curl and git: the same failures in their words.
     new RegExp(`Failed to connect to ${HUB} port|Could not resolve host: ${HUB}`),
