@@ -85,6 +85,10 @@ export const engineDead: Cause = {
     /StatusCode\.UNAVAILABLE/,
     /RPC server for \S+ \d+ is not running/,
     /Backend worker process died/,
+    // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
+    /while running the model: unexpected EOF/,
+    /(?:Post|Get) "http:\/\/(?:127\.0\.0\.1|localhost):\d+\/[^"]*": (?:EOF|read tcp|dial tcp)/,
+    /(?:Post|Get) \\"http:\/\/(?:127\.0\.0\.1|localhost):\d+\/[^"\\]*\\": (?:EOF|read tcp|dial tcp)/,
   ],
   text: t(
     [
