@@ -110,6 +110,7 @@ export const modelCorrupt: Cause = {
     // safetensors' header checks, a .pt that is not a zip archive, a download whose digest does not match.
     /HeaderTooLarge|MetadataIncompleteBuffer|InvalidHeaderDeserialization/,
     /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
+    /integrity check failed|the download may be incomplete/,
   ],
   text: t(
     [
