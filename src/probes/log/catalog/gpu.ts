@@ -143,7 +143,8 @@ export const noGpu: Cause = {
   restartHelps: false,
   regexes: [
     /[Nn][Oo] CUDA GPUs are available/,
-    /[Nn]o \**CUDA-capable device/,
+    // Not Triton going on without its pinned host pool (a CPU-only server says so at every start).
+    /(?<!pinned memory pool will not be available[^\n]*)[Nn]o \**CUDA-capable device/,
     /CUDA-capable devices? ?(?:\(s\) )?(?:is|are|is\/are) busy or unavailable/,
     /CUDA driver initialization failed/,
     /cuInit failed|cuInit err/,
