@@ -127,6 +127,8 @@ export const modelCorrupt: Cause = {
 
 // A library that tried the preferred file, did not find it and loads another says so: that is no failure.
 const NOT_A_FALLBACK = "(?<!An error occurred while trying to fetch[^\\n]*)";
+// How tools say a file is missing before they name it.
+const MISSING_WORDS = "[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?";
 // A model file's name, by its extension (weights, configs, exported engines, ggml/gguf).
 const MODEL_FILE = "[^'\"\\s]*\\.(?:safetensors|bin|ckpt|pth?|gguf|ggml|onnx|engine|plan|trt|mlmodelc)\\b";
 
@@ -146,9 +148,7 @@ export const modelNotFound: Cause = {
     // ggml's loaders (gguf, whisper.cpp) name the path they could not open.
     /_from_file[a-z_]*: failed to open/,
     // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
-    new RegExp(
-      `${NOT_A_FALLBACK}(?:[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?) '?${MODEL_FILE}`,
-    ),
+    new RegExp(`${NOT_A_FALLBACK}(?:${MISSING_WORDS}) '?${MODEL_FILE}`),
     new RegExp(`${MODEL_FILE}'? (?:does )?not exist|${MODEL_FILE}: No such file or directory`),
     // ComfyUI's validation of a loader's file name against the files it has, openai-whisper's and faster-whisper's.
     new RegExp(`${MODEL_FILE}' not in \\[`),
