@@ -145,6 +145,8 @@ export const modelNotFound: Cause = {
     /model ['"][^'"]+['"] not found, try pulling it first/,
     /pull model manifest: (?:file does not exist|model not found)/,
     /No such file or directory: .*(?:\.(?:safetensors|bin|ckpt|pth?|gguf|onnx|engine|plan)|config\.json)'/,
+    // ENOENT on any file under a models directory (a TTS model's yaml, a tokenizer): the model is not all there.
+    /No such file or directory: '[^']*(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^']*'/,
     // ggml's loaders (gguf, whisper.cpp) name the path they could not open.
     /_from_file[a-z_]*: failed to open/,
     // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
@@ -155,7 +157,8 @@ export const modelNotFound: Cause = {
     /Model \S+ not found; available models|Invalid model size '/,
     /No checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
-    /Can't load (?:tokenizer|config|the model) for '/,
+    /Can't load (?:tokenizer|config|the model) for '|Can't load tokenizer using from_pretrained/,
+    /OSError: file \S+\/config\.json not found/,
     /GatedRepoError|Cannot access gated repo/,
     // ModelScope's and the hubs' "not there or private": a wrong name, a removed model, or a login needed.
     /NotExistError|RevisionNotFoundError|has no revision: /,

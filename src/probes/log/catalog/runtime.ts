@@ -158,7 +158,7 @@ export const hangTimeout: Cause = {
     // systemd's own timeouts: a start that never signalled ready, a unit watchdog that was not fed.
     /Failed with result 'timeout'|start operation timed out|Watchdog timeout \(limit /,
     // A launcher or kubectl that waited for readiness that never came.
-    /failed to become ready within \d+|timed out waiting for the condition/,
+    /failed to become ready within \d+|failed to start within timeout|timed out waiting for the condition/,
     /soft lockup - CPU#\d+ stuck/,
   ],
   text: t(
