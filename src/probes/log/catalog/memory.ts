@@ -17,8 +17,8 @@ export const hostOom: Cause = {
     /Failed with result 'oom-kill'/,
     /DefaultCPUAllocator: (?:not enough memory|can't allocate)/,
     /allocate CPU buffer/,
-    // Not llama.cpp's warning that it could not mlock the model (it goes on unlocked).
-    /(?<!failed to mlock[^\n]*)[Cc]annot allocate memory/,
+    // Not llama.cpp's warning that it could not mlock (or munlock) the model: it goes on unlocked.
+    /(?<!failed to m(?:un)?lock[^\n]*)[Cc]annot allocate memory/,
     /std::bad_alloc/,
     /(?<![A-Za-z_])MemoryError\b/,
     /Unable to allocate [\d.]+ [KMGTP]i?B for an array/,
