@@ -42,6 +42,8 @@ export const modelLoadFailed: Cause = {
     /[Ee]rror loading model\b/,
     // TGI: a shard (one process per GPU) that did not start.
     /ShardCannotStart|Shard \d+ failed to start/,
+    // PyTorch: the weights do not fit the model they are loaded into (the wrong file for a node or a loader).
+    /Error\(s\) in loading state_dict for /,
     // TorchServe's and KServe's model server.
     /Load model failed: \S+, error: /,
     // Triton's model table at start-up: a model that did not load is UNAVAILABLE, with the reason.
