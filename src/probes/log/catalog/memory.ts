@@ -101,6 +101,8 @@ export const gpuOom: Cause = {
     /OOM when allocating tensor/,
     /(?<!running |Perhaps |(?:WARNING|[Ww]arning): failed to allocate[^\n]*)out of memory/,
     /Not enough memory\. Please try/,
+    // TGI's warmup: the KV cache for the configured batch does not fit the GPU.
+    /Not enough memory to handle \d+ (?:total tokens|prefill tokens)/,
     /less than desired GPU memory utilization/,
     /cudaErrorMemoryAllocation|ErrorOutOfDeviceMemory/,
   ],
