@@ -166,6 +166,9 @@ export const noGpu: Cause = {
     /[Cc]ould not load NVML library|[Cc]an.t initialize NVML|Failed to start nvml with error/,
     // The kernel module found no GPU it may drive (another driver, nouveau, holds it).
     /No NVIDIA graphics adapter probed|NVIDIA probe routine was not called/,
+    // The kernel module is missing or will not load (a new kernel without the driver built for it).
+    /Module nvidia\S* not found in directory|modprobe nvidia[^']*' failed with exit code/,
+    /Failed to query NVIDIA devices|Failed to start nvidia-persistenced/,
     /No platform detected, vLLM is running on UnspecifiedPlatform/,
     // cuInit's 999, a GPU index that is not there, docker without the nvidia runtime, a CPU-only torch build.
     /CUDA unknown error - this may be due to/,
