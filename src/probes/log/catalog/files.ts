@@ -75,6 +75,8 @@ export const permissionDenied: Cause = {
     // EROFS: the cache or model directory is on a read-only mount.
     /\[Errno 30\] Read-only file system|EROFS: read-only file system/,
     EXIT(126),
+    // Windows' ERROR_ACCESS_DENIED as a launcher prints it on a line of its own.
+    /^Access is denied\.$/,
   ],
   text: t(
     [
@@ -251,6 +253,9 @@ export const execNotFound: Cause = {
     /status=127\//,
     /status=203\/EXEC/,
     EXIT(127),
+    // Windows' cmd: 9009 is its "not recognized as an internal or external command" (Python not on the PATH).
+    EXIT(9009),
+    /is not recognized as an internal or external command|Python was not found; run without arguments/,
     /No such file or directory: '[^']*': '[^']*'/,
     /sh: \d+: [^ :]+: not found/,
     /: line \d+: (?:exec: )?[^ :]+: not found/,
