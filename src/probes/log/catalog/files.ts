@@ -197,7 +197,7 @@ export const missingLibrary: Cause = {
     /error while loading shared libraries/,
     // Not a probe for an optional library that goes on without it (TensorFlow's CUDA libraries, NCCL's net plugin).
     /(?<!(?:dso_loader\.cc:\d+\] Could not load dynamic library|NET\/Plugin)[^\n]*)cannot open shared object file/,
-    /Could not load library lib/,
+    /Could not load library lib|Could not load library \S+\.dll/,
     /Unable to load any of \{lib/,
     /Failed to find dynamic library: lib/,
     /\[WinError 126\]/,
