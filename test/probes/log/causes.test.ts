@@ -18,8 +18,9 @@ const LINES: [string, string][] = [
   ["Killed process 935 (python) total-vm:113656kB, anon-rss:102104kB, file-rss:0kB, shmem-rss:0kB", "host_oom"],
   ["systemd[1]: user@1021.service: A process of this unit has been killed by the OOM killer.", "host_oom"],
   ["cosyvoice.service: Failed with result 'oom-kill'.", "host_oom"],
-  ["/src/cortex/serve/run.sh: line 89:    33 Killed                  /opt/conda/envs/env/bin/python /src/cortex/serve/start.py", "none"],
-  ["Killed", "none"],
+  // A SIGKILL with nothing else said: most probably the OOM killer (every bare one in the batches was).
+  ["/src/cortex/serve/run.sh: line 89:    33 Killed                  /opt/conda/envs/env/bin/python /src/cortex/serve/start.py", "host_oom"],
+  ["Killed", "host_oom"],
   ["RuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 5.80 GiB total capacity; 4.36 GiB already allocated; 6.69 MiB free; 4.63 GiB reserved in total by PyTorch)", "gpu_oom"],
   ["torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.70 GiB. GPU 0 has a total capacty of 6.00 GiB of which 0 bytes is free.", "gpu_oom"],
   ["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 116.00 MiB. GPU 0 has a total capacity of 22.05 GiB of which 112.12 MiB is free.", "gpu_oom"],
@@ -87,8 +88,8 @@ describe("cause catalog", () => {
   it.each([...LINES, ...FAMILY])("%s → %s", (line, id) => {
     // "Port 5000 is in use" is the second line of werkzeug's message; the first ("Address already in use") names it.
     if (line.startsWith("Port 5000")) return expect(classifyLine(line)).toBeUndefined();
-    // A process killed by SIGKILL alone names nothing (the OOM killer only with memory words in the read, see
-    // causes-families.test.ts); the NCCL watchdog names the CUDA error it carries.
+    // A bare SIGKILL names the OOM killer unless another line says why (causes-families.test.ts); the NCCL
+    // watchdog names the CUDA error it carries.
     expect(classifyLine(line)?.id ?? "none").toBe(id);
   });
 

@@ -2,20 +2,24 @@
  * Causes of the host's files and the service's install: the disk, file handles, permissions, the model's files, the
  * native libraries, Python modules and programs the service needs. Most need a person before a restart can help.
  */
-import { type Cause, EXIT, t } from "./types.js";
+import { type Cause, EXIT, HUB_URL, t } from "./types.js";
 
 export const diskFull: Cause = {
   id: "disk_full",
   restartHelps: false,
   regexes: [
-    /No space left on device/,
+    // Not PyTorch's shared-memory files (/dev/shm is full: shm_bus_error).
+    /(?<!unable to write to file <\/torch_[^\n]*)No space left on device/,
     /no space left on device/,
     /\[Errno 28\]/,
     /ENOSPC: no space/,
-    /Not enough free disk space/,
+    /Not enough free disk space|[Ii]nsufficient disk space|[Nn]ot enough disk space|[Nn]ot enough storage space/,
     // EDQUOT: the user's quota is full, which the service meets as a full disk.
     /[Dd]isk quota exceeded/,
     /\[Errno 122\]/,
+    // Rust's io::Error gives the errno: 28 ENOSPC, 122 EDQUOT; Windows' ERROR_DISK_FULL is 112.
+    /\(os error (?:28|122|112)\)/,
+    /not enough space on the disk/,
   ],
   text: t(
     [
@@ -60,14 +64,19 @@ export const permissionDenied: Cause = {
     /(?<!Will ignore error and continue[^\n]*)\[Errno 13\] Permission denied/,
     /PermissionError: \[WinError 5\]/,
     /EACCES: permission denied/,
-    /open \S+: permission denied/,
+    // Go's *PathError: the operation, the path, then the errno's text.
+    /(?:open|mkdir|stat|lstat|chmod|chown|remove|rename|create|unlinkat|mkdirall) \S+: permission denied/,
     /: Permission denied$/,
     /[Gg]ot permission denied while trying to connect/,
     /Failed to initialize NVML: Insufficient Permissions/,
     /Permission denied \(os error 13\)/,
+    // EPERM: a capability or a mount flag the service lacks (in containers, often a seccomp profile).
+    /\[Errno 1\] Operation not permitted/,
     // EROFS: the cache or model directory is on a read-only mount.
     /\[Errno 30\] Read-only file system|EROFS: read-only file system/,
     EXIT(126),
+    // Windows' ERROR_ACCESS_DENIED as a launcher prints it on a line of its own.
+    /^Access is denied\.$/,
   ],
   text: t(
     [
@@ -91,6 +100,8 @@ export const modelCorrupt: Cause = {
     /invalid load key, /,
     /PytorchStreamReader failed reading/,
     /invalid (?:file )?magic (?:characters|number)|Error: invalid file magic/,
+    // ggml's loaders (whisper.cpp, llama.cpp) check the file's first bytes.
+    /\(bad magic\)|[Bb]ad magic number/,
     /data is not within the file bounds/,
     /model is corrupted or incomplete/,
     /EOFError: Ran out of input/,
@@ -98,6 +109,10 @@ export const modelCorrupt: Cause = {
     /The file might be corrupted/,
     /INVALID_PROTOBUF/,
     /Protobuf parsing failed/,
+    // safetensors' header checks, a .pt that is not a zip archive, a download whose digest does not match.
+    /HeaderTooLarge|MetadataIncompleteBuffer|InvalidHeaderDeserialization/,
+    /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
+    /integrity check failed|the download may be incomplete/,
   ],
   text: t(
     [
@@ -114,8 +129,10 @@ export const modelCorrupt: Cause = {
 
 // A library that tried the preferred file, did not find it and loads another says so: that is no failure.
 const NOT_A_FALLBACK = "(?<!An error occurred while trying to fetch[^\\n]*)";
-const HUB_URL =
-  "https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:huggingface\\.co|hf-mirror\\.com|modelscope\\.cn|civitai\\.com|github\\.com)\\/";
+// How tools say a file is missing before they name it.
+const MISSING_WORDS = "[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?";
+// A model file's name, by its extension (weights, configs, exported engines, ggml/gguf).
+const MODEL_FILE = "[^'\"\\s]*\\.(?:safetensors|bin|ckpt|pth?|gguf|ggml|onnx|engine|plan|trt|mlmodelc)\\b";
 
 export const modelNotFound: Cause = {
   id: "model_not_found",
@@ -130,13 +147,33 @@ export const modelNotFound: Cause = {
     /model ['"][^'"]+['"] not found, try pulling it first/,
     /pull model manifest: (?:file does not exist|model not found)/,
     /No such file or directory: .*(?:\.(?:safetensors|bin|ckpt|pth?|gguf|onnx|engine|plan)|config\.json)'/,
-    /gguf_init_from_file: failed to open/,
+    // ENOENT on any file under a models directory (a TTS model's yaml, a tokenizer): the model is not all there.
+    /No such file or directory: '[^']*(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^']*'/,
+    // ggml's loaders (gguf, whisper.cpp) name the path they could not open.
+    /_from_file[a-z_]*: failed to open/,
+    // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
+    new RegExp(`${NOT_A_FALLBACK}(?:${MISSING_WORDS}) '?${MODEL_FILE}`),
+    new RegExp(`${MODEL_FILE}'? (?:does )?not exist|${MODEL_FILE}: No such file or directory`),
+    // ComfyUI's validation of a loader's file name against the files it has, openai-whisper's and faster-whisper's.
+    new RegExp(`${MODEL_FILE}' not in \\[`),
+    /Model \S+ not found; available models|Invalid model size '/,
+    /No checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
-    /Can't load (?:tokenizer|config|the model) for '/,
+    /Can't load (?:tokenizer|config|the model) for '|Can't load tokenizer using from_pretrained/,
+    /OSError: file \S+\/config\.json not found/,
     /GatedRepoError|Cannot access gated repo/,
+    // ModelScope's and the hubs' "not there or private": a wrong name, a removed model, or a login needed.
+    /NotExistError|RevisionNotFoundError|has no revision: /,
+    /may not exist or (?:may be|is) +private/,
     /\b40[134] Client Error\. \(Request ID: /,
     // A hub's 401/403/404: the name is wrong, the model was removed, or it needs a login (gated).
     new RegExp(`\\b40[134] Client Error: [^:]*for url: ${HUB_URL}`),
+    new RegExp(`Client error '40[134] [^']*' for url '${HUB_URL}`),
+    // Download tools' own words for a 401/403/404: wget, curl.
+    /server returned error: HTTP\/\d(?:\.\d)? 40[134]\b|ERROR 40[134]: (?:Not Found|Forbidden|Unauthorized)/,
+    /The requested URL returned error: 40[134]\b/,
+    // Civitai: the model needs an API key (a login) or the API refused it.
+    /requires a personal CivitAI API key|API Status Code 40[134]\)/,
     /(?<!Local)EntryNotFoundError/,
     /no version is available|Not loaded: No model version/,
   ],
@@ -160,23 +197,28 @@ export const missingLibrary: Cause = {
     /error while loading shared libraries/,
     // Not a probe for an optional library that goes on without it (TensorFlow's CUDA libraries, NCCL's net plugin).
     /(?<!(?:dso_loader\.cc:\d+\] Could not load dynamic library|NET\/Plugin)[^\n]*)cannot open shared object file/,
-    /Could not load library lib/,
+    /Could not load library lib|Could not load library \S+\.dll/,
     /Unable to load any of \{lib/,
     /Failed to find dynamic library: lib/,
     /\[WinError 126\]/,
     /Could not locate \S+\.dll/,
     /DLL load failed/,
+    // The loader found the library but not the version a binary was built against (an older libstdc++ or glibc).
+    /version .(?:GLIBC|GLIBCXX|CXXABI)_[\d.]+. not found/,
     /Library not loaded: /,
+    // CTranslate2 (faster-whisper) and others probe for CUDA libraries by name.
+    /[Ll]ibrary \S+\.(?:so|dll)\S* is not found|is not found or cannot be loaded/,
   ],
   text: t(
     [
       "a native library the service needs (a .so such as libcudnn, libcudart, libGL) cannot be found by the loader",
-      "install the package that provides it (cuDNN/CUDA runtime matching the build, libgl1 for OpenCV), " +
-        "or add its directory to LD_LIBRARY_PATH",
+      "install the package that provides it (the NVIDIA driver for libcuda/libnvidia-ml, the cuDNN/CUDA runtime " +
+        "matching the build, libgl1 for OpenCV), or add its directory to LD_LIBRARY_PATH",
     ],
     [
       "动态链接器找不到服务所需的原生库（.so，如 libcudnn、libcudart、libGL）",
-      "安装提供该库的软件包（与构建匹配的 cuDNN/CUDA 运行库，OpenCV 需 libgl1），或把其目录加入 LD_LIBRARY_PATH",
+      "安装提供该库的软件包（libcuda/libnvidia-ml 来自 NVIDIA 驱动，与构建匹配的 cuDNN/CUDA 运行库，OpenCV 需 libgl1），" +
+        "或把其目录加入 LD_LIBRARY_PATH",
     ],
   ),
 };
@@ -211,11 +253,20 @@ export const execNotFound: Cause = {
     /status=127\//,
     /status=203\/EXEC/,
     EXIT(127),
+    // Windows' cmd: 9009 is its "not recognized as an internal or external command" (Python not on the PATH).
+    EXIT(9009),
+    /is not recognized as an internal or external command|Python was not found; run without arguments/,
     /No such file or directory: '[^']*': '[^']*'/,
     /sh: \d+: [^ :]+: not found/,
+    /: line \d+: (?:exec: )?[^ :]+: not found/,
+    // Audio front ends run ffmpeg (pydub, whisper): it is a program, not a Python module.
+    /[Cc]ouldn.t find ffmpeg|ffmpeg (?:was )?not found|[Ff]ile not found: ffmpeg/,
     /Error: spawn \S+ ENOENT/,
     /fork\/exec \S+: no such file or directory/,
-    /\[WinError 2\] The system cannot find the file specified$/,
+    // An entrypoint or interpreter that is not there (or a script with CRLF line ends: `python\r`).
+    /exec \S+: no such file or directory|\/usr\/bin\/env: .[^ ]*.: No such file or directory/,
+    /\[WinError 2\] The system cannot find the file specified\.?$/,
+    new RegExp("\\[WinError 2\\] \u7cfb\u7edf\u627e\u4e0d\u5230\u6307\u5b9a\u7684\u6587\u4ef6\u3002?$"), // 系统找不到指定的文件。
   ],
   text: t(
     [

@@ -55,6 +55,8 @@ export const gpuHang: Cause = {
     /NV_ERR_RESET_REQUIRED/,
     /_kgspLogRpcTimeout/,
     /GPU requires reset/,
+    // The driver's heartbeat to the GSP firmware went unanswered.
+    /GSP RM heartbeat timed out|_kgspIsHeartbeatTimedOut/,
   ],
   text: t(
     [
@@ -86,7 +88,10 @@ export const nvmlMismatch: Cause = {
   id: "nvml_mismatch",
   restartHelps: false,
   regexes: [
-    /Driver\/[Ll]ibrary version mismatch/,
+    /[Dd]river\/[Ll]ibrary version mismatch/,
+    /NVML\/RM version mismatch/,
+    // Fabric Manager (NVSwitch hosts) built for another driver than the one loaded.
+    /(?:don.t|does not|doesn.t) match with driver version/,
     /NVMLError_LibRmVersionMismatch/,
     /NVRM: API mismatch: the client has the version/,
   ],
@@ -107,7 +112,8 @@ export const cudaDriverTooOld: Cause = {
   id: "cuda_driver_too_old",
   restartHelps: false,
   regexes: [
-    /CUDA driver version is insufficient/,
+    // Not a server that goes on without the pinned memory pool (Triton on a host without a usable driver).
+    /(?<!pinned memory pool will not be available[^\n]*)CUDA driver version is insufficient/,
     /cudaErrorInsufficientDriver/,
     /driver on your system is too old/,
     /CUDA_ERROR_SYSTEM_DRIVER_MISMATCH/,
@@ -115,6 +121,8 @@ export const cudaDriverTooOld: Cause = {
     /forward compatibility was attempted on non supported HW/,
     /please update your driver to a newer version/,
     /compiled with an unsupported toolchain/,
+    // The container image asks for a newer CUDA than the host's driver has (nvidia-container-cli).
+    /unsatisfied condition: cuda>=/,
     /CUDA_ERROR_UNSUPPORTED_PTX_VERSION/,
   ],
   text: t(
@@ -135,7 +143,8 @@ export const noGpu: Cause = {
   restartHelps: false,
   regexes: [
     /[Nn][Oo] CUDA GPUs are available/,
-    /[Nn]o \**CUDA-capable device/,
+    // Not Triton going on without its pinned host pool (a CPU-only server says so at every start).
+    /(?<!pinned memory pool will not be available[^\n]*)[Nn]o \**CUDA-capable device/,
     /CUDA-capable devices? ?(?:\(s\) )?(?:is|are|is\/are) busy or unavailable/,
     /CUDA driver initialization failed/,
     /cuInit failed|cuInit err/,
@@ -147,26 +156,44 @@ export const noGpu: Cause = {
     /couldn.t communicate with the NVIDIA driver/,
     /Found no NVIDIA driver on your system/,
     /CUDA_ERROR_NO_DEVICE/,
-    /nvidia-container-cli: initialization error/,
+
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
     /Torch is not able to use GPU/,
     /no compatible GPUs were discovered/,
     /No CUDA runtime is found/,
     // NVML cannot start: the driver is not loaded, or a container lost its device nodes (a systemd reload).
     /Failed to initialize NVML: (?:Unknown Error|Driver Not Loaded)/,
+    /[Cc]ould not load NVML library|[Cc]an.t initialize NVML|Failed to start nvml with error/,
+    // The kernel module found no GPU it may drive (another driver, nouveau, holds it).
+    /No NVIDIA graphics adapter probed|NVIDIA probe routine was not called/,
+    // The kernel module is missing or will not load (a new kernel without the driver built for it).
+    /Module nvidia\S* not found in directory|modprobe nvidia[^']*' failed with exit code/,
+    /Failed to query NVIDIA devices|Failed to start nvidia-persistenced/,
+    /No platform detected, vLLM is running on UnspecifiedPlatform/,
+    // cuInit's 999, a GPU index that is not there, docker without the nvidia runtime, a CPU-only torch build.
+    /CUDA unknown error - this may be due to/,
+    /invalid device ordinal|nvidia-container-cli: device error|[Uu]nknown runtime specified nvidia/,
+    /Torch not compiled with CUDA enabled/,
+    // Containers and Kubernetes: no GPU device to hand out (CDI specs not generated, the device plugin found none).
+    /unresolvable CDI devices|No [Dd]evices found\. Waiting indefinitely|[Ii]nsufficient nvidia\.com\/gpu/,
+    /^No devices were found$|couldn.t find libnvidia-ml\.so library/,
     /NVMLError_(?:DriverNotLoaded|Uninitialized|LibraryNotFound)/,
     /NVML Shared Library Not Found/,
   ],
+  // The container toolkit's hook failed: the error it carries (a library, a version mismatch) is the cause.
+  carriers: [/nvidia-container-cli: (?:initialization|mount|ldcache|detection) error/],
   text: t(
     [
       "no usable GPU: the driver is not loaded, " +
-        "the device is not visible to the service (container, CUDA_VISIBLE_DEVICES) or it is busy",
+        "the device is not visible to the service (container, CUDA_VISIBLE_DEVICES), it is busy, " +
+        "or the service's torch is a CPU-only build",
       "check nvidia-smi on the host, the container's GPU flags (--gpus / runtime nvidia) and CUDA_VISIBLE_DEVICES; " +
-        "reload the driver or reboot",
+        "reload the driver or reboot; for a CPU-only torch, install its CUDA build",
     ],
     [
-      "没有可用的 GPU：驱动未加载、服务看不到设备（容器、CUDA_VISIBLE_DEVICES）或设备被占用",
-      "在主机上运行 nvidia-smi，检查容器的 GPU 参数（--gpus / nvidia runtime）和 CUDA_VISIBLE_DEVICES；重新加载驱动或重启",
+      "没有可用的 GPU：驱动未加载、服务看不到设备（容器、CUDA_VISIBLE_DEVICES）、设备被占用，或服务的 torch 是仅 CPU 版本",
+      "在主机上运行 nvidia-smi，检查容器的 GPU 参数（--gpus / nvidia runtime）和 CUDA_VISIBLE_DEVICES；" +
+        "重新加载驱动或重启；torch 为仅 CPU 版本时安装其 CUDA 版本",
     ],
   ),
 };

@@ -17,7 +17,8 @@ export const hostOom: Cause = {
     /Failed with result 'oom-kill'/,
     /DefaultCPUAllocator: (?:not enough memory|can't allocate)/,
     /allocate CPU buffer/,
-    /[Cc]annot allocate memory/,
+    // Not llama.cpp's warning that it could not mlock (or munlock) the model: it goes on unlocked.
+    /(?<!failed to m(?:un)?lock[^\n]*)[Cc]annot allocate memory/,
     /std::bad_alloc/,
     /(?<![A-Za-z_])MemoryError\b/,
     /Unable to allocate [\d.]+ [KMGTP]i?B for an array/,
@@ -28,9 +29,31 @@ export const hostOom: Cause = {
     /ray-oom-prevention/,
     // A container over its memory limit (Kubernetes, docker inspect).
     /OOMKilled/,
-    // Page-locked (pinned) host buffers come from host RAM.
-    /of pinned memory: out of memory/,
+    // Page-locked (pinned) host buffers come from host RAM; not llama.cpp's warning that it goes on without one.
+    /(?<!(?:WARNING|[Ww]arning): failed to allocate[^\n]*)of pinned memory: out of memory/,
     /(?:CPU|RAM|[Hh]ost) out of memory/,
+    // A server that checks free RAM before loading (Ollama), and userspace OOM killers (earlyoom, systemd-oomd).
+    // Spelled out whole: "not enough" alone is in every vLLM scheduler warning, and the byte prefilter keys on it.
+    /requires more system memory|not enough system memory|insufficient system memory|not enough host memory/,
+    /[Ll]ow [Mm]emory! [Aa]t or below (?:SIGTERM|SIGKILL|sigterm|sigkill) limits/,
+    /systemd-oomd\[\d+\]: Killed /,
+    /low on resource: memory|Out of memory and no killable processes/,
+    // Runtimes' own words for a failed heap allocation (Java, Node, Go, Rust): host RAM, never the GPU's.
+    /java\.lang\.OutOfMemoryError|JavaScript heap out of memory/,
+    /fatal error: runtime: out of memory|memory allocation of \d+ bytes failed/,
+  ],
+  // A process killed by SIGKILL (the shell's `Killed`, a parent's `died with SIGKILL`, exit 137): with nothing else
+  // said, most probably the OOM killer; a line that names another cause (a watchdog's timeout) wins over it.
+  carriers: [
+    /^Killed$/,
+    / Killed   /,
+    /<Signals\.SIGKILL: 9>/,
+    /code=killed, status=9\/KILL/,
+    EXIT(137),
+    // torchrun's report of a rank that died of SIGKILL.
+    /Signal 9 \(SIGKILL\) received by PID|exitcode *: -9\b/,
+    // gunicorn's guess when a worker it did not kill itself died of SIGKILL.
+    /was sent SIGKILL! Perhaps out of memory/,
   ],
   weak: {
     // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.
@@ -76,9 +99,12 @@ export const gpuOom: Cause = {
     /number of tokens that can be stored in KV cache/,
     /Got an OOM, unloading/,
     /OOM when allocating tensor/,
-    /(?<!running )out of memory/,
+    /(?<!running |Perhaps |(?:WARNING|[Ww]arning): failed to allocate[^\n]*)out of memory/,
     /Not enough memory\. Please try/,
+    // TGI's warmup: the KV cache for the configured batch does not fit the GPU.
+    /Not enough memory to handle \d+ (?:total tokens|prefill tokens)/,
     /less than desired GPU memory utilization/,
+    /cudaErrorMemoryAllocation|ErrorOutOfDeviceMemory/,
   ],
   text: t(
     [
@@ -96,7 +122,9 @@ export const shmBusError: Cause = {
     /signal SIGBUS/,
     /received SIGBUS/,
     /insufficient shared memory/,
-    /signal 7 \(SIGBUS\)|with signal 7\b/,
+    /[Ss]ignal 7 \(SIGBUS\)|with signal 7\b/,
+    // PyTorch shares tensors between processes through files in /dev/shm: a full shm says "No space left".
+    /unable to write to file <\/torch_/,
     /out of shared memory/,
     /status=7\/BUS/,
     /exit code:? -7\b/,

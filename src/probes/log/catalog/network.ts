@@ -1,5 +1,5 @@
 /** Network causes: the service's own address, and the model hubs it downloads from. */
-import { type Cause, t } from "./types.js";
+import { HUB_HOST, HUB_URL, type Cause, t } from "./types.js";
 
 export const portInUse: Cause = {
   id: "port_in_use",
@@ -13,8 +13,13 @@ export const portInUse: Cause = {
     /Cannot find empty port/,
     /[Oo]nly one usage of each socket address/,
     /All ports from \d+ to \d+ are in use/,
-    // llama.cpp's server and llamafile: their HTTP library reports any failed bind so, almost always a taken port.
-    /couldn.t bind (?:HTTP server socket|to server socket)/,
+    /port is already in use|[Pp]ort \d+ is already in use/,
+    // Docker's and gpustack's words for a port another process holds.
+    /port is already allocated/,
+    /is used by a process already/,
+    // llama.cpp's server and llamafile: their HTTP library reports any failed bind so, almost always a taken port;
+    // not when it names an address other than the wildcard or loopback (address_unavailable, below).
+    /couldn.t bind HTTP server socket|couldn.t bind to server socket(?:$|: hostname=(?:0\.0\.0\.0|127\.|localhost|::))/,
     new RegExp("\u901a\u5e38\u6bcf\u4e2a\u5957\u63a5\u5b57\u5730\u5740"), // 通常每个套接字地址
   ],
   text: t(
@@ -38,6 +43,7 @@ export const addressUnavailable: Cause = {
     /[Cc]annot assign requested address/,
     /[Cc]an.t assign requested address/,
     /EADDRNOTAVAIL/,
+    /couldn.t bind to server socket: hostname=[0-9a-f.:]+(?<!=0\.0\.0\.0)(?<!=127\.0\.0\.1)(?<!=::) port=/,
   ],
   text: t(
     [
@@ -52,11 +58,7 @@ export const addressUnavailable: Cause = {
   ),
 };
 
-// The hubs models come from: Hugging Face (and its mirror and CDN), ModelScope, Civitai, GitHub releases, and
-// Ollama's registry with its Cloudflare R2 storage.
-const HUB =
-  "(?:huggingface\\.co|hf-mirror\\.com|cdn-lfs[a-z0-9.-]*|[a-z0-9.-]*modelscope\\.cn|civitai\\.com|" +
-  "github\\.com|[a-z.]*githubusercontent\\.com)";
+const HUB = HUB_HOST;
 
 export const hubUnreachable: Cause = {
   id: "hub_unreachable",
@@ -71,9 +73,31 @@ export const hubUnreachable: Cause = {
     /Couldn.t reach https?:\/\/[^ ]*huggingface/,
     /OfflineModeIsEnabled/,
     new RegExp(`unable to access 'https?:\\/\\/${HUB}`),
-    // Ollama pulls manifests from its registry and blobs from R2: DNS, TCP, TLS and timeouts on either.
-    /(?:ollama\.ai|ollama\.com|cloudflarestorage\.com).*(?:dial tcp|i\/o timeout|TLS handshake|no such host)/,
-    /(?:ollama\.ai|ollama\.com|cloudflarestorage\.com).*(?:context deadline exceeded|Client\.Timeout)/,
+    // Go's net/http and Rust's reqwest name the URL (or the host they looked up), then the failure: DNS, TCP, TLS,
+    // timeouts. A URL, not a Go module path (`github.com/x/y` in a stack frame beside a local connection refused).
+    // The hub comes first in a lookbehind, so the prefilter keys on the failure, not on every line naming the hub.
+    new RegExp(
+      `(?<=(?:${HUB_URL}|lookup ${HUB})[^\\n]*)` +
+        "(?:dial tcp|i\\/o timeout|TLS handshake|tls: failed|tls: handshake|x509: certificate|no such host)",
+    ),
+    new RegExp(
+      `(?<=(?:${HUB_URL}|lookup ${HUB})[^\\n]*)(?:connection refused|context deadline exceeded|Client\\.Timeout)`,
+    ),
+    new RegExp(`${HUB_URL}.*connection reset by peer`),
+    new RegExp(`error sending request for url \\(${HUB_URL}`),
+    // curl and git: the same failures in their words.
+    new RegExp(`Failed to connect to ${HUB} port|Could not resolve host: ${HUB}`),
+    // The hub answered, but not with the file: rate limited (429) or a server error (5xx); waiting helps.
+    new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^:]*for url: ${HUB_URL}`),
+    new RegExp(`(?:Client|Server) error '(?:429|5\\d\\d) [^']*' for url '${HUB_URL}`),
+    /(?:GET|HEAD) failed \((?:429|5\d\d)\)/,
+    // A connect that timed out (ETIMEDOUT, WSAETIMEDOUT) or a name that did not resolve: in a model service, a
+    // download.
+    /\[Errno 110\] Connection timed out|\(os error 10060\)|\[WinError 10060\]/,
+    /\[Errno 101\] Network is unreachable|\[Errno 113\] No route to host/,
+    /\[Errno -[23]\] (?:Name or service not known|Temporary failure in name resolution)/,
+    // urllib3 gave up on a URL of model weights, whatever the host (a vendor's own CDN).
+    /Max retries exceeded with url: \S*\.(?:safetensors|bin|pth?|ckpt|gguf|onnx|zip)\b/,
     /Error: max retries exceeded: /,
     // urllib's failure to reach a URL: in a model service, the download of weights (torch.hub, GitHub releases).
     /<urlopen error /,

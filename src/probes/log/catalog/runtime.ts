@@ -35,17 +35,22 @@ export const cudaError: Cause = {
     /CUDA error:/,
     /device-side assert/,
     /CUDA kernel errors might be asynchronously reported/,
-    XID("13|31|43"),
-    AFTER_XID("13|31|43"),
+    XID("13|31|43|68"),
+    AFTER_XID("13|31|43|68"),
     /Triton Error \[CUDA\]/,
     /an illegal memory access was encountered/,
     /\.cu:\d+: .*Assertion `.*` failed/,
     /cudaErrorIllegalAddress/,
     /misaligned address/,
-    /CUBLAS_STATUS_EXECUTION_FAILED/,
+    // Every cuBLAS failure but ALLOC_FAILED (out of memory, named above) and SUCCESS.
+    /CUBLAS_STATUS_(?:EXECUTION_FAILED|NOT_SUPPORTED|INTERNAL_ERROR|ARCH_MISMATCH|INVALID_VALUE|MAPPING_ERROR)/,
     /CUDNN_STATUS_(?:EXECUTION|INTERNAL)/,
     /no kernel image is available for execution/,
     /cuda runtime error \(/,
+    // ggml's older form, the driver API's names, and ROCm's HIP for the same failures.
+    /CUDA error \d+ at /,
+    /CUDA_ERROR_(?:ILLEGAL_ADDRESS|LAUNCH_FAILED|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|ASSERT)/,
+    /unspecified launch failure|cudaErrorLaunchFailure|hipErrorIllegalAddress|HIP error: /,
   ],
   // Xid 45 is the driver's cleanup after an earlier error: the earlier one (another Xid, a CUDA error) is the cause.
   carriers: [XID("45")],
@@ -67,7 +72,11 @@ export const segfault: Cause = {
     /Segmentation fault|segmentation fault/,
     /signal SIGSEGV/,
     /EXC_BAD_ACCESS/,
-    /signal 11 \(SIGSEGV\)|with signal 11\b/,
+    /[Ss]ignal 11 \(SIGSEGV\)|with signal 11\b|exitcode *: -11\b/,
+    // Go's and Rust's runtime report of the same signal.
+    /SIGSEGV: segmentation violation|SIGSEGV: invalid memory reference|\[signal 0xb code=/,
+    // The kernel's own report of the fault (dmesg: `python3[1234]: segfault at 0 ip ... error 4 in libcuda.so`).
+    /\]: segfault at [0-9a-f]+ ip |general protection fault ip:/,
     /status=11\/SEGV/,
     /return code\s*=?\s*-11\b/,
     /(?:exit|exited with) code 139\b/,
@@ -79,6 +88,10 @@ export const segfault: Cause = {
     /Speicherzugriffsfehler/,
     /[Ee]rreur de segmentation/,
     /exit status 0xc0000005/,
+    // Windows' STATUS_ACCESS_VIOLATION as a signed or unsigned exit code.
+    /(?:code|status)[:=]? ?(?:-1073741819|3221225477)\b/,
+    // Cosmopolitan binaries (llamafile, whisperfile) report the signal themselves.
+    /Uncaught SIGSEGV|\(SEGV_MAPERR\)|\(SEGV_ACCERR\)/,
   ],
   text: t(
     [
@@ -96,8 +109,10 @@ export const illegalInstruction: Cause = {
     /Illegal instruction|illegal instruction(?: ?$|[^ ]| [^w]| w[^a])/,
     /signal SIGILL/,
     /trap invalid opcode/,
-    /signal 4 \(SIGILL\)|with signal 4\b/,
+    /[Ss]ignal 4 \(SIGILL\)|with signal 4\b/,
     /exit status 0xc000001d/,
+    /(?:code|status)[:=]? ?(?:-1073741795|3221225501)\b/,
+    /Uncaught SIGILL|ILL_ILLOPC/,
     /status=4\/ILL/,
     /illegal hardware instruction/,
     EXIT(132),
@@ -134,6 +149,17 @@ export const hangTimeout: Cause = {
     /DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded/,
     /Timed out after \d+ seconds/,
     /blocked for more than \d+ seconds/,
+    // A service's own wait for a worker, model instance or server that never came (gpustack, schedulers).
+    /Timeout waiting for (?:model|the model|worker|server|instance)/,
+    /: (?:timed out|watch timeout)$/,
+    // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
+    /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
+    /WORKER TIMEOUT \(pid:/,
+    // systemd's own timeouts: a start that never signalled ready, a unit watchdog that was not fed.
+    /Failed with result 'timeout'|start operation timed out|Watchdog timeout \(limit /,
+    // A launcher or kubectl that waited for readiness that never came.
+    /failed to become ready within \d+|failed to start within timeout|timed out waiting for the condition/,
+    /soft lockup - CPU#\d+ stuck/,
   ],
   text: t(
     [

@@ -42,8 +42,21 @@ export const XID = (codes: string) => new RegExp(`Xid \\(PCI:[^)]*\\): (?:${code
 /** AFTER_XID matches a later Xid's note that an earlier one of these codes caused it (`caused by previous Xid 149`). */
 export const AFTER_XID = (codes: string) => new RegExp(`caused by previous Xid (?:${codes})\\b`);
 
-/** EXIT matches an exit status as shells, docker and supervisors report it (`exit code 139`, `exit status 137`). */
-export const EXIT = (code: number) =>
-  new RegExp(
-    `(?:exit code|exit status|exited with code|exited with status|exit_code)[:=]? ?${code}\\b|Exited \\(${code}\\)`,
-  );
+/**
+ * EXIT matches an exit status as shells, docker, supervisors and Kubernetes report it (`exit code 139`,
+ * `exit status 137`, `exitCode: 137`).
+ */
+const EXIT_WORDS = "(?:exit code|exit status|exited with code|exited with status|exit_code|exitCode)";
+export const EXIT = (code: number) => new RegExp(`${EXIT_WORDS}[:=]? ?${code}\\b|Exited \\(${code}\\)`);
+
+/**
+ * HUB_HOST is the hosts models come from: Hugging Face (its mirror, CDN and Xet storage), ModelScope, Civitai, GitHub
+ * releases, and Ollama's registry with its Cloudflare R2 storage.
+ */
+export const HUB_HOST =
+  "(?:huggingface\\.co|hf-mirror\\.com|cdn-lfs\\.huggingface\\.co|cdn-lfs\\.hf\\.co|cdn-lfs-[a-z0-9.-]*\\.hf\\.co|" +
+  "xethub\\.hf\\.co|[a-z0-9.-]*modelscope\\.cn|civitai\\.com|" +
+  "github\\.com|[a-z.]*githubusercontent\\.com|ollama\\.ai|ollama\\.com|[a-z0-9.-]*cloudflarestorage\\.com)";
+
+/** HUB_URL matches the start of a URL on one of the hubs (`https://huggingface.co/`). */
+export const HUB_URL = `https?:\\/\\/(?:[a-z0-9-]+\\.)*${HUB_HOST}\\/`;

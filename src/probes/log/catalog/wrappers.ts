@@ -39,6 +39,17 @@ export const modelLoadFailed: Cause = {
     /(?:[Cc]ould not|[Uu]nable to) load model\b/,
     /model failed to load/,
     /ModelLoadFailed|Model load failed/,
+    /[Ee]rror loading model\b/,
+    // TGI: a shard (one process per GPU) that did not start.
+    /ShardCannotStart|Shard \d+ failed to start/,
+    // PyTorch: the weights do not fit the model they are loaded into (the wrong file for a node or a loader).
+    /Error\(s\) in loading state_dict for /,
+    // The server (or the library under it) does not know the model's architecture: too old, or the wrong model.
+    /Model architectures \[[^\]]*\] are not supported|does not recognize this architecture/,
+    // TorchServe's and KServe's model server.
+    /Load model failed: \S+, error: /,
+    // Triton's model table at start-up: a model that did not load is UNAVAILABLE, with the reason.
+    /\| UNAVAILABLE: /,
   ],
   text: t(
     [
@@ -70,6 +81,18 @@ export const engineDead: Cause = {
     /Received sigquit from a child proces/,
     /Stub process (?:'[^']*' )?is not healthy/,
     /MPI_ABORT was invoked/,
+    /RuntimeError: Worker failed with error/,
+    // A pool or launcher whose child died (concurrent.futures, torchrun, SGLang's scheduler).
+    /BrokenProcessPool|process pool was terminated abruptly|ChildFailedError|scheduler is dead/,
+    // A backend behind gRPC went away (LocalAI's backends, Triton's Python stub): UNAVAILABLE is a dead server.
+    /rpc error: code = Unavailable desc = (?:error reading from server|connection error)/,
+    /StatusCode\.UNAVAILABLE/,
+    /RPC server for \S+ \d+ is not running/,
+    /Backend worker process died/,
+    // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
+    /while running the model: unexpected EOF/,
+    /(?:Post|Get) "http:\/\/(?:127\.0\.0\.1|localhost):\d+\/[^"]*": (?:EOF|read tcp|dial tcp)/,
+    /(?:Post|Get) \\"http:\/\/(?:127\.0\.0\.1|localhost):\d+\/[^"\\]*\\": (?:EOF|read tcp|dial tcp)/,
   ],
   text: t(
     [
