@@ -73,7 +73,8 @@ describe("probable cause through the CLI", () => {
     expect(w.code).toBe(0);
     expect(w.stdout).toMatch(/applog +OK /);
     // The warning excuses the one import error after it, not the one that stops the service later.
-    const fatal = ["INFO: loading", "Traceback (most recent call last):", "ModuleNotFoundError: No module named 'vllm'"];
+    const fatal = ["INFO: loading", "Traceback (most recent call last):"];
+    fatal.push("ModuleNotFoundError: No module named 'vllm'");
     const later = setup("later", [...optional, ...fatal]);
     const l = await runCli(["check", "-c", later], { cwd: dir, env: env() });
     expect(l.stdout).toContain("1 new matching line");

@@ -171,7 +171,8 @@ describe("root cause over wrapper, by context", () => {
     const warn = "A matching Triton is not available, some optimizations will not be enabled";
     const err = "ModuleNotFoundError: No module named 'triton'";
     expect(classifyLines([warn, "Traceback (most recent call last):", err])).toBeUndefined();
-    expect(classifyLines(["WARNING 01-02 vllm: Failed to import from vllm._C: No module named 'vllm._C'"])).toBeUndefined();
+    const vllm = "WARNING 01-02 vllm: Failed to import from vllm._C: No module named 'vllm._C'";
+    expect(classifyLines([vllm])).toBeUndefined();
     expect(classifyLines([warn, err, "ModuleNotFoundError: No module named 'vllm'"])?.id).toBe("missing_dependency");
     // Spent by the next matching line, whatever it names: an import error far after the warning is a failure.
     expect(classifyLines([warn, "RuntimeError: CUDA error: unspecified launch failure", err])?.id).toBe("cuda_error");

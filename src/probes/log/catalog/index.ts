@@ -41,8 +41,9 @@ export const CAUSES: readonly Cause[] = [
   hubUnreachable,
   modelNotFound,
   missingLibrary,
-  missingDependency,
+  // A program that is missing, before the ImportError GitPython raises for it (`Bad git executable`).
   execNotFound,
+  missingDependency,
   hangTimeout,
   runnerNotStarted,
   modelLoadFailed,
