@@ -84,8 +84,10 @@ export const hubUnreachable: Cause = {
       `(?<=(?:${HUB_URL}|lookup ${HUB})[^\\n]*)(?:connection refused|context deadline exceeded|Client\\.Timeout)`,
     ),
     new RegExp(`${HUB_URL}.*connection reset by peer`),
-    // Go: a read or write on the connection to the hub that failed or timed out (ollama pull).
-    new RegExp(`(?<=${HUB_URL}[^\\n]*)(?:read tcp|write tcp) [^\\n]*(?:timed out|reset by peer|EOF)`),
+    // Go: a read or write on the connection to the hub that failed, timed out or was cut (ollama pull).
+    new RegExp(
+      `(?<=${HUB_URL}[^\\n]*)(?:(?:read tcp|write tcp) [^\\n]*(?:timed out|reset by peer|EOF)|: unexpected EOF)`,
+    ),
     new RegExp(`error sending request for url \\(${HUB_URL}`),
     // curl and git: the same failures in their words.
     new RegExp(`Failed to connect to ${HUB} port|Could not resolve host: ${HUB}`),
