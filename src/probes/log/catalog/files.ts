@@ -180,7 +180,8 @@ export const modelNotFound: Cause = {
     /(?<!Local)EntryNotFoundError/,
     /no version is available|Not loaded: No model version/,
     // A model store or an inference server asked for a model it does not hold (BentoML, ModelScope, Riva, Triton).
-    /[Nn]o [Mm]odels? with name '|The request model: \S+ does not exist/,
+    // ModelScope names a hub id (`namespace/name`); a tool asking for a placeholder (`unknown`) is not this.
+    /[Nn]o [Mm]odels? with name '|The request model: \S+\/\S+ does not exist|Repo \S+\/\S+ not exists on either/,
     /Unavailable model requested|Request for unknown model/,
     // insightface's downloader says so when the URL answered with an HTTP error (a release asset that is gone).
     new RegExp(`Failed downloading url ${HUB_URL}`),
