@@ -97,7 +97,7 @@ export const hubUnreachable: Cause = {
     /(?:GET|HEAD) failed \((?:429|5\d\d)\)/,
     // A connect that timed out (ETIMEDOUT, WSAETIMEDOUT) or a name that did not resolve: in a model service, a
     // download.
-    /\[Errno 110\] Connection timed out|\(os error 10060\)|\[WinError 10060\]/,
+    /\[Errno 110\] Connection timed out|\(os error 10060\)|\[WinError 10060\]|Caused by ConnectTimeoutError\(/,
     /\[Errno 101\] Network is unreachable|\[Errno 113\] No route to host/,
     /\[Errno -[23]\] (?:Name or service not known|Temporary failure in name resolution)/,
     // urllib3 gave up on a URL of model weights, whatever the host (a vendor's own CDN).
