@@ -69,7 +69,7 @@ export const XIDS: ReadonlyMap<number, XidInfo> = new Map([
     ),
   ],
   [61, row("gpu_firmware", ["internal micro-controller breakpoint", RESET_GPU[0]], ["内部微控制器断点", RESET_GPU[1]])],
-  [62, row("gpu_hang", ["internal micro-controller halt", RESET_GPU[0]], ["内部微控制器停机", RESET_GPU[1]])],
+  [62, row("gpu_firmware", ["internal micro-controller halt", RESET_GPU[0]], ["内部微控制器停机", RESET_GPU[1]])],
   [
     63,
     row(

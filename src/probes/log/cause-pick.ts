@@ -6,13 +6,15 @@
  *   carrier   a line that reports another error (the NCCL watchdog), and the wrappers (`EngineDeadError`)
  *   free      a user pattern's cause that is not in the catalog (free text)
  *   evidence  names nothing: makes a weak pattern of its cause count
+ *   excuse    names nothing: the next matching line, when it names this cause, names nothing either (a warning
+ *             that the service goes on without an optional module, then the import error it tolerates)
  *
  * Within one strength the cause highest in the catalog wins, so a wrapper never outranks the error it carries.
  */
 import type { Cause } from "./catalog/index.js";
 
 /** Strength is how a pattern names its cause (see above). */
-export type Strength = "names" | "weak" | "carrier" | "free" | "evidence";
+export type Strength = "names" | "weak" | "carrier" | "free" | "evidence" | "excuse";
 
 /** CatalogRule is one pattern of the catalog with the cause it names and how. */
 export type CatalogRule = { re: RegExp; id: string; strength: Strength };
@@ -24,7 +26,28 @@ export function catalogRules(causes: readonly Cause[]): CatalogRule[] {
     ...(c.weak?.regexes ?? []).map((re) => ({ re, id: c.id, strength: "weak" as const })),
     ...(c.carriers ?? []).map((re) => ({ re, id: c.id, strength: "carrier" as const })),
     ...(c.weak?.evidence ?? []).map((re) => ({ re, id: c.id, strength: "evidence" as const })),
+    ...(c.excuses ?? []).map((re) => ({ re, id: c.id, strength: "excuse" as const })),
   ]);
+}
+
+/**
+ * createExcuser screens the matches of each line of one read, in order: an excuse holds for the next line with any
+ * other match (its own line included), and drops that line's matches of its cause; then it is spent. One warning
+ * excuses one import error, never a later one that stops the service.
+ */
+export function createExcuser<T extends { strength: Strength }>(idOf: (m: T) => string | undefined) {
+  let pending = new Set<string>();
+  return (matches: T[]): T[] => {
+    const excuses = matches.filter((m) => m.strength === "excuse").map(idOf);
+    const rest = matches.filter((m) => m.strength !== "excuse");
+    const off = new Set([...pending, ...excuses]);
+    if (rest.length === 0) {
+      for (const id of excuses) if (id !== undefined) pending.add(id);
+      return rest;
+    }
+    pending = new Set();
+    return rest.filter((m) => !off.has(idOf(m)));
+  };
 }
 
 /** CausePicker gathers what the lines of one read name, and picks the cause to report. */
@@ -43,6 +66,7 @@ export function createPicker(rank: (id: string) => number): CausePicker {
     add(id, strength) {
       if (strength === "weak") weak.add(id);
       else if (strength === "evidence") evidence.add(id);
+      else if (strength === "excuse") return;
       else keep(strength, id);
     },
     pick() {

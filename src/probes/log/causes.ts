@@ -10,7 +10,7 @@
  */
 import { linearOf } from "../../core/linear-regex.js";
 import { CAUSES, type Cause, type Locale } from "./catalog/index.js";
-import { type CatalogRule, catalogRules, createPicker } from "./cause-pick.js";
+import { type CatalogRule, catalogRules, createExcuser, createPicker } from "./cause-pick.js";
 
 export { CAUSES, type Cause, type Locale };
 
@@ -155,7 +155,11 @@ export function classifyLine(line: string, catalog: Catalog = BUILTIN): Cause | 
 /** classifyLines names the cause of one read (one incident), by the precedence above. */
 export function classifyLines(lines: Iterable<string>, catalog: Catalog = BUILTIN): Cause | undefined {
   const picker = createPicker((id) => causePriority(id, catalog));
-  for (const line of lines) for (const r of catalog.rules) if (linearOf(r.re).test(line)) picker.add(r.id, r.strength);
+  const screen = createExcuser((r: CatalogRule) => r.id);
+  for (const line of lines) {
+    const found = catalog.rules.filter((r) => linearOf(r.re).test(line));
+    for (const r of screen(found)) picker.add(r.id, r.strength);
+  }
   const id = picker.pick();
   return id === undefined ? undefined : causeById(id, catalog);
 }

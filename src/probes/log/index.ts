@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import type { Severity } from "../../core/status.js";
 import { formatDuration } from "../../duration.js";
 import { BUILTIN, causePriority, describeCause, type Catalog } from "./causes.js";
-import { type CausePicker, createPicker, type Strength } from "./cause-pick.js";
+import { type CausePicker, createExcuser, createPicker, type Strength } from "./cause-pick.js";
 import { createLinePrefilter, requiredLiterals, type LinePrefilter } from "./log-prefilter.js";
 import { expandPath } from "./log-glob.js";
 import { logPreflight } from "./log-preflight.js";
@@ -98,13 +98,15 @@ export const logProbe = defineProbe(logConfigSchema, {
     const hits = new Map<string, Hit>();
     const picker = createPicker(rank);
     let matched = 0;
+    const screen = createExcuser((r: Rule) => r.cause);
     const onLine = (line: string) => {
       let sev: Severity | undefined;
       let here: CausePicker | undefined;
-      for (const r of rules) {
-        // A line without any of the rule's literals cannot match: the engine (compiled on first use) is not asked.
-        if (r.needles && !r.needles.some((n) => line.includes(n))) continue;
-        if (!linearOf(r.re).test(line)) continue;
+      // A line without any of the rule's literals cannot match: the engine (compiled on first use) is not asked.
+      const found = rules.filter(
+        (r) => (!r.needles || r.needles.some((n) => line.includes(n))) && linearOf(r.re).test(line),
+      );
+      for (const r of screen(found)) {
         if (r.cause) {
           picker.add(r.cause, r.strength);
           (here ??= createPicker(rank)).add(r.cause, r.strength);

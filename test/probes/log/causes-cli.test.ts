@@ -35,6 +35,8 @@ ${extra}`,
 }
 const env = () => ({ WATCHDOG_CONFIG: "", NO_COLOR: "1" });
 const excerpt = (source: string) => readCorpus().find((e) => e.source === source)!.lines;
+const batch07 = path.resolve(__dirname, "../../fixtures/causes/batches/batch-07.txt");
+const fromBatch07 = (source: string) => readCorpus(batch07).find((e) => e.source === source)!.lines;
 
 describe("probable cause through the CLI", () => {
   it("ComfyUI's wrapper line defers to the OOM on the lines after it (zh-CN alert)", async () => {
@@ -62,6 +64,21 @@ describe("probable cause through the CLI", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/applog +OK /);
     expect(r.stdout).toContain("nothing to send");
+  });
+
+  it("a warning that goes on without an optional module fails nothing; a later missing module is named", async () => {
+    const optional = fromBatch07("https://github.com/MackinationsAi/Window_Trellis/issues/1");
+    const warn = setup("optional", optional);
+    const w = await runCli(["check", "-c", warn], { cwd: dir, env: env() });
+    expect(w.code).toBe(0);
+    expect(w.stdout).toMatch(/applog +OK /);
+    // The warning excuses the one import error after it, not the one that stops the service later.
+    const fatal = ["INFO: loading", "Traceback (most recent call last):"];
+    fatal.push("ModuleNotFoundError: No module named 'vllm'");
+    const later = setup("later", [...optional, ...fatal]);
+    const l = await runCli(["check", "-c", later], { cwd: dir, env: env() });
+    expect(l.stdout).toContain("1 new matching line");
+    expect(l.stdout).toContain("probable cause: missing_dependency");
   });
 
   it("the NCCL watchdog names the CUDA error it carries; a missing .so is named by the loader (zh-CN)", async () => {

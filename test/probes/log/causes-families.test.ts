@@ -167,6 +167,18 @@ describe("root cause over wrapper, by context", () => {
     expect(classifyLines(read.slice(1))?.id).toBe("model_load_failed");
   });
 
+  it("a warning about an optional module excuses the one import error after it, not a later one", () => {
+    const warn = "A matching Triton is not available, some optimizations will not be enabled";
+    const err = "ModuleNotFoundError: No module named 'triton'";
+    expect(classifyLines([warn, "Traceback (most recent call last):", err])).toBeUndefined();
+    const vllm = "WARNING 01-02 vllm: Failed to import from vllm._C: No module named 'vllm._C'";
+    expect(classifyLines([vllm])).toBeUndefined();
+    expect(classifyLines([warn, err, "ModuleNotFoundError: No module named 'vllm'"])?.id).toBe("missing_dependency");
+    // Spent by the next matching line, whatever it names: an import error far after the warning is a failure.
+    expect(classifyLines([warn, "RuntimeError: CUDA error: unspecified launch failure", err])?.id).toBe("cuda_error");
+    expect(classifyLines([err])?.id).toBe("missing_dependency");
+  });
+
   it("a Ray task failure defers to what the task died of", () => {
     // Simple-Efficient/RL-Factory#8
     const read = ["`ray.exceptions.RayTaskError(ActorDiedError): ray::TaskRunner.run() (pid=18948, ip=10.164.37.106, actor_id=2dbcd32867b5c511f131cbb201000000, repr=<main_ppo.TaskRunner object at 0x7f852c0b7490>)", "ERROR 03-21 17:27:44 [core.py:340] ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory."];

@@ -1,6 +1,6 @@
 /**
- * Causes of the host's files and the service's install: the disk, file handles, permissions, the model's files, the
- * native libraries, Python modules and programs the service needs. Most need a person before a restart can help.
+ * Causes of the host's files: the disk, file handles, permissions, the model's files (the libraries, modules and
+ * programs are in install.ts). Most need a person before a restart can help.
  */
 import { type Cause, EXIT, HUB_URL, t } from "./types.js";
 
@@ -149,6 +149,9 @@ export const modelNotFound: Cause = {
     /No such file or directory: .*(?:\.(?:safetensors|bin|ckpt|pth?|gguf|onnx|engine|plan)|config\.json)'/,
     // ENOENT on any file under a models directory (a TTS model's yaml, a tokenizer): the model is not all there.
     /No such file or directory: '[^']*(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^']*'/,
+    // The same in C++ and other tools' words: a path under a models directory, then ENOENT or "not found".
+    /["'][^"'\s]*\/(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^"'\s]*["']: No such file or directory/,
+    /(?:pretrained_models|[Mm]odels?|checkpoints?)\/[^'"\s]+\.(?:yaml|json|txt) not found/,
     // ggml's loaders (gguf, whisper.cpp) name the path they could not open.
     /_from_file[a-z_]*: failed to open/,
     // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
@@ -176,6 +179,12 @@ export const modelNotFound: Cause = {
     /requires a personal CivitAI API key|API Status Code 40[134]\)/,
     /(?<!Local)EntryNotFoundError/,
     /no version is available|Not loaded: No model version/,
+    // A model store or an inference server asked for a model it does not hold (BentoML, ModelScope, Riva, Triton).
+    // ModelScope names a hub id (`namespace/name`); a tool asking for a placeholder (`unknown`) is not this.
+    /[Nn]o [Mm]odels? with name '|The request model: \S+\/\S+ does not exist|Repo \S+\/\S+ not exists on either/,
+    /Unavailable model requested|Request for unknown model/,
+    // insightface's downloader says so when the URL answered with an HTTP error (a release asset that is gone).
+    new RegExp(`Failed downloading url ${HUB_URL}`),
   ],
   text: t(
     [
@@ -186,96 +195,6 @@ export const modelNotFound: Cause = {
     [
       "在配置的名称或路径下找不到模型（或其权重文件），或模型仓库拒绝访问（401/403/404）",
       "检查服务配置中的模型名称/路径；下载权重（huggingface-cli download、ollama pull），受限模型需先登录",
-    ],
-  ),
-};
-
-export const missingLibrary: Cause = {
-  id: "missing_library",
-  restartHelps: false,
-  regexes: [
-    /error while loading shared libraries/,
-    // Not a probe for an optional library that goes on without it (TensorFlow's CUDA libraries, NCCL's net plugin).
-    /(?<!(?:dso_loader\.cc:\d+\] Could not load dynamic library|NET\/Plugin)[^\n]*)cannot open shared object file/,
-    /Could not load library lib|Could not load library \S+\.dll/,
-    /Unable to load any of \{lib/,
-    /Failed to find dynamic library: lib/,
-    /\[WinError 126\]/,
-    /Could not locate \S+\.dll/,
-    /DLL load failed/,
-    // The loader found the library but not the version a binary was built against (an older libstdc++ or glibc).
-    /version .(?:GLIBC|GLIBCXX|CXXABI)_[\d.]+. not found/,
-    /Library not loaded: /,
-    // CTranslate2 (faster-whisper) and others probe for CUDA libraries by name.
-    /[Ll]ibrary \S+\.(?:so|dll)\S* is not found|is not found or cannot be loaded/,
-  ],
-  text: t(
-    [
-      "a native library the service needs (a .so such as libcudnn, libcudart, libGL) cannot be found by the loader",
-      "install the package that provides it (the NVIDIA driver for libcuda/libnvidia-ml, the cuDNN/CUDA runtime " +
-        "matching the build, libgl1 for OpenCV), or add its directory to LD_LIBRARY_PATH",
-    ],
-    [
-      "动态链接器找不到服务所需的原生库（.so，如 libcudnn、libcudart、libGL）",
-      "安装提供该库的软件包（libcuda/libnvidia-ml 来自 NVIDIA 驱动，与构建匹配的 cuDNN/CUDA 运行库，OpenCV 需 libgl1），" +
-        "或把其目录加入 LD_LIBRARY_PATH",
-    ],
-  ),
-};
-
-export const missingDependency: Cause = {
-  id: "missing_dependency",
-  restartHelps: false,
-  regexes: [
-    /ModuleNotFoundError/,
-    /ImportError/,
-    /(?<!Error caught was: )No module named/,
-    /IMPORT FAILED/,
-    /module for custom nodes: /,
-    /cannot import name '/,
-  ],
-  text: t(
-    [
-      "a Python module is missing or fails to import",
-      "install it in the service's environment (pip install ...) and restart",
-    ],
-    ["缺少 Python 模块或导入失败", "在服务所用环境中安装（pip install ...）后重启"],
-  ),
-};
-
-export const execNotFound: Cause = {
-  id: "exec_not_found",
-  restartHelps: false,
-  regexes: [
-    // Not SGLang's hang dump that could not find py-spy: the hang is the failure.
-    /(?<!Pyspy failed to dump[^\n]*)command not found/,
-    /executable file not found in \$PATH/,
-    /status=127\//,
-    /status=203\/EXEC/,
-    EXIT(127),
-    // Windows' cmd: 9009 is its "not recognized as an internal or external command" (Python not on the PATH).
-    EXIT(9009),
-    /is not recognized as an internal or external command|Python was not found; run without arguments/,
-    /No such file or directory: '[^']*': '[^']*'/,
-    /sh: \d+: [^ :]+: not found/,
-    /: line \d+: (?:exec: )?[^ :]+: not found/,
-    // Audio front ends run ffmpeg (pydub, whisper): it is a program, not a Python module.
-    /[Cc]ouldn.t find ffmpeg|ffmpeg (?:was )?not found|[Ff]ile not found: ffmpeg/,
-    /Error: spawn \S+ ENOENT/,
-    /fork\/exec \S+: no such file or directory/,
-    // An entrypoint or interpreter that is not there (or a script with CRLF line ends: `python\r`).
-    /exec \S+: no such file or directory|\/usr\/bin\/env: .[^ ]*.: No such file or directory/,
-    /\[WinError 2\] The system cannot find the file specified\.?$/,
-    new RegExp("\\[WinError 2\\] \u7cfb\u7edf\u627e\u4e0d\u5230\u6307\u5b9a\u7684\u6587\u4ef6\u3002?$"), // 系统找不到指定的文件。
-  ],
-  text: t(
-    [
-      "a program the service runs was not found (exit 127: not installed, or not on the PATH it runs with)",
-      "install the program, or give its full path (cron and systemd run with a short PATH: set PATH= in the unit)",
-    ],
-    [
-      "找不到服务要运行的程序（退出码 127：未安装，或不在其运行时的 PATH 中）",
-      "安装该程序，或写出完整路径（cron 和 systemd 的 PATH 很短：在单元文件中设置 PATH=）",
     ],
   ),
 };

@@ -46,8 +46,8 @@ export const gpuHwMemory: Cause = {
 export const gpuHang: Cause = {
   id: "gpu_hang",
   regexes: [
-    XID("119|109|62"),
-    AFTER_XID("119|109|62"),
+    XID("119|109"),
+    AFTER_XID("119|109"),
     /Rate limiting GSP RPC/,
     /GSP RPC timeout|GSP RPC Timeout/,
     /Timeout after \d+s of waiting for RPC response/,
@@ -70,8 +70,10 @@ export const gpuHang: Cause = {
 export const gpuFirmware: Cause = {
   id: "gpu_firmware",
   regexes: [
-    XID("61|120"),
-    AFTER_XID("61|120"),
+    // 61 and 62: an internal micro-controller (the PMU) hit a breakpoint or halted; 120: the GSP firmware faulted.
+    XID("61|62|120"),
+    AFTER_XID("61|62|120"),
+    /PMU has halted|_kgspRpcGspEventPmuHalted/,
     /GSP task exception/,
     // The driver dumps the GSP/FSP microcontroller's state when the firmware faults.
     /kflcnCoreDump/,

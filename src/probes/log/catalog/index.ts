@@ -5,8 +5,8 @@
  * was written from real failure output (test/fixtures/causes/corpus.txt, with the source of each excerpt) as a
  * family by mechanism (errno, exit status, signal, loader, hub), not one vendor's wording.
  */
-import { diskFull, execNotFound, missingDependency, missingLibrary, modelCorrupt, modelNotFound } from "./files.js";
-import { permissionDenied, tooManyOpenFiles } from "./files.js";
+import { diskFull, modelCorrupt, modelNotFound, permissionDenied, tooManyOpenFiles } from "./files.js";
+import { execNotFound, missingDependency, missingLibrary } from "./install.js";
 import { cudaDriverTooOld, gpuFirmware, gpuHang, gpuHwMemory, gpuLost, noGpu, nvmlMismatch } from "./gpu.js";
 import { gpuOom, hostOom, shmBusError } from "./memory.js";
 import { addressUnavailable, hubUnreachable, portInUse } from "./network.js";
@@ -41,8 +41,9 @@ export const CAUSES: readonly Cause[] = [
   hubUnreachable,
   modelNotFound,
   missingLibrary,
-  missingDependency,
+  // A program that is missing, before the ImportError GitPython raises for it (`Bad git executable`).
   execNotFound,
+  missingDependency,
   hangTimeout,
   runnerNotStarted,
   modelLoadFailed,

@@ -84,6 +84,10 @@ export const hubUnreachable: Cause = {
       `(?<=(?:${HUB_URL}|lookup ${HUB})[^\\n]*)(?:connection refused|context deadline exceeded|Client\\.Timeout)`,
     ),
     new RegExp(`${HUB_URL}.*connection reset by peer`),
+    // Go: a read or write on the connection to the hub that failed, timed out or was cut (ollama pull).
+    new RegExp(
+      `(?<=${HUB_URL}[^\\n]*)(?:(?:read tcp|write tcp) [^\\n]*(?:timed out|reset by peer|EOF)|: unexpected EOF)`,
+    ),
     new RegExp(`error sending request for url \\(${HUB_URL}`),
     // curl and git: the same failures in their words.
     new RegExp(`Failed to connect to ${HUB} port|Could not resolve host: ${HUB}`),
@@ -93,11 +97,16 @@ export const hubUnreachable: Cause = {
     /(?:GET|HEAD) failed \((?:429|5\d\d)\)/,
     // A connect that timed out (ETIMEDOUT, WSAETIMEDOUT) or a name that did not resolve: in a model service, a
     // download.
-    /\[Errno 110\] Connection timed out|\(os error 10060\)|\[WinError 10060\]/,
+    /\[Errno 110\] Connection timed out|\(os error 10060\)|\[WinError 10060\]|Caused by ConnectTimeoutError\(/,
     /\[Errno 101\] Network is unreachable|\[Errno 113\] No route to host/,
     /\[Errno -[23]\] (?:Name or service not known|Temporary failure in name resolution)/,
     // urllib3 gave up on a URL of model weights, whatever the host (a vendor's own CDN).
     /Max retries exceeded with url: \S*\.(?:safetensors|bin|pth?|ckpt|gguf|onnx|zip)\b/,
+    new RegExp(`Max retries exceeded with url: (?:${HUB_URL}|\\/api\\/v1\\/models\\/|\\/api\\/models\\/)`),
+    new RegExp(`host='${HUB}', port=\\d+\\): Read timed out`),
+    // A download cut off mid-file, and a proxy or TLS failure on the way to the hub (urllib3, requests).
+    /Connection broken: IncompleteRead|exceptions\.IncompleteRead: |ChunkedEncodingError/,
+    /Unable to connect to proxy|Cannot connect to proxy|EOF occurred in violation of protocol/,
     /Error: max retries exceeded: /,
     // urllib's failure to reach a URL: in a model service, the download of weights (torch.hub, GitHub releases).
     /<urlopen error /,

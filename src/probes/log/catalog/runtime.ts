@@ -49,6 +49,8 @@ export const cudaError: Cause = {
     /cuda runtime error \(/,
     // ggml's older form, the driver API's names, and ROCm's HIP for the same failures.
     /CUDA error \d+ at /,
+    // Custom kernels' checks (SGLang's and vLLM's all-reduce): `Cuda error FILE:LINE 'message'`.
+    /[Cc]uda error \S+\.(?:cuh?|cpp|h):\d+ '|peer access is not supported between/,
     /CUDA_ERROR_(?:ILLEGAL_ADDRESS|LAUNCH_FAILED|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|ASSERT)/,
     /unspecified launch failure|cudaErrorLaunchFailure|hipErrorIllegalAddress|HIP error: /,
   ],

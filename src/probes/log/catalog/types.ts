@@ -23,6 +23,11 @@ export type Cause = {
    * kernel's OOM killer only when the read speaks of memory (a service's own watchdog kills too).
    */
   weak?: { regexes: RegExp[]; evidence: RegExp[] };
+  /**
+   * Patterns of a line that says the service goes on without what this cause names (a warning about an optional
+   * module): the next line that matches anything names nothing of this cause (cause-pick.ts, createExcuser).
+   */
+  excuses?: RegExp[];
   text: Record<Locale, { explain: string; action: string }>;
   /** A wrapper says that something failed, not why: any other cause found in the same read wins over it. */
   wrapper?: boolean;
@@ -55,7 +60,7 @@ export const EXIT = (code: number) => new RegExp(`${EXIT_WORDS}[:=]? ?${code}\\b
  */
 export const HUB_HOST =
   "(?:huggingface\\.co|hf-mirror\\.com|cdn-lfs\\.huggingface\\.co|cdn-lfs\\.hf\\.co|cdn-lfs-[a-z0-9.-]*\\.hf\\.co|" +
-  "xethub\\.hf\\.co|[a-z0-9.-]*modelscope\\.cn|civitai\\.com|" +
+  "xethub\\.hf\\.co|[a-z0-9.-]*modelscope\\.cn|civitai\\.[a-z]+|" +
   "github\\.com|[a-z.]*githubusercontent\\.com|ollama\\.ai|ollama\\.com|[a-z0-9.-]*cloudflarestorage\\.com)";
 
 /** HUB_URL matches the start of a URL on one of the hubs (`https://huggingface.co/`). */

@@ -50,6 +50,8 @@ export const modelLoadFailed: Cause = {
     /Load model failed: \S+, error: /,
     // Triton's model table at start-up: a model that did not load is UNAVAILABLE, with the reason.
     /\| UNAVAILABLE: /,
+    // text-embeddings-inference: no backend (Candle, ONNX, Python) could load the model.
+    /Could not start (?:Candle|ORT|Python) backend|Could not create backend/,
   ],
   text: t(
     [

@@ -1,0 +1,107 @@
+/**
+ * Causes of the service's install: the native libraries, Python modules and programs it needs. None is fixed by a
+ * restart: a person installs what is missing first.
+ */
+import { type Cause, EXIT, t } from "./types.js";
+
+export const missingLibrary: Cause = {
+  id: "missing_library",
+  restartHelps: false,
+  regexes: [
+    /error while loading shared libraries/,
+    // Not a probe for an optional library that goes on without it (TensorFlow's CUDA libraries, NCCL's net plugin).
+    /(?<!(?:dso_loader\.cc:\d+\] Could not load dynamic library|NET\/Plugin)[^\n]*)cannot open shared object file/,
+    /Could not load library lib|Could not load library \S+\.dll/,
+    /Unable to load any of \{lib/,
+    /Failed to find dynamic library: lib/,
+    /\[WinError 126\]/,
+    /Could not locate \S+\.dll/,
+    /DLL load failed/,
+    // The loader found the library but not the version a binary was built against (an older libstdc++ or glibc).
+    /version .(?:GLIBC|GLIBCXX|CXXABI)_[\d.]+. not found/,
+    /Library not loaded: /,
+    // CTranslate2 (faster-whisper) and others probe for CUDA libraries by name.
+    /[Ll]ibrary \S+\.(?:so|dll)\S* is not found|is not found or cannot be loaded/,
+  ],
+  text: t(
+    [
+      "a native library the service needs (a .so such as libcudnn, libcudart, libGL) cannot be found by the loader",
+      "install the package that provides it (the NVIDIA driver for libcuda/libnvidia-ml, the cuDNN/CUDA runtime " +
+        "matching the build, libgl1 for OpenCV), or add its directory to LD_LIBRARY_PATH",
+    ],
+    [
+      "动态链接器找不到服务所需的原生库（.so，如 libcudnn、libcudart、libGL）",
+      "安装提供该库的软件包（libcuda/libnvidia-ml 来自 NVIDIA 驱动，与构建匹配的 cuDNN/CUDA 运行库，OpenCV 需 libgl1），" +
+        "或把其目录加入 LD_LIBRARY_PATH",
+    ],
+  ),
+};
+
+export const missingDependency: Cause = {
+  id: "missing_dependency",
+  restartHelps: false,
+  regexes: [
+    /ModuleNotFoundError/,
+    /ImportError/,
+    /(?<!Error caught was: )No module named/,
+    /IMPORT FAILED/,
+    /module for custom nodes: /,
+    /cannot import name '/,
+  ],
+  // A warning that the service goes on without an optional module (xformers without Triton, a version file that
+  // is not built): the import error right after it, or on its own line, is no failure.
+  excuses: [
+    /some optimizations will not|will not be available|won.t be available|will not be enabled/,
+    /[Ff]alling back to|will fall ?back to|optional (?:dependency|dependencies|module|package)/,
+    /Warning: [^\n]*[Ff]ailed to (?:read|import|load)|(?<=WARN[^\n]*)(?:[Ff]ailed to import|No module named)/,
+  ],
+  text: t(
+    [
+      "a Python module is missing or fails to import",
+      "install it in the service's environment (pip install ...) and restart",
+    ],
+    ["缺少 Python 模块或导入失败", "在服务所用环境中安装（pip install ...）后重启"],
+  ),
+};
+
+export const execNotFound: Cause = {
+  id: "exec_not_found",
+  restartHelps: false,
+  regexes: [
+    // Not SGLang's hang dump that could not find py-spy: the hang is the failure.
+    /(?<!Pyspy failed to dump[^\n]*)command not found/,
+    /executable file not found in \$PATH/,
+    /status=127\//,
+    /status=203\/EXEC/,
+    EXIT(127),
+    // Windows' cmd: 9009 is its "not recognized as an internal or external command" (Python not on the PATH).
+    EXIT(9009),
+    /is not recognized as an internal or external command|Python was not found; run without arguments/,
+    /No such file or directory: '[^']*': '[^']*'/,
+    /sh: \d+: [^ :]+: not found/,
+    /: line \d+: (?:exec: )?[^ :]+: not found/,
+    // Audio front ends run ffmpeg (pydub, whisper): it is a program, not a Python module.
+    /[Cc]ouldn.t find ffmpeg|[Ff][Ff][Mm][Pp][Ee][Gg] (?:was |is )?not found|[Ff]ile not found: ffmpeg/,
+    // Python's subprocess: a bare program name, not a path (FileNotFoundError for ffmpeg, git, sox).
+    /\[Errno 2\] No such file or directory: '[\w.+-]+'$/,
+    // GitPython without git on the PATH (ComfyUI-Manager), LocalAI without the backend it spawns over gRPC.
+    /Bad git executable|git executable not found/,
+    /grpc process not found: /,
+    /Error: spawn \S+ ENOENT/,
+    /fork\/exec \S+: no such file or directory/,
+    // An entrypoint or interpreter that is not there (or a script with CRLF line ends: `python\r`).
+    /exec \S+: no such file or directory|\/usr\/bin\/env: .[^ ]*.: No such file or directory/,
+    /\[WinError 2\] The system cannot find the file specified\.?$/,
+    new RegExp("\\[WinError 2\\] \u7cfb\u7edf\u627e\u4e0d\u5230\u6307\u5b9a\u7684\u6587\u4ef6\u3002?$"), // 系统找不到指定的文件。
+  ],
+  text: t(
+    [
+      "a program the service runs was not found (exit 127: not installed, or not on the PATH it runs with)",
+      "install the program, or give its full path (cron and systemd run with a short PATH: set PATH= in the unit)",
+    ],
+    [
+      "找不到服务要运行的程序（退出码 127：未安装，或不在其运行时的 PATH 中）",
+      "安装该程序，或写出完整路径（cron 和 systemd 的 PATH 很短：在单元文件中设置 PATH=）",
+    ],
+  ),
+};
