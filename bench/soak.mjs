@@ -27,7 +27,9 @@ const only = onlyAt > 0 ? new Set(process.argv[onlyAt + 1].split(",")) : undefin
 const kept = (type) => !only || only.has(type);
 const TICK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
-const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
+const statusKiB = (pid, key) =>
+  Number(new RegExp(`${key}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
+const rssKiB = (pid) => statusKiB(pid, "VmRSS");
 /** cpuTicks is utime+stime of a process (fields 14 and 15 of /proc/PID/stat, after the parenthesised name). */
 const cpuTicks = (pid) => {
   const rest = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -125,18 +127,25 @@ console.log(
   `soak: ${minutes} min, ${checks.length} checks every ${interval}s; node ${process.version}; ` +
     `monit: ${monit ? monitBin : "not installed (apt-get install monit)"}`,
 );
-console.log("  t(s)  daemon MiB  idle MiB  ratio  runs  daemon ms CPU/cycle" + (monit ? "  monit ms CPU/cycle" : ""));
+// Of the daemon's resident memory, "file" is pages of the node binary and libraries (built-in modules, the optimizing
+// compilers' code), "anon" the V8 heap, malloc and buffers: what the daemon's own code can change is mostly in anon.
+const idleSplit = `file ${mib(statusKiB(idle.pid, "RssFile"))}, anon ${mib(statusKiB(idle.pid, "RssAnon"))} MiB`;
+console.log(`  (the idle Node process: ${idleSplit})`);
+const columns = "  t(s)  daemon MiB  (file  anon)  idle MiB  ratio  runs  daemon ms CPU/cycle";
+console.log(columns + (monit ? "  monit ms CPU/cycle" : ""));
 const row = () => {
   const t = (Date.now() - start.at) / 1000;
   const d = rssKiB(daemon.pid);
   const i = rssKiB(idle.pid);
+  const split = `(${mib(statusKiB(daemon.pid, "RssFile"))} ${mib(statusKiB(daemon.pid, "RssAnon"))})`;
   const n = runs - start.runs;
   const perCycle = (ticks) => (n ? ((ticks * 1000) / TICK / n).toFixed(2) : "-");
   // Monit runs one cycle per interval: its cycles are counted from the clock, not from its output.
   const monitCycles = Math.max(1, Math.floor(t / interval));
   const monitMs = monit ? (((cpuTicks(monit.pid) - start.monit) * 1000) / TICK / monitCycles).toFixed(2) : "";
   console.log(
-    `${t.toFixed(0).padStart(6)}  ${mib(d).padStart(10)}  ${mib(i).padStart(8)}  ${(d / i).toFixed(2).padStart(5)}` +
+    `${t.toFixed(0).padStart(6)}  ${mib(d).padStart(10)}  ${split.padStart(12)}  ${mib(i).padStart(8)}` +
+      `  ${(d / i).toFixed(2).padStart(5)}` +
       `  ${String(n).padStart(4)}  ${perCycle(cpuTicks(daemon.pid) - start.daemon).padStart(19)}` +
       (monit ? `  ${monitMs.padStart(18)}` : ""),
   );

@@ -22,6 +22,8 @@ import { linearOf } from "../../core/linear-regex.js";
 const EXCERPT_CHARS = 300;
 /** Distinct matching lines kept per run to pick the excerpt from. */
 const KEEP_LINES = 50;
+/** RELEASE_AFTER is how many bytes a run may read before the search lets go of its memory (see run). */
+const RELEASE_AFTER = 1 << 20;
 
 /** LogMemory is what the log probe keeps in the state file. */
 export type LogMemory = {
@@ -45,7 +47,7 @@ type Rule = {
   cause: string | undefined;
   strength: Strength;
 };
-type Compiled = { rules: Rule[]; prefilter: LinePrefilter };
+type Compiled = { rules: Rule[]; prefilter: LinePrefilter; release: () => void };
 type Hit = { line: string; count: number; severity: Severity; cause: string | undefined; order: number };
 
 const compiled = new WeakMap<LogConfig, Compiled & { catalog: Catalog }>();
@@ -74,7 +76,7 @@ export function compileLog(cfg: LogConfig, catalog: Catalog = BUILTIN): Compiled
     candidates: (...args) => get().candidates(...args),
     buffers: (size) => get().buffers?.(size),
   };
-  const out = { rules, prefilter };
+  const out = { rules, prefilter, release: () => (pf = undefined) };
   compiled.set(cfg, { ...out, catalog });
   return out;
 }
@@ -92,7 +94,7 @@ export const logProbe = defineProbe(logConfigSchema, {
     const now = deps.clock.now();
     const started = monotonicMs();
     const mem = readMemory(memory);
-    const { rules, prefilter } = compileLog(cfg, catalog);
+    const { rules, prefilter, release } = compileLog(cfg, catalog);
     const rank = (id: string) => causePriority(id, catalog);
     if (rules.length === 0) return { status: "unknown", ...say(words, [{ key: "nothing" }]), memory: mem };
     const hits = new Map<string, Hit>();
@@ -158,6 +160,9 @@ export const logProbe = defineProbe(logConfigSchema, {
         problems.push(readError(file, err as NodeJS.ErrnoException, cfg));
       }
     }
+    // The file is read into the search's WebAssembly memory, which never shrinks: after a large read the daemon
+    // would keep those pages (up to 8 MiB a log check) for good. Let them go; the next new bytes build it again.
+    if (bytes > RELEASE_AFTER) release();
     if (files.length === 0)
       problems.push(readError(cfg.path, Object.assign(new Error("no match"), { code: "ENOENT" }), cfg));
     if (stopped)
