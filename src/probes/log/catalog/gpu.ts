@@ -13,6 +13,8 @@ export const gpuLost: Cause = {
     /NVMLError_GpuIsLost/,
     /RmInitAdapter(?: failed|: Cannot initialize)/,
     /Unable to determine the device handle for GPU.*: Unknown Error/,
+    // The driver's RPC to the GSP firmware returned NV_ERR_GPU_IS_LOST (status 0x0000000f, nvstatuscodes.h).
+    /rpcSendMessage failed with status 0x0000000[fF]\b|NV_ERR_GPU_IS_LOST/,
   ],
   text: t(
     [
