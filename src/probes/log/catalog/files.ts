@@ -64,8 +64,8 @@ export const permissionDenied: Cause = {
   id: "permission_denied",
   restartHelps: false,
   regexes: [
-    // Not huggingface_hub's negative-cache note, which goes on without it.
-    /(?<!Will ignore error and continue[^\n]*)\[Errno 13\] Permission denied/,
+    // Not huggingface_hub's negative-cache note, nor Matplotlib's config directory: both go on without it.
+    /(?<!(?:Will ignore error and continue|mkdir -p failed for path)[^\n]*)\[Errno 13\] Permission denied/,
     /PermissionError: \[WinError 5\]/,
     /EACCES: permission denied/,
     // Go's *PathError: the operation, the path, then the errno's text.
@@ -83,10 +83,12 @@ export const permissionDenied: Cause = {
     /^Access is denied\.$/,
   ],
   // EACCES in any tool's words with a path, or the errno's number in any case (`[error 13]`): named only when no
-  // line names a cause outright. Not huggingface_hub's negative-cache note, which goes on without it.
+  // line names a cause outright. Not the notes of huggingface_hub and Matplotlib, which go on without it.
   carriers: [
-    /(?<!Will ignore error and continue[^\n]*)(?:\[[Ee]rrno 13\]|\[[Ee]rror 13\]|[Pp]ermission denied: ['"]?[\/~.A-Z])/,
+    /(?<!(?:Will ignore error and continue|mkdir -p failed for path)[^\n]*)(?:\[[Ee]rrno 13\]|\[[Ee]rror 13\]|[Pp]ermission denied: ['"]?[\/~.A-Z])/,
     /\[WinError 5\]|Access to the path '[^']*' is denied|[Aa]ccess is denied: /,
+    // A path, then the errno's text after it (TensorFlow Serving: `access error: /models/x; Permission denied`).
+    /\/[^\s;:'"]*[;,] [Pp]ermission denied/,
   ],
   text: t(
     [
