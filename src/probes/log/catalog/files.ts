@@ -126,7 +126,7 @@ export const modelCorrupt: Cause = {
     /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
     /integrity check failed|the download may be incomplete/,
     // A digest that does not match, in any tool's order of words.
-    /[Cc]hecksum (?:does not|doesn't|did not) match|(?:SHA|sha|MD5|md5)[0-9]* hash (?:does not match|mismatch)/,
+    /[Cc]hecksum (?:does not|does not not|doesn't|did not) match|(?:SHA|sha|MD5|md5)[0-9]* hash (?:does not match|mismatch)/,
   ],
   text: t(
     [
