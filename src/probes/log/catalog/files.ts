@@ -22,9 +22,9 @@ export const diskFull: Cause = {
     /not enough space on the disk/,
     // PyTorch's zip writer checks where each write ended: a short write (the disk filled mid-save) says so.
     /inline_container\.cc[^\n]*unexpected pos/,
+    // SQLite's SQLITE_FULL (a service's own database, a model registry's index).
+    /database or disk is full/,
   ],
-  // A write that stored fewer bytes than asked, with nothing else said: most often the disk is full.
-  carriers: [/[Ss]hort write|[Ww]rote only \d+ (?:of|out of) \d+ bytes/],
   text: t(
     [
       "the disk is full",
