@@ -85,7 +85,8 @@ export const permissionDenied: Cause = {
   // EACCES in any tool's words with a path, or the errno's number in any case (`[error 13]`): named only when no
   // line names a cause outright. Not the notes of huggingface_hub and Matplotlib, which go on without it.
   carriers: [
-    /(?<!(?:Will ignore error and continue|mkdir -p failed for path)[^\n]*)(?:\[[Ee]rrno 13\]|\[[Ee]rror 13\]|[Pp]ermission denied: ['"]?[\/~.A-Z])/,
+    /(?<!(?:Will ignore error and continue|mkdir -p failed for path)[^\n]*)(?:\[[Ee]rrno 13\]|\[[Ee]rror 13\])/,
+    /(?<!(?:Will ignore error and continue|mkdir -p failed for path)[^\n]*)[Pp]ermission denied: ['"]?[\/~.A-Z]/,
     /\[WinError 5\]|Access to the path '[^']*' is denied|[Aa]ccess is denied: /,
     // A path, then the errno's text after it (TensorFlow Serving: `access error: /models/x; Permission denied`).
     /\/[^\s;:'"]*[;,] [Pp]ermission denied/,
@@ -126,7 +127,8 @@ export const modelCorrupt: Cause = {
     /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
     /integrity check failed|the download may be incomplete/,
     // A digest that does not match, in any tool's order of words.
-    /[Cc]hecksum (?:does not|does not not|doesn't|did not) match|(?:SHA|sha|MD5|md5)[0-9]* hash (?:does not match|mismatch)/,
+    /[Cc]hecksum (?:does not|does not not|doesn't|did not) match/,
+    /(?:SHA|sha|MD5|md5)[0-9]* hash (?:does not match|mismatch)/,
   ],
   text: t(
     [
