@@ -56,8 +56,9 @@ export const hostOom: Cause = {
     /Signal 9 \(SIGKILL\) received by PID|exitcode *: -9\b/,
     // gunicorn's guess when a worker it did not kill itself died of SIGKILL.
     /was sent SIGKILL! Perhaps out of memory/,
-    // Every supervisor's words for a child that died of SIGKILL (supervisord, pm2, Python's subprocess, bash).
+    // Every supervisor's words for a child that died of SIGKILL (supervisord, pm2 old and new, Python's subprocess).
     /terminated by SIGKILL|via signal \[?SIGKILL|killed by signal 9\b|died with <Signals\.SIGKILL|by signal: 9\b/,
+    /exited with code SIGKILL/,
   ],
   weak: {
     // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.
