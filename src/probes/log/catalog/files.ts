@@ -20,6 +20,10 @@ export const diskFull: Cause = {
     // Rust's io::Error gives the errno: 28 ENOSPC, 122 EDQUOT; Windows' ERROR_DISK_FULL is 112.
     /\(os error (?:28|122|112)\)/,
     /not enough space on the disk/,
+    // PyTorch's zip writer checks where each write ended: a short write (the disk filled mid-save) says so.
+    /inline_container\.cc[^\n]*unexpected pos/,
+    // SQLite's SQLITE_FULL (a service's own database, a model registry's index).
+    /database or disk is full/,
   ],
   text: t(
     [
@@ -60,8 +64,8 @@ export const permissionDenied: Cause = {
   id: "permission_denied",
   restartHelps: false,
   regexes: [
-    // Not huggingface_hub's negative-cache note, which goes on without it.
-    /(?<!Will ignore error and continue[^\n]*)\[Errno 13\] Permission denied/,
+    // Not huggingface_hub's negative-cache note, nor Matplotlib's config directory: both go on without it.
+    /(?<!(?:Will ignore error and continue|mkdir -p failed for path)[^\n]*)\[Errno 13\] Permission denied/,
     /PermissionError: \[WinError 5\]/,
     /EACCES: permission denied/,
     // Go's *PathError: the operation, the path, then the errno's text.
@@ -77,6 +81,15 @@ export const permissionDenied: Cause = {
     EXIT(126),
     // Windows' ERROR_ACCESS_DENIED as a launcher prints it on a line of its own.
     /^Access is denied\.$/,
+  ],
+  // EACCES in any tool's words with a path, or the errno's number in any case (`[error 13]`): named only when no
+  // line names a cause outright. Not the notes of huggingface_hub and Matplotlib, which go on without it.
+  carriers: [
+    /(?<!(?:Will ignore error and continue|mkdir -p failed for path)[^\n]*)(?:\[[Ee]rrno 13\]|\[[Ee]rror 13\])/,
+    /(?<!(?:Will ignore error and continue|mkdir -p failed for path)[^\n]*)[Pp]ermission denied: ['"]?[\/~.A-Z]/,
+    /\[WinError 5\]|Access to the path '[^']*' is denied|[Aa]ccess is denied: /,
+    // A path, then the errno's text after it (TensorFlow Serving: `access error: /models/x; Permission denied`).
+    /\/[^\s;:'"]*[;,] [Pp]ermission denied/,
   ],
   text: t(
     [
@@ -113,6 +126,9 @@ export const modelCorrupt: Cause = {
     /HeaderTooLarge|MetadataIncompleteBuffer|InvalidHeaderDeserialization/,
     /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
     /integrity check failed|the download may be incomplete/,
+    // A digest that does not match, in any tool's order of words.
+    /[Cc]hecksum (?:does not|does not not|doesn't|did not) match/,
+    /(?:SHA|sha|MD5|md5)[0-9]* hash (?:does not match|mismatch)/,
   ],
   text: t(
     [
@@ -133,6 +149,14 @@ const NOT_A_FALLBACK = "(?<!An error occurred while trying to fetch[^\\n]*)";
 const MISSING_WORDS = "[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?";
 // A model file's name, by its extension (weights, configs, exported engines, ggml/gguf).
 const MODEL_FILE = "[^'\"\\s]*\\.(?:safetensors|bin|ckpt|pth?|gguf|ggml|onnx|engine|plan|trt|mlmodelc)\\b";
+
+// Not-found words of any tool (C++, Python, Go, ONNX Runtime's NO_SUCHFILE, a hub's "no longer available").
+const NOT_FOUND = "No such file or directory|no such file or directory|NO_SUCHFILE|does not exist|doesn't exist|" +
+  "not found|FileNotFoundError|[Cc]annot find|[Cc]ould not find|cannot be found|no longer available";
+// A path that looks like a model's: a weights extension, or a directory models are kept in (models/, a hub cache).
+const MODEL_PATH =
+  `${MODEL_FILE}|[\\\\/](?:pretrained_models|[Mm]odels?|checkpoints?|weights|hub|cache|\\.ollama)[\\\\/]`;
+const HUB_NAME = "(?:Civitai|CivitAI|civitai|Hugging ?Face|ModelScope|modelscope)";
 
 export const modelNotFound: Cause = {
   id: "model_not_found",
@@ -185,6 +209,13 @@ export const modelNotFound: Cause = {
     /Unavailable model requested|Request for unknown model/,
     // insightface's downloader says so when the URL answered with an HTTP error (a release asset that is gone).
     new RegExp(`Failed downloading url ${HUB_URL}`),
+  ],
+  // The mechanism in any wording: not-found words and a model-like path (or a hub's name) in one line, named only
+  // when no line names a cause outright. Not a library's fallback to another file format.
+  carriers: [
+    new RegExp(`${NOT_A_FALLBACK}(?:${NOT_FOUND})[^\\n]*(?:${MODEL_PATH})|(?:${MODEL_PATH})[^\\n]*(?:${NOT_FOUND})`),
+    // A hub that says the model is gone; not ModelScope asked for a placeholder name (`The request model: unknown`).
+    new RegExp(`(?:not found|no longer available|not available) on ${HUB_NAME}|${HUB_NAME}: Resource not found`),
   ],
   text: t(
     [

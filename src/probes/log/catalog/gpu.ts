@@ -13,6 +13,8 @@ export const gpuLost: Cause = {
     /NVMLError_GpuIsLost/,
     /RmInitAdapter(?: failed|: Cannot initialize)/,
     /Unable to determine the device handle for GPU.*: Unknown Error/,
+    // The driver's RPC to the GSP firmware returned NV_ERR_GPU_IS_LOST (status 0x0000000f, nvstatuscodes.h).
+    /rpcSendMessage failed with status 0x0000000[fF]\b|NV_ERR_GPU_IS_LOST/,
   ],
   text: t(
     [
@@ -131,11 +133,13 @@ export const cudaDriverTooOld: Cause = {
     [
       "the NVIDIA driver is older than the CUDA version the service was built for",
       "upgrade the NVIDIA driver, " +
-        "or install a build of torch/the service for the CUDA version the driver supports (nvidia-smi shows it)",
+        "or install a build of torch/the service for the CUDA version the driver supports (nvidia-smi shows it); " +
+        "in a container, give it the GPU (--gpus all, NVIDIA_VISIBLE_DEVICES): without one it sees no driver",
     ],
     [
       "NVIDIA 驱动版本低于服务所用 CUDA 版本的要求",
-      "升级 NVIDIA 驱动，或安装与驱动支持的 CUDA 版本匹配的 torch/服务版本（见 nvidia-smi）",
+      "升级 NVIDIA 驱动，或安装与驱动支持的 CUDA 版本匹配的 torch/服务版本（见 nvidia-smi）；" +
+        "容器内需把 GPU 交给容器（--gpus all、NVIDIA_VISIBLE_DEVICES），否则它看不到驱动",
     ],
   ),
 };

@@ -22,6 +22,10 @@ export const missingLibrary: Cause = {
     /Library not loaded: /,
     // CTranslate2 (faster-whisper) and others probe for CUDA libraries by name.
     /[Ll]ibrary \S+\.(?:so|dll)\S* is not found|is not found or cannot be loaded/,
+    // Windows' ERROR_MOD_NOT_FOUND (126) in any caller's words: a DLL or one of its dependencies is not there.
+    // Not ONNX Runtime's `EP Error`, after which it falls back to the next execution provider and goes on.
+    /(?<!EP Error[^\n]*)(?:LoadLibrary(?:ExW?|W)? failed with error 126\b|ERROR_MOD_NOT_FOUND)/,
+    /(?<!EP Error[^\n]*)The specified module could not be found/,
   ],
   text: t(
     [
@@ -52,6 +56,8 @@ export const missingDependency: Cause = {
   // is not built): the import error right after it, or on its own line, is no failure.
   excuses: [
     /some optimizations will not|will not be available|won.t be available|will not be enabled/,
+    // FunASR tries a model's own remote code (`No module named 'model'`) and then loads it another way.
+    /Loading remote code failed/,
     /[Ff]alling back to|will fall ?back to|optional (?:dependency|dependencies|module|package)/,
     /Warning: [^\n]*[Ff]ailed to (?:read|import|load)|(?<=WARN[^\n]*)(?:[Ff]ailed to import|No module named)/,
   ],
@@ -82,6 +88,11 @@ export const execNotFound: Cause = {
     /: line \d+: (?:exec: )?[^ :]+: not found/,
     // Audio front ends run ffmpeg (pydub, whisper): it is a program, not a Python module.
     /[Cc]ouldn.t find ffmpeg|[Ff][Ff][Mm][Pp][Ee][Gg] (?:was |is )?not found|[Ff]ile not found: ffmpeg/,
+    // A program the service asks the user to install (`请先安装ffmpeg`, "please install sox"). Not a notice that
+    // it is not installed: FunASR says so and reads audio with torchaudio instead.
+    new RegExp(
+      "(?:\u8bf7\u5148\u5b89\u88c5|\u8bf7\u5b89\u88c5|[Pp]lease install) ?(?:ffmpeg|FFmpeg|sox|espeak|nvcc)\\b",
+    ),
     // Python's subprocess: a bare program name, not a path (FileNotFoundError for ffmpeg, git, sox).
     /\[Errno 2\] No such file or directory: '[\w.+-]+'$/,
     // GitPython without git on the PATH (ComfyUI-Manager), LocalAI without the backend it spawns over gRPC.

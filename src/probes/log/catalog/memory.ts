@@ -41,6 +41,8 @@ export const hostOom: Cause = {
     // Runtimes' own words for a failed heap allocation (Java, Node, Go, Rust): host RAM, never the GPU's.
     /java\.lang\.OutOfMemoryError|JavaScript heap out of memory/,
     /fatal error: runtime: out of memory|memory allocation of \d+ bytes failed/,
+    // Schedulers' and orchestrators' own words for a job or container the kernel killed for memory (Slurm, k8s).
+    /oom_kill events? in |OOM Killed|OOM killed|oom-killed|: Out Of Memory$/,
   ],
   // A process killed by SIGKILL (the shell's `Killed`, a parent's `died with SIGKILL`, exit 137): with nothing else
   // said, most probably the OOM killer; a line that names another cause (a watchdog's timeout) wins over it.
@@ -54,6 +56,9 @@ export const hostOom: Cause = {
     /Signal 9 \(SIGKILL\) received by PID|exitcode *: -9\b/,
     // gunicorn's guess when a worker it did not kill itself died of SIGKILL.
     /was sent SIGKILL! Perhaps out of memory/,
+    // Every supervisor's words for a child that died of SIGKILL (supervisord, pm2 old and new, Python's subprocess).
+    /terminated by SIGKILL|via signal \[?SIGKILL|killed by signal 9\b|died with <Signals\.SIGKILL|by signal: 9\b/,
+    /exited with code SIGKILL/,
   ],
   weak: {
     // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.

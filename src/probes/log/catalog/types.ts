@@ -51,8 +51,9 @@ export const AFTER_XID = (codes: string) => new RegExp(`caused by previous Xid (
  * EXIT matches an exit status as shells, docker, supervisors and Kubernetes report it (`exit code 139`,
  * `exit status 137`, `exitCode: 137`).
  */
-const EXIT_WORDS = "(?:exit code|exit status|exited with code|exited with status|exit_code|exitCode)";
-export const EXIT = (code: number) => new RegExp(`${EXIT_WORDS}[:=]? ?${code}\\b|Exited \\(${code}\\)`);
+// Kubernetes' `kubectl describe` pads its fields (`Exit Code:    137`), so any run of spaces after the word.
+const EXIT_WORDS = "(?:exit code|Exit Code|exit status|exited with code|exited with status|exit_code|exitCode)";
+export const EXIT = (code: number) => new RegExp(`${EXIT_WORDS}[:=]? *${code}\\b|Exited \\(${code}\\)`);
 
 /**
  * HUB_HOST is the hosts models come from: Hugging Face (its mirror, CDN and Xet storage), ModelScope, Civitai, GitHub

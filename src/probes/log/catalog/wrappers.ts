@@ -36,6 +36,8 @@ export const modelLoadFailed: Cause = {
     /llama_load_model_from_file: failed to load model/,
     /llama_model_load: error loading model/,
     /[Ff]ailed to load (?:the )?model\b/,
+    // The same in Chinese: 模型加载失败, 加载模型失败, 模型 X 加载失败.
+    new RegExp("\u6a21\u578b[^\\n]{0,60}\u52a0\u8f7d\u5931\u8d25|\u52a0\u8f7d\u6a21\u578b\u5931\u8d25"),
     /(?:[Cc]ould not|[Uu]nable to) load model\b/,
     /model failed to load/,
     /ModelLoadFailed|Model load failed/,
@@ -91,6 +93,8 @@ export const engineDead: Cause = {
     /StatusCode\.UNAVAILABLE/,
     /RPC server for \S+ \d+ is not running/,
     /Backend worker process died/,
+    // A backend's channel that is gone (text-embeddings-inference's backend thread died, a receiver dropped).
+    /No backend receiver|backend (?:process |worker )?(?:died|crashed|exited) unexpectedly/,
     // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
     /while running the model: unexpected EOF/,
     /(?:Post|Get) "http:\/\/(?:127\.0\.0\.1|localhost):\d+\/[^"]*": (?:EOF|read tcp|dial tcp)/,
