@@ -30,23 +30,47 @@ export function catalogRules(causes: readonly Cause[]): CatalogRule[] {
   ]);
 }
 
+/** Screened is one line of a read with the matches the excuses left it. */
+export type Screened<T> = { matches: T[]; line: string };
+
 /**
- * createExcuser screens the matches of each line of one read, in order: an excuse holds for the next line with any
- * other match (its own line included), and drops that line's matches of its cause; then it is spent. One warning
- * excuses one import error, never a later one that stops the service.
+ * createExcuser screens the matches of each line of one read, in order. An excuse names nothing, and drops the
+ * matches of its cause from one line with other matches: the line right before it (`No module named 'flash_attn'`,
+ * then `flash_attn not installed, disabling`) or else the next one (a warning, then the import error it tolerates,
+ * its own line included); then it is spent. One warning excuses one import error, never a later one that stops the
+ * service. Lines come out one matching line late; `flush` gives the last.
  */
 export function createExcuser<T extends { strength: Strength }>(idOf: (m: T) => string | undefined) {
-  let pending = new Set<string>();
-  return (matches: T[]): T[] => {
-    const excuses = matches.filter((m) => m.strength === "excuse").map(idOf);
-    const rest = matches.filter((m) => m.strength !== "excuse");
-    const off = new Set([...pending, ...excuses]);
-    if (rest.length === 0) {
-      for (const id of excuses) if (id !== undefined) pending.add(id);
-      return rest;
-    }
-    pending = new Set();
-    return rest.filter((m) => !off.has(idOf(m)));
+  let pending = new Set<string | undefined>();
+  let held: Screened<T> | undefined;
+  return {
+    screen(matches: T[], line: string): Screened<T>[] {
+      const excuses = new Set(matches.filter((m) => m.strength === "excuse").map(idOf));
+      const rest = matches.filter((m) => m.strength !== "excuse");
+      if (excuses.size === 0 && rest.length === 0) return [];
+      const done: Screened<T>[] = [];
+      const spent = new Set<string | undefined>();
+      if (held) {
+        const before = held.matches;
+        done.push({ line: held.line, matches: before.filter((m) => !excuses.has(idOf(m))) });
+        for (const m of before) if (excuses.has(idOf(m))) spent.add(idOf(m));
+        held = undefined;
+      }
+      const fresh = [...excuses].filter((id) => !spent.has(id));
+      if (rest.length === 0) {
+        for (const id of fresh) pending.add(id);
+        return done;
+      }
+      const off = new Set([...pending, ...fresh]);
+      pending = new Set();
+      held = { line, matches: rest.filter((m) => !off.has(idOf(m))) };
+      return done;
+    },
+    flush(): Screened<T>[] {
+      const last = held ? [held] : [];
+      held = undefined;
+      return last;
+    },
   };
 }
 

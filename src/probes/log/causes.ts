@@ -155,11 +155,18 @@ export function classifyLine(line: string, catalog: Catalog = BUILTIN): Cause | 
 /** classifyLines names the cause of one read (one incident), by the precedence above. */
 export function classifyLines(lines: Iterable<string>, catalog: Catalog = BUILTIN): Cause | undefined {
   const picker = createPicker((id) => causePriority(id, catalog));
-  const screen = createExcuser((r: CatalogRule) => r.id);
-  for (const line of lines) {
-    const found = catalog.rules.filter((r) => linearOf(r.re).test(line));
-    for (const r of screen(found)) picker.add(r.id, r.strength);
-  }
+  const excuser = createExcuser((r: CatalogRule) => r.id);
+  const add = (done: { matches: CatalogRule[] }[]) => {
+    for (const { matches } of done) for (const r of matches) picker.add(r.id, r.strength);
+  };
+  for (const line of lines)
+    add(
+      excuser.screen(
+        catalog.rules.filter((r) => linearOf(r.re).test(line)),
+        line,
+      ),
+    );
+  add(excuser.flush());
   const id = picker.pick();
   return id === undefined ? undefined : causeById(id, catalog);
 }

@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import type { Severity } from "../../core/status.js";
 import { formatDuration } from "../../duration.js";
 import { BUILTIN, causePriority, describeCause, type Catalog } from "./causes.js";
-import { type CausePicker, createExcuser, createPicker, type Strength } from "./cause-pick.js";
+import { type CausePicker, createExcuser, createPicker, type Screened, type Strength } from "./cause-pick.js";
 import { createLinePrefilter, requiredLiterals, type LinePrefilter } from "./log-prefilter.js";
 import { expandPath } from "./log-glob.js";
 import { logPreflight } from "./log-preflight.js";
@@ -100,15 +100,11 @@ export const logProbe = defineProbe(logConfigSchema, {
     const hits = new Map<string, Hit>();
     const picker = createPicker(rank);
     let matched = 0;
-    const screen = createExcuser((r: Rule) => r.cause);
-    const onLine = (line: string) => {
+    const excuser = createExcuser((r: Rule) => r.cause);
+    const record = ({ matches, line }: Screened<Rule>) => {
       let sev: Severity | undefined;
       let here: CausePicker | undefined;
-      // A line without any of the rule's literals cannot match: the engine (compiled on first use) is not asked.
-      const found = rules.filter(
-        (r) => (!r.needles || r.needles.some((n) => line.includes(n))) && linearOf(r.re).test(line),
-      );
-      for (const r of screen(found)) {
+      for (const r of matches) {
         if (r.cause) {
           picker.add(r.cause, r.strength);
           (here ??= createPicker(rank)).add(r.cause, r.strength);
@@ -126,6 +122,13 @@ export const logProbe = defineProbe(logConfigSchema, {
       } else if (hits.size < KEEP_LINES) {
         hits.set(key, { line, count: 1, severity: sev, cause, order: hits.size });
       }
+    };
+    const onLine = (line: string) => {
+      // A line without any of the rule's literals cannot match: the engine (compiled on first use) is not asked.
+      const found = rules.filter(
+        (r) => (!r.needles || r.needles.some((n) => line.includes(n))) && linearOf(r.re).test(line),
+      );
+      excuser.screen(found, line).forEach(record);
     };
     const files = await expandPath(cfg.path);
     const next: Record<string, FileMemory> = {};
@@ -169,6 +172,8 @@ export const logProbe = defineProbe(logConfigSchema, {
       notes.push(
         `stopped reading at the time limit after ${Math.round(bytes / 1048576)} MiB; the rest is read next run`,
       );
+    // The last matching line waits for the next one, which may excuse it: no next one comes this run.
+    excuser.flush().forEach(record);
     const metrics = { bytes_read: bytes, lines_matched: matched, files: files.length };
     const detail = [...problems.map((p) => sayIn(words, [p.part], "en")), ...notes].join("\n") || undefined;
     const where = files.length === 1 ? files[0]! : cfg.path;

@@ -37,6 +37,7 @@ const env = () => ({ WATCHDOG_CONFIG: "", NO_COLOR: "1" });
 const excerpt = (source: string) => readCorpus().find((e) => e.source === source)!.lines;
 const batch07 = path.resolve(__dirname, "../../fixtures/causes/batches/batch-07.txt");
 const fromBatch07 = (source: string) => readCorpus(batch07).find((e) => e.source === source)!.lines;
+const batch10 = path.resolve(__dirname, "../../fixtures/causes/batches/batch-10.txt");
 
 describe("probable cause through the CLI", () => {
   it("ComfyUI's wrapper line defers to the OOM on the lines after it (zh-CN alert)", async () => {
@@ -79,6 +80,16 @@ describe("probable cause through the CLI", () => {
     const l = await runCli(["check", "-c", later], { cwd: dir, env: env() });
     expect(l.stdout).toContain("1 new matching line");
     expect(l.stdout).toContain("probable cause: missing_dependency");
+  });
+
+  it("an import error whose fallback is said on the next line fails nothing, also as the last line of a run", async () => {
+    const audiox = readCorpus(batch10).find((e) => e.source === "https://github.com/ZeyueT/AudioX/issues/44")!.lines;
+    const r = await runCli(["check", "-c", setup("audiox", audiox)], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/applog +OK /);
+    // Without the fallback line, the same import error is the failure it says.
+    const bare = await runCli(["check", "-c", setup("bare", audiox.slice(0, 2))], { cwd: dir, env: env() });
+    expect(bare.stdout).toContain("probable cause: missing_dependency");
   });
 
   it("the NCCL watchdog names the CUDA error it carries; a missing .so is named by the loader (zh-CN)", async () => {

@@ -179,6 +179,24 @@ describe("root cause over wrapper, by context", () => {
     expect(classifyLines([err])?.id).toBe("missing_dependency");
   });
 
+  it("a fallback said on the line right after the import error excuses it, once", () => {
+    // ZeyueT/AudioX#44 (batch-10): the module is optional, the service goes on without it.
+    const err = "No module named 'flash_attn'";
+    const fallback = "flash_attn not installed, disabling Flash Attention";
+    expect(classifyLines(["Creating model from config", err, fallback])).toBeUndefined();
+    expect(classifyLines([err, fallback, "ModuleNotFoundError: No module named 'torch'"])?.id).toBe(
+      "missing_dependency",
+    );
+    // A line between them is not a fallback of that error.
+    expect(classifyLines([err, "RuntimeError: CUDA error: unspecified launch failure", fallback])?.id).toBe(
+      "cuda_error",
+    );
+    expect(classifyLines([err, "Traceback (most recent call last):", "KeyError: 'x'", fallback])?.id).toBeUndefined();
+    // "not installed" followed by advice, not by a fallback, is the failure it says.
+    const hf = "the package flash_attn seems to be not installed. Please refer to the documentation";
+    expect(classifyLines([`ImportError: FlashAttention2 has been toggled on, but ${hf}`])?.id).toBe("missing_dependency");
+  });
+
   it("a Ray task failure defers to what the task died of", () => {
     // Simple-Efficient/RL-Factory#8
     const read = ["`ray.exceptions.RayTaskError(ActorDiedError): ray::TaskRunner.run() (pid=18948, ip=10.164.37.106, actor_id=2dbcd32867b5c511f131cbb201000000, repr=<main_ppo.TaskRunner object at 0x7f852c0b7490>)", "ERROR 03-21 17:27:44 [core.py:340] ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory."];
