@@ -97,6 +97,9 @@ export const nvmlMismatch: Cause = {
     // Fabric Manager (NVSwitch hosts) built for another driver than the one loaded.
     /(?:don.t|does not|doesn.t) match with driver version/,
     /NVMLError_LibRmVersionMismatch/,
+    // NVML's return code 18 is NVML_ERROR_LIB_RM_VERSION_MISMATCH (nvml.h), as a program prints the number.
+    /nvmlInit(?:_v2)? (?:err|error|failed)[:=]? ?18\b/,
+    /nvml vram init failure: 18\b/,
     /NVRM: API mismatch: the client has the version/,
   ],
   text: t(

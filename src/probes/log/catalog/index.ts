@@ -46,7 +46,8 @@ export const CAUSES: readonly Cause[] = [
   missingDependency,
   hangTimeout,
   runnerNotStarted,
-  modelLoadFailed,
+  // A process that died while loading is a more concrete fact than "the model failed to load".
   engineDead,
+  modelLoadFailed,
   jobFailed,
 ];

@@ -93,6 +93,8 @@ export const engineDead: Cause = {
     /StatusCode\.UNAVAILABLE/,
     /RPC server for \S+ \d+ is not running/,
     /Backend worker process died/,
+    // Xinference's model actors (xoscar): the actor's process is gone, its socket closed.
+    /ServerClosed: Remote server \S+ closed/,
     // A backend's channel that is gone (text-embeddings-inference's backend thread died, a receiver dropped).
     /No backend receiver|backend (?:process |worker )?(?:died|crashed|exited) unexpectedly/,
     // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
