@@ -128,7 +128,7 @@ export const logProbe = defineProbe(logConfigSchema, {
       const found = rules.filter(
         (r) => (!r.needles || r.needles.some((n) => line.includes(n))) && linearOf(r.re).test(line),
       );
-      excuser.screen(found, line).forEach(record);
+      if (found.length) excuser.screen(found, line).forEach(record);
     };
     const files = await expandPath(cfg.path);
     const next: Record<string, FileMemory> = {};
