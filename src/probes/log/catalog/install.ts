@@ -60,7 +60,7 @@ export const missingDependency: Cause = {
     /Loading remote code failed/,
     /[Ff]alling back to|will fall ?back to|optional (?:dependency|dependencies|module|package)/,
     // The fallback said right after the import error: `flash_attn not installed, disabling Flash Attention`.
-    /(?:not installed|not available|is unavailable)[,;:.]? +(?:[Dd]isabling|[Ss]kipping|[Uu]sing |[Pp]roceeding without)/,
+    /(?:not installed|not available|is unavailable)[,;:.]? +(?:[Dd]isabling|[Ss]kipping|[Uu]sing |[Pp]roceeding w)/,
     /Warning: [^\n]*[Ff]ailed to (?:read|import|load)|(?<=WARN[^\n]*)(?:[Ff]ailed to import|No module named)/,
   ],
   text: t(
