@@ -217,6 +217,9 @@ export const modelNotFound: Cause = {
     // A hub that says the model is gone; not ModelScope asked for a placeholder name (`The request model: unknown`).
     new RegExp(`(?:not found|no longer available|not available) on ${HUB_NAME}|${HUB_NAME}: Resource not found`),
   ],
+  // A missing file with its fallback on the same line (SD.Next: `Checkpoint model.ckpt not found; loading fallback
+  // v1-5-pruned-emaonly.safetensors`): the service loads another model and goes on, which is not a failure.
+  excuses: [/[Ll]oading fallback|[Uu]sing (?:the )?fallback|[Ff]alling back to/],
   text: t(
     [
       "the model (or its weights) was not found at the configured name or path, or the hub refused it (401/403/404)",

@@ -27,6 +27,9 @@ export const missingLibrary: Cause = {
     /(?<!EP Error[^\n]*)(?:LoadLibrary(?:ExW?|W)? failed with error 126\b|ERROR_MOD_NOT_FOUND)/,
     /(?<!EP Error[^\n]*)The specified module could not be found/,
   ],
+  // An optional native extension at WARNING level (vLLM's `Failed to import from vllm._C with ImportError('libcuda.so.1:
+  // ...')` on a CPU-only host): the service goes on without it, so the loader error on that line is not the cause.
+  excuses: [/(?<=WARN[^\n]*)[Ff]ailed to import/],
   text: t(
     [
       "a native library the service needs (a .so such as libcudnn, libcudart, libGL) cannot be found by the loader",
