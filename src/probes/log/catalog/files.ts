@@ -69,7 +69,8 @@ export const permissionDenied: Cause = {
     /PermissionError: \[WinError 5\]/,
     /EACCES: permission denied/,
     // Go's *PathError: the operation, the path, then the errno's text.
-    /(?:open|mkdir|stat|lstat|chmod|chown|remove|rename|create|unlinkat|mkdirall) \S+: permission denied/,
+    // Go's exec too: a runner unpacked to a noexec /tmp (`fork/exec /tmp/ollama.../runner: permission denied`).
+    /(?:open|mkdir|stat|lstat|chmod|chown|remove|rename|create|unlinkat|mkdirall|fork\/exec) \S+: permission denied/,
     /: Permission denied$/,
     /[Gg]ot permission denied while trying to connect/,
     /Failed to initialize NVML: Insufficient Permissions/,
@@ -126,6 +127,8 @@ export const modelCorrupt: Cause = {
     /HeaderTooLarge|MetadataIncompleteBuffer|InvalidHeaderDeserialization/,
     /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
     /integrity check failed|the download may be incomplete/,
+    // CTranslate2 (faster-whisper): a model.bin cut short, or converted by a newer CTranslate2 than the one running.
+    /File \S+ is incomplete: failed to read|Unsupported model binary version/,
     // A digest that does not match, in any tool's order of words.
     /[Cc]hecksum (?:does not|does not not|doesn't|did not) match/,
     /(?:SHA|sha|MD5|md5)[0-9]* hash (?:does not match|mismatch)/,
@@ -207,6 +210,13 @@ export const modelNotFound: Cause = {
     // ModelScope names a hub id (`namespace/name`); a tool asking for a placeholder (`unknown`) is not this.
     /[Nn]o [Mm]odels? with name '|The request model: \S+\/\S+ does not exist|Repo \S+\/\S+ not exists on either/,
     /Unavailable model requested|Request for unknown model/,
+    // A pipeline or model the hub will not hand out without a login (pyannote's gated pipelines).
+    /Could not download '[^']+' (?:pipeline|model)|(?:is|be) private or gated/,
+    // Extensions that find no model of a kind and ask for one (AnimateDiff's motion modules), a 401 on download.
+    /No [\w ]{0,30}models? found\. Please download|[Pp]lease download (?:the )?models? manually/,
+    /Unauthorized download \(401\)/,
+    // huggingface_hub's cache directory (HF_HUB_CACHE) is not there: nothing was downloaded to it.
+    /Cache directory not found: /,
     // insightface's downloader says so when the URL answered with an HTTP error (a release asset that is gone).
     new RegExp(`Failed downloading url ${HUB_URL}`),
   ],

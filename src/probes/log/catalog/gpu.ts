@@ -101,6 +101,9 @@ export const nvmlMismatch: Cause = {
     /nvmlInit(?:_v2)? (?:err|error|failed)[:=]? ?18\b/,
     /nvml vram init failure: 18\b/,
     /NVRM: API mismatch: the client has the version/,
+    // CUDA's error 803 (cudaErrorSystemDriverMismatch): the display driver and the CUDA driver (libcuda) differ.
+    /CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|cudaErrorSystemDriverMismatch/,
+    /unsupported display driver \/ cuda driver combination/,
   ],
   text: t(
     [
@@ -122,9 +125,7 @@ export const cudaDriverTooOld: Cause = {
     // Not a server that goes on without the pinned memory pool (Triton on a host without a usable driver).
     /(?<!pinned memory pool will not be available[^\n]*)CUDA driver version is insufficient/,
     /cudaErrorInsufficientDriver/,
-    /driver on your system is too old/,
-    /CUDA_ERROR_SYSTEM_DRIVER_MISMATCH/,
-    /unsupported display driver \/ cuda driver combination/,
+    /driver on your system is too old|nvidia driver is too old or missing/,
     /forward compatibility was attempted on non supported HW/,
     /please update your driver to a newer version/,
     /compiled with an unsupported toolchain/,
@@ -165,6 +166,8 @@ export const noGpu: Cause = {
     /couldn.t communicate with the NVIDIA driver/,
     /Found no NVIDIA driver on your system/,
     /CUDA_ERROR_NO_DEVICE/,
+    // CUDA's error 802: the system is not ready for CUDA work (NVSwitch hosts without Fabric Manager running).
+    /Error 802: system not yet initialized|CUDA_ERROR_SYSTEM_NOT_READY|cudaErrorSystemNotReady/,
 
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
     /Torch is not able to use GPU/,

@@ -20,6 +20,8 @@ export const missingLibrary: Cause = {
     // The loader found the library but not the version a binary was built against (an older libstdc++ or glibc).
     /version .(?:GLIBC|GLIBCXX|CXXABI)_[\d.]+. not found/,
     /Library not loaded: /,
+    // The linker, also run at start-up by JIT compilers (Triton's kernels link against libcuda).
+    /\bld: cannot find -l\S+/,
     // CTranslate2 (faster-whisper) and others probe for CUDA libraries by name.
     /[Ll]ibrary \S+\.(?:so|dll)\S* is not found|is not found or cannot be loaded/,
     // Windows' ERROR_MOD_NOT_FOUND (126) in any caller's words: a DLL or one of its dependencies is not there.
@@ -27,8 +29,8 @@ export const missingLibrary: Cause = {
     /(?<!EP Error[^\n]*)(?:LoadLibrary(?:ExW?|W)? failed with error 126\b|ERROR_MOD_NOT_FOUND)/,
     /(?<!EP Error[^\n]*)The specified module could not be found/,
   ],
-  // An optional native extension at WARNING level (vLLM's `Failed to import from vllm._C with ImportError('libcuda.so.1:
-  // ...')` on a CPU-only host): the service goes on without it, so the loader error on that line is not the cause.
+  // An optional native extension at WARNING level (vLLM's `Failed to import from vllm._C with ImportError(
+  // 'libcuda.so.1: ...')` on a CPU-only host): the service goes on without it, so that loader error is not the cause.
   excuses: [/(?<=WARN[^\n]*)[Ff]ailed to import/],
   text: t(
     [
@@ -81,7 +83,8 @@ export const execNotFound: Cause = {
   regexes: [
     // Not SGLang's hang dump that could not find py-spy: the hang is the failure.
     /(?<!Pyspy failed to dump[^\n]*)command not found/,
-    /executable file not found in \$PATH/,
+    // Go's exec on Linux ($PATH) and Windows (%PATH%); supervisord's own words for a program that is not there.
+    /executable file not found in (?:\$PATH|%PATH%)|can't find command '/,
     /status=127\//,
     /status=203\/EXEC/,
     EXIT(127),

@@ -108,9 +108,17 @@ export const hubUnreachable: Cause = {
     /Connection broken: IncompleteRead|exceptions\.IncompleteRead: |ChunkedEncodingError/,
     /Unable to connect to proxy|Cannot connect to proxy|EOF occurred in violation of protocol/,
     /Error: max retries exceeded: /,
+    // A download that failed on the network, in any downloader's words (Xinference, Node's ETIMEDOUT, urllib3).
+    new RegExp(
+      "(?:[Ff]ailed to download|[Dd]ownload [Ff]ailed|[Ee]rror while downloading)[^\\n]*" +
+        "(?:timed out|ETIMEDOUT|ECONNRESET|ENOTFOUND|EAI_AGAIN)",
+    ),
     // urllib's failure to reach a URL: in a model service, the download of weights (torch.hub, GitHub releases).
     /<urlopen error /,
   ],
+  // A download given up after retries, said without why (Xinference): named only when no line gives the reason
+  // (a model the hub does not have is not a network failure).
+  carriers: [/[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/],
   text: t(
     [
       "a model hub (Hugging Face, ModelScope, Civitai, GitHub, Ollama registry) cannot be reached " +

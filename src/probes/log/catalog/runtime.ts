@@ -164,6 +164,8 @@ export const hangTimeout: Cause = {
     // A launcher or kubectl that waited for readiness that never came.
     /failed to become ready within \d+|failed to start within timeout|timed out waiting for the condition/,
     /soft lockup - CPU#\d+ stuck/,
+    // torch.distributed's rendezvous store that never answered (a peer that never joined).
+    /The server socket on \S+ has timed out, will retry/,
   ],
   text: t(
     [

@@ -35,7 +35,9 @@ export const modelLoadFailed: Cause = {
     /failed to load all models/,
     /llama_load_model_from_file: failed to load model/,
     /llama_model_load: error loading model/,
-    /[Ff]ailed to load (?:the )?model\b/,
+    /[Ff]ailed to load (?:the )?(?:[\w-]+ )?model\b/,
+    // TensorRT: an engine serialized by another TensorRT version than the one that loads it.
+    /Serialization assertion stdVersionRead == kSERIALIZATION_VERSION failed|Version tag does not match/,
     // The same in Chinese: 模型加载失败, 加载模型失败, 模型 X 加载失败.
     new RegExp("\u6a21\u578b[^\\n]{0,60}\u52a0\u8f7d\u5931\u8d25|\u52a0\u8f7d\u6a21\u578b\u5931\u8d25"),
     /(?:[Cc]ould not|[Uu]nable to) load model\b/,
