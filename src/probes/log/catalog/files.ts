@@ -135,13 +135,15 @@ export const modelCorrupt: Cause = {
   ],
   text: t(
     [
-      "a model file is corrupt or incomplete (an interrupted download, or a web page saved as the model)",
+      "a model file is corrupt or incomplete (an interrupted download, or a web page saved as the model), " +
+        "or written by a newer version of the runtime that reads it",
       "delete the file and download it again (check its size or sha256 against the hub); " +
-        "with git, install git-lfs first",
+        "with git, install git-lfs first; for a newer format, upgrade the runtime (CTranslate2) or convert again",
     ],
     [
-      "模型文件损坏或不完整（下载中断，或把网页保存成了模型文件）",
-      "删除该文件并重新下载（对照模型仓库核对大小或 sha256）；用 git 下载时先安装 git-lfs",
+      "模型文件损坏或不完整（下载中断，或把网页保存成了模型文件），或由更新版本的运行库生成",
+      "删除该文件并重新下载（对照模型仓库核对大小或 sha256）；用 git 下载时先安装 git-lfs；" +
+        "格式较新时升级运行库（CTranslate2）或重新转换",
     ],
   ),
 };
