@@ -167,6 +167,9 @@ export const hangTimeout: Cause = {
     // torch.distributed's rendezvous store that never answered (a peer that never joined).
     /The server socket on \S+ has timed out, will retry/,
   ],
+  // urllib3's read timeout to any host (a client waiting on a model server that never answered): named only when no
+  // line names a cause outright, so a hub's read timeout stays `hub_unreachable`.
+  carriers: [/Read timed out\. \(read timeout=/],
   text: t(
     [
       "the service hung: its own watchdog or an internal call timed out",
