@@ -79,6 +79,8 @@ export const engineDead: Cause = {
     /EngineCore failed to start/,
     /Engine core proc \S+ died unexpectedly/,
     /Engine process failed to start/,
+    // A supervisor whose backend or worker process did not come up (SwarmUI's ComfyUI, vLLM v1's workers).
+    /(?:Self-Start|[Ll]aunch of) \S+ (?:on port \d+ )?failed|WorkerProc (?:initialization failed|failed to start)/,
     // A worker behind an RPC or IPC boundary died (vLLM's workers, Ray actors, SGLang's scheduler, Triton's stub).
     /Worker proc \S+ died unexpectedly/,
     /[Tt]he actor died unexpectedly/,
