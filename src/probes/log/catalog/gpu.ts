@@ -194,6 +194,9 @@ export const noGpu: Cause = {
   ],
   // The container toolkit's hook failed: the error it carries (a library, a version mismatch) is the cause.
   carriers: [/nvidia-container-cli: (?:initialization|mount|ldcache|detection) error/],
+  // A run started for the CPU on purpose (A1111's `--use-cpu`, its CPU profile's `--no-half --precision full`, a
+  // `--device cpu` flag): the no-GPU message after it is expected, not a failure.
+  excuses: [/--use-cpu |--no-half --precision full|--precision full --no-half|--device[= ]cpu\b/],
   text: t(
     [
       "no usable GPU: the driver is not loaded, " +

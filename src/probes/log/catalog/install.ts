@@ -31,7 +31,12 @@ export const missingLibrary: Cause = {
   ],
   // An optional native extension at WARNING level (vLLM's `Failed to import from vllm._C with ImportError(
   // 'libcuda.so.1: ...')` on a CPU-only host): the service goes on without it, so that loader error is not the cause.
-  excuses: [/(?<=WARN[^\n]*)[Ff]ailed to import/],
+  // A Python warning (torch's lazy load of one cuDNN sub-library, `UserWarning: Attempt to open cnn_infer failed`)
+  // is printed and the program goes on.
+  excuses: [
+    /(?<=WARN[^\n]*)[Ff]ailed to import/,
+    /(?<=(?:User|Runtime)Warning: [^\n]*)(?:cannot open shared object file|[Ff]ailed to load|Could not load)/,
+  ],
   text: t(
     [
       "a native library the service needs (a .so such as libcudnn, libcudart, libGL) cannot be found by the loader",

@@ -119,6 +119,9 @@ export const hubUnreachable: Cause = {
   // A download given up after retries, said without why (Xinference): named only when no line gives the reason
   // (a model the hub does not have is not a network failure).
   carriers: [/[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/],
+  // huggingface_hub retrying a metadata request (HEAD): when it finally fails, the file comes from the local cache,
+  // or a later line says the model is not there (LocalEntryNotFoundError). The retry itself stops nothing.
+  excuses: [/Retrying in \d+s \[Retry \d+\/\d+\][^\n]*thrown while requesting HEAD /],
   text: t(
     [
       "a model hub (Hugging Face, ModelScope, Civitai, GitHub, Ollama registry) cannot be reached " +
