@@ -136,14 +136,15 @@ export const modelCorrupt: Cause = {
   text: t(
     [
       "a model file is corrupt or incomplete (an interrupted download, or a web page saved as the model), " +
-        "or written by a newer version of the runtime that reads it",
+        "or in a format the runtime that reads it does not know (newer, or an old one it dropped)",
       "delete the file and download it again (check its size or sha256 against the hub); " +
-        "with git, install git-lfs first; for a newer format, upgrade the runtime (CTranslate2) or convert again",
+        "with git, install git-lfs first; for a newer format, upgrade the runtime (CTranslate2) or convert again; " +
+        "for an old one (a GGML .bin where llama.cpp reads GGUF), download or convert to the current format",
     ],
     [
-      "模型文件损坏或不完整（下载中断，或把网页保存成了模型文件），或由更新版本的运行库生成",
+      "模型文件损坏或不完整（下载中断，或把网页保存成了模型文件），或其格式读取它的运行库不认识（更新的格式，或已弃用的旧格式）",
       "删除该文件并重新下载（对照模型仓库核对大小或 sha256）；用 git 下载时先安装 git-lfs；" +
-        "格式较新时升级运行库（CTranslate2）或重新转换",
+        "格式较新时升级运行库（CTranslate2）或重新转换；旧格式（llama.cpp 读 GGUF 时的 GGML .bin）请下载或转换为当前格式",
     ],
   ),
 };
