@@ -191,6 +191,9 @@ export const noGpu: Cause = {
     /^No devices were found$|couldn.t find libnvidia-ml\.so library/,
     /NVMLError_(?:DriverNotLoaded|Uninitialized|LibraryNotFound)/,
     /NVML Shared Library Not Found/,
+    // Vulkan (ncnn's upscalers, llama.cpp's Vulkan build): no Vulkan driver for the GPU (-9 is
+    // VK_ERROR_INCOMPATIBLE_DRIVER), or no device it may use.
+    /vkCreateInstance failed -9\b|VK_ERROR_INCOMPATIBLE_DRIVER|vkEnumeratePhysicalDevices failed|^invalid gpu device$/,
   ],
   // The container toolkit's hook failed: the error it carries (a library, a version mismatch) is the cause.
   carriers: [/nvidia-container-cli: (?:initialization|mount|ldcache|detection) error/],

@@ -101,6 +101,14 @@ export const execNotFound: Cause = {
     /: line \d+: (?:exec: )?[^ :]+: not found/,
     // Audio front ends run ffmpeg (pydub, whisper): it is a program, not a Python module.
     /[Cc]ouldn.t find ffmpeg|[Ff][Ff][Mm][Pp][Ee][Gg] (?:was |is )?not found|[Ff]ile not found: ffmpeg/,
+    // The same for any program a node or a server looks up itself: `Could not find ffmpeg`, `No valid ffmpeg
+    // found` (ComfyUI nodes), `Cannot find ffmpeg` (fluent-ffmpeg), `llama-server binary not found` (Ollama).
+    new RegExp(
+      ["[Cc]ould not find", "[Cc]annot find", "[Uu]nable to find"]
+        .map((w) => `${w} (?:either )?(?:ffmpeg|ffprobe|sox|espeak|git|nvcc)\\b`)
+        .join("|"),
+    ),
+    /No valid (?:ffmpeg|ffprobe|sox)\b|[\w.-]+ (?:binary|executable) not found\b/,
     // A program the service asks the user to install (`请先安装ffmpeg`, "please install sox"). Not a notice that
     // it is not installed: FunASR says so and reads audio with torchaudio instead.
     new RegExp(

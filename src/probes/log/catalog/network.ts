@@ -118,6 +118,8 @@ export const hubUnreachable: Cause = {
   ],
   // A download given up after retries, said without why (Xinference): named only when no line gives the reason
   // (a model the hub does not have is not a network failure).
+  // A bare `TimeoutError: timed out` under urllib3's connect (a download whose host did not answer).
+  weak: { regexes: [/^TimeoutError: timed out$/], evidence: [/urllib3\/connection\.py", line \d+, in _new_conn$/] },
   carriers: [/[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/],
   // huggingface_hub retrying a metadata request (HEAD): when it finally fails, the file comes from the local cache,
   // or a later line says the model is not there (LocalEntryNotFoundError). The retry itself stops nothing.

@@ -170,6 +170,9 @@ export const hangTimeout: Cause = {
   // urllib3's read timeout to any host (a client waiting on a model server that never answered): named only when no
   // line names a cause outright, so a hub's read timeout stays `hub_unreachable`.
   carriers: [/Read timed out\. \(read timeout=/],
+  // A TimeoutError raised by the socket's connect (urllib3's traceback ends `sock.connect(sa)`): a connect that
+  // timed out is no hang (hub_unreachable names it).
+  excuses: [/^ +sock\.connect\(sa\)$/],
   text: t(
     [
       "the service hung: its own watchdog or an internal call timed out",

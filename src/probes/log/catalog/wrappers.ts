@@ -14,6 +14,8 @@ export const runnerNotStarted: Cause = {
     /llama runner terminated/,
     /llama runner process no longer running/,
     /error loading llama server/,
+    // The runner's process could not be started at all (a binary for another CPU, a file that is gone).
+    /error starting (?:the )?(?:external )?llama (?:runner|server)/,
   ],
   text: t(
     [
@@ -97,8 +99,9 @@ export const engineDead: Cause = {
     /StatusCode\.UNAVAILABLE/,
     /RPC server for \S+ \d+ is not running/,
     /Backend worker process died/,
-    // Xinference's model actors (xoscar): the actor's process is gone, its socket closed.
-    /ServerClosed: Remote server \S+ closed/,
+    // Xinference's model actors (xoscar): the actor's process is gone, its socket closed; also as the detail of
+    // the error a client or the REST API reports for it.
+    /Remote server (?:\S+:\d+|unixsocket:\/\/\/\d+) closed/,
     // A backend's channel that is gone (text-embeddings-inference's backend thread died, a receiver dropped).
     /No backend receiver|backend (?:process |worker )?(?:died|crashed|exited) unexpectedly/,
     // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
