@@ -48,6 +48,8 @@ export const hostOom: Cause = {
   // said, most probably the OOM killer; a line that names another cause (a watchdog's timeout) wins over it.
   carriers: [
     /^Killed$/,
+    // The same after a progress bar, which ends without a newline (tqdm's `3/8 [00:02<00:03,  1.28it/s]Killed`).
+    /it\/s\]Killed$|s\/it\]Killed$/,
     / Killed   /,
     /<Signals\.SIGKILL: 9>/,
     /code=killed, status=9\/KILL/,
@@ -64,10 +66,11 @@ export const hostOom: Cause = {
     // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.
     regexes: [
       /^Killed$/,
+      /it\/s\]Killed$|s\/it\]Killed$/,
       / Killed   /,
       /signal: killed/,
       /zsh: killed +\S/,
-      /^\[\d+\] +\d+ killed +\S/,
+      /(?:^|\])\[\d+\] +\d+ killed +\S/,
       /code=killed, status=9\/KILL/,
       /<Signals\.SIGKILL: 9>/,
       EXIT(137),
