@@ -229,6 +229,8 @@ export const modelNotFound: Cause = {
     new RegExp(`${NOT_A_FALLBACK}(?:${NOT_FOUND})[^\\n]*(?:${MODEL_PATH})|(?:${MODEL_PATH})[^\\n]*(?:${NOT_FOUND})`),
     // A hub that says the model is gone; not ModelScope asked for a placeholder name (`The request model: unknown`).
     new RegExp(`(?:not found|no longer available|not available) on ${HUB_NAME}|${HUB_NAME}: Resource not found`),
+    // Downloaders' own words for a URL that refused them (wget, aria2c): in a model service's log, the weights.
+    /awaiting response\.\.\. (?:401|403|404) |Username\/Password Authentication Failed|errorCode=24 Authorization/,
   ],
   // A missing file with its fallback on the same line (SD.Next: `Checkpoint model.ckpt not found; loading fallback
   // v1-5-pruned-emaonly.safetensors`): the service loads another model and goes on, which is not a failure.
