@@ -2,7 +2,7 @@ import { z } from "zod";
 import { duration, httpUrl } from "../../core/fields.js";
 import { monotonicMs } from "../../core/monotonic.js";
 import { formatDuration } from "../../duration.js";
-import { safeUrl } from "../http/index.js";
+import { portOfUrl, safeUrl } from "../http/index.js";
 import { defineProbe, say, worst, type PartOf, type ProbeOutput } from "../types.js";
 import { callJson, parseQueue, type Queue } from "./api.js";
 import { checkWorkflow, short, type Finding, type Sent } from "./workflow.js";
@@ -60,10 +60,7 @@ function readMemory(m: unknown): Memory {
 /** comfyuiProbe reads the queue, tells a prompt stuck running while others wait, and proves an output appears. */
 export const comfyuiProbe = defineProbe(comfyuiConfigSchema, {
   words,
-  port(cfg) {
-    const url = new URL(cfg.url);
-    return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-  },
+  port: (cfg) => portOfUrl(cfg.url),
   async run(cfg, { signal, deps, memory }) {
     const base = cfg.url.replace(/\/+$/, "");
     const where = safeUrl(base);

@@ -98,10 +98,7 @@ type Response = {
 /** httpProbe makes one request and checks status, body and latency. */
 export const httpProbe = defineProbe(httpConfigSchema, {
   words,
-  port(cfg) {
-    const url = new URL(cfg.url);
-    return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-  },
+  port: (cfg) => portOfUrl(cfg.url),
   host: (cfg) => new URL(cfg.url).hostname,
   async run(cfg, { signal, deps }) {
     const res = await request(cfg, signal);
@@ -118,6 +115,12 @@ export const httpProbe = defineProbe(httpConfigSchema, {
 
 function defaultMethod(cfg: HttpConfig): string {
   return cfg.body !== undefined || cfg.json !== undefined ? "POST" : "GET";
+}
+
+/** portOfUrl is the TCP port a URL reaches: its own, or the scheme's (443 for https, else 80). */
+export function portOfUrl(raw: string): number {
+  const url = new URL(raw);
+  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
 }
 
 /** safeUrl drops credentials and the query string (tokens live there) from a URL shown to people. */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { duration, httpUrl } from "../../core/fields.js";
 import { formatDuration } from "../../duration.js";
 import { httpOpen, type HttpError } from "../../net/http-client.js";
-import { safeUrl } from "../http/index.js";
+import { portOfUrl, safeUrl } from "../http/index.js";
 import { socketPart } from "../socket.js";
 import { defineProbe, say, worst, type PartOf, type ProbeOutput, type Status } from "../types.js";
 import { parseCondition } from "./condition.js";
@@ -67,10 +67,7 @@ export type MetricsConfig = z.infer<typeof metricsConfigSchema>;
 /** metricsProbe scrapes the endpoint once and judges each rule, remembering counters and streaks for the next run. */
 export const metricsProbe = defineProbe(metricsConfigSchema, {
   words,
-  port(cfg) {
-    const url = new URL(cfg.url);
-    return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-  },
+  port: (cfg) => portOfUrl(cfg.url),
   async run(cfg, { signal, deps, memory }) {
     const url = safeUrl(cfg.url);
     const asked: MetricsPart = { key: "request", values: { url } };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { duration, httpUrl } from "../../core/fields.js";
 import { formatDuration } from "../../duration.js";
 import { httpOpen, httpRequest, type HttpError } from "../../net/http-client.js";
-import { safeUrl } from "../http/index.js";
+import { portOfUrl, safeUrl } from "../http/index.js";
 import { socketPart } from "../socket.js";
 import { defineProbe, say, type PartOf, type ProbeOutput } from "../types.js";
 import { words } from "./words.js";
@@ -131,10 +131,7 @@ async function readAll(body: AsyncIterable<Buffer>): Promise<string> {
 export const openaiProbe = defineProbe(openaiConfigSchema, {
   words,
   // The service's port, for a restart's stop_hung and for its owner's OOM kill in the kernel log.
-  port(cfg) {
-    const url = new URL(cfg.base_url);
-    return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-  },
+  port: (cfg) => portOfUrl(cfg.base_url),
   async run(cfg, { signal }) {
     const root = apiRoot(cfg.base_url);
     const where = safeUrl(root);
