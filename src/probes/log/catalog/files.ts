@@ -74,6 +74,8 @@ export const permissionDenied: Cause = {
     /: Permission denied$/,
     /[Gg]ot permission denied while trying to connect/,
     /Failed to initialize NVML: Insufficient Permissions/,
+    // Ollama's runner names the file it could not open in brackets after the errno's text.
+    /[Pp]ermission denied \[\//,
     /Permission denied \(os error 13\)/,
     // EPERM: a capability or a mount flag the service lacks (in containers, often a seccomp profile).
     /\[Errno 1\] Operation not permitted/,
@@ -186,7 +188,7 @@ export const modelNotFound: Cause = {
     /_from_file[a-z_]*: failed to open/,
     // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
     new RegExp(`${NOT_A_FALLBACK}(?:${MISSING_WORDS}) '?${MODEL_FILE}`),
-    new RegExp(`${MODEL_FILE}'? (?:does )?not exist|${MODEL_FILE}: No such file or directory`),
+    new RegExp(`${MODEL_FILE}'? (?:does |do |is )?not exists?|${MODEL_FILE}: No such file or directory`),
     // ComfyUI's validation of a loader's file name against the files it has, openai-whisper's and faster-whisper's.
     new RegExp(`${MODEL_FILE}' not in \\[`),
     /Model \S+ not found; available models|Invalid model size '/,

@@ -101,6 +101,7 @@ export const execNotFound: Cause = {
     /: line \d+: (?:exec: )?[^ :]+: not found/,
     // Audio front ends run ffmpeg (pydub, whisper): it is a program, not a Python module.
     /[Cc]ouldn.t find ffmpeg|[Ff][Ff][Mm][Pp][Ee][Gg] (?:was |is )?not found|[Ff]ile not found: ffmpeg/,
+    /\b(?:ffmpeg|ffprobe|sox|espeak|nvcc) (?:could|can) ?not be found/,
     // The same for any program a node or a server looks up itself: `Could not find ffmpeg`, `No valid ffmpeg
     // found` (ComfyUI nodes), `Cannot find ffmpeg` (fluent-ffmpeg), `llama-server binary not found` (Ollama).
     new RegExp(
@@ -116,6 +117,8 @@ export const execNotFound: Cause = {
     ),
     // Python's subprocess: a bare program name, not a path (FileNotFoundError for ffmpeg, git, sox).
     /\[Errno 2\] No such file or directory: '[\w.+-]+'$/,
+    // The same with the program's full path (`/usr/local/bin/vllm`): a bin directory holds programs, not data.
+    /\[Errno 2\] No such file or directory: '[^']*\/s?bin\/[^'\/]+'/,
     // GitPython without git on the PATH (ComfyUI-Manager), LocalAI without the backend it spawns over gRPC.
     /Bad git executable|git executable not found/,
     /grpc process not found: /,

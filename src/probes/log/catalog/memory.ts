@@ -130,7 +130,7 @@ export const shmBusError: Cause = {
     /signal SIGBUS/,
     /received SIGBUS/,
     /insufficient shared memory/,
-    /[Ss]ignal 7 \(SIGBUS\)|with signal 7\b/,
+    /[Ss]ignal 7 \(SIGBUS\)|(?:with|by) signal 7\b/,
     // PyTorch shares tensors between processes through files in /dev/shm: a full shm says "No space left".
     /unable to write to file <\/torch_/,
     /out of shared memory/,

@@ -16,6 +16,8 @@ export const portInUse: Cause = {
     /port is already in use|[Pp]ort \d+ is already in use/,
     // Docker's and gpustack's words for a port another process holds.
     /port is already allocated/,
+    // gunicorn's arbiter, before it retries the bind (`Connection in use: ('0.0.0.0', 8000)`).
+    /Connection in use: /,
     /is used by a process already/,
     // llama.cpp's server and llamafile: their HTTP library reports any failed bind so, almost always a taken port;
     // not when it names an address other than the wildcard or loopback (address_unavailable, below).

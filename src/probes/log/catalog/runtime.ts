@@ -74,7 +74,7 @@ export const segfault: Cause = {
     /Segmentation fault|segmentation fault/,
     /signal SIGSEGV/,
     /EXC_BAD_ACCESS/,
-    /[Ss]ignal 11 \(SIGSEGV\)|with signal 11\b|exitcode *: -11\b/,
+    /[Ss]ignal 11 \(SIGSEGV\)|(?:with|by) signal 11\b|exitcode *: -11\b/,
     // Go's and Rust's runtime report of the same signal.
     /SIGSEGV: segmentation violation|SIGSEGV: invalid memory reference|\[signal 0xb code=/,
     // The kernel's own report of the fault (dmesg: `python3[1234]: segfault at 0 ip ... error 4 in libcuda.so`).
@@ -113,7 +113,9 @@ export const illegalInstruction: Cause = {
     /Illegal instruction|illegal instruction(?: ?$|[^ ]| [^w]| w[^a])/,
     /signal SIGILL/,
     /trap invalid opcode/,
-    /[Ss]ignal 4 \(SIGILL\)|with signal 4\b/,
+    /[Ss]ignal 4 \(SIGILL\)|(?:with|by) signal 4\b/,
+    // A binary that checks the CPU itself before it runs (llamafile's Cosmopolitan runtime, others' start-up checks).
+    /cpu feature \S+ was required at build time|CPU does not support (?:AVX|SSE|FMA|F16C)/,
     /exit status 0xc000001d/,
     /(?:code|status)[:=]? ?(?:-1073741795|3221225501)\b/,
     /Uncaught SIGILL|ILL_ILLOPC/,
@@ -159,6 +161,7 @@ export const hangTimeout: Cause = {
     // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
     /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
     /WORKER TIMEOUT \(pid:/,
+    /[Ww]orker timeout\b|[Ww]orker timed out\b/,
     // systemd's own timeouts: a start that never signalled ready, a unit watchdog that was not fed.
     /Failed with result 'timeout'|start operation timed out|Watchdog timeout \(limit /,
     // A launcher or kubectl that waited for readiness that never came.
@@ -169,7 +172,7 @@ export const hangTimeout: Cause = {
   ],
   // urllib3's read timeout to any host (a client waiting on a model server that never answered): named only when no
   // line names a cause outright, so a hub's read timeout stays `hub_unreachable`.
-  carriers: [/Read timed out\. \(read timeout=/],
+  carriers: [/Read timed out\. \(read timeout=|The read operation timed out/],
   // A TimeoutError raised by the socket's connect (urllib3's traceback ends `sock.connect(sa)`): a connect that
   // timed out is no hang (hub_unreachable names it).
   excuses: [/^ +sock\.connect\(sa\)$/],
