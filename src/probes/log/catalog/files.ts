@@ -194,6 +194,11 @@ export const modelNotFound: Cause = {
     /Model \S+ not found; available models|Invalid model size '/,
     /No checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
+    // huggingface_hub reads a local path that does not exist as a repo id, and refuses it as one.
+    /Repo id must use alphanumeric chars|Repo id must be in the form/,
+    /needs to be logged in to download|requires? (?:a )?login to download/,
+    // insightface's FaceAnalysis found no detection model in its models directory (antelopev2, buffalo_l).
+    /assert 'detection' in self\.models/,
     /Can't load (?:tokenizer|config|the model) for '|Can't load tokenizer using from_pretrained/,
     /OSError: file \S+\/config\.json not found/,
     /GatedRepoError|Cannot access gated repo/,

@@ -29,6 +29,12 @@ export const missingLibrary: Cause = {
     /(?<!EP Error[^\n]*)(?:LoadLibrary(?:ExW?|W)? failed with error 126\b|ERROR_MOD_NOT_FOUND)/,
     /(?<!EP Error[^\n]*)The specified module could not be found/,
   ],
+  // A library file (`libtriton_tensorrt_plan.so`) named as not found in a loader's own words (a backend or plugin
+  // directory): named only when no line names a cause outright.
+  carriers: [
+    /(?:[Uu]nable to find|[Cc]ould not find|[Cc]annot find) '?lib[\w.+-]*\.so\b/,
+    /\blib[\w.+-]*\.so[\d.]*'? (?:was |is )?not found/,
+  ],
   // An optional native extension at WARNING level (vLLM's `Failed to import from vllm._C with ImportError(
   // 'libcuda.so.1: ...')` on a CPU-only host): the service goes on without it, so that loader error is not the cause.
   // A Python warning (torch's lazy load of one cuDNN sub-library, `UserWarning: Attempt to open cnn_infer failed`)
@@ -101,7 +107,7 @@ export const execNotFound: Cause = {
     /: line \d+: (?:exec: )?[^ :]+: not found/,
     // Audio front ends run ffmpeg (pydub, whisper): it is a program, not a Python module.
     /[Cc]ouldn.t find ffmpeg|[Ff][Ff][Mm][Pp][Ee][Gg] (?:was |is )?not found|[Ff]ile not found: ffmpeg/,
-    /\b(?:ffmpeg|ffprobe|sox|espeak|nvcc) (?:could|can) ?not be found/,
+    /\b(?:ffmpeg|ffprobe|sox|espeak|nvcc)\b[^\n]{0,60}(?:could|can) ?not be found/,
     // The same for any program a node or a server looks up itself: `Could not find ffmpeg`, `No valid ffmpeg
     // found` (ComfyUI nodes), `Cannot find ffmpeg` (fluent-ffmpeg), `llama-server binary not found` (Ollama).
     new RegExp(

@@ -59,7 +59,10 @@ export const hostOom: Cause = {
     // gunicorn's guess when a worker it did not kill itself died of SIGKILL.
     /was sent SIGKILL! Perhaps out of memory/,
     // Every supervisor's words for a child that died of SIGKILL (supervisord, pm2 old and new, Python's subprocess).
-    /terminated by SIGKILL|via signal \[?SIGKILL|killed by signal 9\b|died with <Signals\.SIGKILL|by signal: 9\b/,
+    /terminated by (?:signal )?SIGKILL|via signal \[?SIGKILL|killed by signal 9\b/,
+    /died with <Signals\.SIGKILL|by signal: 9\b/,
+    // bash's and sh's report of a job that died of SIGKILL (`./start.sh: line 118:  7080 Killed  python ...`).
+    /: line \d+: +\d+ [Kk]illed   /,
     /exited with code SIGKILL/,
   ],
   weak: {

@@ -66,7 +66,7 @@ export const hubUnreachable: Cause = {
   id: "hub_unreachable",
   regexes: [
     /couldn.t connect to .https?:\/\/[^ ]*huggingface/,
-    /LocalEntryNotFoundError/,
+    /(?<!import [^\n]*)LocalEntryNotFoundError/,
     /cannot find the requested files in the (?:local|disk) cache/,
     new RegExp(`HTTPS?ConnectionPool\\(host='${HUB}'`),
     new RegExp(`Connection to ${HUB} timed out`),
@@ -121,7 +121,16 @@ export const hubUnreachable: Cause = {
   // A download given up after retries, said without why (Xinference): named only when no line gives the reason
   // (a model the hub does not have is not a network failure).
   // A bare `TimeoutError: timed out` under urllib3's connect (a download whose host did not answer).
-  weak: { regexes: [/^TimeoutError: timed out$/], evidence: [/urllib3\/connection\.py", line \d+, in _new_conn$/] },
+  // A connection reset or cut while a download from a hub is under way (the hub's URL in the same read).
+  weak: {
+    regexes: [
+      /^TimeoutError: timed out$/,
+      /ConnectionResetError: |\[WinError 10054\]|\[Errno 104\] Connection reset by peer|Remote end closed connection/,
+      // Windows' WSAECONNRESET in Chinese: 远程主机强迫关闭了一个现有的连接
+      new RegExp("\u8fdc\u7a0b\u4e3b\u673a\u5f3a\u8feb\u5173\u95ed\u4e86\u4e00\u4e2a\u73b0\u6709\u7684\u8fde\u63a5"),
+    ],
+    evidence: [/urllib3[\\/]connection\.py", line \d+, in _new_conn$/, new RegExp(`Downloading:? ["']?${HUB_URL}`)],
+  },
   carriers: [/[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/],
   // huggingface_hub retrying a metadata request (HEAD): when it finally fails, the file comes from the local cache,
   // or a later line says the model is not there (LocalEntryNotFoundError). The retry itself stops nothing.

@@ -41,6 +41,8 @@ export const cudaError: Cause = {
     /an illegal memory access was encountered/,
     /\.cu:\d+: .*Assertion `.*` failed/,
     /cudaErrorIllegalAddress/,
+    // ROCm (HIP) and the amdgpu driver: a kernel that touched memory it may not (`Memory access fault by GPU node-1`).
+    /Memory access fault by GPU node-|hipErrorIllegalAddress|amdgpu: \[(?:gfxhub|mmhub)\d*\] page fault/,
     /misaligned address/,
     // Every cuBLAS failure but ALLOC_FAILED (out of memory, named above) and SUCCESS.
     /CUBLAS_STATUS_(?:EXECUTION_FAILED|NOT_SUPPORTED|INTERNAL_ERROR|ARCH_MISMATCH|INVALID_VALUE|MAPPING_ERROR)/,
@@ -161,6 +163,7 @@ export const hangTimeout: Cause = {
     // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
     /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
     /WORKER TIMEOUT \(pid:/,
+    /killed by timeout|killed due to timeout/,
     /[Ww]orker timeout\b|[Ww]orker timed out\b/,
     // systemd's own timeouts: a start that never signalled ready, a unit watchdog that was not fed.
     /Failed with result 'timeout'|start operation timed out|Watchdog timeout \(limit /,
@@ -172,7 +175,17 @@ export const hangTimeout: Cause = {
   ],
   // urllib3's read timeout to any host (a client waiting on a model server that never answered): named only when no
   // line names a cause outright, so a hub's read timeout stays `hub_unreachable`.
-  carriers: [/Read timed out\. \(read timeout=|The read operation timed out/],
+  carriers: [
+    /Read timed out\. \(read timeout=|The read operation timed out/,
+    // A part of the service that stopped answering its own health check (`couldn't get a response from detokenizer for
+    // last 20 seconds`), and a start or a request that timed out in Chinese (`启动服务超时`, `请求超时`).
+    new RegExp(
+      "(?:couldn.t get a response|[Nn]o response|did not respond|has not responded)[^\\n]{0,60}" +
+        "(?:for|in|within) (?:the )?(?:last )?\\d+ ?(?:seconds|s)\\b",
+    ),
+    // 服务超时, 启动超时, 请求超时, 等待超时: one pattern each, so that each has its own literal for the prefilter.
+    ...["\u670d\u52a1", "\u542f\u52a8", "\u8bf7\u6c42", "\u7b49\u5f85"].map((w) => new RegExp(`${w}\u8d85\u65f6`)),
+  ],
   // A TimeoutError raised by the socket's connect (urllib3's traceback ends `sock.connect(sa)`): a connect that
   // timed out is no hang (hub_unreachable names it).
   excuses: [/^ +sock\.connect\(sa\)$/],

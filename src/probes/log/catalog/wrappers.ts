@@ -50,6 +50,7 @@ export const modelLoadFailed: Cause = {
     /ShardCannotStart|Shard \d+ failed to start/,
     // PyTorch: the weights do not fit the model they are loaded into (the wrong file for a node or a loader).
     /Error\(s\) in loading state_dict for /,
+    /size mismatch for \S+: copying a param with shape/,
     // The server (or the library under it) does not know the model's architecture: too old, or the wrong model.
     /Model architectures \[[^\]]*\] are not supported|does not recognize this architecture/,
     // TorchServe's and KServe's model server.
