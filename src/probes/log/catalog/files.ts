@@ -76,6 +76,8 @@ export const permissionDenied: Cause = {
     /Failed to initialize NVML: Insufficient Permissions/,
     // Ollama's runner names the file it could not open in brackets after the errno's text.
     /[Pp]ermission denied \[\//,
+    // runc's exec of an entrypoint without the execute bit (`exec: "/docker/entrypoint.sh": permission denied`).
+    /exec: "[^"]+": permission denied/,
     /Permission denied \(os error 13\)/,
     // EPERM: a capability or a mount flag the service lacks (in containers, often a seccomp profile).
     /\[Errno 1\] Operation not permitted/,
@@ -134,6 +136,8 @@ export const modelCorrupt: Cause = {
     // A digest that does not match, in any tool's order of words.
     /[Cc]hecksum (?:does not|does not not|doesn't|did not) match/,
     /(?:SHA|sha|MD5|md5)[0-9]* hash (?:does not match|mismatch)/,
+    /\.(?:ckpt|safetensors|bin|pth?|gguf|onnx) hash mismatch/,
+    /vocabulary is accessible and not corrupted/,
   ],
   text: t(
     [
@@ -200,6 +204,7 @@ export const modelNotFound: Cause = {
     // insightface's FaceAnalysis found no detection model in its models directory (antelopev2, buffalo_l).
     /assert 'detection' in self\.models/,
     /Can't load (?:tokenizer|config|the model) for '|Can't load tokenizer using from_pretrained/,
+    /Can't load the configuration of '/,
     /OSError: file \S+\/config\.json not found/,
     /GatedRepoError|Cannot access gated repo/,
     // ModelScope's and the hubs' "not there or private": a wrong name, a removed model, or a login needed.
@@ -238,6 +243,8 @@ export const modelNotFound: Cause = {
     new RegExp(`(?:not found|no longer available|not available) on ${HUB_NAME}|${HUB_NAME}: Resource not found`),
     // Downloaders' own words for a URL that refused them (wget, aria2c): in a model service's log, the weights.
     /awaiting response\.\.\. (?:401|403|404) |Username\/Password Authentication Failed|errorCode=24 Authorization/,
+    // A storage bucket's refusal as a model downloader reports it (fastembed's 403 from its bucket).
+    /You do not have permission to access this resource/,
   ],
   // A missing file with its fallback on the same line (SD.Next: `Checkpoint model.ckpt not found; loading fallback
   // v1-5-pruned-emaonly.safetensors`): the service loads another model and goes on, which is not a failure.

@@ -128,6 +128,7 @@ export const cudaDriverTooOld: Cause = {
     /driver on your system is too old|nvidia driver is too old or missing/,
     /forward compatibility was attempted on non supported HW/,
     /please update your driver to a newer version/,
+    /[Pp]lease update your (?:GPU|NVIDIA|graphics) driver/,
     /compiled with an unsupported toolchain/,
     // The container image asks for a newer CUDA than the host's driver has (nvidia-container-cli).
     /unsatisfied condition: cuda>=/,
@@ -199,7 +200,13 @@ export const noGpu: Cause = {
   carriers: [/nvidia-container-cli: (?:initialization|mount|ldcache|detection) error/],
   // A run started for the CPU on purpose (A1111's `--use-cpu`, its CPU profile's `--no-half --precision full`, a
   // `--device cpu` flag): the no-GPU message after it is expected, not a failure.
-  excuses: [/--use-cpu |--no-half --precision full|--precision full --no-half|--device[= ]cpu\b/],
+  // A server that said it runs on Apple's GPU or the CPU (`Device: mps`), and a stats node that goes on without the
+  // GPU's figures (`Could not init pynvml`).
+  excuses: [
+    /--use-cpu |--no-half --precision full|--precision full --no-half|--device[= ]cpu\b/,
+    /^Device: (?:mps|cpu)\b/,
+    /Could not init pynvml/,
+  ],
   text: t(
     [
       "no usable GPU: the driver is not loaded, " +

@@ -127,6 +127,8 @@ export const execNotFound: Cause = {
     /\[Errno 2\] No such file or directory: '[^']*\/s?bin\/[^'\/]+'/,
     // GitPython without git on the PATH (ComfyUI-Manager), LocalAI without the backend it spawns over gRPC.
     /Bad git executable|git executable not found/,
+    // ffmpy and similar wrappers: `FFExecutableNotFoundError: Executable 'ffprobe' not found`.
+    /ExecutableNotFoundError|[Ee]xecutable '[^']+' not found/,
     /grpc process not found: /,
     /Error: spawn \S+ ENOENT/,
     /fork\/exec \S+: no such file or directory/,

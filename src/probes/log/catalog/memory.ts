@@ -100,6 +100,8 @@ export const gpuOom: Cause = {
     /OutOfMemoryError/,
     /CUDA error: out of memory/,
     /CUBLAS_STATUS_ALLOC_FAILED/,
+    // Vulkan (ncnn's upscalers, llama.cpp's Vulkan build): -2 is VK_ERROR_OUT_OF_DEVICE_MEMORY.
+    /vkAllocateMemory failed -2\b|VK_ERROR_OUT_OF_DEVICE_MEMORY/,
     /No available memory for the cache blocks/,
     /Allocation on device/,
     /MPS backend out of memory/,
@@ -117,6 +119,8 @@ export const gpuOom: Cause = {
     /less than desired GPU memory utilization/,
     /cudaErrorMemoryAllocation|ErrorOutOfDeviceMemory/,
   ],
+  // A program that ran out of memory on one way of doing a step and does it another way (ComfyUI's tiled VAE decode).
+  excuses: [/out of memory[^\n]*[Rr]etrying with /],
   text: t(
     [
       "GPU out of memory",

@@ -5,6 +5,8 @@ export const portInUse: Cause = {
   id: "port_in_use",
   regexes: [
     /\[Errno 98\]/,
+    // The errno's name alone, as Node's error object prints it (`code: 'EADDRINUSE'`).
+    /EADDRINUSE/,
     /\[Errno 48\]/,
     /\[Errno 10048\]/,
     /\[WinError 10048\]/,
@@ -102,6 +104,9 @@ export const hubUnreachable: Cause = {
     /\[Errno 110\] Connection timed out|\(os error 10060\)|\[WinError 10060\]|Caused by ConnectTimeoutError\(/,
     /\[Errno 101\] Network is unreachable|\[Errno 113\] No route to host/,
     /\[Errno -[23]\] (?:Name or service not known|Temporary failure in name resolution)/,
+    // Windows' resolver (WSAHOST_NOT_FOUND 11001, WSATRY_AGAIN 11002), also as aiohttp wraps it.
+    /\[Errno 1100[12]\] getaddrinfo failed|ssl:default \[getaddrinfo failed\]/,
+    new RegExp(`Cannot connect to host ${HUB}:\\d+`),
     // urllib3 gave up on a URL of model weights, whatever the host (a vendor's own CDN).
     /Max retries exceeded with url: \S*\.(?:safetensors|bin|pth?|ckpt|gguf|onnx|zip)\b/,
     new RegExp(`Max retries exceeded with url: (?:${HUB_URL}|\\/api\\/v1\\/models\\/|\\/api\\/models\\/)`),

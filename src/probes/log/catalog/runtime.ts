@@ -10,6 +10,7 @@ export const nccl: Cause = {
     XID("74|14[4-9]|150"),
     AFTER_XID("74|14[4-9]|150"),
     /Watchdog caught collective operation timeout/,
+    /WorkNCCL::checkTimeout/,
     /nccl(?:InternalError|SystemError|UnhandledCudaError|RemoteError|InvalidUsage)/,
     /NCCL WARN /,
     /NCCL communicator was aborted/,
@@ -41,8 +42,9 @@ export const cudaError: Cause = {
     /an illegal memory access was encountered/,
     /\.cu:\d+: .*Assertion `.*` failed/,
     /cudaErrorIllegalAddress/,
+    /!!!! kernel execution error/,
     // ROCm (HIP) and the amdgpu driver: a kernel that touched memory it may not (`Memory access fault by GPU node-1`).
-    /Memory access fault by GPU node-|hipErrorIllegalAddress|amdgpu: \[(?:gfxhub|mmhub)\d*\] page fault/,
+    /Memory access fault by GPU node-|amdgpu: \[(?:gfxhub|mmhub)\d*\] page fault/,
     /misaligned address/,
     // Every cuBLAS failure but ALLOC_FAILED (out of memory, named above) and SUCCESS.
     /CUBLAS_STATUS_(?:EXECUTION_FAILED|NOT_SUPPORTED|INTERNAL_ERROR|ARCH_MISMATCH|INVALID_VALUE|MAPPING_ERROR)/,
@@ -57,7 +59,9 @@ export const cudaError: Cause = {
     /unspecified launch failure|cudaErrorLaunchFailure|hipErrorIllegalAddress|HIP error: /,
   ],
   // Xid 45 is the driver's cleanup after an earlier error: the earlier one (another Xid, a CUDA error) is the cause.
-  carriers: [XID("45")],
+  // A CUDA runtime call raised as an exception (`RuntimeError: cudaHostRegister(0x7..., 71397376)`, its error on the
+  // next line): named when nothing else is.
+  carriers: [XID("45"), /RuntimeError: cuda[A-Z]\w+\(/],
   text: t(
     [
       "CUDA error (illegal memory access, device-side assert or driver error)",
@@ -164,6 +168,8 @@ export const hangTimeout: Cause = {
     /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
     /WORKER TIMEOUT \(pid:/,
     /killed by timeout|killed due to timeout/,
+    /(?:initializing|starting|loading) for too long/,
+    /litellm\.Timeout|APITimeoutError/,
     /[Ww]orker timeout\b|[Ww]orker timed out\b/,
     // systemd's own timeouts: a start that never signalled ready, a unit watchdog that was not fed.
     /Failed with result 'timeout'|start operation timed out|Watchdog timeout \(limit /,

@@ -50,7 +50,8 @@ export const modelLoadFailed: Cause = {
     /ShardCannotStart|Shard \d+ failed to start/,
     // PyTorch: the weights do not fit the model they are loaded into (the wrong file for a node or a loader).
     /Error\(s\) in loading state_dict for /,
-    /size mismatch for \S+: copying a param with shape/,
+    /size mismatch for [\w.]+:/,
+    /[Mm]odel format not supported|[Uu]nsupported model format/,
     // The server (or the library under it) does not know the model's architecture: too old, or the wrong model.
     /Model architectures \[[^\]]*\] are not supported|does not recognize this architecture/,
     // TorchServe's and KServe's model server.
@@ -74,6 +75,9 @@ export const engineDead: Cause = {
   wrapper: true,
   regexes: [
     /EngineDeadError/,
+    // A front end that gave up on its local engine (RunPod's ComfyUI worker: `Failed to connect to server at
+    // http://127.0.0.1:8188 after 500 attempts`).
+    /[Ff]ailed to connect to (?:the )?server at https?:\/\/(?:127\.0\.0\.1|localhost)\S* after \d+ attempts/,
     /Engine loop has died/,
     /MQLLMEngine is already dead/,
     /Background loop has errored already/,
