@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gpuConfigSchema, gpuProbe } from "../../../src/probes/gpu/index.js";
 import { startComfy, type FakeComfy } from "../../helpers/comfyui-server.js";
 import { ctx } from "../ctx.js";
+import { gpuRuns, smi } from "./fixture.js";
 
 // No utilization while the service's queue is not empty: the engine stopped feeding its GPU. Real fake nvidia-smi
 // outputs (test/fixtures/nvidia-smi) and a real HTTP server on 127.0.0.1 serving vLLM's captured /metrics page.
 
-const FIXTURES = path.resolve(__dirname, "../../fixtures/nvidia-smi");
-const smi = (name: string) => path.join(FIXTURES, name, "nvidia-smi");
 const VLLM_PAGE = fs.readFileSync(path.resolve(__dirname, "../../fixtures/metrics/vllm.txt"), "utf8");
 
 /** The fake vLLM's queue, set by each test; `up: false` answers 503 (a server that cannot say). */
@@ -49,17 +48,8 @@ afterAll(async () => {
 const VLLM_QUEUE = ["vllm:num_requests_waiting", "vllm:num_requests_running"];
 
 /** runs runs the gpu probe n times with `idle` as its idle_while_queued, carrying its memory as the state does. */
-async function runs(fixture: string, n: number, idle: Record<string, unknown>, over: Record<string, unknown> = {}) {
-  const cfg = gpuConfigSchema.parse({ type: "gpu", nvidia_smi: smi(fixture), idle_while_queued: idle, ...over });
-  let memory: unknown;
-  const outs = [];
-  for (let i = 0; i < n; i++) {
-    const out = await gpuProbe.run(cfg, ctx(memory));
-    memory = out.memory ?? memory;
-    outs.push(out);
-  }
-  return outs;
-}
+const runs = (fixture: string, n: number, idle: Record<string, unknown>, over: Record<string, unknown> = {}) =>
+  gpuRuns(fixture, n, { idle_while_queued: idle, ...over });
 
 describe("gpu probe: idle while the queue is not empty", () => {
   it("14 requests waiting, the GPU at 0% for 3 runs: critical with the numbers, a hung engine", async () => {

@@ -3,8 +3,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
-import { ConfigError } from "../../../src/errors.js";
 import { MAX_BODY, metricsConfigSchema, metricsProbe } from "../../../src/probes/metrics/index.js";
+import { configErrorsOf as errorsOf, PARSE_OPTS } from "../../helpers/config.js";
 import { ctx, fakeClock, testDeps } from "../ctx.js";
 
 /** The server answers what `page` says: a status and a body (a function of the request count for changing pages). */
@@ -157,24 +157,16 @@ describe("metrics probe against a vLLM-shaped /metrics", () => {
 });
 
 describe("metrics config", () => {
-  const opts = { file: "watchdog.yaml", env: {}, hostname: "box", readFile: () => "" };
-  const errorsOf = (text: string): string[] => {
-    try {
-      parseConfig(text, opts);
-    } catch (err) {
-      if (err instanceof ConfigError) return err.issues;
-      throw err;
-    }
-    throw new Error("expected a ConfigError");
-  };
-
-  it("validates the contract's example as written", () => {
-    const text = `
+  /** progressCheck is a config of one metrics check on vLLM's page; REST is its keys after `url` (4 spaces in). */
+  const progressCheck = (rest: string) => `
 checks:
   - name: vllm-progress
     type: metrics
     url: http://127.0.0.1:8000/metrics
-    timeout: 10s
+${rest}`;
+
+  it("validates the contract's example as written", () => {
+    const text = progressCheck(`    timeout: 10s
     headers: { Authorization: "Bearer x" }
     rules:
       - name: queue not draining
@@ -183,23 +175,18 @@ checks:
           - increase(vllm:generation_tokens_total) == 0
         for: 3
         severity: critical
-`;
-    const { config } = parseConfig(text, opts);
+`);
+    const { config } = parseConfig(text, PARSE_OPTS);
     expect(config.checks[0]).toMatchObject({ type: "metrics", timeout: 10_000, rules: [{ for: 3 }] });
   });
 
   it("names the file, line and column of each condition that does not parse", () => {
-    const text = `
-checks:
-  - name: vllm-progress
-    type: metrics
-    url: http://127.0.0.1:8000/metrics
-    rules:
+    const text = progressCheck(`    rules:
       - name: stuck
         when: [vllm:num_requests_waiting >> 0]
       - name: slow
         when: sum(vllm:num_requests_waiting) > 0
-`;
+`);
     expect(errorsOf(text)).toEqual([
       expect.stringMatching(
         /^watchdog\.yaml:8:16: checks\[0\]\.rules\[0\]\.when\[0\]: expected EXPR OP NUMBER, e\.g\./,
@@ -209,15 +196,10 @@ checks:
   });
 
   it("refuses two rules of one check with the same name (the state keeps streaks by rule name)", () => {
-    const text = `
-checks:
-  - name: vllm-progress
-    type: metrics
-    url: http://127.0.0.1:8000/metrics
-    rules:
+    const text = progressCheck(`    rules:
       - {name: stuck, when: "a > 0"}
       - {name: stuck, when: "b > 0"}
-`;
+`);
     expect(errorsOf(text)).toEqual([expect.stringMatching(/^watchdog\.yaml:8:\d+: .*rule stuck is named twice/)]);
   });
 });
