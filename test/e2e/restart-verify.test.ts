@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/net.js";
 import { alive } from "../helpers/proc.js";
-import { CLI, runAsCron } from "./field-helpers.js";
+import { CLI, runAsCron, svcRestartConfig } from "./field-helpers.js";
 
 // Restart hooks as cron runs them (env -i, cron's PATH), with services written the way AI services are: a server
 // that loads its model before it binds, one that hangs (SIGSTOP) and keeps its port, a hook that cannot be executed.
@@ -52,21 +52,13 @@ async function setup(name: string, restart: string, type = "tcp") {
   const config = path.join(home, "wd.yaml");
   fs.writeFileSync(
     config,
-    `state_file: ${home}/state/state.json
-host: box
-channels:
-  out: {type: console}
-escalation:
-  - after: 1
-    notify: [out]
-    restart: true
-checks:
-  - name: svc
-${type === "tcp" ? `    type: tcp\n    host: 127.0.0.1\n    port: ${port}` : `    type: http\n    url: http://127.0.0.1:${port}/`}
-    timeout: 1s
-    restart:
-${restart.replace(/^/gm, "      ")}
-`,
+    svcRestartConfig(
+      `${home}/state/state.json`,
+      "host: box\n",
+      `${type === "tcp" ? `type: tcp\nhost: 127.0.0.1\nport: ${port}` : `type: http\nurl: http://127.0.0.1:${port}/`}
+timeout: 1s`,
+      restart,
+    ),
   );
   return { home, port, config, pidFile: path.join(home, "server.pid") };
 }

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import { MAX_BODY, metricsConfigSchema, metricsProbe } from "../../../src/probes/metrics/index.js";
 import { configErrorsOf as errorsOf, PARSE_OPTS } from "../../helpers/config.js";
+import * as vllm from "../../helpers/vllm.js";
 import { ctx, fakeClock, testDeps } from "../ctx.js";
 
 /** The server answers what `page` says: a status and a body (a function of the request count for changing pages). */
@@ -25,10 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const vllmPage = (waiting: number, tokens: number) =>
-  readFileSync("test/fixtures/metrics/vllm.txt", "utf8")
-    .replace(/^(vllm:num_requests_waiting\{[^}]*\}) 14\.0$/m, `$1 ${waiting}.0`)
-    .replace(/^(vllm:generation_tokens_total\{[^}]*\}) 95504\.0$/m, `$1 ${tokens}.0`);
+const vllmPage = (waiting: number, tokens: number) => vllm.vllmPage({ waiting, tokens });
 
 const STALLED_RULE = {
   name: "queue not draining",
@@ -169,12 +166,7 @@ ${rest}`;
     const text = progressCheck(`    timeout: 10s
     headers: { Authorization: "Bearer x" }
     rules:
-      - name: queue not draining
-        when:
-          - vllm:num_requests_waiting > 0
-          - increase(vllm:generation_tokens_total) == 0
-        for: 3
-        severity: critical
+${vllm.QUEUE_RULE}        severity: critical
 `);
     const { config } = parseConfig(text, PARSE_OPTS);
     expect(config.checks[0]).toMatchObject({ type: "metrics", timeout: 10_000, rules: [{ for: 3 }] });
