@@ -68,15 +68,18 @@ export function listen(port: number): Promise<net.Server> {
 export const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 export const CRON = 120_000;
 
-/** Field is a test file's temp dir and an SMTP sink that takes user `alert` with password `right-pass`. */
+/**
+ * Field is a test file's temp dir and an SMTP sink that takes user `alert` with password `right-pass` (or, made with
+ * `open: true`, mail without AUTH).
+ */
 export type Field = { dir: string; smtp: SmtpSink };
 
 /** useField makes a Field before the file's tests and removes it after them. */
-export function useField(): Field {
+export function useField(opts: { open?: boolean } = {}): Field {
   const field = {} as Field;
   beforeAll(async () => {
     field.dir = tmpDir();
-    field.smtp = await startSmtp({ auth: { user: "alert", pass: "right-pass" } });
+    field.smtp = await startSmtp(opts.open ? {} : { auth: { user: "alert", pass: "right-pass" } });
   });
   afterAll(async () => {
     await field.smtp?.close();
