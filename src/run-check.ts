@@ -14,18 +14,17 @@ import { sendHeartbeat } from "./exporters/heartbeat.js";
 import { recordRun } from "./history/record.js";
 import { attachRestartOutcomes, record, recordDelivered } from "./engine/record.js";
 import type { Action, Message, RestartOutcome, State } from "./engine/types.js";
-import { deliverWatched, rerouteAroundFailing } from "./notify/channel-health.js";
-import { deliver, enqueue, type Attempt } from "./notify/deliver.js";
+import type { Attempt } from "./notify/deliver.js";
 import { deliveredOf } from "./notify/delivered.js";
 import type { Redactor } from "./notify/redact.js";
-import { createChannels, keepChannelsAlive } from "./notify/registry.js";
 import { renderText } from "./notify/render.js";
 import type { Channel } from "./notify/types.js";
 import { buildCatalog, restartCannotFix, useCatalog, type Catalog } from "./probes/registry.js";
 import { runProbes, type ProbeRun } from "./probes/run.js";
 import { withStarts } from "./probes/started.js";
 import type { ProbeResult } from "./probes/types.js";
-import { createRunStore, loadRunState, lockRun, type RunStore } from "./state/run-store.js";
+import { createRunStore, loadRunState, lockRun } from "./state/run-store.js";
+import { deliverOutbox, enqueueAndSave } from "./run-deliver.js";
 import { monotonicMs } from "./core/monotonic.js";
 import { retryNow } from "./notify/stages/due.js";
 import { windowHold } from "./config/windows.js";
@@ -216,61 +215,6 @@ function logProbes(results: readonly ProbeResult[], deps: Deps): void {
   for (const { check, status, summary, durationMs: ms } of results) {
     deps.logger.info({ event: "probe", check, status, summary, ms }, "probe");
   }
-}
-
-/**
- * enqueueAndSave puts this run's messages in the outbox and saves the state before anything is sent, so a crash can
- * repeat a message but never lose one.
- */
-async function enqueueAndSave(
-  state: State,
-  messages: Message[],
-  config: Config,
-  store: RunStore,
-  now: number,
-  restarted: boolean,
-): Promise<State> {
-  // While a channel is failing, its alerts go to the channels its notice named too (notify/channel-health.ts).
-  const minSeverityOf = (c: string) => config.channels[c]?.min_severity;
-  const fallbacksOf = (c: string) => config.channels[c]?.fallback ?? [];
-  let next = enqueue(state, rerouteAroundFailing(messages, state.channelHealth, minSeverityOf, fallbacksOf), now);
-  next = keepChannelsAlive(next, config, messages, now);
-  // Saved before anything is sent, so that a run killed while sending neither loses nor repeats an alert. With
-  // nothing to send and no restart made (a healthy run), the save after delivery, moments later, is the only one.
-  if (next.outbox.length > 0 || restarted) await store.save(next);
-  return next;
-}
-
-/** deliverOutbox sends what the outbox holds that is due, within the run's budget. */
-async function deliverOutbox(
-  state: State,
-  config: Config,
-  deps: Deps,
-  opts: RunOptions,
-  budget: AbortSignal,
-): Promise<{ state: State; attempts: Attempt[]; opened: string[] }> {
-  const channels = opts.channels ?? createChannels(config.channels, { deps, locale: config.locale });
-  const sendAt = deps.clock.now();
-  const deliverOnce = (s: State) =>
-    deliver(s, channels, config.channels, {
-      now: sendAt,
-      maxAgeMs: config.outbox.max_age,
-      signal: budget,
-      sleep: deps.sleep,
-      logger: deps.logger,
-      redact: opts.redact,
-      redactExcerpts: config.redact,
-    });
-  // A channel that keeps failing is told, once, through the others (notify/channel-health.ts).
-  const fallbacksOf = (c: string) => config.channels[c]?.fallback ?? [];
-  const requeue = (s: State, m: Message[]) => enqueue(s, m, sendAt);
-  const names = [...channels.keys()];
-  const delivered = await deliverWatched(state, deliverOnce, requeue, names, fallbacksOf, config.host, sendAt);
-  for (const name of delivered.opened) {
-    const health = delivered.state.channelHealth?.[name];
-    deps.logger.warn({ event: "channel_failing", channel: name, ...health }, "channel keeps failing");
-  }
-  return delivered;
 }
 
 /** exportRun writes what others read of the run: the metrics textfile, the history, the status page. */

@@ -1,106 +1,21 @@
 import type { Severity, Status } from "../core/status.js";
 import type { KernelMemory } from "../probes/kernel/read.js";
-import type { ProbeResult } from "../probes/types.js";
+import type { ChannelHealth, DroppedEntry, OutboxEntry, Refused } from "./message-types.js";
 import { dict } from "./dict.js";
 
 export type { Severity } from "../core/status.js";
+export type { Action, HeldPort, NotifyItem, NotifyReason, RestartOutcome, StopStep } from "./alert-types.js";
+export type {
+  ChannelFailingNotice,
+  ChannelHealth,
+  DroppedEntry,
+  Message,
+  OutboxEntry,
+  Refused,
+  RefusedAlert,
+} from "./message-types.js";
 
-/** NotifyReason says why a message is sent; it appears in the text and the logs. */
-export type NotifyReason =
-  | "step" // an escalation step was reached
-  | "reminder" // repeat_every passed while still failing
-  | "recovered" // the incident is resolved
-  | "restart_gave_up" // the restart limit is spent
-  | "digest" // messages held by quiet hours, delivered together
-  | "test"; // watchdog test-notify
-
-/** RestartOutcome is what one run of a restart hook did. */
-export type RestartOutcome = {
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  durationMs: number;
-  /** Last lines of the hook's output, already redacted. */
-  outputTail: string;
-  /** Re-probe status after verify_after; undefined when the hook failed to start. */
-  after: Status | undefined;
-  helped: boolean;
-  /** How long after the hook's exit the check passed (helped), or how long it was polled in vain. */
-  backAfterMs?: number;
-  waitedMs?: number;
-  /** What was done before the hook ran (stop, stop_hung); a string when queued by an older version. */
-  stopped?: StopStep[] | string;
-  /** The old processes still on the port when the restart did not help; a string from an older version. */
-  hint?: HeldPort | string;
-  error?: string;
-};
-
-/** StopStep is one thing done before a restart hook: the `stop` command's end, or a process on the port ended. */
-export type StopStep =
-  | { step: "command"; exitCode?: number | null; signal?: string | null; timedOut?: boolean; spawnError?: string }
-  | {
-      step: "process";
-      pid: number;
-      comm: string;
-      port: number;
-      by?: "TERM" | "KILL";
-      graceMs?: number;
-      error?: string;
-    };
-
-/** HeldPort is the old processes (pid, comm) still listening on the check's port after a restart that did not help. */
-export type HeldPort = { port: number; pids: { pid: number; comm: string }[] };
-
-/**
- * NotifyItem is one thing to say about one check: what its probe found (the summary worded in the config's locale),
- * and why it is said. A message groups the items of one run for one channel.
- */
-export type NotifyItem = Pick<
-  ProbeResult,
-  "check" | "status" | "summary" | "said" | "detail" | "excerpt" | "cause" | "kernel"
-> & {
-  reason: NotifyReason;
-  /** 1-based escalation step (0 for recovery and notices outside the ladder). */
-  step: number;
-  severity: Severity;
-  failStreak: number;
-  /** When the incident began (epoch ms). */
-  since: number;
-  /** Outage length, on recovery. */
-  outageMs?: number;
-  /** Restarts made during the incident, and how many helped. */
-  restarts: number;
-  restartsHelped: number;
-  /** Set when this run restarts the check: the executor fills `restart` with the outcome. */
-  restartPlanned?: boolean;
-  restart?: RestartOutcome;
-  /** The cause id for which the restart this step asks for was skipped: a restart cannot fix it. */
-  restartSkipped?: string;
-  /** On a "giving up on restarts" notice: the last lines the last restart hook wrote (redacted). */
-  lastHookTail?: string;
-  runbook?: string;
-  labels?: Record<string, string>;
-  /**
-   * A notice outside the ladder (reason "step", step 0): the check started flapping, or is stable again; or the
-   * config file is broken and the last one that validated is in use.
-   */
-  notice?: "flapping" | "stable" | "config_invalid";
-  /** The check flapped until this run and has now failed `failStreak` runs in a row: an outage, said as one. */
-  wasFlapping?: true;
-  /** A maintenance window held the check until this run, and it still fails: the alert says why it comes now. */
-  afterMaintenance?: true;
-  /** The check was held while warming up after a restart this long ago, and has not come back (loadMs: last time). */
-  notBack?: { agoMs: number; loadMs?: number };
-  /** Share of state changes in the last 21 results (percent), on flap notices. */
-  flapShare?: number;
-  /** Checks that depend on this one and fail with it: their own notifications are held. */
-  alsoAffected?: string[];
-  /** watchdog itself did not run for this long before this run (said once, in the next message). */
-  monitorGapMs?: number;
-};
-
-/** Action is what decide asks the executor to do. */
-export type Action = { type: "notify"; channel: string; items: NotifyItem[] } | { type: "restart"; check: string };
+// The state file's own types: each check's memory and incident, silences, channel memory, and the whole State.
 
 /** Incident is one failure episode of a check, from the first failing run until recovery. */
 export type Incident = {
@@ -179,87 +94,6 @@ export type Silence = {
   createdAt: number;
   startsAt: number;
   endsAt: number;
-};
-
-/** Message is one notification to one channel: what is stored in the outbox and rendered at send time. */
-export type Message = {
-  id: string;
-  channel: string;
-  host: string;
-  createdAt: number;
-  items: NotifyItem[];
-  /** Set when this message is a fallback copy of a message another channel could not deliver. */
-  fallbackFrom?: string;
-  /** What the channel it came from answered, and the fix: the one message says why it is here. */
-  fallbackWhy?: string;
-  /** Channels that could not deliver it before, oldest first (a copy of a copy): a fallback never goes back to one. */
-  fallbackPath?: string[];
-  /** Ids of the messages merged into this one (rate limit, quiet-hours digest); the message's own id comes first. */
-  mergedIds?: string[];
-  /**
-   * Set on a message that only restates what its channel was told before (a channel's keep-alive re-send): when its
-   * channel cannot deliver it, no fallback copy is made (the fallback was given the original already).
-   */
-  noFallback?: true;
-  /** Alerts this channel refused for good before: the first message it carries again names them. */
-  lostBefore?: Refused;
-  /** Why delivery held this message back (it goes out merged with others when the hold ends). */
-  heldBy?: "quiet_hours" | "rate_limit";
-  /** A notice about delivery itself rather than about checks (items may be empty). */
-  notice?: { type: "daily_limit"; channel: string; limit: number; day: string } | ChannelFailingNotice;
-};
-
-/** ChannelFailingNotice tells the other channels that one channel cannot deliver (notify/channel-health.ts). */
-export type ChannelFailingNotice = {
-  type: "channel_failing";
-  channel: string;
-  since: number;
-  problem: string;
-  error: string;
-  others: string[];
-};
-
-/** ChannelHealth is an open episode of a channel that keeps failing: told once, closed by its next delivered send. */
-export type ChannelHealth = { since: number; problem: string; error: string; told: string[] };
-
-/** OutboxEntry is a message not yet delivered, with its retry bookkeeping. */
-export type OutboxEntry = {
-  message: Message;
-  /** Sends tried, in-run retries included. */
-  attempts: number;
-  /** Runs that tried and failed to deliver it: the retry backoff doubles with each (absent in older state files). */
-  failedRuns?: number;
-  nextAttemptAt: number;
-  /**
-   * Set with nextAttemptAt by a hold (quiet hours, rate limit), so the wait is computed again from the current config
-   * (notify/stages/due.ts). A failed send since moves nextAttemptAt away from it: that backoff is then the wait.
-   */
-  heldUntil?: number;
-  lastError: string | undefined;
-};
-
-/** RefusedAlert is one alert a channel refused for good (or let expire), kept short until it carries again. */
-export type RefusedAlert = {
-  id: string;
-  at: number;
-  check: string;
-  status: Status;
-  reason: NotifyReason;
-  step: number;
-  summary: string;
-};
-
-/** Refused is one channel's kept alerts, oldest first, the last refusal's error, and how many the bound let go. */
-export type Refused = { alerts: RefusedAlert[]; omitted: number; error: string };
-
-/** DroppedEntry records a message given up on (kept short, for `watchdog status`). */
-export type DroppedEntry = {
-  id: string;
-  channel: string;
-  createdAt: number;
-  droppedAt: number;
-  why: string;
-  checks: string[];
 };
 
 /** State is the whole state file. */

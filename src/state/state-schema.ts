@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { SEVERITIES, STATUSES } from "../core/status.js";
-import { emptyState, type HoldReason, type Message, type NotifyItem, type State } from "../engine/types.js";
+import { emptyState, type HoldReason, type State } from "../engine/types.js";
+import { droppedEntry, outboxEntry, refused } from "./outbox-schema.js";
+import { isPlainObject, num, opt, recordOf, severity, status, str, wordOf } from "./schema-fields.js";
 
 /*
  * The schema of the state file: how a file is read into the State type of engine/types.ts. tsc holds the two
@@ -12,89 +13,6 @@ import { emptyState, type HoldReason, type Message, type NotifyItem, type State 
 
 /** STATE_VERSION is the version this build writes; another version is moved aside, never guessed at. */
 export const STATE_VERSION = 1;
-
-const num = z.number();
-const str = z.string();
-/** opt is an optional field; null (hand-edited files) reads as absent. */
-const opt = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
-const status = z.enum(STATUSES);
-const severity = z.enum(SEVERITIES);
-
-/**
- * wordOf reads as this build's type T a word or notice that a newer build may extend: what SCHEMA accepts is kept as
- * it is (a file is never refused for a word it has not seen), and the code reading it falls to its default.
- */
-const wordOf = <T>(schema: z.ZodType = str) => schema.pipe(z.custom<T>());
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-/**
- * recordOf is a map from names to VALUE. Built with Object.fromEntries, so a key such as `__proto__` (a check may be
- * named so) stays an own entry instead of being dropped or setting the prototype.
- */
-function recordOf<T extends z.ZodType>(value: T) {
-  return z.unknown().transform((v, ctx): Record<string, z.output<T>> => {
-    if (!isPlainObject(v)) {
-      ctx.issues.push({ code: "custom", message: `expected an object, received ${describe(v)}`, input: v });
-      return z.NEVER;
-    }
-    const out: [string, z.output<T>][] = [];
-    for (const [k, x] of Object.entries(v)) {
-      const r = value.safeParse(x);
-      if (r.success) out.push([k, r.data]);
-      else for (const i of r.error.issues) ctx.issues.push({ ...i, path: [k, ...i.path] } as never);
-    }
-    return Object.fromEntries(out);
-  });
-}
-
-function describe(v: unknown): string {
-  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
-}
-
-const restartOutcome = z.looseObject({
-  exitCode: num.nullable(),
-  signal: str.nullable(),
-  timedOut: z.boolean(),
-  durationMs: num,
-  outputTail: str,
-  after: opt(status),
-  helped: z.boolean(),
-  error: opt(str),
-});
-
-const notifyItem = z.looseObject({
-  check: str,
-  reason: wordOf<NotifyItem["reason"]>(),
-  step: num,
-  severity,
-  status,
-  summary: str,
-  detail: opt(str),
-  excerpt: opt(z.array(str)),
-  cause: opt(str),
-  failStreak: num,
-  since: num,
-  outageMs: opt(num),
-  restarts: num,
-  restartsHelped: num,
-  restartPlanned: opt(z.boolean()),
-  restart: opt(restartOutcome),
-  restartSkipped: opt(str),
-  lastHookTail: opt(str),
-  runbook: opt(str),
-  labels: opt(recordOf(str)),
-  notice: opt(wordOf<NotifyItem["notice"]>()),
-  // Only `true` is written; a hand-written false means the same as absent.
-  wasFlapping: opt(z.boolean().transform((b) => b || undefined)),
-  afterMaintenance: opt(z.boolean().transform((b) => b || undefined)),
-  notBack: opt(z.looseObject({ agoMs: num, loadMs: opt(num) })),
-  flapShare: opt(num),
-  alsoAffected: opt(z.array(str)),
-  monitorGapMs: opt(num),
-});
 
 const incident = z.looseObject({
   id: str,
@@ -127,53 +45,6 @@ const checkState = z.looseObject({
   flapping: opt(z.looseObject({ since: num, share: num, told: z.array(str) })),
   held: opt(wordOf<HoldReason>()),
   warmup: opt(z.looseObject({ start: opt(num), cmd: opt(str), waiting: opt(num), loadMs: opt(num) })),
-});
-
-/** refused is one channel's kept alerts (State.refused), also carried by the message that names them. */
-const refusedAlert = z.looseObject({
-  id: str,
-  at: num,
-  check: str,
-  status,
-  reason: wordOf<NotifyItem["reason"]>(),
-  step: num,
-  summary: str,
-});
-const refused = z.looseObject({ alerts: z.array(refusedAlert), omitted: num.default(0), error: str });
-
-const message = z.looseObject({
-  id: str,
-  channel: str,
-  host: str,
-  createdAt: num,
-  items: z.array(notifyItem),
-  fallbackFrom: opt(str),
-  fallbackWhy: opt(str),
-  fallbackPath: opt(z.array(str)),
-  mergedIds: opt(z.array(str)),
-  heldBy: opt(wordOf<Message["heldBy"]>()),
-  lostBefore: opt(refused),
-  // Loose: a notice kind of a newer build must not cost the message.
-  notice: opt(
-    wordOf<Message["notice"]>(z.looseObject({ type: str, channel: opt(str), limit: opt(num), day: opt(str) })),
-  ),
-});
-
-const outboxEntry = z.looseObject({
-  message,
-  attempts: num,
-  failedRuns: opt(num),
-  nextAttemptAt: num,
-  heldUntil: opt(num),
-  lastError: opt(str),
-});
-const droppedEntry = z.looseObject({
-  id: str,
-  channel: str,
-  createdAt: num,
-  droppedAt: num,
-  why: str,
-  checks: z.array(str),
 });
 /** silenceSchema is one silence, in the state file and in a queued `silence` command (state/controls.ts). */
 export const silenceSchema = z.looseObject({

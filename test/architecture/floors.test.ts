@@ -33,7 +33,7 @@ const FLOORS: readonly (readonly [floor: string, paths: readonly string[]])[] = 
   ["state", ["state/"]],
   ["actions", ["actions/"]],
   ["exporters", ["exporters/"]],
-  ["run-check", ["run-check.ts"]],
+  ["run-check", ["run-check.ts", "run-deliver.ts"]],
   ["daemon", ["daemon/"]],
   ["cli", ["cli/", "logger.ts"]],
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.js";
-import { ConfigError } from "../../src/errors.js";
+import { configErrorsOf } from "../helpers/config.js";
 
 const opts = (env: Record<string, string> = {}) => ({
   file: "w.yaml",
@@ -12,15 +12,7 @@ const opts = (env: Record<string, string> = {}) => ({
   },
 });
 
-function errorsOf(text: string, env: Record<string, string> = {}): string[] {
-  try {
-    parseConfig(text, opts(env));
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
+const errorsOf = (text: string, env: Record<string, string> = {}) => configErrorsOf(text, opts(env));
 
 const GOOD = `
 host: gpu-box-01

@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CLI, runCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/net.js";
+import { svcRestartConfig } from "./field-helpers.js";
 
 // The daemon e2e: the built CLI in a loop against a local TCP service that goes down and up, a SIGHUP with a broken
 // then a changed config, SIGTERM; checked through its console channel output, /metrics, the history and the state.
@@ -147,24 +148,12 @@ describe("watchdog daemon", () => {
     const config = path.join(dir, "wd.yaml");
     fs.writeFileSync(
       config,
-      `state_file: ${state}
-interval: 300ms
-channels:
-  out: {type: console}
-escalation:
-  - after: 1
-    notify: [out]
-    restart: true
-checks:
-  - name: svc
-    type: tcp
-    host: 127.0.0.1
-    port: ${down}
-    timeout: 1s
-    restart:
-      command: [sh, -c, "touch ${marker}; sleep 1"]
-      verify_after: 0s
-`,
+      svcRestartConfig(
+        state,
+        "interval: 300ms\n",
+        `type: tcp\nhost: 127.0.0.1\nport: ${down}\ntimeout: 1s`,
+        `command: [sh, -c, "touch ${marker}; sleep 1"]\nverify_after: 0s`,
+      ),
     );
     const d = start(config);
     for (let i = 0; i < 1200 && !fs.existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));

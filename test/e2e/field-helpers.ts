@@ -68,15 +68,18 @@ export function listen(port: number): Promise<net.Server> {
 export const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 export const CRON = 120_000;
 
-/** Field is a test file's temp dir and an SMTP sink that takes user `alert` with password `right-pass`. */
+/**
+ * Field is a test file's temp dir and an SMTP sink that takes user `alert` with password `right-pass` (or, made with
+ * `open: true`, mail without AUTH).
+ */
 export type Field = { dir: string; smtp: SmtpSink };
 
 /** useField makes a Field before the file's tests and removes it after them. */
-export function useField(): Field {
+export function useField(opts: { open?: boolean } = {}): Field {
   const field = {} as Field;
   beforeAll(async () => {
     field.dir = tmpDir();
-    field.smtp = await startSmtp({ auth: { user: "alert", pass: "right-pass" } });
+    field.smtp = await startSmtp(opts.open ? {} : { auth: { user: "alert", pass: "right-pass" } });
   });
   afterAll(async () => {
     await field.smtp?.close();
@@ -92,6 +95,25 @@ export function useField(): Field {
 export const emailChannel = (port: number, extra = "") =>
   `  email: {type: email, host: 127.0.0.1, port: ${port}, user: alert, pass: "\${SMTP_PASS}", ` +
   `from: watchdog@example.com, to: [oncall@example.com]${extra ? `, ${extra}` : ""}}\n`;
+
+/**
+ * writeEmailConfig writes DIR/watchdog.yaml: its state file in DIR, HEAD (top-level keys, whole lines), the email
+ * channel to the sink at smtpPort, then REST (the ladder, the checks: whole lines). Returns its path.
+ */
+export function writeEmailConfig(dir: string, smtpPort: number, rest: string, head = ""): string {
+  const text = `state_file: ${path.join(dir, "state.json")}\n${head}channels:\n${emailChannel(smtpPort)}${rest}`;
+  return writePrivate(path.join(dir, "watchdog.yaml"), text);
+}
+
+/**
+ * installEmailConfig writes that config (writeEmailConfig) and an env file with the sink's SMTP_PASS beside it, and
+ * installs its cron line. Returns the cron command and the config's path.
+ */
+export async function installEmailConfig(dir: string, smtpPort: number, rest: string) {
+  const config = writeEmailConfig(dir, smtpPort, rest);
+  const envFile = writePrivate(path.join(dir, "watchdog.env"), "SMTP_PASS=right-pass\n");
+  return { command: await installCron(config, envFile), config };
+}
 
 /** writePrivate writes text to file (mode 0600, as a config holding secrets wants), making its folder. */
 export function writePrivate(file: string, text: string): string {
@@ -115,15 +137,37 @@ export function cronAt(command: string, run: number, env: Record<string, string>
 export { CLI };
 
 /**
+ * svcRestartConfig is a config whose one check `svc` is told to the console and restarted at its first failure.
+ * HEAD holds top-level keys (whole lines); CHECK the check's keys and RESTART those of its `restart:`, unindented.
+ */
+export function svcRestartConfig(state: string, head: string, check: string, restart: string): string {
+  const indent = (lines: string, by: string) => lines.trimEnd().replace(/^/gm, by);
+  return `state_file: ${state}
+${head}channels:
+  out: {type: console}
+escalation:
+  - after: 1
+    notify: [out]
+    restart: true
+checks:
+  - name: svc
+${indent(check, "    ")}
+    restart:
+${indent(restart, "      ")}
+`;
+}
+
+/**
  * restartingConfig is a config whose tcp check `svc` on `port` restarts through the bash script `hook` at its first
  * failure and prints to the console; `restartExtra` adds keys to `restart:` (", env: {A: b}").
  */
 export function restartingConfig(state: string, port: number, hook: string, restartExtra = ""): string {
-  return (
-    `state_file: ${state}\nhost: box\nchannels: {out: {type: console}}\n` +
-    "escalation: [{after: 1, notify: [out], restart: true}]\n" +
-    `checks:\n  - {name: svc, type: tcp, host: 127.0.0.1, port: ${port}, timeout: 2s,\n` +
-    `     restart: {command: [bash, ${hook}], timeout: 30s, verify_after: 0s${restartExtra}}}\n`
+  const tcp = `type: tcp\nhost: 127.0.0.1\nport: ${port}\ntimeout: 2s`;
+  return svcRestartConfig(
+    state,
+    "host: box\n",
+    tcp,
+    `{command: [bash, ${hook}], timeout: 30s, verify_after: 0s${restartExtra}}`,
   );
 }
 
@@ -134,11 +178,10 @@ export function restartingConfig(state: string, port: number, hook: string, rest
  */
 export async function installRestartLadder(dir: string, smtpPort: number, name: string, port: number, extra = "") {
   const restarts = path.join(dir, "restarts.log");
-  const config = writePrivate(
-    path.join(dir, "watchdog.yaml"),
-    `state_file: ${path.join(dir, "state.json")}
-channels:
-${emailChannel(smtpPort)}escalation:
+  const installed = await installEmailConfig(
+    dir,
+    smtpPort,
+    `escalation:
   - {after: 1, notify: [email]}
   - {after: 3, notify: [email], restart: true}
 ${extra}checks:
@@ -149,6 +192,5 @@ ${extra}checks:
     restart: {command: [/bin/sh, -c, "echo restarted >> ${restarts}"], verify_after: 0s}
 `,
   );
-  const envFile = writePrivate(path.join(dir, "watchdog.env"), "SMTP_PASS=right-pass\n");
-  return { command: await installCron(config, envFile), restarts, config };
+  return { ...installed, restarts };
 }

@@ -1,9 +1,8 @@
 import fs from "node:fs";
-import http from "node:http";
-import type net from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, cli, cronAt, emailChannel, useField, writePrivate } from "./field-helpers.js";
+import { describe, expect, it } from "vitest";
+import { useFakeVllm } from "../helpers/vllm.js";
+import { CLI, cli, cronAt, useField, writeEmailConfig, writePrivate } from "./field-helpers.js";
 
 // A vLLM whose API server still answers while its engine stopped feeding the GPU: 14 requests wait, the GPU sits at
 // 0%. The gpu check reads the queue from vLLM's /metrics and says so through the built CLI as cron runs it, with a
@@ -11,29 +10,10 @@ import { CLI, cli, cronAt, emailChannel, useField, writePrivate } from "./field-
 
 const field = useField();
 const FIXTURES = path.resolve(__dirname, "../fixtures/nvidia-smi");
-const VLLM_PAGE = fs.readFileSync(path.resolve(__dirname, "../fixtures/metrics/vllm.txt"), "utf8");
 
 /** The fake vLLM's queue, set by each test. */
 const engine = { waiting: 14, running: 0 };
-let server: http.Server;
-let base = "";
-
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    if (req.url === "/health") return res.writeHead(200).end(); // vLLM's /health stays 200 through it all
-    if (req.url !== "/metrics") return res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", connection: "close" });
-    res.end(
-      VLLM_PAGE.replace(/^(vllm:num_requests_waiting\{[^}]*\}) 14\.0$/m, `$1 ${engine.waiting}.0`).replace(
-        /^(vllm:num_requests_running\{[^}]*\}) 2\.0$/m,
-        `$1 ${engine.running}.0`,
-      ),
-    );
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+const vllm = useFakeVllm(engine);
 
 const CHECK =
   "  - name: gpu\n    type: gpu\n    memory: false\n    idle_while_queued:\n" +
@@ -46,17 +26,14 @@ function setup(name: string, fixture: string) {
   fs.mkdirSync(bin, { recursive: true });
   fs.copyFileSync(path.join(FIXTURES, fixture, "nvidia-smi"), path.join(bin, "nvidia-smi"));
   fs.chmodSync(path.join(bin, "nvidia-smi"), 0o755);
-  const config = writePrivate(
-    path.join(dir, "watchdog.yaml"),
-    `state_file: ${dir}/state.json\nhost: box\nchannels:\n${emailChannel(field.smtp.port)}` +
-      `escalation:\n  - {after: 1, notify: [email]}\nchecks:\n${CHECK}`,
-  );
+  const rest = `escalation:\n  - {after: 1, notify: [email]}\nchecks:\n${CHECK}`;
+  const config = writeEmailConfig(dir, field.smtp.port, rest, "host: box\n");
   const mailsBefore = field.smtp.mails.length;
   return {
     config,
     run: async (n: number) => {
       // The crontab sets PATH to where nvidia-smi lives, as a GPU host's crontab does.
-      const env = { SMTP_PASS: "right-pass", VLLM_URL: base, PATH: `${bin}:/usr/bin:/bin` };
+      const env = { SMTP_PASS: "right-pass", VLLM_URL: vllm.base, PATH: `${bin}:/usr/bin:/bin` };
       const r = await cronAt(`node ${CLI} check -c ${config} >/dev/null`, n, env);
       expect({ code: r.code, mail: r.mail }).toEqual({ code: 0, mail: "" });
       return JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")).checks.gpu as { status: string };
@@ -83,16 +60,12 @@ describe("gpu idle while the queue is not empty, through the built CLI as cron r
     expect(mail).toMatch(/Probable cause: hang_timeout: \S.*/);
   }, 120_000);
 
-  it("a queue of 0 with an idle GPU stays ok", async () => {
-    Object.assign(engine, { waiting: 0, running: 0 });
-    const f = setup("empty", "h100-idle");
-    for (let n = 0; n < 4; n++) expect((await f.run(n)).status).toBe("ok");
-    expect(f.mails()).toEqual([]);
-  }, 120_000);
-
-  it("a busy GPU with a queue stays ok", async () => {
-    Object.assign(engine, { waiting: 14, running: 2 });
-    const f = setup("busy", "h100-1");
+  it.each([
+    { what: "a queue of 0 with an idle GPU", name: "empty", queue: { waiting: 0, running: 0 }, fixture: "h100-idle" },
+    { what: "a busy GPU with a queue", name: "busy", queue: { waiting: 14, running: 2 }, fixture: "h100-1" },
+  ])("$what stays ok", async ({ name, queue, fixture }) => {
+    Object.assign(engine, queue);
+    const f = setup(name, fixture);
     for (let n = 0; n < 4; n++) expect((await f.run(n)).status).toBe("ok");
     expect(f.mails()).toEqual([]);
   }, 120_000);

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startComfy, type FakeComfy } from "../helpers/comfyui-server.js";
 import { startTts, type FakeTts } from "../helpers/tts-server.js";
-import { CLI, cronAt, emailChannel, useField, writePrivate } from "./field-helpers.js";
+import { CLI, cronAt, useField, writeEmailConfig, writePrivate } from "./field-helpers.js";
 
 // Checks that see whether the model still works, run by the built CLI exactly as cron runs it (env -i, stdout
 // thrown away, stderr is the mail), each against a fake server speaking its stack's real API; the person hears
@@ -25,11 +25,8 @@ const TINY = JSON.stringify({
 /** setup writes a config with the email channel, step 1 email, and `checks` (YAML lines), in its own folder. */
 function setup(name: string, checks: string) {
   const dir = path.join(field.dir, name);
-  const config = writePrivate(
-    path.join(dir, "watchdog.yaml"),
-    `state_file: ${dir}/state.json\nhost: box\nchannels:\n${emailChannel(field.smtp.port)}` +
-      `escalation:\n  - {after: 1, notify: [email]}\nchecks:\n${checks}`,
-  );
+  const rest = `escalation:\n  - {after: 1, notify: [email]}\nchecks:\n${checks}`;
+  const config = writeEmailConfig(dir, field.smtp.port, rest, "host: box\n");
   const mailsBefore = field.smtp.mails.length;
   return {
     run: async (n: number) => {

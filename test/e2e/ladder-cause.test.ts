@@ -42,6 +42,42 @@ async function waitPort(port: number): Promise<void> {
   throw new Error(`service on ${port} never answered`);
 }
 
+/** VllmSetup is what writeConfig writes: the service's port and log, its ladder (YAML), and more of its keys. */
+type VllmSetup = { port: number; log: string; channels?: string; ladder: string; restart?: string; logCheck?: string };
+
+/**
+ * writeConfig writes HOME/watchdog.yaml with the chat and sms webhooks (`channels` adds more), the ladder, and two
+ * checks: `vllm` on port, restarted by HOME/restart.sh, and `vllm-log`, which depends on it. `restart` and
+ * `logCheck` add keys (whole lines) to its restart block and to the log check. Returns the config and a cron run.
+ */
+function writeConfig(home: string, s: VllmSetup) {
+  const config = path.join(home, "watchdog.yaml");
+  fs.writeFileSync(
+    config,
+    `host: gpu-box
+state_file: ${home}/state.json
+channels:
+  chat: {type: webhook, url: "${chat.url}"}
+  sms: {type: webhook, url: "${sms.url}"}
+${s.channels ?? ""}${s.ladder}checks:
+  - name: vllm
+    type: tcp
+    host: 127.0.0.1
+    port: ${s.port}
+    timeout: 2s
+    restart:
+      command: [/bin/sh, ${home}/restart.sh]
+      verify_after: 0s
+${s.restart ?? ""}  - name: vllm-log
+    type: log
+    path: ${s.log}
+${s.logCheck ?? ""}    depends_on: [vllm]
+`,
+  );
+  const run = (n: number) => cronAt(`${process.execPath} ${CLI} --config ${config} check >/dev/null`, n);
+  return { config, run };
+}
+
 describe("a cause a restart cannot fix, through the built CLI as cron runs it", () => {
   it("disk full in the service's log: no restart, the SMS step hears at run 1 with the fix", async () => {
     const port = await freePort();
@@ -53,37 +89,15 @@ describe("a cause a restart cannot fix, through the built CLI as cron runs it", 
       `#!/bin/sh\ntouch ${marker}\nnohup python3 -m http.server ${port} --bind 127.0.0.1 >/dev/null 2>&1 &\n`,
       { mode: 0o755 },
     );
-    const config = path.join(dir, "watchdog.yaml");
-    fs.writeFileSync(
-      config,
-      `host: gpu-box
-state_file: ${dir}/state.json
-channels:
-  chat: {type: webhook, url: "${chat.url}"}
-  sms: {type: webhook, url: "${sms.url}"}
-escalation:
+    const ladder = `escalation:
   - after: 1
     notify: [chat]
   - after: 3
     notify: [sms]
     restart: true
 repeat_every: 0
-checks:
-  - name: vllm
-    type: tcp
-    host: 127.0.0.1
-    port: ${port}
-    timeout: 2s
-    restart:
-      command: [/bin/sh, ${dir}/restart.sh]
-      verify_after: 0s
-  - name: vllm-log
-    type: log
-    path: ${log}
-    depends_on: [vllm]
-`,
-    );
-    const run = (n: number) => cronAt(`${process.execPath} ${CLI} --config ${config} check >/dev/null`, n);
+`;
+    const { run } = writeConfig(dir, { port, log, ladder });
 
     service = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1"], { stdio: "ignore" });
     await waitPort(port);
@@ -126,40 +140,21 @@ describe("restarts exhausted escalate, through the built CLI as cron runs it", (
       { mode: 0o755 },
     );
     const phone = await startWebhook();
-    const config = path.join(home, "watchdog.yaml");
-    fs.writeFileSync(
-      config,
-      `host: gpu-box
-state_file: ${home}/state.json
-channels:
-  chat: {type: webhook, url: "${chat.url}"}
-  sms: {type: webhook, url: "${sms.url}"}
-  phone: {type: webhook, url: "${phone.url}"}
-escalation:
+    const { config, run } = writeConfig(home, {
+      port,
+      log,
+      channels: `  phone: {type: webhook, url: "${phone.url}"}\n`,
+      ladder: `escalation:
   - {after: 1, notify: [chat]}
   - {after: 2, notify: [sms], restart: true}
   - {after: 30, notify: [phone]}
 repeat_every: 2m
-checks:
-  - name: vllm
-    type: tcp
-    host: 127.0.0.1
-    port: ${port}
-    timeout: 2s
-    restart:
-      command: [/bin/sh, ${home}/restart.sh]
-      verify_after: 0s
-      limit: {max: 1, within: 1h}
-  - name: vllm-log
-    type: log
-    path: ${log}
-    from: start
-    depends_on: [vllm]
 `,
-    );
+      restart: "      limit: {max: 1, within: 1h}\n",
+      logCheck: "    from: start\n",
+    });
     try {
       fs.appendFileSync(log, "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n");
-      const run = (n: number) => cronAt(`${process.execPath} ${CLI} --config ${config} check >/dev/null`, n);
       for (const n of [1, 2, 3, 4, 5]) expect((await run(n)).mail).toBe("");
       const told = phone.delivered().map((b) => JSON.stringify(b));
       expect(told).toHaveLength(1);

@@ -2,22 +2,12 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
-import { CLI, CRON_ENV, cli, tmpDir } from "./field-helpers.js";
+import { describe, expect, it } from "vitest";
+import { CLI, CRON_ENV, cli, useField } from "./field-helpers.js";
 
 // Hostile log lines, driven as cron drives the built CLI: lines that make a backtracking regex engine run for
 // seconds (a catalog pattern) or for ever (a user pattern) must not hold the run, the lock or the queued alerts.
-let dir: string;
-let smtp: SmtpSink;
-beforeAll(async () => {
-  dir = tmpDir();
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const field = useField({ open: true });
 
 /** freePort is a port on 127.0.0.1 with nothing listening (the mail server that is down at the first run). */
 function freePort(): Promise<number> {
@@ -56,7 +46,7 @@ function cronRun(config: string, killMs: number): Promise<{ code: number | null;
   });
 }
 
-const config = (log: string, mailPort: number) => `state_file: ${path.join(dir, "state.json")}
+const config = (log: string, mailPort: number) => `state_file: ${path.join(field.dir, "state.json")}
 run_timeout: 20s
 channels:
   email:
@@ -78,14 +68,14 @@ checks:
 
 describe("hostile log lines", () => {
   it("are matched in linear time: the run ends in time, the offset moves on, the queued alert goes out", async () => {
-    const log = path.join(dir, "app.log");
+    const log = path.join(field.dir, "app.log");
     fs.writeFileSync(log, "");
-    const file = path.join(dir, "watchdog.yaml");
+    const file = path.join(field.dir, "watchdog.yaml");
     // First run: the mail server is down, so svc's alert waits in the outbox.
     fs.writeFileSync(file, config(log, await freePort()), { mode: 0o600 });
     const first = await cronRun(file, 60_000);
     expect(first.killed).toBe(false);
-    expect(smtp.mails).toHaveLength(0);
+    expect(field.smtp.mails).toHaveLength(0);
 
     // 64 KiB lines of `return code` and spaces (quadratic for the catalog's `return code\s*=?\s*-11\b` in a
     // backtracking engine), one line that is exponential for the user's pattern, then a real CUDA error.
@@ -95,18 +85,18 @@ describe("hostile log lines", () => {
     fs.appendFileSync(log, "RuntimeError: CUDA error: an illegal memory access was encountered\n");
     const size = fs.statSync(log).size;
 
-    fs.writeFileSync(file, config(log, smtp.port), { mode: 0o600 });
+    fs.writeFileSync(file, config(log, field.smtp.port), { mode: 0o600 });
     // Killed well past run_timeout (20 s): a run that is still going then was held by the log lines.
     const second = await cronRun(file, 45_000);
     expect(second.killed).toBe(false);
     expect(second.code).toBe(0);
-    const text = smtp.mails.map((m) => `${m.subject}\n${m.text}`).join("\n");
+    const text = field.smtp.mails.map((m) => `${m.subject}\n${m.text}`).join("\n");
     expect(text).toContain("svc");
     expect(text).toContain("applog");
     expect(text).toContain("cuda_error");
 
     // The offset is past every line read: the next run reads nothing again.
-    const state = fs.readFileSync(path.join(dir, "state.json"), "utf8");
+    const state = fs.readFileSync(path.join(field.dir, "state.json"), "utf8");
     expect(state).toContain(`"offset":${size}`);
     const third = await cli(["check", "--config", file]);
     expect(third.code).toBe(0);
@@ -116,11 +106,11 @@ describe("hostile log lines", () => {
 
 describe("validate and log patterns", () => {
   const write = (name: string, patterns: string, extra = "") => {
-    const file = path.join(dir, name);
+    const file = path.join(field.dir, name);
     fs.writeFileSync(
       file,
-      `state_file: ${path.join(dir, `${name}.json`)}\nchecks:\n  - name: applog\n    type: log\n` +
-        `    path: ${dir}/x.log\n    patterns:\n${patterns}${extra}`,
+      `state_file: ${path.join(field.dir, `${name}.json`)}\nchecks:\n  - name: applog\n    type: log\n` +
+        `    path: ${field.dir}/x.log\n    patterns:\n${patterns}${extra}`,
     );
     return file;
   };
@@ -159,10 +149,10 @@ describe("a hostile command line", () => {
       stdio: "ignore",
     });
     try {
-      const file = path.join(dir, "process.yaml");
+      const file = path.join(field.dir, "process.yaml");
       fs.writeFileSync(
         file,
-        `state_file: ${path.join(dir, "process.json")}\nrun_timeout: 20s\nchecks:\n` +
+        `state_file: ${path.join(field.dir, "process.json")}\nrun_timeout: 20s\nchecks:\n` +
           "  - {name: worker, type: process, match: '(\\w+\\s?)+ failed$'}\n",
         { mode: 0o600 },
       );
@@ -170,7 +160,7 @@ describe("a hostile command line", () => {
       const run = await cronRun(file, 45_000);
       expect(run.killed).toBe(false);
       expect(run.code).toBe(0);
-      const state = JSON.parse(fs.readFileSync(path.join(dir, "process.json"), "utf8"));
+      const state = JSON.parse(fs.readFileSync(path.join(field.dir, "process.json"), "utf8"));
       expect(state.checks.worker.status).toBe("critical");
     } finally {
       hostile.kill("SIGKILL");

@@ -1,9 +1,8 @@
 import fs from "node:fs";
-import http from "node:http";
-import type net from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cronAt, emailChannel, installCron, useField, writePrivate } from "./field-helpers.js";
+import { describe, expect, it } from "vitest";
+import { QUEUE_RULE, useFakeVllm } from "../helpers/vllm.js";
+import { cronAt, installEmailConfig, useField } from "./field-helpers.js";
 
 // vLLM's /metrics keeps answering while its engine stops generating: requests pile up in the queue and
 // vllm:generation_tokens_total stands still. One metrics rule says so, through the built CLI as cron runs it,
@@ -12,49 +11,22 @@ const field = useField();
 
 /** The fake vLLM: its waiting count and its token counter, moved by the test between runs. */
 const engine = { waiting: 0, tokens: 0 };
-let server: http.Server;
-let base = "";
-
-/** A page in vLLM v1's layout (test/fixtures/metrics/vllm.txt) with the two numbers the rule reads. */
-function page(): string {
-  return readFixture()
-    .replace(/^(vllm:num_requests_waiting\{[^}]*\}) 14\.0$/m, `$1 ${engine.waiting}.0`)
-    .replace(/^(vllm:generation_tokens_total\{[^}]*\}) 95504\.0$/m, `$1 ${engine.tokens}.0`);
-}
-const readFixture = () => fs.readFileSync("test/fixtures/metrics/vllm.txt", "utf8");
-
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    if (req.url === "/health") return res.writeHead(200).end(); // vLLM's /health stays 200 through it all
-    if (req.url !== "/metrics") return res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", connection: "close" });
-    res.end(page());
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+const vllm = useFakeVllm(engine);
 
 async function install(dir: string, smtpPort: number): Promise<string> {
-  const config = writePrivate(
-    path.join(dir, "watchdog.yaml"),
-    `state_file: ${path.join(dir, "state.json")}
-channels:
-${emailChannel(smtpPort)}escalation:
+  const { command } = await installEmailConfig(
+    dir,
+    smtpPort,
+    `escalation:
   - {after: 1, notify: [email]}
 checks:
   - name: vllm-progress
     type: metrics
-    url: ${base}/metrics
+    url: ${vllm.base}/metrics
     rules:
-      - name: queue not draining
-        when:
-          - vllm:num_requests_waiting > 0
-          - increase(vllm:generation_tokens_total) == 0
-        for: 3
-`,
+${QUEUE_RULE}`,
   );
-  return installCron(config, writePrivate(path.join(dir, "watchdog.env"), "SMTP_PASS=right-pass\n"));
+  return command;
 }
 
 describe("a vLLM queue that does not drain, as cron sees it", () => {

@@ -1,28 +1,24 @@
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
 import { freePort } from "../helpers/net.js";
+import { useField } from "./field-helpers.js";
 
 // The pipeline end to end, through the built CLI: a TCP service that is down, a real SMTP server,
 // a restart hook that brings the service up, and the recovery notice.
 
-let dir: string;
-let smtp: SmtpSink;
+const field = useField({ open: true });
 let port: number;
 let pidFile: string;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-e2e-"));
-  smtp = await startSmtp();
   port = await freePort();
-  pidFile = path.join(dir, "service.pid");
+  pidFile = path.join(field.dir, "service.pid");
   // The "service": a TCP server started detached by the restart hook, as systemctl would.
   fs.writeFileSync(
-    path.join(dir, "start-service.cjs"),
+    path.join(field.dir, "start-service.cjs"),
     `const { spawn } = require("child_process");
 const child = spawn(process.execPath, ["-e", "require('net').createServer(s => s.end()).listen(${port}, '127.0.0.1')"], { detached: true, stdio: "ignore" });
 require("fs").writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));
@@ -37,14 +33,14 @@ let tries = 0;
 })();`,
   );
   fs.writeFileSync(
-    path.join(dir, "watchdog.yaml"),
+    path.join(field.dir, "watchdog.yaml"),
     `host: e2e-box
-state_file: ${dir}/state/state.json
+state_file: ${field.dir}/state/state.json
 channels:
   email:
     type: email
     host: 127.0.0.1
-    port: ${smtp.port}
+    port: ${field.smtp.port}
     secure: false
     from: "watchdog <alert@example.com>"
     to: [admin@example.com]
@@ -64,7 +60,7 @@ checks:
     timeout: 2s
     runbook: "journalctl -u tts -n 50"
     restart:
-      command: ["${process.execPath}", "${dir}/start-service.cjs"]
+      command: ["${process.execPath}", "${field.dir}/start-service.cjs"]
       timeout: 10s
       verify_after: 300ms
       limit: {max: 2, within: 30m}
@@ -78,35 +74,33 @@ afterAll(async () => {
   } catch {
     // The service was never started.
   }
-  await smtp.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const cfg = () => ["--config", path.join(dir, "watchdog.yaml")];
+const cfg = () => ["--config", path.join(field.dir, "watchdog.yaml")];
 
 describe("watchdog check, end to end", () => {
   it("emails at run 1, stays quiet at run 2, restarts at run 3 (and says it helped), sends recovery at run 4", async () => {
     const r1 = await runCli(["check", ...cfg()]);
     expect(r1.code).toBe(0);
     expect(r1.stdout).toMatch(/tts-port\s+CRITICAL\s+1/);
-    expect(smtp.mails).toHaveLength(1);
-    expect(smtp.mails[0]!.subject).toBe("[watchdog] CRITICAL tts-port on e2e-box");
-    expect(smtp.mails[0]!.text).toContain("refused the connection");
-    expect(smtp.mails[0]!.text).toContain("Runbook: journalctl -u tts -n 50");
+    expect(field.smtp.mails).toHaveLength(1);
+    expect(field.smtp.mails[0]!.subject).toBe("[watchdog] CRITICAL tts-port on e2e-box");
+    expect(field.smtp.mails[0]!.text).toContain("refused the connection");
+    expect(field.smtp.mails[0]!.text).toContain("Runbook: journalctl -u tts -n 50");
 
     // --dry-run: probes, prints the would-be actions, writes and sends nothing.
-    const stateFile = path.join(dir, "state", "state.json");
+    const stateFile = path.join(field.dir, "state", "state.json");
     const before = fs.readFileSync(stateFile);
     const dry = await runCli(["check", "--dry-run", ...cfg()]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain("dry run");
     expect(fs.readFileSync(stateFile).equals(before)).toBe(true);
-    expect(smtp.mails).toHaveLength(1);
+    expect(field.smtp.mails).toHaveLength(1);
 
     const r2 = await runCli(["check", ...cfg()]);
     expect(r2.code).toBe(0);
     expect(r2.stdout).toMatch(/tts-port\s+CRITICAL\s+2/);
-    expect(smtp.mails).toHaveLength(1);
+    expect(field.smtp.mails).toHaveLength(1);
 
     // Dry run at the restart step shows the restart and the message it would send.
     const dry3 = await runCli(["check", "--dry-run", ...cfg()]);
@@ -117,23 +111,23 @@ describe("watchdog check, end to end", () => {
     const r3 = await runCli(["check", ...cfg()]);
     expect(r3.code).toBe(0);
     expect(r3.stdout).toContain("restart tts-port: restart helped");
-    expect(smtp.mails).toHaveLength(2);
-    expect(smtp.mails[1]!.text).toMatch(/Restart: restart helped \(exit 0 after/);
-    expect(smtp.mails[1]!.text).toContain("started service pid");
+    expect(field.smtp.mails).toHaveLength(2);
+    expect(field.smtp.mails[1]!.text).toMatch(/Restart: restart helped \(exit 0 after/);
+    expect(field.smtp.mails[1]!.text).toContain("started service pid");
 
     const r4 = await runCli(["check", ...cfg()]);
     expect(r4.code).toBe(0);
     expect(r4.stdout).toMatch(/tts-port\s+OK/);
-    expect(smtp.mails).toHaveLength(3);
-    expect(smtp.mails[2]!.subject).toMatch(/^\[watchdog\] RECOVERED tts-port on e2e-box after \d+(ms|s)/);
-    expect(smtp.mails[2]!.text).toMatch(/Outage: \d/);
-    expect(smtp.mails[2]!.text).toContain("1 restart made, 1 helped");
+    expect(field.smtp.mails).toHaveLength(3);
+    expect(field.smtp.mails[2]!.subject).toMatch(/^\[watchdog\] RECOVERED tts-port on e2e-box after \d+(ms|s)/);
+    expect(field.smtp.mails[2]!.text).toMatch(/Outage: \d/);
+    expect(field.smtp.mails[2]!.text).toContain("1 restart made, 1 helped");
 
     const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
     expect(state.checks["tts-port"].incident).toBeUndefined();
     expect(state.outbox).toEqual([]);
     expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
-    const log = fs.readFileSync(path.join(dir, "state", "watchdog.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const log = fs.readFileSync(path.join(field.dir, "state", "watchdog.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(log.filter((l) => l.event === "run")).toHaveLength(4);
     expect(log.filter((l) => l.event === "sent")).toHaveLength(3);
   });

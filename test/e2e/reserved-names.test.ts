@@ -1,12 +1,11 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/net.js";
-import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
 import type { VendorServer } from "../helpers/vendors/http-vendor.js";
+import { useField } from "./field-helpers.js";
 
 // Names that are keys of Object.prototype (`__proto__`, `constructor`, `toString`, ...) are valid check and channel
 // names. On plain objects the state of a check named `__proto__` went through the prototype setter and was never saved
@@ -14,22 +13,19 @@ import type { VendorServer } from "../helpers/vendors/http-vendor.js";
 
 const NAMES = ["__proto__", "constructor", "hasOwnProperty", "toString", "valueOf"];
 
-let dir: string;
-let smtp: SmtpSink;
+const field = useField({ open: true });
 let hook: VendorServer;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-names-"));
-  smtp = await startSmtp();
   hook = await startWebhook();
   const down = await freePort();
   const checks = NAMES.map((n) => `  - name: "${n}"\n    type: tcp\n    host: 127.0.0.1\n    port: ${down}\n    timeout: 2s\n`).join("");
   // Step 1 goes to a webhook channel named `constructor` (with a rate limit, so its cross-run memory is used too);
   // step 3 to an email channel named `toString`.
   fs.writeFileSync(
-    path.join(dir, "watchdog.yaml"),
+    path.join(field.dir, "watchdog.yaml"),
     `host: names-box
-state_file: ${dir}/state.json
+state_file: ${field.dir}/state.json
 channels:
   constructor:
     type: webhook
@@ -38,7 +34,7 @@ channels:
   toString:
     type: email
     host: 127.0.0.1
-    port: ${smtp.port}
+    port: ${field.smtp.port}
     secure: false
     from: "watchdog <alert@example.com>"
     to: [admin@example.com]
@@ -54,12 +50,10 @@ ${checks}`,
 });
 
 afterAll(async () => {
-  await smtp.close();
   await hook.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const cfg = () => ["--config", path.join(dir, "watchdog.yaml")];
+const cfg = () => ["--config", path.join(field.dir, "watchdog.yaml")];
 
 describe("checks and channels named like Object.prototype keys", () => {
   it("validate accepts them", async () => {
@@ -76,14 +70,14 @@ describe("checks and channels named like Object.prototype keys", () => {
       // Every check's streak counts up: its state was saved and read back.
       for (const n of NAMES) expect(report.checks.find((c) => c.check === n)?.failStreak).toBe(run);
       expect(hook.delivered()).toHaveLength(1);
-      expect(smtp.mails).toHaveLength(run === 3 ? 1 : 0);
+      expect(field.smtp.mails).toHaveLength(run === 3 ? 1 : 0);
     }
     // Step 1 (webhook `constructor`) named every check once; step 3 (email `toString`) did at run 3.
     const first = JSON.stringify(hook.delivered()[0]);
     for (const n of NAMES) expect(first).toContain(n);
-    for (const n of NAMES) expect(smtp.mails[0]!.text).toContain(`CRITICAL ${n}`);
+    for (const n of NAMES) expect(field.smtp.mails[0]!.text).toContain(`CRITICAL ${n}`);
 
-    const state = JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8"));
+    const state = JSON.parse(fs.readFileSync(path.join(field.dir, "state.json"), "utf8"));
     expect(Object.keys(state.checks).sort()).toEqual([...NAMES].sort());
     for (const n of NAMES) expect(state.checks[n].incident.stepsFired).toEqual([0, 1]);
     expect(state.sent.constructor).toEqual({ ok: 1, failed: 0 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, runCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/net.js";
 import { alive } from "../helpers/proc.js";
+import { svcRestartConfig } from "./field-helpers.js";
 
 // Restart hooks written the way people write them, through the built CLI: the hook starts the service in the
 // background (nohup, setsid, &, a double fork, systemctl) and exits. The run must end at the hook's own exit, report
@@ -70,25 +71,12 @@ async function setup(name: string, script: (port: number, pidFile: string) => st
   const config = path.join(home, "wd.yaml");
   fs.writeFileSync(
     config,
-    `state_file: ${home}/state/state.json
-host: box
-${extra}channels:
-  out: {type: console}
-escalation:
-  - after: 1
-    notify: [out]
-    restart: true
-checks:
-  - name: svc
-    type: tcp
-    host: 127.0.0.1
-    port: ${port}
-    timeout: 2s
-    restart:
-      command: ${JSON.stringify(hookArgv ?? ["bash", path.join(home, "hook.sh")])}
-      timeout: 30s
-      verify_after: 0s
-`,
+    svcRestartConfig(
+      `${home}/state/state.json`,
+      `host: box\n${extra}`,
+      `type: tcp\nhost: 127.0.0.1\nport: ${port}\ntimeout: 2s`,
+      `command: ${JSON.stringify(hookArgv ?? ["bash", path.join(home, "hook.sh")])}\ntimeout: 30s\nverify_after: 0s`,
+    ),
   );
   return { port, pidFile, config, state: path.join(home, "state", "state.json") };
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/net.js";
 import { alive } from "../helpers/proc.js";
-import { CLI, runAsCron } from "./field-helpers.js";
+import { CLI, runAsCron, svcRestartConfig } from "./field-helpers.js";
 
 // Restart hooks as cron runs them (env -i, cron's PATH), with services written the way AI services are: a server
 // that loads its model before it binds, one that hangs (SIGSTOP) and keeps its port, a hook that cannot be executed.
@@ -52,21 +52,13 @@ async function setup(name: string, restart: string, type = "tcp") {
   const config = path.join(home, "wd.yaml");
   fs.writeFileSync(
     config,
-    `state_file: ${home}/state/state.json
-host: box
-channels:
-  out: {type: console}
-escalation:
-  - after: 1
-    notify: [out]
-    restart: true
-checks:
-  - name: svc
-${type === "tcp" ? `    type: tcp\n    host: 127.0.0.1\n    port: ${port}` : `    type: http\n    url: http://127.0.0.1:${port}/`}
-    timeout: 1s
-    restart:
-${restart.replace(/^/gm, "      ")}
-`,
+    svcRestartConfig(
+      `${home}/state/state.json`,
+      "host: box\n",
+      `${type === "tcp" ? `type: tcp\nhost: 127.0.0.1\nport: ${port}` : `type: http\nurl: http://127.0.0.1:${port}/`}
+timeout: 1s`,
+      restart,
+    ),
   );
   return { home, port, config, pidFile: path.join(home, "server.pid") };
 }
@@ -137,12 +129,19 @@ describe("a hung service that keeps its port", () => {
     return child.pid!;
   }
 
-  const nohupHook = (s: { home: string; port: number }) =>
-    JSON.stringify(`cd ${s.home} && PORT=${s.port} PIDFILE=server.pid nohup ${process.execPath} server.js &`);
+  /** setupNohup is setup's http check restarted by the `nohup ... &` hook people write; RESTART adds restart keys. */
+  async function setupNohup(name: string, restart: string) {
+    const s = await setup(name, `command: HOOK\nshell: true\n${restart}`, "http");
+    const hook = `cd ${s.home} && PORT=${s.port} PIDFILE=server.pid nohup ${process.execPath} server.js &`;
+    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", JSON.stringify(hook)));
+    return s;
+  }
+  /** STOP_HUNG ends what holds the port before the hook; HELD lets the hook run into it and gives up after 3s. */
+  const STOP_HUNG = "stop_hung: true\nstop_grace: 1s\nverify_after: 0s\nverify_within: 20s";
+  const HELD = "verify_after: 0s\nverify_within: 3s";
 
   it("stop_hung ends what holds the check's port (TERM, then KILL) before the nohup hook starts a new copy", async () => {
-    const s = await setup("hung", "command: HOOK\nshell: true\nstop_hung: true\nstop_grace: 1s\nverify_after: 0s\nverify_within: 20s", "http");
-    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", nohupHook(s)));
+    const s = await setupNohup("hung", STOP_HUNG);
     const old = await startHung(s);
     const r = await run(s.config);
     expect(r.code).toBe(0);
@@ -155,8 +154,7 @@ describe("a hung service that keeps its port", () => {
   }, 60_000);
 
   it("one that ignores TERM is KILLed after stop_grace, and the message says so", async () => {
-    const s = await setup("deaf", "command: HOOK\nshell: true\nstop_hung: true\nstop_grace: 1s\nverify_after: 0s\nverify_within: 20s", "http");
-    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", nohupHook(s)));
+    const s = await setupNohup("deaf", STOP_HUNG);
     const old = await startHung(s, true);
     const r = await run(s.config);
     expect(r.code).toBe(0);
@@ -167,8 +165,7 @@ describe("a hung service that keeps its port", () => {
   }, 60_000);
 
   it("without stop_hung the new copy cannot bind: the message names who holds the port and what to set", async () => {
-    const s = await setup("held", "command: HOOK\nshell: true\nverify_after: 0s\nverify_within: 3s", "http");
-    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", nohupHook(s)));
+    const s = await setupNohup("held", HELD);
     const old = await startHung(s);
     const r = await run(s.config);
     expect(r.code).toBe(0);
@@ -179,8 +176,7 @@ describe("a hung service that keeps its port", () => {
   it("in zh-CN, what was stopped first and who still holds the port are said in Chinese", async () => {
     const zh = (f: string) =>
       fs.writeFileSync(f, fs.readFileSync(f, "utf8").replace("host: box\n", "host: box\nlocale: zh-CN\n"));
-    const held = await setup("held-zh", "command: HOOK\nshell: true\nverify_after: 0s\nverify_within: 3s", "http");
-    fs.writeFileSync(held.config, fs.readFileSync(held.config, "utf8").replace("HOOK", nohupHook(held)));
+    const held = await setupNohup("held-zh", HELD);
     zh(held.config);
     const stuck = await startHung(held);
     const r = await run(held.config);
@@ -188,9 +184,7 @@ describe("a hung service that keeps its port", () => {
     expect(r.stdout).toContain(`端口 ${held.port} 仍被 pid ${stuck}（node）占用：设置 restart.stop_hung: true`);
     expect(r.stdout).not.toContain("is still held by");
 
-    const hung = "command: HOOK\nshell: true\nstop_hung: true\nstop_grace: 1s\nverify_after: 0s\nverify_within: 20s";
-    const deaf = await setup("deaf-zh", hung, "http");
-    fs.writeFileSync(deaf.config, fs.readFileSync(deaf.config, "utf8").replace("HOOK", nohupHook(deaf)));
+    const deaf = await setupNohup("deaf-zh", STOP_HUNG);
     zh(deaf.config);
     const old = await startHung(deaf, true);
     const k = await run(deaf.config);
@@ -201,9 +195,9 @@ describe("a hung service that keeps its port", () => {
   }, 90_000);
 
   it("a stop command runs before the hook, and the message says so", async () => {
-    const s = await setup("stopcmd", "command: HOOK\nshell: true\nstop: STOP\nverify_after: 0s\nverify_within: 20s", "http");
+    const s = await setupNohup("stopcmd", "stop: STOP\nverify_after: 0s\nverify_within: 20s");
     const stop = JSON.stringify(`kill -KILL $(cat ${s.home}/old.pid)`);
-    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", nohupHook(s)).replace("STOP", stop));
+    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("STOP", stop));
     const old = await startHung(s);
     const r = await run(s.config);
     expect(r.code).toBe(0);

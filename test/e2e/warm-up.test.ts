@@ -4,7 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/net.js";
-import { cli, emailChannel, installCron, runAsCron, useField, writePrivate } from "./field-helpers.js";
+import { cli, installEmailConfig, runAsCron, useField, writePrivate } from "./field-helpers.js";
 
 // A model server restarted by "the system" (systemd Restart=always, docker restart): the test kills it and starts a
 // new copy, with a new start time, which loads its model before it binds its port. Each run is the built CLI as cron
@@ -67,17 +67,14 @@ async function listening(port: number): Promise<void> {
 async function setup(name: string, extra = "") {
   const dir = path.join(field.dir, name);
   const port = await freePort();
-  const config = writePrivate(
-    path.join(dir, "watchdog.yaml"),
-    `state_file: ${path.join(dir, "state.json")}
-channels:
-${emailChannel(field.smtp.port)}escalation: [{after: 1, notify: [email]}]
+  const { command, config } = await installEmailConfig(
+    dir,
+    field.smtp.port,
+    `escalation: [{after: 1, notify: [email]}]
 checks:
   - {name: ${name}, type: http, url: "http://127.0.0.1:${port}/health", timeout: 2s${extra}}
 `,
   );
-  const envFile = writePrivate(path.join(dir, "watchdog.env"), "SMTP_PASS=right-pass\n");
-  const command = await installCron(config, envFile);
   /** cron runs the cron line now, or `aheadMs` later; it never mails (stderr) and exits 0. */
   const cron = async (aheadMs = 0) => {
     const r = await runAsCron(command, aheadMs ? { WATCHDOG_TEST_NOW: String(Date.now() + aheadMs) } : {});
@@ -86,28 +83,36 @@ checks:
   const status = async (aheadMs = 0) =>
     (await cli(["status", "--config", config], aheadMs ? { WATCHDOG_TEST_NOW: String(Date.now() + aheadMs) } : {}))
       .stdout;
-  return { dir, port, config, cron, status, svc: service(dir, port) };
+  const svc = service(dir, port);
+  /** seenUp starts the service and lets a cron run see it pass: the start the next one is told apart from. */
+  const seenUp = async () => {
+    svc.start(0);
+    await listening(port);
+    await cron();
+  };
+  /** restart is the system restarting it: the copy killed, a new one that loads `loadSeconds` before it binds. */
+  const restart = async (loadSeconds: number) => {
+    await svc.stop();
+    svc.start(loadSeconds);
+  };
+  return { dir, port, config, cron, status, svc, seenUp, restart };
 }
 
 const mailsAbout = (check: string) => field.smtp.mails.filter((m) => m.subject?.includes(` ${check} `));
 
 describe("warm-up after a restart", () => {
   it("holds alerts while a restarted model loads, learns how long it took, and pages once that is over", async () => {
-    const { port, config, cron, status, svc } = await setup("tts");
-    svc.start(0);
-    await listening(port);
-    await cron();
+    const { port, config, cron, status, seenUp, restart } = await setup("tts");
+    await seenUp();
     // The system restarts it: the new copy loads its model for 3 s before it binds. Run 1 is not an outage.
-    await svc.stop();
-    svc.start(3);
+    await restart(3);
     await cron();
     expect(await status()).toMatch(/warming up: restarted \d+m?s ago/);
     await listening(port);
     await cron();
     expect(mailsAbout("tts")).toEqual([]);
     // A second restart, and this copy never comes back: held for as long as it took last time (and a margin)...
-    await svc.stop();
-    svc.start(600);
+    await restart(600);
     await cron();
     expect(await status()).toMatch(/warming up: restarted \d+m?s ago, came back in \d+s last time/);
     const page = await cli(["status", "--config", config, "--html", "-"]);
@@ -121,12 +126,9 @@ describe("warm-up after a restart", () => {
   });
 
   it("a service that never comes back pages once start_grace is over", async () => {
-    const { port, cron, status, svc } = await setup("llm", ", start_grace: 2m");
-    svc.start(0);
-    await listening(port);
-    await cron();
-    await svc.stop();
-    svc.start(600);
+    const { cron, status, seenUp, restart } = await setup("llm", ", start_grace: 2m");
+    await seenUp();
+    await restart(600);
     await cron();
     await cron(60_000);
     expect(await status(60_000)).toMatch(/warming up: restarted 1m( \d+s)? ago/);
@@ -137,12 +139,9 @@ describe("warm-up after a restart", () => {
   });
 
   it("a new copy that hangs (SIGSTOP) is not warming up: it pages at once", async () => {
-    const { port, cron, svc } = await setup("vad");
-    svc.start(0);
-    await listening(port);
-    await cron();
-    await svc.stop();
-    svc.start(0);
+    const { port, cron, svc, seenUp, restart } = await setup("vad");
+    await seenUp();
+    await restart(0);
     await listening(port);
     process.kill(svc.pid()!, "SIGSTOP");
     await cron();
@@ -151,12 +150,9 @@ describe("warm-up after a restart", () => {
   });
 
   it("start_grace: 0s pages at the first failing run", async () => {
-    const { port, cron, svc } = await setup("asr", ", start_grace: 0s");
-    svc.start(0);
-    await listening(port);
-    await cron();
-    await svc.stop();
-    svc.start(600);
+    const { cron, seenUp, restart } = await setup("asr", ", start_grace: 0s");
+    await seenUp();
+    await restart(600);
     await cron();
     await expect.poll(() => mailsAbout("asr").length).toBe(1);
     expect(mailsAbout("asr")[0]!.text).not.toContain("has not come back");

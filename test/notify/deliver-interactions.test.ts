@@ -9,7 +9,7 @@ import type { Channel } from "../../src/notify/types.js";
 import { item } from "./fixtures.js";
 import { startHttpVendor, type VendorServer } from "../helpers/vendors/http-vendor.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
-import { closedPort, rig } from "./harness.js";
+import { closedPort, rig, withBackup } from "./harness.js";
 
 // Interactions between delivery rules, through the real pipeline (runCheck) and real HTTP servers on 127.0.0.1.
 // Only the clock is set by the test (backoff waits are skipped).
@@ -37,20 +37,8 @@ describe("Alertmanager refresh and fallback", () => {
     const am = await startHttpVendor("/api/v2/alerts", () => ({ body: "", accepted: true }), {});
     await am.setMode("500");
     const r = rig(T);
-    const yaml = `channels:
-  am:
-    type: alertmanager
-    urls: ["${am.origin}"]
-    timeout: 1s
-    fallback: [backup]
-  backup:
-    type: webhook
-    url: "${backup.url}"
-escalation:
-  - after: 1
-    notify: [am]
-checks:
-${down()}`;
+    const am1s = `    type: alertmanager\n    urls: ["${am.origin}"]\n    timeout: 1s\n`;
+    const yaml = withBackup("am", am1s, backup.url, down());
     const before = backup.delivered().length;
     try {
       // Five runs, two minutes apart, all failing: step 1 at run 1, nothing new after (the reminder is due at 30m).

@@ -6,7 +6,7 @@ import type { VendorMode } from "../helpers/vendors/http-vendor.js";
 import { startSmtp } from "../helpers/vendors/smtp.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
 import { startWeCom } from "../helpers/vendors/wecom.js";
-import { closedPort, idsIn, rig } from "./harness.js";
+import { closedPort, idsIn, rig, withBackup } from "./harness.js";
 
 // For every channel and every fault: the run ends within its deadline, the fallback gets the message in the same run,
 // the outbox keeps it, and a later run (channel back) delivers it exactly once. Real config, real runCheck, real
@@ -88,25 +88,14 @@ afterAll(async () => {
 
 // Short deadlines while the vendor is broken (the run must not wait on it); long ones once it is back, so that a
 // test process starved for a moment by a busy machine does not turn a working send into a timeout.
-const config = (primaryYaml: string, timeout = "500ms") => `host: gpu-box-01
-run_timeout: ${RUN_TIMEOUT_MS / 1000}s
-channels:
-  primary:
-${primaryYaml}    timeout: ${timeout}
-    rate_limit: {max: 100, per: 1m}
-    fallback: [backup]
-  backup:
-    type: webhook
-    url: "${backup.url}"
-escalation:
-  - after: 1
-    notify: [primary]
-checks:
-  - name: cosyvoice
-    type: tcp
-    host: 127.0.0.1
-    port: ${port}
-`;
+const config = (primaryYaml: string, timeout = "500ms") =>
+  `host: gpu-box-01\nrun_timeout: ${RUN_TIMEOUT_MS / 1000}s\n` +
+  withBackup(
+    "primary",
+    `${primaryYaml}    timeout: ${timeout}\n    rate_limit: {max: 100, per: 1m}\n`,
+    backup.url,
+    `  - name: cosyvoice\n    type: tcp\n    host: 127.0.0.1\n    port: ${port}\n`,
+  );
 
 describe.each(PRIMARIES)("fault matrix: $type", (primary) => {
   it.each(FAULTS)("%s", async (fault) => {

@@ -34,6 +34,22 @@ export function rig(start = Date.now()): Rig {
   return r;
 }
 
+/**
+ * withBackup is the YAML of a channel NAME (its keys in CHANNEL, whole lines 4 spaces in) told at the first failure of
+ * CHECKS (whole lines), whose messages it cannot deliver go to the webhook `backup` at backupUrl.
+ */
+export const withBackup = (name: string, channel: string, backupUrl: string, checks: string) => `channels:
+  ${name}:
+${channel}    fallback: [backup]
+  backup:
+    type: webhook
+    url: "${backupUrl}"
+escalation:
+  - after: 1
+    notify: [${name}]
+checks:
+${checks}`;
+
 /** idsIn finds watchdog message ids in delivered text ("watchdog message a, b" footers, SMS OutId, Message-ID). */
 export function idsIn(text: string): string[] {
   const out: string[] = [];

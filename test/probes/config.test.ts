@@ -1,20 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.js";
-import { ConfigError } from "../../src/errors.js";
 import { runProbe } from "../../src/probes/run.js";
+import { configErrorsOf as errorsOf, PARSE_OPTS as opts } from "../helpers/config.js";
 import { testDeps } from "./ctx.js";
-
-const opts = { file: "watchdog.yaml", env: {}, hostname: "box", readFile: () => "" };
-
-function errorsOf(text: string): string[] {
-  try {
-    parseConfig(text, opts);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 const EXAMPLE = `
 checks:

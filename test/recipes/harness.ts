@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
-import { cronAt, emailChannel, installCron, writePrivate, type Field } from "../e2e/field-helpers.js";
+import { cronAt, installCron, writeEmailConfig, writePrivate, type Field } from "../e2e/field-helpers.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -35,11 +35,7 @@ export async function installRecipe(
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(log, "");
   const recipe = fs.readFileSync(path.join(ROOT, "recipes", `${stack}.yaml`), "utf8");
-  const config = writePrivate(
-    path.join(dir, "watchdog.yaml"),
-    `state_file: ${path.join(dir, "state.json")}\nchannels:\n${emailChannel(field.smtp.port)}` +
-      `escalation:\n  - {after: 1, notify: [email]}\n${recipe}`,
-  );
+  const config = writeEmailConfig(dir, field.smtp.port, `escalation:\n  - {after: 1, notify: [email]}\n${recipe}`);
   const env = { SMTP_PASS: "right-pass", ...vars, [logVar]: log };
   const envFile = writePrivate(
     path.join(dir, "watchdog.env"),

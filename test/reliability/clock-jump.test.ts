@@ -1,24 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
+import { expect, it } from "vitest";
+import { useField } from "../e2e/field-helpers.js";
 import { freePort, startTcp } from "../system/servers.js";
-import { check, CRON, readState, startCli, T0, tempDir } from "./harness.js";
+import { check, CRON, readState, startCli, T0 } from "./harness.js";
 
 // The system clock moving back an hour between runs (NTP step, a wrong RTC fixed by hand): no negative durations
 // anywhere, no step fired twice, the incident still climbs and recovers.
 
 const HOUR = 3_600_000;
-let dir: string;
-let smtp: SmtpSink;
-beforeAll(async () => {
-  dir = tempDir("clock");
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+const field = useField({ open: true });
 
 /** negatives lists every numeric field of a JSON value whose name speaks of a duration or age and is below 0. */
 function negatives(value: unknown, at = "$"): string[] {
@@ -33,18 +24,18 @@ function negatives(value: unknown, at = "$"): string[] {
 
 it("the clock moves back an hour mid-incident: no negative durations, no re-fired steps", async () => {
   const port = await freePort();
-  const state = path.join(dir, "state.json");
-  const history = path.join(dir, "history.jsonl");
-  const prom = path.join(dir, "watchdog.prom");
-  const config = path.join(dir, "watchdog.yaml");
+  const state = path.join(field.dir, "state.json");
+  const history = path.join(field.dir, "history.jsonl");
+  const prom = path.join(field.dir, "watchdog.prom");
+  const config = path.join(field.dir, "watchdog.yaml");
   fs.writeFileSync(
     config,
     `state_file: ${state}
-log_file: ${path.join(dir, "watchdog.log")}
+log_file: ${path.join(field.dir, "watchdog.log")}
 history_file: ${history}
 metrics: {textfile: ${prom}}
 channels:
-  email: {type: email, host: 127.0.0.1, port: ${smtp.port}, from: wd@example.com, to: [ops@example.com]}
+  email: {type: email, host: 127.0.0.1, port: ${field.smtp.port}, from: wd@example.com, to: [ops@example.com]}
 escalation:
   - after: 1
     notify: [email]
@@ -81,9 +72,9 @@ checks:
     await service?.close();
   }
   // Step 1 once, step 2 once (at the third failing run, whatever the clock said), then the recovery.
-  const kinds = smtp.mails.map((m) => /\((escalation step \d|recovered)/.exec(m.text ?? "")?.[1]);
+  const kinds = field.smtp.mails.map((m) => /\((escalation step \d|recovered)/.exec(m.text ?? "")?.[1]);
   expect(kinds).toEqual(["escalation step 1", "escalation step 2", "recovered"]);
-  const recovered = smtp.mails[2]!.text ?? "";
+  const recovered = field.smtp.mails[2]!.text ?? "";
   expect(recovered).not.toMatch(/Outage: -/);
   // The history and metrics say the same.
   const events = fs.readFileSync(history, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);

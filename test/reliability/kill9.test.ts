@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { formatTime } from "../../src/notify/render.js";
-import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
+import { useField } from "../e2e/field-helpers.js";
 import { freePort, startTcp } from "../system/servers.js";
-import { check, CRON, footerIds, median, readState, T0, tempDir, type Run, type StateFile } from "./harness.js";
+import { check, CRON, footerIds, median, readState, T0, type Run, type StateFile } from "./harness.js";
 
 // kill -9 of `watchdog check` at random moments: during start-up, probes, sends and saves. The test is bounded by a
 // number of kills, not by time: each run has its own generous deadline (STEP_MS), and the whole test's limit is
@@ -16,16 +16,7 @@ const ROUND_MS = 10_000;
 // The service is down for 4 runs, then up for 2: each cycle opens an incident, climbs to step 2, recovers.
 const DOWN = (i: number) => i % 6 < 4;
 
-let dir: string;
-let smtp: SmtpSink;
-beforeAll(async () => {
-  dir = tempDir("kill9");
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+const field = useField({ open: true });
 
 /** finished asserts a run ended by itself with exit 0 (not killed by its deadline), and returns it. */
 function finished(run: Run): Run {
@@ -52,18 +43,18 @@ function delivered(mails: { text?: string }[]): Map<string, Set<string>> {
 }
 
 it(`kill -9 at random moments (${KILLS} kills): state always parses, no incident lost, no step skipped, nothing sent more than twice`, async () => {
-  const state = path.join(dir, "state.json");
-  const config = path.join(dir, "watchdog.yaml");
+  const state = path.join(field.dir, "state.json");
+  const config = path.join(field.dir, "watchdog.yaml");
   const port = await freePort();
   fs.writeFileSync(
     config,
     `state_file: ${state}
-log_file: ${path.join(dir, "watchdog.log")}
+log_file: ${path.join(field.dir, "watchdog.log")}
 channels:
   email:
     type: email
     host: 127.0.0.1
-    port: ${smtp.port}
+    port: ${field.smtp.port}
     from: watchdog@example.com
     to: [ops@example.com]
     timeout: 1m
@@ -94,12 +85,12 @@ checks:
 
   // Calibrate: how long a whole run lives on this machine, so kills land anywhere in it.
   const calibration: number[] = [];
-  const calDir = path.join(dir, "cal");
+  const calDir = path.join(field.dir, "cal");
   fs.mkdirSync(calDir);
   const calConfig = path.join(calDir, "watchdog.yaml");
-  fs.writeFileSync(calConfig, fs.readFileSync(config, "utf8").replace(state, path.join(calDir, "state.json")).replace(path.join(dir, "watchdog.log"), path.join(calDir, "log")));
+  fs.writeFileSync(calConfig, fs.readFileSync(config, "utf8").replace(state, path.join(calDir, "state.json")).replace(path.join(field.dir, "watchdog.log"), path.join(calDir, "log")));
   for (let i = 0; i < 3; i++) calibration.push(finished(await check(calConfig, T0 + i * CRON)).ms);
-  smtp.mails.length = 0;
+  field.smtp.mails.length = 0;
   // The span follows the machine's load: the median of the last runs that were not killed.
   const span = () => median(calibration.slice(-9)) * 1.2;
 
@@ -154,13 +145,13 @@ checks:
 
   // Nothing sent more than twice (a kill between the send and the save repeats a message once).
   const counts = new Map<string, number>();
-  for (const m of smtp.mails) for (const id of footerIds(m.text ?? "")) counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const m of field.smtp.mails) for (const id of footerIds(m.text ?? "")) counts.set(id, (counts.get(id) ?? 0) + 1);
   const overSent = [...counts].filter(([, n]) => n > 2);
   console.log(`kill9: ${kills} of ${rounds} runs killed, ${incidents.size} incidents, ${counts.size} messages, ${[...counts.values()].filter((n) => n === 2).length} sent twice`);
   expect(overSent).toEqual([]);
 
   // Every incident the state ever recorded had each fired step delivered, and its recovery.
-  const told = delivered(smtp.mails);
+  const told = delivered(field.smtp.mails);
   expect(incidents.size).toBeGreaterThan(10);
   const missing: string[] = [];
   for (const [id, inc] of incidents) {

@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { faultPort } from "./fault-port.js";
 
 /**
  * Shared base of the fake vendor servers (127.0.0.1 only). Each vendor file wraps it with the vendor's own checks.
@@ -41,7 +41,6 @@ export async function startHttpVendor(path: string, handle: VendorHandler, defau
   let mode: VendorMode = "ok";
   let errorBody = defaultErrorBody;
   const received: Received[] = [];
-  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -71,17 +70,9 @@ export async function startHttpVendor(path: string, handle: VendorHandler, defau
       res.writeHead(answer.status ?? 200, { "content-type": "application/json;charset=utf-8" }).end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
     });
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as AddressInfo).port;
+  const front = await faultPort(server);
+  const port = front.port;
   const origin = `http://127.0.0.1:${port}`;
-  const dropConnections = () => {
-    for (const s of sockets) s.destroy();
-    sockets.clear();
-  };
   return {
     origin,
     url: `${origin}${path}`,
@@ -91,23 +82,11 @@ export async function startHttpVendor(path: string, handle: VendorHandler, defau
     async setMode(next, body) {
       if (body !== undefined) errorBody = body;
       else if (next === "error") errorBody = defaultErrorBody;
-      if (next === "refuse" && mode !== "refuse") {
-        await new Promise<void>((r) => {
-          server.close(() => r());
-          dropConnections();
-        });
-      } else if (next !== "refuse" && mode === "refuse") {
-        await new Promise<void>((r, j) => {
-          server.once("error", j);
-          server.listen(port, "127.0.0.1", () => r());
-        });
-      }
-      if (next !== "hang") dropConnections();
+      await front.to(next);
       mode = next;
     },
     async close() {
-      dropConnections();
-      if (mode !== "refuse") await new Promise<void>((r) => server.close(() => r()));
+      await front.close();
       mode = "refuse";
     },
   };

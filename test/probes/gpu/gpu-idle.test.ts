@@ -6,14 +6,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gpuConfigSchema, gpuProbe } from "../../../src/probes/gpu/index.js";
 import { startComfy, type FakeComfy } from "../../helpers/comfyui-server.js";
+import { vllmPage } from "../../helpers/vllm.js";
 import { ctx } from "../ctx.js";
+import { gpuRuns, smi } from "./fixture.js";
 
 // No utilization while the service's queue is not empty: the engine stopped feeding its GPU. Real fake nvidia-smi
 // outputs (test/fixtures/nvidia-smi) and a real HTTP server on 127.0.0.1 serving vLLM's captured /metrics page.
 
-const FIXTURES = path.resolve(__dirname, "../../fixtures/nvidia-smi");
-const smi = (name: string) => path.join(FIXTURES, name, "nvidia-smi");
-const VLLM_PAGE = fs.readFileSync(path.resolve(__dirname, "../../fixtures/metrics/vllm.txt"), "utf8");
 
 /** The fake vLLM's queue, set by each test; `up: false` answers 503 (a server that cannot say). */
 const engine = { waiting: 14, running: 0, up: true };
@@ -22,17 +21,10 @@ let metrics = "";
 let comfy: FakeComfy;
 let dir: string;
 
-/** page is the captured vLLM page with the two gauges set to the engine's numbers. */
-const page = () =>
-  VLLM_PAGE.replace(/^(vllm:num_requests_waiting\{[^}]*\}) 14\.0$/m, `$1 ${engine.waiting}.0`).replace(
-    /^(vllm:num_requests_running\{[^}]*\}) 2\.0$/m,
-    `$1 ${engine.running}.0`,
-  );
-
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url !== "/metrics" || !engine.up) return res.writeHead(503).end("Service Unavailable");
-    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(page());
+    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(vllmPage(engine));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   metrics = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/metrics`;
@@ -49,17 +41,8 @@ afterAll(async () => {
 const VLLM_QUEUE = ["vllm:num_requests_waiting", "vllm:num_requests_running"];
 
 /** runs runs the gpu probe n times with `idle` as its idle_while_queued, carrying its memory as the state does. */
-async function runs(fixture: string, n: number, idle: Record<string, unknown>, over: Record<string, unknown> = {}) {
-  const cfg = gpuConfigSchema.parse({ type: "gpu", nvidia_smi: smi(fixture), idle_while_queued: idle, ...over });
-  let memory: unknown;
-  const outs = [];
-  for (let i = 0; i < n; i++) {
-    const out = await gpuProbe.run(cfg, ctx(memory));
-    memory = out.memory ?? memory;
-    outs.push(out);
-  }
-  return outs;
-}
+const runs = (fixture: string, n: number, idle: Record<string, unknown>, over: Record<string, unknown> = {}) =>
+  gpuRuns(fixture, n, { idle_while_queued: idle, ...over });
 
 describe("gpu probe: idle while the queue is not empty", () => {
   it("14 requests waiting, the GPU at 0% for 3 runs: critical with the numbers, a hung engine", async () => {

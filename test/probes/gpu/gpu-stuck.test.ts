@@ -1,29 +1,13 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeFailure, gpuConfigSchema, gpuProbe } from "../../../src/probes/gpu/index.js";
 import { ctx } from "../ctx.js";
-
-const FIXTURES = path.resolve(__dirname, "../../fixtures/nvidia-smi");
-const smi = (name: string) => path.join(FIXTURES, name, "nvidia-smi");
-
-/** runs runs the gpu probe n times on one fixture, carrying its memory as the state file does. */
-async function runs(name: string, n: number, over: Record<string, unknown> = {}) {
-  const cfg = gpuConfigSchema.parse({ type: "gpu", nvidia_smi: smi(name), ...over });
-  let memory: unknown;
-  const outs = [];
-  for (let i = 0; i < n; i++) {
-    const out = await gpuProbe.run(cfg, ctx(memory));
-    memory = out.memory ?? memory;
-    outs.push(out);
-  }
-  return outs;
-}
+import { gpuRuns, smi } from "./fixture.js";
 
 const STUCK = { stuck: { utilization_at_least: 95, power_below: "40%", for: 3 } };
 
 describe("gpu probe: stuck", () => {
   it("utilization at 100% with power at 16% of the limit for 3 runs is critical, a probable GPU hang", async () => {
-    const outs = await runs("h100-stuck", 4, STUCK);
+    const outs = await gpuRuns("h100-stuck", 4, STUCK);
     expect(outs.map((o) => o.status)).toEqual(["ok", "ok", "critical", "critical"]);
     expect(outs[2]!.summary).toBe(
       "GPU0 stuck: utilization 100% while drawing 112.37 W, 16% of its 700 W limit, for 3 runs (probable GPU hang)",
@@ -33,7 +17,7 @@ describe("gpu probe: stuck", () => {
   });
 
   it("a GPU under real load (631.95 W of 700 W) is not stuck", async () => {
-    const outs = await runs("h100-1", 3, STUCK);
+    const outs = await gpuRuns("h100-1", 3, STUCK);
     expect(outs.map((o) => o.status)).toEqual(["ok", "ok", "ok"]);
   });
 
@@ -49,7 +33,7 @@ describe("gpu probe: stuck", () => {
   });
 
   it("without stuck, the power limit is not asked for and nothing is kept", async () => {
-    const [out] = await runs("h100-stuck", 1);
+    const [out] = await gpuRuns("h100-stuck", 1);
     expect(out!.status).toBe("ok");
     expect(out!.memory).toBeUndefined();
   });

@@ -1,10 +1,8 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { gpuConfigSchema, gpuProbe, parseGpuCsv, parseValue } from "../../../src/probes/gpu/index.js";
 import { ctx } from "../ctx.js";
+import { smi } from "./fixture.js";
 
-const FIXTURES = path.resolve(__dirname, "../../fixtures/nvidia-smi");
-const smi = (name: string) => path.join(FIXTURES, name, "nvidia-smi");
 const run = (name: string, over: Record<string, unknown> = {}) => gpuProbe.run(gpuConfigSchema.parse({ type: "gpu", nvidia_smi: smi(name), ...over }), ctx());
 
 describe("parseValue", () => {

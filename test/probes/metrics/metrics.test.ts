@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
-import { ConfigError } from "../../../src/errors.js";
 import { MAX_BODY, metricsConfigSchema, metricsProbe } from "../../../src/probes/metrics/index.js";
+import { configErrorsOf as errorsOf, PARSE_OPTS } from "../../helpers/config.js";
+import * as vllm from "../../helpers/vllm.js";
 import { ctx, fakeClock, testDeps } from "../ctx.js";
 
 /** The server answers what `page` says: a status and a body (a function of the request count for changing pages). */
@@ -25,10 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const vllmPage = (waiting: number, tokens: number) =>
-  readFileSync("test/fixtures/metrics/vllm.txt", "utf8")
-    .replace(/^(vllm:num_requests_waiting\{[^}]*\}) 14\.0$/m, `$1 ${waiting}.0`)
-    .replace(/^(vllm:generation_tokens_total\{[^}]*\}) 95504\.0$/m, `$1 ${tokens}.0`);
+const vllmPage = (waiting: number, tokens: number) => vllm.vllmPage({ waiting, tokens });
 
 const STALLED_RULE = {
   name: "queue not draining",
@@ -157,49 +154,31 @@ describe("metrics probe against a vLLM-shaped /metrics", () => {
 });
 
 describe("metrics config", () => {
-  const opts = { file: "watchdog.yaml", env: {}, hostname: "box", readFile: () => "" };
-  const errorsOf = (text: string): string[] => {
-    try {
-      parseConfig(text, opts);
-    } catch (err) {
-      if (err instanceof ConfigError) return err.issues;
-      throw err;
-    }
-    throw new Error("expected a ConfigError");
-  };
-
-  it("validates the contract's example as written", () => {
-    const text = `
+  /** progressCheck is a config of one metrics check on vLLM's page; REST is its keys after `url` (4 spaces in). */
+  const progressCheck = (rest: string) => `
 checks:
   - name: vllm-progress
     type: metrics
     url: http://127.0.0.1:8000/metrics
-    timeout: 10s
+${rest}`;
+
+  it("validates the contract's example as written", () => {
+    const text = progressCheck(`    timeout: 10s
     headers: { Authorization: "Bearer x" }
     rules:
-      - name: queue not draining
-        when:
-          - vllm:num_requests_waiting > 0
-          - increase(vllm:generation_tokens_total) == 0
-        for: 3
-        severity: critical
-`;
-    const { config } = parseConfig(text, opts);
+${vllm.QUEUE_RULE}        severity: critical
+`);
+    const { config } = parseConfig(text, PARSE_OPTS);
     expect(config.checks[0]).toMatchObject({ type: "metrics", timeout: 10_000, rules: [{ for: 3 }] });
   });
 
   it("names the file, line and column of each condition that does not parse", () => {
-    const text = `
-checks:
-  - name: vllm-progress
-    type: metrics
-    url: http://127.0.0.1:8000/metrics
-    rules:
+    const text = progressCheck(`    rules:
       - name: stuck
         when: [vllm:num_requests_waiting >> 0]
       - name: slow
         when: sum(vllm:num_requests_waiting) > 0
-`;
+`);
     expect(errorsOf(text)).toEqual([
       expect.stringMatching(
         /^watchdog\.yaml:8:16: checks\[0\]\.rules\[0\]\.when\[0\]: expected EXPR OP NUMBER, e\.g\./,
@@ -209,15 +188,10 @@ checks:
   });
 
   it("refuses two rules of one check with the same name (the state keeps streaks by rule name)", () => {
-    const text = `
-checks:
-  - name: vllm-progress
-    type: metrics
-    url: http://127.0.0.1:8000/metrics
-    rules:
+    const text = progressCheck(`    rules:
       - {name: stuck, when: "a > 0"}
       - {name: stuck, when: "b > 0"}
-`;
+`);
     expect(errorsOf(text)).toEqual([expect.stringMatching(/^watchdog\.yaml:8:\d+: .*rule stuck is named twice/)]);
   });
 });

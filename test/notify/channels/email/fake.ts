@@ -1,6 +1,7 @@
 import net from "node:net";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { faultPort } from "../../../helpers/vendors/fault-port.js";
 
 /** SmtpMode: "ok" delivers; "refuse" closes the port; "hang" accepts and never greets; "error" defers RCPT with 451
  * (retryable); "500" answers 421 service unavailable at MAIL FROM (retryable); "reject" refuses RCPT with 550. */
@@ -54,42 +55,23 @@ export async function startSmtp(opts: { user?: string; pass?: string } = {}): Pr
     },
   });
   smtp.on("error", () => {});
-  const sockets = new Set<net.Socket>();
   const front = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
     if (mode === "hang") return; // accept, never greet
     smtp.server.emit("connection", socket);
   });
-  await new Promise<void>((r) => front.listen(0, "127.0.0.1", r));
-  const port = (front.address() as net.AddressInfo).port;
-  const drop = () => {
-    for (const s of sockets) s.destroy();
-    sockets.clear();
-  };
+  const listening = await faultPort(front);
+  const port = listening.port;
   return {
     host: "127.0.0.1",
     port,
     received,
     async setMode(next) {
-      if (next === "refuse" && mode !== "refuse") {
-        await new Promise<void>((r) => {
-          front.close(() => r());
-          drop();
-        });
-      } else if (next !== "refuse" && mode === "refuse") {
-        await new Promise<void>((r, j) => {
-          front.once("error", j);
-          front.listen(port, "127.0.0.1", () => r());
-        });
-      }
-      if (next !== "hang") drop();
+      await listening.to(next);
       mode = next;
     },
     async close() {
-      drop();
-      if (mode !== "refuse") await new Promise<void>((r) => front.close(() => r()));
+      await listening.close();
       mode = "refuse";
       await new Promise<void>((r) => smtp.close(() => r()));
     },
