@@ -1,9 +1,10 @@
 /**
- * Which cause one read (the lines of one incident) names. A pattern names its cause in one of four strengths:
+ * Which cause one read (the lines of one incident) names. A pattern names its cause in one of five strengths:
  *
  *   names     outright (`CUDA error: out of memory`)                         wins over all below
  *   weak      only when a line of the read is its evidence (a bare `Killed` with a line about memory)
  *   carrier   a line that reports another error (the NCCL watchdog), and the wrappers (`EngineDeadError`)
+ *   broad     a mechanism in any words, on a line that says something failed (`... timed out`): the last resort
  *   free      a user pattern's cause that is not in the catalog (free text)
  *   evidence  names nothing: makes a weak pattern of its cause count
  *   excuse    names nothing: the next matching line, when it names this cause, names nothing either (a warning
@@ -14,7 +15,7 @@
 import type { Cause } from "./catalog/index.js";
 
 /** Strength is how a pattern names its cause (see above). */
-export type Strength = "names" | "weak" | "carrier" | "free" | "evidence" | "excuse";
+export type Strength = "names" | "weak" | "carrier" | "broad" | "free" | "evidence" | "excuse";
 
 /** CatalogRule is one pattern of the catalog with the cause it names and how. */
 export type CatalogRule = { re: RegExp; id: string; strength: Strength };
@@ -25,6 +26,7 @@ export function catalogRules(causes: readonly Cause[]): CatalogRule[] {
     ...c.regexes.map((re) => ({ re, id: c.id, strength: (c.wrapper ? "carrier" : "names") as Strength })),
     ...(c.weak?.regexes ?? []).map((re) => ({ re, id: c.id, strength: "weak" as const })),
     ...(c.carriers ?? []).map((re) => ({ re, id: c.id, strength: "carrier" as const })),
+    ...(c.broad ?? []).map((re) => ({ re, id: c.id, strength: "broad" as const })),
     ...(c.weak?.evidence ?? []).map((re) => ({ re, id: c.id, strength: "evidence" as const })),
     ...(c.excuses ?? []).map((re) => ({ re, id: c.id, strength: "excuse" as const })),
   ]);
@@ -79,10 +81,10 @@ export type CausePicker = { add(id: string, strength: Strength): void; pick(): s
 
 /** createPicker starts a picker; `rank` orders causes (lower is more important), as the catalog does. */
 export function createPicker(rank: (id: string) => number): CausePicker {
-  const best: Partial<Record<"names" | "carrier" | "free", string>> = {};
+  const best: Partial<Record<"names" | "carrier" | "broad" | "free", string>> = {};
   const weak = new Set<string>();
   const evidence = new Set<string>();
-  const keep = (slot: "names" | "carrier" | "free", id: string) => {
+  const keep = (slot: "names" | "carrier" | "broad" | "free", id: string) => {
     const cur = best[slot];
     if (cur === undefined || rank(id) < rank(cur)) best[slot] = id;
   };
@@ -96,7 +98,7 @@ export function createPicker(rank: (id: string) => number): CausePicker {
     pick() {
       if (best.names !== undefined) return best.names;
       const backed = [...weak].filter((id) => evidence.has(id)).sort((a, b) => rank(a) - rank(b));
-      return backed[0] ?? best.carrier ?? best.free;
+      return backed[0] ?? best.carrier ?? best.broad ?? best.free;
     },
   };
 }

@@ -142,6 +142,22 @@ describe("lines of one read", () => {
     expect(classifyLines(vllm)?.id).toBe("cuda_error");
   });
 
+  it("a broad rule names its cause only when nothing else does, never on a warning or a retry", () => {
+    // A timeout in words no pattern has met, on an error line (RAGFlow's litellm), is a hang ...
+    const timeout = "[ERROR][Exception]: Task aborted -- litellm.Timeout: Connection timed out after 600.0";
+    expect(classifyLines([timeout])?.id).toBe("hang_timeout");
+    // ... but not in an INFO line, a warning, or a retry that goes on.
+    expect(classifyLines(["INFO the request timed out after 5s, answered from cache"])).toBeUndefined();
+    expect(classifyLines(["WARNING: request failed: timed out, retrying in 4s"])).toBeUndefined();
+    expect(classifyLines(["Retrying (attempt 2/5) after error: read timed out"])).toBeUndefined();
+    // A wrapper that says what failed wins over a broad rule on the same read (Ollama's own runner timeout).
+    const runner = "Error: timed out waiting for llama runner to start - progress 0.00 - ";
+    expect(classifyLines([runner])?.id).toBe("runner_not_started");
+    // A program named as not found, and a model's file said to be corrupted, in words no pattern has met.
+    expect(classifyLines(["RuntimeError: program 'sox' not found on this system"])?.id).toBe("exec_not_found");
+    expect(classifyLines(["ValueError: checkpoint appears to be corrupted (short read)"])?.id).toBe("model_corrupt");
+  });
+
   it("the wrapper is named when no line says why", () => {
     expect(classifyLines(["!!! Exception during processing !!!", "Traceback (most recent call last):", "KeyError: 'number_as_text'"])?.id).toBe("job_failed");
     expect(classifyLines(["Prompt executed in 71.23 seconds"])).toBeUndefined();

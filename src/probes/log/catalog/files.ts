@@ -95,6 +95,8 @@ export const permissionDenied: Cause = {
     /\[WinError 5\]|Access to the path '[^']*' is denied|[Aa]ccess is denied: /,
     // A path, then the errno's text after it (TensorFlow Serving: `access error: /models/x; Permission denied`).
     /\/[^\s;:'"]*[;,] [Pp]ermission denied/,
+    // Go's and runc's errno text in lower case after whatever failed (`exec ...: permission denied: unknown`).
+    /: permission denied\b/,
   ],
   text: t(
     [
@@ -138,6 +140,11 @@ export const modelCorrupt: Cause = {
     /(?:SHA|sha|MD5|md5)[0-9]* hash (?:does not match|mismatch)/,
     /\.(?:ckpt|safetensors|bin|pth?|gguf|onnx) hash mismatch/,
     /vocabulary is accessible and not corrupted/,
+  ],
+  // A model's file said to be corrupted, in any words.
+  broad: [
+    /(?:[Mm]odel|[Cc]heckpoint|[Ww]eights|[Vv]ocabulary|safetensors)[^\n]*corrupted\b/,
+    /corrupted[^\n]*(?:model|checkpoint|weights|safetensors)/,
   ],
   text: t(
     [

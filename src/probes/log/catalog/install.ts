@@ -137,6 +137,8 @@ export const execNotFound: Cause = {
     /\[WinError 2\] The system cannot find the file specified\.?$/,
     new RegExp("\\[WinError 2\\] \u7cfb\u7edf\u627e\u4e0d\u5230\u6307\u5b9a\u7684\u6587\u4ef6\u3002?$"), // 系统找不到指定的文件。
   ],
+  // A program, executable or binary named as not found, in any tool's words.
+  broad: [/(?:[Ee]xecutable|[Bb]inary|[Pp]rogram) ['"]?[\w.+\/-]+['"]? (?:was |is )?not found/],
   text: t(
     [
       "a program the service runs was not found (exit 127: not installed, or not on the PATH it runs with)",

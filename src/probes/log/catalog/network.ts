@@ -1,5 +1,5 @@
 /** Network causes: the service's own address, and the model hubs it downloads from. */
-import { HUB_HOST, HUB_URL, type Cause, t } from "./types.js";
+import { HUB_HOST, HUB_URL, IN_ERROR, type Cause, t } from "./types.js";
 
 export const portInUse: Cause = {
   id: "port_in_use",
@@ -133,8 +133,16 @@ export const hubUnreachable: Cause = {
       /ConnectionResetError: |\[WinError 10054\]|\[Errno 104\] Connection reset by peer|Remote end closed connection/,
       // Windows' WSAECONNRESET in Chinese: 远程主机强迫关闭了一个现有的连接
       new RegExp("\u8fdc\u7a0b\u4e3b\u673a\u5f3a\u8feb\u5173\u95ed\u4e86\u4e00\u4e2a\u73b0\u6709\u7684\u8fde\u63a5"),
+      // The broad rule: a network failure in any words, named when the read also names a hub or a download.
+      /[Cc]onnection aborted|[Cc]onnection reset|getaddrinfo|NewConnectionError|ConnectTimeout|ProxyError/,
+      /SSLError|certificate verify failed|CERTIFICATE_VERIFY_FAILED|Network is unreachable/,
+      IN_ERROR("timed out"),
     ],
-    evidence: [/urllib3[\\/]connection\.py", line \d+, in _new_conn$/, new RegExp(`Downloading:? ["']?${HUB_URL}`)],
+    evidence: [
+      /urllib3[\\/]connection\.py", line \d+, in _new_conn$/,
+      new RegExp(`Downloading:? ["']?${HUB_URL}`),
+      /[Dd]ownloading (?:model|weights|shards?|files?)\b|snapshot_download|hf_hub_download/,
+    ],
   },
   carriers: [/[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/],
   // huggingface_hub retrying a metadata request (HEAD): when it finally fails, the file comes from the local cache,

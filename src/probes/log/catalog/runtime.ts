@@ -1,5 +1,5 @@
 /** Causes in the running service: NCCL, CUDA errors, crashes by signal, and hangs the framework reports itself. */
-import { AFTER_XID, type Cause, EXIT, t, XID } from "./types.js";
+import { AFTER_XID, type Cause, EXIT, IN_ERROR, t, XID } from "./types.js";
 
 export const nccl: Cause = {
   id: "nccl",
@@ -192,6 +192,8 @@ export const hangTimeout: Cause = {
     // 服务超时, 启动超时, 请求超时, 等待超时: one pattern each, so that each has its own literal for the prefilter.
     ...["\u670d\u52a1", "\u542f\u52a8", "\u8bf7\u6c42", "\u7b49\u5f85"].map((w) => new RegExp(`${w}\u8d85\u65f6`)),
   ],
+  // A timeout in any words, on a line that says something failed.
+  broad: ["timed out", " timeout\\b", "Timeout: ", "TIMEOUT:", "TIMEOUT -"].map(IN_ERROR),
   // A TimeoutError raised by the socket's connect (urllib3's traceback ends `sock.connect(sa)`): a connect that
   // timed out is no hang (hub_unreachable names it).
   excuses: [/^ +sock\.connect\(sa\)$/],

@@ -24,6 +24,12 @@ export type Cause = {
    */
   weak?: { regexes: RegExp[]; evidence: RegExp[] };
   /**
+   * The broad rules: the cause's mechanism in any tool's words, on a line that says something failed (IN_ERROR). They
+   * name this cause only when nothing else of the read names a cause, not even a wrapper: the last resort for wordings
+   * the patterns above have not met.
+   */
+  broad?: RegExp[];
+  /**
    * Patterns of a line that says the service goes on without what this cause names (a warning about an optional
    * module): the next line that matches anything names nothing of this cause (cause-pick.ts, createExcuser).
    */
@@ -63,6 +69,17 @@ export const HUB_HOST =
   "(?:huggingface\\.co|hf-mirror\\.com|cdn-lfs\\.huggingface\\.co|cdn-lfs\\.hf\\.co|cdn-lfs-[a-z0-9.-]*\\.hf\\.co|" +
   "xethub\\.hf\\.co|[a-z0-9.-]*modelscope\\.cn|civitai\\.[a-z]+|" +
   "github\\.com|[a-z.]*githubusercontent\\.com|ollama\\.ai|ollama\\.com|[a-z0-9.-]*cloudflarestorage\\.com)";
+
+/**
+ * IN_ERROR matches a line that holds `words` (a literal of 8+ bytes, escaped) and says that something failed, before or
+ * after them, and no warning or retry before both: a broad rule's guard (the same words in INFO, a warning or a retry
+ * name nothing).
+ */
+const ERROR_MARK = "(?:ERROR|FATAL|CRITICAL|[Ee]rror|[Ee]xception|[Ff]ailed|[Ff]ailure)";
+// Not a warning or a retry said before it: the program goes on.
+const GOES_ON = "(?<!(?:WARN|[Ww]arning|[Rr]etry)[^\\n]*)";
+export const IN_ERROR = (words: string) =>
+  new RegExp(`${GOES_ON}(?:${ERROR_MARK}[^\\n]*${words}|${words}[^\\n]*${ERROR_MARK})`);
 
 /** HUB_URL matches the start of a URL on one of the hubs (`https://huggingface.co/`). */
 export const HUB_URL = `https?:\\/\\/(?:[a-z0-9-]+\\.)*${HUB_HOST}\\/`;
