@@ -156,6 +156,10 @@ describe("lines of one read", () => {
     // A program named as not found, and a model's file said to be corrupted, in words no pattern has met.
     expect(classifyLines(["RuntimeError: program 'sox' not found on this system"])?.id).toBe("exec_not_found");
     expect(classifyLines(["ValueError: checkpoint appears to be corrupted (short read)"])?.id).toBe("model_corrupt");
+    expect(classifyLines(["ERROR: cannot unpack the model: not enough disk space on /data"])?.id).toBe("disk_full");
+    const deserialize = "RuntimeError: Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False.";
+    expect(classifyLines([deserialize])?.id).toBe("no_gpu");
+    expect(classifyLines(["ERROR: worker 3 is not responding, giving up"])?.id).toBe("hang_timeout");
   });
 
   it("the wrapper is named when no line says why", () => {

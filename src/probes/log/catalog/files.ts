@@ -2,7 +2,7 @@
  * Causes of the host's files: the disk, file handles, permissions, the model's files (the libraries, modules and
  * programs are in install.ts). Most need a person before a restart can help.
  */
-import { type Cause, EXIT, HUB_URL, t } from "./types.js";
+import { type Cause, EXIT, HUB_URL, IN_ERROR, t } from "./types.js";
 
 export const diskFull: Cause = {
   id: "disk_full",
@@ -24,6 +24,10 @@ export const diskFull: Cause = {
     /inline_container\.cc[^\n]*unexpected pos/,
     // SQLite's SQLITE_FULL (a service's own database, a model registry's index).
     /database or disk is full/,
+  ],
+  broad: [
+    // Disk space in any words, on a line that says something failed.
+    IN_ERROR("disk space"),
   ],
   text: t(
     [

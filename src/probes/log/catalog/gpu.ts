@@ -1,5 +1,5 @@
 /** GPU hardware, firmware and driver causes: the host must change before the service can work again. */
-import { AFTER_XID, type Cause, t, XID } from "./types.js";
+import { AFTER_XID, type Cause, IN_ERROR, t, XID } from "./types.js";
 
 export const gpuLost: Cause = {
   id: "gpu_lost",
@@ -206,6 +206,11 @@ export const noGpu: Cause = {
     /--use-cpu |--no-half --precision full|--precision full --no-half|--device[= ]cpu\b/,
     /^Device: (?:mps|cpu)\b/,
     /Could not init pynvml/,
+  ],
+  broad: [
+    // A CUDA device asked for in any words (`... on a CUDA device but torch.cuda.is_available() is False`).
+    IN_ERROR("CUDA device"),
+    IN_ERROR("is_available\\(\\) is False"),
   ],
   text: t(
     [
