@@ -58,8 +58,10 @@ const FAMILY: [string, string][] = [
   ["./run.sh: 第 12 行： 4242 非法指令               (核心已转储) python app.py", "illegal_instruction"],
   ["Ungültiger Maschinenbefehl (Speicherabzug geschrieben)", "illegal_instruction"],
   ["Instrucción ilegal (`core' generado)", "illegal_instruction"],
-  ["zsh: killed     python main.py --listen", "none"],
-  ["[1]    31337 killed     ollama serve", "none"],
+  // A shell's report of a job that died of SIGKILL is a bare SIGKILL, as bash's `Killed`: host_oom when nothing else
+  // of the read says why.
+  ["zsh: killed     python main.py --listen", "host_oom"],
+  ["[1]    31337 killed     ollama serve", "host_oom"],
   ["RuntimeError: NCCL Error 1: unhandled cuda error", "nccl"],
   ["torch.distributed.DistBackendError: NCCL communicator: remote process exited or there was a network error", "nccl"],
   ["RuntimeError: CUDA error: the provided PTX was compiled with an unsupported toolchain.", "cuda_driver_too_old"],

@@ -85,6 +85,7 @@ export const permissionDenied: Cause = {
     /Permission denied \(os error 13\)/,
     // EPERM: a capability or a mount flag the service lacks (in containers, often a seccomp profile).
     /\[Errno 1\] Operation not permitted/,
+    /(?:changing permissions of|changing ownership of|cannot [a-z]+) '[^']*': Operation not permitted/,
     // EROFS: the cache or model directory is on a read-only mount.
     /\[Errno 30\] Read-only file system|EROFS: read-only file system/,
     EXIT(126),
@@ -144,6 +145,8 @@ export const modelCorrupt: Cause = {
     /(?:SHA|sha|MD5|md5)[0-9]* hash (?:does not match|mismatch)/,
     /\.(?:ckpt|safetensors|bin|pth?|gguf|onnx) hash mismatch/,
     /vocabulary is accessible and not corrupted/,
+    // A tensor file shorter than its index says (ServerlessLLM: `read: 33554432 expected: 67108864`).
+    /Failed to read file: [^\n]*read: \d+ expected: \d+/,
   ],
   // A model's file said to be corrupted, in any words.
   broad: [
@@ -256,6 +259,7 @@ export const modelNotFound: Cause = {
     /awaiting response\.\.\. (?:401|403|404) |Username\/Password Authentication Failed|errorCode=24 Authorization/,
     // A storage bucket's refusal as a model downloader reports it (fastembed's 403 from its bucket).
     /You do not have permission to access this resource/,
+    /No such file or directory: ["'][^"'\n]*(?:model|ckpt|checkpoint)[^"'\n]*["']/,
   ],
   // A missing file with its fallback on the same line (SD.Next: `Checkpoint model.ckpt not found; loading fallback
   // v1-5-pruned-emaonly.safetensors`): the service loads another model and goes on, which is not a failure.

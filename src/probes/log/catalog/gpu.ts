@@ -126,7 +126,7 @@ export const cudaDriverTooOld: Cause = {
     /(?<!pinned memory pool will not be available[^\n]*)CUDA driver version is insufficient/,
     /cudaErrorInsufficientDriver/,
     /driver on your system is too old|nvidia driver is too old or missing/,
-    /forward compatibility was attempted on non supported HW/,
+    /[Ff]orward compatibility was attempted on non supported HW/,
     /please update your driver to a newer version/,
     /[Pp]lease update your (?:GPU|NVIDIA|graphics) driver/,
     /compiled with an unsupported toolchain/,

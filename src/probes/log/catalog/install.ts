@@ -75,6 +75,7 @@ export const missingDependency: Cause = {
     // FunASR tries a model's own remote code (`No module named 'model'`) and then loads it another way.
     /Loading remote code failed/,
     /[Ff]alling back to|will fall ?back to|optional (?:dependency|dependencies|module|package)/,
+    new RegExp("\u56de\u9000\u5230"), // 回退到: falls back to
     // The fallback said right after the import error: `flash_attn not installed, disabling Flash Attention`.
     /(?:not installed|not available|is unavailable)[,;:.]? +(?:[Dd]isabling|[Ss]kipping|[Uu]sing |[Pp]roceeding w)/,
     /Warning: [^\n]*[Ff]ailed to (?:read|import|load)|(?<=WARN[^\n]*)(?:[Ff]ailed to import|No module named)/,
@@ -132,11 +133,17 @@ export const execNotFound: Cause = {
     /grpc process not found: /,
     /Error: spawn \S+ ENOENT/,
     /fork\/exec \S+: no such file or directory/,
+    /failed to exec\b[^\n]*[Nn]o such file or directory/,
     // An entrypoint or interpreter that is not there (or a script with CRLF line ends: `python\r`).
     /exec \S+: no such file or directory|\/usr\/bin\/env: .[^ ]*.: No such file or directory/,
     /\[WinError 2\] The system cannot find the file specified\.?$/,
     new RegExp("\\[WinError 2\\] \u7cfb\u7edf\u627e\u4e0d\u5230\u6307\u5b9a\u7684\u6587\u4ef6\u3002?$"), // 系统找不到指定的文件。
   ],
+  // subprocess's CreateProcess on Windows: `[WinError 2]` in the system's language, after the call that starts a
+  // program (ffmpeg through ffmpeg-python).
+  weak: { regexes: [/FileNotFoundError: \[WinError 2\] /], evidence: [/_winapi\.CreateProcess\(|in _execute_child$/] },
+  // A1111's start script checks TCMalloc with `bc`, and goes on without it.
+  excuses: [/^Check TCMalloc: /],
   // A program, executable or binary named as not found, in any tool's words.
   broad: [/(?:[Ee]xecutable|[Bb]inary|[Pp]rogram) ['"]?[\w.+\/-]+['"]? (?:was |is )?not found/],
   text: t(

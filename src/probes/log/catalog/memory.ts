@@ -28,7 +28,8 @@ export const hostOom: Cause = {
     /exceeds the memory usage threshold/,
     /ray-oom-prevention/,
     // A container over its memory limit (Kubernetes, docker inspect).
-    /OOMKilled/,
+    // Not docker inspect's `OOMKilled false`.
+    /OOMKilled(?:"?:? *true|\s+\d|,|$)/,
     // Page-locked (pinned) host buffers come from host RAM; not llama.cpp's warning that it goes on without one.
     /(?<!(?:WARNING|[Ww]arning): failed to allocate[^\n]*)of pinned memory: out of memory/,
     /(?:CPU|RAM|[Hh]ost) out of memory/,
@@ -64,6 +65,11 @@ export const hostOom: Cause = {
     // bash's and sh's report of a job that died of SIGKILL (`./start.sh: line 118:  7080 Killed  python ...`).
     /: line \d+: +\d+ [Kk]illed   /,
     /exited with code SIGKILL/,
+    // celery's and billiard's, and a shell job's in lower case (bash, zsh: `[1]    9301 killed     python3 ...`).
+    /signal 9 \(SIGKILL\)/,
+    /^killed$/,
+    /zsh: killed +\S/,
+    /(?:^|\])\[\d+\] +\d+ killed +\S/,
   ],
   weak: {
     // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.

@@ -129,7 +129,8 @@ export const hubUnreachable: Cause = {
   // A connection reset or cut while a download from a hub is under way (the hub's URL in the same read).
   weak: {
     regexes: [
-      /^TimeoutError: timed out$/,
+      /^(?:TimeoutError|socket\.timeout): timed out$/,
+      /Network problem has occurred/,
       /ConnectionResetError: |\[WinError 10054\]|\[Errno 104\] Connection reset by peer|Remote end closed connection/,
       // Windows' WSAECONNRESET in Chinese: 远程主机强迫关闭了一个现有的连接
       new RegExp("\u8fdc\u7a0b\u4e3b\u673a\u5f3a\u8feb\u5173\u95ed\u4e86\u4e00\u4e2a\u73b0\u6709\u7684\u8fde\u63a5"),
@@ -141,6 +142,8 @@ export const hubUnreachable: Cause = {
     evidence: [
       /urllib3[\\/]connection\.py", line \d+, in _new_conn$/,
       new RegExp(`Downloading:? ["']?${HUB_URL}`),
+      // aria2c gave up on a file from a hub (why is on another line: a network problem, or a 401).
+      new RegExp(`Download aborted\\. URI=${HUB_URL}`),
       /[Dd]ownloading (?:model|weights|shards?|files?)\b|snapshot_download|hf_hub_download/,
     ],
   },

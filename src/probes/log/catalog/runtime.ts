@@ -43,6 +43,7 @@ export const cudaError: Cause = {
     /\.cu:\d+: .*Assertion `.*` failed/,
     /cudaErrorIllegalAddress/,
     /!!!! kernel execution error/,
+    /CNMEM_STATUS_CUDA_ERROR|failed to call cu[A-Z]\w+: /,
     // ROCm (HIP) and the amdgpu driver: a kernel that touched memory it may not (`Memory access fault by GPU node-1`).
     /Memory access fault by GPU node-|amdgpu: \[(?:gfxhub|mmhub)\d*\] page fault/,
     /misaligned address/,
@@ -193,7 +194,7 @@ export const hangTimeout: Cause = {
     ...["\u670d\u52a1", "\u542f\u52a8", "\u8bf7\u6c42", "\u7b49\u5f85"].map((w) => new RegExp(`${w}\u8d85\u65f6`)),
   ],
   // A timeout in any words, on a line that says something failed.
-  broad: ["timed out", " timeout\\b", "Timeout: ", "TIMEOUT:", "TIMEOUT -", "not responding"].map(IN_ERROR),
+  broad: ["timed out", "(?<![Nn]o) timeout\\b", "Timeout: ", "TIMEOUT:", "TIMEOUT -", "not responding"].map(IN_ERROR),
   // A TimeoutError raised by the socket's connect (urllib3's traceback ends `sock.connect(sa)`): a connect that
   // timed out is no hang (hub_unreachable names it).
   excuses: [/^ +sock\.connect\(sa\)$/],

@@ -58,8 +58,9 @@ export const AFTER_XID = (codes: string) => new RegExp(`caused by previous Xid (
  * `exit status 137`, `exitCode: 137`).
  */
 // Kubernetes' `kubectl describe` pads its fields (`Exit Code:    137`), so any run of spaces after the word.
-const EXIT_WORDS = "(?:exit code|Exit Code|exit status|exited with code|exited with status|exit_code|exitCode)";
-export const EXIT = (code: number) => new RegExp(`${EXIT_WORDS}[:=]? *${code}\\b|Exited \\(${code}\\)`);
+const EXIT_WORDS =
+  "(?:exit code|Exit Code|exit status|exited with code|exited with status|exit_code|exitCode|ExitCode)";
+export const EXIT = (code: number) => new RegExp(`${EXIT_WORDS}"?[:=]? *${code}\\b|Exited \\(${code}\\)`);
 
 /**
  * HUB_HOST is the hosts models come from: Hugging Face (its mirror, CDN and Xet storage), ModelScope, Civitai, GitHub

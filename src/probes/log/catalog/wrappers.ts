@@ -16,6 +16,8 @@ export const runnerNotStarted: Cause = {
     /error loading llama server/,
     // The runner's process could not be started at all (a binary for another CPU, a file that is gone).
     /error starting (?:the )?(?:external )?llama (?:runner|server)/,
+    // A launcher that started llama-server and waited for it in vain (ramalama).
+    /(?:llama-server|runner)\b[^\n]*did not become ready/,
   ],
   text: t(
     [
@@ -75,6 +77,7 @@ export const engineDead: Cause = {
   wrapper: true,
   regexes: [
     /EngineDeadError/,
+    /grpc service not ready/,
     // A front end that gave up on its local engine (RunPod's ComfyUI worker: `Failed to connect to server at
     // http://127.0.0.1:8188 after 500 attempts`).
     /[Ff]ailed to connect to (?:the )?server at https?:\/\/(?:127\.0\.0\.1|localhost)\S* after \d+ attempts/,
