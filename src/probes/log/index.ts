@@ -57,7 +57,9 @@ export function compileLog(cfg: LogConfig, catalog: Catalog = BUILTIN): Compiled
   const hit = compiled.get(cfg);
   if (hit?.catalog === catalog) return hit;
   const rule = (re: RegExp, severity: Severity, cause: string | undefined, strength: Strength): Rule => {
-    const needles = requiredLiterals(re.source, re.flags)?.map((l) => l.replace(/\n/g, ""));
+    // Without the spaces around it a needle is still in every match, and a line padded with spaces does not make
+    // the string search crawl (a space-led needle meets a candidate at every byte).
+    const needles = requiredLiterals(re.source, re.flags)?.map((l) => l.replace(/\n/g, "").trim());
     return { re, needles, severity, cause, strength };
   };
   // A user pattern's cause that is a catalog id names it outright; free text ranks below all the catalog's.
