@@ -263,7 +263,8 @@ export const modelNotFound: Cause = {
   ],
   // A missing file with its fallback on the same line (SD.Next: `Checkpoint model.ckpt not found; loading fallback
   // v1-5-pruned-emaonly.safetensors`): the service loads another model and goes on, which is not a failure.
-  excuses: [/[Ll]oading fallback|[Uu]sing (?:the )?fallback|[Ff]alling back to/],
+  // Fooocus: `Failed to load config key: {...} is invalid or does not exist; will use {...} instead`.
+  excuses: [/[Ll]oading fallback|[Uu]sing (?:the )?fallback|[Ff]alling back to/, /; will use \S/],
   text: t(
     [
       "the model (or its weights) was not found at the configured name or path, or the hub refused it (401/403/404)",

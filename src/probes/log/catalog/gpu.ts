@@ -48,6 +48,9 @@ export const gpuHwMemory: Cause = {
 export const gpuHang: Cause = {
   id: "gpu_hang",
   regexes: [
+    // CUDA error 6 (cudaErrorLaunchTimeout): a kernel ran past the driver's watchdog; the driver's RC watchdog.
+    /the launch timed out and was terminated|cudaErrorLaunchTimeout/,
+    /GPU is probably locked/,
     XID("119|109"),
     AFTER_XID("119|109"),
     /Rate limiting GSP RPC/,
@@ -122,8 +125,7 @@ export const cudaDriverTooOld: Cause = {
   id: "cuda_driver_too_old",
   restartHelps: false,
   regexes: [
-    // Not a server that goes on without the pinned memory pool (Triton on a host without a usable driver).
-    /(?<!pinned memory pool will not be available[^\n]*)CUDA driver version is insufficient/,
+    /CUDA driver version is insufficient/,
     /cudaErrorInsufficientDriver/,
     /driver on your system is too old|nvidia driver is too old or missing/,
     /[Ff]orward compatibility was attempted on non supported HW/,

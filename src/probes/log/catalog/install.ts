@@ -130,6 +130,7 @@ export const execNotFound: Cause = {
     /Bad git executable|git executable not found/,
     // ffmpy and similar wrappers: `FFExecutableNotFoundError: Executable 'ffprobe' not found`.
     /ExecutableNotFoundError|[Ee]xecutable '[^']+' not found/,
+    /[Cc]ould not find (?:the )?executable '?[\w.+-]+/,
     /grpc process not found: /,
     /Error: spawn \S+ ENOENT/,
     /fork\/exec \S+: no such file or directory/,

@@ -30,6 +30,8 @@ export const hostOom: Cause = {
     // A container over its memory limit (Kubernetes, docker inspect).
     // Not docker inspect's `OOMKilled false`.
     /OOMKilled(?:"?:? *true|\s+\d|,|$)/,
+    // The kernel's memory cgroup OOM (`Task in /docker/6b45... killed as a result of limit of host`).
+    /killed as a result of limit of /,
     // Page-locked (pinned) host buffers come from host RAM; not llama.cpp's warning that it goes on without one.
     /(?<!(?:WARNING|[Ww]arning): failed to allocate[^\n]*)of pinned memory: out of memory/,
     /(?:CPU|RAM|[Hh]ost) out of memory/,

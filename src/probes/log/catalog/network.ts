@@ -131,7 +131,7 @@ export const hubUnreachable: Cause = {
     regexes: [
       /^(?:TimeoutError|socket\.timeout): timed out$/,
       /Network problem has occurred/,
-      /ConnectionResetError: |\[WinError 10054\]|\[Errno 104\] Connection reset by peer|Remote end closed connection/,
+      /ConnectionResetError\b|\[WinError 10054\]|\[Errno 104\] Connection reset by peer|Remote end closed connection/,
       // Windows' WSAECONNRESET in Chinese: 远程主机强迫关闭了一个现有的连接
       new RegExp("\u8fdc\u7a0b\u4e3b\u673a\u5f3a\u8feb\u5173\u95ed\u4e86\u4e00\u4e2a\u73b0\u6709\u7684\u8fde\u63a5"),
       // The broad rule: a network failure in any words, named when the read also names a hub or a download.
@@ -144,7 +144,8 @@ export const hubUnreachable: Cause = {
       new RegExp(`Downloading:? ["']?${HUB_URL}`),
       // aria2c gave up on a file from a hub (why is on another line: a network problem, or a 401).
       new RegExp(`Download aborted\\. URI=${HUB_URL}`),
-      /[Dd]ownloading (?:model|weights|shards?|files?)\b|snapshot_download|hf_hub_download/,
+      /[Dd]ownloading (?:the )?(?:[\w-]+ )?(?:model|weights|checkpoint|shards?|files?)\b/,
+      /snapshot_download|hf_hub_download/,
     ],
   },
   carriers: [/[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/],

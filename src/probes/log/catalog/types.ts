@@ -76,7 +76,8 @@ export const HUB_HOST =
  * after them, and no warning or retry before both: a broad rule's guard (the same words in INFO, a warning or a retry
  * name nothing).
  */
-const ERROR_MARK = "(?:ERROR|FATAL|CRITICAL|[Ee]rror|[Ee]xception|[Ff]ailed|[Ff]ailure)";
+// logrus and zap print the level short: `[ERRO]`, `ERRO[0001]`.
+const ERROR_MARK = "(?:ERROR|ERRO\\b|FATAL|CRITICAL|[Ee]rror|[Ee]xception|[Ff]ailed|[Ff]ailure)";
 // Not a warning or a retry said before it: the program goes on.
 const GOES_ON = "(?<!(?:WARN|[Ww]arning|[Rr]etry)[^\\n]*)";
 export const IN_ERROR = (words: string) =>
