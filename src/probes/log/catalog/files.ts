@@ -77,7 +77,7 @@ export const permissionDenied: Cause = {
     /(?:open|mkdir|stat|lstat|chmod|chown|remove|rename|create|unlinkat|mkdirall|fork\/exec) \S+: permission denied/,
     /: Permission denied$/,
     /[Gg]ot permission denied while trying to connect/,
-    /Failed to initialize NVML: Insufficient Permissions/,
+    /Failed to initialize NVML: Insufficient Permissions|nvml error: insufficient permissions/,
     // Ollama's runner names the file it could not open in brackets after the errno's text.
     /[Pp]ermission denied \[\//,
     // runc's exec of an entrypoint without the execute bit (`exec: "/docker/entrypoint.sh": permission denied`).
@@ -147,6 +147,8 @@ export const modelCorrupt: Cause = {
     /vocabulary is accessible and not corrupted/,
     // A tensor file shorter than its index says (ServerlessLLM: `read: 33554432 expected: 67108864`).
     /Failed to read file: [^\n]*read: \d+ expected: \d+/,
+    // transformers: torch.load failed on the weights it found (a partial or damaged file).
+    /Unable to load weights from pytorch checkpoint file/,
   ],
   // A model's file said to be corrupted, in any words.
   broad: [
@@ -214,7 +216,9 @@ export const modelNotFound: Cause = {
     /Incorrect path_or_model_id/,
     // huggingface_hub reads a local path that does not exist as a repo id, and refuses it as one.
     /Repo id must use alphanumeric chars|Repo id must be in the form/,
-    /needs to be logged in to download|requires? (?:a )?login to download/,
+    /needs to be logged in to download|requires? (?:a )?login to download|reason=download-auth/,
+    /[Mm]odel file (?:doesn't|does not|do not) exists?|[Mm]odel path (?:doesn't|does not|do not) exists?/,
+    /Missing [^'"\s]*\.(?:safetensors|bin|ckpt|pth?|gguf|onnx)\b/,
     // insightface's FaceAnalysis found no detection model in its models directory (antelopev2, buffalo_l).
     /assert 'detection' in self\.models/,
     /Can't load (?:tokenizer|config|the model) for '|Can't load tokenizer using from_pretrained/,
@@ -249,6 +253,12 @@ export const modelNotFound: Cause = {
     // insightface's downloader says so when the URL answered with an HTTP error (a release asset that is gone).
     new RegExp(`Failed downloading url ${HUB_URL}`),
   ],
+  // A 401/403/404 said on a line of its own after the request that got it (Civitai Helper: `GET Request failed with
+  // error code:`, then `404: Not Found`).
+  weak: {
+    regexes: [/^ *40[134]: Not Found$/, /^ *40[134]: Forbidden$/, /^ *40[134]: Unauthorized$/],
+    evidence: [/[Rr]equest failed with (?:error|status) code/],
+  },
   // The mechanism in any wording: not-found words and a model-like path (or a hub's name) in one line, named only
   // when no line names a cause outright. Not a library's fallback to another file format.
   carriers: [

@@ -28,6 +28,9 @@ export const gpuLost: Cause = {
 export const gpuHwMemory: Cause = {
   id: "gpu_hw_memory",
   regexes: [
+    // nvidia-smi -q's ECC counters above zero, and DCGM's diagnostic.
+    /(?:SRAM|DRAM|Double Bit|Single Bit) +Uncorrectable +: +[1-9]/,
+    /has uncorrectable memory errors|row remappings are pending/,
     XID("48|63|64|92|94|95"),
     AFTER_XID("48|63|64|92|94|95"),
     /uncorrectable double bit error/,
@@ -191,6 +194,7 @@ export const noGpu: Cause = {
     /Torch not compiled with CUDA enabled/,
     // Containers and Kubernetes: no GPU device to hand out (CDI specs not generated, the device plugin found none).
     /unresolvable CDI devices|No [Dd]evices found\. Waiting indefinitely|[Ii]nsufficient nvidia\.com\/gpu/,
+    /UnexpectedAdmissionError/,
     /^No devices were found$|couldn.t find libnvidia-ml\.so library/,
     /NVMLError_(?:DriverNotLoaded|Uninitialized|LibraryNotFound)/,
     /NVML Shared Library Not Found/,

@@ -28,6 +28,10 @@ export const missingLibrary: Cause = {
     // Not ONNX Runtime's `EP Error`, after which it falls back to the next execution provider and goes on.
     /(?<!EP Error[^\n]*)(?:LoadLibrary(?:ExW?|W)? failed with error 126\b|ERROR_MOD_NOT_FOUND)/,
     /(?<!EP Error[^\n]*)The specified module could not be found/,
+    // Python's ctypes on Windows, a library a package names itself (`PortAudio library not found`, `cannot load MPI
+    // library`).
+    /Could not load shared object file|Could not find module [^\n]*\.dll/,
+    /\b[\w-]+ library not found|[Cc]annot load (?:the )?[\w-]+ library/,
   ],
   // A library file (`libtriton_tensorrt_plan.so`) named as not found in a loader's own words (a backend or plugin
   // directory): named only when no line names a cause outright.

@@ -110,6 +110,8 @@ export const gpuOom: Cause = {
     /CUBLAS_STATUS_ALLOC_FAILED/,
     // Vulkan (ncnn's upscalers, llama.cpp's Vulkan build): -2 is VK_ERROR_OUT_OF_DEVICE_MEMORY.
     /vkAllocateMemory failed -2\b|VK_ERROR_OUT_OF_DEVICE_MEMORY/,
+    // Apple's Metal (llama.cpp on a Mac): the GPU's command buffer ran out of memory.
+    /kIOGPUCommandBufferCallbackErrorOutOfMemory/,
     /No available memory for the cache blocks/,
     /Allocation on device/,
     /MPS backend out of memory/,

@@ -25,6 +25,16 @@ export const portInUse: Cause = {
     // not when it names an address other than the wildcard or loopback (address_unavailable, below).
     /couldn.t bind HTTP server socket|couldn.t bind to server socket(?:$|: hostname=(?:0\.0\.0\.0|127\.|localhost|::))/,
     new RegExp("\u901a\u5e38\u6bcf\u4e2a\u5957\u63a5\u5b57\u5730\u5740"), // 通常每个套接字地址
+    // The same Windows message (WSAEADDRINUSE) in Turkish, German, Spanish, French and Russian.
+    new RegExp("yaln\u0131zca bir kullan\u0131ma izin veriliyor"),
+    /Normalerweise darf jede Socketadresse|Solo se permite un uso de cada direcci/,
+    /Une seule utilisation de chaque adresse/,
+    // Russian: только одно использование адреса сокета
+    new RegExp(
+      "\u0442\u043e\u043b\u044c\u043a\u043e \u043e\u0434\u043d\u043e " +
+        "\u0438\u0441\u043f\u043e\u043b\u044c\u0437\u043e\u0432\u0430\u043d\u0438\u0435 " +
+        "\u0430\u0434\u0440\u0435\u0441\u0430 \u0441\u043e\u043a\u0435\u0442\u0430",
+    ),
   ],
   text: t(
     [
@@ -99,6 +109,7 @@ export const hubUnreachable: Cause = {
     new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^:]*for url: ${HUB_URL}`),
     new RegExp(`(?:Client|Server) error '(?:429|5\\d\\d) [^']*' for url '${HUB_URL}`),
     /(?:GET|HEAD) failed \((?:429|5\d\d)\)/,
+    /pull model manifest: (?:429|5\d\d)\b/,
     // A connect that timed out (ETIMEDOUT, WSAETIMEDOUT) or a name that did not resolve: in a model service, a
     // download.
     /\[Errno 110\] Connection timed out|\(os error 10060\)|\[WinError 10060\]|Caused by ConnectTimeoutError\(/,

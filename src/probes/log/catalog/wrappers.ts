@@ -54,6 +54,7 @@ export const modelLoadFailed: Cause = {
     /Error\(s\) in loading state_dict for /,
     /size mismatch for [\w.]+:/,
     /[Mm]odel format not supported|[Uu]nsupported model format/,
+    /Error loading (?:hypernetwork|embedding|LoRA|Lora|lora|VAE|vae|checkpoint) /,
     // The server (or the library under it) does not know the model's architecture: too old, or the wrong model.
     /Model architectures \[[^\]]*\] are not supported|does not recognize this architecture/,
     // TorchServe's and KServe's model server.
