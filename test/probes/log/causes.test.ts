@@ -162,6 +162,11 @@ describe("lines of one read", () => {
     const deserialize = "RuntimeError: Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False.";
     expect(classifyLines([deserialize])?.id).toBe("no_gpu");
     expect(classifyLines(["ERROR: worker 3 is not responding, giving up"])?.id).toBe("hang_timeout");
+    // A service's own job that failed, in its words; but a cause said in the same read wins (a GPU out of memory).
+    const celery = "[2025-11-25 03:42:18,861: ERROR/MainProcess] Task app.tasks.tts[job_5e] raised unexpected: ValueError()";
+    expect(classifyLines([celery])?.id).toBe("job_failed");
+    expect(classifyLines(["2025-01-01 ERROR tts: speech synthesis failed for request 42"])?.id).toBe("job_failed");
+    expect(classifyLines(["ERROR speech synthesis failed", "torch.OutOfMemoryError: CUDA out of memory."])?.id).toBe("gpu_oom");
   });
 
   it("the wrapper is named when no line says why", () => {

@@ -2,7 +2,7 @@
  * Wrappers: a runner, engine, model load or job that failed, which say that something failed and not why. Any other
  * cause in the same read wins over them; they are named when no line says why.
  */
-import { type Cause, t } from "./types.js";
+import { type Cause, IN_ERROR, t } from "./types.js";
 
 export const runnerNotStarted: Cause = {
   id: "runner_not_started",
@@ -133,7 +133,17 @@ export const engineDead: Cause = {
 export const jobFailed: Cause = {
   id: "job_failed",
   wrapper: true,
-  regexes: [/!!! Exception during processing ?!!!/, /RayTaskError/],
+  regexes: [
+    /!!! Exception during processing ?!!!/,
+    /RayTaskError/,
+    // celery's and billiard's words for a task that raised (the traceback after it says why).
+    /\] raised unexpected: |Task handler raised error/,
+  ],
+  // A service's own job reported failed on an error line, in any service's words.
+  broad: [
+    ...["synthesis failed", "generation failed", "inference failed", "transcription failed"].map(IN_ERROR),
+    /(?<!(?:WARN|[Ww]arning|[Rr]etry)[^\n]*)\w failed, error: /,
+  ],
   text: t(
     [
       "a job failed with an exception (see the lines after it)",
