@@ -82,6 +82,9 @@ export const permissionDenied: Cause = {
     /[Pp]ermission denied \[\//,
     // runc's exec of an entrypoint without the execute bit (`exec: "/docker/entrypoint.sh": permission denied`).
     /exec: "[^"]+": permission denied/,
+    /start process '[^']*'[^\n]*Permission denied/,
+    /Cannot change ownership to [^\n]*: Operation not permitted/,
+    /\(13: Permission denied\)/,
     /Permission denied \(os error 13\)/,
     // EPERM: a capability or a mount flag the service lacks (in containers, often a seccomp profile).
     /\[Errno 1\] Operation not permitted/,
@@ -126,7 +129,7 @@ export const modelCorrupt: Cause = {
     /PytorchStreamReader failed reading/,
     /invalid (?:file )?magic (?:characters|number)|Error: invalid file magic/,
     // ggml's loaders (whisper.cpp, llama.cpp) check the file's first bytes.
-    /\(bad magic\)|[Bb]ad magic number/,
+    /\(bad magic\)|[Bb]ad magic number|Invalid magic in /,
     /data is not within the file bounds/,
     /model is corrupted or incomplete/,
     /EOFError: Ran out of input/,
@@ -219,6 +222,7 @@ export const modelNotFound: Cause = {
     /needs to be logged in to download|requires? (?:a )?login to download|reason=download-auth/,
     /[Mm]odel file (?:doesn't|does not|do not) exists?|[Mm]odel path (?:doesn't|does not|do not) exists?/,
     /Missing [^'"\s]*\.(?:safetensors|bin|ckpt|pth?|gguf|onnx)\b/,
+    /[Mm]issing (?:required )?model files?\b/,
     // insightface's FaceAnalysis found no detection model in its models directory (antelopev2, buffalo_l).
     /assert 'detection' in self\.models/,
     /Can't load (?:tokenizer|config|the model) for '|Can't load tokenizer using from_pretrained/,
@@ -274,7 +278,12 @@ export const modelNotFound: Cause = {
   // A missing file with its fallback on the same line (SD.Next: `Checkpoint model.ckpt not found; loading fallback
   // v1-5-pruned-emaonly.safetensors`): the service loads another model and goes on, which is not a failure.
   // Fooocus: `Failed to load config key: {...} is invalid or does not exist; will use {...} instead`.
-  excuses: [/[Ll]oading fallback|[Uu]sing (?:the )?fallback|[Ff]alling back to/, /; will use \S/],
+  // diffusers and InvokeAI ask for a model's fp16 revision first, and take the main one when it is not there.
+  excuses: [
+    /[Ll]oading fallback|[Uu]sing (?:the )?fallback|[Ff]alling back to/,
+    /; will use \S/,
+    /Invalid rev id: fp16/,
+  ],
   text: t(
     [
       "the model (or its weights) was not found at the configured name or path, or the hub refused it (401/403/404)",

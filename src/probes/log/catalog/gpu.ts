@@ -31,6 +31,8 @@ export const gpuHwMemory: Cause = {
     // nvidia-smi -q's ECC counters above zero, and DCGM's diagnostic.
     /(?:SRAM|DRAM|Double Bit|Single Bit) +Uncorrectable +: +[1-9]/,
     /has uncorrectable memory errors|row remappings are pending/,
+    // The Kubernetes device plugin marks a GPU unhealthy on a critical Xid.
+    /XidCriticalError: Xid=(?:48|63|64|94|95)\b/,
     XID("48|63|64|92|94|95"),
     AFTER_XID("48|63|64|92|94|95"),
     /uncorrectable double bit error/,
@@ -191,6 +193,9 @@ export const noGpu: Cause = {
     // cuInit's 999, a GPU index that is not there, docker without the nvidia runtime, a CPU-only torch build.
     /CUDA unknown error - this may be due to/,
     /invalid device ordinal|nvidia-container-cli: device error|[Uu]nknown runtime specified nvidia/,
+    /no runtime for "nvidia" is configured|nvidia-container-cli[^\n]*driver rpc error/,
+    // oneAPI's SYCL (Intel GPUs) with no device; a service asked for a CUDA device that is not there.
+    /DeviceList is empty|device is not available: cuda/,
     /Torch not compiled with CUDA enabled/,
     // Containers and Kubernetes: no GPU device to hand out (CDI specs not generated, the device plugin found none).
     /unresolvable CDI devices|No [Dd]evices found\. Waiting indefinitely|[Ii]nsufficient nvidia\.com\/gpu/,
@@ -206,12 +211,15 @@ export const noGpu: Cause = {
   carriers: [/nvidia-container-cli: (?:initialization|mount|ldcache|detection) error/],
   // A run started for the CPU on purpose (A1111's `--use-cpu`, its CPU profile's `--no-half --precision full`, a
   // `--device cpu` flag): the no-GPU message after it is expected, not a failure.
-  // A server that said it runs on Apple's GPU or the CPU (`Device: mps`), and a stats node that goes on without the
-  // GPU's figures (`Could not init pynvml`).
+  // A server that said it runs on Apple's GPU or the CPU (`Device: mps`), a run with the GPUs hidden on purpose
+  // (`CUDA_VISIBLE_DEVICES= llama-bench ...`), a stats node that goes on without the GPU's figures (`Could not init
+  // pynvml`), and a pod the cluster autoscaler answers with a new GPU node.
   excuses: [
     /--use-cpu |--no-half --precision full|--precision full --no-half|--device[= ]cpu\b/,
     /^Device: (?:mps|cpu)\b/,
+    /CUDA_VISIBLE_DEVICES=(?: |""|''|-1\b)/,
     /Could not init pynvml/,
+    /triggered scale-up/,
   ],
   broad: [
     // A CUDA device asked for in any words (`... on a CUDA device but torch.cuda.is_available() is False`).

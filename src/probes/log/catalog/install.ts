@@ -19,6 +19,13 @@ export const missingLibrary: Cause = {
     /DLL load failed/,
     // The loader found the library but not the version a binary was built against (an older libstdc++ or glibc).
     /version .(?:GLIBC|GLIBCXX|CXXABI)_[\d.]+. not found/,
+    // The same in the loader's other words: a symbol the library it found does not have.
+    /: undefined symbol: /,
+    // Windows' STATUS_DLL_NOT_FOUND as an exit status (hex, unsigned, signed), and a DLL named as not found.
+    /0xc0000135\b|\b3221225781\b|-1073741515\b/,
+    /[\w.-]+\.dll (?:was )?not found/,
+    // A build that looks for CUDA's libraries (CMake's FindCUDNN).
+    /Could NOT find (?:CUDNN|cuDNN|CUDA|NCCL)\b/,
     /Library not loaded: /,
     // The linker, also run at start-up by JIT compilers (Triton's kernels link against libcuda).
     /\bld: cannot find -l\S+/,
@@ -129,7 +136,9 @@ export const execNotFound: Cause = {
     // Python's subprocess: a bare program name, not a path (FileNotFoundError for ffmpeg, git, sox).
     /\[Errno 2\] No such file or directory: '[\w.+-]+'$/,
     // The same with the program's full path (`/usr/local/bin/vllm`): a bin directory holds programs, not data.
-    /\[Errno 2\] No such file or directory: '[^']*\/s?bin\/[^'\/]+'/,
+    /\[Errno 2\] No such file or directory: '[^']*\/s?bin\/[^'\/ ]+(?: [^']*)?'/,
+    /execve\(\): [^:]+: No such file or directory/,
+    /^\/bin\/(?:ba)?sh: [^:]+: No such file or directory$/,
     // GitPython without git on the PATH (ComfyUI-Manager), LocalAI without the backend it spawns over gRPC.
     /Bad git executable|git executable not found/,
     // ffmpy and similar wrappers: `FFExecutableNotFoundError: Executable 'ffprobe' not found`.

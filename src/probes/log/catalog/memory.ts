@@ -112,6 +112,8 @@ export const gpuOom: Cause = {
     /vkAllocateMemory failed -2\b|VK_ERROR_OUT_OF_DEVICE_MEMORY/,
     // Apple's Metal (llama.cpp on a Mac): the GPU's command buffer ran out of memory.
     /kIOGPUCommandBufferCallbackErrorOutOfMemory/,
+    // oneAPI's SYCL (Intel GPUs: ipex-llm).
+    /PI_ERROR_OUT_OF_RESOURCES|UR_RESULT_ERROR_OUT_OF_DEVICE_MEMORY/,
     /No available memory for the cache blocks/,
     /Allocation on device/,
     /MPS backend out of memory/,

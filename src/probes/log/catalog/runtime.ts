@@ -43,6 +43,7 @@ export const cudaError: Cause = {
     /\.cu:\d+: .*Assertion `.*` failed/,
     /cudaErrorIllegalAddress/,
     /!!!! kernel execution error/,
+    /cuDNN failed to initialize|Failed to get convolution algorithm/,
     /CNMEM_STATUS_CUDA_ERROR|failed to call cu[A-Z]\w+: /,
     // ROCm (HIP) and the amdgpu driver: a kernel that touched memory it may not (`Memory access fault by GPU node-1`).
     /Memory access fault by GPU node-|amdgpu: \[(?:gfxhub|mmhub)\d*\] page fault/,
@@ -184,6 +185,7 @@ export const hangTimeout: Cause = {
   // line names a cause outright, so a hub's read timeout stays `hub_unreachable`.
   carriers: [
     /Read timed out\. \(read timeout=|The read operation timed out/,
+    /port=\d+\): Read timed out/,
     // A part of the service that stopped answering its own health check (`couldn't get a response from detokenizer for
     // last 20 seconds`), and a start or a request that timed out in Chinese (`启动服务超时`, `请求超时`).
     new RegExp(
