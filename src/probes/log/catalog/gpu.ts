@@ -29,7 +29,7 @@ export const gpuHwMemory: Cause = {
   id: "gpu_hw_memory",
   regexes: [
     // nvidia-smi -q's ECC counters above zero, and DCGM's diagnostic.
-    /(?:SRAM|DRAM|Double Bit|Single Bit) +Uncorrectable +: +[1-9]/,
+    /(?:SRAM|DRAM) +Uncorrectable +: +[1-9]/,
     /has uncorrectable memory errors|row remappings are pending/,
     // The Kubernetes device plugin marks a GPU unhealthy on a critical Xid.
     /XidCriticalError: Xid=(?:48|63|64|94|95)\b/,

@@ -79,7 +79,7 @@ export const HUB_HOST =
 // logrus and zap print the level short: `[ERRO]`, `ERRO[0001]`.
 const ERROR_MARK = "(?:ERROR|ERRO\\b|FATAL|CRITICAL|[Ee]rror|[Ee]xception|[Ff]ailed|[Ff]ailure)";
 // Not a warning or a retry said before it: the program goes on.
-const GOES_ON = "(?<!(?:WARN|[Ww]arning|[Rr]etry)[^\\n]*)";
+export const GOES_ON = "(?<!(?:WARN|[Ww]arning|[Rr]etry)[^\\n]*)";
 export const IN_ERROR = (words: string) =>
   new RegExp(`${GOES_ON}(?:${ERROR_MARK}[^\\n]*${words}|${words}[^\\n]*${ERROR_MARK})`);
 

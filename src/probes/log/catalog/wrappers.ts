@@ -2,7 +2,7 @@
  * Wrappers: a runner, engine, model load or job that failed, which say that something failed and not why. Any other
  * cause in the same read wins over them; they are named when no line says why.
  */
-import { type Cause, IN_ERROR, t } from "./types.js";
+import { type Cause, GOES_ON, IN_ERROR, t } from "./types.js";
 
 export const runnerNotStarted: Cause = {
   id: "runner_not_started",
@@ -142,7 +142,7 @@ export const jobFailed: Cause = {
   // A service's own job reported failed on an error line, in any service's words.
   broad: [
     ...["synthesis failed", "generation failed", "inference failed", "transcription failed"].map(IN_ERROR),
-    /(?<!(?:WARN|[Ww]arning|[Rr]etry)[^\n]*)\w failed, error: /,
+    new RegExp(`${GOES_ON}\\w failed, error: `),
   ],
   text: t(
     [
