@@ -35,6 +35,15 @@ export const percent = z.number().min(0).max(100);
 /** severity is the level an alert or a channel threshold speaks of. */
 export const severity = z.enum(SEVERITIES);
 
+/** mobiles is a list of phone numbers to @mention in a robot message; YAML reads 13800000000 as a number. */
+export const mobiles = z.array(z.union([z.string(), z.number()]).transform(String)).default([]);
+
+/** viaProxy is a probe's `proxy:` key: a local service is reached directly when the channels need a proxy. */
+export const viaProxy = z
+  .boolean()
+  .default(true)
+  .describe("false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels).");
+
 /** stringList accepts one string or a list of strings. */
 export const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
 

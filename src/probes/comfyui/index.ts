@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, httpUrl } from "../../core/fields.js";
+import { duration, httpUrl, viaProxy } from "../../core/fields.js";
 import { monotonicMs } from "../../core/monotonic.js";
 import { formatDuration } from "../../duration.js";
 import { portOfUrl, safeUrl } from "../http/index.js";
@@ -33,10 +33,7 @@ export const comfyuiConfigSchema = z.strictObject({
     .describe(
       "The test workflow with no output this long after it was sent (default 3m, even across runs) is critical.",
     ),
-  proxy: z
-    .boolean()
-    .default(true)
-    .describe("false: never through HTTP_PROXY/HTTPS_PROXY (a local ComfyUI behind a proxy set for the channels)."),
+  proxy: viaProxy,
 });
 export type ComfyuiConfig = z.infer<typeof comfyuiConfigSchema>;
 

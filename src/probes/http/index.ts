@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { z } from "zod";
-import { duration, httpUrl, size } from "../../core/fields.js";
+import { duration, httpUrl, size, viaProxy } from "../../core/fields.js";
 import { formatDuration } from "../../duration.js";
 import { httpRequest, type HttpError } from "../../net/http-client.js";
 import { socketPart } from "../socket.js";
@@ -41,10 +41,7 @@ export const httpConfigSchema = z.strictObject({
     .default(10_000)
     .describe("No complete answer, body included, within this (default 10s) is critical."),
   insecure: z.boolean().default(false).describe("true: skip TLS certificate verification (a self-signed service)."),
-  proxy: z
-    .boolean()
-    .default(true)
-    .describe("false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels)."),
+  proxy: viaProxy,
   expect: z
     .strictObject({
       status: statusExpectation

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, httpUrl } from "../../core/fields.js";
+import { duration, httpUrl, viaProxy } from "../../core/fields.js";
 import { formatDuration } from "../../duration.js";
 import { httpOpen, type HttpError } from "../../net/http-client.js";
 import { portOfUrl, safeUrl } from "../http/index.js";
@@ -45,10 +45,7 @@ export const metricsConfigSchema = z.strictObject({
     .describe('HTTP headers sent with the scrape, e.g. Authorization: "Bearer ${VLLM_API_KEY}".'),
   timeout: duration.default(10_000).describe("The scrape's limit (default 10s)."),
   insecure: z.boolean().default(false).describe("true: skip TLS certificate verification."),
-  proxy: z
-    .boolean()
-    .default(true)
-    .describe("false: never through HTTP_PROXY/HTTPS_PROXY (a local service behind a proxy set for the channels)."),
+  proxy: viaProxy,
   rules: z
     .array(ruleSchema)
     .min(1)

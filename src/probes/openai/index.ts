@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, httpUrl } from "../../core/fields.js";
+import { duration, httpUrl, viaProxy } from "../../core/fields.js";
 import { formatDuration } from "../../duration.js";
 import { httpOpen, httpRequest, type HttpError } from "../../net/http-client.js";
 import { portOfUrl, safeUrl } from "../http/index.js";
@@ -46,12 +46,7 @@ export const openaiConfigSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("Tokens asked for: default 1, or 32 with min_tokens_per_second (use a prompt that fills them)."),
-  proxy: z
-    .boolean()
-    .default(true)
-    .describe(
-      "false: never through HTTP_PROXY/HTTPS_PROXY (a local model server behind a proxy set for the channels).",
-    ),
+  proxy: viaProxy,
 });
 export type OpenAiConfig = z.infer<typeof openaiConfigSchema>;
 

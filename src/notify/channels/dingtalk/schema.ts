@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { httpUrl } from "../../../core/fields.js";
+import { httpUrl, mobiles } from "../../../core/fields.js";
 
 /** dingtalkConfigSchema is a `type: dingtalk` channel: a group robot webhook, optionally signed (加签). */
 export const dingtalkConfigSchema = z.strictObject({
@@ -17,10 +17,7 @@ export const dingtalkConfigSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("For a robot secured by a custom keyword: put in every message's title."),
-  at_mobiles: z
-    .array(z.union([z.string(), z.number()]).transform(String))
-    .default([])
-    .describe("Phone numbers of group members to @mention."),
+  at_mobiles: mobiles.describe("Phone numbers of group members to @mention."),
   at_user_ids: z.array(z.string()).default([]).describe("DingTalk user ids to @mention."),
   at_all: z.boolean().default(false).describe("@mention everyone in the group."),
   msgtype: z

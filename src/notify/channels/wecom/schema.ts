@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { httpUrl } from "../../../core/fields.js";
+import { httpUrl, mobiles } from "../../../core/fields.js";
 
 /** wecomConfigSchema is a `type: wecom` channel: a group robot webhook (the `key` in the URL is the credential). */
 export const wecomConfigSchema = z.strictObject({
@@ -7,10 +7,7 @@ export const wecomConfigSchema = z.strictObject({
   webhook: httpUrl.describe(
     "The robot's URL, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=... (the key is a secret).",
   ),
-  at_mobiles: z
-    .array(z.union([z.string(), z.number()]).transform(String))
-    .default([])
-    .describe("Phone numbers of group members to @mention (the message is then text)."),
+  at_mobiles: mobiles.describe("Phone numbers of group members to @mention (the message is then text)."),
   at_user_ids: z.array(z.string()).default([]).describe("WeCom user ids to @mention (`<@userid>` in markdown)."),
   at_all: z.boolean().default(false).describe("@mention everyone in the group (the message is then text)."),
   msgtype: z
