@@ -10,6 +10,9 @@ import type { RunStore } from "./state/run-store.js";
 
 // The run's delivery steps (run-check.ts calls them after decide and the restarts): into the outbox, then out of it.
 
+/** fallbacksIn gives a channel's `fallback:` list (the channels told in its stead while it fails). */
+const fallbacksIn = (config: Config) => (c: string) => config.channels[c]?.fallback ?? [];
+
 /**
  * enqueueAndSave puts this run's messages in the outbox and saves the state before anything is sent, so a crash can
  * repeat a message but never lose one.
@@ -24,8 +27,8 @@ export async function enqueueAndSave(
 ): Promise<State> {
   // While a channel is failing, its alerts go to the channels its notice named too (notify/channel-health.ts).
   const minSeverityOf = (c: string) => config.channels[c]?.min_severity;
-  const fallbacksOf = (c: string) => config.channels[c]?.fallback ?? [];
-  let next = enqueue(state, rerouteAroundFailing(messages, state.channelHealth, minSeverityOf, fallbacksOf), now);
+  const routed = rerouteAroundFailing(messages, state.channelHealth, minSeverityOf, fallbacksIn(config));
+  let next = enqueue(state, routed, now);
   next = keepChannelsAlive(next, config, messages, now);
   // Saved before anything is sent, so that a run killed while sending neither loses nor repeats an alert. With
   // nothing to send and no restart made (a healthy run), the save after delivery, moments later, is the only one.
@@ -54,10 +57,9 @@ export async function deliverOutbox(
       redactExcerpts: config.redact,
     });
   // A channel that keeps failing is told, once, through the others (notify/channel-health.ts).
-  const fallbacksOf = (c: string) => config.channels[c]?.fallback ?? [];
   const requeue = (s: State, m: Message[]) => enqueue(s, m, sendAt);
   const names = [...channels.keys()];
-  const delivered = await deliverWatched(state, deliverOnce, requeue, names, fallbacksOf, config.host, sendAt);
+  const delivered = await deliverWatched(state, deliverOnce, requeue, names, fallbacksIn(config), config.host, sendAt);
   for (const name of delivered.opened) {
     const health = delivered.state.channelHealth?.[name];
     deps.logger.warn({ event: "channel_failing", channel: name, ...health }, "channel keeps failing");
