@@ -211,13 +211,12 @@ export const noGpu: Cause = {
   carriers: [/nvidia-container-cli: (?:initialization|mount|ldcache|detection) error/],
   // A run started for the CPU on purpose (A1111's `--use-cpu`, its CPU profile's `--no-half --precision full`, a
   // `--device cpu` flag): the no-GPU message after it is expected, not a failure.
-  // A server that said it runs on Apple's GPU or the CPU (`Device: mps`), a run with the GPUs hidden on purpose
-  // (`CUDA_VISIBLE_DEVICES= llama-bench ...`), a stats node that goes on without the GPU's figures (`Could not init
-  // pynvml`), and a pod the cluster autoscaler answers with a new GPU node.
+  // A server that said it runs on Apple's GPU or the CPU (`Device: mps`), a stats node that goes on without the GPU's
+  // figures (`Could not init pynvml`), and a pod the cluster autoscaler answers with a new GPU node. Not an empty
+  // CUDA_VISIBLE_DEVICES: on a GPU server that is as often a unit's unset variable as a choice.
   excuses: [
     /--use-cpu |--no-half --precision full|--precision full --no-half|--device[= ]cpu\b/,
     /^Device: (?:mps|cpu)\b/,
-    /CUDA_VISIBLE_DEVICES=(?: |""|''|-1\b)/,
     /Could not init pynvml/,
     /triggered scale-up/,
   ],
