@@ -50,6 +50,19 @@ const FAMILIES: [string, string][] = [
   ["Feb 20 01:34:35 localhost kernel: NVRM: kflcnCoreDumpNondestructive_IMPL: PRI: riscvCpuctl           : 00000180", "gpu_firmware"], // NVIDIA/open-gpu-kernel-modules#1031
   // an inference server says the model failed to load, and no more
   ["llama_load_model_from_file: failed to load model", "model_load_failed"], // abetlen/llama-cpp-python#755
+  // host memory in an allocator's or a scheduler's own words
+  ["RuntimeError: mkl_malloc: failed to allocate memory", "host_oom"], // Purfview/whisper-standalone-win#511
+  ["ggml_backend_cpu_buffer_type_alloc_buffer: failed to allocate buffer of size 17179869216", "host_oom"], // mozilla-ai/llamafile#541
+  ["slurmstepd: error: Detected 2 oom-kill event(s) in step 3756240.batch cgroup.", "host_oom"], // lanl/PyBNF#118
+  // a program that is not there, in PowerShell's and .NET's words, and a command line run without a shell
+  ["    + FullyQualifiedErrorId : CommandNotFoundException", "exec_not_found"], // rhasspy/piper#585
+  ["[Error] Internal error in async task (check for core update): System.ComponentModel.Win32Exception (2): An error occurred trying to start process 'git' with working directory 'C:\\SwarmUI'.", "exec_not_found"], // Stability-AI/StableSwarmUI#496
+  ["FileNotFoundError: [Errno 2] No such file or directory: 'ffmpeg -y -i /tmp/gradio/in.wav -i /tmp/res.mp4 out.mp4'", "exec_not_found"], // numz/sd-wav2lip-uhq#4
+  // an inference server's own load failure (Triton), a request refused because no model is loaded
+  ["E1113 01:01:00.327910 3545 model_repository_manager.cc:703] \"Invalid argument: ensemble 'ensemble' depends on 'tensorrt_llm' which has no loaded version.", "model_load_failed"], // NVIDIA/TensorRT-LLM#2440
+  ["2025-06-05 11:24:55 [ERROR] server: TTS request failed: Model not loaded.", "model_load_failed"], // devnen/Chatterbox-TTS-Server#9
+  // a request whose handler raised (Flask)
+  ["[2023-07-27 20:02:45,197] ERROR in app: Exception on /model [POST]", "job_failed"], // Sanster/IOPaint#354
 ];
 
 // Harmless look-alikes: each names nothing.
@@ -210,5 +223,18 @@ describe("root cause over wrapper, by context", () => {
     // Simple-Efficient/RL-Factory#8
     const read = ["`ray.exceptions.RayTaskError(ActorDiedError): ray::TaskRunner.run() (pid=18948, ip=10.164.37.106, actor_id=2dbcd32867b5c511f131cbb201000000, repr=<main_ppo.TaskRunner object at 0x7f852c0b7490>)", "ERROR 03-21 17:27:44 [core.py:340] ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory."];
     expect(classifyLines(read)?.id).toBe("host_oom");
+  });
+
+  it("a file the hub did not hand out defers to the network failure in the same read", () => {
+    // bytedance/LatentSync#141: diffusers says the file is missing; urllib3's connect to the hub had timed out.
+    const missing = "Error during processing: stabilityai/sd-vae-ft-mse does not appear to have a file named " +
+      "diffusion_pytorch_model.bin.";
+    const timeout = [
+      '  File "/root/miniconda3/lib/python3.10/site-packages/urllib3/connection.py", line 174, in _new_conn',
+      "    sock.connect(sa)",
+      "TimeoutError: timed out",
+    ];
+    expect(classifyLines([missing, ...timeout])?.id).toBe("hub_unreachable");
+    expect(classifyLines([missing])?.id).toBe("model_not_found");
   });
 });

@@ -196,7 +196,7 @@ export const noGpu: Cause = {
     /no runtime for "nvidia" is configured|nvidia-container-cli[^\n]*driver rpc error/,
     // oneAPI's SYCL (Intel GPUs) with no device; a service asked for a CUDA device that is not there.
     /DeviceList is empty|device is not available: cuda/,
-    /Torch not compiled with CUDA enabled/,
+    /Torch not compiled with CUDA enabled|was not compiled with CUDA support/,
     // Containers and Kubernetes: no GPU device to hand out (CDI specs not generated, the device plugin found none).
     /unresolvable CDI devices|No [Dd]evices found\. Waiting indefinitely|[Ii]nsufficient nvidia\.com\/gpu/,
     /UnexpectedAdmissionError/,

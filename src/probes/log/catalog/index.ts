@@ -5,7 +5,8 @@
  * was written from real failure output (test/fixtures/causes/corpus.txt, with the source of each excerpt) as a
  * family by mechanism (errno, exit status, signal, loader, hub), not one vendor's wording.
  */
-import { diskFull, modelCorrupt, modelNotFound, permissionDenied, tooManyOpenFiles } from "./files.js";
+import { diskFull, permissionDenied, tooManyOpenFiles } from "./files.js";
+import { modelCorrupt, modelNotFound } from "./models.js";
 import { execNotFound, missingDependency, missingLibrary } from "./install.js";
 import { cudaDriverTooOld, gpuFirmware, gpuHang, gpuHwMemory, gpuLost, noGpu, nvmlMismatch } from "./gpu.js";
 import { gpuOom, hostOom, shmBusError } from "./memory.js";

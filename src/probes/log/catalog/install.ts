@@ -114,11 +114,14 @@ export const execNotFound: Cause = {
     // Windows' cmd: 9009 is its "not recognized as an internal or external command" (Python not on the PATH).
     EXIT(9009),
     /is not recognized as an internal or external command|Python was not found; run without arguments/,
+    // PowerShell's, and .NET's Process.Start (Win32 error 2: the file is not there).
+    /is not recognized as the name of a cmdlet|CommandNotFoundException/,
+    /Win32Exception \(2\): An error occurred trying to start process/,
     /No such file or directory: '[^']*': '[^']*'/,
     /sh: \d+: [^ :]+: not found/,
     /: line \d+: (?:exec: )?[^ :]+: not found/,
     // Audio front ends run ffmpeg (pydub, whisper): it is a program, not a Python module.
-    /[Cc]ouldn.t find ffmpeg|[Ff][Ff][Mm][Pp][Ee][Gg] (?:was |is )?not found|[Ff]ile not found: ffmpeg/,
+    /[Cc]ouldn.t find ff(?:mpeg|probe)|[Ff][Ff][Mm][Pp][Ee][Gg] (?:was |is )?not found|[Ff]ile not found: ffmpeg/,
     /\b(?:ffmpeg|ffprobe|sox|espeak|nvcc)\b[^\n]{0,60}(?:could|can) ?not be found/,
     // The same for any program a node or a server looks up itself: `Could not find ffmpeg`, `No valid ffmpeg
     // found` (ComfyUI nodes), `Cannot find ffmpeg` (fluent-ffmpeg), `llama-server binary not found` (Ollama).
@@ -135,6 +138,8 @@ export const execNotFound: Cause = {
     ),
     // Python's subprocess: a bare program name, not a path (FileNotFoundError for ffmpeg, git, sox).
     /\[Errno 2\] No such file or directory: '[\w.+-]+'$/,
+    // A whole command line handed to subprocess without a shell: its first word is taken as the program.
+    /\[Errno 2\] No such file or directory: '[\w.+-]+ -/,
     // The same with the program's full path (`/usr/local/bin/vllm`): a bin directory holds programs, not data.
     /\[Errno 2\] No such file or directory: '[^']*\/s?bin\/[^'\/ ]+(?: [^']*)?'/,
     /execve\(\): [^:]+: No such file or directory/,

@@ -17,6 +17,8 @@ export const hostOom: Cause = {
     /Failed with result 'oom-kill'/,
     /DefaultCPUAllocator: (?:not enough memory|can't allocate)/,
     /allocate CPU buffer/,
+    // ggml's CPU backend (llama.cpp, whisper.cpp) and Intel MKL's allocator: host RAM in their own words.
+    /_cpu_buffer_type_alloc_buffer: failed to allocate|mkl_malloc: failed to allocate/,
     // Not llama.cpp's warning that it could not mlock (or munlock) the model: it goes on unlocked.
     /(?<!failed to m(?:un)?lock[^\n]*)[Cc]annot allocate memory/,
     /std::bad_alloc/,
@@ -46,6 +48,9 @@ export const hostOom: Cause = {
     /fatal error: runtime: out of memory|memory allocation of \d+ bytes failed/,
     // Schedulers' and orchestrators' own words for a job or container the kernel killed for memory (Slurm, k8s).
     /oom_kill events? in |OOM Killed|OOM killed|oom-killed|: Out Of Memory$/,
+    /Detected \d+ oom-kill event/,
+    // A launcher that says its backend died with the host's memory nearly full (SwarmUI).
+    /[Mm]emory usage exceeded [\d.]+% just before/,
   ],
   // A process killed by SIGKILL (the shell's `Killed`, a parent's `died with SIGKILL`, exit 137): with nothing else
   // said, most probably the OOM killer; a line that names another cause (a watchdog's timeout) wins over it.
@@ -67,6 +72,11 @@ export const hostOom: Cause = {
     // bash's and sh's report of a job that died of SIGKILL (`./start.sh: line 118:  7080 Killed  python ...`).
     /: line \d+: +\d+ [Kk]illed   /,
     /exited with code SIGKILL/,
+    // Python's launchers give a signal as a negative return code (DeepSpeed's `exits with return code = -9`).
+    /return code = -9$|returncode=-9\b/,
+    // A `Killed` behind docker build's step prefix (`#14 107.3 Killed`), and A1111's launcher's report of the
+    // command that died (`Error code: 137`), also behind that prefix.
+    /^#\d+ [\d.]+ Killed$|(?:^|\d )Error code: 137$/,
     // celery's and billiard's, and a shell job's in lower case (bash, zsh: `[1]    9301 killed     python3 ...`).
     /signal 9 \(SIGKILL\)/,
     /^killed$/,

@@ -61,9 +61,14 @@ export const modelLoadFailed: Cause = {
     /Load model failed: \S+, error: /,
     // Triton's model table at start-up: a model that did not load is UNAVAILABLE, with the reason.
     /\| UNAVAILABLE: /,
+    /' loading failed with error|which has no loaded version/,
+    // A checkpoint whose tensors do not fit the model it is loaded into (InvokeAI: `expected shape ... but got`).
+    /expected shape [^\n]*but got torch\.Size\(/,
     // text-embeddings-inference: no backend (Candle, ONNX, Python) could load the model.
     /Could not start (?:Candle|ORT|Python) backend|Could not create backend/,
   ],
+  // A request refused because the model is not loaded, on an error line.
+  broad: [IN_ERROR("Model not loaded"), IN_ERROR("model not loaded")],
   text: t(
     [
       "the inference server could not load the model",
@@ -113,6 +118,7 @@ export const engineDead: Cause = {
     /Remote server (?:\S+:\d+|unixsocket:\/\/\/\d+) closed/,
     // A backend's channel that is gone (text-embeddings-inference's backend thread died, a receiver dropped).
     /No backend receiver|backend (?:process |worker )?(?:died|crashed|exited) unexpectedly/,
+    /[Ww]orker exited unexpectedly|[Ss]ubprocess terminated unexpectedly/,
     // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
     /while running the model: unexpected EOF/,
     /(?:Post|Get) "http:\/\/(?:127\.0\.0\.1|localhost):\d+\/[^"]*": (?:EOF|read tcp|dial tcp)/,
@@ -138,6 +144,8 @@ export const jobFailed: Cause = {
     /RayTaskError/,
     // celery's and billiard's words for a task that raised (the traceback after it says why).
     /\] raised unexpected: |Task handler raised error/,
+    // A request whose handler raised: Flask's log_exception, uvicorn's and Starlette's for an ASGI app.
+    /ERROR in app: Exception on \S+ \[[A-Z]+\]|Exception in ASGI application/,
   ],
   // A service's own job reported failed on an error line, in any service's words.
   broad: [

@@ -1,0 +1,197 @@
+/**
+ * Causes of a model's files: a file that is corrupt or cut short, and a model (or its weights) that is not where the
+ * service looks, or that a hub will not hand out. A restart alone fixes neither.
+ */
+import { type Cause, HUB_URL, t } from "./types.js";
+
+export const modelCorrupt: Cause = {
+  id: "model_corrupt",
+  restartHelps: false,
+  regexes: [
+    /SafetensorError/,
+    /Error while deserializing header/,
+    /invalid load key, /,
+    /PytorchStreamReader failed reading/,
+    /invalid (?:file )?magic (?:characters|number)|Error: invalid file magic/,
+    // ggml's loaders (whisper.cpp, llama.cpp) check the file's first bytes.
+    /\(bad magic\)|[Bb]ad magic number|Invalid magic in /,
+    /data is not within the file bounds/,
+    /model is corrupted or incomplete/,
+    /EOFError: Ran out of input/,
+    /pickle data was truncated|pickle exhausted before seeing STOP/,
+    // A file that ends before its header says it should (llama.cpp's old loader, tar and gzip on a cut download).
+    /(?:unexpectedly reached|[Uu]nexpected) end of file/,
+    /The file might be corrupted/,
+    /INVALID_PROTOBUF/,
+    /Protobuf parsing failed/,
+    // safetensors' header checks, a .pt that is not a zip archive, a download whose digest does not match.
+    /HeaderTooLarge|MetadataIncompleteBuffer|InvalidHeaderDeserialization/,
+    /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
+    /integrity check failed|the download may be incomplete/,
+    // CTranslate2 (faster-whisper): a model.bin cut short, or converted by a newer CTranslate2 than the one running.
+    /File \S+ is incomplete: failed to read|Unsupported model binary version/,
+    // A digest that does not match, in any tool's order of words.
+    /[Cc]hecksum (?:does not|does not not|doesn't|did not) match/,
+    /(?:SHA|sha|MD5|md5)[0-9]* hash (?:does not match|mismatch)/,
+    /\.(?:ckpt|safetensors|bin|pth?|gguf|onnx) hash mismatch/,
+    /vocabulary is accessible and not corrupted/,
+    // A tensor file shorter than its index says (ServerlessLLM: `read: 33554432 expected: 67108864`).
+    /Failed to read file: [^\n]*read: \d+ expected: \d+/,
+    // transformers: torch.load failed on the weights it found (a partial or damaged file).
+    /Unable to load weights from pytorch checkpoint file/,
+  ],
+  // A model's file said to be corrupted, in any words.
+  broad: [
+    /(?:[Mm]odel|[Cc]heckpoint|[Ww]eights|[Vv]ocabulary|safetensors)[^\n]*corrupted\b/,
+    /corrupted[^\n]*(?:model|checkpoint|weights|safetensors)/,
+  ],
+  text: t(
+    [
+      "a model file is corrupt or incomplete (an interrupted download, or a web page saved as the model), " +
+        "or in a format the runtime that reads it does not know (newer, or an old one it dropped)",
+      "delete the file and download it again (check its size or sha256 against the hub); " +
+        "with git, install git-lfs first; for a newer format, upgrade the runtime (CTranslate2) or convert again; " +
+        "for an old one (a GGML .bin where llama.cpp reads GGUF), download or convert to the current format",
+    ],
+    [
+      "模型文件损坏或不完整（下载中断，或把网页保存成了模型文件），或其格式读取它的运行库不认识（更新的格式，或已弃用的旧格式）",
+      "删除该文件并重新下载（对照模型仓库核对大小或 sha256）；用 git 下载时先安装 git-lfs；" +
+        "格式较新时升级运行库（CTranslate2）或重新转换；旧格式（llama.cpp 读 GGUF 时的 GGML .bin）请下载或转换为当前格式",
+    ],
+  ),
+};
+
+// A library that tried the preferred file, did not find it and loads another says so: that is no failure.
+const NOT_A_FALLBACK = "(?<!An error occurred while trying to fetch[^\\n]*)";
+// How tools say a file is missing before they name it.
+const MISSING_WORDS = "[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?";
+// A model file's name, by its extension (weights, configs, exported engines, ggml/gguf).
+const MODEL_FILE = "[^'\"\\s]*\\.(?:safetensors|bin|ckpt|pth?|gguf|ggml|onnx|engine|plan|trt|mlmodelc)\\b";
+
+// Not-found words of any tool (C++, Python, Go, ONNX Runtime's NO_SUCHFILE, a hub's "no longer available").
+const NOT_FOUND = "No such file or directory|no such file or directory|NO_SUCHFILE|does not exist|doesn't exist|" +
+  "not found|FileNotFoundError|[Cc]annot find|[Cc]ould not find|cannot be found|no longer available";
+// A path that looks like a model's: a weights extension, or a directory models are kept in (models/, a hub cache).
+const MODEL_PATH =
+  `${MODEL_FILE}|[\\\\/](?:pretrained_models|[Mm]odels?|checkpoints?|weights|hub|cache|\\.ollama)[\\\\/]`;
+const HUB_NAME = "(?:Civitai|CivitAI|civitai|Hugging ?Face|ModelScope|modelscope)";
+
+export const modelNotFound: Cause = {
+  id: "model_not_found",
+  restartHelps: false,
+  regexes: [
+    /is not a local folder and is not a valid model identifier/,
+    /RepositoryNotFoundError/,
+    /Repository Not Found for url/,
+    new RegExp(`${NOT_A_FALLBACK}Error no file named `),
+    /Unable to load weights from checkpoint file/,
+    /model ['"][^'"]+['"] not found, try pulling it first/,
+    /pull model manifest: (?:file does not exist|model not found)/,
+    /No such file or directory: .*(?:\.(?:safetensors|bin|ckpt|pth?|gguf|onnx|engine|plan)|config\.json)'/,
+    // ENOENT on any file under a models directory (a TTS model's yaml, a tokenizer): the model is not all there.
+    /No such file or directory: '[^']*(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^']*'/,
+    // The same in C++ and other tools' words: a path under a models directory, then ENOENT or "not found".
+    /["'][^"'\s]*\/(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^"'\s]*["']: No such file or directory/,
+    /(?:pretrained_models|[Mm]odels?|checkpoints?)\/[^'"\s]+\.(?:yaml|json|txt) not found/,
+    // ggml's loaders (gguf, whisper.cpp) name the path they could not open.
+    /_from_file[a-z_]*: failed to open/,
+    // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
+    new RegExp(`${NOT_A_FALLBACK}(?:${MISSING_WORDS}) '?${MODEL_FILE}`),
+    new RegExp(`${MODEL_FILE}'? (?:does |do |is )?not exists?|${MODEL_FILE}: No such file or directory`),
+    // ComfyUI's validation of a loader's file name against the files it has, openai-whisper's and faster-whisper's.
+    new RegExp(`${MODEL_FILE}' not in \\[`),
+    /Model \S+ not found; available models|Invalid model size '/,
+    /No checkpoints found|[Cc]an.t run without a checkpoint/,
+    /Incorrect path_or_model_id/,
+    // huggingface_hub reads a local path that does not exist as a repo id, and refuses it as one.
+    /Repo id must use alphanumeric chars|Repo id must be in the form/,
+    /needs to be logged in to download|requires? (?:a )?login to download|reason=download-auth/,
+    /[Mm]odel file (?:doesn't|does not|do not) exists?|[Mm]odel path (?:doesn't|does not|do not) exists?/,
+    /Missing [^'"\s]*\.(?:safetensors|bin|ckpt|pth?|gguf|onnx)\b/,
+    /[Mm]issing (?:required )?model files?\b/,
+    // insightface's FaceAnalysis found no detection model in its models directory (antelopev2, buffalo_l).
+    /assert 'detection' in self\.models/,
+    /Can't load (?:tokenizer|config|the model) for '|Can't load tokenizer using from_pretrained/,
+    /Can't load the configuration of '/,
+    /OSError: file \S+\/config\.json not found/,
+    /GatedRepoError|Cannot access gated repo/,
+    // ModelScope's and the hubs' "not there or private": a wrong name, a removed model, or a login needed.
+    /NotExistError|RevisionNotFoundError|has no revision: /,
+    /may not exist or (?:may be|is) +private/,
+    /\b40[134] Client Error\. \(Request ID: /,
+    // A hub's 401/403/404: the name is wrong, the model was removed, or it needs a login (gated).
+    new RegExp(`\\b40[134] Client Error: [^:]*for url: ${HUB_URL}`),
+    new RegExp(`Client error '40[134] [^']*' for url '${HUB_URL}`),
+    // Download tools' own words for a 401/403/404: wget, curl.
+    /server returned error: HTTP\/\d(?:\.\d)? 40[134]\b|ERROR 40[134]: (?:Not Found|Forbidden|Unauthorized)/,
+    /The requested URL returned error: 40[134]\b/,
+    // Civitai: the model needs an API key (a login) or the API refused it.
+    /requires a personal CivitAI API key|API Status Code 40[134]\)/,
+    /(?<!Local)EntryNotFoundError/,
+    /no version is available|Not loaded: No model version/,
+    // A model store or an inference server asked for a model it does not hold (BentoML, ModelScope, Riva, Triton).
+    // ModelScope names a hub id (`namespace/name`); a tool asking for a placeholder (`unknown`) is not this.
+    /[Nn]o [Mm]odels? with name '|The request model: \S+\/\S+ does not exist|Repo \S+\/\S+ not exists on either/,
+    /Unavailable model requested|Request for unknown model/,
+    // TensorFlow Serving's model directory is not there.
+    /Could not find base path /,
+    // A service that raises FileNotFoundError with the model's path variable (`FileNotFoundError(pretrained_s2G)`).
+    /FileNotFoundError\([\w.]*(?:pretrained|model|ckpt|checkpoint|weights)/,
+    // A pipeline or model the hub will not hand out without a login (pyannote's gated pipelines).
+    /Could not download '[^']+' (?:pipeline|model)|(?:is|be) private or gated/,
+    // Extensions that find no model of a kind and ask for one (AnimateDiff's motion modules), a 401 on download.
+    /No [\w ]{0,30}models? found\. Please download|[Pp]lease download (?:the )?models? manually/,
+    /Unauthorized download \(401\)/,
+    // huggingface_hub's cache directory (HF_HUB_CACHE) is not there: nothing was downloaded to it.
+    /Cache directory not found: /,
+    // insightface's downloader says so when the URL answered with an HTTP error (a release asset that is gone).
+    new RegExp(`Failed downloading url ${HUB_URL}`),
+  ],
+  // A 401/403/404 said on a line of its own after the request that got it (Civitai Helper: `GET Request failed with
+  // error code:`, then `404: Not Found`), or by requests in a read that names the hub.
+  weak: {
+    // requests' HTTPError with its URL cut off, in a traceback through huggingface_hub.
+    regexes: [
+      /^ *40[134]: Not Found$/,
+      /^ *40[134]: Forbidden$/,
+      /^ *40[134]: Unauthorized$/,
+      /HTTPError: 40[134] Client Error/,
+    ],
+    evidence: [/[Rr]equest failed with (?:error|status) code/, /site-packages\/huggingface_hub\//],
+  },
+  // The mechanism in any wording: not-found words and a model-like path (or a hub's name) in one line, named only
+  // when no line names a cause outright. Not a library's fallback to another file format.
+  carriers: [
+    // transformers' and diffusers' words for a file the hub did not hand out: also said when the hub could not be
+    // reached at all (a network failure in the same read is then the cause).
+    new RegExp(`${NOT_A_FALLBACK}does not appear to have a file named`),
+    new RegExp(`${NOT_A_FALLBACK}(?:${NOT_FOUND})[^\\n]*(?:${MODEL_PATH})|(?:${MODEL_PATH})[^\\n]*(?:${NOT_FOUND})`),
+    // A hub that says the model is gone; not ModelScope asked for a placeholder name (`The request model: unknown`).
+    new RegExp(`(?:not found|no longer available|not available) on ${HUB_NAME}|${HUB_NAME}: Resource not found`),
+    // Downloaders' own words for a URL that refused them (wget, aria2c): in a model service's log, the weights.
+    /awaiting response\.\.\. (?:401|403|404) |Username\/Password Authentication Failed|errorCode=24 Authorization/,
+    // A storage bucket's refusal as a model downloader reports it (fastembed's 403 from its bucket).
+    /You do not have permission to access this resource/,
+    /No such file or directory: ["'][^"'\n]*(?:model|ckpt|checkpoint)[^"'\n]*["']/,
+  ],
+  // A missing file with its fallback on the same line (SD.Next: `Checkpoint model.ckpt not found; loading fallback
+  // v1-5-pruned-emaonly.safetensors`): the service loads another model and goes on, which is not a failure.
+  // Fooocus: `Failed to load config key: {...} is invalid or does not exist; will use {...} instead`.
+  // diffusers and InvokeAI ask for a model's fp16 revision first, and take the main one when it is not there.
+  excuses: [
+    /[Ll]oading fallback|[Uu]sing (?:the )?fallback|[Ff]alling back to/,
+    /; will use \S/,
+    /Invalid rev id: fp16/,
+  ],
+  text: t(
+    [
+      "the model (or its weights) was not found at the configured name or path, or the hub refused it (401/403/404)",
+      "check the model name/path in the service's config; " +
+        "download the weights (huggingface-cli download, ollama pull) or log in for gated models",
+    ],
+    [
+      "在配置的名称或路径下找不到模型（或其权重文件），或模型仓库拒绝访问（401/403/404）",
+      "检查服务配置中的模型名称/路径；下载权重（huggingface-cli download、ollama pull），受限模型需先登录",
+    ],
+  ),
+};
