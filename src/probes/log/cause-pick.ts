@@ -40,7 +40,7 @@ export type Screened<T> = { matches: T[]; line: string };
  * matches of its cause from one line with other matches: the line right before it (`No module named 'flash_attn'`,
  * then `flash_attn not installed, disabling`) or else the next one (a warning, then the import error it tolerates,
  * its own line included); then it is spent. One warning excuses one import error, never a later one that stops the
- * service. Lines come out one matching line late; `flush` gives the last.
+ * service. Lines come out one matching line late (a line that is only evidence at once); `flush` gives the last.
  */
 export function createExcuser<T extends { strength: Strength }>(idOf: (m: T) => string | undefined) {
   let pending = new Set<string | undefined>();
@@ -50,6 +50,8 @@ export function createExcuser<T extends { strength: Strength }>(idOf: (m: T) => 
       const excuses = new Set(matches.filter((m) => m.strength === "excuse").map(idOf));
       const rest = matches.filter((m) => m.strength !== "excuse");
       if (excuses.size === 0 && rest.length === 0) return [];
+      // A line that is only evidence (a hub's URL) names nothing: it is not the line an excuse looks at.
+      if (excuses.size === 0 && rest.every((m) => m.strength === "evidence")) return [{ line, matches: rest }];
       const done: Screened<T>[] = [];
       const spent = new Set<string | undefined>();
       if (held) {

@@ -225,6 +225,18 @@ describe("root cause over wrapper, by context", () => {
     expect(classifyLines(read)?.id).toBe("host_oom");
   });
 
+  it("a line that is only evidence does not come between an excuse and the line it excuses", () => {
+    // invoke-ai/InvokeAI#3448: the fp16 revision is asked for first, and the main one is taken when it is not there.
+    const read = [
+      "[2023-06-05 22:17:23,883]::[InvokeAI]::ERROR --> An unexpected error occurred while downloading the model: " +
+        "404 Client Error. (Request ID: Root=1-647e9733-1b0ee3af67d6ac3456b1ebfc)",
+      '  File "/venv/lib/python3.10/site-packages/huggingface_hub/file_download.py", line 1, in hf_hub_download',
+      "Invalid rev id: fp16)",
+    ];
+    expect(classifyLines(read)).toBeUndefined();
+    expect(classifyLines(read.slice(0, 2))?.id).toBe("model_not_found");
+  });
+
   it("a file the hub did not hand out defers to the network failure in the same read", () => {
     // bytedance/LatentSync#141: diffusers says the file is missing; urllib3's connect to the hub had timed out.
     const missing = "Error during processing: stabilityai/sd-vae-ft-mse does not appear to have a file named " +
