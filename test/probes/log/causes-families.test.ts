@@ -63,6 +63,12 @@ const FAMILIES: [string, string][] = [
   ["2025-06-05 11:24:55 [ERROR] server: TTS request failed: Model not loaded.", "model_load_failed"], // devnen/Chatterbox-TTS-Server#9
   // a request whose handler raised (Flask)
   ["[2023-07-27 20:02:45,197] ERROR in app: Exception on /model [POST]", "job_failed"], // Sanster/IOPaint#354
+  // a hub's 403 in Rust's hf-hub crate, a dependency's own not-installed exception, a server's own hang watchdog
+  ['Could not get file "tokenizer.json" from API: RequestError(Status(403, Response[status: 403, status_text: Forbidden, url: https://huggingface.co/meta-llama/Meta-Llama-3.1-8B-Instruct/resolve/main/tokenizer.json]))', "model_not_found"], // EricLBuehler/mistral.rs#621
+  ["        raise LightningNotInstalledException(self)", "missing_dependency"], // NVIDIA-NeMo/Speech#3832
+  ["[critical] [BlazeRunner] Output hang detected: no model output for 60001 ms with 3 in-flight generation(s)", "hang_timeout"], // tenstorrent/tt-inference-server#3831
+  // Windows refuses a bind to a port held for exclusive use or reserved (WSAEACCES)
+  ["OSError: [Errno 10013] error while attempting to bind on address ('127.0.0.1', 8188): an attempt was made to access a socket in a way forbidden by its access permissions", "port_in_use"], // Comfy-Org/ComfyUI#851
 ];
 
 // Harmless look-alikes: each names nothing.
@@ -235,6 +241,15 @@ describe("root cause over wrapper, by context", () => {
     ];
     expect(classifyLines(read)).toBeUndefined();
     expect(classifyLines(read.slice(0, 2))?.id).toBe("model_not_found");
+  });
+
+  it("an exit status of 139 defers to the line that says why the process died", () => {
+    // facefusion/facefusion-docker#9
+    const crash = "facefusion-docker-facefusion-cuda-1 exited with code 139";
+    const why = "facefusion-docker-facefusion-cuda-1  | Could not load library libcudnn_cnn_infer.so.8. Error: " +
+      "libnvrtc.so: cannot open shared object file: No such file or directory";
+    expect(classifyLines([why, crash])?.id).toBe("missing_library");
+    expect(classifyLines([crash])?.id).toBe("segfault");
   });
 
   it("a file the hub did not hand out defers to the network failure in the same read", () => {

@@ -67,7 +67,11 @@ export const gpuHang: Cause = {
     /GPU requires reset/,
     // The driver's heartbeat to the GSP firmware went unanswered.
     /GSP RM heartbeat timed out|_kgspIsHeartbeatTimedOut/,
+    // Windows: the display driver's timeout detection and recovery failed (bug check 0x116, 0x117).
+    /VIDEO_TDR_FAILURE|VIDEO_TDR_TIMEOUT_DETECTED/,
   ],
+  // A DPC watchdog bug check is any driver's; it is the GPU's when NVIDIA's kernel driver is named with it.
+  weak: { regexes: [/DPC_WATCHDOG_VIOLATION/], evidence: [/nvlddmkm/] },
   text: t(
     [
       "the GPU stopped responding (timeout in the driver or GSP firmware)",

@@ -17,6 +17,8 @@ export const missingLibrary: Cause = {
     /\[WinError 126\]/,
     /Could not locate \S+\.dll/,
     /DLL load failed/,
+    // phonemizer (TTS front ends) loads libespeak-ng and says so when it is not there.
+    /espeak not installed on your system/,
     // The loader found the library but not the version a binary was built against (an older libstdc++ or glibc).
     /version .(?:GLIBC|GLIBCXX|CXXABI)_[\d.]+. not found/,
     // The same in the loader's other words: a symbol the library it found does not have.
@@ -78,6 +80,8 @@ export const missingDependency: Cause = {
     /IMPORT FAILED/,
     /module for custom nodes: /,
     /cannot import name '/,
+    // A package's own exception for a dependency it needs (NeMo's `LightningNotInstalledException`).
+    /\w+NotInstalled(?:Exception|Error)\b/,
   ],
   // A warning that the service goes on without an optional module (xformers without Triton, a version file that
   // is not built): the import error right after it, or on its own line, is no failure.
@@ -150,6 +154,8 @@ export const execNotFound: Cause = {
     /ExecutableNotFoundError|[Ee]xecutable '[^']+' not found/,
     /[Cc]ould not find (?:the )?executable '?[\w.+-]+/,
     /grpc process not found: /,
+    // LocalAI: the backend (a program it runs over gRPC) is not installed.
+    /[Bb]ackend not found: [\w.-]+|ERROR Backend not found backend=/,
     /Error: spawn \S+ ENOENT/,
     /fork\/exec \S+: no such file or directory/,
     /failed to exec\b[^\n]*[Nn]o such file or directory/,

@@ -13,6 +13,8 @@ export const hostOom: Cause = {
     /^(?:\[[^\]]*\] )?Killed process \d+ \(/,
     /invoked oom-killer/,
     /oom-kill:constraint=/,
+    // The task table only the OOM killer's report prints (dump_tasks), when its first lines are cut off.
+    /Tasks state \(memory values in pages\)/,
     /killed by the OOM killer/,
     /Failed with result 'oom-kill'/,
     /DefaultCPUAllocator: (?:not enough memory|can't allocate)/,
@@ -114,6 +116,8 @@ export const hostOom: Cause = {
 export const gpuOom: Cause = {
   id: "gpu_oom",
   regexes: [
+    // TensorRT's builder and runtime: GPU memory it asked for and did not get.
+    /Error Code 2: OutOfMemory|Requested amount of GPU memory \(\d+ bytes\) could not be allocated/,
     /CUDA out of memory/,
     /OutOfMemoryError/,
     /CUDA error: out of memory/,

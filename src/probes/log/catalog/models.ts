@@ -135,6 +135,10 @@ export const modelNotFound: Cause = {
     /Unavailable model requested|Request for unknown model/,
     // TensorFlow Serving's model directory is not there.
     /Could not find base path /,
+    // Rust's hf-hub crate (mistral.rs, candle, text-embeddings-inference): the hub answered 401/403/404.
+    /RequestError\(Status\(40[134], /,
+    // ComfyUI's check of a loader's file against the files it has, when the name is no file (`'None' not in []`).
+    /Value not in list: (?:ckpt|lora|vae|unet|clip|control_net|upscale_model|model)_name: /,
     // A service that raises FileNotFoundError with the model's path variable (`FileNotFoundError(pretrained_s2G)`).
     /FileNotFoundError\([\w.]*(?:pretrained|model|ckpt|checkpoint|weights)/,
     // A pipeline or model the hub will not hand out without a login (pyannote's gated pipelines).
@@ -176,11 +180,13 @@ export const modelNotFound: Cause = {
   ],
   // A missing file with its fallback on the same line (SD.Next: `Checkpoint model.ckpt not found; loading fallback
   // v1-5-pruned-emaonly.safetensors`): the service loads another model and goes on, which is not a failure.
-  // Fooocus: `Failed to load config key: {...} is invalid or does not exist; will use {...} instead`.
+  // Fooocus: `Failed to load config key: {...} is invalid or does not exist; will use {...} instead`; NeMo: `Megatron
+  // num_microbatches_calculator not found, using Apex version.`
   // diffusers and InvokeAI ask for a model's fp16 revision first, and take the main one when it is not there.
   excuses: [
     /[Ll]oading fallback|[Uu]sing (?:the )?fallback|[Ff]alling back to/,
     /; will use \S/,
+    / not found, using /,
     /Invalid rev id: fp16/,
   ],
   text: t(

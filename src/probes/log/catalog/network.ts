@@ -4,6 +4,9 @@ import { HUB_HOST, HUB_URL, IN_ERROR, type Cause, t } from "./types.js";
 export const portInUse: Cause = {
   id: "port_in_use",
   regexes: [
+    // Windows refuses a bind with WSAEACCES (10013) when the port is held for exclusive use or is in a range it
+    // reserves (Hyper-V, WSL): the port is not free for the service.
+    /bind on address [^\n]*forbidden by its access permissions/,
     /\[Errno 98\]/,
     // The errno's name alone, as Node's error object prints it (`code: 'EADDRINUSE'`).
     /EADDRINUSE/,
@@ -157,6 +160,8 @@ export const hubUnreachable: Cause = {
       new RegExp(`Download aborted\\. URI=${HUB_URL}`),
       /[Dd]ownloading (?:the )?(?:[\w-]+ )?(?:model|weights|checkpoint|shards?|files?)\b/,
       /snapshot_download|hf_hub_download/,
+      // A frame of a downloader's own file (`ch_lib\downloader.py`, `file_download.py`).
+      /download\w*\.py", line \d+/,
     ],
   },
   carriers: [/[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/],

@@ -88,10 +88,6 @@ export const segfault: Cause = {
     // The kernel's own report of the fault (dmesg: `python3[1234]: segfault at 0 ip ... error 4 in libcuda.so`).
     /\]: segfault at [0-9a-f]+ ip |general protection fault ip:/,
     /status=11\/SEGV/,
-    /return code\s*=?\s*-11\b/,
-    /(?:exit|exited with) code 139\b/,
-    /(?:exit|exited with) status 139\b/,
-    EXIT(139),
     /<Signals\.SIGSEGV: 11>/,
     new RegExp("\u6bb5\u9519\u8bef"), // 段错误
     new RegExp("Violaci\u00f3n de [Ss]egmento"), // Violación de [Ss]egmento
@@ -104,6 +100,14 @@ export const segfault: Cause = {
     /Exception [Cc]ode: 0x[Cc]0000005\b|EXCEPTION_ACCESS_VIOLATION|[Aa]ccess violation (?:reading|writing|at)/,
     // Cosmopolitan binaries (llamafile, whisperfile) report the signal themselves.
     /Uncaught SIGSEGV|\(SEGV_MAPERR\)|\(SEGV_ACCERR\)/,
+  ],
+  // A return or exit status that says the process died of SIGSEGV, and no more: a line that says why (a library that
+  // could not be loaded) is the cause.
+  carriers: [
+    /return code\s*=?\s*-11\b/,
+    /(?:exit|exited with) code 139\b/,
+    /(?:exit|exited with) status 139\b/,
+    EXIT(139),
   ],
   text: t(
     [
@@ -158,6 +162,8 @@ export const hangTimeout: Cause = {
   id: "hang_timeout",
   regexes: [
     /Watchdog timeout \(self\.watchdog_timeout=/,
+    // A server's own watchdog (`Output hang detected: no model output for 60001 ms`); not `no hang detected`.
+    /(?<![Nn]o )[Hh]ang detected/,
     /RPC call to \S+ timed out/,
     /(?:^|[ .:])TimeoutError(?::|$)/,
     /DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded/,

@@ -18,6 +18,8 @@ export const runnerNotStarted: Cause = {
     /error starting (?:the )?(?:external )?llama (?:runner|server)/,
     // A launcher that started llama-server and waited for it in vain (ramalama).
     /(?:llama-server|runner)\b[^\n]*did not become ready/,
+    // llama-swap: the server it started never passed its health check.
+    /unable to start process: /,
   ],
   text: t(
     [
@@ -87,6 +89,7 @@ export const engineDead: Cause = {
     // A front end that gave up on its local engine (RunPod's ComfyUI worker: `Failed to connect to server at
     // http://127.0.0.1:8188 after 500 attempts`).
     /[Ff]ailed to connect to (?:the )?server at https?:\/\/(?:127\.0\.0\.1|localhost)\S* after \d+ attempts/,
+    /did not become ready at https?:\/\/(?:127\.0\.0\.1|localhost)/,
     /Engine loop has died/,
     /MQLLMEngine is already dead/,
     /Background loop has errored already/,
@@ -150,6 +153,7 @@ export const jobFailed: Cause = {
   // A service's own job reported failed on an error line, in any service's words.
   broad: [
     ...["synthesis failed", "generation failed", "inference failed", "transcription failed"].map(IN_ERROR),
+    ...["ailed to transcribe", "ailed to synthesize"].map(IN_ERROR),
     new RegExp(`${GOES_ON}\\w failed, error: `),
   ],
   text: t(
