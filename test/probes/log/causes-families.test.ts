@@ -69,6 +69,11 @@ const FAMILIES: [string, string][] = [
   ["[critical] [BlazeRunner] Output hang detected: no model output for 60001 ms with 3 in-flight generation(s)", "hang_timeout"], // tenstorrent/tt-inference-server#3831
   // Windows refuses a bind to a port held for exclusive use or reserved (WSAEACCES)
   ["OSError: [Errno 10013] error while attempting to bind on address ('127.0.0.1', 8188): an attempt was made to access a socket in a way forbidden by its access permissions", "port_in_use"], // Comfy-Org/ComfyUI#851
+  ["Error: listen tcp 127.0.0.1:11434: bind: An attempt was made to access a socket in a way forbidden by its access permissions.", "port_in_use"], // ollama/ollama#2627
+  // an entrypoint tini cannot exec, a binary format nothing runs; CUDA 802 without Fabric Manager
+  ["2024-03-13T13:36:25.168094375Z [FATAL tini (7)] exec /app/aphrodite-engine/docker/entrypoint.sh failed: No such file or directory", "exec_not_found"], // dphnAI/sonar#317
+  ["run-detectors: unable to find an interpreter for ./llava-v1.5-7b-q4.llamafile", "exec_not_found"], // mozilla-ai/llamafile#513
+  ["  what():  Error (gpu_burn-drv.cpp:298): system not yet initialized", "no_gpu"], // wilicc/gpu-burn#92
 ];
 
 // Harmless look-alikes: each names nothing.
@@ -241,6 +246,25 @@ describe("root cause over wrapper, by context", () => {
     ];
     expect(classifyLines(read)).toBeUndefined();
     expect(classifyLines(read.slice(0, 2))?.id).toBe("model_not_found");
+  });
+
+  it("WSAEACCES by its number is a port held or reserved only when the read shows a bind", () => {
+    // RVC-Project/Retrieval-based-Voice-Conversion-WebUI#1761 (bind); jianchang512/pyvideotrans#1164 (connect)
+    const refused = "PermissionError: [WinError 10013] \u4ee5\u4e00\u79cd\u8bbf\u95ee\u6743\u9650\u4e0d\u5141\u8bb8" +
+      "\u7684\u65b9\u5f0f\u505a\u4e86\u4e00\u4e2a\u8bbf\u95ee\u5957\u63a5\u5b57\u7684\u5c1d\u8bd5\u3002";
+    const bind = '  File "D:\\RVC\\runtime\\lib\\site-packages\\gradio\\networking.py", line 121, in start_server';
+    expect(classifyLines([bind, refused])?.id).toBe("port_in_use");
+    expect(classifyLines([refused])).toBeUndefined();
+  });
+
+  it("NCCL's RAS service that cannot listen names nothing: NCCL goes on without it", () => {
+    // vllm-project/vllm#19204
+    const read = [
+      "paula09:2528103:2528103 [0] ras/client_support.cc:160 NCCL WARN Call to bind failed: Address already in use",
+      "paula09:2528103:2528103 [0] NCCL INFO RAS failed to establish a client listening socket at localhost:28028",
+    ];
+    expect(classifyLines(read)).toBeUndefined();
+    expect(classifyLines(read.slice(0, 1))?.id).toBe("nccl");
   });
 
   it("an exit status of 139 defers to the line that says why the process died", () => {

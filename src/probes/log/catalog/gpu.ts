@@ -201,6 +201,8 @@ export const noGpu: Cause = {
     // oneAPI's SYCL (Intel GPUs) with no device; a service asked for a CUDA device that is not there.
     /DeviceList is empty|device is not available: cuda/,
     /Torch not compiled with CUDA enabled|was not compiled with CUDA support/,
+    // CUDA error 802: an NVSwitch system whose Fabric Manager is not running; no GPU can be used.
+    /system not yet initialized/,
     // Containers and Kubernetes: no GPU device to hand out (CDI specs not generated, the device plugin found none).
     /unresolvable CDI devices|No [Dd]evices found\. Waiting indefinitely|[Ii]nsufficient nvidia\.com\/gpu/,
     /UnexpectedAdmissionError/,
@@ -235,12 +237,14 @@ export const noGpu: Cause = {
         "the device is not visible to the service (container, CUDA_VISIBLE_DEVICES), it is busy, " +
         "or the service's torch is a CPU-only build",
       "check nvidia-smi on the host, the container's GPU flags (--gpus / runtime nvidia) and CUDA_VISIBLE_DEVICES; " +
-        "reload the driver or reboot; for a CPU-only torch, install its CUDA build",
+        "reload the driver or reboot; for a CPU-only torch, install its CUDA build; " +
+        "on an NVSwitch system (HGX), start nvidia-fabricmanager (CUDA error 802)",
     ],
     [
       "没有可用的 GPU：驱动未加载、服务看不到设备（容器、CUDA_VISIBLE_DEVICES）、设备被占用，或服务的 torch 是仅 CPU 版本",
       "在主机上运行 nvidia-smi，检查容器的 GPU 参数（--gpus / nvidia runtime）和 CUDA_VISIBLE_DEVICES；" +
-        "重新加载驱动或重启；torch 为仅 CPU 版本时安装其 CUDA 版本",
+        "重新加载驱动或重启；torch 为仅 CPU 版本时安装其 CUDA 版本；" +
+        "NVSwitch 系统（HGX）上启动 nvidia-fabricmanager（CUDA 错误 802）",
     ],
   ),
 };

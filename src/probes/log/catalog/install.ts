@@ -46,7 +46,8 @@ export const missingLibrary: Cause = {
   // directory): named only when no line names a cause outright.
   carriers: [
     /(?:[Uu]nable to find|[Cc]ould not find|[Cc]annot find) '?lib[\w.+-]*\.so\b/,
-    /\blib[\w.+-]*\.so[\d.]*'? (?:was |is )?not found/,
+    // Not at logrus' warning level: the container toolkit's CDI generator looks for X libraries it can do without.
+    /(?<!level=warn[^\n]*)\blib[\w.+-]*\.so[\d.]*'? (?:was |is )?not found/,
   ],
   // An optional native extension at WARNING level (vLLM's `Failed to import from vllm._C with ImportError(
   // 'libcuda.so.1: ...')` on a CPU-only host): the service goes on without it, so that loader error is not the cause.
@@ -82,6 +83,7 @@ export const missingDependency: Cause = {
     /cannot import name '/,
     // A package's own exception for a dependency it needs (NeMo's `LightningNotInstalledException`).
     /\w+NotInstalled(?:Exception|Error)\b/,
+    /'[\w.-]+' must be installed to use/,
   ],
   // A warning that the service goes on without an optional module (xformers without Triton, a version file that
   // is not built): the import error right after it, or on its own line, is no failure.
@@ -159,6 +161,8 @@ export const execNotFound: Cause = {
     /Error: spawn \S+ ENOENT/,
     /fork\/exec \S+: no such file or directory/,
     /failed to exec\b[^\n]*[Nn]o such file or directory/,
+    // tini's and binfmt_misc's words: an entrypoint that is not there, an executable format nothing runs.
+    /exec \S+ failed: No such file or directory|run-detectors: unable to find an interpreter/,
     // An entrypoint or interpreter that is not there (or a script with CRLF line ends: `python\r`).
     /exec \S+: no such file or directory|\/usr\/bin\/env: .[^ ]*.: No such file or directory/,
     /\[WinError 2\] The system cannot find the file specified\.?$/,

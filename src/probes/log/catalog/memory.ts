@@ -15,6 +15,7 @@ export const hostOom: Cause = {
     /oom-kill:constraint=/,
     // The task table only the OOM killer's report prints (dump_tasks), when its first lines are cut off.
     /Tasks state \(memory values in pages\)/,
+    /[Pp]rocess killed \(out of memory\)/,
     /killed by the OOM killer/,
     /Failed with result 'oom-kill'/,
     /DefaultCPUAllocator: (?:not enough memory|can't allocate)/,
@@ -116,6 +117,8 @@ export const hostOom: Cause = {
 export const gpuOom: Cause = {
   id: "gpu_oom",
   regexes: [
+    // A1111's attention checks the GPU's free memory before it starts.
+    /Not enough memory, use lower resolution/,
     // TensorRT's builder and runtime: GPU memory it asked for and did not get.
     /Error Code 2: OutOfMemory|Requested amount of GPU memory \(\d+ bytes\) could not be allocated/,
     /CUDA out of memory/,

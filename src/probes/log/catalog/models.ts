@@ -137,6 +137,9 @@ export const modelNotFound: Cause = {
     /Could not find base path /,
     // Rust's hf-hub crate (mistral.rs, candle, text-embeddings-inference): the hub answered 401/403/404.
     /RequestError\(Status\(40[134], /,
+    // A hub's address answered 401/403/404 (pget, Go and Rust download tools), and Civitai Helper's words.
+    new RegExp(`${HUB_URL}\\S*:? 40[134] (?:Not Found|Forbidden|Unauthorized)`),
+    /[Gg]et error code: 40[134]\b/,
     // ComfyUI's check of a loader's file against the files it has, when the name is no file (`'None' not in []`).
     /Value not in list: (?:ckpt|lora|vae|unet|clip|control_net|upscale_model|model)_name: /,
     // A service that raises FileNotFoundError with the model's path variable (`FileNotFoundError(pretrained_s2G)`).

@@ -6,7 +6,7 @@ export const portInUse: Cause = {
   regexes: [
     // Windows refuses a bind with WSAEACCES (10013) when the port is held for exclusive use or is in a range it
     // reserves (Hyper-V, WSL): the port is not free for the service.
-    /bind on address [^\n]*forbidden by its access permissions/,
+    /bind[^\n]*forbidden by its access permissions/,
     /\[Errno 98\]/,
     // The errno's name alone, as Node's error object prints it (`code: 'EADDRINUSE'`).
     /EADDRINUSE/,
@@ -39,6 +39,13 @@ export const portInUse: Cause = {
         "\u0430\u0434\u0440\u0435\u0441\u0430 \u0441\u043e\u043a\u0435\u0442\u0430",
     ),
   ],
+  // WSAEACCES by its number is the port's only in a read that shows a bind (a connect a firewall refuses gets it too).
+  weak: {
+    regexes: [/\[(?:WinError|Errno) 10013\] /],
+    evidence: [/ in (?:start_server|server_bind|create_server|bind_socket)$|attempting to bind/],
+  },
+  // NCCL's RAS service (2.24+) could not bind its port, and NCCL goes on without it.
+  excuses: [/RAS failed to establish a client listening socket/],
   text: t(
     [
       "the port is already taken, so the server could not start",
@@ -160,6 +167,8 @@ export const hubUnreachable: Cause = {
       new RegExp(`Download aborted\\. URI=${HUB_URL}`),
       /[Dd]ownloading (?:the )?(?:[\w-]+ )?(?:model|weights|checkpoint|shards?|files?)\b/,
       /snapshot_download|hf_hub_download/,
+      // A fetch from a hub's address (ComfyUI-Manager's `FETCH DATA from: https://raw.githubusercontent...`).
+      new RegExp(`FETCH DATA from:? ${HUB_URL}|[Ff]etching (?:from )?${HUB_URL}`),
       // A frame of a downloader's own file (`ch_lib\downloader.py`, `file_download.py`).
       /download\w*\.py", line \d+/,
     ],

@@ -21,6 +21,8 @@ export const nccl: Cause = {
   ],
   // The watchdog reports the error that stopped a collective: that error (a CUDA error, an OOM) is the cause.
   carriers: [/watchdog thread terminated with exception/, /Some NCCL operations have failed/],
+  // NCCL's RAS service (2.24+) could not listen: NCCL goes on without it.
+  excuses: [/RAS failed to establish a client listening socket/],
   text: t(
     [
       "NCCL (multi-GPU communication) failed or timed out",

@@ -67,7 +67,9 @@ export const modelLoadFailed: Cause = {
     // A checkpoint whose tensors do not fit the model it is loaded into (InvokeAI: `expected shape ... but got`).
     /expected shape [^\n]*but got torch\.Size\(/,
     // text-embeddings-inference: no backend (Candle, ONNX, Python) could load the model.
-    /Could not start (?:Candle|ORT|Python) backend|Could not create backend/,
+    /Could not start (?:\w+ )?backend|Could not create backend/,
+    // ComfyUI's checkpoint loader does not know the file's model type (a file for another loader or node).
+    /Could not detect model type of/,
   ],
   // A request refused because the model is not loaded, on an error line.
   broad: [IN_ERROR("Model not loaded"), IN_ERROR("model not loaded")],
@@ -104,6 +106,7 @@ export const engineDead: Cause = {
     /Worker proc \S+ died unexpectedly/,
     /[Tt]he actor died unexpectedly/,
     /The actor is dead because its worker process has died/,
+    /Worker unexpectedly exits with a connection error code/,
     /A worker died or was killed while executing a task/,
     /Received sigquit from a child proces/,
     /Stub process (?:'[^']*' )?is not healthy/,
