@@ -74,6 +74,11 @@ const FAMILIES: [string, string][] = [
   ["2024-03-13T13:36:25.168094375Z [FATAL tini (7)] exec /app/aphrodite-engine/docker/entrypoint.sh failed: No such file or directory", "exec_not_found"], // dphnAI/sonar#317
   ["run-detectors: unable to find an interpreter for ./llava-v1.5-7b-q4.llamafile", "exec_not_found"], // mozilla-ai/llamafile#513
   ["  what():  Error (gpu_burn-drv.cpp:298): system not yet initialized", "no_gpu"], // wilicc/gpu-burn#92
+  // a cut download caught by huggingface_hub's size check; Windows' access denied in Rust's words; inductor without Triton
+  ["!!! Exception during processing !!! Consistency check failed: file should be of size 3387912120 but has size 338360005 (diffusion_pytorch_model.safetensors).", "model_corrupt"], // kijai/ComfyUI-CogVideoXWrapper#242
+  ["  Caused by: Access is denied. (os error 5)", "permission_denied"], // invoke-ai/InvokeAI#7686
+  ["- **Exception Message:** Cannot find a working triton installation. Either the package is not installed or it is too old.", "missing_dependency"], // kijai/ComfyUI-WanVideoWrapper#1400
+  ['"UNAVAILABLE: Internal: unable to load plan file to auto complete config: /tmp/folder6QdWaa/1/model.plan"', "model_load_failed"], // triton-inference-server/server#6059
 ];
 
 // Harmless look-alikes: each names nothing.
@@ -87,6 +92,8 @@ const HARMLESS = [
   "2022-05-18 09:48:17.694351: W tensorflow/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic library 'libcudart.so.11.0'; dlerror: libcudart.so.11.0: cannot open shared object file: No such file or directory; LD_LIBRARY_PATH: /hwfssz1/ST_SUPERCELLS/P20Z10200N0059/panhailin/software/executable/miniconda3/envs/spateo/lib/python3.8/site-packages/opencv_python-4.5.5.64-py3.8-linux-x86_64.egg/cv2/../../lib64:/opt/gridengine/lib/lx-amd64:/opt/gridengine/lib/lx-amd64:/opt/openmpi/lib", // aristoteleo/spateo-release#120
   // SGLang's hang dump could not find py-spy: the hang is the failure, not py-spy
   "[2025-06-26 07:25:31 DP4 TP4] Pyspy failed to dump PID 113688. Error: /bin/bash: line 1: py-spy: command not found", // sgl-project/sglang#7553
+  // c10d retries a connect and warns each time; the run goes on
+  "[W socket.cpp:663] [c10d] The client socket has failed to connect to [bedroom01]:1107 (system error: 10049 - The requested address is not valid in its context.).", // RVC-Boss/GPT-SoVITS#298, in English
 ];
 
 

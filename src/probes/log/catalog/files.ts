@@ -71,6 +71,8 @@ export const permissionDenied: Cause = {
     // Not huggingface_hub's negative-cache note, nor Matplotlib's config directory: both go on without it.
     /(?<!(?:Will ignore error and continue|mkdir -p failed for path)[^\n]*)\[Errno 13\] Permission denied/,
     /PermissionError: \[WinError 5\]/,
+    // Rust's io::Error for Windows' ERROR_ACCESS_DENIED; transformers that cannot write its cache.
+    /\(os error 5\)|problem when trying to write in your cache folder/,
     /EACCES: permission denied/,
     // Go's *PathError: the operation, the path, then the errno's text.
     // Go's exec too: a runner unpacked to a noexec /tmp (`fork/exec /tmp/ollama.../runner: permission denied`).

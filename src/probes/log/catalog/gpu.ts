@@ -198,6 +198,7 @@ export const noGpu: Cause = {
     /CUDA unknown error - this may be due to/,
     /invalid device ordinal|nvidia-container-cli: device error|[Uu]nknown runtime specified nvidia/,
     /no runtime for "nvidia" is configured|nvidia-container-cli[^\n]*driver rpc error/,
+    /unknown or invalid runtime name: nvidia/,
     // oneAPI's SYCL (Intel GPUs) with no device; a service asked for a CUDA device that is not there.
     /DeviceList is empty|device is not available: cuda/,
     /Torch not compiled with CUDA enabled|was not compiled with CUDA support/,

@@ -84,6 +84,8 @@ export const missingDependency: Cause = {
     // A package's own exception for a dependency it needs (NeMo's `LightningNotInstalledException`).
     /\w+NotInstalled(?:Exception|Error)\b/,
     /'[\w.-]+' must be installed to use/,
+    // torch.compile's inductor without a usable Triton (raised when a node runs, not a start-up notice).
+    /TritonMissing|Cannot find a working triton installation/,
   ],
   // A warning that the service goes on without an optional module (xformers without Triton, a version file that
   // is not built): the import error right after it, or on its own line, is no failure.
@@ -163,6 +165,8 @@ export const execNotFound: Cause = {
     /failed to exec\b[^\n]*[Nn]o such file or directory/,
     // tini's and binfmt_misc's words: an entrypoint that is not there, an executable format nothing runs.
     /exec \S+ failed: No such file or directory|run-detectors: unable to find an interpreter/,
+    // bash 5.1+: the file's interpreter (its ELF loader or #! line) is not there; git without its https helper.
+    /cannot execute: required file not found|git: 'remote-https?' is not a git command/,
     // An entrypoint or interpreter that is not there (or a script with CRLF line ends: `python\r`).
     /exec \S+: no such file or directory|\/usr\/bin\/env: .[^ ]*.: No such file or directory/,
     /\[WinError 2\] The system cannot find the file specified\.?$/,

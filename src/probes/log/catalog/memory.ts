@@ -121,6 +121,7 @@ export const gpuOom: Cause = {
     /Not enough memory, use lower resolution/,
     // TensorRT's builder and runtime: GPU memory it asked for and did not get.
     /Error Code 2: OutOfMemory|Requested amount of GPU memory \(\d+ bytes\) could not be allocated/,
+    /failed due to insufficient GPU memory/,
     /CUDA out of memory/,
     /OutOfMemoryError/,
     /CUDA error: out of memory/,

@@ -19,6 +19,8 @@ export const modelCorrupt: Cause = {
     /model is corrupted or incomplete/,
     /EOFError: Ran out of input/,
     /pickle data was truncated|pickle exhausted before seeing STOP/,
+    // huggingface_hub's size check after a download that was cut short.
+    /Consistency check failed: file should be of size/,
     // A file that ends before its header says it should (llama.cpp's old loader, tar and gzip on a cut download).
     /(?:unexpectedly reached|[Uu]nexpected) end of file/,
     /The file might be corrupted/,
@@ -135,6 +137,7 @@ export const modelNotFound: Cause = {
     /Unavailable model requested|Request for unknown model/,
     // TensorFlow Serving's model directory is not there.
     /Could not find base path /,
+    /(?:model )?access requires login/,
     // Rust's hf-hub crate (mistral.rs, candle, text-embeddings-inference): the hub answered 401/403/404.
     /RequestError\(Status\(40[134], /,
     // A hub's address answered 401/403/404 (pget, Go and Rust download tools), and Civitai Helper's words.

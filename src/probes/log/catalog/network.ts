@@ -67,6 +67,8 @@ export const addressUnavailable: Cause = {
     /[Cc]annot assign requested address/,
     /[Cc]an.t assign requested address/,
     /EADDRNOTAVAIL/,
+    // Windows' WSAEADDRNOTAVAIL (10049); not c10d's warning while it retries a connect (`[W socket.cpp:558]`).
+    /\[WinError 10049\]|(?<!\[W [^\n]*)requested address is not valid in its context/,
     /couldn.t bind to server socket: hostname=[0-9a-f.:]+(?<!=0\.0\.0\.0)(?<!=127\.0\.0\.1)(?<!=::) port=/,
   ],
   text: t(
@@ -115,6 +117,7 @@ export const hubUnreachable: Cause = {
     new RegExp(`error sending request for url \\(${HUB_URL}`),
     // curl and git: the same failures in their words.
     new RegExp(`Failed to connect to ${HUB} port|Could not resolve host: ${HUB}`),
+    new RegExp(`(?<=${HUB_URL}[^\\n]*)(?:Couldn't|Could not) resolve host`),
     // The hub answered, but not with the file: rate limited (429) or a server error (5xx); waiting helps.
     new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^:]*for url: ${HUB_URL}`),
     new RegExp(`(?:Client|Server) error '(?:429|5\\d\\d) [^']*' for url '${HUB_URL}`),

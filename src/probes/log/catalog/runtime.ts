@@ -14,7 +14,7 @@ export const nccl: Cause = {
     /nccl(?:InternalError|SystemError|UnhandledCudaError|RemoteError|InvalidUsage)/,
     /NCCL WARN /,
     /NCCL communicator was aborted/,
-    /NCCL Error \d/,
+    /NCCL Error \d|NCCL timeout/,
     /NCCL failure/,
     /unhandled (?:system|cuda) error/,
     /remote process exited or there was a network error/,
@@ -61,6 +61,8 @@ export const cudaError: Cause = {
     /[Cc]uda error \S+\.(?:cuh?|cpp|h):\d+ '|peer access is not supported between/,
     /CUDA_ERROR_(?:ILLEGAL_ADDRESS|LAUNCH_FAILED|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|ASSERT)/,
     /unspecified launch failure|cudaErrorLaunchFailure|hipErrorIllegalAddress|HIP error: /,
+    // torch's own CUDA check raised (its C++ frames on Windows name it).
+    /from c10_cuda_check_implementation/,
   ],
   // Xid 45 is the driver's cleanup after an earlier error: the earlier one (another Xid, a CUDA error) is the cause.
   // A CUDA runtime call raised as an exception (`RuntimeError: cudaHostRegister(0x7..., 71397376)`, its error on the
@@ -132,7 +134,7 @@ export const illegalInstruction: Cause = {
     /cpu feature \S+ was required at build time|CPU does not support (?:AVX|SSE|FMA|F16C)/,
     /exit status 0xc000001d/,
     /(?:code|status)[:=]? ?(?:-1073741795|3221225501)\b/,
-    /Uncaught SIGILL|ILL_ILLOPC/,
+    /Uncaught SIGILL|ILL_ILLOPC|STATUS_ILLEGAL_INSTRUCTION/,
     /status=4\/ILL/,
     /illegal hardware instruction/,
     EXIT(132),

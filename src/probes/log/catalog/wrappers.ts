@@ -70,6 +70,8 @@ export const modelLoadFailed: Cause = {
     /Could not start (?:\w+ )?backend|Could not create backend/,
     // ComfyUI's checkpoint loader does not know the file's model type (a file for another loader or node).
     /Could not detect model type of/,
+    // Triton's TensorRT backend: the engine file does not load (built for another GPU or TensorRT version).
+    /[Uu]nable to load plan file/,
   ],
   // A request refused because the model is not loaded, on an error line.
   broad: [IN_ERROR("Model not loaded"), IN_ERROR("model not loaded")],
@@ -107,6 +109,8 @@ export const engineDead: Cause = {
     /[Tt]he actor died unexpectedly/,
     /The actor is dead because its worker process has died/,
     /Worker unexpectedly exits with a connection error code/,
+    // Xinference recreates a model actor whose process died.
+    /Recreating model actor/,
     /A worker died or was killed while executing a task/,
     /Received sigquit from a child proces/,
     /Stub process (?:'[^']*' )?is not healthy/,
