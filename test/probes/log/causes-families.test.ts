@@ -79,6 +79,9 @@ const FAMILIES: [string, string][] = [
   ["  Caused by: Access is denied. (os error 5)", "permission_denied"], // invoke-ai/InvokeAI#7686
   ["- **Exception Message:** Cannot find a working triton installation. Either the package is not installed or it is too old.", "missing_dependency"], // kijai/ComfyUI-WanVideoWrapper#1400
   ['"UNAVAILABLE: Internal: unable to load plan file to auto complete config: /tmp/folder6QdWaa/1/model.plan"', "model_load_failed"], // triton-inference-server/server#6059
+  // a script whose #! interpreter is not there (CRLF line ends); torch's DLL on Windows; a hub's 5xx retries used up
+  ["/bin/bash^M: bad interpreter: No such file or directory", "exec_not_found"], // netease-youdao/QAnything FAQ_zh.md
+  ['Error loading "C:\\User\\python\\Lib\\site-packages\\torch\\lib\\c10.dll" or one of its dependencies.', "missing_library"], // Acly/krita-ai-diffusion docs
 ];
 
 // Harmless look-alikes: each names nothing.
@@ -92,6 +95,10 @@ const HARMLESS = [
   "2022-05-18 09:48:17.694351: W tensorflow/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic library 'libcudart.so.11.0'; dlerror: libcudart.so.11.0: cannot open shared object file: No such file or directory; LD_LIBRARY_PATH: /hwfssz1/ST_SUPERCELLS/P20Z10200N0059/panhailin/software/executable/miniconda3/envs/spateo/lib/python3.8/site-packages/opencv_python-4.5.5.64-py3.8-linux-x86_64.egg/cv2/../../lib64:/opt/gridengine/lib/lx-amd64:/opt/gridengine/lib/lx-amd64:/opt/openmpi/lib", // aristoteleo/spateo-release#120
   // SGLang's hang dump could not find py-spy: the hang is the failure, not py-spy
   "[2025-06-26 07:25:31 DP4 TP4] Pyspy failed to dump PID 113688. Error: /bin/bash: line 1: py-spy: command not found", // sgl-project/sglang#7553
+  // programs that go on: koboldcpp without OpenBLAS, Megatron starting from scratch, an optional module at INFO
+  "Warning: libopenblas.dll or koboldcpp_openblas.dll not found. Non-BLAS library will be used. Ignore this if you have manually linked with OpenBLAS.", // LostRuins/koboldcpp#46
+  "WARNING: could not find the metadata file /gpfsscratch/rech/eha/commun/checkpoints/gpt2-meg-ds/latest_checkpointed_iteration.txt", // bigscience-workshop/bigscience
+  "INFO [2023-12-01 08:08:04] - Failed to register_diffusers_quant e=ModuleNotFoundError(\"No module named 'diffusers_quant'\")", // siliconflow/onediff#392
   // c10d retries a connect and warns each time; the run goes on
   "[W socket.cpp:663] [c10d] The client socket has failed to connect to [bedroom01]:1107 (system error: 10049 - The requested address is not valid in its context.).", // RVC-Boss/GPT-SoVITS#298, in English
 ];
@@ -272,6 +279,16 @@ describe("root cause over wrapper, by context", () => {
     ];
     expect(classifyLines(read)).toBeUndefined();
     expect(classifyLines(read.slice(0, 1))?.id).toBe("nccl");
+  });
+
+  it("vLLM's client reporting the engine's death after the engine said it shut down names nothing", () => {
+    // vllm-project/vllm-ascend docs/source/installation.md
+    const read = [
+      "(EngineCore pid=970) INFO 05-12 11:36:00 [core.py:1224] Shutdown complete",
+      "ERROR 05-12 11:36:01 [core_client.py:704] Engine core proc EngineCore died unexpectedly, shutting down client.",
+    ];
+    expect(classifyLines(read)).toBeUndefined();
+    expect(classifyLines(read.slice(1))?.id).toBe("engine_dead");
   });
 
   it("an exit status of 139 defers to the line that says why the process died", () => {

@@ -19,6 +19,9 @@ export const missingLibrary: Cause = {
     /DLL load failed/,
     // phonemizer (TTS front ends) loads libespeak-ng and says so when it is not there.
     /espeak not installed on your system/,
+    // torch's own words on Windows for a DLL that does not load, a .so cut short, cuDNN older than torch's build.
+    /Error loading "[^"]+\.dll" or one of its dependencies|\.so[\d.]*: cannot read file data/,
+    /cuDNN version incompatibility/,
     // The loader found the library but not the version a binary was built against (an older libstdc++ or glibc).
     /version .(?:GLIBC|GLIBCXX|CXXABI)_[\d.]+. not found/,
     // The same in the loader's other words: a symbol the library it found does not have.
@@ -54,6 +57,8 @@ export const missingLibrary: Cause = {
   // A Python warning (torch's lazy load of one cuDNN sub-library, `UserWarning: Attempt to open cnn_infer failed`)
   // is printed and the program goes on.
   excuses: [
+    // koboldcpp goes on without OpenBLAS (`... not found. Non-BLAS library will be used.`).
+    /[Nn]on-BLAS library will be used/,
     /(?<=WARN[^\n]*)[Ff]ailed to import/,
     /(?<=(?:User|Runtime)Warning: [^\n]*)(?:cannot open shared object file|[Ff]ailed to load|Could not load)/,
   ],
@@ -86,6 +91,8 @@ export const missingDependency: Cause = {
     /'[\w.-]+' must be installed to use/,
     // torch.compile's inductor without a usable Triton (raised when a node runs, not a start-up notice).
     /TritonMissing|Cannot find a working triton installation/,
+    // transformers' lazy import of a module that failed (the error after it says why).
+    /Failed to import [\w.]+ because of the following error/,
   ],
   // A warning that the service goes on without an optional module (xformers without Triton, a version file that
   // is not built): the import error right after it, or on its own line, is no failure.
@@ -98,6 +105,8 @@ export const missingDependency: Cause = {
     // The fallback said right after the import error: `flash_attn not installed, disabling Flash Attention`.
     /(?:not installed|not available|is unavailable)[,;:.]? +(?:[Dd]isabling|[Ss]kipping|[Uu]sing |[Pp]roceeding w)/,
     /Warning: [^\n]*[Ff]ailed to (?:read|import|load)|(?<=WARN[^\n]*)(?:[Ff]ailed to import|No module named)/,
+    // The same said at INFO (onediff: `INFO ... Failed to register_diffusers_quant e=ModuleNotFoundError(...)`).
+    /(?<=INFO [^\n]*)(?:[Ff]ailed to (?:import|register)|No module named)/,
   ],
   text: t(
     [
@@ -167,6 +176,7 @@ export const execNotFound: Cause = {
     /exec \S+ failed: No such file or directory|run-detectors: unable to find an interpreter/,
     // bash 5.1+: the file's interpreter (its ELF loader or #! line) is not there; git without its https helper.
     /cannot execute: required file not found|git: 'remote-https?' is not a git command/,
+    /bad interpreter: No such file or directory/,
     // An entrypoint or interpreter that is not there (or a script with CRLF line ends: `python\r`).
     /exec \S+: no such file or directory|\/usr\/bin\/env: .[^ ]*.: No such file or directory/,
     /\[WinError 2\] The system cannot find the file specified\.?$/,

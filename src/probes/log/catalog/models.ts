@@ -175,7 +175,11 @@ export const modelNotFound: Cause = {
     // transformers' and diffusers' words for a file the hub did not hand out: also said when the hub could not be
     // reached at all (a network failure in the same read is then the cause).
     new RegExp(`${NOT_A_FALLBACK}does not appear to have a file named`),
-    new RegExp(`${NOT_A_FALLBACK}(?:${NOT_FOUND})[^\\n]*(?:${MODEL_PATH})|(?:${MODEL_PATH})[^\\n]*(?:${NOT_FOUND})`),
+    // Not a warning (Megatron's `WARNING: could not find the metadata file .../checkpoints/...`: a run from scratch).
+    new RegExp(
+      `(?<!WARNING: [^\\n]*)${NOT_A_FALLBACK}(?:${NOT_FOUND})[^\\n]*(?:${MODEL_PATH})|` +
+        `(?<!WARNING: [^\\n]*)(?:${MODEL_PATH})[^\\n]*(?:${NOT_FOUND})`,
+    ),
     // A hub that says the model is gone; not ModelScope asked for a placeholder name (`The request model: unknown`).
     new RegExp(`(?:not found|no longer available|not available) on ${HUB_NAME}|${HUB_NAME}: Resource not found`),
     // Downloaders' own words for a URL that refused them (wget, aria2c): in a model service's log, the weights.

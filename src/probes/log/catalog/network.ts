@@ -118,6 +118,8 @@ export const hubUnreachable: Cause = {
     // curl and git: the same failures in their words.
     new RegExp(`Failed to connect to ${HUB} port|Could not resolve host: ${HUB}`),
     new RegExp(`(?<=${HUB_URL}[^\\n]*)(?:Couldn't|Could not) resolve host`),
+    // CMake's and build scripts' download of a release archive from a hub.
+    new RegExp(`Downloading ${HUB_URL}\\S* failed`),
     // The hub answered, but not with the file: rate limited (429) or a server error (5xx); waiting helps.
     new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^:]*for url: ${HUB_URL}`),
     new RegExp(`(?:Client|Server) error '(?:429|5\\d\\d) [^']*' for url '${HUB_URL}`),
@@ -161,6 +163,8 @@ export const hubUnreachable: Cause = {
       // The broad rule: a network failure in any words, named when the read also names a hub or a download.
       /[Cc]onnection aborted|[Cc]onnection reset|getaddrinfo|NewConnectionError|ConnectTimeout|ProxyError/,
       /SSLError|certificate verify failed|CERTIFICATE_VERIFY_FAILED|Network is unreachable/,
+      // urllib3's retries used up on a hub's 429/5xx answers.
+      /too many (?:429|5\d\d) error responses/,
       IN_ERROR("timed out"),
     ],
     evidence: [
@@ -168,7 +172,7 @@ export const hubUnreachable: Cause = {
       new RegExp(`Downloading:? ["']?${HUB_URL}`),
       // aria2c gave up on a file from a hub (why is on another line: a network problem, or a 401).
       new RegExp(`Download aborted\\. URI=${HUB_URL}`),
-      /[Dd]ownloading (?:the )?(?:[\w-]+ )?(?:model|weights|checkpoint|shards?|files?)\b/,
+      /[Dd]ownloading (?:the )?(?:[\w-]+ )?(?:[Mm]odel|weights|checkpoint|shards?|files?)\b/,
       /snapshot_download|hf_hub_download/,
       // A fetch from a hub's address (ComfyUI-Manager's `FETCH DATA from: https://raw.githubusercontent...`).
       new RegExp(`FETCH DATA from:? ${HUB_URL}|[Ff]etching (?:from )?${HUB_URL}`),

@@ -134,6 +134,8 @@ export const engineDead: Cause = {
     /(?:Post|Get) "http:\/\/(?:127\.0\.0\.1|localhost):\d+\/[^"]*": (?:EOF|read tcp|dial tcp)/,
     /(?:Post|Get) \\"http:\/\/(?:127\.0\.0\.1|localhost):\d+\/[^"\\]*\\": (?:EOF|read tcp|dial tcp)/,
   ],
+  // vLLM's client reports the engine core's death at a clean exit too, after the core said it shut down.
+  excuses: [/\] Shutdown complete$/],
   text: t(
     [
       "the inference engine or one of its workers died; requests fail until the server restarts",
@@ -156,6 +158,8 @@ export const jobFailed: Cause = {
     /\] raised unexpected: |Task handler raised error/,
     // A request whose handler raised: Flask's log_exception, uvicorn's and Starlette's for an ASGI app.
     /ERROR in app: Exception on \S+ \[[A-Z]+\]|Exception in ASGI application/,
+    // SwarmUI's report of a ComfyUI job that raised; a training job's (sd_dreambooth_extension).
+    /ComfyUI execution error: |Exception while training: /,
   ],
   // A service's own job reported failed on an error line, in any service's words.
   broad: [
