@@ -81,6 +81,8 @@ const FAMILIES: [string, string][] = [
   ['"UNAVAILABLE: Internal: unable to load plan file to auto complete config: /tmp/folder6QdWaa/1/model.plan"', "model_load_failed"], // triton-inference-server/server#6059
   // a script whose #! interpreter is not there (CRLF line ends); torch's DLL on Windows; a hub's 5xx retries used up
   ["/bin/bash^M: bad interpreter: No such file or directory", "exec_not_found"], // netease-youdao/QAnything FAQ_zh.md
+  ["error loading model: unexpectedly reached end of file", "model_corrupt"], // wombyz/gpt4all_langchain_chatbots#9
+  ["gzip: stdin: unexpected end of file", "model_corrupt"],
   ['Error loading "C:\\User\\python\\Lib\\site-packages\\torch\\lib\\c10.dll" or one of its dependencies.', "missing_library"], // Acly/krita-ai-diffusion docs
 ];
 
@@ -99,6 +101,8 @@ const HARMLESS = [
   "Warning: libopenblas.dll or koboldcpp_openblas.dll not found. Non-BLAS library will be used. Ignore this if you have manually linked with OpenBLAS.", // LostRuins/koboldcpp#46
   "WARNING: could not find the metadata file /gpfsscratch/rech/eha/commun/checkpoints/gpt2-meg-ds/latest_checkpointed_iteration.txt", // bigscience-workshop/bigscience
   "INFO [2023-12-01 08:08:04] - Failed to register_diffusers_quant e=ModuleNotFoundError(\"No module named 'diffusers_quant'\")", // siliconflow/onediff#392
+  // a network client's cut answer is no cut model file
+  "java.net.SocketException: Unexpected end of file from server",
   // c10d retries a connect and warns each time; the run goes on
   "[W socket.cpp:663] [c10d] The client socket has failed to connect to [bedroom01]:1107 (system error: 10049 - The requested address is not valid in its context.).", // RVC-Boss/GPT-SoVITS#298, in English
 ];

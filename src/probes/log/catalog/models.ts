@@ -21,8 +21,9 @@ export const modelCorrupt: Cause = {
     /pickle data was truncated|pickle exhausted before seeing STOP/,
     // huggingface_hub's size check after a download that was cut short.
     /Consistency check failed: file should be of size/,
-    // A file that ends before its header says it should (llama.cpp's old loader, tar and gzip on a cut download).
-    /(?:unexpectedly reached|[Uu]nexpected) end of file/,
+    // A file that ends before its header says it should (llama.cpp's old loader, tar and gzip on a cut download); not
+    // a network client's `Unexpected end of file from server`.
+    /unexpectedly reached end of file|(?:gzip|tar|zlib)\b[^\n]*[Uu]nexpected end of file/,
     /The file might be corrupted/,
     /INVALID_PROTOBUF/,
     /Protobuf parsing failed/,
