@@ -174,9 +174,10 @@ export const execNotFound: Cause = {
     /failed to exec\b[^\n]*[Nn]o such file or directory/,
     // tini's and binfmt_misc's words: an entrypoint that is not there, an executable format nothing runs.
     /exec \S+ failed: No such file or directory|run-detectors: unable to find an interpreter/,
-    // bash 5.1+: the file's interpreter (its ELF loader or #! line) is not there; git without its https helper.
-    /cannot execute: required file not found|git: 'remote-https?' is not a git command/,
-    /bad interpreter: No such file or directory/,
+    // bash: the file's interpreter (its ELF loader, or its #! line: `/bin/bash^M` with CRLF ends) is not there.
+    /cannot execute: required file not found|bad interpreter: No such file or directory/,
+    // git without its https helper.
+    /git: 'remote-https?' is not a git command/,
     // An entrypoint or interpreter that is not there (or a script with CRLF line ends: `python\r`).
     /exec \S+: no such file or directory|\/usr\/bin\/env: .[^ ]*.: No such file or directory/,
     /\[WinError 2\] The system cannot find the file specified\.?$/,

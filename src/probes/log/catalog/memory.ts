@@ -50,8 +50,7 @@ export const hostOom: Cause = {
     /java\.lang\.OutOfMemoryError|JavaScript heap out of memory/,
     /fatal error: runtime: out of memory|memory allocation of \d+ bytes failed/,
     // Schedulers' and orchestrators' own words for a job or container the kernel killed for memory (Slurm, k8s).
-    /oom_kill events? in |OOM Killed|OOM killed|oom-killed|: Out Of Memory$/,
-    /Detected \d+ oom-kill event/,
+    /oom_kill events? in |Detected \d+ oom-kill event|OOM Killed|OOM killed|oom-killed|: Out Of Memory$/,
     // A launcher that says its backend died with the host's memory nearly full (SwarmUI).
     /[Mm]emory usage exceeded [\d.]+% just before/,
   ],

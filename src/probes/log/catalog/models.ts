@@ -66,6 +66,8 @@ export const modelCorrupt: Cause = {
 
 // A library that tried the preferred file, did not find it and loads another says so: that is no failure.
 const NOT_A_FALLBACK = "(?<!An error occurred while trying to fetch[^\\n]*)";
+// Said as a warning, a missing file is one the program does without.
+const NOT_A_WARNING = "(?<!WARNING: [^\\n]*)";
 // How tools say a file is missing before they name it.
 const MISSING_WORDS = "[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?";
 // A model file's name, by its extension (weights, configs, exported engines, ggml/gguf).
@@ -108,7 +110,7 @@ export const modelNotFound: Cause = {
     /Incorrect path_or_model_id/,
     // huggingface_hub reads a local path that does not exist as a repo id, and refuses it as one.
     /Repo id must use alphanumeric chars|Repo id must be in the form/,
-    /needs to be logged in to download|requires? (?:a )?login to download|reason=download-auth/,
+    /needs to be logged in to download|requires? (?:a )?login to download|access requires login|reason=download-auth/,
     /[Mm]odel file (?:doesn't|does not|do not) exists?|[Mm]odel path (?:doesn't|does not|do not) exists?/,
     /Missing [^'"\s]*\.(?:safetensors|bin|ckpt|pth?|gguf|onnx)\b/,
     /[Mm]issing (?:required )?model files?\b/,
@@ -138,7 +140,6 @@ export const modelNotFound: Cause = {
     /Unavailable model requested|Request for unknown model/,
     // TensorFlow Serving's model directory is not there.
     /Could not find base path /,
-    /(?:model )?access requires login/,
     // Rust's hf-hub crate (mistral.rs, candle, text-embeddings-inference): the hub answered 401/403/404.
     /RequestError\(Status\(40[134], /,
     // A hub's address answered 401/403/404 (pget, Go and Rust download tools), and Civitai Helper's words.
@@ -178,8 +179,8 @@ export const modelNotFound: Cause = {
     new RegExp(`${NOT_A_FALLBACK}does not appear to have a file named`),
     // Not a warning (Megatron's `WARNING: could not find the metadata file .../checkpoints/...`: a run from scratch).
     new RegExp(
-      `(?<!WARNING: [^\\n]*)${NOT_A_FALLBACK}(?:${NOT_FOUND})[^\\n]*(?:${MODEL_PATH})|` +
-        `(?<!WARNING: [^\\n]*)(?:${MODEL_PATH})[^\\n]*(?:${NOT_FOUND})`,
+      `${NOT_A_WARNING}${NOT_A_FALLBACK}(?:${NOT_FOUND})[^\\n]*(?:${MODEL_PATH})|` +
+        `${NOT_A_WARNING}(?:${MODEL_PATH})[^\\n]*(?:${NOT_FOUND})`,
     ),
     // A hub that says the model is gone; not ModelScope asked for a placeholder name (`The request model: unknown`).
     new RegExp(`(?:not found|no longer available|not available) on ${HUB_NAME}|${HUB_NAME}: Resource not found`),
