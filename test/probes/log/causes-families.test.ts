@@ -63,6 +63,8 @@ const FAMILIES: [string, string][] = [
   ["2025-06-05 11:24:55 [ERROR] server: TTS request failed: Model not loaded.", "model_load_failed"], // devnen/Chatterbox-TTS-Server#9
   // a request whose handler raised (Flask)
   ["[2023-07-27 20:02:45,197] ERROR in app: Exception on /model [POST]", "job_failed"], // Sanster/IOPaint#354
+  // a job's failure said by `Failed` alone (print(f"Failed to transcribe {name}: {e}"))
+  ["Failed to transcribe chunk_003.wav: 'NoneType' object is not subscriptable", "job_failed"],
   // a hub's 403 in Rust's hf-hub crate, a dependency's own not-installed exception, a server's own hang watchdog
   ['Could not get file "tokenizer.json" from API: RequestError(Status(403, Response[status: 403, status_text: Forbidden, url: https://huggingface.co/meta-llama/Meta-Llama-3.1-8B-Instruct/resolve/main/tokenizer.json]))', "model_not_found"], // EricLBuehler/mistral.rs#621
   ["        raise LightningNotInstalledException(self)", "missing_dependency"], // NVIDIA-NeMo/Speech#3832
@@ -88,6 +90,8 @@ const FAMILIES: [string, string][] = [
 
 // Harmless look-alikes: each names nothing.
 const HARMLESS = [
+  // the words of a job at INFO: no failure said
+  "INFO: starting to transcribe 3 files with whisper-large-v3",
   // a fallback that succeeds: diffusers could not fetch the preferred format and loads the other one
   "An error occurred while trying to fetch /tmp/tmpma808kx_: Error no file named diffusion_pytorch_model.safetensors found in directory /tmp/tmpma808kx_.", // huggingface/diffusers#10547
   "Defaulting to unsafe serialization. Pass `allow_pickle=False` to raise an error instead.", // huggingface/diffusers#10547

@@ -164,7 +164,8 @@ export const jobFailed: Cause = {
   // A service's own job reported failed on an error line, in any service's words.
   broad: [
     ...["synthesis failed", "generation failed", "inference failed", "transcription failed"].map(IN_ERROR),
-    ...["ailed to transcribe", "ailed to synthesize"].map(IN_ERROR),
+    // `Failed to transcribe`: the failure is the error mark itself.
+    ...["to transcribe", "to synthesize"].map(IN_ERROR),
     new RegExp(`${GOES_ON}\\w failed, error: `),
   ],
   text: t(
