@@ -65,6 +65,15 @@ const FAMILIES: [string, string][] = [
   ["[2023-07-27 20:02:45,197] ERROR in app: Exception on /model [POST]", "job_failed"], // Sanster/IOPaint#354
   // a job's failure said by `Failed` alone (print(f"Failed to transcribe {name}: {e}"))
   ["Failed to transcribe chunk_003.wav: 'NoneType' object is not subscriptable", "job_failed"],
+  // the nineteenth round's families, each in a sibling's words: Ubuntu's command-not-found hook and shells asked to
+  // run a path that is not there; a model's folder or config named missing; a request the service gave up on
+  ["Command 'python' not found, did you mean:", "exec_not_found"],
+  ["-bash: /opt/cosyvoice/start.sh: No such file or directory", "exec_not_found"],
+  ["zsh: no such file or directory: ./llama-server", "exec_not_found"],
+  ["Exception: Model directory /srv/models/SenseVoiceSmall does not exist", "model_not_found"],
+  ["ERROR: TTS request timed out after 120 seconds", "hang_timeout"],
+  ["Windows fatal exception: access violation", "segfault"],
+  ["OSError: [WinError 1314] A required privilege is not held by the client: '..\\..\\blobs\\4f1c'", "permission_denied"],
   // a hub's 403 in Rust's hf-hub crate, a dependency's own not-installed exception, a server's own hang watchdog
   ['Could not get file "tokenizer.json" from API: RequestError(Status(403, Response[status: 403, status_text: Forbidden, url: https://huggingface.co/meta-llama/Meta-Llama-3.1-8B-Instruct/resolve/main/tokenizer.json]))', "model_not_found"], // EricLBuehler/mistral.rs#621
   ["        raise LightningNotInstalledException(self)", "missing_dependency"], // NVIDIA-NeMo/Speech#3832
@@ -109,6 +118,9 @@ const HARMLESS = [
   "java.net.SocketException: Unexpected end of file from server",
   // c10d retries a connect and warns each time; the run goes on
   "[W socket.cpp:663] [c10d] The client socket has failed to connect to [bedroom01]:1107 (system error: 10049 - The requested address is not valid in its context.).", // RVC-Boss/GPT-SoVITS#298, in English
+  // a request that timed out and is retried, and a timeout said at warning level: the service goes on
+  "Request timed out after 30s, retrying (1/3)",
+  "WARNING: health probe timed out after 5s",
 ];
 
 

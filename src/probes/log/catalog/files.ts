@@ -71,12 +71,14 @@ export const permissionDenied: Cause = {
     // Not huggingface_hub's negative-cache note, nor Matplotlib's config directory: both go on without it.
     /(?<!(?:Will ignore error and continue|mkdir -p failed for path)[^\n]*)\[Errno 13\] Permission denied/,
     /PermissionError: \[WinError 5\]/,
+    // Windows' ERROR_PRIVILEGE_NOT_HELD: a symlink (a hub cache's) made without Developer Mode or admin rights.
+    /\[WinError 1314\]/,
     // Rust's io::Error for Windows' ERROR_ACCESS_DENIED; transformers that cannot write its cache.
     /\(os error 5\)|problem when trying to write in your cache folder/,
     /EACCES: permission denied/,
     // Go's *PathError: the operation, the path, then the errno's text.
     // Go's exec too: a runner unpacked to a noexec /tmp (`fork/exec /tmp/ollama.../runner: permission denied`).
-    /(?:open|mkdir|stat|lstat|chmod|chown|remove|rename|create|unlinkat|mkdirall|fork\/exec) \S+: permission denied/,
+    /(?:open|mkdir|stat|lstat|chmod|chown|remove|rename|create|unlinkat|mkdirall|fork\/exec) \S+: ?permission denied/,
     /: Permission denied$/,
     /[Gg]ot permission denied while trying to connect/,
     /Failed to initialize NVML: Insufficient Permissions|nvml error: insufficient permissions/,

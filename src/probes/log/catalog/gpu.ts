@@ -165,6 +165,8 @@ export const noGpu: Cause = {
   restartHelps: false,
   regexes: [
     /[Nn][Oo] CUDA GPUs are available/,
+    // NVIDIA's CUDA images say so at start in a container given no GPU.
+    /The NVIDIA Driver was not detected/,
     // Not Triton going on without its pinned host pool (a CPU-only server says so at every start).
     /(?<!pinned memory pool will not be available[^\n]*)[Nn]o \**CUDA-capable device/,
     /CUDA-capable devices? ?(?:\(s\) )?(?:is|are|is\/are) busy or unavailable/,

@@ -93,6 +93,8 @@ export const missingDependency: Cause = {
     /TritonMissing|Cannot find a working triton installation/,
     // transformers' lazy import of a module that failed (the error after it says why).
     /Failed to import [\w.]+ because of the following error/,
+    // A service's own check that an optional package imported (`assert FLASH_ATTN_2_AVAILABLE`).
+    /assert \w+_AVAILABLE\b/,
   ],
   // A warning that the service goes on without an optional module (xformers without Triton, a version file that
   // is not built): the import error right after it, or on its own line, is no failure.
@@ -133,6 +135,9 @@ export const execNotFound: Cause = {
     /is not recognized as an internal or external command|Python was not found; run without arguments/,
     // PowerShell's, and .NET's Process.Start (Win32 error 2: the file is not there).
     /is not recognized as the name of a cmdlet|CommandNotFoundException/,
+    // Ubuntu's command-not-found hook; a shell asked to run a program by a path that is not there.
+    /^Command '[^']+' not found, (?:but|did you mean)/,
+    /^-?(?:ba|da|z)?sh: (?:line \d+: )?\.?\/\S+: No such file or directory$|^zsh: no such file or directory: /,
     /Win32Exception \(2\): An error occurred trying to start process/,
     /No such file or directory: '[^']*': '[^']*'/,
     /sh: \d+: [^ :]+: not found/,

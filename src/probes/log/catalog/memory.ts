@@ -39,6 +39,7 @@ export const hostOom: Cause = {
     /killed as a result of limit of /,
     // Page-locked (pinned) host buffers come from host RAM; not llama.cpp's warning that it goes on without one.
     /(?<!(?:WARNING|[Ww]arning): failed to allocate[^\n]*)of pinned memory: out of memory/,
+    /insufficient memory \(attempted to allocate /,
     /(?:CPU|RAM|[Hh]ost) out of memory/,
     // A server that checks free RAM before loading (Ollama), and userspace OOM killers (earlyoom, systemd-oomd).
     // Spelled out whole: "not enough" alone is in every vLLM scheduler warning, and the byte prefilter keys on it.
@@ -74,6 +75,8 @@ export const hostOom: Cause = {
     // bash's and sh's report of a job that died of SIGKILL (`./start.sh: line 118:  7080 Killed  python ...`).
     /: line \d+: +\d+ [Kk]illed   /,
     /exited with code SIGKILL/,
+    // Rust's report of a child's end (`Command exited with signal: Some(9)`).
+    /with signal: Some\(9\)/,
     // Python's launchers give a signal as a negative return code (DeepSpeed's `exits with return code = -9`).
     /return code = -9$|returncode=-9\b/,
     // A `Killed` behind docker build's step prefix (`#14 107.3 Killed`), and A1111's launcher's report of the

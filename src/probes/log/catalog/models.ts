@@ -17,6 +17,7 @@ export const modelCorrupt: Cause = {
     /\(bad magic\)|[Bb]ad magic number|Invalid magic in /,
     /data is not within the file bounds/,
     /model is corrupted or incomplete/,
+    /model file (?:was|is) invalid/,
     /EOFError: Ran out of input/,
     /pickle data was truncated|pickle exhausted before seeing STOP/,
     // huggingface_hub's size check after a download that was cut short.
@@ -74,11 +75,11 @@ const MISSING_WORDS = "[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[C
 const MODEL_FILE = "[^'\"\\s]*\\.(?:safetensors|bin|ckpt|pth?|gguf|ggml|onnx|engine|plan|trt|mlmodelc)\\b";
 
 // Not-found words of any tool (C++, Python, Go, ONNX Runtime's NO_SUCHFILE, a hub's "no longer available").
-const NOT_FOUND = "No such file or directory|no such file or directory|NO_SUCHFILE|does not exist|doesn't exist|" +
+const NOT_FOUND =
+  "No such file or directory|no such file or directory|NO_SUCHFILE|does not exist|doesn't exist|" +
   "not found|FileNotFoundError|[Cc]annot find|[Cc]ould not find|cannot be found|no longer available";
 // A path that looks like a model's: a weights extension, or a directory models are kept in (models/, a hub cache).
-const MODEL_PATH =
-  `${MODEL_FILE}|[\\\\/](?:pretrained_models|[Mm]odels?|checkpoints?|weights|hub|cache|\\.ollama)[\\\\/]`;
+const MODEL_PATH = `${MODEL_FILE}|[\\\\/](?:pretrained_models|[Mm]odels?|checkpoints?|weights|hub|cache|\\.ollama)[\\\\/]`;
 const HUB_NAME = "(?:Civitai|CivitAI|civitai|Hugging ?Face|ModelScope|modelscope)";
 
 export const modelNotFound: Cause = {
@@ -112,6 +113,9 @@ export const modelNotFound: Cause = {
     /Repo id must use alphanumeric chars|Repo id must be in the form/,
     /needs to be logged in to download|requires? (?:a )?login to download|access requires login|reason=download-auth/,
     /[Mm]odel file (?:doesn't|does not|do not) exists?|[Mm]odel path (?:doesn't|does not|do not) exists?/,
+    // A model's config or folder named missing (Piper: `Model config doesn't exist`; `Model folder X doesn't exist.`).
+    /[Mm]odel (?:config|folder|directory|dir) [^\n]*doesn't exist/,
+    /[Mm]odel (?:config|folder|directory|dir) [^\n]*does not exist/,
     /Missing [^'"\s]*\.(?:safetensors|bin|ckpt|pth?|gguf|onnx)\b/,
     /[Mm]issing (?:required )?model files?\b/,
     // insightface's FaceAnalysis found no detection model in its models directory (antelopev2, buffalo_l).

@@ -1,5 +1,5 @@
 /** Causes in the running service: NCCL, CUDA errors, crashes by signal, and hangs the framework reports itself. */
-import { AFTER_XID, type Cause, EXIT, IN_ERROR, t, XID } from "./types.js";
+import { AFTER_XID, type Cause, EXIT, GOES_ON, IN_ERROR, t, XID } from "./types.js";
 
 export const nccl: Cause = {
   id: "nccl",
@@ -104,6 +104,9 @@ export const segfault: Cause = {
     /Exception [Cc]ode: 0x[Cc]0000005\b|EXCEPTION_ACCESS_VIOLATION|[Aa]ccess violation (?:reading|writing|at)/,
     // Cosmopolitan binaries (llamafile, whisperfile) report the signal themselves.
     /Uncaught SIGSEGV|\(SEGV_MAPERR\)|\(SEGV_ACCERR\)/,
+    // Python's faulthandler on Windows; Triton's own signal handler; a launcher's exit code with its hex.
+    /Windows fatal exception: access violation|^Signal \(11\) received/,
+    /3221225477 \(0x[Cc]0000005\)/,
   ],
   // A return or exit status that says the process died of SIGSEGV, and no more: a line that says why (a library that
   // could not be loaded) is the cause.
@@ -171,7 +174,6 @@ export const hangTimeout: Cause = {
     /RPC call to \S+ timed out/,
     /(?:^|[ .:])TimeoutError(?::|$)/,
     /DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded/,
-    /Timed out after \d+ seconds/,
     /blocked for more than \d+ seconds/,
     // A service's own wait for a worker, model instance or server that never came (gpustack, schedulers).
     /Timeout waiting for (?:model|the model|worker|server|instance)/,
@@ -190,6 +192,9 @@ export const hangTimeout: Cause = {
     /soft lockup - CPU#\d+ stuck/,
     // torch.distributed's rendezvous store that never answered (a peer that never joined).
     /The server socket on \S+ has timed out, will retry/,
+    /Timed out after \d+ seconds/,
+    // A request or a job the service itself gave up on (`ASR request timed out after 1800s`), not one it retries.
+    new RegExp(`${GOES_ON}timed out after \\d+(?:\\.\\d+)? ?(?:s|secs?|seconds|ms|mins?|minutes)\\.?$`),
   ],
   // urllib3's read timeout to any host (a client waiting on a model server that never answered): named only when no
   // line names a cause outright, so a hub's read timeout stays `hub_unreachable`.
@@ -206,7 +211,9 @@ export const hangTimeout: Cause = {
     ...["\u670d\u52a1", "\u542f\u52a8", "\u8bf7\u6c42", "\u7b49\u5f85"].map((w) => new RegExp(`${w}\u8d85\u65f6`)),
   ],
   // A timeout in any words, on a line that says something failed.
-  broad: ["timed out", "Timeout: ", "Timeout of ", "TIMEOUT:", "TIMEOUT -", "not responding"].map(IN_ERROR),
+  broad: ["timed out", "timeout reached", "Timeout: ", "Timeout of ", "TIMEOUT:", "TIMEOUT -", "not responding"].map(
+    IN_ERROR,
+  ),
   // A TimeoutError raised by the socket's connect (urllib3's traceback ends `sock.connect(sa)`): a connect that
   // timed out is no hang (hub_unreachable names it).
   excuses: [/^ +sock\.connect\(sa\)$/],
