@@ -37,7 +37,7 @@ const patternsOf = (c) => [
 const CATALOG = [...PATTERNS, ...CAUSES.flatMap(patternsOf)];
 
 // The same service lines as bench/log-scan.mjs, one failure line in 5,000.
-const line = (i) => (i % 5000 === 17 ? MATCHING[(i / 5000) % MATCHING.length | 0] : NORMAL[i % NORMAL.length](i));
+const line = (i) => (i % 5000 === 17 ? MATCHING[((i / 5000) % MATCHING.length) | 0] : NORMAL[i % NORMAL.length](i));
 const parts = [];
 let size = 0;
 for (let i = 0; size < MIB * 1024 * 1024; i++) {

@@ -22,14 +22,18 @@ const BYTES = Number(process.env.LOG_SCAN_BYTES ?? 1024 ** 3);
 const RUNS = Math.max(3, Number(process.env.LOG_SCAN_RUNS ?? 3));
 const TIME = ["/usr/bin/time", "/bin/time"].find((p) => fs.existsSync(p));
 
-
 // One hostile line per 20,000 (a 64 KiB line of `return code` and spaces): quadratic for the catalog's
 // `return code\s*=?\s*-11\b` in a backtracking engine (seconds each), linear for watchdog's and for grep's.
 const HOSTILE = `return code${" ".repeat(64 * 1024 - 12)}`;
 
 /** catalogPatterns is every built-in cause regex as POSIX ERE, from the TypeScript source (bundled on the fly). */
 async function catalogPatterns() {
-  const out = buildSync({ entryPoints: [path.join(root, "src/probes/log/catalog/index.ts")], bundle: true, format: "esm", write: false });
+  const out = buildSync({
+    entryPoints: [path.join(root, "src/probes/log/catalog/index.ts")],
+    bundle: true,
+    format: "esm",
+    write: false,
+  });
   const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
   const ere = (src) =>
     src
@@ -54,7 +58,9 @@ function generate(file, bytes) {
       const lines = [];
       for (let k = 0; k < 20000; k++, i++) {
         if (k === 10000) lines.push(HOSTILE);
-        lines.push(i % 4999 === 17 ? `${MATCHING[(i / 4999) % MATCHING.length | 0]} #${i}` : NORMAL[i % NORMAL.length](i));
+        lines.push(
+          i % 4999 === 17 ? `${MATCHING[((i / 4999) % MATCHING.length) | 0]} #${i}` : NORMAL[i % NORMAL.length](i),
+        );
       }
       const chunk = Buffer.from(lines.join("\n") + "\n");
       const n = Math.min(chunk.length, bytes - written);
@@ -83,21 +89,29 @@ function timed(argv) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const yaml = (dir, withLog, causes = "none") => `state_file: ${JSON.stringify(path.join(dir, withLog ? `state-${causes}.json` : "state-without-log.json"))}
+const yaml = (
+  dir,
+  withLog,
+  causes = "none",
+) => `state_file: ${JSON.stringify(path.join(dir, withLog ? `state-${causes}.json` : "state-without-log.json"))}
 channels:
   console: {type: console}
 escalation:
   - after: 1
     notify: [console]
 checks:${withLog ? "" : " []"}
-${withLog ? `  - name: applog
+${
+  withLog
+    ? `  - name: applog
     type: log
     path: ${JSON.stringify(path.join(dir, "app.log"))}
     from: start
     causes: ${causes}
     patterns:
 ${PATTERNS.map((p) => `      - ${JSON.stringify(p)}`).join("\n")}
-` : ""}`;
+`
+    : ""
+}`;
 
 if (!fs.existsSync(cli)) {
   console.error("dist/watchdog.cjs is missing: run `npm run build` first");
@@ -164,19 +178,40 @@ try {
   const rows = [
     ["watchdog check (log probe, 10 patterns)", wMs, mib / (wMs / 1000), Math.max(...w.map((x) => x.rss))],
     ["watchdog check (the same + built-in cause catalog)", cMs, mib / (cMs / 1000), Math.max(...cat.map((x) => x.rss))],
-    [`grep -cE (same 10 patterns, ${process.env.LC_ALL || process.env.LANG || "default locale"})`, gMs, mib / (gMs / 1000), Math.max(...g.map((x) => x.rss))],
-    [`grep -cE -f (the same ${n} patterns as with the catalog)`, gAllMs, mib / (gAllMs / 1000), Math.max(...gAll.map((x) => x.rss))],
+    [
+      `grep -cE (same 10 patterns, ${process.env.LC_ALL || process.env.LANG || "default locale"})`,
+      gMs,
+      mib / (gMs / 1000),
+      Math.max(...g.map((x) => x.rss)),
+    ],
+    [
+      `grep -cE -f (the same ${n} patterns as with the catalog)`,
+      gAllMs,
+      mib / (gAllMs / 1000),
+      Math.max(...gAll.map((x) => x.rss)),
+    ],
   ];
-  console.log(`log scan: ${mib.toFixed(0)} MiB, ${RUNS} runs each (median), ${os.cpus().length} CPUs, node ${process.version}`);
+  console.log(
+    `log scan: ${mib.toFixed(0)} MiB, ${RUNS} runs each (median), ${os.cpus().length} CPUs, node ${process.version}`,
+  );
   console.log("| run | median time | throughput | peak RSS |");
   console.log("|---|---|---|---|");
-  for (const [name, ms, mbs, rss] of rows) console.log(`| ${name} | ${ms.toFixed(0)} ms | ${mbs.toFixed(0)} MiB/s | ${Number.isFinite(rss) ? `${(rss / 1024).toFixed(0)} MB` : "n/a"} |`);
+  for (const [name, ms, mbs, rss] of rows)
+    console.log(
+      `| ${name} | ${ms.toFixed(0)} ms | ${mbs.toFixed(0)} MiB/s | ${Number.isFinite(rss) ? `${(rss / 1024).toFixed(0)} MB` : "n/a"} |`,
+    );
   console.log(`throughput ratio watchdog/grep: ${(gMs / wMs).toFixed(2)}× (goal ≥ 1.0×, never below 0.5×)`);
-  console.log(`with the cause catalog on (${n} patterns): ${(gAllMs / cMs).toFixed(2)}× grep with the same ${n} patterns, ${(gMs / cMs).toFixed(2)}× grep with the 10`);
-  console.log(`matching lines: watchdog ${wdCount}, grep ${grepCount}${wdCount === grepCount ? " (agree)" : " (DIFFER)"}`);
+  console.log(
+    `with the cause catalog on (${n} patterns): ${(gAllMs / cMs).toFixed(2)}× grep with the same ${n} patterns, ${(gMs / cMs).toFixed(2)}× grep with the 10`,
+  );
+  console.log(
+    `matching lines: watchdog ${wdCount}, grep ${grepCount}${wdCount === grepCount ? " (agree)" : " (DIFFER)"}`,
+  );
   const i = median(idle);
   const b = median(base);
-  console.log(`second run, no new bytes: ${i.toFixed(0)} ms vs ${b.toFixed(0)} ms without the log check (${(((i - b) / b) * 100).toFixed(1)}%, goal within ±10%)`);
+  console.log(
+    `second run, no new bytes: ${i.toFixed(0)} ms vs ${b.toFixed(0)} ms without the log check (${(((i - b) / b) * 100).toFixed(1)}%, goal within ±10%)`,
+  );
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

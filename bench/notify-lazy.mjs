@@ -23,7 +23,12 @@ fs.writeFileSync(path.join(dir, "sms.yaml"), sms + base);
 const once = (cfg, state) =>
   new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    execFile(process.execPath, [cli, "check", "--config", cfg, "--state", state], { env: { ...process.env, WATCHDOG_CONFIG: "" } }, () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
+    execFile(
+      process.execPath,
+      [cli, "check", "--config", cfg, "--state", state],
+      { env: { ...process.env, WATCHDOG_CONFIG: "" } },
+      () => resolve(Number(process.hrtime.bigint() - t0) / 1e6),
+    );
   });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const plain = [];
@@ -32,8 +37,19 @@ for (let i = 0; i < runs; i++) {
   plain.push(await once(path.join(dir, "plain.yaml"), path.join(dir, "p.json")));
   withSms.push(await once(path.join(dir, "sms.yaml"), path.join(dir, "s.json")));
 }
-const sdk = spawnSync(process.execPath, ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(path.resolve("dist/lazy/alicloud-dysmsapi20170525.cjs"))});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { encoding: "utf8" });
-console.log(`healthy run, median of ${runs}: without SMS ${median(plain).toFixed(0)} ms, with SMS configured ${median(withSms).toFixed(0)} ms, ratio ${(median(withSms) / median(plain)).toFixed(2)}`);
-console.log(`loading the Aliyun SDK alone: ${Number(sdk.stdout.trim()).toFixed(0)} ms (${(Number(sdk.stdout.trim()) / median(plain)).toFixed(2)}x a healthy run), paid only by runs that send an SMS`);
+const sdk = spawnSync(
+  process.execPath,
+  [
+    "-e",
+    `const t=process.hrtime.bigint();require(${JSON.stringify(path.resolve("dist/lazy/alicloud-dysmsapi20170525.cjs"))});console.log(Number(process.hrtime.bigint()-t)/1e6)`,
+  ],
+  { encoding: "utf8" },
+);
+console.log(
+  `healthy run, median of ${runs}: without SMS ${median(plain).toFixed(0)} ms, with SMS configured ${median(withSms).toFixed(0)} ms, ratio ${(median(withSms) / median(plain)).toFixed(2)}`,
+);
+console.log(
+  `loading the Aliyun SDK alone: ${Number(sdk.stdout.trim()).toFixed(0)} ms (${(Number(sdk.stdout.trim()) / median(plain)).toFixed(2)}x a healthy run), paid only by runs that send an SMS`,
+);
 server.close();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -25,7 +25,10 @@ const pidCount = () => fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n)).le
 const before = pidCount();
 
 // The sleepers: one bash, leader of its own process group, so one kill reaches them all.
-const sleeper = spawn("bash", ["-c", `for ((i = 0; i < ${COUNT}; i++)); do sleep 900 & done; wait`], { detached: true, stdio: "ignore" });
+const sleeper = spawn("bash", ["-c", `for ((i = 0; i < ${COUNT}; i++)); do sleep 900 & done; wait`], {
+  detached: true,
+  stdio: "ignore",
+});
 let killed = false;
 const killAll = () => {
   if (killed) return;
@@ -42,9 +45,14 @@ for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130)
 function run(cmd, args) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    execFile(cmd, args, { env: { ...process.env, WATCHDOG_CONFIG: "" }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
-      resolve({ wallMs: Number(process.hrtime.bigint() - t0) / 1e6, stdout, code: err?.code ?? 0 });
-    });
+    execFile(
+      cmd,
+      args,
+      { env: { ...process.env, WATCHDOG_CONFIG: "" }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout) => {
+        resolve({ wallMs: Number(process.hrtime.bigint() - t0) / 1e6, stdout, code: err?.code ?? 0 });
+      },
+    );
   });
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -53,13 +61,19 @@ try {
   const t0 = Date.now();
   let seen = 0;
   // Bounded wait: until the sleepers are all there, or the deadline (a slow box says how many it got).
-  while ((seen = pidCount() - before) < COUNT && Date.now() - t0 < SPAWN_DEADLINE_MS) await new Promise((r) => setTimeout(r, 200));
+  while ((seen = pidCount() - before) < COUNT && Date.now() - t0 < SPAWN_DEADLINE_MS)
+    await new Promise((r) => setTimeout(r, 200));
   const total = pidCount();
-  console.error(`process scan: ${seen} sleepers started in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${total} processes in /proc`);
+  console.error(
+    `process scan: ${seen} sleepers started in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${total} processes in /proc`,
+  );
 
   const config = (name, selector) => {
     const file = path.join(dir, `${name}.yaml`);
-    fs.writeFileSync(file, `host: bench\nstate_file: ${path.join(dir, `${name}.json`)}\nlog_file: ${path.join(dir, `${name}.log`)}\nescalation:\n  - after: 1\nchecks:\n  - {name: proc, type: process, ${selector}, min: 0}\n`);
+    fs.writeFileSync(
+      file,
+      `host: bench\nstate_file: ${path.join(dir, `${name}.json`)}\nlog_file: ${path.join(dir, `${name}.log`)}\nescalation:\n  - after: 1\nchecks:\n  - {name: proc, type: process, ${selector}, min: 0}\n`,
+    );
     return file;
   };
   const cases = [
@@ -84,10 +98,15 @@ try {
     }
     rows.push([what, median(probe), median(ps)]);
   }
-  console.log(`process scan: ${total} processes, median of ${RUNS} runs each, ${os.cpus().length} CPUs, node ${process.version}`);
+  console.log(
+    `process scan: ${total} processes, median of ${RUNS} runs each, ${os.cpus().length} CPUs, node ${process.version}`,
+  );
   console.log("| process check | probe time | ps -e (same run) | ratio | goal |");
   console.log("|---|---|---|---|---|");
-  for (const [what, p, ps] of rows) console.log(`| ${what}, ${total} processes | ${p.toFixed(0)} ms | ${ps.toFixed(0)} ms | ${(p / ps).toFixed(2)}× | ≤ 2× |`);
+  for (const [what, p, ps] of rows)
+    console.log(
+      `| ${what}, ${total} processes | ${p.toFixed(0)} ms | ${ps.toFixed(0)} ms | ${(p / ps).toFixed(2)}× | ≤ 2× |`,
+    );
 } finally {
   killAll();
   fs.rmSync(dir, { recursive: true, force: true });

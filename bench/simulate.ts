@@ -7,7 +7,12 @@ import type { ProbeResult, Status } from "../src/probes/types.js";
 import { enqueue } from "../src/notify/deliver.js";
 
 /** SimulationResult is the state after the runs, its size at checkpoints and the time per run early (runs 1,000 to 1,100, after the JIT has warmed up) and late (the last 100). */
-export type SimulationResult = { state: State; sizes: [runs: number, bytes: number][]; firstMsPerRun: number; lastMsPerRun: number };
+export type SimulationResult = {
+  state: State;
+  sizes: [runs: number, bytes: number][];
+  firstMsPerRun: number;
+  lastMsPerRun: number;
+};
 
 /**
  * simulate runs `runs` cron runs 2 minutes apart on the config's checks. Each check fails in bursts (a different
@@ -27,14 +32,28 @@ export function simulate(yaml: string, runs: number, t0: number): SimulationResu
     const results: ProbeResult[] = config.checks.map((c, k) => {
       const period = 7 + (k % 13);
       const status: Status = i % (period * 3) < period ? (k % 3 === 0 ? "warning" : "critical") : "ok";
-      return { check: c.name, status, summary: `${c.name} ${status} at run ${i}`, durationMs: 3, metrics: { latency_ms: k + (i % 50) } };
+      return {
+        check: c.name,
+        status,
+        summary: `${c.name} ${status} at run ${i}`,
+        durationMs: 3,
+        metrics: { latency_ms: k + (i % 50) },
+      };
     });
     const started = performance.now();
     const d = decide(state, results, now, config);
-    const messages: Message[] = d.actions.flatMap((a, j) => (a.type === "notify" ? [{ id: `${i}-${j}`, channel: a.channel, host: "bench", createdAt: now, items: a.items }] : []));
+    const messages: Message[] = d.actions.flatMap((a, j) =>
+      a.type === "notify"
+        ? [{ id: `${i}-${j}`, channel: a.channel, host: "bench", createdAt: now, items: a.items }]
+        : [],
+    );
     state = enqueue(d.state, messages, now);
     const sent = { ...state.sent };
-    for (const e of state.outbox) sent[e.message.channel] = { ok: (sent[e.message.channel]?.ok ?? 0) + 1, failed: sent[e.message.channel]?.failed ?? 0 };
+    for (const e of state.outbox)
+      sent[e.message.channel] = {
+        ok: (sent[e.message.channel]?.ok ?? 0) + 1,
+        failed: sent[e.message.channel]?.failed ?? 0,
+      };
     state = { ...state, outbox: [], sent, lastRun: { startedAt: now, durationMs: 40 } };
     const ms = performance.now() - started;
     if (i >= early && i < early + window) first += ms;

@@ -43,7 +43,14 @@ function setup(name, historyBytes) {
       const check = `svc-${n % CHECKS}`;
       const down = n % 2 === 0;
       const e = down
-        ? { at, type: "transition", check, from: "ok", to: "critical", summary: `127.0.0.1:${port} refused (ECONNREFUSED)` }
+        ? {
+            at,
+            type: "transition",
+            check,
+            from: "ok",
+            to: "critical",
+            summary: `127.0.0.1:${port} refused (ECONNREFUSED)`,
+          }
         : { at, type: "transition", check, from: "critical", to: "ok", summary: `127.0.0.1:${port} accepted in 1ms` };
       const line = JSON.stringify(e);
       lines.push(line);
@@ -73,14 +80,18 @@ const big = { wall: [], rss: [] };
 await run(empty);
 await run(full);
 for (let i = 0; i < RUNS; i++) {
-  for (const [config, into] of [[empty, base], [full, big]]) {
+  for (const [config, into] of [
+    [empty, base],
+    [full, big],
+  ]) {
     const r = await run(config);
     into.wall.push(r.wallMs);
     into.rss.push(r.rssKb);
   }
 }
 const med = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const row = (what, a, b, unit) => console.log(`| ${what} | ${a.toFixed(0)} ${unit} | ${b.toFixed(0)} ${unit} | ${(b / a).toFixed(2)}× |`);
+const row = (what, a, b, unit) =>
+  console.log(`| ${what} | ${a.toFixed(0)} ${unit} | ${b.toFixed(0)} ${unit} | ${(b / a).toFixed(2)}× |`);
 console.log(`| healthy run, ${CHECKS} checks, status_page | empty history | 30 MB history | ratio |`);
 console.log("|---|---|---|---|");
 row("wall (median)", med(base.wall), med(big.wall), "ms");

@@ -25,7 +25,9 @@ export default function setup(): () => void {
     }
     if (left.length) {
       const what = `${left.length} entr${left.length === 1 ? "y" : "ies"}`;
-      throw new Error(`tests left ${what} in the temp dir (remove them in afterAll/finally): ${left.slice(0, 20).join(", ")}`);
+      throw new Error(
+        `tests left ${what} in the temp dir (remove them in afterAll/finally): ${left.slice(0, 20).join(", ")}`,
+      );
     }
   };
 }

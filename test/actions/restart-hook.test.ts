@@ -9,24 +9,38 @@ import { tmpDirEach } from "../helpers/tmp.js";
 
 const dir = tmpDirEach("wd-hook-");
 
-const hook = (over: Partial<RestartConfig>): RestartConfig => ({ command: ["true"], shell: false, timeout: 5000, verify_after: 0, limit: { max: 2, within: 1_800_000 }, ...over });
+const hook = (over: Partial<RestartConfig>): RestartConfig => ({
+  command: ["true"],
+  shell: false,
+  timeout: 5000,
+  verify_after: 0,
+  limit: { max: 2, within: 1_800_000 },
+  ...over,
+});
 const opts = (redact = (s: string) => s) => ({ signal: new AbortController().signal, sleep, redact });
-
 
 describe("restart hook", () => {
   it("runs argv without a shell, keeps the output tail, and re-probes after verify_after", async () => {
     let probed = 0;
-    const out = await runRestartHook(hook({ command: ["/bin/echo", "restarting $HOME; rm -rf /"], verify_after: 50 }), async () => {
-      probed += 1;
-      return "ok";
-    }, opts());
+    const out = await runRestartHook(
+      hook({ command: ["/bin/echo", "restarting $HOME; rm -rf /"], verify_after: 50 }),
+      async () => {
+        probed += 1;
+        return "ok";
+      },
+      opts(),
+    );
     expect(out).toMatchObject({ exitCode: 0, timedOut: false, helped: true, after: "ok" });
     expect(out.outputTail).toBe("restarting $HOME; rm -rf /");
     expect(probed).toBe(1);
   });
 
   it("says it did not help when the re-probe still fails, whatever the exit code", async () => {
-    const out = await runRestartHook(hook({ command: "echo boom >&2; exit 3", shell: true }), async () => "critical", opts());
+    const out = await runRestartHook(
+      hook({ command: "echo boom >&2; exit 3", shell: true }),
+      async () => "critical",
+      opts(),
+    );
     expect(out).toMatchObject({ exitCode: 3, helped: false, after: "critical" });
     expect(out.outputTail).toBe("boom");
   });
@@ -53,17 +67,25 @@ describe("restart hook", () => {
 
   it("reports a command that does not exist without re-probing", async () => {
     let probed = false;
-    const out = await runRestartHook(hook({ command: ["/nonexistent/restart-me"] }), async () => {
-      probed = true;
-      return "ok";
-    }, opts());
+    const out = await runRestartHook(
+      hook({ command: ["/nonexistent/restart-me"] }),
+      async () => {
+        probed = true;
+        return "ok";
+      },
+      opts(),
+    );
     expect(out.error).toBe("command not found: /nonexistent/restart-me");
     expect(out.helped).toBe(false);
     expect(probed).toBe(false);
   });
 
   it("redacts secrets from the output it keeps", async () => {
-    const out = await runRestartHook(hook({ command: ["/bin/echo", "token=s3cr3t-tok"] }), async () => "ok", opts((s) => s.replaceAll("s3cr3t-tok", "***")));
+    const out = await runRestartHook(
+      hook({ command: ["/bin/echo", "token=s3cr3t-tok"] }),
+      async () => "ok",
+      opts((s) => s.replaceAll("s3cr3t-tok", "***")),
+    );
     expect(out.outputTail).toBe("token=***");
   });
 });

@@ -38,7 +38,6 @@ const FLOORS: readonly (readonly [floor: string, paths: readonly string[]])[] = 
   ["cli", ["cli/", "logger.ts"]],
 ];
 
-
 const ORDER = FLOORS.map(([f]) => f);
 
 /** floorOf is the floor of FILE (src/-relative) as a number, 0 the ground; undefined when no floor names it. */

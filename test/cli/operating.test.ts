@@ -70,7 +70,11 @@ describe("watchdog status", () => {
     expect(r.stdout).toMatch(/^worker\s+CRITICAL\s+2\s.*held \(depends_on\)/m);
     expect(r.stdout).toContain("outbox: 0 waiting");
     const j = JSON.parse((await cli(file, "status", "--json")).stdout);
-    expect(j.checks.map((c: { name: string; failStreak: number }) => `${c.name}:${c.failStreak}`)).toEqual(["api:2", "worker:2", "gpu-0:2"]);
+    expect(j.checks.map((c: { name: string; failStreak: number }) => `${c.name}:${c.failStreak}`)).toEqual([
+      "api:2",
+      "worker:2",
+      "gpu-0:2",
+    ]);
     expect(j.checks[0].incident.notified).toEqual(["out"]);
     expect(j.lastRun.startedAt).toMatch(/^\d{4}-/);
   });
@@ -154,7 +158,12 @@ describe("watchdog ack", () => {
     const srv = net.createServer((s) => s.end());
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
     const live = (srv.address() as net.AddressInfo).port;
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(new RegExp(`(name: api\\n    type: tcp\\n    host: 127.0.0.1\\n    port: )\\d+`), `$1${live}`));
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, "utf8")
+        .replace(new RegExp(`(name: api\\n    type: tcp\\n    host: 127.0.0.1\\n    port: )\\d+`), `$1${live}`),
+    );
     const rec = await cli(file, "check");
     srv.close();
     expect(rec.stdout).toMatch(/Check: api \(recovered\)/);
@@ -178,7 +187,10 @@ describe("watchdog ack", () => {
     const srv = net.createServer((s) => s.end());
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
     const file = path.join(dir, "ok.yaml");
-    fs.writeFileSync(file, `state_file: ${dir}/state/state.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: up, type: tcp, host: 127.0.0.1, port: ${(srv.address() as net.AddressInfo).port}}\n`);
+    fs.writeFileSync(
+      file,
+      `state_file: ${dir}/state/state.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: up, type: tcp, host: 127.0.0.1, port: ${(srv.address() as net.AddressInfo).port}}\n`,
+    );
     await cli(file, "check");
     srv.close();
     const r = await cli(file, "ack", "up");
@@ -233,7 +245,10 @@ describe("watchdog init and schema", () => {
     // A fake nvidia-smi on PATH adds a GPU check.
     fs.mkdirSync(path.join(dir, "bin"));
     fs.writeFileSync(path.join(dir, "bin", "nvidia-smi"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
-    const ok = await runCli(["init", "--path", target], { cwd: dir, env: { ...env(), PATH: `${path.join(dir, "bin")}:${process.env.PATH}` } });
+    const ok = await runCli(["init", "--path", target], {
+      cwd: dir,
+      env: { ...env(), PATH: `${path.join(dir, "bin")}:${process.env.PATH}` },
+    });
     expect(ok.code).toBe(0);
     // The line is folded at 80 columns, where depends on the length of the temp path.
     expect(ok.stdout.replace(/\s+/g, " ")).toContain("with a GPU check");
@@ -247,14 +262,17 @@ describe("watchdog init and schema", () => {
     expect(forced.stdout.replace(/\s+/g, " ")).toContain("GPU checks commented out");
     expect(fs.readFileSync(target, "utf8")).not.toMatch(/^ {4}type: gpu\b/m);
     // The starter names its secrets as ${VARS}: set each, as a user would.
-    const vars = Object.fromEntries([...fs.readFileSync(target, "utf8").matchAll(/\$\{(\w+)\}/g)].map((m) => [m[1]!, "x"]));
+    const vars = Object.fromEntries(
+      [...fs.readFileSync(target, "utf8").matchAll(/\$\{(\w+)\}/g)].map((m) => [m[1]!, "x"]),
+    );
     const v = await runCli(["validate", "-c", target], { cwd: dir, env: { ...env(), ...vars } });
     expect(v.stdout + v.stderr).toContain("config OK");
   });
 
   it("reports a directory that is not writable", async () => {
     let target: string;
-    if (process.getuid?.() === 0) target = "/sys/watchdog.yaml"; // root may write anywhere but sysfs
+    if (process.getuid?.() === 0)
+      target = "/sys/watchdog.yaml"; // root may write anywhere but sysfs
     else {
       fs.mkdirSync(path.join(dir, "ro"), { mode: 0o555 });
       target = path.join(dir, "ro", "watchdog.yaml");
@@ -269,7 +287,9 @@ describe("watchdog init and schema", () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.$schema).toContain("json-schema.org");
-    expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(["checks", "channels", "escalation", "history_file", "flap", "heartbeat"]));
+    expect(Object.keys(s.properties)).toEqual(
+      expect.arrayContaining(["checks", "channels", "escalation", "history_file", "flap", "heartbeat"]),
+    );
   });
 });
 
@@ -281,8 +301,13 @@ describe("depends_on in the config", () => {
     { deps: { a: ["b"], b: ["a"] }, err: /dependency cycle: a -> b -> a/ },
   ])("$err", async ({ deps, err }) => {
     const file = path.join(dir, "c.yaml");
-    const checks = Object.entries(deps).map(([n, d]) => `  - {name: ${n}, type: tcp, host: 127.0.0.1, port: 1, depends_on: [${d.join(", ")}]}`);
-    fs.writeFileSync(file, `state_file: ${dir}/s.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n${checks.join("\n")}\n`);
+    const checks = Object.entries(deps).map(
+      ([n, d]) => `  - {name: ${n}, type: tcp, host: 127.0.0.1, port: 1, depends_on: [${d.join(", ")}]}`,
+    );
+    fs.writeFileSync(
+      file,
+      `state_file: ${dir}/s.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n${checks.join("\n")}\n`,
+    );
     const r = await cli(file, "validate");
     expect(r.code).toBe(78);
     expect(r.stderr).toMatch(err);
@@ -294,10 +319,17 @@ describe("watchdog install", () => {
     const file = await setup();
     const p = await cli(file, "install", "--cron");
     expect(p.code).toBe(0);
-    expect(p.stdout).toMatch(new RegExp(`^\\*/2 \\* \\* \\* \\* \\S+ -- \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`, "m"));
+    expect(p.stdout).toMatch(
+      new RegExp(
+        `^\\*/2 \\* \\* \\* \\* \\S+ -- \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`,
+        "m",
+      ),
+    );
     const w = await cli(file, "install", "--cron", "--write", "--dest", dir);
     expect(w.code).toBe(0);
-    expect(fs.readFileSync(path.join(dir, "watchdog"), "utf8")).toMatch(new RegExp(`^\\*/2 \\* \\* \\* \\* ${os.userInfo().username} `, "m"));
+    expect(fs.readFileSync(path.join(dir, "watchdog"), "utf8")).toMatch(
+      new RegExp(`^\\*/2 \\* \\* \\* \\* ${os.userInfo().username} `, "m"),
+    );
     const no = await cli(file, "install", "--cron", "--write", "--dest", path.join(dir, "missing"));
     expect(no.code).toBe(1);
     expect(no.stderr).toContain("no such directory");
@@ -313,7 +345,11 @@ describe("watchdog install", () => {
     const service = fs.readFileSync(path.join(units, "watchdog.service"), "utf8");
     expect(service).toMatch(/^ExecStart=\S+ -- \S+watchdog\.cjs check --config /m);
     expect(service).toContain("ProtectSystem=strict");
-    const verify = spawnSync("systemd-analyze", ["verify", ...["watchdog.service", "watchdog.timer", "watchdog-daemon.service"].map((u) => path.join(units, u))], { encoding: "utf8" });
+    const verify = spawnSync(
+      "systemd-analyze",
+      ["verify", ...["watchdog.service", "watchdog.timer", "watchdog-daemon.service"].map((u) => path.join(units, u))],
+      { encoding: "utf8" },
+    );
     if (verify.error) {
       console.warn(`skipped systemd-analyze verify: ${verify.error.message} (install the Debian package "systemd")`);
       return;
@@ -341,7 +377,8 @@ describe("self-monitoring", () => {
       `state_file: ${dir}/state/state.json\nexpected_interval: 2m\nheartbeat: {url: "http://127.0.0.1:${(hb.address() as net.AddressInfo).port}/hb"}\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: svc, type: tcp, host: 127.0.0.1, port: ${port}}\n`,
     );
     const T = 1_800_000_000_000;
-    const at = (t: number) => runCli(["-c", file, "check"], { cwd: dir, env: { ...env(), WATCHDOG_TEST_NOW: String(t) } });
+    const at = (t: number) =>
+      runCli(["-c", file, "check"], { cwd: dir, env: { ...env(), WATCHDOG_TEST_NOW: String(t) } });
     expect((await at(T)).code).toBe(0);
     await new Promise<void>((r) => srv.close(() => r()));
     // 20 minutes later (more than 3 x 2m) the service is down: the alert says watchdog itself was not running.

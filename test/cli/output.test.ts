@@ -64,17 +64,31 @@ describe("watchdog install names the config in use", () => {
     const file = await config();
     const viaEnv = await runCli(["install", "--cron"], { cwd: dir(), env: { ...env(), WATCHDOG_CONFIG: file } });
     expect(viaEnv.code).toBe(0);
-    expect(viaEnv.stdout).toMatch(new RegExp(`^\\*/2 \\* \\* \\* \\* \\S+ -- \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`, "m"));
+    expect(viaEnv.stdout).toMatch(
+      new RegExp(
+        `^\\*/2 \\* \\* \\* \\* \\S+ -- \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`,
+        "m",
+      ),
+    );
     fs.copyFileSync(file, path.join(dir(), "watchdog.yaml"));
     const state = path.join(dir(), "my state", "state.json");
     const viaCwd = await runCli(["install", "--cron", "--state", state], { cwd: dir(), env: env() });
-    expect(viaCwd.stdout).toContain(` check --config ${path.join(dir(), "watchdog.yaml")} --state '${state}' >/dev/null\n`);
+    expect(viaCwd.stdout).toContain(
+      ` check --config ${path.join(dir(), "watchdog.yaml")} --state '${state}' >/dev/null\n`,
+    );
     const units = path.join(dir(), "units");
     fs.mkdirSync(units);
-    const sd = await runCli(["install", "--systemd", "--dest", units, "--no-enable", "--state", state], { cwd: dir(), env: env() });
+    const sd = await runCli(["install", "--systemd", "--dest", units, "--no-enable", "--state", state], {
+      cwd: dir(),
+      env: env(),
+    });
     expect(sd.code).toBe(0);
-    expect(fs.readFileSync(path.join(units, "watchdog.service"), "utf8")).toContain(` check --config ${path.join(dir(), "watchdog.yaml")} --state "${state}"\n`);
-    expect(fs.readFileSync(path.join(units, "watchdog.service.d", "watchdog-paths.conf"), "utf8")).toContain(`ReadWritePaths="${path.dirname(state)}"`);
+    expect(fs.readFileSync(path.join(units, "watchdog.service"), "utf8")).toContain(
+      ` check --config ${path.join(dir(), "watchdog.yaml")} --state "${state}"\n`,
+    );
+    expect(fs.readFileSync(path.join(units, "watchdog.service.d", "watchdog-paths.conf"), "utf8")).toContain(
+      `ReadWritePaths="${path.dirname(state)}"`,
+    );
   });
 
   it("with no config file anywhere, says which file the installed runs will read", async () => {
@@ -95,7 +109,15 @@ describe("watchdog status", () => {
     port: 1
 `);
     // Three channels told, so the TOLD column is cut; a silence and an ack, so NOTES is cut.
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("channels:\n  out: {type: console}\nescalation: [{after: 1, notify: [out]}]", "channels:\n  console-one: {type: console}\n  console-two: {type: console}\n  console-three: {type: console}\nescalation: [{after: 1, notify: [console-one, console-two, console-three]}]"));
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, "utf8")
+        .replace(
+          "channels:\n  out: {type: console}\nescalation: [{after: 1, notify: [out]}]",
+          "channels:\n  console-one: {type: console}\n  console-two: {type: console}\n  console-three: {type: console}\nescalation: [{after: 1, notify: [console-one, console-two, console-three]}]",
+        ),
+    );
     const cli = (...args: string[]) => runCli(["-c", file, ...args], { cwd: dir(), env: env() });
     expect((await cli("check")).code).toBe(0);
     expect((await cli("silence", "add", "a-service-*", "--for", "2h")).code).toBe(0);
@@ -109,7 +131,9 @@ describe("watchdog status", () => {
     expect(r.stdout).toMatch(/^ {4}told: console-one, console-two, console-three$/m);
     expect(r.stdout).toMatch(/^ {2}other: 127\.0\.0\.1:1 refused the connection/m);
     // Times carry their zone.
-    expect(r.stdout).toMatch(/^ {2}[0-9a-f]{8} {2}a-service-\* {2}1h 59m(?: \d+s)? left, until \d\d-\d\d \d\d:\d\d[+-]\d\d:\d\d$/m);
+    expect(r.stdout).toMatch(
+      /^ {2}[0-9a-f]{8} {2}a-service-\* {2}1h 59m(?: \d+s)? left, until \d\d-\d\d \d\d:\d\d[+-]\d\d:\d\d$/m,
+    );
   });
 });
 
@@ -122,32 +146,49 @@ describe("watchdog silence list and ack", () => {
     expect((await cli("silence", "add", "a-*", "--for", "2h", "--reason", reason)).code).toBe(0);
     const list = await cli("silence", "list");
     for (const line of list.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
-    expect(list.stdout).toMatch(/^[0-9a-f]{8}\s+a-\*\s+1h 59m(?: \d+s)? left\s+\d\d-\d\d \d\d:\d\d[+-]\d\d:\d\d\s+upgrading/m);
+    expect(list.stdout).toMatch(
+      /^[0-9a-f]{8}\s+a-\*\s+1h 59m(?: \d+s)? left\s+\d\d-\d\d \d\d:\d\d[+-]\d\d:\d\d\s+upgrading/m,
+    );
     expect(list.stdout.replace(/\s+/g, " ")).toContain(reason);
     const [j] = JSON.parse((await cli("silence", "list", "--json")).stdout);
     expect(j.endsAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(j.checks).toEqual(["a-service-with-a-long-name"]);
     const ack = await cli("ack", "a-service-with-a-long-name");
     expect(ack.code).toBe(0);
-    expect(ack.stdout.replace(/\s+/g, " ")).toMatch(/^acknowledged a-service-with-a-long-name \(incident since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d, \d+s ago\) no further steps/);
+    expect(ack.stdout.replace(/\s+/g, " ")).toMatch(
+      /^acknowledged a-service-with-a-long-name \(incident since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d, \d+s ago\) no further steps/,
+    );
     for (const line of ack.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
   });
 });
 
 describe("watchdog simulate", () => {
-  it.each(["en", "zh-CN"])("shows each message without its made-up id footer (locale %s), runs counted in words", async (locale) => {
-    const file = await config();
-    fs.writeFileSync(file, `locale: ${locale}\n${fs.readFileSync(file, "utf8")}`);
-    const r = await runCli(["-c", file, "simulate", "a-service-with-a-long-name", "--failures", "2", "--then-ok", "1"], { cwd: dir(), env: env() });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("simulate a-service-with-a-long-name: 2 critical runs then 1 ok, one every 2m\n");
-    expect(r.stdout).toContain("… 1 run with nothing to send");
-    expect(r.stdout).not.toMatch(/watchdog (message|消息)|sim-\d+/);
-    expect(r.stdout).toContain(locale === "zh-CN" ? "处理手册：journalctl" : "Runbook: journalctl");
-    const j = JSON.parse((await runCli(["-c", file, "simulate", "a-service-with-a-long-name", "--failures", "2", "--then-ok", "1", "--json"], { cwd: dir(), env: env() })).stdout);
-    expect(j.timeline.map((e: { offsetMs: number }) => e.offsetMs)).toEqual([0, 120_000, 240_000]);
-    expect(j.timeline[0].at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-  });
+  it.each(["en", "zh-CN"])(
+    "shows each message without its made-up id footer (locale %s), runs counted in words",
+    async (locale) => {
+      const file = await config();
+      fs.writeFileSync(file, `locale: ${locale}\n${fs.readFileSync(file, "utf8")}`);
+      const r = await runCli(
+        ["-c", file, "simulate", "a-service-with-a-long-name", "--failures", "2", "--then-ok", "1"],
+        { cwd: dir(), env: env() },
+      );
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("simulate a-service-with-a-long-name: 2 critical runs then 1 ok, one every 2m\n");
+      expect(r.stdout).toContain("… 1 run with nothing to send");
+      expect(r.stdout).not.toMatch(/watchdog (message|消息)|sim-\d+/);
+      expect(r.stdout).toContain(locale === "zh-CN" ? "处理手册：journalctl" : "Runbook: journalctl");
+      const j = JSON.parse(
+        (
+          await runCli(
+            ["-c", file, "simulate", "a-service-with-a-long-name", "--failures", "2", "--then-ok", "1", "--json"],
+            { cwd: dir(), env: env() },
+          )
+        ).stdout,
+      );
+      expect(j.timeline.map((e: { offsetMs: number }) => e.offsetMs)).toEqual([0, 120_000, 240_000]);
+      expect(j.timeline[0].at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    },
+  );
 });
 
 /** receiver is an HTTP endpoint on 127.0.0.1 that keeps each body it gets and answers `status` with JSON `answer`. */
@@ -172,10 +213,15 @@ describe("watchdog test-notify", () => {
     try {
       const port = srv.port;
       const file = path.join(dir(), "n.yaml");
-      fs.writeFileSync(file, `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\n  ops: {type: webhook, url: "http://127.0.0.1:${port}/b"}\nescalation: [{after: 1, notify: [team]}]\nchecks: []\n`);
+      fs.writeFileSync(
+        file,
+        `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\n  ops: {type: webhook, url: "http://127.0.0.1:${port}/b"}\nescalation: [{after: 1, notify: [team]}]\nchecks: []\n`,
+      );
       const amb = await runCli(["-c", file, "test-notify", "webhook"], { cwd: dir(), env: env() });
       expect(amb.code).toBe(64);
-      expect(amb.stderr.trim()).toBe("watchdog: 2 channels are of type webhook (team, ops): name one, e.g. watchdog test-notify team");
+      expect(amb.stderr.trim()).toBe(
+        "watchdog: 2 channels are of type webhook (team, ops): name one, e.g. watchdog test-notify team",
+      );
       expect(bodies).toHaveLength(0);
       const ok = await runCli(["-c", file, "test-notify", "ops", "-m", "hello"], { cwd: dir(), env: env() });
       expect(ok.code).toBe(0);
@@ -191,7 +237,10 @@ describe("watchdog test-notify", () => {
     try {
       const port = srv.port;
       const file = path.join(dir(), "n.yaml");
-      fs.writeFileSync(file, `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\nescalation: [{after: 1, notify: [team]}]\nchecks: []\n`);
+      fs.writeFileSync(
+        file,
+        `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\nescalation: [{after: 1, notify: [team]}]\nchecks: []\n`,
+      );
       const r = await runCli(["-c", file, "test-notify", "team"], { cwd: dir(), env: env() });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^FAILED: 127\.0\.0\.1:\d+ answered HTTP 401: \{"error":"bad token"\}/);
@@ -204,7 +253,14 @@ describe("watchdog test-notify", () => {
 });
 
 describe("the command line", () => {
-  it.each([["check", "--bogus"], ["bogus"], ["silence"], ["silence", "remove"], ["ack"], ["simulate", "x", "--failures"]])("a bad command line (%s) exits 2 with the reason", async (...args) => {
+  it.each([
+    ["check", "--bogus"],
+    ["bogus"],
+    ["silence"],
+    ["silence", "remove"],
+    ["ack"],
+    ["simulate", "x", "--failures"],
+  ])("a bad command line (%s) exits 2 with the reason", async (...args) => {
     const r = await runCli(args, { cwd: dir(), env: env() });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error: |Usage: watchdog/);
@@ -227,18 +283,34 @@ describe("config.example.yaml", () => {
     const schema = JSON.parse(r.stdout);
     const example = fs.readFileSync(path.resolve(__dirname, "../../config.example.yaml"), "utf8");
     const missing = new Set<string>();
-    type Node = { $ref?: string; anyOf?: Node[]; oneOf?: Node[]; allOf?: Node[]; items?: Node; properties?: Record<string, Node>; additionalProperties?: Node | boolean };
+    type Node = {
+      $ref?: string;
+      anyOf?: Node[];
+      oneOf?: Node[];
+      allOf?: Node[];
+      items?: Node;
+      properties?: Record<string, Node>;
+      additionalProperties?: Node | boolean;
+    };
     const seen = new Set<Node>();
     const walk = (node: Node | undefined, at: string): void => {
       if (!node || typeof node !== "object" || seen.has(node)) return;
       seen.add(node);
-      if (node.$ref) return walk(node.$ref.replace(/^#\//, "").split("/").reduce((o, k) => o[k], schema), at);
+      if (node.$ref)
+        return walk(
+          node.$ref
+            .replace(/^#\//, "")
+            .split("/")
+            .reduce((o, k) => o[k], schema),
+          at,
+        );
       for (const alt of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]) walk(alt, at);
       walk(node.items, `${at}[]`);
       if (typeof node.additionalProperties === "object") walk(node.additionalProperties, `${at}.*`);
       for (const [key, sub] of Object.entries(node.properties ?? {})) {
         // Shown as `key:` in a value or a comment: `  key: v`, `# key: v`, `{key: v}`, `- key: v`.
-        if (!new RegExp(`(^|[\\s{,#-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`, "m").test(example)) missing.add(`${at}.${key}`);
+        if (!new RegExp(`(^|[\\s{,#-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`, "m").test(example))
+          missing.add(`${at}.${key}`);
         walk(sub, `${at}.${key}`);
       }
     };
@@ -253,7 +325,12 @@ describe("status --json", () => {
     try {
       const port = srv.port;
       const file = await config();
-      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("out: {type: console}", `out: {type: webhook, url: "http://127.0.0.1:${port}/h"}`));
+      fs.writeFileSync(
+        file,
+        fs
+          .readFileSync(file, "utf8")
+          .replace("out: {type: console}", `out: {type: webhook, url: "http://127.0.0.1:${port}/h"}`),
+      );
       const cli = (...args: string[]) => runCli(["-c", file, ...args], { cwd: dir(), env: env() });
       expect((await cli("check")).code).toBe(0);
       const j = JSON.parse((await cli("status", "--json")).stdout);
@@ -273,7 +350,10 @@ describe("status --json", () => {
 describe("watchdog init", () => {
   it("names the environment variables its channels read that are not set, so the first validate is no surprise", async () => {
     const target = path.join(dir(), "watchdog.yaml");
-    const r = await runCli(["init", "--full", "--path", target], { cwd: dir(), env: { ...env(), SMTP_PASS: "set", HOOK_TOKEN: "" } });
+    const r = await runCli(["init", "--full", "--path", target], {
+      cwd: dir(),
+      env: { ...env(), SMTP_PASS: "set", HOOK_TOKEN: "" },
+    });
     expect(r.code).toBe(0);
     for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     const said = r.stdout.replace(/\s+/g, " ");
@@ -292,13 +372,18 @@ describe("watchdog history", () => {
     const cli = (...args: string[]) => runCli(["-c", file, ...args], { cwd: dir(), env: env() });
     const none = await cli("history", "--check", "nope");
     expect(none.code).toBe(0);
-    expect(none.stdout.replace(/\s+/g, " ")).toContain('no incidents (no check named "nope" is configured now; the checks are: a-service-with-a-long-name).');
+    expect(none.stdout.replace(/\s+/g, " ")).toContain(
+      'no incidents (no check named "nope" is configured now; the checks are: a-service-with-a-long-name).',
+    );
     for (const line of none.stdout.split("\n").slice(1)) expect(line.length).toBeLessThanOrEqual(80);
     // A log check whose pattern names a long cause: the CAUSE column folds instead of cutting it.
     const log = path.join(dir(), "svc.log");
     fs.writeFileSync(log, "");
     const cause = "the speaker table was not loaded because the model directory is missing its config";
-    fs.appendFileSync(file, `  - name: svc-log\n    type: log\n    path: ${log}\n    causes: none\n    patterns: [{regex: "speaker .* not found", cause: "${cause}"}]\n`);
+    fs.appendFileSync(
+      file,
+      `  - name: svc-log\n    type: log\n    path: ${log}\n    causes: none\n    patterns: [{regex: "speaker .* not found", cause: "${cause}"}]\n`,
+    );
     await cli("check");
     fs.appendFileSync(log, "error: speaker abc not found\n");
     await cli("check");
@@ -314,7 +399,10 @@ describe("watchdog check with no channel", () => {
   it("says that nobody is told when a check fails and no channel is configured", async () => {
     const port = await freePort();
     const file = path.join(dir(), "nc.yaml");
-    fs.writeFileSync(file, `state_file: ${dir()}/s.json\nchecks:\n  - {name: api, type: tcp, host: 127.0.0.1, port: ${port}}\n`);
+    fs.writeFileSync(
+      file,
+      `state_file: ${dir()}/s.json\nchecks:\n  - {name: api, type: tcp, host: 127.0.0.1, port: ${port}}\n`,
+    );
     const r = await runCli(["-c", file, "check", "--dry-run"], { cwd: dir(), env: env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("note: no channels are configured, so nobody is told");
@@ -334,7 +422,11 @@ describe("watchdog validate", () => {
 });
 
 describe("watchdog install flags", () => {
-  it.each([["--cron", "--daemon"], ["--cron", "--no-enable"], ["--systemd", "--write"]])("refuses %s %s (a flag of the other way) with exit 2", async (...args) => {
+  it.each([
+    ["--cron", "--daemon"],
+    ["--cron", "--no-enable"],
+    ["--systemd", "--write"],
+  ])("refuses %s %s (a flag of the other way) with exit 2", async (...args) => {
     const r = await runCli(["install", ...args, "--dest", dir()], { cwd: dir(), env: env() });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^watchdog: --\S+ goes with --(cron|systemd)/);
@@ -347,7 +439,9 @@ describe("watchdog check with a console channel", () => {
     const file = await config();
     const r = await runCli(["-c", file, "check"], { cwd: dir(), env: env() });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^watchdog check on box\n--- \[watchdog\] CRITICAL a-service-with-a-long-name on box\n[\s\S]*\n\nCHECK +STATUS[\s\S]*\nsent to out: a-service-with-a-long-name\n$/);
+    expect(r.stdout).toMatch(
+      /^watchdog check on box\n--- \[watchdog\] CRITICAL a-service-with-a-long-name on box\n[\s\S]*\n\nCHECK +STATUS[\s\S]*\nsent to out: a-service-with-a-long-name\n$/,
+    );
     expect(r.stdout.match(/^watchdog check on/gm)).toHaveLength(1);
   });
 });

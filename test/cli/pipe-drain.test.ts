@@ -16,11 +16,31 @@ beforeAll(() => {
   // A long history: 1,200 events of the last day.
   const t = Date.now() - 86_400_000;
   const events = Array.from({ length: 600 }, (_, i) => [
-    { at: t + i * 1000, type: "incident_open", check: `svc-${i % 7}`, id: `i${i}`, severity: "critical", cause: "gpu_oom" },
-    { at: t + i * 1000 + 500, type: "incident_close", check: `svc-${i % 7}`, id: `i${i}`, startedAt: t + i * 1000, outageMs: 500, peakStep: 1, peak: "critical", restarts: 0, acked: false },
+    {
+      at: t + i * 1000,
+      type: "incident_open",
+      check: `svc-${i % 7}`,
+      id: `i${i}`,
+      severity: "critical",
+      cause: "gpu_oom",
+    },
+    {
+      at: t + i * 1000 + 500,
+      type: "incident_close",
+      check: `svc-${i % 7}`,
+      id: `i${i}`,
+      startedAt: t + i * 1000,
+      outageMs: 500,
+      peakStep: 1,
+      peak: "critical",
+      restarts: 0,
+      acked: false,
+    },
   ]).flat();
   fs.mkdirSync(path.join(dir, "state"), { mode: 0o700 });
-  fs.writeFileSync(path.join(dir, "state", "history.jsonl"), `${events.map((e) => JSON.stringify(e)).join("\n")}\n`, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, "state", "history.jsonl"), `${events.map((e) => JSON.stringify(e)).join("\n")}\n`, {
+    mode: 0o600,
+  });
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -6,20 +6,72 @@ import { emptyState, type State } from "../../src/engine/types.js";
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
-const check = (name: string): CheckConfig => ({ name, type: "tcp", escalation: [{ after: 1, notify: ["email"], restart: false }], repeat_every: 0, recover_after: 1, restart: undefined, depends_on: [], labels: {}, runbook: undefined });
-const config = { host: "gpu-box", checks: [check("a-check-with-a-really-long-name-that-goes-on-and-on"), check("ok-one")] } as unknown as Config;
+const check = (name: string): CheckConfig => ({
+  name,
+  type: "tcp",
+  escalation: [{ after: 1, notify: ["email"], restart: false }],
+  repeat_every: 0,
+  recover_after: 1,
+  restart: undefined,
+  depends_on: [],
+  labels: {},
+  runbook: undefined,
+});
+const config = {
+  host: "gpu-box",
+  checks: [check("a-check-with-a-really-long-name-that-goes-on-and-on"), check("ok-one")],
+} as unknown as Config;
 const state: State = {
   ...emptyState(),
   lastRun: { startedAt: T0 - MIN, durationMs: 1200 },
   checks: {
     "a-check-with-a-really-long-name-that-goes-on-and-on": {
-      status: "critical", since: T0 - 10 * MIN, failStreak: 5, okStreak: 0, lastRunAt: T0 - MIN, summary: "down", recent: "xxxxx", restartTimes: [],
-      incident: { id: "x", startedAt: T0 - 10 * MIN, peak: "critical", stepsFired: [0], notified: ["email", "sms", "dingtalk", "wecom"], held: [], lastNotifiedAt: T0 - 10 * MIN, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined, ack: { at: T0, note: undefined } },
+      status: "critical",
+      since: T0 - 10 * MIN,
+      failStreak: 5,
+      okStreak: 0,
+      lastRunAt: T0 - MIN,
+      summary: "down",
+      recent: "xxxxx",
+      restartTimes: [],
+      incident: {
+        id: "x",
+        startedAt: T0 - 10 * MIN,
+        peak: "critical",
+        stepsFired: [0],
+        notified: ["email", "sms", "dingtalk", "wecom"],
+        held: [],
+        lastNotifiedAt: T0 - 10 * MIN,
+        restarts: 0,
+        restartsHelped: 0,
+        gaveUp: false,
+        cause: undefined,
+        ack: { at: T0, note: undefined },
+      },
       flapping: { since: T0, share: 60, told: [] },
     },
-    "ok-one": { status: "ok", since: T0 - 60 * MIN, failStreak: 0, okStreak: 30, lastRunAt: T0 - MIN, summary: "up", recent: "ooo", restartTimes: [], incident: undefined },
+    "ok-one": {
+      status: "ok",
+      since: T0 - 60 * MIN,
+      failStreak: 0,
+      okStreak: 30,
+      lastRunAt: T0 - MIN,
+      summary: "up",
+      recent: "ooo",
+      restartTimes: [],
+      incident: undefined,
+    },
   },
-  silences: [{ id: "deadbeef", pattern: "ok-*", reason: "a long reason that would not fit in eighty columns at all, really not", createdAt: T0, startsAt: T0, endsAt: T0 + 120 * MIN }],
+  silences: [
+    {
+      id: "deadbeef",
+      pattern: "ok-*",
+      reason: "a long reason that would not fit in eighty columns at all, really not",
+      createdAt: T0,
+      startsAt: T0,
+      endsAt: T0 + 120 * MIN,
+    },
+  ],
 };
 // eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\u001b\[\d+m/g, "");
@@ -44,7 +96,19 @@ describe("renderStatus", () => {
   });
 
   it("marks acked, flapping and silenced checks", () => {
-    const short: State = { ...state, checks: { svc: { ...state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!, incident: { ...state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!.incident!, notified: ["email"] } }, "ok-one": state.checks["ok-one"]! } };
+    const short: State = {
+      ...state,
+      checks: {
+        svc: {
+          ...state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!,
+          incident: {
+            ...state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!.incident!,
+            notified: ["email"],
+          },
+        },
+        "ok-one": state.checks["ok-one"]!,
+      },
+    };
     const out = renderStatus(short, { ...config, checks: [check("svc"), check("ok-one")] } as Config, T0, false);
     expect(out).toMatch(/^svc\s+CRITICAL\s+5\s+10m ago\s+1\/1\s+email\s+-\s+10m ago\s+acked; flap 60%$/m);
     expect(out).toMatch(/^ok-one\s+OK\s+0\s+1h ago\s+-\s+-\s+-\s+-\s+silenced 2h$/m);
@@ -53,19 +117,42 @@ describe("renderStatus", () => {
   it("says who was addressed but not told, and why: queued, failing or refused", () => {
     const long = state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!;
     const inc = { ...long.incident!, notified: ["email", "hook", "sms"], delivered: [], lastSentAt: undefined };
-    const item = { check: "svc", reason: "step", step: 1, severity: "critical", status: "critical", summary: "down",
-      failStreak: 1, since: inc.startedAt, restarts: 0, restartsHelped: 0 } as const;
+    const item = {
+      check: "svc",
+      reason: "step",
+      step: 1,
+      severity: "critical",
+      status: "critical",
+      summary: "down",
+      failStreak: 1,
+      since: inc.startedAt,
+      restarts: 0,
+      restartsHelped: 0,
+    } as const;
     const msg = (channel: string) => ({ id: `m-${channel}`, channel, host: "gpu-box", createdAt: T0, items: [item] });
     const s: State = {
       ...state,
       checks: { svc: { ...long, incident: inc } },
       outbox: [
-        { message: msg("email"), attempts: 3, failedRuns: 1, nextAttemptAt: T0 + MIN,
-          lastError: "connect ECONNREFUSED" },
+        {
+          message: msg("email"),
+          attempts: 3,
+          failedRuns: 1,
+          nextAttemptAt: T0 + MIN,
+          lastError: "connect ECONNREFUSED",
+        },
         { message: msg("hook"), attempts: 0, nextAttemptAt: T0, lastError: undefined },
       ],
-      dropped: [{ id: "m-sms", channel: "sms", createdAt: T0, droppedAt: T0, checks: ["svc"],
-        why: "permanent failure: isv.BUSINESS_LIMIT_CONTROL" }],
+      dropped: [
+        {
+          id: "m-sms",
+          channel: "sms",
+          createdAt: T0,
+          droppedAt: T0,
+          checks: ["svc"],
+          why: "permanent failure: isv.BUSINESS_LIMIT_CONTROL",
+        },
+      ],
     };
     const out = renderStatus(s, { ...config, checks: [check("svc")] } as Config, T0, false);
     expect(out).toMatch(/^svc\s+CRITICAL\s+5\s+10m ago\s+1\/1\s+-\s+-\s+-\s/m);

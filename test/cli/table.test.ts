@@ -6,7 +6,13 @@ beforeAll(() => loadWidths());
 
 describe("table", () => {
   it("aligns columns whatever the colour codes and wide characters", () => {
-    const out = table(["CHECK", "STATUS", "SUMMARY"], [["tts", paint("OK", "green", true), "fine"], ["语音合成", paint("CRITICAL", "red", true), "down"]]);
+    const out = table(
+      ["CHECK", "STATUS", "SUMMARY"],
+      [
+        ["tts", paint("OK", "green", true), "fine"],
+        ["语音合成", paint("CRITICAL", "red", true), "down"],
+      ],
+    );
     const lines = out.split("\n").map((l) => l.replace(/\u001b\[[0-9;]*m/g, ""));
     expect(lines).toEqual(["CHECK     STATUS    SUMMARY", "tts       OK        fine", "语音合成  CRITICAL  down"]);
   });
@@ -19,8 +25,15 @@ describe("table", () => {
   });
 
   it("with wrap, folds the last column at spaces under itself instead of cutting it", () => {
-    const out = table(["NAME", "SUMMARY"], [["svc", "one two three four five six seven eight nine ten eleven"]], 30, { wrap: true });
-    expect(out.split("\n")).toEqual(["NAME  SUMMARY", "svc   one two three four five", "      six seven eight nine ten", "      eleven"]);
+    const out = table(["NAME", "SUMMARY"], [["svc", "one two three four five six seven eight nine ten eleven"]], 30, {
+      wrap: true,
+    });
+    expect(out.split("\n")).toEqual([
+      "NAME  SUMMARY",
+      "svc   one two three four five",
+      "      six seven eight nine ten",
+      "      eleven",
+    ]);
     expect(fold("x".repeat(50), 20)).toEqual(["x".repeat(20), "x".repeat(20), "x".repeat(10)]);
     expect(fold("短的", 20)).toEqual(["短的"]);
   });

@@ -43,7 +43,9 @@ describe("validate asks each check's probe what it needs of this host", () => {
   });
 
   it("finds nothing to say of what is there (a shell command, a readable log directory)", async () => {
-    const file = config(`  - {name: s, type: exec, shell: true, command: "echo ok"}\n  - {name: l, type: log, path: ${dir}/x.log}\n`);
+    const file = config(
+      `  - {name: s, type: exec, shell: true, command: "echo ok"}\n  - {name: l, type: log, path: ${dir}/x.log}\n`,
+    );
     const r = await runCli(["validate", "-c", file]);
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain("warning:");

@@ -29,7 +29,10 @@ describe("config discovery", () => {
   it("--state overrides state_file and moves the default log beside it", () => {
     const file = path.join(dir(), "w.yaml");
     fs.writeFileSync(file, "state_file: /var/lib/x/state.json\nchecks: []\n");
-    const { config } = loadConfig({ config: file, state: path.join(dir(), "s.json") }, { env: {}, cwd: dir(), hostname: "h" });
+    const { config } = loadConfig(
+      { config: file, state: path.join(dir(), "s.json") },
+      { env: {}, cwd: dir(), hostname: "h" },
+    );
     expect(config.state_file).toBe(path.join(dir(), "s.json"));
   });
 
@@ -37,7 +40,9 @@ describe("config discovery", () => {
     const file = path.join(dir(), "w.yaml");
     fs.writeFileSync(file, "checks: []\n");
     const env = { HOME: dir(), XDG_STATE_HOME: path.join(dir(), "xdg") };
-    expect(loadConfig({ config: file }, { env, cwd: dir(), hostname: "h" }).config.state_file).toBe(defaultStateFile(env));
+    expect(loadConfig({ config: file }, { env, cwd: dir(), hostname: "h" }).config.state_file).toBe(
+      defaultStateFile(env),
+    );
   });
 
   it("puts a non-root user's state under XDG_STATE_HOME when /var/lib/watchdog is not writable", () => {
@@ -47,13 +52,22 @@ describe("config discovery", () => {
 
   it("warns when inline secrets sit in a file others can read", () => {
     const file = path.join(dir(), "w.yaml");
-    fs.writeFileSync(file, "channels:\n  m: {type: email, host: h, from: a@b.c, to: x@y.z, user: u, pass: inline-secret}\n");
+    fs.writeFileSync(
+      file,
+      "channels:\n  m: {type: email, host: h, from: a@b.c, to: x@y.z, user: u, pass: inline-secret}\n",
+    );
     fs.chmodSync(file, 0o644);
-    expect(loadConfig({ config: file }, { env: {}, cwd: dir(), hostname: "h" }).warnings.join("\n")).toMatch(/holds secrets inline and is readable by group\/others/);
+    expect(loadConfig({ config: file }, { env: {}, cwd: dir(), hostname: "h" }).warnings.join("\n")).toMatch(
+      /holds secrets inline and is readable by group\/others/,
+    );
     fs.chmodSync(file, 0o600);
-    expect(loadConfig({ config: file }, { env: {}, cwd: dir(), hostname: "h" }).warnings.join("\n")).not.toMatch(/inline/);
-    fs.writeFileSync(file, "channels:\n  m: {type: email, host: h, from: a@b.c, to: x@y.z, user: u, pass: \"${P}\"}\n");
+    expect(loadConfig({ config: file }, { env: {}, cwd: dir(), hostname: "h" }).warnings.join("\n")).not.toMatch(
+      /inline/,
+    );
+    fs.writeFileSync(file, 'channels:\n  m: {type: email, host: h, from: a@b.c, to: x@y.z, user: u, pass: "${P}"}\n');
     fs.chmodSync(file, 0o644);
-    expect(loadConfig({ config: file }, { env: { P: "from-env-1" }, cwd: dir(), hostname: "h" }).warnings.join("\n")).not.toMatch(/inline/);
+    expect(
+      loadConfig({ config: file }, { env: { P: "from-env-1" }, cwd: dir(), hostname: "h" }).warnings.join("\n"),
+    ).not.toMatch(/inline/);
   });
 });

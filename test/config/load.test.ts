@@ -78,7 +78,9 @@ describe("parseConfig", () => {
 
   it("reports an unset variable with its name and position", () => {
     const errs = errorsOf(GOOD);
-    expect(errs).toEqual([expect.stringMatching(/^w\.yaml:12:11: channels\.email\.pass: environment variable SMTP_PASS is not set/)]);
+    expect(errs).toEqual([
+      expect.stringMatching(/^w\.yaml:12:11: channels\.email\.pass: environment variable SMTP_PASS is not set/),
+    ]);
   });
 
   it("uses ${VAR:-default} and keeps numbers numeric", () => {
@@ -99,9 +101,11 @@ describe("parseConfig", () => {
 repeat_every: soon
 `);
     expect(errs).toEqual([
-      'w.yaml:4:11: checks[0].port: Invalid input: expected number, received string',
+      "w.yaml:4:11: checks[0].port: Invalid input: expected number, received string",
       'w.yaml:5:5: checks[0].timout: unknown key (did you mean "timeout"?)',
-      expect.stringMatching(/^w\.yaml:7:11: checks\[1\]\.type: unknown type "htp" \(did you mean "http"\?\); expected one of: tcp, http, system/),
+      expect.stringMatching(
+        /^w\.yaml:7:11: checks\[1\]\.type: unknown type "htp" \(did you mean "http"\?\); expected one of: tcp, http, system/,
+      ),
       expect.stringMatching(/^w\.yaml:9:15: repeat_every: invalid duration "soon"/),
     ]);
   });
@@ -119,11 +123,15 @@ repeat_every: soon
   });
 
   it("names the key of an unset variable in a list", () => {
-    expect(errorsOf("checks:\n  - name: a\n    type: tcp\n    port: 1\n    depends_on: [\"${NOPE_DEP}\"]\n")[0]).toMatch(/^w\.yaml:5:18: checks\[0\]\.depends_on\[0\]: environment variable NOPE_DEP is not set/);
+    expect(errorsOf('checks:\n  - name: a\n    type: tcp\n    port: 1\n    depends_on: ["${NOPE_DEP}"]\n')[0]).toMatch(
+      /^w\.yaml:5:18: checks\[0\]\.depends_on\[0\]: environment variable NOPE_DEP is not set/,
+    );
   });
 
   it("suggests keys inside optional and defaulted parts of a channel, and the types a channel may have", () => {
-    const errs = errorsOf("channels:\n  c:\n    type: console\n    quiet_hours: {form: \"01:00\", to: \"07:00\"}\n  d:\n    typ: console\n");
+    const errs = errorsOf(
+      'channels:\n  c:\n    type: console\n    quiet_hours: {form: "01:00", to: "07:00"}\n  d:\n    typ: console\n',
+    );
     expect(errs).toEqual([
       "w.yaml:4:5: channels.c.quiet_hours.from: required (string)",
       'w.yaml:4:19: channels.c.quiet_hours.form: unknown key (did you mean "from"?)',
@@ -142,10 +150,15 @@ repeat_every: soon
   });
 
   it("reads *_file secrets and reports unreadable ones", () => {
-    const ok = parseConfig("channels:\n  m: {type: email, host: h, from: a@b.c, to: x@y.z, user: u, pass_file: /secrets/smtp}\n", opts());
+    const ok = parseConfig(
+      "channels:\n  m: {type: email, host: h, from: a@b.c, to: x@y.z, user: u, pass_file: /secrets/smtp}\n",
+      opts(),
+    );
     expect(ok.config.channels.m!.pass).toBe("s3cret-pass");
     expect(ok.secrets).toContain("s3cret-pass");
-    expect(errorsOf("channels:\n  m: {type: email, host: h, from: a@b.c, to: x@y.z, pass_file: /nope}\n")[0]).toMatch(/^w\.yaml:2:\d+: channels\.m\.pass_file: cannot read \/nope: ENOENT/);
+    expect(errorsOf("channels:\n  m: {type: email, host: h, from: a@b.c, to: x@y.z, pass_file: /nope}\n")[0]).toMatch(
+      /^w\.yaml:2:\d+: channels\.m\.pass_file: cannot read \/nope: ENOENT/,
+    );
   });
 
   it("names duplicate checks, unknown dependencies and dependency cycles", () => {
@@ -161,16 +174,24 @@ repeat_every: soon
   });
 
   it("fills the default ladder's missing channels with the configured ones; an explicit unknown one is an error", () => {
-    const { config, warnings } = parseConfig("channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nchecks: []\n", opts());
+    const { config, warnings } = parseConfig(
+      "channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nchecks: []\n",
+      opts(),
+    );
     expect(config.escalation.map((s) => s.notify)).toEqual([["mail"], ["mail"]]);
     expect(warnings).toEqual([]);
-    expect(errorsOf("channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nescalation:\n  - after: 1\n    notify: [mail, pager]\n")).toEqual([
+    expect(
+      errorsOf(
+        "channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nescalation:\n  - after: 1\n    notify: [mail, pager]\n",
+      ),
+    ).toEqual([
       'w.yaml:5:20: escalation[0].notify[1]: unknown channel "pager" (configured: mail): alerts for it would be lost',
     ]);
   });
 
   it("stops YAML alias bombs", () => {
-    const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
+    const bomb =
+      'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
     expect(errorsOf(bomb)[0]).toMatch(/^w\.yaml:1:1: /);
   });
 });

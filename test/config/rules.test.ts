@@ -31,31 +31,41 @@ describe("references that would lose an alert are errors", () => {
       // The typo of the issue: a warning and "config OK" before, and every alert lost.
       what: "a typo in a ladder step",
       yaml: `channels:\n${EMAIL}escalation:\n  - {after: 1, notify: [emial]}\n${TCP}`,
-      want: ['w.yaml:4:25: escalation[0].notify[0]: unknown channel "emial"; did you mean "email"? (configured: email): alerts for it would be lost'],
+      want: [
+        'w.yaml:4:25: escalation[0].notify[0]: unknown channel "emial"; did you mean "email"? (configured: email): alerts for it would be lost',
+      ],
     },
     {
       // A per-check ladder is checked the same way.
       what: "a typo in a check's own ladder",
       yaml: `channels:\n${EMAIL}${DING}checks:\n  - name: tts\n    type: tcp\n    port: 1\n    escalation: [{after: 2, notify: [dingtak]}]\n`,
-      want: ['w.yaml:8:38: checks[0].escalation[0].notify[0]: unknown channel "dingtak"; did you mean "dingtalk"? (configured: email, dingtalk): alerts for it would be lost'],
+      want: [
+        'w.yaml:8:38: checks[0].escalation[0].notify[0]: unknown channel "dingtak"; did you mean "dingtalk"? (configured: email, dingtalk): alerts for it would be lost',
+      ],
     },
     {
       // A fallback is the last way out of a failing channel: it must exist.
       what: "a fallback to a channel that does not exist",
       yaml: `channels:\n  email: {type: email, host: h, from: a@b.c, to: x@y.z, fallback: [sms]}\n${TCP}`,
-      want: ['w.yaml:2:68: channels.email.fallback[0]: unknown channel "sms" (configured: email): alerts for it would be lost'],
+      want: [
+        'w.yaml:2:68: channels.email.fallback[0]: unknown channel "sms" (configured: email): alerts for it would be lost',
+      ],
     },
     {
       // A type alias with two channels of that type names neither.
       what: "an alias that two channels share",
       yaml: `channels:\n${EMAIL}  mail2: {type: email, host: h, from: a@b.c, to: x@y.z}\nescalation:\n  - {after: 1, notify: [mail]}\n${TCP}`,
-      want: ['w.yaml:5:25: escalation[0].notify[0]: unknown channel "mail" (2 channels have that type: name one of email, mail2): alerts for it would be lost'],
+      want: [
+        'w.yaml:5:25: escalation[0].notify[0]: unknown channel "mail" (2 channels have that type: name one of email, mail2): alerts for it would be lost',
+      ],
     },
     {
       // Every step restarts and none notifies: the check would fail in silence.
       what: "a ladder that notifies nobody",
       yaml: `channels:\n${EMAIL}escalation:\n  - {after: 1, notify: []}\n${TCP}`,
-      want: ["w.yaml:4:3: escalation: no step of this ladder notifies a channel, so nobody would hear of the checks that use it (configured: email)"],
+      want: [
+        "w.yaml:4:3: escalation: no step of this ladder notifies a channel, so nobody would hear of the checks that use it (configured: email)",
+      ],
     },
   ])("$what", ({ yaml, want }) => {
     expect(problems(yaml)).toEqual(want);
@@ -82,7 +92,9 @@ describe("check names", () => {
     expect(problems(`checks:\n  - {name: ${name}, type: tcp, port: 1}\n`)).toEqual([]);
   });
   it.each(["'a b'", "'a*'", "'x,y'", '"a\\tb"'])("refuses %s", (name) => {
-    expect(problems(`checks:\n  - {name: ${name}, type: tcp, port: 1}\n`)[0]).toMatch(/checks\[0\]\.name: no whitespace, control characters/);
+    expect(problems(`checks:\n  - {name: ${name}, type: tcp, port: 1}\n`)[0]).toMatch(
+      /checks\[0\]\.name: no whitespace, control characters/,
+    );
   });
 });
 
@@ -120,35 +132,56 @@ describe("URLs written without their scheme", () => {
 describe("the named rules, one by one", () => {
   const raw = { escalation: [], flap: { enabled: true, low: 25, high: 50 } } as unknown as RawConfig;
   const email: ChannelConfig = { type: "email", fallback: [], timeout: 1000, min_severity: "warning" };
-  const check = (name: string, over: Partial<RawCheck> = {}): RawCheck =>
-    ({ name, type: "tcp", depends_on: [], labels: {}, ...over });
+  const check = (name: string, over: Partial<RawCheck> = {}): RawCheck => ({
+    name,
+    type: "tcp",
+    depends_on: [],
+    labels: {},
+    ...over,
+  });
   const ctx = (checks: RawCheck[], channels: Record<string, ChannelConfig> = { email }): RuleContext => ({
-    checks, channels, builtInLadder: false, causeIssues: [],
+    checks,
+    channels,
+    builtInLadder: false,
+    causeIssues: [],
   });
   const said = (issues: RuleIssue[]) => issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
 
   it.each([
     { what: "unique names", checks: [check("a"), check("b")], at: 1, want: [] },
-    { what: "a duplicate names the one before it", checks: [check("a"), check("a"), check("a")], at: 2,
-      want: ['checks[2].name: duplicate check name "a" (also checks[1])'] },
+    {
+      what: "a duplicate names the one before it",
+      checks: [check("a"), check("a"), check("a")],
+      at: 2,
+      want: ['checks[2].name: duplicate check name "a" (also checks[1])'],
+    },
   ])("uniqueName: $what", ({ checks, at, want }) => {
     expect(said(uniqueName(raw, ctx(checks), at))).toEqual(want);
   });
 
   it.each([
     { what: "a known check", checks: [check("a"), check("b", { depends_on: ["a"] })], want: [] },
-    { what: "an unknown check", checks: [check("a", { depends_on: ["x"] })],
-      want: ['checks[0].depends_on[0]: unknown check "x"'] },
-    { what: "itself", checks: [check("a", { depends_on: ["a"] })],
-      want: ["checks[0].depends_on[0]: a check cannot depend on itself"] },
+    {
+      what: "an unknown check",
+      checks: [check("a", { depends_on: ["x"] })],
+      want: ['checks[0].depends_on[0]: unknown check "x"'],
+    },
+    {
+      what: "itself",
+      checks: [check("a", { depends_on: ["a"] })],
+      want: ["checks[0].depends_on[0]: a check cannot depend on itself"],
+    },
   ])("dependsOnKnown: $what", ({ checks, want }) => {
     expect(said(dependsOnKnown(raw, ctx(checks)))).toEqual(want);
   });
 
   it.each([
     { what: "a chain", checks: [check("a"), check("b", { depends_on: ["a"] })], want: [] },
-    { what: "a ring", checks: [check("a", { depends_on: ["b"] }), check("b", { depends_on: ["a"] })],
-      want: ["checks[0].depends_on: dependency cycle: a -> b -> a"] },
+    {
+      what: "a ring",
+      checks: [check("a", { depends_on: ["b"] }), check("b", { depends_on: ["a"] })],
+      want: ["checks[0].depends_on: dependency cycle: a -> b -> a"],
+    },
   ])("noDependencyCycle: $what", ({ checks, want }) => {
     expect(said(noDependencyCycle(raw, ctx(checks)))).toEqual(want);
   });
@@ -163,19 +196,38 @@ describe("the named rules, one by one", () => {
   it.each([
     { what: "another channel", fallback: ["sms"], want: [] },
     { what: "itself", fallback: ["email"], want: ["channels.email.fallback[0]: a channel cannot fall back to itself"] },
-    { what: "nothing", fallback: ["fax"], want: [
-      'channels.email.fallback[0]: unknown channel "fax" (configured: email, sms): alerts for it would be lost'] },
+    {
+      what: "nothing",
+      fallback: ["fax"],
+      want: ['channels.email.fallback[0]: unknown channel "fax" (configured: email, sms): alerts for it would be lost'],
+    },
   ])("fallbacksNameAChannel: $what", ({ fallback, want }) => {
     const sms: ChannelConfig = { type: "aliyun-sms", fallback: [], timeout: 1000, min_severity: "critical" };
     expect(said(fallbacksNameAChannel(raw, ctx([], { email: { ...email, fallback }, sms })))).toEqual(want);
   });
 
   it.each([
-    { what: "in order", ladder: [{ after: 1, notify: ["email"] }, { after: 3, notify: ["mail"] }], want: [] },
-    { what: "out of order", ladder: [{ after: 3, notify: [] }, { after: 2, notify: [] }],
-      want: ["escalation[1].after: steps must be in increasing order of `after`"] },
-    { what: "within below after", ladder: [{ after: 3, within: 2, notify: [] }],
-      want: ["escalation[0].within: within (2) must be at least after (3)"] },
+    {
+      what: "in order",
+      ladder: [
+        { after: 1, notify: ["email"] },
+        { after: 3, notify: ["mail"] },
+      ],
+      want: [],
+    },
+    {
+      what: "out of order",
+      ladder: [
+        { after: 3, notify: [] },
+        { after: 2, notify: [] },
+      ],
+      want: ["escalation[1].after: steps must be in increasing order of `after`"],
+    },
+    {
+      what: "within below after",
+      ladder: [{ after: 3, within: 2, notify: [] }],
+      want: ["escalation[0].within: within (2) must be at least after (3)"],
+    },
   ])("ladderProblems: $what", ({ ladder, want }) => {
     const steps = ladder.map((s) => ({ restart: false, ...s }));
     expect(said(ladderProblems(steps, ["escalation"], { email }, false))).toEqual(want);

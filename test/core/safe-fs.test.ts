@@ -3,7 +3,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appendFileSafe, createFresh, dirProblem, readRegular, trustProblem, writeFileAtomic } from "../../src/core/safe-fs.js";
+import {
+  appendFileSafe,
+  createFresh,
+  dirProblem,
+  readRegular,
+  trustProblem,
+  writeFileAtomic,
+} from "../../src/core/safe-fs.js";
 
 let dir: string;
 let victim: string;
@@ -34,7 +41,9 @@ describe("safe-fs", () => {
     }
     expect(fs.statSync(path.join(dir, "m.prom")).mode & 0o777).toBe(0o644);
     fs.symlinkSync(victim, path.join(dir, "link"));
-    expect(() => writeFileAtomic(path.join(dir, "link"), "evil", 0o600)).toThrow(/is a symbolic link, not a regular file/);
+    expect(() => writeFileAtomic(path.join(dir, "link"), "evil", 0o600)).toThrow(
+      /is a symbolic link, not a regular file/,
+    );
     expect(fs.readFileSync(victim, "utf8")).toBe("keep\n");
     expect(fs.readdirSync(dir).sort()).toEqual(["link", "m.prom", "victim"]);
   });
@@ -50,15 +59,18 @@ describe("safe-fs", () => {
     expect(fs.readFileSync(path.join(dir, "ok.log"), "utf8")).toBe("a\nb\n");
   });
 
-  it.skipIf(process.platform !== "linux")("readRegular refuses a FIFO and a device at once, and a file over the limit", () => {
-    const fifo = path.join(dir, "fifo");
-    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-    expect(() => readRegular(fifo)).toThrow(/is a FIFO \(named pipe\), not a regular file/);
-    expect(() => readRegular("/dev/zero", { follow: true })).toThrow(/is a character device/);
-    fs.writeFileSync(path.join(dir, "big"), "x".repeat(100));
-    expect(() => readRegular(path.join(dir, "big"), { maxBytes: 99 })).toThrow(/larger than 99 bytes/);
-    expect(readRegular(path.join(dir, "big"), { maxBytes: 100 }).text).toHaveLength(100);
-  });
+  it.skipIf(process.platform !== "linux")(
+    "readRegular refuses a FIFO and a device at once, and a file over the limit",
+    () => {
+      const fifo = path.join(dir, "fifo");
+      expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+      expect(() => readRegular(fifo)).toThrow(/is a FIFO \(named pipe\), not a regular file/);
+      expect(() => readRegular("/dev/zero", { follow: true })).toThrow(/is a character device/);
+      fs.writeFileSync(path.join(dir, "big"), "x".repeat(100));
+      expect(() => readRegular(path.join(dir, "big"), { maxBytes: 99 })).toThrow(/larger than 99 bytes/);
+      expect(readRegular(path.join(dir, "big"), { maxBytes: 100 }).text).toHaveLength(100);
+    },
+  );
 
   it("dirProblem refuses a directory others can write unless sticky, and trustProblem a file others can write", () => {
     const open = path.join(dir, "open");
@@ -68,6 +80,8 @@ describe("safe-fs", () => {
     fs.chmodSync(open, 0o1777);
     expect(dirProblem(open)).toBeUndefined();
     fs.chmodSync(victim, 0o666);
-    expect(trustProblem(victim, fs.statSync(victim))).toMatch(/writable by group\/others \(mode 0666\); fix: chmod go-w/);
+    expect(trustProblem(victim, fs.statSync(victim))).toMatch(
+      /writable by group\/others \(mode 0666\); fix: chmod go-w/,
+    );
   });
 });

@@ -8,7 +8,8 @@ import { silentLogger } from "../../src/logger.js";
 import { freePort as closedPort } from "../helpers/net.js";
 
 const T0 = 1_700_000_000_000;
-const check = (name: string, interval?: number) => ({ name, ...(interval ? { interval } : {}) }) as unknown as CheckConfig;
+const check = (name: string, interval?: number) =>
+  ({ name, ...(interval ? { interval } : {}) }) as unknown as CheckConfig;
 
 describe("dueChecks (daemon per-check intervals)", () => {
   const config = { interval: 30_000, checks: [check("fast", 5_000), check("normal"), check("slow", 300_000)] };
@@ -25,7 +26,16 @@ describe("dueChecks (daemon per-check intervals)", () => {
   });
 
   it("nextDue is the earliest next probe", () => {
-    expect(nextDue(config, new Map([["fast", T0], ["normal", T0], ["slow", T0]]))).toBe(T0 + 5_000);
+    expect(
+      nextDue(
+        config,
+        new Map([
+          ["fast", T0],
+          ["normal", T0],
+          ["slow", T0],
+        ]),
+      ),
+    ).toBe(T0 + 5_000);
   });
 });
 
@@ -48,7 +58,10 @@ describe("sendHeartbeat", () => {
     });
     await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
     const { log, warnings } = logger();
-    await sendHeartbeat({ heartbeat: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping/abc`, timeout: 2000 } }, { logger: log });
+    await sendHeartbeat(
+      { heartbeat: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping/abc`, timeout: 2000 } },
+      { logger: log },
+    );
     expect(hits).toEqual(["GET /ping/abc"]);
     expect(warnings).toEqual([]);
   });
@@ -73,7 +86,9 @@ describe("sendHeartbeat", () => {
       port = (server.address() as AddressInfo).port;
     }
     const { log, warnings } = logger();
-    await expect(sendHeartbeat({ heartbeat: { url: `http://127.0.0.1:${port}/`, timeout: 300 } }, { logger: log })).resolves.toBeUndefined();
+    await expect(
+      sendHeartbeat({ heartbeat: { url: `http://127.0.0.1:${port}/`, timeout: 300 } }, { logger: log }),
+    ).resolves.toBeUndefined();
     expect(warnings.join("\n")).toMatch(want);
     server?.closeAllConnections();
   });

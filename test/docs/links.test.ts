@@ -8,7 +8,12 @@ const ROOT = path.resolve(__dirname, "../..");
 /** slugs are the anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as dashes. */
 function slugs(file: string): Set<string> {
   const headings = fs.readFileSync(file, "utf8").match(/^#+ .*$/gm) ?? [];
-  const slug = (h: string) => h.replace(/^#+ /, "").toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+  const slug = (h: string) =>
+    h
+      .replace(/^#+ /, "")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, "")
+      .replace(/ /g, "-");
   return new Set(headings.map(slug));
 }
 

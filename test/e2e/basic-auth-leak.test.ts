@@ -23,7 +23,11 @@ beforeAll(async () => {
   // Refuses every alert with 503 (retryable: the message stays in the outbox, in the state) and echoes the header.
   am = await startHttpVendor(
     "/api/v2/alerts",
-    ({ headers }) => ({ status: 503, body: { error: `upstream said no to ${headers.authorization}` }, accepted: false }),
+    ({ headers }) => ({
+      status: 503,
+      body: { error: `upstream said no to ${headers.authorization}` },
+      accepted: false,
+    }),
     {},
   );
 });
@@ -35,7 +39,9 @@ afterAll(async () => {
 describe("an echoed Basic authorization header", () => {
   it("is masked on stderr, in the report, the state, the history and the log", async () => {
     const config = path.join(dir, "watchdog.yaml");
-    fs.writeFileSync(config, `state_file: ${dir}/state.json
+    fs.writeFileSync(
+      config,
+      `state_file: ${dir}/state.json
 log_file: ${dir}/watchdog.log
 channels:
   am: {type: alertmanager, urls: ["http://${USER}:\${AM_PASS}@127.0.0.1:${am.port}/"]}
@@ -43,7 +49,9 @@ escalation:
   - {after: 1, notify: [am]}
 checks:
   - {name: down, type: tcp, port: 1}
-`, { mode: 0o600 });
+`,
+      { mode: 0o600 },
+    );
     const envFile = path.join(dir, "watchdog.env");
     fs.writeFileSync(envFile, `AM_PASS=${PASS}\n`, { mode: 0o600 });
     const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile]);

@@ -25,11 +25,13 @@ beforeAll(async () => {
       resolve(err ? stderr || err.message : undefined);
     });
   });
-  if (failed !== undefined) skip = `the single-executable build failed: ${failed.trim().split("\n").slice(-3).join(" ")}`;
+  if (failed !== undefined)
+    skip = `the single-executable build failed: ${failed.trim().split("\n").slice(-3).join(" ")}`;
 }, 600_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const run = (...args: string[]) => spawnSync(bin, args, { cwd: dir, encoding: "utf8", timeout: 120_000, env: { PATH: "/usr/bin:/bin", HOME: dir } });
+const run = (...args: string[]) =>
+  spawnSync(bin, args, { cwd: dir, encoding: "utf8", timeout: 120_000, env: { PATH: "/usr/bin:/bin", HOME: dir } });
 
 describe("dist/watchdog (single executable)", () => {
   it("prints its version, validates a config and runs check --dry-run with nothing beside it", (ctx) => {
@@ -43,7 +45,10 @@ describe("dist/watchdog (single executable)", () => {
     expect(v.stdout.trim()).toBe(version);
 
     const config = path.join(dir, "watchdog.yaml");
-    fs.writeFileSync(config, `state_file: ${dir}/state.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: nothing-here, type: tcp, host: 127.0.0.1, port: 1}\n  - {name: host, type: system, disk: {paths: ["/"]}}\n`);
+    fs.writeFileSync(
+      config,
+      `state_file: ${dir}/state.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: nothing-here, type: tcp, host: 127.0.0.1, port: 1}\n  - {name: host, type: system, disk: {paths: ["/"]}}\n`,
+    );
     const ok = run("validate", "-c", config);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain("config OK");
@@ -80,9 +85,12 @@ describe("dist/watchdog and --env-file", () => {
     const line = inst.stdout.split("\n")[1]!;
     expect(line).toContain(`${bin} -- check --config ${config} --env-file ${envFile} >/dev/null`);
     const command = line.split(" ").slice(5).join(" ");
-    const cron = (c: string) => spawnSync("/bin/sh", ["-c", c], { encoding: "utf8", timeout: 30_000, env: { PATH: "/usr/bin:/bin" } });
+    const cron = (c: string) =>
+      spawnSync("/bin/sh", ["-c", c], { encoding: "utf8", timeout: 30_000, env: { PATH: "/usr/bin:/bin" } });
     const missing = cron(command);
-    expect(missing.stderr).toBe(`${envFile}:1:1: (top level): cannot read the env file: no such file\nconfig invalid: 1 problem\n`);
+    expect(missing.stderr).toBe(
+      `${envFile}:1:1: (top level): cannot read the env file: no such file\nconfig invalid: 1 problem\n`,
+    );
     expect(missing.status).toBe(78);
     spawnSync("mkfifo", [envFile]);
     const fifo = cron(command);

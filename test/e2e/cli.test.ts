@@ -34,7 +34,10 @@ describe("watchdog CLI", () => {
   });
 
   it("validate prints config OK with counts", async () => {
-    const file = write("w.yaml", "channels:\n  c: {type: console}\nchecks:\n  - {name: a, type: tcp, port: 1}\n  - {name: b, type: tcp, port: 2}\n");
+    const file = write(
+      "w.yaml",
+      "channels:\n  c: {type: console}\nchecks:\n  - {name: a, type: tcp, port: 1}\n  - {name: b, type: tcp, port: 2}\n",
+    );
     const r = await runCli(["validate", "--config", file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^config OK: 2 checks, 1 channel/);
@@ -44,9 +47,21 @@ describe("watchdog CLI", () => {
     ["a missing file", undefined, /w\.yaml:1:1: \(top level\): cannot read the config: no such file/],
     ["an empty file", "", /w\.yaml:1:1: .*empty/],
     ["not YAML", "checks: [\n  {", /w\.yaml:\d+:\d+: YAML: /],
-    ["a wrong type", "checks:\n  - {name: a, type: tcp, port: nope}\n", /w\.yaml:2:32: checks\[0\]\.port: Invalid input: expected number, received string/],
-    ["an unknown key", "checks:\n  - name: a\n    type: tcp\n    port: 1\n    hots: x\n", /w\.yaml:5:5: checks\[0\]\.hots: unknown key \(did you mean "host"\?\)/],
-    ["an unset variable", "checks:\n  - name: a\n    type: tcp\n    port: 1\n    host: ${WD_TEST_UNSET_HOST}\n", /w\.yaml:5:11: checks\[0\]\.host: environment variable WD_TEST_UNSET_HOST is not set/],
+    [
+      "a wrong type",
+      "checks:\n  - {name: a, type: tcp, port: nope}\n",
+      /w\.yaml:2:32: checks\[0\]\.port: Invalid input: expected number, received string/,
+    ],
+    [
+      "an unknown key",
+      "checks:\n  - name: a\n    type: tcp\n    port: 1\n    hots: x\n",
+      /w\.yaml:5:5: checks\[0\]\.hots: unknown key \(did you mean "host"\?\)/,
+    ],
+    [
+      "an unset variable",
+      "checks:\n  - name: a\n    type: tcp\n    port: 1\n    host: ${WD_TEST_UNSET_HOST}\n",
+      /w\.yaml:5:11: checks\[0\]\.host: environment variable WD_TEST_UNSET_HOST is not set/,
+    ],
   ])("validate and check exit 78 on %s, with FILE:LINE:COL and no stack trace", async (_name, text, pattern) => {
     const file = text === undefined ? path.join(dir, "w.yaml") : write("w.yaml", text);
     for (const cmd of ["validate", "check"]) {
@@ -59,7 +74,10 @@ describe("watchdog CLI", () => {
 
   it("exits 75 with the holder's pid when another run holds the lock", async () => {
     const state = path.join(dir, "state.json");
-    const file = write("w.yaml", `state_file: ${state}\nchannels: {c: {type: console}}\nescalation: [{after: 1, notify: [c]}]\nchecks: []\n`);
+    const file = write(
+      "w.yaml",
+      `state_file: ${state}\nchannels: {c: {type: console}}\nescalation: [{after: 1, notify: [c]}]\nchecks: []\n`,
+    );
     const holder = spawnLockHolder();
     try {
       fs.writeFileSync(`${state}.lock`, holder.line);
@@ -74,10 +92,15 @@ describe("watchdog CLI", () => {
   it("moves a corrupt state file aside and goes on", async () => {
     const state = path.join(dir, "state.json");
     fs.writeFileSync(state, '{"version":1,"checks":{"a":');
-    const file = write("w.yaml", `state_file: ${state}\nchannels: {c: {type: console}}\nescalation: [{after: 1, notify: [c]}]\nchecks: []\n`);
+    const file = write(
+      "w.yaml",
+      `state_file: ${state}\nchannels: {c: {type: console}}\nescalation: [{after: 1, notify: [c]}]\nchecks: []\n`,
+    );
     const r = await runCli(["check", "--config", file]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/warning: state file .* is not valid JSON \(truncated\?\): moved it to .*state\.json\.corrupt-/);
+    expect(r.stdout).toMatch(
+      /warning: state file .* is not valid JSON \(truncated\?\): moved it to .*state\.json\.corrupt-/,
+    );
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("state.json.corrupt-"))).toHaveLength(1);
     expect(JSON.parse(fs.readFileSync(state, "utf8")).version).toBe(1);
   });
@@ -93,7 +116,10 @@ describe("watchdog CLI", () => {
 
   it("--json gives the run as JSON and --exit-status the Nagios code", async () => {
     const port = await closedPort();
-    const file = write("w.yaml", `state_file: ${dir}/s.json\nchannels: {c: {type: console}}\nescalation: [{after: 1, notify: [c]}]\nchecks:\n  - {name: down, type: tcp, port: ${port}, timeout: 1s}\n`);
+    const file = write(
+      "w.yaml",
+      `state_file: ${dir}/s.json\nchannels: {c: {type: console}}\nescalation: [{after: 1, notify: [c]}]\nchecks:\n  - {name: down, type: tcp, port: ${port}, timeout: 1s}\n`,
+    );
     const j = await runCli(["check", "--json", "--config", file]);
     expect(j.code).toBe(0);
     const report = JSON.parse(j.stdout);
@@ -109,7 +135,8 @@ describe("watchdog CLI", () => {
     const smtpPort = await closedPort();
     const svc = await closedPort();
     const state = path.join(dir, "s.json");
-    const yaml = (p: number) => `host: box\nstate_file: ${state}\nchannels:\n  email: {type: email, host: 127.0.0.1, port: ${p}, secure: false, from: a@example.com, to: b@example.com, connection_timeout: 1s}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`;
+    const yaml = (p: number) =>
+      `host: box\nstate_file: ${state}\nchannels:\n  email: {type: email, host: 127.0.0.1, port: ${p}, secure: false, from: a@example.com, to: b@example.com, connection_timeout: 1s}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`;
     const file = write("w.yaml", yaml(smtpPort));
     const r1 = await runCli(["check", "--config", file]);
     expect(r1.code).toBe(0);
@@ -142,16 +169,26 @@ describe("watchdog CLI", () => {
     const smtp = await startSmtp({ auth: { user: "u", pass: "right-password" } });
     try {
       const svc = await closedPort();
-      const file = write("w.yaml", `state_file: ${dir}/s.json\nchannels:\n  email: {type: email, host: 127.0.0.1, port: ${smtp.port}, secure: false, user: u, pass: wrong-password-123, from: a@example.com, to: b@example.com}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`);
+      const file = write(
+        "w.yaml",
+        `state_file: ${dir}/s.json\nchannels:\n  email: {type: email, host: 127.0.0.1, port: ${smtp.port}, secure: false, user: u, pass: wrong-password-123, from: a@example.com, to: b@example.com}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`,
+      );
       const r = await runCli(["check", "--config", file]);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/FAILED to send to email: SMTP authentication failed: 535 .*check `user` and `pass`.*not retryable/);
+      expect(r.stdout).toMatch(
+        /FAILED to send to email: SMTP authentication failed: 535 .*check `user` and `pass`.*not retryable/,
+      );
       const state = JSON.parse(fs.readFileSync(path.join(dir, "s.json"), "utf8"));
       expect(state.outbox).toEqual([]);
       expect(state.dropped[0]).toMatchObject({ channel: "email", checks: ["svc"] });
       expect(state.droppedTotal).toBe(1);
       expect(smtp.mails).toHaveLength(0);
-      for (const text of [r.stdout, r.stderr, JSON.stringify(state), fs.readFileSync(path.join(dir, "watchdog.log"), "utf8")]) {
+      for (const text of [
+        r.stdout,
+        r.stderr,
+        JSON.stringify(state),
+        fs.readFileSync(path.join(dir, "watchdog.log"), "utf8"),
+      ]) {
         expect(text).not.toContain("wrong-password-123");
       }
     } finally {
@@ -165,7 +202,10 @@ describe("watchdog CLI", () => {
     try {
       const p = (silent.address() as net.AddressInfo).port;
       const svc = await closedPort();
-      const file = write("w.yaml", `state_file: ${dir}/s.json\nchannels:\n  email: {type: email, host: 127.0.0.1, port: ${p}, secure: false, from: a@example.com, to: b@example.com, greeting_timeout: 500ms, timeout: 3s}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`);
+      const file = write(
+        "w.yaml",
+        `state_file: ${dir}/s.json\nchannels:\n  email: {type: email, host: 127.0.0.1, port: ${p}, secure: false, from: a@example.com, to: b@example.com, greeting_timeout: 500ms, timeout: 3s}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`,
+      );
       const r = await runCli(["check", "--config", file], { timeoutMs: 100_000 });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/FAILED to send to email: SMTP server timed out: .*Greeting never received/);

@@ -58,7 +58,9 @@ function watch(child: ChildProcess) {
       if (hit) return from + hit.index + hit[0].length;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`timed out waiting for ${re}:\n${out.stdout.slice(-2000)}\n--- stderr:\n${out.stderr.slice(-2000)}`);
+    throw new Error(
+      `timed out waiting for ${re}:\n${out.stdout.slice(-2000)}\n--- stderr:\n${out.stderr.slice(-2000)}`,
+    );
   };
   return { out, until };
 }
@@ -94,14 +96,24 @@ checks:
   );
   const env = { ...process.env, HOME: dir, WATCHDOG_CONFIG: "" };
   // `exec` keeps the pid: the daemon is the child, with 256 descriptors.
-  const daemon = spawn("bash", ["-c", `ulimit -n 256 && exec "${process.execPath}" "${CLI}" -c "${config}" daemon`], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const daemon = spawn("bash", ["-c", `ulimit -n 256 && exec "${process.execPath}" "${CLI}" -c "${config}" daemon`], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(daemon);
   const d = watch(daemon);
   await d.until(/run: 1 checked, failing: svc/);
 
   fs.writeFileSync(path.join(dir, "holder.cjs"), HOLDER);
   // The flood needs more than 1,024 descriptors on the client side: raised to the hard limit where it is lower.
-  const holder = spawn("bash", ["-c", `ulimit -n 4096 2>/dev/null || ulimit -n hard; exec "${process.execPath}" holder.cjs ${metricsPort} ${FLOOD}`], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const holder = spawn(
+    "bash",
+    [
+      "-c",
+      `ulimit -n 4096 2>/dev/null || ulimit -n hard; exec "${process.execPath}" holder.cjs ${metricsPort} ${FLOOD}`,
+    ],
+    { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
+  );
   children.push(holder);
   let stats = { open: 0, opened: 0, failed: 0 };
   holder.stdout!.on("data", (c: Buffer) => {
@@ -131,6 +143,8 @@ checks:
 
   holder.kill("SIGKILL");
   daemon.kill("SIGTERM");
-  const code = await new Promise<number | null>((r) => (daemon.exitCode !== null ? r(daemon.exitCode) : daemon.once("exit", (c) => r(c))));
+  const code = await new Promise<number | null>((r) =>
+    daemon.exitCode !== null ? r(daemon.exitCode) : daemon.once("exit", (c) => r(c)),
+  );
   expect(code).toBe(0);
 }, 180_000);

@@ -37,7 +37,9 @@ function writeHistory(file: string, check: string): void {
     for (let i = 0; i < per; i++) {
       const at = now - 720 * HOUR + ((g * per + i) * 720 * HOUR) / (3 * per);
       const to = i % 2 ? "ok" : "critical";
-      lines.push(JSON.stringify({ at, type: "transition", check, from: i % 2 ? "critical" : "ok", to, summary: "x".repeat(60) }));
+      lines.push(
+        JSON.stringify({ at, type: "transition", check, from: i % 2 ? "critical" : "ok", to, summary: "x".repeat(60) }),
+      );
     }
     fs.writeFileSync(name, `${lines.join("\n")}\n`, { mode: 0o600 });
   }

@@ -47,7 +47,10 @@ function service(port: number) {
 
 /** start runs the daemon and collects its output; `until` waits (bounded) for a pattern to appear after `from`. */
 function start(config: string) {
-  const child = spawn(process.execPath, [CLI, "-c", config, "daemon"], { env: { ...process.env, HOME: dir, WATCHDOG_CONFIG: "" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "-c", config, "daemon"], {
+    env: { ...process.env, HOME: dir, WATCHDOG_CONFIG: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   daemon = child;
   const out = { stdout: "", stderr: "" };
   child.stdout!.on("data", (c) => (out.stdout += c));
@@ -108,7 +111,9 @@ describe("watchdog daemon", () => {
       at = await d.until(/\[watchdog\] RECOVERED svc on /, at);
 
       // A silence given while the daemon holds the lock is queued and applied by its next run.
-      const sil = await runCli(["-c", config, "silence", "add", "svc", "--for", "1h"], { env: { HOME: dir, WATCHDOG_CONFIG: "" } });
+      const sil = await runCli(["-c", config, "silence", "add", "svc", "--for", "1h"], {
+        env: { HOME: dir, WATCHDOG_CONFIG: "" },
+      });
       expect(sil.stdout).toContain("queued");
 
       // A broken config: reported, the old one kept, the loop goes on.
@@ -118,7 +123,15 @@ describe("watchdog daemon", () => {
       at = await d.until(/run: 1 checked, all ok/, d.out.stdout.length);
 
       // A changed config: a second check that fails at once.
-      fs.writeFileSync(config, configText(state, port, metricsPort, `  - name: extra\n    type: tcp\n    host: 127.0.0.1\n    port: ${missing}\n`));
+      fs.writeFileSync(
+        config,
+        configText(
+          state,
+          port,
+          metricsPort,
+          `  - name: extra\n    type: tcp\n    host: 127.0.0.1\n    port: ${missing}\n`,
+        ),
+      );
       d.child.kill("SIGHUP");
       at = await d.until(/config reloaded/, at);
       at = await d.until(/\[watchdog\] CRITICAL extra on /, at);
@@ -133,9 +146,27 @@ describe("watchdog daemon", () => {
       expect(saved.checks.extra.status).toBe("critical");
       expect(saved.silences.map((s: { pattern: string }) => s.pattern)).toEqual(["svc"]);
       expect(saved.lastRun.startedAt).toBeGreaterThan(0);
-      const events = fs.readFileSync(path.join(dir, "state", "history.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
-      const types = events.map((e: { type: string; check?: string; ok?: boolean }) => `${e.type}${e.check ? `:${e.check}` : ""}${e.ok === false ? ":failed" : ""}`);
-      expect(types).toEqual(expect.arrayContaining(["incident_open:svc", "incident_close:svc", "transition:svc", "notify", "config_reload:failed", "config_reload", "silence", "incident_open:extra"]));
+      const events = fs
+        .readFileSync(path.join(dir, "state", "history.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      const types = events.map(
+        (e: { type: string; check?: string; ok?: boolean }) =>
+          `${e.type}${e.check ? `:${e.check}` : ""}${e.ok === false ? ":failed" : ""}`,
+      );
+      expect(types).toEqual(
+        expect.arrayContaining([
+          "incident_open:svc",
+          "incident_close:svc",
+          "transition:svc",
+          "notify",
+          "config_reload:failed",
+          "config_reload",
+          "silence",
+          "incident_open:extra",
+        ]),
+      );
     } finally {
       await svc.down();
     }
@@ -163,7 +194,12 @@ describe("watchdog daemon", () => {
     expect(d.out.stdout).toMatch(/restarted svc/);
     const saved = JSON.parse(fs.readFileSync(state, "utf8"));
     expect(saved.checks.svc.incident.restarts).toBe(1);
-    const restart = fs.readFileSync(path.join(dir, "state", "history.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l)).find((e: { type: string }) => e.type === "restart");
+    const restart = fs
+      .readFileSync(path.join(dir, "state", "history.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .find((e: { type: string }) => e.type === "restart");
     expect(restart).toMatchObject({ check: "svc", exitCode: 0, signal: null, helped: false });
   }, 120_000);
 });

@@ -23,12 +23,16 @@ function setup(name: string, envText: string): { config: string; envFile: string
   const work = path.join(dir, name);
   fs.mkdirSync(work, { recursive: true });
   const config = path.join(work, "watchdog.yaml");
-  fs.writeFileSync(config, `state_file: ${work}/state.json
+  fs.writeFileSync(
+    config,
+    `state_file: ${work}/state.json
 channels:
   email: {type: email, host: 127.0.0.1, port: ${smtp.port}, user: "\${SMTP_USER}", pass: "\${SMTP_PASS}", from: a@b.c, to: [x@y.z]}
 checks:
   - {name: down, type: tcp, port: 1}
-`, { mode: 0o600 });
+`,
+    { mode: 0o600 },
+  );
   const envFile = path.join(work, "watchdog.env");
   fs.writeFileSync(envFile, envText, { mode: 0o600 });
   return { config, envFile, work };
@@ -59,7 +63,17 @@ describe("install --cron with an env file", () => {
     const { config, envFile, work } = setup("same", SYSTEMD_STYLE);
     const units = path.join(work, "units");
     fs.mkdirSync(units);
-    const inst = await cli(["install", "--systemd", "--dest", units, "--no-enable", "--config", config, "--env-file", envFile]);
+    const inst = await cli([
+      "install",
+      "--systemd",
+      "--dest",
+      units,
+      "--no-enable",
+      "--config",
+      config,
+      "--env-file",
+      envFile,
+    ]);
     expect(inst.code).toBe(0);
     expect(fs.readFileSync(path.join(units, "watchdog.service"), "utf8")).toContain(`EnvironmentFile=-${envFile}`);
   });
@@ -71,7 +85,9 @@ describe("a missing env file", () => {
     const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile], {}, work);
     fs.rmSync(envFile);
     const run = await runAsCron(cronCommand(inst.stdout.split("\n")[1]!), CRON_ENV);
-    expect(run.mail).toBe(`${envFile}:1:1: (top level): cannot read the env file: no such file\nconfig invalid: 1 problem\n`);
+    expect(run.mail).toBe(
+      `${envFile}:1:1: (top level): cannot read the env file: no such file\nconfig invalid: 1 problem\n`,
+    );
     expect(run.code).toBe(78);
   });
 });
@@ -81,7 +97,10 @@ describe("an env file others control is refused", () => {
     { what: "owned by another user", fix: (f: string) => fs.chownSync(f, 65534, 65534), want: /owned by uid 65534/ },
     { what: "group-writable", fix: (f: string) => fs.chmodSync(f, 0o620), want: /writable by group\/others/ },
   ])("$what: the run stops with one line on stderr and reads nothing of it", async ({ fix, want }) => {
-    const { config, envFile, work } = setup(`refuse-${fix.length}-${Math.random()}`, "SMTP_USER=x\nSMTP_PASS=$(touch PWNED)\n");
+    const { config, envFile, work } = setup(
+      `refuse-${fix.length}-${Math.random()}`,
+      "SMTP_USER=x\nSMTP_PASS=$(touch PWNED)\n",
+    );
     fix(envFile);
     const r = await cli(["check", "--config", config, "--env-file", envFile], {}, work);
     expect(r.code).toBe(78);

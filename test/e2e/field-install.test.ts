@@ -28,8 +28,16 @@ function write(name: string, text: string): string {
 describe("validate refuses what would fail at 2 a.m.", () => {
   const channels = "channels:\n  email: {type: email, host: 127.0.0.1, port: 25, from: a@b.c, to: [x@y.z]}\n";
   it.each([
-    { what: "a typo in a ladder step", body: "escalation:\n  - {after: 1, notify: [emial]}\nchecks:\n  - {name: t, type: tcp, port: 1}\n", want: /:5:25: escalation\[0\]\.notify\[0\]: unknown channel "emial"; did you mean "email"\?/ },
-    { what: "a restart hook that does not exist", body: "checks:\n  - name: t\n    type: tcp\n    port: 1\n    restart: {command: [restart-my-tts, now]}\n", want: /:8:24: checks\[0\]\.restart\.command: restart-my-tts: program does not exist or is not executable/ },
+    {
+      what: "a typo in a ladder step",
+      body: "escalation:\n  - {after: 1, notify: [emial]}\nchecks:\n  - {name: t, type: tcp, port: 1}\n",
+      want: /:5:25: escalation\[0\]\.notify\[0\]: unknown channel "emial"; did you mean "email"\?/,
+    },
+    {
+      what: "a restart hook that does not exist",
+      body: "checks:\n  - name: t\n    type: tcp\n    port: 1\n    restart: {command: [restart-my-tts, now]}\n",
+      want: /:8:24: checks\[0\]\.restart\.command: restart-my-tts: program does not exist or is not executable/,
+    },
   ])("$what", async ({ body, want }) => {
     const file = write(`v-${body.length}.yaml`, `state_file: ${path.join(dir, "v", "state.json")}\n${channels}${body}`);
     const r = await cli(["validate", "-c", file]);
@@ -41,32 +49,58 @@ describe("validate refuses what would fail at 2 a.m.", () => {
 describe("install --systemd", () => {
   it("writes units that read the env file and may write the config's paths (under /home too); the env file is honoured", async () => {
     const home = path.join(dir, "home", "ml");
-    const config = write("sd/watchdog.yaml", `state_file: ${home}/watchdog/state.json
+    const config = write(
+      "sd/watchdog.yaml",
+      `state_file: ${home}/watchdog/state.json
 log_file: ${path.join(dir, "logs")}/watchdog.log
 channels:
   email: {type: email, host: 127.0.0.1, port: ${smtp.port}, user: alert@example.com, pass: "\${SMTP_PASS}", from: a@b.c, to: [x@y.z]}
 checks:
   - {name: down, type: tcp, port: 1}
-`);
+`,
+    );
     const envFile = write("sd/watchdog.env", "SMTP_PASS=pw-from-env-file\n");
     const units = path.join(dir, "units");
     fs.mkdirSync(units);
-    const r = await cli(["install", "--systemd", "--dest", units, "--no-enable", "--config", config, "--env-file", envFile]);
+    const r = await cli([
+      "install",
+      "--systemd",
+      "--dest",
+      units,
+      "--no-enable",
+      "--config",
+      config,
+      "--env-file",
+      envFile,
+    ]);
     expect(r.code).toBe(0);
     const service = fs.readFileSync(path.join(units, "watchdog.service"), "utf8");
     expect(service).toContain(`EnvironmentFile=-${envFile}`);
     const dropIn = fs.readFileSync(path.join(units, "watchdog.service.d", "watchdog-paths.conf"), "utf8");
     expect(dropIn).toContain(`ReadWritePaths=${path.join(home, "watchdog")} ${path.join(dir, "logs")}`);
-    const verify = spawnSync("systemd-analyze", ["verify", ...["watchdog.service", "watchdog.timer", "watchdog-daemon.service"].map((u) => path.join(units, u))], { encoding: "utf8" });
+    const verify = spawnSync(
+      "systemd-analyze",
+      ["verify", ...["watchdog.service", "watchdog.timer", "watchdog-daemon.service"].map((u) => path.join(units, u))],
+      { encoding: "utf8" },
+    );
     if (!verify.error) {
       expect(verify.stderr).toBe("");
       expect(verify.status).toBe(0);
     }
     // Run ExecStart as systemd would: no environment but the unit's, the EnvironmentFile= read in.
     const exec = /^ExecStart=(.*)$/m.exec(service)![1]!;
-    const vars = Object.fromEntries(fs.readFileSync(envFile, "utf8").split("\n").filter((l) => l.includes("=")).map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    const vars = Object.fromEntries(
+      fs
+        .readFileSync(envFile, "utf8")
+        .split("\n")
+        .filter((l) => l.includes("="))
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
     const before = smtp.mails.length;
-    const run = await runAsCron(exec, { ...vars, PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" });
+    const run = await runAsCron(exec, {
+      ...vars,
+      PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    });
     expect(run.mail).toBe("");
     expect(smtp.mails.slice(before).map((m) => m.subject)).toEqual([expect.stringMatching(/CRITICAL down on /)]);
   });
@@ -80,7 +114,8 @@ describe("the README's Quick start and Install, walked", () => {
     expect(init.code).toBe(0);
     const file = path.join(work, "watchdog.yaml");
     // The edit a user makes: their SMTP server and the service to watch.
-    const edited = fs.readFileSync(file, "utf8")
+    const edited = fs
+      .readFileSync(file, "utf8")
       .replace("host: smtp.example.com", "host: 127.0.0.1")
       .replace("port: 465", `port: ${smtp.port}`)
       .replace("secure: true", "secure: false")
@@ -103,6 +138,9 @@ describe("the README's Quick start and Install, walked", () => {
     const run = await runAsCron(cronCommand(line), CRON_ENV);
     expect(run.mail).toBe("");
     const subjects = smtp.mails.slice(before).map((m) => m.subject);
-    expect(subjects).toEqual([expect.stringMatching(/Test message/), expect.stringMatching(/^\[watchdog\] CRITICAL my-service on /)]);
+    expect(subjects).toEqual([
+      expect.stringMatching(/Test message/),
+      expect.stringMatching(/^\[watchdog\] CRITICAL my-service on /),
+    ]);
   });
 });

@@ -29,14 +29,17 @@ function write(name: string, text: string): string {
 describe("zh-CN", () => {
   it("a Chinese check name, Chinese summaries, the worst status in a merged subject, a merged recovery headed as one", async () => {
     const [a, b] = [await freePort(), await freePort()];
-    const file = write("zh.yaml", `locale: zh-CN
+    const file = write(
+      "zh.yaml",
+      `locale: zh-CN
 state_file: ${path.join(dir, "zh-state.json")}
 channels:
   out: {type: console}
 checks:
   - {name: tts进程, type: tcp, port: ${a}}
   - {name: 语音接口, type: tcp, port: ${b}}
-`);
+`,
+    );
     const down = await cli(["-c", file, "check"]);
     // The console channel prints the message, then the run's table (the operator's own words stay English).
     const message = down.stdout.slice(0, down.stdout.indexOf("CHECK "));
@@ -56,13 +59,16 @@ checks:
 
 describe("output", () => {
   it("simulate fits 80 columns, with a long name and Chinese text", async () => {
-    const file = write("sim.yaml", `locale: zh-CN
+    const file = write(
+      "sim.yaml",
+      `locale: zh-CN
 state_file: ${path.join(dir, "sim-state.json")}
 channels:
   email: {type: email, host: 127.0.0.1, from: a@b.c, to: [x@y.z]}
 checks:
   - {name: cosyvoice-tts-synthesis-endpoint-语音合成接口-主节点, type: tcp, port: 1}
-`);
+`,
+    );
     const r = await cli(["-c", file, "simulate", "cosyvoice-tts-synthesis-endpoint-语音合成接口-主节点"]);
     expect(r.code).toBe(0);
     // East Asian characters take two columns.
@@ -71,10 +77,16 @@ checks:
   });
 
   it("NO_COLOR keeps escape codes out of a terminal's status table", () => {
-    const file = write("color.yaml", `state_file: ${path.join(dir, "color-state.json")}\nchecks:\n  - {name: t, type: tcp, port: 1}\n`);
+    const file = write(
+      "color.yaml",
+      `state_file: ${path.join(dir, "color-state.json")}\nchecks:\n  - {name: t, type: tcp, port: 1}\n`,
+    );
     spawnSync(process.execPath, [CLI, "-c", file, "check"], { encoding: "utf8" });
     // `script` gives the command a terminal, as a person at a shell has.
-    const tty = (env: string) => spawnSync("script", ["-qec", `${env} ${process.execPath} ${CLI} -c ${file} status`, "/dev/null"], { encoding: "utf8" });
+    const tty = (env: string) =>
+      spawnSync("script", ["-qec", `${env} ${process.execPath} ${CLI} -c ${file} status`, "/dev/null"], {
+        encoding: "utf8",
+      });
     const colored = tty("");
     if (colored.error) return; // no `script` (util-linux) here
     expect(colored.stdout).toContain("\u001b[");
@@ -82,12 +94,15 @@ checks:
   });
 
   it("a send deadline names host:port and the timeout", async () => {
-    const file = write("hang.yaml", `state_file: ${path.join(dir, "hang-state.json")}
+    const file = write(
+      "hang.yaml",
+      `state_file: ${path.join(dir, "hang-state.json")}
 channels:
   email: {type: email, host: 127.0.0.1, port: ${hang.port}, from: a@b.c, to: [x@y.z], timeout: 1s}
 checks:
   - {name: t, type: tcp, port: 1}
-`);
+`,
+    );
     const r = await cli(["-c", file, "check"]);
     expect(r.stderr).toContain(`no answer from 127.0.0.1:${hang.port} within 1s`);
   });

@@ -54,7 +54,9 @@ describe("a single email channel hears every step under cron", () => {
   it("first alert, the restart report and the recovery all reach the one channel; the secret comes from the env file", async () => {
     const port = await freePort();
     const state = path.join(dir, "single", "state.json");
-    const config = write("single/watchdog.yaml", `state_file: ${state}
+    const config = write(
+      "single/watchdog.yaml",
+      `state_file: ${state}
 channels:
 ${emailChannel(smtp.port)}checks:
   - name: tts进程
@@ -62,7 +64,8 @@ ${emailChannel(smtp.port)}checks:
     host: 127.0.0.1
     port: ${port}
     restart: {command: [/bin/true], verify_after: 0s}
-`);
+`,
+    );
     const envFile = write("single/watchdog.env", "SMTP_PASS=right-pass\n");
     const command = await cronLineFor(config, envFile);
     const before = smtp.mails.length;
@@ -87,7 +90,10 @@ ${emailChannel(smtp.port)}checks:
   });
 
   it("without the env file's variable, every run says why on stderr (cron mail), never in silence", async () => {
-    const config = write("noenv/watchdog.yaml", `state_file: ${path.join(dir, "noenv", "state.json")}\nchannels:\n${emailChannel(smtp.port)}checks:\n  - {name: t, type: tcp, port: 1}\n`);
+    const config = write(
+      "noenv/watchdog.yaml",
+      `state_file: ${path.join(dir, "noenv", "state.json")}\nchannels:\n${emailChannel(smtp.port)}checks:\n  - {name: t, type: tcp, port: 1}\n`,
+    );
     const envFile = write("noenv/watchdog.env", "# nothing yet\n");
     const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile]);
     expect(inst.stderr.replace(/\s+/g, " ")).toContain(`${envFile} does not set SMTP_PASS`);
@@ -105,7 +111,9 @@ ${emailChannel(smtp.port)}checks:
 describe("a channel that keeps failing is told through another", () => {
   it("a wrong SMTP password under cron: stderr says so, the webhook gets one notice with the alert, status exits 2", async () => {
     const state = path.join(dir, "wrong", "state.json");
-    const config = write("wrong/watchdog.yaml", `state_file: ${state}
+    const config = write(
+      "wrong/watchdog.yaml",
+      `state_file: ${state}
 channels:
 ${emailChannel(smtp.port)}  chat:
     type: webhook
@@ -115,7 +123,8 @@ escalation:
   - {after: 2, notify: [email]}
 checks:
   - {name: llm, type: tcp, port: 1}
-`);
+`,
+    );
     const envFile = write("wrong/watchdog.env", "SMTP_PASS=wrong-pass\n");
     const command = await cronLineFor(config, envFile);
     const first = await runAsCron(command);

@@ -63,12 +63,16 @@ describe("gpu idle while the queue is not empty, through the built CLI as cron r
   it.each([
     { what: "a queue of 0 with an idle GPU", name: "empty", queue: { waiting: 0, running: 0 }, fixture: "h100-idle" },
     { what: "a busy GPU with a queue", name: "busy", queue: { waiting: 14, running: 2 }, fixture: "h100-1" },
-  ])("$what stays ok", async ({ name, queue, fixture }) => {
-    Object.assign(engine, queue);
-    const f = setup(name, fixture);
-    for (let n = 0; n < 4; n++) expect((await f.run(n)).status).toBe("ok");
-    expect(f.mails()).toEqual([]);
-  }, 120_000);
+  ])(
+    "$what stays ok",
+    async ({ name, queue, fixture }) => {
+      Object.assign(engine, queue);
+      const f = setup(name, fixture);
+      for (let n = 0; n < 4; n++) expect((await f.run(n)).status).toBe("ok");
+      expect(f.mails()).toEqual([]);
+    },
+    120_000,
+  );
 
   it("validate names a bad queue URL and threshold at file:line:col", async () => {
     const file = writePrivate(

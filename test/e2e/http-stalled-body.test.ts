@@ -67,7 +67,10 @@ describe("http check whose body stalls", () => {
     const state = JSON.parse(fs.readFileSync(path.join(dir, "state", "state.json"), "utf8"));
     expect([state.checks.tts.status, state.checks.llm.status]).toEqual(["critical", "critical"]);
     const items = hook.delivered().flatMap((m: { items: { check: string; summary: string }[] }) => m.items);
-    for (const [check, path] of [["tts", "/legacy"], ["llm", "/chunked"]]) {
+    for (const [check, path] of [
+      ["tts", "/legacy"],
+      ["llm", "/chunked"],
+    ]) {
       const summary = items.find((i: { check: string }) => i.check === check)?.summary;
       expect(summary).toBe(`GET ${base}${path} answered 200, but the body was not complete within 3s`);
     }

@@ -23,10 +23,14 @@ beforeAll(async () => {
   const confDir = path.join(dir, "it's 50% done");
   fs.mkdirSync(confDir);
   config = path.join(confDir, "watch dog.yaml");
-  fs.writeFileSync(config, `state_file: ${JSON.stringify(path.join(confDir, "state.json"))}
+  fs.writeFileSync(
+    config,
+    `state_file: ${JSON.stringify(path.join(confDir, "state.json"))}
 checks:
   - {name: up, type: tcp, port: ${port}}
-`, { mode: 0o600 });
+`,
+    { mode: 0o600 },
+  );
 });
 afterAll(() => {
   server.close();
@@ -78,10 +82,22 @@ describe("install --systemd quotes every path", () => {
     const units = path.join(dir, "units-env");
     fs.mkdirSync(units);
     const withVars = path.join(path.dirname(config), "vars.yaml");
-    fs.writeFileSync(withVars, "channels:\n  hook: {type: webhook, url: 'http://127.0.0.1:1/hook?token=${TOKEN}'}\n", { mode: 0o600 });
+    fs.writeFileSync(withVars, "channels:\n  hook: {type: webhook, url: 'http://127.0.0.1:1/hook?token=${TOKEN}'}\n", {
+      mode: 0o600,
+    });
     const envFile = path.join(path.dirname(config), "watch dog.env");
     fs.writeFileSync(envFile, "TOKEN=t0k3n\n", { mode: 0o600 });
-    const r = await run(["install", "--systemd", "--no-enable", "--dest", units, "--config", withVars, "--env-file", envFile]);
+    const r = await run([
+      "install",
+      "--systemd",
+      "--no-enable",
+      "--dest",
+      units,
+      "--config",
+      withVars,
+      "--env-file",
+      envFile,
+    ]);
     expect(r.code).toBe(0);
     const service = fs.readFileSync(path.join(units, "watchdog.service"), "utf8");
     expect(service).toContain(`\nEnvironmentFile=-${envFile.replaceAll("%", "%%")}\n`);
@@ -95,7 +111,15 @@ describe("a path with a control character is refused", () => {
     { how: "--cron", path: "/etc/watchdog/x\t.yaml" },
   ])("$how with $path", async ({ how, path: bad }) => {
     const units = fs.mkdtempSync(path.join(dir, "u-"));
-    const r = await run(["install", how, "--dest", units, "--config", bad, ...(how === "--systemd" ? ["--no-enable"] : [])]);
+    const r = await run([
+      "install",
+      how,
+      "--dest",
+      units,
+      "--config",
+      bad,
+      ...(how === "--systemd" ? ["--no-enable"] : []),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--config .* holds a control character/);
     expect(r.stdout).not.toContain("pwned");

@@ -127,7 +127,11 @@ describe("watchdog check, end to end", () => {
     expect(state.checks["tts-port"].incident).toBeUndefined();
     expect(state.outbox).toEqual([]);
     expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
-    const log = fs.readFileSync(path.join(field.dir, "state", "watchdog.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const log = fs
+      .readFileSync(path.join(field.dir, "state", "watchdog.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(log.filter((l) => l.event === "run")).toHaveLength(4);
     expect(log.filter((l) => l.event === "sent")).toHaveLength(3);
   });

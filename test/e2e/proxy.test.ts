@@ -29,7 +29,25 @@ beforeAll(async () => {
   if (OPENSSL) {
     const key = path.join(dir, "key.pem");
     const cert = path.join(dir, "cert.pem");
-    execFileSync(OPENSSL, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1"], { stdio: "ignore" });
+    execFileSync(
+      OPENSSL,
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "2",
+        "-subj",
+        "/CN=127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
     tls = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_q, r) => {
       tlsHits++;
       r.end("ok");
@@ -50,7 +68,9 @@ async function runWith(name: string, env: string, checks: string) {
   const work = path.join(dir, name);
   fs.mkdirSync(work);
   const config = path.join(work, "watchdog.yaml");
-  fs.writeFileSync(config, `state_file: ${work}/state.json
+  fs.writeFileSync(
+    config,
+    `state_file: ${work}/state.json
 log_file: ${work}/watchdog.log
 channels:
   hook: {type: webhook, url: "${hook.url}"}
@@ -58,11 +78,13 @@ escalation:
   - {after: 1, notify: [hook]}
 checks:
   - {name: down, type: tcp, port: 1}
-${checks}`, { mode: 0o600 });
+${checks}`,
+    { mode: 0o600 },
+  );
   const envFile = path.join(work, "watchdog.env");
   // A ${VAR} in the config makes install pass the env file.
   fs.writeFileSync(envFile, `${env}\nUNUSED=x\n`, { mode: 0o600 });
-  fs.appendFileSync(config, "host: \"box-${UNUSED}\"\n");
+  fs.appendFileSync(config, 'host: "box-${UNUSED}"\n');
   const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile]);
   expect(inst.code).toBe(0);
   const passedBefore = proxy.passed.length;
@@ -75,13 +97,18 @@ ${checks}`, { mode: 0o600 });
 }
 
 describe("a channel through the proxy", () => {
-  it.each(["HTTP_PROXY", "http_proxy"])("%s carries the webhook, with the proxy's credentials, never printed", async (name) => {
-    const r = await runWith(`via-${name}`, `${name}=${proxy.url}`, "");
-    expect(r.run.mail).toBe("");
-    expect(r.delivered).toHaveLength(1);
-    expect(r.passed).toEqual([{ method: "POST", target: hook.url, auth: `Basic ${Buffer.from(`pxuser:${PROXY_PASS}`).toString("base64")}` }]);
-    expect(r.files).not.toContain(PROXY_PASS);
-  });
+  it.each(["HTTP_PROXY", "http_proxy"])(
+    "%s carries the webhook, with the proxy's credentials, never printed",
+    async (name) => {
+      const r = await runWith(`via-${name}`, `${name}=${proxy.url}`, "");
+      expect(r.run.mail).toBe("");
+      expect(r.delivered).toHaveLength(1);
+      expect(r.passed).toEqual([
+        { method: "POST", target: hook.url, auth: `Basic ${Buffer.from(`pxuser:${PROXY_PASS}`).toString("base64")}` },
+      ]);
+      expect(r.files).not.toContain(PROXY_PASS);
+    },
+  );
 
   it("a proxy that refuses the credentials and echoes them: the send fails on stderr, the password masked", async () => {
     const wrong = "wr0ng-Proxy-Pass";

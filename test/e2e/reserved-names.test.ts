@@ -19,7 +19,9 @@ let hook: VendorServer;
 beforeAll(async () => {
   hook = await startWebhook();
   const down = await freePort();
-  const checks = NAMES.map((n) => `  - name: "${n}"\n    type: tcp\n    host: 127.0.0.1\n    port: ${down}\n    timeout: 2s\n`).join("");
+  const checks = NAMES.map(
+    (n) => `  - name: "${n}"\n    type: tcp\n    host: 127.0.0.1\n    port: ${down}\n    timeout: 2s\n`,
+  ).join("");
   // Step 1 goes to a webhook channel named `constructor` (with a rate limit, so its cross-run memory is used too);
   // step 3 to an email channel named `toString`.
   fs.writeFileSync(

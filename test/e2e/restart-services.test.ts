@@ -22,7 +22,11 @@ beforeAll(() => {
   fs.mkdirSync(path.join(dir, "bin"));
   // The hook waits until the service answers, as careful restart scripts do (bounded), so that verify_after need not
   // guess how long a busy machine takes to start python.
-  fs.writeFileSync(path.join(dir, "bin", "wait-port"), `#!/bin/bash\nfor i in $(seq 300); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && exit 0; sleep 0.1; done\nexit 1\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(dir, "bin", "wait-port"),
+    `#!/bin/bash\nfor i in $(seq 300); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && exit 0; sleep 0.1; done\nexit 1\n`,
+    { mode: 0o755 },
+  );
   // A stand-in for `systemctl restart UNIT`: it starts the unit's service detached, leaving its output inherited.
   fs.writeFileSync(
     path.join(dir, "bin", "systemctl"),
@@ -43,8 +47,12 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const env = () => ({ HOME: dir, XDG_STATE_HOME: path.join(dir, "xdg"), WATCHDOG_CONFIG: "", PATH: `${dir}/bin:${process.env.PATH}` });
-
+const env = () => ({
+  HOME: dir,
+  XDG_STATE_HOME: path.join(dir, "xdg"),
+  WATCHDOG_CONFIG: "",
+  PATH: `${dir}/bin:${process.env.PATH}`,
+});
 
 /** answer sends an HTTP request over TCP and returns what came back (the node service answers "hi" to anything). */
 function answer(port: number): Promise<string> {
@@ -66,7 +74,9 @@ async function setup(name: string, script: (port: number, pidFile: string) => st
   fs.mkdirSync(home);
   const pidFile = path.join(home, "service.pid");
   pidFiles.push(pidFile);
-  fs.writeFileSync(path.join(home, "hook.sh"), `#!/bin/bash\ncd ${JSON.stringify(home)}\n${script(port, pidFile)}\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(home, "hook.sh"), `#!/bin/bash\ncd ${JSON.stringify(home)}\n${script(port, pidFile)}\n`, {
+    mode: 0o755,
+  });
   fs.writeFileSync(path.join(dir, "units", name), `PORT=${port}\nPIDFILE=${JSON.stringify(pidFile)}\n`);
   const config = path.join(home, "wd.yaml");
   fs.writeFileSync(
@@ -82,19 +92,33 @@ async function setup(name: string, script: (port: number, pidFile: string) => st
 }
 
 const PY = (port: number) => `python3 -m http.server ${port} --bind 127.0.0.1`;
-const NODE = (port: number) => `${JSON.stringify(process.execPath)} -e "require('net').createServer((s) => { s.on('error', () => {}); console.log('connection'); console.error('served'); s.end('hi\\\\n'); }).listen(${port}, '127.0.0.1')"`;
+const NODE = (port: number) =>
+  `${JSON.stringify(process.execPath)} -e "require('net').createServer((s) => { s.on('error', () => {}); console.log('connection'); console.error('served'); s.end('hi\\\\n'); }).listen(${port}, '127.0.0.1')"`;
 
 describe("a restart hook that starts a long-lived service", () => {
   it.each([
-    ["nohup python3 -m http.server &", (p: number, f: string) => `nohup ${PY(p)} & echo $! > ${f}\nwait-port ${p}\necho restarted`],
+    [
+      "nohup python3 -m http.server &",
+      (p: number, f: string) => `nohup ${PY(p)} & echo $! > ${f}\nwait-port ${p}\necho restarted`,
+    ],
     ["setsid python3 -m http.server &", (p: number, f: string) => `setsid ${PY(p)} & echo $! > ${f}\nwait-port ${p}`],
-    ["node server & (no redirect; it logs every connection)", (p: number, f: string) => `${NODE(p)} & echo $! > ${f}\nwait-port ${p}`],
-    ["python3 -m http.server >/dev/null 2>&1 &", (p: number, f: string) => `${PY(p)} >/dev/null 2>&1 & echo $! > ${f}\nwait-port ${p}`],
+    [
+      "node server & (no redirect; it logs every connection)",
+      (p: number, f: string) => `${NODE(p)} & echo $! > ${f}\nwait-port ${p}`,
+    ],
+    [
+      "python3 -m http.server >/dev/null 2>&1 &",
+      (p: number, f: string) => `${PY(p)} >/dev/null 2>&1 & echo $! > ${f}\nwait-port ${p}`,
+    ],
     ["a double fork: ( server & )", (p: number, f: string) => `( ${PY(p)} & echo $! > ${f} )\nwait-port ${p}`],
-  ])("%s: the run ends at the hook's exit, the restart helped, the service keeps answering", async (_name, script) => {
-    const s = await setup(`case-${pidFiles.length}`, script);
-    await expectHelpedAndServing(s);
-  }, 120_000);
+  ])(
+    "%s: the run ends at the hook's exit, the restart helped, the service keeps answering",
+    async (_name, script) => {
+      const s = await setup(`case-${pidFiles.length}`, script);
+      await expectHelpedAndServing(s);
+    },
+    120_000,
+  );
 
   it("systemctl restart (a stand-in on PATH that starts the unit detached)", async () => {
     const name = `case-${pidFiles.length}`;
@@ -117,7 +141,11 @@ describe("a restart hook that starts a long-lived service", () => {
 
   it("a run never outlives run_timeout: a hook that hangs with a detached child holding its output is cut", async () => {
     // The hook's timeout is longer than the whole run may take; its detached child holds the output open forever.
-    const s = await setup("run-timeout", (_p, f) => `setsid sleep 300 & echo $! > ${f}\nexec sleep 300`, "run_timeout: 4s\n");
+    const s = await setup(
+      "run-timeout",
+      (_p, f) => `setsid sleep 300 & echo $! > ${f}\nexec sleep 300`,
+      "run_timeout: 4s\n",
+    );
     fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("timeout: 30s", "timeout: 10m"));
     const r = await runCli(["-c", s.config, "check"], { env: env(), timeoutMs: 60_000 });
     expect(r.code).toBe(0);
@@ -140,10 +168,15 @@ describe("a probe that hangs longer than the run may take", () => {
     fs.writeFileSync(path.join(home, "plugin.sh"), "#!/bin/sh\nexec sleep 300\n", { mode: 0o755 });
     const config = path.join(home, "wd.yaml");
     const plugin = JSON.stringify(path.join(home, "plugin.sh"));
-    fs.writeFileSync(config, `state_file: ${home}/state/state.json\nrun_timeout: 3s\nchecks:\n  - {name: slow, type: exec, command: [${plugin}], timeout: 10m}\n`);
+    fs.writeFileSync(
+      config,
+      `state_file: ${home}/state/state.json\nrun_timeout: 3s\nchecks:\n  - {name: slow, type: exec, command: [${plugin}], timeout: 10m}\n`,
+    );
     const r = await runCli(["-c", config, "check"], { env: env(), timeoutMs: 60_000 });
     expect(r.code).toBe(0);
-    expect(r.stdout.replace(/\s+/g, " ")).toMatch(/slow UNKNOWN 1 \S+ probe failed: the run's time \(run_timeout\) ran out/);
+    expect(r.stdout.replace(/\s+/g, " ")).toMatch(
+      /slow UNKNOWN 1 \S+ probe failed: the run's time \(run_timeout\) ran out/,
+    );
     expect(JSON.parse(fs.readFileSync(path.join(home, "state", "state.json"), "utf8")).checks.slow.failStreak).toBe(1);
     expect(fs.existsSync(path.join(home, "state", "state.json.lock"))).toBe(false);
   }, 120_000);
@@ -151,9 +184,16 @@ describe("a probe that hangs longer than the run may take", () => {
 
 describe("the daemon", () => {
   it("each run ends within run_timeout whatever a hook does, and the daemon goes on", async () => {
-    const s = await setup("daemon", (_p, f) => `setsid sleep 300 & echo $! > ${f}\nexec sleep 300`, "run_timeout: 4s\ninterval: 1s\n");
+    const s = await setup(
+      "daemon",
+      (_p, f) => `setsid sleep 300 & echo $! > ${f}\nexec sleep 300`,
+      "run_timeout: 4s\ninterval: 1s\n",
+    );
     fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("timeout: 30s", "timeout: 10m"));
-    const child = spawn(process.execPath, [CLI, "-c", s.config, "daemon"], { env: { ...process.env, ...env() }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "-c", s.config, "daemon"], {
+      env: { ...process.env, ...env() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
     child.stderr.on("data", (c) => (out += c));
@@ -161,7 +201,8 @@ describe("the daemon", () => {
     try {
       // Before the fix the first run never ended: no "run:" line, ever. Now the hook is cut at the run's deadline,
       // and later runs follow (the restart budget spent, they only probe).
-      for (let i = 0; i < 1200 && (out.match(/^run: /gm) ?? []).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 1200 && (out.match(/^run: /gm) ?? []).length < 2; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect(out).toMatch(/^run: 1 checked, failing: svc; sent 0.*; restarted svc$/m);
       expect((out.match(/^run: /gm) ?? []).length).toBeGreaterThanOrEqual(2);
     } finally {
@@ -204,9 +245,17 @@ describe("an exec plugin or nvidia-smi that leaves a detached child holding its 
     pidFiles.push(pidFile("plugin"), pidFile("smi"));
     // A plugin that (re)starts a helper daemon, and an nvidia-smi wrapper that starts a persistence daemon: both
     // keep the inherited stdout open far beyond their timeouts.
-    fs.writeFileSync(path.join(home, "plugin.sh"), `#!/bin/sh\nsetsid sleep 300 & echo $! > ${pidFile("plugin")}\necho "OK - helper running | up=1"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(home, "plugin.sh"),
+      `#!/bin/sh\nsetsid sleep 300 & echo $! > ${pidFile("plugin")}\necho "OK - helper running | up=1"\n`,
+      { mode: 0o755 },
+    );
     const realSmi = path.resolve(__dirname, "../fixtures/nvidia-smi/h100-1/nvidia-smi");
-    fs.writeFileSync(path.join(home, "nvidia-smi"), `#!/bin/sh\nsetsid sleep 300 & echo $! > ${pidFile("smi")}\nexec ${realSmi} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(home, "nvidia-smi"),
+      `#!/bin/sh\nsetsid sleep 300 & echo $! > ${pidFile("smi")}\nexec ${realSmi} "$@"\n`,
+      { mode: 0o755 },
+    );
     const config = path.join(home, "wd.yaml");
     fs.writeFileSync(
       config,

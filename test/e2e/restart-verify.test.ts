@@ -80,7 +80,9 @@ describe("a hook that cannot be executed", () => {
     const r = await run(s.config);
     expect(r.code).toBe(0);
     expect(r.mail).toBe("");
-    expect(r.stdout).toContain(`cannot execute ${hook}: permission denied (fix: chmod +x ${hook}, or run it through its interpreter)`);
+    expect(r.stdout).toContain(
+      `cannot execute ${hook}: permission denied (fix: chmod +x ${hook}, or run it through its interpreter)`,
+    );
     expect(r.stdout).not.toMatch(/failed: EACCES/);
   }, 60_000);
 });

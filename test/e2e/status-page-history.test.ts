@@ -42,7 +42,14 @@ function incident(check: string, at: number, cause: string): string[] {
 /** filler is about `bytes` of transitions of a busy check that the config no longer has, from `from` to `to`. */
 function filler(bytes: number, from: number, to: number): string[] {
   const line = (at: number, n: number) =>
-    JSON.stringify({ at, type: "transition", check: "busy", from: n % 2 ? "critical" : "ok", to: n % 2 ? "ok" : "critical", summary: "flapping" });
+    JSON.stringify({
+      at,
+      type: "transition",
+      check: "busy",
+      from: n % 2 ? "critical" : "ok",
+      to: n % 2 ? "ok" : "critical",
+      summary: "flapping",
+    });
   const n = Math.floor(bytes / (line(from, 0).length + 1));
   return Array.from({ length: n }, (_, i) => line(Math.round(from + ((to - from) * i) / n), i));
 }
@@ -53,9 +60,15 @@ describe("status page with a 30 MB history", () => {
     const history = path.join(dir, "history.jsonl");
     // Oldest generation: an incident of svc-old six days ago (inside the page's week), then a busy week.
     const gens = [
-      [...incident("svc-old", now - 144 * HOUR, "cause-from-six-days-ago"), ...filler(9_900_000, now - 143 * HOUR, now - 96 * HOUR)],
+      [
+        ...incident("svc-old", now - 144 * HOUR, "cause-from-six-days-ago"),
+        ...filler(9_900_000, now - 143 * HOUR, now - 96 * HOUR),
+      ],
       filler(9_900_000, now - 96 * HOUR, now - 48 * HOUR),
-      [...filler(9_900_000, now - 48 * HOUR, now - 3 * HOUR), ...incident("svc-new", now - 2 * HOUR, "cause-from-two-hours-ago")],
+      [
+        ...filler(9_900_000, now - 48 * HOUR, now - 3 * HOUR),
+        ...incident("svc-new", now - 2 * HOUR, "cause-from-two-hours-ago"),
+      ],
     ];
     fs.writeFileSync(`${history}.2`, `${gens[0]!.join("\n")}\n`, { mode: 0o600 });
     fs.writeFileSync(`${history}.1`, `${gens[1]!.join("\n")}\n`, { mode: 0o600 });

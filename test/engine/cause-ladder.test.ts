@@ -52,15 +52,14 @@ describe("a cause a restart cannot fix skips the restart and pages at once", () 
     expect(out.map((o) => o.restart)).toEqual([false, false, false]);
   });
 
-  it.each([
-    ["gpu_oom: GPU out of memory"],
-    ["engine_dead: the engine died"],
-    [undefined],
-  ])("cause %s restarts as before: SMS and restart at run 3", (cause) => {
-    const out = runs([1, 2, 3].map(() => down(cause)));
-    expect(out.map((o) => o.said)).toEqual([["chat:1"], [], ["sms:2"]]);
-    expect(out.map((o) => o.restart)).toEqual([false, false, true]);
-  });
+  it.each([["gpu_oom: GPU out of memory"], ["engine_dead: the engine died"], [undefined]])(
+    "cause %s restarts as before: SMS and restart at run 3",
+    (cause) => {
+      const out = runs([1, 2, 3].map(() => down(cause)));
+      expect(out.map((o) => o.said)).toEqual([["chat:1"], [], ["sms:2"]]);
+      expect(out.map((o) => o.restart)).toEqual([false, false, true]);
+    },
+  );
 
   it("a ladder without a restart step pages its highest step", () => {
     const c: EngineConfig = {
@@ -73,7 +72,10 @@ describe("a cause a restart cannot fix skips the restart and pages at once", () 
 
   it("without the list (an older caller) nothing changes", () => {
     const c: EngineConfig = { checks: cfg().checks, channels: cfg().channels };
-    const out = runs([1, 2, 3].map(() => down("disk_full: the disk is full")), c);
+    const out = runs(
+      [1, 2, 3].map(() => down("disk_full: the disk is full")),
+      c,
+    );
     expect(out.map((o) => o.restart)).toEqual([false, false, true]);
   });
 });

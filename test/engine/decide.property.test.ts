@@ -12,9 +12,15 @@ const ladderArb = fc
   .uniqueArray(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 4 })
   .chain((afters) =>
     fc.tuple(
-      ...afters.sort((a, b) => a - b).map((after) =>
-        fc.record({ after: fc.constant(after), notify: fc.subarray(["email", "sms", "dingtalk"], { minLength: 1 }), restart: fc.boolean() }),
-      ),
+      ...afters
+        .sort((a, b) => a - b)
+        .map((after) =>
+          fc.record({
+            after: fc.constant(after),
+            notify: fc.subarray(["email", "sms", "dingtalk"], { minLength: 1 }),
+            restart: fc.boolean(),
+          }),
+        ),
     ),
   );
 
@@ -31,11 +37,26 @@ describe("decide: invariants over random result sequences", () => {
     fc.assert(
       fc.property(scenario, ({ ladder, repeatEvery, recoverAfter, statuses, gaps }) => {
         const check: CheckConfig = {
-          name: "svc", type: "tcp", escalation: ladder, repeat_every: repeatEvery, recover_after: recoverAfter,
-          restart: { command: ["x"], shell: false, timeout: 1000, verify_after: 0, limit: { max: 2, within: 30 * MIN } },
-          depends_on: [], labels: {}, runbook: undefined,
+          name: "svc",
+          type: "tcp",
+          escalation: ladder,
+          repeat_every: repeatEvery,
+          recover_after: recoverAfter,
+          restart: {
+            command: ["x"],
+            shell: false,
+            timeout: 1000,
+            verify_after: 0,
+            limit: { max: 2, within: 30 * MIN },
+          },
+          depends_on: [],
+          labels: {},
+          runbook: undefined,
         };
-        const config = { checks: [check], channels: { email: ch("warning"), sms: ch("critical"), dingtalk: ch("warning") } };
+        const config = {
+          checks: [check],
+          channels: { email: ch("warning"), sms: ch("critical"), dingtalk: ch("warning") },
+        };
         // End with enough ok runs to resolve whatever is open.
         const seq = [...statuses, ...Array<Status>(recoverAfter).fill("ok")];
         let state: State = emptyState();
@@ -86,22 +107,35 @@ describe("decide: invariants over random result sequences", () => {
 
   it("never plans more restarts in a window than the limit allows", () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom<Status>("ok", "critical"), { minLength: 1, maxLength: 80 }), fc.integer({ min: 0, max: 3 }), (statuses, max) => {
-        const check: CheckConfig = {
-          name: "svc", type: "tcp", escalation: [{ after: 1, notify: ["email"], restart: true }], repeat_every: 2 * MIN, recover_after: 1,
-          restart: { command: ["x"], shell: false, timeout: 1000, verify_after: 0, limit: { max, within: 30 * MIN } },
-          depends_on: [], labels: {}, runbook: undefined,
-        };
-        let state = emptyState();
-        const times: number[] = [];
-        statuses.forEach((status, i) => {
-          const now = 1_700_000_000_000 + i * 2 * MIN;
-          const d = decide(state, [{ check: "svc", status, summary: status, durationMs: 1 }], now, { checks: [check], channels: { email: ch("warning") } });
-          if (d.actions.some((a) => a.type === "restart")) times.push(now);
-          state = d.state;
-          expect(times.filter((t) => t > now - 30 * MIN).length).toBeLessThanOrEqual(max);
-        });
-      }),
+      fc.property(
+        fc.array(fc.constantFrom<Status>("ok", "critical"), { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 0, max: 3 }),
+        (statuses, max) => {
+          const check: CheckConfig = {
+            name: "svc",
+            type: "tcp",
+            escalation: [{ after: 1, notify: ["email"], restart: true }],
+            repeat_every: 2 * MIN,
+            recover_after: 1,
+            restart: { command: ["x"], shell: false, timeout: 1000, verify_after: 0, limit: { max, within: 30 * MIN } },
+            depends_on: [],
+            labels: {},
+            runbook: undefined,
+          };
+          let state = emptyState();
+          const times: number[] = [];
+          statuses.forEach((status, i) => {
+            const now = 1_700_000_000_000 + i * 2 * MIN;
+            const d = decide(state, [{ check: "svc", status, summary: status, durationMs: 1 }], now, {
+              checks: [check],
+              channels: { email: ch("warning") },
+            });
+            if (d.actions.some((a) => a.type === "restart")) times.push(now);
+            state = d.state;
+            expect(times.filter((t) => t > now - 30 * MIN).length).toBeLessThanOrEqual(max);
+          });
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -6,19 +6,32 @@ import type { ProbeResult, Status } from "../../src/probes/types.js";
 import { consoleChannel, engineCheck, MIN, T0 } from "./fixtures.js";
 
 function check(over: Partial<CheckConfig> = {}): CheckConfig {
-  return engineCheck(over.name ?? "svc", [
-    { after: 1, notify: ["email"], restart: false },
-    { after: 3, notify: ["sms", "dingtalk"], restart: true },
-  ], over);
+  return engineCheck(
+    over.name ?? "svc",
+    [
+      { after: 1, notify: ["email"], restart: false },
+      { after: 3, notify: ["sms", "dingtalk"], restart: true },
+    ],
+    over,
+  );
 }
 
 const ch = consoleChannel;
 
-function cfg(checks: CheckConfig[] = [check()], channels: Record<string, ChannelConfig> = { email: ch(), sms: ch("critical"), dingtalk: ch() }): EngineConfig {
+function cfg(
+  checks: CheckConfig[] = [check()],
+  channels: Record<string, ChannelConfig> = { email: ch(), sms: ch("critical"), dingtalk: ch() },
+): EngineConfig {
   return { checks, channels };
 }
 
-const res = (status: Status, name = "svc", extra: Partial<ProbeResult> = {}): ProbeResult => ({ check: name, status, summary: `${name} is ${status}`, durationMs: 1, ...extra });
+const res = (status: Status, name = "svc", extra: Partial<ProbeResult> = {}): ProbeResult => ({
+  check: name,
+  status,
+  summary: `${name} is ${status}`,
+  durationMs: 1,
+  ...extra,
+});
 
 /** run feeds a sequence of statuses, one run every 2 minutes, and returns each run's actions. */
 function run(statuses: Status[], config = cfg(), start: State = emptyState(), every = 2 * MIN) {
@@ -35,7 +48,9 @@ function run(statuses: Status[], config = cfg(), start: State = emptyState(), ev
 
 /** said lists "channel:reason:step" for one run's notify actions. */
 function said(actions: Action[]): string[] {
-  return actions.flatMap((a) => (a.type === "notify" ? a.items.map((i) => `${a.channel}:${i.reason}:${i.step}`) : [])).sort();
+  return actions
+    .flatMap((a) => (a.type === "notify" ? a.items.map((i) => `${a.channel}:${i.reason}:${i.step}`) : []))
+    .sort();
 }
 const restarted = (actions: Action[]) => actions.some((a) => a.type === "restart");
 
@@ -48,15 +63,29 @@ describe("decide: the escalation ladder", () => {
     // Recovery after step 1 goes to every channel told: only email.
     { seq: ["critical", "ok"], expect: [["email:step:1"], ["email:recovered:0"]] },
     // Recovery after step 2 goes to email, sms and dingtalk.
-    { seq: ["critical", "critical", "critical", "ok"], expect: [["email:step:1"], [], ["dingtalk:step:2", "sms:step:2"], ["dingtalk:recovered:0", "email:recovered:0", "sms:recovered:0"]] },
+    {
+      seq: ["critical", "critical", "critical", "ok"],
+      expect: [
+        ["email:step:1"],
+        [],
+        ["dingtalk:step:2", "sms:step:2"],
+        ["dingtalk:recovered:0", "email:recovered:0", "sms:recovered:0"],
+      ],
+    },
     // Unknown counts as critical for escalation.
     { seq: ["unknown", "unknown", "unknown"], expect: [["email:step:1"], [], ["dingtalk:step:2", "sms:step:2"]] },
     // A warning never reaches the critical-only sms channel.
     { seq: ["warning", "warning", "warning"], expect: [["email:step:1"], [], ["dingtalk:step:2"]] },
     // ...until the incident turns critical: then the held sms notice goes out, once.
-    { seq: ["warning", "warning", "warning", "critical", "critical"], expect: [["email:step:1"], [], ["dingtalk:step:2"], ["sms:step:2"], []] },
+    {
+      seq: ["warning", "warning", "warning", "critical", "critical"],
+      expect: [["email:step:1"], [], ["dingtalk:step:2"], ["sms:step:2"], []],
+    },
     // A streak broken by an ok run starts over: a new incident, step 1 again.
-    { seq: ["critical", "critical", "ok", "critical"], expect: [["email:step:1"], [], ["email:recovered:0"], ["email:step:1"]] },
+    {
+      seq: ["critical", "critical", "ok", "critical"],
+      expect: [["email:step:1"], [], ["email:recovered:0"], ["email:step:1"]],
+    },
   ] as { seq: Status[]; expect: string[][] }[])("$seq", ({ seq, expect: want }) => {
     expect(run(seq).map((r) => said(r.actions))).toEqual(want);
   });
@@ -73,12 +102,26 @@ describe("decide: the escalation ladder", () => {
     // Runs every 10 minutes: step 1 at 0, step 2 at 20m, reminder at 50m (30m after the last notice), next at 80m.
     const runs = run(Array(10).fill("critical"), cfg([check({ restart: undefined })]), emptyState(), 10 * MIN);
     expect(runs.map((r) => said(r.actions))).toEqual([
-      ["email:step:1"], [], ["dingtalk:step:2", "sms:step:2"], [], [], ["dingtalk:reminder:2", "sms:reminder:2"], [], [], ["dingtalk:reminder:2", "sms:reminder:2"], [],
+      ["email:step:1"],
+      [],
+      ["dingtalk:step:2", "sms:step:2"],
+      [],
+      [],
+      ["dingtalk:reminder:2", "sms:reminder:2"],
+      [],
+      [],
+      ["dingtalk:reminder:2", "sms:reminder:2"],
+      [],
     ]);
   });
 
   it("never reminds when repeat_every is 0", () => {
-    const runs = run(Array(30).fill("critical"), cfg([check({ repeat_every: 0, restart: undefined })]), emptyState(), 10 * MIN);
+    const runs = run(
+      Array(30).fill("critical"),
+      cfg([check({ repeat_every: 0, restart: undefined })]),
+      emptyState(),
+      10 * MIN,
+    );
     expect(runs.flatMap((r) => said(r.actions)).filter((s) => s.includes("reminder"))).toEqual([]);
   });
 
@@ -105,7 +148,10 @@ describe("decide: the escalation ladder", () => {
 
   it("gives up on restarts past the limit, once, and keeps quiet about it after", () => {
     // limit 1 restart per 30m; the restart step re-fires with each reminder (every 10 min here).
-    const c = check({ repeat_every: 10 * MIN, restart: { command: ["x"], shell: false, timeout: 1000, verify_after: 0, limit: { max: 1, within: 30 * MIN } } });
+    const c = check({
+      repeat_every: 10 * MIN,
+      restart: { command: ["x"], shell: false, timeout: 1000, verify_after: 0, limit: { max: 1, within: 30 * MIN } },
+    });
     const runs = run(Array(8).fill("critical"), cfg([c]), emptyState(), 5 * MIN);
     expect(runs.map((r) => restarted(r.actions))).toEqual([false, false, true, false, false, false, false, false]);
     const gaveUp = runs.map((r) => said(r.actions).filter((s) => s.includes("restart_gave_up")));
@@ -114,10 +160,26 @@ describe("decide: the escalation ladder", () => {
   });
 
   it("lets the restart budget refill after the window", () => {
-    const c = check({ repeat_every: 10 * MIN, restart: { command: ["x"], shell: false, timeout: 1000, verify_after: 0, limit: { max: 1, within: 20 * MIN } } });
+    const c = check({
+      repeat_every: 10 * MIN,
+      restart: { command: ["x"], shell: false, timeout: 1000, verify_after: 0, limit: { max: 1, within: 20 * MIN } },
+    });
     const runs = run(Array(12).fill("critical"), cfg([c]), emptyState(), 5 * MIN);
     // Restart at 10m (step 2); reminders at 20m (limit spent: give up) and later ones: budget refills after 30m.
-    expect(runs.map((r) => restarted(r.actions))).toEqual([false, false, true, false, false, false, true, false, false, false, true, false]);
+    expect(runs.map((r) => restarted(r.actions))).toEqual([
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      true,
+      false,
+    ]);
   });
 
   it("ignores restart: true when the check has no restart hook", () => {
@@ -140,11 +202,35 @@ describe("decide: the escalation ladder", () => {
   });
 
   it("carries what the message needs: summary, streak, since, cause, excerpt, runbook", () => {
-    const c = cfg([check({ runbook: "journalctl -u svc", escalation: [{ after: 2, notify: ["email"], restart: false }] })]);
+    const c = cfg([
+      check({ runbook: "journalctl -u svc", escalation: [{ after: 2, notify: ["email"], restart: false }] }),
+    ]);
     const s1 = decide(emptyState(), [res("critical")], T0, c).state;
-    const d = decide(s1, [res("critical", "svc", { summary: "port closed", cause: "gpu_oom: GPU out of memory", excerpt: ["CUDA out of memory"] })], T0 + MIN, c);
+    const d = decide(
+      s1,
+      [
+        res("critical", "svc", {
+          summary: "port closed",
+          cause: "gpu_oom: GPU out of memory",
+          excerpt: ["CUDA out of memory"],
+        }),
+      ],
+      T0 + MIN,
+      c,
+    );
     const item = (d.actions[0] as { items: NotifyItem[] }).items[0]!;
-    expect(item).toMatchObject({ check: "svc", reason: "step", step: 1, severity: "critical", summary: "port closed", failStreak: 2, since: T0, cause: "gpu_oom: GPU out of memory", excerpt: ["CUDA out of memory"], runbook: "journalctl -u svc" });
+    expect(item).toMatchObject({
+      check: "svc",
+      reason: "step",
+      step: 1,
+      severity: "critical",
+      summary: "port closed",
+      failStreak: 2,
+      since: T0,
+      cause: "gpu_oom: GPU out of memory",
+      excerpt: ["CUDA out of memory"],
+      runbook: "journalctl -u svc",
+    });
   });
 
   it("does not fire steps again when the clock moves back", () => {
@@ -190,7 +276,9 @@ describe("decide: names that are Object.prototype keys", () => {
   });
 
   it("reads min_severity of a channel named constructor as its own, not Object's", () => {
-    const config = cfg([engineCheck("svc", [{ after: 1, notify: ["constructor"], restart: false }])], { constructor: ch("critical") });
+    const config = cfg([engineCheck("svc", [{ after: 1, notify: ["constructor"], restart: false }])], {
+      constructor: ch("critical"),
+    });
     expect(said(decide(emptyState(), [res("warning")], T0, config).actions)).toEqual([]);
     expect(said(decide(emptyState(), [res("critical")], T0, config).actions)).toEqual(["constructor:step:1"]);
   });

@@ -21,4 +21,9 @@ export function engineCheck(name: string, escalation: Step[], over: Partial<Chec
 }
 
 /** consoleChannel is a channel config for the engine, which reads only min_severity. */
-export const consoleChannel = (min_severity: "warning" | "critical" = "warning"): ChannelConfig => ({ type: "console", fallback: [], timeout: 1000, min_severity });
+export const consoleChannel = (min_severity: "warning" | "critical" = "warning"): ChannelConfig => ({
+  type: "console",
+  fallback: [],
+  timeout: 1000,
+  min_severity,
+});

@@ -89,8 +89,12 @@ describe("a flap that turns into an outage", () => {
     expect(down[2]!.state.checks.svc!.flapping).toBeUndefined();
     // It stays an outage: no new flapping episode while it is down, and no "stable" notice either.
     expect(down.slice(2).every((d) => !d.state.checks.svc!.flapping)).toBe(true);
-    expect(down.flatMap((d) => d.actions).flatMap((a) => (a.type === "notify" ? a.items : [])).some((i) => i.notice))
-      .toBe(false);
+    expect(
+      down
+        .flatMap((d) => d.actions)
+        .flatMap((a) => (a.type === "notify" ? a.items : []))
+        .some((i) => i.notice),
+    ).toBe(false);
     expect(down[2]!.state.checks.svc!.incident?.notified.sort()).toEqual(["email", "sms"]);
   });
 

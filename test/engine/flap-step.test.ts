@@ -9,16 +9,34 @@ const FLAP = { enabled: true, high: 50, low: 25 };
 const FLAPPY = "oxoxoxoxoxoxoxoxoxoxo"; // 20 changes in 21 results: 100%
 const STEADY = "xxxxxxxxxxxxxxxxxxxxx"; // 0%
 
-type Case = { status: Status; recent: string; was: string[] | undefined; silenced: boolean; say: string[];
-  flapping: boolean };
+type Case = {
+  status: Status;
+  recent: string;
+  was: string[] | undefined;
+  silenced: boolean;
+  say: string[];
+  flapping: boolean;
+};
 
 describe("flapStep: one notice when flapping starts, one when it stops", () => {
   it.each([
     // Starts: the first step's channels and every channel told, those that take the severity (no sms for warning).
-    { status: "warning", recent: FLAPPY, was: undefined, silenced: false, say: ["email:step:0", "dingtalk:step:0"],
-      flapping: true },
-    { status: "critical", recent: FLAPPY, was: undefined, silenced: false,
-      say: ["email:step:0", "dingtalk:step:0", "sms:step:0"], flapping: true },
+    {
+      status: "warning",
+      recent: FLAPPY,
+      was: undefined,
+      silenced: false,
+      say: ["email:step:0", "dingtalk:step:0"],
+      flapping: true,
+    },
+    {
+      status: "critical",
+      recent: FLAPPY,
+      was: undefined,
+      silenced: false,
+      say: ["email:step:0", "dingtalk:step:0", "sms:step:0"],
+      flapping: true,
+    },
     // Stays flapping: quiet.
     { status: "critical", recent: FLAPPY, was: ["email"], silenced: false, say: [], flapping: true },
     // Stops: "stable again" to the channels told when it started.

@@ -15,8 +15,16 @@ const cfg: EngineConfig = {
         { after: 2, notify: ["ops"], restart: true },
         { after: 20, notify: ["phone"], restart: false },
       ],
-      { repeat_every: 2 * MIN, restart: { command: ["true"], shell: false, timeout: 1000, verify_after: 0,
-        limit: { max: 1, within: 60 * MIN } } },
+      {
+        repeat_every: 2 * MIN,
+        restart: {
+          command: ["true"],
+          shell: false,
+          timeout: 1000,
+          verify_after: 0,
+          limit: { max: 1, within: 60 * MIN },
+        },
+      },
     ),
   ],
   channels: { chat: consoleChannel(), ops: consoleChannel(), phone: consoleChannel() },
@@ -29,8 +37,13 @@ const down: ProbeResult = {
   cause: "gpu_oom: GPU out of memory",
 };
 const failed: RestartOutcome = {
-  exitCode: 1, signal: null, timedOut: false, durationMs: 5, outputTail: "loading model\nCUDA out of memory",
-  after: "critical", helped: false,
+  exitCode: 1,
+  signal: null,
+  timedOut: false,
+  durationMs: 5,
+  outputTail: "loading model\nCUDA out of memory",
+  after: "critical",
+  helped: false,
 };
 
 describe("restarts exhausted escalate to the highest step", () => {

@@ -23,16 +23,46 @@ describe("climbLadder", () => {
     // Streak 2: nothing new.
     { status: "critical", streak: 2, fired: [0], resume: false, say: [], steps: [0], restart: false },
     // Streak 3: step 2 speaks and asks for a restart.
-    { status: "critical", streak: 3, fired: [0], resume: false, say: ["sms:step:2", "dingtalk:step:2"], steps: [0, 1],
-      restart: true },
+    {
+      status: "critical",
+      streak: 3,
+      fired: [0],
+      resume: false,
+      say: ["sms:step:2", "dingtalk:step:2"],
+      steps: [0, 1],
+      restart: true,
+    },
     // A warning skips the critical-only sms: it is held in the incident.
-    { status: "warning", streak: 3, fired: [0], resume: false, say: ["dingtalk:step:2"], steps: [0, 1], restart: true,
-      held: [{ channel: "sms", step: 2 }] },
+    {
+      status: "warning",
+      streak: 3,
+      fired: [0],
+      resume: false,
+      say: ["dingtalk:step:2"],
+      steps: [0, 1],
+      restart: true,
+      held: [{ channel: "sms", step: 2 }],
+    },
     // Resuming after a hold with both steps reached: only the highest speaks; both count as fired.
-    { status: "critical", streak: 3, fired: [], resume: true, say: ["sms:step:2", "dingtalk:step:2"], steps: [0, 1],
-      restart: true },
-  ] as { status: Status; streak: number; fired: number[]; resume: boolean; say: string[]; steps: number[];
-    restart: boolean; held?: { channel: string; step: number }[] }[])(
+    {
+      status: "critical",
+      streak: 3,
+      fired: [],
+      resume: true,
+      say: ["sms:step:2", "dingtalk:step:2"],
+      steps: [0, 1],
+      restart: true,
+    },
+  ] as {
+    status: Status;
+    streak: number;
+    fired: number[];
+    resume: boolean;
+    say: string[];
+    steps: number[];
+    restart: boolean;
+    held?: { channel: string; step: number }[];
+  }[])(
     "$status, streak $streak, fired $fired, resume $resume: $say",
     ({ status, streak, fired, resume, say, steps, restart, held = [] }) => {
       const run = checkRun(status, { failStreak: streak, recent: "x".repeat(streak) });

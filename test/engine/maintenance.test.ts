@@ -10,8 +10,14 @@ import { consoleChannel, engineCheck, MIN, T0 } from "./fixtures.js";
 
 // T0 is Tuesday 2023-11-14 22:13:20 UTC, i.e. Wednesday 06:13:20 in Shanghai.
 const win = (over: Partial<Record<keyof MaintenanceWindow, unknown>> = {}): MaintenanceWindow =>
-  maintenanceSchema.parse({ name: "upgrade", checks: ["llm-*"], schedule: "10 22 * * 2", timezone: "UTC",
-    duration: "8m", ...over });
+  maintenanceSchema.parse({
+    name: "upgrade",
+    checks: ["llm-*"],
+    schedule: "10 22 * * 2",
+    timezone: "UTC",
+    duration: "8m",
+    ...over,
+  });
 const ch: ChannelConfig = consoleChannel();
 const check = (name: string): CheckConfig =>
   engineCheck(name, [
@@ -34,8 +40,15 @@ const restarts = (actions: Action[]) => actions.flatMap((a) => (a.type === "rest
 function run(seq: Status[], windows: MaintenanceWindow[]) {
   let state: State = emptyState();
   return seq.map((s, i) => {
-    const d = decide(state, [{ check: "llm-a", status: s, summary: s, durationMs: 1 },
-      { check: "db", status: s, summary: s, durationMs: 1 }], T0 + i * 2 * MIN, cfg(windows));
+    const d = decide(
+      state,
+      [
+        { check: "llm-a", status: s, summary: s, durationMs: 1 },
+        { check: "db", status: s, summary: s, durationMs: 1 },
+      ],
+      T0 + i * 2 * MIN,
+      cfg(windows),
+    );
     state = d.state;
     return { said: said(d.actions).filter((x) => x.includes("llm-a")), restarts: restarts(d.actions), state };
   });
@@ -70,8 +83,11 @@ describe("maintenance windows", () => {
 
   it("active and next windows", () => {
     const w = [win({ schedule: { days: ["wed"], at: "06:10" }, timezone: "Asia/Shanghai" })];
-    expect(activeWindow(w, "llm-a", T0, matchGlob)).toEqual({ name: "upgrade", startsAt: T0 - 200_000,
-      endsAt: T0 + 280_000 });
+    expect(activeWindow(w, "llm-a", T0, matchGlob)).toEqual({
+      name: "upgrade",
+      startsAt: T0 - 200_000,
+      endsAt: T0 + 280_000,
+    });
     expect(activeWindow(w, "db", T0, matchGlob)).toBeUndefined();
     expect(nextWindow(w, "llm-a", T0, matchGlob)?.startsAt).toBe(T0 - 200_000 + 7 * 24 * 60 * MIN);
   });
@@ -82,8 +98,14 @@ describe("maintenance windows", () => {
     [{ duration: "0s" }, "duration"],
     [{ schedule: { days: ["sunday"], at: "03:00" } }, "schedule"],
   ])("bad window %j is refused at %s", (over, key) => {
-    const r = maintenanceSchema.safeParse({ name: "w", checks: ["x"], schedule: "0 3 * * 0", timezone: "UTC",
-      duration: "1h", ...over });
+    const r = maintenanceSchema.safeParse({
+      name: "w",
+      checks: ["x"],
+      schedule: "0 3 * * 0",
+      timezone: "UTC",
+      duration: "1h",
+      ...over,
+    });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path[0]).toBe(key);
   });

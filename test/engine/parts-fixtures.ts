@@ -13,21 +13,43 @@ export const LADDER: Step[] = [
 /** incident is an open incident started at T0 with nothing said yet; `over` replaces fields. */
 export function incident(over: Partial<Incident> = {}): Incident {
   return {
-    id: `svc@${T0}`, startedAt: T0, peak: "critical", stepsFired: [], notified: [], held: [],
-    lastNotifiedAt: undefined, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined, ...over,
+    id: `svc@${T0}`,
+    startedAt: T0,
+    peak: "critical",
+    stepsFired: [],
+    notified: [],
+    held: [],
+    lastNotifiedAt: undefined,
+    restarts: 0,
+    restartsHelped: 0,
+    gaveUp: false,
+    cause: undefined,
+    ...over,
   };
 }
 
 /** checkRun is one run of check "svc" at `now` with the given status, streak and state fields. */
-export function checkRun(status: Status, state: Partial<CheckState> = {}, over: Partial<CheckConfig> = {}, now = T0):
-CheckRun {
+export function checkRun(
+  status: Status,
+  state: Partial<CheckState> = {},
+  over: Partial<CheckConfig> = {},
+  now = T0,
+): CheckRun {
   const failing = status !== "ok";
   return {
     check: engineCheck("svc", LADDER, over),
     result: { check: "svc", status, summary: `svc is ${status}`, durationMs: 1 },
     state: {
-      status, since: T0, failStreak: failing ? 1 : 0, okStreak: failing ? 0 : 1, lastRunAt: now, summary: "",
-      recent: failing ? "x" : "o", restartTimes: [], incident: undefined, ...state,
+      status,
+      since: T0,
+      failStreak: failing ? 1 : 0,
+      okStreak: failing ? 0 : 1,
+      lastRunAt: now,
+      summary: "",
+      recent: failing ? "x" : "o",
+      restartTimes: [],
+      incident: undefined,
+      ...state,
     },
     now,
     channels: { email: consoleChannel(), sms: consoleChannel("critical"), dingtalk: consoleChannel() },

@@ -4,8 +4,15 @@ import type { Status } from "../../src/probes/types.js";
 import { MIN, T0 } from "./fixtures.js";
 import { checkRun, incident, said } from "./parts-fixtures.js";
 
-type Case = { status: Status; fired: number[]; last: number | undefined; min: number; now: boolean; say: string[];
-  restart: boolean };
+type Case = {
+  status: Status;
+  fired: number[];
+  last: number | undefined;
+  min: number;
+  now: boolean;
+  say: string[];
+  restart: boolean;
+};
 
 describe("remind: repeat_every to the highest step fired", () => {
   it.each([
@@ -16,8 +23,15 @@ describe("remind: repeat_every to the highest step fired", () => {
     // A step fired this run: no reminder on top of it.
     { status: "critical", fired: [0], last: 0, min: 30, now: true, say: [], restart: false },
     // At the restart step: sms and dingtalk, and the restart is tried again.
-    { status: "critical", fired: [0, 1], last: 0, min: 30, now: false,
-      say: ["sms:reminder:2", "dingtalk:reminder:2"], restart: true },
+    {
+      status: "critical",
+      fired: [0, 1],
+      last: 0,
+      min: 30,
+      now: false,
+      say: ["sms:reminder:2", "dingtalk:reminder:2"],
+      restart: true,
+    },
     // A warning skips the critical-only sms.
     { status: "warning", fired: [0, 1], last: 0, min: 30, now: false, say: ["dingtalk:reminder:2"], restart: true },
     // Nothing said yet in this incident (no last notice): nothing to repeat.

@@ -27,8 +27,14 @@ describe("spendRestart", () => {
     { times: [], gaveUp: false, restart: true, kept: 1, restarts: 1, say: [] },
     { times: [T0 - MIN], gaveUp: false, restart: true, kept: 2, restarts: 1, say: [] },
     // Spent: one critical "giving up" notice to the top step's channels and every channel told, sms included.
-    { times: [T0 - 2 * MIN, T0 - MIN], gaveUp: false, restart: false, kept: 2, restarts: 0,
-      say: ["sms:restart_gave_up:2", "dingtalk:restart_gave_up:2", "email:restart_gave_up:2"] },
+    {
+      times: [T0 - 2 * MIN, T0 - MIN],
+      gaveUp: false,
+      restart: false,
+      kept: 2,
+      restarts: 0,
+      say: ["sms:restart_gave_up:2", "dingtalk:restart_gave_up:2", "email:restart_gave_up:2"],
+    },
     // Spent and said: nothing more.
     { times: [T0 - 2 * MIN, T0 - MIN], gaveUp: true, restart: false, kept: 2, restarts: 0, say: [] },
   ])("$times.length restarts made, gave up $gaveUp: restart $restart", ({ times, gaveUp, say, ...want }) => {

@@ -8,13 +8,25 @@ import { consoleChannel, engineCheck, MIN, T0 } from "./fixtures.js";
 
 const S = 1000;
 const check = (over: Partial<CheckConfig> = {}): CheckConfig =>
-  engineCheck("tts", [
-    { after: 1, notify: ["email"], restart: false },
-    { after: 3, notify: ["sms"], restart: true },
-  ], over);
-const cfg = (c: CheckConfig = check()): EngineConfig => ({ checks: [c], channels: { email: consoleChannel(), sms: consoleChannel() } });
-const res = (status: Status, started?: Started): ProbeResult =>
-  ({ check: "tts", status, summary: status, durationMs: 1, ...(started ? { started } : {}) });
+  engineCheck(
+    "tts",
+    [
+      { after: 1, notify: ["email"], restart: false },
+      { after: 3, notify: ["sms"], restart: true },
+    ],
+    over,
+  );
+const cfg = (c: CheckConfig = check()): EngineConfig => ({
+  checks: [c],
+  channels: { email: consoleChannel(), sms: consoleChannel() },
+});
+const res = (status: Status, started?: Started): ProbeResult => ({
+  check: "tts",
+  status,
+  summary: status,
+  durationMs: 1,
+  ...(started ? { started } : {}),
+});
 
 /** said lists "channel:reason:step" for one run; restarted says whether it restarts. */
 const said = (actions: Action[]) =>
@@ -54,8 +66,18 @@ describe("holdFor", () => {
 describe("warmStep", () => {
   const at = (t: number) => ({ at: T0 + t, cmd: "abc" });
   /** seen is the state of a check that passed, its process started an hour ago. */
-  const seen: CheckState = { status: "ok", since: T0 - 60 * MIN, failStreak: 0, okStreak: 30, lastRunAt: T0 - 2 * MIN,
-    summary: "ok", recent: "o", restartTimes: [], incident: undefined, warmup: { start: T0 - 60 * MIN, cmd: "abc" } };
+  const seen: CheckState = {
+    status: "ok",
+    since: T0 - 60 * MIN,
+    failStreak: 0,
+    okStreak: 30,
+    lastRunAt: T0 - 2 * MIN,
+    summary: "ok",
+    recent: "o",
+    restartTimes: [],
+    incident: undefined,
+    warmup: { start: T0 - 60 * MIN, cmd: "abc" },
+  };
   it.each<[string, ProbeResult, number, object]>([
     // The process started 10 s ago and the check fails: it is loading.
     ["a fresh start, failing", res("critical", at(-10 * S)), 0, { warming: T0 - 10 * S }],
@@ -103,14 +125,21 @@ describe("a restarted service warming up", () => {
   });
 
   it("the next restart is held for the measured load and a margin, then every step reached speaks", () => {
-    const first = runs([[0, res("critical", { at: T0, cmd: "abc" })], [1 * MIN, res("ok")]]);
+    const first = runs([
+      [0, res("critical", { at: T0, cmd: "abc" })],
+      [1 * MIN, res("ok")],
+    ]);
     const prev: State = { ...up(), checks: { tts: first[1]!.state } };
     expect(prev.checks.tts!.warmup?.loadMs).toBe(1 * MIN);
     // Restarted at 10m: held for 1m + 30s, so the run at 11m is held, the one at 12m alerts.
-    const r = runs([
-      [11 * MIN, res("critical", { at: T0 + 10 * MIN, cmd: "abc" })],
-      [12 * MIN, res("critical", { at: T0 + 10 * MIN, cmd: "abc" })],
-    ], cfg(), prev);
+    const r = runs(
+      [
+        [11 * MIN, res("critical", { at: T0 + 10 * MIN, cmd: "abc" })],
+        [12 * MIN, res("critical", { at: T0 + 10 * MIN, cmd: "abc" })],
+      ],
+      cfg(),
+      prev,
+    );
     expect(r.map((x) => x.said)).toEqual([[], ["email:step:1"]]);
     const item = r[1]!.actions.flatMap((a) => (a.type === "notify" ? a.items : []))[0]!;
     expect(item.notBack).toEqual({ agoMs: 2 * MIN, loadMs: 1 * MIN });

@@ -29,13 +29,17 @@ describe("status page served by watchdog daemon at / (next to /metrics)", () => 
     child.stdout.on("data", (c) => (out += c));
     child.stderr.on("data", (c) => (out += c));
     try {
-      const page = await waitFor("a page showing both checks", async () => {
-        const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) });
-        const body = await r.text();
-        // Before the first run ends the page lists both checks as pending: wait for the run's verdict.
-        const judged = body.includes("up-svc") && /b-critical">[^<]*<\/span> <span class="name">down-svc/.test(body);
-        return r.status === 200 && judged ? { r, body } : undefined;
-      }, 60_000).catch((err) => {
+      const page = await waitFor(
+        "a page showing both checks",
+        async () => {
+          const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) });
+          const body = await r.text();
+          // Before the first run ends the page lists both checks as pending: wait for the run's verdict.
+          const judged = body.includes("up-svc") && /b-critical">[^<]*<\/span> <span class="name">down-svc/.test(body);
+          return r.status === 200 && judged ? { r, body } : undefined;
+        },
+        60_000,
+      ).catch((err) => {
         throw new Error(`${(err as Error).message}\n${out}`);
       });
       expect(page.r.headers.get("content-type")).toBe("text/html; charset=utf-8");

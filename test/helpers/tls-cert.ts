@@ -23,9 +23,45 @@ export function makeCert(dir: string, start: string, end: string): TlsCert {
       `default_md = sha256\npolicy = p\ncopy_extensions = copy\n[p]\ncommonName = supplied\n`,
   );
   const run = (args: string[]) => execFileSync(OPENSSL!, args, { stdio: "ignore" });
-  run(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", p("key.pem"), "-out", p("csr.pem"), "-subj",
-    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE"]);
-  run(["ca", "-batch", "-config", p("ca.cnf"), "-selfsign", "-keyfile", p("key.pem"), "-in", p("csr.pem"),
-    "-startdate", start, "-enddate", end, "-notext", "-out", p("cert.pem")]);
-  return { key: p("key.pem"), cert: p("cert.pem"), keyPem: fs.readFileSync(p("key.pem")), certPem: fs.readFileSync(p("cert.pem")) };
+  run([
+    "req",
+    "-new",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    p("key.pem"),
+    "-out",
+    p("csr.pem"),
+    "-subj",
+    "/CN=127.0.0.1",
+    "-addext",
+    "subjectAltName=IP:127.0.0.1",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+  ]);
+  run([
+    "ca",
+    "-batch",
+    "-config",
+    p("ca.cnf"),
+    "-selfsign",
+    "-keyfile",
+    p("key.pem"),
+    "-in",
+    p("csr.pem"),
+    "-startdate",
+    start,
+    "-enddate",
+    end,
+    "-notext",
+    "-out",
+    p("cert.pem"),
+  ]);
+  return {
+    key: p("key.pem"),
+    cert: p("cert.pem"),
+    keyPem: fs.readFileSync(p("key.pem")),
+    certPem: fs.readFileSync(p("cert.pem")),
+  };
 }

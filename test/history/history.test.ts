@@ -12,7 +12,14 @@ const T0 = 1_700_000_000_000;
 
 const dir = tmpDirEach("wd-hist-");
 
-const ev = (at: number, check = "svc"): HistoryEvent => ({ at, type: "transition", check, from: "ok", to: "critical", summary: "x".repeat(50) });
+const ev = (at: number, check = "svc"): HistoryEvent => ({
+  at,
+  type: "transition",
+  check,
+  from: "ok",
+  to: "critical",
+  summary: "x".repeat(50),
+});
 
 describe("history file", () => {
   it("appends JSON lines with mode 0600 and rotates past the size bound, keeping two old files", () => {
@@ -67,25 +74,69 @@ describe("history file", () => {
   });
 });
 
-const cs = (over: Partial<CheckState>): CheckState => ({ status: "ok", since: T0, failStreak: 0, okStreak: 1, lastRunAt: T0, summary: "", recent: "o", restartTimes: [], incident: undefined, ...over });
-const inc = (over: Partial<NonNullable<CheckState["incident"]>> = {}) => ({ id: `svc@${T0}`, startedAt: T0, peak: "critical" as const, stepsFired: [0], notified: ["email"], held: [], lastNotifiedAt: T0, restarts: 0, restartsHelped: 0, gaveUp: false, cause: "GPU OOM", ...over });
+const cs = (over: Partial<CheckState>): CheckState => ({
+  status: "ok",
+  since: T0,
+  failStreak: 0,
+  okStreak: 1,
+  lastRunAt: T0,
+  summary: "",
+  recent: "o",
+  restartTimes: [],
+  incident: undefined,
+  ...over,
+});
+const inc = (over: Partial<NonNullable<CheckState["incident"]>> = {}) => ({
+  id: `svc@${T0}`,
+  startedAt: T0,
+  peak: "critical" as const,
+  stepsFired: [0],
+  notified: ["email"],
+  held: [],
+  lastNotifiedAt: T0,
+  restarts: 0,
+  restartsHelped: 0,
+  gaveUp: false,
+  cause: "GPU OOM",
+  ...over,
+});
 const st = (c: CheckState): State => ({ ...emptyState(), checks: { svc: c } });
 
 describe("runEvents", () => {
   it.each([
     // ok -> critical with a new incident: a transition, the incident opening and its first step.
-    { prev: st(cs({})), next: st(cs({ status: "critical", failStreak: 1, incident: inc() })), want: ["transition", "incident_open", "escalated"] },
+    {
+      prev: st(cs({})),
+      next: st(cs({ status: "critical", failStreak: 1, incident: inc() })),
+      want: ["transition", "incident_open", "escalated"],
+    },
     // critical -> critical reaching step 2: one escalation event.
-    { prev: st(cs({ status: "critical", incident: inc() })), next: st(cs({ status: "critical", incident: inc({ stepsFired: [0, 1] }) })), want: ["escalated"] },
+    {
+      prev: st(cs({ status: "critical", incident: inc() })),
+      next: st(cs({ status: "critical", incident: inc({ stepsFired: [0, 1] }) })),
+      want: ["escalated"],
+    },
     // critical -> ok closing the incident: a transition and the close, with the outage to the first ok run.
-    { prev: st(cs({ status: "critical", incident: inc() })), next: st(cs({ status: "ok", since: T0 + 6 * MIN })), want: ["transition", "incident_close"] },
+    {
+      prev: st(cs({ status: "critical", incident: inc() })),
+      next: st(cs({ status: "ok", since: T0 + 6 * MIN })),
+      want: ["transition", "incident_close"],
+    },
     // Steady ok: nothing.
     { prev: st(cs({})), next: st(cs({})), want: [] },
   ])("$want", ({ prev, next, want }) => {
-    const events = runEvents({ prev, next, results: [{ check: "svc", status: next.checks.svc!.status, summary: "s", durationMs: 1 }], attempts: [], restarts: [], now: T0 + 6 * MIN });
+    const events = runEvents({
+      prev,
+      next,
+      results: [{ check: "svc", status: next.checks.svc!.status, summary: "s", durationMs: 1 }],
+      attempts: [],
+      restarts: [],
+      now: T0 + 6 * MIN,
+    });
     expect(events.map((e) => e.type)).toEqual(want);
     const close = events.find((e) => e.type === "incident_close");
-    if (close && close.type === "incident_close") expect(close).toMatchObject({ outageMs: 6 * MIN, peakStep: 1, cause: "GPU OOM" });
+    if (close && close.type === "incident_close")
+      expect(close).toMatchObject({ outageMs: 6 * MIN, peakStep: 1, cause: "GPU OOM" });
   });
 
   it("records sends and restarts", () => {
@@ -93,13 +144,53 @@ describe("runEvents", () => {
       prev: emptyState(),
       next: emptyState(),
       results: [],
-      attempts: [{ id: "m1", channel: "sms", checks: ["svc"], ok: false, tries: 3, outcome: { ok: false, retryable: true, reason: "server", error: "HTTP 503" } }],
-      restarts: [{ check: "svc", outcome: { exitCode: 0, signal: null, timedOut: false, durationMs: 120, outputTail: "", after: "ok", helped: true } }],
+      attempts: [
+        {
+          id: "m1",
+          channel: "sms",
+          checks: ["svc"],
+          ok: false,
+          tries: 3,
+          outcome: { ok: false, retryable: true, reason: "server", error: "HTTP 503" },
+        },
+      ],
+      restarts: [
+        {
+          check: "svc",
+          outcome: {
+            exitCode: 0,
+            signal: null,
+            timedOut: false,
+            durationMs: 120,
+            outputTail: "",
+            after: "ok",
+            helped: true,
+          },
+        },
+      ],
       now: T0,
     });
     expect(events).toEqual([
-      { at: T0, type: "restart", check: "svc", exitCode: 0, signal: null, timedOut: false, durationMs: 120, helped: true },
-      { at: T0, type: "notify", channel: "sms", checks: ["svc"], ok: false, tries: 3, error: "HTTP 503", reason: "server" },
+      {
+        at: T0,
+        type: "restart",
+        check: "svc",
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        durationMs: 120,
+        helped: true,
+      },
+      {
+        at: T0,
+        type: "notify",
+        channel: "sms",
+        checks: ["svc"],
+        ok: false,
+        tries: 3,
+        error: "HTTP 503",
+        reason: "server",
+      },
     ]);
   });
 });
@@ -108,9 +199,33 @@ describe("incidents and the per-check summary", () => {
   const events: HistoryEvent[] = [
     { at: T0, type: "incident_open", check: "llm", id: "a", severity: "critical", cause: "CUDA OOM" },
     { at: T0 + 4 * MIN, type: "escalated", check: "llm", id: "a", step: 2 },
-    { at: T0 + 10 * MIN, type: "incident_close", check: "llm", id: "a", startedAt: T0, outageMs: 10 * MIN, peakStep: 2, peak: "critical", cause: "CUDA OOM", restarts: 1, acked: false },
+    {
+      at: T0 + 10 * MIN,
+      type: "incident_close",
+      check: "llm",
+      id: "a",
+      startedAt: T0,
+      outageMs: 10 * MIN,
+      peakStep: 2,
+      peak: "critical",
+      cause: "CUDA OOM",
+      restarts: 1,
+      acked: false,
+    },
     { at: T0 + 60 * MIN, type: "incident_open", check: "llm", id: "b", severity: "critical", cause: "CUDA OOM" },
-    { at: T0 + 80 * MIN, type: "incident_close", check: "llm", id: "b", startedAt: T0 + 60 * MIN, outageMs: 20 * MIN, peakStep: 1, peak: "critical", cause: "CUDA OOM", restarts: 0, acked: true },
+    {
+      at: T0 + 80 * MIN,
+      type: "incident_close",
+      check: "llm",
+      id: "b",
+      startedAt: T0 + 60 * MIN,
+      outageMs: 20 * MIN,
+      peakStep: 1,
+      peak: "critical",
+      cause: "CUDA OOM",
+      restarts: 0,
+      acked: true,
+    },
     { at: T0 + 90 * MIN, type: "incident_open", check: "tts", id: "c", severity: "warning" },
   ];
   it.each([

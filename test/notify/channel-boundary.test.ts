@@ -8,13 +8,24 @@ import { SRC, sourceFiles } from "../architecture/source.js";
 // needs of a channel goes through the registry's hooks (keep-alive, prints, defaults), never through a test of its
 // type or an import of its file.
 
-const outside = sourceFiles(SRC).filter((f) => !f.startsWith(path.join(SRC, "notify", "channels") + path.sep) && f !== path.join(SRC, "notify", "registry.ts"));
+const outside = sourceFiles(SRC).filter(
+  (f) =>
+    !f.startsWith(path.join(SRC, "notify", "channels") + path.sep) && f !== path.join(SRC, "notify", "registry.ts"),
+);
 
 describe("channel code stays in its channel", () => {
   it("no file outside a channel's own and the registry compares a channel's type with a type name", () => {
-    const names = Object.keys(channelTypes).map((t) => t.replace(/[-]/g, "\\-")).join("|");
+    const names = Object.keys(channelTypes)
+      .map((t) => t.replace(/[-]/g, "\\-"))
+      .join("|");
     const test = new RegExp(`type\\s*[!=]==?\\s*["'](${names})["']|["'](${names})["']\\s*[!=]==?\\s*\\w+\\.type\\b`);
-    const hits = outside.flatMap((f) => readFileSync(f, "utf8").split("\n").map((line, i) => [f, i + 1, line] as const)).filter(([, , l]) => test.test(l));
+    const hits = outside
+      .flatMap((f) =>
+        readFileSync(f, "utf8")
+          .split("\n")
+          .map((line, i) => [f, i + 1, line] as const),
+      )
+      .filter(([, , l]) => test.test(l));
     expect(hits.map(([f, n, l]) => `${path.relative(SRC, f)}:${n}: ${l.trim()}`)).toEqual([]);
   });
 

@@ -27,9 +27,11 @@ afterAll(async () => {
   await backup.close();
 });
 
-const down = (name = "cosyvoice") => `  - name: ${name}\n    type: tcp\n    host: 127.0.0.1\n    port: ${port}\n    timeout: 500ms\n`;
+const down = (name = "cosyvoice") =>
+  `  - name: ${name}\n    type: tcp\n    host: 127.0.0.1\n    port: ${port}\n    timeout: 500ms\n`;
 /** oneWebhook is a config with one webhook channel told at the first failure of a down check, and no reminders. */
-const oneWebhook = (url: string) => `channels:\n  hook:\n    type: webhook\n    url: "${url}"\nescalation:\n  - after: 1\n    notify: [hook]\nrepeat_every: 0s\nchecks:\n${down()}`;
+const oneWebhook = (url: string) =>
+  `channels:\n  hook:\n    type: webhook\n    url: "${url}"\nescalation:\n  - after: 1\n    notify: [hook]\nrepeat_every: 0s\nchecks:\n${down()}`;
 
 describe("Alertmanager refresh and fallback", () => {
   it("while Alertmanager is down its fallback is told once, not re-sent every run's keep-alive refresh", async () => {
@@ -44,7 +46,10 @@ describe("Alertmanager refresh and fallback", () => {
       // Five runs, two minutes apart, all failing: step 1 at run 1, nothing new after (the reminder is due at 30m).
       for (let i = 0; i < 5; i++) await r.run(yaml, T + i * 2 * MIN);
       // The one "channel am cannot be reached" notice (channel-health.ts) is not a copy of a refresh.
-      const copies = backup.delivered().slice(before).filter((b) => !b.notice);
+      const copies = backup
+        .delivered()
+        .slice(before)
+        .filter((b) => !b.notice);
       expect(copies.map((b) => b.fallbackFrom)).toEqual(["am"]);
       expect(am.received.length).toBeGreaterThanOrEqual(5);
     } finally {
@@ -56,11 +61,46 @@ describe("Alertmanager refresh and fallback", () => {
 
 describe("Alertmanager keep-alive", () => {
   const failing = (since: number): CheckState => ({
-    status: "critical", since, failStreak: 2, okStreak: 0, lastRunAt: since, summary: "refused", recent: "xx", restartTimes: [],
-    incident: { id: `x@${since}`, startedAt: since, peak: "critical", stepsFired: [0], notified: ["am"], held: [], lastNotifiedAt: since, restarts: 0, restartsHelped: 0, gaveUp: false, cause: undefined },
+    status: "critical",
+    since,
+    failStreak: 2,
+    okStreak: 0,
+    lastRunAt: since,
+    summary: "refused",
+    recent: "xx",
+    restartTimes: [],
+    incident: {
+      id: `x@${since}`,
+      startedAt: since,
+      peak: "critical",
+      stepsFired: [0],
+      notified: ["am"],
+      held: [],
+      lastNotifiedAt: since,
+      restarts: 0,
+      restartsHelped: 0,
+      gaveUp: false,
+      cause: undefined,
+    },
   });
-  const check = (name: string) => ({ name, type: "tcp", escalation: [{ after: 1, notify: ["am"], restart: false }], repeat_every: 0, recover_after: 1, restart: undefined, depends_on: [], labels: {}, runbook: undefined });
-  const config = { host: "h", checks: [check("a"), check("b")], channels: { am: { type: "alertmanager" as const, resend_every: 5 * MIN, ttl: 6 * MIN, fallback: [], timeout: 10_000 } } };
+  const check = (name: string) => ({
+    name,
+    type: "tcp",
+    escalation: [{ after: 1, notify: ["am"], restart: false }],
+    repeat_every: 0,
+    recover_after: 1,
+    restart: undefined,
+    depends_on: [],
+    labels: {},
+    runbook: undefined,
+  });
+  const config = {
+    host: "h",
+    checks: [check("a"), check("b")],
+    channels: {
+      am: { type: "alertmanager" as const, resend_every: 5 * MIN, ttl: 6 * MIN, fallback: [], timeout: 10_000 },
+    },
+  };
 
   it("a message about one check does not postpone the re-send of the others (they would expire in Alertmanager)", () => {
     // a is open and re-sent at T; at T+4m b's first alert goes to Alertmanager. a is still due at T+5m: with ttl 6m,
@@ -69,7 +109,13 @@ describe("Alertmanager keep-alive", () => {
     state = enqueueAlertmanagerRefresh(state, config, [], T);
     expect(state.outbox.map((e) => e.message.items.map((i) => i.check))).toEqual([["a"]]);
     state = { ...state, outbox: [], checks: { ...state.checks, b: failing(T + 4 * MIN) } };
-    const bStep: Message = { id: "run-am", channel: "am", host: "h", createdAt: T + 4 * MIN, items: [{ check: "b" } as Message["items"][number]] };
+    const bStep: Message = {
+      id: "run-am",
+      channel: "am",
+      host: "h",
+      createdAt: T + 4 * MIN,
+      items: [{ check: "b" } as Message["items"][number]],
+    };
     state = enqueueAlertmanagerRefresh(state, config, [bStep], T + 4 * MIN);
     expect(state.outbox).toEqual([]);
     state = enqueueAlertmanagerRefresh(state, config, [], T + 6 * MIN);
@@ -179,7 +225,12 @@ ${down()}`;
       expect(c.delivered()).toHaveLength(1);
       expect(c.delivered()[0]).toMatchObject({ id: `${id}~second~third`, fallbackFrom: "second" });
       // Both failed retryably: each keeps its copy for a later run; nothing is lost or copied twice.
-      expect(r.state().outbox.map((e: { message: { id: string } }) => e.message.id).sort()).toEqual([id, `${id}~second`]);
+      expect(
+        r
+          .state()
+          .outbox.map((e: { message: { id: string } }) => e.message.id)
+          .sort(),
+      ).toEqual([id, `${id}~second`]);
       await r.run(config(a.url, b.url, c.url, "third"), T + 2 * MIN);
       expect(c.delivered()).toHaveLength(1);
     } finally {
@@ -230,14 +281,50 @@ describe("a daily-limit notice and alerts to the same channel", () => {
   it("go out as separate messages: merged, the alert hid under the subject 'SMS daily limit reached'", async () => {
     const got: Message[] = [];
     const mail: Channel = { name: "email", type: "email", send: async (m) => (got.push(m), { ok: true }) };
-    const notice: Message = { id: "sms-daily-limit-2026-11-22~email", channel: "email", host: "gpu-box-01", createdAt: T, items: [], notice: { type: "daily_limit", channel: "sms", limit: 20, day: "2026-11-22" } };
-    const alert: Message = { id: "run2-email", channel: "email", host: "gpu-box-01", createdAt: T + 2 * MIN, items: [item({ check: "cosyvoice" })] };
+    const notice: Message = {
+      id: "sms-daily-limit-2026-11-22~email",
+      channel: "email",
+      host: "gpu-box-01",
+      createdAt: T,
+      items: [],
+      notice: { type: "daily_limit", channel: "sms", limit: 20, day: "2026-11-22" },
+    };
+    const alert: Message = {
+      id: "run2-email",
+      channel: "email",
+      host: "gpu-box-01",
+      createdAt: T + 2 * MIN,
+      items: [item({ check: "cosyvoice" })],
+    };
     // Both wait in the outbox (the mail server was down) and are due now.
-    const state: State = { ...emptyState(), outbox: [notice, alert].map((message) => ({ message, attempts: 1, failedRuns: 1, nextAttemptAt: T + 2 * MIN, lastError: "timeout" })) };
-    const opts = { now: T + 4 * MIN, maxAgeMs: 24 * 3_600_000, signal: AbortSignal.timeout(5000), sleep: async () => {}, logger: silentLogger() };
-    const r = await deliver(state, new Map([["email", mail]]), { email: { type: "email" as const, fallback: [], timeout: 1000, min_severity: "warning" as const } }, opts);
+    const state: State = {
+      ...emptyState(),
+      outbox: [notice, alert].map((message) => ({
+        message,
+        attempts: 1,
+        failedRuns: 1,
+        nextAttemptAt: T + 2 * MIN,
+        lastError: "timeout",
+      })),
+    };
+    const opts = {
+      now: T + 4 * MIN,
+      maxAgeMs: 24 * 3_600_000,
+      signal: AbortSignal.timeout(5000),
+      sleep: async () => {},
+      logger: silentLogger(),
+    };
+    const r = await deliver(
+      state,
+      new Map([["email", mail]]),
+      { email: { type: "email" as const, fallback: [], timeout: 1000, min_severity: "warning" as const } },
+      opts,
+    );
     expect(r.state.outbox).toEqual([]);
-    expect(got.map((m) => renderText(m, "en").subject)).toEqual(["[watchdog] SMS daily limit reached on gpu-box-01 (sms)", renderText(alert, "en").subject]);
+    expect(got.map((m) => renderText(m, "en").subject)).toEqual([
+      "[watchdog] SMS daily limit reached on gpu-box-01 (sms)",
+      renderText(alert, "en").subject,
+    ]);
   });
 });
 
@@ -245,11 +332,33 @@ describe("SMS daily cap and a clock stepped back over midnight", () => {
   it("the day's count is not reset by going back to the day before", async () => {
     const got: Message[] = [];
     const sms: Channel = { name: "sms", type: "aliyun-sms", send: async (m) => (got.push(m), { ok: true }) };
-    const cfgs = { sms: { type: "aliyun-sms" as const, fallback: [], timeout: 1000, min_severity: "critical" as const, daily_limit: 2, quiet_hours: { from: "00:00", to: "00:00", timezone: "UTC", except: "critical" as const } } };
-    const opts = (now: number) => ({ now, maxAgeMs: 24 * 3_600_000, signal: AbortSignal.timeout(5000), sleep: async () => {}, logger: silentLogger() });
+    const cfgs = {
+      sms: {
+        type: "aliyun-sms" as const,
+        fallback: [],
+        timeout: 1000,
+        min_severity: "critical" as const,
+        daily_limit: 2,
+        quiet_hours: { from: "00:00", to: "00:00", timezone: "UTC", except: "critical" as const },
+      },
+    };
+    const opts = (now: number) => ({
+      now,
+      maxAgeMs: 24 * 3_600_000,
+      signal: AbortSignal.timeout(5000),
+      sleep: async () => {},
+      logger: silentLogger(),
+    });
     const send = async (state: State, id: string, now: number) => {
       const message: Message = { id, channel: "sms", host: "h", createdAt: now, items: [item()] };
-      return (await deliver({ ...state, outbox: [{ message, attempts: 0, nextAttemptAt: now, lastError: undefined }] }, new Map([["sms", sms]]), cfgs, opts(now))).state;
+      return (
+        await deliver(
+          { ...state, outbox: [{ message, attempts: 0, nextAttemptAt: now, lastError: undefined }] },
+          new Map([["sms", sms]]),
+          cfgs,
+          opts(now),
+        )
+      ).state;
     };
     // Two SMS at 00:05 and 00:10 UTC on the 23rd: the cap of 2 is reached.
     let state = await send(emptyState(), "s1", Date.parse("2026-11-23T00:05:00Z"));
@@ -260,7 +369,11 @@ describe("SMS daily cap and a clock stepped back over midnight", () => {
     expect(got.map((m) => m.id)).toEqual(["s1", "s2"]);
     expect(state.dropped.map((d) => d.id)).toEqual(["s3", "s4"]);
     // A count dated days ahead (the clock was wrong then) does not stop SMS until that day comes.
-    state = await send({ ...state, channels: { sms: { ...state.channels.sms!, day: "2027-01-01" } } }, "s5", Date.parse("2026-11-24T08:00:00Z"));
+    state = await send(
+      { ...state, channels: { sms: { ...state.channels.sms!, day: "2027-01-01" } } },
+      "s5",
+      Date.parse("2026-11-24T08:00:00Z"),
+    );
     expect(got.map((m) => m.id)).toEqual(["s1", "s2", "s5"]);
   });
 });

@@ -11,7 +11,12 @@ const entry = (id: string, checks: string[]): OutboxEntry => ({
   lastError: undefined,
 });
 const attempt = (channel: string, ids: string[], ok: boolean): Attempt => ({
-  id: ids[0]!, ids, channel, checks: [], ok, tries: 1,
+  id: ids[0]!,
+  ids,
+  channel,
+  checks: [],
+  ok,
+  tries: 1,
   outcome: ok ? { ok: true } : { ok: false, retryable: true, reason: "network", error: "down" },
 });
 

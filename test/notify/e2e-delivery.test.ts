@@ -24,8 +24,17 @@ function write(name: string, text: string): string {
   fs.writeFileSync(p, text);
   return p;
 }
-const env = (now: number, extra: Record<string, string> = {}) => ({ HOME: dir(), WATCHDOG_CONFIG: "", WATCHDOG_TEST_NOW: String(now), ...extra });
-const check = (cfg: string, now: number, extra: Record<string, string> = {}) => runCli(["check", "--config", cfg, "--state", path.join(dir(), "state.json")], { env: env(now, extra), timeoutMs: 60_000 });
+const env = (now: number, extra: Record<string, string> = {}) => ({
+  HOME: dir(),
+  WATCHDOG_CONFIG: "",
+  WATCHDOG_TEST_NOW: String(now),
+  ...extra,
+});
+const check = (cfg: string, now: number, extra: Record<string, string> = {}) =>
+  runCli(["check", "--config", cfg, "--state", path.join(dir(), "state.json")], {
+    env: env(now, extra),
+    timeoutMs: 60_000,
+  });
 const state = () => JSON.parse(fs.readFileSync(path.join(dir(), "state.json"), "utf8"));
 
 describe("the default ladder really sends (built CLI)", () => {
@@ -66,7 +75,10 @@ describe("the default ladder really sends (built CLI)", () => {
 
   it("email at the 1st failure, SMS and DingTalk at the 3rd with the restart, recovery to every channel told", async () => {
     const port = await closedPort();
-    const cfg = write("w.yaml", `host: gpu-box-01\nlocale: zh-CN\n${channels()}checks:\n  - name: cosyvoice\n    type: tcp\n    host: 127.0.0.1\n    port: ${port}\n    restart:\n      command: ["true"]\n      verify_after: 0s\n`);
+    const cfg = write(
+      "w.yaml",
+      `host: gpu-box-01\nlocale: zh-CN\n${channels()}checks:\n  - name: cosyvoice\n    type: tcp\n    host: 127.0.0.1\n    port: ${port}\n    restart:\n      command: ["true"]\n      verify_after: 0s\n`,
+    );
     const secrets = { ALIYUN_SECRET: "e2e-aliyun-secret", DT_SECRET };
     const T = Date.now();
     const r1 = await check(cfg, T, secrets);
@@ -78,7 +90,11 @@ describe("the default ladder really sends (built CLI)", () => {
     const r3 = await check(cfg, T + 240_000, secrets);
     expect(r3.code).toBe(0);
     expect(sms.sms()).toHaveLength(1);
-    expect(JSON.parse(sms.sms()[0]!.TemplateParam!)).toMatchObject({ host: "gpu-box-01", check: "cosyvoice", status: "严重" });
+    expect(JSON.parse(sms.sms()[0]!.TemplateParam!)).toMatchObject({
+      host: "gpu-box-01",
+      check: "cosyvoice",
+      status: "严重",
+    });
     expect(dt.delivered()).toHaveLength(1);
     expect(dt.delivered()[0].markdown.text).toContain("重启后仍未恢复");
     expect(dt.delivered()[0].markdown.text).toContain("@13800000000");
@@ -96,7 +112,13 @@ describe("the default ladder really sends (built CLI)", () => {
     expect(dt.delivered()).toHaveLength(2);
     expect(state().outbox).toEqual([]);
     // No secret in anything the runs printed or stored.
-    const all = [r1.stdout, r1.stderr, r3.stdout, r3.stderr, fs.readFileSync(path.join(dir(), "state.json"), "utf8")].join("\n");
+    const all = [
+      r1.stdout,
+      r1.stderr,
+      r3.stdout,
+      r3.stderr,
+      fs.readFileSync(path.join(dir(), "state.json"), "utf8"),
+    ].join("\n");
     expect(all).not.toMatch(/e2e-aliyun-secret|SECe2e0123456789abcdef/);
   });
 
@@ -104,12 +126,16 @@ describe("the default ladder really sends (built CLI)", () => {
     const cfg = write("w.yaml", `host: gpu-box-01\n${channels()}`);
     const secrets = { ALIYUN_SECRET: "e2e-aliyun-secret", DT_SECRET };
     for (const name of ["email", "sms", "dingtalk"]) {
-      const r = await runCli(["test-notify", name, "--config", cfg, "--message", "hello 你好"], { env: env(Date.now(), secrets) });
+      const r = await runCli(["test-notify", name, "--config", cfg, "--message", "hello 你好"], {
+        env: env(Date.now(), secrets),
+      });
       expect(r.code, `${name}: ${r.stdout}${r.stderr}`).toBe(0);
       expect(r.stdout).toContain(`ok: ${name} accepted it`);
     }
     expect(smtp.received.at(-1)!.text).toContain("hello 你好");
-    const wrong = await runCli(["test-notify", "dingtalk", "--config", cfg], { env: env(Date.now(), { ...secrets, DT_SECRET: "SECwrong-secret-value" }) });
+    const wrong = await runCli(["test-notify", "dingtalk", "--config", cfg], {
+      env: env(Date.now(), { ...secrets, DT_SECRET: "SECwrong-secret-value" }),
+    });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("DingTalk errcode 310000 sign not match: check `secret` and the system clock");
     expect(wrong.stdout + wrong.stderr).not.toMatch(/SECwrong-secret-value|dt-token-0123456789/);
@@ -119,10 +145,20 @@ describe("the default ladder really sends (built CLI)", () => {
   });
 
   it("a run that sends no SMS never loads the Aliyun SDK (nor nodemailer)", async () => {
-    const cfg = write("w.yaml", `host: gpu-box-01\n${channels()}checks:\n  - name: fine\n    type: tcp\n    host: 127.0.0.1\n    port: ${dt.port}\n`);
+    const cfg = write(
+      "w.yaml",
+      `host: gpu-box-01\n${channels()}checks:\n  - name: fine\n    type: tcp\n    host: 127.0.0.1\n    port: ${dt.port}\n`,
+    );
     const out = path.join(dir(), "modules.json");
-    const preload = write("preload.cjs", `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`);
-    const r = await check(cfg, Date.now(), { ALIYUN_SECRET: "x-secret", DT_SECRET, NODE_OPTIONS: `--require ${preload}` });
+    const preload = write(
+      "preload.cjs",
+      `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`,
+    );
+    const r = await check(cfg, Date.now(), {
+      ALIYUN_SECRET: "x-secret",
+      DT_SECRET,
+      NODE_OPTIONS: `--require ${preload}`,
+    });
     expect(r.code).toBe(0);
     const loaded: string[] = JSON.parse(fs.readFileSync(out, "utf8"));
     expect(loaded.some((f) => f.endsWith("watchdog.cjs"))).toBe(true);
@@ -137,10 +173,15 @@ describe("delivery policies end to end (built CLI, literal times)", () => {
   });
   afterEach(async () => hook.close());
 
-  const diskWarning = (name: string) => `  - name: ${name}\n    type: system\n    disk: {paths: [${JSON.stringify(os.tmpdir())}], warning: 0, critical: 100}\n    memory: false\n    load: false\n`;
+  const diskWarning = (name: string) =>
+    `  - name: ${name}\n    type: system\n    disk: {paths: [${JSON.stringify(os.tmpdir())}], warning: 0, critical: 100}\n    memory: false\n    load: false\n`;
 
   it("quiet hours hold warnings overnight and deliver one digest when the window ends", async () => {
-    const cfg = (checks: string) => write("w.yaml", `host: gpu-box-01\nchannels:\n  night:\n    type: webhook\n    url: "${hook.url}"\n    quiet_hours: {from: "01:00", to: "07:00", timezone: UTC, except: critical}\nrepeat_every: 0s\nescalation:\n  - after: 1\n    notify: [night]\nchecks:\n${checks}`);
+    const cfg = (checks: string) =>
+      write(
+        "w.yaml",
+        `host: gpu-box-01\nchannels:\n  night:\n    type: webhook\n    url: "${hook.url}"\n    quiet_hours: {from: "01:00", to: "07:00", timezone: UTC, except: critical}\nrepeat_every: 0s\nescalation:\n  - after: 1\n    notify: [night]\nchecks:\n${checks}`,
+      );
     await check(cfg(diskWarning("disk-a")), Date.parse("2026-11-22T02:00:00Z"));
     await check(cfg(diskWarning("disk-a") + diskWarning("disk-b")), Date.parse("2026-11-22T02:02:00Z"));
     expect(hook.delivered()).toHaveLength(0);
@@ -157,7 +198,11 @@ describe("delivery policies end to end (built CLI, literal times)", () => {
   });
 
   it("a rate limit survives across runs: over it, messages wait and go out merged", async () => {
-    const cfg = (checks: string) => write("w.yaml", `host: gpu-box-01\nchannels:\n  hook:\n    type: webhook\n    url: "${hook.url}"\n    rate_limit: {max: 1, per: 10m}\nescalation:\n  - after: 1\n    notify: [hook]\nchecks:\n${checks}`);
+    const cfg = (checks: string) =>
+      write(
+        "w.yaml",
+        `host: gpu-box-01\nchannels:\n  hook:\n    type: webhook\n    url: "${hook.url}"\n    rate_limit: {max: 1, per: 10m}\nescalation:\n  - after: 1\n    notify: [hook]\nchecks:\n${checks}`,
+      );
     const T = Date.parse("2026-11-22T10:00:00Z");
     await check(cfg(diskWarning("a")), T);
     await check(cfg(diskWarning("a") + diskWarning("b")), T + 120_000);
@@ -176,7 +221,10 @@ describe("delivery policies end to end (built CLI, literal times)", () => {
       const ports = [await closedPort(), await closedPort(), await closedPort()];
       const tcp = (i: number) => `  - name: svc${i}\n    type: tcp\n    host: 127.0.0.1\n    port: ${ports[i]}\n`;
       const cfg = (n: number) =>
-        write("w.yaml", `host: gpu-box-01\nchannels:\n  sms:\n    type: aliyun-sms\n    access_key_id: LTAI5tCAP\n    access_key_secret: cap-secret\n    sign_name: 阿里云\n    template_code: SMS_1\n    phone_numbers: 13800000000\n    endpoint: ${sms.origin}\n    daily_limit: 1\n    quiet_hours: {from: "00:00", to: "00:00", timezone: UTC}\n  hook:\n    type: webhook\n    url: "${hook.url}"\nescalation:\n  - after: 1\n    notify: [sms]\nchecks:\n${[0, 1, 2].slice(0, n).map(tcp).join("")}`);
+        write(
+          "w.yaml",
+          `host: gpu-box-01\nchannels:\n  sms:\n    type: aliyun-sms\n    access_key_id: LTAI5tCAP\n    access_key_secret: cap-secret\n    sign_name: 阿里云\n    template_code: SMS_1\n    phone_numbers: 13800000000\n    endpoint: ${sms.origin}\n    daily_limit: 1\n    quiet_hours: {from: "00:00", to: "00:00", timezone: UTC}\n  hook:\n    type: webhook\n    url: "${hook.url}"\nescalation:\n  - after: 1\n    notify: [sms]\nchecks:\n${[0, 1, 2].slice(0, n).map(tcp).join("")}`,
+        );
       const T = Date.parse("2026-11-22T10:00:00Z");
       await check(cfg(1), T);
       await check(cfg(2), T + 120_000);
@@ -186,7 +234,10 @@ describe("delivery policies end to end (built CLI, literal times)", () => {
       expect(notices).toHaveLength(1);
       expect(notices[0].notice).toEqual({ type: "daily_limit", channel: "sms", limit: 1, day: "2026-11-22" });
       const s = state();
-      expect(s.dropped.map((d: any) => d.why)).toEqual([expect.stringMatching(/daily_limit of 1 reached/), expect.stringMatching(/daily_limit of 1 reached/)]);
+      expect(s.dropped.map((d: any) => d.why)).toEqual([
+        expect.stringMatching(/daily_limit of 1 reached/),
+        expect.stringMatching(/daily_limit of 1 reached/),
+      ]);
       // Every alert generated is sent or visibly dropped.
       expect(sms.sms().length + s.dropped.length + s.outbox.length).toBe(3);
     } finally {

@@ -31,7 +31,9 @@ describe("a channel refused for good, with a fallback", () => {
   it("DingTalk errcode 310000: Feishu gets exactly one message with the alert, the failure and the fix", async () => {
     const state = path.join(dir, "state.json");
     const cfg = path.join(dir, "watchdog.yaml");
-    fs.writeFileSync(cfg, `state_file: ${state}
+    fs.writeFileSync(
+      cfg,
+      `state_file: ${state}
 channels:
   dingtalk:
     type: dingtalk
@@ -46,7 +48,8 @@ escalation:
   - {after: 2, notify: [dingtalk]}
 checks:
   - {name: llm, type: tcp, port: 1}
-`);
+`,
+    );
     const run = await runAsCron(`/usr/bin/node ${CLI} check --config ${cfg} >/dev/null`);
     expect(run.code).toBe(0);
     expect(run.mail).toMatch(/FAILED to send to dingtalk \(llm\): DingTalk errcode 310000 sign not match/);

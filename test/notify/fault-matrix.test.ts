@@ -22,12 +22,27 @@ const SECRET = "SECfaultmatrix0123456789";
 /** A primary channel under test: how to start its fake vendor, its YAML, and how to read what it delivered. */
 type Primary = {
   type: string;
-  start(): Promise<{ yaml(broken: boolean, fast?: boolean): string; setMode(m: VendorMode): Promise<void>; deliveredText(): string[]; close(): Promise<void> }>;
+  start(): Promise<{
+    yaml(broken: boolean, fast?: boolean): string;
+    setMode(m: VendorMode): Promise<void>;
+    deliveredText(): string[];
+    close(): Promise<void>;
+  }>;
 };
 
 const invalidHost = (url: string) => url.replace("127.0.0.1", "vendor.watchdog.invalid");
 
-const httpPrimary = (type: string, start: () => Promise<{ url: string; origin: string; setMode(m: VendorMode): Promise<void>; delivered(): any[]; close(): Promise<void> }>, extra: (url: string) => string): Primary => ({
+const httpPrimary = (
+  type: string,
+  start: () => Promise<{
+    url: string;
+    origin: string;
+    setMode(m: VendorMode): Promise<void>;
+    delivered(): any[];
+    close(): Promise<void>;
+  }>,
+  extra: (url: string) => string,
+): Primary => ({
   type,
   async start() {
     const s = await start();
@@ -41,16 +56,33 @@ const httpPrimary = (type: string, start: () => Promise<{ url: string; origin: s
 });
 
 const PRIMARIES: Primary[] = [
-  httpPrimary("dingtalk", () => startDingTalk({ secret: SECRET }), (url) => `    type: dingtalk\n    webhook: "${url}"\n    secret: ${SECRET}\n`),
-  httpPrimary("wecom", () => startWeCom(), (url) => `    type: wecom\n    webhook: "${url}"\n`),
-  httpPrimary("feishu", () => startFeishu({ secret: SECRET }), (url) => `    type: feishu\n    webhook: "${url}"\n    secret: ${SECRET}\n`),
-  httpPrimary("webhook", () => startWebhook(), (url) => `    type: webhook\n    url: "${url}"\n`),
+  httpPrimary(
+    "dingtalk",
+    () => startDingTalk({ secret: SECRET }),
+    (url) => `    type: dingtalk\n    webhook: "${url}"\n    secret: ${SECRET}\n`,
+  ),
+  httpPrimary(
+    "wecom",
+    () => startWeCom(),
+    (url) => `    type: wecom\n    webhook: "${url}"\n`,
+  ),
+  httpPrimary(
+    "feishu",
+    () => startFeishu({ secret: SECRET }),
+    (url) => `    type: feishu\n    webhook: "${url}"\n    secret: ${SECRET}\n`,
+  ),
+  httpPrimary(
+    "webhook",
+    () => startWebhook(),
+    (url) => `    type: webhook\n    url: "${url}"\n`,
+  ),
   {
     type: "aliyun-sms",
     async start() {
       const s = await startAliyunSms({ accessKeyId: "LTAI5tFAULTKEY", accessKeySecret: "fault-matrix-secret" });
       return {
-        yaml: (broken) => `    type: aliyun-sms\n    access_key_id: LTAI5tFAULTKEY\n    access_key_secret: fault-matrix-secret\n    sign_name: 阿里云\n    template_code: SMS_1\n    phone_numbers: [13800000000]\n    template_params: {msgid: id, check: check}\n    param_max_length: 60\n    endpoint: "${broken ? invalidHost(s.origin) : s.origin}"\n`,
+        yaml: (broken) =>
+          `    type: aliyun-sms\n    access_key_id: LTAI5tFAULTKEY\n    access_key_secret: fault-matrix-secret\n    sign_name: 阿里云\n    template_code: SMS_1\n    phone_numbers: [13800000000]\n    template_params: {msgid: id, check: check}\n    param_max_length: 60\n    endpoint: "${broken ? invalidHost(s.origin) : s.origin}"\n`,
         setMode: (m) => s.setMode(m),
         // The SMS carries the message id in OutId (and in the `msgid` variable).
         deliveredText: () => s.sms().map((p) => `watchdog message ${p.OutId}`),
@@ -68,7 +100,8 @@ const PRIMARIES: Primary[] = [
           const host = broken ? "smtp.watchdog.invalid" : s.host;
           return `    type: email\n    host: ${host}\n    port: ${s.port}\n    secure: false\n    from: alert@example.com\n    to: [ops@example.com]\n    greeting_timeout: ${t}\n    connection_timeout: ${t}\n    socket_timeout: ${t}\n`;
         },
-        setMode: (m) => s.setMode(m === "refuse" || m === "hang" || m === "500" || m === "error" || m === "ok" ? m : "ok"),
+        setMode: (m) =>
+          s.setMode(m === "refuse" || m === "hang" || m === "500" || m === "error" || m === "ok" ? m : "ok"),
         deliveredText: () => s.received.map((m) => m.text ?? ""),
         close: () => s.close(),
       };
@@ -112,7 +145,9 @@ describe.each(PRIMARIES)("fault matrix: $type", (primary) => {
       expect(generated).toBe(1);
       const primaryAttempt = run1.attempts.find((a) => a.channel === "primary")!;
       expect(primaryAttempt.ok).toBe(false);
-      expect(primaryAttempt.outcome.ok ? "" : primaryAttempt.outcome.error).not.toMatch(/SECfaultmatrix|fault-matrix-secret/);
+      expect(primaryAttempt.outcome.ok ? "" : primaryAttempt.outcome.error).not.toMatch(
+        /SECfaultmatrix|fault-matrix-secret/,
+      );
       const id = primaryAttempt.id;
       // The fallback got the message in the same run, marked as such.
       const fb = backup.delivered().slice(backupBefore);

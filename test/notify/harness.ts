@@ -11,7 +11,14 @@ import { runCheck, type RunReport } from "../../src/run-check.js";
 export { freePort as closedPort } from "../helpers/net.js";
 
 /** Rig runs the real pipeline (runCheck) on a YAML config in a temp dir, with a settable clock and no backoff waits. */
-export type Rig = { dir: string; stateFile: string; now: number; run(yaml: string, at?: number): Promise<RunReport>; state(): any; close(): void };
+export type Rig = {
+  dir: string;
+  stateFile: string;
+  now: number;
+  run(yaml: string, at?: number): Promise<RunReport>;
+  state(): any;
+  close(): void;
+};
 
 /** rig makes a temp dir; each run(yaml) parses the config (state_file is filled in) and runs one check pass. */
 export function rig(start = Date.now()): Rig {
@@ -24,8 +31,18 @@ export function rig(start = Date.now()): Rig {
     async run(yaml, at) {
       if (at !== undefined) r.now = at;
       const text = `state_file: ${JSON.stringify(stateFile)}\nlog_file: ${JSON.stringify(path.join(dir, "watchdog.log"))}\n${yaml}`;
-      const loaded = parseConfig(text, { file: "watchdog.yaml", env: {}, hostname: "gpu-box-01", readFile: (p) => readFileSync(p, "utf8") });
-      const deps: Deps = createDeps(silentLogger(), { clock: { now: () => r.now }, env: {}, sleep: async () => {}, random: () => 0.25 });
+      const loaded = parseConfig(text, {
+        file: "watchdog.yaml",
+        env: {},
+        hostname: "gpu-box-01",
+        readFile: (p) => readFileSync(p, "utf8"),
+      });
+      const deps: Deps = createDeps(silentLogger(), {
+        clock: { now: () => r.now },
+        env: {},
+        sleep: async () => {},
+        random: () => 0.25,
+      });
       return runCheck(loaded.config, deps, { dryRun: false, redact: createRedactor(loaded.secrets) });
     },
     state: () => JSON.parse(readFileSync(stateFile, "utf8")),
@@ -53,6 +70,7 @@ ${checks}`;
 /** idsIn finds watchdog message ids in delivered text ("watchdog message a, b" footers, SMS OutId, Message-ID). */
 export function idsIn(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/watchdog (?:message|消息) ([\w~.\-]+(?:, [\w~.\-]+)*)/g)) out.push(...m[1]!.split(", "));
+  for (const m of text.matchAll(/watchdog (?:message|消息) ([\w~.\-]+(?:, [\w~.\-]+)*)/g))
+    out.push(...m[1]!.split(", "));
   return out;
 }

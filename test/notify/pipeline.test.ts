@@ -40,7 +40,12 @@ describe("pipeline: one channel's messages", () => {
     { due: ["warn"], waiting: ["w"], quiet: true, groups: [], held: ["warn", "w"] },
   ])("due $due, waiting $waiting, quiet $quiet", async ({ due, waiting, quiet, groups, held }) => {
     // "w" waits from a minute before; "warn" is a warning; the others are critical.
-    const mk = (id: string) => entry("hook", { id, createdAt: id === "w" ? night - MIN : night, ...(id === "warn" ? { items: [warning()] } : {}) }, { nextAttemptAt: night });
+    const mk = (id: string) =>
+      entry(
+        "hook",
+        { id, createdAt: id === "w" ? night - MIN : night, ...(id === "warn" ? { items: [warning()] } : {}) },
+        { nextAttemptAt: night },
+      );
     const p = await planChannel(due.map(mk), waiting.map(mk), policy({ quietHours: quiet ? qh : undefined }), night);
     expect(p.groups.map((g) => g.entry.message.mergedIds ?? [g.entry.message.id])).toEqual(groups);
     expect(ids(p.held)).toEqual(held);
@@ -48,8 +53,21 @@ describe("pipeline: one channel's messages", () => {
 });
 
 describe("pipeline: a message at its turn", () => {
-  const cs = (over: Partial<ChannelState> = {}): ChannelState => ({ sentAt: [], day: "2026-11-22", dayCount: 0, ...over });
-  const chans = policies({ sms: { type: "aliyun-sms", dailyLimit: 2, fallback: ["email"], quietHours: { from: "00:00", to: "00:00", timezone: "UTC" } }, email: { type: "email" } });
+  const cs = (over: Partial<ChannelState> = {}): ChannelState => ({
+    sentAt: [],
+    day: "2026-11-22",
+    dayCount: 0,
+    ...over,
+  });
+  const chans = policies({
+    sms: {
+      type: "aliyun-sms",
+      dailyLimit: 2,
+      fallback: ["email"],
+      quietHours: { from: "00:00", to: "00:00", timezone: "UTC" },
+    },
+    email: { type: "email" },
+  });
   const sms = chans.get("sms")!;
   it.each([
     // Under the cap, no rate limit: sent, with every try it may take.

@@ -14,7 +14,10 @@ const FORMS: [string, (s: string) => string][] = [
   ["JSON with \\/", (s) => json(s).replace(/\//g, "\\/")],
   ["Python ensure_ascii", (s) => u(/[^\x20-\x7e]/g)(json(s))],
   ["Go HTML-safe", (s) => u(/[<>&]/g)(json(s))],
-  [".NET upper-case \\u", (s) => u(/[<>&]/g)(json(s)).replace(/\\u([0-9a-f]{4})/g, (_, h: string) => `\\u${h.toUpperCase()}`)],
+  [
+    ".NET upper-case \\u",
+    (s) => u(/[<>&]/g)(json(s)).replace(/\\u([0-9a-f]{4})/g, (_, h: string) => `\\u${h.toUpperCase()}`),
+  ],
   ["Python in a JSON log line", (s) => json(u(/[^\x20-\x7e]/g)(json(s)))],
   ["URL component", encodeURIComponent],
   ["URL form", (s) => new URLSearchParams({ x: s }).toString().slice(2)],
@@ -25,11 +28,14 @@ const FORMS: [string, (s: string) => string][] = [
 
 describe("createRedactor", () => {
   const redact = createRedactor(SECRETS);
-  it.each(SECRETS.flatMap((s) => FORMS.map(([name, f]) => [name, s, f(s)] as const)))("%s of %j", (_name, secret, form) => {
-    const out = redact(`before ${form} after`);
-    expect(out).toBe("before *** after");
-    expect(out).not.toContain(secret);
-  });
+  it.each(SECRETS.flatMap((s) => FORMS.map(([name, f]) => [name, s, f(s)] as const)))(
+    "%s of %j",
+    (_name, secret, form) => {
+      const out = redact(`before ${form} after`);
+      expect(out).toBe("before *** after");
+      expect(out).not.toContain(secret);
+    },
+  );
 
   it("leaves text without secrets alone, however it is escaped", () => {
     const text = 'pa"ss\\w/o&rd%20 tok-Aa11/Bb22 {"a":"b\\"c\\u00fc"} %22 &amp; plainalnumtoken12';
@@ -37,9 +43,11 @@ describe("createRedactor", () => {
   });
 
   it("masks token-like query parameters and bot paths it was not told of", () => {
-    expect(redact("GET /x?auth=abc123&sig=zz&page=2 https://api.telegram.org/bot123456789:AAEhBP0av28zdmFhxyz_abcdefg/sendMessage")).toBe(
-      "GET /x?auth=***&sig=***&page=2 https://api.telegram.org/bot***/sendMessage",
-    );
+    expect(
+      redact(
+        "GET /x?auth=abc123&sig=zz&page=2 https://api.telegram.org/bot123456789:AAEhBP0av28zdmFhxyz_abcdefg/sendMessage",
+      ),
+    ).toBe("GET /x?auth=***&sig=***&page=2 https://api.telegram.org/bot***/sendMessage");
   });
 });
 

@@ -33,7 +33,13 @@ describe("send: the one step that does I/O", () => {
   ])("$script.length answers, $maxTries tries allowed", async ({ script, maxTries, tries, ok: delivered }) => {
     const ch = scripted([...script]);
     const waits: number[] = [];
-    const opts: SendOptions = { signal: AbortSignal.timeout(5000), sleep: async (ms) => void waits.push(ms), backoffMs: [500, 1500], redact: undefined, redactExcerpts: [] };
+    const opts: SendOptions = {
+      signal: AbortSignal.timeout(5000),
+      sleep: async (ms) => void waits.push(ms),
+      backoffMs: [500, 1500],
+      redact: undefined,
+      redactExcerpts: [],
+    };
     const a = await send(ch, message("hook"), policy(), maxTries, opts);
     expect([a.tries, a.ok]).toEqual([tries, delivered]);
     expect(waits).toEqual([500, 1500].slice(0, tries - 1));
@@ -43,9 +49,19 @@ describe("send: the one step that does I/O", () => {
     const ch = scripted([ok]);
     const ac = new AbortController();
     ac.abort();
-    const opts: SendOptions = { signal: ac.signal, sleep: async () => {}, backoffMs: [], redact: undefined, redactExcerpts: [] };
+    const opts: SendOptions = {
+      signal: ac.signal,
+      sleep: async () => {},
+      backoffMs: [],
+      redact: undefined,
+      redactExcerpts: [],
+    };
     const a = await send(ch, message("hook"), policy(), 3, opts);
     expect(ch.got).toEqual([]);
-    expect(a).toMatchObject({ tries: 0, ok: false, outcome: { reason: "timeout", error: "run deadline reached before sending" } });
+    expect(a).toMatchObject({
+      tries: 0,
+      ok: false,
+      outcome: { reason: "timeout", error: "run deadline reached before sending" },
+    });
   });
 });

@@ -28,7 +28,13 @@ describe("summaryIn words a probe's structured summary in the locale", () => {
   });
 
   it("system: several findings joined in each locale's punctuation", async () => {
-    const check = { name: "host", type: "system", disk: { paths: ["/"], warning: 0, critical: 100 }, memory: { warning: 0, critical: 100 }, load: false };
+    const check = {
+      name: "host",
+      type: "system",
+      disk: { paths: ["/"], warning: 0, critical: 100 },
+      memory: { warning: 0, critical: 100 },
+      load: false,
+    };
     const { result } = await runProbe(check, undefined, deps, signal);
     expect(summaryIn(result, "en")).toMatch(/^disk \/ [\d.]+% \(warning at 0%\), memory [\d.]+% \(warning at 0%\)$/);
     expect(summaryIn(result, "zh-CN")).toMatch(/^磁盘 \/ [\d.]+%（超过警告阈值 0%），内存 [\d.]+%（超过警告阈值 0%）$/);

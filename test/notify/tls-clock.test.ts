@@ -35,14 +35,17 @@ afterAll(() => {
 function config(name: string, channel: string): { cfg: string; state: string } {
   const state = path.join(dir, `${name}.state.json`);
   const cfg = path.join(dir, `${name}.yaml`);
-  fs.writeFileSync(cfg, `state_file: ${state}
+  fs.writeFileSync(
+    cfg,
+    `state_file: ${state}
 channels:
 ${channel}
 escalation:
   - {after: 1, notify: [out]}
 checks:
   - {name: llm, type: tcp, port: 1}
-`);
+`,
+  );
   return { cfg, state };
 }
 
@@ -57,81 +60,93 @@ describe.skipIf(!OPENSSL)("a certificate the local clock calls not yet valid or 
   it.each([
     ["not yet valid", () => future, /not yet valid \(CERT_NOT_YET_VALID\)/],
     ["expired", () => past, /has expired \(CERT_HAS_EXPIRED\)/],
-  ])("webhook over HTTPS, certificate %s: kept, named the clock, delivered once the dates fit", async (_, cert, code) => {
-    const bodies: string[] = [];
-    const server = https.createServer({ key: cert().keyPem, cert: cert().certPem }, (req, res) => {
-      let b = "";
-      req.on("data", (c) => (b += c));
-      req.on("end", () => {
-        bodies.push(b);
-        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+  ])(
+    "webhook over HTTPS, certificate %s: kept, named the clock, delivered once the dates fit",
+    async (_, cert, code) => {
+      const bodies: string[] = [];
+      const server = https.createServer({ key: cert().keyPem, cert: cert().certPem }, (req, res) => {
+        let b = "";
+        req.on("data", (c) => (b += c));
+        req.on("end", () => {
+          bodies.push(b);
+          res.writeHead(200, { "content-type": "application/json" }).end("{}");
+        });
       });
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    try {
-      const port = (server.address() as net.AddressInfo).port;
-      const { cfg, state } = config(`hook-${cert() === future ? "future" : "past"}`, `  out:
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      try {
+        const port = (server.address() as net.AddressInfo).port;
+        const { cfg, state } = config(
+          `hook-${cert() === future ? "future" : "past"}`,
+          `  out:
     type: webhook
-    url: https://127.0.0.1:${port}/hook`);
-      const first = await cron(cfg, T0);
-      expect(first.code).toBe(0);
-      expect(first.mail).toMatch(code);
-      expect(first.mail).toMatch(/clock/);
-      expect(first.mail).toMatch(/kept in the outbox, tried again next run/);
-      expect(first.mail).not.toMatch(/dropped/i);
-      expect(outbox(state)).toHaveLength(1);
-      expect(bodies).toHaveLength(0);
-      // The clock is set right (here: the server's certificate is one whose dates fit): the next run delivers it.
-      server.setSecureContext({ key: good.keyPem, cert: good.certPem });
-      const second = await cron(cfg, T0 + 10 * 60_000);
-      expect(second.mail).toBe("");
-      expect(outbox(state)).toHaveLength(0);
-      expect(bodies.join("\n")).toContain("llm");
-    } finally {
-      await new Promise<void>((r) => server.close(() => r()));
-    }
-  });
+    url: https://127.0.0.1:${port}/hook`,
+        );
+        const first = await cron(cfg, T0);
+        expect(first.code).toBe(0);
+        expect(first.mail).toMatch(code);
+        expect(first.mail).toMatch(/clock/);
+        expect(first.mail).toMatch(/kept in the outbox, tried again next run/);
+        expect(first.mail).not.toMatch(/dropped/i);
+        expect(outbox(state)).toHaveLength(1);
+        expect(bodies).toHaveLength(0);
+        // The clock is set right (here: the server's certificate is one whose dates fit): the next run delivers it.
+        server.setSecureContext({ key: good.keyPem, cert: good.certPem });
+        const second = await cron(cfg, T0 + 10 * 60_000);
+        expect(second.mail).toBe("");
+        expect(outbox(state)).toHaveLength(0);
+        expect(bodies.join("\n")).toContain("llm");
+      } finally {
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+    },
+  );
 
   it.each([
     ["implicit TLS", true],
     ["STARTTLS", false],
-  ])("email over %s, certificate not yet valid: kept, named the clock, delivered once the dates fit", async (_kind, secure) => {
-    const mails: ParsedMail[] = [];
-    const smtp = new SMTPServer({
-      secure,
-      key: future.keyPem,
-      cert: future.certPem,
-      authOptional: true,
-      logger: false,
-      onData(stream, _s, cb) {
-        simpleParser(stream).then((m) => (mails.push(m), cb()), cb);
-      },
-    });
-    smtp.on("error", () => {});
-    await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
-    try {
-      const port = (smtp.server.address() as net.AddressInfo).port;
-      const { cfg, state } = config(`smtp-${secure}`, `  out:
+  ])(
+    "email over %s, certificate not yet valid: kept, named the clock, delivered once the dates fit",
+    async (_kind, secure) => {
+      const mails: ParsedMail[] = [];
+      const smtp = new SMTPServer({
+        secure,
+        key: future.keyPem,
+        cert: future.certPem,
+        authOptional: true,
+        logger: false,
+        onData(stream, _s, cb) {
+          simpleParser(stream).then((m) => (mails.push(m), cb()), cb);
+        },
+      });
+      smtp.on("error", () => {});
+      await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
+      try {
+        const port = (smtp.server.address() as net.AddressInfo).port;
+        const { cfg, state } = config(
+          `smtp-${secure}`,
+          `  out:
     type: email
     host: 127.0.0.1
     port: ${port}
     secure: ${secure}
     require_tls: ${!secure}
     from: alert@example.com
-    to: [ops@example.com]`);
-      const first = await cron(cfg, T0);
-      expect(first.mail).toMatch(/FAILED to send to out \(llm\).*not yet valid \(CERT_NOT_YET_VALID\)/);
-      expect(first.mail).toMatch(/clock/);
-      expect(first.mail).toMatch(/kept in the outbox, tried again next run/);
-      expect(outbox(state)).toHaveLength(1);
-      smtp.updateSecureContext({ key: good.keyPem, cert: good.certPem });
-      const second = await cron(cfg, T0 + 10 * 60_000);
-      expect(second.mail).toBe("");
-      expect(outbox(state)).toHaveLength(0);
-      expect(mails).toHaveLength(1);
-      expect(mails[0]!.subject).toContain("llm");
-    } finally {
-      await new Promise<void>((r) => smtp.close(() => r()));
-    }
-  });
+    to: [ops@example.com]`,
+        );
+        const first = await cron(cfg, T0);
+        expect(first.mail).toMatch(/FAILED to send to out \(llm\).*not yet valid \(CERT_NOT_YET_VALID\)/);
+        expect(first.mail).toMatch(/clock/);
+        expect(first.mail).toMatch(/kept in the outbox, tried again next run/);
+        expect(outbox(state)).toHaveLength(1);
+        smtp.updateSecureContext({ key: good.keyPem, cert: good.certPem });
+        const second = await cron(cfg, T0 + 10 * 60_000);
+        expect(second.mail).toBe("");
+        expect(outbox(state)).toHaveLength(0);
+        expect(mails).toHaveLength(1);
+        expect(mails[0]!.subject).toContain("llm");
+      } finally {
+        await new Promise<void>((r) => smtp.close(() => r()));
+      }
+    },
+  );
 });

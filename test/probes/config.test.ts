@@ -41,9 +41,22 @@ describe("probe config", () => {
   it("every new probe type validates with its defaults", () => {
     const { config } = parseConfig(EXAMPLE, opts);
     const [log, proc, gpu, exec, openai, http] = config.checks;
-    expect(log).toMatchObject({ type: "log", hold: 600_000, causes: "builtin", from: "end", excerpt_lines: 3, missing: "unknown" });
+    expect(log).toMatchObject({
+      type: "log",
+      hold: 600_000,
+      causes: "builtin",
+      from: "end",
+      excerpt_lines: 3,
+      missing: "unknown",
+    });
     expect(proc).toMatchObject({ type: "process", min: 1, max_rss: 60 * 1024 ** 3 });
-    expect(gpu).toMatchObject({ type: "gpu", timeout: 10_000, memory: { warning: 90, critical: 98 }, temperature: { warning: 80, critical: 90 }, min_free_memory: 2 * 1024 ** 3 });
+    expect(gpu).toMatchObject({
+      type: "gpu",
+      timeout: 10_000,
+      memory: { warning: 90, critical: 98 },
+      temperature: { warning: 80, critical: 90 },
+      min_free_memory: 2 * 1024 ** 3,
+    });
     expect(exec).toMatchObject({ type: "exec", timeout: 30_000, shell: false });
     expect(openai).toMatchObject({ type: "openai", max_ttft: 2000, timeout: 60_000 });
     expect(http).toMatchObject({ expect: { min_bytes: 1024, cert_expiry: 14 * 86_400_000 } });
@@ -65,7 +78,9 @@ describe("probe config", () => {
 `,
       opts,
     );
-    const results = await Promise.all(config.checks.map((c) => runProbe(c, undefined, testDeps(), new AbortController().signal)));
+    const results = await Promise.all(
+      config.checks.map((c) => runProbe(c, undefined, testDeps(), new AbortController().signal)),
+    );
     expect(results.map((r) => [r.result.check, r.result.status])).toEqual([
       ["this-test", "ok"],
       ["by-comm", "ok"],
@@ -82,7 +97,9 @@ describe("probe config", () => {
       - "CUDA out of memory"
       - "unclosed (group"
 `);
-    expect(errs).toEqual([expect.stringMatching(/^watchdog\.yaml:7:9: checks\[0\]\.patterns\[1\]: invalid regex: .*unclosed \(group/)]);
+    expect(errs).toEqual([
+      expect.stringMatching(/^watchdog\.yaml:7:9: checks\[0\]\.patterns\[1\]: invalid regex: .*unclosed \(group/),
+    ]);
   });
 
   it("an invalid regex inside {regex: ...} and in a process match is located too", () => {

@@ -15,6 +15,10 @@ export function testDeps(clock: { now(): number } = fakeClock()): Deps {
 }
 
 /** ctx builds a ProbeContext with last run's memory. */
-export function ctx(memory: unknown = undefined, deps: Deps = testDeps(), signal: AbortSignal = new AbortController().signal): ProbeContext {
+export function ctx(
+  memory: unknown = undefined,
+  deps: Deps = testDeps(),
+  signal: AbortSignal = new AbortController().signal,
+): ProbeContext {
   return { deps, signal, memory };
 }

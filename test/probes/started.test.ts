@@ -45,8 +45,12 @@ const answers = (port: number) =>
     s.on("error", () => resolve(false));
   });
 
-const result = (check: string, status: ProbeResult["status"]): ProbeResult =>
-  ({ check, status, summary: status, durationMs: 1 });
+const result = (check: string, status: ProbeResult["status"]): ProbeResult => ({
+  check,
+  status,
+  summary: status,
+  durationMs: 1,
+});
 const signal = new AbortController().signal;
 
 describe("withStarts", () => {
@@ -95,8 +99,11 @@ describe("the process probe", () => {
   it("gives the start of the first process it matches, and says when it is stopped", async () => {
     const port = await freePort();
     const c = serve(port, path.join(dir, `never-${port}`));
-    await until(() => fs.existsSync(`/proc/${c.pid}/cmdline`) && fs.readFileSync(`/proc/${c.pid}/cmdline`, "utf8")
-      .includes(`never-${port}`));
+    await until(
+      () =>
+        fs.existsSync(`/proc/${c.pid}/cmdline`) &&
+        fs.readFileSync(`/proc/${c.pid}/cmdline`, "utf8").includes(`never-${port}`),
+    );
     const run = () => processProbe.run(processConfigSchema.parse({ type: "process", match: `never-${port}` }), ctx());
     const out = await run();
     expect(out.started?.at).toBeGreaterThan(Date.now() - 60_000);

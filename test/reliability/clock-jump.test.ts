@@ -16,7 +16,9 @@ function negatives(value: unknown, at = "$"): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => negatives(v, `${at}[${i}]`));
   if (value && typeof value === "object") {
     return Object.entries(value).flatMap(([k, v]) =>
-      typeof v === "number" && v < 0 && /ms$|Ms$|duration|outage|age|seconds|streak|elapsed/i.test(k) ? [`${at}.${k} = ${v}`] : negatives(v, `${at}.${k}`),
+      typeof v === "number" && v < 0 && /ms$|Ms$|duration|outage|age|seconds|streak|elapsed/i.test(k)
+        ? [`${at}.${k} = ${v}`]
+        : negatives(v, `${at}.${k}`),
     );
   }
   return [];
@@ -77,12 +79,17 @@ checks:
   const recovered = field.smtp.mails[2]!.text ?? "";
   expect(recovered).not.toMatch(/Outage: -/);
   // The history and metrics say the same.
-  const events = fs.readFileSync(history, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const events = fs
+    .readFileSync(history, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(negatives(events)).toEqual([]);
   const close = events.find((e) => e.type === "incident_close");
   expect(close?.outageMs).toBeGreaterThanOrEqual(0);
   for (const line of fs.readFileSync(prom, "utf8").split("\n")) {
-    if (/^watchdog_(check_duration_seconds|run_duration_seconds|check_failure_streak)/.test(line)) expect(Number(line.split(" ").pop())).toBeGreaterThanOrEqual(0);
+    if (/^watchdog_(check_duration_seconds|run_duration_seconds|check_failure_streak)/.test(line))
+      expect(Number(line.split(" ").pop())).toBeGreaterThanOrEqual(0);
   }
   expect(readState(state)!.checks.svc!.incident).toBeUndefined();
 }, 120_000);

@@ -58,40 +58,52 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-it("20 checks at once: exactly one does the work, the others exit 75 while it still holds the lock", async () => {
-  holding = true;
-  const finished: Run[] = [];
-  const runs = Array.from({ length: 20 }, () => check(config, T0).then((r) => (finished.push(r), r)));
-  // The winner sits in its probe (the server holds the request); the 19 others must all end meanwhile.
-  await waitFor("19 runs to give up on the lock", () => (finished.length >= 19 ? true : undefined), SLOW_MACHINE_MS);
-  expect(held.length, "the winner's probe is still waiting: it holds the lock").toBe(1);
-  expect(fs.existsSync(`${state}.lock`)).toBe(true);
-  for (const r of finished) {
-    expect(r.code, r.stderr).toBe(75);
-    expect(r.stderr).toMatch(/another watchdog check \(pid \d+\) is running/);
-  }
-  release();
-  const all = await Promise.all(runs);
-  expect(all.map((r) => r.code).filter((c) => c === 0)).toHaveLength(1);
-  // One run's work: one incident, one email.
-  expect(smtp.mails).toHaveLength(1);
-  expect(readState(state)!.checks["slow-api"]!.failStreak).toBe(1);
-  expect(fs.existsSync(`${state}.lock`)).toBe(false);
-}, 2 * SLOW_MACHINE_MS);
+it(
+  "20 checks at once: exactly one does the work, the others exit 75 while it still holds the lock",
+  async () => {
+    holding = true;
+    const finished: Run[] = [];
+    const runs = Array.from({ length: 20 }, () => check(config, T0).then((r) => (finished.push(r), r)));
+    // The winner sits in its probe (the server holds the request); the 19 others must all end meanwhile.
+    await waitFor("19 runs to give up on the lock", () => (finished.length >= 19 ? true : undefined), SLOW_MACHINE_MS);
+    expect(held.length, "the winner's probe is still waiting: it holds the lock").toBe(1);
+    expect(fs.existsSync(`${state}.lock`)).toBe(true);
+    for (const r of finished) {
+      expect(r.code, r.stderr).toBe(75);
+      expect(r.stderr).toMatch(/another watchdog check \(pid \d+\) is running/);
+    }
+    release();
+    const all = await Promise.all(runs);
+    expect(all.map((r) => r.code).filter((c) => c === 0)).toHaveLength(1);
+    // One run's work: one incident, one email.
+    expect(smtp.mails).toHaveLength(1);
+    expect(readState(state)!.checks["slow-api"]!.failStreak).toBe(1);
+    expect(fs.existsSync(`${state}.lock`)).toBe(false);
+  },
+  2 * SLOW_MACHINE_MS,
+);
 
-it("a lock left by a killed run is taken over by the next run", async () => {
-  holding = true;
-  const victim = startCli(["--config", config, "check"], { env: { WATCHDOG_TEST_NOW: String(T0 + 120_000) } });
-  // Kill it while it holds the lock: its probe's request has reached the server, which holds it.
-  await waitFor("the run to probe while holding the lock", () => (held.length > 0 ? true : undefined), SLOW_MACHINE_MS);
-  expect(fs.existsSync(`${state}.lock`)).toBe(true);
-  process.kill(victim.pid!, "SIGKILL");
-  expect((await victim.done).signal).toBe("SIGKILL");
-  expect(fs.readFileSync(`${state}.lock`, "utf8")).toContain(String(victim.pid));
-  release();
+it(
+  "a lock left by a killed run is taken over by the next run",
+  async () => {
+    holding = true;
+    const victim = startCli(["--config", config, "check"], { env: { WATCHDOG_TEST_NOW: String(T0 + 120_000) } });
+    // Kill it while it holds the lock: its probe's request has reached the server, which holds it.
+    await waitFor(
+      "the run to probe while holding the lock",
+      () => (held.length > 0 ? true : undefined),
+      SLOW_MACHINE_MS,
+    );
+    expect(fs.existsSync(`${state}.lock`)).toBe(true);
+    process.kill(victim.pid!, "SIGKILL");
+    expect((await victim.done).signal).toBe("SIGKILL");
+    expect(fs.readFileSync(`${state}.lock`, "utf8")).toContain(String(victim.pid));
+    release();
 
-  const next = await check(config, T0 + 240_000);
-  expect(next.code, next.stderr).toBe(0);
-  expect(fs.existsSync(`${state}.lock`)).toBe(false);
-  expect(readState(state)!.checks["slow-api"]!.failStreak).toBe(2);
-}, 2 * SLOW_MACHINE_MS);
+    const next = await check(config, T0 + 240_000);
+    expect(next.code, next.stderr).toBe(0);
+    expect(fs.existsSync(`${state}.lock`)).toBe(false);
+    expect(readState(state)!.checks["slow-api"]!.failStreak).toBe(2);
+  },
+  2 * SLOW_MACHINE_MS,
+);

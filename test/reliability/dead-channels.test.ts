@@ -84,7 +84,8 @@ checks:
       expect(r.code, r.stderr).toBe(0);
       // A retried entry may be stored merged with others (mergedIds): each id is an alert of its own.
       for (const e of readState(state)!.outbox) {
-        for (const id of e.message.mergedIds ?? [e.message.id]) if (!created.has(id)) created.set(id, { channel: e.message.channel, createdAt: i });
+        for (const id of e.message.mergedIds ?? [e.message.id])
+          if (!created.has(id)) created.set(id, { channel: e.message.channel, createdAt: i });
       }
     }
     expect(smtp.mails.length).toBe(mailsBefore);
@@ -140,7 +141,9 @@ describe.concurrent("every channel dead for 10 runs", () => {
       expect(new Set(sent).size).toBe(sent.length);
       expect(sent).toEqual(byCreation(sent, created));
       // Each alert exactly one of: delivered, dropped.
-      expect([...sent, ...dropped.filter((id) => created.get(id)?.channel === channel)].sort()).toEqual([...ids].sort());
+      expect([...sent, ...dropped.filter((id) => created.get(id)?.channel === channel)].sort()).toEqual(
+        [...ids].sort(),
+      );
     }
     expect(final.outbox).toEqual([]);
   }, 180_000);

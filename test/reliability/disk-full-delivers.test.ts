@@ -137,32 +137,36 @@ describe(`disk full under the state directory${SKIP}`, () => {
     180_000,
   );
 
-  it.skipIf(!CAN)("a lock a live run holds is still honoured on a full disk: exit 75, nothing sent twice", async () => {
-    const { stateDir, config } = setup("state-held");
-    const holder = spawnLockHolder();
-    try {
-      const lock = path.join(dir, "held.lock");
-      fs.writeFileSync(lock, holder.line);
-      const sentBefore = hook.delivered().length;
-      const steps = await runSteps(stateDir, config, [
-        "RUN",
-        `cp "${lock}" "${stateDir}/state.json.lock"`,
-        `dd if=/dev/zero of="${stateDir}/filler" bs=4k 2>/dev/null || true`,
-        "RUN", // another run holds the lock: it is the one sending
-        `rm "${stateDir}/state.json.lock"`,
-        "RUN", // that run is done: this one probes and delivers without a lock
-      ]);
-      const [first, held, alone] = steps as [Step, Step, Step];
-      expect([first.rc, first.mail]).toEqual([0, ""]);
-      expect(held.rc).toBe(75);
-      expect(held.mail).toMatch(new RegExp(`another watchdog check \\(pid ${holder.child.pid}\\) is running`));
-      expect(alone.rc).toBe(1);
-      // The lock's page is free again: this run takes the lock, and its save is refused.
-      expect(alone.mail).toMatch(/^watchdog: state could not be saved: .*disk full/);
-      const sent = hook.delivered().slice(sentBefore);
-      expect(sent.map((m) => m.items.map((i: { check: string }) => i.check))).toEqual([["svc"], ["state-disk"]]);
-    } finally {
-      holder.child.kill("SIGKILL");
-    }
-  }, 180_000);
+  it.skipIf(!CAN)(
+    "a lock a live run holds is still honoured on a full disk: exit 75, nothing sent twice",
+    async () => {
+      const { stateDir, config } = setup("state-held");
+      const holder = spawnLockHolder();
+      try {
+        const lock = path.join(dir, "held.lock");
+        fs.writeFileSync(lock, holder.line);
+        const sentBefore = hook.delivered().length;
+        const steps = await runSteps(stateDir, config, [
+          "RUN",
+          `cp "${lock}" "${stateDir}/state.json.lock"`,
+          `dd if=/dev/zero of="${stateDir}/filler" bs=4k 2>/dev/null || true`,
+          "RUN", // another run holds the lock: it is the one sending
+          `rm "${stateDir}/state.json.lock"`,
+          "RUN", // that run is done: this one probes and delivers without a lock
+        ]);
+        const [first, held, alone] = steps as [Step, Step, Step];
+        expect([first.rc, first.mail]).toEqual([0, ""]);
+        expect(held.rc).toBe(75);
+        expect(held.mail).toMatch(new RegExp(`another watchdog check \\(pid ${holder.child.pid}\\) is running`));
+        expect(alone.rc).toBe(1);
+        // The lock's page is free again: this run takes the lock, and its save is refused.
+        expect(alone.mail).toMatch(/^watchdog: state could not be saved: .*disk full/);
+        const sent = hook.delivered().slice(sentBefore);
+        expect(sent.map((m) => m.items.map((i: { check: string }) => i.check))).toEqual([["svc"], ["state-disk"]]);
+      } finally {
+        holder.child.kill("SIGKILL");
+      }
+    },
+    180_000,
+  );
 });

@@ -66,44 +66,59 @@ async function expectRefused(config: string, stateDir: string, before: string, w
 }
 
 describe("state directory unwritable", () => {
-  it.skipIf(!RUN_AS_OK)(`a directory without write permission${ROOT ? " (run as nobody: root ignores permissions)" : ""}`, async () => {
-    // Everything of this case is owned by the user the CLI runs as; only the state directory loses its write bit.
-    const base = path.join(dir, "ro-case");
-    fs.mkdirSync(base);
-    fs.chmodSync(dir, 0o711);
-    const stateDir = path.join(base, "state");
-    fs.mkdirSync(stateDir);
-    const config = path.join(base, "watchdog.yaml");
-    fs.writeFileSync(config, `state_file: ${path.join(stateDir, "state.json")}\nlog_file: ${path.join(base, "watchdog.log")}\nhistory_file: ${path.join(base, "history.jsonl")}\nchannels: {}\nescalation:\n  - after: 1\nchecks:\n  - {name: svc, type: tcp, port: ${downPort}, timeout: 1s}\n`);
-    if (ROOT) for (const p of [base, stateDir, config]) fs.chownSync(p, NOBODY, NOBODY);
-    const asUser = (now: number) => startCli(["--config", config, "check"], { env: { WATCHDOG_TEST_NOW: String(now) }, ...(ROOT ? { uid: NOBODY, gid: NOBODY } : {}) }).done;
-    const state = path.join(stateDir, "state.json");
-    const first = await asUser(T0);
-    expect(first.code, first.stderr).toBe(0);
-    const before = fs.readFileSync(state, "utf8");
-    fs.chmodSync(stateDir, 0o500);
-    try {
-      const r = await asUser(T0 + CRON);
-      expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/permission denied|EACCES/);
-      expect(r.stderr).toContain(stateDir);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(fs.readFileSync(state, "utf8")).toBe(before);
-    } finally {
-      fs.chmodSync(stateDir, 0o700);
-    }
-  }, 120_000);
+  it.skipIf(!RUN_AS_OK)(
+    `a directory without write permission${ROOT ? " (run as nobody: root ignores permissions)" : ""}`,
+    async () => {
+      // Everything of this case is owned by the user the CLI runs as; only the state directory loses its write bit.
+      const base = path.join(dir, "ro-case");
+      fs.mkdirSync(base);
+      fs.chmodSync(dir, 0o711);
+      const stateDir = path.join(base, "state");
+      fs.mkdirSync(stateDir);
+      const config = path.join(base, "watchdog.yaml");
+      fs.writeFileSync(
+        config,
+        `state_file: ${path.join(stateDir, "state.json")}\nlog_file: ${path.join(base, "watchdog.log")}\nhistory_file: ${path.join(base, "history.jsonl")}\nchannels: {}\nescalation:\n  - after: 1\nchecks:\n  - {name: svc, type: tcp, port: ${downPort}, timeout: 1s}\n`,
+      );
+      if (ROOT) for (const p of [base, stateDir, config]) fs.chownSync(p, NOBODY, NOBODY);
+      const asUser = (now: number) =>
+        startCli(["--config", config, "check"], {
+          env: { WATCHDOG_TEST_NOW: String(now) },
+          ...(ROOT ? { uid: NOBODY, gid: NOBODY } : {}),
+        }).done;
+      const state = path.join(stateDir, "state.json");
+      const first = await asUser(T0);
+      expect(first.code, first.stderr).toBe(0);
+      const before = fs.readFileSync(state, "utf8");
+      fs.chmodSync(stateDir, 0o500);
+      try {
+        const r = await asUser(T0 + CRON);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toMatch(/permission denied|EACCES/);
+        expect(r.stderr).toContain(stateDir);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        expect(fs.readFileSync(state, "utf8")).toBe(before);
+      } finally {
+        fs.chmodSync(stateDir, 0o700);
+      }
+    },
+    120_000,
+  );
 
-  it.skipIf(!canMount)("a read-only file system (root: a tmpfs remounted read-only)", async () => {
-    const stateDir = mountTmpfs("rofs", "1m");
-    const config = writeConfig("rofs", stateDir);
-    const state = path.join(stateDir, "state.json");
-    const first = await check(config, T0);
-    expect(first.code, first.stderr).toBe(0);
-    const before = fs.readFileSync(state, "utf8");
-    expect(spawnSync("mount", ["-o", "remount,ro", stateDir]).status).toBe(0);
-    await expectRefused(config, stateDir, before, /read-only file system|EROFS/);
-  }, 120_000);
+  it.skipIf(!canMount)(
+    "a read-only file system (root: a tmpfs remounted read-only)",
+    async () => {
+      const stateDir = mountTmpfs("rofs", "1m");
+      const config = writeConfig("rofs", stateDir);
+      const state = path.join(stateDir, "state.json");
+      const first = await check(config, T0);
+      expect(first.code, first.stderr).toBe(0);
+      const before = fs.readFileSync(state, "utf8");
+      expect(spawnSync("mount", ["-o", "remount,ro", stateDir]).status).toBe(0);
+      await expectRefused(config, stateDir, before, /read-only file system|EROFS/);
+    },
+    120_000,
+  );
 });
 
 /** fill writes a filler file until only `leave` bytes are free on the file system of dir. */
@@ -129,22 +144,26 @@ describe("disk full (a 64 KiB tmpfs)", () => {
     ["when the run starts (the lock)", 0, /cannot create lock .*ENOSPC/],
     // One page left: the lock takes it, then the new state cannot be written.
     ["when the state is saved", 4096, /cannot write .*state\.json: disk full; the previous file is left as it was/],
-  ] as const)("%s: exit 1, previous state intact, and the next run after space is freed works", async (_when, leave, why) => {
-    const stateDir = mountTmpfs(`full-${leave}`, "64k");
-    const config = writeConfig(`full-${leave}`, stateDir);
-    const state = path.join(stateDir, "state.json");
-    const first = await check(config, T0);
-    expect(first.code, first.stderr).toBe(0);
-    const before = fs.readFileSync(state, "utf8");
-    const filler = fill(stateDir, leave);
-    await expectRefused(config, stateDir, before, why);
-    // The copy of the config that validated is the first run's; the failed run left nothing (no lock, no temp file).
-    expect(fs.readdirSync(stateDir).sort()).toEqual(["filler", "state.json", "state.json.config-good.yaml"]);
+  ] as const)(
+    "%s: exit 1, previous state intact, and the next run after space is freed works",
+    async (_when, leave, why) => {
+      const stateDir = mountTmpfs(`full-${leave}`, "64k");
+      const config = writeConfig(`full-${leave}`, stateDir);
+      const state = path.join(stateDir, "state.json");
+      const first = await check(config, T0);
+      expect(first.code, first.stderr).toBe(0);
+      const before = fs.readFileSync(state, "utf8");
+      const filler = fill(stateDir, leave);
+      await expectRefused(config, stateDir, before, why);
+      // The copy of the config that validated is the first run's; the failed run left nothing (no lock, no temp file).
+      expect(fs.readdirSync(stateDir).sort()).toEqual(["filler", "state.json", "state.json.config-good.yaml"]);
 
-    fs.rmSync(filler);
-    // Space again, and at once: nothing the failed run left behind (no lock, no temp file) stands in the way.
-    const after = await check(config, T0 + 2 * CRON);
-    expect(after.code, after.stderr).toBe(0);
-    expect(JSON.parse(fs.readFileSync(state, "utf8")).checks.svc.failStreak).toBe(2);
-  }, 120_000);
+      fs.rmSync(filler);
+      // Space again, and at once: nothing the failed run left behind (no lock, no temp file) stands in the way.
+      const after = await check(config, T0 + 2 * CRON);
+      expect(after.code, after.stderr).toBe(0);
+      expect(JSON.parse(fs.readFileSync(state, "utf8")).checks.svc.failStreak).toBe(2);
+    },
+    120_000,
+  );
 });

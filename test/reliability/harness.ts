@@ -29,7 +29,10 @@ export type Run = {
  * startCli spawns the built CLI. `killAfterMs` sends SIGKILL after that long (if it is still running);
  * `timeoutMs` is the hard bound for any run (STEP_MS unless given); a run it kills says `hung`.
  */
-export function startCli(args: string[], opts: { env?: Record<string, string>; killAfterMs?: number; timeoutMs?: number; uid?: number; gid?: number } = {}): { pid: number | undefined; done: Promise<Run> } {
+export function startCli(
+  args: string[],
+  opts: { env?: Record<string, string>; killAfterMs?: number; timeoutMs?: number; uid?: number; gid?: number } = {},
+): { pid: number | undefined; done: Promise<Run> } {
   const started = performance.now();
   const child = spawn(process.execPath, [BUILT, ...args], {
     env: { ...process.env, ...opts.env },
@@ -54,8 +57,15 @@ export function startCli(args: string[], opts: { env?: Record<string, string>; k
 }
 
 /** check runs `watchdog --config FILE check` at simulated time `now`. */
-export function check(config: string, now: number, extra: { killAfterMs?: number; args?: string[]; env?: Record<string, string> } = {}): Promise<Run> {
-  return startCli(["--config", config, "check", ...(extra.args ?? [])], { env: { WATCHDOG_TEST_NOW: String(now), ...extra.env }, killAfterMs: extra.killAfterMs }).done;
+export function check(
+  config: string,
+  now: number,
+  extra: { killAfterMs?: number; args?: string[]; env?: Record<string, string> } = {},
+): Promise<Run> {
+  return startCli(["--config", config, "check", ...(extra.args ?? [])], {
+    env: { WATCHDOG_TEST_NOW: String(now), ...extra.env },
+    killAfterMs: extra.killAfterMs,
+  }).done;
 }
 
 /** tempDir makes a private directory for one test. */
@@ -77,8 +87,20 @@ export function readState(file: string): StateFile | undefined {
 /** StateFile is the part of the state file the fault tests read. */
 export type StateFile = {
   version: number;
-  checks: Record<string, { status: string; failStreak: number; since: number; incident?: { id: string; startedAt: number; stepsFired: number[]; notified: string[]; lastNotifiedAt?: number } }>;
-  outbox: { message: { id: string; channel: string; createdAt: number; mergedIds?: string[] }; attempts: number; nextAttemptAt: number }[];
+  checks: Record<
+    string,
+    {
+      status: string;
+      failStreak: number;
+      since: number;
+      incident?: { id: string; startedAt: number; stepsFired: number[]; notified: string[]; lastNotifiedAt?: number };
+    }
+  >;
+  outbox: {
+    message: { id: string; channel: string; createdAt: number; mergedIds?: string[] };
+    attempts: number;
+    nextAttemptAt: number;
+  }[];
   dropped: { id: string; channel: string; why: string }[];
   droppedTotal: number;
 };

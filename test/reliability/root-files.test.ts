@@ -77,9 +77,20 @@ describe.skipIf(!ROOT)("symlinks planted at every name watchdog writes", () => {
     const config = writeConfig(dir);
     const s = path.join(dir, "state");
     // Names without the pid are planted now; names with it by the shell, with its pid ($$ is the run's pid).
-    const planted = ["history.jsonl", "watchdog.log", "state.json.commands", "history.jsonl.1", "state.json.config-good.yaml"];
+    const planted = [
+      "history.jsonl",
+      "watchdog.log",
+      "state.json.commands",
+      "history.jsonl.1",
+      "state.json.config-good.yaml",
+    ];
     for (const name of planted) fs.symlinkSync(victim, path.join(s, name));
-    const withPid = [".state.json.tmp-$$", "state.json.lock.new-$$", ".watchdog.prom.tmp-$$", "state.json.lock.stale-$$"]
+    const withPid = [
+      ".state.json.tmp-$$",
+      "state.json.lock.new-$$",
+      ".watchdog.prom.tmp-$$",
+      "state.json.lock.stale-$$",
+    ]
       .concat([".state.json.config-good.yaml.tmp-$$"])
       .map((x) => path.join(s, x));
     const r = await runPlanted(["--config", config, "check"], withPid, victim);
@@ -101,20 +112,24 @@ describe.skipIf(!ROOT)("symlinks planted at every name watchdog writes", () => {
   it.each([
     ["state.json", /state file .*state\.json is a symbolic link/],
     ["state.json.lock", undefined],
-  ])("a symlink at %s: the victim is untouched, and the run fails clearly or goes on", async (name, refusal) => {
-    const { dir, victim } = caseDir();
-    const config = writeConfig(dir);
-    fs.symlinkSync(victim, path.join(dir, "state", name));
-    const r = await startCli(["--config", config, "check"]).done;
-    if (refusal) {
-      expect(r.code).toBe(1);
-      expect(r.stderr.trim().split("\n")).toHaveLength(1);
-      expect(r.stderr).toMatch(refusal);
-    } else {
-      expect(r.code, r.stderr).toBe(0);
-    }
-    expect(fs.readFileSync(victim, "utf8")).toBe(VICTIM_TEXT);
-  }, 60_000);
+  ])(
+    "a symlink at %s: the victim is untouched, and the run fails clearly or goes on",
+    async (name, refusal) => {
+      const { dir, victim } = caseDir();
+      const config = writeConfig(dir);
+      fs.symlinkSync(victim, path.join(dir, "state", name));
+      const r = await startCli(["--config", config, "check"]).done;
+      if (refusal) {
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+        expect(r.stderr).toMatch(refusal);
+      } else {
+        expect(r.code, r.stderr).toBe(0);
+      }
+      expect(fs.readFileSync(victim, "utf8")).toBe(VICTIM_TEXT);
+    },
+    60_000,
+  );
 
   it("a command queued while the lock is held never appends through a symlink", async () => {
     const { dir, victim } = caseDir();
@@ -136,22 +151,42 @@ describe.skipIf(!ROOT)("symlinks planted at every name watchdog writes", () => {
 
 describe.skipIf(!ROOT)("directories another user can write", () => {
   it.each([
-    ["a world-writable state directory", (d: string) => fs.chmodSync(d, 0o777), /refusing to write in .*state: it is writable by group\/others \(mode 0777\).*chmod go-w/],
-    ["a group-writable state directory", (d: string) => fs.chmodSync(d, 0o770), /refusing to write in .*state: it is writable by group\/others \(mode 0770\)/],
-    ["a state directory another user owns", (d: string) => fs.chownSync(d, OTHER, OTHER), /refusing to write in .*state: it is owned by uid 65534, not root.*chown root/],
-    ["a state directory under a parent another user owns", (d: string) => fs.chownSync(path.dirname(d), OTHER, OTHER), /refusing to write in .* \(a parent of .*state\): it is owned by uid 65534/],
-  ])("%s is refused: exit 1 with a line that says the fix, nothing written", async (_name, spoil, why) => {
-    const { dir } = caseDir();
-    const config = writeConfig(dir);
-    const s = path.join(dir, "state");
-    spoil(s);
-    const r = await startCli(["--config", config, "check"]).done;
-    expect(r.code).toBe(1);
-    // The last line is the refusal (the log, refused too, says so on a line before it); no stack trace.
-    expect(r.stderr.trim().split("\n").at(-1)).toMatch(new RegExp(`^watchdog: ${why.source}`));
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(fs.readdirSync(s)).toEqual([]);
-  }, 60_000);
+    [
+      "a world-writable state directory",
+      (d: string) => fs.chmodSync(d, 0o777),
+      /refusing to write in .*state: it is writable by group\/others \(mode 0777\).*chmod go-w/,
+    ],
+    [
+      "a group-writable state directory",
+      (d: string) => fs.chmodSync(d, 0o770),
+      /refusing to write in .*state: it is writable by group\/others \(mode 0770\)/,
+    ],
+    [
+      "a state directory another user owns",
+      (d: string) => fs.chownSync(d, OTHER, OTHER),
+      /refusing to write in .*state: it is owned by uid 65534, not root.*chown root/,
+    ],
+    [
+      "a state directory under a parent another user owns",
+      (d: string) => fs.chownSync(path.dirname(d), OTHER, OTHER),
+      /refusing to write in .* \(a parent of .*state\): it is owned by uid 65534/,
+    ],
+  ])(
+    "%s is refused: exit 1 with a line that says the fix, nothing written",
+    async (_name, spoil, why) => {
+      const { dir } = caseDir();
+      const config = writeConfig(dir);
+      const s = path.join(dir, "state");
+      spoil(s);
+      const r = await startCli(["--config", config, "check"]).done;
+      expect(r.code).toBe(1);
+      // The last line is the refusal (the log, refused too, says so on a line before it); no stack trace.
+      expect(r.stderr.trim().split("\n").at(-1)).toMatch(new RegExp(`^watchdog: ${why.source}`));
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(fs.readdirSync(s)).toEqual([]);
+    },
+    60_000,
+  );
 
   it("a sticky world-writable directory owned by root (like /tmp) is accepted", async () => {
     const { dir } = caseDir();
@@ -211,7 +246,8 @@ describe.skipIf(!ROOT)("paths that would block on open", () => {
   it("`status` and `history` on FIFOs answer at once", async () => {
     const { dir } = caseDir();
     const config = writeConfig(dir);
-    for (const name of ["state.json", "history.jsonl"]) expect(spawnSync("mkfifo", [path.join(dir, "state", name)]).status).toBe(0);
+    for (const name of ["state.json", "history.jsonl"])
+      expect(spawnSync("mkfifo", [path.join(dir, "state", name)]).status).toBe(0);
     const status = await startCli(["--config", config, "status"], { timeoutMs: 60_000 }).done;
     expect(status.signal).toBeNull();
     expect(status.stdout + status.stderr).toMatch(/FIFO/);
@@ -224,20 +260,32 @@ describe.skipIf(!ROOT)("paths that would block on open", () => {
 
 describe.skipIf(!ROOT)("config and secret files another user controls", () => {
   it.each([
-    ["owned by another user", (f: string) => fs.chownSync(f, OTHER, OTHER), /it is owned by uid 65534, not root or you \(uid 0\); fix: chown root /],
-    ["writable by everyone", (f: string) => fs.chmodSync(f, 0o666), /it is writable by group\/others \(mode 0666\); fix: chmod go-w /],
-  ])("a config %s: validate and check exit 78 with one line", async (_name, spoil, why) => {
-    const { dir } = caseDir();
-    const config = writeConfig(dir);
-    spoil(config);
-    for (const cmd of ["validate", "check"]) {
-      const r = await startCli(["--config", config, cmd]).done;
-      expect(r.code).toBe(78);
-      expect(r.stderr.trim().split("\n")).toHaveLength(1);
-      expect(r.stderr).toMatch(new RegExp(`refusing the config ${config}: ${why.source}`));
-    }
-    expect(fs.existsSync(path.join(dir, "state", "state.json"))).toBe(false);
-  }, 60_000);
+    [
+      "owned by another user",
+      (f: string) => fs.chownSync(f, OTHER, OTHER),
+      /it is owned by uid 65534, not root or you \(uid 0\); fix: chown root /,
+    ],
+    [
+      "writable by everyone",
+      (f: string) => fs.chmodSync(f, 0o666),
+      /it is writable by group\/others \(mode 0666\); fix: chmod go-w /,
+    ],
+  ])(
+    "a config %s: validate and check exit 78 with one line",
+    async (_name, spoil, why) => {
+      const { dir } = caseDir();
+      const config = writeConfig(dir);
+      spoil(config);
+      for (const cmd of ["validate", "check"]) {
+        const r = await startCli(["--config", config, cmd]).done;
+        expect(r.code).toBe(78);
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+        expect(r.stderr).toMatch(new RegExp(`refusing the config ${config}: ${why.source}`));
+      }
+      expect(fs.existsSync(path.join(dir, "state", "state.json"))).toBe(false);
+    },
+    60_000,
+  );
 
   it("./watchdog.yaml found in the current directory is checked the same way", async () => {
     const { dir } = caseDir();
@@ -249,37 +297,76 @@ describe.skipIf(!ROOT)("config and secret files another user controls", () => {
   }, 60_000);
 
   it.each([
-    ["/dev/zero", () => "/dev/zero", /cannot read \/dev\/zero: it is a character device, not a regular file: secrets are read from regular files only/],
-    ["a FIFO", (d: string) => (spawnSync("mkfifo", [path.join(d, "fifo")]), path.join(d, "fifo")), /it is a FIFO \(named pipe\), not a regular file/],
-    ["a huge file", (d: string) => (fs.writeFileSync(path.join(d, "big"), "x".repeat(65 * 1024)), path.join(d, "big")), /larger than 64 KiB/],
-    ["owned by another user", (d: string) => (fs.writeFileSync(path.join(d, "o"), "pw\n"), fs.chownSync(path.join(d, "o"), OTHER, OTHER), path.join(d, "o")), /refused: it is owned by uid 65534.*chown root/],
-    ["writable by everyone", (d: string) => (fs.writeFileSync(path.join(d, "w"), "pw\n"), fs.chmodSync(path.join(d, "w"), 0o666), path.join(d, "w")), /refused: it is writable by group\/others.*chmod go-w/],
-  ])("pass_file: %s is refused at once by validate and check (78)", async (_name, make, why) => {
-    const { dir } = caseDir();
-    const secret = make(dir);
-    const config = writeConfig(dir);
-    const text = fs.readFileSync(config, "utf8").replace(
-      "channels: {out: {type: console}}",
-      `channels:\n  out: {type: console}\n  mail: {type: email, host: 127.0.0.1, port: 25, from: a@example.com, to: b@example.com, user: u, pass_file: ${secret}}`,
-    );
-    fs.writeFileSync(config, text);
-    for (const cmd of ["validate", "check"]) {
-      const r = await startCli(["--config", config, cmd], { timeoutMs: 60_000 }).done;
-      expect(r.signal).toBeNull();
-      expect(r.code).toBe(78);
-      expect(r.stderr).toMatch(why);
-    }
-  }, 90_000);
+    [
+      "/dev/zero",
+      () => "/dev/zero",
+      /cannot read \/dev\/zero: it is a character device, not a regular file: secrets are read from regular files only/,
+    ],
+    [
+      "a FIFO",
+      (d: string) => (spawnSync("mkfifo", [path.join(d, "fifo")]), path.join(d, "fifo")),
+      /it is a FIFO \(named pipe\), not a regular file/,
+    ],
+    [
+      "a huge file",
+      (d: string) => (fs.writeFileSync(path.join(d, "big"), "x".repeat(65 * 1024)), path.join(d, "big")),
+      /larger than 64 KiB/,
+    ],
+    [
+      "owned by another user",
+      (d: string) => (
+        fs.writeFileSync(path.join(d, "o"), "pw\n"),
+        fs.chownSync(path.join(d, "o"), OTHER, OTHER),
+        path.join(d, "o")
+      ),
+      /refused: it is owned by uid 65534.*chown root/,
+    ],
+    [
+      "writable by everyone",
+      (d: string) => (
+        fs.writeFileSync(path.join(d, "w"), "pw\n"),
+        fs.chmodSync(path.join(d, "w"), 0o666),
+        path.join(d, "w")
+      ),
+      /refused: it is writable by group\/others.*chmod go-w/,
+    ],
+  ])(
+    "pass_file: %s is refused at once by validate and check (78)",
+    async (_name, make, why) => {
+      const { dir } = caseDir();
+      const secret = make(dir);
+      const config = writeConfig(dir);
+      const text = fs
+        .readFileSync(config, "utf8")
+        .replace(
+          "channels: {out: {type: console}}",
+          `channels:\n  out: {type: console}\n  mail: {type: email, host: 127.0.0.1, port: 25, from: a@example.com, to: b@example.com, user: u, pass_file: ${secret}}`,
+        );
+      fs.writeFileSync(config, text);
+      for (const cmd of ["validate", "check"]) {
+        const r = await startCli(["--config", config, cmd], { timeoutMs: 60_000 }).done;
+        expect(r.signal).toBeNull();
+        expect(r.code).toBe(78);
+        expect(r.stderr).toMatch(why);
+      }
+    },
+    90_000,
+  );
 
   it("a secret file that is a symlink to a root-owned 0600 file is read (Kubernetes mounts secrets so)", async () => {
     const { dir } = caseDir();
     fs.writeFileSync(path.join(dir, "real"), "pw\n", { mode: 0o600 });
     fs.symlinkSync(path.join(dir, "real"), path.join(dir, "link"));
     const config = writeConfig(dir);
-    fs.writeFileSync(config, fs.readFileSync(config, "utf8").replace(
-      "channels: {out: {type: console}}",
-      `channels:\n  out: {type: console}\n  mail: {type: email, host: 127.0.0.1, port: 25, from: a@example.com, to: b@example.com, user: u, pass_file: ${dir}/link}`,
-    ));
+    fs.writeFileSync(
+      config,
+      fs
+        .readFileSync(config, "utf8")
+        .replace(
+          "channels: {out: {type: console}}",
+          `channels:\n  out: {type: console}\n  mail: {type: email, host: 127.0.0.1, port: 25, from: a@example.com, to: b@example.com, user: u, pass_file: ${dir}/link}`,
+        ),
+    );
     const r = await startCli(["--config", config, "validate"]).done;
     expect(r.code, r.stderr).toBe(0);
   }, 60_000);

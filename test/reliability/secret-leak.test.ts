@@ -37,7 +37,8 @@ const SECRETS = {
 /** forms are the ways a secret can be written in an output (see src/notify/secret-forms.ts). */
 function forms(s: string): string[] {
   const json = JSON.stringify(s).slice(1, -1);
-  const uEscape = (re: RegExp) => (t: string) => t.replace(re, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const uEscape = (re: RegExp) => (t: string) =>
+    t.replace(re, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return [
     ...new Set([
       s,
@@ -68,7 +69,18 @@ beforeAll(async () => {
   echo = http.createServer((req, res) => {
     req.resume();
     const headers = JSON.stringify(req.headers);
-    req.on("end", () => res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errcode: 500, errmsg: `refused ${req.url} auth=${req.headers.authorization ?? ""} headers=${headers}`, code: "Refused", Message: req.url })));
+    req.on("end", () =>
+      res
+        .writeHead(500, { "content-type": "application/json" })
+        .end(
+          JSON.stringify({
+            errcode: 500,
+            errmsg: `refused ${req.url} auth=${req.headers.authorization ?? ""} headers=${headers}`,
+            code: "Refused",
+            Message: req.url,
+          }),
+        ),
+    );
   });
   await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
   echoPort = (echo.address() as AddressInfo).port;
@@ -168,7 +180,13 @@ checks:
 `;
   fs.writeFileSync(config, text, { mode: 0o600 });
   const broken = path.join(dir, "broken.yaml");
-  fs.writeFileSync(broken, text.replace("  - name: port\n", "  - name: port\n    bogus_key: 1\n").replace("after: 1", `after: ${JSON.stringify(SECRETS.HOOK_TOKEN)}`), { mode: 0o600 });
+  fs.writeFileSync(
+    broken,
+    text
+      .replace("  - name: port\n", "  - name: port\n    bogus_key: 1\n")
+      .replace("after: 1", `after: ${JSON.stringify(SECRETS.HOOK_TOKEN)}`),
+    { mode: 0o600 },
+  );
 
   const env = { ...Object.fromEntries(Object.entries(SECRETS).filter(([k]) => !(k in INLINE))) };
   const runs: { args: string[]; run: Run }[] = [];
@@ -206,7 +224,10 @@ checks:
   let metrics = "";
   for (let i = 0; i < 300 && !metrics.includes("watchdog_probe_"); i++) {
     await new Promise((r) => setTimeout(r, 100));
-    metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text(), () => "");
+    metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+      (r) => r.text(),
+      () => "",
+    );
   }
   if (daemon.pid) process.kill(daemon.pid, "SIGTERM");
   runs.push({ args: [...c, "daemon"], run: await daemon.done });
@@ -224,7 +245,10 @@ checks:
     for (const [name, secret] of Object.entries(SECRETS)) {
       for (const form of forms(secret)) {
         const at = content.indexOf(form);
-        if (at >= 0) leaks.push(`${name} as ${JSON.stringify(form)} in ${where}: …${content.slice(Math.max(0, at - 120), at + form.length + 40)}…`);
+        if (at >= 0)
+          leaks.push(
+            `${name} as ${JSON.stringify(form)} in ${where}: …${content.slice(Math.max(0, at - 120), at + form.length + 40)}…`,
+          );
       }
     }
   };
@@ -244,6 +268,7 @@ checks:
   expect(metrics).toContain('watchdog_probe_tok{check="plugin",target="***"} 1');
   // Masking kept the JSON files valid: every log and history line parses.
   for (const f of ["watchdog.log", "history.jsonl"]) {
-    for (const line of fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter(Boolean)) expect(() => JSON.parse(line), `${f}: ${line}`).not.toThrow();
+    for (const line of fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter(Boolean))
+      expect(() => JSON.parse(line), `${f}: ${line}`).not.toThrow();
   }
 }, 600_000);

@@ -17,7 +17,14 @@ afterEach(() => {
 });
 
 const NOW = Date.UTC(2026, 10, 23, 2, 0, 0);
-const silence = { id: "s1", pattern: "gpu-*", reason: "maintenance", createdAt: NOW, startsAt: NOW, endsAt: NOW + 3600_000 };
+const silence = {
+  id: "s1",
+  pattern: "gpu-*",
+  reason: "maintenance",
+  createdAt: NOW,
+  startsAt: NOW,
+  endsAt: NOW + 3600_000,
+};
 
 describe("parseControl (one line of the queue)", () => {
   it.each([
@@ -25,9 +32,13 @@ describe("parseControl (one line of the queue)", () => {
     ["silence_remove", JSON.stringify({ type: "silence_remove", id: "s1" }), "silence_remove"],
     ["ack without a note", JSON.stringify({ type: "ack", check: "llm" }), "ack"],
     ["ack with a null note", JSON.stringify({ type: "ack", check: "llm", note: null }), "ack"],
-    ["not JSON", "{\"type\":", undefined],
+    ["not JSON", '{"type":', undefined],
     ["an unknown type", JSON.stringify({ type: "reboot" }), undefined],
-    ["a silence without its end", JSON.stringify({ type: "silence_add", silence: { ...silence, endsAt: "soon" } }), undefined],
+    [
+      "a silence without its end",
+      JSON.stringify({ type: "silence_add", silence: { ...silence, endsAt: "soon" } }),
+      undefined,
+    ],
     ["an ack without a check", JSON.stringify({ type: "ack" }), undefined],
     ["an array", "[]", undefined],
   ])("%s", (_name, line, type) => {
@@ -68,7 +79,10 @@ describe("peek (the state read for display and dry runs)", () => {
   ])("%s: an empty state and the problem in words, the file left in place", (_name, text, why) => {
     const file = path.join(dir, "state.json");
     fs.writeFileSync(file, text);
-    expect(peek(file)).toEqual({ state: emptyState(), warnings: [`state file ${file} ${why}; the next check run moves it aside`] });
+    expect(peek(file)).toEqual({
+      state: emptyState(),
+      warnings: [`state file ${file} ${why}; the next check run moves it aside`],
+    });
     expect(fs.readFileSync(file, "utf8")).toBe(text);
   });
 

@@ -32,8 +32,25 @@ describe("json file store", () => {
 
   it("masks secrets in string values, never in numbers or keys", async () => {
     const file = path.join(dir, "state.json");
-    const store = createJsonFileStore(file, () => NOW, (t) => t.replaceAll("tok-1234", "***").replaceAll("1234", "***"));
-    await store.save({ ...emptyState(), droppedTotal: 1234, dropped: [{ id: "m", channel: "tok-1234", createdAt: 1, droppedAt: 2, why: "POST ?access_token=tok-1234 failed", checks: [] }] });
+    const store = createJsonFileStore(
+      file,
+      () => NOW,
+      (t) => t.replaceAll("tok-1234", "***").replaceAll("1234", "***"),
+    );
+    await store.save({
+      ...emptyState(),
+      droppedTotal: 1234,
+      dropped: [
+        {
+          id: "m",
+          channel: "tok-1234",
+          createdAt: 1,
+          droppedAt: 2,
+          why: "POST ?access_token=tok-1234 failed",
+          checks: [],
+        },
+      ],
+    });
     const text = fs.readFileSync(file, "utf8");
     expect(text).not.toContain("tok-1234");
     const back = (await store.load()).state;
@@ -42,7 +59,7 @@ describe("json file store", () => {
   });
 
   it.each([
-    ["corrupt JSON", "{\"version\":1,\"checks\":{"],
+    ["corrupt JSON", '{"version":1,"checks":{'],
     ["an empty file", ""],
     ["a wrong version", JSON.stringify({ version: 99, checks: {}, outbox: [] })],
     ["a JSON array", "[]"],
@@ -63,7 +80,9 @@ describe("json file store", () => {
       // root ignores directory permissions; a read-only bind is not available here, so use a path under a file.
       const file = path.join(dir, "not-a-dir");
       fs.writeFileSync(file, "x");
-      await expect(createJsonFileStore(path.join(file, "state.json"), () => NOW).save(emptyState())).rejects.toThrow(StateError);
+      await expect(createJsonFileStore(path.join(file, "state.json"), () => NOW).save(emptyState())).rejects.toThrow(
+        StateError,
+      );
       return;
     }
     const file = path.join(dir, "state.json");

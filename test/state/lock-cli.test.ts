@@ -14,7 +14,10 @@ let config: string;
 beforeAll(async () => {
   dir = tempDir("lock-cli");
   config = path.join(dir, "watchdog.yaml");
-  fs.writeFileSync(config, `channels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: svc, type: tcp, port: ${await freePort()}, timeout: 1s}\n`);
+  fs.writeFileSync(
+    config,
+    `channels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: svc, type: tcp, port: ${await freePort()}, timeout: 1s}\n`,
+  );
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -31,12 +34,16 @@ describe("a lock left by something that is not a watchdog run", () => {
   it.each([
     ["pid 1 and nothing else (alive, no start time)", () => "1\n"],
     ["pid 1 with a start time that is not its own", () => "1 999999999\n"],
-  ])("%s is taken over: the run goes on and alerts", async (_name, content) => {
-    const r = await checkWithLock(content());
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("CRITICAL svc");
-    expect(fs.existsSync(`${state}.lock`)).toBe(false);
-  }, 60_000);
+  ])(
+    "%s is taken over: the run goes on and alerts",
+    async (_name, content) => {
+      const r = await checkWithLock(content());
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain("CRITICAL svc");
+      expect(fs.existsSync(`${state}.lock`)).toBe(false);
+    },
+    60_000,
+  );
 
   it("a live program that is not watchdog, with its true start time, is taken over", async () => {
     const sleeper = spawn("sleep", ["60"], { stdio: "ignore" });

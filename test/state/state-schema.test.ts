@@ -87,7 +87,9 @@ describe("a state file of the wrong shape, through the CLI", () => {
       const r = await check(config, T0 + CRON, { env: { STATE: file } });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).not.toMatch(/internal error/);
-      expect(r.stdout).toMatch(/warning: state file .* does not fit the state schema \(.+\); dropped .+: moved it to .*state\.json\.corrupt-/);
+      expect(r.stdout).toMatch(
+        /warning: state file .* does not fit the state schema \(.+\); dropped .+: moved it to .*state\.json\.corrupt-/,
+      );
       expect(fs.readdirSync(dir).filter((f) => f.startsWith("state.json.corrupt-"))).toHaveLength(1);
       const after = JSON.parse(fs.readFileSync(file, "utf8"));
       expect(stateSchema.safeParse(after).success).toBe(true);
@@ -96,7 +98,10 @@ describe("a state file of the wrong shape, through the CLI", () => {
       if (after.checks.svc.incident.id !== incidentId) expect(r.stdout).toContain("CRITICAL svc");
       // The waiting message is kept unless it was the broken part.
       const brokeMessage = at[0] === "outbox" && at[1] === 0;
-      const waiting = after.outbox.flatMap((e: { message: { id: string; mergedIds?: string[] } }) => [e.message.id, ...(e.message.mergedIds ?? [])]);
+      const waiting = after.outbox.flatMap((e: { message: { id: string; mergedIds?: string[] } }) => [
+        e.message.id,
+        ...(e.message.mergedIds ?? []),
+      ]);
       if (!brokeMessage) expect(waiting).toContain(outboxId);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -108,14 +113,20 @@ describe("parseState", () => {
   it("keeps the incidents and messages that fit and drops only what does not", () => {
     const bad = mutate(mutate(saved, ["outbox", "+"], 1), ["checks", "other"], { status: "ok" }) as any;
     const { state, problem } = parseState(bad);
-    expect(problem).toMatch(/^does not fit the state schema \(checks\.other\.since: .*\); dropped 1 of 2 checks, 1 of 2 outbox$/);
+    expect(problem).toMatch(
+      /^does not fit the state schema \(checks\.other\.since: .*\); dropped 1 of 2 checks, 1 of 2 outbox$/,
+    );
     expect(Object.keys(state.checks)).toEqual(["svc"]);
     expect(state.checks.svc!.incident!.id).toBe(incidentId);
     expect(state.outbox.map((e) => e.message.id)).toEqual([outboxId]);
   });
 
   it("keeps a check whose only damage is its flap or ack memory, with its streak and open incident", () => {
-    const bad = mutate(mutate(saved, ["checks", "svc", "flapping"], 1), ["checks", "svc", "incident", "ack"], "x") as any;
+    const bad = mutate(
+      mutate(saved, ["checks", "svc", "flapping"], 1),
+      ["checks", "svc", "incident", "ack"],
+      "x",
+    ) as any;
     const { state, problem } = parseState(bad);
     expect(problem).toMatch(/dropped 0 of 1 checks \(1 kept without their flap, hold or ack memory\)$/);
     expect(state.checks.svc!.incident!.id).toBe(incidentId);
@@ -130,7 +141,12 @@ describe("parseState", () => {
   });
 
   it("keeps fields it does not know (a newer build's) and a check named __proto__ as its own entry", () => {
-    const data = JSON.parse(JSON.stringify(saved).replace('"checks":{', '"future":7,"checks":{"__proto__":' + JSON.stringify((saved as any).checks.svc) + ","));
+    const data = JSON.parse(
+      JSON.stringify(saved).replace(
+        '"checks":{',
+        '"future":7,"checks":{"__proto__":' + JSON.stringify((saved as any).checks.svc) + ",",
+      ),
+    );
     const { state, problem } = parseState(data);
     expect(problem).toBeUndefined();
     expect((state as any).future).toBe(7);
@@ -142,27 +158,31 @@ describe("parseState", () => {
     const paths: (string | number)[][] = [];
     const walk = (node: Json, at: (string | number)[]) => {
       paths.push(at);
-      if (node !== null && typeof node === "object") for (const [k, v] of Object.entries(node)) walk(v, [...at, Array.isArray(node) ? Number(k) : k]);
+      if (node !== null && typeof node === "object")
+        for (const [k, v] of Object.entries(node)) walk(v, [...at, Array.isArray(node) ? Number(k) : k]);
     };
     walk(saved, []);
     const targets = paths.filter((p) => p.length > 0 && !(p.length === 1 && p[0] === "version"));
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...targets), fc.jsonValue()), { minLength: 1, maxLength: 3 }), (edits) => {
-        let data: Json = saved;
-        for (const [at, value] of edits) {
-          try {
-            data = mutate(data, at, value as Json);
-          } catch {
-            // An earlier edit removed the parent: nothing to change there.
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...targets), fc.jsonValue()), { minLength: 1, maxLength: 3 }),
+        (edits) => {
+          let data: Json = saved;
+          for (const [at, value] of edits) {
+            try {
+              data = mutate(data, at, value as Json);
+            } catch {
+              // An earlier edit removed the parent: nothing to change there.
+            }
           }
-        }
-        const { state } = parseState(data as Record<string, Json>);
-        expect(stateSchema.safeParse(JSON.parse(JSON.stringify(state))).success).toBe(true);
-        // What no edit touched is kept: one broken part never costs the others.
-        const touched = (key: string) => edits.some(([at]) => at[0] === key);
-        if (!touched("checks")) expect(state.checks.svc?.incident?.id).toBe(incidentId);
-        if (!touched("outbox")) expect(state.outbox.map((e) => e.message.id)).toEqual([outboxId]);
-      }),
+          const { state } = parseState(data as Record<string, Json>);
+          expect(stateSchema.safeParse(JSON.parse(JSON.stringify(state))).success).toBe(true);
+          // What no edit touched is kept: one broken part never costs the others.
+          const touched = (key: string) => edits.some(([at]) => at[0] === key);
+          if (!touched("checks")) expect(state.checks.svc?.incident?.id).toBe(incidentId);
+          if (!touched("outbox")) expect(state.outbox.map((e) => e.message.id)).toEqual([outboxId]);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -23,7 +23,11 @@ export function findBinary(...names: string[]): string | undefined {
 export { freePort } from "../helpers/net.js";
 
 /** waitFor polls fn every 100 ms until it returns a value other than undefined, or throws after timeoutMs. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {

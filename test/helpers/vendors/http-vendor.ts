@@ -14,7 +14,16 @@ import { faultPort } from "./fault-port.js";
 export type VendorMode = "ok" | "refuse" | "hang" | "500" | "error";
 
 /** Received is one request the server read, with what it answered. */
-export type Received = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; json: any; at: number; accepted: boolean; answer: unknown };
+export type Received = {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json: any;
+  at: number;
+  accepted: boolean;
+  answer: unknown;
+};
 
 /** VendorServer is what every fake vendor's start() returns. */
 export type VendorServer = {
@@ -34,10 +43,23 @@ export type VendorServer = {
 /** VendorAnswer is what a vendor handler decides for one request in "ok" mode. */
 export type VendorAnswer = { status?: number; body: unknown; accepted: boolean };
 
-export type VendorHandler = (req: { method: string; url: URL; headers: http.IncomingHttpHeaders; body: string; json: any; now: number }) => VendorAnswer;
+export type VendorHandler = (req: {
+  method: string;
+  url: URL;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json: any;
+  now: number;
+}) => VendorAnswer;
 
 /** startHttpVendor listens on 127.0.0.1:0 and answers with `handle` in "ok" mode, `errorBody` in "error" mode. */
-export async function startHttpVendor(path: string, handle: VendorHandler, defaultErrorBody: unknown, now: () => number = Date.now, errorStatus = 200): Promise<VendorServer> {
+export async function startHttpVendor(
+  path: string,
+  handle: VendorHandler,
+  defaultErrorBody: unknown,
+  now: () => number = Date.now,
+  errorStatus = 200,
+): Promise<VendorServer> {
   let mode: VendorMode = "ok";
   let errorBody = defaultErrorBody;
   const received: Received[] = [];
@@ -56,7 +78,16 @@ export async function startHttpVendor(path: string, handle: VendorHandler, defau
       } catch {
         json = undefined;
       }
-      const rec: Received = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, json, at: now(), accepted: false, answer: undefined };
+      const rec: Received = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body,
+        json,
+        at: now(),
+        accepted: false,
+        answer: undefined,
+      };
       received.push(rec);
       if (mode === "hang") return;
       if (mode === "500") {
@@ -64,10 +95,22 @@ export async function startHttpVendor(path: string, handle: VendorHandler, defau
         rec.answer = 500;
         return;
       }
-      const answer: VendorAnswer = mode === "error" ? { status: errorStatus, body: errorBody, accepted: false } : handle({ method: rec.method, url: new URL(rec.url, "http://127.0.0.1"), headers: req.headers, body, json, now: now() });
+      const answer: VendorAnswer =
+        mode === "error"
+          ? { status: errorStatus, body: errorBody, accepted: false }
+          : handle({
+              method: rec.method,
+              url: new URL(rec.url, "http://127.0.0.1"),
+              headers: req.headers,
+              body,
+              json,
+              now: now(),
+            });
       rec.accepted = answer.accepted;
       rec.answer = answer.body;
-      res.writeHead(answer.status ?? 200, { "content-type": "application/json;charset=utf-8" }).end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
+      res
+        .writeHead(answer.status ?? 200, { "content-type": "application/json;charset=utf-8" })
+        .end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
     });
   });
   const front = await faultPort(server);

@@ -9,9 +9,25 @@ import type { Attempt, SendOutcome } from "../../../src/notify/types.js";
 import { batch, entry, MIN, policies, T, turn } from "./cases.js";
 
 const retryable: SendOutcome = { ok: false, retryable: true, reason: "server", error: "HTTP 500" };
-const permanent: SendOutcome = { ok: false, retryable: false, reason: "auth", error: "errcode 310000", hint: "check `secret`" };
-const attempt = (outcome: SendOutcome, tries: number): Attempt => ({ id: "a", channel: "dingtalk", checks: [], ok: outcome.ok, tries, outcome });
-const chans = policies({ dingtalk: { rateLimit: { max: 20, per: MIN }, dailyLimit: 10, fallback: ["email"] }, email: {} });
+const permanent: SendOutcome = {
+  ok: false,
+  retryable: false,
+  reason: "auth",
+  error: "errcode 310000",
+  hint: "check `secret`",
+};
+const attempt = (outcome: SendOutcome, tries: number): Attempt => ({
+  id: "a",
+  channel: "dingtalk",
+  checks: [],
+  ok: outcome.ok,
+  tries,
+  outcome,
+});
+const chans = policies({
+  dingtalk: { rateLimit: { max: 20, per: MIN }, dailyLimit: 10, fallback: ["email"] },
+  email: {},
+});
 /** applyAttempt is what the apply stage (and the fallback stage after it) make of a send at a message's turn. */
 const applyAttempt = (g: Group, a: Attempt, state: ChannelState | undefined) =>
   runStages([apply, fallback], batch({ cs: state, policies: chans, turn: turn(g, { open: false, attempt: a }) }));
@@ -34,7 +50,10 @@ describe("stage apply: what a send did", () => {
   });
 
   it("a retryable failure keeps each merged part, with the backoff of one more failed run", async () => {
-    const [g] = merge([entry("dingtalk", { id: "a" }, { attempts: 3, failedRuns: 1 }), entry("dingtalk", { id: "b", createdAt: T + 1 })]);
+    const [g] = merge([
+      entry("dingtalk", { id: "a" }, { attempts: 3, failedRuns: 1 }),
+      entry("dingtalk", { id: "b", createdAt: T + 1 }),
+    ]);
     const r = await applyAttempt(g!, attempt(retryable, 3), undefined);
     expect(r.keep.map((e) => [e.message.id, e.attempts, e.failedRuns, e.nextAttemptAt, e.lastError])).toEqual([
       ["a", 6, 2, T + 2 * MIN, "HTTP 500"],
@@ -47,6 +66,8 @@ describe("stage apply: what a send did", () => {
   it("a permanent failure is dropped as the merged message, with the vendor's hint", async () => {
     const [g] = merge([entry("dingtalk", { id: "a" }), entry("dingtalk", { id: "b" })]);
     const r = await applyAttempt(g!, attempt(permanent, 1), undefined);
-    expect(r.drops.map((d) => [d.entry.message.mergedIds, d.entry.attempts, d.why])).toEqual([[["a", "b"], 1, "permanent failure: errcode 310000 (check `secret`)"]]);
+    expect(r.drops.map((d) => [d.entry.message.mergedIds, d.entry.attempts, d.why])).toEqual([
+      [["a", "b"], 1, "permanent failure: errcode 310000 (check `secret`)"],
+    ]);
   });
 });

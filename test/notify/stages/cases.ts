@@ -19,7 +19,17 @@ export const warning = () => item({ check: "disk", severity: "warning", status: 
 
 /** policy is a channel with no limits, no quiet hours and no fallback. */
 export function policy(over: Partial<ChannelPolicy> = {}): ChannelPolicy {
-  return { type: "webhook", rateLimit: undefined, dailyLimit: undefined, quietHours: undefined, fallback: [], minSeverity: "warning", timeout: 1000, redact: [], ...over };
+  return {
+    type: "webhook",
+    rateLimit: undefined,
+    dailyLimit: undefined,
+    quietHours: undefined,
+    fallback: [],
+    minSeverity: "warning",
+    timeout: 1000,
+    redact: [],
+    ...over,
+  };
 }
 
 /** policies maps channel names to policies, in the order given. */
@@ -38,7 +48,11 @@ export function turn(g: Group, over: Partial<Turn> = {}): Turn {
 }
 
 /** unreachable is a channel the pure stages never call. */
-const unreachable: Channel = { name: "x", type: "webhook", send: async () => ({ ok: false, retryable: false, reason: "client", error: "called" }) };
+const unreachable: Channel = {
+  name: "x",
+  type: "webhook",
+  send: async () => ({ ok: false, retryable: false, reason: "client", error: "called" }),
+};
 
 /** batch is one channel's batch at T: `over` sets what the stage under test reads. */
 export function batch(over: Partial<Batch> = {}): Batch {
@@ -46,11 +60,33 @@ export function batch(over: Partial<Batch> = {}): Batch {
   const pol = over.policy ?? over.policies?.get(channel) ?? policy();
   const io: Io = {
     channel: unreachable,
-    send: { signal: new AbortController().signal, sleep: async () => {}, backoffMs: [], redact: undefined, redactExcerpts: [] },
+    send: {
+      signal: new AbortController().signal,
+      sleep: async () => {},
+      backoffMs: [],
+      redact: undefined,
+      redactExcerpts: [],
+    },
     tries: 3,
     logger: silentLogger(),
     refused: undefined,
     carried: new Set(),
   };
-  return { channel, policy: pol, policies: new Map([[channel, pol]]), now: T, io, go: [], waiting: [], groups: [], turn: undefined, cs: undefined, keep: [], drops: [], next: [], attempts: [], ...over };
+  return {
+    channel,
+    policy: pol,
+    policies: new Map([[channel, pol]]),
+    now: T,
+    io,
+    go: [],
+    waiting: [],
+    groups: [],
+    turn: undefined,
+    cs: undefined,
+    keep: [],
+    drops: [],
+    next: [],
+    attempts: [],
+    ...over,
+  };
 }

@@ -43,7 +43,13 @@ describe("stage daily cap", () => {
   it("counts in the timezone of the channel's quiet hours", async () => {
     // 2026-11-22 18:00 UTC is already the 23rd in Shanghai: the 22nd's count does not apply.
     const p = policy({ dailyLimit: 1, quietHours: { from: "00:00", to: "00:00", timezone: "Asia/Shanghai" } });
-    const b = batch({ channel: "sms", cs: cs("2026-11-22", 1), policy: p, now: Date.parse("2026-11-22T18:00:00Z"), turn: turn(group(entry("sms"))) });
+    const b = batch({
+      channel: "sms",
+      cs: cs("2026-11-22", 1),
+      policy: p,
+      now: Date.parse("2026-11-22T18:00:00Z"),
+      turn: turn(group(entry("sms"))),
+    });
     expect((await dailyCap(b)).turn!.open).toBe(true);
   });
 });

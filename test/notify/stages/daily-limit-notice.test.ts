@@ -4,12 +4,28 @@ import { dailyLimitNotice } from "../../../src/notify/stages/daily-limit-notice.
 import { batch, entry, group, policies, T, turn } from "./cases.js";
 
 const DAY = "2026-11-22";
-const cs = (limitNoticeDay?: string): ChannelState => ({ sentAt: [], day: DAY, dayCount: 2, ...(limitNoticeDay ? { limitNoticeDay } : {}) });
-const chans = policies({ sms: { type: "aliyun-sms" }, sms2: { type: "aliyun-sms" }, dingtalk: { type: "dingtalk" }, email: { type: "email" } });
+const cs = (limitNoticeDay?: string): ChannelState => ({
+  sentAt: [],
+  day: DAY,
+  dayCount: 2,
+  ...(limitNoticeDay ? { limitNoticeDay } : {}),
+});
+const chans = policies({
+  sms: { type: "aliyun-sms" },
+  sms2: { type: "aliyun-sms" },
+  dingtalk: { type: "dingtalk" },
+  email: { type: "email" },
+});
 
 /** capped is the batch of an SMS message the daily cap of 2 dropped at its turn. */
 const capped = (state: ChannelState) =>
-  batch({ channel: "sms", policy: chans.get("sms"), policies: chans, cs: state, turn: turn(group(entry("sms")), { open: false, cap: { day: DAY, limit: 2 } }) });
+  batch({
+    channel: "sms",
+    policy: chans.get("sms"),
+    policies: chans,
+    cs: state,
+    turn: turn(group(entry("sms")), { open: false, cap: { day: DAY, limit: 2 } }),
+  });
 
 describe("stage daily-limit notice: once a day, to the channels of other types", () => {
   it.each([
@@ -28,7 +44,14 @@ describe("stage daily-limit notice: once a day, to the channels of other types",
   it("a notice is a message of its own, with no items, due now", async () => {
     const [n] = (await dailyLimitNotice(capped(cs()))).next;
     expect(n).toEqual({
-      message: { id: "sms-daily-limit-2026-11-22~dingtalk", channel: "dingtalk", host: "gpu-box-01", createdAt: T, items: [], notice: { type: "daily_limit", channel: "sms", limit: 2, day: DAY } },
+      message: {
+        id: "sms-daily-limit-2026-11-22~dingtalk",
+        channel: "dingtalk",
+        host: "gpu-box-01",
+        createdAt: T,
+        items: [],
+        notice: { type: "daily_limit", channel: "sms", limit: 2, day: DAY },
+      },
       attempts: 0,
       nextAttemptAt: T,
       lastError: undefined,

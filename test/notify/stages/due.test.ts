@@ -24,10 +24,13 @@ describe("stage due: due now, or waiting", () => {
     { next: T + 4 * MIN, heldBy: "rate_limit", failedRuns: 0, want: false },
     // Held by a 5-minute rate limit for 10 minutes: the clock went back: due.
     { next: T + 10 * MIN, heldBy: "rate_limit", failedRuns: 0, want: true },
-  ] as { next: number; heldBy: Message["heldBy"]; failedRuns: number; want: boolean }[])("next $next, $heldBy, $failedRuns failed runs", ({ next, heldBy, failedRuns, want }) => {
-    const e = entry("hook", heldBy ? { heldBy } : {}, { nextAttemptAt: next, failedRuns });
-    expect(isDue(e, policy({ rateLimit: { max: 1, per: 5 * MIN } }), T)).toBe(want);
-  });
+  ] as { next: number; heldBy: Message["heldBy"]; failedRuns: number; want: boolean }[])(
+    "next $next, $heldBy, $failedRuns failed runs",
+    ({ next, heldBy, failedRuns, want }) => {
+      const e = entry("hook", heldBy ? { heldBy } : {}, { nextAttemptAt: next, failedRuns });
+      expect(isDue(e, policy({ rateLimit: { max: 1, per: 5 * MIN } }), T)).toBe(want);
+    },
+  );
 
   it.each([
     // 1m, 2m, 4m ... doubling with each failed run, capped at an hour.

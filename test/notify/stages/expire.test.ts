@@ -22,6 +22,8 @@ describe("stage expire: what can no longer be delivered", () => {
   });
 
   it("a message never tried says so", () => {
-    expect(expired(entry("dingtalk", { createdAt: T - DAY - 1 }), T, DAY, true)).toBe("not delivered within max_age (0 attempts; last error: none)");
+    expect(expired(entry("dingtalk", { createdAt: T - DAY - 1 }), T, DAY, true)).toBe(
+      "not delivered within max_age (0 attempts; last error: none)",
+    );
   });
 });

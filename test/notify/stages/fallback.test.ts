@@ -6,7 +6,8 @@ import type { Group, Policies } from "../../../src/notify/stages/types.js";
 import { batch, entry, policies, T, turn, warning } from "./cases.js";
 
 /** copies are what the fallback stage makes of a group its channel could not deliver. */
-const copies = async (g: Group, chans: Policies) => (await fallback(batch({ policies: chans, turn: turn(g, { open: false, failed: { why: undefined } }) }))).next;
+const copies = async (g: Group, chans: Policies) =>
+  (await fallback(batch({ policies: chans, turn: turn(g, { open: false, failed: { why: undefined } }) }))).next;
 
 const chans = policies({
   dingtalk: { fallback: ["email", "sms"] },
@@ -36,18 +37,27 @@ describe("stage fallback: what a channel could not deliver goes to its fallback 
   it("a copy is marked with its origin and path, due now, never tried, no hold", async () => {
     const [g] = merge([entry("dingtalk", { heldBy: "rate_limit" }, { attempts: 0, lastError: "x" })]);
     const [copy] = await copies(g!, chans);
-    expect(copy).toMatchObject({ attempts: 0, nextAttemptAt: T, lastError: undefined, message: { channel: "email", fallbackFrom: "dingtalk", fallbackPath: ["dingtalk"] } });
+    expect(copy).toMatchObject({
+      attempts: 0,
+      nextAttemptAt: T,
+      lastError: undefined,
+      message: { channel: "email", fallbackFrom: "dingtalk", fallbackPath: ["dingtalk"] },
+    });
     expect(copy!.message.heldBy).toBeUndefined();
   });
 
   it("a merged group is copied as one message, with every id renamed, the restatements left out", async () => {
-    const [g] = merge([entry("dingtalk", { id: "a" }), entry("dingtalk", { id: "r", noFallback: true }), entry("dingtalk", { id: "b" })]);
+    const [g] = merge([
+      entry("dingtalk", { id: "a" }),
+      entry("dingtalk", { id: "r", noFallback: true }),
+      entry("dingtalk", { id: "b" }),
+    ]);
     const [copy] = await copies(g!, policies({ dingtalk: { fallback: ["email"] }, email: {} }));
     expect(copy!.message).toMatchObject({ id: "a~email", mergedIds: ["a~email", "b~email"] });
   });
 
   it("a fallback channel that is not configured is skipped", async () => {
     const [g] = merge([entry("dingtalk")]);
-    expect((await copies(g!, policies({ dingtalk: { fallback: ["gone"] } })))).toEqual([]);
+    expect(await copies(g!, policies({ dingtalk: { fallback: ["gone"] } }))).toEqual([]);
   });
 });

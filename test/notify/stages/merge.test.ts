@@ -18,7 +18,13 @@ describe("stage merge: one message per channel and origin", () => {
     // A fallback copy stays apart from the channel's own messages (it says where it came from).
     { entries: [{ id: "a" }, { id: "x~hook", fallbackFrom: "dingtalk" }], want: [["a"], ["x~hook"]] },
     // Copies from two different channels stay apart too.
-    { entries: [{ id: "x~hook", fallbackFrom: "dingtalk" }, { id: "y~hook", fallbackFrom: "wecom" }], want: [["x~hook"], ["y~hook"]] },
+    {
+      entries: [
+        { id: "x~hook", fallbackFrom: "dingtalk" },
+        { id: "y~hook", fallbackFrom: "wecom" },
+      ],
+      want: [["x~hook"], ["y~hook"]],
+    },
     // A daily-limit notice stays a message of its own: merged, its subject would hide the alert.
     { entries: [{ id: "n", notice }, { id: "a" }], want: [["n"], ["a"]] },
     // An already merged entry contributes every id it stood for.
@@ -29,12 +35,25 @@ describe("stage merge: one message per channel and origin", () => {
   });
 
   it("the merged message keeps the first id, dates from the oldest, and carries the worst retry bookkeeping", async () => {
-    const a: OutboxEntry = entry("hook", { id: "a", createdAt: T, items: [item({ check: "a" })] }, { attempts: 3, failedRuns: 1, nextAttemptAt: T + MIN, lastError: "HTTP 500" });
-    const b: OutboxEntry = entry("hook", { id: "b", createdAt: T - MIN, items: [item({ check: "b" })], heldBy: "rate_limit" }, { attempts: 0, nextAttemptAt: T });
+    const a: OutboxEntry = entry(
+      "hook",
+      { id: "a", createdAt: T, items: [item({ check: "a" })] },
+      { attempts: 3, failedRuns: 1, nextAttemptAt: T + MIN, lastError: "HTTP 500" },
+    );
+    const b: OutboxEntry = entry(
+      "hook",
+      { id: "b", createdAt: T - MIN, items: [item({ check: "b" })], heldBy: "rate_limit" },
+      { attempts: 0, nextAttemptAt: T },
+    );
     const [g] = await groupsOf([a, b]);
     expect(g!.parts).toEqual([a, b]);
     expect(g!.entry).toMatchObject({ attempts: 3, failedRuns: 1, nextAttemptAt: T, lastError: "HTTP 500" });
-    expect(g!.entry.message).toMatchObject({ id: "a", createdAt: T - MIN, mergedIds: ["a", "b"], heldBy: "rate_limit" });
+    expect(g!.entry.message).toMatchObject({
+      id: "a",
+      createdAt: T - MIN,
+      mergedIds: ["a", "b"],
+      heldBy: "rate_limit",
+    });
     expect(g!.entry.message.items.map((i) => i.check)).toEqual(["a", "b"]);
   });
 
@@ -56,7 +75,9 @@ describe("stage merge: one message per channel and origin", () => {
     // A restatement merged with a new alert: the alert must reach the fallback, so the mark goes.
     { flags: [true, false], want: undefined },
   ])("noFallback $flags", async ({ flags, want }) => {
-    const [g] = await groupsOf(flags.map((f, i) => entry("am", { id: `m${i}`, ...(f ? { noFallback: true as const } : {}) })));
+    const [g] = await groupsOf(
+      flags.map((f, i) => entry("am", { id: `m${i}`, ...(f ? { noFallback: true as const } : {}) })),
+    );
     expect(g!.entry.message.noFallback).toBe(want);
   });
 });

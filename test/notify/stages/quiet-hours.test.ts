@@ -14,7 +14,12 @@ async function split(go: OutboxEntry[], p: ChannelPolicy, now: number) {
   const b = await quietHours(batch({ go, policy: p, now }));
   return { go: b.go, held: b.keep };
 }
-const qh = (except: QuietHours["except"]): QuietHours => ({ from: "01:00", to: "07:00", timezone: "Asia/Shanghai", except });
+const qh = (except: QuietHours["except"]): QuietHours => ({
+  from: "01:00",
+  to: "07:00",
+  timezone: "Asia/Shanghai",
+  except,
+});
 
 describe("stage quiet hours: hold until the window ends", () => {
   it.each([
@@ -30,13 +35,16 @@ describe("stage quiet hours: hold until the window ends", () => {
     { now: night, q: qh("warning"), severity: "warning", held: false },
     // except none: even a critical is held.
     { now: night, q: qh("none"), severity: "critical", held: true },
-  ] as { now: number; q: QuietHours | undefined; severity: string; held: boolean }[])("$severity at $now with $q.except", async ({ now, q, severity, held }) => {
-    const e = entry("dingtalk", { items: [severity === "warning" ? warning() : item()] });
-    const r = await split([e], policy({ quietHours: q }), now);
-    expect(r.held.length).toBe(held ? 1 : 0);
-    expect(r.go.length).toBe(held ? 0 : 1);
-    if (held) expect(r.held[0]).toMatchObject({ nextAttemptAt: windowEnd, message: { heldBy: "quiet_hours" } });
-  });
+  ] as { now: number; q: QuietHours | undefined; severity: string; held: boolean }[])(
+    "$severity at $now with $q.except",
+    async ({ now, q, severity, held }) => {
+      const e = entry("dingtalk", { items: [severity === "warning" ? warning() : item()] });
+      const r = await split([e], policy({ quietHours: q }), now);
+      expect(r.held.length).toBe(held ? 1 : 0);
+      expect(r.go.length).toBe(held ? 0 : 1);
+      if (held) expect(r.held[0]).toMatchObject({ nextAttemptAt: windowEnd, message: { heldBy: "quiet_hours" } });
+    },
+  );
 
   it("keeps the order of what goes", async () => {
     const es = ["a", "b", "c"].map((id) => entry("dingtalk", { id }));

@@ -6,7 +6,15 @@ import type { Channel, SendOutcome } from "../../../src/notify/types.js";
 import { batch, entry, turn } from "./cases.js";
 
 const r500: SendOutcome = { ok: false, retryable: true, reason: "server", error: "HTTP 500" };
-const old = { id: "old", at: 0, check: "tts", status: "critical" as const, reason: "step" as const, step: 1, summary: "down" };
+const old = {
+  id: "old",
+  at: 0,
+  check: "tts",
+  status: "critical" as const,
+  reason: "step" as const,
+  step: 1,
+  summary: "down",
+};
 const lost: Refused = { alerts: [old], omitted: 0, error: "535" };
 
 /** scripted is a Channel (a test double of the interface) that answers from a script, then ok. */

@@ -31,7 +31,11 @@ describe("stage take-along: what waits goes with the next message to its channel
 
   it("quiet hours still hold a waiting warning taken along by a critical", async () => {
     const critical = entry("hook", { id: "crit", createdAt: night });
-    const old = entry("hook", { id: "old", createdAt: night - MIN, items: [warning()] }, { nextAttemptAt: night + MIN });
+    const old = entry(
+      "hook",
+      { id: "old", createdAt: night - MIN, items: [warning()] },
+      { nextAttemptAt: night + MIN },
+    );
     const r = await along([critical], [old], policy({ quietHours: qh }), night);
     expect(ids(r.go)).toEqual(["crit"]);
     expect(r.held[0]).toMatchObject({ message: { id: "old", heldBy: "quiet_hours" } });

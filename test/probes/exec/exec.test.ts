@@ -36,8 +36,14 @@ describe("parsePerfdata (Nagios plugin guidelines)", () => {
 
 describe("parsePluginOutput", () => {
   it("splits summary, long output and perfdata from the first line and the long text", () => {
-    const out = parsePluginOutput("DISK WARNING - /var 91% used | '/var'=91%;80;90;0;100\nline two\nline three | 'x'=1\n'y'=2\n");
-    expect(out).toEqual({ summary: "DISK WARNING - /var 91% used", detail: "line two\nline three", metrics: { "/var": 91, x: 1, y: 2 } });
+    const out = parsePluginOutput(
+      "DISK WARNING - /var 91% used | '/var'=91%;80;90;0;100\nline two\nline three | 'x'=1\n'y'=2\n",
+    );
+    expect(out).toEqual({
+      summary: "DISK WARNING - /var 91% used",
+      detail: "line two\nline three",
+      metrics: { "/var": 91, x: 1, y: 2 },
+    });
   });
 });
 
@@ -69,7 +75,12 @@ describe("exec probe with scripts of our own", () => {
   });
 
   it("a 100 MB flood is capped, and the first line still becomes the summary", async () => {
-    const out = await run({ command: [script("flood", "echo 'FLOOD OK - first line | n=1'; head -c 100000000 /dev/zero | tr '\\0' 'x'; exit 0")], timeout: "60s" });
+    const out = await run({
+      command: [
+        script("flood", "echo 'FLOOD OK - first line | n=1'; head -c 100000000 /dev/zero | tr '\\0' 'x'; exit 0"),
+      ],
+      timeout: "60s",
+    });
     expect(out.status).toBe("ok");
     expect(out.summary).toBe("FLOOD OK - first line");
     expect(out.detail!.length).toBeLessThanOrEqual(4000);
@@ -97,30 +108,44 @@ describe("exec probe with the real Debian monitoring plugins", () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it.skipIf(!hasPlugin("check_tcp"))(`check_tcp: ok on a listening port, critical on a closed one${hasPlugin("check_tcp") ? "" : ` (skipped: ${NO_PLUGINS})`}`, async () => {
-    const ok = await run({ command: [path.join(PLUGINS, "check_tcp"), "-H", "127.0.0.1", "-p", String(port)] });
-    expect(ok.status).toBe("ok");
-    expect(ok.summary).toMatch(/^TCP OK/);
-    expect(ok.metrics).toHaveProperty("time");
-    const closed = await run({ command: [path.join(PLUGINS, "check_tcp"), "-H", "127.0.0.1", "-p", "1"] });
-    expect(closed.status).toBe("critical");
-    expect(closed.summary).toContain("Connection refused");
-  });
+  it.skipIf(!hasPlugin("check_tcp"))(
+    `check_tcp: ok on a listening port, critical on a closed one${hasPlugin("check_tcp") ? "" : ` (skipped: ${NO_PLUGINS})`}`,
+    async () => {
+      const ok = await run({ command: [path.join(PLUGINS, "check_tcp"), "-H", "127.0.0.1", "-p", String(port)] });
+      expect(ok.status).toBe("ok");
+      expect(ok.summary).toMatch(/^TCP OK/);
+      expect(ok.metrics).toHaveProperty("time");
+      const closed = await run({ command: [path.join(PLUGINS, "check_tcp"), "-H", "127.0.0.1", "-p", "1"] });
+      expect(closed.status).toBe("critical");
+      expect(closed.summary).toContain("Connection refused");
+    },
+  );
 
-  it.skipIf(!hasPlugin("check_disk"))(`check_disk: thresholds map to statuses, perfdata to metrics${hasPlugin("check_disk") ? "" : ` (skipped: ${NO_PLUGINS})`}`, async () => {
-    const ok = await run({ command: [path.join(PLUGINS, "check_disk"), "-w", "0%", "-c", "0%", "-p", "/"] });
-    expect(ok.status).toBe("ok");
-    expect(ok.summary).toMatch(/^DISK OK/);
-    expect(ok.metrics!["/"]).toBeGreaterThan(0);
-    const crit = await run({ command: [path.join(PLUGINS, "check_disk"), "-w", "100%", "-c", "100%", "-p", "/"] });
-    expect(crit.status).toBe("critical");
-  });
+  it.skipIf(!hasPlugin("check_disk"))(
+    `check_disk: thresholds map to statuses, perfdata to metrics${hasPlugin("check_disk") ? "" : ` (skipped: ${NO_PLUGINS})`}`,
+    async () => {
+      const ok = await run({ command: [path.join(PLUGINS, "check_disk"), "-w", "0%", "-c", "0%", "-p", "/"] });
+      expect(ok.status).toBe("ok");
+      expect(ok.summary).toMatch(/^DISK OK/);
+      expect(ok.metrics!["/"]).toBeGreaterThan(0);
+      const crit = await run({ command: [path.join(PLUGINS, "check_disk"), "-w", "100%", "-c", "100%", "-p", "/"] });
+      expect(crit.status).toBe("critical");
+    },
+  );
 
-  it.skipIf(!hasPlugin("check_dummy"))(`check_dummy: each state and its text${hasPlugin("check_dummy") ? "" : ` (skipped: ${NO_PLUGINS})`}`, async () => {
-    for (const [code, status] of [["0", "ok"], ["1", "warning"], ["2", "critical"], ["3", "unknown"]] as const) {
-      const out = await run({ command: [path.join(PLUGINS, "check_dummy"), code, "from check_dummy"] });
-      expect(out.status).toBe(status);
-      expect(out.summary).toMatch(/from check_dummy$/);
-    }
-  });
+  it.skipIf(!hasPlugin("check_dummy"))(
+    `check_dummy: each state and its text${hasPlugin("check_dummy") ? "" : ` (skipped: ${NO_PLUGINS})`}`,
+    async () => {
+      for (const [code, status] of [
+        ["0", "ok"],
+        ["1", "warning"],
+        ["2", "critical"],
+        ["3", "unknown"],
+      ] as const) {
+        const out = await run({ command: [path.join(PLUGINS, "check_dummy"), code, "from check_dummy"] });
+        expect(out.status).toBe(status);
+        expect(out.summary).toMatch(/from check_dummy$/);
+      }
+    },
+  );
 });

@@ -18,14 +18,21 @@ describe("embedded default grows a gpu check when nvidia-smi is on PATH", () => 
 
   it("adds a gpu check with defaults when present, nothing when absent", () => {
     const withGpu = parseConfig(embeddedDefault("/tmp/s.json", embeddedGpuCheck(WITH_SMI)), opts).config.checks;
-    expect(withGpu.map((c) => [c.name, c.type])).toEqual([["host", "system"], ["gpu", "gpu"]]);
+    expect(withGpu.map((c) => [c.name, c.type])).toEqual([
+      ["host", "system"],
+      ["gpu", "gpu"],
+    ]);
     expect(withGpu[1]).toMatchObject({ nvidia_smi: "nvidia-smi", timeout: 10_000 });
     const without = parseConfig(embeddedDefault("/tmp/s.json", embeddedGpuCheck("/nonexistent")), opts).config.checks;
     expect(without.map((c) => c.type)).toEqual(["system"]);
   });
 
   it("loadConfig uses it only for the embedded default", () => {
-    const loaded = loadConfig({ config: undefined, state: "/tmp/wd-state.json" }, { env: { HOME: "/tmp" }, cwd: "/nonexistent-dir", hostname: "box" }, embeddedGpuCheck(WITH_SMI));
+    const loaded = loadConfig(
+      { config: undefined, state: "/tmp/wd-state.json" },
+      { env: { HOME: "/tmp" }, cwd: "/nonexistent-dir", hostname: "box" },
+      embeddedGpuCheck(WITH_SMI),
+    );
     if (loaded.config.source === "<embedded default>") expect(loaded.config.checks.map((c) => c.type)).toContain("gpu");
   });
 });

@@ -13,7 +13,6 @@ import { gpuRuns, smi } from "./fixture.js";
 // No utilization while the service's queue is not empty: the engine stopped feeding its GPU. Real fake nvidia-smi
 // outputs (test/fixtures/nvidia-smi) and a real HTTP server on 127.0.0.1 serving vLLM's captured /metrics page.
 
-
 /** The fake vLLM's queue, set by each test; `up: false` answers 503 (a server that cannot say). */
 const engine = { waiting: 14, running: 0, up: true };
 let server: http.Server;

@@ -3,7 +3,8 @@ import { gpuConfigSchema, gpuProbe, parseGpuCsv, parseValue } from "../../../src
 import { ctx } from "../ctx.js";
 import { smi } from "./fixture.js";
 
-const run = (name: string, over: Record<string, unknown> = {}) => gpuProbe.run(gpuConfigSchema.parse({ type: "gpu", nvidia_smi: smi(name), ...over }), ctx());
+const run = (name: string, over: Record<string, unknown> = {}) =>
+  gpuProbe.run(gpuConfigSchema.parse({ type: "gpu", nvidia_smi: smi(name), ...over }), ctx());
 
 describe("parseValue", () => {
   it.each([
@@ -30,7 +31,12 @@ describe("parseGpuCsv", () => {
   });
   it("reads an empty value between separators as no value", () => {
     const r = parseGpuCsv("1, GPU-1, GeForce GTX 770, , , , 52, , \n");
-    expect("rows" in r && r.rows[0]).toMatchObject({ index: 1, temperature: 52, memoryUsedMiB: undefined, eccUncorrected: undefined });
+    expect("rows" in r && r.rows[0]).toMatchObject({
+      index: 1,
+      temperature: 52,
+      memoryUsedMiB: undefined,
+      eccUncorrected: undefined,
+    });
   });
 });
 
@@ -39,7 +45,14 @@ describe("gpu probe against fake nvidia-smi executables", () => {
     const out = await run("h100-1");
     expect(out.status).toBe("ok");
     expect(out.summary).toBe("1 GPU ok (NVIDIA H100 80GB HBM3)");
-    expect(out.metrics).toMatchObject({ gpu_count: 1, gpu0_memory_used_percent: 24.3, gpu0_temperature_c: 59, gpu0_utilization_percent: 100, gpu0_power_w: 631.95, gpu0_ecc_uncorrected: 0 });
+    expect(out.metrics).toMatchObject({
+      gpu_count: 1,
+      gpu0_memory_used_percent: 24.3,
+      gpu0_temperature_c: 59,
+      gpu0_utilization_percent: 100,
+      gpu0_power_w: 631.95,
+      gpu0_ecc_uncorrected: 0,
+    });
   });
 
   it("eight H100s: the four nearly full ones warn on memory", async () => {
@@ -88,11 +101,27 @@ describe("gpu probe against fake nvidia-smi executables", () => {
   it.each([
     ["driver-not-loaded", "critical", "NVIDIA driver not loaded (nvidia-smi exit 9)"],
     ["no-devices", "critical", "no GPU found (exit 6): No devices were found"],
-    ["version-mismatch", "critical", "NVIDIA driver/library version mismatch (exit 18): reboot or reload the nvidia module after the driver upgrade"],
-    ["gpu-lost", "critical", "GPU lost: fallen off the bus or inaccessible (exit 15); reboot to recover: Unable to determine the device handle for GPU 0000:03:00.0: GPU is lost.  Reboot the system to recover this GPU"],
+    [
+      "version-mismatch",
+      "critical",
+      "NVIDIA driver/library version mismatch (exit 18): reboot or reload the nvidia module after the driver upgrade",
+    ],
+    [
+      "gpu-lost",
+      "critical",
+      "GPU lost: fallen off the bus or inaccessible (exit 15); reboot to recover: Unable to determine the device handle for GPU 0000:03:00.0: GPU is lost.  Reboot the system to recover this GPU",
+    ],
     ["no-supported", "critical", "no GPU found (exit 255): Failed to initialize NVML: No supported GPUs were found"],
-    ["unknown-field", "unknown", 'nvidia-smi rejected the query (driver too old?): Field "device_minor" is not a valid field to query.'],
-    ["garbage", "unknown", "nvidia-smi printed something unexpected: unexpected output: <html><body>502 Bad Gateway</body></html>"],
+    [
+      "unknown-field",
+      "unknown",
+      'nvidia-smi rejected the query (driver too old?): Field "device_minor" is not a valid field to query.',
+    ],
+    [
+      "garbage",
+      "unknown",
+      "nvidia-smi printed something unexpected: unexpected output: <html><body>502 Bad Gateway</body></html>",
+    ],
   ])("%s → %s: %s", async (name, status, summary) => {
     const out = await run(name);
     expect(out.status).toBe(status);
@@ -115,7 +144,10 @@ describe("gpu probe against fake nvidia-smi executables", () => {
     const out = await run("does-not-exist");
     expect(out.status).toBe("unknown");
     expect(out.summary).toBe(`nvidia-smi not found at ${smi("does-not-exist")}`);
-    const onPath = await gpuProbe.run(gpuConfigSchema.parse({ type: "gpu", nvidia_smi: "nvidia-smi-not-on-path-xyz" }), ctx());
+    const onPath = await gpuProbe.run(
+      gpuConfigSchema.parse({ type: "gpu", nvidia_smi: "nvidia-smi-not-on-path-xyz" }),
+      ctx(),
+    );
     expect(onPath.summary).toBe("nvidia-smi not found at nvidia-smi-not-on-path-xyz");
   });
 

@@ -17,7 +17,10 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === "/tts") return res.writeHead(200, { "content-type": "audio/wav" }).end(Buffer.alloc(4096, 1));
     if (req.url === "/tts-empty") return res.writeHead(200, { "content-type": "audio/wav" }).end();
-    if (req.url === "/json") return res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ data: [{ status: "ok", n: 2 }], queue: { size: 0 } }));
+    if (req.url === "/json")
+      return res
+        .writeHead(200, { "content-type": "application/json; charset=utf-8" })
+        .end(JSON.stringify({ data: [{ status: "ok", n: 2 }], queue: { size: 0 } }));
     if (req.url === "/html") return res.writeHead(200, { "content-type": "text/html" }).end("<h1>Bad Gateway</h1>");
     res.writeHead(404).end();
   });
@@ -26,7 +29,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const run = (over: Record<string, unknown>, deps = testDeps()) => httpProbe.run(httpConfigSchema.parse({ type: "http", ...over }), ctx(undefined, deps));
+const run = (over: Record<string, unknown>, deps = testDeps()) =>
+  httpProbe.run(httpConfigSchema.parse({ type: "http", ...over }), ctx(undefined, deps));
 
 describe("jsonAt", () => {
   it("follows dotted paths through objects and arrays", () => {
@@ -58,12 +62,24 @@ describe("http probe: inference expectations", () => {
   });
 
   it("json_path: equals, exists, missing, different", async () => {
-    expect((await run({ url: `${base}/json`, expect: { json_path: [{ path: "data.0.status", equals: "ok" }, { path: "queue.size" }] } })).status).toBe("ok");
+    expect(
+      (
+        await run({
+          url: `${base}/json`,
+          expect: { json_path: [{ path: "data.0.status", equals: "ok" }, { path: "queue.size" }] },
+        })
+      ).status,
+    ).toBe("ok");
     const diff = await run({ url: `${base}/json`, expect: { json_path: [{ path: "data.0.n", equals: 3 }] } });
     expect(diff.summary).toMatch(/JSON data\.0\.n is 2, expected 3$/);
-    const missing = await run({ url: `${base}/json`, expect: { json_path: [{ path: "data.1.status", equals: "ok" }] } });
+    const missing = await run({
+      url: `${base}/json`,
+      expect: { json_path: [{ path: "data.1.status", equals: "ok" }] },
+    });
     expect(missing.summary).toMatch(/JSON has no data\.1\.status$/);
-    expect((await run({ url: `${base}/html`, expect: { json_path: [{ path: "a" }] } })).summary).toMatch(/body is not JSON$/);
+    expect((await run({ url: `${base}/html`, expect: { json_path: [{ path: "a" }] } })).summary).toMatch(
+      /body is not JSON$/,
+    );
   });
 });
 
@@ -76,8 +92,30 @@ describe.skipIf(!OPENSSL)("http probe: cert_expiry with a self-signed certificat
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-tls-"));
     const key = path.join(dir, "key.pem");
     const cert = path.join(dir, "cert.pem");
-    execFileSync(OPENSSL!, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1"], { stdio: "ignore" });
-    notAfter = Date.parse(execFileSync(OPENSSL!, ["x509", "-enddate", "-noout", "-in", cert], { encoding: "utf8" }).trim().replace(/^notAfter=/, ""));
+    execFileSync(
+      OPENSSL!,
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "2",
+        "-subj",
+        "/CN=127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
+    notAfter = Date.parse(
+      execFileSync(OPENSSL!, ["x509", "-enddate", "-noout", "-in", cert], { encoding: "utf8" })
+        .trim()
+        .replace(/^notAfter=/, ""),
+    );
     tls = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_req, res) => res.end("ok"));
     await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
     url = `https://127.0.0.1:${(tls.address() as net.AddressInfo).port}/`;

@@ -146,7 +146,10 @@ disable_causes: [job_failed]
     explanation: {en: x}
     action: {en: y}
 `;
-    const regex = await runCli(["validate", "-c", setup("bad1", ["x"], own('regex: "(unclosed"'))], { cwd: dir, env: env() });
+    const regex = await runCli(["validate", "-c", setup("bad1", ["x"], own('regex: "(unclosed"'))], {
+      cwd: dir,
+      env: env(),
+    });
     expect(regex.code).toBe(78);
     expect(regex.stdout + regex.stderr).toMatch(/bad1\.yaml:\d+:\d+: causes\[0\]\.regex: invalid regex/);
     const refs = `${own('patterns: ["ok"]')}  - id: mine

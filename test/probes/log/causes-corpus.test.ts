@@ -33,7 +33,8 @@ function score(set: Excerpt[]) {
   return { named: failures.length - wrong.length, total: failures.length, wrong, alarms, harmless: harmless.length };
 }
 
-const show = (e: Excerpt) => `${e.source}: expected ${e.expected}, got ${classifyLines(e.lines, BUILTIN)?.id ?? "none"}`;
+const show = (e: Excerpt) =>
+  `${e.source}: expected ${e.expected}, got ${classifyLines(e.lines, BUILTIN)?.id ?? "none"}`;
 
 describe("cause catalog on real logs", () => {
   it("has at least 150 excerpts, 25 of them harmless, covering every built-in cause", () => {
@@ -50,9 +51,13 @@ describe("cause catalog on real logs", () => {
     const all = score(corpus);
     const held = score(corpus.filter((e) => e.holdout));
     console.log(`cause corpus: ${all.named}/${all.total} named right, ${all.alarms.length} false alarms`);
-    console.log(`  of which held out while writing the patterns: ${held.named}/${held.total} named right, ${held.alarms.length} false alarms`);
+    console.log(
+      `  of which held out while writing the patterns: ${held.named}/${held.total} named right, ${held.alarms.length} false alarms`,
+    );
     const fresh = score(corpus.filter((e) => later.has(e.source)));
-    console.log(`  of which collected after the patterns were written (heldout.txt): ${fresh.named}/${fresh.total} named right, ${fresh.alarms.length} false alarms`);
+    console.log(
+      `  of which collected after the patterns were written (heldout.txt): ${fresh.named}/${fresh.total} named right, ${fresh.alarms.length} false alarms`,
+    );
     const fresh2 = score(corpus.filter((e) => later2.has(e.source)));
     const f2 = `${fresh2.named}/${fresh2.total} named right, ${fresh2.alarms.length} false alarms`;
     console.log(`  of which the third batch (heldout2.txt): ${f2}`);

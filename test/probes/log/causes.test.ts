@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { BUILTIN, buildCatalog, CAUSES, classifyLine, classifyLines, describeCause, localizeCause } from "../../../src/probes/log/causes.js";
+import {
+  BUILTIN,
+  buildCatalog,
+  CAUSES,
+  classifyLine,
+  classifyLines,
+  describeCause,
+  localizeCause,
+} from "../../../src/probes/log/causes.js";
 import { requiredLiterals } from "../../../src/probes/log/log-prefilter.js";
 
 // Real lines from public issue threads (the collection with its sources: test/fixtures/causes/).
@@ -7,40 +15,94 @@ const LINES: [string, string][] = [
   ["NVRM: Xid (PCI:0000:2b:00): 79, GPU has fallen off the bus.", "gpu_lost"],
   ["NVRM: Xid (PCI:0000:91:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.", "gpu_lost"],
   ["               NVRM: fallen off the bus and is not responding to commands.", "gpu_lost"],
-  ["Unable to determine the device handle for GPU 0000:03:00.0: GPU is lost.  Reboot the system to recover this GPU", "gpu_lost"],
+  [
+    "Unable to determine the device handle for GPU 0000:03:00.0: GPU is lost.  Reboot the system to recover this GPU",
+    "gpu_lost",
+  ],
   ["NVRM: Xid (PCI:0000:9b:00): 94, pid=1234, name=python3, Contained ECC error", "gpu_hw_memory"],
-  ["NVRM: Xid (PCI:0000:10:1c): 63, pid=1896, Row Remapper: New row marked for remapping, reset gpu to activate.", "gpu_hw_memory"],
-  ["[Fri Aug 30 11:43:14 2024] NVRM: Xid (PCI:0000:cb:00): 109, pid=1797828, name=pt_main_thread, Ch 00000008, errorString CTX SWITCH TIMEOUT, Info 0x58005", "gpu_hang"],
-  ["NVRM: Xid (PCI:0000:9b:00): 119, pid=2024380, name=nvidia-smi, Timeout after 6s of waiting for RPC response from GPU4 GSP! Expected function 103 (GSP_RM_ALLOC) (0x2081 0x4).", "gpu_hang"],
-  ["[Sun Mar 24 23:54:53 2024] Out of memory: Killed process 6154 (python) total-vm:18109076kB, anon-rss:14095848kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:29036kB oom_score_adj:0", "host_oom"],
-  ["[Sun Mar 24 23:54:53 2024] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/session-3.scope,task=python,pid=6154,uid=1000", "host_oom"],
+  [
+    "NVRM: Xid (PCI:0000:10:1c): 63, pid=1896, Row Remapper: New row marked for remapping, reset gpu to activate.",
+    "gpu_hw_memory",
+  ],
+  [
+    "[Fri Aug 30 11:43:14 2024] NVRM: Xid (PCI:0000:cb:00): 109, pid=1797828, name=pt_main_thread, Ch 00000008, errorString CTX SWITCH TIMEOUT, Info 0x58005",
+    "gpu_hang",
+  ],
+  [
+    "NVRM: Xid (PCI:0000:9b:00): 119, pid=2024380, name=nvidia-smi, Timeout after 6s of waiting for RPC response from GPU4 GSP! Expected function 103 (GSP_RM_ALLOC) (0x2081 0x4).",
+    "gpu_hang",
+  ],
+  [
+    "[Sun Mar 24 23:54:53 2024] Out of memory: Killed process 6154 (python) total-vm:18109076kB, anon-rss:14095848kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:29036kB oom_score_adj:0",
+    "host_oom",
+  ],
+  [
+    "[Sun Mar 24 23:54:53 2024] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/session-3.scope,task=python,pid=6154,uid=1000",
+    "host_oom",
+  ],
   ["pool invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0", "host_oom"],
   ["Killed process 935 (python) total-vm:113656kB, anon-rss:102104kB, file-rss:0kB, shmem-rss:0kB", "host_oom"],
   ["systemd[1]: user@1021.service: A process of this unit has been killed by the OOM killer.", "host_oom"],
   ["cosyvoice.service: Failed with result 'oom-kill'.", "host_oom"],
   // A SIGKILL with nothing else said: most probably the OOM killer (every bare one in the batches was).
-  ["/src/cortex/serve/run.sh: line 89:    33 Killed                  /opt/conda/envs/env/bin/python /src/cortex/serve/start.py", "host_oom"],
+  [
+    "/src/cortex/serve/run.sh: line 89:    33 Killed                  /opt/conda/envs/env/bin/python /src/cortex/serve/start.py",
+    "host_oom",
+  ],
   ["Killed", "host_oom"],
-  ["RuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 5.80 GiB total capacity; 4.36 GiB already allocated; 6.69 MiB free; 4.63 GiB reserved in total by PyTorch)", "gpu_oom"],
-  ["torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.70 GiB. GPU 0 has a total capacty of 6.00 GiB of which 0 bytes is free.", "gpu_oom"],
-  ["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 116.00 MiB. GPU 0 has a total capacity of 22.05 GiB of which 112.12 MiB is free.", "gpu_oom"],
+  [
+    "RuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 5.80 GiB total capacity; 4.36 GiB already allocated; 6.69 MiB free; 4.63 GiB reserved in total by PyTorch)",
+    "gpu_oom",
+  ],
+  [
+    "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.70 GiB. GPU 0 has a total capacty of 6.00 GiB of which 0 bytes is free.",
+    "gpu_oom",
+  ],
+  [
+    "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 116.00 MiB. GPU 0 has a total capacity of 22.05 GiB of which 112.12 MiB is free.",
+    "gpu_oom",
+  ],
   ["torch.cuda.OutOfMemoryError: Allocation on device 0 would exceed allowed memory. (out of memory)", "gpu_oom"],
   ["RuntimeError: CUDA error: out of memory", "gpu_oom"],
   ["RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`", "gpu_oom"],
-  ["ERROR 11-18 18:07:28 engine.py:366] ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "gpu_oom"],
+  [
+    "ERROR 11-18 18:07:28 engine.py:366] ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.",
+    "gpu_oom",
+  ],
   ["!!! Exception during processing !!! CUDA error: out of memory", "gpu_oom"],
-  ["torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1333, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.18.1", "nccl"],
-  ["[rank2]:[E626 23:10:17.921506443 ProcessGroupNCCL.cpp:1896] [PG ID 2 PG GUID 3 Rank 2] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered", "cuda_error"],
+  [
+    "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1333, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.18.1",
+    "nccl",
+  ],
+  [
+    "[rank2]:[E626 23:10:17.921506443 ProcessGroupNCCL.cpp:1896] [PG ID 2 PG GUID 3 Rank 2] Process group watchdog thread terminated with exception: CUDA error: an illegal memory access was encountered",
+    "cuda_error",
+  ],
   ["RuntimeError: CUDA error: an illegal memory access was encountered", "cuda_error"],
-  ["CUDA kernel errors might be asynchronously reported at some other API call,so the stacktrace below might be incorrect.", "cuda_error"],
+  [
+    "CUDA kernel errors might be asynchronously reported at some other API call,so the stacktrace below might be incorrect.",
+    "cuda_error",
+  ],
   ["RuntimeError: CUDA error: device-side assert triggered", "cuda_error"],
-  ["./demo_test.sh: line 30: 27040 Segmentation fault      (core dumped) python3 -u test.py --model_path $MODEL_PATH", "segfault"],
+  [
+    "./demo_test.sh: line 30: 27040 Segmentation fault      (core dumped) python3 -u test.py --model_path $MODEL_PATH",
+    "segfault",
+  ],
   ["Segmentation fault (core dumped)", "segfault"],
-  ["ERROR:    [Errno 98] error while attempting to bind on address ('0.0.0.0', 8000): address already in use", "port_in_use"],
+  [
+    "ERROR:    [Errno 98] error while attempting to bind on address ('0.0.0.0', 8000): address already in use",
+    "port_in_use",
+  ],
   ["OSError: [Errno 98] Address already in use", "port_in_use"],
-  ["Port 5000 is in use by another program. Either identify and stop that program, or start the server with a different port.", "port_in_use"],
+  [
+    "Port 5000 is in use by another program. Either identify and stop that program, or start the server with a different port.",
+    "port_in_use",
+  ],
   ["Address already in use", "port_in_use"],
-  ["OSError: Cannot find empty port in range: 7860-7860. You can specify a different port by setting the GRADIO_SERVER_PORT environment variable", "port_in_use"],
+  [
+    "OSError: Cannot find empty port in range: 7860-7860. You can specify a different port by setting the GRADIO_SERVER_PORT environment variable",
+    "port_in_use",
+  ],
   ["ModuleNotFoundError: No module named 'colour'", "missing_dependency"],
   ["   0.0 seconds (IMPORT FAILED): /home/u/ComfyUI/custom_nodes/ComfyUI_MaskGCT", "missing_dependency"],
   ["ERROR:root:!!! Exception during processing !!!", "job_failed"],
@@ -48,7 +110,10 @@ const LINES: [string, string][] = [
   ["Error: llama runner process has terminated: signal: killed", "runner_not_started"],
   ["段错误（核心已转储）", "segfault"],
   ["!!! Exception during processing!!! Allocation on device ", "gpu_oom"],
-  ["OSError: [WinError 10048] Only one usage of each socket address (protocol/network address/port) is normally permitted", "port_in_use"],
+  [
+    "OSError: [WinError 10048] Only one usage of each socket address (protocol/network address/port) is normally permitted",
+    "port_in_use",
+  ],
 ];
 
 // Other members of the wording families widened after the third fresh batch (heldout2.txt): the same message as
@@ -65,9 +130,15 @@ const FAMILY: [string, string][] = [
   ["RuntimeError: NCCL Error 1: unhandled cuda error", "nccl"],
   ["torch.distributed.DistBackendError: NCCL communicator: remote process exited or there was a network error", "nccl"],
   ["RuntimeError: CUDA error: the provided PTX was compiled with an unsupported toolchain.", "cuda_driver_too_old"],
-  ["ERROR 05-01 10:00:00 [core_client.py:564] Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.", "engine_dead"],
+  [
+    "ERROR 05-01 10:00:00 [core_client.py:564] Engine core proc EngineCore_DP0 died unexpectedly, shutting down client.",
+    "engine_dead",
+  ],
   ["RuntimeError: Engine process failed to start. See stack trace for the root cause.", "engine_dead"],
-  ["requests.exceptions.HTTPError: 404 Client Error: Not Found for url: https://huggingface.co/api/models/foo/bar", "model_not_found"],
+  [
+    "requests.exceptions.HTTPError: 404 Client Error: Not Found for url: https://huggingface.co/api/models/foo/bar",
+    "model_not_found",
+  ],
   ["huggingface_hub.errors.EntryNotFoundError: 404 Client Error. (Request ID: Root=1-abc)", "model_not_found"],
 ];
 
@@ -77,7 +148,7 @@ const NOT_FAILURES = [
   "Prompt executed in 71.23 seconds",
   "got prompt",
   "NVRM: Xid (PCI:0000:01:00): 154, GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot Required)",
-  "INFO:     127.0.0.1:5000 - \"GET /health HTTP/1.1\" 200 OK",
+  'INFO:     127.0.0.1:5000 - "GET /health HTTP/1.1" 200 OK',
   "the job was killed by the user",
   "Error caught was: No module named 'triton'",
   "No module 'xformers'. Proceeding without it.",
@@ -107,7 +178,9 @@ describe("cause catalog", () => {
         expect(describeCause(c.id, locale)).not.toContain("\n");
       }
     }
-    expect(describeCause("gpu_oom", "zh-CN")).toBe("gpu_oom: GPU 显存不足 — 减小 batch、分辨率或 max_model_len / gpu_memory_utilization，或释放被其他进程占用的显存");
+    expect(describeCause("gpu_oom", "zh-CN")).toBe(
+      "gpu_oom: GPU 显存不足 — 减小 batch、分辨率或 max_model_len / gpu_memory_utilization，或释放被其他进程占用的显存",
+    );
     expect(describeCause("my own words")).toBe("my own words");
     expect(localizeCause(describeCause("port_in_use"), "zh-CN")).toBe(describeCause("port_in_use", "zh-CN"));
     expect(localizeCause("disk: the cache disk is full", "zh-CN")).toBe("disk: the cache disk is full");
@@ -138,9 +211,17 @@ describe("catalog rules", () => {
 
 describe("lines of one read", () => {
   it("a wrapper defers to the root cause on the lines after it (ComfyUI, vLLM) or before it", () => {
-    const comfy = ["got prompt", "!!! Exception during processing!!! ", "Traceback (most recent call last):", "torch.OutOfMemoryError: Allocation on device "];
+    const comfy = [
+      "got prompt",
+      "!!! Exception during processing!!! ",
+      "Traceback (most recent call last):",
+      "torch.OutOfMemoryError: Allocation on device ",
+    ];
     expect(classifyLines(comfy)?.id).toBe("gpu_oom");
-    const vllm = ["RuntimeError: CUDA error: an illegal memory access was encountered", "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue."];
+    const vllm = [
+      "RuntimeError: CUDA error: an illegal memory access was encountered",
+      "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.",
+    ];
     expect(classifyLines(vllm)?.id).toBe("cuda_error");
   });
 
@@ -159,31 +240,48 @@ describe("lines of one read", () => {
     expect(classifyLines(["RuntimeError: program 'sox' not found on this system"])?.id).toBe("exec_not_found");
     expect(classifyLines(["ValueError: checkpoint appears to be corrupted (short read)"])?.id).toBe("model_corrupt");
     expect(classifyLines(["ERROR: cannot unpack the model: not enough disk space on /data"])?.id).toBe("disk_full");
-    const deserialize = "RuntimeError: Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False.";
+    const deserialize =
+      "RuntimeError: Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False.";
     expect(classifyLines([deserialize])?.id).toBe("no_gpu");
     expect(classifyLines(["ERROR: worker 3 is not responding, giving up"])?.id).toBe("hang_timeout");
     // A service's own job that failed, in its words; but a cause said in the same read wins (a GPU out of memory).
-    const celery = "[2025-11-25 03:42:18,861: ERROR/MainProcess] Task app.tasks.tts[job_5e] raised unexpected: ValueError()";
+    const celery =
+      "[2025-11-25 03:42:18,861: ERROR/MainProcess] Task app.tasks.tts[job_5e] raised unexpected: ValueError()";
     expect(classifyLines([celery])?.id).toBe("job_failed");
     expect(classifyLines(["2025-01-01 ERROR tts: speech synthesis failed for request 42"])?.id).toBe("job_failed");
-    expect(classifyLines(["ERROR speech synthesis failed", "torch.OutOfMemoryError: CUDA out of memory."])?.id).toBe("gpu_oom");
+    expect(classifyLines(["ERROR speech synthesis failed", "torch.OutOfMemoryError: CUDA out of memory."])?.id).toBe(
+      "gpu_oom",
+    );
   });
 
   it("the wrapper is named when no line says why", () => {
-    expect(classifyLines(["!!! Exception during processing !!!", "Traceback (most recent call last):", "KeyError: 'number_as_text'"])?.id).toBe("job_failed");
+    expect(
+      classifyLines([
+        "!!! Exception during processing !!!",
+        "Traceback (most recent call last):",
+        "KeyError: 'number_as_text'",
+      ])?.id,
+    ).toBe("job_failed");
     expect(classifyLines(["Prompt executed in 71.23 seconds"])).toBeUndefined();
   });
 });
 
 describe("the config's own causes", () => {
-  const speaker = { id: "tts_speaker", patterns: ["speaker \\S+ not found"], explanation: { en: "unknown speaker", "zh-CN": "未知说话人" }, action: { en: "check the speaker list" } };
+  const speaker = {
+    id: "tts_speaker",
+    patterns: ["speaker \\S+ not found"],
+    explanation: { en: "unknown speaker", "zh-CN": "未知说话人" },
+    action: { en: "check the speaker list" },
+  };
 
   it("go above the wrappers by default, where priority says otherwise, and fall back to English", () => {
     const { catalog, issues } = buildCatalog([speaker], []);
     expect(issues).toEqual([]);
     const ids = catalog.causes.map((c) => c.id);
     expect(ids.indexOf("tts_speaker")).toBe(ids.indexOf("runner_not_started") - 1);
-    expect(classifyLines(["!!! Exception during processing !!!", "speaker zh_9 not found"], catalog)?.id).toBe("tts_speaker");
+    expect(classifyLines(["!!! Exception during processing !!!", "speaker zh_9 not found"], catalog)?.id).toBe(
+      "tts_speaker",
+    );
     expect(classifyLines(["CUDA out of memory", "speaker zh_9 not found"], catalog)?.id).toBe("gpu_oom");
     expect(describeCause("tts_speaker", "zh-CN", catalog)).toBe("tts_speaker: 未知说话人 — check the speaker list");
     const first = buildCatalog([{ ...speaker, priority: "first" }]).catalog.causes[0]!.id;
@@ -204,15 +302,21 @@ describe("the config's own causes", () => {
 
   it("reports unknown, duplicate and built-in ids, bad regexes and priority references", () => {
     const { issues } = buildCatalog(
-      [speaker, speaker, { ...speaker, id: "gpu_oom" }, { ...speaker, id: "x", patterns: ["(unclosed"] }, { ...speaker, id: "y", priority: { after: "nope" } }],
+      [
+        speaker,
+        speaker,
+        { ...speaker, id: "gpu_oom" },
+        { ...speaker, id: "x", patterns: ["(unclosed"] },
+        { ...speaker, id: "y", priority: { after: "nope" } },
+      ],
       ["not_a_cause"],
     );
     expect(issues.map((i) => `${i.path.join(".")}: ${i.message.split(" (")[0]}`)).toEqual([
-      "disable_causes.0: unknown built-in cause \"not_a_cause\"",
-      "causes.1.id: duplicate cause id \"tts_speaker\"",
-      "causes.2.id: \"gpu_oom\" is a built-in cause; pick another id",
+      'disable_causes.0: unknown built-in cause "not_a_cause"',
+      'causes.1.id: duplicate cause id "tts_speaker"',
+      'causes.2.id: "gpu_oom" is a built-in cause; pick another id',
       "causes.3.patterns: invalid regex: Invalid regular expression: /(unclosed/: Unterminated group",
-      "causes.4.priority.after: unknown cause \"nope\"",
+      'causes.4.priority.after: unknown cause "nope"',
     ]);
     expect(BUILTIN.causes).toBe(CAUSES);
   });

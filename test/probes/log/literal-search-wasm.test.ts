@@ -35,15 +35,19 @@ describe("literal-search.wat", () => {
     const s = createWasmLiteralSearch(lits)!;
     const [a] = s.buffers!(4 << 20)!;
     fc.assert(
-      fc.property(fc.array(fc.constantFrom("xy", "z\n", "ab", ...lits), { minLength: 1000, maxLength: 300_000 }), fc.nat(7), (parts, skew) => {
-        const text = Buffer.from(parts.join(""));
-        text.copy(a, skew);
-        const want: number[] = [];
-        for (const l of lits) for (let i = text.indexOf(l); i >= 0; i = text.indexOf(l, i + 1)) want.push(i + skew);
-        const got: number[] = [];
-        s.findAll(a, skew, skew + text.length, got);
-        expect(got).toEqual([...new Set(want)].sort((x, y) => x - y));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom("xy", "z\n", "ab", ...lits), { minLength: 1000, maxLength: 300_000 }),
+        fc.nat(7),
+        (parts, skew) => {
+          const text = Buffer.from(parts.join(""));
+          text.copy(a, skew);
+          const want: number[] = [];
+          for (const l of lits) for (let i = text.indexOf(l); i >= 0; i = text.indexOf(l, i + 1)) want.push(i + skew);
+          const got: number[] = [];
+          s.findAll(a, skew, skew + text.length, got);
+          expect(got).toEqual([...new Set(want)].sort((x, y) => x - y));
+        },
+      ),
       { numRuns: 25 },
     );
   });

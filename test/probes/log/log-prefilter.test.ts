@@ -35,7 +35,8 @@ describe("requiredLiterals", () => {
   });
 
   it("every catalog regex has a literal, so the catalog never scans every line", () => {
-    for (const c of CAUSES) for (const re of c.regexes) expect(requiredLiterals(re.source, re.flags), re.source).toBeDefined();
+    for (const c of CAUSES)
+      for (const re of c.regexes) expect(requiredLiterals(re.source, re.flags), re.source).toBeDefined();
   });
 });
 
@@ -64,10 +65,13 @@ describe.each(["auto", "js"] as const)("createLiteralSearch (%s)", (engine) => {
   it("four lanes on a large region agree with a naive search, across lane and piece boundaries", () => {
     const lits = ["CUDA out of memory", "NCCL error", "Xid (PCI:", "abcab"];
     fc.assert(
-      fc.property(fc.array(fc.constantFrom("x", "y\n", "ab", "c", ...lits), { minLength: 5000, maxLength: 120_000 }), (parts) => {
-        const buf = Buffer.from(parts.join(""));
-        expect(found(buf, lits)).toEqual(naive(buf, lits));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom("x", "y\n", "ab", "c", ...lits), { minLength: 5000, maxLength: 120_000 }),
+        (parts) => {
+          const buf = Buffer.from(parts.join(""));
+          expect(found(buf, lits)).toEqual(naive(buf, lits));
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -82,18 +86,44 @@ function candidateLines(regexes: RegExp[], text: string, engine: "auto" | "js" =
 }
 
 describe("createLinePrefilter: never loses a matching line", () => {
-  const patterns = ["CUDA out of memory", "Killed process [0-9]+", "^ERROR", "^Killed$", "[Ee]rr(or)?s? \\d+", "a.c", "x\\sy", "(?:fooo|barbaz)qu", "日本語"];
+  const patterns = [
+    "CUDA out of memory",
+    "Killed process [0-9]+",
+    "^ERROR",
+    "^Killed$",
+    "[Ee]rr(or)?s? \\d+",
+    "a.c",
+    "x\\sy",
+    "(?:fooo|barbaz)qu",
+    "日本語",
+  ];
   it("property: every line a regex matches is a candidate", () => {
-    const alphabet = fc.constantFrom(..."abcxy EROKilCUDAoutfmemryps0123456789\t日本語()[]:".split(""), "CUDA out of memory", "Killed process 12", "Killed", "ERROR", "error 5", "fooo", "qu", "barbaz");
+    const alphabet = fc.constantFrom(
+      ..."abcxy EROKilCUDAoutfmemryps0123456789\t日本語()[]:".split(""),
+      "CUDA out of memory",
+      "Killed process 12",
+      "Killed",
+      "ERROR",
+      "error 5",
+      "fooo",
+      "qu",
+      "barbaz",
+    );
     fc.assert(
-      fc.property(fc.array(fc.array(alphabet, { maxLength: 12 }).map((a) => a.join("")), { maxLength: 30 }), (lines) => {
-        const text = lines.join("\n") + "\n";
-        for (const p of patterns) {
-          const re = new RegExp(p);
-          const cands = candidateLines([re], text, lines.length % 2 ? "js" : "auto");
-          for (const l of lines) if (re.test(l)) expect(cands.has(l), `${p} on ${JSON.stringify(l)}`).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.array(alphabet, { maxLength: 12 }).map((a) => a.join("")),
+          { maxLength: 30 },
+        ),
+        (lines) => {
+          const text = lines.join("\n") + "\n";
+          for (const p of patterns) {
+            const re = new RegExp(p);
+            const cands = candidateLines([re], text, lines.length % 2 ? "js" : "auto");
+            for (const l of lines) if (re.test(l)) expect(cands.has(l), `${p} on ${JSON.stringify(l)}`).toBe(true);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
     // A property run is a few hundred searches: on a loaded shared machine it takes tens of seconds.

@@ -45,7 +45,13 @@ function stripTail(mem: unknown): unknown {
 
 /** probe runs the log check once and records every matching line it reports. */
 async function probe(watch: string = file): Promise<void> {
-  const cfg = logConfigSchema.parse({ type: "log", path: watch, patterns: ["^MATCH "], causes: "none", excerpt_lines: 20 });
+  const cfg = logConfigSchema.parse({
+    type: "log",
+    path: watch,
+    patterns: ["^MATCH "],
+    causes: "none",
+    excerpt_lines: 20,
+  });
   const out = await logProbe.run(cfg, ctx(memory, testDeps()));
   memory = out.memory;
   for (const l of out.excerpt ?? []) {
@@ -68,7 +74,10 @@ function expectExactlyOnce(written: string[]) {
 describe("log rotation: every matching line is reported exactly once", () => {
   it("rename + create, with the writer still appending to the renamed file", async () => {
     const written: string[] = [];
-    const w = (fd: number, l: string) => { written.push(l); fs.writeSync(fd, l + filler(3)); };
+    const w = (fd: number, l: string) => {
+      written.push(l);
+      fs.writeSync(fd, l + filler(3));
+    };
     const writer = fs.openSync(file, "a");
     fs.writeSync(writer, filler(10));
     await probe();
@@ -90,7 +99,10 @@ describe("log rotation: every matching line is reported exactly once", () => {
 
   it("copytruncate: the rest of the copy is read from the old offset, then the file from 0", async () => {
     const written: string[] = [];
-    const w = (l: string) => { written.push(l); fs.appendFileSync(file, l + filler(2)); };
+    const w = (l: string) => {
+      written.push(l);
+      fs.appendFileSync(file, l + filler(2));
+    };
     fs.writeFileSync(file, filler(50));
     await probe();
     w(line("before"));
@@ -107,7 +119,10 @@ describe("log rotation: every matching line is reported exactly once", () => {
 
   it("copytruncate while the probe was away and the file grew past the old offset (fingerprint)", async () => {
     const written: string[] = [];
-    const w = (l: string, pad = 2) => { written.push(l); fs.appendFileSync(file, l + filler(pad)); };
+    const w = (l: string, pad = 2) => {
+      written.push(l);
+      fs.appendFileSync(file, l + filler(pad));
+    };
     fs.writeFileSync(file, "header A\n" + filler(5));
     await probe();
     w(line("before-unread"));
@@ -137,7 +152,10 @@ describe("log rotation: every matching line is reported exactly once", () => {
     const glob = `${file}*`;
     const written: string[] = [];
     let writer = fs.openSync(file, "a");
-    const w = (l: string) => { written.push(l); fs.writeSync(writer, l + filler(2)); };
+    const w = (l: string) => {
+      written.push(l);
+      fs.writeSync(writer, l + filler(2));
+    };
     fs.writeSync(writer, filler(5));
     await probe(glob);
     w(line("before"));
@@ -165,7 +183,10 @@ describe("log rotation: every matching line is reported exactly once", () => {
   it("a glob that also names the copies: copytruncate, each line once", async () => {
     const glob = `${file}*`;
     const written: string[] = [];
-    const w = (l: string) => { written.push(l); fs.appendFileSync(file, l + filler(2)); };
+    const w = (l: string) => {
+      written.push(l);
+      fs.appendFileSync(file, l + filler(2));
+    };
     fs.writeFileSync(file, filler(30));
     await probe(glob);
     w(line("before"));
@@ -282,7 +303,10 @@ describe("log rotation: every matching line is reported exactly once", () => {
     const conf = path.join(dir, "rotate.conf");
     fs.writeFileSync(conf, `${file} {\n  rotate 3\n  copytruncate\n  nocompress\n}\n`, { mode: 0o644 });
     const written: string[] = [];
-    const w = (l: string, pad = 2) => { written.push(l); fs.appendFileSync(file, l + filler(pad)); };
+    const w = (l: string, pad = 2) => {
+      written.push(l);
+      fs.appendFileSync(file, l + filler(pad));
+    };
     fs.writeFileSync(file, BANNER + filler(5));
     await probe();
     w(line("before"));
@@ -307,7 +331,10 @@ describe("log rotation: every matching line is reported exactly once", () => {
     fs.writeFileSync(conf, `${file} {\n  rotate 3\n  ${mode}\n  compress\n}\n`, { mode: 0o644 });
     const rotate = () => execFileSync(LOGROTATE!, ["-f", "-s", path.join(dir, "rotate.state"), conf]);
     const written: string[] = [];
-    const w = (l: string) => { written.push(l); fs.appendFileSync(file, l + filler(2)); };
+    const w = (l: string) => {
+      written.push(l);
+      fs.appendFileSync(file, l + filler(2));
+    };
     fs.writeFileSync(file, BANNER + filler(5));
     await probe();
     w(line("before"));
@@ -359,7 +386,10 @@ async function withLogrotate(mode: "create" | "copytruncate", rotate: (conf: str
   fs.writeFileSync(conf, `${file} {\n  rotate 3\n  ${mode}\n  missingok\n  nocompress\n}\n`, { mode: 0o644 });
   const written: string[] = [];
   let writer = fs.openSync(file, "a");
-  const w = (l: string) => { written.push(l); fs.writeSync(writer, l + filler(2)); };
+  const w = (l: string) => {
+    written.push(l);
+    fs.writeSync(writer, l + filler(2));
+  };
   fs.writeSync(writer, filler(20));
   await probe();
   w(line("before"));

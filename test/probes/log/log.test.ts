@@ -15,7 +15,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const cfgOf = (over: Record<string, unknown> = {}): LogConfig => logConfigSchema.parse({ type: "log", path: file, patterns: ["FATAL"], ...over });
+const cfgOf = (over: Record<string, unknown> = {}): LogConfig =>
+  logConfigSchema.parse({ type: "log", path: file, patterns: ["FATAL"], ...over });
 
 /** Runner keeps the memory between runs, like the state file does. */
 function runner(cfg: LogConfig, clock = fakeClock()) {
@@ -63,7 +64,15 @@ describe("log probe: incremental reading", () => {
 
   it("uses the highest severity and the user's cause", async () => {
     fs.writeFileSync(file, "");
-    const run = runner(cfgOf({ patterns: [{ regex: "slow request", severity: "warning" }, { regex: "disk full", cause: "disk: the model cache disk is full" }], causes: "none" }));
+    const run = runner(
+      cfgOf({
+        patterns: [
+          { regex: "slow request", severity: "warning" },
+          { regex: "disk full", cause: "disk: the model cache disk is full" },
+        ],
+        causes: "none",
+      }),
+    );
     await run();
     fs.appendFileSync(file, "slow request 3s\n");
     expect((await run()).status).toBe("warning");
@@ -78,7 +87,16 @@ describe("log probe: incremental reading", () => {
     const run = runner(cfgOf({ patterns: ["Traceback"] }));
     await run();
     const long = `torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB ${"x".repeat(400)}`;
-    fs.appendFileSync(file, ["Traceback (most recent call last):", long, long.replace("20.00", "22.00"), "ModuleNotFoundError: No module named 'colour'", ""].join("\n"));
+    fs.appendFileSync(
+      file,
+      [
+        "Traceback (most recent call last):",
+        long,
+        long.replace("20.00", "22.00"),
+        "ModuleNotFoundError: No module named 'colour'",
+        "",
+      ].join("\n"),
+    );
     const out = await run();
     expect(out.cause).toMatch(/^gpu_oom: GPU out of memory — /);
     expect(out.summary).toContain("probable cause: gpu_oom");
@@ -153,8 +171,14 @@ describe("log probe: bad input", () => {
       status: "unknown",
       text: "/var/log/x.log: permission denied (run watchdog as a user that can read it, e.g. in the adm group)",
     });
-    expect(describeReadError("/var/log/*.log", err("ENOENT"), { missing: "critical" })).toEqual({ status: "critical", text: "/var/log/*.log does not exist (no file matches)" });
-    expect(describeReadError("/x", err("EIO"), { missing: "unknown" })).toEqual({ status: "unknown", text: "/x: cannot read (EIO)" });
+    expect(describeReadError("/var/log/*.log", err("ENOENT"), { missing: "critical" })).toEqual({
+      status: "critical",
+      text: "/var/log/*.log does not exist (no file matches)",
+    });
+    expect(describeReadError("/x", err("EIO"), { missing: "unknown" })).toEqual({
+      status: "unknown",
+      text: "/x: cannot read (EIO)",
+    });
   });
 
   it("binary garbage, NUL bytes and invalid UTF-8 do not break it", async () => {
@@ -163,7 +187,10 @@ describe("log probe: bad input", () => {
     await run();
     const garbage = Buffer.alloc(200_000);
     for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919) % 256;
-    fs.appendFileSync(file, Buffer.concat([garbage, Buffer.from("\n\xff\xfe\0FATAL after garbage \xc3\x28\n", "latin1")]));
+    fs.appendFileSync(
+      file,
+      Buffer.concat([garbage, Buffer.from("\n\xff\xfe\0FATAL after garbage \xc3\x28\n", "latin1")]),
+    );
     const out = await run();
     expect(out.status).toBe("critical");
     expect(out.excerpt!.some((l) => l.includes("FATAL after garbage"))).toBe(true);

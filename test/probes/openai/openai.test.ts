@@ -22,11 +22,20 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.headers.authorization !== `Bearer ${KEY}`) {
       res.writeHead(401, { "content-type": "application/json" });
-      return res.end(JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }));
+      return res.end(
+        JSON.stringify({
+          error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" },
+        }),
+      );
     }
     if (req.method === "GET" && req.url === "/v1/models") {
       res.writeHead(200, { "content-type": "application/json" });
-      return res.end(JSON.stringify({ object: "list", data: [{ id: MODEL, object: "model", created: 1, owned_by: "vllm", max_model_len: 32768 }] }));
+      return res.end(
+        JSON.stringify({
+          object: "list",
+          data: [{ id: MODEL, object: "model", created: 1, owned_by: "vllm", max_model_len: 32768 }],
+        }),
+      );
     }
     if (req.method === "POST" && req.url === "/v1/chat/completions") {
       let body = "";
@@ -37,17 +46,23 @@ beforeAll(async () => {
         if (mode === "hang-chat") return; // accepted, never answered
         if (mode === "500") {
           res.writeHead(500, { "content-type": "application/json" });
-          return res.end(JSON.stringify({ object: "error", message: "CUDA out of memory", type: "InternalServerError", code: 500 }));
+          return res.end(
+            JSON.stringify({ object: "error", message: "CUDA out of memory", type: "InternalServerError", code: 500 }),
+          );
         }
         res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
         const role = chunk({ role: "assistant", content: "" });
         const token = chunk({ content: "OK" }, "length");
-        if (mode === "stream-error") return res.end(role + `data: ${JSON.stringify({ error: { object: "error", message: "engine dead", code: 500 } })}\n\n`);
+        if (mode === "stream-error")
+          return res.end(
+            role + `data: ${JSON.stringify({ error: { object: "error", message: "engine dead", code: 500 } })}\n\n`,
+          );
         if (mode === "no-token") return res.end(role + "data: [DONE]\n\n");
         if (mode === "split") {
           const all = (role + token + "data: [DONE]\n\n").replace(/\n/g, "\r\n");
           const parts = all.match(/[\s\S]{1,7}/g)!;
-          const send = (i: number) => (i < parts.length ? res.write(parts[i], () => setImmediate(() => send(i + 1))) : res.end());
+          const send = (i: number) =>
+            i < parts.length ? res.write(parts[i], () => setImmediate(() => send(i + 1))) : res.end();
           return send(0);
         }
         res.write(role);
@@ -71,11 +86,18 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-const run = (over: Record<string, unknown> = {}) => openaiProbe.run(openaiConfigSchema.parse({ type: "openai", base_url: base, model: MODEL, api_key: KEY, ...over }), ctx());
+const run = (over: Record<string, unknown> = {}) =>
+  openaiProbe.run(
+    openaiConfigSchema.parse({ type: "openai", base_url: base, model: MODEL, api_key: KEY, ...over }),
+    ctx(),
+  );
 
 describe("parseSseEvents", () => {
   it("splits complete events, keeps the rest, joins multi-line data, ignores comments", () => {
-    expect(parseSseEvents('data: {"a":1}\n\n: keep-alive\n\ndata: x\ndata: y\n\ndata: par')).toEqual({ events: ['{"a":1}', "x\ny"], rest: "data: par" });
+    expect(parseSseEvents('data: {"a":1}\n\n: keep-alive\n\ndata: x\ndata: y\n\ndata: par')).toEqual({
+      events: ['{"a":1}', "x\ny"],
+      rest: "data: par",
+    });
     expect(parseSseEvents("data: [DONE]\r\n\r\n")).toEqual({ events: ["[DONE]"], rest: "" });
   });
   it("apiRoot takes the server root with or without /v1", () => {
@@ -89,7 +111,11 @@ describe("openai probe against a local server speaking the SSE wire format", () 
     mode = "ok";
     const out = await run();
     expect(out.status).toBe("ok");
-    expect(out.summary).toMatch(new RegExp(`^${MODEL.replace(/\./g, "\\.")} at http://127\\.0\\.0\\.1:\\d+/v1: first token in \\d+ms, done in \\d+ms$`));
+    expect(out.summary).toMatch(
+      new RegExp(
+        `^${MODEL.replace(/\./g, "\\.")} at http://127\\.0\\.0\\.1:\\d+/v1: first token in \\d+ms, done in \\d+ms$`,
+      ),
+    );
     expect(Object.keys(out.metrics!).sort()).toEqual(["latency_ms", "models_ms", "ttft_ms"]);
   });
 

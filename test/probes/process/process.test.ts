@@ -25,10 +25,16 @@ async function start(cmd: string, args: string[]): Promise<ChildProcess> {
   children.push(c);
   for (let i = 0; i < 100 && !fs.existsSync(`/proc/${c.pid}/cmdline`); i++) await new Promise((r) => setTimeout(r, 10));
   // Wait for exec to finish (the cmdline shows the new program).
-  for (let i = 0; i < 100 && !fs.readFileSync(`/proc/${c.pid}/cmdline`, "utf8").includes(args[args.length - 1] ?? cmd); i++) await new Promise((r) => setTimeout(r, 10));
+  for (
+    let i = 0;
+    i < 100 && !fs.readFileSync(`/proc/${c.pid}/cmdline`, "utf8").includes(args[args.length - 1] ?? cmd);
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 10));
   return c;
 }
-const run = (over: Record<string, unknown>) => processProbe.run(processConfigSchema.parse({ type: "process", ...over }), ctx());
+const run = (over: Record<string, unknown>) =>
+  processProbe.run(processConfigSchema.parse({ type: "process", ...over }), ctx());
 
 describe("parseStat", () => {
   it("reads a comm holding spaces and parentheses", () => {
@@ -122,7 +128,9 @@ describe("process probe on real processes", () => {
 
   it("processes that exit while /proc is being read do not break it", async () => {
     // Churn: short-lived processes come and go while the probe walks /proc.
-    const churn = spawn("/bin/sh", ["-c", `i=0; while [ $i -lt 400 ]; do ${SLEEP} 0 & i=$((i+1)); done; wait`], { stdio: "ignore" });
+    const churn = spawn("/bin/sh", ["-c", `i=0; while [ $i -lt 400 ]; do ${SLEEP} 0 & i=$((i+1)); done; wait`], {
+      stdio: "ignore",
+    });
     children.push(churn);
     const done = new Promise((r) => churn.once("exit", r));
     for (let i = 0; i < 20; i++) {
@@ -150,8 +158,12 @@ describe("process probe on real processes", () => {
       { pid: 104, comm: "python3", state: "Z", cmdline: "" },
     ]);
     // cmdline: the command line of every pid, the stat of the matches only.
-    expect(await scanProcesses({ cmdline: (c) => /vllm/.test(c) }, root)).toEqual([{ pid: 100, comm: "python3", state: "S", cmdline: "python3 -m vllm" }]);
-    expect(await scanProcesses({ cmdline: () => true }, root)).toEqual([{ pid: 100, comm: "python3", state: "S", cmdline: "python3 -m vllm" }]);
+    expect(await scanProcesses({ cmdline: (c) => /vllm/.test(c) }, root)).toEqual([
+      { pid: 100, comm: "python3", state: "S", cmdline: "python3 -m vllm" },
+    ]);
+    expect(await scanProcesses({ cmdline: () => true }, root)).toEqual([
+      { pid: 100, comm: "python3", state: "S", cmdline: "python3 -m vllm" },
+    ]);
   });
 
   it("process checks probed side by side each get their own answer from one walk of /proc", async () => {
@@ -186,10 +198,15 @@ describe("process probe on real processes", () => {
     ] as const;
     for (const [pid, state, threads] of procs) {
       fs.mkdirSync(path.join(root, String(pid)), { recursive: true });
-      fs.writeFileSync(path.join(root, String(pid), "stat"), `${pid} (java) ${state} 1 ${pid} ${pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 ${threads} 0 1`);
+      fs.writeFileSync(
+        path.join(root, String(pid), "stat"),
+        `${pid} (java) ${state} 1 ${pid} ${pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 ${threads} 0 1`,
+      );
       fs.writeFileSync(path.join(root, String(pid), "cmdline"), `java\0${args.join("\0")}\0`);
     }
     const found = await scanProcesses({ cmdline: (c) => c.endsWith("--arg2999") }, root);
-    expect(found.map((p) => [p.pid, p.state, p.cmdline])).toEqual(procs.map(([pid, state]) => [pid, state, `java ${args.join(" ")}`]));
+    expect(found.map((p) => [p.pid, p.state, p.cmdline])).toEqual(
+      procs.map(([pid, state]) => [pid, state, `java ${args.join(" ")}`]),
+    );
   });
 });

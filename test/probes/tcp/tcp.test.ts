@@ -44,7 +44,10 @@ describe("tcp probe", () => {
     const ctl = new AbortController();
     ctl.abort();
     // 192.0.2.0/24 is never routed, but the abort comes first: no packet needs to leave this machine.
-    const r = await tcpProbe.run({ type: "tcp", host: "127.0.0.1", port: 9, timeout: 2000 }, { ...ctx(), signal: ctl.signal });
+    const r = await tcpProbe.run(
+      { type: "tcp", host: "127.0.0.1", port: 9, timeout: 2000 },
+      { ...ctx(), signal: ctl.signal },
+    );
     expect(r.status).toBe("critical");
   });
 });

@@ -20,11 +20,17 @@ const failing = failingSince;
 const config = (resend_every = 0) => ({
   host: "gpu-box-01",
   checks: [check("a", { team: "speech" }), check("b")],
-  channels: { am: { type: "alertmanager" as const, resend_every, fallback: [], timeout: 10_000 }, mail: { type: "email" as const, fallback: [], timeout: 10_000 } },
+  channels: {
+    am: { type: "alertmanager" as const, resend_every, fallback: [], timeout: 10_000 },
+    mail: { type: "email" as const, fallback: [], timeout: 10_000 },
+  },
 });
 
 describe("enqueueAlertmanagerRefresh", () => {
-  const state = (): State => ({ ...emptyState(), checks: { a: failing(T0, ["am", "mail"]), b: failing(T0, ["mail"]) } });
+  const state = (): State => ({
+    ...emptyState(),
+    checks: { a: failing(T0, ["am", "mail"]), b: failing(T0, ["mail"]) },
+  });
 
   it("re-states every open incident told to the alertmanager channel, not to others", () => {
     const next = enqueueAlertmanagerRefresh(state(), config(), [], T0 + 120_000);
@@ -32,7 +38,9 @@ describe("enqueueAlertmanagerRefresh", () => {
     const m = next.outbox[0]!.message;
     expect(m.id.startsWith(REFRESH_PREFIX)).toBe(true);
     expect(m).toMatchObject({ channel: "am", host: "gpu-box-01", createdAt: T0 + 120_000 });
-    expect(m.items.map((i) => [i.check, i.severity, i.since, i.labels])).toEqual([["a", "critical", T0, { team: "speech" }]]);
+    expect(m.items.map((i) => [i.check, i.severity, i.since, i.labels])).toEqual([
+      ["a", "critical", T0, { team: "speech" }],
+    ]);
   });
 
   it("waits resend_every between refreshes, and a newer refresh replaces a pending one", () => {
@@ -45,25 +53,39 @@ describe("enqueueAlertmanagerRefresh", () => {
   });
 
   it("skips a check already told this run, and drops a pending refresh once its incident has closed", () => {
-    const told: Message = { id: "r-am", channel: "am", host: "h", createdAt: T0, items: [{ check: "a" } as Message["items"][number]] };
+    const told: Message = {
+      id: "r-am",
+      channel: "am",
+      host: "h",
+      createdAt: T0,
+      items: [{ check: "a" } as Message["items"][number]],
+    };
     expect(enqueueAlertmanagerRefresh(state(), config(), [told], T0).outbox).toEqual([]);
     const pending = enqueueAlertmanagerRefresh(state(), config(600_000), [], T0);
-    const closed: State = { ...pending, checks: { ...pending.checks, a: { ...pending.checks.a!, status: "ok", incident: undefined } } };
+    const closed: State = {
+      ...pending,
+      checks: { ...pending.checks, a: { ...pending.checks.a!, status: "ok", incident: undefined } },
+    };
     expect(enqueueAlertmanagerRefresh(closed, config(600_000), [], T0 + 60_000).outbox).toEqual([]);
   });
 
   it("treats a clock that moved back as due (no alert left to expire)", () => {
     const s1 = enqueueAlertmanagerRefresh(state(), config(600_000), [], T0);
-    expect(enqueueAlertmanagerRefresh({ ...s1, outbox: [] }, config(600_000), [], T0 - 3_600_000).outbox).toHaveLength(1);
+    expect(enqueueAlertmanagerRefresh({ ...s1, outbox: [] }, config(600_000), [], T0 - 3_600_000).outbox).toHaveLength(
+      1,
+    );
   });
 });
-
 
 describe("keep-alive memory and the state file", () => {
   const state = (): State => ({ ...emptyState(), checks: { a: failing(T0, ["am"]) } });
 
   it("a state file written before the hook moved (refreshedAt beside the rate-limit memory) loads and is honoured", () => {
-    const file = { version: 1, channels: { am: { sentAt: [], day: null, dayCount: 0, refreshedAt: T0 } }, checks: { a: failing(T0, ["am"]) } };
+    const file = {
+      version: 1,
+      channels: { am: { sentAt: [], day: null, dayCount: 0, refreshedAt: T0 } },
+      checks: { a: failing(T0, ["am"]) },
+    };
     const { state: loaded, problem } = parseState(JSON.parse(JSON.stringify(file)));
     expect(problem).toBeUndefined();
     // resend_every 5m, refreshed at T0: not due at T0+2m; due at T0+5m, and the memory moves on, the rest kept.
@@ -74,11 +96,27 @@ describe("keep-alive memory and the state file", () => {
   });
 
   it("delivery keeps the hook's memory when it updates the channel's rate-limit window", async () => {
-    const s: State = { ...state(), channels: { am: { sentAt: [], day: undefined, dayCount: 0, refreshedAt: T0 } as State["channels"][string] } };
+    const s: State = {
+      ...state(),
+      channels: { am: { sentAt: [], day: undefined, dayCount: 0, refreshedAt: T0 } as State["channels"][string] },
+    };
     const channels = new Map([["am", { name: "am", type: "alertmanager", send: async () => ({ ok: true as const }) }]]);
-    const cfgs = { am: { type: "alertmanager" as const, fallback: [], timeout: 1000, rate_limit: { max: 5, per: 60_000 } } };
-    const opts = { now: T0, maxAgeMs: 3_600_000, signal: AbortSignal.timeout(5000), sleep: async () => {}, logger: silentLogger() };
-    const r = await deliver(enqueue(s, [{ id: "m", channel: "am", host: "h", createdAt: T0, items: [] }], T0), channels, cfgs, opts);
+    const cfgs = {
+      am: { type: "alertmanager" as const, fallback: [], timeout: 1000, rate_limit: { max: 5, per: 60_000 } },
+    };
+    const opts = {
+      now: T0,
+      maxAgeMs: 3_600_000,
+      signal: AbortSignal.timeout(5000),
+      sleep: async () => {},
+      logger: silentLogger(),
+    };
+    const r = await deliver(
+      enqueue(s, [{ id: "m", channel: "am", host: "h", createdAt: T0, items: [] }], T0),
+      channels,
+      cfgs,
+      opts,
+    );
     expect(r.state.channels.am).toMatchObject({ sentAt: [T0], refreshedAt: T0 });
   });
 

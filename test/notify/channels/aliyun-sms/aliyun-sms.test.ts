@@ -16,7 +16,15 @@ afterEach(async () => {
 });
 
 const cfg = (over: Record<string, unknown> = {}) =>
-  aliyunSmsConfigSchema.parse({ type: "aliyun-sms", access_key_id: AK, access_key_secret: SK, sign_name: "阿里云", template_code: "SMS_153055065", phone_numbers: [13800000000, "+8613900000000"], ...over });
+  aliyunSmsConfigSchema.parse({
+    type: "aliyun-sms",
+    access_key_id: AK,
+    access_key_secret: SK,
+    sign_name: "阿里云",
+    template_code: "SMS_153055065",
+    phone_numbers: [13800000000, "+8613900000000"],
+    ...over,
+  });
 
 describe("aliyun-sms: pure parts", () => {
   it("maps template variables to message fields, cut to the vendor's length (characters, not bytes)", () => {
@@ -53,22 +61,44 @@ describe("aliyun-sms: the real SDK against a server that verifies ACS3-HMAC-SHA2
     const out = await ch.send(message("sms"), deadline(60_000));
     expect(out).toMatchObject({ ok: true, id: expect.stringMatching(/\^0$/) });
     const [sms] = server.sms();
-    expect(sms).toMatchObject({ PhoneNumbers: "13800000000,+8613900000000", SignName: "阿里云", TemplateCode: "SMS_153055065", OutId: "mwt1abc-sms" });
+    expect(sms).toMatchObject({
+      PhoneNumbers: "13800000000,+8613900000000",
+      SignName: "阿里云",
+      TemplateCode: "SMS_153055065",
+      OutId: "mwt1abc-sms",
+    });
     expect(JSON.parse(sms!.TemplateParam!)).toMatchObject({ check: "cosyvoice", host: "gpu-box-01" });
   });
 
   it("a wrong AccessKeySecret: HTTP 400 SignatureDoesNotMatch, permanent, no secret in the error", async () => {
     server = await startAliyunSms({ accessKeyId: AK, accessKeySecret: SK });
-    const ch = createAliyunSmsChannel({ ...cfg({ endpoint: server.origin, access_key_secret: "wrong-secret-value-XYZ" }), timeout: 5000 }, ctx("sms"));
+    const ch = createAliyunSmsChannel(
+      { ...cfg({ endpoint: server.origin, access_key_secret: "wrong-secret-value-XYZ" }), timeout: 5000 },
+      ctx("sms"),
+    );
     const out = await ch.send(message("sms"), deadline());
-    expect(out).toMatchObject({ ok: false, retryable: false, reason: "auth", error: expect.stringContaining("SignatureDoesNotMatch"), hint: "check `access_key_secret`" });
+    expect(out).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: "auth",
+      error: expect.stringContaining("SignatureDoesNotMatch"),
+      hint: "check `access_key_secret`",
+    });
     expect(JSON.stringify(out)).not.toMatch(/wrong-secret-value-XYZ|LTAI5tTESTKEYID/);
   });
 
   it("an unknown AccessKeyId: HTTP 404 InvalidAccessKeyId.NotFound, permanent", async () => {
     server = await startAliyunSms({ accessKeyId: AK, accessKeySecret: SK });
-    const ch = createAliyunSmsChannel({ ...cfg({ endpoint: server.origin, access_key_id: "LTAIunknown" }), timeout: 5000 }, ctx("sms"));
-    expect(await ch.send(message("sms"), deadline())).toMatchObject({ ok: false, retryable: false, reason: "auth", error: expect.stringContaining("InvalidAccessKeyId.NotFound") });
+    const ch = createAliyunSmsChannel(
+      { ...cfg({ endpoint: server.origin, access_key_id: "LTAIunknown" }), timeout: 5000 },
+      ctx("sms"),
+    );
+    expect(await ch.send(message("sms"), deadline())).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: "auth",
+      error: expect.stringContaining("InvalidAccessKeyId.NotFound"),
+    });
   });
 
   const businessCodes: [code: string, message: string, retryable: boolean, hint: RegExp][] = [

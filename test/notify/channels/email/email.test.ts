@@ -12,7 +12,20 @@ afterEach(async () => {
 });
 
 const cfg = (s: FakeSmtp, over: Record<string, unknown> = {}) =>
-  emailConfigSchema.parse({ type: "email", host: s.host, port: s.port, secure: false, user: "alert@example.com", pass: "smtp-pass-123", from: "告警 <alert@example.com>", to: ["ops@example.com"], connection_timeout: "2s", greeting_timeout: "1s", socket_timeout: "2s", ...over });
+  emailConfigSchema.parse({
+    type: "email",
+    host: s.host,
+    port: s.port,
+    secure: false,
+    user: "alert@example.com",
+    pass: "smtp-pass-123",
+    from: "告警 <alert@example.com>",
+    to: ["ops@example.com"],
+    connection_timeout: "2s",
+    greeting_timeout: "1s",
+    socket_timeout: "2s",
+    ...over,
+  });
 
 describe("email through a real SMTP server", () => {
   it("a Chinese subject and body arrive intact, with the message id", async () => {
@@ -29,7 +42,10 @@ describe("email through a real SMTP server", () => {
 
   it("a wrong password is 535: permanent, with a hint, no password in the error", async () => {
     smtp = await startSmtp({ user: "alert@example.com", pass: "smtp-pass-123" });
-    const out = await createEmailChannel(cfg(smtp, { pass: "wrong-pass-XYZ" }), ctx("email")).send(message("email"), deadline());
+    const out = await createEmailChannel(cfg(smtp, { pass: "wrong-pass-XYZ" }), ctx("email")).send(
+      message("email"),
+      deadline(),
+    );
     expect(out).toMatchObject({ ok: false, retryable: false, reason: "auth", hint: expect.stringContaining("pass") });
     expect(JSON.stringify(out)).not.toContain("wrong-pass-XYZ");
   });
@@ -53,6 +69,10 @@ describe("email through a real SMTP server", () => {
     await smtp.setMode("reject");
     expect(await ch.send(message("email"), deadline())).toMatchObject({ ok: false, retryable: false });
     await smtp.setMode("refuse");
-    expect(await ch.send(message("email"), deadline())).toMatchObject({ ok: false, retryable: true, reason: "network" });
+    expect(await ch.send(message("email"), deadline())).toMatchObject({
+      ok: false,
+      retryable: true,
+      reason: "network",
+    });
   });
 });

@@ -8,7 +8,8 @@ import { closedAfterEach, ctx, deadline, hugeMessage, item, message } from "../.
 
 const keep = closedAfterEach();
 
-const feishu = (over: Record<string, unknown> = {}) => feishuConfigSchema.parse({ type: "feishu", webhook: "https://open.feishu.cn/open-apis/bot/v2/hook/TOKEN", ...over });
+const feishu = (over: Record<string, unknown> = {}) =>
+  feishuConfigSchema.parse({ type: "feishu", webhook: "https://open.feishu.cn/open-apis/bot/v2/hook/TOKEN", ...over });
 
 describe("feishu", () => {
   it("signs the reverse of DingTalk: key = timestamp\\nsecret, empty message, Base64", () => {
@@ -29,10 +30,22 @@ describe("feishu", () => {
 
   it("delivers signed to a bot that verifies; a wrong secret is code 19021 with a hint", async () => {
     const server = keep(await startFeishu({ secret: "right-secret" }));
-    const ok = await createFeishuChannel(feishu({ webhook: server.url, secret: "right-secret" }), ctx("feishu", "zh-CN", Date.now())).send(hugeMessage(), deadline());
+    const ok = await createFeishuChannel(
+      feishu({ webhook: server.url, secret: "right-secret" }),
+      ctx("feishu", "zh-CN", Date.now()),
+    ).send(hugeMessage(), deadline());
     expect(ok).toMatchObject({ ok: true });
-    const bad = await createFeishuChannel(feishu({ webhook: server.url, secret: "wrong-secret-XYZ" }), ctx("feishu", "en", Date.now())).send(message("feishu"), deadline());
-    expect(bad).toMatchObject({ ok: false, retryable: false, reason: "auth", error: expect.stringContaining("Feishu code 19021"), hint: expect.stringContaining("secret") });
+    const bad = await createFeishuChannel(
+      feishu({ webhook: server.url, secret: "wrong-secret-XYZ" }),
+      ctx("feishu", "en", Date.now()),
+    ).send(message("feishu"), deadline());
+    expect(bad).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: "auth",
+      error: expect.stringContaining("Feishu code 19021"),
+      hint: expect.stringContaining("secret"),
+    });
     expect(JSON.stringify(bad)).not.toContain("wrong-secret-XYZ");
   });
 
@@ -40,8 +53,15 @@ describe("feishu", () => {
     const server = keep(await startFeishu({ perMinute: 1 }));
     const ch = createFeishuChannel(feishu({ webhook: server.url }), ctx("feishu"));
     expect((await ch.send(message("feishu"), deadline())).ok).toBe(true);
-    expect(await ch.send(message("feishu"), deadline())).toMatchObject({ ok: false, retryable: true, reason: "rate_limited" });
-    const bad = await createFeishuChannel(feishu({ webhook: `${server.origin}/open-apis/bot/v2/hook/nope` }), ctx("feishu")).send(message("feishu"), deadline());
+    expect(await ch.send(message("feishu"), deadline())).toMatchObject({
+      ok: false,
+      retryable: true,
+      reason: "rate_limited",
+    });
+    const bad = await createFeishuChannel(
+      feishu({ webhook: `${server.origin}/open-apis/bot/v2/hook/nope` }),
+      ctx("feishu"),
+    ).send(message("feishu"), deadline());
     expect(bad).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining("19001") });
   });
 });

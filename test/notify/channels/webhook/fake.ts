@@ -8,7 +8,8 @@ export async function startWebhook(opts: { token?: string; now?: () => number } 
   return startHttpVendor(
     "/hook",
     ({ headers }) => {
-      if (opts.token && headers.authorization !== `Bearer ${opts.token}`) return { status: 401, body: { error: "unauthorized" }, accepted: false };
+      if (opts.token && headers.authorization !== `Bearer ${opts.token}`)
+        return { status: 401, body: { error: "unauthorized" }, accepted: false };
       return { body: { ok: true }, accepted: true };
     },
     { error: "service unavailable" },

@@ -7,7 +7,12 @@ import { closedAfterEach, ctx, deadline, hugeMessage, item, message } from "../.
 
 const keep = closedAfterEach();
 
-const wecom = (over: Record<string, unknown> = {}) => wecomConfigSchema.parse({ type: "wecom", webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY", ...over });
+const wecom = (over: Record<string, unknown> = {}) =>
+  wecomConfigSchema.parse({
+    type: "wecom",
+    webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY",
+    ...over,
+  });
 
 describe("wecom", () => {
   it("markdown body (snapshot), with the colour WeCom knows", () => {
@@ -41,12 +46,28 @@ describe("wecom", () => {
 
   it("a bad key is 93000: permanent, key not in the error; 45009 is retryable", async () => {
     const server = keep(await startWeCom({ key: "right-key" }));
-    const bad = await createWeComChannel(wecom({ webhook: server.url.replace("right-key", "wrong-key-XYZ") }), ctx("wecom")).send(message("wecom"), deadline());
-    expect(bad).toMatchObject({ ok: false, retryable: false, reason: "auth", error: "WeCom errcode 93000 invalid webhook url" });
+    const bad = await createWeComChannel(
+      wecom({ webhook: server.url.replace("right-key", "wrong-key-XYZ") }),
+      ctx("wecom"),
+    ).send(message("wecom"), deadline());
+    expect(bad).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: "auth",
+      error: "WeCom errcode 93000 invalid webhook url",
+    });
     expect(JSON.stringify(bad)).not.toContain("wrong-key-XYZ");
     await server.setMode("error");
-    const limited = await createWeComChannel(wecom({ webhook: server.url }), ctx("wecom")).send(message("wecom"), deadline());
-    expect(limited).toMatchObject({ ok: false, retryable: true, reason: "rate_limited", error: "WeCom errcode 45009 api freq out of limit" });
+    const limited = await createWeComChannel(wecom({ webhook: server.url }), ctx("wecom")).send(
+      message("wecom"),
+      deadline(),
+    );
+    expect(limited).toMatchObject({
+      ok: false,
+      retryable: true,
+      reason: "rate_limited",
+      error: "WeCom errcode 45009 api freq out of limit",
+    });
   });
 
   it("the 21st message in a minute is refused with 45009", async () => {
