@@ -82,7 +82,7 @@ describe("probable cause through the CLI", () => {
     expect(l.stdout).toContain("probable cause: missing_dependency");
   });
 
-  it("an import error whose fallback is said on the next line fails nothing, also as the last line of a run", async () => {
+  it("an import error with its fallback on the next line fails nothing, also as the last line of a run", async () => {
     const audiox = readCorpus(batch10).find((e) => e.source === "https://github.com/ZeyueT/AudioX/issues/44")!.lines;
     const r = await runCli(["check", "-c", setup("audiox", audiox)], { cwd: dir, env: env() });
     expect(r.code).toBe(0);
@@ -139,7 +139,7 @@ disable_causes: [job_failed]
     expect(d.code).toBe(0);
   });
 
-  it("validate reports a bad regex, then a duplicate id and unknown cause references, each with its place", async () => {
+  it("validate reports a bad regex, then a duplicate id and unknown cause references, each at its place", async () => {
     const own = (rest: string) => `causes:
   - id: mine
     ${rest}

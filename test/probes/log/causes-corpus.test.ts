@@ -51,13 +51,11 @@ describe("cause catalog on real logs", () => {
     const all = score(corpus);
     const held = score(corpus.filter((e) => e.holdout));
     console.log(`cause corpus: ${all.named}/${all.total} named right, ${all.alarms.length} false alarms`);
-    console.log(
-      `  of which held out while writing the patterns: ${held.named}/${held.total} named right, ${held.alarms.length} false alarms`,
-    );
+    const h = `${held.named}/${held.total} named right, ${held.alarms.length} false alarms`;
+    console.log(`  of which held out while writing the patterns: ${h}`);
     const fresh = score(corpus.filter((e) => later.has(e.source)));
-    console.log(
-      `  of which collected after the patterns were written (heldout.txt): ${fresh.named}/${fresh.total} named right, ${fresh.alarms.length} false alarms`,
-    );
+    const f1 = `${fresh.named}/${fresh.total} named right, ${fresh.alarms.length} false alarms`;
+    console.log(`  of which collected after the patterns were written (heldout.txt): ${f1}`);
     const fresh2 = score(corpus.filter((e) => later2.has(e.source)));
     const f2 = `${fresh2.named}/${fresh2.total} named right, ${fresh2.alarms.length} false alarms`;
     console.log(`  of which the third batch (heldout2.txt): ${f2}`);

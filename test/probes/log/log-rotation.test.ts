@@ -247,7 +247,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
     expectExactlyOnce(written);
   });
 
-  it("copytruncate refilled to exactly the old size with the same bytes: the changed mtime sends it to the copy", async () => {
+  it("copytruncate refilled to the old size with the same bytes: the changed mtime sends it to the copy", async () => {
     const content = BANNER + filler(5);
     fs.writeFileSync(file, content);
     const old = new Date(Date.now() - 3_600_000);
