@@ -179,6 +179,8 @@ export const noGpu: Cause = {
     /error looking up nvidia GPU memory/,
     /couldn.t communicate with the NVIDIA driver/,
     /Found no NVIDIA driver on your system/,
+    // torch could not count the devices (a driver and runtime that do not match, a container without the GPU).
+    /CUDA initialization: Unexpected error from cudaGetDeviceCount/,
     /CUDA_ERROR_NO_DEVICE/,
     // CUDA's error 802: the system is not ready for CUDA work (NVSwitch hosts without Fabric Manager running).
     /Error 802: system not yet initialized|CUDA_ERROR_SYSTEM_NOT_READY|cudaErrorSystemNotReady/,

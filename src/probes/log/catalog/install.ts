@@ -59,6 +59,8 @@ export const missingLibrary: Cause = {
   excuses: [
     // koboldcpp goes on without OpenBLAS (`... not found. Non-BLAS library will be used.`).
     /[Nn]on-BLAS library will be used/,
+    // SGLang skips a model whose native extension does not load (`Ignore import error when loading ...`).
+    /Ignore import error when loading/,
     /(?<=WARN[^\n]*)[Ff]ailed to import/,
     /(?<=(?:User|Runtime)Warning: [^\n]*)(?:cannot open shared object file|[Ff]ailed to load|Could not load)/,
   ],
@@ -108,7 +110,7 @@ export const missingDependency: Cause = {
     /(?:not installed|not available|is unavailable)[,;:.]? +(?:[Dd]isabling|[Ss]kipping|[Uu]sing |[Pp]roceeding w)/,
     /Warning: [^\n]*[Ff]ailed to (?:read|import|load)|(?<=WARN[^\n]*)(?:[Ff]ailed to import|No module named)/,
     // The same said at INFO (onediff: `INFO ... Failed to register_diffusers_quant e=ModuleNotFoundError(...)`).
-    /(?<=INFO [^\n]*)(?:[Ff]ailed to (?:import|register)|No module named)/,
+    /(?<=INFO\]? [^\n]*)(?:[Ff]ailed to (?:import|register)|No module named)/,
   ],
   text: t(
     [
@@ -179,6 +181,8 @@ export const execNotFound: Cause = {
     /failed to exec\b[^\n]*[Nn]o such file or directory/,
     // tini's and binfmt_misc's words: an entrypoint that is not there, an executable format nothing runs.
     /exec \S+ failed: No such file or directory|run-detectors: unable to find an interpreter/,
+    // pip's Windows launcher (uvicorn.exe) whose python.exe is gone (a moved or deleted venv).
+    /Fatal error in launcher: Unable to create process using/,
     // bash: the file's interpreter (its ELF loader, or its #! line: `/bin/bash^M` with CRLF ends) is not there.
     /cannot execute: required file not found|bad interpreter: No such file or directory/,
     // git without its https helper.

@@ -72,8 +72,10 @@ export const hostOom: Cause = {
     // Every supervisor's words for a child that died of SIGKILL (supervisord, pm2 old and new, Python's subprocess).
     /terminated by (?:signal )?SIGKILL|via signal \[?SIGKILL|killed by signal 9\b/,
     /died with <Signals\.SIGKILL|by signal: 9\b/,
+    // torch's DataLoader: `DataLoader worker (pid 3069) is killed by signal: Killed.`
+    /is killed by signal: Killed/,
     // bash's and sh's report of a job that died of SIGKILL (`./start.sh: line 118:  7080 Killed  python ...`).
-    /: line \d+: +\d+ [Kk]illed   /,
+    /: line \d+: +\d+ [Kk]illed   |: line \d+: +\S+ Killed$/,
     /exited with code SIGKILL/,
     // Rust's report of a child's end (`Command exited with signal: Some(9)`).
     /with signal: Some\(9\)/,

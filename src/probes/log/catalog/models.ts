@@ -79,8 +79,8 @@ const NOT_FOUND =
   "No such file or directory|no such file or directory|NO_SUCHFILE|does not exist|doesn't exist|" +
   "not found|FileNotFoundError|[Cc]annot find|[Cc]ould not find|cannot be found|no longer available";
 // A path that looks like a model's: a weights extension, or a directory models are kept in (models/, a hub cache).
-const MODEL_PATH =
-  `${MODEL_FILE}|[\\\\/](?:pretrained_models|[Mm]odels?|checkpoints?|weights|hub|cache|\\.ollama)[\\\\/]`;
+const MODEL_DIR = "[\\\\/](?:pretrained_models|[Mm]odels?|checkpoints?|weights|hub|cache|\\.ollama)[\\\\/]";
+const MODEL_PATH = `${MODEL_FILE}|${MODEL_DIR}`;
 const HUB_NAME = "(?:Civitai|CivitAI|civitai|Hugging ?Face|ModelScope|modelscope)";
 
 export const modelNotFound: Cause = {

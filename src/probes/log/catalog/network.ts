@@ -71,6 +71,12 @@ export const addressUnavailable: Cause = {
     /\[WinError 10049\]|(?<!\[W [^\n]*)requested address is not valid in its context/,
     /couldn.t bind to server socket: hostname=[0-9a-f.:]+(?<!=0\.0\.0\.0)(?<!=127\.0\.0\.1)(?<!=::) port=/,
   ],
+  // c10d's warning while it retries a connect to an address that is not valid here (10049, a hosts-file name): the
+  // cause when the read also shows the process group's start failing; alone, the retry goes on.
+  weak: {
+    regexes: [/\(system error: 10049 - /],
+    evidence: [/init_process_group\(|Traceback \(most recent call last\)/],
+  },
   text: t(
     [
       "the address to listen on is not one of this host's (EADDRNOTAVAIL: a wrong IP, IPv6 ::1 without IPv6, " +
@@ -91,6 +97,8 @@ export const hubUnreachable: Cause = {
   regexes: [
     /couldn.t connect to .https?:\/\/[^ ]*huggingface/,
     /(?<!import [^\n]*)LocalEntryNotFoundError/,
+    // The same error's message alone: the hub could not be reached and no copy is on disk.
+    /cannot find the appropriate snapshot folder for the specified revision/,
     /cannot find the requested files in the (?:local|disk) cache/,
     new RegExp(`HTTPS?ConnectionPool\\(host='${HUB}'`),
     new RegExp(`Connection to ${HUB} timed out`),
@@ -131,7 +139,7 @@ export const hubUnreachable: Cause = {
     /\[Errno 101\] Network is unreachable|\[Errno 113\] No route to host/,
     /\[Errno -[23]\] (?:Name or service not known|Temporary failure in name resolution)/,
     // Windows' resolver (WSAHOST_NOT_FOUND 11001, WSATRY_AGAIN 11002), also as aiohttp wraps it.
-    /\[Errno 1100[12]\] getaddrinfo failed|ssl:default \[getaddrinfo failed\]/,
+    /\[Errno 1100[124]\] getaddrinfo failed|ssl:default \[getaddrinfo failed\]/,
     new RegExp(`Cannot connect to host ${HUB}:\\d+`),
     // urllib3 gave up on a URL of model weights, whatever the host (a vendor's own CDN).
     /Max retries exceeded with url: \S*\.(?:safetensors|bin|pth?|ckpt|gguf|onnx|zip)\b/,

@@ -90,7 +90,7 @@ export const segfault: Cause = {
     // Go's and Rust's runtime report of the same signal.
     /SIGSEGV: segmentation violation|SIGSEGV: invalid memory reference|\[signal 0xb code=/,
     // The kernel's own report of the fault (dmesg: `python3[1234]: segfault at 0 ip ... error 4 in libcuda.so`).
-    /\]: segfault at [0-9a-f]+ ip |general protection fault ip:/,
+    /\]: segfault at [0-9a-f]+ ip |general protection fault ip:|segfault at [0-9a-f]+ ip [0-9a-f]+ sp /,
     /status=11\/SEGV/,
     /<Signals\.SIGSEGV: 11>/,
     new RegExp("\u6bb5\u9519\u8bef"), // 段错误
@@ -129,7 +129,7 @@ export const illegalInstruction: Cause = {
   id: "illegal_instruction",
   regexes: [
     // Not CUDA's "an illegal instruction was encountered" (the linear-time engine has no lookahead).
-    /Illegal instruction|illegal instruction(?: ?$|[^ ]| [^w]| w[^a])/,
+    /Illegal instruction|Illegal Instruction|illegal instruction(?: ?$|[^ ]| [^w]| w[^a])/,
     /signal SIGILL/,
     /trap invalid opcode/,
     /[Ss]ignal 4 \(SIGILL\)|(?:with|by) signal 4\b/,
@@ -184,6 +184,8 @@ export const hangTimeout: Cause = {
     /killed by timeout|killed due to timeout/,
     /(?:initializing|starting|loading) for too long/,
     /litellm\.Timeout|APITimeoutError/,
+    // websocket-client's wait for a server's answer (ComfyUI's clients wait on its websocket for a job's end).
+    /WebSocketTimeoutException/,
     /[Ww]orker timeout\b|[Ww]orker timed out\b/,
     // systemd's own timeouts: a start that never signalled ready, a unit watchdog that was not fed.
     /Failed with result 'timeout'|start operation timed out|Watchdog timeout \(limit /,

@@ -60,16 +60,20 @@ export const AFTER_XID = (codes: string) => new RegExp(`caused by previous Xid (
 // Kubernetes' `kubectl describe` pads its fields (`Exit Code:    137`), so any run of spaces after the word.
 const EXIT_WORDS =
   "(?:exit code|Exit Code|exit status|exited with code|exited with status|exit_code|exitCode|ExitCode)";
-export const EXIT = (code: number) => new RegExp(`${EXIT_WORDS}"?[:=]? *${code}\\b|Exited \\(${code}\\)`);
+// logfmt's `exit=137` (a supervisor's or a script's key=value line) too.
+export const EXIT = (code: number) =>
+  new RegExp(`${EXIT_WORDS}"?[:=]? *${code}\\b|Exited \\(${code}\\)|\\bexit=${code}\\b`);
 
 /**
  * HUB_HOST is the hosts models come from: Hugging Face (its mirror, CDN and Xet storage), ModelScope, Civitai, GitHub
- * releases, and Ollama's registry with its Cloudflare R2 storage.
+ * releases, Ollama's registry with its Cloudflare R2 storage, and Aliyun OSS buckets.
  */
 export const HUB_HOST =
   "(?:huggingface\\.co|hf-mirror\\.com|cdn-lfs\\.huggingface\\.co|cdn-lfs\\.hf\\.co|cdn-lfs-[a-z0-9.-]*\\.hf\\.co|" +
   "xethub\\.hf\\.co|[a-z0-9.-]*modelscope\\.cn|civitai\\.[a-z]+|" +
-  "github\\.com|[a-z.]*githubusercontent\\.com|ollama\\.ai|ollama\\.com|[a-z0-9.-]*cloudflarestorage\\.com)";
+  "github\\.com|[a-z.]*githubusercontent\\.com|ollama\\.ai|ollama\\.com|[a-z0-9.-]*cloudflarestorage\\.com|" +
+  // Aliyun OSS: ModelScope's storage, and where Chinese projects (EasyPhoto) keep their weights.
+  "[a-z0-9.-]*oss-[a-z0-9-]+\\.aliyuncs\\.com)";
 
 /**
  * IN_ERROR matches a line that holds `words` (a literal of 8+ bytes, escaped) and says that something failed, before or

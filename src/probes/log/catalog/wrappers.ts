@@ -72,6 +72,8 @@ export const modelLoadFailed: Cause = {
     /Could not detect model type of/,
     // Triton's TensorRT backend: the engine file does not load (built for another GPU or TensorRT version).
     /[Uu]nable to load plan file/,
+    // TensorRT refuses an engine built by another TensorRT version or for another GPU (`please rebuild`).
+    /engine plan file is (?:not compatible with this version|generated on an incompatible device)/,
   ],
   // A request refused because the model is not loaded, on an error line.
   broad: [IN_ERROR("Model not loaded"), IN_ERROR("model not loaded")],
@@ -94,6 +96,8 @@ export const engineDead: Cause = {
     // http://127.0.0.1:8188 after 500 attempts`).
     /[Ff]ailed to connect to (?:the )?server at https?:\/\/(?:127\.0\.0\.1|localhost)\S* after \d+ attempts/,
     /did not become ready at https?:\/\/(?:127\.0\.0\.1|localhost)/,
+    // The same, said by RunPod's worker (`ComfyUI server (127.0.0.1:8188) not reachable after multiple retries`).
+    /\((?:127\.0\.0\.1|localhost):\d+\) not reachable after/,
     /Engine loop has died/,
     /MQLLMEngine is already dead/,
     /Background loop has errored already/,
@@ -163,7 +167,9 @@ export const jobFailed: Cause = {
   ],
   // A service's own job reported failed on an error line, in any service's words.
   broad: [
-    ...["synthesis failed", "generation failed", "inference failed", "transcription failed"].map(IN_ERROR),
+    ...["synthesis failed", "generation failed", "inference failed", "transcription failed", "raining failed"].map(
+      IN_ERROR,
+    ),
     // `Failed to transcribe`: the failure is the error mark itself.
     ...["to transcribe", "to synthesize"].map(IN_ERROR),
     new RegExp(`${GOES_ON}\\w failed, error: `),
