@@ -198,11 +198,13 @@ try {
   console.log("|---|---|---|---|");
   for (const [name, ms, mbs, rss] of rows)
     console.log(
-      `| ${name} | ${ms.toFixed(0)} ms | ${mbs.toFixed(0)} MiB/s | ${Number.isFinite(rss) ? `${(rss / 1024).toFixed(0)} MB` : "n/a"} |`,
+      `| ${name} | ${ms.toFixed(0)} ms | ${mbs.toFixed(0)} MiB/s | ` +
+        `${Number.isFinite(rss) ? `${(rss / 1024).toFixed(0)} MB` : "n/a"} |`,
     );
   console.log(`throughput ratio watchdog/grep: ${(gMs / wMs).toFixed(2)}× (goal ≥ 1.0×, never below 0.5×)`);
   console.log(
-    `with the cause catalog on (${n} patterns): ${(gAllMs / cMs).toFixed(2)}× grep with the same ${n} patterns, ${(gMs / cMs).toFixed(2)}× grep with the 10`,
+    `with the cause catalog on (${n} patterns): ${(gAllMs / cMs).toFixed(2)}× grep with the same ${n} patterns, ` +
+      `${(gMs / cMs).toFixed(2)}× grep with the 10`,
   );
   console.log(
     `matching lines: watchdog ${wdCount}, grep ${grepCount}${wdCount === grepCount ? " (agree)" : " (DIFFER)"}`,
@@ -210,7 +212,8 @@ try {
   const i = median(idle);
   const b = median(base);
   console.log(
-    `second run, no new bytes: ${i.toFixed(0)} ms vs ${b.toFixed(0)} ms without the log check (${(((i - b) / b) * 100).toFixed(1)}%, goal within ±10%)`,
+    `second run, no new bytes: ${i.toFixed(0)} ms vs ${b.toFixed(0)} ms without the log check ` +
+      `(${(((i - b) / b) * 100).toFixed(1)}%, goal within ±10%)`,
   );
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

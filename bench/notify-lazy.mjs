@@ -15,7 +15,9 @@ const server = net.createServer((s) => s.destroy());
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const port = server.address().port;
 const base = `host: bench\nchecks:\n  - name: up\n    type: tcp\n    host: 127.0.0.1\n    port: ${port}\n`;
-const sms = `channels:\n  sms:\n    type: aliyun-sms\n    access_key_id: AK\n    access_key_secret: SECRET\n    sign_name: s\n    template_code: SMS_1\n    phone_numbers: 13800000000\n    endpoint: http://127.0.0.1:9\n`;
+const sms =
+  `channels:\n  sms:\n    type: aliyun-sms\n    access_key_id: AK\n    access_key_secret: SECRET\n` +
+  `    sign_name: s\n    template_code: SMS_1\n    phone_numbers: 13800000000\n    endpoint: http://127.0.0.1:9\n`;
 fs.writeFileSync(path.join(dir, "plain.yaml"), base);
 fs.writeFileSync(path.join(dir, "sms.yaml"), sms + base);
 
@@ -41,15 +43,19 @@ const sdk = spawnSync(
   process.execPath,
   [
     "-e",
-    `const t=process.hrtime.bigint();require(${JSON.stringify(path.resolve("dist/lazy/alicloud-dysmsapi20170525.cjs"))});console.log(Number(process.hrtime.bigint()-t)/1e6)`,
+    "const t=process.hrtime.bigint();" +
+      `require(${JSON.stringify(path.resolve("dist/lazy/alicloud-dysmsapi20170525.cjs"))});` +
+      "console.log(Number(process.hrtime.bigint()-t)/1e6)",
   ],
   { encoding: "utf8" },
 );
 console.log(
-  `healthy run, median of ${runs}: without SMS ${median(plain).toFixed(0)} ms, with SMS configured ${median(withSms).toFixed(0)} ms, ratio ${(median(withSms) / median(plain)).toFixed(2)}`,
+  `healthy run, median of ${runs}: without SMS ${median(plain).toFixed(0)} ms, ` +
+    `with SMS configured ${median(withSms).toFixed(0)} ms, ratio ${(median(withSms) / median(plain)).toFixed(2)}`,
 );
 console.log(
-  `loading the Aliyun SDK alone: ${Number(sdk.stdout.trim()).toFixed(0)} ms (${(Number(sdk.stdout.trim()) / median(plain)).toFixed(2)}x a healthy run), paid only by runs that send an SMS`,
+  `loading the Aliyun SDK alone: ${Number(sdk.stdout.trim()).toFixed(0)} ms ` +
+    `(${(Number(sdk.stdout.trim()) / median(plain)).toFixed(2)}x a healthy run), paid only by runs that send an SMS`,
 );
 server.close();
 fs.rmSync(dir, { recursive: true, force: true });

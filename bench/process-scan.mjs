@@ -72,7 +72,8 @@ try {
     const file = path.join(dir, `${name}.yaml`);
     fs.writeFileSync(
       file,
-      `host: bench\nstate_file: ${path.join(dir, `${name}.json`)}\nlog_file: ${path.join(dir, `${name}.log`)}\nescalation:\n  - after: 1\nchecks:\n  - {name: proc, type: process, ${selector}, min: 0}\n`,
+      `host: bench\nstate_file: ${path.join(dir, `${name}.json`)}\nlog_file: ${path.join(dir, `${name}.log`)}\n` +
+        `escalation:\n  - after: 1\nchecks:\n  - {name: proc, type: process, ${selector}, min: 0}\n`,
     );
     return file;
   };

@@ -59,17 +59,25 @@ const healthyChecks =
   Array.from(
     { length: 10 },
     (_, i) =>
-      `  - {name: http-${i}, type: http, url: "http://127.0.0.1:${fastPort}/health", expect: {status: 200, json: {status: ok}}}\n`,
+      `  - {name: http-${i}, type: http, url: "http://127.0.0.1:${fastPort}/health", expect: {status: 200, json: ` +
+      `{status: ok}}}\n`,
   ).join("");
 const healthy = write("healthy.yaml", `${header("healthy.json")}escalation:\n  - after: 1\nchecks:\n${healthyChecks}`);
-const smsChannel = `channels:\n  sms:\n    type: aliyun-sms\n    access_key_id: AK\n    access_key_secret: SECRET\n    sign_name: s\n    template_code: SMS_1\n    phone_numbers: ["13800000000"]\n    endpoint: http://127.0.0.1:${deadPort}\n`;
+const smsChannel =
+  `channels:\n  sms:\n    type: aliyun-sms\n    access_key_id: AK\n    access_key_secret: SECRET\n` +
+  `    sign_name: s\n    template_code: SMS_1\n    phone_numbers: ["13800000000"]\n` +
+  `    endpoint: http://127.0.0.1:${deadPort}\n`;
 const withSms = write(
   "sms.yaml",
   `${header("sms.json")}${smsChannel}escalation:\n  - after: 3\n    notify: [sms]\nchecks:\n${healthyChecks}`,
 );
 const slow = write(
   "slow.yaml",
-  `${header("slow.json")}escalation:\n  - after: 1\nchecks:\n${Array.from({ length: 20 }, (_, i) => `  - {name: slow-${i}, type: http, url: "http://127.0.0.1:${slowPort}/", timeout: 5s}\n`).join("")}`,
+  `${header("slow.json")}escalation:\n  - after: 1\nchecks:\n` +
+    Array.from(
+      { length: 20 },
+      (_, i) => `  - {name: slow-${i}, type: http, url: "http://127.0.0.1:${slowPort}/", timeout: 5s}\n`,
+    ).join(""),
 );
 const HUNG_TIMEOUT_MS = 2000;
 const fiveChannels =
@@ -78,7 +86,9 @@ const fiveChannels =
     (_, i) => `  hook${i}: {type: webhook, url: "http://127.0.0.1:${fastPort}/hook${i}"}\n`,
   ).join("") + `  hung: {type: webhook, url: "http://127.0.0.1:${hungPort}/never", timeout: ${HUNG_TIMEOUT_MS}ms}\n`;
 const five = (state) =>
-  `${header(state)}channels:\n${fiveChannels}escalation:\n  - after: 1\n    notify: [hook0, hook1, hook2, hook3, hung]\nchecks:\n  - {name: down, type: tcp, port: ${deadPort}, timeout: 1s}\n`;
+  `${header(state)}channels:\n${fiveChannels}escalation:\n  - after: 1\n` +
+  `    notify: [hook0, hook1, hook2, hook3, hung]\nchecks:\n` +
+  `  - {name: down, type: tcp, port: ${deadPort}, timeout: 1s}\n`;
 
 /** run starts a command and measures wall time (hrtime), and with /usr/bin/time the peak RSS and CPU seconds. */
 function run(cmd, args, env = {}) {
@@ -132,7 +142,8 @@ const row = (what, measured, baseline, r, goal) => {
 };
 
 console.error(
-  `watchdog bench: ${RUNS} runs per figure, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`,
+  `watchdog bench: ${RUNS} runs per figure, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), ` +
+    `node ${process.version}`,
 );
 
 // 1. Start-up: a healthy run of 20 checks against `node -e 0` (bench/startup.mjs compares builds the same way).
@@ -218,7 +229,8 @@ const sim = simulate(
     .readFileSync(healthy, "utf8")
     .replace(
       /escalation:\n  - after: 1\n/,
-      "channels:\n  ops: {type: console}\nescalation:\n  - after: 1\n    notify: [ops]\n  - after: 3\n    notify: [ops]\nrepeat_every: 10m\n",
+      "channels:\n  ops: {type: console}\nescalation:\n  - after: 1\n    notify: [ops]\n  - after: 3\n" +
+        "    notify: [ops]\nrepeat_every: 10m\n",
     ),
   SIM_RUNS,
   Date.UTC(2026, 0, 1),
@@ -318,7 +330,8 @@ row(
 
 for (const s of hungSockets) s.destroy();
 console.log(
-  `\nwatchdog bench, ${new Date().toISOString().slice(0, 10)}: median of ${RUNS} runs, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}, node ${process.version}\n`,
+  `\nwatchdog bench, ${new Date().toISOString().slice(0, 10)}: median of ${RUNS} runs, ` +
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}, node ${process.version}\n`,
 );
 console.log("| measure | watchdog | baseline (same run) | ratio | goal |");
 console.log("|---|---|---|---|---|");

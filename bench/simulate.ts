@@ -6,7 +6,10 @@ import { emptyState, type Message, type State } from "../src/engine/types.js";
 import type { ProbeResult, Status } from "../src/probes/types.js";
 import { enqueue } from "../src/notify/deliver.js";
 
-/** SimulationResult is the state after the runs, its size at checkpoints and the time per run early (runs 1,000 to 1,100, after the JIT has warmed up) and late (the last 100). */
+/**
+ * SimulationResult is the state after the runs, its size at checkpoints and the time per run early (runs 1,000 to
+ * 1,100, after the JIT has warmed up) and late (the last 100).
+ */
 export type SimulationResult = {
   state: State;
   sizes: [runs: number, bytes: number][];

@@ -35,7 +35,9 @@ describe("the engine imports nothing at run time", () => {
 describe("a probe type is named only in its own file and the registry", () => {
   const names = Object.keys(probes).join("|");
   const test = new RegExp(
-    `type\\s*[!=]==?\\s*["'](${names})["']|["'](${names})["']\\s*[!=]==?\\s*[\\w.]+\\.type\\b|case\\s+["'](${names})["']\\s*:`,
+    `type\\s*[!=]==?\\s*["'](${names})["']|` +
+      `["'](${names})["']\\s*[!=]==?\\s*[\\w.]+\\.type\\b|` +
+      `case\\s+["'](${names})["']\\s*:`,
   );
   /** allowed says whether FILE (src-relative) may name TYPE: the probe's own file or folder, or the registry. */
   const allowed = (file: string, type: string) =>

@@ -3,12 +3,25 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SRC, sourceFiles } from "./source.js";
 
-// Issue 13: no line over 120 characters in src/. Prettier (printWidth 120) breaks code, but not comments, string,
-// template or regex literals, so this guard catches what it leaves. Characters are Unicode code points, so a line of
-// Chinese text is measured as a reader sees it (mawk's `length` counts UTF-8 bytes and reports such lines; Prettier
-// counts a CJK character as two columns and would join a split of them back). Tabs count as one character.
+// Issue 13: no line over 120 characters in src/, and in the tests, benchmarks and build scripts. Prettier (printWidth
+// 120) breaks code, but not comments, string, template or regex literals, so this guard catches what it leaves.
+// Characters are Unicode code points, so a line of Chinese text is measured as a reader sees it (mawk's `length` counts
+// UTF-8 bytes and reports such lines; Prettier counts a CJK character as two columns and would join a split of them
+// back). Tabs count as one character.
 
 const MAX = 120;
+const ROOT = path.resolve(SRC, "..");
+
+/** NOT_YET are the folders of test/ the guard does not read yet (their long lines are still being split). */
+const NOT_YET = ["test/fixtures/", "test/probes/log/"];
+
+/** rootPath is FILE relative to the repository, with forward slashes. */
+const rootPath = (file: string) => path.relative(ROOT, file).split(path.sep).join("/");
+
+/** overMax lists the long lines of FILES, each named relative to the repository. */
+function overMax(files: string[]): string[] {
+  return files.flatMap((f) => longLines(rootPath(f), fs.readFileSync(f, "utf8")));
+}
 
 /** longLines lists `FILE:LINE: N characters` for each line of TEXT over MAX characters. */
 function longLines(file: string, text: string): string[] {
@@ -20,9 +33,7 @@ function longLines(file: string, text: string): string[] {
 
 describe("line length in src/", () => {
   it(`no line of src/**/*.ts is over ${MAX} characters`, () => {
-    const bad = sourceFiles(SRC).flatMap((f) =>
-      longLines(path.relative(path.resolve(SRC, ".."), f), fs.readFileSync(f, "utf8")),
-    );
+    const bad = overMax(sourceFiles(SRC));
     expect(bad, `lines over ${MAX} characters (wrap the comment or split the literal):\n${bad.join("\n")}`).toEqual([]);
   });
 
@@ -32,5 +43,18 @@ describe("line length in src/", () => {
     ]);
     expect(longLines("b.ts", "显".repeat(MAX))).toEqual([]);
     expect(longLines("c.ts", "显".repeat(MAX + 1))).toEqual([`c.ts:1: ${MAX + 1} characters`]);
+  });
+});
+
+describe("line length in test/, bench/ and scripts/", () => {
+  it(`no line of test/**/*.ts, bench/*.{mjs,ts} or scripts/*.mjs is over ${MAX} characters`, () => {
+    const files = [
+      ...sourceFiles(path.join(ROOT, "test")),
+      ...sourceFiles(path.join(ROOT, "bench"), /\.(mjs|ts)$/),
+      ...sourceFiles(path.join(ROOT, "scripts"), /\.mjs$/),
+    ].filter((f) => !NOT_YET.some((dir) => rootPath(f).startsWith(dir)));
+    expect(files.length).toBeGreaterThan(100);
+    const bad = overMax(files);
+    expect(bad, `lines over ${MAX} characters (wrap the comment or split the literal):\n${bad.join("\n")}`).toEqual([]);
   });
 });

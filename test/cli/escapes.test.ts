@@ -26,7 +26,9 @@ beforeAll(async () => {
   // A Nagios plugin whose output is full of escapes (some plugins colour their output; this one is hostile).
   fs.writeFileSync(
     path.join(dir, "plugin.sh"),
-    `#!/bin/sh\nprintf '${NASTY.replace(/\u001b/g, "\\033").replace(/\u0007/g, "\\007")}CRITICAL - disk full\\033[0m|used=99\\n\\033]0;again\\007detail\\033c line\\r\\n'\nexit 2\n`,
+    `#!/bin/sh\n` +
+      `printf '${NASTY.replace(/\u001b/g, "\\033").replace(/\u0007/g, "\\007")}CRITICAL - disk ` +
+      `full\\033[0m|used=99\\n\\033]0;again\\007detail\\033c line\\r\\n'\nexit 2\n`,
     { mode: 0o755 },
   );
   fs.writeFileSync(

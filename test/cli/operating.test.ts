@@ -189,7 +189,9 @@ describe("watchdog ack", () => {
     const file = path.join(dir, "ok.yaml");
     fs.writeFileSync(
       file,
-      `state_file: ${dir}/state/state.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: up, type: tcp, host: 127.0.0.1, port: ${(srv.address() as net.AddressInfo).port}}\n`,
+      `state_file: ${dir}/state/state.json\nchannels: {out: {type: console}}\n` +
+        `escalation: [{after: 1, notify: [out]}]\nchecks:\n` +
+        `  - {name: up, type: tcp, host: 127.0.0.1, port: ${(srv.address() as net.AddressInfo).port}}\n`,
     );
     await cli(file, "check");
     srv.close();
@@ -306,7 +308,8 @@ describe("depends_on in the config", () => {
     );
     fs.writeFileSync(
       file,
-      `state_file: ${dir}/s.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n${checks.join("\n")}\n`,
+      `state_file: ${dir}/s.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\n` +
+        `checks:\n${checks.join("\n")}\n`,
     );
     const r = await cli(file, "validate");
     expect(r.code).toBe(78);
@@ -374,7 +377,10 @@ describe("self-monitoring", () => {
     const file = path.join(dir, "gap.yaml");
     fs.writeFileSync(
       file,
-      `state_file: ${dir}/state/state.json\nexpected_interval: 2m\nheartbeat: {url: "http://127.0.0.1:${(hb.address() as net.AddressInfo).port}/hb"}\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: svc, type: tcp, host: 127.0.0.1, port: ${port}}\n`,
+      `state_file: ${dir}/state/state.json\nexpected_interval: 2m\n` +
+        `heartbeat: {url: "http://127.0.0.1:${(hb.address() as net.AddressInfo).port}/hb"}\n` +
+        `channels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n` +
+        `  - {name: svc, type: tcp, host: 127.0.0.1, port: ${port}}\n`,
     );
     const T = 1_800_000_000_000;
     const at = (t: number) =>

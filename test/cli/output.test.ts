@@ -60,36 +60,39 @@ describe("watchdog check output", () => {
 });
 
 describe("watchdog install names the config in use", () => {
-  it("the cron line and the units carry the config found by $WATCHDOG_CONFIG or ./watchdog.yaml, and --state", async () => {
-    const file = await config();
-    const viaEnv = await runCli(["install", "--cron"], { cwd: dir(), env: { ...env(), WATCHDOG_CONFIG: file } });
-    expect(viaEnv.code).toBe(0);
-    expect(viaEnv.stdout).toMatch(
-      new RegExp(
-        `^\\*/2 \\* \\* \\* \\* \\S+ -- \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`,
-        "m",
-      ),
-    );
-    fs.copyFileSync(file, path.join(dir(), "watchdog.yaml"));
-    const state = path.join(dir(), "my state", "state.json");
-    const viaCwd = await runCli(["install", "--cron", "--state", state], { cwd: dir(), env: env() });
-    expect(viaCwd.stdout).toContain(
-      ` check --config ${path.join(dir(), "watchdog.yaml")} --state '${state}' >/dev/null\n`,
-    );
-    const units = path.join(dir(), "units");
-    fs.mkdirSync(units);
-    const sd = await runCli(["install", "--systemd", "--dest", units, "--no-enable", "--state", state], {
-      cwd: dir(),
-      env: env(),
-    });
-    expect(sd.code).toBe(0);
-    expect(fs.readFileSync(path.join(units, "watchdog.service"), "utf8")).toContain(
-      ` check --config ${path.join(dir(), "watchdog.yaml")} --state "${state}"\n`,
-    );
-    expect(fs.readFileSync(path.join(units, "watchdog.service.d", "watchdog-paths.conf"), "utf8")).toContain(
-      `ReadWritePaths="${path.dirname(state)}"`,
-    );
-  });
+  it(
+    "the cron line and the units carry the config found by $WATCHDOG_CONFIG or ./watchdog.yaml, " + "and --state",
+    async () => {
+      const file = await config();
+      const viaEnv = await runCli(["install", "--cron"], { cwd: dir(), env: { ...env(), WATCHDOG_CONFIG: file } });
+      expect(viaEnv.code).toBe(0);
+      expect(viaEnv.stdout).toMatch(
+        new RegExp(
+          `^\\*/2 \\* \\* \\* \\* \\S+ -- \\S+watchdog\\.cjs check --config ${file.replace(/[.]/g, "\\.")} >/dev/null$`,
+          "m",
+        ),
+      );
+      fs.copyFileSync(file, path.join(dir(), "watchdog.yaml"));
+      const state = path.join(dir(), "my state", "state.json");
+      const viaCwd = await runCli(["install", "--cron", "--state", state], { cwd: dir(), env: env() });
+      expect(viaCwd.stdout).toContain(
+        ` check --config ${path.join(dir(), "watchdog.yaml")} --state '${state}' >/dev/null\n`,
+      );
+      const units = path.join(dir(), "units");
+      fs.mkdirSync(units);
+      const sd = await runCli(["install", "--systemd", "--dest", units, "--no-enable", "--state", state], {
+        cwd: dir(),
+        env: env(),
+      });
+      expect(sd.code).toBe(0);
+      expect(fs.readFileSync(path.join(units, "watchdog.service"), "utf8")).toContain(
+        ` check --config ${path.join(dir(), "watchdog.yaml")} --state "${state}"\n`,
+      );
+      expect(fs.readFileSync(path.join(units, "watchdog.service.d", "watchdog-paths.conf"), "utf8")).toContain(
+        `ReadWritePaths="${path.dirname(state)}"`,
+      );
+    },
+  );
 
   it("with no config file anywhere, says which file the installed runs will read", async () => {
     const r = await runCli(["install", "--cron"], { cwd: dir(), env: env() });
@@ -115,7 +118,9 @@ describe("watchdog status", () => {
         .readFileSync(file, "utf8")
         .replace(
           "channels:\n  out: {type: console}\nescalation: [{after: 1, notify: [out]}]",
-          "channels:\n  console-one: {type: console}\n  console-two: {type: console}\n  console-three: {type: console}\nescalation: [{after: 1, notify: [console-one, console-two, console-three]}]",
+          "channels:\n  console-one: {type: console}\n  console-two: {type: console}\n" +
+            "  console-three: {type: console}\n" +
+            "escalation: [{after: 1, notify: [console-one, console-two, console-three]}]",
         ),
     );
     const cli = (...args: string[]) => runCli(["-c", file, ...args], { cwd: dir(), env: env() });
@@ -156,7 +161,10 @@ describe("watchdog silence list and ack", () => {
     const ack = await cli("ack", "a-service-with-a-long-name");
     expect(ack.code).toBe(0);
     expect(ack.stdout.replace(/\s+/g, " ")).toMatch(
-      /^acknowledged a-service-with-a-long-name \(incident since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d, \d+s ago\) no further steps/,
+      new RegExp(
+        String.raw`^acknowledged a-service-with-a-long-name \(incident since ` +
+          String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d, \d+s ago\) no further steps`,
+      ),
     );
     for (const line of ack.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
   });
@@ -215,7 +223,9 @@ describe("watchdog test-notify", () => {
       const file = path.join(dir(), "n.yaml");
       fs.writeFileSync(
         file,
-        `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\n  ops: {type: webhook, url: "http://127.0.0.1:${port}/b"}\nescalation: [{after: 1, notify: [team]}]\nchecks: []\n`,
+        `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\n` +
+          `  ops: {type: webhook, url: "http://127.0.0.1:${port}/b"}\nescalation: [{after: 1, notify: [team]}]\n` +
+          `checks: []\n`,
       );
       const amb = await runCli(["-c", file, "test-notify", "webhook"], { cwd: dir(), env: env() });
       expect(amb.code).toBe(64);
@@ -239,7 +249,8 @@ describe("watchdog test-notify", () => {
       const file = path.join(dir(), "n.yaml");
       fs.writeFileSync(
         file,
-        `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\nescalation: [{after: 1, notify: [team]}]\nchecks: []\n`,
+        `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\n` +
+          `escalation: [{after: 1, notify: [team]}]\nchecks: []\n`,
       );
       const r = await runCli(["-c", file, "test-notify", "team"], { cwd: dir(), env: env() });
       expect(r.code).toBe(1);
@@ -348,22 +359,25 @@ describe("status --json", () => {
 });
 
 describe("watchdog init", () => {
-  it("names the environment variables its channels read that are not set, so the first validate is no surprise", async () => {
-    const target = path.join(dir(), "watchdog.yaml");
-    const r = await runCli(["init", "--full", "--path", target], {
-      cwd: dir(),
-      env: { ...env(), SMTP_PASS: "set", HOOK_TOKEN: "" },
-    });
-    expect(r.code).toBe(0);
-    for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
-    const said = r.stdout.replace(/\s+/g, " ");
-    expect(said).toContain("not set here: ALIYUN_ACCESS_KEY_ID, ALIYUN_ACCESS_KEY_SECRET,");
-    expect(said).toContain("HOOK_TOKEN.");
-    expect(said).not.toContain("SMTP_PASS");
-    // Not the ones with a default, nor those only named in comments.
-    expect(said).not.toMatch(/VLLM_API_KEY|\bhost\b,/);
-    expect(r.stdout).toMatch(/then run:\n {2}watchdog validate --config .*watchdog\.yaml\n$/);
-  });
+  it(
+    "names the environment variables its channels read that are not set, " + "so the first validate is no surprise",
+    async () => {
+      const target = path.join(dir(), "watchdog.yaml");
+      const r = await runCli(["init", "--full", "--path", target], {
+        cwd: dir(),
+        env: { ...env(), SMTP_PASS: "set", HOOK_TOKEN: "" },
+      });
+      expect(r.code).toBe(0);
+      for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+      const said = r.stdout.replace(/\s+/g, " ");
+      expect(said).toContain("not set here: ALIYUN_ACCESS_KEY_ID, ALIYUN_ACCESS_KEY_SECRET,");
+      expect(said).toContain("HOOK_TOKEN.");
+      expect(said).not.toContain("SMTP_PASS");
+      // Not the ones with a default, nor those only named in comments.
+      expect(said).not.toMatch(/VLLM_API_KEY|\bhost\b,/);
+      expect(r.stdout).toMatch(/then run:\n {2}watchdog validate --config .*watchdog\.yaml\n$/);
+    },
+  );
 });
 
 describe("watchdog history", () => {
@@ -382,7 +396,8 @@ describe("watchdog history", () => {
     const cause = "the speaker table was not loaded because the model directory is missing its config";
     fs.appendFileSync(
       file,
-      `  - name: svc-log\n    type: log\n    path: ${log}\n    causes: none\n    patterns: [{regex: "speaker .* not found", cause: "${cause}"}]\n`,
+      `  - name: svc-log\n    type: log\n    path: ${log}\n    causes: none\n` +
+        `    patterns: [{regex: "speaker .* not found", cause: "${cause}"}]\n`,
     );
     await cli("check");
     fs.appendFileSync(log, "error: speaker abc not found\n");
@@ -440,7 +455,10 @@ describe("watchdog check with a console channel", () => {
     const r = await runCli(["-c", file, "check"], { cwd: dir(), env: env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^watchdog check on box\n--- \[watchdog\] CRITICAL a-service-with-a-long-name on box\n[\s\S]*\n\nCHECK +STATUS[\s\S]*\nsent to out: a-service-with-a-long-name\n$/,
+      new RegExp(
+        String.raw`^watchdog check on box\n--- \[watchdog\] CRITICAL a-service-with-a-long-name on box\n` +
+          String.raw`[\s\S]*\n\nCHECK +STATUS[\s\S]*\nsent to out: a-service-with-a-long-name\n$`,
+      ),
     );
     expect(r.stdout.match(/^watchdog check on/gm)).toHaveLength(1);
   });

@@ -104,7 +104,10 @@ repeat_every: soon
       "w.yaml:4:11: checks[0].port: Invalid input: expected number, received string",
       'w.yaml:5:5: checks[0].timout: unknown key (did you mean "timeout"?)',
       expect.stringMatching(
-        /^w\.yaml:7:11: checks\[1\]\.type: unknown type "htp" \(did you mean "http"\?\); expected one of: tcp, http, system/,
+        new RegExp(
+          String.raw`^w\.yaml:7:11: checks\[1\]\.type: unknown type "htp" \(did you mean "http"\?\); ` +
+            String.raw`expected one of: tcp, http, system`,
+        ),
       ),
       expect.stringMatching(/^w\.yaml:9:15: repeat_every: invalid duration "soon"/),
     ]);
@@ -173,25 +176,30 @@ repeat_every: soon
     expect(errs.join("\n")).toMatch(/dependency cycle: a -> b -> a/);
   });
 
-  it("fills the default ladder's missing channels with the configured ones; an explicit unknown one is an error", () => {
-    const { config, warnings } = parseConfig(
-      "channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nchecks: []\n",
-      opts(),
-    );
-    expect(config.escalation.map((s) => s.notify)).toEqual([["mail"], ["mail"]]);
-    expect(warnings).toEqual([]);
-    expect(
-      errorsOf(
-        "channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nescalation:\n  - after: 1\n    notify: [mail, pager]\n",
-      ),
-    ).toEqual([
-      'w.yaml:5:20: escalation[0].notify[1]: unknown channel "pager" (configured: mail): alerts for it would be lost',
-    ]);
-  });
+  it(
+    "fills the default ladder's missing channels with the configured ones; " + "an explicit unknown one is an error",
+    () => {
+      const { config, warnings } = parseConfig(
+        "channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nchecks: []\n",
+        opts(),
+      );
+      expect(config.escalation.map((s) => s.notify)).toEqual([["mail"], ["mail"]]);
+      expect(warnings).toEqual([]);
+      expect(
+        errorsOf(
+          "channels:\n  mail: {type: email, host: h, from: a@b.c, to: x@y.z}\nescalation:\n  - after: 1\n" +
+            "    notify: [mail, pager]\n",
+        ),
+      ).toEqual([
+        'w.yaml:5:20: escalation[0].notify[1]: unknown channel "pager" (configured: mail): alerts for it would be lost',
+      ]);
+    },
+  );
 
   it("stops YAML alias bombs", () => {
     const bomb =
-      'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
+      'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n' +
+      "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n";
     expect(errorsOf(bomb)[0]).toMatch(/^w\.yaml:1:1: /);
   });
 });

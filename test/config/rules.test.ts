@@ -32,15 +32,19 @@ describe("references that would lose an alert are errors", () => {
       what: "a typo in a ladder step",
       yaml: `channels:\n${EMAIL}escalation:\n  - {after: 1, notify: [emial]}\n${TCP}`,
       want: [
-        'w.yaml:4:25: escalation[0].notify[0]: unknown channel "emial"; did you mean "email"? (configured: email): alerts for it would be lost',
+        'w.yaml:4:25: escalation[0].notify[0]: unknown channel "emial"; did you mean "email"? (configured: email): ' +
+          "alerts for it would be lost",
       ],
     },
     {
       // A per-check ladder is checked the same way.
       what: "a typo in a check's own ladder",
-      yaml: `channels:\n${EMAIL}${DING}checks:\n  - name: tts\n    type: tcp\n    port: 1\n    escalation: [{after: 2, notify: [dingtak]}]\n`,
+      yaml:
+        `channels:\n${EMAIL}${DING}checks:\n  - name: tts\n    type: tcp\n    port: 1\n` +
+        `    escalation: [{after: 2, notify: [dingtak]}]\n`,
       want: [
-        'w.yaml:8:38: checks[0].escalation[0].notify[0]: unknown channel "dingtak"; did you mean "dingtalk"? (configured: email, dingtalk): alerts for it would be lost',
+        'w.yaml:8:38: checks[0].escalation[0].notify[0]: unknown channel "dingtak"; ' +
+          'did you mean "dingtalk"? (configured: email, dingtalk): alerts for it would be lost',
       ],
     },
     {
@@ -48,15 +52,19 @@ describe("references that would lose an alert are errors", () => {
       what: "a fallback to a channel that does not exist",
       yaml: `channels:\n  email: {type: email, host: h, from: a@b.c, to: x@y.z, fallback: [sms]}\n${TCP}`,
       want: [
-        'w.yaml:2:68: channels.email.fallback[0]: unknown channel "sms" (configured: email): alerts for it would be lost',
+        'w.yaml:2:68: channels.email.fallback[0]: unknown channel "sms" (configured: email): ' +
+          "alerts for it would be lost",
       ],
     },
     {
       // A type alias with two channels of that type names neither.
       what: "an alias that two channels share",
-      yaml: `channels:\n${EMAIL}  mail2: {type: email, host: h, from: a@b.c, to: x@y.z}\nescalation:\n  - {after: 1, notify: [mail]}\n${TCP}`,
+      yaml:
+        `channels:\n${EMAIL}  mail2: {type: email, host: h, from: a@b.c, to: x@y.z}\nescalation:\n` +
+        `  - {after: 1, notify: [mail]}\n${TCP}`,
       want: [
-        'w.yaml:5:25: escalation[0].notify[0]: unknown channel "mail" (2 channels have that type: name one of email, mail2): alerts for it would be lost',
+        'w.yaml:5:25: escalation[0].notify[0]: unknown channel "mail" (2 channels have that type: ' +
+          "name one of email, mail2): alerts for it would be lost",
       ],
     },
     {
@@ -64,7 +72,8 @@ describe("references that would lose an alert are errors", () => {
       what: "a ladder that notifies nobody",
       yaml: `channels:\n${EMAIL}escalation:\n  - {after: 1, notify: []}\n${TCP}`,
       want: [
-        "w.yaml:4:3: escalation: no step of this ladder notifies a channel, so nobody would hear of the checks that use it (configured: email)",
+        "w.yaml:4:3: escalation: no step of this ladder notifies a channel, " +
+          "so nobody would hear of the checks that use it (configured: email)",
       ],
     },
   ])("$what", ({ yaml, want }) => {
@@ -115,7 +124,9 @@ describe("URLs written without their scheme", () => {
     },
     {
       what: "a DingTalk robot",
-      yaml: `channels:\n  dingtalk: {type: dingtalk, webhook: 'oapi.dingtalk.com/robot/send?access_token=t0ken'}\n${TCP}`,
+      yaml:
+        `channels:\n  dingtalk: {type: dingtalk, webhook: 'oapi.dingtalk.com/robot/send?access_token=t0ken'}\n` +
+        `${TCP}`,
       want: [`w.yaml:2:39: channels.dingtalk.webhook: ${MSG}`],
     },
   ])("$what", ({ yaml, want }) => {

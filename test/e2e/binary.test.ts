@@ -5,7 +5,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The single executable (Node SEA): built once here with `npm run build:binary`'s script, then run from a directory
-// with no node_modules. Skipped, with the reason, when the SEA tooling (postject, node --experimental-sea-config) is missing.
+// with no node_modules. Skipped, with the reason, when the SEA tooling (postject, node --experimental-sea-config) is
+// missing.
 const root = path.resolve(__dirname, "../..");
 const bin = path.join(root, "dist", "watchdog");
 let skip: string | undefined;
@@ -47,7 +48,9 @@ describe("dist/watchdog (single executable)", () => {
     const config = path.join(dir, "watchdog.yaml");
     fs.writeFileSync(
       config,
-      `state_file: ${dir}/state.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: nothing-here, type: tcp, host: 127.0.0.1, port: 1}\n  - {name: host, type: system, disk: {paths: ["/"]}}\n`,
+      `state_file: ${dir}/state.json\nchannels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\n` +
+        `checks:\n  - {name: nothing-here, type: tcp, host: 127.0.0.1, port: 1}\n` +
+        `  - {name: host, type: system, disk: {paths: ["/"]}}\n`,
     );
     const ok = run("validate", "-c", config);
     expect(ok.status).toBe(0);

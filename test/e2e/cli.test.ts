@@ -36,7 +36,8 @@ describe("watchdog CLI", () => {
   it("validate prints config OK with counts", async () => {
     const file = write(
       "w.yaml",
-      "channels:\n  c: {type: console}\nchecks:\n  - {name: a, type: tcp, port: 1}\n  - {name: b, type: tcp, port: 2}\n",
+      "channels:\n  c: {type: console}\nchecks:\n  - {name: a, type: tcp, port: 1}\n" +
+        "  - {name: b, type: tcp, port: 2}\n",
     );
     const r = await runCli(["validate", "--config", file]);
     expect(r.code).toBe(0);
@@ -118,7 +119,8 @@ describe("watchdog CLI", () => {
     const port = await closedPort();
     const file = write(
       "w.yaml",
-      `state_file: ${dir}/s.json\nchannels: {c: {type: console}}\nescalation: [{after: 1, notify: [c]}]\nchecks:\n  - {name: down, type: tcp, port: ${port}, timeout: 1s}\n`,
+      `state_file: ${dir}/s.json\nchannels: {c: {type: console}}\nescalation: [{after: 1, notify: [c]}]\nchecks:\n` +
+        `  - {name: down, type: tcp, port: ${port}, timeout: 1s}\n`,
     );
     const j = await runCli(["check", "--json", "--config", file]);
     expect(j.code).toBe(0);
@@ -131,39 +133,46 @@ describe("watchdog CLI", () => {
     expect(e.code).toBe(2);
   });
 
-  it("keeps a message the SMTP server refused (connection refused) in the outbox and delivers it once the server is back", async () => {
-    const smtpPort = await closedPort();
-    const svc = await closedPort();
-    const state = path.join(dir, "s.json");
-    const yaml = (p: number) =>
-      `host: box\nstate_file: ${state}\nchannels:\n  email: {type: email, host: 127.0.0.1, port: ${p}, secure: false, from: a@example.com, to: b@example.com, connection_timeout: 1s}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`;
-    const file = write("w.yaml", yaml(smtpPort));
-    const r1 = await runCli(["check", "--config", file]);
-    expect(r1.code).toBe(0);
-    expect(r1.stdout).toContain("FAILED to send to email: cannot reach the SMTP server: ECONNREFUSED");
-    expect(r1.stdout).toContain("outbox: 1 message(s) waiting");
-    const saved = JSON.parse(fs.readFileSync(state, "utf8"));
-    expect(saved.outbox).toHaveLength(1);
-    expect(saved.outbox[0].attempts).toBe(3);
-    const log = fs.readFileSync(path.join(dir, "watchdog.log"), "utf8");
-    expect(log).toContain('"event":"send_failed"');
-    expect(log).toContain("ECONNREFUSED");
+  it(
+    "keeps a message the SMTP server refused (connection refused) " +
+      "in the outbox and delivers it once the server is back",
+    async () => {
+      const smtpPort = await closedPort();
+      const svc = await closedPort();
+      const state = path.join(dir, "s.json");
+      const yaml = (p: number) =>
+        `host: box\nstate_file: ${state}\nchannels:\n` +
+        `  email: {type: email, host: 127.0.0.1, port: ${p}, secure: false, from: a@example.com, to: b@example.com, ` +
+        `connection_timeout: 1s}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n` +
+        `  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`;
+      const file = write("w.yaml", yaml(smtpPort));
+      const r1 = await runCli(["check", "--config", file]);
+      expect(r1.code).toBe(0);
+      expect(r1.stdout).toContain("FAILED to send to email: cannot reach the SMTP server: ECONNREFUSED");
+      expect(r1.stdout).toContain("outbox: 1 message(s) waiting");
+      const saved = JSON.parse(fs.readFileSync(state, "utf8"));
+      expect(saved.outbox).toHaveLength(1);
+      expect(saved.outbox[0].attempts).toBe(3);
+      const log = fs.readFileSync(path.join(dir, "watchdog.log"), "utf8");
+      expect(log).toContain('"event":"send_failed"');
+      expect(log).toContain("ECONNREFUSED");
 
-    // The server comes back; the retry is due (make it due now rather than wait a minute).
-    const smtp = await startSmtp();
-    try {
-      saved.outbox[0].nextAttemptAt = 0;
-      fs.writeFileSync(state, JSON.stringify(saved));
-      fs.writeFileSync(file, yaml(smtp.port));
-      const r2 = await runCli(["check", "--config", file]);
-      expect(r2.code).toBe(0);
-      // The old message goes out; the still-failing check has no new step to announce.
-      expect(smtp.mails.map((m) => m.subject)).toEqual(["[watchdog] CRITICAL svc on box"]);
-      expect(JSON.parse(fs.readFileSync(state, "utf8")).outbox).toEqual([]);
-    } finally {
-      await smtp.close();
-    }
-  });
+      // The server comes back; the retry is due (make it due now rather than wait a minute).
+      const smtp = await startSmtp();
+      try {
+        saved.outbox[0].nextAttemptAt = 0;
+        fs.writeFileSync(state, JSON.stringify(saved));
+        fs.writeFileSync(file, yaml(smtp.port));
+        const r2 = await runCli(["check", "--config", file]);
+        expect(r2.code).toBe(0);
+        // The old message goes out; the still-failing check has no new step to announce.
+        expect(smtp.mails.map((m) => m.subject)).toEqual(["[watchdog] CRITICAL svc on box"]);
+        expect(JSON.parse(fs.readFileSync(state, "utf8")).outbox).toEqual([]);
+      } finally {
+        await smtp.close();
+      }
+    },
+  );
 
   it("treats an SMTP auth failure as permanent: no retry, a hint, and a record of the drop", async () => {
     const smtp = await startSmtp({ auth: { user: "u", pass: "right-password" } });
@@ -171,7 +180,10 @@ describe("watchdog CLI", () => {
       const svc = await closedPort();
       const file = write(
         "w.yaml",
-        `state_file: ${dir}/s.json\nchannels:\n  email: {type: email, host: 127.0.0.1, port: ${smtp.port}, secure: false, user: u, pass: wrong-password-123, from: a@example.com, to: b@example.com}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`,
+        `state_file: ${dir}/s.json\nchannels:\n` +
+          `  email: {type: email, host: 127.0.0.1, port: ${smtp.port}, secure: false, user: u, ` +
+          `pass: wrong-password-123, from: a@example.com, to: b@example.com}\n` +
+          `escalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`,
       );
       const r = await runCli(["check", "--config", file]);
       expect(r.code).toBe(0);
@@ -204,7 +216,10 @@ describe("watchdog CLI", () => {
       const svc = await closedPort();
       const file = write(
         "w.yaml",
-        `state_file: ${dir}/s.json\nchannels:\n  email: {type: email, host: 127.0.0.1, port: ${p}, secure: false, from: a@example.com, to: b@example.com, greeting_timeout: 500ms, timeout: 3s}\nescalation: [{after: 1, notify: [email]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`,
+        `state_file: ${dir}/s.json\nchannels:\n` +
+          `  email: {type: email, host: 127.0.0.1, port: ${p}, secure: false, from: a@example.com, ` +
+          `to: b@example.com, greeting_timeout: 500ms, timeout: 3s}\nescalation: [{after: 1, notify: [email]}]\n` +
+          `checks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`,
       );
       const r = await runCli(["check", "--config", file], { timeoutMs: 100_000 });
       expect(r.code).toBe(0);

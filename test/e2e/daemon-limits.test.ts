@@ -39,7 +39,8 @@ const one = (i, left) => {
   if (left <= 0) return;
   opened++;
   const s = net.connect(port, "127.0.0.1");
-  s.on("connect", () => { open++; if (i % 2) s.write("GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n"); s.connected = true; });
+  s.on("connect", () => { open++; if (i % 2) s.write("GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n"); \
+s.connected = true; });
   s.on("error", () => failed++);
   s.on("close", () => { if (s.connected) open--; setTimeout(() => one(i, left - 1), 1000); });
 };

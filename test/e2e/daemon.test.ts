@@ -86,91 +86,96 @@ checks:
 ${extra}`;
 
 describe("watchdog daemon", () => {
-  it("runs cycles, notifies down and up, reloads on SIGHUP (keeping the old config when the new one is bad), stops on SIGTERM", async () => {
-    const port = await freePort();
-    const metricsPort = await freePort();
-    const missing = await freePort();
-    const svc = service(port);
-    await svc.up();
-    const state = path.join(dir, "state", "state.json");
-    const config = path.join(dir, "wd.yaml");
-    fs.writeFileSync(config, configText(state, port, metricsPort));
-    const d = start(config);
-    try {
-      let at = await d.until(/run: 1 checked, all ok/);
-      // The daemon holds the lock: a cron run is turned away with 75.
-      const cron = await runCli(["-c", config, "check"], { env: { HOME: dir, WATCHDOG_CONFIG: "" } });
-      expect(cron.code).toBe(75);
-      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      expect(metrics).toMatch(/^watchdog_/m);
-      expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(200);
-
-      await svc.down();
-      at = await d.until(/\[watchdog\] CRITICAL svc on /, at);
+  it(
+    "runs cycles, notifies down and up, " +
+      "reloads on SIGHUP (keeping the old config when the new one is bad), stops on SIGTERM",
+    async () => {
+      const port = await freePort();
+      const metricsPort = await freePort();
+      const missing = await freePort();
+      const svc = service(port);
       await svc.up();
-      at = await d.until(/\[watchdog\] RECOVERED svc on /, at);
+      const state = path.join(dir, "state", "state.json");
+      const config = path.join(dir, "wd.yaml");
+      fs.writeFileSync(config, configText(state, port, metricsPort));
+      const d = start(config);
+      try {
+        let at = await d.until(/run: 1 checked, all ok/);
+        // The daemon holds the lock: a cron run is turned away with 75.
+        const cron = await runCli(["-c", config, "check"], { env: { HOME: dir, WATCHDOG_CONFIG: "" } });
+        expect(cron.code).toBe(75);
+        const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        expect(metrics).toMatch(/^watchdog_/m);
+        expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(200);
 
-      // A silence given while the daemon holds the lock is queued and applied by its next run.
-      const sil = await runCli(["-c", config, "silence", "add", "svc", "--for", "1h"], {
-        env: { HOME: dir, WATCHDOG_CONFIG: "" },
-      });
-      expect(sil.stdout).toContain("queued");
+        await svc.down();
+        at = await d.until(/\[watchdog\] CRITICAL svc on /, at);
+        await svc.up();
+        at = await d.until(/\[watchdog\] RECOVERED svc on /, at);
 
-      // A broken config: reported, the old one kept, the loop goes on.
-      fs.writeFileSync(config, "checks: [{name: x, type: nope}]\n");
-      d.child.kill("SIGHUP");
-      await d.until(/config reload failed, keeping the old config: .*wd\.yaml:1:/, 0, "stderr");
-      at = await d.until(/run: 1 checked, all ok/, d.out.stdout.length);
+        // A silence given while the daemon holds the lock is queued and applied by its next run.
+        const sil = await runCli(["-c", config, "silence", "add", "svc", "--for", "1h"], {
+          env: { HOME: dir, WATCHDOG_CONFIG: "" },
+        });
+        expect(sil.stdout).toContain("queued");
 
-      // A changed config: a second check that fails at once.
-      fs.writeFileSync(
-        config,
-        configText(
-          state,
-          port,
-          metricsPort,
-          `  - name: extra\n    type: tcp\n    host: 127.0.0.1\n    port: ${missing}\n`,
-        ),
-      );
-      d.child.kill("SIGHUP");
-      at = await d.until(/config reloaded/, at);
-      at = await d.until(/\[watchdog\] CRITICAL extra on /, at);
+        // A broken config: reported, the old one kept, the loop goes on.
+        fs.writeFileSync(config, "checks: [{name: x, type: nope}]\n");
+        d.child.kill("SIGHUP");
+        await d.until(/config reload failed, keeping the old config: .*wd\.yaml:1:/, 0, "stderr");
+        at = await d.until(/run: 1 checked, all ok/, d.out.stdout.length);
 
-      d.child.kill("SIGTERM");
-      expect(await d.exited).toBe(0);
-      expect(d.out.stdout).toContain("watchdog daemon: stopped");
-      expect(fs.existsSync(`${state}.lock`)).toBe(false);
+        // A changed config: a second check that fails at once.
+        fs.writeFileSync(
+          config,
+          configText(
+            state,
+            port,
+            metricsPort,
+            `  - name: extra\n    type: tcp\n    host: 127.0.0.1\n    port: ${missing}\n`,
+          ),
+        );
+        d.child.kill("SIGHUP");
+        at = await d.until(/config reloaded/, at);
+        at = await d.until(/\[watchdog\] CRITICAL extra on /, at);
 
-      const saved = JSON.parse(fs.readFileSync(state, "utf8"));
-      expect(saved.checks.svc.status).toBe("ok");
-      expect(saved.checks.extra.status).toBe("critical");
-      expect(saved.silences.map((s: { pattern: string }) => s.pattern)).toEqual(["svc"]);
-      expect(saved.lastRun.startedAt).toBeGreaterThan(0);
-      const events = fs
-        .readFileSync(path.join(dir, "state", "history.jsonl"), "utf8")
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l));
-      const types = events.map(
-        (e: { type: string; check?: string; ok?: boolean }) =>
-          `${e.type}${e.check ? `:${e.check}` : ""}${e.ok === false ? ":failed" : ""}`,
-      );
-      expect(types).toEqual(
-        expect.arrayContaining([
-          "incident_open:svc",
-          "incident_close:svc",
-          "transition:svc",
-          "notify",
-          "config_reload:failed",
-          "config_reload",
-          "silence",
-          "incident_open:extra",
-        ]),
-      );
-    } finally {
-      await svc.down();
-    }
-  }, 180_000);
+        d.child.kill("SIGTERM");
+        expect(await d.exited).toBe(0);
+        expect(d.out.stdout).toContain("watchdog daemon: stopped");
+        expect(fs.existsSync(`${state}.lock`)).toBe(false);
+
+        const saved = JSON.parse(fs.readFileSync(state, "utf8"));
+        expect(saved.checks.svc.status).toBe("ok");
+        expect(saved.checks.extra.status).toBe("critical");
+        expect(saved.silences.map((s: { pattern: string }) => s.pattern)).toEqual(["svc"]);
+        expect(saved.lastRun.startedAt).toBeGreaterThan(0);
+        const events = fs
+          .readFileSync(path.join(dir, "state", "history.jsonl"), "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l));
+        const types = events.map(
+          (e: { type: string; check?: string; ok?: boolean }) =>
+            `${e.type}${e.check ? `:${e.check}` : ""}${e.ok === false ? ":failed" : ""}`,
+        );
+        expect(types).toEqual(
+          expect.arrayContaining([
+            "incident_open:svc",
+            "incident_close:svc",
+            "transition:svc",
+            "notify",
+            "config_reload:failed",
+            "config_reload",
+            "silence",
+            "incident_open:extra",
+          ]),
+        );
+      } finally {
+        await svc.down();
+      }
+    },
+    180_000,
+  );
 
   it("SIGTERM during a restart hook lets the hook finish and saves the run", async () => {
     const down = await freePort();

@@ -27,7 +27,8 @@ function setup(name: string, envText: string): { config: string; envFile: string
     config,
     `state_file: ${work}/state.json
 channels:
-  email: {type: email, host: 127.0.0.1, port: ${smtp.port}, user: "\${SMTP_USER}", pass: "\${SMTP_PASS}", from: a@b.c, to: [x@y.z]}
+  email: {type: email, host: 127.0.0.1, port: ${smtp.port}, user: "\${SMTP_USER}", pass: "\${SMTP_PASS}", \
+from: a@b.c, to: [x@y.z]}
 checks:
   - {name: down, type: tcp, port: 1}
 `,
@@ -80,16 +81,19 @@ describe("install --cron with an env file", () => {
 });
 
 describe("a missing env file", () => {
-  it("is named by watchdog on stderr (cron mail), not by node (Node 20 reads a later --env-file for itself)", async () => {
-    const { config, envFile, work } = setup("missing", SYSTEMD_STYLE);
-    const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile], {}, work);
-    fs.rmSync(envFile);
-    const run = await runAsCron(cronCommand(inst.stdout.split("\n")[1]!), CRON_ENV);
-    expect(run.mail).toBe(
-      `${envFile}:1:1: (top level): cannot read the env file: no such file\nconfig invalid: 1 problem\n`,
-    );
-    expect(run.code).toBe(78);
-  });
+  it(
+    "is named by watchdog on stderr (cron mail), " + "not by node (Node 20 reads a later --env-file for itself)",
+    async () => {
+      const { config, envFile, work } = setup("missing", SYSTEMD_STYLE);
+      const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile], {}, work);
+      fs.rmSync(envFile);
+      const run = await runAsCron(cronCommand(inst.stdout.split("\n")[1]!), CRON_ENV);
+      expect(run.mail).toBe(
+        `${envFile}:1:1: (top level): cannot read the env file: no such file\nconfig invalid: 1 problem\n`,
+      );
+      expect(run.code).toBe(78);
+    },
+  );
 });
 
 describe("an env file others control is refused", () => {

@@ -27,11 +27,14 @@ function write(name: string, text: string): string {
 }
 
 describe("zh-CN", () => {
-  it("a Chinese check name, Chinese summaries, the worst status in a merged subject, a merged recovery headed as one", async () => {
-    const [a, b] = [await freePort(), await freePort()];
-    const file = write(
-      "zh.yaml",
-      `locale: zh-CN
+  it(
+    "a Chinese check name, Chinese summaries, " +
+      "the worst status in a merged subject, a merged recovery headed as one",
+    async () => {
+      const [a, b] = [await freePort(), await freePort()];
+      const file = write(
+        "zh.yaml",
+        `locale: zh-CN
 state_file: ${path.join(dir, "zh-state.json")}
 channels:
   out: {type: console}
@@ -39,22 +42,23 @@ checks:
   - {name: tts进程, type: tcp, port: ${a}}
   - {name: 语音接口, type: tcp, port: ${b}}
 `,
-    );
-    const down = await cli(["-c", file, "check"]);
-    // The console channel prints the message, then the run's table (the operator's own words stay English).
-    const message = down.stdout.slice(0, down.stdout.indexOf("CHECK "));
-    expect(message).toMatch(/【告警】\S+ 共 2 项检查严重/);
-    expect(message).toContain(`127.0.0.1:${a} 拒绝连接（没有进程在监听？）`);
-    expect(message).not.toContain("refused the connection");
-    const servers = [await listen(a), await listen(b)];
-    try {
-      const up = await cli(["-c", file, "check"]);
-      expect(up.stdout).toMatch(/【恢复】\S+ 共 2 项检查已恢复/);
-      expect(up.stdout).not.toMatch(/【告警】.*已恢复/);
-    } finally {
-      for (const s of servers) s.close();
-    }
-  });
+      );
+      const down = await cli(["-c", file, "check"]);
+      // The console channel prints the message, then the run's table (the operator's own words stay English).
+      const message = down.stdout.slice(0, down.stdout.indexOf("CHECK "));
+      expect(message).toMatch(/【告警】\S+ 共 2 项检查严重/);
+      expect(message).toContain(`127.0.0.1:${a} 拒绝连接（没有进程在监听？）`);
+      expect(message).not.toContain("refused the connection");
+      const servers = [await listen(a), await listen(b)];
+      try {
+        const up = await cli(["-c", file, "check"]);
+        expect(up.stdout).toMatch(/【恢复】\S+ 共 2 项检查已恢复/);
+        expect(up.stdout).not.toMatch(/【告警】.*已恢复/);
+      } finally {
+        for (const s of servers) s.close();
+      }
+    },
+  );
 });
 
 describe("output", () => {

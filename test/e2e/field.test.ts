@@ -51,12 +51,15 @@ async function cronLineFor(config: string, envFile: string): Promise<string> {
 }
 
 describe("a single email channel hears every step under cron", () => {
-  it("first alert, the restart report and the recovery all reach the one channel; the secret comes from the env file", async () => {
-    const port = await freePort();
-    const state = path.join(dir, "single", "state.json");
-    const config = write(
-      "single/watchdog.yaml",
-      `state_file: ${state}
+  it(
+    "first alert, the restart report and the recovery all reach the one channel; " +
+      "the secret comes from the env file",
+    async () => {
+      const port = await freePort();
+      const state = path.join(dir, "single", "state.json");
+      const config = write(
+        "single/watchdog.yaml",
+        `state_file: ${state}
 channels:
 ${emailChannel(smtp.port)}checks:
   - name: tts进程
@@ -65,34 +68,36 @@ ${emailChannel(smtp.port)}checks:
     port: ${port}
     restart: {command: [/bin/true], verify_after: 0s}
 `,
-    );
-    const envFile = write("single/watchdog.env", "SMTP_PASS=right-pass\n");
-    const command = await cronLineFor(config, envFile);
-    const before = smtp.mails.length;
-    for (let i = 0; i < 3; i++) {
-      const run = await runAsCron(command);
-      expect(run.mail).toBe("");
-      expect(run.code).toBe(0);
-    }
-    const server = await listen(port);
-    try {
-      expect((await runAsCron(command)).mail).toBe("");
-    } finally {
-      server.close();
-    }
-    const subjects = smtp.mails.slice(before).map((m) => m.subject);
-    expect(subjects).toEqual([
-      expect.stringMatching(/^\[watchdog\] CRITICAL tts进程 on /),
-      expect.stringMatching(/^\[watchdog\] CRITICAL tts进程 on /),
-      expect.stringMatching(/^\[watchdog\] RECOVERED tts进程 on /),
-    ]);
-    expect(smtp.mails.at(-2)!.text).toContain("Restart: restart did not help");
-  });
+      );
+      const envFile = write("single/watchdog.env", "SMTP_PASS=right-pass\n");
+      const command = await cronLineFor(config, envFile);
+      const before = smtp.mails.length;
+      for (let i = 0; i < 3; i++) {
+        const run = await runAsCron(command);
+        expect(run.mail).toBe("");
+        expect(run.code).toBe(0);
+      }
+      const server = await listen(port);
+      try {
+        expect((await runAsCron(command)).mail).toBe("");
+      } finally {
+        server.close();
+      }
+      const subjects = smtp.mails.slice(before).map((m) => m.subject);
+      expect(subjects).toEqual([
+        expect.stringMatching(/^\[watchdog\] CRITICAL tts进程 on /),
+        expect.stringMatching(/^\[watchdog\] CRITICAL tts进程 on /),
+        expect.stringMatching(/^\[watchdog\] RECOVERED tts进程 on /),
+      ]);
+      expect(smtp.mails.at(-2)!.text).toContain("Restart: restart did not help");
+    },
+  );
 
   it("without the env file's variable, every run says why on stderr (cron mail), never in silence", async () => {
     const config = write(
       "noenv/watchdog.yaml",
-      `state_file: ${path.join(dir, "noenv", "state.json")}\nchannels:\n${emailChannel(smtp.port)}checks:\n  - {name: t, type: tcp, port: 1}\n`,
+      `state_file: ${path.join(dir, "noenv", "state.json")}\nchannels:\n${emailChannel(smtp.port)}checks:\n` +
+        `  - {name: t, type: tcp, port: 1}\n`,
     );
     const envFile = write("noenv/watchdog.env", "# nothing yet\n");
     const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile]);
@@ -109,11 +114,13 @@ ${emailChannel(smtp.port)}checks:
 });
 
 describe("a channel that keeps failing is told through another", () => {
-  it("a wrong SMTP password under cron: stderr says so, the webhook gets one notice with the alert, status exits 2", async () => {
-    const state = path.join(dir, "wrong", "state.json");
-    const config = write(
-      "wrong/watchdog.yaml",
-      `state_file: ${state}
+  it(
+    "a wrong SMTP password under cron: stderr says so, " + "the webhook gets one notice with the alert, status exits 2",
+    async () => {
+      const state = path.join(dir, "wrong", "state.json");
+      const config = write(
+        "wrong/watchdog.yaml",
+        `state_file: ${state}
 channels:
 ${emailChannel(smtp.port)}  chat:
     type: webhook
@@ -124,25 +131,26 @@ escalation:
 checks:
   - {name: llm, type: tcp, port: 1}
 `,
-    );
-    const envFile = write("wrong/watchdog.env", "SMTP_PASS=wrong-pass\n");
-    const command = await cronLineFor(config, envFile);
-    const first = await runAsCron(command);
-    expect(first.code).toBe(0);
-    expect(first.mail).toMatch(/FAILED to send to email \(llm\): SMTP authentication failed: 535/);
-    expect(first.mail).toMatch(/channel email refuses the credentials since .*: alerts now go to chat only/);
-    const notices = hook.delivered().filter((b) => b.notice?.type === "channel_failing");
-    expect(notices).toHaveLength(1);
-    expect(notices[0].subject).toMatch(/CHANNEL FAILING: email on .* refuses the credentials/);
-    expect(notices[0].items.map((i: { check: string }) => i.check)).toEqual(["llm"]);
-    // The next step still reaches a person: through chat, while email is failing; the notice is not repeated.
-    const second = await runAsCron(command);
-    expect(second.mail).toMatch(/FAILED to send to email/);
-    expect(second.mail).not.toMatch(/refuses the credentials since/);
-    expect(hook.delivered().filter((b) => b.notice?.type === "channel_failing")).toHaveLength(1);
-    expect(hook.delivered().at(-1).fallbackFrom).toBe("email");
-    const status = await cli(["-c", config, "status", "--exit-status"]);
-    expect(status.code).toBe(2);
-    expect(status.stdout.replace(/\s+/g, " ")).toContain("CHANNEL FAILING: channel email refuses the credentials");
-  });
+      );
+      const envFile = write("wrong/watchdog.env", "SMTP_PASS=wrong-pass\n");
+      const command = await cronLineFor(config, envFile);
+      const first = await runAsCron(command);
+      expect(first.code).toBe(0);
+      expect(first.mail).toMatch(/FAILED to send to email \(llm\): SMTP authentication failed: 535/);
+      expect(first.mail).toMatch(/channel email refuses the credentials since .*: alerts now go to chat only/);
+      const notices = hook.delivered().filter((b) => b.notice?.type === "channel_failing");
+      expect(notices).toHaveLength(1);
+      expect(notices[0].subject).toMatch(/CHANNEL FAILING: email on .* refuses the credentials/);
+      expect(notices[0].items.map((i: { check: string }) => i.check)).toEqual(["llm"]);
+      // The next step still reaches a person: through chat, while email is failing; the notice is not repeated.
+      const second = await runAsCron(command);
+      expect(second.mail).toMatch(/FAILED to send to email/);
+      expect(second.mail).not.toMatch(/refuses the credentials since/);
+      expect(hook.delivered().filter((b) => b.notice?.type === "channel_failing")).toHaveLength(1);
+      expect(hook.delivered().at(-1).fallbackFrom).toBe("email");
+      const status = await cli(["-c", config, "status", "--exit-status"]);
+      expect(status.code).toBe(2);
+      expect(status.stdout.replace(/\s+/g, " ")).toContain("CHANNEL FAILING: channel email refuses the credentials");
+    },
+  );
 });

@@ -51,28 +51,32 @@ afterAll(async () => {
 });
 
 describe("http check whose body stalls", () => {
-  it("200 and headers, then a byte a second, timeout 3s: critical, and the webhook hears it (HTTP/1.0 and 1.1)", async () => {
-    const config = path.join(dir, "watchdog.yaml");
-    fs.writeFileSync(
-      config,
-      `state_file: ${dir}/state/state.json\nchannels:\n  hook: {type: webhook, url: "${hook.url}"}\n` +
-        `escalation:\n  - {after: 1, notify: [hook]}\n` +
-        `checks:\n  - {name: tts, type: http, url: "${base}/legacy", timeout: 3s}\n` +
-        `  - {name: llm, type: http, url: "${base}/chunked", timeout: 3s}\n`,
-      { mode: 0o600 },
-    );
-    const run = await runAsCron(`node ${CLI} check -c ${config} >/dev/null`);
-    expect(run.mail).toBe("");
-    expect(run.code).toBe(0);
-    const state = JSON.parse(fs.readFileSync(path.join(dir, "state", "state.json"), "utf8"));
-    expect([state.checks.tts.status, state.checks.llm.status]).toEqual(["critical", "critical"]);
-    const items = hook.delivered().flatMap((m: { items: { check: string; summary: string }[] }) => m.items);
-    for (const [check, path] of [
-      ["tts", "/legacy"],
-      ["llm", "/chunked"],
-    ]) {
-      const summary = items.find((i: { check: string }) => i.check === check)?.summary;
-      expect(summary).toBe(`GET ${base}${path} answered 200, but the body was not complete within 3s`);
-    }
-  }, 60_000);
+  it(
+    "200 and headers, then a byte a second, timeout 3s: " + "critical, and the webhook hears it (HTTP/1.0 and 1.1)",
+    async () => {
+      const config = path.join(dir, "watchdog.yaml");
+      fs.writeFileSync(
+        config,
+        `state_file: ${dir}/state/state.json\nchannels:\n  hook: {type: webhook, url: "${hook.url}"}\n` +
+          `escalation:\n  - {after: 1, notify: [hook]}\n` +
+          `checks:\n  - {name: tts, type: http, url: "${base}/legacy", timeout: 3s}\n` +
+          `  - {name: llm, type: http, url: "${base}/chunked", timeout: 3s}\n`,
+        { mode: 0o600 },
+      );
+      const run = await runAsCron(`node ${CLI} check -c ${config} >/dev/null`);
+      expect(run.mail).toBe("");
+      expect(run.code).toBe(0);
+      const state = JSON.parse(fs.readFileSync(path.join(dir, "state", "state.json"), "utf8"));
+      expect([state.checks.tts.status, state.checks.llm.status]).toEqual(["critical", "critical"]);
+      const items = hook.delivered().flatMap((m: { items: { check: string; summary: string }[] }) => m.items);
+      for (const [check, path] of [
+        ["tts", "/legacy"],
+        ["llm", "/chunked"],
+      ]) {
+        const summary = items.find((i: { check: string }) => i.check === check)?.summary;
+        expect(summary).toBe(`GET ${base}${path} answered 200, but the body was not complete within 3s`);
+      }
+    },
+    60_000,
+  );
 });

@@ -51,9 +51,9 @@ describe("a run with many checks and channels", () => {
     const config = path.join(dir, "watchdog.yaml");
     fs.writeFileSync(
       config,
-      `state_file: ${dir}/state/state.json\nchannels:\n${channels.join("\n")}\nescalation:\n  - {after: 1, notify: [${channels
-        .map((_, i) => `hook-${i}`)
-        .join(", ")}]}\nchecks:\n${checks.join("\n")}\n  - {name: down, type: tcp, port: ${closed}, timeout: 2s}\n`,
+      `state_file: ${dir}/state/state.json\nchannels:\n${channels.join("\n")}\n` +
+        `escalation:\n  - {after: 1, notify: [${channels.map((_, i) => `hook-${i}`).join(", ")}]}\n` +
+        `checks:\n${checks.join("\n")}\n  - {name: down, type: tcp, port: ${closed}, timeout: 2s}\n`,
       { mode: 0o600 },
     );
     const run = await runAsCron(`node ${CLI} check -c ${config} >/dev/null`);

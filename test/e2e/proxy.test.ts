@@ -110,17 +110,20 @@ describe("a channel through the proxy", () => {
     },
   );
 
-  it("a proxy that refuses the credentials and echoes them: the send fails on stderr, the password masked", async () => {
-    const wrong = "wr0ng-Proxy-Pass";
-    const r = await runWith("refused", `HTTP_PROXY=http://pxuser:${wrong}@127.0.0.1:${proxy.port}`, "");
-    expect(r.delivered).toHaveLength(0);
-    expect(r.run.mail).toMatch(/FAILED to send to hook .*HTTP 407/);
-    expect(r.run.mail).toContain("denied: Basic ***");
-    for (const leak of [wrong, Buffer.from(`pxuser:${wrong}`).toString("base64")]) {
-      expect(r.run.mail).not.toContain(leak);
-      expect(r.files).not.toContain(leak);
-    }
-  });
+  it(
+    "a proxy that refuses the credentials and echoes them: " + "the send fails on stderr, the password masked",
+    async () => {
+      const wrong = "wr0ng-Proxy-Pass";
+      const r = await runWith("refused", `HTTP_PROXY=http://pxuser:${wrong}@127.0.0.1:${proxy.port}`, "");
+      expect(r.delivered).toHaveLength(0);
+      expect(r.run.mail).toMatch(/FAILED to send to hook .*HTTP 407/);
+      expect(r.run.mail).toContain("denied: Basic ***");
+      for (const leak of [wrong, Buffer.from(`pxuser:${wrong}`).toString("base64")]) {
+        expect(r.run.mail).not.toContain(leak);
+        expect(r.files).not.toContain(leak);
+      }
+    },
+  );
 
   it.each([
     { proxy: "socks5://127.0.0.1:1080", want: "socks5: only http:// and https:// proxies are supported" },
@@ -147,7 +150,9 @@ describe("a channel through the proxy", () => {
 describe("checks and the proxy", () => {
   it("an http check goes through it, unless it says proxy: false", async () => {
     const url = `http://127.0.0.1:${portOf(model)}/health`;
-    const checks = `  - {name: via, type: http, url: "${url}?via"}\n  - {name: direct, type: http, url: "${url}?direct", proxy: false}\n`;
+    const checks =
+      `  - {name: via, type: http, url: "${url}?via"}\n` +
+      `  - {name: direct, type: http, url: "${url}?direct", proxy: false}\n`;
     const r = await runWith("checks", `HTTP_PROXY=${proxy.url}\nNO_PROXY=127.0.0.1:${hook.port}`, checks);
     expect(r.run.mail).toBe("");
     expect(r.passed.map((p) => `${p.method} ${p.target}`)).toEqual([`GET ${url}?via`]);

@@ -24,13 +24,15 @@ beforeAll(() => {
   // guess how long a busy machine takes to start python.
   fs.writeFileSync(
     path.join(dir, "bin", "wait-port"),
-    `#!/bin/bash\nfor i in $(seq 300); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && exit 0; sleep 0.1; done\nexit 1\n`,
+    `#!/bin/bash\nfor i in $(seq 300); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && exit 0; sleep 0.1; done\n` +
+      `exit 1\n`,
     { mode: 0o755 },
   );
   // A stand-in for `systemctl restart UNIT`: it starts the unit's service detached, leaving its output inherited.
   fs.writeFileSync(
     path.join(dir, "bin", "systemctl"),
-    `#!/bin/bash\n[ "$1" = restart ] || exit 2\n. "${dir}/units/$2"\nsetsid nohup python3 -m http.server "$PORT" --bind 127.0.0.1 & echo $! > "$PIDFILE"\nwait-port "$PORT"\n`,
+    `#!/bin/bash\n[ "$1" = restart ] || exit 2\n. "${dir}/units/$2"\n` +
+      `setsid nohup python3 -m http.server "$PORT" --bind 127.0.0.1 & echo $! > "$PIDFILE"\nwait-port "$PORT"\n`,
     { mode: 0o755 },
   );
   fs.mkdirSync(path.join(dir, "units"));
@@ -93,7 +95,8 @@ async function setup(name: string, script: (port: number, pidFile: string) => st
 
 const PY = (port: number) => `python3 -m http.server ${port} --bind 127.0.0.1`;
 const NODE = (port: number) =>
-  `${JSON.stringify(process.execPath)} -e "require('net').createServer((s) => { s.on('error', () => {}); console.log('connection'); console.error('served'); s.end('hi\\\\n'); }).listen(${port}, '127.0.0.1')"`;
+  `${JSON.stringify(process.execPath)} -e "require('net').createServer((s) => { s.on('error', () => {}); ` +
+  `console.log('connection'); console.error('served'); s.end('hi\\\\n'); }).listen(${port}, '127.0.0.1')"`;
 
 describe("a restart hook that starts a long-lived service", () => {
   it.each([
@@ -126,60 +129,75 @@ describe("a restart hook that starts a long-lived service", () => {
     await expectHelpedAndServing(s);
   }, 120_000);
 
-  it("a hook that itself hangs past its timeout is killed with its process group; the run still saves and unlocks", async () => {
-    const s = await setup("hangs", (_p, f) => `sleep 300 & echo $! > ${f}\nexec sleep 300`);
-    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("timeout: 30s", "timeout: 1s"));
-    const r = await runCli(["-c", s.config, "check"], { env: env(), timeoutMs: 60_000 });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/restart svc: failed: did not finish within 1000ms; its process group was killed/);
-    const child = Number(fs.readFileSync(s.pidFile, "utf8"));
-    for (let i = 0; i < 100 && alive(child); i++) await new Promise((res) => setTimeout(res, 50));
-    expect(alive(child)).toBe(false);
-    expect(JSON.parse(fs.readFileSync(s.state, "utf8")).checks.svc.incident.restarts).toBe(1);
-    expect(fs.existsSync(`${s.state}.lock`)).toBe(false);
-  }, 120_000);
+  it(
+    "a hook that itself hangs past its timeout is killed with its process group; " + "the run still saves and unlocks",
+    async () => {
+      const s = await setup("hangs", (_p, f) => `sleep 300 & echo $! > ${f}\nexec sleep 300`);
+      fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("timeout: 30s", "timeout: 1s"));
+      const r = await runCli(["-c", s.config, "check"], { env: env(), timeoutMs: 60_000 });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/restart svc: failed: did not finish within 1000ms; its process group was killed/);
+      const child = Number(fs.readFileSync(s.pidFile, "utf8"));
+      for (let i = 0; i < 100 && alive(child); i++) await new Promise((res) => setTimeout(res, 50));
+      expect(alive(child)).toBe(false);
+      expect(JSON.parse(fs.readFileSync(s.state, "utf8")).checks.svc.incident.restarts).toBe(1);
+      expect(fs.existsSync(`${s.state}.lock`)).toBe(false);
+    },
+    120_000,
+  );
 
-  it("a run never outlives run_timeout: a hook that hangs with a detached child holding its output is cut", async () => {
-    // The hook's timeout is longer than the whole run may take; its detached child holds the output open forever.
-    const s = await setup(
-      "run-timeout",
-      (_p, f) => `setsid sleep 300 & echo $! > ${f}\nexec sleep 300`,
-      "run_timeout: 4s\n",
-    );
-    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("timeout: 30s", "timeout: 10m"));
-    const r = await runCli(["-c", s.config, "check"], { env: env(), timeoutMs: 60_000 });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/restart svc: failed: still running when the run's time \(run_timeout\) ran out/);
-    const saved = JSON.parse(fs.readFileSync(s.state, "utf8"));
-    expect(saved.checks.svc.incident.restarts).toBe(1);
-    // The message of the run could not be sent in time: it is queued for the next run, not lost.
-    expect(saved.outbox.length).toBeGreaterThanOrEqual(1);
-    expect(fs.existsSync(`${s.state}.lock`)).toBe(false);
-    const next = await runCli(["-c", s.config, "check"], { env: env(), timeoutMs: 60_000 });
-    expect(next.code).toBe(0);
-    expect(next.stdout).toMatch(/sent to out/);
-  }, 120_000);
+  it(
+    "a run never outlives run_timeout: " + "a hook that hangs with a detached child holding its output is cut",
+    async () => {
+      // The hook's timeout is longer than the whole run may take; its detached child holds the output open forever.
+      const s = await setup(
+        "run-timeout",
+        (_p, f) => `setsid sleep 300 & echo $! > ${f}\nexec sleep 300`,
+        "run_timeout: 4s\n",
+      );
+      fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("timeout: 30s", "timeout: 10m"));
+      const r = await runCli(["-c", s.config, "check"], { env: env(), timeoutMs: 60_000 });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/restart svc: failed: still running when the run's time \(run_timeout\) ran out/);
+      const saved = JSON.parse(fs.readFileSync(s.state, "utf8"));
+      expect(saved.checks.svc.incident.restarts).toBe(1);
+      // The message of the run could not be sent in time: it is queued for the next run, not lost.
+      expect(saved.outbox.length).toBeGreaterThanOrEqual(1);
+      expect(fs.existsSync(`${s.state}.lock`)).toBe(false);
+      const next = await runCli(["-c", s.config, "check"], { env: env(), timeoutMs: 60_000 });
+      expect(next.code).toBe(0);
+      expect(next.stdout).toMatch(/sent to out/);
+    },
+    120_000,
+  );
 });
 
 describe("a probe that hangs longer than the run may take", () => {
-  it("is stopped at the run's deadline: unknown, with the reason; the state is saved and the lock released", async () => {
-    const home = path.join(dir, "probe-hangs");
-    fs.mkdirSync(home);
-    fs.writeFileSync(path.join(home, "plugin.sh"), "#!/bin/sh\nexec sleep 300\n", { mode: 0o755 });
-    const config = path.join(home, "wd.yaml");
-    const plugin = JSON.stringify(path.join(home, "plugin.sh"));
-    fs.writeFileSync(
-      config,
-      `state_file: ${home}/state/state.json\nrun_timeout: 3s\nchecks:\n  - {name: slow, type: exec, command: [${plugin}], timeout: 10m}\n`,
-    );
-    const r = await runCli(["-c", config, "check"], { env: env(), timeoutMs: 60_000 });
-    expect(r.code).toBe(0);
-    expect(r.stdout.replace(/\s+/g, " ")).toMatch(
-      /slow UNKNOWN 1 \S+ probe failed: the run's time \(run_timeout\) ran out/,
-    );
-    expect(JSON.parse(fs.readFileSync(path.join(home, "state", "state.json"), "utf8")).checks.slow.failStreak).toBe(1);
-    expect(fs.existsSync(path.join(home, "state", "state.json.lock"))).toBe(false);
-  }, 120_000);
+  it(
+    "is stopped at the run's deadline: unknown, " + "with the reason; the state is saved and the lock released",
+    async () => {
+      const home = path.join(dir, "probe-hangs");
+      fs.mkdirSync(home);
+      fs.writeFileSync(path.join(home, "plugin.sh"), "#!/bin/sh\nexec sleep 300\n", { mode: 0o755 });
+      const config = path.join(home, "wd.yaml");
+      const plugin = JSON.stringify(path.join(home, "plugin.sh"));
+      fs.writeFileSync(
+        config,
+        `state_file: ${home}/state/state.json\nrun_timeout: 3s\nchecks:\n` +
+          `  - {name: slow, type: exec, command: [${plugin}], timeout: 10m}\n`,
+      );
+      const r = await runCli(["-c", config, "check"], { env: env(), timeoutMs: 60_000 });
+      expect(r.code).toBe(0);
+      expect(r.stdout.replace(/\s+/g, " ")).toMatch(
+        /slow UNKNOWN 1 \S+ probe failed: the run's time \(run_timeout\) ran out/,
+      );
+      expect(JSON.parse(fs.readFileSync(path.join(home, "state", "state.json"), "utf8")).checks.slow.failStreak).toBe(
+        1,
+      );
+      expect(fs.existsSync(path.join(home, "state", "state.json.lock"))).toBe(false);
+    },
+    120_000,
+  );
 });
 
 describe("the daemon", () => {

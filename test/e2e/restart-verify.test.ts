@@ -39,7 +39,8 @@ const SERVER = `const load = Number(process.env.LOAD_MS || 0);
 require("fs").writeFileSync(process.env.PIDFILE, String(process.pid));
 // A deadlocked server does not act on TERM either.
 if (process.env.IGNORE_TERM) process.on("SIGTERM", () => {});
-const serve = () => require("http").createServer((q, s) => s.end("hi\\n")).listen(Number(process.env.PORT), "127.0.0.1");
+const serve = () => require("http").createServer((q, s) => s.end("hi\\n")).\
+listen(Number(process.env.PORT), "127.0.0.1");
 setTimeout(serve, load);
 `;
 
@@ -103,16 +104,21 @@ describe("a service that loads its model before it binds", () => {
     expect(next.stdout).toMatch(/1 restart made, 1 helped/);
   }, 60_000);
 
-  it("one that never comes back within verify_within did not help, and the message says how long it waited", async () => {
-    const s = await setup("never", "command: HOOK\nshell: true\nverify_after: 0s\nverify_within: 3s");
-    const hook = `cd ${s.home} && PORT=${s.port} LOAD_MS=600000 PIDFILE=server.pid nohup ${process.execPath} server.js &`;
-    fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", JSON.stringify(hook)));
-    const r = await run(s.config);
-    pidOf(s.pidFile);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/restart svc: restart did not help/);
-    expect(r.stdout).toMatch(/still down after 3s/);
-  }, 60_000);
+  it(
+    "one that never comes back within verify_within did not help, " + "and the message says how long it waited",
+    async () => {
+      const s = await setup("never", "command: HOOK\nshell: true\nverify_after: 0s\nverify_within: 3s");
+      const hook =
+        `cd ${s.home} && PORT=${s.port} LOAD_MS=600000 PIDFILE=server.pid ` + `nohup ${process.execPath} server.js &`;
+      fs.writeFileSync(s.config, fs.readFileSync(s.config, "utf8").replace("HOOK", JSON.stringify(hook)));
+      const r = await run(s.config);
+      pidOf(s.pidFile);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/restart svc: restart did not help/);
+      expect(r.stdout).toMatch(/still down after 3s/);
+    },
+    60_000,
+  );
 });
 
 describe("a hung service that keeps its port", () => {
@@ -142,18 +148,22 @@ describe("a hung service that keeps its port", () => {
   const STOP_HUNG = "stop_hung: true\nstop_grace: 1s\nverify_after: 0s\nverify_within: 20s";
   const HELD = "verify_after: 0s\nverify_within: 3s";
 
-  it("stop_hung ends what holds the check's port (TERM, then KILL) before the nohup hook starts a new copy", async () => {
-    const s = await setupNohup("hung", STOP_HUNG);
-    const old = await startHung(s);
-    const r = await run(s.config);
-    expect(r.code).toBe(0);
-    expect(r.mail).toBe("");
-    expect(r.stdout).toMatch(/restart svc: restart helped/);
-    expect(r.stdout).toContain(`stopped first: pid ${old} (node) listening on port ${s.port}`);
-    expect(alive(old)).toBe(false);
-    expect(alive(pidOf(s.pidFile))).toBe(true);
-    expect(await answers(s.port)).toBe(true);
-  }, 60_000);
+  it(
+    "stop_hung ends what holds the check's port (TERM, " + "then KILL) before the nohup hook starts a new copy",
+    async () => {
+      const s = await setupNohup("hung", STOP_HUNG);
+      const old = await startHung(s);
+      const r = await run(s.config);
+      expect(r.code).toBe(0);
+      expect(r.mail).toBe("");
+      expect(r.stdout).toMatch(/restart svc: restart helped/);
+      expect(r.stdout).toContain(`stopped first: pid ${old} (node) listening on port ${s.port}`);
+      expect(alive(old)).toBe(false);
+      expect(alive(pidOf(s.pidFile))).toBe(true);
+      expect(await answers(s.port)).toBe(true);
+    },
+    60_000,
+  );
 
   it("one that ignores TERM is KILLed after stop_grace, and the message says so", async () => {
     const s = await setupNohup("deaf", STOP_HUNG);

@@ -103,7 +103,9 @@ describe.skipIf(!CHROMIUM)(
       // A plugin whose output carries markup: the page must show it as text, never run it.
       fs.writeFileSync(
         plugin,
-        `#!/bin/sh\necho 'CRITICAL - <script>alert("pwned")</script> <img src=x onerror=alert(1)> worker died, key ${SECRET}'\nexit 2\n`,
+        `#!/bin/sh\n` +
+          `echo 'CRITICAL - <script>alert("pwned")</script> <img src=x onerror=alert(1)> worker died, ` +
+          `key ${SECRET}'\nexit 2\n`,
         { mode: 0o755 },
       );
       const base = (locale: string, page: string) => `host: gpu-box-01
@@ -146,7 +148,8 @@ checks:
       fs.writeFileSync(zhConfig, base("zh-CN", pageZh));
       const env = { HOOK_TOKEN: SECRET };
       const now = Date.now();
-      // Three hours ago the worker log says CUDA ran out of memory (an incident with a cause); an hour later it is quiet.
+      // Three hours ago the worker log says CUDA ran out of memory (an incident with a cause); an hour later it is
+      // quiet.
       let r = await runCli(["--config", enConfig, "check"], { ...env, WATCHDOG_TEST_NOW: String(now - 3 * HOUR) });
       expect(r.code, r.stderr).toBe(0);
       fs.appendFileSync(log, "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB\n");
@@ -184,7 +187,10 @@ checks:
       expect(row("tts-http")).toMatch(/^OK tts-http /);
       // The closed incident of three hours ago, with its probable cause, in the timeline's list and on its bar.
       expect(row("worker-log")).toMatch(
-        /^OK worker-log .*Incidents \(last 7 d\) .* \(5\dm( \d+s)?\) · CRITICAL · reached step 1 · probable cause: gpu_oom/,
+        new RegExp(
+          String.raw`^OK worker-log .*Incidents \(last 7 d\) .* \(5\dm( \d+s)?\) · CRITICAL · ` +
+            String.raw`reached step 1 · probable cause: gpu_oom`,
+        ),
       );
       expect(dom).toMatch(/<path class="f-inc"[^>]*><title>\d\d-\d\d \d\d:\d\d – \d\d-\d\d \d\d:\d\d gpu_oom<\/title>/);
       expect(dom).toMatch(/<path class="f-critical" d="M\d+ 0h\d+v8h-\d+z"/);

@@ -20,9 +20,12 @@ describe("status page served by watchdog daemon at / (next to /metrics)", () => 
     const config = path.join(dir, "w.yaml");
     fs.writeFileSync(
       config,
-      `host: box-7\nlocale: zh-CN\nstate_file: ${path.join(dir, "state.json")}\ninterval: 1s\nmetrics:\n  listen: 127.0.0.1:${port}\n` +
-        `status_page:\n  path: ${path.join(dir, "page.html")}\n  title: Daemon page\nchannels: {}\nescalation:\n  - after: 1\n` +
-        `checks:\n  - name: up-svc\n    type: tcp\n    port: ${up.port}\n  - name: down-svc\n    type: tcp\n    port: ${down}\n    timeout: 1s\n`,
+      `host: box-7\nlocale: zh-CN\nstate_file: ${path.join(dir, "state.json")}\ninterval: 1s\nmetrics:\n` +
+        `  listen: 127.0.0.1:${port}\n` +
+        `status_page:\n  path: ${path.join(dir, "page.html")}\n  title: Daemon page\nchannels: {}\nescalation:\n` +
+        `  - after: 1\n` +
+        `checks:\n  - name: up-svc\n    type: tcp\n    port: ${up.port}\n  - name: down-svc\n    type: tcp\n` +
+        `    port: ${down}\n    timeout: 1s\n`,
     );
     const child = spawn(process.execPath, [CLI, "-c", config, "daemon"], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";

@@ -20,7 +20,9 @@ function config(n: number, extra = "") {
   const checks = Array.from({ length: n }, (_, i) => `  - name: svc-${i}\n    type: tcp\n    port: ${1000 + i}\n`).join(
     "",
   );
-  const text = `host: box\nstate_file: /tmp/x/state.json\nstatus_page:\n  path: /tmp/x/page.html\n  title: T\n${extra}checks:\n${checks}`;
+  const text =
+    `host: box\nstate_file: /tmp/x/state.json\nstatus_page:\n  path: /tmp/x/page.html\n  title: T\n` +
+    `${extra}checks:\n${checks}`;
   return parseConfig(text, { file: "w.yaml", env: {}, hostname: "box", readFile: () => "" }).config;
 }
 
@@ -197,7 +199,14 @@ describe("status page", () => {
     const cfg = { ...config(1), state_file: path.join(dir, "state.json") };
     fs.writeFileSync(
       path.join(dir, "history.jsonl"),
-      `${JSON.stringify({ at: NOW - HOUR, type: "incident_open", check: "svc-0", id: "z", severity: "critical", cause: "port_in_use: x" })}\nnot json\n`,
+      JSON.stringify({
+        at: NOW - HOUR,
+        type: "incident_open",
+        check: "svc-0",
+        id: "z",
+        severity: "critical",
+        cause: "port_in_use: x",
+      }) + "\nnot json\n",
     );
     fs.writeFileSync(
       `${cfg.state_file}.samples.json`,

@@ -31,7 +31,8 @@ const down = (name = "cosyvoice") =>
   `  - name: ${name}\n    type: tcp\n    host: 127.0.0.1\n    port: ${port}\n    timeout: 500ms\n`;
 /** oneWebhook is a config with one webhook channel told at the first failure of a down check, and no reminders. */
 const oneWebhook = (url: string) =>
-  `channels:\n  hook:\n    type: webhook\n    url: "${url}"\nescalation:\n  - after: 1\n    notify: [hook]\nrepeat_every: 0s\nchecks:\n${down()}`;
+  `channels:\n  hook:\n    type: webhook\n    url: "${url}"\nescalation:\n  - after: 1\n    notify: [hook]\n` +
+  `repeat_every: 0s\nchecks:\n${down()}`;
 
 describe("Alertmanager refresh and fallback", () => {
   it("while Alertmanager is down its fallback is told once, not re-sent every run's keep-alive refresh", async () => {
@@ -102,25 +103,28 @@ describe("Alertmanager keep-alive", () => {
     },
   };
 
-  it("a message about one check does not postpone the re-send of the others (they would expire in Alertmanager)", () => {
-    // a is open and re-sent at T; at T+4m b's first alert goes to Alertmanager. a is still due at T+5m: with ttl 6m,
-    // waiting for T+9m let Alertmanager resolve a on its own at T+6m.
-    let state: State = { ...emptyState(), checks: { a: failing(T - 10 * MIN) } };
-    state = enqueueAlertmanagerRefresh(state, config, [], T);
-    expect(state.outbox.map((e) => e.message.items.map((i) => i.check))).toEqual([["a"]]);
-    state = { ...state, outbox: [], checks: { ...state.checks, b: failing(T + 4 * MIN) } };
-    const bStep: Message = {
-      id: "run-am",
-      channel: "am",
-      host: "h",
-      createdAt: T + 4 * MIN,
-      items: [{ check: "b" } as Message["items"][number]],
-    };
-    state = enqueueAlertmanagerRefresh(state, config, [bStep], T + 4 * MIN);
-    expect(state.outbox).toEqual([]);
-    state = enqueueAlertmanagerRefresh(state, config, [], T + 6 * MIN);
-    expect(state.outbox.map((e) => e.message.items.map((i) => i.check))).toEqual([["a", "b"]]);
-  });
+  it(
+    "a message about one check does not postpone the re-send " + "of the others (they would expire in Alertmanager)",
+    () => {
+      // a is open and re-sent at T; at T+4m b's first alert goes to Alertmanager. a is still due at T+5m: with ttl 6m,
+      // waiting for T+9m let Alertmanager resolve a on its own at T+6m.
+      let state: State = { ...emptyState(), checks: { a: failing(T - 10 * MIN) } };
+      state = enqueueAlertmanagerRefresh(state, config, [], T);
+      expect(state.outbox.map((e) => e.message.items.map((i) => i.check))).toEqual([["a"]]);
+      state = { ...state, outbox: [], checks: { ...state.checks, b: failing(T + 4 * MIN) } };
+      const bStep: Message = {
+        id: "run-am",
+        channel: "am",
+        host: "h",
+        createdAt: T + 4 * MIN,
+        items: [{ check: "b" } as Message["items"][number]],
+      };
+      state = enqueueAlertmanagerRefresh(state, config, [bStep], T + 4 * MIN);
+      expect(state.outbox).toEqual([]);
+      state = enqueueAlertmanagerRefresh(state, config, [], T + 6 * MIN);
+      expect(state.outbox.map((e) => e.message.items.map((i) => i.check))).toEqual([["a", "b"]]);
+    },
+  );
 });
 
 describe("ordering", () => {

@@ -158,7 +158,8 @@ describe("deliver: rate limit across runs", () => {
     expect(dt.got[0]!.items.map((i) => i.check)).toEqual(["a", "b"]);
     expect(r2.attempts[0]!.ids).toEqual(["m1", "m2"]);
     expect(r2.state.outbox).toHaveLength(0);
-    expect(r2.state.channels.dingtalk!.sentAt).toHaveLength(10); // the 9 still inside the window (after T - 20 s) + this one
+    // the 9 still inside the window (after T - 20 s) + this one
+    expect(r2.state.channels.dingtalk!.sentAt).toHaveLength(10);
   });
 
   it("rate_limit: {max, per} works on any channel", async () => {
@@ -184,85 +185,92 @@ describe("deliver: rate limit across runs", () => {
 describe("deliver: quiet hours", () => {
   const night = at("2026-11-22T18:30:00Z"); // 02:30 in Shanghai
   const qh = { from: "01:00", to: "07:00", timezone: "Asia/Shanghai", except: "critical" as const };
-  it("holds warnings, lets critical through, and delivers what it held as one digest when the window ends", async () => {
-    const dt = recorder("dingtalk", "dingtalk");
-    const chans = new Map([["dingtalk", dt.ch]]);
-    const cfgs = { dingtalk: cfg("dingtalk", { quiet_hours: qh }) };
-    const w1 = message("dingtalk", [item({ check: "disk", severity: "warning", status: "warning" })], {
-      id: "w1",
-      createdAt: night,
-    });
-    const w2 = message("dingtalk", [item({ check: "gpu", severity: "warning", status: "warning" })], {
-      id: "w2",
-      createdAt: night + 600_000,
-    });
-    const c1 = message("dingtalk", [item({ check: "tts" })], { id: "c1", createdAt: night });
-    const r1 = await deliver(withOutbox([w1, c1], night), chans, cfgs, opts(night));
-    expect(dt.got.map((m) => m.id)).toEqual(["c1"]);
-    const r2 = await deliver(enqueue(r1.state, [w2], night + 600_000), chans, cfgs, opts(night + 600_000));
-    expect(dt.got).toHaveLength(1);
-    expect(r2.state.outbox.map((e) => e.nextAttemptAt)).toEqual([
-      at("2026-11-22T23:00:00Z"),
-      at("2026-11-22T23:00:00Z"),
-    ]);
-    // 07:02 in Shanghai: the next cron run after the window.
-    const r3 = await deliver(r2.state, chans, cfgs, opts(at("2026-11-22T23:02:00Z")));
-    expect(dt.got).toHaveLength(2);
-    expect(dt.got[1]!.mergedIds).toEqual(["w1", "w2"]);
-    expect(renderText(dt.got[1]!, "en").text).toContain("Held during quiet hours: 2 messages in one digest.");
-    expect(r3.state.outbox).toHaveLength(0);
-  });
+  it(
+    "holds warnings, lets critical through, " + "and delivers what it held as one digest when the window ends",
+    async () => {
+      const dt = recorder("dingtalk", "dingtalk");
+      const chans = new Map([["dingtalk", dt.ch]]);
+      const cfgs = { dingtalk: cfg("dingtalk", { quiet_hours: qh }) };
+      const w1 = message("dingtalk", [item({ check: "disk", severity: "warning", status: "warning" })], {
+        id: "w1",
+        createdAt: night,
+      });
+      const w2 = message("dingtalk", [item({ check: "gpu", severity: "warning", status: "warning" })], {
+        id: "w2",
+        createdAt: night + 600_000,
+      });
+      const c1 = message("dingtalk", [item({ check: "tts" })], { id: "c1", createdAt: night });
+      const r1 = await deliver(withOutbox([w1, c1], night), chans, cfgs, opts(night));
+      expect(dt.got.map((m) => m.id)).toEqual(["c1"]);
+      const r2 = await deliver(enqueue(r1.state, [w2], night + 600_000), chans, cfgs, opts(night + 600_000));
+      expect(dt.got).toHaveLength(1);
+      expect(r2.state.outbox.map((e) => e.nextAttemptAt)).toEqual([
+        at("2026-11-22T23:00:00Z"),
+        at("2026-11-22T23:00:00Z"),
+      ]);
+      // 07:02 in Shanghai: the next cron run after the window.
+      const r3 = await deliver(r2.state, chans, cfgs, opts(at("2026-11-22T23:02:00Z")));
+      expect(dt.got).toHaveLength(2);
+      expect(dt.got[1]!.mergedIds).toEqual(["w1", "w2"]);
+      expect(renderText(dt.got[1]!, "en").text).toContain("Held during quiet hours: 2 messages in one digest.");
+      expect(r3.state.outbox).toHaveLength(0);
+    },
+  );
 });
 
 describe("deliver: SMS daily cap", () => {
-  it("past daily_limit: no SMS, the message is dropped (recorded) and ONE notice goes to the other channels that day", async () => {
-    const sms = recorder("sms", "aliyun-sms");
-    const dt = recorder("dingtalk", "dingtalk");
-    const mail = recorder("email", "email");
-    const chans = new Map([
-      ["sms", sms.ch],
-      ["dingtalk", dt.ch],
-      ["email", mail.ch],
-    ]);
-    const cfgs = {
-      sms: cfg("aliyun-sms", {
-        daily_limit: 2,
-        quiet_hours: { from: "00:00", to: "00:00", timezone: "UTC", except: "critical" },
-      }),
-      dingtalk: cfg("dingtalk"),
-      email: cfg("email"),
-    };
-    let state = emptyState();
-    for (let i = 1; i <= 4; i++) {
-      const now = T + i * 120_000;
+  it(
+    "past daily_limit: no SMS, " +
+      "the message is dropped (recorded) and ONE notice goes to the other channels that day",
+    async () => {
+      const sms = recorder("sms", "aliyun-sms");
+      const dt = recorder("dingtalk", "dingtalk");
+      const mail = recorder("email", "email");
+      const chans = new Map([
+        ["sms", sms.ch],
+        ["dingtalk", dt.ch],
+        ["email", mail.ch],
+      ]);
+      const cfgs = {
+        sms: cfg("aliyun-sms", {
+          daily_limit: 2,
+          quiet_hours: { from: "00:00", to: "00:00", timezone: "UTC", except: "critical" },
+        }),
+        dingtalk: cfg("dingtalk"),
+        email: cfg("email"),
+      };
+      let state = emptyState();
+      for (let i = 1; i <= 4; i++) {
+        const now = T + i * 120_000;
+        state = (
+          await deliver(
+            enqueue(state, [message("sms", undefined, { id: `s${i}`, createdAt: now })], now),
+            chans,
+            cfgs,
+            opts(now),
+          )
+        ).state;
+      }
+      expect(sms.got.map((m) => m.id)).toEqual(["s1", "s2"]);
+      expect(state.channels.sms).toMatchObject({ day: "2026-11-22", dayCount: 2, limitNoticeDay: "2026-11-22" });
+      expect(state.dropped.map((d) => d.id)).toEqual(["s3", "s4"]);
+      expect(state.dropped[0]!.why).toMatch(/daily_limit of 2 reached for 2026-11-22/);
+      expect(dt.got).toHaveLength(1);
+      expect(mail.got).toHaveLength(1);
+      expect(renderText(dt.got[0]!, "en").subject).toBe("[watchdog] SMS daily limit reached on gpu-box-01 (sms)");
+      // The next day SMS flows again.
+      const tomorrow = at("2026-11-23T08:00:00Z");
       state = (
         await deliver(
-          enqueue(state, [message("sms", undefined, { id: `s${i}`, createdAt: now })], now),
+          enqueue(state, [message("sms", undefined, { id: "s5", createdAt: tomorrow })], tomorrow),
           chans,
           cfgs,
-          opts(now),
+          opts(tomorrow),
         )
       ).state;
-    }
-    expect(sms.got.map((m) => m.id)).toEqual(["s1", "s2"]);
-    expect(state.channels.sms).toMatchObject({ day: "2026-11-22", dayCount: 2, limitNoticeDay: "2026-11-22" });
-    expect(state.dropped.map((d) => d.id)).toEqual(["s3", "s4"]);
-    expect(state.dropped[0]!.why).toMatch(/daily_limit of 2 reached for 2026-11-22/);
-    expect(dt.got).toHaveLength(1);
-    expect(mail.got).toHaveLength(1);
-    expect(renderText(dt.got[0]!, "en").subject).toBe("[watchdog] SMS daily limit reached on gpu-box-01 (sms)");
-    // The next day SMS flows again.
-    const tomorrow = at("2026-11-23T08:00:00Z");
-    state = (
-      await deliver(
-        enqueue(state, [message("sms", undefined, { id: "s5", createdAt: tomorrow })], tomorrow),
-        chans,
-        cfgs,
-        opts(tomorrow),
-      )
-    ).state;
-    expect(sms.got.map((m) => m.id)).toEqual(["s1", "s2", "s5"]);
-  });
+      expect(sms.got.map((m) => m.id)).toEqual(["s1", "s2", "s5"]);
+    },
+  );
 });
 
 describe("deliver: redaction", () => {

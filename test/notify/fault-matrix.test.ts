@@ -82,7 +82,10 @@ const PRIMARIES: Primary[] = [
       const s = await startAliyunSms({ accessKeyId: "LTAI5tFAULTKEY", accessKeySecret: "fault-matrix-secret" });
       return {
         yaml: (broken) =>
-          `    type: aliyun-sms\n    access_key_id: LTAI5tFAULTKEY\n    access_key_secret: fault-matrix-secret\n    sign_name: 阿里云\n    template_code: SMS_1\n    phone_numbers: [13800000000]\n    template_params: {msgid: id, check: check}\n    param_max_length: 60\n    endpoint: "${broken ? invalidHost(s.origin) : s.origin}"\n`,
+          `    type: aliyun-sms\n    access_key_id: LTAI5tFAULTKEY\n    access_key_secret: fault-matrix-secret\n` +
+          `    sign_name: 阿里云\n    template_code: SMS_1\n    phone_numbers: [13800000000]\n` +
+          `    template_params: {msgid: id, check: check}\n    param_max_length: 60\n` +
+          `    endpoint: "${broken ? invalidHost(s.origin) : s.origin}"\n`,
         setMode: (m) => s.setMode(m),
         // The SMS carries the message id in OutId (and in the `msgid` variable).
         deliveredText: () => s.sms().map((p) => `watchdog message ${p.OutId}`),
@@ -98,7 +101,11 @@ const PRIMARIES: Primary[] = [
         yaml: (broken, fast = true) => {
           const t = fast ? "400ms" : "30s";
           const host = broken ? "smtp.watchdog.invalid" : s.host;
-          return `    type: email\n    host: ${host}\n    port: ${s.port}\n    secure: false\n    from: alert@example.com\n    to: [ops@example.com]\n    greeting_timeout: ${t}\n    connection_timeout: ${t}\n    socket_timeout: ${t}\n`;
+          return (
+            `    type: email\n    host: ${host}\n    port: ${s.port}\n    secure: false\n` +
+            `    from: alert@example.com\n    to: [ops@example.com]\n    greeting_timeout: ${t}\n` +
+            `    connection_timeout: ${t}\n    socket_timeout: ${t}\n`
+          );
         },
         setMode: (m) =>
           s.setMode(m === "refuse" || m === "hang" || m === "500" || m === "error" || m === "ok" ? m : "ok"),

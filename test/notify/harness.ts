@@ -30,7 +30,9 @@ export function rig(start = Date.now()): Rig {
     now: start,
     async run(yaml, at) {
       if (at !== undefined) r.now = at;
-      const text = `state_file: ${JSON.stringify(stateFile)}\nlog_file: ${JSON.stringify(path.join(dir, "watchdog.log"))}\n${yaml}`;
+      const text =
+        `state_file: ${JSON.stringify(stateFile)}\n` +
+        `log_file: ${JSON.stringify(path.join(dir, "watchdog.log"))}\n${yaml}`;
       const loaded = parseConfig(text, {
         file: "watchdog.yaml",
         env: {},

@@ -45,7 +45,8 @@ describe("createRedactor", () => {
   it("masks token-like query parameters and bot paths it was not told of", () => {
     expect(
       redact(
-        "GET /x?auth=abc123&sig=zz&page=2 https://api.telegram.org/bot123456789:AAEhBP0av28zdmFhxyz_abcdefg/sendMessage",
+        "GET /x?auth=abc123&sig=zz&page=2 " +
+          "https://api.telegram.org/bot123456789:AAEhBP0av28zdmFhxyz_abcdefg/sendMessage",
       ),
     ).toBe("GET /x?auth=***&sig=***&page=2 https://api.telegram.org/bot***/sendMessage");
   });

@@ -40,52 +40,58 @@ const status = (cfg: string, now: number) =>
 const mailsTo = (from: number) => field.smtp.mails.slice(from);
 
 describe("an alert a channel refused for good is kept and delivered when it carries again", () => {
-  it("535, then the password is fixed: the recovery mail names the lost step-1 alert; status listed it meanwhile", async () => {
-    const port = await freePort();
-    const { cfg } = setup("run", port);
-    const before = field.smtp.mails.length;
-    const first = await cron(cfg, T0, "wrong-pass");
-    expect(first.mail).toMatch(/FAILED to send to email \(llm\): SMTP authentication failed: 535/);
-    expect(mailsTo(before)).toHaveLength(0);
-    const st = await status(cfg, T0 + 60_000);
-    expect(st.stdout).toMatch(/email refused 1 alert.*kept/);
-    expect(st.stdout).toMatch(/llm/);
-    const server = await listen(port);
-    try {
-      const second = await cron(cfg, T0 + 2 * 60_000, "right-pass");
-      expect(second.mail).toBe("");
-    } finally {
-      server.close();
-    }
-    const got = mailsTo(before);
-    expect(got).toHaveLength(1);
-    expect(got[0]!.subject).toMatch(/RECOVERED|llm/);
-    expect(got[0]!.text).toMatch(/not delivered earlier/i);
-    expect(got[0]!.text).toMatch(/llm: CRITICAL \(escalation step 1\)/);
-    expect(got[0]!.text).toContain("535");
-    // Said once: the list is cleared, and status no longer shows it.
-    expect((await status(cfg, T0 + 3 * 60_000)).stdout).not.toMatch(/refused \d+ alert/);
-  });
+  it(
+    "535, then the password is fixed: " + "the recovery mail names the lost step-1 alert; status listed it meanwhile",
+    async () => {
+      const port = await freePort();
+      const { cfg } = setup("run", port);
+      const before = field.smtp.mails.length;
+      const first = await cron(cfg, T0, "wrong-pass");
+      expect(first.mail).toMatch(/FAILED to send to email \(llm\): SMTP authentication failed: 535/);
+      expect(mailsTo(before)).toHaveLength(0);
+      const st = await status(cfg, T0 + 60_000);
+      expect(st.stdout).toMatch(/email refused 1 alert.*kept/);
+      expect(st.stdout).toMatch(/llm/);
+      const server = await listen(port);
+      try {
+        const second = await cron(cfg, T0 + 2 * 60_000, "right-pass");
+        expect(second.mail).toBe("");
+      } finally {
+        server.close();
+      }
+      const got = mailsTo(before);
+      expect(got).toHaveLength(1);
+      expect(got[0]!.subject).toMatch(/RECOVERED|llm/);
+      expect(got[0]!.text).toMatch(/not delivered earlier/i);
+      expect(got[0]!.text).toMatch(/llm: CRITICAL \(escalation step 1\)/);
+      expect(got[0]!.text).toContain("535");
+      // Said once: the list is cleared, and status no longer shows it.
+      expect((await status(cfg, T0 + 3 * 60_000)).stdout).not.toMatch(/refused \d+ alert/);
+    },
+  );
 
-  it("535, then `watchdog test-notify email` succeeds: the test mail names the lost alert, and the list is cleared", async () => {
-    const port = await freePort();
-    const { cfg } = setup("test-notify", port);
-    const before = field.smtp.mails.length;
-    await cron(cfg, T0, "wrong-pass");
-    expect((await status(cfg, T0 + 60_000)).stdout).toMatch(/email refused 1 alert/);
-    const t = await cli(["test-notify", "email", "--config", cfg], {
-      WATCHDOG_TEST_NOW: String(T0 + 90_000),
-      SMTP_PASS: "right-pass",
-    });
-    expect(t.code).toBe(0);
-    const got = mailsTo(before);
-    expect(got).toHaveLength(1);
-    expect(got[0]!.text).toMatch(/test message/);
-    expect(got[0]!.text).toMatch(/not delivered earlier/i);
-    expect(got[0]!.text).toMatch(/llm: CRITICAL \(escalation step 1\)/);
-    expect((await status(cfg, T0 + 2 * 60_000)).stdout).not.toMatch(/refused \d+ alert/);
-    // The next run (still failing, nothing new to say) sends nothing more about it.
-    await cron(cfg, T0 + 2 * 60_000, "right-pass");
-    expect(mailsTo(before)).toHaveLength(1);
-  });
+  it(
+    "535, then `watchdog test-notify email` succeeds: " + "the test mail names the lost alert, and the list is cleared",
+    async () => {
+      const port = await freePort();
+      const { cfg } = setup("test-notify", port);
+      const before = field.smtp.mails.length;
+      await cron(cfg, T0, "wrong-pass");
+      expect((await status(cfg, T0 + 60_000)).stdout).toMatch(/email refused 1 alert/);
+      const t = await cli(["test-notify", "email", "--config", cfg], {
+        WATCHDOG_TEST_NOW: String(T0 + 90_000),
+        SMTP_PASS: "right-pass",
+      });
+      expect(t.code).toBe(0);
+      const got = mailsTo(before);
+      expect(got).toHaveLength(1);
+      expect(got[0]!.text).toMatch(/test message/);
+      expect(got[0]!.text).toMatch(/not delivered earlier/i);
+      expect(got[0]!.text).toMatch(/llm: CRITICAL \(escalation step 1\)/);
+      expect((await status(cfg, T0 + 2 * 60_000)).stdout).not.toMatch(/refused \d+ alert/);
+      // The next run (still failing, nothing new to say) sends nothing more about it.
+      await cron(cfg, T0 + 2 * 60_000, "right-pass");
+      expect(mailsTo(before)).toHaveLength(1);
+    },
+  );
 });

@@ -37,36 +37,41 @@ describe("render", () => {
     },
   );
 
-  it("what was stopped before a restart is worded in each locale; an alert queued by an older version keeps its words", () => {
-    const base = {
-      exitCode: 0,
-      signal: null,
-      timedOut: false,
-      durationMs: 1200,
-      outputTail: "",
-      helped: false,
-    } as const;
-    const stopped = [
-      { step: "command", exitCode: null, signal: null, timedOut: true },
-      { step: "process", pid: 42, comm: "python3", port: 8000, by: "KILL", graceMs: 10_000 },
-    ] as const;
-    const hint = { port: 8000, pids: [{ pid: 42, comm: "python3" }] };
-    const said = (locale: "en" | "zh-CN", restart: object) =>
-      renderText(message("email", [item({ restart: { ...base, ...restart } as never })]), locale).text;
-    expect(said("en", { stopped })).toContain(
-      "stop command timed out; stopped first: pid 42 (python3) listening on port 8000 (KILL after 10s); restart did not",
-    );
-    expect(said("zh-CN", { stopped })).toContain(
-      "停止命令超时; 已先停止监听端口 8000 的进程 pid 42（python3）（等待 10秒 后 KILL）",
-    );
-    expect(said("en", { hint })).toContain(
-      "; port 8000 is still held by pid 42 (python3): set restart.stop_hung: true",
-    );
-    expect(said("zh-CN", { hint })).toContain("端口 8000 仍被 pid 42（python3）占用：设置 restart.stop_hung: true");
-    expect(said("zh-CN", { stopped: "stopped first: pid 7 (node) listening on port 80 (TERM)" })).toContain(
-      "stopped first: pid 7 (node) listening on port 80 (TERM); 重启后仍未恢复",
-    );
-  });
+  it(
+    "what was stopped before a restart is worded in each locale; " +
+      "an alert queued by an older version keeps its words",
+    () => {
+      const base = {
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        durationMs: 1200,
+        outputTail: "",
+        helped: false,
+      } as const;
+      const stopped = [
+        { step: "command", exitCode: null, signal: null, timedOut: true },
+        { step: "process", pid: 42, comm: "python3", port: 8000, by: "KILL", graceMs: 10_000 },
+      ] as const;
+      const hint = { port: 8000, pids: [{ pid: 42, comm: "python3" }] };
+      const said = (locale: "en" | "zh-CN", restart: object) =>
+        renderText(message("email", [item({ restart: { ...base, ...restart } as never })]), locale).text;
+      expect(said("en", { stopped })).toContain(
+        "stop command timed out; stopped first: pid 42 (python3) listening on port 8000 (KILL after 10s); " +
+          "restart did not",
+      );
+      expect(said("zh-CN", { stopped })).toContain(
+        "停止命令超时; 已先停止监听端口 8000 的进程 pid 42（python3）（等待 10秒 后 KILL）",
+      );
+      expect(said("en", { hint })).toContain(
+        "; port 8000 is still held by pid 42 (python3): set restart.stop_hung: true",
+      );
+      expect(said("zh-CN", { hint })).toContain("端口 8000 仍被 pid 42（python3）占用：设置 restart.stop_hung: true");
+      expect(said("zh-CN", { stopped: "stopped first: pid 7 (node) listening on port 80 (TERM)" })).toContain(
+        "stopped first: pid 7 (node) listening on port 80 (TERM); 重启后仍未恢复",
+      );
+    },
+  );
 
   it("a fallback copy and a digest say so; a merged message lists every id", () => {
     const m = message("email", [item(), item({ check: "llm", severity: "warning", status: "warning" })], {

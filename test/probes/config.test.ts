@@ -62,9 +62,11 @@ describe("probe config", () => {
     expect(http).toMatchObject({ expect: { min_bytes: 1024, cert_expiry: 14 * 86_400_000 } });
   });
 
-  it("checks parsed from YAML run through the runner: the check's own name does not collide with probe fields", async () => {
-    const { config } = parseConfig(
-      `checks:
+  it(
+    "checks parsed from YAML run through the runner: " + "the check's own name does not collide with probe fields",
+    async () => {
+      const { config } = parseConfig(
+        `checks:
   - name: this-test
     type: process
     match: "vitest|node"
@@ -76,17 +78,18 @@ describe("probe config", () => {
     type: gpu
     nvidia_smi: ${JSON.stringify(`${__dirname}/../fixtures/nvidia-smi/h100-1/nvidia-smi`)}
 `,
-      opts,
-    );
-    const results = await Promise.all(
-      config.checks.map((c) => runProbe(c, undefined, testDeps(), new AbortController().signal)),
-    );
-    expect(results.map((r) => [r.result.check, r.result.status])).toEqual([
-      ["this-test", "ok"],
-      ["by-comm", "ok"],
-      ["fake-gpu", "ok"],
-    ]);
-  });
+        opts,
+      );
+      const results = await Promise.all(
+        config.checks.map((c) => runProbe(c, undefined, testDeps(), new AbortController().signal)),
+      );
+      expect(results.map((r) => [r.result.check, r.result.status])).toEqual([
+        ["this-test", "ok"],
+        ["by-comm", "ok"],
+        ["fake-gpu", "ok"],
+      ]);
+    },
+  );
 
   it("an invalid regex in a log pattern is a config error at FILE:LINE:COL", () => {
     const errs = errorsOf(`checks:

@@ -15,7 +15,8 @@ import { ctx } from "./ctx.js";
 let dir: string;
 const children: ChildProcess[] = [];
 const SERVER = `const fs = require("fs"), net = require("net");
-const wait = () => fs.existsSync(process.argv[3]) ? net.createServer((c) => c.end()).listen(+process.argv[2], "127.0.0.1")
+const wait = () => fs.existsSync(process.argv[3]) ? \
+net.createServer((c) => c.end()).listen(+process.argv[2], "127.0.0.1")
   : setTimeout(wait, 20);
 wait();
 `;

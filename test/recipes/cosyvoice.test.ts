@@ -44,7 +44,8 @@ describe("recipe cosyvoice", () => {
     server.setState("hang");
     fs.appendFileSync(
       recipe.log,
-      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.20 GiB. GPU 0 has a total capacity of 23.65 GiB\n",
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.20 GiB. " +
+        "GPU 0 has a total capacity of 23.65 GiB\n",
     );
     expect(statuses(await recipe.run())["cosyvoice-inference"]).toBe("critical");
     const [mail] = recipe.mails();

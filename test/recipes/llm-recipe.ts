@@ -62,18 +62,21 @@ export function describeLlmRecipe(r: LlmRecipe): void {
       expect(recipe.mails()).toEqual([]);
     });
 
-    it("health 200 while the engine is dead: critical at the first run, with its answer and the log's cause", async () => {
-      const { server, recipe } = await setup("dead");
-      await recipe.run();
-      server.state = "dead";
-      fs.appendFileSync(recipe.log, `${r.deathLine}\n`);
-      expect(statuses(await recipe.run())).toMatchObject({ [name("health")]: "ok", [name("inference")]: "critical" });
-      const mails = recipe.mails();
-      expect(mails).toHaveLength(1);
-      expect(mails[0]!.subject).toMatch(new RegExp(`CRITICAL ${name("inference")} `));
-      expect(mails[0]!.text).toContain(r.deadAnswer);
-      expect(mails[0]!.text).toContain(`Probable cause: ${r.cause}`);
-    });
+    it(
+      "health 200 while the engine is dead: " + "critical at the first run, with its answer and the log's cause",
+      async () => {
+        const { server, recipe } = await setup("dead");
+        await recipe.run();
+        server.state = "dead";
+        fs.appendFileSync(recipe.log, `${r.deathLine}\n`);
+        expect(statuses(await recipe.run())).toMatchObject({ [name("health")]: "ok", [name("inference")]: "critical" });
+        const mails = recipe.mails();
+        expect(mails).toHaveLength(1);
+        expect(mails[0]!.subject).toMatch(new RegExp(`CRITICAL ${name("inference")} `));
+        expect(mails[0]!.text).toContain(r.deadAnswer);
+        expect(mails[0]!.text).toContain(`Probable cause: ${r.cause}`);
+      },
+    );
 
     it(`requests waiting, no token generated: the queue check is critical at run ${r.queueRuns + 1}`, async () => {
       const { server, recipe } = await setup("stalled");

@@ -30,23 +30,26 @@ describe("recipe ollama", () => {
     expect(recipe.mails()).toEqual([]);
   });
 
-  it("'Ollama is running' while the runner is dead: critical at the first run, with the status and the log's cause", async () => {
-    const { server, recipe } = await setup("dead");
-    await recipe.run();
-    server.state = "dead";
-    fs.appendFileSync(
-      recipe.log,
-      'time=2026-11-22T09:01:58.120Z level=ERROR source=sched.go:489 msg="error loading llama server" ' +
-        'error="llama runner process has terminated: exit status 2"\n',
-    );
-    const checks = await recipe.run();
-    expect(statuses(checks)).toMatchObject({ "ollama-health": "ok", "ollama-inference": "critical" });
-    const [mail, ...more] = recipe.mails();
-    expect(more).toEqual([]);
-    expect(mail!.subject).toMatch(/CRITICAL ollama-inference/);
-    expect(mail!.text).toMatch(/\/api\/generate answered 500 in \d+ms: expected status 200/);
-    expect(mail!.text).toContain("Probable cause: runner_not_started");
-  });
+  it(
+    "'Ollama is running' while the runner is dead: " + "critical at the first run, with the status and the log's cause",
+    async () => {
+      const { server, recipe } = await setup("dead");
+      await recipe.run();
+      server.state = "dead";
+      fs.appendFileSync(
+        recipe.log,
+        'time=2026-11-22T09:01:58.120Z level=ERROR source=sched.go:489 msg="error loading llama server" ' +
+          'error="llama runner process has terminated: exit status 2"\n',
+      );
+      const checks = await recipe.run();
+      expect(statuses(checks)).toMatchObject({ "ollama-health": "ok", "ollama-inference": "critical" });
+      const [mail, ...more] = recipe.mails();
+      expect(more).toEqual([]);
+      expect(mail!.subject).toMatch(/CRITICAL ollama-inference/);
+      expect(mail!.text).toMatch(/\/api\/generate answered 500 in \d+ms: expected status 200/);
+      expect(mail!.text).toContain("Probable cause: runner_not_started");
+    },
+  );
 
   it("a generation that hangs: critical at the first run, at OLLAMA_TIMEOUT", async () => {
     const { server, recipe } = await setup("hung");

@@ -78,7 +78,8 @@ describe("watchdog init --recipe", () => {
     const r = await cli(["init", "--path", path.join(dir, "x.yaml"), "--recipe", "vllm,comfy"], {}, dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      'unknown recipe "comfy" (did you mean "comfyui"?); one of: comfyui, cosyvoice, llamacpp, ollama, sglang, tgi, vllm',
+      'unknown recipe "comfy" (did you mean "comfyui"?); ' +
+        "one of: comfyui, cosyvoice, llamacpp, ollama, sglang, tgi, vllm",
     );
     expect(fs.existsSync(path.join(dir, "x.yaml"))).toBe(false);
   });

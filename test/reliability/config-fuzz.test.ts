@@ -239,7 +239,18 @@ function mutateText(rnd: Rnd, text: string): string {
         .replace("timeout: 5s", "timeout: &t 5s")
         .replace("max_age: 12h", pick(rnd, ["max_age: *t", "max_age: *nope", "max_age: [*t, *t]"]));
     default:
-      return `${text}\n${pick(rnd, ["checks: []", "---\nsecond: doc", "...", "host: [", "channels: !!map {}", "escalation: *undefined_alias"])}\n`;
+      return (
+        `${text}\n` +
+        pick(rnd, [
+          "checks: []",
+          "---\nsecond: doc",
+          "...",
+          "host: [",
+          "channels: !!map {}",
+          "escalation: *undefined_alias",
+        ]) +
+        "\n"
+      );
   }
 }
 
@@ -249,7 +260,10 @@ function billionLaughs(levels: number, where: "top" | "label"): string {
   for (let i = 1; i <= levels; i++)
     out.push(`l${i}: &l${i} [${Array.from({ length: 9 }, () => `*l${i - 1}`).join(",")}]`);
   if (where === "top") return `${out.join("\n")}\nchecks: []\n`;
-  return `x-bomb:\n${out.map((l) => `  ${l}`).join("\n")}\nchecks:\n  - name: a\n    type: tcp\n    port: 1\n    labels: *l${levels}\n`;
+  return (
+    `x-bomb:\n${out.map((l) => `  ${l}`).join("\n")}\nchecks:\n  - name: a\n    type: tcp\n    port: 1\n` +
+    `    labels: *l${levels}\n`
+  );
 }
 
 const FILE = "/etc/watchdog/fuzz.yaml";
@@ -319,7 +333,8 @@ it(
       if (r.problem) problems.push(`case ${i}: ${r.problem}\n--- config ---\n${text.slice(0, 1500)}`);
     }
     console.log(
-      `config fuzz: ${CASES} cases, ${valid} valid, ${CASES - valid} refused with positions; slowest ${Math.round(slowest)} ms`,
+      `config fuzz: ${CASES} cases, ${valid} valid, ${CASES - valid} refused with positions; ` +
+        `slowest ${Math.round(slowest)} ms`,
     );
     expect(problems.slice(0, 3)).toEqual([]);
     // The mutations are not all fatal: some still validate, most do not.
@@ -407,7 +422,8 @@ const BIG: [name: string, make: () => string, code: number, why: RegExp][] = [
   [
     "10 MB of checks",
     () =>
-      `state_file: ${"/tmp/wd-fuzz/s.json"}\nchecks:\n${Array.from({ length: 160_000 }, (_, i) => `  - {name: c${i}, type: tcp, port: ${1 + (i % 65000)}}\n`).join("")}`,
+      `state_file: ${"/tmp/wd-fuzz/s.json"}\nchecks:\n` +
+      Array.from({ length: 160_000 }, (_, i) => `  - {name: c${i}, type: tcp, port: ${1 + (i % 65000)}}\n`).join(""),
     78,
     TOO_BIG,
   ],
@@ -422,7 +438,10 @@ const BIG: [name: string, make: () => string, code: number, why: RegExp][] = [
   [
     "under the size limit: 0.6 MB, 14,000 checks",
     () =>
-      `state_file: /tmp/wd-fuzz/s.json\nchecks:\n${Array.from({ length: 14_000 }, (_, i) => `  - {name: check-${i}, type: tcp, port: ${1 + (i % 65000)}}\n`).join("")}`,
+      `state_file: /tmp/wd-fuzz/s.json\nchecks:\n` +
+      Array.from({ length: 14_000 }, (_, i) => `  - {name: check-${i}, type: tcp, port: ${1 + (i % 65000)}}\n`).join(
+        "",
+      ),
     0,
     /config OK/,
   ],

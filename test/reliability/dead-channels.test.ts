@@ -125,26 +125,31 @@ describe.concurrent("every channel dead for 10 runs", () => {
     expect(final.dropped).toEqual([]);
   }, 180_000);
 
-  it("dead for 10 runs, back after max_age: what is too old is dropped and shown, the rest delivered once, in order", async () => {
-    // Back 61 min after the last dead run (minute 18), when every backoff has passed: at minute 79, the messages of
-    // runs 0-4 (minutes 0-8) are older than max_age (70 min) and dropped; those of runs 5-7 are delivered.
-    const { created, delivered, final } = await scenario("aged", "70m", 61 * 60_000);
-    expect(created.size).toBe(14);
-    const dropped = final.dropped.map((d) => d.id);
-    expect(final.dropped.every((d) => /max_age/.test(d.why))).toBe(true);
-    expect(final.droppedTotal).toBe(dropped.length);
-    expect(dropped.length).toBeGreaterThan(0);
-    expect(delivered.email.length + delivered.hook.length).toBeGreaterThan(0);
-    for (const channel of ["email", "hook"] as const) {
-      const ids = [...created].filter(([, c]) => c.channel === channel).map(([id]) => id);
-      const sent = delivered[channel];
-      expect(new Set(sent).size).toBe(sent.length);
-      expect(sent).toEqual(byCreation(sent, created));
-      // Each alert exactly one of: delivered, dropped.
-      expect([...sent, ...dropped.filter((id) => created.get(id)?.channel === channel)].sort()).toEqual(
-        [...ids].sort(),
-      );
-    }
-    expect(final.outbox).toEqual([]);
-  }, 180_000);
+  it(
+    "dead for 10 runs, back after max_age: " +
+      "what is too old is dropped and shown, the rest delivered once, in order",
+    async () => {
+      // Back 61 min after the last dead run (minute 18), when every backoff has passed: at minute 79, the messages of
+      // runs 0-4 (minutes 0-8) are older than max_age (70 min) and dropped; those of runs 5-7 are delivered.
+      const { created, delivered, final } = await scenario("aged", "70m", 61 * 60_000);
+      expect(created.size).toBe(14);
+      const dropped = final.dropped.map((d) => d.id);
+      expect(final.dropped.every((d) => /max_age/.test(d.why))).toBe(true);
+      expect(final.droppedTotal).toBe(dropped.length);
+      expect(dropped.length).toBeGreaterThan(0);
+      expect(delivered.email.length + delivered.hook.length).toBeGreaterThan(0);
+      for (const channel of ["email", "hook"] as const) {
+        const ids = [...created].filter(([, c]) => c.channel === channel).map(([id]) => id);
+        const sent = delivered[channel];
+        expect(new Set(sent).size).toBe(sent.length);
+        expect(sent).toEqual(byCreation(sent, created));
+        // Each alert exactly one of: delivered, dropped.
+        expect([...sent, ...dropped.filter((id) => created.get(id)?.channel === channel)].sort()).toEqual(
+          [...ids].sort(),
+        );
+      }
+      expect(final.outbox).toEqual([]);
+    },
+    180_000,
+  );
 });

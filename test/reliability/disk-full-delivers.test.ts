@@ -49,7 +49,8 @@ async function runSteps(stateDir: string, config: string, steps: string[]): Prom
   const out = path.join(dir, `steps-${path.basename(stateDir)}`);
   fs.mkdirSync(out, { recursive: true });
   const run = (i: number) =>
-    `"${process.execPath}" "${BUILT}" check -c "${config}" >/dev/null 2>"${out}/${i}.err"; echo $? >"${out}/${i}.rc"; ` +
+    `"${process.execPath}" "${BUILT}" check -c "${config}" >/dev/null 2>"${out}/${i}.err"; ` +
+    `echo $? >"${out}/${i}.rc"; ` +
     `ls -A "${stateDir}" >"${out}/${i}.ls"; cat "${stateDir}/state.json" >"${out}/${i}.state" 2>/dev/null; true`;
   let n = 0;
   const body = steps.map((s) => (s === "RUN" ? run(n++) : s)).join("\n");

@@ -40,7 +40,9 @@ function writeConfig(name: string, stateDir: string): string {
   const file = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(
     file,
-    `state_file: ${path.join(stateDir, "state.json")}\nlog_file: ${path.join(dir, `${name}.log`)}\nhistory_file: ${path.join(dir, `${name}.history.jsonl`)}\nchannels: {}\nescalation:\n  - after: 1\nchecks:\n  - name: svc\n    type: tcp\n    port: ${downPort}\n    timeout: 1s\n`,
+    `state_file: ${path.join(stateDir, "state.json")}\nlog_file: ${path.join(dir, `${name}.log`)}\n` +
+      `history_file: ${path.join(dir, `${name}.history.jsonl`)}\nchannels: {}\nescalation:\n  - after: 1\nchecks:\n` +
+      `  - name: svc\n    type: tcp\n    port: ${downPort}\n    timeout: 1s\n`,
   );
   return file;
 }
@@ -78,7 +80,9 @@ describe("state directory unwritable", () => {
       const config = path.join(base, "watchdog.yaml");
       fs.writeFileSync(
         config,
-        `state_file: ${path.join(stateDir, "state.json")}\nlog_file: ${path.join(base, "watchdog.log")}\nhistory_file: ${path.join(base, "history.jsonl")}\nchannels: {}\nescalation:\n  - after: 1\nchecks:\n  - {name: svc, type: tcp, port: ${downPort}, timeout: 1s}\n`,
+        `state_file: ${path.join(stateDir, "state.json")}\nlog_file: ${path.join(base, "watchdog.log")}\n` +
+          `history_file: ${path.join(base, "history.jsonl")}\nchannels: {}\nescalation:\n  - after: 1\nchecks:\n` +
+          `  - {name: svc, type: tcp, port: ${downPort}, timeout: 1s}\n`,
       );
       if (ROOT) for (const p of [base, stateDir, config]) fs.chownSync(p, NOBODY, NOBODY);
       const asUser = (now: number) =>

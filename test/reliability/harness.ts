@@ -4,7 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { CLI } from "../helpers/cli.js";
 
-/** BUILT is the CLI under test: dist/watchdog.cjs, or WATCHDOG_TEST_CLI (a private copy, when others rebuild dist/ meanwhile). */
+/**
+ * BUILT is the CLI under test: dist/watchdog.cjs, or WATCHDOG_TEST_CLI (a private copy, when others rebuild dist/
+ * meanwhile).
+ */
 export const BUILT = process.env.WATCHDOG_TEST_CLI || CLI;
 
 /** T0 is the simulated start of every fault test (runs pass WATCHDOG_TEST_NOW, so backoff and ages are exact). */

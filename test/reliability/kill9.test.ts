@@ -25,7 +25,10 @@ function finished(run: Run): Run {
   return run;
 }
 
-/** Delivered is what the mails said: for each incident (by its start, as rendered), which steps and whether it recovered. */
+/**
+ * Delivered is what the mails said: for each incident (by its start, as rendered), which steps and whether it
+ * recovered.
+ */
 function delivered(mails: { text?: string }[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const mail of mails) {
@@ -45,7 +48,8 @@ function delivered(mails: { text?: string }[]): Map<string, Set<string>> {
 }
 
 it(
-  `kill -9 at random moments (${KILLS} kills): state always parses, no incident lost, no step skipped, nothing sent more than twice`,
+  `kill -9 at random moments (${KILLS} kills): state always parses, no incident lost, no step skipped, ` +
+    `nothing sent more than twice`,
   async () => {
     const state = path.join(field.dir, "state.json");
     const config = path.join(field.dir, "watchdog.yaml");
@@ -159,7 +163,8 @@ checks:
       for (const id of footerIds(m.text ?? "")) counts.set(id, (counts.get(id) ?? 0) + 1);
     const overSent = [...counts].filter(([, n]) => n > 2);
     console.log(
-      `kill9: ${kills} of ${rounds} runs killed, ${incidents.size} incidents, ${counts.size} messages, ${[...counts.values()].filter((n) => n === 2).length} sent twice`,
+      `kill9: ${kills} of ${rounds} runs killed, ${incidents.size} incidents, ${counts.size} messages, ` +
+        `${[...counts.values()].filter((n) => n === 2).length} sent twice`,
     );
     expect(overSent).toEqual([]);
 

@@ -39,7 +39,8 @@ function writeConfig(dir: string, extra = ""): string {
   fs.writeFileSync(
     file,
     `state_file: ${s}/state.json\nmetrics: {textfile: ${s}/watchdog.prom}\nchannels: {out: {type: console}}\n` +
-      `escalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: svc, type: tcp, port: ${downPort}, timeout: 1s}\n${extra}`,
+      `escalation: [{after: 1, notify: [out]}]\nchecks:\n` +
+      `  - {name: svc, type: tcp, port: ${downPort}, timeout: 1s}\n${extra}`,
   );
   return file;
 }
@@ -340,7 +341,9 @@ describe.skipIf(!ROOT)("config and secret files another user controls", () => {
         .readFileSync(config, "utf8")
         .replace(
           "channels: {out: {type: console}}",
-          `channels:\n  out: {type: console}\n  mail: {type: email, host: 127.0.0.1, port: 25, from: a@example.com, to: b@example.com, user: u, pass_file: ${secret}}`,
+          `channels:\n  out: {type: console}\n` +
+            `  mail: {type: email, host: 127.0.0.1, port: 25, from: a@example.com, to: b@example.com, user: u, ` +
+            `pass_file: ${secret}}`,
         );
       fs.writeFileSync(config, text);
       for (const cmd of ["validate", "check"]) {
@@ -364,7 +367,9 @@ describe.skipIf(!ROOT)("config and secret files another user controls", () => {
         .readFileSync(config, "utf8")
         .replace(
           "channels: {out: {type: console}}",
-          `channels:\n  out: {type: console}\n  mail: {type: email, host: 127.0.0.1, port: 25, from: a@example.com, to: b@example.com, user: u, pass_file: ${dir}/link}`,
+          `channels:\n  out: {type: console}\n` +
+            `  mail: {type: email, host: 127.0.0.1, port: 25, from: a@example.com, to: b@example.com, user: u, ` +
+            `pass_file: ${dir}/link}`,
         ),
     );
     const r = await startCli(["--config", config, "validate"]).done;

@@ -70,16 +70,14 @@ beforeAll(async () => {
     req.resume();
     const headers = JSON.stringify(req.headers);
     req.on("end", () =>
-      res
-        .writeHead(500, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({
-            errcode: 500,
-            errmsg: `refused ${req.url} auth=${req.headers.authorization ?? ""} headers=${headers}`,
-            code: "Refused",
-            Message: req.url,
-          }),
-        ),
+      res.writeHead(500, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          errcode: 500,
+          errmsg: `refused ${req.url} auth=${req.headers.authorization ?? ""} headers=${headers}`,
+          code: "Refused",
+          Message: req.url,
+        }),
+      ),
     );
   });
   await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
@@ -92,24 +90,27 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-it("no secret appears in any form in any command's output, the log, the state, the history or the metrics", async () => {
-  const base = `http://127.0.0.1:${echoPort}`;
-  const downPort = await freePort();
-  const metricsPort = await freePort();
-  // A Nagios plugin that prints the token it was given: raw, in a JSON body (as Python writes it), URL-encoded, and
-  // as a perfdata label (a metric's label in the textfile and /metrics).
-  const plugin = path.join(dir, "plugin.cjs");
-  fs.writeFileSync(
-    plugin,
-    `const s = process.env.API_TOKEN;
-const py = JSON.stringify({ error: "bad token " + s }).replace(/[^\\x20-\\x7e]/g, (c) => "\\\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+it(
+  "no secret appears in any form in any command's output, " + "the log, the state, the history or the metrics",
+  async () => {
+    const base = `http://127.0.0.1:${echoPort}`;
+    const downPort = await freePort();
+    const metricsPort = await freePort();
+    // A Nagios plugin that prints the token it was given: raw, in a JSON body (as Python writes it), URL-encoded, and
+    // as a perfdata label (a metric's label in the textfile and /metrics).
+    const plugin = path.join(dir, "plugin.cjs");
+    fs.writeFileSync(
+      plugin,
+      `const s = process.env.API_TOKEN;
+const py = JSON.stringify({ error: "bad token " + s }).replace(/[^\\x20-\\x7e]/g, \
+(c) => "\\\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 console.log("CRITICAL - vendor said " + py + " raw=" + s + " url=" + encodeURIComponent(s) + " | 'tok:" + s + "'=1");
 console.log("long output: " + JSON.stringify(JSON.stringify({ token: s })));
 process.exit(2);
 `,
-  );
-  const config = path.join(dir, "watchdog.yaml");
-  const text = `host: leak-box
+    );
+    const config = path.join(dir, "watchdog.yaml");
+    const text = `host: leak-box
 state_file: ${path.join(dir, "state.json")}
 log_file: ${path.join(dir, "watchdog.log")}
 history_file: ${path.join(dir, "history.jsonl")}
@@ -178,97 +179,101 @@ checks:
     env: {API_TOKEN: "\${PLUGIN_TOKEN}"}
     timeout: 10s
 `;
-  fs.writeFileSync(config, text, { mode: 0o600 });
-  const broken = path.join(dir, "broken.yaml");
-  fs.writeFileSync(
-    broken,
-    text
-      .replace("  - name: port\n", "  - name: port\n    bogus_key: 1\n")
-      .replace("after: 1", `after: ${JSON.stringify(SECRETS.HOOK_TOKEN)}`),
-    { mode: 0o600 },
-  );
-
-  const env = { ...Object.fromEntries(Object.entries(SECRETS).filter(([k]) => !(k in INLINE))) };
-  const runs: { args: string[]; run: Run }[] = [];
-  const cli = async (args: string[], at = T0) => {
-    const run = await startCli(args, { env: { ...env, WATCHDOG_TEST_NOW: String(at) } }).done;
-    runs.push({ args, run });
-    return run;
-  };
-  const c = ["--config", config];
-  await cli([...c, "validate"]);
-  await cli(["--config", broken, "validate"]);
-  await cli(["--config", broken, "--debug", "validate"]);
-  await cli(["--config", broken, "check"]);
-  await cli([...c, "check", "--dry-run"]);
-  await cli([...c, "check", "--dry-run", "--json"]);
-  expect((await cli([...c, "check"], T0)).code).toBe(0);
-  await cli([...c, "--debug", "check", "--json"], T0 + CRON);
-  await cli([...c, "check"], T0 + 10 * CRON);
-  await cli([...c, "status"], T0 + 10 * CRON);
-  await cli([...c, "status", "--json"], T0 + 10 * CRON);
-  await cli([...c, "history"], T0 + 10 * CRON);
-  await cli([...c, "history", "--json", "--events"], T0 + 10 * CRON);
-  await cli([...c, "simulate", "tts", "--json"], T0 + 10 * CRON);
-  await cli([...c, "ack", "port", "--note", "looking"], T0 + 10 * CRON);
-  await cli([...c, "silence", "add", "tts", "--for", "1h", "--reason", "deploy"], T0 + 10 * CRON);
-  await cli([...c, "silence", "list", "--json"], T0 + 10 * CRON);
-  await cli([...c, "status"], T0 + 10 * CRON);
-  for (const ch of ["email", "ding", "wecom", "feishu", "hook", "sms", "am", "authq", "bot", "signed"]) {
-    await cli([...c, "test-notify", ch], T0 + 11 * CRON);
-    await cli([...c, "--debug", "test-notify", ch, "--message", "hello"], T0 + 11 * CRON);
-  }
-  await cli([...c, "no-such-command"]);
-  // The daemon's /metrics, once its first run is done.
-  const daemon = startCli([...c, "daemon"], { env: { ...env }, timeoutMs: 60_000 });
-  let metrics = "";
-  for (let i = 0; i < 300 && !metrics.includes("watchdog_probe_"); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
-      (r) => r.text(),
-      () => "",
+    fs.writeFileSync(config, text, { mode: 0o600 });
+    const broken = path.join(dir, "broken.yaml");
+    fs.writeFileSync(
+      broken,
+      text
+        .replace("  - name: port\n", "  - name: port\n    bogus_key: 1\n")
+        .replace("after: 1", `after: ${JSON.stringify(SECRETS.HOOK_TOKEN)}`),
+      { mode: 0o600 },
     );
-  }
-  if (daemon.pid) process.kill(daemon.pid, "SIGTERM");
-  runs.push({ args: [...c, "daemon"], run: await daemon.done });
 
-  // Every command ran to its end (exit 0, or 78 for the broken config, 1 for failed test-notify sends, 2 for the typo).
-  for (const { args, run } of runs) expect([0, 1, 2, 78, 64], `${args.join(" ")}: ${run.stderr}`).toContain(run.code);
-  // The plugin did print its token, the vendors did echo theirs (so the masking had something to mask).
-  expect(fs.readFileSync(path.join(dir, "watchdog.log"), "utf8")).toContain("vendor said");
-  expect(fs.readFileSync(path.join(dir, "watchdog.log"), "utf8")).toContain("headers=");
-  expect(runs.find((r) => r.args.includes("add"))?.run.code).toBe(0);
-  // The runs did reach the vendors (so their error paths were taken), and the mail went out with the real password.
-  expect(smtp.mails.length).toBeGreaterThan(0);
-  const leaks: string[] = [];
-  const scan = (where: string, content: string) => {
-    for (const [name, secret] of Object.entries(SECRETS)) {
-      for (const form of forms(secret)) {
-        const at = content.indexOf(form);
-        if (at >= 0)
-          leaks.push(
-            `${name} as ${JSON.stringify(form)} in ${where}: …${content.slice(Math.max(0, at - 120), at + form.length + 40)}…`,
-          );
-      }
+    const env = { ...Object.fromEntries(Object.entries(SECRETS).filter(([k]) => !(k in INLINE))) };
+    const runs: { args: string[]; run: Run }[] = [];
+    const cli = async (args: string[], at = T0) => {
+      const run = await startCli(args, { env: { ...env, WATCHDOG_TEST_NOW: String(at) } }).done;
+      runs.push({ args, run });
+      return run;
+    };
+    const c = ["--config", config];
+    await cli([...c, "validate"]);
+    await cli(["--config", broken, "validate"]);
+    await cli(["--config", broken, "--debug", "validate"]);
+    await cli(["--config", broken, "check"]);
+    await cli([...c, "check", "--dry-run"]);
+    await cli([...c, "check", "--dry-run", "--json"]);
+    expect((await cli([...c, "check"], T0)).code).toBe(0);
+    await cli([...c, "--debug", "check", "--json"], T0 + CRON);
+    await cli([...c, "check"], T0 + 10 * CRON);
+    await cli([...c, "status"], T0 + 10 * CRON);
+    await cli([...c, "status", "--json"], T0 + 10 * CRON);
+    await cli([...c, "history"], T0 + 10 * CRON);
+    await cli([...c, "history", "--json", "--events"], T0 + 10 * CRON);
+    await cli([...c, "simulate", "tts", "--json"], T0 + 10 * CRON);
+    await cli([...c, "ack", "port", "--note", "looking"], T0 + 10 * CRON);
+    await cli([...c, "silence", "add", "tts", "--for", "1h", "--reason", "deploy"], T0 + 10 * CRON);
+    await cli([...c, "silence", "list", "--json"], T0 + 10 * CRON);
+    await cli([...c, "status"], T0 + 10 * CRON);
+    for (const ch of ["email", "ding", "wecom", "feishu", "hook", "sms", "am", "authq", "bot", "signed"]) {
+      await cli([...c, "test-notify", ch], T0 + 11 * CRON);
+      await cli([...c, "--debug", "test-notify", ch, "--message", "hello"], T0 + 11 * CRON);
     }
-  };
-  scan("/metrics", metrics);
-  for (const { args, run } of runs) {
-    scan(`stdout of ${args.slice(2).join(" ")}`, run.stdout);
-    scan(`stderr of ${args.slice(2).join(" ")}`, run.stderr);
-  }
-  const files = fs.readdirSync(dir).filter((f) => !f.endsWith(".yaml") && f !== "plugin.cjs");
-  expect(files).toEqual(expect.arrayContaining(["state.json", "watchdog.log", "history.jsonl", "watchdog.prom"]));
-  for (const f of files) {
-    const p = path.join(dir, f);
-    if (fs.statSync(p).isFile()) scan(f, fs.readFileSync(p, "utf8"));
-  }
-  expect(leaks).toEqual([]);
-  // The plugin's perfdata label reached /metrics, masked.
-  expect(metrics).toContain('watchdog_probe_tok{check="plugin",target="***"} 1');
-  // Masking kept the JSON files valid: every log and history line parses.
-  for (const f of ["watchdog.log", "history.jsonl"]) {
-    for (const line of fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter(Boolean))
-      expect(() => JSON.parse(line), `${f}: ${line}`).not.toThrow();
-  }
-}, 600_000);
+    await cli([...c, "no-such-command"]);
+    // The daemon's /metrics, once its first run is done.
+    const daemon = startCli([...c, "daemon"], { env: { ...env }, timeoutMs: 60_000 });
+    let metrics = "";
+    for (let i = 0; i < 300 && !metrics.includes("watchdog_probe_"); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+        (r) => r.text(),
+        () => "",
+      );
+    }
+    if (daemon.pid) process.kill(daemon.pid, "SIGTERM");
+    runs.push({ args: [...c, "daemon"], run: await daemon.done });
+
+    // Every command ran to its end (exit 0, or 78 for the broken config, 1 for failed test-notify sends, 2 for the
+    // typo).
+    for (const { args, run } of runs) expect([0, 1, 2, 78, 64], `${args.join(" ")}: ${run.stderr}`).toContain(run.code);
+    // The plugin did print its token, the vendors did echo theirs (so the masking had something to mask).
+    expect(fs.readFileSync(path.join(dir, "watchdog.log"), "utf8")).toContain("vendor said");
+    expect(fs.readFileSync(path.join(dir, "watchdog.log"), "utf8")).toContain("headers=");
+    expect(runs.find((r) => r.args.includes("add"))?.run.code).toBe(0);
+    // The runs did reach the vendors (so their error paths were taken), and the mail went out with the real password.
+    expect(smtp.mails.length).toBeGreaterThan(0);
+    const leaks: string[] = [];
+    const scan = (where: string, content: string) => {
+      for (const [name, secret] of Object.entries(SECRETS)) {
+        for (const form of forms(secret)) {
+          const at = content.indexOf(form);
+          if (at >= 0)
+            leaks.push(
+              `${name} as ${JSON.stringify(form)} in ${where}: ` +
+                `…${content.slice(Math.max(0, at - 120), at + form.length + 40)}…`,
+            );
+        }
+      }
+    };
+    scan("/metrics", metrics);
+    for (const { args, run } of runs) {
+      scan(`stdout of ${args.slice(2).join(" ")}`, run.stdout);
+      scan(`stderr of ${args.slice(2).join(" ")}`, run.stderr);
+    }
+    const files = fs.readdirSync(dir).filter((f) => !f.endsWith(".yaml") && f !== "plugin.cjs");
+    expect(files).toEqual(expect.arrayContaining(["state.json", "watchdog.log", "history.jsonl", "watchdog.prom"]));
+    for (const f of files) {
+      const p = path.join(dir, f);
+      if (fs.statSync(p).isFile()) scan(f, fs.readFileSync(p, "utf8"));
+    }
+    expect(leaks).toEqual([]);
+    // The plugin's perfdata label reached /metrics, masked.
+    expect(metrics).toContain('watchdog_probe_tok{check="plugin",target="***"} 1');
+    // Masking kept the JSON files valid: every log and history line parses.
+    for (const f of ["watchdog.log", "history.jsonl"]) {
+      for (const line of fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter(Boolean))
+        expect(() => JSON.parse(line), `${f}: ${line}`).not.toThrow();
+    }
+  },
+  600_000,
+);

@@ -16,7 +16,8 @@ beforeAll(async () => {
   config = path.join(dir, "watchdog.yaml");
   fs.writeFileSync(
     config,
-    `channels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n  - {name: svc, type: tcp, port: ${await freePort()}, timeout: 1s}\n`,
+    `channels: {out: {type: console}}\nescalation: [{after: 1, notify: [out]}]\nchecks:\n` +
+      `  - {name: svc, type: tcp, port: ${await freePort()}, timeout: 1s}\n`,
   );
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

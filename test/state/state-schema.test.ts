@@ -24,7 +24,8 @@ beforeAll(async () => {
   config = path.join(base, "watchdog.yaml");
   fs.writeFileSync(
     config,
-    `state_file: \${STATE}\nchannels:\n  out: {type: console}\n  hook: {type: webhook, url: "http://127.0.0.1:${hook}/x"}\n` +
+    `state_file: \${STATE}\nchannels:\n  out: {type: console}\n` +
+      `  hook: {type: webhook, url: "http://127.0.0.1:${hook}/x"}\n` +
       `escalation: [{after: 1, notify: [out, hook]}]\nchecks:\n  - {name: svc, type: tcp, port: ${svc}, timeout: 1s}\n`,
   );
   const first = path.join(base, "first", "state.json");

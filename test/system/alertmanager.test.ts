@@ -52,7 +52,9 @@ describe.skipIf(!AM)(
       // group_wait 0 and group_interval 1s: the receiver hears of a change within about a second.
       fs.writeFileSync(
         path.join(dir, "alertmanager.yml"),
-        `route:\n  receiver: hook\n  group_by: [alertname, instance]\n  group_wait: 0s\n  group_interval: 1s\n  repeat_interval: 1h\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: ${hook.url}/hook\n        send_resolved: true\n`,
+        `route:\n  receiver: hook\n  group_by: [alertname, instance]\n  group_wait: 0s\n  group_interval: 1s\n` +
+          `  repeat_interval: 1h\nreceivers:\n  - name: hook\n    webhook_configs:\n      - url: ${hook.url}/hook\n` +
+          `        send_resolved: true\n`,
       );
       am = startDaemon(AM!, [
         `--config.file=${path.join(dir, "alertmanager.yml")}`,
@@ -83,13 +85,15 @@ describe.skipIf(!AM)(
     const hooksFor = (check: string) =>
       (hook.bodies as Hook[]).filter((b) => b.alerts?.some((a) => a.labels.alertname === check));
 
-    it("fires an incident, keeps it alive while open, resolves it on recovery (HA list with one member down)", async () => {
-      const servicePort = await freePort();
-      const deadAm = await freePort();
-      const config = path.join(dir, "watchdog.yaml");
-      fs.writeFileSync(
-        config,
-        `host: gpu-box-01
+    it(
+      "fires an incident, keeps it alive while open, " + "resolves it on recovery (HA list with one member down)",
+      async () => {
+        const servicePort = await freePort();
+        const deadAm = await freePort();
+        const config = path.join(dir, "watchdog.yaml");
+        fs.writeFileSync(
+          config,
+          `host: gpu-box-01
 state_file: ${path.join(dir, "state.json")}
 channels:
   am:
@@ -107,57 +111,61 @@ checks:
     labels: {team: speech}
     runbook: journalctl -u cosyvoice -n 50
 `,
-      );
-      const check = () => runCli(["--config", config, "check", "--json"], { timeoutMs: 100_000 });
-
-      // Run 1: the service is down: the step fires.
-      const r1 = await check();
-      expect(r1.code, r1.stderr).toBe(0);
-      const [firing] = await alertsOf("cosyvoice-port");
-      expect(firing).toBeDefined();
-      expect(firing!.labels).toMatchObject({
-        alertname: "cosyvoice-port",
-        instance: "gpu-box-01",
-        severity: "critical",
-        team: "speech",
-      });
-      expect(firing!.annotations.runbook).toBe("journalctl -u cosyvoice -n 50");
-      expect(firing!.annotations.summary).toContain(String(servicePort));
-      expect(firing!.status.state).toBe("active");
-      const firedHook = await waitFor("the webhook receiver to hear of the firing alert", () =>
-        hooksFor("cosyvoice-port").find((b) => b.status === "firing"),
-      );
-      expect(firedHook.alerts[0]!.labels.severity).toBe("critical");
-
-      // Run 2: still down: no ladder step, but the open incident is re-sent so Alertmanager keeps it (endsAt moves on).
-      await new Promise((r) => setTimeout(r, 1100));
-      const r2 = await check();
-      expect(r2.code, r2.stderr).toBe(0);
-      const deliveries = (JSON.parse(r2.stdout) as { deliveries: { channel: string; ok: boolean }[] }).deliveries;
-      expect(deliveries).toEqual([expect.objectContaining({ channel: "am", ok: true })]);
-      const [refreshed] = await alertsOf("cosyvoice-port");
-      expect(Date.parse(refreshed!.endsAt)).toBeGreaterThan(Date.parse(firing!.endsAt));
-      expect(refreshed!.startsAt).toBe(firing!.startsAt);
-
-      // Run 3: the service is back: the recovery sets endsAt, Alertmanager drops it from the active list and tells the receiver.
-      const service = await startTcp(servicePort);
-      try {
-        const r3 = await check();
-        expect(r3.code, r3.stderr).toBe(0);
-        expect(await alertsOf("cosyvoice-port")).toEqual([]);
-        const resolvedHook = await waitFor(
-          "the webhook receiver to hear of the resolution",
-          () => hooksFor("cosyvoice-port").find((b) => b.status === "resolved"),
-          60_000,
         );
-        expect(resolvedHook.alerts.find((a) => a.labels.severity === "critical")?.status).toBe("resolved");
-        // Nothing is left waiting: the dead HA member did not keep a copy in the outbox.
-        const state = JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")) as { outbox: unknown[] };
-        expect(state.outbox).toEqual([]);
-      } finally {
-        await service.close();
-      }
-    }, 180_000);
+        const check = () => runCli(["--config", config, "check", "--json"], { timeoutMs: 100_000 });
+
+        // Run 1: the service is down: the step fires.
+        const r1 = await check();
+        expect(r1.code, r1.stderr).toBe(0);
+        const [firing] = await alertsOf("cosyvoice-port");
+        expect(firing).toBeDefined();
+        expect(firing!.labels).toMatchObject({
+          alertname: "cosyvoice-port",
+          instance: "gpu-box-01",
+          severity: "critical",
+          team: "speech",
+        });
+        expect(firing!.annotations.runbook).toBe("journalctl -u cosyvoice -n 50");
+        expect(firing!.annotations.summary).toContain(String(servicePort));
+        expect(firing!.status.state).toBe("active");
+        const firedHook = await waitFor("the webhook receiver to hear of the firing alert", () =>
+          hooksFor("cosyvoice-port").find((b) => b.status === "firing"),
+        );
+        expect(firedHook.alerts[0]!.labels.severity).toBe("critical");
+
+        // Run 2: still down: no ladder step, but the open incident is re-sent so Alertmanager keeps it (endsAt moves
+        // on).
+        await new Promise((r) => setTimeout(r, 1100));
+        const r2 = await check();
+        expect(r2.code, r2.stderr).toBe(0);
+        const deliveries = (JSON.parse(r2.stdout) as { deliveries: { channel: string; ok: boolean }[] }).deliveries;
+        expect(deliveries).toEqual([expect.objectContaining({ channel: "am", ok: true })]);
+        const [refreshed] = await alertsOf("cosyvoice-port");
+        expect(Date.parse(refreshed!.endsAt)).toBeGreaterThan(Date.parse(firing!.endsAt));
+        expect(refreshed!.startsAt).toBe(firing!.startsAt);
+
+        // Run 3: the service is back: the recovery sets endsAt, Alertmanager drops it from the active list and tells
+        // the receiver.
+        const service = await startTcp(servicePort);
+        try {
+          const r3 = await check();
+          expect(r3.code, r3.stderr).toBe(0);
+          expect(await alertsOf("cosyvoice-port")).toEqual([]);
+          const resolvedHook = await waitFor(
+            "the webhook receiver to hear of the resolution",
+            () => hooksFor("cosyvoice-port").find((b) => b.status === "resolved"),
+            60_000,
+          );
+          expect(resolvedHook.alerts.find((a) => a.labels.severity === "critical")?.status).toBe("resolved");
+          // Nothing is left waiting: the dead HA member did not keep a copy in the outbox.
+          const state = JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")) as { outbox: unknown[] };
+          expect(state.outbox).toEqual([]);
+        } finally {
+          await service.close();
+        }
+      },
+      180_000,
+    );
 
     it("keeps the alert in the outbox while every Alertmanager is down, and delivers it when one is back", async () => {
       const servicePort = await freePort();
@@ -166,7 +174,9 @@ checks:
       const deadAm = await freePort();
       fs.writeFileSync(
         config,
-        `state_file: ${state}\nchannels:\n  am:\n    type: alertmanager\n    urls: [http://127.0.0.1:${deadAm}]\n    timeout: 2s\nescalation:\n  - after: 1\n    notify: [am]\nchecks:\n  - name: outbox-check\n    type: tcp\n    port: ${servicePort}\n    timeout: 1s\n`,
+        `state_file: ${state}\nchannels:\n  am:\n    type: alertmanager\n    urls: [http://127.0.0.1:${deadAm}]\n` +
+          `    timeout: 2s\nescalation:\n  - after: 1\n    notify: [am]\nchecks:\n  - name: outbox-check\n` +
+          `    type: tcp\n    port: ${servicePort}\n    timeout: 1s\n`,
       );
       const r1 = await runCli(["--config", config, "check"], { timeoutMs: 100_000 });
       expect(r1.code, r1.stderr).toBe(0);
@@ -190,7 +200,8 @@ checks:
       const config = path.join(dir, "watchdog-test-notify.yaml");
       fs.writeFileSync(
         config,
-        `host: gpu-box-02\nstate_file: ${path.join(dir, "state-tn.json")}\nchannels:\n  am: {type: alertmanager, urls: [${amUrl}]}\nchecks: []\n`,
+        `host: gpu-box-02\nstate_file: ${path.join(dir, "state-tn.json")}\nchannels:\n` +
+          `  am: {type: alertmanager, urls: [${amUrl}]}\nchecks: []\n`,
       );
       const r = await runCli(["--config", config, "test-notify", "am", "--message", "hello from watchdog"], {
         timeoutMs: 100_000,

@@ -68,8 +68,10 @@ describe.skipIf(missing.length > 0)(
         const config = path.join(hdir, "watchdog.yaml");
         fs.writeFileSync(
           config,
-          `host: ${name}\nstate_file: ${path.join(hdir, "state.json")}\nmetrics:\n  textfile: ${path.join(hdir, "textfile", "watchdog.prom")}\n` +
-            `channels: {}\nescalation:\n  - after: 1\nchecks:\n  - name: tts-port\n    type: tcp\n    port: ${port}\n    timeout: 1s\n`,
+          `host: ${name}\nstate_file: ${path.join(hdir, "state.json")}\nmetrics:\n` +
+            `  textfile: ${path.join(hdir, "textfile", "watchdog.prom")}\n` +
+            `channels: {}\nescalation:\n  - after: 1\nchecks:\n  - name: tts-port\n    type: tcp\n` +
+            `    port: ${port}\n    timeout: 1s\n`,
         );
         const nePort = await freePort();
         const ne = startDaemon(NE!, [
@@ -85,8 +87,10 @@ describe.skipIf(missing.length > 0)(
       const clusterPorts = [await freePort(), await freePort()];
       fs.writeFileSync(
         path.join(dir, "alertmanager.yml"),
-        `route:\n  receiver: hook\n  group_by: [alertname, host, check]\n  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\n` +
-          `receivers:\n  - name: hook\n    webhook_configs:\n      - url: ${hook.url}/hook\n        send_resolved: true\n`,
+        `route:\n  receiver: hook\n  group_by: [alertname, host, check]\n  group_wait: 1s\n  group_interval: 1s\n` +
+          `  repeat_interval: 1h\n` +
+          `receivers:\n  - name: hook\n    webhook_configs:\n      - url: ${hook.url}/hook\n` +
+          `        send_resolved: true\n`,
       );
       for (let i = 0; i < 2; i++) {
         amUrls.push(`http://127.0.0.1:${amPorts[i]}`);
@@ -114,8 +118,10 @@ describe.skipIf(missing.length > 0)(
         .join("");
       fs.writeFileSync(
         path.join(dir, "prometheus.yml"),
-        `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [${path.join(dir, "watchdog.rules.yml")}]\n` +
-          `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [${amPorts.map((p) => `'127.0.0.1:${p}'`).join(", ")}]\n` +
+        `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n` +
+          `rule_files: [${path.join(dir, "watchdog.rules.yml")}]\n` +
+          `alerting:\n  alertmanagers:\n    - static_configs:\n` +
+          `        - targets: [${amPorts.map((p) => `'127.0.0.1:${p}'`).join(", ")}]\n` +
           `scrape_configs:\n  - job_name: node\n    static_configs:\n${targets}`,
       );
       prom = startDaemon(PROM!, [
@@ -130,9 +136,9 @@ describe.skipIf(missing.length > 0)(
       for (const h of hosts) await ready(`node_exporter of ${h.name}`, h.ne, `http://127.0.0.1:${h.nePort}/metrics`);
       for (let i = 0; i < 2; i++) await ready(`Alertmanager ${i}`, ams[i]!, `${amUrls[i]}/-/ready`);
       await ready("Prometheus", prom, `${promUrl}/-/ready`);
-      // Host 3 runs once, then its cron is gone; hosts 1 and 2 keep running, one run after another (bounded). A pause of
-      // 1.5 s keeps their files fresh (stale after STALE_S) and a change seen within seconds, at a third of the CPU of
-      // 0.5 s: these runs go on for the whole file, beside the other test files' forks.
+      // Host 3 runs once, then its cron is gone; hosts 1 and 2 keep running, one run after another (bounded). A pause
+      // of 1.5 s keeps their files fresh (stale after STALE_S) and a change seen within seconds, at a third of the CPU
+      // of 0.5 s: these runs go on for the whole file, beside the other test files' forks.
       await run(hosts[2]!);
       loops = hosts.slice(0, 2).map(async (h) => {
         for (let i = 0; i < 400 && looping; i++) {
@@ -218,8 +224,8 @@ describe.skipIf(missing.length > 0)(
       // (An outage shorter than the peer timeout can reach the receiver twice: that is Alertmanager's HA design.)
       await new Promise((r) => setTimeout(r, 8000));
       service2 = await startTcp(port);
-      // Up to the first resolved notice: one firing notice, though both Alertmanagers held the alert through many
-      // 1s group intervals (the second one waits its peer timeout, sees the first one's send in the gossiped log, skips).
+      // Up to the first resolved notice: one firing notice, though both Alertmanagers held the alert through many 1s
+      // group intervals (the second one waits its peer timeout, sees the first one's send in the gossiped log, skips).
       const atResolve = await waitFor(
         "the resolved WatchdogCheckCritical of host-2",
         () => {

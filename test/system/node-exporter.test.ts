@@ -27,7 +27,8 @@ function samples(text: string): Map<string, number> {
 }
 
 describe.skipIf(!NE)(
-  `watchdog metrics -> real node_exporter textfile collector${NE ? "" : " (skipped: prometheus-node-exporter not installed)"}`,
+  `watchdog metrics -> real node_exporter textfile collector` +
+    `${NE ? "" : " (skipped: prometheus-node-exporter not installed)"}`,
   () => {
     let dir: string;
     let textDir: string;
@@ -66,8 +67,10 @@ describe.skipIf(!NE)(
       const config = path.join(dir, "watchdog.yaml");
       fs.writeFileSync(
         config,
-        `state_file: ${path.join(dir, "state.json")}\nmetrics:\n  textfile: ${path.join(textDir, "watchdog.prom")}\nchannels: {}\nescalation:\n  - after: 1\n` +
-          `checks:\n  - name: svc-up\n    type: tcp\n    port: ${up.port}\n  - name: svc-down\n    type: tcp\n    port: ${downPort}\n    timeout: 1s\n`,
+        `state_file: ${path.join(dir, "state.json")}\nmetrics:\n  textfile: ${path.join(textDir, "watchdog.prom")}\n` +
+          `channels: {}\nescalation:\n  - after: 1\n` +
+          `checks:\n  - name: svc-up\n    type: tcp\n    port: ${up.port}\n  - name: svc-down\n    type: tcp\n` +
+          `    port: ${downPort}\n    timeout: 1s\n`,
       );
       try {
         const before = Date.now() / 1000;
@@ -109,7 +112,9 @@ describe.skipIf(!NE)(
       const config = path.join(dir, "watchdog-many.yaml");
       fs.writeFileSync(
         config,
-        `state_file: ${path.join(dir, "state-many.json")}\nmetrics:\n  textfile: ${path.join(textDir, "many.prom")}\nchannels: {}\nescalation:\n  - after: 1\nchecks:\n${checks}`,
+        `state_file: ${path.join(dir, "state-many.json")}\nmetrics:\n` +
+          `  textfile: ${path.join(textDir, "many.prom")}\nchannels: {}\nescalation:\n  - after: 1\nchecks:\n` +
+          `${checks}`,
       );
       let running = true;
       let scrapes = 0;

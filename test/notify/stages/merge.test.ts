@@ -34,28 +34,31 @@ describe("stage merge: one message per channel and origin", () => {
     expect(groups.map((g) => g.entry.message.mergedIds ?? [g.entry.message.id])).toEqual(want);
   });
 
-  it("the merged message keeps the first id, dates from the oldest, and carries the worst retry bookkeeping", async () => {
-    const a: OutboxEntry = entry(
-      "hook",
-      { id: "a", createdAt: T, items: [item({ check: "a" })] },
-      { attempts: 3, failedRuns: 1, nextAttemptAt: T + MIN, lastError: "HTTP 500" },
-    );
-    const b: OutboxEntry = entry(
-      "hook",
-      { id: "b", createdAt: T - MIN, items: [item({ check: "b" })], heldBy: "rate_limit" },
-      { attempts: 0, nextAttemptAt: T },
-    );
-    const [g] = await groupsOf([a, b]);
-    expect(g!.parts).toEqual([a, b]);
-    expect(g!.entry).toMatchObject({ attempts: 3, failedRuns: 1, nextAttemptAt: T, lastError: "HTTP 500" });
-    expect(g!.entry.message).toMatchObject({
-      id: "a",
-      createdAt: T - MIN,
-      mergedIds: ["a", "b"],
-      heldBy: "rate_limit",
-    });
-    expect(g!.entry.message.items.map((i) => i.check)).toEqual(["a", "b"]);
-  });
+  it(
+    "the merged message keeps the first id, " + "dates from the oldest, and carries the worst retry bookkeeping",
+    async () => {
+      const a: OutboxEntry = entry(
+        "hook",
+        { id: "a", createdAt: T, items: [item({ check: "a" })] },
+        { attempts: 3, failedRuns: 1, nextAttemptAt: T + MIN, lastError: "HTTP 500" },
+      );
+      const b: OutboxEntry = entry(
+        "hook",
+        { id: "b", createdAt: T - MIN, items: [item({ check: "b" })], heldBy: "rate_limit" },
+        { attempts: 0, nextAttemptAt: T },
+      );
+      const [g] = await groupsOf([a, b]);
+      expect(g!.parts).toEqual([a, b]);
+      expect(g!.entry).toMatchObject({ attempts: 3, failedRuns: 1, nextAttemptAt: T, lastError: "HTTP 500" });
+      expect(g!.entry.message).toMatchObject({
+        id: "a",
+        createdAt: T - MIN,
+        mergedIds: ["a", "b"],
+        heldBy: "rate_limit",
+      });
+      expect(g!.entry.message.items.map((i) => i.check)).toEqual(["a", "b"]);
+    },
+  );
 
   it.each([
     // A digest of quiet hours says so, even when a rate-limited message is in it.

@@ -109,7 +109,8 @@ describe("exec probe with the real Debian monitoring plugins", () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it.skipIf(!hasPlugin("check_tcp"))(
-    `check_tcp: ok on a listening port, critical on a closed one${hasPlugin("check_tcp") ? "" : ` (skipped: ${NO_PLUGINS})`}`,
+    `check_tcp: ok on a listening port, critical on a closed one` +
+      `${hasPlugin("check_tcp") ? "" : ` (skipped: ${NO_PLUGINS})`}`,
     async () => {
       const ok = await run({ command: [path.join(PLUGINS, "check_tcp"), "-H", "127.0.0.1", "-p", String(port)] });
       expect(ok.status).toBe("ok");
@@ -122,7 +123,8 @@ describe("exec probe with the real Debian monitoring plugins", () => {
   );
 
   it.skipIf(!hasPlugin("check_disk"))(
-    `check_disk: thresholds map to statuses, perfdata to metrics${hasPlugin("check_disk") ? "" : ` (skipped: ${NO_PLUGINS})`}`,
+    `check_disk: thresholds map to statuses, perfdata to metrics` +
+      `${hasPlugin("check_disk") ? "" : ` (skipped: ${NO_PLUGINS})`}`,
     async () => {
       const ok = await run({ command: [path.join(PLUGINS, "check_disk"), "-w", "0%", "-c", "0%", "-p", "/"] });
       expect(ok.status).toBe("ok");

@@ -9,7 +9,9 @@ const FIXTURES = path.resolve(__dirname, "../../fixtures/nvidia-smi");
 /** smi is the fake nvidia-smi that prints the captured output of fixture NAME (test/fixtures/nvidia-smi/NAME). */
 export const smi = (name: string) => path.join(FIXTURES, name, "nvidia-smi");
 
-/** gpuRuns runs the gpu probe n times on fixture NAME (OVER adds config keys), carrying its memory as the state does. */
+/**
+ * gpuRuns runs the gpu probe n times on fixture NAME (OVER adds config keys), carrying its memory as the state does.
+ */
 export async function gpuRuns(name: string, n: number, over: Record<string, unknown> = {}) {
   const cfg = gpuConfigSchema.parse({ type: "gpu", nvidia_smi: smi(name), ...over });
   let memory: unknown;

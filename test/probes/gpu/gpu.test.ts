@@ -109,7 +109,9 @@ describe("gpu probe against fake nvidia-smi executables", () => {
     [
       "gpu-lost",
       "critical",
-      "GPU lost: fallen off the bus or inaccessible (exit 15); reboot to recover: Unable to determine the device handle for GPU 0000:03:00.0: GPU is lost.  Reboot the system to recover this GPU",
+      "GPU lost: fallen off the bus or inaccessible (exit 15); reboot to recover: " +
+        "Unable to determine the device handle for GPU 0000:03:00.0: " +
+        "GPU is lost.  Reboot the system to recover this GPU",
     ],
     ["no-supported", "critical", "no GPU found (exit 255): Failed to initialize NVML: No supported GPUs were found"],
     [

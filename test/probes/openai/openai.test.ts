@@ -9,7 +9,9 @@ const KEY = "sk-test-123";
 
 /** Chunks as vLLM's OpenAI server streams them: a role chunk with empty content, the token, then [DONE]. */
 function chunk(delta: Record<string, string>, finish: string | null = null): string {
-  return `data: ${JSON.stringify({ id: "chatcmpl-1", object: "chat.completion.chunk", created: 1732000000, model: MODEL, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+  const choices = [{ index: 0, delta, logprobs: null, finish_reason: finish }];
+  const body = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1732000000, model: MODEL, choices };
+  return `data: ${JSON.stringify(body)}\n\n`;
 }
 
 type Mode = "ok" | "slow-token" | "split" | "stream-error" | "hang-chat" | "500" | "no-token";

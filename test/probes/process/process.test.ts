@@ -186,27 +186,30 @@ describe("process probe on real processes", () => {
     expect(all.map((p) => p.pid)).toEqual([200, 201]);
   });
 
-  it("reads a command line longer than one page whole, on the main thread and off it (multi-threaded or D state)", async () => {
-    const root = path.join(dir, "proc-long");
-    const args = Array.from({ length: 3000 }, (_, i) => `--arg${i}`);
-    // Fields after "(comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
-    // cutime cstime priority nice num_threads.
-    const procs = [
-      [7, "S", 1],
-      [8, "S", 12],
-      [9, "D", 1],
-    ] as const;
-    for (const [pid, state, threads] of procs) {
-      fs.mkdirSync(path.join(root, String(pid)), { recursive: true });
-      fs.writeFileSync(
-        path.join(root, String(pid), "stat"),
-        `${pid} (java) ${state} 1 ${pid} ${pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 ${threads} 0 1`,
+  it(
+    "reads a command line longer than one page whole, " + "on the main thread and off it (multi-threaded or D state)",
+    async () => {
+      const root = path.join(dir, "proc-long");
+      const args = Array.from({ length: 3000 }, (_, i) => `--arg${i}`);
+      // Fields after "(comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+      // cutime cstime priority nice num_threads.
+      const procs = [
+        [7, "S", 1],
+        [8, "S", 12],
+        [9, "D", 1],
+      ] as const;
+      for (const [pid, state, threads] of procs) {
+        fs.mkdirSync(path.join(root, String(pid)), { recursive: true });
+        fs.writeFileSync(
+          path.join(root, String(pid), "stat"),
+          `${pid} (java) ${state} 1 ${pid} ${pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 ${threads} 0 1`,
+        );
+        fs.writeFileSync(path.join(root, String(pid), "cmdline"), `java\0${args.join("\0")}\0`);
+      }
+      const found = await scanProcesses({ cmdline: (c) => c.endsWith("--arg2999") }, root);
+      expect(found.map((p) => [p.pid, p.state, p.cmdline])).toEqual(
+        procs.map(([pid, state]) => [pid, state, `java ${args.join(" ")}`]),
       );
-      fs.writeFileSync(path.join(root, String(pid), "cmdline"), `java\0${args.join("\0")}\0`);
-    }
-    const found = await scanProcesses({ cmdline: (c) => c.endsWith("--arg2999") }, root);
-    expect(found.map((p) => [p.pid, p.state, p.cmdline])).toEqual(
-      procs.map(([pid, state]) => [pid, state, `java ${args.join(" ")}`]),
-    );
-  });
+    },
+  );
 });

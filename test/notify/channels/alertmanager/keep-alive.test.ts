@@ -80,20 +80,23 @@ describe("enqueueAlertmanagerRefresh", () => {
 describe("keep-alive memory and the state file", () => {
   const state = (): State => ({ ...emptyState(), checks: { a: failing(T0, ["am"]) } });
 
-  it("a state file written before the hook moved (refreshedAt beside the rate-limit memory) loads and is honoured", () => {
-    const file = {
-      version: 1,
-      channels: { am: { sentAt: [], day: null, dayCount: 0, refreshedAt: T0 } },
-      checks: { a: failing(T0, ["am"]) },
-    };
-    const { state: loaded, problem } = parseState(JSON.parse(JSON.stringify(file)));
-    expect(problem).toBeUndefined();
-    // resend_every 5m, refreshed at T0: not due at T0+2m; due at T0+5m, and the memory moves on, the rest kept.
-    expect(keepChannelsAlive(loaded, config(300_000), [], T0 + 120_000).outbox).toEqual([]);
-    const next = keepChannelsAlive(loaded, config(300_000), [], T0 + 300_000);
-    expect(next.outbox).toHaveLength(1);
-    expect(next.channels.am).toEqual({ sentAt: [], day: undefined, dayCount: 0, refreshedAt: T0 + 300_000 });
-  });
+  it(
+    "a state file written before the hook moved (refreshedAt " + "beside the rate-limit memory) loads and is honoured",
+    () => {
+      const file = {
+        version: 1,
+        channels: { am: { sentAt: [], day: null, dayCount: 0, refreshedAt: T0 } },
+        checks: { a: failing(T0, ["am"]) },
+      };
+      const { state: loaded, problem } = parseState(JSON.parse(JSON.stringify(file)));
+      expect(problem).toBeUndefined();
+      // resend_every 5m, refreshed at T0: not due at T0+2m; due at T0+5m, and the memory moves on, the rest kept.
+      expect(keepChannelsAlive(loaded, config(300_000), [], T0 + 120_000).outbox).toEqual([]);
+      const next = keepChannelsAlive(loaded, config(300_000), [], T0 + 300_000);
+      expect(next.outbox).toHaveLength(1);
+      expect(next.channels.am).toEqual({ sentAt: [], day: undefined, dayCount: 0, refreshedAt: T0 + 300_000 });
+    },
+  );
 
   it("delivery keeps the hook's memory when it updates the channel's rate-limit window", async () => {
     const s: State = {

@@ -31,7 +31,8 @@ export function acs3Signature(
   const canonicalQuery = query.map(([k, v]) => `${k}=${rfc3986(v)}`).join("&");
   const canonicalHeaders = signedHeaders.map((h) => `${h}:${String(headers[h] ?? "").trim()}\n`).join("");
   const payload = createHash("sha256").update(body).digest("hex");
-  const canonicalRequest = `${method}\n${path}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders.join(";")}\n${payload}`;
+  const canonicalRequest =
+    `${method}\n${path}\n${canonicalQuery}\n` + `${canonicalHeaders}\n${signedHeaders.join(";")}\n${payload}`;
   const stringToSign = `ACS3-HMAC-SHA256\n${createHash("sha256").update(canonicalRequest).digest("hex")}`;
   return createHmac("sha256", secret).update(stringToSign).digest("hex");
 }

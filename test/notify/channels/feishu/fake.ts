@@ -5,7 +5,8 @@ import { rateWindow, startHttpVendor, type VendorServer } from "../../../helpers
  * Fake Feishu custom bot (docs/vendors.md §3). POST /open-apis/bot/v2/hook/TOKEN.
  * Checks like the vendor: the token (19001), the signature (key = "timestamp\nsecret", empty message, Base64; timestamp
  * in seconds within an hour: 19021), body ≤ 20 KB (9499), a per-minute limit (11232; default 100 like Feishu).
- * Answers HTTP 200 + code. start({ token?, secret?, perMinute?, now? }); setMode("error") answers 11232 unless told otherwise.
+ * Answers HTTP 200 + code. start({ token?, secret?, perMinute?, now? }); setMode("error") answers 11232 unless told
+ * otherwise.
  */
 export async function startFeishu(
   opts: { token?: string; secret?: string; perMinute?: number; now?: () => number } = {},
