@@ -7,7 +7,7 @@ export const gpuLost: Cause = {
   regexes: [
     XID("79"),
     AFTER_XID("79"),
-    /fallen off the bus/,
+    /fallen off the bus|fallen off of the bus/,
     /GPU is lost/,
     /GPU lost from the bus/,
     /NVMLError_GpuIsLost/,
@@ -188,6 +188,10 @@ export const noGpu: Cause = {
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
     /Torch is not able to use GPU/,
     /no compatible GPUs were discovered/,
+    // A device node the runtime was told to pass in is not there (the driver is not loaded, or unloaded since).
+    /\/dev\/nvidia[a-z0-9-]*"?: no such file or directory/,
+    // llama.cpp and llamafile asked to offload layers with no GPU they can use.
+    /[Nn]o usable GPU found/,
     /No CUDA runtime is found/,
     // NVML cannot start: the driver is not loaded, or a container lost its device nodes (a systemd reload).
     /Failed to initialize NVML: (?:Unknown Error|Driver Not Loaded)/,

@@ -14,7 +14,8 @@ export const missingLibrary: Cause = {
     /Could not load library lib|Could not load library \S+\.dll/,
     /Unable to load any of \{lib/,
     /Failed to find dynamic library: lib/,
-    /\[WinError 126\]/,
+    // 126: a DLL (or one it needs) is not there; 127: it is there, but not the version the caller was built for.
+    /\[WinError 12[67]\]/,
     /Could not locate \S+\.dll/,
     /DLL load failed/,
     // phonemizer (TTS front ends) loads libespeak-ng and says so when it is not there.
@@ -59,6 +60,8 @@ export const missingLibrary: Cause = {
   excuses: [
     // koboldcpp goes on without OpenBLAS (`... not found. Non-BLAS library will be used.`).
     /[Nn]on-BLAS library will be used/,
+    // xformers goes on without a Triton its DLL does not load (`A matching Triton is not available, ...`).
+    /some optimizations will not be enabled/,
     // SGLang skips a model whose native extension does not load (`Ignore import error when loading ...`).
     /Ignore import error when loading/,
     /(?<=WARN[^\n]*)[Ff]ailed to import/,

@@ -9,6 +9,9 @@ export const hostOom: Cause = {
   id: "host_oom",
   regexes: [
     /Out of memory: Killed process/,
+    // Windows' commit limit (ERROR_COMMITMENT_LIMIT, 1455): RAM and the paging file are used up.
+    /paging file is too small|\[WinError 1455\]/,
+    new RegExp("\u9875\u9762\u6587\u4ef6\u592a\u5c0f"), // 页面文件太小
     /Memory cgroup out of memory/,
     /^(?:\[[^\]]*\] )?Killed process \d+ \(/,
     /invoked oom-killer/,

@@ -110,8 +110,11 @@ export const modelNotFound: Cause = {
     /Model \S+ not found; available models|Invalid model size '/,
     /No checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
+    // Kaldi's (Vosk's) reader of a model directory's config files.
+    /Cannot open config file: \S*[Mm]odels?\//,
     // huggingface_hub reads a local path that does not exist as a repo id, and refuses it as one.
     /Repo id must use alphanumeric chars|Repo id must be in the form/,
+    /Too many users have viewed or downloaded this file recently/,
     /needs to be logged in to download|requires? (?:a )?login to download|access requires login|reason=download-auth/,
     /[Mm]odel file (?:doesn't|does not|do not) exists?|[Mm]odel path (?:doesn't|does not|do not) exists?/,
     // A model's config or folder named missing (Piper: `Model config doesn't exist`; `Model folder X doesn't exist.`).
@@ -124,13 +127,13 @@ export const modelNotFound: Cause = {
     /Can't load (?:tokenizer|config|the model) for '|Can't load tokenizer using from_pretrained/,
     /Can't load the configuration of '/,
     /OSError: file \S+\/config\.json not found/,
-    /GatedRepoError|Cannot access gated repo/,
+    /GatedRepoError|Cannot access gated repo|trying to access a gated repo/,
     // ModelScope's and the hubs' "not there or private": a wrong name, a removed model, or a login needed.
     /NotExistError|RevisionNotFoundError|has no revision: /,
     /may not exist or (?:may be|is) +private/,
     /\b40[134] Client Error\. \(Request ID: /,
     // A hub's 401/403/404: the name is wrong, the model was removed, or it needs a login (gated).
-    new RegExp(`\\b40[134] Client Error: [^:]*for url: ${HUB_URL}`),
+    new RegExp(`\\b40[0134] Client Error: [^\\n]*for url: ${HUB_URL}`),
     new RegExp(`Client error '40[134] [^']*' for url '${HUB_URL}`),
     // Download tools' own words for a 401/403/404: wget, curl.
     /server returned error: HTTP\/\d(?:\.\d)? 40[134]\b|ERROR 40[134]: (?:Not Found|Forbidden|Unauthorized)/,

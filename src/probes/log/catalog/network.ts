@@ -39,6 +39,9 @@ export const portInUse: Cause = {
         "\u0430\u0434\u0440\u0435\u0441\u0430 \u0441\u043e\u043a\u0435\u0442\u0430",
     ),
   ],
+  // Gradio raises `Port N is in use` after any failed bind (an EADDRNOTAVAIL too): named only when no line of the read
+  // names the bind's own error.
+  carriers: [/OSError: Port \d+ is in use/],
   // WSAEACCES by its number is the port's only in a read that shows a bind (a connect a firewall refuses gets it too).
   weak: {
     regexes: [/\[(?:WinError|Errno) 10013\] /],

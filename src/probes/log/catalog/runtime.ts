@@ -14,6 +14,8 @@ export const nccl: Cause = {
     /nccl(?:InternalError|SystemError|UnhandledCudaError|RemoteError|InvalidUsage)/,
     /NCCL WARN /,
     /NCCL communicator was aborted/,
+    // torch built without NCCL (Windows, macOS) asked for the nccl backend.
+    /Distributed package doesn't have NCCL built in/,
     /NCCL Error \d|NCCL timeout/,
     /NCCL failure/,
     /unhandled (?:system|cuda) error/,
@@ -171,7 +173,7 @@ export const hangTimeout: Cause = {
     /Watchdog timeout \(self\.watchdog_timeout=/,
     // A server's own watchdog (`Output hang detected: no model output for 60001 ms`); not `no hang detected`.
     /(?<![Nn]o )[Hh]ang detected/,
-    /RPC call to \S+ timed out/,
+    /RPC call to \S+ timed out|RPC Call to \S+ Timed Out/,
     /(?:^|[ .:])TimeoutError(?::|$)/,
     /DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded/,
     /blocked for more than \d+ seconds/,

@@ -20,6 +20,8 @@ export const runnerNotStarted: Cause = {
     /(?:llama-server|runner)\b[^\n]*did not become ready/,
     // llama-swap: the server it started never passed its health check.
     /unable to start process: /,
+    // Tabby's supervisor: the llama-server it runs ended.
+    /llama-server\b[^\n]* exited with status code -?\d/,
   ],
   text: t(
     [
@@ -91,6 +93,8 @@ export const engineDead: Cause = {
   wrapper: true,
   regexes: [
     /EngineDeadError/,
+    // TGI's router to a shard whose unix socket is gone (`error trying to connect: No such file or directory`).
+    /error trying to connect: No such file or directory/,
     /grpc service not ready/,
     // A front end that gave up on its local engine (RunPod's ComfyUI worker: `Failed to connect to server at
     // http://127.0.0.1:8188 after 500 attempts`).
