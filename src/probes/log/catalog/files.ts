@@ -10,7 +10,7 @@ export const diskFull: Cause = {
   regexes: [
     // Not PyTorch's shared-memory files (/dev/shm is full: shm_bus_error).
     /(?<!unable to write to file <\/torch_[^\n]*)No space left on device/,
-    /no space left on device/,
+    /no space left on device|No Space Left on Device|No Space Left On Device/,
     /\[Errno 28\]/,
     /ENOSPC: no space/,
     /Not enough free disk space|[Ii]nsufficient disk space|[Nn]ot enough disk space|[Nn]ot enough storage space/,
@@ -45,7 +45,7 @@ export const diskFull: Cause = {
 export const tooManyOpenFiles: Cause = {
   id: "too_many_open_files",
   regexes: [
-    /Too many (?:open files|files open)/,
+    /Too many (?:open files|files open)|Too Many Open Files/,
     /too many open files/,
     /\[Errno 24\]/,
     /accept EMFILE/,

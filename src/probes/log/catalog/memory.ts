@@ -11,6 +11,8 @@ export const hostOom: Cause = {
     /Out of memory: Killed process/,
     // Windows' commit limit (ERROR_COMMITMENT_LIMIT, 1455): RAM and the paging file are used up.
     /paging file is too small|\[WinError 1455\]/,
+    // ERROR_NOT_ENOUGH_MEMORY (8).
+    /\[WinError 8\] |Not enough memory resources are available to process this command/,
     new RegExp("\u9875\u9762\u6587\u4ef6\u592a\u5c0f"), // 页面文件太小
     /Memory cgroup out of memory/,
     /^(?:\[[^\]]*\] )?Killed process \d+ \(/,
@@ -129,7 +131,7 @@ export const gpuOom: Cause = {
     // TensorRT's builder and runtime: GPU memory it asked for and did not get.
     /Error Code 2: OutOfMemory|Requested amount of GPU memory \(\d+ bytes\) could not be allocated/,
     /failed due to insufficient GPU memory/,
-    /CUDA out of memory/,
+    /CUDA out of memory|CUDA Out of Memory|CUDA Out Of Memory/,
     /OutOfMemoryError/,
     /CUDA error: out of memory/,
     /CUBLAS_STATUS_ALLOC_FAILED/,

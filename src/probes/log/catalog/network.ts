@@ -14,7 +14,7 @@ export const portInUse: Cause = {
     /\[Errno 10048\]/,
     /\[WinError 10048\]/,
     /bind address \[10048\]/,
-    /[Aa]ddress already in use/,
+    /[Aa]ddress already in use|Address Already in Use|Address Already In Use/,
     /Cannot find empty port/,
     /[Oo]nly one usage of each socket address/,
     /All ports from \d+ to \d+ are in use/,

@@ -85,7 +85,8 @@ export const cudaError: Cause = {
 export const segfault: Cause = {
   id: "segfault",
   regexes: [
-    /Segmentation fault|segmentation fault/,
+    // Thread titles write the message in Title Case (`Segmentation Fault`, `CUDA Out of Memory`).
+    /Segmentation fault|segmentation fault|Segmentation Fault/,
     /signal SIGSEGV/,
     /EXC_BAD_ACCESS/,
     /[Ss]ignal 11 \(SIGSEGV\)|(?:with|by) signal 11\b|exitcode *: -11\b/,
