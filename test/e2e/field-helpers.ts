@@ -129,6 +129,34 @@ export async function installCron(config: string, envFile: string): Promise<stri
   return cronCommand(inst.stdout.split("\n")[1]!);
 }
 
+/** systemdInstall is the argv of `watchdog install --systemd` writing units for config and envFile into `units`. */
+export const systemdInstall = (units: string, config: string, envFile: string) => [
+  "install",
+  "--systemd",
+  "--dest",
+  units,
+  "--no-enable",
+  "--config",
+  config,
+  "--env-file",
+  envFile,
+];
+
+/**
+ * downConfig is a config whose state and log are in `work`: the one channel `name` (its flow-style `channel`), told at
+ * the first failure of the check `down` (port 1, nothing listens); `more` adds checks (whole lines).
+ */
+export const downConfig = (work: string, name: string, channel: string, more = "") =>
+  `state_file: ${work}/state.json
+log_file: ${work}/watchdog.log
+channels:
+  ${name}: ${channel}
+escalation:
+  - {after: 1, notify: [${name}]}
+checks:
+  - {name: down, type: tcp, port: 1}
+${more}`;
+
 /** cronAt runs a crontab command at the run-th simulated cron slot; its `mail` is what cron would mail. */
 export function cronAt(command: string, run: number, env: Record<string, string> = {}) {
   return runAsCron(command, { ...env, WATCHDOG_TEST_NOW: String(T0 + run * CRON) });
