@@ -7,6 +7,7 @@ import { deliver } from "../../src/notify/deliver.js";
 import { renderText } from "../../src/notify/render.js";
 import type { Channel } from "../../src/notify/types.js";
 import { item } from "./fixtures.js";
+import { failingSince, tcpCheck } from "../helpers/incidents.js";
 import { startHttpVendor, type VendorServer } from "../helpers/vendors/http-vendor.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
 import { closedPort, rig, withBackup } from "./harness.js";
@@ -61,40 +62,8 @@ describe("Alertmanager refresh and fallback", () => {
 });
 
 describe("Alertmanager keep-alive", () => {
-  const failing = (since: number): CheckState => ({
-    status: "critical",
-    since,
-    failStreak: 2,
-    okStreak: 0,
-    lastRunAt: since,
-    summary: "refused",
-    recent: "xx",
-    restartTimes: [],
-    incident: {
-      id: `x@${since}`,
-      startedAt: since,
-      peak: "critical",
-      stepsFired: [0],
-      notified: ["am"],
-      held: [],
-      lastNotifiedAt: since,
-      restarts: 0,
-      restartsHelped: 0,
-      gaveUp: false,
-      cause: undefined,
-    },
-  });
-  const check = (name: string) => ({
-    name,
-    type: "tcp",
-    escalation: [{ after: 1, notify: ["am"], restart: false }],
-    repeat_every: 0,
-    recover_after: 1,
-    restart: undefined,
-    depends_on: [],
-    labels: {},
-    runbook: undefined,
-  });
+  const failing = (since: number): CheckState => failingSince(since, ["am"], "refused");
+  const check = (name: string) => tcpCheck(name, "am", 0);
   const config = {
     host: "h",
     checks: [check("a"), check("b")],
