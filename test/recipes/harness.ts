@@ -62,6 +62,22 @@ export async function installRecipe(
   };
 }
 
+/**
+ * processGone runs the recipe once, closes its server and runs it again: `health` is critical, and its alert is the
+ * one mail, saying the connection was refused. Returns that run's statuses and the mail.
+ */
+export async function processGone(recipe: RecipeRun, server: { close(): Promise<unknown> }, health: string) {
+  await recipe.run();
+  await server.close();
+  const now = statuses(await recipe.run());
+  expect(now[health]).toBe("critical");
+  const mails = recipe.mails();
+  expect(mails).toHaveLength(1);
+  expect(mails[0]!.subject).toMatch(new RegExp(`CRITICAL ${health} `));
+  expect(mails[0]!.text).toContain("refused the connection");
+  return { statuses: now, mail: mails[0]! };
+}
+
 /** statuses maps each check to its status, for one readable assertion. */
 export function statuses(checks: Record<string, CheckState>): Record<string, string> {
   return Object.fromEntries(Object.entries(checks).map(([k, v]) => [k, v.status]));

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { useField } from "../e2e/field-helpers.js";
 import { startLlm, type LlmServer } from "../helpers/stacks/llm.js";
 import { OLLAMA } from "../helpers/stacks/ollama.js";
-import { installRecipe, statuses } from "./harness.js";
+import { installRecipe, processGone, statuses } from "./harness.js";
 
 // recipes/ollama.yaml against a server that speaks Ollama's API, through the built CLI as cron runs it. Ollama has no
 // queue metrics: a runner that hangs is caught by the inference call's deadline (OLLAMA_TIMEOUT, 2s here).
@@ -62,14 +62,9 @@ describe("recipe ollama", () => {
 
   it("the process gone: ollama-health critical, refused; the inference check is not a second alarm", async () => {
     const { server, recipe } = await setup("down");
-    await recipe.run();
-    await server.close();
-    expect(statuses(await recipe.run())).toMatchObject({ "ollama-health": "critical", "ollama-inference": "critical" });
-    const mails = recipe.mails();
-    expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toMatch(/CRITICAL ollama-health/);
-    expect(mails[0]!.text).toContain("refused the connection");
-    expect(mails[0]!.text).toContain("Also affected: ollama-inference");
+    const gone = await processGone(recipe, server, "ollama-health");
+    expect(gone.statuses).toMatchObject({ "ollama-health": "critical", "ollama-inference": "critical" });
+    expect(gone.mail.text).toContain("Also affected: ollama-inference");
   });
 
   it("a model that is not pulled: critical at the first run, answered 404", async () => {
