@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { useField } from "../e2e/field-helpers.js";
 import { startComfy, type ComfyState, type FakeComfy } from "../helpers/comfyui-server.js";
-import { installRecipe, processGone, statuses } from "./harness.js";
+import { brokenAfterFirstRun, installRecipe, processGone, statuses } from "./harness.js";
 
 // recipes/comfyui.yaml against a server that speaks ComfyUI's API (test/helpers/comfyui-server.ts), through the
 // built CLI as cron runs it. The windows are shortened through the recipe's own variables: a prompt stuck, or the
@@ -58,15 +57,15 @@ describe("recipe comfyui", () => {
 
   it("every job fails: critical at the first run, with ComfyUI's error and the log's cause", async () => {
     const { server, recipe } = await setup("error", "healthy");
-    expect(statuses(await recipe.run())).toEqual(OK);
-    server.setState("error");
-    fs.appendFileSync(
-      recipe.log,
+    const { first, next, mails } = await brokenAfterFirstRun(
+      recipe,
+      () => server.setState("error"),
       "!!! Exception during processing !!! Allocation on device\n" +
         "torch.OutOfMemoryError: Allocation on device 0 would exceed allowed memory. (out of memory)\n",
     );
-    expect(statuses(await recipe.run())["comfyui-queue"]).toBe("critical");
-    const [mail] = recipe.mails();
+    expect(first).toEqual(OK);
+    expect(next["comfyui-queue"]).toBe("critical");
+    const [mail] = mails;
     expect(mail!.subject).toMatch(/CRITICAL comfyui-queue /);
     expect(mail!.text).toContain("CUDA out of memory");
     expect(mail!.text).toContain("Probable cause: gpu_oom");

@@ -63,6 +63,18 @@ export async function installRecipe(
 }
 
 /**
+ * brokenAfterFirstRun runs the recipe once, then breaks its server (`breakIt`), appends `logLines` to its log and runs
+ * it again. Returns both runs' statuses and the mails.
+ */
+export async function brokenAfterFirstRun(recipe: RecipeRun, breakIt: () => void, logLines: string) {
+  const first = statuses(await recipe.run());
+  breakIt();
+  fs.appendFileSync(recipe.log, logLines);
+  const next = statuses(await recipe.run());
+  return { first, next, mails: recipe.mails() };
+}
+
+/**
  * processGone runs the recipe once, closes its server and runs it again: `health` is critical, and its alert is the
  * one mail, saying the connection was refused. Returns that run's statuses and the mail.
  */
