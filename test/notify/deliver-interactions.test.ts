@@ -8,9 +8,9 @@ import { renderText } from "../../src/notify/render.js";
 import type { Channel } from "../../src/notify/types.js";
 import { item } from "./fixtures.js";
 import { failingSince, tcpCheck } from "../helpers/incidents.js";
-import { startHttpVendor, type VendorServer } from "../helpers/vendors/http-vendor.js";
+import { startHttpVendor, type VendorMode, type VendorServer } from "../helpers/vendors/http-vendor.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
-import { closedPort, rig, withBackup } from "./harness.js";
+import { closedPort, rig, withBackup, type Rig } from "./harness.js";
 
 // Interactions between delivery rules, through the real pipeline (runCheck) and real HTTP servers on 127.0.0.1.
 // Only the clock is set by the test (backoff waits are skipped).
@@ -34,6 +34,19 @@ const down = (name = "cosyvoice") =>
 const oneWebhook = (url: string) =>
   `channels:\n  hook:\n    type: webhook\n    url: "${url}"\nescalation:\n  - after: 1\n    notify: [hook]\n` +
   `repeat_every: 0s\nchecks:\n${down()}`;
+
+/** withOneWebhook runs fn with a webhook vendor in `mode`, a rig at T and oneWebhook's config for it; closes both. */
+async function withOneWebhook(mode: VendorMode, fn: (hook: VendorServer, r: Rig, yaml: string) => Promise<void>) {
+  const hook = await startWebhook();
+  await hook.setMode(mode);
+  const r = rig(T);
+  try {
+    await fn(hook, r, oneWebhook(hook.url));
+  } finally {
+    r.close();
+    await hook.close();
+  }
+}
 
 describe("Alertmanager refresh and fallback", () => {
   it("while Alertmanager is down its fallback is told once, not re-sent every run's keep-alive refresh", async () => {
@@ -146,11 +159,7 @@ checks:
 describe("outbox backoff", () => {
   it("waits 1m, 2m, 4m ... after each failed run (a run's in-run retries are one step, not three)", async () => {
     // The webhook answers 503 (retryable): each run tries 3 times. The README promises 1m, 2m, 4m ... 1h between runs.
-    const hook = await startWebhook();
-    await hook.setMode("error");
-    const r = rig(T);
-    const yaml = oneWebhook(hook.url);
-    try {
+    await withOneWebhook("error", async (hook, r, yaml) => {
       const waits: number[] = [];
       let now = T;
       for (let i = 0; i < 5; i++) {
@@ -161,10 +170,7 @@ describe("outbox backoff", () => {
       }
       expect(waits).toEqual([1, 2, 4, 8, 16]);
       expect(hook.delivered()).toHaveLength(0);
-    } finally {
-      r.close();
-      await hook.close();
-    }
+    });
   });
 });
 
@@ -231,11 +237,7 @@ ${down()}`;
 
 describe("clock stepped back", () => {
   it("a message waiting out its backoff is not held back for as long as the clock jumped", async () => {
-    const hook = await startWebhook();
-    await hook.setMode("500");
-    const r = rig(T);
-    const yaml = oneWebhook(hook.url);
-    try {
+    await withOneWebhook("500", async (hook, r, yaml) => {
       const run1 = await r.run(yaml, T);
       expect(run1.state.outbox[0]!.nextAttemptAt).toBe(T + MIN);
       // The clock is stepped back an hour; the channel is back. The next run delivers, not the one an hour later.
@@ -243,10 +245,7 @@ describe("clock stepped back", () => {
       const run2 = await r.run(yaml, T - 58 * MIN);
       expect(run2.attempts.map((a) => [a.id, a.ok])).toEqual([[run1.attempts[0]!.id, true]]);
       expect(run2.state.outbox).toEqual([]);
-    } finally {
-      r.close();
-      await hook.close();
-    }
+    });
   });
 });
 
