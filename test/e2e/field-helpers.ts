@@ -96,6 +96,11 @@ export const emailChannel = (port: number, extra = "") =>
   `  email: {type: email, host: 127.0.0.1, port: ${port}, user: alert, pass: "\${SMTP_PASS}", ` +
   `from: watchdog@example.com, to: [oncall@example.com]${extra ? `, ${extra}` : ""}}\n`;
 
+/** openEmailChannel is the `channels:` entry of an email channel `name` to an SMTP sink at port that takes no AUTH. */
+export const openEmailChannel = (name: string, port: number) =>
+  `  ${name}:\n    type: email\n    host: 127.0.0.1\n    port: ${port}\n    secure: false\n` +
+  `    from: "watchdog <alert@example.com>"\n    to: [admin@example.com]\n`;
+
 /**
  * writeEmailConfig writes DIR/watchdog.yaml: its state file in DIR, HEAD (top-level keys, whole lines), the email
  * channel to the sink at smtpPort, then REST (the ladder, the checks: whole lines). Returns its path.
