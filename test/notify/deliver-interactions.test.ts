@@ -192,13 +192,26 @@ escalation:
     notify: [primary]
 checks:
 ${down()}`;
-
-  it("when the fallback cannot deliver either, its own fallback gets the message in the same run", async () => {
+  /** withThree runs fn with three webhook vendors, the first two in modes `modeA` and `modeB`, and a rig at T. */
+  const withThree = async (
+    modeA: VendorMode,
+    modeB: VendorMode,
+    fn: (a: VendorServer, b: VendorServer, c: VendorServer, r: Rig) => Promise<void>,
+  ) => {
     const [a, b, c] = await Promise.all([startWebhook(), startWebhook(), startWebhook()]);
-    await a.setMode("error");
-    await b.setMode("500");
+    await a.setMode(modeA);
+    await b.setMode(modeB);
     const r = rig(T);
     try {
+      await fn(a, b, c, r);
+    } finally {
+      r.close();
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  };
+
+  it("when the fallback cannot deliver either, its own fallback gets the message in the same run", async () => {
+    await withThree("error", "500", async (a, b, c, r) => {
       const run = await r.run(config(a.url, b.url, c.url, "third"));
       const id = run.attempts.find((x) => x.channel === "primary")!.id;
       expect(c.delivered()).toHaveLength(1);
@@ -212,26 +225,16 @@ ${down()}`;
       ).toEqual([id, `${id}~second`]);
       await r.run(config(a.url, b.url, c.url, "third"), T + 2 * MIN);
       expect(c.delivered()).toHaveLength(1);
-    } finally {
-      r.close();
-      await Promise.all([a.close(), b.close(), c.close()]);
-    }
+    });
   });
 
   it("a fallback never leads back to a channel that already failed the message", async () => {
-    const [a, b, c] = await Promise.all([startWebhook(), startWebhook(), startWebhook()]);
-    await a.setMode("error");
-    await b.setMode("error");
-    const r = rig(T);
-    try {
+    await withThree("error", "error", async (a, b, c, r) => {
       // primary -> second -> primary: the copy at second must not come back to primary.
       const run = await r.run(config(a.url, b.url, c.url, "primary"));
       expect(run.attempts.map((x) => x.channel)).toEqual(["primary", "second"]);
       expect(r.state().outbox).toHaveLength(2);
-    } finally {
-      r.close();
-      await Promise.all([a.close(), b.close(), c.close()]);
-    }
+    });
   });
 });
 
