@@ -67,6 +67,17 @@ function appendLine(written: string[], tag: string, pad = 0): void {
   fs.appendFileSync(file, l + filler(pad));
 }
 
+/**
+ * beforeRotation runs the probe over what the log holds, then writes (through `w`) a line the next run reads, and one
+ * still unread when the rotation comes.
+ */
+async function beforeRotation(w: (l: string) => void, watch = file): Promise<void> {
+  await probe(watch);
+  w(line("before"));
+  await probe(watch);
+  w(line("before-unread"));
+}
+
 function expectExactlyOnce(written: string[]) {
   expect([...seen].sort()).toEqual(written.map((l) => l.trim()).sort());
 }
@@ -80,10 +91,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
     };
     const writer = fs.openSync(file, "a");
     fs.writeSync(writer, filler(10));
-    await probe();
-    w(writer, line("before"));
-    await probe();
-    w(writer, line("before-unread"));
+    await beforeRotation((l) => w(writer, l));
     fs.renameSync(file, `${file}.1`);
     w(writer, line("during")); // the old fd now writes into app.log.1
     const fresh = fs.openSync(file, "a");
@@ -104,10 +112,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
       fs.appendFileSync(file, l + filler(2));
     };
     fs.writeFileSync(file, filler(50));
-    await probe();
-    w(line("before"));
-    await probe();
-    w(line("before-unread"));
+    await beforeRotation(w);
     fs.copyFileSync(file, `${file}.1`);
     fs.truncateSync(file, 0);
     w(line("after"));
@@ -157,10 +162,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
       fs.writeSync(writer, l + filler(2));
     };
     fs.writeSync(writer, filler(5));
-    await probe(glob);
-    w(line("before"));
-    await probe(glob);
-    w(line("before-unread"));
+    await beforeRotation(w, glob);
     fs.renameSync(file, `${file}.1`);
     w(line("during"));
     fs.closeSync(writer);
@@ -188,10 +190,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
       fs.appendFileSync(file, l + filler(2));
     };
     fs.writeFileSync(file, filler(30));
-    await probe(glob);
-    w(line("before"));
-    await probe(glob);
-    w(line("before-unread"));
+    await beforeRotation(w, glob);
     fs.copyFileSync(file, `${file}.1`);
     fs.truncateSync(file, 0);
     w(line("after"));
@@ -336,10 +335,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
       fs.appendFileSync(file, l + filler(2));
     };
     fs.writeFileSync(file, BANNER + filler(5));
-    await probe();
-    w(line("before"));
-    await probe();
-    w(line("before-unread"));
+    await beforeRotation(w);
     rotate();
     expect(fs.existsSync(`${file}.1.gz`)).toBe(true);
     fs.appendFileSync(file, BANNER);
@@ -391,10 +387,7 @@ async function withLogrotate(mode: "create" | "copytruncate", rotate: (conf: str
     fs.writeSync(writer, l + filler(2));
   };
   fs.writeSync(writer, filler(20));
-  await probe();
-  w(line("before"));
-  await probe();
-  w(line("before-unread"));
+  await beforeRotation(w);
   rotate(conf, state);
   // With create, the writer keeps appending to the renamed file until it reopens; with copytruncate it appends at 0.
   w(line("during"));
