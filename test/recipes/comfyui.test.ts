@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { useField } from "../e2e/field-helpers.js";
 import { startComfy, type ComfyState, type FakeComfy } from "../helpers/comfyui-server.js";
-import { brokenAfterFirstRun, installRecipe, processGone, statuses } from "./harness.js";
+import { installRecipe, oomAfterFirstRun, processGone, statuses } from "./harness.js";
 
 // recipes/comfyui.yaml against a server that speaks ComfyUI's API (test/helpers/comfyui-server.ts), through the
 // built CLI as cron runs it. The windows are shortened through the recipe's own variables: a prompt stuck, or the
@@ -23,6 +23,11 @@ async function setup(name: string, state: ComfyState, pending = 0, more: Record<
   };
   return { server, recipe: await installRecipe(field, name, "comfyui", vars, "COMFYUI_LOG") };
 }
+
+/** OOM is what ComfyUI logs when a job runs out of GPU memory. */
+const OOM =
+  "!!! Exception during processing !!! Allocation on device\n" +
+  "torch.OutOfMemoryError: Allocation on device 0 would exceed allowed memory. (out of memory)\n";
 
 const OK = { "comfyui-health": "ok", "comfyui-queue": "ok", "comfyui-gpu": "ok", "comfyui-log": "ok" };
 
@@ -57,18 +62,8 @@ describe("recipe comfyui", () => {
 
   it("every job fails: critical at the first run, with ComfyUI's error and the log's cause", async () => {
     const { server, recipe } = await setup("error", "healthy");
-    const { first, next, mails } = await brokenAfterFirstRun(
-      recipe,
-      () => server.setState("error"),
-      "!!! Exception during processing !!! Allocation on device\n" +
-        "torch.OutOfMemoryError: Allocation on device 0 would exceed allowed memory. (out of memory)\n",
-    );
-    expect(first).toEqual(OK);
-    expect(next["comfyui-queue"]).toBe("critical");
-    const [mail] = mails;
-    expect(mail!.subject).toMatch(/CRITICAL comfyui-queue /);
-    expect(mail!.text).toContain("CUDA out of memory");
-    expect(mail!.text).toContain("Probable cause: gpu_oom");
+    const mail = await oomAfterFirstRun(recipe, OK, () => server.setState("error"), OOM, "comfyui-queue");
+    expect(mail.text).toContain("CUDA out of memory");
   });
 
   it("prompts queued while the GPU sits at 0% (a fake nvidia-smi): comfyui-gpu critical at the 5th run", async () => {

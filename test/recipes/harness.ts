@@ -75,6 +75,26 @@ export async function brokenAfterFirstRun(recipe: RecipeRun, breakIt: () => void
 }
 
 /**
+ * oomAfterFirstRun: all well at the first run (`ok`), then the server broken (`breakIt`) with a CUDA OOM in its log
+ * (`oomLines`): `check` is critical, and its alert is the first mail, naming gpu_oom. Returns that mail.
+ */
+export async function oomAfterFirstRun(
+  recipe: RecipeRun,
+  ok: Record<string, string>,
+  breakIt: () => void,
+  oomLines: string,
+  check: string,
+) {
+  const { first, next, mails } = await brokenAfterFirstRun(recipe, breakIt, oomLines);
+  expect(first).toEqual(ok);
+  expect(next[check]).toBe("critical");
+  const [mail] = mails;
+  expect(mail!.subject).toMatch(new RegExp(`CRITICAL ${check} `));
+  expect(mail!.text).toContain("Probable cause: gpu_oom");
+  return mail!;
+}
+
+/**
  * processGone runs the recipe once, closes its server and runs it again: `health` is critical, and its alert is the
  * one mail, saying the connection was refused. Returns that run's statuses and the mail.
  */
