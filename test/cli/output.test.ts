@@ -215,7 +215,7 @@ async function receiver(status: number, answer: string): Promise<{ port: number;
 }
 
 describe("watchdog test-notify", () => {
-  /** webhooksConfig writes a config with webhook channels to the receiver at port (/a, /b, ...), the first on step 1. */
+  /** webhooksConfig writes a config with webhook channels to the receiver at port (/a, /b, ...), step 1 the first. */
   const webhooksConfig = (port: number, names: string[]) => {
     const file = path.join(dir(), "n.yaml");
     const channels = names.map((n, i) => `  ${n}: {type: webhook, url: "http://127.0.0.1:${port}/${"ab"[i]}"}\n`);

@@ -8,19 +8,21 @@ import { consoleChannel, MIN } from "./fixtures.js";
 
 const ch = consoleChannel;
 
-const ladderArb = fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 4 }).chain((afters) =>
-  fc.tuple(
-    ...afters
-      .sort((a, b) => a - b)
-      .map((after) =>
-        fc.record({
-          after: fc.constant(after),
-          notify: fc.subarray(["email", "sms", "dingtalk"], { minLength: 1 }),
-          restart: fc.boolean(),
-        }),
-      ),
-  ),
-);
+const ladderArb = fc
+  .uniqueArray(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 4 })
+  .chain((afters) =>
+    fc.tuple(
+      ...afters
+        .sort((a, b) => a - b)
+        .map((after) =>
+          fc.record({
+            after: fc.constant(after),
+            notify: fc.subarray(["email", "sms", "dingtalk"], { minLength: 1 }),
+            restart: fc.boolean(),
+          }),
+        ),
+    ),
+  );
 
 const scenario = fc.record({
   ladder: ladderArb,

@@ -1,7 +1,7 @@
 import type { Config } from "../../src/config/schema.js";
 import type { CheckState, NotifyItem } from "../../src/engine/types.js";
 
-/** tcpCheck is a validated tcp check whose ladder tells `channel` at the first failure, repeating every `repeatEvery`. */
+/** tcpCheck is a validated tcp check whose ladder tells `channel` at the first failure, then every `repeatEvery`. */
 export function tcpCheck(
   name: string,
   channel: string,
