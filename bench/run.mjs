@@ -140,6 +140,10 @@ const row = (what, measured, baseline, r, goal) => {
   rows.push([what, measured, baseline, r, goal]);
   console.error(`  ${what}: ${measured} (baseline ${baseline}) ${r}`);
 };
+const FORMAT = { wallMs: fmtMs, rssKb: fmtMb };
+/** versus adds the row of the median `key` of runs `xs` against that of runs `base` (named `baseName`). */
+const versus = (what, key, xs, baseName, base, goal, fmt = FORMAT[key]) =>
+  row(what, fmt(med(xs, key)), `${baseName}: ${fmt(med(base, key))}`, ratio(med(xs, key), med(base, key)), goal);
 
 console.error(
   `watchdog bench: ${RUNS} runs per figure, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), ` +
@@ -151,40 +155,16 @@ const [base0, healthy20] = await pair(
   () => run(node, ["-e", "0"]),
   () => check(healthy),
 );
-row(
-  "healthy run, 20 checks (10 tcp, 10 http): wall",
-  fmtMs(med(healthy20, "wallMs")),
-  `node -e 0: ${fmtMs(med(base0, "wallMs"))}`,
-  ratio(med(healthy20, "wallMs"), med(base0, "wallMs")),
-  "≤ 3.0×",
-);
-row(
-  "healthy run, 20 checks: peak RSS",
-  fmtMb(med(healthy20, "rssKb")),
-  `node -e 0: ${fmtMb(med(base0, "rssKb"))}`,
-  ratio(med(healthy20, "rssKb"), med(base0, "rssKb")),
-  "≤ 1.5×",
-);
+versus("healthy run, 20 checks (10 tcp, 10 http): wall", "wallMs", healthy20, "node -e 0", base0, "≤ 3.0×");
+versus("healthy run, 20 checks: peak RSS", "rssKb", healthy20, "node -e 0", base0, "≤ 1.5×");
 
 // 1b. `watchdog --version`: what loading the CLI costs before any command module is evaluated.
 const [baseV, version] = await pair(
   () => run(node, ["-e", "0"]),
   () => run(node, [cli, "--version"]),
 );
-row(
-  "watchdog --version: wall",
-  fmtMs(med(version, "wallMs")),
-  `node -e 0: ${fmtMs(med(baseV, "wallMs"))}`,
-  ratio(med(version, "wallMs"), med(baseV, "wallMs")),
-  "—",
-);
-row(
-  "watchdog --version: peak RSS",
-  fmtMb(med(version, "rssKb")),
-  `node -e 0: ${fmtMb(med(baseV, "rssKb"))}`,
-  ratio(med(version, "rssKb"), med(baseV, "rssKb")),
-  "—",
-);
+versus("watchdog --version: wall", "wallMs", version, "node -e 0", baseV, "—");
+versus("watchdog --version: peak RSS", "rssKb", version, "node -e 0", baseV, "—");
 
 // 2. Twenty http checks against a server that answers after 1 s: the probes run concurrently.
 const slowRuns = [];
@@ -265,11 +245,12 @@ const [freshRuns, simRuns] = await pair(
   async () => (fs.rmSync(freshState, { force: true }), check(freshConfig)),
   async () => (fs.writeFileSync(simState, settled), check(simConfig)),
 );
-row(
+versus(
   `healthy run on the state of ${SIM_RUNS.toLocaleString("en")} runs: wall`,
-  fmtMs(med(simRuns, "wallMs")),
-  `fresh state: ${fmtMs(med(freshRuns, "wallMs"))}`,
-  ratio(med(simRuns, "wallMs"), med(freshRuns, "wallMs")),
+  "wallMs",
+  simRuns,
+  "fresh state",
+  freshRuns,
   "≈ 1×",
 );
 
@@ -285,20 +266,8 @@ if (fs.existsSync(binary)) {
     () => check(healthy),
     () => run(binary, ["--config", healthy, "check"]),
   );
-  row(
-    "single executable, healthy run: wall",
-    fmtMs(med(bin, "wallMs")),
-    `node dist/watchdog.cjs: ${fmtMs(med(script, "wallMs"))}`,
-    ratio(med(bin, "wallMs"), med(script, "wallMs")),
-    "≤ 1.15×",
-  );
-  row(
-    "single executable, healthy run: peak RSS",
-    fmtMb(med(bin, "rssKb")),
-    `node dist/watchdog.cjs: ${fmtMb(med(script, "rssKb"))}`,
-    ratio(med(bin, "rssKb"), med(script, "rssKb")),
-    "≤ 1.15×",
-  );
+  versus("single executable, healthy run: wall", "wallMs", bin, "node dist/watchdog.cjs", script, "≤ 1.15×");
+  versus("single executable, healthy run: peak RSS", "rssKb", bin, "node dist/watchdog.cjs", script, "≤ 1.15×");
 } else {
   console.error("  single executable: dist/watchdog not built (npm run build:binary): row skipped");
 }
@@ -306,13 +275,7 @@ if (fs.existsSync(binary)) {
 // 6. What running every 2 minutes costs: CPU seconds per day (720 runs).
 if (TIME) {
   const perDay = (s) => `${(s * 720).toFixed(0)} CPU s/day`;
-  row(
-    "CPU per day at one run every 2 min (healthy, 20 checks)",
-    perDay(med(healthy20, "cpuS")),
-    `node -e 0: ${perDay(med(base0, "cpuS"))}`,
-    ratio(med(healthy20, "cpuS"), med(base0, "cpuS")),
-    "—",
-  );
+  versus("CPU per day at one run every 2 min (healthy, 20 checks)", "cpuS", healthy20, "node -e 0", base0, "—", perDay);
 }
 
 // 7. A healthy run with an SMS channel configured: the Aliyun SDK is loaded only to send.
@@ -320,13 +283,7 @@ const [plainRuns, smsRuns] = await pair(
   () => check(healthy),
   () => check(withSms),
 );
-row(
-  "healthy run with SMS configured (SDK not loaded): wall",
-  fmtMs(med(smsRuns, "wallMs")),
-  `without SMS: ${fmtMs(med(plainRuns, "wallMs"))}`,
-  ratio(med(smsRuns, "wallMs"), med(plainRuns, "wallMs")),
-  "≈ 1×",
-);
+versus("healthy run with SMS configured (SDK not loaded): wall", "wallMs", smsRuns, "without SMS", plainRuns, "≈ 1×");
 
 for (const s of hungSockets) s.destroy();
 console.log(
@@ -337,23 +294,17 @@ console.log("| measure | watchdog | baseline (same run) | ratio | goal |");
 console.log("|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 
-// The log probe against grep, by its own script (bench/log-scan.mjs), when present.
-const logScan = path.join(root, "bench", "log-scan.mjs");
-if (fs.existsSync(logScan) && !process.env.BENCH_SKIP_LOG) {
+// The log probe against grep (bench/log-scan.mjs), and the process probe against `ps -e` with 5,000 sleeping processes
+// (bench/process-scan.mjs), each by its own script, when present.
+for (const [script, skip] of [
+  ["log-scan.mjs", "BENCH_SKIP_LOG"],
+  ["process-scan.mjs", "BENCH_SKIP_PROC"],
+]) {
+  const file = path.join(root, "bench", script);
+  if (!fs.existsSync(file) || process.env[skip]) continue;
   console.log("");
   await new Promise((resolve) => {
-    const child = execFile(node, [logScan], { env: process.env, maxBuffer: 64 * 1024 * 1024 }, resolve);
-    child.stdout.pipe(process.stdout);
-    child.stderr.pipe(process.stderr);
-  });
-}
-
-// The process probe against `ps -e` with 5,000 sleeping processes, by its own script (bench/process-scan.mjs).
-const procScan = path.join(root, "bench", "process-scan.mjs");
-if (fs.existsSync(procScan) && !process.env.BENCH_SKIP_PROC) {
-  console.log("");
-  await new Promise((resolve) => {
-    const child = execFile(node, [procScan], { env: process.env, maxBuffer: 64 * 1024 * 1024 }, resolve);
+    const child = execFile(node, [file], { env: process.env, maxBuffer: 64 * 1024 * 1024 }, resolve);
     child.stdout.pipe(process.stdout);
     child.stderr.pipe(process.stderr);
   });

@@ -215,18 +215,22 @@ async function receiver(status: number, answer: string): Promise<{ port: number;
 }
 
 describe("watchdog test-notify", () => {
+  /** webhooksConfig writes a config with webhook channels to the receiver at port (/a, /b, ...), step 1 the first. */
+  const webhooksConfig = (port: number, names: string[]) => {
+    const file = path.join(dir(), "n.yaml");
+    const channels = names.map((n, i) => `  ${n}: {type: webhook, url: "http://127.0.0.1:${port}/${"ab"[i]}"}\n`);
+    fs.writeFileSync(
+      file,
+      `state_file: ${dir()}/s.json\nchannels:\n${channels.join("")}escalation: [{after: 1, notify: [${names[0]}]}]\n` +
+        `checks: []\n`,
+    );
+    return file;
+  };
   it("names the channels to pick from when a type is shared, and shows the receiver's answer", async () => {
     const srv = await receiver(200, '{"ok":true}');
     const bodies = srv.bodies;
     try {
-      const port = srv.port;
-      const file = path.join(dir(), "n.yaml");
-      fs.writeFileSync(
-        file,
-        `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\n` +
-          `  ops: {type: webhook, url: "http://127.0.0.1:${port}/b"}\nescalation: [{after: 1, notify: [team]}]\n` +
-          `checks: []\n`,
-      );
+      const file = webhooksConfig(srv.port, ["team", "ops"]);
       const amb = await runCli(["-c", file, "test-notify", "webhook"], { cwd: dir(), env: env() });
       expect(amb.code).toBe(64);
       expect(amb.stderr.trim()).toBe(
@@ -245,13 +249,7 @@ describe("watchdog test-notify", () => {
   it("says a refusal in words, with the receiver's answer once", async () => {
     const srv = await receiver(401, '{"error":"bad token"}');
     try {
-      const port = srv.port;
-      const file = path.join(dir(), "n.yaml");
-      fs.writeFileSync(
-        file,
-        `state_file: ${dir()}/s.json\nchannels:\n  team: {type: webhook, url: "http://127.0.0.1:${port}/a"}\n` +
-          `escalation: [{after: 1, notify: [team]}]\nchecks: []\n`,
-      );
+      const file = webhooksConfig(srv.port, ["team"]);
       const r = await runCli(["-c", file, "test-notify", "team"], { cwd: dir(), env: env() });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^FAILED: 127\.0\.0\.1:\d+ answered HTTP 401: \{"error":"bad token"\}/);

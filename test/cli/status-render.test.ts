@@ -3,20 +3,11 @@ import type { CheckConfig, Config } from "../../src/config/schema.js";
 import { renderStatus } from "../../src/cli/commands/status.js";
 import { loadWidths } from "../../src/cli/table.js";
 import { emptyState, type State } from "../../src/engine/types.js";
+import { stepItem, tcpCheck } from "../helpers/incidents.js";
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
-const check = (name: string): CheckConfig => ({
-  name,
-  type: "tcp",
-  escalation: [{ after: 1, notify: ["email"], restart: false }],
-  repeat_every: 0,
-  recover_after: 1,
-  restart: undefined,
-  depends_on: [],
-  labels: {},
-  runbook: undefined,
-});
+const check = (name: string): CheckConfig => tcpCheck(name, "email", 0);
 const config = {
   host: "gpu-box",
   checks: [check("a-check-with-a-really-long-name-that-goes-on-and-on"), check("ok-one")],
@@ -117,18 +108,7 @@ describe("renderStatus", () => {
   it("says who was addressed but not told, and why: queued, failing or refused", () => {
     const long = state.checks["a-check-with-a-really-long-name-that-goes-on-and-on"]!;
     const inc = { ...long.incident!, notified: ["email", "hook", "sms"], delivered: [], lastSentAt: undefined };
-    const item = {
-      check: "svc",
-      reason: "step",
-      step: 1,
-      severity: "critical",
-      status: "critical",
-      summary: "down",
-      failStreak: 1,
-      since: inc.startedAt,
-      restarts: 0,
-      restartsHelped: 0,
-    } as const;
+    const item = stepItem("svc", inc.startedAt);
     const msg = (channel: string) => ({ id: `m-${channel}`, channel, host: "gpu-box", createdAt: T0, items: [item] });
     const s: State = {
       ...state,

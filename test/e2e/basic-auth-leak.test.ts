@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpVendor, type VendorServer } from "../helpers/vendors/index.js";
-import { cli, CRON_ENV, cronCommand, runAsCron, tmpDir } from "./field-helpers.js";
+import { cli, CRON_ENV, cronCommand, downConfig, runAsCron, tmpDir } from "./field-helpers.js";
 
 // Basic auth travels as base64: an Alertmanager (or a proxy in front of it) that echoes the Authorization header in
 // its error body hands it back in that form. Every secret is masked in its base64 forms too, `user:pass` included.
@@ -41,15 +41,7 @@ describe("an echoed Basic authorization header", () => {
     const config = path.join(dir, "watchdog.yaml");
     fs.writeFileSync(
       config,
-      `state_file: ${dir}/state.json
-log_file: ${dir}/watchdog.log
-channels:
-  am: {type: alertmanager, urls: ["http://${USER}:\${AM_PASS}@127.0.0.1:${am.port}/"]}
-escalation:
-  - {after: 1, notify: [am]}
-checks:
-  - {name: down, type: tcp, port: 1}
-`,
+      downConfig(dir, "am", `{type: alertmanager, urls: ["http://${USER}:\${AM_PASS}@127.0.0.1:${am.port}/"]}`),
       { mode: 0o600 },
     );
     const envFile = path.join(dir, "watchdog.env");

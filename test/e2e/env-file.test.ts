@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
-import { cli, CRON_ENV, cronCommand, runAsCron, tmpDir } from "./field-helpers.js";
+import { cli, CRON_ENV, cronCommand, runAsCron, systemdInstall, tmpDir } from "./field-helpers.js";
 
 // The env file is data: read by watchdog itself with systemd's EnvironmentFile= rules, never sourced by a shell, and
 // refused when another user owns it or can write it (its values become our secrets, as root from cron).
@@ -64,17 +64,7 @@ describe("install --cron with an env file", () => {
     const { config, envFile, work } = setup("same", SYSTEMD_STYLE);
     const units = path.join(work, "units");
     fs.mkdirSync(units);
-    const inst = await cli([
-      "install",
-      "--systemd",
-      "--dest",
-      units,
-      "--no-enable",
-      "--config",
-      config,
-      "--env-file",
-      envFile,
-    ]);
+    const inst = await cli(systemdInstall(units, config, envFile));
     expect(inst.code).toBe(0);
     expect(fs.readFileSync(path.join(units, "watchdog.service"), "utf8")).toContain(`EnvironmentFile=-${envFile}`);
   });

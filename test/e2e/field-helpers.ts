@@ -96,6 +96,11 @@ export const emailChannel = (port: number, extra = "") =>
   `  email: {type: email, host: 127.0.0.1, port: ${port}, user: alert, pass: "\${SMTP_PASS}", ` +
   `from: watchdog@example.com, to: [oncall@example.com]${extra ? `, ${extra}` : ""}}\n`;
 
+/** openEmailChannel is the `channels:` entry of an email channel `name` to an SMTP sink at port that takes no AUTH. */
+export const openEmailChannel = (name: string, port: number) =>
+  `  ${name}:\n    type: email\n    host: 127.0.0.1\n    port: ${port}\n    secure: false\n` +
+  `    from: "watchdog <alert@example.com>"\n    to: [admin@example.com]\n`;
+
 /**
  * writeEmailConfig writes DIR/watchdog.yaml: its state file in DIR, HEAD (top-level keys, whole lines), the email
  * channel to the sink at smtpPort, then REST (the ladder, the checks: whole lines). Returns its path.
@@ -128,6 +133,34 @@ export async function installCron(config: string, envFile: string): Promise<stri
   if (inst.code !== 0) throw new Error(`install --cron failed (${inst.code}): ${inst.stderr}`);
   return cronCommand(inst.stdout.split("\n")[1]!);
 }
+
+/** systemdInstall is the argv of `watchdog install --systemd` writing units for config and envFile into `units`. */
+export const systemdInstall = (units: string, config: string, envFile: string) => [
+  "install",
+  "--systemd",
+  "--dest",
+  units,
+  "--no-enable",
+  "--config",
+  config,
+  "--env-file",
+  envFile,
+];
+
+/**
+ * downConfig is a config whose state and log are in `work`: the one channel `name` (its flow-style `channel`), told at
+ * the first failure of the check `down` (port 1, nothing listens); `more` adds checks (whole lines).
+ */
+export const downConfig = (work: string, name: string, channel: string, more = "") =>
+  `state_file: ${work}/state.json
+log_file: ${work}/watchdog.log
+channels:
+  ${name}: ${channel}
+escalation:
+  - {after: 1, notify: [${name}]}
+checks:
+  - {name: down, type: tcp, port: 1}
+${more}`;
 
 /** cronAt runs a crontab command at the run-th simulated cron slot; its `mail` is what cron would mail. */
 export function cronAt(command: string, run: number, env: Record<string, string> = {}) {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSmtp, type SmtpSink } from "../helpers/smtp.js";
-import { cli, CRON_ENV, cronCommand, runAsCron, tmpDir } from "./field-helpers.js";
+import { cli, CRON_ENV, cronCommand, runAsCron, systemdInstall, tmpDir } from "./field-helpers.js";
 
 // Issue 10, the other half: what `validate` must refuse before the night, the systemd units as installed, and the
 // README's Quick start and Install sections walked as a new user would.
@@ -66,17 +66,7 @@ checks:
       const envFile = write("sd/watchdog.env", "SMTP_PASS=pw-from-env-file\n");
       const units = path.join(dir, "units");
       fs.mkdirSync(units);
-      const r = await cli([
-        "install",
-        "--systemd",
-        "--dest",
-        units,
-        "--no-enable",
-        "--config",
-        config,
-        "--env-file",
-        envFile,
-      ]);
+      const r = await cli(systemdInstall(units, config, envFile));
       expect(r.code).toBe(0);
       const service = fs.readFileSync(path.join(units, "watchdog.service"), "utf8");
       expect(service).toContain(`EnvironmentFile=-${envFile}`);

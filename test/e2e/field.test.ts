@@ -39,6 +39,16 @@ function write(name: string, text: string): string {
   return file;
 }
 
+/**
+ * emailSetup writes NAME/watchdog.yaml (its state file in NAME, the email channel to the sink, then REST: more
+ * channels, the ladder, the checks) and NAME/watchdog.env holding ENV.
+ */
+function emailSetup(name: string, rest: string, env: string) {
+  const state = path.join(dir, name, "state.json");
+  const config = write(`${name}/watchdog.yaml`, `state_file: ${state}\nchannels:\n${emailChannel(smtp.port)}${rest}`);
+  return { config, envFile: write(`${name}/watchdog.env`, env) };
+}
+
 /** cronLineFor asks `install --cron` for the line, as the README says, and returns its command part. */
 async function cronLineFor(config: string, envFile: string): Promise<string> {
   const r = await cli(["install", "--cron", "--config", config, "--env-file", envFile]);
@@ -56,20 +66,17 @@ describe("a single email channel hears every step under cron", () => {
       "the secret comes from the env file",
     async () => {
       const port = await freePort();
-      const state = path.join(dir, "single", "state.json");
-      const config = write(
-        "single/watchdog.yaml",
-        `state_file: ${state}
-channels:
-${emailChannel(smtp.port)}checks:
+      const { config, envFile } = emailSetup(
+        "single",
+        `checks:
   - name: tts进程
     type: tcp
     host: 127.0.0.1
     port: ${port}
     restart: {command: [/bin/true], verify_after: 0s}
 `,
+        "SMTP_PASS=right-pass\n",
       );
-      const envFile = write("single/watchdog.env", "SMTP_PASS=right-pass\n");
       const command = await cronLineFor(config, envFile);
       const before = smtp.mails.length;
       for (let i = 0; i < 3; i++) {
@@ -94,12 +101,7 @@ ${emailChannel(smtp.port)}checks:
   );
 
   it("without the env file's variable, every run says why on stderr (cron mail), never in silence", async () => {
-    const config = write(
-      "noenv/watchdog.yaml",
-      `state_file: ${path.join(dir, "noenv", "state.json")}\nchannels:\n${emailChannel(smtp.port)}checks:\n` +
-        `  - {name: t, type: tcp, port: 1}\n`,
-    );
-    const envFile = write("noenv/watchdog.env", "# nothing yet\n");
+    const { config, envFile } = emailSetup("noenv", `checks:\n  - {name: t, type: tcp, port: 1}\n`, "# nothing yet\n");
     const inst = await cli(["install", "--cron", "--config", config, "--env-file", envFile]);
     expect(inst.stderr.replace(/\s+/g, " ")).toContain(`${envFile} does not set SMTP_PASS`);
     const run = await runAsCron(await cronLineFor(config, envFile));
@@ -117,12 +119,9 @@ describe("a channel that keeps failing is told through another", () => {
   it(
     "a wrong SMTP password under cron: stderr says so, " + "the webhook gets one notice with the alert, status exits 2",
     async () => {
-      const state = path.join(dir, "wrong", "state.json");
-      const config = write(
-        "wrong/watchdog.yaml",
-        `state_file: ${state}
-channels:
-${emailChannel(smtp.port)}  chat:
+      const { config, envFile } = emailSetup(
+        "wrong",
+        `  chat:
     type: webhook
     url: ${hook.url}
 escalation:
@@ -131,8 +130,8 @@ escalation:
 checks:
   - {name: llm, type: tcp, port: 1}
 `,
+        "SMTP_PASS=wrong-pass\n",
       );
-      const envFile = write("wrong/watchdog.env", "SMTP_PASS=wrong-pass\n");
       const command = await cronLineFor(config, envFile);
       const first = await runAsCron(command);
       expect(first.code).toBe(0);

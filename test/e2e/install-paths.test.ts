@@ -3,7 +3,7 @@ import fs from "node:fs";
 import type net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, CRON_ENV, cronCommand, listen, runAsCron, tmpDir } from "./field-helpers.js";
+import { CLI, CRON_ENV, cronCommand, listen, runAsCron, systemdInstall, tmpDir } from "./field-helpers.js";
 import { freePort } from "../helpers/net.js";
 
 // `install` writes paths into a crontab line and into unit files: every path is quoted for the reader (sh and cron,
@@ -87,17 +87,7 @@ describe("install --systemd quotes every path", () => {
     });
     const envFile = path.join(path.dirname(config), "watch dog.env");
     fs.writeFileSync(envFile, "TOKEN=t0k3n\n", { mode: 0o600 });
-    const r = await run([
-      "install",
-      "--systemd",
-      "--no-enable",
-      "--dest",
-      units,
-      "--config",
-      withVars,
-      "--env-file",
-      envFile,
-    ]);
+    const r = await run(systemdInstall(units, withVars, envFile));
     expect(r.code).toBe(0);
     const service = fs.readFileSync(path.join(units, "watchdog.service"), "utf8");
     expect(service).toContain(`\nEnvironmentFile=-${envFile.replaceAll("%", "%%")}\n`);

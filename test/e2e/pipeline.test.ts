@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/net.js";
-import { useField } from "./field-helpers.js";
+import { openEmailChannel, useField } from "./field-helpers.js";
 
 // The pipeline end to end, through the built CLI: a TCP service that is down, a real SMTP server,
 // a restart hook that brings the service up, and the recovery notice.
@@ -38,14 +38,7 @@ let tries = 0;
     `host: e2e-box
 state_file: ${field.dir}/state/state.json
 channels:
-  email:
-    type: email
-    host: 127.0.0.1
-    port: ${field.smtp.port}
-    secure: false
-    from: "watchdog <alert@example.com>"
-    to: [admin@example.com]
-escalation:
+${openEmailChannel("email", field.smtp.port)}escalation:
   - after: 1
     notify: [email]
   - after: 3

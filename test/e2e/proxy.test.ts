@@ -1,17 +1,16 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPENSSL, selfSignedCert } from "../helpers/tls-cert.js";
 import { startProxy, type TestProxy } from "../helpers/proxy.js";
 import { startWebhook, type VendorServer } from "../helpers/vendors/index.js";
-import { cli, CRON_ENV, cronCommand, runAsCron, tmpDir } from "./field-helpers.js";
+import { cli, CRON_ENV, cronCommand, downConfig, runAsCron, tmpDir } from "./field-helpers.js";
 
 // Many GPU boxes reach DingTalk or Aliyun only through a proxy: HTTP_PROXY, HTTPS_PROXY and NO_PROXY (either case)
 // are honoured as curl does, for channels and for checks (unless a check says `proxy: false`).
-const OPENSSL = ["/usr/bin/openssl", "/bin/openssl"].find((p) => fs.existsSync(p));
 const PROXY_PASS = "pr0xy-Secret-77";
 let dir: string;
 let proxy: TestProxy;
@@ -27,27 +26,7 @@ beforeAll(async () => {
   model = http.createServer((_q, r) => r.end("ok"));
   await new Promise<void>((r) => model.listen(0, "127.0.0.1", r));
   if (OPENSSL) {
-    const key = path.join(dir, "key.pem");
-    const cert = path.join(dir, "cert.pem");
-    execFileSync(
-      OPENSSL,
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "2",
-        "-subj",
-        "/CN=127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
+    const { key, cert } = selfSignedCert(dir);
     tls = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_q, r) => {
       tlsHits++;
       r.end("ok");
@@ -68,19 +47,7 @@ async function runWith(name: string, env: string, checks: string) {
   const work = path.join(dir, name);
   fs.mkdirSync(work);
   const config = path.join(work, "watchdog.yaml");
-  fs.writeFileSync(
-    config,
-    `state_file: ${work}/state.json
-log_file: ${work}/watchdog.log
-channels:
-  hook: {type: webhook, url: "${hook.url}"}
-escalation:
-  - {after: 1, notify: [hook]}
-checks:
-  - {name: down, type: tcp, port: 1}
-${checks}`,
-    { mode: 0o600 },
-  );
+  fs.writeFileSync(config, downConfig(work, "hook", `{type: webhook, url: "${hook.url}"}`, checks), { mode: 0o600 });
   const envFile = path.join(work, "watchdog.env");
   // A ${VAR} in the config makes install pass the env file.
   fs.writeFileSync(envFile, `${env}\nUNUSED=x\n`, { mode: 0o600 });

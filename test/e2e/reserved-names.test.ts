@@ -5,7 +5,7 @@ import { runCli } from "../helpers/cli.js";
 import { freePort } from "../helpers/net.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
 import type { VendorServer } from "../helpers/vendors/http-vendor.js";
-import { useField } from "./field-helpers.js";
+import { openEmailChannel, useField } from "./field-helpers.js";
 
 // Names that are keys of Object.prototype (`__proto__`, `constructor`, `toString`, ...) are valid check and channel
 // names. On plain objects the state of a check named `__proto__` went through the prototype setter and was never saved
@@ -33,14 +33,7 @@ channels:
     type: webhook
     url: ${hook.url}
     rate_limit: {max: 10, per: 1m}
-  toString:
-    type: email
-    host: 127.0.0.1
-    port: ${field.smtp.port}
-    secure: false
-    from: "watchdog <alert@example.com>"
-    to: [admin@example.com]
-escalation:
+${openEmailChannel("toString", field.smtp.port)}escalation:
   - after: 1
     notify: [constructor]
   - after: 3

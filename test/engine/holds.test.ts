@@ -7,6 +7,7 @@ import { matchGlob } from "../../src/glob.js";
 import { emptyState, type Action, type Silence, type State } from "../../src/engine/types.js";
 import type { ProbeResult, Status } from "../../src/probes/types.js";
 import { consoleChannel, engineCheck, MIN, T0 } from "./fixtures.js";
+import { failedOnce } from "./parts-fixtures.js";
 
 function check(name = "svc", over: Partial<CheckConfig> = {}): CheckConfig {
   return engineCheck(
@@ -400,17 +401,7 @@ describe("state files written before these fields existed", () => {
     const old = {
       version: 1,
       checks: {
-        svc: {
-          status: "critical",
-          since: T0,
-          failStreak: 1,
-          okStreak: 0,
-          lastRunAt: T0,
-          summary: "",
-          recent: "x",
-          restartTimes: [],
-          incident: undefined,
-        },
+        svc: failedOnce(),
       },
       outbox: [],
       dropped: [],

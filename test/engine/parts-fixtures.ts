@@ -28,6 +28,22 @@ export function incident(over: Partial<Incident> = {}): Incident {
   };
 }
 
+/** failedOnce is the state of check "svc" after its first failure (critical) at T0; `over` replaces fields. */
+export function failedOnce(over: Partial<CheckState> = {}): CheckState {
+  return {
+    status: "critical",
+    since: T0,
+    failStreak: 1,
+    okStreak: 0,
+    lastRunAt: T0,
+    summary: "",
+    recent: "x",
+    restartTimes: [],
+    incident: undefined,
+    ...over,
+  };
+}
+
 /** checkRun is one run of check "svc" at `now` with the given status, streak and state fields. */
 export function checkRun(
   status: Status,

@@ -3,7 +3,7 @@ import { attachRestartOutcomes, record, recordDelivered } from "../../src/engine
 import type { CheckState, Message, NotifyItem, RestartOutcome } from "../../src/engine/types.js";
 import { emptyState } from "../../src/engine/types.js";
 import { T0 } from "./fixtures.js";
-import { incident } from "./parts-fixtures.js";
+import { failedOnce, incident } from "./parts-fixtures.js";
 
 const outcome = (helped: boolean): RestartOutcome => ({
   exitCode: 0,
@@ -80,17 +80,8 @@ describe("record: a restart that helped counts in the incident", () => {
 });
 
 describe("recordDelivered: an incident counts as told only by a channel that accepted a message about it", () => {
-  const failing = (over = {}): CheckState => ({
-    status: "critical",
-    since: T0,
-    failStreak: 1,
-    okStreak: 0,
-    lastRunAt: T0,
-    summary: "",
-    recent: "x",
-    restartTimes: [],
-    incident: incident({ notified: ["email", "sms"], ...over }),
-  });
+  const failing = (over = {}): CheckState =>
+    failedOnce({ incident: incident({ notified: ["email", "sms"], ...over }) });
   it.each([
     // Accepted: told, and when.
     { what: "accepted", got: [{ channel: "email", check: "svc", since: T0 }], told: ["email"], at: T0 + 5 },

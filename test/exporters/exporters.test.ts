@@ -3,7 +3,7 @@ import type { Config } from "../../src/config/schema.js";
 import { emptyState, type CheckState, type State } from "../../src/engine/types.js";
 import { probeMetricName, renderMetrics } from "../../src/exporters/textfile.js";
 import { buildAlertmanagerAlerts } from "../../src/notify/channels/alertmanager/body.js";
-import { amCheck, failingSince } from "../helpers/incidents.js";
+import { amCheck, failingSince, stepItem } from "../helpers/incidents.js";
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 
@@ -11,21 +11,7 @@ const check = amCheck;
 const failing = failingSince;
 
 describe("buildAlertmanagerAlerts", () => {
-  const item = {
-    check: "a",
-    reason: "step",
-    step: 1,
-    severity: "critical",
-    status: "critical",
-    summary: "down",
-    failStreak: 1,
-    since: T0,
-    restarts: 0,
-    restartsHelped: 0,
-    labels: { team: "speech", alertname: "spoof" },
-    runbook: "rb",
-    cause: "gpu_oom",
-  } as const;
+  const item = stepItem("a", T0, { labels: { team: "speech", alertname: "spoof" }, runbook: "rb", cause: "gpu_oom" });
   it("labels identify the alert; a firing one ends after the ttl; a critical one resolves its warning twin", () => {
     const alerts = buildAlertmanagerAlerts(
       { id: "1", channel: "am", host: "h1", createdAt: T0, items: [{ ...item }] },

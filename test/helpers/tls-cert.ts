@@ -65,3 +65,29 @@ export function makeCert(dir: string, start: string, end: string): TlsCert {
     certPem: fs.readFileSync(p("cert.pem")),
   };
 }
+
+/** selfSignedCert writes key.pem and a self-signed cert.pem for 127.0.0.1, valid two days, into `dir`. */
+export function selfSignedCert(dir: string): { key: string; cert: string } {
+  const key = path.join(dir, "key.pem");
+  const cert = path.join(dir, "cert.pem");
+  execFileSync(
+    OPENSSL!,
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
+  return { key, cert };
+}

@@ -84,6 +84,9 @@ describe("updateChannelHealth: when a channel's failing episode opens and closes
 });
 
 describe("failingNotices and rerouteAroundFailing", () => {
+  /** stepAt is the bare item of ladder step 1 for `check` at `severity`: all these functions read of it. */
+  const stepAt = (check: string, severity: string) =>
+    ({ check, reason: "step", step: 1, severity, status: severity }) as unknown as Message["items"][number];
   it("tells every other healthy channel once, with the lost alerts except to the channel's own fallbacks", () => {
     const change = updateChannelHealth(
       { chat: open },
@@ -91,13 +94,7 @@ describe("failingNotices and rerouteAroundFailing", () => {
       CH,
       T,
     );
-    const item = {
-      check: "llm",
-      reason: "step",
-      step: 1,
-      severity: "critical",
-      status: "critical",
-    } as unknown as Message["items"][number];
+    const item = stepAt("llm", "critical");
     const notices = failingNotices(change, CH, "box", T, new Map([["email", [item]]]), (c) =>
       c === "email" ? ["sms"] : [],
     );
@@ -106,13 +103,7 @@ describe("failingNotices and rerouteAroundFailing", () => {
   });
 
   it("while a channel fails, its new alerts go to the channels told too (min_severity kept)", () => {
-    const warn = {
-      check: "disk",
-      reason: "step",
-      step: 1,
-      severity: "warning",
-      status: "warning",
-    } as unknown as Message["items"][number];
+    const warn = stepAt("disk", "warning");
     const crit = { ...warn, check: "llm", severity: "critical", status: "critical" } as Message["items"][number];
     const out = rerouteAroundFailing(
       [{ id: "m1", channel: "email", host: "h", createdAt: T, items: [warn, crit] }],

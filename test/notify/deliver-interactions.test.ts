@@ -7,9 +7,10 @@ import { deliver } from "../../src/notify/deliver.js";
 import { renderText } from "../../src/notify/render.js";
 import type { Channel } from "../../src/notify/types.js";
 import { item } from "./fixtures.js";
-import { startHttpVendor, type VendorServer } from "../helpers/vendors/http-vendor.js";
+import { failingSince, tcpCheck } from "../helpers/incidents.js";
+import { startHttpVendor, type VendorMode, type VendorServer } from "../helpers/vendors/http-vendor.js";
 import { startWebhook } from "../helpers/vendors/webhook.js";
-import { closedPort, rig, withBackup } from "./harness.js";
+import { closedPort, rig, withBackup, type Rig } from "./harness.js";
 
 // Interactions between delivery rules, through the real pipeline (runCheck) and real HTTP servers on 127.0.0.1.
 // Only the clock is set by the test (backoff waits are skipped).
@@ -33,6 +34,19 @@ const down = (name = "cosyvoice") =>
 const oneWebhook = (url: string) =>
   `channels:\n  hook:\n    type: webhook\n    url: "${url}"\nescalation:\n  - after: 1\n    notify: [hook]\n` +
   `repeat_every: 0s\nchecks:\n${down()}`;
+
+/** withOneWebhook runs fn with a webhook vendor in `mode`, a rig at T and oneWebhook's config for it; closes both. */
+async function withOneWebhook(mode: VendorMode, fn: (hook: VendorServer, r: Rig, yaml: string) => Promise<void>) {
+  const hook = await startWebhook();
+  await hook.setMode(mode);
+  const r = rig(T);
+  try {
+    await fn(hook, r, oneWebhook(hook.url));
+  } finally {
+    r.close();
+    await hook.close();
+  }
+}
 
 describe("Alertmanager refresh and fallback", () => {
   it("while Alertmanager is down its fallback is told once, not re-sent every run's keep-alive refresh", async () => {
@@ -61,40 +75,8 @@ describe("Alertmanager refresh and fallback", () => {
 });
 
 describe("Alertmanager keep-alive", () => {
-  const failing = (since: number): CheckState => ({
-    status: "critical",
-    since,
-    failStreak: 2,
-    okStreak: 0,
-    lastRunAt: since,
-    summary: "refused",
-    recent: "xx",
-    restartTimes: [],
-    incident: {
-      id: `x@${since}`,
-      startedAt: since,
-      peak: "critical",
-      stepsFired: [0],
-      notified: ["am"],
-      held: [],
-      lastNotifiedAt: since,
-      restarts: 0,
-      restartsHelped: 0,
-      gaveUp: false,
-      cause: undefined,
-    },
-  });
-  const check = (name: string) => ({
-    name,
-    type: "tcp",
-    escalation: [{ after: 1, notify: ["am"], restart: false }],
-    repeat_every: 0,
-    recover_after: 1,
-    restart: undefined,
-    depends_on: [],
-    labels: {},
-    runbook: undefined,
-  });
+  const failing = (since: number): CheckState => failingSince(since, ["am"], "refused");
+  const check = (name: string) => tcpCheck(name, "am", 0);
   const config = {
     host: "h",
     checks: [check("a"), check("b")],
@@ -177,11 +159,7 @@ checks:
 describe("outbox backoff", () => {
   it("waits 1m, 2m, 4m ... after each failed run (a run's in-run retries are one step, not three)", async () => {
     // The webhook answers 503 (retryable): each run tries 3 times. The README promises 1m, 2m, 4m ... 1h between runs.
-    const hook = await startWebhook();
-    await hook.setMode("error");
-    const r = rig(T);
-    const yaml = oneWebhook(hook.url);
-    try {
+    await withOneWebhook("error", async (hook, r, yaml) => {
       const waits: number[] = [];
       let now = T;
       for (let i = 0; i < 5; i++) {
@@ -192,10 +170,7 @@ describe("outbox backoff", () => {
       }
       expect(waits).toEqual([1, 2, 4, 8, 16]);
       expect(hook.delivered()).toHaveLength(0);
-    } finally {
-      r.close();
-      await hook.close();
-    }
+    });
   });
 });
 
@@ -217,13 +192,26 @@ escalation:
     notify: [primary]
 checks:
 ${down()}`;
-
-  it("when the fallback cannot deliver either, its own fallback gets the message in the same run", async () => {
+  /** withThree runs fn with three webhook vendors, the first two in modes `modeA` and `modeB`, and a rig at T. */
+  const withThree = async (
+    modeA: VendorMode,
+    modeB: VendorMode,
+    fn: (a: VendorServer, b: VendorServer, c: VendorServer, r: Rig) => Promise<void>,
+  ) => {
     const [a, b, c] = await Promise.all([startWebhook(), startWebhook(), startWebhook()]);
-    await a.setMode("error");
-    await b.setMode("500");
+    await a.setMode(modeA);
+    await b.setMode(modeB);
     const r = rig(T);
     try {
+      await fn(a, b, c, r);
+    } finally {
+      r.close();
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  };
+
+  it("when the fallback cannot deliver either, its own fallback gets the message in the same run", async () => {
+    await withThree("error", "500", async (a, b, c, r) => {
       const run = await r.run(config(a.url, b.url, c.url, "third"));
       const id = run.attempts.find((x) => x.channel === "primary")!.id;
       expect(c.delivered()).toHaveLength(1);
@@ -237,36 +225,22 @@ ${down()}`;
       ).toEqual([id, `${id}~second`]);
       await r.run(config(a.url, b.url, c.url, "third"), T + 2 * MIN);
       expect(c.delivered()).toHaveLength(1);
-    } finally {
-      r.close();
-      await Promise.all([a.close(), b.close(), c.close()]);
-    }
+    });
   });
 
   it("a fallback never leads back to a channel that already failed the message", async () => {
-    const [a, b, c] = await Promise.all([startWebhook(), startWebhook(), startWebhook()]);
-    await a.setMode("error");
-    await b.setMode("error");
-    const r = rig(T);
-    try {
+    await withThree("error", "error", async (a, b, c, r) => {
       // primary -> second -> primary: the copy at second must not come back to primary.
       const run = await r.run(config(a.url, b.url, c.url, "primary"));
       expect(run.attempts.map((x) => x.channel)).toEqual(["primary", "second"]);
       expect(r.state().outbox).toHaveLength(2);
-    } finally {
-      r.close();
-      await Promise.all([a.close(), b.close(), c.close()]);
-    }
+    });
   });
 });
 
 describe("clock stepped back", () => {
   it("a message waiting out its backoff is not held back for as long as the clock jumped", async () => {
-    const hook = await startWebhook();
-    await hook.setMode("500");
-    const r = rig(T);
-    const yaml = oneWebhook(hook.url);
-    try {
+    await withOneWebhook("500", async (hook, r, yaml) => {
       const run1 = await r.run(yaml, T);
       expect(run1.state.outbox[0]!.nextAttemptAt).toBe(T + MIN);
       // The clock is stepped back an hour; the channel is back. The next run delivers, not the one an hour later.
@@ -274,10 +248,7 @@ describe("clock stepped back", () => {
       const run2 = await r.run(yaml, T - 58 * MIN);
       expect(run2.attempts.map((a) => [a.id, a.ok])).toEqual([[run1.attempts[0]!.id, true]]);
       expect(run2.state.outbox).toEqual([]);
-    } finally {
-      r.close();
-      await hook.close();
-    }
+    });
   });
 });
 

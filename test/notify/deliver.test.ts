@@ -6,7 +6,7 @@ import { deliver, enqueue, type DeliverOptions } from "../../src/notify/deliver.
 import { createRedactor } from "../../src/notify/redact.js";
 import { renderText } from "../../src/notify/render.js";
 import type { Channel, SendOutcome } from "../../src/notify/types.js";
-import { item, message } from "./fixtures.js";
+import { item, message, refusedFor, retryable } from "./fixtures.js";
 
 /** recorder is a Channel (a test double of the interface) that answers from a script and keeps what it got. */
 function recorder(name: string, type: string, script: SendOutcome[] = []) {
@@ -38,33 +38,29 @@ const opts = (now: number, over: Partial<DeliverOptions> = {}): DeliverOptions =
   logger: silentLogger(),
   ...over,
 });
-const retryable: SendOutcome = { ok: false, retryable: true, reason: "server", error: "HTTP 500" };
-const permanent: SendOutcome = {
-  ok: false,
-  retryable: false,
-  reason: "auth",
-  error: "DingTalk errcode 310000 sign not match",
-  hint: "check `secret`",
-};
+const permanent = refusedFor("DingTalk errcode 310000 sign not match");
 const T = at("2026-11-22T10:00:00Z");
 
 function withOutbox(messages: Message[], now = T, base: State = emptyState()): State {
   return enqueue(base, messages, now);
 }
 
+/** dingtalkToEmail is a DingTalk channel answering from `script` whose fallback is an email channel that accepts. */
+function dingtalkToEmail(script: SendOutcome[]) {
+  const dt = recorder("dingtalk", "dingtalk", script);
+  const mail = recorder("email", "email");
+  const chans = new Map([
+    ["dingtalk", dt.ch],
+    ["email", mail.ch],
+  ]);
+  const cfgs = { dingtalk: cfg("dingtalk", { fallback: ["email"] }), email: cfg("email") };
+  return { dt, mail, chans, cfgs };
+}
+
 describe("deliver: retry, fallback, outbox", () => {
   it("retryable: 3 tries in the run, then kept with backoff; the fallback gets a marked copy now", async () => {
-    const dt = recorder("dingtalk", "dingtalk", [retryable, retryable, retryable]);
-    const mail = recorder("email", "email");
-    const { state, attempts } = await deliver(
-      withOutbox([message("dingtalk")]),
-      new Map([
-        ["dingtalk", dt.ch],
-        ["email", mail.ch],
-      ]),
-      { dingtalk: cfg("dingtalk", { fallback: ["email"] }), email: cfg("email") },
-      opts(T),
-    );
+    const { dt, mail, chans, cfgs } = dingtalkToEmail([retryable, retryable, retryable]);
+    const { state, attempts } = await deliver(withOutbox([message("dingtalk")]), chans, cfgs, opts(T));
     expect(dt.got).toHaveLength(3);
     expect(state.outbox).toHaveLength(1);
     expect(state.outbox[0]).toMatchObject({ attempts: 3, nextAttemptAt: T + 60_000, lastError: "HTTP 500" });
@@ -80,17 +76,8 @@ describe("deliver: retry, fallback, outbox", () => {
   });
 
   it("permanent: one try, dropped with its reason (visible), the fallback still gets it", async () => {
-    const dt = recorder("dingtalk", "dingtalk", [permanent]);
-    const mail = recorder("email", "email");
-    const { state } = await deliver(
-      withOutbox([message("dingtalk")]),
-      new Map([
-        ["dingtalk", dt.ch],
-        ["email", mail.ch],
-      ]),
-      { dingtalk: cfg("dingtalk", { fallback: ["email"] }), email: cfg("email") },
-      opts(T),
-    );
+    const { dt, mail, chans, cfgs } = dingtalkToEmail([permanent]);
+    const { state } = await deliver(withOutbox([message("dingtalk")]), chans, cfgs, opts(T));
     expect(dt.got).toHaveLength(1);
     expect(state.outbox).toHaveLength(0);
     expect(state.droppedTotal).toBe(1);
@@ -102,13 +89,7 @@ describe("deliver: retry, fallback, outbox", () => {
   });
 
   it("a later retry of the same message does not copy it to the fallback again", async () => {
-    const dt = recorder("dingtalk", "dingtalk", [retryable, retryable, retryable, retryable, retryable, retryable]);
-    const mail = recorder("email", "email");
-    const chans = new Map([
-      ["dingtalk", dt.ch],
-      ["email", mail.ch],
-    ]);
-    const cfgs = { dingtalk: cfg("dingtalk", { fallback: ["email"] }), email: cfg("email") };
+    const { mail, chans, cfgs } = dingtalkToEmail([retryable, retryable, retryable, retryable, retryable, retryable]);
     const first = await deliver(withOutbox([message("dingtalk")]), chans, cfgs, opts(T));
     await deliver(first.state, chans, cfgs, opts(T + 60_000));
     expect(mail.got).toHaveLength(1);

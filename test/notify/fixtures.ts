@@ -5,7 +5,7 @@ import { afterEach } from "vitest";
 import type { Deps } from "../../src/deps.js";
 import type { Message, NotifyItem } from "../../src/engine/types.js";
 import { silentLogger } from "../../src/logger.js";
-import type { ChannelContext } from "../../src/notify/types.js";
+import type { ChannelContext, SendOutcome } from "../../src/notify/types.js";
 
 /** T0 is a fixed instant: 2026-11-22 01:30:00 UTC (09:30 in Shanghai). */
 export const T0 = Date.UTC(2026, 10, 22, 1, 30, 0);
@@ -32,6 +32,18 @@ export function item(over: Partial<NotifyItem> = {}): NotifyItem {
     ...over,
   };
 }
+
+/** retryable is a send the server failed (HTTP 500): it may be tried again. */
+export const retryable: SendOutcome = { ok: false, retryable: true, reason: "server", error: "HTTP 500" };
+
+/** refusedFor is a send refused for good (a bad signature or key) with the vendor's `error`, and a hint. */
+export const refusedFor = (error: string): SendOutcome => ({
+  ok: false,
+  retryable: false,
+  reason: "auth",
+  error,
+  hint: "check `secret`",
+});
 
 /** message wraps items in a message for one channel. */
 export function message(channel: string, items: NotifyItem[] = [item()], over: Partial<Message> = {}): Message {

@@ -39,14 +39,20 @@ const status = (cfg: string, now: number) =>
   cli(["status", "--config", cfg], { WATCHDOG_TEST_NOW: String(now), SMTP_PASS: "x" });
 const mailsTo = (from: number) => field.smtp.mails.slice(from);
 
+/** refusedOnce sets up `name` (its check's port free: down) and runs it once with a wrong SMTP password (535). */
+async function refusedOnce(name: string) {
+  const port = await freePort();
+  const { cfg } = setup(name, port);
+  const before = field.smtp.mails.length;
+  const first = await cron(cfg, T0, "wrong-pass");
+  return { port, cfg, before, first };
+}
+
 describe("an alert a channel refused for good is kept and delivered when it carries again", () => {
   it(
     "535, then the password is fixed: " + "the recovery mail names the lost step-1 alert; status listed it meanwhile",
     async () => {
-      const port = await freePort();
-      const { cfg } = setup("run", port);
-      const before = field.smtp.mails.length;
-      const first = await cron(cfg, T0, "wrong-pass");
+      const { port, cfg, before, first } = await refusedOnce("run");
       expect(first.mail).toMatch(/FAILED to send to email \(llm\): SMTP authentication failed: 535/);
       expect(mailsTo(before)).toHaveLength(0);
       const st = await status(cfg, T0 + 60_000);
@@ -73,10 +79,7 @@ describe("an alert a channel refused for good is kept and delivered when it carr
   it(
     "535, then `watchdog test-notify email` succeeds: " + "the test mail names the lost alert, and the list is cleared",
     async () => {
-      const port = await freePort();
-      const { cfg } = setup("test-notify", port);
-      const before = field.smtp.mails.length;
-      await cron(cfg, T0, "wrong-pass");
+      const { cfg, before } = await refusedOnce("test-notify");
       expect((await status(cfg, T0 + 60_000)).stdout).toMatch(/email refused 1 alert/);
       const t = await cli(["test-notify", "email", "--config", cfg], {
         WATCHDOG_TEST_NOW: String(T0 + 90_000),

@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { useField } from "../e2e/field-helpers.js";
 import { startComfy, type ComfyState, type FakeComfy } from "../helpers/comfyui-server.js";
-import { installRecipe, statuses } from "./harness.js";
+import { installRecipe, oomAfterFirstRun, processGone, statuses } from "./harness.js";
 
 // recipes/comfyui.yaml against a server that speaks ComfyUI's API (test/helpers/comfyui-server.ts), through the
 // built CLI as cron runs it. The windows are shortened through the recipe's own variables: a prompt stuck, or the
@@ -24,6 +23,11 @@ async function setup(name: string, state: ComfyState, pending = 0, more: Record<
   };
   return { server, recipe: await installRecipe(field, name, "comfyui", vars, "COMFYUI_LOG") };
 }
+
+/** OOM is what ComfyUI logs when a job runs out of GPU memory. */
+const OOM =
+  "!!! Exception during processing !!! Allocation on device\n" +
+  "torch.OutOfMemoryError: Allocation on device 0 would exceed allowed memory. (out of memory)\n";
 
 const OK = { "comfyui-health": "ok", "comfyui-queue": "ok", "comfyui-gpu": "ok", "comfyui-log": "ok" };
 
@@ -58,18 +62,8 @@ describe("recipe comfyui", () => {
 
   it("every job fails: critical at the first run, with ComfyUI's error and the log's cause", async () => {
     const { server, recipe } = await setup("error", "healthy");
-    expect(statuses(await recipe.run())).toEqual(OK);
-    server.setState("error");
-    fs.appendFileSync(
-      recipe.log,
-      "!!! Exception during processing !!! Allocation on device\n" +
-        "torch.OutOfMemoryError: Allocation on device 0 would exceed allowed memory. (out of memory)\n",
-    );
-    expect(statuses(await recipe.run())["comfyui-queue"]).toBe("critical");
-    const [mail] = recipe.mails();
-    expect(mail!.subject).toMatch(/CRITICAL comfyui-queue /);
-    expect(mail!.text).toContain("CUDA out of memory");
-    expect(mail!.text).toContain("Probable cause: gpu_oom");
+    const mail = await oomAfterFirstRun(recipe, OK, () => server.setState("error"), OOM, "comfyui-queue");
+    expect(mail.text).toContain("CUDA out of memory");
   });
 
   it("prompts queued while the GPU sits at 0% (a fake nvidia-smi): comfyui-gpu critical at the 5th run", async () => {
@@ -86,12 +80,6 @@ describe("recipe comfyui", () => {
 
   it("the process gone: comfyui-health critical, refused; the queue check is not a second alarm", async () => {
     const { server, recipe } = await setup("down", "healthy");
-    await recipe.run();
-    await server.close();
-    expect(statuses(await recipe.run())["comfyui-health"]).toBe("critical");
-    const mails = recipe.mails();
-    expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toMatch(/CRITICAL comfyui-health /);
-    expect(mails[0]!.text).toContain("refused the connection");
+    await processGone(recipe, server, "comfyui-health");
   });
 });

@@ -62,6 +62,54 @@ export async function installRecipe(
   };
 }
 
+/**
+ * brokenAfterFirstRun runs the recipe once, then breaks its server (`breakIt`), appends `logLines` to its log and runs
+ * it again. Returns both runs' statuses and the mails.
+ */
+export async function brokenAfterFirstRun(recipe: RecipeRun, breakIt: () => void, logLines: string) {
+  const first = statuses(await recipe.run());
+  breakIt();
+  fs.appendFileSync(recipe.log, logLines);
+  const next = statuses(await recipe.run());
+  return { first, next, mails: recipe.mails() };
+}
+
+/**
+ * oomAfterFirstRun: all well at the first run (`ok`), then the server broken (`breakIt`) with a CUDA OOM in its log
+ * (`oomLines`): `check` is critical, and its alert is the first mail, naming gpu_oom. Returns that mail.
+ */
+export async function oomAfterFirstRun(
+  recipe: RecipeRun,
+  ok: Record<string, string>,
+  breakIt: () => void,
+  oomLines: string,
+  check: string,
+) {
+  const { first, next, mails } = await brokenAfterFirstRun(recipe, breakIt, oomLines);
+  expect(first).toEqual(ok);
+  expect(next[check]).toBe("critical");
+  const [mail] = mails;
+  expect(mail!.subject).toMatch(new RegExp(`CRITICAL ${check} `));
+  expect(mail!.text).toContain("Probable cause: gpu_oom");
+  return mail!;
+}
+
+/**
+ * processGone runs the recipe once, closes its server and runs it again: `health` is critical, and its alert is the
+ * one mail, saying the connection was refused. Returns that run's statuses and the mail.
+ */
+export async function processGone(recipe: RecipeRun, server: { close(): Promise<unknown> }, health: string) {
+  await recipe.run();
+  await server.close();
+  const now = statuses(await recipe.run());
+  expect(now[health]).toBe("critical");
+  const mails = recipe.mails();
+  expect(mails).toHaveLength(1);
+  expect(mails[0]!.subject).toMatch(new RegExp(`CRITICAL ${health} `));
+  expect(mails[0]!.text).toContain("refused the connection");
+  return { statuses: now, mail: mails[0]! };
+}
+
 /** statuses maps each check to its status, for one readable assertion. */
 export function statuses(checks: Record<string, CheckState>): Record<string, string> {
   return Object.fromEntries(Object.entries(checks).map(([k, v]) => [k, v.status]));

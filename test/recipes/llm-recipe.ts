@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { useField } from "../e2e/field-helpers.js";
 import { startLlm, type LlmServer, type LlmStack } from "../helpers/stacks/llm.js";
-import { installRecipe, statuses } from "./harness.js";
+import { brokenAfterFirstRun, installRecipe, processGone, statuses } from "./harness.js";
 
 /** LlmRecipe is one LLM stack's recipe under test: its fake, its variables' prefix, what its log and queue say. */
 export type LlmRecipe = {
@@ -66,11 +65,8 @@ export function describeLlmRecipe(r: LlmRecipe): void {
       "health 200 while the engine is dead: " + "critical at the first run, with its answer and the log's cause",
       async () => {
         const { server, recipe } = await setup("dead");
-        await recipe.run();
-        server.state = "dead";
-        fs.appendFileSync(recipe.log, `${r.deathLine}\n`);
-        expect(statuses(await recipe.run())).toMatchObject({ [name("health")]: "ok", [name("inference")]: "critical" });
-        const mails = recipe.mails();
+        const { next, mails } = await brokenAfterFirstRun(recipe, () => (server.state = "dead"), `${r.deathLine}\n`);
+        expect(next).toMatchObject({ [name("health")]: "ok", [name("inference")]: "critical" });
         expect(mails).toHaveLength(1);
         expect(mails[0]!.subject).toMatch(new RegExp(`CRITICAL ${name("inference")} `));
         expect(mails[0]!.text).toContain(r.deadAnswer);
@@ -108,13 +104,7 @@ export function describeLlmRecipe(r: LlmRecipe): void {
 
     it("the process gone: the health check is critical, refused; the others are not a second alarm", async () => {
       const { server, recipe } = await setup("down");
-      await recipe.run();
-      await server.close();
-      expect(statuses(await recipe.run())[name("health")]).toBe("critical");
-      const mails = recipe.mails();
-      expect(mails).toHaveLength(1);
-      expect(mails[0]!.subject).toMatch(new RegExp(`CRITICAL ${name("health")} `));
-      expect(mails[0]!.text).toContain("refused the connection");
+      await processGone(recipe, server, name("health"));
     });
   });
 }

@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { useField } from "../e2e/field-helpers.js";
 import { startLlm, type LlmServer } from "../helpers/stacks/llm.js";
 import { OLLAMA } from "../helpers/stacks/ollama.js";
-import { installRecipe, statuses } from "./harness.js";
+import { brokenAfterFirstRun, installRecipe, processGone, statuses } from "./harness.js";
 
 // recipes/ollama.yaml against a server that speaks Ollama's API, through the built CLI as cron runs it. Ollama has no
 // queue metrics: a runner that hangs is caught by the inference call's deadline (OLLAMA_TIMEOUT, 2s here).
@@ -34,16 +33,14 @@ describe("recipe ollama", () => {
     "'Ollama is running' while the runner is dead: " + "critical at the first run, with the status and the log's cause",
     async () => {
       const { server, recipe } = await setup("dead");
-      await recipe.run();
-      server.state = "dead";
-      fs.appendFileSync(
-        recipe.log,
+      const { next, mails } = await brokenAfterFirstRun(
+        recipe,
+        () => (server.state = "dead"),
         'time=2026-11-22T09:01:58.120Z level=ERROR source=sched.go:489 msg="error loading llama server" ' +
           'error="llama runner process has terminated: exit status 2"\n',
       );
-      const checks = await recipe.run();
-      expect(statuses(checks)).toMatchObject({ "ollama-health": "ok", "ollama-inference": "critical" });
-      const [mail, ...more] = recipe.mails();
+      expect(next).toMatchObject({ "ollama-health": "ok", "ollama-inference": "critical" });
+      const [mail, ...more] = mails;
       expect(more).toEqual([]);
       expect(mail!.subject).toMatch(/CRITICAL ollama-inference/);
       expect(mail!.text).toMatch(/\/api\/generate answered 500 in \d+ms: expected status 200/);
@@ -62,14 +59,9 @@ describe("recipe ollama", () => {
 
   it("the process gone: ollama-health critical, refused; the inference check is not a second alarm", async () => {
     const { server, recipe } = await setup("down");
-    await recipe.run();
-    await server.close();
-    expect(statuses(await recipe.run())).toMatchObject({ "ollama-health": "critical", "ollama-inference": "critical" });
-    const mails = recipe.mails();
-    expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toMatch(/CRITICAL ollama-health/);
-    expect(mails[0]!.text).toContain("refused the connection");
-    expect(mails[0]!.text).toContain("Also affected: ollama-inference");
+    const gone = await processGone(recipe, server, "ollama-health");
+    expect(gone.statuses).toMatchObject({ "ollama-health": "critical", "ollama-inference": "critical" });
+    expect(gone.mail.text).toContain("Also affected: ollama-inference");
   });
 
   it("a model that is not pulled: critical at the first run, answered 404", async () => {

@@ -12,6 +12,7 @@ import {
   startReceiver,
   startTcp,
   waitFor,
+  waitReady,
   type Daemon,
   type Receiver,
 } from "./servers.js";
@@ -62,13 +63,7 @@ describe.skipIf(!AM)(
         `--web.listen-address=127.0.0.1:${port}`,
         "--cluster.listen-address=",
       ]);
-      await waitFor(
-        "Alertmanager to be ready",
-        async () => ((await get(`${amUrl}/-/ready`)).status === 200 ? true : undefined),
-        60_000,
-      ).catch((err) => {
-        throw new Error(`${(err as Error).message}\n${am.output()}`);
-      });
+      await waitReady("Alertmanager to be ready", am, `${amUrl}/-/ready`);
     }, 120_000);
 
     afterAll(async () => {

@@ -11,6 +11,7 @@ import {
   startReceiver,
   startTcp,
   waitFor,
+  waitReady,
   type Daemon,
   type Receiver,
 } from "./servers.js";
@@ -129,13 +130,10 @@ describe.skipIf(missing.length > 0)(
         `--storage.tsdb.path=${path.join(dir, "tsdb")}`,
         `--web.listen-address=127.0.0.1:${promPort}`,
       ]);
-      const ready = async (what: string, d: Daemon, url: string) =>
-        waitFor(what, async () => ((await get(url)).status === 200 ? true : undefined), 60_000).catch((err) => {
-          throw new Error(`${(err as Error).message}\n${d.output()}`);
-        });
-      for (const h of hosts) await ready(`node_exporter of ${h.name}`, h.ne, `http://127.0.0.1:${h.nePort}/metrics`);
-      for (let i = 0; i < 2; i++) await ready(`Alertmanager ${i}`, ams[i]!, `${amUrls[i]}/-/ready`);
-      await ready("Prometheus", prom, `${promUrl}/-/ready`);
+      for (const h of hosts)
+        await waitReady(`node_exporter of ${h.name}`, h.ne, `http://127.0.0.1:${h.nePort}/metrics`);
+      for (let i = 0; i < 2; i++) await waitReady(`Alertmanager ${i}`, ams[i]!, `${amUrls[i]}/-/ready`);
+      await waitReady("Prometheus", prom, `${promUrl}/-/ready`);
       // Host 3 runs once, then its cron is gone; hosts 1 and 2 keep running, one run after another (bounded). A pause
       // of 1.5 s keeps their files fresh (stale after STALE_S) and a change seen within seconds, at a third of the CPU
       // of 0.5 s: these runs go on for the whole file, beside the other test files' forks.

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCli } from "../reliability/harness.js";
-import { findBinary, freePort, get, startDaemon, startTcp, waitFor, type Daemon } from "./servers.js";
+import { findBinary, freePort, get, startDaemon, startTcp, waitReady, type Daemon } from "./servers.js";
 
 const runCli = (args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}) =>
   startCli(args, opts).done;
@@ -47,13 +47,7 @@ describe.skipIf(!NE)(
         `--collector.textfile.directory=${textDir}`,
         `--web.listen-address=127.0.0.1:${port}`,
       ]);
-      await waitFor(
-        "node_exporter to answer",
-        async () => ((await get(scrapeUrl)).status === 200 ? true : undefined),
-        60_000,
-      ).catch((err) => {
-        throw new Error(`${(err as Error).message}\n${ne.output()}`);
-      });
+      await waitReady("node_exporter to answer", ne, scrapeUrl);
     }, 120_000);
 
     afterAll(async () => {

@@ -73,6 +73,13 @@ export async function get(url: string): Promise<{ status: number; body: string }
   return { status: res.status, body: await res.text() };
 }
 
+/** waitReady waits (up to a minute) for url to answer 200; on a timeout the error carries the daemon's output. */
+export async function waitReady(what: string, d: Daemon, url: string): Promise<void> {
+  await waitFor(what, async () => ((await get(url)).status === 200 ? true : undefined), 60_000).catch((err) => {
+    throw new Error(`${(err as Error).message}\n${d.output()}`);
+  });
+}
+
 /** Receiver is an HTTP server of the test's own that keeps every JSON body POSTed to it. */
 export type Receiver = { url: string; port: number; bodies: unknown[]; close(): Promise<void> };
 

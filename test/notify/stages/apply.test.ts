@@ -6,16 +6,10 @@ import { fallback } from "../../../src/notify/stages/fallback.js";
 import { mergeEntries as merge } from "../../../src/notify/stages/merge.js";
 import type { Group } from "../../../src/notify/stages/types.js";
 import type { Attempt, SendOutcome } from "../../../src/notify/types.js";
+import { refusedFor, retryable } from "../fixtures.js";
 import { batch, entry, MIN, policies, T, turn } from "./cases.js";
 
-const retryable: SendOutcome = { ok: false, retryable: true, reason: "server", error: "HTTP 500" };
-const permanent: SendOutcome = {
-  ok: false,
-  retryable: false,
-  reason: "auth",
-  error: "errcode 310000",
-  hint: "check `secret`",
-};
+const permanent = refusedFor("errcode 310000");
 const attempt = (outcome: SendOutcome, tries: number): Attempt => ({
   id: "a",
   channel: "dingtalk",

@@ -6,10 +6,9 @@ import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPENSSL, selfSignedCert } from "../../helpers/tls-cert.js";
 import { httpConfigSchema, httpProbe, jsonAt } from "../../../src/probes/http/index.js";
 import { ctx, fakeClock, testDeps } from "../ctx.js";
-
-const OPENSSL = ["/usr/bin/openssl", "/bin/openssl"].find((p) => fs.existsSync(p));
 
 let server: http.Server;
 let base = "";
@@ -90,27 +89,7 @@ describe.skipIf(!OPENSSL)("http probe: cert_expiry with a self-signed certificat
   let notAfter = 0;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "wd-tls-"));
-    const key = path.join(dir, "key.pem");
-    const cert = path.join(dir, "cert.pem");
-    execFileSync(
-      OPENSSL!,
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "2",
-        "-subj",
-        "/CN=127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
+    const { key, cert } = selfSignedCert(dir);
     notAfter = Date.parse(
       execFileSync(OPENSSL!, ["x509", "-enddate", "-noout", "-in", cert], { encoding: "utf8" })
         .trim()

@@ -67,6 +67,25 @@ function appendLine(written: string[], tag: string, pad = 0): void {
   fs.appendFileSync(file, l + filler(pad));
 }
 
+/** noting returns w, which notes line l in `written` and writes it, then `pad` filler lines, through `write`. */
+function noting(written: string[], write: (text: string) => void) {
+  return (l: string, pad = 2) => {
+    written.push(l);
+    write(l + filler(pad));
+  };
+}
+
+/**
+ * beforeRotation runs the probe over what the log holds, then writes (through `w`) a line the next run reads, and one
+ * still unread when the rotation comes.
+ */
+async function beforeRotation(w: (l: string) => void, watch = file): Promise<void> {
+  await probe(watch);
+  w(line("before"));
+  await probe(watch);
+  w(line("before-unread"));
+}
+
 function expectExactlyOnce(written: string[]) {
   expect([...seen].sort()).toEqual(written.map((l) => l.trim()).sort());
 }
@@ -80,10 +99,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
     };
     const writer = fs.openSync(file, "a");
     fs.writeSync(writer, filler(10));
-    await probe();
-    w(writer, line("before"));
-    await probe();
-    w(writer, line("before-unread"));
+    await beforeRotation((l) => w(writer, l));
     fs.renameSync(file, `${file}.1`);
     w(writer, line("during")); // the old fd now writes into app.log.1
     const fresh = fs.openSync(file, "a");
@@ -99,15 +115,9 @@ describe("log rotation: every matching line is reported exactly once", () => {
 
   it("copytruncate: the rest of the copy is read from the old offset, then the file from 0", async () => {
     const written: string[] = [];
-    const w = (l: string) => {
-      written.push(l);
-      fs.appendFileSync(file, l + filler(2));
-    };
+    const w = noting(written, (text) => fs.appendFileSync(file, text));
     fs.writeFileSync(file, filler(50));
-    await probe();
-    w(line("before"));
-    await probe();
-    w(line("before-unread"));
+    await beforeRotation(w);
     fs.copyFileSync(file, `${file}.1`);
     fs.truncateSync(file, 0);
     w(line("after"));
@@ -119,10 +129,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
 
   it("copytruncate while the probe was away and the file grew past the old offset (fingerprint)", async () => {
     const written: string[] = [];
-    const w = (l: string, pad = 2) => {
-      written.push(l);
-      fs.appendFileSync(file, l + filler(pad));
-    };
+    const w = noting(written, (text) => fs.appendFileSync(file, text));
     fs.writeFileSync(file, "header A\n" + filler(5));
     await probe();
     w(line("before-unread"));
@@ -152,28 +159,22 @@ describe("log rotation: every matching line is reported exactly once", () => {
     const glob = `${file}*`;
     const written: string[] = [];
     let writer = fs.openSync(file, "a");
-    const w = (l: string) => {
-      written.push(l);
-      fs.writeSync(writer, l + filler(2));
+    const w = noting(written, (text) => fs.writeSync(writer, text));
+    /** renameAndReopen renames the log to .1 (logrotate's create), writes a line there, then reopens and writes one. */
+    const renameAndReopen = (during: string, after: string) => {
+      fs.renameSync(file, `${file}.1`);
+      w(line(during));
+      fs.closeSync(writer);
+      writer = fs.openSync(file, "a");
+      w(line(after));
     };
     fs.writeSync(writer, filler(5));
-    await probe(glob);
-    w(line("before"));
-    await probe(glob);
-    w(line("before-unread"));
-    fs.renameSync(file, `${file}.1`);
-    w(line("during"));
-    fs.closeSync(writer);
-    writer = fs.openSync(file, "a");
-    w(line("after"));
+    await beforeRotation(w, glob);
+    renameAndReopen("during", "after");
     await probe(glob);
     w(line("after-unread"));
     fs.renameSync(`${file}.1`, `${file}.2`);
-    fs.renameSync(file, `${file}.1`);
-    w(line("during-2"));
-    fs.closeSync(writer);
-    writer = fs.openSync(file, "a");
-    w(line("after-2"));
+    renameAndReopen("during-2", "after-2");
     await probe(glob);
     await probe(glob);
     fs.closeSync(writer);
@@ -183,15 +184,9 @@ describe("log rotation: every matching line is reported exactly once", () => {
   it("a glob that also names the copies: copytruncate, each line once", async () => {
     const glob = `${file}*`;
     const written: string[] = [];
-    const w = (l: string) => {
-      written.push(l);
-      fs.appendFileSync(file, l + filler(2));
-    };
+    const w = noting(written, (text) => fs.appendFileSync(file, text));
     fs.writeFileSync(file, filler(30));
-    await probe(glob);
-    w(line("before"));
-    await probe(glob);
-    w(line("before-unread"));
+    await beforeRotation(w, glob);
     fs.copyFileSync(file, `${file}.1`);
     fs.truncateSync(file, 0);
     w(line("after"));
@@ -303,10 +298,7 @@ describe("log rotation: every matching line is reported exactly once", () => {
     const conf = path.join(dir, "rotate.conf");
     fs.writeFileSync(conf, `${file} {\n  rotate 3\n  copytruncate\n  nocompress\n}\n`, { mode: 0o644 });
     const written: string[] = [];
-    const w = (l: string, pad = 2) => {
-      written.push(l);
-      fs.appendFileSync(file, l + filler(pad));
-    };
+    const w = noting(written, (text) => fs.appendFileSync(file, text));
     fs.writeFileSync(file, BANNER + filler(5));
     await probe();
     w(line("before"));
@@ -331,15 +323,9 @@ describe("log rotation: every matching line is reported exactly once", () => {
     fs.writeFileSync(conf, `${file} {\n  rotate 3\n  ${mode}\n  compress\n}\n`, { mode: 0o644 });
     const rotate = () => execFileSync(LOGROTATE!, ["-f", "-s", path.join(dir, "rotate.state"), conf]);
     const written: string[] = [];
-    const w = (l: string) => {
-      written.push(l);
-      fs.appendFileSync(file, l + filler(2));
-    };
+    const w = noting(written, (text) => fs.appendFileSync(file, text));
     fs.writeFileSync(file, BANNER + filler(5));
-    await probe();
-    w(line("before"));
-    await probe();
-    w(line("before-unread"));
+    await beforeRotation(w);
     rotate();
     expect(fs.existsSync(`${file}.1.gz`)).toBe(true);
     fs.appendFileSync(file, BANNER);
@@ -386,15 +372,9 @@ async function withLogrotate(mode: "create" | "copytruncate", rotate: (conf: str
   fs.writeFileSync(conf, `${file} {\n  rotate 3\n  ${mode}\n  missingok\n  nocompress\n}\n`, { mode: 0o644 });
   const written: string[] = [];
   let writer = fs.openSync(file, "a");
-  const w = (l: string) => {
-    written.push(l);
-    fs.writeSync(writer, l + filler(2));
-  };
+  const w = noting(written, (text) => fs.writeSync(writer, text));
   fs.writeSync(writer, filler(20));
-  await probe();
-  w(line("before"));
-  await probe();
-  w(line("before-unread"));
+  await beforeRotation(w);
   rotate(conf, state);
   // With create, the writer keeps appending to the renamed file until it reopens; with copytruncate it appends at 0.
   w(line("during"));

@@ -29,6 +29,14 @@ function runner(cfg: LogConfig, clock = fakeClock()) {
   };
 }
 
+/** readingFromEmpty makes `file` empty and a runner of cfg, and runs it once: it reads what is appended after. */
+async function readingFromEmpty(cfg: LogConfig, clock = fakeClock()) {
+  fs.writeFileSync(file, "");
+  const run = runner(cfg, clock);
+  await run();
+  return run;
+}
+
 describe("log probe: incremental reading", () => {
   it("starts at the end on the first run, then reports only new matching lines", async () => {
     fs.writeFileSync(file, "old FATAL line\n");
@@ -51,9 +59,7 @@ describe("log probe: incremental reading", () => {
   });
 
   it("never matches half a line: a partial tail waits for its newline", async () => {
-    fs.writeFileSync(file, "");
-    const run = runner(cfgOf());
-    await run();
+    const run = await readingFromEmpty(cfgOf());
     fs.appendFileSync(file, "FAT");
     expect((await run()).status).toBe("ok");
     fs.appendFileSync(file, "AL half\n");
@@ -63,8 +69,7 @@ describe("log probe: incremental reading", () => {
   });
 
   it("uses the highest severity and the user's cause", async () => {
-    fs.writeFileSync(file, "");
-    const run = runner(
+    const run = await readingFromEmpty(
       cfgOf({
         patterns: [
           { regex: "slow request", severity: "warning" },
@@ -73,7 +78,6 @@ describe("log probe: incremental reading", () => {
         causes: "none",
       }),
     );
-    await run();
     fs.appendFileSync(file, "slow request 3s\n");
     expect((await run()).status).toBe("warning");
     fs.appendFileSync(file, "slow request 4s\nERROR disk full\n");
@@ -83,9 +87,7 @@ describe("log probe: incremental reading", () => {
   });
 
   it("names the probable cause from the built-in catalog, first in the excerpt, deduplicated and cut", async () => {
-    fs.writeFileSync(file, "");
-    const run = runner(cfgOf({ patterns: ["Traceback"] }));
-    await run();
+    const run = await readingFromEmpty(cfgOf({ patterns: ["Traceback"] }));
     const long = `torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB ${"x".repeat(400)}`;
     fs.appendFileSync(
       file,
@@ -107,19 +109,15 @@ describe("log probe: incremental reading", () => {
   });
 
   it("redacts paths and IPs in the excerpt when asked", async () => {
-    fs.writeFileSync(file, "");
-    const run = runner(cfgOf({ redact: ["paths", "ips"] }));
-    await run();
+    const run = await readingFromEmpty(cfgOf({ redact: ["paths", "ips"] }));
     fs.appendFileSync(file, "FATAL cannot open /home/alice/models/x.bin from 10.1.2.3\n");
     const out = await run();
     expect(out.excerpt![0]).toBe("FATAL cannot open <path> from <ip>");
   });
 
   it("hold keeps the check non-ok after the last match, then lets it go", async () => {
-    fs.writeFileSync(file, "");
     const clock = fakeClock();
-    const run = runner(cfgOf({ hold: "10m" }), clock);
-    await run();
+    const run = await readingFromEmpty(cfgOf({ hold: "10m" }), clock);
     fs.appendFileSync(file, "FATAL x\n");
     expect((await run()).status).toBe("critical");
     clock.advance(5 * 60_000);
@@ -182,9 +180,7 @@ describe("log probe: bad input", () => {
   });
 
   it("binary garbage, NUL bytes and invalid UTF-8 do not break it", async () => {
-    fs.writeFileSync(file, "");
-    const run = runner(cfgOf());
-    await run();
+    const run = await readingFromEmpty(cfgOf());
     const garbage = Buffer.alloc(200_000);
     for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919) % 256;
     fs.appendFileSync(
@@ -197,9 +193,7 @@ describe("log probe: bad input", () => {
   });
 
   it("a 10 MiB line is cut at 64 KiB and the next line is still found", async () => {
-    fs.writeFileSync(file, "");
-    const run = runner(cfgOf());
-    await run();
+    const run = await readingFromEmpty(cfgOf());
     fs.appendFileSync(file, `${"y".repeat(10 * 1024 * 1024)} FATAL beyond the cap\nFATAL next line\n`);
     const out = await run();
     expect(out.excerpt).toEqual(["FATAL next line"]);
@@ -242,9 +236,7 @@ describe("log probe: bad input", () => {
   });
 
   it("stops at the time limit and goes on next run without losing lines", async () => {
-    fs.writeFileSync(file, "");
-    const run = runner(cfgOf({ timeout: "1ms" }));
-    await run();
+    const run = await readingFromEmpty(cfgOf({ timeout: "1ms" }));
     fs.appendFileSync(file, `${"filler line\n".repeat(1_000_000)}FATAL at the end\n`);
     let found = 0;
     for (let i = 0; i < 50 && found === 0; i++) found = (await run()).metrics?.lines_matched ?? 0;
