@@ -93,6 +93,7 @@ export const gpuFirmware: Cause = {
     /kflcnCoreDump/,
     /kfspDumpDebugState/,
     /Cannot initialize GSP firmware/,
+    /GSP Crash|GSP crash/,
   ],
   text: t(
     ["GPU firmware error", "reset the GPU or reboot; update the driver if it repeats"],
@@ -134,7 +135,7 @@ export const cudaDriverTooOld: Cause = {
   id: "cuda_driver_too_old",
   restartHelps: false,
   regexes: [
-    /CUDA driver version is insufficient/,
+    /CUDA driver version is insufficient|driver version is insufficient for CUDA runtime version/,
     /cudaErrorInsufficientDriver/,
     /driver on your system is too old|nvidia driver is too old or missing/,
     /[Ff]orward compatibility was attempted on non supported HW/,
@@ -188,6 +189,8 @@ export const noGpu: Cause = {
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
     /Torch is not able to use GPU/,
     /no compatible GPUs were discovered/,
+    // The driver does not drive this GPU (too new for the driver's release, or dropped from it).
+    /installed in this system is not supported by the/,
     // A device node the runtime was told to pass in is not there (the driver is not loaded, or unloaded since).
     /\/dev\/nvidia[a-z0-9-]*"?: no such file or directory/,
     // llama.cpp and llamafile asked to offload layers with no GPU they can use.

@@ -201,7 +201,8 @@ export const execNotFound: Cause = {
   // A1111's start script checks TCMalloc with `bc`, and goes on without it.
   excuses: [/^Check TCMalloc: /],
   // A program, executable or binary named as not found, in any tool's words.
-  broad: [/(?:[Ee]xecutable|[Bb]inary|[Pp]rogram) ['"]?[\w.+\/-]+['"]? (?:was |is )?not found/],
+  // Not a prebuilt library (llamafile's `prebuilt binary /zip/ggml-cuda.so not found`, then its CPU build).
+  broad: [/(?:[Ee]xecutable|[Bb]inary|[Pp]rogram) ['"]?[\w.+\/-]+(?<!\.so)(?<!\.dll)['"]? (?:was |is )?not found/],
   text: t(
     [
       "a program the service runs was not found (exit 127: not installed, or not on the PATH it runs with)",

@@ -8,7 +8,7 @@ import { type Cause, EXIT, t } from "./types.js";
 export const hostOom: Cause = {
   id: "host_oom",
   regexes: [
-    /Out of memory: Killed process/,
+    /Out of memory: Killed process|OOM: Killed process/,
     // Windows' commit limit (ERROR_COMMITMENT_LIMIT, 1455): RAM and the paging file are used up.
     /paging file is too small|\[WinError 1455\]/,
     // ERROR_NOT_ENOUGH_MEMORY (8).
@@ -136,7 +136,7 @@ export const gpuOom: Cause = {
     /CUDA error: out of memory/,
     /CUBLAS_STATUS_ALLOC_FAILED/,
     // Vulkan (ncnn's upscalers, llama.cpp's Vulkan build): -2 is VK_ERROR_OUT_OF_DEVICE_MEMORY.
-    /vkAllocateMemory failed -2\b|VK_ERROR_OUT_OF_DEVICE_MEMORY/,
+    /vkAllocateMemory failed \(?-2\b|VK_ERROR_OUT_OF_DEVICE_MEMORY/,
     // Apple's Metal (llama.cpp on a Mac): the GPU's command buffer ran out of memory.
     /kIOGPUCommandBufferCallbackErrorOutOfMemory/,
     // oneAPI's SYCL (Intel GPUs: ipex-llm).
@@ -180,6 +180,8 @@ export const shmBusError: Cause = {
     // PyTorch shares tensors between processes through files in /dev/shm: a full shm says "No space left".
     /unable to write to file <\/torch_/,
     /out of shared memory/,
+    // NCCL could not make its segment in a /dev/shm that is too small (docker's 64 MB default).
+    /Error while creating shared memory segment \/dev\/shm/,
     /status=7\/BUS/,
     /exit code:? -7\b/,
     /return code:? -7\b/,

@@ -89,7 +89,7 @@ export const modelNotFound: Cause = {
   regexes: [
     /is not a local folder and is not a valid model identifier/,
     /RepositoryNotFoundError/,
-    /Repository Not Found for url/,
+    /Repository Not Found for url|Entry Not Found for url/,
     new RegExp(`${NOT_A_FALLBACK}Error no file named `),
     /Unable to load weights from checkpoint file/,
     /model ['"][^'"]+['"] not found, try pulling it first/,
@@ -115,7 +115,8 @@ export const modelNotFound: Cause = {
     // huggingface_hub reads a local path that does not exist as a repo id, and refuses it as one.
     /Repo id must use alphanumeric chars|Repo id must be in the form/,
     /Too many users have viewed or downloaded this file recently/,
-    /needs to be logged in to download|requires? (?:a )?login to download|access requires login|reason=download-auth/,
+    /requires you to be logged in to download|needs to be logged in to download/,
+    /requires? (?:a )?login to download|access requires login|reason=download-auth/,
     /[Mm]odel file (?:doesn't|does not|do not) exists?|[Mm]odel path (?:doesn't|does not|do not) exists?/,
     // A model's config or folder named missing (Piper: `Model config doesn't exist`; `Model folder X doesn't exist.`).
     /[Mm]odel (?:config|folder|directory|dir) [^\n]*doesn't exist/,
@@ -176,15 +177,18 @@ export const modelNotFound: Cause = {
       /^ *40[134]: Forbidden$/,
       /^ *40[134]: Unauthorized$/,
       /HTTPError: 40[134] Client Error/,
+      // urllib's, in a downloader's own report (sherpa-onnx: `Downloading 'vits-piper-...'`, then `Failed: HTTP
+      // Error 401: Unauthorized`).
+      /HTTP Error 40[134]: /,
     ],
-    evidence: [/[Rr]equest failed with (?:error|status) code/, /site-packages\/huggingface_hub\//],
+    evidence: [/[Rr]equest failed with (?:error|status) code/, /site-packages\/huggingface_hub\//, /[Dd]ownloading '/],
   },
   // The mechanism in any wording: not-found words and a model-like path (or a hub's name) in one line, named only
   // when no line names a cause outright. Not a library's fallback to another file format.
   carriers: [
     // transformers' and diffusers' words for a file the hub did not hand out: also said when the hub could not be
     // reached at all (a network failure in the same read is then the cause).
-    new RegExp(`${NOT_A_FALLBACK}does not appear to have a file named`),
+    new RegExp(`${NOT_A_FALLBACK}does not appear to have (?:a file|files) named`),
     // Not a warning (Megatron's `WARNING: could not find the metadata file .../checkpoints/...`: a run from scratch).
     new RegExp(
       `${NOT_A_WARNING}${NOT_A_FALLBACK}(?:${NOT_FOUND})[^\\n]*(?:${MODEL_PATH})|` +

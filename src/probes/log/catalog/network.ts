@@ -1,6 +1,9 @@
 /** Network causes: the service's own address, and the model hubs it downloads from. */
 import { HUB_HOST, HUB_URL, IN_ERROR, type Cause, t } from "./types.js";
 
+/** UNPRIVILEGED matches a port number from 1024 to 69999 (one a user may bind on Linux). */
+const UNPRIVILEGED = "(?:102[4-9]|10[3-9]\\d|1[1-9]\\d\\d|[2-9]\\d{3}|[1-6]\\d{4})";
+
 export const portInUse: Cause = {
   id: "port_in_use",
   regexes: [
@@ -8,6 +11,9 @@ export const portInUse: Cause = {
     // reserves (Hyper-V, WSL): the port is not free for the service.
     /bind[^\n]*forbidden by its access permissions/,
     /\[Errno 98\]/,
+    // asyncio on Windows says WSAEACCES as errno 13: on a port above 1023 it is one Windows reserves or holds (a
+    // port below 1024 on Linux is a permission: permission_denied).
+    new RegExp(`\\[Errno 13\\] error while attempting to bind on address \\('[^']*', ${UNPRIVILEGED}\\)`),
     // The errno's name alone, as Node's error object prints it (`code: 'EADDRINUSE'`).
     /EADDRINUSE/,
     /\[Errno 48\]/,
@@ -100,6 +106,7 @@ export const hubUnreachable: Cause = {
   regexes: [
     /couldn.t connect to .https?:\/\/[^ ]*huggingface/,
     /(?<!import [^\n]*)LocalEntryNotFoundError/,
+    /An error occurred while downloading using `hf_transfer`/,
     // The same error's message alone: the hub could not be reached and no copy is on disk.
     /cannot find the appropriate snapshot folder for the specified revision/,
     /cannot find the requested files in the (?:local|disk) cache/,

@@ -56,13 +56,15 @@ export const cudaError: Cause = {
     /CUBLAS_STATUS_(?:EXECUTION_FAILED|NOT_SUPPORTED|INTERNAL_ERROR|ARCH_MISMATCH|INVALID_VALUE|MAPPING_ERROR)/,
     /CUDNN_STATUS_(?:EXECUTION|INTERNAL)/,
     /no kernel image is available for execution/,
-    /cuda runtime error \(/,
+    /cuda runtime error \(|CUDA runtime error: /,
     // ggml's older form, the driver API's names, and ROCm's HIP for the same failures.
     /CUDA error \d+ at /,
     // Custom kernels' checks (SGLang's and vLLM's all-reduce): `Cuda error FILE:LINE 'message'`.
     /[Cc]uda error \S+\.(?:cuh?|cpp|h):\d+ '|peer access is not supported between/,
     /CUDA_ERROR_(?:ILLEGAL_ADDRESS|LAUNCH_FAILED|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|ASSERT)/,
     /unspecified launch failure|cudaErrorLaunchFailure|hipErrorIllegalAddress|HIP error: /,
+    // ggml's ROCm build says its CUDA errors as ROCm's (`ROCm error: context is destroyed`).
+    /ROCm error: |: ROCm error$/,
     // torch's own CUDA check raised (its C++ frames on Windows name it).
     /from c10_cuda_check_implementation/,
   ],
@@ -189,6 +191,8 @@ export const hangTimeout: Cause = {
     /litellm\.Timeout|APITimeoutError/,
     // websocket-client's wait for a server's answer (ComfyUI's clients wait on its websocket for a job's end).
     /WebSocketTimeoutException/,
+    // The service's own answer to a request it gave up on (uvicorn's access log).
+    /HTTP\/1\.[01]" 504 Gateway Time-?out/,
     /[Ww]orker timeout\b|[Ww]orker timed out\b/,
     // systemd's own timeouts: a start that never signalled ready, a unit watchdog that was not fed.
     /Failed with result 'timeout'|start operation timed out|Watchdog timeout \(limit /,

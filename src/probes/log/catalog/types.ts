@@ -48,7 +48,13 @@ export const t = (en: [string, string], zh: [string, string]): Cause["text"] => 
 });
 
 /** XID matches an NVRM Xid line of one of the codes (`79`, `48|63`). */
-export const XID = (codes: string) => new RegExp(`Xid \\(PCI:[^)]*\\): (?:${codes})\\b`);
+// A thread's title says a plain code bare, with the driver's name for it after (`Xid 109 (GSP CTX SWITCH TIMEOUT)`):
+// spelled out one code at a time, so that each has its own literal for the prefilter.
+export const XID = (codes: string) => {
+  const plain = codes.split("|").filter((c) => /^\d+$/.test(c));
+  const bare = plain.map((c) => `|(?<!previous )\\bXid ${c} \\(`).join("");
+  return new RegExp(`Xid \\(PCI:[^)]*\\): (?:${codes})\\b${bare}`);
+};
 
 /** AFTER_XID matches a later Xid's note that an earlier one of these codes caused it (`caused by previous Xid 149`). */
 export const AFTER_XID = (codes: string) => new RegExp(`caused by previous Xid (?:${codes})\\b`);

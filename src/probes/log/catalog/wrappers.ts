@@ -60,11 +60,14 @@ export const modelLoadFailed: Cause = {
     /[Mm]odel format not supported|[Uu]nsupported model format/,
     /Error loading (?:hypernetwork|embedding|LoRA|Lora|lora|VAE|vae|checkpoint) /,
     // The server (or the library under it) does not know the model's architecture: too old, or the wrong model.
-    /Model architectures \[[^\]]*\] are not supported|does not recognize this architecture/,
+    // Not said at WARNING by a loader that goes on (Fish Speech's tokenizer for config injection).
+    /Model architectures \[[^\]]*\] are not supported|(?<!WARNING[^\n]*)does not recognize this architecture/,
     // TorchServe's and KServe's model server.
     /Load model failed: \S+, error: /,
     // Triton's model table at start-up: a model that did not load is UNAVAILABLE, with the reason.
     /\| UNAVAILABLE: /,
+    // A backend that failed while it set a model instance up (TensorRT-LLM's, a config it could not parse).
+    /error when creating modelInstanceState/,
     /' loading failed with error|which has no loaded version/,
     // A checkpoint whose tensors do not fit the model it is loaded into (InvokeAI: `expected shape ... but got`).
     /expected shape [^\n]*but got torch\.Size\(/,
@@ -93,6 +96,10 @@ export const engineDead: Cause = {
   wrapper: true,
   regexes: [
     /EngineDeadError/,
+    // TorchServe's (KServe's) and Ray's words for a worker process that is gone.
+    /[Ww]orker died\b/,
+    // ComfyUI Desktop's server process ended (`Python process exited with code 1 and signal null`).
+    /Python process exited with code \d+ and signal/,
     // TGI's router to a shard whose unix socket is gone (`error trying to connect: No such file or directory`).
     /error trying to connect: No such file or directory/,
     /grpc service not ready/,
