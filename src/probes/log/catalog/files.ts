@@ -9,7 +9,8 @@ export const diskFull: Cause = {
   restartHelps: false,
   regexes: [
     // Not PyTorch's shared-memory files (/dev/shm is full: shm_bus_error).
-    /(?<!unable to write to file <\/torch_[^\n]*)No space left on device/,
+    // Not inotify's ENOSPC, which says the watch limit (fs.inotify.max_user_watches) is reached.
+    /(?<!(?:unable to write to file <\/torch_|inotify_add_watch)[^\n]*)No space left on device/,
     /no space left on device|No Space Left on Device|No Space Left On Device/,
     /\[Errno 28\]/,
     /ENOSPC: no space/,

@@ -189,6 +189,12 @@ export const noGpu: Cause = {
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
     /Torch is not able to use GPU/,
     /no compatible GPUs were discovered/,
+    // Kubernetes found no node with a GPU free for the pod (`0/1 nodes are available: 1 Insufficient nvidia.com/gpu`).
+    /Insufficient nvidia\.com\/\w*gpu/,
+    // Triton (the compiler) found no GPU driver (`0 active drivers ([]). There should only be one.`).
+    /\b0 active drivers\b/,
+    // nvidia-container-cli could not talk to NVML (a container that lost its devices).
+    /detection error: nvml error: unknown error/,
     // The driver does not drive this GPU (too new for the driver's release, or dropped from it).
     /installed in this system is not supported by the/,
     // A device node the runtime was told to pass in is not there (the driver is not loaded, or unloaded since).

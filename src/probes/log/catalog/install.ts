@@ -50,8 +50,9 @@ export const missingLibrary: Cause = {
   // directory): named only when no line names a cause outright.
   carriers: [
     /(?:[Uu]nable to find|[Cc]ould not find|[Cc]annot find) '?lib[\w.+-]*\.so\b/,
-    // Not at logrus' warning level: the container toolkit's CDI generator looks for X libraries it can do without.
-    /(?<!level=warn[^\n]*)\blib[\w.+-]*\.so[\d.]*'? (?:was |is )?not found/,
+    // Not at a warning level: the container toolkit's CDI generator looks for X libraries it can do without, and
+    // bitsandbytes for libcudart in one path before the next (`CUDA_SETUP: WARNING! libcudart.so not found in ...`).
+    /(?<!(?:level=warn|WARNING)[^\n]*)\blib[\w.+-]*\.so[\d.]*'? (?:was |is )?not found/,
   ],
   // An optional native extension at WARNING level (vLLM's `Failed to import from vllm._C with ImportError(
   // 'libcuda.so.1: ...')` on a CPU-only host): the service goes on without it, so that loader error is not the cause.
@@ -98,6 +99,8 @@ export const missingDependency: Cause = {
     /TritonMissing|Cannot find a working triton installation/,
     // transformers' lazy import of a module that failed (the error after it says why).
     /Failed to import [\w.]+ because of the following error/,
+    // A native module built against NumPy 1.x, imported under NumPy 2.
+    /A module that was compiled using NumPy 1\.x cannot be run in/,
     // A service's own check that an optional package imported (`assert FLASH_ATTN_2_AVAILABLE`).
     /assert \w+_AVAILABLE\b/,
   ],

@@ -9,6 +9,10 @@ export const hostOom: Cause = {
   id: "host_oom",
   regexes: [
     /Out of memory: Killed process|OOM: Killed process/,
+    // earlyoom's own kill (`sending SIGTERM to process 7378 uid 1000 "tail": oom_score 156, VmRSS 4962 MiB`).
+    /: oom_score \d+, VmRSS /,
+    // TensorFlow's pinned host buffers (`failed to alloc 1073741824 bytes on host: CUDA_ERROR_OUT_OF_MEMORY`).
+    /bytes on host: CUDA_ERROR_OUT_OF_MEMORY|could not allocate pinned host memory/,
     // Windows' commit limit (ERROR_COMMITMENT_LIMIT, 1455): RAM and the paging file are used up.
     /paging file is too small|\[WinError 1455\]/,
     // ERROR_NOT_ENOUGH_MEMORY (8).
@@ -94,6 +98,8 @@ export const hostOom: Cause = {
     /^killed$/,
     /zsh: killed +\S/,
     /(?:^|\])\[\d+\] +\d+ killed +\S/,
+    // A start script's report of the command that died (Easy Diffusion: `Killed uvicorn server:app ...`).
+    /^Killed [a-z][\w.-]* /,
   ],
   weak: {
     // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.

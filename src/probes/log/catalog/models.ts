@@ -21,7 +21,7 @@ export const modelCorrupt: Cause = {
     /EOFError: Ran out of input/,
     /pickle data was truncated|pickle exhausted before seeing STOP/,
     // huggingface_hub's size check after a download that was cut short.
-    /Consistency check failed: file should be of size/,
+    /Consistency check failed: file should be of size|OSError: Consistency check failed/,
     // A file that ends before its header says it should (llama.cpp's old loader, tar and gzip on a cut download); not
     // a network client's `Unexpected end of file from server`.
     /unexpectedly reached end of file|(?:gzip|tar|zlib)\b[^\n]*[Uu]nexpected end of file/,
@@ -110,6 +110,10 @@ export const modelNotFound: Cause = {
     /Model \S+ not found; available models|Invalid model size '/,
     /No checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
+    // TensorFlow's status text for a file it could not open (`Not found: output_model.pb; No such file or directory`);
+    // nltk's data package (`Resource punkt not found.`).
+    /Not found: \S+; No such file or directory/,
+    /Resource \w+ not found\./,
     // Kaldi's (Vosk's) reader of a model directory's config files.
     /Cannot open config file: \S*[Mm]odels?\//,
     // huggingface_hub reads a local path that does not exist as a repo id, and refuses it as one.

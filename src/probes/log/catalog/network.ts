@@ -11,6 +11,8 @@ export const portInUse: Cause = {
     // reserves (Hyper-V, WSL): the port is not free for the service.
     /bind[^\n]*forbidden by its access permissions/,
     /\[Errno 98\]/,
+    // Easy Diffusion's start script.
+    /already running at port \d+|port \d+ could not be bound/,
     // asyncio on Windows says WSAEACCES as errno 13: on a port above 1023 it is one Windows reserves or holds (a
     // port below 1024 on Linux is a permission: permission_denied).
     new RegExp(`\\[Errno 13\\] error while attempting to bind on address \\('[^']*', ${UNPRIVILEGED}\\)`),
@@ -107,6 +109,7 @@ export const hubUnreachable: Cause = {
     /couldn.t connect to .https?:\/\/[^ ]*huggingface/,
     /(?<!import [^\n]*)LocalEntryNotFoundError/,
     /An error occurred while downloading using `hf_transfer`/,
+    new RegExp(`ERROR DOWNLOADING ${HUB_URL}|[Ee]rror (?:while |during )?downloading ${HUB_URL}`),
     // The same error's message alone: the hub could not be reached and no copy is on disk.
     /cannot find the appropriate snapshot folder for the specified revision/,
     /cannot find the requested files in the (?:local|disk) cache/,
@@ -115,7 +118,8 @@ export const hubUnreachable: Cause = {
     /outgoing traffic has been disabled/,
     /Couldn.t reach '[^']*' on the Hub/,
     /Couldn.t reach https?:\/\/[^ ]*huggingface/,
-    /OfflineModeIsEnabled/,
+    // Not `datasets` at WARNING going on with its cached copy (`Using the latest cached version ...`).
+    /(?<!Using the latest cached version[^\n]*)OfflineModeIsEnabled/,
     new RegExp(`unable to access 'https?:\\/\\/${HUB}`),
     // Go's net/http and Rust's reqwest name the URL (or the host they looked up), then the failure: DNS, TCP, TLS,
     // timeouts. A URL, not a Go module path (`github.com/x/y` in a stack frame beside a local connection refused).

@@ -143,6 +143,8 @@ export const illegalInstruction: Cause = {
     /exit status 0xc000001d/,
     /(?:code|status)[:=]? ?(?:-1073741795|3221225501)\b/,
     /Uncaught SIGILL|ILL_ILLOPC|STATUS_ILLEGAL_INSTRUCTION/,
+    // The same status as a signed or unsigned code, or its hex (`[WinError -1073741795] Windows Error 0xc000001d`).
+    /-1073741795\b|\b3221225501\b|0xc000001d\b|0xC000001D\b/,
     /status=4\/ILL/,
     /illegal hardware instruction/,
     EXIT(132),

@@ -91,6 +91,10 @@ export const modelLoadFailed: Cause = {
   ),
 };
 
+/** RUNNER_URL is a local runner's endpoint as Ollama's server calls it (`http://127.0.0.1:PORT/completion`). */
+const RUNNER_URL =
+  "http:\\/\\/(?:127\\.0\\.0\\.1|localhost):\\d+\\/(?:completion|embedding|tokenize|health|load|api|v1)\\b";
+
 export const engineDead: Cause = {
   id: "engine_dead",
   wrapper: true,
@@ -98,6 +102,8 @@ export const engineDead: Cause = {
     /EngineDeadError/,
     // TorchServe's (KServe's) and Ray's words for a worker process that is gone.
     /[Ww]orker died\b/,
+    // LMDeploy's TurboMind engine stops at a failed check (`[TM][FATAL] ... Check failed:`).
+    /\[TM\]\[FATAL\]/,
     // ComfyUI Desktop's server process ended (`Python process exited with code 1 and signal null`).
     /Python process exited with code \d+ and signal/,
     // TGI's router to a shard whose unix socket is gone (`error trying to connect: No such file or directory`).
@@ -146,8 +152,9 @@ export const engineDead: Cause = {
     /[Ww]orker exited unexpectedly|[Ss]ubprocess terminated unexpectedly/,
     // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
     /while running the model: unexpected EOF/,
-    /(?:Post|Get) "http:\/\/(?:127\.0\.0\.1|localhost):\d+\/[^"]*": (?:EOF|read tcp|dial tcp)/,
-    /(?:Post|Get) \\"http:\/\/(?:127\.0\.0\.1|localhost):\d+\/[^"\\]*\\": (?:EOF|read tcp|dial tcp)/,
+    // Its endpoints only: not a monitoring agent's call to the kubelet (`Get "http://localhost:10255/pods"`).
+    new RegExp(`(?:Post|Get) "${RUNNER_URL}[^"]*": (?:EOF|read tcp|dial tcp)`),
+    new RegExp(`(?:Post|Get) \\\\"${RUNNER_URL}[^"\\\\]*\\\\": (?:EOF|read tcp|dial tcp)`),
   ],
   // vLLM's client reports the engine core's death at a clean exit too, after the core said it shut down.
   excuses: [/\] Shutdown complete$/],
