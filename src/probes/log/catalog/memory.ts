@@ -98,8 +98,9 @@ export const hostOom: Cause = {
     /^killed$/,
     /zsh: killed +\S/,
     /(?:^|\])\[\d+\] +\d+ killed +\S/,
-    // A start script's report of the command that died (Easy Diffusion: `Killed uvicorn server:app ...`).
-    /^Killed [a-z][\w.-]* /,
+    // A start script's report of the command line that died (Easy Diffusion: `Killed uvicorn server:app --port 9000`);
+    // not `Killed idle connections`.
+    /^Killed [a-z][\w.-]* [^\n]* --?[a-z]/,
   ],
   weak: {
     // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.
