@@ -84,7 +84,7 @@ export const permissionDenied: Cause = {
     /[Gg]ot permission denied while trying to connect/,
     /Failed to initialize NVML: Insufficient Permissions|nvml error: insufficient permissions/,
     // Ollama's runner names the file it could not open in brackets after the errno's text.
-    /[Pp]ermission denied \[\//,
+    /[Pp]ermission denied \[\.?\//,
     // runc's exec of an entrypoint without the execute bit (`exec: "/docker/entrypoint.sh": permission denied`).
     /exec: "[^"]+": permission denied/,
     /start process '[^']*'[^\n]*Permission denied/,

@@ -146,6 +146,9 @@ export const cudaDriverTooOld: Cause = {
     /unsatisfied condition: cuda>=/,
     /CUDA_ERROR_UNSUPPORTED_PTX_VERSION/,
   ],
+  // A library that goes on another way after the failed call (NeMo: `... cudaErrorInsufficientDriver: 35>. Falling
+  // back to native PyTorch CUDA graphs`).
+  excuses: [/[Ff]alling back to native/],
   text: t(
     [
       "the NVIDIA driver is older than the CUDA version the service was built for",

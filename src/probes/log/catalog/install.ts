@@ -101,6 +101,7 @@ export const missingDependency: Cause = {
     /Failed to import [\w.]+ because of the following error/,
     // A native module built against NumPy 1.x, imported under NumPy 2.
     /A module that was compiled using NumPy 1\.x cannot be run in/,
+    /Detected incompatible Protobuf Gencode\/Runtime versions/,
     // A service's own check that an optional package imported (`assert FLASH_ATTN_2_AVAILABLE`).
     /assert \w+_AVAILABLE\b/,
   ],
@@ -202,7 +203,8 @@ export const execNotFound: Cause = {
   // program (ffmpeg through ffmpeg-python).
   weak: { regexes: [/FileNotFoundError: \[WinError 2\] /], evidence: [/_winapi\.CreateProcess\(|in _execute_child$/] },
   // A1111's start script checks TCMalloc with `bc`, and goes on without it.
-  excuses: [/^Check TCMalloc: /],
+  // pydub warns that it did not find ffmpeg and goes on (the import works; a later conversion may not).
+  excuses: [/^Check TCMalloc: /, /defaulting to ffmpeg, but may not work/],
   // A program, executable or binary named as not found, in any tool's words.
   // Not a prebuilt library (llamafile's `prebuilt binary /zip/ggml-cuda.so not found`, then its CPU build).
   broad: [/(?:[Ee]xecutable|[Bb]inary|[Pp]rogram) ['"]?[\w.+\/-]+(?<!\.so)(?<!\.dll)['"]? (?:was |is )?not found/],

@@ -139,6 +139,8 @@ export const gpuOom: Cause = {
     /Error Code 2: OutOfMemory|Requested amount of GPU memory \(\d+ bytes\) could not be allocated/,
     /failed due to insufficient GPU memory/,
     /CUDA out of memory|CUDA Out of Memory|CUDA Out Of Memory/,
+    // PaddlePaddle's allocator.
+    /Out of memory error on GPU \d/,
     /OutOfMemoryError/,
     /CUDA error: out of memory/,
     /CUBLAS_STATUS_ALLOC_FAILED/,

@@ -18,6 +18,10 @@ export const modelCorrupt: Cause = {
     /data is not within the file bounds/,
     /model is corrupted or incomplete/,
     /model file (?:was|is) invalid/,
+    // torch.load(weights_only=True) of a file that is not a checkpoint (a JSON, an HTML page); a download that is not
+    // the archive it was named as.
+    /WeightsUnpickler error: Unsupported operand/,
+    /gzip: stdin: not in gzip format/,
     /EOFError: Ran out of input/,
     /pickle data was truncated|pickle exhausted before seeing STOP/,
     // huggingface_hub's size check after a download that was cut short.
@@ -90,6 +94,7 @@ export const modelNotFound: Cause = {
     /is not a local folder and is not a valid model identifier/,
     /RepositoryNotFoundError/,
     /Repository Not Found for url|Entry Not Found for url/,
+    /Error: [Mm]odel '[^']+' not found/,
     new RegExp(`${NOT_A_FALLBACK}Error no file named `),
     /Unable to load weights from checkpoint file/,
     /model ['"][^'"]+['"] not found, try pulling it first/,
@@ -118,7 +123,7 @@ export const modelNotFound: Cause = {
     /Cannot open config file: \S*[Mm]odels?\//,
     // huggingface_hub reads a local path that does not exist as a repo id, and refuses it as one.
     /Repo id must use alphanumeric chars|Repo id must be in the form/,
-    /Too many users have viewed or downloaded this file recently/,
+    /Too many users have viewed or downloaded this file recently|Cannot retrieve the public link of the file/,
     /requires you to be logged in to download|needs to be logged in to download/,
     /requires? (?:a )?login to download|access requires login|reason=download-auth/,
     /[Mm]odel file (?:doesn't|does not|do not) exists?|[Mm]odel path (?:doesn't|does not|do not) exists?/,
@@ -216,6 +221,8 @@ export const modelNotFound: Cause = {
     /; will use \S/,
     / not found, using /,
     /Invalid rev id: fp16/,
+    // diffusers looks for the safetensors file first and says so when it loads the .bin instead.
+    /^\S+\.safetensors not found$/,
   ],
   text: t(
     [

@@ -16,6 +16,8 @@ export const nccl: Cause = {
     /NCCL communicator was aborted/,
     // torch built without NCCL (Windows, macOS) asked for the nccl backend.
     /Distributed package doesn't have NCCL built in/,
+    // accelerate on GPUs without P2P (RTX 3090 and 4000 series): NCCL needs NCCL_P2P_DISABLE and NCCL_IB_DISABLE.
+    /doesn't support faster communication broadband via P2P or IB/,
     /NCCL Error \d|NCCL timeout/,
     /NCCL failure/,
     /unhandled (?:system|cuda) error/,
@@ -56,6 +58,8 @@ export const cudaError: Cause = {
     /CUBLAS_STATUS_(?:EXECUTION_FAILED|NOT_SUPPORTED|INTERNAL_ERROR|ARCH_MISMATCH|INVALID_VALUE|MAPPING_ERROR)/,
     /CUDNN_STATUS_(?:EXECUTION|INTERNAL)/,
     /no kernel image is available for execution/,
+    // ggml's own check: the build has no code for this GPU's architecture.
+    /has no device code compatible with CUDA arch/,
     /cuda runtime error \(|CUDA runtime error: /,
     // ggml's older form, the driver API's names, and ROCm's HIP for the same failures.
     /CUDA error \d+ at /,

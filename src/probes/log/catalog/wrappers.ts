@@ -22,6 +22,8 @@ export const runnerNotStarted: Cause = {
     /unable to start process: /,
     // Tabby's supervisor: the llama-server it runs ended.
     /llama-server\b[^\n]* exited with status code -?\d/,
+    // Ollama's server asked the runner it started to load the model, and the runner was gone.
+    /do load request: (?:Post|Get) /,
   ],
   text: t(
     [
