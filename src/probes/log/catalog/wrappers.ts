@@ -63,7 +63,7 @@ export const modelLoadFailed: Cause = {
     /Error loading (?:hypernetwork|embedding|LoRA|Lora|lora|VAE|vae|checkpoint) /,
     // The server (or the library under it) does not know the model's architecture: too old, or the wrong model.
     // Not said at WARNING by a loader that goes on (Fish Speech's tokenizer for config injection).
-    /Model architectures \[[^\]]*\] are not supported|(?<!WARNING[^\n]*)does not recognize this architecture/,
+    new RegExp(`Model architectures \\[[^\\]]*\\] are not supported|${GOES_ON}does not recognize this architecture`),
     // TorchServe's and KServe's model server.
     /Load model failed: \S+, error: /,
     // Triton's model table at start-up: a model that did not load is UNAVAILABLE, with the reason.
