@@ -2,7 +2,7 @@
  * Causes of the service's install: the native libraries, Python modules and programs it needs. None is fixed by a
  * restart: a person installs what is missing first.
  */
-import { type Cause, EXIT, t } from "./types.js";
+import { type Cause, EXIT, GOES_ON, t } from "./types.js";
 
 export const missingLibrary: Cause = {
   id: "missing_library",
@@ -52,7 +52,7 @@ export const missingLibrary: Cause = {
     /(?:[Uu]nable to find|[Cc]ould not find|[Cc]annot find) '?lib[\w.+-]*\.so\b/,
     // Not at a warning level: the container toolkit's CDI generator looks for X libraries it can do without, and
     // bitsandbytes for libcudart in one path before the next (`CUDA_SETUP: WARNING! libcudart.so not found in ...`).
-    /(?<!(?:level=warn|WARNING)[^\n]*)\blib[\w.+-]*\.so[\d.]*'? (?:was |is )?not found/,
+    new RegExp(`(?<!level=warn[^\\n]*)${GOES_ON}\\blib[\\w.+-]*\\.so[\\d.]*'? (?:was |is )?not found`),
   ],
   // An optional native extension at WARNING level (vLLM's `Failed to import from vllm._C with ImportError(
   // 'libcuda.so.1: ...')` on a CPU-only host): the service goes on without it, so that loader error is not the cause.
