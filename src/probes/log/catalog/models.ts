@@ -2,7 +2,7 @@
  * Causes of a model's files: a file that is corrupt or cut short, and a model (or its weights) that is not where the
  * service looks, or that a hub will not hand out. A restart alone fixes neither.
  */
-import { type Cause, HUB_URL, t } from "./types.js";
+import { type Cause, GOES_ON, HUB_URL, t } from "./types.js";
 
 export const modelCorrupt: Cause = {
   id: "model_corrupt",
@@ -71,8 +71,6 @@ export const modelCorrupt: Cause = {
 
 // A library that tried the preferred file, did not find it and loads another says so: that is no failure.
 const NOT_A_FALLBACK = "(?<!An error occurred while trying to fetch[^\\n]*)";
-// Said as a warning, a missing file is one the program does without.
-const NOT_A_WARNING = "(?<!WARNING: [^\\n]*)";
 // How tools say a file is missing before they name it.
 const MISSING_WORDS = "[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?";
 // A model file's name, by its extension (weights, configs, exported engines, ggml/gguf).
@@ -200,8 +198,8 @@ export const modelNotFound: Cause = {
     new RegExp(`${NOT_A_FALLBACK}does not appear to have (?:a file|files) named`),
     // Not a warning (Megatron's `WARNING: could not find the metadata file .../checkpoints/...`: a run from scratch).
     new RegExp(
-      `${NOT_A_WARNING}${NOT_A_FALLBACK}(?:${NOT_FOUND})[^\\n]*(?:${MODEL_PATH})|` +
-        `${NOT_A_WARNING}(?:${MODEL_PATH})[^\\n]*(?:${NOT_FOUND})`,
+      `${GOES_ON}${NOT_A_FALLBACK}(?:${NOT_FOUND})[^\\n]*(?:${MODEL_PATH})|` +
+        `${GOES_ON}(?:${MODEL_PATH})[^\\n]*(?:${NOT_FOUND})`,
     ),
     // A hub that says the model is gone; not ModelScope asked for a placeholder name (`The request model: unknown`).
     new RegExp(`(?:not found|no longer available|not available) on ${HUB_NAME}|${HUB_NAME}: Resource not found`),
