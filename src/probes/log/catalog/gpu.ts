@@ -1,5 +1,5 @@
 /** GPU hardware, firmware and driver causes: the host must change before the service can work again. */
-import { AFTER_XID, type Cause, IN_ERROR, t, XID } from "./types.js";
+import { AFTER_XID, type Cause, GOES_ON, IN_ERROR, t, XID } from "./types.js";
 
 export const gpuLost: Cause = {
   id: "gpu_lost",
@@ -203,11 +203,13 @@ export const noGpu: Cause = {
     // A device node the runtime was told to pass in is not there (the driver is not loaded, or unloaded since).
     /\/dev\/nvidia[a-z0-9-]*"?: no such file or directory/,
     // llama.cpp and llamafile asked to offload layers with no GPU they can use.
-    /[Nn]o usable GPU found/,
+    new RegExp(`${GOES_ON}[Nn]o usable GPU found`),
     /No CUDA runtime is found/,
     // NVML cannot start: the driver is not loaded, or a container lost its device nodes (a systemd reload).
     /Failed to initialize NVML: (?:Unknown Error|Driver Not Loaded)/,
-    /[Cc]ould not load NVML library|[Cc]an.t initialize NVML|Failed to start nvml with error/,
+    // Not when the reason is the library's file the loader cannot open (`: libnvidia-ml.so.1: cannot open ...`):
+    // that is missing_library.
+    /[Cc]ould not load NVML library(?:$|[^:]|: [^l])|[Cc]an.t initialize NVML|Failed to start nvml with error/,
     // The kernel module found no GPU it may drive (another driver, nouveau, holds it).
     /No NVIDIA graphics adapter probed|NVIDIA probe routine was not called/,
     // The kernel module is missing or will not load (a new kernel without the driver built for it).
@@ -216,6 +218,8 @@ export const noGpu: Cause = {
     /No platform detected, vLLM is running on UnspecifiedPlatform/,
     // cuInit's 999, a GPU index that is not there, docker without the nvidia runtime, a CPU-only torch build.
     /CUDA unknown error - this may be due to/,
+    // ggml found no GPU it can use, whatever CUDA's reason (999 unknown error, 100 no device, 802 not ready).
+    /ggml_cuda_init: failed to initialize|failed to initialize CUDA: unknown error/,
     /invalid device ordinal|nvidia-container-cli: device error|[Uu]nknown runtime specified nvidia/,
     /no runtime for "nvidia" is configured|nvidia-container-cli[^\n]*driver rpc error/,
     /unknown or invalid runtime name: nvidia/,
@@ -235,7 +239,7 @@ export const noGpu: Cause = {
     /vkCreateInstance failed -9\b|VK_ERROR_INCOMPATIBLE_DRIVER|vkEnumeratePhysicalDevices failed|^invalid gpu device$/,
   ],
   // The container toolkit's hook failed: the error it carries (a library, a version mismatch) is the cause.
-  carriers: [/nvidia-container-cli: (?:initialization|mount|ldcache|detection) error/],
+  carriers: [/nvidia-container-cli(?:\.real)?: (?:initialization|mount|ldcache|detection) error/],
   // A run started for the CPU on purpose (A1111's `--use-cpu`, its CPU profile's `--no-half --precision full`, a
   // `--device cpu` flag): the no-GPU message after it is expected, not a failure.
   // A server that said it runs on Apple's GPU or the CPU (`Device: mps`), a stats node that goes on without the GPU's

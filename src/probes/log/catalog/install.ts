@@ -9,8 +9,12 @@ export const missingLibrary: Cause = {
   restartHelps: false,
   regexes: [
     /error while loading shared libraries/,
-    // Not a probe for an optional library that goes on without it (TensorFlow's CUDA libraries, NCCL's net plugin).
-    /(?<!(?:dso_loader\.cc:\d+\] Could not load dynamic library|NET\/Plugin)[^\n]*)cannot open shared object file/,
+    // Not a probe for an optional library that goes on without it (TensorFlow's CUDA libraries, NCCL's net plugin),
+    // nor the loader's LD_PRELOAD of a library that is not there (`... cannot be preloaded (...): ignored.`).
+    new RegExp(
+      "(?<!(?:dso_loader\\.cc:\\d+\\] Could not load dynamic library|NET\\/Plugin|LD_PRELOAD cannot be preloaded)" +
+        "[^\\n]*)cannot open shared object file",
+    ),
     /Could not load library lib|Could not load library \S+\.dll/,
     /Unable to load any of \{lib/,
     /Failed to find dynamic library: lib/,
@@ -45,6 +49,8 @@ export const missingLibrary: Cause = {
     // library`).
     /Could not load shared object file|Could not find module [^\n]*\.dll/,
     /\b[\w-]+ library not found|[Cc]annot load (?:the )?[\w-]+ library/,
+    // ONNX Runtime's CUDA provider found CUDA_PATH but not CUDA's or cuDNN's DLLs.
+    /CUDA wasn.t able to be loaded|CUDA wasnt able to be loaded/,
   ],
   // A library file (`libtriton_tensorrt_plan.so`) named as not found in a loader's own words (a backend or plugin
   // directory): named only when no line names a cause outright.
@@ -111,6 +117,8 @@ export const missingDependency: Cause = {
     /some optimizations will not|will not be available|won.t be available|will not be enabled/,
     // FunASR tries a model's own remote code (`No module named 'model'`) and then loads it another way.
     /Loading remote code failed/,
+    // faiss tries its AVX2 (AVX512) build first and loads the generic one when that module is not there.
+    /Could not load library with AVX\w* support due to/,
     /[Ff]alling back to|will fall ?back to|optional (?:dependency|dependencies|module|package)/,
     new RegExp("\u56de\u9000\u5230"), // 回退到: falls back to
     // The fallback said right after the import error: `flash_attn not installed, disabling Flash Attention`.

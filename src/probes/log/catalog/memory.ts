@@ -160,7 +160,9 @@ export const gpuOom: Cause = {
     /number of tokens that can be stored in KV cache/,
     /Got an OOM, unloading/,
     /OOM when allocating tensor/,
-    /(?<!running |Perhaps |(?:WARNING|[Ww]arning): failed to allocate[^\n]*)out of memory/,
+    // Not a guess at what a failure usually means (`This usually means it ran out of memory`): the error it carries is
+    // the cause.
+    /(?<!running |Perhaps |usually means it ran |(?:WARNING|[Ww]arning): failed to allocate[^\n]*)out of memory/,
     /Not enough memory\. Please try/,
     // TGI's warmup: the KV cache for the configured batch does not fit the GPU.
     /Not enough memory to handle \d+ (?:total tokens|prefill tokens)/,
@@ -185,7 +187,7 @@ export const shmBusError: Cause = {
     /signal SIGBUS/,
     /received SIGBUS/,
     /insufficient shared memory/,
-    /[Ss]ignal 7 \(SIGBUS\)|(?:with|by) signal 7\b/,
+    /[Ss]ignal 7 \(SIGBUS\)|(?:with|by|due to) signal 7\b/,
     // PyTorch shares tensors between processes through files in /dev/shm: a full shm says "No space left".
     /unable to write to file <\/torch_/,
     /out of shared memory/,

@@ -14,7 +14,7 @@ export const modelCorrupt: Cause = {
     /PytorchStreamReader failed reading/,
     /invalid (?:file )?magic (?:characters|number)|Error: invalid file magic/,
     // ggml's loaders (whisper.cpp, llama.cpp) check the file's first bytes.
-    /\(bad magic\)|[Bb]ad magic number|Invalid magic in /,
+    /[Bb]ad magic\b|Invalid magic in /,
     /data is not within the file bounds/,
     /model is corrupted or incomplete/,
     /model file (?:was|is) invalid/,
@@ -125,6 +125,8 @@ export const modelNotFound: Cause = {
     /requires you to be logged in to download|needs to be logged in to download/,
     /requires? (?:a )?login to download|access requires login|reason=download-auth/,
     /[Mm]odel file (?:doesn't|does not|do not) exists?|[Mm]odel path (?:doesn't|does not|do not) exists?/,
+    // fairseq's checkpoint loader; Triton asked for a model none of its repositories holds.
+    /[Mm]odel file not found: |not found in any model repository/,
     // A model's config or folder named missing (Piper: `Model config doesn't exist`; `Model folder X doesn't exist.`).
     /[Mm]odel (?:config|folder|directory|dir) [^\n]*doesn't exist/,
     /[Mm]odel (?:config|folder|directory|dir) [^\n]*does not exist/,

@@ -137,6 +137,8 @@ export const hubUnreachable: Cause = {
       `(?<=${HUB_URL}[^\\n]*)(?:(?:read tcp|write tcp) [^\\n]*(?:timed out|reset by peer|EOF)|: unexpected EOF)`,
     ),
     new RegExp(`error sending request for url \\(${HUB_URL}`),
+    // Ollama's pull, whatever the registry's host (a mirror, a proxy): the blob's download failed on the network.
+    /couldn't download blob: [^\n]*(?:tls: |dial tcp|i\/o timeout|no such host|connection reset|deadline exceeded)/,
     // curl and git: the same failures in their words.
     new RegExp(`Failed to connect to ${HUB} port|Could not resolve host: ${HUB}`),
     new RegExp(`(?<=${HUB_URL}[^\\n]*)(?:Couldn't|Could not) resolve host`),

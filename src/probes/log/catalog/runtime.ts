@@ -22,6 +22,8 @@ export const nccl: Cause = {
     /NCCL failure/,
     /unhandled (?:system|cuda) error/,
     /remote process exited or there was a network error/,
+    // torch's heartbeat monitor: the NCCL watchdog itself is stuck in a collective (a hang in NCCL or CUDA).
+    /ProcessGroupNCCL's watchdog got stuck|[Hh]eartbeat monitor timed out/,
   ],
   // The watchdog reports the error that stopped a collective: that error (a CUDA error, an OOM) is the cause.
   carriers: [/watchdog thread terminated with exception/, /Some NCCL operations have failed/],
@@ -54,6 +56,10 @@ export const cudaError: Cause = {
     // ROCm (HIP) and the amdgpu driver: a kernel that touched memory it may not (`Memory access fault by GPU node-1`).
     /Memory access fault by GPU node-|amdgpu: \[(?:gfxhub|mmhub)\d*\] page fault/,
     /misaligned address/,
+    // A child process forked after the parent used CUDA (the fix is the spawn start method).
+    /Cannot re-initialize CUDA in forked subprocess/,
+    // CTranslate2 (faster-whisper): any CUDA call that failed, with CUDA's own words after it.
+    /CUDA failed with error /,
     // Every cuBLAS failure but ALLOC_FAILED (out of memory, named above) and SUCCESS.
     /CUBLAS_STATUS_(?:EXECUTION_FAILED|NOT_SUPPORTED|INTERNAL_ERROR|ARCH_MISMATCH|INVALID_VALUE|MAPPING_ERROR)/,
     /CUDNN_STATUS_(?:EXECUTION|INTERNAL)/,
@@ -95,7 +101,7 @@ export const segfault: Cause = {
     /Segmentation fault|segmentation fault|Segmentation Fault/,
     /signal SIGSEGV/,
     /EXC_BAD_ACCESS/,
-    /[Ss]ignal 11 \(SIGSEGV\)|(?:with|by) signal 11\b|exitcode *: -11\b/,
+    /[Ss]ignal 11 \(SIGSEGV\)|(?:with|by|due to) signal 11\b|exitcode *: -11\b/,
     // Go's and Rust's runtime report of the same signal.
     /SIGSEGV: segmentation violation|SIGSEGV: invalid memory reference|\[signal 0xb code=/,
     // The kernel's own report of the fault (dmesg: `python3[1234]: segfault at 0 ip ... error 4 in libcuda.so`).
@@ -141,7 +147,7 @@ export const illegalInstruction: Cause = {
     /Illegal instruction|Illegal Instruction|illegal instruction(?: ?$|[^ ]| [^w]| w[^a])/,
     /signal SIGILL/,
     /trap invalid opcode/,
-    /[Ss]ignal 4 \(SIGILL\)|(?:with|by) signal 4\b/,
+    /[Ss]ignal 4 \(SIGILL\)|(?:with|by|due to) signal 4\b/,
     // A binary that checks the CPU itself before it runs (llamafile's Cosmopolitan runtime, others' start-up checks).
     /cpu feature \S+ was required at build time|CPU does not support (?:AVX|SSE|FMA|F16C)/,
     /exit status 0xc000001d/,

@@ -52,7 +52,7 @@ export const modelLoadFailed: Cause = {
     new RegExp("\u6a21\u578b[^\\n]{0,60}\u52a0\u8f7d\u5931\u8d25|\u52a0\u8f7d\u6a21\u578b\u5931\u8d25"),
     /(?:[Cc]ould not|[Uu]nable to) load model\b/,
     /model failed to load/,
-    /ModelLoadFailed|Model load failed/,
+    /ModelLoadFailed|Model load failed|[Mm]odel \S+ load failed: /,
     /[Ee]rror loading model\b/,
     // TGI: a shard (one process per GPU) that did not start.
     /ShardCannotStart|Shard \d+ failed to start/,
@@ -143,7 +143,8 @@ export const engineDead: Cause = {
     /BrokenProcessPool|process pool was terminated abruptly|ChildFailedError|scheduler is dead/,
     // A backend behind gRPC went away (LocalAI's backends, Triton's Python stub): UNAVAILABLE is a dead server.
     /rpc error: code = Unavailable desc = (?:error reading from server|connection error)/,
-    /StatusCode\.UNAVAILABLE/,
+    // Not the answer to a model load (`Model X load failed: [StatusCode.UNAVAILABLE] ...`): the server is up.
+    /(?<!load failed: \[)StatusCode\.UNAVAILABLE/,
     /RPC server for \S+ \d+ is not running/,
     /Backend worker process died/,
     // Xinference's model actors (xoscar): the actor's process is gone, its socket closed; also as the detail of
@@ -192,6 +193,8 @@ export const jobFailed: Cause = {
     ),
     // `Failed to transcribe`: the failure is the error mark itself.
     ...["to transcribe", "to synthesize"].map(IN_ERROR),
+    // A worker's task or a queue's job (`ERROR - Task failed: <id>`).
+    ...["Task failed", "task failed", "Job failed", "job failed"].map(IN_ERROR),
     new RegExp(`${GOES_ON}\\w failed, error: `),
   ],
   text: t(
