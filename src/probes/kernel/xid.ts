@@ -29,6 +29,14 @@ const nvlink = row(
 /** XIDS maps the codes a model server meets to their meaning; other codes fall back to UNLISTED. */
 export const XIDS: ReadonlyMap<number, XidInfo> = new Map([
   [
+    8,
+    row(
+      "gpu_hang",
+      ["GPU stopped processing (a channel's idle timeout)", RESTART_APP[0]],
+      ["GPU 停止处理（通道空闲超时）", RESTART_APP[1]],
+    ),
+  ],
+  [
     13,
     row(
       "cuda_error",

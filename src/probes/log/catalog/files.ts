@@ -28,6 +28,8 @@ export const diskFull: Cause = {
     // Kubernetes evicted the pod for the disk it used (an emptyDir over its sizeLimit, the node's ephemeral storage).
     /Usage of EmptyDir volume [^\n]* exceeds the limit|low on resource: ephemeral-storage/,
     /ephemeral local storage usage exceeds/,
+    // Ray's file system monitor: its object store will fail to spill (`/tmp/ray/session_x is over 95% full`).
+    /is over [\d.]+% full[^\n]*Object creation will fail/,
   ],
   broad: [
     // Disk space in any words, on a line that says something failed.
@@ -92,6 +94,8 @@ export const permissionDenied: Cause = {
     /exec: "[^"]+": permission denied/,
     /start process '[^']*'[^\n]*Permission denied/,
     /Cannot change ownership to [^\n]*: Operation not permitted/,
+    // Triton's Python backend could not make its stub executable (a read-only or noexec model repository).
+    /Failed to give execute permission to/,
     /\(13: Permission denied\)/,
     /Permission denied \(os error 13\)/,
     // EPERM: a capability or a mount flag the service lacks (in containers, often a seccomp profile).

@@ -56,8 +56,10 @@ export const gpuHang: Cause = {
     // CUDA error 6 (cudaErrorLaunchTimeout): a kernel ran past the driver's watchdog; the driver's RC watchdog.
     /the launch timed out and was terminated|cudaErrorLaunchTimeout/,
     /GPU is probably locked/,
-    XID("119|109"),
-    AFTER_XID("119|109"),
+    XID("119|109|8"),
+    AFTER_XID("119|109|8"),
+    // A tool's table of Xid events (time, code, process, channel): 8 is the channel's idle timeout.
+    /\bXid 8 +\S+ +channel 0x/,
     /Rate limiting GSP RPC/,
     /GSP RPC timeout|GSP RPC Timeout/,
     /Timeout after \d+s of waiting for RPC response/,
@@ -220,6 +222,8 @@ export const noGpu: Cause = {
     /CUDA unknown error - this may be due to/,
     // ggml found no GPU it can use, whatever CUDA's reason (999 unknown error, 100 no device, 802 not ready).
     /ggml_cuda_init: failed to initialize|failed to initialize CUDA: unknown error/,
+    // A GPU backend that found no device (rocBLAS under Ollama, ggml's Vulkan and SYCL builds).
+    /Tensile host: No devices found|ggml_vulkan: No devices found|ggml_sycl: No devices found/,
     /invalid device ordinal|nvidia-container-cli: device error|[Uu]nknown runtime specified nvidia/,
     /no runtime for "nvidia" is configured|nvidia-container-cli[^\n]*driver rpc error/,
     /unknown or invalid runtime name: nvidia/,

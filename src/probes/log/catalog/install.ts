@@ -51,6 +51,8 @@ export const missingLibrary: Cause = {
     /\b[\w-]+ library not found|[Cc]annot load (?:the )?[\w-]+ library/,
     // ONNX Runtime's CUDA provider found CUDA_PATH but not CUDA's or cuDNN's DLLs.
     /CUDA wasn.t able to be loaded|CUDA wasnt able to be loaded/,
+    // Triton (the compiler) finds only a versioned libcuda.so.1 and asks for the unversioned name it links against.
+    /libcuda\.so cannot found|[Pp]lease create a symlink of libcuda\.so/,
   ],
   // A library file (`libtriton_tensorrt_plan.so`) named as not found in a loader's own words (a backend or plugin
   // directory): named only when no line names a cause outright.
@@ -108,6 +110,8 @@ export const missingDependency: Cause = {
     // A native module built against NumPy 1.x, imported under NumPy 2.
     /A module that was compiled using NumPy 1\.x cannot be run in/,
     /Detected incompatible Protobuf Gencode\/Runtime versions/,
+    // LangChain's integrations name the package and how to install it.
+    /Could not import [\w.-]+ python package/,
     // A service's own check that an optional package imported (`assert FLASH_ATTN_2_AVAILABLE`).
     /assert \w+_AVAILABLE\b/,
   ],
@@ -182,7 +186,7 @@ export const execNotFound: Cause = {
     // The same with the program's full path (`/usr/local/bin/vllm`): a bin directory holds programs, not data.
     /\[Errno 2\] No such file or directory: '[^']*\/s?bin\/[^'\/ ]+(?: [^']*)?'/,
     /execve\(\): [^:]+: No such file or directory/,
-    /^\/bin\/(?:ba)?sh: [^:]+: No such file or directory$/,
+    /^\/bin\/(?:ba)?sh: (?:line \d+: )?[^:]+: No such file or directory$/,
     // GitPython without git on the PATH (ComfyUI-Manager), LocalAI without the backend it spawns over gRPC.
     /Bad git executable|git executable not found/,
     // ffmpy and similar wrappers: `FFExecutableNotFoundError: Executable 'ffprobe' not found`.

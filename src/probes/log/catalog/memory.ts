@@ -11,10 +11,14 @@ export const hostOom: Cause = {
     /Out of memory: Killed process|OOM: Killed process/,
     // earlyoom's own kill (`sending SIGTERM to process 7378 uid 1000 "tail": oom_score 156, VmRSS 4962 MiB`).
     /: oom_score \d+, VmRSS /,
+    // systemd-oomd's kill of a unit's processes under memory pressure.
+    /systemd-oomd killed \d+ process|for killing due to memory pressure/,
     // TensorFlow's pinned host buffers (`failed to alloc 1073741824 bytes on host: CUDA_ERROR_OUT_OF_MEMORY`).
     /bytes on host: CUDA_ERROR_OUT_OF_MEMORY|could not allocate pinned host memory/,
     // Windows' commit limit (ERROR_COMMITMENT_LIMIT, 1455): RAM and the paging file are used up.
     /paging file is too small|\[WinError 1455\]/,
+    // Rust's io::Error carries the code in any Windows language (`(os error 1455)`).
+    /\(os error 1455\)/,
     // ERROR_NOT_ENOUGH_MEMORY (8).
     /\[WinError 8\] |Not enough memory resources are available to process this command/,
     new RegExp("\u9875\u9762\u6587\u4ef6\u592a\u5c0f"), // 页面文件太小
@@ -170,7 +174,7 @@ export const gpuOom: Cause = {
     /cudaErrorMemoryAllocation|ErrorOutOfDeviceMemory/,
   ],
   // A program that ran out of memory on one way of doing a step and does it another way (ComfyUI's tiled VAE decode).
-  excuses: [/out of memory[^\n]*[Rr]etrying with /],
+  excuses: [/out of memory[^\n]*(?:[Rr]etrying with |[Ww]ill try (?:to )?\w+ each )/],
   text: t(
     [
       "GPU out of memory",

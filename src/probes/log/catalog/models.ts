@@ -22,6 +22,8 @@ export const modelCorrupt: Cause = {
     // the archive it was named as.
     /WeightsUnpickler error: Unsupported operand/,
     /gzip: stdin: not in gzip format/,
+    // A JSON reader (nlohmann's, in piper and other C++ servers) handed an HTML page saved as a model's config.
+    /parse error at line 1, column 1: [^\n]*last read: '<'/,
     /EOFError: Ran out of input/,
     /pickle data was truncated|pickle exhausted before seeing STOP/,
     // huggingface_hub's size check after a download that was cut short.
@@ -141,10 +143,17 @@ export const modelNotFound: Cause = {
     // ModelScope's and the hubs' "not there or private": a wrong name, a removed model, or a login needed.
     /NotExistError|RevisionNotFoundError|has no revision: /,
     /may not exist or (?:may be|is) +private/,
+    // ModelScope's hub for a name it does not have, when a download asked for it (ms-swift's lookup of the name
+    // `unknown` for its metadata says the same and goes on); GitHub's answer to a clone of a repository that is gone or
+    // private.
+    /failed!: The request model: \S+ does not exist/,
+    /Password authentication is not supported for Git operations/,
     /\b40[134] Client Error\. \(Request ID: /,
     // A hub's 401/403/404: the name is wrong, the model was removed, or it needs a login (gated).
     new RegExp(`\\b40[0134] Client Error: [^\\n]*for url: ${HUB_URL}`),
     new RegExp(`Client error '40[134] [^']*' for url '${HUB_URL}`),
+    // The same on any host when the URL is a model file's (a vendor's own storage).
+    new RegExp(`\\b40[134] Client Error: [^\\n]*for url: ${MODEL_FILE}`),
     // Download tools' own words for a 401/403/404: wget, curl.
     /server returned error: HTTP\/\d(?:\.\d)? 40[134]\b|ERROR 40[134]: (?:Not Found|Forbidden|Unauthorized)/,
     /The requested URL returned error: 40[134]\b/,

@@ -139,7 +139,8 @@ export const hubUnreachable: Cause = {
     new RegExp(`error sending request for url \\(${HUB_URL}`),
     // Ollama's pull, whatever the registry's host (a mirror, a proxy): the blob's download failed on the network.
     /couldn't download blob: [^\n]*(?:tls: |dial tcp|i\/o timeout|no such host|connection reset|deadline exceeded)/,
-    // curl and git: the same failures in their words.
+    // curl and git: the same failures in their words (git's transfer cut mid-clone: `RPC failed; curl 56`).
+    /error: RPC failed; curl \d+|fetch-pack: unexpected disconnect/,
     new RegExp(`Failed to connect to ${HUB} port|Could not resolve host: ${HUB}`),
     new RegExp(`(?<=${HUB_URL}[^\\n]*)(?:Couldn't|Could not) resolve host`),
     // CMake's and build scripts' download of a release archive from a hub.

@@ -203,6 +203,8 @@ export const hangTimeout: Cause = {
     /litellm\.Timeout|APITimeoutError/,
     // websocket-client's wait for a server's answer (ComfyUI's clients wait on its websocket for a job's end).
     /WebSocketTimeoutException/,
+    // websockets' keepalive: the peer (or this server's own blocked event loop) did not answer a ping.
+    /keepalive ping timeout/,
     // The service's own answer to a request it gave up on (uvicorn's access log).
     /HTTP\/1\.[01]" 504 Gateway Time-?out/,
     /[Ww]orker timeout\b|[Ww]orker timed out\b/,

@@ -49,9 +49,9 @@ export const t = (en: [string, string], zh: [string, string]): Cause["text"] => 
 
 /** XID matches an NVRM Xid line of one of the codes (`79`, `48|63`). */
 // A thread's title says a plain code bare, with the driver's name for it after (`Xid 109 (GSP CTX SWITCH TIMEOUT)`):
-// spelled out one code at a time, so that each has its own literal for the prefilter.
+// spelled out one code at a time, so that each has its own literal for the prefilter (of 8 bytes: two digits or more).
 export const XID = (codes: string) => {
-  const plain = codes.split("|").filter((c) => /^\d+$/.test(c));
+  const plain = codes.split("|").filter((c) => /^\d\d+$/.test(c));
   const bare = plain.map((c) => `|(?<!previous )\\bXid ${c} \\(`).join("");
   return new RegExp(`Xid \\(PCI:[^)]*\\): (?:${codes})\\b${bare}`);
 };

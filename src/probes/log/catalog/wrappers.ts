@@ -77,6 +77,8 @@ export const modelLoadFailed: Cause = {
     /Could not start (?:\w+ )?backend|Could not create backend/,
     // ComfyUI's checkpoint loader does not know the file's model type (a file for another loader or node).
     /Could not detect model type of/,
+    // DiffSynth-Studio's loader: a file of weights it does not know (`We cannot detect the model type.`).
+    /[Cc]annot detect the model type/,
     // Triton's TensorRT backend: the engine file does not load (built for another GPU or TensorRT version).
     /[Uu]nable to load plan file/,
     // TensorRT refuses an engine built by another TensorRT version or for another GPU (`please rebuild`).
