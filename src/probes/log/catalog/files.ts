@@ -25,6 +25,8 @@ export const diskFull: Cause = {
     /inline_container\.cc[^\n]*unexpected pos/,
     // SQLite's SQLITE_FULL (a service's own database, a model registry's index).
     /database or disk is full/,
+    // TensorFlow's checkpoint writer says ENOSPC as `Resource exhausted`.
+    /Error writing \(tmp\) checkpoint file: [^\n]*Resource exhausted/,
     // Kubernetes evicted the pod for the disk it used (an emptyDir over its sizeLimit, the node's ephemeral storage).
     /Usage of EmptyDir volume [^\n]* exceeds the limit|low on resource: ephemeral-storage/,
     /ephemeral local storage usage exceeds/,

@@ -192,7 +192,7 @@ export const noGpu: Cause = {
     /Error 802: system not yet initialized|CUDA_ERROR_SYSTEM_NOT_READY|cudaErrorSystemNotReady/,
 
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
-    /Torch is not able to use GPU/,
+    /Torch is not able to use GPU|PyTorch is not able to access CUDA/,
     /no compatible GPUs were discovered/,
     // Kubernetes found no node with a GPU free for the pod (`0/1 nodes are available: 1 Insufficient nvidia.com/gpu`).
     /Insufficient nvidia\.com\/\w*gpu/,
@@ -222,6 +222,8 @@ export const noGpu: Cause = {
     /CUDA unknown error - this may be due to/,
     // ggml found no GPU it can use, whatever CUDA's reason (999 unknown error, 100 no device, 802 not ready).
     /ggml_cuda_init: failed to initialize|failed to initialize CUDA: unknown error/,
+    // CTranslate2's words for CUDA's 999 (`CUDA failed with error unknown error`), as at a container's start.
+    /CUDA failed with error unknown error/,
     // A GPU backend that found no device (rocBLAS under Ollama, ggml's Vulkan and SYCL builds).
     /Tensile host: No devices found|ggml_vulkan: No devices found|ggml_sycl: No devices found/,
     /invalid device ordinal|nvidia-container-cli: device error|[Uu]nknown runtime specified nvidia/,
@@ -254,6 +256,8 @@ export const noGpu: Cause = {
     /^Device: (?:mps|cpu)\b/,
     /Could not init pynvml/,
     /triggered scale-up/,
+    // A loader that tries the next backend after the GPU's failed (llamafile: CUDA, then Vulkan, then the CPU).
+    /trying next backend/,
   ],
   broad: [
     // A CUDA device asked for in any words (`... on a CUDA device but torch.cuda.is_available() is False`).

@@ -53,6 +53,8 @@ export const missingLibrary: Cause = {
     /CUDA wasn.t able to be loaded|CUDA wasnt able to be loaded/,
     // Triton (the compiler) finds only a versioned libcuda.so.1 and asks for the unversioned name it links against.
     /libcuda\.so cannot found|[Pp]lease create a symlink of libcuda\.so/,
+    // PaddlePaddle's core library is there, but a library it needs (libssl, libcudnn) is not.
+    /Can not import paddle core while this file exists/,
   ],
   // A library file (`libtriton_tensorrt_plan.so`) named as not found in a loader's own words (a backend or plugin
   // directory): named only when no line names a cause outright.
@@ -189,6 +191,10 @@ export const execNotFound: Cause = {
     /^\/bin\/(?:ba)?sh: (?:line \d+: )?[^:]+: No such file or directory$/,
     // GitPython without git on the PATH (ComfyUI-Manager), LocalAI without the backend it spawns over gRPC.
     /Bad git executable|git executable not found/,
+    // Triton's JIT without a C compiler; ComfyUI-Manager without pip or uv in its environment.
+    /Failed to find C compiler|nor `uv` are available/,
+    // zsh running a script names the script and line (`continue_script:24: no such file or directory: ./venv/...`).
+    /^[\w.-]+:\d+: no such file or directory: /,
     // ffmpy and similar wrappers: `FFExecutableNotFoundError: Executable 'ffprobe' not found`.
     /ExecutableNotFoundError|[Ee]xecutable '[^']+' not found/,
     /[Cc]ould not find (?:the )?executable '?[\w.+-]+/,

@@ -155,6 +155,8 @@ export const gpuOom: Cause = {
     // oneAPI's SYCL (Intel GPUs: ipex-llm).
     /PI_ERROR_OUT_OF_RESOURCES|UR_RESULT_ERROR_OUT_OF_DEVICE_MEMORY/,
     /No available memory for the cache blocks/,
+    // TVM's device allocator (MLC-LLM): `Check failed: (result) is false: Failed to allocate N bytes with alignment`.
+    /Failed to allocate \d+ bytes with alignment/,
     /Allocation on device/,
     /MPS backend out of memory/,
     /cudaMalloc failed: out of memory/,

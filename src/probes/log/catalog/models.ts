@@ -17,7 +17,6 @@ export const modelCorrupt: Cause = {
     /[Bb]ad magic\b|Invalid magic in /,
     /data is not within the file bounds/,
     /model is corrupted or incomplete/,
-    /model file (?:was|is) invalid/,
     // torch.load(weights_only=True) of a file that is not a checkpoint (a JSON, an HTML page); a download that is not
     // the archive it was named as.
     /WeightsUnpickler error: Unsupported operand/,
@@ -33,7 +32,7 @@ export const modelCorrupt: Cause = {
     /unexpectedly reached end of file|(?:gzip|tar|zlib)\b[^\n]*[Uu]nexpected end of file/,
     /The file might be corrupted/,
     /INVALID_PROTOBUF/,
-    /Protobuf parsing failed/,
+    /[Pp]rotobuf parsing failed/,
     // safetensors' header checks, a .pt that is not a zip archive, a download whose digest does not match.
     /HeaderTooLarge|MetadataIncompleteBuffer|InvalidHeaderDeserialization/,
     /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
@@ -50,6 +49,11 @@ export const modelCorrupt: Cause = {
     // transformers: torch.load failed on the weights it found (a partial or damaged file).
     /Unable to load weights from pytorch checkpoint file/,
   ],
+  // A file said invalid is what a failed download leaves too (Easy Diffusion: `The downloaded GFPGAN model file was
+  // invalid! Bytes downloaded: 0` after curl's timeout): named only when no line says why.
+  carriers: [/model file (?:was|is) invalid/],
+  // A program that found the file bad and fetches it again (`... is invalid. Re-downloading..`).
+  excuses: [/[Rr]e-?downloading/],
   // A model's file said to be corrupted, in any words.
   broad: [
     /(?:[Mm]odel|[Cc]heckpoint|[Ww]eights|[Vv]ocabulary|safetensors)[^\n]*corrupted\b/,
@@ -113,6 +117,8 @@ export const modelNotFound: Cause = {
     // ComfyUI's validation of a loader's file name against the files it has, openai-whisper's and faster-whisper's.
     new RegExp(`${MODEL_FILE}' not in \\[`),
     /Model \S+ not found; available models|Invalid model size '/,
+    // Xinference's launch of a model name its registry does not have.
+    /Model not found, name: /,
     /No checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
     // TensorFlow's status text for a file it could not open (`Not found: output_model.pb; No such file or directory`);

@@ -205,7 +205,12 @@ export const hubUnreachable: Cause = {
       /download\w*\.py", line \d+/,
     ],
   },
-  carriers: [/[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/],
+  carriers: [
+    /[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/,
+    // A download from a hub that failed, whatever the client's reason (a 5xx `server replied: Not Implemented`); a
+    // 401/403/404 said on a line of the same read is the hub refusing the model.
+    new RegExp(`[Ff]ailed to download ${HUB_URL}`),
+  ],
   // huggingface_hub retrying a metadata request (HEAD): when it finally fails, the file comes from the local cache,
   // or a later line says the model is not there (LocalEntryNotFoundError). The retry itself stops nothing.
   excuses: [/Retrying in \d+s \[Retry \d+\/\d+\][^\n]*thrown while requesting HEAD /],

@@ -58,6 +58,9 @@ export const cudaError: Cause = {
     /misaligned address/,
     // A child process forked after the parent used CUDA (the fix is the spawn start method).
     /Cannot re-initialize CUDA in forked subprocess/,
+    // A kernel's own check with its source file (`CUDA error (.../flash_fwd_launch_template.h:188): invalid argument`);
+    // cuDNN's frontend with no plan for the graph.
+    /CUDA error \([^)]*\): |cuDNN Frontend error/,
     // CTranslate2 (faster-whisper): any CUDA call that failed, with CUDA's own words after it.
     /CUDA failed with error /,
     // Every cuBLAS failure but ALLOC_FAILED (out of memory, named above) and SUCCESS.
