@@ -47,6 +47,11 @@ export const modelCorrupt: Cause = {
     /Failed to read file: [^\n]*read: \d+ expected: \d+/,
     // transformers: torch.load failed on the weights it found (a partial or damaged file).
     /Unable to load weights from pytorch checkpoint file/,
+    // transformers and diffusers: a pointer file of git-lfs, or text, where the weights should be; a config that is no
+    // JSON; ComfyUI's note on a safetensors file whose header it could not read.
+    /without having git-lfs installed|which is necessary to load this pretrained model/,
+    /config file at '[^']*' is not a valid JSON file/,
+    /(?:safetensors|checkpoint|model|weights) file is (?:corrupt|incomplete|damaged)/,
   ],
   // A model's file said to be corrupted, in any words.
   broad: [
@@ -91,7 +96,11 @@ export const modelNotFound: Cause = {
   regexes: [
     /is not a local folder and is not a valid model identifier/,
     /RepositoryNotFoundError/,
-    /Repository Not Found for url|Entry Not Found for url/,
+    // huggingface_hub's 401/403/404, each on the line after its exception's name. Not `Revision Not Found`: diffusers
+    // asks for a model's fp16 revision first and goes on without it (RevisionNotFoundError names a real one).
+    /(?:Repository|Entry|Bucket) Not Found for url/,
+    /Cannot access repository for url |Cannot access content at: |Make sure your token has the correct permissions/,
+    /is not a valid git identifier \(branch name, tag name or commit id\)/,
     /Error: [Mm]odel '[^']+' not found/,
     new RegExp(`${NOT_A_FALLBACK}Error no file named `),
     /Unable to load weights from checkpoint file/,

@@ -116,6 +116,8 @@ export const hubUnreachable: Cause = {
     new RegExp(`HTTPS?ConnectionPool\\(host='${HUB}'`),
     new RegExp(`Connection to ${HUB} timed out`),
     /outgoing traffic has been disabled/,
+    // huggingface_hub: the answer came from a proxy or a captive portal, not the hub.
+    /Distant resource does not seem to be on huggingface\.co/,
     /Couldn.t reach '[^']*' on the Hub/,
     /Couldn.t reach https?:\/\/[^ ]*huggingface/,
     // Not `datasets` at WARNING going on with its cached copy (`Using the latest cached version ...`).
@@ -202,7 +204,12 @@ export const hubUnreachable: Cause = {
       /download\w*\.py", line \d+/,
     ],
   },
-  carriers: [/[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/],
+  // transformers and diffusers wrap any HTTP error of the hub (5xx, 429, but a 401 too) as a connection error: the
+  // hub's own answer on the next line names the cause when it is there.
+  carriers: [
+    /[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/,
+    /There was a specific connection error when trying to load /,
+  ],
   // huggingface_hub retrying a metadata request (HEAD): when it finally fails, the file comes from the local cache,
   // or a later line says the model is not there (LocalEntryNotFoundError). The retry itself stops nothing.
   excuses: [/Retrying in \d+s \[Retry \d+\/\d+\][^\n]*thrown while requesting HEAD /],
