@@ -75,7 +75,10 @@ export const modelCorrupt: Cause = {
 };
 
 // A library that tried the preferred file, did not find it and loads another says so: that is no failure.
-const NOT_A_FALLBACK = "(?<!An error occurred while trying to fetch[^\\n]*)";
+// faster-whisper goes on without a preprocessor config (it has the defaults).
+const WEIGHTS_EXT = "safetensors|bin|ckpt|pth?|gguf|onnx|engine|plan";
+const MODELS_DIRNAME = "pretrained_models|[Mm]odels?|checkpoints?|weights";
+const NOT_A_FALLBACK = "(?<!(?:An error occurred while trying to fetch|Could not load preprocessor config)[^\\n]*)";
 // How tools say a file is missing before they name it.
 const MISSING_WORDS = "[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?";
 // A model file's name, by its extension (weights, configs, exported engines, ggml/gguf).
@@ -106,14 +109,16 @@ export const modelNotFound: Cause = {
     /Unable to load weights from checkpoint file/,
     /model ['"][^'"]+['"] not found, try pulling it first/,
     /pull model manifest: (?:file does not exist|model not found)/,
-    /No such file or directory: .*(?:\.(?:safetensors|bin|ckpt|pth?|gguf|onnx|engine|plan)|config\.json)'/,
+    new RegExp(`${NOT_A_FALLBACK}No such file or directory: .*(?:\\.(?:${WEIGHTS_EXT})|config\\.json)'`),
     // ENOENT on any file under a models directory (a TTS model's yaml, a tokenizer): the model is not all there.
-    /No such file or directory: '[^']*(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^']*'/,
+    new RegExp(`${NOT_A_FALLBACK}No such file or directory: '[^']*(?:${MODELS_DIRNAME})\\/[^']*'`),
     // The same in C++ and other tools' words: a path under a models directory, then ENOENT or "not found".
     /["'][^"'\s]*\/(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^"'\s]*["']: No such file or directory/,
     /(?:pretrained_models|[Mm]odels?|checkpoints?)\/[^'"\s]+\.(?:yaml|json|txt) not found/,
     // ggml's loaders (gguf, whisper.cpp) name the path they could not open.
     /_from_file[a-z_]*: failed to open/,
+    // CTranslate2's reader (faster-whisper) of a file of the model directory.
+    new RegExp(`Failed to open file: \\S*(?:${MODEL_DIR})`),
     // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
     new RegExp(`${NOT_A_FALLBACK}(?:${MISSING_WORDS}) '?${MODEL_FILE}`),
     new RegExp(`${MODEL_FILE}'? (?:does |do |is )?not exists?|${MODEL_FILE}: No such file or directory`),
@@ -216,7 +221,7 @@ export const modelNotFound: Cause = {
     /awaiting response\.\.\. (?:401|403|404) |Username\/Password Authentication Failed|errorCode=24 Authorization/,
     // A storage bucket's refusal as a model downloader reports it (fastembed's 403 from its bucket).
     /You do not have permission to access this resource/,
-    /No such file or directory: ["'][^"'\n]*(?:model|ckpt|checkpoint)[^"'\n]*["']/,
+    new RegExp(`${NOT_A_FALLBACK}No such file or directory: ["'][^"'\\n]*(?:model|ckpt|checkpoint)[^"'\\n]*["']`),
   ],
   // A missing file with its fallback on the same line (SD.Next: `Checkpoint model.ckpt not found; loading fallback
   // v1-5-pruned-emaonly.safetensors`): the service loads another model and goes on, which is not a failure.

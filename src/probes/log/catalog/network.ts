@@ -70,16 +70,20 @@ export const portInUse: Cause = {
   ),
 };
 
+// Not c10d's warning while it retries a connect, in torch's old and new prefixes (`[W socket.cpp:558]`,
+// `[W1207 10:00:00.123 socket.cpp:697]`).
+const C10D_RETRY = "(?<!\\[W[\\d :.]*socket\\.cpp[^\\n]*)";
+
 export const addressUnavailable: Cause = {
   id: "address_unavailable",
   regexes: [
     /\[Errno 99\]/,
     /\[Errno 49\] Can.t assign requested address/,
-    /[Cc]annot assign requested address/,
+    new RegExp(`${C10D_RETRY}[Cc]annot assign requested address`),
     /[Cc]an.t assign requested address/,
     /EADDRNOTAVAIL/,
-    // Windows' WSAEADDRNOTAVAIL (10049); not c10d's warning while it retries a connect (`[W socket.cpp:558]`).
-    /\[WinError 10049\]|(?<!\[W [^\n]*)requested address is not valid in its context/,
+    // Windows' WSAEADDRNOTAVAIL (10049).
+    new RegExp(`\\[WinError 10049\\]|${C10D_RETRY}requested address is not valid in its context`),
     /couldn.t bind to server socket: hostname=[0-9a-f.:]+(?<!=0\.0\.0\.0)(?<!=127\.0\.0\.1)(?<!=::) port=/,
   ],
   // c10d's warning while it retries a connect to an address that is not valid here (10049, a hosts-file name): the

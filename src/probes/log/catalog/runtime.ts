@@ -186,6 +186,8 @@ export const hangTimeout: Cause = {
     /(?:^|[ .:])TimeoutError(?::|$)/,
     /DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded/,
     /blocked for more than \d+ seconds/,
+    // torch.distributed's start-up barrier: a rank that never joined the others.
+    /Timed out initializing process group in store based barrier/,
     // A service's own wait for a worker, model instance or server that never came (gpustack, schedulers).
     /Timeout waiting for (?:model|the model|worker|server|instance)/,
     /: (?:timed out|watch timeout)$/,

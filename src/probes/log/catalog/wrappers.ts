@@ -58,6 +58,8 @@ export const modelLoadFailed: Cause = {
     /ShardCannotStart|Shard \d+ failed to start/,
     // PyTorch: the weights do not fit the model they are loaded into (the wrong file for a node or a loader).
     /Error\(s\) in loading state_dict for /,
+    // torch.load's weights-only unpickler (the default since torch 2.6) refused an object of the checkpoint.
+    /Weights only load failed/,
     // ComfyUI's loaders, on weights whose model they do not recognize (before `Could not detect model type of`).
     /ERROR UNSUPPORTED (?:DIFFUSION MODEL|UNET|MODEL|CHECKPOINT) /,
     /size mismatch for [\w.]+:/,
