@@ -36,6 +36,8 @@ export const modelCorrupt: Cause = {
     /HeaderTooLarge|MetadataIncompleteBuffer|InvalidHeaderDeserialization/,
     /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
     /integrity check failed|the download may be incomplete/,
+    // ModelScope: the file it got is shorter than the answer's Content-Length.
+    /File \S+ download incomplete, content_length: /,
     // CTranslate2 (faster-whisper): a model.bin cut short, or converted by a newer CTranslate2 than the one running.
     /File \S+ is incomplete: failed to read|Unsupported model binary version/,
     // A digest that does not match, in any tool's order of words.
@@ -116,7 +118,7 @@ export const modelNotFound: Cause = {
     /["'][^"'\s]*\/(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^"'\s]*["']: No such file or directory/,
     /(?:pretrained_models|[Mm]odels?|checkpoints?)\/[^'"\s]+\.(?:yaml|json|txt) not found/,
     // ggml's loaders (gguf, whisper.cpp) name the path they could not open.
-    /_from_file[a-z_]*: failed to open/,
+    /(?:_from_file[a-z_]*|_model_load): failed to open/,
     // CTranslate2's reader (faster-whisper) of a file of the model directory.
     new RegExp(`Failed to open file: \\S*(?:${MODEL_DIR})`),
     // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
@@ -125,6 +127,8 @@ export const modelNotFound: Cause = {
     // ComfyUI's validation of a loader's file name against the files it has, openai-whisper's and faster-whisper's.
     new RegExp(`${MODEL_FILE}' not in \\[`),
     /Model \S+ not found; available models|Invalid model size '/,
+    // CosyVoice's model directory holds none of its configs (cosyvoice.yaml, cosyvoice2.yaml, ...).
+    /No valid model type found!/,
     /No checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
     // TensorFlow's status text for a file it could not open (`Not found: output_model.pb; No such file or directory`);
@@ -153,6 +157,9 @@ export const modelNotFound: Cause = {
     // ModelScope's and the hubs' "not there or private": a wrong name, a removed model, or a login needed.
     /NotExistError|RevisionNotFoundError|has no revision: /,
     /may not exist or (?:may be|is) +private/,
+    // ModelScope's 401: a token that is not there or not valid, for a model that needs one.
+    /[Aa]uthentication token (?:is invalid|does not exist), failed to access /,
+    /Authentication token does not exist or invalid/,
     /\b40[134] Client Error\. \(Request ID: /,
     // A hub's 401/403/404: the name is wrong, the model was removed, or it needs a login (gated).
     new RegExp(`\\b40[0134] Client Error: [^\\n]*for url: ${HUB_URL}`),

@@ -149,7 +149,8 @@ export const hubUnreachable: Cause = {
     // CMake's and build scripts' download of a release archive from a hub.
     new RegExp(`Downloading ${HUB_URL}\\S* failed`),
     // The hub answered, but not with the file: rate limited (429) or a server error (5xx); waiting helps.
-    new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^:]*for url: ${HUB_URL}`),
+    // ModelScope puts its request id (with a colon) before the URL.
+    new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^\\n]*for url: ${HUB_URL}`),
     new RegExp(`(?:Client|Server) error '(?:429|5\\d\\d) [^']*' for url '${HUB_URL}`),
     /(?:GET|HEAD) failed \((?:429|5\d\d)\)/,
     /pull model manifest: (?:429|5\d\d)\b/,

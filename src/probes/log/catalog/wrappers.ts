@@ -80,7 +80,10 @@ export const modelLoadFailed: Cause = {
     // text-embeddings-inference: no backend (Candle, ONNX, Python) could load the model.
     /Could not start (?:\w+ )?backend|Could not create backend/,
     // ComfyUI's checkpoint loader does not know the file's model type (a file for another loader or node).
-    /Could not detect model type of/,
+    /Could not detect model type of|Failed to recognize model type/,
+    // whisper.cpp: the context (the model) did not come up; a file whose tensors do not fit the model it names.
+    /failed to initialize whisper context|model init +failed, no model loaded|failed to load Core ML model from/,
+    /tensor '[^']+' has wrong (?:size|shape) in model file|not all tensors loaded from model file/,
     // Triton's TensorRT backend: the engine file does not load (built for another GPU or TensorRT version).
     /[Uu]nable to load plan file/,
     // TensorRT refuses an engine built by another TensorRT version or for another GPU (`please rebuild`).
