@@ -146,6 +146,8 @@ export const gpuOom: Cause = {
     /CUBLAS_STATUS_ALLOC_FAILED/,
     // accelerate's find_executable_batch_size halved the batch on every OOM down to nothing.
     /No executable batch size found, reached zero/,
+    // transformers: a quantized model's device_map put modules on the CPU because the GPU had no room.
+    /Some modules are dispatched on the CPU or the disk|enough GPU RAM to fit the quantized model/,
     // Vulkan (ncnn's upscalers, llama.cpp's Vulkan build): -2 is VK_ERROR_OUT_OF_DEVICE_MEMORY.
     /vkAllocateMemory failed \(?-2\b|VK_ERROR_OUT_OF_DEVICE_MEMORY/,
     // Apple's Metal (llama.cpp on a Mac): the GPU's command buffer ran out of memory.

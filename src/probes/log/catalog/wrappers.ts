@@ -81,6 +81,13 @@ export const modelLoadFailed: Cause = {
     /Could not start (?:\w+ )?backend|Could not create backend/,
     // ComfyUI's checkpoint loader does not know the file's model type (a file for another loader or node).
     /Could not detect model type of|Failed to recognize model type/,
+    // ONNX Runtime's session on a model it could not load (an IR version or an operator it does not know); a missing
+    // or corrupt file on the same line is named by its own cause.
+    /Load model from \S+ failed:/,
+    // transformers on a config or tokenizer class it does not know (too old for the model); FunASR's registry without
+    // the model's class (its remote code did not load).
+    /Unrecognized model in \S+\. Should have a `model_type` key|Tokenizer class \w+ does not exist or is not currently/,
+    /[Mm]odel '[\w.-]+' is not registered|AssertionError: \w+ is not registered/,
     // whisper.cpp: the context (the model) did not come up; a file whose tensors do not fit the model it names.
     /failed to initialize whisper context|model init +failed, no model loaded|failed to load Core ML model from/,
     /tensor '[^']+' has wrong (?:size|shape) in model file|not all tensors loaded from model file/,
