@@ -54,6 +54,8 @@ export const modelCorrupt: Cause = {
     /without having git-lfs installed|which is necessary to load this pretrained model/,
     /config file at '[^']*' is not a valid JSON file/,
     /(?:safetensors|checkpoint|model|weights) file is (?:corrupt|incomplete|damaged)/,
+    // A1111's safe unpickler on a checkpoint it could not unpickle at all.
+    /The file is most likely corrupted|File may be corrupted or malicious/,
   ],
   // A model's file said to be corrupted, in any words.
   broad: [

@@ -84,6 +84,8 @@ export const modelLoadFailed: Cause = {
     // ONNX Runtime's session on a model it could not load (an IR version or an operator it does not know); a missing
     // or corrupt file on the same line is named by its own cause.
     /Load model from \S+ failed:/,
+    // A1111's safe unpickler refused a checkpoint (a damaged download's own error, when shown, names its cause).
+    /Error verifying pickled file from /,
     // transformers on a config or tokenizer class it does not know (too old for the model); FunASR's registry without
     // the model's class (its remote code did not load).
     /Unrecognized model in \S+\. Should have a `model_type` key|Tokenizer class \w+ does not exist or is not currently/,
@@ -191,6 +193,8 @@ export const jobFailed: Cause = {
   wrapper: true,
   regexes: [
     /!!! Exception during processing ?!!!/,
+    // ComfyUI's older dialog (and its log) for a node that raised; the error follows on the next lines.
+    /Error occurred when executing \w+:/,
     /RayTaskError/,
     // celery's and billiard's words for a task that raised (the traceback after it says why).
     /\] raised unexpected: |Task handler raised error/,
