@@ -14,6 +14,9 @@ export const nccl: Cause = {
     /nccl(?:InternalError|SystemError|UnhandledCudaError|RemoteError|InvalidUsage)/,
     /NCCL WARN /,
     /NCCL communicator was aborted/,
+    // ProcessGroupNCCL's heartbeat monitor: the watchdog itself hung, then the process is ended on a collective's
+    // timeout or error.
+    /ProcessGroupNCCL's watchdog got stuck for|dump debug info, due to collective timeout or exception/,
     // torch built without NCCL (Windows, macOS) asked for the nccl backend.
     /Distributed package doesn't have NCCL built in/,
     // accelerate on GPUs without P2P (RTX 3090 and 4000 series): NCCL needs NCCL_P2P_DISABLE and NCCL_IB_DISABLE.
