@@ -120,8 +120,8 @@ export const hubUnreachable: Cause = {
     new RegExp(`HTTPS?ConnectionPool\\(host='${HUB}'`),
     new RegExp(`Connection to ${HUB} timed out`),
     /outgoing traffic has been disabled/,
-    // huggingface_hub: the answer came from a proxy or a captive portal, not the hub.
-    /Distant resource does not seem to be on huggingface\.co/,
+    // huggingface_hub: the answer came from a proxy or a captive portal, not the hub (no commit, ETag or size in it).
+    /Distant resource does not (?:seem to be on huggingface\.co|have an ETag|have a Content-Length)/,
     /Couldn.t reach '[^']*' on the Hub/,
     /Couldn.t reach https?:\/\/[^ ]*huggingface/,
     // Not `datasets` at WARNING going on with its cached copy (`Using the latest cached version ...`).
