@@ -63,6 +63,10 @@ export const modelLoadFailed: Cause = {
     // ComfyUI's loaders, on weights whose model they do not recognize (before `Could not detect model type of`).
     /ERROR UNSUPPORTED (?:DIFFUSION MODEL|UNET|MODEL|CHECKPOINT) /,
     /size mismatch for [\w.]+:/,
+    // accelerate's set_module_tensor_to_device: the checkpoint's tensor does not fit the model's (the wrong model).
+    /Trying to set a tensor of shape [^\n]* \(which has shape /,
+    // transformers or diffusers too old for the model's quantization (raised; the warning that skips it goes on).
+    /ValueError: Unknown quantization type, got /,
     /[Mm]odel format not supported|[Uu]nsupported model format/,
     /Error loading (?:hypernetwork|embedding|LoRA|Lora|lora|VAE|vae|checkpoint) /,
     // The server (or the library under it) does not know the model's architecture: too old, or the wrong model.
