@@ -22,7 +22,7 @@ export const diskFull: Cause = {
     /\(os error (?:28|122|112)\)/,
     /not enough space on the disk/,
     // PyTorch's zip writer checks where each write ended: a short write (the disk filled mid-save) says so.
-    /inline_container\.cc[^\n]*unexpected pos/,
+    /inline_container\.cc[^\n]*unexpected pos|PytorchStreamWriter failed writing file [^\n]*: file write failed/,
     // SQLite's SQLITE_FULL (a service's own database, a model registry's index).
     /database or disk is full/,
     // TensorFlow's checkpoint writer says ENOSPC as `Resource exhausted`.

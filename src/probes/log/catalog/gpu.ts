@@ -188,6 +188,10 @@ export const noGpu: Cause = {
     // torch could not count the devices (a driver and runtime that do not match, a container without the GPU).
     /CUDA initialization: Unexpected error from cudaGetDeviceCount/,
     /CUDA_ERROR_NO_DEVICE/,
+    // torch asked for a device index past the visible ones (CUDA_VISIBLE_DEVICES shows fewer GPUs than configured).
+    /device >= 0 && device < num_gpus INTERNAL ASSERT FAILED/,
+    // diffusers asked to offload a pipeline to a GPU on a host where torch sees none.
+    /offload` requires accelerator, but not found/,
     // CUDA's error 802: the system is not ready for CUDA work (NVSwitch hosts without Fabric Manager running).
     /Error 802: system not yet initialized|CUDA_ERROR_SYSTEM_NOT_READY|cudaErrorSystemNotReady/,
 

@@ -17,6 +17,8 @@ export const missingLibrary: Cause = {
     ),
     /Could not load library lib|Could not load library \S+\.dll/,
     /Unable to load any of \{lib/,
+    // cuDNN's and cuBLAS's loaders (CTranslate2, torch) on the line after: the library was not loaded, so no symbol.
+    /Invalid handle\. Cannot load symbol /,
     /Failed to find dynamic library: lib/,
     // 126: a DLL (or one it needs) is not there; 127: it is there, but not the version the caller was built for.
     /\[WinError 12[67]\]/,

@@ -34,7 +34,7 @@ export const hostOom: Cause = {
     /DefaultCPUAllocator: (?:not enough memory|can't allocate)/,
     /allocate CPU buffer/,
     // ggml's CPU backend (llama.cpp, whisper.cpp) and Intel MKL's allocator: host RAM in their own words.
-    /_cpu_buffer_type_alloc_buffer: failed to allocate|mkl_malloc: failed to allocate/,
+    /_cpu_buffer_type_alloc_buffer: failed to allocate|(?:mkl_malloc|aligned_alloc): failed to allocate/,
     // Not llama.cpp's warning that it could not mlock (or munlock) the model: it goes on unlocked.
     /(?<!failed to m(?:un)?lock[^\n]*)[Cc]annot allocate memory/,
     /std::bad_alloc/,
@@ -148,6 +148,10 @@ export const gpuOom: Cause = {
     /OutOfMemoryError/,
     /CUDA error: out of memory/,
     /CUBLAS_STATUS_ALLOC_FAILED/,
+    // accelerate's find_executable_batch_size halved the batch on every OOM down to nothing.
+    /No executable batch size found, reached zero/,
+    // transformers: a quantized model's device_map put modules on the CPU because the GPU had no room.
+    /Some modules are dispatched on the CPU or the disk|enough GPU RAM to fit the quantized model/,
     // Vulkan (ncnn's upscalers, llama.cpp's Vulkan build): -2 is VK_ERROR_OUT_OF_DEVICE_MEMORY.
     /vkAllocateMemory failed \(?-2\b|VK_ERROR_OUT_OF_DEVICE_MEMORY/,
     // Apple's Metal (llama.cpp on a Mac): the GPU's command buffer ran out of memory.

@@ -37,6 +37,8 @@ export const modelCorrupt: Cause = {
     /HeaderTooLarge|MetadataIncompleteBuffer|InvalidHeaderDeserialization/,
     /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
     /integrity check failed|the download may be incomplete/,
+    // ModelScope: the file it got is shorter than the answer's Content-Length.
+    /File \S+ download incomplete, content_length: /,
     // CTranslate2 (faster-whisper): a model.bin cut short, or converted by a newer CTranslate2 than the one running.
     /File \S+ is incomplete: failed to read|Unsupported model binary version/,
     // A digest that does not match, in any tool's order of words.
@@ -48,6 +50,13 @@ export const modelCorrupt: Cause = {
     /Failed to read file: [^\n]*read: \d+ expected: \d+/,
     // transformers: torch.load failed on the weights it found (a partial or damaged file).
     /Unable to load weights from pytorch checkpoint file/,
+    // transformers and diffusers: a pointer file of git-lfs, or text, where the weights should be; a config that is no
+    // JSON; ComfyUI's note on a safetensors file whose header it could not read.
+    /without having git-lfs installed|which is necessary to load this pretrained model/,
+    /config file at '[^']*' is not a valid JSON file/,
+    /(?:safetensors|checkpoint|model|weights) file is (?:corrupt|incomplete|damaged)/,
+    // A1111's safe unpickler on a checkpoint it could not unpickle at all.
+    /The file is most likely corrupted|File may be corrupted or malicious/,
   ],
   // A file said invalid is what a failed download leaves too (Easy Diffusion: `The downloaded GFPGAN model file was
   // invalid! Bytes downloaded: 0` after curl's timeout): named only when no line says why.
@@ -76,7 +85,10 @@ export const modelCorrupt: Cause = {
 };
 
 // A library that tried the preferred file, did not find it and loads another says so: that is no failure.
-const NOT_A_FALLBACK = "(?<!An error occurred while trying to fetch[^\\n]*)";
+// faster-whisper goes on without a preprocessor config (it has the defaults).
+const WEIGHTS_EXT = "safetensors|bin|ckpt|pth?|gguf|onnx|engine|plan";
+const MODELS_DIRNAME = "pretrained_models|[Mm]odels?|checkpoints?|weights";
+const NOT_A_FALLBACK = "(?<!(?:An error occurred while trying to fetch|Could not load preprocessor config)[^\\n]*)";
 // How tools say a file is missing before they name it.
 const MISSING_WORDS = "[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?";
 // A model file's name, by its extension (weights, configs, exported engines, ggml/gguf).
@@ -97,20 +109,26 @@ export const modelNotFound: Cause = {
   regexes: [
     /is not a local folder and is not a valid model identifier/,
     /RepositoryNotFoundError/,
-    /Repository Not Found for url|Entry Not Found for url/,
+    // huggingface_hub's 401/403/404, each on the line after its exception's name. Not `Revision Not Found`: diffusers
+    // asks for a model's fp16 revision first and goes on without it (RevisionNotFoundError names a real one).
+    /(?:Repository|Entry|Bucket) Not Found for url/,
+    /Cannot access repository for url |Cannot access content at: |Make sure your token has the correct permissions/,
+    /is not a valid git identifier \(branch name, tag name or commit id\)/,
     /Error: [Mm]odel '[^']+' not found/,
     new RegExp(`${NOT_A_FALLBACK}Error no file named `),
     /Unable to load weights from checkpoint file/,
     /model ['"][^'"]+['"] not found, try pulling it first/,
     /pull model manifest: (?:file does not exist|model not found)/,
-    /No such file or directory: .*(?:\.(?:safetensors|bin|ckpt|pth?|gguf|onnx|engine|plan)|config\.json)'/,
+    new RegExp(`${NOT_A_FALLBACK}No such file or directory: .*(?:\\.(?:${WEIGHTS_EXT})|config\\.json)'`),
     // ENOENT on any file under a models directory (a TTS model's yaml, a tokenizer): the model is not all there.
-    /No such file or directory: '[^']*(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^']*'/,
+    new RegExp(`${NOT_A_FALLBACK}No such file or directory: '[^']*(?:${MODELS_DIRNAME})\\/[^']*'`),
     // The same in C++ and other tools' words: a path under a models directory, then ENOENT or "not found".
     /["'][^"'\s]*\/(?:pretrained_models|[Mm]odels?|checkpoints?|weights)\/[^"'\s]*["']: No such file or directory/,
     /(?:pretrained_models|[Mm]odels?|checkpoints?)\/[^'"\s]+\.(?:yaml|json|txt) not found/,
     // ggml's loaders (gguf, whisper.cpp) name the path they could not open.
-    /_from_file[a-z_]*: failed to open/,
+    /(?:_from_file[a-z_]*|_model_load): failed to open/,
+    // CTranslate2's reader (faster-whisper) of a file of the model directory.
+    new RegExp(`Failed to open file: \\S*(?:${MODEL_DIR})`),
     // A model file named as missing, in any tool's words (Triton, Kokoro, ModelScope, A1111).
     new RegExp(`${NOT_A_FALLBACK}(?:${MISSING_WORDS}) '?${MODEL_FILE}`),
     new RegExp(`${MODEL_FILE}'? (?:does |do |is )?not exists?|${MODEL_FILE}: No such file or directory`),
@@ -119,6 +137,8 @@ export const modelNotFound: Cause = {
     /Model \S+ not found; available models|Invalid model size '/,
     // Xinference's launch of a model name its registry does not have.
     /Model not found, name: /,
+    // CosyVoice's model directory holds none of its configs (cosyvoice.yaml, cosyvoice2.yaml, ...).
+    /No valid model type found!/,
     /No checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
     // TensorFlow's status text for a file it could not open (`Not found: output_model.pb; No such file or directory`);
@@ -154,6 +174,9 @@ export const modelNotFound: Cause = {
     // private.
     /failed!: The request model: \S+ does not exist/,
     /Password authentication is not supported for Git operations/,
+    // ModelScope's 401: a token that is not there or not valid, for a model that needs one.
+    /[Aa]uthentication token (?:is invalid|does not exist), failed to access /,
+    /Authentication token does not exist or invalid/,
     /\b40[134] Client Error\. \(Request ID: /,
     // A hub's 401/403/404: the name is wrong, the model was removed, or it needs a login (gated).
     new RegExp(`\\b40[0134] Client Error: [^\\n]*for url: ${HUB_URL}`),
@@ -224,7 +247,7 @@ export const modelNotFound: Cause = {
     /awaiting response\.\.\. (?:401|403|404) |Username\/Password Authentication Failed|errorCode=24 Authorization/,
     // A storage bucket's refusal as a model downloader reports it (fastembed's 403 from its bucket).
     /You do not have permission to access this resource/,
-    /No such file or directory: ["'][^"'\n]*(?:model|ckpt|checkpoint)[^"'\n]*["']/,
+    new RegExp(`${NOT_A_FALLBACK}No such file or directory: ["'][^"'\\n]*(?:model|ckpt|checkpoint)[^"'\\n]*["']`),
   ],
   // A missing file with its fallback on the same line (SD.Next: `Checkpoint model.ckpt not found; loading fallback
   // v1-5-pruned-emaonly.safetensors`): the service loads another model and goes on, which is not a failure.

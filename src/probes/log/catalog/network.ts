@@ -70,16 +70,20 @@ export const portInUse: Cause = {
   ),
 };
 
+// Not c10d's warning while it retries a connect, in torch's old and new prefixes (`[W socket.cpp:558]`,
+// `[W1207 10:00:00.123 socket.cpp:697]`).
+const C10D_RETRY = "(?<!\\[W[\\d :.]*socket\\.cpp[^\\n]*)";
+
 export const addressUnavailable: Cause = {
   id: "address_unavailable",
   regexes: [
     /\[Errno 99\]/,
     /\[Errno 49\] Can.t assign requested address/,
-    /[Cc]annot assign requested address/,
+    new RegExp(`${C10D_RETRY}[Cc]annot assign requested address`),
     /[Cc]an.t assign requested address/,
     /EADDRNOTAVAIL/,
-    // Windows' WSAEADDRNOTAVAIL (10049); not c10d's warning while it retries a connect (`[W socket.cpp:558]`).
-    /\[WinError 10049\]|(?<!\[W [^\n]*)requested address is not valid in its context/,
+    // Windows' WSAEADDRNOTAVAIL (10049).
+    new RegExp(`\\[WinError 10049\\]|${C10D_RETRY}requested address is not valid in its context`),
     /couldn.t bind to server socket: hostname=[0-9a-f.:]+(?<!=0\.0\.0\.0)(?<!=127\.0\.0\.1)(?<!=::) port=/,
   ],
   // c10d's warning while it retries a connect to an address that is not valid here (10049, a hosts-file name): the
@@ -116,6 +120,8 @@ export const hubUnreachable: Cause = {
     new RegExp(`HTTPS?ConnectionPool\\(host='${HUB}'`),
     new RegExp(`Connection to ${HUB} timed out`),
     /outgoing traffic has been disabled/,
+    // huggingface_hub: the answer came from a proxy or a captive portal, not the hub (no commit, ETag or size in it).
+    /Distant resource does not (?:seem to be on huggingface\.co|have an ETag|have a Content-Length)/,
     /Couldn.t reach '[^']*' on the Hub/,
     /Couldn.t reach https?:\/\/[^ ]*huggingface/,
     // Not `datasets` at WARNING going on with its cached copy (`Using the latest cached version ...`).
@@ -146,7 +152,8 @@ export const hubUnreachable: Cause = {
     // CMake's and build scripts' download of a release archive from a hub.
     new RegExp(`Downloading ${HUB_URL}\\S* failed`),
     // The hub answered, but not with the file: rate limited (429) or a server error (5xx); waiting helps.
-    new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^:]*for url: ${HUB_URL}`),
+    // ModelScope puts its request id (with a colon) before the URL.
+    new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^\\n]*for url: ${HUB_URL}`),
     new RegExp(`(?:Client|Server) error '(?:429|5\\d\\d) [^']*' for url '${HUB_URL}`),
     /(?:GET|HEAD) failed \((?:429|5\d\d)\)/,
     /pull model manifest: (?:429|5\d\d)\b/,
@@ -205,8 +212,11 @@ export const hubUnreachable: Cause = {
       /download\w*\.py", line \d+/,
     ],
   },
+  // transformers and diffusers wrap any HTTP error of the hub (5xx, 429, but a 401 too) as a connection error: the
+  // hub's own answer on the next line names the cause when it is there.
   carriers: [
     /[Ff]ailed to download [^\n]*after (?:multiple|\d+) retries/,
+    /There was a specific connection error when trying to load /,
     // A download from a hub that failed, whatever the client's reason (a 5xx `server replied: Not Implemented`); a
     // 401/403/404 said on a line of the same read is the hub refusing the model.
     new RegExp(`[Ff]ailed to download ${HUB_URL}`),

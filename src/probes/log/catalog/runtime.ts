@@ -14,6 +14,9 @@ export const nccl: Cause = {
     /nccl(?:InternalError|SystemError|UnhandledCudaError|RemoteError|InvalidUsage)/,
     /NCCL WARN /,
     /NCCL communicator was aborted/,
+    // ProcessGroupNCCL's heartbeat monitor: the watchdog itself hung, then the process is ended on a collective's
+    // timeout or error.
+    /ProcessGroupNCCL's watchdog got stuck for|dump debug info, due to collective timeout or exception/,
     // torch built without NCCL (Windows, macOS) asked for the nccl backend.
     /Distributed package doesn't have NCCL built in/,
     // accelerate on GPUs without P2P (RTX 3090 and 4000 series): NCCL needs NCCL_P2P_DISABLE and NCCL_IB_DISABLE.
@@ -195,6 +198,8 @@ export const hangTimeout: Cause = {
     /(?:^|[ .:])TimeoutError(?::|$)/,
     /DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded/,
     /blocked for more than \d+ seconds/,
+    // torch.distributed's start-up barrier: a rank that never joined the others.
+    /Timed out initializing process group in store based barrier/,
     // A service's own wait for a worker, model instance or server that never came (gpustack, schedulers).
     /Timeout waiting for (?:model|the model|worker|server|instance)/,
     /: (?:timed out|watch timeout)$/,

@@ -58,7 +58,15 @@ export const modelLoadFailed: Cause = {
     /ShardCannotStart|Shard \d+ failed to start/,
     // PyTorch: the weights do not fit the model they are loaded into (the wrong file for a node or a loader).
     /Error\(s\) in loading state_dict for /,
+    // torch.load's weights-only unpickler (the default since torch 2.6) refused an object of the checkpoint.
+    /Weights only load failed/,
+    // ComfyUI's loaders, on weights whose model they do not recognize (before `Could not detect model type of`).
+    /ERROR UNSUPPORTED (?:DIFFUSION MODEL|UNET|MODEL|CHECKPOINT) /,
     /size mismatch for [\w.]+:/,
+    // accelerate's set_module_tensor_to_device: the checkpoint's tensor does not fit the model's (the wrong model).
+    /Trying to set a tensor of shape [^\n]* \(which has shape /,
+    // transformers or diffusers too old for the model's quantization (raised; the warning that skips it goes on).
+    /ValueError: Unknown quantization type, got /,
     /[Mm]odel format not supported|[Uu]nsupported model format/,
     /Error loading (?:hypernetwork|embedding|LoRA|Lora|lora|VAE|vae|checkpoint) /,
     // The server (or the library under it) does not know the model's architecture: too old, or the wrong model.
@@ -76,9 +84,21 @@ export const modelLoadFailed: Cause = {
     // text-embeddings-inference: no backend (Candle, ONNX, Python) could load the model.
     /Could not start (?:\w+ )?backend|Could not create backend/,
     // ComfyUI's checkpoint loader does not know the file's model type (a file for another loader or node).
-    /Could not detect model type of/,
+    /Could not detect model type of|Failed to recognize model type/,
     // DiffSynth-Studio's loader: a file of weights it does not know (`We cannot detect the model type.`).
     /[Cc]annot detect the model type/,
+    // ONNX Runtime's session on a model it could not load (an IR version or an operator it does not know); a missing
+    // or corrupt file on the same line is named by its own cause.
+    /Load model from \S+ failed:/,
+    // A1111's safe unpickler refused a checkpoint (a damaged download's own error, when shown, names its cause).
+    /Error verifying pickled file from /,
+    // transformers on a config or tokenizer class it does not know (too old for the model); FunASR's registry without
+    // the model's class (its remote code did not load).
+    /Unrecognized model in \S+\. Should have a `model_type` key|Tokenizer class \w+ does not exist or is not currently/,
+    /[Mm]odel '[\w.-]+' is not registered|AssertionError: \w+ is not registered/,
+    // whisper.cpp: the context (the model) did not come up; a file whose tensors do not fit the model it names.
+    /failed to initialize whisper context|model init +failed, no model loaded|failed to load Core ML model from/,
+    /tensor '[^']+' has wrong (?:size|shape) in model file|not all tensors loaded from model file/,
     // Triton's TensorRT backend: the engine file does not load (built for another GPU or TensorRT version).
     /[Uu]nable to load plan file/,
     // TensorRT refuses an engine built by another TensorRT version or for another GPU (`please rebuild`).
@@ -180,6 +200,8 @@ export const jobFailed: Cause = {
   wrapper: true,
   regexes: [
     /!!! Exception during processing ?!!!/,
+    // ComfyUI's older dialog (and its log) for a node that raised; the error follows on the next lines.
+    /Error occurred when executing \w+:/,
     /RayTaskError/,
     // celery's and billiard's words for a task that raised (the traceback after it says why).
     /\] raised unexpected: |Task handler raised error/,
