@@ -3,7 +3,7 @@
  * name the host's wordings (the kernel's OOM killer, Ray's memory monitor, pinned host buffers, ENOMEM, MemoryError),
  * so that a line with both reads as the host's; the GPU's generic "out of memory" comes after them.
  */
-import { type Cause, EXIT, t } from "./types.js";
+import { type Cause, EXIT, GOES_ON, t } from "./types.js";
 
 export const hostOom: Cause = {
   id: "host_oom",
@@ -156,7 +156,13 @@ export const gpuOom: Cause = {
     /cudaMalloc failed: out of memory/,
     /CUDA_ERROR_OUT_OF_MEMORY/,
     /(?:HIP|XPU) out of memory/,
-    /(?:failed to|unable to) allocate CUDA\d* buffer/,
+    // ggml's allocators name the device's buffer (`failed to allocate Vulkan0 buffer`, `... CUDA0 buffer`).
+    /(?:failed to|unable to) allocate (?:CUDA|Vulkan|ROCm|SYCL|Metal)\d* buffer/,
+    /Device memory allocation of size \d+ failed/,
+    // The KV cache does not fit what is left of the GPU (vLLM v1, llama.cpp).
+    /larger than the available KV cache memory|failed to allocate buffer for kv cache/,
+    // SGLang's check before the load: another process holds memory on some GPU of the group (at WARNING it goes on).
+    new RegExp(`${GOES_ON}GPUs may be occupied by other processes`),
     /number of tokens that can be stored in KV cache/,
     /Got an OOM, unloading/,
     /OOM when allocating tensor/,

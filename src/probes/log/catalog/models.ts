@@ -91,6 +91,8 @@ export const modelNotFound: Cause = {
   regexes: [
     /is not a local folder and is not a valid model identifier/,
     /RepositoryNotFoundError/,
+    // vLLM: the name is neither a hub repository nor a local folder with a config in it.
+    /Invalid repository ID or local directory specified|Could not detect config format for no config file found/,
     /Repository Not Found for url|Entry Not Found for url/,
     /Error: [Mm]odel '[^']+' not found/,
     new RegExp(`${NOT_A_FALLBACK}Error no file named `),

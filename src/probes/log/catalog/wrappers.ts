@@ -8,11 +8,13 @@ export const runnerNotStarted: Cause = {
   id: "runner_not_started",
   wrapper: true,
   regexes: [
-    /timed out waiting for llama runner to start/,
+    // Ollama names its runner `llama runner`, and since it runs llama.cpp's own server, `llama-server`; its retries
+    // say the same words at WARN and go on.
+    new RegExp(`${GOES_ON}timed out waiting for llama(?: runner|-server) to start`),
     /failed to start a llama runner/,
-    /llama runner process has terminated/,
+    new RegExp(`${GOES_ON}llama(?: runner|-server) process has terminated`),
     /llama runner terminated/,
-    /llama runner process no longer running/,
+    new RegExp(`${GOES_ON}llama(?: runner|-server) process no longer running`),
     /error loading llama server/,
     // The runner's process could not be started at all (a binary for another CPU, a file that is gone).
     /error starting (?:the )?(?:external )?llama (?:runner|server)/,
@@ -53,7 +55,10 @@ export const modelLoadFailed: Cause = {
     /(?:[Cc]ould not|[Uu]nable to) load model\b/,
     /model failed to load/,
     /ModelLoadFailed|Model load failed/,
-    /[Ee]rror loading model\b/,
+    // llama.cpp's server gives up after the loader's error (`exiting due to model loading error`).
+    /[Ee]rror loading model\b|exiting due to model loading error/,
+    // Xinference's supervisor: the worker could not launch the model (the detail after it says why).
+    /[Ff]ailed to launch (?:the )?model\b/,
     // TGI: a shard (one process per GPU) that did not start.
     /ShardCannotStart|Shard \d+ failed to start/,
     // PyTorch: the weights do not fit the model they are loaded into (the wrong file for a node or a loader).
@@ -154,6 +159,9 @@ export const engineDead: Cause = {
     /[Ww]orker exited unexpectedly|[Ss]ubprocess terminated unexpectedly/,
     // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
     /while running the model: unexpected EOF/,
+    /model runner has unexpectedly stopped/,
+    // TGI's launcher: a shard (one process per GPU) that was up died.
+    /\bShardFailed\b|Shard \d+ crashed/,
     // Its endpoints only: not a monitoring agent's call to the kubelet (`Get "http://localhost:10255/pods"`).
     new RegExp(`(?:Post|Get) "${RUNNER_URL}[^"]*": (?:EOF|read tcp|dial tcp)`),
     new RegExp(`(?:Post|Get) \\\\"${RUNNER_URL}[^"\\\\]*\\\\": (?:EOF|read tcp|dial tcp)`),
