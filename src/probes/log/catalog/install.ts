@@ -138,6 +138,7 @@ export const execNotFound: Cause = {
     /executable file not found in (?:\$PATH|%PATH%)|can't find command '/,
     /status=127\//,
     /status=203\/EXEC/,
+    /Failed at step EXEC spawning \S+: No such file or directory/,
     EXIT(127),
     // Windows' cmd: 9009 is its "not recognized as an internal or external command" (Python not on the PATH).
     EXIT(9009),
