@@ -52,7 +52,9 @@ export const hostOom: Cause = {
     /(?:CPU|RAM|[Hh]ost) out of memory/,
     // A server that checks free RAM before loading (Ollama), and userspace OOM killers (earlyoom, systemd-oomd).
     // Spelled out whole: "not enough" alone is in every vLLM scheduler warning, and the byte prefilter keys on it.
-    /requires more system memory|not enough system memory|insufficient system memory|not enough host memory/,
+    // Not Ollama's scheduler at INFO, which evicts another model to make room and goes on.
+    /(?<!level=INFO[^\n]*)requires more system memory|not enough system memory/,
+    /insufficient system memory|not enough host memory/,
     /[Ll]ow [Mm]emory! [Aa]t or below (?:SIGTERM|SIGKILL|sigterm|sigkill) limits/,
     /systemd-oomd\[\d+\]: Killed /,
     /low on resource: memory|Out of memory and no killable processes/,
@@ -173,6 +175,8 @@ export const gpuOom: Cause = {
     /less than desired GPU memory utilization/,
     /cudaErrorMemoryAllocation|ErrorOutOfDeviceMemory/,
   ],
+  // llama.cpp's compute buffers did not fit: on the GPU unless a line of the read names the host's memory.
+  carriers: [/failed to allocate compute (?:pp |tg )?buffers/],
   // A program that ran out of memory on one way of doing a step and does it another way (ComfyUI's tiled VAE decode).
   excuses: [/out of memory[^\n]*[Rr]etrying with /],
   text: t(

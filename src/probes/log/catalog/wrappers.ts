@@ -26,6 +26,10 @@ export const runnerNotStarted: Cause = {
     /llama-server\b[^\n]* exited with status code -?\d/,
     // Ollama's server asked the runner it started to load the model, and the runner was gone.
     /do load request: (?:Post|Get) /,
+    // The same said as logfmt (`msg="do load request" error="Post \"http://127.0.0.1:38123/load\": EOF"`).
+    /msg="do load request" error="(?:Post|Get) /,
+    // Ollama's MLX runner (Apple silicon) that never came up.
+    /timeout waiting for mlx runner/,
   ],
   text: t(
     [
@@ -53,6 +57,8 @@ export const modelLoadFailed: Cause = {
     // The same in Chinese: 模型加载失败, 加载模型失败, 模型 X 加载失败.
     new RegExp("\u6a21\u578b[^\\n]{0,60}\u52a0\u8f7d\u5931\u8d25|\u52a0\u8f7d\u6a21\u578b\u5931\u8d25"),
     /(?:[Cc]ould not|[Uu]nable to) load model\b/,
+    // llama.cpp loaded the weights but could not set up the context for them (its server, bench and CLI).
+    /failed to create[ _]context with model\b/,
     /model failed to load/,
     /ModelLoadFailed|Model load failed/,
     // llama.cpp's server gives up after the loader's error (`exiting due to model loading error`).
