@@ -201,6 +201,8 @@ export const shmBusError: Cause = {
     /out of shared memory/,
     // NCCL could not make its segment in a /dev/shm that is too small (docker's 64 MB default).
     /Error while creating shared memory segment \/dev\/shm/,
+    // Triton's Python backend could not size its region in /dev/shm (docker's 64 MB default).
+    /Unable to initialize shared memory key '/,
     /status=7\/BUS/,
     /exit code:? -7\b/,
     /return code:? -7\b/,

@@ -207,6 +207,9 @@ export const hangTimeout: Cause = {
     /[Ww]orker timeout\b|[Ww]orker timed out\b/,
     // systemd's own timeouts: a start that never signalled ready, a unit watchdog that was not fed.
     /Failed with result 'timeout'|start operation timed out|Watchdog timeout \(limit /,
+    // A unit that did not stop when asked: it hung (systemd kills it then).
+    // Older systemd says the state bare (`stop-sigterm timed out. Killing.`).
+    /(?:stop-sigterm|stop-watchdog|final-sigterm)'? timed out\. Killing/,
     // A launcher or kubectl that waited for readiness that never came.
     /failed to become ready within \d+|failed to start within timeout|timed out waiting for the condition/,
     /soft lockup - CPU#\d+ stuck/,

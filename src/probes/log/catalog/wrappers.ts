@@ -59,6 +59,8 @@ export const modelLoadFailed: Cause = {
     /(?:[Cc]ould not|[Uu]nable to) load model\b/,
     // llama.cpp loaded the weights but could not set up the context for them (its server, bench and CLI).
     /failed to create[ _]context with model\b/,
+    // A TGI shard could not set its model up (the traceback after it says why).
+    /Error when initializing model\b/,
     /model failed to load/,
     /ModelLoadFailed|Model load failed/,
     // llama.cpp's server gives up after the loader's error (`exiting due to model loading error`).
@@ -168,6 +170,8 @@ export const engineDead: Cause = {
     /model runner has unexpectedly stopped/,
     // TGI's launcher: a shard (one process per GPU) that was up died.
     /\bShardFailed\b|Shard \d+ crashed/,
+    // TGI's router (the web server in front of the shards) died; vLLM's async engine loop raised (v0).
+    /\bWebserverFailed\b|Webserver Crashed|Engine background task failed/,
     // Its endpoints only: not a monitoring agent's call to the kubelet (`Get "http://localhost:10255/pods"`).
     new RegExp(`(?:Post|Get) "${RUNNER_URL}[^"]*": (?:EOF|read tcp|dial tcp)`),
     new RegExp(`(?:Post|Get) \\\\"${RUNNER_URL}[^"\\\\]*\\\\": (?:EOF|read tcp|dial tcp)`),
