@@ -165,6 +165,8 @@ export const gpuOom: Cause = {
     /larger than the available KV cache memory|failed to allocate buffer for kv cache/,
     // SGLang's check before the load: another process holds memory on some GPU of the group (at WARNING it goes on).
     new RegExp(`${GOES_ON}GPUs may be occupied by other processes`),
+    // LMDeploy's engine sizing its KV cache and runtime buffers (`No enough gpu memory for kv cache.`).
+    new RegExp(`${GOES_ON}No enough gpu memory\\b`),
     /number of tokens that can be stored in KV cache/,
     /Got an OOM, unloading/,
     /OOM when allocating tensor/,

@@ -154,6 +154,8 @@ export const engineDead: Cause = {
     /RuntimeError: Worker failed with error/,
     // A pool or launcher whose child died (concurrent.futures, torchrun, SGLang's scheduler).
     /BrokenProcessPool|process pool was terminated abruptly|ChildFailedError|scheduler is dead/,
+    // SGLang's processes that raised and take the server down (the traceback after it says why), and its warmup.
+    /(?:Scheduler|[Tt]okenizerManager) hit an exception|Initialization failed\. warmup error/,
     // A backend behind gRPC went away (LocalAI's backends, Triton's Python stub): UNAVAILABLE is a dead server.
     /rpc error: code = Unavailable desc = (?:error reading from server|connection error)/,
     /StatusCode\.UNAVAILABLE/,
