@@ -8,13 +8,13 @@ export const runnerNotStarted: Cause = {
   id: "runner_not_started",
   wrapper: true,
   regexes: [
-    // Ollama names its runner `llama runner`, and since it runs llama.cpp's own server, `llama-server`; its retries
-    // say the same words at WARN and go on.
-    new RegExp(`${GOES_ON}timed out waiting for llama(?: runner|-server) to start`),
+    // Ollama names its runner `llama runner`, and since it runs llama.cpp's own server, `llama-server`, whose
+    // load retries say the same words at WARN and go on (the old runner's WARN is its end).
+    new RegExp(`timed out waiting for llama runner to start|${GOES_ON}timed out waiting for llama-server to start`),
     /failed to start a llama runner/,
-    new RegExp(`${GOES_ON}llama(?: runner|-server) process has terminated`),
+    new RegExp(`llama runner process has terminated|${GOES_ON}llama-server process has terminated`),
     /llama runner terminated/,
-    new RegExp(`${GOES_ON}llama(?: runner|-server) process no longer running`),
+    new RegExp(`llama runner process no longer running|${GOES_ON}llama-server process no longer running`),
     /error loading llama server/,
     // The runner's process could not be started at all (a binary for another CPU, a file that is gone).
     /error starting (?:the )?(?:external )?llama (?:runner|server)/,
