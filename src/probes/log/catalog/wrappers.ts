@@ -123,7 +123,8 @@ export const engineDead: Cause = {
     /Python process exited with code \d+ and signal/,
     // TGI's router to a shard whose unix socket is gone (`error trying to connect: No such file or directory`).
     /error trying to connect: No such file or directory/,
-    /grpc service not ready/,
+    // LocalAI's backend process that never answered its health check.
+    /grpc service not ready|[Ff]ailed starting\/connecting to the gRPC service/,
     // A front end that gave up on its local engine (RunPod's ComfyUI worker: `Failed to connect to server at
     // http://127.0.0.1:8188 after 500 attempts`).
     /[Ff]ailed to connect to (?:the )?server at https?:\/\/(?:127\.0\.0\.1|localhost)\S* after \d+ attempts/,
