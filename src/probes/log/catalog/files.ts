@@ -17,6 +17,8 @@ export const diskFull: Cause = {
     /Not enough free disk space|[Ii]nsufficient disk space|[Nn]ot enough disk space|[Nn]ot enough storage space/,
     // EDQUOT: the user's quota is full, which the service meets as a full disk.
     /[Dd]isk quota exceeded/,
+    // The kubelet evicts pods from a node whose disk runs out, or a pod past its own ephemeral-storage limit.
+    /low on resource: ephemeral-storage|ephemeral local storage usage exceeds|local ephemeral storage limit/,
     /\[Errno 122\]/,
     // Rust's io::Error gives the errno: 28 ENOSPC, 122 EDQUOT; Windows' ERROR_DISK_FULL is 112.
     /\(os error (?:28|122|112)\)/,

@@ -197,6 +197,10 @@ export const noGpu: Cause = {
 
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
     /Torch is not able to use GPU|PyTorch is not able to access CUDA/,
+    // vLLM found no platform (no GPU the process can see); its Ray executor, no GPU free on the node; Xinference, no
+    // GPU free for the model.
+    /Failed to infer device type|Current node has no (?:GPU|NPU|XPU|TPU) available/,
+    /required GPUs exceeds the total number of available GPUs|No available slot found for the model/,
     /no compatible GPUs were discovered/,
     // Kubernetes found no node with a GPU free for the pod (`0/1 nodes are available: 1 Insufficient nvidia.com/gpu`).
     /Insufficient nvidia\.com\/\w*gpu/,

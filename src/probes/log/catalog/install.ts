@@ -154,6 +154,9 @@ export const execNotFound: Cause = {
     /executable file not found in (?:\$PATH|%PATH%)|can't find command '/,
     /status=127\//,
     /status=203\/EXEC/,
+    /Failed at step EXEC spawning \S+: No such file or directory/,
+    // Go's exec for a path that is not there (runc starting a container's entrypoint: `exec: "/start.sh": stat ...`).
+    /exec: "[^"]+": stat [^\n:]+: no such file or directory/,
     EXIT(127),
     // Windows' cmd: 9009 is its "not recognized as an internal or external command" (Python not on the PATH).
     EXIT(9009),

@@ -3,7 +3,7 @@
  * name the host's wordings (the kernel's OOM killer, Ray's memory monitor, pinned host buffers, ENOMEM, MemoryError),
  * so that a line with both reads as the host's; the GPU's generic "out of memory" comes after them.
  */
-import { type Cause, EXIT, t } from "./types.js";
+import { type Cause, EXIT, GOES_ON, t } from "./types.js";
 
 export const hostOom: Cause = {
   id: "host_oom",
@@ -56,7 +56,9 @@ export const hostOom: Cause = {
     /(?:CPU|RAM|[Hh]ost) out of memory/,
     // A server that checks free RAM before loading (Ollama), and userspace OOM killers (earlyoom, systemd-oomd).
     // Spelled out whole: "not enough" alone is in every vLLM scheduler warning, and the byte prefilter keys on it.
-    /requires more system memory|not enough system memory|insufficient system memory|not enough host memory/,
+    // Not Ollama's scheduler at INFO, which evicts another model to make room and goes on.
+    /(?<!level=INFO[^\n]*)requires more system memory|not enough system memory/,
+    /insufficient system memory|not enough host memory/,
     /[Ll]ow [Mm]emory! [Aa]t or below (?:SIGTERM|SIGKILL|sigterm|sigkill) limits/,
     /systemd-oomd\[\d+\]: Killed /,
     /low on resource: memory|Out of memory and no killable processes/,
@@ -166,7 +168,15 @@ export const gpuOom: Cause = {
     /cudaMalloc failed: out of memory/,
     /CUDA_ERROR_OUT_OF_MEMORY/,
     /(?:HIP|XPU) out of memory/,
-    /(?:failed to|unable to) allocate CUDA\d* buffer/,
+    // ggml's allocators name the device's buffer (`failed to allocate Vulkan0 buffer`, `... CUDA0 buffer`).
+    /(?:failed to|unable to) allocate (?:CUDA|Vulkan|ROCm|SYCL|Metal)\d* buffer/,
+    /Device memory allocation of size \d+ failed/,
+    // The KV cache does not fit what is left of the GPU (vLLM v1, llama.cpp).
+    /larger than the available KV cache memory|failed to allocate buffer for kv cache/,
+    // SGLang's check before the load: another process holds memory on some GPU of the group (at WARNING it goes on).
+    new RegExp(`${GOES_ON}GPUs may be occupied by other processes`),
+    // LMDeploy's engine sizing its KV cache and runtime buffers (`No enough gpu memory for kv cache.`).
+    new RegExp(`${GOES_ON}No enough gpu memory\\b`),
     /number of tokens that can be stored in KV cache/,
     /Got an OOM, unloading/,
     /OOM when allocating tensor/,
@@ -179,6 +189,8 @@ export const gpuOom: Cause = {
     /less than desired GPU memory utilization/,
     /cudaErrorMemoryAllocation|ErrorOutOfDeviceMemory/,
   ],
+  // llama.cpp's compute buffers did not fit: on the GPU unless a line of the read names the host's memory.
+  carriers: [/failed to allocate compute (?:pp |tg )?buffers/],
   // A program that ran out of memory on one way of doing a step and does it another way (ComfyUI's tiled VAE decode).
   excuses: [/out of memory[^\n]*(?:[Rr]etrying with |[Ww]ill try (?:to )?\w+ each )/],
   text: t(
@@ -203,6 +215,8 @@ export const shmBusError: Cause = {
     /out of shared memory/,
     // NCCL could not make its segment in a /dev/shm that is too small (docker's 64 MB default).
     /Error while creating shared memory segment \/dev\/shm/,
+    // Triton's Python backend could not size its region in /dev/shm (docker's 64 MB default).
+    /Unable to initialize shared memory key '/,
     /status=7\/BUS/,
     /exit code:? -7\b/,
     /return code:? -7\b/,

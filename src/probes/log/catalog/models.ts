@@ -109,6 +109,8 @@ export const modelNotFound: Cause = {
   regexes: [
     /is not a local folder and is not a valid model identifier/,
     /RepositoryNotFoundError/,
+    // vLLM: the name is neither a hub repository nor a local folder with a config in it.
+    /Invalid repository ID or local directory specified|Could not detect config format for no config file found/,
     // huggingface_hub's 401/403/404, each on the line after its exception's name. Not `Revision Not Found`: diffusers
     // asks for a model's fp16 revision first and goes on without it (RevisionNotFoundError names a real one).
     /(?:Repository|Entry|Bucket) Not Found for url/,

@@ -81,6 +81,8 @@ export const cudaError: Cause = {
     /unspecified launch failure|cudaErrorLaunchFailure|hipErrorIllegalAddress|HIP error: /,
     // ggml's ROCm build says its CUDA errors as ROCm's (`ROCm error: context is destroyed`).
     /ROCm error: |: ROCm error$/,
+    // ggml's abort after a CUDA call failed (`ggml-cuda.cu:75: CUDA error`); the line before says which error.
+    /\.cu:\d+: CUDA error$/,
     // torch's own CUDA check raised (its C++ frames on Windows name it).
     /from c10_cuda_check_implementation/,
   ],
@@ -196,12 +198,15 @@ export const hangTimeout: Cause = {
     /(?<![Nn]o )[Hh]ang detected/,
     /RPC call to \S+ timed out|RPC Call to \S+ Timed Out/,
     /(?:^|[ .:])TimeoutError(?::|$)/,
-    /DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded/,
+    // Not a wait the line says something else of: Ollama's runner that did not start (runner_not_started), a startup
+    // or readiness probe that fails while the service loads (a failed liveness probe is a hang).
+    /(?<!to start: context |(?:Readiness|Startup) probe failed: [^\n]*)(?:DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded)/,
     /blocked for more than \d+ seconds/,
     // torch.distributed's start-up barrier: a rank that never joined the others.
     /Timed out initializing process group in store based barrier/,
     // A service's own wait for a worker, model instance or server that never came (gpustack, schedulers).
-    /Timeout waiting for (?:model|the model|worker|server|instance)/,
+    // vLLM's front end that waited for its engine cores (`Timed out waiting for engine core processes to start`).
+    /(?:Timeout|[Tt]imed out) waiting for (?:model|the model|worker|server|instance|engine)/,
     /: (?:timed out|watch timeout)$/,
     // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
     /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
@@ -218,6 +223,9 @@ export const hangTimeout: Cause = {
     /[Ww]orker timeout\b|[Ww]orker timed out\b/,
     // systemd's own timeouts: a start that never signalled ready, a unit watchdog that was not fed.
     /Failed with result 'timeout'|start operation timed out|Watchdog timeout \(limit /,
+    // A unit that did not stop when asked: it hung (systemd kills it then).
+    // Older systemd says the state bare (`stop-sigterm timed out. Killing.`).
+    /(?:stop-sigterm|stop-watchdog|final-sigterm)'? timed out\. Killing/,
     // A launcher or kubectl that waited for readiness that never came.
     /failed to become ready within \d+|failed to start within timeout|timed out waiting for the condition/,
     /soft lockup - CPU#\d+ stuck/,

@@ -8,11 +8,13 @@ export const runnerNotStarted: Cause = {
   id: "runner_not_started",
   wrapper: true,
   regexes: [
-    /timed out waiting for llama runner to start/,
+    // Ollama names its runner `llama runner`, and since it runs llama.cpp's own server, `llama-server`, whose
+    // load retries say the same words at WARN and go on (the old runner's WARN is its end).
+    new RegExp(`timed out waiting for llama runner to start|${GOES_ON}timed out waiting for llama-server to start`),
     /failed to start a llama runner/,
-    /llama runner process has terminated/,
+    new RegExp(`llama runner process has terminated|${GOES_ON}llama-server process has terminated`),
     /llama runner terminated/,
-    /llama runner process no longer running/,
+    new RegExp(`llama runner process no longer running|${GOES_ON}llama-server process no longer running`),
     /error loading llama server/,
     // The runner's process could not be started at all (a binary for another CPU, a file that is gone).
     /error starting (?:the )?(?:external )?llama (?:runner|server)/,
@@ -24,6 +26,10 @@ export const runnerNotStarted: Cause = {
     /llama-server\b[^\n]* exited with status code -?\d/,
     // Ollama's server asked the runner it started to load the model, and the runner was gone.
     /do load request: (?:Post|Get) /,
+    // The same said as logfmt (`msg="do load request" error="Post \"http://127.0.0.1:38123/load\": EOF"`).
+    /msg="do load request" error="(?:Post|Get) /,
+    // Ollama's MLX runner (Apple silicon) that never came up.
+    /timeout waiting for mlx runner/,
   ],
   text: t(
     [
@@ -51,9 +57,16 @@ export const modelLoadFailed: Cause = {
     // The same in Chinese: 模型加载失败, 加载模型失败, 模型 X 加载失败.
     new RegExp("\u6a21\u578b[^\\n]{0,60}\u52a0\u8f7d\u5931\u8d25|\u52a0\u8f7d\u6a21\u578b\u5931\u8d25"),
     /(?:[Cc]ould not|[Uu]nable to) load model\b/,
+    // llama.cpp loaded the weights but could not set up the context for them (its server, bench and CLI).
+    /failed to create[ _]context with model\b/,
+    // A TGI shard could not set its model up (the traceback after it says why).
+    /Error when initializing model\b/,
     /model failed to load/,
     /ModelLoadFailed|Model load failed|[Mm]odel \S+ load failed: /,
-    /[Ee]rror loading model\b/,
+    // llama.cpp's server gives up after the loader's error (`exiting due to model loading error`).
+    /[Ee]rror loading model\b|exiting due to model loading error/,
+    // Xinference's supervisor: the worker could not launch the model (the detail after it says why).
+    /[Ff]ailed to launch (?:the )?model\b/,
     // TGI: a shard (one process per GPU) that did not start.
     /ShardCannotStart|Shard \d+ failed to start/,
     // PyTorch: the weights do not fit the model they are loaded into (the wrong file for a node or a loader).
@@ -132,7 +145,8 @@ export const engineDead: Cause = {
     /Python process exited with code \d+ and signal/,
     // TGI's router to a shard whose unix socket is gone (`error trying to connect: No such file or directory`).
     /error trying to connect: No such file or directory/,
-    /grpc service not ready/,
+    // LocalAI's backend process that never answered its health check.
+    /grpc service not ready|[Ff]ailed starting\/connecting to the gRPC service/,
     // A front end that gave up on its local engine (RunPod's ComfyUI worker: `Failed to connect to server at
     // http://127.0.0.1:8188 after 500 attempts`).
     /[Ff]ailed to connect to (?:the )?server at https?:\/\/(?:127\.0\.0\.1|localhost)\S* after \d+ attempts/,
@@ -163,6 +177,8 @@ export const engineDead: Cause = {
     /RuntimeError: Worker failed with error/,
     // A pool or launcher whose child died (concurrent.futures, torchrun, SGLang's scheduler).
     /BrokenProcessPool|process pool was terminated abruptly|ChildFailedError|scheduler is dead/,
+    // SGLang's processes that raised and take the server down (the traceback after it says why), and its warmup.
+    /(?:Scheduler|[Tt]okenizerManager) hit an exception|Initialization failed\. warmup error/,
     // A backend behind gRPC went away (LocalAI's backends, Triton's Python stub): UNAVAILABLE is a dead server.
     /rpc error: code = Unavailable desc = (?:error reading from server|connection error)/,
     // Not the answer to a model load (`Model X load failed: [StatusCode.UNAVAILABLE] ...`): the server is up.
@@ -177,6 +193,11 @@ export const engineDead: Cause = {
     /[Ww]orker exited unexpectedly|[Ss]ubprocess terminated unexpectedly/,
     // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
     /while running the model: unexpected EOF/,
+    /model runner has unexpectedly stopped/,
+    // TGI's launcher: a shard (one process per GPU) that was up died.
+    /\bShardFailed\b|Shard \d+ crashed/,
+    // TGI's router (the web server in front of the shards) died; vLLM's async engine loop raised (v0).
+    /\bWebserverFailed\b|Webserver Crashed|Engine background task failed/,
     // Its endpoints only: not a monitoring agent's call to the kubelet (`Get "http://localhost:10255/pods"`).
     new RegExp(`(?:Post|Get) "${RUNNER_URL}[^"]*": (?:EOF|read tcp|dial tcp)`),
     new RegExp(`(?:Post|Get) \\\\"${RUNNER_URL}[^"\\\\]*\\\\": (?:EOF|read tcp|dial tcp)`),
