@@ -65,7 +65,11 @@ export function decide(prev: State, results: readonly ProbeResult[], now: number
     }),
   );
   for (const check of cfg.checks) {
-    const result = withChildCause(results.find((r) => r.check === check.name), cfg, results);
+    const result = withChildCause(
+      results.find((r) => r.check === check.name),
+      cfg,
+      results,
+    );
     const before = own(prev.checks, check.name);
     if (!result) {
       if (before) checks[check.name] = before;

@@ -69,24 +69,28 @@ const TLS_CODE = /^(CERT_|ERR_TLS|DEPTH_|SELF_SIGNED|UNABLE_)/;
 /** httpRequest sends one request and reads the whole answer (any status is an answer; only no answer throws). */
 export async function httpRequest(url: string | URL, opts: HttpOptions = {}): Promise<HttpResponse> {
   let status: number | undefined;
-  return withDeadline(opts, () => status, async (signal) => {
-    const { res, head } = await open(url, opts, signal);
-    status = head.status;
-    const max = opts.maxBody ?? DEFAULT_MAX_BODY;
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let bytes = 0;
-    for await (const chunk of res as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (kept < max) {
-        chunks.push(chunk.subarray(0, max - kept));
-        kept += Math.min(chunk.length, max - kept);
+  return withDeadline(
+    opts,
+    () => status,
+    async (signal) => {
+      const { res, head } = await open(url, opts, signal);
+      status = head.status;
+      const max = opts.maxBody ?? DEFAULT_MAX_BODY;
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      let bytes = 0;
+      for await (const chunk of res as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        if (kept < max) {
+          chunks.push(chunk.subarray(0, max - kept));
+          kept += Math.min(chunk.length, max - kept);
+        }
       }
-    }
-    // A body that only the connection's close ends (HTTP/1.0, no length) looks whole when a deadline cuts it.
-    signal?.throwIfAborted();
-    return { ...head, body: Buffer.concat(chunks), bytes };
-  });
+      // A body that only the connection's close ends (HTTP/1.0, no length) looks whole when a deadline cuts it.
+      signal?.throwIfAborted();
+      return { ...head, body: Buffer.concat(chunks), bytes };
+    },
+  );
 }
 
 /**

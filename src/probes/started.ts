@@ -61,7 +61,12 @@ async function startedOf(
   );
   // The listener seen last, still there (it closed its port), is the one to read: another copy is not a restart.
   const same = procs.find((p) => start !== undefined && startTimeOf(p.pid, boot) === start);
-  const first = same ? { pid: same.pid, at: start! } : earliest(procs.map((p) => p.pid), boot);
+  const first = same
+    ? { pid: same.pid, at: start! }
+    : earliest(
+        procs.map((p) => p.pid),
+        boot,
+      );
   return first && { at: first.at, cmd, ...stoppedIf(procs.find((p) => p.pid === first.pid)?.state) };
 }
 

@@ -291,7 +291,10 @@ export function statusJson(state: State, config: Config, now: number) {
     silences: (state.silences ?? [])
       .filter((s) => s.endsAt > now)
       .map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), createdAt: iso(s.createdAt) })),
-    maintenance: windowsNow(config.maintenance, now).map((w) => ({ ...w, startsAt: iso(w.startsAt),
-      endsAt: iso(w.endsAt) })),
+    maintenance: windowsNow(config.maintenance, now).map((w) => ({
+      ...w,
+      startsAt: iso(w.startsAt),
+      endsAt: iso(w.endsAt),
+    })),
   };
 }

@@ -180,9 +180,10 @@ function checkView(c: PageInput["config"]["checks"][number], input: PageInput): 
       : win && { until: win.endsAt, reason: `maintenance window ${redact(win.name)}` },
     flapShare: cs?.flapping?.share,
     heldByDepends: cs?.held === "depends",
-    warming: cs?.held === "warming" && cs.warmup?.start !== undefined
-      ? { startedAt: cs.warmup.waiting ?? cs.warmup.start, loadMs: cs.warmup.loadMs }
-      : undefined,
+    warming:
+      cs?.held === "warming" && cs.warmup?.start !== undefined
+        ? { startedAt: cs.warmup.waiting ?? cs.warmup.start, loadMs: cs.warmup.loadMs }
+        : undefined,
     day: timeline(c.name, events, cs && { status: cs.status, since: cs.since }, now - DAY, now, 48, rows),
     week: timeline(c.name, events, cs && { status: cs.status, since: cs.since }, now - 7 * DAY, now, 42, rows),
     incidents: rows.slice().reverse(),

@@ -87,7 +87,13 @@ const fmtMiB = (b: number) => `${Math.round(b / 1048576)} MiB`;
 /** startedOf is when the first of the matched processes started, for the warm-up after a restart (engine). */
 function startedOf(alive: readonly ProcInfo[]): { started?: Started } {
   const boot = alive.length ? bootTime() : undefined;
-  const first = boot === undefined ? undefined : earliest(alive.map((p) => p.pid), boot);
+  const first =
+    boot === undefined
+      ? undefined
+      : earliest(
+          alive.map((p) => p.pid),
+          boot,
+        );
   if (!first) return {};
   const state = alive.find((p) => p.pid === first.pid)?.state;
   return { started: { at: first.at, ...(state === "T" || state === "t" ? { stopped: true as const } : {}) } };
