@@ -7,8 +7,9 @@
  *   broad     a mechanism in any words, on a line that says something failed (`... timed out`): the last resort
  *   free      a user pattern's cause that is not in the catalog (free text)
  *   evidence  names nothing: makes a weak pattern of its cause count
- *   excuse    names nothing: the next matching line, when it names this cause, names nothing either (a warning
- *             that the service goes on without an optional module, then the import error it tolerates)
+ *   excuse    names nothing: the report of this cause right before it (a failure, then the fallback that goes
+ *             on without it), or else the next matching line (a warning that the service goes on without an
+ *             optional module, then the import error it tolerates), names nothing of this cause either
  *
  * Within one strength the cause highest in the catalog wins, so a wrapper never outranks the error it carries.
  */
@@ -35,16 +36,21 @@ export function catalogRules(causes: readonly Cause[]): CatalogRule[] {
 /** Screened is one line of a read with the matches the excuses left it. */
 export type Screened<T> = { matches: T[]; line: string };
 
+/** HELD is how many matching lines one report of a failure may take before the excuse after it (a fallback). */
+const HELD = 4;
+
 /**
  * createExcuser screens the matches of each line of one read, in order. An excuse names nothing, and drops the
- * matches of its cause from one line with other matches: the line right before it (`No module named 'flash_attn'`,
- * then `flash_attn not installed, disabling`) or else the next one (a warning, then the import error it tolerates,
- * its own line included); then it is spent. One warning excuses one import error, never a later one that stops the
- * service. Lines come out one matching line late (a line that is only evidence at once); `flush` gives the last.
+ * matches of its cause from the lines with other matches: the report right before it, up to HELD matching lines
+ * that all name that cause (`No module named 'flash_attn'`, then `flash_attn not installed, disabling`; llama.cpp's
+ * three lines of a failed allocation, then `retrying without pipeline parallelism`), or else the next one (a
+ * warning, then the import error it tolerates, its own line included); then it is spent. One warning excuses one
+ * import error, never a later one that stops the service. Lines come out up to HELD matching lines late (a line
+ * that is only evidence at once); `flush` gives the rest.
  */
 export function createExcuser<T extends { strength: Strength }>(idOf: (m: T) => string | undefined) {
   let pending = new Set<string | undefined>();
-  let held: Screened<T> | undefined;
+  let held: Screened<T>[] = [];
   return {
     screen(matches: T[], line: string): Screened<T>[] {
       const excuses = new Set(matches.filter((m) => m.strength === "excuse").map(idOf));
@@ -52,27 +58,33 @@ export function createExcuser<T extends { strength: Strength }>(idOf: (m: T) => 
       if (excuses.size === 0 && rest.length === 0) return [];
       // A line that is only evidence (a hub's URL) names nothing: it is not the line an excuse looks at.
       if (excuses.size === 0 && rest.every((m) => m.strength === "evidence")) return [{ line, matches: rest }];
-      const done: Screened<T>[] = [];
       const spent = new Set<string | undefined>();
-      if (held) {
-        const before = held.matches;
-        done.push({ line: held.line, matches: before.filter((m) => !excuses.has(idOf(m))) });
-        for (const m of before) if (excuses.has(idOf(m))) spent.add(idOf(m));
-        held = undefined;
+      for (const id of excuses) {
+        // The run of held lines right before this one that all name the excused cause: one report.
+        for (let i = held.length - 1; i >= 0; i--) {
+          const h = held[i];
+          if (!h?.matches.some((m) => idOf(m) === id)) break;
+          held[i] = { line: h.line, matches: h.matches.filter((m) => idOf(m) !== id) };
+          spent.add(id);
+        }
       }
       const fresh = [...excuses].filter((id) => !spent.has(id));
+      let done: Screened<T>[] = [];
+      if (excuses.size > 0) [done, held] = [held, []];
       if (rest.length === 0) {
         for (const id of fresh) pending.add(id);
         return done;
       }
       const off = new Set([...pending, ...fresh]);
       pending = new Set();
-      held = { line, matches: rest.filter((m) => !off.has(idOf(m))) };
+      held.push({ line, matches: rest.filter((m) => !off.has(idOf(m))) });
+      const out = held.length > HELD ? held.shift() : undefined;
+      if (out) done.push(out);
       return done;
     },
     flush(): Screened<T>[] {
-      const last = held ? [held] : [];
-      held = undefined;
+      const last = held;
+      held = [];
       return last;
     },
   };

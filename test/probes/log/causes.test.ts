@@ -121,6 +121,23 @@ describe("lines of one read", () => {
     ).toBe("job_failed");
     expect(classifyLines(["Prompt executed in 71.23 seconds"])).toBeUndefined();
   });
+
+  it("a fallback after a failure reported over several lines excuses the whole report, and no more", () => {
+    // llama.cpp's failed allocation takes three lines before it retries another way.
+    const oom = [
+      "E ggml_backend_cuda_buffer_type_alloc_buffer: allocating 51748.72 MiB on device 1: cudaMalloc failed: " +
+        "out of memory",
+      "E ggml_gallocr_reserve_n_impl: failed to allocate CUDA1 buffer of size 54262464512",
+      "E graph_reserve: failed to allocate compute buffers",
+    ];
+    const retry = "W sched_reserve: compute buffer allocation failed, retrying without pipeline parallelism";
+    expect(classifyLines([...oom, "I srv load_model: loading", retry])).toBeUndefined();
+    // A report longer than a fallback covers keeps its first line; an OOM after the fallback is named.
+    expect(classifyLines([...oom, ...oom, retry])?.id).toBe("gpu_oom");
+    expect(classifyLines([...oom, retry, oom[0]!])?.id).toBe("gpu_oom");
+    // A line of another cause between them ends the report: the fallback excuses nothing before it.
+    expect(classifyLines([oom[0]!, "!!! Exception during processing !!!", retry])?.id).toBe("gpu_oom");
+  });
 });
 
 describe("the config's own causes", () => {

@@ -8,6 +8,8 @@ export const gpuLost: Cause = {
     XID("79"),
     AFTER_XID("79"),
     /fallen off the bus|fallen off of the bus/,
+    // oneAPI's (Intel GPUs) and DirectML's (Windows) words for a device that is gone.
+    /UR_RESULT_ERROR_DEVICE_LOST|GPU device instance has been suspended/,
     /GPU is lost/,
     /GPU lost from the bus/,
     /NVMLError_GpuIsLost/,
@@ -147,6 +149,9 @@ export const cudaDriverTooOld: Cause = {
     // The container image asks for a newer CUDA than the host's driver has (nvidia-container-cli).
     /unsatisfied condition: cuda>=/,
     /CUDA_ERROR_UNSUPPORTED_PTX_VERSION/,
+    // The driver's libcuda lacks a function the runtime calls (older than the CUDA it was built for); the CUDA
+    // runtime's own init failing with 35 (cudaErrorInsufficientDriver), as Ollama's discovery says it.
+    /libcuda\.so[\d.]*: undefined symbol: cu\w+|cudart init failure: 35\b/,
   ],
   // A library that goes on another way after the failed call (NeMo: `... cudaErrorInsufficientDriver: 35>. Falling
   // back to native PyTorch CUDA graphs`).
@@ -196,7 +201,7 @@ export const noGpu: Cause = {
     /Error 802: system not yet initialized|CUDA_ERROR_SYSTEM_NOT_READY|cudaErrorSystemNotReady/,
 
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
-    /Torch is not able to use GPU|PyTorch is not able to access CUDA/,
+    /Torch is not able to use GPU|PyTorch is not able to access (?:CUDA|GPU)/,
     // vLLM found no platform (no GPU the process can see); its Ray executor, no GPU free on the node; Xinference, no
     // GPU free for the model.
     /Failed to infer device type|Current node has no (?:GPU|NPU|XPU|TPU) available/,

@@ -57,6 +57,8 @@ export const missingLibrary: Cause = {
     /libcuda\.so cannot found|[Pp]lease create a symlink of libcuda\.so/,
     // PaddlePaddle's core library is there, but a library it needs (libssl, libcudnn) is not.
     /Can not import paddle core while this file exists/,
+    // cffi (soundfile's libsndfile), as dlopen's caller says it.
+    /[Cc]annot load library '[^']+'|did not manage to locate a library called/,
   ],
   // A library file (`libtriton_tensorrt_plan.so`) named as not found in a loader's own words (a backend or plugin
   // directory): named only when no line names a cause outright.
@@ -198,6 +200,8 @@ export const execNotFound: Cause = {
     /Bad git executable|git executable not found/,
     // Triton's JIT without a C compiler; ComfyUI-Manager without pip or uv in its environment.
     /Failed to find C compiler|nor `uv` are available/,
+    // The programs AI services most often run and miss: ffmpeg's tools (pydub, EDGE-TTS), nvidia-smi in a container.
+    /No such file or directory: '(?:ffprobe|ffmpeg)'|nvidia-smi(?:: command)? not found/,
     // zsh running a script names the script and line (`continue_script:24: no such file or directory: ./venv/...`).
     /^[\w.-]+:\d+: no such file or directory: /,
     // ffmpy and similar wrappers: `FFExecutableNotFoundError: Executable 'ffprobe' not found`.

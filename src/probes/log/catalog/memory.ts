@@ -191,8 +191,9 @@ export const gpuOom: Cause = {
   ],
   // llama.cpp's compute buffers did not fit: on the GPU unless a line of the read names the host's memory.
   carriers: [/failed to allocate compute (?:pp |tg )?buffers/],
-  // A program that ran out of memory on one way of doing a step and does it another way (ComfyUI's tiled VAE decode).
-  excuses: [/out of memory[^\n]*(?:[Rr]etrying with |[Ww]ill try (?:to )?\w+ each )/],
+  // A program that ran out of memory on one way of doing a step and does it another way (ComfyUI's tiled VAE decode,
+  // llama.cpp's compute buffers without pipeline parallelism): the failure's lines before it name nothing.
+  excuses: [/(?:out of memory|allocation failed)[^\n]*(?:[Rr]etrying with(?:out)? |[Ww]ill try (?:to )?\w+ each )/],
   text: t(
     [
       "GPU out of memory",

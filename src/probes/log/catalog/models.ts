@@ -20,6 +20,8 @@ export const modelCorrupt: Cause = {
     // torch.load(weights_only=True) of a file that is not a checkpoint (a JSON, an HTML page); a download that is not
     // the archive it was named as.
     /WeightsUnpickler error: Unsupported operand/,
+    // The same, its operand on a line of its own (60 is `<`: an HTML page saved as the checkpoint).
+    /^Unsupported operand \d+$/,
     /gzip: stdin: not in gzip format/,
     // A JSON reader (nlohmann's, in piper and other C++ servers) handed an HTML page saved as a model's config.
     /parse error at line 1, column 1: [^\n]*last read: '<'/,
@@ -139,6 +141,8 @@ export const modelNotFound: Cause = {
     /Model \S+ not found; available models|Invalid model size '/,
     // Xinference's launch of a model name its registry does not have.
     /Model not found, name: /,
+    // Wan2GP's downloader; Triton's repository without the model's file (`Internal: failed to stat file ...`).
+    /\bMissing model [\w.-]+$|Internal: failed to stat file /,
     // CosyVoice's model directory holds none of its configs (cosyvoice.yaml, cosyvoice2.yaml, ...).
     /No valid model type found!/,
     /No checkpoints found|[Cc]an.t run without a checkpoint/,

@@ -13,6 +13,8 @@ export const portInUse: Cause = {
     /\[Errno 98\]/,
     // Easy Diffusion's start script.
     /already running at port \d+|port \d+ could not be bound/,
+    // ComfyUI Desktop tries a range of ports (`Ports 8188 to 8198 are all in use.`).
+    /Ports \d+ to \d+ are all in use/,
     // asyncio on Windows says WSAEACCES as errno 13: on a port above 1023 it is one Windows reserves or holds (a
     // port below 1024 on Linux is a permission: permission_denied).
     new RegExp(`\\[Errno 13\\] error while attempting to bind on address \\('[^']*', ${UNPRIVILEGED}\\)`),
@@ -172,7 +174,7 @@ export const hubUnreachable: Cause = {
     // A download cut off mid-file, and a proxy or TLS failure on the way to the hub (urllib3, requests).
     /Connection broken: IncompleteRead|exceptions\.IncompleteRead: |ChunkedEncodingError/,
     /Unable to connect to proxy|Cannot connect to proxy|EOF occurred in violation of protocol/,
-    /Error: max retries exceeded: /,
+    /Error: max retries exceeded(?:: |$)/,
     // A download that failed on the network, in any downloader's words (Xinference, Node's ETIMEDOUT, urllib3).
     new RegExp(
       "(?:[Ff]ailed to download|[Dd]ownload [Ff]ailed|[Ee]rror while downloading)[^\\n]*" +

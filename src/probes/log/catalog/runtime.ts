@@ -72,6 +72,9 @@ export const cudaError: Cause = {
     /no kernel image is available for execution/,
     // ggml's own check: the build has no code for this GPU's architecture.
     /has no device code compatible with CUDA arch/,
+    /compiled without support for the current GPU architecture/,
+    // cuFFT (torch.stft on the GPU).
+    /cuFFT error: |CUFFT_INTERNAL_ERROR/,
     /cuda runtime error \(|CUDA runtime error: /,
     // ggml's older form, the driver API's names, and ROCm's HIP for the same failures.
     /CUDA error \d+ at /,
@@ -107,7 +110,7 @@ export const segfault: Cause = {
   regexes: [
     // Thread titles write the message in Title Case (`Segmentation Fault`, `CUDA Out of Memory`).
     /Segmentation fault|segmentation fault|Segmentation Fault/,
-    /signal SIGSEGV/,
+    /signal SIGSEGV|received SIGSEGV for address/,
     /EXC_BAD_ACCESS/,
     /[Ss]ignal 11 \(SIGSEGV\)|(?:with|by|due to) signal 11\b|exitcode *: -11\b/,
     // Go's and Rust's runtime report of the same signal.

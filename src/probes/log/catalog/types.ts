@@ -31,7 +31,8 @@ export type Cause = {
   broad?: RegExp[];
   /**
    * Patterns of a line that says the service goes on without what this cause names (a warning about an optional
-   * module): the next line that matches anything names nothing of this cause (cause-pick.ts, createExcuser).
+   * module, a fallback after a failure): the report of this cause right before it, or else the next line that
+   * matches anything, names nothing of this cause (cause-pick.ts, createExcuser).
    */
   excuses?: RegExp[];
   text: Record<Locale, { explain: string; action: string }>;

@@ -73,6 +73,7 @@ export const modelLoadFailed: Cause = {
     /Error\(s\) in loading state_dict for /,
     // torch.load's weights-only unpickler (the default since torch 2.6) refused an object of the checkpoint.
     /Weights only load failed/,
+    /weights_only=True`` with TorchScript archives/,
     // ComfyUI's loaders, on weights whose model they do not recognize (before `Could not detect model type of`).
     /ERROR UNSUPPORTED (?:DIFFUSION MODEL|UNET|MODEL|CHECKPOINT) /,
     /size mismatch for [\w.]+:/,
@@ -154,6 +155,8 @@ export const engineDead: Cause = {
     // The same, said by RunPod's worker (`ComfyUI server (127.0.0.1:8188) not reachable after multiple retries`).
     /\((?:127\.0\.0\.1|localhost):\d+\) not reachable after/,
     /Engine loop has died/,
+    // A model platform's supervisor restarting the server it runs (truss: `Inference server seems to have crashed`).
+    /[Ii]nference server (?:seems to have|has) crashed/,
     /MQLLMEngine is already dead/,
     /Background loop has errored already/,
     /EngineCore encountered (?:an issue|a fatal error)/,
