@@ -8,7 +8,8 @@
 import { diskFull, permissionDenied, tooManyOpenFiles } from "./files.js";
 import { modelCorrupt, modelNotFound } from "./models.js";
 import { execNotFound, missingDependency, missingLibrary } from "./install.js";
-import { cudaDriverTooOld, gpuFirmware, gpuHang, gpuHwMemory, gpuLost, noGpu, nvmlMismatch } from "./gpu.js";
+import { cudaDriverTooOld, noGpu, nvmlMismatch } from "./driver.js";
+import { gpuFirmware, gpuHang, gpuHwMemory, gpuLost } from "./gpu.js";
 import { gpuOom, hostOom, shmBusError } from "./memory.js";
 import { addressUnavailable, hubUnreachable, portInUse } from "./network.js";
 import { cudaError, hangTimeout, illegalInstruction, nccl, segfault } from "./runtime.js";
