@@ -86,6 +86,8 @@ export const permissionDenied: Cause = {
     // Rust's io::Error for Windows' ERROR_ACCESS_DENIED; transformers that cannot write its cache.
     /\(os error 5\)|problem when trying to write in your cache folder/,
     /EACCES: permission denied/,
+    // ONNX Runtime gives the errno by number (`Load model from x.onnx failed:system error number 13`).
+    /system error number 13\b/,
     // Go's *PathError: the operation, the path, then the errno's text.
     // Go's exec too: a runner unpacked to a noexec /tmp (`fork/exec /tmp/ollama.../runner: permission denied`).
     /(?:open|mkdir|stat|lstat|chmod|chown|remove|rename|create|unlinkat|mkdirall|fork\/exec) \S+: ?permission denied/,

@@ -73,6 +73,8 @@ export const gpuHang: Cause = {
     /GSP RM heartbeat timed out|_kgspIsHeartbeatTimedOut/,
     // Windows: the display driver's timeout detection and recovery failed (bug check 0x116, 0x117).
     /VIDEO_TDR_FAILURE|VIDEO_TDR_TIMEOUT_DETECTED/,
+    // Vulkan's VK_ERROR_DEVICE_LOST (-4) from a queue submit (ncnn's upscalers): the driver reset a GPU that hung.
+    /vkQueueSubmit failed \(?-4\b|VK_ERROR_DEVICE_LOST/,
   ],
   // A DPC watchdog bug check is any driver's; it is the GPU's when NVIDIA's kernel driver is named with it.
   weak: { regexes: [/DPC_WATCHDOG_VIOLATION/], evidence: [/nvlddmkm/] },

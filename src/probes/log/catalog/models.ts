@@ -143,6 +143,8 @@ export const modelNotFound: Cause = {
     /Model not found, name: /,
     // Wan2GP's downloader; Triton's repository without the model's file (`Internal: failed to stat file ...`).
     /\bMissing model [\w.-]+$|Internal: failed to stat file /,
+    // ONNX Runtime gives ENOENT by number.
+    /Load model from \S+ failed: ?system error number 2\b/,
     // CosyVoice's model directory holds none of its configs (cosyvoice.yaml, cosyvoice2.yaml, ...).
     /No valid model type found!/,
     /No checkpoints found|[Cc]an.t run without a checkpoint/,

@@ -214,6 +214,8 @@ export const hangTimeout: Cause = {
     // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
     /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
     /WORKER TIMEOUT \(pid:/,
+    // The same seen from the worker: the arbiter's SIGABRT lands in its handler (a traceback through handle_abort).
+    /workers\/base\.py", line \d+, in handle_abort/,
     /killed by timeout|killed due to timeout/,
     /(?:initializing|starting|loading) for too long/,
     /litellm\.Timeout|APITimeoutError/,

@@ -56,7 +56,9 @@ export const modelLoadFailed: Cause = {
     /Serialization assertion stdVersionRead == kSERIALIZATION_VERSION failed|Version tag does not match/,
     // The same in Chinese: 模型加载失败, 加载模型失败, 模型 X 加载失败.
     new RegExp("\u6a21\u578b[^\\n]{0,60}\u52a0\u8f7d\u5931\u8d25|\u52a0\u8f7d\u6a21\u578b\u5931\u8d25"),
-    /(?:[Cc]ould not|[Uu]nable to) load model\b/,
+    /(?:[Cc]ould not|[Uu]nable to) load (?:\w+ )?model\b/,
+    // diffusers: the checkpoint lacks weights the model needs (another model's file); Triton, a platform it has not.
+    /because the following keys are missing:|unexpected platform type \S+ for /,
     // llama.cpp loaded the weights but could not set up the context for them (its server, bench and CLI).
     /failed to create[ _]context with model\b/,
     // A TGI shard could not set its model up (the traceback after it says why).
