@@ -41,12 +41,12 @@ const HELD = 4;
 
 /**
  * createExcuser screens the matches of each line of one read, in order. An excuse names nothing, and drops the
- * matches of its cause from the lines with other matches: the report right before it, up to HELD matching lines
- * that all name that cause (`No module named 'flash_attn'`, then `flash_attn not installed, disabling`; llama.cpp's
- * three lines of a failed allocation, then `retrying without pipeline parallelism`), or else the next one (a
- * warning, then the import error it tolerates, its own line included); then it is spent. One warning excuses one
- * import error, never a later one that stops the service. Lines come out up to HELD matching lines late (a line
- * that is only evidence at once); `flush` gives the rest.
+ * matches of its cause from its own line and from the lines with other matches: the report right before it, up to
+ * HELD matching lines that all name that cause (`No module named 'flash_attn'`, then `flash_attn not installed,
+ * disabling`; llama.cpp's three lines of a failed allocation, then `retrying without pipeline parallelism`), or else
+ * the next one (a warning, then the import error it tolerates); then it is spent. One warning excuses one import
+ * error, never a later one that stops the service. Lines come out up to HELD matching lines late (a line that is
+ * only evidence at once); `flush` gives the rest.
  */
 export function createExcuser<T extends { strength: Strength }>(idOf: (m: T) => string | undefined) {
   let pending = new Set<string | undefined>();
@@ -75,7 +75,8 @@ export function createExcuser<T extends { strength: Strength }>(idOf: (m: T) => 
         for (const id of fresh) pending.add(id);
         return done;
       }
-      const off = new Set([...pending, ...fresh]);
+      // A line that says the failure and its fallback at once (`out of memory ..., retrying with tiled`): excused too.
+      const off = new Set([...pending, ...excuses]);
       pending = new Set();
       held.push({ line, matches: rest.filter((m) => !off.has(idOf(m))) });
       const out = held.length > HELD ? held.shift() : undefined;

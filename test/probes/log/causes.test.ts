@@ -135,6 +135,16 @@ describe("lines of one read", () => {
     // A report longer than a fallback covers keeps its first line; an OOM after the fallback is named.
     expect(classifyLines([...oom, ...oom, retry])?.id).toBe("gpu_oom");
     expect(classifyLines([...oom, retry, oom[0]!])?.id).toBe("gpu_oom");
+    // Ollama's scheduler: the load's failure at INFO, then a retry with a smaller context that carries the same error.
+    const ollama = [
+      'time=2025-06-01T10:00:00.000Z level=INFO source=sched.go:641 msg="Load failed" model=/m/blobs/sha256-1 ' +
+        'error="cudaMalloc failed: out of memory"',
+      'time=2025-06-01T10:00:00.001Z level=WARN source=sched.go:652 msg="llama-server load failed; reducing ' +
+        'automatic context and retrying once" model=/m/blobs/sha256-1 new_num_ctx=16384 ' +
+        'error="cudaMalloc failed: out of memory"',
+    ];
+    expect(classifyLines(ollama)).toBeUndefined();
+    expect(classifyLines([...ollama, ollama[0]!])?.id).toBe("gpu_oom");
     // A line of another cause between them ends the report: the fallback excuses nothing before it.
     expect(classifyLines([oom[0]!, "!!! Exception during processing !!!", retry])?.id).toBe("gpu_oom");
   });

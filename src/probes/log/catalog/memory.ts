@@ -193,7 +193,11 @@ export const gpuOom: Cause = {
   carriers: [/failed to allocate compute (?:pp |tg )?buffers/],
   // A program that ran out of memory on one way of doing a step and does it another way (ComfyUI's tiled VAE decode,
   // llama.cpp's compute buffers without pipeline parallelism): the failure's lines before it name nothing.
-  excuses: [/(?:out of memory|allocation failed)[^\n]*(?:[Rr]etrying with(?:out)? |[Ww]ill try (?:to )?\w+ each )/],
+  excuses: [
+    /(?:out of memory|allocation failed)[^\n]*(?:[Rr]etrying with(?:out)? |[Ww]ill try (?:to )?\w+ each )/,
+    // Ollama's scheduler after a load that ran out of memory: it loads again with a smaller context.
+    /load failed; reducing automatic context and retrying/,
+  ],
   text: t(
     [
       "GPU out of memory",
