@@ -97,7 +97,7 @@ export const noGpu: Cause = {
     // diffusers asked to offload a pipeline to a GPU on a host where torch sees none.
     /offload` requires accelerator, but not found/,
     // CUDA's error 802: the system is not ready for CUDA work (NVSwitch hosts without Fabric Manager running).
-    /Error 802: system not yet initialized|CUDA_ERROR_SYSTEM_NOT_READY|cudaErrorSystemNotReady/,
+    /system not yet initialized|CUDA_ERROR_SYSTEM_NOT_READY|cudaErrorSystemNotReady/,
 
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
     /Torch is not able to use GPU|PyTorch is not able to access (?:CUDA|GPU)/,
@@ -107,7 +107,7 @@ export const noGpu: Cause = {
     /required GPUs exceeds the total number of available GPUs|No available slot found for the model/,
     /no compatible GPUs were discovered/,
     // Kubernetes found no node with a GPU free for the pod (`0/1 nodes are available: 1 Insufficient nvidia.com/gpu`).
-    /Insufficient nvidia\.com\/\w*gpu/,
+    /[Ii]nsufficient nvidia\.com\/\w*gpu/,
     // Triton (the compiler) found no GPU driver (`0 active drivers ([]). There should only be one.`).
     /\b0 active drivers\b/,
     // nvidia-container-cli could not talk to NVML (a container that lost its devices).
@@ -146,10 +146,8 @@ export const noGpu: Cause = {
     // oneAPI's SYCL (Intel GPUs) with no device; a service asked for a CUDA device that is not there.
     /DeviceList is empty|device is not available: cuda/,
     /Torch not compiled with CUDA enabled|was not compiled with CUDA support/,
-    // CUDA error 802: an NVSwitch system whose Fabric Manager is not running; no GPU can be used.
-    /system not yet initialized/,
     // Containers and Kubernetes: no GPU device to hand out (CDI specs not generated, the device plugin found none).
-    /unresolvable CDI devices|No [Dd]evices found\. Waiting indefinitely|[Ii]nsufficient nvidia\.com\/gpu/,
+    /unresolvable CDI devices|No [Dd]evices found\. Waiting indefinitely/,
     /UnexpectedAdmissionError/,
     /^No devices were found$|couldn.t find libnvidia-ml\.so library/,
     /NVMLError_(?:DriverNotLoaded|Uninitialized|LibraryNotFound)/,

@@ -17,8 +17,10 @@ export const diskFull: Cause = {
     /Not enough free disk space|[Ii]nsufficient disk space|[Nn]ot enough disk space|[Nn]ot enough storage space/,
     // EDQUOT: the user's quota is full, which the service meets as a full disk.
     /[Dd]isk quota exceeded/,
-    // The kubelet evicts pods from a node whose disk runs out, or a pod past its own ephemeral-storage limit.
+    // The kubelet evicts pods from a node whose disk runs out, a pod past its own ephemeral-storage limit, or an
+    // emptyDir over its sizeLimit.
     /low on resource: ephemeral-storage|ephemeral local storage usage exceeds|local ephemeral storage limit/,
+    /Usage of EmptyDir volume [^\n]* exceeds the limit/,
     /\[Errno 122\]/,
     // Rust's io::Error gives the errno: 28 ENOSPC, 122 EDQUOT; Windows' ERROR_DISK_FULL is 112.
     /\(os error (?:28|122|112)\)/,
@@ -29,9 +31,6 @@ export const diskFull: Cause = {
     /database or disk is full/,
     // TensorFlow's checkpoint writer says ENOSPC as `Resource exhausted`.
     /Error writing \(tmp\) checkpoint file: [^\n]*Resource exhausted/,
-    // Kubernetes evicted the pod for the disk it used (an emptyDir over its sizeLimit, the node's ephemeral storage).
-    /Usage of EmptyDir volume [^\n]* exceeds the limit|low on resource: ephemeral-storage/,
-    /ephemeral local storage usage exceeds/,
     // Ray's file system monitor: its object store will fail to spill (`/tmp/ray/session_x is over 95% full`).
     /is over [\d.]+% full[^\n]*Object creation will fail/,
   ],

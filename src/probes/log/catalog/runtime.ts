@@ -14,9 +14,10 @@ export const nccl: Cause = {
     /nccl(?:InternalError|SystemError|UnhandledCudaError|RemoteError|InvalidUsage)/,
     /NCCL WARN /,
     /NCCL communicator was aborted/,
-    // ProcessGroupNCCL's heartbeat monitor: the watchdog itself hung, then the process is ended on a collective's
-    // timeout or error.
-    /ProcessGroupNCCL's watchdog got stuck for|dump debug info, due to collective timeout or exception/,
+    // ProcessGroupNCCL's heartbeat monitor: the watchdog itself hung (a hang in NCCL or CUDA), then the process is
+    // ended on a collective's timeout or error.
+    /ProcessGroupNCCL's watchdog got stuck|[Hh]eartbeat monitor timed out/,
+    /dump debug info, due to collective timeout or exception/,
     // torch built without NCCL (Windows, macOS) asked for the nccl backend.
     /Distributed package doesn't have NCCL built in/,
     // accelerate on GPUs without P2P (RTX 3090 and 4000 series): NCCL needs NCCL_P2P_DISABLE and NCCL_IB_DISABLE.
@@ -25,8 +26,6 @@ export const nccl: Cause = {
     /NCCL failure/,
     /unhandled (?:system|cuda) error/,
     /remote process exited or there was a network error/,
-    // torch's heartbeat monitor: the NCCL watchdog itself is stuck in a collective (a hang in NCCL or CUDA).
-    /ProcessGroupNCCL's watchdog got stuck|[Hh]eartbeat monitor timed out/,
   ],
   // The watchdog reports the error that stopped a collective: that error (a CUDA error, an OOM) is the cause.
   carriers: [/watchdog thread terminated with exception/, /Some NCCL operations have failed/],
