@@ -174,7 +174,7 @@ export const logProbe = defineProbe(logConfigSchema, {
       notes.push(
         `stopped reading at the time limit after ${Math.round(bytes / 1048576)} MiB; the rest is read next run`,
       );
-    // The last matching line waits for the next one, which may excuse it: no next one comes this run.
+    // The last matching lines wait for a line that may excuse them (a fallback): none comes this run.
     excuser.flush().forEach(record);
     const metrics = { bytes_read: bytes, lines_matched: matched, files: files.length };
     const detail = [...problems.map((p) => sayIn(words, [p.part], "en")), ...notes].join("\n") || undefined;
