@@ -92,6 +92,19 @@ describe("probable cause through the CLI", () => {
     expect(bare.stdout).toContain("probable cause: missing_dependency");
   });
 
+  it("a failure over several lines, then its fallback, fails nothing; the same failure after it is named", async () => {
+    const batch80 = path.resolve(__dirname, "../../fixtures/causes/batches/batch-80.txt");
+    const llama = readCorpus(batch80).find((e) => e.source === "https://github.com/ggml-org/llama.cpp/pull/26297")!;
+    const r = await runCli(["check", "-c", setup("retry", llama.lines)], { cwd: dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/applog +OK /);
+    const again = await runCli(["check", "-c", setup("again", [...llama.lines, llama.lines[0]!])], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(again.stdout).toContain("probable cause: gpu_oom");
+  });
+
   it("the NCCL watchdog names the CUDA error it carries; a missing .so is named by the loader (zh-CN)", async () => {
     const nccl = setup("nccl", [
       "[rank2]:[E626 23:10:17.921506443 ProcessGroupNCCL.cpp:1896] [PG ID 2 PG GUID 3 Rank 2] Process group watchdog " +
