@@ -119,6 +119,8 @@ export const noGpu: Cause = {
     // llama.cpp and llamafile asked to offload layers with no GPU they can use.
     new RegExp(`${GOES_ON}[Nn]o usable GPU found`),
     /No CUDA runtime is found/,
+    // Fish Speech (and others) say so at start and run on the CPU, many times slower.
+    /CUDA is not available, running on CPU/,
     // Ollama's discovery of a GPU too old for its CUDA build (it runs on the CPU instead).
     /CUDA GPU is too old\. Compute Capability detected/,
     // NVML cannot start: the driver is not loaded, or a container lost its device nodes (a systemd reload).

@@ -59,6 +59,8 @@ export const missingLibrary: Cause = {
     /Can not import paddle core while this file exists/,
     // cffi (soundfile's libsndfile), as dlopen's caller says it.
     /[Cc]annot load library '[^']+'|did not manage to locate a library called/,
+    // llama-cpp-python finds no libllama of its own build; a PyInstaller bundle's bootloader no Python DLL.
+    /Shared library with base name '[^']+' not found|Error loading Python DLL '/,
   ],
   // A library file (`libtriton_tensorrt_plan.so`) named as not found in a loader's own words (a backend or plugin
   // directory): named only when no line names a cause outright.

@@ -165,6 +165,8 @@ export const gpuOom: Cause = {
     /Failed to allocate \d+ bytes with alignment/,
     /Allocation on device/,
     /MPS backend out of memory/,
+    // The same in Chinese: 显存不足, 显存溢出, 显存不够 (not enough GPU memory), 爆显存.
+    new RegExp("\u663e\u5b58\u4e0d\u8db3|\u663e\u5b58\u6ea2\u51fa|\u663e\u5b58\u4e0d\u591f|\u7206\u663e\u5b58"),
     /cudaMalloc failed: out of memory/,
     /CUDA_ERROR_OUT_OF_MEMORY/,
     /(?:HIP|XPU) out of memory/,

@@ -222,6 +222,8 @@ export const modelNotFound: Cause = {
     /Cache directory not found: /,
     // insightface's downloader says so when the URL answered with an HTTP error (a release asset that is gone).
     new RegExp(`Failed downloading url ${HUB_URL}`),
+    // git asked a hub for a model repository that is not there (a wrong name: `.../info/refs not valid`).
+    new RegExp(`${HUB_URL}\\S*\\/info\\/refs not valid: is this a git repository`),
   ],
   // A 401/403/404 said on a line of its own after the request that got it (Civitai Helper: `GET Request failed with
   // error code:`, then `404: Not Found`), or by requests in a read that names the hub.

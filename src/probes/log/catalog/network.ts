@@ -29,6 +29,8 @@ export const portInUse: Cause = {
     /[Oo]nly one usage of each socket address/,
     /All ports from \d+ to \d+ are in use/,
     /port is already in use|[Pp]ort \d+ is already in use/,
+    // Werkzeug's development server (Flask); libwebsockets' failed bind with errno 98 (EADDRINUSE).
+    /Port \d+ is in use by another program|ERROR on binding fd \d+ to port \d+ \(-?\d+ 98\)/,
     // Docker's and gpustack's words for a port another process holds.
     /port is already allocated/,
     // gunicorn's arbiter, before it retries the bind (`Connection in use: ('0.0.0.0', 8000)`).

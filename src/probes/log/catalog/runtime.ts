@@ -160,6 +160,8 @@ export const illegalInstruction: Cause = {
     /[Ss]ignal 4 \(SIGILL\)|(?:with|by|due to) signal 4\b/,
     // A binary that checks the CPU itself before it runs (llamafile's Cosmopolitan runtime, others' start-up checks).
     /cpu feature \S+ was required at build time|CPU does not support (?:AVX|SSE|FMA|F16C)/,
+    // TensorFlow's own check, before it aborts (`compiled to use SSE4.1 instructions, but these aren't available`).
+    /was compiled to use \S+ instructions, but these aren.t available on your machine/,
     /exit status 0xc000001d/,
     /(?:code|status)[:=]? ?(?:-1073741795|3221225501)\b/,
     /Uncaught SIGILL|ILL_ILLOPC|STATUS_ILLEGAL_INSTRUCTION/,

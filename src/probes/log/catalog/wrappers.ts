@@ -73,6 +73,12 @@ export const modelLoadFailed: Cause = {
     /ShardCannotStart|Shard \d+ failed to start/,
     // PyTorch: the weights do not fit the model they are loaded into (the wrong file for a node or a loader).
     /Error\(s\) in loading state_dict for /,
+    // torch.load's mmap on a checkpoint of the old format; exllamav2 on weights without a tensor the model needs.
+    /mmap can only be used with files saved with|## Could not find \S+ in model/,
+    // SGLang: a rank loaded its part while another did not (its error, when shown, names the cause).
+    /could finish the model loading, but there are other ranks/,
+    // A1111, Forge and SD.Next: changing the checkpoint raised (`setting sd_model_checkpoint to X: KeyError`).
+    /setting sd_model_checkpoint to [^\n]*: \w*(?:Error|Exception)\b/,
     // torch.load's weights-only unpickler (the default since torch 2.6) refused an object of the checkpoint.
     /Weights only load failed/,
     /weights_only=True`` with TorchScript archives/,
@@ -193,6 +199,8 @@ export const engineDead: Cause = {
     // Xinference's model actors (xoscar): the actor's process is gone, its socket closed; also as the detail of
     // the error a client or the REST API reports for it.
     /Remote server (?:\S+:\d+|unixsocket:\/\/\/\d+) closed/,
+    // A client of a model server on this host that refuses connections (the server is down): urllib3's words.
+    /host='(?:127\.0\.0\.1|localhost)', port=\d+\): Max retries exceeded[^\n]*(?:Errno 111\]|WinError 10061\])/,
     // A backend's channel that is gone (text-embeddings-inference's backend thread died, a receiver dropped).
     /No backend receiver|backend (?:process |worker )?(?:died|crashed|exited) unexpectedly/,
     /[Ww]orker exited unexpectedly|[Ss]ubprocess terminated unexpectedly/,
@@ -232,7 +240,12 @@ export const jobFailed: Cause = {
     // celery's and billiard's words for a task that raised (the traceback after it says why).
     /\] raised unexpected: |Task handler raised error/,
     // A request whose handler raised: Flask's log_exception, uvicorn's and Starlette's for an ASGI app.
-    /ERROR in app: Exception on \S+ \[[A-Z]+\]|Exception in ASGI application/,
+    // Flask's words in any log format (`ERROR:app:Exception on /tts [POST]`).
+    /Exception on \S+ \[[A-Z]+\]|Exception in ASGI application/,
+    // asyncio's report of a task that raised and that nobody awaited (the traceback after it says why).
+    /Task exception was never retrieved/,
+    // ComfyUI refused a save node's path outside its output folder.
+    /Saving image outside the output folder is not allowed/,
     // SwarmUI's report of a ComfyUI job that raised; a training job's (sd_dreambooth_extension).
     /ComfyUI execution error: |Exception while training: /,
   ],
