@@ -101,6 +101,8 @@ export const noGpu: Cause = {
 
     /could not select device driver .* with capabilities: \[\[gpu\]\]/,
     /Torch is not able to use GPU|PyTorch is not able to access (?:CUDA|GPU)/,
+    // Forge's words for the same check (`torch.cuda.is_available()` is false).
+    /Your device does not support the current version of Torch\/CUDA/,
     // vLLM found no platform (no GPU the process can see); its Ray executor, no GPU free on the node; Xinference, no
     // GPU free for the model.
     /Failed to infer device type|Current node has no (?:GPU|NPU|XPU|TPU) available/,

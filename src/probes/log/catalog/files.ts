@@ -59,6 +59,8 @@ export const tooManyOpenFiles: Cause = {
     /\[Errno 24\]/,
     /accept EMFILE/,
     /EMFILE: too many/,
+    // The kernel's own limit for the whole host (fs.file-max).
+    /VFS: file-max limit \d+ reached/,
   ],
   text: t(
     [
@@ -105,6 +107,8 @@ export const permissionDenied: Cause = {
     /Permission denied \(os error 13\)/,
     // EPERM: a capability or a mount flag the service lacks (in containers, often a seccomp profile).
     /\[Errno 1\] Operation not permitted/,
+    // A container runtime refused a cgroup write (nvidia-container-cli's devices.allow in a rootless or nested one).
+    /\/sys\/fs\/cgroup\/\S+: operation not permitted/,
     /(?:changing permissions of|changing ownership of|cannot [a-z]+) '[^']*': Operation not permitted/,
     // EROFS: the cache or model directory is on a read-only mount.
     /\[Errno 30\] Read-only file system|EROFS: read-only file system/,

@@ -135,7 +135,9 @@ export const missingDependency: Cause = {
     new RegExp("\u56de\u9000\u5230"), // 回退到: falls back to
     // The fallback said right after the import error: `flash_attn not installed, disabling Flash Attention`.
     /(?:not installed|not available|is unavailable)[,;:.]? +(?:[Dd]isabling|[Ss]kipping|[Uu]sing |[Pp]roceeding w)/,
-    /Warning: [^\n]*[Ff]ailed to (?:read|import|load)|(?<=WARN[^\n]*)(?:[Ff]ailed to import|No module named)/,
+    // Not a runner that crashed on it, said at WARNING by its supervisor (exo: `crashed with critical exception`).
+    /Warning: [^\n]*[Ff]ailed to (?:read|import|load)/,
+    /(?<=WARN[^\n]*)(?<!crashed[^\n]*)(?:[Ff]ailed to import|No module named)/,
     // The same said at INFO (onediff: `INFO ... Failed to register_diffusers_quant e=ModuleNotFoundError(...)`).
     /(?<=INFO\]? [^\n]*)(?:[Ff]ailed to (?:import|register)|No module named)/,
   ],

@@ -29,7 +29,8 @@ export const hostOom: Cause = {
     // The task table only the OOM killer's report prints (dump_tasks), when its first lines are cut off.
     /Tasks state \(memory values in pages\)/,
     /[Pp]rocess killed \(out of memory\)/,
-    /killed by the OOM killer/,
+    // Not Ray's list of what may have killed a worker (`Some common causes include: (1) ... killed by the OOM killer`).
+    /(?<!common causes include: [^\n]*)killed by the OOM killer/,
     /Failed with result 'oom-kill'/,
     /DefaultCPUAllocator: (?:not enough memory|can't allocate)/,
     /allocate CPU buffer/,

@@ -99,7 +99,7 @@ const MODEL_FILE = "[^'\"\\s]*\\.(?:safetensors|bin|ckpt|pth?|gguf|ggml|onnx|eng
 // Not-found words of any tool (C++, Python, Go, ONNX Runtime's NO_SUCHFILE, a hub's "no longer available").
 const NOT_FOUND =
   "No such file or directory|no such file or directory|NO_SUCHFILE|does not exist|doesn't exist|" +
-  "not found|FileNotFoundError|[Cc]annot find|[Cc]ould not find|cannot be found|no longer available";
+  "not found|FileNotFoundError|[Cc]annot find|[Cc]ould not find|cannot be found|no longer available|is missing";
 // A path that looks like a model's: a weights extension, or a directory models are kept in (models/, a hub cache).
 const MODEL_DIR = "[\\\\/](?:pretrained_models|[Mm]odels?|checkpoints?|weights|hub|cache|\\.ollama)[\\\\/]";
 const MODEL_PATH = `${MODEL_FILE}|${MODEL_DIR}`;
@@ -224,6 +224,11 @@ export const modelNotFound: Cause = {
     new RegExp(`Failed downloading url ${HUB_URL}`),
     // git asked a hub for a model repository that is not there (a wrong name: `.../info/refs not valid`).
     new RegExp(`${HUB_URL}\\S*\\/info\\/refs not valid: is this a git repository`),
+    // Xinference asked for a model uid it does not run; a client's download that the hub answered 401/403/404;
+    // InvokeAI's start-up check of its model files; a gated model and no token to ask for it.
+    /Model not found, uid: |One or more necessary files is missing from your InvokeAI root/,
+    new RegExp(`Failed to download \\S+ from ${HUB_URL}\\S*: 40[134]\\b`),
+    /LocalTokenNotFoundError|Token is required \(`token=True`\), but no token found/,
   ],
   // A 401/403/404 said on a line of its own after the request that got it (Civitai Helper: `GET Request failed with
   // error code:`, then `404: Not Found`), or by requests in a read that names the hub.

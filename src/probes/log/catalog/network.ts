@@ -29,6 +29,8 @@ export const portInUse: Cause = {
     /[Oo]nly one usage of each socket address/,
     /All ports from \d+ to \d+ are in use/,
     /port is already in use|[Pp]ort \d+ is already in use/,
+    // Docker could not publish a port (taken, or reserved on Windows), said first before the reason.
+    /Ports are not available/,
     // Werkzeug's development server (Flask); libwebsockets' failed bind with errno 98 (EADDRINUSE).
     /Port \d+ is in use by another program|ERROR on binding fd \d+ to port \d+ \(-?\d+ 98\)/,
     // Docker's and gpustack's words for a port another process holds.
@@ -139,7 +141,8 @@ export const hubUnreachable: Cause = {
         "(?:dial tcp|i\\/o timeout|TLS handshake|tls: failed|tls: handshake|x509: certificate|no such host)",
     ),
     new RegExp(
-      `(?<=(?:${HUB_URL}|lookup ${HUB})[^\\n]*)(?:connection refused|context deadline exceeded|Client\\.Timeout)`,
+      `(?<=(?:${HUB_URL}|lookup ${HUB})[^\\n]*)` +
+        "(?:connection refused|context deadline exceeded|Client\\.Timeout|SSL connect error)",
     ),
     new RegExp(`${HUB_URL}.*connection reset by peer`),
     // Go: a read or write on the connection to the hub that failed, timed out or was cut (ollama pull).
@@ -155,6 +158,8 @@ export const hubUnreachable: Cause = {
     new RegExp(`(?<=${HUB_URL}[^\\n]*)(?:Couldn't|Could not) resolve host`),
     // CMake's and build scripts' download of a release archive from a hub.
     new RegExp(`Downloading ${HUB_URL}\\S* failed`),
+    // A download through a proxy that refused or could not reach the hub (Node's proxy agents).
+    /[Dd]ownload failed: [^\n]*tunneling socket could not be established/,
     // The hub answered, but not with the file: rate limited (429) or a server error (5xx); waiting helps.
     // ModelScope puts its request id (with a colon) before the URL.
     new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^\\n]*for url: ${HUB_URL}`),
@@ -210,6 +215,8 @@ export const hubUnreachable: Cause = {
       new RegExp(`Download aborted\\. URI=${HUB_URL}`),
       /[Dd]ownloading (?:the )?(?:[\w-]+ )?(?:[Mm]odel|weights|checkpoint|shards?|files?)\b/,
       /snapshot_download|hf_hub_download/,
+      // A download's progress bar (tqdm's `Downloading:  95% 3.05G/3.20G`).
+      /Downloading: +\d+%/,
       // A fetch from a hub's address (ComfyUI-Manager's `FETCH DATA from: https://raw.githubusercontent...`).
       new RegExp(`FETCH DATA from:? ${HUB_URL}|[Ff]etching (?:from )?${HUB_URL}`),
       // A frame of a downloader's own file (`ch_lib\downloader.py`, `file_download.py`).

@@ -30,6 +30,9 @@ export const runnerNotStarted: Cause = {
     /msg="do load request" error="(?:Post|Get) /,
     // Ollama's MLX runner (Apple silicon) that never came up.
     /timeout waiting for mlx runner/,
+    // A launcher's model server that died while it started, or never answered its health check (llama-swap).
+    /server process died during startup/,
+    /Connection refused on http:\/\/(?:127\.0\.0\.1|localhost)\S*\/health, retrying/,
   ],
   text: t(
     [
@@ -64,6 +67,8 @@ export const modelLoadFailed: Cause = {
     // A TGI shard could not set its model up (the traceback after it says why).
     /Error when initializing model\b/,
     /model failed to load/,
+    // Jan's cortex engine (`Model X failed to start. Model failed to start: ...`); LM Studio's loader.
+    /[Mm]odel failed to start: |Received load-error/,
     /ModelLoadFailed|Model load failed|[Mm]odel \S+ load failed: /,
     // llama.cpp's server gives up after the loader's error (`exiting due to model loading error`).
     /[Ee]rror loading model\b|exiting due to model loading error/,
@@ -203,6 +208,7 @@ export const engineDead: Cause = {
     /host='(?:127\.0\.0\.1|localhost)', port=\d+\): Max retries exceeded[^\n]*(?:Errno 111\]|WinError 10061\])/,
     // A backend's channel that is gone (text-embeddings-inference's backend thread died, a receiver dropped).
     /No backend receiver|backend (?:process |worker )?(?:died|crashed|exited) unexpectedly/,
+    /[Bb]ackend kept crashing/,
     /[Ww]orker exited unexpectedly|[Ss]ubprocess terminated unexpectedly/,
     // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
     /while running the model: unexpected EOF/,
@@ -248,6 +254,8 @@ export const jobFailed: Cause = {
     /Saving image outside the output folder is not allowed/,
     // SwarmUI's report of a ComfyUI job that raised; a training job's (sd_dreambooth_extension).
     /ComfyUI execution error: |Exception while training: /,
+    // RAGFlow's task executor marks a failed document task with progress -1.
+    /progress: -1, progress_msg: /,
   ],
   // A service's own job reported failed on an error line, in any service's words.
   broad: [
