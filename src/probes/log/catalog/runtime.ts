@@ -203,14 +203,18 @@ export const hangTimeout: Cause = {
     /RPC call to \S+ timed out|RPC Call to \S+ Timed Out/,
     /(?:^|[ .:])TimeoutError(?::|$)/,
     // Not a wait the line says something else of: Ollama's runner that did not start (runner_not_started), a startup
-    // or readiness probe that fails while the service loads (a failed liveness probe is a hang).
-    /(?<!to start: context |(?:Readiness|Startup) probe failed: [^\n]*)(?:DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded)/,
+    // or readiness probe that fails while the service loads (a failed liveness probe is a hang), Ollama's GPU discovery
+    // giving up on a probe server at WARN and going on (a GPU not found says so itself).
+    new RegExp(
+      "(?<!to start: context |(?:Readiness|Startup) probe failed: [^\\n]*|llama-server (?:GPU )?discovery[^\\n]*)" +
+        "(?:DEADLINE_EXCEEDED|[Dd]eadline [Ee]xceeded)",
+    ),
     /blocked for more than \d+ seconds/,
     // torch.distributed's start-up barrier: a rank that never joined the others.
     /Timed out initializing process group in store based barrier/,
     // A service's own wait for a worker, model instance or server that never came (gpustack, schedulers).
     // vLLM's front end that waited for its engine cores (`Timed out waiting for engine core processes to start`).
-    /(?:Timeout|[Tt]imed out) waiting for (?:model|the model|worker|server|instance|engine)/,
+    /(?<!discovery: )(?:Timeout|[Tt]imed out) waiting for (?:model|the model|worker|server|instance|engine)/,
     /: (?:timed out|watch timeout)$/,
     // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
     /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
