@@ -148,6 +148,21 @@ describe("lines of one read", () => {
     // A line of another cause between them ends the report: the fallback excuses nothing before it.
     expect(classifyLines([oom[0]!, "!!! Exception during processing !!!", retry])?.id).toBe("gpu_oom");
   });
+
+  it("a Python warning printed over several lines is a warning to its source line (`warnings.warn(`)", () => {
+    // pyannote without torchcodec: the import error stands on a line of its own inside the warning's text.
+    const warning = [
+      "pyannote/audio/core/io.py:48: UserWarning:",
+      "torchcodec is not installed correctly so built-in audio decoding will fail. Error message was:",
+      "No module named 'torchcodec'",
+      "  warnings.warn(",
+    ];
+    expect(classifyLines(warning)).toBeUndefined();
+    expect(classifyLines([...warning, "ModuleNotFoundError: No module named 'whisperx'"])?.id).toBe(
+      "missing_dependency",
+    );
+    expect(classifyLines(warning.slice(0, 3))?.id).toBe("missing_dependency");
+  });
 });
 
 describe("the config's own causes", () => {

@@ -153,9 +153,10 @@ export const noGpu: Cause = {
     // Containers and Kubernetes: no GPU device to hand out (CDI specs not generated, the device plugin found none).
     /unresolvable CDI devices|No [Dd]evices found\. Waiting indefinitely/,
     /UnexpectedAdmissionError/,
-    /^No devices were found$|couldn.t find libnvidia-ml\.so library/,
-    /NVMLError_(?:DriverNotLoaded|Uninitialized|LibraryNotFound)/,
-    /NVML Shared Library Not Found/,
+    /^No devices were found$/,
+    /NVMLError_(?:DriverNotLoaded|Uninitialized)/,
+    // The driver's installer (NVIDIA's .run, the GPU operator's driver container) could not build or load it.
+    /Unable to load the kernel module '?nvidia|Could not resolve Linux kernel version/,
     // Vulkan (ncnn's upscalers, llama.cpp's Vulkan build): no Vulkan driver for the GPU (-9 is
     // VK_ERROR_INCOMPATIBLE_DRIVER), or no device it may use.
     /vkCreateInstance failed -9\b|VK_ERROR_INCOMPATIBLE_DRIVER|vkEnumeratePhysicalDevices failed|^invalid gpu device$/,

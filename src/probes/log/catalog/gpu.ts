@@ -58,6 +58,10 @@ export const gpuHang: Cause = {
     // CUDA error 6 (cudaErrorLaunchTimeout): a kernel ran past the driver's watchdog; the driver's RC watchdog.
     /the launch timed out and was terminated|cudaErrorLaunchTimeout/,
     /GPU is probably locked/,
+    // amdgpu: the firmware scheduler (MES) or a ring stopped answering, and the driver resets the GPU.
+    /MES might be in unrecoverable state|amdgpu: GPU reset begin!|ring \S+ timeout, signaled seq=/,
+    // The container toolkit's driver calls time out on a GPU that no longer answers.
+    /nvidia-container-cli: detection error: driver error: timed out/,
     XID("119|109|8"),
     AFTER_XID("119|109|8"),
     // A tool's table of Xid events (time, code, process, channel): 8 is the channel's idle timeout.

@@ -59,6 +59,13 @@ export const missingLibrary: Cause = {
     /Can not import paddle core while this file exists/,
     // cffi (soundfile's libsndfile), as dlopen's caller says it.
     /[Cc]annot load library '[^']+'|did not manage to locate a library called/,
+    // NVML's own library (libnvidia-ml, from the driver) is not there; not vLLM's DEBUG trace of its platform checks.
+    new RegExp(
+      "(?<!DEBUG[^\\n]*)(?:NVMLError_LibraryNotFound|NVML Shared Library Not Found|ERROR_LIBRARY_NOT_FOUND|" +
+        "couldn.t find libnvidia-ml\\.so library)",
+    ),
+    // TensorFlow without cuDNN; macOS' loader on a library without a symbol the caller needs.
+    /DNN library is not found|dyld\[\d+\]: Symbol not found: /,
     // llama-cpp-python finds no libllama of its own build; a PyInstaller bundle's bootloader no Python DLL.
     /Shared library with base name '[^']+' not found|Error loading Python DLL '/,
   ],
@@ -83,6 +90,8 @@ export const missingLibrary: Cause = {
     /Ignore import error when loading/,
     /(?<=WARN[^\n]*)[Ff]ailed to import/,
     /(?<=(?:User|Runtime)Warning: [^\n]*)(?:cannot open shared object file|[Ff]ailed to load|Could not load)/,
+    // A ComfyUI monitor (Crystools) goes on without its GPU figures.
+    /Could not init pynvml/,
   ],
   text: t(
     [
@@ -138,8 +147,10 @@ export const missingDependency: Cause = {
     // Not a runner that crashed on it, said at WARNING by its supervisor (exo: `crashed with critical exception`).
     /Warning: [^\n]*[Ff]ailed to (?:read|import|load)/,
     /(?<=WARN[^\n]*)(?<!crashed[^\n]*)(?:[Ff]ailed to import|No module named)/,
-    // The same said at INFO (onediff: `INFO ... Failed to register_diffusers_quant e=ModuleNotFoundError(...)`).
-    /(?<=INFO\]? [^\n]*)(?:[Ff]ailed to (?:import|register)|No module named)/,
+    // The same said at INFO or DEBUG (onediff: `INFO ... Failed to register_diffusers_quant e=ModuleNotFoundError(...)`).
+    /(?<=(?:INFO|DEBUG)\]? [^\n]*)(?:[Ff]ailed to (?:import|register)|No module named)/,
+    // A warning's text printed before its source line (`warnings.warn(`): pyannote without torchcodec goes on.
+    /^ *warnings\.warn\($/,
   ],
   text: t(
     [
@@ -178,6 +189,7 @@ export const execNotFound: Cause = {
     /: line \d+: (?:exec: )?[^ :]+: not found/,
     // Audio front ends run ffmpeg (pydub, whisper): it is a program, not a Python module.
     /[Cc]ouldn.t find ff(?:mpeg|probe)|[Ff][Ff][Mm][Pp][Ee][Gg] (?:was |is )?not found|[Ff]ile not found: ffmpeg/,
+    /\b(?:ffmpeg|ffprobe|FFmpeg) is not installed/,
     /\b(?:ffmpeg|ffprobe|sox|espeak|nvcc)\b[^\n]{0,60}(?:could|can) ?not be found/,
     // The same for any program a node or a server looks up itself: `Could not find ffmpeg`, `No valid ffmpeg
     // found` (ComfyUI nodes), `Cannot find ffmpeg` (fluent-ffmpeg), `llama-server binary not found` (Ollama).
@@ -235,7 +247,8 @@ export const execNotFound: Cause = {
   weak: { regexes: [/FileNotFoundError: \[WinError 2\] /], evidence: [/_winapi\.CreateProcess\(|in _execute_child$/] },
   // A1111's start script checks TCMalloc with `bc`, and goes on without it.
   // pydub warns that it did not find ffmpeg and goes on (the import works; a later conversion may not).
-  excuses: [/^Check TCMalloc: /, /defaulting to ffmpeg, but may not work/],
+  // A notice that names the program used instead (FunASR: `ffmpeg is not installed. torchaudio is used to load audio`).
+  excuses: [/^Check TCMalloc: /, /defaulting to ffmpeg, but may not work/, /is not installed\. \w+ is used /],
   // A program, executable or binary named as not found, in any tool's words.
   // Not a prebuilt library (llamafile's `prebuilt binary /zip/ggml-cuda.so not found`, then its CPU build).
   broad: [/(?:[Ee]xecutable|[Bb]inary|[Pp]rogram) ['"]?[\w.+\/-]+(?<!\.so)(?<!\.dll)['"]? (?:was |is )?not found/],

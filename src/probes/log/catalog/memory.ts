@@ -39,6 +39,8 @@ export const hostOom: Cause = {
     // Not llama.cpp's warning that it could not mlock (or munlock) the model: it goes on unlocked.
     /(?<!failed to m(?:un)?lock[^\n]*)[Cc]annot allocate memory/,
     /std::bad_alloc/,
+    // The same exception as MSVC's runtime words it, in ONNX Runtime's errors (`FAIL : bad allocation`).
+    /(?:FAIL|Status Message) ?: bad allocation/,
     /(?<![A-Za-z_])MemoryError\b/,
     /Unable to allocate [\d.]+ [KMGTP]i?B for an array/,
     // Ray's memory monitor kills a task before the kernel would.
@@ -62,6 +64,8 @@ export const hostOom: Cause = {
     /insufficient system memory|not enough host memory/,
     /[Ll]ow [Mm]emory! [Aa]t or below (?:SIGTERM|SIGKILL|sigterm|sigkill) limits/,
     /systemd-oomd\[\d+\]: Killed /,
+    // systemd-oomd's list of candidates, printed as it kills the first.
+    /systemd-oomd\[\d+\]: Considered \d+ cgroups for killing/,
     /low on resource: memory|Out of memory and no killable processes/,
     // Runtimes' own words for a failed heap allocation (Java, Node, Go, Rust): host RAM, never the GPU's.
     /java\.lang\.OutOfMemoryError|JavaScript heap out of memory/,
@@ -75,8 +79,10 @@ export const hostOom: Cause = {
   // said, most probably the OOM killer; a line that names another cause (a watchdog's timeout) wins over it.
   carriers: [
     /^Killed$/,
+    // The same indented (a shell session pasted as a block).
+    /(?<=^ *) Killed$/,
     // The same after a progress bar, which ends without a newline (tqdm's `3/8 [00:02<00:03,  1.28it/s]Killed`).
-    /it\/s\]Killed$|s\/it\]Killed$/,
+    /\/s\]Killed$|s\/it\]Killed$/,
     / Killed   /,
     /<Signals\.SIGKILL: 9>/,
     /code=killed, status=9\/KILL/,
@@ -113,7 +119,8 @@ export const hostOom: Cause = {
     // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.
     regexes: [
       /^Killed$/,
-      /it\/s\]Killed$|s\/it\]Killed$/,
+      /(?<=^ *) Killed$/,
+      /\/s\]Killed$|s\/it\]Killed$/,
       / Killed   /,
       /signal: killed/,
       /zsh: killed +\S/,

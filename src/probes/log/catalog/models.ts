@@ -94,12 +94,13 @@ const NOT_A_FALLBACK = "(?<!(?:An error occurred while trying to fetch|Could not
 // How tools say a file is missing before they name it.
 const MISSING_WORDS = "[Uu]nable to (?:find|open)(?: file)?|[Cc]ould not find|[Cc]annot find|File not found:?";
 // A model file's name, by its extension (weights, configs, exported engines, ggml/gguf).
-const MODEL_FILE = "[^'\"\\s]*\\.(?:safetensors|bin|ckpt|pth?|gguf|ggml|onnx|engine|plan|trt|mlmodelc)\\b";
+const MODEL_FILE = "[^'\"\\s]*\\.(?:safetensors|bin|ckpt|pth?|gguf|ggml|onnx|engine|plan|trt|mlmodelc|torchscript)\\b";
 
 // Not-found words of any tool (C++, Python, Go, ONNX Runtime's NO_SUCHFILE, a hub's "no longer available").
 const NOT_FOUND =
   "No such file or directory|no such file or directory|NO_SUCHFILE|does not exist|doesn't exist|" +
-  "not found|FileNotFoundError|[Cc]annot find|[Cc]ould not find|cannot be found|no longer available|is missing";
+  "not found|FileNotFoundError|[Cc]annot find|[Cc]ould not find|cannot be found|no longer available|is missing|" +
+  "do not exists?";
 // A path that looks like a model's: a weights extension, or a directory models are kept in (models/, a hub cache).
 const MODEL_DIR = "[\\\\/](?:pretrained_models|[Mm]odels?|checkpoints?|weights|hub|cache|\\.ollama)[\\\\/]";
 const MODEL_PATH = `${MODEL_FILE}|${MODEL_DIR}`;
@@ -227,6 +228,10 @@ export const modelNotFound: Cause = {
     // Xinference asked for a model uid it does not run; a client's download that the hub answered 401/403/404;
     // InvokeAI's start-up check of its model files; a gated model and no token to ask for it.
     /Model not found, uid: |One or more necessary files is missing from your InvokeAI root/,
+    // wyoming-piper: a voice (a Piper model) it has not and cannot download.
+    /VoiceNotFoundError/,
+    // Rust's reqwest (Tabby's downloader): the hub's 401/403/404 for the file.
+    new RegExp(`(?<=${HUB_URL}[^\\n]*)HTTP status client error \\(40[134]`),
     new RegExp(`Failed to download \\S+ from ${HUB_URL}\\S*: 40[134]\\b`),
     /LocalTokenNotFoundError|Token is required \(`token=True`\), but no token found/,
   ],

@@ -138,7 +138,8 @@ export const hubUnreachable: Cause = {
     // The hub comes first in a lookbehind, so the prefilter keys on the failure, not on every line naming the hub.
     new RegExp(
       `(?<=(?:${HUB_URL}|lookup ${HUB})[^\\n]*)` +
-        "(?:dial tcp|i\\/o timeout|TLS handshake|tls: failed|tls: handshake|x509: certificate|no such host)",
+        "(?:dial tcp|i\\/o timeout|TLS handshake|tls: failed|tls: handshake|x509: certificate|no such host|" +
+        "tls connection init failed)",
     ),
     new RegExp(
       `(?<=(?:${HUB_URL}|lookup ${HUB})[^\\n]*)` +
@@ -160,6 +161,8 @@ export const hubUnreachable: Cause = {
     new RegExp(`Downloading ${HUB_URL}\\S* failed`),
     // A download through a proxy that refused or could not reach the hub (Node's proxy agents).
     /[Dd]ownload failed: [^\n]*tunneling socket could not be established/,
+    // faster-whisper could not check the model on the hub (it tries the local cache next).
+    /An error occured while synchronizing the model /,
     // The hub answered, but not with the file: rate limited (429) or a server error (5xx); waiting helps.
     // ModelScope puts its request id (with a colon) before the URL.
     new RegExp(`\\b(?:429|5\\d\\d) (?:Client|Server) Error: [^\\n]*for url: ${HUB_URL}`),

@@ -68,6 +68,8 @@ export const cudaError: Cause = {
     // Every cuBLAS failure but ALLOC_FAILED (out of memory, named above) and SUCCESS.
     /CUBLAS_STATUS_(?:EXECUTION_FAILED|NOT_SUPPORTED|INTERNAL_ERROR|ARCH_MISMATCH|INVALID_VALUE|MAPPING_ERROR)/,
     /CUDNN_STATUS_(?:EXECUTION|INTERNAL)/,
+    // ONNX Runtime's CUDA provider: a cuDNN call that failed (its out of memory is named as such).
+    /CUDNN error executing cudnn/,
     /no kernel image is available for execution/,
     // ggml's own check: the build has no code for this GPU's architecture.
     /has no device code compatible with CUDA arch/,
@@ -118,6 +120,8 @@ export const segfault: Cause = {
     /\]: segfault at [0-9a-f]+ ip |general protection fault ip:|segfault at [0-9a-f]+ ip [0-9a-f]+ sp /,
     /status=11\/SEGV/,
     /<Signals\.SIGSEGV: 11>/,
+    // coredumpctl's record of the crash (`Signal: 11 (SEGV)`).
+    /Signal: 11 \(SEGV\)/,
     new RegExp("\u6bb5\u9519\u8bef"), // 段错误
     new RegExp("Violaci\u00f3n de [Ss]egmento"), // Violación de [Ss]egmento
     /Speicherzugriffsfehler/,

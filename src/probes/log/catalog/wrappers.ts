@@ -32,6 +32,8 @@ export const runnerNotStarted: Cause = {
     /timeout waiting for mlx runner/,
     // A launcher's model server that died while it started, or never answered its health check (llama-swap).
     /server process died during startup/,
+    // Jan: its llama.cpp process ended with an error.
+    /LLAMA_CPP_PROCESS_ERROR|The model process encountered an unexpected error/,
     /Connection refused on http:\/\/(?:127\.0\.0\.1|localhost)\S*\/health, retrying/,
   ],
   text: t(
@@ -69,6 +71,8 @@ export const modelLoadFailed: Cause = {
     /model failed to load/,
     // Jan's cortex engine (`Model X failed to start. Model failed to start: ...`); LM Studio's loader.
     /[Mm]odel failed to start: |Received load-error/,
+    // Tabby: a model directory whose tabby.json it cannot read.
+    /Invalid metadata file: /,
     /ModelLoadFailed|Model load failed|[Mm]odel \S+ load failed: /,
     // llama.cpp's server gives up after the loader's error (`exiting due to model loading error`).
     /[Ee]rror loading model\b|exiting due to model loading error/,
@@ -209,6 +213,8 @@ export const engineDead: Cause = {
     // A backend's channel that is gone (text-embeddings-inference's backend thread died, a receiver dropped).
     /No backend receiver|backend (?:process |worker )?(?:died|crashed|exited) unexpectedly/,
     /[Bb]ackend kept crashing/,
+    // TGI's router lost its shard (a unix socket); chaiNNer's UI lost its backend.
+    /Server error: (?:transport error|error trying to connect: )|Failed to fetch backend nodes/,
     /[Ww]orker exited unexpectedly|[Ss]ubprocess terminated unexpectedly/,
     // A runner behind local HTTP (Ollama's llama server) that died mid-request or is not there to answer.
     /while running the model: unexpected EOF/,
