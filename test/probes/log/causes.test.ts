@@ -163,6 +163,25 @@ describe("lines of one read", () => {
     );
     expect(classifyLines(warning.slice(0, 3))?.id).toBe("missing_dependency");
   });
+
+  it("a lookup that goes on without what it did not find names nothing", () => {
+    // VibeVoice takes the default processor config; LocalAI starts on the CPU; the device plugin on WSL looks in
+    // each driver folder in turn.
+    const config =
+      "Could not load preprocessor_config.json: microsoft/VibeVoice-ASR does not appear to have a file " +
+      "named preprocessor_config.json.";
+    expect(classifyLines([config, "Using default configuration"])).toBeUndefined();
+    expect(classifyLines([config])?.id).toBe("model_not_found");
+    const smi = "/aio/entrypoint.sh: line 26: nvidia-smi: command not found";
+    const cpu =
+      "NVIDIA GPU detected via WSL2, but nvidia-smi is not installed. GPU acceleration will not be available.";
+    expect(classifyLines([smi, cpu])).toBeUndefined();
+    expect(classifyLines([smi])?.id).toBe("exec_not_found");
+    const wsl =
+      "I1116 08:11:48.964093 2701 dxcore.c:208] Core Nvidia library libcuda.so.1.1 not found in " +
+      "/usr/lib/wsl/drivers/iigd_dch.inf_amd64";
+    expect(classifyLines([wsl])).toBeUndefined();
+  });
 });
 
 describe("the config's own causes", () => {

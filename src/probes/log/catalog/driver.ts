@@ -41,6 +41,8 @@ export const cudaDriverTooOld: Cause = {
     /CUDA driver version is insufficient|driver version is insufficient for CUDA runtime version/,
     /cudaErrorInsufficientDriver/,
     /driver on your system is too old|nvidia driver is too old or missing/,
+    // The same warning wrapped (`... The NVIDIA driver on your` / `system is too old (found version 12040)`).
+    /system is too old \(found version \d+\)/,
     /[Ff]orward compatibility was attempted on non supported HW/,
     /please update your driver to a newer version/,
     /[Pp]lease update your (?:GPU|NVIDIA|graphics) driver/,

@@ -15,6 +15,8 @@ export const diskFull: Cause = {
     /\[Errno 28\]/,
     /ENOSPC: no space/,
     /Not enough free disk space|[Ii]nsufficient disk space|[Nn]ot enough disk space|[Nn]ot enough storage space/,
+    // A downloader's check before it starts (whisperclip: `You need at least 20GB of free disk space to download`).
+    /of free disk space to download/,
     // EDQUOT: the user's quota is full, which the service meets as a full disk.
     /[Dd]isk quota exceeded/,
     // The kubelet evicts pods from a node whose disk runs out, a pod past its own ephemeral-storage limit, or an

@@ -75,7 +75,10 @@ export const missingLibrary: Cause = {
     /(?:[Uu]nable to find|[Cc]ould not find|[Cc]annot find) '?lib[\w.+-]*\.so\b/,
     // Not at a warning level: the container toolkit's CDI generator looks for X libraries it can do without, and
     // bitsandbytes for libcudart in one path before the next (`CUDA_SETUP: WARNING! libcudart.so not found in ...`).
-    new RegExp(`(?<!level=warn[^\\n]*)${GOES_ON}\\blib[\\w.+-]*\\.so[\\d.]*'? (?:was |is )?not found`),
+    // Nor the device plugin on WSL looking in each driver folder in turn (`Core Nvidia library libcuda.so not found`).
+    new RegExp(
+      `(?<!level=warn[^\\n]*|Core Nvidia library )${GOES_ON}\\blib[\\w.+-]*\\.so[\\d.]*'? (?:was |is )?not found`,
+    ),
   ],
   // An optional native extension at WARNING level (vLLM's `Failed to import from vllm._C with ImportError(
   // 'libcuda.so.1: ...')` on a CPU-only host): the service goes on without it, so that loader error is not the cause.
@@ -119,6 +122,8 @@ export const missingDependency: Cause = {
     /cannot import name '/,
     // A package's own exception for a dependency it needs (NeMo's `LightningNotInstalledException`).
     /\w+NotInstalled(?:Exception|Error)\b/,
+    // transformers: an attention implementation asked for whose package is not there (`flash_attn`).
+    /the package \S+ seems to be not installed/,
     /'[\w.-]+' must be installed to use/,
     // torch.compile's inductor without a usable Triton (raised when a node runs, not a start-up notice).
     /TritonMissing|Cannot find a working triton installation/,
@@ -147,7 +152,7 @@ export const missingDependency: Cause = {
     // Not a runner that crashed on it, said at WARNING by its supervisor (exo: `crashed with critical exception`).
     /Warning: [^\n]*[Ff]ailed to (?:read|import|load)/,
     /(?<=WARN[^\n]*)(?<!crashed[^\n]*)(?:[Ff]ailed to import|No module named)/,
-    // The same said at INFO or DEBUG (onediff: `INFO ... Failed to register_diffusers_quant e=ModuleNotFoundError(...)`).
+    // The same said at INFO or DEBUG (onediff: `INFO ... Failed to register_diffusers_quant e=ModuleNotFoundError`).
     /(?<=(?:INFO|DEBUG)\]? [^\n]*)(?:[Ff]ailed to (?:import|register)|No module named)/,
     // A warning's text printed before its source line (`warnings.warn(`): pyannote without torchcodec goes on.
     /^ *warnings\.warn\($/,
@@ -248,7 +253,13 @@ export const execNotFound: Cause = {
   // A1111's start script checks TCMalloc with `bc`, and goes on without it.
   // pydub warns that it did not find ffmpeg and goes on (the import works; a later conversion may not).
   // A notice that names the program used instead (FunASR: `ffmpeg is not installed. torchaudio is used to load audio`).
-  excuses: [/^Check TCMalloc: /, /defaulting to ffmpeg, but may not work/, /is not installed\. \w+ is used /],
+  excuses: [
+    /^Check TCMalloc: /,
+    /defaulting to ffmpeg, but may not work/,
+    /is not installed\. \w+ is used /,
+    // LocalAI's entry script without nvidia-smi starts on the CPU (`GPU acceleration will not be available`).
+    /acceleration will not be available/,
+  ],
   // A program, executable or binary named as not found, in any tool's words.
   // Not a prebuilt library (llamafile's `prebuilt binary /zip/ggml-cuda.so not found`, then its CPU build).
   broad: [/(?:[Ee]xecutable|[Bb]inary|[Pp]rogram) ['"]?[\w.+\/-]+(?<!\.so)(?<!\.dll)['"]? (?:was |is )?not found/],

@@ -39,6 +39,8 @@ export const hostOom: Cause = {
     // Not llama.cpp's warning that it could not mlock (or munlock) the model: it goes on unlocked.
     /(?<!failed to m(?:un)?lock[^\n]*)[Cc]annot allocate memory/,
     /std::bad_alloc/,
+    // A desktop app's model server with too little RAM for the weights (vibe's whisper.cpp server).
+    /not enough memory to load \S/,
     // The same exception as MSVC's runtime words it, in ONNX Runtime's errors (`FAIL : bad allocation`).
     /(?:FAIL|Status Message) ?: bad allocation/,
     /(?<![A-Za-z_])MemoryError\b/,

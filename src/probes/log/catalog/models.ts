@@ -230,6 +230,8 @@ export const modelNotFound: Cause = {
     /Model not found, uid: |One or more necessary files is missing from your InvokeAI root/,
     // wyoming-piper: a voice (a Piper model) it has not and cannot download.
     /VoiceNotFoundError/,
+    // A loader's own check that the checkpoint is there (`assert os.path.isfile(checkpoint_path)`); Civitai's key.
+    /assert os\.path\.(?:isfile|exists)\([\w.]*(?:model|ckpt|checkpoint|weight)|add API key to download this model/,
     // Rust's reqwest (Tabby's downloader): the hub's 401/403/404 for the file.
     new RegExp(`(?<=${HUB_URL}[^\\n]*)HTTP status client error \\(40[134]`),
     new RegExp(`Failed to download \\S+ from ${HUB_URL}\\S*: 40[134]\\b`),
@@ -277,7 +279,9 @@ export const modelNotFound: Cause = {
   excuses: [
     /[Ll]oading fallback|[Uu]sing (?:the )?fallback|[Ff]alling back to/,
     /; will use \S/,
-    / not found, using /,
+    / not found, using |not found, skipping/,
+    // A processor's config not on the hub, and the defaults taken instead (VibeVoice).
+    /^Using default configuration$/,
     /Invalid rev id: fp16/,
     // diffusers looks for the safetensors file first and says so when it loads the .bin instead.
     /^\S+\.safetensors not found$/,

@@ -11,6 +11,8 @@ export const nccl: Cause = {
     AFTER_XID("74|14[4-9]|150"),
     /Watchdog caught collective operation timeout/,
     /WorkNCCL::checkTimeout/,
+    // The same timeout under TORCH_NCCL_BLOCKING_WAIT (`Work WorkNCCL(...) timed out in blocking wait`).
+    /WorkNCCL\(SeqNum=[^\n]* timed out in blocking wait/,
     /nccl(?:InternalError|SystemError|UnhandledCudaError|RemoteError|InvalidUsage)/,
     /NCCL WARN /,
     /NCCL communicator was aborted/,
@@ -159,6 +161,7 @@ export const illegalInstruction: Cause = {
   regexes: [
     // Not CUDA's "an illegal instruction was encountered" (the linear-time engine has no lookahead).
     /Illegal instruction|Illegal Instruction|illegal instruction(?: ?$|[^ ]| [^w]| w[^a])/,
+    /Illegal [Hh]ardware [Ii]nstruction/,
     /signal SIGILL/,
     /trap invalid opcode/,
     /[Ss]ignal 4 \(SIGILL\)|(?:with|by|due to) signal 4\b/,

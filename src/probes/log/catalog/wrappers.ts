@@ -210,6 +210,7 @@ export const engineDead: Cause = {
     /Remote server (?:\S+:\d+|unixsocket:\/\/\/\d+) closed/,
     // A client of a model server on this host that refuses connections (the server is down): urllib3's words.
     /host='(?:127\.0\.0\.1|localhost)', port=\d+\): Max retries exceeded[^\n]*(?:Errno 111\]|WinError 10061\])/,
+    /Connection error to (?:the )?API at https?:\/\/(?:127\.0\.0\.1|localhost)/,
     // A backend's channel that is gone (text-embeddings-inference's backend thread died, a receiver dropped).
     /No backend receiver|backend (?:process |worker )?(?:died|crashed|exited) unexpectedly/,
     /[Bb]ackend kept crashing/,
