@@ -161,7 +161,7 @@ export const noGpu: Cause = {
     /Unable to load the kernel module '?nvidia|Could not resolve Linux kernel version/,
     // Vulkan (ncnn's upscalers, llama.cpp's Vulkan build): no Vulkan driver for the GPU (-9 is
     // VK_ERROR_INCOMPATIBLE_DRIVER), or no device it may use.
-    /vkCreateInstance failed -9\b|VK_ERROR_INCOMPATIBLE_DRIVER|vkEnumeratePhysicalDevices failed|^invalid gpu device$/,
+    /vkCreateInstance failed -\d+|VK_ERROR_INCOMPATIBLE_DRIVER|vkEnumeratePhysicalDevices failed|^invalid gpu device$/,
   ],
   // The container toolkit's hook failed: the error it carries (a library, a version mismatch) is the cause.
   carriers: [/nvidia-container-cli(?:\.real)?: (?:initialization|mount|ldcache|detection) error/],

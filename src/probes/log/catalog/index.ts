@@ -6,7 +6,8 @@
  * family by mechanism (errno, exit status, signal, loader, hub), not one vendor's wording.
  */
 import { diskFull, permissionDenied, tooManyOpenFiles } from "./files.js";
-import { modelCorrupt, modelNotFound } from "./models.js";
+import { modelCorrupt } from "./corrupt.js";
+import { modelNotFound } from "./models.js";
 import { execNotFound, missingDependency, missingLibrary } from "./install.js";
 import { cudaDriverTooOld, noGpu, nvmlMismatch } from "./driver.js";
 import { gpuFirmware, gpuHang, gpuHwMemory, gpuLost } from "./gpu.js";

@@ -213,6 +213,8 @@ export const execNotFound: Cause = {
     /\[Errno 2\] No such file or directory: '[\w.+-]+'$/,
     // A whole command line handed to subprocess without a shell: its first word is taken as the program.
     /\[Errno 2\] No such file or directory: '[\w.+-]+ -/,
+    // ... or a program and its subcommand (`'accelerate launch`, cut off in a title).
+    /\[Errno 2\] No such file or directory: '[\w.+-]+ [a-z][\w.-]*(?:$| |')/,
     // The same with the program's full path (`/usr/local/bin/vllm`): a bin directory holds programs, not data.
     /\[Errno 2\] No such file or directory: '[^']*\/s?bin\/[^'\/ ]+(?: [^']*)?'/,
     /execve\(\): [^:]+: No such file or directory/,

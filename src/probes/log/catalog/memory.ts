@@ -33,6 +33,8 @@ export const hostOom: Cause = {
     /(?<!common causes include: [^\n]*)killed by the OOM killer/,
     /Failed with result 'oom-kill'/,
     /DefaultCPUAllocator: (?:not enough memory|can't allocate)/,
+    // The same allocator's message without its name (a log that keeps the message only).
+    /not enough memory: you tried to allocate \d+ bytes/,
     /allocate CPU buffer/,
     // ggml's CPU backend (llama.cpp, whisper.cpp) and Intel MKL's allocator: host RAM in their own words.
     /_cpu_buffer_type_alloc_buffer: failed to allocate|(?:mkl_malloc|aligned_alloc): failed to allocate/,

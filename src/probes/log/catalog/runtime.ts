@@ -45,7 +45,8 @@ export const nccl: Cause = {
 export const cudaError: Cause = {
   id: "cuda_error",
   regexes: [
-    /CUDA error:/,
+    // Not a hint that quotes one as what may happen (bitsandbytes: "If you get `CUDA error: invalid device function`").
+    /(?<!If you get `?)CUDA error:/,
     /device-side assert/,
     /CUDA kernel errors might be asynchronously reported/,
     XID("13|31|43|68"),

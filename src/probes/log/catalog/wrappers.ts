@@ -211,6 +211,8 @@ export const engineDead: Cause = {
     // A client of a model server on this host that refuses connections (the server is down): urllib3's words.
     /host='(?:127\.0\.0\.1|localhost)', port=\d+\): Max retries exceeded[^\n]*(?:Errno 111\]|WinError 10061\])/,
     /Connection error to (?:the )?API at https?:\/\/(?:127\.0\.0\.1|localhost)/,
+    // A pipeline that started ComfyUI (or another server) and saw it end before it answered.
+    /exited before it became ready/,
     // A backend's channel that is gone (text-embeddings-inference's backend thread died, a receiver dropped).
     /No backend receiver|backend (?:process |worker )?(?:died|crashed|exited) unexpectedly/,
     /[Bb]ackend kept crashing/,
@@ -247,6 +249,10 @@ export const jobFailed: Cause = {
   wrapper: true,
   regexes: [
     /!!! Exception during processing ?!!!/,
+    // ComfyUI's error report for a node that raised (its exception's type and message follow).
+    /^#* ?ComfyUI Error Report$/,
+    // A task worker that reports its task's exception (transcribee: `Worker failed with exception`).
+    /Worker failed with exception$/,
     // ComfyUI's older dialog (and its log) for a node that raised; the error follows on the next lines.
     /Error occurred when executing \w+:/,
     /RayTaskError/,
