@@ -182,6 +182,15 @@ describe("lines of one read", () => {
       "/usr/lib/wsl/drivers/iigd_dch.inf_amd64";
     expect(classifyLines([wsl])).toBeUndefined();
   });
+
+  it("vLLM's engine reported dead after its own shutdown names nothing", () => {
+    const done = "(APIServer pid=1) INFO 08-21 10:24:34 [core_client.py:662] [shutdown] MPClient: complete";
+    const dead =
+      "(APIServer pid=1) ERROR 08-21 10:24:34 [async_llm.py:704] vllm.v1.engine.exceptions.EngineDeadError: " +
+      "EngineCore encountered an issue. See stack trace (above) for the root cause.";
+    expect(classifyLines([done, dead])).toBeUndefined();
+    expect(classifyLines([dead])?.id).toBe("engine_dead");
+  });
 });
 
 describe("the config's own causes", () => {

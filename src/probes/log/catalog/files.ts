@@ -111,6 +111,8 @@ export const permissionDenied: Cause = {
     /\[Errno 1\] Operation not permitted/,
     // A container runtime refused a cgroup write (nvidia-container-cli's devices.allow in a rootless or nested one).
     /\/sys\/fs\/cgroup\/\S+: operation not permitted/,
+    // runc could not start the container's process (`starting container process caused "permission denied"`).
+    /starting container process caused \\?"permission denied/,
     /(?:changing permissions of|changing ownership of|cannot [a-z]+) '[^']*': Operation not permitted/,
     // EROFS: the cache or model directory is on a read-only mount.
     /\[Errno 30\] Read-only file system|EROFS: read-only file system/,

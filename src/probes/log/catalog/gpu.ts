@@ -104,6 +104,8 @@ export const gpuFirmware: Cause = {
     /kfspDumpDebugState/,
     /Cannot initialize GSP firmware/,
     /GSP Crash|GSP crash/,
+    // The driver's RPCs to the GSP fail with another status than a lost GPU's (named as gpu_lost above).
+    /rpcSendMessage failed with status|rpcRmApiFree_GSP: GspRmFree failed/,
   ],
   text: t(
     ["GPU firmware error", "reset the GPU or reboot; update the driver if it repeats"],

@@ -66,6 +66,8 @@ export const missingLibrary: Cause = {
     ),
     // TensorFlow without cuDNN; macOS' loader on a library without a symbol the caller needs.
     /DNN library is not found|dyld\[\d+\]: Symbol not found: /,
+    // torchaudio's loader of its own extension (`Could not load this library: .../libtorchaudio.so`).
+    /Could not load this library: \S+\.so/,
     // llama-cpp-python finds no libllama of its own build; a PyInstaller bundle's bootloader no Python DLL.
     /Shared library with base name '[^']+' not found|Error loading Python DLL '/,
   ],
@@ -124,6 +126,10 @@ export const missingDependency: Cause = {
     /\w+NotInstalled(?:Exception|Error)\b/,
     // transformers: an attention implementation asked for whose package is not there (`flash_attn`).
     /the package \S+ seems to be not installed/,
+    // torchaudio without an audio backend (soundfile, sox, ffmpeg's libraries), or without the one it was asked for.
+    /Couldn.t find appropriate backend to handle uri|requires \w+, but we failed to import it/,
+    // A library's version check: numba against NumPy, transformers' quantization against bitsandbytes.
+    /Numba needs NumPy \S+ or (?:less|greater)|requires the latest version of \w+: `?pip install/,
     /'[\w.-]+' must be installed to use/,
     // torch.compile's inductor without a usable Triton (raised when a node runs, not a start-up notice).
     /TritonMissing|Cannot find a working triton installation/,
@@ -141,6 +147,8 @@ export const missingDependency: Cause = {
   // is not built): the import error right after it, or on its own line, is no failure.
   excuses: [
     /some optimizations will not|will not be available|won.t be available|will not be enabled/,
+    // SGLang skips a model whose imports fail (`Ignore import error when loading sglang.srt.models.X: ...`).
+    /Ignore import error when loading/,
     // FunASR tries a model's own remote code (`No module named 'model'`) and then loads it another way.
     /Loading remote code failed/,
     // faiss tries its AVX2 (AVX512) build first and loads the generic one when that module is not there.

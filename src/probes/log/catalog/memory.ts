@@ -43,6 +43,8 @@ export const hostOom: Cause = {
     /std::bad_alloc/,
     // A desktop app's model server with too little RAM for the weights (vibe's whisper.cpp server).
     /not enough memory to load \S/,
+    // Wan2GP's words for a generation that ran out of RAM.
+    /you have unsufficient RAM|you have insufficient RAM/,
     // The same exception as MSVC's runtime words it, in ONNX Runtime's errors (`FAIL : bad allocation`).
     /(?:FAIL|Status Message) ?: bad allocation/,
     /(?<![A-Za-z_])MemoryError\b/,

@@ -148,6 +148,9 @@ export const modelNotFound: Cause = {
     /Model not found, uid: |One or more necessary files is missing from your InvokeAI root/,
     // wyoming-piper: a voice (a Piper model) it has not and cannot download.
     /VoiceNotFoundError/,
+    // An OpenAI-compatible server asked for a model it does not serve (vLLM); Ollama's 404 for a model not pulled.
+    /The model `[^`]+` does not exist/,
+    /\[GIN\] [^|]* \| 404 \|[^\n]*POST +"\/(?:api\/(?:generate|chat|embed|embeddings)|v1\/(?:chat\/)?\w+)"/,
     // A loader's own check that the checkpoint is there (`assert os.path.isfile(checkpoint_path)`); Civitai's key.
     /assert os\.path\.(?:isfile|exists)\([\w.]*(?:model|ckpt|checkpoint|weight)|add API key to download this model/,
     // Rust's reqwest (Tabby's downloader): the hub's 401/403/404 for the file.

@@ -132,6 +132,7 @@ export const hubUnreachable: Cause = {
     /Couldn.t reach https?:\/\/[^ ]*huggingface/,
     // Not `datasets` at WARNING going on with its cached copy (`Using the latest cached version ...`).
     /(?<!Using the latest cached version[^\n]*)OfflineModeIsEnabled/,
+    new RegExp(`Cannot reach ${HUB_URL}\\S*: offline mode is enabled`),
     new RegExp(`unable to access 'https?:\\/\\/${HUB}`),
     // Go's net/http and Rust's reqwest name the URL (or the host they looked up), then the failure: DNS, TCP, TLS,
     // timeouts. A URL, not a Go module path (`github.com/x/y` in a stack frame beside a local connection refused).

@@ -12,7 +12,7 @@ export const nccl: Cause = {
     /Watchdog caught collective operation timeout/,
     /WorkNCCL::checkTimeout/,
     // The same timeout under TORCH_NCCL_BLOCKING_WAIT (`Work WorkNCCL(...) timed out in blocking wait`).
-    /WorkNCCL\(SeqNum=[^\n]* timed out in blocking wait/,
+    /WorkNCCL\(SeqNum=[^\n]* timed out in blocking wait|operation timeout: WorkNCCL/,
     /nccl(?:InternalError|SystemError|UnhandledCudaError|RemoteError|InvalidUsage)/,
     /NCCL WARN /,
     /NCCL communicator was aborted/,

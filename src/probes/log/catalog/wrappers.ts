@@ -213,6 +213,8 @@ export const engineDead: Cause = {
     /Connection error to (?:the )?API at https?:\/\/(?:127\.0\.0\.1|localhost)/,
     // A pipeline that started ComfyUI (or another server) and saw it end before it answered.
     /exited before it became ready/,
+    // A desktop app's Python backend (LTX Desktop: `Python backend exited during startup with code 1`).
+    /backend exited during startup/,
     // A backend's channel that is gone (text-embeddings-inference's backend thread died, a receiver dropped).
     /No backend receiver|backend (?:process |worker )?(?:died|crashed|exited) unexpectedly/,
     /[Bb]ackend kept crashing/,
@@ -231,7 +233,8 @@ export const engineDead: Cause = {
     new RegExp(`(?:Post|Get) \\\\"${RUNNER_URL}[^"\\\\]*\\\\": (?:EOF|read tcp|dial tcp)`),
   ],
   // vLLM's client reports the engine core's death at a clean exit too, after the core said it shut down.
-  excuses: [/\] Shutdown complete$/],
+  // And after vLLM's own shutdown at a person's request (`[shutdown] MPClient: complete`), the engine's end it reports.
+  excuses: [/\] Shutdown complete$/, /\[shutdown\] MPClient: complete$/],
   text: t(
     [
       "the inference engine or one of its workers died; requests fail until the server restarts",
