@@ -5,6 +5,25 @@
  */
 import { type Cause, EXIT, GOES_ON, t } from "./types.js";
 
+/**
+ * SIGKILL_SAID is a process's death by SIGKILL as shells, systemd, Python and docker say it: the OOM killer, or a
+ * watchdog, or a person. host_oom's carrier on its own, and its weak pattern with a line about memory.
+ */
+const SIGKILL_SAID = [
+  /^Killed$/,
+  // The same indented (a shell session pasted as a block).
+  /(?<=^ *) Killed$/,
+  // The same after a progress bar, which ends without a newline (tqdm's `3/8 [00:02<00:03,  1.28it/s]Killed`).
+  /\/s\]Killed$|s\/it\]Killed$/,
+  / Killed   /,
+  // zsh's and bash's report of a job in lower case (`[1]    9301 killed     python3 ...`).
+  /zsh: killed +\S/,
+  /(?:^|\])\[\d+\] +\d+ killed +\S/,
+  /code=killed, status=9\/KILL/,
+  /<Signals\.SIGKILL: 9>/,
+  EXIT(137),
+];
+
 export const hostOom: Cause = {
   id: "host_oom",
   regexes: [
@@ -84,15 +103,7 @@ export const hostOom: Cause = {
   // A process killed by SIGKILL (the shell's `Killed`, a parent's `died with SIGKILL`, exit 137): with nothing else
   // said, most probably the OOM killer; a line that names another cause (a watchdog's timeout) wins over it.
   carriers: [
-    /^Killed$/,
-    // The same indented (a shell session pasted as a block).
-    /(?<=^ *) Killed$/,
-    // The same after a progress bar, which ends without a newline (tqdm's `3/8 [00:02<00:03,  1.28it/s]Killed`).
-    /\/s\]Killed$|s\/it\]Killed$/,
-    / Killed   /,
-    /<Signals\.SIGKILL: 9>/,
-    /code=killed, status=9\/KILL/,
-    EXIT(137),
+    ...SIGKILL_SAID,
     // torchrun's report of a rank that died of SIGKILL.
     /Signal 9 \(SIGKILL\) received by PID|exitcode *: -9\b/,
     // gunicorn's guess when a worker it did not kill itself died of SIGKILL.
@@ -112,29 +123,16 @@ export const hostOom: Cause = {
     // A `Killed` behind docker build's step prefix (`#14 107.3 Killed`), and A1111's launcher's report of the
     // command that died (`Error code: 137`), also behind that prefix.
     /^#\d+ [\d.]+ Killed$|(?:^|\d )Error code: 137$/,
-    // celery's and billiard's, and a shell job's in lower case (bash, zsh: `[1]    9301 killed     python3 ...`).
+    // celery's and billiard's, and a bare `killed` in lower case.
     /signal 9 \(SIGKILL\)/,
     /^killed$/,
-    /zsh: killed +\S/,
-    /(?:^|\])\[\d+\] +\d+ killed +\S/,
     // A start script's report of the command line that died (Easy Diffusion: `Killed uvicorn server:app --port 9000`);
     // not `Killed idle connections`.
     /^Killed [a-z][\w.-]* [^\n]* --?[a-z]/,
   ],
   weak: {
-    // A process killed by SIGKILL: the OOM killer, or a watchdog, or a person.
-    regexes: [
-      /^Killed$/,
-      /(?<=^ *) Killed$/,
-      /\/s\]Killed$|s\/it\]Killed$/,
-      / Killed   /,
-      /signal: killed/,
-      /zsh: killed +\S/,
-      /(?:^|\])\[\d+\] +\d+ killed +\S/,
-      /code=killed, status=9\/KILL/,
-      /<Signals\.SIGKILL: 9>/,
-      EXIT(137),
-    ],
+    // Ollama's runner too (`signal: killed`): it kills its own runner as well.
+    regexes: [...SIGKILL_SAID, /signal: killed/],
     // Lines about memory that name nothing themselves (a line that names a cause outright wins anyway).
     evidence: [/oom-kill|oom_kill|OOM killer|OOM-killer|oom-killer/, /memory pressure|[Mm]emory usage/, /anon-rss:/],
   },
