@@ -23,10 +23,10 @@ function score(set: Excerpt[]) {
 
 describe("cause batches scored as first seen", () => {
   it("has at least three batches of 40+ excerpts; each batch has 30+, harmless ones among them", () => {
-    const sizes = batches.map((f) => readCorpus(path.join(dir, f)));
-    expect(sizes.filter((set) => set.length >= 40).length).toBeGreaterThanOrEqual(3);
+    const sets = batches.map((f) => readCorpus(path.join(dir, f)));
+    expect(sets.filter((set) => set.length >= 40).length).toBeGreaterThanOrEqual(3);
     // A round whose search look-ups ran out part way keeps its shorter batches: they were scored as first seen too.
-    for (const [i, set] of sizes.entries()) {
+    for (const [i, set] of sets.entries()) {
       expect(set.length, batches[i]).toBeGreaterThanOrEqual(30);
       expect(set.filter((e) => e.expected === "none").length, batches[i]).toBeGreaterThanOrEqual(8);
     }
