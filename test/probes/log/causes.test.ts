@@ -181,6 +181,13 @@ describe("lines of one read", () => {
       "I1116 08:11:48.964093 2701 dxcore.c:208] Core Nvidia library libcuda.so.1.1 not found in " +
       "/usr/lib/wsl/drivers/iigd_dch.inf_amd64";
     expect(classifyLines([wsl])).toBeUndefined();
+    // ComfyUI links a node's web folder and, when Windows refuses the link, asks for a copy; the node still loads.
+    const link =
+      "[WinError 1314] A required privilege is not held by the client: 'C:\\ComfyUI\\custom_nodes\\Foo\\js' -> " +
+      "'C:\\ComfyUI\\web\\extensions\\Foo'";
+    const copy = "Failed to create symlink to C:\\ComfyUI\\web\\extensions\\Foo. Please copy the folder manually.";
+    expect(classifyLines([link, copy])).toBeUndefined();
+    expect(classifyLines([link])?.id).toBe("permission_denied");
   });
 
   it("vLLM's engine reported dead after its own shutdown names nothing", () => {

@@ -15,6 +15,10 @@ export const modelCorrupt: Cause = {
     /invalid (?:file )?magic (?:characters|number)|Error: invalid file magic/,
     // ggml's loaders (whisper.cpp, llama.cpp) check the file's first bytes.
     /[Bb]ad magic\b|Invalid magic in /,
+    // ggml's loader read fewer tensors than the file's header counts (`expected 947, got 1`): a file cut short.
+    /not all tensors loaded from model file/,
+    // A1111 names the error of a checkpoint it could not unpickle in its task line, with no message.
+    /model: UnpicklingError$/,
     /data is not within the file bounds/,
     /model is corrupted or incomplete/,
     // torch.load(weights_only=True) of a file that is not a checkpoint (a JSON, an HTML page); a download that is not

@@ -15,6 +15,7 @@ export const diskFull: Cause = {
     /\[Errno 28\]/,
     /ENOSPC: no space/,
     /Not enough free disk space|[Ii]nsufficient disk space|[Nn]ot enough disk space|[Nn]ot enough storage space/,
+    /(?:[Rr]un|[Rr]an|[Rr]unning) out of (?:disk |storage )?space|[Oo]ut of disk space/,
     // A downloader's check before it starts (whisperclip: `You need at least 20GB of free disk space to download`).
     /of free disk space to download/,
     // EDQUOT: the user's quota is full, which the service meets as a full disk.
@@ -131,6 +132,8 @@ export const permissionDenied: Cause = {
     // Go's and runc's errno text in lower case after whatever failed (`exec ...: permission denied: unknown`).
     /: permission denied\b/,
   ],
+  // ComfyUI links a node's web folder and asks for a copy when Windows refuses the link: the node still loads.
+  excuses: [/Failed to create symlink to \S+\. Please copy the folder manually/],
   text: t(
     [
       "the service may not read or write a file it needs (model, cache, data or device path: EACCES)",

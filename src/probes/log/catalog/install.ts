@@ -149,6 +149,8 @@ export const missingDependency: Cause = {
     /some optimizations will not|will not be available|won.t be available|will not be enabled/,
     // SGLang skips a model whose imports fail (`Ignore import error when loading sglang.srt.models.X: ...`).
     /Ignore import error when loading/,
+    // comfy_kitchen lists each backend it found, with why one is not available (`'unavailable_reason': "ImportError`).
+    /'unavailable_reason': "ImportError/,
     // FunASR tries a model's own remote code (`No module named 'model'`) and then loads it another way.
     /Loading remote code failed/,
     // faiss tries its AVX2 (AVX512) build first and loads the generic one when that module is not there.

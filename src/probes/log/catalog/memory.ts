@@ -227,6 +227,7 @@ export const shmBusError: Cause = {
     /Bus error|bus error/,
     /signal SIGBUS/,
     /received SIGBUS/,
+    /\*\*\* SIGBUS (?:\(@0x[0-9a-f]+\) received by PID|received at time=)/,
     /insufficient shared memory/,
     /[Ss]ignal 7 \(SIGBUS\)|(?:with|by|due to) signal 7\b/,
     // PyTorch shares tensors between processes through files in /dev/shm: a full shm says "No space left".

@@ -66,7 +66,8 @@ export const modelNotFound: Cause = {
     /Load model from \S+ failed: ?system error number 2\b/,
     // CosyVoice's model directory holds none of its configs (cosyvoice.yaml, cosyvoice2.yaml, ...).
     /No valid model type found!/,
-    /No checkpoints found|[Cc]an.t run without a checkpoint/,
+    // Also a node's own count of a kind it needs (`No Stable Video Diffusion checkpoints found. Please download`).
+    /No (?:[\w-]+ )*checkpoints found|[Cc]an.t run without a checkpoint/,
     /Incorrect path_or_model_id/,
     // TensorFlow's status text for a file it could not open (`Not found: output_model.pb; No such file or directory`);
     // nltk's data package (`Resource punkt not found.`).
@@ -75,7 +76,9 @@ export const modelNotFound: Cause = {
     // Kaldi's (Vosk's) reader of a model directory's config files.
     /Cannot open config file: \S*[Mm]odels?\//,
     // huggingface_hub reads a local path that does not exist as a repo id, and refuses it as one.
-    /Repo id must use alphanumeric chars|Repo id must be in the form/,
+    /Repo id must use alphanumeric chars|Repo id must be in the form|HFValidationError: Repo id/,
+    // ModelScope's (FunASR's) check of a name it is handed: `Invalid repo_id: model, must be of format namespace/name`.
+    /Invalid repo_id: \S+ must be of format/,
     /Too many users have viewed or downloaded this file recently|Cannot retrieve the public link of the file/,
     /requires you to be logged in to download|needs to be logged in to download/,
     /requires? (?:a )?login to download|access requires login|reason=download-auth/,

@@ -178,6 +178,10 @@ export const hubUnreachable: Cause = {
     // Windows' resolver (WSAHOST_NOT_FOUND 11001, WSATRY_AGAIN 11002), also as aiohttp wraps it.
     /\[Errno 1100[124]\] getaddrinfo failed|ssl:default \[getaddrinfo failed\]/,
     new RegExp(`Cannot connect to host ${HUB}:\\d+`),
+    // aiohttp's connect timeout (ComfyUI-Manager's fetch of its lists), and Ollama's registry request that failed
+    // (`request failed: Get \"https://registry.ollama.ai/v2/...\": EOF`), whatever the network's error.
+    new RegExp(`Connection timeout to host ${HUB_URL}`),
+    new RegExp(`request failed: (?:Get|Head|Post) \\\\?"${HUB_URL}`),
     // urllib3 gave up on a URL of model weights, whatever the host (a vendor's own CDN).
     /Max retries exceeded with url: \S*\.(?:safetensors|bin|pth?|ckpt|gguf|onnx|zip)\b/,
     new RegExp(`Max retries exceeded with url: (?:${HUB_URL}|\\/api\\/v1\\/models\\/|\\/api\\/models\\/)`),

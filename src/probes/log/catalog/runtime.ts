@@ -125,6 +125,8 @@ export const segfault: Cause = {
     /<Signals\.SIGSEGV: 11>/,
     // coredumpctl's record of the crash (`Signal: 11 (SEGV)`).
     /Signal: 11 \(SEGV\)/,
+    // glog's and absl's failure signal handler (PaddlePaddle, TensorFlow): `*** SIGSEGV (@0x10) received by PID`.
+    /\*\*\* SIGSEGV (?:\(@0x[0-9a-f]+\) received by PID|received at time=)/,
     new RegExp("\u6bb5\u9519\u8bef"), // 段错误
     new RegExp("Violaci\u00f3n de [Ss]egmento"), // Violación de [Ss]egmento
     /Speicherzugriffsfehler/,
@@ -179,6 +181,7 @@ export const illegalInstruction: Cause = {
     /illegal hardware instruction/,
     EXIT(132),
     /<Signals\.SIGILL: 4>/,
+    /\*\*\* SIGILL (?:\(@0x[0-9a-f]+\) received by PID|received at time=)/,
     new RegExp("\u975e\u6cd5\u6307\u4ee4"), // 非法指令
     new RegExp("Instrucci\u00f3n ilegal"), // Instrucción ilegal
     new RegExp("Ung\u00fcltiger Maschinenbefehl"), // Ungültiger Maschinenbefehl
@@ -223,6 +226,8 @@ export const hangTimeout: Cause = {
     // A service's own wait for a worker, model instance or server that never came (gpustack, schedulers).
     // vLLM's front end that waited for its engine cores (`Timed out waiting for engine core processes to start`).
     /(?<!discovery: )(?:Timeout|[Tt]imed out) waiting for (?:model|the model|worker|server|instance|engine)/,
+    // A worker's wait for its local server (ai-dock's ComfyUI worker: `Server not ready after timeout (30s)`).
+    /[Nn]ot ready after (?:timeout|\d+ ?(?:s|secs?|seconds)\b)/,
     /: (?:timed out|watch timeout)$/,
     // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
     /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,

@@ -129,7 +129,7 @@ export const modelLoadFailed: Cause = {
     /[Mm]odel '[\w.-]+' is not registered|AssertionError: \w+ is not registered/,
     // whisper.cpp: the context (the model) did not come up; a file whose tensors do not fit the model it names.
     /failed to initialize whisper context|model init +failed, no model loaded|failed to load Core ML model from/,
-    /tensor '[^']+' has wrong (?:size|shape) in model file|not all tensors loaded from model file/,
+    /tensor '[^']+' has wrong (?:size|shape) in model file/,
     // Triton's TensorRT backend: the engine file does not load (built for another GPU or TensorRT version).
     /[Uu]nable to load plan file/,
     // TensorRT refuses an engine built by another TensorRT version or for another GPU (`please rebuild`).
@@ -205,6 +205,8 @@ export const engineDead: Cause = {
     /(?<!load failed: \[)StatusCode\.UNAVAILABLE/,
     /RPC server for \S+ \d+ is not running/,
     /Backend worker process died/,
+    // SGLang's disaggregated serving: the prefill side lost its decode peer (Mooncake's session is not alive).
+    /(?:Decode|Prefill) instance could be dead/,
     // Xinference's model actors (xoscar): the actor's process is gone, its socket closed; also as the detail of
     // the error a client or the REST API reports for it.
     /Remote server (?:\S+:\d+|unixsocket:\/\/\/\d+) closed/,
