@@ -190,6 +190,25 @@ describe("lines of one read", () => {
     expect(classifyLines([link])?.id).toBe("permission_denied");
   });
 
+  it("a start-up notice of an optional part that is not there names nothing when the service goes on", () => {
+    // TGI's router without the Python tokenizer falls back on its own; Crystools monitors no GPU without pynvml.
+    const tgi =
+      "ERROR text_generation_router::server: Failed to import python tokenizer ModuleNotFoundError: No module " +
+      "named 'transformers'";
+    const legacy = "WARN text_generation_router::server: Odd tokenizer detected, falling back on legacy tokenization";
+    expect(classifyLines([tgi, legacy])).toBeUndefined();
+    expect(classifyLines([tgi])?.id).toBe("missing_dependency");
+    const pynvml = "[Crystools ERROR] pynvml is not installed. No module named 'pynvml'";
+    expect(classifyLines([pynvml, "[Crystools WARNING] No GPU monitoring libraries available."])).toBeUndefined();
+    expect(classifyLines([pynvml])?.id).toBe("missing_dependency");
+    // A1111 builds the model without weights first, and the slow way when that fails.
+    const hub =
+      "OSError: None is not a local folder and is not a valid model identifier listed on " +
+      "'https://huggingface.co/models'";
+    expect(classifyLines([hub, "", "Failed to create model quickly; will retry using slow method."])).toBeUndefined();
+    expect(classifyLines([hub])?.id).toBe("model_not_found");
+  });
+
   it("vLLM's engine reported dead after its own shutdown names nothing", () => {
     const done = "(APIServer pid=1) INFO 08-21 10:24:34 [core_client.py:662] [shutdown] MPClient: complete";
     const dead =

@@ -10,7 +10,7 @@ export const diskFull: Cause = {
   regexes: [
     // Not PyTorch's shared-memory files (/dev/shm is full: shm_bus_error).
     // Not inotify's ENOSPC, which says the watch limit (fs.inotify.max_user_watches) is reached.
-    /(?<!(?:unable to write to file <\/torch_|inotify_add_watch)[^\n]*)No space left on device/,
+    /(?<!(?:unable to write to file <\/torch_|inotify_add_watch|failed to extend \/dev\/shm\/)[^\n]*)No space left on device/,
     /no space left on device|No Space Left on Device|No Space Left On Device/,
     /\[Errno 28\]/,
     /ENOSPC: no space/,
@@ -65,6 +65,9 @@ export const tooManyOpenFiles: Cause = {
     // The kernel's own limit for the whole host (fs.file-max).
     /VFS: file-max limit \d+ reached/,
   ],
+  // vLLM's warning that it could not raise the limit quotes the error it may cause (`This can cause fd limit errors
+  // like `OSError: [Errno 24] Too many open files``).
+  excuses: [/This can cause fd limit errors like/],
   text: t(
     [
       "the process hit its limit of open files (sockets count too)",

@@ -131,6 +131,8 @@ export const missingDependency: Cause = {
     // A library's version check: numba against NumPy, transformers' quantization against bitsandbytes.
     /Numba needs NumPy \S+ or (?:less|greater)|requires the latest version of \w+: `?pip install/,
     /'[\w.-]+' must be installed to use/,
+    // An app's own check, with the command to fix it (`FunASR not installed. Please run: pip install funasr`).
+    /not installed\. Please run: pip install/,
     // torch.compile's inductor without a usable Triton (raised when a node runs, not a start-up notice).
     /TritonMissing|Cannot find a working triton installation/,
     // transformers' lazy import of a module that failed (the error after it says why).
@@ -155,7 +157,9 @@ export const missingDependency: Cause = {
     /Loading remote code failed/,
     // faiss tries its AVX2 (AVX512) build first and loads the generic one when that module is not there.
     /Could not load library with AVX\w* support due to/,
-    /[Ff]alling back to|will fall ?back to|optional (?:dependency|dependencies|module|package)/,
+    /[Ff]alling back (?:to|on)|will fall ?back to|optional (?:dependency|dependencies|module|package)/,
+    // PyOpenGL's note that its optional C accelerator is not there; Crystools' GPU monitor without pynvml.
+    /No OpenGL_accelerate module loaded|No GPU monitoring libraries available/,
     new RegExp("\u56de\u9000\u5230"), // 回退到: falls back to
     // The fallback said right after the import error: `flash_attn not installed, disabling Flash Attention`.
     /(?:not installed|not available|is unavailable)[,;:.]? +(?:[Dd]isabling|[Ss]kipping|[Uu]sing |[Pp]roceeding w)/,
@@ -187,6 +191,8 @@ export const execNotFound: Cause = {
     /status=127\//,
     /status=203\/EXEC/,
     /Failed at step EXEC spawning \S+: No such file or directory/,
+    // coreutils that run a command (nohup, env, timeout, nice) and did not find it.
+    /failed to run command [‘'][^’']+[’']: No such file or directory/,
     // Go's exec for a path that is not there (runc starting a container's entrypoint: `exec: "/start.sh": stat ...`).
     /exec: "[^"]+": stat [^\n:]+: no such file or directory/,
     EXIT(127),

@@ -27,7 +27,8 @@ const SIGKILL_SAID = [
 export const hostOom: Cause = {
   id: "host_oom",
   regexes: [
-    /Out of memory: Killed process|OOM: Killed process/,
+    // Kernels before 4.19 say `Out of memory: Kill process 3882 (python) score 623 or sacrifice child`.
+    /Out of memory: Killed process|OOM: Killed process|Out of memory: Kill process \d+/,
     // earlyoom's own kill (`sending SIGTERM to process 7378 uid 1000 "tail": oom_score 156, VmRSS 4962 MiB`).
     /: oom_score \d+, VmRSS /,
     // systemd-oomd's kill of a unit's processes under memory pressure.
@@ -42,7 +43,8 @@ export const hostOom: Cause = {
     /\[WinError 8\] |Not enough memory resources are available to process this command/,
     new RegExp("\u9875\u9762\u6587\u4ef6\u592a\u5c0f"), // 页面文件太小
     /Memory cgroup out of memory/,
-    /^(?:\[[^\]]*\] )?Killed process \d+ \(/,
+    // At the start of the kernel's line: in dmesg, or after syslog's `kernel: ` (kern.log).
+    /(?:^|kernel: )(?:\[[^\]]*\] )?Killed process \d+ \(/,
     /invoked oom-killer/,
     /oom-kill:constraint=/,
     // The task table only the OOM killer's report prints (dump_tasks), when its first lines are cut off.
@@ -234,7 +236,7 @@ export const shmBusError: Cause = {
     /unable to write to file <\/torch_/,
     /out of shared memory/,
     // NCCL could not make its segment in a /dev/shm that is too small (docker's 64 MB default).
-    /Error while creating shared memory segment \/dev\/shm/,
+    /Error while creating shared memory segment \/dev\/shm|failed to extend \/dev\/shm\//,
     // Triton's Python backend could not size its region in /dev/shm (docker's 64 MB default).
     /Unable to initialize shared memory key '/,
     /status=7\/BUS/,

@@ -92,7 +92,8 @@ export const modelNotFound: Cause = {
     /[Mm]issing (?:required )?model files?\b/,
     // insightface's FaceAnalysis found no detection model in its models directory (antelopev2, buffalo_l).
     /assert 'detection' in self\.models/,
-    /Can't load (?:tokenizer|config|the model) for '|Can't load tokenizer using from_pretrained/,
+    /Can't load (?:tokenizer|config|the model|image processor|feature extractor|processor) for '/,
+    /Can't load tokenizer using from_pretrained/,
     /Can't load the configuration of '/,
     /OSError: file \S+\/config\.json not found/,
     /GatedRepoError|Cannot access gated repo|trying to access a gated repo/,
@@ -209,6 +210,8 @@ export const modelNotFound: Cause = {
     /Invalid rev id: fp16/,
     // diffusers looks for the safetensors file first and says so when it loads the .bin instead.
     /^\S+\.safetensors not found$/,
+    // A1111 builds the model without weights first and, when that fails, builds it the slow way.
+    /Failed to create model quickly; will retry using slow method/,
   ],
   text: t(
     [

@@ -22,7 +22,7 @@ export const portInUse: Cause = {
     /EADDRINUSE/,
     /\[Errno 48\]/,
     /\[Errno 10048\]/,
-    /\[WinError 10048\]/,
+    /\[WinError 10048\]|WinErr 10048|WinErr10048/,
     /bind address \[10048\]/,
     /[Aa]ddress already in use|Address Already in Use|Address Already In Use/,
     /Cannot find empty port/,

@@ -28,6 +28,8 @@ export const nccl: Cause = {
     /NCCL failure/,
     /unhandled (?:system|cuda) error/,
     /remote process exited or there was a network error/,
+    // Gloo's transport, the other backend of torch.distributed: a peer that never sent or received.
+    /Timed out waiting \d+ms for (?:send|recv) operation to complete/,
   ],
   // The watchdog reports the error that stopped a collective: that error (a CUDA error, an OOM) is the cause.
   carriers: [/watchdog thread terminated with exception/, /Some NCCL operations have failed/],
@@ -85,7 +87,7 @@ export const cudaError: Cause = {
     // Custom kernels' checks (SGLang's and vLLM's all-reduce): `Cuda error FILE:LINE 'message'`.
     /[Cc]uda error \S+\.(?:cuh?|cpp|h):\d+ '|peer access is not supported between/,
     /CUDA_ERROR_(?:ILLEGAL_ADDRESS|LAUNCH_FAILED|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|ASSERT)/,
-    /unspecified launch failure|cudaErrorLaunchFailure|hipErrorIllegalAddress|HIP error: /,
+    /unspecified launch failure|cudaErrorLaunchFailure|hipErrorIllegalAddress|HIP error: |HIP Error: /,
     // ggml's ROCm build says its CUDA errors as ROCm's (`ROCm error: context is destroyed`).
     /ROCm error: |: ROCm error$/,
     // ggml's abort after a CUDA call failed (`ggml-cuda.cu:75: CUDA error`); the line before says which error.
@@ -227,7 +229,7 @@ export const hangTimeout: Cause = {
     // vLLM's front end that waited for its engine cores (`Timed out waiting for engine core processes to start`).
     /(?<!discovery: )(?:Timeout|[Tt]imed out) waiting for (?:model|the model|worker|server|instance|engine)/,
     // A worker's wait for its local server (ai-dock's ComfyUI worker: `Server not ready after timeout (30s)`).
-    /[Nn]ot ready after (?:timeout|\d+ ?(?:s|secs?|seconds)\b)/,
+    /[Nn]ot [^\n]*ready after (?:timeout|\d+ ?(?:s|secs?|seconds)\b)/,
     /: (?:timed out|watch timeout)$/,
     // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
     /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
@@ -261,7 +263,8 @@ export const hangTimeout: Cause = {
   // urllib3's read timeout to any host (a client waiting on a model server that never answered): named only when no
   // line names a cause outright, so a hub's read timeout stays `hub_unreachable`.
   carriers: [
-    /Read timed out\. \(read timeout=|The read operation timed out/,
+    // Not in a warning (albumentations' version check at start-up: `UserWarning: Error fetching version info`).
+    new RegExp(`${GOES_ON}(?:Read timed out\\. \\(read timeout=|The read operation timed out)`),
     /port=\d+\): Read timed out/,
     // A part of the service that stopped answering its own health check (`couldn't get a response from detokenizer for
     // last 20 seconds`), and a start or a request that timed out in Chinese (`启动服务超时`, `请求超时`).

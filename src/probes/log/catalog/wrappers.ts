@@ -57,6 +57,8 @@ export const modelLoadFailed: Cause = {
     /llama_load_model_from_file: failed to load model/,
     /llama_model_load: error loading model/,
     /[Ff]ailed to load (?:the )?(?:[\w-]+ )?model\b/,
+    // A1111's task line for a checkpoint that did not load (`loading stable diffusion model: OSError`).
+    /loading stable diffusion model: \w+/,
     // TensorRT: an engine serialized by another TensorRT version than the one that loads it.
     /Serialization assertion stdVersionRead == kSERIALIZATION_VERSION failed|Version tag does not match/,
     // The same in Chinese: 模型加载失败, 加载模型失败, 模型 X 加载失败.
@@ -261,6 +263,9 @@ export const jobFailed: Cause = {
     // ComfyUI's older dialog (and its log) for a node that raised; the error follows on the next lines.
     /Error occurred when executing \w+:/,
     /RayTaskError/,
+    // Ray's header of a task or actor method that raised (`ray::WhisperWorker.transcribe() (pid=1, ip=...`), its
+    // name often in colour (reset by `ESC[39m`).
+    /ray::[\w.]+\(\) \(pid=\d+, ip=|ray::[\w.]+\(\)\x1b\[39m \(pid=\d+, ip=/,
     // celery's and billiard's words for a task that raised (the traceback after it says why).
     /\] raised unexpected: |Task handler raised error/,
     // A request whose handler raised: Flask's log_exception, uvicorn's and Starlette's for an ASGI app.
