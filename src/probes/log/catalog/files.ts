@@ -8,9 +8,12 @@ export const diskFull: Cause = {
   id: "disk_full",
   restartHelps: false,
   regexes: [
-    // Not PyTorch's shared-memory files (/dev/shm is full: shm_bus_error).
+    // Not PyTorch's shared-memory files nor NCCL's segment (/dev/shm is full: shm_bus_error).
     // Not inotify's ENOSPC, which says the watch limit (fs.inotify.max_user_watches) is reached.
-    /(?<!(?:unable to write to file <\/torch_|inotify_add_watch|failed to extend \/dev\/shm\/)[^\n]*)No space left on device/,
+    new RegExp(
+      "(?<!(?:unable to write to file <\\/torch_|inotify_add_watch|failed to extend \\/dev\\/shm\\/)[^\\n]*)" +
+        "No space left on device",
+    ),
     /no space left on device|No Space Left on Device|No Space Left On Device/,
     /\[Errno 28\]/,
     /ENOSPC: no space/,

@@ -10,12 +10,13 @@ import { modelCorrupt } from "./corrupt.js";
 import { modelNotFound } from "./models.js";
 import { execNotFound, missingDependency, missingLibrary } from "./install.js";
 import { cudaDriverTooOld, noGpu, nvmlMismatch } from "./driver.js";
+import { engineDead } from "./engine.js";
 import { gpuFirmware, gpuHang, gpuHwMemory, gpuLost } from "./gpu.js";
 import { gpuOom, hostOom, shmBusError } from "./memory.js";
 import { addressUnavailable, hubUnreachable, portInUse } from "./network.js";
 import { cudaError, hangTimeout, illegalInstruction, nccl, segfault } from "./runtime.js";
 import type { Cause } from "./types.js";
-import { engineDead, jobFailed, modelLoadFailed, runnerNotStarted } from "./wrappers.js";
+import { jobFailed, modelLoadFailed, runnerNotStarted } from "./wrappers.js";
 
 export type { Cause, Locale } from "./types.js";
 
