@@ -209,6 +209,34 @@ describe("lines of one read", () => {
     expect(classifyLines([hub])?.id).toBe("model_not_found");
   });
 
+  it("a failure the log shows to have passed names nothing: a retry, a server that came up, a stop", () => {
+    // huggingface_hub retries a download whose connect timed out, its notice on a line of its own.
+    const connect =
+      "huggingface_hub.utils._http - WARNING - '(MaxRetryError(\"HTTPSConnectionPool(host='huggingface.co', " +
+      "port=443): Max retries exceeded with url: /x/resolve/main/modules.json (Caused by ConnectTimeoutError(";
+    expect(classifyLines([connect, "huggingface_hub.utils._http - WARNING - Retrying in 1s [Retry 1/5]."])).toBe(
+      undefined,
+    );
+    expect(classifyLines([connect])?.id).toBe("hub_unreachable");
+    // A launcher polls its local server while it starts, then sees it answer.
+    const refused =
+      "ERROR - Health check failed: HTTPConnectionPool(host='127.0.0.1', port=8001): Max retries exceeded with " +
+      "url: /health (Caused by NewConnectionError('Failed to establish a new connection: " +
+      "[Errno 111] Connection refused'))";
+    const ready = "INFO - API server is ready and responding to requests";
+    expect(classifyLines([refused, refused, "INFO - Loaded embedding model", ready])).toBeUndefined();
+    expect(classifyLines([refused])?.id).toBe("engine_dead");
+    // docker compose stops the stack; a container that did not stop in 10 s is killed (exit 137).
+    const down = ["chroma-1  | INFO:     Application shutdown complete.", "chroma-1 exited with code 0"];
+    expect(classifyLines([...down, "ollama exited with code 137"])).toBeUndefined();
+    expect(classifyLines(["ollama exited with code 137"])?.id).toBe("host_oom");
+    // A connection reset while a model file downloads is the hub's.
+    const reset =
+      "requests.exceptions.ConnectionError: ('Connection aborted.', ConnectionResetError(10054, 'An existing " +
+      "connection was forcibly closed by the remote host', None, 10054, None))";
+    expect(classifyLines([reset, "[XTTS] Downloading config.json..."])?.id).toBe("hub_unreachable");
+  });
+
   it("vLLM's engine reported dead after its own shutdown names nothing", () => {
     const done = "(APIServer pid=1) INFO 08-21 10:24:34 [core_client.py:662] [shutdown] MPClient: complete";
     const dead =

@@ -12,10 +12,12 @@ export const missingLibrary: Cause = {
     // Not a probe for an optional library that goes on without it (TensorFlow's CUDA libraries, NCCL's net plugin),
     // nor the loader's LD_PRELOAD of a library that is not there (`... cannot be preloaded (...): ignored.`).
     new RegExp(
-      "(?<!(?:dso_loader\\.cc:\\d+\\] Could not load dynamic library|NET\\/Plugin|LD_PRELOAD cannot be preloaded)" +
-        "[^\\n]*)cannot open shared object file",
+      "(?<!(?:dso_loader\\.cc:\\d+\\] Could not load dynamic library|NET\\/Plugin|LD_PRELOAD cannot be preloaded|" +
+        "failed to load module \\w+: libbd_)[^\\n]*)cannot open shared object file",
     ),
     /Could not load library lib|Could not load library \S+\.dll/,
+    // macOS's loader: a library or symbol that is not there (`dlopen(x.dylib, 0x0006): symbol not found`).
+    /dlopen\([^)\n]*\): (?:symbol not found|Library not loaded|image not found|no suitable image found)/,
     /Unable to load any of \{lib/,
     // cuDNN's and cuBLAS's loaders (CTranslate2, torch) on the line after: the library was not loaded, so no symbol.
     /Invalid handle\. Cannot load symbol /,
@@ -139,6 +141,8 @@ export const missingDependency: Cause = {
     /Failed to import [\w.]+ because of the following error/,
     // A native module built against NumPy 1.x, imported under NumPy 2.
     /A module that was compiled using NumPy 1\.x cannot be run in/,
+    // torchaudio 2.9 removed its backend functions; a library that calls them needs another torchaudio.
+    /module 'torchaudio' has no attribute '/,
     /Detected incompatible Protobuf Gencode\/Runtime versions/,
     // LangChain's integrations name the package and how to install it.
     /Could not import [\w.-]+ python package/,
@@ -191,6 +195,8 @@ export const execNotFound: Cause = {
     /status=127\//,
     /status=203\/EXEC/,
     /Failed at step EXEC spawning \S+: No such file or directory/,
+    // Python handed a script path that is not there (`python: can't open file '/app/server.py': [Errno 2]`).
+    /can't open file '[^']+': \[Errno 2\]/,
     // coreutils that run a command (nohup, env, timeout, nice) and did not find it.
     /failed to run command [‘'][^’']+[’']: No such file or directory/,
     // Go's exec for a path that is not there (runc starting a container's entrypoint: `exec: "/start.sh": stat ...`).

@@ -35,6 +35,7 @@ export const modelNotFound: Cause = {
     // huggingface_hub's 401/403/404, each on the line after its exception's name. Not `Revision Not Found`: diffusers
     // asks for a model's fp16 revision first and goes on without it (RevisionNotFoundError names a real one).
     /(?:Repository|Entry|Bucket) Not Found for url/,
+    new RegExp(`(?<!Revision )Not Found for url: ${HUB_URL}`),
     /Cannot access repository for url |Cannot access content at: |Make sure your token has the correct permissions/,
     /is not a valid git identifier \(branch name, tag name or commit id\)/,
     /Error: [Mm]odel '[^']+' not found/,

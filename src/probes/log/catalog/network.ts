@@ -222,6 +222,7 @@ export const hubUnreachable: Cause = {
       // aria2c gave up on a file from a hub (why is on another line: a network problem, or a 401).
       new RegExp(`Download aborted\\. URI=${HUB_URL}`),
       /[Dd]ownloading (?:the )?(?:[\w-]+ )?(?:[Mm]odel|weights|checkpoint|shards?|files?)\b/,
+      /[Dd]ownloading [\w.-]+\.(?:json|safetensors|bin|pth?|ckpt|gguf|onnx)\b/,
       /snapshot_download|hf_hub_download/,
       // A download's progress bar (tqdm's `Downloading:  95% 3.05G/3.20G`).
       /Downloading: +\d+%/,
@@ -242,7 +243,12 @@ export const hubUnreachable: Cause = {
   ],
   // huggingface_hub retrying a metadata request (HEAD): when it finally fails, the file comes from the local cache,
   // or a later line says the model is not there (LocalEntryNotFoundError). The retry itself stops nothing.
-  excuses: [/Retrying in \d+s \[Retry \d+\/\d+\][^\n]*thrown while requesting HEAD /],
+  // pip skips an index it could not reach (`Could not fetch URL ...: connection error: ... - skipping`).
+  excuses: [
+    /Retrying in \d+s \[Retry \d+\/\d+\][^\n]*thrown while requesting HEAD /,
+    /Retrying in \d+s \[Retry \d+\/\d+\]\.?$/,
+    /Could not fetch URL [^\n]* - skipping$/,
+  ],
   text: t(
     [
       "a model hub (Hugging Face, ModelScope, Civitai, GitHub, Ollama registry) cannot be reached " +

@@ -276,9 +276,10 @@ export const hangTimeout: Cause = {
     ...["\u670d\u52a1", "\u542f\u52a8", "\u8bf7\u6c42", "\u7b49\u5f85"].map((w) => new RegExp(`${w}\u8d85\u65f6`)),
   ],
   // A timeout in any words, on a line that says something failed.
-  broad: ["timed out", "timeout reached", "Timeout: ", "Timeout of ", "TIMEOUT:", "TIMEOUT -", "not responding"].map(
-    IN_ERROR,
-  ),
+  broad: [
+    ...["timed out", "timeout reached", "timeout after", "Timeout: ", "Timeout of ", "TIMEOUT:", "TIMEOUT -"],
+    "not responding",
+  ].map(IN_ERROR),
   // A TimeoutError raised by the socket's connect (urllib3's traceback ends `sock.connect(sa)`): a connect that
   // timed out is no hang (hub_unreachable names it).
   excuses: [/^ +sock\.connect\(sa\)$/],

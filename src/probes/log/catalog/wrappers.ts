@@ -36,6 +36,8 @@ export const runnerNotStarted: Cause = {
     /LLAMA_CPP_PROCESS_ERROR|The model process encountered an unexpected error/,
     /Connection refused on http:\/\/(?:127\.0\.0\.1|localhost)\S*\/health, retrying/,
   ],
+  // The runner ended on a model its version cannot run: model_load_failed names that line.
+  excuses: [/this model is not supported by your version of Ollama/],
   text: t(
     [
       "the model runner (Ollama's llama server) did not start or died while loading",
@@ -136,6 +138,9 @@ export const modelLoadFailed: Cause = {
     /[Uu]nable to load plan file/,
     // TensorRT refuses an engine built by another TensorRT version or for another GPU (`please rebuild`).
     /engine plan file is (?:not compatible with this version|generated on an incompatible device)/,
+    /Could not deserialize engine|deserializeCudaEngine: Error Code/,
+    // Ollama's runner on a model architecture its version does not know; Xinference on an engine it has not.
+    /this model is not supported by your version of Ollama|cannot be run on engine/,
   ],
   // A request refused because the model is not loaded, on an error line.
   broad: [IN_ERROR("Model not loaded"), IN_ERROR("model not loaded")],
@@ -182,8 +187,8 @@ export const jobFailed: Cause = {
     ...["synthesis failed", "generation failed", "inference failed", "transcription failed", "raining failed"].map(
       IN_ERROR,
     ),
-    // `Failed to transcribe`: the failure is the error mark itself.
-    ...["to transcribe", "to synthesize"].map(IN_ERROR),
+    // `Failed to transcribe`: the failure is the error mark itself. Audio played back by the service (piper).
+    ...["to transcribe", "to synthesize", "playback failed"].map(IN_ERROR),
     // A worker's task or a queue's job (`ERROR - Task failed: <id>`).
     ...["Task failed", "task failed", "Job failed", "job failed"].map(IN_ERROR),
     new RegExp(`${GOES_ON}\\w failed, error: `),
