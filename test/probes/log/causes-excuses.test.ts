@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { classifyLines } from "../../../src/probes/log/causes.js";
+
+// Lines of one read where a failure is followed by what shows it passed or did not matter: a fallback, a retry, a
+// server that came up, a stop, a warning's own text. The excuses of the catalog (cause-pick.ts) name nothing.
+describe("lines of one read that show a failure passed", () => {
+  it("a fallback after a failure reported over several lines excuses the whole report, and no more", () => {
+    // llama.cpp's failed allocation takes three lines before it retries another way.
+    const oom = [
+      "E ggml_backend_cuda_buffer_type_alloc_buffer: allocating 51748.72 MiB on device 1: cudaMalloc failed: " +
+        "out of memory",
+      "E ggml_gallocr_reserve_n_impl: failed to allocate CUDA1 buffer of size 54262464512",
+      "E graph_reserve: failed to allocate compute buffers",
+    ];
+    const retry = "W sched_reserve: compute buffer allocation failed, retrying without pipeline parallelism";
+    expect(classifyLines([...oom, "I srv load_model: loading", retry])).toBeUndefined();
+    // A report longer than a fallback covers keeps its first line; an OOM after the fallback is named.
+    expect(classifyLines([...oom, ...oom, retry])?.id).toBe("gpu_oom");
+    expect(classifyLines([...oom, retry, oom[0]!])?.id).toBe("gpu_oom");
+    // Ollama's scheduler: the load's failure at INFO, then a retry with a smaller context that carries the same error.
+    const ollama = [
+      'time=2025-06-01T10:00:00.000Z level=INFO source=sched.go:641 msg="Load failed" model=/m/blobs/sha256-1 ' +
+        'error="cudaMalloc failed: out of memory"',
+      'time=2025-06-01T10:00:00.001Z level=WARN source=sched.go:652 msg="llama-server load failed; reducing ' +
+        'automatic context and retrying once" model=/m/blobs/sha256-1 new_num_ctx=16384 ' +
+        'error="cudaMalloc failed: out of memory"',
+    ];
+    expect(classifyLines(ollama)).toBeUndefined();
+    expect(classifyLines([...ollama, ollama[0]!])?.id).toBe("gpu_oom");
+    // A line of another cause between them ends the report: the fallback excuses nothing before it.
+    expect(classifyLines([oom[0]!, "!!! Exception during processing !!!", retry])?.id).toBe("gpu_oom");
+  });
+
+  it("a Python warning printed over several lines is a warning to its source line (`warnings.warn(`)", () => {
+    // pyannote without torchcodec: the import error stands on a line of its own inside the warning's text.
+    const warning = [
+      "pyannote/audio/core/io.py:48: UserWarning:",
+      "torchcodec is not installed correctly so built-in audio decoding will fail. Error message was:",
+      "No module named 'torchcodec'",
+      "  warnings.warn(",
+    ];
+    expect(classifyLines(warning)).toBeUndefined();
+    expect(classifyLines([...warning, "ModuleNotFoundError: No module named 'whisperx'"])?.id).toBe(
+      "missing_dependency",
+    );
+    expect(classifyLines(warning.slice(0, 3))?.id).toBe("missing_dependency");
+  });
+
+  it("a lookup that goes on without what it did not find names nothing", () => {
+    // VibeVoice takes the default processor config; LocalAI starts on the CPU; the device plugin on WSL looks in
+    // each driver folder in turn.
+    const config =
+      "Could not load preprocessor_config.json: microsoft/VibeVoice-ASR does not appear to have a file " +
+      "named preprocessor_config.json.";
+    expect(classifyLines([config, "Using default configuration"])).toBeUndefined();
+    expect(classifyLines([config])?.id).toBe("model_not_found");
+    const smi = "/aio/entrypoint.sh: line 26: nvidia-smi: command not found";
+    const cpu =
+      "NVIDIA GPU detected via WSL2, but nvidia-smi is not installed. GPU acceleration will not be available.";
+    expect(classifyLines([smi, cpu])).toBeUndefined();
+    expect(classifyLines([smi])?.id).toBe("exec_not_found");
+    const wsl =
+      "I1116 08:11:48.964093 2701 dxcore.c:208] Core Nvidia library libcuda.so.1.1 not found in " +
+      "/usr/lib/wsl/drivers/iigd_dch.inf_amd64";
+    expect(classifyLines([wsl])).toBeUndefined();
+    // ComfyUI links a node's web folder and, when Windows refuses the link, asks for a copy; the node still loads.
+    const link =
+      "[WinError 1314] A required privilege is not held by the client: 'C:\\ComfyUI\\custom_nodes\\Foo\\js' -> " +
+      "'C:\\ComfyUI\\web\\extensions\\Foo'";
+    const copy = "Failed to create symlink to C:\\ComfyUI\\web\\extensions\\Foo. Please copy the folder manually.";
+    expect(classifyLines([link, copy])).toBeUndefined();
+    expect(classifyLines([link])?.id).toBe("permission_denied");
+  });
+
+  it("a start-up notice of an optional part that is not there names nothing when the service goes on", () => {
+    // TGI's router without the Python tokenizer falls back on its own; Crystools monitors no GPU without pynvml.
+    const tgi =
+      "ERROR text_generation_router::server: Failed to import python tokenizer ModuleNotFoundError: No module " +
+      "named 'transformers'";
+    const legacy = "WARN text_generation_router::server: Odd tokenizer detected, falling back on legacy tokenization";
+    expect(classifyLines([tgi, legacy])).toBeUndefined();
+    expect(classifyLines([tgi])?.id).toBe("missing_dependency");
+    const pynvml = "[Crystools ERROR] pynvml is not installed. No module named 'pynvml'";
+    expect(classifyLines([pynvml, "[Crystools WARNING] No GPU monitoring libraries available."])).toBeUndefined();
+    expect(classifyLines([pynvml])?.id).toBe("missing_dependency");
+    // A1111 builds the model without weights first, and the slow way when that fails.
+    const hub =
+      "OSError: None is not a local folder and is not a valid model identifier listed on " +
+      "'https://huggingface.co/models'";
+    expect(classifyLines([hub, "", "Failed to create model quickly; will retry using slow method."])).toBeUndefined();
+    expect(classifyLines([hub])?.id).toBe("model_not_found");
+  });
+
+  it("a failure the log shows to have passed names nothing: a retry, a server that came up, a stop", () => {
+    // huggingface_hub retries a download whose connect timed out, its notice on a line of its own.
+    const connect =
+      "huggingface_hub.utils._http - WARNING - '(MaxRetryError(\"HTTPSConnectionPool(host='huggingface.co', " +
+      "port=443): Max retries exceeded with url: /x/resolve/main/modules.json (Caused by ConnectTimeoutError(";
+    expect(classifyLines([connect, "huggingface_hub.utils._http - WARNING - Retrying in 1s [Retry 1/5]."])).toBe(
+      undefined,
+    );
+    expect(classifyLines([connect])?.id).toBe("hub_unreachable");
+    // A launcher polls its local server while it starts, then sees it answer.
+    const refused =
+      "ERROR - Health check failed: HTTPConnectionPool(host='127.0.0.1', port=8001): Max retries exceeded with " +
+      "url: /health (Caused by NewConnectionError('Failed to establish a new connection: " +
+      "[Errno 111] Connection refused'))";
+    const ready = "INFO - API server is ready and responding to requests";
+    expect(classifyLines([refused, refused, "INFO - Loaded embedding model", ready])).toBeUndefined();
+    expect(classifyLines([refused])?.id).toBe("engine_dead");
+    // docker compose stops the stack; a container that did not stop in 10 s is killed (exit 137).
+    const down = ["chroma-1  | INFO:     Application shutdown complete.", "chroma-1 exited with code 0"];
+    expect(classifyLines([...down, "ollama exited with code 137"])).toBeUndefined();
+    expect(classifyLines(["ollama exited with code 137"])?.id).toBe("host_oom");
+    // A connection reset while a model file downloads is the hub's.
+    const reset =
+      "requests.exceptions.ConnectionError: ('Connection aborted.', ConnectionResetError(10054, 'An existing " +
+      "connection was forcibly closed by the remote host', None, 10054, None))";
+    expect(classifyLines([reset, "[XTTS] Downloading config.json..."])?.id).toBe("hub_unreachable");
+  });
+
+  it("vLLM's engine reported dead after its own shutdown names nothing", () => {
+    const done = "(APIServer pid=1) INFO 08-21 10:24:34 [core_client.py:662] [shutdown] MPClient: complete";
+    const dead =
+      "(APIServer pid=1) ERROR 08-21 10:24:34 [async_llm.py:704] vllm.v1.engine.exceptions.EngineDeadError: " +
+      "EngineCore encountered an issue. See stack trace (above) for the root cause.";
+    expect(classifyLines([done, dead])).toBeUndefined();
+    expect(classifyLines([dead])?.id).toBe("engine_dead");
+  });
+});
