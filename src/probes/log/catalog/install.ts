@@ -198,7 +198,8 @@ export const execNotFound: Cause = {
     // Python handed a script path that is not there (`python: can't open file '/app/server.py': [Errno 2]`).
     /can't open file '[^']+': \[Errno 2\]/,
     // coreutils that run a command (nohup, env, timeout, nice) and did not find it.
-    /failed to run command [‘'][^’']+[’']: No such file or directory/,
+    // Their quotes are curly in a UTF-8 locale (‘x’).
+    new RegExp("failed to run command [\u2018'][^\u2019']+[\u2019']: No such file or directory"),
     // Go's exec for a path that is not there (runc starting a container's entrypoint: `exec: "/start.sh": stat ...`).
     /exec: "[^"]+": stat [^\n:]+: no such file or directory/,
     EXIT(127),
