@@ -127,4 +127,27 @@ describe("lines of one read that show a failure passed", () => {
     expect(classifyLines([done, dead])).toBeUndefined();
     expect(classifyLines([dead])?.id).toBe("engine_dead");
   });
+
+  it("a warning's excuse is spent on its own import error, and a later one that stops the program is named", () => {
+    const warning = "A matching Triton is not available, some optimizations will not be enabled.";
+    const caught = "Error caught was: No module named 'triton.language'";
+    const stop = "ImportError: cannot import name 'CrossAttention' from 'diffusers.models.attention'";
+    expect(classifyLines([warning, caught])).toBeUndefined();
+    expect(classifyLines([caught])).toBeUndefined();
+    expect(classifyLines([warning, caught, "Traceback (most recent call last):", stop])?.id).toBe("missing_dependency");
+  });
+
+  it("a fallback named after the failure: an installer's own libglvnd, diffusers' cache, a client gone", () => {
+    const glvnd = "   Can't load library libGLdispatch.so.0: libGLdispatch.so.0: cannot open shared object file";
+    expect(classifyLines([glvnd, "Will install libglvnd libraries."])).toBeUndefined();
+    expect(classifyLines([glvnd])?.id).toBe("missing_library");
+    const hub =
+      "Couldn't connect to the Hub: (ProtocolError('Connection aborted.', RemoteDisconnected('Remote end " +
+      "closed connection without response')), '(Request ID: 1b2c)')";
+    expect(classifyLines([hub, "Will try to load from local cache."])).toBeUndefined();
+    expect(classifyLines([hub])?.id).toBe("hub_unreachable");
+    const task = 'ERROR moshi_server::utils: task failed name="send_loop" err=WebSocket protocol error';
+    expect(classifyLines([task, "", "Caused by:", "    1: Sending after closing is not allowed"])).toBeUndefined();
+    expect(classifyLines([task])?.id).toBe("job_failed");
+  });
 });

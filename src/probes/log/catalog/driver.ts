@@ -152,7 +152,10 @@ export const noGpu: Cause = {
     /unknown or invalid runtime name: nvidia/,
     // oneAPI's SYCL (Intel GPUs) with no device; a service asked for a CUDA device that is not there.
     /DeviceList is empty|device is not available: cuda/,
-    /Torch not compiled with CUDA enabled|was not compiled with CUDA support/,
+    // Not A1111's memory monitor, which says it on every start of a DirectML, Mac or CPU build.
+    /(?<!caught exception ')Torch not compiled with CUDA enabled|was not compiled with CUDA support/,
+    // Ollama found the CUDA library but no NVIDIA device (`msg="no nvidia devices detected"`).
+    /no nvidia devices detected/,
     // Containers and Kubernetes: no GPU device to hand out (CDI specs not generated, the device plugin found none).
     /unresolvable CDI devices|No [Dd]evices found\. Waiting indefinitely/,
     /UnexpectedAdmissionError/,

@@ -101,7 +101,10 @@ export const permissionDenied: Cause = {
     // Go's *PathError: the operation, the path, then the errno's text.
     // Go's exec too: a runner unpacked to a noexec /tmp (`fork/exec /tmp/ollama.../runner: permission denied`).
     /(?:open|mkdir|stat|lstat|chmod|chown|remove|rename|create|unlinkat|mkdirall|fork\/exec) \S+: ?permission denied/,
-    /: Permission denied$/,
+    // Not Xorg's DRM setup in a desktop session, nor systemd's partition generator at boot.
+    /(?<!(?:failed to set DRM interface version|gpt-auto-generator)[^\n]*): Permission denied$/,
+    // Rust's io::Error as Debug prints it (`Os { code: 13, kind: PermissionDenied, ... }`); Node's EPERM; supervisord.
+    /kind: PermissionDenied|EPERM: operation not permitted|couldn't chdir to \S+: EACCES/,
     /[Gg]ot permission denied while trying to connect/,
     /Failed to initialize NVML: Insufficient Permissions|nvml error: insufficient permissions/,
     // Ollama's runner names the file it could not open in brackets after the errno's text.

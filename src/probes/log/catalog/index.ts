@@ -8,7 +8,8 @@
 import { diskFull, permissionDenied, tooManyOpenFiles } from "./files.js";
 import { modelCorrupt } from "./corrupt.js";
 import { modelNotFound } from "./models.js";
-import { execNotFound, missingDependency, missingLibrary } from "./install.js";
+import { missingDependency, missingLibrary } from "./install.js";
+import { execNotFound } from "./programs.js";
 import { cudaDriverTooOld, noGpu, nvmlMismatch } from "./driver.js";
 import { engineDead } from "./engine.js";
 import { gpuFirmware, gpuHang, gpuHwMemory, gpuLost } from "./gpu.js";

@@ -172,7 +172,7 @@ export const gpuOom: Cause = {
     // transformers: a quantized model's device_map put modules on the CPU because the GPU had no room.
     /Some modules are dispatched on the CPU or the disk|enough GPU RAM to fit the quantized model/,
     // Vulkan (ncnn's upscalers, llama.cpp's Vulkan build): -2 is VK_ERROR_OUT_OF_DEVICE_MEMORY.
-    /vkAllocateMemory failed \(?-2\b|VK_ERROR_OUT_OF_DEVICE_MEMORY/,
+    /vkAllocateMemory failed \(?-2\b|VK_ERROR_OUT_OF_DEVICE_MEMORY|vkAllocateMemory [Ff]ailed$/,
     // Apple's Metal (llama.cpp on a Mac): the GPU's command buffer ran out of memory.
     /kIOGPUCommandBufferCallbackErrorOutOfMemory/,
     // oneAPI's SYCL (Intel GPUs: ipex-llm).
@@ -240,6 +240,8 @@ export const shmBusError: Cause = {
     /out of shared memory/,
     // NCCL could not make its segment in a /dev/shm that is too small (docker's 64 MB default).
     /Error while creating shared memory segment \/dev\/shm|failed to extend \/dev\/shm\//,
+    // Ray's object store asked for more than /dev/shm holds (`request exceeds memory available in /dev/shm`).
+    /exceeds memory available in \/dev\/shm/,
     // Triton's Python backend could not size its region in /dev/shm (docker's 64 MB default).
     /Unable to initialize shared memory key '/,
     /status=7\/BUS/,

@@ -223,6 +223,8 @@ export const hubUnreachable: Cause = {
       new RegExp(`Download aborted\\. URI=${HUB_URL}`),
       /[Dd]ownloading (?:the )?(?:[\w-]+ )?(?:[Mm]odel|weights|checkpoint|shards?|files?)\b/,
       /[Dd]ownloading [\w.-]+\.(?:json|safetensors|bin|pth?|ckpt|gguf|onnx)\b/,
+      // huggingface_hub puts its request's id after the error of any call to the hub.
+      /'\(Request ID: [\w-]+\)'/,
       /snapshot_download|hf_hub_download/,
       // A download's progress bar (tqdm's `Downloading:  95% 3.05G/3.20G`).
       /Downloading: +\d+%/,
@@ -248,6 +250,8 @@ export const hubUnreachable: Cause = {
     /Retrying in \d+s \[Retry \d+\/\d+\][^\n]*thrown while requesting HEAD /,
     /Retrying in \d+s \[Retry \d+\/\d+\]\.?$/,
     /Could not fetch URL [^\n]* - skipping$/,
+    // diffusers could not reach the hub and loads the pipeline from its cache.
+    /Will try to load from local cache/,
   ],
   text: t(
     [

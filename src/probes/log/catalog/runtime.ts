@@ -135,7 +135,7 @@ export const segfault: Cause = {
     /[Ee]rreur de segmentation/,
     /exit status 0xc0000005/,
     // Windows' STATUS_ACCESS_VIOLATION as a signed or unsigned exit code.
-    /(?:code|status)[:=]? ?(?:-1073741819|3221225477)\b/,
+    /(?:code|status|CODE|STATUS)[:=]? ?(?:-1073741819|3221225477)\b/,
     // The same access violation as a crash handler prints it (`Exception Code: 0xC0000005`).
     /Exception [Cc]ode: 0x[Cc]0000005\b|EXCEPTION_ACCESS_VIOLATION|[Aa]ccess violation (?:reading|writing|at)/,
     // Cosmopolitan binaries (llamafile, whisperfile) report the signal themselves.

@@ -59,6 +59,10 @@ export const modelLoadFailed: Cause = {
     /llama_load_model_from_file: failed to load model/,
     /llama_model_load: error loading model/,
     /[Ff]ailed to load (?:the )?(?:[\w-]+ )?model\b/,
+    // Not A1111's `Failed to create model quickly; will retry using slow method`.
+    /[Ff]ailed to create (?:the )?[\w-]+ model\b/,
+    // SD.Next's loader; async_cosyvoice on a model folder of another CosyVoice.
+    /Diffusers failed loading|no valid model_type!/,
     // A1111's task line for a checkpoint that did not load (`loading stable diffusion model: OSError`).
     /loading stable diffusion model: \w+/,
     // TensorRT: an engine serialized by another TensorRT version than the one that loads it.
@@ -188,11 +192,13 @@ export const jobFailed: Cause = {
       IN_ERROR,
     ),
     // `Failed to transcribe`: the failure is the error mark itself. Audio played back by the service (piper).
-    ...["to transcribe", "to synthesize", "playback failed"].map(IN_ERROR),
+    ...["to transcribe", "to synthesize", "playback failed", "synthesis error"].map(IN_ERROR),
     // A worker's task or a queue's job (`ERROR - Task failed: <id>`).
     ...["Task failed", "task failed", "Job failed", "job failed"].map(IN_ERROR),
     new RegExp(`${GOES_ON}\\w failed, error: `),
   ],
+  // A task that failed because its client had gone (a WebSocket it still wrote to): the client's end, not a fault.
+  excuses: [/Sending after closing is not allowed/],
   text: t(
     [
       "a job failed with an exception (see the lines after it)",
