@@ -130,6 +130,7 @@ export const noGpu: Cause = {
     // NVML cannot start: the driver is not loaded, or a container lost its device nodes (a systemd reload); under
     // WSL, Windows keeps the GPU from it (`GPU access blocked by the operating system`).
     /Failed to initialize NVML: (?:Unknown Error|Driver Not Loaded)|GPU access blocked by the operating system/,
+    /nvml error: driver not loaded/,
     // Not when the reason is the library's file the loader cannot open (`: libnvidia-ml.so.1: cannot open ...`):
     // that is missing_library.
     /[Cc]ould not load NVML library(?:$|[^:]|: [^l])|[Cc]an.t initialize NVML|Failed to start nvml with error/,

@@ -95,7 +95,7 @@ export const permissionDenied: Cause = {
     /\[WinError 1314\]/,
     // Rust's io::Error for Windows' ERROR_ACCESS_DENIED; transformers that cannot write its cache.
     /\(os error 5\)|problem when trying to write in your cache folder/,
-    /EACCES: permission denied/,
+    /EACCES: permission denied|EACCES \(Permission denied\)/,
     // ONNX Runtime gives the errno by number (`Load model from x.onnx failed:system error number 13`).
     /system error number 13\b/,
     // Go's *PathError: the operation, the path, then the errno's text.
@@ -124,6 +124,8 @@ export const permissionDenied: Cause = {
     // runc could not start the container's process (`starting container process caused "permission denied"`).
     /starting container process caused \\?"permission denied/,
     /(?:changing permissions of|changing ownership of|cannot [a-z]+) '[^']*': Operation not permitted/,
+    // EROFS from chown/chmod (a read-only mount of the service's config or data).
+    /(?:changing permissions of|changing ownership of) '[^']*': Read-only file system/,
     // EROFS: the cache or model directory is on a read-only mount.
     /\[Errno 30\] Read-only file system|EROFS: read-only file system/,
     EXIT(126),

@@ -20,6 +20,8 @@ export const missingLibrary: Cause = {
     /Could not load library lib|Could not load library \S+\.dll/,
     // A PyInstaller bundle's DLL that did not load; the container toolkit's loader (`load library failed: lib...`).
     /Failed to load dynlib\/dll|load library failed: lib[\w.-]+\.so/,
+    // An ImportError that names a native library (`ImportError: libGL.so.1`); eSpeak's loader in audio.cpp.
+    /ImportError: lib[\w+-]+\.so\b|; install the shared library or provide its path/,
     // macOS's loader: a library or symbol that is not there (`dlopen(x.dylib, 0x0006): symbol not found`).
     /dlopen\([^)\n]*\): (?:symbol not found|Library not loaded|image not found|no suitable image found)/,
     /Unable to load any of \{lib/,
@@ -147,6 +149,9 @@ export const missingDependency: Cause = {
     /Failed to import [\w.]+ because of the following error/,
     // A native module built against NumPy 1.x, imported under NumPy 2.
     /A module that was compiled using NumPy 1\.x cannot be run in/,
+    // uvicorn could not import the app's module (the error it carries, when shown, names the module).
+    /Error loading ASGI app\. Could not import module/,
+    new RegExp("\u5bfc\u5165\u5931\u8d25"), // 导入失败: import failed
     // torchaudio 2.9 removed its backend functions; a library that calls them needs another torchaudio.
     /module 'torchaudio' has no attribute '/,
     /Detected incompatible Protobuf Gencode\/Runtime versions/,

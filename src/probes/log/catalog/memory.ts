@@ -229,7 +229,7 @@ export const gpuOom: Cause = {
 export const shmBusError: Cause = {
   id: "shm_bus_error",
   regexes: [
-    /Bus error|bus error/,
+    /Bus error|bus error|Bus Error/,
     /signal SIGBUS/,
     /received SIGBUS/,
     /\*\*\* SIGBUS (?:\(@0x[0-9a-f]+\) received by PID|received at time=)/,

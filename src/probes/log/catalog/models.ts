@@ -41,7 +41,10 @@ export const modelNotFound: Cause = {
     /Error: [Mm]odel '[^']+' not found/,
     new RegExp(`${NOT_A_FALLBACK}Error no file named `),
     /Unable to load weights from checkpoint file/,
-    /model ['"][^'"]+['"] not found, try pulling it first/,
+    // Also inside a JSON error with its quotes escaped (`model \"nomic-embed-text\" not found`).
+    /model \\?['"][^'"\\]+\\?['"] not found, try pulling it first/,
+    // Ollama's Python client (`model 'qwen2.5:0.5b' not found (status code: 404)`).
+    /[Mm]odel '[^']+' not found \(status code: 404\)/,
     /pull model manifest: (?:file does not exist|model not found)/,
     new RegExp(`${NOT_A_FALLBACK}No such file or directory: .*(?:\\.(?:${WEIGHTS_EXT})|config\\.json)'`),
     // ENOENT on any file under a models directory (a TTS model's yaml, a tokenizer): the model is not all there.
@@ -99,7 +102,7 @@ export const modelNotFound: Cause = {
     /OSError: file \S+\/config\.json not found/,
     /GatedRepoError|Cannot access gated repo|trying to access a gated repo/,
     // ModelScope's and the hubs' "not there or private": a wrong name, a removed model, or a login needed.
-    /NotExistError|RevisionNotFoundError|has no revision: /,
+    /NotExistError|RevisionNotFoundError|has no revision: |NoValidRevisionError/,
     /may not exist or (?:may be|is) +private/,
     // ModelScope's hub for a name it does not have, when a download asked for it (ms-swift's lookup of the name
     // `unknown` for its metadata says the same and goes on); GitHub's answer to a clone of a repository that is gone or

@@ -232,7 +232,10 @@ export const hangTimeout: Cause = {
     /[Nn]ot [^\n]*ready after (?:timeout|\d+ ?(?:s|secs?|seconds)\b)/,
     /: (?:timed out|watch timeout)$/,
     // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
-    /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError/,
+    // aiohttp's exception raised or printed, not its name in another error (`'ServerTimeoutError' object has no`).
+    /httpx\.ReadTimeout|requests\.exceptions\.ReadTimeout|ServerTimeoutError(?:$|[:(])/,
+    // A proxy's own 504 page for a server that did not answer in time.
+    /<title>504 Gateway Time-?out<\/title>/,
     /WORKER TIMEOUT \(pid:/,
     // The same seen from the worker: the arbiter's SIGABRT lands in its handler (a traceback through handle_abort).
     /workers\/base\.py", line \d+, in handle_abort/,

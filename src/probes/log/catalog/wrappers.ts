@@ -63,6 +63,8 @@ export const modelLoadFailed: Cause = {
     /[Ff]ailed to create (?:the )?[\w-]+ model\b/,
     // SD.Next's loader; async_cosyvoice on a model folder of another CosyVoice.
     /Diffusers failed loading|no valid model_type!/,
+    // diffusers without the model's pipeline class; tokenizers too old for a tokenizer.json.
+    /AutoPipeline can't find a pipeline linked to|did not match any variant of untagged enum \w+/,
     // A1111's task line for a checkpoint that did not load (`loading stable diffusion model: OSError`).
     /loading stable diffusion model: \w+/,
     // TensorRT: an engine serialized by another TensorRT version than the one that loads it.
@@ -185,6 +187,8 @@ export const jobFailed: Cause = {
     /ComfyUI execution error: |Exception while training: /,
     // RAGFlow's task executor marks a failed document task with progress -1.
     /progress: -1, progress_msg: /,
+    // ffmpeg's last line when a conversion the service ran failed (its cause is on the lines before).
+    /^Conversion failed!$/,
   ],
   // A service's own job reported failed on an error line, in any service's words.
   broad: [
