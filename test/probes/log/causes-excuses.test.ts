@@ -72,25 +72,6 @@ describe("lines of one read that show a failure passed", () => {
     expect(classifyLines([link])?.id).toBe("permission_denied");
   });
 
-  it("a start-up notice of an optional part that is not there names nothing when the service goes on", () => {
-    // TGI's router without the Python tokenizer falls back on its own; Crystools monitors no GPU without pynvml.
-    const tgi =
-      "ERROR text_generation_router::server: Failed to import python tokenizer ModuleNotFoundError: No module " +
-      "named 'transformers'";
-    const legacy = "WARN text_generation_router::server: Odd tokenizer detected, falling back on legacy tokenization";
-    expect(classifyLines([tgi, legacy])).toBeUndefined();
-    expect(classifyLines([tgi])?.id).toBe("missing_dependency");
-    const pynvml = "[Crystools ERROR] pynvml is not installed. No module named 'pynvml'";
-    expect(classifyLines([pynvml, "[Crystools WARNING] No GPU monitoring libraries available."])).toBeUndefined();
-    expect(classifyLines([pynvml])?.id).toBe("missing_dependency");
-    // A1111 builds the model without weights first, and the slow way when that fails.
-    const hub =
-      "OSError: None is not a local folder and is not a valid model identifier listed on " +
-      "'https://huggingface.co/models'";
-    expect(classifyLines([hub, "", "Failed to create model quickly; will retry using slow method."])).toBeUndefined();
-    expect(classifyLines([hub])?.id).toBe("model_not_found");
-  });
-
   it("a failure the log shows to have passed names nothing: a retry, a server that came up, a stop", () => {
     // huggingface_hub retries a download whose connect timed out, its notice on a line of its own.
     const connect =
@@ -137,17 +118,59 @@ describe("lines of one read that show a failure passed", () => {
     expect(classifyLines([warning, caught, "Traceback (most recent call last):", stop])?.id).toBe("missing_dependency");
   });
 
-  it("a fallback named after the failure: an installer's own libglvnd, diffusers' cache, a client gone", () => {
-    const glvnd = "   Can't load library libGLdispatch.so.0: libGLdispatch.so.0: cannot open shared object file";
-    expect(classifyLines([glvnd, "Will install libglvnd libraries."])).toBeUndefined();
-    expect(classifyLines([glvnd])?.id).toBe("missing_library");
-    const hub =
-      "Couldn't connect to the Hub: (ProtocolError('Connection aborted.', RemoteDisconnected('Remote end " +
-      "closed connection without response')), '(Request ID: 1b2c)')";
-    expect(classifyLines([hub, "Will try to load from local cache."])).toBeUndefined();
-    expect(classifyLines([hub])?.id).toBe("hub_unreachable");
-    const task = 'ERROR moshi_server::utils: task failed name="send_loop" err=WebSocket protocol error';
-    expect(classifyLines([task, "", "Caused by:", "    1: Sending after closing is not allowed"])).toBeUndefined();
-    expect(classifyLines([task])?.id).toBe("job_failed");
-  });
+  // Each failure, then the line that shows it passed or did not matter: together they name nothing; the failure alone
+  // names its cause.
+  const passed: { why: string; failure: string[]; after: string[]; alone: string }[] = [
+    {
+      why: "TGI's router without the Python tokenizer falls back on its own",
+      failure: [
+        "ERROR text_generation_router::server: Failed to import python tokenizer ModuleNotFoundError: No module " +
+          "named 'transformers'",
+      ],
+      after: ["WARN text_generation_router::server: Odd tokenizer detected, falling back on legacy tokenization"],
+      alone: "missing_dependency",
+    },
+    {
+      why: "Crystools monitors no GPU without pynvml",
+      failure: ["[Crystools ERROR] pynvml is not installed. No module named 'pynvml'"],
+      after: ["[Crystools WARNING] No GPU monitoring libraries available."],
+      alone: "missing_dependency",
+    },
+    {
+      why: "A1111 builds the model without weights first, and the slow way when that fails",
+      failure: [
+        "OSError: None is not a local folder and is not a valid model identifier listed on " +
+          "'https://huggingface.co/models'",
+      ],
+      after: ["", "Failed to create model quickly; will retry using slow method."],
+      alone: "model_not_found",
+    },
+    {
+      why: "NVIDIA's installer checks for libglvnd and installs it",
+      failure: ["   Can't load library libGLdispatch.so.0: libGLdispatch.so.0: cannot open shared object file"],
+      after: ["Will install libglvnd libraries."],
+      alone: "missing_library",
+    },
+    {
+      why: "diffusers could not reach the hub and loads from its cache",
+      failure: [
+        "Couldn't connect to the Hub: (ProtocolError('Connection aborted.', RemoteDisconnected('Remote end " +
+          "closed connection without response')), '(Request ID: 1b2c)')",
+      ],
+      after: ["Will try to load from local cache."],
+      alone: "hub_unreachable",
+    },
+    {
+      why: "a moshi task failed because its WebSocket client had gone",
+      failure: ['ERROR moshi_server::utils: task failed name="send_loop" err=WebSocket protocol error'],
+      after: ["", "Caused by:", "    1: Sending after closing is not allowed"],
+      alone: "job_failed",
+    },
+  ];
+  for (const c of passed) {
+    it(`${c.why}: names nothing; the failure alone is ${c.alone}`, () => {
+      expect(classifyLines([...c.failure, ...c.after])).toBeUndefined();
+      expect(classifyLines(c.failure)?.id).toBe(c.alone);
+    });
+  }
 });
