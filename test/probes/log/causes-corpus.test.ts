@@ -25,16 +25,30 @@ const corpus = [
 const later = new Set(fixture("heldout.txt").map((e) => e.source));
 const later2 = new Set(fixture("heldout2.txt").map((e) => e.source));
 
+// Each excerpt is classified once; the sets below (all, held out, each batch) share the answers.
+const named = new Map<Excerpt, string | undefined>();
+const nameOf = (e: Excerpt) => {
+  if (!named.has(e)) named.set(e, classifyLines(e.lines, BUILTIN)?.id);
+  return named.get(e);
+};
+
+// Classifying them all takes a while: yield between chunks, so that the test runner's worker can still answer it.
+async function nameAll(set: Excerpt[]) {
+  for (let i = 0; i < set.length; i++) {
+    nameOf(set[i]!);
+    if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 function score(set: Excerpt[]) {
   const failures = set.filter((e) => e.expected !== "none");
   const harmless = set.filter((e) => e.expected === "none");
-  const wrong = failures.filter((e) => classifyLines(e.lines, BUILTIN)?.id !== e.expected);
-  const alarms = harmless.filter((e) => classifyLines(e.lines, BUILTIN) !== undefined);
+  const wrong = failures.filter((e) => nameOf(e) !== e.expected);
+  const alarms = harmless.filter((e) => nameOf(e) !== undefined);
   return { named: failures.length - wrong.length, total: failures.length, wrong, alarms, harmless: harmless.length };
 }
 
-const show = (e: Excerpt) =>
-  `${e.source}: expected ${e.expected}, got ${classifyLines(e.lines, BUILTIN)?.id ?? "none"}`;
+const show = (e: Excerpt) => `${e.source}: expected ${e.expected}, got ${nameOf(e) ?? "none"}`;
 
 describe("cause catalog on real logs", () => {
   it("has at least 150 excerpts, 25 of them harmless, covering every built-in cause", () => {
@@ -47,7 +61,8 @@ describe("cause catalog on real logs", () => {
     for (const e of corpus) expect(e.expected === "none" || ids.has(e.expected)).toBe(true);
   });
 
-  it("names the right cause for 95% of the failures and raises no false alarm", () => {
+  it("names the right cause for 95% of the failures and raises no false alarm", async () => {
+    await nameAll(corpus);
     const all = score(corpus);
     const held = score(corpus.filter((e) => e.holdout));
     console.log(`cause corpus: ${all.named}/${all.total} named right, ${all.alarms.length} false alarms`);
@@ -66,5 +81,6 @@ describe("cause catalog on real logs", () => {
     for (const e of [...all.wrong, ...all.alarms]) console.log(`  ${show(e)}`);
     expect(all.alarms.map(show)).toEqual([]);
     expect(all.named / all.total).toBeGreaterThanOrEqual(0.95);
-  });
+    // Some 4,700 excerpts against the whole catalog: minutes on a busy 2-core machine, so no tight limit.
+  }, 900_000);
 });
