@@ -63,13 +63,15 @@ describe("lines of one read that show a failure passed", () => {
       "I1116 08:11:48.964093 2701 dxcore.c:208] Core Nvidia library libcuda.so.1.1 not found in " +
       "/usr/lib/wsl/drivers/iigd_dch.inf_amd64";
     expect(classifyLines([wsl])).toBeUndefined();
-    // ComfyUI links a node's web folder and, when Windows refuses the link, asks for a copy; the node still loads.
+  });
+
+  it("a node's web folder that Windows refused to link is a failure a person must mend, not a fallback", () => {
+    // ComfyUI asks for a copy by hand: until then the node's page is missing (two of three collectors said so).
     const link =
       "[WinError 1314] A required privilege is not held by the client: 'C:\\ComfyUI\\custom_nodes\\Foo\\js' -> " +
       "'C:\\ComfyUI\\web\\extensions\\Foo'";
     const copy = "Failed to create symlink to C:\\ComfyUI\\web\\extensions\\Foo. Please copy the folder manually.";
-    expect(classifyLines([link, copy])).toBeUndefined();
-    expect(classifyLines([link])?.id).toBe("permission_denied");
+    expect(classifyLines([link, copy])?.id).toBe("permission_denied");
   });
 
   it("a failure the log shows to have passed names nothing: a retry, a server that came up, a stop", () => {
@@ -165,6 +167,16 @@ describe("lines of one read that show a failure passed", () => {
       failure: ['ERROR moshi_server::utils: task failed name="send_loop" err=WebSocket protocol error'],
       after: ["", "Caused by:", "    1: Sending after closing is not allowed"],
       alone: "job_failed",
+    },
+    {
+      why: "gunicorn retried a taken port, then listened",
+      failure: [
+        "[2025-10-10 12:07:00 +0000] [23693] [ERROR] Connection in use: ('127.0.0.1', 8000)",
+        "[2025-10-10 12:07:00 +0000] [23693] [ERROR] connection to ('127.0.0.1', 8000) failed: [Errno 98] Address " +
+          "already in use",
+      ],
+      after: ["[2025-10-10 12:07:03 +0000] [23693] [INFO] Listening at: http://127.0.0.1:8000 (23693)"],
+      alone: "port_in_use",
     },
   ];
   for (const c of passed) {

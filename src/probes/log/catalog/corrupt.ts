@@ -44,6 +44,8 @@ export const modelCorrupt: Cause = {
     // safetensors' header checks, a .pt that is not a zip archive, a download whose digest does not match.
     /HeaderTooLarge|MetadataIncompleteBuffer|InvalidHeaderDeserialization/,
     /BadZipFile|digest mismatch|[Cc]hecksum mismatch|[Ss][Hh][Aa]256 mismatch/,
+    // Coqui's downloader (`Error: Bad zip file - https://...zip`); 7-Zip on a download that is no archive.
+    /Error: Bad zip file|Can not open the file as archive/,
     /integrity check failed|the download may be incomplete/,
     // ModelScope: the file it got is shorter than the answer's Content-Length.
     /File \S+ download incomplete, content_length: /,

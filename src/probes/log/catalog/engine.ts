@@ -71,6 +71,9 @@ export const engineDead: Cause = {
     // A client of a model server on this host that refuses connections (the server is down): urllib3's words.
     /host='(?:127\.0\.0\.1|localhost)', port=\d+\): Max retries exceeded[^\n]*(?:Errno 111\]|WinError 10061\])/,
     /Connection error to (?:the )?API at https?:\/\/(?:127\.0\.0\.1|localhost)/,
+    // Rust's reqwest to a local server that refused (`error sending request for url (http://127.0.0.1:8178/stream):
+    // error trying to connect: tcp connect error`).
+    /error sending request for url \(https?:\/\/(?:127\.0\.0\.1|localhost)[^)\n]*\): error trying to connect/,
     // A pipeline that started ComfyUI (or another server) and saw it end before it answered.
     /exited before it became ready/,
     // A desktop app's Python backend (LTX Desktop: `Python backend exited during startup with code 1`).

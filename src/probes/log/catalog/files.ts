@@ -143,8 +143,6 @@ export const permissionDenied: Cause = {
     // Go's and runc's errno text in lower case after whatever failed (`exec ...: permission denied: unknown`).
     /: permission denied\b/,
   ],
-  // ComfyUI links a node's web folder and asks for a copy when Windows refuses the link: the node still loads.
-  excuses: [/Failed to create symlink to \S+\. Please copy the folder manually/],
   text: t(
     [
       "the service may not read or write a file it needs (model, cache, data or device path: EACCES)",

@@ -84,6 +84,10 @@ export const modelNotFound: Cause = {
     // ModelScope's (FunASR's) check of a name it is handed: `Invalid repo_id: model, must be of format namespace/name`.
     /Invalid repo_id: \S+ must be of format/,
     /Too many users have viewed or downloaded this file recently|Cannot retrieve the public link of the file/,
+    // GitHub refuses a repository's LFS files (the model weights) when its owner's budget is spent.
+    /exceeded its LFS budget/,
+    // sentence-transformers handed a local path that is not there.
+    /FileNotFoundError: Path \S+ not found/,
     /requires you to be logged in to download|needs to be logged in to download/,
     /requires? (?:a )?login to download|access requires login|reason=download-auth/,
     /[Mm]odel file (?:doesn't|does not|do not) exists?|[Mm]odel path (?:doesn't|does not|do not) exists?/,

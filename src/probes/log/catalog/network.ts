@@ -10,7 +10,7 @@ export const portInUse: Cause = {
     // Windows refuses a bind with WSAEACCES (10013) when the port is held for exclusive use or is in a range it
     // reserves (Hyper-V, WSL): the port is not free for the service.
     /bind[^\n]*forbidden by its access permissions/,
-    /\[Errno 98\]/,
+    /(?<!connection to \('[^']*', \d+\) failed: )\[Errno 98\]/,
     // Easy Diffusion's start script.
     /already running at port \d+|port \d+ could not be bound/,
     // ComfyUI Desktop tries a range of ports (`Ports 8188 to 8198 are all in use.`).
@@ -24,7 +24,12 @@ export const portInUse: Cause = {
     /\[Errno 10048\]/,
     /\[WinError 10048\]|WinErr 10048|WinErr10048/,
     /bind address \[10048\]/,
-    /[Aa]ddress already in use|Address Already in Use|Address Already In Use/,
+    // Not the second line of gunicorn's retry (`connection to ('127.0.0.1', 8000) failed: [Errno 98] ...`): its first
+    // line (`Connection in use:`) names the cause, once per try.
+    new RegExp(
+      "(?<!connection to \\('[^']*', \\d+\\) failed: [^\\n]*)" +
+        "(?:[Aa]ddress already in use|Address Already in Use|Address Already In Use)",
+    ),
     /Cannot find empty port/,
     /[Oo]nly one usage of each socket address/,
     /All ports from \d+ to \d+ are in use/,
@@ -61,8 +66,9 @@ export const portInUse: Cause = {
     regexes: [/\[(?:WinError|Errno) 10013\] /],
     evidence: [/ in (?:start_server|server_bind|create_server|bind_socket)$|attempting to bind/],
   },
-  // NCCL's RAS service (2.24+) could not bind its port, and NCCL goes on without it.
-  excuses: [/RAS failed to establish a client listening socket/],
+  // NCCL's RAS service (2.24+) could not bind its port, and NCCL goes on without it. gunicorn retries the bind and
+  // then listens (`[INFO] Listening at: http://127.0.0.1:8000`): its retries were a port freed in time.
+  excuses: [/RAS failed to establish a client listening socket/, /\] Listening at: https?:\/\//],
   text: t(
     [
       "the port is already taken, so the server could not start",

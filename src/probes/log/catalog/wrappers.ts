@@ -65,6 +65,8 @@ export const modelLoadFailed: Cause = {
     /Diffusers failed loading|no valid model_type!/,
     // diffusers without the model's pipeline class; tokenizers too old for a tokenizer.json.
     /AutoPipeline can't find a pipeline linked to|did not match any variant of untagged enum \w+/,
+    // MLC's TVM runtime on a model library built by another version.
+    /TVM runtime cannot find vm_load_executable/,
     // A1111's task line for a checkpoint that did not load (`loading stable diffusion model: OSError`).
     /loading stable diffusion model: \w+/,
     // TensorRT: an engine serialized by another TensorRT version than the one that loads it.
@@ -196,7 +198,7 @@ export const jobFailed: Cause = {
       IN_ERROR,
     ),
     // `Failed to transcribe`: the failure is the error mark itself. Audio played back by the service (piper).
-    ...["to transcribe", "to synthesize", "playback failed", "synthesis error"].map(IN_ERROR),
+    ...["to transcribe", "to synthesize", "playback failed", "synthesis error", "batch failed"].map(IN_ERROR),
     // A worker's task or a queue's job (`ERROR - Task failed: <id>`).
     ...["Task failed", "task failed", "Job failed", "job failed"].map(IN_ERROR),
     new RegExp(`${GOES_ON}\\w failed, error: `),
