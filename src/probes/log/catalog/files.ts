@@ -18,6 +18,7 @@ export const diskFull: Cause = {
     /\[Errno 28\]/,
     /ENOSPC: no space/,
     /Not enough free disk space|[Ii]nsufficient disk space|[Nn]ot enough disk space|[Nn]ot enough storage space/,
+    // A full disk in a tool's own words (Waifu2x-Extension-GUI: `Cache disk might run out of space!`).
     /(?:[Rr]un|[Rr]an|[Rr]unning) out of (?:disk |storage )?space|[Oo]ut of disk space/,
     // A downloader's check before it starts (whisperclip: `You need at least 20GB of free disk space to download`).
     /of free disk space to download/,
