@@ -10,13 +10,15 @@
  *   excuse    names nothing: the report of this cause right before it (a failure, then the fallback that goes
  *             on without it), or else the next matching line (a warning that the service goes on without an
  *             optional module, then the import error it tolerates), names nothing of this cause either
+ *   recovery  an excuse that only looks back: a failure that passed (a retry, a server that came up) excuses no
+ *             failure after it
  *
  * Within one strength the cause highest in the catalog wins, so a wrapper never outranks the error it carries.
  */
 import type { Cause } from "./catalog/index.js";
 
 /** Strength is how a pattern names its cause (see above). */
-export type Strength = "names" | "weak" | "carrier" | "broad" | "free" | "evidence" | "excuse";
+export type Strength = "names" | "weak" | "carrier" | "broad" | "free" | "evidence" | "excuse" | "recovery";
 
 /** CatalogRule is one pattern of the catalog with the cause it names and how. */
 export type CatalogRule = { re: RegExp; id: string; strength: Strength };
@@ -30,6 +32,7 @@ export function catalogRules(causes: readonly Cause[]): CatalogRule[] {
     ...(c.broad ?? []).map((re) => ({ re, id: c.id, strength: "broad" as const })),
     ...(c.weak?.evidence ?? []).map((re) => ({ re, id: c.id, strength: "evidence" as const })),
     ...(c.excuses ?? []).map((re) => ({ re, id: c.id, strength: "excuse" as const })),
+    ...(c.recoveries ?? []).map((re) => ({ re, id: c.id, strength: "recovery" as const })),
   ]);
 }
 
@@ -43,8 +46,9 @@ const HELD = 4;
  * createExcuser screens the matches of each line of one read, in order. An excuse names nothing, and drops the
  * matches of its cause from its own line and from the lines with other matches: the report right before it, up to
  * HELD matching lines that all name that cause (`No module named 'flash_attn'`, then `flash_attn not installed,
- * disabling`; llama.cpp's three lines of a failed allocation, then `retrying without pipeline parallelism`), or else
- * the next one (a warning, then the import error it tolerates); then it is spent. One warning excuses one import
+ * disabling`; llama.cpp's three lines of a failed allocation, then `retrying without pipeline parallelism`), or else,
+ * for an excuse and not a recovery, the next one (a warning, then the import error it tolerates); then it is spent.
+ * A recovery says a failure passed, so it reaches back only. One warning excuses one import
  * error, never a later one that stops the service. Lines come out up to HELD matching lines late (a line that is
  * only evidence at once); `flush` gives the rest.
  */
@@ -53,8 +57,11 @@ export function createExcuser<T extends { strength: Strength }>(idOf: (m: T) => 
   let held: Screened<T>[] = [];
   return {
     screen(matches: T[], line: string): Screened<T>[] {
-      const excuses = new Set(matches.filter((m) => m.strength === "excuse").map(idOf));
-      const rest = matches.filter((m) => m.strength !== "excuse");
+      const excusing = (m: T) => m.strength === "excuse" || m.strength === "recovery";
+      const excuses = new Set(matches.filter(excusing).map(idOf));
+      // Only an excuse, not a recovery, reaches the next matching line.
+      const forward = new Set(matches.filter((m) => m.strength === "excuse").map(idOf));
+      const rest = matches.filter((m) => !excusing(m));
       if (excuses.size === 0 && rest.length === 0) return [];
       // A line that is only evidence (a hub's URL) names nothing: it is not the line an excuse looks at.
       if (excuses.size === 0 && rest.every((m) => m.strength === "evidence")) return [{ line, matches: rest }];
@@ -68,7 +75,7 @@ export function createExcuser<T extends { strength: Strength }>(idOf: (m: T) => 
           spent.add(id);
         }
       }
-      const fresh = [...excuses].filter((id) => !spent.has(id));
+      const fresh = [...forward].filter((id) => !spent.has(id));
       let done: Screened<T>[] = [];
       if (excuses.size > 0) [done, held] = [held, []];
       if (rest.length === 0) {
@@ -107,7 +114,7 @@ export function createPicker(rank: (id: string) => number): CausePicker {
     add(id, strength) {
       if (strength === "weak") weak.add(id);
       else if (strength === "evidence") evidence.add(id);
-      else if (strength === "excuse") return;
+      else if (strength === "excuse" || strength === "recovery") return;
       else keep(strength, id);
     },
     pick() {

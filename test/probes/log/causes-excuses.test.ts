@@ -185,4 +185,54 @@ describe("lines of one read that show a failure passed", () => {
       expect(classifyLines(c.failure)?.id).toBe(c.alone);
     });
   }
+
+  // A line that says a failure passed (a retry that goes on, a server that answered, a fallback) looks back only: the
+  // same line before a failure excuses nothing.
+  const later: { recovery: string; failure: string; id: string }[] = [
+    {
+      recovery: "INFO - API server is ready and responding to requests",
+      failure: "vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue.",
+      id: "engine_dead",
+    },
+    {
+      recovery: "[2025-10-10 12:07:03 +0000] [1] [INFO] Listening at: http://0.0.0.0:8000 (1)",
+      failure: "OSError: [Errno 98] Address already in use",
+      id: "port_in_use",
+    },
+    {
+      recovery: "huggingface_hub.utils._http - WARNING - Retrying in 1s [Retry 1/5].",
+      failure: "huggingface_hub.errors.LocalEntryNotFoundError: cannot find the requested files in the disk cache",
+      id: "hub_unreachable",
+    },
+    {
+      recovery: "Will try to load from local cache.",
+      failure: "OSError: We couldn't connect to 'https://huggingface.co' to load this file",
+      id: "hub_unreachable",
+    },
+    {
+      recovery: "Will install libglvnd libraries.",
+      failure: "error while loading shared libraries: libcuda.so.1: cannot open shared object file",
+      id: "missing_library",
+    },
+    {
+      recovery: "Failed to create model quickly; will retry using slow method.",
+      failure: "OSError: None is not a local folder and is not a valid model identifier",
+      id: "model_not_found",
+    },
+  ];
+  for (const c of later) {
+    it(`a recovery before a ${c.id} excuses nothing: ${c.recovery}`, () => {
+      expect(classifyLines([c.recovery, "INFO started", c.failure])?.id).toBe(c.id);
+    });
+  }
+
+  it("a service's shutdown outside docker compose does not excuse an OOM kill after it", () => {
+    const oom = "Out of memory: Killed process 42 (python3) total-vm:9000kB, anon-rss:8000kB, file-rss:0kB";
+    expect(
+      classifyLines(["INFO:     Application shutdown complete.", "INFO:     Started server process", oom])?.id,
+    ).toBe("host_oom");
+    expect(classifyLines(["INFO:     Application shutdown complete.", "ollama exited with code 137"])?.id).toBe(
+      "host_oom",
+    );
+  });
 });

@@ -97,8 +97,9 @@ export const engineDead: Cause = {
   ],
   // vLLM's client reports the engine core's death at a clean exit too, after the core said it shut down.
   // And after vLLM's own shutdown at a person's request (`[shutdown] MPClient: complete`), the engine's end it reports.
+  excuses: [/\] Shutdown complete$/, /\[shutdown\] MPClient: complete$/],
   // A launcher that polled its local server while it started, then saw it answer: the refusals were the start.
-  excuses: [/\] Shutdown complete$/, /\[shutdown\] MPClient: complete$/, /is ready and responding to requests/],
+  recoveries: [/is ready and responding to requests/],
   text: t(
     [
       "the inference engine or one of its workers died; requests fail until the server restarts",

@@ -71,7 +71,7 @@ export const tooManyOpenFiles: Cause = {
   ],
   // vLLM's warning that it could not raise the limit quotes the error it may cause (`This can cause fd limit errors
   // like `OSError: [Errno 24] Too many open files``).
-  excuses: [/This can cause fd limit errors like/],
+  recoveries: [/This can cause fd limit errors like/],
   text: t(
     [
       "the process hit its limit of open files (sockets count too)",

@@ -97,8 +97,6 @@ export const missingLibrary: Cause = {
   excuses: [
     // koboldcpp goes on without OpenBLAS (`... not found. Non-BLAS library will be used.`).
     /[Nn]on-BLAS library will be used/,
-    // NVIDIA's installer checks for libglvnd and installs it when it is not there.
-    /Will install libglvnd libraries/,
     // xformers goes on without a Triton its DLL does not load (`A matching Triton is not available, ...`).
     /some optimizations will not be enabled/,
     // SGLang skips a model whose native extension does not load (`Ignore import error when loading ...`).
@@ -108,6 +106,8 @@ export const missingLibrary: Cause = {
     // A ComfyUI monitor (Crystools) goes on without its GPU figures.
     /Could not init pynvml/,
   ],
+  // NVIDIA's installer checks for libglvnd and installs it when it is not there.
+  recoveries: [/Will install libglvnd libraries/],
   text: t(
     [
       "a native library the service needs (a .so such as libcudnn, libcudart, libGL) cannot be found by the loader",
@@ -166,15 +166,11 @@ export const missingDependency: Cause = {
     /some optimizations will not|will not be available|won.t be available|will not be enabled/,
     // SGLang skips a model whose imports fail (`Ignore import error when loading sglang.srt.models.X: ...`).
     /Ignore import error when loading/,
-    // comfy_kitchen lists each backend it found, with why one is not available (`'unavailable_reason': "ImportError`).
-    /'unavailable_reason': "ImportError/,
     // FunASR tries a model's own remote code (`No module named 'model'`) and then loads it another way.
     /Loading remote code failed/,
     // faiss tries its AVX2 (AVX512) build first and loads the generic one when that module is not there.
     /Could not load library with AVX\w* support due to/,
     /[Ff]alling back (?:to|on)|will fall ?back to|optional (?:dependency|dependencies|module|package)/,
-    // PyOpenGL's note that its optional C accelerator is not there; Crystools' GPU monitor without pynvml.
-    /No OpenGL_accelerate module loaded|No GPU monitoring libraries available/,
     new RegExp("\u56de\u9000\u5230"), // 回退到: falls back to
     // The fallback said right after the import error: `flash_attn not installed, disabling Flash Attention`.
     /(?:not installed|not available|is unavailable)[,;:.]? +(?:[Dd]isabling|[Ss]kipping|[Uu]sing |[Pp]roceeding w)/,
@@ -190,6 +186,12 @@ export const missingDependency: Cause = {
   // named 'triton'`). That line names nothing alone; it is a match only so that the warning's excuse is spent on it,
   // and not on a later import error that stops the program.
   weak: { regexes: [/Error caught was: No module named/], evidence: [] },
+  // comfy_kitchen lists each backend it found, with why one is not available (`'unavailable_reason': "ImportError`);
+  // PyOpenGL's note that its optional C accelerator is not there; Crystools' GPU monitor without pynvml.
+  recoveries: [
+    /'unavailable_reason': "ImportError/,
+    /No OpenGL_accelerate module loaded|No GPU monitoring libraries available/,
+  ],
   text: t(
     [
       "a Python module is missing or fails to import",

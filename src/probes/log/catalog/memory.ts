@@ -138,9 +138,12 @@ export const hostOom: Cause = {
     // Lines about memory that name nothing themselves (a line that names a cause outright wins anyway).
     evidence: [/oom-kill|oom_kill|OOM killer|OOM-killer|oom-killer/, /memory pressure|[Mm]emory usage/, /anon-rss:/],
   },
-  // A stop under way (uvicorn's shutdown, docker compose's): the SIGKILL that follows it ends a process that did not
-  // stop in time (docker's 10 s), not one the kernel killed for memory.
-  excuses: [/Application shutdown complete|Waiting for application shutdown|Gracefully stopping\.\.\./],
+  // A stop of a docker compose stack under way (compose's own words, or a service's shutdown behind compose's prefix
+  // `name-1  | `): the SIGKILL that follows ends a container that did not stop in time (docker's 10 s), not one the
+  // kernel killed for memory. Not a shutdown outside compose: a service started again may then be killed for memory.
+  excuses: [
+    /^[\w.-]+ +\| [^\n]*(?:Application shutdown complete|Waiting for application shutdown)|Gracefully stopping\.\.\./,
+  ],
   text: t(
     [
       "the host ran out of RAM (the kernel OOM killer ended a process, or an allocation failed)",

@@ -218,9 +218,9 @@ export const modelNotFound: Cause = {
     /Invalid rev id: fp16/,
     // diffusers looks for the safetensors file first and says so when it loads the .bin instead.
     /^\S+\.safetensors not found$/,
-    // A1111 builds the model without weights first and, when that fails, builds it the slow way.
-    /Failed to create model quickly; will retry using slow method/,
   ],
+  // A1111 builds the model without weights first and, when that fails, builds it the slow way.
+  recoveries: [/Failed to create model quickly; will retry using slow method/],
   text: t(
     [
       "the model (or its weights) was not found at the configured name or path, or the hub refused it (401/403/404)",

@@ -66,9 +66,11 @@ export const portInUse: Cause = {
     regexes: [/\[(?:WinError|Errno) 10013\] /],
     evidence: [/ in (?:start_server|server_bind|create_server|bind_socket)$|attempting to bind/],
   },
-  // NCCL's RAS service (2.24+) could not bind its port, and NCCL goes on without it. gunicorn retries the bind and
-  // then listens (`[INFO] Listening at: http://127.0.0.1:8000`): its retries were a port freed in time.
-  excuses: [/RAS failed to establish a client listening socket/, /\] Listening at: https?:\/\//],
+  // NCCL's RAS service (2.24+) could not bind its port, and NCCL goes on without it.
+  excuses: [/RAS failed to establish a client listening socket/],
+  // gunicorn retries the bind and then listens (`[INFO] Listening at: http://127.0.0.1:8000`): its retries were a
+  // port freed in time.
+  recoveries: [/\] Listening at: https?:\/\//],
   text: t(
     [
       "the port is already taken, so the server could not start",
@@ -251,12 +253,12 @@ export const hubUnreachable: Cause = {
   ],
   // huggingface_hub retrying a metadata request (HEAD): when it finally fails, the file comes from the local cache,
   // or a later line says the model is not there (LocalEntryNotFoundError). The retry itself stops nothing.
-  // pip skips an index it could not reach (`Could not fetch URL ...: connection error: ... - skipping`).
-  excuses: [
-    /Retrying in \d+s \[Retry \d+\/\d+\][^\n]*thrown while requesting HEAD /,
+  excuses: [/Retrying in \d+s \[Retry \d+\/\d+\][^\n]*thrown while requesting HEAD /],
+  // The same retry's notice on a line of its own; pip skips an index it could not reach (`Could not fetch URL ...:
+  // connection error: ... - skipping`); diffusers could not reach the hub and loads the pipeline from its cache.
+  recoveries: [
     /Retrying in \d+s \[Retry \d+\/\d+\]\.?$/,
     /Could not fetch URL [^\n]* - skipping$/,
-    // diffusers could not reach the hub and loads the pipeline from its cache.
     /Will try to load from local cache/,
   ],
   text: t(

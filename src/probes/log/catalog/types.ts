@@ -35,6 +35,12 @@ export type Cause = {
    * matches anything, names nothing of this cause (cause-pick.ts, createExcuser).
    */
   excuses?: RegExp[];
+  /**
+   * Patterns of a line that says the failure just reported has passed (a retry that goes on, a server that answered
+   * after all, a fallback that loaded): like an excuse, the report of this cause right before it names nothing; unlike
+   * one, it never reaches a failure after it (`Listening at:` said at a start does not excuse a later bind error).
+   */
+  recoveries?: RegExp[];
   text: Record<Locale, { explain: string; action: string }>;
   /** A wrapper says that something failed, not why: any other cause found in the same read wins over it. */
   wrapper?: boolean;

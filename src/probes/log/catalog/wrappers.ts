@@ -204,7 +204,7 @@ export const jobFailed: Cause = {
     new RegExp(`${GOES_ON}\\w failed, error: `),
   ],
   // A task that failed because its client had gone (a WebSocket it still wrote to): the client's end, not a fault.
-  excuses: [/Sending after closing is not allowed/],
+  recoveries: [/Sending after closing is not allowed/],
   text: t(
     [
       "a job failed with an exception (see the lines after it)",
