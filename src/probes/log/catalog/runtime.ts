@@ -229,7 +229,8 @@ export const hangTimeout: Cause = {
     // vLLM's front end that waited for its engine cores (`Timed out waiting for engine core processes to start`).
     /(?<!discovery: )(?:Timeout|[Tt]imed out) waiting for (?:model|the model|worker|server|instance|engine)/,
     // A worker's wait for its local server (ai-dock's ComfyUI worker: `Server not ready after timeout (30s)`).
-    /[Nn]ot [^\n]*ready after (?:timeout|\d+ ?(?:s|secs?|seconds)\b)/,
+    // Also `Not all nodes are ready after 3600 seconds`; not a `not` earlier on a line whose server was ready.
+    /[Nn]ot (?:all [\w ]{0,40})?ready after (?:timeout|\d+ ?(?:s|secs?|seconds)\b)/,
     /: (?:timed out|watch timeout)$/,
     // HTTP clients that waited for an answer that never came; gunicorn's arbiter killing a stuck worker.
     // aiohttp's exception raised or printed, not its name in another error (`'ServerTimeoutError' object has no`).
